@@ -1,0 +1,110 @@
+"""The engine: the one place that runs a language model.
+
+This package's ``__init__`` is cheap to import (no ``llama_cpp``): the types a caller needs
+are here, and ``load_engine`` imports the llama.cpp binding only when a model is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from milai.engine.hardware import physical_cores
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """What decides the next token. Same params, same model, same prompt: same bytes."""
+
+    max_tokens: int = 512
+    temperature: float = 0.2
+    seed: int = 0
+    top_p: float = 0.95
+    top_k: int = 40
+
+    def to_json(self) -> dict[str, float | int]:
+        return {
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "top_p": self.top_p,
+            "top_k": self.top_k,
+        }
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    chat_format: str | None = None
+    threads: int = field(default_factory=physical_cores)
+    context_tokens: int = 4096
+    use_mlock: bool = False
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+
+
+@dataclass
+class Timings:
+    load_s: float = 0.0
+    first_token_s: float | None = None
+    decode_s: float = 0.0
+    completion_tokens: int = 0
+
+    @property
+    def tokens_per_s(self) -> float | None:
+        # Decode speed counts the tokens after the first: the first one's time is prompt eval.
+        if self.completion_tokens < 2 or self.decode_s <= 0:
+            return None
+        return (self.completion_tokens - 1) / self.decode_s
+
+    def to_json(self) -> dict[str, float | None]:
+        tps = self.tokens_per_s
+        return {
+            "load_s": round(self.load_s, 4),
+            "first_token_s": None if self.first_token_s is None else round(self.first_token_s, 4),
+            "tokens_per_s": None if tps is None else round(tps, 2),
+        }
+
+
+Message = dict[str, str]
+
+
+class Engine(Protocol):
+    """A loaded model: ``generate`` streams text; ``usage``/``timings`` describe the last call."""
+
+    usage: Usage
+    timings: Timings
+
+    def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]: ...
+
+    def close(self) -> None: ...
+
+
+def load_engine(path: str, options: LoadOptions) -> Engine:
+    """Load the GGUF model at ``path`` with llama.cpp.
+
+    Raises ``ModelError`` when the file is not a loadable GGUF model or has no chat template
+    and no ``chat_format`` was given.
+    """
+    from milai.engine.llama import LlamaEngine
+
+    return LlamaEngine.load(path, options)
+
+
+__all__ = [
+    "Engine",
+    "LoadOptions",
+    "Message",
+    "SamplingParams",
+    "Timings",
+    "Usage",
+    "load_engine",
+    "physical_cores",
+]

@@ -1,0 +1,171 @@
+"""The only module that imports ``llama_cpp``: load a GGUF model and stream chat completions.
+
+llama.cpp's own logging is routed through ``llama_log_set`` into the ``milai.llama`` logger,
+so stderr stays silent unless the CLI is asked to be verbose.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
+
+import llama_cpp
+from llama_cpp import Llama
+
+from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
+from milai.errors import ModelError, UsageError
+
+GGUF_MAGIC = b"GGUF"
+_log = logging.getLogger("milai.llama")
+
+# ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
+# CONT, which continues the previous message at its level.
+_LOG_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
+_GGML_LOG_CONT = 5
+_last_level = logging.DEBUG
+
+
+@llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+def _route_llama_log(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+    global _last_level
+    if level != _GGML_LOG_CONT:
+        _last_level = _LOG_LEVELS.get(level, logging.DEBUG)
+    message = text.decode("utf-8", errors="replace").rstrip("\n")
+    if message:
+        _log.log(_last_level, "%s", message)
+
+
+llama_cpp.llama_log_set(_route_llama_log, ctypes.c_void_p(0))
+
+
+class _CountingLlama(Llama):
+    """A ``Llama`` that notes each ``eval``: exact token counts and first-token time when
+    streaming, which llama-cpp-python reports only for non-streamed completions."""
+
+    eval_calls: int = 0
+    prompt_tokens: int = 0
+    prompt_done_at: float | None = None
+
+    def start_counting(self) -> None:
+        self.eval_calls = 0
+        self.prompt_tokens = 0
+        self.prompt_done_at = None
+
+    def eval(self, tokens: Sequence[int]) -> None:
+        if self.eval_calls == 0:
+            # With a reused KV-cache prefix, only the new suffix is evaluated.
+            self.prompt_tokens = self.n_tokens + len(tokens)
+        super().eval(tokens)
+        if self.eval_calls == 0:
+            self.prompt_done_at = time.perf_counter()
+        self.eval_calls += 1
+
+
+def _check_gguf(path: str) -> None:
+    try:
+        with open(path, "rb") as model_file:
+            magic = model_file.read(4)
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory, not a GGUF model file") from None
+    except OSError as error:
+        raise ModelError(f"cannot read model file {path}: {error.strerror}") from None
+    if magic != GGUF_MAGIC:
+        raise ModelError(f"{path} is not a GGUF model file")
+
+
+class LlamaEngine:
+    """A GGUF model loaded into llama.cpp, ready to stream chat completions."""
+
+    def __init__(self, llama: _CountingLlama, load_s: float) -> None:
+        self._llama: _CountingLlama | None = llama
+        self.usage = Usage()
+        self.timings = Timings(load_s=load_s)
+
+    @classmethod
+    def load(cls, path: str, options: LoadOptions) -> LlamaEngine:
+        """Load ``path``. Raises ``ModelError`` for a missing, non-GGUF or unloadable file, or
+        a model with no chat template when ``options.chat_format`` is not given."""
+        _check_gguf(path)
+        started = time.perf_counter()
+        try:
+            llama = _CountingLlama(
+                model_path=path,
+                n_ctx=options.context_tokens,
+                n_threads=options.threads,
+                n_threads_batch=options.threads,
+                use_mlock=options.use_mlock,
+                chat_format=options.chat_format,
+                verbose=_log.isEnabledFor(logging.DEBUG),
+            )
+        except (ValueError, RuntimeError) as error:
+            raise ModelError(f"failed to load model: {error}") from None
+        load_s = time.perf_counter() - started
+        engine = cls(llama, load_s)
+        if options.chat_format is None and "tokenizer.chat_template" not in llama.metadata:
+            engine.close()
+            # llama-cpp-python would silently fall back to the llama-2 format here.
+            raise ModelError(
+                "the model has no chat template in its GGUF metadata",
+                hint="pass --chat-format NAME (e.g. chatml, mistral-instruct, llama-2)",
+            )
+        return engine
+
+    def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
+        """Stream the reply to ``messages``. Raises ``UsageError`` if the prompt does not fit
+        the context window."""
+        llama = self._require_open()
+        self.usage = Usage()
+        self.timings = Timings(load_s=self.timings.load_s)
+        llama.start_counting()
+        started = time.perf_counter()
+        finish_reason: str | None = None
+        try:
+            stream = llama.create_chat_completion(
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=params.max_tokens,
+                temperature=params.temperature,
+                top_p=params.top_p,
+                top_k=params.top_k,
+                seed=params.seed,
+                stream=True,
+            )
+            for chunk in cast(Iterator[dict[str, Any]], stream):
+                choice = chunk["choices"][0]
+                finish_reason = choice.get("finish_reason") or finish_reason
+                text = choice["delta"].get("content")
+                if text:
+                    yield text
+        except ValueError as error:
+            if "exceed context window" in str(error):
+                raise UsageError(
+                    f"the prompt does not fit the model's context window ({llama.n_ctx()} tokens)"
+                ) from None
+            raise
+        finally:
+            self._account(llama, started, finish_reason)
+
+    def _account(self, llama: _CountingLlama, started: float, finish_reason: str | None) -> None:
+        # Each sampled token is evaluated by the next ``eval`` call, except the last one.
+        # On a natural stop that last one is the end-of-generation token, not output.
+        sampled = llama.eval_calls
+        completion = sampled - 1 if finish_reason == "stop" else sampled
+        completion = max(0, completion)
+        self.usage = Usage(prompt_tokens=llama.prompt_tokens, completion_tokens=completion)
+        finished = time.perf_counter()
+        if llama.prompt_done_at is not None:
+            self.timings.first_token_s = llama.prompt_done_at - started
+            self.timings.decode_s = finished - llama.prompt_done_at
+        self.timings.completion_tokens = completion
+
+    def _require_open(self) -> _CountingLlama:
+        if self._llama is None:
+            raise ModelError("the model was already closed")
+        return self._llama
+
+    def close(self) -> None:
+        if self._llama is not None:
+            self._llama.close()
+            self._llama = None
