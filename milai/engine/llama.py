@@ -19,6 +19,7 @@ from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
 from milai.errors import ModelError, UsageError
 
 GGUF_MAGIC = b"GGUF"
+MIN_CONTEXT_TOKENS = 512
 _log = logging.getLogger("milai.llama")
 
 # ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
@@ -89,6 +90,10 @@ class LlamaEngine:
         """Load ``path``. Raises ``ModelError`` for a missing, non-GGUF or unloadable file, or
         a model with no chat template when ``options.chat_format`` is not given."""
         _check_gguf(path)
+        if options.context_tokens < MIN_CONTEXT_TOKENS:
+            # llama.cpp silently enlarges tiny contexts and the binding then mis-sizes its
+            # buffers; refuse instead.
+            raise UsageError(f"the context must be at least {MIN_CONTEXT_TOKENS} tokens")
         started = time.perf_counter()
         try:
             llama = _CountingLlama(
@@ -117,6 +122,7 @@ class LlamaEngine:
         """Stream the reply to ``messages``. Raises ``UsageError`` if the prompt does not fit
         the context window."""
         llama = self._require_open()
+        self._check_fits(llama, messages)
         self.usage = Usage()
         self.timings = Timings(load_s=self.timings.load_s)
         llama.start_counting()
@@ -147,6 +153,18 @@ class LlamaEngine:
         finally:
             self._account(llama, started, finish_reason)
 
+    @staticmethod
+    def _check_fits(llama: _CountingLlama, messages: list[Message]) -> None:
+        # The template adds tokens around the contents, so this is a lower bound; the
+        # binding's own check below catches the rest.
+        contents = "\n".join(message["content"] for message in messages).encode("utf-8")
+        needed = len(llama.tokenize(contents, add_bos=False, special=False))
+        if needed >= llama.n_ctx():
+            raise UsageError(
+                f"the prompt ({needed} tokens) does not fit the model's context window "
+                f"({llama.n_ctx()} tokens)"
+            )
+
     def _account(self, llama: _CountingLlama, started: float, finish_reason: str | None) -> None:
         # Each sampled token is evaluated by the next ``eval`` call, except the last one.
         # On a natural stop that last one is the end-of-generation token, not output.
@@ -169,3 +187,14 @@ class LlamaEngine:
         if self._llama is not None:
             self._llama.close()
             self._llama = None
+
+
+def build_info() -> dict[str, Any]:
+    """What this llama.cpp build can do (for ``milai doctor``)."""
+    return {
+        "version": llama_cpp.__version__,
+        "system_info": llama_cpp.llama_print_system_info().decode("utf-8", errors="replace").strip(),
+        "gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()),
+        "mmap": bool(llama_cpp.llama_supports_mmap()),
+        "mlock": bool(llama_cpp.llama_supports_mlock()),
+    }
