@@ -1,0 +1,153 @@
+"""The Typer application, its global options, and the few helpers every command uses to
+speak: one line on stderr for a problem, exact bytes on stdout for results."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from milai import __version__
+from milai.context import AskPassphrase, Context, Unlock
+from milai.errors import UsageError
+
+app = typer.Typer(
+    name="milai",
+    help="Offline, encrypted, policy-gated language models for air-gapped work.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass
+class CliState:
+    verbose: bool = False
+    debug: bool = False
+    key_file: Path | None = None
+    passphrase_file: Path | None = None
+
+
+state = CliState()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"milai {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    verbose: Annotated[
+        bool, typer.Option("-v", "--verbose", help="Show llama.cpp logs and timings on stderr.")
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="Key file that unlocks the vault.")
+    ] = None,
+    passphrase_file: Annotated[
+        Path | None, typer.Option("--passphrase-file", help="File holding the vault passphrase.")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    state.verbose, state.debug = verbose, debug
+    state.key_file, state.passphrase_file = key_file, passphrase_file
+    configure_logging(verbose)
+
+
+def configure_logging(verbose: bool) -> None:
+    logger = logging.getLogger("milai")
+    logger.handlers.clear()
+    if verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    else:
+        # Without a handler, logging's last resort would print warnings to stderr.
+        logger.addHandler(logging.NullHandler())
+        logger.setLevel(logging.CRITICAL)
+    logger.propagate = False
+
+
+def _terminal_passphrase() -> AskPassphrase | None:
+    """Ask on the controlling terminal (never on stdin, which may carry the material)."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return None
+    os.close(fd)
+
+    def ask(prompt: str) -> bytes:
+        return getpass.getpass(prompt).encode("utf-8")
+
+    return ask
+
+
+def open_context(key_file: Path | None = None, passphrase_file: Path | None = None) -> Context:
+    return Context(
+        Unlock(
+            key_file=key_file or state.key_file,
+            passphrase_file=passphrase_file or state.passphrase_file,
+            ask=_terminal_passphrase(),
+        )
+    )
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def say(message: str) -> None:
+    """A line for the person at the terminal, on stderr (stdout carries results only)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def read_stdin_text() -> str | None:
+    """The text piped on stdin, or None when stdin is a terminal.
+
+    Raises ``UsageError`` when it is not UTF-8.
+    """
+    if sys.stdin is None or sys.stdin.isatty():
+        return None
+    data = sys.stdin.buffer.read()
+    return decode_utf8(data, "stdin")
+
+
+def read_input(path: str | None) -> str:
+    """Text from PATH, ``-`` or piped stdin. Raises ``UsageError``."""
+    if path is None or path == "-":
+        text = read_stdin_text()
+        if text is None:
+            raise UsageError("no input: give PATH, or pipe text on stdin")
+        return text
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a directory") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}") from None
+    return decode_utf8(data, path)
+
+
+def decode_utf8(data: bytes, where: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{where} is not valid UTF-8 text (bad byte at offset {error.start})"
+        ) from None

@@ -1,0 +1,261 @@
+"""Administrator commands: ``init``, ``model …``, ``key …``, ``settings …``, ``doctor``."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from milai import __version__, netguard
+from milai.cli._app import app, emit_json, open_context, say, state
+from milai.config import milai_home
+from milai.context import key_source, read_passphrase_file, remember_key_file
+from milai.errors import MilaiError, UsageError
+from milai.settings import Settings
+from milai.vault import KeySource, ModelManifest, Vault
+
+model_app = typer.Typer(help="Import, list, verify and remove encrypted models.", no_args_is_help=True)
+key_app = typer.Typer(help="Manage the keys that unlock the vault.", no_args_is_help=True)
+settings_app = typer.Typer(help="Administrator settings.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+app.add_typer(key_app, name="key")
+app.add_typer(settings_app, name="settings")
+
+
+def _new_key(key_file: Path | None, passphrase_file: Path | None) -> KeySource:
+    """The key for a new vault or a new slot: a key file, a passphrase file, or typed twice."""
+    if key_file is not None and passphrase_file is not None:
+        raise UsageError("give either --key-file or --passphrase-file, not both")
+    if key_file is not None:
+        return KeySource(key_file=key_file)
+    if passphrase_file is not None:
+        return KeySource(passphrase=read_passphrase_file(passphrase_file))
+    import getpass
+
+    if not sys.stdin.isatty():
+        raise UsageError("no terminal to ask for a passphrase: give --key-file or --passphrase-file")
+    first = getpass.getpass("New vault passphrase: ").encode()
+    if getpass.getpass("Repeat it: ").encode() != first:
+        raise UsageError("the passphrases differ")
+    if len(first) < 12:
+        raise UsageError("the passphrase must be at least 12 characters")
+    return KeySource(passphrase=first)
+
+
+@app.command()
+def init(
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="Use this key file (created if missing).")
+    ] = None,
+    passphrase_file: Annotated[
+        Path | None, typer.Option("--passphrase-file", help="Read the passphrase from a file.")
+    ] = None,
+    clearance: Annotated[
+        str | None, typer.Option("--clearance", help="Default clearance for commands.")
+    ] = None,
+    ceiling: Annotated[
+        str | None, typer.Option("--ceiling", help="Highest clearance anyone may claim here.")
+    ] = None,
+) -> None:
+    """Create the vault (MILAI_HOME, or the platform's user data folder)."""
+    key_file = key_file or state.key_file
+    passphrase_file = passphrase_file or state.passphrase_file
+    home = milai_home()
+    context = open_context()
+    policy = context.policy()
+    for level in (clearance, ceiling):
+        if level is not None:
+            policy.level_index(level)
+    vault = Vault.create(home, _new_key(key_file, passphrase_file))
+    if key_file is not None:
+        remember_key_file(home, key_file)
+    Settings(clearance=clearance, ceiling=ceiling).save(vault.records)
+    say(f"milai: vault created at {home}")
+
+
+def _manifest_row(manifest: ModelManifest) -> dict[str, Any]:
+    return manifest.to_json()
+
+
+@model_app.command("import")
+def model_import(
+    file: Annotated[Path, typer.Argument(help="The GGUF file.")],
+    name: Annotated[str, typer.Option("--name", help="Name to refer to the model by.")],
+    level: Annotated[str, typer.Option("--level", help="Accreditation level of the model.")],
+    sha256: Annotated[
+        str | None, typer.Option("--sha256", help="Expected sha256 of the file (hex).")
+    ] = None,
+    default: Annotated[bool, typer.Option("--default", help="Make it the default model.")] = False,
+) -> None:
+    """Encrypt a GGUF file into the vault."""
+    context = open_context()
+    policy = context.policy()
+    policy.level_index(level)
+    vault = context.vault
+    from milai.cli.render import progress_bar
+
+    with progress_bar(f"importing {name}", enabled=sys.stderr.isatty()) as progress:
+        manifest = vault.import_model(file, name=name, level=level, sha256=sha256, progress=progress)
+    if default or context.settings.default_model is None:
+        settings = context.settings
+        replace(settings, default_model=manifest.name).save(vault.records)
+    catalogued = "a catalogued model" if manifest.catalogued else "not in models/catalog.yaml"
+    say(f"milai: imported {manifest.name} ({manifest.architecture}, {manifest.quantisation}, "
+        f"{manifest.level}); {catalogued}")
+
+
+@model_app.command("list")
+def model_list(
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the models in the vault."""
+    context = open_context()
+    manifests = context.vault.list_models()
+    if json_output:
+        emit_json([_manifest_row(m) for m in manifests])
+        return
+    from milai.cli.render import model_table
+
+    model_table(manifests, default=context.settings.default_model)
+
+
+@model_app.command("show")
+def model_show(name: str) -> None:
+    """Show one model's manifest."""
+    emit_json(_manifest_row(open_context().vault.model(name)))
+
+
+@model_app.command("verify")
+def model_verify(name: str) -> None:
+    """Decrypt a model fully and check its sha256 (exit 4 on any mismatch)."""
+    context = open_context()
+    context.vault.verify_model(name)
+    say(f"milai: {name} verified")
+
+
+@model_app.command("remove")
+def model_remove(name: str) -> None:
+    """Remove a model from the vault."""
+    context = open_context()
+    context.vault.remove_model(name)
+    if context.settings.default_model == name:
+        settings = context.settings
+        replace(settings, default_model=None).save(context.vault.records)
+    say(f"milai: removed {name}")
+
+
+@key_app.command("add")
+def key_add(
+    key_file: Annotated[Path | None, typer.Option("--new-key-file", help="New key file.")] = None,
+    passphrase_file: Annotated[
+        Path | None, typer.Option("--new-passphrase-file", help="New passphrase in a file.")
+    ] = None,
+) -> None:
+    """Add a key slot (e.g. a recovery key file beside the passphrase)."""
+    vault = open_context().vault
+    vault.add_key_slot(_new_key(key_file, passphrase_file))
+    say("milai: key slot added")
+
+
+@key_app.command("change")
+def key_change(
+    key_file: Annotated[Path | None, typer.Option("--new-key-file", help="New key file.")] = None,
+    passphrase_file: Annotated[
+        Path | None, typer.Option("--new-passphrase-file", help="New passphrase in a file.")
+    ] = None,
+) -> None:
+    """Replace the key that unlocked the vault (re-wraps; models are not re-encrypted)."""
+    context = open_context()
+    old = key_source(context.home, context.unlock)
+    vault = Vault.open(context.home, old)
+    vault.change_key(old, _new_key(key_file, passphrase_file))
+    if key_file is not None and old.key_file is not None:
+        remember_key_file(context.home, key_file)
+    say("milai: key changed")
+
+
+@settings_app.command("show")
+def settings_show() -> None:
+    """Print the settings as JSON."""
+    emit_json(asdict(open_context().settings))
+
+
+@settings_app.command("set")
+def settings_set(
+    key: Annotated[str, typer.Argument(help="default_model, clearance, ceiling or policy")],
+    value: Annotated[str, typer.Argument(help="The new value ('none' to unset).")],
+) -> None:
+    """Change one setting."""
+    context = open_context()
+    current = asdict(context.settings)
+    if key not in current:
+        raise UsageError(f"unknown setting {key!r}; known: {', '.join(current)}")
+    new_value: str | None = None if value.lower() == "none" else value
+    if key == "policy" and new_value is not None:
+        from milai.policy import load_policy
+
+        new_value = str(Path(new_value).resolve())
+        load_policy(Path(new_value))
+    elif key in ("clearance", "ceiling") and new_value is not None:
+        context.policy().level_index(new_value)
+    elif key == "default_model" and new_value is not None:
+        context.vault.model(new_value)
+    replace(context.settings, **{key: new_value}).save(context.vault.records)
+    say(f"milai: {key} = {new_value}")
+
+
+@app.command()
+def doctor(json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Check this machine and this installation."""
+    report: dict[str, Any] = {
+        "python": platform.python_version(),
+        "milai": __version__,
+        "network_guard": netguard.is_installed(),
+        "home": str(milai_home()),
+    }
+    report["llama_cpp"] = _probe(_llama_info)
+    report["memory"] = _probe(_memory_info)
+    report["vault"] = _probe(_vault_info)
+    report["policy"] = _probe(_policy_info)
+    if json_output:
+        emit_json(report)
+        return
+    from milai.cli.render import doctor_report
+
+    doctor_report(report)
+
+
+def _probe(check: Any) -> dict[str, Any]:
+    try:
+        return {"ok": True, **check()}
+    except MilaiError as error:
+        return {"ok": False, "error": error.message}
+
+
+def _llama_info() -> dict[str, Any]:
+    from milai.engine.llama import build_info
+
+    return build_info()
+
+
+def _memory_info() -> dict[str, Any]:
+    from milai.vault import memory_lock_status
+
+    return memory_lock_status()
+
+
+def _vault_info() -> dict[str, Any]:
+    home = milai_home()
+    if not Vault.exists(home):
+        return {"exists": False}
+    vault = open_context().vault
+    return {"exists": True, "models": [m.name for m in vault.list_models()]}
+
+
+def _policy_info() -> dict[str, Any]:
+    policy = open_context().policy()
+    return {"name": policy.name, "version": policy.version, "sha256": policy.sha256}

@@ -1,0 +1,127 @@
+"""``milai chat``: an interactive, gated conversation for analysts.
+
+Every turn goes through the same pipeline as ``run``. The prompt line shows the session's
+high-water level; conversations are saved encrypted in the vault, never in a plaintext file
+(readline keeps line history in memory only).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from milai.cli._app import app, open_context, say
+from milai.cli.run import sampling_params
+from milai.engine import LoadOptions
+from milai.errors import Blocked, MilaiError
+from milai.history import Conversation
+from milai.settings import resolve_clearance
+
+HELP = """/help   this help
+/level  the conversation's level and your clearance
+/clear  forget the conversation so far (its level stays)
+/save   save the conversation in the vault now (it is also saved on exit)
+/exit   leave (Ctrl-D works too; Ctrl-C stops a reply)"""
+
+
+@app.command()
+def chat(
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name in the vault.")] = None,
+    clearance: Annotated[str | None, typer.Option("--clearance", help="Your clearance level.")] = None,
+    system: Annotated[str | None, typer.Option("--system", help="System prompt.")] = None,
+    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
+    temperature: Annotated[float, typer.Option("--temperature", help="0 is greedy.")] = 0.2,
+    seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed.")] = None,
+    chat_format: Annotated[
+        str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")
+    ] = None,
+) -> None:
+    """Talk with a model, every turn gated by the policy."""
+    import readline  # noqa: F401  (line editing and arrow-key history, in memory only)
+
+    from milai.cli.render import stdout as console
+
+    params = sampling_params(max_tokens, temperature, seed)
+    context = open_context()
+    policy = context.policy()
+    level = resolve_clearance(policy, clearance, context.settings)
+    name = context.model_name(model)
+    pipeline = context.pipeline(policy)
+    session = pipeline.session(
+        name,
+        clearance=level,
+        load_options=LoadOptions(chat_format=chat_format, use_mlock=True),
+        command="chat",
+        system=system,
+    )
+    conversation = Conversation.new(model=name, clearance=level, level=policy.lowest)
+    with session:
+        console.print(f"[bold]milai chat[/bold] — model {name}, clearance {level}. /help for help.")
+        console.print(_banner(policy.banner(session.level)))
+        while True:
+            try:
+                line = input(f"[{session.level}] > ")
+            except EOFError:
+                sys.stdout.write("\n")
+                break
+            except KeyboardInterrupt:
+                sys.stdout.write("\n")
+                continue
+            text = line.strip()
+            if not text:
+                continue
+            if text.startswith("/"):
+                if _command(text, session, conversation, context, policy, console):
+                    break
+                continue
+            before = session.level
+            try:
+                result = session.turn(text, params, _write)
+            except Blocked as blocked:
+                say(f"milai: blocked: {blocked.message}")
+                continue
+            except KeyboardInterrupt:
+                sys.stdout.write("\n")
+                say("milai: reply stopped")
+                continue
+            except MilaiError as error:
+                say(f"milai: error: {error.message}")
+                continue
+            sys.stdout.write("\n")
+            conversation.add_turn(text, result.text, result.level)
+            conversation.level = session.level
+            if session.level != before:
+                console.print(_banner(policy.banner(session.level)))
+        if conversation.turns:
+            conversation.save(context.vault.records)
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _banner(text: str) -> str:
+    return f"[reverse bold] {text} [/reverse bold]"
+
+
+def _command(text, session, conversation, context, policy, console) -> bool:  # type: ignore[no-untyped-def]
+    """Handle a slash command; True means leave."""
+    command = text.split()[0].lower()
+    if command in ("/exit", "/quit"):
+        return True
+    if command == "/help":
+        console.print(HELP)
+    elif command == "/level":
+        console.print(f"conversation level {session.level}, clearance {session.clearance}")
+    elif command == "/clear":
+        session.clear()
+        console.print("conversation cleared (its level stays)")
+    elif command == "/save":
+        conversation.save(context.vault.records)
+        console.print(f"saved as {conversation.id}")
+    else:
+        console.print(f"unknown command {command}; /help lists them")
+    return False

@@ -1,0 +1,182 @@
+"""What the vault remembers: ``audit show|verify|export|checkpoint``, ``replay``, and
+``history list|show|export|purge``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from milai.cli._app import app, emit_json, open_context, read_stdin_text, say
+from milai.errors import UsageError
+
+audit_app = typer.Typer(help="Show, verify and export the tamper-evident audit log.",
+                        no_args_is_help=True)
+history_app = typer.Typer(help="Saved chat conversations (encrypted, with levels).",
+                          no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(history_app, name="history")
+
+
+def _when(value: str | None, flag: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{flag} wants an ISO date or time, e.g. 2026-11-27T09:00") from None
+
+
+@audit_app.command("show")
+def audit_show(
+    seq: Annotated[int | None, typer.Argument(help="One entry by sequence number.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="ISO date/time.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="ISO date/time.")] = None,
+    command: Annotated[str | None, typer.Option("--command", help="e.g. run, check.")] = None,
+    decision: Annotated[str | None, typer.Option("--decision", help="allow|warn|redact|block")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON Lines output.")] = False,
+) -> None:
+    """Show audit entries (they are checked as they are read)."""
+    from milai.audit import filter_entries
+
+    log = open_context().audit
+    if seq is not None:
+        entries = [log.entry(seq)]
+    else:
+        with log.entries() as stream:
+            entries = list(
+                filter_entries(
+                    stream,
+                    since=_when(since, "--since"),
+                    until=_when(until, "--until"),
+                    command=command,
+                    decision=decision,
+                )
+            )
+    if json_output:
+        for entry in entries:
+            emit_json(entry.to_json())
+        return
+    from milai.cli.render import audit_table
+
+    audit_table(entries)
+
+
+@audit_app.command("verify")
+def audit_verify(
+    checkpoint: Annotated[
+        Path | None, typer.Option("--checkpoint", help="An exported checkpoint file.")
+    ] = None,
+) -> None:
+    """Verify the whole log (exit 4 naming the first bad entry)."""
+    from milai.vault import verify_signature
+
+    report = open_context().audit.verify(checkpoint=checkpoint, verify_signature=verify_signature)
+    say(f"milai: audit log {report.summary()}")
+
+
+@audit_app.command("export")
+def audit_export(
+    checkpoint: Annotated[
+        Path | None, typer.Option("--checkpoint", help="An exported checkpoint file.")
+    ] = None,
+) -> None:
+    """Write the log as JSON Lines for a SIEM, with its verification status (exit 4 if bad)."""
+    from milai.vault import verify_signature
+
+    log = open_context().audit
+    log.export_jsonl(sys.stdout, checkpoint=checkpoint, verify_signature=verify_signature)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Annotated[Path, typer.Argument(help="File or folder (e.g. on removable media).")],
+) -> None:
+    """Write a signed checkpoint of the log's head, to detect truncation later."""
+    written = open_context().audit.write_checkpoint(out)
+    say(f"milai: checkpoint written to {written}")
+
+
+@app.command()
+def replay(
+    seq: Annotated[int, typer.Argument(help="Audit entry of the `run` to replay.")],
+    prompt: Annotated[str | None, typer.Argument(help="The same PROMPT as then.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Re-run a recorded `run` with its model, policy, parameters and seed; compare outputs.
+
+    The prompt is never recorded: give the same PROMPT and stdin again.
+    """
+    from milai.replay import replay_entry
+
+    outcome = replay_entry(open_context(), seq, prompt, read_stdin_text())
+    if json_output:
+        emit_json(outcome)
+    else:
+        verdict = "matches" if outcome["match"] else "DIFFERS from"
+        say(f"milai: replayed entry {seq}: output {verdict} the recorded sha256")
+    if not outcome["match"]:
+        raise typer.Exit(1)
+
+
+@history_app.command("list")
+def history_list(json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List saved conversations with their levels."""
+    from milai.history import list_conversations
+
+    rows = [c.summary() for c in list_conversations(open_context().vault.records)]
+    if json_output:
+        emit_json(rows)
+        return
+    for row in rows:
+        sys.stdout.write(f"{row['id']}  {row['level']:<13} {row['turns']:>3} turns  {row['model']}\n")
+
+
+def _readable_conversation(conversation_id: str, clearance: str | None) -> Any:
+    from milai.history import load_conversation, readable
+    from milai.settings import resolve_clearance
+
+    context = open_context()
+    policy = context.policy()
+    level = resolve_clearance(policy, clearance, context.settings)
+    return readable(policy, load_conversation(context.vault.records, conversation_id), level)
+
+
+@history_app.command("show")
+def history_show(
+    conversation_id: str,
+    clearance: Annotated[str | None, typer.Option("--clearance", help="Your clearance.")] = None,
+) -> None:
+    """Print a conversation (refused above your clearance)."""
+    conversation = _readable_conversation(conversation_id, clearance)
+    for turn in conversation.turns:
+        sys.stdout.write(f"[{turn['level']}] you: {turn['user']}\n")
+        sys.stdout.write(f"[{turn['level']}] model: {turn['assistant']}\n\n")
+
+
+@history_app.command("export")
+def history_export(
+    conversation_id: str,
+    clearance: Annotated[str | None, typer.Option("--clearance", help="Your clearance.")] = None,
+) -> None:
+    """Print a conversation as JSON (refused above your clearance)."""
+    from dataclasses import asdict
+
+    emit_json(asdict(_readable_conversation(conversation_id, clearance)))
+
+
+@history_app.command("purge")
+def history_purge(
+    conversation_id: Annotated[str | None, typer.Argument(help="One id; all if omitted.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Purge all without asking.")] = False,
+) -> None:
+    """Delete saved conversations."""
+    from milai.history import purge
+
+    if conversation_id is None and not yes:
+        raise UsageError("purging every conversation needs --yes")
+    count = purge(open_context().vault.records, conversation_id)
+    say(f"milai: purged {count} conversation(s)")

@@ -1,0 +1,83 @@
+"""Rich rendering for people at a terminal: tables, progress, highlighted explanations.
+
+Imported lazily by the commands that need it, so scripted paths never pay for Rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.table import Table
+from rich.text import Text
+
+from milai.vault import ModelManifest
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A byte-progress bar on stderr, yielding the ``progress(done, total)`` callback."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> None:
+    table = Table(title="Models in the vault")
+    for column in ("name", "level", "architecture", "quantisation", "size", "sha256", "catalogued"):
+        table.add_column(column)
+    for manifest in manifests:
+        name = manifest.name + (" (default)" if manifest.name == default else "")
+        table.add_row(
+            name,
+            manifest.level,
+            manifest.architecture,
+            manifest.quantisation,
+            f"{manifest.size / 1e6:.1f} MB",
+            manifest.sha256[:16] + "…",
+            "yes" if manifest.catalogued else "no",
+        )
+    stdout.print(table)
+
+
+def doctor_report(report: dict[str, Any]) -> None:
+    table = Table(title="milai doctor", show_header=False)
+    table.add_column("check")
+    table.add_column("result")
+    for key, value in report.items():
+        if isinstance(value, dict):
+            ok = value.get("ok", True)
+            mark = "[green]ok[/green]" if ok else "[red]problem[/red]"
+            details = ", ".join(f"{k}={v}" for k, v in value.items() if k != "ok")
+            table.add_row(key, f"{mark} {details}")
+        else:
+            table.add_row(key, str(value))
+    stdout.print(table)
+
+
+def highlighted(text: str, spans: Sequence[tuple[int, int, str]]) -> Text:
+    """``text`` with each (start, end, style) span highlighted."""
+    rich_text = Text(text)
+    for start, end, style in spans:
+        rich_text.stylize(style, start, end)
+    return rich_text

@@ -1,0 +1,152 @@
+"""Opening what a command needs: the vault (with a key from the right place), the settings,
+the policy, the audit log, and the pipeline that ties them together.
+
+Where the key comes from, in order: ``--key-file``, ``--passphrase-file``, ``MILAI_KEY_FILE``
+(which names a file: the secret itself is never in the environment), the key-file path
+recorded at ``init``, then an interactive passphrase prompt when a terminal is attached.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from milai.audit import AuditLog
+from milai.config import milai_home
+from milai.errors import ModelError, UsageError, VaultLocked
+from milai.pipeline import AuditSink, Pipeline
+from milai.policy import Policy, load_policy
+from milai.settings import Settings
+from milai.vault import KeySource, Vault
+from milai.vault._fs import atomic_write
+
+KEY_FILE_HINT = "key-file.path"
+AUDIT_LOG = "audit.log"
+AUDIT_HMAC_PURPOSE = "milai audit hmac v1"
+MAX_PASSPHRASE_FILE = 4096
+
+AskPassphrase = Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class Unlock:
+    """How the person running the command said to unlock the vault (paths, never secrets)."""
+
+    key_file: Path | None = None
+    passphrase_file: Path | None = None
+    ask: AskPassphrase | None = None
+
+
+def read_passphrase_file(path: Path) -> bytes:
+    """The passphrase in ``path``, without its trailing newline. Raises ``UsageError``."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PASSPHRASE_FILE + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read passphrase file {path}: {error.strerror}") from None
+    if len(data) > MAX_PASSPHRASE_FILE:
+        raise UsageError(f"passphrase file {path} is larger than {MAX_PASSPHRASE_FILE} bytes")
+    passphrase = data.removesuffix(b"\n").removesuffix(b"\r")
+    if not passphrase:
+        raise UsageError(f"passphrase file {path} is empty")
+    return passphrase
+
+
+def key_source(home: Path, unlock: Unlock) -> KeySource:
+    """Pick the key as the module docstring says. Raises ``VaultLocked`` when there is none."""
+    if unlock.key_file is not None:
+        return KeySource(key_file=unlock.key_file)
+    if unlock.passphrase_file is not None:
+        return KeySource(passphrase=read_passphrase_file(unlock.passphrase_file))
+    named = os.environ.get("MILAI_KEY_FILE")
+    if named:
+        return KeySource(key_file=Path(named).expanduser())
+    hint = home / KEY_FILE_HINT
+    if hint.is_file():
+        return KeySource(key_file=Path(hint.read_text().strip()))
+    if unlock.ask is not None:
+        return KeySource(passphrase=unlock.ask("Vault passphrase: "))
+    raise VaultLocked(
+        "the vault is locked: no key file and no terminal to ask for the passphrase",
+        hint="give --key-file PATH or --passphrase-file PATH, or set MILAI_KEY_FILE to a key file",
+    )
+
+
+def remember_key_file(home: Path, key_file: Path) -> None:
+    """Record where the key file lives (a path, not a secret) so later commands find it."""
+    atomic_write(home / KEY_FILE_HINT, str(key_file.resolve()).encode())
+
+
+class Context:
+    """The opened vault and what hangs off it, for one command."""
+
+    def __init__(self, unlock: Unlock, home: Path | None = None) -> None:
+        self.home = home or milai_home()
+        self.unlock = unlock
+
+    @cached_property
+    def vault(self) -> Vault:
+        if not Vault.exists(self.home):
+            raise VaultLocked(
+                f"no vault at {self.home}",
+                hint="create one with `milai init` (or set MILAI_HOME)",
+            )
+        return Vault.open(self.home, key_source(self.home, self.unlock))
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings.load(self.vault.records)
+
+    def policy(self, override: Path | None = None) -> Policy:
+        """The policy in force: ``override``, else the configured one, else the shipped default.
+        Raises ``PolicyError`` (fail closed) when it cannot be loaded."""
+        if override is not None:
+            return load_policy(override)
+        if Vault.exists(self.home):
+            return load_policy(self.settings.policy_path())
+        return load_policy(Settings().policy_path())
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        vault = self.vault
+        return AuditLog(
+            self.home / AUDIT_LOG,
+            vault.derive_key(AUDIT_HMAC_PURPOSE),
+            vault.audit_signer(),
+        )
+
+    def audit_sink(self) -> AuditSink:
+        return _AuditSink(self.audit)
+
+    def pipeline(self, policy: Policy) -> Pipeline:
+        return Pipeline(policy=policy, models=self.vault, audit=self.audit_sink())
+
+    def model_name(self, requested: str | None) -> str:
+        """``--model``, else the configured default, else the only model in the vault."""
+        if requested:
+            return requested
+        if self.settings.default_model:
+            return self.settings.default_model
+        names = [manifest.name for manifest in self.vault.list_models()]
+        if len(names) == 1:
+            return names[0]
+        if not names:
+            raise ModelError(
+                "the vault holds no model",
+                hint="import one with `milai model import FILE.gguf --name NAME --level LEVEL`",
+            )
+        raise ModelError(
+            "several models and no default: say which with --model NAME",
+            hint="models: " + ", ".join(sorted(names)),
+        )
+
+
+@dataclass
+class _AuditSink:
+    log: AuditLog
+
+    def record(self, event: dict[str, object]) -> None:
+        self.log.append(event)

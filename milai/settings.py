@@ -1,0 +1,66 @@
+"""Administrator settings, kept as one encrypted record in the vault.
+
+Precedence, in one place (``resolve_clearance``): the command-line flag, else the configured
+default, else the policy's lowest level; never above the configured ceiling.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, Protocol
+
+from milai.config import default_policy_path
+from milai.errors import UsageError, VaultIntegrityError
+from milai.policy import Policy
+
+SETTINGS_KIND = "settings"
+SETTINGS_ID = "main"
+
+
+class RecordStore(Protocol):
+    def get(self, kind: str, record_id: str) -> bytes | None: ...
+
+    def put(self, kind: str, record_id: str, data: bytes) -> None: ...
+
+
+@dataclass(frozen=True)
+class Settings:
+    default_model: str | None = None
+    clearance: str | None = None
+    ceiling: str | None = None
+    policy: str | None = None
+
+    @classmethod
+    def load(cls, records: RecordStore) -> Settings:
+        """Read the settings record. Raises ``VaultIntegrityError`` if it is not valid JSON."""
+        raw = records.get(SETTINGS_KIND, SETTINGS_ID)
+        if raw is None:
+            return cls()
+        try:
+            data: dict[str, Any] = json.loads(raw)
+        except ValueError:
+            raise VaultIntegrityError("the settings record is corrupted") from None
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def save(self, records: RecordStore) -> None:
+        records.put(SETTINGS_KIND, SETTINGS_ID, json.dumps(asdict(self)).encode())
+
+    def policy_path(self) -> Path:
+        return Path(self.policy) if self.policy else default_policy_path()
+
+
+def resolve_clearance(policy: Policy, requested: str | None, settings: Settings) -> str:
+    """The clearance a command runs at. Raises ``UsageError`` for an unknown level or one
+    above the administrator's ceiling."""
+    clearance = requested or settings.clearance or policy.lowest
+    policy.level_index(clearance)
+    if settings.ceiling is not None and (
+        policy.level_index(clearance) > policy.level_index(settings.ceiling)
+    ):
+        raise UsageError(
+            f"clearance {clearance} is above the ceiling {settings.ceiling} set by the administrator"
+        )
+    return clearance

@@ -1,0 +1,184 @@
+"""``milai run`` end to end on the real model, encrypted in a vault: the operator's contract."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import MilaiRunner, milai_command
+from tests.helpers import DEMO_SHA256
+
+pytestmark = pytest.mark.model
+
+QUESTION = "Name three capitals in Europe."
+JSON_KEYS = {"text", "decision", "level", "model", "usage", "timings", "seed"}
+
+
+def test_run_streams_text_and_keeps_stderr_silent(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("run", QUESTION, "--seed", "1", "--temperature", "0", "--max-tokens", "40")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert result.stdout.strip()
+    assert result.stdout.endswith("\n")
+
+
+def test_json_object_has_the_contract_keys(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("run", "--json", "--seed", "1", "--temperature", "0", input=QUESTION + "\n")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert JSON_KEYS <= data.keys()
+    assert data["text"].strip()
+    assert data["decision"] == "allow"
+    assert data["level"] == "UNCLASSIFIED"
+    assert data["model"] == {"name": "smollm2-135m", "sha256": DEMO_SHA256}
+    assert set(data["usage"]) == {"prompt_tokens", "completion_tokens"}
+    assert data["usage"]["completion_tokens"] > 0
+    assert set(data["timings"]) == {"load_s", "first_token_s", "tokens_per_s"}
+    assert data["seed"] == 1
+
+
+def test_same_seed_gives_the_same_json_twice(vault_home: Path, milai: MilaiRunner) -> None:
+    args = ("run", "--json", "--seed", "1", "--temperature", "0")
+    first = json.loads(milai(*args, input=QUESTION).stdout)
+    second = json.loads(milai(*args, input=QUESTION).stdout)
+    first.pop("timings"), second.pop("timings")  # wall-clock figures differ run to run
+    assert first == second
+    hot = ("run", "--json", "--seed", "99", "--temperature", "1.5", "--max-tokens", "30")
+    assert milai(*hot, input=QUESTION).stdout.split('"usage"')[0] == \
+        milai(*hot, input=QUESTION).stdout.split('"usage"')[0]
+
+
+def test_prompt_is_the_instruction_and_stdin_the_material(
+    vault_home: Path, milai: MilaiRunner
+) -> None:
+    alone = json.loads(milai("run", "--json", "--max-tokens", "4", "Summarise").stdout)
+    both = json.loads(milai("run", "--json", "--max-tokens", "4", "Summarise",
+                            input="The meeting moved to Tuesday at ten.").stdout)
+    assert both["usage"]["prompt_tokens"] > alone["usage"]["prompt_tokens"] + 5
+
+
+def test_a_closed_pipe_ends_quietly(vault_home: Path) -> None:
+    process = subprocess.Popen(
+        milai_command("run", "--max-tokens", "200", "--seed", "3",
+                      "Write a long story about the sea."),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    head = process.stdout.read(10)
+    process.stdout.close()
+    returncode = process.wait(timeout=120)
+    stderr = process.stderr.read().decode()
+    assert len(head) == 10
+    assert returncode == 0
+    assert stderr == ""
+
+
+def test_ctrl_c_exits_130_without_a_traceback(vault_home: Path) -> None:
+    process = subprocess.Popen(
+        milai_command("run", "--max-tokens", "2000", "--temperature", "1", "Tell a long tale."),
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.read(1)  # generating now
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code", "line"),
+    [
+        (("run", "--model", "nope", "hi"), None, 5, "milai: error: unknown model 'nope'"),
+        (("run",), None, 2, "milai: error: empty prompt: give PROMPT or pipe text on stdin"),
+        (("run",), b"   \n", 2, "milai: error: empty prompt: give PROMPT or pipe text on stdin"),
+        (("run",), b"caf\xe9 \xff\n", 2,
+         "milai: error: stdin is not valid UTF-8 text (bad byte at offset 3)"),
+        (("run", "--max-tokens", "0", "hi"), None, 2,
+         "milai: error: --max-tokens must be at least 1"),
+        (("run", "--max-tokens", "-5", "hi"), None, 2,
+         "milai: error: --max-tokens must be at least 1"),
+        (("run", "--bogus", "hi"), None, 2, "milai: error: No such option: --bogus"),
+        (("run", "--temperature", "hot", "hi"), None, 2,
+         "milai: error: Invalid value for '--temperature': 'hot' is not a valid float."),
+        (("run", "--clearance", "PUBLIC", "hi"), None, 2, "milai: error: unknown level 'PUBLIC'"),
+        (("frobnicate",), None, 2, "milai: error: No such command 'frobnicate'."),
+    ],
+)
+def test_bad_input_gets_one_line_and_the_documented_code(
+    vault_home: Path, milai: MilaiRunner, args: tuple[str, ...], stdin: bytes | None,
+    code: int, line: str,
+) -> None:
+    result = milai(*args, input=stdin)
+    assert result.returncode == code
+    assert result.stderr.startswith(line)
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_a_locked_vault_exits_4_with_a_hint(vault_home: Path, milai: MilaiRunner) -> None:
+    (vault_home / "key-file.path").unlink()
+    result = milai("run", "hi")
+    assert result.returncode == 4
+    assert result.stderr.startswith("milai: error: the vault is locked")
+    assert "--key-file" in result.stderr
+
+
+def test_a_wrong_key_file_exits_4(vault_home: Path, milai: MilaiRunner, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.key"
+    wrong.write_bytes(os.urandom(32))
+    result = milai("--key-file", str(wrong), "run", "hi")
+    assert result.returncode == 4
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_no_vault_exits_4_pointing_at_init(milai: MilaiRunner, tmp_path: Path) -> None:
+    result = milai("run", "hi", env={"MILAI_HOME": str(tmp_path / "none")})
+    assert result.returncode == 4
+    assert "milai init" in result.stderr
+
+
+def test_verbose_shows_llama_logs_and_timings(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("-v", "run", "--max-tokens", "5", "--seed", "1", "hi")
+    assert result.returncode == 0
+    assert "milai.llama:" in result.stderr
+    assert "tokens/s" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_a_whole_run_makes_no_network_system_call(vault_home: Path, tmp_path: Path) -> None:
+    trace = tmp_path / "trace.txt"
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=network", "-o", str(trace),
+         *milai_command("run", "--max-tokens", "8", "--seed", "1", QUESTION)],
+        capture_output=True, timeout=180, check=False, stdin=subprocess.DEVNULL,
+    )
+    if result.returncode != 0 and b"ptrace" in result.stderr:
+        pytest.skip("ptrace is not permitted here")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    calls = [line for line in trace.read_text().splitlines() if "(" in line]
+    assert calls == []
+
+
+def test_doctor_reports_as_json(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("doctor", "--json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["network_guard"] is True
+    assert report["vault"]["models"] == ["smollm2-135m"]
+    assert report["llama_cpp"]["version"] == "0.3.36"
+    assert "swap" in json.dumps(report["memory"])
+
+
+def test_load_time_is_reported_once_per_process(vault_home: Path, milai: MilaiRunner) -> None:
+    started = time.perf_counter()
+    data = json.loads(milai("run", "--json", "--max-tokens", "4", "hi").stdout)
+    assert 0 < data["timings"]["load_s"] < time.perf_counter() - started

@@ -1,0 +1,144 @@
+"""The one path every prompt takes, with a fake engine: gate in, stream out, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from milai.config import default_policy_path
+from milai.engine import SamplingParams
+from milai.errors import Blocked, UsageError
+from milai.pipeline import Pipeline, compose_prompt
+from milai.policy import Action, PassThroughGate, load_policy
+from tests.helpers import FakeEngine, FakeLoader
+
+PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str = "fake"
+    sha256: str = "ab" * 32
+    level: str = "SECRET"
+
+
+@dataclass
+class Models:
+    level: str = "SECRET"
+    opened: list[str] = field(default_factory=list)
+
+    def model(self, name: str) -> Model:
+        return Model(name=name, level=self.level)
+
+    @contextmanager
+    def open_model(self, name: str) -> Iterator[str]:
+        self.opened.append(name)
+        yield f"/proc/self/fd/fake-{name}"
+
+
+@dataclass
+class Audit:
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, event: dict[str, Any]) -> None:
+        self.events.append(event)
+
+
+def make(chunks: list[str], *, model_level: str = "SECRET") -> tuple[Pipeline, FakeLoader, Audit]:
+    loader = FakeLoader(FakeEngine(chunks))
+    audit = Audit()
+    pipeline = Pipeline(
+        policy=load_policy(default_policy_path()),
+        models=Models(level=model_level),
+        audit=audit,
+        load=loader,
+    )
+    return pipeline, loader, audit
+
+
+def run(pipeline: Pipeline, prompt: str, *, clearance: str = "SECRET",
+        out_level: str | None = None) -> tuple[list[str], Any]:
+    emitted: list[str] = []
+    result = pipeline.run(prompt, model_name="fake", clearance=clearance, params=PARAMS,
+                          emit=emitted.append, out_level=out_level)
+    return emitted, result
+
+
+def test_clean_prompt_streams_and_is_audited() -> None:
+    pipeline, loader, audit = make(["Paris, ", "Berlin ", "and Rome."])
+    emitted, result = run(pipeline, "Name three capitals.")
+    assert "".join(emitted) == "Paris, Berlin and Rome."
+    assert result.text == "Paris, Berlin and Rome."
+    assert result.decision.action == Action.ALLOW
+    assert result.level == "UNCLASSIFIED"
+    assert loader.engine.closed
+    [event] = audit.events
+    assert event["command"] == "run"
+    assert event["decision"] == "allow"
+    assert event["levels"] == {"prompt": "UNCLASSIFIED", "output": "UNCLASSIFIED"}
+    assert event["sampling"]["seed"] == 7
+    assert event["model"] == {"name": "fake", "sha256": "ab" * 32}
+    assert "Name three" not in repr(event)  # no text in the audit by default
+
+
+def test_prompt_above_model_accreditation_never_reaches_the_engine() -> None:
+    pipeline, loader, audit = make(["never"], model_level="RESTRICTED")
+    with pytest.raises(Blocked) as blocked:
+        run(pipeline, "SECRET\n\nThe convoy leaves at dawn.\n\nSECRET")
+    assert loader.loads == []  # not even loaded
+    assert loader.engine.calls == []
+    assert "SECRET" in blocked.value.message
+    assert audit.events[-1]["decision"] == "block"
+    assert audit.events[-1]["stage"] == "prompt"
+
+
+def test_output_marking_above_the_sink_is_withheld_mid_stream() -> None:
+    chunks = ["Here is the memo.\n", "TOP SEC", "RET\n", "The plan is ", "to attack."]
+    pipeline, loader, audit = make(chunks, model_level="TOP SECRET")
+    emitted: list[str] = []
+    with pytest.raises(Blocked):
+        pipeline.run("Write a memo.", model_name="fake", clearance="TOP SECRET",
+                     out_level="SECRET", params=PARAMS, emit=emitted.append)
+    released = "".join(emitted)
+    assert "TOP" not in released and "SEC" not in released
+    assert "The plan" not in released
+    assert loader.engine.generated < len(chunks)  # generation stopped at the block
+    assert audit.events[-1]["stage"] == "output"
+
+
+def test_output_inherits_the_prompt_level() -> None:
+    pipeline, _, _ = make(["A short summary."])
+    _, result = run(pipeline, "NATO RESTRICTED\n\nSummarise the exercise.\n\nNATO RESTRICTED")
+    assert result.level == "RESTRICTED"
+
+
+def test_session_level_is_a_high_water_mark() -> None:
+    pipeline, _, _ = make(["ok"])
+    with pipeline.session("fake", clearance="SECRET") as session:
+        session.turn("CONFIDENTIEL UE/EU CONFIDENTIAL\n\nNote.", PARAMS, lambda _: None)
+        assert session.level == "CONFIDENTIAL"
+        session.turn("What is 2 + 2?", PARAMS, lambda _: None)
+        assert session.level == "CONFIDENTIAL"
+        session.clear()
+        assert session.level == "CONFIDENTIAL"
+
+
+def test_pass_through_gate_reports_a_decision() -> None:
+    loader = FakeLoader(FakeEngine(["x"]))
+    pipeline = Pipeline(policy=load_policy(default_policy_path()), models=Models(),
+                        load=loader, gate=PassThroughGate)
+    _, result = run(pipeline, "SECRET\n\nanything")
+    assert result.decision.action == Action.ALLOW
+    assert result.text == "x"
+
+
+def test_compose_prompt() -> None:
+    assert compose_prompt("Summarise", "the text") == "Summarise\n\nthe text"
+    assert compose_prompt(None, "only stdin") == "only stdin"
+    assert compose_prompt("only prompt", None) == "only prompt"
+    with pytest.raises(UsageError, match="empty prompt"):
+        compose_prompt("  ", "\n")
