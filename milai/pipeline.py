@@ -216,7 +216,7 @@ class Session:
 
     def _record_blocked(self, event: dict[str, Any], blocked: Blocked, stage: str) -> None:
         decision = blocked.decision
-        event.update(decision="block", stage=stage, reason=blocked.message)
+        event.update(decision="block", stage=stage)
         if isinstance(decision, Decision):
             event["rules"] = sorted({f.rule for f in decision.findings})
             event.setdefault("levels", {})[stage] = decision.level

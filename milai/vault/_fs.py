@@ -3,20 +3,25 @@ replacement, durable renames, and an inter-process lock.
 
 Files are created 0600 with ``O_CREAT | O_EXCL`` (never chmod-ed after the fact) and
 folders 0700. A write either lands whole or not at all: temp file, fsync, rename, fsync
-the folder.
+the folder. A writer holds a ``flock`` on its temp file, so a cleaner can tell a crashed
+writer's leftovers from a file that is still being written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+TEMP_SUFFIX = ".tmp"
+STALE_TEMP_AGE_S = 5.0
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -24,7 +29,14 @@ def ensure_private_dir(path: Path) -> Path:
 
     Raises ``PermissionError`` when an existing folder is readable by others.
     """
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    missing = [path, *(parent for parent in path.parents if not parent.exists())]
+    for folder in reversed(missing):
+        # one level at a time: ``mkdir(parents=True)`` would make the parents 0777 & ~umask
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue
+        fsync_dir(folder.parent)
     mode = path.stat().st_mode & 0o777
     if mode & 0o077:
         raise PermissionError(f"{path} is accessible to other users (mode {mode:o})")
@@ -44,9 +56,29 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def write_all(fd: int, data: memoryview | bytes | bytearray) -> None:
+    """``os.write`` until every byte of ``data`` is written (short writes happen)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
 def temp_path_for(path: Path) -> Path:
     """A fresh hidden name beside ``path``, on the same file system, for atomic replace."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    return path.with_name(f".{path.name}.{secrets.token_hex(8)}{TEMP_SUFFIX}")
+
+
+def create_temp_for(path: Path) -> tuple[Path, int]:
+    """Create and ``flock`` a private temp file beside ``path``; return its name and fd.
+
+    The lock tells ``remove_stale_temps`` that a live writer still owns the file; the
+    kernel drops it when the writer exits, however it exits.
+    """
+    temp = temp_path_for(path)
+    fd = create_private(temp)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return temp, fd
 
 
 def commit_temp(temp: Path, path: Path) -> None:
@@ -55,10 +87,21 @@ def commit_temp(temp: Path, path: Path) -> None:
     fsync_dir(path.parent)
 
 
+def commit_temp_exclusive(temp: Path, path: Path) -> None:
+    """Durably give a fully written and fsync-ed ``temp`` the name ``path``, which must
+    not exist yet. Raises ``FileExistsError`` (and leaves ``temp`` alone) when it does.
+
+    ``link`` + ``unlink`` instead of ``rename``: a rename would silently replace a file
+    another process committed a moment earlier.
+    """
+    os.link(temp, path)
+    os.unlink(temp)
+    fsync_dir(path.parent)
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
-    temp = temp_path_for(path)
-    fd = create_private(temp)
+    temp, fd = create_temp_for(path)
     try:
         with os.fdopen(fd, "wb", closefd=True) as out:
             out.write(data)
@@ -71,11 +114,31 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def remove_stale_temps(folder: Path) -> None:
-    """Delete temp files left behind by a crashed writer (they were never committed)."""
-    for stale in folder.glob(".*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
+def remove_stale_temps(folder: Path, *, min_age_s: float = STALE_TEMP_AGE_S) -> None:
+    """Delete temp files left behind by a crashed writer (they were never committed).
+
+    A temp file whose writer is alive is locked, and skipped; so is one younger than
+    ``min_age_s`` (its writer may not have taken the lock yet).
+    """
+    now = time.time()
+    for stale in folder.glob(f".*{TEMP_SUFFIX}"):
+        try:
+            fd = os.open(stale, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if now - os.fstat(fd).st_mtime < min_age_s:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                    continue
+                raise
+            with contextlib.suppress(FileNotFoundError):
+                stale.unlink()
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
