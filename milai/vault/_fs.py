@@ -94,8 +94,17 @@ def commit_temp_exclusive(temp: Path, path: Path) -> None:
     ``link`` + ``unlink`` instead of ``rename``: a rename would silently replace a file
     another process committed a moment earlier.
     """
-    os.link(temp, path)
-    os.unlink(temp)
+    try:
+        os.link(temp, path)
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        # a file system without hard links: check, then rename (callers hold a lock)
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.rename(temp, path)
+    else:
+        os.unlink(temp)
     fsync_dir(path.parent)
 
 

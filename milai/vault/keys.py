@@ -1,0 +1,489 @@
+"""The key hierarchy: key sources, key slots and the vault file (``vault.json``).
+
+A random 256-bit vault key encrypts everything. Each key slot wraps it (AES-256-GCM) under a
+key-encryption key derived from a passphrase (Argon2id, parameters stored in the slot,
+calibrated at creation, floors and ceilings enforced when read) or from a key file's
+contents (HKDF-SHA256). The whole vault file is authenticated with an HMAC under the vault
+key, so nothing in it (slots, parameters) can change unnoticed once the vault is open.
+Changing a key re-wraps the vault key; nothing else is re-encrypted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from milai.errors import UsageError, VaultError, VaultIntegrityError, VaultLocked
+from milai.vault import _crypto
+from milai.vault._fs import create_private, fsync_dir, write_all
+
+VAULT_FILE = "vault.json"
+VAULT_FORMAT = "milai-vault"
+VAULT_VERSION = 1
+
+KEY_FILE_MIN_BYTES = 32
+KEY_FILE_MAX_BYTES = 1024 * 1024
+NEW_KEY_FILE_BYTES = 32
+PASSPHRASE_MIN_BYTES = 8
+PASSPHRASE_MAX_BYTES = 4096
+MAX_SLOTS = 32
+
+PASSPHRASE = "passphrase"  # noqa: S105 - the name of a slot kind, not a secret
+KEY_FILE = "key-file"
+
+# HKDF "info" strings for the vault's own keys. ``Vault.derive_key`` refuses this prefix.
+INTERNAL_PURPOSE_PREFIX = "milai-vault/"
+SLOT_AAD = b"milai-vault/key-slot v1\x00"
+KEY_FILE_INFO = b"milai-vault/key-file-slot v1"
+
+
+def internal_key(vault_key: bytes, purpose: str) -> bytes:
+    """A subkey of the vault key for one of the vault's own purposes."""
+    return _crypto.hkdf_sha256(vault_key, info=(INTERNAL_PURPOSE_PREFIX + purpose).encode())
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """How to unlock the vault: exactly one of a key file or a passphrase.
+
+    The passphrase never shows in a repr. Secrets come from files or a prompt, never from
+    command-line arguments or environment values: building a ``KeySource`` is the caller's
+    job; reading the key file is the vault's.
+    """
+
+    key_file: Path | None = None
+    passphrase: bytes | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if (self.key_file is None) == (self.passphrase is None):
+            raise ValueError("a KeySource needs exactly one of key_file or passphrase")
+        if self.passphrase is not None and not isinstance(self.passphrase, bytes):
+            raise TypeError("a passphrase is bytes (see KeySource.from_text)")
+
+    @classmethod
+    def from_text(cls, passphrase: str) -> KeySource:
+        """A passphrase typed by a person: NFC-normalised, then UTF-8."""
+        return cls(passphrase=unicodedata.normalize("NFC", passphrase).encode())
+
+    @property
+    def kind(self) -> str:
+        return KEY_FILE if self.key_file is not None else PASSPHRASE
+
+    def describe(self) -> str:
+        """Where the key comes from, for messages (never the secret itself)."""
+        if self.key_file is not None:
+            return f"key file {self.key_file}"
+        return "passphrase"
+
+    def __repr__(self) -> str:
+        if self.key_file is not None:
+            return f"KeySource(key_file={str(self.key_file)!r})"
+        return "KeySource(passphrase=<hidden>)"
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a KeySource may hold a secret and cannot be pickled")
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    """Argon2id cost parameters, as stored in a passphrase slot."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+
+    # Floors: OWASP's minimum (19 MiB, 2 passes). Ceilings: what a laptop can afford, and
+    # a bound on what a tampered vault file can make milai allocate before it is checked.
+    MIN_MEMORY_KIB = 19 * 1024
+    MAX_MEMORY_KIB = 2 * 1024 * 1024
+    MIN_ITERATIONS = 2
+    MAX_ITERATIONS = 64
+    MIN_LANES = 1
+    MAX_LANES = 16
+
+    def within_bounds(self) -> bool:
+        return (
+            self.MIN_MEMORY_KIB <= self.memory_kib <= self.MAX_MEMORY_KIB
+            and self.MIN_ITERATIONS <= self.iterations <= self.MAX_ITERATIONS
+            and self.MIN_LANES <= self.lanes <= self.MAX_LANES
+            and self.memory_kib >= 8 * self.lanes
+        )
+
+
+FLOOR_PARAMS = Argon2Params(Argon2Params.MIN_MEMORY_KIB, Argon2Params.MIN_ITERATIONS, 4)
+CALIBRATION_LANES = 4
+CALIBRATION_ITERATIONS = 3  # RFC 9106, second recommended option: t=3, p=4
+CALIBRATION_MAX_MEMORY_KIB = 512 * 1024
+CALIBRATION_PROBE_KIB = 64 * 1024
+
+
+def calibrate_argon2(target_seconds: float) -> Argon2Params:
+    """Argon2id parameters that take about ``target_seconds`` on this machine.
+
+    Memory grows first (up to 512 MiB at three passes), then passes; never below the
+    floors. A target of 0 or less gives the floors without measuring.
+    """
+    if target_seconds <= 0:
+        return FLOOR_PARAMS
+    start = time.perf_counter()
+    _crypto.argon2id(
+        b"milai calibration",
+        salt=bytes(_crypto.SALT_BYTES),
+        iterations=1,
+        lanes=CALIBRATION_LANES,
+        memory_kib=CALIBRATION_PROBE_KIB,
+    )
+    seconds_per_kib_pass = max(time.perf_counter() - start, 1e-6) / CALIBRATION_PROBE_KIB
+    budget = target_seconds / seconds_per_kib_pass
+    memory = int(budget / CALIBRATION_ITERATIONS) // 1024 * 1024
+    memory = min(max(memory, Argon2Params.MIN_MEMORY_KIB), CALIBRATION_MAX_MEMORY_KIB)
+    iterations = round(budget / memory)
+    iterations = min(max(iterations, Argon2Params.MIN_ITERATIONS), Argon2Params.MAX_ITERATIONS)
+    return Argon2Params(memory, iterations, CALIBRATION_LANES)
+
+
+def read_key_file(path: Path) -> bytes:
+    """The secret material in a key file. Raises ``VaultLocked`` when it is missing or
+    unreadable, ``UsageError`` when it is not a usable key file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise VaultLocked(
+            f"key file {path} not found",
+            hint="insert the media that holds it, or give --key-file PATH",
+        ) from None
+    except IsADirectoryError:
+        raise UsageError(f"key file {path} is a directory") from None
+    except OSError as error:
+        raise VaultLocked(f"cannot read key file {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            data = handle.read(KEY_FILE_MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise UsageError(f"key file {path} is a directory") from None
+    except OSError as error:
+        raise VaultLocked(f"cannot read key file {path}: {error.strerror}") from None
+    if len(data) < KEY_FILE_MIN_BYTES:
+        raise UsageError(
+            f"key file {path} holds {len(data)} bytes; a key file needs at least "
+            f"{KEY_FILE_MIN_BYTES} bytes of secret material",
+            hint="give a path that does not exist yet and milai creates a new key file there",
+        )
+    if len(data) > KEY_FILE_MAX_BYTES:
+        raise UsageError(f"key file {path} is larger than {KEY_FILE_MAX_BYTES} bytes")
+    return data
+
+
+def create_key_file(path: Path) -> bytes:
+    """Write 32 fresh random bytes to a new file ``path`` (0600, ``O_EXCL``); return them."""
+    secret = _crypto.random_bytes(NEW_KEY_FILE_BYTES)
+    try:
+        fd = create_private(path)
+    except FileExistsError:
+        raise UsageError(f"key file {path} appeared while milai was creating it") from None
+    except OSError as error:
+        raise UsageError(f"cannot create key file {path}: {error.strerror}") from None
+    try:
+        write_all(fd, secret)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)
+    return secret
+
+
+@contextlib.contextmanager
+def new_key_material(key: KeySource) -> Iterator[bytes]:
+    """The secret behind ``key`` for a new slot. A missing key file is created (32 random
+    bytes, 0600), and removed again if the block fails."""
+    if key.key_file is None:
+        passphrase = _passphrase_of(key)
+        check_new_passphrase(passphrase)
+        yield passphrase
+        return
+    if os.path.lexists(key.key_file):
+        yield read_key_file(key.key_file)
+        return
+    secret = create_key_file(key.key_file)
+    try:
+        yield secret
+    except BaseException:
+        with contextlib.suppress(OSError):
+            key.key_file.unlink()
+        raise
+
+
+def check_new_passphrase(passphrase: bytes) -> None:
+    if len(passphrase) < PASSPHRASE_MIN_BYTES:
+        raise UsageError(f"passphrase too short: use at least {PASSPHRASE_MIN_BYTES} characters")
+    if len(passphrase) > PASSPHRASE_MAX_BYTES:
+        raise UsageError(f"passphrase too long: at most {PASSPHRASE_MAX_BYTES} bytes")
+
+
+def key_material(key: KeySource) -> bytes:
+    """The secret behind ``key`` for unlocking (nothing is created)."""
+    if key.key_file is not None:
+        return read_key_file(key.key_file)
+    passphrase = _passphrase_of(key)
+    if not passphrase or len(passphrase) > PASSPHRASE_MAX_BYTES:
+        raise VaultIntegrityError()
+    return passphrase
+
+
+def _passphrase_of(key: KeySource) -> bytes:
+    if key.passphrase is None:
+        raise ValueError("this KeySource holds a key file, not a passphrase")
+    return key.passphrase
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def _hex_field(record: dict[str, Any], name: str, size: int | None = None) -> bytes:
+    value = record.get(name)
+    if not isinstance(value, str):
+        raise VaultIntegrityError()
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise VaultIntegrityError() from None
+    if size is not None and len(raw) != size:
+        raise VaultIntegrityError()
+    return raw
+
+
+def _int_field(record: dict[str, Any], name: str) -> int:
+    value = record.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise VaultIntegrityError()
+    return value
+
+
+def _exact_keys(record: object, keys: set[str]) -> dict[str, Any]:
+    if not isinstance(record, dict) or set(record) != keys:
+        raise VaultIntegrityError()
+    return record
+
+
+@dataclass(frozen=True)
+class KeySlot:
+    """One wrapped copy of the vault key. ``argon2`` is set for passphrase slots."""
+
+    slot_id: str
+    kind: str
+    salt: bytes
+    nonce: bytes
+    wrapped_key: bytes
+    argon2: Argon2Params | None = None
+
+    def kdf_json(self) -> dict[str, Any]:
+        if self.argon2 is None:
+            return {"name": "hkdf-sha256", "salt": self.salt.hex()}
+        return {
+            "name": "argon2id",
+            "salt": self.salt.hex(),
+            "memory_kib": self.argon2.memory_kib,
+            "iterations": self.argon2.iterations,
+            "lanes": self.argon2.lanes,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.slot_id,
+            "kind": self.kind,
+            "kdf": self.kdf_json(),
+            "nonce": self.nonce.hex(),
+            "wrapped_key": self.wrapped_key.hex(),
+        }
+
+
+def _slot_aad(vault_id: str, slot_id: str, kind: str, kdf: dict[str, Any]) -> bytes:
+    return SLOT_AAD + _canonical({"vault_id": vault_id, "id": slot_id, "kind": kind, "kdf": kdf})
+
+
+def _key_encryption_key(
+    kind: str, secret: bytes, salt: bytes, argon2: Argon2Params | None
+) -> bytes:
+    if kind == PASSPHRASE:
+        if argon2 is None:
+            raise VaultIntegrityError()
+        return _crypto.argon2id(
+            secret,
+            salt=salt,
+            iterations=argon2.iterations,
+            lanes=argon2.lanes,
+            memory_kib=argon2.memory_kib,
+        )
+    return _crypto.hkdf_sha256(secret, salt=salt, info=KEY_FILE_INFO)
+
+
+def make_slot(
+    vault_id: str, vault_key: bytes, kind: str, secret: bytes, argon2: Argon2Params | None
+) -> KeySlot:
+    """Wrap ``vault_key`` under a key derived from ``secret`` in a new slot."""
+    slot_id = _crypto.random_bytes(8).hex()
+    salt = _crypto.random_bytes(_crypto.SALT_BYTES)
+    params = argon2 if kind == PASSPHRASE else None
+    draft = KeySlot(slot_id, kind, salt, b"", b"", params)
+    kek = _key_encryption_key(kind, secret, salt, params)
+    nonce, wrapped = _crypto.seal(
+        kek, vault_key, _slot_aad(vault_id, slot_id, kind, draft.kdf_json())
+    )
+    return KeySlot(slot_id, kind, salt, nonce, wrapped, params)
+
+
+def unwrap_slot(vault_id: str, slot: KeySlot, secret: bytes) -> bytes:
+    """The vault key from ``slot``. Raises ``VaultIntegrityError`` on a wrong secret."""
+    kek = _key_encryption_key(slot.kind, secret, slot.salt, slot.argon2)
+    aad = _slot_aad(vault_id, slot.slot_id, slot.kind, slot.kdf_json())
+    vault_key = _crypto.open_sealed(kek, slot.nonce, slot.wrapped_key, aad)
+    if len(vault_key) != _crypto.KEY_BYTES:
+        raise VaultIntegrityError()
+    return vault_key
+
+
+@dataclass(frozen=True)
+class VaultFile:
+    """The contents of ``vault.json`` once its MAC has been checked (or just made)."""
+
+    vault_id: str
+    created_at: str
+    slots: tuple[KeySlot, ...]
+
+    def body_json(self) -> dict[str, Any]:
+        return {
+            "format": VAULT_FORMAT,
+            "version": VAULT_VERSION,
+            "vault_id": self.vault_id,
+            "created_at": self.created_at,
+            "slots": [slot.to_json() for slot in self.slots],
+        }
+
+    def to_bytes(self, vault_key: bytes) -> bytes:
+        body = self.body_json()
+        mac = _crypto.hmac_sha256(internal_key(vault_key, "metadata-mac v1"), _canonical(body))
+        return json.dumps({**body, "mac": mac.hex()}, indent=2, sort_keys=True).encode() + b"\n"
+
+
+@dataclass(frozen=True)
+class UnverifiedVaultFile:
+    """``vault.json`` as read from disk: well-formed, but not yet authenticated.
+
+    ``unlock`` turns it into the vault key and a ``VaultFile`` or raises
+    ``VaultIntegrityError``; nothing else should be trusted from it.
+    """
+
+    vault_id: str
+    created_at: str
+    slots: tuple[KeySlot, ...]
+    body: dict[str, Any]
+    mac: bytes
+
+    MAX_BYTES = 1024 * 1024
+
+    @classmethod
+    def parse(cls, data: bytes) -> UnverifiedVaultFile:
+        """Raises ``VaultIntegrityError`` for anything malformed, out of bounds or unknown."""
+        if len(data) > cls.MAX_BYTES:
+            raise VaultIntegrityError()
+        try:
+            document = json.loads(data)
+        except (ValueError, RecursionError):
+            raise VaultIntegrityError() from None
+        document = _exact_keys(
+            document, {"format", "version", "vault_id", "created_at", "slots", "mac"}
+        )
+        if document["format"] != VAULT_FORMAT:
+            raise VaultIntegrityError()
+        if document["version"] != VAULT_VERSION:
+            raise VaultIntegrityError(
+                hint=f"this milai reads vault format {VAULT_VERSION}; "
+                "was it written by a newer one?"
+            )
+        vault_id = _hex_field(document, "vault_id", 16).hex()
+        created_at = document["created_at"]
+        if not isinstance(created_at, str) or len(created_at) > 64:
+            raise VaultIntegrityError()
+        raw_slots = document["slots"]
+        if not isinstance(raw_slots, list) or not 1 <= len(raw_slots) <= MAX_SLOTS:
+            raise VaultIntegrityError()
+        slots = tuple(_parse_slot(raw) for raw in raw_slots)
+        if len({slot.slot_id for slot in slots}) != len(slots):
+            raise VaultIntegrityError()
+        mac = _hex_field(document, "mac", 32)
+        body = {name: value for name, value in document.items() if name != "mac"}
+        return cls(vault_id, created_at, slots, body, mac)
+
+    def unlock(self, key: KeySource) -> tuple[bytes, VaultFile]:
+        """The vault key and the authenticated vault file.
+
+        Raises ``VaultIntegrityError`` for a wrong key, a tampered slot or file (one error:
+        the caller cannot tell which, and neither can an attacker).
+        """
+        secret = key_material(key)
+        candidates = [slot for slot in self.slots if slot.kind == key.kind]
+        if not candidates:
+            kinds = sorted({slot.kind for slot in self.slots})
+            raise VaultIntegrityError(hint=f"this vault opens with: {', '.join(kinds)}")
+        for slot in candidates:
+            try:
+                vault_key = unwrap_slot(self.vault_id, slot, secret)
+            except VaultIntegrityError:
+                continue
+            return vault_key, self.authenticate(vault_key)
+        raise VaultIntegrityError()
+
+    def authenticate(self, vault_key: bytes) -> VaultFile:
+        expected = _crypto.hmac_sha256(
+            internal_key(vault_key, "metadata-mac v1"), _canonical(self.body)
+        )
+        if not _crypto.same_bytes(expected, self.mac):
+            raise VaultIntegrityError()
+        return VaultFile(self.vault_id, self.created_at, self.slots)
+
+
+def _parse_slot(raw: object) -> KeySlot:
+    record = _exact_keys(raw, {"id", "kind", "kdf", "nonce", "wrapped_key"})
+    slot_id = _hex_field(record, "id", 8).hex()
+    kind = record["kind"]
+    nonce = _hex_field(record, "nonce", _crypto.NONCE_BYTES)
+    wrapped = _hex_field(record, "wrapped_key", _crypto.KEY_BYTES + _crypto.TAG_BYTES)
+    if kind == PASSPHRASE:
+        kdf = _exact_keys(record["kdf"], {"name", "salt", "memory_kib", "iterations", "lanes"})
+        if kdf["name"] != "argon2id":
+            raise VaultIntegrityError()
+        params = Argon2Params(
+            _int_field(kdf, "memory_kib"), _int_field(kdf, "iterations"), _int_field(kdf, "lanes")
+        )
+        if not params.within_bounds():
+            raise VaultIntegrityError(hint="a key slot's Argon2id parameters are out of bounds")
+        return KeySlot(
+            slot_id, kind, _hex_field(kdf, "salt", _crypto.SALT_BYTES), nonce, wrapped, params
+        )
+    if kind == KEY_FILE:
+        kdf = _exact_keys(record["kdf"], {"name", "salt"})
+        if kdf["name"] != "hkdf-sha256":
+            raise VaultIntegrityError()
+        return KeySlot(slot_id, kind, _hex_field(kdf, "salt", _crypto.SALT_BYTES), nonce, wrapped)
+    raise VaultIntegrityError()
+
+
+def read_vault_file(home: Path) -> UnverifiedVaultFile:
+    """Read and parse ``home/vault.json``. Raises ``VaultLocked`` when there is none."""
+    path = home / VAULT_FILE
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(UnverifiedVaultFile.MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise VaultLocked(f"no vault at {home}", hint="run `milai init`") from None
+    except OSError as error:
+        raise VaultError(f"cannot read {path}: {error.strerror}") from None
+    return UnverifiedVaultFile.parse(data)

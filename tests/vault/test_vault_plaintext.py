@@ -1,0 +1,134 @@
+"""No plaintext on disk: after an import, a load and some record writes, no file milai
+could have written holds the GGUF header or a known plaintext segment; and, traced with
+strace, milai opens files for writing only inside the vault folder."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from milai.vault import Vault
+from tests.vault.vault_synthetic import PLAINTEXT_MARKER, gguf_header
+
+RECORD_MARKER = b"RECORD-PLAINTEXT-MARKER-41c2"
+SCAN_ROOTS = [Path(tempfile.gettempdir()), Path("/dev/shm"), Path("/var/tmp")]
+
+
+def _needles() -> list[bytes]:
+    return [gguf_header()[:24], PLAINTEXT_MARKER, RECORD_MARKER]
+
+
+def _files_written_since(roots: list[Path], since: float, skip: list[Path]) -> list[Path]:
+    found = []
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for path in root.rglob("*"):
+            try:
+                if path.is_symlink() or not path.is_file():
+                    continue
+                if any(path.is_relative_to(skipped) for skipped in skip):
+                    continue
+                if path.stat().st_mtime >= since or path.stat().st_ctime >= since:
+                    found.append(path)
+            except OSError:
+                continue
+    return found
+
+
+def test_no_plaintext_in_any_file_written(
+    vault: Vault, isolated_home: Path, make_gguf: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    start = time.time() - 1
+    source, sha256 = make_gguf(1_500_000)
+    vault.import_model(source, name="m", level="SECRET")
+    with vault.open_model("m") as path:
+        assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha256
+    vault.verify_model("m")
+    vault.records.put("history", "chat", RECORD_MARKER * 10)
+    vault.records.update("history", "chat", lambda old: (old or b"") + RECORD_MARKER)
+    # The temp dirs, except pytest's own tree: the plaintext sources of this and any other
+    # test run live there. The vault folder inside it is scanned on its own.
+    pytest_temps = tmp_path_factory.getbasetemp().parent
+    scanned = _files_written_since(SCAN_ROOTS, start, skip=[pytest_temps])
+    scanned += _files_written_since([isolated_home], start, skip=[])
+    assert any(written.name == "m.model" for written in scanned)
+    for written in scanned:
+        try:
+            data = written.read_bytes()
+        except OSError:
+            continue
+        for needle in _needles():
+            assert needle not in data, f"plaintext found in {written}"
+
+
+TRACED = """
+import hashlib, sys
+from pathlib import Path
+from milai.vault import KeySource, Vault
+home, key_file, source = map(Path, sys.argv[1:4])
+vault = Vault.create(home, KeySource(key_file=key_file))
+vault.import_model(source, name="m", level="SECRET")
+with vault.open_model("m") as path:
+    print(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+vault.verify_model("m")
+vault.records.put("history", "chat", b"RECORD-PLAINTEXT-MARKER-41c2")
+"""
+
+WRITE_FLAGS = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TRUNC")
+OPENED = re.compile(r'open(?:at)?\((?:AT_FDCWD|\d+), "([^"]*)", ([A-Z_|]+)')
+RENAMED = re.compile(
+    r'(?:rename|renameat2?|link|linkat)\((?:AT_FDCWD, )?"([^"]*)", (?:AT_FDCWD, )?"([^"]*)"'
+)
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_strace_shows_writes_only_inside_the_vault(tmp_path: Path, make_gguf: Any) -> None:
+    source, sha256 = make_gguf(1_000_000)
+    home = tmp_path / "traced-home"
+    key_file = tmp_path / "traced.key"
+    log = tmp_path / "strace.log"
+    result = subprocess.run(
+        [
+            "strace", "-f", "-qq", "-o", str(log),
+            "-e", "trace=open,openat,creat,rename,renameat,renameat2,link,linkat",
+            sys.executable, "-c", TRACED, str(home), str(key_file), str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    if result.returncode != 0 and "ptrace" in result.stderr:
+        pytest.skip(f"strace cannot trace here: {result.stderr.strip()}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == sha256
+    written: list[str] = []
+    for line in log.read_text().splitlines():
+        opened = OPENED.search(line)
+        if opened and WRITE_FLAGS.search(opened.group(2)) and "= -1" not in line:
+            written.append(opened.group(1))
+        renamed = RENAMED.search(line)
+        if renamed:
+            written.extend(renamed.groups())
+    assert written, "strace saw no writes at all"
+    allowed = (str(home) + "/", str(key_file), "/dev/null")
+    outside = [
+        path
+        for path in written
+        if not path.startswith(allowed) and "__pycache__" not in path and path != str(home)
+    ]
+    assert outside == [], f"files written outside the vault: {outside}"
+    for path in home.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            for needle in _needles():
+                assert needle not in data, f"plaintext found in {path}"
