@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def main() -> None:
+    # numpy (under llama_cpp) would start one OpenBLAS thread per core; llama.cpp does its
+    # own threading and milai never uses BLAS from Python, so those threads only compete.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from milai import netguard
 
     netguard.install()

@@ -81,3 +81,40 @@ def highlighted(text: str, spans: Sequence[tuple[int, int, str]]) -> Text:
     for start, end, style in spans:
         rich_text.stylize(style, start, end)
     return rich_text
+
+
+def audit_table(entries: Sequence[Any]) -> None:
+    table = Table(title="Audit log")
+    for column in ("seq", "time", "command", "decision", "levels", "model", "rules"):
+        table.add_column(column)
+    for entry in entries:
+        event = entry.event
+        levels = event.get("levels") or {}
+        model = (event.get("model") or {}).get("name", "")
+        table.add_row(
+            str(entry.seq),
+            entry.time,
+            str(event.get("command", "")),
+            str(event.get("decision", "")),
+            " → ".join(str(level) for level in levels.values()),
+            str(model),
+            ", ".join(event.get("rules") or []),
+        )
+    stdout.print(table)
+
+
+_ACTION_STYLES = {"allow": "bold cyan", "warn": "bold yellow", "redact": "bold magenta",
+                  "block": "bold white on red"}
+
+
+def explain_decision(text: str, decision: Any) -> None:
+    """The text with each finding highlighted, then a table of why."""
+    spans = [(f.start, f.end, _ACTION_STYLES.get(str(f.action), "bold")) for f in decision.findings]
+    stdout.print(highlighted(text, spans))
+    table = Table(title=f"{decision.action} — level {decision.level} — policy {decision.policy.name}")
+    for column in ("rule", "kind", "level", "action", "span", "text"):
+        table.add_column(column)
+    for finding in decision.findings:
+        table.add_row(finding.rule, finding.kind, finding.level, str(finding.action),
+                      f"{finding.start}–{finding.end}", Text(text[finding.start:finding.end][:60]))
+    stdout.print(table)
