@@ -13,7 +13,7 @@ import traceback
 import typer
 
 # typer vendors click; its exception base is not re-exported. Pinned typer keeps this stable.
-from typer._click.exceptions import Abort, ClickException
+from typer._click.exceptions import ClickException
 
 from milai.cli import admin, chat, gate, records, run  # noqa: F401  (they register commands)
 from milai.cli._app import app, state
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     except ClickException as error:
         sys.stderr.write(f"milai: error: {error.format_message()}\n")
         return int(ExitCode.USAGE)
-    except (Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         _quiet_stdout()

@@ -107,7 +107,7 @@ def test_ctrl_c_exits_130_without_a_traceback(vault_home: Path) -> None:
          "milai: error: --max-tokens must be at least 1"),
         (("run", "--bogus", "hi"), None, 2, "milai: error: No such option: --bogus"),
         (("run", "--temperature", "hot", "hi"), None, 2,
-         "milai: error: Invalid value for '--temperature': 'hot' is not a valid float."),
+         "milai: error: Invalid value for '--temperature': Input should be a valid number"),
         (("run", "--clearance", "PUBLIC", "hi"), None, 2, "milai: error: unknown level 'PUBLIC'"),
         (("frobnicate",), None, 2, "milai: error: No such command 'frobnicate'."),
     ],
