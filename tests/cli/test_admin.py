@@ -1,0 +1,125 @@
+"""Administrator commands through the real CLI: init, model import/list/verify/remove, keys."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import MilaiRunner
+from tests.helpers import DEMO_SHA256, demo_model_file
+
+
+def test_init_with_a_passphrase_file_then_unlock_with_it(milai: MilaiRunner, tmp_path: Path) -> None:
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("correct horse battery staple\n")
+    env = {"MILAI_HOME": str(tmp_path / "home")}
+    created = milai("init", "--passphrase-file", str(passphrase), env=env)
+    assert created.returncode == 0, created.stderr
+    assert created.stderr == f"milai: vault created at {tmp_path / 'home'}\n"
+    listed = milai("--passphrase-file", str(passphrase), "model", "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == []
+    wrong = tmp_path / "wrong"
+    wrong.write_text("incorrect horse battery staple\n")
+    refused = milai("--passphrase-file", str(wrong), "model", "list", env=env)
+    assert refused.returncode == 4
+    assert refused.stderr.startswith("milai: error: ")
+    assert len(refused.stderr.splitlines()) == 1
+
+
+def test_init_twice_is_refused_and_keeps_the_vault(vault_home: Path, milai: MilaiRunner,
+                                                    tmp_path: Path) -> None:
+    again = milai("init", "--key-file", str(tmp_path / "other.key"))
+    assert again.returncode == 4
+    assert milai("model", "list", "--json").returncode == 0
+
+
+def test_key_file_is_created_0600_with_32_random_bytes(milai: MilaiRunner, tmp_path: Path) -> None:
+    key = tmp_path / "new.key"
+    result = milai("init", "--key-file", str(key), env={"MILAI_HOME": str(tmp_path / "h")})
+    assert result.returncode == 0, result.stderr
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert len(key.read_bytes()) == 32
+    assert (tmp_path / "h").stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.model
+def test_model_list_json_shows_the_manifest(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("model", "list", "--json")
+    assert result.returncode == 0
+    [model] = json.loads(result.stdout)
+    assert model["name"] == "smollm2-135m"
+    assert model["sha256"] == DEMO_SHA256
+    assert model["level"] == "UNCLASSIFIED"
+    assert model["catalogued"] is True
+    assert model["architecture"] == "llama"
+
+
+@pytest.mark.model
+def test_verify_passes_then_a_flipped_bit_exits_4(vault_home: Path, milai: MilaiRunner) -> None:
+    assert milai("model", "verify", "smollm2-135m").returncode == 0
+    [sealed] = [p for p in (vault_home / "models").iterdir() if p.stat().st_size > 1 << 20]
+    data = bytearray(sealed.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    os.unlink(sealed)  # the template shares this file: write a new one
+    sealed.write_bytes(bytes(data))
+    result = milai("model", "verify", "smollm2-135m")
+    assert result.returncode == 4
+    assert result.stderr.startswith("milai: error: ")
+    assert milai("run", "--max-tokens", "2", "hi").returncode == 4
+
+
+@pytest.mark.model
+def test_import_refusals(vault_home: Path, milai: MilaiRunner, tmp_path: Path) -> None:
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_text("hello")
+    cases = [
+        (("model", "import", str(tmp_path / "missing.gguf"), "--name", "x", "--level",
+          "UNCLASSIFIED"), 2),
+        (("model", "import", str(not_gguf), "--name", "x", "--level", "UNCLASSIFIED"), 2),
+        (("model", "import", str(tmp_path), "--name", "x", "--level", "UNCLASSIFIED"), 2),
+        (("model", "import", str(demo_model_file()), "--name", "../evil", "--level",
+          "UNCLASSIFIED"), 2),
+        (("model", "import", str(demo_model_file()), "--name", "smollm2-135m", "--level",
+          "UNCLASSIFIED"), 2),
+        (("model", "import", str(demo_model_file()), "--name", "x", "--level", "PUBLIC"), 2),
+        (("model", "import", str(demo_model_file()), "--name", "x", "--level", "UNCLASSIFIED",
+          "--sha256", "00" * 32), 4),
+    ]
+    for args, code in cases:
+        result = milai(*args)
+        assert result.returncode == code, (args, result.stderr)
+        assert len(result.stderr.splitlines()) == 1, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    names = [m["name"] for m in json.loads(milai("model", "list", "--json").stdout)]
+    assert names == ["smollm2-135m"]
+
+
+@pytest.mark.model
+def test_remove_forgets_the_model(vault_home: Path, milai: MilaiRunner) -> None:
+    assert milai("model", "remove", "smollm2-135m").returncode == 0
+    assert json.loads(milai("model", "list", "--json").stdout) == []
+    result = milai("run", "hi")
+    assert result.returncode == 5
+    assert result.stderr.startswith("milai: error: the vault holds no model")
+
+
+def test_settings_ceiling_caps_the_clearance(vault_home: Path, milai: MilaiRunner) -> None:
+    assert milai("settings", "set", "ceiling", "RESTRICTED").returncode == 0
+    result = milai("run", "--clearance", "SECRET", "hi")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "milai: error: clearance SECRET is above the ceiling RESTRICTED set by the administrator\n"
+    )
+
+
+@pytest.mark.model
+def test_recovery_key_slot_unlocks_too(vault_home: Path, milai: MilaiRunner, tmp_path: Path) -> None:
+    recovery = tmp_path / "recovery.key"
+    added = milai("key", "add", "--new-key-file", str(recovery))
+    assert added.returncode == 0, added.stderr
+    listed = milai("--key-file", str(recovery), "model", "list", "--json")
+    assert listed.returncode == 0, listed.stderr

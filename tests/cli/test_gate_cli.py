@@ -1,0 +1,104 @@
+"""The policy gate through the CLI: check, redact, and run refusing what it must."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import MilaiRunner
+
+SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
+
+
+def test_check_json_has_the_contract_shape(milai: MilaiRunner) -> None:
+    result = milai("check", "--json", input=SECRET_NOTE)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["decision"] == "allow"
+    assert data["level"] == "SECRET"
+    assert data["policy"]["name"] == "milai-default"
+    assert len(data["policy"]["sha256"]) == 64
+    first = data["findings"][0]
+    assert set(first) >= {"rule", "kind", "level", "action", "start", "end"}
+    assert SECRET_NOTE[first["start"]:first["end"]].upper().startswith("SECRET")
+
+
+def test_check_blocks_keying_material_with_exit_3(milai: MilaiRunner, tmp_path: Path) -> None:
+    document = tmp_path / "doc.txt"
+    document.write_text("Attached: the KEYMAT for next month.\n")
+    result = milai("check", str(document), "--json")
+    assert result.returncode == 3
+    assert json.loads(result.stdout)["decision"] == "block"
+
+
+def test_check_with_clearance_blocks_read_up(milai: MilaiRunner) -> None:
+    assert milai("check", "-", "--clearance", "SECRET", input=SECRET_NOTE).returncode == 0
+    assert milai("check", "-", "--clearance", "RESTRICTED", input=SECRET_NOTE).returncode == 3
+
+
+def test_check_bad_inputs(milai: MilaiRunner, tmp_path: Path) -> None:
+    missing = milai("check", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2
+    assert missing.stderr.startswith("milai: error: cannot read ")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"ok\xff\xfe")
+    bad = milai("check", str(binary))
+    assert bad.returncode == 2
+    assert bad.stderr == f"milai: error: {binary} is not valid UTF-8 text (bad byte at offset 2)\n"
+    malformed = tmp_path / "policy.yaml"
+    malformed.write_text("name: x\nname: y\n")
+    refused = milai("check", "--policy", str(malformed), "-", input="hello")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+
+
+def test_redact_replaces_pii(milai: MilaiRunner) -> None:
+    result = milai("redact", "-", input="Matricule 1985 0315 123 71 pour le dossier.\n")
+    assert result.returncode == 0, result.stderr
+    assert "1985 0315 123 71" not in result.stdout
+    assert result.stdout.startswith("Matricule ")
+    assert result.stdout.endswith(" pour le dossier.\n")
+
+
+def test_explain_highlights_findings(milai: MilaiRunner) -> None:
+    result = milai("check", "--explain", "-", input=SECRET_NOTE)
+    assert result.returncode == 0
+    assert "SECRET" in result.stdout
+    assert "marking" in result.stdout
+
+
+@pytest.mark.model
+def test_run_blocks_a_prompt_above_clearance(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("run", "Summarise", input=SECRET_NOTE)
+    assert result.returncode == 3
+    assert result.stdout == ""
+    assert result.stderr.startswith("milai: blocked: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.model
+def test_run_blocks_a_prompt_above_the_model_accreditation(
+    vault_home: Path, milai: MilaiRunner
+) -> None:
+    # The demo model is accredited UNCLASSIFIED: a SECRET clearance does not lift that.
+    result = milai("run", "--clearance", "SECRET", "Summarise", input=SECRET_NOTE)
+    assert result.returncode == 3
+    assert "UNCLASSIFIED" in result.stderr
+
+
+@pytest.mark.model
+def test_run_blocks_keying_material(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("run", "Explain the KEYMAT handling rules.")
+    assert result.returncode == 3
+    assert "keying-material" in result.stderr
+
+
+@pytest.mark.model
+def test_label_prints_banners(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("run", "--label", "--max-tokens", "8", "--seed", "1", "Say hello.")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == lines[-1]
+    assert "UNCLASSIFIED" in lines[0]
