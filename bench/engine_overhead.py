@@ -45,10 +45,13 @@ sys.stderr.write(json.dumps({"tokens_per_s": decode, "tokens": len(stamps)}) + "
 PROMPT = "Write a detailed paragraph about the history of the city of Luxembourg."
 
 
-def timed(command: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+def timed(
+    command: list[str], env: dict[str, str]
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=True,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        command, capture_output=True, text=True, env=env, check=True, stdin=subprocess.DEVNULL
+    )
     return time.perf_counter() - started, result
 
 
@@ -67,16 +70,40 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="milai-bench-"))
     env = {**os.environ, "MILAI_HOME": str(work / "home")}
     milai = [sys.executable, "-m", "milai"]
-    subprocess.run([*milai, "init", "--key-file", str(work / "key")], env=env, check=True,
-                   capture_output=True)
-    subprocess.run([*milai, "model", "import", model, "--name", "demo", "--level",
-                    "UNCLASSIFIED"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*milai, "init", "--key-file", str(work / "key")], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*milai, "model", "import", model, "--name", "demo", "--level", "UNCLASSIFIED"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     raw_script = work / "raw.py"
     raw_script.write_text(RAW_SCRIPT)
-    raw_cmd = [sys.executable, str(raw_script), model, str(threads), "1", str(args.max_tokens),
-               PROMPT]
-    milai_cmd = [*milai, "run", "--json", "--seed", "1", "--temperature", "0", "--threads",
-                 str(threads), "--max-tokens", str(args.max_tokens), PROMPT]
+    raw_cmd = [
+        sys.executable,
+        str(raw_script),
+        model,
+        str(threads),
+        "1",
+        str(args.max_tokens),
+        PROMPT,
+    ]
+    milai_cmd = [
+        *milai,
+        "run",
+        "--json",
+        "--seed",
+        "1",
+        "--temperature",
+        "0",
+        "--threads",
+        str(threads),
+        "--max-tokens",
+        str(args.max_tokens),
+        PROMPT,
+    ]
 
     timed(raw_cmd, env), timed(milai_cmd, env)  # warm the page cache for both
     raw_wall, raw_tps, milai_wall, milai_tps = [], [], [], []
@@ -89,12 +116,18 @@ def main() -> None:
         milai_tps.append(json.loads(result.stdout)["timings"]["tokens_per_s"])
 
     median = statistics.median
-    print(f"model {Path(model).name}, {threads} threads, {args.max_tokens} max tokens, "
-          f"{args.runs} interleaved runs each, medians")
-    print(f"decode tokens/s   raw {median(raw_tps):8.1f}   milai {median(milai_tps):8.1f}   "
-          f"ratio {median(milai_tps) / median(raw_tps):.3f}  (target >= 0.97)")
-    print(f"whole process s   raw {median(raw_wall):8.3f}   milai {median(milai_wall):8.3f}   "
-          f"ratio {median(milai_wall) / median(raw_wall):.3f}  (target <= 1.15)")
+    print(
+        f"model {Path(model).name}, {threads} threads, {args.max_tokens} max tokens, "
+        f"{args.runs} interleaved runs each, medians"
+    )
+    print(
+        f"decode tokens/s   raw {median(raw_tps):8.1f}   milai {median(milai_tps):8.1f}   "
+        f"ratio {median(milai_tps) / median(raw_tps):.3f}  (target >= 0.97)"
+    )
+    print(
+        f"whole process s   raw {median(raw_wall):8.3f}   milai {median(milai_wall):8.3f}   "
+        f"ratio {median(milai_wall) / median(raw_wall):.3f}  (target <= 1.15)"
+    )
 
 
 if __name__ == "__main__":

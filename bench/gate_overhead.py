@@ -56,16 +56,22 @@ def main() -> None:
     policy = load_policy(default_policy_path())
     params = SamplingParams(max_tokens=args.max_tokens, temperature=0.0, seed=1)
     pipelines = {
-        "pass-through": Pipeline(policy=policy, models=PlaintextDemo(), load=shared_engine,
-                                 gate=PassThroughGate),
+        "pass-through": Pipeline(
+            policy=policy, models=PlaintextDemo(), load=shared_engine, gate=PassThroughGate
+        ),
         "gate": Pipeline(policy=policy, models=PlaintextDemo(), load=shared_engine, gate=Gate),
     }
     speeds: dict[str, list[float]] = {name: [] for name in pipelines}
     texts: dict[str, str] = {}
     for _ in range(args.runs):
         for name, pipeline in pipelines.items():
-            result = pipeline.run(PROMPT, model_name="demo", clearance="UNCLASSIFIED",
-                                  params=params, emit=lambda _text: None)
+            result = pipeline.run(
+                PROMPT,
+                model_name="demo",
+                clearance="UNCLASSIFIED",
+                params=params,
+                emit=lambda _text: None,
+            )
             tokens_per_s = result.timings.tokens_per_s
             assert tokens_per_s is not None
             speeds[name].append(tokens_per_s)
@@ -75,8 +81,10 @@ def main() -> None:
     base = statistics.median(speeds["pass-through"])
     gated = statistics.median(speeds["gate"])
     print(f"{args.runs} interleaved runs each, {args.max_tokens} max tokens, medians")
-    print(f"decode tokens/s   pass-through {base:8.1f}   gate {gated:8.1f}   "
-          f"ratio {gated / base:.3f}  (target >= 0.97)")
+    print(
+        f"decode tokens/s   pass-through {base:8.1f}   gate {gated:8.1f}   "
+        f"ratio {gated / base:.3f}  (target >= 0.97)"
+    )
 
 
 @dataclass

@@ -20,9 +20,14 @@ from milai.policy import Decision, Gate, OutputGate, Policy
 
 
 class ModelInfo(Protocol):
-    name: str
-    sha256: str
-    level: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+    @property
+    def level(self) -> str: ...
 
 
 class ModelSource(Protocol):
@@ -135,7 +140,8 @@ class Session:
 
     @property
     def model(self) -> ModelInfo:
-        assert self._info is not None, "session not entered"
+        if self._info is None:
+            raise RuntimeError("use the session as a context manager")
         return self._info
 
     def turn(self, prompt: str, params: SamplingParams, emit: Callable[[str], None]) -> RunResult:
@@ -144,7 +150,9 @@ class Session:
         Raises ``Blocked`` (after recording it) when the prompt or the output is blocked;
         text already emitted never contains any part of a blocked span.
         """
-        assert self._gate is not None, "session not entered"
+        if self._gate is None:
+            # Never an assert: without the gate there is no turn (and -O strips asserts).
+            raise RuntimeError("use the session as a context manager")
         policy = self.pipeline.policy
         event = self._event(prompt, params)
         try:
@@ -171,7 +179,10 @@ class Session:
         text = "".join(released)
         decision = output_gate.decision
         self.level = _higher(policy, self.level, decision.level)
-        self.history += [{"role": "user", "content": prompt}, {"role": "assistant", "content": text}]
+        self.history += [
+            {"role": "user", "content": prompt},
+            {"role": "assistant", "content": text},
+        ]
         result = RunResult(
             text=text,
             decision=decision,

@@ -61,6 +61,7 @@ def resolve_clearance(policy: Policy, requested: str | None, settings: Settings)
         policy.level_index(clearance) > policy.level_index(settings.ceiling)
     ):
         raise UsageError(
-            f"clearance {clearance} is above the ceiling {settings.ceiling} set by the administrator"
+            f"clearance {clearance} is above the ceiling {settings.ceiling} "
+            "set by the administrator"
         )
     return clearance

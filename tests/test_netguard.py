@@ -11,8 +11,9 @@ import pytest
 
 def run_guarded(code: str) -> subprocess.CompletedProcess[str]:
     script = "from milai import netguard\nnetguard.install()\n" + textwrap.dedent(code)
-    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 @pytest.mark.parametrize(
@@ -41,10 +42,17 @@ def test_network_attempts_are_refused(attempt: str, event: str) -> None:
 
 def test_cli_entry_point_installs_the_guard_first() -> None:
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; sys.argv=['milai','--version']; "
-         "from milai.__main__ import main\n"
-         "try:\n main()\nexcept SystemExit:\n pass\n"
-         "from milai import netguard; print(netguard.is_installed())"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv=['milai','--version']; "
+            "from milai.__main__ import main\n"
+            "try:\n main()\nexcept SystemExit:\n pass\n"
+            "from milai import netguard; print(netguard.is_installed())",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.stdout.splitlines() == ["milai 0.1.0", "True"]

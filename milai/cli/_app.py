@@ -51,7 +51,9 @@ def root(
     verbose: Annotated[
         bool, typer.Option("-v", "--verbose", help="Show llama.cpp logs and timings on stderr.")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
     key_file: Annotated[
         Path | None, typer.Option("--key-file", help="Key file that unlocks the vault.")
     ] = None,

@@ -18,7 +18,9 @@ from milai.errors import MilaiError, UsageError
 from milai.settings import Settings
 from milai.vault import KeySource, ModelManifest, Vault
 
-model_app = typer.Typer(help="Import, list, verify and remove encrypted models.", no_args_is_help=True)
+model_app = typer.Typer(
+    help="Import, list, verify and remove encrypted models.", no_args_is_help=True
+)
 key_app = typer.Typer(help="Manage the keys that unlock the vault.", no_args_is_help=True)
 settings_app = typer.Typer(help="Administrator settings.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
@@ -37,7 +39,9 @@ def _new_key(key_file: Path | None, passphrase_file: Path | None) -> KeySource:
     import getpass
 
     if not sys.stdin.isatty():
-        raise UsageError("no terminal to ask for a passphrase: give --key-file or --passphrase-file")
+        raise UsageError(
+            "no terminal to ask for a passphrase: give --key-file or --passphrase-file"
+        )
     first = getpass.getpass("New vault passphrase: ").encode()
     if getpass.getpass("Repeat it: ").encode() != first:
         raise UsageError("the passphrases differ")
@@ -99,13 +103,17 @@ def model_import(
     from milai.cli.render import progress_bar
 
     with progress_bar(f"importing {name}", enabled=sys.stderr.isatty()) as progress:
-        manifest = vault.import_model(file, name=name, level=level, sha256=sha256, progress=progress)
+        manifest = vault.import_model(
+            file, name=name, level=level, sha256=sha256, progress=progress
+        )
     if default or context.settings.default_model is None:
         settings = context.settings
         replace(settings, default_model=manifest.name).save(vault.records)
     catalogued = "a catalogued model" if manifest.catalogued else "not in models/catalog.yaml"
-    say(f"milai: imported {manifest.name} ({manifest.architecture}, {manifest.quantisation}, "
-        f"{manifest.level}); {catalogued}")
+    say(
+        f"milai: imported {manifest.name} ({manifest.architecture}, {manifest.quantisation}, "
+        f"{manifest.level}); {catalogued}"
+    )
 
 
 @model_app.command("list")
@@ -209,7 +217,9 @@ def settings_set(
 
 
 @app.command()
-def doctor(json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def doctor(
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Check this machine and this installation."""
     report: dict[str, Any] = {
         "python": platform.python_version(),

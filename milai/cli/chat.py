@@ -8,16 +8,21 @@ high-water level; conversations are saved encrypted in the vault, never in a pla
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from milai.cli._app import app, open_context, say
 from milai.cli.run import sampling_params
+from milai.context import Context
 from milai.engine import LoadOptions
 from milai.errors import Blocked, MilaiError
 from milai.history import Conversation
+from milai.pipeline import Session
 from milai.settings import resolve_clearance
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 HELP = """/help   this help
 /level  the conversation's level and your clearance
@@ -28,8 +33,12 @@ HELP = """/help   this help
 
 @app.command()
 def chat(
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name in the vault.")] = None,
-    clearance: Annotated[str | None, typer.Option("--clearance", help="Your clearance level.")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
+    ] = None,
+    clearance: Annotated[
+        str | None, typer.Option("--clearance", help="Your clearance level.")
+    ] = None,
     system: Annotated[str | None, typer.Option("--system", help="System prompt.")] = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
     temperature: Annotated[float, typer.Option("--temperature", help="0 is greedy.")] = 0.2,
@@ -73,7 +82,7 @@ def chat(
             if not text:
                 continue
             if text.startswith("/"):
-                if _command(text, session, conversation, context, policy, console):
+                if _command(text, session, conversation, context, console):
                     break
                 continue
             before = session.level
@@ -107,7 +116,9 @@ def _banner(text: str) -> str:
     return f"[reverse bold] {text} [/reverse bold]"
 
 
-def _command(text, session, conversation, context, policy, console) -> bool:  # type: ignore[no-untyped-def]
+def _command(
+    text: str, session: Session, conversation: Conversation, context: Context, console: Console
+) -> bool:
     """Handle a slash command; True means leave."""
     command = text.split()[0].lower()
     if command in ("/exit", "/quit"):

@@ -12,9 +12,11 @@ import typer
 
 from milai.cli._app import app, emit_json, open_context, say
 from milai.config import milai_home
-from milai.errors import Blocked, ExitCode, UsageError
+from milai.errors import ExitCode, UsageError
 
-policy_app = typer.Typer(help="Validate, show and test classification policies.", no_args_is_help=True)
+policy_app = typer.Typer(
+    help="Validate, show and test classification policies.", no_args_is_help=True
+)
 app.add_typer(policy_app, name="policy")
 
 CHUNK_CHARS = 1 << 20
@@ -32,7 +34,7 @@ def iter_text(source: str | None) -> Iterator[str]:
         yield from _decode_chunks(sys.stdin.buffer, name)
         return
     try:
-        handle = open(str(source), "rb")  # noqa: SIM115  (closed below; errors mapped first)
+        handle = open(str(source), "rb")
     except IsADirectoryError:
         raise UsageError(f"{source} is a directory") from None
     except OSError as error:
@@ -124,8 +126,13 @@ def redact(
         sys.stdout.write(piece)
     sys.stdout.flush()
     if audit is not None:
-        audit.append({"command": "redact", "policy": {"name": policy.name, "sha256": policy.sha256},
-                      "output_chars": chars})
+        audit.append(
+            {
+                "command": "redact",
+                "policy": {"name": policy.name, "sha256": policy.sha256},
+                "output_chars": chars,
+            }
+        )
 
 
 def _check_event(command: str, policy: Any, decision: Any, clearance: str | None) -> dict[str, Any]:
@@ -154,7 +161,9 @@ def policy_validate(file: Annotated[Path, typer.Argument(help="Policy YAML file.
 
 @policy_app.command("show")
 def policy_show(
-    file: Annotated[Path | None, typer.Argument(help="Policy file (default: the one in force).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Policy file (default: the one in force).")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the effective policy."""
@@ -169,18 +178,23 @@ def policy_show(
 
 @policy_app.command("test")
 def policy_test(
-    file: Annotated[Path | None, typer.Argument(help="Policy file (default: the one in force).")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Policy file (default: the one in force).")
+    ] = None,
 ) -> None:
     """Run the policy's embedded tests (exit 1 if any fails, like `opa test`)."""
     from milai.policy import run_policy_tests
 
     policy = open_context().policy(file)
     results = run_policy_tests(policy)
+    if not results:
+        raise UsageError(f"{policy.name} has no embedded tests")
     failed = [result for result in results if not result.passed]
     for result in failed:
-        sys.stdout.write(f"FAIL {result.describe()}\n")
+        sys.stdout.write(
+            f"FAIL {result.name}: expected {result.expected_decision} {result.expected_level}, "
+            f"got {result.got_decision} {result.got_level}\n"
+        )
     sys.stdout.write(f"{policy.name}: {len(results) - len(failed)}/{len(results)} tests passed\n")
     if failed:
         raise typer.Exit(int(ExitCode.INTERNAL))
-    if not results:
-        raise Blocked("the policy has no tests")

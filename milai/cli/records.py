@@ -13,10 +13,12 @@ import typer
 from milai.cli._app import app, emit_json, open_context, read_stdin_text, say
 from milai.errors import UsageError
 
-audit_app = typer.Typer(help="Show, verify and export the tamper-evident audit log.",
-                        no_args_is_help=True)
-history_app = typer.Typer(help="Saved chat conversations (encrypted, with levels).",
-                          no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Show, verify and export the tamper-evident audit log.", no_args_is_help=True
+)
+history_app = typer.Typer(
+    help="Saved chat conversations (encrypted, with levels).", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 app.add_typer(history_app, name="history")
 
@@ -36,7 +38,9 @@ def audit_show(
     since: Annotated[str | None, typer.Option("--since", help="ISO date/time.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="ISO date/time.")] = None,
     command: Annotated[str | None, typer.Option("--command", help="e.g. run, check.")] = None,
-    decision: Annotated[str | None, typer.Option("--decision", help="allow|warn|redact|block")] = None,
+    decision: Annotated[
+        str | None, typer.Option("--decision", help="allow|warn|redact|block")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON Lines output.")] = False,
 ) -> None:
     """Show audit entries (they are checked as they are read)."""
@@ -123,7 +127,9 @@ def replay(
 
 
 @history_app.command("list")
-def history_list(json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def history_list(
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """List saved conversations with their levels."""
     from milai.history import list_conversations
 
@@ -132,7 +138,9 @@ def history_list(json_output: Annotated[bool, typer.Option("--json", help="Print
         emit_json(rows)
         return
     for row in rows:
-        sys.stdout.write(f"{row['id']}  {row['level']:<13} {row['turns']:>3} turns  {row['model']}\n")
+        sys.stdout.write(
+            f"{row['id']}  {row['level']:<13} {row['turns']:>3} turns  {row['model']}\n"
+        )
 
 
 def _readable_conversation(conversation_id: str, clearance: str | None) -> Any:

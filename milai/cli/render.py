@@ -103,18 +103,30 @@ def audit_table(entries: Sequence[Any]) -> None:
     stdout.print(table)
 
 
-_ACTION_STYLES = {"allow": "bold cyan", "warn": "bold yellow", "redact": "bold magenta",
-                  "block": "bold white on red"}
+_ACTION_STYLES = {
+    "allow": "bold cyan",
+    "warn": "bold yellow",
+    "redact": "bold magenta",
+    "block": "bold white on red",
+}
 
 
 def explain_decision(text: str, decision: Any) -> None:
     """The text with each finding highlighted, then a table of why."""
     spans = [(f.start, f.end, _ACTION_STYLES.get(str(f.action), "bold")) for f in decision.findings]
     stdout.print(highlighted(text, spans))
-    table = Table(title=f"{decision.action} — level {decision.level} — policy {decision.policy.name}")
+    table = Table(
+        title=f"{decision.action} — level {decision.level} — policy {decision.policy.name}"
+    )
     for column in ("rule", "kind", "level", "action", "span", "text"):
         table.add_column(column)
     for finding in decision.findings:
-        table.add_row(finding.rule, finding.kind, finding.level, str(finding.action),
-                      f"{finding.start}–{finding.end}", Text(text[finding.start:finding.end][:60]))
+        table.add_row(
+            finding.rule,
+            finding.kind,
+            finding.level,
+            str(finding.action),
+            f"{finding.start}:{finding.end}",
+            Text(text[finding.start : finding.end][:60]),
+        )
     stdout.print(table)

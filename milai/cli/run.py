@@ -58,13 +58,19 @@ class StdoutStream:
 
 @app.command()
 def run(
-    prompt: Annotated[str | None, typer.Argument(help="The instruction; stdin adds the material.")] = None,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Model name in the vault.")] = None,
+    prompt: Annotated[
+        str | None, typer.Argument(help="The instruction; stdin adds the material.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
+    ] = None,
     system: Annotated[str | None, typer.Option("--system", help="System prompt.")] = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens to generate.")] = 512,
     temperature: Annotated[float, typer.Option("--temperature", help="0 is greedy.")] = 0.2,
     seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed (recorded).")] = None,
-    clearance: Annotated[str | None, typer.Option("--clearance", help="Your clearance level.")] = None,
+    clearance: Annotated[
+        str | None, typer.Option("--clearance", help="Your clearance level.")
+    ] = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level the output may carry.")
     ] = None,

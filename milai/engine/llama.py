@@ -193,7 +193,9 @@ def build_info() -> dict[str, Any]:
     """What this llama.cpp build can do (for ``milai doctor``)."""
     return {
         "version": llama_cpp.__version__,
-        "system_info": llama_cpp.llama_print_system_info().decode("utf-8", errors="replace").strip(),
+        "system_info": llama_cpp.llama_print_system_info()
+        .decode("utf-8", errors="replace")
+        .strip(),
         "gpu_offload": bool(llama_cpp.llama_supports_gpu_offload()),
         "mmap": bool(llama_cpp.llama_supports_mmap()),
         "mlock": bool(llama_cpp.llama_supports_mlock()),

@@ -22,16 +22,25 @@ def milai_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "milai", *args]
 
 
-def run_milai(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
-              timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_milai(
+    *args: str,
+    input: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
     data = input.encode() if isinstance(input, str) else input
     result = subprocess.run(
-        milai_command(*args), input=data, capture_output=True, timeout=timeout,
-        env={**os.environ, **(env or {})}, check=False,
+        milai_command(*args),
+        input=data,
+        capture_output=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
         stdin=None if data is not None else subprocess.DEVNULL,
     )
     return subprocess.CompletedProcess(
-        result.args, result.returncode,
+        result.args,
+        result.returncode,
         result.stdout.decode("utf-8", errors="replace"),
         result.stderr.decode("utf-8", errors="replace"),
     )
@@ -44,8 +53,18 @@ def template_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = {"MILAI_HOME": str(home)}
     init = run_milai("init", "--key-file", str(root / "vault.key"), env=env)
     assert init.returncode == 0, init.stderr
-    imported = run_milai("model", "import", str(demo_model_file()), "--name", "smollm2-135m",
-                         "--level", "UNCLASSIFIED", "--sha256", DEMO_SHA256, env=env)
+    imported = run_milai(
+        "model",
+        "import",
+        str(demo_model_file()),
+        "--name",
+        "smollm2-135m",
+        "--level",
+        "UNCLASSIFIED",
+        "--sha256",
+        DEMO_SHA256,
+        env=env,
+    )
     assert imported.returncode == 0, imported.stderr
     return home
 

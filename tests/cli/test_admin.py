@@ -12,7 +12,9 @@ from tests.cli.conftest import MilaiRunner
 from tests.helpers import DEMO_SHA256, demo_model_file
 
 
-def test_init_with_a_passphrase_file_then_unlock_with_it(milai: MilaiRunner, tmp_path: Path) -> None:
+def test_init_with_a_passphrase_file_then_unlock_with_it(
+    milai: MilaiRunner, tmp_path: Path
+) -> None:
     passphrase = tmp_path / "pass"
     passphrase.write_text("correct horse battery staple\n")
     env = {"MILAI_HOME": str(tmp_path / "home")}
@@ -30,8 +32,9 @@ def test_init_with_a_passphrase_file_then_unlock_with_it(milai: MilaiRunner, tmp
     assert len(refused.stderr.splitlines()) == 1
 
 
-def test_init_twice_is_refused_and_keeps_the_vault(vault_home: Path, milai: MilaiRunner,
-                                                    tmp_path: Path) -> None:
+def test_init_twice_is_refused_and_keeps_the_vault(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
     again = milai("init", "--key-file", str(tmp_path / "other.key"))
     assert again.returncode == 4
     assert milai("model", "list", "--json").returncode == 0
@@ -77,17 +80,59 @@ def test_import_refusals(vault_home: Path, milai: MilaiRunner, tmp_path: Path) -
     not_gguf = tmp_path / "notes.gguf"
     not_gguf.write_text("hello")
     cases = [
-        (("model", "import", str(tmp_path / "missing.gguf"), "--name", "x", "--level",
-          "UNCLASSIFIED"), 2),
+        (
+            (
+                "model",
+                "import",
+                str(tmp_path / "missing.gguf"),
+                "--name",
+                "x",
+                "--level",
+                "UNCLASSIFIED",
+            ),
+            2,
+        ),
         (("model", "import", str(not_gguf), "--name", "x", "--level", "UNCLASSIFIED"), 2),
         (("model", "import", str(tmp_path), "--name", "x", "--level", "UNCLASSIFIED"), 2),
-        (("model", "import", str(demo_model_file()), "--name", "../evil", "--level",
-          "UNCLASSIFIED"), 2),
-        (("model", "import", str(demo_model_file()), "--name", "smollm2-135m", "--level",
-          "UNCLASSIFIED"), 2),
+        (
+            (
+                "model",
+                "import",
+                str(demo_model_file()),
+                "--name",
+                "../evil",
+                "--level",
+                "UNCLASSIFIED",
+            ),
+            2,
+        ),
+        (
+            (
+                "model",
+                "import",
+                str(demo_model_file()),
+                "--name",
+                "smollm2-135m",
+                "--level",
+                "UNCLASSIFIED",
+            ),
+            2,
+        ),
         (("model", "import", str(demo_model_file()), "--name", "x", "--level", "PUBLIC"), 2),
-        (("model", "import", str(demo_model_file()), "--name", "x", "--level", "UNCLASSIFIED",
-          "--sha256", "00" * 32), 4),
+        (
+            (
+                "model",
+                "import",
+                str(demo_model_file()),
+                "--name",
+                "x",
+                "--level",
+                "UNCLASSIFIED",
+                "--sha256",
+                "00" * 32,
+            ),
+            4,
+        ),
     ]
     for args, code in cases:
         result = milai(*args)
@@ -117,7 +162,9 @@ def test_settings_ceiling_caps_the_clearance(vault_home: Path, milai: MilaiRunne
 
 
 @pytest.mark.model
-def test_recovery_key_slot_unlocks_too(vault_home: Path, milai: MilaiRunner, tmp_path: Path) -> None:
+def test_recovery_key_slot_unlocks_too(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
     recovery = tmp_path / "recovery.key"
     added = milai("key", "add", "--new-key-file", str(recovery))
     assert added.returncode == 0, added.stderr

@@ -22,7 +22,7 @@ def test_check_json_has_the_contract_shape(milai: MilaiRunner) -> None:
     assert len(data["policy"]["sha256"]) == 64
     first = data["findings"][0]
     assert set(first) >= {"rule", "kind", "level", "action", "start", "end"}
-    assert SECRET_NOTE[first["start"]:first["end"]].upper().startswith("SECRET")
+    assert SECRET_NOTE[first["start"] : first["end"]].upper().startswith("SECRET")
 
 
 def test_check_blocks_keying_material_with_exit_3(milai: MilaiRunner, tmp_path: Path) -> None:

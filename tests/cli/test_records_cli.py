@@ -26,8 +26,9 @@ def audit_events(milai: MilaiRunner) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
-def test_runs_and_checks_are_audited_and_the_log_verifies(vault_home: Path,
-                                                          milai: MilaiRunner) -> None:
+def test_runs_and_checks_are_audited_and_the_log_verifies(
+    vault_home: Path, milai: MilaiRunner
+) -> None:
     assert milai("run", "--max-tokens", "4", "--seed", "5", QUESTION).returncode == 0
     assert milai("run", "Explain the KEYMAT rules.").returncode == 3
     assert milai("check", "-", input="NATO SECRET\nnote\n").returncode == 0
@@ -45,8 +46,7 @@ def test_runs_and_checks_are_audited_and_the_log_verifies(vault_home: Path,
     assert verified.stderr.startswith("milai: audit log verified ")
 
 
-def test_an_edited_audit_log_exits_4_naming_the_entry(vault_home: Path,
-                                                      milai: MilaiRunner) -> None:
+def test_an_edited_audit_log_exits_4_naming_the_entry(vault_home: Path, milai: MilaiRunner) -> None:
     for _ in range(3):
         assert milai("check", "-", input="hello").returncode == 0
     log = vault_home / "audit.log"
@@ -58,8 +58,9 @@ def test_an_edited_audit_log_exits_4_naming_the_entry(vault_home: Path,
     assert result.stderr.startswith("milai: error: audit log fails verification at entry 2")
 
 
-def test_truncation_is_caught_by_an_exported_checkpoint(vault_home: Path, milai: MilaiRunner,
-                                                        tmp_path: Path) -> None:
+def test_truncation_is_caught_by_an_exported_checkpoint(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
     for _ in range(3):
         milai("check", "-", input="hello")
     exported = milai("audit", "checkpoint", str(tmp_path))
@@ -82,10 +83,21 @@ def test_export_is_json_lines_with_a_summary(vault_home: Path, milai: MilaiRunne
     assert all(r["verified"] for r in records[:-1])
 
 
-def test_replay_of_a_seeded_run_matches(vault_home: Path, milai: MilaiRunner,
-                                        tmp_path: Path) -> None:
-    ran = milai("run", "--json", "--seed", "42", "--temperature", "0.8", "--max-tokens", "24",
-                "Summarise", input="The meeting moved to Tuesday.")
+def test_replay_of_a_seeded_run_matches(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    ran = milai(
+        "run",
+        "--json",
+        "--seed",
+        "42",
+        "--temperature",
+        "0.8",
+        "--max-tokens",
+        "24",
+        "Summarise",
+        input="The meeting moved to Tuesday.",
+    )
     assert ran.returncode == 0, ran.stderr
     seq = str(audit_events(milai)[-1]["seq"])
     replayed = milai("replay", seq, "Summarise", "--json", input="The meeting moved to Tuesday.")
@@ -124,13 +136,33 @@ def _read_until(fd: int, needle: bytes, timeout: float = 60) -> bytes:
 
 def test_chat_on_a_terminal(vault_home: Path, milai: MilaiRunner) -> None:
     assert milai("settings", "set", "ceiling", "SECRET").returncode == 0
-    imported = milai("model", "import", str(demo_model_file()), "--name", "smollm2-restricted",
-                     "--level", "RESTRICTED")
+    imported = milai(
+        "model",
+        "import",
+        str(demo_model_file()),
+        "--name",
+        "smollm2-restricted",
+        "--level",
+        "RESTRICTED",
+    )
     assert imported.returncode == 0, imported.stderr
     primary, secondary = pty.openpty()
     process = subprocess.Popen(
-        milai_command("chat", "--model", "smollm2-restricted", "--clearance", "RESTRICTED", "--max-tokens", "16", "--seed", "1"),
-        stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True,
+        milai_command(
+            "chat",
+            "--model",
+            "smollm2-restricted",
+            "--clearance",
+            "RESTRICTED",
+            "--max-tokens",
+            "16",
+            "--seed",
+            "1",
+        ),
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
         env={**os.environ, "TERM": "dumb", "COLUMNS": "100"},
     )
     os.close(secondary)
@@ -159,5 +191,6 @@ def test_chat_on_a_terminal(vault_home: Path, milai: MilaiRunner) -> None:
     shown = milai("history", "show", conversation, "--clearance", "RESTRICTED")
     assert shown.returncode == 0
     assert "Say hello." in shown.stdout
-    assert b"Say hello." not in b"".join(p.read_bytes() for p in vault_home.rglob("*")
-                                         if p.is_file())
+    assert b"Say hello." not in b"".join(
+        p.read_bytes() for p in vault_home.rglob("*") if p.is_file()
+    )

@@ -51,24 +51,37 @@ def test_same_seed_gives_the_same_json_twice(vault_home: Path, milai: MilaiRunne
     first.pop("timings"), second.pop("timings")  # wall-clock figures differ run to run
     assert first == second
     hot = ("run", "--json", "--seed", "99", "--temperature", "1.5", "--max-tokens", "30")
-    assert milai(*hot, input=QUESTION).stdout.split('"usage"')[0] == \
+    assert (
         milai(*hot, input=QUESTION).stdout.split('"usage"')[0]
+        == milai(*hot, input=QUESTION).stdout.split('"usage"')[0]
+    )
 
 
 def test_prompt_is_the_instruction_and_stdin_the_material(
     vault_home: Path, milai: MilaiRunner
 ) -> None:
     alone = json.loads(milai("run", "--json", "--max-tokens", "4", "Summarise").stdout)
-    both = json.loads(milai("run", "--json", "--max-tokens", "4", "Summarise",
-                            input="The meeting moved to Tuesday at ten.").stdout)
+    both = json.loads(
+        milai(
+            "run",
+            "--json",
+            "--max-tokens",
+            "4",
+            "Summarise",
+            input="The meeting moved to Tuesday at ten.",
+        ).stdout
+    )
     assert both["usage"]["prompt_tokens"] > alone["usage"]["prompt_tokens"] + 5
 
 
 def test_a_closed_pipe_ends_quietly(vault_home: Path) -> None:
     process = subprocess.Popen(
-        milai_command("run", "--max-tokens", "200", "--seed", "3",
-                      "Write a long story about the sea."),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        milai_command(
+            "run", "--max-tokens", "200", "--seed", "3", "Write a long story about the sea."
+        ),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stderr is not None
     head = process.stdout.read(10)
@@ -83,7 +96,9 @@ def test_a_closed_pipe_ends_quietly(vault_home: Path) -> None:
 def test_ctrl_c_exits_130_without_a_traceback(vault_home: Path) -> None:
     process = subprocess.Popen(
         milai_command("run", "--max-tokens", "2000", "--temperature", "1", "Tell a long tale."),
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     assert process.stdout is not None
     process.stdout.read(1)  # generating now
@@ -99,22 +114,42 @@ def test_ctrl_c_exits_130_without_a_traceback(vault_home: Path) -> None:
         (("run", "--model", "nope", "hi"), None, 5, "milai: error: unknown model 'nope'"),
         (("run",), None, 2, "milai: error: empty prompt: give PROMPT or pipe text on stdin"),
         (("run",), b"   \n", 2, "milai: error: empty prompt: give PROMPT or pipe text on stdin"),
-        (("run",), b"caf\xe9 \xff\n", 2,
-         "milai: error: stdin is not valid UTF-8 text (bad byte at offset 3)"),
-        (("run", "--max-tokens", "0", "hi"), None, 2,
-         "milai: error: --max-tokens must be at least 1"),
-        (("run", "--max-tokens", "-5", "hi"), None, 2,
-         "milai: error: --max-tokens must be at least 1"),
+        (
+            ("run",),
+            b"caf\xe9 \xff\n",
+            2,
+            "milai: error: stdin is not valid UTF-8 text (bad byte at offset 3)",
+        ),
+        (
+            ("run", "--max-tokens", "0", "hi"),
+            None,
+            2,
+            "milai: error: --max-tokens must be at least 1",
+        ),
+        (
+            ("run", "--max-tokens", "-5", "hi"),
+            None,
+            2,
+            "milai: error: --max-tokens must be at least 1",
+        ),
         (("run", "--bogus", "hi"), None, 2, "milai: error: No such option: --bogus"),
-        (("run", "--temperature", "hot", "hi"), None, 2,
-         "milai: error: Invalid value for '--temperature': Input should be a valid number"),
+        (
+            ("run", "--temperature", "hot", "hi"),
+            None,
+            2,
+            "milai: error: Invalid value for '--temperature': Input should be a valid number",
+        ),
         (("run", "--clearance", "PUBLIC", "hi"), None, 2, "milai: error: unknown level 'PUBLIC'"),
         (("frobnicate",), None, 2, "milai: error: No such command 'frobnicate'."),
     ],
 )
 def test_bad_input_gets_one_line_and_the_documented_code(
-    vault_home: Path, milai: MilaiRunner, args: tuple[str, ...], stdin: bytes | None,
-    code: int, line: str,
+    vault_home: Path,
+    milai: MilaiRunner,
+    args: tuple[str, ...],
+    stdin: bytes | None,
+    code: int,
+    line: str,
 ) -> None:
     result = milai(*args, input=stdin)
     assert result.returncode == code
@@ -156,9 +191,20 @@ def test_verbose_shows_llama_logs_and_timings(vault_home: Path, milai: MilaiRunn
 def test_a_whole_run_makes_no_network_system_call(vault_home: Path, tmp_path: Path) -> None:
     trace = tmp_path / "trace.txt"
     result = subprocess.run(
-        ["strace", "-f", "-qq", "-e", "trace=network", "-o", str(trace),
-         *milai_command("run", "--max-tokens", "8", "--seed", "1", QUESTION)],
-        capture_output=True, timeout=180, check=False, stdin=subprocess.DEVNULL,
+        [
+            "strace",
+            "-f",
+            "-qq",
+            "-e",
+            "trace=network",
+            "-o",
+            str(trace),
+            *milai_command("run", "--max-tokens", "8", "--seed", "1", QUESTION),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+        stdin=subprocess.DEVNULL,
     )
     if result.returncode != 0 and b"ptrace" in result.stderr:
         pytest.skip("ptrace is not permitted here")

@@ -60,11 +60,18 @@ def make(chunks: list[str], *, model_level: str = "SECRET") -> tuple[Pipeline, F
     return pipeline, loader, audit
 
 
-def run(pipeline: Pipeline, prompt: str, *, clearance: str = "SECRET",
-        out_level: str | None = None) -> tuple[list[str], Any]:
+def run(
+    pipeline: Pipeline, prompt: str, *, clearance: str = "SECRET", out_level: str | None = None
+) -> tuple[list[str], Any]:
     emitted: list[str] = []
-    result = pipeline.run(prompt, model_name="fake", clearance=clearance, params=PARAMS,
-                          emit=emitted.append, out_level=out_level)
+    result = pipeline.run(
+        prompt,
+        model_name="fake",
+        clearance=clearance,
+        params=PARAMS,
+        emit=emitted.append,
+        out_level=out_level,
+    )
     return emitted, result
 
 
@@ -101,8 +108,14 @@ def test_output_marking_above_the_sink_is_withheld_mid_stream() -> None:
     pipeline, loader, audit = make(chunks, model_level="TOP SECRET")
     emitted: list[str] = []
     with pytest.raises(Blocked):
-        pipeline.run("Write a memo.", model_name="fake", clearance="TOP SECRET",
-                     out_level="SECRET", params=PARAMS, emit=emitted.append)
+        pipeline.run(
+            "Write a memo.",
+            model_name="fake",
+            clearance="TOP SECRET",
+            out_level="SECRET",
+            params=PARAMS,
+            emit=emitted.append,
+        )
     released = "".join(emitted)
     assert "TOP" not in released and "SEC" not in released
     assert "The plan" not in released
@@ -129,8 +142,12 @@ def test_session_level_is_a_high_water_mark() -> None:
 
 def test_pass_through_gate_reports_a_decision() -> None:
     loader = FakeLoader(FakeEngine(["x"]))
-    pipeline = Pipeline(policy=load_policy(default_policy_path()), models=Models(),
-                        load=loader, gate=PassThroughGate)
+    pipeline = Pipeline(
+        policy=load_policy(default_policy_path()),
+        models=Models(),
+        load=loader,
+        gate=PassThroughGate,
+    )
     _, result = run(pipeline, "SECRET\n\nanything")
     assert result.decision.action == Action.ALLOW
     assert result.text == "x"
