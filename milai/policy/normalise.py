@@ -1,0 +1,381 @@
+"""Normalisation: the views that detection matches against, and the maps back to the original.
+
+Every character of the original text is normalised on its own, never with its neighbours,
+so the view of ``a + b`` is the view of ``a`` followed by the view of ``b``: this is what
+lets the streaming gate reach exactly the whole-text decision whatever the chunking.
+
+Three views are built for each piece of text:
+
+* the **skeleton** view, for markings and codewords: NFKD, combining marks dropped,
+  casefolded, Unicode UTS #39 confusables folded to their ASCII prototypes;
+* the **text** view, for regular-expression detectors (IBAN, e-mail…): NFKC, lower case;
+* the **class** view, one character per original character, that finds base64/hex runs.
+
+In all three, default-ignorable and bidi control characters (and C0/C1 controls) vanish and
+are reported, and line separators become ``\\n``. Text made only of ASCII and the common
+Western characters of Windows-1252 (French, German, Luxembourgish, Dutch…) takes a fast
+path through C-level ``translate``; any other character goes through the per-character
+functions, whose results are cached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from functools import cache
+from typing import NamedTuple
+
+# Unicode Default_Ignorable_Code_Point (DerivedCoreProperties.txt), which includes the
+# bidi controls (LRM, RLM, ALM, LRE…RLO, LRI…PDI). Characters of general category Cf and
+# the C0/C1 controls are added per character below.
+_DEFAULT_IGNORABLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+
+# What a renderer shows as a new line; all of them become "\n" in the views.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_KEPT_CONTROLS = frozenset("\t") | LINE_BREAKS
+
+
+def is_hidden(ch: str) -> bool:
+    """True for characters that render as nothing: default-ignorables, format, controls."""
+    if ch in _KEPT_CONTROLS:
+        return False
+    if re.match(f"[{_DEFAULT_IGNORABLE}]", ch):  # re caches the compiled class
+        return True
+    category = unicodedata.category(ch)
+    return category in ("Cf", "Cc")
+
+
+@cache
+def _fold_table() -> dict[str, str]:
+    """Non-ASCII character → ASCII (its UTS #39 prototype), loaded on first need.
+
+    Letters and digits fold to their prototype, in lower case; punctuation folds to the
+    first character of its ASCII prototype (“ → ", not ''), one character, since to a
+    pattern every punctuation mark is just a separator.
+    """
+    from milai.policy._confusables import TO_ASCII
+
+    return {
+        source: prototype.casefold() if _has_alnum(prototype) else prototype[0]
+        for source, prototype in TO_ASCII.items()
+    }
+
+
+def _has_alnum(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+# Punctuation and symbols without an ASCII look-alike still fold by their Unicode general
+# category, so that the views of Western text stay one byte per character (fast regexes).
+_CATEGORY_FOLD = {"Pd": "-", "Ps": "(", "Pe": ")", "Pi": '"', "Pf": '"', "Pc": " ", "Po": "."}
+
+
+def _strip_marks(text: str) -> str:
+    return "".join(ch for ch in text if not unicodedata.category(ch).startswith("M"))
+
+
+def _fold_punctuation(ch: str, symbols: bool) -> str:
+    """ASCII for a non-ASCII punctuation mark (and symbol, when ``symbols``), else ``ch``."""
+    category = unicodedata.category(ch)
+    if category[0] == "P" or (symbols and category[0] == "S"):
+        prototype = _fold_table().get(ch)
+        if prototype is not None and not _has_alnum(prototype):
+            return prototype
+        return _CATEGORY_FOLD.get(category, "#")
+    return ch
+
+
+def skeleton_char(ch: str) -> str:
+    """The skeleton view of one character (markings and codewords match this)."""
+    if is_hidden(ch):
+        return ""
+    if ch in LINE_BREAKS:
+        return "\n"
+    if ch.isspace() or ch == "_":
+        return " "  # "_" too: it spaces letters out like a space does (S_E_C_R_E_T)
+    if ch.isascii():
+        return ch.lower()
+    if ch in "ßẞ":
+        # Casefolding gives "ss" (two characters, slow path for all German text); keep
+        # one character and let the patterns accept "ss" and "ß" alike.
+        return "ß"
+    table = _fold_table()
+    out = []
+    for c in _strip_marks(unicodedata.normalize("NFKD", ch)):
+        # The character's own prototype first: Greek capital nu looks like N even
+        # though its lower case looks like v.
+        if c in table:
+            out.append(table[c])
+            continue
+        for lower in _strip_marks(c.casefold()):
+            if lower.isascii():
+                out.append(lower)
+            elif lower in table:
+                out.append(table[lower])
+            else:
+                out.append(_fold_punctuation(lower, symbols=True))
+    return "".join(out)
+
+
+def text_char(ch: str) -> str:
+    """The text view of one character (regular-expression detectors match this)."""
+    if is_hidden(ch):
+        return ""
+    if ch in LINE_BREAKS:
+        return "\n"
+    if ch.isspace():
+        return " "
+    normal = unicodedata.normalize("NFKC", ch).lower()
+    return "".join(c if c.isascii() else _fold_punctuation(c, symbols=False) for c in normal)
+
+
+def class_char(ch: str) -> str:
+    """The class view of one ASCII character: U upper, l lower, d digit, p + or /, e =."""
+    if "A" <= ch <= "Z":
+        return "U"
+    if "a" <= ch <= "z":
+        return "l"
+    if "0" <= ch <= "9":
+        return "d"
+    if ch in "+/":
+        return "p"
+    if ch == "=":
+        return "e"
+    return " "
+
+
+def skeleton(text: str) -> str:
+    """The skeleton of a whole string (policy markings and keywords are compiled from it)."""
+    return normalise(text).skel
+
+
+# --- the fast path: ASCII and the Windows-1252 repertoire -----------------------------
+
+_ASCII_HIDDEN_RE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+
+
+class _FastTables(NamedTuple):
+    ascii_skel: dict[int, str]  # str.translate tables for ASCII text
+    ascii_text: dict[int, str]
+    ascii_class: dict[int, str]
+    skel_bytes: bytes  # bytes.translate tables over Latin-1 or cp1252 bytes
+    text_bytes: bytes
+    class_bytes: bytes
+    slow_cp1252: bytes  # byte → 1 when its cp1252 character needs the slow path
+    slow_latin1: bytes  # the same for Latin-1 bytes (0x80-0x9F are C1 controls there)
+    text_upper: bytes  # text-view bytes in 0x80-0x9F: decode them as cp1252, not Latin-1
+    slow_re: re.Pattern[str]  # characters outside the fast repertoire
+
+
+@cache
+def _fast_tables() -> _FastTables:
+    ascii_skel: dict[int, str] = {}
+    ascii_text: dict[int, str] = {}
+    ascii_class: dict[int, str] = {}
+    for code in range(128):
+        ch = chr(code)
+        if not is_hidden(ch):
+            ascii_skel[code] = skeleton_char(ch)
+            ascii_text[code] = text_char(ch)
+        ascii_class[code] = class_char(ch)
+    skel_bytes = bytearray(range(256))
+    text_bytes = bytearray(range(256))
+    class_bytes = bytearray(b" " * 256)
+    slow = bytearray(b"\x01" * 256)
+    fast_chars: list[str] = []
+    for code in range(256):
+        try:
+            ch = bytes([code]).decode("cp1252")
+        except UnicodeDecodeError:
+            continue
+        if is_hidden(ch):
+            continue
+        skel, text = skeleton_char(ch), text_char(ch)
+        if len(skel) != 1 or len(text) != 1:
+            continue
+        try:
+            skel_byte, text_byte = skel.encode("latin-1"), text.encode("cp1252")
+        except UnicodeEncodeError:
+            continue  # the skeleton must stay in Latin-1: it is decoded as such
+        skel_bytes[code] = skel_byte[0]
+        text_bytes[code] = text_byte[0]
+        class_bytes[code] = ord(class_char(ch))
+        slow[code] = 0
+        fast_chars.append(ch)
+    slow_latin1 = bytearray(slow)
+    slow_latin1[0x80:0xA0] = b"\x01" * 32
+    upper = bytes(sorted({b for b in text_bytes if 0x80 <= b < 0xA0}))
+    slow_re = re.compile("[^" + "".join(re.escape(ch) for ch in fast_chars) + "]")
+    return _FastTables(
+        ascii_skel, ascii_text, ascii_class,
+        bytes(skel_bytes), bytes(text_bytes), bytes(class_bytes),
+        bytes(slow), bytes(slow_latin1), upper, slow_re,
+    )
+
+
+class Special(NamedTuple):
+    """One original character whose view is not exactly one character long."""
+
+    view_start: int
+    view_len: int
+    orig: int
+
+
+class Normalised(NamedTuple):
+    """The views of one piece of text; positions are relative to the piece."""
+
+    skel: str
+    text: str
+    cls: str
+    skel_specials: list[Special]
+    text_specials: list[Special]
+    hidden: list[tuple[int, int]]  # runs of hidden characters, original positions
+
+
+@cache
+def _slow_char(ch: str) -> tuple[str, str, bool]:
+    return skeleton_char(ch), text_char(ch), is_hidden(ch)
+
+
+def _encode_fast(piece: str, tables: _FastTables) -> bytes | None:
+    """One byte per character when every character takes the fast path, else None."""
+    try:
+        raw = piece.encode("latin-1")
+        slow = tables.slow_latin1
+    except UnicodeEncodeError:
+        try:
+            raw = piece.encode("cp1252")
+        except UnicodeEncodeError:
+            return None
+        slow = tables.slow_cp1252
+    # bytes.translate and a memchr: much faster than a character-class regex.
+    return None if b"\x01" in raw.translate(slow) else raw
+
+
+def _fast_piece(piece: str, tables: _FastTables, raw: bytes | None = None) -> tuple[str, str, str]:
+    if piece.isascii():
+        return (
+            piece.translate(tables.ascii_skel),
+            piece.translate(tables.ascii_text),
+            piece.translate(tables.ascii_class),
+        )
+    if raw is None:
+        raw = piece.encode("cp1252")
+    text_raw = raw.translate(tables.text_bytes)
+    # Latin-1 decoding is a copy; cp1252 is needed only for the few text-view characters
+    # that live in 0x80-0x9F (€, œ, š…).
+    text_codec = "cp1252" if any(b in text_raw for b in tables.text_upper) else "latin-1"
+    return (
+        raw.translate(tables.skel_bytes).decode("latin-1"),
+        text_raw.decode(text_codec),
+        raw.translate(tables.class_bytes).decode("latin-1"),
+    )
+
+
+def normalise(piece: str) -> Normalised:
+    """Build the three views of ``piece`` (any string; no error is raised)."""
+    tables = _fast_tables()
+    if piece.isascii():
+        if _ASCII_HIDDEN_RE.search(piece) is None:
+            skel, text, cls = _fast_piece(piece, tables)
+            return Normalised(skel, text, cls, [], [], [])
+    else:
+        raw = _encode_fast(piece, tables)
+        if raw is not None:
+            skel, text, cls = _fast_piece(piece, tables, raw)
+            return Normalised(skel, text, cls, [], [], [])
+    return _normalise_mixed(piece, tables)
+
+
+def _normalise_mixed(piece: str, tables: _FastTables) -> Normalised:
+    skel_parts: list[str] = []
+    text_parts: list[str] = []
+    cls_parts: list[str] = []
+    skel_specials: list[Special] = []
+    text_specials: list[Special] = []
+    hidden: list[tuple[int, int]] = []
+    skel_len = text_len = 0
+    done = 0
+    slow_re = _ASCII_HIDDEN_RE if piece.isascii() else tables.slow_re
+    for match in slow_re.finditer(piece):
+        at = match.start()
+        if at > done:
+            skel, text, cls = _fast_piece(piece[done:at], tables)
+            skel_parts.append(skel)
+            text_parts.append(text)
+            cls_parts.append(cls)
+            skel_len += len(skel)
+            text_len += len(text)
+        skel, text, is_hidden_char = _slow_char(piece[at])
+        if len(skel) != 1:
+            skel_specials.append(Special(skel_len, len(skel), at))
+        if len(text) != 1:
+            text_specials.append(Special(text_len, len(text), at))
+        if is_hidden_char:
+            if hidden and hidden[-1][1] == at:
+                hidden[-1] = (hidden[-1][0], at + 1)
+            else:
+                hidden.append((at, at + 1))
+        skel_parts.append(skel)
+        text_parts.append(text)
+        cls_parts.append(" ")
+        skel_len += len(skel)
+        text_len += len(text)
+        done = at + 1
+    if done < len(piece):
+        skel, text, cls = _fast_piece(piece[done:], tables)
+        skel_parts.append(skel)
+        text_parts.append(text)
+        cls_parts.append(cls)
+    return Normalised(
+        "".join(skel_parts), "".join(text_parts), "".join(cls_parts),
+        skel_specials, text_specials, hidden,
+    )
+
+
+class OffsetMap:
+    """Maps positions in a view back to positions in the original text.
+
+    Between special characters a view and the original advance together, so the map
+    stores only the specials (absolute positions) and the offset after each.
+    """
+
+    def __init__(self, delta: int) -> None:
+        self._base_delta = delta  # original = view + delta before the first special
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._origs: list[int] = []
+        self._deltas: list[int] = []
+
+    def add(self, view_start: int, view_len: int, orig: int) -> None:
+        self._starts.append(view_start)
+        self._ends.append(view_start + view_len)
+        self._origs.append(orig)
+        self._deltas.append(orig + 1 - (view_start + view_len))
+
+    def to_orig(self, view_pos: int) -> int:
+        """The original position of the character at ``view_pos`` (or of the end)."""
+        index = bisect_right(self._starts, view_pos) - 1
+        if index < 0:
+            return view_pos + self._base_delta
+        if view_pos < self._ends[index]:
+            return self._origs[index]
+        return view_pos + self._deltas[index]
+
+    def span(self, view_start: int, view_end: int) -> tuple[int, int]:
+        """The original span covering the view span (``view_end`` exclusive, non-empty)."""
+        return self.to_orig(view_start), self.to_orig(view_end - 1) + 1
+
+    def trim(self, view_pos: int) -> None:
+        """Forget specials that end before ``view_pos`` (memory stays flat)."""
+        index = bisect_right(self._ends, view_pos)
+        # Keep a little slack so trimming is amortised, not done on every feed.
+        if index < 256:
+            return
+        self._base_delta = self._deltas[index - 1]
+        del self._starts[:index], self._ends[:index], self._origs[:index], self._deltas[:index]

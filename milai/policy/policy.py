@@ -1,0 +1,318 @@
+"""A loaded policy, and the checks that run it: whole texts, streams, redaction, its tests."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+from milai.errors import PolicyError, UsageError
+from milai.policy.decision import Action, Decision, Finding, PolicyInfo, TestResult
+from milai.policy.detect import Engine, Hit, KeywordUnit, Scanner
+from milai.policy.patterns import (
+    DEFAULT_HEADER_LABELS,
+    DEFAULT_SUBJECT_LABELS,
+    context_regex,
+    keyword_regex,
+    lenient_width,
+    marking_key,
+    slug,
+    squeeze,
+    words,
+)
+from milai.policy.regexcheck import max_width
+from milai.policy.schema import PolicySpec, RuleSpec, read_policy_file
+
+Direction = Literal["prompt", "output"]
+MAX_FINDINGS = 10_000  # kept per decision; beyond it, only findings that raise the verdict
+
+
+class Policy:
+    """A validated, compiled classification policy. Build it with ``load_policy``."""
+
+    def __init__(self, spec: PolicySpec, engine: Engine) -> None:
+        self.spec = spec
+        self.engine = engine
+        self.name = spec.name
+        self.version = spec.version
+        self.sha256 = spec.sha256
+        self.description = spec.description
+        self.info = PolicyInfo(spec.name, spec.version, spec.sha256)
+        self.levels: tuple[str, ...] = spec.scale
+        self.lowest: str = spec.scale[0]
+        self.highest: str = spec.scale[-1]
+        self.record_text: bool = spec.record_text
+        self._index = {level: i for i, level in enumerate(spec.scale)}
+        self._folded = {level.casefold(): level for level in spec.scale}
+        self._rules: tuple[RuleSpec, ...] = spec.rules
+
+    def __repr__(self) -> str:
+        return f"<Policy {self.name} {self.version} sha256={self.sha256[:12]}>"
+
+    def canonical_level(self, level: str) -> str:
+        """The scale's spelling of ``level`` (case-insensitive).
+
+        Raises ``UsageError`` for a level that is not on the scale.
+        """
+        found = self._folded.get(str(level).casefold())
+        if found is None:
+            raise UsageError(
+                f"unknown level {level!r}: the policy {self.name} has "
+                f"{', '.join(self.levels)}"
+            )
+        return found
+
+    def level_index(self, level: str) -> int:
+        """Position of ``level`` on the scale, 0 for the lowest. Raises ``UsageError``."""
+        return self._index[self.canonical_level(level)]
+
+    def banner(self, level: str) -> str:
+        """The banner line printed above and below text at ``level`` (``--label``).
+
+        Raises ``UsageError`` for an unknown level.
+        """
+        canonical = self.canonical_level(level)
+        return self.spec.banners.get(canonical, canonical)
+
+    def resolve(self, hit: Hit, direction: str) -> Finding | None:
+        """What the rules make of a raw hit in one direction (None: not reported)."""
+        level_index = self._index[hit.level]
+        for rule in self._rules:
+            if direction not in rule.directions:
+                continue
+            if rule.detector is not None and (hit.source != "detector" or hit.key != rule.detector):
+                continue
+            if rule.kind is not None and hit.kind != rule.kind:
+                continue
+            if rule.level is not None and hit.level != rule.level:
+                continue
+            if rule.min_level is not None and level_index < self._index[rule.min_level]:
+                continue
+            rule_id = rule.id
+            if hit.source == "marking" and rule.action is Action.ALLOW:
+                rule_id = _marking_rule_id(hit.key)  # the scale decides: name the marking
+            return Finding(rule_id, hit.kind, hit.level, rule.action, hit.start, hit.end,
+                           hit.detail)
+        if hit.source == "marking":
+            return Finding(_marking_rule_id(hit.key), hit.kind, hit.level, Action.ALLOW,
+                           hit.start, hit.end, hit.detail)
+        if hit.source == "hidden":
+            return Finding("hidden-characters", hit.kind, hit.level, Action.WARN,
+                           hit.start, hit.end, hit.detail)
+        return None  # a detector with no rule for this direction
+
+
+def _marking_rule_id(key: str) -> str:
+    if key.startswith("("):
+        return "marking-portion-" + slug(key.strip("()"))
+    return "marking-" + slug(key)
+
+
+class Collector:
+    """Turns hits into findings for one direction and keeps the verdict so far."""
+
+    def __init__(self, policy: Policy, direction: str) -> None:
+        self.policy = policy
+        self.direction = direction
+        self.findings: list[Finding] = []
+        self.action = Action.ALLOW
+        self.level_index = 0
+        self.top: Finding | None = None  # the finding that set the level
+
+    def add(self, hit: Hit) -> Finding | None:
+        finding = self.policy.resolve(hit, self.direction)
+        if finding is None:
+            return None
+        index = self.policy.level_index(finding.level)
+        raises = (
+            index > self.level_index
+            or finding.action.severity > self.action.severity
+            or (self.top is None and index == self.level_index and index > 0)
+        )
+        if index > self.level_index or (self.top is None and index > 0):
+            self.top = finding
+        self.level_index = max(self.level_index, index)
+        if finding.action.severity > self.action.severity:
+            self.action = finding.action
+        if len(self.findings) < MAX_FINDINGS or raises:
+            self.findings.append(finding)
+        return finding
+
+    @property
+    def level(self) -> str:
+        return self.policy.levels[self.level_index]
+
+    def decision(self, clearance: str | None = None) -> Decision:
+        findings = sorted(self.findings, key=lambda f: (f.start, f.end, f.rule))
+        action = self.action
+        if clearance is not None:
+            limit = self.policy.level_index(clearance)
+            if self.level_index > limit:
+                top = self.top
+                start, end = (top.start, top.end) if top else (0, 0)
+                findings.append(Finding(
+                    "level-above-clearance", "level", self.level, Action.BLOCK, start, end,
+                    f"text is {self.level}, above the clearance "
+                    f"{self.policy.canonical_level(clearance)}",
+                ))
+                action = Action.BLOCK
+        return Decision(action, self.level, tuple(findings), self.policy.info)
+
+
+def _scan_all(policy: Policy, chunks: Iterable[str], collector: Collector) -> None:
+    scanner = Scanner(policy.engine)
+    for chunk in chunks:
+        scanner.feed(chunk)
+        for hit in scanner.take_hits():
+            collector.add(hit)
+    scanner.close()
+    for hit in scanner.take_hits():
+        collector.add(hit)
+
+
+def check_text(
+    policy: Policy,
+    text: str,
+    *,
+    direction: Direction = "prompt",
+    clearance: str | None = None,
+) -> Decision:
+    """The policy's decision on ``text``; a block is a decision here, never an exception.
+
+    With ``clearance``, a text above it is decided ``block`` with a finding
+    ``level-above-clearance``. Raises ``UsageError`` for an unknown clearance or direction.
+    """
+    return check_stream(policy, (text,), direction=direction, clearance=clearance)
+
+
+def check_stream(
+    policy: Policy,
+    chunks: Iterable[str],
+    *,
+    direction: Direction = "prompt",
+    clearance: str | None = None,
+) -> Decision:
+    """Like ``check_text`` on the concatenation of ``chunks``, in memory flat in its size.
+
+    Raises ``UsageError`` for an unknown clearance or direction.
+    """
+    if direction not in ("prompt", "output"):
+        raise UsageError(f"unknown direction {direction!r}: expected prompt or output")
+    if clearance is not None:
+        policy.canonical_level(clearance)
+    collector = Collector(policy, direction)
+    _scan_all(policy, chunks, collector)
+    return collector.decision(clearance)
+
+
+def run_policy_tests(policy: Policy) -> list[TestResult]:
+    """Run the tests embedded in the policy file, in order."""
+    results = []
+    for test in policy.spec.tests:
+        direction: Direction = "output" if test.direction == "output" else "prompt"
+        got = check_text(policy, test.text, direction=direction, clearance=test.clearance)
+        results.append(TestResult(
+            test.name, test.text, test.direction, test.expect_decision, test.expect_level,
+            got.action, got.level,
+        ))
+    return results
+
+
+# --- loading ----------------------------------------------------------------------------
+
+_CACHE: dict[str, Policy] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def validate_policy(path: Path) -> list[str]:
+    """Every error in the policy file, one ``file:line: message`` each (empty: valid)."""
+    spec, errors = read_policy_file(Path(path))
+    if spec is None:
+        return errors
+    _, compile_errors = _compile(spec, str(path))
+    return compile_errors
+
+
+def load_policy(path: Path) -> Policy:
+    """Load, validate and compile a policy file.
+
+    Raises ``PolicyError`` (exit 2) naming every error, one per line with its YAML line,
+    when the file is unreadable, empty or invalid: nothing runs with a bad policy.
+    Compiled policies are cached in the process by the sha256 of the file's bytes.
+    """
+    spec, errors = read_policy_file(Path(path))
+    if spec is None:
+        raise _policy_error(path, errors)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(spec.sha256)
+    if cached is not None:
+        return cached
+    policy, errors = _compile(spec, str(path))
+    if policy is None:
+        raise _policy_error(path, errors)
+    with _CACHE_LOCK:
+        _CACHE[spec.sha256] = policy
+    return policy
+
+
+def _policy_error(path: Path, errors: list[str]) -> PolicyError:
+    count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    return PolicyError(
+        "\n".join(errors) or f"{path}: invalid policy",
+        hint=f"the policy has {count}; milai refuses to run without a valid policy "
+        f"(check it with `milai policy validate {path}`)",
+    )
+
+
+def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
+    """Build the regular expressions; check that the policy's own banners read right."""
+    errors: list[str] = []
+    lowest = spec.scale[0]
+    banner_markings = [m.text for m in spec.markings if not m.portion]
+    portions = [m.text for m in spec.markings if m.portion]
+    labels = [*DEFAULT_HEADER_LABELS, *spec.header_labels, *DEFAULT_SUBJECT_LABELS,
+              *spec.subject_labels]
+    context_re = re.compile(context_regex(banner_markings, portions, spec.caveats, labels))
+    # The reach of the context pattern, measured on a stand-in of the same width for the
+    # markings (parsing the real one twice costs milliseconds at every start); lookaheads
+    # look at most a copyright notice further.
+    widest = max((lenient_width(m) for m in banner_markings), default=1)
+    context_reach = max_width(context_regex(
+        (), portions, spec.caveats, labels, marks=f"x{{{widest}}}"
+    )) + 32
+    keyword_units: list[KeywordUnit] = []
+    for detector in spec.detectors:
+        if not detector.keywords:
+            continue
+        keys: dict[str, str] = {}
+        for keyword in detector.keywords:
+            if not words(keyword):
+                errors.append(f"{source}:{detector.line}: detector {detector.id!r}: keyword "
+                              f"{keyword!r} has no letters or digits")
+                continue
+            keys[marking_key(keyword)] = keyword
+        source_re = keyword_regex(detector.keywords)
+        keyword_units.append(KeywordUnit(
+            detector, re.compile(source_re), max_width(source_re) + 2, keys,
+        ))
+    engine = Engine(
+        lowest=lowest,
+        markings=spec.markings,
+        context_re=context_re,
+        context_reach=context_reach,
+        label_keys=[squeeze(" ".join(words(label))) for label in labels],
+        detectors=spec.detectors,
+        keyword_units=keyword_units,
+    )
+    policy = Policy(spec, engine)
+    for level in spec.scale:
+        banner = policy.banner(level)
+        got = check_text(policy, banner).level
+        if got != level:
+            errors.append(f"{source}: the banner {banner!r} for {level} reads as {got}; "
+                          "add it to the markings or fix banners")
+    if errors:
+        return None, errors
+    return policy, []

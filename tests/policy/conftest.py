@@ -1,0 +1,21 @@
+"""Shared policy fixtures: the shipped policies, loaded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from milai.policy import Policy, load_policy
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+@pytest.fixture(scope="session")
+def default_policy() -> Policy:
+    return load_policy(POLICIES / "default.yaml")
+
+
+@pytest.fixture(scope="session")
+def ministry_policy() -> Policy:
+    return load_policy(POLICIES / "ministry-codewords.yaml")

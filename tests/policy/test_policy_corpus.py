@@ -1,0 +1,38 @@
+"""The detection corpus: every sample right, with a per-category report (pytest -s)."""
+
+from __future__ import annotations
+
+import pytest
+from corpus_report import Outcome, evaluate, load_corpus, report
+
+SAMPLES = load_corpus()
+
+
+def test_corpus_covers_every_category_and_language() -> None:
+    categories = {s.category for s in SAMPLES}
+    assert categories == {
+        "clean markings", "obfuscated markings", "false positives", "personal data",
+        "multi-marking documents", "codewords",
+    }
+    clean = {s.kind for s in SAMPLES if s.category == "clean markings"}
+    assert {"en", "fr", "de", "lb", "nl"} <= clean
+    techniques = {s.kind for s in SAMPLES if s.category == "obfuscated markings"}
+    assert {"invisible", "bidi", "homoglyph", "width", "spacing", "encoded", "case",
+            "marks", "ascii-lookalike"} <= techniques
+
+
+def test_corpus_report_is_perfect() -> None:
+    outcomes = evaluate(SAMPLES)
+    text = report(outcomes)
+    print("\n" + text)
+    misses = [o.sample.id for o in outcomes if not o.ok]
+    assert misses == [], text
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.id for s in SAMPLES])
+def test_sample(sample: object) -> None:
+    (outcome,) = evaluate([sample])  # type: ignore[list-item]
+    assert isinstance(outcome, Outcome)
+    assert (outcome.got_decision, outcome.got_level) == (
+        outcome.sample.decision, outcome.expected_level,
+    )

@@ -1,0 +1,89 @@
+"""Normalisation: per-character views, hidden characters, and maps back to the original."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from milai.policy.normalise import OffsetMap, normalise, skeleton, skeleton_char, text_char
+from milai.policy.patterns import squeeze
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("SECRET", "secret"),
+        ("\u0405\u0415\u0421R\u0415\u0422", "secret"),  # Cyrillic look-alikes
+        # Greek capitals fold by their own prototype, not their lower case's
+        ("\u039d\u0391\u03a4\u039f", "nato"),
+        ("\uff33\uff25\uff23\uff32\uff25\uff34", "secret"),  # fullwidth
+        ("\U0001d412\U0001d404\U0001d402\U0001d411\U0001d404\U0001d413", "secret"),  # math bold
+        ("TRÈS SECRET DÉFENSE", "tres secret defense"),
+        ("S̶E̶C̶", "sec"),  # combining marks dropped
+        ("S\u200bE\u2060C\u00ad", "sec"),  # invisible characters dropped
+        ("VS-NUR FÜR", "vs-nur fur"),
+        ("Straße", "straße"),  # kept as one character; patterns accept ss and ß alike
+        # punctuation folds to ASCII punctuation (the left double quote looks like '')
+        ("l\u2019\u00c9tat \u2013 \u201cx\u201d", "l'etat - 'x'"),
+        ("S_E", "s e"),
+    ],
+)
+def test_skeleton(raw: str, expected: str) -> None:
+    assert skeleton(raw) == expected
+
+
+def test_views_are_per_character() -> None:
+    text = "Tr\u00e8s \u0405\u0415\u0421R\u0415\u0422\u200b\u2026\u00df \U0001d412\r\nend\u2028x"
+    whole = normalise(text)
+    assert whole.skel == "".join(skeleton_char(ch) for ch in text)
+    assert whole.text == "".join(text_char(ch) for ch in text)
+    assert len(whole.cls) == len(text)
+    assert whole.hidden == [(11, 12)]
+
+
+def test_line_breaks_become_new_lines() -> None:
+    for separator in "\r\x0b\x0c\x85\u2028\u2029":
+        assert normalise(f"a{separator}b").skel == "a\nb"
+
+
+def test_text_view_keeps_letters() -> None:
+    view = normalise("Écrire à JEAN@ETAT.LU, +352\u00a0621").text
+    assert view == "écrire à jean@etat.lu, +352 621"
+
+
+def test_offset_map_round_trips() -> None:
+    text = "a\u200bb…c\ufb01d"  # hidden (0 chars), ellipsis (3 chars), ligature fi (2 chars)
+    views = normalise(text)
+    offsets = OffsetMap(0)
+    for special in views.skel_specials:
+        offsets.add(special.view_start, special.view_len, special.orig)
+    assert views.skel == "ab...cfid"
+    assert [offsets.to_orig(i) for i in range(len(views.skel))] == [0, 2, 3, 3, 3, 4, 5, 5, 6]
+    assert offsets.span(0, 2) == (0, 3)  # "ab" covers the hidden character between
+    assert offsets.to_orig(len(views.skel)) == len(text)
+
+
+def test_fast_and_slow_paths_agree() -> None:
+    western = "Réunion du comité — «  note  » ; Maßnahme, cœur, 1 200 €"
+    slow = western + "\u0416"  # one Cyrillic letter sends the piece to the slow path
+    assert normalise(slow).skel[:-1] == normalise(western).skel
+    assert normalise(slow).text[:-1] == normalise(western).text
+
+
+def test_squeeze_folds_ascii_lookalikes() -> None:
+    assert squeeze("c0nf1dent|al") == squeeze("confidential")
+    assert squeeze("atornal") == squeeze("atomal")
+    assert squeeze("strasse") == squeeze("straße")
+    assert squeeze("top - secret") == "topsecret"
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("confusable_homoglyphs") is None,
+    reason="confusable-homoglyphs (dev dependency) not installed",
+)
+def test_vendored_confusables_match_their_source() -> None:
+    from milai.policy import _confusables_gen
+
+    vendored = (_confusables_gen.TARGET).read_text(encoding="ascii")
+    assert vendored == _confusables_gen.render()

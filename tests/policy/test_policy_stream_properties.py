@@ -1,0 +1,157 @@
+"""Property tests: chunking never changes a decision, a redaction, or leaks a blocked byte.
+
+Outputs that hold markings, codewords and personal data are cut at every position (and
+at random sets of positions); the streamed result must equal the whole-text result, and
+the text the output gate released before a block must stop before the blocked span.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from milai.errors import Blocked
+from milai.policy import Action, Gate, Policy, check_stream, check_text, redact_stream, redact_text
+
+FRAGMENTS = [
+    "The convoy leaves at dawn. ",
+    "Rapport de la réunion du comité. ",
+    "Der Geheimdienst schweigt. ",
+    "a secret recipe ",
+    "\nSECRET//NOFORN\n",
+    "\nNATO CONFIDENTIAL\n",
+    "\n(S) The plan is set.\n",
+    "\n(TS//SI) Intercepts.\n",
+    "\n> TRÈS SECRET LUX\n",
+    "Subject: [RESTREINT UE] agenda\n",
+    "\n\u0405\u0415\u0421R\u0415\u0422\n",
+    "\nS E C R E T\n",
+    "S\u200bECRET",
+    "KEYMAT",
+    " K E Y M A T ",
+    "jean.dupont@etat.lu",
+    " +352 621 123 456 ",
+    "LU28 0019 4006 4475 0000",
+    "1985 0315 123 71",
+    " U0VDUkVU ",
+    "(C) 2024 ",
+    "\n",
+]
+
+FIXED = [
+    "Intro.\nSECRET//NOFORN\nThe KEYMAT is here, mail jean@etat.lu.",
+    "> NATO SECRET\n(S) Para with +352 621 123 456 and LU28 0019 4006 4475 0000.",
+    "x S\u200bE C R E T y\n\u0405\u0415\u0421R\u0415\u0422\nU0VDUkVU tail",
+    "Subject: [CONFIDENTIEL DÉFENSE] réunion\n(C) 2024 Acme\nK E Y M A T",
+]
+
+texts = st.lists(
+    st.one_of(
+        st.sampled_from(FRAGMENTS),
+        st.text(alphabet="ab SECRT\n().:@+0123456789/", max_size=12),
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+
+
+def _chunks(text: str, cuts: list[int]) -> list[str]:
+    points = sorted({c for c in cuts if 0 < c < len(text)})
+    bounds = [0, *points, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _stops(policy: Policy, text: str, out_level: str) -> list[int]:
+    """Where the output gate must stop: block findings and findings above the sink."""
+    decision = check_text(policy, text, direction="output")
+    limit = policy.level_index(out_level)
+    return [
+        f.start for f in decision.findings
+        if f.action is Action.BLOCK or policy.level_index(f.level) > limit
+    ]
+
+
+def _gate_stream(policy: Policy, chunks: list[str]) -> tuple[str, int, bool]:
+    """(released text, original characters released, blocked?) through an output gate."""
+    gate = Gate(policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED")
+    out = gate.open_output(gate.check_prompt("question"))
+    released: list[str] = []
+    try:
+        for chunk in chunks:
+            released.append(out.feed(chunk))
+        released.append(out.close())
+    except Blocked:
+        return "".join(released), out._releaser.cursor, True
+    return "".join(released), out._releaser.cursor, False
+
+
+def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> None:
+    for direction in ("prompt", "output"):
+        assert check_stream(policy, chunks, direction=direction) == check_text(
+            policy, text, direction=direction
+        )
+    whole = redact_text(policy, text)
+    assert "".join(redact_stream(policy, chunks)) == whole
+    released, released_upto, blocked = _gate_stream(policy, chunks)
+    stops = _stops(policy, text, "RESTRICTED")
+    assert whole.startswith(released)
+    if stops:
+        assert blocked
+        assert released_upto <= min(stops), (released, stops)
+    else:
+        assert not blocked
+        assert released == whole
+
+
+@pytest.mark.parametrize("text", FIXED)
+def test_every_single_cut(default_policy: Policy, text: str) -> None:
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
+
+
+@pytest.mark.parametrize("text", FIXED)
+def test_one_character_at_a_time(default_policy: Policy, text: str) -> None:
+    _assert_stream_properties(default_policy, text, list(text))
+
+
+def test_every_pair_of_cuts_around_a_marking(default_policy: Policy) -> None:
+    text = "ok\nNATO SECRET\nend"
+    for a, b in itertools.combinations(range(1, len(text)), 2):
+        _assert_stream_properties(default_policy, text, [text[:a], text[a:b], text[b:]])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), text=texts)
+def test_random_chunkings(default_policy: Policy, data: st.DataObject, text: str) -> None:
+    cuts = data.draw(st.lists(st.integers(0, max(len(text), 1)), max_size=12))
+    _assert_stream_properties(default_policy, text, _chunks(text, cuts))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), text=texts)
+def test_codewords_never_leak(ministry_policy: Policy, data: st.DataObject, text: str) -> None:
+    text = text + " NIGHTJAR " + text
+    cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=10))
+    gate = Gate(ministry_policy, clearance="TOP SECRET", model_level="TOP SECRET")
+    out = gate.open_output(gate.check_prompt("q"))
+    released: list[str] = []
+    with pytest.raises(Blocked):
+        for chunk in _chunks(text, cuts):
+            released.append(out.feed(chunk))
+        released.append(out.close())
+    first = check_text(ministry_policy, text, direction="output").findings
+    block_start = min(f.start for f in first if f.action is Action.BLOCK)
+    assert out._releaser.cursor <= block_start
+    assert "NIGHTJAR" not in "".join(released)
+
+
+@settings(max_examples=80, deadline=None)
+@given(text=st.text(max_size=60))
+def test_arbitrary_unicode_never_crashes(default_policy: Policy, text: str) -> None:
+    whole = check_text(default_policy, text)
+    assert check_stream(default_policy, list(text)) == whole
+    for finding in whole.findings:
+        assert 0 <= finding.start <= finding.end <= len(text)
