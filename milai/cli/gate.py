@@ -135,6 +135,50 @@ def redact(
         )
 
 
+def policy_view(policy: Any) -> dict[str, Any]:
+    """The effective policy as plain data: scale, markings per level, detectors, rules."""
+    spec = policy.spec
+    markings: dict[str, list[dict[str, Any]]] = {level: [] for level in spec.scale}
+    for marking in spec.markings:
+        markings[marking.level].append(
+            {"text": marking.text, "schemes": list(marking.schemes), "portion": marking.portion}
+        )
+    return {
+        "name": policy.name,
+        "version": policy.version,
+        "sha256": policy.sha256,
+        "description": spec.description,
+        "scale": list(spec.scale),
+        "markings": markings,
+        "detectors": [
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "level": d.level,
+                "validator": d.validator,
+                "keywords": list(d.keywords),
+                "pattern": d.pattern,
+                "description": d.description,
+            }
+            for d in spec.detectors
+        ],
+        "rules": [
+            {
+                "id": r.id,
+                "action": str(r.action),
+                "directions": sorted(r.directions),
+                "detector": r.detector,
+                "kind": r.kind,
+                "level": r.level,
+                "description": r.description,
+            }
+            for r in spec.rules
+        ],
+        "tests": len(spec.tests),
+        "record_text": spec.record_text,
+    }
+
+
 def _check_event(command: str, policy: Any, decision: Any, clearance: str | None) -> dict[str, Any]:
     return {
         "command": command,
@@ -168,12 +212,13 @@ def policy_show(
 ) -> None:
     """Show the effective policy."""
     policy = open_context().policy(file)
+    view = policy_view(policy)
     if json_output:
-        emit_json(policy.to_json())
+        emit_json(view)
         return
     from milai.cli.render import policy_tables
 
-    policy_tables(policy)
+    policy_tables(view)
 
 
 @policy_app.command("test")

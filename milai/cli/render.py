@@ -130,3 +130,27 @@ def explain_decision(text: str, decision: Any) -> None:
             Text(text[finding.start : finding.end][:60]),
         )
     stdout.print(table)
+
+
+def policy_tables(view: dict[str, Any]) -> None:
+    """The effective policy: its scale with the markings at each level, then its rules."""
+    stdout.print(f"[bold]{view['name']}[/bold] {view['version']}  sha256 {view['sha256']}")
+    if view["description"]:
+        stdout.print(view["description"].strip())
+    scale = Table(title="Scale and markings (lowest first)")
+    scale.add_column("level")
+    scale.add_column("markings")
+    for level in view["scale"]:
+        texts = sorted({m["text"] for m in view["markings"][level]})
+        scale.add_row(level, ", ".join(texts))
+    stdout.print(scale)
+    rules = Table(title="Rules")
+    for column in ("rule", "action", "on", "matches", "description"):
+        rules.add_column(column)
+    for rule in view["rules"]:
+        matches = rule["detector"] or rule["kind"] or rule["level"] or ""
+        rules.add_row(
+            rule["id"], rule["action"], "/".join(rule["directions"]), matches, rule["description"]
+        )
+    stdout.print(rules)
+    stdout.print(f"{view['tests']} embedded tests; record_text: {view['record_text']}")

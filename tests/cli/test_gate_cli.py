@@ -102,3 +102,44 @@ def test_label_prints_banners(vault_home: Path, milai: MilaiRunner) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == lines[-1]
     assert "UNCLASSIFIED" in lines[0]
+
+
+def test_policy_commands(milai: MilaiRunner) -> None:
+    shown = milai("policy", "show", "--json")
+    assert shown.returncode == 0, shown.stderr
+    view = json.loads(shown.stdout)
+    assert view["scale"] == ["UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP SECRET"]
+    assert "NATO SECRET" in {m["text"] for m in view["markings"]["SECRET"]}
+    assert {rule["id"] for rule in view["rules"]} >= {"keying-material", "pii-matricule"}
+    for shipped in sorted(Path("policies").glob("*.yaml")):
+        tested = milai("policy", "test", str(shipped))
+        assert tested.returncode == 0, tested.stdout
+        assert " tests passed" in tested.stdout
+        assert milai("policy", "validate", str(shipped)).returncode == 0
+
+
+def test_policy_validate_reports_each_error_with_its_line(
+    milai: MilaiRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nversion: '1'\nscale: [LOW, HIGH]\nfrobnicate: 1\nrules: 5\n")
+    result = milai("policy", "validate", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{bad}:4:") for line in lines), lines
+    assert any(line.startswith(f"{bad}:5:") for line in lines), lines
+
+
+def test_a_failing_embedded_test_exits_1(milai: MilaiRunner, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    text = Path("policies/default.yaml").read_text()
+    policy.write_text(
+        text.replace(
+            "expect: {decision: allow, level: SECRET}",
+            "expect: {decision: allow, level: RESTRICTED}",
+            1,
+        )
+    )
+    result = milai("policy", "test", str(policy))
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAIL CAPCO banner lines: expected allow RESTRICTED")
