@@ -13,15 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from milai.audit import AuditLog
 from milai.config import milai_home
 from milai.errors import ModelError, UsageError, VaultLocked
-from milai.pipeline import AuditSink, Pipeline
-from milai.policy import Policy, load_policy
 from milai.settings import Settings
-from milai.vault import KeySource, Vault
-from milai.vault._fs import atomic_write
+
+# The vault (cryptography), the audit log and the pipeline load only when a command uses
+# them: `milai check` on a machine without a vault needs none of them.
+if TYPE_CHECKING:
+    from milai.audit import AuditLog
+    from milai.pipeline import AuditSink, Pipeline
+    from milai.policy import Policy
+    from milai.vault import KeySource, Vault
 
 KEY_FILE_HINT = "key-file.path"
 AUDIT_LOG = "audit.log"
@@ -57,6 +61,8 @@ def read_passphrase_file(path: Path) -> bytes:
 
 def key_source(home: Path, unlock: Unlock) -> KeySource:
     """Pick the key as the module docstring says. Raises ``VaultLocked`` when there is none."""
+    from milai.vault import KeySource
+
     if unlock.key_file is not None:
         return KeySource(key_file=unlock.key_file)
     if unlock.passphrase_file is not None:
@@ -77,6 +83,8 @@ def key_source(home: Path, unlock: Unlock) -> KeySource:
 
 def remember_key_file(home: Path, key_file: Path) -> None:
     """Record where the key file lives (a path, not a secret) so later commands find it."""
+    from milai.vault._fs import atomic_write
+
     atomic_write(home / KEY_FILE_HINT, str(key_file.resolve()).encode())
 
 
@@ -87,8 +95,15 @@ class Context:
         self.home = home or milai_home()
         self.unlock = unlock
 
+    def has_vault(self) -> bool:
+        from milai.vault import Vault
+
+        return Vault.exists(self.home)
+
     @cached_property
     def vault(self) -> Vault:
+        from milai.vault import Vault
+
         if not Vault.exists(self.home):
             raise VaultLocked(
                 f"no vault at {self.home}",
@@ -103,14 +118,18 @@ class Context:
     def policy(self, override: Path | None = None) -> Policy:
         """The policy in force: ``override``, else the configured one, else the shipped default.
         Raises ``PolicyError`` (fail closed) when it cannot be loaded."""
+        from milai.policy import load_policy
+
         if override is not None:
             return load_policy(override)
-        if Vault.exists(self.home):
+        if self.has_vault():
             return load_policy(self.settings.policy_path())
         return load_policy(Settings().policy_path())
 
     @cached_property
     def audit(self) -> AuditLog:
+        from milai.audit import AuditLog
+
         vault = self.vault
         return AuditLog(
             self.home / AUDIT_LOG,
@@ -122,6 +141,8 @@ class Context:
         return _AuditSink(self.audit)
 
     def pipeline(self, policy: Policy) -> Pipeline:
+        from milai.pipeline import Pipeline
+
         return Pipeline(policy=policy, models=self.vault, audit=self.audit_sink())
 
     def model_name(self, requested: str | None) -> str:

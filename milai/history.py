@@ -10,10 +10,12 @@ import json
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from milai.errors import Blocked, UsageError, VaultIntegrityError
-from milai.policy import Policy
+
+if TYPE_CHECKING:
+    from milai.policy import Policy
 
 HISTORY_KIND = "history"
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from milai.config import default_policy_path
 from milai.errors import UsageError, VaultIntegrityError
-from milai.policy import Policy
+
+if TYPE_CHECKING:
+    from milai.policy import Policy
 
 SETTINGS_KIND = "settings"
 SETTINGS_ID = "main"

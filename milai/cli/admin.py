@@ -6,7 +6,7 @@ import platform
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,7 +16,9 @@ from milai.config import milai_home
 from milai.context import key_source, read_passphrase_file, remember_key_file
 from milai.errors import MilaiError, UsageError
 from milai.settings import Settings
-from milai.vault import KeySource, ModelManifest, Vault
+
+if TYPE_CHECKING:
+    from milai.vault import KeySource, ModelManifest
 
 model_app = typer.Typer(
     help="Import, list, verify and remove encrypted models.", no_args_is_help=True
@@ -30,6 +32,8 @@ app.add_typer(settings_app, name="settings")
 
 def _new_key(key_file: Path | None, passphrase_file: Path | None) -> KeySource:
     """The key for a new vault or a new slot: a key file, a passphrase file, or typed twice."""
+    from milai.vault import KeySource
+
     if key_file is not None and passphrase_file is not None:
         raise UsageError("give either --key-file or --passphrase-file, not both")
     if key_file is not None:
@@ -66,6 +70,8 @@ def init(
     ] = None,
 ) -> None:
     """Create the vault (MILAI_HOME, or the platform's user data folder)."""
+    from milai.vault import Vault
+
     key_file = key_file or state.key_file
     passphrase_file = passphrase_file or state.passphrase_file
     home = milai_home()
@@ -177,6 +183,8 @@ def key_change(
     ] = None,
 ) -> None:
     """Replace the key that unlocked the vault (re-wraps; models are not re-encrypted)."""
+    from milai.vault import Vault
+
     context = open_context()
     old = key_source(context.home, context.unlock)
     vault = Vault.open(context.home, old)
@@ -259,10 +267,10 @@ def _memory_info() -> dict[str, Any]:
 
 
 def _vault_info() -> dict[str, Any]:
-    home = milai_home()
-    if not Vault.exists(home):
+    context = open_context()
+    if not context.has_vault():
         return {"exists": False}
-    vault = open_context().vault
+    vault = context.vault
     return {"exists": True, "models": [m.name for m in vault.list_models()]}
 
 

@@ -11,7 +11,6 @@ from typing import IO, Annotated, Any
 import typer
 
 from milai.cli._app import app, emit_json, open_context, say
-from milai.config import milai_home
 from milai.errors import ExitCode, UsageError
 
 policy_app = typer.Typer(
@@ -63,11 +62,9 @@ def _decode_chunks(handle: IO[bytes], name: str) -> Iterator[str]:
 
 def _policy_and_audit(policy_file: Path | None) -> tuple[Any, Any]:
     """The policy in force and the audit log, when a vault exists to keep one."""
-    from milai.vault import Vault
-
     context = open_context()
     policy = context.policy(policy_file)
-    audit = context.audit if Vault.exists(milai_home()) else None
+    audit = context.audit if context.has_vault() else None
     return policy, audit
 
 

@@ -116,7 +116,7 @@ def test_replay_of_a_seeded_run_matches(
     assert "policy in force" in changed.stderr
 
 
-def _read_until(fd: int, needle: bytes, timeout: float = 60) -> bytes:
+def _read_until(fd: int, needle: bytes, timeout: float = 180) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
     while needle not in seen:
