@@ -88,12 +88,18 @@ def remember_key_file(home: Path, key_file: Path) -> None:
     atomic_write(home / KEY_FILE_HINT, str(key_file.resolve()).encode())
 
 
+def forget_key_file(home: Path) -> None:
+    """Drop the recorded key-file path (the vault is now unlocked some other way)."""
+    (home / KEY_FILE_HINT).unlink(missing_ok=True)
+
+
 class Context:
     """The opened vault and what hangs off it, for one command."""
 
     def __init__(self, unlock: Unlock, home: Path | None = None) -> None:
         self.home = home or milai_home()
         self.unlock = unlock
+        self.key: KeySource | None = None  # the key that opened the vault, once it is open
 
     def has_vault(self) -> bool:
         from milai.vault import Vault
@@ -109,7 +115,8 @@ class Context:
                 f"no vault at {self.home}",
                 hint="create one with `milai init` (or set MILAI_HOME)",
             )
-        return Vault.open(self.home, key_source(self.home, self.unlock))
+        self.key = key_source(self.home, self.unlock)
+        return Vault.open(self.home, self.key)
 
     @cached_property
     def settings(self) -> Settings:

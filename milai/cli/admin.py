@@ -13,7 +13,12 @@ import typer
 from milai import __version__, netguard
 from milai.cli._app import app, emit_json, open_context, say, state
 from milai.config import milai_home
-from milai.context import key_source, read_passphrase_file, remember_key_file
+from milai.context import (
+    Context,
+    forget_key_file,
+    read_passphrase_file,
+    remember_key_file,
+)
 from milai.errors import MilaiError, UsageError
 from milai.settings import Settings
 
@@ -87,6 +92,15 @@ def init(
     say(f"milai: vault created at {home}")
 
 
+def _record(context: Context, command: str, **details: Any) -> None:
+    """An audit entry for an administrative act (no secrets, no text)."""
+    context.audit.append({"command": command, **details})
+
+
+def _model_ref(manifest: ModelManifest) -> dict[str, str]:
+    return {"name": manifest.name, "sha256": manifest.sha256}
+
+
 def _manifest_row(manifest: ModelManifest) -> dict[str, Any]:
     return manifest.to_json()
 
@@ -115,6 +129,13 @@ def model_import(
     if default or context.settings.default_model is None:
         settings = context.settings
         replace(settings, default_model=manifest.name).save(vault.records)
+    _record(
+        context,
+        "model.import",
+        model=_model_ref(manifest),
+        level=manifest.level,
+        catalogued=manifest.catalogued,
+    )
     catalogued = "a catalogued model" if manifest.catalogued else "not in models/catalog.yaml"
     say(
         f"milai: imported {manifest.name} ({manifest.architecture}, {manifest.quantisation}, "
@@ -147,7 +168,13 @@ def model_show(name: str) -> None:
 def model_verify(name: str) -> None:
     """Decrypt a model fully and check its sha256 (exit 4 on any mismatch)."""
     context = open_context()
-    context.vault.verify_model(name)
+    manifest = context.vault.model(name)
+    try:
+        context.vault.verify_model(name)
+    except MilaiError:
+        _record(context, "model.verify", model=_model_ref(manifest), decision="failed")
+        raise
+    _record(context, "model.verify", model=_model_ref(manifest), decision="verified")
     say(f"milai: {name} verified")
 
 
@@ -155,7 +182,9 @@ def model_verify(name: str) -> None:
 def model_remove(name: str) -> None:
     """Remove a model from the vault."""
     context = open_context()
+    manifest = context.vault.model(name)
     context.vault.remove_model(name)
+    _record(context, "model.remove", model=_model_ref(manifest))
     if context.settings.default_model == name:
         settings = context.settings
         replace(settings, default_model=None).save(context.vault.records)
@@ -170,8 +199,10 @@ def key_add(
     ] = None,
 ) -> None:
     """Add a key slot (e.g. a recovery key file beside the passphrase)."""
-    vault = open_context().vault
-    vault.add_key_slot(_new_key(key_file, passphrase_file))
+    context = open_context()
+    new = _new_key(key_file, passphrase_file)
+    context.vault.add_key_slot(new)
+    _record(context, "key.add", slot="key-file" if new.key_file else "passphrase")
     say("milai: key slot added")
 
 
@@ -183,14 +214,17 @@ def key_change(
     ] = None,
 ) -> None:
     """Replace the key that unlocked the vault (re-wraps; models are not re-encrypted)."""
-    from milai.vault import Vault
-
     context = open_context()
-    old = key_source(context.home, context.unlock)
-    vault = Vault.open(context.home, old)
-    vault.change_key(old, _new_key(key_file, passphrase_file))
-    if key_file is not None and old.key_file is not None:
-        remember_key_file(context.home, key_file)
+    vault = context.vault
+    if context.key is None:  # pragma: no cover - opening the vault sets it
+        raise MilaiError("the vault was opened without a key")
+    new = _new_key(key_file, passphrase_file)
+    vault.change_key(context.key, new)
+    if new.key_file is not None:
+        remember_key_file(context.home, new.key_file)
+    else:
+        forget_key_file(context.home)
+    _record(context, "key.change", slot="key-file" if new.key_file else "passphrase")
     say("milai: key changed")
 
 
@@ -221,6 +255,12 @@ def settings_set(
     elif key == "default_model" and new_value is not None:
         context.vault.model(new_value)
     replace(context.settings, **{key: new_value}).save(context.vault.records)
+    _record(
+        context,
+        "settings.change" if key != "policy" else "policy.change",
+        setting=key,
+        value=new_value,
+    )
     say(f"milai: {key} = {new_value}")
 
 

@@ -170,3 +170,33 @@ def test_recovery_key_slot_unlocks_too(
     assert added.returncode == 0, added.stderr
     listed = milai("--key-file", str(recovery), "model", "list", "--json")
     assert listed.returncode == 0, listed.stderr
+
+
+@pytest.mark.model
+def test_key_change_to_a_passphrase_rewraps_and_forgets_the_key_file(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    models_before = {p.name: p.stat().st_ino for p in (vault_home / "models").iterdir()}
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("a long enough passphrase\n")
+    changed = milai("key", "change", "--new-passphrase-file", str(passphrase))
+    assert changed.returncode == 0, changed.stderr
+    assert not (vault_home / "key-file.path").exists()
+    assert milai("model", "list").returncode == 4  # the old key file no longer opens it
+    listed = milai("--passphrase-file", str(passphrase), "model", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    models_after = {p.name: p.stat().st_ino for p in (vault_home / "models").iterdir()}
+    assert models_after == models_before  # re-wrapped, not re-encrypted
+
+
+@pytest.mark.model
+def test_administrative_acts_are_audited(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    assert milai("model", "verify", "smollm2-135m").returncode == 0
+    assert milai("settings", "set", "clearance", "RESTRICTED").returncode == 0
+    assert milai("key", "add", "--new-key-file", str(tmp_path / "r.key")).returncode == 0
+    shown = milai("audit", "show", "--json")
+    commands = [json.loads(line)["event"]["command"] for line in shown.stdout.splitlines()]
+    assert commands[-3:] == ["model.verify", "settings.change", "key.add"]
+    assert "model.import" in commands  # the template vault's import
