@@ -43,25 +43,21 @@ llama_cpp.llama_log_set(_route_llama_log, ctypes.c_void_p(0))
 
 
 class _CountingLlama(Llama):
-    """A ``Llama`` that notes each ``eval``: exact token counts and first-token time when
-    streaming, which llama-cpp-python reports only for non-streamed completions."""
+    """A ``Llama`` that counts its ``eval`` calls: exact token counts when streaming, which
+    llama-cpp-python reports only for non-streamed completions."""
 
     eval_calls: int = 0
     prompt_tokens: int = 0
-    prompt_done_at: float | None = None
 
     def start_counting(self) -> None:
         self.eval_calls = 0
         self.prompt_tokens = 0
-        self.prompt_done_at = None
 
     def eval(self, tokens: Sequence[int]) -> None:
         if self.eval_calls == 0:
             # With a reused KV-cache prefix, only the new suffix is evaluated.
             self.prompt_tokens = self.n_tokens + len(tokens)
         super().eval(tokens)
-        if self.eval_calls == 0:
-            self.prompt_done_at = time.perf_counter()
         self.eval_calls += 1
 
 
@@ -127,6 +123,7 @@ class LlamaEngine:
         self.timings = Timings(load_s=self.timings.load_s)
         llama.start_counting()
         started = time.perf_counter()
+        first_text_at = last_text_at = None
         finish_reason: str | None = None
         try:
             stream = llama.create_chat_completion(
@@ -143,6 +140,9 @@ class LlamaEngine:
                 finish_reason = choice.get("finish_reason") or finish_reason
                 text = choice["delta"].get("content")
                 if text:
+                    last_text_at = time.perf_counter()
+                    if first_text_at is None:
+                        first_text_at = last_text_at
                     yield text
         except ValueError as error:
             if "exceed context window" in str(error):
@@ -151,7 +151,12 @@ class LlamaEngine:
                 ) from None
             raise
         finally:
-            self._account(llama, started, finish_reason)
+            self._account(llama, finish_reason)
+            if first_text_at is not None and last_text_at is not None:
+                # What the reader sees: time to the first text, then the pace between the
+                # first and the last (the consumer's own time, e.g. the gate, included).
+                self.timings.first_token_s = first_text_at - started
+                self.timings.decode_s = last_text_at - first_text_at
 
     @staticmethod
     def _check_fits(llama: _CountingLlama, messages: list[Message]) -> None:
@@ -165,17 +170,13 @@ class LlamaEngine:
                 f"({llama.n_ctx()} tokens)"
             )
 
-    def _account(self, llama: _CountingLlama, started: float, finish_reason: str | None) -> None:
+    def _account(self, llama: _CountingLlama, finish_reason: str | None) -> None:
         # Each sampled token is evaluated by the next ``eval`` call, except the last one.
         # On a natural stop that last one is the end-of-generation token, not output.
         sampled = llama.eval_calls
         completion = sampled - 1 if finish_reason == "stop" else sampled
         completion = max(0, completion)
         self.usage = Usage(prompt_tokens=llama.prompt_tokens, completion_tokens=completion)
-        finished = time.perf_counter()
-        if llama.prompt_done_at is not None:
-            self.timings.first_token_s = llama.prompt_done_at - started
-            self.timings.decode_s = finished - llama.prompt_done_at
         self.timings.completion_tokens = completion
 
     def _require_open(self) -> _CountingLlama:
