@@ -69,6 +69,9 @@ def main() -> None:
     model = str(demo_model_path())
     work = Path(tempfile.mkdtemp(prefix="milai-bench-"))
     env = {**os.environ, "MILAI_HOME": str(work / "home")}
+    # An installed milai has its bytecode compiled; so does llama_cpp in site-packages.
+    # Let both sides write and reuse .pyc files, as on a user's machine.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     milai = [sys.executable, "-m", "milai"]
     subprocess.run(
         [*milai, "init", "--key-file", str(work / "key")], env=env, check=True, capture_output=True

@@ -6,10 +6,24 @@ import os
 import sys
 
 
+def _no_core_dumps() -> None:
+    """A crash must not write decrypted model bytes or prompts to a core file on disk."""
+    import ctypes
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    pr_set_dumpable = 4
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the rlimit above is what there is
+        pass
+
+
 def main() -> None:
     # numpy (under llama_cpp) would start one OpenBLAS thread per core; llama.cpp does its
     # own threading and milai never uses BLAS from Python, so those threads only compete.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    _no_core_dumps()
     from milai import netguard
 
     netguard.install()

@@ -8,6 +8,8 @@ recorded at ``init``, then an interactive passphrase prompt when a terminal is a
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from milai.config import milai_home
-from milai.errors import ModelError, UsageError, VaultLocked
+from milai.errors import MilaiError, ModelError, UsageError, VaultError, VaultLocked
 from milai.settings import Settings
 
 # The vault (cryptography), the audit log and the pipeline load only when a command uses
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 KEY_FILE_HINT = "key-file.path"
 AUDIT_LOG = "audit.log"
 AUDIT_HMAC_PURPOSE = "milai audit hmac v1"
+AUDIT_DIGEST_PURPOSE = "milai audit text digest v1"
 MAX_PASSPHRASE_FILE = 4096
 
 AskPassphrase = Callable[[str], bytes]
@@ -72,13 +75,26 @@ def key_source(home: Path, unlock: Unlock) -> KeySource:
         return KeySource(key_file=Path(named).expanduser())
     hint = home / KEY_FILE_HINT
     if hint.is_file():
-        return KeySource(key_file=Path(hint.read_text().strip()))
+        return KeySource(key_file=_recorded_key_file(hint))
     if unlock.ask is not None:
         return KeySource(passphrase=unlock.ask("Vault passphrase: "))
     raise VaultLocked(
         "the vault is locked: no key file and no terminal to ask for the passphrase",
         hint="give --key-file PATH or --passphrase-file PATH, or set MILAI_KEY_FILE to a key file",
     )
+
+
+def _recorded_key_file(hint: Path) -> Path:
+    try:
+        recorded = hint.read_bytes().decode("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        recorded = ""
+    if not recorded:
+        raise VaultLocked(
+            f"the recorded key-file path in {hint} is unreadable",
+            hint="give --key-file PATH, or remove that file",
+        )
+    return Path(recorded)
 
 
 def remember_key_file(home: Path, key_file: Path) -> None:
@@ -144,13 +160,28 @@ class Context:
             vault.audit_signer(),
         )
 
+    def record(self, event: dict[str, object]) -> None:
+        """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""
+        _AuditSink(self.audit).record(event)
+
     def audit_sink(self) -> AuditSink:
         return _AuditSink(self.audit)
+
+    def digest(self, text: str) -> str:
+        """A keyed fingerprint of ``text`` for the audit log (HMAC-SHA256 under a vault key):
+        it identifies a text for replay without letting the log confirm guesses."""
+        return hmac.new(self._digest_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    @cached_property
+    def _digest_key(self) -> bytes:
+        return self.vault.derive_key(AUDIT_DIGEST_PURPOSE)
 
     def pipeline(self, policy: Policy) -> Pipeline:
         from milai.pipeline import Pipeline
 
-        return Pipeline(policy=policy, models=self.vault, audit=self.audit_sink())
+        return Pipeline(
+            policy=policy, models=self.vault, audit=self.audit_sink(), digest=self.digest
+        )
 
     def model_name(self, requested: str | None) -> str:
         """``--model``, else the configured default, else the only model in the vault."""
@@ -176,5 +207,16 @@ class Context:
 class _AuditSink:
     log: AuditLog
 
+    def preflight(self) -> None:
+        try:
+            self.log.check_tail()
+        except OSError as error:
+            raise VaultError(f"cannot read the audit log: {error.strerror}") from None
+
     def record(self, event: dict[str, object]) -> None:
-        self.log.append(event)
+        try:
+            self.log.append(event)
+        except OSError as error:
+            raise VaultError(f"cannot write the audit log: {error.strerror}") from None
+        except (TypeError, ValueError) as error:
+            raise MilaiError(f"an audit event was malformed: {error}") from None

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage, load_engine
 from milai.errors import Blocked, UsageError
-from milai.policy import Decision, Gate, OutputGate, Policy
+from milai.policy import Action, Decision, Gate, OutputGate, Policy, redact_text
 
 
 class ModelInfo(Protocol):
@@ -39,11 +39,17 @@ class ModelSource(Protocol):
 
 
 class AuditSink(Protocol):
+    def preflight(self) -> None:
+        """Raise if ``record`` would fail: nothing is generated that cannot be recorded."""
+
     def record(self, event: dict[str, Any]) -> None: ...
 
 
 class NoAudit:
     """An audit sink that keeps nothing (for tests and benchmarks)."""
+
+    def preflight(self) -> None:
+        return None
 
     def record(self, event: dict[str, Any]) -> None:
         return None
@@ -57,6 +63,7 @@ GateFactory = Callable[..., Gate]
 class RunResult:
     text: str
     decision: Decision
+    prompt_decision: Decision
     model: ModelInfo
     usage: Usage
     timings: Timings
@@ -77,7 +84,8 @@ class RunResult:
             "timings": self.timings.to_json(),
             "seed": self.params.seed,
             "findings": [finding.to_json() for finding in self.decision.findings],
-            "policy": self.decision.policy.name,
+            "prompt_findings": [f.to_json() for f in self.prompt_decision.findings],
+            "policy": {"name": self.decision.policy.name, "sha256": self.decision.policy.sha256},
         }
 
 
@@ -95,7 +103,11 @@ def sha256_text(text: str) -> str:
 
 @dataclass
 class Session:
-    """A conversation with one model at one clearance. Use as a context manager."""
+    """A conversation with one model at one clearance. Use as a context manager.
+
+    ``level`` is the conversation's high-water mark (what was seen at a level was seen);
+    the model is never given context above min(clearance, its accreditation).
+    """
 
     pipeline: Pipeline
     model_name: str
@@ -106,6 +118,8 @@ class Session:
     system: str | None = None
     history: list[Message] = field(default_factory=list)
     level: str = ""
+    _context_level: str = ""
+    _system_text: str | None = None
     _stack: ExitStack = field(default_factory=ExitStack)
     _engine: Engine | None = None
     _info: ModelInfo | None = None
@@ -114,6 +128,7 @@ class Session:
     def __enter__(self) -> Session:
         policy = self.pipeline.policy
         self.level = self.level or policy.lowest
+        self._context_level = policy.lowest
         try:
             self._info = self.pipeline.models.model(self.model_name)
             self._gate = self.pipeline.gate(
@@ -122,6 +137,12 @@ class Session:
                 model_level=self._info.level,
                 out_level=self.out_level,
             )
+            if self.system:
+                # The system text reaches the model too: the same gate, the same levels.
+                decision = self._check_system(self._gate, self.system)
+                self._system_text = self._model_text(self.system, decision)
+                self._context_level = decision.level
+                self.level = _higher(policy, self.level, decision.level)
         except BaseException:
             self._stack.close()
             raise
@@ -130,6 +151,7 @@ class Session:
     def _ensure_engine(self) -> Engine:
         # Loaded on the first prompt the gate lets through: a blocked prompt costs no load.
         if self._engine is None:
+            self.pipeline.audit.preflight()
             path = self._stack.enter_context(self.pipeline.models.open_model(self.model_name))
             self._engine = self.pipeline.load(path, self.load_options)
             self._stack.callback(self._engine.close)
@@ -145,93 +167,154 @@ class Session:
         return self._info
 
     def turn(self, prompt: str, params: SamplingParams, emit: Callable[[str], None]) -> RunResult:
-        """Gate ``prompt``, stream the gated reply to ``emit``, record the event.
+        """Gate ``prompt``, stream the gated reply to ``emit``; record the event whatever
+        happens (allowed, blocked, interrupted, failed).
 
-        Raises ``Blocked`` (after recording it) when the prompt or the output is blocked;
-        text already emitted never contains any part of a blocked span.
+        Raises ``Blocked`` when the prompt or the output is blocked; text already emitted
+        never contains any part of a blocked span.
         """
-        if self._gate is None:
+        gate = self._gate
+        if gate is None:
             # Never an assert: without the gate there is no turn (and -O strips asserts).
             raise RuntimeError("use the session as a context manager")
         policy = self.pipeline.policy
         event = self._event(prompt, params)
-        try:
-            prompt_decision = self._gate.check_prompt(prompt)
-        except Blocked as blocked:
-            self._record_blocked(event, blocked, "prompt")
-            raise
-        # The conversation's high-water mark: a reply inherits every earlier turn's level.
-        self.level = _higher(policy, self.level, prompt_decision.level)
-        context_decision = dataclasses.replace(prompt_decision, level=self.level)
-        event["levels"] = {"prompt": prompt_decision.level}
-        engine = self._ensure_engine()
-        output_gate = self._gate.open_output(context_decision)
-        messages = self._messages(prompt)
         released: list[str] = []
+        stage = "prompt"
         try:
+            prompt_decision = gate.check_prompt(prompt)
+            event.update(
+                levels={"prompt": prompt_decision.level},
+                rules=_rule_ids(prompt_decision),
+            )
+            context_level = _higher(policy, self._context_level, prompt_decision.level)
+            self._refuse_context_above_model(context_level, prompt_decision)
+            self.level = _higher(policy, self.level, prompt_decision.level)
+            model_prompt = self._model_text(prompt, prompt_decision)
+            engine = self._ensure_engine()
+            stage = "output"
+            output_gate = gate.open_output(
+                dataclasses.replace(prompt_decision, level=context_level)
+            )
+            messages = self._messages(model_prompt)
             for released_text in _gated(engine.generate(messages, params), output_gate):
                 released.append(released_text)
                 emit(released_text)
+            output_decision = output_gate.decision
         except Blocked as blocked:
-            event["usage"] = engine.usage.to_json()
-            self._record_blocked(event, blocked, "output")
+            event.update(decision="block", stage=stage)
+            if isinstance(blocked.decision, Decision):
+                event["rules"] = sorted({*event.get("rules", ()), *_rule_ids(blocked.decision)})
+                event.setdefault("levels", {})[stage] = blocked.decision.level
             raise
+        except (KeyboardInterrupt, BrokenPipeError):
+            event.update(decision="interrupted", stage=stage)
+            raise
+        except BaseException:
+            event.update(decision="error", stage=stage)
+            raise
+        finally:
+            self._finish_event(event, "".join(released))
         text = "".join(released)
-        decision = output_gate.decision
-        self.level = _higher(policy, self.level, decision.level)
+        self.level = _higher(policy, self.level, output_decision.level)
+        self._context_level = _higher(policy, context_level, output_decision.level)
         self.history += [
-            {"role": "user", "content": prompt},
+            {"role": "user", "content": model_prompt},
             {"role": "assistant", "content": text},
         ]
-        result = RunResult(
+        decision = dataclasses.replace(
+            output_decision, action=_worse(prompt_decision.action, output_decision.action)
+        )
+        event.update(
+            decision=str(decision.action),
+            levels={"prompt": prompt_decision.level, "output": decision.level},
+            rules=sorted({*_rule_ids(prompt_decision), *_rule_ids(output_decision)}),
+        )
+        self.pipeline.audit.record(event)
+        return RunResult(
             text=text,
             decision=decision,
+            prompt_decision=prompt_decision,
             model=self.model,
             usage=engine.usage,
             timings=engine.timings,
             params=params,
         )
-        event.update(
-            decision=str(decision.action),
-            levels={"prompt": prompt_decision.level, "output": decision.level},
-            rules=sorted({f.rule for f in (*prompt_decision.findings, *decision.findings)}),
-            usage=result.usage.to_json(),
-            output_sha256=sha256_text(text),
-            output_chars=len(text),
-        )
-        self.pipeline.audit.record(event)
-        return result
 
     def clear(self) -> None:
         """Forget the conversation. The level stays: what was seen at a level was seen."""
         self.history.clear()
+        self._context_level = self.pipeline.policy.lowest
+        if self._system_text is not None and self._gate is not None and self.system:
+            self._context_level = self._gate.check_prompt(self.system).level
+
+    def _check_system(self, gate: Gate, system: str) -> Decision:
+        try:
+            return gate.check_prompt(system)
+        except Blocked as blocked:
+            event = self._event("", SamplingParams())
+            event.update(decision="block", stage="system")
+            if isinstance(blocked.decision, Decision):
+                event["rules"] = _rule_ids(blocked.decision)
+            self.pipeline.audit.record(event)
+            raise
+
+    def _refuse_context_above_model(self, context_level: str, prompt: Decision) -> None:
+        policy = self.pipeline.policy
+        limit = min(policy.level_index(self.clearance), policy.level_index(self.model.level))
+        if policy.level_index(context_level) > limit:
+            raise Blocked(
+                f"the conversation so far is {context_level}, above what model "
+                f"{self.model.name} may be given; /clear starts afresh",
+                decision=dataclasses.replace(prompt, level=context_level),
+            )
+
+    def _model_text(self, text: str, decision: Decision) -> str:
+        """What the model is given: ``text`` with the prompt's redactions applied."""
+        if any(finding.action == Action.REDACT for finding in decision.findings):
+            return redact_text(self.pipeline.policy, text, direction="prompt")
+        return text
 
     def _messages(self, prompt: str) -> list[Message]:
         messages: list[Message] = []
-        if self.system:
-            messages.append({"role": "system", "content": self.system})
+        if self._system_text:
+            messages.append({"role": "system", "content": self._system_text})
         return [*messages, *self.history, {"role": "user", "content": prompt}]
 
     def _event(self, prompt: str, params: SamplingParams) -> dict[str, Any]:
         policy = self.pipeline.policy
-        return {
+        digest = self.pipeline.digest
+        event: dict[str, Any] = {
             "command": self.command,
             "model": {"name": self.model.name, "sha256": self.model.sha256},
             "policy": {"name": policy.name, "sha256": policy.sha256},
             "clearance": self.clearance,
             "out_level": self.out_level or self.clearance,
             "sampling": params.to_json(),
-            "prompt_sha256": sha256_text(prompt),
+            "prompt_digest": digest(prompt),
             "prompt_chars": len(prompt),
+            "turn": len(self.history) // 2 + 1,
         }
+        if self.system:
+            event["system_digest"] = digest(self.system)
+        if self.load_options.chat_format:
+            event["chat_format"] = self.load_options.chat_format
+        return event
 
-    def _record_blocked(self, event: dict[str, Any], blocked: Blocked, stage: str) -> None:
-        decision = blocked.decision
-        event.update(decision="block", stage=stage)
-        if isinstance(decision, Decision):
-            event["rules"] = sorted({f.rule for f in decision.findings})
-            event.setdefault("levels", {})[stage] = decision.level
-        self.pipeline.audit.record(event)
+    def _finish_event(self, event: dict[str, Any], released: str) -> None:
+        event.update(output_digest=self.pipeline.digest(released), output_chars=len(released))
+        if self._engine is not None:
+            event["usage"] = self._engine.usage.to_json()
+        if event.get("decision") in ("block", "interrupted", "error"):
+            self.pipeline.audit.record(event)
+
+
+def _rule_ids(decision: Decision) -> list[str]:
+    return sorted({finding.rule for finding in decision.findings})
+
+
+def _worse(first: Action, second: Action) -> Action:
+    return first if first.severity >= second.severity else second
 
 
 def _gated(chunks: Iterator[str], gate: OutputGate) -> Iterator[str]:
@@ -259,7 +342,9 @@ class Pipeline:
     """Everything a gated generation needs: the policy, the models, the audit sink.
 
     ``load`` and ``gate`` are seams for tests and benchmarks (a fake engine, the
-    pass-through gate); commands always use the defaults.
+    pass-through gate); commands always use the defaults. ``digest`` fingerprints prompt
+    and output text for the audit log: commands key it with the vault, so the log cannot
+    be used to confirm a guess of a short text.
     """
 
     policy: Policy
@@ -267,6 +352,7 @@ class Pipeline:
     audit: AuditSink = field(default_factory=NoAudit)
     load: EngineLoader = load_engine
     gate: GateFactory = Gate
+    digest: Callable[[str], str] = sha256_text
 
     def session(
         self,

@@ -1,5 +1,6 @@
 """Replaying a recorded ``run``: same model, policy, parameters and seed must give the same
-bytes. The prompt is never recorded, so the caller supplies it again; its sha256 must match.
+bytes. Texts are never recorded, only their keyed digests, so the caller supplies the prompt
+(and system text) again; their digests must match the record.
 """
 
 from __future__ import annotations
@@ -7,25 +8,35 @@ from __future__ import annotations
 from typing import Any
 
 from milai.context import Context
-from milai.engine import SamplingParams
+from milai.engine import LoadOptions, SamplingParams
 from milai.errors import UsageError, VaultIntegrityError
-from milai.pipeline import compose_prompt, sha256_text
+from milai.pipeline import compose_prompt
 
 
 def replay_entry(
-    context: Context, seq: int, instruction: str | None, material: str | None
+    context: Context,
+    seq: int,
+    instruction: str | None,
+    material: str | None,
+    system: str | None = None,
 ) -> dict[str, Any]:
     """Re-run audit entry ``seq``; return what was compared.
 
-    Raises ``UsageError`` when the entry is not a completed ``run`` or the prompt differs,
-    ``VaultIntegrityError`` when the model or the policy is no longer the recorded one.
+    Raises ``UsageError`` when the entry is not a completed ``run`` or the prompt or system
+    text differs, ``VaultIntegrityError`` when the model or the policy is no longer the
+    recorded one.
     """
     event = context.audit.entry(seq).event
-    if event.get("command") != "run" or "output_sha256" not in event:
+    if event.get("command") != "run" or event.get("decision") not in ("allow", "warn", "redact"):
         raise UsageError(f"audit entry {seq} is not a completed `run`")
     prompt = compose_prompt(instruction, material)
-    if sha256_text(prompt) != event["prompt_sha256"]:
+    if context.digest(prompt) != event["prompt_digest"]:
         raise UsageError(f"the prompt differs from the one recorded in entry {seq}")
+    recorded_system = event.get("system_digest")
+    if (system is None) != (recorded_system is None) or (
+        system is not None and context.digest(system) != recorded_system
+    ):
+        raise UsageError(f"the --system text differs from the one recorded in entry {seq}")
     policy = context.policy()
     if policy.sha256 != event["policy"]["sha256"]:
         raise VaultIntegrityError(
@@ -35,28 +46,22 @@ def replay_entry(
     model = context.vault.model(event["model"]["name"])
     if model.sha256 != event["model"]["sha256"]:
         raise VaultIntegrityError(f"model {model.name} is not the one recorded in entry {seq}")
-    sampling = event["sampling"]
-    params = SamplingParams(
-        max_tokens=sampling["max_tokens"],
-        temperature=sampling["temperature"],
-        seed=sampling["seed"],
-        top_p=sampling["top_p"],
-        top_k=sampling["top_k"],
-    )
-    pipeline = context.pipeline(policy)
-    with pipeline.session(
+    params = SamplingParams(**event["sampling"])
+    with context.pipeline(policy).session(
         model.name,
         clearance=event["clearance"],
         out_level=event.get("out_level"),
+        load_options=LoadOptions(chat_format=event.get("chat_format")),
         command="replay",
+        system=system,
     ) as session:
         result = session.turn(prompt, params, lambda _text: None)
-    output_sha256 = sha256_text(result.text)
+    replayed = context.digest(result.text)
     return {
         "seq": seq,
-        "match": output_sha256 == event["output_sha256"],
-        "recorded_sha256": event["output_sha256"],
-        "replayed_sha256": output_sha256,
+        "match": replayed == event["output_digest"],
+        "recorded_digest": event["output_digest"],
+        "replayed_digest": replayed,
         "model": {"name": model.name, "sha256": model.sha256},
         "policy": {"name": policy.name, "sha256": policy.sha256},
         "seed": params.seed,

@@ -7,7 +7,7 @@ default, else the policy's lowest level; never above the configured ceiling.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -57,8 +57,7 @@ class Settings:
 def resolve_clearance(policy: Policy, requested: str | None, settings: Settings) -> str:
     """The clearance a command runs at. Raises ``UsageError`` for an unknown level or one
     above the administrator's ceiling."""
-    clearance = requested or settings.clearance or policy.lowest
-    policy.level_index(clearance)
+    clearance = policy.canonical_level(requested or settings.clearance or policy.lowest)
     if settings.ceiling is not None and (
         policy.level_index(clearance) > policy.level_index(settings.ceiling)
     ):
@@ -67,3 +66,27 @@ def resolve_clearance(policy: Policy, requested: str | None, settings: Settings)
             "set by the administrator"
         )
     return clearance
+
+
+def resolve_out_level(policy: Policy, clearance: str, requested: str | None) -> str:
+    """The highest level output may carry here: ``--out-level``, else the clearance.
+
+    Raises ``UsageError`` above the clearance: a sink may be lower, never higher (no read up
+    through the back door of stdout).
+    """
+    out_level = policy.canonical_level(requested) if requested else clearance
+    if policy.level_index(out_level) > policy.level_index(clearance):
+        raise UsageError(f"--out-level {out_level} is above your clearance {clearance}")
+    return out_level
+
+
+def check_levels(policy: Policy, settings: Settings) -> Settings:
+    """Validate the levels in ``settings`` against ``policy``; return them canonical.
+
+    Raises ``UsageError`` for an unknown level or a default clearance above the ceiling.
+    """
+    clearance = policy.canonical_level(settings.clearance) if settings.clearance else None
+    ceiling = policy.canonical_level(settings.ceiling) if settings.ceiling else None
+    if clearance and ceiling and policy.level_index(clearance) > policy.level_index(ceiling):
+        raise UsageError(f"the default clearance {clearance} is above the ceiling {ceiling}")
+    return replace(settings, clearance=clearance, ceiling=ceiling)

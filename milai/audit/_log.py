@@ -50,16 +50,24 @@ class VerifyReport:
     def summary(self) -> str:
         """One line for people, e.g. ``verified 17 entries (head 3fa9c2d1…); 2 checkpoints
         checked; a torn final line (crash mid-append, 88 bytes) was ignored``."""
-        parts = [f"verified {self.entries} entries (head {self.head[:8]}…)",
-                 f"{self.checkpoints_checked} checkpoints checked"]
+        parts = [
+            f"verified {self.entries} entries (head {self.head[:8]}…)",
+            f"{self.checkpoints_checked} checkpoints checked",
+        ]
         if self.torn_tail:
-            parts.append(f"a torn final line (crash mid-append, {self.torn_bytes} bytes) "
-                         "was ignored")
+            parts.append(
+                f"a torn final line (crash mid-append, {self.torn_bytes} bytes) was ignored"
+            )
         return "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"entries": self.entries, "head": self.head, "torn_tail": self.torn_tail,
-                "torn_bytes": self.torn_bytes, "checkpoints_checked": self.checkpoints_checked}
+        return {
+            "entries": self.entries,
+            "head": self.head,
+            "torn_tail": self.torn_tail,
+            "torn_bytes": self.torn_bytes,
+            "checkpoints_checked": self.checkpoints_checked,
+        }
 
 
 class AuditLog:
@@ -71,8 +79,14 @@ class AuditLog:
     touches the disk until a method is called.
     """
 
-    def __init__(self, path: Path, hmac_key: bytes, signer: Signer | None = None, *,
-                 checkpoint_every: int = 100) -> None:
+    def __init__(
+        self,
+        path: Path,
+        hmac_key: bytes,
+        signer: Signer | None = None,
+        *,
+        checkpoint_every: int = 100,
+    ) -> None:
         """Raises ``ValueError`` for a key under 32 bytes or ``checkpoint_every`` under 1."""
         if len(hmac_key) < _MIN_KEY_BYTES:
             raise ValueError(f"the audit HMAC key needs at least {_MIN_KEY_BYTES} bytes")
@@ -110,8 +124,11 @@ class AuditLog:
                 seq, head = self._last_position(tail.last_line)
                 first_seq = seq
                 if tail.torn_bytes:
-                    repair = {"command": _REPAIR_COMMAND, "discarded_bytes": tail.torn_bytes,
-                              "discarded_sha256": _hash_range(fd, tail.complete_end, tail.size)}
+                    repair = {
+                        "command": _REPAIR_COMMAND,
+                        "discarded_bytes": tail.torn_bytes,
+                        "discarded_sha256": _hash_range(fd, tail.complete_end, tail.size),
+                    }
                     os.ftruncate(fd, tail.complete_end)
                     seq, head = _write_entry(fd, seal_entry(self._key, seq + 1, repair, head))
                 entry = seal_entry(self._key, seq + 1, event, head)
@@ -122,6 +139,21 @@ class AuditLog:
             if self._signer is not None and seq // every > first_seq // every:
                 self._append_checkpoint(Checkpoint.sign(self._signer, seq, head))
         return entry
+
+    def check_tail(self) -> None:
+        """Check, cheaply, that the next ``append`` can chain on: the last entry is intact.
+
+        Raises ``AuditIntegrityError`` (as ``append`` would) and ``OSError``.
+        """
+        with _shared_lock_if_possible(self.lock_path):
+            try:
+                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+            except FileNotFoundError:
+                return
+            try:
+                self._last_position(_Tail.read(fd, with_last_line=True).last_line)
+            finally:
+                os.close(fd)
 
     def entries(self) -> EntryStream:
         """The entries in order, each checked (form, MAC, sequence, chain) before it is
@@ -144,11 +176,13 @@ class AuditLog:
             for entry in stream:
                 if entry.seq == seq:
                     return entry
-        raise UsageError(f"the audit log has no entry {seq}",
-                         hint=f"it holds entries 1 to {stream.count}")
+        raise UsageError(
+            f"the audit log has no entry {seq}", hint=f"it holds entries 1 to {stream.count}"
+        )
 
-    def verify(self, *, checkpoint: Path | None = None,
-               verify_signature: VerifySignature | None = None) -> VerifyReport:
+    def verify(
+        self, *, checkpoint: Path | None = None, verify_signature: VerifySignature | None = None
+    ) -> VerifyReport:
         """Check every entry, and the log against signed checkpoints.
 
         With ``verify_signature`` (``milai.vault.verify_signature``) the sidecar's
@@ -190,8 +224,13 @@ class AuditLog:
         atomic_write(target, json.dumps(signed.to_json(), indent=2).encode("ascii") + b"\n")
         return target
 
-    def export_jsonl(self, out: IO[str], *, checkpoint: Path | None = None,
-                     verify_signature: VerifySignature | None = None) -> VerifyReport:
+    def export_jsonl(
+        self,
+        out: IO[str],
+        *,
+        checkpoint: Path | None = None,
+        verify_signature: VerifySignature | None = None,
+    ) -> VerifyReport:
         """Write the log as JSON Lines for a SIEM and return the verification report.
 
         Each entry becomes ``{"record": "entry", seq, time, event, prev, mac, hash,
@@ -219,34 +258,57 @@ class AuditLog:
                             except AuditIntegrityError as error:
                                 failure = error
                             else:
-                                _write_record(out, {"record": "entry", **entry.to_json(),
-                                                    "hash": checker.head, "verified": True})
+                                _write_record(
+                                    out,
+                                    {
+                                        "record": "entry",
+                                        **entry.to_json(),
+                                        "hash": checker.head,
+                                        "verified": True,
+                                    },
+                                )
                                 continue
                         _write_record(out, _unverified_record(line, position, failure))
                     if failure is None:
                         checker.finish()
                 except AuditIntegrityError as error:
                     failure = failure or error
-                verified = VerifyReport(checker.count, checker.head, snapshot.torn_bytes > 0,
-                                        checked, snapshot.torn_bytes)
-        _write_record(out, {
-            "record": "summary", "status": "failed" if failure else "verified",
-            "log": str(self.path), "exported": utc_now(), **verified.to_json(),
-            "error": failure.message if failure else None,
-            "sequence": failure.sequence if failure else None,
-        })
+                verified = VerifyReport(
+                    checker.count,
+                    checker.head,
+                    snapshot.torn_bytes > 0,
+                    checked,
+                    snapshot.torn_bytes,
+                )
+        _write_record(
+            out,
+            {
+                "record": "summary",
+                "status": "failed" if failure else "verified",
+                "log": str(self.path),
+                "exported": utc_now(),
+                **verified.to_json(),
+                "error": failure.message if failure else None,
+                "sequence": failure.sequence if failure else None,
+            },
+        )
         out.flush()
         if failure is not None:
             raise failure
         return verified
 
-    def _prepare(self, checkpoint: Path | None, verify_signature: VerifySignature | None,
-                 ) -> tuple[_Snapshot, ChainChecker, int]:
+    def _prepare(
+        self,
+        checkpoint: Path | None,
+        verify_signature: VerifySignature | None,
+    ) -> tuple[_Snapshot, ChainChecker, int]:
         """Open the log and check the checkpoints' signatures; return the snapshot, a
         checker holding the heads they promise, and how many checkpoints there are."""
         if checkpoint is not None and verify_signature is None:
-            raise ValueError("an exported checkpoint is only evidence with its signature "
-                             "checked: pass verify_signature")
+            raise ValueError(
+                "an exported checkpoint is only evidence with its signature "
+                "checked: pass verify_signature"
+            )
         if verify_signature is not None and self._signer is None:
             raise ValueError("checking checkpoint signatures needs the signer's public key")
         exported = _read_exported_checkpoint(checkpoint) if checkpoint is not None else None
@@ -309,7 +371,8 @@ class AuditLog:
         except AuditIntegrityError as error:
             raise AuditIntegrityError(
                 f"the last entry is damaged ({error.reason}); nothing was appended",
-                hint="run `milai audit verify` and keep this copy as evidence") from None
+                hint="run `milai audit verify` and keep this copy as evidence",
+            ) from None
         return entry.seq, sha256_hex(last_line)
 
     def _append_checkpoint(self, signed: Checkpoint) -> None:
@@ -345,8 +408,9 @@ class EntryStream(Iterator[AuditEntry]):
         return self._checker.head
 
     def report(self, checkpoints_checked: int = 0) -> VerifyReport:
-        return VerifyReport(self.count, self.head, self.torn_tail, checkpoints_checked,
-                            self.torn_bytes)
+        return VerifyReport(
+            self.count, self.head, self.torn_tail, checkpoints_checked, self.torn_bytes
+        )
 
     def __next__(self) -> AuditEntry:
         try:
@@ -362,8 +426,12 @@ class EntryStream(Iterator[AuditEntry]):
     def __enter__(self) -> EntryStream:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.close()
 
 
@@ -509,8 +577,9 @@ def _read_exported_checkpoint(path: Path) -> tuple[Checkpoint, str]:
     return parse_checkpoint(data, source), source
 
 
-def _unverified_record(line: bytes, position: int,
-                       error: AuditIntegrityError | None) -> dict[str, Any]:
+def _unverified_record(
+    line: bytes, position: int, error: AuditIntegrityError | None
+) -> dict[str, Any]:
     try:
         content: Any = loads_untrusted(line)
     except ValueError:

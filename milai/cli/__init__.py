@@ -13,7 +13,7 @@ import traceback
 import typer
 
 # typer vendors click; its exception base is not re-exported. Pinned typer keeps this stable.
-from typer._click.exceptions import ClickException
+from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
 from milai.cli import admin, chat, gate, records, run  # noqa: F401  (they register commands)
 from milai.cli._app import app, state
@@ -35,11 +35,29 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
+def _utf8_stdio() -> None:
+    # Input must be UTF-8; output is too, whatever the locale says.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
+    _utf8_stdio()
     command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = command.main(args=argv, prog_name="milai", standalone_mode=False)
+        # make_context + invoke rather than main(): main() would turn a closed pipe into
+        # exit 1 behind our back, before milai can record and end quietly.
+        with command.make_context("milai", args) as context:
+            command.invoke(context)
+    except typer.Exit as exit_:
+        return int(exit_.exit_code)
+    except NoArgsIsHelpError as shown:
+        sys.stderr.write(shown.format_message() + "\n")
+        return int(ExitCode.USAGE)
     except MilaiError as error:
         if state.debug and error.exit_code == ExitCode.INTERNAL:
             traceback.print_exc()
@@ -60,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             f"milai: internal error: {type(error).__name__} (run with --debug for details)\n"
         )
         return int(ExitCode.INTERNAL)
-    return result if isinstance(result, int) else int(ExitCode.OK)
+    return int(ExitCode.OK)
 
 
 __all__ = ["app", "main"]

@@ -20,7 +20,7 @@ from milai.context import (
     remember_key_file,
 )
 from milai.errors import MilaiError, UsageError
-from milai.settings import Settings
+from milai.settings import Settings, check_levels
 
 if TYPE_CHECKING:
     from milai.vault import KeySource, ModelManifest
@@ -81,20 +81,17 @@ def init(
     passphrase_file = passphrase_file or state.passphrase_file
     home = milai_home()
     context = open_context()
-    policy = context.policy()
-    for level in (clearance, ceiling):
-        if level is not None:
-            policy.level_index(level)
+    settings = check_levels(context.policy(), Settings(clearance=clearance, ceiling=ceiling))
     vault = Vault.create(home, _new_key(key_file, passphrase_file))
     if key_file is not None:
         remember_key_file(home, key_file)
-    Settings(clearance=clearance, ceiling=ceiling).save(vault.records)
+    settings.save(vault.records)
     say(f"milai: vault created at {home}")
 
 
 def _record(context: Context, command: str, **details: Any) -> None:
     """An audit entry for an administrative act (no secrets, no text)."""
-    context.audit.append({"command": command, **details})
+    context.record({"command": command, **details})
 
 
 def _model_ref(manifest: ModelManifest) -> dict[str, str]:
@@ -250,11 +247,12 @@ def settings_set(
 
         new_value = str(Path(new_value).resolve())
         load_policy(Path(new_value))
-    elif key in ("clearance", "ceiling") and new_value is not None:
-        context.policy().level_index(new_value)
     elif key == "default_model" and new_value is not None:
         context.vault.model(new_value)
-    replace(context.settings, **{key: new_value}).save(context.vault.records)
+    updated = replace(context.settings, **{key: new_value})
+    if key in ("clearance", "ceiling"):
+        updated = check_levels(context.policy(), updated)
+    updated.save(context.vault.records)
     _record(
         context,
         "settings.change" if key != "policy" else "policy.change",

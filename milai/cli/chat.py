@@ -15,14 +15,15 @@ import typer
 from milai.cli._app import app, open_context, say
 from milai.cli.run import sampling_params
 from milai.context import Context
-from milai.engine import LoadOptions
-from milai.errors import Blocked, MilaiError
+from milai.engine import LoadOptions, SamplingParams
+from milai.errors import Blocked, ModelError, UsageError
 from milai.history import Conversation
 from milai.pipeline import Session
 from milai.settings import resolve_clearance
 
 if TYPE_CHECKING:
     from rich.console import Console
+
 
 HELP = """/help   this help
 /level  the conversation's level and your clearance
@@ -50,6 +51,7 @@ def chat(
     """Talk with a model, every turn gated by the policy."""
     import readline  # noqa: F401  (line editing and arrow-key history, in memory only)
 
+    from milai.cli.render import banner
     from milai.cli.render import stdout as console
 
     params = sampling_params(max_tokens, temperature, seed)
@@ -67,53 +69,71 @@ def chat(
     )
     conversation = Conversation.new(model=name, clearance=level, level=policy.lowest)
     with session:
-        console.print(f"[bold]milai chat[/bold] — model {name}, clearance {level}. /help for help.")
-        console.print(_banner(policy.banner(session.level)))
-        while True:
-            try:
-                line = input(f"[{session.level}] > ")
-            except EOFError:
-                sys.stdout.write("\n")
-                break
-            except KeyboardInterrupt:
-                sys.stdout.write("\n")
-                continue
-            text = line.strip()
-            if not text:
-                continue
-            if text.startswith("/"):
-                if _command(text, session, conversation, context, console):
-                    break
-                continue
-            before = session.level
-            try:
-                result = session.turn(text, params, _write)
-            except Blocked as blocked:
-                say(f"milai: blocked: {blocked.message}")
-                continue
-            except KeyboardInterrupt:
-                sys.stdout.write("\n")
-                say("milai: reply stopped")
-                continue
-            except MilaiError as error:
-                say(f"milai: error: {error.message}")
-                continue
-            sys.stdout.write("\n")
-            conversation.add_turn(text, result.text, result.level)
+        console.print(
+            f"milai chat — model {name}, clearance {level}. /help for help.", markup=False
+        )
+        console.print(banner(policy.banner(session.level)))
+        try:
+            _converse(session, conversation, context, console, params)
+        finally:
+            # Whatever ends the session (exit, an audit failure, a crash in a turn), what was
+            # said is kept, encrypted, with its level.
             conversation.level = session.level
-            if session.level != before:
-                console.print(_banner(policy.banner(session.level)))
-        if conversation.turns:
-            conversation.save(context.vault.records)
+            if conversation.turns:
+                conversation.save(context.vault.records)
+
+
+def _converse(
+    session: Session,
+    conversation: Conversation,
+    context: Context,
+    console: Console,
+    params: SamplingParams,
+) -> None:
+    from milai.cli.render import banner
+
+    policy = session.pipeline.policy
+    while True:
+        try:
+            line = input(f"[{session.level}] > ")
+        except EOFError:
+            sys.stdout.write("\n")
+            break
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")
+            continue
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("/"):
+            if _command(text, session, conversation, context, console):
+                break
+            continue
+        before = session.level
+        try:
+            result = session.turn(text, params, _write)
+        except Blocked as blocked:
+            say(f"milai: blocked: {blocked.message}")
+            continue
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")
+            say("milai: reply stopped")
+            continue
+        except (UsageError, ModelError) as error:
+            # This turn failed; the session can go on. Vault and audit failures end it.
+            say(f"milai: error: {error.message}")
+            continue
+        finally:
+            conversation.level = session.level
+        sys.stdout.write("\n")
+        conversation.add_turn(text, result.text, result.level)
+        if session.level != before:
+            console.print(banner(policy.banner(session.level)))
 
 
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
-
-
-def _banner(text: str) -> str:
-    return f"[reverse bold] {text} [/reverse bold]"
 
 
 def _command(

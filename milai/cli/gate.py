@@ -6,12 +6,16 @@ import codecs
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from milai.cli._app import app, emit_json, open_context, say
 from milai.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from milai.context import Context
+    from milai.policy import Policy
 
 policy_app = typer.Typer(
     help="Validate, show and test classification policies.", no_args_is_help=True
@@ -60,12 +64,12 @@ def _decode_chunks(handle: IO[bytes], name: str) -> Iterator[str]:
             return
 
 
-def _policy_and_audit(policy_file: Path | None) -> tuple[Any, Any]:
-    """The policy in force and the audit log, when a vault exists to keep one."""
+def _policy_and_audit(policy_file: Path | None) -> tuple[Policy, Context | None]:
+    """The policy in force, and the context whose audit log records the decision (when a
+    vault exists to keep one)."""
     context = open_context()
     policy = context.policy(policy_file)
-    audit = context.audit if context.has_vault() else None
-    return policy, audit
+    return policy, context if context.has_vault() else None
 
 
 @app.command()
@@ -83,14 +87,14 @@ def check(
 
     policy, audit = _policy_and_audit(policy_file)
     if clearance is not None:
-        policy.level_index(clearance)
+        clearance = policy.canonical_level(clearance)
     if explain:
         text = "".join(iter_text(path))
         decision = check_text(policy, text, clearance=clearance)
     else:
         decision = check_stream(policy, iter_text(path), clearance=clearance)
     if audit is not None:
-        audit.append(_check_event("check", policy, decision, clearance))
+        audit.record(_check_event("check", policy, decision, clearance))
     if json_output:
         emit_json(decision.to_json())
     elif explain:
@@ -118,18 +122,26 @@ def redact(
 
     policy, audit = _policy_and_audit(policy_file)
     chars = 0
-    for piece in redact_stream(policy, iter_text(path)):
-        chars += len(piece)
-        sys.stdout.write(piece)
-    sys.stdout.flush()
-    if audit is not None:
-        audit.append(
-            {
-                "command": "redact",
-                "policy": {"name": policy.name, "sha256": policy.sha256},
-                "output_chars": chars,
-            }
-        )
+    outcome = "error"
+    try:
+        for piece in redact_stream(policy, iter_text(path)):
+            chars += len(piece)
+            sys.stdout.write(piece)
+        sys.stdout.flush()
+        outcome = "redact"
+    except BrokenPipeError:
+        outcome = "interrupted"
+        raise
+    finally:
+        if audit is not None:
+            audit.record(
+                {
+                    "command": "redact",
+                    "policy": {"name": policy.name, "sha256": policy.sha256},
+                    "decision": outcome,
+                    "output_chars": chars,
+                }
+            )
 
 
 def policy_view(policy: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from milai.cli._app import app, emit_json, open_context, read_stdin_text, say
-from milai.errors import UsageError
+from milai.errors import ExitCode, UsageError
 
 audit_app = typer.Typer(
     help="Show, verify and export the tamper-evident audit log.", no_args_is_help=True
@@ -108,22 +108,24 @@ def audit_checkpoint(
 def replay(
     seq: Annotated[int, typer.Argument(help="Audit entry of the `run` to replay.")],
     prompt: Annotated[str | None, typer.Argument(help="The same PROMPT as then.")] = None,
+    system: Annotated[str | None, typer.Option("--system", help="The same --system.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Re-run a recorded `run` with its model, policy, parameters and seed; compare outputs.
+    """Re-run a recorded `run` with its model, policy, parameters and seed; compare outputs
+    (exit 4 when they differ).
 
-    The prompt is never recorded: give the same PROMPT and stdin again.
+    Texts are never recorded: give the same PROMPT, stdin and --system again.
     """
     from milai.replay import replay_entry
 
-    outcome = replay_entry(open_context(), seq, prompt, read_stdin_text())
+    outcome = replay_entry(open_context(), seq, prompt, read_stdin_text(), system)
     if json_output:
         emit_json(outcome)
     else:
         verdict = "matches" if outcome["match"] else "DIFFERS from"
-        say(f"milai: replayed entry {seq}: output {verdict} the recorded sha256")
+        say(f"milai: replayed entry {seq}: the output {verdict} the recorded one")
     if not outcome["match"]:
-        raise typer.Exit(1)
+        raise typer.Exit(int(ExitCode.VAULT))
 
 
 @history_app.command("list")

@@ -17,8 +17,9 @@ from rich.text import Text
 if TYPE_CHECKING:
     from milai.vault import ModelManifest
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False)
+# Markup off: policy texts, model names and model output are data, never Rich markup.
+stdout = Console(highlight=False, soft_wrap=True, markup=False)
+stderr = Console(stderr=True, highlight=False, markup=False)
 
 
 @contextmanager
@@ -68,12 +69,17 @@ def doctor_report(report: dict[str, Any]) -> None:
     for key, value in report.items():
         if isinstance(value, dict):
             ok = value.get("ok", True)
-            mark = "[green]ok[/green]" if ok else "[red]problem[/red]"
             details = ", ".join(f"{k}={v}" for k, v in value.items() if k != "ok")
-            table.add_row(key, f"{mark} {details}")
+            result = Text("ok " if ok else "problem ", style="green" if ok else "red")
+            table.add_row(key, result + Text(details))
         else:
             table.add_row(key, str(value))
     stdout.print(table)
+
+
+def banner(text: str) -> Text:
+    """A level banner, shown reversed; never read as markup."""
+    return Text(f" {text} ", style="reverse bold")
 
 
 def highlighted(text: str, spans: Sequence[tuple[int, int, str]]) -> Text:
@@ -117,7 +123,7 @@ def explain_decision(text: str, decision: Any) -> None:
     spans = [(f.start, f.end, _ACTION_STYLES.get(str(f.action), "bold")) for f in decision.findings]
     stdout.print(highlighted(text, spans))
     table = Table(
-        title=f"{decision.action} — level {decision.level} — policy {decision.policy.name}"
+        title=Text(f"{decision.action} — level {decision.level} — policy {decision.policy.name}")
     )
     for column in ("rule", "kind", "level", "action", "span", "text"):
         table.add_column(column)
@@ -135,23 +141,28 @@ def explain_decision(text: str, decision: Any) -> None:
 
 def policy_tables(view: dict[str, Any]) -> None:
     """The effective policy: its scale with the markings at each level, then its rules."""
-    stdout.print(f"[bold]{view['name']}[/bold] {view['version']}  sha256 {view['sha256']}")
+    stdout.print(f"{view['name']} {view['version']}  sha256 {view['sha256']}", markup=False)
     if view["description"]:
-        stdout.print(view["description"].strip())
+        stdout.print(view["description"].strip(), markup=False)
     scale = Table(title="Scale and markings (lowest first)")
     scale.add_column("level")
     scale.add_column("markings")
     for level in view["scale"]:
         texts = sorted({m["text"] for m in view["markings"][level]})
-        scale.add_row(level, ", ".join(texts))
+        scale.add_row(Text(level), Text(", ".join(texts)))
     stdout.print(scale)
     rules = Table(title="Rules")
     for column in ("rule", "action", "on", "matches", "description"):
         rules.add_column(column)
     for rule in view["rules"]:
         matches = rule["detector"] or rule["kind"] or rule["level"] or ""
-        rules.add_row(
-            rule["id"], rule["action"], "/".join(rule["directions"]), matches, rule["description"]
+        cells = (
+            rule["id"],
+            rule["action"],
+            "/".join(rule["directions"]),
+            matches,
+            rule["description"],
         )
+        rules.add_row(*(Text(str(cell)) for cell in cells))
     stdout.print(rules)
     stdout.print(f"{view['tests']} embedded tests; record_text: {view['record_text']}")

@@ -12,7 +12,7 @@ from milai.cli._app import app, emit_json, open_context, read_stdin_text, say, s
 from milai.engine import LoadOptions, SamplingParams
 from milai.errors import UsageError
 from milai.pipeline import RunResult, compose_prompt
-from milai.settings import resolve_clearance
+from milai.settings import resolve_clearance, resolve_out_level
 
 MAX_SEED = 2**32 - 1
 
@@ -91,8 +91,7 @@ def run(
     context = open_context()
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
-    if out_level is not None:
-        policy.level_index(out_level)
+    sink_level = resolve_out_level(policy, level, out_level)
     options = LoadOptions(chat_format=chat_format, use_mlock=True)
     if threads is not None:
         options = LoadOptions(chat_format=chat_format, threads=threads, use_mlock=True)
@@ -104,7 +103,7 @@ def run(
             text,
             model_name=context.model_name(model),
             clearance=level,
-            out_level=out_level,
+            out_level=sink_level,
             params=params,
             system=system,
             load_options=options,

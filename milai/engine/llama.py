@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 import llama_cpp
+import llama_cpp.llama_chat_format as llama_chat_format
 from llama_cpp import Llama
 
 from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
@@ -73,6 +74,15 @@ def _check_gguf(path: str) -> None:
         raise ModelError(f"{path} is not a GGUF model file")
 
 
+def _check_chat_format(name: str) -> None:
+    try:
+        llama_chat_format.get_chat_completion_handler(name)
+    except Exception:  # the binding raises its own exception class, not a ValueError
+        registry = llama_chat_format.LlamaChatCompletionHandlerRegistry()  # type: ignore[no-untyped-call]
+        known = ", ".join(sorted(registry._chat_handlers))
+        raise UsageError(f"unknown chat format {name!r}", hint=f"known: {known}") from None
+
+
 class LlamaEngine:
     """A GGUF model loaded into llama.cpp, ready to stream chat completions."""
 
@@ -86,6 +96,8 @@ class LlamaEngine:
         """Load ``path``. Raises ``ModelError`` for a missing, non-GGUF or unloadable file, or
         a model with no chat template when ``options.chat_format`` is not given."""
         _check_gguf(path)
+        if options.chat_format is not None:
+            _check_chat_format(options.chat_format)
         if options.context_tokens < MIN_CONTEXT_TOKENS:
             # llama.cpp silently enlarges tiny contexts and the binding then mis-sizes its
             # buffers; refuse instead.

@@ -137,7 +137,7 @@ def test_ctrl_c_exits_130_without_a_traceback(vault_home: Path) -> None:
             ("run", "--temperature", "hot", "hi"),
             None,
             2,
-            "milai: error: Invalid value for '--temperature': Input should be a valid number",
+            "milai: error: Invalid value for '--temperature': 'hot' is not a valid float.",
         ),
         (("run", "--clearance", "PUBLIC", "hi"), None, 2, "milai: error: unknown level 'PUBLIC'"),
         (("frobnicate",), None, 2, "milai: error: No such command 'frobnicate'."),

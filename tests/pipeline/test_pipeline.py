@@ -11,7 +11,7 @@ import pytest
 
 from milai.config import default_policy_path
 from milai.engine import SamplingParams
-from milai.errors import Blocked, UsageError
+from milai.errors import Blocked, UsageError, VaultIntegrityError
 from milai.pipeline import Pipeline, compose_prompt
 from milai.policy import Action, PassThroughGate, load_policy
 from tests.helpers import FakeEngine, FakeLoader
@@ -43,6 +43,11 @@ class Models:
 @dataclass
 class Audit:
     events: list[dict[str, Any]] = field(default_factory=list)
+    broken: bool = False
+
+    def preflight(self) -> None:
+        if self.broken:
+            raise VaultIntegrityError("the audit log is damaged")
 
     def record(self, event: dict[str, Any]) -> None:
         self.events.append(event)
@@ -159,3 +164,87 @@ def test_compose_prompt() -> None:
     assert compose_prompt("only prompt", None) == "only prompt"
     with pytest.raises(UsageError, match="empty prompt"):
         compose_prompt("  ", "\n")
+
+
+def test_system_text_is_gated_like_a_prompt() -> None:
+    pipeline, loader, audit = make(["hi"])
+    with pytest.raises(Blocked, match="keying-material"):
+        pipeline.run(
+            "Say hi",
+            model_name="fake",
+            clearance="SECRET",
+            params=PARAMS,
+            emit=lambda _: None,
+            system="The KEYMAT for tonight is 4431.",
+        )
+    assert loader.loads == []
+    assert audit.events[-1]["stage"] == "system"
+    _, result = run(pipeline, "Say hi")  # a clean run still works
+    assert result.text == "hi"
+
+
+def test_system_marking_raises_the_conversation_level() -> None:
+    pipeline, _, _ = make(["ok"])
+    with pipeline.session("fake", clearance="SECRET", system="NATO SECRET\n\nBe brief.") as session:
+        result = session.turn("What is 2 + 2?", PARAMS, lambda _: None)
+    assert result.level == "SECRET"
+
+
+def test_prompt_redactions_are_applied_before_the_model_sees_it() -> None:
+    pipeline, loader, audit = make(["noted"])
+    _, result = run(pipeline, "Store the matricule 1985 0315 123 71 please.")
+    [messages] = loader.engine.calls
+    assert "1985 0315 123 71" not in messages[-1]["content"]
+    assert "[REDACTED:pii-matricule]" in messages[-1]["content"]
+    assert result.decision.action == Action.REDACT  # the prompt's action is not lost
+    assert audit.events[-1]["decision"] == "redact"
+
+
+def test_an_interrupted_generation_is_still_recorded() -> None:
+    class Interrupting(FakeEngine):
+        def generate(self, messages, params):  # type: ignore[no-untyped-def]
+            yield "Once upon a time there was a quiet harbour by the sea.\n"
+            yield "Every morning "
+            raise KeyboardInterrupt
+
+    loader = FakeLoader(Interrupting(["x"]))
+    audit = Audit()
+    pipeline = Pipeline(
+        policy=load_policy(default_policy_path()), models=Models(), audit=audit, load=loader
+    )
+    emitted: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.run(
+            "Tell a tale.",
+            model_name="fake",
+            clearance="SECRET",
+            params=PARAMS,
+            emit=emitted.append,
+        )
+    assert "".join(emitted).startswith("Once upon a time")
+    [event] = audit.events
+    assert event["decision"] == "interrupted"
+    assert event["output_chars"] == len("".join(emitted))
+
+
+def test_nothing_is_generated_when_the_audit_log_cannot_take_it() -> None:
+    pipeline, loader, audit = make(["never"])
+    audit.broken = True
+    with pytest.raises(VaultIntegrityError):
+        run(pipeline, "Say hi")
+    assert loader.loads == []
+
+
+def test_history_above_the_model_limit_is_not_sent_back() -> None:
+    # The output reaches SECRET (allowed to a SECRET sink) but the model is RESTRICTED:
+    # that reply must not be given back to it as context.
+    pipeline, loader, _ = make(["SECRET\nThe plan.\nSECRET"], model_level="RESTRICTED")
+    with pipeline.session("fake", clearance="SECRET") as session:
+        first = session.turn("Draft a memo.", PARAMS, lambda _: None)
+        assert first.level == "SECRET"
+        with pytest.raises(Blocked, match="conversation so far is SECRET"):
+            session.turn("Shorten it.", PARAMS, lambda _: None)
+        assert len(loader.engine.calls) == 1
+        session.clear()
+        session.turn("Start again.", PARAMS, lambda _: None)
+        assert len(loader.engine.calls) == 2
