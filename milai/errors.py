@@ -67,8 +67,11 @@ class VaultLocked(VaultError):
 class VaultIntegrityError(VaultError):
     """Wrong key, tampered, truncated or corrupted data: deliberately one error for all."""
 
-    def __init__(self, message: str = "integrity check failed: wrong key or tampered data",
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "integrity check failed: wrong key or tampered data",
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message, hint)
 
 

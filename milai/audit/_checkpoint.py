@@ -53,17 +53,23 @@ class Checkpoint:
         return canonical_json(fields)
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": self.format, "seq": self.seq, "head": self.head, "time": self.time,
-                "public_key": self.public_key, "signature": self.signature}
+        return {
+            "format": self.format,
+            "seq": self.seq,
+            "head": self.head,
+            "time": self.time,
+            "public_key": self.public_key,
+            "signature": self.signature,
+        }
 
-    def verify(self, trusted_public_key: bytes, verify_signature: VerifySignature,
-               source: str) -> None:
+    def verify(
+        self, trusted_public_key: bytes, verify_signature: VerifySignature, source: str
+    ) -> None:
         """Raise ``AuditIntegrityError`` unless ``trusted_public_key`` signed this checkpoint."""
         if self.public_key != trusted_public_key.hex():
             raise AuditIntegrityError(f"{source} was signed by another key")
         try:
-            verify_signature(trusted_public_key, bytes.fromhex(self.signature),
-                             self.signed_bytes())
+            verify_signature(trusted_public_key, bytes.fromhex(self.signature), self.signed_bytes())
         except VaultIntegrityError:
             raise AuditIntegrityError(f"{source} has a bad signature") from None
 
@@ -78,11 +84,16 @@ def parse_checkpoint(data: bytes, source: str) -> Checkpoint:
     if not isinstance(fields, dict) or fields.keys() != Checkpoint.__dataclass_fields__.keys():
         raise AuditIntegrityError(f"{source} is not an audit checkpoint (wrong fields)")
     checkpoint = Checkpoint(**fields)
-    if (checkpoint.format != CHECKPOINT_FORMAT or type(checkpoint.seq) is not int
-            or checkpoint.seq < 0
-            or not all(_is_hex(value) for value in
-                       (checkpoint.head, checkpoint.public_key, checkpoint.signature))
-            or not isinstance(checkpoint.time, str)):
+    if (
+        checkpoint.format != CHECKPOINT_FORMAT
+        or type(checkpoint.seq) is not int
+        or checkpoint.seq < 0
+        or not all(
+            _is_hex(value)
+            for value in (checkpoint.head, checkpoint.public_key, checkpoint.signature)
+        )
+        or not isinstance(checkpoint.time, str)
+    ):
         raise AuditIntegrityError(f"{source} is not an audit checkpoint (wrong field values)")
     return checkpoint
 

@@ -28,13 +28,15 @@ class AuditIntegrityError(VaultIntegrityError):
     signature, a missing log).
     """
 
-    def __init__(self, reason: str, *, sequence: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self, reason: str, *, sequence: int | None = None, hint: str | None = None
+    ) -> None:
         where = f" at entry {sequence}" if sequence is not None else ""
         super().__init__(
             f"audit log fails verification{where}: {reason}",
-            hint or "keep this copy as evidence and compare it with backups and the "
-                    "exported checkpoints",
+            hint
+            or "keep this copy as evidence and compare it with backups and the "
+            "exported checkpoints",
         )
         self.sequence = sequence
         self.reason = reason
@@ -43,8 +45,9 @@ class AuditIntegrityError(VaultIntegrityError):
 def canonical_json(value: Any) -> bytes:
     """The one byte form of ``value`` that is hashed, MAC-ed and signed: sorted keys, no
     spaces, ASCII only (so a line never holds a raw newline or U+2028)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
 
 
 def loads_untrusted(data: bytes) -> Any:
@@ -82,8 +85,13 @@ class AuditEntry:
     mac: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"seq": self.seq, "time": self.time, "event": self.event, "prev": self.prev,
-                "mac": self.mac}
+        return {
+            "seq": self.seq,
+            "time": self.time,
+            "event": self.event,
+            "prev": self.prev,
+            "mac": self.mac,
+        }
 
     def line(self) -> bytes:
         """The entry as it is stored, without the newline."""
@@ -126,9 +134,11 @@ def normalise_event(event: dict[str, Any]) -> dict[str, Any]:
         raise ValueError("an audit event needs a 'command' string")
     plaintext = _PLAINTEXT_KEYS & normalised.keys()
     if plaintext:
-        raise ValueError(f"audit events never hold plaintext ({', '.join(sorted(plaintext))}); "
-                         "record *_sha256 and *_chars, or text sealed by the vault under "
-                         "'sealed_text'")
+        raise ValueError(
+            f"audit events never hold plaintext ({', '.join(sorted(plaintext))}); "
+            "record *_sha256 and *_chars, or text sealed by the vault under "
+            "'sealed_text'"
+        )
     return normalised
 
 
@@ -151,36 +161,45 @@ class ChainChecker:
         if entry.seq != position:
             raise AuditIntegrityError(
                 f"sequence number is {entry.seq}, expected {position} "
-                "(entry deleted, inserted or reordered)", sequence=position)
+                "(entry deleted, inserted or reordered)",
+                sequence=position,
+            )
         if entry.prev != self.head:
             raise AuditIntegrityError(
-                "hash chain broken (an earlier entry was replaced)", sequence=position)
+                "hash chain broken (an earlier entry was replaced)", sequence=position
+            )
         head = sha256_hex(line)
         for promised, source in self._expected_heads.get(position, ()):
             if promised != head:
                 raise AuditIntegrityError(
                     f"head hash differs from {source} (log rewritten or replaced)",
-                    sequence=position)
+                    sequence=position,
+                )
         self.count, self.head = position, head
         return entry
 
     def finish(self) -> None:
         """Raise if a checkpoint covers entries beyond the last one checked."""
-        beyond = [(seq, source) for seq, promises in self._expected_heads.items()
-                  if seq > self.count for _, source in promises]
+        beyond = [
+            (seq, source)
+            for seq, promises in self._expected_heads.items()
+            if seq > self.count
+            for _, source in promises
+        ]
         if beyond:
             seq, source = max(beyond)
             raise AuditIntegrityError(
                 f"log ends at entry {self.count} but {source} covers entry {seq} "
-                "(truncated, or replaced by an older copy)", sequence=self.count + 1)
+                "(truncated, or replaced by an older copy)",
+                sequence=self.count + 1,
+            )
 
 
 def check_mac(key: bytes, entry: AuditEntry, position: int | None) -> None:
     """Raise ``AuditIntegrityError`` unless ``entry`` carries the MAC ``key`` gives it."""
     expected = entry_mac(key, entry.seq, entry.time, entry.event, entry.prev)
     if not hmac.compare_digest(entry.mac, expected):
-        raise AuditIntegrityError("MAC does not match (entry edited or forged)",
-                                  sequence=position)
+        raise AuditIntegrityError("MAC does not match (entry edited or forged)", sequence=position)
 
 
 def parse_entry_line(line: bytes, position: int | None) -> AuditEntry:
@@ -193,9 +212,15 @@ def parse_entry_line(line: bytes, position: int | None) -> AuditEntry:
     if not isinstance(data, dict) or data.keys() != _ENTRY_FIELDS:
         raise AuditIntegrityError("not an audit entry (wrong fields)", sequence=position)
     seq, time, event, prev, mac = (data[name] for name in ("seq", "time", "event", "prev", "mac"))
-    if (type(seq) is not int or not isinstance(time, str) or not isinstance(event, dict)
-            or not isinstance(prev, str) or not _HEX64.fullmatch(prev)
-            or not isinstance(mac, str) or not _HEX64.fullmatch(mac)):
+    if (
+        type(seq) is not int
+        or not isinstance(time, str)
+        or not isinstance(event, dict)
+        or not isinstance(prev, str)
+        or not _HEX64.fullmatch(prev)
+        or not isinstance(mac, str)
+        or not _HEX64.fullmatch(mac)
+    ):
         raise AuditIntegrityError("not an audit entry (wrong field types)", sequence=position)
     entry = AuditEntry(seq, time, event, prev, mac)
     try:

@@ -8,9 +8,14 @@ from datetime import UTC, datetime
 from milai.audit._entry import AuditEntry
 
 
-def filter_entries(entries: Iterable[AuditEntry], *, since: datetime | None = None,
-                   until: datetime | None = None, command: str | None = None,
-                   decision: str | None = None) -> Iterator[AuditEntry]:
+def filter_entries(
+    entries: Iterable[AuditEntry],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    command: str | None = None,
+    decision: str | None = None,
+) -> Iterator[AuditEntry]:
     """The entries with ``since <= time < until`` whose event's ``command`` and ``decision``
     equal those given; ``None`` matches anything. Naive datetimes are taken as UTC, the
     log's own zone.
