@@ -10,15 +10,25 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from milai.config import milai_home
-from milai.errors import MilaiError, ModelError, UsageError, VaultError, VaultLocked
+from milai.errors import (
+    MilaiError,
+    ModelError,
+    PolicyError,
+    UsageError,
+    VaultError,
+    VaultLocked,
+)
 from milai.settings import Settings
 
 # The vault (cryptography), the audit log and the pipeline load only when a command uses
@@ -33,6 +43,7 @@ KEY_FILE_HINT = "key-file.path"
 AUDIT_LOG = "audit.log"
 AUDIT_HMAC_PURPOSE = "milai audit hmac v1"
 AUDIT_DIGEST_PURPOSE = "milai audit text digest v1"
+AUDIT_TEXT_KIND = "audit_text"
 MAX_PASSPHRASE_FILE = 4096
 
 AskPassphrase = Callable[[str], bytes]
@@ -145,9 +156,17 @@ class Context:
 
         if override is not None:
             return load_policy(override)
-        if self.has_vault():
-            return load_policy(self.settings.policy_path())
-        return load_policy(Settings().policy_path())
+        if not self.has_vault():
+            return load_policy(Settings().policy_path())
+        settings = self.settings
+        policy = load_policy(settings.policy_path())
+        if settings.policy_sha256 is not None and policy.sha256 != settings.policy_sha256:
+            # The administrator installed one policy; this file is another (fail closed).
+            raise PolicyError(
+                f"the policy file {settings.policy_path()} changed since it was installed",
+                hint="check it, then `milai settings set policy PATH` to accept it",
+            )
+        return policy
 
     @cached_property
     def audit(self) -> AuditLog:
@@ -180,8 +199,18 @@ class Context:
         from milai.pipeline import Pipeline
 
         return Pipeline(
-            policy=policy, models=self.vault, audit=self.audit_sink(), digest=self.digest
+            policy=policy,
+            models=self.vault,
+            audit=self.audit_sink(),
+            digest=self.digest,
+            keep_text=self.keep_text,
         )
+
+    def keep_text(self, texts: dict[str, str]) -> str:
+        """Store ``texts`` as an encrypted vault record for the audit log; return its id."""
+        record_id = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}"
+        self.vault.records.put(AUDIT_TEXT_KIND, record_id, json.dumps(texts).encode("utf-8"))
+        return record_id
 
     def model_name(self, requested: str | None) -> str:
         """``--model``, else the configured default, else the only model in the vault."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage, load_engine
-from milai.errors import Blocked, UsageError
+from milai.errors import Blocked, PolicyError, UsageError
 from milai.policy import Action, Decision, Gate, OutputGate, Policy, redact_text
 
 
@@ -214,7 +214,7 @@ class Session:
             event.update(decision="error", stage=stage)
             raise
         finally:
-            self._finish_event(event, "".join(released))
+            self._finish_event(event, prompt, "".join(released))
         text = "".join(released)
         self.level = _higher(policy, self.level, output_decision.level)
         self._context_level = _higher(policy, context_level, output_decision.level)
@@ -301,8 +301,18 @@ class Session:
             event["chat_format"] = self.load_options.chat_format
         return event
 
-    def _finish_event(self, event: dict[str, Any], released: str) -> None:
+    def _finish_event(self, event: dict[str, Any], prompt: str, released: str) -> None:
         event.update(output_digest=self.pipeline.digest(released), output_chars=len(released))
+        if self.pipeline.policy.record_text:
+            keep = self.pipeline.keep_text
+            if keep is None:
+                # The policy asks for the texts and nothing can keep them encrypted: refuse
+                # rather than record less than the policy demands.
+                raise PolicyError("the policy records texts, but no encrypted store is open")
+            texts = {"prompt": prompt, "output": released}
+            if self.system:
+                texts["system"] = self.system
+            event["text_record"] = keep(texts)
         if self._engine is not None:
             event["usage"] = self._engine.usage.to_json()
         if event.get("decision") in ("block", "interrupted", "error"):
@@ -344,7 +354,8 @@ class Pipeline:
     ``load`` and ``gate`` are seams for tests and benchmarks (a fake engine, the
     pass-through gate); commands always use the defaults. ``digest`` fingerprints prompt
     and output text for the audit log: commands key it with the vault, so the log cannot
-    be used to confirm a guess of a short text.
+    be used to confirm a guess of a short text. When the policy asks for texts to be
+    recorded, ``keep_text`` stores them encrypted and returns the id the entry refers to.
     """
 
     policy: Policy
@@ -353,6 +364,7 @@ class Pipeline:
     load: EngineLoader = load_engine
     gate: GateFactory = Gate
     digest: Callable[[str], str] = sha256_text
+    keep_text: Callable[[dict[str, str]], str] | None = None
 
     def session(
         self,

@@ -11,6 +11,7 @@ from milai.context import Context
 from milai.engine import LoadOptions, SamplingParams
 from milai.errors import UsageError, VaultIntegrityError
 from milai.pipeline import compose_prompt
+from milai.settings import resolve_clearance
 
 
 def replay_entry(
@@ -47,9 +48,10 @@ def replay_entry(
     if model.sha256 != event["model"]["sha256"]:
         raise VaultIntegrityError(f"model {model.name} is not the one recorded in entry {seq}")
     params = SamplingParams(**event["sampling"])
+    clearance = resolve_clearance(policy, event["clearance"], context.settings)
     with context.pipeline(policy).session(
         model.name,
-        clearance=event["clearance"],
+        clearance=clearance,
         out_level=event.get("out_level"),
         load_options=LoadOptions(chat_format=event.get("chat_format")),
         command="replay",

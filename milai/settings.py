@@ -33,6 +33,7 @@ class Settings:
     clearance: str | None = None
     ceiling: str | None = None
     policy: str | None = None
+    policy_sha256: str | None = None
 
     @classmethod
     def load(cls, records: RecordStore) -> Settings:

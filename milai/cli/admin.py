@@ -242,14 +242,19 @@ def settings_set(
     if key not in current:
         raise UsageError(f"unknown setting {key!r}; known: {', '.join(current)}")
     new_value: str | None = None if value.lower() == "none" else value
-    if key == "policy" and new_value is not None:
+    pinned: dict[str, str | None] = {}
+    if key == "policy_sha256":
+        raise UsageError("policy_sha256 is set with the policy: `milai settings set policy PATH`")
+    if key == "policy":
         from milai.policy import load_policy
 
-        new_value = str(Path(new_value).resolve())
-        load_policy(Path(new_value))
+        if new_value is not None:
+            new_value = str(Path(new_value).resolve())
+        installed = load_policy(Path(new_value) if new_value else Settings().policy_path())
+        pinned = {"policy_sha256": installed.sha256 if new_value else None}
     elif key == "default_model" and new_value is not None:
         context.vault.model(new_value)
-    updated = replace(context.settings, **{key: new_value})
+    updated = replace(context.settings, **{key: new_value}, **pinned)
     if key in ("clearance", "ceiling"):
         updated = check_levels(context.policy(), updated)
     updated.save(context.vault.records)

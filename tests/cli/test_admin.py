@@ -200,3 +200,36 @@ def test_administrative_acts_are_audited(
     commands = [json.loads(line)["event"]["command"] for line in shown.stdout.splitlines()]
     assert commands[-3:] == ["model.verify", "settings.change", "key.add"]
     assert "model.import" in commands  # the template vault's import
+
+
+@pytest.mark.model
+def test_an_installed_policy_is_pinned_by_its_sha256(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(Path("policies/default.yaml").read_text())
+    assert milai("settings", "set", "policy", str(policy)).returncode == 0
+    assert milai("check", "-", input="hello").returncode == 0
+    policy.write_text(policy.read_text().replace("KEYMAT, ", ""))  # someone edits it
+    result = milai("check", "-", input="hello")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"milai: error: the policy file {policy} changed since")
+    assert milai("settings", "set", "policy", str(policy)).returncode == 0  # re-accepted
+    assert milai("check", "-", input="hello").returncode == 0
+
+
+@pytest.mark.model
+def test_a_policy_that_records_texts_keeps_them_encrypted(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        Path("policies/default.yaml").read_text().replace("record_text: false", "record_text: true")
+    )
+    assert milai("settings", "set", "policy", str(policy)).returncode == 0
+    ran = milai("run", "--max-tokens", "4", "--seed", "1", "Say the word harbour.")
+    assert ran.returncode == 0, ran.stderr
+    event = json.loads(milai("audit", "show", "--json").stdout.splitlines()[-1])["event"]
+    assert event["text_record"]
+    stored = b"".join(p.read_bytes() for p in vault_home.rglob("*") if p.is_file())
+    assert b"harbour" not in stored
