@@ -188,12 +188,16 @@ def model_remove(name: str) -> None:
     say(f"milai: removed {name}")
 
 
+NewKeyFile = Annotated[Path | None, typer.Option("--new-key-file", help="New key file.")]
+NewPassphraseFile = Annotated[
+    Path | None, typer.Option("--new-passphrase-file", help="New passphrase in a file.")
+]
+
+
 @key_app.command("add")
 def key_add(
-    key_file: Annotated[Path | None, typer.Option("--new-key-file", help="New key file.")] = None,
-    passphrase_file: Annotated[
-        Path | None, typer.Option("--new-passphrase-file", help="New passphrase in a file.")
-    ] = None,
+    key_file: NewKeyFile = None,
+    passphrase_file: NewPassphraseFile = None,
 ) -> None:
     """Add a key slot (e.g. a recovery key file beside the passphrase)."""
     context = open_context()
@@ -205,10 +209,8 @@ def key_add(
 
 @key_app.command("change")
 def key_change(
-    key_file: Annotated[Path | None, typer.Option("--new-key-file", help="New key file.")] = None,
-    passphrase_file: Annotated[
-        Path | None, typer.Option("--new-passphrase-file", help="New passphrase in a file.")
-    ] = None,
+    key_file: NewKeyFile = None,
+    passphrase_file: NewPassphraseFile = None,
 ) -> None:
     """Replace the key that unlocked the vault (re-wraps; models are not re-encrypted)."""
     context = open_context()
