@@ -84,7 +84,7 @@ def configure_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
-def _terminal_passphrase() -> AskPassphrase | None:
+def terminal_passphrase() -> AskPassphrase | None:
     """Ask on the controlling terminal (never on stdin, which may carry the material)."""
     try:
         fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
@@ -103,7 +103,7 @@ def open_context(key_file: Path | None = None, passphrase_file: Path | None = No
         Unlock(
             key_file=key_file or state.key_file,
             passphrase_file=passphrase_file or state.passphrase_file,
-            ask=_terminal_passphrase(),
+            ask=terminal_passphrase(),
         )
     )
 

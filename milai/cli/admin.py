@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from milai import __version__, netguard
-from milai.cli._app import app, emit_json, open_context, say, state
+from milai.cli._app import app, emit_json, open_context, say, state, terminal_passphrase
 from milai.config import milai_home
 from milai.context import (
     Context,
@@ -45,14 +45,13 @@ def _new_key(key_file: Path | None, passphrase_file: Path | None) -> KeySource:
         return KeySource(key_file=key_file)
     if passphrase_file is not None:
         return KeySource(passphrase=read_passphrase_file(passphrase_file))
-    import getpass
-
-    if not sys.stdin.isatty():
+    ask = terminal_passphrase()
+    if ask is None:
         raise UsageError(
             "no terminal to ask for a passphrase: give --key-file or --passphrase-file"
         )
-    first = getpass.getpass("New vault passphrase: ").encode()
-    if getpass.getpass("Repeat it: ").encode() != first:
+    first = ask("New vault passphrase: ")
+    if ask("Repeat it: ") != first:
         raise UsageError("the passphrases differ")
     if len(first) < 12:
         raise UsageError("the passphrase must be at least 12 characters")

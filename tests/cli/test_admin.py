@@ -233,3 +233,67 @@ def test_a_policy_that_records_texts_keeps_them_encrypted(
     assert event["text_record"]
     stored = b"".join(p.read_bytes() for p in vault_home.rglob("*") if p.is_file())
     assert b"harbour" not in stored
+
+
+def _controlling_terminal() -> None:
+    # In the child: a new session whose controlling terminal is the pty on stdin, so that
+    # /dev/tty (where milai asks for passphrases) is that pty.
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def test_interactive_passphrase_on_the_terminal(tmp_path: Path) -> None:
+    import pty
+    import subprocess
+    import time
+
+    from tests.cli.conftest import milai_command
+
+    env = {**os.environ, "MILAI_HOME": str(tmp_path / "home")}
+
+    def converse(args: tuple[str, ...], answers: list[bytes]) -> tuple[int, bytes]:
+        primary, secondary = pty.openpty()
+        process = subprocess.Popen(
+            milai_command(*args),
+            stdin=secondary,
+            stdout=secondary,
+            stderr=secondary,
+            env=env,
+            close_fds=True,
+            preexec_fn=_controlling_terminal,
+        )
+        os.close(secondary)
+        for answer in answers:
+            seen = b""
+            deadline = time.monotonic() + 60
+            while not seen.rstrip(b" ").endswith(b":") and time.monotonic() < deadline:
+                try:
+                    seen += os.read(primary, 1024)
+                except OSError:  # the child is gone
+                    break
+            time.sleep(0.3)  # let getpass finish switching echo off
+            os.write(primary, answer + b"\n")
+        code = process.wait(timeout=120)
+        try:
+            rest = os.read(primary, 4096)
+        except OSError:
+            rest = b""
+        os.close(primary)
+        return code, rest
+
+    code, out = converse(("init",), [b"correct horse battery", b"correct horse battery"])
+    assert code == 0, out
+    passphrase = tmp_path / "pass"
+    passphrase.write_text("correct horse battery\n")
+    listed = subprocess.run(
+        milai_command("--passphrase-file", str(passphrase), "model", "list"),
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    assert listed.returncode == 0, listed.stderr
+    code, out = converse(("init",), [b"short", b"short"])
+    assert code == 4  # a vault is there already: nothing is overwritten
