@@ -16,10 +16,19 @@ import binascii
 import re
 from bisect import bisect_left
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from milai.policy.normalise import OffsetMap, Special, normalise
-from milai.policy.patterns import LEAD, split_markings, squeeze
+from milai.policy.patterns import (
+    KEYWORD_END,
+    LEAD,
+    _squeeze_table,
+    keyword_alternatives,
+    split_markings,
+    squeeze,
+)
+from milai.policy.regexcheck import first_chars
 from milai.policy.validators import VALIDATORS
 
 if TYPE_CHECKING:
@@ -128,10 +137,17 @@ class Scanner:
             return
         start, end = run
         count = end - start
-        self.hits.append(Hit(
-            "hidden", "hidden-characters", "hidden-characters", self.engine.lowest, start, end,
-            f"{count} invisible or bidi control character{'s' if count > 1 else ''}",
-        ))
+        self.hits.append(
+            Hit(
+                "hidden",
+                "hidden-characters",
+                "hidden-characters",
+                self.engine.lowest,
+                start,
+                end,
+                f"{count} invisible or bidi control character{'s' if count > 1 else ''}",
+            )
+        )
         self.hidden_run = None
 
     def close(self) -> None:
@@ -278,48 +294,49 @@ class ContextUnit(Unit):
 
     def earliest(self, scanner: Scanner, index: int) -> int:
         view = scanner.skel
+        buf, base = view.buf, view.base
         position = scanner.resume[index]
-        found = view.buf.find("\n", position - view.base)
+        found = buf.find("\n", position - base)
         if found < 0:
             return view.end
-        line = view.buf[found + 1 :]
-        if self.regex.match(view.buf, found) or self.engine.could_start_context(line):
-            return view.base + found
-        return view.end
+        if self.regex.match(buf, found):
+            return base + found
+        state = cast(_ListState, scanner.state[index])
+        if state.ruled_out == base + found:
+            return view.end  # this line's start already ruled out every marking context
+        engine = self.engine
+        if len(buf) - found - 1 > engine.context_reach:
+            return view.end
+        outlook = engine.line_outlook(buf[found + 1 :])
+        if outlook is _RULED_OUT:
+            state.ruled_out = base + found
+        return base + found if outlook is _OPEN else view.end
 
 
 class _ListState:
     """The last single-letter item in brackets at a line start, and where it was."""
 
-    __slots__ = ("at", "letter")
+    __slots__ = ("at", "letter", "ruled_out")
 
     def __init__(self) -> None:
         self.letter: str | None = None
         self.at = -(10**9)
+        # The new line (view position) whose line can no longer carry a marking,
+        # whatever text follows; the gate's release point skips it without re-checking.
+        self.ruled_out = -1
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
     what = f"({spec.text})" if spec.portion else spec.text
     return Hit(
-        "marking", spec.text if not spec.portion else f"({spec.text})", "marking", spec.level,
-        start, end, f"{what} [{', '.join(spec.schemes)}] in a {context}",
+        "marking",
+        spec.text if not spec.portion else f"({spec.text})",
+        "marking",
+        spec.level,
+        start,
+        end,
+        f"{what} [{', '.join(spec.schemes)}] in a {context}",
     )
-
-
-def _coarse_tables() -> tuple[bytes, bytes]:
-    """Latin-1 bytes → a blurred squeeze: letters and digits kept, look-alikes merged,
-    and every letter of a multi-letter look-alike (rn/m, ss/ß) dropped."""
-    table = bytearray(range(256))
-    for a, b in (("0", "o"), ("1", "i"), ("l", "i"), ("|", "i")):
-        table[ord(a)] = ord(b)
-    keep = set(b"abcdefghijklopqtuvwxyz0123456789|")
-    keep |= {c for c in range(0xC0, 0x100) if c != 0xDF}  # letters the skeleton may keep
-    delete = bytes(c for c in range(256) if c not in keep)
-    return bytes(table), delete
-
-
-_COARSE_TABLE, _COARSE_DELETE = _coarse_tables()
-_WORD_START_RE = re.compile(r"(?<![^\W_])[^\W_]")
 
 
 class KeywordUnit(Unit):
@@ -327,16 +344,28 @@ class KeywordUnit(Unit):
 
     view = "skel"
 
-    def __init__(self, spec: DetectorSpec, regex: re.Pattern[str], reach: int,
-                 keys: dict[str, str]) -> None:
+    def __init__(
+        self, spec: DetectorSpec, regex: re.Pattern[str], reach: int, keys: dict[str, str]
+    ) -> None:
         self.spec = spec
         self.regex = regex
         self.reach = reach
         self.keys = keys  # squeezed keyword → keyword as written in the policy
         self.sorted_keys = sorted(keys)
-        self.coarse_keys = [
-            key.encode("latin-1", "replace").translate(_COARSE_TABLE, _COARSE_DELETE)
-            for key in keys
+        self.longest = max(map(len, keys), default=0)
+        # Where a keyword match may start: a letter, digit or "|" that does not follow a
+        # letter or digit (the scan's word check) and that squeezes to a character some
+        # keyword starts with. Anything else can be ruled out without squeezing.
+        self.start_re = _start_regex({key[0] for key in keys if key})
+        # One pattern per character a keyword can start with: each starts with that
+        # literal, which ``re`` finds with a fast scan (one alternation of different first
+        # characters is scanned character by character, several times slower).
+        groups: dict[str, list[str]] = {}
+        for first, alternative in keyword_alternatives(spec.keywords):
+            groups.setdefault(first, []).append(alternative)
+        self.first_res = [
+            re.compile("(?:" + "|".join(alternatives) + ")" + KEYWORD_END)
+            for alternatives in groups.values()
         ]
 
     def scan(self, scanner: Scanner, index: int, final: bool) -> None:
@@ -344,56 +373,116 @@ class KeywordUnit(Unit):
         buf, base = view.buf, view.base
         bound = _line_bound(view, self.reach, final)
         position = scanner.resume[index]
-        if position < bound and not self._may_occur(buf[position - base :]):
-            position = bound  # no keyword can be in there: skip the regex entirely
+        # The next start of each first-character pattern: a match of the policy's pattern
+        # starts exactly where one of them matches, so the earliest of them is where the
+        # pattern's own search would find its next match.
+        firsts = self.first_res
+        nexts = [-1] * len(firsts)
+        never = len(buf) + 1
         while position < bound:
-            match = self.regex.search(buf, position - base)
-            if match is None or base + match.start() >= bound:
+            at = never
+            for which, first in enumerate(firsts):
+                found = nexts[which]
+                if found < position - base:
+                    hit = first.search(buf, position - base)
+                    found = nexts[which] = hit.start() if hit is not None else never
+                at = min(at, found)
+            if at == never or base + at >= bound:
                 break
-            at = match.start()
+            match = self.regex.match(buf, at)
+            if match is None:  # cannot happen: the first-character patterns are exact
+                position = base + at + 1
+                continue
             if at > 0 and (buf[at - 1].isalnum()):
                 position = base + at + 1  # inside a word ("porcelain" holds "orca")
                 continue
             keyword = self.keys.get(squeeze(match.group()), match.group())
             start, end = view.map.span(base + at, base + match.end())
             spec = self.spec
-            scanner.hits.append(Hit(
-                "detector", spec.id, spec.kind, spec.level, start, end,
-                f"{spec.kind} {keyword!r}",
-            ))
+            scanner.hits.append(
+                Hit(
+                    "detector",
+                    spec.id,
+                    spec.kind,
+                    spec.level,
+                    start,
+                    end,
+                    f"{spec.kind} {keyword!r}",
+                )
+            )
             position = base + match.end()
         scanner.resume[index] = max(position, bound)
 
-    def _may_occur(self, region: str) -> bool:
-        """A quick, exact-in-one-direction test: False means no keyword match in region.
-
-        Every match, squeezed, is a keyword key; squeezing works letter by letter, so the
-        squeezed region then holds the key. ``coarse`` blurs further (drops the letters of
-        multi-letter look-alikes) so that it can run as one C-level ``bytes.translate``.
-        """
-        try:
-            raw = region.encode("latin-1")
-        except UnicodeEncodeError:
-            return True
-        coarse = raw.translate(_COARSE_TABLE, _COARSE_DELETE)
-        return any(key in coarse for key in self.coarse_keys)
+    def initial_state(self) -> object:
+        return _KeywordState()
 
     def earliest(self, scanner: Scanner, index: int) -> int:
+        """The first candidate start from the unit's resume position that the text so far
+        does not rule out.
+
+        A ruled-out start stays ruled out as text arrives (more text never turns a
+        squeezed prefix back into a keyword's prefix), so each call looks only at the
+        starts it has not ruled out yet: the work per streamed token does not grow with
+        the text held back.
+        """
         view = scanner.skel
+        buf, base = view.buf, view.base
         position = scanner.resume[index]
-        tail = view.buf[position - view.base :]
-        for word in _WORD_START_RE.finditer(tail):
-            if self._could_start(squeeze(tail[word.start() :])):
-                return position + word.start()
+        state = cast(_KeywordState, scanner.state[index])
+        search_from = position
+        if position < len(buf) + base:
+            # The resume position itself counts as a start, whatever precedes it.
+            first = buf[position - base]
+            if first.isalnum() or first == "|":
+                if self._could_start(buf, position - base):
+                    state.upto = position
+                    return position
+                search_from = position + 1
+        search_from = max(search_from, state.upto)
+        for found in self.start_re.finditer(buf, search_from - base):
+            at = found.start()
+            if self._could_start(buf, at):
+                state.upto = base + at
+                return base + at
+        state.upto = view.end
         return view.end
 
-    def _could_start(self, prefix: str) -> bool:
-        """Could a keyword match start where the squeezed text ``prefix`` starts?"""
+    def _could_start(self, buf: str, at: int) -> bool:
+        """Could a keyword match start at ``buf[at]``? (The text after it may grow.)"""
+        # Only the first ``longest + 1`` squeezed letters matter; squeezing works letter
+        # by letter, so a window's squeeze is a prefix of the rest's.
+        window = 4 * self.longest + 8
+        prefix = squeeze(buf[at : at + window])
+        if len(prefix) <= self.longest and at + window < len(buf):
+            prefix = squeeze(buf[at:])
+        prefix = prefix[: self.longest + 1]
         if not prefix:
             return True
-        if any(prefix[:n] in self.keys for n in range(1, len(prefix) + 1)):
+        keys = self.keys
+        if any(prefix[:n] in keys for n in range(1, len(prefix) + 1)):
             return True  # a whole keyword is already there (its end is not yet final)
         return _prefix_of_any(self.sorted_keys, prefix)
+
+
+class _KeywordState:
+    """Candidate starts before ``upto`` (past the resume position) are ruled out."""
+
+    __slots__ = ("upto",)
+
+    def __init__(self) -> None:
+        self.upto = 0
+
+
+def _start_regex(firsts: set[str]) -> re.Pattern[str]:
+    """Characters that squeeze to one of ``firsts``, where a word starts."""
+    chars = set(firsts)
+    for source, folded in _squeeze_table().items():
+        if folded[:1] in firsts:
+            chars.add(chr(source))
+    if not chars:
+        return re.compile("(?!)")
+    members = "".join(re.escape(ch) for ch in sorted(chars))
+    return re.compile(f"(?<![^\\W_])[{members}]")
 
 
 class RegexUnit(Unit):
@@ -412,6 +501,9 @@ class RegexUnit(Unit):
             VALIDATORS[spec.validator] if spec.validator else None
         )
         self.anchor = spec.anchor
+        # A pattern that starts with a few literal characters ([12]…): its candidates are
+        # found with ``str.find`` and tried with ``match``, the leftmost first.
+        self.first = None if self.anchor else first_chars(regex.pattern)
 
     def initial_state(self) -> object:
         return _AnchorState() if self.anchor else None
@@ -449,12 +541,44 @@ class RegexUnit(Unit):
             return
         buf, base = view.buf, view.base
         position = scanner.resume[index]
+        if self.first is not None:
+            self._scan_first(scanner, index, bound)
+            return
         while position < bound:
             match = self.regex.search(buf, position - base)
             if match is None or base + match.start() >= bound:
                 break
             self._emit(scanner, match, base)
             position = base + max(match.end(), match.start() + 1)
+        scanner.resume[index] = max(position, bound)
+
+    def _scan_first(self, scanner: Scanner, index: int, bound: int) -> None:
+        """``scan`` for a pattern whose matches start with one of ``self.first``: the
+        same matches, found by trying ``match`` at each candidate in order."""
+        view = scanner.text
+        buf, base = view.buf, view.base
+        regex = self.regex
+        first = cast(str, self.first)
+        never = len(buf) + 1
+        nexts = [-1] * len(first)
+        position = scanner.resume[index]
+        while position < bound:
+            at = never
+            for which, ch in enumerate(first):
+                found = nexts[which]
+                if found < position - base:
+                    found = buf.find(ch, position - base)
+                    found = nexts[which] = found if found >= 0 else never
+                if found < at:
+                    at = found
+            if at == never or base + at >= bound:
+                break
+            match = regex.match(buf, at)
+            if match is None:
+                position = base + at + 1
+                continue
+            self._emit(scanner, match, base)
+            position = base + max(match.end(), at + 1)
         scanner.resume[index] = max(position, bound)
 
     def _scan_anchored(self, scanner: Scanner, index: int, bound: int) -> None:
@@ -553,7 +677,8 @@ class EncodedUnit(Unit):
                 break
             token_end = buf.find(" ", mark)
             token_end = len(buf) if token_end < 0 else token_end
-            if token_start >= at:
+            # Shorter tokens (a year, a phone group, "LU28") cannot match: skip the regex.
+            if token_start >= at and token_end - token_start > 8:
                 match = _ENCODED_RE.match(buf, token_start)
                 if match is not None and scanner.depth < MAX_DEPTH:
                     self._decode(scanner, base + match.start("token"), base + match.end("token"))
@@ -575,10 +700,17 @@ class EncodedUnit(Unit):
         inner.feed(decoded[1])
         inner.close()
         for hit in inner.take_hits():
-            scanner.hits.append(Hit(
-                hit.source, hit.key, hit.kind, hit.level, start, end,
-                f"{decoded[0]}-encoded: {hit.detail}",
-            ))
+            scanner.hits.append(
+                Hit(
+                    hit.source,
+                    hit.key,
+                    hit.kind,
+                    hit.level,
+                    start,
+                    end,
+                    f"{decoded[0]}-encoded: {hit.detail}",
+                )
+            )
 
 
 def _decode_token(token: str) -> tuple[str, str] | None:
@@ -637,6 +769,11 @@ class Engine:
         self.longest_key = max(map(len, self.marking_key_set), default=1)
         self.label_keys = sorted(label_keys)
         self.lead_re = re.compile(LEAD)
+        self.lead_width = _lead_width()  # past it, what precedes the marking is settled
+        # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
+        # past the longest of them (to see that it is no prefix).
+        longest_label = max(map(len, self.label_keys), default=0)
+        self.squeezed_window = 3 * longest_label + max(longest_label, self.longest_key) + 1
         self.units: list[Unit] = [ContextUnit(self), *keyword_units]
         for spec in detectors:
             if spec.pattern is not None:
@@ -649,20 +786,36 @@ class Engine:
         Conservative: True unless the line's start already rules out every marking
         context. It only shortens what the streaming gate holds back.
         """
+        return self.line_outlook(line) is _OPEN
+
+    def line_outlook(self, line: str) -> object:
+        """``could_start_context``, and whether a "no" is final: ``_OPEN`` (it could),
+        ``_NOT_YET`` (it cannot, but more text could change the answer), ``_RULED_OUT``
+        (it cannot, whatever follows).
+
+        "No" is final once the leading decoration can no longer grow (the line is longer
+        than the most it can take) and the squeezed start of the rest is fixed: a squeezed
+        text that is no marking's, label's or label-then-marking's prefix and holds no
+        whole marking stays so when letters are appended.
+        """
         if len(line) > self.context_reach:
-            return False
+            return _RULED_OUT
         lead = self.lead_re.match(line)
         rest = line[lead.end() if lead else 0 :].lstrip()
         if rest[:1] in ("(", "["):
-            return True  # a portion mark, a list letter or a tag may still be forming
-        return self._could_be_marked(squeeze(rest), labels_left=3)
+            return _OPEN  # a portion mark, a list letter or a tag may still be forming
+        squeezed = squeeze(rest)[: self.squeezed_window]
+        if self._could_be_marked(squeezed, labels_left=3):
+            return _OPEN
+        return _RULED_OUT if squeezed and len(line) > self.lead_width else _NOT_YET
 
     def _could_be_marked(self, squeezed: str, labels_left: int) -> bool:
         if not squeezed or _prefix_of_any(self.label_keys, squeezed):
             return True
         if _prefix_of_any(self.sorted_marking_keys, squeezed):
             return True
-        if any(squeezed[:n] in self.marking_key_set for n in range(1, len(squeezed) + 1)):
+        keys = self.marking_key_set
+        if any(squeezed[:n] in keys for n in range(1, min(len(squeezed), self.longest_key) + 1)):
             return True
         if labels_left:
             for label in self.label_keys:
@@ -671,6 +824,18 @@ class Engine:
                 ):
                     return True
         return False
+
+
+_OPEN = "open"
+_NOT_YET = "not yet"
+_RULED_OUT = "ruled out"
+
+
+@cache
+def _lead_width() -> int:
+    from milai.policy.regexcheck import max_width
+
+    return max_width(LEAD)
 
 
 def _prefix_of_any(sorted_keys: list[str], prefix: str) -> bool:

@@ -68,11 +68,20 @@ class Gate:
             rule = top.rule if top else "level-above-limit"
             start, end = (top.start, top.end) if top else (0, 0)
             refused = Decision(
-                Action.BLOCK, decision.level,
-                (*decision.findings, Finding(
-                    "level-above-limit", "level", decision.level, Action.BLOCK, start, end,
-                    f"above {self.limit}",
-                )),
+                Action.BLOCK,
+                decision.level,
+                (
+                    *decision.findings,
+                    Finding(
+                        "level-above-limit",
+                        "level",
+                        decision.level,
+                        Action.BLOCK,
+                        start,
+                        end,
+                        f"above {self.limit}",
+                    ),
+                ),
                 decision.policy,
             )
             raise Blocked(
@@ -92,10 +101,22 @@ class Gate:
         policy = self.policy
         level = policy.canonical_level(prompt.level)
         if policy.level_index(level) > policy.level_index(self.out_level):
-            refused = Decision(Action.BLOCK, level, (Finding(
-                "level-above-out-level", "level", level, Action.BLOCK, 0, 0,
-                f"the prompt is {level}",
-            ),), policy.info)
+            refused = Decision(
+                Action.BLOCK,
+                level,
+                (
+                    Finding(
+                        "level-above-out-level",
+                        "level",
+                        level,
+                        Action.BLOCK,
+                        0,
+                        0,
+                        f"the prompt is {level}",
+                    ),
+                ),
+                policy.info,
+            )
             raise Blocked(
                 f"withheld by rule level-above-out-level: the output inherits the prompt's "
                 f"level {level}, above the output level {self.out_level}",
@@ -153,21 +174,32 @@ class OutputGate:
         limit = policy.level_index(self._gate.out_level)
         for finding in self._releaser.take_findings():
             if finding.action is Action.BLOCK:
-                self._fail(f"blocked by rule {finding.rule}: {finding.kind} in the output "
-                           f"(characters {finding.start}-{finding.end})", None)
+                self._fail(
+                    f"blocked by rule {finding.rule}: {finding.kind} in the output "
+                    f"(characters {finding.start}-{finding.end})",
+                    None,
+                )
             if policy.level_index(finding.level) > limit:
                 self._fail(
                     f"withheld by rule {finding.rule}: output is {finding.level}, above the "
                     f"output level {self._gate.out_level}",
-                    Finding("level-above-out-level", "level", finding.level, Action.BLOCK,
-                            finding.start, finding.end, f"above {self._gate.out_level}"),
+                    Finding(
+                        "level-above-out-level",
+                        "level",
+                        finding.level,
+                        Action.BLOCK,
+                        finding.start,
+                        finding.end,
+                        f"above {self._gate.out_level}",
+                    ),
                 )
 
     def _fail(self, message: str, extra: Finding | None) -> None:
         decision = self.decision
         if extra is not None:
-            decision = Decision(Action.BLOCK, decision.level, (*decision.findings, extra),
-                                decision.policy)
+            decision = Decision(
+                Action.BLOCK, decision.level, (*decision.findings, extra), decision.policy
+            )
         self._failure = Blocked(message, decision=decision)
         raise self._failure
 

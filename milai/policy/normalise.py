@@ -20,6 +20,7 @@ functions, whose results are cached.
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from bisect import bisect_right
@@ -156,38 +157,33 @@ def skeleton(text: str) -> str:
 
 # --- the fast path: ASCII and the Windows-1252 repertoire -----------------------------
 
-_ASCII_HIDDEN_RE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+# Every character that cp1252 cannot encode becomes this byte, which cp1252 never
+# produces (0x81 is undefined there): the encoder keeps one byte per character, and the
+# byte is flagged slow like the characters the fast tables cannot handle.
+_SLOW_BYTE = 0x81
+_SLOW_ERRORS = "milai-policy-slow"
+codecs.register_error(
+    _SLOW_ERRORS,
+    lambda error: (bytes([_SLOW_BYTE]) * (error.end - error.start), error.end),  # type: ignore[attr-defined]
+)
 
 
 class _FastTables(NamedTuple):
-    ascii_skel: dict[int, str]  # str.translate tables for ASCII text
-    ascii_text: dict[int, str]
-    ascii_class: dict[int, str]
     skel_bytes: bytes  # bytes.translate tables over Latin-1 or cp1252 bytes
     text_bytes: bytes
     class_bytes: bytes
     slow_cp1252: bytes  # byte → 1 when its cp1252 character needs the slow path
     slow_latin1: bytes  # the same for Latin-1 bytes (0x80-0x9F are C1 controls there)
     text_upper: bytes  # text-view bytes in 0x80-0x9F: decode them as cp1252, not Latin-1
-    slow_re: re.Pattern[str]  # characters outside the fast repertoire
 
 
 @cache
 def _fast_tables() -> _FastTables:
-    ascii_skel: dict[int, str] = {}
-    ascii_text: dict[int, str] = {}
-    ascii_class: dict[int, str] = {}
-    for code in range(128):
-        ch = chr(code)
-        if not is_hidden(ch):
-            ascii_skel[code] = skeleton_char(ch)
-            ascii_text[code] = text_char(ch)
-        ascii_class[code] = class_char(ch)
-    skel_bytes = bytearray(range(256))
-    text_bytes = bytearray(range(256))
+    # Slow bytes translate to a space: their views are spliced in afterwards.
+    skel_bytes = bytearray(b" " * 256)
+    text_bytes = bytearray(b" " * 256)
     class_bytes = bytearray(b" " * 256)
     slow = bytearray(b"\x01" * 256)
-    fast_chars: list[str] = []
     for code in range(256):
         try:
             ch = bytes([code]).decode("cp1252")
@@ -206,15 +202,16 @@ def _fast_tables() -> _FastTables:
         text_bytes[code] = text_byte[0]
         class_bytes[code] = ord(class_char(ch))
         slow[code] = 0
-        fast_chars.append(ch)
     slow_latin1 = bytearray(slow)
     slow_latin1[0x80:0xA0] = b"\x01" * 32
     upper = bytes(sorted({b for b in text_bytes if 0x80 <= b < 0xA0}))
-    slow_re = re.compile("[^" + "".join(re.escape(ch) for ch in fast_chars) + "]")
     return _FastTables(
-        ascii_skel, ascii_text, ascii_class,
-        bytes(skel_bytes), bytes(text_bytes), bytes(class_bytes),
-        bytes(slow), bytes(slow_latin1), upper, slow_re,
+        bytes(skel_bytes),
+        bytes(text_bytes),
+        bytes(class_bytes),
+        bytes(slow),
+        bytes(slow_latin1),
+        upper,
     )
 
 
@@ -242,99 +239,69 @@ def _slow_char(ch: str) -> tuple[str, str, bool]:
     return skeleton_char(ch), text_char(ch), is_hidden(ch)
 
 
-def _encode_fast(piece: str, tables: _FastTables) -> bytes | None:
-    """One byte per character when every character takes the fast path, else None."""
+def normalise(piece: str) -> Normalised:
+    """Build the three views of ``piece`` (any string; no error is raised).
+
+    One byte per character (Latin-1, else cp1252 with a placeholder for what it cannot
+    encode), three C-level ``bytes.translate`` passes, then the few characters outside
+    the fast repertoire are looked up one by one and spliced in.
+    """
+    tables = _fast_tables()
     try:
         raw = piece.encode("latin-1")
-        slow = tables.slow_latin1
+        slow_table = tables.slow_latin1
     except UnicodeEncodeError:
-        try:
-            raw = piece.encode("cp1252")
-        except UnicodeEncodeError:
-            return None
-        slow = tables.slow_cp1252
-    # bytes.translate and a memchr: much faster than a character-class regex.
-    return None if b"\x01" in raw.translate(slow) else raw
-
-
-def _fast_piece(piece: str, tables: _FastTables, raw: bytes | None = None) -> tuple[str, str, str]:
-    if piece.isascii():
-        return (
-            piece.translate(tables.ascii_skel),
-            piece.translate(tables.ascii_text),
-            piece.translate(tables.ascii_class),
-        )
-    if raw is None:
-        raw = piece.encode("cp1252")
+        raw = piece.encode("cp1252", _SLOW_ERRORS)
+        slow_table = tables.slow_cp1252
     text_raw = raw.translate(tables.text_bytes)
-    # Latin-1 decoding is a copy; cp1252 is needed only for the few text-view characters
-    # that live in 0x80-0x9F (€, œ, š…).
-    text_codec = "cp1252" if any(b in text_raw for b in tables.text_upper) else "latin-1"
-    return (
-        raw.translate(tables.skel_bytes).decode("latin-1"),
-        text_raw.decode(text_codec),
-        raw.translate(tables.class_bytes).decode("latin-1"),
-    )
-
-
-def normalise(piece: str) -> Normalised:
-    """Build the three views of ``piece`` (any string; no error is raised)."""
-    tables = _fast_tables()
-    if piece.isascii():
-        if _ASCII_HIDDEN_RE.search(piece) is None:
-            skel, text, cls = _fast_piece(piece, tables)
-            return Normalised(skel, text, cls, [], [], [])
-    else:
-        raw = _encode_fast(piece, tables)
-        if raw is not None:
-            skel, text, cls = _fast_piece(piece, tables, raw)
-            return Normalised(skel, text, cls, [], [], [])
-    return _normalise_mixed(piece, tables)
-
-
-def _normalise_mixed(piece: str, tables: _FastTables) -> Normalised:
+    text_codec = "latin-1"
+    if not piece.isascii() and any(b in text_raw for b in tables.text_upper):
+        text_codec = "cp1252"  # the few text-view characters in 0x80-0x9F (€, œ, š…)
+    skel = raw.translate(tables.skel_bytes).decode("latin-1")
+    text = text_raw.decode(text_codec)
+    cls = raw.translate(tables.class_bytes).decode("latin-1")  # slow characters: " "
+    flags = raw.translate(slow_table)
+    at = flags.find(1)
+    if at < 0:
+        return Normalised(skel, text, cls, [], [], [])
     skel_parts: list[str] = []
     text_parts: list[str] = []
-    cls_parts: list[str] = []
     skel_specials: list[Special] = []
     text_specials: list[Special] = []
     hidden: list[tuple[int, int]] = []
     skel_len = text_len = 0
     done = 0
-    slow_re = _ASCII_HIDDEN_RE if piece.isascii() else tables.slow_re
-    for match in slow_re.finditer(piece):
-        at = match.start()
+    while at >= 0:
         if at > done:
-            skel, text, cls = _fast_piece(piece[done:at], tables)
-            skel_parts.append(skel)
-            text_parts.append(text)
-            cls_parts.append(cls)
-            skel_len += len(skel)
-            text_len += len(text)
-        skel, text, is_hidden_char = _slow_char(piece[at])
-        if len(skel) != 1:
-            skel_specials.append(Special(skel_len, len(skel), at))
-        if len(text) != 1:
-            text_specials.append(Special(text_len, len(text), at))
+            skel_parts.append(skel[done:at])
+            text_parts.append(text[done:at])
+            skel_len += at - done
+            text_len += at - done
+        skel_view, text_view, is_hidden_char = _slow_char(piece[at])
+        if len(skel_view) != 1:
+            skel_specials.append(Special(skel_len, len(skel_view), at))
+        if len(text_view) != 1:
+            text_specials.append(Special(text_len, len(text_view), at))
         if is_hidden_char:
             if hidden and hidden[-1][1] == at:
                 hidden[-1] = (hidden[-1][0], at + 1)
             else:
                 hidden.append((at, at + 1))
-        skel_parts.append(skel)
-        text_parts.append(text)
-        cls_parts.append(" ")
-        skel_len += len(skel)
-        text_len += len(text)
+        skel_parts.append(skel_view)
+        text_parts.append(text_view)
+        skel_len += len(skel_view)
+        text_len += len(text_view)
         done = at + 1
-    if done < len(piece):
-        skel, text, cls = _fast_piece(piece[done:], tables)
-        skel_parts.append(skel)
-        text_parts.append(text)
-        cls_parts.append(cls)
+        at = flags.find(1, done)
+    skel_parts.append(skel[done:])
+    text_parts.append(text[done:])
     return Normalised(
-        "".join(skel_parts), "".join(text_parts), "".join(cls_parts),
-        skel_specials, text_specials, hidden,
+        "".join(skel_parts),
+        "".join(text_parts),
+        cls,
+        skel_specials,
+        text_specials,
+        hidden,
     )
 
 

@@ -29,14 +29,39 @@ _SPACED_GAP = SEP + "{1,3}"  # letter-spaced keyword
 _KEYWORD_WORD_GAP = SEP + "{0,3}"
 
 DEFAULT_HEADER_LABELS = (
-    "classification", "security classification", "classification level", "classified",
-    "niveau de classification", "classement", "marquage", "marking",
-    "einstufung", "vs-einstufung", "geheimhaltungsgrad", "klassifizierung",
-    "klassifikatioun", "klassifizeierung", "rubricering", "classificatie",
+    "classification",
+    "security classification",
+    "classification level",
+    "classified",
+    "niveau de classification",
+    "classement",
+    "marquage",
+    "marking",
+    "einstufung",
+    "vs-einstufung",
+    "geheimhaltungsgrad",
+    "klassifizierung",
+    "klassifikatioun",
+    "klassifizeierung",
+    "rubricering",
+    "classificatie",
 )
 DEFAULT_SUBJECT_LABELS = (
-    "subject", "subj", "objet", "sujet", "betreff", "betr", "onderwerp", "concerne",
-    "re", "fw", "fwd", "tr", "aw", "wg", "antw",
+    "subject",
+    "subj",
+    "objet",
+    "sujet",
+    "betreff",
+    "betr",
+    "onderwerp",
+    "concerne",
+    "re",
+    "fw",
+    "fwd",
+    "tr",
+    "aw",
+    "wg",
+    "antw",
 )
 
 
@@ -77,9 +102,15 @@ def _keep(ch: str) -> bool:
     return ch.isalnum() or ch == "|"
 
 
+# What ``_keep`` drops, as one C-level pattern: for a single character ``\w`` is exactly
+# ``str.isalnum()`` plus "_" (both are Py_UNICODE_ISALNUM), so this deletes everything
+# but letters, digits and "|".
+_DROP_RE = re.compile(r"[^\w|]|_")
+
+
 def squeeze(view: str) -> str:
     """Letters and digits only, ASCII look-alikes folded: how markings are compared."""
-    return "".join(ch for ch in view if _keep(ch)).translate(_squeeze_table())
+    return _DROP_RE.sub("", view).translate(_squeeze_table())
 
 
 def split_markings(view: str, keys: frozenset[str], longest: int) -> list[tuple[int, int]]:
@@ -101,7 +132,10 @@ def split_markings(view: str, keys: frozenset[str], longest: int) -> list[tuple[
 
 
 def _cut(
-    text: str, start: int, keys: frozenset[str], longest: int,
+    text: str,
+    start: int,
+    keys: frozenset[str],
+    longest: int,
     memo: dict[int, list[tuple[int, int]] | None],
 ) -> list[tuple[int, int]] | None:
     if start == len(text):
@@ -258,8 +292,14 @@ def context_regex(
     caveat = ""
     if caveat_list:
         caveat = (
-            "(?:" + _MSEP + _label_regex(caveat_list)
-            + "(?:" + WS + r"{1,3}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,60})?)?"
+            "(?:"
+            + _MSEP
+            + _label_regex(caveat_list)
+            + "(?:"
+            + WS
+            + r"{1,3}[a-z0-9](?:[a-z0-9,\-/]|"
+            + WS
+            + "){0,60})?)?"
         )
     label = "(?:" + _label_regex(labels) + WS + r"{0,4}[:\-\u2013]" + WS + "{0,6}){0,3}"
     body = f"(?P<body>(?:{_MSEP}(?:{marks})){{1,4}})(?:{_CONTROLS})?{caveat}"
@@ -279,23 +319,43 @@ def context_regex(
     return f"\\n{LEAD}(?:{bracketed}|{portion})"
 
 
+def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
+    """The alternatives of ``keyword_regex``, each with the plain character it starts with."""
+    alternatives: list[tuple[str, str]] = []
+    for keyword in keywords:
+        word_regexes: list[list[tuple[str, str]]] = []
+        for word in words(keyword):
+            units = _units(word)
+            dense = "".join(_unit_regex(u, "") for u in units[1:])
+            spaced = "".join(_SPACED_GAP + _unit_regex(u, _SPACED_GAP) for u in units[1:])
+            rest = f"(?:{dense}|{spaced})" if len(units) > 1 else ""
+            word_regexes.append(
+                [
+                    (
+                        s[0],
+                        re.escape(s[0])
+                        + (_SPACED_GAP.join(re.escape(c) for c in s[1:]) if len(s) > 1 else "")
+                        + rest,
+                    )
+                    for s in units[0]
+                ]
+            )
+        tail = "".join(
+            _KEYWORD_WORD_GAP + "(?:" + "|".join(w for _, w in alts) + ")"
+            for alts in word_regexes[1:]
+        )
+        alternatives += [(first, regex + tail) for first, regex in word_regexes[0]]
+    return alternatives
+
+
+KEYWORD_END = r"(?![^\W_])"
+
+
 def keyword_regex(keywords: Iterable[str]) -> str:
     """Keywords anywhere, as words: dense or fully letter-spaced, look-alikes allowed.
 
     Each alternative starts with a plain character, so ``re`` can skip ahead quickly;
     the word boundary before a keyword is checked by the scanner.
     """
-    alternatives: list[str] = []
-    for keyword in keywords:
-        word_regexes: list[list[str]] = []
-        for word in words(keyword):
-            units = _units(word)
-            dense = "".join(_unit_regex(u, "") for u in units[1:])
-            spaced = "".join(_SPACED_GAP + _unit_regex(u, _SPACED_GAP) for u in units[1:])
-            rest = f"(?:{dense}|{spaced})" if len(units) > 1 else ""
-            word_regexes.append([re.escape(s[0]) + (
-                _SPACED_GAP.join(re.escape(c) for c in s[1:]) if len(s) > 1 else ""
-            ) + rest for s in units[0]])
-        tail = "".join(_KEYWORD_WORD_GAP + "(?:" + "|".join(w) + ")" for w in word_regexes[1:])
-        alternatives += [first + tail for first in word_regexes[0]]
-    return "(?:" + "|".join(alternatives) + r")(?![^\W_])"
+    alternatives = keyword_alternatives(keywords)
+    return "(?:" + "|".join(regex for _, regex in alternatives) + ")" + KEYWORD_END

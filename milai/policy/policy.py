@@ -59,8 +59,7 @@ class Policy:
         found = self._folded.get(str(level).casefold())
         if found is None:
             raise UsageError(
-                f"unknown level {level!r}: the policy {self.name} has "
-                f"{', '.join(self.levels)}"
+                f"unknown level {level!r}: the policy {self.name} has {', '.join(self.levels)}"
             )
         return found
 
@@ -93,14 +92,29 @@ class Policy:
             rule_id = rule.id
             if hit.source == "marking" and rule.action is Action.ALLOW:
                 rule_id = _marking_rule_id(hit.key)  # the scale decides: name the marking
-            return Finding(rule_id, hit.kind, hit.level, rule.action, hit.start, hit.end,
-                           hit.detail)
+            return Finding(
+                rule_id, hit.kind, hit.level, rule.action, hit.start, hit.end, hit.detail
+            )
         if hit.source == "marking":
-            return Finding(_marking_rule_id(hit.key), hit.kind, hit.level, Action.ALLOW,
-                           hit.start, hit.end, hit.detail)
+            return Finding(
+                _marking_rule_id(hit.key),
+                hit.kind,
+                hit.level,
+                Action.ALLOW,
+                hit.start,
+                hit.end,
+                hit.detail,
+            )
         if hit.source == "hidden":
-            return Finding("hidden-characters", hit.kind, hit.level, Action.WARN,
-                           hit.start, hit.end, hit.detail)
+            return Finding(
+                "hidden-characters",
+                hit.kind,
+                hit.level,
+                Action.WARN,
+                hit.start,
+                hit.end,
+                hit.detail,
+            )
         return None  # a detector with no rule for this direction
 
 
@@ -152,11 +166,18 @@ class Collector:
             if self.level_index > limit:
                 top = self.top
                 start, end = (top.start, top.end) if top else (0, 0)
-                findings.append(Finding(
-                    "level-above-clearance", "level", self.level, Action.BLOCK, start, end,
-                    f"text is {self.level}, above the clearance "
-                    f"{self.policy.canonical_level(clearance)}",
-                ))
+                findings.append(
+                    Finding(
+                        "level-above-clearance",
+                        "level",
+                        self.level,
+                        Action.BLOCK,
+                        start,
+                        end,
+                        f"text is {self.level}, above the clearance "
+                        f"{self.policy.canonical_level(clearance)}",
+                    )
+                )
                 action = Action.BLOCK
         return Decision(action, self.level, tuple(findings), self.policy.info)
 
@@ -213,10 +234,17 @@ def run_policy_tests(policy: Policy) -> list[TestResult]:
     for test in policy.spec.tests:
         direction: Direction = "output" if test.direction == "output" else "prompt"
         got = check_text(policy, test.text, direction=direction, clearance=test.clearance)
-        results.append(TestResult(
-            test.name, test.text, test.direction, test.expect_decision, test.expect_level,
-            got.action, got.level,
-        ))
+        results.append(
+            TestResult(
+                test.name,
+                test.text,
+                test.direction,
+                test.expect_decision,
+                test.expect_level,
+                got.action,
+                got.level,
+            )
+        )
     return results
 
 
@@ -272,16 +300,20 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
     lowest = spec.scale[0]
     banner_markings = [m.text for m in spec.markings if not m.portion]
     portions = [m.text for m in spec.markings if m.portion]
-    labels = [*DEFAULT_HEADER_LABELS, *spec.header_labels, *DEFAULT_SUBJECT_LABELS,
-              *spec.subject_labels]
+    labels = [
+        *DEFAULT_HEADER_LABELS,
+        *spec.header_labels,
+        *DEFAULT_SUBJECT_LABELS,
+        *spec.subject_labels,
+    ]
     context_re = re.compile(context_regex(banner_markings, portions, spec.caveats, labels))
     # The reach of the context pattern, measured on a stand-in of the same width for the
     # markings (parsing the real one twice costs milliseconds at every start); lookaheads
     # look at most a copyright notice further.
     widest = max((lenient_width(m) for m in banner_markings), default=1)
-    context_reach = max_width(context_regex(
-        (), portions, spec.caveats, labels, marks=f"x{{{widest}}}"
-    )) + 32
+    context_reach = (
+        max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 32
+    )
     keyword_units: list[KeywordUnit] = []
     for detector in spec.detectors:
         if not detector.keywords:
@@ -289,14 +321,21 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
         keys: dict[str, str] = {}
         for keyword in detector.keywords:
             if not words(keyword):
-                errors.append(f"{source}:{detector.line}: detector {detector.id!r}: keyword "
-                              f"{keyword!r} has no letters or digits")
+                errors.append(
+                    f"{source}:{detector.line}: detector {detector.id!r}: keyword "
+                    f"{keyword!r} has no letters or digits"
+                )
                 continue
             keys[marking_key(keyword)] = keyword
         source_re = keyword_regex(detector.keywords)
-        keyword_units.append(KeywordUnit(
-            detector, re.compile(source_re), max_width(source_re) + 2, keys,
-        ))
+        keyword_units.append(
+            KeywordUnit(
+                detector,
+                re.compile(source_re),
+                max_width(source_re) + 2,
+                keys,
+            )
+        )
     engine = Engine(
         lowest=lowest,
         markings=spec.markings,
@@ -311,8 +350,10 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
         banner = policy.banner(level)
         got = check_text(policy, banner).level
         if got != level:
-            errors.append(f"{source}: the banner {banner!r} for {level} reads as {got}; "
-                          "add it to the markings or fix banners")
+            errors.append(
+                f"{source}: the banner {banner!r} for {level} reads as {got}; "
+                "add it to the markings or fix banners"
+            )
     if errors:
         return None, errors
     return policy, []

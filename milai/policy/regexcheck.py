@@ -203,9 +203,7 @@ class _Analyser:
                 _, high, body = av
                 body_seq = list(body)
                 if high >= _const.MAXREPEAT:
-                    self.errors.append(
-                        "unbounded repetition (*, + or {n,}): bound it, e.g. {1,64}"
-                    )
+                    self.errors.append("unbounded repetition (*, + or {n,}): bound it, e.g. {1,64}")
                     high = MAX_REACH
                 inner = self.walk(body_seq, in_repeat or high > 1)
                 if high > 1 and op is not _const.POSSESSIVE_REPEAT:
@@ -344,3 +342,31 @@ def max_width(pattern: str) -> int:
     """The most characters a match of one of milai's own patterns can consume."""
     width: int = _parser.parse(pattern, 0).getwidth()[1]
     return width
+
+
+def first_chars(pattern: str) -> str | None:
+    """The few characters every match must start with, when its first element is a small
+    set of literal characters (``[12]\\d{3}…``); None otherwise.
+
+    ``re`` scans for such a set one character at a time; ``str.find`` on each character
+    is several times faster. A pattern that starts with one literal is left to ``re``,
+    which already finds a literal prefix quickly.
+    """
+    try:
+        parsed = _parser.parse(pattern, 0)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE) or not parsed.data:
+        return None
+    op, av = parsed.data[0]
+    if op is not _const.IN:
+        return None
+    chars: list[str] = []
+    for item_op, item in av:
+        if item_op is _const.LITERAL:
+            chars.append(chr(item))
+        elif item_op is _const.RANGE and item[1] - item[0] < 4:
+            chars.extend(chr(code) for code in range(item[0], item[1] + 1))
+        else:
+            return None  # NEGATE, a category, a wide range: not worth it
+    return "".join(sorted(set(chars))) if 0 < len(chars) <= 4 else None

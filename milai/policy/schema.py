@@ -73,9 +73,7 @@ def _construct_map(loader: _StrictLoader, node: yaml.MappingNode) -> _Map:
         if not isinstance(key, str):
             raise _LoadError(line, f"key {key!r} must be a string (quote it)")
         if key in result:
-            raise _LoadError(
-                line, f"duplicate key {key!r} (first at line {result.key_lines[key]})"
-            )
+            raise _LoadError(line, f"duplicate key {key!r} (first at line {result.key_lines[key]})")
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
     return result
@@ -237,8 +235,10 @@ class _Reader:
         """A string that must be one of ``known`` (a validator, a detector, a kind…)."""
         value = self.string(container, key, what)
         if value is not None and value not in known:
-            self.errors.add(container.key_lines[key], f"{what}: unknown {noun} {value!r} "
-                            f"(known: {', '.join(sorted(known)) or 'none'})")
+            self.errors.add(
+                container.key_lines[key],
+                f"{what}: unknown {noun} {value!r} (known: {', '.join(sorted(known)) or 'none'})",
+            )
             return None
         return value
 
@@ -252,8 +252,9 @@ class _Reader:
         for index, item in enumerate(value):
             item_line = value.item_lines[index]
             if not isinstance(item, str) or not item.strip():
-                self.errors.add(item_line, f"{what} must hold non-empty strings, not "
-                                f"{_type_name(item)}")
+                self.errors.add(
+                    item_line, f"{what} must hold non-empty strings, not {_type_name(item)}"
+                )
                 continue
             result.append((item, item_line))
         return result
@@ -276,8 +277,19 @@ def _type_name(value: Any) -> str:
 
 
 _TOP_KEYS = {
-    "name", "version", "description", "scale", "markings", "portion_marks", "caveats",
-    "labels", "banners", "detectors", "rules", "tests", "audit",
+    "name",
+    "version",
+    "description",
+    "scale",
+    "markings",
+    "portion_marks",
+    "caveats",
+    "labels",
+    "banners",
+    "detectors",
+    "rules",
+    "tests",
+    "audit",
 }
 
 
@@ -350,8 +362,11 @@ class _Builder:
             description = self.read.string(top, "description", "description") or ""
         scale = self._scale(top)
         markings = self._markings(top)
-        caveats = tuple(s for s, _ in self.read.strings(top, "caveats", "caveats")) \
-            if "caveats" in top else ()
+        caveats = (
+            tuple(s for s, _ in self.read.strings(top, "caveats", "caveats"))
+            if "caveats" in top
+            else ()
+        )
         header_labels, subject_labels = self._labels(top)
         banners = self._banners(top)
         detectors = self._detectors(top)
@@ -361,10 +376,20 @@ class _Builder:
         if name is None or version is None or not scale:
             return None
         return PolicySpec(
-            name=name, version=version, description=description.strip(), scale=scale,
-            markings=markings, caveats=caveats, header_labels=header_labels,
-            subject_labels=subject_labels, banners=banners, detectors=detectors,
-            rules=rules, tests=tests, record_text=record_text, sha256=self.sha256,
+            name=name,
+            version=version,
+            description=description.strip(),
+            scale=scale,
+            markings=markings,
+            caveats=caveats,
+            header_labels=header_labels,
+            subject_labels=subject_labels,
+            banners=banners,
+            detectors=detectors,
+            rules=rules,
+            tests=tests,
+            record_text=record_text,
+            sha256=self.sha256,
         )
 
     def _scale(self, top: _Map) -> tuple[str, ...]:
@@ -382,9 +407,7 @@ class _Builder:
             result.append(value)
         return tuple(result)
 
-    def _level_lists(
-        self, top: _Map, key: str, portion: bool
-    ) -> list[tuple[str, str, str, int]]:
+    def _level_lists(self, top: _Map, key: str, portion: bool) -> list[tuple[str, str, str, int]]:
         """(scheme, level, text, line) for markings or portion marks."""
         section = self.read.mapping(top[key], top.key_lines[key], key, None)
         if section is None:
@@ -404,12 +427,17 @@ class _Builder:
                     if level is None:
                         continue
                     if portion and not re.fullmatch(r"[A-Za-z]{1,8}", text):
-                        self.errors.add(text_line, f"portion mark {text!r} must be 1 to 8 "
-                                        "letters, without brackets (e.g. TS)")
+                        self.errors.add(
+                            text_line,
+                            f"portion mark {text!r} must be 1 to 8 "
+                            "letters, without brackets (e.g. TS)",
+                        )
                         continue
                     if not portion and (len(text) > 80 or not any(c.isalpha() for c in text)):
-                        self.errors.add(text_line, f"marking {text!r} must have letters and "
-                                        "at most 80 characters")
+                        self.errors.add(
+                            text_line,
+                            f"marking {text!r} must have letters and at most 80 characters",
+                        )
                         continue
                     result.append((scheme, level, text, text_line))
         return result
@@ -444,14 +472,21 @@ class _Builder:
     def _labels(self, top: _Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if "labels" not in top:
             return (), ()
-        labels = self.read.mapping(top["labels"], top.key_lines["labels"], "labels",
-                                   {"header", "subject"})
+        labels = self.read.mapping(
+            top["labels"], top.key_lines["labels"], "labels", {"header", "subject"}
+        )
         if labels is None:
             return (), ()
-        header = tuple(s for s, _ in self.read.strings(labels, "header", "labels.header")) \
-            if "header" in labels else ()
-        subject = tuple(s for s, _ in self.read.strings(labels, "subject", "labels.subject")) \
-            if "subject" in labels else ()
+        header = (
+            tuple(s for s, _ in self.read.strings(labels, "header", "labels.header"))
+            if "header" in labels
+            else ()
+        )
+        subject = (
+            tuple(s for s, _ in self.read.strings(labels, "subject", "labels.subject"))
+            if "subject" in labels
+            else ()
+        )
         return header, subject
 
     def _banners(self, top: _Map) -> dict[str, str]:
@@ -494,8 +529,10 @@ class _Builder:
     def _detector(self, detector_id: str, spec: _Map, what: str) -> DetectorSpec | None:
         kind = self.read.string(spec, "kind", f"{what} kind") if "kind" in spec else None
         if kind is not None and (kind in RESERVED_KINDS or not _ID_RE.fullmatch(kind)):
-            self.errors.add(spec.key_lines["kind"], f"{what}: kind {kind!r} is reserved or "
-                            "not lower-case letters, digits and dashes")
+            self.errors.add(
+                spec.key_lines["kind"],
+                f"{what}: kind {kind!r} is reserved or not lower-case letters, digits and dashes",
+            )
             kind = None
         level = self.levels_lowest()
         if "level" in spec:
@@ -524,20 +561,31 @@ class _Builder:
                 for problem in problems:
                     self.errors.add(spec.key_lines["pattern"], f"{what} pattern: {problem}")
             if "validator" in spec:
-                validator = self.read.choice(spec, "validator", what, set(VALIDATORS),
-                                             "validator")
+                validator = self.read.choice(spec, "validator", what, set(VALIDATORS), "validator")
             if "anchor" in spec:
                 anchor = self.read.string(spec, "anchor", f"{what} anchor")
-                if anchor is not None and facts is not None and not any(
-                    anchor in literal for literal in facts.literals
+                if (
+                    anchor is not None
+                    and facts is not None
+                    and not any(anchor in literal for literal in facts.literals)
                 ):
-                    self.errors.add(spec.key_lines["anchor"], f"{what}: anchor {anchor!r} is "
-                                    "not a literal that every match contains")
+                    self.errors.add(
+                        spec.key_lines["anchor"],
+                        f"{what}: anchor {anchor!r} is not a literal that every match contains",
+                    )
         if kind is None or level is None:
             return None
         return DetectorSpec(
-            detector_id, kind, level, keywords, pattern, facts, validator, anchor,
-            description.strip(), spec.line,
+            detector_id,
+            kind,
+            level,
+            keywords,
+            pattern,
+            facts,
+            validator,
+            anchor,
+            description.strip(),
+            spec.line,
         )
 
     def levels_lowest(self) -> str | None:
@@ -554,20 +602,28 @@ class _Builder:
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
             line = items.item_lines[index]
-            rule = self.read.mapping(item, line, f"rule {index + 1}",
-                                     {"id", "action", "direction", "match", "description"},
-                                     {"id", "action", "match"})
+            rule = self.read.mapping(
+                item,
+                line,
+                f"rule {index + 1}",
+                {"id", "action", "direction", "match", "description"},
+                {"id", "action", "match"},
+            )
             if rule is None:
                 continue
             rule_id = self.read.string(rule, "id", "rule id") if "id" in rule else None
             what = f"rule {rule_id or index + 1!r}"
             if rule_id is not None:
                 if not _ID_RE.fullmatch(rule_id):
-                    self.errors.add(rule.key_lines["id"], f"{what}: ids are lower-case letters, "
-                                    "digits and dashes")
+                    self.errors.add(
+                        rule.key_lines["id"],
+                        f"{what}: ids are lower-case letters, digits and dashes",
+                    )
                 if rule_id in seen:
-                    self.errors.add(rule.key_lines["id"], f"duplicate rule id {rule_id!r} "
-                                    f"(first at line {seen[rule_id]})")
+                    self.errors.add(
+                        rule.key_lines["id"],
+                        f"duplicate rule id {rule_id!r} (first at line {seen[rule_id]})",
+                    )
                 seen.setdefault(rule_id, rule.key_lines["id"])
             action = self._enum(rule, "action", Action, what)
             directions = frozenset(DIRECTIONS)
@@ -577,15 +633,22 @@ class _Builder:
                 if value in DIRECTIONS:
                     directions = frozenset({value})
                 elif value != "both":
-                    self.errors.add(rule.key_lines["direction"], f"{what}: direction must be "
-                                    f"prompt, output or both, not {value!r}")
-            match = self.read.mapping(rule.get("match"), rule.key_lines.get("match", line),
-                                      f"{what} match", {"detector", "kind", "level", "min_level"})
+                    self.errors.add(
+                        rule.key_lines["direction"],
+                        f"{what}: direction must be prompt, output or both, not {value!r}",
+                    )
+            match = self.read.mapping(
+                rule.get("match"),
+                rule.key_lines.get("match", line),
+                f"{what} match",
+                {"detector", "kind", "level", "min_level"},
+            )
             detector = kind = level = min_level = None
             if match is not None:
                 if not match:
-                    self.errors.add(match.line, f"{what}: match needs detector, kind, level "
-                                    "or min_level")
+                    self.errors.add(
+                        match.line, f"{what}: match needs detector, kind, level or min_level"
+                    )
                 if "detector" in match:
                     detector = self.read.choice(match, "detector", what, set(by_id), "detector")
                 if "kind" in match:
@@ -593,21 +656,35 @@ class _Builder:
                 if "level" in match:
                     level = self.level(match["level"], match.key_lines["level"], f"{what} level")
                 if "min_level" in match:
-                    min_level = self.level(match["min_level"], match.key_lines["min_level"],
-                                           f"{what} min_level")
+                    min_level = self.level(
+                        match["min_level"], match.key_lines["min_level"], f"{what} min_level"
+                    )
             description = ""
             if "description" in rule:
                 description = self.read.string(rule, "description", f"{what} description") or ""
             if rule_id is None or action is None:
                 continue
-            result.append(RuleSpec(rule_id, action, directions, detector, kind, level,
-                                   min_level, description.strip(), line))
-        used = {r.detector for r in result} | {d.id for d in detectors if d.kind in
-                                               {r.kind for r in result}}
+            result.append(
+                RuleSpec(
+                    rule_id,
+                    action,
+                    directions,
+                    detector,
+                    kind,
+                    level,
+                    min_level,
+                    description.strip(),
+                    line,
+                )
+            )
+        used = {r.detector for r in result} | {
+            d.id for d in detectors if d.kind in {r.kind for r in result}
+        }
         for detector_spec in detectors:
             if detector_spec.id not in used:
-                self.errors.add(detector_spec.line, f"detector {detector_spec.id!r} is used by "
-                                "no rule")
+                self.errors.add(
+                    detector_spec.line, f"detector {detector_spec.id!r} is used by no rule"
+                )
         return tuple(result)
 
     def _enum(self, container: _Map, key: str, enum: type[Action], what: str) -> Action | None:
@@ -618,8 +695,9 @@ class _Builder:
             return enum(value)
         except ValueError:
             known = ", ".join(member.value for member in enum)
-            self.errors.add(container.key_lines[key], f"{what}: {key} must be one of {known}, "
-                            f"not {value!r}")
+            self.errors.add(
+                container.key_lines[key], f"{what}: {key} must be one of {known}, not {value!r}"
+            )
             return None
 
     def _tests(self, top: _Map) -> tuple[TestSpec, ...]:
@@ -632,9 +710,13 @@ class _Builder:
         result = []
         for index, item in enumerate(items):
             line = items.item_lines[index]
-            test = self.read.mapping(item, line, f"test {index + 1}",
-                                     {"name", "text", "direction", "clearance", "expect"},
-                                     {"text", "expect"})
+            test = self.read.mapping(
+                item,
+                line,
+                f"test {index + 1}",
+                {"name", "text", "direction", "clearance", "expect"},
+                {"text", "expect"},
+            )
             if test is None:
                 continue
             name = f"test {index + 1}"
@@ -647,21 +729,28 @@ class _Builder:
                 if test["direction"] in DIRECTIONS:
                     direction = test["direction"]
                 else:
-                    self.errors.add(test.key_lines["direction"], f"{what}: direction must be "
-                                    "prompt or output")
+                    self.errors.add(
+                        test.key_lines["direction"], f"{what}: direction must be prompt or output"
+                    )
             clearance = None
             if "clearance" in test:
-                clearance = self.level(test["clearance"], test.key_lines["clearance"],
-                                       f"{what} clearance")
-            expect = self.read.mapping(test.get("expect"), test.key_lines.get("expect", line),
-                                       f"{what} expect", {"decision", "level"},
-                                       {"decision", "level"})
+                clearance = self.level(
+                    test["clearance"], test.key_lines["clearance"], f"{what} clearance"
+                )
+            expect = self.read.mapping(
+                test.get("expect"),
+                test.key_lines.get("expect", line),
+                f"{what} expect",
+                {"decision", "level"},
+                {"decision", "level"},
+            )
             decision = level = None
             if expect is not None:
                 decision = self._enum(expect, "decision", Action, what)
                 if "level" in expect:
-                    level = self.level(expect["level"], expect.key_lines["level"],
-                                       f"{what} expected level")
+                    level = self.level(
+                        expect["level"], expect.key_lines["level"], f"{what} expected level"
+                    )
             if text is None or decision is None or level is None:
                 continue
             result.append(TestSpec(name, text, direction, clearance, decision, level, line))
@@ -675,8 +764,10 @@ class _Builder:
             return False
         value = audit["record_text"]
         if not isinstance(value, bool):
-            self.errors.add(audit.key_lines["record_text"], "audit.record_text must be true or "
-                            f"false, not {_type_name(value)}")
+            self.errors.add(
+                audit.key_lines["record_text"],
+                f"audit.record_text must be true or false, not {_type_name(value)}",
+            )
             return False
         return value
 

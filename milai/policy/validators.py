@@ -12,8 +12,22 @@ from collections.abc import Callable
 # IBAN lengths for the countries milai's users deal with most; any other country code
 # is accepted at 15 to 34 characters (ISO 13616), the check digits decide.
 _IBAN_LENGTHS = {
-    "lu": 20, "be": 16, "de": 22, "fr": 27, "nl": 18, "at": 20, "ch": 21, "it": 27,
-    "es": 24, "pt": 25, "gb": 22, "ie": 22, "dk": 18, "se": 24, "pl": 28, "cz": 24,
+    "lu": 20,
+    "be": 16,
+    "de": 22,
+    "fr": 27,
+    "nl": 18,
+    "at": 20,
+    "ch": 21,
+    "it": 27,
+    "es": 24,
+    "pt": 25,
+    "gb": 22,
+    "ie": 22,
+    "dk": 18,
+    "se": 24,
+    "pl": 28,
+    "cz": 24,
 }
 
 
@@ -44,17 +58,26 @@ def luhn_check_digit(payload: str) -> int:
 
 
 _VERHOEFF_D = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
-    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6), (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
-    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8), (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
-    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2), (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
-    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4), (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 2, 3, 4, 0, 6, 7, 8, 9, 5),
+    (2, 3, 4, 0, 1, 7, 8, 9, 5, 6),
+    (3, 4, 0, 1, 2, 8, 9, 5, 6, 7),
+    (4, 0, 1, 2, 3, 9, 5, 6, 7, 8),
+    (5, 9, 8, 7, 6, 0, 4, 3, 2, 1),
+    (6, 5, 9, 8, 7, 1, 0, 4, 3, 2),
+    (7, 6, 5, 9, 8, 2, 1, 0, 4, 3),
+    (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
+    (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
 )
 _VERHOEFF_P = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9), (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2), (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0), (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5), (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
+    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
+    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
+    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
+    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
+    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
+    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
+    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
+    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
 )
 _VERHOEFF_INV = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
 
@@ -80,9 +103,8 @@ def lu_matricule(text: str) -> bool:
     if not (1850 <= year <= 2199 and 1 <= month <= 12 and 1 <= day <= 31):
         return False
     payload = digits[:11]
-    return (
-        int(digits[11]) == luhn_check_digit(payload)
-        and int(digits[12]) == verhoeff_check_digit(payload)
+    return int(digits[11]) == luhn_check_digit(payload) and int(digits[12]) == verhoeff_check_digit(
+        payload
     )
 
 
@@ -96,9 +118,7 @@ def email(text: str) -> bool:
     labels = domain.split(".")
     if len(labels) < 2 or not re.fullmatch(r"[a-z]{2,24}", labels[-1]):
         return False
-    return all(
-        re.fullmatch(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?", label) for label in labels
-    )
+    return all(re.fullmatch(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?", label) for label in labels)
 
 
 def phone_lu(text: str) -> bool:

@@ -87,3 +87,28 @@ def test_vendored_confusables_match_their_source() -> None:
 
     vendored = (_confusables_gen.TARGET).read_text(encoding="ascii")
     assert vendored == _confusables_gen.render()
+
+
+def test_views_match_the_per_character_functions_everywhere() -> None:
+    """The byte-table fast path and the spliced slow characters give exactly the
+    per-character views, for every character of the first planes and in mixed text."""
+    from milai.policy.normalise import class_char, is_hidden
+
+    chars = [chr(c) for c in range(0x3100) if not 0xD800 <= c < 0xE000]
+    text = "".join(chars)
+    for piece in (text, "plain ascii\x01\x7f end", "caf\u00e9 \u2019\u0153\u20ac\x85\x92"):
+        views = normalise(piece)
+        assert views.skel == "".join(skeleton_char(ch) for ch in piece)
+        assert views.text == "".join(text_char(ch) for ch in piece)
+        assert views.cls == "".join(class_char(ch) if ch.isascii() else " " for ch in piece)
+        hidden = [i for i, ch in enumerate(piece) if is_hidden(ch)]
+        assert [i for start, end in views.hidden for i in range(start, end)] == hidden
+
+
+def test_squeeze_is_the_character_filter() -> None:
+    from milai.policy.patterns import _keep, _squeeze_table
+
+    table = _squeeze_table()
+    for code in range(0x3100):
+        ch = chr(code)
+        assert squeeze(ch) == ("".join(c for c in ch if _keep(c))).translate(table), hex(code)

@@ -52,3 +52,16 @@ def test_email_and_phone() -> None:
     assert phone_lu("+352 621 123 456")
     assert phone_lu("00352 26 12 34 56")
     assert not phone_lu("+352 12")
+
+
+def test_first_chars_of_detector_patterns() -> None:
+    from milai.policy.regexcheck import first_chars
+
+    assert first_chars(r"[12](?<![0-9a-z.][12])\d{3}") == "12"
+    assert first_chars(r"[0-2]x") == "012"
+    assert first_chars(r"[12]x|3y") is None  # an alternation: left to ``re``
+    assert first_chars(r"lu\d{2}") is None  # one literal: ``re`` finds it fast itself
+    assert first_chars(r"[a-z0-9]{1,64}@") is None  # too many
+    assert first_chars(r"[^12]x") is None
+    assert first_chars(r"[12]?x") is None  # may start elsewhere
+    assert first_chars(r"(?i)[ab]c") is None
