@@ -129,9 +129,9 @@ class Context:
         self.key: KeySource | None = None  # the key that opened the vault, once it is open
 
     def has_vault(self) -> bool:
-        from milai.vault import Vault
+        from milai.vault import vault_exists
 
-        return Vault.exists(self.home)
+        return vault_exists(self.home)
 
     @cached_property
     def vault(self) -> Vault:

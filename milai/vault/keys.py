@@ -23,8 +23,8 @@ from typing import Any
 from milai.errors import UsageError, VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import _crypto
 from milai.vault._fs import create_private, fsync_dir, write_all
+from milai.vault.layout import VAULT_FILE
 
-VAULT_FILE = "vault.json"
 VAULT_FORMAT = "milai-vault"
 VAULT_VERSION = 1
 

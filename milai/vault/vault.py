@@ -45,6 +45,7 @@ from milai.vault.container import (
 )
 from milai.vault.gguf import GGUFFormatError, read_gguf_info
 from milai.vault.keys import KeySource, VaultFile, internal_key
+from milai.vault.layout import VAULT_FILE, vault_exists
 from milai.vault.memfd import closing_fd, create_memfd, proc_path, pwrite_all, seal
 from milai.vault.records import RecordStore
 
@@ -159,7 +160,7 @@ class Vault:
     @staticmethod
     def exists(home: Path) -> bool:
         """Whether ``home`` holds a vault (it may still be locked or damaged)."""
-        return (Path(home) / keys.VAULT_FILE).is_file()
+        return vault_exists(home)
 
     @classmethod
     def create(cls, home: Path, key: KeySource, *, argon2_target_seconds: float = 1.0) -> Vault:
@@ -519,6 +520,6 @@ class Vault:
 
 def _write_vault_file(home: Path, vault_key: bytes, vault_file: VaultFile) -> None:
     try:
-        atomic_write(home / keys.VAULT_FILE, vault_file.to_bytes(vault_key))
+        atomic_write(home / VAULT_FILE, vault_file.to_bytes(vault_key))
     except OSError as error:
-        raise VaultError(f"cannot write {home / keys.VAULT_FILE}: {error.strerror}") from None
+        raise VaultError(f"cannot write {home / VAULT_FILE}: {error.strerror}") from None
