@@ -90,45 +90,56 @@ def _converse(
     console: Console,
     params: SamplingParams,
 ) -> None:
-    from milai.cli.render import banner
-
-    policy = session.pipeline.policy
+    """The read-eval loop. Ctrl-C, wherever it lands, gives a fresh prompt; Ctrl-D and
+    /exit leave."""
     while True:
         try:
-            line = input(f"[{session.level}] > ")
-        except EOFError:
-            sys.stdout.write("\n")
-            break
+            if not _one_round(session, conversation, context, console, params):
+                return
         except KeyboardInterrupt:
             sys.stdout.write("\n")
-            continue
-        text = line.strip()
-        if not text:
-            continue
-        if text.startswith("/"):
-            if _command(text, session, conversation, context, console):
-                break
-            continue
-        before = session.level
-        try:
-            result = session.turn(text, params, _write)
-        except Blocked as blocked:
-            say(f"milai: blocked: {blocked.message}")
-            continue
-        except KeyboardInterrupt:
-            sys.stdout.write("\n")
-            say("milai: reply stopped")
-            continue
-        except (UsageError, ModelError) as error:
-            # This turn failed; the session can go on. Vault and audit failures end it.
-            say(f"milai: error: {error.message}")
-            continue
-        finally:
-            conversation.level = session.level
+
+
+def _one_round(
+    session: Session,
+    conversation: Conversation,
+    context: Context,
+    console: Console,
+    params: SamplingParams,
+) -> bool:
+    """Read one line and act on it; False means leave."""
+    from milai.cli.render import banner
+
+    try:
+        text = input(f"[{session.level}] > ").strip()
+    except EOFError:
         sys.stdout.write("\n")
-        conversation.add_turn(text, result.text, result.level)
-        if session.level != before:
-            console.print(banner(policy.banner(session.level)))
+        return False
+    if not text:
+        return True
+    if text.startswith("/"):
+        return not _command(text, session, conversation, context, console)
+    before = session.level
+    try:
+        result = session.turn(text, params, _write)
+    except Blocked as blocked:
+        say(f"milai: blocked: {blocked.message}")
+        return True
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+        say("milai: reply stopped")
+        return True
+    except (UsageError, ModelError) as error:
+        # This turn failed; the session can go on. Vault and audit failures end it.
+        say(f"milai: error: {error.message}")
+        return True
+    finally:
+        conversation.level = session.level
+    conversation.add_turn(text, result.text, result.level)
+    sys.stdout.write("\n")
+    if session.level != before:
+        console.print(banner(session.pipeline.policy.banner(session.level)))
+    return True
 
 
 def _write(text: str) -> None:

@@ -69,7 +69,7 @@ def test_a_writer_killed_mid_append_leaves_a_log_that_verifies_and_repairs(
         log_path: Path) -> None:
     log = AuditLog(log_path, HMAC_KEY, TestSigner(), checkpoint_every=3)
     log.append(event(-1))
-    chance = random.Random(20250301)  # noqa: S311 (kill-time jitter, not cryptography)
+    chance = random.Random(20250301)
     torn_trials = 0
     for trial in range(20):
         size = log_path.stat().st_size

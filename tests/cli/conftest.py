@@ -22,6 +22,16 @@ def milai_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "milai", *args]
 
 
+def controlling_terminal() -> None:
+    """In a child: a new session whose controlling terminal is the pty on stdin, so that
+    /dev/tty (where milai asks for passphrases) is that pty and Ctrl-C sends SIGINT."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def run_milai(
     *args: str,
     input: str | bytes | None = None,

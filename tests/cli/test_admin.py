@@ -235,22 +235,12 @@ def test_a_policy_that_records_texts_keeps_them_encrypted(
     assert b"harbour" not in stored
 
 
-def _controlling_terminal() -> None:
-    # In the child: a new session whose controlling terminal is the pty on stdin, so that
-    # /dev/tty (where milai asks for passphrases) is that pty.
-    import fcntl
-    import termios
-
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
 def test_interactive_passphrase_on_the_terminal(tmp_path: Path) -> None:
     import pty
     import subprocess
     import time
 
-    from tests.cli.conftest import milai_command
+    from tests.cli.conftest import controlling_terminal, milai_command
 
     env = {**os.environ, "MILAI_HOME": str(tmp_path / "home")}
 
@@ -263,7 +253,7 @@ def test_interactive_passphrase_on_the_terminal(tmp_path: Path) -> None:
             stderr=secondary,
             env=env,
             close_fds=True,
-            preexec_fn=_controlling_terminal,
+            preexec_fn=controlling_terminal,
         )
         os.close(secondary)
         for answer in answers:

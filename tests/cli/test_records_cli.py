@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import MilaiRunner, milai_command
+from tests.cli.conftest import MilaiRunner, controlling_terminal, milai_command
 from tests.helpers import demo_model_file
 
 pytestmark = pytest.mark.model
@@ -164,6 +164,7 @@ def test_chat_on_a_terminal(vault_home: Path, milai: MilaiRunner) -> None:
         stderr=secondary,
         close_fds=True,
         env={**os.environ, "TERM": "dumb", "COLUMNS": "100"},
+        preexec_fn=controlling_terminal,
     )
     os.close(secondary)
     try:
@@ -178,6 +179,17 @@ def test_chat_on_a_terminal(vault_home: Path, milai: MilaiRunner) -> None:
         os.write(primary, b"/level\r")
         level = _read_until(primary, b"[RESTRICTED] > ")
         assert b"conversation level RESTRICTED, clearance RESTRICTED" in level
+        time.sleep(0.5)  # a person, not a race with readline setting up the line
+        os.write(primary, b"\x03")  # Ctrl-C at the prompt: a fresh prompt, not an exit
+        _read_until(primary, b"[RESTRICTED] > ")
+        assert process.poll() is None
+        os.write(primary, b"Write a very long story about the sea.\r")
+        time.sleep(0.3)
+        os.write(primary, b"\x03")  # Ctrl-C during (or just after) a reply: the session stays
+        time.sleep(1.0)
+        _read_until(primary, b"[RESTRICTED] > ")
+        assert process.poll() is None
+        time.sleep(0.5)
         os.write(primary, b"\x04")  # Ctrl-D
         assert process.wait(timeout=60) == 0
     finally:

@@ -61,7 +61,7 @@ def test_killed_imports_never_list_a_partial_model(
     vault: Vault, isolated_home: Path, key: KeySource, make_gguf: Any
 ) -> None:
     source, sha256 = make_gguf(3_000_000)
-    rng = random.Random(1127)  # noqa: S311 - seeded test data
+    rng = random.Random(1127)
     verified: set[str] = set()
     saw_temp = False
     for trial in range(25):
@@ -89,7 +89,7 @@ def test_killed_record_writes_leave_old_or_new(
     vault: Vault, isolated_home: Path, key: KeySource
 ) -> None:
     vault.records.put("crash", "state", _record_value(0))
-    rng = random.Random(2026)  # noqa: S311 - seeded test data
+    rng = random.Random(2026)
     last = 0
     for trial in range(25):
 
@@ -116,7 +116,7 @@ def test_killed_record_writes_leave_old_or_new(
 def test_killed_key_slot_changes_keep_the_vault_openable(
     vault: Vault, isolated_home: Path, key: KeySource, tmp_path: Path
 ) -> None:
-    rng = random.Random(99)  # noqa: S311 - seeded test data
+    rng = random.Random(99)
     for trial in range(10):
 
         def work(trial: int = trial) -> None:

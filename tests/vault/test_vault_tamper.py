@@ -74,7 +74,7 @@ def test_body_bit_flips_at_seeded_random_positions(
     vault: Vault, sealed: tuple[Path, bytes, int]
 ) -> None:
     path, data, header_length = sealed
-    rng = random.Random(20261127)  # noqa: S311 - seeded test data
+    rng = random.Random(20261127)
     positions = [rng.randrange(header_length, len(data)) for _ in range(300)]
     positions += [header_length, header_length + FIXED - 1, header_length + FIXED, len(data) - 1]
     for position in positions:

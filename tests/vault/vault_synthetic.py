@@ -54,7 +54,7 @@ def gguf_bytes(size: int, *, seed: int = 0, **header: object) -> bytes:
     if size < len(head) + len(PLAINTEXT_MARKER):
         raise ValueError("size too small for a header")
     body_size = size - len(head)
-    rng = random.Random(seed)  # noqa: S311 - deterministic filler
+    rng = random.Random(seed)
     body = bytearray(rng.randbytes(body_size))
     # a recognisable plaintext segment, to look for on disk
     body[: len(PLAINTEXT_MARKER)] = PLAINTEXT_MARKER
