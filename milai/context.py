@@ -27,6 +27,7 @@ from milai.errors import (
     PolicyError,
     UsageError,
     VaultError,
+    VaultIntegrityError,
     VaultLocked,
 )
 from milai.settings import Settings
@@ -44,6 +45,7 @@ AUDIT_LOG = "audit.log"
 AUDIT_HMAC_PURPOSE = "milai audit hmac v1"
 AUDIT_DIGEST_PURPOSE = "milai audit text digest v1"
 AUDIT_TEXT_KIND = "audit_text"
+FAILED_UNLOCKS = "unlock-failures.jsonl"
 MAX_PASSPHRASE_FILE = 4096
 
 AskPassphrase = Callable[[str], bytes]
@@ -115,6 +117,20 @@ def remember_key_file(home: Path, key_file: Path) -> None:
     atomic_write(home / KEY_FILE_HINT, str(key_file.resolve()).encode())
 
 
+def _note_failed_unlock(home: Path, key: KeySource) -> None:
+    """Note a wrong key outside the vault (time and kind of key only, never the secret)."""
+    attempt = {
+        "time": datetime.now(UTC).isoformat(timespec="seconds"),
+        "with": "key-file" if key.key_file is not None else "passphrase",
+    }
+    try:
+        fd = os.open(home / FAILED_UNLOCKS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    except OSError:
+        return  # best effort: the refusal itself is what protects the vault
+    with os.fdopen(fd, "a", encoding="utf-8") as notes:
+        notes.write(json.dumps(attempt) + "\n")
+
+
 def forget_key_file(home: Path) -> None:
     """Drop the recorded key-file path (the vault is now unlocked some other way)."""
     (home / KEY_FILE_HINT).unlink(missing_ok=True)
@@ -143,7 +159,28 @@ class Context:
                 hint="create one with `milai init` (or set MILAI_HOME)",
             )
         self.key = key_source(self.home, self.unlock)
-        return Vault.open(self.home, self.key)
+        try:
+            vault = Vault.open(self.home, self.key)
+        except VaultIntegrityError:
+            _note_failed_unlock(self.home, self.key)
+            raise
+        return vault
+
+    def record_failed_unlocks(self) -> None:
+        """Move failed unlock attempts noted while the vault was locked into the audit log
+        (they could not be authenticated then: the audit key lives in the vault)."""
+        notes = self.home / FAILED_UNLOCKS
+        try:
+            lines = notes.read_text(encoding="utf-8", errors="replace").splitlines()
+        except FileNotFoundError:
+            return
+        for line in lines:
+            try:
+                attempt = json.loads(line)
+            except ValueError:
+                attempt = {"unparsed": line[:200]}
+            self.record({"command": "vault.unlock-failed", "attempt": attempt})
+        notes.unlink(missing_ok=True)
 
     @cached_property
     def settings(self) -> Settings:
@@ -173,11 +210,14 @@ class Context:
         from milai.audit import AuditLog
 
         vault = self.vault
-        return AuditLog(
+        log = AuditLog(
             self.home / AUDIT_LOG,
             vault.derive_key(AUDIT_HMAC_PURPOSE),
             vault.audit_signer(),
         )
+        self.__dict__["audit"] = log  # record_failed_unlocks below appends through it
+        self.record_failed_unlocks()
+        return log
 
     def record(self, event: dict[str, object]) -> None:
         """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""

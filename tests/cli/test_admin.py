@@ -287,3 +287,24 @@ def test_interactive_passphrase_on_the_terminal(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     code, out = converse(("init",), [b"short", b"short"])
     assert code == 4  # a vault is there already: nothing is overwritten
+
+
+@pytest.mark.model
+def test_failed_unlocks_reach_the_audit_log_at_the_next_unlock(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    wrong = tmp_path / "wrong.key"
+    wrong.write_bytes(os.urandom(32))
+    for _ in range(2):
+        assert milai("--key-file", str(wrong), "model", "list").returncode == 4
+    notes = (vault_home / "unlock-failures.jsonl").read_text()
+    assert notes.count('"with": "key-file"') == 2
+    assert wrong.read_bytes().hex() not in notes
+    assert milai("check", "-", input="hello").returncode == 0  # unlocked with the right key
+    events = [
+        json.loads(line)["event"] for line in milai("audit", "show", "--json").stdout.splitlines()
+    ]
+    failed = [e for e in events if e["command"] == "vault.unlock-failed"]
+    assert len(failed) == 2
+    assert not (vault_home / "unlock-failures.jsonl").exists()
+    assert milai("audit", "verify").returncode == 0
