@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from typing import Any, Protocol
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage, load_engine
 from milai.errors import Blocked, PolicyError, UsageError
 from milai.policy import Action, Decision, Gate, OutputGate, Policy, redact_text
+
+_log = logging.getLogger("milai.pipeline")
 
 
 class ModelInfo(Protocol):
@@ -155,6 +158,8 @@ class Session:
             path = self._stack.enter_context(self.pipeline.models.open_model(self.model_name))
             self._engine = self.pipeline.load(path, self.load_options)
             self._stack.callback(self._engine.close)
+            if _log.isEnabledFor(logging.INFO):
+                _log_memory_lock(self.load_options)
         return self._engine
 
     def __exit__(self, *exc_info: object) -> None:
@@ -317,6 +322,23 @@ class Session:
             event["usage"] = self._engine.usage.to_json()
         if event.get("decision") in ("block", "interrupted", "error"):
             self.pipeline.audit.record(event)
+
+
+def _log_memory_lock(options: LoadOptions) -> None:
+    """With -v: say whether the decrypted weights are locked in RAM or could reach swap
+    (llama.cpp only warns when mlock fails, so milai reads VmLck itself)."""
+    from milai.vault import memory_lock_status
+
+    status = memory_lock_status()
+    locked_mib = status["vm_locked_bytes"] / 2**20
+    if status["swap_enabled"] and (not options.use_mlock or locked_mib < 1):
+        _log.warning("model pages could reach swap: %.0f MiB locked", locked_mib)
+    else:
+        _log.info(
+            "model pages: %.0f MiB locked in memory; swap %s",
+            locked_mib,
+            "on" if status["swap_enabled"] else "off",
+        )
 
 
 def _rule_ids(decision: Decision) -> list[str]:

@@ -185,6 +185,7 @@ def test_verbose_shows_llama_logs_and_timings(vault_home: Path, milai: MilaiRunn
     assert result.returncode == 0
     assert "milai.llama:" in result.stderr
     assert "tokens/s" in result.stderr
+    assert "milai.pipeline: model pages" in result.stderr  # locked in RAM, or a warning
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
