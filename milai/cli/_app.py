@@ -130,22 +130,6 @@ def read_stdin_text() -> str | None:
     return decode_utf8(data, "stdin")
 
 
-def read_input(path: str | None) -> str:
-    """Text from PATH, ``-`` or piped stdin. Raises ``UsageError``."""
-    if path is None or path == "-":
-        text = read_stdin_text()
-        if text is None:
-            raise UsageError("no input: give PATH, or pipe text on stdin")
-        return text
-    try:
-        data = Path(path).read_bytes()
-    except IsADirectoryError:
-        raise UsageError(f"{path} is a directory") from None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror}") from None
-    return decode_utf8(data, path)
-
-
 def decode_utf8(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
