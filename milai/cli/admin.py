@@ -240,12 +240,13 @@ def settings_set(
     """Change one setting."""
     context = open_context()
     current = asdict(context.settings)
-    if key not in current:
-        raise UsageError(f"unknown setting {key!r}; known: {', '.join(current)}")
-    new_value: str | None = None if value.lower() == "none" else value
-    pinned: dict[str, str | None] = {}
     if key == "policy_sha256":
         raise UsageError("policy_sha256 is set with the policy: `milai settings set policy PATH`")
+    settable = [name for name in current if name != "policy_sha256"]
+    if key not in settable:
+        raise UsageError(f"unknown setting {key!r}; known: {', '.join(settable)}")
+    new_value: str | None = None if value.lower() == "none" else value
+    pinned: dict[str, str | None] = {}
     if key == "policy":
         from milai.policy import load_policy
 

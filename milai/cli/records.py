@@ -100,7 +100,10 @@ def audit_checkpoint(
     out: Annotated[Path, typer.Argument(help="File or folder (e.g. on removable media).")],
 ) -> None:
     """Write a signed checkpoint of the log's head, to detect truncation later."""
-    written = open_context().audit.write_checkpoint(out)
+    try:
+        written = open_context().audit.write_checkpoint(out)
+    except OSError as error:
+        raise UsageError(f"cannot write a checkpoint to {out}: {error.strerror}") from None
     say(f"milai: checkpoint written to {written}")
 
 

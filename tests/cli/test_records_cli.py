@@ -206,3 +206,12 @@ def test_chat_on_a_terminal(vault_home: Path, milai: MilaiRunner) -> None:
     assert b"Say hello." not in b"".join(
         p.read_bytes() for p in vault_home.rglob("*") if p.is_file()
     )
+
+
+def test_an_unwritable_checkpoint_path_is_a_usage_error(
+    vault_home: Path, milai: MilaiRunner
+) -> None:
+    milai("check", "-", input="hello")
+    result = milai("audit", "checkpoint", "/proc/nope/checkpoint.json")
+    assert result.returncode == 2
+    assert result.stderr.startswith("milai: error: cannot write a checkpoint to /proc/nope/")
