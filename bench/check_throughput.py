@@ -37,28 +37,39 @@ CHUNK = 1 << 20
 
 PROSE = {
     "en": "the of and to in a is that for it as was with be by on not this are or from at "
-          "which have they were there been one all their has would when if no out up more "
-          "what about government ministry convoy analysis report operation secretary a "
-          "secret recipe restricted area the leaked files were marked classified".split(),
+    "which have they were there been one all their has would when if no out up more "
+    "what about government ministry convoy analysis report operation secretary a "
+    "secret recipe restricted area the leaked files were marked classified".split(),
     "fr": "le la les de des du un une et est que qui dans pour pas sur au avec il elle "
-          "nous vous ont été être à où réunion défense sécurité ministère "
-          "l\u2019\u00c9tat donn\u00e9es "
-          "secret bancaire confidentiel diffusion restreinte aux membres — « note »".split(),
+    "nous vous ont été être à où réunion défense sécurité ministère "
+    "l\u2019\u00c9tat donn\u00e9es "
+    "secret bancaire confidentiel diffusion restreinte aux membres — « note »".split(),
     "de": "der die das und ist nicht ein eine zu den von mit sich des auf für im dem über "
-          "Geheimdienst Straße Behörde Vertraulichkeit Maßnahme Beschaffung geheim".split(),
+    "Geheimdienst Straße Behörde Vertraulichkeit Maßnahme Beschaffung geheim".split(),
     "lb": "d' Regierung huet decidéiert de Rapport ze publizéieren dat ass geheim an "
-          "mir sinn zefridden Versammlung vum Comité Moien alleguer".split(),
+    "mir sinn zefridden Versammlung vum Comité Moien alleguer".split(),
 }
 MARKED = [
-    "SECRET//NOFORN", "NATO CONFIDENTIAL", "(S) The plan is set for Tuesday.",
-    "Objet : [CONFIDENTIEL DÉFENSE] réunion du comité", "> RESTREINT UE",
-    "Einstufung: GEHEIM", "TRÈS SECRET LUX", "(TS//SI) Intercepts confirm the meeting.",
-    "Subject: [NATO RESTRICTED] exercise", "VS-NUR FÜR DEN DIENSTGEBRAUCH",
-    "S E C R E T", "\u0405\u0415\u0421R\u0415\u0422", "CON\u200bFIDENTIAL", "Decode U0VDUkVU",
+    "SECRET//NOFORN",
+    "NATO CONFIDENTIAL",
+    "(S) The plan is set for Tuesday.",
+    "Objet : [CONFIDENTIEL DÉFENSE] réunion du comité",
+    "> RESTREINT UE",
+    "Einstufung: GEHEIM",
+    "TRÈS SECRET LUX",
+    "(TS//SI) Intercepts confirm the meeting.",
+    "Subject: [NATO RESTRICTED] exercise",
+    "VS-NUR FÜR DEN DIENSTGEBRAUCH",
+    "S E C R E T",
+    "\u0405\u0415\u0421R\u0415\u0422",
+    "CON\u200bFIDENTIAL",
+    "Decode U0VDUkVU",
 ]
 PERSONAL = [
-    "Contact jean.dupont@etat.lu for the file.", "Call +352 621 123 456 tomorrow.",
-    "IBAN LU28 0019 4006 4475 0000, please.", "Matricule 1985 0315 123 71 au dossier.",
+    "Contact jean.dupont@etat.lu for the file.",
+    "Call +352 621 123 456 tomorrow.",
+    "IBAN LU28 0019 4006 4475 0000, please.",
+    "Matricule 1985 0315 123 71 au dossier.",
 ]
 
 
@@ -103,8 +114,10 @@ def time_check(policy: Policy, path: Path) -> tuple[float, str]:
     start = time.perf_counter()
     decision = check_stream(policy, chunks_of(path))
     elapsed = time.perf_counter() - start
-    return elapsed, f"decision {decision.action}, level {decision.level}, " \
-                    f"{len(decision.findings)} findings"
+    return (
+        elapsed,
+        f"decision {decision.action}, level {decision.level}, {len(decision.findings)} findings",
+    )
 
 
 def time_plain_re(policy: Policy, path: Path) -> tuple[float, int]:
@@ -127,7 +140,9 @@ def _child_peak(policy_path: Path, path: Path) -> None:
 def peak_memory(policy_path: Path, path: Path) -> tuple[float, float]:
     result = subprocess.run(
         [sys.executable, __file__, "--child", str(policy_path), str(path)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     before, after = (float(x) for x in result.stdout.split())
     return before, after
@@ -151,15 +166,21 @@ def main() -> int:
         document = folder / "document.txt"
         build_document(document, size)
         mb = document.stat().st_size / 1e6
-        print(f"milai check throughput — {dt.date.today()}, Python {platform.python_version()},"
-              f" {os.cpu_count()} CPUs, {platform.machine()}")
-        print(f"policy {policy.name} {policy.version}; document {mb:.1f} MB "
-              f"(UTF-8 bytes), read in 1 MiB chunks")
+        print(
+            f"milai check throughput — {dt.date.today()}, Python {platform.python_version()},"
+            f" {os.cpu_count()} CPUs, {platform.machine()}"
+        )
+        print(
+            f"policy {policy.name} {policy.version}; document {mb:.1f} MB "
+            f"(UTF-8 bytes), read in 1 MiB chunks"
+        )
         check_s, summary = time_check(policy, document)
         plain_s, matches = time_plain_re(policy, document)
         print(f"  check_stream      {mb / check_s:8.1f} MB/s  ({check_s:.2f} s; {summary})")
-        print(f"  plain re scan     {mb / plain_s:8.1f} MB/s  ({plain_s:.2f} s; {matches} raw "
-              "marking strings, no normalisation)")
+        print(
+            f"  plain re scan     {mb / plain_s:8.1f} MB/s  ({plain_s:.2f} s; {matches} raw "
+            "marking strings, no normalisation)"
+        )
         print(f"  ratio             {check_s / plain_s:8.1f}x the time of the plain scan")
 
         sizes = [10.0, args.size_mb] + ([1000.0] if args.gigabyte else [])

@@ -22,18 +22,35 @@ from tests.audit.support import FIXTURES, HMAC_KEY, TestSigner
 
 EVENTS: list[dict[str, object]] = [
     {"command": "model.import", "model": {"name": "demo", "sha256": "11" * 32}},
-    {"command": "run", "decision": "allow", "clearance": "SECRET",
-     "levels": {"prompt": "UNCLASSIFIED", "output": "UNCLASSIFIED"}, "rules": [],
-     "model": {"name": "demo", "sha256": "11" * 32},
-     "policy": {"name": "default", "sha256": "22" * 32},
-     "usage": {"prompt_tokens": 12, "completion_tokens": 40},
-     "sampling": {"temperature": 0.0, "max_tokens": 64, "seed": 7},
-     "prompt_sha256": "33" * 32, "output_sha256": "44" * 32,
-     "prompt_chars": 51, "output_chars": 170},
-    {"command": "check", "decision": "allow", "clearance": "SECRET",
-     "levels": {"prompt": "UNCLASSIFIED"}, "rules": []},
-    {"command": "run", "decision": "block", "clearance": "CONFIDENTIAL",
-     "levels": {"prompt": "SECRET"}, "rules": ["marking.secret"]},
+    {
+        "command": "run",
+        "decision": "allow",
+        "clearance": "SECRET",
+        "levels": {"prompt": "UNCLASSIFIED", "output": "UNCLASSIFIED"},
+        "rules": [],
+        "model": {"name": "demo", "sha256": "11" * 32},
+        "policy": {"name": "default", "sha256": "22" * 32},
+        "usage": {"prompt_tokens": 12, "completion_tokens": 40},
+        "sampling": {"temperature": 0.0, "max_tokens": 64, "seed": 7},
+        "prompt_sha256": "33" * 32,
+        "output_sha256": "44" * 32,
+        "prompt_chars": 51,
+        "output_chars": 170,
+    },
+    {
+        "command": "check",
+        "decision": "allow",
+        "clearance": "SECRET",
+        "levels": {"prompt": "UNCLASSIFIED"},
+        "rules": [],
+    },
+    {
+        "command": "run",
+        "decision": "block",
+        "clearance": "CONFIDENTIAL",
+        "levels": {"prompt": "SECRET"},
+        "rules": ["marking.secret"],
+    },
     {"command": "redact", "decision": "redact", "rules": ["pii.email", "pii.phone"]},
     {"command": "vault.unlock-failed"},
     {"command": "policy.change", "policy": {"name": "default", "sha256": "55" * 32}},
@@ -49,8 +66,7 @@ def fixed_clock() -> Iterator[None]:
         minute = next(minutes)
         return f"2025-03-01T09:{minute // 60:02d}:{minute % 60:02d}.000000Z"
 
-    with mock.patch.object(_entry, "utc_now", now), mock.patch.object(_checkpoint, "utc_now",
-                                                                      now):
+    with mock.patch.object(_entry, "utc_now", now), mock.patch.object(_checkpoint, "utc_now", now):
         yield
 
 
@@ -87,11 +103,19 @@ def build(folder: Path) -> None:
     write("deleted-entry-4.log", *lines[:3], *lines[4:])
     write("swapped-entries-5-6.log", *lines[:4], lines[5], lines[4], *lines[6:])
     prev = hashlib.sha256(lines[1].rstrip(b"\n")).hexdigest()
-    forged = {"seq": 3, "time": "2025-03-01T09:01:30.000000Z", "prev": prev,
-              "event": {"command": "run", "decision": "allow", "note": "forged"},
-              "mac": hashlib.sha256(b"a guess").hexdigest()}
-    write("forged-entry-inserted-at-3.log", *lines[:2], _entry.canonical_json(forged) + b"\n",
-          *lines[2:])
+    forged = {
+        "seq": 3,
+        "time": "2025-03-01T09:01:30.000000Z",
+        "prev": prev,
+        "event": {"command": "run", "decision": "allow", "note": "forged"},
+        "mac": hashlib.sha256(b"a guess").hexdigest(),
+    }
+    write(
+        "forged-entry-inserted-at-3.log",
+        *lines[:2],
+        _entry.canonical_json(forged) + b"\n",
+        *lines[2:],
+    )
     write("truncated-after-6.log", *lines[:6])
     write("older-copy-at-4.log", *lines[:4])
     write("torn-tail.log", *lines, entry_9[:70])
@@ -99,11 +123,13 @@ def build(folder: Path) -> None:
     checkpoint = json.loads((folder / "checkpoint-8.json").read_bytes())
     signature = checkpoint["signature"]
     flipped = signature[:-1] + ("0" if signature[-1] != "0" else "1")
-    _write_checkpoint(folder / "checkpoint-8-bad-signature.json",
-                      {**checkpoint, "signature": flipped})
+    _write_checkpoint(
+        folder / "checkpoint-8-bad-signature.json", {**checkpoint, "signature": flipped}
+    )
     head_6 = hashlib.sha256(lines[5].rstrip(b"\n")).hexdigest()
-    _write_checkpoint(folder / "checkpoint-8-forged-head.json",
-                      {**checkpoint, "seq": 6, "head": head_6})
+    _write_checkpoint(
+        folder / "checkpoint-8-forged-head.json", {**checkpoint, "seq": 6, "head": head_6}
+    )
     _write_checkpoint(folder / "checkpoint-8-other-key.json", other)
 
 

@@ -40,5 +40,10 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> None:
 
 
 def event(n: int, command: str = "run", decision: str = "allow") -> dict[str, object]:
-    return {"command": command, "decision": decision, "n": n,
-            "model": {"name": "demo", "sha256": "ab" * 32}, "rules": ["R1"]}
+    return {
+        "command": command,
+        "decision": decision,
+        "n": n,
+        "model": {"name": "demo", "sha256": "ab" * 32},
+        "rules": ["R1"],
+    }

@@ -18,8 +18,9 @@ from milai.audit._entry import canonical_json
 from tests.audit.support import HMAC_KEY, TestSigner, event, verify_signature
 
 
-def test_entries_chain_and_carry_a_mac_over_their_content(audit_log: AuditLog,
-                                                          log_path: Path) -> None:
+def test_entries_chain_and_carry_a_mac_over_their_content(
+    audit_log: AuditLog, log_path: Path
+) -> None:
     first = audit_log.append(event(1))
     second = audit_log.append(event(2))
 
@@ -27,16 +28,17 @@ def test_entries_chain_and_carry_a_mac_over_their_content(audit_log: AuditLog,
     assert [json.loads(line)["seq"] for line in lines] == [1, 2]
     assert (first.prev, second.prev) == (GENESIS, hashlib.sha256(lines[0]).hexdigest())
     assert second.digest == hashlib.sha256(lines[1]).hexdigest()
-    body = canonical_json({"seq": 2, "time": second.time, "event": second.event,
-                           "prev": second.prev})
+    body = canonical_json(
+        {"seq": 2, "time": second.time, "event": second.event, "prev": second.prev}
+    )
     assert second.mac == hmac.new(HMAC_KEY, body, hashlib.sha256).hexdigest()
     assert second.time.endswith("Z") and second.timestamp.utcoffset() == timedelta(0)
     assert list(audit_log.entries()) == [first, second]
 
 
-def test_the_log_is_born_private_and_the_folder_must_exist(audit_log: AuditLog,
-                                                           log_path: Path,
-                                                           tmp_path: Path) -> None:
+def test_the_log_is_born_private_and_the_folder_must_exist(
+    audit_log: AuditLog, log_path: Path, tmp_path: Path
+) -> None:
     audit_log.append(event(1))
     assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
 
@@ -62,18 +64,21 @@ def test_the_returned_entry_is_what_reads_back(audit_log: AuditLog) -> None:
     assert audit_log.entry(1) == entry
 
 
-@pytest.mark.parametrize(("bad_event", "error"), [
-    (["command", "run"], TypeError),
-    ({"command": "run", "seed": object()}, TypeError),
-    ({"decision": "allow"}, ValueError),
-    ({"command": ""}, ValueError),
-    ({"command": "run", "temperature": float("nan")}, ValueError),
-    ({"command": "run", "prompt": "the secret question"}, ValueError),
-    ({"command": "run", "output": "the secret answer"}, ValueError),
-])
-def test_bad_events_are_refused_and_nothing_is_written(audit_log: AuditLog, log_path: Path,
-                                                       bad_event: object,
-                                                       error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("bad_event", "error"),
+    [
+        (["command", "run"], TypeError),
+        ({"command": "run", "seed": object()}, TypeError),
+        ({"decision": "allow"}, ValueError),
+        ({"command": ""}, ValueError),
+        ({"command": "run", "temperature": float("nan")}, ValueError),
+        ({"command": "run", "prompt": "the secret question"}, ValueError),
+        ({"command": "run", "output": "the secret answer"}, ValueError),
+    ],
+)
+def test_bad_events_are_refused_and_nothing_is_written(
+    audit_log: AuditLog, log_path: Path, bad_event: object, error: type[Exception]
+) -> None:
     with pytest.raises(error):
         audit_log.append(bad_event)  # type: ignore[arg-type]
     assert not log_path.exists()
@@ -104,8 +109,9 @@ def test_without_a_signer_no_sidecar_is_written(log_path: Path) -> None:
     assert log.verify().checkpoints_checked == 0
 
 
-def test_appending_after_a_forged_last_entry_is_refused(audit_log: AuditLog,
-                                                        log_path: Path) -> None:
+def test_appending_after_a_forged_last_entry_is_refused(
+    audit_log: AuditLog, log_path: Path
+) -> None:
     audit_log.append(event(1))
     audit_log.append(event(2))
     log_path.write_bytes(log_path.read_bytes().replace(b'"n":2', b'"n":3'))
@@ -113,9 +119,11 @@ def test_appending_after_a_forged_last_entry_is_refused(audit_log: AuditLog,
 
     with pytest.raises(AuditIntegrityError) as caught:
         audit_log.append(event(3))
-    assert str(caught.value) == ("audit log fails verification: the last entry is damaged "
-                                 "(MAC does not match (entry edited or forged)); "
-                                 "nothing was appended")
+    assert str(caught.value) == (
+        "audit log fails verification: the last entry is damaged "
+        "(MAC does not match (entry edited or forged)); "
+        "nothing was appended"
+    )
     assert log_path.stat().st_size == size
 
 
@@ -133,9 +141,9 @@ def test_a_torn_sidecar_line_is_skipped_then_repaired(audit_log: AuditLog) -> No
 
 
 @pytest.mark.parametrize("errno_value", [errno.EROFS, errno.EACCES])
-def test_reading_works_where_no_lock_file_can_be_made(audit_log: AuditLog,
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      errno_value: int) -> None:
+def test_reading_works_where_no_lock_file_can_be_made(
+    audit_log: AuditLog, monkeypatch: pytest.MonkeyPatch, errno_value: int
+) -> None:
     audit_log.append(event(1))
 
     def refuse(path: Path, *, shared: bool = False) -> None:

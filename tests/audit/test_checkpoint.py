@@ -35,16 +35,26 @@ def test_a_checkpoint_file_holds_a_signed_head(audit_log: AuditLog, tmp_path: Pa
     assert report.checkpoints_checked == 1
 
 
-@pytest.mark.parametrize(("fixture", "reason"), [
-    ("checkpoint-8-bad-signature.json", "checkpoint checkpoint-8-bad-signature.json has a bad "
-                                        "signature"),
-    ("checkpoint-8-forged-head.json", "checkpoint checkpoint-8-forged-head.json has a bad "
-                                      "signature"),
-    ("checkpoint-8-other-key.json", "checkpoint checkpoint-8-other-key.json was signed by "
-                                    "another key"),
-])
-def test_forged_checkpoints_are_refused(fixture_copy: FixtureCopy, fixture: str,
-                                        reason: str) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "reason"),
+    [
+        (
+            "checkpoint-8-bad-signature.json",
+            "checkpoint checkpoint-8-bad-signature.json has a bad signature",
+        ),
+        (
+            "checkpoint-8-forged-head.json",
+            "checkpoint checkpoint-8-forged-head.json has a bad signature",
+        ),
+        (
+            "checkpoint-8-other-key.json",
+            "checkpoint checkpoint-8-other-key.json was signed by another key",
+        ),
+    ],
+)
+def test_forged_checkpoints_are_refused(
+    fixture_copy: FixtureCopy, fixture: str, reason: str
+) -> None:
     log = AuditLog(fixture_copy("clean.log"), HMAC_KEY, TestSigner())
 
     with pytest.raises(AuditIntegrityError) as caught:
@@ -57,17 +67,22 @@ def test_forged_checkpoints_are_refused(fixture_copy: FixtureCopy, fixture: str,
 def test_a_forged_sidecar_checkpoint_is_refused(fixture_copy: FixtureCopy) -> None:
     log = AuditLog(fixture_copy("clean.log"), HMAC_KEY, TestSigner())
     log.checkpoints_path.write_bytes(
-        log.checkpoints_path.read_bytes().replace(b'"seq":5', b'"seq":4'))
+        log.checkpoints_path.read_bytes().replace(b'"seq":5', b'"seq":4')
+    )
 
-    with pytest.raises(AuditIntegrityError, match=r"checkpoint 1 in clean\.log\.checkpoints has "
-                                                  r"a bad signature"):
+    with pytest.raises(
+        AuditIntegrityError,
+        match=r"checkpoint 1 in clean\.log\.checkpoints has "
+        r"a bad signature",
+    ):
         log.verify(verify_signature=verify_signature)
     assert log.verify().entries == 8  # without signatures the sidecar is not consulted
 
 
 @pytest.mark.parametrize("content", [b"", b"{}", b'{"format": "other"}', b"\xff\xfe"])
-def test_malformed_checkpoints_are_refused(audit_log: AuditLog, tmp_path: Path,
-                                           content: bytes) -> None:
+def test_malformed_checkpoints_are_refused(
+    audit_log: AuditLog, tmp_path: Path, content: bytes
+) -> None:
     audit_log.append(event(1))
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
@@ -76,8 +91,7 @@ def test_malformed_checkpoints_are_refused(audit_log: AuditLog, tmp_path: Path,
         audit_log.verify(checkpoint=bad, verify_signature=verify_signature)
 
 
-def test_a_missing_checkpoint_file_is_a_usage_error(audit_log: AuditLog,
-                                                    tmp_path: Path) -> None:
+def test_a_missing_checkpoint_file_is_a_usage_error(audit_log: AuditLog, tmp_path: Path) -> None:
     audit_log.append(event(1))
     with pytest.raises(UsageError, match="cannot read checkpoint"):
         audit_log.verify(checkpoint=tmp_path / "nope.json", verify_signature=verify_signature)
@@ -96,8 +110,7 @@ def test_checkpoints_need_the_signer_and_the_verifier(log_path: Path, tmp_path: 
         signed.verify(checkpoint=signed.write_checkpoint(tmp_path))
 
 
-def test_a_tampered_log_is_never_checkpointed(fixture_copy: FixtureCopy,
-                                              tmp_path: Path) -> None:
+def test_a_tampered_log_is_never_checkpointed(fixture_copy: FixtureCopy, tmp_path: Path) -> None:
     log = AuditLog(fixture_copy("swapped-entries-5-6.log"), HMAC_KEY, TestSigner())
 
     with pytest.raises(AuditIntegrityError):

@@ -26,8 +26,9 @@ def append_many(path: Path, writer: int, count: int) -> None:
 
 
 def test_concurrent_appends_lose_and_interleave_nothing(log_path: Path) -> None:
-    writers = [PROCESSES.Process(target=append_many, args=(log_path, writer, 50))
-               for writer in range(4)]
+    writers = [
+        PROCESSES.Process(target=append_many, args=(log_path, writer, 50)) for writer in range(4)
+    ]
     for process in writers:
         process.start()
     for process in writers:
@@ -39,16 +40,18 @@ def test_concurrent_appends_lose_and_interleave_nothing(log_path: Path) -> None:
     assert (report.entries, report.checkpoints_checked, report.torn_tail) == (200, 20, False)
     events = [entry.event for entry in log.entries()]
     assert Counter((e["writer"], e["n"]) for e in events) == Counter(
-        (writer, n) for writer in range(4) for n in range(50))
+        (writer, n) for writer in range(4) for n in range(50)
+    )
     for writer in range(4):
         assert [e["n"] for e in events if e["writer"] == writer] == list(range(50))
 
 
 def append_forever(path: Path, slow: bool) -> None:
     if slow:
+
         def write_slowly(fd: int, data: bytes) -> None:
             for start in range(0, len(data), 16):
-                os.write(fd, data[start:start + 16])
+                os.write(fd, data[start : start + 16])
                 time.sleep(0.001)
 
         _log.write_all = write_slowly
@@ -65,8 +68,7 @@ def wait_for_growth(path: Path, size: int) -> None:
         time.sleep(0.0005)
 
 
-def test_a_writer_killed_mid_append_leaves_a_log_that_verifies_and_repairs(
-        log_path: Path) -> None:
+def test_a_writer_killed_mid_append_leaves_a_log_that_verifies_and_repairs(log_path: Path) -> None:
     log = AuditLog(log_path, HMAC_KEY, TestSigner(), checkpoint_every=3)
     log.append(event(-1))
     chance = random.Random(20250301)
@@ -88,7 +90,8 @@ def test_a_writer_killed_mid_append_leaves_a_log_that_verifies_and_repairs(
             continue
         torn_trials += 1
         assert report.summary().endswith(
-            f"a torn final line (crash mid-append, {report.torn_bytes} bytes) was ignored")
+            f"a torn final line (crash mid-append, {report.torn_bytes} bytes) was ignored"
+        )
 
         log.append(event(trial))
         repair, after = list(log.entries())[-2:]

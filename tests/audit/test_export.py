@@ -28,21 +28,28 @@ def export(log: AuditLog, **options: Any) -> tuple[list[dict[str, Any]], Excepti
 
 def test_a_sound_log_exports_verified_entries_and_a_summary(fixture_copy: FixtureCopy) -> None:
     log = AuditLog(fixture_copy("clean.log"), HMAC_KEY, TestSigner())
-    records, failure = export(log, checkpoint=fixture_copy("checkpoint-8.json"),
-                              verify_signature=verify_signature)
+    records, failure = export(
+        log, checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature
+    )
 
     assert failure is None
     *entries, summary = records
     assert [record["seq"] for record in entries] == list(range(1, 9))
-    assert set(entries[0]) == {"record", "seq", "time", "event", "prev", "mac", "hash",
-                               "verified"}
+    assert set(entries[0]) == {"record", "seq", "time", "event", "prev", "mac", "hash", "verified"}
     assert all(record["record"] == "entry" and record["verified"] for record in entries)
     assert entries[1]["event"]["command"] == "run"
     assert entries[1]["hash"] == entries[2]["prev"]
     assert summary == {
-        "record": "summary", "status": "verified", "log": str(log.path),
-        "exported": summary["exported"], "entries": 8, "head": entries[-1]["hash"],
-        "torn_tail": False, "torn_bytes": 0, "checkpoints_checked": 2, "error": None,
+        "record": "summary",
+        "status": "verified",
+        "log": str(log.path),
+        "exported": summary["exported"],
+        "entries": 8,
+        "head": entries[-1]["hash"],
+        "torn_tail": False,
+        "torn_bytes": 0,
+        "checkpoints_checked": 2,
+        "error": None,
         "sequence": None,
     }
 
@@ -73,8 +80,9 @@ def test_unparseable_lines_export_as_text(fixture_copy: FixtureCopy) -> None:
 
 def test_truncation_shows_in_the_summary(fixture_copy: FixtureCopy) -> None:
     log = AuditLog(fixture_copy("truncated-after-6.log"), HMAC_KEY, TestSigner())
-    records, failure = export(log, checkpoint=fixture_copy("checkpoint-8.json"),
-                              verify_signature=verify_signature)
+    records, failure = export(
+        log, checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature
+    )
 
     assert failure is not None
     assert all(record["verified"] for record in records[:-1])

@@ -38,7 +38,9 @@ def test_filters_by_time_since_inclusive_until_exclusive(clean: AuditLog) -> Non
     assert seqs(filter_entries(clean.entries(), since=at)) == [3, 4, 5, 6, 7, 8]
     assert seqs(filter_entries(clean.entries(), until=at)) == [1, 2]
     assert seqs(filter_entries(clean.entries(), since=at, until=at + timedelta(seconds=2))) == [
-        3, 4]
+        3,
+        4,
+    ]
     naive = at.replace(tzinfo=None)
     assert seqs(filter_entries(clean.entries(), since=naive)) == [3, 4, 5, 6, 7, 8]
     paris = at.astimezone(timezone(timedelta(hours=1)))
@@ -67,8 +69,9 @@ def test_entry_fetches_one_checked_entry(clean: AuditLog) -> None:
     assert caught.value.exit_code == ExitCode.USAGE
 
 
-def test_a_stream_says_up_front_whether_a_torn_tail_is_skipped(fixture_copy: FixtureCopy,
-                                                               clean: AuditLog) -> None:
+def test_a_stream_says_up_front_whether_a_torn_tail_is_skipped(
+    fixture_copy: FixtureCopy, clean: AuditLog
+) -> None:
     with AuditLog(fixture_copy("torn-tail.log"), HMAC_KEY).entries() as torn:
         assert (torn.torn_tail, torn.torn_bytes) == (True, 70)
         assert seqs(torn) == list(range(1, 9))

@@ -12,8 +12,9 @@ def test_fixtures_are_current(tmp_path: Path) -> None:
     make_fixtures.build(tmp_path)
 
     built = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
-    stored = {path.name: path.read_bytes() for path in FIXTURES.iterdir()
-              if path.name != "README.md"}
+    stored = {
+        path.name: path.read_bytes() for path in FIXTURES.iterdir() if path.name != "README.md"
+    }
     assert built.keys() == stored.keys()
     stale = [name for name in built if built[name] != stored[name]]
     assert not stale, f"run `python -m tests.audit.make_fixtures`: {stale} are stale"

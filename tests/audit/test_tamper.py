@@ -23,22 +23,33 @@ def open_log(path: Path) -> AuditLog:
 
 def test_the_clean_fixture_verifies(fixture_copy: FixtureCopy) -> None:
     report = open_log(fixture_copy("clean.log")).verify(
-        checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature)
+        checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature
+    )
 
     assert (report.entries, report.torn_tail, report.checkpoints_checked) == (8, False, 2)
     assert report.summary().startswith("verified 8 entries (head ")
 
 
-@pytest.mark.parametrize(("fixture", "sequence", "reason"), [
-    ("edited-byte-entry-3.log", 3, "MAC does not match (entry edited or forged)"),
-    ("deleted-entry-4.log", 4,
-     "sequence number is 5, expected 4 (entry deleted, inserted or reordered)"),
-    ("swapped-entries-5-6.log", 5,
-     "sequence number is 6, expected 5 (entry deleted, inserted or reordered)"),
-    ("forged-entry-inserted-at-3.log", 3, "MAC does not match (entry edited or forged)"),
-])
-def test_tampered_entries_fail_at_their_position(fixture_copy: FixtureCopy, fixture: str,
-                                                 sequence: int, reason: str) -> None:
+@pytest.mark.parametrize(
+    ("fixture", "sequence", "reason"),
+    [
+        ("edited-byte-entry-3.log", 3, "MAC does not match (entry edited or forged)"),
+        (
+            "deleted-entry-4.log",
+            4,
+            "sequence number is 5, expected 4 (entry deleted, inserted or reordered)",
+        ),
+        (
+            "swapped-entries-5-6.log",
+            5,
+            "sequence number is 6, expected 5 (entry deleted, inserted or reordered)",
+        ),
+        ("forged-entry-inserted-at-3.log", 3, "MAC does not match (entry edited or forged)"),
+    ],
+)
+def test_tampered_entries_fail_at_their_position(
+    fixture_copy: FixtureCopy, fixture: str, sequence: int, reason: str
+) -> None:
     with pytest.raises(AuditIntegrityError) as caught:
         open_log(fixture_copy(fixture)).verify()
 
@@ -48,22 +59,36 @@ def test_tampered_entries_fail_at_their_position(fixture_copy: FixtureCopy, fixt
     assert caught.value.exit_code == ExitCode.VAULT
 
 
-@pytest.mark.parametrize(("fixture", "sequence", "reason"), [
-    ("truncated-after-6.log", 7, "log ends at entry 6 but checkpoint checkpoint-8.json covers "
-                                 "entry 8 (truncated, or replaced by an older copy)"),
-    ("older-copy-at-4.log", 5, "log ends at entry 4 but checkpoint checkpoint-8.json covers "
-                               "entry 8 (truncated, or replaced by an older copy)"),
-    ("rewritten-after-5.log", 8,
-     "head hash differs from checkpoint checkpoint-8.json (log rewritten or replaced)"),
-])
+@pytest.mark.parametrize(
+    ("fixture", "sequence", "reason"),
+    [
+        (
+            "truncated-after-6.log",
+            7,
+            "log ends at entry 6 but checkpoint checkpoint-8.json covers "
+            "entry 8 (truncated, or replaced by an older copy)",
+        ),
+        (
+            "older-copy-at-4.log",
+            5,
+            "log ends at entry 4 but checkpoint checkpoint-8.json covers "
+            "entry 8 (truncated, or replaced by an older copy)",
+        ),
+        (
+            "rewritten-after-5.log",
+            8,
+            "head hash differs from checkpoint checkpoint-8.json (log rewritten or replaced)",
+        ),
+    ],
+)
 def test_shortened_or_replaced_logs_fail_against_an_exported_checkpoint(
-        fixture_copy: FixtureCopy, fixture: str, sequence: int, reason: str) -> None:
+    fixture_copy: FixtureCopy, fixture: str, sequence: int, reason: str
+) -> None:
     log = open_log(fixture_copy(fixture))
     assert log.verify().entries < 9  # on its own, each still looks like a sound log
 
     with pytest.raises(AuditIntegrityError) as caught:
-        log.verify(checkpoint=fixture_copy("checkpoint-8.json"),
-                   verify_signature=verify_signature)
+        log.verify(checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature)
 
     assert caught.value.sequence == sequence
     assert str(caught.value) == f"audit log fails verification at entry {sequence}: {reason}"
@@ -82,7 +107,8 @@ def test_truncation_below_a_sidecar_checkpoint_is_caught(fixture_copy: FixtureCo
 
 
 def test_a_log_replaced_with_an_older_copy_and_its_sidecar_is_caught(
-        fixture_copy: FixtureCopy, tmp_path: Path) -> None:
+    fixture_copy: FixtureCopy, tmp_path: Path
+) -> None:
     path = fixture_copy("clean.log")
     older = tmp_path / "older"
     older.mkdir()
@@ -113,15 +139,23 @@ def test_a_deleted_log_fails(fixture_copy: FixtureCopy) -> None:
     assert list(open_log(path).entries()) == []
 
 
-@pytest.mark.parametrize(("line", "reason"), [
-    (b"", "not a valid JSON entry"),
-    (b"[]", "not an audit entry (wrong fields)"),
-    (b"[" * 100_000 + b"]" * 100_000, "not a valid JSON entry"),
-    (b'{"event":{"command":NaN},"mac":"%s","prev":"%s","seq":2,"time":"x"}' % (
-        b"0" * 64, b"0" * 64), "not a valid JSON entry"),
-    (b'{"event":{},"mac":"00","prev":"00","seq":1,"time":"x"}',
-     "not an audit entry (wrong field types)"),
-])
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b"", "not a valid JSON entry"),
+        (b"[]", "not an audit entry (wrong fields)"),
+        (b"[" * 100_000 + b"]" * 100_000, "not a valid JSON entry"),
+        (
+            b'{"event":{"command":NaN},"mac":"%s","prev":"%s","seq":2,"time":"x"}'
+            % (b"0" * 64, b"0" * 64),
+            "not a valid JSON entry",
+        ),
+        (
+            b'{"event":{},"mac":"00","prev":"00","seq":1,"time":"x"}',
+            "not an audit entry (wrong field types)",
+        ),
+    ],
+)
 def test_garbage_lines_fail(log_path: Path, line: bytes, reason: str) -> None:
     log = open_log(log_path)
     log.append({"command": "run"})
@@ -161,8 +195,9 @@ CLEAN = (FIXTURES / "clean.log").read_bytes()
 CLEAN_LINE_ENDS = [i for i, byte in enumerate(CLEAN) if byte == ord("\n")]
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(offset=st.integers(0, len(CLEAN) - 2), value=st.integers(0, 255))
 def test_any_edited_byte_fails_at_its_entry(tmp_path: Path, offset: int, value: int) -> None:
     # The final newline is left out: removing it makes entry 8 a torn tail, which is the

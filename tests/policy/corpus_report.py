@@ -54,16 +54,18 @@ def load_corpus() -> list[Sample]:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         policy = data.get("policy", "default.yaml")
         for item in data["samples"]:
-            samples.append(Sample(
-                category=data["category"],
-                id=f"{path.stem}/{item['id']}",
-                text=item["text"],
-                policy=policy,
-                level=item.get("level"),
-                decision=item.get("decision", "allow"),
-                direction=item.get("direction", "prompt"),
-                kind=item.get("kind") or item.get("lang", ""),
-            ))
+            samples.append(
+                Sample(
+                    category=data["category"],
+                    id=f"{path.stem}/{item['id']}",
+                    text=item["text"],
+                    policy=policy,
+                    level=item.get("level"),
+                    decision=item.get("decision", "allow"),
+                    direction=item.get("direction", "prompt"),
+                    kind=item.get("kind") or item.get("lang", ""),
+                )
+            )
     return samples
 
 
@@ -73,9 +75,9 @@ def evaluate(samples: list[Sample]) -> list[Outcome]:
     for sample in samples:
         policy = policies.setdefault(sample.policy, load_policy(POLICY_DIR / sample.policy))
         decision = check_text(policy, sample.text, direction=sample.direction)
-        outcomes.append(Outcome(
-            sample, sample.level or policy.lowest, decision.level, str(decision.action)
-        ))
+        outcomes.append(
+            Outcome(sample, sample.level or policy.lowest, decision.level, str(decision.action))
+        )
     return outcomes
 
 

@@ -36,7 +36,11 @@ def test_policy_identity(default_policy: Policy) -> None:
     assert default_policy.info.name == default_policy.name == "milai-default"
     assert default_policy.version == "1.0.0"
     assert default_policy.levels == (
-        "UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET", "TOP SECRET",
+        "UNCLASSIFIED",
+        "RESTRICTED",
+        "CONFIDENTIAL",
+        "SECRET",
+        "TOP SECRET",
     )
     assert default_policy.lowest == "UNCLASSIFIED"
     assert default_policy.record_text is False
@@ -150,8 +154,11 @@ def test_failing_embedded_test_is_reported(tmp_path: Path) -> None:
     text = (POLICIES / "default.yaml").read_text(encoding="utf-8")
     path = tmp_path / "p.yaml"
     path.write_text(
-        text.replace("    expect: {decision: allow, level: SECRET}\n",
-                     "    expect: {decision: allow, level: TOP SECRET}\n", 1),
+        text.replace(
+            "    expect: {decision: allow, level: SECRET}\n",
+            "    expect: {decision: allow, level: TOP SECRET}\n",
+            1,
+        ),
         encoding="utf-8",
     )
     results = run_policy_tests(load_policy(path))
@@ -196,6 +203,8 @@ def test_hidden_characters_are_reported(default_policy: Policy) -> None:
     decision = check_text(default_policy, "plain\u202etxt.exe")
     (finding,) = decision.findings
     assert (finding.rule, finding.kind, finding.action) == (
-        "hidden-characters", "hidden-characters", Action.WARN,
+        "hidden-characters",
+        "hidden-characters",
+        Action.WARN,
     )
     assert (finding.start, finding.end) == (5, 6)

@@ -11,14 +11,27 @@ SAMPLES = load_corpus()
 def test_corpus_covers_every_category_and_language() -> None:
     categories = {s.category for s in SAMPLES}
     assert categories == {
-        "clean markings", "obfuscated markings", "false positives", "personal data",
-        "multi-marking documents", "codewords",
+        "clean markings",
+        "obfuscated markings",
+        "false positives",
+        "personal data",
+        "multi-marking documents",
+        "codewords",
     }
     clean = {s.kind for s in SAMPLES if s.category == "clean markings"}
     assert {"en", "fr", "de", "lb", "nl"} <= clean
     techniques = {s.kind for s in SAMPLES if s.category == "obfuscated markings"}
-    assert {"invisible", "bidi", "homoglyph", "width", "spacing", "encoded", "case",
-            "marks", "ascii-lookalike"} <= techniques
+    assert {
+        "invisible",
+        "bidi",
+        "homoglyph",
+        "width",
+        "spacing",
+        "encoded",
+        "case",
+        "marks",
+        "ascii-lookalike",
+    } <= techniques
 
 
 def test_corpus_report_is_perfect() -> None:
@@ -34,5 +47,6 @@ def test_sample(sample: object) -> None:
     (outcome,) = evaluate([sample])  # type: ignore[list-item]
     assert isinstance(outcome, Outcome)
     assert (outcome.got_decision, outcome.got_level) == (
-        outcome.sample.decision, outcome.expected_level,
+        outcome.sample.decision,
+        outcome.expected_level,
     )

@@ -73,15 +73,13 @@ def test_output_inherits_the_prompt_level(default_policy: Policy) -> None:
 
 
 def test_output_above_the_out_level_is_withheld(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET",
-                out_level="RESTRICTED")
+    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED")
     answer = "Here is the summary.\nNATO SECRET\nThe convoy leaves at dawn."
     chunks = [answer[i : i + 3] for i in range(0, len(answer), 3)]
     released, blocked = _stream(gate, "hello", chunks)
     assert isinstance(blocked, Blocked)
     assert blocked.message == (
-        "withheld by rule marking-nato-secret: output is SECRET, above the output level "
-        "RESTRICTED"
+        "withheld by rule marking-nato-secret: output is SECRET, above the output level RESTRICTED"
     )
     assert "NATO" not in released and "N" not in released.split("\n")[-1]
     assert answer.startswith(released)
@@ -157,7 +155,9 @@ def test_pass_through_gate(default_policy: Policy) -> None:
     gate = PassThroughGate(default_policy, clearance="UNCLASSIFIED", model_level="UNCLASSIFIED")
     decision = gate.check_prompt("TOP SECRET\nKEYMAT")
     assert (decision.action, decision.level, decision.findings) == (
-        Action.ALLOW, "UNCLASSIFIED", (),
+        Action.ALLOW,
+        "UNCLASSIFIED",
+        (),
     )
     out = gate.open_output(decision)
     assert out.feed("TOP SECRET") == "TOP SECRET"

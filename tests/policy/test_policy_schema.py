@@ -46,9 +46,7 @@ def test_bad_policy_is_refused_with_its_line(name: str) -> None:
     path = BAD / name
     line, fragment = EXPECTED[name]
     errors = validate_policy(path)
-    assert any(
-        e.startswith(f"{path}:{line}: ") and fragment in e for e in errors
-    ), errors
+    assert any(e.startswith(f"{path}:{line}: ") and fragment in e for e in errors), errors
     with pytest.raises(PolicyError) as caught:
         load_policy(path)
     assert caught.value.exit_code == ExitCode.USAGE
@@ -78,8 +76,10 @@ def test_unreadable_policy_fails_closed(tmp_path: Path) -> None:
 
 def test_banner_must_read_as_its_level() -> None:
     errors = validate_policy(BAD / "bad-banner.yaml")
-    assert errors == [f"{BAD / 'bad-banner.yaml'}: the banner 'HIGH' for HIGH reads as LOW; "
-                      "add it to the markings or fix banners"]
+    assert errors == [
+        f"{BAD / 'bad-banner.yaml'}: the banner 'HIGH' for HIGH reads as LOW; "
+        "add it to the markings or fix banners"
+    ]
 
 
 def test_bare_on_key_is_not_silently_true(tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ def _stops(policy: Policy, text: str, out_level: str) -> list[int]:
     decision = check_text(policy, text, direction="output")
     limit = policy.level_index(out_level)
     return [
-        f.start for f in decision.findings
+        f.start
+        for f in decision.findings
         if f.action is Action.BLOCK or policy.level_index(f.level) > limit
     ]
 
