@@ -123,6 +123,7 @@ class Session:
     level: str = ""
     _context_level: str = ""
     _system_text: str | None = None
+    _system_level: str = ""
     _stack: ExitStack = field(default_factory=ExitStack)
     _engine: Engine | None = None
     _info: ModelInfo | None = None
@@ -131,7 +132,7 @@ class Session:
     def __enter__(self) -> Session:
         policy = self.pipeline.policy
         self.level = self.level or policy.lowest
-        self._context_level = policy.lowest
+        self._context_level = self._system_level = policy.lowest
         try:
             self._info = self.pipeline.models.model(self.model_name)
             self._gate = self.pipeline.gate(
@@ -144,7 +145,7 @@ class Session:
                 # The system text reaches the model too: the same gate, the same levels.
                 decision = self._check_system(self._gate, self.system)
                 self._system_text = self._model_text(self.system, decision)
-                self._context_level = decision.level
+                self._context_level = self._system_level = decision.level
                 self.level = _higher(policy, self.level, decision.level)
         except BaseException:
             self._stack.close()
@@ -249,9 +250,7 @@ class Session:
     def clear(self) -> None:
         """Forget the conversation. The level stays: what was seen at a level was seen."""
         self.history.clear()
-        self._context_level = self.pipeline.policy.lowest
-        if self._system_text is not None and self._gate is not None and self.system:
-            self._context_level = self._gate.check_prompt(self.system).level
+        self._context_level = self._system_level
 
     def _check_system(self, gate: Gate, system: str) -> Decision:
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -94,7 +95,7 @@ def run(
     sink_level = resolve_out_level(policy, level, out_level)
     options = LoadOptions(chat_format=chat_format, use_mlock=True)
     if threads is not None:
-        options = LoadOptions(chat_format=chat_format, threads=threads, use_mlock=True)
+        options = replace(options, threads=threads)
     buffered = json_output or label
     collected: list[str] = []
     stream = StdoutStream()
@@ -120,7 +121,7 @@ def run(
         stream.finish()
     if state.verbose:
         report_timings(result)
-    for finding in result.decision.findings:
+    for finding in (*result.prompt_decision.findings, *result.decision.findings):
         if finding.action != "allow":
             say(f"milai: {finding.action}: rule {finding.rule} ({finding.kind}, {finding.level})")
 

@@ -143,3 +143,10 @@ def test_a_failing_embedded_test_exits_1(milai: MilaiRunner, tmp_path: Path) -> 
     result = milai("policy", "test", str(policy))
     assert result.returncode == 1
     assert result.stdout.startswith("FAIL CAPCO banner lines: expected allow RESTRICTED")
+
+
+@pytest.mark.model
+def test_run_reports_a_prompt_warning_on_stderr(vault_home: Path, milai: MilaiRunner) -> None:
+    result = milai("run", "--max-tokens", "4", "--seed", "1", "Reply to jean.muller@example.lu")
+    assert result.returncode == 0, result.stderr
+    assert "milai: warn: rule pii-email-prompt (pii, UNCLASSIFIED)" in result.stderr.splitlines()
