@@ -81,7 +81,7 @@ def list_conversations(records: RecordStore) -> list[Conversation]:
 
 def readable(policy: Policy, conversation: Conversation, clearance: str) -> Conversation:
     """Return ``conversation`` if ``clearance`` may read it. Raises ``Blocked`` (no read up)."""
-    if policy.level_index(conversation.level) > policy.level_index(clearance):
+    if policy.above(conversation.level, clearance):
         raise Blocked(
             f"conversation {conversation.id} is {conversation.level}, above your clearance "
             f"{clearance}"

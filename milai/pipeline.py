@@ -146,7 +146,7 @@ class Session:
                 decision = self._check_system(self._gate, self.system)
                 self._system_text = self._model_text(self.system, decision)
                 self._context_level = self._system_level = decision.level
-                self.level = _higher(policy, self.level, decision.level)
+                self.level = policy.higher(self.level, decision.level)
         except BaseException:
             self._stack.close()
             raise
@@ -193,9 +193,9 @@ class Session:
                 levels={"prompt": prompt_decision.level},
                 rules=_rule_ids(prompt_decision),
             )
-            context_level = _higher(policy, self._context_level, prompt_decision.level)
+            context_level = policy.higher(self._context_level, prompt_decision.level)
             self._refuse_context_above_model(context_level, prompt_decision)
-            self.level = _higher(policy, self.level, prompt_decision.level)
+            self.level = policy.higher(self.level, prompt_decision.level)
             model_prompt = self._model_text(prompt, prompt_decision)
             engine = self._ensure_engine()
             stage = "output"
@@ -222,8 +222,8 @@ class Session:
         finally:
             self._finish_event(event, prompt, "".join(released))
         text = "".join(released)
-        self.level = _higher(policy, self.level, output_decision.level)
-        self._context_level = _higher(policy, context_level, output_decision.level)
+        self.level = policy.higher(self.level, output_decision.level)
+        self._context_level = policy.higher(context_level, output_decision.level)
         self.history += [
             {"role": "user", "content": model_prompt},
             {"role": "assistant", "content": text},
@@ -265,8 +265,7 @@ class Session:
 
     def _refuse_context_above_model(self, context_level: str, prompt: Decision) -> None:
         policy = self.pipeline.policy
-        limit = min(policy.level_index(self.clearance), policy.level_index(self.model.level))
-        if policy.level_index(context_level) > limit:
+        if policy.above(context_level, policy.lower(self.clearance, self.model.level)):
             raise Blocked(
                 f"the conversation so far is {context_level}, above what model "
                 f"{self.model.name} may be given; /clear starts afresh",
@@ -362,10 +361,6 @@ def _gated(chunks: Iterator[str], gate: OutputGate) -> Iterator[str]:
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
-
-
-def _higher(policy: Policy, first: str, second: str) -> str:
-    return first if policy.level_index(first) >= policy.level_index(second) else second
 
 
 @dataclass

@@ -59,9 +59,7 @@ def resolve_clearance(policy: Policy, requested: str | None, settings: Settings)
     """The clearance a command runs at. Raises ``UsageError`` for an unknown level or one
     above the administrator's ceiling."""
     clearance = policy.canonical_level(requested or settings.clearance or policy.lowest)
-    if settings.ceiling is not None and (
-        policy.level_index(clearance) > policy.level_index(settings.ceiling)
-    ):
+    if settings.ceiling is not None and policy.above(clearance, settings.ceiling):
         raise UsageError(
             f"clearance {clearance} is above the ceiling {settings.ceiling} "
             "set by the administrator"
@@ -76,7 +74,7 @@ def resolve_out_level(policy: Policy, clearance: str, requested: str | None) -> 
     through the back door of stdout).
     """
     out_level = policy.canonical_level(requested) if requested else clearance
-    if policy.level_index(out_level) > policy.level_index(clearance):
+    if policy.above(out_level, clearance):
         raise UsageError(f"--out-level {out_level} is above your clearance {clearance}")
     return out_level
 
@@ -88,6 +86,6 @@ def check_levels(policy: Policy, settings: Settings) -> Settings:
     """
     clearance = policy.canonical_level(settings.clearance) if settings.clearance else None
     ceiling = policy.canonical_level(settings.ceiling) if settings.ceiling else None
-    if clearance and ceiling and policy.level_index(clearance) > policy.level_index(ceiling):
+    if clearance and ceiling and policy.above(clearance, ceiling):
         raise UsageError(f"the default clearance {clearance} is above the ceiling {ceiling}")
     return replace(settings, clearance=clearance, ceiling=ceiling)

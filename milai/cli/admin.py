@@ -114,7 +114,7 @@ def model_import(
     """Encrypt a GGUF file into the vault."""
     context = open_context()
     policy = context.policy()
-    policy.level_index(level)
+    policy.canonical_level(level)  # an unknown level is a usage error before any work
     vault = context.vault
     from milai.cli.render import progress_bar
 

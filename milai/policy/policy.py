@@ -67,6 +67,20 @@ class Policy:
         """Position of ``level`` on the scale, 0 for the lowest. Raises ``UsageError``."""
         return self._index[self.canonical_level(level)]
 
+    # The one place levels are compared: no read up and no write down are decided here.
+
+    def above(self, level: str, limit: str) -> bool:
+        """Whether ``level`` is strictly above ``limit``. Raises ``UsageError``."""
+        return self.level_index(level) > self.level_index(limit)
+
+    def higher(self, *levels: str) -> str:
+        """The highest of ``levels`` (the high-water mark). Raises ``UsageError``."""
+        return max(levels, key=self.level_index)
+
+    def lower(self, *levels: str) -> str:
+        """The lowest of ``levels`` (e.g. min(clearance, accreditation)). Raises ``UsageError``."""
+        return min(levels, key=self.level_index)
+
     def banner(self, level: str) -> str:
         """The banner line printed above and below text at ``level`` (``--label``).
 
