@@ -49,12 +49,12 @@ def test_concurrent_appends_lose_and_interleave_nothing(log_path: Path) -> None:
 def append_forever(path: Path, slow: bool) -> None:
     if slow:
 
-        def write_slowly(fd: int, data: bytes) -> None:
+        def write_slowly(fd: int, data: memoryview | bytes | bytearray) -> None:
             for start in range(0, len(data), 16):
                 os.write(fd, data[start : start + 16])
                 time.sleep(0.001)
 
-        _log.write_all = write_slowly
+        setattr(_log, "write_all", write_slowly)  # noqa: B010  (a child process: no undo)
     log = open_log(path, fixed_signer(), every=3)
     for n in range(10_000):
         log.append(event(n))

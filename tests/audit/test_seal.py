@@ -16,13 +16,14 @@ from milai.audit import AuditIntegrityError, AuditLog, SealKey
 from milai.errors import ExitCode, UsageError
 from tests.audit.support import FileState, event, open_log, state_path
 
+MODEL_NAME = "mistral-7b-kestrel"
 EVENTS = [
     {
         "command": "run",
         "phase": "outcome",
         "run_id": f"{n:016x}",
         "decision": "block" if n == 3 else "allow",
-        "model": {"name": "mistral-7b-kestrel", "sha256": "ab" * 32},
+        "model": {"name": MODEL_NAME, "sha256": "ab" * 32},
         "policy": {"name": "nato-eu", "sha256": "cd" * 32, "path": "/srv/policies/nato.yaml"},
         "clearance": "CONFIDENTIAL",
         "levels": {"prompt": "TOP SECRET", "output": "RESTRICTED"},
@@ -161,21 +162,20 @@ def test_a_started_run_with_no_outcome_is_reported_not_failed(tmp_path: Path) ->
 def test_nothing_is_readable_in_the_files_at_rest(sealed: tuple[AuditLog, Path]) -> None:
     log, _ = sealed
     raw = log.path.read_bytes()
-    for one in EVENTS:
-        for secret in (
-            one["model"]["name"],  # type: ignore[index]
-            "nato-eu",
-            "/srv/policies",
-            "CONFIDENTIAL",
-            "TOP SECRET",
-            "RESTRICTED",
-            "BLUEHARBOUR",
-            "block",
-            "allow",
-            "command",
-            f"{datetime.now(UTC).year}-",  # times are sealed too
-        ):
-            assert secret.encode() not in raw, secret
+    for secret in (
+        MODEL_NAME,
+        "nato-eu",
+        "/srv/policies",
+        "CONFIDENTIAL",
+        "TOP SECRET",
+        "RESTRICTED",
+        "BLUEHARBOUR",
+        "block",
+        "allow",
+        "command",
+        f"{datetime.now(UTC).year}-",  # times are sealed too
+    ):
+        assert secret.encode() not in raw, secret
     assert log.entry(5).event["rules"] == ["codeword.BLUEHARBOUR", "marking.cosmic"]
 
 

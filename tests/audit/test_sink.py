@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from milai.audit import _log
 from milai.context import _AuditSink, open_audit_log
 from milai.vault import KeySource, Vault
 
@@ -50,7 +49,7 @@ def test_started_is_durable_before_it_returns(
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         real_fsync(fd)
 
-    monkeypatch.setattr(_log.os, "fsync", spy)
+    monkeypatch.setattr(os, "fsync", spy)
     sink = _AuditSink(open_audit_log(home, opened))
     sink.preflight()
     sink.started(Event())

@@ -139,7 +139,8 @@ def test_a_vault_rolled_back_with_its_log_fails_against_an_exported_checkpoint(
 def test_a_vault_older_than_the_exported_checkpoint_fails(fixture_copy: FixtureCopy) -> None:
     log = open_fixture(fixture_copy("clean.log"))
     checkpoint = fixture_copy("checkpoint-8.json")
-    assert log.verify(checkpoint=checkpoint, verify_signature=verify_signature, generation=3)
+    verified = log.verify(checkpoint=checkpoint, verify_signature=verify_signature, generation=3)
+    assert verified.checkpoints_checked == 2
 
     with pytest.raises(AuditIntegrityError) as caught:
         log.verify(checkpoint=checkpoint, verify_signature=verify_signature, generation=2)
