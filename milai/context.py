@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from milai.config import milai_home
 from milai.errors import (
@@ -36,6 +36,7 @@ from milai.settings import Settings
 # them: `milai check` on a machine without a vault needs none of them.
 if TYPE_CHECKING:
     from milai.audit import AuditLog
+    from milai.events import RunEvent
     from milai.pipeline import AuditSink, Pipeline
     from milai.policy import Policy
     from milai.vault import KeySource, Vault
@@ -197,7 +198,7 @@ class Context:
 
     def record(self, event: dict[str, Any]) -> None:
         """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""
-        _AuditSink(self.audit).record(event)
+        _AuditSink(self.audit).append(event)
 
     def audit_sink(self) -> AuditSink:
         return _AuditSink(self.audit)
@@ -282,16 +283,8 @@ def _move_failed_unlocks(home: Path, log: AuditLog) -> None:
             attempt = json.loads(line)
         except ValueError:
             attempt = {"unparsed": line[:200]}
-        sink.record({"command": "vault.unlock-failed", "attempt": attempt})
+        sink.append({"command": "vault.unlock-failed", "attempt": attempt})
     notes.unlink(missing_ok=True)
-
-
-class _OutcomeEvent(Protocol):
-    def to_json(self) -> dict[str, Any]: ...
-
-
-class _StartedEvent(Protocol):
-    def started_json(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -308,15 +301,17 @@ class _AuditSink:
         except OSError as error:
             raise VaultError(f"cannot read the audit log: {error.strerror}") from None
 
-    def started(self, event: _StartedEvent) -> None:
-        """Record that a run is about to reach the model (``"phase": "started"``)."""
-        self._append(event.started_json())
+    def started(self, event: RunEvent) -> None:
+        """Record that a run is about to reach the model (``"phase": "started"``): on disk,
+        with the vault's head record, before this returns."""
+        self.append(event.started_json())
 
-    def record(self, event: _OutcomeEvent | dict[str, Any]) -> None:
-        """Record an outcome (a run's, ``"phase": "outcome"``) or an administrative act."""
-        self._append(event if isinstance(event, dict) else event.to_json())
+    def record(self, event: RunEvent) -> None:
+        """Record a run's outcome (``"phase": "outcome"``)."""
+        self.append(event.to_json())
 
-    def _append(self, event: dict[str, Any]) -> None:
+    def append(self, event: dict[str, Any]) -> None:
+        """Record an administrative act (or any event), durably."""
         try:
             self.log.append(event)
         except OSError as error:
