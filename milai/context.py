@@ -198,7 +198,7 @@ class Context:
 
     def record(self, event: dict[str, Any]) -> None:
         """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""
-        _AuditSink(self.audit).append(event)
+        _AuditSink(self.audit).record(event)
 
     def audit_sink(self) -> AuditSink:
         return _AuditSink(self.audit)
@@ -283,7 +283,7 @@ def _move_failed_unlocks(home: Path, log: AuditLog) -> None:
             attempt = json.loads(line)
         except ValueError:
             attempt = {"unparsed": line[:200]}
-        sink.append({"command": "vault.unlock-failed", "attempt": attempt})
+        sink.record({"command": "vault.unlock-failed", "attempt": attempt})
     notes.unlink(missing_ok=True)
 
 
@@ -302,16 +302,14 @@ class _AuditSink:
             raise VaultError(f"cannot read the audit log: {error.strerror}") from None
 
     def started(self, event: RunEvent) -> None:
-        """Record that a run is about to reach the model (``"phase": "started"``): on disk,
-        with the vault's head record, before this returns."""
-        self.append(event.started_json())
+        """Record that a run is about to reach the model (``"phase": "started"``)."""
+        self._append(event.started_json())
 
-    def record(self, event: RunEvent) -> None:
-        """Record a run's outcome (``"phase": "outcome"``)."""
-        self.append(event.to_json())
+    def record(self, event: RunEvent | dict[str, Any]) -> None:
+        """Record an outcome (a run's, ``"phase": "outcome"``) or an administrative act."""
+        self._append(event if isinstance(event, dict) else event.to_json())
 
-    def append(self, event: dict[str, Any]) -> None:
-        """Record an administrative act (or any event), durably."""
+    def _append(self, event: dict[str, Any]) -> None:
         try:
             self.log.append(event)
         except OSError as error:

@@ -195,9 +195,11 @@ def replay(
 
     Texts are never recorded: give the same PROMPT, stdin and --system again.
     """
-    from milai.replay import replay_entry
+    from milai.replay import recorded_run, replay_entry
 
-    outcome = replay_entry(open_context(), seq, compose_prompt(prompt, read_stdin_text()), system)
+    context = open_context()
+    event = recorded_run(context, seq)  # a wrong SEQ is said before the prompt is asked for
+    outcome = replay_entry(context, seq, event, compose_prompt(prompt, read_stdin_text()), system)
     if json_output:
         emit_json(outcome)
     else:
