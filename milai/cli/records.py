@@ -71,14 +71,21 @@ def audit_show(
     until: Annotated[str | None, typer.Option("--until", help="ISO date/time.")] = None,
     command: Annotated[str | None, typer.Option("--command", help="e.g. run, check.")] = None,
     decision: Annotated[
-        str | None, typer.Option("--decision", help="allow|warn|redact|block")
+        str | None,
+        typer.Option("--decision", help="allow|warn|redact|block|interrupted|error"),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON Lines output.")] = False,
 ) -> None:
     """Show audit entries, decrypted (they are checked as they are read). A run that was
     started but recorded no outcome (killed) shows as "no outcome"."""
     from milai.audit import filter_entries
+    from milai.events import Outcome
 
+    decisions = [str(outcome) for outcome in Outcome]
+    if decision is not None and decision not in decisions:
+        raise UsageError(
+            f"--decision {decision!r} is not a decision", hint="one of " + ", ".join(decisions)
+        )
     log = open_context().audit
     with log.entries() as stream:
         every = list(stream)

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import shutil
 import stat
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from milai.audit import AuditState
-from milai.cli import main
 from milai.context import AUDIT_STATE, open_audit_log
 from milai.vault import KeySource, Vault
+from tests.cli.harness import CliResult, invoke
 
 Milai = tuple[Path, Path]  # (MILAI_HOME, key file)
 Run = Callable[..., tuple[int, str, str]]
@@ -25,19 +23,18 @@ Run = Callable[..., tuple[int, str, str]]
 
 def run_in_process(
     monkeypatch: pytest.MonkeyPatch, home: Path, *args: str, stdin: str | None = None
-) -> int:
-    """``milai ARGS`` in this process (the same ``main`` the executable runs)."""
+) -> CliResult:
+    """``milai ARGS`` in this process, through the CLI harness (which puts back the
+    logger, the CLI's options and signal handlers afterwards)."""
     monkeypatch.setenv("MILAI_HOME", str(home))
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((stdin or "").encode())))
-    return main(list(args))
+    return invoke(*args, stdin=stdin)
 
 
 @pytest.fixture
-def milai(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+def milai(monkeypatch: pytest.MonkeyPatch) -> Run:
     def run(home: Path, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        code = run_in_process(monkeypatch, home, *args, stdin=stdin)
-        out, err = capsys.readouterr()
-        return code, out, err
+        result = run_in_process(monkeypatch, home, *args, stdin=stdin)
+        return result.code, result.stdout, result.stderr
 
     return run
 
@@ -48,11 +45,11 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Milai:
     root = tmp_path_factory.mktemp("audit-cli")
     home, key = root / "home", root / "vault.key"
     with pytest.MonkeyPatch.context() as patch:
-        assert run_in_process(patch, home, "init", "--key-file", str(key)) == 0
+        assert run_in_process(patch, home, "init", "--key-file", str(key)).code == 0
         secret = "NATO SECRET\nOrder of battle\n"
-        assert run_in_process(patch, home, "check", "-", stdin=secret) == 0
+        assert run_in_process(patch, home, "check", "-", stdin=secret).code == 0
         keymat = "Attach the KEYMAT for the next period."
-        assert run_in_process(patch, home, "check", "-", stdin=keymat) == 3
+        assert run_in_process(patch, home, "check", "-", stdin=keymat).code == 3
     return home, key
 
 

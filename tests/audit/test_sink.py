@@ -6,30 +6,28 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from milai.context import _AuditSink, open_audit_log
+from milai.events import Named, Outcome, RunEvent, Stage
 from milai.vault import KeySource, Vault
 
 RUN_ID = "0123456789abcdef"
-STARTED = {"command": "run", "phase": "started", "run_id": RUN_ID, "model": {"name": "m"}}
 
 
-@dataclass(frozen=True)
-class Event:
-    """Stands in for P's ``RunEvent``: its two JSON forms."""
-
-    decision: str = "allow"
-
-    def started_json(self) -> dict[str, Any]:
-        return dict(STARTED)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"command": "run", "phase": "outcome", "run_id": RUN_ID, "decision": self.decision}
+EVENT = RunEvent(
+    command="run",
+    model=Named("m", "ab" * 32),
+    policy=Named("milai-default", "cd" * 32),
+    clearance="SECRET",
+    out_level="SECRET",
+    sampling={"seed": 7},
+    prompt_digest="ef" * 32,
+    prompt_chars=12,
+    run_id=RUN_ID,
+)
 
 
 @pytest.fixture
@@ -52,12 +50,12 @@ def test_started_is_durable_before_it_returns(
     monkeypatch.setattr(os, "fsync", spy)
     sink = _AuditSink(open_audit_log(home, opened))
     sink.preflight()
-    sink.started(Event())
+    sink.started(EVENT)
 
     assert str(home / "audit.log") in synced
     fresh = open_audit_log(home, Vault.open(home, KeySource(key_file=home.parent / "vault.key")))
     assert fresh.verify().no_outcome == (1,)  # a new reader sees it: the vault's head too
-    sink.record(Event("block"))
+    sink.record(EVENT.finished(Outcome.BLOCK, Stage.OUTPUT))
     report = fresh.verify()
     assert (report.entries, report.no_outcome) == (2, ())
     assert [entry.event["phase"] for entry in fresh.entries()] == ["started", "outcome"]
@@ -67,6 +65,7 @@ KILLED_RUN = """
 import os, signal, sys
 from pathlib import Path
 from milai.context import _AuditSink, open_audit_log
+from milai.events import Named, Outcome, RunEvent, Stage
 from milai.vault import KeySource, Vault
 home = Path(sys.argv[1])
 sink = _AuditSink(open_audit_log(home, Vault.open(home, KeySource(key_file=Path(sys.argv[2])))))
