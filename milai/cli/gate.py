@@ -358,10 +358,14 @@ def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context
 
     chars = 0
     outcome = "error"
+    last = ""
     try:
         for piece in redact_stream(policy, material.text_chunks()):
             chars += len(piece)
             sink.write(piece)
+            last = piece
+        if material.document is not None and not last.endswith("\n"):
+            sink.write("\n")  # extracted text ends its last line, as a text file does
         sink.flush()
         outcome = "redact"
     except BrokenPipeError:
@@ -400,6 +404,7 @@ def _redact_folder(
         if material is not None and material.document is not None:
             text = material.document.text
             redacted = redact_text(policy, text)
+            redacted += "" if redacted.endswith("\n") or material.format == "text" else "\n"
             redactions = redacted.count("[REDACTED:") - text.count("[REDACTED:")
             name = path if material.format == "text" else path + ".txt"
             try:

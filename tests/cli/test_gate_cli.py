@@ -288,3 +288,33 @@ def test_an_installed_policy_is_the_floor(milai: MilaiRunner, tmp_path: Path) ->
     same = milai("check", "--policy", str(installed), "-", "--json", input="the KEYMAT")
     assert same.returncode == 3
     assert milai("check", "-", input="the KEYMAT").returncode == 3
+
+
+def test_the_readme_document_examples(milai: MilaiRunner, tmp_path: Path) -> None:
+    from tests.documents.examples import main as write_examples
+
+    folder = tmp_path / "examples"
+    write_examples(folder)
+    report = milai("check", str(folder / "report.docx"))
+    assert report.stdout.splitlines() == [
+        "allow SECRET",
+        "  marking-nato-secret marking SECRET allow header [0:11]",
+    ]
+    brief = milai("check", str(folder / "brief.pdf"), "--clearance", "RESTRICTED", "--json")
+    assert brief.returncode == 3
+    data = json.loads(brief.stdout)
+    assert [data["decision"], [f["part"] for f in data["findings"]]] == [
+        "block",
+        ["page 1", "page 2", "page 3", "page 1"],
+    ]
+    levels = {
+        json.loads(line)["path"]: json.loads(line)["level"]
+        for line in milai("check", str(folder), "--json").stdout.splitlines()
+    }
+    assert levels == {
+        "brief.pdf": "SECRET",
+        "message.eml": "RESTRICTED",
+        "minutes.odt": "CONFIDENTIAL",
+        "note.html": "UNCLASSIFIED",
+        "report.docx": "SECRET",
+    }
