@@ -1,5 +1,6 @@
-"""PDF through pypdf: the text of every page (part ``page N``), annotations (``comment``),
-and the document information and XMP metadata (``metadata``).
+"""PDF through pypdf: the text of every page (part ``page N``), annotations and stamps
+(``comment``), form fields (``form``), bookmarks (``outline``), and the document
+information and XMP metadata (``metadata``). Attached files are noted as not read.
 
 milai does not OCR: a PDF with no text layer, or a page that holds images but no text (a
 scan), is refused rather than read as empty. A PDF that opens without a password (one with
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import warnings
 from typing import Any
 
 from milai.documents._model import DocumentBuilder, DocumentError
 from milai.documents._xml import local, parse
 
+_CAMEL = re.compile(r"([a-z])([A-Z])")
 MAX_STREAM_BYTES = 16 << 20  # one decoded stream (a page's content): far above real pages
 _FILTERS = ("zlib", "lzw", "run_length", "jbig2", "brotli", "array_based_stream")
 
@@ -70,6 +73,10 @@ def _read(reader: Any, builder: DocumentBuilder) -> None:
             )
         builder.add(f"page {number}", text)
         builder.add("comment", "\n".join(_annotations(page)))
+    builder.add("form", "\n".join(_form_lines(reader)))
+    builder.add("outline", "\n".join(_outline_titles(reader.outline)))
+    for attachment in getattr(reader, "attachments", {}) or {}:
+        builder.skip(f"PDF attachment {attachment}: not read")
     if pages_with_text == 0:
         raise DocumentError(
             f"{name} has no text layer: milai does not OCR",
@@ -123,6 +130,8 @@ def _has_images(page: Any) -> bool:
 
 
 def _annotations(page: Any) -> list[str]:
+    """What a page's annotations say: their text, and the name of a rubber stamp
+    (Acrobat's ``/TopSecret`` and ``/Confidential`` stamps, as a marking line)."""
     annotations = page.get("/Annots")
     if annotations is None:
         return []
@@ -132,4 +141,23 @@ def _annotations(page: Any) -> list[str]:
         contents = annotation.get("/Contents")
         if contents:
             texts.append(str(contents))
+        if annotation.get("/Subtype") == "/Stamp" and annotation.get("/Name"):
+            words = _CAMEL.sub(r"\1 \2", str(annotation["/Name"]).lstrip("/"))
+            texts.append(words.replace("#20", " ").upper())
     return texts
+
+
+def _form_lines(reader: Any) -> list[str]:
+    fields = reader.get_form_text_fields() or {}
+    return [f"{name}: {value}" for name, value in fields.items() if value]
+
+
+def _outline_titles(outline: Any, depth: int = 0) -> list[str]:
+    """The bookmark titles (nested lists are sub-bookmarks; depth bounded by pypdf)."""
+    titles: list[str] = []
+    for item in outline or []:
+        if isinstance(item, list):
+            titles.extend(_outline_titles(item, depth + 1))
+        elif getattr(item, "title", None):
+            titles.append(str(item.title))
+    return titles

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
 from milai.documents._sniff import HEAD_BYTES, sniff
 from milai.documents._text import decode_text
@@ -34,16 +36,11 @@ def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
         read_pdf(data, builder)
         return builder.build("pdf")
     if kind == "zip":
-        return _read_zip(data, builder)
+        return _read_zip(data, builder, depth)
     if kind == "email":
-        if depth >= limits.max_depth:
-            raise DocumentError(f"{name}: documents nested deeper than {limits.max_depth}")
         from milai.documents._mail import read_mail
 
-        def nested(payload: bytes, where: str) -> Document:
-            return _read(payload, where, limits, depth + 1)
-
-        read_mail(data, builder, nested)
+        read_mail(data, builder, _nested(limits, depth))
         return builder.build("eml")
     text = decode_text(data, name)
     if kind == "html":
@@ -55,7 +52,7 @@ def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
     return builder.build("text")
 
 
-def _read_zip(data: bytes, builder: DocumentBuilder) -> Document:
+def _read_zip(data: bytes, builder: DocumentBuilder, depth: int) -> Document:
     from milai.documents._zip import BoundedZip
 
     archive = BoundedZip(data, builder.name, builder.limits)
@@ -68,6 +65,17 @@ def _read_zip(data: bytes, builder: DocumentBuilder) -> Document:
     from milai.documents._ooxml import CONTENT_TYPES, read_docx
 
     if CONTENT_TYPES in archive:
-        read_docx(archive, builder)
+        read_docx(archive, builder, _nested(builder.limits, depth))
         return builder.build("docx")
     raise DocumentError(f"{builder.name} is a zip archive, not a document milai reads")
+
+
+def _nested(limits: Limits, depth: int) -> Callable[[bytes, str], Document]:
+    """The reader of documents inside this one (attachments, embedded objects)."""
+
+    def read_nested(data: bytes, name: str) -> Document:
+        if depth + 1 > limits.max_depth:
+            raise DocumentError(f"{name}: documents nested deeper than {limits.max_depth}")
+        return _read(data, name, limits, depth + 1)
+
+    return read_nested

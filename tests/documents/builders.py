@@ -52,6 +52,9 @@ class Docx:
     core: dict[str, str] = field(default_factory=dict)  # dc:title, cp:keywords…
     custom: dict[str, str] = field(default_factory=dict)  # custom properties (MSIP labels)
     raw_body: str = ""  # extra WordprocessingML appended to the body
+    members: list[tuple[str, bytes]] = field(default_factory=list)  # more zip members
+    overrides: list[tuple[str, str]] = field(default_factory=list)  # (/part name, type)
+    defaults: list[tuple[str, str]] = field(default_factory=list)  # (extension, type)
 
     def build(self) -> bytes:
         body = _paragraphs(self.body)
@@ -138,8 +141,11 @@ class Docx:
                     f'officeDocument/2006/docPropsVTypes">{props}</Properties>',
                 )
             )
+        overrides += self.overrides
         types = "".join(
             f'<Override PartName="{name}" ContentType="{ctype}"/>' for name, ctype in overrides
+        ) + "".join(
+            f'<Default Extension="{ext}" ContentType="{ctype}"/>' for ext, ctype in self.defaults
         )
         content_types = (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
@@ -149,6 +155,7 @@ class Docx:
         return zip_bytes(
             [("[Content_Types].xml", content_types.encode())]
             + [(name, text.encode()) for name, text in members]
+            + self.members
         )
 
 

@@ -18,6 +18,8 @@ from tests.documents.builders import (
 from tests.documents.conftest import level_and_parts
 
 BODY = ["The convoy leaves at dawn.", "Nothing in this paragraph is marked."]
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 LABEL_GUID = "0e5f3b39-8c4a-4f3e-9d1c-6b2a9f1e7c55"
 
 
@@ -223,3 +225,127 @@ def test_part_at_every_offset() -> None:
     for part in document.parts:
         assert document.part_at(part.start) == part.name
         assert document.part_at(part.end - 1) == part.name
+
+
+def test_docx_parts_found_by_content_type_not_name(policy: Policy) -> None:
+    header = f'<w:hdr xmlns:w="{W}"><w:p><w:r><w:t>SECRET</w:t></w:r></w:p></w:hdr>'.encode()
+    docx = Docx(
+        body=BODY,
+        members=[("word/odd-name.hdr", header)],
+        defaults=[
+            ("hdr", "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml")
+        ],
+    )
+    document = read_document(docx.build(), "r.docx")
+    assert level_and_parts(policy, document) == ("SECRET", {"header"})
+
+
+def test_docx_charts_alt_text_variables_and_custom_xml(policy: Policy) -> None:
+    chart = (
+        b'<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title>'
+        b"<c:tx><c:rich><a:p><a:r><a:t>SECRET</a:t></a:r></a:p></c:rich></c:tx></c:title>"
+        b"</c:chart></c:chartSpace>"
+    )
+    settings = (
+        f'<w:settings xmlns:w="{W}"><w:docVars><w:docVar w:name="Classification" '
+        'w:val="SECRET"/></w:docVars></w:settings>'
+    ).encode()
+    custom_xml = b"<properties><Classification>SECRET</Classification></properties>"
+    alt = (
+        f'<w:p><w:r><w:drawing><wp:inline xmlns:wp="{WP}"><wp:docPr id="1" name="Picture 1" '
+        'descr="SECRET"/></wp:inline></w:drawing></w:r></w:p>'
+    )
+    cases = [
+        (
+            Docx(
+                body=BODY,
+                members=[("word/charts/chart1.xml", chart)],
+                overrides=[
+                    (
+                        "/word/charts/chart1.xml",
+                        "application/vnd.openxmlformats-officedocument.drawingml.chart+xml",
+                    )
+                ],
+            ),
+            "drawing",
+        ),
+        (
+            Docx(
+                body=BODY,
+                members=[("word/settings.xml", settings)],
+                overrides=[
+                    (
+                        "/word/settings.xml",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml",
+                    )
+                ],
+            ),
+            "metadata",
+        ),
+        (Docx(body=BODY, members=[("customXml/item1.xml", custom_xml)]), "metadata"),
+        (Docx(body=BODY, raw_body=alt), "body"),
+    ]
+    for docx, part in cases:
+        document = read_document(docx.build(), "r.docx")
+        assert level_and_parts(policy, document) == ("SECRET", {part}), part
+
+
+def test_docx_embedded_documents(policy: Policy) -> None:
+    inner = Docx(body=BODY, header=["SECRET"]).build()
+    docx = Docx(
+        body=BODY,
+        members=[
+            ("word/embeddings/Microsoft_Word_Document.docx", inner),
+            ("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100)),
+        ],
+    )
+    document = read_document(docx.build(), "outer.docx")
+    assert level_and_parts(policy, document) == (
+        "SECRET",
+        {"embedded word/embeddings/Microsoft_Word_Document.docx: header"},
+    )
+    assert document.skipped == (
+        "embedded word/embeddings/oleObject1.bin: is a legacy binary Office file (.doc, .xls, "
+        ".msg): save it as .docx or .odt",
+    )
+
+
+def test_pdf_stamps_bookmarks_and_comments(policy: Policy) -> None:
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    def annotated(subtype: str, **entries: object) -> bytes:
+        writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes([["Unmarked text."]])))
+        annotation = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject(subtype),
+                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (0, 0, 100, 100)]),
+            }
+        )
+        for key, value in entries.items():
+            annotation[NameObject(f"/{key}")] = value
+        writer.add_annotation(page_number=0, annotation=annotation)
+        out = io.BytesIO()
+        writer.write(out)
+        return out.getvalue()
+
+    stamped = read_document(annotated("/Stamp", Name=NameObject("/TopSecret")), "s.pdf")
+    assert level_and_parts(policy, stamped) == ("TOP SECRET", {"comment"})
+    noted = read_document(annotated("/Text", Contents=TextStringObject("SECRET//NOFORN")), "n.pdf")
+    assert level_and_parts(policy, noted) == ("SECRET", {"comment"})
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes([["Unmarked text."]])))
+    writer.add_outline_item(title="NATO SECRET", page_number=0)
+    out = io.BytesIO()
+    writer.write(out)
+    bookmarked = read_document(out.getvalue(), "b.pdf")
+    assert level_and_parts(policy, bookmarked) == ("SECRET", {"outline"})
