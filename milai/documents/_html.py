@@ -55,6 +55,13 @@ class _TextParser(HTMLParser):
             key = values.get("name") or values.get("property") or values.get("http-equiv")
             if key and values.get("content"):
                 self.metadata.append(f"{key}: {' '.join(str(values['content']).split())}")
+        elif tag == "img":  # an image's alt text and title are text a reader is given
+            values = dict(attrs)
+            for key in ("alt", "title"):
+                if values.get(key) and not self.skipping:
+                    self._break()  # a text of its own, on its own line
+                    self.lines[self.area].append(" ".join(str(values[key]).split()))
+                    self._break()
         elif tag in _AREAS:
             self._break()
             self.areas.append(_AREAS[tag])

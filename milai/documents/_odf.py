@@ -23,7 +23,7 @@ _AREAS = {  # ancestors that say which part a paragraph belongs to
     "footer-first": "footer",
     "tracked-changes": "deleted",
 }
-_ORDER = ("header", "body", "footer", "footnote", "endnote", "comment", "deleted")
+_ORDER = ("header", "body", "footer", "footnote", "endnote", "comment", "drawing", "deleted")
 
 Emit = Callable[[str, str], None]
 
@@ -43,9 +43,13 @@ def read_odt(archive: BoundedZip, mimetype: str, builder: DocumentBuilder) -> No
     def emit(part: str, text: str) -> None:
         found[part].append(text)
 
-    for member in ("styles.xml", "content.xml"):
-        if member in archive:
-            _paragraphs(archive, member, emit)
+    if "styles.xml" in archive:
+        _paragraphs(archive, "styles.xml", emit, body=None)  # text only in headers, footers
+    if "content.xml" in archive:
+        _paragraphs(archive, "content.xml", emit, body="body")
+    for member in sorted(archive.names()):
+        if member.endswith("/content.xml"):  # an embedded object: a chart, a formula
+            _paragraphs(archive, member, emit, body="drawing")
     for kind in _ORDER:
         builder.add(kind, "\n".join(found[kind]))
     if "meta.xml" in archive:
@@ -55,14 +59,16 @@ def read_odt(archive: BoundedZip, mimetype: str, builder: DocumentBuilder) -> No
                 builder.add("metadata", "\n".join(property_lines(meta)))
 
 
-def _paragraphs(archive: BoundedZip, member: str, emit: Emit) -> None:
+def _paragraphs(archive: BoundedZip, member: str, emit: Emit, *, body: str | None) -> None:
+    """Emit the paragraphs of ``member``, those outside any header, footer or tracked
+    change as ``body`` (None: leave them out)."""
     where = f"{archive.name}: {member}"
     with archive.open(member) as stream:
         for ancestors, paragraph in blocks(stream, where, _BLOCKS):
             areas = [_AREAS[name] for name in ancestors if name in _AREAS]
-            part = areas[-1] if areas else "body"
-            if part == "body" and member != "content.xml":
-                continue  # styles.xml holds text only in its headers and footers
+            part = areas[-1] if areas else body
+            if part is None:
+                continue
             try:
                 _paragraph(paragraph, part, emit)
             except RecursionError:

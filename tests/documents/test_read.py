@@ -349,3 +349,25 @@ def test_pdf_stamps_bookmarks_and_comments(policy: Policy) -> None:
     writer.write(out)
     bookmarked = read_document(out.getvalue(), "b.pdf")
     assert level_and_parts(policy, bookmarked) == ("SECRET", {"outline"})
+
+
+def test_odt_embedded_chart_and_html_alt_text(policy: Policy) -> None:
+    from tests.documents.builders import ODF_NS, zip_bytes
+
+    chart = (
+        f"<office:document-content {ODF_NS}><office:body><office:chart><text:p>SECRET"
+        "</text:p></office:chart></office:body></office:document-content>"
+    ).encode()
+    odt = Odt(body=BODY).build()
+    import io
+    import zipfile
+
+    members = [
+        (i.filename, zipfile.ZipFile(io.BytesIO(odt)).read(i))
+        for i in zipfile.ZipFile(io.BytesIO(odt)).infolist()
+    ]
+    with_chart = zip_bytes([*members, ("Object 1/content.xml", chart)], stored=("mimetype",))
+    document = read_document(with_chart, "chart.odt")
+    assert level_and_parts(policy, document) == ("SECRET", {"drawing"})
+    page = read_document(b'<p>Figure: <img src="x.png" alt="SECRET"></p>', "alt.html")
+    assert level_and_parts(policy, page) == ("SECRET", {"body"})
