@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from email import policy
+from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 
@@ -25,17 +26,23 @@ def read_mail(data: bytes, builder: DocumentBuilder, read_nested: ReadNested) ->
 
     Raises ``DocumentError`` for an attachment that cannot be read (other than an image).
     """
-    message = BytesParser(policy=policy.default).parsebytes(data)
-    seen = [0]
-    _message(message, builder, read_nested, seen)
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(data)
+        _message(message, builder, read_nested, [0])
+    except DocumentError:
+        raise
+    except Exception as error:  # the email package on hostile headers: one answer
+        raise DocumentError(
+            f"{builder.name} is a malformed e-mail message ({type(error).__name__})"
+        ) from None
 
 
 def _message(
     message: Message, builder: DocumentBuilder, read_nested: ReadNested, seen: list[int]
 ) -> None:
     lines = []
-    for key, value in message.items():
-        text = " ".join(str(value).split())
+    for key, value in message.raw_items():
+        text = " ".join(_header_text(value).split())
         lines.append(f"{key}: {text}")
         if key.lower() == "msip_labels":
             lines.extend(f"classification: {name.strip()}" for name in _MSIP.findall(text))
@@ -90,3 +97,12 @@ def _decoded(message: Message) -> str:
         return data.decode(charset, errors="replace")
     except LookupError:  # a charset Python does not know: read what UTF-8 can
         return data.decode("utf-8", errors="replace")
+
+
+def _header_text(raw: str) -> str:
+    """A header's value with its RFC 2047 encoded words decoded (``=?utf-8?q?…?=`` hides
+    nothing), or as it stands when they do not decode."""
+    try:
+        return str(make_header(decode_header(raw)))
+    except (ValueError, LookupError, UnicodeError):
+        return raw

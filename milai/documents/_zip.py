@@ -12,7 +12,16 @@ from typing import IO
 from milai.documents._model import DocumentError, Limits
 
 _END_OF_DIRECTORY = b"PK\x05\x06"
-_UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+_UNZIP_ERRORS = (  # what zipfile raises on damaged archives (negative seeks are ValueError)
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+    struct.error,
+)
 RATIO_GRACE = 1 << 20  # small members may compress well; the ratio counts past this
 
 
@@ -29,7 +38,7 @@ class BoundedZip:
         _check_directory(data, name, limits)
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except (*_UNZIP_ERRORS, ValueError) as error:
+        except _UNZIP_ERRORS as error:
             raise DocumentError(f"{name} is a damaged zip archive ({error})") from None
         self._infos = {info.filename: info for info in self._zip.infolist()}
 
