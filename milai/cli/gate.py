@@ -172,6 +172,8 @@ def check(
     if clearance is not None:
         clearance = policy.canonical_level(clearance)
     if path is not None and path != "-" and Path(path).is_dir():
+        if explain:
+            raise UsageError("--explain shows one document: give a file, not a folder")
         _check_folder(Path(path), policy, audit, clearance, json_output)
         return
     material = read_material(path)

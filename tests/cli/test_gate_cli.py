@@ -318,3 +318,35 @@ def test_the_readme_document_examples(milai: MilaiRunner, tmp_path: Path) -> Non
         "note.html": "UNCLASSIFIED",
         "report.docx": "SECRET",
     }
+
+
+def test_a_folder_check_is_audited_file_by_file(milai: MilaiRunner, tmp_path: Path) -> None:
+    assert milai("init", "--key-file", str(tmp_path / "vault.key")).returncode == 0
+    folder = tmp_path / "docs"
+    _documents(folder)
+    assert milai("check", str(folder), "--json").returncode == 0
+    shown = milai("audit", "show", "--json")
+    events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
+    checks = [event for event in events if event.get("command") == "check"]
+    assert sorted(event["format"] for event in checks) == ["docx", "html", "pdf", "text"]
+    assert milai("check", str(folder), "--explain").returncode == 2
+
+
+def test_skipped_attachments_are_said(milai: MilaiRunner, tmp_path: Path) -> None:
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    from tests.documents.builders import eml_bytes
+
+    message = message_from_bytes(eml_bytes("Logo", "Unmarked."), policy=email_policy.default)
+    message.add_attachment(b"\x89PNG\r\n", maintype="image", subtype="png", filename="logo.png")
+    mail = tmp_path / "logo.eml"
+    mail.write_bytes(message.as_bytes())
+    result = milai("check", str(mail), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["skipped"] == [
+        "attachment logo.png: an image (milai does not OCR)"
+    ]
+    assert result.stderr == (
+        "milai: note: not read: attachment logo.png: an image (milai does not OCR)\n"
+    )
