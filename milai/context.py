@@ -36,6 +36,7 @@ from milai.settings import Settings
 # them: `milai check` on a machine without a vault needs none of them.
 if TYPE_CHECKING:
     from milai.audit import AuditLog
+    from milai.events import RunEvent
     from milai.pipeline import AuditSink, Pipeline
     from milai.policy import Policy
     from milai.vault import KeySource, Vault
@@ -221,7 +222,7 @@ class Context:
 
     def record(self, event: dict[str, object]) -> None:
         """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""
-        _AuditSink(self.audit).record(event)
+        _AuditSink(self.audit).append(event)
 
     def audit_sink(self) -> AuditSink:
         return _AuditSink(self.audit)
@@ -282,7 +283,14 @@ class _AuditSink:
         except OSError as error:
             raise VaultError(f"cannot read the audit log: {error.strerror}") from None
 
-    def record(self, event: dict[str, object]) -> None:
+    def started(self, event: RunEvent) -> None:
+        # TODO(S2): durable (synced) write-ahead entry; until then a plain append.
+        self.append(event.started_json())
+
+    def record(self, event: RunEvent) -> None:
+        self.append(event.to_json())
+
+    def append(self, event: dict[str, object]) -> None:
         try:
             self.log.append(event)
         except OSError as error:

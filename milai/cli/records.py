@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from milai.cli._app import app, emit_json, open_context, read_stdin_text, say
+from milai.cli._app import app, compose_prompt, emit_json, open_context, read_stdin_text, say
 from milai.errors import ExitCode, UsageError
 
 audit_app = typer.Typer(
@@ -121,7 +121,7 @@ def replay(
     """
     from milai.replay import replay_entry
 
-    outcome = replay_entry(open_context(), seq, prompt, read_stdin_text(), system)
+    outcome = replay_entry(open_context(), seq, compose_prompt(prompt, read_stdin_text()), system)
     if json_output:
         emit_json(outcome)
     else:
