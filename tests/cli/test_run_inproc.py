@@ -234,11 +234,6 @@ def test_a_blocked_output_never_reaches_stdout(
     assert [event["decision"] for event in run_events(cli)] == ["block"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="P (streaming gate): output streams although the sink is below the model's "
-    "accreditation; DESIGN 'No late surprises' says hold it and decide on the whole text",
-)
 def test_an_output_above_the_sink_is_withheld_whole(
     cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
 ) -> None:
