@@ -6,6 +6,7 @@ are here, and ``load_engine`` imports the llama.cpp binding only when a model is
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -22,15 +23,23 @@ class SamplingParams:
     seed: int = 0
     top_p: float = 0.95
     top_k: int = 40
+    # A JSON Schema (as JSON text) the output must match: decoding is constrained by a
+    # grammar compiled from it. The caller validates the result (milai.structured).
+    json_schema: str | None = None
 
-    def to_json(self) -> dict[str, float | int]:
-        return {
+    def to_json(self) -> dict[str, float | int | str]:
+        sampling: dict[str, float | int | str] = {
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
             "seed": self.seed,
             "top_p": self.top_p,
             "top_k": self.top_k,
         }
+        if self.json_schema is not None:
+            sampling["json_schema_sha256"] = hashlib.sha256(
+                self.json_schema.encode("utf-8")
+            ).hexdigest()
+        return sampling
 
 
 @dataclass(frozen=True)
