@@ -210,18 +210,20 @@ class StructuredOutputGate(OutputGate):
         super().__init__(gate, gate.policy.canonical_level(prompt.level))
         self._structured = gate
         self._prompt = prompt
-        self._held: list[str] = []
+        self._held: list[str] = []  # what the plain gate released (redactions applied)
+        self._generated: list[str] = []  # what the model wrote
         self._strings_decision: Decision | None = None
         self._strings_blocked = False
 
     def feed(self, chunk: str) -> str:
         self._held.append(super().feed(chunk))
+        self._generated.append(chunk)
         return ""
 
     def close(self) -> str:
         self._held.append(super().close())
-        answer = "".join(self._held)
-        strings = json_strings(answer)
+        generated = "".join(self._generated)
+        strings = json_strings(generated)
         view, starts = _decoded_view(strings)
         # The plain gate's output path, on the decoded strings: same levels, same out-level.
         strings_gate = Gate.open_output(self._structured, self._prompt)
@@ -237,11 +239,19 @@ class StructuredOutputGate(OutputGate):
             ) from None
         self._strings_decision = _in_raw_offsets(strings_gate.decision, strings, starts)
         schema = self._structured.schema
-        if any(f.action is Action.REDACT for f in self._strings_decision.findings):
-            # Redact inside the strings, where the policy found what to hide; keep it JSON.
-            value = schema.validate(answer)
-            redacted = _redact_strings(self._structured.policy, value)
-            answer = json.dumps(redacted, ensure_ascii=False)
+        raw_redacted = "".join(self._held) != generated
+        if raw_redacted or any(f.action is Action.REDACT for f in self._strings_decision.findings):
+            # Redact inside the decoded strings, where the policy found what to hide (a raw
+            # redaction could cut an escape in half), keep it JSON, and pass the result
+            # through the plain gate once more as a whole.
+            value = schema.validate(generated)
+            redacted = json.dumps(
+                _redact_strings(self._structured.policy, value), ensure_ascii=False
+            )
+            recheck = Gate.open_output(self._structured, self._prompt)
+            answer = recheck.feed(redacted) + recheck.close()
+        else:
+            answer = generated
         schema.validate(answer)
         return answer
 
