@@ -24,7 +24,16 @@ import jsonschema.exceptions
 import jsonschema.validators
 
 from milai.errors import Blocked, ModelError, UsageError
-from milai.policy import Action, Decision, Finding, Gate, OutputGate, Policy, redact_text
+from milai.policy import (
+    Action,
+    Decision,
+    Finding,
+    Gate,
+    Policy,
+    PolicyGate,
+    PolicyOutputGate,
+    redact_text,
+)
 
 MAX_SCHEMA_BYTES = 1 << 20
 # What ``{"type": "json_object"}`` asks for: any JSON object.
@@ -197,7 +206,7 @@ def _worse(first: Action, second: Action) -> Action:
     return first if first.severity >= second.severity else second
 
 
-class StructuredOutputGate(OutputGate):
+class StructuredOutputGate(PolicyOutputGate):
     """An output gate for a JSON answer: the raw text is gated as it streams (the plain
     gate's own checks), but nothing is released until the end, where every decoded string
     is checked too and the answer is validated against the schema.
@@ -206,27 +215,31 @@ class StructuredOutputGate(OutputGate):
     decoded strings show) and ``SchemaMismatch`` when the answer does not match.
     """
 
-    def __init__(self, gate: StructuredGate, prompt: Decision) -> None:
-        super().__init__(gate, gate.policy.canonical_level(prompt.level))
+    def __init__(self, gate: StructuredGate, prompt: Decision, *, held: bool) -> None:
+        super().__init__(gate, gate.policy.canonical_level(prompt.level), held=held)
         self._structured = gate
         self._prompt = prompt
-        self._held: list[str] = []  # what the plain gate released (redactions applied)
+        self._released: list[str] = []  # what the plain gate released (redactions applied)
         self._generated: list[str] = []  # what the model wrote
         self._strings_decision: Decision | None = None
         self._strings_blocked = False
 
+    @property
+    def held(self) -> bool:
+        return True  # nothing is released before the whole answer is checked
+
     def feed(self, chunk: str) -> str:
-        self._held.append(super().feed(chunk))
+        self._released.append(super().feed(chunk))
         self._generated.append(chunk)
         return ""
 
     def close(self) -> str:
-        self._held.append(super().close())
+        self._released.append(super().close())
         generated = "".join(self._generated)
         strings = json_strings(generated)
         view, starts = _decoded_view(strings)
         # The plain gate's output path, on the decoded strings: same levels, same out-level.
-        strings_gate = Gate.open_output(self._structured, self._prompt)
+        strings_gate = PolicyGate.open_output(self._structured, self._prompt)
         try:
             strings_gate.feed(view)
             strings_gate.close()
@@ -239,7 +252,7 @@ class StructuredOutputGate(OutputGate):
             ) from None
         self._strings_decision = _in_raw_offsets(strings_gate.decision, strings, starts)
         schema = self._structured.schema
-        raw_redacted = "".join(self._held) != generated
+        raw_redacted = "".join(self._released) != generated
         if raw_redacted or any(f.action is Action.REDACT for f in self._strings_decision.findings):
             # Redact inside the decoded strings, where the policy found what to hide (a raw
             # redaction could cut an escape in half), keep it JSON, and pass the result
@@ -248,7 +261,7 @@ class StructuredOutputGate(OutputGate):
             redacted = json.dumps(
                 _redact_strings(self._structured.policy, value), ensure_ascii=False
             )
-            recheck = Gate.open_output(self._structured, self._prompt)
+            recheck = PolicyGate.open_output(self._structured, self._prompt)
             answer = recheck.feed(redacted) + recheck.close()
         else:
             answer = generated
@@ -279,7 +292,7 @@ def _in_raw_offsets(decision: Decision, strings: list[JsonString], starts: list[
     return dataclasses.replace(decision, findings=findings)
 
 
-class StructuredGate(Gate):
+class StructuredGate(PolicyGate):
     """The policy gate for answers that must be JSON matching ``schema``: prompts are
     checked exactly as by ``Gate``; outputs go through a ``StructuredOutputGate``."""
 
@@ -295,10 +308,13 @@ class StructuredGate(Gate):
         super().__init__(policy, clearance=clearance, model_level=model_level, out_level=out_level)
         self.schema = schema
 
-    def open_output(self, prompt: Decision) -> StructuredOutputGate:
-        """Raises ``Blocked`` at once as ``Gate.open_output`` does."""
-        super().open_output(prompt)  # its refusal of a prompt above the out-level
-        return StructuredOutputGate(self, prompt)
+    def open_output(
+        self, prompt: Decision, *, conversation_level: str | None = None
+    ) -> StructuredOutputGate:
+        """Raises ``Blocked`` at once as ``PolicyGate.open_output`` does."""
+        # The plain gate's refusal of a prompt above the out-level, and its choice to hold.
+        plain = super().open_output(prompt, conversation_level=conversation_level)
+        return StructuredOutputGate(self, prompt, held=plain.held)
 
 
 def structured_gate_factory(schema: OutputSchema) -> Callable[..., Gate]:

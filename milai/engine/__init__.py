@@ -6,8 +6,7 @@ are here, and ``load_engine`` imports the llama.cpp binding only when a model is
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -23,23 +22,36 @@ class SamplingParams:
     seed: int = 0
     top_p: float = 0.95
     top_k: int = 40
+    repeat_penalty: float = 1.0
     # A JSON Schema (as JSON text) the output must match: decoding is constrained by a
     # grammar compiled from it. The caller validates the result (milai.structured).
     json_schema: str | None = None
 
-    def to_json(self) -> dict[str, float | int | str]:
-        sampling: dict[str, float | int | str] = {
+    def to_json(self) -> dict[str, float | int]:
+        sampling: dict[str, float | int] = {
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
             "seed": self.seed,
             "top_p": self.top_p,
             "top_k": self.top_k,
+            "repeat_penalty": self.repeat_penalty,
         }
-        if self.json_schema is not None:
-            sampling["json_schema_sha256"] = hashlib.sha256(
-                self.json_schema.encode("utf-8")
-            ).hexdigest()
         return sampling
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, float | int]) -> SamplingParams:
+        """The parameters ``to_json`` wrote (those it did not write take their defaults).
+
+        Raises ``ValueError`` for a value of the wrong type."""
+        default = cls()
+        return cls(
+            max_tokens=int(data.get("max_tokens", default.max_tokens)),
+            temperature=float(data.get("temperature", default.temperature)),
+            seed=int(data.get("seed", default.seed)),
+            top_p=float(data.get("top_p", default.top_p)),
+            top_k=int(data.get("top_k", default.top_k)),
+            repeat_penalty=float(data.get("repeat_penalty", default.repeat_penalty)),
+        )
 
 
 @dataclass(frozen=True)
@@ -52,8 +64,12 @@ class LoadOptions:
 
 @dataclass
 class Usage:
+    """Token counts of the last generation, and why it ended: ``stop`` (the model finished)
+    or ``length`` (it reached ``max_tokens``)."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    finish_reason: str = "stop"
 
     def to_json(self) -> dict[str, int]:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}

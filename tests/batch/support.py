@@ -49,7 +49,7 @@ class Audit:
         self.started_events.append(event)
 
     def record(self, event: Any) -> None:
-        self.events.append(event)
+        self.events.append(event.to_json())  # the outcome as the audit log keeps it
 
 
 Answer = Callable[[list[Message]], list[str]]

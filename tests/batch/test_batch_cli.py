@@ -3,12 +3,24 @@ before any vault or model is touched."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from milai.cli import main
 from tests.batch.support import request, write_lines
+
+
+@pytest.fixture(autouse=True)
+def milai_logger_restored() -> Iterator[None]:
+    """``main`` configures the ``milai`` logger for the process; put it back for the tests
+    that read it with caplog."""
+    logger = logging.getLogger("milai")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
 
 def milai(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from milai.batch import BatchOutput, BatchRunner
 from milai.config import default_policy_path
 from milai.engine import Message, SamplingParams
 from milai.errors import Blocked, ExitCode
-from milai.policy import Gate, load_policy
+from milai.policy import PolicyGate, load_policy
 from milai.structured import (
     SchemaError,
     SchemaMismatch,
@@ -88,7 +88,7 @@ def test_prompts_are_gated_exactly_as_by_the_plain_gate() -> None:
     structured = StructuredGate(
         POLICY, clearance="UNCLASSIFIED", model_level="SECRET", schema=parse_schema(PERSON)
     )
-    plain = Gate(POLICY, clearance="UNCLASSIFIED", model_level="SECRET")
+    plain = PolicyGate(POLICY, clearance="UNCLASSIFIED", model_level="SECRET")
     for prompt in ("hello", "RESTRICTED\nnotes", "SECRET//NOFORN\nplans"):
         try:
             expected: Any = plain.check_prompt(prompt)
