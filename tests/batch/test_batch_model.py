@@ -156,3 +156,17 @@ def test_json_schema_answers_are_valid(
         else:
             assert isinstance(value, dict)
     assert sum(entry["error"] is None for entry in entries) >= 2
+
+
+def test_run_schema_answers_json_or_exits_5(
+    vault_home: Path, tmp_path: Path, milai: MilaiRunner
+) -> None:
+    schema = tmp_path / "person.json"
+    schema.write_text(json.dumps(PERSON))
+    args = ("run", "--schema", str(schema), "--temperature", "0", "--seed", "1")
+    answered = milai(*args, "--max-tokens", "80", "Invent a person. Answer in JSON.")
+    assert answered.returncode == 0, answered.stderr
+    jsonschema.validate(json.loads(answered.stdout), PERSON)
+    cut = milai(*args, "--max-tokens", "3", "Invent a person.")
+    assert (cut.returncode, cut.stdout) == (5, "")
+    assert cut.stderr.startswith("milai: error: the model's answer is not JSON")
