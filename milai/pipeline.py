@@ -298,6 +298,9 @@ class Session:
             "prompt_chars": len(prompt),
             "turn": len(self.history) // 2 + 1,
         }
+        engine = getattr(self.model, "engine", None)  # a remote engine (milai.engine.remote)
+        if engine:
+            event["engine"] = dict(engine)
         if self.system:
             event["system_digest"] = digest(self.system)
         if self.load_options.chat_format:
@@ -318,6 +321,9 @@ class Session:
             event["text_record"] = keep(texts)
         if self._engine is not None:
             event["usage"] = self._engine.usage.to_json()
+            remote = getattr(self._engine, "audit_details", None)
+            if remote is not None:
+                event["engine"] = remote()  # endpoint, served model id, system_fingerprint
         if event.get("decision") in ("block", "interrupted", "error"):
             self.pipeline.audit.record(event)
 

@@ -15,7 +15,7 @@ import typer
 # typer vendors click; its exception base is not re-exported. Pinned typer keeps this stable.
 from typer._click.exceptions import ClickException, NoArgsIsHelpError
 
-from milai.cli import admin, chat, gate, records, run  # noqa: F401  (they register commands)
+from milai.cli import admin, chat, engine, gate, records, run  # noqa: F401  (they register commands)
 from milai.cli._app import app, state
 from milai.errors import Blocked, ExitCode, MilaiError
 
