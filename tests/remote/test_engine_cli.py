@@ -72,7 +72,7 @@ def test_the_token_is_stored_encrypted(home: Home, fake_server: FakeServer, tmp_
     )
     assert added.returncode == 0, added.stderr
     token.unlink()
-    records = [path for path in (home.path / "records").rglob("*.rec")]
+    records = list((home.path / "records").rglob("*.rec"))
     assert len(records) >= 2  # the definition and the token
     for path in home.path.rglob("*"):
         if path.is_file():
