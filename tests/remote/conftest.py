@@ -223,8 +223,10 @@ def make_certificates(folder: Path, names: tuple[str, ...] = ("localhost",)) -> 
     return paths
 
 
-def start_fake_server(certificates: Certificates | None = None) -> tuple[FakeServer, Any]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+def start_fake_server(
+    certificates: Certificates | None = None, port: int = 0
+) -> tuple[FakeServer, Any]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), BaseHTTPRequestHandler)
     httpd.daemon_threads = True
     server = FakeServer(
         port=httpd.server_address[1],
