@@ -270,7 +270,8 @@ def settings_set(
         installed = load_policy(Path(new_value) if new_value else Settings().policy_path())
         pinned = {"policy_sha256": installed.sha256 if new_value else None}
     elif key == "default_model" and new_value is not None:
-        context.vault.model(new_value)
+        if context.engines.find(new_value) is None:  # a remote engine may be the default
+            context.vault.model(new_value)
     updated = replace(context.settings, **{key: new_value}, **pinned)
     if key in ("clearance", "ceiling"):
         updated = check_levels(context.policy(), updated)

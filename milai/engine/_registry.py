@@ -138,9 +138,16 @@ class ModelsAndEngines:
 
     def model(self, name: str) -> Any:
         definition = self._engines.find(name)
-        if definition is not None:
+        if definition is None:
+            return self._models.model(name)
+        try:
+            self._models.model(name)
+        except ModelError:
             return model_info(definition)
-        return self._models.model(name)
+        raise ModelError(
+            f"{name!r} names both a model in the vault and a remote engine",
+            hint=f"`milai engine remove {name}` or `milai model remove {name}`",
+        )
 
     @contextlib.contextmanager
     def open_model(self, name: str) -> Iterator[str]:

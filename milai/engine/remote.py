@@ -344,6 +344,10 @@ class RemoteEngine:
                 text = self._content(data, stream)
                 if text:
                     stream.content_events += 1
+                    if stream.content_events > 2 * params.max_tokens + 16:
+                        raise self._error(
+                            f"sent far more than the {params.max_tokens} tokens asked"
+                        )
                     last_at = time.perf_counter()
                     if first_at is None:
                         first_at = last_at
@@ -462,7 +466,12 @@ class RemoteEngine:
     def _events(self, response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
         """The JSON payloads of the server-sent events, up to ``[DONE]`` or the end."""
         data: list[bytes] = []
+        timeout = self.definition.read_timeout_s
+        last_event_at = time.monotonic()
         while True:
+            if time.monotonic() - last_event_at > timeout:
+                # Keep-alive comments are not progress: a server that only pings has stalled.
+                raise self._error(f"stalled: no event for {timeout:g} s")
             try:
                 line = response.readline(MAX_LINE_BYTES + 1)
             except TimeoutError:
@@ -485,6 +494,7 @@ class RemoteEngine:
                 continue
             payload = b"\n".join(data)
             data = []
+            last_event_at = time.monotonic()
             if payload == b"[DONE]":
                 return
             try:

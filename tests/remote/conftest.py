@@ -37,7 +37,8 @@ REPLY = ["Hello", " there", ".", " The", " weather", " is", " mild", "."]
 class Behaviour:
     """What the fake server does with the next chat completion request."""
 
-    mode: str = "ok"  # ok | drop | stall | malformed | status | no-finish | wrong-model | error
+    # ok | drop | stall | pings | flood | malformed | status | no-finish | wrong-model | error
+    mode: str = "ok"
     status: int = 200
     chunks: list[str] = field(default_factory=lambda: list(REPLY))
     stall_s: float = 5.0
@@ -127,6 +128,17 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             if behaviour.mode == "stall":
                 time.sleep(behaviour.stall_s)
                 return
+            if behaviour.mode == "pings":
+                deadline = time.monotonic() + behaviour.stall_s
+                while time.monotonic() < deadline:
+                    self.wfile.write(b": ping\n\n")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+                return
+            if behaviour.mode == "flood":
+                for _ in range(200):
+                    self.wfile.write(_chunk({"content": " more"}))
+                self.wfile.flush()
             if behaviour.mode == "malformed":
                 self.wfile.write(b"data: {not json\n\n")
                 return

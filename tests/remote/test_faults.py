@@ -78,6 +78,8 @@ def test_a_healthy_stream_is_released_and_audited(home: Home, fake_server: FakeS
         ("no-finish", 200, "ended the stream before the reply was finished", 1),
         ("wrong-model", 200, "answered with model 'another-model'", 1),
         ("stall", 200, "stalled: no data for 1 s", 1),
+        ("pings", 200, "stalled: no event for 1 s", 1),
+        ("flood", 200, "sent far more than the 16 tokens asked", 1),
         ("drop", 200, "ended the stream before the reply was finished", 1),
     ],
 )
@@ -86,13 +88,14 @@ def test_each_fault_is_exit_5_one_line_and_audited(
 ) -> None:
     add_engine(home, fake_server)
     fake_server.behaviour.mode, fake_server.behaviour.status = mode, status
-    result = home.milai("run", "--model", "fake", PROMPT)
+    result = home.milai("run", "--model", "fake", "--max-tokens", "16", PROMPT)
     assert result.returncode == 5, result.stderr
     line = one_error_line(result.stderr)
     assert says in line
     assert "SECRET" not in line  # the server's own error body is never printed
     assert len(fake_server.chat_requests()) == attempts
-    assert "".join(REPLY).startswith(result.stdout)
+    sent = "".join(REPLY) + (" more" * 200 if mode == "flood" else "")
+    assert sent.startswith(result.stdout)  # only what the server sent and the gate passed
     event = last_run_event(home)
     assert event["decision"] == "error"
     assert event["engine"]["name"] == "fake"  # type: ignore[index]
