@@ -28,8 +28,17 @@ def main() -> None:
 
     netguard.install()
     from milai.cli import main as cli_main
+    from milai.cli._app import check_arguments, handle_termination
+    from milai.errors import ExitCode, UsageError
 
-    sys.exit(cli_main(sys.argv[1:]))
+    handle_termination()
+    args = sys.argv[1:]
+    try:
+        check_arguments(args)
+    except UsageError as error:
+        sys.stderr.write(f"milai: error: {error.message}\n")
+        sys.exit(int(ExitCode.USAGE))
+    sys.exit(cli_main(args))
 
 
 if __name__ == "__main__":

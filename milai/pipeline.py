@@ -3,6 +3,10 @@
 ``run`` and every ``chat`` turn go through ``Session.turn``; there is no other way to reach
 the engine. A session holds one model instance for one clearance: a llama.cpp context keeps
 the previous prompt in its KV cache, so it never serves two clearance levels.
+
+Each turn is written ahead (``AuditSink.started`` before the model sees the prompt) and
+its outcome recorded exactly once, whatever ends it; a failure to record an outcome never
+replaces the exception that ended the turn.
 """
 
 from __future__ import annotations
@@ -13,11 +17,12 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage, load_engine
-from milai.errors import Blocked, PolicyError, UsageError
-from milai.policy import Action, Decision, Gate, OutputGate, Policy, redact_text
+from milai.errors import Blocked, PolicyError
+from milai.events import Named, Outcome, RunEvent, Stage
+from milai.policy import Action, Decision, Gate, OutputGate, Policy, PolicyGate, redact_text
 
 _log = logging.getLogger("milai.pipeline")
 
@@ -42,10 +47,16 @@ class ModelSource(Protocol):
 
 
 class AuditSink(Protocol):
+    """Where run events go (interfaces.md §2)."""
+
     def preflight(self) -> None:
         """Raise if ``record`` would fail: nothing is generated that cannot be recorded."""
 
-    def record(self, event: dict[str, Any]) -> None: ...
+    def started(self, event: RunEvent) -> None:
+        """Write ``event.started_json()`` durably, before the model sees the prompt."""
+
+    def record(self, event: RunEvent) -> None:
+        """Write the outcome ``event.to_json()`` (once per turn)."""
 
 
 class NoAudit:
@@ -54,16 +65,26 @@ class NoAudit:
     def preflight(self) -> None:
         return None
 
-    def record(self, event: dict[str, Any]) -> None:
+    def started(self, event: RunEvent) -> None:
+        return None
+
+    def record(self, event: RunEvent) -> None:
         return None
 
 
 EngineLoader = Callable[[str, LoadOptions], Engine]
-GateFactory = Callable[..., Gate]
+
+
+class GateFactory(Protocol):
+    def __call__(
+        self, policy: Policy, *, clearance: str, model_level: str, out_level: str | None
+    ) -> Gate: ...
 
 
 @dataclass(frozen=True)
 class RunResult:
+    """What one turn produced: the released text and why it was released."""
+
     text: str
     decision: Decision
     prompt_decision: Decision
@@ -71,40 +92,144 @@ class RunResult:
     usage: Usage
     timings: Timings
     params: SamplingParams
+    run_id: str = ""
 
     @property
     def level(self) -> str:
         return self.decision.level
 
-    def to_json(self) -> dict[str, Any]:
-        """The ``run --json`` object of DESIGN.md."""
-        return {
-            "text": self.text,
-            "decision": str(self.decision.action),
-            "level": self.level,
-            "model": {"name": self.model.name, "sha256": self.model.sha256},
-            "usage": self.usage.to_json(),
-            "timings": self.timings.to_json(),
-            "seed": self.params.seed,
-            "findings": [finding.to_json() for finding in self.decision.findings],
-            "prompt_findings": [f.to_json() for f in self.prompt_decision.findings],
-            "policy": {"name": self.decision.policy.name, "sha256": self.decision.policy.sha256},
-        }
-
-
-def compose_prompt(instruction: str | None, material: str | None) -> str:
-    """PROMPT, a blank line, then stdin (DESIGN.md). Raises ``UsageError`` when both are empty."""
-    parts = [part for part in (instruction, material) if part is not None and part.strip()]
-    if not parts:
-        raise UsageError("empty prompt: give PROMPT or pipe text on stdin")
-    return "\n\n".join(parts)
+    @property
+    def finish_reason(self) -> str:
+        """``length`` when the output stopped at ``max_tokens``, else ``stop``."""
+        return self.usage.finish_reason
 
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass
+def outcome_of(error: BaseException) -> Outcome:
+    """How an exception ends a turn in the audit log."""
+    if isinstance(error, Blocked):
+        return Outcome.BLOCK
+    if isinstance(error, KeyboardInterrupt | BrokenPipeError):
+        return Outcome.INTERRUPTED
+    return Outcome.ERROR
+
+
+class _TurnRecord:
+    """The audit side of one turn: ``started`` at most once, the outcome exactly once."""
+
+    def __init__(self, pipeline: Pipeline, event: RunEvent, texts: dict[str, str]) -> None:
+        self._pipeline = pipeline
+        self._texts = texts
+        self.event = event
+        self.levels: dict[str, str] = {}
+        self.rules: set[str] = set()
+        self._recorded = False
+
+    def saw(self, stage: Stage, decision: Decision) -> None:
+        self.levels[str(stage)] = decision.level
+        self.rules.update(finding.rule for finding in decision.findings)
+
+    def started(self) -> None:
+        self._pipeline.audit.started(self.event)
+
+    def outcome(self, decision: Outcome, stage: Stage, released: str, engine: _LazyEngine) -> None:
+        """Record how the turn ended. Raises what the sink raises, and ``VaultError`` when
+        the policy asks for the texts and they could not be kept (after recording that)."""
+        if self._recorded:
+            raise RuntimeError("a turn's outcome is recorded once")
+        self._recorded = True
+        usage = engine.usage
+        event = self.event.finished(
+            decision,
+            stage,
+            levels=dict(self.levels),
+            rules=tuple(sorted(self.rules)),
+            output_digest=self._pipeline.digest(released),
+            output_chars=len(released),
+            usage=None if usage is None else usage.to_json(),
+            finish_reason=None
+            if usage is None or stage is not Stage.OUTPUT
+            else usage.finish_reason,
+        )
+        remote = getattr(engine._engine, "audit_details", None)
+        if remote is not None:  # what the remote engine said: served model id, fingerprint
+            event = dataclasses.replace(event, engine=remote())
+        kept_error: Exception | None = None
+        if self._pipeline.policy.record_text and self._pipeline.keep_text is not None:
+            try:
+                record_id = self._pipeline.keep_text({**self._texts, "output": released})
+                event = dataclasses.replace(event, text_record=record_id)
+            except Exception as error:  # recorded below, then raised: the entry comes first
+                kept_error = error
+                event = dataclasses.replace(event, text_record_error=type(error).__name__)
+        self._pipeline.audit.record(event)
+        if kept_error is not None:
+            raise kept_error
+
+    def ended_by(
+        self, error: BaseException, stage: Stage, released: str, engine: _LazyEngine
+    ) -> None:
+        """Record that ``error`` ended the turn. Never raises: a failure to record is logged
+        and noted on ``error``, which the caller re-raises unchanged (with its exit code).
+        A ``started`` entry already on record then stands as "no outcome"."""
+        if isinstance(error, Blocked) and isinstance(error.decision, Decision):
+            self.saw(stage, error.decision)
+        try:
+            self.outcome(outcome_of(error), stage, released, engine)
+        except BaseException as failure:
+            note = f"the outcome of run {self.event.run_id} was not recorded: {failure}"
+            _log.error("%s", note)
+            error.add_note(note)
+
+
+class _LazyEngine:
+    """The session's model, loaded on the first prompt the gate lets through."""
+
+    def __init__(
+        self, pipeline: Pipeline, model_name: str, options: LoadOptions, stack: ExitStack
+    ) -> None:
+        self._pipeline = pipeline
+        self._model_name = model_name
+        self._options = options
+        self._stack = stack
+        self._engine: Engine | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
+
+    @property
+    def usage(self) -> Usage | None:
+        return None if self._engine is None else self._engine.usage
+
+    @property
+    def timings(self) -> Timings | None:
+        return None if self._engine is None else self._engine.timings
+
+    def get(self) -> Engine:
+        if self._engine is None:
+            models = self._pipeline.models
+            path = self._stack.enter_context(models.open_model(self._model_name))
+            self._engine = self._pipeline.load(path, self._options)
+            self._stack.callback(self._engine.close)
+        return self._engine
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """Who talks to which model, at which levels (fixed for a session)."""
+
+    model_name: str
+    clearance: str
+    out_level: str | None = None
+    load_options: LoadOptions = field(default_factory=LoadOptions)
+    command: str = "run"
+    system: str | None = None
+
+
 class Session:
     """A conversation with one model at one clearance. Use as a context manager.
 
@@ -112,68 +237,70 @@ class Session:
     the model is never given context above min(clearance, its accreditation).
     """
 
-    pipeline: Pipeline
-    model_name: str
-    clearance: str
-    out_level: str | None
-    load_options: LoadOptions
-    command: str = "run"
-    system: str | None = None
-    history: list[Message] = field(default_factory=list)
-    level: str = ""
-    _context_level: str = ""
-    _system_text: str | None = None
-    _system_level: str = ""
-    _stack: ExitStack = field(default_factory=ExitStack)
-    _engine: Engine | None = None
-    _info: ModelInfo | None = None
-    _gate: Gate | None = None
+    def __init__(self, pipeline: Pipeline, spec: SessionSpec) -> None:
+        self.pipeline = pipeline
+        self.spec = spec
+        self.history: list[Message] = []
+        lowest = pipeline.policy.lowest
+        self.level = lowest  # high-water mark of everything seen
+        self._context_level = lowest  # what the model's context holds now
+        self._system_level = lowest
+        self._system_text: str | None = None
+        self._stack = ExitStack()
+        self._engine = _LazyEngine(pipeline, spec.model_name, spec.load_options, self._stack)
+        self._model: ModelInfo | None = None
+        self._gate: Gate | None = None
+        self._said_held = False
+
+    @property
+    def clearance(self) -> str:
+        return self.spec.clearance
+
+    @property
+    def model(self) -> ModelInfo:
+        if self._model is None:
+            raise RuntimeError("use the session as a context manager")
+        return self._model
+
+    @property
+    def engine_loaded(self) -> bool:
+        return self._engine.loaded
+
+    @property
+    def usage(self) -> Usage:
+        """The last generation's token counts (none before the model is loaded)."""
+        return self._engine.usage or Usage()
+
+    @property
+    def timings(self) -> Timings:
+        return self._engine.timings or Timings()
 
     def __enter__(self) -> Session:
-        policy = self.pipeline.policy
-        self.level = self.level or policy.lowest
-        self._context_level = self._system_level = policy.lowest
-        try:
-            self._info = self.pipeline.models.model(self.model_name)
-            self._gate = self.pipeline.gate(
-                policy,
-                clearance=self.clearance,
-                model_level=self._info.level,
-                out_level=self.out_level,
-            )
-            if self.system:
-                # The system text reaches the model too: the same gate, the same levels.
-                decision = self._check_system(self._gate, self.system)
-                self._system_text = self._model_text(self.system, decision)
-                self._context_level = self._system_level = decision.level
-                self.level = policy.higher(self.level, decision.level)
-        except BaseException:
-            self._stack.close()
-            raise
+        pipeline, spec = self.pipeline, self.spec
+        if pipeline.policy.record_text and pipeline.keep_text is None:
+            # The policy asks for the texts and nothing can keep them encrypted: refuse
+            # rather than record less than the policy demands.
+            raise PolicyError("the policy records texts, but no encrypted store is open")
+        self._model = pipeline.models.model(spec.model_name)
+        self._gate = pipeline.gate(
+            pipeline.policy,
+            clearance=spec.clearance,
+            model_level=self._model.level,
+            out_level=spec.out_level,
+        )
+        if spec.system:
+            # The system text reaches the model too: the same gate, the same levels.
+            decision = self._check_system(self._gate, spec.system)
+            self._system_text = self._model_text(spec.system, decision)
+            self._context_level = self._system_level = decision.level
+            self.level = pipeline.policy.higher(self.level, decision.level)
         return self
-
-    def _ensure_engine(self) -> Engine:
-        # Loaded on the first prompt the gate lets through: a blocked prompt costs no load.
-        if self._engine is None:
-            self.pipeline.audit.preflight()
-            path = self._stack.enter_context(self.pipeline.models.open_model(self.model_name))
-            self._engine = self.pipeline.load(path, self.load_options)
-            self._stack.callback(self._engine.close)
-            if _log.isEnabledFor(logging.INFO):
-                _log_memory_lock(self.load_options)
-        return self._engine
 
     def __exit__(self, *exc_info: object) -> None:
         self._stack.close()
 
-    @property
-    def model(self) -> ModelInfo:
-        if self._info is None:
-            raise RuntimeError("use the session as a context manager")
-        return self._info
-
     def turn(self, prompt: str, params: SamplingParams, emit: Callable[[str], None]) -> RunResult:
-        """Gate ``prompt``, stream the gated reply to ``emit``; record the event whatever
+        """Gate ``prompt``, stream the gated reply to ``emit``; record the outcome whatever
         happens (allowed, blocked, interrupted, failed).
 
         Raises ``Blocked`` when the prompt or the output is blocked; text already emitted
@@ -184,46 +311,39 @@ class Session:
             # Never an assert: without the gate there is no turn (and -O strips asserts).
             raise RuntimeError("use the session as a context manager")
         policy = self.pipeline.policy
-        event = self._event(prompt, params)
+        record = self._record(prompt, params)
+        stage = Stage.PROMPT
         released: list[str] = []
-        stage = "prompt"
         try:
             prompt_decision = gate.check_prompt(prompt)
-            event.update(
-                levels={"prompt": prompt_decision.level},
-                rules=_rule_ids(prompt_decision),
-            )
+            record.saw(Stage.PROMPT, prompt_decision)
             context_level = policy.higher(self._context_level, prompt_decision.level)
             self._refuse_context_above_model(context_level, prompt_decision)
             self.level = policy.higher(self.level, prompt_decision.level)
-            model_prompt = self._model_text(prompt, prompt_decision)
-            engine = self._ensure_engine()
-            stage = "output"
             output_gate = gate.open_output(
-                dataclasses.replace(prompt_decision, level=context_level)
+                dataclasses.replace(prompt_decision, level=context_level),
+                conversation_level=self.level,
             )
+            self._say_held(output_gate)
+            model_prompt = self._model_text(prompt, prompt_decision)
             messages = self._messages(model_prompt)
+            if not self._engine.loaded:
+                self.pipeline.audit.preflight()
+            record.started()
+            stage = Stage.LOAD
+            engine = self._engine.get()
+            stage = Stage.OUTPUT
             for released_text in _gated(engine.generate(messages, params), output_gate):
                 released.append(released_text)
                 emit(released_text)
             output_decision = output_gate.decision
-        except Blocked as blocked:
-            event.update(decision="block", stage=stage)
-            if isinstance(blocked.decision, Decision):
-                event["rules"] = sorted({*event.get("rules", ()), *_rule_ids(blocked.decision)})
-                event.setdefault("levels", {})[stage] = blocked.decision.level
+        except BaseException as error:
+            record.ended_by(error, stage, "".join(released), self._engine)
             raise
-        except (KeyboardInterrupt, BrokenPipeError):
-            event.update(decision="interrupted", stage=stage)
-            raise
-        except BaseException:
-            event.update(decision="error", stage=stage)
-            raise
-        finally:
-            self._finish_event(event, prompt, "".join(released))
         text = "".join(released)
-        self.level = policy.higher(self.level, output_decision.level)
+        record.saw(Stage.OUTPUT, output_decision)
         self._context_level = policy.higher(context_level, output_decision.level)
+        self.level = policy.higher(self.level, output_decision.level)
         self.history += [
             {"role": "user", "content": model_prompt},
             {"role": "assistant", "content": text},
@@ -231,12 +351,7 @@ class Session:
         decision = dataclasses.replace(
             output_decision, action=_worse(prompt_decision.action, output_decision.action)
         )
-        event.update(
-            decision=str(decision.action),
-            levels={"prompt": prompt_decision.level, "output": decision.level},
-            rules=sorted({*_rule_ids(prompt_decision), *_rule_ids(output_decision)}),
-        )
-        self.pipeline.audit.record(event)
+        record.outcome(Outcome(str(decision.action)), Stage.OUTPUT, text, self._engine)
         return RunResult(
             text=text,
             decision=decision,
@@ -245,6 +360,7 @@ class Session:
             usage=engine.usage,
             timings=engine.timings,
             params=params,
+            run_id=record.event.run_id,
         )
 
     def clear(self) -> None:
@@ -252,15 +368,20 @@ class Session:
         self.history.clear()
         self._context_level = self._system_level
 
+    def _say_held(self, output_gate: OutputGate) -> None:
+        if output_gate.held and not self._said_held:
+            self._said_held = True
+            _log.info(
+                "output held until it is complete: the output level %s is below the "
+                "model's accreditation or the conversation's level",
+                self.spec.out_level or self.spec.clearance,
+            )
+
     def _check_system(self, gate: Gate, system: str) -> Decision:
         try:
             return gate.check_prompt(system)
-        except Blocked as blocked:
-            event = self._event("", SamplingParams())
-            event.update(decision="block", stage="system")
-            if isinstance(blocked.decision, Decision):
-                event["rules"] = _rule_ids(blocked.decision)
-            self.pipeline.audit.record(event)
+        except BaseException as error:
+            self._record("", SamplingParams()).ended_by(error, Stage.SYSTEM, "", self._engine)
             raise
 
     def _refuse_context_above_model(self, context_level: str, prompt: Decision) -> None:
@@ -284,69 +405,27 @@ class Session:
             messages.append({"role": "system", "content": self._system_text})
         return [*messages, *self.history, {"role": "user", "content": prompt}]
 
-    def _event(self, prompt: str, params: SamplingParams) -> dict[str, Any]:
-        policy = self.pipeline.policy
-        digest = self.pipeline.digest
-        event: dict[str, Any] = {
-            "command": self.command,
-            "model": {"name": self.model.name, "sha256": self.model.sha256},
-            "policy": {"name": policy.name, "sha256": policy.sha256},
-            "clearance": self.clearance,
-            "out_level": self.out_level or self.clearance,
-            "sampling": params.to_json(),
-            "prompt_digest": digest(prompt),
-            "prompt_chars": len(prompt),
-            "turn": len(self.history) // 2 + 1,
-        }
-        engine = getattr(self.model, "engine", None)  # a remote engine (milai.engine.remote)
-        if engine:
-            event["engine"] = dict(engine)
-        if self.system:
-            event["system_digest"] = digest(self.system)
-        if self.load_options.chat_format:
-            event["chat_format"] = self.load_options.chat_format
-        return event
-
-    def _finish_event(self, event: dict[str, Any], prompt: str, released: str) -> None:
-        event.update(output_digest=self.pipeline.digest(released), output_chars=len(released))
-        if self.pipeline.policy.record_text:
-            keep = self.pipeline.keep_text
-            if keep is None:
-                # The policy asks for the texts and nothing can keep them encrypted: refuse
-                # rather than record less than the policy demands.
-                raise PolicyError("the policy records texts, but no encrypted store is open")
-            texts = {"prompt": prompt, "output": released}
-            if self.system:
-                texts["system"] = self.system
-            event["text_record"] = keep(texts)
-        if self._engine is not None:
-            event["usage"] = self._engine.usage.to_json()
-            remote = getattr(self._engine, "audit_details", None)
-            if remote is not None:
-                event["engine"] = remote()  # endpoint, served model id, system_fingerprint
-        if event.get("decision") in ("block", "interrupted", "error"):
-            self.pipeline.audit.record(event)
-
-
-def _log_memory_lock(options: LoadOptions) -> None:
-    """With -v: say whether the decrypted weights are locked in RAM or could reach swap
-    (llama.cpp only warns when mlock fails, so milai reads VmLck itself)."""
-    from milai.vault import memory_lock_status
-
-    status = memory_lock_status()
-    locked_mib = status["vm_locked_bytes"] / 2**20
-    if status["swap_enabled"] and (not options.use_mlock or locked_mib < 1):
-        _log.warning("model pages could reach swap: %.0f MiB locked", locked_mib)
-    else:
-        _log.info(
-            "model pages: %.0f MiB locked in memory; swap %s",
-            locked_mib,
-            "on" if status["swap_enabled"] else "off",
+    def _record(self, prompt: str, params: SamplingParams) -> _TurnRecord:
+        pipeline, spec = self.pipeline, self.spec
+        digest = pipeline.digest
+        event = RunEvent(
+            command=spec.command,
+            model=Named(self.model.name, self.model.sha256),
+            policy=Named(pipeline.policy.name, pipeline.policy.sha256),
+            clearance=spec.clearance,
+            out_level=spec.out_level or spec.clearance,
+            sampling=params.to_json(),
+            prompt_digest=digest(prompt),
+            prompt_chars=len(prompt),
+            turn=len(self.history) // 2 + 1,
+            system_digest=digest(spec.system) if spec.system else None,
+            chat_format=spec.load_options.chat_format,
+            engine=getattr(self.model, "engine", None),  # a remote engine's name and endpoint
         )
-
-
-def _rule_ids(decision: Decision) -> list[str]:
-    return sorted({finding.rule for finding in decision.findings})
+        texts = {"prompt": prompt}
+        if spec.system:
+            texts["system"] = spec.system
+        return _TurnRecord(pipeline, event, texts)
 
 
 def _worse(first: Action, second: Action) -> Action:
@@ -373,7 +452,7 @@ def _gated(chunks: Iterator[str], gate: OutputGate) -> Iterator[str]:
 class Pipeline:
     """Everything a gated generation needs: the policy, the models, the audit sink.
 
-    ``load`` and ``gate`` are seams for tests and benchmarks (a fake engine, the
+    ``load`` and ``gate`` are seams for tests and benchmarks (a fake engine, a
     pass-through gate); commands always use the defaults. ``digest`` fingerprints prompt
     and output text for the audit log: commands key it with the vault, so the log cannot
     be used to confirm a guess of a short text. When the policy asks for texts to be
@@ -384,7 +463,7 @@ class Pipeline:
     models: ModelSource
     audit: AuditSink = field(default_factory=NoAudit)
     load: EngineLoader = load_engine
-    gate: GateFactory = Gate
+    gate: GateFactory = PolicyGate
     digest: Callable[[str], str] = sha256_text
     keep_text: Callable[[dict[str, str]], str] | None = None
 
@@ -399,13 +478,15 @@ class Pipeline:
         system: str | None = None,
     ) -> Session:
         return Session(
-            pipeline=self,
-            model_name=model_name,
-            clearance=clearance,
-            out_level=out_level,
-            load_options=load_options or LoadOptions(),
-            command=command,
-            system=system,
+            self,
+            SessionSpec(
+                model_name=model_name,
+                clearance=clearance,
+                out_level=out_level,
+                load_options=load_options or LoadOptions(),
+                command=command,
+                system=system,
+            ),
         )
 
     def run(
@@ -433,11 +514,13 @@ class Pipeline:
 
 __all__ = [
     "AuditSink",
+    "GateFactory",
     "ModelInfo",
     "ModelSource",
     "NoAudit",
     "Pipeline",
     "RunResult",
     "Session",
-    "compose_prompt",
+    "SessionSpec",
+    "outcome_of",
 ]

@@ -7,6 +7,7 @@ import getpass
 import json
 import logging
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,35 @@ def configure_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: the same path as Ctrl-C (the outcome is recorded as interrupted,
+    exit 130), except that ``chat`` ends instead of giving a fresh prompt."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # Once: a second signal while milai records the outcome ends it the default way.
+    signal.signal(signum, signal.SIG_DFL)
+    raise Terminated(signal.Signals(signum).name)
+
+
+def handle_termination() -> None:
+    """Turn SIGTERM and SIGHUP into ``Terminated`` (interfaces.md §5)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
+
+
+def check_arguments(args: list[str]) -> None:
+    """Raise ``UsageError`` for an argument that is not UTF-8 (Python carries such bytes as
+    lone surrogates, which no later step could encode)."""
+    for position, arg in enumerate(args, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise UsageError(
+                f"argument {position} is not valid UTF-8 text (bad byte at offset {error.start})"
+            ) from None
+
+
 def terminal_passphrase() -> AskPassphrase | None:
     """Ask on the controlling terminal (never on stdin, which may carry the material)."""
     try:
@@ -128,6 +158,14 @@ def read_stdin_text() -> str | None:
         return None
     data = sys.stdin.buffer.read()
     return decode_utf8(data, "stdin")
+
+
+def compose_prompt(instruction: str | None, material: str | None) -> str:
+    """PROMPT, a blank line, then stdin (DESIGN.md). Raises ``UsageError`` when both are empty."""
+    parts = [part for part in (instruction, material) if part is not None and part.strip()]
+    if not parts:
+        raise UsageError("empty prompt: give PROMPT or pipe text on stdin")
+    return "\n\n".join(parts)
 
 
 def decode_utf8(data: bytes, where: str) -> str:

@@ -16,6 +16,7 @@ from milai.config import milai_home
 from milai.context import (
     Context,
     forget_key_file,
+    open_audit_log,
     read_passphrase_file,
     remember_key_file,
 )
@@ -86,6 +87,7 @@ def init(
     if key_file is not None:
         remember_key_file(home, key_file)
     settings.save(vault.records)
+    open_audit_log(home, vault).start()  # the audit ratchet starts from a fresh seed
     say(f"milai: vault created at {home}")
 
 

@@ -8,14 +8,31 @@ high-water level; conversations are saved encrypted in the vault, never in a pla
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from milai.cli._app import app, open_context, say
-from milai.cli.run import sampling_params
+from milai.cli._app import Terminated, app, open_context, say, state
+from milai.cli.run import (
+    ChatFormat,
+    ContextTokens,
+    RepeatPenalty,
+    Seed,
+    SystemFile,
+    SystemText,
+    Temperature,
+    Threads,
+    TopK,
+    TopP,
+    load_options,
+    report_memory_lock,
+    sampling_params,
+    stdin_is_a_terminal,
+    system_text,
+)
 from milai.context import Context
-from milai.engine import LoadOptions, SamplingParams
+from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
 from milai.history import Conversation
 from milai.pipeline import Session
@@ -29,7 +46,11 @@ HELP = """/help   this help
 /level  the conversation's level and your clearance
 /clear  forget the conversation so far (its level stays)
 /save   save the conversation in the vault now (it is also saved on exit)
-/exit   leave (Ctrl-D works too; Ctrl-C stops a reply)"""
+/exit   leave (Ctrl-D works too; Ctrl-C stops a reply)
+\"\"\"     at the start of a line: a multi-line turn, up to a line ending with \"\"\"
+        (a paste into the terminal arrives as one turn too)"""
+
+FENCE = '"""'
 
 
 @app.command()
@@ -40,21 +61,33 @@ def chat(
     clearance: Annotated[
         str | None, typer.Option("--clearance", help="Your clearance level.")
     ] = None,
-    system: Annotated[str | None, typer.Option("--system", help="System prompt.")] = None,
+    system: SystemText = None,
+    system_file: SystemFile = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
-    temperature: Annotated[float, typer.Option("--temperature", help="0 is greedy.")] = 0.2,
-    seed: Annotated[int | None, typer.Option("--seed", help="Sampling seed.")] = None,
-    chat_format: Annotated[
-        str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")
-    ] = None,
+    temperature: Temperature = 0.2,
+    seed: Seed = None,
+    top_p: TopP = SamplingParams.top_p,
+    top_k: TopK = SamplingParams.top_k,
+    repeat_penalty: RepeatPenalty = SamplingParams.repeat_penalty,
+    chat_format: ChatFormat = None,
+    context_tokens: ContextTokens = None,
+    threads: Threads = None,
 ) -> None:
     """Talk with a model, every turn gated by the policy."""
-    import readline  # noqa: F401  (line editing and arrow-key history, in memory only)
-
     from milai.cli.render import banner
     from milai.cli.render import stdout as console
 
-    params = sampling_params(max_tokens, temperature, seed)
+    params = sampling_params(
+        max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
+    )
+    options = load_options(chat_format, context_tokens, threads)
+    if system_file == "-" and not stdin_is_a_terminal():
+        raise UsageError(
+            "stdin cannot carry both the system text (--system-file -) and the conversation",
+            hint="give the system text in a file",
+        )
+    system_prompt = system_text(system, system_file)
+    _line_editing()
     context = open_context()
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
@@ -63,9 +96,9 @@ def chat(
     session = pipeline.session(
         name,
         clearance=level,
-        load_options=LoadOptions(chat_format=chat_format, use_mlock=True),
+        load_options=options,
         command="chat",
-        system=system,
+        system=system_prompt,
     )
     conversation = Conversation.new(model=name, clearance=level, level=policy.lowest)
     with session:
@@ -83,6 +116,39 @@ def chat(
                 conversation.save(context.vault.records)
 
 
+def _line_editing() -> None:
+    """Line editing and arrow-key history (in memory only); a paste arrives whole, newlines
+    and all, as one turn (bracketed paste)."""
+    import readline
+
+    readline.parse_and_bind("set enable-bracketed-paste on")
+
+
+def read_turn(read_line: Callable[[str], str], prompt: str) -> str:
+    """One turn's text: a line (a bracketed paste is one line to ``input``, newlines and
+    all), or every line between a line that starts with \"\"\" and one that ends with it.
+
+    Raises ``EOFError`` at the end of input before anything was read; an unclosed block
+    ends at the end of input and is taken whole.
+    """
+    first = read_line(prompt)
+    if not first.lstrip().startswith(FENCE):
+        return first
+    lines = [first.lstrip()[len(FENCE) :]]
+    if lines[0].rstrip().endswith(FENCE):
+        return lines[0].rstrip()[: -len(FENCE)]
+    while True:
+        try:
+            line = read_line("... ")
+        except EOFError:
+            break
+        if line.rstrip().endswith(FENCE):
+            lines.append(line.rstrip()[: -len(FENCE)])
+            break
+        lines.append(line)
+    return "\n".join(lines).strip("\n")
+
+
 def _converse(
     session: Session,
     conversation: Conversation,
@@ -96,6 +162,8 @@ def _converse(
         try:
             if not _one_round(session, conversation, context, console, params):
                 return
+        except Terminated:
+            raise
         except KeyboardInterrupt:
             sys.stdout.write("\n")
 
@@ -111,7 +179,7 @@ def _one_round(
     from milai.cli.render import banner
 
     try:
-        text = input(f"[{session.level}] > ").strip()
+        text = read_turn(input, f"[{session.level}] > ").strip()
     except EOFError:
         sys.stdout.write("\n")
         return False
@@ -120,11 +188,14 @@ def _one_round(
     if text.startswith("/"):
         return not _command(text, session, conversation, context, console)
     before = session.level
+    loaded = session.engine_loaded
     try:
         result = session.turn(text, params, _write)
     except Blocked as blocked:
         say(f"milai: blocked: {blocked.message}")
         return True
+    except Terminated:
+        raise
     except KeyboardInterrupt:
         sys.stdout.write("\n")
         say("milai: reply stopped")
@@ -137,6 +208,10 @@ def _one_round(
         conversation.level = session.level
     conversation.add_turn(text, result.text, result.level)
     sys.stdout.write("\n")
+    if state.verbose and not loaded:
+        report_memory_lock(session.spec.load_options)
+    if result.finish_reason == "length":
+        say(f"milai: reply stopped at --max-tokens {params.max_tokens}")
     if session.level != before:
         console.print(banner(session.pipeline.policy.banner(session.level)))
     return True

@@ -6,7 +6,7 @@ are here, and ``load_engine`` imports the llama.cpp binding only when a model is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,6 +22,7 @@ class SamplingParams:
     seed: int = 0
     top_p: float = 0.95
     top_k: int = 40
+    repeat_penalty: float = 1.0
 
     def to_json(self) -> dict[str, float | int]:
         return {
@@ -30,7 +31,23 @@ class SamplingParams:
             "seed": self.seed,
             "top_p": self.top_p,
             "top_k": self.top_k,
+            "repeat_penalty": self.repeat_penalty,
         }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, float | int]) -> SamplingParams:
+        """The parameters ``to_json`` wrote (those it did not write take their defaults).
+
+        Raises ``ValueError`` for a value of the wrong type."""
+        default = cls()
+        return cls(
+            max_tokens=int(data.get("max_tokens", default.max_tokens)),
+            temperature=float(data.get("temperature", default.temperature)),
+            seed=int(data.get("seed", default.seed)),
+            top_p=float(data.get("top_p", default.top_p)),
+            top_k=int(data.get("top_k", default.top_k)),
+            repeat_penalty=float(data.get("repeat_penalty", default.repeat_penalty)),
+        )
 
 
 @dataclass(frozen=True)
@@ -43,8 +60,12 @@ class LoadOptions:
 
 @dataclass
 class Usage:
+    """Token counts of the last generation, and why it ended: ``stop`` (the model finished)
+    or ``length`` (it reached ``max_tokens``)."""
+
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    finish_reason: str = "stop"
 
     def to_json(self) -> dict[str, int]:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}

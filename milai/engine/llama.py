@@ -144,6 +144,7 @@ class LlamaEngine:
                 temperature=params.temperature,
                 top_p=params.top_p,
                 top_k=params.top_k,
+                repeat_penalty=params.repeat_penalty,
                 seed=params.seed,
                 stream=True,
             )
@@ -188,7 +189,11 @@ class LlamaEngine:
         sampled = llama.eval_calls
         completion = sampled - 1 if finish_reason == "stop" else sampled
         completion = max(0, completion)
-        self.usage = Usage(prompt_tokens=llama.prompt_tokens, completion_tokens=completion)
+        self.usage = Usage(
+            prompt_tokens=llama.prompt_tokens,
+            completion_tokens=completion,
+            finish_reason="length" if finish_reason == "length" else "stop",
+        )
         self.timings.completion_tokens = completion
 
     def _require_open(self) -> _CountingLlama:

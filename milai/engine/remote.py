@@ -550,6 +550,7 @@ class RemoteEngine:
         self.usage = Usage(
             prompt_tokens=prompt if isinstance(prompt, int) else 0,
             completion_tokens=completion if isinstance(completion, int) else stream.content_events,
+            finish_reason="length" if stream.finish_reason == "length" else "stop",
         )
         self.timings.completion_tokens = self.usage.completion_tokens
         if first_at is not None and last_at is not None:

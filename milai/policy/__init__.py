@@ -11,7 +11,7 @@ prompts and streamed outputs so that levels flow: no read up, no write down.
 from __future__ import annotations
 
 from milai.policy.decision import Action, Decision, Finding, PolicyInfo, TestResult
-from milai.policy.gate import Gate, OutputGate, PassThroughGate, PassThroughOutputGate
+from milai.policy.gate import Gate, OutputGate, PolicyGate, PolicyOutputGate
 from milai.policy.policy import (
     Policy,
     check_stream,
@@ -28,10 +28,10 @@ __all__ = [
     "Finding",
     "Gate",
     "OutputGate",
-    "PassThroughGate",
-    "PassThroughOutputGate",
     "Policy",
+    "PolicyGate",
     "PolicyInfo",
+    "PolicyOutputGate",
     "TestResult",
     "check_stream",
     "check_text",

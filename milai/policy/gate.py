@@ -5,11 +5,16 @@ A prompt above ``min(clearance, model accreditation)`` never reaches the model. 
 is at least at its prompt's level, raised by any marking it contains; above the sink's
 level (``out_level``, by default the clearance) it is withheld. Outputs are gated as they
 stream: nothing is released that a later finding could still cover.
+
+No late surprises: a footer banner or a late portion mark classifies the whole output, so
+the output streams only while the sink is at or above both the model's accreditation and
+the conversation's level. Otherwise it is held and decided on the whole text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from milai.errors import Blocked, UsageError
 from milai.policy.decision import Action, Decision, Finding
@@ -28,8 +33,41 @@ def _first_block(decision: Decision) -> Finding | None:
     return next((f for f in decision.findings if f.action is Action.BLOCK), None)
 
 
-class Gate:
-    """Gates prompts and outputs for one clearance, one model and one sink.
+class OutputGate(Protocol):
+    """Gates one streamed output: ``feed`` chunks, ``close`` at the end, then ``decision``."""
+
+    @property
+    def held(self) -> bool:
+        """Whether the output is held until the end (nothing released before ``close``)."""
+        ...
+
+    def feed(self, chunk: str) -> str:
+        """Add output; return what may be released now. Raises ``Blocked``."""
+        ...
+
+    def close(self) -> str:
+        """End of output; return what remains to release. Raises ``Blocked``."""
+        ...
+
+    @property
+    def decision(self) -> Decision: ...
+
+
+class Gate(Protocol):
+    """Gates prompts and outputs for one clearance, one model and one sink."""
+
+    def check_prompt(self, text: str) -> Decision:
+        """The prompt's decision when the model may see it. Raises ``Blocked``."""
+        ...
+
+    def open_output(self, prompt: Decision, *, conversation_level: str | None = None) -> OutputGate:
+        """A gate for the answer to ``prompt``. Raises ``Blocked`` when none of it could
+        be released."""
+        ...
+
+
+class PolicyGate:
+    """The policy's gate for one clearance, one model and one sink (a ``Gate``).
 
     Raises ``UsageError`` for a level that is not on the policy's scale.
     """
@@ -46,7 +84,7 @@ class Gate:
         self.clearance = policy.canonical_level(clearance)
         self.model_level = policy.canonical_level(model_level)
         self.out_level = policy.canonical_level(out_level if out_level is not None else clearance)
-        self.limit = min(self.clearance, self.model_level, key=policy.level_index)
+        self.limit = policy.lower(self.clearance, self.model_level)
 
     def check_prompt(self, text: str) -> Decision:
         """The prompt's decision, when the model may see it.
@@ -63,7 +101,7 @@ class Gate:
                 f"(characters {blocking.start}-{blocking.end})",
                 decision=decision,
             )
-        if policy.level_index(decision.level) > policy.level_index(self.limit):
+        if policy.above(decision.level, self.limit):
             top = _level_finding(decision)
             rule = top.rule if top else "level-above-limit"
             start, end = (top.start, top.end) if top else (0, 0)
@@ -92,15 +130,27 @@ class Gate:
             )
         return decision
 
-    def open_output(self, prompt: Decision) -> OutputGate:
-        """A streaming gate for the model's answer to ``prompt``.
+    def holds_output(self, conversation_level: str) -> bool:
+        """Whether outputs are held to the end: the sink is below the model's accreditation
+        or the conversation's level, so a late marking could classify what came before."""
+        policy = self.policy
+        return policy.above(self.model_level, self.out_level) or policy.above(
+            conversation_level, self.out_level
+        )
+
+    def open_output(
+        self, prompt: Decision, *, conversation_level: str | None = None
+    ) -> PolicyOutputGate:
+        """A gate for the model's answer to ``prompt``, streaming or held (see
+        ``holds_output``; ``conversation_level`` defaults to the prompt's level).
 
         Raises ``Blocked`` at once when the prompt's level is already above the sink's
         level: the answer would inherit it, so none of it could be released.
         """
         policy = self.policy
         level = policy.canonical_level(prompt.level)
-        if policy.level_index(level) > policy.level_index(self.out_level):
+        held = self.holds_output(conversation_level or level)
+        if policy.above(level, self.out_level):
             refused = Decision(
                 Action.BLOCK,
                 level,
@@ -122,26 +172,34 @@ class Gate:
                 f"level {level}, above the output level {self.out_level}",
                 decision=refused,
             )
-        return OutputGate(self, level)
+        return PolicyOutputGate(self, level, held=held)
 
 
-class OutputGate:
-    """Streams a model's output through the policy, holding back what is not yet safe."""
+class PolicyOutputGate:
+    """Streams a model's output through the policy, holding back what is not yet safe; when
+    ``held``, holds all of it until the whole text is decided (an ``OutputGate``)."""
 
-    def __init__(self, gate: Gate, prompt_level: str) -> None:
+    def __init__(self, gate: PolicyGate, prompt_level: str, *, held: bool = False) -> None:
         self._gate = gate
         self._policy = gate.policy
         self._prompt_level = prompt_level
         self._releaser = Releaser(gate.policy, "output")
         self._failure: Blocked | None = None
         self._closed = False
+        self._held = held
+        self._kept: list[str] = []
+
+    @property
+    def held(self) -> bool:
+        return self._held
 
     def feed(self, chunk: str) -> str:
         """Add model output; return the text that is safe to release now.
 
         Raises ``Blocked`` when a rule blocks or the output's level goes above the output
         level; after that, every call raises it again. Nothing of a blocked span is ever
-        returned, whatever the chunking.
+        returned, whatever the chunking; when held, nothing at all is returned before
+        ``close``.
         """
         if self._failure is not None:
             raise self._failure
@@ -150,13 +208,18 @@ class OutputGate:
         return self._guard(lambda: self._releaser.scan(chunk))
 
     def close(self) -> str:
-        """End of output: return what remains. Raises ``Blocked`` as ``feed`` does."""
+        """End of output: return what remains (when held, the whole text, decided on as a
+        whole). Raises ``Blocked`` as ``feed`` does."""
         if self._failure is not None:
             raise self._failure
         if self._closed:
             return ""
         self._closed = True
-        return self._guard(self._releaser.scan_end)
+        rest = self._guard(self._releaser.scan_end)
+        if not self._held:
+            return rest
+        whole, self._kept = "".join(self._kept), []
+        return whole
 
     def _guard(self, scan: Callable[[], None]) -> str:
         """Scan, judge the new findings, and only then release (a block releases nothing)."""
@@ -166,12 +229,15 @@ class OutputGate:
             self._failure = blocked
             raise
         self._check()
-        return self._releaser.release()
+        released = self._releaser.release()
+        if self._held:
+            self._kept.append(released)
+            return ""
+        return released
 
     def _check(self) -> None:
         """Raise for the first block or level violation among the new findings."""
         policy = self._policy
-        limit = policy.level_index(self._gate.out_level)
         for finding in self._releaser.take_findings():
             if finding.action is Action.BLOCK:
                 self._fail(
@@ -179,7 +245,7 @@ class OutputGate:
                     f"(characters {finding.start}-{finding.end})",
                     None,
                 )
-            if policy.level_index(finding.level) > limit:
+            if policy.above(finding.level, self._gate.out_level):
                 self._fail(
                     f"withheld by rule {finding.rule}: output is {finding.level}, above the "
                     f"output level {self._gate.out_level}",
@@ -200,6 +266,7 @@ class OutputGate:
             decision = Decision(
                 Action.BLOCK, decision.level, (*decision.findings, extra), decision.policy
             )
+        self._kept.clear()
         self._failure = Blocked(message, decision=decision)
         raise self._failure
 
@@ -209,46 +276,8 @@ class OutputGate:
         the prompt's; findings carry offsets into the whole output."""
         policy = self._policy
         collected = self._releaser.collector.decision()
-        level = max(collected.level, self._prompt_level, key=policy.level_index)
+        level = policy.higher(collected.level, self._prompt_level)
         action = collected.action
         if self._failure is not None:
             action = Action.BLOCK
         return Decision(action, level, collected.findings, collected.policy)
-
-
-class PassThroughGate:
-    """The same interface with no policy at all: the benchmark's baseline."""
-
-    def __init__(
-        self,
-        policy: Policy,
-        *,
-        clearance: str = "",
-        model_level: str = "",
-        out_level: str | None = None,
-    ) -> None:
-        self.policy = policy
-
-    def check_prompt(self, text: str) -> Decision:
-        """Always allowed, at the policy's lowest level, with no findings."""
-        return Decision(Action.ALLOW, self.policy.lowest, (), self.policy.info)
-
-    def open_output(self, prompt: Decision) -> PassThroughOutputGate:
-        return PassThroughOutputGate(self.policy)
-
-
-class PassThroughOutputGate:
-    """Releases every chunk unchanged."""
-
-    def __init__(self, policy: Policy) -> None:
-        self._policy = policy
-
-    def feed(self, chunk: str) -> str:
-        return chunk
-
-    def close(self) -> str:
-        return ""
-
-    @property
-    def decision(self) -> Decision:
-        return Decision(Action.ALLOW, self._policy.lowest, (), self._policy.info)

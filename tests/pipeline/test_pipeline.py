@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from milai.config import default_policy_path
-from milai.engine import SamplingParams
-from milai.errors import Blocked, UsageError, VaultIntegrityError
-from milai.pipeline import Pipeline, compose_prompt
-from milai.policy import Action, PassThroughGate, load_policy
+from milai.engine import Message, SamplingParams
+from milai.errors import Blocked, VaultIntegrityError
+from milai.events import RunEvent
+from milai.pipeline import Pipeline
+from milai.policy import Action, Decision, Policy, load_policy
 from tests.helpers import FakeEngine, FakeLoader
 
 PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
@@ -42,15 +43,25 @@ class Models:
 
 @dataclass
 class Audit:
-    events: list[dict[str, Any]] = field(default_factory=list)
+    """Keeps the JSON of every entry, write-ahead ones included, in order."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
     broken: bool = False
 
     def preflight(self) -> None:
         if self.broken:
             raise VaultIntegrityError("the audit log is damaged")
 
-    def record(self, event: dict[str, Any]) -> None:
-        self.events.append(event)
+    def started(self, event: RunEvent) -> None:
+        self.entries.append(event.started_json())
+
+    def record(self, event: RunEvent) -> None:
+        self.entries.append(event.to_json())
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The outcome entries."""
+        return [entry for entry in self.entries if entry["phase"] == "outcome"]
 
 
 def make(chunks: list[str], *, model_level: str = "SECRET") -> tuple[Pipeline, FakeLoader, Audit]:
@@ -145,25 +156,51 @@ def test_session_level_is_a_high_water_mark() -> None:
         assert session.level == "CONFIDENTIAL"
 
 
-def test_pass_through_gate_reports_a_decision() -> None:
+class _LabellingGate:
+    """Any ``Gate`` plugs in: this one allows everything and labels outputs RESTRICTED."""
+
+    def __init__(
+        self, policy: Policy, *, clearance: str, model_level: str, out_level: str | None
+    ) -> None:
+        self.policy = policy
+
+    def check_prompt(self, text: str) -> Decision:
+        return Decision(Action.ALLOW, self.policy.lowest, (), self.policy.info)
+
+    def open_output(self, prompt: Decision, *, conversation_level: str | None = None) -> _Labelled:
+        return _Labelled(self.policy)
+
+
+class _Labelled:
+    held = False
+
+    def __init__(self, policy: Policy) -> None:
+        self._policy = policy
+
+    def feed(self, chunk: str) -> str:
+        return chunk.upper()
+
+    def close(self) -> str:
+        return ""
+
+    @property
+    def decision(self) -> Decision:
+        return Decision(Action.WARN, "RESTRICTED", (), self._policy.info)
+
+
+def test_the_gate_is_a_seam() -> None:
     loader = FakeLoader(FakeEngine(["x"]))
+    audit = Audit()
     pipeline = Pipeline(
         policy=load_policy(default_policy_path()),
         models=Models(),
+        audit=audit,
         load=loader,
-        gate=PassThroughGate,
+        gate=_LabellingGate,
     )
     _, result = run(pipeline, "SECRET\n\nanything")
-    assert result.decision.action == Action.ALLOW
-    assert result.text == "x"
-
-
-def test_compose_prompt() -> None:
-    assert compose_prompt("Summarise", "the text") == "Summarise\n\nthe text"
-    assert compose_prompt(None, "only stdin") == "only stdin"
-    assert compose_prompt("only prompt", None) == "only prompt"
-    with pytest.raises(UsageError, match="empty prompt"):
-        compose_prompt("  ", "\n")
+    assert (result.decision.action, result.level, result.text) == (Action.WARN, "RESTRICTED", "X")
+    assert audit.events[-1]["levels"] == {"prompt": "UNCLASSIFIED", "output": "RESTRICTED"}
 
 
 def test_system_text_is_gated_like_a_prompt() -> None:
@@ -202,7 +239,8 @@ def test_prompt_redactions_are_applied_before_the_model_sees_it() -> None:
 
 def test_an_interrupted_generation_is_still_recorded() -> None:
     class Interrupting(FakeEngine):
-        def generate(self, messages, params):  # type: ignore[no-untyped-def]
+        def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
+            self.calls.append(messages)
             yield "Once upon a time there was a quiet harbour by the sea.\n"
             yield "Every morning "
             raise KeyboardInterrupt

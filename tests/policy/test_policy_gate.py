@@ -5,17 +5,17 @@ from __future__ import annotations
 import pytest
 
 from milai.errors import Blocked, ExitCode, UsageError
-from milai.policy import Action, Gate, PassThroughGate, Policy
+from milai.policy import Action, Policy, PolicyGate
 
 
 def test_prompt_within_the_limit_is_allowed(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET")
+    gate = PolicyGate(default_policy, clearance="SECRET", model_level="SECRET")
     decision = gate.check_prompt("NATO CONFIDENTIAL\nExercise plan")
     assert (decision.action, decision.level) == (Action.ALLOW, "CONFIDENTIAL")
 
 
 def test_prompt_above_the_model_accreditation_is_blocked(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="TOP SECRET", model_level="RESTRICTED")
+    gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="RESTRICTED")
     with pytest.raises(Blocked) as caught:
         gate.check_prompt("NATO SECRET\nOrder of battle")
     blocked = caught.value
@@ -30,13 +30,13 @@ def test_prompt_above_the_model_accreditation_is_blocked(default_policy: Policy)
 
 
 def test_prompt_above_the_clearance_is_blocked(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="CONFIDENTIAL", model_level="TOP SECRET")
+    gate = PolicyGate(default_policy, clearance="CONFIDENTIAL", model_level="TOP SECRET")
     with pytest.raises(Blocked, match="above the limit CONFIDENTIAL"):
         gate.check_prompt("(TS) Strategic intent.")
 
 
 def test_prompt_block_rule(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
+    gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
     with pytest.raises(Blocked) as caught:
         gate.check_prompt("Please format this KEYMAT.")
     assert caught.value.message == (
@@ -47,12 +47,12 @@ def test_prompt_block_rule(default_policy: Policy) -> None:
 
 def test_unknown_levels_are_usage_errors(default_policy: Policy) -> None:
     with pytest.raises(UsageError):
-        Gate(default_policy, clearance="COSMIC", model_level="SECRET")
+        PolicyGate(default_policy, clearance="COSMIC", model_level="SECRET")
     with pytest.raises(UsageError):
-        Gate(default_policy, clearance="SECRET", model_level="SECRET", out_level="x")
+        PolicyGate(default_policy, clearance="SECRET", model_level="SECRET", out_level="x")
 
 
-def _stream(gate: Gate, prompt: str, chunks: list[str]) -> tuple[str, Exception | None]:
+def _stream(gate: PolicyGate, prompt: str, chunks: list[str]) -> tuple[str, Exception | None]:
     out = gate.open_output(gate.check_prompt(prompt))
     released: list[str] = []
     try:
@@ -65,7 +65,7 @@ def _stream(gate: Gate, prompt: str, chunks: list[str]) -> tuple[str, Exception 
 
 
 def test_output_inherits_the_prompt_level(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET")
+    gate = PolicyGate(default_policy, clearance="SECRET", model_level="SECRET")
     out = gate.open_output(gate.check_prompt("CONFIDENTIEL LUX\nQuestion"))
     assert out.feed("All ") + out.close() == "All "
     assert out.decision.level == "CONFIDENTIAL"
@@ -73,7 +73,9 @@ def test_output_inherits_the_prompt_level(default_policy: Policy) -> None:
 
 
 def test_output_above_the_out_level_is_withheld(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED")
+    gate = PolicyGate(
+        default_policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED"
+    )
     answer = "Here is the summary.\nNATO SECRET\nThe convoy leaves at dawn."
     chunks = [answer[i : i + 3] for i in range(0, len(answer), 3)]
     released, blocked = _stream(gate, "hello", chunks)
@@ -87,21 +89,23 @@ def test_output_above_the_out_level_is_withheld(default_policy: Policy) -> None:
 
 
 def test_out_level_defaults_to_the_clearance(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="CONFIDENTIAL", model_level="TOP SECRET")
+    gate = PolicyGate(default_policy, clearance="CONFIDENTIAL", model_level="TOP SECRET")
     released, blocked = _stream(gate, "q", ["ok\n", "SECRET\n", "more"])
     assert blocked is not None and "above the output level CONFIDENTIAL" in str(blocked)
     assert released in ("", "ok", "ok\n")
 
 
 def test_open_output_refuses_when_the_prompt_is_above_the_sink(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED")
+    gate = PolicyGate(
+        default_policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED"
+    )
     prompt = gate.check_prompt("SECRET\nQuestion")
     with pytest.raises(Blocked, match="inherits the prompt's level SECRET"):
         gate.open_output(prompt)
 
 
 def test_output_block_rule_stops_the_stream(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
+    gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
     released, blocked = _stream(gate, "q", list("The KEY") + list("MAT is attached."))
     assert blocked is not None
     assert "keying-material" in str(blocked)
@@ -110,7 +114,7 @@ def test_output_block_rule_stops_the_stream(default_policy: Policy) -> None:
 
 
 def test_output_redaction_streams(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET")
+    gate = PolicyGate(default_policy, clearance="SECRET", model_level="SECRET")
     answer = "Mail jean.dupont@etat.lu or call +352 621 123 456 today."
     released, blocked = _stream(gate, "q", list(answer))
     assert blocked is None
@@ -118,7 +122,7 @@ def test_output_redaction_streams(default_policy: Policy) -> None:
 
 
 def test_blocked_gate_stays_blocked(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET")
+    gate = PolicyGate(default_policy, clearance="SECRET", model_level="SECRET")
     out = gate.open_output(gate.check_prompt("q"))
     with pytest.raises(Blocked):
         out.feed("KEYMAT ")
@@ -131,7 +135,7 @@ def test_blocked_gate_stays_blocked(default_policy: Policy) -> None:
 
 
 def test_output_decision_offsets_are_into_the_whole_output(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
+    gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
     out = gate.open_output(gate.check_prompt("q"))
     text = "Intro line\n(S) Detail paragraph.\n"
     released = "".join(out.feed(ch) for ch in text) + out.close()
@@ -142,7 +146,7 @@ def test_output_decision_offsets_are_into_the_whole_output(default_policy: Polic
 
 
 def test_hold_back_is_short_on_plain_prose(default_policy: Policy) -> None:
-    gate = Gate(default_policy, clearance="SECRET", model_level="SECRET")
+    gate = PolicyGate(default_policy, clearance="SECRET", model_level="SECRET")
     out = gate.open_output(gate.check_prompt("q"))
     text = "The weather in Luxembourg is mild today and the river is calm. " * 4
     released = "".join(out.feed(ch) for ch in text)
@@ -151,15 +155,40 @@ def test_hold_back_is_short_on_plain_prose(default_policy: Policy) -> None:
     assert released + out.close() == text
 
 
-def test_pass_through_gate(default_policy: Policy) -> None:
-    gate = PassThroughGate(default_policy, clearance="UNCLASSIFIED", model_level="UNCLASSIFIED")
-    decision = gate.check_prompt("TOP SECRET\nKEYMAT")
-    assert (decision.action, decision.level, decision.findings) == (
-        Action.ALLOW,
-        "UNCLASSIFIED",
-        (),
+def test_output_streams_when_the_sink_is_at_the_model_and_conversation_level(
+    default_policy: Policy,
+) -> None:
+    gate = PolicyGate(
+        default_policy, clearance="SECRET", model_level="RESTRICTED", out_level="RESTRICTED"
     )
-    out = gate.open_output(decision)
-    assert out.feed("TOP SECRET") == "TOP SECRET"
-    assert out.close() == ""
-    assert out.decision.action is Action.ALLOW
+    out = gate.open_output(gate.check_prompt("q"), conversation_level="RESTRICTED")
+    assert not out.held
+    text = "The weather in Luxembourg is mild today and the river is calm. " * 2
+    assert "".join(out.feed(ch) for ch in text)  # released as it comes
+
+
+@pytest.mark.parametrize(
+    ("model_level", "conversation_level"),
+    [("SECRET", "UNCLASSIFIED"), ("RESTRICTED", "CONFIDENTIAL")],
+)
+def test_output_is_held_when_the_sink_is_below_the_model_or_the_conversation(
+    default_policy: Policy, model_level: str, conversation_level: str
+) -> None:
+    gate = PolicyGate(
+        default_policy, clearance="SECRET", model_level=model_level, out_level="RESTRICTED"
+    )
+    out = gate.open_output(gate.check_prompt("q"), conversation_level=conversation_level)
+    assert out.held
+    text = "Mail jean.dupont@etat.lu about the weather, which is mild today. " * 2
+    assert [out.feed(ch) for ch in text] == [""] * len(text)
+    assert out.close() == text.replace("jean.dupont@etat.lu", "[REDACTED:pii-email-output]")
+
+
+def test_a_late_footer_withholds_a_held_output_whole(default_policy: Policy) -> None:
+    gate = PolicyGate(
+        default_policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED"
+    )
+    body = "The exercise went well and the weather held. " * 5
+    released, blocked = _stream(gate, "q", [*body.split(" "), "\n\nSECRET\n"])
+    assert released == ""
+    assert isinstance(blocked, Blocked) and "above the output level RESTRICTED" in blocked.message

@@ -2,7 +2,9 @@
 
 Outputs that hold markings, codewords and personal data are cut at every position (and
 at random sets of positions); the streamed result must equal the whole-text result, and
-the text the output gate released before a block must stop before the blocked span.
+the text the output gate released before a block must stop before the blocked span. In
+held mode (the sink below the model's accreditation or the conversation's level) nothing
+is released before the end, and a late marking withholds the whole text.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from milai.errors import Blocked
-from milai.policy import Action, Gate, Policy, check_stream, check_text, redact_stream, redact_text
+from milai.policy import (
+    Action,
+    Policy,
+    PolicyGate,
+    check_stream,
+    check_text,
+    redact_stream,
+    redact_text,
+)
 
 FRAGMENTS = [
     "The convoy leaves at dawn. ",
@@ -75,18 +85,27 @@ def _stops(policy: Policy, text: str, out_level: str) -> list[int]:
     ]
 
 
-def _gate_stream(policy: Policy, chunks: list[str]) -> tuple[str, int, bool]:
-    """(released text, original characters released, blocked?) through an output gate."""
-    gate = Gate(policy, clearance="SECRET", model_level="SECRET", out_level="RESTRICTED")
+STREAMING = "RESTRICTED"  # a model accredited at the sink's level: its output streams
+HELD = "SECRET"  # a model accredited above the sink: its output is held to the end
+
+
+def _gate_stream(
+    policy: Policy, chunks: list[str], *, model_level: str = STREAMING
+) -> tuple[str, int, bool, list[str]]:
+    """(released text, original characters released, blocked?, what each feed released)
+    through an output gate to a RESTRICTED sink."""
+    gate = PolicyGate(policy, clearance="SECRET", model_level=model_level, out_level="RESTRICTED")
     out = gate.open_output(gate.check_prompt("question"))
+    assert out.held is (model_level == HELD)
+    fed: list[str] = []
     released: list[str] = []
     try:
         for chunk in chunks:
-            released.append(out.feed(chunk))
+            fed.append(out.feed(chunk))
         released.append(out.close())
     except Blocked:
-        return "".join(released), out._releaser.cursor, True
-    return "".join(released), out._releaser.cursor, False
+        return "".join(fed), out._releaser.cursor, True, fed
+    return "".join(fed + released), out._releaser.cursor, False, fed
 
 
 def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> None:
@@ -96,7 +115,7 @@ def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> N
         )
     whole = redact_text(policy, text)
     assert "".join(redact_stream(policy, chunks)) == whole
-    released, released_upto, blocked = _gate_stream(policy, chunks)
+    released, released_upto, blocked, _ = _gate_stream(policy, chunks)
     stops = _stops(policy, text, "RESTRICTED")
     assert whole.startswith(released)
     if stops:
@@ -105,6 +124,10 @@ def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> N
     else:
         assert not blocked
         assert released == whole
+    held, _, held_blocked, fed = _gate_stream(policy, chunks, model_level=HELD)
+    assert fed == [""] * len(fed)  # nothing before the end
+    assert held_blocked is bool(stops)
+    assert held == ("" if stops else whole)
 
 
 @pytest.mark.parametrize("text", FIXED)
@@ -136,7 +159,7 @@ def test_random_chunkings(default_policy: Policy, data: st.DataObject, text: str
 def test_codewords_never_leak(ministry_policy: Policy, data: st.DataObject, text: str) -> None:
     text = text + " NIGHTJAR " + text
     cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=10))
-    gate = Gate(ministry_policy, clearance="TOP SECRET", model_level="TOP SECRET")
+    gate = PolicyGate(ministry_policy, clearance="TOP SECRET", model_level="TOP SECRET")
     out = gate.open_output(gate.check_prompt("q"))
     released: list[str] = []
     with pytest.raises(Blocked):
@@ -156,3 +179,50 @@ def test_arbitrary_unicode_never_crashes(default_policy: Policy, text: str) -> N
     assert check_stream(default_policy, list(text)) == whole
     for finding in whole.findings:
         assert 0 <= finding.start <= finding.end <= len(text)
+
+
+CLEAN = [
+    "The convoy leaves at dawn. ",
+    "Rapport de la réunion du comité. ",
+    "Der Geheimdienst schweigt. ",
+    "a secret recipe ",
+    "(C) 2024 Acme ",
+    "The weather is mild. ",
+    "\n",
+]
+LATE = ["\n\nSECRET\n", "\n\nNATO SECRET\n", "\n\n(S) The plan is set.\n", "\n\nSECRET//NOFORN"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.data(),
+    body=st.lists(st.sampled_from(CLEAN), min_size=3, max_size=12).map("".join),
+    late=st.sampled_from(LATE),
+)
+def test_a_late_marking_withholds_the_whole_held_text(
+    default_policy: Policy, data: st.DataObject, body: str, late: str
+) -> None:
+    assert not _stops(default_policy, body, "RESTRICTED")  # the body alone is releasable
+    text = body + late
+    cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=12))
+    chunks = _chunks(text, cuts)
+    released, _, blocked, fed = _gate_stream(default_policy, chunks, model_level=HELD)
+    assert blocked
+    assert released == "" and fed == [""] * len(fed)  # the whole text, not a tail
+    # The same text to a sink at the model's level streams: released body text may go out
+    # before the late marking is seen, which is what the held mode exists to prevent.
+    streamed, _, streamed_blocked, _ = _gate_stream(default_policy, chunks)
+    assert streamed_blocked
+    assert text.startswith(streamed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), body=st.lists(st.sampled_from(CLEAN), min_size=1, max_size=12).map("".join))
+def test_a_clean_held_text_comes_out_whole_at_the_end(
+    default_policy: Policy, data: st.DataObject, body: str
+) -> None:
+    cuts = data.draw(st.lists(st.integers(0, len(body)), max_size=12))
+    released, _, blocked, fed = _gate_stream(default_policy, _chunks(body, cuts), model_level=HELD)
+    assert not blocked
+    assert fed == [""] * len(fed)
+    assert released == redact_text(default_policy, body)
