@@ -151,7 +151,7 @@ def model_list(
     manifests = context.vault.list_models()
     engines = context.engines.definitions()  # remote engines are models too (milai engine)
     if json_output:
-        local = [{**_manifest_row(m), "kind": "local"} for m in manifests]
+        local = [_manifest_row(m) for m in manifests]
         emit_json(local + [_engine_row(e) for e in engines])
         return
     from milai.cli.render import model_table
