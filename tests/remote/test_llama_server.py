@@ -48,13 +48,11 @@ def test_remote_and_local_runs_give_the_same_text(
         for line in milai("audit", "show", "--json").stdout.splitlines()
         if line.strip()
     ]
-    event = [e for e in audit if e.get("command") == "run"][-1]
+    outcomes = [e for e in audit if e.get("command") == "run" and e.get("phase") == "outcome"]
+    event = outcomes[-1]
     assert event["engine"]["served_model"] == llama_server.model_id
     assert event["engine"]["endpoint"] == llama_server.url
-    assert (
-        event["output_digest"]
-        == [e for e in audit if e.get("command") == "run"][-2]["output_digest"]
-    )
+    assert event["output_digest"] == outcomes[-2]["output_digest"]  # the local run's
 
 
 def test_chat_and_a_blocked_prompt_against_the_server(
