@@ -36,6 +36,7 @@ from milai.settings import Settings
 # them: `milai check` on a machine without a vault needs none of them.
 if TYPE_CHECKING:
     from milai.audit import AuditLog
+    from milai.engine._registry import EngineRegistry
     from milai.events import RunEvent
     from milai.pipeline import AuditSink, Pipeline
     from milai.policy import Policy
@@ -212,12 +213,22 @@ class Context:
     def _digest_key(self) -> bytes:
         return self.vault.derive_key(AUDIT_DIGEST_PURPOSE)
 
+    @cached_property
+    def engines(self) -> EngineRegistry:
+        """The remote engines an administrator added (encrypted vault records)."""
+        from milai.engine._registry import EngineRegistry
+
+        return EngineRegistry(self.vault.records)
+
     def pipeline(self, policy: Policy) -> Pipeline:
+        from milai.engine._registry import ModelsAndEngines
         from milai.pipeline import Pipeline
 
+        models = ModelsAndEngines(self.vault, self.engines)  # --model NAME takes either
         return Pipeline(
             policy=policy,
-            models=self.vault,
+            models=models,
+            load=models.load,
             audit=self.audit_sink(),
             digest=self.digest,
             keep_text=self.keep_text,
@@ -236,6 +247,7 @@ class Context:
         if self.settings.default_model:
             return self.settings.default_model
         names = [manifest.name for manifest in self.vault.list_models()]
+        names += self.engines.names()
         if len(names) == 1:
             return names[0]
         if not names:

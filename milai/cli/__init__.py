@@ -12,7 +12,7 @@ import traceback
 
 import typer
 
-from milai.cli import admin, batch, chat, gate, records, run  # noqa: F401  (they register commands)
+from milai.cli import admin, batch, chat, engine, gate, records, run  # noqa: F401  (they register commands)
 from milai.cli._app import app, state
 from milai.errors import Blocked, ExitCode, MilaiError
 
