@@ -130,8 +130,9 @@ class SyntheticVault:
 
     def sealed(self, name: str) -> Path:
         """The sealed container file of model ``name``."""
-        [found] = (self.home / "models").glob(f"{name}.*")
-        return found
+        from milai.vault import KeySource, Vault
+
+        return Vault.open(self.home, KeySource(key_file=self.key_file)).model_file(name)
 
 
 @pytest.fixture
