@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from milai.config import milai_home
 from milai.errors import (
@@ -36,6 +36,7 @@ from milai.settings import Settings
 # them: `milai check` on a machine without a vault needs none of them.
 if TYPE_CHECKING:
     from milai.audit import AuditLog
+    from milai.engine._registry import EngineRegistry
     from milai.events import RunEvent
     from milai.pipeline import AuditSink, Pipeline
     from milai.policy import Policy
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 KEY_FILE_HINT = "key-file.path"
 AUDIT_LOG = "audit.log"
-AUDIT_HMAC_PURPOSE = "milai audit hmac v1"
+AUDIT_STATE = ("audit", "state")  # (kind, id) of the vault record holding the log's state
 AUDIT_DIGEST_PURPOSE = "milai audit text digest v1"
 AUDIT_TEXT_KIND = "audit_text"
 FAILED_UNLOCKS = "unlock-failures.jsonl"
@@ -167,22 +168,6 @@ class Context:
             raise
         return vault
 
-    def record_failed_unlocks(self) -> None:
-        """Move failed unlock attempts noted while the vault was locked into the audit log
-        (they could not be authenticated then: the audit key lives in the vault)."""
-        notes = self.home / FAILED_UNLOCKS
-        try:
-            lines = notes.read_text(encoding="utf-8", errors="replace").splitlines()
-        except FileNotFoundError:
-            return
-        for line in lines:
-            try:
-                attempt = json.loads(line)
-            except ValueError:
-                attempt = {"unparsed": line[:200]}
-            self.record({"command": "vault.unlock-failed", "attempt": attempt})
-        notes.unlink(missing_ok=True)
-
     @cached_property
     def settings(self) -> Settings:
         return Settings.load(self.vault.records)
@@ -208,21 +193,13 @@ class Context:
 
     @cached_property
     def audit(self) -> AuditLog:
-        from milai.audit import AuditLog
-
-        vault = self.vault
-        log = AuditLog(
-            self.home / AUDIT_LOG,
-            vault.derive_key(AUDIT_HMAC_PURPOSE),
-            vault.audit_signer(),
-        )
-        self.__dict__["audit"] = log  # record_failed_unlocks below appends through it
-        self.record_failed_unlocks()
+        log = open_audit_log(self.home, self.vault)
+        _move_failed_unlocks(self.home, log)
         return log
 
-    def record(self, event: dict[str, object]) -> None:
+    def record(self, event: dict[str, Any]) -> None:
         """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""
-        _AuditSink(self.audit).append(event)
+        _AuditSink(self.audit).record(event)
 
     def audit_sink(self) -> AuditSink:
         return _AuditSink(self.audit)
@@ -236,12 +213,22 @@ class Context:
     def _digest_key(self) -> bytes:
         return self.vault.derive_key(AUDIT_DIGEST_PURPOSE)
 
+    @cached_property
+    def engines(self) -> EngineRegistry:
+        """The remote engines an administrator added (encrypted vault records)."""
+        from milai.engine._registry import EngineRegistry
+
+        return EngineRegistry(self.vault.records)
+
     def pipeline(self, policy: Policy) -> Pipeline:
+        from milai.engine._registry import ModelsAndEngines
         from milai.pipeline import Pipeline
 
+        models = ModelsAndEngines(self.vault, self.engines)  # --model NAME takes either
         return Pipeline(
             policy=policy,
-            models=self.vault,
+            models=models,
+            load=models.load,
             audit=self.audit_sink(),
             digest=self.digest,
             keep_text=self.keep_text,
@@ -260,6 +247,7 @@ class Context:
         if self.settings.default_model:
             return self.settings.default_model
         names = [manifest.name for manifest in self.vault.list_models()]
+        names += self.engines.names()
         if len(names) == 1:
             return names[0]
         if not names:
@@ -273,8 +261,50 @@ class Context:
         )
 
 
+def open_audit_log(home: Path, vault: Vault) -> AuditLog:
+    """The vault's audit log: its state (head, ratchet, keys) kept as a vault record."""
+    from milai.audit import AuditLog
+
+    return AuditLog(home / AUDIT_LOG, _RecordState(vault), vault.audit_signer())
+
+
+@dataclass(frozen=True)
+class _RecordState:
+    """The audit log's state as the vault record ``audit/state`` (``StateStore``)."""
+
+    vault: Vault
+
+    def load(self) -> bytes | None:
+        return self.vault.records.get(*AUDIT_STATE)
+
+    def save(self, data: bytes) -> None:
+        self.vault.records.put(*AUDIT_STATE, data)
+
+
+def _move_failed_unlocks(home: Path, log: AuditLog) -> None:
+    """Move failed unlock attempts noted while the vault was locked into the audit log
+    (they could not be authenticated then: the audit key lives in the vault)."""
+    notes = home / FAILED_UNLOCKS
+    try:
+        lines = notes.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return
+    sink = _AuditSink(log)
+    for line in lines:
+        try:
+            attempt = json.loads(line)
+        except ValueError:
+            attempt = {"unparsed": line[:200]}
+        sink.record({"command": "vault.unlock-failed", "attempt": attempt})
+    notes.unlink(missing_ok=True)
+
+
 @dataclass
 class _AuditSink:
+    """The pipeline's ``AuditSink`` on the audit log. Every append is durable before it
+    returns (the line fsync-ed, then the vault's head record replaced and fsync-ed), so a
+    ``started`` entry is on disk before the model sees the prompt."""
+
     log: AuditLog
 
     def preflight(self) -> None:
@@ -284,13 +314,14 @@ class _AuditSink:
             raise VaultError(f"cannot read the audit log: {error.strerror}") from None
 
     def started(self, event: RunEvent) -> None:
-        # TODO(S2): durable (synced) write-ahead entry; until then a plain append.
-        self.append(event.started_json())
+        """Record that a run is about to reach the model (``"phase": "started"``)."""
+        self._append(event.started_json())
 
-    def record(self, event: RunEvent) -> None:
-        self.append(event.to_json())
+    def record(self, event: RunEvent | dict[str, Any]) -> None:
+        """Record an outcome (a run's, ``"phase": "outcome"``) or an administrative act."""
+        self._append(event if isinstance(event, dict) else event.to_json())
 
-    def append(self, event: dict[str, object]) -> None:
+    def _append(self, event: dict[str, Any]) -> None:
         try:
             self.log.append(event)
         except OSError as error:

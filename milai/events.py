@@ -87,6 +87,8 @@ class RunEvent:
     finish_reason: str | None = None
     text_record: str | None = None
     text_record_error: str | None = None
+    # A remote engine (milai.engine.remote): name, endpoint, served model id, fingerprint.
+    engine: Mapping[str, Any] | None = None
 
     def finished(self, decision: Outcome, stage: Stage, **outcome: Any) -> RunEvent:
         """This event with its outcome (any other outcome field as a keyword)."""
@@ -109,6 +111,8 @@ class RunEvent:
             data["system_digest"] = self.system_digest
         if self.chat_format is not None:
             data["chat_format"] = self.chat_format
+        if self.engine is not None:
+            data["engine"] = dict(self.engine)
         return data
 
     def started_json(self) -> dict[str, Any]:

@@ -154,6 +154,9 @@ class _TurnRecord:
             if usage is None or stage is not Stage.OUTPUT
             else usage.finish_reason,
         )
+        remote = getattr(engine._engine, "audit_details", None)
+        if remote is not None:  # what the remote engine said: served model id, fingerprint
+            event = dataclasses.replace(event, engine=remote())
         kept_error: Exception | None = None
         if self._pipeline.policy.record_text and self._pipeline.keep_text is not None:
             try:
@@ -417,6 +420,7 @@ class Session:
             turn=len(self.history) // 2 + 1,
             system_digest=digest(spec.system) if spec.system else None,
             chat_format=spec.load_options.chat_format,
+            engine=getattr(self.model, "engine", None),  # a remote engine's name and endpoint
         )
         texts = {"prompt": prompt}
         if spec.system:

@@ -14,22 +14,26 @@ from milai.events import RunEvent
 from milai.settings import resolve_clearance
 
 
-def replay_entry(
-    context: Context, seq: int, prompt: str, system: str | None = None
-) -> dict[str, Any]:
-    """Re-run audit entry ``seq`` with ``prompt`` (the composed PROMPT and stdin of then);
-    return what was compared.
-
-    Raises ``UsageError`` when the entry is not a completed ``run`` or the prompt or system
-    text differs, ``VaultIntegrityError`` when the model or the policy is no longer the
-    recorded one.
-    """
+def recorded_run(context: Context, seq: int) -> RunEvent:
+    """The completed ``run`` recorded in audit entry ``seq``. Raises ``UsageError``."""
     try:
         event = RunEvent.from_json(context.audit.entry(seq).event)
     except ValueError:
         event = None
     if event is None or event.command != "run" or not (event.decision and event.decision.completed):
         raise UsageError(f"audit entry {seq} is not a completed `run`")
+    return event
+
+
+def replay_entry(
+    context: Context, seq: int, event: RunEvent, prompt: str, system: str | None = None
+) -> dict[str, Any]:
+    """Re-run ``event`` (audit entry ``seq``, from ``recorded_run``) with ``prompt`` (the
+    composed PROMPT and stdin of then); return what was compared.
+
+    Raises ``UsageError`` when the prompt or system text differs, ``VaultIntegrityError``
+    when the model or the policy is no longer the recorded one.
+    """
     if context.digest(prompt) != event.prompt_digest:
         raise UsageError(f"the prompt differs from the one recorded in entry {seq}")
     recorded_system = event.system_digest

@@ -1,9 +1,11 @@
-"""One audit entry: its canonical line, its MAC, and the checks that chain it to the one before."""
+"""One audit entry: its stored (sealed) line, its decrypted view, and the checks that chain
+each line to the one before."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
-import hmac
 import json
 import re
 from dataclasses import dataclass
@@ -15,8 +17,10 @@ from milai.errors import VaultIntegrityError
 GENESIS = "0" * 64
 """The ``prev`` of entry 1: no entry comes before it."""
 
+ENTRY_FORMAT = "milai-audit-entry-v2"
+
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_ENTRY_FIELDS = frozenset({"seq", "time", "event", "prev", "mac"})
+_LINE_FIELDS = frozenset({"seq", "prev", "sealed", "mac"})
 _PLAINTEXT_KEYS = frozenset({"prompt", "output", "text"})
 
 
@@ -43,8 +47,8 @@ class AuditIntegrityError(VaultIntegrityError):
 
 
 def canonical_json(value: Any) -> bytes:
-    """The one byte form of ``value`` that is hashed, MAC-ed and signed: sorted keys, no
-    spaces, ASCII only (so a line never holds a raw newline or U+2028)."""
+    """The one byte form of ``value`` that is hashed, MAC-ed, sealed and signed: sorted
+    keys, no spaces, ASCII only (so a line never holds a raw newline or U+2028)."""
     return json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
     ).encode("ascii")
@@ -74,15 +78,58 @@ def utc_now() -> str:
 
 
 @dataclass(frozen=True)
+class SealedLine:
+    """One line of the log as stored: nothing in it is readable without the vault.
+
+    ``sealed`` is base64 of the AEAD nonce and ciphertext of ``{"time", "event"}``; ``mac``
+    is HMAC-SHA256 of ``mac_body()`` under the ratchet key of entry ``seq``; ``prev`` is the
+    SHA-256 of the previous line (``GENESIS`` for entry 1).
+    """
+
+    seq: int
+    prev: str
+    sealed: str
+    mac: str
+
+    def line(self) -> bytes:
+        """The entry as it is stored, without the newline."""
+        return canonical_json(
+            {"seq": self.seq, "prev": self.prev, "sealed": self.sealed, "mac": self.mac}
+        )
+
+    def mac_body(self) -> bytes:
+        return mac_body(self.seq, self.prev, self.sealed)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 of the stored line: the next entry's ``prev``, and a checkpoint's head."""
+        return sha256_hex(self.line())
+
+    def sealed_bytes(self) -> bytes:
+        return base64.b64decode(self.sealed, validate=True)
+
+
+def mac_body(seq: int, prev: str, sealed: str) -> bytes:
+    """What an entry's MAC covers: everything stored but the MAC (the ciphertext, not the
+    plaintext, so an auditor verifies without being able to read)."""
+    return canonical_json({"format": ENTRY_FORMAT, "seq": seq, "prev": prev, "sealed": sealed})
+
+
+def associated_data(seq: int, prev: str) -> bytes:
+    """What an entry's ciphertext is bound to: its position in the chain."""
+    return canonical_json({"format": ENTRY_FORMAT, "seq": seq, "prev": prev})
+
+
+@dataclass(frozen=True)
 class AuditEntry:
-    """One line of the log. ``prev`` is the SHA-256 of the previous entry's line (``GENESIS``
-    for entry 1); ``mac`` is HMAC-SHA256 over the canonical JSON of seq, time, event, prev."""
+    """One entry, authenticated and decrypted. ``digest`` is the SHA-256 of its stored line."""
 
     seq: int
     time: str
     event: dict[str, Any]
     prev: str
     mac: str
+    digest: str
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,30 +140,21 @@ class AuditEntry:
             "mac": self.mac,
         }
 
-    def line(self) -> bytes:
-        """The entry as it is stored, without the newline."""
-        return canonical_json(self.to_json())
-
-    @property
-    def digest(self) -> str:
-        """SHA-256 of the stored line: the next entry's ``prev``, and a checkpoint's head."""
-        return sha256_hex(self.line())
-
     @property
     def timestamp(self) -> datetime:
         """``time`` as an aware datetime. Raises ``ValueError`` if it is not ISO-8601."""
         return datetime.fromisoformat(self.time)
 
+    @property
+    def phase(self) -> str | None:
+        """``"started"`` for a write-ahead entry, ``"outcome"`` for its outcome, else None."""
+        phase = self.event.get("phase")
+        return phase if isinstance(phase, str) else None
 
-def entry_mac(key: bytes, seq: int, time: str, event: dict[str, Any], prev: str) -> str:
-    body = canonical_json({"seq": seq, "time": time, "event": event, "prev": prev})
-    return hmac.new(key, body, hashlib.sha256).hexdigest()
-
-
-def seal_entry(key: bytes, seq: int, event: dict[str, Any], prev: str) -> AuditEntry:
-    """A new entry after ``prev``, stamped now and MAC-ed under ``key``."""
-    time = utc_now()
-    return AuditEntry(seq, time, event, prev, entry_mac(key, seq, time, event, prev))
+    @property
+    def run_id(self) -> str | None:
+        run_id = self.event.get("run_id")
+        return run_id if isinstance(run_id, str) else None
 
 
 def normalise_event(event: dict[str, Any]) -> dict[str, Any]:
@@ -142,91 +180,38 @@ def normalise_event(event: dict[str, Any]) -> dict[str, Any]:
     return normalised
 
 
-class ChainChecker:
-    """Checks complete log lines in order: form, MAC, sequence, hash chain, and the heads
-    that checkpoints promise. Raises ``AuditIntegrityError`` naming the first bad position."""
-
-    def __init__(self, key: bytes, expected_heads: dict[int, list[tuple[str, str]]]) -> None:
-        """``expected_heads`` maps a sequence number to (head hash, where the promise comes
-        from) pairs, one per checkpoint that covers it."""
-        self._key = key
-        self._expected_heads = expected_heads
-        self.count = 0
-        self.head = GENESIS
-
-    def check(self, line: bytes) -> AuditEntry:
-        position = self.count + 1
-        entry = parse_entry_line(line, position)
-        check_mac(self._key, entry, position)
-        if entry.seq != position:
-            raise AuditIntegrityError(
-                f"sequence number is {entry.seq}, expected {position} "
-                "(entry deleted, inserted or reordered)",
-                sequence=position,
-            )
-        if entry.prev != self.head:
-            raise AuditIntegrityError(
-                "hash chain broken (an earlier entry was replaced)", sequence=position
-            )
-        head = sha256_hex(line)
-        for promised, source in self._expected_heads.get(position, ()):
-            if promised != head:
-                raise AuditIntegrityError(
-                    f"head hash differs from {source} (log rewritten or replaced)",
-                    sequence=position,
-                )
-        self.count, self.head = position, head
-        return entry
-
-    def finish(self) -> None:
-        """Raise if a checkpoint covers entries beyond the last one checked."""
-        beyond = [
-            (seq, source)
-            for seq, promises in self._expected_heads.items()
-            if seq > self.count
-            for _, source in promises
-        ]
-        if beyond:
-            seq, source = max(beyond)
-            raise AuditIntegrityError(
-                f"log ends at entry {self.count} but {source} covers entry {seq} "
-                "(truncated, or replaced by an older copy)",
-                sequence=self.count + 1,
-            )
-
-
-def check_mac(key: bytes, entry: AuditEntry, position: int | None) -> None:
-    """Raise ``AuditIntegrityError`` unless ``entry`` carries the MAC ``key`` gives it."""
-    expected = entry_mac(key, entry.seq, entry.time, entry.event, entry.prev)
-    if not hmac.compare_digest(entry.mac, expected):
-        raise AuditIntegrityError("MAC does not match (entry edited or forged)", sequence=position)
-
-
-def parse_entry_line(line: bytes, position: int | None) -> AuditEntry:
-    """Parse one stored line (untrusted: no MAC checked). Raises ``AuditIntegrityError``
-    unless it is an entry in exactly the canonical form milai writes."""
+def parse_line(line: bytes, position: int | None) -> SealedLine:
+    """Parse one stored line (untrusted: nothing authenticated). Raises
+    ``AuditIntegrityError`` unless it is an entry in exactly the canonical form milai
+    writes."""
     try:
         data = loads_untrusted(line)
     except ValueError:
         raise AuditIntegrityError("not a valid JSON entry", sequence=position) from None
-    if not isinstance(data, dict) or data.keys() != _ENTRY_FIELDS:
+    if isinstance(data, dict) and "event" in data:
+        raise AuditIntegrityError(
+            "a plaintext entry (a log written before entries were encrypted, or forged)",
+            sequence=position,
+        )
+    if not isinstance(data, dict) or data.keys() != _LINE_FIELDS:
         raise AuditIntegrityError("not an audit entry (wrong fields)", sequence=position)
-    seq, time, event, prev, mac = (data[name] for name in ("seq", "time", "event", "prev", "mac"))
+    seq, prev, sealed, mac = (data[name] for name in ("seq", "prev", "sealed", "mac"))
     if (
         type(seq) is not int
-        or not isinstance(time, str)
-        or not isinstance(event, dict)
         or not isinstance(prev, str)
         or not _HEX64.fullmatch(prev)
+        or not isinstance(sealed, str)
         or not isinstance(mac, str)
         or not _HEX64.fullmatch(mac)
     ):
         raise AuditIntegrityError("not an audit entry (wrong field types)", sequence=position)
-    entry = AuditEntry(seq, time, event, prev, mac)
+    parsed = SealedLine(seq, prev, sealed, mac)
     try:
-        respelled = entry.line()
-    except RecursionError:
-        raise AuditIntegrityError("not a valid JSON entry", sequence=position) from None
-    if respelled != line:
+        parsed.sealed_bytes()
+    except (binascii.Error, ValueError):
+        raise AuditIntegrityError(
+            "not an audit entry (bad ciphertext)", sequence=position
+        ) from None
+    if parsed.line() != line:
         raise AuditIntegrityError("entry is not in canonical form (edited)", sequence=position)
-    return entry
+    return parsed

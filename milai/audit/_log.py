@@ -1,4 +1,5 @@
-"""The audit log file: locked appends, crash repair, verification, checkpoints and export."""
+"""The audit log file: locked appends, crash repair, verification, checkpoints, the seal
+key and export."""
 
 from __future__ import annotations
 
@@ -9,51 +10,74 @@ import json
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, BinaryIO
 
+from milai.audit._chain import ChainChecker
 from milai.audit._checkpoint import Checkpoint, Signer, VerifySignature, parse_checkpoint
 from milai.audit._entry import (
     GENESIS,
     AuditEntry,
     AuditIntegrityError,
-    ChainChecker,
+    SealedLine,
     canonical_json,
-    check_mac,
     loads_untrusted,
     normalise_event,
-    parse_entry_line,
-    seal_entry,
-    sha256_hex,
+    parse_line,
     utc_now,
 )
+from milai.audit._seal import EntryCipher, SealKey, entry_mac, mac_matches
+from milai.audit._state import AuditState, StateStore
 from milai.errors import UsageError
 from milai.vault._fs import atomic_write, create_private, fsync_dir, locked, write_all
 
 _CHUNK = 1 << 16
 _REPAIR_COMMAND = "audit.repair"
-_MIN_KEY_BYTES = 32
+SEAL_KEY_EXPORT_COMMAND = "audit.seal-key-export"
 
 
 @dataclass(frozen=True)
 class VerifyReport:
-    """What a verification established. ``head`` is the hash of the last verified entry."""
+    """What a verification established. ``head`` is the hash of the last verified entry;
+    ``sealed``: every MAC was checked against the auditor's seal key; ``no_outcome``: the
+    ``started`` entries whose run recorded no outcome (killed, or still running)."""
 
     entries: int
     head: str
     torn_tail: bool
     checkpoints_checked: int
     torn_bytes: int = 0
+    sealed: bool = False
+    seal_key_exported: bool = True
+    no_outcome: tuple[int, ...] = ()
+    vault_lagged: bool = False
 
     def summary(self) -> str:
         """One line for people, e.g. ``verified 17 entries (head 3fa9c2d1…); 2 checkpoints
-        checked; a torn final line (crash mid-append, 88 bytes) was ignored``."""
+        checked; sealed: every MAC checked against the seal key``."""
         parts = [
             f"verified {self.entries} entries (head {self.head[:8]}…)",
             f"{self.checkpoints_checked} checkpoints checked",
         ]
+        if self.sealed:
+            parts.append("sealed: every MAC checked against the seal key")
+        elif not self.seal_key_exported:
+            parts.append(
+                "the seal key was never exported (`milai audit seal-key export PATH`): until "
+                "it is, whoever holds the vault key could rewrite the log unnoticed"
+            )
+        else:
+            parts.append("seal not checked (give --seal-key to catch a rewrite by a key holder)")
+        if self.no_outcome:
+            seqs = ", ".join(str(seq) for seq in self.no_outcome)
+            parts.append(
+                f"{len(self.no_outcome)} run(s) with no outcome (killed, or still running): "
+                f"entry {seqs}"
+            )
+        if self.vault_lagged:
+            parts.append("the last entry was written but not yet recorded in the vault (crash)")
         if self.torn_tail:
             parts.append(
                 f"a torn final line (crash mid-append, {self.torn_bytes} bytes) was ignored"
@@ -67,33 +91,36 @@ class VerifyReport:
             "torn_tail": self.torn_tail,
             "torn_bytes": self.torn_bytes,
             "checkpoints_checked": self.checkpoints_checked,
+            "sealed": self.sealed,
+            "seal_key_exported": self.seal_key_exported,
+            "no_outcome": list(self.no_outcome),
+            "vault_lagged": self.vault_lagged,
         }
 
 
 class AuditLog:
-    """An append-only, hash-chained, HMAC-ed log of events, one JSON line per entry.
+    """An append-only, hash-chained, encrypted and forward-securely sealed log of events,
+    one JSON line per entry.
 
-    ``hmac_key`` comes from ``vault.derive_key("milai audit hmac v1")``; ``signer`` (the
-    vault's audit key) signs a checkpoint into the sidecar file every ``checkpoint_every``
-    entries and is needed for ``write_checkpoint`` and for checking signatures. Nothing
-    touches the disk until a method is called.
+    ``state`` keeps the log's head, ratchet and keys (the vault record ``audit/state``);
+    ``signer`` (the vault's audit key) signs a checkpoint into the sidecar file every
+    ``checkpoint_every`` entries and is needed for ``write_checkpoint`` and for checking
+    signatures. Nothing touches the disk until a method is called.
     """
 
     def __init__(
         self,
         path: Path,
-        hmac_key: bytes,
+        state: StateStore,
         signer: Signer | None = None,
         *,
         checkpoint_every: int = 100,
     ) -> None:
-        """Raises ``ValueError`` for a key under 32 bytes or ``checkpoint_every`` under 1."""
-        if len(hmac_key) < _MIN_KEY_BYTES:
-            raise ValueError(f"the audit HMAC key needs at least {_MIN_KEY_BYTES} bytes")
+        """Raises ``ValueError`` for ``checkpoint_every`` under 1."""
         if checkpoint_every < 1:
             raise ValueError("checkpoint_every must be at least 1")
         self.path = path
-        self._key = bytes(hmac_key)
+        self._state = state
         self._signer = signer
         self._checkpoint_every = checkpoint_every
 
@@ -106,14 +133,24 @@ class AuditLog:
     def lock_path(self) -> Path:
         return self.path.with_name(self.path.name + ".lock")
 
+    def start(self) -> None:
+        """Start the ratchet from a fresh seed if this log has none yet (``milai init``).
+
+        Raises ``AuditIntegrityError`` if the log has entries but the vault no state."""
+        with locked(self.lock_path):
+            self._state_or_fresh(self._log_has_entries())
+
     def append(self, event: dict[str, Any]) -> AuditEntry:
         """Append ``event`` as the next entry, durably, and return the entry as stored.
 
-        Runs under an exclusive lock, so concurrent processes never lose or interleave
-        entries. The log is created 0600 on first use; its folder must exist. A torn final
-        line left by a crash is cut off first, and an ``audit.repair`` entry records its
-        length and SHA-256. Raises ``TypeError``/``ValueError`` for a bad event (see
-        ``normalise_event``), ``AuditIntegrityError`` if the last entry is damaged or forged
+        The line is written and fsync-ed, then the vault's audit state (head, next ratchet
+        key) is replaced durably, before this returns: a ``started`` entry is on disk before
+        the model sees the prompt. Runs under an exclusive lock, so concurrent processes
+        never lose or interleave entries. The log is created 0600 on first use; its folder
+        must exist. A torn final line left by a crash is cut off first, and an
+        ``audit.repair`` entry records its length and SHA-256. Raises
+        ``TypeError``/``ValueError`` for a bad event (see ``normalise_event``),
+        ``AuditIntegrityError`` if the log does not end where the vault recorded it
         (nothing is appended), and ``OSError`` if the file cannot be written.
         """
         event = normalise_event(event)
@@ -121,8 +158,8 @@ class AuditLog:
             fd = _open_for_append(self.path)
             try:
                 tail = _Tail.read(fd, with_last_line=True)
-                seq, head = self._last_position(tail.last_line)
-                first_seq = seq
+                state = self._reconcile(self._state_or_fresh(tail.complete_end > 0), tail.last_line)
+                first_seq = state.seq
                 if tail.torn_bytes:
                     repair = {
                         "command": _REPAIR_COMMAND,
@@ -130,18 +167,19 @@ class AuditLog:
                         "discarded_sha256": _hash_range(fd, tail.complete_end, tail.size),
                     }
                     os.ftruncate(fd, tail.complete_end)
-                    seq, head = _write_entry(fd, seal_entry(self._key, seq + 1, repair, head))
-                entry = seal_entry(self._key, seq + 1, event, head)
-                seq, head = _write_entry(fd, entry)
+                    state, _ = self._write_entry(fd, state, repair)
+                state, entry = self._write_entry(fd, state, event)
             finally:
                 os.close(fd)
             every = self._checkpoint_every
-            if self._signer is not None and seq // every > first_seq // every:
-                self._append_checkpoint(Checkpoint.sign(self._signer, seq, head))
+            if self._signer is not None and state.seq // every > first_seq // every:
+                self._append_checkpoint(Checkpoint.sign(self._signer, state.seq, state.head, None))
+                self._state.save(replace(state, checkpoints=state.checkpoints + 1).to_bytes())
         return entry
 
     def check_tail(self) -> None:
-        """Check, cheaply, that the next ``append`` can chain on: the last entry is intact.
+        """Check, cheaply, that the next ``append`` can chain on: the log ends where the
+        vault recorded it.
 
         Raises ``AuditIntegrityError`` (as ``append`` would) and ``OSError``.
         """
@@ -149,22 +187,46 @@ class AuditLog:
             try:
                 fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
             except FileNotFoundError:
+                self._reconcile(self._state_or_none(has_entries=False), None)
                 return
             try:
-                self._last_position(_Tail.read(fd, with_last_line=True).last_line)
+                tail = _Tail.read(fd, with_last_line=True)
+                state = self._state_or_none(has_entries=tail.complete_end > 0)
+                self._reconcile(state, tail.last_line)
             finally:
                 os.close(fd)
 
-    def entries(self) -> EntryStream:
-        """The entries in order, each checked (form, MAC, sequence, chain) before it is
-        yielded; an empty stream if the log does not exist.
+    def export_seal_key(self, out: Path) -> None:
+        """Write the auditor's verification seed to ``out`` (0600, never overwritten), erase
+        it from the vault, and record the export in the log. Once only.
 
-        Iterating raises ``AuditIntegrityError`` at the first bad entry. ``torn_tail`` on
+        Raises ``UsageError`` if it was exported before or ``out`` exists or cannot be
+        created, ``AuditIntegrityError`` if the vault's audit state is damaged.
+        """
+        with locked(self.lock_path):
+            state = self._state_or_fresh(self._log_has_entries())
+            if state.seed is None:
+                raise UsageError(
+                    f"the audit seal key was already exported (at {state.exported}); the "
+                    "vault no longer holds it",
+                    hint="verify with the copy on removable media: "
+                    "`milai audit verify --seal-key PATH`",
+                )
+            state.seal_key().write(out)
+            self._state.save(state.seal_key_exported().to_bytes())
+        self.append({"command": SEAL_KEY_EXPORT_COMMAND})
+
+    def entries(self) -> EntryStream:
+        """The entries in order, each checked (form, sequence, chain, decryption) before it
+        is yielded; an empty stream if the log does not exist.
+
+        Iterating raises ``AuditIntegrityError`` at the first bad entry (opening raises it
+        when the vault's audit state does not match the log's existence). ``torn_tail`` on
         the stream says whether a torn final line (crash mid-append) is being skipped. Use
         it as a context manager, or consume it, so its file is closed.
         """
-        snapshot, _ = self._snapshot(with_checkpoints=False)
-        return EntryStream(snapshot, ChainChecker(self._key, {}))
+        snapshot, _, state = self._snapshot(with_checkpoints=False)
+        return EntryStream(snapshot, ChainChecker(_cipher(state), {}), state)
 
     def entry(self, seq: int) -> AuditEntry:
         """The entry numbered ``seq``, with every entry up to it checked.
@@ -181,45 +243,55 @@ class AuditLog:
         )
 
     def verify(
-        self, *, checkpoint: Path | None = None, verify_signature: VerifySignature | None = None
+        self,
+        *,
+        checkpoint: Path | None = None,
+        verify_signature: VerifySignature | None = None,
+        seal_key: Path | None = None,
+        generation: int | None = None,
     ) -> VerifyReport:
-        """Check every entry, and the log against signed checkpoints.
+        """Check every entry, the log against the head the vault recorded, and against
+        signed checkpoints.
 
+        Every entry is authenticated (AEAD under the vault's key) and chained; the last must
+        be the head the vault recorded, so a deleted, truncated or rolled-back log fails.
+        ``seal_key`` (the auditor's file from ``export_seal_key``) recomputes the ratchet and
+        checks every MAC: that catches whoever holds the vault key rewriting earlier entries.
         With ``verify_signature`` (``milai.vault.verify_signature``) the sidecar's
         checkpoints are checked too, signatures first; ``checkpoint`` adds an exported one
-        (from removable media), which is what catches truncation and a log replaced by an
-        older copy. Checkpoints are trusted only under this log's signer's public key.
+        (from removable media), which catches a vault folder rolled back as a whole: its
+        entries, and ``generation`` (the vault's current state generation), must reach the
+        checkpoint's. Checkpoints are trusted only under this log's signer's public key.
 
-        A torn final line (crash mid-append) does not fail verification: it never became
-        an entry, and cutting a log short is caught by checkpoints, not by it. The report
-        says so (``torn_tail``).
+        A torn final line (crash mid-append) does not fail verification: it never became an
+        entry. A ``started`` entry with no outcome of the same run does not fail either: the
+        report lists it (a killed run).
 
-        Raises ``AuditIntegrityError`` at the first fault (an edited, deleted, inserted,
-        reordered or forged entry; a log shorter than a checkpoint or whose head differs;
-        a bad checkpoint; a missing log), ``UsageError`` if ``checkpoint`` cannot be read,
-        and ``ValueError`` when ``checkpoint`` comes without ``verify_signature`` or
-        ``verify_signature`` without a signer.
+        Raises ``AuditIntegrityError`` at the first fault, ``UsageError`` if ``checkpoint``
+        or ``seal_key`` cannot be read or is not one, and ``ValueError`` when ``checkpoint``
+        comes without ``verify_signature`` or ``verify_signature`` without a signer.
         """
-        snapshot, checker, checked = self._prepare(checkpoint, verify_signature)
-        with EntryStream(snapshot, checker) as stream:
+        prepared = self._prepare(checkpoint, verify_signature, seal_key, generation)
+        with EntryStream(prepared.snapshot, prepared.checker, prepared.state) as stream:
             for _ in stream:
                 pass
-        checker.finish()
-        return stream.report(checked)
+        lagged = prepared.checker.finish(prepared.state)
+        return stream.report(prepared.checked, lagged)
 
-    def write_checkpoint(self, out: Path) -> Path:
-        """Verify the log, sign a checkpoint of its head, and write it to ``out`` (a file,
-        or a folder to hold ``audit-checkpoint-<seq>.json``); return the file written.
+    def write_checkpoint(self, out: Path, *, generation: int | None = None) -> Path:
+        """Verify the log, sign a checkpoint of its head and of the vault's ``generation``,
+        and write it to ``out`` (a file, or a folder to hold ``audit-checkpoint-<seq>.json``);
+        return the file written.
 
-        The file is JSON: format, seq, head, time, public_key, signature (hex). Raises
-        ``ValueError`` without a signer, ``AuditIntegrityError`` if the log fails
+        The file is JSON: format, seq, head, time, generation, public_key, signature (hex).
+        Raises ``ValueError`` without a signer, ``AuditIntegrityError`` if the log fails
         verification (a tampered head is never signed), ``OSError`` if ``out`` cannot be
         written.
         """
         if self._signer is None:
             raise ValueError("writing a checkpoint needs the vault's audit signer")
         report = self.verify()
-        signed = Checkpoint.sign(self._signer, report.entries, report.head)
+        signed = Checkpoint.sign(self._signer, report.entries, report.head, generation)
         target = out / f"audit-checkpoint-{signed.seq}.json" if out.is_dir() else out
         atomic_write(target, json.dumps(signed.to_json(), indent=2).encode("ascii") + b"\n")
         return target
@@ -230,14 +302,18 @@ class AuditLog:
         *,
         checkpoint: Path | None = None,
         verify_signature: VerifySignature | None = None,
+        seal_key: Path | None = None,
+        generation: int | None = None,
     ) -> VerifyReport:
-        """Write the log as JSON Lines for a SIEM and return the verification report.
+        """Write the log, decrypted, as JSON Lines for a SIEM and return the verification
+        report.
 
         Each entry becomes ``{"record": "entry", seq, time, event, prev, mac, hash,
         "verified": true}``. From the first bad line on, lines are exported as
-        ``{"record": "entry", "line": n, "verified": false, "unverified": <what the line
-        holds>}`` (the first with an ``"error"``). The last line is ``{"record": "summary",
-        "status": "verified" | "failed", ...report, "error", "sequence"}``.
+        ``{"record": "entry", "line": n, "verified": false, "unverified": <the stored,
+        still encrypted line>}`` (the first with an ``"error"``). The last line is
+        ``{"record": "summary", "status": "verified" | "failed", ...report, "error",
+        "sequence"}``.
 
         Raises as ``verify`` does; an ``AuditIntegrityError`` is raised only after the
         whole log and the summary have been written.
@@ -245,13 +321,15 @@ class AuditLog:
         failure: AuditIntegrityError | None = None
         verified = VerifyReport(0, GENESIS, torn_tail=False, checkpoints_checked=0)
         try:
-            snapshot, checker, checked = self._prepare(checkpoint, verify_signature)
+            prepared = self._prepare(checkpoint, verify_signature, seal_key, generation)
         except AuditIntegrityError as error:
             failure = error
         else:
-            with contextlib.closing(snapshot):
+            checker, snapshot = prepared.checker, prepared.snapshot
+            with contextlib.closing(_Snapshot.none() if snapshot is None else snapshot) as lines:
+                lagged = False
                 try:
-                    for position, line in enumerate(snapshot.lines(), start=1):
+                    for position, line in enumerate(lines.lines(), start=1):
                         if failure is None:
                             try:
                                 entry = checker.check(line)
@@ -263,23 +341,17 @@ class AuditLog:
                                     {
                                         "record": "entry",
                                         **entry.to_json(),
-                                        "hash": checker.head,
+                                        "hash": entry.digest,
                                         "verified": True,
                                     },
                                 )
                                 continue
                         _write_record(out, _unverified_record(line, position, failure))
                     if failure is None:
-                        checker.finish()
+                        lagged = checker.finish(prepared.state)
                 except AuditIntegrityError as error:
                     failure = failure or error
-                verified = VerifyReport(
-                    checker.count,
-                    checker.head,
-                    snapshot.torn_bytes > 0,
-                    checked,
-                    snapshot.torn_bytes,
-                )
+                verified = _report(checker, lines.torn_bytes, prepared, lagged)
         _write_record(
             out,
             {
@@ -301,9 +373,11 @@ class AuditLog:
         self,
         checkpoint: Path | None,
         verify_signature: VerifySignature | None,
-    ) -> tuple[_Snapshot, ChainChecker, int]:
-        """Open the log and check the checkpoints' signatures; return the snapshot, a
-        checker holding the heads they promise, and how many checkpoints there are."""
+        seal_key_path: Path | None,
+        generation: int | None,
+    ) -> _Prepared:
+        """Open the log, read the vault's state, check the checkpoints' signatures and the
+        seal key's log; return what verification needs."""
         if checkpoint is not None and verify_signature is None:
             raise ValueError(
                 "an exported checkpoint is only evidence with its signature "
@@ -312,14 +386,30 @@ class AuditLog:
         if verify_signature is not None and self._signer is None:
             raise ValueError("checking checkpoint signatures needs the signer's public key")
         exported = _read_exported_checkpoint(checkpoint) if checkpoint is not None else None
-        snapshot, sidecar = self._snapshot(with_checkpoints=verify_signature is not None)
-        if snapshot is None:
-            raise AuditIntegrityError(f"{self.path} does not exist (deleted, or never written)")
-        if verify_signature is None or self._signer is None:
-            return snapshot, ChainChecker(self._key, {}), 0
-        trusted = self._signer.public_key_bytes()
-        expected: dict[int, list[tuple[str, str]]] = {}
+        seal_key = SealKey.read(seal_key_path) if seal_key_path is not None else None
+        snapshot, sidecar, state = self._snapshot(with_checkpoints=verify_signature is not None)
         try:
+            if snapshot is None and state is not None and state.seq > 0:
+                raise AuditIntegrityError(
+                    f"{self.path} does not exist but the vault recorded {state.seq} entries "
+                    "(deleted)"
+                )
+            if seal_key is not None and (state is None or seal_key.log_id != state.log_id):
+                raise AuditIntegrityError(
+                    "the seal key is for another audit log (wrong seal key, or the log and "
+                    "the vault's audit state were replaced)"
+                )
+            seed = seal_key.seed if seal_key is not None else None
+            if verify_signature is None or self._signer is None:
+                checker = ChainChecker(_cipher(state), {}, seed)
+                return _Prepared(snapshot, checker, 0, state)
+            if state is not None and len(sidecar) < state.checkpoints:
+                raise AuditIntegrityError(
+                    f"{self.checkpoints_path.name} holds {len(sidecar)} checkpoints but the "
+                    f"vault recorded {state.checkpoints} (deleted or truncated)"
+                )
+            trusted = self._signer.public_key_bytes()
+            expected: dict[int, list[tuple[str, str]]] = {}
             promised = [exported] if exported is not None else []
             for number, line in enumerate(sidecar, start=1):
                 source = f"checkpoint {number} in {self.checkpoints_path.name}"
@@ -327,53 +417,123 @@ class AuditLog:
             for signed, source in promised:
                 signed.verify(trusted, verify_signature, source)
                 expected.setdefault(signed.seq, []).append((signed.head, source))
+            if exported is not None:
+                _check_generation(exported, generation)
         except BaseException:
-            snapshot.close()
+            if snapshot is not None:
+                snapshot.close()
             raise
-        return snapshot, ChainChecker(self._key, expected), len(promised)
+        return _Prepared(
+            snapshot, ChainChecker(_cipher(state), expected, seed), len(promised), state
+        )
 
-    def _snapshot(self, *, with_checkpoints: bool) -> tuple[_Snapshot | None, list[bytes]]:
-        """The log opened, and the sidecar's complete lines read, as they stood under one
-        shared lock, so that no append is halfway through either. ``None`` if the log does
-        not exist."""
-        if not self.path.exists():
-            return None, []
+    def _snapshot(
+        self, *, with_checkpoints: bool
+    ) -> tuple[_Snapshot | None, list[bytes], AuditState | None]:
+        """The log opened, the sidecar's complete lines read, and the vault's audit state,
+        as they stood under one shared lock, so that no append is halfway through any of
+        them. ``None`` for a log that does not exist."""
         sidecar: _Snapshot | None = None
+        snapshot: _Snapshot | None = None
         with _shared_lock_if_possible(self.lock_path):
             try:
                 snapshot = _Snapshot.open(self.path)
             except FileNotFoundError:
-                return None, []
-            if with_checkpoints:
-                try:
-                    sidecar = _Snapshot.open(self.checkpoints_path)
-                except FileNotFoundError:
-                    pass
-                except BaseException:
+                pass
+            try:
+                state = self._state_or_none(
+                    has_entries=snapshot is not None and snapshot.complete_end > 0
+                )
+                if with_checkpoints:
+                    with contextlib.suppress(FileNotFoundError):
+                        sidecar = _Snapshot.open(self.checkpoints_path)
+            except BaseException:
+                if snapshot is not None:
                     snapshot.close()
-                    raise
+                raise
         if sidecar is None:
-            return snapshot, []
+            return snapshot, [], state
         try:
             with contextlib.closing(sidecar):
-                return snapshot, list(sidecar.lines())
+                return snapshot, list(sidecar.lines()), state
         except BaseException:
-            snapshot.close()
+            if snapshot is not None:
+                snapshot.close()
             raise
 
-    def _last_position(self, last_line: bytes | None) -> tuple[int, str]:
-        """(sequence number, line hash) of the last complete entry, its MAC checked."""
-        if last_line is None:
-            return 0, GENESIS
+    def _log_has_entries(self) -> bool:
         try:
-            entry = parse_entry_line(last_line, None)
-            check_mac(self._key, entry, None)
+            return self.path.stat().st_size > 0
+        except FileNotFoundError:
+            return False
+
+    def _state_or_none(self, *, has_entries: bool) -> AuditState | None:
+        """The vault's audit state; ``None`` for a log that was never started (no state and
+        no entries). Raises ``AuditIntegrityError`` for entries with no state."""
+        data = self._state.load()
+        if data is not None:
+            return AuditState.from_bytes(data)
+        if has_entries:
+            raise AuditIntegrityError(
+                "the log has entries but the vault holds no audit state for it (state "
+                "deleted, or a log written before forward-secure sealing)"
+            )
+        return None
+
+    def _state_or_fresh(self, has_entries: bool) -> AuditState:
+        """The vault's audit state, started (and saved) from a fresh seed if there is none
+        and the log has no entries. Call under the exclusive lock."""
+        state = self._state_or_none(has_entries=has_entries)
+        if state is None:
+            state = AuditState.fresh()
+            self._state.save(state.to_bytes())
+        return state
+
+    @staticmethod
+    def _reconcile(state: AuditState | None, last_line: bytes | None) -> AuditState:
+        """The state to append after, checked against the log's last complete line: the
+        same head, or one entry further (a crash after writing an entry, before recording
+        it: that entry must carry the MAC of the ratchet key the vault holds)."""
+        if state is None:
+            state = AuditState.fresh()
+        if last_line is None:
+            if state.seq == 0:
+                return state
+            raise AuditIntegrityError(
+                f"the log is empty but the vault recorded {state.seq} entries (deleted or "
+                "truncated); nothing was appended",
+                hint="run `milai audit verify` and keep this copy as evidence",
+            )
+        try:
+            last = parse_line(last_line, None)
         except AuditIntegrityError as error:
             raise AuditIntegrityError(
                 f"the last entry is damaged ({error.reason}); nothing was appended",
                 hint="run `milai audit verify` and keep this copy as evidence",
             ) from None
-        return entry.seq, sha256_hex(last_line)
+        if last.seq == state.seq and last.digest == state.head:
+            return state
+        if last.seq == state.seq + 1 and last.prev == state.head and mac_matches(state.key, last):
+            return state.advanced(last.digest)
+        raise AuditIntegrityError(
+            f"the log ends at entry {last.seq}, not at entry {state.seq} as the vault "
+            "recorded (truncated, rolled back or rewritten); nothing was appended",
+            hint="run `milai audit verify` and keep this copy as evidence",
+        )
+
+    def _write_entry(
+        self, fd: int, state: AuditState, event: dict[str, Any]
+    ) -> tuple[AuditState, AuditEntry]:
+        """Seal ``event`` as the entry after ``state``, write and fsync it, then record the
+        new head and ratchet key in the vault (the old key is not kept)."""
+        seq, prev, time = state.seq + 1, state.head, utc_now()
+        sealed = EntryCipher(state.cipher_key).seal(seq, prev, time, event)
+        line = SealedLine(seq, prev, sealed, entry_mac(state.key, seq, prev, sealed))
+        write_all(fd, line.line() + b"\n")
+        os.fsync(fd)
+        advanced = state.advanced(line.digest)
+        self._state.save(advanced.to_bytes())
+        return advanced, AuditEntry(seq, time, event, prev, line.mac, line.digest)
 
     def _append_checkpoint(self, signed: Checkpoint) -> None:
         fd = _open_for_append(self.checkpoints_path)
@@ -387,12 +547,53 @@ class AuditLog:
             os.close(fd)
 
 
+@dataclass
+class _Prepared:
+    snapshot: _Snapshot | None
+    checker: ChainChecker
+    checked: int
+    state: AuditState | None
+
+
+def _cipher(state: AuditState | None) -> EntryCipher | None:
+    return EntryCipher(state.cipher_key) if state is not None else None
+
+
+def _report(
+    checker: ChainChecker, torn_bytes: int, prepared: _Prepared, lagged: bool
+) -> VerifyReport:
+    state = prepared.state
+    return VerifyReport(
+        checker.count,
+        checker.head,
+        torn_bytes > 0,
+        prepared.checked,
+        torn_bytes,
+        sealed=checker.sealed,
+        seal_key_exported=state is None or state.seed is None,
+        no_outcome=checker.no_outcome,
+        vault_lagged=lagged,
+    )
+
+
+def _check_generation(exported: tuple[Checkpoint, str], generation: int | None) -> None:
+    signed, source = exported
+    if signed.generation is not None and generation is not None and generation < signed.generation:
+        raise AuditIntegrityError(
+            f"the vault is at generation {generation}, older than {source} (generation "
+            f"{signed.generation}): the vault was rolled back"
+        )
+
+
 class EntryStream(Iterator[AuditEntry]):
     """Checked entries of one snapshot of the log (see ``AuditLog.entries``)."""
 
-    def __init__(self, snapshot: _Snapshot | None, checker: ChainChecker) -> None:
+    def __init__(
+        self, snapshot: _Snapshot | None, checker: ChainChecker, state: AuditState | None
+    ) -> None:
         self._snapshot = snapshot
         self._checker = checker
+        self._state = state
         self._lines = snapshot.lines() if snapshot is not None else iter(())
         self.torn_bytes = snapshot.torn_bytes if snapshot is not None else 0
         self.torn_tail = self.torn_bytes > 0
@@ -407,9 +608,17 @@ class EntryStream(Iterator[AuditEntry]):
         """The hash of the last entry checked so far."""
         return self._checker.head
 
-    def report(self, checkpoints_checked: int = 0) -> VerifyReport:
-        return VerifyReport(
-            self.count, self.head, self.torn_tail, checkpoints_checked, self.torn_bytes
+    @property
+    def no_outcome(self) -> tuple[int, ...]:
+        """``started`` entries so far whose run recorded no outcome (yet)."""
+        return self._checker.no_outcome
+
+    def report(self, checkpoints_checked: int = 0, lagged: bool = False) -> VerifyReport:
+        return _report(
+            self._checker,
+            self.torn_bytes,
+            _Prepared(self._snapshot, self._checker, checkpoints_checked, self._state),
+            lagged,
         )
 
     def __next__(self) -> AuditEntry:
@@ -439,10 +648,15 @@ class _Snapshot:
     """A log-shaped file as it stood when opened: the complete lines then present, and the
     torn bytes after the last newline. Later appends land beyond it and are not read."""
 
-    def __init__(self, file: BinaryIO, tail: _Tail) -> None:
+    def __init__(self, file: BinaryIO | None, tail: _Tail) -> None:
         self._file = file
         self.complete_end = tail.complete_end
         self.torn_bytes = tail.torn_bytes
+
+    @classmethod
+    def none(cls) -> _Snapshot:
+        """A log that does not exist: no lines."""
+        return cls(None, _Tail(0, 0, None))
 
     @classmethod
     def open(cls, path: Path) -> _Snapshot:
@@ -460,6 +674,8 @@ class _Snapshot:
     def lines(self) -> Iterator[bytes]:
         """The complete lines, without their newlines. Raises ``AuditIntegrityError`` if
         the bytes already there change while they are read (appends never do that)."""
+        if self._file is None:
+            return
         self._file.seek(0)
         remaining = self.complete_end
         while remaining:
@@ -470,7 +686,8 @@ class _Snapshot:
             yield line[:-1]
 
     def close(self) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
 
 
 @dataclass(frozen=True)
@@ -535,13 +752,6 @@ def _shared_lock_if_possible(lock_path: Path) -> Iterator[None]:
         yield
 
 
-def _write_entry(fd: int, entry: AuditEntry) -> tuple[int, str]:
-    line = entry.line()
-    write_all(fd, line + b"\n")
-    os.fsync(fd)
-    return entry.seq, sha256_hex(line)
-
-
 def _pread_exact(fd: int, length: int, offset: int) -> bytes:
     data = os.pread(fd, length, offset)
     if len(data) != length:
@@ -574,7 +784,7 @@ def _read_exported_checkpoint(path: Path) -> tuple[Checkpoint, str]:
     except OSError as error:
         raise UsageError(f"cannot read checkpoint {path}: {error.strerror}") from None
     source = f"checkpoint {path.name}"
-    return parse_checkpoint(data, source), source
+    return parse_checkpoint(data, source, exported=True), source
 
 
 def _unverified_record(

@@ -12,10 +12,7 @@ import traceback
 
 import typer
 
-# typer vendors click; its exception base is not re-exported. Pinned typer keeps this stable.
-from typer._click.exceptions import ClickException, NoArgsIsHelpError
-
-from milai.cli import admin, chat, gate, records, run  # noqa: F401  (they register commands)
+from milai.cli import admin, batch, chat, engine, gate, records, run  # noqa: F401  (they register commands)
 from milai.cli._app import app, state
 from milai.errors import Blocked, ExitCode, MilaiError
 
@@ -55,16 +52,19 @@ def main(argv: list[str] | None = None) -> int:
             command.invoke(context)
     except typer.Exit as exit_:
         return int(exit_.exit_code)
-    except NoArgsIsHelpError as shown:
-        sys.stderr.write(shown.format_message() + "\n")
-        return int(ExitCode.USAGE)
     except MilaiError as error:
         if state.debug and error.exit_code == ExitCode.INTERNAL:
             traceback.print_exc()
         _report(error)
         return int(error.exit_code)
-    except ClickException as error:
-        sys.stderr.write(f"milai: error: {error.format_message()}\n")
+    except typer.TyperException as error:
+        # Typer's usage errors (bad flag, missing argument) are one line. With no arguments
+        # at all the help is the message: Rich has printed it already and left it empty.
+        message = error.format_message().strip()
+        if "\n" in message:
+            sys.stderr.write(message + "\n")
+        elif message:
+            sys.stderr.write(f"milai: error: {message}\n")
         return int(ExitCode.USAGE)
     except (typer.Abort, KeyboardInterrupt):
         return int(ExitCode.INTERRUPTED)

@@ -16,6 +16,7 @@ from milai.config import milai_home
 from milai.context import (
     Context,
     forget_key_file,
+    open_audit_log,
     read_passphrase_file,
     remember_key_file,
 )
@@ -23,6 +24,7 @@ from milai.errors import MilaiError, UsageError
 from milai.settings import Settings, check_levels
 
 if TYPE_CHECKING:
+    from milai.engine.remote import EngineDefinition
     from milai.vault import KeySource, ModelManifest
 
 model_app = typer.Typer(
@@ -85,6 +87,7 @@ def init(
     if key_file is not None:
         remember_key_file(home, key_file)
     settings.save(vault.records)
+    open_audit_log(home, vault).start()  # the audit ratchet starts from a fresh seed
     say(f"milai: vault created at {home}")
 
 
@@ -146,12 +149,26 @@ def model_list(
     """List the models in the vault."""
     context = open_context()
     manifests = context.vault.list_models()
+    engines = context.engines.definitions()  # remote engines are models too (milai engine)
     if json_output:
-        emit_json([_manifest_row(m) for m in manifests])
+        local = [_manifest_row(m) for m in manifests]
+        emit_json(local + [_engine_row(e) for e in engines])
         return
     from milai.cli.render import model_table
 
     model_table(manifests, default=context.settings.default_model)
+    if engines:
+        say("remote engines: " + ", ".join(f"{e.name} ({e.level}, {e.endpoint})" for e in engines))
+
+
+def _engine_row(definition: EngineDefinition) -> dict[str, Any]:
+    return {
+        "name": definition.name,
+        "kind": "remote",
+        "level": definition.level,
+        "endpoint": definition.endpoint,
+        "model_id": definition.model_id,
+    }
 
 
 @model_app.command("show")
@@ -255,7 +272,8 @@ def settings_set(
         installed = load_policy(Path(new_value) if new_value else Settings().policy_path())
         pinned = {"policy_sha256": installed.sha256 if new_value else None}
     elif key == "default_model" and new_value is not None:
-        context.vault.model(new_value)
+        if context.engines.find(new_value) is None:  # a remote engine may be the default
+            context.vault.model(new_value)
     updated = replace(context.settings, **{key: new_value}, **pinned)
     if key in ("clearance", "ceiling"):
         updated = check_levels(context.policy(), updated)

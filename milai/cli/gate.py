@@ -1,10 +1,13 @@
-"""Commands on text and policies: ``check``, ``redact``, ``policy validate|show|test``."""
+"""Commands on documents and policies: ``check``, ``redact`` (a file, stdin or a folder),
+``policy validate|show|test``."""
 
 from __future__ import annotations
 
 import codecs
+import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any
 
@@ -15,133 +18,420 @@ from milai.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from milai.context import Context
-    from milai.policy import Policy
+    from milai.documents import Document
+    from milai.policy import Decision, Policy
 
 policy_app = typer.Typer(
     help="Validate, show and test classification policies.", no_args_is_help=True
 )
 app.add_typer(policy_app, name="policy")
 
-CHUNK_CHARS = 1 << 20
+CHUNK_BYTES = 1 << 20
+DOCUMENTS_HELP = (
+    "Reads .docx, .odt, .pdf, .html, .eml, Markdown and UTF-8 text, told apart by content; "
+    "every part where a marking hides (headers, footers, footnotes, comments, tracked "
+    "deletions, properties, every PDF page). DIR: every file under it (symbolic links are "
+    "reported, never followed)."
+)
 
 
-def iter_text(source: str | None) -> Iterator[str]:
-    """Decode PATH, ``-`` or piped stdin as UTF-8 in chunks (memory flat in the input size).
+@dataclass
+class Material:
+    """What ``check``/``redact`` read: a document, or plain UTF-8 text streamed in chunks
+    (memory flat in its size)."""
 
-    Raises ``UsageError`` for unreadable or non-UTF-8 input.
-    """
+    name: str
+    document: Document | None = None
+    chunks: Iterator[str] | None = None
+
+    @property
+    def format(self) -> str:
+        return self.document.format if self.document is not None else "text"
+
+    def part_at(self, offset: int) -> str:
+        return self.document.part_at(offset) if self.document is not None else "body"
+
+    def text_chunks(self) -> Iterator[str]:
+        if self.document is not None:
+            yield self.document.text
+        elif self.chunks is not None:
+            yield from self.chunks
+
+
+def read_material(source: str | None) -> Material:
+    """PATH, ``-`` or piped stdin, sniffed by content. Raises ``UsageError`` (exit 2) for
+    unreadable, malformed or hostile input."""
+    from milai.documents import HEAD_BYTES, Limits, read_document, sniff
+
     name = "stdin" if source in (None, "-") else str(source)
     if source in (None, "-"):
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("no input: give PATH, or pipe text on stdin")
-        yield from _decode_chunks(sys.stdin.buffer, name)
-        return
-    try:
-        handle = open(str(source), "rb")
-    except IsADirectoryError:
-        raise UsageError(f"{source} is a directory") from None
-    except OSError as error:
-        raise UsageError(f"cannot read {source}: {error.strerror}") from None
-    with handle:
-        yield from _decode_chunks(handle, name)
-
-
-def _decode_chunks(handle: IO[bytes], name: str) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    offset = 0
-    while True:
-        data = handle.read(CHUNK_CHARS)
+        handle: IO[bytes] = sys.stdin.buffer
+    else:
         try:
-            text = decoder.decode(data, final=not data)
-        except UnicodeDecodeError as error:
-            raise UsageError(
-                f"{name} is not valid UTF-8 text (bad byte at offset {offset + error.start})"
-            ) from None
-        offset += len(data)
-        if text:
-            yield text
-        if not data:
-            return
+            handle = open(str(source), "rb")  # closed below, or when the chunks end
+        except IsADirectoryError:
+            raise UsageError(f"{source} is a directory") from None
+        except OSError as error:
+            raise UsageError(f"cannot read {source}: {error.strerror}") from None
+    head = _read_head(handle, HEAD_BYTES, name)
+    if sniff(head) == "text":
+        return Material(name, chunks=_decode_chunks(head, handle, name))
+    limit = Limits().max_input_bytes
+    with handle:
+        try:
+            data = head + handle.read(limit + 1 - len(head))
+        except OSError as error:
+            raise UsageError(f"cannot read {name}: {error.strerror}") from None
+    if len(data) > limit:
+        raise UsageError(f"{name} is larger than {limit} bytes")
+    return Material(name, document=read_document(data, name))
+
+
+def _read_head(handle: IO[bytes], size: int, name: str) -> bytes:
+    head = b""
+    try:
+        while len(head) < size:
+            data = handle.read(size - len(head))
+            if not data:
+                break
+            head += data
+    except OSError as error:
+        raise UsageError(f"cannot read {name}: {error.strerror}") from None
+    return head
+
+
+def _decode_chunks(head: bytes, handle: IO[bytes], name: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")  # a leading BOM is no text
+    offset = 0
+    data = head
+    with handle:
+        while True:
+            try:
+                text = decoder.decode(data, final=not data)
+            except UnicodeDecodeError as error:
+                raise UsageError(
+                    f"{name} is not valid UTF-8 text (bad byte at offset {offset + error.start})"
+                ) from None
+            offset += len(data)
+            if text:
+                yield text
+            if not data:
+                return
+            data = handle.read(CHUNK_BYTES)
 
 
 def _policy_and_audit(policy_file: Path | None) -> tuple[Policy, Context | None]:
     """The policy in force, and the context whose audit log records the decision (when a
-    vault exists to keep one)."""
+    vault exists to keep one).
+
+    The installed policy is the floor: ``--policy FILE`` may stand in for it only when no
+    administrator installed one (``milai settings set policy``) or FILE is that same policy;
+    otherwise ``UsageError`` (exit 2), before any input is read.
+    """
     context = open_context()
     policy = context.policy(policy_file)
-    return policy, context if context.has_vault() else None
+    if not context.has_vault():
+        return policy, None
+    if policy_file is not None:
+        settings = context.settings
+        if settings.policy_sha256 is not None and policy.sha256 != settings.policy_sha256:
+            raise UsageError(
+                f"--policy {policy_file} is not the policy an administrator installed "
+                f"({settings.policy}, sha256 {settings.policy_sha256[:12]}…): "
+                "it may not replace it",
+                hint="try a policy with `milai policy test FILE`; an administrator installs "
+                "one with `milai settings set policy FILE`",
+            )
+    return policy, context
 
 
-@app.command()
+@app.command(epilog=DOCUMENTS_HELP)
 def check(
-    path: Annotated[str | None, typer.Argument(help="File to check, or - for stdin.")] = None,
-    policy_file: Annotated[Path | None, typer.Option("--policy", help="Policy YAML file.")] = None,
+    path: Annotated[
+        str | None, typer.Argument(help="File or folder to check, or - for stdin.")
+    ] = None,
+    policy_file: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy YAML file (not over an installed policy)."),
+    ] = None,
     clearance: Annotated[
         str | None, typer.Option("--clearance", help="Block text above this level.")
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (a folder: one per file).")
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show findings in the text.")] = False,
 ) -> None:
-    """Classify text: its level, its findings, and what the policy decides (exit 3: block)."""
-    from milai.policy import check_stream, check_text
+    """Classify a document: its level, its findings (with the part each is in), and what the
+    policy decides (exit 3: block). A folder exits with its worst file's code (3, else 2)."""
+    from milai.policy import check_stream
 
     policy, audit = _policy_and_audit(policy_file)
     if clearance is not None:
         clearance = policy.canonical_level(clearance)
+    if path is not None and path != "-" and Path(path).is_dir():
+        if explain:
+            raise UsageError("--explain shows one document: give a file, not a folder")
+        _check_folder(Path(path), policy, audit, clearance, json_output)
+        return
+    material = read_material(path)
+    text = ""
     if explain:
-        text = "".join(iter_text(path))
-        decision = check_text(policy, text, clearance=clearance)
+        text = "".join(material.text_chunks())
+        decision = check_stream(policy, (text,), clearance=clearance)
     else:
-        decision = check_stream(policy, iter_text(path), clearance=clearance)
+        decision = check_stream(policy, material.text_chunks(), clearance=clearance)
     if audit is not None:
-        audit.record(_check_event("check", policy, decision, clearance))
+        audit.record(_check_event("check", policy, decision, clearance, material.format))
     if json_output:
-        emit_json(decision.to_json())
+        emit_json(_decision_json(decision, material))
     elif explain:
         from milai.cli.render import explain_decision
 
-        explain_decision(text, decision)
+        explain_decision(text, decision, part_of=material.part_at)
     else:
         sys.stdout.write(f"{decision.action} {decision.level}\n")
         for finding in decision.findings:
             sys.stdout.write(
                 f"  {finding.rule} {finding.kind} {finding.level} {finding.action} "
-                f"[{finding.start}:{finding.end}]\n"
+                f"{material.part_at(finding.start)} [{finding.start}:{finding.end}]\n"
             )
+    _say_skipped(material.document)
     if decision.action == "block":
         raise typer.Exit(int(ExitCode.BLOCKED))
 
 
-@app.command()
-def redact(
-    path: Annotated[str | None, typer.Argument(help="File to redact, or - for stdin.")] = None,
-    policy_file: Annotated[Path | None, typer.Option("--policy", help="Policy YAML file.")] = None,
+def _decision_json(decision: Decision, material: Material) -> dict[str, Any]:
+    data = decision.to_json()
+    for finding in data["findings"]:
+        finding["part"] = material.part_at(finding["start"])
+    data["format"] = material.format
+    if material.document is not None and material.document.skipped:
+        data["skipped"] = list(material.document.skipped)
+    return data
+
+
+def _say_skipped(document: Document | None) -> None:
+    for note in document.skipped if document is not None else ():
+        say(f"milai: note: not read: {note}")
+
+
+# --- folders ---------------------------------------------------------------------------
+
+_WORST = (ExitCode.BLOCKED, ExitCode.USAGE, ExitCode.OK)  # a folder's code: the first one met
+
+
+def worst_exit(codes: list[ExitCode]) -> ExitCode:
+    """A folder's exit code: 3 if any file was blocked, else 2 if any could not be read."""
+    return next((code for code in _WORST if code in codes), ExitCode.OK)
+
+
+def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | None]]:
+    """(relative path, material, error) for every file under ``root``."""
+    from milai.documents import DocumentError, read_document, walk_folder
+
+    for entry in walk_folder(root):
+        if entry.data is None:
+            yield entry.path, None, entry.error
+            continue
+        try:
+            document = read_document(entry.data, entry.path)
+        except DocumentError as error:
+            yield entry.path, None, error.message
+            continue
+        yield entry.path, Material(entry.path, document=document), None
+
+
+def _check_folder(
+    root: Path, policy: Policy, audit: Context | None, clearance: str | None, json_output: bool
 ) -> None:
-    """Write the text with every redacted or blocked span replaced."""
+    from milai.policy import check_text
+
+    codes: list[ExitCode] = []
+    rows: list[tuple[str, str, str, str, int, str]] = []
+    for path, material, error in _folder_documents(root):
+        if material is None or material.document is None:
+            codes.append(ExitCode.USAGE)
+            rows.append((path, "", "error", "", 0, error or ""))
+            if json_output:
+                emit_json({"path": path, "error": error, "exit_code": int(ExitCode.USAGE)})
+            continue
+        decision = check_text(policy, material.document.text, clearance=clearance)
+        code = ExitCode.BLOCKED if decision.action == "block" else ExitCode.OK
+        codes.append(code)
+        if audit is not None:
+            audit.record(_check_event("check", policy, decision, clearance, material.format))
+        rules = sorted({f.rule for f in decision.findings})
+        notes = ", ".join(rules) + "".join(f"; not read: {n}" for n in material.document.skipped)
+        rows.append(
+            (path, material.format, str(decision.action), decision.level, len(rules), notes)
+        )
+        if json_output:
+            emit_json({"path": path, **_decision_json(decision, material), "exit_code": int(code)})
+    if not json_output:
+        _folder_table(f"milai check {root}", rows)
+    code = worst_exit(codes)
+    if code != ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+_FOLDER_COLUMNS = ("file", "format", "decision", "level", "rules", "rule ids / why")
+
+
+def _folder_table(title: str, rows: list[tuple[str, str, str, str, int, str]]) -> None:
+    """A Rich table at a terminal; tab-separated lines, uncut, when stdout is not one."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[2]] = counts.get(row[2], 0) + 1
+    summary = ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+    if not sys.stdout.isatty():
+        sys.stdout.write("\t".join(_FOLDER_COLUMNS) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join(str(cell).replace("\t", " ") for cell in row) + "\n")
+        sys.stdout.write(f"{len(rows)} files: {summary}\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    from milai.cli.render import stdout
+
+    table = Table(title=title)
+    for column in _FOLDER_COLUMNS:
+        table.add_column(column)
+    for path, format_, decision, level, count, notes in rows:
+        style = {"block": "bold red", "error": "yellow"}.get(decision, "")
+        table.add_row(
+            Text(path), format_, Text(decision, style=style), level, str(count), Text(notes)
+        )
+    stdout.print(table)
+    stdout.print(f"{len(rows)} files: {summary}")
+
+
+# --- redact ----------------------------------------------------------------------------
+
+
+@app.command(epilog=DOCUMENTS_HELP)
+def redact(
+    path: Annotated[
+        str | None, typer.Argument(help="File or folder to redact, or - for stdin.")
+    ] = None,
+    policy_file: Annotated[
+        Path | None,
+        typer.Option("--policy", help="Policy YAML file (not over an installed policy)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write here instead of stdout: a new file, or for a folder a new or empty "
+            "folder (required then).",
+        ),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="A folder: one JSON line per file.")
+    ] = False,
+) -> None:
+    """Write the text with every redacted or blocked span replaced. A document that is not
+    plain text (.docx, .odt, .pdf, .html, .eml) comes out as its redacted extracted text (in a
+    folder, as NAME.txt beside the other files), never as a document of its kind."""
+    policy, audit = _policy_and_audit(policy_file)
+    if path is not None and path != "-" and Path(path).is_dir():
+        if output is None:
+            raise UsageError("redact DIR needs -o OUTDIR (a new or empty folder)")
+        _redact_folder(Path(path), output, policy, audit, json_output)
+        return
+    material = read_material(path)
+    if output is None:
+        _redact_to(sys.stdout, material, policy, audit)
+        return
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise UsageError(f"cannot create {output}: {error.strerror}") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        _redact_to(handle, material, policy, audit)
+
+
+def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context | None) -> None:
     from milai.policy import redact_stream
 
-    policy, audit = _policy_and_audit(policy_file)
     chars = 0
     outcome = "error"
+    last = ""
     try:
-        for piece in redact_stream(policy, iter_text(path)):
+        for piece in redact_stream(policy, material.text_chunks()):
             chars += len(piece)
-            sys.stdout.write(piece)
-        sys.stdout.flush()
+            sink.write(piece)
+            last = piece
+        if material.document is not None and not last.endswith("\n"):
+            sink.write("\n")  # extracted text ends its last line, as a text file does
+        sink.flush()
         outcome = "redact"
     except BrokenPipeError:
         outcome = "interrupted"
         raise
     finally:
         if audit is not None:
-            audit.record(
-                {
-                    "command": "redact",
-                    "policy": {"name": policy.name, "sha256": policy.sha256},
-                    "decision": outcome,
-                    "output_chars": chars,
-                }
-            )
+            audit.record(_redact_event(policy, outcome, chars, material.format))
+    _say_skipped(material.document)
+
+
+def _redact_event(policy: Policy, outcome: str, chars: int, format_: str) -> dict[str, Any]:
+    return {
+        "command": "redact",
+        "policy": {"name": policy.name, "sha256": policy.sha256},
+        "decision": outcome,
+        "output_chars": chars,
+        "format": format_,
+    }
+
+
+def _redact_folder(
+    root: Path, output: Path, policy: Policy, audit: Context | None, json_output: bool
+) -> None:
+    from milai.documents import NewFiles
+    from milai.policy import redact_text
+
+    if output.resolve().is_relative_to(root.resolve()):
+        raise UsageError(f"the output folder {output} is inside {root}")
+    files = NewFiles(output)
+    codes: list[ExitCode] = []
+    rows: list[tuple[str, str, str, str, int, str]] = []
+    for path, material, error in _folder_documents(root):
+        written: Path | None = None
+        redactions = 0
+        if material is not None and material.document is not None:
+            text = material.document.text
+            redacted = redact_text(policy, text)
+            redacted += "" if redacted.endswith("\n") or material.format == "text" else "\n"
+            redactions = redacted.count("[REDACTED:") - text.count("[REDACTED:")
+            name = path if material.format == "text" else path + ".txt"
+            try:
+                written = files.write(name, redacted)
+            except OSError as failure:
+                error = f"cannot write {name}: {failure.strerror}"
+            if audit is not None:
+                outcome = "redact" if written else "error"
+                audit.record(_redact_event(policy, outcome, len(redacted), material.format))
+        codes.append(ExitCode.OK if written else ExitCode.USAGE)
+        format_ = material.format if material is not None else ""
+        if json_output:
+            line: dict[str, Any] = {"path": path, "format": format_}
+            if written is not None:
+                line.update(output=str(written), redactions=redactions, exit_code=0)
+            else:
+                line.update(error=error, exit_code=int(ExitCode.USAGE))
+            emit_json(line)
+        note = f"→ {written}" if written else error or ""
+        rows.append((path, format_, "redact" if written else "error", "", redactions, note))
+    if not json_output:
+        _folder_table(f"milai redact {root} -o {output}", rows)
+    code = worst_exit(codes)
+    if code != ExitCode.OK:
+        raise typer.Exit(int(code))
 
 
 def policy_view(policy: Any) -> dict[str, Any]:
@@ -188,9 +478,12 @@ def policy_view(policy: Any) -> dict[str, Any]:
     }
 
 
-def _check_event(command: str, policy: Any, decision: Any, clearance: str | None) -> dict[str, Any]:
+def _check_event(
+    command: str, policy: Any, decision: Any, clearance: str | None, format_: str = "text"
+) -> dict[str, Any]:
     return {
         "command": command,
+        "format": format_,
         "policy": {"name": policy.name, "sha256": policy.sha256},
         "clearance": clearance,
         "levels": {"input": decision.level},

@@ -1,17 +1,21 @@
-"""What the vault remembers: ``audit show|verify|export|checkpoint``, ``replay``, and
-``history list|show|export|purge``."""
+"""What the vault remembers: ``audit show|verify|export|checkpoint|seal-key export``,
+``replay``, and ``history list|show|export|purge``."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from milai.cli._app import app, compose_prompt, emit_json, open_context, read_stdin_text, say
 from milai.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from milai.context import Context
 
 audit_app = typer.Typer(
     help="Show, verify and export the tamper-evident audit log.", no_args_is_help=True
@@ -32,6 +36,34 @@ def _when(value: str | None, flag: str) -> datetime | None:
         raise UsageError(f"{flag} wants an ISO date or time, e.g. 2026-11-27T09:00") from None
 
 
+seal_key_app = typer.Typer(
+    help="The auditor's verification seed (forward-secure sealing).", no_args_is_help=True
+)
+audit_app.add_typer(seal_key_app, name="seal-key")
+
+SealKeyOption = Annotated[
+    Path | None,
+    typer.Option("--seal-key", help="The seal key file (catches a rewrite by a key holder)."),
+]
+CheckpointOption = Annotated[
+    Path | None, typer.Option("--checkpoint", help="An exported checkpoint file.")
+]
+
+
+def _vault_generation(context: Context) -> int:
+    # TODO(S1): `context.vault.generation` once the vault state manifest is on main.
+    return int(getattr(context.vault, "generation", 0))
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """An entry as `audit show` presents it: a `started` entry with no outcome says so."""
+
+    seq: int
+    time: str
+    event: dict[str, Any]
+
+
 @audit_app.command("show")
 def audit_show(
     seq: Annotated[int | None, typer.Argument(help="One entry by sequence number.")] = None,
@@ -39,72 +71,123 @@ def audit_show(
     until: Annotated[str | None, typer.Option("--until", help="ISO date/time.")] = None,
     command: Annotated[str | None, typer.Option("--command", help="e.g. run, check.")] = None,
     decision: Annotated[
-        str | None, typer.Option("--decision", help="allow|warn|redact|block")
+        str | None,
+        typer.Option("--decision", help="allow|warn|redact|block|interrupted|error"),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON Lines output.")] = False,
 ) -> None:
-    """Show audit entries (they are checked as they are read)."""
+    """Show audit entries, decrypted (they are checked as they are read). A run that was
+    started but recorded no outcome (killed) shows as "no outcome"."""
     from milai.audit import filter_entries
+    from milai.events import Outcome
 
+    decisions = [str(outcome) for outcome in Outcome]
+    if decision is not None and decision not in decisions:
+        raise UsageError(
+            f"--decision {decision!r} is not a decision", hint="one of " + ", ".join(decisions)
+        )
     log = open_context().audit
+    with log.entries() as stream:
+        every = list(stream)
+        unfinished = set(stream.no_outcome)
     if seq is not None:
-        entries = [log.entry(seq)]
+        # log.entry raises the usage error that names the range when there is no such entry
+        entries = [entry for entry in every if entry.seq == seq] or [log.entry(seq)]
     else:
-        with log.entries() as stream:
-            entries = list(
-                filter_entries(
-                    stream,
-                    since=_when(since, "--since"),
-                    until=_when(until, "--until"),
-                    command=command,
-                    decision=decision,
-                )
+        entries = list(
+            filter_entries(
+                every,
+                since=_when(since, "--since"),
+                until=_when(until, "--until"),
+                command=command,
+                decision=decision,
             )
+        )
     if json_output:
         for entry in entries:
-            emit_json(entry.to_json())
+            shown = entry.to_json()
+            if entry.seq in unfinished:
+                shown["no_outcome"] = True
+            emit_json(shown)
         return
     from milai.cli.render import audit_table
 
-    audit_table(entries)
+    audit_table(
+        [
+            _Shown(
+                entry.seq,
+                entry.time,
+                {**entry.event, "decision": "no outcome"}
+                if entry.seq in unfinished
+                else entry.event,
+            )
+            for entry in entries
+        ]
+    )
 
 
 @audit_app.command("verify")
 def audit_verify(
-    checkpoint: Annotated[
-        Path | None, typer.Option("--checkpoint", help="An exported checkpoint file.")
-    ] = None,
+    checkpoint: CheckpointOption = None,
+    seal_key: SealKeyOption = None,
 ) -> None:
-    """Verify the whole log (exit 4 naming the first bad entry)."""
+    """Verify the whole log against the vault's record of its head (exit 4 naming the first
+    bad entry); --seal-key checks every entry's seal, --checkpoint an exported checkpoint."""
     from milai.vault import verify_signature
 
-    report = open_context().audit.verify(checkpoint=checkpoint, verify_signature=verify_signature)
+    context = open_context()
+    report = context.audit.verify(
+        checkpoint=checkpoint,
+        verify_signature=verify_signature,
+        seal_key=seal_key,
+        generation=_vault_generation(context) if checkpoint is not None else None,
+    )
     say(f"milai: audit log {report.summary()}")
 
 
 @audit_app.command("export")
 def audit_export(
-    checkpoint: Annotated[
-        Path | None, typer.Option("--checkpoint", help="An exported checkpoint file.")
-    ] = None,
+    checkpoint: CheckpointOption = None,
+    seal_key: SealKeyOption = None,
 ) -> None:
-    """Write the log as JSON Lines for a SIEM, with its verification status (exit 4 if bad)."""
+    """Write the log, decrypted, as JSON Lines for a SIEM, with its verification status
+    (exit 4 if bad)."""
     from milai.vault import verify_signature
 
-    log = open_context().audit
-    log.export_jsonl(sys.stdout, checkpoint=checkpoint, verify_signature=verify_signature)
+    context = open_context()
+    context.audit.export_jsonl(
+        sys.stdout,
+        checkpoint=checkpoint,
+        verify_signature=verify_signature,
+        seal_key=seal_key,
+        generation=_vault_generation(context) if checkpoint is not None else None,
+    )
 
 
 @audit_app.command("checkpoint")
 def audit_checkpoint(
     out: Annotated[Path, typer.Argument(help="File or folder (e.g. on removable media).")],
 ) -> None:
-    """Write a signed checkpoint of the log's head, to detect truncation later."""
+    """Write a signed checkpoint of the log's head and the vault's generation, to detect
+    truncation and rollback later."""
+    context = open_context()
     try:
-        written = open_context().audit.write_checkpoint(out)
+        written = context.audit.write_checkpoint(out, generation=_vault_generation(context))
     except OSError as error:
         raise UsageError(f"cannot write a checkpoint to {out}: {error.strerror}") from None
     say(f"milai: checkpoint written to {written}")
+
+
+@seal_key_app.command("export")
+def seal_key_export(
+    out: Annotated[Path, typer.Argument(help="A new file, on removable media.")],
+) -> None:
+    """Write the auditor's verification seed, once; the vault then forgets it."""
+    open_context().audit.export_seal_key(out)
+    say(
+        f"milai: audit seal key written to {out}; keep it offline: "
+        "`milai audit verify --seal-key PATH` checks every entry with it"
+    )
 
 
 @app.command()
@@ -119,9 +202,11 @@ def replay(
 
     Texts are never recorded: give the same PROMPT, stdin and --system again.
     """
-    from milai.replay import replay_entry
+    from milai.replay import recorded_run, replay_entry
 
-    outcome = replay_entry(open_context(), seq, compose_prompt(prompt, read_stdin_text()), system)
+    context = open_context()
+    event = recorded_run(context, seq)  # a wrong SEQ is said before the prompt is asked for
+    outcome = replay_entry(context, seq, event, compose_prompt(prompt, read_stdin_text()), system)
     if json_output:
         emit_json(outcome)
     else:

@@ -118,21 +118,23 @@ _ACTION_STYLES = {
 }
 
 
-def explain_decision(text: str, decision: Any) -> None:
-    """The text with each finding highlighted, then a table of why."""
+def explain_decision(text: str, decision: Any, part_of: Callable[[int], str] | None = None) -> None:
+    """The text with each finding highlighted, then a table of why (with the document part
+    of each finding when ``part_of`` says which part holds an offset)."""
     spans = [(f.start, f.end, _ACTION_STYLES.get(str(f.action), "bold")) for f in decision.findings]
     stdout.print(highlighted(text, spans))
     table = Table(
         title=Text(f"{decision.action} — level {decision.level} — policy {decision.policy.name}")
     )
-    for column in ("rule", "kind", "level", "action", "span", "text"):
+    columns = ("rule", "kind", "level", "action", "part", "span", "text")
+    for column in columns if part_of else (c for c in columns if c != "part"):
         table.add_column(column)
     for finding in decision.findings:
+        cells = [finding.rule, finding.kind, finding.level, str(finding.action)]
+        if part_of:
+            cells.append(part_of(finding.start))
         table.add_row(
-            finding.rule,
-            finding.kind,
-            finding.level,
-            str(finding.action),
+            *cells,
             f"{finding.start}:{finding.end}",
             Text(text[finding.start : finding.end][:60]),
         )

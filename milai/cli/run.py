@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,6 +27,7 @@ from milai.cli._app import (
 from milai.engine import LoadOptions, SamplingParams, physical_cores
 from milai.errors import Blocked, UsageError
 from milai.settings import resolve_clearance, resolve_out_level
+from milai.structured import load_schema, structured_gate_factory
 
 if TYPE_CHECKING:
     from milai.pipeline import ModelInfo, RunResult, Session
@@ -199,11 +201,18 @@ def run(
     context_tokens: ContextTokens = None,
     threads: Threads = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    schema_file: Annotated[
+        Path | None,
+        typer.Option("--schema", metavar="FILE.json", help="Answer JSON matching this schema."),
+    ] = None,
 ) -> None:
     """Run one prompt through the policy gate and the model."""
     params = sampling_params(
         max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
     )
+    schema = load_schema(schema_file) if schema_file is not None else None
+    if schema is not None:
+        params = replace(params, json_schema=schema.text)
     options = load_options(chat_format, context_tokens, threads)
     if system_file == "-" and prompt is None:
         raise UsageError(
@@ -220,7 +229,11 @@ def run(
     buffered = json_output or label
     collected: list[str] = []
     stream = StdoutStream()
-    session = context.pipeline(policy).session(
+    pipeline = context.pipeline(policy)
+    if schema is not None:
+        # Grammar-constrained, held to the end, gated as JSON and validated (exit 5 if not).
+        pipeline = replace(pipeline, gate=structured_gate_factory(schema))
+    session = pipeline.session(
         context.model_name(model),
         clearance=level,
         out_level=sink_level,

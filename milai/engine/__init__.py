@@ -23,9 +23,12 @@ class SamplingParams:
     top_p: float = 0.95
     top_k: int = 40
     repeat_penalty: float = 1.0
+    # A JSON Schema (as JSON text) the output must match: decoding is constrained by a
+    # grammar compiled from it. The caller validates the result (milai.structured).
+    json_schema: str | None = None
 
     def to_json(self) -> dict[str, float | int]:
-        return {
+        sampling: dict[str, float | int] = {
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
             "seed": self.seed,
@@ -33,6 +36,7 @@ class SamplingParams:
             "top_k": self.top_k,
             "repeat_penalty": self.repeat_penalty,
         }
+        return sampling
 
     @classmethod
     def from_json(cls, data: Mapping[str, float | int]) -> SamplingParams:

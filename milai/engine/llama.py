@@ -15,6 +15,7 @@ from typing import Any, cast
 import llama_cpp
 import llama_cpp.llama_chat_format as llama_chat_format
 from llama_cpp import Llama
+from llama_cpp.llama_grammar import LlamaGrammar
 
 from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
 from milai.errors import ModelError, UsageError
@@ -90,6 +91,7 @@ class LlamaEngine:
         self._llama: _CountingLlama | None = llama
         self.usage = Usage()
         self.timings = Timings(load_s=load_s)
+        self._grammars: dict[str, LlamaGrammar] = {}
 
     @classmethod
     def load(cls, path: str, options: LoadOptions) -> LlamaEngine:
@@ -146,6 +148,7 @@ class LlamaEngine:
                 top_k=params.top_k,
                 repeat_penalty=params.repeat_penalty,
                 seed=params.seed,
+                grammar=self._grammar(params.json_schema),
                 stream=True,
             )
             for chunk in cast(Iterator[dict[str, Any]], stream):
@@ -170,6 +173,23 @@ class LlamaEngine:
                 # first and the last (the consumer's own time, e.g. the gate, included).
                 self.timings.first_token_s = first_text_at - started
                 self.timings.decode_s = last_text_at - first_text_at
+
+    def _grammar(self, json_schema: str | None) -> LlamaGrammar | None:
+        """The grammar that constrains decoding to ``json_schema``, compiled once per schema.
+
+        Raises ``UsageError`` for a schema llama.cpp's converter cannot compile."""
+        if json_schema is None:
+            return None
+        grammar = self._grammars.get(json_schema)
+        if grammar is None:
+            try:
+                grammar = LlamaGrammar.from_json_schema(json_schema, verbose=False)
+            except Exception as error:  # the converter raises bare Exceptions and others
+                raise UsageError(
+                    f"the JSON schema cannot be compiled to a grammar: {error}"
+                ) from None
+            self._grammars[json_schema] = grammar
+        return grammar
 
     @staticmethod
     def _check_fits(llama: _CountingLlama, messages: list[Message]) -> None:

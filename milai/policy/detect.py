@@ -11,20 +11,31 @@ be released: no future finding can start there.
 
 from __future__ import annotations
 
-import base64
-import binascii
+import enum
 import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai.policy.decoders import (
+    MAX_LINE,
+    TRIGGER_RE,
+    decode_base64,
+    decode_block,
+    decode_line_candidates,
+    decode_text_bytes,
+    mime_blocks,
+    partial_start,
+)
 from milai.policy.normalise import OffsetMap, Special, normalise
 from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
     _squeeze_table,
+    banner_tail_ok,
     keyword_alternatives,
+    marking_squeeze,
     split_markings,
     squeeze,
 )
@@ -35,7 +46,8 @@ if TYPE_CHECKING:
     from milai.policy.regexcheck import RegexFacts
     from milai.policy.schema import DetectorSpec, MarkingSpec
 
-MAX_DEPTH = 2  # base64 inside base64 inside text, no deeper
+MAX_DEPTH = 4  # encodings inside encodings inside text (base64 of hex of rot13…), no deeper
+ViewName = Literal["skel", "text", "classes"]
 _TRIM_SLACK = 1 << 16
 _MARGIN = 64  # view characters kept before the earliest open position (lookbehinds)
 
@@ -83,19 +95,21 @@ class View:
 class Scanner:
     """Feeds text through every unit of a compiled policy; collects hits."""
 
-    def __init__(self, engine: Engine, depth: int = 0) -> None:
+    def __init__(self, engine: CompiledPolicy, depth: int = 0) -> None:
         self.engine = engine
         self.depth = depth
         # Every view starts with a virtual new line (a space in the class view) so that
         # the first line is a line like the others; it maps to no original character.
         self.skel = View("\n", OffsetMap(-1))
         self.text = View("\n", OffsetMap(-1))
-        self.cls = View(" ", OffsetMap(-1))
+        self.classes = View(" ", OffsetMap(-1))
         self.orig = ""
         self.orig_base = 0
         self.orig_end = 0
-        self.resume = [0] * len(engine.units)
-        self.state: list[object] = [unit.initial_state() for unit in engine.units]
+        # Each unit with its own scan state (typed by the unit).
+        self.runs: list[tuple[Unit[Any], ScanState]] = [
+            (unit, unit.new_state()) for unit in engine.units
+        ]
         self.hits: list[Hit] = []
         self.hidden_run: tuple[int, int] | None = None  # may still grow with the next chunk
         self.closed = False
@@ -103,8 +117,8 @@ class Scanner:
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
 
-    def view(self, name: str) -> View:
-        return self.skel if name == "skel" else self.text if name == "text" else self.cls
+    def view(self, name: ViewName) -> View:
+        return self.skel if name == "skel" else self.text if name == "text" else self.classes
 
     def feed(self, chunk: str) -> None:
         """Add text; finds whatever has become final."""
@@ -116,7 +130,7 @@ class Scanner:
         at = self.orig_end
         self.skel.append(views.skel, views.skel_specials, at)
         self.text.append(views.text, views.text_specials, at)
-        self.cls.append(views.cls, [], at)
+        self.classes.append(views.classes, [], at)
         self.orig += chunk
         self.orig_end += len(chunk)
         for start, end in views.hidden:
@@ -156,25 +170,22 @@ class Scanner:
             return
         self.skel.buf += "\n"
         self.text.buf += "\n"
-        self.cls.buf += " "
+        self.classes.buf += " "
         self._emit_hidden()
         self._scan(final=True)
         self.closed = True
 
     def _scan(self, final: bool) -> None:
-        for index, unit in enumerate(self.engine.units):
-            unit.scan(self, index, final)
+        for unit, state in self.runs:
+            unit.scan(self, state, final)
 
     def release_point(self) -> int:
         """Original offset before which no future hit can start."""
         if self.closed:
             return self.orig_end
         point = self.orig_end if self.hidden_run is None else self.hidden_run[0]
-        for index, unit in enumerate(self.engine.units):
-            view = self.view(unit.view)
-            earliest = unit.earliest(self, index)
-            if earliest < view.end:
-                point = min(point, max(0, view.map.to_orig(earliest)))
+        for unit, state in self.runs:
+            point = min(point, unit.release(self, state))
         return point
 
     def take_hits(self) -> list[Hit]:
@@ -185,11 +196,14 @@ class Scanner:
         return self.orig[start - self.orig_base : end - self.orig_base]
 
     def _trim(self) -> None:
-        keep: dict[str, int] = {}
-        for index, unit in enumerate(self.engine.units):
-            position = max(0, self.resume[index] - _MARGIN)
-            keep[unit.view] = min(keep.get(unit.view, position), position)
+        keep: dict[ViewName, int] = {}
         orig_keep = self.orig_end if self.keep_orig_from is None else self.keep_orig_from
+        for unit, state in self.runs:
+            position = max(0, state.resume - _MARGIN)
+            keep[unit.view] = min(keep.get(unit.view, position), position)
+            needed = unit.orig_needed(state)
+            if needed is not None:
+                orig_keep = min(orig_keep, needed)
         for name, position in keep.items():
             view = self.view(name)
             view.trim(position)
@@ -202,25 +216,46 @@ class Scanner:
 # --- units -------------------------------------------------------------------------------
 
 
-class Unit:
+class ScanState:
+    """A unit's progress in one scan: view positions before ``resume`` are final."""
+
+    __slots__ = ("resume",)
+
+    def __init__(self) -> None:
+        self.resume = 0
+
+
+StateT = TypeVar("StateT", bound=ScanState)
+
+
+class Unit(Generic[StateT]):
     """One regular expression over one view, with what makes its answers final."""
 
-    view = "skel"
+    view: ViewName = "skel"
     reach = 1
 
-    def initial_state(self) -> object:
-        return None
-
-    def bound(self, view: View, final: bool) -> int:
-        """Positions before the returned one are final."""
+    def new_state(self) -> StateT:
+        """A fresh scan state for this unit."""
         raise NotImplementedError
 
-    def scan(self, scanner: Scanner, index: int, final: bool) -> None:
+    def scan(self, scanner: Scanner, state: StateT, final: bool) -> None:
         raise NotImplementedError
 
-    def earliest(self, scanner: Scanner, index: int) -> int:
+    def earliest(self, scanner: Scanner, state: StateT) -> int:
         """The earliest view position where a future match could still start."""
-        return scanner.resume[index]
+        return state.resume
+
+    def release(self, scanner: Scanner, state: StateT) -> int:
+        """The original offset before which no future hit of this unit can start."""
+        view = scanner.view(self.view)
+        earliest = self.earliest(scanner, state)
+        if earliest < view.end:
+            return max(0, view.map.to_orig(earliest))
+        return scanner.orig_end
+
+    def orig_needed(self, state: StateT) -> int | None:
+        """The original offset from which the unit still reads the original text."""
+        return None
 
 
 def _line_bound(view: View, reach: int, final: bool) -> int:
@@ -230,100 +265,243 @@ def _line_bound(view: View, reach: int, final: bool) -> int:
     return max(view.end - reach + 1, view.base + view.buf.rfind("\n") + 1)
 
 
-class ContextUnit(Unit):
+class LineOutlook(enum.Enum):
+    """Whether an unfinished line could still carry a marking."""
+
+    OPEN = "open"  # it could
+    NOT_YET = "not yet"  # it cannot, but more text could change the answer
+    RULED_OUT = "ruled out"  # it cannot, whatever follows
+
+
+class ContextState(ScanState):
+    """The list letters seen so far, and the line start already ruled out."""
+
+    __slots__ = ("at", "chain", "from_a", "letter", "ruled_out")
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The last single letter in brackets at a line start, where it was, how many
+        # consecutive letters led to it and whether they started at (A).
+        self.letter: str | None = None
+        self.at = -(10**9)
+        self.chain = 0
+        self.from_a = False
+        # The new line (view position) whose line can no longer carry a marking,
+        # whatever text follows; the gate's release point skips it without re-checking.
+        self.ruled_out = -1
+
+
+class ContextUnit(Unit[ContextState]):
     """Markings in marking contexts: banner/header lines, bracketed tags, portion marks."""
 
-    view = "skel"
+    view: ViewName = "skel"
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
         self.regex = engine.context_re
         self.reach = engine.context_reach
 
-    def initial_state(self) -> object:
-        return _ListState()
+    def new_state(self) -> ContextState:
+        return ContextState()
 
-    def scan(self, scanner: Scanner, index: int, final: bool) -> None:
+    def scan(self, scanner: Scanner, state: ContextState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
         # An attempt starts at a new line and examines at most that line plus the next
         # new line, so every attempt but the one at the last new line is final.
         bound = view.end + 1 if final else max(view.end - self.reach + 1, base + buf.rfind("\n"))
-        position = scanner.resume[index]
+        position = state.resume
         while position < bound:
             match = self.regex.search(buf, position - base)
             if match is None or base + match.start() >= bound:
                 break
-            self._on_match(scanner, index, match, base)
+            self._on_match(scanner, state, match, base)
             position = base + match.end()
-        scanner.resume[index] = max(position, bound)
+        state.resume = max(position, bound)
 
-    def _on_match(self, scanner: Scanner, index: int, match: re.Match[str], base: int) -> None:
-        engine = self.engine
-        state = cast(_ListState, scanner.state[index])
-        line_at = base + match.start()
+    def _on_match(
+        self, scanner: Scanner, state: ContextState, match: re.Match[str], base: int
+    ) -> None:
         if match.group("body") is not None:
-            context = "bracketed tag" if match.group("open") else "banner line"
-            body_start = match.start("body")
-            body = match.group("body")
-            for part_start, part_end in split_markings(
-                body, engine.marking_key_set, engine.longest_key
-            ):
-                marking = engine.marking_by_key[squeeze(body[part_start:part_end])]
-                start, end = scanner.skel.map.span(
-                    base + body_start + part_start, base + body_start + part_end
-                )
-                scanner.hits.append(_marking_hit(marking, start, end, context))
+            _banner_hits(self.engine, scanner, match, base, "banner line")
             return
+        engine = self.engine
+        skel_map = scanner.skel.map
+        line_at = base + match.start()
         letters = match.group("pmark")
-        start, end = scanner.skel.map.span(base + match.start("pmark"), base + match.end("pmark"))
+        start, end = skel_map.span(base + match.start("pmark"), base + match.end("pmark"))
         original = scanner.orig_slice(start, end)
         spec = engine.portion_by_key.get(squeeze(letters))
-        single = len(letters) == 1 and letters.isalpha()
-        if single:
-            # "(A) … (B) … (C)": a list, not portion marks. Remember the last list letter.
-            previous = state.letter if line_at - state.at < 5000 else None
+        if len(letters) == 1 and letters.isalpha():
+            # "(A) … (B) … (C)": a list, not portion marks. A run of three consecutive
+            # letters, or of two from (A), is a list; "(R) … (S)" alone is not.
+            follows = (
+                state.letter is not None
+                and line_at - state.at < 5000
+                and ord(letters) == ord(state.letter) + 1
+            )
+            state.chain = state.chain + 1 if follows else 1
+            state.from_a = state.from_a if follows else letters == "a"
             state.letter, state.at = letters, line_at
-            if spec is not None and previous == chr(ord(letters) - 1):
+            if spec is not None and (state.chain >= 3 or (state.chain >= 2 and state.from_a)):
                 return
         if spec is None or any(ch.islower() for ch in original):
             return  # (a), (b): list items; portion marks are written in capitals
+        caveats = match.group("pcav")
+        if caveats:
+            cav_start, cav_end = skel_map.span(base + match.start("pcav"), base + match.end("pcav"))
+            if any(ch.islower() for ch in scanner.orig_slice(cav_start, cav_end)):
+                return  # (C/o), (S/n): not caveats, which are capitals too
+        single = len(squeeze(letters)) == 1
+        glued = match.group("glued")
+        if glued is not None:
+            at = skel_map.to_orig(base + match.start("glued"))
+            if not scanner.orig_slice(at, at + 1).isupper():
+                return  # (S)-ibuprofen is caught by the bracket rule; (S)ome is a word
+        following = match.group("next")
+        if single and following:
+            if following in "([":
+                return  # (S) (M) (L): clothing sizes, not a paragraph
+            at = skel_map.to_orig(base + match.start("next"))
+            if scanner.orig_slice(at, at + 1).islower():
+                return  # (S) enantiomer, (R) configuration: a portion starts a sentence
         if letters == "c" and match.group("copyright") is not None:
-            return  # (C) 2024: a copyright notice
+            return  # (C) 2024, (C) Crown copyright: a copyright notice
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
 
-    def earliest(self, scanner: Scanner, index: int) -> int:
+    def earliest(self, scanner: Scanner, state: ContextState) -> int:
         view = scanner.skel
         buf, base = view.buf, view.base
-        position = scanner.resume[index]
+        position = state.resume
         found = buf.find("\n", position - base)
         if found < 0:
             return view.end
         if self.regex.match(buf, found):
             return base + found
-        state = cast(_ListState, scanner.state[index])
         if state.ruled_out == base + found:
             return view.end  # this line's start already ruled out every marking context
         engine = self.engine
         if len(buf) - found - 1 > engine.context_reach:
             return view.end
         outlook = engine.line_outlook(buf[found + 1 :])
-        if outlook is _RULED_OUT:
+        if outlook is LineOutlook.RULED_OUT:
             state.ruled_out = base + found
-        return base + found if outlook is _OPEN else view.end
+        return base + found if outlook is LineOutlook.OPEN else view.end
 
 
-class _ListState:
-    """The last single-letter item in brackets at a line start, and where it was."""
+def _banner_hits(
+    engine: CompiledPolicy, scanner: Scanner, match: re.Match[str], base: int, context: str
+) -> None:
+    """The hits of a banner match, unless what surrounds it says it is no banner."""
+    skel_map = scanner.skel.map
+    tail = match.groupdict().get("tail")
+    if tail and tail.strip():
+        tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
+        if not banner_tail_ok(tail, scanner.orig_slice(tail_start, tail_end)):
+            return  # SECRET SANTA party, Top secret files found: prose, not a banner
+    body = match.group("body")
+    body_start = match.start("body")
+    parts = split_markings(body, engine.marking_key_set, engine.longest_key)
+    found: list[tuple[MarkingSpec, int, int, str]] = []
+    for part_start, part_end, key in parts:
+        marking = engine.marking_by_key[key]
+        start, end = skel_map.span(base + body_start + part_start, base + body_start + part_end)
+        found.append((marking, start, end, scanner.orig_slice(start, end)))
+    if not found:
+        return
+    plain = (
+        match.groupdict().get("label") is None
+        and match.groupdict().get("open") is None
+        and not match.group("ctl")
+        and not (tail or "").strip(" \t.:;!")
+    )
+    if plain and len(found) == 1 and _is_heading(found[0][0], found[0][3]):
+        return  # "Confidential" above an e-mail disclaimer: a heading, not a banner
+    for marking, start, end, _ in found:
+        scanner.hits.append(_marking_hit(marking, start, end, context))
 
-    __slots__ = ("at", "letter", "ruled_out")
+
+def _is_heading(spec: MarkingSpec, original: str) -> bool:
+    """A one-word marking written as a word in a heading is (Confidential, Vertrouwelijk).
+
+    Real banners are printed in capitals; lower case or odd case is kept as evasion.
+    """
+    if len(spec.text.split()) != 1:
+        return False
+    letters = [ch for ch in original if ch.isalpha()]
+    return len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:])
+
+
+class MultiLineState(ScanState):
+    """New lines (view positions) before ``ruled_out_to`` can start no split marking."""
+
+    __slots__ = ("ruled_out_to",)
 
     def __init__(self) -> None:
-        self.letter: str | None = None
-        self.at = -(10**9)
-        # The new line (view position) whose line can no longer carry a marking,
-        # whatever text follows; the gate's release point skips it without re-checking.
-        self.ruled_out = -1
+        super().__init__()
+        self.ruled_out_to = 0
+
+
+class MultiLineUnit(Unit[MultiLineState]):
+    """Banner lines split over lines: TOP / SECRET, SE- / CRET, one letter per line.
+
+    Only in capitals: lower-case words broken over lines are prose.
+    """
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy, regex: re.Pattern[str]) -> None:
+        self.engine = engine
+        self.regex = regex
+        self.reach = engine.multiline_reach
+
+    def new_state(self) -> MultiLineState:
+        return MultiLineState()
+
+    def scan(self, scanner: Scanner, state: MultiLineState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        bound = view.end + 1 if final else view.end - self.reach + 1
+        position = state.resume
+        while position < bound:
+            match = self.regex.search(buf, position - base)
+            if match is None or base + match.start() >= bound:
+                break
+            if "\n" in match.group("body"):
+                start = scanner.skel.map.to_orig(base + match.start("body"))
+                end = scanner.skel.map.to_orig(base + match.end("body") - 1) + 1
+                if not any(ch.islower() for ch in scanner.orig_slice(start, end)):
+                    _banner_hits(self.engine, scanner, match, base, "banner split over lines")
+            # Attempts from later new lines may overlap this one (SECRET / UE after TRÈS).
+            position = base + match.start() + 1
+        state.resume = max(position, bound)
+
+    def earliest(self, scanner: Scanner, state: MultiLineState) -> int:
+        """A split marking can still start at a new line while the squeezed text after it
+        is a prefix of a marking (squeezing is prefix-closed, so a "no" is final), or
+        while a match there could still grow into the next, unfinished line."""
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at = max(state.resume, state.ruled_out_to) - base
+        engine = self.engine
+        window = engine.squeezed_window
+        while True:
+            found = buf.find("\n", at)
+            if found < 0:
+                return view.end
+            match = self.regex.match(buf, found)
+            if match is not None and (
+                "\n" in match.group("body") or buf.find("\n", match.end() + 1) < 0
+            ):
+                return base + found
+            rest = buf[found + 1 : found + 1 + 8 * window]
+            lead = engine.lead_re.match(rest)
+            squeezed = marking_squeeze(rest[lead.end() if lead else 0 :])[:window]
+            if not squeezed or _prefix_of_any(engine.sorted_marking_keys, squeezed):
+                if match is None:
+                    return base + found
+            state.ruled_out_to = base + found + 1
+            at = found + 1
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -339,10 +517,20 @@ def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
     )
 
 
-class KeywordUnit(Unit):
+class KeywordState(ScanState):
+    """Candidate starts before ``upto`` (past the resume position) are ruled out."""
+
+    __slots__ = ("upto",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.upto = 0
+
+
+class KeywordUnit(Unit[KeywordState]):
     """A detector's keywords (codewords) anywhere in the text, as whole words."""
 
-    view = "skel"
+    view: ViewName = "skel"
 
     def __init__(
         self, spec: DetectorSpec, regex: re.Pattern[str], reach: int, keys: dict[str, str]
@@ -368,11 +556,14 @@ class KeywordUnit(Unit):
             for alternatives in groups.values()
         ]
 
-    def scan(self, scanner: Scanner, index: int, final: bool) -> None:
+    def new_state(self) -> KeywordState:
+        return KeywordState()
+
+    def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
         bound = _line_bound(view, self.reach, final)
-        position = scanner.resume[index]
+        position = state.resume
         # The next start of each first-character pattern: a match of the policy's pattern
         # starts exactly where one of them matches, so the earliest of them is where the
         # pattern's own search would find its next match.
@@ -411,12 +602,9 @@ class KeywordUnit(Unit):
                 )
             )
             position = base + match.end()
-        scanner.resume[index] = max(position, bound)
+        state.resume = max(position, bound)
 
-    def initial_state(self) -> object:
-        return _KeywordState()
-
-    def earliest(self, scanner: Scanner, index: int) -> int:
+    def earliest(self, scanner: Scanner, state: KeywordState) -> int:
         """The first candidate start from the unit's resume position that the text so far
         does not rule out.
 
@@ -427,8 +615,7 @@ class KeywordUnit(Unit):
         """
         view = scanner.skel
         buf, base = view.buf, view.base
-        position = scanner.resume[index]
-        state = cast(_KeywordState, scanner.state[index])
+        position = state.resume
         search_from = position
         if position < len(buf) + base:
             # The resume position itself counts as a start, whatever precedes it.
@@ -464,15 +651,6 @@ class KeywordUnit(Unit):
         return _prefix_of_any(self.sorted_keys, prefix)
 
 
-class _KeywordState:
-    """Candidate starts before ``upto`` (past the resume position) are ruled out."""
-
-    __slots__ = ("upto",)
-
-    def __init__(self) -> None:
-        self.upto = 0
-
-
 def _start_regex(firsts: set[str]) -> re.Pattern[str]:
     """Characters that squeeze to one of ``firsts``, where a word starts."""
     chars = set(firsts)
@@ -485,10 +663,21 @@ def _start_regex(firsts: set[str]) -> re.Pattern[str]:
     return re.compile(f"(?<![^\\W_])[{members}]")
 
 
-class RegexUnit(Unit):
+class RegexState(ScanState):
+    """Where the anchor search got to, and anchors whose window is not final yet."""
+
+    __slots__ = ("pending", "searched")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.searched = 0
+        self.pending: list[int] = []
+
+
+class RegexUnit(Unit[RegexState]):
     """A detector's regular expression over the text view, confirmed by its validator."""
 
-    view = "text"
+    view: ViewName = "text"
 
     def __init__(self, spec: DetectorSpec, regex: re.Pattern[str]) -> None:
         facts = cast("RegexFacts", spec.facts)  # the schema only builds pattern specs with facts
@@ -505,8 +694,8 @@ class RegexUnit(Unit):
         # found with ``str.find`` and tried with ``match``, the leftmost first.
         self.first = None if self.anchor else first_chars(regex.pattern)
 
-    def initial_state(self) -> object:
-        return _AnchorState() if self.anchor else None
+    def new_state(self) -> RegexState:
+        return RegexState()
 
     def bound(self, view: View, final: bool) -> int:
         if final:
@@ -533,16 +722,16 @@ class RegexUnit(Unit):
         detail = spec.description or spec.validator or spec.kind
         scanner.hits.append(Hit("detector", spec.id, spec.kind, spec.level, start, end, detail))
 
-    def scan(self, scanner: Scanner, index: int, final: bool) -> None:
+    def scan(self, scanner: Scanner, state: RegexState, final: bool) -> None:
         view = scanner.text
         bound = self.bound(view, final)
         if self.anchor:
-            self._scan_anchored(scanner, index, bound)
+            self._scan_anchored(scanner, state, bound)
             return
         buf, base = view.buf, view.base
-        position = scanner.resume[index]
+        position = state.resume
         if self.first is not None:
-            self._scan_first(scanner, index, bound)
+            self._scan_first(scanner, state, bound)
             return
         while position < bound:
             match = self.regex.search(buf, position - base)
@@ -550,9 +739,9 @@ class RegexUnit(Unit):
                 break
             self._emit(scanner, match, base)
             position = base + max(match.end(), match.start() + 1)
-        scanner.resume[index] = max(position, bound)
+        state.resume = max(position, bound)
 
-    def _scan_first(self, scanner: Scanner, index: int, bound: int) -> None:
+    def _scan_first(self, scanner: Scanner, state: RegexState, bound: int) -> None:
         """``scan`` for a pattern whose matches start with one of ``self.first``: the
         same matches, found by trying ``match`` at each candidate in order."""
         view = scanner.text
@@ -561,7 +750,7 @@ class RegexUnit(Unit):
         first = cast(str, self.first)
         never = len(buf) + 1
         nexts = [-1] * len(first)
-        position = scanner.resume[index]
+        position = state.resume
         while position < bound:
             at = never
             for which, ch in enumerate(first):
@@ -579,13 +768,12 @@ class RegexUnit(Unit):
                 continue
             self._emit(scanner, match, base)
             position = base + max(match.end(), at + 1)
-        scanner.resume[index] = max(position, bound)
+        state.resume = max(position, bound)
 
-    def _scan_anchored(self, scanner: Scanner, index: int, bound: int) -> None:
+    def _scan_anchored(self, scanner: Scanner, state: RegexState, bound: int) -> None:
         """Only around occurrences of the anchor literal (every match contains it)."""
         view = scanner.text
         buf, base = view.buf, view.base
-        state = cast(_AnchorState, scanner.state[index])
         anchor = cast(str, self.anchor)
         search_from = max(state.searched, view.base) - base
         while True:
@@ -595,7 +783,7 @@ class RegexUnit(Unit):
             state.pending.append(base + found)
             search_from = found + 1
         state.searched = max(base, view.end - len(anchor) + 1)
-        position = scanner.resume[index]
+        position = state.resume
         reach = self.reach
         kept: list[int] = []
         for at in state.pending:
@@ -615,37 +803,30 @@ class RegexUnit(Unit):
             elif at >= bound:
                 kept.append(at)
         state.pending = kept
-        scanner.resume[index] = max(position, bound)
-
-
-class _AnchorState:
-    """Where the anchor search got to, and anchors whose window is not final yet."""
-
-    __slots__ = ("pending", "searched")
-
-    def __init__(self) -> None:
-        self.searched = 0
-        self.pending: list[int] = []
+        state.resume = max(position, bound)
 
 
 _ENCODED_RE = re.compile(
-    r" (?=[Ulp]{0,4096}[dp]|[Uldp]{0,4096}lU|[Uldp]{7,4096}e)(?P<token>[Uldp]{8,4096}e{0,2})"
+    r" (?=[Ulp]{0,4096}[dp]|[Uldp]{0,4096}lU|[Uldp]{7,4096}e)(?P<token>[Uldp]{4,4096}e{0,2})"
 )
 _MARK_TABLE = bytes(0x21 if chr(b) in "dpe" else b for b in range(256))
-_HEX_RE = re.compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){6,})")
+_HEX_RE = re.compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){3,})")
 
 
-class EncodedUnit(Unit):
+class EncodedUnit(Unit[ScanState]):
     """Base64 and hex runs: decoded, scanned again, findings placed on the run."""
 
-    view = "cls"
+    view: ViewName = "classes"
     reach = 4096 + 4
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
 
-    def scan(self, scanner: Scanner, index: int, final: bool) -> None:
-        view = scanner.cls
+    def new_state(self) -> ScanState:
+        return ScanState()
+
+    def scan(self, scanner: Scanner, state: ScanState, final: bool) -> None:
+        view = scanner.classes
         buf, base = view.buf, view.base
         if final:
             bound = view.end + 1
@@ -653,7 +834,7 @@ class EncodedUnit(Unit):
             # The trailing token may still grow: attempts from the space before it are open.
             tail = len(buf) - len(buf.rstrip("Uldpe"))
             bound = max(view.end - self.reach + 1, view.end - tail - 1)
-        position = scanner.resume[index]
+        position = state.resume
         limit = bound - base
         at = position - base
         # Every candidate token holds a digit, "+", "/", a trailing "=", or a lower-case
@@ -677,8 +858,12 @@ class EncodedUnit(Unit):
                 break
             token_end = buf.find(" ", mark)
             token_end = len(buf) if token_end < 0 else token_end
-            # Shorter tokens (a year, a phone group, "LU28") cannot match: skip the regex.
-            if token_start >= at and token_end - token_start > 8:
+            # Short tokens (a year, a phone group) are tried only with two capitals in
+            # them (Q1VJ is CUI): most numbers and words are skipped without the regex.
+            length = token_end - token_start - 1
+            if token_start >= at and (
+                length >= 8 or (length >= 4 and buf.count("U", token_start, token_end) >= 2)
+            ):
                 match = _ENCODED_RE.match(buf, token_start)
                 if match is not None and scanner.depth < MAX_DEPTH:
                     self._decode(scanner, base + match.start("token"), base + match.end("token"))
@@ -688,7 +873,7 @@ class EncodedUnit(Unit):
                 next_mark = found + offset if found >= 0 else -1
             if 0 <= next_camel < at:
                 next_camel = buf.find("lU", at)
-        scanner.resume[index] = max(base + at, bound)
+        state.resume = max(base + at, bound)
 
     def _decode(self, scanner: Scanner, cls_start: int, cls_end: int) -> None:
         start, end = cls_start - 1, cls_end - 1  # the class view has one virtual character
@@ -696,57 +881,142 @@ class EncodedUnit(Unit):
         decoded = _decode_token(token)
         if decoded is None:
             return
-        inner = Scanner(self.engine, scanner.depth + 1)
-        inner.feed(decoded[1])
-        inner.close()
-        for hit in inner.take_hits():
-            scanner.hits.append(
-                Hit(
-                    hit.source,
-                    hit.key,
-                    hit.kind,
-                    hit.level,
-                    start,
-                    end,
-                    f"{decoded[0]}-encoded: {hit.detail}",
-                )
+        rescan(scanner, decoded[1], start, end, decoded[0])
+
+
+def rescan(scanner: Scanner, text: str, start: int, end: int, encoding: str) -> None:
+    """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``."""
+    inner = Scanner(scanner.engine, scanner.depth + 1)
+    inner.feed(text)
+    inner.close()
+    for hit in inner.take_hits():
+        scanner.hits.append(
+            Hit(
+                hit.source,
+                hit.key,
+                hit.kind,
+                hit.level,
+                start,
+                end,
+                f"{encoding}-encoded: {hit.detail}",
             )
+        )
 
 
 def _decode_token(token: str) -> tuple[str, str] | None:
     """("base64" or "hex", decoded text) when the token decodes to readable text."""
     hex_match = _HEX_RE.fullmatch(token)
-    candidates: list[tuple[str, bytes]] = []
     if hex_match is not None:
-        candidates.append(("hex", bytes.fromhex(hex_match.group(1))))
-    stripped = token.rstrip("=")
-    usable = len(stripped) - len(stripped) % 4
-    if len(stripped) % 4 == 2 or len(stripped) % 4 == 3:
-        usable = len(stripped)
-    try:
-        padded = stripped[:usable] + "=" * (-usable % 4)
-        candidates.append(("base64", base64.b64decode(padded, validate=True)))
-    except (binascii.Error, ValueError):
-        pass
-    for name, raw in candidates:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-        if len(text) >= 3 and _readable(text):
-            return name, text
+        text = decode_text_bytes(bytes.fromhex(hex_match.group(1)))
+        if text is not None and len(text) >= 3:
+            return "hex", text
+    text = decode_base64(token)
+    if text is not None and (len(text) >= 3 or len(token) < 8):
+        return "base64", text
     return None
 
 
-def _readable(text: str) -> bool:
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
-    return printable >= 0.95 * len(text) and any(ch.isalpha() for ch in text)
+class DecodeState(ScanState):
+    """The original offset of the first line not decoded yet."""
+
+    __slots__ = ("line_start",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line_start = 0
+
+
+class DecodeUnit(Unit[DecodeState]):
+    """Percent-encoding, HTML entities, escapes, separated hex, base32, ascii85, URL-safe
+    and line-wrapped base64: each complete line with a trigger is decoded and its
+    decodings scanned again; findings land on the encoded stretch of the line.
+    """
+
+    view: ViewName = "text"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> DecodeState:
+        return DecodeState()
+
+    def scan(self, scanner: Scanner, state: DecodeState, final: bool) -> None:
+        if scanner.depth >= MAX_DEPTH:
+            state.line_start = scanner.orig_end
+            return
+        text = scanner.orig_slice(state.line_start, scanner.orig_end)
+        done = len(text) if final else text.rfind("\n") + 1
+        # A line longer than MAX_LINE is decoded in windows, so memory stays bounded.
+        if not final and done == 0 and len(text) > MAX_LINE:
+            done = text.rfind(" ", 0, MAX_LINE) + 1 or MAX_LINE
+        if done == 0:
+            return
+        region = text[:done]
+        origin = state.line_start
+        if TRIGGER_RE.search(region) is not None:
+            held = self._decode_region(scanner, region, origin, final)
+            if held is not None:
+                state.line_start = origin + held
+                return
+        state.line_start = origin + done
+
+    def _decode_region(self, scanner: Scanner, region: str, origin: int, final: bool) -> int | None:
+        """Decode every triggered line of ``region``; the offset of a wrapped block that
+        may still continue (None when the region is done)."""
+        blocks = mime_blocks(region)
+        for start, end in blocks:
+            if not final and end >= len(region.rstrip("\n")):
+                return start  # the block may go on in the next chunk
+            for candidate in decode_block(region[start:end]):
+                rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
+        seen = -1
+        for trigger in TRIGGER_RE.finditer(region):
+            line_start = region.rfind("\n", 0, trigger.start()) + 1
+            if line_start <= seen:
+                continue
+            seen = line_start
+            line_end = region.find("\n", trigger.start())
+            line_end = len(region) if line_end < 0 else line_end
+            line = region[line_start:line_end]
+            for window in range(0, max(len(line), 1), MAX_LINE):
+                piece = line[window : window + MAX_LINE]
+                for candidate in decode_line_candidates(piece):
+                    at = origin + line_start + window
+                    rescan(
+                        scanner,
+                        candidate.text,
+                        at + candidate.start,
+                        at + candidate.end,
+                        candidate.encoding,
+                    )
+        return None
+
+    def release(self, scanner: Scanner, state: DecodeState) -> int:
+        """Text before the first possible encoded run of the unfinished line is safe."""
+        if scanner.depth >= MAX_DEPTH:
+            return scanner.orig_end
+        text = scanner.orig_slice(state.line_start, scanner.orig_end)
+        held = text.rfind("\n") + 1
+        if held > 0:
+            if TRIGGER_RE.search(text, 0, held) is not None or mime_blocks(text[:held]):
+                return state.line_start  # complete lines that the next scan decodes
+        line = text[held:]
+        start = partial_start(line)
+        if mime_blocks(text) or (held > 0 and _MIME_TAIL_RE.search(text[:held])):
+            return state.line_start
+        return scanner.orig_end if start is None else state.line_start + held + start
+
+    def orig_needed(self, state: DecodeState) -> int | None:
+        return state.line_start
+
+
+_MIME_TAIL_RE = re.compile(r"(?m:^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\n\Z)")
 
 
 # --- the compiled policy ------------------------------------------------------------------
 
 
-class Engine:
+class CompiledPolicy:
     """A policy's detection machinery: compiled once per policy, shared by every scan."""
 
     def __init__(
@@ -758,11 +1028,17 @@ class Engine:
         label_keys: list[str],
         detectors: tuple[DetectorSpec, ...],
         keyword_units: list[KeywordUnit],
+        *,
+        variants: dict[str, MarkingSpec] | None = None,
+        multiline_re: re.Pattern[str] | None = None,
+        multiline_reach: int = 1,
     ) -> None:
         self.lowest = lowest
         self.context_re = context_re
         self.context_reach = context_reach
         self.marking_by_key = {squeeze_key(m): m for m in markings if not m.portion}
+        for key, variant_of in (variants or {}).items():
+            self.marking_by_key.setdefault(key, variant_of)
         self.portion_by_key = {squeeze_key(m): m for m in markings if m.portion}
         self.sorted_marking_keys = sorted(self.marking_by_key)
         self.marking_key_set = frozenset(self.marking_by_key)
@@ -774,11 +1050,16 @@ class Engine:
         # past the longest of them (to see that it is no prefix).
         longest_label = max(map(len, self.label_keys), default=0)
         self.squeezed_window = 3 * longest_label + max(longest_label, self.longest_key) + 1
-        self.units: list[Unit] = [ContextUnit(self), *keyword_units]
+        self.units: list[Unit[Any]] = [ContextUnit(self), *keyword_units]
+        self.multiline_re = multiline_re
+        self.multiline_reach = multiline_reach
+        if multiline_re is not None:
+            self.units.append(MultiLineUnit(self, multiline_re))
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))
         self.units.append(EncodedUnit(self))
+        self.units.append(DecodeUnit(self))
 
     def could_start_context(self, line: str) -> bool:
         """Could this unfinished line (skeleton view) still turn out to carry a marking?
@@ -786,9 +1067,9 @@ class Engine:
         Conservative: True unless the line's start already rules out every marking
         context. It only shortens what the streaming gate holds back.
         """
-        return self.line_outlook(line) is _OPEN
+        return self.line_outlook(line) is LineOutlook.OPEN
 
-    def line_outlook(self, line: str) -> object:
+    def line_outlook(self, line: str) -> LineOutlook:
         """``could_start_context``, and whether a "no" is final: ``_OPEN`` (it could),
         ``_NOT_YET`` (it cannot, but more text could change the answer), ``_RULED_OUT``
         (it cannot, whatever follows).
@@ -799,17 +1080,21 @@ class Engine:
         whole marking stays so when letters are appended.
         """
         if len(line) > self.context_reach:
-            return _RULED_OUT
+            return LineOutlook.RULED_OUT
         lead = self.lead_re.match(line)
         rest = line[lead.end() if lead else 0 :].lstrip()
-        if rest[:1] in ("(", "["):
-            return _OPEN  # a portion mark, a list letter or a tag may still be forming
-        squeezed = squeeze(rest)[: self.squeezed_window]
-        if self._could_be_marked(squeezed, labels_left=3):
-            return _OPEN
-        return _RULED_OUT if squeezed and len(line) > self.lead_width else _NOT_YET
+        if rest[:1] in ("(", "[", "<"):
+            return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
+        squeezed = marking_squeeze(rest)[: self.squeezed_window]
+        if self.could_be_marked(squeezed, labels_left=3):
+            return LineOutlook.OPEN
+        if squeezed and len(line) > self.lead_width:
+            return LineOutlook.RULED_OUT
+        return LineOutlook.NOT_YET
 
-    def _could_be_marked(self, squeezed: str, labels_left: int) -> bool:
+    def could_be_marked(self, squeezed: str, labels_left: int) -> bool:
+        """Could a text whose squeezed start is ``squeezed`` still be (labels, then) a
+        marking? Conservative: prefixes and whole markings both count."""
         if not squeezed or _prefix_of_any(self.label_keys, squeezed):
             return True
         if _prefix_of_any(self.sorted_marking_keys, squeezed):
@@ -819,16 +1104,11 @@ class Engine:
             return True
         if labels_left:
             for label in self.label_keys:
-                if squeezed.startswith(label) and self._could_be_marked(
+                if squeezed.startswith(label) and self.could_be_marked(
                     squeezed[len(label) :], labels_left - 1
                 ):
                     return True
         return False
-
-
-_OPEN = "open"
-_NOT_YET = "not yet"
-_RULED_OUT = "ruled out"
 
 
 @cache
@@ -844,6 +1124,6 @@ def _prefix_of_any(sorted_keys: list[str], prefix: str) -> bool:
 
 
 def squeeze_key(spec: MarkingSpec) -> str:
-    from milai.policy.patterns import marking_key
+    from milai.policy.normalise import skeleton
 
-    return marking_key(spec.text)
+    return marking_squeeze(skeleton(spec.text))

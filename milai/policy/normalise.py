@@ -67,6 +67,14 @@ def _fold_table() -> dict[str, str]:
     }
 
 
+@cache
+def _lookalike_table() -> dict[str, str]:
+    """Look-alikes that UTS #39 misses or NFKD breaks (small capitals, turned letters…)."""
+    from milai.policy._lookalikes import LETTERS
+
+    return LETTERS
+
+
 def _has_alnum(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -105,6 +113,9 @@ def skeleton_char(ch: str) -> str:
         # Casefolding gives "ss" (two characters, slow path for all German text); keep
         # one character and let the patterns accept "ss" and "ß" alike.
         return "ß"
+    letter = _lookalike_table().get(ch)
+    if letter is not None:
+        return letter  # before NFKD: it would break some (lunate sigma) or drop them (marks)
     table = _fold_table()
     out = []
     for c in _strip_marks(unicodedata.normalize("NFKD", ch)):
@@ -228,7 +239,7 @@ class Normalised(NamedTuple):
 
     skel: str
     text: str
-    cls: str
+    classes: str
     skel_specials: list[Special]
     text_specials: list[Special]
     hidden: list[tuple[int, int]]  # runs of hidden characters, original positions
@@ -259,11 +270,11 @@ def normalise(piece: str) -> Normalised:
         text_codec = "cp1252"  # the few text-view characters in 0x80-0x9F (€, œ, š…)
     skel = raw.translate(tables.skel_bytes).decode("latin-1")
     text = text_raw.decode(text_codec)
-    cls = raw.translate(tables.class_bytes).decode("latin-1")  # slow characters: " "
+    classes = raw.translate(tables.class_bytes).decode("latin-1")  # slow characters: " "
     flags = raw.translate(slow_table)
     at = flags.find(1)
     if at < 0:
-        return Normalised(skel, text, cls, [], [], [])
+        return Normalised(skel, text, classes, [], [], [])
     skel_parts: list[str] = []
     text_parts: list[str] = []
     skel_specials: list[Special] = []
@@ -298,7 +309,7 @@ def normalise(piece: str) -> Normalised:
     return Normalised(
         "".join(skel_parts),
         "".join(text_parts),
-        cls,
+        classes,
         skel_specials,
         text_specials,
         hidden,

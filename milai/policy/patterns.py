@@ -23,8 +23,24 @@ from milai.policy.normalise import skeleton
 # already turned "_" into a space).
 SEP = r"[^\w\n]"
 WS = r"[^\S\n]"
-_LETTER_GAP = SEP + "{0,3}"  # inside a marking word, in a marking context
-_WORD_GAP = SEP + "{0,6}"  # between the words of a marking
+_PUNCT = r"[^\w\s]"
+# Inside a marking word, in a marking context: repeated separators (S . . E, S||E), each
+# punctuation mark with a few blanks before it. Blanks and punctuation are disjoint, so
+# the pattern stays linear however the gap is written.
+_LETTER_GAP = "(?:" + WS + "{0,4}" + _PUNCT + "){0,4}" + WS + "{0,4}"
+_LETTER_GAP_WIDTH = 4 * 5 + 4
+# Between the words of a marking: a few separators, and wide gaps (justified or OCR text).
+_WORD_GAP = "(?:" + WS + "{0,6}" + _PUNCT + "){0,3}" + WS + "{0,80}"
+_WORD_GAP_WIDTH = 3 * 7 + 80
+# The same across a line break, for markings split over lines (TOP / SECRET, SE- / CRET,
+# one letter per line): the next line may be indented or quoted.
+_NEXT_LINE = "(?:\n" + WS + "{0,80}(?:[>|]" + WS + "{0,4}){0,4})?"
+_ML_LETTER_GAP = _LETTER_GAP + _NEXT_LINE
+_ML_WORD_GAP = _WORD_GAP + _NEXT_LINE
+
+# Digit and symbol substitutions (leetspeak), accepted for marking letters in marking
+# contexts only; 0 and 1 are already UTS #39 look-alikes of o and l.
+LEET = {"4": "a", "@": "a", "3": "e", "5": "s", "$": "s", "7": "t", "!": "i", "8": "b", "9": "g"}
 _SPACED_GAP = SEP + "{1,3}"  # letter-spaced keyword
 _KEYWORD_WORD_GAP = SEP + "{0,3}"
 
@@ -113,44 +129,93 @@ def squeeze(view: str) -> str:
     return _DROP_RE.sub("", view).translate(_squeeze_table())
 
 
-def split_markings(view: str, keys: frozenset[str], longest: int) -> list[tuple[int, int]]:
-    """Split a run of markings (as matched in the view) into the span of each marking.
+def marking_squeeze(view: str) -> str:
+    """``squeeze`` that reads leetspeak digits and symbols as the letters they stand for
+    (how the gate compares the start of a line with the markings' keys)."""
+    return squeeze(view.translate(_leet_table()))
 
-    The text is squeezed as in ``squeeze`` while remembering where each squeezed letter
-    came from, then cut into marking keys, longest first.
-    """
+
+@cache
+def _leet_table() -> dict[int, str]:
+    return {ord(symbol): letter for symbol, letter in LEET.items()}
+
+
+def _spellings(ch: str) -> tuple[str, ...]:
+    """What one view character can stand for in a squeezed key ("" for a separator)."""
     table = _squeeze_table()
-    letters: list[str] = []
-    origins: list[int] = []
-    for at, ch in enumerate(view):
-        if _keep(ch):
-            for letter in table.get(ord(ch), ch):
-                letters.append(letter)
-                origins.append(at)
-    cuts = _cut("".join(letters), 0, keys, longest, {})
-    return [(origins[i], origins[j - 1] + 1) for i, j in cuts or []]
+    options: list[str] = []
+    if _keep(ch):
+        options.append(table.get(ord(ch), ch))
+    else:
+        options.append("")
+    letter = LEET.get(ch)
+    if letter is not None:
+        options.append(table.get(ord(letter), letter))
+    return tuple(options)
 
 
-def _cut(
-    text: str,
-    start: int,
-    keys: frozenset[str],
-    longest: int,
-    memo: dict[int, list[tuple[int, int]] | None],
-) -> list[tuple[int, int]] | None:
-    if start == len(text):
-        return []
-    if start in memo:
-        return memo[start]
-    result = None
-    for end in range(min(len(text), start + longest), start, -1):
-        if text[start:end] in keys:
-            rest = _cut(text, end, keys, longest, memo)
-            if rest is not None:
-                result = [(start, end), *rest]
+def split_markings(view: str, keys: frozenset[str], longest: int) -> list[tuple[int, int, str]]:
+    """Split a run of markings (as matched in the view) into the span and key of each.
+
+    A letter or digit belongs to a key; a separator does not; a leetspeak digit or symbol
+    (``5``, ``$``) may stand for a letter or, for symbols, be a separator. The run is cut
+    into keys, the longest first; an empty list when it cannot be.
+    """
+    options = [_spellings(ch) for ch in view]
+    by_first: dict[str, list[str]] = {}
+    for key in sorted(keys, key=len, reverse=True):
+        by_first.setdefault(key[:1], []).append(key)
+    memo: dict[int, list[tuple[int, int, str]] | None] = {}
+
+    def ends(at: int, key: str, offset: int) -> Iterable[int]:
+        """View positions where ``key[offset:]`` can end when read from ``at``."""
+        if offset == len(key):
+            yield at
+            return
+        if at == len(view):
+            return
+        for option in options[at]:
+            if option == "":
+                if offset:  # separators inside a key, never before it
+                    yield from ends(at + 1, key, offset)
+            elif key.startswith(option, offset):
+                yield from ends(at + 1, key, offset + len(option))
+
+    def cut(at: int) -> list[tuple[int, int, str]] | None:
+        while at < len(view) and options[at] == ("",):
+            at += 1
+        if at == len(view):
+            return []
+        if at in memo:
+            return memo[at]
+        result = None
+        firsts = {option[:1] for option in options[at] if option}
+        candidates = sorted(
+            (key for first in firsts for key in by_first.get(first, [])), key=len, reverse=True
+        )
+        for key in candidates:
+            for end in ends(at, key, 0):
+                rest = cut(end)
+                if rest is not None:
+                    result = [(at, _trim_end(view, at, end), key), *rest]
+                    break
+            if result is not None:
                 break
-    memo[start] = result
-    return result
+        if result is None and "" in options[at]:
+            result = cut(at + 1)  # a symbol that is a separator here, not a letter
+        memo[at] = result
+        return result
+
+    found = cut(0) or []
+    found.sort(key=lambda part: (part[0], -len(part[2])))
+    return found
+
+
+def _trim_end(view: str, start: int, end: int) -> int:
+    """The end of a key's span without the separators it may have swallowed."""
+    while end > start + 1 and not _keep(view[end - 1]) and view[end - 1] not in LEET:
+        end -= 1
+    return end
 
 
 def marking_key(text: str) -> str:
@@ -168,15 +233,18 @@ def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w]+|_", skeleton(text)) if w]
 
 
-def _units(word: str) -> list[tuple[str, ...]]:
-    """Split a skeleton word into units, each with its confusable spellings."""
+def _units(word: str, leet: bool = False) -> list[tuple[str, ...]]:
+    """Split a skeleton word into units, each with its confusable spellings (and, with
+    ``leet``, the digits and symbols that stand for its letter)."""
     groups = _ascii_groups()
     multi = sorted((m for g in groups for m in g if len(m) > 1), key=len, reverse=True)
     units: list[tuple[str, ...]] = []
     index = 0
     while index < len(word):
         token = next((m for m in multi if word.startswith(m, index)), word[index])
-        group = next((g for g in groups if token in g), frozenset({token}))
+        group = set(next((g for g in groups if token in g), frozenset({token})))
+        if leet:
+            group |= {symbol for symbol, letter in LEET.items() if letter in group}
         units.append(tuple(sorted(group, key=lambda m: (len(m), m))))
         index += len(token)
     return units
@@ -193,26 +261,36 @@ def _unit_regex(spellings: tuple[str, ...], gap: str) -> str:
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
-def lenient_width(text: str) -> int:
+def lenient_width(text: str, multiline: bool = False) -> int:
     """The most view characters ``marks_regex`` lets one marking span."""
+    extra = max_width(_NEXT_LINE) if multiline else 0
+    letter_gap, word_gap = _LETTER_GAP_WIDTH + extra, _WORD_GAP_WIDTH + extra
     total = 0
     for word_index, word in enumerate(words(text)):
-        units = _units(word)
-        total += 6 * (word_index > 0) + 3 * (len(units) - 1)
-        total += sum(max(4 * len(s) - 3 for s in unit) for unit in units)
+        units = _units(word, leet=True)
+        total += word_gap * (word_index > 0) + letter_gap * (len(units) - 1)
+        total += sum(max(len(s) + letter_gap * (len(s) - 1) for s in unit) for unit in units)
     return total
 
 
-def _lenient_tokens(text: str) -> list[str]:
-    """Regex pieces of one marking: letters, with separators allowed everywhere."""
+def max_width(pattern: str) -> int:
+    from milai.policy.regexcheck import max_width as width
+
+    return width(pattern)
+
+
+def _lenient_tokens(text: str, multiline: bool = False) -> list[str]:
+    """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere."""
+    letter_gap = _ML_LETTER_GAP if multiline else _LETTER_GAP
+    word_gap = _ML_WORD_GAP if multiline else _WORD_GAP
     tokens: list[str] = []
     for word_index, word in enumerate(words(text)):
         if word_index:
-            tokens.append(_WORD_GAP)
-        for unit_index, unit in enumerate(_units(word)):
+            tokens.append(word_gap)
+        for unit_index, unit in enumerate(_units(word, leet=True)):
             if unit_index:
-                tokens.append(_LETTER_GAP)
-            tokens.append(_unit_regex(unit, _LETTER_GAP))
+                tokens.append(letter_gap)
+            tokens.append(_unit_regex(unit, letter_gap))
     return tokens
 
 
@@ -240,9 +318,27 @@ def trie_regex(sequences: Iterable[list[str]]) -> str:
     return emit(root)  # type: ignore[arg-type]
 
 
-def marks_regex(markings: Iterable[str]) -> str:
-    """Any of the markings, letter spacing and look-alikes allowed."""
-    return trie_regex(_lenient_tokens(m) for m in markings)
+def marks_regex(markings: Iterable[str], multiline: bool = False) -> str:
+    """Any of the markings, letter spacing, leetspeak and look-alikes allowed (and, with
+    ``multiline``, line breaks between letters and words)."""
+    return trie_regex(_lenient_tokens(m, multiline) for m in markings)
+
+
+_ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
+
+
+def marking_variants(text: str) -> list[str]:
+    """The ways a marking is written to slip past a reader who looks for it: reversed
+    (plain, or stored reversed behind a right-to-left override), rot13, and both.
+
+    Short markings (``CUI``) get none: their variants are everyday words.
+    """
+    skeleton_text = " ".join(words(text))
+    if len(squeeze(skeleton_text)) < 5:
+        return []
+    reversed_text = skeleton_text[::-1]
+    found = [reversed_text, skeleton_text.translate(_ROT13), reversed_text.translate(_ROT13)]
+    return [v for v in dict.fromkeys(found) if v != skeleton_text]
 
 
 def portion_regex(portions: Iterable[str]) -> str:
@@ -254,22 +350,39 @@ def portion_regex(portions: Iterable[str]) -> str:
 
 
 def _label_regex(labels: Iterable[str]) -> str:
+    # Label words may run together (securityClassification, niveau_de_classification).
     alternatives = sorted(
-        {(SEP + "{1,3}").join(re.escape(w) for w in words(label)) for label in labels},
+        {(SEP + "{0,3}").join(re.escape(w) for w in words(label)) for label in labels},
         key=len,
         reverse=True,
     )
     return "(?:" + "|".join(a for a in alternatives if a) + ")"
 
 
-LEAD = (
-    WS + "{0,40}(?:[>|]" + WS + "{0,8}){0,8}"
-    r"(?:(?:[-*•·]|\d{1,3}[.)])" + WS + "{1,4})?"
+_TAG = r"<[a-z/!?][^<>\n]{0,60}>"
+# What documents put before a banner: indentation (PDF and OCR text centre it with dozens
+# of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown
+# emphasis and headings, table bars, quotes, guillemets, "//").
+_MARKUP = (
+    f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
+    f"(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014]{WS}{{0,4}}){{0,12}}"
+    f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
 )
-_DECO = r"(?:[-*=#~\u2013\u2014\u2022|]" + WS + "{0,3}){0,12}"
+_NUMBERING = (
+    r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|\(\d{1,3}\)|\([ivx]{1,5}\))"
+    + WS
+    + "{1,4})?"
+)
+LEAD = WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _NUMBERING + _MARKUP
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
-_CONTROLS = WS + "{0,2}//" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
-_COPYRIGHT = r"(?:\d|copyright|©|all rights|tous droits|alle rechte)"
+_ML_MSEP = _MSEP + _NEXT_LINE
+_CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
+_LABEL_SEP = "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>](?:" + WS + "|[\"'*`<>])" + "{0,6}"
+_TAIL_WIDTH = 160
+_COPYRIGHT = (
+    r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
+    r"droits reserves|alle rechte|crown|photo|credit|getty|reuters|afp))"
+)
 
 
 def context_regex(
@@ -282,12 +395,30 @@ def context_regex(
 ) -> str:
     """Markings where they stand as markings; every match starts at a new line.
 
-    Groups: ``body`` (one or more markings) with ``open`` when bracketed, or ``pmark``
-    (a portion mark, or a single letter that may be a list item) with ``copyright``
-    set when a ``(C)`` is followed by a year or a copyright notice.
+    Groups: ``body`` (one or more markings) with ``open`` when bracketed, ``label`` when
+    a label (Classification:, Betreff:) precedes it, ``ctl`` for controls or caveats and
+    ``tail`` for what follows on the line (checked by ``banner_tail_ok``); or ``pmark``
+    (a portion mark, or a single letter that may be a list item) with ``pcav`` (its
+    caveats), ``glued`` when a letter follows the bracket directly, ``next`` (the first
+    character of the paragraph) and ``copyright`` when a ``(C)`` is a copyright notice.
     """
     if marks is None:
         marks = marks_regex(markings)
+    return f"\\n{LEAD}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
+
+
+def multiline_regex(markings: Iterable[str], *, marks: str | None = None) -> str:
+    """Banner lines whose marking is split over lines (``TOP`` / ``SECRET``, ``SE-`` /
+    ``CRET``, one letter per line); every match starts at a new line. One marking, then
+    only punctuation to the end of its line, so that what could still become a match is
+    exactly a prefix of a marking. Groups ``body`` and ``tail`` as in ``context_regex``.
+    """
+    if marks is None:
+        marks = marks_regex(markings, multiline=True)
+    return f"\\n{LEAD}(?P<body>{marks})(?P<ctl>)(?![a-z0-9])(?P<tail>[^\\w\\n]{{0,40}})(?=\\n)"
+
+
+def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str) -> str:
     caveat_list = list(caveats)
     caveat = ""
     if caveat_list:
@@ -301,22 +432,60 @@ def context_regex(
             + WS
             + "){0,60})?)?"
         )
-    label = "(?:" + _label_regex(labels) + WS + r"{0,4}[:\-\u2013]" + WS + "{0,6}){0,3}"
-    body = f"(?P<body>(?:{_MSEP}(?:{marks})){{1,4}})(?:{_CONTROLS})?{caveat}"
-    bracketed = (
-        f"{label}{_DECO}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
-        f"(?(open){WS}{{0,2}}[\\])]|)"
-        f"(?:{WS}{{0,3}}{_DECO}{WS}{{0,40}}(?=\\n)|(?(open)|(?!)))"
+    label_list = list(labels)
+    label = ""
+    if label_list:
+        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
+    body = f"(?P<body>(?:{msep}(?:{marks})){{1,4}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
+    return (
+        f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
+        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n))"
     )
+
+
+def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
-    portion = (
+    return (
         f"\\({WS}{{0,2}}(?P<pmark>{portion_marks}|[a-z])"
-        f"(?:{WS}{{0,2}}//{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}}"
-        f"{WS}{{0,2}}\\)(?:{WS}|(?=\\n))"
-        f"(?:(?={WS}{{0,3}}{_COPYRIGHT})(?P<copyright>))?"
+        f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
+        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:|(?P<glued>(?=[a-z\"'])))?"
+        f"(?:{WS}|(?=\\n)|(?(glued)|(?!)))"
+        f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
+        f"(?:(?={_COPYRIGHT})(?P<copyright>))?"
     )
-    return f"\\n{LEAD}(?:{bracketed}|{portion})"
+
+
+# What may follow a banner on its line (``tail``): punctuation and decoration, closing
+# markup, a bracketed caveat (NOFORN), EYES ONLY with its countries, a page number, a
+# document or copy reference; words only after a dash, bar, slash or colon (SECRET - DRAFT).
+_FURNITURE_WORDS = (
+    r"page|pages|pg|p|seite|s|pagina|blz|blad|of|sur|de|von|van|vun|ref|réf|reference|"
+    r"référence|az|aktenzeichen|kenmerk|no|nr|n°|dossier|doc|copy|exemplaire|kopie|exemplar|"
+    r"ausfertigung|draft|projet|brouillon|entwurf|ontwerp|concept|annex|annexe|anlage|bijlage"
+)
+_TAIL_RE = re.compile(
+    r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
+    r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
+    r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
+    r"|[a-z]{0,12}\d[a-z0-9/\-._]{0,40}"
+    r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3})*"
+)
+_TAIL_WORDS_RE = re.compile(r"<[^<>]*>|\b(?:" + _FURNITURE_WORDS + r"|eyes|only)\b", re.IGNORECASE)
+
+
+def banner_tail_ok(tail: str, original: str) -> bool:
+    """Whether ``tail`` (skeleton view) and its ``original`` text are banner furniture.
+
+    Real banners are printed in capitals: beyond the furniture words (page, ref, copy…)
+    the original may hold no lower-case letter.
+    """
+    if not tail.strip():
+        return True
+    if _TAIL_RE.fullmatch(tail) is None:
+        return False
+    rest = _TAIL_WORDS_RE.sub("", original)
+    return not any(ch.islower() for ch in rest)
 
 
 def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:

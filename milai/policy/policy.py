@@ -10,7 +10,7 @@ from typing import Literal
 
 from milai.errors import PolicyError, UsageError
 from milai.policy.decision import Action, Decision, Finding, PolicyInfo, TestResult
-from milai.policy.detect import Engine, Hit, KeywordUnit, Scanner
+from milai.policy.detect import CompiledPolicy, Hit, KeywordUnit, Scanner
 from milai.policy.patterns import (
     DEFAULT_HEADER_LABELS,
     DEFAULT_SUBJECT_LABELS,
@@ -18,12 +18,15 @@ from milai.policy.patterns import (
     keyword_regex,
     lenient_width,
     marking_key,
+    marking_squeeze,
+    marking_variants,
+    multiline_regex,
     slug,
     squeeze,
     words,
 )
 from milai.policy.regexcheck import max_width
-from milai.policy.schema import PolicySpec, RuleSpec, read_policy_file
+from milai.policy.schema import MarkingSpec, PolicySpec, RuleSpec, read_policy_file
 
 Direction = Literal["prompt", "output"]
 MAX_FINDINGS = 10_000  # kept per decision; beyond it, only findings that raise the verdict
@@ -32,7 +35,7 @@ MAX_FINDINGS = 10_000  # kept per decision; beyond it, only findings that raise 
 class Policy:
     """A validated, compiled classification policy. Build it with ``load_policy``."""
 
-    def __init__(self, spec: PolicySpec, engine: Engine) -> None:
+    def __init__(self, spec: PolicySpec, engine: CompiledPolicy) -> None:
         self.spec = spec
         self.engine = engine
         self.name = spec.name
@@ -308,6 +311,10 @@ def _policy_error(path: Path, errors: list[str]) -> PolicyError:
     )
 
 
+def _variant_texts(markings: Iterable[MarkingSpec]) -> list[str]:
+    return [v for m in markings if not m.portion for v in marking_variants(m.text)]
+
+
 def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
     """Build the regular expressions; check that the policy's own banners read right."""
     errors: list[str] = []
@@ -320,14 +327,24 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
         *DEFAULT_SUBJECT_LABELS,
         *spec.subject_labels,
     ]
-    context_re = re.compile(context_regex(banner_markings, portions, spec.caveats, labels))
+    # Reversed and rot13 spellings of every banner marking match like the marking itself.
+    variants: dict[str, MarkingSpec] = {}
+    for marking in spec.markings:
+        if not marking.portion:
+            for variant in marking_variants(marking.text):
+                variants.setdefault(marking_squeeze(variant), marking)
+    all_banners = [*banner_markings, *(v for v in _variant_texts(spec.markings))]
+    context_re = re.compile(context_regex(all_banners, portions, spec.caveats, labels))
     # The reach of the context pattern, measured on a stand-in of the same width for the
     # markings (parsing the real one twice costs milliseconds at every start); lookaheads
     # look at most a copyright notice further.
-    widest = max((lenient_width(m) for m in banner_markings), default=1)
+    widest = max((lenient_width(m) for m in all_banners), default=1)
     context_reach = (
-        max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 32
+        max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 64
     )
+    multiline_re = re.compile(multiline_regex(all_banners))
+    widest_split = max((lenient_width(m, multiline=True) for m in all_banners), default=1)
+    multiline_reach = max_width(multiline_regex((), marks=f"x{{{widest_split}}}")) + 64
     keyword_units: list[KeywordUnit] = []
     for detector in spec.detectors:
         if not detector.keywords:
@@ -350,7 +367,7 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
                 keys,
             )
         )
-    engine = Engine(
+    engine = CompiledPolicy(
         lowest=lowest,
         markings=spec.markings,
         context_re=context_re,
@@ -358,6 +375,9 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
         label_keys=[squeeze(" ".join(words(label))) for label in labels],
         detectors=spec.detectors,
         keyword_units=keyword_units,
+        variants=variants,
+        multiline_re=multiline_re,
+        multiline_reach=multiline_reach,
     )
     policy = Policy(spec, engine)
     for level in spec.scale:

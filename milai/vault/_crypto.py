@@ -14,8 +14,9 @@ import os
 
 from cryptography.cobblestone import Cobblestone256Decryptor, Cobblestone256Encryptor
 from cryptography.exceptions import InvalidSignature, InvalidTag
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hpke
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -75,6 +76,34 @@ def open_sealed(key: bytes, nonce: bytes, ciphertext: bytes, associated_data: by
     """Reverse ``seal``. Raises ``VaultIntegrityError`` on a wrong key or any change."""
     try:
         return AESGCM(key).decrypt(nonce, ciphertext, associated_data)
+    except (InvalidTag, ValueError):
+        raise VaultIntegrityError() from None
+
+
+_WRAP_SUITE = hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+PUBLIC_KEY_BYTES = 32
+WRAPPED_KEY_BYTES = 32 + KEY_BYTES + TAG_BYTES  # HPKE: encapsulated key, ciphertext, tag
+
+
+def wrapping_public_key(seed: bytes) -> bytes:
+    """The X25519 public key of the key pair that ``seed`` (32 secret bytes) determines."""
+    return X25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
+
+
+def wrap_for(public_key: bytes, secret: bytes, info: bytes) -> bytes:
+    """HPKE-seal ``secret`` to ``public_key``: no secret of the recipient is needed, so a key
+    slot can be given a new vault key without its passphrase or key file."""
+    try:
+        recipient = X25519PublicKey.from_public_bytes(public_key)
+    except ValueError:
+        raise VaultIntegrityError() from None
+    return _WRAP_SUITE.encrypt(secret, recipient, info=info)
+
+
+def unwrap_with(seed: bytes, wrapped: bytes, info: bytes) -> bytes:
+    """Reverse ``wrap_for`` with the key pair of ``seed``. Raises ``VaultIntegrityError``."""
+    try:
+        return _WRAP_SUITE.decrypt(wrapped, X25519PrivateKey.from_private_bytes(seed), info=info)
     except (InvalidTag, ValueError):
         raise VaultIntegrityError() from None
 
@@ -162,3 +191,7 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> None:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
     except (InvalidSignature, ValueError, TypeError):
         raise VaultIntegrityError("signature check failed: wrong key or tampered data") from None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -5,6 +5,10 @@ Files are created 0600 with ``O_CREAT | O_EXCL`` (never chmod-ed after the fact)
 folders 0700. A write either lands whole or not at all: temp file, fsync, rename, fsync
 the folder. A writer holds a ``flock`` on its temp file, so a cleaner can tell a crashed
 writer's leftovers from a file that is still being written.
+
+Every step that changes the disk first calls ``fault_point(name)``: tests install a hook
+there that kills the process at step k, for every k, to show that each write leaves the
+old state or the new one.
 """
 
 from __future__ import annotations
@@ -15,13 +19,32 @@ import fcntl
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
 STALE_TEMP_AGE_S = 5.0
+
+FaultHook = Callable[[str], None]
+_fault_hook: list[FaultHook] = []
+
+
+def fault_point(step: str) -> None:
+    """Called before each step that changes the disk (a no-op unless a test hooks it)."""
+    for hook in _fault_hook:
+        hook(step)
+
+
+@contextlib.contextmanager
+def fault_hook(hook: FaultHook) -> Iterator[None]:
+    """Call ``hook(step)`` before every disk-changing step in the block (tests only)."""
+    _fault_hook.append(hook)
+    try:
+        yield
+    finally:
+        _fault_hook.remove(hook)
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -45,10 +68,12 @@ def ensure_private_dir(path: Path) -> Path:
 
 def create_private(path: Path) -> int:
     """Open a new file for writing, mode 0600 from the start; fail if it exists."""
+    fault_point("create")
     return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
 
 
 def fsync_dir(path: Path) -> None:
+    fault_point("fsync folder")
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         os.fsync(fd)
@@ -83,7 +108,23 @@ def create_temp_for(path: Path) -> tuple[Path, int]:
 
 def commit_temp(temp: Path, path: Path) -> None:
     """Durably rename a fully written and fsync-ed ``temp`` over ``path``."""
+    fault_point("rename")
     os.replace(temp, path)
+    fsync_dir(path.parent)
+
+
+def sync_file(fd: int) -> None:
+    fault_point("fsync")
+    os.fsync(fd)
+
+
+def durable_unlink(path: Path) -> None:
+    """Remove ``path`` (if present) and make the removal durable."""
+    fault_point("unlink")
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
     fsync_dir(path.parent)
 
 
@@ -94,6 +135,7 @@ def commit_temp_exclusive(temp: Path, path: Path) -> None:
     ``link`` + ``unlink`` instead of ``rename``: a rename would silently replace a file
     another process committed a moment earlier.
     """
+    fault_point("link")
     try:
         os.link(temp, path)
     except OSError as error:
@@ -113,9 +155,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     temp, fd = create_temp_for(path)
     try:
         with os.fdopen(fd, "wb", closefd=True) as out:
+            fault_point("write")
             out.write(data)
             out.flush()
-            os.fsync(out.fileno())
+            sync_file(out.fileno())
         commit_temp(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

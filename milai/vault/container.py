@@ -321,6 +321,39 @@ def write_model(
     return SealResult(total, manifest.sha256)
 
 
+def rekey_model(
+    in_fd: int,
+    header: ModelHeader,
+    old_keys: ModelKeys,
+    out_fd: int,
+    new_keys: ModelKeys,
+    *,
+    progress: Progress | None = None,
+) -> None:
+    """Re-seal the model file ``in_fd`` (its ``header`` authenticated under ``old_keys``)
+    into the new file ``out_fd`` under ``new_keys``: a fresh file id and nonce, the same
+    manifest. Streams chunk by chunk in constant memory; every chunk is authenticated as it
+    is decrypted and the stream's end is checked, so a tampered body raises
+    ``VaultIntegrityError`` (and the caller discards ``out_fd``). The sha256 of the whole,
+    already sealed in the manifest, is not recomputed (``verify`` does that).
+    """
+    sealed_json = header.manifest.sealed_json()
+    sealed_length = len(sealed_json) + _crypto.TAG_BYTES
+    nonce = _crypto.random_bytes(_crypto.NONCE_BYTES)
+    file_id = _crypto.random_bytes(32)
+    prefix = _PREFIX.pack(MODEL_MAGIC, MODEL_VERSION, 0, file_id, nonce, sealed_length, 0)
+    sealed = _crypto.seal_with_nonce(new_keys.manifest, nonce, sealed_json, prefix)
+    write_all(out_fd, prefix + sealed)
+    encryptor = _crypto.BodyEncryptor(new_keys.body, body_context(prefix))
+    out = bytearray(_crypto.encrypt_buffer_size(_crypto.decrypt_buffer_size(STREAM_CHUNK)))
+
+    def reseal(piece: memoryview, offset: int) -> None:
+        write_all(out_fd, memoryview(out)[: encryptor.update_into(piece, out)])
+
+    read_model(in_fd, header, old_keys, sink=reseal, progress=progress, check_digest=False)
+    write_all(out_fd, encryptor.finalize())
+
+
 def read_model(
     fd: int,
     header: ModelHeader,

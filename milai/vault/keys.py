@@ -1,22 +1,24 @@
 """The key hierarchy: key sources, key slots and the vault file (``vault.json``).
 
-A random 256-bit vault key encrypts everything. Each key slot wraps it (AES-256-GCM) under a
-key-encryption key derived from a passphrase (Argon2id, parameters stored in the slot,
-calibrated at creation, floors and ceilings enforced when read) or from a key file's
-contents (HKDF-SHA256). The whole vault file is authenticated with an HMAC under the vault
-key, so nothing in it (slots, parameters) can change unnoticed once the vault is open.
-Changing a key re-wraps the vault key; nothing else is re-encrypted.
+A random 256-bit vault key encrypts everything. Each key slot holds it sealed (HPKE, see
+``KeySlot``) to a key pair seeded by a key-encryption key derived from a passphrase
+(Argon2id, parameters stored in the slot, calibrated at creation, floors and ceilings
+enforced when read) or from a key file's contents (HKDF-SHA256). The whole vault file, slots
+and the sealed vault state together, is authenticated with an HMAC under the vault key, so
+nothing in it can change unnoticed once the vault is open. Changing a key re-wraps the vault
+key; rotating it (vault.py) re-encrypts everything under a new one.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
 import time
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,7 @@ from milai.vault._fs import create_private, fsync_dir, write_all
 from milai.vault.layout import VAULT_FILE
 
 VAULT_FORMAT = "milai-vault"
-VAULT_VERSION = 1
+VAULT_VERSION = 2
 
 KEY_FILE_MIN_BYTES = 32
 KEY_FILE_MAX_BYTES = 1024 * 1024
@@ -40,7 +42,7 @@ KEY_FILE = "key-file"
 
 # HKDF "info" strings for the vault's own keys. ``Vault.derive_key`` refuses this prefix.
 INTERNAL_PURPOSE_PREFIX = "milai-vault/"
-SLOT_AAD = b"milai-vault/key-slot v1\x00"
+SLOT_AAD = b"milai-vault/key-slot v2\x00"
 KEY_FILE_INFO = b"milai-vault/key-file-slot v1"
 
 
@@ -275,12 +277,18 @@ def _exact_keys(record: object, keys: set[str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class KeySlot:
-    """One wrapped copy of the vault key. ``argon2`` is set for passphrase slots."""
+    """One wrapped copy of the vault key. ``argon2`` is set for passphrase slots.
+
+    The key-encryption key derived from the slot's secret seeds an X25519 key pair; the
+    slot keeps the public half and the vault key HPKE-sealed to it. Sealing needs only the
+    public key, so a key rotation gives every remaining slot the new vault key without
+    asking for its passphrase or key file.
+    """
 
     slot_id: str
     kind: str
     salt: bytes
-    nonce: bytes
+    public_key: bytes
     wrapped_key: bytes
     argon2: Argon2Params | None = None
 
@@ -300,13 +308,21 @@ class KeySlot:
             "id": self.slot_id,
             "kind": self.kind,
             "kdf": self.kdf_json(),
-            "nonce": self.nonce.hex(),
+            "public_key": self.public_key.hex(),
             "wrapped_key": self.wrapped_key.hex(),
         }
 
 
-def _slot_aad(vault_id: str, slot_id: str, kind: str, kdf: dict[str, Any]) -> bytes:
-    return SLOT_AAD + _canonical({"vault_id": vault_id, "id": slot_id, "kind": kind, "kdf": kdf})
+def _slot_info(vault_id: str, slot: KeySlot) -> bytes:
+    return SLOT_AAD + _canonical(
+        {
+            "vault_id": vault_id,
+            "id": slot.slot_id,
+            "kind": slot.kind,
+            "kdf": slot.kdf_json(),
+            "public_key": slot.public_key.hex(),
+        }
+    )
 
 
 def _key_encryption_key(
@@ -328,23 +344,27 @@ def _key_encryption_key(
 def make_slot(
     vault_id: str, vault_key: bytes, kind: str, secret: bytes, argon2: Argon2Params | None
 ) -> KeySlot:
-    """Wrap ``vault_key`` under a key derived from ``secret`` in a new slot."""
+    """A new slot that opens with ``secret`` and holds ``vault_key``."""
     slot_id = _crypto.random_bytes(8).hex()
     salt = _crypto.random_bytes(_crypto.SALT_BYTES)
     params = argon2 if kind == PASSPHRASE else None
-    draft = KeySlot(slot_id, kind, salt, b"", b"", params)
-    kek = _key_encryption_key(kind, secret, salt, params)
-    nonce, wrapped = _crypto.seal(
-        kek, vault_key, _slot_aad(vault_id, slot_id, kind, draft.kdf_json())
-    )
-    return KeySlot(slot_id, kind, salt, nonce, wrapped, params)
+    seed = _key_encryption_key(kind, secret, salt, params)
+    public_key = _crypto.wrapping_public_key(seed)
+    return rewrap_slot(vault_id, KeySlot(slot_id, kind, salt, public_key, b"", params), vault_key)
+
+
+def rewrap_slot(vault_id: str, slot: KeySlot, vault_key: bytes) -> KeySlot:
+    """``slot`` holding ``vault_key`` instead (no secret needed: see ``KeySlot``)."""
+    wrapped = _crypto.wrap_for(slot.public_key, vault_key, _slot_info(vault_id, slot))
+    return replace(slot, wrapped_key=wrapped)
 
 
 def unwrap_slot(vault_id: str, slot: KeySlot, secret: bytes) -> bytes:
     """The vault key from ``slot``. Raises ``VaultIntegrityError`` on a wrong secret."""
-    kek = _key_encryption_key(slot.kind, secret, slot.salt, slot.argon2)
-    aad = _slot_aad(vault_id, slot.slot_id, slot.kind, slot.kdf_json())
-    vault_key = _crypto.open_sealed(kek, slot.nonce, slot.wrapped_key, aad)
+    seed = _key_encryption_key(slot.kind, secret, slot.salt, slot.argon2)
+    if not _crypto.same_bytes(_crypto.wrapping_public_key(seed), slot.public_key):
+        raise VaultIntegrityError()
+    vault_key = _crypto.unwrap_with(seed, slot.wrapped_key, _slot_info(vault_id, slot))
     if len(vault_key) != _crypto.KEY_BYTES:
         raise VaultIntegrityError()
     return vault_key
@@ -352,11 +372,16 @@ def unwrap_slot(vault_id: str, slot: KeySlot, secret: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class VaultFile:
-    """The contents of ``vault.json`` once its MAC has been checked (or just made)."""
+    """The contents of ``vault.json`` once its MAC has been checked (or just made).
+
+    ``state`` is the sealed vault state (state.py): the manifest of every file, with its
+    generation. Slots and state are one file, so one rename changes both.
+    """
 
     vault_id: str
     created_at: str
     slots: tuple[KeySlot, ...]
+    state: bytes
 
     def body_json(self) -> dict[str, Any]:
         return {
@@ -365,12 +390,13 @@ class VaultFile:
             "vault_id": self.vault_id,
             "created_at": self.created_at,
             "slots": [slot.to_json() for slot in self.slots],
+            "state": base64.b64encode(self.state).decode("ascii"),
         }
 
     def to_bytes(self, vault_key: bytes) -> bytes:
         body = self.body_json()
         mac = _crypto.hmac_sha256(internal_key(vault_key, "metadata-mac v1"), _canonical(body))
-        return json.dumps({**body, "mac": mac.hex()}, indent=2, sort_keys=True).encode() + b"\n"
+        return json.dumps({**body, "mac": mac.hex()}, indent=1, sort_keys=True).encode() + b"\n"
 
 
 @dataclass(frozen=True)
@@ -384,10 +410,11 @@ class UnverifiedVaultFile:
     vault_id: str
     created_at: str
     slots: tuple[KeySlot, ...]
+    state: bytes
     body: dict[str, Any]
     mac: bytes
 
-    MAX_BYTES = 1024 * 1024
+    MAX_BYTES = 64 * 1024 * 1024
 
     @classmethod
     def parse(cls, data: bytes) -> UnverifiedVaultFile:
@@ -398,16 +425,16 @@ class UnverifiedVaultFile:
             document = json.loads(data)
         except (ValueError, RecursionError):
             raise VaultIntegrityError() from None
+        if isinstance(document, dict) and document.get("version") != VAULT_VERSION:
+            raise VaultIntegrityError(
+                hint=f"this milai reads vault format {VAULT_VERSION}; "
+                "was the vault made by another version?"
+            )
         document = _exact_keys(
-            document, {"format", "version", "vault_id", "created_at", "slots", "mac"}
+            document, {"format", "version", "vault_id", "created_at", "slots", "state", "mac"}
         )
         if document["format"] != VAULT_FORMAT:
             raise VaultIntegrityError()
-        if document["version"] != VAULT_VERSION:
-            raise VaultIntegrityError(
-                hint=f"this milai reads vault format {VAULT_VERSION}; "
-                "was it written by a newer one?"
-            )
         vault_id = _hex_field(document, "vault_id", 16).hex()
         created_at = document["created_at"]
         if not isinstance(created_at, str) or len(created_at) > 64:
@@ -418,9 +445,16 @@ class UnverifiedVaultFile:
         slots = tuple(_parse_slot(raw) for raw in raw_slots)
         if len({slot.slot_id for slot in slots}) != len(slots):
             raise VaultIntegrityError()
+        raw_state = document["state"]
+        if not isinstance(raw_state, str):
+            raise VaultIntegrityError()
+        try:
+            state = base64.b64decode(raw_state, validate=True)
+        except ValueError:
+            raise VaultIntegrityError() from None
         mac = _hex_field(document, "mac", 32)
         body = {name: value for name, value in document.items() if name != "mac"}
-        return cls(vault_id, created_at, slots, body, mac)
+        return cls(vault_id, created_at, slots, state, body, mac)
 
     def unlock(self, key: KeySource) -> tuple[bytes, VaultFile]:
         """The vault key and the authenticated vault file.
@@ -428,8 +462,10 @@ class UnverifiedVaultFile:
         Raises ``VaultIntegrityError`` for a wrong key, a tampered slot or file (one error:
         the caller cannot tell which, and neither can an attacker).
         """
-        secret = key_material(key)
-        candidates = [slot for slot in self.slots if slot.kind == key.kind]
+        return self.unlock_with(key.kind, key_material(key))
+
+    def unlock_with(self, kind: str, secret: bytes) -> tuple[bytes, VaultFile]:
+        candidates = [slot for slot in self.slots if slot.kind == kind]
         if not candidates:
             kinds = sorted({slot.kind for slot in self.slots})
             raise VaultIntegrityError(hint=f"this vault opens with: {', '.join(kinds)}")
@@ -447,15 +483,15 @@ class UnverifiedVaultFile:
         )
         if not _crypto.same_bytes(expected, self.mac):
             raise VaultIntegrityError()
-        return VaultFile(self.vault_id, self.created_at, self.slots)
+        return VaultFile(self.vault_id, self.created_at, self.slots, self.state)
 
 
 def _parse_slot(raw: object) -> KeySlot:
-    record = _exact_keys(raw, {"id", "kind", "kdf", "nonce", "wrapped_key"})
+    record = _exact_keys(raw, {"id", "kind", "kdf", "public_key", "wrapped_key"})
     slot_id = _hex_field(record, "id", 8).hex()
     kind = record["kind"]
-    nonce = _hex_field(record, "nonce", _crypto.NONCE_BYTES)
-    wrapped = _hex_field(record, "wrapped_key", _crypto.KEY_BYTES + _crypto.TAG_BYTES)
+    public_key = _hex_field(record, "public_key", _crypto.PUBLIC_KEY_BYTES)
+    wrapped = _hex_field(record, "wrapped_key", _crypto.WRAPPED_KEY_BYTES)
     if kind == PASSPHRASE:
         kdf = _exact_keys(record["kdf"], {"name", "salt", "memory_kib", "iterations", "lanes"})
         if kdf["name"] != "argon2id":
@@ -466,13 +502,14 @@ def _parse_slot(raw: object) -> KeySlot:
         if not params.within_bounds():
             raise VaultIntegrityError(hint="a key slot's Argon2id parameters are out of bounds")
         return KeySlot(
-            slot_id, kind, _hex_field(kdf, "salt", _crypto.SALT_BYTES), nonce, wrapped, params
+            slot_id, kind, _hex_field(kdf, "salt", _crypto.SALT_BYTES), public_key, wrapped, params
         )
     if kind == KEY_FILE:
         kdf = _exact_keys(record["kdf"], {"name", "salt"})
         if kdf["name"] != "hkdf-sha256":
             raise VaultIntegrityError()
-        return KeySlot(slot_id, kind, _hex_field(kdf, "salt", _crypto.SALT_BYTES), nonce, wrapped)
+        salt = _hex_field(kdf, "salt", _crypto.SALT_BYTES)
+        return KeySlot(slot_id, kind, salt, public_key, wrapped)
     raise VaultIntegrityError()
 
 

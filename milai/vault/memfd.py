@@ -17,6 +17,8 @@ from typing import Any
 
 from milai.errors import ModelError
 
+# What /proc/PID/maps and /proc/PID/fd show for the decrypted model: nothing about it.
+MEMFD_NAME = "anon"
 SEALS = fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL
 CAP_IPC_LOCK = 14
 

@@ -1,33 +1,34 @@
-"""Small encrypted records (settings, chat history, the audit signing key).
+"""Small encrypted records (settings, chat history, the audit log's keys, anything else).
 
-Each record is one file, ``records/<kind>/<tag>.rec``, where ``tag`` is a keyed hash of
-the kind and id, so ids never show on disk. The file is AES-256-GCM sealed; its associated
-data binds the format version, the kind and the tag, and the plaintext carries the id,
-checked against the tag on every read. Writes are atomic (temp file, fsync, rename, fsync
-the folder) and go through a per-kind ``flock``, so concurrent processes never lose one
-another's writes; reads need no lock.
+Each record is one file, ``records/<tag>.rec``, where ``tag`` is a keyed hash of the kind and
+id, so neither shows on disk. The file is AES-256-GCM sealed; its associated data binds the
+format version, the kind and the tag, and the plaintext carries the id, checked on every
+read. The vault state (state.py) lists every record with its kind, id and digest: a read
+checks the file against it, a write goes through ``Ledger.change`` (the vault lock, then
+temp, fsync, and the state's commit), so concurrent processes never lose one another's
+writes and a killed one leaves the old or the new record.
 """
 
 from __future__ import annotations
 
 import builtins
-import contextlib
+import hashlib
 import os
 import re
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from milai.errors import UsageError, VaultError, VaultIntegrityError
 from milai.vault import _crypto
-from milai.vault._fs import atomic_write, ensure_private_dir, fsync_dir, locked
+from milai.vault._fs import create_temp_for, ensure_private_dir, fault_point, sync_file, write_all
+from milai.vault.state import RECORD, RECORDS_DIR, RESTORE_HINT, Draft, FileEntry, Ledger
 
 RECORD_MAGIC = b"MILAIREC"
 RECORD_VERSION = 1
 _HEADER = struct.Struct(">8sH12s")
 RECORD_SUFFIX = ".rec"
-LOCK_NAME = ".lock"
 MAX_RECORD_BYTES = 256 * 1024 * 1024
 MAX_ID_BYTES = 1024
 TAG_BYTES = 16
@@ -78,17 +79,48 @@ class UnverifiedRecord:
         return record_id, plaintext[2 + id_length :]
 
 
+@dataclass(frozen=True)
+class RecordKeys:
+    """The two subkeys of a vault key that records use."""
+
+    sealing: bytes
+    naming: bytes
+
+    def tag(self, kind: str, record_id: str) -> bytes:
+        encoded = _check_id(record_id)
+        return _crypto.hmac_sha256(self.naming, kind.encode() + b"\x00" + encoded)[:TAG_BYTES]
+
+    def path(self, kind: str, record_id: str) -> str:
+        return f"{RECORDS_DIR}/{self.tag(kind, record_id).hex()}{RECORD_SUFFIX}"
+
+    def seal(self, kind: str, record_id: str, data: bytes) -> bytes:
+        encoded = _check_id(record_id)
+        plaintext = struct.pack(">H", len(encoded)) + encoded + data
+        tag = self.tag(kind, record_id)
+        nonce, sealed = _crypto.seal(self.sealing, plaintext, _aad(kind, tag))
+        return _HEADER.pack(RECORD_MAGIC, RECORD_VERSION, nonce) + sealed
+
+    def open(self, kind: str, record_id: str, data: bytes) -> bytes:
+        """The data of a sealed record. Raises ``VaultIntegrityError``."""
+        found_id, value = UnverifiedRecord.parse(data).authenticate(
+            self.sealing, kind, self.tag(kind, record_id)
+        )
+        if found_id != record_id:
+            raise VaultIntegrityError()
+        return value
+
+
 class RecordStore:
     """Encrypted key-value records, grouped by kind. Every method may raise
-    ``VaultIntegrityError`` (a record was tampered with) or ``VaultError`` (I/O)."""
+    ``VaultIntegrityError`` (a record was tampered with, removed, or is an older copy) or
+    ``VaultError`` (I/O)."""
 
-    def __init__(self, folder: Path, sealing_key: bytes, naming_key: bytes) -> None:
-        self._folder = folder
-        self._sealing_key = sealing_key
-        self._naming_key = naming_key
+    def __init__(self, ledger: Ledger, keys: RecordKeys) -> None:
+        self._ledger = ledger
+        self._keys = keys
 
     def __repr__(self) -> str:
-        return f"RecordStore({str(self._folder)!r})"
+        return f"RecordStore({str(self._ledger.home / RECORDS_DIR)!r})"
 
     # -- public API: kinds are lower-case names; kinds starting with "_" are the vault's.
 
@@ -101,69 +133,86 @@ class RecordStore:
         self._update(self._public(kind), record_id, lambda _old: data)
 
     def update(self, kind: str, record_id: str, fn: Callable[[bytes | None], bytes]) -> bytes:
-        """Read-modify-write under an inter-process lock: ``fn(old)`` gives the new data
+        """Read-modify-write under the vault lock: ``fn(old)`` gives the new data
         (``old`` is ``None`` when there is no record). Returns the new data."""
         return self._update(self._public(kind), record_id, fn)
 
     def delete(self, kind: str, record_id: str) -> None:
         """Remove a record; nothing happens when there is none."""
         kind = self._public(kind)
-        with self._locked(kind):
-            path = self._path(kind, record_id)
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-                fsync_dir(path.parent)
+        path = self._keys.path(kind, record_id)
+        with self._ledger.change() as draft:
+            if path in draft.files:
+                draft.remove(path)
 
     def list(self, kind: str) -> builtins.list[str]:
         """The ids of every record of ``kind``, sorted."""
         kind = self._public(kind)
-        folder = self._folder / kind
-        if not folder.is_dir():
-            return []
-        ids = []
-        for path in folder.glob(f"*{RECORD_SUFFIX}"):
-            tag = self._tag_of(path)
-            data = self._read(path)
-            if data is None:
-                continue
-            record_id, _ = UnverifiedRecord.parse(data).authenticate(self._sealing_key, kind, tag)
-            if not _crypto.same_bytes(self._tag(kind, _check_id(record_id)), tag):
-                raise VaultIntegrityError()
-            ids.append(record_id)
-        return sorted(ids)
+        self._ledger.refresh()
+        return sorted(
+            entry.record_id for _, entry in self._ledger.state.entries(RECORD) if entry.kind == kind
+        )
+
+    def file_of(self, kind: str, record_id: str) -> Path:
+        """Where the record would lie (its name is a keyed hash of kind and id)."""
+        return self._ledger.home / self._keys.path(kind, record_id)
 
     # -- the vault's own use (kinds starting with "_") and the shared machinery.
 
     def _get(self, kind: str, record_id: str) -> bytes | None:
-        path = self._path(kind, record_id)
-        data = self._read(path)
-        if data is None:
+        path = self._keys.path(kind, record_id)
+        for attempt in range(2):
+            if attempt:
+                self._ledger.refresh()
+            entry = self._ledger.state.files.get(path)
+            if entry is None:
+                continue
+            data = self._read_listed(path, entry)
+            if data is not None:
+                return self._keys.open(kind, record_id, data)
+        entry = self._ledger.state.files.get(path)
+        if entry is None:
             return None
-        found_id, value = UnverifiedRecord.parse(data).authenticate(
-            self._sealing_key, kind, self._tag_of(path)
+        raise VaultIntegrityError(
+            f"vault state: {entry.describe(path)} does not match the vault state "
+            "(altered, truncated, or another or an older file in its place)",
+            hint=RESTORE_HINT,
         )
-        if found_id != record_id:
-            raise VaultIntegrityError()
-        return value
+
+    def _read_listed(self, path: str, entry: FileEntry) -> bytes | None:
+        """The file's bytes when they are what the state lists, else None."""
+        try:
+            with (self._ledger.home / path).open("rb") as handle:
+                data = handle.read(entry.size + 1)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+            return None
+        return data
 
     def _update(self, kind: str, record_id: str, fn: Callable[[bytes | None], bytes]) -> bytes:
-        encoded_id = _check_id(record_id)
-        with self._locked(kind):
-            new = fn(self._get(kind, record_id))
+        _check_id(record_id)
+        with self._ledger.change() as draft:
+            path = self._keys.path(kind, record_id)
+            entry = draft.files.get(path)
+            old = None
+            if entry is not None:
+                data = self._read_listed(path, entry)
+                if data is None:
+                    raise VaultIntegrityError(
+                        f"vault state: {entry.describe(path)} does not match the vault state",
+                        hint=RESTORE_HINT,
+                    )
+                old = self._keys.open(kind, record_id, data)
+            new = fn(old)
             if not isinstance(new, bytes | bytearray):
                 raise TypeError("a record's data is bytes")
             new = bytes(new)
             if len(new) > MAX_RECORD_BYTES:
                 raise UsageError(f"a record holds at most {MAX_RECORD_BYTES} bytes")
-            path = self._path(kind, record_id)
-            plaintext = struct.pack(">H", len(encoded_id)) + encoded_id + new
-            nonce, sealed = _crypto.seal(
-                self._sealing_key, plaintext, _aad(kind, self._tag_of(path))
-            )
-            try:
-                atomic_write(path, _HEADER.pack(RECORD_MAGIC, RECORD_VERSION, nonce) + sealed)
-            except OSError as error:
-                raise VaultError(f"cannot write a {kind} record: {error.strerror}") from None
+            stage_record(self._ledger.home, draft, self._keys, kind, record_id, new)
             return new
 
     @staticmethod
@@ -172,47 +221,34 @@ class RecordStore:
             raise UsageError(f"invalid record kind {kind!r}")
         return kind
 
-    def _tag(self, kind: str, encoded_id: bytes) -> bytes:
-        return _crypto.hmac_sha256(self._naming_key, kind.encode() + b"\x00" + encoded_id)[
-            :TAG_BYTES
-        ]
 
-    def _path(self, kind: str, record_id: str) -> Path:
-        return self._folder / kind / (self._tag(kind, _check_id(record_id)).hex() + RECORD_SUFFIX)
-
-    @staticmethod
-    def _tag_of(path: Path) -> bytes:
+def stage_record(
+    home: Path, draft: Draft, keys: RecordKeys, kind: str, record_id: str, data: bytes
+) -> None:
+    """Write a sealed record to a synced temp file and list it in ``draft``."""
+    sealed = keys.seal(kind, record_id, data)
+    path = keys.path(kind, record_id)
+    try:
+        folder = ensure_private_dir(home / RECORDS_DIR)
+    except PermissionError as error:
+        raise VaultError(str(error)) from None
+    try:
+        temp, fd = create_temp_for(folder / Path(path).name)
+        draft.temps.append(temp)
         try:
-            tag = bytes.fromhex(path.name.removesuffix(RECORD_SUFFIX))
-        except ValueError:
-            raise VaultIntegrityError() from None
-        if len(tag) != TAG_BYTES:
-            raise VaultIntegrityError()
-        return tag
-
-    @staticmethod
-    def _read(path: Path) -> bytes | None:
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_RECORD_BYTES + 1024)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            raise VaultError(f"cannot read {path}: {error.strerror}") from None
-        return data
-
-    @contextlib.contextmanager
-    def _locked(self, kind: str) -> Iterator[None]:
-        folder = self._folder / kind
-        try:
-            ensure_private_dir(folder)
-        except PermissionError as error:
-            raise VaultError(str(error)) from None
-        with locked(folder / LOCK_NAME):
-            yield
-
-    def kinds(self) -> builtins.list[str]:
-        """Every kind folder present (for housekeeping)."""
-        if not self._folder.is_dir():
-            return []
-        return sorted(entry.name for entry in os.scandir(self._folder) if entry.is_dir())
+            fault_point("write")
+            write_all(fd, sealed)
+            sync_file(fd)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise VaultError(f"cannot write a {kind} record: {error.strerror}") from None
+    entry = FileEntry(
+        role=RECORD,
+        sha256=hashlib.sha256(sealed).hexdigest(),
+        size=len(sealed),
+        epoch=draft.epoch,
+        kind=kind,
+        record_id=record_id,
+    )
+    draft.put(path, entry, temp)

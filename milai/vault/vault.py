@@ -2,13 +2,13 @@
 
 Layout of ``MILAI_HOME`` (0700; every file 0600)::
 
-    vault.json               key slots and vault id, HMAC-ed under the vault key
-    .vault.lock              serialises changes to vault.json
-    models/<name>.model      sealed model files (container.py)
-    records/<kind>/<tag>.rec encrypted records (records.py)
+    vault.json               key slots and the sealed vault state (state.py), HMAC-ed
+    .vault.lock              serialises every change
+    models/<random>.model    sealed model files (container.py), opaque names
+    records/<tag>.rec        encrypted records (records.py), keyed-hash names
 
 Temp files (``.<name>.<random>.tmp``) only ever hold ciphertext; a crashed writer's are
-removed the next time the vault opens.
+completed (when the state lists them) or removed the next time the vault opens.
 """
 
 from __future__ import annotations
@@ -17,22 +17,14 @@ import contextlib
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from milai.errors import ModelError, UsageError, VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import _crypto, keys
-from milai.vault._fs import (
-    atomic_write,
-    commit_temp_exclusive,
-    create_temp_for,
-    ensure_private_dir,
-    fsync_dir,
-    locked,
-    remove_stale_temps,
-)
+from milai.vault._fs import create_temp_for, ensure_private_dir, locked, sync_file
 from milai.vault.catalog import is_catalogued
 from milai.vault.container import (
     ModelHeader,
@@ -41,24 +33,34 @@ from milai.vault.container import (
     Progress,
     UnverifiedModelHeader,
     read_model,
+    rekey_model,
     write_model,
 )
 from milai.vault.gguf import GGUFFormatError, read_gguf_info
 from milai.vault.keys import KeySource, VaultFile, internal_key
-from milai.vault.layout import VAULT_FILE, vault_exists
-from milai.vault.memfd import closing_fd, create_memfd, proc_path, pwrite_all, seal
-from milai.vault.records import RecordStore
+from milai.vault.layout import vault_exists
+from milai.vault.memfd import MEMFD_NAME, closing_fd, create_memfd, proc_path, pwrite_all, seal
+from milai.vault.records import RecordKeys, RecordStore, stage_record
+from milai.vault.state import (
+    MODEL,
+    MODELS_DIR,
+    RECORD,
+    VAULT_LOCK,
+    Draft,
+    FileEntry,
+    Ledger,
+    model_header_digest,
+    new_state,
+    write_vault_file,
+)
 
-MODELS_DIR = "models"
-RECORDS_DIR = "records"
 MODEL_SUFFIX = ".model"
-VAULT_LOCK = ".vault.lock"
-MODELS_LOCK = ".lock"
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 MAX_LEVEL_CHARS = 64
 INTERNAL_KIND = "_vault"
 AUDIT_KEY_ID = "audit-signing-key"
+DERIVATION_ROOT_ID = "derivation-root"
 MAX_PURPOSE_BYTES = 256
 
 
@@ -127,33 +129,59 @@ def _open_source(src: Path) -> tuple[int, int]:
     return fd, info.st_size
 
 
+def _model_keys(vault_key: bytes) -> ModelKeys:
+    return ModelKeys(
+        manifest=internal_key(vault_key, "model-manifest v1"),
+        body=internal_key(vault_key, "model-body v1"),
+    )
+
+
+def _record_keys(vault_key: bytes) -> RecordKeys:
+    return RecordKeys(
+        internal_key(vault_key, "record-seal v1"), internal_key(vault_key, "record-names v1")
+    )
+
+
+def _new_model_path() -> str:
+    return f"{MODELS_DIR}/{_crypto.random_bytes(16).hex()}{MODEL_SUFFIX}"
+
+
+RotationProgress = Callable[[str, int, int], None]
+
+
 class Vault:
     """An unlocked vault. Build one with ``Vault.create`` or ``Vault.open``."""
 
-    def __init__(self, home: Path, vault_key: bytes, vault_file: VaultFile) -> None:
-        self._home = home
-        self._key = vault_key
-        self._file = vault_file
-        self._model_keys = ModelKeys(
-            manifest=internal_key(vault_key, "model-manifest v1"),
-            body=internal_key(vault_key, "model-body v1"),
-        )
-        self.records = RecordStore(
-            home / RECORDS_DIR,
-            internal_key(vault_key, "record-seal v1"),
-            internal_key(vault_key, "record-names v1"),
-        )
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
         self._signer: _crypto.Signer | None = None
+        self._derivation_root: bytes | None = None
+        self._use_key(ledger.key)
+
+    def _use_key(self, vault_key: bytes) -> None:
+        self._key = vault_key
+        self._model_keys = _model_keys(vault_key)
+        self.records = RecordStore(self._ledger, _record_keys(vault_key))
 
     def __repr__(self) -> str:
-        return f"Vault({str(self._home)!r})"
+        return f"Vault({str(self._ledger.home)!r})"
 
     def __reduce__(self) -> tuple[object, ...]:
         raise TypeError("an open Vault holds its key and cannot be pickled")
 
     @property
     def home(self) -> Path:
-        return self._home
+        return self._ledger.home
+
+    @property
+    def generation(self) -> int:
+        """The generation of the vault state this vault last read or wrote: authenticated,
+        one higher with every change."""
+        return self._ledger.generation
+
+    @property
+    def _file(self) -> VaultFile:
+        return self._ledger.file
 
     # -- creating and opening ----------------------------------------------------------
 
@@ -194,37 +222,39 @@ class Vault:
                 vault_id = _crypto.random_bytes(16).hex()
                 vault_key = _crypto.random_bytes(_crypto.KEY_BYTES)
                 slot = keys.make_slot(vault_id, vault_key, key.kind, secret, params)
-                vault_file = VaultFile(vault_id, _now(), (slot,))
-                _write_vault_file(home, vault_key, vault_file)
-        vault = cls(home, vault_key, vault_file)
-        vault._models_dir()
+                state = new_state()
+                vault_file = VaultFile(vault_id, _now(), (slot,), state.seal(vault_key, vault_id))
+                for folder in (home / MODELS_DIR, home / "records"):
+                    ensure_private_dir(folder)
+                write_vault_file(home, vault_key, vault_file)
+        vault = cls(Ledger(home, vault_key, vault_file))
         vault.audit_signer()
+        vault._root_of_derived_keys()
         return vault
 
     @classmethod
-    def open(cls, home: Path, key: KeySource) -> Vault:
-        """Unlock the vault in ``home``.
+    def open(
+        cls, home: Path, key: KeySource, *, rotation_progress: RotationProgress | None = None
+    ) -> Vault:
+        """Unlock the vault in ``home`` and check every file against the vault state; a
+        write or key rotation that a killed process left half done is completed first
+        (``rotation_progress(what, done, total)`` hears about a rotation's models).
 
         Raises ``VaultLocked`` when there is no vault (or the key file is missing),
         ``VaultError`` when the folder is open to other users, ``VaultIntegrityError`` for a
-        wrong key or a tampered vault file (the same error for both).
+        wrong key, a tampered vault file, or a file that does not match the vault state.
         """
         home = Path(home)
         if not cls.exists(home):
             raise VaultLocked(f"no vault at {home}", hint="run `milai init`")
         _check_private_home(home)
         vault_key, vault_file = keys.read_vault_file(home).unlock(key)
-        vault = cls(home, vault_key, vault_file)
-        vault._remove_stale_temps()
+        ledger = Ledger(home, vault_key, vault_file)
+        ledger.check()
+        vault = cls(ledger)
+        if ledger.state.previous_key is not None:
+            vault._finish_rotation(rotation_progress)
         return vault
-
-    def _remove_stale_temps(self) -> None:
-        folders = [self._home, self._home / MODELS_DIR]
-        folders += [self._home / RECORDS_DIR / kind for kind in self.records.kinds()]
-        for folder in folders:
-            if folder.is_dir():
-                with contextlib.suppress(OSError):
-                    remove_stale_temps(folder)
 
     # -- key slots -----------------------------------------------------------------------
 
@@ -237,75 +267,192 @@ class Vault:
 
         Raises ``UsageError`` when ``key`` already opens it or is unusable.
         """
-        with locked(self._home / VAULT_LOCK):
-            current = self._reload()
-            if len(current.slots) >= keys.MAX_SLOTS:
+        with self._ledger.change() as draft:
+            if len(draft.slots) >= keys.MAX_SLOTS:
                 raise UsageError(f"the vault already has {keys.MAX_SLOTS} key slots")
             with keys.new_key_material(key) as secret:
-                for slot in current.slots:
-                    if slot.kind == key.kind and self._unwraps(slot, secret):
-                        raise UsageError(f"that {key.describe()} already opens this vault")
-                slot = self._new_slot(key, secret, argon2_target_seconds)
-                updated = replace(current, slots=(*current.slots, slot))
-                _write_vault_file(self._home, self._key, updated)
-            self._file = updated
+                if self._slot_index(draft.slots, key.kind, secret) is not None:
+                    raise UsageError(f"that {key.describe()} already opens this vault")
+                draft.slots = (*draft.slots, self._new_slot(key, secret, argon2_target_seconds))
 
     def change_key(
-        self, old: KeySource, new: KeySource, *, argon2_target_seconds: float = 1.0
+        self,
+        old: KeySource,
+        new: KeySource,
+        *,
+        rotate: bool = False,
+        argon2_target_seconds: float = 1.0,
+        progress: RotationProgress | None = None,
     ) -> None:
-        """Replace the slot that ``old`` opens with one for ``new``. Only the vault key is
-        re-wrapped; models and records stay as they are.
+        """Replace the slot that ``old`` opens with one for ``new``.
+
+        Without ``rotate`` only the vault key is re-wrapped (fast; whoever holds ``old`` and
+        a copy of ``vault.json`` can still open the vault). With ``rotate`` the vault moves
+        to a new vault key: every record and model is re-encrypted, and ``old`` opens
+        nothing written from then on (see ``rotate_key``).
 
         Raises ``VaultIntegrityError`` when ``old`` opens no slot of this vault.
         """
-        with locked(self._home / VAULT_LOCK):
-            current = self._reload()
-            old_secret = keys.key_material(old)
-            index = next(
-                (
-                    position
-                    for position, slot in enumerate(current.slots)
-                    if slot.kind == old.kind and self._unwraps(slot, old_secret)
-                ),
-                None,
-            )
-            if index is None:
-                raise VaultIntegrityError()
-            with keys.new_key_material(new) as secret:
-                slots = list(current.slots)
+        old_secret = keys.key_material(old)
+        with keys.new_key_material(new) as secret:
+            with self._ledger.change() as draft:
+                index = self._slot_index(draft.slots, old.kind, old_secret)
+                if index is None:
+                    raise VaultIntegrityError()
+                slots = list(draft.slots)
                 slots[index] = self._new_slot(new, secret, argon2_target_seconds)
-                updated = replace(current, slots=tuple(slots))
-                _write_vault_file(self._home, self._key, updated)
-            self._file = updated
+                draft.slots = tuple(slots)
+                if rotate:
+                    self._start_rotation(draft)
+            if rotate:
+                self._finish_rotation(progress)
+
+    def revoke_key_slot(self, number: int, *, progress: RotationProgress | None = None) -> str:
+        """Remove key slot ``number`` (1-based, as ``key_slots`` lists them) and rotate the
+        vault key, so that its key opens nothing written from then on. Returns the kind of
+        the slot removed. Raises ``UsageError`` for no such slot or the last one.
+        """
+        with self._ledger.change() as draft:
+            if not 1 <= number <= len(draft.slots):
+                raise UsageError(
+                    f"no key slot {number}: the vault has {len(draft.slots)} (see `milai key list`)"
+                )
+            if len(draft.slots) == 1:
+                raise UsageError("that is the only key slot: the vault would open with nothing")
+            removed = draft.slots[number - 1]
+            draft.slots = tuple(s for s in draft.slots if s.slot_id != removed.slot_id)
+            self._start_rotation(draft)
+        self._finish_rotation(progress)
+        return removed.kind
+
+    def rotate_key(self, *, progress: RotationProgress | None = None) -> None:
+        """Move the vault to a new vault key, keeping every slot (each is sealed the new
+        key through its public half: no secret is needed). Records are re-encrypted in one
+        step, models one by one; a killed rotation is completed by the next ``open``."""
+        with self._ledger.change() as draft:
+            self._start_rotation(draft)
+        self._finish_rotation(progress)
+
+    def _start_rotation(self, draft: Draft) -> None:
+        """Phase one, committed with ``draft``: slots hold the new key, the state the old
+        one (sealed under the new), files are still under the old."""
+        if draft.previous_key is not None:
+            raise VaultError("a key rotation is already under way", hint="open the vault again")
+        new_key = _crypto.random_bytes(_crypto.KEY_BYTES)
+        draft.previous_key = draft.key
+        draft.key = new_key
+        draft.epoch += 1
+        draft.slots = tuple(
+            keys.rewrap_slot(self._file.vault_id, slot, new_key) for slot in draft.slots
+        )
+
+    def _finish_rotation(self, progress: RotationProgress | None) -> None:
+        """Phase two: re-encrypt what is still under the previous key, then forget it."""
+        self._use_key(self._ledger.key)
+        with self._ledger.change() as draft:
+            old_key = draft.previous_key
+            if old_key is None:
+                return
+            old_records = _record_keys(old_key)
+            for path, entry in sorted(draft.files.items()):
+                if entry.role != RECORD or entry.epoch == draft.epoch:
+                    continue
+                data = self.records._read_listed(path, entry)
+                if data is None:
+                    raise VaultIntegrityError(
+                        f"vault state: {entry.describe(path)} does not match the vault state"
+                    )
+                value = old_records.open(entry.kind, entry.record_id, data)
+                draft.remove(path)
+                stage_record(
+                    self.home, draft, _record_keys(draft.key), entry.kind, entry.record_id, value
+                )
+        while self._rekey_next_model(progress):
+            pass
+        with self._ledger.change() as draft:
+            draft.previous_key = None
+
+    def _rekey_next_model(self, progress: RotationProgress | None) -> bool:
+        with self._ledger.change() as draft:
+            if draft.previous_key is None:
+                return False
+            todo = [
+                (path, entry)
+                for path, entry in sorted(draft.files.items())
+                if entry.role == MODEL and entry.epoch != draft.epoch
+            ]
+            if not todo:
+                return False
+            path, entry = todo[0]
+            old_keys = _model_keys(draft.previous_key)
+            header, in_fd = self._open_listed_model(path, entry, old_keys)
+            target = _new_model_path()
+            with closing_fd(in_fd):
+                temp, out_fd = create_temp_for(self.home / target)
+                draft.temps.append(temp)
+                with closing_fd(out_fd):
+                    reporter = None
+                    if progress is not None:
+                        name = entry.name
+
+                        def reporter(done: int, total: int) -> None:
+                            progress(name, done, total)
+
+                    try:
+                        rekey_model(
+                            in_fd, header, old_keys, out_fd, self._model_keys, progress=reporter
+                        )
+                    except OSError as error:
+                        raise VaultError(
+                            f"re-keying {entry.name} failed: {error.strerror}"
+                        ) from None
+                    sync_file(out_fd)
+                    new_entry = self._model_entry(temp, entry.name, draft.epoch)
+            draft.remove(path)
+            draft.put(target, new_entry, temp)
+        return True
 
     def _new_slot(self, key: KeySource, secret: bytes, target_seconds: float) -> keys.KeySlot:
         params = keys.calibrate_argon2(target_seconds) if key.kind == keys.PASSPHRASE else None
         return keys.make_slot(self._file.vault_id, self._key, key.kind, secret, params)
 
-    def _unwraps(self, slot: keys.KeySlot, secret: bytes) -> bool:
-        try:
-            found = keys.unwrap_slot(self._file.vault_id, slot, secret)
-        except VaultIntegrityError:
-            return False
-        return _crypto.same_bytes(found, self._key)
-
-    def _reload(self) -> VaultFile:
-        """vault.json as it is now on disk, authenticated with this vault's key."""
-        current = keys.read_vault_file(self._home).authenticate(self._key)
-        if current.vault_id != self._file.vault_id:
-            raise VaultIntegrityError()
-        return current
+    def _slot_index(self, slots: tuple[keys.KeySlot, ...], kind: str, secret: bytes) -> int | None:
+        for index, slot in enumerate(slots):
+            if slot.kind != kind:
+                continue
+            try:
+                found = keys.unwrap_slot(self._file.vault_id, slot, secret)
+            except VaultIntegrityError:
+                continue
+            if _crypto.same_bytes(found, self._key):
+                return index
+        return None
 
     # -- models --------------------------------------------------------------------------
 
     def _models_dir(self) -> Path:
         try:
-            return ensure_private_dir(self._home / MODELS_DIR)
+            return ensure_private_dir(self.home / MODELS_DIR)
         except PermissionError as error:
             raise VaultError(str(error)) from None
 
-    def _model_path(self, name: str) -> Path:
-        return self._home / MODELS_DIR / f"{name}{MODEL_SUFFIX}"
+    @staticmethod
+    def _model_entry(path: Path, name: str, epoch: int) -> FileEntry:
+        """How the state lists the model file just written at ``path``."""
+        with closing_fd(os.open(path, os.O_RDONLY | os.O_CLOEXEC)) as fd:
+            return FileEntry(
+                role=MODEL,
+                sha256=model_header_digest(fd),
+                size=os.fstat(fd).st_size,
+                epoch=epoch,
+                name=name,
+            )
+
+    def _listed_model(self, name: str) -> tuple[str, FileEntry] | None:
+        for path, entry in self._ledger.state.entries(MODEL):
+            if entry.name == name:
+                return path, entry
+        return None
 
     def import_model(
         self,
@@ -326,8 +473,8 @@ class Vault:
         name = _check_model_name(name)
         level = _check_level(level)
         expected = _check_sha256(sha256)
-        target = self._model_path(name)
-        if target.exists():
+        self._ledger.refresh()
+        if self._listed_model(name) is not None:
             raise UsageError(f"a model named {name!r} already exists", hint="choose another name")
         src = Path(src)
         source_fd, size = _open_source(src)
@@ -339,7 +486,7 @@ class Vault:
                 raise UsageError(f"{src} is not a GGUF model file: {error}") from None
             except OSError as error:
                 raise UsageError(f"cannot read {src}: {error.strerror}") from None
-            draft = ModelManifest(
+            draft_manifest = ModelManifest(
                 name=name,
                 size=size,
                 sha256="",
@@ -351,13 +498,13 @@ class Vault:
             )
             if progress is not None:
                 progress(0, size)
-            self._models_dir()
-            temp, out_fd = create_temp_for(target)
+            target = _new_model_path()
+            temp, out_fd = create_temp_for(self._models_dir() / Path(target).name)
             try:
                 with closing_fd(out_fd):
                     try:
                         result = write_model(
-                            source_fd, out_fd, draft, self._model_keys, progress=progress
+                            source_fd, out_fd, draft_manifest, self._model_keys, progress=progress
                         )
                     except ValueError as error:
                         raise UsageError(f"{src}: {error}") from None
@@ -366,39 +513,50 @@ class Vault:
                             f"{src} does not match the expected sha256",
                             hint=f"expected {expected}, the file has {result.sha256}",
                         )
-                    os.fsync(out_fd)
-                try:
-                    with locked(target.parent / MODELS_LOCK):
-                        commit_temp_exclusive(temp, target)
-                except FileExistsError:
-                    raise UsageError(f"a model named {name!r} already exists") from None
+                    sync_file(out_fd)
+                    # the temp stays open (and flock-ed) until it is committed
+                    with self._ledger.change() as draft:
+                        if self._epoch_changed(draft):
+                            raise VaultError(
+                                "the vault key was rotated during the import",
+                                hint="import the model again",
+                            )
+                        if any(e.name == name for _, e in draft.files.items() if e.role == MODEL):
+                            raise UsageError(f"a model named {name!r} already exists")
+                        draft.put(target, self._model_entry(temp, name, draft.epoch), temp)
             except OSError as error:
                 raise VaultError(f"importing {src} failed: {error.strerror}") from None
             finally:
                 with contextlib.suppress(FileNotFoundError):
                     temp.unlink()
-        return replace(draft, sha256=result.sha256, catalogued=is_catalogued(result.sha256))
+        return replace(
+            draft_manifest, sha256=result.sha256, catalogued=is_catalogued(result.sha256)
+        )
+
+    def _epoch_changed(self, draft: Draft) -> bool:
+        return not _crypto.same_bytes(draft.key, self._key)
 
     def list_models(self) -> list[ModelManifest]:
         """Every model in the vault, by name. Raises ``VaultIntegrityError`` when a model
         file fails its check."""
-        manifests = []
-        for name in self._model_names():
-            try:
-                manifests.append(self.model(name))
-            except ModelError:  # removed by another process since the folder was read
-                continue
-        return manifests
+        self._ledger.refresh()
+        names = sorted(entry.name for _, entry in self._ledger.state.entries(MODEL))
+        return [self.model(name) for name in names]
 
-    def _model_names(self) -> list[str]:
-        folder = self._home / MODELS_DIR
-        if not folder.is_dir():
-            return []
-        return sorted(
-            path.name.removesuffix(MODEL_SUFFIX)
-            for path in folder.glob(f"*{MODEL_SUFFIX}")
-            if not path.name.startswith(".")
-        )
+    def model_file(self, name: str) -> Path:
+        """Where the sealed file of model ``name`` lies (an opaque name). Raises
+        ``ModelError`` for an unknown name."""
+        found = self._listed_model(name)
+        if found is None:
+            raise self._unknown_model(name)
+        return self.home / found[0]
+
+    def stored_files(self) -> dict[Path, str]:
+        """Every file the vault state lists, with what it is (for ``doctor`` and backups)."""
+        return {self.home / path: e.describe(path) for path, e in self._ledger.state.files.items()}
+
+    def model_names(self) -> list[str]:
+        return sorted(entry.name for _, entry in self._ledger.state.entries(MODEL))
 
     def model(self, name: str) -> ModelManifest:
         """The manifest of ``name``. Raises ``ModelError`` when there is no such model."""
@@ -417,13 +575,11 @@ class Vault:
 
     def remove_model(self, name: str) -> None:
         """Delete a model file. Raises ``ModelError`` for an unknown name."""
-        path = self._known_model_path(name)
-        try:
-            with locked(path.parent / MODELS_LOCK):
-                path.unlink()
-        except FileNotFoundError:
-            raise self._unknown_model(name) from None
-        fsync_dir(path.parent)
+        with self._ledger.change() as draft:
+            found = self._listed_model(name)
+            if found is None:
+                raise self._unknown_model(name)
+            draft.remove(found[0])
 
     @contextlib.contextmanager
     def open_model(self, name: str) -> Iterator[str]:
@@ -436,7 +592,7 @@ class Vault:
         """
         header, fd = self._open_model_file(name)
         with closing_fd(fd):
-            memfd = create_memfd(f"milai-model:{name}", header.manifest.size)
+            memfd = create_memfd(MEMFD_NAME, header.manifest.size)
             try:
                 read_model(
                     fd,
@@ -453,13 +609,8 @@ class Vault:
         with closing_fd(memfd):
             yield path
 
-    def _known_model_path(self, name: str) -> Path:
-        if not MODEL_NAME.fullmatch(name):
-            raise self._unknown_model(name)
-        return self._model_path(name)
-
     def _unknown_model(self, name: str) -> ModelError:
-        known = self._model_names()
+        known = self.model_names()
         hint = (
             "models in the vault: " + ", ".join(known)
             if known
@@ -469,57 +620,88 @@ class Vault:
         return ModelError(f"unknown model {name!r}", hint=hint)
 
     def _open_model_file(self, name: str) -> tuple[ModelHeader, int]:
-        path = self._known_model_path(name)
+        if not MODEL_NAME.fullmatch(name):
+            raise self._unknown_model(name)
+        found = self._listed_model(name)
+        if found is None:
+            self._ledger.refresh()
+            found = self._listed_model(name)
+        if found is None:
+            raise self._unknown_model(name)
+        path, entry = found
+        header, fd = self._open_listed_model(path, entry, self._model_keys)
+        if header.manifest.name != name:
+            os.close(fd)
+            raise VaultIntegrityError()
+        catalogued = is_catalogued(header.manifest.sha256)
+        return replace(header, manifest=replace(header.manifest, catalogued=catalogued)), fd
+
+    def _open_listed_model(
+        self, path: str, entry: FileEntry, model_keys: ModelKeys
+    ) -> tuple[ModelHeader, int]:
+        """Open the model file ``path`` and check it is the one the state lists."""
+        full = self.home / path
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            fd = os.open(full, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
         except FileNotFoundError:
-            raise self._unknown_model(name) from None
+            raise VaultIntegrityError(f"vault state: {entry.describe(path)} is missing") from None
         except OSError as error:
-            raise VaultError(f"cannot read {path}: {error.strerror}") from None
+            raise VaultError(f"cannot read {full}: {error.strerror}") from None
         try:
             with contextlib.suppress(OSError):
                 os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_SEQUENTIAL)
-            header = UnverifiedModelHeader.read(fd).authenticate(self._model_keys)
-            if header.manifest.name != name:
+            unverified = UnverifiedModelHeader.read(fd)
+            digest = _crypto.sha256_hex(unverified.prefix + unverified.sealed_manifest)
+            if os.fstat(fd).st_size != entry.size or digest != entry.sha256:
+                raise VaultIntegrityError(
+                    f"vault state: {entry.describe(path)} does not match the vault state "
+                    "(altered, truncated, or another or an older file in its place)"
+                )
+            header = unverified.authenticate(model_keys)
+            if header.manifest.name != entry.name:
                 raise VaultIntegrityError()
         except BaseException:
             os.close(fd)
             raise
-        catalogued = is_catalogued(header.manifest.sha256)
-        return replace(header, manifest=replace(header.manifest, catalogued=catalogued)), fd
+        return header, fd
 
     # -- keys for others -----------------------------------------------------------------
 
     def derive_key(self, purpose: str) -> bytes:
-        """A 32-byte key for ``purpose`` (HKDF-SHA256 of the vault key, ``purpose`` as
-        info), e.g. ``"milai audit hmac v1"``. Same vault, same purpose: same key."""
+        """A 32-byte key for ``purpose`` (HKDF-SHA256, ``purpose`` as info), e.g.
+        ``"milai audit hmac v1"``. Same vault, same purpose: same key, also across key
+        rotations (its root is a sealed record, re-encrypted with the rest), so what it
+        protected stays verifiable; a secret that must not survive a revoked key belongs
+        in a record instead."""
         if (
             not purpose
             or len(purpose.encode()) > MAX_PURPOSE_BYTES
             or purpose.startswith(keys.INTERNAL_PURPOSE_PREFIX)
         ):
             raise ValueError(f"invalid key purpose {purpose!r}")
-        return _crypto.hkdf_sha256(self._key, info=purpose.encode())
+        return _crypto.hkdf_sha256(self._root_of_derived_keys(), info=purpose.encode())
+
+    def _root_of_derived_keys(self) -> bytes:
+        if self._derivation_root is None:
+            self._derivation_root = self._internal_secret(
+                DERIVATION_ROOT_ID, lambda: _crypto.random_bytes(_crypto.KEY_BYTES)
+            )
+        return self._derivation_root
+
+    def _internal_secret(self, record_id: str, make: Callable[[], bytes]) -> bytes:
+        value = self.records._get(INTERNAL_KIND, record_id)
+        if value is None:
+            value = self.records._update(
+                INTERNAL_KIND, record_id, lambda old: old if old is not None else make()
+            )
+        return value
 
     def audit_signer(self) -> _crypto.Signer:
         """The vault's Ed25519 signing key, made on first use and kept as a sealed record."""
         if self._signer is None:
-            private = self.records._get(INTERNAL_KIND, AUDIT_KEY_ID)
-            if private is None:
-                private = self.records._update(
-                    INTERNAL_KIND,
-                    AUDIT_KEY_ID,
-                    lambda old: old if old is not None else _crypto.Signer.generate_private_key(),
-                )
+            private = self._internal_secret(AUDIT_KEY_ID, _crypto.Signer.generate_private_key)
             try:
                 self._signer = _crypto.Signer(private)
             except ValueError:
                 raise VaultIntegrityError() from None
         return self._signer
-
-
-def _write_vault_file(home: Path, vault_key: bytes, vault_file: VaultFile) -> None:
-    try:
-        atomic_write(home / VAULT_FILE, vault_file.to_bytes(vault_key))
-    except OSError as error:
-        raise VaultError(f"cannot write {home / VAULT_FILE}: {error.strerror}") from None

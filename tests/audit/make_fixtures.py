@@ -6,6 +6,7 @@ tests/fixtures/audit/README.md.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import itertools
@@ -14,11 +15,16 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
-from milai.audit import AuditLog, _checkpoint, _entry
-from tests.audit.support import FIXTURES, HMAC_KEY, TestSigner
+from milai.audit import _checkpoint, _entry, _log, _state
+from milai.vault import _crypto
+from tests.audit.support import FIXTURES, FileState, fixed_signer, open_log, state_path
+
+GENERATION = 3
+"""The vault generation the exported checkpoint fixtures carry."""
 
 EVENTS: list[dict[str, object]] = [
     {"command": "model.import", "model": {"name": "demo", "sha256": "11" * 32}},
@@ -59,55 +65,83 @@ EVENTS: list[dict[str, object]] = [
 
 
 @contextlib.contextmanager
-def fixed_clock() -> Iterator[None]:
+def fixed_clock_and_randomness() -> Iterator[None]:
     minutes = itertools.count()
+    draws = itertools.count()
 
     def now() -> str:
         minute = next(minutes)
         return f"2025-03-01T09:{minute // 60:02d}:{minute % 60:02d}.000000Z"
 
-    with mock.patch.object(_entry, "utc_now", now), mock.patch.object(_checkpoint, "utc_now", now):
+    def random_bytes(count: int) -> bytes:
+        return hashlib.shake_256(b"fixture %d" % next(draws)).digest(count)
+
+    with contextlib.ExitStack() as stack:
+        for module in (_entry, _checkpoint, _log, _state):
+            stack.enter_context(mock.patch.object(module, "utc_now", now))
+        stack.enter_context(mock.patch.object(_crypto, "random_bytes", random_bytes))
         yield
 
 
 def build(folder: Path) -> None:
     """Write every fixture into ``folder`` (which must exist)."""
-    with tempfile.TemporaryDirectory() as scratch_name, fixed_clock():
+    with tempfile.TemporaryDirectory() as scratch_name, fixed_clock_and_randomness():
         scratch = Path(scratch_name)
-        clean = AuditLog(scratch / "clean.log", HMAC_KEY, TestSigner(), checkpoint_every=5)
+        clean = open_log(scratch / "clean.log", fixed_signer())
+        clean.start()
         for event in EVENTS:
             clean.append(event)
-        clean.write_checkpoint(scratch / "checkpoint-8.json")
-        for name in ("clean.log", "clean.log.checkpoints", "checkpoint-8.json"):
+        clean.write_checkpoint(scratch / "checkpoint-8.json", generation=GENERATION)
+        # The auditor's seal key, as `audit seal-key export` writes it (here without the
+        # log entry that records the export, so the fixture keeps its 8 entries).
+        clean_state = FileState(state_path(scratch / "clean.log"))
+        clean_state.state().seal_key().write(scratch / "clean.seal-key")
+        clean_state.save(clean_state.state().seal_key_exported().to_bytes())
+        for name in (
+            "clean.log",
+            "clean.log.checkpoints",
+            "clean.log.state",
+            "clean.seal-key",
+            "checkpoint-8.json",
+        ):
             shutil.copyfile(scratch / name, folder / name)
         lines = (scratch / "clean.log").read_bytes().splitlines(keepends=True)
 
+        # Whoever holds the vault key now rewrites entries 6-8: they have the log, the
+        # signer and the current state, but only the ratchet key of entry 9 (old ones are
+        # gone), so they roll the state's head back and append with what they have.
         rewritten = scratch / "rewritten-after-5.log"
         rewritten.write_bytes(b"".join(lines[:5]))
+        sidecar = scratch / "rewritten-after-5.log.checkpoints"
+        shutil.copyfile(scratch / "clean.log.checkpoints", sidecar)
+        current = clean_state.state()
+        forged_state = replace(
+            current, seq=5, head=hashlib.sha256(lines[4].rstrip(b"\n")).hexdigest()
+        )
+        FileState(state_path(rewritten)).save(forged_state.to_bytes())
         for event in EVENTS[5:]:
-            AuditLog(rewritten, HMAC_KEY).append({**event, "rewritten": True})
-        shutil.copyfile(rewritten, folder / rewritten.name)
+            open_log(rewritten).append({**event, "rewritten": True})
+        for path in (rewritten, sidecar, state_path(rewritten)):
+            shutil.copyfile(path, folder / path.name)
 
-        other_key = AuditLog(scratch / "clean.log", HMAC_KEY, TestSigner(bytes(32)))
-        other_key.write_checkpoint(scratch / "other.json")
+        other_key = open_log(scratch / "clean.log", fixed_signer(bytes(32)))
+        other_key.write_checkpoint(scratch / "other.json", generation=GENERATION)
         other = json.loads((scratch / "other.json").read_bytes())
 
-        AuditLog(scratch / "clean.log", HMAC_KEY).append({"command": "run", "decision": "allow"})
+        open_log(scratch / "clean.log").append({"command": "run", "decision": "allow"})
         entry_9 = (scratch / "clean.log").read_bytes().splitlines(keepends=True)[8]
 
     def write(name: str, *parts: bytes) -> None:
         (folder / name).write_bytes(b"".join(parts))
 
-    third = lines[2]
-    write("edited-byte-entry-3.log", *lines[:2], third.replace(b'"allow"', b'"alloW"'), *lines[3:])
+    write("edited-byte-entry-3.log", *lines[:2], _edit_ciphertext(lines[2]), *lines[3:])
     write("deleted-entry-4.log", *lines[:3], *lines[4:])
     write("swapped-entries-5-6.log", *lines[:4], lines[5], lines[4], *lines[6:])
     prev = hashlib.sha256(lines[1].rstrip(b"\n")).hexdigest()
     forged = {
         "seq": 3,
-        "time": "2025-03-01T09:01:30.000000Z",
         "prev": prev,
-        "event": {"command": "run", "decision": "allow", "note": "forged"},
+        "sealed": base64.b64encode(b"\x00" * 12 + b'{"command":"run"}' + b"\x00" * 16).decode(),
         "mac": hashlib.sha256(b"a guess").hexdigest(),
     }
     write(
@@ -131,6 +165,13 @@ def build(folder: Path) -> None:
         folder / "checkpoint-8-forged-head.json", {**checkpoint, "seq": 6, "head": head_6}
     )
     _write_checkpoint(folder / "checkpoint-8-other-key.json", other)
+
+
+def _edit_ciphertext(line: bytes) -> bytes:
+    """``line`` with one base64 character of its ciphertext changed (still valid base64)."""
+    start = line.index(b'"sealed":"') + len(b'"sealed":"') + 20
+    changed = b"B" if line[start : start + 1] != b"B" else b"C"
+    return line[:start] + changed + line[start + 1 :]
 
 
 def _write_checkpoint(path: Path, fields: dict[str, object]) -> None:

@@ -1,42 +1,56 @@
-"""Audit test helpers: fixed keys, and a real Ed25519 signer and verifier standing in for
-the vault's (for conftest.py, the tests and make_fixtures.py)."""
+"""Audit test helpers: the product's own signer and verifier under fixed keys, and a state
+store in a file standing in for the vault record (for conftest.py, the tests and
+make_fixtures.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-from milai.errors import VaultIntegrityError
+from milai.audit import AuditLog, AuditState
+from milai.vault import Signer, verify_signature
+from milai.vault._fs import atomic_write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
-HMAC_KEY = bytes(range(32))
 SIGNING_SEED = bytes(range(100, 132))
 
-
-class TestSigner:
-    """What ``vault.audit_signer()`` returns, built on the same primitive."""
-
-    __test__ = False
-
-    def __init__(self, seed: bytes = SIGNING_SEED) -> None:
-        self._key = Ed25519PrivateKey.from_private_bytes(seed)
-
-    def sign(self, data: bytes) -> bytes:
-        return self._key.sign(data)
-
-    def public_key_bytes(self) -> bytes:
-        return self._key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+__all__ = ["verify_signature"]  # milai.vault's, re-exported: the tests use the product's code
 
 
-def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> None:
-    """What ``milai.vault.verify_signature`` does."""
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
-    except (InvalidSignature, ValueError):
-        raise VaultIntegrityError() from None
+def fixed_signer(seed: bytes = SIGNING_SEED) -> Signer:
+    """What ``vault.audit_signer()`` returns, under a fixed key."""
+    return Signer(seed)
+
+
+class FileState:
+    """A ``StateStore`` in a plain file beside the log (the vault keeps it encrypted)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.saves = 0
+
+    def load(self) -> bytes | None:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def save(self, data: bytes) -> None:
+        atomic_write(self.path, data)  # as the vault's records are written
+        self.saves += 1
+
+    def state(self) -> AuditState:
+        data = self.load()
+        assert data is not None
+        return AuditState.from_bytes(data)
+
+
+def state_path(log_path: Path) -> Path:
+    return log_path.with_name(log_path.name + ".state")
+
+
+def open_log(path: Path, signer: Signer | None = None, *, every: int = 5) -> AuditLog:
+    """The log at ``path`` with its state in ``<path>.state``."""
+    return AuditLog(path, FileState(state_path(path)), signer, checkpoint_every=every)
 
 
 def event(n: int, command: str = "run", decision: str = "allow") -> dict[str, object]:

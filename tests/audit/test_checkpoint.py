@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from milai.audit import CHECKPOINT_FORMAT, AuditIntegrityError, AuditLog
-from milai.errors import UsageError
-from tests.audit.support import HMAC_KEY, TestSigner, event, verify_signature
+from milai.errors import ExitCode, UsageError
+from tests.audit.support import FIXTURES, event, fixed_signer, open_log, verify_signature
 
 FixtureCopy = Callable[[str], Path]
 
@@ -21,15 +21,24 @@ def test_a_checkpoint_file_holds_a_signed_head(audit_log: AuditLog, tmp_path: Pa
     media = tmp_path / "usb"
     media.mkdir()
 
-    written = audit_log.write_checkpoint(media)
+    written = audit_log.write_checkpoint(media, generation=7)
     named = audit_log.write_checkpoint(media / "today.json")
 
     assert written == media / "audit-checkpoint-3.json"
     fields = json.loads(written.read_text())
-    assert list(fields) == ["format", "seq", "head", "time", "public_key", "signature"]
+    assert list(fields) == [
+        "format",
+        "seq",
+        "head",
+        "time",
+        "generation",
+        "public_key",
+        "signature",
+    ]
+    assert fields["generation"] == 7
     assert fields["format"] == CHECKPOINT_FORMAT
     assert (fields["seq"], fields["head"]) == (3, audit_log.entry(3).digest)
-    assert fields["public_key"] == TestSigner().public_key_bytes().hex()
+    assert fields["public_key"] == fixed_signer().public_key_bytes().hex()
     assert json.loads(named.read_text())["head"] == fields["head"]
     report = audit_log.verify(checkpoint=written, verify_signature=verify_signature)
     assert report.checkpoints_checked == 1
@@ -55,7 +64,7 @@ def test_a_checkpoint_file_holds_a_signed_head(audit_log: AuditLog, tmp_path: Pa
 def test_forged_checkpoints_are_refused(
     fixture_copy: FixtureCopy, fixture: str, reason: str
 ) -> None:
-    log = AuditLog(fixture_copy("clean.log"), HMAC_KEY, TestSigner())
+    log = open_log(fixture_copy("clean.log"), fixed_signer())
 
     with pytest.raises(AuditIntegrityError) as caught:
         log.verify(checkpoint=fixture_copy(fixture), verify_signature=verify_signature)
@@ -65,7 +74,7 @@ def test_forged_checkpoints_are_refused(
 
 
 def test_a_forged_sidecar_checkpoint_is_refused(fixture_copy: FixtureCopy) -> None:
-    log = AuditLog(fixture_copy("clean.log"), HMAC_KEY, TestSigner())
+    log = open_log(fixture_copy("clean.log"), fixed_signer())
     log.checkpoints_path.write_bytes(
         log.checkpoints_path.read_bytes().replace(b'"seq":5', b'"seq":4')
     )
@@ -79,16 +88,42 @@ def test_a_forged_sidecar_checkpoint_is_refused(fixture_copy: FixtureCopy) -> No
     assert log.verify().entries == 8  # without signatures the sidecar is not consulted
 
 
-@pytest.mark.parametrize("content", [b"", b"{}", b'{"format": "other"}', b"\xff\xfe"])
-def test_malformed_checkpoints_are_refused(
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{}",
+        b'{"format": "other"}',
+        b"\xff\xfe",
+        b"the auditor's notes\n",
+        (FIXTURES / "clean.log").read_bytes(),
+        (FIXTURES / "clean.seal-key").read_bytes(),
+    ],
+)
+def test_a_file_that_is_not_a_checkpoint_is_a_usage_error(
     audit_log: AuditLog, tmp_path: Path, content: bytes
 ) -> None:
     audit_log.append(event(1))
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
 
-    with pytest.raises(AuditIntegrityError, match=r"checkpoint bad\.json is not"):
+    with pytest.raises(UsageError, match=r"checkpoint bad\.json is not a milai audit checkpoint"):
         audit_log.verify(checkpoint=bad, verify_signature=verify_signature)
+
+
+def test_a_checkpoint_of_the_old_format_is_a_usage_error(
+    fixture_copy: FixtureCopy, tmp_path: Path
+) -> None:
+    fields = json.loads(fixture_copy("checkpoint-8.json").read_bytes())
+    del fields["generation"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps({**fields, "format": "milai-audit-checkpoint-v1"}))
+
+    with pytest.raises(UsageError) as caught:
+        open_log(fixture_copy("clean.log"), fixed_signer()).verify(
+            checkpoint=old, verify_signature=verify_signature
+        )
+    assert caught.value.exit_code == ExitCode.USAGE
 
 
 def test_a_missing_checkpoint_file_is_a_usage_error(audit_log: AuditLog, tmp_path: Path) -> None:
@@ -98,20 +133,20 @@ def test_a_missing_checkpoint_file_is_a_usage_error(audit_log: AuditLog, tmp_pat
 
 
 def test_checkpoints_need_the_signer_and_the_verifier(log_path: Path, tmp_path: Path) -> None:
-    unsigned = AuditLog(log_path, HMAC_KEY)
+    unsigned = open_log(log_path)
     unsigned.append(event(1))
 
     with pytest.raises(ValueError, match="signer"):
         unsigned.write_checkpoint(tmp_path)
     with pytest.raises(ValueError, match="public key"):
         unsigned.verify(verify_signature=verify_signature)
-    signed = AuditLog(log_path, HMAC_KEY, TestSigner())
+    signed = open_log(log_path, fixed_signer())
     with pytest.raises(ValueError, match="verify_signature"):
         signed.verify(checkpoint=signed.write_checkpoint(tmp_path))
 
 
 def test_a_tampered_log_is_never_checkpointed(fixture_copy: FixtureCopy, tmp_path: Path) -> None:
-    log = AuditLog(fixture_copy("swapped-entries-5-6.log"), HMAC_KEY, TestSigner())
+    log = open_log(fixture_copy("swapped-entries-5-6.log"), fixed_signer())
 
     with pytest.raises(AuditIntegrityError):
         log.write_checkpoint(tmp_path / "out.json")

@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from milai.audit import AuditLog, _log
-from tests.audit.support import HMAC_KEY, TestSigner, event, verify_signature
+from milai.audit import _log
+from tests.audit.support import event, fixed_signer, open_log, verify_signature
 
 # Children come from a fork server: quick to start, and never forked from a test process
 # that may be running threads (the engine's, for one).
@@ -20,7 +20,7 @@ PROCESSES.set_forkserver_preload(["milai.audit", "tests.audit.support"])
 
 
 def append_many(path: Path, writer: int, count: int) -> None:
-    log = AuditLog(path, HMAC_KEY, TestSigner(), checkpoint_every=10)
+    log = open_log(path, fixed_signer(), every=10)
     for n in range(count):
         log.append({"command": "run", "writer": writer, "n": n})
 
@@ -35,7 +35,7 @@ def test_concurrent_appends_lose_and_interleave_nothing(log_path: Path) -> None:
         process.join(timeout=60)
         assert process.exitcode == 0
 
-    log = AuditLog(log_path, HMAC_KEY, TestSigner())
+    log = open_log(log_path, fixed_signer())
     report = log.verify(verify_signature=verify_signature)
     assert (report.entries, report.checkpoints_checked, report.torn_tail) == (200, 20, False)
     events = [entry.event for entry in log.entries()]
@@ -49,13 +49,13 @@ def test_concurrent_appends_lose_and_interleave_nothing(log_path: Path) -> None:
 def append_forever(path: Path, slow: bool) -> None:
     if slow:
 
-        def write_slowly(fd: int, data: bytes) -> None:
+        def write_slowly(fd: int, data: memoryview | bytes | bytearray) -> None:
             for start in range(0, len(data), 16):
                 os.write(fd, data[start : start + 16])
                 time.sleep(0.001)
 
-        _log.write_all = write_slowly
-    log = AuditLog(path, HMAC_KEY, TestSigner(), checkpoint_every=3)
+        setattr(_log, "write_all", write_slowly)  # noqa: B010  (a child process: no undo)
+    log = open_log(path, fixed_signer(), every=3)
     for n in range(10_000):
         log.append(event(n))
 
@@ -69,7 +69,7 @@ def wait_for_growth(path: Path, size: int) -> None:
 
 
 def test_a_writer_killed_mid_append_leaves_a_log_that_verifies_and_repairs(log_path: Path) -> None:
-    log = AuditLog(log_path, HMAC_KEY, TestSigner(), checkpoint_every=3)
+    log = open_log(log_path, fixed_signer(), every=3)
     log.append(event(-1))
     chance = random.Random(20250301)
     torn_trials = 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from milai.audit import AuditIntegrityError, AuditLog
-from tests.audit.support import HMAC_KEY, TestSigner, verify_signature
+from tests.audit.support import FIXTURES, fixed_signer, open_log, verify_signature
 
 FixtureCopy = Callable[[str], Path]
 
@@ -27,9 +27,13 @@ def export(log: AuditLog, **options: Any) -> tuple[list[dict[str, Any]], Excepti
 
 
 def test_a_sound_log_exports_verified_entries_and_a_summary(fixture_copy: FixtureCopy) -> None:
-    log = AuditLog(fixture_copy("clean.log"), HMAC_KEY, TestSigner())
+    log = open_log(fixture_copy("clean.log"), fixed_signer())
     records, failure = export(
-        log, checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature
+        log,
+        checkpoint=fixture_copy("checkpoint-8.json"),
+        verify_signature=verify_signature,
+        seal_key=FIXTURES / "clean.seal-key",
+        generation=3,
     )
 
     assert failure is None
@@ -49,13 +53,18 @@ def test_a_sound_log_exports_verified_entries_and_a_summary(fixture_copy: Fixtur
         "torn_tail": False,
         "torn_bytes": 0,
         "checkpoints_checked": 2,
+        "sealed": True,
+        "seal_key_exported": True,
+        "no_outcome": [],
+        "vault_lagged": False,
         "error": None,
         "sequence": None,
     }
+    assert entries[3]["event"]["decision"] == "block"  # decrypted: the log itself is not
 
 
 def test_a_tampered_log_exports_whole_and_then_fails(fixture_copy: FixtureCopy) -> None:
-    log = AuditLog(fixture_copy("swapped-entries-5-6.log"), HMAC_KEY)
+    log = open_log(fixture_copy("swapped-entries-5-6.log"))
     records, failure = export(log)
 
     assert isinstance(failure, AuditIntegrityError) and failure.sequence == 5
@@ -72,14 +81,14 @@ def test_unparseable_lines_export_as_text(fixture_copy: FixtureCopy) -> None:
     path = fixture_copy("clean.log")
     with path.open("ab") as out:
         out.write(b"not json \xff\n")
-    records, failure = export(AuditLog(path, HMAC_KEY))
+    records, failure = export(open_log(path))
 
     assert failure is not None and failure.sequence == 9  # type: ignore[attr-defined]
     assert records[8]["unverified"] == "not json \ufffd"
 
 
 def test_truncation_shows_in_the_summary(fixture_copy: FixtureCopy) -> None:
-    log = AuditLog(fixture_copy("truncated-after-6.log"), HMAC_KEY, TestSigner())
+    log = open_log(fixture_copy("truncated-after-6.log"), fixed_signer())
     records, failure = export(
         log, checkpoint=fixture_copy("checkpoint-8.json"), verify_signature=verify_signature
     )
@@ -89,15 +98,17 @@ def test_truncation_shows_in_the_summary(fixture_copy: FixtureCopy) -> None:
     assert records[-1]["status"] == "failed" and records[-1]["sequence"] == 7
 
 
-def test_a_missing_log_exports_only_a_failed_summary(log_path: Path) -> None:
-    records, failure = export(AuditLog(log_path, HMAC_KEY))
+def test_a_missing_log_exports_only_a_failed_summary(fixture_copy: FixtureCopy) -> None:
+    path = fixture_copy("clean.log")
+    path.unlink()
+    records, failure = export(open_log(path))
     assert failure is not None
     assert [record["record"] for record in records] == ["summary"]
     assert records[0]["status"] == "failed" and "does not exist" in records[0]["error"]
 
 
 def test_export_reports_a_torn_tail(fixture_copy: FixtureCopy) -> None:
-    records, failure = export(AuditLog(fixture_copy("torn-tail.log"), HMAC_KEY))
+    records, failure = export(open_log(fixture_copy("torn-tail.log")))
     assert failure is None
     assert records[-1]["torn_tail"] is True and records[-1]["torn_bytes"] == 70
     assert len(records) == 9
@@ -105,7 +116,7 @@ def test_export_reports_a_torn_tail(fixture_copy: FixtureCopy) -> None:
 
 @pytest.mark.parametrize("fixture", ["clean.log", "deleted-entry-4.log"])
 def test_export_agrees_with_verify(fixture_copy: FixtureCopy, fixture: str) -> None:
-    log = AuditLog(fixture_copy(fixture), HMAC_KEY)
+    log = open_log(fixture_copy(fixture))
     records, failure = export(log)
     try:
         report = log.verify()
@@ -119,7 +130,7 @@ def test_hostile_lines_export_as_text(fixture_copy: FixtureCopy) -> None:
     path = fixture_copy("clean.log")
     with path.open("ab") as out:
         out.write(b'{"seq":NaN}\n' + b"[" * 100_000 + b"\n")
-    records, failure = export(AuditLog(path, HMAC_KEY))
+    records, failure = export(open_log(path))
 
     assert failure is not None
     assert [record["unverified"] for record in records[8:10]] == ['{"seq":NaN}', "[" * 100_000]

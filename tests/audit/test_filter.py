@@ -11,14 +11,14 @@ import pytest
 
 from milai.audit import AuditEntry, AuditIntegrityError, AuditLog, filter_entries
 from milai.errors import ExitCode, UsageError
-from tests.audit.support import HMAC_KEY
+from tests.audit.support import open_log
 
 FixtureCopy = Callable[[str], Path]
 
 
 @pytest.fixture
 def clean(fixture_copy: FixtureCopy) -> AuditLog:
-    return AuditLog(fixture_copy("clean.log"), HMAC_KEY)
+    return open_log(fixture_copy("clean.log"))
 
 
 def seqs(entries: object) -> list[int]:
@@ -48,13 +48,13 @@ def test_filters_by_time_since_inclusive_until_exclusive(clean: AuditLog) -> Non
 
 
 def test_filtering_a_tampered_log_raises(fixture_copy: FixtureCopy) -> None:
-    log = AuditLog(fixture_copy("deleted-entry-4.log"), HMAC_KEY)
+    log = open_log(fixture_copy("deleted-entry-4.log"))
     with pytest.raises(AuditIntegrityError):
         list(filter_entries(log.entries(), command="run"))
 
 
 def test_filter_works_on_any_entries() -> None:
-    entries = [AuditEntry(1, "2025-01-01T00:00:00.000000Z", {"command": "check"}, "0", "0")]
+    entries = [AuditEntry(1, "2025-01-01T00:00:00.000000Z", {"command": "check"}, "0", "0", "0")]
     assert list(filter_entries(entries, command="check")) == entries
 
 
@@ -72,7 +72,7 @@ def test_entry_fetches_one_checked_entry(clean: AuditLog) -> None:
 def test_a_stream_says_up_front_whether_a_torn_tail_is_skipped(
     fixture_copy: FixtureCopy, clean: AuditLog
 ) -> None:
-    with AuditLog(fixture_copy("torn-tail.log"), HMAC_KEY).entries() as torn:
+    with open_log(fixture_copy("torn-tail.log")).entries() as torn:
         assert (torn.torn_tail, torn.torn_bytes) == (True, 70)
         assert seqs(torn) == list(range(1, 9))
     with clean.entries() as sound:

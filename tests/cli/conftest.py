@@ -1,5 +1,10 @@
-"""A demo vault (key file + the real SmolLM2 model imported) built once, copied per test,
-and a helper that runs the real ``milai`` command in a subprocess."""
+"""CLI fixtures.
+
+Real path: a demo vault (key file + the real SmolLM2 model imported) built once, copied per
+test, and a helper that runs the real ``milai`` command in a subprocess (``model`` tests).
+In process: ``cli`` (tests/cli/harness.py), a vault of synthetic GGUF models built once and
+copied per test, and a scripted engine (tests/fakes.py).
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,16 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from milai.context import KEY_FILE_HINT
+from tests.cli.harness import Cli, invoke
+from tests.fakes import FakeEngine, install_fake_engine
 from tests.helpers import DEMO_SHA256, demo_model_file
+from tests.vault.vault_synthetic import write_gguf
 
 MilaiRunner = Callable[..., subprocess.CompletedProcess[str]]
 BIG = 1 << 20
@@ -98,3 +108,72 @@ def vault_home(template_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
 @pytest.fixture
 def milai() -> MilaiRunner:
     return run_milai
+
+
+# In process: the CLI called as a function, a vault holding synthetic GGUF models, and a
+# scripted engine. Fast enough for every exit code and bad input of every command.
+
+SYNTHETIC_MODEL = "synthetic"
+SYNTHETIC_SECRET_MODEL = "synthetic-secret"
+SYNTHETIC_SIZE = 96 * 1024
+
+
+@dataclass(frozen=True)
+class SyntheticVault:
+    """A vault unlocked by ``key_file`` (recorded at init), holding two synthetic models:
+    ``synthetic`` (UNCLASSIFIED, the default) and ``synthetic-secret`` (SECRET)."""
+
+    home: Path
+    key_file: Path
+    source: Path  # the GGUF file both models were imported from
+    sha256: str
+
+    def sealed(self, name: str) -> Path:
+        """The sealed container file of model ``name``."""
+        [found] = (self.home / "models").glob(f"{name}.*")
+        return found
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def synthetic_template(tmp_path_factory: pytest.TempPathFactory) -> SyntheticVault:
+    root = tmp_path_factory.mktemp("synthetic")
+    home, key_file, source = root / "home", root / "vault.key", root / "synthetic.gguf"
+    sha256 = write_gguf(source, SYNTHETIC_SIZE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MILAI_HOME", str(home))
+        patch.delenv("MILAI_KEY_FILE", raising=False)
+        for args in (
+            ("init", "--key-file", str(key_file)),
+            ("model", "import", str(source), "--name", SYNTHETIC_MODEL, "--level", "UNCLASSIFIED"),
+            ("model", "import", str(source), "--name", SYNTHETIC_SECRET_MODEL, "--level", "SECRET"),
+        ):
+            result = invoke(*args)
+            assert result.code == 0, (args, result.stderr)
+    return SyntheticVault(home, key_file, source, sha256)
+
+
+@pytest.fixture
+def synthetic_vault(
+    synthetic_template: SyntheticVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> SyntheticVault:
+    """A private copy of the synthetic template, its key file beside it, MILAI_HOME set."""
+    home, key_file = tmp_path / "vault", tmp_path / "vault.key"
+    shutil.copytree(synthetic_template.home, home)
+    shutil.copy2(synthetic_template.key_file, key_file)
+    recorded = home / KEY_FILE_HINT
+    recorded.write_bytes(str(key_file).encode())
+    monkeypatch.setenv("MILAI_HOME", str(home))
+    return SyntheticVault(home, key_file, synthetic_template.source, synthetic_template.sha256)
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> FakeEngine:
+    """The engine every model load gives in this test; script its ``chunks`` before use."""
+    engine = FakeEngine(["The capital ", "of France ", "is Paris."])
+    install_fake_engine(monkeypatch, engine)
+    return engine

@@ -32,6 +32,7 @@ def test_init_with_a_passphrase_file_then_unlock_with_it(
     assert len(refused.stderr.splitlines()) == 1
 
 
+@pytest.mark.model
 def test_init_twice_is_refused_and_keeps_the_vault(
     vault_home: Path, milai: MilaiRunner, tmp_path: Path
 ) -> None:
@@ -152,6 +153,7 @@ def test_remove_forgets_the_model(vault_home: Path, milai: MilaiRunner) -> None:
     assert result.stderr.startswith("milai: error: the vault holds no model")
 
 
+@pytest.mark.model
 def test_settings_ceiling_caps_the_clearance(vault_home: Path, milai: MilaiRunner) -> None:
     assert milai("settings", "set", "ceiling", "RESTRICTED").returncode == 0
     result = milai("run", "--clearance", "SECRET", "hi")

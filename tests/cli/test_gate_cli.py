@@ -150,3 +150,203 @@ def test_run_reports_a_prompt_warning_on_stderr(vault_home: Path, milai: MilaiRu
     result = milai("run", "--max-tokens", "4", "--seed", "1", "Reply to jean.muller@example.lu")
     assert result.returncode == 0, result.stderr
     assert "milai: warn: rule pii-email-prompt (pii, UNCLASSIFIED)" in result.stderr.splitlines()
+
+
+# --- documents and folders ---------------------------------------------------------------
+
+
+def _documents(folder: Path) -> dict[str, Path]:
+    from tests.documents.builders import Docx, html_bytes, pdf_bytes
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "header.docx": Docx(body=["The convoy leaves at dawn."], header=["NATO SECRET"]).build(),
+        "footer.pdf": pdf_bytes([[f"Page {n}.", "", "SECRET"] for n in (1, 2)]),
+        "plain.txt": b"Nothing marked here.\n",
+        "note.html": html_bytes("CONFIDENTIAL", "Matricule 1985 0315 123 71 pour le dossier."),
+    }
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return {name: folder / name for name in files}
+
+
+def test_check_a_docx_marked_only_in_its_header(milai: MilaiRunner, tmp_path: Path) -> None:
+    docx = _documents(tmp_path / "docs")["header.docx"]
+    result = milai("check", str(docx), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["level"], data["format"]) == ("SECRET", "docx")
+    assert {f["part"] for f in data["findings"]} == {"header"}
+    text = milai("check", str(docx))
+    assert text.stdout.splitlines()[0] == "allow SECRET"
+    assert " header [" in text.stdout
+    explained = milai("check", "--explain", str(docx))
+    assert "header" in explained.stdout and "The convoy leaves at dawn." in explained.stdout
+
+
+def test_check_a_pdf_on_stdin_with_clearance(milai: MilaiRunner, tmp_path: Path) -> None:
+    pdf = _documents(tmp_path / "docs")["footer.pdf"].read_bytes()
+    result = milai("check", "-", "--json", "--clearance", "RESTRICTED", input=pdf)
+    assert result.returncode == 3
+    data = json.loads(result.stdout)
+    assert data["decision"] == "block"
+    assert {f["part"] for f in data["findings"]} >= {"page 1", "page 2"}
+
+
+def test_unreadable_documents_exit_2_with_one_line(milai: MilaiRunner) -> None:
+    fixtures = Path("tests/fixtures/documents")
+    for name in ("zip-bomb.docx", "billion-laughs.docx", "scanned.pdf", "legacy.doc"):
+        result = milai("check", str(fixtures / name))
+        assert result.returncode == 2, name
+        assert result.stderr.startswith(f"milai: error: {fixtures / name}"), result.stderr
+        assert result.stdout == ""
+
+
+def test_redact_a_document_writes_its_redacted_text(milai: MilaiRunner, tmp_path: Path) -> None:
+    html = _documents(tmp_path / "docs")["note.html"]
+    result = milai("redact", str(html))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "CONFIDENTIAL"
+    assert "1985 0315 123 71" not in result.stdout
+    assert "<p" not in result.stdout
+    assert "extracted text" in milai("redact", "--help").stdout
+
+
+def test_check_a_folder(milai: MilaiRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    _documents(folder)
+    (folder / "sub").mkdir()
+    (folder / "sub" / "keys.txt").write_text("Attached: the KEYMAT for next month.\n")
+    (folder / "sub" / "broken.docx").write_bytes(b"PK\x03\x04 not really")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("TOP SECRET\n")
+    (folder / "link.txt").symlink_to(outside)
+    result = milai("check", str(folder), "--json")
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    by_path = {line["path"]: line for line in lines}
+    assert list(by_path) == [
+        "footer.pdf",
+        "header.docx",
+        "link.txt",
+        "note.html",
+        "plain.txt",
+        "sub/broken.docx",
+        "sub/keys.txt",
+    ]
+    assert by_path["header.docx"]["level"] == "SECRET"
+    assert by_path["footer.pdf"]["findings"][0]["part"] == "page 1"
+    assert by_path["link.txt"] == {
+        "path": "link.txt",
+        "error": "a symbolic link: not followed",
+        "exit_code": 2,
+    }
+    assert by_path["sub/broken.docx"]["exit_code"] == 2
+    assert by_path["sub/keys.txt"]["decision"] == "block"
+    assert result.returncode == 3  # a block beats an unreadable file
+    (folder / "sub" / "keys.txt").unlink()
+    assert milai("check", str(folder), "--json").returncode == 2
+    table = milai("check", str(folder))
+    assert table.returncode == 2
+    assert "a symbolic link: not followed" in table.stdout
+    assert "6 files: " in table.stdout
+
+
+def test_redact_a_folder(milai: MilaiRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    _documents(folder)
+    out = tmp_path / "out"
+    result = milai("redact", str(folder), "-o", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert written == ["footer.pdf.txt", "header.docx.txt", "note.html.txt", "plain.txt"]
+    assert "1985 0315 123 71" not in (out / "note.html.txt").read_text()
+    assert (out / "plain.txt").stat().st_mode & 0o777 == 0o600
+    again = milai("redact", str(folder), "-o", str(out))
+    assert again.returncode == 2
+    assert again.stderr.startswith(f"milai: error: the output folder {out} is not empty")
+    inside = milai("redact", str(folder), "-o", str(folder / "red"))
+    assert inside.returncode == 2
+    assert milai("redact", str(folder)).returncode == 2
+
+
+def test_an_installed_policy_is_the_floor(milai: MilaiRunner, tmp_path: Path) -> None:
+    assert milai("init", "--key-file", str(tmp_path / "vault.key")).returncode == 0
+    lax = tmp_path / "lax.yaml"
+    lax.write_text(Path("policies/default.yaml").read_text().replace("KEYMAT, ", ""))
+    # No policy installed yet: --policy may choose one.
+    assert milai("check", "--policy", str(lax), "-", input="hello").returncode == 0
+    installed = tmp_path / "installed.yaml"
+    installed.write_text(Path("policies/default.yaml").read_text())
+    assert milai("settings", "set", "policy", str(installed)).returncode == 0
+    refused = milai("check", "--policy", str(lax), "-", input="the KEYMAT")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.startswith(
+        f"milai: error: --policy {lax} is not the policy an administrator installed"
+    )
+    assert milai("redact", "--policy", str(lax), "-", input="x").returncode == 2
+    same = milai("check", "--policy", str(installed), "-", "--json", input="the KEYMAT")
+    assert same.returncode == 3
+    assert milai("check", "-", input="the KEYMAT").returncode == 3
+
+
+def test_the_readme_document_examples(milai: MilaiRunner, tmp_path: Path) -> None:
+    from tests.documents.examples import main as write_examples
+
+    folder = tmp_path / "examples"
+    write_examples(folder)
+    report = milai("check", str(folder / "report.docx"))
+    assert report.stdout.splitlines() == [
+        "allow SECRET",
+        "  marking-nato-secret marking SECRET allow header [0:11]",
+    ]
+    brief = milai("check", str(folder / "brief.pdf"), "--clearance", "RESTRICTED", "--json")
+    assert brief.returncode == 3
+    data = json.loads(brief.stdout)
+    assert [data["decision"], [f["part"] for f in data["findings"]]] == [
+        "block",
+        ["page 1", "page 2", "page 3", "page 1"],
+    ]
+    levels = {
+        json.loads(line)["path"]: json.loads(line)["level"]
+        for line in milai("check", str(folder), "--json").stdout.splitlines()
+    }
+    assert levels == {
+        "brief.pdf": "SECRET",
+        "message.eml": "RESTRICTED",
+        "minutes.odt": "CONFIDENTIAL",
+        "note.html": "UNCLASSIFIED",
+        "report.docx": "SECRET",
+    }
+
+
+def test_a_folder_check_is_audited_file_by_file(milai: MilaiRunner, tmp_path: Path) -> None:
+    assert milai("init", "--key-file", str(tmp_path / "vault.key")).returncode == 0
+    folder = tmp_path / "docs"
+    _documents(folder)
+    assert milai("check", str(folder), "--json").returncode == 0
+    shown = milai("audit", "show", "--json")
+    events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
+    checks = [event for event in events if event.get("command") == "check"]
+    assert sorted(event["format"] for event in checks) == ["docx", "html", "pdf", "text"]
+    assert milai("check", str(folder), "--explain").returncode == 2
+
+
+def test_skipped_attachments_are_said(milai: MilaiRunner, tmp_path: Path) -> None:
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    from tests.documents.builders import eml_bytes
+
+    message = message_from_bytes(eml_bytes("Logo", "Unmarked."), policy=email_policy.default)
+    message.add_attachment(b"\x89PNG\r\n", maintype="image", subtype="png", filename="logo.png")
+    mail = tmp_path / "logo.eml"
+    mail.write_bytes(message.as_bytes())
+    result = milai("check", str(mail), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["skipped"] == [
+        "attachment logo.png: an image (milai does not OCR)"
+    ]
+    assert result.stderr == (
+        "milai: note: not read: attachment logo.png: an image (milai does not OCR)\n"
+    )

@@ -50,15 +50,19 @@ def test_an_edited_audit_log_exits_4_naming_the_entry(vault_home: Path, milai: M
     for _ in range(3):
         assert milai("check", "-", input="hello").returncode == 0
     log = vault_home / "audit.log"
+    assert b"allow" not in log.read_bytes()  # entries are encrypted at rest
     lines = log.read_bytes().splitlines(keepends=True)
-    lines[1] = lines[1].replace(b'"allow"', b'"block"')
+    at = lines[1].index(b'"sealed":"') + 30
+    lines[1] = (
+        lines[1][:at] + (b"A" if lines[1][at : at + 1] != b"A" else b"B") + lines[1][at + 1 :]
+    )
     log.write_bytes(b"".join(lines))
     result = milai("audit", "verify")
     assert result.returncode == 4
     assert result.stderr.startswith("milai: error: audit log fails verification at entry 2")
 
 
-def test_truncation_is_caught_by_an_exported_checkpoint(
+def test_truncation_is_caught_by_the_vault_and_by_an_exported_checkpoint(
     vault_home: Path, milai: MilaiRunner, tmp_path: Path
 ) -> None:
     for _ in range(3):
@@ -68,9 +72,9 @@ def test_truncation_is_caught_by_an_exported_checkpoint(
     [checkpoint] = tmp_path.glob("audit-checkpoint-*.json")
     log = vault_home / "audit.log"
     log.write_bytes(b"".join(log.read_bytes().splitlines(keepends=True)[:-1]))
-    assert milai("audit", "verify").returncode == 0  # the cut is invisible without it...
+    assert milai("audit", "verify").returncode == 4  # the vault recorded the head...
     result = milai("audit", "verify", "--checkpoint", str(checkpoint))
-    assert result.returncode == 4  # ...and caught with it
+    assert result.returncode == 4  # ...and so did the checkpoint
 
 
 def test_export_is_json_lines_with_a_summary(vault_home: Path, milai: MilaiRunner) -> None:

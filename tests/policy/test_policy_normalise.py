@@ -38,7 +38,7 @@ def test_views_are_per_character() -> None:
     whole = normalise(text)
     assert whole.skel == "".join(skeleton_char(ch) for ch in text)
     assert whole.text == "".join(text_char(ch) for ch in text)
-    assert len(whole.cls) == len(text)
+    assert len(whole.classes) == len(text)
     assert whole.hidden == [(11, 12)]
 
 
@@ -100,7 +100,7 @@ def test_views_match_the_per_character_functions_everywhere() -> None:
         views = normalise(piece)
         assert views.skel == "".join(skeleton_char(ch) for ch in piece)
         assert views.text == "".join(text_char(ch) for ch in piece)
-        assert views.cls == "".join(class_char(ch) if ch.isascii() else " " for ch in piece)
+        assert views.classes == "".join(class_char(ch) if ch.isascii() else " " for ch in piece)
         hidden = [i for i, ch in enumerate(piece) if is_hidden(ch)]
         assert [i for start, end in views.hidden for i in range(start, end)] == hidden
 

@@ -61,7 +61,7 @@ def test_no_plaintext_in_any_file_written(
     pytest_temps = tmp_path_factory.getbasetemp().parent
     scanned = _files_written_since(SCAN_ROOTS, start, skip=[pytest_temps])
     scanned += _files_written_since([isolated_home], start, skip=[])
-    assert any(written.name == "m.model" for written in scanned)
+    assert vault.model_file("m") in scanned
     for written in scanned:
         try:
             data = written.read_bytes()

@@ -25,7 +25,7 @@ def sealed(vault: Vault, make_gguf: Any, isolated_home: Path) -> tuple[Path, byt
     """A model 'm' in the vault: its path, original bytes, and header length."""
     source, _ = make_gguf(SIZE)
     vault.import_model(source, name="m", level="SECRET")
-    path = isolated_home / "models" / "m.model"
+    path = vault.model_file("m")
     data = path.read_bytes()
     header_length = PREFIX_BYTES + int.from_bytes(data[PREFIX_BYTES - 8 : PREFIX_BYTES - 4], "big")
     assert len(data) == header_length + _crypto.cobblestone_ciphertext_size(SIZE)
@@ -163,19 +163,21 @@ def test_header_of_one_model_on_the_body_of_another(
     path, data, header_length = sealed
     source, _ = make_gguf(SIZE, name="other.gguf", seed=1)
     vault.import_model(source, name="other", level="SECRET")
-    other = (isolated_home / "models" / "other.model").read_bytes()
+    other = vault.model_file("other").read_bytes()
     other_header = PREFIX_BYTES + int.from_bytes(other[PREFIX_BYTES - 8 : PREFIX_BYTES - 4], "big")
     path.write_bytes(data[:header_length] + other[other_header:])
     _assert_refused(vault, set(os.listdir("/proc/self/fd")))
 
 
-def test_renamed_model_file(vault: Vault, sealed: tuple[Path, bytes, int]) -> None:
+def test_renamed_model_file(
+    vault: Vault, sealed: tuple[Path, bytes, int], isolated_home: Path, key: KeySource
+) -> None:
     path, _, _ = sealed
     path.rename(path.with_name("renamed.model"))
-    with pytest.raises(VaultIntegrityError):
-        vault.model("renamed")
-    with pytest.raises(VaultIntegrityError):
-        vault.list_models()
+    with pytest.raises(VaultIntegrityError, match="is missing"):
+        vault.model("m")
+    with pytest.raises(VaultIntegrityError, match="is missing"):
+        Vault.open(isolated_home, key)
 
 
 def test_model_file_from_another_vault(
@@ -184,7 +186,9 @@ def test_model_file_from_another_vault(
     _, data, _ = sealed
     other_home = tmp_path / "other-home"
     other = Vault.create(other_home, KeySource(key_file=tmp_path / "other.key"))
-    (other_home / "models" / "m.model").write_bytes(data)
+    source, _ = make_gguf(SIZE, name="other.gguf", seed=1)
+    other.import_model(source, name="m", level="SECRET")
+    other.model_file("m").write_bytes(data)
     with pytest.raises(VaultIntegrityError):
         other.model("m")
     with pytest.raises(VaultIntegrityError):
@@ -194,13 +198,9 @@ def test_model_file_from_another_vault(
 # -- records ----------------------------------------------------------------------------
 
 
-def _record_files(home: Path, kind: str) -> list[Path]:
-    return sorted((home / "records" / kind).glob("*.rec"))
-
-
-def test_record_tampering(vault: Vault, isolated_home: Path) -> None:
+def test_record_tampering(vault: Vault, isolated_home: Path, key: KeySource) -> None:
     vault.records.put("settings", "main", b'{"default_model": "m"}')
-    (path,) = _record_files(isolated_home, "settings")
+    path = vault.records.file_of("settings", "main")
     data = path.read_bytes()
     for position in range(len(data)):
         tampered = bytearray(data)
@@ -208,8 +208,8 @@ def test_record_tampering(vault: Vault, isolated_home: Path) -> None:
         path.write_bytes(tampered)
         with pytest.raises(VaultIntegrityError):
             vault.records.get("settings", "main")
-        with pytest.raises(VaultIntegrityError):
-            vault.records.list("settings")
+        with pytest.raises(VaultIntegrityError, match="settings record"):
+            Vault.open(isolated_home, key)
     for cut in (0, 5, 21, len(data) - 1):
         path.write_bytes(data[:cut])
         with pytest.raises(VaultIntegrityError):
@@ -224,7 +224,7 @@ def test_record_tampering(vault: Vault, isolated_home: Path) -> None:
 def test_swapped_records(vault: Vault, isolated_home: Path) -> None:
     vault.records.put("history", "a", b"first")
     vault.records.put("history", "b", b"second")
-    first, second = _record_files(isolated_home, "history")
+    first, second = vault.records.file_of("history", "a"), vault.records.file_of("history", "b")
     a, b = first.read_bytes(), second.read_bytes()
     first.write_bytes(b)
     second.write_bytes(a)
@@ -233,31 +233,28 @@ def test_swapped_records(vault: Vault, isolated_home: Path) -> None:
             vault.records.get("history", record_id)
 
 
-def test_record_moved_to_another_kind(vault: Vault, isolated_home: Path) -> None:
+def test_record_copied_over_one_of_another_kind(vault: Vault) -> None:
     vault.records.put("history", "a", b"first")
     vault.records.put("notes", "x", b"placeholder")
-    (source,) = _record_files(isolated_home, "history")
-    target = isolated_home / "records" / "notes" / source.name
-    target.write_bytes(source.read_bytes())
+    source = vault.records.file_of("history", "a")
+    vault.records.file_of("notes", "x").write_bytes(source.read_bytes())
     with pytest.raises(VaultIntegrityError):
-        vault.records.list("notes")
+        vault.records.get("notes", "x")
 
 
-def test_records_under_a_different_vault_key(
-    vault: Vault, isolated_home: Path, tmp_path: Path
-) -> None:
+def test_records_under_a_different_vault_key(vault: Vault, tmp_path: Path) -> None:
     vault.records.put("settings", "main", b"secret settings")
     other_home = tmp_path / "other"
     other = Vault.create(other_home, KeySource(key_file=tmp_path / "other.key"))
-    other.records.put("settings", "seed", b"x")
-    (mine,) = _record_files(isolated_home, "settings")
-    (other_home / "records" / "settings" / mine.name).write_bytes(mine.read_bytes())
+    other.records.put("settings", "main", b"x")
+    mine = vault.records.file_of("settings", "main")
+    other.records.file_of("settings", "main").write_bytes(mine.read_bytes())
     with pytest.raises(VaultIntegrityError):
-        other.records.list("settings")
+        other.records.get("settings", "main")
 
 
 def test_tampered_audit_key_record(vault: Vault, isolated_home: Path, key: KeySource) -> None:
-    (path,) = _record_files(isolated_home, "_vault")
+    path = vault.records.file_of("_vault", "audit-signing-key")
     data = bytearray(path.read_bytes())
     data[-1] ^= 1
     path.write_bytes(data)

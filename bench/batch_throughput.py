@@ -1,0 +1,152 @@
+"""milai batch against a raw llama-cpp-python loop over the same requests in one process.
+
+Both sides are whole processes on the same GGUF, threads, prompts, seeds and greedy
+sampling. milai's includes everything an operator pays for: start-up, unlocking the vault,
+decrypting the model into memory, the policy gate on every prompt and answer, an audit
+entry per line, and an fsynced OUT entry per line. Interleaved runs; prints medians:
+
+  throughput ratio = milai completion tokens/s / raw completion tokens/s   (target >= 0.95)
+
+    .venv/bin/python bench/batch_throughput.py [--runs 3] [--lines 16] [--max-tokens 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RAW_SCRIPT = r"""
+import json, sys
+from llama_cpp import Llama
+path, threads, source, target = sys.argv[1:5]
+llama = Llama(model_path=path, n_ctx=4096, n_threads=int(threads),
+              n_threads_batch=int(threads), verbose=False)
+with open(source) as lines, open(target, "w") as out:
+    for line in lines:
+        request = json.loads(line)
+        body = request["body"]
+        reply = llama.create_chat_completion(
+            messages=body["messages"], max_tokens=body["max_tokens"],
+            temperature=body["temperature"], seed=body["seed"])
+        out.write(json.dumps({"custom_id": request["custom_id"], "response": reply}) + "\n")
+"""
+
+TOPICS = (
+    "the history of Luxembourg",
+    "how lighthouses work",
+    "the water cycle",
+    "why bridges need expansion joints",
+    "the life of bees",
+    "how a compass works",
+    "the rules of chess",
+    "the causes of the seasons",
+)
+
+
+def write_requests(path: Path, lines: int, max_tokens: int) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for number in range(lines):
+            topic = TOPICS[number % len(TOPICS)]
+            request = {
+                "custom_id": f"line-{number}",
+                "method": "POST",
+                "url": "/v1/chat/completions",
+                "body": {
+                    "messages": [
+                        {"role": "system", "content": "You are a helpful assistant."},
+                        {"role": "user", "content": f"Write a paragraph about {topic}."},
+                    ],
+                    "max_tokens": max_tokens,
+                    "temperature": 0.0,
+                    "seed": number,
+                },
+            }
+            handle.write(json.dumps(request) + "\n")
+
+
+def completion_tokens(out: Path, milai: bool) -> int:
+    total = 0
+    for line in out.read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        body = entry["response"]["body"] if milai else entry["response"]
+        total += body["usage"]["completion_tokens"]
+    return total
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--lines", type=int, default=16)
+    parser.add_argument("--max-tokens", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=0, help="0: milai's default")
+    args = parser.parse_args()
+
+    from milai.engine import physical_cores
+    from milai.vault import demo_model_path
+
+    threads = args.threads or physical_cores()
+    model = str(demo_model_path())
+    work = Path(tempfile.mkdtemp(prefix="milai-bench-"))
+    env = {**os.environ, "MILAI_HOME": str(work / "home")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # both sides reuse compiled bytecode
+    milai = [sys.executable, "-m", "milai"]
+    subprocess.run(
+        [*milai, "init", "--key-file", str(work / "key")], env=env, check=True, capture_output=True
+    )
+    subprocess.run(
+        [*milai, "model", "import", model, "--name", "demo", "--level", "UNCLASSIFIED"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    source = work / "in.jsonl"
+    write_requests(source, args.lines, args.max_tokens)
+    raw_script = work / "raw.py"
+    raw_script.write_text(RAW_SCRIPT)
+    raw_out, milai_out = work / "raw-out.jsonl", work / "milai-out.jsonl"
+    raw_cmd = [sys.executable, str(raw_script), model, str(threads), str(source), str(raw_out)]
+    milai_cmd = [*milai, "batch", str(source), "-o", str(milai_out), "--threads", str(threads)]
+
+    def run_milai() -> float:
+        milai_out.unlink(missing_ok=True)  # a fresh OUT: nothing to resume
+        return timed(milai_cmd, env)
+
+    timed(raw_cmd, env), run_milai()  # warm the page cache for both
+    raw_rates, milai_rates, raw_walls, milai_walls = [], [], [], []
+    for _ in range(args.runs):
+        wall = timed(raw_cmd, env)
+        raw_walls.append(wall)
+        raw_rates.append(completion_tokens(raw_out, milai=False) / wall)
+        wall = run_milai()
+        milai_walls.append(wall)
+        milai_rates.append(completion_tokens(milai_out, milai=True) / wall)
+
+    median = statistics.median
+    tokens = (completion_tokens(raw_out, milai=False), completion_tokens(milai_out, milai=True))
+    print(
+        f"model {Path(model).name}, {threads} threads, {args.lines} lines of at most "
+        f"{args.max_tokens} tokens, {args.runs} interleaved runs each, medians"
+    )
+    print(f"completion tokens raw {tokens[0]}  milai {tokens[1]}")
+    print(f"whole process s   raw {median(raw_walls):8.3f}   milai {median(milai_walls):8.3f}")
+    print(
+        f"tokens/s          raw {median(raw_rates):8.1f}   milai {median(milai_rates):8.1f}   "
+        f"ratio {median(milai_rates) / median(raw_rates):.3f}  (target >= 0.95)"
+    )
+
+
+if __name__ == "__main__":
+    main()

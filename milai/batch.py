@@ -1,0 +1,679 @@
+"""``milai batch``: a file of OpenAI Batch API requests through the one gated pipeline.
+
+Input: JSON Lines in the OpenAI Batch API input format (the format vLLM's ``run-batch``
+reads too): ``{"custom_id", "method": "POST", "url": "/v1/chat/completions", "body":
+{"messages", "max_tokens", "temperature", "seed", "top_p", "response_format"}}``.
+Output: JSON Lines in the OpenAI batch output format (``id``, ``custom_id``, ``response
+{status_code, request_id, body}``, ``error``) with milai's ``decision``, ``level`` and
+findings added. Every line is a turn of its own ``Session`` (gated, audited, no history
+carried between lines); the sessions share one model load, at one clearance.
+
+OUT is the checkpoint: each entry is appended, flushed and fsynced before the next line
+starts, so a killed batch leaves valid JSON Lines (a torn last entry is cut off on the
+next run) and re-running skips the ``custom_id``s OUT already holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import secrets
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage
+from milai.errors import Blocked, MilaiError, UsageError
+from milai.pipeline import EngineLoader, ModelInfo, ModelSource, Pipeline, RunResult
+from milai.policy import Decision
+from milai.structured import (
+    OutputSchema,
+    SchemaError,
+    SchemaMismatch,
+    schema_from_response_format,
+    structured_gate_factory,
+)
+
+CHAT_COMPLETIONS = "/v1/chat/completions"
+MAX_LINE_BYTES = 8 << 20
+MAX_CUSTOM_ID = 512
+MAX_SEED = 2**32 - 1
+ROLES = ("system", "user", "assistant")
+# Body keys milai honours; ``model`` is accepted and ignored (every line runs on the
+# batch's model), ``user``/``metadata`` are labels. Anything else is refused, not ignored.
+_BODY_KEYS = frozenset(
+    {
+        "messages",
+        "model",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "top_k",
+        "seed",
+        "response_format",
+        "n",
+        "stream",
+        "user",
+        "metadata",
+    }
+)
+
+
+class BatchFileError(UsageError):
+    """IN or OUT cannot be used (unreadable, not a batch output, locked): exit 2."""
+
+
+@dataclass(frozen=True)
+class LineError:
+    """Why one input line could not run; reported in OUT and on stderr."""
+
+    line: int
+    code: str
+    message: str
+    custom_id: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One valid input line: the conversation split the way a ``Session`` takes it."""
+
+    line: int
+    custom_id: str
+    system: str | None
+    prompt: str
+    params: SamplingParams
+    schema: OutputSchema | None
+
+
+@dataclass(frozen=True)
+class LineOutcome:
+    """What became of one input line (for progress and the summary)."""
+
+    line: int
+    custom_id: str | None
+    status: str  # ok | blocked | failed | invalid | skipped
+    completion_tokens: int = 0
+    message: str = ""
+
+
+@dataclass
+class BatchSummary:
+    lines: int = 0
+    ok: int = 0
+    blocked: int = 0
+    failed: int = 0
+    invalid: int = 0
+    skipped: int = 0
+
+    def add(self, outcome: LineOutcome) -> None:
+        self.lines += 1
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+
+
+# ---------------------------------------------------------------------------------------
+# Input
+
+
+def _content_text(content: Any, where: str) -> str:
+    """A message's text: a string, or a list of ``{"type": "text", "text": …}`` parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = []
+        for part in content:
+            if not (
+                isinstance(part, dict)
+                and part.get("type") == "text"
+                and isinstance(part.get("text"), str)
+            ):
+                raise ValueError(f"{where}: only text content parts are supported")
+            texts.append(part["text"])
+        # Each part starts a paragraph of its own, as a message does.
+        return "\n\n".join(texts)
+    raise ValueError(f"{where}: content must be a string or a list of text parts")
+
+
+def split_conversation(messages: Any) -> tuple[str | None, str]:
+    """(system text, prompt) for a ``Session``: the leading system messages become its
+    system text; the rest is the prompt. Every message's content is in one or the other,
+    so all of it is gated. A conversation with earlier turns is given as a transcript with
+    each message's role on a line of its own.
+
+    Raises ``ValueError`` for a malformed conversation.
+    """
+    if not isinstance(messages, list) or not messages:
+        raise ValueError("body.messages must be a non-empty list")
+    parsed: list[Message] = []
+    for index, message in enumerate(messages):
+        where = f"body.messages[{index}]"
+        if not isinstance(message, dict):
+            raise ValueError(f"{where} is not an object")
+        role = message.get("role")
+        if role not in ROLES:
+            raise ValueError(f"{where}.role must be one of {', '.join(ROLES)}")
+        parsed.append({"role": role, "content": _content_text(message.get("content"), where)})
+    if parsed[-1]["role"] != "user":
+        raise ValueError("the last message must be the user's")
+    leading = 0
+    while parsed[leading]["role"] == "system":
+        leading += 1
+    system = "\n\n".join(m["content"] for m in parsed[:leading]) or None
+    rest = parsed[leading:]
+    if len(rest) == 1:
+        return system, rest[0]["content"]
+    transcript = "\n\n".join(f"{m['role'].capitalize()}:\n{m['content']}" for m in rest)
+    return system, transcript
+
+
+def _number(body: dict[str, Any], key: str, low: float, high: float) -> float | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ValueError(f"body.{key} must be a number between {low:g} and {high:g}")
+    return float(value)
+
+
+def _integer(body: dict[str, Any], key: str, low: int, high: int) -> int | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"body.{key} must be an integer between {low} and {high}")
+    return value
+
+
+def sampling_from_body(body: dict[str, Any], defaults: SamplingParams) -> SamplingParams:
+    """The line's sampling parameters over the batch's defaults; a fresh random seed for a
+    line that gives none (it is recorded). Raises ``ValueError``."""
+    unknown = sorted(set(body) - _BODY_KEYS)
+    if unknown:
+        raise ValueError(f"unsupported body parameter {unknown[0]!r}")
+    if body.get("n", 1) != 1:
+        raise ValueError("body.n must be 1")
+    if body.get("stream", False) is not False:
+        raise ValueError("body.stream is not supported in a batch")
+    max_tokens = _integer(body, "max_completion_tokens", 1, 1 << 20)
+    if max_tokens is None:
+        max_tokens = _integer(body, "max_tokens", 1, 1 << 20)
+    temperature = _number(body, "temperature", 0.0, 5.0)
+    top_p = _number(body, "top_p", 0.0, 1.0)
+    top_k = _integer(body, "top_k", 0, 1 << 20)
+    seed = _integer(body, "seed", 0, MAX_SEED)
+    return dataclasses.replace(
+        defaults,
+        max_tokens=defaults.max_tokens if max_tokens is None else max_tokens,
+        temperature=defaults.temperature if temperature is None else temperature,
+        top_p=defaults.top_p if top_p is None else top_p,
+        top_k=defaults.top_k if top_k is None else top_k,
+        seed=secrets.randbelow(MAX_SEED) if seed is None else seed,
+    )
+
+
+def parse_request(
+    data: bytes,
+    line: int,
+    defaults: SamplingParams,
+    default_schema: OutputSchema | None = None,
+) -> BatchRequest | LineError:
+    """One input line, checked. Never raises for bad input: returns a ``LineError``."""
+    try:
+        request = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return LineError(line, "invalid_json", "the line is not UTF-8 text")
+    except ValueError as error:
+        return LineError(line, "invalid_json", f"the line is not JSON ({error})")
+    if not isinstance(request, dict):
+        return LineError(line, "invalid_request", "the line is not a JSON object")
+    custom_id = request.get("custom_id")
+    if not isinstance(custom_id, str) or not custom_id:
+        return LineError(line, "invalid_request", "custom_id is missing or not a string")
+    if len(custom_id) > MAX_CUSTOM_ID:
+        return LineError(line, "invalid_request", f"custom_id is longer than {MAX_CUSTOM_ID}")
+
+    def refuse(code: str, message: str) -> LineError:
+        return LineError(line, code, message, custom_id)
+
+    if request.get("method", "POST") != "POST":
+        return refuse("invalid_request", "method must be POST")
+    if request.get("url") != CHAT_COMPLETIONS:
+        return refuse("invalid_url", f"url must be {CHAT_COMPLETIONS}")
+    body = request.get("body")
+    if not isinstance(body, dict):
+        return refuse("invalid_request", "body is missing or not an object")
+    try:
+        system, prompt = split_conversation(body.get("messages"))
+        params = sampling_from_body(body, defaults)
+    except ValueError as error:
+        return refuse("invalid_request", str(error))
+    try:
+        schema = schema_from_response_format(body.get("response_format")) or default_schema
+    except SchemaError as error:
+        return refuse("invalid_schema", error.message)
+    if schema is not None:
+        params = dataclasses.replace(params, json_schema=schema.text)
+    return BatchRequest(line, custom_id, system, prompt, params, schema)
+
+
+def read_lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each non-blank line; None for a line over the size limit
+    (skipped without holding it in memory)."""
+    number = 0
+    while True:
+        data = handle.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            return
+        number += 1
+        if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+            while data and not data.endswith(b"\n"):
+                data = handle.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        if data.strip():
+            yield number, data
+
+
+def count_lines(path: Path) -> int:
+    """How many non-blank lines ``path`` has (for a progress bar's total)."""
+    total = 0
+    with path.open("rb") as handle:
+        for _, _data in read_lines(handle):
+            total += 1
+    return total
+
+
+# ---------------------------------------------------------------------------------------
+# Output
+
+
+class BatchOutput:
+    """OUT, opened for appending under an exclusive lock: what it already holds, and a
+    durable ``append`` (one write, flush and fsync per entry)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.done: set[str] = set()
+        self.blocked: set[str] = set()  # custom_ids the policy blocked, this run or before
+        self.reported_lines: set[int] = set()
+        self._fd = -1
+
+    def __enter__(self) -> BatchOutput:
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        except OSError as error:
+            raise BatchFileError(f"cannot open {self.path}: {error.strerror}") from None
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._fd)
+            raise BatchFileError(f"{self.path} is in use by another milai batch") from None
+        try:
+            self._resume()
+        except BaseException:
+            os.close(self._fd)
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        os.close(self._fd)
+
+    def _resume(self) -> None:
+        """Read what OUT holds; cut off a torn last entry (the line being written when the
+        last run was killed: it runs again)."""
+        with open(self._fd, "rb", closefd=False) as handle:
+            handle.seek(0)
+            good_end = 0
+            for number, data in enumerate(handle, start=1):
+                if not data.endswith(b"\n"):
+                    break  # the torn tail: cut below
+                good_end += len(data)
+                if not data.strip():
+                    continue
+                self._remember(number, data)
+            size = handle.seek(0, os.SEEK_END)
+        if good_end < size:
+            os.ftruncate(self._fd, good_end)
+            os.fsync(self._fd)
+
+    def _remember(self, number: int, data: bytes) -> None:
+        try:
+            entry = json.loads(data)
+        except ValueError:
+            entry = None
+        if not isinstance(entry, dict) or "custom_id" not in entry:
+            raise BatchFileError(
+                f"{self.path} line {number} is not a batch output entry",
+                hint="give a new -o file, or the OUT of an earlier run of this batch",
+            )
+        self._note(entry)
+
+    def _note(self, entry: dict[str, Any]) -> None:
+        custom_id = entry.get("custom_id")
+        error = entry.get("error")
+        if isinstance(custom_id, str):
+            self.done.add(custom_id)
+            if isinstance(error, dict) and error.get("code") == "blocked":
+                self.blocked.add(custom_id)
+        elif isinstance(error, dict) and isinstance(error.get("line"), int):
+            self.reported_lines.add(error["line"])
+
+    def append(self, entry: dict[str, Any]) -> None:
+        """Write ``entry`` as one line and make it durable before returning."""
+        data = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            written = os.write(self._fd, data)
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+            os.fsync(self._fd)
+        except OSError as error:
+            raise BatchFileError(f"cannot write {self.path}: {error.strerror}") from None
+        self._note(entry)
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(12)}"
+
+
+def error_entry(error: LineError) -> dict[str, Any]:
+    return {
+        "id": _new_id("batch_req_"),
+        "custom_id": error.custom_id,
+        "response": None,
+        "error": {"code": error.code, "message": error.message, "line": error.line},
+    }
+
+
+def _finish_reason(result: RunResult) -> str:
+    return "length" if result.usage.completion_tokens >= result.params.max_tokens else "stop"
+
+
+def success_entry(request: BatchRequest, result: RunResult) -> dict[str, Any]:
+    usage = result.usage
+    return {
+        "id": _new_id("batch_req_"),
+        "custom_id": request.custom_id,
+        "response": {
+            "status_code": 200,
+            "request_id": _new_id("req_"),
+            "body": {
+                "id": _new_id("chatcmpl-"),
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": result.model.name,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": result.text},
+                        "logprobs": None,
+                        "finish_reason": _finish_reason(result),
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": usage.prompt_tokens,
+                    "completion_tokens": usage.completion_tokens,
+                    "total_tokens": usage.prompt_tokens + usage.completion_tokens,
+                },
+            },
+        },
+        "error": None,
+        "decision": str(result.decision.action),
+        "level": result.level,
+        "findings": [finding.to_json() for finding in result.decision.findings],
+        "prompt_findings": [finding.to_json() for finding in result.prompt_decision.findings],
+        "seed": result.params.seed,
+    }
+
+
+def blocked_entry(request: BatchRequest, blocked: Blocked, stage: str) -> dict[str, Any]:
+    """A blocked line: the rule ids and levels, never the text."""
+    decision = blocked.decision if isinstance(blocked.decision, Decision) else None
+    findings = [finding.to_json() for finding in decision.findings] if decision else []
+    entry: dict[str, Any] = {
+        "id": _new_id("batch_req_"),
+        "custom_id": request.custom_id,
+        "response": None,
+        "error": {
+            "code": "blocked",
+            "message": blocked.message,
+            "rules": sorted({finding["rule"] for finding in findings}),
+            "stage": stage,
+        },
+        "decision": "block",
+        "level": decision.level if decision else None,
+        "findings": findings if stage == "output" else [],
+        "prompt_findings": findings if stage == "prompt" else [],
+        "seed": request.params.seed,
+    }
+    return entry
+
+
+# ---------------------------------------------------------------------------------------
+# Running
+
+
+class _SharedEngine:
+    """The batch's one engine, lent to each line's session: closing it is the batch's job."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.generate_calls = 0
+
+    @property
+    def usage(self) -> Usage:
+        return self.engine.usage
+
+    @usage.setter
+    def usage(self, value: Usage) -> None:
+        self.engine.usage = value
+
+    @property
+    def timings(self) -> Timings:
+        return self.engine.timings
+
+    @timings.setter
+    def timings(self, value: Timings) -> None:
+        self.engine.timings = value
+
+    def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
+        self.generate_calls += 1
+        return self.engine.generate(messages, params)
+
+    def close(self) -> None:
+        return None  # each line's session closes its loan; the batch closes the engine
+
+
+class _LoadOnce:
+    """A model source and loader for the batch's sessions: the model is opened (decrypted)
+    and loaded once, on the first line that passes the gate, and shared by every line."""
+
+    def __init__(self, models: ModelSource, load: EngineLoader) -> None:
+        self._models = models
+        self._load = load
+        self._stack = ExitStack()
+        self._path: str | None = None
+        self._infos: dict[str, ModelInfo] = {}
+        self.engine: _SharedEngine | None = None
+        self.failed: MilaiError | None = None
+
+    def model(self, name: str) -> ModelInfo:
+        if name not in self._infos:
+            self._infos[name] = self._models.model(name)
+        return self._infos[name]
+
+    def open_model(self, name: str) -> AbstractContextManager[str]:
+        if self._path is None:
+            try:
+                self._path = self._stack.enter_context(self._models.open_model(name))
+            except MilaiError as error:
+                self.failed = error
+                raise
+        return _lent(self._path)
+
+    def load(self, path: str, options: LoadOptions) -> Engine:
+        if self.engine is None:
+            try:
+                self.engine = _SharedEngine(self._load(path, options))
+            except MilaiError as error:
+                self.failed = error
+                raise
+            self._stack.callback(self.engine.engine.close)
+        return self.engine
+
+    @property
+    def generate_calls(self) -> int:
+        return 0 if self.engine is None else self.engine.generate_calls
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@contextmanager
+def _lent(path: str) -> Iterator[str]:
+    yield path
+
+
+@dataclass
+class BatchRunner:
+    """Runs the lines of one batch file, one ``Session`` turn each, on one model load."""
+
+    pipeline: Pipeline
+    model_name: str
+    clearance: str
+    out_level: str | None = None
+    load_options: LoadOptions = field(default_factory=LoadOptions)
+    defaults: SamplingParams = field(default_factory=SamplingParams)
+    schema: OutputSchema | None = None
+
+    def run(
+        self,
+        source: IO[bytes],
+        output: BatchOutput,
+        report: Callable[[LineOutcome], None] = lambda outcome: None,
+    ) -> BatchSummary:
+        """Run every line of ``source`` that ``output`` does not hold yet.
+
+        Bad lines and lines the policy blocks are entries in OUT, never an exception.
+        Raises ``VaultError``, ``ModelError`` (the model cannot be opened or loaded),
+        ``BatchFileError``, ``KeyboardInterrupt``: the batch stops, OUT stays valid and a
+        re-run resumes.
+        """
+        shared = _LoadOnce(self.pipeline.models, self.pipeline.load)
+        plain = dataclasses.replace(self.pipeline, models=shared, load=shared.load)
+        structured: dict[str, Pipeline] = {}
+        summary = BatchSummary()
+        first_line: dict[str, int] = {}
+        try:
+            for number, data in read_lines(source):
+                outcome = self._line(number, data, output, shared, plain, structured, first_line)
+                summary.add(outcome)
+                report(outcome)
+        finally:
+            shared.close()
+        return summary
+
+    def _line(
+        self,
+        number: int,
+        data: bytes | None,
+        output: BatchOutput,
+        shared: _LoadOnce,
+        plain: Pipeline,
+        structured: dict[str, Pipeline],
+        first_line: dict[str, int],
+    ) -> LineOutcome:
+        if data is None:
+            parsed: BatchRequest | LineError = LineError(
+                number, "invalid_request", f"the line is longer than {MAX_LINE_BYTES} bytes"
+            )
+        else:
+            parsed = parse_request(data, number, self.defaults, self.schema)
+        custom_id = parsed.custom_id
+        if custom_id is not None and custom_id in first_line:
+            parsed = LineError(
+                number,
+                "duplicate_custom_id",
+                f"custom_id already used on line {first_line[custom_id]}",
+            )
+        elif custom_id is not None:
+            first_line[custom_id] = number
+            if custom_id in output.done:
+                return LineOutcome(number, custom_id, "skipped")
+        if isinstance(parsed, LineError):
+            if parsed.custom_id is None and number in output.reported_lines:
+                return LineOutcome(number, None, "skipped")
+            output.append(error_entry(parsed))
+            return LineOutcome(number, parsed.custom_id, "invalid", message=parsed.message)
+        pipeline = plain
+        if parsed.schema is not None:
+            pipeline = structured.get(parsed.schema.text) or dataclasses.replace(
+                plain, gate=structured_gate_factory(parsed.schema)
+            )
+            structured[parsed.schema.text] = pipeline
+        entry, outcome = self._turn(parsed, pipeline, shared)
+        output.append(entry)
+        return outcome
+
+    def _turn(
+        self, request: BatchRequest, pipeline: Pipeline, shared: _LoadOnce
+    ) -> tuple[dict[str, Any], LineOutcome]:
+        calls_before = shared.generate_calls
+        released: list[str] = []
+        try:
+            with pipeline.session(
+                self.model_name,
+                clearance=self.clearance,
+                out_level=self.out_level,
+                load_options=self.load_options,
+                command="batch",
+                system=request.system,
+            ) as session:
+                result = session.turn(request.prompt, request.params, released.append)
+        except Blocked as blocked:
+            stage = "output" if shared.generate_calls > calls_before else "prompt"
+            return blocked_entry(request, blocked, stage), LineOutcome(
+                request.line, request.custom_id, "blocked", message=blocked.message
+            )
+        except SchemaMismatch as mismatch:
+            failure = LineError(request.line, "schema", mismatch.message, request.custom_id)
+        except UsageError as error:
+            if shared.failed is not None:
+                raise  # the model could not be opened or loaded: no line can run
+            failure = LineError(request.line, "invalid_request", error.message, request.custom_id)
+        else:
+            return success_entry(request, result), LineOutcome(
+                request.line, request.custom_id, "ok", result.usage.completion_tokens
+            )
+        return error_entry(failure), LineOutcome(
+            request.line, request.custom_id, "failed", message=failure.message
+        )
+
+
+def open_source(path: Path) -> IO[bytes]:
+    """IN, opened for reading. Raises ``BatchFileError``."""
+    try:
+        return path.open("rb")
+    except IsADirectoryError:
+        raise BatchFileError(f"{path} is a directory, not a batch file") from None
+    except OSError as error:
+        raise BatchFileError(f"cannot read {path}: {error.strerror}") from None
+
+
+__all__ = [
+    "BatchFileError",
+    "BatchOutput",
+    "BatchRequest",
+    "BatchRunner",
+    "BatchSummary",
+    "LineError",
+    "LineOutcome",
+    "count_lines",
+    "open_source",
+    "parse_request",
+    "split_conversation",
+]

@@ -1,0 +1,201 @@
+"""``milai batch``: OpenAI Batch API requests in, OpenAI batch output out, every line gated."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from milai.batch import (
+    BatchFileError,
+    BatchOutput,
+    BatchRunner,
+    BatchSummary,
+    LineOutcome,
+    count_lines,
+    open_source,
+)
+from milai.cli._app import app, open_context, say, state
+from milai.engine import LoadOptions, SamplingParams
+from milai.errors import ExitCode, UsageError
+from milai.settings import resolve_clearance, resolve_out_level
+from milai.structured import OutputSchema, load_schema
+
+# Paragraphs without hard line breaks: the help formatter wraps them to the terminal.
+BATCH_HELP = "\n\n".join(
+    [
+        ("Run a file of OpenAI Batch API requests through the policy gate and the model."),
+        (
+            'IN.jsonl holds one request a line: {"custom_id", "method": "POST", "url": '
+            '"/v1/chat/completions", "body": {"messages", "max_tokens", "temperature", "seed", '
+            '"top_p", "response_format"}} (body.model is ignored: every line runs on --model). '
+            'OUT.jsonl gets one entry a line in the OpenAI batch output format ({"id", '
+            '"custom_id", "response": {"status_code", "request_id", "body"}, "error"}) plus '
+            'milai\'s "decision", "level", "findings" and "prompt_findings". A blocked line has '
+            '"response": null and "error": {"code": "blocked", "rules": [...]}, never the text; a'
+            " bad line has an error with its code (invalid_json, invalid_request, invalid_url, "
+            'invalid_schema, duplicate_custom_id) and "line". An answer that does not match its '
+            'JSON schema has code "schema".'
+        ),
+        (
+            "Each entry is on disk before the next line runs. Re-running with the same OUT skips "
+            "the custom_ids it already holds, so a killed or interrupted batch resumes where it "
+            "stopped."
+        ),
+        (
+            "Exit codes: 0 the batch completed (OUT holds an entry for every line) and nothing "
+            "in OUT was blocked; 3 it completed and at least one line (in this run or an earlier "
+            "one) was blocked or withheld by the policy; 2, 4, 5 or 130 it stopped before the "
+            "end (bad options, IN or OUT unusable, vault, model, interrupted): fix the cause "
+            "and re-run to resume. Bad lines and schema failures are entries in OUT, counted "
+            "on stderr, and do not change the exit code."
+        ),
+    ]
+)
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[Callable[[LineOutcome], None]]:
+    """Report each line: a Rich progress bar on a terminal, one stderr line per problem."""
+    started = time.monotonic()
+    tokens = 0
+    if total is None:
+
+        def plain(outcome: LineOutcome) -> None:
+            _say_problem(outcome, say)
+
+        yield plain
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from milai.cli.render import stderr
+
+    with Progress(
+        "batch",
+        BarColumn(),
+        MofNCompleteColumn(),
+        "lines",
+        "{task.fields[rate]}",
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("batch", total=total, rate="")
+
+        def update(outcome: LineOutcome) -> None:
+            nonlocal tokens
+            tokens += outcome.completion_tokens
+            elapsed = time.monotonic() - started
+            rate = f"{tokens / elapsed:.1f} tokens/s" if elapsed > 0 and tokens else ""
+            _say_problem(outcome, lambda line: progress.console.print(line, markup=False))
+            progress.update(task, advance=1, rate=rate)
+
+        yield update
+
+
+def _say_problem(outcome: LineOutcome, write: Callable[[str], None]) -> None:
+    if outcome.status in ("blocked", "failed", "invalid"):
+        which = f" ({outcome.custom_id})" if outcome.custom_id else ""
+        write(f"milai: line {outcome.line}{which}: {outcome.status}: {outcome.message}")
+
+
+def _summary_line(summary: BatchSummary) -> str:
+    parts = [f"{summary.ok} ok", f"{summary.blocked} blocked"]
+    parts += [f"{summary.failed} failed", f"{summary.invalid} invalid"]
+    if summary.skipped:
+        parts.append(f"{summary.skipped} already in OUT")
+    return f"milai: batch: {summary.lines} lines: " + ", ".join(parts)
+
+
+@app.command(help=BATCH_HELP)
+def batch(
+    source: Annotated[Path, typer.Argument(metavar="IN.jsonl", help="Batch requests.")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="OUT.jsonl", help="Batch output (appended).")
+    ],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
+    ] = None,
+    clearance: Annotated[
+        str | None, typer.Option("--clearance", help="Your clearance level.")
+    ] = None,
+    out_level: Annotated[
+        str | None, typer.Option("--out-level", help="Highest level an answer may carry.")
+    ] = None,
+    schema_file: Annotated[
+        Path | None,
+        typer.Option("--schema", metavar="FILE.json", help="JSON Schema for lines without one."),
+    ] = None,
+    max_tokens: Annotated[
+        int, typer.Option("--max-tokens", help="Default for lines without max_tokens.")
+    ] = 512,
+    temperature: Annotated[
+        float, typer.Option("--temperature", help="Default for lines without temperature.")
+    ] = 0.2,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Lines at a time (1 for a local model).")
+    ] = 1,
+    chat_format: Annotated[
+        str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="CPU threads.")] = None,
+    context_tokens: Annotated[
+        int | None, typer.Option("--ctx", help="Context window in tokens.")
+    ] = None,
+) -> None:
+    if concurrency != 1:
+        # One local llama.cpp context decodes one sequence at a time; lines in parallel
+        # would only queue on it. Remote engines (not built yet) are what this is for.
+        raise UsageError(
+            "--concurrency must be 1 with a local model",
+            hint="parallel lines need a remote inference engine",
+        )
+    if max_tokens < 1:
+        raise UsageError("--max-tokens must be at least 1")
+    if not 0.0 <= temperature <= 5.0:
+        raise UsageError("--temperature must be between 0 and 5")
+    if threads is not None and threads < 1:
+        raise UsageError("--threads must be at least 1")
+    if _same_file(source, out):
+        raise UsageError("IN and OUT are the same file")
+    schema: OutputSchema | None = load_schema(schema_file) if schema_file else None
+    options = LoadOptions(chat_format=chat_format, use_mlock=True)
+    if threads is not None:
+        options = replace(options, threads=threads)
+    if context_tokens is not None:
+        options = replace(options, context_tokens=context_tokens)
+    with open_source(source) as requests:
+        context = open_context()
+        policy = context.policy()
+        level = resolve_clearance(policy, clearance, context.settings)
+        sink_level = resolve_out_level(policy, level, out_level)
+        runner = BatchRunner(
+            pipeline=context.pipeline(policy),
+            model_name=context.model_name(model),
+            clearance=level,
+            out_level=sink_level,
+            load_options=options,
+            defaults=SamplingParams(max_tokens=max_tokens, temperature=temperature),
+            schema=schema,
+        )
+        total = count_lines(source) if sys.stderr.isatty() else None
+        with BatchOutput(out) as output, _progress(total) as report:
+            summary = runner.run(requests, output, report)
+            blocked = bool(output.blocked)
+    if state.verbose or summary.lines != summary.ok + summary.skipped:
+        say(_summary_line(summary))
+    if blocked:
+        raise typer.Exit(int(ExitCode.BLOCKED))
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve() or (second.exists() and first.samefile(second))
+    except OSError as error:
+        raise BatchFileError(f"cannot read {first}: {error.strerror}") from None

@@ -1,0 +1,130 @@
+"""HTML: the text as a reader sees it, block elements on lines of their own, table rows as
+``| cell | cell |``; ``<header>``/``<footer>`` as those parts, comments as ``comment``,
+``<title>`` and ``<meta>`` as ``metadata``. Scripts and styles are not text."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from milai.documents._model import DocumentBuilder
+
+_BLOCKS = {
+    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary",
+    "table", "tbody", "thead", "tfoot", "ul", "body", "html",
+}  # fmt: skip
+_AREAS = {"header": "header", "footer": "footer"}
+_NOT_TEXT = {"script", "style", "template"}
+_SPACES = re.compile(r"\s+")
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: dict[str, list[str]] = {"header": [], "body": [], "footer": []}
+        self.lines: dict[str, list[str]] = {"header": [], "body": [], "footer": []}
+        self.comments: list[str] = []
+        self.metadata: list[str] = []
+        self.areas: list[str] = []
+        self.skipping = 0
+        self.in_title = False
+        self.title: list[str] = []
+        self.pre = 0
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+
+    @property
+    def area(self) -> str:
+        return self.areas[-1] if self.areas else "body"
+
+    def _break(self) -> None:
+        line = "".join(self.lines[self.area]).strip(" ")
+        if line:
+            self.parts[self.area].append(line)
+        self.lines[self.area] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _NOT_TEXT:
+            self.skipping += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "meta":
+            values = dict(attrs)
+            key = values.get("name") or values.get("property") or values.get("http-equiv")
+            if key and values.get("content"):
+                self.metadata.append(f"{key}: {' '.join(str(values['content']).split())}")
+        elif tag == "img":  # an image's alt text and title are text a reader is given
+            values = dict(attrs)
+            for key in ("alt", "title"):
+                if values.get(key) and not self.skipping:
+                    self._break()  # a text of its own, on its own line
+                    self.lines[self.area].append(" ".join(str(values[key]).split()))
+                    self._break()
+        elif tag in _AREAS:
+            self._break()
+            self.areas.append(_AREAS[tag])
+        elif tag == "tr":
+            self._break()
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+        elif tag in _BLOCKS:
+            self.pre += tag == "pre"
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _NOT_TEXT:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif tag in _AREAS and self.areas:
+            self._break()
+            self.areas.pop()
+        elif tag in ("td", "th") and self.row is not None and self.cell is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self.parts[self.area].append("| " + " | ".join(self.row) + " |")
+            self.row = None
+        elif tag in _BLOCKS:
+            self.pre -= tag == "pre" and self.pre > 0
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if self.in_title:
+            self.title.append(data)
+            return
+        if not self.pre:
+            data = _SPACES.sub(" ", data)
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.pre:
+            for n, piece in enumerate(data.split("\n")):
+                if n:
+                    self._break()
+                self.lines[self.area].append(piece)
+        else:
+            self.lines[self.area].append(data)
+
+    def handle_comment(self, data: str) -> None:
+        self.comments.append(data.strip())
+
+
+def read_html(text: str, builder: DocumentBuilder) -> None:
+    """Add the parts of the HTML ``text`` to ``builder``."""
+    parser = _TextParser()
+    parser.feed(text)
+    parser.close()
+    for area in ("header", "body", "footer"):
+        parser.areas = [area] if area != "body" else []
+        parser._break()
+    title = " ".join("".join(parser.title).split())
+    builder.add("header", "\n".join(parser.parts["header"]))
+    builder.add("body", "\n".join(parser.parts["body"]))
+    builder.add("footer", "\n".join(parser.parts["footer"]))
+    builder.add("comment", "\n".join(parser.comments))
+    builder.add("metadata", "\n".join(([f"title: {title}"] if title else []) + parser.metadata))

@@ -1,0 +1,99 @@
+"""What a read document is: its extracted text, the parts that text came from, and the limits
+that keep a hostile file from taking the machine's memory."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import cached_property
+
+from milai.errors import UsageError
+
+PART_SEPARATOR = "\n\n"  # every part starts on a line of its own (banner lines stay lines)
+
+
+class DocumentError(UsageError):
+    """A document cannot be read: damaged, encrypted, without text, hostile or too large."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what reading one document may cost; past any of them it is refused."""
+
+    max_input_bytes: int = 256 << 20  # the document file itself
+    max_part_bytes: int = 64 << 20  # one member of a zip (an XML part), once unpacked
+    max_unpacked_bytes: int = 256 << 20  # all members read from one zip, once unpacked
+    max_ratio: int = 100  # unpacked / packed size of a member, checked past the first MiB
+    max_members: int = 10_000  # entries in a zip's central directory
+    max_text_chars: int = 64 << 20  # the extracted text
+    max_depth: int = 3  # documents inside documents (e-mail attachments)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Where one part of a document (``body``, ``header``, ``page 3``…) lies in its text."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as the gate sees it: ``text`` (every part, each on lines of its own),
+    ``parts`` in text order, the ``format`` it was read as, and what was ``skipped``
+    (e-mail attachments that are images: milai does not OCR)."""
+
+    format: str
+    text: str
+    parts: tuple[Part, ...]
+    skipped: tuple[str, ...] = ()
+
+    def part_at(self, offset: int) -> str:
+        """The name of the part that holds character ``offset`` of ``text``."""
+        if not self.parts:
+            return "body"
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return self.parts[max(index, 0)].name
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [part.start for part in self.parts]
+
+
+class DocumentBuilder:
+    """Collects part texts in order and lays them out as one text."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name = name
+        self.limits = limits
+        self._pieces: list[str] = []
+        self._parts: list[Part] = []
+        self._length = 0
+        self._skipped: list[str] = []
+
+    def add(self, part: str, text: str) -> None:
+        """Append ``text`` as a part named ``part`` (blank texts add nothing).
+
+        Raises ``DocumentError`` past ``Limits.max_text_chars``.
+        """
+        text = text.strip("\n")
+        if not text.strip():
+            return
+        if self._pieces:
+            self._pieces.append(PART_SEPARATOR)
+            self._length += len(PART_SEPARATOR)
+        start = self._length
+        self._length += len(text)
+        if self._length > self.limits.max_text_chars:
+            raise DocumentError(
+                f"{self.name}: its text is longer than {self.limits.max_text_chars} characters"
+            )
+        self._pieces.append(text)
+        self._parts.append(Part(part, start, self._length))
+
+    def skip(self, note: str) -> None:
+        self._skipped.append(note)
+
+    def build(self, format: str) -> Document:
+        return Document(format, "".join(self._pieces), tuple(self._parts), tuple(self._skipped))

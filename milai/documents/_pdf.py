@@ -1,0 +1,163 @@
+"""PDF through pypdf: the text of every page (part ``page N``), annotations and stamps
+(``comment``), form fields (``form``), bookmarks (``outline``), and the document
+information and XMP metadata (``metadata``). Attached files are noted as not read.
+
+milai does not OCR: a PDF with no text layer, or a page that holds images but no text (a
+scan), is refused rather than read as empty. A PDF that opens without a password (one with
+only an owner password, which restricts printing or copying) is read; one that needs a
+password is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import warnings
+from typing import Any
+
+from milai.documents._model import DocumentBuilder, DocumentError
+from milai.documents._xml import local, parse
+
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+MAX_STREAM_BYTES = 16 << 20  # one decoded stream (a page's content): far above real pages
+_FILTERS = ("zlib", "lzw", "run_length", "jbig2", "brotli", "array_based_stream")
+
+# pypdf reports damaged-but-readable files through logging and warnings; milai's stderr
+# stays silent unless something is wrong.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
+logging.getLogger("pypdf").propagate = False
+
+
+def read_pdf(data: bytes, builder: DocumentBuilder) -> None:
+    """Add the pages and metadata of the PDF ``data`` to ``builder``.
+
+    Raises ``DocumentError`` for an encrypted, damaged or image-only PDF.
+    """
+    import pypdf
+
+    name = builder.name
+    limits: dict[str, Any] = {
+        f"{kind}_maximum_output_length": MAX_STREAM_BYTES for kind in _FILTERS
+    }
+    with (
+        warnings.catch_warnings(),
+        pypdf.apply_configuration(None, jbig2dec_binary=None, **limits),
+    ):
+        warnings.simplefilter("ignore")
+        try:
+            _read(pypdf.PdfReader(io.BytesIO(data), strict=False), builder)
+        except DocumentError:
+            raise
+        except Exception as error:  # pypdf raises many kinds on hostile input: one answer
+            raise DocumentError(f"{name} is not a readable PDF ({type(error).__name__})") from None
+
+
+def _read(reader: Any, builder: DocumentBuilder) -> None:
+    name = builder.name
+    if reader.is_encrypted and not _opens_without_password(reader):
+        raise DocumentError(
+            f"{name} is an encrypted PDF: milai cannot read it without its password",
+            hint="save a decrypted copy on this machine and check that",
+        )
+    metadata = _info_lines(reader) + _xmp_lines(reader, name, builder.limits.max_part_bytes)
+    pages_with_text = 0
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text() or ""
+        if text.strip():
+            pages_with_text += 1
+        elif _has_images(page):
+            raise DocumentError(
+                f"{name}: page {number} has images but no text layer (a scan?): milai does not OCR",
+                hint="run OCR on the document first, then check the text",
+            )
+        builder.add(f"page {number}", text)
+        builder.add("comment", "\n".join(_annotations(page)))
+    builder.add("form", "\n".join(_form_lines(reader)))
+    builder.add("outline", "\n".join(_outline_titles(reader.outline)))
+    for attachment in getattr(reader, "attachments", {}) or {}:
+        builder.skip(f"PDF attachment {attachment}: not read")
+    if pages_with_text == 0:
+        raise DocumentError(
+            f"{name} has no text layer: milai does not OCR",
+            hint="run OCR on the document first, then check the text",
+        )
+    builder.add("metadata", "\n".join(metadata))
+
+
+def _opens_without_password(reader: Any) -> bool:
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # an unsupported scheme is as unreadable as a wrong password
+        return False
+
+
+def _info_lines(reader: Any) -> list[str]:
+    info = reader.metadata or {}
+    lines = []
+    for key, value in info.items():
+        text = " ".join(str(value).split())
+        if text and not str(key).endswith("Date"):
+            lines.append(f"{str(key).lstrip('/')}: {text}")
+    return lines
+
+
+def _xmp_lines(reader: Any, name: str, limit: int) -> list[str]:
+    root = reader.trailer["/Root"]
+    stream = root.get("/Metadata")
+    if stream is None:
+        return []
+    xml = stream.get_object().get_data()
+    if len(xml) > limit:
+        raise DocumentError(f"{name}: its XMP metadata is larger than {limit} bytes")
+    lines = []
+    for element in parse(xml, f"{name}: XMP metadata").iter():
+        for attribute, value in element.attrib.items():
+            if value.strip() and not attribute.startswith("{http://www.w3.org/"):
+                lines.append(f"{local(attribute)}: {' '.join(value.split())}")
+        text = " ".join((element.text or "").split())
+        if text and len(element) == 0:
+            lines.append(f"{local(element.tag)}: {text}")
+    return lines
+
+
+def _has_images(page: Any) -> bool:
+    resources = page.get("/Resources")
+    if resources is None:
+        return False
+    xobjects = resources.get_object().get("/XObject")
+    return xobjects is not None and len(xobjects.get_object()) > 0
+
+
+def _annotations(page: Any) -> list[str]:
+    """What a page's annotations say: their text, and the name of a rubber stamp
+    (Acrobat's ``/TopSecret`` and ``/Confidential`` stamps, as a marking line)."""
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return []
+    texts = []
+    for reference in annotations.get_object():
+        annotation = reference.get_object()
+        contents = annotation.get("/Contents")
+        if contents:
+            texts.append(str(contents))
+        if annotation.get("/Subtype") == "/Stamp" and annotation.get("/Name"):
+            words = _CAMEL.sub(r"\1 \2", str(annotation["/Name"]).lstrip("/"))
+            texts.append(words.replace("#20", " ").upper())
+    return texts
+
+
+def _form_lines(reader: Any) -> list[str]:
+    fields = reader.get_form_text_fields() or {}
+    return [f"{name}: {value}" for name, value in fields.items() if value]
+
+
+def _outline_titles(outline: Any, depth: int = 0) -> list[str]:
+    """The bookmark titles (nested lists are sub-bookmarks; depth bounded by pypdf)."""
+    titles: list[str] = []
+    for item in outline or []:
+        if isinstance(item, list):
+            titles.extend(_outline_titles(item, depth + 1))
+        elif getattr(item, "title", None):
+            titles.append(str(item.title))
+    return titles

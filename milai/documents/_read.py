@@ -1,0 +1,81 @@
+"""``read_document``: sniff the bytes, hand them to the reader of their format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
+from milai.documents._sniff import HEAD_BYTES, sniff
+from milai.documents._text import decode_text
+
+_UNREAD = {
+    "ole": "a legacy binary Office file (.doc, .xls, .msg): save it as .docx or .odt",
+    "image": "an image: milai reads text, it does not OCR",
+}
+
+
+def read_document(data: bytes, name: str, limits: Limits | None = None) -> Document:
+    """The text of the document ``data`` (named ``name`` in messages) and its parts.
+
+    Raises ``DocumentError`` (exit 2) for a format milai does not read, a damaged,
+    encrypted or image-only file, hostile XML, a zip bomb, or anything past ``limits``.
+    """
+    return _read(data, name, limits or Limits(), 0)
+
+
+def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
+    if len(data) > limits.max_input_bytes:
+        raise DocumentError(f"{name} is larger than {limits.max_input_bytes} bytes")
+    builder = DocumentBuilder(name, limits)
+    kind = sniff(data[:HEAD_BYTES])
+    if kind in _UNREAD:
+        raise DocumentError(f"{name} is {_UNREAD[kind]}")
+    if kind == "pdf":
+        from milai.documents._pdf import read_pdf
+
+        read_pdf(data, builder)
+        return builder.build("pdf")
+    if kind == "zip":
+        return _read_zip(data, builder, depth)
+    if kind == "email":
+        from milai.documents._mail import read_mail
+
+        read_mail(data, builder, _nested(limits, depth))
+        return builder.build("eml")
+    text = decode_text(data, name)
+    if kind == "html":
+        from milai.documents._html import read_html
+
+        read_html(text, builder)
+        return builder.build("html")
+    builder.add("body", text)
+    return builder.build("text")
+
+
+def _read_zip(data: bytes, builder: DocumentBuilder, depth: int) -> Document:
+    from milai.documents._zip import BoundedZip
+
+    archive = BoundedZip(data, builder.name, builder.limits)
+    if "mimetype" in archive:
+        from milai.documents._odf import read_odt
+
+        mimetype = archive.read("mimetype")[:200].decode("ascii", "replace").strip()
+        read_odt(archive, mimetype, builder)
+        return builder.build("odt")
+    from milai.documents._ooxml import CONTENT_TYPES, read_docx
+
+    if CONTENT_TYPES in archive:
+        read_docx(archive, builder, _nested(builder.limits, depth))
+        return builder.build("docx")
+    raise DocumentError(f"{builder.name} is a zip archive, not a document milai reads")
+
+
+def _nested(limits: Limits, depth: int) -> Callable[[bytes, str], Document]:
+    """The reader of documents inside this one (attachments, embedded objects)."""
+
+    def read_nested(data: bytes, name: str) -> Document:
+        if depth + 1 > limits.max_depth:
+            raise DocumentError(f"{name}: documents nested deeper than {limits.max_depth}")
+        return _read(data, name, limits, depth + 1)
+
+    return read_nested

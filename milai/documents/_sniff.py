@@ -1,0 +1,79 @@
+"""What a file is, from its first bytes (never its name)."""
+
+from __future__ import annotations
+
+import re
+
+HEAD_BYTES = 8192  # enough to tell every format milai reads
+
+_HTML_STARTS = (
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<script",
+    b"<iframe",
+    b"<h1",
+    b"<div",
+    b"<font",
+    b"<table",
+    b"<a",
+    b"<style",
+    b"<title",
+    b"<b",
+    b"<body",
+    b"<br",
+    b"<p",
+    b"<!--",
+)  # fmt: skip  (the WHATWG MIME sniffing list)
+_HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]?[^\r\n]*\r?\n|[ \t]+[^\r\n]*\r?\n")
+_MAIL_HEADERS = {
+    b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"mime-version", b"received",
+    b"return-path", b"reply-to", b"content-type", b"sender", b"delivered-to",
+}  # fmt: skip
+_IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
+
+
+def sniff(head: bytes) -> str:
+    """The format of a file that starts with ``head``: ``pdf``, ``zip``, ``ole``, ``image``,
+    ``html``, ``email``, ``utf16`` or ``text``."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if head.startswith(_IMAGES):
+        return "image"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\x0c").lower()
+    if _is_html(start):
+        return "html"
+    if _is_mail(head.removeprefix(b"\xef\xbb\xbf")):
+        return "email"
+    return "text"
+
+
+def _is_html(start: bytes) -> bool:
+    for tag in _HTML_STARTS:
+        if start.startswith(tag) and start[len(tag) : len(tag) + 1] in (b" ", b">", b"\t", b"\n"):
+            return True
+    return start.startswith(b"<?xml") and b"<html" in start[:1024]
+
+
+def _is_mail(head: bytes) -> bool:
+    """Headers first (an mbox ``From `` line allowed), at least two that mail carries."""
+    if head.startswith(b"From "):
+        head = head.partition(b"\n")[2]
+    known = 0
+    at = 0
+    while at < len(head):
+        if head.startswith((b"\r\n", b"\n"), at):
+            return known >= 2
+        line = _HEADER_LINE.match(head, at)
+        if line is None:
+            return False
+        name = line.group().partition(b":")[0].strip().lower()
+        known += name in _MAIL_HEADERS
+        at = line.end()
+    return known >= 2

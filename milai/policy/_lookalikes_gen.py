@@ -1,0 +1,135 @@
+"""Generate ``_lookalikes.py``: look-alikes of Latin letters that UTS #39 misses or that NFKD
+breaks before the confusables fold (developer tool).
+
+UTS #39 has no prototype for small capitals (``ᴇ``, ``ʀ``), negative squared or circled
+letters (``🅂``, ``🅢``), regional-indicator letters (``🇸``), Latin letters with a stroke,
+hook or bar (``ƀ``, ``ɗ``, ``ł``), turned letters (``ǝ``, ``ɹ``, upside-down writing); and
+NFKD turns a few look-alikes into something else first (lunate sigma U+03F2 → final
+sigma; the Telugu and Kannada anusvara U+0C02 U+0C82, which look like ``o``, are marks that
+the fold would drop). Their Unicode names say which letter they are: this generator reads
+them from ``unicodedata`` (so the table follows the interpreter's Unicode version).
+
+Run ``python -m milai.policy._lookalikes_gen`` to rewrite the vendored file; a test checks
+that the vendored file is what this generator produces.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+TARGET = Path(__file__).with_name("_lookalikes.py")
+
+_NAMED = [
+    re.compile(r"LATIN LETTER SMALL CAPITAL (?P<x>[A-Z])$"),
+    re.compile(r"LATIN LETTER SMALL CAPITAL (?:TURNED|REVERSED) (?P<x>[A-Z])$"),
+    re.compile(r"(?:NEGATIVE )?(?:SQUARED|CIRCLED) LATIN CAPITAL LETTER (?P<x>[A-Z])$"),
+    re.compile(r"REGIONAL INDICATOR SYMBOL LETTER (?P<x>[A-Z])$"),
+    re.compile(
+        r"LATIN (?:SMALL|CAPITAL) LETTER (?P<x>[A-Z]) WITH (?:STROKE|HOOK|BAR|TAIL|"
+        r"CURL|LOOP|TOPBAR|MIDDLE TILDE|RETROFLEX HOOK|PALATAL HOOK|DESCENDER|"
+        r"DIAGONAL STROKE|LONG LEG|FISHHOOK|BELT|SWASH TAIL|LEFT HOOK|"
+        r"STROKE THROUGH DESCENDER)(?: AND .*)?$"
+    ),
+    re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER (?:TURNED|REVERSED|INVERTED) (?P<x>[A-Z])$"),
+    re.compile(r"LATIN SMALL LETTER DOTLESS (?P<x>[A-Z])(?: WITH STROKE)?$"),
+    re.compile(r"MATHEMATICAL .* (?:CAPITAL|SMALL) (?P<x>[A-Z])$"),
+]
+
+# Upside-down writing borrows letters that are not turned versions of themselves.
+_UPSIDE_DOWN = {
+    "\u0254": "c",  # LATIN SMALL LETTER OPEN O (upside-down c)
+    "\u025f": "f",  # DOTLESS J WITH STROKE (upside-down f)
+    "\u0183": "g",  # B WITH TOPBAR (upside-down g)
+    "\u1d09": "i",  # TURNED I
+    "\u0279": "r",  # TURNED R
+    "\u0287": "t",  # TURNED T
+    "\u01dd": "e",  # TURNED E
+    "\u0250": "a",  # TURNED A
+    "\u029e": "k",  # TURNED K
+    "\u0265": "h",  # TURNED H
+    "\u026f": "m",  # TURNED M
+    "\u028c": "v",  # TURNED V
+    "\u028d": "w",  # TURNED W
+    "\u028e": "y",  # TURNED Y
+    "\u0131": "i",  # DOTLESS I
+}
+
+# Look-alikes of "o" that NFKD or mark stripping would lose, and the lunate sigmas.
+_EXTRA = {
+    "\u0c02": "o",  # TELUGU SIGN ANUSVARA
+    "\u0c82": "o",  # KANNADA SIGN ANUSVARA
+    "\u0d02": "o",  # MALAYALAM SIGN ANUSVARA
+    "\u0d82": "o",  # SINHALA SIGN ANUSVARAYA
+    "\u0c66": "o",  # TELUGU DIGIT ZERO
+    "\u0ce6": "o",  # KANNADA DIGIT ZERO
+    "\u0d66": "o",  # MALAYALAM DIGIT ZERO
+    "\u0966": "o",  # DEVANAGARI DIGIT ZERO
+    "\u09e6": "o",  # BENGALI DIGIT ZERO
+    "\u0b66": "o",  # ORIYA DIGIT ZERO
+    "\u0ae6": "o",  # GUJARATI DIGIT ZERO
+    "\u0e50": "o",  # THAI DIGIT ZERO
+    "\u03f2": "c",  # GREEK LUNATE SIGMA SYMBOL
+    "\u03f9": "c",  # GREEK CAPITAL LUNATE SIGMA SYMBOL
+    "\u037b": "c",  # GREEK SMALL REVERSED LUNATE SIGMA SYMBOL
+    "\u03fd": "c",  # GREEK CAPITAL REVERSED LUNATE SIGMA SYMBOL
+    "\u2c65": "a",  # LATIN SMALL LETTER A WITH STROKE
+    "\u023a": "a",  # LATIN CAPITAL LETTER A WITH STROKE
+    "\u0246": "e",  # LATIN CAPITAL LETTER E WITH STROKE
+    "\u0247": "e",  # LATIN SMALL LETTER E WITH STROKE
+    "\u00f8": "o",  # LATIN SMALL LETTER O WITH STROKE
+    "\u00d8": "o",  # LATIN CAPITAL LETTER O WITH STROKE
+    "\u0111": "d",  # D WITH STROKE
+    "\u0110": "d",
+    "\u0127": "h",  # H WITH STROKE
+    "\u0126": "h",
+    "\u0142": "l",  # L WITH STROKE
+    "\u0141": "l",
+    "\u0167": "t",  # T WITH STROKE
+    "\u0166": "t",
+}
+
+
+def build() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code in range(0x80, 0x20000):
+        ch = chr(code)
+        name = unicodedata.name(ch, "")
+        if not name:
+            continue
+        for pattern in _NAMED:
+            found = pattern.match(name)
+            if found is not None:
+                table[ch] = found.group("x").lower()
+                break
+    table.update(_UPSIDE_DOWN)
+    table.update(_EXTRA)
+    return dict(sorted(table.items()))
+
+
+def render(table: dict[str, str]) -> str:
+    lines = [
+        '"""Look-alikes of Latin letters that UTS #39 misses or NFKD breaks: GENERATED, do not',
+        "edit.",
+        "",
+        f"Unicode {unicodedata.unidata_version} names, read by ``milai.policy._lookalikes_gen``;",
+        "regenerate with ``python -m milai.policy._lookalikes_gen``.",
+        '"""',
+        "",
+        "# character -> the lower-case ASCII letter it passes for",
+        "LETTERS: dict[str, str] = {",
+    ]
+    lines += [f"    {ch!a}: {letter!r}," for ch, letter in table.items()]
+    lines += ["}", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    TARGET.write_text(render(build()), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

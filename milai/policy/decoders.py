@@ -1,0 +1,262 @@
+"""Decoders for the encodings a model can be asked to answer in, beyond plain base64/hex
+tokens: percent-encoding, HTML entities, ``\\u``/``\\x`` escapes, hex with separators or
+``0x`` prefixes, base32, ascii85/base85, URL-safe base64 and base64 wrapped over lines
+(MIME), with UTF-8 or UTF-16 text inside.
+
+The scanner gives each complete line that holds a trigger to ``decode_line_candidates``;
+every candidate is scanned again as a text of its own (bounded depth). Decoding never
+grows the text (every decoder here shrinks it), each decoder is linear, and the work is
+limited per line, so time and memory stay bounded whatever the input.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import html
+import re
+from typing import NamedTuple
+from urllib.parse import unquote, unquote_plus
+
+MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
+_MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is none)
+
+_PERCENT = r"%[0-9A-Fa-f]{2}"
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-7]{3})"
+_HEX_SEQ = (
+    r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}"
+    r"(?:(?:[ \t:,;\-]{1,3}|[ \t]*,?[ \t]*)(?:0[xX])?[0-9A-Fa-f]{2}){2,}(?![0-9A-Za-z])"
+)
+_HEX_SEQ_SEPARATED = (
+    r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}"
+    r"(?:(?:[ \t:,;\-]{1,3}(?:0[xX])?|0[xX])[0-9A-Fa-f]{2}){2,}(?![0-9A-Za-z])"
+)
+_BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{16})[A-Z2-7]{8,}={0,6}(?![A-Za-z0-9])"
+_URLSAFE = r"(?<![\w-])(?=[\w-]*[-_])(?=[\w-]*\d)[A-Za-z0-9_-]{12,}={0,2}(?![\w-])"
+_ASCII85 = r"<~[!-u\s]{2,}?~>"
+_MIME_LINE = r"[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*"
+
+# What makes a line worth decoding; searched over many lines at once, at C speed.
+TRIGGER_RE = re.compile(
+    "|".join(
+        (
+            _PERCENT,
+            r"&#|&[A-Za-z]{2,31};",
+            r"\\[uUx0-7]",
+            r"<~",
+            r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
+            r"(?:0[xX])?[0-9A-Fa-f]{2}",
+            r"0[xX][0-9A-Fa-f]{2}",
+            r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
+            r"[A-Za-z0-9]{2}[-_][\w-]{9}",
+            r"(?m:^" + _MIME_LINE + r"$)",
+        )
+    )
+)
+# Where, in an unfinished line, an encoded run could already have started.
+_PARTIAL_RE = re.compile(
+    r"\S*(?:%|&|\\|<~|0[xX]|[_-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
+    r"|(?<!\S)[A-Za-z0-9+/_-]{16,}"
+)
+
+_PERCENT_RUN = re.compile(r"\S*" + _PERCENT + r"\S*")
+_ENTITY_RUN = re.compile(r"\S*" + _ENTITY + r"\S*")
+_ESCAPE_RUN = re.compile(r"\S*" + _ESCAPE + r"\S*")
+_ENTITY_ONE = re.compile(_ENTITY)
+_ESCAPE_ONE = re.compile(_ESCAPE)
+_HEX_RUN = re.compile(_HEX_SEQ_SEPARATED)
+_HEX_PAIR = re.compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
+_BASE32_RUN = re.compile(_BASE32)
+_URLSAFE_RUN = re.compile(_URLSAFE)
+_ASCII85_RUN = re.compile(_ASCII85)
+_BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+_MIME_BLOCK = re.compile(
+    r"(?m:(?:^" + _MIME_LINE + r"\n){1,4096}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
+)
+
+
+class Candidate(NamedTuple):
+    """A decoded stretch of a line: how it was encoded, its text, where it was."""
+
+    encoding: str
+    text: str
+    start: int  # in the line
+    end: int
+
+
+def readable(text: str) -> bool:
+    """Mostly printable text with a letter in it: what a decoded marking looks like."""
+    if len(text) < _MIN_TEXT:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return printable >= 0.95 * len(text) and any(ch.isalpha() for ch in text)
+
+
+def decode_text_bytes(raw: bytes) -> str | None:
+    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM)."""
+    attempts: list[str] = []
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        attempts.append("utf-16")
+    attempts.append("utf-8")
+    if b"\x00" in raw and len(raw) % 2 == 0:
+        attempts += ["utf-16-le", "utf-16-be"]
+    for codec in attempts:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if readable(text):
+            return text
+    return None
+
+
+def decode_base64(token: str, *, urlsafe: bool = False) -> str | None:
+    """Readable text from a base64 token of any length (padding optional)."""
+    stripped = re.sub(r"\s+", "", token).rstrip("=")
+    if urlsafe:
+        stripped = stripped.replace("-", "+").replace("_", "/")
+    if len(stripped) % 4 == 1:
+        stripped = stripped[:-1]
+    if not stripped:
+        return None
+    try:
+        raw = base64.b64decode(stripped + "=" * (-len(stripped) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return decode_text_bytes(raw)
+
+
+def _decode_base32(token: str) -> str | None:
+    stripped = token.rstrip("=")
+    try:
+        raw = base64.b32decode(stripped + "=" * (-len(stripped) % 8))
+    except (binascii.Error, ValueError):
+        return None
+    return decode_text_bytes(raw)
+
+
+def _decode_hex(run: str) -> str | None:
+    pairs = _HEX_PAIR.findall(run)
+    return decode_text_bytes(bytes.fromhex("".join(pairs)))
+
+
+def _unescape(text: str) -> str:
+    r"""``\u0053``, ``\x53``, ``\123``, ``\u{53}`` → characters; ``\x`` runs as UTF-8 bytes."""
+
+    def byte_runs(match: re.Match[str]) -> str:
+        raw = bytes(int(part, 16) for part in re.findall(r"\\x([0-9A-Fa-f]{2})", match.group()))
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    text = re.sub(r"(?:\\x[0-9A-Fa-f]{2})+", byte_runs, text)
+
+    def one(match: re.Match[str]) -> str:
+        body = match.group()[1:]
+        if body[0] == "u" and body[1:2] == "{":
+            code = int(body[2:-1], 16)
+        elif body[0] in "uU":
+            code = int(body[1:], 16)
+        else:
+            code = int(body, 8)
+        return chr(code) if code <= 0x10FFFF else ""
+
+    return _ESCAPE_ONE.sub(one, text)
+
+
+def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in regex.finditer(line)]
+
+
+def _add_textual(
+    found: list[Candidate],
+    name: str,
+    line: str,
+    runs: list[tuple[int, int]],
+    decode: list[object],
+) -> None:
+    """Candidates for an encoding that decodes in place: each run, and the whole line."""
+    if not runs:
+        return
+    first, last = runs[0][0], runs[-1][1]
+    pieces = [(start, end) for start, end in runs]
+    if len(runs) > 1:
+        pieces.append((first, last))
+    for start, end in pieces:
+        for decoder in decode:
+            text = decoder(line[start:end])  # type: ignore[operator]
+            if text != line[start:end] and readable(text):
+                found.append(Candidate(name, text, start, end))
+    for decoder in decode:
+        whole = decoder(line)  # type: ignore[operator]
+        if whole != line and readable(whole):
+            found.append(Candidate(name, whole, first, last))
+
+
+def decode_line_candidates(line: str) -> list[Candidate]:
+    """Every decoding of ``line`` (one line, no new line) worth scanning again."""
+    found: list[Candidate] = []
+    if "%" in line:
+        _add_textual(found, "percent", line, _runs(_PERCENT_RUN, line), [unquote, unquote_plus])
+    if "&" in line:
+        _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
+    if "\\" in line:
+        _add_textual(found, "escape", line, _runs(_ESCAPE_RUN, line), [_unescape])
+    for match in _HEX_RUN.finditer(line):
+        text = _decode_hex(match.group())
+        if text is not None:
+            found.append(Candidate("hex", text, match.start(), match.end()))
+    for match in _BASE32_RUN.finditer(line):
+        text = _decode_base32(match.group())
+        if text is not None:
+            found.append(Candidate("base32", text, match.start(), match.end()))
+    for match in _URLSAFE_RUN.finditer(line):
+        text = decode_base64(match.group(), urlsafe=True)
+        if text is not None:
+            found.append(Candidate("base64url", text, match.start(), match.end()))
+    if "<~" in line:
+        for match in _ASCII85_RUN.finditer(line):
+            try:
+                raw = base64.a85decode(match.group(), adobe=True, ignorechars=b" \t\r\n")
+            except ValueError:
+                continue
+            text = decode_text_bytes(raw)
+            if text is not None:
+                found.append(Candidate("ascii85", text, match.start(), match.end()))
+    if "85" in line:  # "ascii85:", "base85": the raw forms have no delimiters
+        for match in _BASE85_RUN.finditer(line):
+            for decoder in (base64.a85decode, base64.b85decode):
+                try:
+                    raw = decoder(match.group())
+                except ValueError:
+                    continue
+                text = decode_text_bytes(raw)
+                if text is not None:
+                    found.append(Candidate("base85", text, match.start(), match.end()))
+                    break
+    return found
+
+
+def mime_blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of base64 wrapped over two or more lines (MIME, PEM-style, any width)."""
+    return [(m.start(), m.end()) for m in _MIME_BLOCK.finditer(text)]
+
+
+def decode_block(block: str) -> list[Candidate]:
+    """A line-wrapped base64 block, joined and decoded (standard and URL-safe)."""
+    found: list[Candidate] = []
+    for urlsafe in (False, True):
+        text = decode_base64(block, urlsafe=urlsafe)
+        if text is not None:
+            found.append(Candidate("base64-wrapped", text, 0, len(block)))
+            break
+    return found
+
+
+def partial_start(line: str) -> int | None:
+    """In an unfinished line, where the first encoded run could already have begun."""
+    match = _PARTIAL_RE.search(line)
+    return None if match is None else match.start()

@@ -1,0 +1,74 @@
+"""``milai batch`` refuses bad options and unusable files with one line and exit 2,
+before any vault or model is touched."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from milai.cli import main
+from tests.batch.support import request, write_lines
+
+
+@pytest.fixture(autouse=True)
+def milai_logger_restored() -> Iterator[None]:
+    """``main`` configures the ``milai`` logger for the process; put it back for the tests
+    that read it with caplog."""
+    logger = logging.getLogger("milai")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
+
+
+def milai(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().err
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return write_lines(tmp_path / "in.jsonl", request("a", ("user", "hello")))
+
+
+def test_concurrency_above_one_needs_a_remote_engine(
+    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = milai(capsys, "batch", str(source), "-o", str(tmp_path / "o"), "--concurrency", "4")
+    assert code == 2
+    assert err == (
+        "milai: error: --concurrency must be 1 with a local model "
+        "(parallel lines need a remote inference engine)\n"
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_input_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.jsonl"
+    code, err = milai(capsys, "batch", str(missing), "-o", str(tmp_path / "o"))
+    assert (code, err) == (2, f"milai: error: cannot read {missing}: No such file or directory\n")
+
+
+def test_in_and_out_must_differ(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = milai(capsys, "batch", str(source), "-o", str(source))
+    assert (code, err) == (2, "milai: error: IN and OUT are the same file\n")
+
+
+def test_a_bad_schema_file(
+    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text('{"type": "no such type"}')
+    code, err = milai(
+        capsys, "batch", str(source), "-o", str(tmp_path / "o"), "--schema", str(schema)
+    )
+    assert code == 2
+    assert err.startswith(f"milai: error: schema file {schema} is not a valid JSON Schema: ")
+    assert err.count("\n") == 1
+
+
+def test_out_is_required(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = milai(capsys, "batch", str(source))
+    assert code == 2 and "--out" in err

@@ -1,0 +1,67 @@
+"""Formats told apart by content; folders walked without following links."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from milai.documents import DocumentError, NewFiles, sniff, walk_folder
+from tests.documents.builders import Docx, Odt, eml_bytes, html_bytes, pdf_bytes
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (pdf_bytes([["x"]]), "pdf"),
+        (b"\x00\x00garbage %PDF-1.4", "pdf"),
+        (Docx(body=["x"]).build(), "zip"),
+        (Odt(body=["x"]).build(), "zip"),
+        (html_bytes("SECRET", "x"), "html"),
+        (b"  <p align=center>SECRET</p>\n", "html"),
+        (b"<?xml version='1.0'?>\n<html xmlns='http://www.w3.org/1999/xhtml'>", "html"),
+        (eml_bytes("Convoy", "Body."), "email"),
+        (b"From alice Mon Jan  1 09:00:00 2024\nFrom: a@b\nSubject: x\n\nbody", "email"),
+        (b"Subject: notes\nThe meeting moved to Tuesday.\n", "text"),
+        (b"# Heading\n\n<b>bold</b> text", "text"),
+        (b"<bold> is not a tag we sniff", "text"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "ole"),
+        (b"\x89PNG\r\n\x1a\n", "image"),
+        ("SECRET".encode("utf-16"), "utf16"),
+        (b"plain words", "text"),
+    ],
+)
+def test_sniff(head: bytes, kind: str) -> None:
+    assert sniff(head[:8192]) == kind
+
+
+def test_walk_folder_reports_what_it_does_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "b" / "deep.txt").write_text("deep")
+    (root / "top.txt").write_text("top")
+    (root / "dir-link").symlink_to(tmp_path)
+    (root / "dangling").symlink_to(tmp_path / "missing")
+    os.mkfifo(root / "pipe")
+    entries = list(walk_folder(root))
+    assert [(e.path, e.data, e.error) for e in entries] == [
+        ("a/b/deep.txt", b"deep", None),
+        ("dangling", None, "a symbolic link: not followed"),
+        ("dir-link", None, "a symbolic link: not followed"),
+        ("pipe", None, "not a regular file: skipped"),
+        ("top.txt", b"top", None),
+    ]
+    with pytest.raises(DocumentError, match="cannot read the folder"):
+        list(walk_folder(tmp_path / "missing"))
+
+
+def test_new_files_never_replace(tmp_path: Path) -> None:
+    files = NewFiles(tmp_path / "out")
+    written = files.write("a/b.txt", "text")
+    assert written.read_text() == "text"
+    assert written.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        files.write("a/b.txt", "again")
+    with pytest.raises(DocumentError, match="is not empty"):
+        NewFiles(tmp_path / "out")
