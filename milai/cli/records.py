@@ -51,8 +51,7 @@ CheckpointOption = Annotated[
 
 
 def _vault_generation(context: Context) -> int:
-    # TODO(S1): `context.vault.generation` once the vault state manifest is on main.
-    return int(getattr(context.vault, "generation", 0))
+    return context.vault.generation
 
 
 @dataclass(frozen=True)
