@@ -8,24 +8,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from milai.batch import (
-    BatchFileError,
-    BatchOutput,
-    BatchRunner,
-    BatchSummary,
-    LineOutcome,
-    count_lines,
-    open_source,
-)
 from milai.cli._app import app, open_context, say, state
 from milai.engine import LoadOptions, SamplingParams
 from milai.errors import ExitCode, UsageError
 from milai.settings import resolve_clearance, resolve_out_level
-from milai.structured import OutputSchema, load_schema
+
+# The batch runner and the schema validator (jsonschema) load only when `milai batch` runs:
+# every other command pays nothing for them at start-up.
+if TYPE_CHECKING:
+    from milai.batch import BatchSummary, LineOutcome
+    from milai.structured import OutputSchema
 
 # Paragraphs without hard line breaks: the help formatter wraps them to the terminal.
 BATCH_HELP = "\n\n".join(
@@ -164,6 +160,9 @@ def batch(
         raise UsageError("--threads must be at least 1")
     if _same_file(source, out):
         raise UsageError("IN and OUT are the same file")
+    from milai.batch import BatchOutput, BatchRunner, count_lines, open_source
+    from milai.structured import load_schema
+
     schema: OutputSchema | None = load_schema(schema_file) if schema_file else None
     options = LoadOptions(chat_format=chat_format, use_mlock=True)
     if threads is not None:
@@ -195,6 +194,8 @@ def batch(
 
 
 def _same_file(first: Path, second: Path) -> bool:
+    from milai.batch import BatchFileError
+
     try:
         return first.resolve() == second.resolve() or (second.exists() and first.samefile(second))
     except OSError as error:
