@@ -129,9 +129,10 @@ class SyntheticVault:
     sha256: str
 
     def sealed(self, name: str) -> Path:
-        """The sealed container file of model ``name``."""
-        [found] = (self.home / "models").glob(f"{name}.*")
-        return found
+        """The sealed container file of model ``name`` (an opaque name: ask the vault)."""
+        from milai.vault import KeySource, Vault
+
+        return Vault.open(self.home, KeySource(key_file=self.key_file)).model_file(name)
 
 
 @pytest.fixture

@@ -314,11 +314,6 @@ def test_a_truncated_model_exits_4(
     assert fake_engine.calls == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="S1 (vault state manifest): a deleted model file is reported as an unknown "
-    "model (5); DESIGN promise 6 says a deleted, older or swapped file is exit 4",
-)
 def test_a_deleted_model_file_exits_4(
     cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
 ) -> None:
