@@ -129,7 +129,7 @@ class SyntheticVault:
     sha256: str
 
     def sealed(self, name: str) -> Path:
-        """The sealed container file of model ``name`` (an opaque name: ask the vault)."""
+        """The sealed container file of model ``name``."""
         from milai.vault import KeySource, Vault
 
         return Vault.open(self.home, KeySource(key_file=self.key_file)).model_file(name)
