@@ -27,7 +27,6 @@ from milai.cli._app import (
 from milai.engine import LoadOptions, SamplingParams, physical_cores
 from milai.errors import Blocked, UsageError
 from milai.settings import resolve_clearance, resolve_out_level
-from milai.structured import load_schema, structured_gate_factory
 
 if TYPE_CHECKING:
     from milai.pipeline import ModelInfo, RunResult, Session
@@ -210,7 +209,11 @@ def run(
     params = sampling_params(
         max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
     )
-    schema = load_schema(schema_file) if schema_file is not None else None
+    schema = None
+    if schema_file is not None:
+        from milai.structured import load_schema
+
+        schema = load_schema(schema_file)
     if schema is not None:
         params = replace(params, json_schema=schema.text)
     options = load_options(chat_format, context_tokens, threads)
@@ -232,6 +235,8 @@ def run(
     pipeline = context.pipeline(policy)
     if schema is not None:
         # Grammar-constrained, held to the end, gated as JSON and validated (exit 5 if not).
+        from milai.structured import structured_gate_factory
+
         pipeline = replace(pipeline, gate=structured_gate_factory(schema))
     session = pipeline.session(
         context.model_name(model),
