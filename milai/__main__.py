@@ -20,6 +20,12 @@ def _no_core_dumps() -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        # The one answer that needs nothing: no CLI, no guard (nothing is imported or run).
+        from milai import __version__
+
+        sys.stdout.write(f"milai {__version__}\n")
+        return
     # numpy (under llama_cpp) would start one OpenBLAS thread per core; llama.cpp does its
     # own threading and milai never uses BLAS from Python, so those threads only compete.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -31,15 +31,16 @@ from milai.cli.run import (
     stdin_is_a_terminal,
     system_text,
 )
-from milai.context import Context
 from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
-from milai.history import Conversation
-from milai.pipeline import Session
 from milai.settings import resolve_clearance
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from milai.context import Context
+    from milai.history import Conversation
+    from milai.pipeline import Session
 
 
 HELP = """/help   this help
@@ -76,6 +77,7 @@ def chat(
     """Talk with a model, every turn gated by the policy."""
     from milai.cli.render import banner
     from milai.cli.render import stdout as console
+    from milai.history import Conversation
 
     params = sampling_params(
         max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
