@@ -13,7 +13,7 @@ from milai.config import default_policy_path
 from milai.engine import SamplingParams
 from milai.errors import Blocked, UsageError, VaultIntegrityError
 from milai.pipeline import Pipeline, compose_prompt
-from milai.policy import Action, PassThroughGate, load_policy
+from milai.policy import Action, load_policy
 from tests.helpers import FakeEngine, FakeLoader
 
 PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
@@ -143,19 +143,6 @@ def test_session_level_is_a_high_water_mark() -> None:
         assert session.level == "CONFIDENTIAL"
         session.clear()
         assert session.level == "CONFIDENTIAL"
-
-
-def test_pass_through_gate_reports_a_decision() -> None:
-    loader = FakeLoader(FakeEngine(["x"]))
-    pipeline = Pipeline(
-        policy=load_policy(default_policy_path()),
-        models=Models(),
-        load=loader,
-        gate=PassThroughGate,
-    )
-    _, result = run(pipeline, "SECRET\n\nanything")
-    assert result.decision.action == Action.ALLOW
-    assert result.text == "x"
 
 
 def test_compose_prompt() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from milai.errors import Blocked, ExitCode, UsageError
-from milai.policy import Action, Gate, PassThroughGate, Policy
+from milai.policy import Action, Gate, Policy
 
 
 def test_prompt_within_the_limit_is_allowed(default_policy: Policy) -> None:
@@ -121,8 +121,7 @@ def test_blocked_gate_stays_blocked(default_policy: Policy) -> None:
     gate = Gate(default_policy, clearance="SECRET", model_level="SECRET")
     out = gate.open_output(gate.check_prompt("q"))
     with pytest.raises(Blocked):
-        out.feed("KEYMAT ")
-        out.close()
+        out.feed("KEYMAT is attached, and the rest of the answer follows here.")
     with pytest.raises(Blocked):
         out.feed("more")
     with pytest.raises(Blocked):
@@ -149,17 +148,3 @@ def test_hold_back_is_short_on_plain_prose(default_policy: Policy) -> None:
     # Only the tail that could still become a finding is held back.
     assert len(text) - len(released) < 40
     assert released + out.close() == text
-
-
-def test_pass_through_gate(default_policy: Policy) -> None:
-    gate = PassThroughGate(default_policy, clearance="UNCLASSIFIED", model_level="UNCLASSIFIED")
-    decision = gate.check_prompt("TOP SECRET\nKEYMAT")
-    assert (decision.action, decision.level, decision.findings) == (
-        Action.ALLOW,
-        "UNCLASSIFIED",
-        (),
-    )
-    out = gate.open_output(decision)
-    assert out.feed("TOP SECRET") == "TOP SECRET"
-    assert out.close() == ""
-    assert out.decision.action is Action.ALLOW
