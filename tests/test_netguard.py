@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -40,19 +41,69 @@ def test_network_attempts_are_refused(attempt: str, event: str) -> None:
     assert result.stdout.startswith("refused: network access refused (" + event)
 
 
-def test_cli_entry_point_installs_the_guard_first() -> None:
+# Run in a fresh interpreter: a spy on netguard.install notes which modules are already
+# loaded when the guard goes in, then milai's real entry point runs.
+ENTRY_POINT_SPY = """
+import json, socket, sys
+from milai import netguard
+
+loaded_at_install = []
+real_install = netguard.install
+
+def spy():
+    loaded_at_install.extend(sorted(sys.modules))
+    real_install()
+
+netguard.install = spy
+sys.argv = ["milai", "--version"]
+from milai.__main__ import main
+try:
+    main()
+except SystemExit:
+    pass
+try:
+    socket.socket()
+    refused = False
+except Exception as error:
+    refused = type(error).__name__ == "NetworkRefused"
+print(json.dumps({"loaded": loaded_at_install, "refused": refused}))
+"""
+
+# What may be loaded before the guard: the guard itself and what it needs, nothing that
+# could open a socket at import time (the CLI, Typer, Rich, llama.cpp, cryptography…).
+ALLOWED_BEFORE_THE_GUARD = {"milai", "milai.__main__", "milai.errors", "milai.netguard"}
+
+
+def _start_up_modules() -> set[str]:
+    bare = subprocess.run(
+        [sys.executable, "-c", "import json, sys; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return set(json.loads(bare.stdout))
+
+
+def test_cli_entry_point_installs_the_guard_before_importing_the_cli() -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; sys.argv=['milai','--version']; "
-            "from milai.__main__ import main\n"
-            "try:\n main()\nexcept SystemExit:\n pass\n"
-            "from milai import netguard; print(netguard.is_installed())",
-        ],
+        [sys.executable, "-c", ENTRY_POINT_SPY],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert result.stdout.splitlines() == ["milai 0.1.0", "True"]
+    assert result.returncode == 0, result.stderr
+    version, report_line = result.stdout.splitlines()
+    assert version == "milai 0.1.0"
+    report = json.loads(report_line)
+    assert report["loaded"], "the entry point never installed the guard"
+    # What the interpreter loads at start-up and the standard library aside (nothing there
+    # opens a socket on import), only the guard and what it needs.
+    early = {
+        name
+        for name in set(report["loaded"]) - _start_up_modules()
+        if name.partition(".")[0] not in sys.stdlib_module_names
+    }
+    assert early <= ALLOWED_BEFORE_THE_GUARD, sorted(early - ALLOWED_BEFORE_THE_GUARD)
+    assert report["refused"], "the guard does not hold after the CLI ran"

@@ -103,9 +103,10 @@ def test_audit_export_is_json_lines(cli: Cli, synthetic_vault: SyntheticVault) -
     assert cli("check", "-", stdin="hello").code == 0
     result = cli("audit", "export")
     assert result.code == 0, result.stderr
-    records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(records) >= 3
-    assert all(isinstance(record, dict) for record in records)
+    *records, summary = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == len(entries(cli)) >= 3
+    assert all(record["verified"] for record in records)
+    assert (summary["record"], summary["status"]) == ("summary", "verified")
 
 
 def test_a_checkpoint_catches_truncation(

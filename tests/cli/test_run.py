@@ -244,7 +244,8 @@ def test_doctor_reports_as_json(vault_home: Path, milai: MilaiRunner) -> None:
 
 
 @pytest.mark.model
-def test_load_time_is_reported_once_per_process(vault_home: Path, milai: MilaiRunner) -> None:
+def test_json_reports_the_load_time(vault_home: Path, milai: MilaiRunner) -> None:
+    # That a process loads the model once, whatever the turns: test_run_inproc.py.
     started = time.perf_counter()
     data = json.loads(milai("run", "--json", "--max-tokens", "4", "hi").stdout)
     assert 0 < data["timings"]["load_s"] < time.perf_counter() - started

@@ -13,7 +13,7 @@ import pytest
 
 from tests.cli.conftest import SYNTHETIC_MODEL, SyntheticVault
 from tests.cli.harness import Cli, CliResult
-from tests.fakes import FakeEngine
+from tests.fakes import FakeEngine, install_fake_engine
 
 SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
 JSON_KEYS = {"text", "decision", "level", "model", "usage", "timings", "seed"}
@@ -434,6 +434,19 @@ def test_chat_goes_on_after_a_blocked_turn(
     assert line.startswith("milai: blocked: ")
     assert "The capital of France is Paris." in result.stdout
     assert len(fake_engine.calls) == 1  # only the allowed turn reached the model
+
+
+def test_the_model_is_loaded_once_per_process(
+    cli: Cli, synthetic_vault: SyntheticVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loader = install_fake_engine(monkeypatch, FakeEngine(["Fine."], load_s=0.125))
+    result = cli("chat", stdin="one\ntwo\n/clear\nthree\n")
+    assert result.code == 0, result.stderr
+    assert len(loader.engine.calls) == 3
+    assert len(loader.loads) == 1  # three turns, one load
+    ran = cli("run", "--json", "hi")
+    assert json.loads(ran.stdout)["timings"]["load_s"] == 0.125  # the load's own figure
+    assert len(loader.loads) == 2  # a new process (here: a new call), a new load
 
 
 @pytest.mark.parametrize(

@@ -125,8 +125,7 @@ def test_blocked_gate_stays_blocked(default_policy: Policy) -> None:
     gate = PolicyGate(default_policy, clearance="SECRET", model_level="SECRET")
     out = gate.open_output(gate.check_prompt("q"))
     with pytest.raises(Blocked):
-        out.feed("KEYMAT ")
-        out.close()
+        out.feed("KEYMAT is attached, and the rest of the answer follows here.")
     with pytest.raises(Blocked):
         out.feed("more")
     with pytest.raises(Blocked):
