@@ -4,15 +4,15 @@ overhead ratio it prints measures nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
 
+from bench.gate_overhead import PassThroughGate
 from milai.config import default_policy_path
 from milai.engine import SamplingParams
 from milai.pipeline import Pipeline
-from milai.policy import Gate, PassThroughGate, load_policy
+from milai.policy import Gate, PolicyGate, load_policy
 from tests.fakes import FakeEngine, FakeLoader
 
 CHUNKS = ["The meeting ", "moved to ", "Tuesday ", "at ten", "."]
@@ -35,8 +35,7 @@ class Models:
         yield f"/proc/self/fd/fake-{name}"
 
 
-def _run(gate: Callable[..., Any]) -> tuple[str, FakeEngine]:
-    # Any: until Gate is a Protocol (issue 8, item 1) the baseline is not a Gate to mypy.
+def _run(gate: type[Gate]) -> tuple[str, FakeEngine]:
     engine = FakeEngine(list(CHUNKS))
     pipeline = Pipeline(
         policy=load_policy(default_policy_path()),
@@ -57,7 +56,7 @@ def _run(gate: Callable[..., Any]) -> tuple[str, FakeEngine]:
 
 
 def test_the_baseline_does_the_same_work_without_the_policy() -> None:
-    gated_text, gated_engine = _run(Gate)
+    gated_text, gated_engine = _run(PolicyGate)
     baseline_text, baseline_engine = _run(PassThroughGate)
     assert baseline_text == gated_text == "".join(CHUNKS)
     assert baseline_engine.calls == gated_engine.calls  # the same messages reach the model
