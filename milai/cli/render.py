@@ -10,7 +10,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -42,6 +49,50 @@ def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], 
             progress.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def count_progress(label: str, total: int, *, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A bar on stderr counting items (files), yielding ``advance(name)``."""
+    if not enabled:
+        yield lambda _name: None
+        return
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[item]}", markup=False),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total, item="")
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, item=name[-40:])
+
+        yield advance
+
+
+def documents_table(rows: Sequence[dict[str, Any]]) -> None:
+    table = Table(title="Documents in the corpus")
+    for column in ("id", "collection", "level", "passages", "name", "title"):
+        table.add_column(column)
+    for row in rows:
+        level = row["level"] + (" (raised)" if row["level"] != row["declared"] else "")
+        table.add_row(
+            *(
+                Text(str(cell))
+                for cell in (
+                    row["id"],
+                    row["collection"],
+                    level,
+                    row["passages"],
+                    row["name"],
+                    row["title"],
+                )
+            )
+        )
+    stdout.print(table)
 
 
 def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> None:
