@@ -67,6 +67,7 @@ class Retrieved:
     passages: tuple[tuple[str, str], ...]  # (passage id, level), in prompt order
     collection: str | None = None
     left_out: int = 0
+    context_tokens: int | None = None  # the context the passages were fitted to (replay)
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -78,17 +79,19 @@ class Retrieved:
             "collection": self.collection,
             "passages": [{"id": passage, "level": level} for passage, level in self.passages],
             "left_out": self.left_out,
+            "context_tokens": self.context_tokens,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Retrieved:
         """Raises ``KeyError``/``TypeError`` for anything ``to_json`` did not write."""
-        collection = data.get("collection")
+        collection, context_tokens = data.get("collection"), data.get("context_tokens")
         return cls(
             question_digest=str(data["question_digest"]),
             passages=tuple((str(p["id"]), str(p["level"])) for p in data["passages"]),
             collection=None if collection is None else str(collection),
             left_out=int(data.get("left_out", 0)),
+            context_tokens=None if context_tokens is None else int(context_tokens),
         )
 
 

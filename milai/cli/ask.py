@@ -36,7 +36,6 @@ from milai.settings import resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
     from milai.context import Context
-    from milai.corpus import Hit
     from milai.corpus._prompt import Source
     from milai.pipeline import GateFactory, ModelInfo
     from milai.policy import Decision, Policy
@@ -108,7 +107,7 @@ def ask(
         return
     prompt = build_prompt(
         question,
-        _sources(context, hits),
+        context.corpus.sources(hits),
         context_tokens=options.context_tokens,
         max_tokens=params.max_tokens,
     )
@@ -123,6 +122,7 @@ def ask(
         passages=tuple((source.passage_id, source.level) for source in prompt.sources),
         collection=collection,
         left_out=prompt.left_out,
+        context_tokens=options.context_tokens,
     )
     collected: list[str] = []
     stream = StdoutStream()
@@ -155,33 +155,6 @@ def ask(
         stream.finish()
         _print_sources(prompt.sources)
     report_result(result)
-
-
-def _sources(context: Context, hits: list[Hit]) -> list[Source]:
-    """The retrieved passages with their text (each document's text record read once)."""
-    from milai.corpus._prompt import Source
-
-    texts: dict[tuple[str, str], Any] = {}
-    sources = []
-    for hit in hits:
-        key = (hit.collection, hit.document.id)
-        if key not in texts:
-            texts[key] = context.corpus.passages(hit.collection, hit.document)
-        passage = texts[key][hit.ordinal]
-        sources.append(
-            Source(
-                passage_id=hit.passage_id,
-                collection=hit.collection,
-                doc=hit.document.name,
-                title=hit.document.title,
-                part=passage.part,
-                page=passage.page,
-                level=hit.document.level,
-                score=hit.score,
-                text=passage.text,
-            )
-        )
-    return sources
 
 
 def _print_sources(sources: tuple[Source, ...]) -> None:

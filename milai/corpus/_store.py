@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from milai.corpus._chunk import Passage, split_document
-from milai.corpus._index import DocumentEntry, IndexEditor, PackedIndex
+from milai.corpus._index import DocumentEntry, Hit, IndexEditor, PackedIndex
+from milai.corpus._prompt import Source
 from milai.corpus._text import index_terms
 from milai.errors import UsageError, VaultIntegrityError
 
@@ -266,6 +267,45 @@ class Corpus:
         if len(passages) != entry.passages:
             raise VaultIntegrityError(f"{where} does not match the index")
         return passages
+
+    def sources(self, hits: Sequence[Hit]) -> list[Source]:
+        """The passages ``hits`` name, with their text (each text record read once)."""
+        texts: dict[tuple[str, str], list[StoredPassage]] = {}
+        sources = []
+        for hit in hits:
+            key = (hit.collection, hit.document.id)
+            if key not in texts:
+                texts[key] = self.passages(hit.collection, hit.document)
+            passage = texts[key][hit.ordinal]
+            sources.append(
+                Source(
+                    passage_id=hit.passage_id,
+                    collection=hit.collection,
+                    doc=hit.document.name,
+                    title=hit.document.title,
+                    part=passage.part,
+                    page=passage.page,
+                    level=hit.document.level,
+                    score=hit.score,
+                    text=passage.text,
+                )
+            )
+        return sources
+
+    def hits_by_id(self, passage_ids: Sequence[str], collection: str | None) -> list[Hit]:
+        """The passages with these ids (``DOCUMENT:NUMBER``), in order, scored 0. Raises
+        ``UsageError`` for one the corpus no longer holds."""
+        documents = {
+            entry.id: (name, entry) for name, entry in self.entries(lambda _level: True, collection)
+        }
+        hits = []
+        for passage_id in passage_ids:
+            document_id, _, number = passage_id.partition(":")
+            found = documents.get(document_id)
+            if found is None or not number.isdigit() or int(number) >= found[1].passages:
+                raise UsageError(f"passage {passage_id} is no longer in the corpus")
+            hits.append(Hit(found[0], found[1], int(number), 0.0))
+        return hits
 
     def find(
         self, prefix: str, may_read: Callable[[str], bool], collection: str | None = None

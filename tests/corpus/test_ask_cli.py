@@ -256,3 +256,38 @@ def test_an_empty_corpus_and_an_unknown_collection_say_no_sources(
         result = cli("ask", QUESTION, *args)
         assert result.code == 0
         assert result.stderr == "milai: no sources at your clearance (UNCLASSIFIED)\n"
+
+
+def last_ask_seq(cli: Cli) -> str:
+    shown = cli("audit", "show", "--json")
+    entries = [json.loads(line) for line in shown.stdout.splitlines()]
+    asks = [e for e in entries if e["event"].get("command") == "ask" and "decision" in e["event"]]
+    return str(asks[-1]["seq"])
+
+
+def test_replay_of_an_ask_rebuilds_its_prompt_from_the_recorded_passages(
+    cli: Cli, corpus: dict[str, Path], fake_engine: FakeEngine
+) -> None:
+    asked = cli("ask", QUESTION, "--seed", "3", "--clearance", "CONFIDENTIAL", *SECRET_MODEL)
+    assert asked.code == 0, asked.stderr
+    seq = last_ask_seq(cli)
+    prompt = prompt_of(fake_engine)
+    replayed = cli("replay", seq, QUESTION, "--json")
+    assert replayed.code == 0, replayed.stderr
+    assert json.loads(replayed.stdout)["match"] is True
+    assert prompt_of(fake_engine) == prompt  # the same passages, in the same order
+    other = cli("replay", seq, "Where is the fuel?")
+    assert other.code == 2
+    assert "the question differs" in other.error_line()
+    fake_engine.chunks = ["Something else."]
+    differs = cli("replay", seq, QUESTION)
+    assert differs.code == 4
+    pdf = next(
+        r
+        for r in json.loads(cli("docs", "list", "--json", "--clearance", "SECRET").stdout)
+        if r["name"] == "report.pdf"
+    )
+    assert cli("docs", "remove", pdf["id"], "--clearance", "SECRET").code == 0
+    gone = cli("replay", seq, QUESTION)
+    assert gone.code == 2
+    assert "is no longer in the corpus" in gone.error_line()
