@@ -85,16 +85,27 @@ def median_ms(run: Callable[[], object], repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
+_RARE = [
+    "".join(random.Random(n).choice("abcdefghiklmnoprstuvwyz") for _ in range(4 + n % 7))
+    for n in range(60_000)
+]  # names, places, technical words: a long tail, drawn by Zipf rank
+
+
 def prose(rng: random.Random, words: int) -> str:
     language = rng.choice(list(WORDS))
     vocabulary = WORDS[language]
-    # Zipf-like: common words often, rare ones (numbered codes) now and then.
-    chosen = [
-        vocabulary[min(int(rng.paretovariate(1.2)) - 1, len(vocabulary) - 1)]
-        if rng.random() < 0.9
-        else f"{rng.choice(vocabulary)}{rng.randrange(5000)}"
-        for _ in range(words)
-    ]
+    # Zipf-like: the language's common words most of the time; otherwise a word of the long
+    # tail by Zipf rank (so the vocabulary grows with the corpus as real text does, Heaps'
+    # law), now and then with a number (a code, a date).
+    chosen = []
+    for _ in range(words):
+        if rng.random() < 0.75:
+            word = vocabulary[min(int(rng.paretovariate(1.2)) - 1, len(vocabulary) - 1)]
+        else:
+            word = _RARE[min(int(rng.paretovariate(0.3)) - 1, len(_RARE) - 1)]
+            if rng.random() < 0.1:
+                word += str(rng.randrange(1000))
+        chosen.append(word)
     return " ".join(chosen)
 
 

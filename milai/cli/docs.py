@@ -183,7 +183,7 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
         state.count(result.status)
         entry = result.entry
         if result.status == "added":
-            passages = f"{entry.passages} passages"
+            passages = f"{entry.passages} passage" + ("" if entry.passages == 1 else "s")
             say(f"milai: added {entry.id} {prepared.name} ({entry.level}, {passages})")
         elif result.status == "raised":
             say(f"milai: {prepared.name} was already here as {entry.id}: now {entry.level}")

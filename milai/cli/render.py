@@ -75,7 +75,8 @@ def count_progress(label: str, total: int, *, enabled: bool) -> Iterator[Callabl
 
 def documents_table(rows: Sequence[dict[str, Any]]) -> None:
     table = Table(title="Documents in the corpus")
-    for column in ("id", "collection", "level", "passages", "name", "title"):
+    table.add_column("id", no_wrap=True, min_width=16)
+    for column in ("collection", "level", "passages", "name", "title"):
         table.add_column(column)
     for row in rows:
         level = row["level"] + (" (raised)" if row["level"] != row["declared"] else "")

@@ -37,6 +37,7 @@ DEFAULT_COLLECTION = "default"
 ID_CHARS = 16
 MIN_ID_PREFIX = 4
 MAX_TITLE = 100
+MAX_TITLE_TRIES = 5  # lines tried for a title before the file name stands in
 _COLLECTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _INDEX = "index:"
 _TEXT = "text:"
@@ -93,7 +94,7 @@ def prepare_document(
         terms.append(tuple(passage_terms))
     return PreparedDocument(
         name=name,
-        title=_title(document, name),
+        title=_title(policy, document, name),
         format=document.format,
         declared=declared,
         found=found,
@@ -106,8 +107,11 @@ def prepare_document(
     )
 
 
-def _title(document: Document, name: str) -> str:
-    """The title in the document's properties, else its first line of text, else ``name``."""
+def _title(policy: Policy, document: Document, name: str) -> str:
+    """The title in the document's properties, else its first line of text that is not a
+    marking (a banner is no title), else ``name``."""
+    from milai.policy import check_text
+
     for part in document.parts:
         if part.name != "metadata":
             continue
@@ -115,11 +119,18 @@ def _title(document: Document, name: str) -> str:
             key, _, value = line.partition(":")
             if key.strip().casefold() in ("title", "dc:title") and value.strip():
                 return value.strip()[:MAX_TITLE]
+    tried = 0
     for part in document.parts:
-        if part.name == "body" or part.name.startswith("page "):
-            for line in document.text[part.start : part.end].splitlines():
-                if sum(char.isalnum() for char in line) >= 3:
-                    return " ".join(line.split())[:MAX_TITLE]
+        if part.name != "body" and not part.name.startswith("page "):
+            continue
+        for line in document.text[part.start : part.end].splitlines():
+            if sum(char.isalnum() for char in line) < 3:
+                continue
+            if not check_text(policy, line).findings:
+                return " ".join(line.split())[:MAX_TITLE]
+            tried += 1
+            if tried >= MAX_TITLE_TRIES:
+                return name[:MAX_TITLE]
     return name[:MAX_TITLE]
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import islice
 
 LANGUAGES = ("en", "fr", "de", "lb")
 NO_LANGUAGE = ""
@@ -22,6 +22,7 @@ _DETECT_WORDS = 400  # the words of a text read to guess its language
 _STEM_CACHE = 200_000  # stems remembered per language (words repeat: most are cached)
 
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 
 # Common words of each language (folded, accents stripped): enough to tell them apart.
 _COMMON: dict[str, frozenset[str]] = {
@@ -44,12 +45,19 @@ _COMMON: dict[str, frozenset[str]] = {
 }
 
 
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _language, _words in _COMMON.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _language)
+
 # Left out of the index and of questions: they hold nearly every passage and tell none apart.
 STOPWORDS = frozenset().union(*_COMMON.values())
 
 
 def strip_accents(text: str) -> str:
     """``text`` without its combining marks (é → e, ü → u)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -63,17 +71,12 @@ def words(text: str) -> list[str]:
 
 def detect_language(folded_words: Iterable[str]) -> str:
     """The language of the (folded) words, or ``NO_LANGUAGE`` when none stands out."""
-    counts: Counter[str] = Counter()
-    for index, word in enumerate(folded_words):
-        if index >= _DETECT_WORDS:
-            break
-        plain = strip_accents(word)
-        for language, common in _COMMON.items():
-            if plain in common:
-                counts[language] += 1
-    if not counts:
-        return NO_LANGUAGE
-    return counts.most_common(1)[0][0]
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for word in islice(folded_words, _DETECT_WORDS):
+        for language in _LANGUAGES_OF.get(strip_accents(word), ()):
+            counts[language] += 1
+    best = max(LANGUAGES, key=counts.__getitem__)  # ties: the first in LANGUAGES
+    return best if counts[best] else NO_LANGUAGE
 
 
 @lru_cache(maxsize=4)
@@ -94,7 +97,9 @@ def _stemmer(language: str) -> Callable[[str], str]:
         if found is None:
             if len(cache) >= _STEM_CACHE:
                 cache.clear()
-            found = cache[word] = strip_accents(stem_word(word))
+            # A word with a digit is a code or a number (Tango7, 2024): kept whole.
+            plain = word if _DIGIT.search(word) else stem_word(word)
+            found = cache[word] = strip_accents(plain)
         return found
 
     return stem
