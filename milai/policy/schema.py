@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,7 +19,6 @@ from milai.policy.loader import (
     YamlLoadError,
     YamlMap,
     YamlSeq,
-    line_of,
     load_yaml,
     type_name,
 )
@@ -217,7 +215,9 @@ class _Builder:
             result.append(value)
         return tuple(result)
 
-    def _level_lists(self, top: YamlMap, key: str, portion: bool) -> list[tuple[str, str, str, int]]:
+    def _level_lists(
+        self, top: YamlMap, key: str, portion: bool
+    ) -> list[tuple[str, str, str, int]]:
         """(scheme, level, text, line) for markings or portion marks."""
         section = self.read.mapping(top[key], top.key_lines[key], key, None)
         if section is None:
