@@ -279,7 +279,7 @@ def report_result(result: RunResult) -> None:
 
 
 def run_json(result: RunResult) -> dict[str, Any]:
-    """The ``run --json`` object of DESIGN.md."""
+    """The ``run --json`` object of docs/DESIGN.md."""
     return {
         "text": result.text,
         **_decision_json(result.decision),
