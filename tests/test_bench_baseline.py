@@ -7,15 +7,15 @@ from __future__ import annotations
 from bench.gate_overhead import PassThroughGate
 from milai.config import default_policy_path
 from milai.engine import SamplingParams
-from milai.pipeline import Pipeline
-from milai.policy import Gate, PolicyGate, load_policy
+from milai.pipeline import GateFactory, Pipeline
+from milai.policy import PolicyGate, load_policy
 from tests.fakes import FakeEngine, FakeLoader, FakeModels
 
 CHUNKS = ["The meeting ", "moved to ", "Tuesday ", "at ten", "."]
 PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
 
 
-def _run(gate: type[Gate]) -> tuple[str, FakeEngine]:
+def _run(gate: GateFactory) -> tuple[str, FakeEngine]:
     engine = FakeEngine(list(CHUNKS))
     pipeline = Pipeline(
         policy=load_policy(default_policy_path()),
