@@ -22,6 +22,7 @@ Medians of repeated runs; the machine is shared and noisy.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import random
 import statistics
@@ -30,6 +31,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,6 +41,7 @@ from milai.config import default_policy_path  # noqa: E402
 from milai.corpus import (  # noqa: E402
     ID_PURPOSE,
     Corpus,
+    PackedIndex,
     PreparedDocument,
     prepare_document,
     readable_at,
@@ -200,7 +203,7 @@ def synthetic_corpus(policy: Policy, vault: Vault, passages: int) -> tuple[Corpu
     return corpus, number
 
 
-def bench_corpus(policy: Policy, root: Path, passages: int, repeat: int) -> None:
+def bench_corpus(policy: Policy, root: Path, passages: int, repeat: int) -> Corpus:
     vault = make_vault(root / "big")
     home = vault.home
     key = KeySource(key_file=root / "big" / "vault.key")
@@ -242,27 +245,61 @@ def bench_corpus(policy: Policy, root: Path, passages: int, repeat: int) -> None
     print(f"disk: {disk / pages * 1000 / 1e6:.2f} MB per 1,000 pages")
     del held
 
+    raw_ms = median_ms(lambda: vault.records.get(KIND, "index:bench"), repeat)
+    print(
+        f"  baseline: reading the record alone (sha256, AES-GCM) {raw_ms:.1f} ms; "
+        f"open / read = {open_ms / raw_ms:.2f}x"
+    )
+
     for limit in ("SECRET", "RESTRICTED"):
         may_read = readable_at(policy, limit)
         per_question = [
-            median_ms(lambda q=q, m=may_read: retrieve(corpus, q, m, 5, "bench"), repeat)
-            for q in QUESTIONS
+            median_ms(partial(retrieve, corpus, question, may_read, 5, "bench"), repeat)
+            for question in QUESTIONS
         ]
         warm = [
-            median_ms(lambda q=q, m=may_read: _search_only(index, q, m), repeat) for q in QUESTIONS
+            median_ms(partial(_search_only, index, question, may_read), repeat)
+            for question in QUESTIONS
         ]
         print(
             f"retrieve at {limit}: median {statistics.median(per_question):.1f} ms, "
             f"worst {max(per_question):.1f} ms (open + rank); ranking alone median "
             f"{statistics.median(warm):.1f} ms, worst {max(warm):.1f} ms"
         )
+    return corpus
 
 
-def _search_only(index: object, question: str, may_read: Callable[[str], bool]) -> object:
+def bench_rank_bm25(policy: Policy, corpus: Corpus, repeat: int) -> None:
+    """The library alternative: rank_bm25 (if installed) must be built over the readable
+    passages for each question, since its statistics cover whatever it is given."""
+    try:
+        BM25Okapi = importlib.import_module("rank_bm25").BM25Okapi
+    except ImportError:
+        print("rank_bm25: not installed (pip install rank_bm25==0.2.2 to compare)")
+        return
+    may_read = readable_at(policy, "RESTRICTED")
+    tokenized = [
+        index_terms(passage.text)[1]
+        for name, entry in corpus.entries(may_read, "bench")
+        for passage in corpus.passages(name, entry)
+    ]
+    from milai.corpus._text import query_variants
+
+    query = sorted({term for variants in query_variants(QUESTIONS[0]) for term in variants})
+    build_ms = median_ms(lambda: BM25Okapi(tokenized), max(3, repeat // 4))
+    bm25 = BM25Okapi(tokenized)
+    score_ms = median_ms(lambda: bm25.get_scores(query), repeat)
+    print(
+        f"rank_bm25 0.2.2 over the {len(tokenized)} passages readable at RESTRICTED: "
+        f"build {build_ms:.0f} ms + score {score_ms:.1f} ms per question"
+    )
+
+
+def _search_only(index: PackedIndex, question: str, may_read: Callable[[str], bool]) -> object:
     from milai.corpus._index import search
     from milai.corpus._text import query_variants
 
-    return search([index], query_variants(question), may_read, 5)  # type: ignore[list-item]
+    return search([index], query_variants(question), may_read, 5)
 
 
 def main() -> None:
@@ -272,12 +309,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
     policy = load_policy(default_policy_path())
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, load average {load}")
     index_terms("warm the stemmers up")
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         bench_ingest(policy, root, args.pages)
-        bench_corpus(policy, root, args.passages, args.repeat)
+        corpus = bench_corpus(policy, root, args.passages, args.repeat)
+        bench_rank_bm25(policy, corpus, args.repeat)
 
 
 if __name__ == "__main__":
