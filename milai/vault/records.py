@@ -157,7 +157,8 @@ class RecordStore:
     @contextlib.contextmanager
     def batch(self) -> Iterator[RecordBatch]:
         """Several reads and writes as one change, under the vault lock: every write in the
-        block lands together when it ends, or none does (when it raises)."""
+        block lands together when it ends, or none does (when it raises). Inside the block,
+        use only the batch (the store would wait for the lock the block holds)."""
         with self._ledger.change() as draft:
             yield RecordBatch(self._ledger.home, draft, self._keys)
 
