@@ -105,9 +105,16 @@ def ask(
         asked.no_sources(question_decision, params, json_output)
         say(f"milai: {NO_SOURCES} ({limit})")
         return
+    sources, refused = _sources_the_policy_allows(policy, context.corpus.sources(hits))
+    if refused:
+        say(f"milai: {refused} source(s) left out: the policy blocks them in a prompt")
+    if not sources:
+        asked.no_sources(question_decision, params, json_output)
+        say(f"milai: {NO_SOURCES} ({limit})")
+        return
     prompt = build_prompt(
         question,
-        context.corpus.sources(hits),
+        sources,
         context_tokens=options.context_tokens,
         max_tokens=params.max_tokens,
     )
@@ -148,13 +155,26 @@ def ask(
         raise
     except BrokenPipeError:
         return
-    sources = [source.to_json() for source in prompt.sources]
     if json_output:
-        emit_json({**run_json(result), "sources": sources, "left_out": prompt.left_out})
+        cited = [source.to_json() for source in prompt.sources]
+        emit_json({**run_json(result), "sources": cited, "left_out": prompt.left_out})
     else:
         stream.finish()
         _print_sources(prompt.sources)
     report_result(result)
+
+
+def _sources_the_policy_allows(policy: Policy, sources: list[Source]) -> tuple[list[Source], int]:
+    """The sources whose text no rule blocks in a prompt (a codeword, keying material), and
+    how many others there were: one such passage must not sink every answer it ranks in."""
+    from milai.policy import Action, check_text
+
+    allowed = [
+        source
+        for source in sources
+        if check_text(policy, source.text, direction="prompt").action != Action.BLOCK
+    ]
+    return allowed, len(sources) - len(allowed)
 
 
 def _print_sources(sources: tuple[Source, ...]) -> None:

@@ -291,3 +291,21 @@ def test_replay_of_an_ask_rebuilds_its_prompt_from_the_recorded_passages(
     gone = cli("replay", seq, QUESTION)
     assert gone.code == 2
     assert "is no longer in the corpus" in gone.error_line()
+
+
+def test_a_passage_the_policy_blocks_is_left_out_not_fatal(
+    cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    folder = tmp_path / "keys"
+    folder.mkdir()
+    (folder / "keymat.txt").write_text("The fuel depot crypto: KEYMAT rotation is on Monday.\n")
+    (folder / "plain.txt").write_text("The fuel depot is at Kirchberg.\n")
+    assert cli("docs", "add", str(folder), "--level", "UNCLASSIFIED").code == 0
+    result = cli("ask", "--json", "fuel depot")
+    assert result.code == 0, result.stderr
+    assert [s["doc"] for s in json.loads(result.stdout)["sources"]] == ["keys/plain.txt"]
+    assert "1 source(s) left out: the policy blocks them" in result.stderr
+    assert "KEYMAT" not in prompt_of(fake_engine)
+    only_blocked = cli("ask", "crypto rotation Monday")
+    assert only_blocked.code == 0
+    assert "no sources at your clearance" in only_blocked.stderr
