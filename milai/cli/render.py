@@ -44,6 +44,28 @@ def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], 
         yield update
 
 
+@contextmanager
+def rotation_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A byte-progress bar on stderr for a key rotation, one model after another, yielding
+    the vault's ``progress(model, done, total)`` callback."""
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(model: str, done: int, total: int) -> None:
+            if model not in tasks:
+                tasks[model] = progress.add_task(f"re-keying {model}", total=total)
+            progress.update(tasks[model], completed=done, total=total)
+
+        yield update
+
+
 def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> None:
     table = Table(title="Models in the vault")
     for column in ("name", "level", "architecture", "quantisation", "size", "sha256", "catalogued"):
