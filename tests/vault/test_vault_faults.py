@@ -21,7 +21,7 @@ from milai.vault import KeySource, Vault
 from milai.vault._fs import fault_hook
 from tests.helpers import write_key_file
 
-Operation = Callable[[Vault], None]
+Operation = Callable[[Vault], object]  # what it returns is not looked at
 Observation = Callable[[Path], str]
 
 
