@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from milai.errors import UsageError, VaultIntegrityError, VaultLocked
+from milai.files import read_small_file
 
 if TYPE_CHECKING:
     from milai.vault.vault import Vault
@@ -119,13 +120,7 @@ def check_new_passphrase(passphrase: bytes) -> None:
 
 def read_passphrase_file(path: Path) -> bytes:
     """The passphrase in ``path``, without its trailing newline. Raises ``UsageError``."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(PASSPHRASE_MAX_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"cannot read passphrase file {path}: {error.strerror}") from None
-    if len(data) > PASSPHRASE_MAX_BYTES:
-        raise UsageError(f"passphrase file {path} is larger than {PASSPHRASE_MAX_BYTES} bytes")
+    data = read_small_file(path, "passphrase file", PASSPHRASE_MAX_BYTES)
     passphrase = data.removesuffix(b"\n").removesuffix(b"\r")
     if not passphrase:
         raise UsageError(f"passphrase file {path} is empty")

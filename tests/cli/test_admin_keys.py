@@ -280,8 +280,13 @@ def test_an_old_vault_json_with_the_old_key_opens_nothing_after_a_rotation(
     refused(cli("--key-file", str(old_key), "settings", "show"), 4)
     # the old vault.json put back, with the old key
     (home / "vault.json").write_bytes(old_json)
-    for args in (("settings", "show"), ("model", "list"), ("model", "verify", SYNTHETIC_MODEL)):
-        refused(cli("--key-file", str(old_key), *args), 4)
+    reads: list[tuple[str, ...]] = [
+        ("settings", "show"),
+        ("model", "list"),
+        ("model", "verify", SYNTHETIC_MODEL),
+    ]
+    for read in reads:
+        refused(cli("--key-file", str(old_key), *read), 4)
     (home / "vault.json").write_bytes(new_json)
     _old_key_opens_nothing(home, old_json, KeySource(key_file=old_key), KeySource(key_file=current))
     shown = cli("--key-file", str(current), "settings", "show")
@@ -292,7 +297,7 @@ def test_an_old_vault_json_with_the_old_key_opens_nothing_after_a_rotation(
 
 
 def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
-    synthetic_vault: SyntheticVault, tmp_path: Path
+    synthetic_vault: SyntheticVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from milai.vault import keys
     from milai.vault.state import VaultState
@@ -302,9 +307,8 @@ def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
     pid = os.fork()
     if pid == 0:  # the child: run the command, SIGKILL it as it starts the second model
         try:
-            from milai.vault import vault as vault_module
+            from milai.vault.container import rekey_model as rekey
 
-            rekey = vault_module.rekey_model
             calls = 0
 
             def rekey_then_die(*args: Any, **kwargs: Any) -> None:
@@ -314,7 +318,7 @@ def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
                     os.kill(os.getpid(), signal.SIGKILL)
                 rekey(*args, **kwargs)
 
-            vault_module.rekey_model = rekey_then_die  # type: ignore[assignment]
+            monkeypatch.setattr("milai.vault.vault.rekey_model", rekey_then_die)
             invoke("key", "change", "--rotate", "--new-key-file", str(new))
         finally:
             os._exit(3)
