@@ -30,7 +30,6 @@ import json
 import os
 import shutil
 import statistics
-import struct
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,6 +37,7 @@ from pathlib import Path
 
 from cryptography.cobblestone import Cobblestone256Decryptor, Cobblestone256Encryptor
 
+from bench.vault_import import synthetic_gguf_header
 from milai.vault import KeySource, Vault
 from milai.vault.container import UnverifiedModelHeader, rekey_model
 from milai.vault.state import Ledger
@@ -50,17 +50,8 @@ FREE_NEEDED = 20 * 10**9
 
 def write_sparse_gguf(path: Path, size: int) -> None:
     """A valid GGUF v3 header, then a hole up to ``size`` bytes (reads as zeros)."""
-
-    def string(value: bytes) -> bytes:
-        return struct.pack("<Q", len(value)) + value
-
-    pairs = [
-        string(b"general.architecture") + struct.pack("<I", 8) + string(b"llama"),
-        string(b"general.file_type") + struct.pack("<II", 4, 15),
-    ]
-    header = b"GGUF" + struct.pack("<IQQ", 3, 1, len(pairs)) + b"".join(pairs)
     with path.open("wb") as out:
-        out.write(header)
+        out.write(synthetic_gguf_header())
         out.truncate(size)
 
 

@@ -22,20 +22,24 @@ stdout = Console(highlight=False, soft_wrap=True, markup=False)
 stderr = Console(stderr=True, highlight=False, markup=False)
 
 
-@contextmanager
-def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A byte-progress bar on stderr, yielding the ``progress(done, total)`` callback."""
-    if not enabled:
-        yield None
-        return
-    with Progress(
+def _byte_progress() -> Progress:
+    return Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),
         console=stderr,
         transient=True,
-    ) as progress:
+    )
+
+
+@contextmanager
+def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A byte-progress bar on stderr, yielding the ``progress(done, total)`` callback."""
+    if not enabled:
+        yield None
+        return
+    with _byte_progress() as progress:
         task = progress.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
@@ -48,14 +52,7 @@ def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], 
 def rotation_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A byte-progress bar on stderr for a key rotation, one model after another, yielding
     the vault's ``progress(model, done, total)`` callback."""
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=stderr,
-        transient=True,
-    ) as progress:
+    with _byte_progress() as progress:
         tasks: dict[str, Any] = {}
 
         def update(model: str, done: int, total: int) -> None:

@@ -11,19 +11,10 @@ import pytest
 
 from milai import netguard
 from tests.cli.conftest import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
-from tests.cli.harness import Cli, CliResult
+from tests.cli.harness import Cli, refused
 from tests.helpers import write_key_file
 
 PASSPHRASE = "correct horse battery staple"
-
-
-def refused(result: CliResult, code: int, *nouns: str) -> str:
-    assert result.code == code, result.stderr
-    assert result.stdout == ""
-    line = result.error_line()
-    for noun in nouns:
-        assert noun in line, line
-    return line
 
 
 def model_names(cli: Cli) -> list[str]:

@@ -18,19 +18,10 @@ from milai.errors import VaultIntegrityError
 from milai.vault import KeySource, Vault
 from milai.vault.unlock import KEY_FILE_HINT
 from tests.cli.conftest import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
-from tests.cli.harness import Cli, CliResult, invoke
+from tests.cli.harness import Cli, invoke, refused
 from tests.helpers import write_key_file
 
 PASSPHRASE = "correct horse battery staple"
-
-
-def refused(result: CliResult, code: int, *nouns: str) -> str:
-    assert result.code == code, result.stderr
-    assert result.stdout == ""
-    line = result.error_line()
-    for noun in nouns:
-        assert noun in line, line
-    return line
 
 
 def audit_events(cli: Cli, command: str, *keys: str) -> list[dict[str, Any]]:
