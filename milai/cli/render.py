@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -24,7 +24,7 @@ stderr = Console(stderr=True, highlight=False, markup=False)
 
 def _byte_progress() -> Progress:
     return Progress(
-        "[progress.description]{task.description}",
+        TextColumn("{task.description}", markup=False),  # model names are data, not markup
         BarColumn(),
         DownloadColumn(),
         TransferSpeedColumn(),

@@ -164,7 +164,7 @@ def _check_key_file_mode(path: Path, info: os.stat_result) -> None:
     if mode & 0o077:
         raise UsageError(
             f"key file {path} is accessible to other users (mode {mode:03o})",
-            hint=f"restrict it: chmod 600 {path} (removable media: mount with fmask=0077)",
+            hint=f"restrict it: chmod 600 {path}; on removable media, mount with fmask=0077",
         )
 
 
