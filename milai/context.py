@@ -40,6 +40,7 @@ class Context:
     def __init__(self, unlock: Unlock, home: Path | None = None) -> None:
         self.home = home or milai_home()
         self.unlock = unlock
+        self._rotation_recorded = False
 
     def has_vault(self) -> bool:
         from milai.vault import vault_exists
@@ -55,8 +56,13 @@ class Context:
     @property
     def vault(self) -> Vault:
         """The vault, unlocked on first use. Raises ``VaultError`` (exit 4) and, for an
-        unusable key file or passphrase file, ``UsageError``."""
-        return self._opened[0]
+        unusable key file or passphrase file, ``UsageError``. A key rotation that a killed
+        command left half done is finished, and that is audited."""
+        vault = self._opened[0]
+        if vault.finished_rotation and not self._rotation_recorded:
+            self._rotation_recorded = True
+            self.record({"command": "vault.rotation-finished"})
+        return vault
 
     @property
     def key(self) -> KeySource:

@@ -166,6 +166,8 @@ class Vault:
     def __init__(self, ledger: Ledger, unlocked_slot: str | None = None) -> None:
         self._ledger = ledger
         self._unlocked_slot = unlocked_slot
+        # whether ``open`` finished a key rotation that a killed process had started
+        self.finished_rotation = False
         self._signer: _crypto.Signer | None = None
         self._derivation_root: bytes | None = None
         self._use_key(ledger.key)
@@ -264,6 +266,7 @@ class Vault:
         vault = cls(ledger, slot_id)
         if ledger.state.previous_key is not None:
             vault._finish_rotation(rotation_progress)
+            vault.finished_rotation = True
         return vault
 
     # -- key slots -----------------------------------------------------------------------

@@ -328,6 +328,8 @@ def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
     assert VaultState.unseal(vault_key, vault_file).previous_key is None
     opens_everything(invoke)
     refused(invoke("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
+    assert len(audit_events(invoke, "vault.rotation-finished")) == 1
+    assert audit_events(invoke, "key.change") == []  # killed before it could record the act
 
 
 # -- key files on the command line -----------------------------------------------------------
