@@ -1,15 +1,18 @@
 """Administrator settings, kept as one encrypted record in the vault.
 
-Precedence, in one place (``resolve_clearance``): the command-line flag, else the configured
-default, else the policy's lowest level; never above the configured ceiling.
+Precedence, in one place each: the command-line flag, else the configured default, else the
+built-in one. For the clearance (``resolve_clearance``) the built-in default is the policy's
+lowest level, and nothing goes above the configured ceiling; for the sampling and loading
+defaults (``Sampling.over``) it is the engine's.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from milai.config import default_policy_path
 from milai.errors import UsageError, VaultIntegrityError
@@ -27,6 +30,94 @@ class RecordStore(Protocol):
     def put(self, kind: str, record_id: str, data: bytes) -> None: ...
 
 
+class _Bound(NamedTuple):
+    """The values one sampling or loading setting may take, and how to say so."""
+
+    kind: type[int] | type[float]
+    low: float
+    high: float
+    low_open: bool  # ``low`` itself is refused
+    words: str
+
+
+MIN_CONTEXT_TOKENS = 512  # llama.cpp enlarges smaller contexts and the binding mis-sizes them
+_BOUNDS: dict[str, _Bound] = {
+    "temperature": _Bound(float, 0.0, 5.0, False, "between 0 and 5"),
+    "top_p": _Bound(float, 0.0, 1.0, True, "above 0 and at most 1"),
+    "top_k": _Bound(int, 0, 1 << 20, False, "0 (no limit) or more (at most 1048576)"),
+    "repeat_penalty": _Bound(float, 0.0, 10.0, True, "above 0 and at most 10"),
+    "ctx": _Bound(int, MIN_CONTEXT_TOKENS, 1 << 20, False, "at least 512 tokens (at most 1048576)"),
+    "threads": _Bound(int, 1, 1024, False, "at least 1 (at most 1024)"),
+}
+# The names an administrator types (``milai settings set top-p 0.9``), as the flags spell them.
+SAMPLING_SETTINGS = {name.replace("_", "-"): name for name in _BOUNDS}
+
+
+def check_sampling(field: str, value: float, name: str) -> None:
+    """Refuse a sampling or loading value out of its bounds; ``name`` is how the message
+    calls it (``--top-p`` for a flag, ``top-p`` for a setting). Raises ``UsageError``."""
+    bound = _BOUNDS[field]
+    inside = bound.low < value if bound.low_open else bound.low <= value
+    if not (math.isfinite(value) and inside and value <= bound.high):
+        raise UsageError(f"{name} must be {bound.words}")
+
+
+def parse_sampling_setting(key: str, raw: str) -> tuple[str, float | int | None]:
+    """``(field, value)`` for ``milai settings set KEY RAW``: ``none`` unsets (the built-in
+    default again). Returns ``("", None)`` when KEY is not a sampling or loading setting.
+
+    Raises ``UsageError`` for a value that is not a number of the right kind or is out of
+    bounds.
+    """
+    field = SAMPLING_SETTINGS.get(key) or (key if key in _BOUNDS else "")
+    if not field or raw.strip().lower() == "none":
+        return field, None
+    name = field.replace("_", "-")
+    bound = _BOUNDS[field]
+    try:
+        value: float | int = bound.kind(raw.strip())
+    except ValueError:
+        kind = "a whole number" if bound.kind is int else "a number"
+        raise UsageError(f"{name} must be {kind}, not {raw!r}") from None
+    check_sampling(field, value, name)
+    return field, value
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """Sampling and loading choices that may each be left open (None): flags, or the
+    administrator's defaults."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    repeat_penalty: float | None = None
+    ctx: int | None = None
+    threads: int | None = None
+
+    def check(self, prefix: str = "--") -> Sampling:
+        """Refuse any value out of bounds, naming it ``prefix`` + its flag name; return self.
+
+        Raises ``UsageError``.
+        """
+        for field in _BOUNDS:
+            value = getattr(self, field)
+            if value is not None:
+                check_sampling(field, value, prefix + field.replace("_", "-"))
+        return self
+
+    def over(self, settings: Settings) -> Sampling:
+        """Each choice made here, else the administrator's default (still None: the
+        built-in default). Raises ``UsageError`` for a stored default out of bounds."""
+        stored = Sampling(**{f: getattr(settings, f) for f in _BOUNDS}).check("the setting ")
+        return Sampling(
+            **{
+                f: getattr(self, f) if getattr(self, f) is not None else getattr(stored, f)
+                for f in _BOUNDS
+            }
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     default_model: str | None = None
@@ -34,6 +125,13 @@ class Settings:
     ceiling: str | None = None
     policy: str | None = None
     policy_sha256: str | None = None
+    # Sampling and loading defaults for run, chat and batch (a flag wins).
+    temperature: float | None = None
+    top_p: float | None = None
+    top_k: int | None = None
+    repeat_penalty: float | None = None
+    ctx: int | None = None
+    threads: int | None = None
 
     @classmethod
     def load(cls, records: RecordStore) -> Settings:
@@ -47,6 +145,10 @@ class Settings:
             raise VaultIntegrityError("the settings record is corrupted") from None
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+    def changed(self, **changes: object) -> Settings:
+        """These settings with ``changes`` (field name → new value)."""
+        return Settings(**{**asdict(self), **changes})
 
     def save(self, records: RecordStore) -> None:
         records.put(SETTINGS_KIND, SETTINGS_ID, json.dumps(asdict(self)).encode())

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from milai.engine.hardware import physical_cores
+from milai.engine.hardware import default_threads, physical_cores
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class SamplingParams:
 @dataclass(frozen=True)
 class LoadOptions:
     chat_format: str | None = None
-    threads: int = field(default_factory=physical_cores)
+    threads: int = field(default_factory=default_threads)
     context_tokens: int = 4096
     use_mlock: bool = False
 
@@ -130,6 +130,7 @@ __all__ = [
     "SamplingParams",
     "Timings",
     "Usage",
+    "default_threads",
     "load_engine",
     "physical_cores",
 ]

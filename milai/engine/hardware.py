@@ -35,3 +35,9 @@ def physical_cores() -> int:
                 cores.add((package or "0", core))
             processor = package = core = None
     return max(1, len(cores) or len(allowed))
+
+
+def default_threads() -> int:
+    """The thread count a model runs with when nobody chose one (see bench/README.md,
+    "Threads")."""
+    return physical_cores()

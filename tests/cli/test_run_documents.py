@@ -1,0 +1,225 @@
+"""``milai run`` on documents, in process with the scripted engine: a document on stdin or
+``--input PATH`` is extracted whole (every part), gated whole before the model sees any of
+it, and its bad forms are exit 2 with one line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import milai.documents
+from milai.documents import Limits, read_document
+from tests.cli.conftest import SYNTHETIC_SECRET_MODEL, SyntheticVault
+from tests.cli.harness import Cli, CliResult
+from tests.documents.builders import (
+    Docx,
+    eml_bytes,
+    encrypted_pdf,
+    pdf_bytes,
+    sensitivity_label,
+)
+from tests.fakes import FakeEngine
+
+BODY = ["Convoy schedule", "The convoy leaves the depot at dawn."]
+HEADER_SECRET = Docx(body=BODY, header=["NATO SECRET"], comments=["Checked."]).build()
+LABEL_ID = "0e5f3b39-8c4a-4f3e-9d1c-6b2a9f1e7c55"
+SECRET_RUN = ("--model", SYNTHETIC_SECRET_MODEL, "--clearance", "SECRET")
+
+
+def refused(result: CliResult, engine: FakeEngine, code: int, *nouns: str, kind: str) -> str:
+    """Refused before the model saw anything: the code, nothing on stdout, one line."""
+    assert result.code == code, result.stderr
+    assert result.stdout == ""
+    assert engine.calls == []
+    line = result.error_line(kind)
+    for noun in nouns:
+        assert noun in line, line
+    return line
+
+
+def test_a_document_on_stdin_is_the_material_every_part_of_it(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    result = cli("run", *SECRET_RUN, "Summarise", stdin=HEADER_SECRET)
+    assert result.code == 0, result.stderr
+    [messages] = fake_engine.calls
+    extracted = read_document(HEADER_SECRET, "stdin").text
+    assert messages[-1]["content"] == "Summarise\n\n" + extracted
+    for part in ("NATO SECRET", "Convoy schedule", "Checked."):  # header, body, comment
+        assert part in messages[-1]["content"]
+    assert "PK" not in messages[-1]["content"]  # never the zip bytes
+
+
+def test_input_path_reads_the_file_and_leaves_stdin_alone(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    pdf = pdf_bytes([["Briefing, page 1.", "", "SECRET//NOFORN"], ["Page 2.", "", "SECRET"]])
+    path = tmp_path / "brief.bin"  # the name says nothing: the content decides
+    path.write_bytes(pdf)
+    result = cli("run", *SECRET_RUN, "--input", str(path), "Summarise", stdin="ignored\n")
+    assert result.code == 0, result.stderr
+    [messages] = fake_engine.calls
+    assert messages[-1]["content"] == "Summarise\n\n" + read_document(pdf, "x").text
+    assert "ignored" not in messages[-1]["content"]
+    assert cli("run", *SECRET_RUN, "-i", str(path)).code == 0  # no PROMPT: the material alone
+    assert fake_engine.calls[1][-1]["content"] == read_document(pdf, "x").text
+
+
+def test_a_header_above_the_clearance_blocks_before_the_model_sees_anything(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    result = cli(
+        "run", "--model", SYNTHETIC_SECRET_MODEL, "--clearance", "CONFIDENTIAL", "Summarise",
+        stdin=HEADER_SECRET,
+    )  # fmt: skip
+    refused(result, fake_engine, 3, "SECRET", kind="blocked")
+
+
+def test_json_when_blocked_names_the_part_of_the_document(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    result = cli("run", "--json", "--clearance", "CONFIDENTIAL", "Summarise", stdin=HEADER_SECRET)
+    assert result.code == 3
+    assert fake_engine.calls == []
+    [line] = result.stdout.splitlines()
+    data = json.loads(line)
+    assert (data["decision"], data["level"], data["text"]) == ("block", "SECRET", "")
+    assert data["input_format"] == "docx"
+    parts = {f["part"] for f in data["findings"] if f["level"] == "SECRET"}
+    assert parts == {"header"}
+
+
+def test_json_names_the_parts_of_the_prompt_findings(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    result = cli("run", *SECRET_RUN, "--json", "(S) Summarise", stdin=HEADER_SECRET)
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["input_format"] == "docx"
+    parts = {(f["rule"], f["part"]) for f in data["prompt_findings"]}
+    assert ("marking-nato-secret", "header") in parts
+    assert any(part == "instruction" for _, part in parts), parts
+    plain = json.loads(cli("run", *SECRET_RUN, "--json", "Go", stdin="SECRET\nx\n").stdout)
+    assert plain["input_format"] is None
+    assert {f["part"] for f in plain["prompt_findings"]} == {"body"}
+
+
+def test_a_label_the_policy_maps_to_secret_blocks_an_unmarked_document(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    default = Path(__file__).resolve().parents[2] / "policies" / "default.yaml"
+    policy = tmp_path / "labelled.yaml"
+    policy.write_text(
+        default.read_text(encoding="utf-8")
+        + f"\nlabels:\n  sensitivity:\n    SECRET: [{LABEL_ID}]\n",
+        encoding="utf-8",
+    )
+    assert cli("settings", "set", "policy", str(policy)).code == 0
+    docx = Docx(body=BODY, custom=sensitivity_label(LABEL_ID, "Falcon")).build()
+    result = cli("run", "--json", "--clearance", "CONFIDENTIAL", "Summarise", stdin=docx)
+    assert result.code == 3, result.stderr
+    assert fake_engine.calls == []
+    data = json.loads(result.stdout)
+    assert data["level"] == "SECRET"
+    label = [f for f in data["findings"] if f["kind"] == "sensitivity-label"]
+    assert [(f["rule"], f["part"]) for f in label] == [(f"label-{LABEL_ID}", "metadata")]
+
+
+@dataclass(frozen=True)
+class SmallLimits(Limits):
+    max_input_bytes: int = 16384  # above the bytes sniffed first (HEAD_BYTES)
+    max_text_chars: int = 2048
+
+
+def _truncated() -> bytes:
+    return HEADER_SECRET[: len(HEADER_SECRET) // 2]
+
+
+@pytest.mark.parametrize(
+    ("data", "nouns"),
+    [
+        (_truncated(), ("stdin",)),
+        (encrypted_pdf(pdf_bytes([["Secret plans."]]), user_password="pw"), ("stdin", "password")),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), ("legacy binary Office file",)),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), ("does not OCR",)),
+        (pdf_bytes([[]]), ("stdin",)),  # a PDF without a text layer
+        (b"caf\xe9\n", ("stdin is not valid UTF-8 text",)),
+    ],
+    ids=["truncated-docx", "encrypted-pdf", "legacy-doc", "image", "no-text-pdf", "latin-1"],
+)
+def test_bad_documents_are_exit_2_with_one_line(
+    cli: Cli,
+    synthetic_vault: SyntheticVault,
+    fake_engine: FakeEngine,
+    data: bytes,
+    nouns: tuple[str, ...],
+) -> None:
+    refused(cli("run", "Summarise", stdin=data), fake_engine, 2, *nouns, kind="error")
+
+
+def test_oversized_input_is_exit_2(
+    cli: Cli,
+    synthetic_vault: SyntheticVault,
+    fake_engine: FakeEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(milai.documents, "Limits", SmallLimits)
+    # Digests: text that does not compress, so the file itself is large.
+    big = Docx(body=[hashlib.sha256(str(n).encode()).hexdigest() for n in range(1024)]).build()
+    assert len(big) > SmallLimits.max_input_bytes
+    refused(cli("run", "Summarise", stdin=big), fake_engine, 2, "larger than 16384", kind="error")
+    long_text = "word " * 1000
+    refused(
+        cli("run", "Summarise", stdin=long_text), fake_engine, 2, "longer than 2048", kind="error"
+    )
+    path = tmp_path / "big.docx"
+    path.write_bytes(big)
+    refused(cli("run", "-i", str(path), "x"), fake_engine, 2, str(path), "larger", kind="error")
+
+
+def test_input_path_errors(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.docx"
+    refused(
+        cli("run", "-i", str(missing), "x"), fake_engine, 2, f"cannot read {missing}", kind="error"
+    )
+    refused(cli("run", "-i", str(tmp_path), "x"), fake_engine, 2, "is a directory", kind="error")
+    refused(
+        cli("run", "--system-file", "-", "--input", "-", "x", stdin="be brief"),
+        fake_engine,
+        2,
+        "stdin cannot carry both",
+        kind="error",
+    )
+
+
+def test_system_text_on_stdin_and_the_material_from_a_path(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "note.eml"
+    path.write_bytes(eml_bytes("Convoy", "The convoy leaves at dawn.\n"))
+    result = cli("run", "--system-file", "-", "-i", str(path), stdin="Be brief.")
+    assert result.code == 0, result.stderr
+    [messages] = fake_engine.calls
+    assert messages[0] == {"role": "system", "content": "Be brief."}
+    assert "The convoy leaves at dawn." in messages[-1]["content"]
+
+
+def test_utf16_text_with_a_byte_order_mark_is_text(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    assert cli("run", "Summarise", stdin="Réunion mardi.\n".encode("utf-16")).code == 0
+    assert fake_engine.calls[0][-1]["content"] == "Summarise\n\nRéunion mardi."
+
+
+def test_an_empty_document_and_no_prompt_is_an_empty_prompt(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    empty = Docx(body=[" "]).build()
+    refused(cli("run", stdin=empty), fake_engine, 2, "empty prompt", kind="error")
