@@ -23,7 +23,7 @@ from milai.cli._app import (
     say,
     state,
 )
-from milai.engine import LoadOptions, SamplingParams, default_threads
+from milai.engine import LoadOptions, SamplingParams
 from milai.errors import Blocked, UsageError
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
@@ -114,10 +114,10 @@ def sampling_params(max_tokens: int, seed: int | None, chosen: Sampling) -> Samp
 
 def load_options(chat_format: str | None, chosen: Sampling) -> LoadOptions:
     """How the model is loaded: the context size and threads chosen, else the built-in
-    defaults (4096 tokens; ``default_threads()``)."""
+    defaults (4096 tokens; threads decided as the model loads: ``default_threads()``)."""
     return LoadOptions(
         chat_format=chat_format,
-        threads=chosen.threads if chosen.threads is not None else default_threads(),
+        threads=chosen.threads,
         context_tokens=_given(chosen.ctx, LoadOptions.context_tokens),
         use_mlock=True,
     )
@@ -336,11 +336,13 @@ def run(
             if state.verbose and session.engine_loaded:
                 report_memory_lock(options)
     except Blocked as blocked:
+        # Blocked before the model was loaded: the prompt's decision, its offsets into the
+        # input (after, the output's).
+        prompt_input = None if session.engine_loaded else given
         if json_output:
-            # Blocked before the model was loaded: the prompt's decision, its offsets
-            # into the input (after, the output's).
-            prompt_input = None if session.engine_loaded else given
             emit_json(blocked_json(blocked, session, params, prompt_input))
+        if prompt_input is not None and prompt_input.document is not None:
+            blocked.message += f" (in the document's {_where(blocked, prompt_input)})"
         raise
     except BrokenPipeError:
         return
@@ -412,6 +414,21 @@ def blocked_json(
         data["findings"] = _findings_json(decision, given)
         data["input_format"] = given.format
     return data
+
+
+def _where(blocked: Blocked, given: RunInput) -> str:
+    """The parts of the input that hold the findings at the blocked prompt's level."""
+    from milai.policy import Decision
+
+    decision = blocked.decision
+    if not isinstance(decision, Decision):
+        return "text"
+    parts = [
+        given.part_at(f.start)
+        for f in decision.findings
+        if f.level == decision.level and f.rule != "level-above-clearance"
+    ]
+    return ", ".join(dict.fromkeys(parts)) or "text"
 
 
 def _decision_json(decision: Decision) -> dict[str, Any]:

@@ -7,7 +7,7 @@ are here, and ``load_engine`` imports the llama.cpp binding only when a model is
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from milai.engine.hardware import default_threads, physical_cores
@@ -56,8 +56,11 @@ class SamplingParams:
 
 @dataclass(frozen=True)
 class LoadOptions:
+    """How a model is loaded. ``threads`` None: ``default_threads()``, decided at the moment
+    of loading (it looks at how busy the machine is)."""
+
     chat_format: str | None = None
-    threads: int = field(default_factory=default_threads)
+    threads: int | None = None
     context_tokens: int = 4096
     use_mlock: bool = False
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 
 import milai.documents
 from milai.documents import Limits, read_document
-from tests.cli.conftest import SYNTHETIC_SECRET_MODEL, SyntheticVault
+from tests.cli.conftest import SYNTHETIC_SECRET_MODEL, MilaiRunner, SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.documents.builders import (
     Docx,
@@ -76,7 +77,8 @@ def test_a_header_above_the_clearance_blocks_before_the_model_sees_anything(
         "run", "--model", SYNTHETIC_SECRET_MODEL, "--clearance", "CONFIDENTIAL", "Summarise",
         stdin=HEADER_SECRET,
     )  # fmt: skip
-    refused(result, fake_engine, 3, "SECRET", kind="blocked")
+    line = refused(result, fake_engine, 3, "SECRET", kind="blocked")
+    assert line.endswith("(in the document's header)"), line
 
 
 def test_json_when_blocked_names_the_part_of_the_document(
@@ -223,3 +225,29 @@ def test_an_empty_document_and_no_prompt_is_an_empty_prompt(
 ) -> None:
     empty = Docx(body=[" "]).build()
     refused(cli("run", stdin=empty), fake_engine, 2, "empty prompt", kind="error")
+
+
+@pytest.mark.model
+def test_the_real_model_summarises_a_document_and_never_sees_a_marked_one(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    from tests.documents.examples import examples
+
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(Docx(body=BODY, comments=["Checked by the duty officer."]).build())
+    answered = milai(
+        "-v", "run", "--json", "--seed", "1", "--max-tokens", "24", "-i", str(plain),
+        "Summarise in one sentence.",
+    )  # fmt: skip
+    assert answered.returncode == 0, answered.stderr
+    data = json.loads(answered.stdout)
+    assert data["decision"] == "allow" and data["text"].strip()
+    assert data["input_format"] == "docx" and data["usage"]["prompt_tokens"] > 20
+    # No --threads and no setting: the default, decided as the model loads (-v says it).
+    assert re.search(
+        r"milai.llama: threads: \d+ \(the default: \d+ physical cores\)", answered.stderr
+    )
+    blocked = milai("run", "Summarise", input=examples()["report.docx"])
+    assert blocked.returncode == 3
+    assert blocked.stdout == ""
+    assert blocked.stderr.endswith("(in the document's header)\n"), blocked.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from milai.engine import LoadOptions, SamplingParams, default_threads
+from milai.engine import LoadOptions, SamplingParams
 from tests.cli.conftest import SyntheticVault
 from tests.cli.harness import Cli
 from tests.fakes import FakeEngine, FakeLoader, install_fake_engine
@@ -51,7 +51,7 @@ def test_builtin_defaults_without_settings(
         40,
         1.0,
     )
-    assert (options.context_tokens, options.threads) == (4096, default_threads())
+    assert (options.context_tokens, options.threads) == (4096, None)  # None: decided at load
 
 
 def test_settings_are_the_defaults_and_flags_win(
@@ -93,7 +93,7 @@ def test_none_unsets_a_default(
     set_all(cli, {"top-k": "none", "threads": "None"})
     assert cli("run", "hi").code == 0
     params, options = used(loader)
-    assert (params.top_k, options.threads) == (40, default_threads())
+    assert (params.top_k, options.threads) == (40, None)
 
 
 def test_chat_takes_the_defaults(
