@@ -251,3 +251,39 @@ def test_the_real_model_summarises_a_document_and_never_sees_a_marked_one(
     assert blocked.returncode == 3
     assert blocked.stdout == ""
     assert blocked.stderr.endswith("(in the document's header)\n"), blocked.stderr
+
+
+def test_the_readme_label_examples(cli: Cli, tmp_path: Path) -> None:
+    from tests.documents.examples import main as write_examples
+
+    write_examples(tmp_path / "examples")
+    labelled = str(tmp_path / "examples" / "labelled.docx")
+    assert cli("check", labelled).stdout == "allow UNCLASSIFIED\n"
+    ministry = Path(__file__).resolve().parents[2] / "policies" / "ministry-codewords.yaml"
+    shown = cli("check", "--policy", str(ministry), labelled)
+    assert shown.stdout.splitlines() == [
+        "allow SECRET",
+        "  label-b6f1c3d2-7a8e-4f90-9c1d-2e3f4a5b6c7d sensitivity-label SECRET allow metadata "
+        "[84:139]",
+    ]
+
+
+def test_the_readme_run_examples(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    from tests.documents.examples import main as write_examples
+
+    write_examples(tmp_path / "examples")
+    brief = str(tmp_path / "examples" / "brief.pdf")
+    result = cli("run", "Summarise", "--input", brief, "--json")
+    data = json.loads(result.stdout)
+    assert [data["decision"], data["input_format"], [f["part"] for f in data["findings"]]] == [
+        "block",
+        "pdf",
+        ["page 1", "page 2", "page 3", "page 1"],
+    ]
+    report = (tmp_path / "examples" / "report.docx").read_bytes()
+    line = cli("run", "Summarise", stdin=report).error_line("blocked")
+    assert line.startswith("milai: blocked: blocked by rule marking-nato-secret: prompt is SECRET")
+    assert line.endswith("(in the document's header)")
+    assert fake_engine.calls == []
