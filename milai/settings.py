@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
@@ -53,10 +53,10 @@ _BOUNDS: dict[str, _Bound] = {
 SAMPLING_SETTINGS = {name.replace("_", "-"): name for name in _BOUNDS}
 
 
-def check_sampling(field: str, value: float, name: str) -> None:
+def check_sampling(key: str, value: float, name: str) -> None:
     """Refuse a sampling or loading value out of its bounds; ``name`` is how the message
     calls it (``--top-p`` for a flag, ``top-p`` for a setting). Raises ``UsageError``."""
-    bound = _BOUNDS[field]
+    bound = _BOUNDS[key]
     inside = bound.low < value if bound.low_open else bound.low <= value
     if not (math.isfinite(value) and inside and value <= bound.high):
         raise UsageError(f"{name} must be {bound.words}")
@@ -69,18 +69,18 @@ def parse_sampling_setting(key: str, raw: str) -> tuple[str, float | int | None]
     Raises ``UsageError`` for a value that is not a number of the right kind or is out of
     bounds.
     """
-    field = SAMPLING_SETTINGS.get(key) or (key if key in _BOUNDS else "")
-    if not field or raw.strip().lower() == "none":
-        return field, None
-    name = field.replace("_", "-")
-    bound = _BOUNDS[field]
+    known = SAMPLING_SETTINGS.get(key) or (key if key in _BOUNDS else "")
+    if not known or raw.strip().lower() == "none":
+        return known, None
+    name = known.replace("_", "-")
+    bound = _BOUNDS[known]
     try:
         value: float | int = bound.kind(raw.strip())
     except ValueError:
         kind = "a whole number" if bound.kind is int else "a number"
         raise UsageError(f"{name} must be {kind}, not {raw!r}") from None
-    check_sampling(field, value, name)
-    return field, value
+    check_sampling(known, value, name)
+    return known, value
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,16 @@ class Sampling:
 
         Raises ``UsageError``.
         """
-        for field in _BOUNDS:
-            value = getattr(self, field)
+        for key in _BOUNDS:
+            value = getattr(self, key)
             if value is not None:
-                check_sampling(field, value, prefix + field.replace("_", "-"))
+                check_sampling(key, value, prefix + key.replace("_", "-"))
         return self
 
     def over(self, settings: Settings) -> Sampling:
         """Each choice made here, else the administrator's default (still None: the
         built-in default). Raises ``UsageError`` for a stored default out of bounds."""
-        stored = Sampling(**{f: getattr(settings, f) for f in _BOUNDS}).check("the setting ")
+        stored = settings.sampling.check("the setting ")
         return Sampling(
             **{
                 f: getattr(self, f) if getattr(self, f) is not None else getattr(stored, f)
@@ -126,12 +126,7 @@ class Settings:
     policy: str | None = None
     policy_sha256: str | None = None
     # Sampling and loading defaults for run, chat and batch (a flag wins).
-    temperature: float | None = None
-    top_p: float | None = None
-    top_k: int | None = None
-    repeat_penalty: float | None = None
-    ctx: int | None = None
-    threads: int | None = None
+    sampling: Sampling = field(default_factory=Sampling)
 
     @classmethod
     def load(cls, records: RecordStore) -> Settings:
@@ -144,11 +139,18 @@ class Settings:
         except ValueError:
             raise VaultIntegrityError("the settings record is corrupted") from None
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: v for k, v in data.items() if k in known}
+        sampling = values.pop("sampling", None) or {}
+        if not isinstance(sampling, dict) or not set(sampling) <= set(_BOUNDS):
+            raise VaultIntegrityError("the settings record is corrupted")
+        return cls(**values, sampling=Sampling(**sampling))
 
     def changed(self, **changes: object) -> Settings:
-        """These settings with ``changes`` (field name → new value)."""
-        return Settings(**{**asdict(self), **changes})
+        """These settings with ``changes`` (field name → new value; a sampling or loading
+        default by its own name: ``top_p``…)."""
+        sampling: dict[str, Any] = {k: changes.pop(k) for k in list(changes) if k in _BOUNDS}
+        fresh = Sampling(**{**asdict(self.sampling), **sampling})
+        return Settings(**{**asdict(self), **changes, "sampling": fresh})
 
     def save(self, records: RecordStore) -> None:
         records.put(SETTINGS_KIND, SETTINGS_ID, json.dumps(asdict(self)).encode())

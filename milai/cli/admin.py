@@ -276,9 +276,7 @@ def settings_set(
     current = asdict(context.settings)
     if key == "policy_sha256":
         raise UsageError("policy_sha256 is set with the policy: `milai settings set policy PATH`")
-    settable = [
-        name for name in current if name not in ("policy_sha256", *SAMPLING_SETTINGS.values())
-    ]
+    settable = [name for name in current if name not in ("policy_sha256", "sampling")]
     if key not in settable:
         known = ", ".join([*settable, *SAMPLING_SETTINGS])
         raise UsageError(f"unknown setting {key!r}; known: {known}")

@@ -40,17 +40,16 @@ def used(loader: FakeLoader, call: int = -1) -> tuple[SamplingParams, LoadOption
     return loader.engine.params[call], loader.options[call]
 
 
+def sampled(params: SamplingParams) -> tuple[float, float, int, float]:
+    return (params.temperature, params.top_p, params.top_k, params.repeat_penalty)
+
+
 def test_builtin_defaults_without_settings(
     cli: Cli, synthetic_vault: SyntheticVault, loader: FakeLoader
 ) -> None:
     assert cli("run", "hi").code == 0
     params, options = used(loader)
-    assert (params.temperature, params.top_p, params.top_k, params.repeat_penalty) == (
-        0.2,
-        0.95,
-        40,
-        1.0,
-    )
+    assert sampled(params) == (0.2, 0.95, 40, 1.0)
     assert (options.context_tokens, options.threads) == (4096, None)  # None: decided at load
 
 
@@ -59,30 +58,22 @@ def test_settings_are_the_defaults_and_flags_win(
 ) -> None:
     set_all(cli, CHOSEN)
     shown = json.loads(cli("settings", "show").stdout)
-    assert {k: shown[k] for k in ("temperature", "top_p", "top_k", "repeat_penalty")} == {
+    assert shown["sampling"] == {
         "temperature": 0.7,
         "top_p": 0.5,
         "top_k": 5,
         "repeat_penalty": 1.3,
+        "ctx": 1024,
+        "threads": 3,
     }
     assert cli("run", "hi").code == 0
     params, options = used(loader)
-    assert (params.temperature, params.top_p, params.top_k, params.repeat_penalty) == (
-        0.7,
-        0.5,
-        5,
-        1.3,
-    )
+    assert sampled(params) == (0.7, 0.5, 5, 1.3)
     assert (options.context_tokens, options.threads) == (1024, 3)
     flags = ("--temperature", "0", "--top-p", "0.9", "--top-k", "7", "--repeat-penalty", "1.1")
     assert cli("run", *flags, "--ctx", "2048", "--threads", "1", "hi").code == 0
     params, options = used(loader)
-    assert (params.temperature, params.top_p, params.top_k, params.repeat_penalty) == (
-        0.0,
-        0.9,
-        7,
-        1.1,
-    )
+    assert sampled(params) == (0.0, 0.9, 7, 1.1)
     assert (options.context_tokens, options.threads) == (2048, 1)
 
 
@@ -102,12 +93,7 @@ def test_chat_takes_the_defaults(
     set_all(cli, CHOSEN)
     assert cli("chat", stdin="Hello there\n").code == 0
     params, options = used(loader)
-    assert (params.temperature, params.top_p, params.top_k, params.repeat_penalty) == (
-        0.7,
-        0.5,
-        5,
-        1.3,
-    )
+    assert sampled(params) == (0.7, 0.5, 5, 1.3)
     assert (options.context_tokens, options.threads) == (1024, 3)
     assert cli("chat", "--top-k", "9", stdin="Hello\n").code == 0
     assert used(loader)[0].top_k == 9
@@ -131,12 +117,7 @@ def test_batch_takes_the_defaults_flags_win_and_a_line_wins_over_both(
     source.write_text(batch_line("a") + batch_line("b", top_p=0.8, top_k=11))
     assert cli("batch", str(source), "-o", str(tmp_path / "one.jsonl")).code == 0
     (first, second), options = loader.engine.params, loader.options[-1]
-    assert (first.temperature, first.top_p, first.top_k, first.repeat_penalty) == (
-        0.7,
-        0.5,
-        5,
-        1.3,
-    )
+    assert sampled(first) == (0.7, 0.5, 5, 1.3)
     assert (second.top_p, second.top_k) == (0.8, 11)
     assert (options.context_tokens, options.threads) == (1024, 3)
     flags = ("--top-p", "0.6", "--top-k", "8", "--repeat-penalty", "1.2", "--threads", "2")
