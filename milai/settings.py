@@ -12,22 +12,17 @@ import json
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from milai.config import default_policy_path
 from milai.errors import UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:
     from milai.policy import Policy
+    from milai.vault import RecordStore
 
 SETTINGS_KIND = "settings"
 SETTINGS_ID = "main"
-
-
-class RecordStore(Protocol):
-    def get(self, kind: str, record_id: str) -> bytes | None: ...
-
-    def put(self, kind: str, record_id: str, data: bytes) -> None: ...
 
 
 class _Bound(NamedTuple):
