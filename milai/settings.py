@@ -136,9 +136,10 @@ class Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
         sampling = values.pop("sampling", None) or {}
-        if not isinstance(sampling, dict) or not set(sampling) <= set(_BOUNDS):
+        if not isinstance(sampling, dict):
             raise VaultIntegrityError("the settings record is corrupted")
-        return cls(**values, sampling=Sampling(**sampling))
+        known_sampling = {k: v for k, v in sampling.items() if k in _BOUNDS}
+        return cls(**values, sampling=Sampling(**known_sampling))
 
     def changed(self, **changes: object) -> Settings:
         """These settings with ``changes`` (field name → new value; a sampling or loading
