@@ -287,3 +287,20 @@ def test_the_readme_run_examples(
     assert line.startswith("milai: blocked: blocked by rule marking-nato-secret: prompt is SECRET")
     assert line.endswith("(in the document's header)")
     assert fake_engine.calls == []
+
+
+def test_a_run_on_a_document_replays_from_the_same_file(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
+) -> None:
+    path = tmp_path / "plain.docx"
+    path.write_bytes(Docx(body=BODY, comments=["Checked."]).build())
+    assert cli("run", "--seed", "5", "-i", str(path), "Summarise").code == 0
+    shown = cli("audit", "show", "--json", "--command", "run").stdout.splitlines()
+    seq = [json.loads(line) for line in shown if "decision" in json.loads(line)["event"]][-1]["seq"]
+    replayed = cli("replay", str(seq), "Summarise", "--json", stdin=path.read_bytes())
+    assert replayed.code == 0, replayed.stderr
+    assert json.loads(replayed.stdout)["match"] is True
+    # The same prompt, byte for byte: the extracted text, not the zip.
+    assert fake_engine.calls[0][-1] == fake_engine.calls[1][-1]
+    other = Docx(body=[*BODY, "One more line."]).build()
+    assert cli("replay", str(seq), "Summarise", stdin=other).code == 2  # another prompt
