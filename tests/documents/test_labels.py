@@ -231,3 +231,14 @@ def test_shipped_policies_hold_a_valid_labels_example() -> None:
         text = path.read_text(encoding="utf-8")
         assert "sensitivity:" in text, path  # an example, live or commented
         assert validate_policy(path) == [], path
+
+
+def test_names_ignore_case_but_keep_accents() -> None:
+    ministry = load_policy(
+        Path(__file__).resolve().parents[2] / "policies" / "ministry-codewords.yaml"
+    )
+    for name, level in (
+        ("DIFFUSION RESTREINTE MINISTÈRE", "CONFIDENTIAL"),
+        ("Diffusion restreinte ministere", "UNCLASSIFIED"),  # another name
+    ):
+        assert check_text(ministry, labelled_docx(UNMAPPED_ID, name).text).level == level, name
