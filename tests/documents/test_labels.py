@@ -4,6 +4,7 @@ labels, and the section is as strict as the rest of the policy."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,37 @@ def test_names_ignore_case_but_keep_accents() -> None:
         ("Diffusion restreinte ministere", "UNCLASSIFIED"),  # another name
     ):
         assert check_text(ministry, labelled_docx(UNMAPPED_ID, name).text).level == level, name
+
+
+def test_policy_show_validate_and_test_know_the_section(tmp_path: Path) -> None:
+    from tests.cli.harness import invoke
+
+    path = write_policy(
+        tmp_path,
+        rest="tests:\n"
+        f"  - text: 'MSIP_Label_{FALCON_ID}_Enabled: true'\n"
+        "    clearance: CONFIDENTIAL\n"
+        "    expect: {decision: block, level: SECRET}\n",
+    )
+    assert invoke("policy", "validate", str(path)).code == 0
+    tested = invoke("policy", "test", str(path))
+    assert (tested.code, tested.stdout) == (0, "labels-test: 1/1 tests passed\n")
+    shown = json.loads(invoke("policy", "show", "--json", str(path)).stdout)
+    assert shown["sensitivity_labels"] == [
+        {"by": "id", "value": FALCON_ID, "level": "SECRET", "rule": f"label-{FALCON_ID}"},
+        {
+            "by": "name",
+            "value": "Project Heron",
+            "level": "CONFIDENTIAL",
+            "rule": "label-project-heron",
+        },
+        {"by": "id", "value": INTERNAL_ID, "level": "RESTRICTED", "rule": f"label-{INTERNAL_ID}"},
+        {
+            "by": "name",
+            "value": "Usage interne",
+            "level": "RESTRICTED",
+            "rule": "label-usage-interne",
+        },
+    ]
+    table = invoke("policy", "show", str(path)).stdout
+    assert "sensitivity labels" in table and "Project Heron" in table
