@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from milai.config import default_policy_path
+from milai.engine import MIN_CONTEXT_TOKENS
 from milai.errors import UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:
@@ -35,7 +36,6 @@ class _Bound(NamedTuple):
     words: str
 
 
-MIN_CONTEXT_TOKENS = 512  # llama.cpp enlarges smaller contexts and the binding mis-sizes them
 _BOUNDS: dict[str, _Bound] = {
     "temperature": _Bound(float, 0.0, 5.0, False, "between 0 and 5"),
     "top_p": _Bound(float, 0.0, 1.0, True, "above 0 and at most 1"),

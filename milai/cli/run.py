@@ -69,7 +69,10 @@ ContextTokens = Annotated[
     int | None, typer.Option("--ctx", help="Context window in tokens (default 4096).")
 ]
 Threads = Annotated[
-    int | None, typer.Option("--threads", help="CPU threads (default: see the README).")
+    int | None,
+    typer.Option(
+        "--threads", help="CPU threads (default: the physical cores less those busy elsewhere)."
+    ),
 ]
 ChatFormat = Annotated[
     str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")

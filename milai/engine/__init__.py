@@ -54,6 +54,9 @@ class SamplingParams:
         )
 
 
+MIN_CONTEXT_TOKENS = 512  # llama.cpp enlarges smaller contexts and the binding mis-sizes them
+
+
 @dataclass(frozen=True)
 class LoadOptions:
     """How a model is loaded. ``threads`` None: ``default_threads()``, decided at the moment
@@ -127,6 +130,7 @@ def load_engine(path: str, options: LoadOptions) -> Engine:
 
 
 __all__ = [
+    "MIN_CONTEXT_TOKENS",
     "Engine",
     "LoadOptions",
     "Message",

@@ -17,12 +17,18 @@ import llama_cpp.llama_chat_format as llama_chat_format
 from llama_cpp import Llama
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
+from milai.engine import (
+    MIN_CONTEXT_TOKENS,
+    LoadOptions,
+    Message,
+    SamplingParams,
+    Timings,
+    Usage,
+)
 from milai.engine.hardware import default_threads, physical_cores
 from milai.errors import ModelError, UsageError
 
 GGUF_MAGIC = b"GGUF"
-MIN_CONTEXT_TOKENS = 512
 _log = logging.getLogger("milai.llama")
 
 # ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
