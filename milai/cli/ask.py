@@ -25,6 +25,7 @@ from milai.cli.run import (
     TopK,
     TopP,
     blocked_json,
+    check_run_flags,
     load_options,
     report_result,
     run_json,
@@ -32,7 +33,7 @@ from milai.cli.run import (
 )
 from milai.engine import SamplingParams
 from milai.errors import Blocked, UsageError
-from milai.settings import resolve_clearance, resolve_out_level
+from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
     from milai.context import Context
@@ -61,11 +62,11 @@ def ask(
     ] = None,
     k: Annotated[int, typer.Option("--k", help="Passages to give the model.")] = 5,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens to generate.")] = 512,
-    temperature: Temperature = 0.2,
+    temperature: Temperature = None,
     seed: Seed = None,
-    top_p: TopP = SamplingParams.top_p,
-    top_k: TopK = SamplingParams.top_k,
-    repeat_penalty: RepeatPenalty = SamplingParams.repeat_penalty,
+    top_p: TopP = None,
+    top_k: TopK = None,
+    repeat_penalty: RepeatPenalty = None,
     chat_format: ChatFormat = None,
     context_tokens: ContextTokens = None,
     threads: Threads = None,
@@ -80,10 +81,11 @@ def ask(
     from milai.corpus._prompt import ASK_SYSTEM, build_prompt
     from milai.events import Retrieved
 
-    params = sampling_params(
-        max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
+    flags = check_run_flags(
+        max_tokens,
+        seed,
+        Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
     )
-    options = load_options(chat_format, context_tokens, threads)
     if not 1 <= k <= MAX_K:
         raise UsageError(f"--k must be between 1 and {MAX_K}")
     if not question.strip():
@@ -91,6 +93,9 @@ def ask(
     if collection is not None:
         check_collection(collection)
     context = open_context()
+    chosen = flags.over(context.settings)
+    params = sampling_params(max_tokens, seed, chosen)
+    options = load_options(chat_format, chosen)
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     sink_level = resolve_out_level(policy, level, out_level)
