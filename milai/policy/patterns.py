@@ -146,6 +146,8 @@ def _spellings(ch: str) -> tuple[str, ...]:
     options: list[str] = []
     if _keep(ch):
         options.append(table.get(ord(ch), ch))
+        if ch == "|":
+            options.append("")  # S|E|C|R|E|T: a bar is a separator as often as an l
     else:
         options.append("")
     letter = LEET.get(ch)
