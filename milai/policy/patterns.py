@@ -48,6 +48,8 @@ DEFAULT_HEADER_LABELS = (
     "classification",
     "security classification",
     "classification level",
+    "classification de securite",
+    "niveau de securite",
     "classified",
     "niveau de classification",
     "classement",
