@@ -28,12 +28,15 @@ from milai.policy.decoders import (
     mime_blocks,
     partial_start,
 )
-from milai.policy.normalise import OffsetMap, Special, normalise
+from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
     _squeeze_table,
     banner_tail_ok,
+    cell_label_regex,
+    field_anchors,
+    field_regex,
     keyword_alternatives,
     marking_squeeze,
     split_markings,
@@ -502,6 +505,144 @@ class MultiLineUnit(Unit[MultiLineState]):
                     return base + found
             state.ruled_out_to = base + found + 1
             at = found + 1
+
+
+class FieldState(ScanState):
+    """The classification column of the CSV table being read: delimiter, index, width."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: tuple[str, int, int] | None = None
+
+
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+_VALUE_STRIP = " \t\"'"
+
+
+class FieldUnit(Unit[FieldState]):
+    """Markings as the value of a classification field anywhere in a line: a JSON key
+    (minified too), a YAML flow key, an XML attribute, or a CSV column under a header cell
+    that names it. Complete lines only; the value must be nothing but markings (controls
+    after ``//`` aside), in any case, or a portion mark in capitals (``ism:classification="TS"``).
+    """
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy, labels: list[str]) -> None:
+        self.engine = engine
+        self.anchors = field_anchors(labels)
+        self.field_re = re.compile(field_regex(labels))
+        self.cell_re = re.compile(cell_label_regex(labels))
+
+    def new_state(self) -> FieldState:
+        return FieldState()
+
+    def scan(self, scanner: Scanner, state: FieldState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at = max(state.resume, base) - base
+        limit = len(buf) if final else buf.rfind("\n") + 1
+        if limit <= at:
+            return
+        region = buf[at:limit]
+        if state.columns is None and not any(a in region for a in self.anchors):
+            state.resume = base + limit
+            return
+        offset = at
+        for line in region.split("\n"):
+            self._line(scanner, state, line, base + offset)
+            offset += len(line) + 1
+        state.resume = base + limit
+
+    def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
+        """One complete line (view text at view position ``at``)."""
+        skel_map = scanner.skel.map
+        if state.columns is not None or any(a in line for a in self.anchors):
+            # CSV cells are split in the original text: the views turn a tab into a blank.
+            orig_start = skel_map.to_orig(at)
+            original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
+            if self._cells(scanner, state, original, orig_start):
+                return
+        if not any(a in line for a in self.anchors):
+            return
+        for match in self.field_re.finditer(line):
+            value = match.group("value").split("//", 1)[0]
+            lead = len(value) - len(value.lstrip(_VALUE_STRIP))
+            body = value.strip(_VALUE_STRIP)
+            if not body:
+                continue
+            start, end = at + match.start("value") + lead, at + match.start("value") + lead
+            end += len(body)
+            original = scanner.orig_slice(*skel_map.span(start, end))
+            for spec in self._markings(body, original):
+                scanner.hits.append(
+                    _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                )
+
+    def _cells(self, scanner: Scanner, state: FieldState, line: str, at: int) -> bool:
+        """A CSV header (remembers the column) or a row (checks its cell): True when the
+        line was either. ``line`` is original text at original offset ``at``."""
+        if state.columns is not None:
+            delimiter, index, width = state.columns
+            cells = line.split(delimiter)
+            if len(cells) == width:
+                start = at + sum(len(cell) + 1 for cell in cells[:index])
+                cell = cells[index]
+                lead = len(cell) - len(cell.lstrip(_VALUE_STRIP))
+                body = cell.strip(_VALUE_STRIP)
+                for spec in self._markings(skeleton(body), body):
+                    start += lead
+                    scanner.hits.append(
+                        _marking_hit(spec, start, start + len(body), "classification column")
+                    )
+                return True
+            state.columns = None  # the table ended
+        for delimiter in _CSV_DELIMITERS:
+            if delimiter not in line:
+                continue
+            cells = line.split(delimiter)
+            for index, cell in enumerate(cells):
+                if self.cell_re.fullmatch(skeleton(cell.strip(_VALUE_STRIP))):
+                    state.columns = (delimiter, index, len(cells))
+                    return True
+        return False
+
+    def _markings(self, body: str, original: str) -> list[MarkingSpec]:
+        """The markings a field value (skeleton ``body``, ``original`` text) consists of:
+        markings in any case, or one portion mark in capitals; none when it is anything
+        else. Controls after ``//`` are set aside."""
+        engine = self.engine
+        body = body.split("//", 1)[0].strip(_VALUE_STRIP)
+        if not any(ch.isalpha() for ch in body):
+            return []
+        portion = engine.portion_by_key.get(squeeze(body))
+        if portion is not None:
+            return [portion] if original.split("//", 1)[0].strip(_VALUE_STRIP).isupper() else []
+        parts = split_markings(body, engine.marking_key_set, engine.longest_key)
+        return [engine.marking_by_key[key] for _, _, key in parts]
+
+    def earliest(self, scanner: Scanner, state: FieldState) -> int:
+        """The unfinished line is held from its start while it could hold a field (a label,
+        or the start of one, at its end) or a CSV column is being read."""
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        last = buf.rfind("\n")
+        line_start = base + last + 1
+        if state.resume < line_start:
+            return state.resume
+        if state.columns is not None:
+            return line_start
+        line = buf[last + 1 :]
+        if any(a in line for a in self.anchors):
+            return line_start
+        longest = max(map(len, self.anchors), default=0)
+        tail = line[-longest:]
+        for cut in range(len(tail)):
+            if any(a.startswith(tail[cut:]) for a in self.anchors):
+                return line_start
+        return view.end
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -1032,6 +1173,7 @@ class CompiledPolicy:
         variants: dict[str, MarkingSpec] | None = None,
         multiline_re: re.Pattern[str] | None = None,
         multiline_reach: int = 1,
+        field_labels: list[str] | None = None,
     ) -> None:
         self.lowest = lowest
         self.context_re = context_re
@@ -1055,6 +1197,8 @@ class CompiledPolicy:
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
             self.units.append(MultiLineUnit(self, multiline_re))
+        if field_labels:
+            self.units.append(FieldUnit(self, field_labels))
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))

@@ -363,6 +363,35 @@ def _label_regex(labels: Iterable[str]) -> str:
     return "(?:" + "|".join(a for a in alternatives if a) + ")"
 
 
+def field_regex(labels: Iterable[str]) -> str:
+    """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
+    (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
+    = SECRET``). Group ``value``: what follows the separator up to a quote or delimiter.
+
+    A lower-case word may be glued before the label (``dataClassification``)."""
+    return (
+        r"(?<![a-z0-9])[a-z]{0,12}"
+        + _label_regex(labels)
+        + r"(?:[\"'\]]|&quot;)?"
+        + WS
+        + r"{0,3}(?:[:=]>?|=)"
+        + WS
+        + r"{0,3}(?:[\"'\[]|&quot;)?"
+        + WS
+        + r"{0,3}(?P<value>[^\"'\n,;{}<>\[\]|]{1,160})"
+    )
+
+
+def field_anchors(labels: Iterable[str]) -> tuple[str, ...]:
+    """A literal that every label holds (its longest word): where a field can be."""
+    return tuple(sorted({max(words(label), key=len) for label in labels if words(label)}))
+
+
+def cell_label_regex(labels: Iterable[str]) -> str:
+    """A CSV header cell that names a classification column (whole cell)."""
+    return r"[a-z]{0,12}" + _label_regex(labels)
+
+
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
 # of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown

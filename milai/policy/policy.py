@@ -378,6 +378,7 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
         variants=variants,
         multiline_re=multiline_re,
         multiline_reach=multiline_reach,
+        field_labels=[*DEFAULT_HEADER_LABELS, *spec.header_labels],
     )
     policy = Policy(spec, engine)
     for level in spec.scale:

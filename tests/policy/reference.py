@@ -108,8 +108,7 @@ def banner_level(policy: Policy, line: str) -> str | None:
     """The level of a banner line, or None when the line is no banner."""
     if any(ch.islower() for ch in line):
         return None
-    body = line.split("//", 1)[0]
-    body = _strip_decoration(body)
+    body = _strip_decoration(_strip_decoration(line).split("//", 1)[0])
     if not body or not any(ch.isalnum() for ch in body):
         return None
     return _lenient_level(policy, body)
