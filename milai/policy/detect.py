@@ -435,6 +435,26 @@ def _is_heading(spec: MarkingSpec, original: str) -> bool:
     return len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:])
 
 
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _written_as_prose(original: str) -> bool:
+    """Whether words broken over lines are written as prose: a word of two letters or more
+    in plain lower case or in title case (Top / Secret). Banners are printed in capitals;
+    small capitals, look-alikes and odd case (sE-/cReT) are evasion, not prose; single
+    letters (V / S / N / f / D) say nothing."""
+    for word in _WORD_RE.findall(original):
+        if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
+            continue
+        if word[1:].islower() and (word[0].islower() or word[0].isupper()):
+            return True
+    return False
+
+
+# Lower-case letters of the languages the shipped policies cover (prose, not look-alikes).
+_PLAIN_LATIN = frozenset("àáâäãåæçèéêëìíîïñòóôöõœùúûüÿßÀÁÂÄÃÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÖÕŒÙÚÛÜŸ")
+
+
 class MultiLineState(ScanState):
     """New lines (view positions) before ``ruled_out_to`` can start no split marking."""
 
@@ -448,7 +468,7 @@ class MultiLineState(ScanState):
 class MultiLineUnit(Unit[MultiLineState]):
     """Banner lines split over lines: TOP / SECRET, SE- / CRET, one letter per line.
 
-    Only in capitals: lower-case words broken over lines are prose.
+    Not when written as prose: lower-case or title-case words broken over lines.
     """
 
     view: ViewName = "skel"
@@ -473,7 +493,7 @@ class MultiLineUnit(Unit[MultiLineState]):
             if "\n" in match.group("body"):
                 start = scanner.skel.map.to_orig(base + match.start("body"))
                 end = scanner.skel.map.to_orig(base + match.end("body") - 1) + 1
-                if not any(ch.islower() for ch in scanner.orig_slice(start, end)):
+                if not _written_as_prose(scanner.orig_slice(start, end)):
                     _banner_hits(self.engine, scanner, match, base, "banner split over lines")
             # Attempts from later new lines may overlap this one (SECRET / UE after TRÈS).
             position = base + match.start() + 1
