@@ -13,6 +13,7 @@ and non-ASCII look-alikes are already folded. What is left is handled here:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -249,6 +250,10 @@ def _units(word: str, leet: bool = False) -> list[tuple[str, ...]]:
         group = set(next((g for g in groups if token in g), frozenset({token})))
         if leet:
             group |= {symbol for symbol, letter in LEET.items() if letter in group}
+            # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
+            for spelling in [g for g in group if len(g) > 1]:
+                choices = [[ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling]
+                group |= {"".join(chars) for chars in itertools.product(*choices)}
         units.append(tuple(sorted(group, key=lambda m: (len(m), m))))
         index += len(token)
     return units
@@ -261,8 +266,32 @@ def _unit_regex(spellings: tuple[str, ...], gap: str) -> str:
         parts.append(re.escape(singles[0]))
     elif singles:
         parts.append("[" + "".join(re.escape(s) for s in singles) + "]")
-    parts += [gap.join(re.escape(ch) for ch in s) for s in spellings if len(s) > 1]
+    by_length: dict[int, list[str]] = {}
+    for spelling in spellings:
+        if len(spelling) > 1:
+            by_length.setdefault(len(spelling), []).append(spelling)
+    for group in by_length.values():
+        # ss, 5s, s5, 55, $s…: one class per position when the spellings are all of their
+        # combinations (a shorter pattern, compiled faster).
+        positions = [sorted({s[i] for s in group}) for i in range(len(group[0]))]
+        if len(group) > 1 and len(group) == _product(len(p) for p in positions):
+            parts.append(gap.join(_char_class(p) for p in positions))
+        else:
+            parts += [gap.join(re.escape(ch) for ch in s) for s in group]
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+
+
+def _product(sizes: Iterable[int]) -> int:
+    total = 1
+    for size in sizes:
+        total *= size
+    return total
+
+
+def _char_class(chars: list[str]) -> str:
+    if len(chars) == 1:
+        return re.escape(chars[0])
+    return "[" + "".join(re.escape(ch) for ch in chars) + "]"
 
 
 def lenient_width(text: str, multiline: bool = False) -> int:
@@ -329,6 +358,10 @@ def marks_regex(markings: Iterable[str], multiline: bool = False) -> str:
 
 
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
+_ROT13_BOTH_CASES = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
+)
 
 
 def marking_variants(text: str) -> list[str]:
@@ -342,6 +375,9 @@ def marking_variants(text: str) -> list[str]:
         return []
     reversed_text = skeleton_text[::-1]
     found = [reversed_text, skeleton_text.translate(_ROT13), reversed_text.translate(_ROT13)]
+    # rot13 turns only ASCII letters: TRÈS is GEÈF, not GERF.
+    rotated = " ".join(words(text.translate(_ROT13_BOTH_CASES)))
+    found += [rotated, rotated[::-1]]
     return [v for v in dict.fromkeys(found) if v != skeleton_text]
 
 
@@ -482,8 +518,8 @@ def _portion(portions: Iterable[str]) -> str:
     return (
         f"\\({WS}{{0,2}}(?P<pmark>{portion_marks}|[a-z])"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:|(?P<glued>(?=[a-z\"'])))?"
-        f"(?:{WS}|(?=\\n)|(?(glued)|(?!)))"
+        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
         f"(?:(?={_COPYRIGHT})(?P<copyright>))?"
     )
@@ -501,7 +537,7 @@ _TAIL_RE = re.compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
-    r"|[a-z]{0,12}\d[a-z0-9/\-._]{0,40}"
+    r"|[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}"
     r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3})*"
 )
 _TAIL_WORDS_RE = re.compile(r"<[^<>]*>|\b(?:" + _FURNITURE_WORDS + r"|eyes|only)\b", re.IGNORECASE)
