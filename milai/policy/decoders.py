@@ -90,7 +90,8 @@ def readable(text: str) -> bool:
     """Mostly printable text with a letter in it: what a decoded marking looks like."""
     if len(text) < _MIN_TEXT:
         return False
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python.
+    printable = sum(1 for ch in text if ch.isprintable() or ch.isspace())
     return printable >= 0.95 * len(text) and any(ch.isalpha() for ch in text)
 
 
@@ -101,7 +102,10 @@ def decode_text_bytes(raw: bytes) -> str | None:
         attempts.append("utf-16")
     attempts.append("utf-8")
     if b"\x00" in raw and len(raw) % 2 == 0:
-        attempts += ["utf-16-le", "utf-16-be"]
+        # Latin text in UTF-16 has its zero bytes first (big-endian) or second: try the
+        # byte order they point to first, since the other one reads as CJK letters.
+        big_endian = raw[0::2].count(0) > raw[1::2].count(0)
+        attempts += ["utf-16-be", "utf-16-le"] if big_endian else ["utf-16-le", "utf-16-be"]
     for codec in attempts:
         try:
             text = raw.decode(codec)
