@@ -72,9 +72,16 @@ _BASE32_RUN = re.compile(_BASE32)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+# The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
-    r"(?m:(?:^" + _MIME_LINE + r"\n){1,4096}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
+    r"(?m:(?:^|(?<=[ \t]))"
+    + _MIME_LINE
+    + r"\n(?:^"
+    + _MIME_LINE
+    + r"\n){0,4095}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
 )
+_MIME_LINE_RE = re.compile(_MIME_LINE)
+_MIME_FIRST_RE = re.compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
 
 
 class Candidate(NamedTuple):
@@ -247,6 +254,30 @@ def decode_line_candidates(line: str) -> list[Candidate]:
 def mime_blocks(text: str) -> list[tuple[int, int]]:
     """Spans of base64 wrapped over two or more lines (MIME, PEM-style, any width)."""
     return [(m.start(), m.end()) for m in _MIME_BLOCK.finditer(text)]
+
+
+def mime_tail(text: str) -> int | None:
+    """Where, in complete lines (``text`` ends with a new line), a wrapped base64 block
+    that the next line may continue starts: its last lines are base64 lines, the first of
+    them perhaps after other text. None when the last line is no base64 line."""
+    if not text.endswith("\n"):
+        return None
+    end = len(text) - 1
+    start: int | None = None
+    for _ in range(4096):
+        line_start = text.rfind("\n", 0, end) + 1
+        line = text[line_start:end]
+        if _MIME_LINE_RE.fullmatch(line):
+            start = line_start
+            if line_start == 0:
+                break
+            end = line_start - 1
+            continue
+        first = _MIME_FIRST_RE.search(line)
+        if first is not None:
+            start = line_start + first.start() + 1
+        break
+    return start
 
 
 def decode_block(block: str) -> list[Candidate]:

@@ -26,6 +26,7 @@ from milai.policy.decoders import (
     decode_line_candidates,
     decode_text_bytes,
     mime_blocks,
+    mime_tail,
     partial_start,
 )
 from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
@@ -1110,6 +1111,11 @@ class DecodeUnit(Unit[DecodeState]):
         # A line longer than MAX_LINE is decoded in windows, so memory stays bounded.
         if not final and done == 0 and len(text) > MAX_LINE:
             done = text.rfind(" ", 0, MAX_LINE) + 1 or MAX_LINE
+        if not final and done > 0:
+            # Base64 lines at the end may be the start of a wrapped block: wait for it.
+            tail = mime_tail(text[:done])
+            if tail is not None:
+                done = text.rfind("\n", 0, tail) + 1
         if done == 0:
             return
         region = text[:done]
@@ -1163,15 +1169,13 @@ class DecodeUnit(Unit[DecodeState]):
                 return state.line_start  # complete lines that the next scan decodes
         line = text[held:]
         start = partial_start(line)
-        if mime_blocks(text) or (held > 0 and _MIME_TAIL_RE.search(text[:held])):
+        if mime_blocks(text) or (held > 0 and mime_tail(text[:held]) is not None):
             return state.line_start
         return scanner.orig_end if start is None else state.line_start + held + start
 
     def orig_needed(self, state: DecodeState) -> int | None:
         return state.line_start
 
-
-_MIME_TAIL_RE = re.compile(r"(?m:^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\n\Z)")
 
 
 # --- the compiled policy ------------------------------------------------------------------
