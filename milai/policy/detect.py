@@ -326,7 +326,7 @@ class ContextUnit(Unit[ContextState]):
     def _on_match(
         self, scanner: Scanner, state: ContextState, match: re.Match[str], base: int
     ) -> None:
-        if match.group("body") is not None:
+        if match.groupdict().get("body") is not None:  # the portion branch alone has none
             _banner_hits(self.engine, scanner, match, base, "banner line")
             return
         engine = self.engine
@@ -474,7 +474,7 @@ class MultiLineUnit(Unit[MultiLineState]):
 
     view: ViewName = "skel"
 
-    def __init__(self, engine: CompiledPolicy, regex: re.Pattern[str]) -> None:
+    def __init__(self, engine: CompiledPolicy, regex: GuardedPattern) -> None:
         self.engine = engine
         self.regex = regex
         self.reach = engine.multiline_reach
@@ -1181,6 +1181,63 @@ class DecodeUnit(Unit[DecodeState]):
 # --- the compiled policy ------------------------------------------------------------------
 
 
+class GuardedPattern:
+    """A large pattern behind a small one: the same matches as the large pattern, which is
+    compiled only the first time the guard matches (most texts never need it).
+
+    ``guard`` must match at every position where the large pattern's matches start,
+    except those that ``otherwise`` (a branch of the large pattern, tried after the
+    guarded ones) matches exactly as the large pattern would where the guard does not.
+    Every position is a candidate of one or the other; the large pattern decides the rest.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[], re.Pattern[str]],
+        guard: re.Pattern[str] | GuardedPattern,
+        otherwise: re.Pattern[str] | None = None,
+    ) -> None:
+        self._build = build
+        self._full: re.Pattern[str] | None = None
+        self.guard = guard
+        self.otherwise = otherwise
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the large pattern has been needed (and compiled) yet."""
+        return self._full is not None
+
+    def full(self) -> re.Pattern[str]:
+        """The large pattern, compiled on first use (two threads may both compile it: the
+        result is the same)."""
+        full = self._full
+        if full is None:
+            full = self._full = self._build()
+        return full
+
+    def match(self, text: str, at: int) -> re.Match[str] | None:
+        """``full().match(text, at)``, compiling it only when the guard matches at ``at``."""
+        if self.guard.match(text, at) is not None:
+            return self.full().match(text, at)
+        return None if self.otherwise is None else self.otherwise.match(text, at)
+
+    def search(self, text: str, at: int) -> re.Match[str] | None:
+        """``full().search(text, at)``: the first candidate from ``at`` where it matches."""
+        other = None
+        while True:
+            guarded = self.guard.search(text, at)
+            if self.otherwise is not None and (other is None or other.start() < at):
+                other = self.otherwise.search(text, at)
+            if guarded is None:
+                return other
+            if other is not None and other.start() < guarded.start():
+                return other  # no guarded branch can start there: the other one decides
+            match = self.full().match(text, guarded.start())
+            if match is not None:
+                return match
+            at = guarded.start() + 1  # nothing at all starts there
+
+
 class CompiledPolicy:
     """A policy's detection machinery: compiled once per policy, shared by every scan."""
 
@@ -1188,14 +1245,14 @@ class CompiledPolicy:
         self,
         lowest: str,
         markings: tuple[MarkingSpec, ...],
-        context_re: re.Pattern[str],
+        context_re: GuardedPattern,
         context_reach: int,
         label_keys: list[str],
         detectors: tuple[DetectorSpec, ...],
         keyword_units: list[KeywordUnit],
         *,
         variants: dict[str, MarkingSpec] | None = None,
-        multiline_re: re.Pattern[str] | None = None,
+        multiline_re: GuardedPattern | None = None,
         multiline_reach: int = 1,
         field_labels: list[str] | None = None,
     ) -> None:

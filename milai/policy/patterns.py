@@ -238,25 +238,38 @@ def words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w]+|_", skeleton(text)) if w]
 
 
-def _units(word: str, leet: bool = False) -> list[tuple[str, ...]]:
+@cache
+def _multi_spellings() -> tuple[str, ...]:
+    """The confusable spellings longer than one character, the longest first."""
+    return tuple(
+        sorted((m for g in _ascii_groups() for m in g if len(m) > 1), key=len, reverse=True)
+    )
+
+
+@cache
+def _unit_spellings(token: str, leet: bool) -> tuple[str, ...]:
+    group = set(next((g for g in _ascii_groups() if token in g), frozenset({token})))
+    if leet:
+        group |= {symbol for symbol, letter in LEET.items() if letter in group}
+        # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
+        for spelling in [g for g in group if len(g) > 1]:
+            choices = [[ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling]
+            group |= {"".join(chars) for chars in itertools.product(*choices)}
+    return tuple(sorted(group, key=lambda m: (len(m), m)))
+
+
+@cache
+def _units(word: str, leet: bool = False) -> tuple[tuple[str, ...], ...]:
     """Split a skeleton word into units, each with its confusable spellings (and, with
     ``leet``, the digits and symbols that stand for its letter)."""
-    groups = _ascii_groups()
-    multi = sorted((m for g in groups for m in g if len(m) > 1), key=len, reverse=True)
+    multi = _multi_spellings()
     units: list[tuple[str, ...]] = []
     index = 0
     while index < len(word):
         token = next((m for m in multi if word.startswith(m, index)), word[index])
-        group = set(next((g for g in groups if token in g), frozenset({token})))
-        if leet:
-            group |= {symbol for symbol, letter in LEET.items() if letter in group}
-            # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
-            for spelling in [g for g in group if len(g) > 1]:
-                choices = [[ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling]
-                group |= {"".join(chars) for chars in itertools.product(*choices)}
-        units.append(tuple(sorted(group, key=lambda m: (len(m), m))))
+        units.append(_unit_spellings(token, leet))
         index += len(token)
-    return units
+    return tuple(units)
 
 
 def _unit_regex(spellings: tuple[str, ...], gap: str) -> str:
@@ -294,6 +307,7 @@ def _char_class(chars: list[str]) -> str:
     return "[" + "".join(re.escape(ch) for ch in chars) + "]"
 
 
+@cache
 def lenient_width(text: str, multiline: bool = False) -> int:
     """The most view characters ``marks_regex`` lets one marking span."""
     extra = max_width(_NEXT_LINE) if multiline else 0
@@ -306,16 +320,25 @@ def lenient_width(text: str, multiline: bool = False) -> int:
     return total
 
 
+@cache
 def max_width(pattern: str) -> int:
     from milai.policy.regexcheck import max_width as width
 
     return width(pattern)
 
 
-def _lenient_tokens(text: str, multiline: bool = False) -> list[str]:
-    """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere."""
+# A superset of every gap above, letter or word, on one line or across lines: what the
+# marking prefilter allows between letters (short to parse; never the final word).
+_LOOSE_GAP = r"\W{0,256}"
+
+
+def _lenient_tokens(text: str, multiline: bool = False, loose: bool = False) -> list[str]:
+    """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere
+    (with ``loose``, any non-word characters, new lines included, between letters)."""
     letter_gap = _ML_LETTER_GAP if multiline else _LETTER_GAP
     word_gap = _ML_WORD_GAP if multiline else _WORD_GAP
+    if loose:
+        letter_gap = word_gap = _LOOSE_GAP
     tokens: list[str] = []
     for word_index, word in enumerate(words(text)):
         if word_index:
@@ -351,10 +374,11 @@ def trie_regex(sequences: Iterable[list[str]]) -> str:
     return emit(root)  # type: ignore[arg-type]
 
 
-def marks_regex(markings: Iterable[str], multiline: bool = False) -> str:
+def marks_regex(markings: Iterable[str], multiline: bool = False, loose: bool = False) -> str:
     """Any of the markings, letter spacing, leetspeak and look-alikes allowed (and, with
-    ``multiline``, line breaks between letters and words)."""
-    return trie_regex(_lenient_tokens(m, multiline) for m in markings)
+    ``multiline``, line breaks between letters and words; with ``loose``, any run of
+    non-word characters between letters: a superset of both, for the prefilter)."""
+    return trie_regex(_lenient_tokens(m, multiline, loose) for m in markings)
 
 
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
@@ -474,6 +498,32 @@ def context_regex(
     if marks is None:
         marks = marks_regex(markings)
     return f"\\n{LEAD}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
+
+
+def banner_prefilter_regex(
+    markings: Iterable[str], labels: Iterable[str], letters: int | None = None
+) -> str:
+    """Where a banner of ``context_regex`` or ``multiline_regex`` can start: the same new
+    line, lead, labels and bracket, then the first marking (or, with ``letters``, its
+    first few letters) with any non-word characters between its letters.
+
+    Every match of either pattern's banner branch starts where this one matches (this is
+    the start of the same path, with looser gaps), so a new line where it does not match
+    needs neither pattern. It is a few kilobytes; they are a few hundred.
+    """
+    label_list = list(labels)
+    label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{0,3}}" if label_list else ""
+    tokens = (_lenient_tokens(m, loose=True) for m in markings)
+    if letters is not None:  # tokens alternate letter, gap, letter…
+        tokens = (sequence[: 2 * letters - 1] for sequence in tokens)
+    marks = trie_regex(tokens)
+    return f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks})"
+
+
+def portion_context_regex(portions: Iterable[str]) -> str:
+    """The portion-mark branch of ``context_regex`` alone. Where no banner can start (see
+    ``banner_prefilter_regex``), its match is exactly ``context_regex``'s."""
+    return f"\\n{LEAD}{_portion(portions)}"
 
 
 def multiline_regex(markings: Iterable[str], *, marks: str | None = None) -> str:
