@@ -16,6 +16,7 @@ import binascii
 import codecs
 import html
 import re
+import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
@@ -97,9 +98,11 @@ def readable(text: str) -> bool:
     """Mostly printable text with a letter in it: what a decoded marking looks like."""
     if len(text) < _MIN_TEXT:
         return False
-    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python.
+    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python; format
+    # characters (bidi overrides, zero-width) are neither: the views drop and report them.
     printable = sum(1 for ch in text if ch.isprintable() or ch.isspace())
-    return printable >= 0.95 * len(text) and any(ch.isalpha() for ch in text)
+    hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
+    return printable >= 0.95 * (len(text) - hidden) and any(ch.isalpha() for ch in text)
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
