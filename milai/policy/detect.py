@@ -120,6 +120,7 @@ class Scanner:
         # The caller's claim on the original text (a releaser keeps what it has not
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
+        self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -193,8 +194,16 @@ class Scanner:
         return point
 
     def take_hits(self) -> list[Hit]:
+        """The hits found since the last call; one per marking, place and span (a banner
+        line and a classification field may both see one JSON line)."""
         hits, self.hits = self.hits, []
-        return hits
+        fresh = []
+        for hit in hits:
+            seen = (hit.source, hit.key, hit.start, hit.end)
+            if seen not in self.seen:
+                self.seen.add(seen)
+                fresh.append(hit)
+        return fresh
 
     def orig_slice(self, start: int, end: int) -> str:
         return self.orig[start - self.orig_base : end - self.orig_base]
@@ -215,6 +224,8 @@ class Scanner:
         if orig_keep - self.orig_base > _TRIM_SLACK:
             self.orig = self.orig[orig_keep - self.orig_base :]
             self.orig_base = orig_keep
+            # No unit can find a hit that ends before the text it still reads.
+            self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
 
 
 # --- units -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ order, so that any two families compose into a text a writer (or a model asked t
 produce:
 
 * ``spell``: the marking's letters (separators, leetspeak, look-alikes, mixed scripts);
+* ``split``: the marking broken over lines (TOP / SECRET, SE- / CRET, a letter a line);
 * ``line``: what surrounds the banner on its line (markup, furniture, indentation);
 * ``place``: where the marking stands in the document (a banner line, split over lines,
   a structured-data field, a portion mark after a paragraph number);
@@ -36,8 +37,8 @@ from milai.policy import load_policy
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 
-Stage = Literal["spell", "line", "place", "wrap"]
-_ORDER: dict[Stage, int] = {"spell": 0, "line": 1, "place": 2, "wrap": 3}
+Stage = Literal["spell", "split", "line", "place", "wrap"]
+_ORDER: dict[Stage, int] = {"spell": 0, "split": 1, "line": 2, "place": 3, "wrap": 4}
 
 BODY = [
     "The convoy leaves the depot at 05:00 and reaches the border crossing by noon.",
@@ -269,9 +270,9 @@ def _banner_place(text: str, rng: random.Random) -> str:
 
 def _split_words(text: str, rng: random.Random) -> str:
     """TOP\\nSECRET: the words of a banner on lines of their own."""
-    words = text.split(" ")
+    words = re.split(r"[ \t]+", text)
     indent = rng.choice(["", "", "    ", " " * 40])
-    return _banner("\n".join(indent + word for word in words), rng)
+    return "\n".join(indent + word for word in words)
 
 
 def _hyphenated(text: str, rng: random.Random) -> str:
@@ -283,12 +284,11 @@ def _hyphenated(text: str, rng: random.Random) -> str:
     letters = [i for i, ch in enumerate(word) if not ch.isspace() and ch != "-"]
     cut = rng.choice(letters[2:-1]) if len(letters) > 3 else letters[-1]
     words[at] = word[:cut] + "-\n" + word[cut:]
-    return _banner("".join(words), rng)
+    return "".join(words)
 
 
 def _letter_per_line(text: str, rng: random.Random) -> str:
-    lines = [ch for ch in text if ch.isalnum()]
-    return _banner("\n".join(lines), rng)
+    return "\n".join(ch for ch in text if not ch.isspace() and ch != "-")
 
 
 _FIELD_NAMES = [
@@ -498,8 +498,10 @@ def _entities(text: str, rng: random.Random) -> str:
 
 def _escapes(text: str, rng: random.Random) -> str:
     style = rng.choice(["u", "x", "u{}"])
-    if style == "u":
-        return _prompt("".join(f"\\u{ord(ch):04x}" for ch in text), rng)
+    if style == "u":  # as JSON and JavaScript write it: astral characters as surrogates
+        units = text.encode("utf-16-be")
+        pairs = [units[i : i + 2].hex() for i in range(0, len(units), 2)]
+        return _prompt("".join(f"\\u{pair}" for pair in pairs), rng)
     if style == "u{}":
         return _prompt("".join(f"\\u{{{ord(ch):x}}}" for ch in text), rng)
     return _prompt("".join(f"\\x{b:02x}" for b in text.encode()), rng)
@@ -571,7 +573,7 @@ _STRUCTURE = frozenset(
 
 
 # Where a banner line stands on a line of its own, which markup and furniture can decorate.
-_DECORATED_PLACES = frozenset({"banner-line", "label-line", "split-words", "hyphenation"})
+_DECORATED_PLACES = frozenset({"banner-line", "label-line"})
 
 FAMILIES: tuple[Family, ...] = (
     # banner context (issue 9, item 1)
@@ -583,8 +585,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("subject-tag", "banner context", "place", _subject_tag),
-    Family("split-words", "banner context", "place", _split_words, _multi_word),
-    Family("hyphenation", "banner context", "place", _hyphenated, _has_long_word),
+    Family("split-words", "banner context", "split", _split_words, _multi_word),
+    Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("json-pretty", "structured data", "place", _json_pretty),
     Family("json-minified", "structured data", "place", _json_minified),
     Family("yaml-field", "structured data", "place", _yaml_field),
@@ -592,7 +594,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("xml-attribute", "structured data", "place", _xml_attribute),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
-    Family("letter-per-line", "obfuscation", "place", _letter_per_line),
+    Family("letter-per-line", "obfuscation", "split", _letter_per_line),
     Family("leetspeak", "obfuscation", "spell", _leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
     Family("small-capitals", "look-alikes", "spell", _lookalike(_SMALL_CAPITALS)),
@@ -653,7 +655,8 @@ _SPELLINGS = frozenset(
 def compatible(first: Family, second: Family) -> str | None:
     """None when the two families compose; else why they do not (reported, not tested).
 
-    * two ``place`` families put one marking in two places: that is two texts;
+    * two ``place`` families put one marking in two places: that is two texts; a field
+      value or a subject tag is not split over lines, nor decorated like a banner line;
     * two spellings of the same letters replace each other;
     * reversal and rot13 make sense of the whole text only: a structure (JSON, CSV, a split
       banner) reversed line by line is no longer that structure;
@@ -672,6 +675,10 @@ def compatible(first: Family, second: Family) -> str | None:
         return "reversal after an encoding"
     names = {first.name, second.name}
     stages = {first.stage, second.stage}
+    if first.stage == second.stage == "split":
+        return "two ways of splitting one banner"
+    if stages == {"split", "place"} and not names & _DECORATED_PLACES:
+        return "a field value or a tag is not split over lines"
     if stages == {"line", "place"} and not names & _DECORATED_PLACES:
         return "a structured field or a tag has no banner line to decorate"
     if "letter-per-line" in names and "line" in (first.stage, second.stage):
