@@ -178,7 +178,14 @@ def _unescape(text: str) -> str:
             code = int(body, 8)
         return chr(code) if code <= 0x10FFFF else ""
 
-    return _ESCAPE_ONE.sub(one, text)
+    text = _ESCAPE_ONE.sub(one, text)
+    if _SURROGATE_RE.search(text) is None:
+        return text
+    # \ud83c\udd72: JSON and JavaScript write an astral character as two surrogates.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
