@@ -443,24 +443,31 @@ def _is_heading(spec: MarkingSpec, original: str) -> bool:
     """
     if len(spec.text.split()) != 1:
         return False
-    letters = [ch for ch in original if ch.isalpha()]
-    return len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:])
+    words = _WORD_RE.findall(original)
+    return len(words) == 1 and _word_case(words[0]) == "title"
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
+def _word_case(word: str) -> str | None:
+    """"lower" or "title" for a word of two letters or more written in the plain letters
+    of prose (ASCII and the accented letters of the covered languages); None otherwise:
+    capitals, odd case, small capitals, turned letters and other look-alikes."""
+    if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
+        return None
+    if not word[1:].islower():
+        return None
+    return "lower" if word[0].islower() else "title" if word[0].isupper() else None
+
+
 def _written_as_prose(original: str) -> bool:
-    """Whether words broken over lines are written as prose: a word of two letters or more
-    in plain lower case or in title case (Top / Secret). Banners are printed in capitals;
-    small capitals, look-alikes and odd case (sE-/cReT) are evasion, not prose; single
-    letters (V / S / N / f / D) say nothing."""
-    for word in _WORD_RE.findall(original):
-        if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
-            continue
-        if word[1:].islower() and (word[0].islower() or word[0].isupper()):
-            return True
-    return False
+    """Whether words broken over lines are written as prose: every word of two letters
+    or more in plain lower case or title case (Top / Secret). Banners are printed in
+    capitals; small capitals, look-alikes and odd case (sE-/cReT, rEsTrEiNt / Ue) are
+    evasion; single letters (V / S / N / f / D) say nothing."""
+    cases = [_word_case(word) for word in _WORD_RE.findall(original) if len(word) > 1]
+    return bool(cases) and all(case is not None for case in cases)
 
 
 # Lower-case letters of the languages the shipped policies cover (prose, not look-alikes).
@@ -600,13 +607,13 @@ class FieldUnit(Unit[FieldState]):
         if not any(a in line for a in self.anchors):
             return
         for match in self.field_re.finditer(line):
-            value = match.group("value").split("//", 1)[0]
+            value = match.group(match.lastgroup or "value").split("//", 1)[0]
             lead = len(value) - len(value.lstrip(_VALUE_STRIP))
             body = value.strip(_VALUE_STRIP)
             if not body:
                 continue
-            start, end = at + match.start("value") + lead, at + match.start("value") + lead
-            end += len(body)
+            start = at + match.start(match.lastgroup or "value") + lead
+            end = start + len(body)
             original = scanner.orig_slice(*skel_map.span(start, end))
             for spec in self._markings(body, original):
                 scanner.hits.append(
@@ -650,8 +657,8 @@ class FieldUnit(Unit[FieldState]):
         if not any(ch.isalpha() for ch in body):
             return []
         portion = engine.portion_by_key.get(squeeze(body))
-        if portion is not None:
-            return [portion] if original.split("//", 1)[0].strip(_VALUE_STRIP).isupper() else []
+        if portion is not None and original.split("//", 1)[0].strip(_VALUE_STRIP).isupper():
+            return [portion]
         parts = split_markings(body, engine.marking_key_set, engine.longest_key)
         return [engine.marking_by_key[key] for _, _, key in parts]
 

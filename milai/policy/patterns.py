@@ -426,7 +426,8 @@ def _label_regex(labels: Iterable[str]) -> str:
 def field_regex(labels: Iterable[str]) -> str:
     """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
     (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
-    = SECRET``). Group ``value``: what follows the separator up to a quote or delimiter.
+    = SECRET``). The value is group ``double``, ``single`` or ``entity`` when quoted (up
+    to its closing quote), else ``value`` (up to a delimiter): the last group matched.
 
     A lower-case word may be glued before the label (``dataClassification``)."""
     return (
@@ -436,9 +437,10 @@ def field_regex(labels: Iterable[str]) -> str:
         + WS
         + r"{0,3}(?:[:=]>?|=)"
         + WS
-        + r"{0,3}(?:[\"'\[]|&quot;)?"
+        + r"{0,3}\[?"
         + WS
-        + r"{0,3}(?P<value>[^\"'\n,;{}<>\[\]|]{1,160})"
+        + r"{0,3}(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
+        + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;|(?P<value>[^\"'\n,;{}<>\[\]|]{1,400}))"
     )
 
 
@@ -470,7 +472,11 @@ LEAD = WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _NUMBERING + _MARKUP
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _ML_MSEP = _MSEP + _NEXT_LINE
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
-_LABEL_SEP = "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>](?:" + WS + "|[\"'*`<>])" + "{0,6}"
+# After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
+_LABEL_SEP = (
+    "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>]"
+    "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
+)
 _TAIL_WIDTH = 160
 _COPYRIGHT = (
     r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
@@ -590,7 +596,9 @@ _TAIL_RE = re.compile(
     r"|[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}"
     r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3})*"
 )
-_TAIL_WORDS_RE = re.compile(r"<[^<>]*>|\b(?:" + _FURNITURE_WORDS + r"|eyes|only)\b", re.IGNORECASE)
+_TAIL_WORDS_RE = re.compile(
+    r"<[^<>]*>|(?<!\w)(?:" + _FURNITURE_WORDS + r"|eyes|only)(?!\w)", re.IGNORECASE
+)
 
 
 def banner_tail_ok(tail: str, original: str) -> bool:
