@@ -16,6 +16,7 @@ import binascii
 import codecs
 import html
 import re
+import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
@@ -50,7 +51,7 @@ TRIGGER_RE = re.compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
             r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
-            r"[A-Za-z0-9]{2}[-_][\w-]{9}",
+            r"[A-Za-z0-9][-_][\w-]{9}",
             r"(?m:^" + _MIME_LINE + r"$)",
         )
     )
@@ -180,9 +181,16 @@ _BASE32_RUN = re.compile(_BASE32)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+# The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
-    r"(?m:(?:^" + _MIME_LINE + r"\n){1,4096}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
+    r"(?m:(?:^|(?<=[ \t]))"
+    + _MIME_LINE
+    + r"\n(?:^"
+    + _MIME_LINE
+    + r"\n){0,4095}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
 )
+_MIME_LINE_RE = re.compile(_MIME_LINE)
+_MIME_FIRST_RE = re.compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
 
 
 class Candidate(NamedTuple):
@@ -198,8 +206,11 @@ def readable(text: str) -> bool:
     """Mostly printable text with a letter in it: what a decoded marking looks like."""
     if len(text) < _MIN_TEXT:
         return False
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
-    return printable >= 0.95 * len(text) and any(ch.isalpha() for ch in text)
+    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python; format
+    # characters (bidi overrides, zero-width) are neither: the views drop and report them.
+    printable = sum(1 for ch in text if ch.isprintable() or ch.isspace())
+    hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
+    return printable >= 0.95 * (len(text) - hidden) and any(ch.isalpha() for ch in text)
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
@@ -209,7 +220,10 @@ def decode_text_bytes(raw: bytes) -> str | None:
         attempts.append("utf-16")
     attempts.append("utf-8")
     if b"\x00" in raw and len(raw) % 2 == 0:
-        attempts += ["utf-16-le", "utf-16-be"]
+        # Latin text in UTF-16 has its zero bytes first (big-endian) or second: try the
+        # byte order they point to first, since the other one reads as CJK letters.
+        big_endian = raw[0::2].count(0) > raw[1::2].count(0)
+        attempts += ["utf-16-be", "utf-16-le"] if big_endian else ["utf-16-le", "utf-16-be"]
     for codec in attempts:
         try:
             text = raw.decode(codec)
@@ -272,7 +286,14 @@ def _unescape(text: str) -> str:
             code = int(body, 8)
         return chr(code) if code <= 0x10FFFF else ""
 
-    return _ESCAPE_ONE.sub(one, text)
+    text = _ESCAPE_ONE.sub(one, text)
+    if _SURROGATE_RE.search(text) is None:
+        return text
+    # \ud83c\udd72: JSON and JavaScript write an astral character as two surrogates.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
@@ -365,6 +386,30 @@ def mime_blocks(text: str, lines: list[tuple[int, int]] | None = None) -> list[t
             spans.append(match.span())
             done = match.end()
     return spans
+
+
+def mime_tail(text: str) -> int | None:
+    """Where, in complete lines (``text`` ends with a new line), a wrapped base64 block
+    that the next line may continue starts: its last lines are base64 lines, the first of
+    them perhaps after other text. None when the last line is no base64 line."""
+    if not text.endswith("\n"):
+        return None
+    end = len(text) - 1
+    start: int | None = None
+    for _ in range(4096):
+        line_start = text.rfind("\n", 0, end) + 1
+        line = text[line_start:end]
+        if _MIME_LINE_RE.fullmatch(line):
+            start = line_start
+            if line_start == 0:
+                break
+            end = line_start - 1
+            continue
+        first = _MIME_FIRST_RE.search(line)
+        if first is not None:
+            start = line_start + first.start() + 1
+        break
+    return start
 
 
 def decode_block(block: str) -> list[Candidate]:

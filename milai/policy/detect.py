@@ -25,15 +25,19 @@ from milai.policy.decoders import (
     decode_line_candidates,
     decode_text_bytes,
     mime_blocks,
+    mime_tail,
     partial_start,
     trigger_lines,
 )
-from milai.policy.normalise import OffsetMap, Special, normalise
+from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
     _squeeze_table,
     banner_tail_ok,
+    cell_label_regex,
+    field_anchors,
+    field_regex,
     keyword_alternatives,
     marking_squeeze,
     split_markings,
@@ -116,6 +120,7 @@ class Scanner:
         # The caller's claim on the original text (a releaser keeps what it has not
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
+        self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -189,8 +194,16 @@ class Scanner:
         return point
 
     def take_hits(self) -> list[Hit]:
+        """The hits found since the last call; one per marking, place and span (a banner
+        line and a classification field may both see one JSON line)."""
         hits, self.hits = self.hits, []
-        return hits
+        fresh = []
+        for hit in hits:
+            seen = (hit.source, hit.key, hit.start, hit.end)
+            if seen not in self.seen:
+                self.seen.add(seen)
+                fresh.append(hit)
+        return fresh
 
     def orig_slice(self, start: int, end: int) -> str:
         return self.orig[start - self.orig_base : end - self.orig_base]
@@ -211,6 +224,8 @@ class Scanner:
         if orig_keep - self.orig_base > _TRIM_SLACK:
             self.orig = self.orig[orig_keep - self.orig_base :]
             self.orig_base = orig_keep
+            # No unit can find a hit that ends before the text it still reads.
+            self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
 
 
 # --- units -------------------------------------------------------------------------------
@@ -428,8 +443,35 @@ def _is_heading(spec: MarkingSpec, original: str) -> bool:
     """
     if len(spec.text.split()) != 1:
         return False
-    letters = [ch for ch in original if ch.isalpha()]
-    return len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:])
+    words = _WORD_RE.findall(original)
+    return len(words) == 1 and _word_case(words[0]) == "title"
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _word_case(word: str) -> str | None:
+    """"lower" or "title" for a word of two letters or more written in the plain letters
+    of prose (ASCII and the accented letters of the covered languages); None otherwise:
+    capitals, odd case, small capitals, turned letters and other look-alikes."""
+    if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
+        return None
+    if not word[1:].islower():
+        return None
+    return "lower" if word[0].islower() else "title" if word[0].isupper() else None
+
+
+def _written_as_prose(original: str) -> bool:
+    """Whether words broken over lines are written as prose: every word of two letters
+    or more in plain lower case or title case (Top / Secret). Banners are printed in
+    capitals; small capitals, look-alikes and odd case (sE-/cReT, rEsTrEiNt / Ue) are
+    evasion; single letters (V / S / N / f / D) say nothing."""
+    cases = [_word_case(word) for word in _WORD_RE.findall(original) if len(word) > 1]
+    return bool(cases) and all(case is not None for case in cases)
+
+
+# Lower-case letters of the languages the shipped policies cover (prose, not look-alikes).
+_PLAIN_LATIN = frozenset("àáâäãåæçèéêëìíîïñòóôöõœùúûüÿßÀÁÂÄÃÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÖÕŒÙÚÛÜŸ")
 
 
 class MultiLineState(ScanState):
@@ -445,7 +487,7 @@ class MultiLineState(ScanState):
 class MultiLineUnit(Unit[MultiLineState]):
     """Banner lines split over lines: TOP / SECRET, SE- / CRET, one letter per line.
 
-    Only in capitals: lower-case words broken over lines are prose.
+    Not when written as prose: lower-case or title-case words broken over lines.
     """
 
     view: ViewName = "skel"
@@ -470,7 +512,7 @@ class MultiLineUnit(Unit[MultiLineState]):
             if "\n" in match.group("body"):
                 start = scanner.skel.map.to_orig(base + match.start("body"))
                 end = scanner.skel.map.to_orig(base + match.end("body") - 1) + 1
-                if not any(ch.islower() for ch in scanner.orig_slice(start, end)):
+                if not _written_as_prose(scanner.orig_slice(start, end)):
                     _banner_hits(self.engine, scanner, match, base, "banner split over lines")
             # Attempts from later new lines may overlap this one (SECRET / UE after TRÈS).
             position = base + match.start() + 1
@@ -502,6 +544,144 @@ class MultiLineUnit(Unit[MultiLineState]):
                     return base + found
             state.ruled_out_to = base + found + 1
             at = found + 1
+
+
+class FieldState(ScanState):
+    """The classification column of the CSV table being read: delimiter, index, width."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: tuple[str, int, int] | None = None
+
+
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+_VALUE_STRIP = " \t\"'"
+
+
+class FieldUnit(Unit[FieldState]):
+    """Markings as the value of a classification field anywhere in a line: a JSON key
+    (minified too), a YAML flow key, an XML attribute, or a CSV column under a header cell
+    that names it. Complete lines only; the value must be nothing but markings (controls
+    after ``//`` aside), in any case, or a portion mark in capitals (``ism:classification="TS"``).
+    """
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy, labels: list[str]) -> None:
+        self.engine = engine
+        self.anchors = field_anchors(labels)
+        self.field_re = re.compile(field_regex(labels))
+        self.cell_re = re.compile(cell_label_regex(labels))
+
+    def new_state(self) -> FieldState:
+        return FieldState()
+
+    def scan(self, scanner: Scanner, state: FieldState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at = max(state.resume, base) - base
+        limit = len(buf) if final else buf.rfind("\n") + 1
+        if limit <= at:
+            return
+        region = buf[at:limit]
+        if state.columns is None and not any(a in region for a in self.anchors):
+            state.resume = base + limit
+            return
+        offset = at
+        for line in region.split("\n"):
+            self._line(scanner, state, line, base + offset)
+            offset += len(line) + 1
+        state.resume = base + limit
+
+    def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
+        """One complete line (view text at view position ``at``)."""
+        skel_map = scanner.skel.map
+        if state.columns is not None or any(a in line for a in self.anchors):
+            # CSV cells are split in the original text: the views turn a tab into a blank.
+            orig_start = skel_map.to_orig(at)
+            original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
+            if self._cells(scanner, state, original, orig_start):
+                return
+        if not any(a in line for a in self.anchors):
+            return
+        for match in self.field_re.finditer(line):
+            value = match.group(match.lastgroup or "value").split("//", 1)[0]
+            lead = len(value) - len(value.lstrip(_VALUE_STRIP))
+            body = value.strip(_VALUE_STRIP)
+            if not body:
+                continue
+            start = at + match.start(match.lastgroup or "value") + lead
+            end = start + len(body)
+            original = scanner.orig_slice(*skel_map.span(start, end))
+            for spec in self._markings(body, original):
+                scanner.hits.append(
+                    _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                )
+
+    def _cells(self, scanner: Scanner, state: FieldState, line: str, at: int) -> bool:
+        """A CSV header (remembers the column) or a row (checks its cell): True when the
+        line was either. ``line`` is original text at original offset ``at``."""
+        if state.columns is not None:
+            delimiter, index, width = state.columns
+            cells = line.split(delimiter)
+            if len(cells) == width:
+                start = at + sum(len(cell) + 1 for cell in cells[:index])
+                cell = cells[index]
+                lead = len(cell) - len(cell.lstrip(_VALUE_STRIP))
+                body = cell.strip(_VALUE_STRIP)
+                for spec in self._markings(skeleton(body), body):
+                    start += lead
+                    scanner.hits.append(
+                        _marking_hit(spec, start, start + len(body), "classification column")
+                    )
+                return True
+            state.columns = None  # the table ended
+        for delimiter in _CSV_DELIMITERS:
+            if delimiter not in line:
+                continue
+            cells = line.split(delimiter)
+            for index, cell in enumerate(cells):
+                if self.cell_re.fullmatch(skeleton(cell.strip(_VALUE_STRIP))):
+                    state.columns = (delimiter, index, len(cells))
+                    return True
+        return False
+
+    def _markings(self, body: str, original: str) -> list[MarkingSpec]:
+        """The markings a field value (skeleton ``body``, ``original`` text) consists of:
+        markings in any case, or one portion mark in capitals; none when it is anything
+        else. Controls after ``//`` are set aside."""
+        engine = self.engine
+        body = body.split("//", 1)[0].strip(_VALUE_STRIP)
+        if not any(ch.isalpha() for ch in body):
+            return []
+        portion = engine.portion_by_key.get(squeeze(body))
+        if portion is not None and original.split("//", 1)[0].strip(_VALUE_STRIP).isupper():
+            return [portion]
+        parts = split_markings(body, engine.marking_key_set, engine.longest_key)
+        return [engine.marking_by_key[key] for _, _, key in parts]
+
+    def earliest(self, scanner: Scanner, state: FieldState) -> int:
+        """The unfinished line is held from its start while it could hold a field (a label,
+        or the start of one, at its end) or a CSV column is being read."""
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        last = buf.rfind("\n")
+        line_start = base + last + 1
+        if state.resume < line_start:
+            return state.resume
+        if state.columns is not None:
+            return line_start
+        line = buf[last + 1 :]
+        if any(a in line for a in self.anchors):
+            return line_start
+        longest = max(map(len, self.anchors), default=0)
+        tail = line[-longest:]
+        for cut in range(len(tail)):
+            if any(a.startswith(tail[cut:]) for a in self.anchors):
+                return line_start
+        return view.end
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -949,6 +1129,11 @@ class DecodeUnit(Unit[DecodeState]):
         # A line longer than MAX_LINE is decoded in windows, so memory stays bounded.
         if not final and done == 0 and len(text) > MAX_LINE:
             done = text.rfind(" ", 0, MAX_LINE) + 1 or MAX_LINE
+        if not final and done > 0:
+            # Base64 lines at the end may be the start of a wrapped block: wait for it.
+            tail = mime_tail(text[:done])
+            if tail is not None:
+                done = text.rfind("\n", 0, tail) + 1
         if done == 0:
             return
         region = text[:done]
@@ -1003,15 +1188,13 @@ class DecodeUnit(Unit[DecodeState]):
                 return state.line_start  # complete lines that the next scan decodes
         line = text[held:]
         start = partial_start(line)
-        if mime_blocks(text) or (held > 0 and _MIME_TAIL_RE.search(text[:held])):
+        if mime_blocks(text) or (held > 0 and mime_tail(text[:held]) is not None):
             return state.line_start
         return scanner.orig_end if start is None else state.line_start + held + start
 
     def orig_needed(self, state: DecodeState) -> int | None:
         return state.line_start
 
-
-_MIME_TAIL_RE = re.compile(r"(?m:^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\n\Z)")
 
 
 # --- the compiled policy ------------------------------------------------------------------
@@ -1108,6 +1291,7 @@ class CompiledPolicy:
         variants: dict[str, MarkingSpec] | None = None,
         multiline_re: GuardedPattern | None = None,
         multiline_reach: int = 1,
+        field_labels: list[str] | None = None,
     ) -> None:
         self.lowest = lowest
         self.context_re = context_re
@@ -1132,6 +1316,8 @@ class CompiledPolicy:
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
             self.units.append(MultiLineUnit(self, multiline_re))
+        if field_labels:
+            self.units.append(FieldUnit(self, field_labels))
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))

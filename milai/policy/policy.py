@@ -424,6 +424,7 @@ def _compile(
         variants=variants,
         multiline_re=multiline_re,
         multiline_reach=multiline_reach,
+        field_labels=[*DEFAULT_HEADER_LABELS, *spec.header_labels],
     )
     policy = Policy(spec, engine, source)
     if check_banners:
