@@ -105,10 +105,10 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
     ),
     (  # URL-safe base64: [\w-] is any non-ASCII character too
         _class_table({_ALNUM: "a", "-_": "-"}, high="w"),
-        b"aa-",
-        re.compile(rb"aa-[aw-]{9}"),
+        b"a-",
+        re.compile(rb"a-[aw-]{9}"),
     ),
-    (  # a line of base64 (MIME): 16 of its characters in a row
+    _BASE64_RUN := (  # a line of base64 (MIME): 16 of its characters in a row
         _class_table({_ALNUM + "+/_-": "b"}),
         b"b" * 16,
         re.compile(rb"b{16}"),
@@ -369,23 +369,42 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     return found
 
 
-def mime_blocks(text: str, lines: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+def mime_blocks(text: str) -> list[tuple[int, int]]:
     """Spans of base64 wrapped over two or more lines (MIME, PEM-style, any width).
 
-    A block starts at a line of base64, one of TRIGGER_RE's alternatives: only the
-    triggered ``lines`` (``trigger_lines(text)`` unless given) are tried, leftmost first,
-    as ``finditer`` would.
+    A block's first line holds 16 base64 characters in a row, found fast; only those
+    lines are tried, at their start and after each blank, leftmost first, as
+    ``_MIME_BLOCK.finditer`` would.
     """
+    table, literal, _ = _BASE64_RUN
+    classes = _one_byte(text).translate(table)
     spans: list[tuple[int, int]] = []
     done = 0
-    for start, _ in trigger_lines(text) if lines is None else lines:
-        if start < done:
+    at = classes.find(literal)
+    while at >= 0:
+        line_start = max(text.rfind("\n", 0, at) + 1, done)
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        found = None
+        for start in _block_starts(text, line_start, line_end):
+            found = _MIME_BLOCK.match(text, start)
+            if found is not None:
+                break
+        if found is None:
+            at = classes.find(literal, line_end)
             continue
-        match = _MIME_BLOCK.match(text, start)
-        if match is not None:
-            spans.append(match.span())
-            done = match.end()
+        spans.append(found.span())
+        done = found.end()
+        at = classes.find(literal, done)
     return spans
+
+
+def _block_starts(text: str, start: int, end: int) -> list[int]:
+    """Where in ``text[start:end]`` a wrapped block may start: there, and after a blank."""
+    return [start, *(blank.end() for blank in _BLANK_RE.finditer(text, start, end))]
+
+
+_BLANK_RE = re.compile(r"[ \t]")
 
 
 def mime_tail(text: str) -> int | None:

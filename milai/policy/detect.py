@@ -1156,7 +1156,7 @@ class DecodeUnit(Unit[DecodeState]):
     ) -> int | None:
         """Decode every triggered line of ``region`` (``lines``); the offset of a wrapped
         block that may still continue (None when the region is done)."""
-        blocks = mime_blocks(region, lines)
+        blocks = mime_blocks(region)
         for start, end in blocks:
             if not final and end >= len(region.rstrip("\n")):
                 return start  # the block may go on in the next chunk
@@ -1184,7 +1184,7 @@ class DecodeUnit(Unit[DecodeState]):
         text = scanner.orig_slice(state.line_start, scanner.orig_end)
         held = text.rfind("\n") + 1
         if held > 0:
-            if trigger_lines(text, held):  # a wrapped block starts with a triggered line
+            if trigger_lines(text, held) or mime_blocks(text[:held]):
                 return state.line_start  # complete lines that the next scan decodes
         line = text[held:]
         start = partial_start(line)
