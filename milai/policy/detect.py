@@ -590,7 +590,8 @@ class FieldUnit(Unit[FieldState]):
             state.resume = base + limit
             return
         offset = at
-        for line in region.split("\n"):
+        # Every line of the region ends with its new line: no empty line after the last.
+        for line in region[:-1].split("\n") if region.endswith("\n") else region.split("\n"):
             self._line(scanner, state, line, base + offset)
             offset += len(line) + 1
         state.resume = base + limit
@@ -1096,6 +1097,25 @@ def _decode_token(token: str) -> tuple[str, str] | None:
     return None
 
 
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) -> bool:
+    """Whether ``text`` holds a right-to-left override or a reversed marking word (with
+    ``partial``, or ends with the start of one: the line may still grow into it)."""
+    if not words:
+        return False
+    if "\u202e" in text:
+        return True
+    lower = text.lower()
+    if any(word in lower for word in words):
+        return True
+    if partial:
+        tail = lower[-max(map(len, words)) :]
+        return any(word.startswith(tail[cut:]) for word in words for cut in range(len(tail)))
+    return False
+
+
 class DecodeState(ScanState):
     """The original offset of the first line not decoded yet."""
 
@@ -1142,8 +1162,8 @@ class DecodeUnit(Unit[DecodeState]):
         if lines:
             held = self._decode_region(scanner, region, origin, final, lines)
             if held is not None:
-                state.line_start = origin + held
-                return
+                done = held
+        self._reversed_lines(scanner, region[:done], origin)
         state.line_start = origin + done
 
     def _decode_region(
@@ -1155,11 +1175,15 @@ class DecodeUnit(Unit[DecodeState]):
         lines: list[tuple[int, int]],
     ) -> int | None:
         """Decode every triggered line of ``region`` (``lines``); the offset of a wrapped
-        block that may still continue (None when the region is done)."""
+        block that may still continue (None when the region is done): what precedes it is
+        decoded."""
         blocks = mime_blocks(region)
+        held = None
+        if not final and blocks and blocks[-1][1] >= len(region.rstrip("\n")):
+            held = blocks.pop()[0]  # the block may go on in the next chunk
+            region = region[:held]
+            lines = trigger_lines(region)
         for start, end in blocks:
-            if not final and end >= len(region.rstrip("\n")):
-                return start  # the block may go on in the next chunk
             for candidate in decode_block(region[start:end]):
                 rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
         for line_start, line_end in lines:
@@ -1175,7 +1199,20 @@ class DecodeUnit(Unit[DecodeState]):
                         at + candidate.end,
                         candidate.encoding,
                     )
-        return None
+        return held
+
+    def _reversed_lines(self, scanner: Scanner, region: str, origin: int) -> None:
+        """Lines written backwards (mirror text, or stored reversed behind a right-to-left
+        override) that hold a reversed marking word: each is read forwards as a text of
+        its own, so that its banner's markup, caveats and furniture read as they should."""
+        if not _reversed_trigger(self.engine.reversed_words, region):
+            return
+        at = 0
+        for line in region.split("\n"):
+            if _reversed_trigger(self.engine.reversed_words, line):
+                forwards = _BIDI_CONTROLS.sub("", line)[::-1]
+                rescan(scanner, forwards, origin + at, origin + at + len(line), "reversed")
+            at += len(line) + 1
 
     def release(self, scanner: Scanner, state: DecodeState) -> int:
         """Text before the first possible encoded run of the unfinished line is safe."""
@@ -1190,6 +1227,8 @@ class DecodeUnit(Unit[DecodeState]):
         start = partial_start(line)
         if mime_blocks(text) or (held > 0 and mime_tail(text[:held]) is not None):
             return state.line_start
+        if _reversed_trigger(self.engine.reversed_words, text, partial=True):
+            return state.line_start  # a reversed line is read whole
         return scanner.orig_end if start is None else state.line_start + held + start
 
     def orig_needed(self, state: DecodeState) -> int | None:
@@ -1318,6 +1357,19 @@ class CompiledPolicy:
             self.units.append(MultiLineUnit(self, multiline_re))
         if field_labels:
             self.units.append(FieldUnit(self, field_labels))
+        # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
+        # a line worth reading backwards.
+        self.reversed_words = tuple(
+            sorted(
+                {
+                    word[::-1]
+                    for spec in markings
+                    if not spec.portion
+                    for word in _WORD_RE.findall(spec.text.lower())
+                    if len(word) >= 5
+                }
+            )
+        )
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))

@@ -751,11 +751,15 @@ def pairs() -> list[tuple[Family, Family]]:
     return found
 
 
-def pair_cases(seed: int = 0, per_pair: int | None = 1) -> list[Case]:
+def pair_cases(
+    seed: int = 0, per_pair: int | None = 1, only: set[tuple[str, str]] | None = None
+) -> list[Case]:
     """Each composable pair applied to ``per_pair`` markings drawn at random (seeded), or
-    to every marking both families apply to (``per_pair=None``)."""
+    to every marking both families apply to (``per_pair=None``); ``only`` these pairs."""
     cases = []
     for first, second in pairs():
+        if only is not None and (first.name, second.name) not in only:
+            continue
         fit = [t for t in targets() if applies([first, second], t)]
         if not fit:
             continue

@@ -100,8 +100,10 @@ def test_nested_encodings() -> None:
 
 def test_known_misses_still_miss() -> None:
     """A known miss that the gate now catches must leave KNOWN_MISSES (and the README)."""
+    wanted = {tuple(names.split("+")) for names in KNOWN_MISSES}
+    only = {(a, b) for key in wanted if len(key) == 2 for a, b in (key, key[::-1])}
     by_families: dict[tuple[str, ...], list[Case]] = defaultdict(list)
-    for case in singles(SEED) + pair_cases(SEED, per_pair=None) + nested_cases(SEED):
+    for case in singles(SEED) + pair_cases(SEED, per_pair=None, only=only):
         by_families[case.families].append(case)
     for names in KNOWN_MISSES:
         key = tuple(names.split("+"))

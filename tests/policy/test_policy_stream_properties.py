@@ -48,6 +48,10 @@ FRAGMENTS = [
     "1985 0315 123 71",
     " U0VDUkVU ",
     "(C) 2024 ",
+    "\n\u202e)NROFON( TERCES OTAN\u202c\n",
+    "TFARD - TERCES\n",
+    '{"id":7,"classification":"NATO SECRET"}\n',
+    "id;Einstufung\n7;GEHEIM\n",
     "\n",
 ]
 
