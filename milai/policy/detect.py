@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy.decoders import (
     MAX_LINE,
-    TRIGGER_RE,
     decode_base64,
     decode_block,
     decode_line_candidates,
@@ -28,6 +27,7 @@ from milai.policy.decoders import (
     mime_blocks,
     mime_tail,
     partial_start,
+    trigger_lines,
 )
 from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
@@ -416,7 +416,7 @@ def _banner_hits(
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     body = match.group("body")
     body_start = match.start("body")
-    parts = split_markings(body, engine.marking_key_set, engine.longest_key)
+    parts = engine.split_markings(body)
     found: list[tuple[MarkingSpec, int, int, str]] = []
     for part_start, part_end, key in parts:
         marking = engine.marking_by_key[key]
@@ -1158,32 +1158,35 @@ class DecodeUnit(Unit[DecodeState]):
             return
         region = text[:done]
         origin = state.line_start
-        if TRIGGER_RE.search(region) is not None:
-            held = self._decode_region(scanner, region, origin, final)
+        lines = trigger_lines(region)
+        if lines:
+            held = self._decode_region(scanner, region, origin, final, lines)
             if held is not None:
                 done = held
         self._reversed_lines(scanner, region[:done], origin)
         state.line_start = origin + done
 
-    def _decode_region(self, scanner: Scanner, region: str, origin: int, final: bool) -> int | None:
-        """Decode every triggered line of ``region``; the offset of a wrapped block that
-        may still continue (None when the region is done): what precedes it is decoded."""
+    def _decode_region(
+        self,
+        scanner: Scanner,
+        region: str,
+        origin: int,
+        final: bool,
+        lines: list[tuple[int, int]],
+    ) -> int | None:
+        """Decode every triggered line of ``region`` (``lines``); the offset of a wrapped
+        block that may still continue (None when the region is done): what precedes it is
+        decoded."""
         blocks = mime_blocks(region)
         held = None
         if not final and blocks and blocks[-1][1] >= len(region.rstrip("\n")):
             held = blocks.pop()[0]  # the block may go on in the next chunk
             region = region[:held]
+            lines = trigger_lines(region)
         for start, end in blocks:
             for candidate in decode_block(region[start:end]):
                 rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
-        seen = -1
-        for trigger in TRIGGER_RE.finditer(region):
-            line_start = region.rfind("\n", 0, trigger.start()) + 1
-            if line_start <= seen:
-                continue
-            seen = line_start
-            line_end = region.find("\n", trigger.start())
-            line_end = len(region) if line_end < 0 else line_end
+        for line_start, line_end in lines:
             line = region[line_start:line_end]
             for window in range(0, max(len(line), 1), MAX_LINE):
                 piece = line[window : window + MAX_LINE]
@@ -1218,7 +1221,7 @@ class DecodeUnit(Unit[DecodeState]):
         text = scanner.orig_slice(state.line_start, scanner.orig_end)
         held = text.rfind("\n") + 1
         if held > 0:
-            if TRIGGER_RE.search(text, 0, held) is not None or mime_blocks(text[:held]):
+            if trigger_lines(text, held) or mime_blocks(text[:held]):
                 return state.line_start  # complete lines that the next scan decodes
         line = text[held:]
         start = partial_start(line)
@@ -1256,6 +1259,9 @@ class GuardedPattern:
         self._full: re.Pattern[str] | None = None
         self.guard = guard
         self.otherwise = otherwise
+        # The last search of the guard and of ``otherwise``: (text, from, match).
+        _Memo = tuple[str, int, re.Match[str] | None] | None
+        self._memo: tuple[_Memo, _Memo] = (None, None)
 
     @property
     def compiled(self) -> bool:
@@ -1278,11 +1284,9 @@ class GuardedPattern:
 
     def search(self, text: str, at: int) -> re.Match[str] | None:
         """``full().search(text, at)``: the first candidate from ``at`` where it matches."""
-        other = None
         while True:
-            guarded = self.guard.search(text, at)
-            if self.otherwise is not None and (other is None or other.start() < at):
-                other = self.otherwise.search(text, at)
+            guarded = self._next(0, self.guard, text, at)
+            other = None if self.otherwise is None else self._next(1, self.otherwise, text, at)
             if guarded is None:
                 return other
             if other is not None and other.start() < guarded.start():
@@ -1291,6 +1295,23 @@ class GuardedPattern:
             if match is not None:
                 return match
             at = guarded.start() + 1  # nothing at all starts there
+
+    def _next(
+        self, which: int, pattern: re.Pattern[str] | GuardedPattern, text: str, at: int
+    ) -> re.Match[str] | None:
+        """``pattern.search(text, at)``, reusing the last answer for the same text while
+        it still holds: a scan asks again from each match, and the next match of the one
+        pattern may lie far past the other's (searching again each time is quadratic)."""
+        memo = self._memo[which]
+        if memo is not None and memo[0] is text and memo[1] <= at:
+            found = memo[2]
+            if found is None or found.start() >= at:
+                return found
+        found = pattern.search(text, at)
+        memos = list(self._memo)
+        memos[which] = (text, at, found)
+        self._memo = (memos[0], memos[1])
+        return found
 
 
 class CompiledPolicy:
@@ -1322,6 +1343,7 @@ class CompiledPolicy:
         self.marking_key_set = frozenset(self.marking_by_key)
         self.longest_key = max(map(len, self.marking_key_set), default=1)
         self.label_keys = sorted(label_keys)
+        self._splits: dict[str, tuple[tuple[int, int, str], ...]] = {}
         self.lead_re = re.compile(LEAD)
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
@@ -1353,6 +1375,17 @@ class CompiledPolicy:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
+
+    def split_markings(self, body: str) -> tuple[tuple[int, int, str], ...]:
+        """``patterns.split_markings`` of a banner body, remembered: bodies repeat (every
+        page of a document carries the same banner), and splitting one is slow."""
+        parts = self._splits.get(body)
+        if parts is None:
+            if len(self._splits) >= 4096:
+                self._splits.clear()  # bounded; a few thousand distinct banners at most
+            parts = tuple(split_markings(body, self.marking_key_set, self.longest_key))
+            self._splits[body] = parts
+        return parts
 
     def could_start_context(self, line: str) -> bool:
         """Could this unfinished line (skeleton view) still turn out to carry a marking?

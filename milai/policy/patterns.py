@@ -235,7 +235,12 @@ def slug(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a policy string, in skeleton form."""
-    return [w for w in re.split(r"[^\w]+|_", skeleton(text)) if w]
+    return list(_words(text))
+
+
+@cache
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in re.split(r"[^\w]+|_", skeleton(text)) if w)
 
 
 @cache
@@ -272,6 +277,7 @@ def _units(word: str, leet: bool = False) -> tuple[tuple[str, ...], ...]:
     return tuple(units)
 
 
+@cache
 def _unit_regex(spellings: tuple[str, ...], gap: str) -> str:
     singles = [s for s in spellings if len(s) == 1]
     parts: list[str] = []
@@ -313,11 +319,16 @@ def lenient_width(text: str, multiline: bool = False) -> int:
     extra = max_width(_NEXT_LINE) if multiline else 0
     letter_gap, word_gap = _LETTER_GAP_WIDTH + extra, _WORD_GAP_WIDTH + extra
     total = 0
-    for word_index, word in enumerate(words(text)):
+    for word_index, word in enumerate(_words(text)):
         units = _units(word, leet=True)
         total += word_gap * (word_index > 0) + letter_gap * (len(units) - 1)
-        total += sum(max(len(s) + letter_gap * (len(s) - 1) for s in unit) for unit in units)
+        total += sum(_unit_width(unit, letter_gap) for unit in units)
     return total
+
+
+@cache
+def _unit_width(spellings: tuple[str, ...], letter_gap: int) -> int:
+    return max(len(s) + letter_gap * (len(s) - 1) for s in spellings)
 
 
 @cache
@@ -332,20 +343,27 @@ def max_width(pattern: str) -> int:
 _LOOSE_GAP = r"\W{0,256}"
 
 
-def _lenient_tokens(text: str, multiline: bool = False, loose: bool = False) -> list[str]:
+def _lenient_tokens(
+    text: str, multiline: bool = False, loose: bool = False, letters: int | None = None
+) -> list[str]:
     """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere
-    (with ``loose``, any non-word characters, new lines included, between letters)."""
+    (with ``loose``, any non-word characters, new lines included, between letters; with
+    ``letters``, only the first few letters)."""
     letter_gap = _ML_LETTER_GAP if multiline else _LETTER_GAP
     word_gap = _ML_WORD_GAP if multiline else _WORD_GAP
     if loose:
         letter_gap = word_gap = _LOOSE_GAP
     tokens: list[str] = []
-    for word_index, word in enumerate(words(text)):
-        if word_index:
-            tokens.append(word_gap)
+    left = -1 if letters is None else letters
+    for word_index, word in enumerate(_words(text)):
         for unit_index, unit in enumerate(_units(word, leet=True)):
+            if left == 0:
+                return tokens
+            left -= 1
             if unit_index:
                 tokens.append(letter_gap)
+            elif word_index:
+                tokens.append(word_gap)
             tokens.append(_unit_regex(unit, letter_gap))
     return tokens
 
@@ -519,10 +537,7 @@ def banner_prefilter_regex(
     """
     label_list = list(labels)
     label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{0,3}}" if label_list else ""
-    tokens = (_lenient_tokens(m, loose=True) for m in markings)
-    if letters is not None:  # tokens alternate letter, gap, letter…
-        tokens = (sequence[: 2 * letters - 1] for sequence in tokens)
-    marks = trie_regex(tokens)
+    marks = trie_regex(_lenient_tokens(m, loose=True, letters=letters) for m in markings)
     return f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks})"
 
 
