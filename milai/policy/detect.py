@@ -557,6 +557,12 @@ class FieldState(ScanState):
 
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
+# A field's label starts at most this far before its anchor (a glued prefix and two words
+# before the anchor word: "dataSecurityClassification", "niveau de classification"), and
+# the field ends at most this far after it (the label's rest, separators, a quoted value).
+_FIELD_LEAD = 48
+_FIELD_REACH = 520
+_FIELD_SEPARATOR = re.compile("[:=]")
 _VALUE_STRIP = " \t\"'"
 
 
@@ -586,28 +592,48 @@ class FieldUnit(Unit[FieldState]):
         if limit <= at:
             return
         region = buf[at:limit]
-        if state.columns is None and not any(a in region for a in self.anchors):
-            state.resume = base + limit
-            return
-        offset = at
-        # Every line of the region ends with its new line: no empty line after the last.
-        for line in region[:-1].split("\n") if region.endswith("\n") else region.split("\n"):
-            self._line(scanner, state, line, base + offset)
-            offset += len(line) + 1
+        # Only lines with a label in them, and the rows of a table under a header, are
+        # read: the labels are found with str.find, line by line work is for those.
+        anchored = self._anchor_lines(region)
+        index = position = 0
+        while position < len(region):
+            if state.columns is None:
+                while index < len(anchored) and anchored[index] < position:
+                    index += 1
+                if index == len(anchored):
+                    break
+                position = anchored[index]
+            line_end = region.find("\n", position)
+            line_end = len(region) if line_end < 0 else line_end
+            self._line(scanner, state, region[position:line_end], base + at + position)
+            position = line_end + 1
         state.resume = base + limit
+
+    def _anchor_lines(self, region: str) -> list[int]:
+        """The start of every line of ``region`` that holds a label's anchor, in order."""
+        starts: set[int] = set()
+        for anchor in self.anchors:
+            found = region.find(anchor)
+            while found >= 0:
+                starts.add(region.rfind("\n", 0, found) + 1)
+                line_end = region.find("\n", found)
+                if line_end < 0:
+                    break
+                found = region.find(anchor, line_end)
+        return sorted(starts)
 
     def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
         """One complete line (view text at view position ``at``)."""
         skel_map = scanner.skel.map
-        if state.columns is not None or any(a in line for a in self.anchors):
+        anchored = any(a in line for a in self.anchors)
+        fields = self._fields(line) if anchored else []
+        if state.columns is not None or (anchored and not fields):
             # CSV cells are split in the original text: the views turn a tab into a blank.
             orig_start = skel_map.to_orig(at)
             original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
             if self._cells(scanner, state, original, orig_start):
                 return
-        if not any(a in line for a in self.anchors):
-            return
-        for match in self.field_re.finditer(line):
+        for match in fields:
             value = match.group(match.lastgroup or "value").split("//", 1)[0]
             lead = len(value) - len(value.lstrip(_VALUE_STRIP))
             body = value.strip(_VALUE_STRIP)
@@ -621,6 +647,32 @@ class FieldUnit(Unit[FieldState]):
                     _marking_hit(spec, *skel_map.span(start, end), "classification field")
                 )
 
+    def _fields(self, line: str) -> list[re.Match[str]]:
+        """The field matches of a line, tried only around its anchors (a prose line that
+        says "classified" is not searched from end to end)."""
+        spots: list[int] = []
+        for anchor in self.anchors:
+            found = line.find(anchor)
+            while found >= 0:
+                spots.append(found)
+                found = line.find(anchor, found + 1)
+        spots.sort()
+        matches: list[re.Match[str]] = []
+        done = 0
+        for spot in spots:
+            if spot < done or _FIELD_SEPARATOR.search(line, spot, spot + _FIELD_LEAD) is None:
+                continue  # "classified" in a sentence: no ":" or "=" follows it
+            # The label starts at a word start a little before its anchor.
+            for start in range(max(done, spot - _FIELD_LEAD), spot + 1):
+                if start and line[start - 1].isalnum():
+                    continue
+                match = self.field_re.match(line, start, spot + _FIELD_REACH)
+                if match is not None:
+                    matches.append(match)
+                    done = match.end()
+                    break
+        return matches
+
     def _cells(self, scanner: Scanner, state: FieldState, line: str, at: int) -> bool:
         """A CSV header (remembers the column) or a row (checks its cell): True when the
         line was either. ``line`` is original text at original offset ``at``."""
@@ -628,12 +680,11 @@ class FieldUnit(Unit[FieldState]):
             delimiter, index, width = state.columns
             cells = line.split(delimiter)
             if len(cells) == width:
-                start = at + sum(len(cell) + 1 for cell in cells[:index])
                 cell = cells[index]
                 lead = len(cell) - len(cell.lstrip(_VALUE_STRIP))
+                start = at + sum(len(cell) + 1 for cell in cells[:index]) + lead
                 body = cell.strip(_VALUE_STRIP)
                 for spec in self._markings(skeleton(body), body):
-                    start += lead
                     scanner.hits.append(
                         _marking_hit(spec, start, start + len(body), "classification column")
                     )
@@ -644,6 +695,9 @@ class FieldUnit(Unit[FieldState]):
                 continue
             cells = line.split(delimiter)
             for index, cell in enumerate(cells):
+                lowered = cell.lower()
+                if not any(a in lowered for a in self.anchors):
+                    continue  # (anchors are lower case, without accents: a cheap first look)
                 if self.cell_re.fullmatch(skeleton(cell.strip(_VALUE_STRIP))):
                     state.columns = (delimiter, index, len(cells))
                     return True
