@@ -451,7 +451,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def _word_case(word: str) -> str | None:
-    """"lower" or "title" for a word of two letters or more written in the plain letters
+    """ "lower" or "title" for a word of two letters or more written in the plain letters
     of prose (ASCII and the accented letters of the covered languages); None otherwise:
     capitals, odd case, small capitals, turned letters and other look-alikes."""
     if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
@@ -1287,7 +1287,6 @@ class DecodeUnit(Unit[DecodeState]):
 
     def orig_needed(self, state: DecodeState) -> int | None:
         return state.line_start
-
 
 
 # --- the compiled policy ------------------------------------------------------------------

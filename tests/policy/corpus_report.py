@@ -195,7 +195,9 @@ def everyday_raised() -> tuple[int, list[str]]:
             decision = check_text(policy, text)
             if decision.level != policy.lowest or decision.action == "block":
                 rules = ", ".join(sorted({f.rule for f in decision.findings}))
-                raised.append(f"{doc_id} [{path.name}]: {decision.action} {decision.level} ({rules})")
+                raised.append(
+                    f"{doc_id} [{path.name}]: {decision.action} {decision.level} ({rules})"
+                )
     return checks, raised
 
 
@@ -214,7 +216,9 @@ def family_report(
             f"{name:<22} {group:<17} {tally.tried:>6} {tally.caught:>6} {tally.missed:>6}"
             f"  {pair.tried:>8} {pair.caught:>6} {pair.missed:>6}"
         )
-    lines.append(f"{'nested encodings':<40} {nested.tried:>6} {nested.caught:>6} {nested.missed:>6}")
+    lines.append(
+        f"{'nested encodings':<40} {nested.tried:>6} {nested.caught:>6} {nested.missed:>6}"
+    )
     if KNOWN_MISSES:
         lines += ["", "known misses (documented, README 'What the gate catches'):"]
         lines += [f"  {name}: {why}" for name, why in KNOWN_MISSES.items()]

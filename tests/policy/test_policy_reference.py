@@ -21,9 +21,7 @@ POLICIES = {
     path.name: load_policy(path)
     for path in sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 }
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _banners(policy: Policy) -> list[str]:
@@ -85,7 +83,9 @@ CAVEATS = ["NOFORN", "REL TO USA, FVEY", "SI", "ORCON", "EYES ONLY"]
 
 def _token_soup(policy: Policy) -> st.SearchStrategy[str]:
     tokens = _banners(policy) + [f"({p})" for p in _portions(policy)] + PROSE + DECORATION
-    tokens += CAVEATS + [m.lower() for m in _banners(policy)] + [m.title() for m in _banners(policy)]
+    tokens += (
+        CAVEATS + [m.lower() for m in _banners(policy)] + [m.title() for m in _banners(policy)]
+    )
     return st.lists(st.sampled_from(tokens), min_size=1, max_size=25).map("".join)
 
 
