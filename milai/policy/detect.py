@@ -1122,7 +1122,9 @@ class EncodedUnit(Unit[ScanState]):
 def rescan(scanner: Scanner, text: str, start: int, end: int, encoding: str) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
-    inner.feed(text)
+    # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
+    # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
+    inner.feed(text.replace("\xa0", " "))
     inner.close()
     for hit in inner.take_hits():
         scanner.hits.append(
