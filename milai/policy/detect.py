@@ -1414,6 +1414,7 @@ class CompiledPolicy:
             self.units.append(FieldUnit(self, field_labels))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
+        # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").
         self.reversed_words = tuple(
             sorted(
                 {
@@ -1422,6 +1423,13 @@ class CompiledPolicy:
                     if not spec.portion
                     for word in _WORD_RE.findall(spec.text.lower())
                     if len(word) >= 5
+                }
+                | {
+                    spec.text.lower()[::-1]
+                    for spec in markings
+                    if not spec.portion
+                    and sum(ch.isalpha() for ch in spec.text) >= 5
+                    and all(len(w) < 5 for w in _WORD_RE.findall(spec.text))
                 }
             )
         )
