@@ -792,7 +792,49 @@ def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
 # Families (or pairs, "a+b") the gate does not catch in full yet, and why. The tests skip
 # them and check that each still misses (so a fix must remove it here); the corpus
 # report prints them with their figures.
-KNOWN_MISSES: dict[str, str] = {}
+_ROT13_SPELLINGS = (
+    "cyrillic",
+    "indic-o",
+    "leetspeak",
+    "lunate-sigma",
+    "mixed-scripts",
+    "small-capitals",
+    "stroked-letters",
+    "turned-letters",
+)
+_SPLIT_AROUND = ("label-line", "markup-wrapper", "table-cell", "trailing-furniture")
+KNOWN_MISSES: dict[str, str] = {
+    "ascii85-raw": (
+        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
+        "punctuation-dense word could be one, and trying them all costs throughput"
+    ),
+    **{
+        f"{name}+rot13": (
+            "rot13 turns ASCII letters only: look-alike letters or leetspeak under rot13 "
+            "read only once rot13 is decoded, and the gate matches rot13 spellings of the "
+            "markings rather than decoding every line"
+        )
+        for name in _ROT13_SPELLINGS
+    },
+    **{
+        f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
+        for name in ("table-cell", "trailing-furniture")
+    },
+    **{
+        f"{around}+{split}": (
+            "a banner split over lines is read without a label, markup or furniture on "
+            "its lines (the split pattern must stay a prefix of a marking for streaming)"
+        )
+        for around in _SPLIT_AROUND
+        for split in ("split-words", "hyphenation")
+    },
+    "label-line+letter-per-line": "one letter a line after a label: as above",
+    "html-entities+escapes": (
+        "entities inside \\u escapes of long markings are missed for 2 of 82 markings "
+        "(not yet understood)"
+    ),
+    "csv-column+base64-mime": "a CSV table inside a wrapped base64 block: 1 of 67 missed",
+}
 
 
 def known_miss(families: tuple[str, ...]) -> str | None:

@@ -22,7 +22,11 @@ POLICIES = {
     path.name: load_policy(path)
     for path in sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 }
-SETTINGS = settings(max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def _banners(policy: Policy) -> list[str]:
