@@ -221,7 +221,11 @@ def family_report(
     )
     if KNOWN_MISSES:
         lines += ["", "known misses (documented, README 'What the gate catches'):"]
-        lines += [f"  {name}: {why}" for name, why in KNOWN_MISSES.items()]
+        by_reason: dict[str, list[str]] = {}
+        for name, why in KNOWN_MISSES.items():
+            by_reason.setdefault(why, []).append(name)
+        for why, names in by_reason.items():
+            lines += [f"  {', '.join(names)}:", f"    {why}"]
     if unexpected:
         lines += ["", f"unexpected misses ({len(unexpected)}):"]
         lines += [f"  {miss}" for miss in unexpected[:50]]
