@@ -586,14 +586,28 @@ class FieldUnit(Unit[FieldState]):
         if limit <= at:
             return
         region = buf[at:limit]
-        if state.columns is None and not any(a in region for a in self.anchors):
-            state.resume = base + limit
-            return
-        offset = at
         # Every line of the region ends with its new line: no empty line after the last.
-        for line in region[:-1].split("\n") if region.endswith("\n") else region.split("\n"):
-            self._line(scanner, state, line, base + offset)
-            offset += len(line) + 1
+        # Outside a CSV table only lines that hold an anchor can hold a field: each anchor
+        # is found with ``str.find`` (its next place remembered), the lines between skipped.
+        anchors = self.anchors
+        nexts = [-1] * len(anchors)
+        never = len(region)
+        position = 0
+        while position < len(region):
+            if state.columns is None:
+                found = never
+                for which, anchor in enumerate(anchors):
+                    if nexts[which] < position:
+                        place = region.find(anchor, position)
+                        nexts[which] = never if place < 0 else place
+                    found = min(found, nexts[which])
+                if found == never:
+                    break
+                position = region.rfind("\n", position, found) + 1 or position
+            line_end = region.find("\n", position)
+            line_end = len(region) if line_end < 0 else line_end
+            self._line(scanner, state, region[position:line_end], base + at + position)
+            position = line_end + 1
         state.resume = base + limit
 
     def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
