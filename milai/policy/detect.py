@@ -592,35 +592,29 @@ class FieldUnit(Unit[FieldState]):
         if limit <= at:
             return
         region = buf[at:limit]
-        # Only lines with a label in them, and the rows of a table under a header, are
-        # read: the labels are found with str.find, line by line work is for those.
-        anchored = self._anchor_lines(region)
-        index = position = 0
+        # Every line of the region ends with its new line: no empty line after the last.
+        # Outside a CSV table only lines that hold an anchor can hold a field: each anchor
+        # is found with ``str.find`` (its next place remembered), the lines between skipped.
+        anchors = self.anchors
+        nexts = [-1] * len(anchors)
+        never = len(region)
+        position = 0
         while position < len(region):
             if state.columns is None:
-                while index < len(anchored) and anchored[index] < position:
-                    index += 1
-                if index == len(anchored):
+                found = never
+                for which, anchor in enumerate(anchors):
+                    if nexts[which] < position:
+                        place = region.find(anchor, position)
+                        nexts[which] = never if place < 0 else place
+                    found = min(found, nexts[which])
+                if found == never:
                     break
-                position = anchored[index]
+                position = region.rfind("\n", position, found) + 1 or position
             line_end = region.find("\n", position)
             line_end = len(region) if line_end < 0 else line_end
             self._line(scanner, state, region[position:line_end], base + at + position)
             position = line_end + 1
         state.resume = base + limit
-
-    def _anchor_lines(self, region: str) -> list[int]:
-        """The start of every line of ``region`` that holds a label's anchor, in order."""
-        starts: set[int] = set()
-        for anchor in self.anchors:
-            found = region.find(anchor)
-            while found >= 0:
-                starts.add(region.rfind("\n", 0, found) + 1)
-                line_end = region.find("\n", found)
-                if line_end < 0:
-                    break
-                found = region.find(anchor, line_end)
-        return sorted(starts)
 
     def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
         """One complete line (view text at view position ``at``)."""
