@@ -149,17 +149,6 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
-def read_stdin_text() -> str | None:
-    """The text piped on stdin, or None when stdin is a terminal.
-
-    Raises ``UsageError`` when it is not UTF-8.
-    """
-    if sys.stdin is None or sys.stdin.isatty():
-        return None
-    data = sys.stdin.buffer.read()
-    return decode_utf8(data, "stdin")
-
-
 def compose_prompt(instruction: str | None, material: str | None) -> str:
     """PROMPT, a blank line, then stdin (docs/DESIGN.md).
 

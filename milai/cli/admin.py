@@ -21,7 +21,12 @@ from milai.context import (
     remember_key_file,
 )
 from milai.errors import MilaiError, UsageError
-from milai.settings import Settings, check_levels
+from milai.settings import (
+    SAMPLING_SETTINGS,
+    Settings,
+    check_levels,
+    parse_sampling_setting,
+)
 
 if TYPE_CHECKING:
     from milai.engine.remote import EngineDefinition
@@ -251,17 +256,30 @@ def settings_show() -> None:
 
 @settings_app.command("set")
 def settings_set(
-    key: Annotated[str, typer.Argument(help="default_model, clearance, ceiling or policy")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="default_model, clearance, ceiling, policy, or a default for run, chat and "
+            "batch: temperature, top-p, top-k, repeat-penalty, ctx, threads"
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="The new value ('none' to unset).")],
 ) -> None:
     """Change one setting."""
+    sampling_field, sampling_value = parse_sampling_setting(key, value)
     context = open_context()
+    if sampling_field:
+        context.settings.changed(**{sampling_field: sampling_value}).save(context.vault.records)
+        _record(context, "settings.change", setting=key, value=sampling_value)
+        say(f"milai: {key} = {sampling_value}")
+        return
     current = asdict(context.settings)
     if key == "policy_sha256":
         raise UsageError("policy_sha256 is set with the policy: `milai settings set policy PATH`")
-    settable = [name for name in current if name != "policy_sha256"]
+    settable = [name for name in current if name not in ("policy_sha256", "sampling")]
     if key not in settable:
-        raise UsageError(f"unknown setting {key!r}; known: {', '.join(settable)}")
+        known = ", ".join([*settable, *SAMPLING_SETTINGS])
+        raise UsageError(f"unknown setting {key!r}; known: {known}")
     new_value: str | None = None if value.lower() == "none" else value
     pinned: dict[str, str | None] = {}
     if key == "policy":
@@ -275,7 +293,7 @@ def settings_set(
     elif key == "default_model" and new_value is not None:
         if context.engines.find(new_value) is None:  # a remote engine may be the default
             context.vault.model(new_value)
-    updated = replace(context.settings, **{key: new_value}, **pinned)
+    updated = context.settings.changed(**{key: new_value}, **pinned)
     if key in ("clearance", "ceiling"):
         updated = check_levels(context.policy(), updated)
     updated.save(context.vault.records)

@@ -149,9 +149,16 @@ def policy_tables(view: dict[str, Any]) -> None:
     scale = Table(title="Scale and markings (lowest first)")
     scale.add_column("level")
     scale.add_column("markings")
+    labels = view.get("sensitivity_labels", [])
+    if labels:
+        scale.add_column("sensitivity labels (labels.sensitivity)")
     for level in view["scale"]:
         texts = sorted({m["text"] for m in view["markings"][level]})
-        scale.add_row(Text(level), Text(", ".join(texts)))
+        row = [Text(level), Text(", ".join(texts))]
+        if labels:
+            mapped = [f"{x['by']} {x['value']}" for x in labels if x["level"] == level]
+            row.append(Text(", ".join(mapped)))
+        scale.add_row(*row)
     stdout.print(scale)
     rules = Table(title="Rules")
     for column in ("rule", "action", "on", "matches", "description"):

@@ -51,7 +51,7 @@ TRIGGER_RE = re.compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
             r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
-            r"[A-Za-z0-9][-_][\w-]{9}",
+            r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]",
             r"(?m:^" + _MIME_LINE + r"$)",
         )
     )
@@ -103,10 +103,11 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         b"BBBBBBB",
         re.compile(rb"BBBBBBB[B=]"),
     ),
-    (  # URL-safe base64: [\w-] is any non-ASCII character too
+    (  # URL-safe base64 (a dash or underscore early or late in the run): [\w-] is any
+        # non-ASCII character too
         _class_table({_ALNUM: "a", "-_": "-"}, high="w"),
-        b"a-",
-        re.compile(rb"a-[aw-]{9}"),
+        b"-",
+        re.compile(rb"(?<=a)-[aw-]{9}|(?<=[aw-]{9})-a"),
     ),
     _BASE64_RUN := (  # a line of base64 (MIME): 16 of its characters in a row
         _class_table({_ALNUM + "+/_-": "b"}),

@@ -451,7 +451,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 def _word_case(word: str) -> str | None:
-    """"lower" or "title" for a word of two letters or more written in the plain letters
+    """ "lower" or "title" for a word of two letters or more written in the plain letters
     of prose (ASCII and the accented letters of the covered languages); None otherwise:
     capitals, odd case, small capitals, turned letters and other look-alikes."""
     if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
@@ -557,6 +557,12 @@ class FieldState(ScanState):
 
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
+# A field's label starts at most this far before its anchor (a glued prefix and two words
+# before the anchor word: "dataSecurityClassification", "niveau de classification"), and
+# the field ends at most this far after it (the label's rest, separators, a quoted value).
+_FIELD_LEAD = 48
+_FIELD_REACH = 520
+_FIELD_SEPARATOR = re.compile("[:=]")
 _VALUE_STRIP = " \t\"'"
 
 
@@ -613,15 +619,15 @@ class FieldUnit(Unit[FieldState]):
     def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
         """One complete line (view text at view position ``at``)."""
         skel_map = scanner.skel.map
-        if state.columns is not None or any(a in line for a in self.anchors):
+        anchored = any(a in line for a in self.anchors)
+        fields = self._fields(line) if anchored else []
+        if state.columns is not None or (anchored and not fields):
             # CSV cells are split in the original text: the views turn a tab into a blank.
             orig_start = skel_map.to_orig(at)
             original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
             if self._cells(scanner, state, original, orig_start):
                 return
-        if not any(a in line for a in self.anchors):
-            return
-        for match in self.field_re.finditer(line):
+        for match in fields:
             value = match.group(match.lastgroup or "value").split("//", 1)[0]
             lead = len(value) - len(value.lstrip(_VALUE_STRIP))
             body = value.strip(_VALUE_STRIP)
@@ -635,6 +641,32 @@ class FieldUnit(Unit[FieldState]):
                     _marking_hit(spec, *skel_map.span(start, end), "classification field")
                 )
 
+    def _fields(self, line: str) -> list[re.Match[str]]:
+        """The field matches of a line, tried only around its anchors (a prose line that
+        says "classified" is not searched from end to end)."""
+        spots: list[int] = []
+        for anchor in self.anchors:
+            found = line.find(anchor)
+            while found >= 0:
+                spots.append(found)
+                found = line.find(anchor, found + 1)
+        spots.sort()
+        matches: list[re.Match[str]] = []
+        done = 0
+        for spot in spots:
+            if spot < done or _FIELD_SEPARATOR.search(line, spot, spot + _FIELD_LEAD) is None:
+                continue  # "classified" in a sentence: no ":" or "=" follows it
+            # The label starts at a word start a little before its anchor.
+            for start in range(max(done, spot - _FIELD_LEAD), spot + 1):
+                if start and line[start - 1].isalnum():
+                    continue
+                match = self.field_re.match(line, start, spot + _FIELD_REACH)
+                if match is not None:
+                    matches.append(match)
+                    done = match.end()
+                    break
+        return matches
+
     def _cells(self, scanner: Scanner, state: FieldState, line: str, at: int) -> bool:
         """A CSV header (remembers the column) or a row (checks its cell): True when the
         line was either. ``line`` is original text at original offset ``at``."""
@@ -642,12 +674,11 @@ class FieldUnit(Unit[FieldState]):
             delimiter, index, width = state.columns
             cells = line.split(delimiter)
             if len(cells) == width:
-                start = at + sum(len(cell) + 1 for cell in cells[:index])
                 cell = cells[index]
                 lead = len(cell) - len(cell.lstrip(_VALUE_STRIP))
+                start = at + sum(len(cell) + 1 for cell in cells[:index]) + lead
                 body = cell.strip(_VALUE_STRIP)
                 for spec in self._markings(skeleton(body), body):
-                    start += lead
                     scanner.hits.append(
                         _marking_hit(spec, start, start + len(body), "classification column")
                     )
@@ -658,6 +689,9 @@ class FieldUnit(Unit[FieldState]):
                 continue
             cells = line.split(delimiter)
             for index, cell in enumerate(cells):
+                lowered = cell.lower()
+                if not any(a in lowered for a in self.anchors):
+                    continue  # (anchors are lower case, without accents: a cheap first look)
                 if self.cell_re.fullmatch(skeleton(cell.strip(_VALUE_STRIP))):
                     state.columns = (delimiter, index, len(cells))
                     return True
@@ -1082,7 +1116,9 @@ class EncodedUnit(Unit[ScanState]):
 def rescan(scanner: Scanner, text: str, start: int, end: int, encoding: str) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
-    inner.feed(text)
+    # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
+    # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
+    inner.feed(text.replace("\xa0", " "))
     inner.close()
     for hit in inner.take_hits():
         scanner.hits.append(
@@ -1252,7 +1288,6 @@ class DecodeUnit(Unit[DecodeState]):
         return state.line_start
 
 
-
 # --- the compiled policy ------------------------------------------------------------------
 
 
@@ -1376,6 +1411,7 @@ class CompiledPolicy:
             self.units.append(FieldUnit(self, field_labels))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
+        # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").
         self.reversed_words = tuple(
             sorted(
                 {
@@ -1384,6 +1420,13 @@ class CompiledPolicy:
                     if not spec.portion
                     for word in _WORD_RE.findall(spec.text.lower())
                     if len(word) >= 5
+                }
+                | {
+                    spec.text.lower()[::-1]
+                    for spec in markings
+                    if not spec.portion
+                    and sum(ch.isalpha() for ch in spec.text) >= 5
+                    and all(len(w) < 5 for w in _WORD_RE.findall(spec.text))
                 }
             )
         )

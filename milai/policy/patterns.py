@@ -258,7 +258,9 @@ def _unit_spellings(token: str, leet: bool) -> tuple[str, ...]:
         group |= {symbol for symbol, letter in LEET.items() if letter in group}
         # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
         for spelling in [g for g in group if len(g) > 1]:
-            choices = [[ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling]
+            choices = [
+                [ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling
+            ]
             group |= {"".join(chars) for chars in itertools.product(*choices)}
     return tuple(sorted(group, key=lambda m: (len(m), m)))
 

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002  (look-alike letters are what this file is about)
 """Evasion families, as generators: every way issue 9 lists of writing a marking so that a
 reader still sees it, applied to any marking of any policy.
 
@@ -143,13 +144,11 @@ def _leet(text: str, rng: random.Random) -> str:
 
 
 def _table(pairs: str) -> dict[str, str]:
-    """"A𝑥B𝑦…" → {"A": "𝑥", …}: pairs of a capital and its look-alike."""
+    """ "A𝑥B𝑦…" → {"A": "𝑥", …}: pairs of a capital and its look-alike."""
     return {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
 
 
-_SMALL_CAPITALS = _table(
-    "AᴀBʙCᴄDᴅEᴇFꜰGɢHʜIɪJᴊKᴋLʟMᴍNɴOᴏPᴘRʀSꜱTᴛUᴜVᴠWᴡYʏZᴢ"
-)
+_SMALL_CAPITALS = _table("AᴀBʙCᴄDᴅEᴇFꜰGɢHʜIɪJᴊKᴋLʟMᴍNɴOᴏPᴘRʀSꜱTᴛUᴜVᴠWᴡYʏZᴢ")
 _NEGATIVE_SQUARED = {chr(c): chr(0x1F170 + c - 65) for c in range(65, 91)}
 _NEGATIVE_CIRCLED = {chr(c): chr(0x1F150 + c - 65) for c in range(65, 91)}
 _REGIONAL = {chr(c): chr(0x1F1E6 + c - 65) for c in range(65, 91)}
@@ -279,7 +278,11 @@ def _hyphenated(text: str, rng: random.Random) -> str:
     """SE-\\nCRET: one word of the banner hyphenated over two lines."""
     words = re.split(r"(?<=[ -])", text)  # a hyphenated word is broken at its hyphen
     long_words = [i for i, w in enumerate(words) if _long_word(w)]
-    at = rng.choice(long_words) if long_words else max(range(len(words)), key=lambda i: len(words[i]))
+    at = (
+        rng.choice(long_words)
+        if long_words
+        else max(range(len(words)), key=lambda i: len(words[i]))
+    )
     word = words[at]
     letters = [i for i, ch in enumerate(word) if not ch.isspace() and ch != "-"]
     cut = rng.choice(letters[2:-1]) if len(letters) > 3 else letters[-1]
@@ -344,7 +347,7 @@ def _xml_attribute(text: str, rng: random.Random) -> str:
     quote = rng.choice(['"', "'"])
     element = rng.choice(["document", "doc", "record", "ism:resource"])
     before = rng.choice(["", f' id="{rng.randint(1, 999)}"', ' lang="en" version="2"'])
-    line = f"<{element}{before} {name}={quote}{text}{quote} owner=\"MoD\">"
+    line = f'<{element}{before} {name}={quote}{text}{quote} owner="MoD">'
     prefix = rng.choice(["", '<?xml version="1.0"?>', "  "])
     if prefix.startswith("<?"):
         return f"{prefix}{line}<title>Convoy plan</title></{element}>\n"
@@ -456,8 +459,9 @@ def _a85(text: str, rng: random.Random) -> str:
 
 
 def _a85_raw(text: str, rng: random.Random) -> str:
-    encoder = rng.choice([base64.a85encode, base64.b85encode])
-    return _prompt(encoder(text.encode()).decode(), rng)
+    raw = text.encode()
+    encoded = base64.a85encode(raw) if rng.random() < 0.5 else base64.b85encode(raw)
+    return _prompt(encoded.decode(), rng)
 
 
 def _hex(text: str, rng: random.Random) -> str:
@@ -512,7 +516,7 @@ def _rot13(text: str, rng: random.Random) -> str:
 
 
 # Encodings carry the whole text (a banner line and its paragraph) when they wrap.
-ENCODINGS = {
+ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "base64": _b64,
     "base64-unpadded": _b64_unpadded,
     "base64-urlsafe": _b64_urlsafe,
@@ -631,10 +635,7 @@ FAMILIES: tuple[Family, ...] = (
         lambda t: not t.portion and not _short_marking(t),
         excludes=_STRUCTURE,
     ),
-    *(
-        Family(name, "encoding", "wrap", make, lambda t: True)
-        for name, make in ENCODINGS.items()
-    ),
+    *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -791,7 +792,49 @@ def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
 # Families (or pairs, "a+b") the gate does not catch in full yet, and why. The tests skip
 # them and check that each still misses (so a fix must remove it here); the corpus
 # report prints them with their figures.
-KNOWN_MISSES: dict[str, str] = {}
+_ROT13_SPELLINGS = (
+    "cyrillic",
+    "indic-o",
+    "leetspeak",
+    "lunate-sigma",
+    "mixed-scripts",
+    "small-capitals",
+    "stroked-letters",
+    "turned-letters",
+)
+_SPLIT_AROUND = ("label-line", "markup-wrapper", "table-cell", "trailing-furniture")
+KNOWN_MISSES: dict[str, str] = {
+    "ascii85-raw": (
+        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
+        "punctuation-dense word could be one, and trying them all costs throughput"
+    ),
+    **{
+        f"{name}+rot13": (
+            "rot13 turns ASCII letters only: look-alike letters or leetspeak under rot13 "
+            "read only once rot13 is decoded, and the gate matches rot13 spellings of the "
+            "markings rather than decoding every line"
+        )
+        for name in _ROT13_SPELLINGS
+    },
+    **{
+        f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
+        for name in ("table-cell", "trailing-furniture")
+    },
+    **{
+        f"{around}+{split}": (
+            "a banner split over lines is read without a label, markup or furniture on "
+            "its lines (the split pattern must stay a prefix of a marking for streaming)"
+        )
+        for around in _SPLIT_AROUND
+        for split in ("split-words", "hyphenation")
+    },
+    "label-line+letter-per-line": "one letter a line after a label: as above",
+    "html-entities+escapes": (
+        "entities inside \\u escapes of long markings are missed for 2 of 82 markings "
+        "(not yet understood)"
+    ),
+    "csv-column+base64-mime": "a CSV table inside a wrapped base64 block: 1 of 67 missed",
+}
 
 
 def known_miss(families: tuple[str, ...]) -> str | None:

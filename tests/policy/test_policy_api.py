@@ -219,7 +219,7 @@ def test_one_finding_per_marking_when_two_contexts_see_it(default_policy: Policy
     "text",
     [
         '{"id":7,"classification":"NATO SECRET","title":"Convoy"}',
-        "<doc id=\"7\" securityClassification='NATO SECRET' lang=\"en\">",
+        '<doc id="7" securityClassification=\'NATO SECRET\' lang="en">',
         "id;title;Einstufung\n7;Convoy;NATO SECRET\n",
         "id\ttitle\tclassification\n7\tConvoy\tNATO SECRET\n",
     ],

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,9 @@ POLICIES = {
     for path in sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 }
 SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 
 
@@ -85,7 +88,9 @@ CAVEATS = ["NOFORN", "REL TO USA, FVEY", "SI", "ORCON", "EYES ONLY"]
 
 def _token_soup(policy: Policy) -> st.SearchStrategy[str]:
     tokens = _banners(policy) + [f"({p})" for p in _portions(policy)] + PROSE + DECORATION
-    tokens += CAVEATS + [m.lower() for m in _banners(policy)] + [m.title() for m in _banners(policy)]
+    tokens += (
+        CAVEATS + [m.lower() for m in _banners(policy)] + [m.title() for m in _banners(policy)]
+    )
     return st.lists(st.sampled_from(tokens), min_size=1, max_size=25).map("".join)
 
 
