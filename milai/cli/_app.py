@@ -3,10 +3,8 @@ speak: one line on stderr for a problem, exact bytes on stdout for results."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
-import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -16,8 +14,9 @@ from typing import Annotated, Any
 import typer
 
 from milai import __version__
-from milai.context import AskPassphrase, Context, Unlock
+from milai.context import Context
 from milai.errors import UsageError
+from milai.vault.unlock import Unlock, terminal_passphrase
 
 app = typer.Typer(
     name="milai",
@@ -112,20 +111,6 @@ def check_arguments(args: list[str]) -> None:
             raise UsageError(
                 f"argument {position} is not valid UTF-8 text (bad byte at offset {error.start})"
             ) from None
-
-
-def terminal_passphrase() -> AskPassphrase | None:
-    """Ask on the controlling terminal (never on stdin, which may carry the material)."""
-    try:
-        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
-    except OSError:
-        return None
-    os.close(fd)
-
-    def ask(prompt: str) -> bytes:
-        return getpass.getpass(prompt).encode("utf-8")
-
-    return ask
 
 
 def open_context(key_file: Path | None = None, passphrase_file: Path | None = None) -> Context:

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -22,24 +22,43 @@ stdout = Console(highlight=False, soft_wrap=True, markup=False)
 stderr = Console(stderr=True, highlight=False, markup=False)
 
 
+def _byte_progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}", markup=False),  # model names are data, not markup
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=stderr,
+        transient=True,
+    )
+
+
 @contextmanager
 def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A byte-progress bar on stderr, yielding the ``progress(done, total)`` callback."""
     if not enabled:
         yield None
         return
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=stderr,
-        transient=True,
-    ) as progress:
+    with _byte_progress() as progress:
         task = progress.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+@contextmanager
+def rotation_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A byte-progress bar on stderr for a key rotation, one model after another, yielding
+    the vault's ``progress(model, done, total)`` callback."""
+    with _byte_progress() as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(model: str, done: int, total: int) -> None:
+            if model not in tasks:
+                tasks[model] = progress.add_task(f"re-keying {model}", total=total)
+            progress.update(tasks[model], completed=done, total=total)
 
         yield update
 

@@ -1191,6 +1191,9 @@ class DecodeUnit(Unit[DecodeState]):
         return DecodeState()
 
     def scan(self, scanner: Scanner, state: DecodeState, final: bool) -> None:
+        # The unit reads the original text (``orig_needed``), never its view: a resume
+        # position left at 0 kept the whole text view and the original in memory.
+        state.resume = scanner.text.end
         if scanner.depth >= MAX_DEPTH:
             state.line_start = scanner.orig_end
             return
