@@ -726,10 +726,8 @@ class FieldUnit(Unit[FieldState]):
         if any(a in line for a in self.anchors):
             return line_start
         longest = max(map(len, self.anchors), default=0)
-        tail = line[-longest:]
-        for cut in range(len(tail)):
-            if any(a.startswith(tail[cut:]) for a in self.anchors):
-                return line_start
+        if longest and _ends_with_a_start(line[-longest:], _prefixes(self.anchors)):
+            return line_start
         return view.end
 
 
@@ -1162,8 +1160,20 @@ def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) 
         return True
     if partial:
         tail = lower[-max(map(len, words)) :]
-        return any(word.startswith(tail[cut:]) for word in words for cut in range(len(tail)))
+        return _ends_with_a_start(tail, _prefixes(words))
     return False
+
+
+@cache
+def _prefixes(words: tuple[str, ...]) -> frozenset[str]:
+    """Every non-empty start of every word (a set: one lookup per suffix, not a scan of
+    every word per suffix at every streamed token)."""
+    return frozenset(word[:n] for word in words for n in range(1, len(word) + 1))
+
+
+def _ends_with_a_start(text: str, prefixes: frozenset[str]) -> bool:
+    """Whether a non-empty end of ``text`` is the start of a word (``_prefixes``)."""
+    return any(text[cut:] in prefixes for cut in range(len(text)))
 
 
 class DecodeState(ScanState):
