@@ -31,7 +31,7 @@ from milai.audit._entry import (
 from milai.audit._seal import EntryCipher, SealKey, entry_mac, mac_matches
 from milai.audit._state import AuditState, StateStore
 from milai.errors import UsageError
-from milai.vault._fs import atomic_write, create_private, fsync_dir, locked, write_all
+from milai.vault.recipes import atomic_write, create_private, fsync_dir, locked, write_all
 
 _CHUNK = 1 << 16
 _REPAIR_COMMAND = "audit.repair"

@@ -72,6 +72,20 @@ def create_private(path: Path) -> int:
     return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
 
 
+def write_new_private_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (0600, ``O_EXCL``: never an existing file) holding ``data``, durably.
+
+    Raises ``FileExistsError`` when it exists, ``OSError`` when it cannot be written.
+    """
+    fd = create_private(path)
+    try:
+        write_all(fd, data)
+        sync_file(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)
+
+
 def fsync_dir(path: Path) -> None:
     fault_point("fsync folder")
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)

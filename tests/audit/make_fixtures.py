@@ -20,7 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 from milai.audit import _checkpoint, _entry, _log, _state
-from milai.vault import _crypto
+from milai.vault import _crypto, recipes
 from tests.audit.support import FIXTURES, FileState, fixed_signer, open_log, state_path
 
 GENERATION = 3
@@ -79,7 +79,9 @@ def fixed_clock_and_randomness() -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         for module in (_entry, _checkpoint, _log, _state):
             stack.enter_context(mock.patch.object(module, "utc_now", now))
-        stack.enter_context(mock.patch.object(_crypto, "random_bytes", random_bytes))
+        # the vault's own draw (AES-GCM nonces) and the name the audit code imports
+        for module in (_crypto, recipes):
+            stack.enter_context(mock.patch.object(module, "random_bytes", random_bytes))
         yield
 
 
