@@ -79,8 +79,10 @@ class FileEntry:
         """What the file is, for a message (names and kinds, never contents)."""
         if self.role == MODEL:
             return f"the model file of {self.name!r} ({path})"
-        what = "a vault-internal" if self.kind.startswith("_") else f"a {self.kind}"
-        return f"{what} record ({path})"
+        if self.kind.startswith("_"):
+            return f"a vault-internal record ({path})"
+        article = "an" if self.kind[0] in "aeiou" else "a"
+        return f"{article} {self.kind} record ({path})"
 
     def to_json(self) -> dict[str, Any]:
         fields: dict[str, Any] = {
