@@ -23,6 +23,7 @@ from milai.vault._fs import (
     create_private,
     fsync_dir,
     locked,
+    locked_or_refused,
     write_all,
     write_new_private_file,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "hkdf_sha256",
     "hmac_sha256",
     "locked",
+    "locked_or_refused",
     "open_sealed",
     "random_bytes",
     "same_bytes",

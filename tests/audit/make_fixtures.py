@@ -118,7 +118,10 @@ def build(folder: Path) -> None:
         shutil.copyfile(scratch / "clean.log.checkpoints", sidecar)
         current = clean_state.state()
         forged_state = replace(
-            current, seq=5, head=hashlib.sha256(lines[4].rstrip(b"\n")).hexdigest()
+            current,
+            seq=5,
+            head=hashlib.sha256(lines[4].rstrip(b"\n")).hexdigest(),
+            size=len(b"".join(lines[:5])),
         )
         FileState(state_path(rewritten)).save(forged_state.to_bytes())
         for event in EVENTS[5:]:
