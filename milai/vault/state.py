@@ -413,6 +413,13 @@ class Ledger:
             raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
 
     def _verify(self) -> None:
+        for folder in (RECORDS_DIR, MODELS_DIR):
+            if os.path.islink(self.home / folder):
+                raise VaultIntegrityError(
+                    f"vault state: the {folder} folder is a symbolic link, not a folder inside "
+                    "the vault folder",
+                    hint=RESTORE_HINT,
+                )
         for path, entry in sorted(self.state.files.items()):
             self._check_file(path, entry)
         for folder in (RECORDS_DIR, MODELS_DIR):

@@ -430,3 +430,14 @@ def test_a_vault_folder_open_to_others_is_refused(session: Session, work: Path, 
     result = _cli(work, "run", "--model", "alpha", PROMPT)
     line = _refused(session, result, "accessible to other users")
     assert "chmod 700" in line
+
+
+@pytest.mark.parametrize("folder", ["records", "models"])
+def test_a_symlinked_folder_is_refused(session: Session, work: Path, folder: str) -> None:
+    """The files would still match the vault state, but they would live (and be written)
+    wherever the link points."""
+    elsewhere = work.parent / f"{folder}-elsewhere"
+    (work / folder).rename(elsewhere)
+    (work / folder).symlink_to(elsewhere)
+    result = _cli(work, "run", "--model", "alpha", PROMPT)
+    _refused(session, result, f"the {folder} folder is a symbolic link")
