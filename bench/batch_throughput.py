@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from bench._demo_vault import demo_vault, timed
 
 RAW_SCRIPT = r"""
 import json, sys
@@ -80,12 +78,6 @@ def completion_tokens(out: Path, milai: bool) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, env=env, check=True, capture_output=True, stdin=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -94,40 +86,32 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="0: milai's default")
     args = parser.parse_args()
 
-    from milai.engine import physical_cores
-    from milai.vault import demo_model_path
-
-    threads = args.threads or physical_cores()
-    model = str(demo_model_path())
-    work = Path(tempfile.mkdtemp(prefix="milai-bench-"))
-    env = {**os.environ, "MILAI_HOME": str(work / "home")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # both sides reuse compiled bytecode
-    milai = [sys.executable, "-m", "milai"]
-    subprocess.run(
-        [*milai, "init", "--key-file", str(work / "key")], env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [*milai, "model", "import", model, "--name", "demo", "--level", "UNCLASSIFIED"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    vault = demo_vault(args.threads)
+    work, env, model, threads = vault.work, vault.env, vault.model, vault.threads
     source = work / "in.jsonl"
     write_requests(source, args.lines, args.max_tokens)
     raw_script = work / "raw.py"
     raw_script.write_text(RAW_SCRIPT)
     raw_out, milai_out = work / "raw-out.jsonl", work / "milai-out.jsonl"
     raw_cmd = [sys.executable, str(raw_script), model, str(threads), str(source), str(raw_out)]
-    milai_cmd = [*milai, "batch", str(source), "-o", str(milai_out), "--threads", str(threads)]
+    milai_cmd = [
+        *vault.milai,
+        "batch",
+        str(source),
+        "-o",
+        str(milai_out),
+        "--threads",
+        str(threads),
+    ]
 
     def run_milai() -> float:
         milai_out.unlink(missing_ok=True)  # a fresh OUT: nothing to resume
-        return timed(milai_cmd, env)
+        return timed(milai_cmd, env)[0]
 
     timed(raw_cmd, env), run_milai()  # warm the page cache for both
     raw_rates, milai_rates, raw_walls, milai_walls = [], [], [], []
     for _ in range(args.runs):
-        wall = timed(raw_cmd, env)
+        wall, _ = timed(raw_cmd, env)
         raw_walls.append(wall)
         raw_rates.append(completion_tokens(raw_out, milai=False) / wall)
         wall = run_milai()

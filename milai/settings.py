@@ -9,22 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from milai.config import default_policy_path
 from milai.errors import UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:
     from milai.policy import Policy
+    from milai.vault import RecordStore
 
 SETTINGS_KIND = "settings"
 SETTINGS_ID = "main"
-
-
-class RecordStore(Protocol):
-    def get(self, kind: str, record_id: str) -> bytes | None: ...
-
-    def put(self, kind: str, record_id: str, data: bytes) -> None: ...
 
 
 @dataclass(frozen=True)

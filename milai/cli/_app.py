@@ -161,7 +161,9 @@ def read_stdin_text() -> str | None:
 
 
 def compose_prompt(instruction: str | None, material: str | None) -> str:
-    """PROMPT, a blank line, then stdin (DESIGN.md). Raises ``UsageError`` when both are empty."""
+    """PROMPT, a blank line, then stdin (docs/DESIGN.md).
+
+    Raises ``UsageError`` when both are empty."""
     parts = [part for part in (instruction, material) if part is not None and part.strip()]
     if not parts:
         raise UsageError("empty prompt: give PROMPT or pipe text on stdin")

@@ -26,6 +26,7 @@ from milai.cli._app import (
 )
 from milai.engine import LoadOptions, SamplingParams, physical_cores
 from milai.errors import Blocked, UsageError
+from milai.files import read_small_file
 from milai.settings import resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
@@ -129,19 +130,13 @@ def system_text(system: str | None, system_file: str | None) -> str | None:
         return system
     if system is not None:
         raise UsageError("give --system or --system-file, not both")
-    if system_file == "-":
-        data = sys.stdin.buffer.read(MAX_SYSTEM_FILE + 1)
-        where = "the system text on stdin"
-    else:
-        try:
-            with Path(system_file).open("rb") as handle:
-                data = handle.read(MAX_SYSTEM_FILE + 1)
-        except OSError as error:
-            raise UsageError(f"cannot read system file {system_file}: {error.strerror}") from None
-        where = f"system file {system_file}"
+    if system_file != "-":
+        data = read_small_file(Path(system_file), "system file", MAX_SYSTEM_FILE)
+        return decode_utf8(data, f"system file {system_file}")
+    data = sys.stdin.buffer.read(MAX_SYSTEM_FILE + 1)
     if len(data) > MAX_SYSTEM_FILE:
-        raise UsageError(f"{where} is larger than {MAX_SYSTEM_FILE} bytes")
-    return decode_utf8(data, where)
+        raise UsageError(f"the system text on stdin is larger than {MAX_SYSTEM_FILE} bytes")
+    return decode_utf8(data, "the system text on stdin")
 
 
 def stdin_is_a_terminal() -> bool:
@@ -279,7 +274,7 @@ def report_result(result: RunResult) -> None:
 
 
 def run_json(result: RunResult) -> dict[str, Any]:
-    """The ``run --json`` object of DESIGN.md."""
+    """The ``run --json`` object of docs/DESIGN.md."""
     return {
         "text": result.text,
         **_decision_json(result.decision),

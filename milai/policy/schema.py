@@ -1,22 +1,27 @@
-"""Policy files: a strict YAML loader and the schema, into frozen dataclasses.
+"""Policy files: the schema, from the strict YAML loader's output into named tuples.
 
-The loader is ``yaml.SafeLoader`` with more refusals: duplicate keys, anchors and
-aliases, and tags beyond plain scalars, lists and mappings. Every value keeps the line
-it came from, so each error names it: ``policy.yaml:12: unknown key 'acton'``. A
-policy that has any error is refused whole (fail closed).
+Every value keeps the line it came from (see ``milai.policy.loader``), so each error
+names it: ``policy.yaml:12: unknown key 'acton'``. A policy that has any error is refused
+whole (fail closed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from milai.policy.decision import Action
+from milai.policy.loader import (
+    Errors,
+    Reader,
+    YamlLoadError,
+    YamlMap,
+    YamlSeq,
+    load_yaml,
+    type_name,
+)
 from milai.policy.regexcheck import RegexFacts, analyse
 from milai.policy.validators import VALIDATORS
 
@@ -24,86 +29,6 @@ MAX_POLICY_BYTES = 1 << 20
 DIRECTIONS = ("prompt", "output")
 RESERVED_KINDS = frozenset({"marking", "hidden-characters", "level"})
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}")
-
-
-class _Map(dict[Any, Any]):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int
-    key_lines: dict[Any, int]
-
-
-class _Seq(list[Any]):
-    """A YAML sequence that remembers the line of itself and of each item."""
-
-    line: int
-    item_lines: list[int]
-
-
-class _LoadError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-try:  # libyaml's parser when PyYAML has it (ten times faster); same safe constructor
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class _StrictLoader(_BaseLoader):
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # A node met twice is an alias: refuse them (and their expansion bombs) outright.
-        if node in self.constructed_objects:
-            raise _LoadError(
-                node.start_mark.line + 1, "anchors and aliases are not allowed in a policy"
-            )
-        return super().construct_object(node, deep=deep)
-
-
-def _construct_map(loader: _StrictLoader, node: yaml.MappingNode) -> _Map:
-    result = _Map()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str):
-            raise _LoadError(line, f"key {key!r} must be a string (quote it)")
-        if key in result:
-            raise _LoadError(line, f"duplicate key {key!r} (first at line {result.key_lines[key]})")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-def _construct_seq(loader: _StrictLoader, node: yaml.SequenceNode) -> _Seq:
-    result = _Seq()
-    result.line = node.start_mark.line + 1
-    result.item_lines = []
-    for item in node.value:
-        result.append(loader.construct_object(item, deep=True))
-        result.item_lines.append(item.start_mark.line + 1)
-    return result
-
-
-def _refuse_tag(loader: _StrictLoader, node: yaml.Node) -> Any:
-    raise _LoadError(
-        node.start_mark.line + 1,
-        f"YAML tag {node.tag} is not allowed in a policy (quote the value)",
-    )
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
-    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
-_StrictLoader.add_constructor(None, _refuse_tag)  # any unknown tag
-
-
-# --- the schema ------------------------------------------------------------------------
 
 
 class MarkingSpec(NamedTuple):
@@ -170,112 +95,6 @@ class PolicySpec(NamedTuple):
     sha256: str
 
 
-class _Errors:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[tuple[int, str]] = []
-
-    def add(self, line: int, message: str) -> None:
-        self.items.append((line, message))
-
-    def lines(self) -> list[str]:
-        return [
-            f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}"
-            for line, message in sorted(self.items, key=lambda item: item[0])
-        ]
-
-
-def _line_of(container: Any, key: Any, default: int) -> int:
-    if isinstance(container, _Map):
-        return container.key_lines.get(key, container.line)
-    if isinstance(container, _Seq) and isinstance(key, int) and key < len(container.item_lines):
-        return container.item_lines[key]
-    return default
-
-
-class _Reader:
-    """Typed access to the parsed YAML that records every problem with its line."""
-
-    def __init__(self, errors: _Errors) -> None:
-        self.errors = errors
-
-    def mapping(
-        self,
-        value: Any,
-        line: int,
-        what: str,
-        allowed: AbstractSet[str] | None,
-        required: AbstractSet[str] = frozenset(),
-    ) -> _Map | None:
-        """``value`` as a mapping; ``allowed`` None accepts any key (names chosen by users)."""
-        if not isinstance(value, _Map):
-            self.errors.add(line, f"{what} must be a mapping, not {_type_name(value)}")
-            return None
-        for key in value:
-            if allowed is not None and key not in allowed:
-                hint = ", ".join(sorted(allowed))
-                self.errors.add(value.key_lines[key], f"unknown key {key!r} in {what} ({hint})")
-        for key in sorted(required - set(value)):
-            self.errors.add(value.line, f"{what} is missing {key!r}")
-        return value
-
-    def string(self, container: Any, key: Any, what: str, *, required: bool = True) -> str | None:
-        line = _line_of(container, key, 0)
-        value = container.get(key) if isinstance(container, dict) else container[key]
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.errors.add(line, f"{what} must be a non-empty string, not {_type_name(value)}")
-            return None
-        return value
-
-    def choice(
-        self, container: _Map, key: str, what: str, known: AbstractSet[str], noun: str
-    ) -> str | None:
-        """A string that must be one of ``known`` (a validator, a detector, a kind…)."""
-        value = self.string(container, key, what)
-        if value is not None and value not in known:
-            self.errors.add(
-                container.key_lines[key],
-                f"{what}: unknown {noun} {value!r} (known: {', '.join(sorted(known)) or 'none'})",
-            )
-            return None
-        return value
-
-    def strings(self, container: Any, key: str, what: str) -> list[tuple[str, int]]:
-        value = container.get(key)
-        line = _line_of(container, key, 0)
-        if not isinstance(value, _Seq):
-            self.errors.add(line, f"{what} must be a list of strings, not {_type_name(value)}")
-            return []
-        result = []
-        for index, item in enumerate(value):
-            item_line = value.item_lines[index]
-            if not isinstance(item, str) or not item.strip():
-                self.errors.add(
-                    item_line, f"{what} must hold non-empty strings, not {_type_name(item)}"
-                )
-                continue
-            result.append((item, item_line))
-        return result
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "a string" if value.strip() else "an empty string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
-
-
 _TOP_KEYS = {
     "name",
     "version",
@@ -295,7 +114,7 @@ _TOP_KEYS = {
 
 def parse_policy(data: bytes, source: str) -> tuple[PolicySpec | None, list[str]]:
     """Parse and validate policy bytes; return the spec, or None and every error."""
-    errors = _Errors(source)
+    errors = Errors(source)
     if len(data) > MAX_POLICY_BYTES:
         errors.add(0, f"policy is larger than {MAX_POLICY_BYTES} bytes")
         return None, errors.lines()
@@ -305,22 +124,11 @@ def parse_policy(data: bytes, source: str) -> tuple[PolicySpec | None, list[str]
         line = data.count(b"\n", 0, exc.start) + 1
         errors.add(line, f"policy is not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None, errors.lines()
-    loader = _StrictLoader(text)
     try:
-        root = loader.get_single_data()
-    except _LoadError as exc:
+        root = load_yaml(text)
+    except YamlLoadError as exc:
         errors.add(exc.line, exc.message)
         return None, errors.lines()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        errors.add(line, f"YAML syntax error: {exc.problem or exc.context}")
-        return None, errors.lines()
-    except yaml.YAMLError as exc:
-        errors.add(0, f"YAML error: {exc}")
-        return None, errors.lines()
-    finally:
-        loader.dispose()
     if root is None:
         errors.add(1, "policy is empty (an empty policy denies everything)")
         return None, errors.lines()
@@ -331,15 +139,15 @@ def parse_policy(data: bytes, source: str) -> tuple[PolicySpec | None, list[str]
 
 
 class _Builder:
-    def __init__(self, errors: _Errors, sha256: str) -> None:
+    def __init__(self, errors: Errors, sha256: str) -> None:
         self.errors = errors
-        self.read = _Reader(errors)
+        self.read = Reader(errors)
         self.sha256 = sha256
         self.levels: dict[str, str] = {}  # casefolded → canonical
 
     def level(self, value: Any, line: int, what: str) -> str | None:
         if not isinstance(value, str):
-            self.errors.add(line, f"{what} must be a level name, not {_type_name(value)}")
+            self.errors.add(line, f"{what} must be a level name, not {type_name(value)}")
             return None
         canonical = self.levels.get(value.casefold())
         if canonical is None:
@@ -392,11 +200,11 @@ class _Builder:
             sha256=self.sha256,
         )
 
-    def _scale(self, top: _Map) -> tuple[str, ...]:
+    def _scale(self, top: YamlMap) -> tuple[str, ...]:
         if "scale" not in top:
             return ()
         items = self.read.strings(top, "scale", "scale")
-        if not items and isinstance(top.get("scale"), _Seq):
+        if not items and isinstance(top.get("scale"), YamlSeq):
             self.errors.add(top.key_lines["scale"], "scale must list at least one level")
         result: list[str] = []
         for value, line in items:
@@ -407,7 +215,9 @@ class _Builder:
             result.append(value)
         return tuple(result)
 
-    def _level_lists(self, top: _Map, key: str, portion: bool) -> list[tuple[str, str, str, int]]:
+    def _level_lists(
+        self, top: YamlMap, key: str, portion: bool
+    ) -> list[tuple[str, str, str, int]]:
         """(scheme, level, text, line) for markings or portion marks."""
         section = self.read.mapping(top[key], top.key_lines[key], key, None)
         if section is None:
@@ -442,7 +252,7 @@ class _Builder:
                     result.append((scheme, level, text, text_line))
         return result
 
-    def _markings(self, top: _Map) -> tuple[MarkingSpec, ...]:
+    def _markings(self, top: YamlMap) -> tuple[MarkingSpec, ...]:
         found: list[tuple[str, str, str, int, bool]] = []
         if "markings" in top:
             found += [(*item, False) for item in self._level_lists(top, "markings", False)]
@@ -469,7 +279,7 @@ class _Builder:
                 )
         return tuple(merged.values())
 
-    def _labels(self, top: _Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _labels(self, top: YamlMap) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if "labels" not in top:
             return (), ()
         labels = self.read.mapping(
@@ -489,7 +299,7 @@ class _Builder:
         )
         return header, subject
 
-    def _banners(self, top: _Map) -> dict[str, str]:
+    def _banners(self, top: YamlMap) -> dict[str, str]:
         if "banners" not in top:
             return {}
         value = top["banners"]
@@ -504,7 +314,7 @@ class _Builder:
                 result[level] = text
         return result
 
-    def _detectors(self, top: _Map) -> tuple[DetectorSpec, ...]:
+    def _detectors(self, top: YamlMap) -> tuple[DetectorSpec, ...]:
         if "detectors" not in top:
             return ()
         value = top["detectors"]
@@ -526,7 +336,7 @@ class _Builder:
                 result.append(built)
         return tuple(result)
 
-    def _detector(self, detector_id: str, spec: _Map, what: str) -> DetectorSpec | None:
+    def _detector(self, detector_id: str, spec: YamlMap, what: str) -> DetectorSpec | None:
         kind = self.read.string(spec, "kind", f"{what} kind") if "kind" in spec else None
         if kind is not None and (kind in RESERVED_KINDS or not _ID_RE.fullmatch(kind)):
             self.errors.add(
@@ -552,7 +362,7 @@ class _Builder:
             for key in ("validator", "anchor"):
                 if key in spec:
                     self.errors.add(spec.key_lines[key], f"{what}: {key!r} goes with 'pattern'")
-            if not keywords and isinstance(spec.get("keywords"), _Seq):
+            if not keywords and isinstance(spec.get("keywords"), YamlSeq):
                 self.errors.add(spec.key_lines["keywords"], f"{what} lists no keywords")
         else:
             pattern = self.read.string(spec, "pattern", f"{what} pattern")
@@ -591,9 +401,9 @@ class _Builder:
     def levels_lowest(self) -> str | None:
         return next(iter(self.levels.values()), None)
 
-    def _rules(self, top: _Map, detectors: tuple[DetectorSpec, ...]) -> tuple[RuleSpec, ...]:
-        items = top.get("rules", _Seq())
-        if not isinstance(items, _Seq):
+    def _rules(self, top: YamlMap, detectors: tuple[DetectorSpec, ...]) -> tuple[RuleSpec, ...]:
+        items = top.get("rules", YamlSeq())
+        if not isinstance(items, YamlSeq):
             self.errors.add(top.key_lines["rules"], "rules must be a list")
             return ()
         by_id = {d.id: d for d in detectors}
@@ -687,7 +497,7 @@ class _Builder:
                 )
         return tuple(result)
 
-    def _enum(self, container: _Map, key: str, enum: type[Action], what: str) -> Action | None:
+    def _enum(self, container: YamlMap, key: str, enum: type[Action], what: str) -> Action | None:
         if key not in container:
             return None
         value = container[key]
@@ -700,11 +510,11 @@ class _Builder:
             )
             return None
 
-    def _tests(self, top: _Map) -> tuple[TestSpec, ...]:
+    def _tests(self, top: YamlMap) -> tuple[TestSpec, ...]:
         if "tests" not in top:
             return ()
         items = top["tests"]
-        if not isinstance(items, _Seq):
+        if not isinstance(items, YamlSeq):
             self.errors.add(top.key_lines["tests"], "tests must be a list")
             return ()
         result = []
@@ -756,7 +566,7 @@ class _Builder:
             result.append(TestSpec(name, text, direction, clearance, decision, level, line))
         return tuple(result)
 
-    def _audit(self, top: _Map) -> bool:
+    def _audit(self, top: YamlMap) -> bool:
         if "audit" not in top:
             return False
         audit = self.read.mapping(top["audit"], top.key_lines["audit"], "audit", {"record_text"})
@@ -766,7 +576,7 @@ class _Builder:
         if not isinstance(value, bool):
             self.errors.add(
                 audit.key_lines["record_text"],
-                f"audit.record_text must be true or false, not {_type_name(value)}",
+                f"audit.record_text must be true or false, not {type_name(value)}",
             )
             return False
         return value

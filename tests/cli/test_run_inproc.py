@@ -1,4 +1,4 @@
-"""``milai run`` and ``milai chat`` in process: every exit code and bad input of DESIGN.md's
+"""``milai run`` and ``milai chat`` in process: every exit code and bad input of docs/DESIGN.md's
 table, on a vault of synthetic models with a scripted engine (the real model's behaviour is
 tests/cli/test_run.py's, marked ``model``)."""
 

@@ -20,7 +20,7 @@ from milai.errors import VaultIntegrityError
 from milai.vault import KeySource, Vault
 from milai.vault._fs import fault_hook
 
-Operation = Callable[[Vault], None]
+Operation = Callable[[Vault], object]  # what it returns is not looked at
 Observation = Callable[[Path], str]
 
 
