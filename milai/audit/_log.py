@@ -42,6 +42,7 @@ from milai.vault.recipes import (
 
 _CHUNK = 1 << 16
 _REPAIR_COMMAND = "audit.repair"
+WRITE_AHEAD_PHASE = "started"
 SEAL_KEY_EXPORT_COMMAND = "audit.seal-key-export"
 
 
@@ -84,7 +85,10 @@ class VerifyReport:
                 f"entry {seqs}"
             )
         if self.vault_lagged:
-            parts.append("the last entry was written but not yet recorded in the vault (crash)")
+            parts.append(
+                "the last entry was written but not yet recorded in the vault (a run in "
+                "progress, or a crash)"
+            )
         if self.torn_tail:
             parts.append(
                 f"a torn final line (crash mid-append, {self.torn_bytes} bytes) was ignored"
@@ -151,11 +155,12 @@ class AuditLog:
         """Append ``event`` as the next entry, durably, and return the entry as stored.
 
         The line is written and fsync-ed, then the vault's audit state (head, next ratchet
-        key) is replaced durably, before this returns: a ``started`` entry is on disk before
-        the model sees the prompt. Runs under an exclusive lock, so concurrent processes
-        never lose or interleave entries. The log is created 0600 on first use; its folder
-        must exist. A torn final line left by a crash is cut off first, and an
-        ``audit.repair`` entry records its length and SHA-256. Raises
+        key, length) is replaced durably, before this returns. A ``started`` entry is on disk
+        before the model sees the prompt; its head is recorded in the vault with the next
+        entry (the outcome), unless the vault is already one entry behind. Runs under an
+        exclusive lock, so concurrent processes never lose or interleave entries. The log is
+        created 0600 on first use; its folder must exist. A torn final line left by a crash
+        is cut off first, and an ``audit.repair`` entry records its length and SHA-256. Raises
         ``TypeError``/``ValueError`` for a bad event (see ``normalise_event``),
         ``AuditIntegrityError`` if the log does not end where the vault recorded it
         (nothing is appended), ``VaultError`` if its lock cannot be taken, and ``OSError`` if
@@ -166,8 +171,9 @@ class AuditLog:
             fd = _open_for_append(self.path)
             try:
                 tail = _Tail.read(fd, with_last_line=True)
-                state = self._reconcile(self._state_or_fresh(tail.complete_end > 0), tail)
-                first_seq = state.seq
+                recorded = self._state_or_fresh(tail.complete_end > 0)
+                state = self._reconcile(recorded, tail)
+                first_seq, recorded_seq = state.seq, recorded.seq
                 if tail.torn_bytes:
                     repair = {
                         "command": _REPAIR_COMMAND,
@@ -176,7 +182,12 @@ class AuditLog:
                     }
                     os.ftruncate(fd, tail.complete_end)
                     state, _ = self._write_entry(fd, state, repair)
-                state, entry = self._write_entry(fd, state, event)
+                    recorded_seq = state.seq
+                # A write-ahead entry's head waits for the next entry (see the module
+                # docstring), unless the vault is behind already: never two entries.
+                write_ahead = event.get("phase") == WRITE_AHEAD_PHASE
+                defer = write_ahead and state.seq == recorded_seq
+                state, entry = self._write_entry(fd, state, event, record=not defer)
             finally:
                 os.close(fd)
             every = self._checkpoint_every
@@ -532,17 +543,18 @@ class AuditLog:
         )
 
     def _write_entry(
-        self, fd: int, state: AuditState, event: dict[str, Any]
+        self, fd: int, state: AuditState, event: dict[str, Any], *, record: bool = True
     ) -> tuple[AuditState, AuditEntry]:
-        """Seal ``event`` as the entry after ``state``, write and fsync it, then record the
-        new head and ratchet key in the vault (the old key is not kept)."""
+        """Seal ``event`` as the entry after ``state``, write and fsync it, then (``record``)
+        record the new head and ratchet key in the vault (the old key is not kept)."""
         seq, prev, time = state.seq + 1, state.head, utc_now()
         sealed = EntryCipher(state.cipher_key).seal(seq, prev, time, event)
         line = SealedLine(seq, prev, sealed, entry_mac(state.key, seq, prev, sealed))
         write_all(fd, line.line() + b"\n")
         os.fsync(fd)
         advanced = state.advanced(line.digest, os.fstat(fd).st_size)
-        self._state.save(advanced.to_bytes())
+        if record:
+            self._state.save(advanced.to_bytes())
         return advanced, AuditEntry(seq, time, event, prev, line.mac, line.digest)
 
     def _append_checkpoint(self, signed: Checkpoint) -> None:
