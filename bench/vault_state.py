@@ -6,8 +6,10 @@ the same run.
                   hash every record, read every model header, list both folders, stat the
                   log; on the session's vault (2 models, ~10 records) and on a big one
   open            the whole ``Vault.open`` with a key file (the check's baseline)
-  started entry   one ``AuditLog.append`` of a run's ``started`` event (the line fsync-ed,
-                  then the vault's audit record replaced under the vault lock, fsync-ed)
+  started entry   one ``AuditLog.append`` of a run's ``started`` event: the line fsync-ed
+                  (the vault records its head with the outcome)
+  outcome entry   the outcome's append after it: the line fsync-ed, then the vault's audit
+                  record replaced under the vault lock, fsync-ed (the baseline)
   run             a whole ``milai run`` in process with a scripted engine, with the
                   write-ahead entry and with ``started`` made a no-op
 
@@ -93,12 +95,14 @@ def main() -> None:
                 "check big",
                 "open big",
                 "started entry",
+                "outcome entry",
                 "run",
                 "run without started",
             )
         }
         log = open_audit_log(small_home, small)
         started = {"command": "run", "phase": "started", "run_id": "0" * 16, "model": {}}
+        outcome = {**started, "phase": "outcome", "decision": "allow"}
         with pytest.MonkeyPatch.context() as patch:
             patch.setenv("MILAI_HOME", str(small_home))
             install_fake_engine(patch, FakeEngine(["Paris."]))
@@ -115,6 +119,9 @@ def main() -> None:
                     timed(lambda: Vault.open(big_home, KeySource(key_file=big_key)))
                 )
                 samples["started entry"].append(timed(lambda: log.append(started)))
+                # as a run does: the vault records both heads now (what every entry cost
+                # before the started entry's head waited for it)
+                samples["outcome entry"].append(timed(lambda: log.append(outcome)))
                 samples["run"].append(timed(lambda: invoke("run", PROMPT)))
                 patch.setattr(context._AuditSink, "started", lambda self, event: None)
                 samples["run without started"].append(timed(lambda: invoke("run", PROMPT)))
