@@ -441,3 +441,24 @@ def test_a_symlinked_folder_is_refused(session: Session, work: Path, folder: str
     (work / folder).symlink_to(elsewhere)
     result = _cli(work, "run", "--model", "alpha", PROMPT)
     _refused(session, result, f"the {folder} folder is a symbolic link")
+
+
+def test_an_older_log_with_its_older_audit_record_is_caught(
+    session: Session, work: Path, tmp_path: Path
+) -> None:
+    """Replaying the log and the vault's record of it together, consistent with each other:
+    the vault state (in vault.json) lists the record's digest. Only a rollback of the whole
+    folder goes unseen from inside, and an exported checkpoint catches that."""
+    exported = _cli(work, "audit", "checkpoint", str(tmp_path / "usb.json"))
+    assert exported.code == 0, exported.stderr
+    [record] = session.files_of("record:audit")
+    for name in ("audit.log", record):
+        shutil.copy2(session.older / name, work / name)
+    _refused(session, _cli(work, "run", "--model", "alpha", PROMPT), "audit")
+
+    shutil.rmtree(work)
+    shutil.copytree(session.older, work, symlinks=True)
+    assert _cli(work, "run", "--model", "alpha", PROMPT).code == 0  # README: not caught here
+    verified = _cli(work, "audit", "verify", "--checkpoint", str(tmp_path / "usb.json"))
+    line = _refused(session, verified, "rolled back", "truncated")
+    assert "usb.json" in line
