@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from milai.cli._app import app, compose_prompt, emit_json, open_context, read_stdin_text, say
+from milai.cli._app import app, emit_json, open_context, say
 from milai.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -201,11 +201,15 @@ def replay(
 
     Texts are never recorded: give the same PROMPT, stdin and --system again.
     """
+    from milai.cli.run import read_run_input
     from milai.replay import recorded_run, replay_entry
 
     context = open_context()
     event = recorded_run(context, seq)  # a wrong SEQ is said before the prompt is asked for
-    outcome = replay_entry(context, seq, event, compose_prompt(prompt, read_stdin_text()), system)
+    # The same reading as `run`: a document on stdin is extracted the same way (a run that
+    # took --input PATH is replayed with `< PATH`).
+    given = read_run_input(prompt, None, stdin=True)
+    outcome = replay_entry(context, seq, event, given.text, system)
     if json_output:
         emit_json(outcome)
     else:

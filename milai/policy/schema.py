@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from milai.policy.decision import Action
+from milai.policy.labels import LABEL_KIND, label_match, name_problem
 from milai.policy.loader import (
     Errors,
     Reader,
@@ -27,7 +28,7 @@ from milai.policy.validators import VALIDATORS
 
 MAX_POLICY_BYTES = 1 << 20
 DIRECTIONS = ("prompt", "output")
-RESERVED_KINDS = frozenset({"marking", "hidden-characters", "level"})
+RESERVED_KINDS = frozenset({"marking", "hidden-characters", "level", LABEL_KIND})
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}")
 
 
@@ -66,6 +67,17 @@ class RuleSpec(NamedTuple):
     line: int
 
 
+class SensitivityLabelSpec(NamedTuple):
+    """An Office sensitivity label (by id or by name) mapped to a level: it is found by the
+    detector ``detector`` and reported under the rule of the same id."""
+
+    value: str
+    by: str  # "id" or "name"
+    level: str
+    detector: str
+    line: int
+
+
 class TestSpec(NamedTuple):
     name: str
     text: str
@@ -87,6 +99,7 @@ class PolicySpec(NamedTuple):
     caveats: tuple[str, ...]
     header_labels: tuple[str, ...]
     subject_labels: tuple[str, ...]
+    sensitivity_labels: tuple[SensitivityLabelSpec, ...]
     banners: dict[str, str]
     detectors: tuple[DetectorSpec, ...]
     rules: tuple[RuleSpec, ...]
@@ -175,10 +188,13 @@ class _Builder:
             if "caveats" in top
             else ()
         )
-        header_labels, subject_labels = self._labels(top)
+        header_labels, subject_labels, label_entries = self._labels(top)
         banners = self._banners(top)
         detectors = self._detectors(top)
+        sensitivity, label_detectors = self._label_detectors(top, label_entries, detectors)
+        detectors = (*detectors, *label_detectors)
         rules = self._rules(top, detectors)
+        rules = (*rules, *(_label_rule(label) for label in sensitivity))
         tests = self._tests(top)
         record_text = self._audit(top)
         if name is None or version is None or not scale:
@@ -192,6 +208,7 @@ class _Builder:
             caveats=caveats,
             header_labels=header_labels,
             subject_labels=subject_labels,
+            sensitivity_labels=sensitivity,
             banners=banners,
             detectors=detectors,
             rules=rules,
@@ -279,14 +296,18 @@ class _Builder:
                 )
         return tuple(merged.values())
 
-    def _labels(self, top: YamlMap) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _labels(
+        self, top: YamlMap
+    ) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str, int]]]:
+        """``labels.header``, ``labels.subject``, and ``labels.sensitivity`` as (level,
+        value, line) entries."""
         if "labels" not in top:
-            return (), ()
+            return (), (), []
         labels = self.read.mapping(
-            top["labels"], top.key_lines["labels"], "labels", {"header", "subject"}
+            top["labels"], top.key_lines["labels"], "labels", {"header", "subject", "sensitivity"}
         )
         if labels is None:
-            return (), ()
+            return (), (), []
         header = (
             tuple(s for s, _ in self.read.strings(labels, "header", "labels.header"))
             if "header" in labels
@@ -297,7 +318,82 @@ class _Builder:
             if "subject" in labels
             else ()
         )
-        return header, subject
+        sensitivity: list[tuple[str, str, int]] = []
+        if "sensitivity" in labels:
+            what = "labels.sensitivity"
+            section = self.read.mapping(
+                labels["sensitivity"], labels.key_lines["sensitivity"], what, None
+            )
+            if section is not None:
+                for level_name in section:
+                    level = self.level(level_name, section.key_lines[level_name], what)
+                    for value, line in self.read.strings(section, level_name, f"{what} level"):
+                        problem = name_problem(value)
+                        if problem is not None:
+                            self.errors.add(line, f"{what}: label {value!r} {problem}")
+                        elif level is not None:
+                            sensitivity.append((level, value, line))
+        return header, subject, sensitivity
+
+    def _label_detectors(
+        self,
+        top: YamlMap,
+        entries: list[tuple[str, str, int]],
+        detectors: tuple[DetectorSpec, ...],
+    ) -> tuple[tuple[SensitivityLabelSpec, ...], tuple[DetectorSpec, ...]]:
+        """One detector per sensitivity label mapping, with an id no detector or rule of
+        the policy has (``label-`` and the label's id or name)."""
+        from milai.policy.patterns import slug
+
+        rules = top.get("rules")
+        taken = {d.id for d in detectors} | {
+            str(rule.get("id"))
+            for rule in (rules if isinstance(rules, list) else ())
+            if isinstance(rule, dict)
+        }
+        first: dict[tuple[str, str], tuple[str, int]] = {}
+        labels: list[SensitivityLabelSpec] = []
+        found: list[DetectorSpec] = []
+        for level, value, line in entries:
+            match = label_match(value)
+            key = (match.by, match.key if match.by == "id" else match.pattern)
+            if key in first:
+                other_level, other_line = first[key]
+                self.errors.add(
+                    line,
+                    f"labels.sensitivity: label {value!r} is mapped twice ({other_level} at "
+                    f"line {other_line}, {level} here)",
+                )
+                continue
+            first[key] = (level, line)
+            facts, problems = analyse(match.pattern)
+            for problem in problems:
+                self.errors.add(line, f"labels.sensitivity: label {value!r}: {problem}")
+            if facts is None:
+                continue
+            base = ("label-" + slug(match.key))[:60].rstrip("-")
+            detector_id = base
+            suffix = 2
+            while detector_id in taken:
+                detector_id = f"{base}-{suffix}"
+                suffix += 1
+            taken.add(detector_id)
+            labels.append(SensitivityLabelSpec(match.key, match.by, level, detector_id, line))
+            found.append(
+                DetectorSpec(
+                    detector_id,
+                    LABEL_KIND,
+                    level,
+                    (),
+                    match.pattern,
+                    facts,
+                    None,
+                    match.anchor,
+                    f"Office sensitivity label {match.by} {match.key!r} is {level}",
+                    line,
+                )
+            )
+        return tuple(labels), tuple(found)
 
     def _banners(self, top: YamlMap) -> dict[str, str]:
         if "banners" not in top:
@@ -491,7 +587,7 @@ class _Builder:
             d.id for d in detectors if d.kind in {r.kind for r in result}
         }
         for detector_spec in detectors:
-            if detector_spec.id not in used:
+            if detector_spec.id not in used and detector_spec.kind != LABEL_KIND:
                 self.errors.add(
                     detector_spec.line, f"detector {detector_spec.id!r} is used by no rule"
                 )
@@ -580,6 +676,22 @@ class _Builder:
             )
             return False
         return value
+
+
+def _label_rule(label: SensitivityLabelSpec) -> RuleSpec:
+    """The rule a label mapping reports under, after the policy's own rules: the label
+    sets the level (the scale decides, as for a marking)."""
+    return RuleSpec(
+        label.detector,
+        Action.ALLOW,
+        frozenset(DIRECTIONS),
+        label.detector,
+        None,
+        None,
+        None,
+        f"labels.sensitivity: label {label.by} {label.value!r} is {label.level}",
+        label.line,
+    )
 
 
 def read_policy_file(path: Path) -> tuple[PolicySpec | None, list[str]]:

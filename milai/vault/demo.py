@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from milai.errors import ModelError
-from milai.vault.layout import KEY_FILE_HINT, VAULT_FILE
+from milai.vault.layout import VAULT_FILE
+from milai.vault.unlock import recorded_key_file
 
 # What a vault's plaintext says about it before it is unlocked (read only to advise
 # install.sh: nothing here is trusted for anything else).
@@ -71,11 +72,8 @@ def _is_demo_vault(home: Path, demo_key: Path) -> bool:
     """Whether ``home`` looks like the vault install.sh made for the demo: unlocked by the
     demo key file, holding no model but the demo's (format 1 named model files after their
     model). Anything else is someone's own vault."""
-    try:
-        recorded = (home / KEY_FILE_HINT).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return False
-    if not recorded or Path(recorded).resolve() != demo_key.resolve():
+    recorded = recorded_key_file(home)
+    if recorded is None or recorded.resolve() != demo_key.resolve():
         return False
     try:
         models = {name for name in os.listdir(home / "models") if not name.startswith(".")}

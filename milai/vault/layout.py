@@ -6,8 +6,6 @@ import os
 from pathlib import Path
 
 VAULT_FILE = "vault.json"
-# The key file's path, recorded at `init` in plaintext: it is read before the vault opens.
-KEY_FILE_HINT = "key-file.path"
 
 
 def vault_exists(home: Path) -> bool:

@@ -14,6 +14,7 @@ import pytest
 from tests.cli.conftest import SYNTHETIC_MODEL, SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.fakes import FakeEngine, install_fake_engine
+from tests.helpers import write_key_file
 
 SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
 JSON_KEYS = {"text", "decision", "level", "model", "usage", "timings", "seed"}
@@ -276,7 +277,7 @@ def test_a_wrong_key_file_exits_4(
     cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     refused(cli("--key-file", str(wrong), "run", "hi"), 4)
     assert fake_engine.calls == []
 
@@ -289,7 +290,7 @@ def test_a_wrong_key_file_in_the_environment_exits_4(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(64))
+    write_key_file(wrong, os.urandom(64))
     monkeypatch.setenv("MILAI_KEY_FILE", str(wrong))
     refused(cli("run", "hi"), 4)
 

@@ -128,6 +128,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     _append_entries(home, key_file, CHECKPOINT_EVERY)
     wrong = root / "wrong.key"
     wrong.write_bytes(os.urandom(32))
+    wrong.chmod(0o600)
     assert _cli(home, "--key-file", str(wrong), "model", "list").code == 4  # a failed unlock
 
     other, other_key = root / "other", root / "other.key"
