@@ -363,6 +363,7 @@ def settings_set(
         if new_value is not None:
             new_value = str(Path(new_value).resolve())
         installed = load_policy(Path(new_value) if new_value else Settings().policy_path())
+        installed.check_banners()  # a load leaves it to the first banner printed
         pinned = {"policy_sha256": installed.sha256 if new_value else None}
     elif key == "default_model" and new_value is not None:
         if context.engines.find(new_value) is None:  # a remote engine may be the default

@@ -187,6 +187,13 @@ def test_a_policy_that_no_longer_parses_refuses_to_run(
     assert fake_engine.calls == []
 
 
+def test_a_policy_whose_banner_misreads_is_not_installed(
+    cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path
+) -> None:
+    bad = Path("tests/fixtures/policy/bad/bad-banner.yaml")
+    refused(cli("settings", "set", "policy", str(bad.resolve())), 2, "reads as LOW")
+
+
 # -- 3: blocked by policy --------------------------------------------------------------------
 
 
