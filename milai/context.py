@@ -22,6 +22,7 @@ from milai.vault.unlock import Unlock
 # them: `milai check` on a machine without a vault needs none of them.
 if TYPE_CHECKING:
     from milai.audit import AuditLog
+    from milai.corpus import Corpus
     from milai.engine._registry import EngineRegistry
     from milai.events import RunEvent
     from milai.pipeline import AuditSink, Pipeline
@@ -162,6 +163,13 @@ class Context:
             "several models and no default: say which with --model NAME",
             hint="models: " + ", ".join(sorted(names)),
         )
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        """The documents ``milai docs`` added (encrypted vault records)."""
+        from milai.corpus import ID_PURPOSE, Corpus
+
+        return Corpus(self.vault.records, self.vault.derive_key(ID_PURPOSE))
 
 
 def open_audit_log(home: Path, vault: Vault) -> AuditLog:

@@ -16,7 +16,17 @@ from typing import TextIO
 
 import typer
 
-from milai.cli import admin, batch, chat, engine, gate, records, run  # noqa: F401  (they register commands)
+from milai.cli import (  # noqa: F401  (they register commands)
+    admin,
+    ask,
+    batch,
+    chat,
+    docs,
+    engine,
+    gate,
+    records,
+    run,
+)
 from milai.cli._app import app, state
 from milai.errors import Blocked, ExitCode, MilaiError
 from milai.vault.unlock import WeakKeyFileWarning

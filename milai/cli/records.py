@@ -191,15 +191,18 @@ def seal_key_export(
 
 @app.command()
 def replay(
-    seq: Annotated[int, typer.Argument(help="Audit entry of the `run` to replay.")],
-    prompt: Annotated[str | None, typer.Argument(help="The same PROMPT as then.")] = None,
+    seq: Annotated[int, typer.Argument(help="Audit entry of the `run` or `ask` to replay.")],
+    prompt: Annotated[
+        str | None, typer.Argument(help="The same PROMPT (or QUESTION) as then.")
+    ] = None,
     system: Annotated[str | None, typer.Option("--system", help="The same --system.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Re-run a recorded `run` with its model, policy, parameters and seed; compare outputs
-    (exit 4 when they differ).
+    """Re-run a recorded `run` or `ask` with its model, policy, parameters and seed; compare
+    outputs (exit 4 when they differ).
 
-    Texts are never recorded: give the same PROMPT, stdin and --system again.
+    Texts are never recorded: give the same PROMPT, stdin and --system again (for `ask`,
+    the same QUESTION: its passages are read again from the corpus).
     """
     from milai.cli.run import read_run_input
     from milai.replay import recorded_run, replay_entry

@@ -10,7 +10,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -61,6 +68,51 @@ def rotation_bar() -> Iterator[Callable[[str, int, int], None]]:
             progress.update(tasks[model], completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def count_progress(label: str, total: int, *, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A bar on stderr counting items (files), yielding ``advance(name)``."""
+    if not enabled:
+        yield lambda _name: None
+        return
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[item]}", markup=False),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total, item="")
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, item=name[-40:])
+
+        yield advance
+
+
+def documents_table(rows: Sequence[dict[str, Any]]) -> None:
+    table = Table(title="Documents in the corpus")
+    table.add_column("id", no_wrap=True, min_width=16)
+    for column in ("collection", "level", "passages", "name", "title"):
+        table.add_column(column)
+    for row in rows:
+        level = row["level"] + (" (raised)" if row["level"] != row["declared"] else "")
+        table.add_row(
+            *(
+                Text(str(cell))
+                for cell in (
+                    row["id"],
+                    row["collection"],
+                    level,
+                    row["passages"],
+                    row["name"],
+                    row["title"],
+                )
+            )
+        )
+    stdout.print(table)
 
 
 def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> None:
