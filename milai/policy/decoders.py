@@ -211,7 +211,10 @@ def readable(text: str) -> bool:
     # characters (bidi overrides, zero-width) are neither: the views drop and report them.
     printable = sum(1 for ch in text if ch.isprintable() or ch.isspace())
     hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
-    return printable >= 0.95 * (len(text) - hidden) and any(ch.isalpha() for ch in text)
+    # No letter is fine when the text is itself numeric entities or escapes (&#67;&#79;…,
+    # \103\117…): an encoding inside an encoding, decoded in turn.
+    lettered = any(ch.isalpha() for ch in text) or "&#" in text or "\\" in text
+    return printable >= 0.95 * (len(text) - hidden) and lettered
 
 
 def decode_text_bytes(raw: bytes) -> str | None:

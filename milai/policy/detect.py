@@ -1229,7 +1229,9 @@ class DecodeUnit(Unit[DecodeState]):
         region = text[:done]
         origin = state.line_start
         lines = trigger_lines(region)
-        if lines:
+        # A wrapped block whose first line follows other text ("Decode this: RWlu…") and
+        # whose last line is short triggers no line of its own: look for blocks too.
+        if lines or mime_blocks(region):
             held = self._decode_region(scanner, region, origin, final, lines)
             if held is not None:
                 done = held

@@ -23,7 +23,15 @@ from pathlib import Path
 from milai.errors import UsageError, VaultError, VaultIntegrityError
 from milai.vault import _crypto
 from milai.vault._fs import create_temp_for, ensure_private_dir, fault_point, sync_file, write_all
-from milai.vault.state import RECORD, RECORDS_DIR, RESTORE_HINT, Draft, FileEntry, Ledger
+from milai.vault.state import (
+    RECORD,
+    RECORDS_DIR,
+    RESTORE_HINT,
+    Draft,
+    FileEntry,
+    Ledger,
+    mismatch_message,
+)
 
 RECORD_MAGIC = b"MILAIREC"
 RECORD_VERSION = 1
@@ -173,11 +181,7 @@ class RecordStore:
         entry = self._ledger.state.files.get(path)
         if entry is None:
             return None
-        raise VaultIntegrityError(
-            f"vault state: {entry.describe(path)} does not match the vault state "
-            "(altered, truncated, or another or an older file in its place)",
-            hint=RESTORE_HINT,
-        )
+        raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
 
     def _read_listed(self, path: str, entry: FileEntry) -> bytes | None:
         """The file's bytes when they are what the state lists, else None."""
@@ -202,8 +206,7 @@ class RecordStore:
                 data = self._read_listed(path, entry)
                 if data is None:
                     raise VaultIntegrityError(
-                        f"vault state: {entry.describe(path)} does not match the vault state",
-                        hint=RESTORE_HINT,
+                        mismatch_message(entry.describe(path)), hint=RESTORE_HINT
                     )
                 old = self._keys.open(kind, record_id, data)
             new = fn(old)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from milai.errors import ModelError, UsageError, VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import _crypto, keys
-from milai.vault._fs import create_temp_for, ensure_private_dir, locked, sync_file
+from milai.vault._fs import create_temp_for, ensure_private_dir, sync_file
 from milai.vault.catalog import is_catalogued
 from milai.vault.container import (
     ModelHeader,
@@ -38,19 +38,21 @@ from milai.vault.container import (
 )
 from milai.vault.gguf import GGUFFormatError, read_gguf_info
 from milai.vault.keys import VaultFile, internal_key
-from milai.vault.layout import vault_exists
+from milai.vault.layout import VAULT_FILE, vault_exists
 from milai.vault.memfd import MEMFD_NAME, closing_fd, create_memfd, proc_path, pwrite_all, seal
 from milai.vault.records import RecordKeys, RecordStore, stage_record
 from milai.vault.state import (
     MODEL,
     MODELS_DIR,
     RECORD,
-    VAULT_LOCK,
+    RESTORE_HINT,
     Draft,
     FileEntry,
     Ledger,
+    mismatch_message,
     model_header_digest,
     new_state,
+    vault_lock,
     write_vault_file,
 )
 from milai.vault.unlock import PASSPHRASE, KeySource, key_material, new_key_material
@@ -106,6 +108,27 @@ def _check_private_home(home: Path) -> None:
         )
     if info.st_uid != os.geteuid():
         raise VaultError(f"the vault folder {home} belongs to another user (uid {info.st_uid})")
+
+
+def _check_vault_file_is_regular(home: Path) -> None:
+    """``vault.json`` must be a regular file in the folder: not missing (while records or
+    models remain), not a symbolic link to somewhere else."""
+    try:
+        mode = os.lstat(home / VAULT_FILE).st_mode
+    except FileNotFoundError:
+        raise VaultIntegrityError(
+            f"vault state: {VAULT_FILE} is missing from {home}, which holds the vault's "
+            "records or models",
+            hint=RESTORE_HINT,
+        ) from None
+    except OSError as error:
+        raise VaultError(f"cannot read {home / VAULT_FILE}: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise VaultIntegrityError(
+            f"vault state: {VAULT_FILE} is not a regular file (a symbolic link or another "
+            "kind of file in its place)",
+            hint=RESTORE_HINT,
+        )
 
 
 def _open_source(src: Path) -> tuple[int, int]:
@@ -221,7 +244,7 @@ class Vault:
         except OSError as error:
             raise VaultError(f"cannot create the vault folder {home}: {error.strerror}") from None
         _check_private_home(home)
-        with locked(home / VAULT_LOCK):
+        with vault_lock(home):
             if cls.exists(home):
                 raise VaultError(
                     f"a vault already exists at {home}",
@@ -260,7 +283,14 @@ class Vault:
         if not cls.exists(home):
             raise VaultLocked(f"no vault at {home}", hint="run `milai init`")
         _check_private_home(home)
-        vault_key, vault_file, slot_id = keys.read_vault_file(home).unlock(key, home)
+        _check_vault_file_is_regular(home)
+        try:
+            vault_key, vault_file, slot_id = keys.read_vault_file(home).unlock(key, home)
+        except VaultIntegrityError as error:
+            what = "passphrase" if key.kind == PASSPHRASE else "key file"
+            raise VaultIntegrityError(
+                f"{error.message} ({VAULT_FILE} does not open with this {what})", hint=error.hint
+            ) from None
         ledger = Ledger(home, vault_key, vault_file)
         ledger.check()
         vault = cls(ledger, slot_id)
@@ -410,7 +440,7 @@ class Vault:
                 data = self.records._read_listed(path, entry)
                 if data is None:
                     raise VaultIntegrityError(
-                        f"vault state: {entry.describe(path)} does not match the vault state"
+                        mismatch_message(entry.describe(path)), hint=RESTORE_HINT
                     )
                 value = old_records.open(entry.kind, entry.record_id, data)
                 draft.remove(path)
@@ -711,10 +741,7 @@ class Vault:
             unverified = UnverifiedModelHeader.read(fd)
             digest = _crypto.sha256_hex(unverified.prefix + unverified.sealed_manifest)
             if os.fstat(fd).st_size != entry.size or digest != entry.sha256:
-                raise VaultIntegrityError(
-                    f"vault state: {entry.describe(path)} does not match the vault state "
-                    "(altered, truncated, or another or an older file in its place)"
-                )
+                raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
             header = unverified.authenticate(model_keys)
             if header.manifest.name != entry.name:
                 raise VaultIntegrityError()

@@ -829,11 +829,6 @@ KNOWN_MISSES: dict[str, str] = {
         for split in ("split-words", "hyphenation")
     },
     "label-line+letter-per-line": "one letter a line after a label: as above",
-    "html-entities+escapes": (
-        "entities inside \\u escapes of long markings are missed for 2 of 82 markings "
-        "(not yet understood)"
-    ),
-    "csv-column+base64-mime": "a CSV table inside a wrapped base64 block: 1 of 67 missed",
 }
 
 
