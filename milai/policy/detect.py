@@ -538,8 +538,11 @@ class MultiLineUnit(Unit[MultiLineState]):
                 return base + found
             rest = buf[found + 1 : found + 1 + 8 * window]
             lead = engine.lead_re.match(rest)
-            squeezed = marking_squeeze(rest[lead.end() if lead else 0 :])[:window]
-            if not squeezed or _prefix_of_any(engine.sorted_marking_keys, squeezed):
+            rest = rest[lead.end() if lead else 0 :]
+            squeezed = marking_squeeze(rest)[:window]
+            # "|" is a letter (l, I) to the squeeze but may be a gap to the pattern (SE|):
+            # a line that holds one is not ruled out by its squeeze.
+            if not squeezed or "|" in rest or _prefix_of_any(engine.sorted_marking_keys, squeezed):
                 if match is None:
                     return base + found
             state.ruled_out_to = base + found + 1
@@ -866,8 +869,12 @@ class KeywordUnit(Unit[KeywordState]):
         # Only the first ``longest + 1`` squeezed letters matter; squeezing works letter
         # by letter, so a window's squeeze is a prefix of the rest's.
         window = 4 * self.longest + 8
+        if "|" in buf[at : at + window]:
+            return True  # a letter (l, I) to the squeeze, a gap to the pattern (K|E|Y)
         prefix = squeeze(buf[at : at + window])
         if len(prefix) <= self.longest and at + window < len(buf):
+            if "|" in buf[at:]:
+                return True
             prefix = squeeze(buf[at:])
         prefix = prefix[: self.longest + 1]
         if not prefix:
@@ -1483,6 +1490,10 @@ class CompiledPolicy:
         rest = line[lead.end() if lead else 0 :].lstrip()
         if rest[:1] in ("(", "[", "<"):
             return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
+        if "|" in rest:
+            # A letter (l, I) to the squeeze, a gap to the pattern (N|A|T|O): the squeeze
+            # cannot rule the line out.
+            return LineOutlook.OPEN
         squeezed = marking_squeeze(rest)[: self.squeezed_window]
         if self.could_be_marked(squeezed, labels_left=3):
             return LineOutlook.OPEN
