@@ -12,6 +12,7 @@ be released: no future finding can start there.
 from __future__ import annotations
 
 import enum
+import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -598,31 +599,40 @@ class FieldUnit(Unit[FieldState]):
         # Every line of the region ends with its new line: no empty line after the last.
         # Outside a CSV table only lines that hold an anchor can hold a field: each anchor
         # is found with ``str.find`` (its next place remembered), the lines between skipped.
-        anchors = self.anchors
-        nexts = [-1] * len(anchors)
+        # The next place of each anchor, in a heap: a line costs the anchors it passes.
         never = len(region)
+        nexts = [(-1, anchor) for anchor in self.anchors]
         position = 0
         while position < len(region):
+            anchored = None
             if state.columns is None:
-                found = never
-                for which, anchor in enumerate(anchors):
-                    if nexts[which] < position:
-                        place = region.find(anchor, position)
-                        nexts[which] = never if place < 0 else place
-                    found = min(found, nexts[which])
-                if found == never:
+                while nexts and nexts[0][0] < position:
+                    anchor = nexts[0][1]
+                    place = region.find(anchor, position)
+                    if place < 0:
+                        heapq.heappop(nexts)
+                    else:
+                        heapq.heapreplace(nexts, (place, anchor))
+                if not nexts:
                     break
+                found = nexts[0][0]
                 position = region.rfind("\n", position, found) + 1 or position
+                anchored = True  # the line holds the anchor found
             line_end = region.find("\n", position)
             line_end = len(region) if line_end < 0 else line_end
-            self._line(scanner, state, region[position:line_end], base + at + position)
+            line = region[position:line_end]
+            self._line(scanner, state, line, base + at + position, anchored)
             position = line_end + 1
         state.resume = base + limit
 
-    def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
-        """One complete line (view text at view position ``at``)."""
+    def _line(
+        self, scanner: Scanner, state: FieldState, line: str, at: int, anchored: bool | None
+    ) -> None:
+        """One complete line (view text at view position ``at``); ``anchored`` when the
+        caller knows that it holds an anchor (None: look)."""
         skel_map = scanner.skel.map
-        anchored = any(a in line for a in self.anchors)
+        if anchored is None:
+            anchored = any(a in line for a in self.anchors)
         fields = self._fields(line) if anchored else []
         if state.columns is not None or (anchored and not fields):
             # CSV cells are split in the original text: the views turn a tab into a blank.
@@ -647,6 +657,8 @@ class FieldUnit(Unit[FieldState]):
     def _fields(self, line: str) -> list[re.Match[str]]:
         """The field matches of a line, tried only around its anchors (a prose line that
         says "classified" is not searched from end to end)."""
+        if ":" not in line and "=" not in line:
+            return []  # every field has a separator after its label (``field_regex``)
         spots: list[int] = []
         for anchor in self.anchors:
             found = line.find(anchor)
