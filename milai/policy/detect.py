@@ -27,6 +27,7 @@ from milai.policy.decoders import (
     decode_text_bytes,
     mime_blocks,
     mime_tail,
+    one_byte,
     partial_start,
     trigger_lines,
 )
@@ -600,7 +601,6 @@ class FieldUnit(Unit[FieldState]):
         # Outside a CSV table only lines that hold an anchor can hold a field: each anchor
         # is found with ``str.find`` (its next place remembered), the lines between skipped.
         # The next place of each anchor, in a heap: a line costs the anchors it passes.
-        never = len(region)
         nexts = [(-1, anchor) for anchor in self.anchors]
         position = 0
         while position < len(region):
@@ -1175,12 +1175,19 @@ def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) 
     if "\u202e" in text:
         return True
     lower = text.lower()
-    if any(word in lower for word in words):
+    if any(word in lower for word in _shortest(words)):
         return True
     if partial:
         tail = lower[-max(map(len, words)) :]
         return _ends_with_a_start(tail, _prefixes(words))
     return False
+
+
+@cache
+def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that hold no other word: a text holds one of ``words`` exactly when it
+    holds one of these (fewer scans of each region)."""
+    return tuple(w for w in words if not any(o != w and o in w for o in words))
 
 
 @cache
@@ -1240,11 +1247,13 @@ class DecodeUnit(Unit[DecodeState]):
             return
         region = text[:done]
         origin = state.line_start
-        lines = trigger_lines(region)
+        raw = one_byte(region)  # one copy for the trigger and the block searches
+        lines = trigger_lines(region, raw=raw)
         # A wrapped block whose first line follows other text ("Decode this: RWlu…") and
         # whose last line is short triggers no line of its own: look for blocks too.
-        if lines or mime_blocks(region):
-            held = self._decode_region(scanner, region, origin, final, lines)
+        blocks = mime_blocks(region, raw=raw)
+        if lines or blocks:
+            held = self._decode_region(scanner, region, origin, final, lines, blocks, raw)
             if held is not None:
                 done = held
         self._reversed_lines(scanner, region[:done], origin)
@@ -1257,16 +1266,17 @@ class DecodeUnit(Unit[DecodeState]):
         origin: int,
         final: bool,
         lines: list[tuple[int, int]],
+        blocks: list[tuple[int, int]],
+        raw: bytes,
     ) -> int | None:
-        """Decode every triggered line of ``region`` (``lines``); the offset of a wrapped
-        block that may still continue (None when the region is done): what precedes it is
-        decoded."""
-        blocks = mime_blocks(region)
+        """Decode every triggered line (``lines``) and wrapped block (``blocks``) of
+        ``region`` (``raw``: its ``one_byte`` copy); the offset of a wrapped block that
+        may still continue (None when the region is done): what precedes it is decoded."""
         held = None
         if not final and blocks and blocks[-1][1] >= len(region.rstrip("\n")):
             held = blocks.pop()[0]  # the block may go on in the next chunk
             region = region[:held]
-            lines = trigger_lines(region)
+            lines = trigger_lines(region, raw=raw[:held])
         for start, end in blocks:
             for candidate in decode_block(region[start:end]):
                 rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
