@@ -245,6 +245,17 @@ SEALED: dict[str, list[Mutation]] = {
         symlink,
     ],
 }
+# Records that `run --model alpha` does not read, with a command that reads them. Opening the
+# vault checks each record's presence, type and size (so any change of those is exit 4 for
+# every command); a record's digest is checked when it is read, before it is decrypted. A
+# change that keeps the size (a flipped bit, a same-size swap or older copy) of a record the
+# command never reads is therefore caught by the command that reads it: `run` goes on, having
+# used nothing from that file, and the reader is exit 4 naming the record.
+READERS: dict[str, tuple[str, ...]] = {
+    "record:history": ("history", "list"),
+    "record:engine": ("engine", "list"),
+    "record:engine-token": ("engine", "list"),
+}
 # Caught by `audit verify` (every entry, the sidecar's checkpoints and signatures), not by
 # every command: `run` checks only that the log ends where the vault recorded it.
 VERIFIED: dict[str, list[Mutation]] = {
@@ -321,9 +332,29 @@ def test_a_changed_vault_file_is_exit_4_naming_it(
     session: Session, work: Path, kind: str, mutation: Mutation
 ) -> None:
     name = _target(session, kind)
+    same_size = (work / name).stat().st_size
     mutation(session, work, name)
+    same_size = os.path.lexists(work / name) and (work / name).lstat().st_size == same_size
     result = _cli(work, "run", "--model", "alpha", PROMPT)
-    _refused(session, result, *_names(session, kind, name))
+    reader = READERS.get(kind)
+    if reader is None:
+        _refused(session, result, *_names(session, kind, name))
+        return
+    if same_size and not (work / name).is_symlink() and mutation is not add_extra:
+        # caught when read (see READERS): `run` used nothing from this record
+        assert result.code == 0, result.stderr
+    else:  # caught when the vault opens, by every command
+        _refused(session, result, *_names(session, kind, name))
+    _refused(session, _cli(work, *reader), *_names(session, kind, name))
+
+
+def test_a_full_check_hashes_every_record(session: Session, work: Path) -> None:
+    """`audit verify` checks every record's digest, read or not (the size-keeping change
+    that `run` does not see, READERS)."""
+    [name, *_] = session.files_of("record:engine-token")
+    flip_at("middle")(session, work, name)
+    assert _cli(work, "run", "--model", "alpha", PROMPT).code == 0
+    _refused(session, _cli(work, "audit", "verify"), "engine-token record", name)
 
 
 @pytest.mark.parametrize(("kind", "mutation"), _cases(VERIFIED))
