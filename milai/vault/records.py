@@ -4,8 +4,8 @@ Each record is one file, ``records/<tag>.rec``, where ``tag`` is a keyed hash of
 id, so neither shows on disk. The file is AES-256-GCM sealed; its associated data binds the
 format version, the kind and the tag, and the plaintext carries the id, checked on every
 read. The vault state (state.py) lists every record with its kind, id, size and digest:
-opening the vault checks each record's presence, type and size; a read checks the file's
-SHA-256 against the state before decrypting it (exit 4 naming the record when it differs).
+opening the vault checks each record's presence and type; a read checks the file's size
+and SHA-256 against the state before decrypting it (exit 4 naming the record when it differs).
 A write goes through ``Ledger.change`` (the vault lock, then temp, fsync, and the state's
 commit), so concurrent processes never lose one another's writes and a killed one leaves
 the old or the new record.

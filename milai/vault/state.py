@@ -7,9 +7,10 @@ for a model (the body's Cobblestone context binds that header's hash, so the hea
 the body). Every command that opens the vault checks the folder's structure against it, in
 time that does not grow with what the records hold: the names in ``records/`` and ``models/``
 are exactly the listed ones (none missing, none extra), each is a regular file (no symbolic
-link) of the listed size, and each model's header has the listed digest. A record's digest is
-checked when it is read, before it is decrypted (records.py), so altered, swapped or older
-content is never used; ``check(full=True)`` (``milai audit verify``) hashes every file now.
+link; the type comes with the listing, so no file is opened or even ``stat``-ed), and each
+model's header has the listed digest. A record's size and digest are checked when it is read,
+before it is decrypted (records.py), so altered, truncated, swapped or older content is
+never used; ``check(full=True)`` (``milai audit verify``) hashes every file now.
 Either way a file that is not what the state lists is ``VaultIntegrityError`` with one line
 naming the file. Only a rollback of the whole folder, ``vault.json`` included, cannot be
 seen from inside; the generation, exported in audit checkpoints, is the anchor for that.
@@ -141,6 +142,9 @@ class VaultState:
     pending: tuple[Pending, ...] = ()
     previous_key: bytes | None = field(default=None, repr=False)  # while rotating
     logs: Mapping[str, int] = field(default_factory=dict)
+    _folders: dict[str, dict[str, FileEntry]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -215,6 +219,18 @@ class VaultState:
             return cls.from_json(json.loads(plaintext))
         except (ValueError, RecursionError):
             raise VaultIntegrityError() from None
+
+    def folder(self, folder: str) -> dict[str, FileEntry]:
+        """The files listed in ``folder`` (``records`` or ``models``), by name."""
+        cache = self._folders
+        if folder not in cache:
+            prefix = folder + "/"
+            cache[folder] = {
+                path[len(prefix) :]: entry
+                for path, entry in self.files.items()
+                if path.startswith(prefix)
+            }
+        return cache[folder]
 
     def entries(self, role: str) -> list[tuple[str, FileEntry]]:
         return sorted((path, e) for path, e in self.files.items() if e.role == role)
@@ -435,34 +451,18 @@ class Ledger:
     def _verify(self, *, full: bool) -> None:
         temps = False
         for folder in (RECORDS_DIR, MODELS_DIR):
-            listed = {
-                path.partition("/")[2]: entry
-                for path, entry in self.state.files.items()
-                if path.startswith(folder + "/")
-            }
             found, temps_here = _scan(self.home, folder)
             temps = temps or temps_here
-            for name in sorted(listed):
-                path, entry = f"{folder}/{name}", listed[name]
+            listed = self.state.folder(folder)
+            if found.keys() != listed.keys():
+                self._missing_or_extra(folder, found, listed)
+            for name, item in found.items():
+                entry = listed[name]
                 if full or entry.role == MODEL:
-                    self._check_file(path, entry)
-                    continue
-                item = found.get(name)
-                if item is None:
-                    raise VaultIntegrityError(
-                        f"vault state: {entry.describe(path)} is missing", hint=RESTORE_HINT
-                    )
-                if not item.is_file(follow_symlinks=False):
-                    raise VaultIntegrityError(_not_regular(entry.describe(path)), hint=RESTORE_HINT)
-                if item.stat(follow_symlinks=False).st_size != entry.size:
-                    raise VaultIntegrityError(
-                        mismatch_message(entry.describe(path)), hint=RESTORE_HINT
-                    )
-            for name in sorted(set(found) - set(listed)):
-                raise VaultIntegrityError(
-                    f"vault state: unexpected file {folder}/{name} (not in the vault state)",
-                    hint="remove it if you put it there; otherwise " + RESTORE_HINT,
-                )
+                    self._check_file(f"{folder}/{name}", entry)
+                elif not item.is_file(follow_symlinks=False):
+                    what = entry.describe(f"{folder}/{name}")
+                    raise VaultIntegrityError(_not_regular(what), hint=RESTORE_HINT)
         for name, floor in sorted(self.state.logs.items()):
             try:
                 size = os.stat(self.home / name).st_size
@@ -477,6 +477,20 @@ class Ledger:
                     hint=RESTORE_HINT,
                 )
         self._remove_stale_temps(folders=temps)
+
+    @staticmethod
+    def _missing_or_extra(
+        folder: str, found: Mapping[str, object], listed: Mapping[str, FileEntry]
+    ) -> None:
+        for name in sorted(listed.keys() - found.keys()):
+            what = listed[name].describe(f"{folder}/{name}")
+            raise VaultIntegrityError(f"vault state: {what} is missing", hint=RESTORE_HINT)
+        for name in sorted(found.keys() - listed.keys()):
+            raise VaultIntegrityError(
+                f"vault state: unexpected file {folder}/{name} (not in the vault state in "
+                f"{VAULT_FILE}: put there behind the vault's back, or {VAULT_FILE} itself older)",
+                hint="remove it if you put it there; otherwise " + RESTORE_HINT,
+            )
 
     def _remove_stale_temps(self, *, folders: bool) -> None:
         """Remove dead writers' temps: in the vault folder always (it holds a few files),

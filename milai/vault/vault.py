@@ -273,7 +273,8 @@ class Vault:
         cls, home: Path, key: KeySource, *, rotation_progress: RotationProgress | None = None
     ) -> Vault:
         """Unlock the vault in ``home`` and check the folder against the vault state (every
-        file there, of its listed size; each record's digest is checked when it is read); a
+        listed file there as a regular file, nothing else; each model's header digest; each
+        record's size and digest are checked when it is read); a
         write or key rotation that a killed process left half done is completed first
         (``rotation_progress(what, done, total)`` hears about a rotation's models).
 
@@ -645,7 +646,7 @@ class Vault:
 
     def verify_files(self) -> None:
         """Check every file against the vault state now, records' digests included (opening
-        checks their presence, type and size; a read, the digest of the record it reads).
+        checks their presence and type; a read, the size and digest of the record it reads).
         Raises ``VaultIntegrityError`` naming the first file that is wrong."""
         self._ledger.check(full=True)
 
