@@ -130,11 +130,14 @@ def audit_verify(
     checkpoint: CheckpointOption = None,
     seal_key: SealKeyOption = None,
 ) -> None:
-    """Verify the whole log against the vault's record of its head (exit 4 naming the first
-    bad entry); --seal-key checks every entry's seal, --checkpoint an exported checkpoint."""
+    """Verify every vault file's digest and the whole log against the vault's record of its
+    head (exit 4 naming the first bad file or entry); --seal-key checks every entry's seal,
+    --checkpoint an exported checkpoint."""
     from milai.vault import verify_signature
 
     context = open_context()
+    if context.has_vault():
+        context.vault.verify_files()  # every record's digest, read by this command or not
     report = context.audit.verify(
         checkpoint=checkpoint,
         verify_signature=verify_signature,
