@@ -126,9 +126,8 @@ class RemoteEngineFake:
             deadline = time.monotonic() + (30 if prompt in self.server.hang else 0)
             time.sleep(self.server.pause_s.get(prompt, 0.0))
             yield "Re: "
-            while time.monotonic() < deadline and not self._aborted.is_set():
-                time.sleep(0.005)
-                yield ""
+            # A stalled server: nothing comes until the reply is aborted (or 30 s pass).
+            self._aborted.wait(max(0.0, deadline - time.monotonic()))
             if self._aborted.is_set():
                 from milai.errors import ModelError
 
