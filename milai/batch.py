@@ -8,9 +8,12 @@ Output: JSON Lines in the OpenAI batch output format (``id``, ``custom_id``, ``r
 findings added. Every line is a turn of its own ``Session`` (gated, audited, no history
 carried between lines); the sessions share one model load, at one clearance.
 
-OUT is the checkpoint: each entry is appended, flushed and fsynced before the next line
-starts, so a killed batch leaves valid JSON Lines (a torn last entry is cut off on the
-next run) and re-running skips the ``custom_id``s OUT already holds.
+OUT is the checkpoint: entries are appended in IN's order, each whole and fsynced, so a
+killed batch leaves valid JSON Lines (a torn last entry is cut off on the next run) and
+re-running skips the ``custom_id``s OUT already holds. Lines run one at a time write a
+line's outcome and OUT entry behind, while the next line decodes (``_WriteBehind``); with
+``concurrency`` above 1 (remote engines) an entry waits for the lines before it. Either way
+OUT is a prefix of the answers and a kill only costs re-asking the last lines.
 """
 
 from __future__ import annotations
@@ -680,6 +683,85 @@ def _serialised(pipeline: Pipeline) -> Pipeline:
     )
 
 
+class _WriteBehind:
+    """The audit sink and OUT writer of a batch whose lines run one at a time, so that the
+    disk waits overlap the model's work instead of adding to it.
+
+    A line's ``started`` entry is written at once: the model never sees a prompt before it
+    is on disk. Its outcome entry and its OUT entry are held until the next line's
+    ``started`` entry is on disk, then a writer thread writes them, outcome first, while that
+    next line decodes. Each file keeps its order (OUT is IN's order; an OUT entry never
+    precedes its outcome entry). A kill can lose the held outcome and OUT entry of the last
+    line or two: the log then shows their runs as started with no outcome, OUT lacks them,
+    and a re-run asks them again (no gap, no duplicate in OUT). A failed write surfaces at
+    the next ``started`` or at ``close``; from then on OUT gets nothing more (it stays a
+    prefix of IN), while the later outcome entries are still tried, so the log says what
+    happened to lines that did run.
+    """
+
+    MAX_HELD = 64  # lines that never reach the model (bad, blocked) are written in groups
+
+    def __init__(self, audit: AuditSink, out: Callable[[dict[str, Any]], None]) -> None:
+        self._audit = audit
+        self._out = out
+        self._held: list[RunEvent | dict[str, Any]] = []  # outcome events and OUT entries
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="milai-batch-writer")
+        self._writing: Future[None] | None = None
+        self._broken = False  # a write failed: OUT gets nothing more
+
+    def preflight(self) -> None:
+        self._settle()
+        self._audit.preflight()
+
+    def started(self, event: RunEvent) -> None:
+        self._settle()
+        self._audit.started(event)
+        held, self._held = self._held, []
+        if held:
+            self._writing = self._writer.submit(self._write, held)
+
+    def record(self, event: RunEvent) -> None:
+        self._hold(event)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self._hold(entry)
+
+    def close(self) -> None:
+        """Write everything still held and stop the writer. Raises what a write raises."""
+        try:
+            self._settle()
+            held, self._held = self._held, []
+            self._write(held)
+        finally:
+            self._writer.shutdown(wait=True)
+
+    def _hold(self, item: RunEvent | dict[str, Any]) -> None:
+        self._held.append(item)
+        if len(self._held) >= self.MAX_HELD:
+            self._settle()
+            held, self._held = self._held, []
+            self._write(held)
+
+    def _settle(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()  # the writer's failure, if any, is the caller's now
+
+    def _write(self, held: list[RunEvent | dict[str, Any]]) -> None:
+        failure: Exception | None = None
+        for item in held:
+            try:
+                if isinstance(item, RunEvent):
+                    self._audit.record(item)
+                elif not self._broken:
+                    self._out(item)
+            except Exception as error:
+                self._broken = True
+                failure = failure or error
+        if failure is not None:
+            raise failure
+
+
 @dataclass(frozen=True)
 class _Done:
     """A line's result, ready for OUT: its entry (None for a line OUT already holds)."""
@@ -730,16 +812,19 @@ class BatchRunner:
             self._prepare(number, data, output, first_line) for number, data in read_lines(source)
         )
 
-        def finish(done: _Done) -> None:
-            if done.entry is not None:
-                output.append(done.entry)
-            summary.add(done.outcome)
-            report(done.outcome)
+        def finisher(write: Callable[[dict[str, Any]], None]) -> Callable[[_Done], None]:
+            def finish(done: _Done) -> None:
+                if done.entry is not None:
+                    write(done.entry)
+                summary.add(done.outcome)
+                report(done.outcome)
+
+            return finish
 
         if self.concurrency == 1:
-            self._run_in_turn(lines, finish)
+            self._run_in_turn(lines, finisher, output)
         else:
-            self._run_concurrently(lines, finish)
+            self._run_concurrently(lines, finisher(output.append))
         return summary
 
     def check(self) -> None:
@@ -760,12 +845,25 @@ class BatchRunner:
             )
 
     def _run_in_turn(
-        self, lines: Iterator[_Done | BatchRequest], finish: Callable[[_Done], None]
+        self,
+        lines: Iterator[_Done | BatchRequest],
+        finisher: Callable[[Callable[[dict[str, Any]], None]], Callable[[_Done], None]],
+        output: BatchOutput,
     ) -> None:
-        worker = _Worker(self.pipeline)
+        behind = _WriteBehind(self.pipeline.audit, output.append)
+        worker = _Worker(dataclasses.replace(self.pipeline, audit=behind))
+        finish = finisher(behind.append)
         try:
             for item in lines:
                 finish(item if isinstance(item, _Done) else self._turn(item, worker))
+        except BaseException as error:
+            try:
+                behind.close()  # what the lines before (and this one's outcome) left held
+            except Exception as failure:
+                error.add_note(f"what the batch held back was not all written: {failure}")
+            raise
+        else:
+            behind.close()
         finally:
             worker.shared.close()
 
