@@ -398,6 +398,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         str(port),
         "--n_ctx",
         "4096",
+        # By default the server cuts the stream in progress when another request comes in:
+        # milai then reports an unfinished reply (exit 5). Lines in flight need it off.
+        "--interrupt_requests",
+        "False",
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(
