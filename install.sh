@@ -7,6 +7,8 @@
 #   ./install.sh --make-wheelhouse DIR build that folder on a connected machine
 #   --dev                              add the test tools (pytest, hypothesis, ruff, mypy)
 #   --no-demo                          do not create the demo vault
+#   --reset-demo                       the demo vault is in a format this milai cannot
+#                                      read: move it aside (nothing is deleted), make a new one
 #
 # Environment: PYTHON (default python3), MILAI_HOME (vault folder), MILAI_DEMO_KEY (where
 # the demo vault's key file goes; default ~/.config/milai/demo.key).
@@ -23,13 +25,15 @@ offline=""
 wheelhouse=""
 dev=0
 demo=1
+reset_demo=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --offline) offline=${2:?--offline needs a folder}; shift 2 ;;
     --make-wheelhouse) wheelhouse=${2:?--make-wheelhouse needs a folder}; shift 2 ;;
     --dev) dev=1; shift ;;
     --no-demo) demo=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --reset-demo) reset_demo=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -69,8 +73,23 @@ fi
 milai="$VENV/bin/milai"
 if [ "$demo" = 1 ]; then
   home=$("$VENV/bin/python" -c 'from milai.config import milai_home; print(milai_home())')
-  if ! "$VENV/bin/python" -c 'import sys; from milai.config import milai_home; from milai.vault import Vault; sys.exit(not Vault.exists(milai_home()))'; then
-    key=${MILAI_DEMO_KEY:-$HOME/.config/milai/demo.key}
+  key=${MILAI_DEMO_KEY:-$HOME/.config/milai/demo.key}
+  # none | current | old-demo | old-other (milai/vault/demo.py: demo_vault_status)
+  status=$("$VENV/bin/python" -c 'import sys; from pathlib import Path; from milai.vault.demo import demo_vault_status; from milai.vault.keys import VAULT_VERSION; print(demo_vault_status(Path(sys.argv[1]), Path(sys.argv[2]).expanduser(), VAULT_VERSION))' "$home" "$key")
+  case "$status" in
+    old-demo)
+      if [ "$reset_demo" != 1 ]; then
+        say "the demo vault at $home is in a format this milai cannot read (milai run would exit 4): run ./install.sh --reset-demo to move it aside and make a new one"
+        exit 1
+      fi
+      moved=$("$VENV/bin/python" -c 'import sys; from pathlib import Path; from milai.vault.demo import move_aside; print(move_aside(Path(sys.argv[1])))' "$home")
+      say "moved the old demo vault to $moved (nothing was deleted)"
+      status=none ;;
+    old-other)
+      say "the vault at $home is in a format this milai cannot read, and it is not the demo vault: install.sh leaves it alone (set MILAI_HOME to another folder for the demo, or --no-demo)"
+      exit 1 ;;
+  esac
+  if [ "$status" = none ]; then
     mkdir -p "$(dirname "$key")"
     chmod 700 "$(dirname "$key")"
     "$milai" init --key-file "$key"

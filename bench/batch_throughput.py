@@ -10,22 +10,20 @@ entry per line, and an fsynced OUT entry per line. Interleaved runs; prints medi
     .venv/bin/python bench/batch_throughput.py [--runs 3] [--lines 16] [--max-tokens 64]
         [--before DIR]
 
-``--before DIR`` also times another milai source tree (DIR holds its ``milai/``, e.g. from
-``git archive COMMIT milai | tar -x -C DIR``) in the same interleaved runs: before/after
-figures of a change, against the same raw baseline.
+``--before DIR`` also times another milai source tree (DIR holds its ``milai/`` and
+``policies/``, e.g. ``git archive COMMIT milai policies models | tar -x -C DIR``) in the same
+interleaved runs: before/after figures of a change against the same raw baseline.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from bench._demo_vault import demo_vault, timed
 
 RAW_SCRIPT = r"""
 import json, sys
@@ -85,14 +83,6 @@ def completion_tokens(out: Path, milai: bool) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        command, env=env, cwd=cwd, check=True, capture_output=True, stdin=subprocess.DEVNULL
-    )
-    return time.perf_counter() - started
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -102,57 +92,49 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="another milai source tree to time too")
     args = parser.parse_args()
 
-    from milai.engine import physical_cores
-    from milai.vault import demo_model_path
-
-    threads = args.threads or physical_cores()
-    model = str(demo_model_path())
-    work = Path(tempfile.mkdtemp(prefix="milai-bench-"))
-    env = {**os.environ, "MILAI_HOME": str(work / "home")}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # both sides reuse compiled bytecode
-    milai = [sys.executable, "-m", "milai"]
-    subprocess.run(
-        [*milai, "init", "--key-file", str(work / "key")], env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [*milai, "model", "import", model, "--name", "demo", "--level", "UNCLASSIFIED"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    vault = demo_vault(args.threads)
+    work, env, model, threads = vault.work, vault.env, vault.model, vault.threads
     source = work / "in.jsonl"
     write_requests(source, args.lines, args.max_tokens)
     raw_script = work / "raw.py"
     raw_script.write_text(RAW_SCRIPT)
     raw_out, milai_out = work / "raw-out.jsonl", work / "milai-out.jsonl"
     raw_cmd = [sys.executable, str(raw_script), model, str(threads), str(source), str(raw_out)]
-    milai_cmd = [*milai, "batch", str(source), "-o", str(milai_out), "--threads", str(threads)]
+    milai_cmd = [
+        *vault.milai,
+        "batch",
+        str(source),
+        "-o",
+        str(milai_out),
+        "--threads",
+        str(threads),
+    ]
 
-    before_env = None
+    sides = {"milai": (milai_cmd, env)}
     if args.before is not None:
-        before_env = {**env, "PYTHONPATH": str(args.before.resolve())}
+        # -P: the working folder is not put first on sys.path, so PYTHONPATH's milai is used.
+        before_cmd = [sys.executable, "-P", *milai_cmd[1:]]
+        sides["before"] = (before_cmd, {**env, "PYTHONPATH": str(args.before.resolve())})
 
-    def run_milai(source_env: dict[str, str], cwd: Path | None) -> float:
+    def run_milai(name: str) -> float:
         milai_out.unlink(missing_ok=True)  # a fresh OUT: nothing to resume
-        return timed(milai_cmd, source_env, cwd)
+        command, side_env = sides[name]
+        return timed(command, side_env)[0]
 
-    sides: dict[str, tuple[dict[str, str], Path | None]] = {"milai": (env, None)}
-    if before_env is not None and args.before is not None:
-        sides["before"] = (before_env, args.before.resolve())  # -m finds milai in the cwd
     timed(raw_cmd, env)  # warm the page cache
-    for side_env, cwd in sides.values():
-        run_milai(side_env, cwd)
+    for name in sides:
+        run_milai(name)
     raw_rates, raw_walls = [], []
     rates: dict[str, list[float]] = {name: [] for name in sides}
     walls: dict[str, list[float]] = {name: [] for name in sides}
     tokens = {"raw": 0}
     for _ in range(args.runs):
-        wall = timed(raw_cmd, env)
+        wall, _ = timed(raw_cmd, env)
         raw_walls.append(wall)
         tokens["raw"] = completion_tokens(raw_out, milai=False)
         raw_rates.append(tokens["raw"] / wall)
-        for name, (side_env, cwd) in sides.items():
-            wall = run_milai(side_env, cwd)
+        for name in sides:
+            wall = run_milai(name)
             walls[name].append(wall)
             tokens[name] = completion_tokens(milai_out, milai=True)
             rates[name].append(tokens[name] / wall)
@@ -169,10 +151,8 @@ def main() -> None:
     print(f"tokens/s          raw    {median(raw_rates):8.1f}")
     for name in sides:
         ratio = median(rates[name]) / median(raw_rates)
-        print(
-            f"tokens/s          {name:<6} {median(rates[name]):8.1f}   ratio {ratio:.3f}"
-            "  (target >= 0.95)"
-        )
+        print(f"tokens/s          {name:<6} {median(rates[name]):8.1f}   ratio {ratio:.3f}")
+    print("(target: milai's ratio >= 0.95)")
 
 
 if __name__ == "__main__":

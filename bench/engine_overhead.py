@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from bench._demo_vault import demo_vault, timed
 
 RAW_SCRIPT = r"""
 import json, sys, time
@@ -45,16 +43,6 @@ sys.stderr.write(json.dumps({"tokens_per_s": decode, "tokens": len(stamps)}) + "
 PROMPT = "Write a detailed paragraph about the history of the city of Luxembourg."
 
 
-def timed(
-    command: list[str], env: dict[str, str]
-) -> tuple[float, subprocess.CompletedProcess[str]]:
-    started = time.perf_counter()
-    result = subprocess.run(
-        command, capture_output=True, text=True, env=env, check=True, stdin=subprocess.DEVNULL
-    )
-    return time.perf_counter() - started, result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -62,26 +50,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="0: milai's default")
     args = parser.parse_args()
 
-    from milai.engine import physical_cores
-    from milai.vault import demo_model_path
-
-    threads = args.threads or physical_cores()
-    model = str(demo_model_path())
-    work = Path(tempfile.mkdtemp(prefix="milai-bench-"))
-    env = {**os.environ, "MILAI_HOME": str(work / "home")}
-    # An installed milai has its bytecode compiled; so does llama_cpp in site-packages.
-    # Let both sides write and reuse .pyc files, as on a user's machine.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    milai = [sys.executable, "-m", "milai"]
-    subprocess.run(
-        [*milai, "init", "--key-file", str(work / "key")], env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [*milai, "model", "import", model, "--name", "demo", "--level", "UNCLASSIFIED"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    vault = demo_vault(args.threads)
+    work, env, model, threads = vault.work, vault.env, vault.model, vault.threads
     raw_script = work / "raw.py"
     raw_script.write_text(RAW_SCRIPT)
     raw_cmd = [
@@ -94,7 +64,7 @@ def main() -> None:
         PROMPT,
     ]
     milai_cmd = [
-        *milai,
+        *vault.milai,
         "run",
         "--json",
         "--seed",

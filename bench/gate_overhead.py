@@ -17,7 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from milai.config import default_policy_path
-from milai.engine import Engine, LoadOptions, SamplingParams, load_engine
+from milai.engine import (
+    Engine,
+    LoadOptions,
+    Message,
+    SamplingParams,
+    Timings,
+    Usage,
+    load_engine,
+)
 from milai.pipeline import Pipeline
 from milai.policy import Action, Decision, Policy, load_policy
 from milai.vault import demo_model_path
@@ -141,11 +149,24 @@ class _Unclosed:
 
     engine: Engine
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.engine, name)
+    @property
+    def usage(self) -> Usage:
+        return self.engine.usage
 
-    def generate(self, *args: object, **kwargs: object) -> Iterator[str]:
-        return self.engine.generate(*args, **kwargs)  # type: ignore[arg-type]
+    @usage.setter
+    def usage(self, usage: Usage) -> None:
+        self.engine.usage = usage
+
+    @property
+    def timings(self) -> Timings:
+        return self.engine.timings
+
+    @timings.setter
+    def timings(self, timings: Timings) -> None:
+        self.engine.timings = timings
+
+    def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
+        return self.engine.generate(messages, params)
 
     def close(self) -> None:
         return None

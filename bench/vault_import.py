@@ -56,8 +56,8 @@ print(json.dumps({"seconds": seconds, "size": manifest.size,
 """
 
 
-def write_synthetic_gguf(path: Path, size: int) -> None:
-    """A valid GGUF v3 header, then incompressible filler up to ``size`` bytes."""
+def synthetic_gguf_header() -> bytes:
+    """A valid GGUF v3 header (a llama model, Q4_K_M) with no tensors."""
 
     def string(value: bytes) -> bytes:
         return struct.pack("<Q", len(value)) + value
@@ -66,7 +66,12 @@ def write_synthetic_gguf(path: Path, size: int) -> None:
         string(b"general.architecture") + struct.pack("<I", 8) + string(b"llama"),
         string(b"general.file_type") + struct.pack("<II", 4, 15),
     ]
-    header = b"GGUF" + struct.pack("<IQQ", 3, 1, len(pairs)) + b"".join(pairs)
+    return b"GGUF" + struct.pack("<IQQ", 3, 1, len(pairs)) + b"".join(pairs)
+
+
+def write_synthetic_gguf(path: Path, size: int) -> None:
+    """A valid GGUF v3 header, then incompressible filler up to ``size`` bytes."""
+    header = synthetic_gguf_header()
     block = os.urandom(16 * MIB)
     with path.open("wb") as out:
         out.write(header)

@@ -1,4 +1,4 @@
-"""The milai error family and the exit codes it maps to (DESIGN.md, "Exit codes").
+"""The milai error family and the exit codes it maps to (docs/DESIGN.md, "Exit codes").
 
 Every error a user can cause is a ``MilaiError``: it carries a one-line message, an
 optional hint, and the exit code of its class. The CLI catches them in one place.

@@ -58,6 +58,44 @@ class Named:
 
 
 @dataclass(frozen=True)
+class Retrieved:
+    """What ``ask`` gave the model beside the question: the question's keyed digest, the
+    ids and levels of the passages (never their text), and how many were left out to fit
+    the model's context."""
+
+    question_digest: str
+    passages: tuple[tuple[str, str], ...]  # (passage id, level), in prompt order
+    collection: str | None = None
+    left_out: int = 0
+    context_tokens: int | None = None  # the context the passages were fitted to (replay)
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        return tuple(level for _, level in self.passages)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question_digest": self.question_digest,
+            "collection": self.collection,
+            "passages": [{"id": passage, "level": level} for passage, level in self.passages],
+            "left_out": self.left_out,
+            "context_tokens": self.context_tokens,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Retrieved:
+        """Raises ``KeyError``/``TypeError`` for anything ``to_json`` did not write."""
+        collection, context_tokens = data.get("collection"), data.get("context_tokens")
+        return cls(
+            question_digest=str(data["question_digest"]),
+            passages=tuple((str(p["id"]), str(p["level"])) for p in data["passages"]),
+            collection=None if collection is None else str(collection),
+            left_out=int(data.get("left_out", 0)),
+            context_tokens=None if context_tokens is None else int(context_tokens),
+        )
+
+
+@dataclass(frozen=True)
 class RunEvent:
     """One turn's audit event. Built when the turn starts; ``finished`` adds the outcome.
 
@@ -89,6 +127,8 @@ class RunEvent:
     text_record_error: str | None = None
     # A remote engine (milai.engine.remote): name, endpoint, served model id, fingerprint.
     engine: Mapping[str, Any] | None = None
+    # ``ask``: the question's digest and the passages the prompt holds (ids and levels).
+    retrieved: Retrieved | None = None
 
     def finished(self, decision: Outcome, stage: Stage, **outcome: Any) -> RunEvent:
         """This event with its outcome (any other outcome field as a keyword)."""
@@ -113,6 +153,8 @@ class RunEvent:
             data["chat_format"] = self.chat_format
         if self.engine is not None:
             data["engine"] = dict(self.engine)
+        if self.retrieved is not None:
+            data["retrieved"] = self.retrieved.to_json()
         return data
 
     def started_json(self) -> dict[str, Any]:
@@ -150,6 +192,7 @@ class RunEvent:
             model, policy = data["model"], data["policy"]
             decision = data.get("decision")
             stage = data.get("stage")
+            retrieved = data.get("retrieved")
             return cls(
                 command=str(data["command"]),
                 model=Named(str(model["name"]), str(model["sha256"])),
@@ -174,6 +217,7 @@ class RunEvent:
                 text_record=_optional_str(data.get("text_record")),
                 text_record_error=_optional_str(data.get("text_record_error")),
                 engine=_optional_mapping(data.get("engine")),
+                retrieved=None if retrieved is None else Retrieved.from_json(retrieved),
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"not a run event: {error}") from None
@@ -192,3 +236,4 @@ def _optional_mapping(value: object) -> dict[str, Any] | None:
 
 
 __all__ = ["Named", "Outcome", "RunEvent", "Stage", "new_run_id"]
+__all__ = ["Named", "Outcome", "Retrieved", "RunEvent", "Stage", "new_run_id"]

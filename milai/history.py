@@ -10,24 +10,15 @@ import json
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from milai.errors import Blocked, UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:
     from milai.policy import Policy
+    from milai.vault import RecordStore
 
 HISTORY_KIND = "history"
-
-
-class RecordStore(Protocol):
-    def get(self, kind: str, record_id: str) -> bytes | None: ...
-
-    def put(self, kind: str, record_id: str, data: bytes) -> None: ...
-
-    def delete(self, kind: str, record_id: str) -> None: ...
-
-    def list(self, kind: str) -> list[str]: ...
 
 
 @dataclass

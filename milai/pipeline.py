@@ -21,7 +21,7 @@ from typing import Protocol
 
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage, load_engine
 from milai.errors import Blocked, PolicyError
-from milai.events import Named, Outcome, RunEvent, Stage
+from milai.events import Named, Outcome, Retrieved, RunEvent, Stage
 from milai.policy import Action, Decision, Gate, OutputGate, Policy, PolicyGate, redact_text
 
 _log = logging.getLogger("milai.pipeline")
@@ -299,9 +299,19 @@ class Session:
     def __exit__(self, *exc_info: object) -> None:
         self._stack.close()
 
-    def turn(self, prompt: str, params: SamplingParams, emit: Callable[[str], None]) -> RunResult:
+    def turn(
+        self,
+        prompt: str,
+        params: SamplingParams,
+        emit: Callable[[str], None],
+        *,
+        retrieved: Retrieved | None = None,
+    ) -> RunResult:
         """Gate ``prompt``, stream the gated reply to ``emit``; record the outcome whatever
         happens (allowed, blocked, interrupted, failed).
+
+        ``retrieved``: the prompt holds these passages (``ask``); its level is at least
+        theirs, marked or not, and the audit entry names them.
 
         Raises ``Blocked`` when the prompt or the output is blocked; text already emitted
         never contains any part of a blocked span.
@@ -311,11 +321,14 @@ class Session:
             # Never an assert: without the gate there is no turn (and -O strips asserts).
             raise RuntimeError("use the session as a context manager")
         policy = self.pipeline.policy
-        record = self._record(prompt, params)
+        record = self._record(prompt, params, retrieved)
         stage = Stage.PROMPT
         released: list[str] = []
         try:
             prompt_decision = gate.check_prompt(prompt)
+            if retrieved is not None and retrieved.passages:
+                level = policy.higher(prompt_decision.level, *retrieved.levels)
+                prompt_decision = dataclasses.replace(prompt_decision, level=level)
             record.saw(Stage.PROMPT, prompt_decision)
             context_level = policy.higher(self._context_level, prompt_decision.level)
             self._refuse_context_above_model(context_level, prompt_decision)
@@ -405,7 +418,9 @@ class Session:
             messages.append({"role": "system", "content": self._system_text})
         return [*messages, *self.history, {"role": "user", "content": prompt}]
 
-    def _record(self, prompt: str, params: SamplingParams) -> _TurnRecord:
+    def _record(
+        self, prompt: str, params: SamplingParams, retrieved: Retrieved | None = None
+    ) -> _TurnRecord:
         pipeline, spec = self.pipeline, self.spec
         digest = pipeline.digest
         event = RunEvent(
@@ -421,6 +436,7 @@ class Session:
             system_digest=digest(spec.system) if spec.system else None,
             chat_format=spec.load_options.chat_format,
             engine=getattr(self.model, "engine", None),  # a remote engine's name and endpoint
+            retrieved=retrieved,
         )
         texts = {"prompt": prompt}
         if spec.system:

@@ -1,6 +1,8 @@
-"""Replaying a recorded ``run``: same model, policy, parameters and seed must give the same
-bytes. Texts are never recorded, only their keyed digests, so the caller supplies the prompt
-(and system text) again; their digests must match the record.
+"""Replaying a recorded ``run`` or ``ask``: same model, policy, parameters and seed must give
+the same bytes. Texts are never recorded, only their keyed digests, so the caller supplies the
+prompt (and system text) again; their digests must match the record. For ``ask`` the caller
+gives the question: the prompt is rebuilt from the recorded passages, which must still be in
+the corpus, and its digest must match too.
 
 A run on a remote engine is replayed against that engine, but less can be proven: its
 weights are not in the vault, so nothing shows that it still serves the same model. The
@@ -16,11 +18,12 @@ from typing import Any
 from milai.context import Context
 from milai.engine import LoadOptions, SamplingParams
 from milai.errors import ModelError, UsageError, VaultIntegrityError
-from milai.events import RunEvent
+from milai.events import Retrieved, RunEvent
 from milai.pipeline import AuditSink, RunResult
 from milai.policy import Policy
 from milai.settings import resolve_clearance
 
+REPLAYABLE = ("run", "ask")
 # What the audit entry of a remote run says about the engine that answered.
 ENGINE_FIELDS = ("endpoint", "address", "model_id", "served_model", "system_fingerprint")
 REMOTE_NOTE = (
@@ -30,13 +33,18 @@ REMOTE_NOTE = (
 
 
 def recorded_run(context: Context, seq: int) -> RunEvent:
-    """The completed ``run`` recorded in audit entry ``seq``. Raises ``UsageError``."""
+    """The completed ``run`` or ``ask`` recorded in audit entry ``seq``. Raises
+    ``UsageError``."""
     try:
         event = RunEvent.from_json(context.audit.entry(seq).event)
     except ValueError:
         event = None
-    if event is None or event.command != "run" or not (event.decision and event.decision.completed):
-        raise UsageError(f"audit entry {seq} is not a completed `run`")
+    if (
+        event is None
+        or event.command not in REPLAYABLE
+        or not (event.decision and event.decision.completed)
+    ):
+        raise UsageError(f"audit entry {seq} is not a completed `run` or `ask`")
     return event
 
 
@@ -49,6 +57,10 @@ def replay_entry(
     Raises ``UsageError`` when the prompt or system text differs, ``VaultIntegrityError``
     when the model or the policy is no longer the recorded one.
     """
+    retrieved = None
+    options = LoadOptions(chat_format=event.chat_format)
+    if event.retrieved is not None:
+        prompt, system, retrieved, options = _ask_prompt(context, seq, event, prompt)
     if context.digest(prompt) != event.prompt_digest:
         raise UsageError(f"the prompt differs from the one recorded in entry {seq}")
     recorded_system = event.system_digest
@@ -63,7 +75,7 @@ def replay_entry(
             f"recorded in entry {seq} ({event.policy.sha256[:12]}…)"
         )
     if event.engine is not None:
-        return _replay_remote(context, seq, event, policy, prompt, system)
+        return _replay_remote(context, seq, event, policy, (prompt, system, retrieved, options))
     model = context.vault.model(event.model.name)
     if model.sha256 != event.model.sha256:
         raise VaultIntegrityError(f"model {model.name} is not the one recorded in entry {seq}")
@@ -73,11 +85,11 @@ def replay_entry(
         model.name,
         clearance=clearance,
         out_level=event.out_level,
-        load_options=LoadOptions(chat_format=event.chat_format),
+        load_options=options,
         command="replay",
         system=system,
     ) as session:
-        result = session.turn(prompt, params, lambda _text: None)
+        result = session.turn(prompt, params, lambda _text: None, retrieved=retrieved)
     replayed = context.digest(result.text)
     return {
         "seq": seq,
@@ -110,10 +122,16 @@ class _Keep:
 
 
 def _replay_remote(
-    context: Context, seq: int, event: RunEvent, policy: Policy, prompt: str, system: str | None
+    context: Context,
+    seq: int,
+    event: RunEvent,
+    policy: Policy,
+    asked: tuple[str, str | None, Retrieved | None, LoadOptions],
 ) -> dict[str, Any]:
-    """Replay a remote run against the engine of the same name. Raises ``ModelError`` when
-    the engine is no longer configured or fails."""
+    """Replay a remote run (``asked``: its prompt, system text, passages and load options)
+    against the engine of the same name. Raises ``ModelError`` when the engine is no longer
+    configured or fails."""
+    prompt, system, retrieved, options = asked
     recorded = dict(event.engine or {})
     name = str(recorded.get("name") or event.model.name)
     definition = context.engines.find(name)
@@ -130,10 +148,11 @@ def _replay_remote(
         name,
         clearance=resolve_clearance(policy, event.clearance, context.settings),
         out_level=event.out_level,
+        load_options=options,
         command="replay",
         system=system,
     ) as session:
-        result: RunResult = session.turn(prompt, params, lambda _text: None)
+        result: RunResult = session.turn(prompt, params, lambda _text: None, retrieved=retrieved)
     now = dict(kept.outcome.engine or {}) if kept.outcome is not None else {}
     now.setdefault("endpoint", definition.endpoint)
     now.setdefault("address", definition.address)
@@ -156,3 +175,35 @@ def _replay_remote(
         },
         "note": REMOTE_NOTE,
     }
+
+
+def _ask_prompt(
+    context: Context, seq: int, event: RunEvent, question: str
+) -> tuple[str, str, Retrieved, LoadOptions]:
+    """The prompt, system text, passages and context of a recorded ``ask``, rebuilt from the
+    question and the passages the entry names. Raises ``UsageError``."""
+    from milai.corpus._prompt import ASK_SYSTEM, build_prompt
+
+    recorded = event.retrieved
+    if recorded is None or recorded.context_tokens is None:
+        raise UsageError(f"audit entry {seq} does not say which passages it was given")
+    if context.digest(question) != recorded.question_digest:
+        raise UsageError(f"the question differs from the one recorded in entry {seq}")
+    ids = [passage_id for passage_id, _level in recorded.passages]
+    hits = context.corpus.hits_by_id(ids, recorded.collection)
+    params = SamplingParams.from_json(event.sampling)
+    prompt = build_prompt(
+        question,
+        context.corpus.sources(hits),
+        context_tokens=recorded.context_tokens,
+        max_tokens=params.max_tokens,
+    )
+    retrieved = Retrieved(
+        question_digest=recorded.question_digest,
+        passages=tuple((source.passage_id, source.level) for source in prompt.sources),
+        collection=recorded.collection,
+        left_out=recorded.left_out,
+        context_tokens=recorded.context_tokens,
+    )
+    options = LoadOptions(chat_format=event.chat_format, context_tokens=recorded.context_tokens)
+    return prompt.text, ASK_SYSTEM, retrieved, options

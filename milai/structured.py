@@ -24,6 +24,7 @@ import jsonschema.exceptions
 import jsonschema.validators
 
 from milai.errors import Blocked, ModelError, UsageError
+from milai.files import read_small_file
 from milai.policy import (
     Action,
     Decision,
@@ -88,13 +89,7 @@ def parse_schema(schema: Any, where: str = "the schema") -> OutputSchema:
 
 def load_schema(path: Path) -> OutputSchema:
     """The JSON Schema in the file at ``path`` (for ``run --schema``). Raises ``SchemaError``."""
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SCHEMA_BYTES + 1)
-    except OSError as error:
-        raise SchemaError(f"cannot read schema file {path}: {error.strerror}") from None
-    if len(data) > MAX_SCHEMA_BYTES:
-        raise SchemaError(f"schema file {path} is larger than {MAX_SCHEMA_BYTES} bytes")
+    data = read_small_file(path, "schema file", MAX_SCHEMA_BYTES, SchemaError)
     try:
         schema = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

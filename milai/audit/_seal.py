@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,10 +37,9 @@ from milai.audit._entry import (
 from milai.errors import UsageError, VaultIntegrityError
 
 # The vault owns the cryptography; these are its recipes (HKDF, HMAC, AES-256-GCM).
-from milai.vault import _crypto
-from milai.vault._fs import create_private, fsync_dir, write_all
+from milai.vault import recipes
 
-KEY_BYTES = _crypto.KEY_BYTES
+KEY_BYTES = recipes.KEY_BYTES
 SEAL_KEY_FORMAT = "milai-audit-seal-key-v1"
 _START = b"milai audit ratchet v1: start"
 _NEXT = b"milai audit ratchet v1: next"
@@ -50,32 +48,32 @@ _MAX_SEAL_KEY_FILE = 4096
 
 
 def random_key() -> bytes:
-    return _crypto.random_bytes(KEY_BYTES)
+    return recipes.random_bytes(KEY_BYTES)
 
 
 def first_key(seed: bytes) -> bytes:
     """K(1): the ratchet key of entry 1."""
-    return _crypto.hkdf_sha256(seed, info=_START)
+    return recipes.hkdf_sha256(seed, info=_START)
 
 
 def next_key(key: bytes) -> bytes:
     """K(n + 1) from K(n). One-way: K(n) cannot be computed back from it."""
-    return _crypto.hkdf_sha256(key, info=_NEXT)
+    return recipes.hkdf_sha256(key, info=_NEXT)
 
 
 def entry_mac(key: bytes, seq: int, prev: str, sealed: str) -> str:
     """The MAC of entry ``seq`` under its ratchet key ``key``."""
-    mac_key = _crypto.hkdf_sha256(key, info=_MAC)
-    return _crypto.hmac_sha256(mac_key, mac_body(seq, prev, sealed)).hex()
+    mac_key = recipes.hkdf_sha256(key, info=_MAC)
+    return recipes.hmac_sha256(mac_key, mac_body(seq, prev, sealed)).hex()
 
 
 def mac_matches(key: bytes, line: SealedLine) -> bool:
     expected = entry_mac(key, line.seq, line.prev, line.sealed)
-    return _crypto.same_bytes(expected.encode(), line.mac.encode())
+    return recipes.same_bytes(expected.encode(), line.mac.encode())
 
 
 def same_key(left: bytes, right: bytes) -> bool:
-    return _crypto.same_bytes(left, right)
+    return recipes.same_bytes(left, right)
 
 
 class EntryCipher:
@@ -90,7 +88,7 @@ class EntryCipher:
         return "EntryCipher(<key>)"
 
     def seal(self, seq: int, prev: str, time: str, event: dict[str, Any]) -> str:
-        nonce, ciphertext = _crypto.seal(
+        nonce, ciphertext = recipes.seal(
             self._key, canonical_json({"time": time, "event": event}), associated_data(seq, prev)
         )
         return base64.b64encode(nonce + ciphertext).decode("ascii")
@@ -99,9 +97,9 @@ class EntryCipher:
         """``(time, event)`` of ``line``. Raises ``AuditIntegrityError`` unless it was sealed
         under this key at this position."""
         data = line.sealed_bytes()
-        nonce, ciphertext = data[: _crypto.NONCE_BYTES], data[_crypto.NONCE_BYTES :]
+        nonce, ciphertext = data[: recipes.NONCE_BYTES], data[recipes.NONCE_BYTES :]
         try:
-            plaintext = _crypto.open_sealed(
+            plaintext = recipes.open_sealed(
                 self._key, nonce, ciphertext, associated_data(line.seq, line.prev)
             )
         except VaultIntegrityError:
@@ -129,17 +127,11 @@ class SealKey:
             {"format": SEAL_KEY_FORMAT, "log_id": self.log_id, "seed": self.seed.hex()}, indent=2
         ).encode("ascii")
         try:
-            fd = create_private(path)
+            recipes.write_new_private_file(path, data + b"\n")
         except FileExistsError:
             raise UsageError(f"{path} exists: refusing to overwrite it") from None
         except OSError as error:
             raise UsageError(f"cannot create {path}: {error.strerror}") from None
-        try:
-            write_all(fd, data + b"\n")
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        fsync_dir(path.parent)
 
     @classmethod
     def read(cls, path: Path) -> SealKey:

@@ -2,10 +2,10 @@
 
 The state is one small record kept encrypted by the vault (``vault.records``, so key
 rotation re-encrypts it with everything else) and rewritten after every append. It holds
-the sequence number and hash of the last entry (so a deleted, truncated or rolled-back log
-fails verification), the ratchet key of the next entry (never an older one), the entry
-encryption key, how many checkpoints the sidecar holds, and the sealing seed until it is
-exported.
+the sequence number and hash of the last entry and the log's length in bytes through it
+(so a deleted, truncated, rolled-back or lengthened log fails), the ratchet key of the
+next entry (never an older one), the entry encryption key, how many checkpoints the sidecar
+holds, and the sealing seed until it is exported.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ _LOG_ID = re.compile(r"[0-9a-f]{32}")
 _FIELDS = frozenset(
     {"format", "log_id", "seq", "head", "key", "cipher_key", "checkpoints", "seed", "exported"}
 )
+# The log's length through the head entry; absent from states written before it was kept.
+_SIZE = "size"
 
 
 class StateStore(Protocol):
@@ -38,8 +40,9 @@ class StateStore(Protocol):
 
 @dataclass(frozen=True)
 class AuditState:
-    """``seq``/``head``: the last entry the vault saw appended; ``key``: the ratchet key of
-    entry ``seq + 1``; ``seed``: the sealing seed until ``exported`` (a time) is set."""
+    """``seq``/``head``: the last entry the vault saw appended; ``size``: the log's length in
+    bytes through it (``None`` in a state written before it was kept); ``key``: the ratchet
+    key of entry ``seq + 1``; ``seed``: the sealing seed until ``exported`` (a time) is set."""
 
     log_id: str
     seq: int
@@ -49,6 +52,7 @@ class AuditState:
     checkpoints: int
     seed: bytes | None
     exported: str | None
+    size: int | None = None
 
     def __repr__(self) -> str:
         return f"AuditState(log_id={self.log_id!r}, seq={self.seq}, head={self.head[:12]!r})"
@@ -58,12 +62,12 @@ class AuditState:
         """A new log's state: a random seed and encryption key, no entries."""
         seed = _seal.random_key()
         log_id = _seal.random_key()[:16].hex()
-        return cls(log_id, 0, GENESIS, _seal.first_key(seed), _seal.random_key(), 0, seed, None)
+        return cls(log_id, 0, GENESIS, _seal.first_key(seed), _seal.random_key(), 0, seed, None, 0)
 
-    def advanced(self, head: str) -> AuditState:
-        """The state after one more entry (line hash ``head``): the ratchet steps forward
-        and the key just used is forgotten."""
-        return replace(self, seq=self.seq + 1, head=head, key=_seal.next_key(self.key))
+    def advanced(self, head: str, size: int) -> AuditState:
+        """The state after one more entry (line hash ``head``, the log now ``size`` bytes):
+        the ratchet steps forward and the key just used is forgotten."""
+        return replace(self, seq=self.seq + 1, head=head, key=_seal.next_key(self.key), size=size)
 
     def seal_key(self) -> _seal.SealKey:
         if self.seed is None:
@@ -85,6 +89,8 @@ class AuditState:
             "seed": self.seed.hex() if self.seed is not None else None,
             "exported": self.exported,
         }
+        if self.size is not None:
+            fields[_SIZE] = self.size
         return json.dumps(fields, sort_keys=True).encode("ascii")
 
     @classmethod
@@ -95,6 +101,12 @@ class AuditState:
             fields = loads_untrusted(data)
         except ValueError:
             raise bad from None
+        if isinstance(fields, dict) and _SIZE in fields:
+            size = fields.pop(_SIZE)
+            if type(size) is not int or size < 0:
+                raise bad
+        else:
+            size = None
         if (
             not isinstance(fields, dict)
             or fields.keys() != _FIELDS
@@ -119,6 +131,7 @@ class AuditState:
             fields["checkpoints"],
             bytes.fromhex(fields["seed"]) if fields["seed"] is not None else None,
             fields["exported"],
+            size,
         )
 
 

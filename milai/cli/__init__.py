@@ -9,12 +9,27 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
 
 import typer
 
-from milai.cli import admin, batch, chat, engine, gate, records, run  # noqa: F401  (they register commands)
+from milai.cli import (  # noqa: F401  (they register commands)
+    admin,
+    ask,
+    batch,
+    chat,
+    docs,
+    engine,
+    gate,
+    records,
+    run,
+)
 from milai.cli._app import app, state
 from milai.errors import Blocked, ExitCode, MilaiError
+from milai.vault.unlock import WeakKeyFileWarning
 
 
 def _report(error: MilaiError) -> None:
@@ -40,8 +55,43 @@ def _utf8_stdio() -> None:
             reconfigure(encoding="utf-8", errors="replace")
 
 
+@contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """What the core warns a person about (a guessable key file) as one stderr line, once
+    per command however often the warning is raised."""
+    shown: set[str] = set()
+    others = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if not issubclass(category, WeakKeyFileWarning):
+            others(message, category, filename, lineno, file, line)
+            return
+        text = f"milai: warning: {message}"
+        if text not in shown:
+            shown.add(text)
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", WeakKeyFileWarning)
+        warnings.showwarning = show
+        yield
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the process exit code."""
+    with _warnings_as_lines():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     _utf8_stdio()
     command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)

@@ -3,10 +3,8 @@ speak: one line on stderr for a problem, exact bytes on stdout for results."""
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
-import os
 import signal
 import sys
 from dataclasses import dataclass
@@ -16,8 +14,9 @@ from typing import Annotated, Any
 import typer
 
 from milai import __version__
-from milai.context import AskPassphrase, Context, Unlock
+from milai.context import Context
 from milai.errors import UsageError
+from milai.vault.unlock import Unlock, terminal_passphrase
 
 app = typer.Typer(
     name="milai",
@@ -114,20 +113,6 @@ def check_arguments(args: list[str]) -> None:
             ) from None
 
 
-def terminal_passphrase() -> AskPassphrase | None:
-    """Ask on the controlling terminal (never on stdin, which may carry the material)."""
-    try:
-        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
-    except OSError:
-        return None
-    os.close(fd)
-
-    def ask(prompt: str) -> bytes:
-        return getpass.getpass(prompt).encode("utf-8")
-
-    return ask
-
-
 def open_context(key_file: Path | None = None, passphrase_file: Path | None = None) -> Context:
     return Context(
         Unlock(
@@ -149,19 +134,10 @@ def say(message: str) -> None:
     sys.stderr.flush()
 
 
-def read_stdin_text() -> str | None:
-    """The text piped on stdin, or None when stdin is a terminal.
-
-    Raises ``UsageError`` when it is not UTF-8.
-    """
-    if sys.stdin is None or sys.stdin.isatty():
-        return None
-    data = sys.stdin.buffer.read()
-    return decode_utf8(data, "stdin")
-
-
 def compose_prompt(instruction: str | None, material: str | None) -> str:
-    """PROMPT, a blank line, then stdin (DESIGN.md). Raises ``UsageError`` when both are empty."""
+    """PROMPT, a blank line, then stdin (docs/DESIGN.md).
+
+    Raises ``UsageError`` when both are empty."""
     parts = [part for part in (instruction, material) if part is not None and part.strip()]
     if not parts:
         raise UsageError("empty prompt: give PROMPT or pipe text on stdin")

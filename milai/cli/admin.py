@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import platform
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -11,21 +13,27 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from milai import __version__, netguard
-from milai.cli._app import app, emit_json, open_context, say, state, terminal_passphrase
+from milai.cli._app import app, emit_json, open_context, say, state
 from milai.config import milai_home
-from milai.context import (
-    Context,
-    forget_key_file,
-    open_audit_log,
-    read_passphrase_file,
-    remember_key_file,
-)
+from milai.context import Context, open_audit_log
 from milai.errors import MilaiError, UsageError
-from milai.settings import Settings, check_levels
+from milai.settings import (
+    SAMPLING_SETTINGS,
+    Settings,
+    check_levels,
+    parse_sampling_setting,
+)
+from milai.vault.unlock import (
+    forget_key_file,
+    new_key_source,
+    remember_key_file,
+    terminal_passphrase,
+)
 
 if TYPE_CHECKING:
     from milai.engine.remote import EngineDefinition
     from milai.vault import KeySource, ModelManifest
+    from milai.vault.vault import RotationProgress
 
 model_app = typer.Typer(
     help="Import, list, verify and remove encrypted models.", no_args_is_help=True
@@ -37,27 +45,12 @@ app.add_typer(key_app, name="key")
 app.add_typer(settings_app, name="settings")
 
 
-def _new_key(key_file: Path | None, passphrase_file: Path | None) -> KeySource:
-    """The key for a new vault or a new slot: a key file, a passphrase file, or typed twice."""
-    from milai.vault import KeySource
-
-    if key_file is not None and passphrase_file is not None:
-        raise UsageError("give either --key-file or --passphrase-file, not both")
-    if key_file is not None:
-        return KeySource(key_file=key_file)
-    if passphrase_file is not None:
-        return KeySource(passphrase=read_passphrase_file(passphrase_file))
-    ask = terminal_passphrase()
-    if ask is None:
-        raise UsageError(
-            "no terminal to ask for a passphrase: give --key-file or --passphrase-file"
-        )
-    first = ask("New vault passphrase: ")
-    if ask("Repeat it: ") != first:
-        raise UsageError("the passphrases differ")
-    if len(first) < 12:
-        raise UsageError("the passphrase must be at least 12 characters")
-    return KeySource(passphrase=first)
+def _new_key(
+    key_file: Path | None, passphrase_file: Path | None, *, options: tuple[str, str]
+) -> KeySource:
+    """The key for a new vault or a new slot: a key file, a passphrase file, or typed twice
+    (``options`` name the two flags in messages)."""
+    return new_key_source(key_file, passphrase_file, terminal_passphrase(), options=options)
 
 
 @app.command()
@@ -83,7 +76,8 @@ def init(
     home = milai_home()
     context = open_context()
     settings = check_levels(context.policy(), Settings(clearance=clearance, ceiling=ceiling))
-    vault = Vault.create(home, _new_key(key_file, passphrase_file))
+    new = _new_key(key_file, passphrase_file, options=("--key-file", "--passphrase-file"))
+    vault = Vault.create(home, new)
     if key_file is not None:
         remember_key_file(home, key_file)
     settings.save(vault.records)
@@ -208,6 +202,26 @@ NewKeyFile = Annotated[Path | None, typer.Option("--new-key-file", help="New key
 NewPassphraseFile = Annotated[
     Path | None, typer.Option("--new-passphrase-file", help="New passphrase in a file.")
 ]
+NEW_KEY_OPTIONS = ("--new-key-file", "--new-passphrase-file")
+
+
+@key_app.command("list")
+def key_list(
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the key slots: number, id, kind, and which one this command unlocked."""
+    slots = open_context().vault.key_slots_info()
+    rows = [
+        {"slot": s.number, "id": s.slot_id, "kind": s.kind, "unlocked_this": s.unlocked_this}
+        for s in slots
+    ]
+    if json_output:
+        emit_json(rows)
+        return
+    for row in rows:
+        mark = "  (unlocked this command)" if row["unlocked_this"] else ""
+        sys.stdout.write(f"{row['slot']}\t{row['id']}\t{row['kind']}{mark}\n")
+    sys.stdout.flush()
 
 
 @key_app.command("add")
@@ -217,9 +231,9 @@ def key_add(
 ) -> None:
     """Add a key slot (e.g. a recovery key file beside the passphrase)."""
     context = open_context()
-    new = _new_key(key_file, passphrase_file)
+    new = _new_key(key_file, passphrase_file, options=NEW_KEY_OPTIONS)
     context.vault.add_key_slot(new)
-    _record(context, "key.add", slot="key-file" if new.key_file else "passphrase")
+    _record(context, "key.add", slot=new.kind)
     say("milai: key slot added")
 
 
@@ -227,20 +241,86 @@ def key_add(
 def key_change(
     key_file: NewKeyFile = None,
     passphrase_file: NewPassphraseFile = None,
+    rotate: Annotated[
+        bool,
+        typer.Option(
+            "--rotate",
+            help="Also move the vault to a new vault key (re-encrypts records and models), "
+            "so the old key opens nothing written from now on.",
+        ),
+    ] = False,
 ) -> None:
-    """Replace the key that unlocked the vault (re-wraps; models are not re-encrypted)."""
+    """Replace the key that unlocked the vault (re-wraps; --rotate also revokes the old key)."""
+    context = open_context()
+    vault, old = context.vault, context.key
+    new = _new_key(key_file, passphrase_file, options=NEW_KEY_OPTIONS)
+
+    def point_at_the_new_key() -> None:  # before re-encrypting: a killed rotation resumes
+        if new.key_file is not None:
+            remember_key_file(context.home, new.key_file)
+        elif old.key_file is not None:
+            forget_key_file(context.home, old.key_file)
+
+    with _rotation_progress(rotate) as progress:
+        vault.change_key(old, new, rotate=rotate, progress=progress, on_commit=point_at_the_new_key)
+    _record(context, "key.change", slot=new.kind, rotated=rotate)
+    if rotate:
+        models = len(vault.model_names())
+        say(
+            f"milai: key changed and the vault key rotated ({models} "
+            f"model{'' if models == 1 else 's'} re-keyed): the old key opens nothing written "
+            "from now on"
+        )
+    else:
+        say(
+            "milai: key changed by re-wrapping only: the old key with a copy of the old "
+            "vault.json still decrypts this vault (revoke it with `milai key change --rotate`)"
+        )
+
+
+@key_app.command("revoke")
+def key_revoke(
+    slot: Annotated[str, typer.Argument(help="The slot's number or id (see `milai key list`).")],
+) -> None:
+    """Remove a key slot and rotate the vault key: its key opens nothing written from now on."""
     context = open_context()
     vault = context.vault
-    if context.key is None:  # pragma: no cover - opening the vault sets it
-        raise MilaiError("the vault was opened without a key")
-    new = _new_key(key_file, passphrase_file)
-    vault.change_key(context.key, new)
-    if new.key_file is not None:
-        remember_key_file(context.home, new.key_file)
-    else:
-        forget_key_file(context.home)
-    _record(context, "key.change", slot="key-file" if new.key_file else "passphrase")
-    say("milai: key changed")
+    with _rotation_progress(True) as progress:
+        removed = vault.revoke_key_slot(slot, progress=progress)
+    _forget_revoked_key_file(context)
+    _record(context, "key.revoke", slot=removed.slot_id, kind=removed.kind)
+    say(
+        f"milai: key slot {removed.number} ({removed.kind}, id {removed.slot_id}) revoked and "
+        "the vault key rotated: its key opens nothing written from now on"
+    )
+
+
+def _forget_revoked_key_file(context: Context) -> None:
+    """Drop the recorded key-file path when the key file it names opened the revoked slot."""
+    from milai.vault import KeySource
+    from milai.vault.unlock import recorded_key_file
+
+    recorded = recorded_key_file(context.home)
+    if recorded is None or not recorded.exists():
+        return
+    try:
+        opens = context.vault.slot_of(KeySource(key_file=recorded)) is not None
+    except MilaiError:
+        return  # unreadable now: leave the hint alone, the next command says why
+    if not opens:
+        forget_key_file(context.home, recorded)
+
+
+@contextmanager
+def _rotation_progress(rotate: bool) -> Iterator[RotationProgress | None]:
+    """A progress bar over the models being re-keyed, on a terminal; silent otherwise."""
+    if not rotate or not sys.stderr.isatty():
+        yield None
+        return
+    from milai.cli.render import rotation_bar
+
+    with rotation_bar() as progress:
+        yield progress
 
 
 @settings_app.command("show")
@@ -251,17 +331,30 @@ def settings_show() -> None:
 
 @settings_app.command("set")
 def settings_set(
-    key: Annotated[str, typer.Argument(help="default_model, clearance, ceiling or policy")],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help="default_model, clearance, ceiling, policy, or a default for run, chat and "
+            "batch: temperature, top-p, top-k, repeat-penalty, ctx, threads"
+        ),
+    ],
     value: Annotated[str, typer.Argument(help="The new value ('none' to unset).")],
 ) -> None:
     """Change one setting."""
+    sampling_field, sampling_value = parse_sampling_setting(key, value)
     context = open_context()
+    if sampling_field:
+        context.settings.changed(**{sampling_field: sampling_value}).save(context.vault.records)
+        _record(context, "settings.change", setting=key, value=sampling_value)
+        say(f"milai: {key} = {sampling_value}")
+        return
     current = asdict(context.settings)
     if key == "policy_sha256":
         raise UsageError("policy_sha256 is set with the policy: `milai settings set policy PATH`")
-    settable = [name for name in current if name != "policy_sha256"]
+    settable = [name for name in current if name not in ("policy_sha256", "sampling")]
     if key not in settable:
-        raise UsageError(f"unknown setting {key!r}; known: {', '.join(settable)}")
+        known = ", ".join([*settable, *SAMPLING_SETTINGS])
+        raise UsageError(f"unknown setting {key!r}; known: {known}")
     new_value: str | None = None if value.lower() == "none" else value
     pinned: dict[str, str | None] = {}
     if key == "policy":
@@ -270,11 +363,12 @@ def settings_set(
         if new_value is not None:
             new_value = str(Path(new_value).resolve())
         installed = load_policy(Path(new_value) if new_value else Settings().policy_path())
+        installed.check_banners()  # a load leaves it to the first banner printed
         pinned = {"policy_sha256": installed.sha256 if new_value else None}
     elif key == "default_model" and new_value is not None:
         if context.engines.find(new_value) is None:  # a remote engine may be the default
             context.vault.model(new_value)
-    updated = replace(context.settings, **{key: new_value}, **pinned)
+    updated = context.settings.changed(**{key: new_value}, **pinned)
     if key in ("clearance", "ceiling"):
         updated = check_levels(context.policy(), updated)
     updated.save(context.vault.records)

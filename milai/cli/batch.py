@@ -6,16 +6,22 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from milai.cli._app import app, open_context, say, state
-from milai.engine import LoadOptions, SamplingParams
+from milai.cli.run import (
+    ChatFormat,
+    ContextTokens,
+    Threads,
+    check_run_flags,
+    load_options,
+    sampling_params,
+)
 from milai.errors import ExitCode, UsageError
-from milai.settings import resolve_clearance, resolve_out_level
+from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 # The batch runner and the schema validator (jsonschema) load only when `milai batch` runs:
 # every other command pays nothing for them at start-up.
@@ -139,43 +145,45 @@ def batch(
         int, typer.Option("--max-tokens", help="Default for lines without max_tokens.")
     ] = 512,
     temperature: Annotated[
-        float, typer.Option("--temperature", help="Default for lines without temperature.")
-    ] = 0.2,
+        float | None,
+        typer.Option("--temperature", help="Default for lines without temperature (0.2)."),
+    ] = None,
+    top_p: Annotated[
+        float | None, typer.Option("--top-p", help="Default for lines without top_p (0.95).")
+    ] = None,
+    top_k: Annotated[
+        int | None, typer.Option("--top-k", help="Default for lines without top_k (40).")
+    ] = None,
+    repeat_penalty: Annotated[
+        float | None, typer.Option("--repeat-penalty", help="Repeat penalty (1.0: off).")
+    ] = None,
     concurrency: Annotated[
         int,
         typer.Option(
             "--concurrency", help="Lines in flight at a time (above 1: remote engines only)."
         ),
     ] = 1,
-    chat_format: Annotated[
-        str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")
-    ] = None,
-    threads: Annotated[int | None, typer.Option("--threads", help="CPU threads.")] = None,
-    context_tokens: Annotated[
-        int | None, typer.Option("--ctx", help="Context window in tokens.")
-    ] = None,
+    chat_format: ChatFormat = None,
+    threads: Threads = None,
+    context_tokens: ContextTokens = None,
 ) -> None:
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
-    if max_tokens < 1:
-        raise UsageError("--max-tokens must be at least 1")
-    if not 0.0 <= temperature <= 5.0:
-        raise UsageError("--temperature must be between 0 and 5")
-    if threads is not None and threads < 1:
-        raise UsageError("--threads must be at least 1")
+    flags = check_run_flags(
+        max_tokens,
+        None,
+        Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+    )
     if _same_file(source, out):
         raise UsageError("IN and OUT are the same file")
     from milai.batch import BatchOutput, BatchRunner, count_lines, open_source
     from milai.structured import load_schema
 
     schema: OutputSchema | None = load_schema(schema_file) if schema_file else None
-    options = LoadOptions(chat_format=chat_format, use_mlock=True)
-    if threads is not None:
-        options = replace(options, threads=threads)
-    if context_tokens is not None:
-        options = replace(options, context_tokens=context_tokens)
     with open_source(source) as requests:
         context = open_context()
+        chosen = flags.over(context.settings)
+        defaults = sampling_params(max_tokens, None, chosen)  # each line draws its own seed
         policy = context.policy()
         level = resolve_clearance(policy, clearance, context.settings)
         sink_level = resolve_out_level(policy, level, out_level)
@@ -184,8 +192,8 @@ def batch(
             model_name=context.model_name(model),
             clearance=level,
             out_level=sink_level,
-            load_options=options,
-            defaults=SamplingParams(max_tokens=max_tokens, temperature=temperature),
+            load_options=load_options(chat_format, chosen),
+            defaults=defaults,
             schema=schema,
             concurrency=concurrency,
         )

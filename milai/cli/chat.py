@@ -25,6 +25,7 @@ from milai.cli.run import (
     Threads,
     TopK,
     TopP,
+    check_run_flags,
     load_options,
     report_memory_lock,
     sampling_params,
@@ -33,7 +34,7 @@ from milai.cli.run import (
 )
 from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
-from milai.settings import resolve_clearance
+from milai.settings import Sampling, resolve_clearance
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -65,11 +66,11 @@ def chat(
     system: SystemText = None,
     system_file: SystemFile = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
-    temperature: Temperature = 0.2,
+    temperature: Temperature = None,
     seed: Seed = None,
-    top_p: TopP = SamplingParams.top_p,
-    top_k: TopK = SamplingParams.top_k,
-    repeat_penalty: RepeatPenalty = SamplingParams.repeat_penalty,
+    top_p: TopP = None,
+    top_k: TopK = None,
+    repeat_penalty: RepeatPenalty = None,
     chat_format: ChatFormat = None,
     context_tokens: ContextTokens = None,
     threads: Threads = None,
@@ -79,10 +80,11 @@ def chat(
     from milai.cli.render import stdout as console
     from milai.history import Conversation
 
-    params = sampling_params(
-        max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
+    flags = check_run_flags(
+        max_tokens,
+        seed,
+        Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
     )
-    options = load_options(chat_format, context_tokens, threads)
     if system_file == "-" and not stdin_is_a_terminal():
         raise UsageError(
             "stdin cannot carry both the system text (--system-file -) and the conversation",
@@ -91,6 +93,9 @@ def chat(
     system_prompt = system_text(system, system_file)
     _line_editing()
     context = open_context()
+    chosen = flags.over(context.settings)
+    params = sampling_params(max_tokens, seed, chosen)
+    options = load_options(chat_format, chosen)
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     name = context.model_name(model)

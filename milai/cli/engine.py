@@ -18,6 +18,7 @@ import typer
 from milai.cli._app import app, emit_json, open_context, say
 from milai.context import Context
 from milai.errors import MilaiError, ModelError, UsageError
+from milai.files import read_small_file
 
 if TYPE_CHECKING:
     from milai.engine.remote import EngineDefinition, RemoteEngine
@@ -28,23 +29,12 @@ engine_app = typer.Typer(
 )
 app.add_typer(engine_app, name="engine")
 
-MAX_PEM_BYTES = 1 << 20
-
-
-def _read_small_file(path: Path, what: str) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PEM_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"cannot read {what} {path}: {error.strerror}") from None
-    if len(data) > MAX_PEM_BYTES:
-        raise UsageError(f"{what} {path} is larger than {MAX_PEM_BYTES} bytes")
-    return data
+MAX_FILE_BYTES = 1 << 20
 
 
 def _read_ca(path: Path) -> str:
     try:
-        pem = _read_small_file(path, "CA file").decode("ascii")
+        pem = read_small_file(path, "CA file", MAX_FILE_BYTES).decode("ascii")
         ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cadata=pem)
     except (UnicodeDecodeError, ssl.SSLError, ValueError):
         raise UsageError(f"{path} is not a PEM CA certificate file") from None
@@ -156,7 +146,9 @@ def engine_add(
     parsed = parse_engine_url(url)
     ca_pem = _read_ca(ca_file) if ca_file is not None else None
     pinned = _check_fingerprint(fingerprint) if fingerprint is not None else None
-    token = check_token(_read_small_file(token_file, "token file")) if token_file else None
+    token = None
+    if token_file is not None:
+        token = check_token(read_small_file(token_file, "token file", MAX_FILE_BYTES))
     if (ca_pem or pinned) and not parsed.tls:
         raise UsageError("--ca-file and --fingerprint need an https:// URL")
     for option, seconds in (("--read-timeout", read_timeout), ("--reply-timeout", reply_timeout)):

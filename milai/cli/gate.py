@@ -449,6 +449,10 @@ def policy_view(policy: Any) -> dict[str, Any]:
         "description": spec.description,
         "scale": list(spec.scale),
         "markings": markings,
+        "sensitivity_labels": [
+            {"by": label.by, "value": label.value, "level": label.level, "rule": label.detector}
+            for label in spec.sensitivity_labels
+        ],
         "detectors": [
             {
                 "id": d.id,

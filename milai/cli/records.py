@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from milai.cli._app import app, compose_prompt, emit_json, open_context, read_stdin_text, say
+from milai.cli._app import app, emit_json, open_context, say
 from milai.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -191,21 +191,28 @@ def seal_key_export(
 
 @app.command()
 def replay(
-    seq: Annotated[int, typer.Argument(help="Audit entry of the `run` to replay.")],
-    prompt: Annotated[str | None, typer.Argument(help="The same PROMPT as then.")] = None,
+    seq: Annotated[int, typer.Argument(help="Audit entry of the `run` or `ask` to replay.")],
+    prompt: Annotated[
+        str | None, typer.Argument(help="The same PROMPT (or QUESTION) as then.")
+    ] = None,
     system: Annotated[str | None, typer.Option("--system", help="The same --system.")] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Re-run a recorded `run` with its model, policy, parameters and seed; compare outputs
-    (exit 4 when they differ; 5 for a remote engine, whose model milai cannot check).
+    """Re-run a recorded `run` or `ask` with its model, policy, parameters and seed; compare
+    outputs (exit 4 when they differ; 5 for a remote engine, whose model milai cannot check).
 
-    Texts are never recorded: give the same PROMPT, stdin and --system again.
+    Texts are never recorded: give the same PROMPT, stdin and --system again (for `ask`,
+    the same QUESTION: its passages are read again from the corpus).
     """
+    from milai.cli.run import read_run_input
     from milai.replay import recorded_run, replay_entry
 
     context = open_context()
     event = recorded_run(context, seq)  # a wrong SEQ is said before the prompt is asked for
-    outcome = replay_entry(context, seq, event, compose_prompt(prompt, read_stdin_text()), system)
+    # The same reading as `run`: a document on stdin is extracted the same way (a run that
+    # took --input PATH is replayed with `< PATH`).
+    given = read_run_input(prompt, None, stdin=True)
+    outcome = replay_entry(context, seq, event, given.text, system)
     engine = outcome.get("engine")
     if json_output:
         emit_json(outcome)

@@ -10,7 +10,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -22,26 +29,90 @@ stdout = Console(highlight=False, soft_wrap=True, markup=False)
 stderr = Console(stderr=True, highlight=False, markup=False)
 
 
+def _byte_progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}", markup=False),  # model names are data, not markup
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=stderr,
+        transient=True,
+    )
+
+
 @contextmanager
 def progress_bar(label: str, *, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A byte-progress bar on stderr, yielding the ``progress(done, total)`` callback."""
     if not enabled:
         yield None
         return
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        console=stderr,
-        transient=True,
-    ) as progress:
+    with _byte_progress() as progress:
         task = progress.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
         yield update
+
+
+@contextmanager
+def rotation_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A byte-progress bar on stderr for a key rotation, one model after another, yielding
+    the vault's ``progress(model, done, total)`` callback."""
+    with _byte_progress() as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(model: str, done: int, total: int) -> None:
+            if model not in tasks:
+                tasks[model] = progress.add_task(f"re-keying {model}", total=total)
+            progress.update(tasks[model], completed=done, total=total)
+
+        yield update
+
+
+@contextmanager
+def count_progress(label: str, total: int, *, enabled: bool) -> Iterator[Callable[[str], None]]:
+    """A bar on stderr counting items (files), yielding ``advance(name)``."""
+    if not enabled:
+        yield lambda _name: None
+        return
+    with Progress(
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[item]}", markup=False),
+        console=stderr,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total, item="")
+
+        def advance(name: str) -> None:
+            progress.update(task, advance=1, item=name[-40:])
+
+        yield advance
+
+
+def documents_table(rows: Sequence[dict[str, Any]]) -> None:
+    table = Table(title="Documents in the corpus")
+    table.add_column("id", no_wrap=True, min_width=16)
+    for column in ("collection", "level", "passages", "name", "title"):
+        table.add_column(column)
+    for row in rows:
+        level = row["level"] + (" (raised)" if row["level"] != row["declared"] else "")
+        table.add_row(
+            *(
+                Text(str(cell))
+                for cell in (
+                    row["id"],
+                    row["collection"],
+                    level,
+                    row["passages"],
+                    row["name"],
+                    row["title"],
+                )
+            )
+        )
+    stdout.print(table)
 
 
 def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> None:
@@ -149,9 +220,16 @@ def policy_tables(view: dict[str, Any]) -> None:
     scale = Table(title="Scale and markings (lowest first)")
     scale.add_column("level")
     scale.add_column("markings")
+    labels = view.get("sensitivity_labels", [])
+    if labels:
+        scale.add_column("sensitivity labels (labels.sensitivity)")
     for level in view["scale"]:
         texts = sorted({m["text"] for m in view["markings"][level]})
-        scale.add_row(Text(level), Text(", ".join(texts)))
+        row = [Text(level), Text(", ".join(texts))]
+        if labels:
+            mapped = [f"{x['by']} {x['value']}" for x in labels if x["level"] == level]
+            row.append(Text(", ".join(mapped)))
+        scale.add_row(*row)
     stdout.print(scale)
     rules = Table(title="Rules")
     for column in ("rule", "action", "on", "matches", "description"):

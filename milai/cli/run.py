@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import secrets
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -20,21 +20,22 @@ from milai.cli._app import (
     decode_utf8,
     emit_json,
     open_context,
-    read_stdin_text,
     say,
     state,
 )
-from milai.engine import LoadOptions, SamplingParams, physical_cores
+from milai.engine import LoadOptions, SamplingParams
 from milai.errors import Blocked, UsageError
-from milai.settings import resolve_clearance, resolve_out_level
+from milai.files import read_small_file
+from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
+    from milai.documents import Document
     from milai.pipeline import ModelInfo, RunResult, Session
     from milai.policy import Decision
 
 MAX_SEED = 2**32 - 1
-MIN_CONTEXT_TOKENS = 512  # llama.cpp enlarges smaller contexts and the binding mis-sizes them
 MAX_SYSTEM_FILE = 1 << 20
+Number = TypeVar("Number", int, float)
 
 # Options shared by `run` and `chat`.
 SystemText = Annotated[
@@ -49,75 +50,85 @@ SystemFile = Annotated[
         metavar="PATH|-",
     ),
 ]
-Temperature = Annotated[float, typer.Option("--temperature", help="0 is greedy.")]
+Temperature = Annotated[
+    float | None, typer.Option("--temperature", help="0 is greedy (default 0.2).")
+]
 Seed = Annotated[int | None, typer.Option("--seed", help="Sampling seed (recorded).")]
-TopP = Annotated[float, typer.Option("--top-p", help="Nucleus sampling: keep this much mass.")]
-TopK = Annotated[int, typer.Option("--top-k", help="Sample among the K likeliest (0: all).")]
+TopP = Annotated[
+    float | None,
+    typer.Option("--top-p", help="Nucleus sampling: keep this much mass (default 0.95)."),
+]
+TopK = Annotated[
+    int | None, typer.Option("--top-k", help="Sample among the K likeliest (0: all; default 40).")
+]
 RepeatPenalty = Annotated[
-    float, typer.Option("--repeat-penalty", help="Penalise repeated tokens (1.0: off).")
+    float | None,
+    typer.Option("--repeat-penalty", help="Penalise repeated tokens (default 1.0: off)."),
 ]
 ContextTokens = Annotated[
     int | None, typer.Option("--ctx", help="Context window in tokens (default 4096).")
 ]
 Threads = Annotated[
-    int | None, typer.Option("--threads", help="CPU threads (default: the physical cores).")
+    int | None,
+    typer.Option(
+        "--threads", help="CPU threads (default: the physical cores less those busy elsewhere)."
+    ),
 ]
 ChatFormat = Annotated[
     str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")
 ]
 
 
-def sampling_params(
-    max_tokens: int,
-    temperature: float,
-    seed: int | None,
-    *,
-    top_p: float = SamplingParams.top_p,
-    top_k: int = SamplingParams.top_k,
-    repeat_penalty: float = SamplingParams.repeat_penalty,
-) -> SamplingParams:
-    """Validated sampling parameters; a fresh random seed when none is given (it is recorded).
+DEFAULT_TEMPERATURE = 0.2
+RUN_INPUT_HELP = (
+    "The material (stdin, or --input PATH) may be a document: .docx, .odt, .pdf, .html, .eml, "
+    "Markdown or UTF-8 text, told apart by content. A document is read whole, every part "
+    "(headers, footers, comments, tracked deletions, properties and sensitivity labels, every "
+    "PDF page), and gated whole before the model sees any of it. Sampling and loading flags "
+    "left out take the administrator's defaults (milai settings set), else the built-in ones."
+)
+
+
+def check_run_flags(max_tokens: int, seed: int | None, flags: Sampling) -> Sampling:
+    """Refuse a bad ``--max-tokens``, ``--seed`` or sampling flag before anything is opened.
 
     Raises ``UsageError``.
     """
     if max_tokens < 1:
         raise UsageError("--max-tokens must be at least 1")
-    if not 0.0 <= temperature <= 5.0:
-        raise UsageError("--temperature must be between 0 and 5")
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise UsageError(f"--seed must be between 0 and {MAX_SEED}")
-    if not 0.0 < top_p <= 1.0:
-        raise UsageError("--top-p must be above 0 and at most 1")
-    if top_k < 0:
-        raise UsageError("--top-k must be 0 (no limit) or more")
-    if not 0.0 < repeat_penalty <= 10.0:
-        raise UsageError("--repeat-penalty must be above 0 and at most 10")
-    if seed is None:
-        seed = secrets.randbelow(MAX_SEED)
+    return flags.check()
+
+
+def sampling_params(max_tokens: int, seed: int | None, chosen: Sampling) -> SamplingParams:
+    """The parameters of a generation: each choice made (flag, else administrator's
+    default), else the built-in default; a fresh random seed when none is given (it is
+    recorded)."""
+    builtin = SamplingParams()
     return SamplingParams(
         max_tokens=max_tokens,
-        temperature=temperature,
-        seed=seed,
-        top_p=top_p,
-        top_k=top_k,
-        repeat_penalty=repeat_penalty,
+        temperature=_given(chosen.temperature, DEFAULT_TEMPERATURE),
+        seed=secrets.randbelow(MAX_SEED) if seed is None else seed,
+        top_p=_given(chosen.top_p, builtin.top_p),
+        top_k=_given(chosen.top_k, builtin.top_k),
+        repeat_penalty=_given(chosen.repeat_penalty, builtin.repeat_penalty),
     )
 
 
-def load_options(
-    chat_format: str | None, context_tokens: int | None, threads: int | None
-) -> LoadOptions:
-    """Validated load options. Raises ``UsageError``."""
-    if threads is not None and threads < 1:
-        raise UsageError("--threads must be at least 1")
-    if context_tokens is not None and context_tokens < MIN_CONTEXT_TOKENS:
-        raise UsageError(f"--ctx must be at least {MIN_CONTEXT_TOKENS} tokens")
+def load_options(chat_format: str | None, chosen: Sampling) -> LoadOptions:
+    """How the model is loaded: the context size and threads chosen, else the built-in
+    defaults (4096 tokens; threads decided as the model loads: ``default_threads()``)."""
     return LoadOptions(
         chat_format=chat_format,
-        threads=threads if threads is not None else physical_cores(),
-        context_tokens=context_tokens if context_tokens is not None else LoadOptions.context_tokens,
+        threads=chosen.threads,
+        context_tokens=_given(chosen.ctx, LoadOptions.context_tokens),
         use_mlock=True,
     )
+
+
+def _given(value: Number | None, default: Number) -> Number:
+    return default if value is None else value
 
 
 def system_text(system: str | None, system_file: str | None) -> str | None:
@@ -129,23 +140,79 @@ def system_text(system: str | None, system_file: str | None) -> str | None:
         return system
     if system is not None:
         raise UsageError("give --system or --system-file, not both")
-    if system_file == "-":
-        data = sys.stdin.buffer.read(MAX_SYSTEM_FILE + 1)
-        where = "the system text on stdin"
-    else:
-        try:
-            with Path(system_file).open("rb") as handle:
-                data = handle.read(MAX_SYSTEM_FILE + 1)
-        except OSError as error:
-            raise UsageError(f"cannot read system file {system_file}: {error.strerror}") from None
-        where = f"system file {system_file}"
+    if system_file != "-":
+        data = read_small_file(Path(system_file), "system file", MAX_SYSTEM_FILE)
+        return decode_utf8(data, f"system file {system_file}")
+    data = sys.stdin.buffer.read(MAX_SYSTEM_FILE + 1)
     if len(data) > MAX_SYSTEM_FILE:
-        raise UsageError(f"{where} is larger than {MAX_SYSTEM_FILE} bytes")
-    return decode_utf8(data, where)
+        raise UsageError(f"the system text on stdin is larger than {MAX_SYSTEM_FILE} bytes")
+    return decode_utf8(data, "the system text on stdin")
 
 
 def stdin_is_a_terminal() -> bool:
     return sys.stdin is None or sys.stdin.isatty()
+
+
+@dataclass(frozen=True)
+class RunInput:
+    """What ``run`` was given: the prompt text the gate and the model see, and where the
+    material in it came from (its document, and where that starts in the prompt)."""
+
+    text: str
+    document: Document | None = None
+    material_start: int = 0
+
+    def part_at(self, offset: int) -> str:
+        """The part of the input holding character ``offset`` of ``text``: ``instruction``
+        for PROMPT, else the material's part (``body`` for plain text)."""
+        if offset < self.material_start:
+            return "instruction"
+        if self.document is None:
+            return "body"
+        return self.document.part_at(offset - self.material_start)
+
+    @property
+    def format(self) -> str | None:
+        return self.document.format if self.document is not None else None
+
+
+def read_run_input(instruction: str | None, source: str | None, *, stdin: bool) -> RunInput:
+    """PROMPT and the material: the document or text at ``source`` (a path, or ``-`` for
+    stdin), else stdin when ``stdin`` allows it and it is not a terminal. A document (Word,
+    OpenDocument, PDF, HTML, e-mail) is sniffed by content and read whole, every part; plain
+    text is taken as it is.
+
+    Raises ``UsageError`` (exit 2) for unreadable, malformed, encrypted, hostile or
+    oversized input, and for an empty prompt.
+    """
+    from milai.cli.gate import read_material
+    from milai.documents import Limits
+
+    material: str | None = None
+    document = None
+    if source is not None or (stdin and not stdin_is_a_terminal()):
+        read = read_material(source or "-")
+        document = read.document
+        if document is not None:
+            material = document.text
+        else:
+            pieces: list[str] = []
+            size = 0
+            limit = Limits().max_text_chars
+            for piece in read.text_chunks():
+                size += len(piece)
+                if size > limit:
+                    raise UsageError(f"{read.name} is longer than {limit} characters")
+                pieces.append(piece)
+            material = "".join(pieces)
+    text = compose_prompt(instruction, material)
+    if material is None or not material.strip():
+        start = len(text)  # all of it is PROMPT
+    elif instruction is None or not instruction.strip():
+        start = 0
+    else:
+        start = len(instruction) + 2  # PROMPT, a blank line, the material
+    return RunInput(text, document, start)
 
 
 class StdoutStream:
@@ -171,22 +238,32 @@ class StdoutStream:
             self("\n")
 
 
-@app.command()
+@app.command(epilog=RUN_INPUT_HELP)
 def run(
     prompt: Annotated[
-        str | None, typer.Argument(help="The instruction; stdin adds the material.")
+        str | None,
+        typer.Argument(help="The instruction; stdin or --input adds the material."),
     ] = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Model name in the vault.")
     ] = None,
+    input_path: Annotated[
+        str | None,
+        typer.Option(
+            "--input",
+            "-i",
+            metavar="PATH|-",
+            help="Read the material from PATH (a document or text; - for stdin) instead of stdin.",
+        ),
+    ] = None,
     system: SystemText = None,
     system_file: SystemFile = None,
     max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens to generate.")] = 512,
-    temperature: Temperature = 0.2,
+    temperature: Temperature = None,
     seed: Seed = None,
-    top_p: TopP = SamplingParams.top_p,
-    top_k: TopK = SamplingParams.top_k,
-    repeat_penalty: RepeatPenalty = SamplingParams.repeat_penalty,
+    top_p: TopP = None,
+    top_k: TopK = None,
+    repeat_penalty: RepeatPenalty = None,
     clearance: Annotated[
         str | None, typer.Option("--clearance", help="Your clearance level.")
     ] = None,
@@ -206,26 +283,32 @@ def run(
     ] = None,
 ) -> None:
     """Run one prompt through the policy gate and the model."""
-    params = sampling_params(
-        max_tokens, temperature, seed, top_p=top_p, top_k=top_k, repeat_penalty=repeat_penalty
+    flags = check_run_flags(
+        max_tokens,
+        seed,
+        Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
     )
     schema = None
     if schema_file is not None:
         from milai.structured import load_schema  # jsonschema loads only for --schema
 
         schema = load_schema(schema_file)
-    if schema is not None:
-        params = replace(params, json_schema=schema.text)
-    options = load_options(chat_format, context_tokens, threads)
-    if system_file == "-" and prompt is None:
+    if system_file == "-" and (input_path == "-" or (input_path is None and prompt is None)):
         raise UsageError(
             "stdin cannot carry both the system text (--system-file -) and the prompt",
-            hint="give PROMPT as an argument, or the system text in a file",
+            hint="give PROMPT as an argument or the material with --input PATH, or the "
+            "system text in a file",
         )
     system_prompt = system_text(system, system_file)
-    material = None if system_file == "-" else read_stdin_text()
-    text = compose_prompt(prompt, material)
+    given = read_run_input(prompt, input_path, stdin=system_file != "-")
+    for note in given.document.skipped if given.document is not None else ():
+        say(f"milai: note: not read: {note}")
     context = open_context()
+    chosen = flags.over(context.settings)
+    params = sampling_params(max_tokens, seed, chosen)
+    if schema is not None:
+        params = replace(params, json_schema=schema.text)
+    options = load_options(chat_format, chosen)
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     sink_level = resolve_out_level(policy, level, out_level)
@@ -247,17 +330,22 @@ def run(
     )
     try:
         with session:
-            result = session.turn(text, params, collected.append if buffered else stream)
+            result = session.turn(given.text, params, collected.append if buffered else stream)
             if state.verbose and session.engine_loaded:
                 report_memory_lock(options)
     except Blocked as blocked:
+        # Blocked before the model was loaded: the prompt's decision, its offsets into the
+        # input (after, the output's).
+        prompt_input = None if session.engine_loaded else given
         if json_output:
-            emit_json(blocked_json(blocked, session, params))
+            emit_json(blocked_json(blocked, session, params, prompt_input))
+        if prompt_input is not None and prompt_input.document is not None:
+            blocked.message += f" (in the document's {_where(blocked, prompt_input)})"
         raise
     except BrokenPipeError:
         return
     if json_output:
-        emit_json(run_json(result))
+        emit_json(run_json(result, given))
     elif label:
         banner = policy.banner(result.level)
         sys.stdout.write(f"{banner}\n{result.text}\n{banner}\n")
@@ -278,9 +366,10 @@ def report_result(result: RunResult) -> None:
             say(f"milai: {finding.action}: rule {finding.rule} ({finding.kind}, {finding.level})")
 
 
-def run_json(result: RunResult) -> dict[str, Any]:
-    """The ``run --json`` object of DESIGN.md."""
-    return {
+def run_json(result: RunResult, given: RunInput | None = None) -> dict[str, Any]:
+    """The ``run --json`` object of docs/DESIGN.md; with ``given``, each prompt finding names its
+    ``part`` (``instruction``, or the material's: ``body``, ``header``, ``page 2``…)."""
+    data = {
         "text": result.text,
         **_decision_json(result.decision),
         "model": _model_json(result.model),
@@ -288,13 +377,19 @@ def run_json(result: RunResult) -> dict[str, Any]:
         "timings": result.timings.to_json(),
         "seed": result.params.seed,
         "finish_reason": result.finish_reason,
-        "prompt_findings": [f.to_json() for f in result.prompt_decision.findings],
+        "prompt_findings": _findings_json(result.prompt_decision, given),
         "run_id": result.run_id,
     }
+    if given is not None:
+        data["input_format"] = given.format
+    return data
 
 
-def blocked_json(blocked: Blocked, session: Session, params: SamplingParams) -> dict[str, Any]:
-    """The ``run --json`` object for a blocked or withheld run: no text, and why."""
+def blocked_json(
+    blocked: Blocked, session: Session, params: SamplingParams, given: RunInput | None = None
+) -> dict[str, Any]:
+    """The ``run --json`` object for a blocked or withheld run: no text, and why. ``given``
+    when the prompt was blocked: its findings then name their ``part``."""
     from dataclasses import replace
 
     from milai.policy import Action, Decision
@@ -303,7 +398,7 @@ def blocked_json(blocked: Blocked, session: Session, params: SamplingParams) -> 
     decision = blocked.decision
     if not isinstance(decision, Decision):
         decision = Decision(Action.BLOCK, policy.lowest, (), policy.info)
-    return {
+    data = {
         "text": "",
         **_decision_json(replace(decision, action=Action.BLOCK)),
         "model": _model_json(session.model),
@@ -313,6 +408,25 @@ def blocked_json(blocked: Blocked, session: Session, params: SamplingParams) -> 
         "finish_reason": None,
         "message": blocked.message,
     }
+    if given is not None:
+        data["findings"] = _findings_json(decision, given)
+        data["input_format"] = given.format
+    return data
+
+
+def _where(blocked: Blocked, given: RunInput) -> str:
+    """The parts of the input that hold the findings at the blocked prompt's level."""
+    from milai.policy import Decision
+
+    decision = blocked.decision
+    if not isinstance(decision, Decision):
+        return "text"
+    parts = [
+        given.part_at(f.start)
+        for f in decision.findings
+        if f.level == decision.level and f.rule != "level-above-clearance"
+    ]
+    return ", ".join(dict.fromkeys(parts)) or "text"
 
 
 def _decision_json(decision: Decision) -> dict[str, Any]:
@@ -322,6 +436,15 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
         "findings": [finding.to_json() for finding in decision.findings],
         "policy": {"name": decision.policy.name, "sha256": decision.policy.sha256},
     }
+
+
+def _findings_json(decision: Decision, given: RunInput | None) -> list[dict[str, Any]]:
+    """A decision's findings on the prompt, each with its ``part`` when the input is known."""
+    findings = [finding.to_json() for finding in decision.findings]
+    if given is not None:
+        for finding in findings:
+            finding["part"] = given.part_at(finding["start"])
+    return findings
 
 
 def _model_json(model: ModelInfo) -> dict[str, str]:

@@ -201,8 +201,8 @@ def _metadata(archive: BoundedZip, parts: dict[str, list[str]], name: str) -> li
     labels = [_MSIP_NAME.match(line.partition(":")[0]) for line in lines]
     for match, line in zip(labels, list(lines), strict=True):
         if match is not None:
-            # The label's name as the document's classification, the field the gate reads
-            # (a policy maps other label names to levels: see the report's `labels:` proposal).
+            # The label's name as the document's classification, a field the gate reads as a
+            # marking (a policy maps any label id or name to a level: labels.sensitivity).
             lines.append(f"classification: {line.partition(':')[2].strip()}")
     for member in parts.get("settings", ()):
         root = parse(archive.read(member), f"{name}: {member}")
@@ -219,7 +219,23 @@ def _metadata(archive: BoundedZip, parts: dict[str, list[str]], name: str) -> li
         root = parse(archive.read(member), f"{name}: {member}")
         for label in root.iter():
             if local(label.tag) == "label" and label.get("id"):
-                lines.append(f"sensitivity label id: {label.get('id')}")
+                lines.extend(_label_info_lines(label))
+    return lines
+
+
+def _label_info_lines(label: Element) -> list[str]:
+    """A label of ``docMetadata/LabelInfo.xml`` (``<clbl:label id="{…}" enabled="1"
+    siteId="{…}"/>``) as the ``MSIP_Label_<id>_<Property>: value`` lines Office writes
+    into the custom properties, so a policy's label mapping finds it the same way."""
+    label_id = str(label.get("id")).strip().strip("{}")
+    lines = [] if label.get("enabled") else [f"MSIP_Label_{label_id}_Enabled: true"]
+    for attribute, value in label.attrib.items():
+        name = local(attribute)
+        if name != "id" and value.strip():
+            value = value.strip()
+            if name in ("enabled", "removed"):
+                value = {"1": "true", "0": "false"}.get(value, value)
+            lines.append(f"MSIP_Label_{label_id}_{name[:1].upper()}{name[1:]}: {value}")
     return lines
 
 

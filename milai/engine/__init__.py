@@ -7,10 +7,10 @@ are here, and ``load_engine`` imports the llama.cpp binding only when a model is
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
-from milai.engine.hardware import physical_cores
+from milai.engine.hardware import default_threads, physical_cores
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,16 @@ class SamplingParams:
         )
 
 
+MIN_CONTEXT_TOKENS = 512  # llama.cpp enlarges smaller contexts and the binding mis-sizes them
+
+
 @dataclass(frozen=True)
 class LoadOptions:
+    """How a model is loaded. ``threads`` None: ``default_threads()``, decided at the moment
+    of loading (it looks at how busy the machine is)."""
+
     chat_format: str | None = None
-    threads: int = field(default_factory=physical_cores)
+    threads: int | None = None
     context_tokens: int = 4096
     use_mlock: bool = False
 
@@ -124,12 +130,14 @@ def load_engine(path: str, options: LoadOptions) -> Engine:
 
 
 __all__ = [
+    "MIN_CONTEXT_TOKENS",
     "Engine",
     "LoadOptions",
     "Message",
     "SamplingParams",
     "Timings",
     "Usage",
+    "default_threads",
     "load_engine",
     "physical_cores",
 ]

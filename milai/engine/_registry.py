@@ -8,27 +8,20 @@ import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from milai.engine import Engine, LoadOptions, load_engine
 from milai.engine.remote import EngineDefinition, RemoteEngine
 from milai.errors import ModelError, UsageError
+
+if TYPE_CHECKING:
+    from milai.vault import RecordStore
 
 ENGINE_KIND = "engine"
 TOKEN_KIND = "engine-token"  # noqa: S105 (a record kind, not a secret)
 MAX_TOKEN_BYTES = 4096
 # What ``open_model`` yields for an engine: never a path the vault hands out (/proc/self/fd/N).
 REFERENCE_PREFIX = "engine:"
-
-
-class Records(Protocol):
-    def get(self, kind: str, record_id: str) -> bytes | None: ...
-
-    def put(self, kind: str, record_id: str, data: bytes) -> None: ...
-
-    def delete(self, kind: str, record_id: str) -> None: ...
-
-    def list(self, kind: str) -> builtins.list[str]: ...
 
 
 class LocalModels(Protocol):
@@ -65,7 +58,7 @@ class EngineRegistry:
     """The configured remote engines. Raises ``VaultError``/``VaultIntegrityError`` from the
     records underneath, ``ModelError`` for an unknown engine."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: RecordStore) -> None:
         self._records = records
 
     def names(self) -> builtins.list[str]:

@@ -17,11 +17,18 @@ import llama_cpp.llama_chat_format as llama_chat_format
 from llama_cpp import Llama
 from llama_cpp.llama_grammar import LlamaGrammar
 
-from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
+from milai.engine import (
+    MIN_CONTEXT_TOKENS,
+    LoadOptions,
+    Message,
+    SamplingParams,
+    Timings,
+    Usage,
+)
+from milai.engine.hardware import default_threads, physical_cores
 from milai.errors import ModelError, UsageError
 
 GGUF_MAGIC = b"GGUF"
-MIN_CONTEXT_TOKENS = 512
 _log = logging.getLogger("milai.llama")
 
 # ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
@@ -104,13 +111,17 @@ class LlamaEngine:
             # llama.cpp silently enlarges tiny contexts and the binding then mis-sizes its
             # buffers; refuse instead.
             raise UsageError(f"the context must be at least {MIN_CONTEXT_TOKENS} tokens")
+        threads = options.threads
+        if threads is None:
+            threads = default_threads()
+            _log.debug("threads: %d (the default: %d physical cores)", threads, physical_cores())
         started = time.perf_counter()
         try:
             llama = _CountingLlama(
                 model_path=path,
                 n_ctx=options.context_tokens,
-                n_threads=options.threads,
-                n_threads_batch=options.threads,
+                n_threads=threads,
+                n_threads_batch=threads,
                 use_mlock=options.use_mlock,
                 chat_format=options.chat_format,
                 verbose=_log.isEnabledFor(logging.DEBUG),

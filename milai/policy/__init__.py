@@ -1,6 +1,6 @@
 """Classification policies: the gate every prompt and every output passes through.
 
-A policy is one YAML file (DESIGN.md, "Policies"): an ordered scale of levels, the
+A policy is one YAML file (docs/DESIGN.md, "Policies"): an ordered scale of levels, the
 markings of each scheme at each level, detectors (codewords, regular expressions with
 validators), rules that turn findings into actions, and embedded tests. This package
 loads it strictly, detects markings where they stand as markings (through evasion:

@@ -3,7 +3,8 @@ breaks before the confusables fold (developer tool).
 
 UTS #39 has no prototype for small capitals (``ᴇ``, ``ʀ``), negative squared or circled
 letters (``🅂``, ``🅢``), regional-indicator letters (``🇸``), Latin letters with a stroke,
-hook or bar (``ƀ``, ``ɗ``, ``ł``), turned letters (``ǝ``, ``ɹ``, upside-down writing); and
+hook, oblique stroke or bar (``ƀ``, ``ɗ``, ``ł``, ``ꞩ``, ``ʉ``), turned letters (``ǝ``,
+``ɹ``, upside-down writing); and
 NFKD turns a few look-alikes into something else first (lunate sigma U+03F2 → final
 sigma; the Telugu and Kannada anusvara U+0C02 U+0C82, which look like ``o``, are marks that
 the fold would drop). Their Unicode names say which letter they are: this generator reads
@@ -30,10 +31,11 @@ _NAMED = [
     re.compile(
         r"LATIN (?:SMALL|CAPITAL) LETTER (?P<x>[A-Z]) WITH (?:STROKE|HOOK|BAR|TAIL|"
         r"CURL|LOOP|TOPBAR|MIDDLE TILDE|RETROFLEX HOOK|PALATAL HOOK|DESCENDER|"
-        r"DIAGONAL STROKE|LONG LEG|FISHHOOK|BELT|SWASH TAIL|LEFT HOOK|"
+        r"DIAGONAL STROKE|OBLIQUE STROKE|LONG LEG|FISHHOOK|BELT|SWASH TAIL|LEFT HOOK|"
         r"STROKE THROUGH DESCENDER)(?: AND .*)?$"
     ),
     re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER (?:TURNED|REVERSED|INVERTED) (?P<x>[A-Z])$"),
+    re.compile(r"LATIN (?:SMALL|CAPITAL) LETTER (?P<x>[A-Z]) BAR$"),  # U BAR: Ʉ ʉ
     re.compile(r"LATIN SMALL LETTER DOTLESS (?P<x>[A-Z])(?: WITH STROKE)?$"),
     re.compile(r"MATHEMATICAL .* (?:CAPITAL|SMALL) (?P<x>[A-Z])$"),
 ]

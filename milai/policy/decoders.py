@@ -16,6 +16,7 @@ import binascii
 import codecs
 import html
 import re
+import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
@@ -50,11 +51,120 @@ TRIGGER_RE = re.compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
             r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
-            r"[A-Za-z0-9]{2}[-_][\w-]{9}",
+            r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]",
             r"(?m:^" + _MIME_LINE + r"$)",
         )
     )
 )
+# TRIGGER_RE tried at every character is slow (about 40 ns a character: several of its
+# alternatives start with a letter class). ``trigger_lines`` finds the same lines: the
+# alternatives that start with a literal are searched as they are; each of the others has
+# a literal-led stand-in that matches wherever it does (and more), searched in a copy of
+# the text translated to the few classes it reads; each line a stand-in finds is then
+# tried with TRIGGER_RE itself.
+# One pattern each: ``re`` finds a pattern's literal first character fast, but tries an
+# alternation of different first characters at every character.
+_LITERAL_LED = tuple(
+    re.compile(alternative)
+    for alternative in (
+        r"%[0-9A-Fa-f]{2}",
+        r"&#|&[A-Za-z]{2,31};",
+        r"\\[uUx0-7]",
+        r"<~",
+        r"0[xX][0-9A-Fa-f]{2}",
+    )
+)
+
+
+def _class_table(classes: dict[str, str], high: str = ".") -> bytes:
+    """A ``bytes.translate`` table: each listed character to its class letter, bytes
+    0x80-0xFF (every non-ASCII character, see ``_one_byte``) to ``high``, the rest to "."."""
+    table = bytearray(b"." * 128 + high.encode() * 128)
+    for chars, letter in classes.items():
+        for ch in chars:
+            table[ord(ch)] = ord(letter)
+    return bytes(table)
+
+
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ALNUM = _UPPER + _UPPER.lower() + "0123456789"
+# (table, literal, stand-in): a stand-in's classes contain the alternative's, and each of
+# its matches starts with the literal, found with ``bytes.find`` (a fast search) where it
+# is rare; ``literal`` None: searched with the pattern (its literal start is common).
+_STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
+    (  # hex with separators: 2-digit groups; "0x" reads as a digit then x
+        _class_table({_HEX_DIGITS: "h", " \t:,;-": "s", "xX": "x"}),
+        None,
+        re.compile(rb"hhs{1,3}(?:hx)?hhs{1,3}(?:hx)?hh"),
+    ),
+    (  # base32: 7 of [A-Z2-7], then one more or "="
+        _class_table({_UPPER + "234567": "B", "=": "="}),
+        b"BBBBBBB",
+        re.compile(rb"BBBBBBB[B=]"),
+    ),
+    (  # URL-safe base64 (a dash or underscore early or late in the run): [\w-] is any
+        # non-ASCII character too
+        _class_table({_ALNUM: "a", "-_": "-"}, high="w"),
+        b"-",
+        re.compile(rb"(?<=a)-[aw-]{9}|(?<=[aw-]{9})-a"),
+    ),
+    _BASE64_RUN := (  # a line of base64 (MIME): 16 of its characters in a row
+        _class_table({_ALNUM + "+/_-": "b"}),
+        b"b" * 16,
+        re.compile(rb"b{16}"),
+    ),
+)
+
+
+def _one_byte(text: str) -> bytes:
+    """One byte per character: Latin-1, every other character a byte in 0x80-0xFF."""
+    return text.encode("latin-1", _ONE_BYTE_ERRORS)
+
+
+_ONE_BYTE_ERRORS = "milai-policy-one-byte"
+codecs.register_error(
+    _ONE_BYTE_ERRORS,
+    lambda error: ("\x81" * (error.end - error.start), error.end),  # type: ignore[attr-defined]
+)
+
+
+def trigger_lines(text: str, end: int | None = None) -> list[tuple[int, int]]:
+    """The lines of ``text[:end]`` (start, end without the new line) where TRIGGER_RE
+    matches, in order: exactly those, found fast."""
+    end = len(text) if end is None else end
+    starts: set[int] = set()
+
+    def add(at: int) -> None:
+        starts.add(text.rfind("\n", 0, at) + 1)
+
+    for literal_led in _LITERAL_LED:
+        for match in literal_led.finditer(text, 0, end):
+            add(match.start())
+    raw = _one_byte(text[:end])
+    for table, literal, stand_in in _STAND_INS:
+        classes = raw.translate(table)
+        if literal is None:
+            for found in stand_in.finditer(classes):
+                add(found.start())
+            continue
+        at = classes.find(literal)
+        while at >= 0:
+            if stand_in.match(classes, at) is None:
+                at = classes.find(literal, at + 1)
+                continue
+            add(at)  # one is enough: on to the next line
+            at = raw.find(b"\n", at)
+            at = -1 if at < 0 else classes.find(literal, at)
+    lines: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        line_end = text.find("\n", start, end)
+        line_end = end if line_end < 0 else line_end
+        if TRIGGER_RE.search(text, start, line_end) is not None:
+            lines.append((start, line_end))
+    return lines
+
+
 # Where, in an unfinished line, an encoded run could already have started.
 _PARTIAL_RE = re.compile(
     r"\S*(?:%|&|\\|<~|0[xX]|[_-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
@@ -72,9 +182,16 @@ _BASE32_RUN = re.compile(_BASE32)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+# The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
-    r"(?m:(?:^" + _MIME_LINE + r"\n){1,4096}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
+    r"(?m:(?:^|(?<=[ \t]))"
+    + _MIME_LINE
+    + r"\n(?:^"
+    + _MIME_LINE
+    + r"\n){0,4095}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
 )
+_MIME_LINE_RE = re.compile(_MIME_LINE)
+_MIME_FIRST_RE = re.compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
 
 
 class Candidate(NamedTuple):
@@ -90,8 +207,14 @@ def readable(text: str) -> bool:
     """Mostly printable text with a letter in it: what a decoded marking looks like."""
     if len(text) < _MIN_TEXT:
         return False
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
-    return printable >= 0.95 * len(text) and any(ch.isalpha() for ch in text)
+    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python; format
+    # characters (bidi overrides, zero-width) are neither: the views drop and report them.
+    printable = sum(1 for ch in text if ch.isprintable() or ch.isspace())
+    hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
+    # No letter is fine when the text is itself numeric entities or escapes (&#67;&#79;…,
+    # \103\117…): an encoding inside an encoding, decoded in turn.
+    lettered = any(ch.isalpha() for ch in text) or "&#" in text or "\\" in text
+    return printable >= 0.95 * (len(text) - hidden) and lettered
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
@@ -101,7 +224,10 @@ def decode_text_bytes(raw: bytes) -> str | None:
         attempts.append("utf-16")
     attempts.append("utf-8")
     if b"\x00" in raw and len(raw) % 2 == 0:
-        attempts += ["utf-16-le", "utf-16-be"]
+        # Latin text in UTF-16 has its zero bytes first (big-endian) or second: try the
+        # byte order they point to first, since the other one reads as CJK letters.
+        big_endian = raw[0::2].count(0) > raw[1::2].count(0)
+        attempts += ["utf-16-be", "utf-16-le"] if big_endian else ["utf-16-le", "utf-16-be"]
     for codec in attempts:
         try:
             text = raw.decode(codec)
@@ -164,7 +290,14 @@ def _unescape(text: str) -> str:
             code = int(body, 8)
         return chr(code) if code <= 0x10FFFF else ""
 
-    return _ESCAPE_ONE.sub(one, text)
+    text = _ESCAPE_ONE.sub(one, text)
+    if _SURROGATE_RE.search(text) is None:
+        return text
+    # \ud83c\udd72: JSON and JavaScript write an astral character as two surrogates.
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
@@ -241,8 +374,65 @@ def decode_line_candidates(line: str) -> list[Candidate]:
 
 
 def mime_blocks(text: str) -> list[tuple[int, int]]:
-    """Spans of base64 wrapped over two or more lines (MIME, PEM-style, any width)."""
-    return [(m.start(), m.end()) for m in _MIME_BLOCK.finditer(text)]
+    """Spans of base64 wrapped over two or more lines (MIME, PEM-style, any width).
+
+    A block's first line holds 16 base64 characters in a row, found fast; only those
+    lines are tried, at their start and after each blank, leftmost first, as
+    ``_MIME_BLOCK.finditer`` would.
+    """
+    table, literal, _ = _BASE64_RUN
+    classes = _one_byte(text).translate(table)
+    spans: list[tuple[int, int]] = []
+    done = 0
+    at = classes.find(literal)
+    while at >= 0:
+        line_start = max(text.rfind("\n", 0, at) + 1, done)
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        found = None
+        for start in _block_starts(text, line_start, line_end):
+            found = _MIME_BLOCK.match(text, start)
+            if found is not None:
+                break
+        if found is None:
+            at = classes.find(literal, line_end)
+            continue
+        spans.append(found.span())
+        done = found.end()
+        at = classes.find(literal, done)
+    return spans
+
+
+def _block_starts(text: str, start: int, end: int) -> list[int]:
+    """Where in ``text[start:end]`` a wrapped block may start: there, and after a blank."""
+    return [start, *(blank.end() for blank in _BLANK_RE.finditer(text, start, end))]
+
+
+_BLANK_RE = re.compile(r"[ \t]")
+
+
+def mime_tail(text: str) -> int | None:
+    """Where, in complete lines (``text`` ends with a new line), a wrapped base64 block
+    that the next line may continue starts: its last lines are base64 lines, the first of
+    them perhaps after other text. None when the last line is no base64 line."""
+    if not text.endswith("\n"):
+        return None
+    end = len(text) - 1
+    start: int | None = None
+    for _ in range(4096):
+        line_start = text.rfind("\n", 0, end) + 1
+        line = text[line_start:end]
+        if _MIME_LINE_RE.fullmatch(line):
+            start = line_start
+            if line_start == 0:
+                break
+            end = line_start - 1
+            continue
+        first = _MIME_FIRST_RE.search(line)
+        if first is not None:
+            start = line_start + first.start() + 1
+        break
+    return start
 
 
 def decode_block(block: str) -> list[Candidate]:

@@ -20,20 +20,24 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy.decoders import (
     MAX_LINE,
-    TRIGGER_RE,
     decode_base64,
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
     mime_blocks,
+    mime_tail,
     partial_start,
+    trigger_lines,
 )
-from milai.policy.normalise import OffsetMap, Special, normalise
+from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
     _squeeze_table,
     banner_tail_ok,
+    cell_label_regex,
+    field_anchors,
+    field_regex,
     keyword_alternatives,
     marking_squeeze,
     split_markings,
@@ -116,6 +120,7 @@ class Scanner:
         # The caller's claim on the original text (a releaser keeps what it has not
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
+        self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -189,8 +194,16 @@ class Scanner:
         return point
 
     def take_hits(self) -> list[Hit]:
+        """The hits found since the last call; one per marking, place and span (a banner
+        line and a classification field may both see one JSON line)."""
         hits, self.hits = self.hits, []
-        return hits
+        fresh = []
+        for hit in hits:
+            seen = (hit.source, hit.key, hit.start, hit.end)
+            if seen not in self.seen:
+                self.seen.add(seen)
+                fresh.append(hit)
+        return fresh
 
     def orig_slice(self, start: int, end: int) -> str:
         return self.orig[start - self.orig_base : end - self.orig_base]
@@ -211,6 +224,8 @@ class Scanner:
         if orig_keep - self.orig_base > _TRIM_SLACK:
             self.orig = self.orig[orig_keep - self.orig_base :]
             self.orig_base = orig_keep
+            # No unit can find a hit that ends before the text it still reads.
+            self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
 
 
 # --- units -------------------------------------------------------------------------------
@@ -322,7 +337,7 @@ class ContextUnit(Unit[ContextState]):
     def _on_match(
         self, scanner: Scanner, state: ContextState, match: re.Match[str], base: int
     ) -> None:
-        if match.group("body") is not None:
+        if match.groupdict().get("body") is not None:  # the portion branch alone has none
             _banner_hits(self.engine, scanner, match, base, "banner line")
             return
         engine = self.engine
@@ -401,7 +416,7 @@ def _banner_hits(
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     body = match.group("body")
     body_start = match.start("body")
-    parts = split_markings(body, engine.marking_key_set, engine.longest_key)
+    parts = engine.split_markings(body)
     found: list[tuple[MarkingSpec, int, int, str]] = []
     for part_start, part_end, key in parts:
         marking = engine.marking_by_key[key]
@@ -428,8 +443,35 @@ def _is_heading(spec: MarkingSpec, original: str) -> bool:
     """
     if len(spec.text.split()) != 1:
         return False
-    letters = [ch for ch in original if ch.isalpha()]
-    return len(letters) > 1 and letters[0].isupper() and all(ch.islower() for ch in letters[1:])
+    words = _WORD_RE.findall(original)
+    return len(words) == 1 and _word_case(words[0]) == "title"
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def _word_case(word: str) -> str | None:
+    """ "lower" or "title" for a word of two letters or more written in the plain letters
+    of prose (ASCII and the accented letters of the covered languages); None otherwise:
+    capitals, odd case, small capitals, turned letters and other look-alikes."""
+    if len(word) < 2 or not all(ch.isascii() or ch in _PLAIN_LATIN for ch in word):
+        return None
+    if not word[1:].islower():
+        return None
+    return "lower" if word[0].islower() else "title" if word[0].isupper() else None
+
+
+def _written_as_prose(original: str) -> bool:
+    """Whether words broken over lines are written as prose: every word of two letters
+    or more in plain lower case or title case (Top / Secret). Banners are printed in
+    capitals; small capitals, look-alikes and odd case (sE-/cReT, rEsTrEiNt / Ue) are
+    evasion; single letters (V / S / N / f / D) say nothing."""
+    cases = [_word_case(word) for word in _WORD_RE.findall(original) if len(word) > 1]
+    return bool(cases) and all(case is not None for case in cases)
+
+
+# Lower-case letters of the languages the shipped policies cover (prose, not look-alikes).
+_PLAIN_LATIN = frozenset("àáâäãåæçèéêëìíîïñòóôöõœùúûüÿßÀÁÂÄÃÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÖÕŒÙÚÛÜŸ")
 
 
 class MultiLineState(ScanState):
@@ -445,12 +487,12 @@ class MultiLineState(ScanState):
 class MultiLineUnit(Unit[MultiLineState]):
     """Banner lines split over lines: TOP / SECRET, SE- / CRET, one letter per line.
 
-    Only in capitals: lower-case words broken over lines are prose.
+    Not when written as prose: lower-case or title-case words broken over lines.
     """
 
     view: ViewName = "skel"
 
-    def __init__(self, engine: CompiledPolicy, regex: re.Pattern[str]) -> None:
+    def __init__(self, engine: CompiledPolicy, regex: GuardedPattern) -> None:
         self.engine = engine
         self.regex = regex
         self.reach = engine.multiline_reach
@@ -470,7 +512,7 @@ class MultiLineUnit(Unit[MultiLineState]):
             if "\n" in match.group("body"):
                 start = scanner.skel.map.to_orig(base + match.start("body"))
                 end = scanner.skel.map.to_orig(base + match.end("body") - 1) + 1
-                if not any(ch.islower() for ch in scanner.orig_slice(start, end)):
+                if not _written_as_prose(scanner.orig_slice(start, end)):
                     _banner_hits(self.engine, scanner, match, base, "banner split over lines")
             # Attempts from later new lines may overlap this one (SECRET / UE after TRÈS).
             position = base + match.start() + 1
@@ -502,6 +544,191 @@ class MultiLineUnit(Unit[MultiLineState]):
                     return base + found
             state.ruled_out_to = base + found + 1
             at = found + 1
+
+
+class FieldState(ScanState):
+    """The classification column of the CSV table being read: delimiter, index, width."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: tuple[str, int, int] | None = None
+
+
+_CSV_DELIMITERS = (",", ";", "\t", "|")
+# A field's label starts at most this far before its anchor (a glued prefix and two words
+# before the anchor word: "dataSecurityClassification", "niveau de classification"), and
+# the field ends at most this far after it (the label's rest, separators, a quoted value).
+_FIELD_LEAD = 48
+_FIELD_REACH = 520
+_FIELD_SEPARATOR = re.compile("[:=]")
+_VALUE_STRIP = " \t\"'"
+
+
+class FieldUnit(Unit[FieldState]):
+    """Markings as the value of a classification field anywhere in a line: a JSON key
+    (minified too), a YAML flow key, an XML attribute, or a CSV column under a header cell
+    that names it. Complete lines only; the value must be nothing but markings (controls
+    after ``//`` aside), in any case, or a portion mark in capitals (``ism:classification="TS"``).
+    """
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy, labels: list[str]) -> None:
+        self.engine = engine
+        self.anchors = field_anchors(labels)
+        self.field_re = re.compile(field_regex(labels))
+        self.cell_re = re.compile(cell_label_regex(labels))
+
+    def new_state(self) -> FieldState:
+        return FieldState()
+
+    def scan(self, scanner: Scanner, state: FieldState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at = max(state.resume, base) - base
+        limit = len(buf) if final else buf.rfind("\n") + 1
+        if limit <= at:
+            return
+        region = buf[at:limit]
+        # Every line of the region ends with its new line: no empty line after the last.
+        # Outside a CSV table only lines that hold an anchor can hold a field: each anchor
+        # is found with ``str.find`` (its next place remembered), the lines between skipped.
+        anchors = self.anchors
+        nexts = [-1] * len(anchors)
+        never = len(region)
+        position = 0
+        while position < len(region):
+            if state.columns is None:
+                found = never
+                for which, anchor in enumerate(anchors):
+                    if nexts[which] < position:
+                        place = region.find(anchor, position)
+                        nexts[which] = never if place < 0 else place
+                    found = min(found, nexts[which])
+                if found == never:
+                    break
+                position = region.rfind("\n", position, found) + 1 or position
+            line_end = region.find("\n", position)
+            line_end = len(region) if line_end < 0 else line_end
+            self._line(scanner, state, region[position:line_end], base + at + position)
+            position = line_end + 1
+        state.resume = base + limit
+
+    def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
+        """One complete line (view text at view position ``at``)."""
+        skel_map = scanner.skel.map
+        anchored = any(a in line for a in self.anchors)
+        fields = self._fields(line) if anchored else []
+        if state.columns is not None or (anchored and not fields):
+            # CSV cells are split in the original text: the views turn a tab into a blank.
+            orig_start = skel_map.to_orig(at)
+            original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
+            if self._cells(scanner, state, original, orig_start):
+                return
+        for match in fields:
+            value = match.group(match.lastgroup or "value").split("//", 1)[0]
+            lead = len(value) - len(value.lstrip(_VALUE_STRIP))
+            body = value.strip(_VALUE_STRIP)
+            if not body:
+                continue
+            start = at + match.start(match.lastgroup or "value") + lead
+            end = start + len(body)
+            original = scanner.orig_slice(*skel_map.span(start, end))
+            for spec in self._markings(body, original):
+                scanner.hits.append(
+                    _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                )
+
+    def _fields(self, line: str) -> list[re.Match[str]]:
+        """The field matches of a line, tried only around its anchors (a prose line that
+        says "classified" is not searched from end to end)."""
+        spots: list[int] = []
+        for anchor in self.anchors:
+            found = line.find(anchor)
+            while found >= 0:
+                spots.append(found)
+                found = line.find(anchor, found + 1)
+        spots.sort()
+        matches: list[re.Match[str]] = []
+        done = 0
+        for spot in spots:
+            if spot < done or _FIELD_SEPARATOR.search(line, spot, spot + _FIELD_LEAD) is None:
+                continue  # "classified" in a sentence: no ":" or "=" follows it
+            # The label starts at a word start a little before its anchor.
+            for start in range(max(done, spot - _FIELD_LEAD), spot + 1):
+                if start and line[start - 1].isalnum():
+                    continue
+                match = self.field_re.match(line, start, spot + _FIELD_REACH)
+                if match is not None:
+                    matches.append(match)
+                    done = match.end()
+                    break
+        return matches
+
+    def _cells(self, scanner: Scanner, state: FieldState, line: str, at: int) -> bool:
+        """A CSV header (remembers the column) or a row (checks its cell): True when the
+        line was either. ``line`` is original text at original offset ``at``."""
+        if state.columns is not None:
+            delimiter, index, width = state.columns
+            cells = line.split(delimiter)
+            if len(cells) == width:
+                cell = cells[index]
+                lead = len(cell) - len(cell.lstrip(_VALUE_STRIP))
+                start = at + sum(len(cell) + 1 for cell in cells[:index]) + lead
+                body = cell.strip(_VALUE_STRIP)
+                for spec in self._markings(skeleton(body), body):
+                    scanner.hits.append(
+                        _marking_hit(spec, start, start + len(body), "classification column")
+                    )
+                return True
+            state.columns = None  # the table ended
+        for delimiter in _CSV_DELIMITERS:
+            if delimiter not in line:
+                continue
+            cells = line.split(delimiter)
+            for index, cell in enumerate(cells):
+                lowered = cell.lower()
+                if not any(a in lowered for a in self.anchors):
+                    continue  # (anchors are lower case, without accents: a cheap first look)
+                if self.cell_re.fullmatch(skeleton(cell.strip(_VALUE_STRIP))):
+                    state.columns = (delimiter, index, len(cells))
+                    return True
+        return False
+
+    def _markings(self, body: str, original: str) -> list[MarkingSpec]:
+        """The markings a field value (skeleton ``body``, ``original`` text) consists of:
+        markings in any case, or one portion mark in capitals; none when it is anything
+        else. Controls after ``//`` are set aside."""
+        engine = self.engine
+        body = body.split("//", 1)[0].strip(_VALUE_STRIP)
+        if not any(ch.isalpha() for ch in body):
+            return []
+        portion = engine.portion_by_key.get(squeeze(body))
+        if portion is not None and original.split("//", 1)[0].strip(_VALUE_STRIP).isupper():
+            return [portion]
+        parts = split_markings(body, engine.marking_key_set, engine.longest_key)
+        return [engine.marking_by_key[key] for _, _, key in parts]
+
+    def earliest(self, scanner: Scanner, state: FieldState) -> int:
+        """The unfinished line is held from its start while it could hold a field (a label,
+        or the start of one, at its end) or a CSV column is being read."""
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        last = buf.rfind("\n")
+        line_start = base + last + 1
+        if state.resume < line_start:
+            return state.resume
+        if state.columns is not None:
+            return line_start
+        line = buf[last + 1 :]
+        if any(a in line for a in self.anchors):
+            return line_start
+        longest = max(map(len, self.anchors), default=0)
+        if longest and _ends_with_a_start(line[-longest:], _prefixes(self.anchors)):
+            return line_start
+        return view.end
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -887,7 +1114,9 @@ class EncodedUnit(Unit[ScanState]):
 def rescan(scanner: Scanner, text: str, start: int, end: int, encoding: str) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
-    inner.feed(text)
+    # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
+    # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
+    inner.feed(text.replace("\xa0", " "))
     inner.close()
     for hit in inner.take_hits():
         scanner.hits.append(
@@ -916,6 +1145,37 @@ def _decode_token(token: str) -> tuple[str, str] | None:
     return None
 
 
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) -> bool:
+    """Whether ``text`` holds a right-to-left override or a reversed marking word (with
+    ``partial``, or ends with the start of one: the line may still grow into it)."""
+    if not words:
+        return False
+    if "\u202e" in text:
+        return True
+    lower = text.lower()
+    if any(word in lower for word in words):
+        return True
+    if partial:
+        tail = lower[-max(map(len, words)) :]
+        return _ends_with_a_start(tail, _prefixes(words))
+    return False
+
+
+@cache
+def _prefixes(words: tuple[str, ...]) -> frozenset[str]:
+    """Every non-empty start of every word (a set: one lookup per suffix, not a scan of
+    every word per suffix at every streamed token)."""
+    return frozenset(word[:n] for word in words for n in range(1, len(word) + 1))
+
+
+def _ends_with_a_start(text: str, prefixes: frozenset[str]) -> bool:
+    """Whether a non-empty end of ``text`` is the start of a word (``_prefixes``)."""
+    return any(text[cut:] in prefixes for cut in range(len(text)))
+
+
 class DecodeState(ScanState):
     """The original offset of the first line not decoded yet."""
 
@@ -941,6 +1201,9 @@ class DecodeUnit(Unit[DecodeState]):
         return DecodeState()
 
     def scan(self, scanner: Scanner, state: DecodeState, final: bool) -> None:
+        # The unit reads the original text (``orig_needed``), never its view: a resume
+        # position left at 0 kept the whole text view and the original in memory.
+        state.resume = scanner.text.end
         if scanner.depth >= MAX_DEPTH:
             state.line_start = scanner.orig_end
             return
@@ -949,34 +1212,46 @@ class DecodeUnit(Unit[DecodeState]):
         # A line longer than MAX_LINE is decoded in windows, so memory stays bounded.
         if not final and done == 0 and len(text) > MAX_LINE:
             done = text.rfind(" ", 0, MAX_LINE) + 1 or MAX_LINE
+        if not final and done > 0:
+            # Base64 lines at the end may be the start of a wrapped block: wait for it.
+            tail = mime_tail(text[:done])
+            if tail is not None:
+                done = text.rfind("\n", 0, tail) + 1
         if done == 0:
             return
         region = text[:done]
         origin = state.line_start
-        if TRIGGER_RE.search(region) is not None:
-            held = self._decode_region(scanner, region, origin, final)
+        lines = trigger_lines(region)
+        # A wrapped block whose first line follows other text ("Decode this: RWlu…") and
+        # whose last line is short triggers no line of its own: look for blocks too.
+        if lines or mime_blocks(region):
+            held = self._decode_region(scanner, region, origin, final, lines)
             if held is not None:
-                state.line_start = origin + held
-                return
+                done = held
+        self._reversed_lines(scanner, region[:done], origin)
         state.line_start = origin + done
 
-    def _decode_region(self, scanner: Scanner, region: str, origin: int, final: bool) -> int | None:
-        """Decode every triggered line of ``region``; the offset of a wrapped block that
-        may still continue (None when the region is done)."""
+    def _decode_region(
+        self,
+        scanner: Scanner,
+        region: str,
+        origin: int,
+        final: bool,
+        lines: list[tuple[int, int]],
+    ) -> int | None:
+        """Decode every triggered line of ``region`` (``lines``); the offset of a wrapped
+        block that may still continue (None when the region is done): what precedes it is
+        decoded."""
         blocks = mime_blocks(region)
+        held = None
+        if not final and blocks and blocks[-1][1] >= len(region.rstrip("\n")):
+            held = blocks.pop()[0]  # the block may go on in the next chunk
+            region = region[:held]
+            lines = trigger_lines(region)
         for start, end in blocks:
-            if not final and end >= len(region.rstrip("\n")):
-                return start  # the block may go on in the next chunk
             for candidate in decode_block(region[start:end]):
                 rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
-        seen = -1
-        for trigger in TRIGGER_RE.finditer(region):
-            line_start = region.rfind("\n", 0, trigger.start()) + 1
-            if line_start <= seen:
-                continue
-            seen = line_start
-            line_end = region.find("\n", trigger.start())
-            line_end = len(region) if line_end < 0 else line_end
+        for line_start, line_end in lines:
             line = region[line_start:line_end]
             for window in range(0, max(len(line), 1), MAX_LINE):
                 piece = line[window : window + MAX_LINE]
@@ -989,7 +1264,20 @@ class DecodeUnit(Unit[DecodeState]):
                         at + candidate.end,
                         candidate.encoding,
                     )
-        return None
+        return held
+
+    def _reversed_lines(self, scanner: Scanner, region: str, origin: int) -> None:
+        """Lines written backwards (mirror text, or stored reversed behind a right-to-left
+        override) that hold a reversed marking word: each is read forwards as a text of
+        its own, so that its banner's markup, caveats and furniture read as they should."""
+        if not _reversed_trigger(self.engine.reversed_words, region):
+            return
+        at = 0
+        for line in region.split("\n"):
+            if _reversed_trigger(self.engine.reversed_words, line):
+                forwards = _BIDI_CONTROLS.sub("", line)[::-1]
+                rescan(scanner, forwards, origin + at, origin + at + len(line), "reversed")
+            at += len(line) + 1
 
     def release(self, scanner: Scanner, state: DecodeState) -> int:
         """Text before the first possible encoded run of the unfinished line is safe."""
@@ -998,22 +1286,96 @@ class DecodeUnit(Unit[DecodeState]):
         text = scanner.orig_slice(state.line_start, scanner.orig_end)
         held = text.rfind("\n") + 1
         if held > 0:
-            if TRIGGER_RE.search(text, 0, held) is not None or mime_blocks(text[:held]):
+            if trigger_lines(text, held) or mime_blocks(text[:held]):
                 return state.line_start  # complete lines that the next scan decodes
         line = text[held:]
         start = partial_start(line)
-        if mime_blocks(text) or (held > 0 and _MIME_TAIL_RE.search(text[:held])):
+        if mime_blocks(text) or (held > 0 and mime_tail(text[:held]) is not None):
             return state.line_start
+        if _reversed_trigger(self.engine.reversed_words, text, partial=True):
+            return state.line_start  # a reversed line is read whole
         return scanner.orig_end if start is None else state.line_start + held + start
 
     def orig_needed(self, state: DecodeState) -> int | None:
         return state.line_start
 
 
-_MIME_TAIL_RE = re.compile(r"(?m:^[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\n\Z)")
-
-
 # --- the compiled policy ------------------------------------------------------------------
+
+
+class GuardedPattern:
+    """A large pattern behind a small one: the same matches as the large pattern, which is
+    compiled only the first time the guard matches (most texts never need it).
+
+    ``guard`` must match at every position where the large pattern's matches start,
+    except those that ``otherwise`` (a branch of the large pattern, tried after the
+    guarded ones) matches exactly as the large pattern would where the guard does not.
+    Every position is a candidate of one or the other; the large pattern decides the rest.
+    """
+
+    def __init__(
+        self,
+        build: Callable[[], re.Pattern[str]],
+        guard: re.Pattern[str] | GuardedPattern,
+        otherwise: re.Pattern[str] | None = None,
+    ) -> None:
+        self._build = build
+        self._full: re.Pattern[str] | None = None
+        self.guard = guard
+        self.otherwise = otherwise
+        # The last search of the guard and of ``otherwise``: (text, from, match).
+        _Memo = tuple[str, int, re.Match[str] | None] | None
+        self._memo: tuple[_Memo, _Memo] = (None, None)
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the large pattern has been needed (and compiled) yet."""
+        return self._full is not None
+
+    def full(self) -> re.Pattern[str]:
+        """The large pattern, compiled on first use (two threads may both compile it: the
+        result is the same)."""
+        full = self._full
+        if full is None:
+            full = self._full = self._build()
+        return full
+
+    def match(self, text: str, at: int) -> re.Match[str] | None:
+        """``full().match(text, at)``, compiling it only when the guard matches at ``at``."""
+        if self.guard.match(text, at) is not None:
+            return self.full().match(text, at)
+        return None if self.otherwise is None else self.otherwise.match(text, at)
+
+    def search(self, text: str, at: int) -> re.Match[str] | None:
+        """``full().search(text, at)``: the first candidate from ``at`` where it matches."""
+        while True:
+            guarded = self._next(0, self.guard, text, at)
+            other = None if self.otherwise is None else self._next(1, self.otherwise, text, at)
+            if guarded is None:
+                return other
+            if other is not None and other.start() < guarded.start():
+                return other  # no guarded branch can start there: the other one decides
+            match = self.full().match(text, guarded.start())
+            if match is not None:
+                return match
+            at = guarded.start() + 1  # nothing at all starts there
+
+    def _next(
+        self, which: int, pattern: re.Pattern[str] | GuardedPattern, text: str, at: int
+    ) -> re.Match[str] | None:
+        """``pattern.search(text, at)``, reusing the last answer for the same text while
+        it still holds: a scan asks again from each match, and the next match of the one
+        pattern may lie far past the other's (searching again each time is quadratic)."""
+        memo = self._memo[which]
+        if memo is not None and memo[0] is text and memo[1] <= at:
+            found = memo[2]
+            if found is None or found.start() >= at:
+                return found
+        found = pattern.search(text, at)
+        memos = list(self._memo)
+        memos[which] = (text, at, found)
+        self._memo = (memos[0], memos[1])
+        return found
 
 
 class CompiledPolicy:
@@ -1023,15 +1385,16 @@ class CompiledPolicy:
         self,
         lowest: str,
         markings: tuple[MarkingSpec, ...],
-        context_re: re.Pattern[str],
+        context_re: GuardedPattern,
         context_reach: int,
         label_keys: list[str],
         detectors: tuple[DetectorSpec, ...],
         keyword_units: list[KeywordUnit],
         *,
         variants: dict[str, MarkingSpec] | None = None,
-        multiline_re: re.Pattern[str] | None = None,
+        multiline_re: GuardedPattern | None = None,
         multiline_reach: int = 1,
+        field_labels: list[str] | None = None,
     ) -> None:
         self.lowest = lowest
         self.context_re = context_re
@@ -1044,6 +1407,7 @@ class CompiledPolicy:
         self.marking_key_set = frozenset(self.marking_by_key)
         self.longest_key = max(map(len, self.marking_key_set), default=1)
         self.label_keys = sorted(label_keys)
+        self._splits: dict[str, tuple[tuple[int, int, str], ...]] = {}
         self.lead_re = re.compile(LEAD)
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
@@ -1055,11 +1419,45 @@ class CompiledPolicy:
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
             self.units.append(MultiLineUnit(self, multiline_re))
+        if field_labels:
+            self.units.append(FieldUnit(self, field_labels))
+        # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
+        # a line worth reading backwards.
+        # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").
+        self.reversed_words = tuple(
+            sorted(
+                {
+                    word[::-1]
+                    for spec in markings
+                    if not spec.portion
+                    for word in _WORD_RE.findall(spec.text.lower())
+                    if len(word) >= 5
+                }
+                | {
+                    spec.text.lower()[::-1]
+                    for spec in markings
+                    if not spec.portion
+                    and sum(ch.isalpha() for ch in spec.text) >= 5
+                    and all(len(w) < 5 for w in _WORD_RE.findall(spec.text))
+                }
+            )
+        )
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
+
+    def split_markings(self, body: str) -> tuple[tuple[int, int, str], ...]:
+        """``patterns.split_markings`` of a banner body, remembered: bodies repeat (every
+        page of a document carries the same banner), and splitting one is slow."""
+        parts = self._splits.get(body)
+        if parts is None:
+            if len(self._splits) >= 4096:
+                self._splits.clear()  # bounded; a few thousand distinct banners at most
+            parts = tuple(split_markings(body, self.marking_key_set, self.longest_key))
+            self._splits[body] = parts
+        return parts
 
     def could_start_context(self, line: str) -> bool:
         """Could this unfinished line (skeleton view) still turn out to carry a marking?

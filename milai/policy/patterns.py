@@ -13,6 +13,7 @@ and non-ASCII look-alikes are already folded. What is left is handled here:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -48,6 +49,8 @@ DEFAULT_HEADER_LABELS = (
     "classification",
     "security classification",
     "classification level",
+    "classification de securite",
+    "niveau de securite",
     "classified",
     "niveau de classification",
     "classement",
@@ -146,6 +149,8 @@ def _spellings(ch: str) -> tuple[str, ...]:
     options: list[str] = []
     if _keep(ch):
         options.append(table.get(ord(ch), ch))
+        if ch == "|":
+            options.append("")  # S|E|C|R|E|T: a bar is a separator as often as an l
     else:
         options.append("")
     letter = LEET.get(ch)
@@ -230,26 +235,51 @@ def slug(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a policy string, in skeleton form."""
-    return [w for w in re.split(r"[^\w]+|_", skeleton(text)) if w]
+    return list(_words(text))
 
 
-def _units(word: str, leet: bool = False) -> list[tuple[str, ...]]:
+@cache
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in re.split(r"[^\w]+|_", skeleton(text)) if w)
+
+
+@cache
+def _multi_spellings() -> tuple[str, ...]:
+    """The confusable spellings longer than one character, the longest first."""
+    return tuple(
+        sorted((m for g in _ascii_groups() for m in g if len(m) > 1), key=len, reverse=True)
+    )
+
+
+@cache
+def _unit_spellings(token: str, leet: bool) -> tuple[str, ...]:
+    group = set(next((g for g in _ascii_groups() if token in g), frozenset({token})))
+    if leet:
+        group |= {symbol for symbol, letter in LEET.items() if letter in group}
+        # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
+        for spelling in [g for g in group if len(g) > 1]:
+            choices = [
+                [ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling
+            ]
+            group |= {"".join(chars) for chars in itertools.product(*choices)}
+    return tuple(sorted(group, key=lambda m: (len(m), m)))
+
+
+@cache
+def _units(word: str, leet: bool = False) -> tuple[tuple[str, ...], ...]:
     """Split a skeleton word into units, each with its confusable spellings (and, with
     ``leet``, the digits and symbols that stand for its letter)."""
-    groups = _ascii_groups()
-    multi = sorted((m for g in groups for m in g if len(m) > 1), key=len, reverse=True)
+    multi = _multi_spellings()
     units: list[tuple[str, ...]] = []
     index = 0
     while index < len(word):
         token = next((m for m in multi if word.startswith(m, index)), word[index])
-        group = set(next((g for g in groups if token in g), frozenset({token})))
-        if leet:
-            group |= {symbol for symbol, letter in LEET.items() if letter in group}
-        units.append(tuple(sorted(group, key=lambda m: (len(m), m))))
+        units.append(_unit_spellings(token, leet))
         index += len(token)
-    return units
+    return tuple(units)
 
 
+@cache
 def _unit_regex(spellings: tuple[str, ...], gap: str) -> str:
     singles = [s for s in spellings if len(s) == 1]
     parts: list[str] = []
@@ -257,39 +287,85 @@ def _unit_regex(spellings: tuple[str, ...], gap: str) -> str:
         parts.append(re.escape(singles[0]))
     elif singles:
         parts.append("[" + "".join(re.escape(s) for s in singles) + "]")
-    parts += [gap.join(re.escape(ch) for ch in s) for s in spellings if len(s) > 1]
+    by_length: dict[int, list[str]] = {}
+    for spelling in spellings:
+        if len(spelling) > 1:
+            by_length.setdefault(len(spelling), []).append(spelling)
+    for group in by_length.values():
+        # ss, 5s, s5, 55, $s…: one class per position when the spellings are all of their
+        # combinations (a shorter pattern, compiled faster).
+        positions = [sorted({s[i] for s in group}) for i in range(len(group[0]))]
+        if len(group) > 1 and len(group) == _product(len(p) for p in positions):
+            parts.append(gap.join(_char_class(p) for p in positions))
+        else:
+            parts += [gap.join(re.escape(ch) for ch in s) for s in group]
     return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
 
 
+def _product(sizes: Iterable[int]) -> int:
+    total = 1
+    for size in sizes:
+        total *= size
+    return total
+
+
+def _char_class(chars: list[str]) -> str:
+    if len(chars) == 1:
+        return re.escape(chars[0])
+    return "[" + "".join(re.escape(ch) for ch in chars) + "]"
+
+
+@cache
 def lenient_width(text: str, multiline: bool = False) -> int:
     """The most view characters ``marks_regex`` lets one marking span."""
     extra = max_width(_NEXT_LINE) if multiline else 0
     letter_gap, word_gap = _LETTER_GAP_WIDTH + extra, _WORD_GAP_WIDTH + extra
     total = 0
-    for word_index, word in enumerate(words(text)):
+    for word_index, word in enumerate(_words(text)):
         units = _units(word, leet=True)
         total += word_gap * (word_index > 0) + letter_gap * (len(units) - 1)
-        total += sum(max(len(s) + letter_gap * (len(s) - 1) for s in unit) for unit in units)
+        total += sum(_unit_width(unit, letter_gap) for unit in units)
     return total
 
 
+@cache
+def _unit_width(spellings: tuple[str, ...], letter_gap: int) -> int:
+    return max(len(s) + letter_gap * (len(s) - 1) for s in spellings)
+
+
+@cache
 def max_width(pattern: str) -> int:
     from milai.policy.regexcheck import max_width as width
 
     return width(pattern)
 
 
-def _lenient_tokens(text: str, multiline: bool = False) -> list[str]:
-    """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere."""
+# A superset of every gap above, letter or word, on one line or across lines: what the
+# marking prefilter allows between letters (short to parse; never the final word).
+_LOOSE_GAP = r"\W{0,256}"
+
+
+def _lenient_tokens(
+    text: str, multiline: bool = False, loose: bool = False, letters: int | None = None
+) -> list[str]:
+    """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere
+    (with ``loose``, any non-word characters, new lines included, between letters; with
+    ``letters``, only the first few letters)."""
     letter_gap = _ML_LETTER_GAP if multiline else _LETTER_GAP
     word_gap = _ML_WORD_GAP if multiline else _WORD_GAP
+    if loose:
+        letter_gap = word_gap = _LOOSE_GAP
     tokens: list[str] = []
-    for word_index, word in enumerate(words(text)):
-        if word_index:
-            tokens.append(word_gap)
+    left = -1 if letters is None else letters
+    for word_index, word in enumerate(_words(text)):
         for unit_index, unit in enumerate(_units(word, leet=True)):
+            if left == 0:
+                return tokens
+            left -= 1
             if unit_index:
                 tokens.append(letter_gap)
+            elif word_index:
+                tokens.append(word_gap)
             tokens.append(_unit_regex(unit, letter_gap))
     return tokens
 
@@ -318,13 +394,18 @@ def trie_regex(sequences: Iterable[list[str]]) -> str:
     return emit(root)  # type: ignore[arg-type]
 
 
-def marks_regex(markings: Iterable[str], multiline: bool = False) -> str:
+def marks_regex(markings: Iterable[str], multiline: bool = False, loose: bool = False) -> str:
     """Any of the markings, letter spacing, leetspeak and look-alikes allowed (and, with
-    ``multiline``, line breaks between letters and words)."""
-    return trie_regex(_lenient_tokens(m, multiline) for m in markings)
+    ``multiline``, line breaks between letters and words; with ``loose``, any run of
+    non-word characters between letters: a superset of both, for the prefilter)."""
+    return trie_regex(_lenient_tokens(m, multiline, loose) for m in markings)
 
 
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
+_ROT13_BOTH_CASES = str.maketrans(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
+)
 
 
 def marking_variants(text: str) -> list[str]:
@@ -338,6 +419,9 @@ def marking_variants(text: str) -> list[str]:
         return []
     reversed_text = skeleton_text[::-1]
     found = [reversed_text, skeleton_text.translate(_ROT13), reversed_text.translate(_ROT13)]
+    # rot13 turns only ASCII letters: TRÈS is GEÈF, not GERF.
+    rotated = " ".join(words(text.translate(_ROT13_BOTH_CASES)))
+    found += [rotated, rotated[::-1]]
     return [v for v in dict.fromkeys(found) if v != skeleton_text]
 
 
@@ -359,6 +443,37 @@ def _label_regex(labels: Iterable[str]) -> str:
     return "(?:" + "|".join(a for a in alternatives if a) + ")"
 
 
+def field_regex(labels: Iterable[str]) -> str:
+    """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
+    (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
+    = SECRET``). The value is group ``double``, ``single`` or ``entity`` when quoted (up
+    to its closing quote), else ``value`` (up to a delimiter): the last group matched.
+
+    A lower-case word may be glued before the label (``dataClassification``)."""
+    return (
+        r"(?<![a-z0-9])[a-z]{0,12}"
+        + _label_regex(labels)
+        + r"(?:[\"'\]]|&quot;)?"
+        + WS
+        + r"{0,3}(?:[:=]>?|=)"
+        + WS
+        + r"{0,3}\[?"
+        + WS
+        + r"{0,3}(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
+        + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;|(?P<value>[^\"'\n,;{}<>\[\]|]{1,400}))"
+    )
+
+
+def field_anchors(labels: Iterable[str]) -> tuple[str, ...]:
+    """A literal that every label holds (its longest word): where a field can be."""
+    return tuple(sorted({max(words(label), key=len) for label in labels if words(label)}))
+
+
+def cell_label_regex(labels: Iterable[str]) -> str:
+    """A CSV header cell that names a classification column (whole cell)."""
+    return r"[a-z]{0,12}" + _label_regex(labels)
+
+
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
 # of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown
@@ -377,7 +492,11 @@ LEAD = WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _NUMBERING + _MARKUP
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _ML_MSEP = _MSEP + _NEXT_LINE
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
-_LABEL_SEP = "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>](?:" + WS + "|[\"'*`<>])" + "{0,6}"
+# After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
+_LABEL_SEP = (
+    "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>]"
+    "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
+)
 _TAIL_WIDTH = 160
 _COPYRIGHT = (
     r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
@@ -405,6 +524,29 @@ def context_regex(
     if marks is None:
         marks = marks_regex(markings)
     return f"\\n{LEAD}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
+
+
+def banner_prefilter_regex(
+    markings: Iterable[str], labels: Iterable[str], letters: int | None = None
+) -> str:
+    """Where a banner of ``context_regex`` or ``multiline_regex`` can start: the same new
+    line, lead, labels and bracket, then the first marking (or, with ``letters``, its
+    first few letters) with any non-word characters between its letters.
+
+    Every match of either pattern's banner branch starts where this one matches (this is
+    the start of the same path, with looser gaps), so a new line where it does not match
+    needs neither pattern. It is a few kilobytes; they are a few hundred.
+    """
+    label_list = list(labels)
+    label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{0,3}}" if label_list else ""
+    marks = trie_regex(_lenient_tokens(m, loose=True, letters=letters) for m in markings)
+    return f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks})"
+
+
+def portion_context_regex(portions: Iterable[str]) -> str:
+    """The portion-mark branch of ``context_regex`` alone. Where no banner can start (see
+    ``banner_prefilter_regex``), its match is exactly ``context_regex``'s."""
+    return f"\\n{LEAD}{_portion(portions)}"
 
 
 def multiline_regex(markings: Iterable[str], *, marks: str | None = None) -> str:
@@ -449,8 +591,8 @@ def _portion(portions: Iterable[str]) -> str:
     return (
         f"\\({WS}{{0,2}}(?P<pmark>{portion_marks}|[a-z])"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:|(?P<glued>(?=[a-z\"'])))?"
-        f"(?:{WS}|(?=\\n)|(?(glued)|(?!)))"
+        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
         f"(?:(?={_COPYRIGHT})(?P<copyright>))?"
     )
@@ -468,10 +610,12 @@ _TAIL_RE = re.compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
-    r"|[a-z]{0,12}\d[a-z0-9/\-._]{0,40}"
+    r"|[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}"
     r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3})*"
 )
-_TAIL_WORDS_RE = re.compile(r"<[^<>]*>|\b(?:" + _FURNITURE_WORDS + r"|eyes|only)\b", re.IGNORECASE)
+_TAIL_WORDS_RE = re.compile(
+    r"<[^<>]*>|(?<!\w)(?:" + _FURNITURE_WORDS + r"|eyes|only)(?!\w)", re.IGNORECASE
+)
 
 
 def banner_tail_ok(tail: str, original: str) -> bool:

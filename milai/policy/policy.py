@@ -10,10 +10,11 @@ from typing import Literal
 
 from milai.errors import PolicyError, UsageError
 from milai.policy.decision import Action, Decision, Finding, PolicyInfo, TestResult
-from milai.policy.detect import CompiledPolicy, Hit, KeywordUnit, Scanner
+from milai.policy.detect import CompiledPolicy, GuardedPattern, Hit, KeywordUnit, Scanner
 from milai.policy.patterns import (
     DEFAULT_HEADER_LABELS,
     DEFAULT_SUBJECT_LABELS,
+    banner_prefilter_regex,
     context_regex,
     keyword_regex,
     lenient_width,
@@ -21,6 +22,7 @@ from milai.policy.patterns import (
     marking_squeeze,
     marking_variants,
     multiline_regex,
+    portion_context_regex,
     slug,
     squeeze,
     words,
@@ -35,8 +37,9 @@ MAX_FINDINGS = 10_000  # kept per decision; beyond it, only findings that raise 
 class Policy:
     """A validated, compiled classification policy. Build it with ``load_policy``."""
 
-    def __init__(self, spec: PolicySpec, engine: CompiledPolicy) -> None:
+    def __init__(self, spec: PolicySpec, engine: CompiledPolicy, source: str = "policy") -> None:
         self.spec = spec
+        self.source = source  # the file it was read from, for error messages
         self.engine = engine
         self.name = spec.name
         self.version = spec.version
@@ -50,6 +53,7 @@ class Policy:
         self._index = {level: i for i, level in enumerate(spec.scale)}
         self._folded = {level.casefold(): level for level in spec.scale}
         self._rules: tuple[RuleSpec, ...] = spec.rules
+        self._banners_checked = False
 
     def __repr__(self) -> str:
         return f"<Policy {self.name} {self.version} sha256={self.sha256[:12]}>"
@@ -87,9 +91,28 @@ class Policy:
     def banner(self, level: str) -> str:
         """The banner line printed above and below text at ``level`` (``--label``).
 
-        Raises ``UsageError`` for an unknown level.
+        Raises ``UsageError`` for an unknown level, ``PolicyError`` (exit 2) when one of
+        the policy's banners does not read as its own level (``check_banners``).
         """
         canonical = self.canonical_level(level)
+        self.check_banners()
+        return self._banner_text(canonical)
+
+    def check_banners(self) -> None:
+        """Check (once) that each of the policy's banners reads as its own level.
+
+        Raises ``PolicyError`` (exit 2) naming each banner that does not. ``load_policy``
+        leaves it to the first banner printed and to installing the policy: it needs the
+        whole marking-context pattern, which most commands never compile.
+        """
+        if self._banners_checked:
+            return
+        errors = banner_errors(self, self.source)
+        if errors:
+            raise _policy_error(Path(self.source), errors)
+        self._banners_checked = True
+
+    def _banner_text(self, canonical: str) -> str:
         return self.spec.banners.get(canonical, canonical)
 
     def resolve(self, hit: Hit, direction: str) -> Finding | None:
@@ -276,7 +299,7 @@ def validate_policy(path: Path) -> list[str]:
     spec, errors = read_policy_file(Path(path))
     if spec is None:
         return errors
-    _, compile_errors = _compile(spec, str(path))
+    _, compile_errors = _compile(spec, str(path), check_banners=True)
     return compile_errors
 
 
@@ -285,7 +308,9 @@ def load_policy(path: Path) -> Policy:
 
     Raises ``PolicyError`` (exit 2) naming every error, one per line with its YAML line,
     when the file is unreadable, empty or invalid: nothing runs with a bad policy.
-    Compiled policies are cached in the process by the sha256 of the file's bytes.
+    Compiled policies are cached in the process by the sha256 of the file's bytes. That
+    the policy's own banners read as their levels is checked by ``Policy.check_banners``
+    (``validate_policy`` checks it too).
     """
     spec, errors = read_policy_file(Path(path))
     if spec is None:
@@ -294,7 +319,7 @@ def load_policy(path: Path) -> Policy:
         cached = _CACHE.get(spec.sha256)
     if cached is not None:
         return cached
-    policy, errors = _compile(spec, str(path))
+    policy, errors = _compile(spec, str(path), check_banners=False)
     if policy is None:
         raise _policy_error(path, errors)
     with _CACHE_LOCK:
@@ -315,8 +340,14 @@ def _variant_texts(markings: Iterable[MarkingSpec]) -> list[str]:
     return [v for m in markings if not m.portion for v in marking_variants(m.text)]
 
 
-def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
-    """Build the regular expressions; check that the policy's own banners read right."""
+_PREFILTER_LETTERS = 4
+
+
+def _compile(
+    spec: PolicySpec, source: str, *, check_banners: bool
+) -> tuple[Policy | None, list[str]]:
+    """Build the regular expressions; with ``check_banners``, check that the policy's own
+    banners read right (``Policy.banner`` checks it otherwise, when first needed)."""
     errors: list[str] = []
     lowest = spec.scale[0]
     banner_markings = [m.text for m in spec.markings if not m.portion]
@@ -334,7 +365,22 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
             for variant in marking_variants(marking.text):
                 variants.setdefault(marking_squeeze(variant), marking)
     all_banners = [*banner_markings, *(v for v in _variant_texts(spec.markings))]
-    context_re = re.compile(context_regex(all_banners, portions, spec.caveats, labels))
+    caveats = spec.caveats
+    # The marking-context patterns are a few hundred kilobytes (every marking and variant,
+    # letter by letter, with every gap): compiling them took most of a short command's
+    # time. They are compiled the first time the small prefilter finds a new line where a
+    # banner could start; portion marks have a small pattern of their own.
+    # Two stages: the first few letters of a marking (a few milliseconds to compile), then
+    # whole markings (compiled when the first stage fires: "Secretary" passes it).
+    prefilter = GuardedPattern(
+        lambda: re.compile(banner_prefilter_regex(all_banners, labels)),
+        re.compile(banner_prefilter_regex(all_banners, labels, letters=_PREFILTER_LETTERS)),
+    )
+    context_re = GuardedPattern(
+        lambda: re.compile(context_regex(all_banners, portions, caveats, labels)),
+        prefilter,
+        re.compile(portion_context_regex(portions)),
+    )
     # The reach of the context pattern, measured on a stand-in of the same width for the
     # markings (parsing the real one twice costs milliseconds at every start); lookaheads
     # look at most a copyright notice further.
@@ -342,7 +388,7 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
     context_reach = (
         max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 64
     )
-    multiline_re = re.compile(multiline_regex(all_banners))
+    multiline_re = GuardedPattern(lambda: re.compile(multiline_regex(all_banners)), prefilter)
     widest_split = max((lenient_width(m, multiline=True) for m in all_banners), default=1)
     multiline_reach = max_width(multiline_regex((), marks=f"x{{{widest_split}}}")) + 64
     keyword_units: list[KeywordUnit] = []
@@ -378,16 +424,25 @@ def _compile(spec: PolicySpec, source: str) -> tuple[Policy | None, list[str]]:
         variants=variants,
         multiline_re=multiline_re,
         multiline_reach=multiline_reach,
+        field_labels=[*DEFAULT_HEADER_LABELS, *spec.header_labels],
     )
-    policy = Policy(spec, engine)
-    for level in spec.scale:
-        banner = policy.banner(level)
+    policy = Policy(spec, engine, source)
+    if check_banners:
+        errors += banner_errors(policy, source)
+    if errors:
+        return None, errors
+    return policy, []
+
+
+def banner_errors(policy: Policy, source: str) -> list[str]:
+    """One error for each of the policy's banners that does not read as its own level."""
+    errors: list[str] = []
+    for level in policy.levels:
+        banner = policy._banner_text(level)
         got = check_text(policy, banner).level
         if got != level:
             errors.append(
                 f"{source}: the banner {banner!r} for {level} reads as {got}; "
                 "add it to the markings or fix banners"
             )
-    if errors:
-        return None, errors
-    return policy, []
+    return errors

@@ -1,109 +1,35 @@
-"""Policy files: a strict YAML loader and the schema, into frozen dataclasses.
+"""Policy files: the schema, from the strict YAML loader's output into named tuples.
 
-The loader is ``yaml.SafeLoader`` with more refusals: duplicate keys, anchors and
-aliases, and tags beyond plain scalars, lists and mappings. Every value keeps the line
-it came from, so each error names it: ``policy.yaml:12: unknown key 'acton'``. A
-policy that has any error is refused whole (fail closed).
+Every value keeps the line it came from (see ``milai.policy.loader``), so each error
+names it: ``policy.yaml:12: unknown key 'acton'``. A policy that has any error is refused
+whole (fail closed).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from milai.policy.decision import Action
+from milai.policy.labels import LABEL_KIND, label_match, name_problem
+from milai.policy.loader import (
+    Errors,
+    Reader,
+    YamlLoadError,
+    YamlMap,
+    YamlSeq,
+    load_yaml,
+    type_name,
+)
 from milai.policy.regexcheck import RegexFacts, analyse
 from milai.policy.validators import VALIDATORS
 
 MAX_POLICY_BYTES = 1 << 20
 DIRECTIONS = ("prompt", "output")
-RESERVED_KINDS = frozenset({"marking", "hidden-characters", "level"})
+RESERVED_KINDS = frozenset({"marking", "hidden-characters", "level", LABEL_KIND})
 _ID_RE = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}")
-
-
-class _Map(dict[Any, Any]):
-    """A YAML mapping that remembers the line of itself and of each key."""
-
-    line: int
-    key_lines: dict[Any, int]
-
-
-class _Seq(list[Any]):
-    """A YAML sequence that remembers the line of itself and of each item."""
-
-    line: int
-    item_lines: list[int]
-
-
-class _LoadError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
-
-
-try:  # libyaml's parser when PyYAML has it (ten times faster); same safe constructor
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class _StrictLoader(_BaseLoader):
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # A node met twice is an alias: refuse them (and their expansion bombs) outright.
-        if node in self.constructed_objects:
-            raise _LoadError(
-                node.start_mark.line + 1, "anchors and aliases are not allowed in a policy"
-            )
-        return super().construct_object(node, deep=deep)
-
-
-def _construct_map(loader: _StrictLoader, node: yaml.MappingNode) -> _Map:
-    result = _Map()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str):
-            raise _LoadError(line, f"key {key!r} must be a string (quote it)")
-        if key in result:
-            raise _LoadError(line, f"duplicate key {key!r} (first at line {result.key_lines[key]})")
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-def _construct_seq(loader: _StrictLoader, node: yaml.SequenceNode) -> _Seq:
-    result = _Seq()
-    result.line = node.start_mark.line + 1
-    result.item_lines = []
-    for item in node.value:
-        result.append(loader.construct_object(item, deep=True))
-        result.item_lines.append(item.start_mark.line + 1)
-    return result
-
-
-def _refuse_tag(loader: _StrictLoader, node: yaml.Node) -> Any:
-    raise _LoadError(
-        node.start_mark.line + 1,
-        f"YAML tag {node.tag} is not allowed in a policy (quote the value)",
-    )
-
-
-_StrictLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_StrictLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-for _tag in ("timestamp", "binary", "set", "omap", "pairs"):
-    _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
-_StrictLoader.add_constructor(None, _refuse_tag)  # any unknown tag
-
-
-# --- the schema ------------------------------------------------------------------------
 
 
 class MarkingSpec(NamedTuple):
@@ -141,6 +67,17 @@ class RuleSpec(NamedTuple):
     line: int
 
 
+class SensitivityLabelSpec(NamedTuple):
+    """An Office sensitivity label (by id or by name) mapped to a level: it is found by the
+    detector ``detector`` and reported under the rule of the same id."""
+
+    value: str
+    by: str  # "id" or "name"
+    level: str
+    detector: str
+    line: int
+
+
 class TestSpec(NamedTuple):
     name: str
     text: str
@@ -162,118 +99,13 @@ class PolicySpec(NamedTuple):
     caveats: tuple[str, ...]
     header_labels: tuple[str, ...]
     subject_labels: tuple[str, ...]
+    sensitivity_labels: tuple[SensitivityLabelSpec, ...]
     banners: dict[str, str]
     detectors: tuple[DetectorSpec, ...]
     rules: tuple[RuleSpec, ...]
     tests: tuple[TestSpec, ...]
     record_text: bool
     sha256: str
-
-
-class _Errors:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.items: list[tuple[int, str]] = []
-
-    def add(self, line: int, message: str) -> None:
-        self.items.append((line, message))
-
-    def lines(self) -> list[str]:
-        return [
-            f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}"
-            for line, message in sorted(self.items, key=lambda item: item[0])
-        ]
-
-
-def _line_of(container: Any, key: Any, default: int) -> int:
-    if isinstance(container, _Map):
-        return container.key_lines.get(key, container.line)
-    if isinstance(container, _Seq) and isinstance(key, int) and key < len(container.item_lines):
-        return container.item_lines[key]
-    return default
-
-
-class _Reader:
-    """Typed access to the parsed YAML that records every problem with its line."""
-
-    def __init__(self, errors: _Errors) -> None:
-        self.errors = errors
-
-    def mapping(
-        self,
-        value: Any,
-        line: int,
-        what: str,
-        allowed: AbstractSet[str] | None,
-        required: AbstractSet[str] = frozenset(),
-    ) -> _Map | None:
-        """``value`` as a mapping; ``allowed`` None accepts any key (names chosen by users)."""
-        if not isinstance(value, _Map):
-            self.errors.add(line, f"{what} must be a mapping, not {_type_name(value)}")
-            return None
-        for key in value:
-            if allowed is not None and key not in allowed:
-                hint = ", ".join(sorted(allowed))
-                self.errors.add(value.key_lines[key], f"unknown key {key!r} in {what} ({hint})")
-        for key in sorted(required - set(value)):
-            self.errors.add(value.line, f"{what} is missing {key!r}")
-        return value
-
-    def string(self, container: Any, key: Any, what: str, *, required: bool = True) -> str | None:
-        line = _line_of(container, key, 0)
-        value = container.get(key) if isinstance(container, dict) else container[key]
-        if value is None and not required:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.errors.add(line, f"{what} must be a non-empty string, not {_type_name(value)}")
-            return None
-        return value
-
-    def choice(
-        self, container: _Map, key: str, what: str, known: AbstractSet[str], noun: str
-    ) -> str | None:
-        """A string that must be one of ``known`` (a validator, a detector, a kind…)."""
-        value = self.string(container, key, what)
-        if value is not None and value not in known:
-            self.errors.add(
-                container.key_lines[key],
-                f"{what}: unknown {noun} {value!r} (known: {', '.join(sorted(known)) or 'none'})",
-            )
-            return None
-        return value
-
-    def strings(self, container: Any, key: str, what: str) -> list[tuple[str, int]]:
-        value = container.get(key)
-        line = _line_of(container, key, 0)
-        if not isinstance(value, _Seq):
-            self.errors.add(line, f"{what} must be a list of strings, not {_type_name(value)}")
-            return []
-        result = []
-        for index, item in enumerate(value):
-            item_line = value.item_lines[index]
-            if not isinstance(item, str) or not item.strip():
-                self.errors.add(
-                    item_line, f"{what} must hold non-empty strings, not {_type_name(item)}"
-                )
-                continue
-            result.append((item, item_line))
-        return result
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return "a string" if value.strip() else "an empty string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 _TOP_KEYS = {
@@ -295,7 +127,7 @@ _TOP_KEYS = {
 
 def parse_policy(data: bytes, source: str) -> tuple[PolicySpec | None, list[str]]:
     """Parse and validate policy bytes; return the spec, or None and every error."""
-    errors = _Errors(source)
+    errors = Errors(source)
     if len(data) > MAX_POLICY_BYTES:
         errors.add(0, f"policy is larger than {MAX_POLICY_BYTES} bytes")
         return None, errors.lines()
@@ -305,22 +137,11 @@ def parse_policy(data: bytes, source: str) -> tuple[PolicySpec | None, list[str]
         line = data.count(b"\n", 0, exc.start) + 1
         errors.add(line, f"policy is not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None, errors.lines()
-    loader = _StrictLoader(text)
     try:
-        root = loader.get_single_data()
-    except _LoadError as exc:
+        root = load_yaml(text)
+    except YamlLoadError as exc:
         errors.add(exc.line, exc.message)
         return None, errors.lines()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        errors.add(line, f"YAML syntax error: {exc.problem or exc.context}")
-        return None, errors.lines()
-    except yaml.YAMLError as exc:
-        errors.add(0, f"YAML error: {exc}")
-        return None, errors.lines()
-    finally:
-        loader.dispose()
     if root is None:
         errors.add(1, "policy is empty (an empty policy denies everything)")
         return None, errors.lines()
@@ -331,15 +152,15 @@ def parse_policy(data: bytes, source: str) -> tuple[PolicySpec | None, list[str]
 
 
 class _Builder:
-    def __init__(self, errors: _Errors, sha256: str) -> None:
+    def __init__(self, errors: Errors, sha256: str) -> None:
         self.errors = errors
-        self.read = _Reader(errors)
+        self.read = Reader(errors)
         self.sha256 = sha256
         self.levels: dict[str, str] = {}  # casefolded → canonical
 
     def level(self, value: Any, line: int, what: str) -> str | None:
         if not isinstance(value, str):
-            self.errors.add(line, f"{what} must be a level name, not {_type_name(value)}")
+            self.errors.add(line, f"{what} must be a level name, not {type_name(value)}")
             return None
         canonical = self.levels.get(value.casefold())
         if canonical is None:
@@ -367,10 +188,13 @@ class _Builder:
             if "caveats" in top
             else ()
         )
-        header_labels, subject_labels = self._labels(top)
+        header_labels, subject_labels, label_entries = self._labels(top)
         banners = self._banners(top)
         detectors = self._detectors(top)
+        sensitivity, label_detectors = self._label_detectors(top, label_entries, detectors)
+        detectors = (*detectors, *label_detectors)
         rules = self._rules(top, detectors)
+        rules = (*rules, *(_label_rule(label) for label in sensitivity))
         tests = self._tests(top)
         record_text = self._audit(top)
         if name is None or version is None or not scale:
@@ -384,6 +208,7 @@ class _Builder:
             caveats=caveats,
             header_labels=header_labels,
             subject_labels=subject_labels,
+            sensitivity_labels=sensitivity,
             banners=banners,
             detectors=detectors,
             rules=rules,
@@ -392,11 +217,11 @@ class _Builder:
             sha256=self.sha256,
         )
 
-    def _scale(self, top: _Map) -> tuple[str, ...]:
+    def _scale(self, top: YamlMap) -> tuple[str, ...]:
         if "scale" not in top:
             return ()
         items = self.read.strings(top, "scale", "scale")
-        if not items and isinstance(top.get("scale"), _Seq):
+        if not items and isinstance(top.get("scale"), YamlSeq):
             self.errors.add(top.key_lines["scale"], "scale must list at least one level")
         result: list[str] = []
         for value, line in items:
@@ -407,7 +232,9 @@ class _Builder:
             result.append(value)
         return tuple(result)
 
-    def _level_lists(self, top: _Map, key: str, portion: bool) -> list[tuple[str, str, str, int]]:
+    def _level_lists(
+        self, top: YamlMap, key: str, portion: bool
+    ) -> list[tuple[str, str, str, int]]:
         """(scheme, level, text, line) for markings or portion marks."""
         section = self.read.mapping(top[key], top.key_lines[key], key, None)
         if section is None:
@@ -442,7 +269,7 @@ class _Builder:
                     result.append((scheme, level, text, text_line))
         return result
 
-    def _markings(self, top: _Map) -> tuple[MarkingSpec, ...]:
+    def _markings(self, top: YamlMap) -> tuple[MarkingSpec, ...]:
         found: list[tuple[str, str, str, int, bool]] = []
         if "markings" in top:
             found += [(*item, False) for item in self._level_lists(top, "markings", False)]
@@ -469,14 +296,18 @@ class _Builder:
                 )
         return tuple(merged.values())
 
-    def _labels(self, top: _Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _labels(
+        self, top: YamlMap
+    ) -> tuple[tuple[str, ...], tuple[str, ...], list[tuple[str, str, int]]]:
+        """``labels.header``, ``labels.subject``, and ``labels.sensitivity`` as (level,
+        value, line) entries."""
         if "labels" not in top:
-            return (), ()
+            return (), (), []
         labels = self.read.mapping(
-            top["labels"], top.key_lines["labels"], "labels", {"header", "subject"}
+            top["labels"], top.key_lines["labels"], "labels", {"header", "subject", "sensitivity"}
         )
         if labels is None:
-            return (), ()
+            return (), (), []
         header = (
             tuple(s for s, _ in self.read.strings(labels, "header", "labels.header"))
             if "header" in labels
@@ -487,9 +318,84 @@ class _Builder:
             if "subject" in labels
             else ()
         )
-        return header, subject
+        sensitivity: list[tuple[str, str, int]] = []
+        if "sensitivity" in labels:
+            what = "labels.sensitivity"
+            section = self.read.mapping(
+                labels["sensitivity"], labels.key_lines["sensitivity"], what, None
+            )
+            if section is not None:
+                for level_name in section:
+                    level = self.level(level_name, section.key_lines[level_name], what)
+                    for value, line in self.read.strings(section, level_name, f"{what} level"):
+                        problem = name_problem(value)
+                        if problem is not None:
+                            self.errors.add(line, f"{what}: label {value!r} {problem}")
+                        elif level is not None:
+                            sensitivity.append((level, value, line))
+        return header, subject, sensitivity
 
-    def _banners(self, top: _Map) -> dict[str, str]:
+    def _label_detectors(
+        self,
+        top: YamlMap,
+        entries: list[tuple[str, str, int]],
+        detectors: tuple[DetectorSpec, ...],
+    ) -> tuple[tuple[SensitivityLabelSpec, ...], tuple[DetectorSpec, ...]]:
+        """One detector per sensitivity label mapping, with an id no detector or rule of
+        the policy has (``label-`` and the label's id or name)."""
+        from milai.policy.patterns import slug
+
+        rules = top.get("rules")
+        taken = {d.id for d in detectors} | {
+            str(rule.get("id"))
+            for rule in (rules if isinstance(rules, list) else ())
+            if isinstance(rule, dict)
+        }
+        first: dict[tuple[str, str], tuple[str, int]] = {}
+        labels: list[SensitivityLabelSpec] = []
+        found: list[DetectorSpec] = []
+        for level, value, line in entries:
+            match = label_match(value)
+            key = (match.by, match.key if match.by == "id" else match.pattern)
+            if key in first:
+                other_level, other_line = first[key]
+                self.errors.add(
+                    line,
+                    f"labels.sensitivity: label {value!r} is mapped twice ({other_level} at "
+                    f"line {other_line}, {level} here)",
+                )
+                continue
+            first[key] = (level, line)
+            facts, problems = analyse(match.pattern)
+            for problem in problems:
+                self.errors.add(line, f"labels.sensitivity: label {value!r}: {problem}")
+            if facts is None:
+                continue
+            base = ("label-" + slug(match.key))[:60].rstrip("-")
+            detector_id = base
+            suffix = 2
+            while detector_id in taken:
+                detector_id = f"{base}-{suffix}"
+                suffix += 1
+            taken.add(detector_id)
+            labels.append(SensitivityLabelSpec(match.key, match.by, level, detector_id, line))
+            found.append(
+                DetectorSpec(
+                    detector_id,
+                    LABEL_KIND,
+                    level,
+                    (),
+                    match.pattern,
+                    facts,
+                    None,
+                    match.anchor,
+                    f"Office sensitivity label {match.by} {match.key!r} is {level}",
+                    line,
+                )
+            )
+        return tuple(labels), tuple(found)
+
+    def _banners(self, top: YamlMap) -> dict[str, str]:
         if "banners" not in top:
             return {}
         value = top["banners"]
@@ -504,7 +410,7 @@ class _Builder:
                 result[level] = text
         return result
 
-    def _detectors(self, top: _Map) -> tuple[DetectorSpec, ...]:
+    def _detectors(self, top: YamlMap) -> tuple[DetectorSpec, ...]:
         if "detectors" not in top:
             return ()
         value = top["detectors"]
@@ -526,7 +432,7 @@ class _Builder:
                 result.append(built)
         return tuple(result)
 
-    def _detector(self, detector_id: str, spec: _Map, what: str) -> DetectorSpec | None:
+    def _detector(self, detector_id: str, spec: YamlMap, what: str) -> DetectorSpec | None:
         kind = self.read.string(spec, "kind", f"{what} kind") if "kind" in spec else None
         if kind is not None and (kind in RESERVED_KINDS or not _ID_RE.fullmatch(kind)):
             self.errors.add(
@@ -552,7 +458,7 @@ class _Builder:
             for key in ("validator", "anchor"):
                 if key in spec:
                     self.errors.add(spec.key_lines[key], f"{what}: {key!r} goes with 'pattern'")
-            if not keywords and isinstance(spec.get("keywords"), _Seq):
+            if not keywords and isinstance(spec.get("keywords"), YamlSeq):
                 self.errors.add(spec.key_lines["keywords"], f"{what} lists no keywords")
         else:
             pattern = self.read.string(spec, "pattern", f"{what} pattern")
@@ -591,9 +497,9 @@ class _Builder:
     def levels_lowest(self) -> str | None:
         return next(iter(self.levels.values()), None)
 
-    def _rules(self, top: _Map, detectors: tuple[DetectorSpec, ...]) -> tuple[RuleSpec, ...]:
-        items = top.get("rules", _Seq())
-        if not isinstance(items, _Seq):
+    def _rules(self, top: YamlMap, detectors: tuple[DetectorSpec, ...]) -> tuple[RuleSpec, ...]:
+        items = top.get("rules", YamlSeq())
+        if not isinstance(items, YamlSeq):
             self.errors.add(top.key_lines["rules"], "rules must be a list")
             return ()
         by_id = {d.id: d for d in detectors}
@@ -681,13 +587,13 @@ class _Builder:
             d.id for d in detectors if d.kind in {r.kind for r in result}
         }
         for detector_spec in detectors:
-            if detector_spec.id not in used:
+            if detector_spec.id not in used and detector_spec.kind != LABEL_KIND:
                 self.errors.add(
                     detector_spec.line, f"detector {detector_spec.id!r} is used by no rule"
                 )
         return tuple(result)
 
-    def _enum(self, container: _Map, key: str, enum: type[Action], what: str) -> Action | None:
+    def _enum(self, container: YamlMap, key: str, enum: type[Action], what: str) -> Action | None:
         if key not in container:
             return None
         value = container[key]
@@ -700,11 +606,11 @@ class _Builder:
             )
             return None
 
-    def _tests(self, top: _Map) -> tuple[TestSpec, ...]:
+    def _tests(self, top: YamlMap) -> tuple[TestSpec, ...]:
         if "tests" not in top:
             return ()
         items = top["tests"]
-        if not isinstance(items, _Seq):
+        if not isinstance(items, YamlSeq):
             self.errors.add(top.key_lines["tests"], "tests must be a list")
             return ()
         result = []
@@ -756,7 +662,7 @@ class _Builder:
             result.append(TestSpec(name, text, direction, clearance, decision, level, line))
         return tuple(result)
 
-    def _audit(self, top: _Map) -> bool:
+    def _audit(self, top: YamlMap) -> bool:
         if "audit" not in top:
             return False
         audit = self.read.mapping(top["audit"], top.key_lines["audit"], "audit", {"record_text"})
@@ -766,10 +672,26 @@ class _Builder:
         if not isinstance(value, bool):
             self.errors.add(
                 audit.key_lines["record_text"],
-                f"audit.record_text must be true or false, not {_type_name(value)}",
+                f"audit.record_text must be true or false, not {type_name(value)}",
             )
             return False
         return value
+
+
+def _label_rule(label: SensitivityLabelSpec) -> RuleSpec:
+    """The rule a label mapping reports under, after the policy's own rules: the label
+    sets the level (the scale decides, as for a marking)."""
+    return RuleSpec(
+        label.detector,
+        Action.ALLOW,
+        frozenset(DIRECTIONS),
+        label.detector,
+        None,
+        None,
+        None,
+        f"labels.sensitivity: label {label.by} {label.value!r} is {label.level}",
+        label.line,
+    )
 
 
 def read_policy_file(path: Path) -> tuple[PolicySpec | None, list[str]]:

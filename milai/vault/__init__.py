@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from milai.vault._crypto import Signer, verify_signature
     from milai.vault.container import ModelManifest
     from milai.vault.demo import demo_model_path
-    from milai.vault.keys import KeySource
     from milai.vault.memfd import memory_lock_status
     from milai.vault.records import RecordStore
+    from milai.vault.unlock import KeySource
     from milai.vault.vault import Vault
 
 _HOMES = {
-    "KeySource": "milai.vault.keys",
+    "KeySource": "milai.vault.unlock",
     "ModelManifest": "milai.vault.container",
     "RecordStore": "milai.vault.records",
     "Signer": "milai.vault._crypto",

@@ -13,7 +13,7 @@ import hmac
 import os
 
 from cryptography.cobblestone import Cobblestone256Decryptor, Cobblestone256Encryptor
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import AlreadyFinalized, InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes, hpke
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -138,26 +138,39 @@ class BodyEncryptor:
 
 
 class BodyDecryptor:
-    """Cobblestone-256 decryption; every failure is ``VaultIntegrityError``.
+    """Cobblestone-256 decryption; every failure is ``VaultIntegrityError``, and once it has
+    failed it keeps failing (no later call can look like a clean end of the stream).
 
     Plaintext it returns is authenticated chunk by chunk, but the stream as a whole is
     only known complete once ``finalize`` returns.
     """
 
     def __init__(self, key: bytes, context: bytes) -> None:
-        self._decryptor = Cobblestone256Decryptor(key, context)
+        self._failed = False
+        try:
+            self._decryptor = Cobblestone256Decryptor(key, context)
+        except (ValueError, TypeError):  # a key of the wrong size
+            raise VaultIntegrityError() from None
 
     def update_into(self, data: memoryview, out: bytearray) -> int:
+        self._refuse_if_failed()
         try:
             return self._decryptor.update_into(data, out)
-        except InvalidTag:
+        except (InvalidTag, AlreadyFinalized):
+            self._failed = True
             raise VaultIntegrityError() from None
 
     def finalize(self) -> bytes:
+        self._refuse_if_failed()
         try:
             return self._decryptor.finalize()
-        except InvalidTag:
+        except (InvalidTag, AlreadyFinalized):
+            self._failed = True
             raise VaultIntegrityError() from None
+
+    def _refuse_if_failed(self) -> None:
+        if self._failed:
+            raise VaultIntegrityError()
 
 
 class Signer:

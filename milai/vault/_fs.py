@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from milai.errors import VaultError
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
@@ -70,6 +72,20 @@ def create_private(path: Path) -> int:
     """Open a new file for writing, mode 0600 from the start; fail if it exists."""
     fault_point("create")
     return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
+
+
+def write_new_private_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (0600, ``O_EXCL``: never an existing file) holding ``data``, durably.
+
+    Raises ``FileExistsError`` when it exists, ``OSError`` when it cannot be written.
+    """
+    fd = create_private(path)
+    try:
+        write_all(fd, data)
+        sync_file(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)
 
 
 def fsync_dir(path: Path) -> None:
@@ -195,10 +211,25 @@ def remove_stale_temps(folder: Path, *, min_age_s: float = STALE_TEMP_AGE_S) -> 
 
 @contextlib.contextmanager
 def locked(lock_path: Path, *, shared: bool = False) -> Iterator[None]:
-    """Hold an advisory ``flock`` on ``lock_path`` (created 0600 if missing) for the block."""
-    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, FILE_MODE)
+    """Hold an advisory ``flock`` on ``lock_path`` (created 0600 if missing) for the block.
+
+    A symbolic link in its place is refused (``OSError``), never followed.
+    """
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW, FILE_MODE)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
+
+
+@contextlib.contextmanager
+def locked_or_refused(lock_path: Path, what: str, *, shared: bool = False) -> Iterator[None]:
+    """``locked``, but a lock that cannot be taken (unreadable, a symbolic link put in its
+    place) is ``VaultError`` naming ``what`` is locked and the lock file."""
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(locked(lock_path, shared=shared))
+        except OSError as error:
+            raise VaultError(f"cannot lock {what} ({lock_path}): {error.strerror}") from None
+        yield

@@ -373,8 +373,27 @@ def read_model(
     ``sink(plaintext, offset)`` receives every piece of plaintext in order, while a worker
     thread hashes it; pieces are authenticated, but the whole is only known good when this
     returns.
-    Raises ``VaultIntegrityError`` on any mismatch (length, tag, size or sha256).
+    Raises ``VaultIntegrityError`` on any mismatch (length, tag, size or sha256), naming
+    the model.
     """
+    try:
+        _read_body(fd, header, keys, sink, progress, check_digest)
+    except VaultIntegrityError:
+        raise VaultIntegrityError(
+            f"the model file of {header.manifest.name!r} fails its integrity check "
+            "(altered, truncated or damaged)",
+            hint="remove it and import the model again, or restore the vault from a backup",
+        ) from None
+
+
+def _read_body(
+    fd: int,
+    header: ModelHeader,
+    keys: ModelKeys,
+    sink: PlaintextSink | None,
+    progress: Progress | None,
+    check_digest: bool,
+) -> None:
     manifest = header.manifest
     if os.fstat(fd).st_size != header.length + header.body_length:
         raise VaultIntegrityError()

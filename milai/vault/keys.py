@@ -1,4 +1,5 @@
-"""The key hierarchy: key sources, key slots and the vault file (``vault.json``).
+"""The key hierarchy: key slots and the vault file (``vault.json``). Where a key comes
+from and what makes it acceptable is unlock.py's.
 
 A random 256-bit vault key encrypts everything. Each key slot holds it sealed (HPKE, see
 ``KeySlot``) to a key pair seeded by a key-encryption key derived from a passphrase
@@ -12,33 +13,21 @@ key; rotating it (vault.py) re-encrypts everything under a new one.
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import os
 import time
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from milai.errors import UsageError, VaultError, VaultIntegrityError, VaultLocked
+from milai.errors import VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import _crypto
-from milai.vault._fs import create_private, fsync_dir, write_all
 from milai.vault.layout import VAULT_FILE
+from milai.vault.unlock import KEY_FILE, PASSPHRASE, KeySource, key_material
 
 VAULT_FORMAT = "milai-vault"
 VAULT_VERSION = 2
 
-KEY_FILE_MIN_BYTES = 32
-KEY_FILE_MAX_BYTES = 1024 * 1024
-NEW_KEY_FILE_BYTES = 32
-PASSPHRASE_MIN_BYTES = 8
-PASSPHRASE_MAX_BYTES = 4096
 MAX_SLOTS = 32
-
-PASSPHRASE = "passphrase"  # noqa: S105 - the name of a slot kind, not a secret
-KEY_FILE = "key-file"
 
 # HKDF "info" strings for the vault's own keys. ``Vault.derive_key`` refuses this prefix.
 INTERNAL_PURPOSE_PREFIX = "milai-vault/"
@@ -49,48 +38,6 @@ KEY_FILE_INFO = b"milai-vault/key-file-slot v1"
 def internal_key(vault_key: bytes, purpose: str) -> bytes:
     """A subkey of the vault key for one of the vault's own purposes."""
     return _crypto.hkdf_sha256(vault_key, info=(INTERNAL_PURPOSE_PREFIX + purpose).encode())
-
-
-@dataclass(frozen=True)
-class KeySource:
-    """How to unlock the vault: exactly one of a key file or a passphrase.
-
-    The passphrase never shows in a repr. Secrets come from files or a prompt, never from
-    command-line arguments or environment values: building a ``KeySource`` is the caller's
-    job; reading the key file is the vault's.
-    """
-
-    key_file: Path | None = None
-    passphrase: bytes | None = field(default=None, repr=False)
-
-    def __post_init__(self) -> None:
-        if (self.key_file is None) == (self.passphrase is None):
-            raise ValueError("a KeySource needs exactly one of key_file or passphrase")
-        if self.passphrase is not None and not isinstance(self.passphrase, bytes):
-            raise TypeError("a passphrase is bytes (see KeySource.from_text)")
-
-    @classmethod
-    def from_text(cls, passphrase: str) -> KeySource:
-        """A passphrase typed by a person: NFC-normalised, then UTF-8."""
-        return cls(passphrase=unicodedata.normalize("NFC", passphrase).encode())
-
-    @property
-    def kind(self) -> str:
-        return KEY_FILE if self.key_file is not None else PASSPHRASE
-
-    def describe(self) -> str:
-        """Where the key comes from, for messages (never the secret itself)."""
-        if self.key_file is not None:
-            return f"key file {self.key_file}"
-        return "passphrase"
-
-    def __repr__(self) -> str:
-        if self.key_file is not None:
-            return f"KeySource(key_file={str(self.key_file)!r})"
-        return "KeySource(passphrase=<hidden>)"
-
-    def __reduce__(self) -> tuple[object, ...]:
-        raise TypeError("a KeySource may hold a secret and cannot be pickled")
 
 
 @dataclass(frozen=True)
@@ -149,100 +96,6 @@ def calibrate_argon2(target_seconds: float) -> Argon2Params:
     iterations = round(budget / memory)
     iterations = min(max(iterations, Argon2Params.MIN_ITERATIONS), Argon2Params.MAX_ITERATIONS)
     return Argon2Params(memory, iterations, CALIBRATION_LANES)
-
-
-def read_key_file(path: Path) -> bytes:
-    """The secret material in a key file. Raises ``VaultLocked`` when it is missing or
-    unreadable, ``UsageError`` when it is not a usable key file."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise VaultLocked(
-            f"key file {path} not found",
-            hint="insert the media that holds it, or give --key-file PATH",
-        ) from None
-    except IsADirectoryError:
-        raise UsageError(f"key file {path} is a directory") from None
-    except OSError as error:
-        raise VaultLocked(f"cannot read key file {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "rb") as handle:
-            data = handle.read(KEY_FILE_MAX_BYTES + 1)
-    except IsADirectoryError:
-        raise UsageError(f"key file {path} is a directory") from None
-    except OSError as error:
-        raise VaultLocked(f"cannot read key file {path}: {error.strerror}") from None
-    if len(data) < KEY_FILE_MIN_BYTES:
-        raise UsageError(
-            f"key file {path} holds {len(data)} bytes; a key file needs at least "
-            f"{KEY_FILE_MIN_BYTES} bytes of secret material",
-            hint="give a path that does not exist yet and milai creates a new key file there",
-        )
-    if len(data) > KEY_FILE_MAX_BYTES:
-        raise UsageError(f"key file {path} is larger than {KEY_FILE_MAX_BYTES} bytes")
-    return data
-
-
-def create_key_file(path: Path) -> bytes:
-    """Write 32 fresh random bytes to a new file ``path`` (0600, ``O_EXCL``); return them."""
-    secret = _crypto.random_bytes(NEW_KEY_FILE_BYTES)
-    try:
-        fd = create_private(path)
-    except FileExistsError:
-        raise UsageError(f"key file {path} appeared while milai was creating it") from None
-    except OSError as error:
-        raise UsageError(f"cannot create key file {path}: {error.strerror}") from None
-    try:
-        write_all(fd, secret)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    fsync_dir(path.parent)
-    return secret
-
-
-@contextlib.contextmanager
-def new_key_material(key: KeySource) -> Iterator[bytes]:
-    """The secret behind ``key`` for a new slot. A missing key file is created (32 random
-    bytes, 0600), and removed again if the block fails."""
-    if key.key_file is None:
-        passphrase = _passphrase_of(key)
-        check_new_passphrase(passphrase)
-        yield passphrase
-        return
-    if os.path.lexists(key.key_file):
-        yield read_key_file(key.key_file)
-        return
-    secret = create_key_file(key.key_file)
-    try:
-        yield secret
-    except BaseException:
-        with contextlib.suppress(OSError):
-            key.key_file.unlink()
-        raise
-
-
-def check_new_passphrase(passphrase: bytes) -> None:
-    if len(passphrase) < PASSPHRASE_MIN_BYTES:
-        raise UsageError(f"passphrase too short: use at least {PASSPHRASE_MIN_BYTES} characters")
-    if len(passphrase) > PASSPHRASE_MAX_BYTES:
-        raise UsageError(f"passphrase too long: at most {PASSPHRASE_MAX_BYTES} bytes")
-
-
-def key_material(key: KeySource) -> bytes:
-    """The secret behind ``key`` for unlocking (nothing is created)."""
-    if key.key_file is not None:
-        return read_key_file(key.key_file)
-    passphrase = _passphrase_of(key)
-    if not passphrase or len(passphrase) > PASSPHRASE_MAX_BYTES:
-        raise VaultIntegrityError()
-    return passphrase
-
-
-def _passphrase_of(key: KeySource) -> bytes:
-    if key.passphrase is None:
-        raise ValueError("this KeySource holds a key file, not a passphrase")
-    return key.passphrase
 
 
 def _canonical(value: Any) -> bytes:
@@ -456,15 +309,16 @@ class UnverifiedVaultFile:
         body = {name: value for name, value in document.items() if name != "mac"}
         return cls(vault_id, created_at, slots, state, body, mac)
 
-    def unlock(self, key: KeySource) -> tuple[bytes, VaultFile]:
-        """The vault key and the authenticated vault file.
+    def unlock(self, key: KeySource, home: Path) -> tuple[bytes, VaultFile, str]:
+        """The vault key, the authenticated vault file and the id of the slot that opened.
 
         Raises ``VaultIntegrityError`` for a wrong key, a tampered slot or file (one error:
-        the caller cannot tell which, and neither can an attacker).
+        the caller cannot tell which, and neither can an attacker); what ``key_material``
+        raises for an unusable key file.
         """
-        return self.unlock_with(key.kind, key_material(key))
+        return self.unlock_with(key.kind, key_material(key, vault_home=home))
 
-    def unlock_with(self, kind: str, secret: bytes) -> tuple[bytes, VaultFile]:
+    def unlock_with(self, kind: str, secret: bytes) -> tuple[bytes, VaultFile, str]:
         candidates = [slot for slot in self.slots if slot.kind == kind]
         if not candidates:
             kinds = sorted({slot.kind for slot in self.slots})
@@ -474,7 +328,7 @@ class UnverifiedVaultFile:
                 vault_key = unwrap_slot(self.vault_id, slot, secret)
             except VaultIntegrityError:
                 continue
-            return vault_key, self.authenticate(vault_key)
+            return vault_key, self.authenticate(vault_key), slot.slot_id
         raise VaultIntegrityError()
 
     def authenticate(self, vault_key: bytes) -> VaultFile:

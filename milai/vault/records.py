@@ -12,18 +12,27 @@ writes and a killed one leaves the old or the new record.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import hashlib
 import os
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from milai.errors import UsageError, VaultError, VaultIntegrityError
 from milai.vault import _crypto
 from milai.vault._fs import create_temp_for, ensure_private_dir, fault_point, sync_file, write_all
-from milai.vault.state import RECORD, RECORDS_DIR, RESTORE_HINT, Draft, FileEntry, Ledger
+from milai.vault.state import (
+    RECORD,
+    RECORDS_DIR,
+    RESTORE_HINT,
+    Draft,
+    FileEntry,
+    Ledger,
+    mismatch_message,
+)
 
 RECORD_MAGIC = b"MILAIREC"
 RECORD_VERSION = 1
@@ -153,6 +162,14 @@ class RecordStore:
             entry.record_id for _, entry in self._ledger.state.entries(RECORD) if entry.kind == kind
         )
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[RecordBatch]:
+        """Several reads and writes as one change, under the vault lock: every write in the
+        block lands together when it ends, or none does (when it raises). Inside the block,
+        use only the batch (the store would wait for the lock the block holds)."""
+        with self._ledger.change() as draft:
+            yield RecordBatch(self._ledger.home, draft, self._keys)
+
     def file_of(self, kind: str, record_id: str) -> Path:
         """Where the record would lie (its name is a keyed hash of kind and id)."""
         return self._ledger.home / self._keys.path(kind, record_id)
@@ -173,24 +190,10 @@ class RecordStore:
         entry = self._ledger.state.files.get(path)
         if entry is None:
             return None
-        raise VaultIntegrityError(
-            f"vault state: {entry.describe(path)} does not match the vault state "
-            "(altered, truncated, or another or an older file in its place)",
-            hint=RESTORE_HINT,
-        )
+        raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
 
     def _read_listed(self, path: str, entry: FileEntry) -> bytes | None:
-        """The file's bytes when they are what the state lists, else None."""
-        try:
-            with (self._ledger.home / path).open("rb") as handle:
-                data = handle.read(entry.size + 1)
-        except FileNotFoundError:
-            return None
-        except OSError as error:
-            raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
-        if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
-            return None
-        return data
+        return read_listed(self._ledger.home, path, entry)
 
     def _update(self, kind: str, record_id: str, fn: Callable[[bytes | None], bytes]) -> bytes:
         _check_id(record_id)
@@ -202,8 +205,7 @@ class RecordStore:
                 data = self._read_listed(path, entry)
                 if data is None:
                     raise VaultIntegrityError(
-                        f"vault state: {entry.describe(path)} does not match the vault state",
-                        hint=RESTORE_HINT,
+                        mismatch_message(entry.describe(path)), hint=RESTORE_HINT
                     )
                 old = self._keys.open(kind, record_id, data)
             new = fn(old)
@@ -220,6 +222,62 @@ class RecordStore:
         if not PUBLIC_KIND.fullmatch(kind):
             raise UsageError(f"invalid record kind {kind!r}")
         return kind
+
+
+class RecordBatch:
+    """The records as one ``RecordStore.batch`` block sees them (its own writes included).
+    Every method may raise ``VaultIntegrityError`` or ``VaultError``."""
+
+    def __init__(self, home: Path, draft: Draft, keys: RecordKeys) -> None:
+        self._home = home
+        self._draft = draft
+        self._keys = keys
+        self._written: dict[str, bytes | None] = {}
+
+    def get(self, kind: str, record_id: str) -> bytes | None:
+        """The record's data as of this block, or ``None`` when there is none."""
+        kind = RecordStore._public(kind)
+        path = self._keys.path(kind, record_id)
+        if path in self._written:
+            return self._written[path]
+        entry = self._draft.files.get(path)
+        if entry is None:
+            return None
+        data = read_listed(self._home, path, entry)
+        if data is None:
+            raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
+        return self._keys.open(kind, record_id, data)
+
+    def put(self, kind: str, record_id: str, data: bytes) -> None:
+        """Create or replace a record when the block ends."""
+        kind = RecordStore._public(kind)
+        if len(data) > MAX_RECORD_BYTES:
+            raise UsageError(f"a record holds at most {MAX_RECORD_BYTES} bytes")
+        stage_record(self._home, self._draft, self._keys, kind, record_id, bytes(data))
+        self._written[self._keys.path(kind, record_id)] = bytes(data)
+
+    def delete(self, kind: str, record_id: str) -> None:
+        """Remove a record when the block ends; nothing happens when there is none."""
+        kind = RecordStore._public(kind)
+        path = self._keys.path(kind, record_id)
+        if path in self._draft.files:
+            self._draft.remove(path)
+        self._written[path] = None
+
+
+def read_listed(home: Path, path: str, entry: FileEntry) -> bytes | None:
+    """The file's bytes when they are what the state lists, else None. Raises
+    ``VaultError`` when it cannot be read."""
+    try:
+        with (home / path).open("rb") as handle:
+            data = handle.read(entry.size + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+    if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
+        return None
+    return data
 
 
 def stage_record(

@@ -42,7 +42,7 @@ from milai.vault._fs import (
     durable_unlink,
     fault_point,
     fsync_dir,
-    locked,
+    locked_or_refused,
     remove_stale_temps,
     sync_file,
 )
@@ -79,8 +79,10 @@ class FileEntry:
         """What the file is, for a message (names and kinds, never contents)."""
         if self.role == MODEL:
             return f"the model file of {self.name!r} ({path})"
-        what = "a vault-internal" if self.kind.startswith("_") else f"a {self.kind}"
-        return f"{what} record ({path})"
+        if self.kind.startswith("_"):
+            return f"a vault-internal record ({path})"
+        article = "an" if self.kind[0] in "aeiou" else "a"
+        return f"{article} {self.kind} record ({path})"
 
     def to_json(self) -> dict[str, Any]:
         fields: dict[str, Any] = {
@@ -233,6 +235,20 @@ def _safe_path(path: str) -> str:
     return path
 
 
+def vault_lock(home: Path, *, shared: bool = False) -> contextlib.AbstractContextManager[None]:
+    """The vault lock for a block. Raises ``VaultError`` naming the lock file when it cannot
+    be taken (unreadable, or a symbolic link put in its place)."""
+    return locked_or_refused(home / VAULT_LOCK, "the vault", shared=shared)
+
+
+def mismatch_message(what: str) -> str:
+    """The one line for a file that is not what the vault state lists."""
+    return (
+        f"vault state: {what} does not match the vault state in {VAULT_FILE} (altered, "
+        f"truncated, another or an older file in its place, or {VAULT_FILE} itself older)"
+    )
+
+
 def new_state() -> VaultState:
     return VaultState(generation=1, epoch=1, files={})
 
@@ -332,7 +348,7 @@ class Ledger:
 
     def refresh(self) -> None:
         """Re-read the state (another process may have changed it)."""
-        with locked(self.home / VAULT_LOCK, shared=True):
+        with vault_lock(self.home, shared=True):
             self.file, self.state = self._load()
 
     def matches(self, path: str, entry: FileEntry) -> bool:
@@ -341,14 +357,13 @@ class Ledger:
     def check(self) -> None:
         """Check the folder against the state; complete a killed update's pending steps
         first. Raises ``VaultIntegrityError`` naming the first file that is wrong."""
-        lock = self.home / VAULT_LOCK
-        with locked(lock, shared=True):
+        with vault_lock(self.home, shared=True):
             self.file, self.state = self._load()
             if not self._unsettled():
                 self._verify()
                 self._remove_stale_temps()
                 return
-        with locked(lock):
+        with vault_lock(self.home):
             self.file, self.state = self._load()
             self._settle()
             self._verify()
@@ -375,25 +390,38 @@ class Ledger:
             entry = self.state.files.get(step.path)
             if entry is None:
                 raise VaultIntegrityError()
-            if not self.matches(step.temp, entry):
-                raise VaultIntegrityError(
-                    f"vault state: {entry.describe(step.path)} is missing", hint=RESTORE_HINT
-                )
-            commit_temp(self.home / step.temp, self.home / step.path)
+            if self.matches(step.temp, entry):
+                commit_temp(self.home / step.temp, self.home / step.path)
+            else:
+                # no intact temp to roll forward from: the listed file itself is wrong
+                self._check_file(step.path, entry)
+
+    def _check_file(self, path: str, entry: FileEntry) -> None:
+        """Raise ``VaultIntegrityError`` naming ``path`` unless it is what ``entry`` lists."""
+        found = file_digest(self.home, path, entry)
+        if found is None and os.path.lexists(self.home / path):
+            raise VaultIntegrityError(
+                f"vault state: {entry.describe(path)} is not a regular file (a symbolic link "
+                "or another kind of file in its place)",
+                hint=RESTORE_HINT,
+            )
+        if found is None:
+            raise VaultIntegrityError(
+                f"vault state: {entry.describe(path)} is missing", hint=RESTORE_HINT
+            )
+        if found != (entry.size, entry.sha256):
+            raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
 
     def _verify(self) -> None:
-        for path, entry in sorted(self.state.files.items()):
-            found = file_digest(self.home, path, entry)
-            if found is None:
+        for folder in (RECORDS_DIR, MODELS_DIR):
+            if os.path.islink(self.home / folder):
                 raise VaultIntegrityError(
-                    f"vault state: {entry.describe(path)} is missing", hint=RESTORE_HINT
-                )
-            if found != (entry.size, entry.sha256):
-                raise VaultIntegrityError(
-                    f"vault state: {entry.describe(path)} does not match the vault state "
-                    "(altered, truncated, or another or an older file in its place)",
+                    f"vault state: the {folder} folder is a symbolic link, not a folder inside "
+                    "the vault folder",
                     hint=RESTORE_HINT,
                 )
+        for path, entry in sorted(self.state.files.items()):
+            self._check_file(path, entry)
         for folder in (RECORDS_DIR, MODELS_DIR):
             try:
                 names = sorted(os.listdir(self.home / folder))
@@ -433,7 +461,7 @@ class Ledger:
     def change(self) -> Iterator[Draft]:
         """Prepare the next state under the vault lock; it is committed when the block
         ends, or discarded (with the temps it made) when the block raises."""
-        with locked(self.home / VAULT_LOCK):
+        with vault_lock(self.home):
             self.file, self.state = self._load()
             self._settle()
             draft = Draft(

@@ -18,13 +18,13 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from milai.errors import ModelError, UsageError, VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import _crypto, keys
-from milai.vault._fs import create_temp_for, ensure_private_dir, locked, sync_file
+from milai.vault._fs import create_temp_for, ensure_private_dir, sync_file
 from milai.vault.catalog import is_catalogued
 from milai.vault.container import (
     ModelHeader,
@@ -37,22 +37,25 @@ from milai.vault.container import (
     write_model,
 )
 from milai.vault.gguf import GGUFFormatError, read_gguf_info
-from milai.vault.keys import KeySource, VaultFile, internal_key
-from milai.vault.layout import vault_exists
+from milai.vault.keys import VaultFile, internal_key
+from milai.vault.layout import VAULT_FILE, vault_exists
 from milai.vault.memfd import MEMFD_NAME, closing_fd, create_memfd, proc_path, pwrite_all, seal
 from milai.vault.records import RecordKeys, RecordStore, stage_record
 from milai.vault.state import (
     MODEL,
     MODELS_DIR,
     RECORD,
-    VAULT_LOCK,
+    RESTORE_HINT,
     Draft,
     FileEntry,
     Ledger,
+    mismatch_message,
     model_header_digest,
     new_state,
+    vault_lock,
     write_vault_file,
 )
+from milai.vault.unlock import PASSPHRASE, KeySource, key_material, new_key_material
 
 MODEL_SUFFIX = ".model"
 MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -107,6 +110,27 @@ def _check_private_home(home: Path) -> None:
         raise VaultError(f"the vault folder {home} belongs to another user (uid {info.st_uid})")
 
 
+def _check_vault_file_is_regular(home: Path) -> None:
+    """``vault.json`` must be a regular file in the folder: not missing (while records or
+    models remain), not a symbolic link to somewhere else."""
+    try:
+        mode = os.lstat(home / VAULT_FILE).st_mode
+    except FileNotFoundError:
+        raise VaultIntegrityError(
+            f"vault state: {VAULT_FILE} is missing from {home}, which holds the vault's "
+            "records or models",
+            hint=RESTORE_HINT,
+        ) from None
+    except OSError as error:
+        raise VaultError(f"cannot read {home / VAULT_FILE}: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise VaultIntegrityError(
+            f"vault state: {VAULT_FILE} is not a regular file (a symbolic link or another "
+            "kind of file in its place)",
+            hint=RESTORE_HINT,
+        )
+
+
 def _open_source(src: Path) -> tuple[int, int]:
     """Open a GGUF file to import; return its fd and size. Raises ``UsageError``."""
     try:
@@ -149,11 +173,24 @@ def _new_model_path() -> str:
 RotationProgress = Callable[[str, int, int], None]
 
 
+@dataclass(frozen=True)
+class KeySlotInfo:
+    """What ``Vault.key_slots_info`` tells about one key slot (never a secret)."""
+
+    number: int  # 1-based, in the order of vault.json
+    slot_id: str  # stable across rotations; a changed key gets a new slot and id
+    kind: str  # ``passphrase`` or ``key-file``
+    unlocked_this: bool  # the slot whose key opened this Vault
+
+
 class Vault:
     """An unlocked vault. Build one with ``Vault.create`` or ``Vault.open``."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, unlocked_slot: str | None = None) -> None:
         self._ledger = ledger
+        self._unlocked_slot = unlocked_slot
+        # whether ``open`` finished a key rotation that a killed process had started
+        self.finished_rotation = False
         self._signer: _crypto.Signer | None = None
         self._derivation_root: bytes | None = None
         self._use_key(ledger.key)
@@ -207,17 +244,15 @@ class Vault:
         except OSError as error:
             raise VaultError(f"cannot create the vault folder {home}: {error.strerror}") from None
         _check_private_home(home)
-        with locked(home / VAULT_LOCK):
+        with vault_lock(home):
             if cls.exists(home):
                 raise VaultError(
                     f"a vault already exists at {home}",
                     hint="use it, or set MILAI_HOME to another folder",
                 )
-            with keys.new_key_material(key) as secret:
+            with new_key_material(key, vault_home=home) as secret:
                 params = (
-                    keys.calibrate_argon2(argon2_target_seconds)
-                    if key.kind == keys.PASSPHRASE
-                    else None
+                    keys.calibrate_argon2(argon2_target_seconds) if key.kind == PASSPHRASE else None
                 )
                 vault_id = _crypto.random_bytes(16).hex()
                 vault_key = _crypto.random_bytes(_crypto.KEY_BYTES)
@@ -227,7 +262,7 @@ class Vault:
                 for folder in (home / MODELS_DIR, home / "records"):
                     ensure_private_dir(folder)
                 write_vault_file(home, vault_key, vault_file)
-        vault = cls(Ledger(home, vault_key, vault_file))
+        vault = cls(Ledger(home, vault_key, vault_file), slot.slot_id)
         vault.audit_signer()
         vault._root_of_derived_keys()
         return vault
@@ -248,12 +283,20 @@ class Vault:
         if not cls.exists(home):
             raise VaultLocked(f"no vault at {home}", hint="run `milai init`")
         _check_private_home(home)
-        vault_key, vault_file = keys.read_vault_file(home).unlock(key)
+        _check_vault_file_is_regular(home)
+        try:
+            vault_key, vault_file, slot_id = keys.read_vault_file(home).unlock(key, home)
+        except VaultIntegrityError as error:
+            what = "passphrase" if key.kind == PASSPHRASE else "key file"
+            raise VaultIntegrityError(
+                f"{error.message} ({VAULT_FILE} does not open with this {what})", hint=error.hint
+            ) from None
         ledger = Ledger(home, vault_key, vault_file)
         ledger.check()
-        vault = cls(ledger)
+        vault = cls(ledger, slot_id)
         if ledger.state.previous_key is not None:
             vault._finish_rotation(rotation_progress)
+            vault.finished_rotation = True
         return vault
 
     # -- key slots -----------------------------------------------------------------------
@@ -261,6 +304,14 @@ class Vault:
     def key_slots(self) -> list[str]:
         """The kind of each key slot (``passphrase`` or ``key-file``), in order."""
         return [slot.kind for slot in self._file.slots]
+
+    def key_slots_info(self) -> list[KeySlotInfo]:
+        """Every key slot as the vault file lists them now (read afresh)."""
+        self._ledger.refresh()
+        return [
+            KeySlotInfo(number, slot.slot_id, slot.kind, slot.slot_id == self._unlocked_slot)
+            for number, slot in enumerate(self._file.slots, start=1)
+        ]
 
     def add_key_slot(self, key: KeySource, *, argon2_target_seconds: float = 1.0) -> None:
         """Let ``key`` open the vault too (a recovery key file beside a passphrase, say).
@@ -270,7 +321,7 @@ class Vault:
         with self._ledger.change() as draft:
             if len(draft.slots) >= keys.MAX_SLOTS:
                 raise UsageError(f"the vault already has {keys.MAX_SLOTS} key slots")
-            with keys.new_key_material(key) as secret:
+            with new_key_material(key, vault_home=self.home) as secret:
                 if self._slot_index(draft.slots, key.kind, secret) is not None:
                     raise UsageError(f"that {key.describe()} already opens this vault")
                 draft.slots = (*draft.slots, self._new_slot(key, secret, argon2_target_seconds))
@@ -283,47 +334,76 @@ class Vault:
         rotate: bool = False,
         argon2_target_seconds: float = 1.0,
         progress: RotationProgress | None = None,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
         """Replace the slot that ``old`` opens with one for ``new``.
 
         Without ``rotate`` only the vault key is re-wrapped (fast; whoever holds ``old`` and
         a copy of ``vault.json`` can still open the vault). With ``rotate`` the vault moves
         to a new vault key: every record and model is re-encrypted, and ``old`` opens
-        nothing written from then on (see ``rotate_key``).
+        nothing written from then on (see ``rotate_key``). ``on_commit`` is called once
+        ``new`` opens the vault and ``old`` no longer does, before any re-encryption (a
+        killed rotation is finished by the next open with ``new``).
 
         Raises ``VaultIntegrityError`` when ``old`` opens no slot of this vault.
         """
-        old_secret = keys.key_material(old)
-        with keys.new_key_material(new) as secret:
+        old_secret = key_material(old, vault_home=self.home)
+        with new_key_material(new, vault_home=self.home) as secret:
             with self._ledger.change() as draft:
                 index = self._slot_index(draft.slots, old.kind, old_secret)
                 if index is None:
                     raise VaultIntegrityError()
                 slots = list(draft.slots)
+                replaced = slots[index].slot_id
                 slots[index] = self._new_slot(new, secret, argon2_target_seconds)
                 draft.slots = tuple(slots)
                 if rotate:
                     self._start_rotation(draft)
+            if replaced == self._unlocked_slot:
+                self._unlocked_slot = slots[index].slot_id
+            if on_commit is not None:
+                on_commit()
             if rotate:
                 self._finish_rotation(progress)
 
-    def revoke_key_slot(self, number: int, *, progress: RotationProgress | None = None) -> str:
-        """Remove key slot ``number`` (1-based, as ``key_slots`` lists them) and rotate the
-        vault key, so that its key opens nothing written from then on. Returns the kind of
-        the slot removed. Raises ``UsageError`` for no such slot or the last one.
+    def revoke_key_slot(
+        self, slot: int | str, *, progress: RotationProgress | None = None
+    ) -> KeySlotInfo:
+        """Remove a key slot, named by its number (1-based, as ``key_slots_info`` lists
+        them) or its id, and rotate the vault key, so that its key opens nothing written
+        from then on. Returns what the slot was.
+
+        Raises ``UsageError`` for no such slot, the last one, or the one whose key opened
+        this ``Vault`` (revoke it with another key: whoever revokes must keep a way in).
         """
         with self._ledger.change() as draft:
-            if not 1 <= number <= len(draft.slots):
-                raise UsageError(
-                    f"no key slot {number}: the vault has {len(draft.slots)} (see `milai key list`)"
-                )
+            number = self._slot_number(draft.slots, slot)
+            removed = draft.slots[number - 1]
             if len(draft.slots) == 1:
                 raise UsageError("that is the only key slot: the vault would open with nothing")
-            removed = draft.slots[number - 1]
+            if removed.slot_id == self._unlocked_slot:
+                raise UsageError(
+                    f"key slot {number} holds the key this command was unlocked with",
+                    hint="unlock with another key (--key-file or --passphrase-file) to revoke it",
+                )
             draft.slots = tuple(s for s in draft.slots if s.slot_id != removed.slot_id)
             self._start_rotation(draft)
         self._finish_rotation(progress)
-        return removed.kind
+        return KeySlotInfo(number, removed.slot_id, removed.kind, unlocked_this=False)
+
+    @staticmethod
+    def _slot_number(slots: tuple[keys.KeySlot, ...], slot: int | str) -> int:
+        """The 1-based number of ``slot`` (a number or an id). Raises ``UsageError``."""
+        text = str(slot).strip().lower()
+        if text.isdigit() and 1 <= int(text) <= len(slots):
+            return int(text)
+        for number, candidate in enumerate(slots, start=1):
+            if candidate.slot_id == text:
+                return number
+        raise UsageError(
+            f"no key slot {str(slot)!r}: the vault has {len(slots)} "
+            "(see `milai key list` for their numbers and ids)"
+        )
 
     def rotate_key(self, *, progress: RotationProgress | None = None) -> None:
         """Move the vault to a new vault key, keeping every slot (each is sealed the new
@@ -360,7 +440,7 @@ class Vault:
                 data = self.records._read_listed(path, entry)
                 if data is None:
                     raise VaultIntegrityError(
-                        f"vault state: {entry.describe(path)} does not match the vault state"
+                        mismatch_message(entry.describe(path)), hint=RESTORE_HINT
                     )
                 value = old_records.open(entry.kind, entry.record_id, data)
                 draft.remove(path)
@@ -412,8 +492,16 @@ class Vault:
             draft.put(target, new_entry, temp)
         return True
 
+    def slot_of(self, key: KeySource) -> str | None:
+        """The id of the slot ``key`` opens, or None. Raises as ``key_material`` does (and
+        costs an Argon2id derivation per passphrase slot)."""
+        self._ledger.refresh()
+        slots = self._file.slots
+        index = self._slot_index(slots, key.kind, key_material(key, vault_home=self.home))
+        return None if index is None else slots[index].slot_id
+
     def _new_slot(self, key: KeySource, secret: bytes, target_seconds: float) -> keys.KeySlot:
-        params = keys.calibrate_argon2(target_seconds) if key.kind == keys.PASSPHRASE else None
+        params = keys.calibrate_argon2(target_seconds) if key.kind == PASSPHRASE else None
         return keys.make_slot(self._file.vault_id, self._key, key.kind, secret, params)
 
     def _slot_index(self, slots: tuple[keys.KeySlot, ...], kind: str, secret: bytes) -> int | None:
@@ -653,10 +741,7 @@ class Vault:
             unverified = UnverifiedModelHeader.read(fd)
             digest = _crypto.sha256_hex(unverified.prefix + unverified.sealed_manifest)
             if os.fstat(fd).st_size != entry.size or digest != entry.sha256:
-                raise VaultIntegrityError(
-                    f"vault state: {entry.describe(path)} does not match the vault state "
-                    "(altered, truncated, or another or an older file in its place)"
-                )
+                raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
             header = unverified.authenticate(model_keys)
             if header.manifest.name != entry.name:
                 raise VaultIntegrityError()

@@ -20,7 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 from milai.audit import _checkpoint, _entry, _log, _state
-from milai.vault import _crypto
+from milai.vault import _crypto, recipes
 from tests.audit.support import FIXTURES, FileState, fixed_signer, open_log, state_path
 
 GENERATION = 3
@@ -79,7 +79,9 @@ def fixed_clock_and_randomness() -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         for module in (_entry, _checkpoint, _log, _state):
             stack.enter_context(mock.patch.object(module, "utc_now", now))
-        stack.enter_context(mock.patch.object(_crypto, "random_bytes", random_bytes))
+        # the vault's own draw (AES-GCM nonces) and the name the audit code imports
+        for module in (_crypto, recipes):
+            stack.enter_context(mock.patch.object(module, "random_bytes", random_bytes))
         yield
 
 
@@ -116,7 +118,10 @@ def build(folder: Path) -> None:
         shutil.copyfile(scratch / "clean.log.checkpoints", sidecar)
         current = clean_state.state()
         forged_state = replace(
-            current, seq=5, head=hashlib.sha256(lines[4].rstrip(b"\n")).hexdigest()
+            current,
+            seq=5,
+            head=hashlib.sha256(lines[4].rstrip(b"\n")).hexdigest(),
+            size=len(b"".join(lines[:5])),
         )
         FileState(state_path(rewritten)).save(forged_state.to_bytes())
         for event in EVENTS[5:]:

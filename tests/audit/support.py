@@ -8,7 +8,7 @@ from pathlib import Path
 
 from milai.audit import AuditLog, AuditState
 from milai.vault import Signer, verify_signature
-from milai.vault._fs import atomic_write
+from milai.vault.recipes import atomic_write
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "audit"
 SIGNING_SEED = bytes(range(100, 132))

@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from milai.audit import GENESIS, AuditIntegrityError, AuditLog, _log
 from milai.audit._entry import canonical_json
+from milai.errors import VaultError
+from milai.vault import _fs
 from tests.audit.support import (
     FileState,
     event,
@@ -90,7 +92,7 @@ def test_the_log_is_born_private_and_the_folder_must_exist(
     audit_log.append(event(1))
     assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
 
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(VaultError, match="cannot lock the audit log"):
         open_log(tmp_path / "missing" / "audit.log").append(event(1))
 
 
@@ -265,6 +267,7 @@ def test_reading_works_where_no_lock_file_can_be_made(
         raise OSError(errno_value, os.strerror(errno_value), str(path))
 
     monkeypatch.setattr(_log, "locked", refuse)
+    monkeypatch.setattr(_fs, "locked", refuse)
     assert audit_log.verify().entries == 1
-    with pytest.raises(OSError):
+    with pytest.raises(VaultError, match="cannot lock the audit log"):
         audit_log.append(event(2))

@@ -102,7 +102,8 @@ def test_a_key_holder_turning_a_block_into_an_allow_is_caught_by_the_seal_key(
     state = AuditState.from_bytes(raw)
     log.path.write_bytes(lines[0])
     head = hashlib.sha256(lines[0].rstrip(b"\n")).hexdigest()
-    opened.records.put(*AUDIT_STATE, replace(state, seq=1, head=head).to_bytes())
+    rolled_back = replace(state, seq=1, head=head, size=len(lines[0]))
+    opened.records.put(*AUDIT_STATE, rolled_back.to_bytes())
     # Padded so the log does not fall below the size floor the vault state keeps for it.
     forged = {**entries[1], "decision": "allow", "rules": [], "note": "x" * 400}
     for event in [forged, *entries[2:]]:

@@ -56,7 +56,8 @@ def rewrite_from(log: AuditLog, k: int, change: dict[str, object]) -> None:
     current = store.state()
     log.path.write_bytes(b"".join(lines[: k - 1]))
     head = hashlib.sha256(lines[k - 2].rstrip(b"\n")).hexdigest()
-    store.save(replace(current, seq=k - 1, head=head).to_bytes())
+    rolled_back = replace(current, seq=k - 1, head=head, size=len(b"".join(lines[: k - 1])))
+    store.save(rolled_back.to_bytes())
     log.append({**entries[k - 1].event, **change})
     for entry in entries[k:]:
         log.append(entry.event)

@@ -1,58 +1,28 @@
-"""Fakes for batch tests: a model source, an audit sink, and an engine that answers each
-prompt from a script (so a test can say what each line's model says)."""
+"""Batch test support: batch files in and out, and a pipeline (tests/fakes.py) whose model
+answers each prompt from a script (so a test can say what each line's model says)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from milai.config import default_policy_path
-from milai.engine import LoadOptions, Message, SamplingParams, Timings, Usage
+from milai.engine import Message
 from milai.pipeline import Pipeline
-from milai.policy import load_policy
+from tests.fakes import Answer, FakeEngine, fake_pipeline
+from tests.fakes import FakeAudit as Audit
+from tests.fakes import FakeLoader as Loader
 
-
-@dataclass(frozen=True)
-class Model:
-    name: str = "fake"
-    sha256: str = "ab" * 32
-    level: str = "SECRET"
-
-
-@dataclass
-class Models:
-    level: str = "SECRET"
-    opened: list[str] = field(default_factory=list)
-
-    def model(self, name: str) -> Model:
-        return Model(name=name, level=self.level)
-
-    @contextmanager
-    def open_model(self, name: str) -> Iterator[str]:
-        self.opened.append(name)
-        yield f"/proc/self/fd/fake-{name}"
-
-
-@dataclass
-class Audit:
-    events: list[Any] = field(default_factory=list)
-    started_events: list[Any] = field(default_factory=list)
-
-    def preflight(self) -> None:
-        return None
-
-    def started(self, event: Any) -> None:
-        self.started_events.append(event)
-
-    def record(self, event: Any) -> None:
-        self.events.append(event.to_json())  # the outcome as the audit log keeps it
-
-
-Answer = Callable[[list[Message]], list[str]]
+__all__ = [
+    "Answer",
+    "Audit",
+    "Loader",
+    "echo",
+    "make_pipeline",
+    "read_entries",
+    "request",
+    "write_lines",
+]
 
 
 def echo(messages: list[Message]) -> list[str]:
@@ -60,50 +30,11 @@ def echo(messages: list[Message]) -> list[str]:
     return ["Paris is the ", "capital of France."]
 
 
-@dataclass
-class ScriptedEngine:
-    """Streams ``answer(messages)``; records what it was asked and with which params."""
-
-    answer: Answer = echo
-    usage: Usage = field(default_factory=Usage)
-    timings: Timings = field(default_factory=Timings)
-    calls: list[list[Message]] = field(default_factory=list)
-    params: list[SamplingParams] = field(default_factory=list)
-    closed: bool = False
-
-    def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
-        self.calls.append([dict(message) for message in messages])
-        self.params.append(params)
-        chunks = self.answer(messages)
-        yield from chunks
-        self.usage = Usage(prompt_tokens=5, completion_tokens=len(chunks))
-
-    def close(self) -> None:
-        self.closed = True
-
-
-@dataclass
-class Loader:
-    engine: ScriptedEngine
-    loads: list[str] = field(default_factory=list)
-
-    def __call__(self, path: str, options: LoadOptions) -> ScriptedEngine:
-        self.loads.append(path)
-        return self.engine
-
-
 def make_pipeline(
     answer: Answer = echo, *, model_level: str = "SECRET"
 ) -> tuple[Pipeline, Loader, Audit]:
-    loader = Loader(ScriptedEngine(answer))
-    audit = Audit()
-    pipeline = Pipeline(
-        policy=load_policy(default_policy_path()),
-        models=Models(level=model_level),
-        audit=audit,
-        load=loader,
-    )
-    return pipeline, loader, audit
+    """A pipeline whose model answers each request with ``answer(messages)``."""
+    return fake_pipeline(FakeEngine(answer=answer, prompt_tokens=5), model_level=model_level)
 
 
 def request(custom_id: str, *messages: tuple[str, str], **body: Any) -> dict[str, Any]:

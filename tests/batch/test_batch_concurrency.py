@@ -211,7 +211,7 @@ def test_n_replies_are_in_flight_at_once(tmp_path: Path, concurrency: int) -> No
 
 def test_bad_and_blocked_lines_keep_their_place(tmp_path: Path) -> None:
     server = Server(pause_s={"Question 0": 0.05})
-    lines = [
+    lines: list[dict[str, Any] | str] = [
         request("a", ("user", "Question 0")),
         "not json",
         request("b", ("user", "SECRET//NOFORN\nThe plan.")),

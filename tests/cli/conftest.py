@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from milai.context import KEY_FILE_HINT
+from milai.vault.unlock import KEY_FILE_HINT
 from tests.cli.harness import Cli, invoke
 from tests.fakes import FakeEngine, install_fake_engine
 from tests.helpers import DEMO_SHA256, demo_model_file
@@ -170,6 +170,14 @@ def synthetic_vault(
     recorded.write_bytes(str(key_file).encode())
     monkeypatch.setenv("MILAI_HOME", str(home))
     return SyntheticVault(home, key_file, synthetic_template.source, synthetic_template.sha256)
+
+
+@pytest.fixture
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its floors: a passphrase costs milliseconds, not the calibrated second."""
+    from milai.vault import keys
+
+    monkeypatch.setattr(keys, "calibrate_argon2", lambda target_seconds: keys.FLOOR_PARAMS)
 
 
 @pytest.fixture

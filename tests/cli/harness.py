@@ -58,6 +58,17 @@ class CliResult:
         return lines[0]
 
 
+def refused(result: CliResult, code: int, *nouns: str) -> str:
+    """Check a refusal: exit ``code``, nothing on stdout, one error line holding every noun
+    in ``nouns``. Returns the line."""
+    assert result.code == code, result.stderr
+    assert result.stdout == ""
+    line = result.error_line()
+    for noun in nouns:
+        assert noun in line, line
+    return line
+
+
 class Cli(Protocol):
     """``cli(*argv, stdin=..., tty=..., passphrases=...)`` → ``CliResult``."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import MilaiRunner
-from tests.helpers import DEMO_SHA256, demo_model_file
+from tests.helpers import DEMO_SHA256, demo_model_file, write_key_file
 
 
 def test_init_with_a_passphrase_file_then_unlock_with_it(
@@ -296,7 +296,7 @@ def test_failed_unlocks_reach_the_audit_log_at_the_next_unlock(
     vault_home: Path, milai: MilaiRunner, tmp_path: Path
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     for _ in range(2):
         assert milai("--key-file", str(wrong), "model", "list").returncode == 4
     notes = (vault_home / "unlock-failures.jsonl").read_text()

@@ -5,34 +5,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from milai import netguard
 from tests.cli.conftest import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
-from tests.cli.harness import Cli, CliResult
+from tests.cli.harness import Cli, refused
+from tests.helpers import write_key_file
 
 PASSPHRASE = "correct horse battery staple"
-
-
-@pytest.fixture
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Argon2id at its floors: a passphrase costs milliseconds, not the calibrated second."""
-    from milai.vault import keys
-
-    monkeypatch.setattr(keys, "calibrate_argon2", lambda target_seconds: keys.FLOOR_PARAMS)
-    yield
-
-
-def refused(result: CliResult, code: int, *nouns: str) -> str:
-    assert result.code == code, result.stderr
-    assert result.stdout == ""
-    line = result.error_line()
-    for noun in nouns:
-        assert noun in line, line
-    return line
 
 
 def model_names(cli: Cli) -> list[str]:
@@ -103,7 +85,7 @@ def test_init_refuses_bad_typed_passphrases(
 
 def test_init_bad_input(cli: Cli, isolated_home: Path, tmp_path: Path) -> None:
     short = tmp_path / "short.key"
-    short.write_bytes(b"12345")
+    write_key_file(short, b"12345")
     empty = tmp_path / "empty"
     empty.write_text("")
     passphrase = tmp_path / "pass"
@@ -285,7 +267,7 @@ def test_key_bad_input(
     cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path, command: str
 ) -> None:
     short = tmp_path / "short.key"
-    short.write_bytes(b"12345")
+    write_key_file(short, b"12345")
     weak = tmp_path / "weak"
     weak.write_text("abc\n")
     empty = tmp_path / "empty"
@@ -309,7 +291,7 @@ def test_key_commands_with_a_wrong_key_exit_4(
     cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path, command: str
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     new = tmp_path / "new.key"
     refused(cli("--key-file", str(wrong), "key", command, "--new-key-file", str(new)), 4)
     assert cli("model", "list").code == 0

@@ -313,6 +313,7 @@ def test_the_readme_document_examples(milai: MilaiRunner, tmp_path: Path) -> Non
     }
     assert levels == {
         "brief.pdf": "SECRET",
+        "labelled.docx": "UNCLASSIFIED",  # the default policy maps no sensitivity label
         "message.eml": "RESTRICTED",
         "minutes.odt": "CONFIDENTIAL",
         "note.html": "UNCLASSIFIED",

@@ -9,21 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import SyntheticVault
-from tests.cli.harness import Cli, CliResult
+from tests.cli.harness import Cli, refused
 
 SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
 KEYMAT = "Attached: the KEYMAT for next month.\n"
 MATRICULE = "Matricule 1985 0315 123 71 pour le dossier.\n"
 DEFAULT_POLICY = Path("policies/default.yaml")
-
-
-def refused(result: CliResult, code: int, *nouns: str) -> str:
-    assert result.code == code, result.stderr
-    assert result.stdout == ""
-    line = result.error_line()
-    for noun in nouns:
-        assert noun in line, line
-    return line
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from milai.cli._app import state
 from tests.cli.conftest import SyntheticVault
 from tests.cli.harness import Cli, CliResult, invoke
+from tests.helpers import write_key_file
 
 
 def test_streams_are_captured_as_bytes_and_put_back(cli: Cli) -> None:
@@ -28,7 +29,7 @@ def test_global_options_do_not_leak_into_the_next_call(
     cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.key"
-    other.write_bytes(bytes(range(32)))
+    write_key_file(other, bytes(range(32)))
     assert cli("--key-file", str(other), "-v", "model", "list").code == 4
     assert (state.key_file, state.verbose) == (None, False)
     assert cli("model", "list").code == 0  # the recorded key file again, not --key-file

@@ -13,6 +13,7 @@ import pytest
 from tests.cli.conftest import SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.fakes import FakeEngine
+from tests.helpers import write_key_file
 
 SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
 
@@ -149,7 +150,7 @@ def test_audit_with_a_wrong_key_exits_4(
     cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     refused(cli("--key-file", str(wrong), "audit", "verify"), 4)
 
 

@@ -18,7 +18,7 @@ import pytest
 from milai.cli._app import compose_prompt
 from milai.errors import UsageError
 from tests.cli.conftest import MilaiRunner, milai_command
-from tests.helpers import DEMO_SHA256
+from tests.helpers import DEMO_SHA256, write_key_file
 
 QUESTION = "Name three capitals in Europe."
 JSON_KEYS = {"text", "decision", "level", "model", "usage", "timings", "seed", "finish_reason"}
@@ -182,7 +182,7 @@ def test_a_locked_vault_exits_4_with_a_hint(vault_home: Path, milai: MilaiRunner
 @pytest.mark.model
 def test_a_wrong_key_file_exits_4(vault_home: Path, milai: MilaiRunner, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     result = milai("--key-file", str(wrong), "run", "hi")
     assert result.returncode == 4
     assert len(result.stderr.splitlines()) == 1

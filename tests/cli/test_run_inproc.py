@@ -1,4 +1,4 @@
-"""``milai run`` and ``milai chat`` in process: every exit code and bad input of DESIGN.md's
+"""``milai run`` and ``milai chat`` in process: every exit code and bad input of docs/DESIGN.md's
 table, on a vault of synthetic models with a scripted engine (the real model's behaviour is
 tests/cli/test_run.py's, marked ``model``)."""
 
@@ -14,6 +14,7 @@ import pytest
 from tests.cli.conftest import SYNTHETIC_MODEL, SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.fakes import FakeEngine, install_fake_engine
+from tests.helpers import write_key_file
 
 SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
 JSON_KEYS = {"text", "decision", "level", "model", "usage", "timings", "seed"}
@@ -186,6 +187,13 @@ def test_a_policy_that_no_longer_parses_refuses_to_run(
     assert fake_engine.calls == []
 
 
+def test_a_policy_whose_banner_misreads_is_not_installed(
+    cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path
+) -> None:
+    bad = Path("tests/fixtures/policy/bad/bad-banner.yaml")
+    refused(cli("settings", "set", "policy", str(bad.resolve())), 2, "reads as LOW")
+
+
 # -- 3: blocked by policy --------------------------------------------------------------------
 
 
@@ -276,7 +284,7 @@ def test_a_wrong_key_file_exits_4(
     cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine, tmp_path: Path
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     refused(cli("--key-file", str(wrong), "run", "hi"), 4)
     assert fake_engine.calls == []
 
@@ -289,7 +297,7 @@ def test_a_wrong_key_file_in_the_environment_exits_4(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(64))
+    write_key_file(wrong, os.urandom(64))
     monkeypatch.setenv("MILAI_KEY_FILE", str(wrong))
     refused(cli("run", "hi"), 4)
 

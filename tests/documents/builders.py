@@ -51,6 +51,7 @@ class Docx:
     hidden: list[str] = field(default_factory=list)  # runs with w:vanish
     core: dict[str, str] = field(default_factory=dict)  # dc:title, cp:keywords…
     custom: dict[str, str] = field(default_factory=dict)  # custom properties (MSIP labels)
+    label_info: list[dict[str, str]] = field(default_factory=list)  # docMetadata/LabelInfo.xml
     raw_body: str = ""  # extra WordprocessingML appended to the body
     members: list[tuple[str, bytes]] = field(default_factory=list)  # more zip members
     overrides: list[tuple[str, str]] = field(default_factory=list)  # (/part name, type)
@@ -141,6 +142,21 @@ class Docx:
                     f'officeDocument/2006/docPropsVTypes">{props}</Properties>',
                 )
             )
+        if self.label_info:
+            labels = "".join(
+                "<clbl:label " + " ".join(f"{k}={quoteattr(v)}" for k, v in label.items()) + "/>"
+                for label in self.label_info
+            )
+            overrides.append(
+                ("/docMetadata/LabelInfo.xml", "application/vnd.ms-office.classificationlabels+xml")
+            )
+            members.append(
+                (
+                    "docMetadata/LabelInfo.xml",
+                    '<clbl:labelList xmlns:clbl="http://schemas.microsoft.com/office/2020/'
+                    f'mipLabelMetadata">{labels}</clbl:labelList>',
+                )
+            )
         overrides += self.overrides
         types = "".join(
             f'<Override PartName="{name}" ContentType="{ctype}"/>' for name, ctype in overrides
@@ -157,6 +173,20 @@ class Docx:
             + [(name, text.encode()) for name, text in members]
             + self.members
         )
+
+
+def sensitivity_label(label_id: str, name: str, *, enabled: bool = True) -> dict[str, str]:
+    """The custom properties Office writes for an applied sensitivity label."""
+    prefix = f"MSIP_Label_{label_id}_"
+    return {
+        f"{prefix}Enabled": "true" if enabled else "false",
+        f"{prefix}SetDate": "2024-01-01T00:00:00Z",
+        f"{prefix}Method": "Standard",
+        f"{prefix}Name": name,
+        f"{prefix}SiteId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+        f"{prefix}ActionId": "3c1b2a4e-5d6f-4a7b-8c9d-0e1f2a3b4c5d",
+        f"{prefix}ContentBits": "0",
+    }
 
 
 # --- OpenDocument ------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def audit_events(home: Path) -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     # Before the pipeline is imported: its default loader is bound at import.
-    milai.engine.load_engine = load_fake  # type: ignore[assignment]
+    milai.engine.load_engine = load_fake
     from milai.__main__ import main
 
     main()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -12,68 +10,17 @@ import pytest
 from milai.config import default_policy_path
 from milai.engine import Message, SamplingParams
 from milai.errors import Blocked, VaultIntegrityError
-from milai.events import RunEvent
 from milai.pipeline import Pipeline
 from milai.policy import Action, Decision, Policy, load_policy
-from tests.helpers import FakeEngine, FakeLoader
+from tests.fakes import FakeAudit, FakeEngine, FakeLoader, FakeModels, fake_pipeline
 
 PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
 
 
-@dataclass(frozen=True)
-class Model:
-    name: str = "fake"
-    sha256: str = "ab" * 32
-    level: str = "SECRET"
-
-
-@dataclass
-class Models:
-    level: str = "SECRET"
-    opened: list[str] = field(default_factory=list)
-
-    def model(self, name: str) -> Model:
-        return Model(name=name, level=self.level)
-
-    @contextmanager
-    def open_model(self, name: str) -> Iterator[str]:
-        self.opened.append(name)
-        yield f"/proc/self/fd/fake-{name}"
-
-
-@dataclass
-class Audit:
-    """Keeps the JSON of every entry, write-ahead ones included, in order."""
-
-    entries: list[dict[str, Any]] = field(default_factory=list)
-    broken: bool = False
-
-    def preflight(self) -> None:
-        if self.broken:
-            raise VaultIntegrityError("the audit log is damaged")
-
-    def started(self, event: RunEvent) -> None:
-        self.entries.append(event.started_json())
-
-    def record(self, event: RunEvent) -> None:
-        self.entries.append(event.to_json())
-
-    @property
-    def events(self) -> list[dict[str, Any]]:
-        """The outcome entries."""
-        return [entry for entry in self.entries if entry["phase"] == "outcome"]
-
-
-def make(chunks: list[str], *, model_level: str = "SECRET") -> tuple[Pipeline, FakeLoader, Audit]:
-    loader = FakeLoader(FakeEngine(chunks))
-    audit = Audit()
-    pipeline = Pipeline(
-        policy=load_policy(default_policy_path()),
-        models=Models(level=model_level),
-        audit=audit,
-        load=loader,
-    )
-    return pipeline, loader, audit
+def make(
+    chunks: list[str], *, model_level: str = "SECRET"
+) -> tuple[Pipeline, FakeLoader, FakeAudit]:
+    return fake_pipeline(FakeEngine(chunks), model_level=model_level)
 
 
 def run(
@@ -190,10 +137,10 @@ class _Labelled:
 
 def test_the_gate_is_a_seam() -> None:
     loader = FakeLoader(FakeEngine(["x"]))
-    audit = Audit()
+    audit = FakeAudit()
     pipeline = Pipeline(
         policy=load_policy(default_policy_path()),
-        models=Models(),
+        models=FakeModels(),
         audit=audit,
         load=loader,
         gate=_LabellingGate,
@@ -246,9 +193,9 @@ def test_an_interrupted_generation_is_still_recorded() -> None:
             raise KeyboardInterrupt
 
     loader = FakeLoader(Interrupting(["x"]))
-    audit = Audit()
+    audit = FakeAudit()
     pipeline = Pipeline(
-        policy=load_policy(default_policy_path()), models=Models(), audit=audit, load=loader
+        policy=load_policy(default_policy_path()), models=FakeModels(), audit=audit, load=loader
     )
     emitted: list[str] = []
     with pytest.raises(KeyboardInterrupt):

@@ -19,8 +19,7 @@ from milai.errors import Blocked, PolicyError, VaultError
 from milai.events import RunEvent
 from milai.pipeline import Pipeline
 from milai.policy import load_policy
-from tests.helpers import FakeEngine, FakeLoader
-from tests.pipeline.test_pipeline import Models
+from tests.fakes import FakeEngine, FakeLoader, FakeModels
 
 PARAMS = SamplingParams(max_tokens=16, temperature=0, seed=7)
 CLEAN = "Name three capitals."
@@ -73,7 +72,7 @@ def make(
     log = log or Log()
     pipeline = Pipeline(
         policy=extra.pop("policy", None) or load_policy(default_policy_path()),
-        models=Models(level=model_level),
+        models=FakeModels(level=model_level),
         audit=log,
         load=loader,
         **extra,

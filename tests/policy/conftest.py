@@ -19,3 +19,13 @@ def default_policy() -> Policy:
 @pytest.fixture(scope="session")
 def ministry_policy() -> Policy:
     return load_policy(POLICIES / "ministry-codewords.yaml")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Exhaustive generator runs are opt-in: ``-m exhaustive``."""
+    if "exhaustive" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="exhaustive run: opt in with -m exhaustive")
+    for item in items:
+        if "exhaustive" in item.keywords:
+            item.add_marker(skip)

@@ -206,3 +206,38 @@ def test_hidden_characters_are_reported(default_policy: Policy) -> None:
         Action.WARN,
     )
     assert (finding.start, finding.end) == (5, 6)
+
+
+def test_one_finding_per_marking_when_two_contexts_see_it(default_policy: Policy) -> None:
+    """A pretty JSON line is a banner line and a classification field: one finding."""
+    text = '{\n  "classification": "SECRET",\n  "id": 3\n}'
+    findings = check_text(default_policy, text).findings
+    assert [(f.rule, text[f.start : f.end]) for f in findings] == [("marking-secret", "SECRET")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"id":7,"classification":"NATO SECRET","title":"Convoy"}',
+        '<doc id="7" securityClassification=\'NATO SECRET\' lang="en">',
+        "id;title;Einstufung\n7;Convoy;NATO SECRET\n",
+        "id\ttitle\tclassification\n7\tConvoy\tNATO SECRET\n",
+    ],
+)
+def test_classification_fields_anywhere(default_policy: Policy, text: str) -> None:
+    decision = check_text(default_policy, text)
+    assert decision.level == "SECRET"
+    assert [text[f.start : f.end] for f in decision.findings] == ["NATO SECRET"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"species":"Panthera leo","classification":"Mammalia"}',
+        "name,classification\nSecret Garden,annual\n",
+        "name,price,note\nSecret Garden,3.50,NATO SECRET\n",  # no classification column
+        '<book classification="823.914">The Secret Agent</book>',
+    ],
+)
+def test_classification_fields_without_markings(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from corpus_report import evaluate, load_corpus, report
+
+from tests.policy.corpus_report import Sample, evaluate, load_corpus, report
 
 SAMPLES = load_corpus()
 
@@ -43,8 +44,8 @@ def test_corpus_report_is_perfect() -> None:
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.id for s in SAMPLES])
-def test_sample(sample: object) -> None:
-    (outcome,) = evaluate([sample])  # type: ignore[list-item]
+def test_sample(sample: Sample) -> None:
+    (outcome,) = evaluate([sample])
     assert (outcome.got_decision, outcome.got_level) == (
         outcome.sample.decision,
         outcome.expected_level,

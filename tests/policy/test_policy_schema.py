@@ -82,6 +82,14 @@ def test_banner_must_read_as_its_level() -> None:
     ]
 
 
+def test_a_bad_banner_stops_the_first_banner_printed() -> None:
+    policy = load_policy(BAD / "bad-banner.yaml")  # loading leaves the check to the banner
+    with pytest.raises(PolicyError, match="the banner 'HIGH' for HIGH reads as LOW"):
+        policy.banner("LOW")
+    with pytest.raises(PolicyError, match="reads as LOW"):
+        policy.check_banners()
+
+
 def test_bare_on_key_is_not_silently_true(tmp_path: Path) -> None:
     # YAML 1.1 reads `on:` as true: the loader names the problem instead of guessing.
     text = (POLICIES / "default.yaml").read_text(encoding="utf-8")

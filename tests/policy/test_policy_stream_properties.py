@@ -48,6 +48,10 @@ FRAGMENTS = [
     "1985 0315 123 71",
     " U0VDUkVU ",
     "(C) 2024 ",
+    "\n\u202e)NROFON( TERCES OTAN\u202c\n",
+    "TFARD - TERCES\n",
+    '{"id":7,"classification":"NATO SECRET"}\n',
+    "id;Einstufung\n7;GEHEIM\n",
     "\n",
 ]
 
@@ -226,3 +230,19 @@ def test_a_clean_held_text_comes_out_whole_at_the_end(
     assert not blocked
     assert fed == [""] * len(fed)
     assert released == redact_text(default_policy, body)
+
+
+@pytest.mark.parametrize("prefix", ["", "Antwort: "])
+def test_wrapped_base64_streamed_line_by_line(default_policy: Policy, prefix: str) -> None:
+    """A wrapped base64 block whose first line decodes to nothing on its own: the scan
+    waits for the block, whatever the chunks (it used to decode the block without its
+    first line when that line came alone)."""
+    import base64
+
+    raw = base64.b64encode(b"Rapport:\nTOP SECRET\nThe convoy leaves at dawn, at last.").decode()
+    text = prefix + "\n".join(raw[i : i + 16] for i in range(0, len(raw), 16)) + "\nDone.\n"
+    whole = check_text(default_policy, text)
+    assert whole.level == "TOP SECRET"
+    by_line = [line + "\n" for line in text.split("\n")[:-1]]
+    for chunks in (by_line, list(text)):
+        assert check_stream(default_policy, chunks).level == whole.level

@@ -19,8 +19,9 @@ import pytest
 from milai.errors import VaultIntegrityError
 from milai.vault import KeySource, Vault
 from milai.vault._fs import fault_hook
+from tests.helpers import write_key_file
 
-Operation = Callable[[Vault], None]
+Operation = Callable[[Vault], object]  # what it returns is not looked at
 Observation = Callable[[Path], str]
 
 
@@ -171,8 +172,7 @@ def test_removing_a_model(setup: Setup, tmp_path: Path) -> None:
 
 def test_adding_a_key_slot(setup: Setup, tmp_path: Path) -> None:
     recovery = setup.spare / "recovery.key"
-    recovery.write_bytes(os.urandom(32))
-    recovery.chmod(0o600)
+    write_key_file(recovery, os.urandom(32))
 
     def observe(home: Path) -> str:
         vault = _opened(home, setup.key)
@@ -204,8 +204,7 @@ def _which_key_opens(home: Path, old: KeySource, new: KeySource) -> str:
 @pytest.mark.parametrize("rotate", [False, True], ids=["rewrap", "rotate"])
 def test_changing_the_key(setup: Setup, tmp_path: Path, rotate: bool) -> None:
     new_key = setup.spare / "new.key"
-    new_key.write_bytes(os.urandom(32))
-    new_key.chmod(0o600)
+    write_key_file(new_key, os.urandom(32))
     new = KeySource(key_file=new_key)
 
     def observe(home: Path) -> str:
@@ -220,8 +219,7 @@ def test_changing_the_key(setup: Setup, tmp_path: Path, rotate: bool) -> None:
 
 def test_revoking_a_key_slot(setup: Setup, tmp_path: Path) -> None:
     second_key = setup.spare / "second.key"
-    second_key.write_bytes(os.urandom(32))
-    second_key.chmod(0o600)
+    write_key_file(second_key, os.urandom(32))
     second = KeySource(key_file=second_key)
     Vault.open(setup.home, setup.key).add_key_slot(second)
 

@@ -15,6 +15,7 @@ import pytest
 
 from milai.errors import UsageError, VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import KeySource, Vault, _crypto, keys
+from tests.helpers import write_key_file
 
 PASSPHRASE = b"correct horse battery staple"
 
@@ -45,7 +46,7 @@ def test_create_makes_a_private_key_file_and_folder(isolated_home: Path, key_fil
 
 def test_create_uses_an_existing_key_file(isolated_home: Path, tmp_path: Path) -> None:
     key_file = tmp_path / "existing.key"
-    key_file.write_bytes(os.urandom(64))
+    write_key_file(key_file, os.urandom(64))
     before = key_file.read_bytes()
     Vault.create(isolated_home, KeySource(key_file=key_file))
     assert key_file.read_bytes() == before
@@ -54,7 +55,7 @@ def test_create_uses_an_existing_key_file(isolated_home: Path, tmp_path: Path) -
 
 def test_key_file_too_short_is_a_usage_error(isolated_home: Path, tmp_path: Path) -> None:
     key_file = tmp_path / "short.key"
-    key_file.write_bytes(b"x" * 31)
+    write_key_file(key_file, b"x" * 31)
     with pytest.raises(UsageError, match="at least 32 bytes"):
         Vault.create(isolated_home, KeySource(key_file=key_file))
     assert not Vault.exists(isolated_home)
@@ -122,7 +123,7 @@ def test_open_without_a_vault_is_locked(isolated_home: Path, key: KeySource) -> 
 
 def test_wrong_key_file(vault: Vault, isolated_home: Path, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     with pytest.raises(VaultIntegrityError):
         Vault.open(isolated_home, KeySource(key_file=wrong))
 
@@ -270,8 +271,8 @@ def test_calibration(monkeypatch: pytest.MonkeyPatch) -> None:
     assert keys.FLOOR_PARAMS.within_bounds()
     # A probe pass over 64 MiB that "takes" 0.05 s: no clock in the assertion.
     ticks = iter([100.0, 100.05])
-    monkeypatch.setattr(keys.time, "perf_counter", lambda: next(ticks))
-    monkeypatch.setattr(keys._crypto, "argon2id", lambda *args, **kwargs: bytes(32))
+    monkeypatch.setattr(time, "perf_counter", lambda: next(ticks))  # the module keys uses
+    monkeypatch.setattr(_crypto, "argon2id", lambda *args, **kwargs: bytes(32))
     params = keys.calibrate_argon2(2.0)
     assert params.within_bounds()
     # 2 s buys 40 passes over 64 MiB: memory first, up to 512 MiB, then passes (5 of them)
@@ -336,7 +337,7 @@ def test_change_key_rewraps_without_touching_models(
 
 def test_change_key_with_a_wrong_old_key(vault: Vault, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.key"
-    wrong.write_bytes(os.urandom(32))
+    write_key_file(wrong, os.urandom(32))
     new = tmp_path / "new.key"
     with pytest.raises(VaultIntegrityError):
         vault.change_key(KeySource(key_file=wrong), KeySource(key_file=new))

@@ -72,6 +72,33 @@ def test_update_callback_failure_changes_nothing(vault: Vault) -> None:
     assert vault.records.get("settings", "main") == b"old"
 
 
+def test_a_batch_lands_whole_or_not_at_all(
+    vault: Vault, isolated_home: Path, key: KeySource
+) -> None:
+    records = vault.records
+    records.put("corpus", "old", b"old")
+    generation = vault.generation
+    with records.batch() as batch:
+        assert batch.get("corpus", "old") == b"old"
+        batch.put("corpus", "a", b"one")
+        batch.put("corpus", "b", b"two")
+        batch.delete("corpus", "old")
+        assert batch.get("corpus", "a") == b"one"  # a batch reads its own writes
+        assert batch.get("corpus", "old") is None
+    assert vault.generation == generation + 1  # one vault change for all three
+    reopened = Vault.open(isolated_home, key)
+    assert reopened.records.list("corpus") == ["a", "b"]
+    with pytest.raises(RuntimeError), records.batch() as batch:
+        batch.put("corpus", "c", b"three")
+        batch.delete("corpus", "a")
+        raise RuntimeError("killed half way")
+    assert records.list("corpus") == ["a", "b"]
+    assert records.get("corpus", "a") == b"one"
+    leftovers = [p.name for p in (isolated_home / "records").iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # the batch's temp files went with it
+    Vault.open(isolated_home, key)  # and the folder still matches the vault state
+
+
 def _increment_many(home: str, key_file: str, times: int, barrier: object) -> None:
     vault = Vault.open(Path(home), KeySource(key_file=Path(key_file)))
     barrier.wait()  # type: ignore[attr-defined]

@@ -1,0 +1,300 @@
+"""``milai docs add|list|show|remove``: the encrypted corpus that ``milai ask`` answers from.
+
+Adding is an administrator's act (audited): each document is kept at the higher of the
+level declared and the level the gate finds in it, and refused above the ceiling. Listing,
+showing and removing see only the documents at or below the clearance (``--clearance``,
+else the configured default): the others are as if they were not there.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from milai.cli._app import app, emit_json, open_context, say
+from milai.errors import Blocked, UsageError
+from milai.settings import resolve_clearance
+
+if TYPE_CHECKING:
+    from milai.context import Context
+    from milai.corpus import Added, DocumentEntry, PreparedDocument
+    from milai.policy import Policy
+
+docs_app = typer.Typer(
+    help="Add, list, show and remove the documents `milai ask` answers from.",
+    no_args_is_help=True,
+)
+app.add_typer(docs_app, name="docs")
+
+FLUSH_DOCUMENTS = 64  # documents per vault change while adding
+FLUSH_PASSAGES = 5000  # or passages, whichever comes first
+
+Clearance = Annotated[
+    str | None,
+    typer.Option("--clearance", help="Your clearance: documents above it are not shown."),
+]
+CollectionOption = Annotated[
+    str | None, typer.Option("--collection", "-c", help="Only this collection.")
+]
+
+
+@dataclass(frozen=True)
+class _Input:
+    """A file named on the command line or found in a folder: its bytes, or why not."""
+
+    name: str
+    data: bytes | None = None
+    error: str | None = None
+
+
+def _inputs(paths: list[Path]) -> Iterator[_Input]:
+    from milai.documents import Limits, walk_folder
+
+    limit = Limits().max_input_bytes
+    for path in paths:
+        if path.is_dir():
+            for found in walk_folder(path):
+                name = f"{path.name or path}/{found.path}"
+                yield _Input(name, found.data, None if found.data is not None else found.error)
+            continue
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+        except OSError as error:
+            yield _Input(str(path), error=f"cannot read: {error.strerror}")
+            continue
+        if len(data) > limit:
+            yield _Input(str(path), error=f"larger than {limit} bytes")
+        else:
+            yield _Input(path.name, data)
+
+
+@dataclass
+class _Adding:
+    """What one ``docs add`` did so far."""
+
+    collection: str
+    declared: str
+    pending: list[PreparedDocument] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)  # their levels (no names: audit)
+    skipped: int = 0
+
+    def count(self, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+
+
+@docs_app.command("add")
+def docs_add(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to add.")],
+    level: Annotated[
+        str, typer.Option("--level", help="The documents' level (raised by their markings).")
+    ],
+    collection: Annotated[
+        str, typer.Option("--collection", "-c", help="Collection to add to.")
+    ] = "default",
+) -> None:
+    """Read documents into the encrypted corpus (an administrator's act, audited).
+
+    Every format `milai check` reads; a folder is read whole (symbolic links are reported,
+    never followed). A file that cannot be read is reported and the rest still added. Each
+    document's level is the higher of --level and what the gate finds in it; one above the
+    ceiling is refused. The same content twice is one document. Exit 3 when a document was
+    refused, 2 when one could not be read.
+    """
+    from milai.corpus import check_collection
+
+    context = open_context()
+    policy = context.policy()
+    declared = policy.canonical_level(level)
+    ceiling = context.settings.ceiling or policy.highest
+    if policy.above(declared, ceiling):
+        raise UsageError(f"--level {declared} is above the ceiling {ceiling}")
+    check_collection(collection)
+    context.corpus  # noqa: B018  (the vault opens, or fails, before any file is read)
+    inputs = list(_inputs(paths))
+    state = _Adding(collection, declared)
+    from milai.cli.render import count_progress
+
+    with count_progress("adding", len(inputs), enabled=sys.stderr.isatty()) as advance:
+        for item in inputs:
+            _add_one(context, policy, ceiling, state, item)
+            advance(item.name)
+            passages = sum(len(document.passages) for document in state.pending)
+            if len(state.pending) >= FLUSH_DOCUMENTS or passages >= FLUSH_PASSAGES:
+                _flush(context, policy, state)
+    _flush(context, policy, state, final=True)
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(state.counts.items()))
+    say(f"milai: collection {collection}: {summary or 'nothing added'}")
+    if state.refused:
+        raise Blocked(
+            f"{len(state.refused)} document(s) refused: above the ceiling {ceiling}",
+        )
+    if state.skipped:
+        raise UsageError(f"{state.skipped} file(s) could not be read")
+
+
+def _add_one(context: Context, policy: Policy, ceiling: str, state: _Adding, item: _Input) -> None:
+    from milai.corpus import prepare_document
+    from milai.documents import DocumentError, read_document
+
+    if item.data is None:
+        say(f"milai: skipped {item.name}: {item.error}")
+        state.skipped += 1
+        state.count("skipped")
+        return
+    try:
+        document = read_document(item.data, item.name)
+    except DocumentError as error:
+        say(f"milai: skipped {error.message}")
+        state.skipped += 1
+        state.count("skipped")
+        return
+    prepared = prepare_document(policy, item.data, item.name, state.declared, document)
+    if policy.above(prepared.level, ceiling):
+        say(f"milai: refused {item.name}: it is {prepared.level}, above the ceiling {ceiling}")
+        state.refused.append(prepared.level)
+        state.count("refused")
+        return
+    if prepared.raised:
+        say(
+            f"milai: {item.name}: declared {prepared.declared}, raised to {prepared.level} "
+            "(the gate found that level in it)"
+        )
+    if not prepared.passages:
+        say(f"milai: skipped {item.name}: no text")
+        state.skipped += 1
+        state.count("skipped")
+        return
+    state.pending.append(prepared)
+
+
+def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = False) -> None:
+    """Add what is pending in one vault change, and record it."""
+    results: list[Added] = []
+    if state.pending:
+        results = context.corpus.add(state.collection, state.pending, policy)
+    for prepared, result in zip(state.pending, results, strict=True):
+        state.count(result.status)
+        entry = result.entry
+        if result.status == "added":
+            passages = f"{entry.passages} passage" + ("" if entry.passages == 1 else "s")
+            say(f"milai: added {entry.id} {prepared.name} ({entry.level}, {passages})")
+        elif result.status == "raised":
+            say(f"milai: {prepared.name} was already here as {entry.id}: now {entry.level}")
+        else:
+            say(f"milai: {prepared.name} is already here as {entry.id} ({entry.level})")
+    if results or (final and (state.refused or state.skipped)):
+        context.record(
+            {
+                "command": "docs.add",
+                "collection": state.collection,
+                "declared": state.declared,
+                "documents": [
+                    {
+                        "id": result.entry.id,
+                        "status": result.status,
+                        "level": result.entry.level,
+                        "found": prepared.found,
+                        "passages": result.entry.passages,
+                    }
+                    for prepared, result in zip(state.pending, results, strict=True)
+                ],
+                **(
+                    {"refused_levels": list(state.refused), "unreadable": state.skipped}
+                    if final
+                    else {}
+                ),
+            }
+        )
+    state.pending = []
+
+
+def _readable(context: Context, policy: Policy, clearance: str | None) -> Any:
+    from milai.corpus import readable_at
+
+    return readable_at(policy, resolve_clearance(policy, clearance, context.settings))
+
+
+def _row(collection: str, entry: DocumentEntry) -> dict[str, Any]:
+    row = entry.to_json()
+    return {"id": row.pop("id"), "collection": collection, **row}
+
+
+@docs_app.command("list")
+def docs_list(
+    collection: CollectionOption = None,
+    clearance: Clearance = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the documents at or below your clearance."""
+    context = open_context()
+    policy = context.policy()
+    may_read = _readable(context, policy, clearance)
+    rows = [_row(name, entry) for name, entry in context.corpus.entries(may_read, collection)]
+    if json_output:
+        emit_json(rows)
+        return
+    if not rows:
+        say("milai: no documents at your clearance")
+        return
+    from milai.cli.render import documents_table
+
+    documents_table(rows)
+
+
+@docs_app.command("show")
+def docs_show(
+    document_id: Annotated[str, typer.Argument(metavar="ID", help="The document's id.")],
+    collection: CollectionOption = None,
+    clearance: Clearance = None,
+) -> None:
+    """Show one document: its entry and where each passage lies (not its text)."""
+    context = open_context()
+    policy = context.policy()
+    name, entry = context.corpus.find(
+        document_id, _readable(context, policy, clearance), collection
+    )
+    passages = context.corpus.passages(name, entry)
+    emit_json(
+        {
+            **_row(name, entry),
+            "passage_list": [
+                {
+                    "id": f"{entry.id}:{number}",
+                    "part": passage.part,
+                    "page": passage.page,
+                    "chars": len(passage.text),
+                }
+                for number, passage in enumerate(passages)
+            ],
+        }
+    )
+
+
+@docs_app.command("remove")
+def docs_remove(
+    document_id: Annotated[str, typer.Argument(metavar="ID", help="The document's id.")],
+    collection: CollectionOption = None,
+    clearance: Clearance = None,
+) -> None:
+    """Remove a document and its passages from the corpus (audited)."""
+    context = open_context()
+    policy = context.policy()
+    name, entry = context.corpus.find(
+        document_id, _readable(context, policy, clearance), collection
+    )
+    context.corpus.remove(name, entry.id)
+    context.record(
+        {
+            "command": "docs.remove",
+            "collection": name,
+            "document": {"id": entry.id, "level": entry.level},
+        }
+    )
+    say(f"milai: removed {entry.id} {entry.name} from collection {name}")

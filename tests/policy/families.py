@@ -1,0 +1,843 @@
+# ruff: noqa: RUF001, RUF002  (look-alike letters are what this file is about)
+"""Evasion families, as generators: every way issue 9 lists of writing a marking so that a
+reader still sees it, applied to any marking of any policy.
+
+A family is one way of writing a marking. There are four stages, always applied in this
+order, so that any two families compose into a text a writer (or a model asked to) could
+produce:
+
+* ``spell``: the marking's letters (separators, leetspeak, look-alikes, mixed scripts);
+* ``split``: the marking broken over lines (TOP / SECRET, SE- / CRET, a letter a line);
+* ``line``: what surrounds the banner on its line (markup, furniture, indentation);
+* ``place``: where the marking stands in the document (a banner line, split over lines,
+  a structured-data field, a portion mark after a paragraph number);
+* ``wrap``: the whole text, reversed or encoded.
+
+``sample(family, target, rng)`` and ``sample_pair(first, second, target, rng)`` build a
+text that holds ``target`` at its level; the gate must read it at that level or higher.
+The look-alike tables here are written out by hand from the Unicode charts, not taken
+from milai's own tables, so that the test does not inherit the code's blind spots.
+"""
+
+from __future__ import annotations
+
+import base64
+import codecs
+import json
+import random
+import re
+import unicodedata
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from milai.policy import load_policy
+
+POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
+
+Stage = Literal["spell", "split", "line", "place", "wrap"]
+_ORDER: dict[Stage, int] = {"spell": 0, "split": 1, "line": 2, "place": 3, "wrap": 4}
+
+BODY = [
+    "The convoy leaves the depot at 05:00 and reaches the border crossing by noon.",
+    "Rapport de situation : les effectifs sont au complet, aucun incident signalé.",
+    "Die Übung beginnt am Montag; Treffpunkt ist die Kaserne in Diekirch.",
+    "De vergadering van het comité is verplaatst naar donderdag.",
+    "D'Equipe trëfft sech um 8 Auer virun der Kaserne.",
+]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One marking of one shipped policy, at its level."""
+
+    policy: str
+    text: str
+    level: str
+    portion: bool
+
+    @property
+    def id(self) -> str:
+        kind = "portion" if self.portion else "banner"
+        return f"{self.policy}:{kind}:{self.text}"
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.replace("-", " - ").split()
+
+    @property
+    def letters(self) -> int:
+        return sum(ch.isalnum() for ch in self.text)
+
+
+@cache
+def targets() -> tuple[Target, ...]:
+    """Every marking above the lowest level, of every shipped policy."""
+    found: list[Target] = []
+    for path in sorted(POLICY_DIR.glob("*.yaml")):
+        policy = load_policy(path)
+        seen: set[tuple[str, bool]] = set()
+        for marking in policy.spec.markings:
+            key = (marking.text, marking.portion)
+            if marking.level == policy.lowest or key in seen:
+                continue
+            seen.add(key)
+            found.append(Target(path.name, marking.text, marking.level, marking.portion))
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One way of writing a marking; ``make`` turns a marking (or a text) into text."""
+
+    name: str
+    group: str  # the issue's heading: banner context, obfuscation, encoding, portion
+    stage: Stage
+    make: Callable[[str, random.Random], str]
+    applies: Callable[[Target], bool] = lambda target: not target.portion
+    # Families that cannot be combined with this one, and why (see ``compatible``).
+    excludes: frozenset[str] = frozenset()
+
+
+def _banner(text: str, rng: random.Random) -> str:
+    """A banner line above a paragraph, sometimes with a footer banner too."""
+    body = rng.choice(BODY)
+    return f"{text}\n{body}\n" if rng.random() < 0.7 else f"{text}\n\n{body}\n\n{text}\n"
+
+
+# --- spell: the letters of the marking -----------------------------------------------------
+
+
+def _per_letter(text: str, table: dict[str, str], rng: random.Random, share: float = 1.0) -> str:
+    """Replace letters that have a look-alike in ``table``; at least one is replaced."""
+    spots = [i for i, ch in enumerate(text) if ch.upper() in table]
+    if not spots:
+        return text
+    chosen = {i for i in spots if rng.random() < share} or {rng.choice(spots)}
+    return "".join(table[ch.upper()] if i in chosen else ch for i, ch in enumerate(text))
+
+
+def _ascii_letters(text: str) -> str:
+    """``TRÈS`` → ``TRES``: look-alike tables are keyed on plain capitals."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _separated(text: str, rng: random.Random) -> str:
+    separator = rng.choice([" ", "  ", ".", ". ", "..", " . ", "|", "||", "-", "_", "\u2800", "*"])
+    out = []
+    for word in text.split():
+        out.append(separator.join(ch for ch in word if ch != "-"))
+    gap = rng.choice(["   ", " / ", "    "])
+    return gap.join(out)
+
+
+_LEET = {"A": "4@", "E": "3", "O": "0", "I": "1!", "S": "5$", "T": "7", "L": "1", "B": "8"}
+
+
+def _leet(text: str, rng: random.Random) -> str:
+    table = {letter: rng.choice(options) for letter, options in _LEET.items()}
+    return _per_letter(_ascii_letters(text), table, rng, share=0.6)
+
+
+def _table(pairs: str) -> dict[str, str]:
+    """ "A𝑥B𝑦…" → {"A": "𝑥", …}: pairs of a capital and its look-alike."""
+    return {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
+
+
+_SMALL_CAPITALS = _table("AᴀBʙCᴄDᴅEᴇFꜰGɢHʜIɪJᴊKᴋLʟMᴍNɴOᴏPᴘRʀSꜱTᴛUᴜVᴠWᴡYʏZᴢ")
+_NEGATIVE_SQUARED = {chr(c): chr(0x1F170 + c - 65) for c in range(65, 91)}
+_NEGATIVE_CIRCLED = {chr(c): chr(0x1F150 + c - 65) for c in range(65, 91)}
+_REGIONAL = {chr(c): chr(0x1F1E6 + c - 65) for c in range(65, 91)}
+_STROKED = _table("AȺBɃCȻDĐEɆGǤHĦIƗJɈKꝀLŁNꞤOØPⱣRɌSꞨTŦUɄYɎZƵ")
+_TURNED = _table("AɐCɔEǝFɟGƃHɥIᴉKʞMɯRɹTʇVʌWʍYʎ")
+_LUNATE = {"C": "\u03f9"}
+_INDIC_O = {"O": "\u0c66"}  # TELUGU DIGIT ZERO; also KANNADA DIGIT ZERO and the anusvaras
+_INDIC_O_ALTERNATIVES = "\u0c66\u0ce6\u0c02\u0c82"
+_CYRILLIC = _table("AАBВCСEЕHНIІJЈKКMМOОPРSЅTТXХYУ")
+_GREEK = _table("AΑBΒEΕHΗIΙKΚMΜNΝOΟPΡTΤXΧYΥZΖ")
+
+
+def _lookalike(table: dict[str, str], share: float = 1.0) -> Callable[[str, random.Random], str]:
+    def make(text: str, rng: random.Random) -> str:
+        return _per_letter(_ascii_letters(text), table, rng, share)
+
+    return make
+
+
+def _indic_o(text: str, rng: random.Random) -> str:
+    return _per_letter(_ascii_letters(text), {"O": rng.choice(_INDIC_O_ALTERNATIVES)}, rng)
+
+
+def _mixed_scripts(text: str, rng: random.Random) -> str:
+    """Some letters Cyrillic, some Greek, the rest Latin, in one word."""
+    out = []
+    for ch in _ascii_letters(text):
+        options = [t[ch] for t in (_CYRILLIC, _GREEK) if ch in t]
+        out.append(rng.choice(options) if options and rng.random() < 0.5 else ch)
+    mixed = "".join(out)
+    if mixed == _ascii_letters(text):
+        return _per_letter(mixed, _CYRILLIC, rng, share=0.0)
+    return mixed
+
+
+def _odd_case(text: str, rng: random.Random) -> str:
+    """sEcReT: mixed case that no heading uses (the first letter in lower case)."""
+    out, upper = [], False
+    for ch in text:
+        out.append(ch.upper() if upper else ch.lower())
+        if ch.isalpha():
+            upper = not upper
+    return "".join(out)
+
+
+def _wide_gaps(text: str, rng: random.Random) -> str:
+    return (" " * rng.randint(8, 60)).join(text.split())
+
+
+# --- line: what surrounds the banner on its line -----------------------------------------
+
+_WRAPPERS = [
+    "//{}",
+    "// {}",
+    "« {} »",
+    "«{}»",
+    '"{}"',
+    "“{}”",
+    "'{}'",
+    "`{}`",
+    "**{}**",
+    "__{}__",
+    "## {}",
+    "# {}",
+    "<b>{}</b>",
+    "<strong>{}</strong>",
+    '<p align="center">{}</p>',
+    "<p align=center><b>{}</b></p>",
+    '<div class="banner">{}</div>',
+    "<<{}>>",
+    "[{}]",
+    "| {} |",
+    "*** {} ***",
+    "=== {} ===",
+    "-- {} --",
+]
+_FURNITURE = [
+    "{}.",
+    "{}:",
+    "{} - DRAFT",
+    "{} – PROJET",
+    "{} (NOFORN)",
+    "{} UK EYES ONLY",
+    "{} - AUS/CAN/NZL/GBR/USA EYES ONLY",
+    "{}    Page 3 of 12",
+    "{}  - 2 -",
+    "{}    Ref. MIL/2024/117",
+    "{}    Az. 47-11/2024",
+    "{} - COPY 2 OF 5",
+    "{} / Exemplaire n° 3",
+]
+
+
+def _wrapped(text: str, rng: random.Random) -> str:
+    return rng.choice(_WRAPPERS).format(text)
+
+
+def _table_cell(text: str, rng: random.Random) -> str:
+    label = rng.choice(["Classification", "Einstufung", "Niveau de classification", "Rubricering"])
+    return f"| {label} | {text} |\n|---|---|" if rng.random() < 0.5 else f"| {label} | {text} |"
+
+
+def _furniture(text: str, rng: random.Random) -> str:
+    return rng.choice(_FURNITURE).format(text)
+
+
+def _indented(text: str, rng: random.Random) -> str:
+    indent = rng.choice([" " * rng.randint(40, 80), "\t\t\t", "\t" + " " * rng.randint(8, 30)])
+    return indent + text + (" " * rng.randint(0, 40) if rng.random() < 0.5 else "")
+
+
+# --- place: where the marking stands ----------------------------------------------------
+
+
+def _banner_place(text: str, rng: random.Random) -> str:
+    return _banner(text, rng)
+
+
+def _split_words(text: str, rng: random.Random) -> str:
+    """TOP\\nSECRET: the words of a banner on lines of their own."""
+    words = re.split(r"[ \t]+", text)
+    indent = rng.choice(["", "", "    ", " " * 40])
+    return "\n".join(indent + word for word in words)
+
+
+def _hyphenated(text: str, rng: random.Random) -> str:
+    """SE-\\nCRET: one word of the banner hyphenated over two lines."""
+    words = re.split(r"(?<=[ -])", text)  # a hyphenated word is broken at its hyphen
+    long_words = [i for i, w in enumerate(words) if _long_word(w)]
+    at = (
+        rng.choice(long_words)
+        if long_words
+        else max(range(len(words)), key=lambda i: len(words[i]))
+    )
+    word = words[at]
+    letters = [i for i, ch in enumerate(word) if not ch.isspace() and ch != "-"]
+    cut = rng.choice(letters[2:-1]) if len(letters) > 3 else letters[-1]
+    words[at] = word[:cut] + "-\n" + word[cut:]
+    return "".join(words)
+
+
+def _letter_per_line(text: str, rng: random.Random) -> str:
+    return "\n".join(ch for ch in text if not ch.isspace() and ch != "-")
+
+
+_FIELD_NAMES = [
+    "classification",
+    "Classification",
+    "securityClassification",
+    "security_classification",
+    "Einstufung",
+    "classification de sécurité",
+    "niveau de classification",
+    "niveau_de_classification",
+    "rubricering",
+    "Rubricering",
+]
+
+
+def _field_name(rng: random.Random) -> str:
+    return rng.choice(_FIELD_NAMES)
+
+
+def _json_pretty(text: str, rng: random.Random) -> str:
+    record = {"id": rng.randint(1, 999), _field_name(rng): text, "title": rng.choice(BODY)}
+    return json.dumps(record, indent=2, ensure_ascii=rng.random() < 0.3) + "\n"
+
+
+def _json_minified(text: str, rng: random.Random) -> str:
+    record = {"id": rng.randint(1, 999), _field_name(rng): text, "title": rng.choice(BODY)}
+    items = list(record.items())
+    rng.shuffle(items)
+    separators = rng.choice([(",", ":"), (", ", ": ")])
+    return json.dumps(dict(items), separators=separators, ensure_ascii=False) + "\n"
+
+
+def _yaml_field(text: str, rng: random.Random) -> str:
+    value = text if rng.random() < 0.5 else f'"{text}"'
+    return f"id: {rng.randint(1, 999)}\n{_field_name(rng)}: {value}\ntitle: Convoy plan\n"
+
+
+def _csv_column(text: str, rng: random.Random) -> str:
+    delimiter = rng.choice([",", ";", "\t"])
+    name = _field_name(rng)
+    header = ["id", "title", name, "owner"]
+    rng.shuffle(header)
+    rows = [delimiter.join(header)]
+    for number in range(rng.randint(1, 3)):
+        cells = {"id": str(100 + number), "title": "Convoy plan", name: text, "owner": "J. Weber"}
+        rows.append(delimiter.join(cells[column] for column in header))
+    return "\n".join(rows) + "\n"
+
+
+def _xml_attribute(text: str, rng: random.Random) -> str:
+    name = rng.choice(["classification", "securityClassification", "Einstufung", "rubricering"])
+    quote = rng.choice(['"', "'"])
+    element = rng.choice(["document", "doc", "record", "ism:resource"])
+    before = rng.choice(["", f' id="{rng.randint(1, 999)}"', ' lang="en" version="2"'])
+    line = f'<{element}{before} {name}={quote}{text}{quote} owner="MoD">'
+    prefix = rng.choice(["", '<?xml version="1.0"?>', "  "])
+    if prefix.startswith("<?"):
+        return f"{prefix}{line}<title>Convoy plan</title></{element}>\n"
+    return f"{prefix}{line}\n  <title>Convoy plan</title>\n</{element}>\n"
+
+
+def _label_line(text: str, rng: random.Random) -> str:
+    label = rng.choice(
+        [
+            "Classification",
+            "Security classification",
+            "Einstufung",
+            "VS-Einstufung",
+            "Classification de sécurité",
+            "Niveau de classification",
+            "Rubricering",
+            "Klassifikatioun",
+        ]
+    )
+    separator = rng.choice([": ", " : ", " - ", ":\t", " = "])
+    return _banner(f"{label}{separator}{text}", rng)
+
+
+def _subject_tag(text: str, rng: random.Random) -> str:
+    label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
+    return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
+
+
+# --- portion marks ---------------------------------------------------------------------
+
+
+def _portion(text: str, rng: random.Random, numbering: str = "", after: str = " ") -> str:
+    body = rng.choice(BODY)
+    first = rng.choice(BODY)
+    return f"{first}\n\n{numbering}({text}){after}{body}\n"
+
+
+def _portion_numbered(text: str, rng: random.Random) -> str:
+    numbering = rng.choice(["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "- ", "• "])
+    return _portion(text, rng, numbering)
+
+
+def _portion_caveat(text: str, rng: random.Random) -> str:
+    caveat = rng.choice(["/NF", "/REL", "//NF", "//REL TO USA, FVEY", "/SCI", "//SI", "/FGI"])
+    return _portion(text + caveat, rng)
+
+
+def _portion_glued(text: str, rng: random.Random) -> str:
+    return _portion(text, rng, after=rng.choice(["", ":", " :", "  "]))
+
+
+def _portion_indented(text: str, rng: random.Random) -> str:
+    return _portion(text, rng, numbering=rng.choice(["    ", "\t", "  1. "]))
+
+
+def _portion_after_r(text: str, rng: random.Random) -> str:
+    """An earlier (R) (a registered mark, an enantiomer) must not make a list of (S)."""
+    lead = "(R) Registered trade mark of the supplier."
+    return f"{lead}\n\n({text}) {rng.choice(BODY)}\n"
+
+
+# --- wrap: the whole text ---------------------------------------------------------------
+
+
+def _reverse_lines(text: str, rng: random.Random) -> str:
+    """Each line written backwards (mirror writing, or reversed by a tool)."""
+    return "\n".join(line[::-1] for line in text.split("\n"))
+
+
+def _rlo(text: str, rng: random.Random) -> str:
+    """Stored backwards, shown forwards by a right-to-left override."""
+    return "\n".join(f"\u202e{line[::-1]}\u202c" if line else line for line in text.split("\n"))
+
+
+def _prompt(encoded: str, rng: random.Random) -> str:
+    lead = rng.choice(["Decode this: ", "Please decode:\n", "", "Antwort: ", "Réponse : "])
+    return lead + encoded + "\n"
+
+
+def _b64(text: str, rng: random.Random) -> str:
+    return _prompt(base64.b64encode(text.encode()).decode(), rng)
+
+
+def _b64_unpadded(text: str, rng: random.Random) -> str:
+    return _prompt(base64.b64encode(text.encode()).decode().rstrip("="), rng)
+
+
+def _b64_urlsafe(text: str, rng: random.Random) -> str:
+    return _prompt(base64.urlsafe_b64encode(text.encode()).decode().rstrip("="), rng)
+
+
+def _b64_mime(text: str, rng: random.Random) -> str:
+    raw = base64.b64encode(text.encode()).decode()
+    width = rng.choice([16, 24, 32, 76])
+    return _prompt("\n".join(raw[i : i + width] for i in range(0, len(raw), width)), rng)
+
+
+def _b64_utf16(text: str, rng: random.Random) -> str:
+    codec = rng.choice(["utf-16", "utf-16-le", "utf-16-be"])
+    return _prompt(base64.b64encode(text.encode(codec)).decode(), rng)
+
+
+def _b32(text: str, rng: random.Random) -> str:
+    return _prompt(base64.b32encode(text.encode()).decode(), rng)
+
+
+def _a85(text: str, rng: random.Random) -> str:
+    return _prompt(base64.a85encode(text.encode(), adobe=True).decode(), rng)
+
+
+def _a85_raw(text: str, rng: random.Random) -> str:
+    raw = text.encode()
+    encoded = base64.a85encode(raw) if rng.random() < 0.5 else base64.b85encode(raw)
+    return _prompt(encoded.decode(), rng)
+
+
+def _hex(text: str, rng: random.Random) -> str:
+    raw = text.encode()
+    style = rng.choice(["plain", "spaces", "colons", "0x", "0x,"])
+    if style == "plain":
+        out = raw.hex()
+    elif style == "spaces":
+        out = raw.hex(" ")
+    elif style == "colons":
+        out = raw.hex(":").upper()
+    elif style == "0x":
+        out = " ".join(f"0x{b:02x}" for b in raw)
+    else:
+        out = ", ".join(f"0x{b:02X}" for b in raw)
+    return _prompt(out, rng)
+
+
+def _percent(text: str, rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return _prompt("".join(f"%{b:02X}" for b in text.encode()), rng)
+    return _prompt(urllib.parse.quote(text, safe=""), rng)
+
+
+def _entities(text: str, rng: random.Random) -> str:
+    style = rng.choice(["dec", "hex", "named"])
+    named = {"\n": "&#10;", " ": "&nbsp;", "É": "&Eacute;", "È": "&Egrave;", "Ü": "&Uuml;"}
+    out = []
+    for ch in text:
+        if style == "named" and ch in named:
+            out.append(named[ch])
+        elif style == "hex" or (style == "named" and not ch.isalpha()):
+            out.append(f"&#x{ord(ch):X};")
+        else:
+            out.append(f"&#{ord(ch)};")
+    return _prompt("".join(out), rng)
+
+
+def _escapes(text: str, rng: random.Random) -> str:
+    style = rng.choice(["u", "x", "u{}"])
+    if style == "u":  # as JSON and JavaScript write it: astral characters as surrogates
+        units = text.encode("utf-16-be")
+        pairs = [units[i : i + 2].hex() for i in range(0, len(units), 2)]
+        return _prompt("".join(f"\\u{pair}" for pair in pairs), rng)
+    if style == "u{}":
+        return _prompt("".join(f"\\u{{{ord(ch):x}}}" for ch in text), rng)
+    return _prompt("".join(f"\\x{b:02x}" for b in text.encode()), rng)
+
+
+def _rot13(text: str, rng: random.Random) -> str:
+    return codecs.encode(text, "rot13")
+
+
+# Encodings carry the whole text (a banner line and its paragraph) when they wrap.
+ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
+    "base64": _b64,
+    "base64-unpadded": _b64_unpadded,
+    "base64-urlsafe": _b64_urlsafe,
+    "base64-mime": _b64_mime,
+    "base64-utf16": _b64_utf16,
+    "base32": _b32,
+    "ascii85": _a85,
+    "ascii85-raw": _a85_raw,
+    "hex": _hex,
+    "percent": _percent,
+    "html-entities": _entities,
+    "escapes": _escapes,
+}
+
+
+def _short_marking(target: Target) -> bool:
+    return sum(ch.isalnum() for ch in target.text) < 5
+
+
+def _multi_word(target: Target) -> bool:
+    return not target.portion and " " in target.text
+
+
+def _long_word(word: str) -> bool:
+    return sum(not ch.isspace() and ch != "-" for ch in word) >= 4
+
+
+def _has_long_word(target: Target) -> bool:
+    return not target.portion and any(_long_word(w) for w in re.split(r"[ -]", target.text))
+
+
+def _banner_only(target: Target) -> bool:
+    return not target.portion
+
+
+def _portion_only(target: Target) -> bool:
+    return target.portion
+
+
+def _single_letter_portion(target: Target) -> bool:
+    return target.portion and len(target.text) == 1
+
+
+_STRUCTURE = frozenset(
+    {
+        "split-words",
+        "hyphenation",
+        "letter-per-line",
+        "json-pretty",
+        "json-minified",
+        "yaml-field",
+        "csv-column",
+        "xml-attribute",
+        "label-line",
+        "subject-tag",
+    }
+)
+
+
+# Where a banner line stands on a line of its own, which markup and furniture can decorate.
+_DECORATED_PLACES = frozenset({"banner-line", "label-line"})
+
+FAMILIES: tuple[Family, ...] = (
+    # banner context (issue 9, item 1)
+    Family("markup-wrapper", "banner context", "line", _wrapped),
+    Family("table-cell", "banner context", "line", _table_cell),
+    Family("trailing-furniture", "banner context", "line", _furniture),
+    Family("indentation", "banner context", "line", _indented),
+    Family("wide-gaps", "banner context", "spell", _wide_gaps, _multi_word),
+    Family("banner-line", "banner context", "place", _banner_place),
+    Family("label-line", "banner context", "place", _label_line),
+    Family("subject-tag", "banner context", "place", _subject_tag),
+    Family("split-words", "banner context", "split", _split_words, _multi_word),
+    Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
+    Family("json-pretty", "structured data", "place", _json_pretty),
+    Family("json-minified", "structured data", "place", _json_minified),
+    Family("yaml-field", "structured data", "place", _yaml_field),
+    Family("csv-column", "structured data", "place", _csv_column),
+    Family("xml-attribute", "structured data", "place", _xml_attribute),
+    # obfuscation (item 2)
+    Family("separators", "obfuscation", "spell", _separated),
+    Family("letter-per-line", "obfuscation", "split", _letter_per_line),
+    Family("leetspeak", "obfuscation", "spell", _leet),
+    Family("odd-case", "obfuscation", "spell", _odd_case),
+    Family("small-capitals", "look-alikes", "spell", _lookalike(_SMALL_CAPITALS)),
+    Family("negative-squared", "look-alikes", "spell", _lookalike(_NEGATIVE_SQUARED)),
+    Family("negative-circled", "look-alikes", "spell", _lookalike(_NEGATIVE_CIRCLED)),
+    Family("regional-indicators", "look-alikes", "spell", _lookalike(_REGIONAL)),
+    Family("stroked-letters", "look-alikes", "spell", _lookalike(_STROKED, 0.6)),
+    Family("turned-letters", "look-alikes", "spell", _lookalike(_TURNED, 0.6)),
+    Family("lunate-sigma", "look-alikes", "spell", _lookalike(_LUNATE), lambda t: "C" in t.text),
+    Family("indic-o", "look-alikes", "spell", _indic_o, lambda t: "O" in t.text),
+    Family("cyrillic", "look-alikes", "spell", _lookalike(_CYRILLIC, 0.7)),
+    Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
+    Family(
+        "reversed",
+        "obfuscation",
+        "wrap",
+        _reverse_lines,
+        lambda t: not t.portion and not _short_marking(t),
+        excludes=_STRUCTURE,
+    ),
+    Family(
+        "rlo",
+        "obfuscation",
+        "wrap",
+        _rlo,
+        lambda t: not t.portion and not _short_marking(t),
+        excludes=_STRUCTURE,
+    ),
+    Family(
+        "rot13",
+        "encoding",
+        "wrap",
+        _rot13,
+        lambda t: not t.portion and not _short_marking(t),
+        excludes=_STRUCTURE,
+    ),
+    *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
+    # portion marks (item 3)
+    Family("portion-plain", "portion marks", "place", _portion, _portion_only),
+    Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
+    Family("portion-caveat", "portion marks", "place", _portion_caveat, _portion_only),
+    Family("portion-glued", "portion marks", "place", _portion_glued, _portion_only),
+    Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
+    Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
+)
+BY_NAME = {family.name: family for family in FAMILIES}
+
+# Families that read the marking's letters one by one, each with its own idea of a letter:
+# two of them on the same letters is one spelling, not a pair.
+_SPELLINGS = frozenset(
+    f.name for f in FAMILIES if f.stage == "spell" and f.name not in ("wide-gaps", "odd-case")
+)
+
+
+def compatible(first: Family, second: Family) -> str | None:
+    """None when the two families compose; else why they do not (reported, not tested).
+
+    * two ``place`` families put one marking in two places: that is two texts; a field
+      value or a subject tag is not split over lines, nor decorated like a banner line;
+    * two spellings of the same letters replace each other;
+    * reversal and rot13 make sense of the whole text only: a structure (JSON, CSV, a split
+      banner) reversed line by line is no longer that structure;
+    * encodings and reversal are applied in order, reversal first (a reversed base64 text
+      decodes to nothing).
+    """
+    if first.name == second.name:
+        return "the same family"
+    if first.stage == second.stage == "place":
+        return "two places for one marking"
+    if first.name in _SPELLINGS and second.name in _SPELLINGS:
+        return "two spellings of the same letters"
+    if second.name in first.excludes or first.name in second.excludes:
+        return "reversal and rot13 undo a structure"
+    if first.stage == second.stage == "wrap" and second.name in ("reversed", "rlo", "rot13"):
+        return "reversal after an encoding"
+    names = {first.name, second.name}
+    stages = {first.stage, second.stage}
+    if first.stage == second.stage == "split":
+        return "two ways of splitting one banner"
+    if stages == {"split", "place"} and not names & _DECORATED_PLACES:
+        return "a field value or a tag is not split over lines"
+    if stages == {"line", "place"} and not names & _DECORATED_PLACES:
+        return "a structured field or a tag has no banner line to decorate"
+    if "letter-per-line" in names and "line" in (first.stage, second.stage):
+        return "one letter per line has no banner line to decorate"
+    if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
+        return "a split banner's words are its separators"
+    return None
+
+
+def build(families: list[Family], target: Target, rng: random.Random) -> str:
+    """The text of ``target`` written with ``families`` (in stage order)."""
+    ordered = sorted(families, key=lambda f: _ORDER[f.stage])
+    text = target.text
+    placed = False
+    for family in ordered:
+        if family.stage == "place":
+            text = family.make(text, rng)
+            placed = True
+        elif family.stage == "wrap":
+            if not placed:
+                text = _default_place(target)(text, rng)
+                placed = True
+            text = family.make(text, rng)
+        else:
+            text = family.make(text, rng)
+    if not placed:
+        text = _default_place(target)(text, rng)
+    return text
+
+
+def _default_place(target: Target) -> Callable[[str, random.Random], str]:
+    return _portion if target.portion else _banner_place
+
+
+def applies(families: list[Family], target: Target) -> bool:
+    return all(f.applies(target) for f in families)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One generated text: which families, which marking, what the gate must reach."""
+
+    families: tuple[str, ...]
+    target: Target
+    text: str
+
+    @property
+    def id(self) -> str:
+        return f"{'+'.join(self.families)}|{self.target.id}"
+
+
+def singles(seed: int = 0) -> list[Case]:
+    """Every family applied to every marking it applies to."""
+    cases = []
+    for family in FAMILIES:
+        for target in targets():
+            if family.applies(target):
+                rng = random.Random(f"{seed}:{family.name}:{target.id}")
+                cases.append(Case((family.name,), target, build([family], target, rng)))
+    return cases
+
+
+def pairs() -> list[tuple[Family, Family]]:
+    """Every pair of families that compose (see ``compatible``), each once."""
+    found = []
+    for i, first in enumerate(FAMILIES):
+        for second in FAMILIES[i + 1 :]:
+            if compatible(first, second) is None:
+                found.append((first, second))
+    return found
+
+
+def pair_cases(
+    seed: int = 0, per_pair: int | None = 1, only: set[tuple[str, str]] | None = None
+) -> list[Case]:
+    """Each composable pair applied to ``per_pair`` markings drawn at random (seeded), or
+    to every marking both families apply to (``per_pair=None``); ``only`` these pairs."""
+    cases = []
+    for first, second in pairs():
+        if only is not None and (first.name, second.name) not in only:
+            continue
+        fit = [t for t in targets() if applies([first, second], t)]
+        if not fit:
+            continue
+        rng = random.Random(f"{seed}:{first.name}+{second.name}")
+        chosen = fit if per_pair is None else rng.sample(fit, min(per_pair, len(fit)))
+        for target in chosen:
+            text = build([first, second], target, rng)
+            cases.append(Case((first.name, second.name), target, text))
+    return cases
+
+
+def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
+    """Encodings inside encodings, up to ``depth`` deep, one marking each (seeded)."""
+    rng = random.Random(f"{seed}:nested")
+    names = list(ENCODINGS)
+    cases = []
+    banners = [t for t in targets() if not t.portion]
+    for outer in names:
+        for _ in range(2):
+            chain = [rng.choice(names) for _ in range(depth - 1)] + [outer]
+            target = rng.choice(banners)
+            text = build([BY_NAME[chain[0]]], target, rng)
+            for name in chain[1:]:
+                text = ENCODINGS[name](text.rstrip("\n"), rng)
+            cases.append(Case(tuple(chain), target, text))
+    return cases
+
+
+# Families (or pairs, "a+b") the gate does not catch in full yet, and why. The tests skip
+# them and check that each still misses (so a fix must remove it here); the corpus
+# report prints them with their figures.
+_ROT13_SPELLINGS = (
+    "cyrillic",
+    "indic-o",
+    "leetspeak",
+    "lunate-sigma",
+    "mixed-scripts",
+    "small-capitals",
+    "stroked-letters",
+    "turned-letters",
+)
+_SPLIT_AROUND = ("label-line", "markup-wrapper", "table-cell", "trailing-furniture")
+KNOWN_MISSES: dict[str, str] = {
+    "ascii85-raw": (
+        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
+        "punctuation-dense word could be one, and trying them all costs throughput"
+    ),
+    **{
+        f"{name}+rot13": (
+            "rot13 turns ASCII letters only: look-alike letters or leetspeak under rot13 "
+            "read only once rot13 is decoded, and the gate matches rot13 spellings of the "
+            "markings rather than decoding every line"
+        )
+        for name in _ROT13_SPELLINGS
+    },
+    **{
+        f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
+        for name in ("table-cell", "trailing-furniture")
+    },
+    **{
+        f"{around}+{split}": (
+            "a banner split over lines is read without a label, markup or furniture on "
+            "its lines (the split pattern must stay a prefix of a marking for streaming)"
+        )
+        for around in _SPLIT_AROUND
+        for split in ("split-words", "hyphenation")
+    },
+    "label-line+letter-per-line": "one letter a line after a label: as above",
+}
+
+
+def known_miss(families: tuple[str, ...]) -> str | None:
+    """Why the gate may miss a text made with ``families`` (None: it must not)."""
+    for name in families:
+        if name in KNOWN_MISSES:
+            return KNOWN_MISSES[name]
+    for joined in ("+".join(families), "+".join(families[::-1])):
+        if joined in KNOWN_MISSES:
+            return KNOWN_MISSES[joined]
+    return None

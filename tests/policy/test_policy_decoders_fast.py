@@ -1,0 +1,75 @@
+"""The fast trigger search finds exactly the lines that TRIGGER_RE finds, and wrapped
+base64 blocks exactly where ``finditer`` finds them (differential tests, random text)."""
+
+from __future__ import annotations
+
+import base64
+import random
+
+import pytest
+
+from milai.policy.decoders import _MIME_BLOCK, TRIGGER_RE, mime_blocks, trigger_lines
+
+# Pieces that make (or almost make) each alternative of TRIGGER_RE.
+PIECES = [
+    "%4", "%41", "&#", "&amp;", "&x;", "\\u", "\\x4", "\\1", "<~", "~>", "0x", "0X4",
+    "de ", "be:", "ad,", "ca;", "fe-", "0xAB ", "AB", "4f", " ", "  ", "\t", "\n", "\n",
+    "ABCDEFG", "MZXW6===", "QUJD", "ONSWG4TFOQ", "23", "7=", "ab-", "_x", "Ab_cdefghij",
+    "é", "Ж", "中", "—", "«", "-", "_", "=", "+", "/", "the ", "secret ", "SECRET",
+    base64.b64encode(b"TOP SECRET material here").decode(), "U0VDUkVU", "x" * 15,
+]  # fmt: skip
+
+
+def random_text(rng: random.Random, pieces: int) -> str:
+    text = "".join(rng.choice(PIECES) for _ in range(pieces))
+    if rng.random() < 0.3:  # a wrapped block, sometimes cut short
+        block = base64.encodebytes(b"SECRET " * rng.randint(2, 40)).decode()
+        text += "\n" + block[: rng.randint(1, len(block))]
+    return text
+
+
+def reference_lines(text: str) -> list[tuple[int, int]]:
+    """Every line of ``text`` where TRIGGER_RE matches (the scanner's old loop)."""
+    lines: list[tuple[int, int]] = []
+    seen = -1
+    for trigger in TRIGGER_RE.finditer(text):
+        start = text.rfind("\n", 0, trigger.start()) + 1
+        if start <= seen:
+            continue
+        seen = start
+        end = text.find("\n", trigger.start())
+        lines.append((start, len(text) if end < 0 else end))
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_trigger_lines_are_exactly_trigger_re_lines(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(400):
+        text = random_text(rng, rng.randint(1, 60))
+        assert trigger_lines(text) == reference_lines(text), text
+        cut = rng.randint(0, len(text))
+        assert trigger_lines(text, cut) == reference_lines(text[:cut]), text
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mime_blocks_are_exactly_finditer_blocks(seed: int) -> None:
+    rng = random.Random(100 + seed)
+    for _ in range(300):
+        text = random_text(rng, rng.randint(1, 30))
+        if rng.random() < 0.3:  # a block whose first line follows other text
+            text = text.replace("\n", " Antwort: ", 1)
+        want = [m.span() for m in _MIME_BLOCK.finditer(text)]
+        assert mime_blocks(text) == want, text
+
+
+def test_every_alternative_has_a_stand_in() -> None:
+    """One line per alternative of TRIGGER_RE: each found on its own."""
+    lines = [
+        "x %41 y", "a &#83; b", "a &eacute; b", "x \\u0053 y", "<~87cURD]i,", "de ad be",
+        "0x53", "MZXW6YT=", "ONSWG4TFOQYTEMZU", "ab-cdefghijk", "QUJDREVGR0hJSktMTU5PUA==",
+        "     U0VDUkVUIFNFQ1JFVA  ", "ab_cdéfghijk", "ab-Жжжжжжжжж",
+    ]  # fmt: skip
+    for line in lines:
+        assert TRIGGER_RE.search(line) is not None, line
+        assert trigger_lines("prose\n" + line + "\nprose") == [(6, 6 + len(line))], line
