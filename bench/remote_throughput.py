@@ -119,6 +119,7 @@ def llama_server(threads: int) -> Iterator[str]:
         sys.executable, "-m", "llama_cpp.server", "--model", str(demo_model_path()),
         "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", "4096", "--n_threads", str(threads),
+        "--interrupt_requests", "False",  # else a new request cuts the stream in progress
     ]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
