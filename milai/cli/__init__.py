@@ -6,30 +6,101 @@ class (``milai.errors.ExitCode``); ``--debug`` shows the traceback of internal e
 
 from __future__ import annotations
 
+import copy
+import importlib
 import os
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
 import typer
 
-from milai.cli import (  # noqa: F401  (they register commands)
-    admin,
-    ask,
-    batch,
-    chat,
-    docs,
-    engine,
-    gate,
-    records,
-    run,
-)
 from milai.cli._app import app, state
 from milai.errors import Blocked, ExitCode, MilaiError
 from milai.vault.unlock import WeakKeyFileWarning
+
+# Which module registers each top-level command (or command group), in the order `milai --help`
+# lists them (commands, then groups, as typer shows them). A command imports and builds only
+# its own: typer evaluates the annotation of every parameter of every registered command
+# when it builds the click group, which was most of a short command's start-up.
+# tests/cli/test_lazy_commands.py keeps this table equal to what the modules register.
+COMMAND_MODULES: dict[str, str] = {
+    # commands
+    "init": "admin",
+    "doctor": "admin",
+    "run": "run",
+    "ask": "ask",
+    "batch": "batch",
+    "chat": "chat",
+    "check": "gate",
+    "redact": "gate",
+    "replay": "records",
+    # command groups
+    "model": "admin",
+    "key": "admin",
+    "settings": "admin",
+    "docs": "docs",
+    "engine": "engine",
+    "policy": "gate",
+    "audit": "records",
+    "history": "records",
+}
+
+# The root's options that take a value (the next argument is that value, not a command).
+_VALUED_OPTIONS = frozenset({"--key-file", "--passphrase-file"})
+
+
+def invoked_command(args: list[str]) -> str | None:
+    """The top-level command ``args`` name, or None when it cannot be known cheaply (no
+    command, a name milai does not have, ``--``): then every command is built."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _VALUED_OPTIONS:
+            skip = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-") or arg == "-":
+            return arg if arg in COMMAND_MODULES else None
+    return None
+
+
+def _command_name(info: typer.models.CommandInfo) -> str:
+    if info.name:
+        return info.name
+    callback = info.callback
+    return typer.main.get_command_name(callback.__name__) if callback is not None else ""
+
+
+def _group_name(info: typer.models.TyperInfo) -> str:
+    typer_instance = info.typer_instance
+    return info.name or (typer_instance.info.name if typer_instance is not None else None) or ""
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The application to build for ``args``: the invoked command alone, else all of them
+    (the root's help and "no such command" need every name)."""
+    name = invoked_command(args)
+    names = list(COMMAND_MODULES) if name is None else [name]
+    for module in dict.fromkeys(COMMAND_MODULES[each] for each in names):
+        importlib.import_module(f"milai.cli.{module}")
+    # Typer lists commands in the order they were registered, which depends on which
+    # module a process imported first: the table's order is the one shown.
+    place = {each: position for position, each in enumerate(names)}
+    chosen = copy.copy(app)
+    chosen.registered_commands = sorted(
+        (info for info in app.registered_commands if _command_name(info) in place),
+        key=lambda info: place[_command_name(info)],
+    )
+    chosen.registered_groups = sorted(
+        (info for info in app.registered_groups if _group_name(info) in place),
+        key=lambda info: place[_group_name(info)],
+    )
+    return chosen
 
 
 def _report(error: MilaiError) -> None:
@@ -85,16 +156,19 @@ def _warnings_as_lines() -> Iterator[None]:
         yield
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the process exit code."""
+def main(argv: list[str] | None = None, ready: Callable[[], None] | None = None) -> int:
+    """Run the CLI; return the process exit code. ``ready`` is called once the command is
+    built, just before it runs."""
     with _warnings_as_lines():
-        return _main(argv)
+        return _main(argv, ready)
 
 
-def _main(argv: list[str] | None) -> int:
+def _main(argv: list[str] | None, ready: Callable[[], None] | None) -> int:
     _utf8_stdio()
-    command = typer.main.get_command(app)
     args = list(sys.argv[1:] if argv is None else argv)
+    command = typer.main.get_command(app_for(args))
+    if ready is not None:
+        ready()
     try:
         # make_context + invoke rather than main(): main() would turn a closed pipe into
         # exit 1 behind our back, before milai can record and end quietly.
@@ -131,4 +205,4 @@ def _main(argv: list[str] | None) -> int:
     return int(ExitCode.OK)
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMAND_MODULES", "app", "app_for", "invoked_command", "main"]

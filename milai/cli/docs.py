@@ -215,6 +215,13 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
     state.pending = []
 
 
+def _only(collection: str | None) -> str | None:
+    """The --collection of list/show/remove, refused (exit 2) as `docs add` refuses it."""
+    from milai.corpus import check_collection
+
+    return None if collection is None else check_collection(collection)
+
+
 def _readable(context: Context, policy: Policy, clearance: str | None) -> Any:
     from milai.corpus import readable_at
 
@@ -233,6 +240,7 @@ def docs_list(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the documents at or below your clearance."""
+    collection = _only(collection)
     context = open_context()
     policy = context.policy()
     may_read = _readable(context, policy, clearance)
@@ -255,6 +263,7 @@ def docs_show(
     clearance: Clearance = None,
 ) -> None:
     """Show one document: its entry and where each passage lies (not its text)."""
+    collection = _only(collection)
     context = open_context()
     policy = context.policy()
     name, entry = context.corpus.find(
@@ -284,6 +293,7 @@ def docs_remove(
     clearance: Clearance = None,
 ) -> None:
     """Remove a document and its passages from the corpus (audited)."""
+    collection = _only(collection)
     context = open_context()
     policy = context.policy()
     name, entry = context.corpus.find(

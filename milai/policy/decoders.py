@@ -78,7 +78,7 @@ _LITERAL_LED = tuple(
 
 def _class_table(classes: dict[str, str], high: str = ".") -> bytes:
     """A ``bytes.translate`` table: each listed character to its class letter, bytes
-    0x80-0xFF (every non-ASCII character, see ``_one_byte``) to ``high``, the rest to "."."""
+    0x80-0xFF (every non-ASCII character, see ``one_byte``) to ``high``, the rest to "."."""
     table = bytearray(b"." * 128 + high.encode() * 128)
     for chars, letter in classes.items():
         for ch in chars:
@@ -117,7 +117,7 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
 )
 
 
-def _one_byte(text: str) -> bytes:
+def one_byte(text: str) -> bytes:
     """One byte per character: Latin-1, every other character a byte in 0x80-0xFF."""
     return text.encode("latin-1", _ONE_BYTE_ERRORS)
 
@@ -129,9 +129,12 @@ codecs.register_error(
 )
 
 
-def trigger_lines(text: str, end: int | None = None) -> list[tuple[int, int]]:
+def trigger_lines(
+    text: str, end: int | None = None, raw: bytes | None = None
+) -> list[tuple[int, int]]:
     """The lines of ``text[:end]`` (start, end without the new line) where TRIGGER_RE
-    matches, in order: exactly those, found fast."""
+    matches, in order: exactly those, found fast. ``raw``: ``one_byte(text)`` when the
+    caller has it already."""
     end = len(text) if end is None else end
     starts: set[int] = set()
 
@@ -141,7 +144,7 @@ def trigger_lines(text: str, end: int | None = None) -> list[tuple[int, int]]:
     for literal_led in _LITERAL_LED:
         for match in literal_led.finditer(text, 0, end):
             add(match.start())
-    raw = _one_byte(text[:end])
+    raw = one_byte(text[:end]) if raw is None else raw[:end]
     for table, literal, stand_in in _STAND_INS:
         classes = raw.translate(table)
         if literal is None:
@@ -373,15 +376,15 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     return found
 
 
-def mime_blocks(text: str) -> list[tuple[int, int]]:
+def mime_blocks(text: str, raw: bytes | None = None) -> list[tuple[int, int]]:
     """Spans of base64 wrapped over two or more lines (MIME, PEM-style, any width).
 
     A block's first line holds 16 base64 characters in a row, found fast; only those
     lines are tried, at their start and after each blank, leftmost first, as
-    ``_MIME_BLOCK.finditer`` would.
+    ``_MIME_BLOCK.finditer`` would. ``raw``: ``one_byte(text)`` when the caller has it.
     """
     table, literal, _ = _BASE64_RUN
-    classes = _one_byte(text).translate(table)
+    classes = (one_byte(text) if raw is None else raw).translate(table)
     spans: list[tuple[int, int]] = []
     done = 0
     at = classes.find(literal)

@@ -12,6 +12,7 @@ be released: no future finding can start there.
 from __future__ import annotations
 
 import enum
+import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from milai.policy.decoders import (
     decode_text_bytes,
     mime_blocks,
     mime_tail,
+    one_byte,
     partial_start,
     trigger_lines,
 )
@@ -538,8 +540,11 @@ class MultiLineUnit(Unit[MultiLineState]):
                 return base + found
             rest = buf[found + 1 : found + 1 + 8 * window]
             lead = engine.lead_re.match(rest)
-            squeezed = marking_squeeze(rest[lead.end() if lead else 0 :])[:window]
-            if not squeezed or _prefix_of_any(engine.sorted_marking_keys, squeezed):
+            rest = rest[lead.end() if lead else 0 :]
+            squeezed = marking_squeeze(rest)[:window]
+            # "|" is a letter (l, I) to the squeeze but may be a gap to the pattern (SE|):
+            # a line that holds one is not ruled out by its squeeze.
+            if not squeezed or "|" in rest or _prefix_of_any(engine.sorted_marking_keys, squeezed):
                 if match is None:
                     return base + found
             state.ruled_out_to = base + found + 1
@@ -595,31 +600,39 @@ class FieldUnit(Unit[FieldState]):
         # Every line of the region ends with its new line: no empty line after the last.
         # Outside a CSV table only lines that hold an anchor can hold a field: each anchor
         # is found with ``str.find`` (its next place remembered), the lines between skipped.
-        anchors = self.anchors
-        nexts = [-1] * len(anchors)
-        never = len(region)
+        # The next place of each anchor, in a heap: a line costs the anchors it passes.
+        nexts = [(-1, anchor) for anchor in self.anchors]
         position = 0
         while position < len(region):
+            anchored = None
             if state.columns is None:
-                found = never
-                for which, anchor in enumerate(anchors):
-                    if nexts[which] < position:
-                        place = region.find(anchor, position)
-                        nexts[which] = never if place < 0 else place
-                    found = min(found, nexts[which])
-                if found == never:
+                while nexts and nexts[0][0] < position:
+                    anchor = nexts[0][1]
+                    place = region.find(anchor, position)
+                    if place < 0:
+                        heapq.heappop(nexts)
+                    else:
+                        heapq.heapreplace(nexts, (place, anchor))
+                if not nexts:
                     break
+                found = nexts[0][0]
                 position = region.rfind("\n", position, found) + 1 or position
+                anchored = True  # the line holds the anchor found
             line_end = region.find("\n", position)
             line_end = len(region) if line_end < 0 else line_end
-            self._line(scanner, state, region[position:line_end], base + at + position)
+            line = region[position:line_end]
+            self._line(scanner, state, line, base + at + position, anchored)
             position = line_end + 1
         state.resume = base + limit
 
-    def _line(self, scanner: Scanner, state: FieldState, line: str, at: int) -> None:
-        """One complete line (view text at view position ``at``)."""
+    def _line(
+        self, scanner: Scanner, state: FieldState, line: str, at: int, anchored: bool | None
+    ) -> None:
+        """One complete line (view text at view position ``at``); ``anchored`` when the
+        caller knows that it holds an anchor (None: look)."""
         skel_map = scanner.skel.map
-        anchored = any(a in line for a in self.anchors)
+        if anchored is None:
+            anchored = any(a in line for a in self.anchors)
         fields = self._fields(line) if anchored else []
         if state.columns is not None or (anchored and not fields):
             # CSV cells are split in the original text: the views turn a tab into a blank.
@@ -644,6 +657,8 @@ class FieldUnit(Unit[FieldState]):
     def _fields(self, line: str) -> list[re.Match[str]]:
         """The field matches of a line, tried only around its anchors (a prose line that
         says "classified" is not searched from end to end)."""
+        if ":" not in line and "=" not in line:
+            return []  # every field has a separator after its label (``field_regex``)
         spots: list[int] = []
         for anchor in self.anchors:
             found = line.find(anchor)
@@ -866,8 +881,12 @@ class KeywordUnit(Unit[KeywordState]):
         # Only the first ``longest + 1`` squeezed letters matter; squeezing works letter
         # by letter, so a window's squeeze is a prefix of the rest's.
         window = 4 * self.longest + 8
+        if "|" in buf[at : at + window]:
+            return True  # a letter (l, I) to the squeeze, a gap to the pattern (K|E|Y)
         prefix = squeeze(buf[at : at + window])
         if len(prefix) <= self.longest and at + window < len(buf):
+            if "|" in buf[at:]:
+                return True
             prefix = squeeze(buf[at:])
         prefix = prefix[: self.longest + 1]
         if not prefix:
@@ -1156,12 +1175,19 @@ def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) 
     if "\u202e" in text:
         return True
     lower = text.lower()
-    if any(word in lower for word in words):
+    if any(word in lower for word in _shortest(words)):
         return True
     if partial:
         tail = lower[-max(map(len, words)) :]
         return _ends_with_a_start(tail, _prefixes(words))
     return False
+
+
+@cache
+def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The words that hold no other word: a text holds one of ``words`` exactly when it
+    holds one of these (fewer scans of each region)."""
+    return tuple(w for w in words if not any(o != w and o in w for o in words))
 
 
 @cache
@@ -1221,11 +1247,13 @@ class DecodeUnit(Unit[DecodeState]):
             return
         region = text[:done]
         origin = state.line_start
-        lines = trigger_lines(region)
+        raw = one_byte(region)  # one copy for the trigger and the block searches
+        lines = trigger_lines(region, raw=raw)
         # A wrapped block whose first line follows other text ("Decode this: RWlu…") and
         # whose last line is short triggers no line of its own: look for blocks too.
-        if lines or mime_blocks(region):
-            held = self._decode_region(scanner, region, origin, final, lines)
+        blocks = mime_blocks(region, raw=raw)
+        if lines or blocks:
+            held = self._decode_region(scanner, region, origin, final, lines, blocks, raw)
             if held is not None:
                 done = held
         self._reversed_lines(scanner, region[:done], origin)
@@ -1238,16 +1266,17 @@ class DecodeUnit(Unit[DecodeState]):
         origin: int,
         final: bool,
         lines: list[tuple[int, int]],
+        blocks: list[tuple[int, int]],
+        raw: bytes,
     ) -> int | None:
-        """Decode every triggered line of ``region`` (``lines``); the offset of a wrapped
-        block that may still continue (None when the region is done): what precedes it is
-        decoded."""
-        blocks = mime_blocks(region)
+        """Decode every triggered line (``lines``) and wrapped block (``blocks``) of
+        ``region`` (``raw``: its ``one_byte`` copy); the offset of a wrapped block that
+        may still continue (None when the region is done): what precedes it is decoded."""
         held = None
         if not final and blocks and blocks[-1][1] >= len(region.rstrip("\n")):
             held = blocks.pop()[0]  # the block may go on in the next chunk
             region = region[:held]
-            lines = trigger_lines(region)
+            lines = trigger_lines(region, raw=raw[:held])
         for start, end in blocks:
             for candidate in decode_block(region[start:end]):
                 rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
@@ -1483,6 +1512,10 @@ class CompiledPolicy:
         rest = line[lead.end() if lead else 0 :].lstrip()
         if rest[:1] in ("(", "[", "<"):
             return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
+        if "|" in rest:
+            # A letter (l, I) to the squeeze, a gap to the pattern (N|A|T|O): the squeeze
+            # cannot rule the line out.
+            return LineOutlook.OPEN
         squeezed = marking_squeeze(rest)[: self.squeezed_window]
         if self.could_be_marked(squeezed, labels_left=3):
             return LineOutlook.OPEN

@@ -217,6 +217,9 @@ def test_bad_input_is_one_line_and_exit_2(
             ("docs", "add", str(files["note.txt"]), "--level", "RESTRICTED", "-c", "../x"),
             "invalid collection name",
         ),
+        (("docs", "list", "-c", "../x"), "invalid collection name"),
+        (("docs", "show", "0123", "-c", "a/b"), "invalid collection name"),
+        (("docs", "remove", "0123", "--collection", "x\x1b[31m"), "invalid collection name"),
         (("docs", "show", "zz"), "no document zz"),
         (("docs", "remove", "0123456789abcdef"), "no document 0123456789abcdef"),
     ]

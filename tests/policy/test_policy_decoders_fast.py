@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from milai.policy.decoders import _MIME_BLOCK, TRIGGER_RE, mime_blocks, trigger_lines
+from milai.policy.decoders import _MIME_BLOCK, TRIGGER_RE, mime_blocks, one_byte, trigger_lines
 
 # Pieces that make (or almost make) each alternative of TRIGGER_RE.
 PIECES = [
@@ -61,6 +61,21 @@ def test_mime_blocks_are_exactly_finditer_blocks(seed: int) -> None:
             text = text.replace("\n", " Antwort: ", 1)
         want = [m.span() for m in _MIME_BLOCK.finditer(text)]
         assert mime_blocks(text) == want, text
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_shared_one_byte_copy_changes_nothing(seed: int) -> None:
+    """The decode unit hands its region's one-byte copy to both searches (and a cut of it
+    to the trigger search of a held region): the same lines and blocks as without."""
+    rng = random.Random(200 + seed)
+    for _ in range(300):
+        text = random_text(rng, rng.randint(1, 40))
+        raw = one_byte(text)
+        cut = rng.randint(0, len(text))
+        assert trigger_lines(text, raw=raw) == reference_lines(text), text
+        assert trigger_lines(text[:cut], raw=raw[:cut]) == reference_lines(text[:cut]), text
+        assert trigger_lines(text, cut, raw=raw) == reference_lines(text[:cut]), text
+        assert mime_blocks(text, raw=raw) == [m.span() for m in _MIME_BLOCK.finditer(text)]
 
 
 def test_every_alternative_has_a_stand_in() -> None:
