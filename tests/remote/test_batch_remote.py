@@ -121,12 +121,6 @@ def test_a_server_failure_stops_the_batch_and_a_rerun_completes_it(
     assert sorted(asked_again) == [7, 8, 9, 10, 11]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="intermittent (about 1 run in 5 after merging main at 09:00): the re-run after "
-    "kill -9 finds the audit log 2 entries past the head the vault recorded and exits 4; "
-    "the audit appends are serialised in-process, cause not found yet",
-)
 def test_a_killed_concurrent_batch_resumes_with_no_gap_and_no_duplicate(
     home: Home, fake_server: FakeServer, tmp_path: Path
 ) -> None:
