@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.batch.support import read_entries, request, write_lines
 from tests.cli.conftest import milai_command
 from tests.remote.conftest import FakeServer, Home
