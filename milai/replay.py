@@ -17,7 +17,7 @@ from typing import Any
 
 from milai.context import Context
 from milai.engine import LoadOptions, SamplingParams
-from milai.errors import ModelError, UsageError, VaultIntegrityError
+from milai.errors import Blocked, ModelError, UsageError, VaultIntegrityError
 from milai.events import Retrieved, RunEvent
 from milai.pipeline import AuditSink, RunResult
 from milai.policy import Policy
@@ -49,14 +49,34 @@ def recorded_run(context: Context, seq: int) -> RunEvent:
 
 
 def replay_entry(
-    context: Context, seq: int, event: RunEvent, prompt: str, system: str | None = None
+    context: Context,
+    seq: int,
+    event: RunEvent,
+    prompt: str,
+    system: str | None = None,
+    *,
+    clearance: str | None = None,
 ) -> dict[str, Any]:
     """Re-run ``event`` (audit entry ``seq``, from ``recorded_run``) with ``prompt`` (the
     composed PROMPT and stdin of then); return what was compared.
 
     Raises ``UsageError`` when the prompt or system text differs, ``VaultIntegrityError``
-    when the model or the policy is no longer the recorded one.
+    when the model or the policy is no longer the recorded one, ``Blocked`` when the entry
+    was run at a clearance above ``clearance`` (yours; default: the settings'): a replay
+    neither reads up nor confirms a guess of a prompt above you.
     """
+    policy = context.policy()
+    if policy.sha256 != event.policy.sha256:
+        raise VaultIntegrityError(
+            f"the policy in force ({policy.name} {policy.sha256[:12]}…) is not the one "
+            f"recorded in entry {seq} ({event.policy.sha256[:12]}…)"
+        )
+    mine = resolve_clearance(policy, clearance, context.settings)
+    if policy.above(event.clearance, mine):
+        raise Blocked(
+            f"audit entry {seq} was run at clearance {event.clearance}, above your clearance "
+            f"{mine}; it is not replayed"
+        )
     retrieved = None
     options = LoadOptions(chat_format=event.chat_format)
     if event.retrieved is not None:
@@ -68,12 +88,6 @@ def replay_entry(
         system is not None and context.digest(system) != recorded_system
     ):
         raise UsageError(f"the --system text differs from the one recorded in entry {seq}")
-    policy = context.policy()
-    if policy.sha256 != event.policy.sha256:
-        raise VaultIntegrityError(
-            f"the policy in force ({policy.name} {policy.sha256[:12]}…) is not the one "
-            f"recorded in entry {seq} ({event.policy.sha256[:12]}…)"
-        )
     if event.engine is not None:
         return _replay_remote(context, seq, event, policy, (prompt, system, retrieved, options))
     model = context.vault.model(event.model.name)

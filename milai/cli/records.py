@@ -199,6 +199,10 @@ def replay(
         str | None, typer.Argument(help="The same PROMPT (or QUESTION) as then.")
     ] = None,
     system: Annotated[str | None, typer.Option("--system", help="The same --system.")] = None,
+    clearance: Annotated[
+        str | None,
+        typer.Option("--clearance", help="Your clearance: an entry run above it is refused."),
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-run a recorded `run` or `ask` with its model, policy, parameters and seed; compare
@@ -215,7 +219,7 @@ def replay(
     # The same reading as `run`: a document on stdin is extracted the same way (a run that
     # took --input PATH is replayed with `< PATH`).
     given = read_run_input(prompt, None, stdin=True)
-    outcome = replay_entry(context, seq, event, given.text, system)
+    outcome = replay_entry(context, seq, event, given.text, system, clearance=clearance)
     engine = outcome.get("engine")
     if json_output:
         emit_json(outcome)

@@ -275,3 +275,23 @@ def test_replay_after_the_model_changed_exits_4(
 
 def test_replay_without_a_vault_exits_4(cli: Cli, isolated_home: Path) -> None:
     refused(cli("replay", "1"), 4, "milai init")
+
+
+def test_replay_of_an_entry_run_above_your_clearance_is_refused(
+    cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    assert cli("run", "--clearance", "SECRET", "--seed", "3", "Summarise").code == 0
+    seq = last_run_seq(cli)
+    runs = len(fake_engine.params)
+    # Neither the right prompt nor a wrong guess is told apart, and the model is not asked.
+    for guess in ("Summarise", "a guess"):
+        blocked = cli("replay", str(seq), guess)
+        assert (blocked.code, blocked.stdout) == (3, "")
+        assert blocked.stderr == (
+            f"milai: blocked: audit entry {seq} was run at clearance SECRET, above your "
+            "clearance UNCLASSIFIED; it is not replayed\n"
+        )
+    assert len(fake_engine.params) == runs
+    again = cli("replay", str(seq), "Summarise", "--clearance", "SECRET", "--json")
+    assert again.code == 0, again.stderr
+    assert json.loads(again.stdout)["match"] is True

@@ -272,15 +272,17 @@ def test_replay_of_an_ask_rebuilds_its_prompt_from_the_recorded_passages(
     assert asked.code == 0, asked.stderr
     seq = last_ask_seq(cli)
     prompt = prompt_of(fake_engine)
-    replayed = cli("replay", seq, QUESTION, "--json")
+    above = cli("replay", seq, QUESTION)  # asked at CONFIDENTIAL: not replayed for less
+    assert (above.code, above.stdout) == (3, "") and "above your clearance" in above.stderr
+    replayed = cli("replay", seq, QUESTION, "--json", "--clearance", "CONFIDENTIAL")
     assert replayed.code == 0, replayed.stderr
     assert json.loads(replayed.stdout)["match"] is True
     assert prompt_of(fake_engine) == prompt  # the same passages, in the same order
-    other = cli("replay", seq, "Where is the fuel?")
+    other = cli("replay", seq, "Where is the fuel?", "--clearance", "CONFIDENTIAL")
     assert other.code == 2
     assert "the question differs" in other.error_line()
     fake_engine.chunks = ["Something else."]
-    differs = cli("replay", seq, QUESTION)
+    differs = cli("replay", seq, QUESTION, "--clearance", "CONFIDENTIAL")
     assert differs.code == 4
     pdf = next(
         r
@@ -288,7 +290,7 @@ def test_replay_of_an_ask_rebuilds_its_prompt_from_the_recorded_passages(
         if r["name"] == "report.pdf"
     )
     assert cli("docs", "remove", pdf["id"], "--clearance", "SECRET").code == 0
-    gone = cli("replay", seq, QUESTION)
+    gone = cli("replay", seq, QUESTION, "--clearance", "CONFIDENTIAL")
     assert gone.code == 2
     assert "is no longer in the corpus" in gone.error_line()
 
