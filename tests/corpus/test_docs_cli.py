@@ -179,15 +179,18 @@ def test_nothing_of_the_corpus_is_readable_at_rest(
                 assert needle not in data, (name, needle)
 
 
-def test_a_tampered_index_is_exit_4_for_every_command(
+def test_a_tampered_index_is_exit_4_for_every_command_that_reads_it(
     cli: Cli, synthetic_vault: SyntheticVault, files: dict[str, Path]
 ) -> None:
+    # Records are hashed when read (a vault open checks only the folder's structure), and
+    # `audit verify` hashes every file: a command that never reads the corpus, such as `run`,
+    # uses nothing from it.
     assert add(cli, str(files["note.txt"]), "--level", "RESTRICTED").code == 0
     index = corpus_record(synthetic_vault, "index:default")
     data = bytearray(index.read_bytes())
     data[len(data) // 2] ^= 0x01
     index.write_bytes(bytes(data))
-    for args in (("docs", "list"), ("ask", "where is the fuel?"), ("run", "hello")):
+    for args in (("docs", "list"), ("ask", "where is the fuel?"), ("audit", "verify")):
         result = cli(*args)
         assert result.code == 4, (args, result.stderr)
         line = result.error_line()
