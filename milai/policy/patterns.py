@@ -478,9 +478,13 @@ _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
 # of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown
 # emphasis and headings, table bars, quotes, guillemets, "//").
+# Wrapper brackets as markup: a run of two or more ([[ SECRET ]], ((SECRET - DRAFT))), or
+# one before more markup ([ # SECRET ]); a single bracket before the marking is the
+# banner's own opening bracket, so that "[SECRET] convoy" stays a bracketed subject tag.
+_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[(])"
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014]{WS}{{0,4}}){{0,12}}"
+    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}){WS}{{0,4}}){{0,12}}"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
 )
 _NUMBERING = (
@@ -488,7 +492,26 @@ _NUMBERING = (
     + WS
     + "{1,4})?"
 )
-LEAD = WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _NUMBERING + _MARKUP
+# Footer furniture printed before the marking (``Page 3 of 7    SECRET``): a page number,
+# then a wide gap or a bar, so that a sentence that starts with "Page 3" is not a banner.
+_PAGE_FIRST = (
+    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad)\.?"
+    + WS
+    + r"{0,2}\d{1,4}(?:"
+    + WS
+    + r"{0,2}(?:of|sur|de|von|van|vun|/)"
+    + WS
+    + r"{0,2}\d{1,4})?(?:"
+    + WS
+    + r"{2,80}|"
+    + WS
+    + r"{0,4}[|\-\u2013\u2014]"
+    + WS
+    + "{1,8}))?"
+)
+LEAD = (
+    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _NUMBERING + _MARKUP
+)
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _ML_MSEP = _MSEP + _NEXT_LINE
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
@@ -578,7 +601,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     label = ""
     if label_list:
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
-    body = f"(?P<body>(?:{msep}(?:{marks})){{1,4}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
+    body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
         f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n))"

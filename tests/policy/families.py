@@ -157,6 +157,8 @@ _TURNED = _table("AɐCɔEǝFɟGƃHɥIᴉKʞMɯRɹTʇVʌWʍYʎ")
 _LUNATE = {"C": "\u03f9"}
 _INDIC_O = {"O": "\u0c66"}  # TELUGU DIGIT ZERO; also KANNADA DIGIT ZERO and the anusvaras
 _INDIC_O_ALTERNATIVES = "\u0c66\u0ce6\u0c02\u0c82"
+# "Fancy text" alphabets: Canadian syllabics (and runic K, Cherokee Y) for Latin capitals.
+_SYLLABICS = _table("AᗩBᗷCᑕDᗪEᗴFᖴGᘜHᕼIᓰJᒍKᛕLᒪMᗰNᑎOᗝPᑭQᑫRᖇSᔕTᖶUᑌVᐯWᗯX᙭YᎩZᘔ")
 _CYRILLIC = _table("AАBВCСEЕHНIІJЈKКMМOОPРSЅTТXХYУ")
 _GREEK = _table("AΑBΒEΕHΗIΙKΚMΜNΝOΟPΡTΤXΧYΥZΖ")
 
@@ -240,6 +242,34 @@ _FURNITURE = [
     "{} - COPY 2 OF 5",
     "{} / Exemplaire n° 3",
 ]
+
+
+def _doubled_brackets(text: str, rng: random.Random) -> str:
+    """[[ SECRET ]]: a run of two or three wrapper brackets of one kind."""
+    opening, closing = rng.choice([("[", "]"), ("{", "}"), ("(", ")")])
+    n = rng.randint(2, 3)
+    gap = rng.choice(["", " ", "  "])
+    return f"{opening * n}{gap}{text}{gap}{closing * n}"
+
+
+_PAGE_FIRST = [
+    "Page 3 of 7    {}    Ref. J2/44",
+    "Page 12    {}",
+    "Seite 2 von 5    {}",
+    "p. 4 | {}",
+    "Page 1/9 - {} - Exemplaire n° 2",
+    "Blz. 3 van 8        {}",
+]
+
+
+def _page_first(text: str, rng: random.Random) -> str:
+    """A footer with the page number before the marking."""
+    return rng.choice(_PAGE_FIRST).format(text)
+
+
+def _repeated(text: str, rng: random.Random) -> str:
+    """SECRET SECRET SECRET SECRET SECRET: the marking n times on one line."""
+    return rng.choice([" ", "  ", " - ", " / "]).join([text] * rng.randint(2, 12))
 
 
 def _wrapped(text: str, rng: random.Random) -> str:
@@ -584,6 +614,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("markup-wrapper", "banner context", "line", _wrapped),
     Family("table-cell", "banner context", "line", _table_cell),
     Family("trailing-furniture", "banner context", "line", _furniture),
+    Family("doubled-brackets", "banner context", "line", _doubled_brackets),
+    Family("page-first-footer", "banner context", "line", _page_first),
+    Family("repeated", "banner context", "line", _repeated),
     Family("indentation", "banner context", "line", _indented),
     Family("wide-gaps", "banner context", "spell", _wide_gaps, _multi_word),
     Family("banner-line", "banner context", "place", _banner_place),
@@ -609,6 +642,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("turned-letters", "look-alikes", "spell", _lookalike(_TURNED, 0.6)),
     Family("lunate-sigma", "look-alikes", "spell", _lookalike(_LUNATE), lambda t: "C" in t.text),
     Family("indic-o", "look-alikes", "spell", _indic_o, lambda t: "O" in t.text),
+    Family("canadian-syllabics", "look-alikes", "spell", _lookalike(_SYLLABICS, 0.8)),
     Family("cyrillic", "look-alikes", "spell", _lookalike(_CYRILLIC, 0.7)),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
     Family(
@@ -684,6 +718,10 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a structured field or a tag has no banner line to decorate"
     if "letter-per-line" in names and "line" in (first.stage, second.stage):
         return "one letter per line has no banner line to decorate"
+    if "doubled-brackets" in names and "table-cell" in names:
+        return "brackets around a table row are not a banner's wrapper"
+    if "page-first-footer" in names and "label-line" in names:
+        return "a footer's page number does not follow a classification label"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
@@ -793,6 +831,7 @@ def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
 # them and check that each still misses (so a fix must remove it here); the corpus
 # report prints them with their figures.
 _ROT13_SPELLINGS = (
+    "canadian-syllabics",
     "cyrillic",
     "indic-o",
     "leetspeak",
@@ -802,7 +841,23 @@ _ROT13_SPELLINGS = (
     "stroked-letters",
     "turned-letters",
 )
-_SPLIT_AROUND = ("label-line", "markup-wrapper", "table-cell", "trailing-furniture")
+_SPLIT_AROUND = (
+    "label-line",
+    "markup-wrapper",
+    "table-cell",
+    "trailing-furniture",
+    "doubled-brackets",
+    "page-first-footer",
+    "repeated",
+)
+# Decorations that a repeated marking repeats with it (<b>X</b> <b>X</b>, X (NOFORN) - X …).
+_REPEATED_AROUND = (
+    "markup-wrapper",
+    "trailing-furniture",
+    "doubled-brackets",
+    "page-first-footer",
+    "table-cell",
+)
 KNOWN_MISSES: dict[str, str] = {
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
@@ -818,7 +873,15 @@ KNOWN_MISSES: dict[str, str] = {
     },
     **{
         f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
-        for name in ("table-cell", "trailing-furniture")
+        for name in ("table-cell", "trailing-furniture", "page-first-footer")
+    },
+    **{
+        f"{around}+repeated": (
+            "a repeated marking is read when only separators stand between the copies; "
+            "copies that each carry their own markup or furniture leave markings in the "
+            "banner's tail, which is not furniture"
+        )
+        for around in _REPEATED_AROUND
     },
     **{
         f"{around}+{split}": (
@@ -827,6 +890,7 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for around in _SPLIT_AROUND
         for split in ("split-words", "hyphenation")
+        if (around, split) != ("doubled-brackets", "hyphenation")
     },
     "label-line+letter-per-line": "one letter a line after a label: as above",
 }
