@@ -443,6 +443,11 @@ def _label_regex(labels: Iterable[str]) -> str:
     return "(?:" + "|".join(a for a in alternatives if a) + ")"
 
 
+# An HTML meta element or a name/value pair names the field, then gives its value in a
+# second attribute: <meta name="classification" content="SECRET">.
+_META_VALUE = "(?:" + WS + "{1,8}(?:content|value))?"
+
+
 def field_regex(labels: Iterable[str]) -> str:
     """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
     (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
@@ -454,6 +459,7 @@ def field_regex(labels: Iterable[str]) -> str:
         r"(?<![a-z0-9])[a-z]{0,12}"
         + _label_regex(labels)
         + r"(?:[\"'\]]|&quot;)?"
+        + _META_VALUE
         + WS
         + r"{0,3}(?:[:=]>?|=)"
         + WS
@@ -490,7 +496,9 @@ _MARKUP = (
 _NUMBERING = (
     r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|\(\d{1,3}\)|\([ivx]{1,5}\))"
     + WS
-    + "{1,4})?"
+    + "{1,4}"
+    # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C)
+    + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z])[.)](?=\())?"
 )
 # Footer furniture printed before the marking (``Page 3 of 7    SECRET``): a page number,
 # then a wide gap or a bar, so that a sentence that starts with "Page 3" is not a banner.

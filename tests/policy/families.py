@@ -372,6 +372,15 @@ def _csv_column(text: str, rng: random.Random) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _meta_element(text: str, rng: random.Random) -> str:
+    """<meta name="classification" content="SECRET">, as plain text."""
+    name = rng.choice(["classification", "Classification", "security-classification"])
+    quote = rng.choice(['"', "'"])
+    end = rng.choice([">", " />", "/>"])
+    line = f"<meta name={quote}{name}{quote} content={quote}{text}{quote}{end}"
+    return f"<head>\n  {line}\n  <title>Convoy plan</title>\n</head>\n"
+
+
 def _xml_attribute(text: str, rng: random.Random) -> str:
     name = rng.choice(["classification", "securityClassification", "Einstufung", "rubricering"])
     quote = rng.choice(['"', "'"])
@@ -418,6 +427,12 @@ def _portion(text: str, rng: random.Random, numbering: str = "", after: str = " 
 def _portion_numbered(text: str, rng: random.Random) -> str:
     numbering = rng.choice(["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "- ", "• "])
     return _portion(text, rng, numbering)
+
+
+def _portion_numbered_glued(text: str, rng: random.Random) -> str:
+    """b.(S)Body.: the portion mark glued after its paragraph number or letter."""
+    numbering = rng.choice(["1.", "2.1.", "3.4.2)", "a.", "b)", "c."])
+    return _portion(text, rng, numbering, rng.choice([" ", ""]))
 
 
 def _portion_caveat(text: str, rng: random.Random) -> str:
@@ -600,6 +615,7 @@ _STRUCTURE = frozenset(
         "yaml-field",
         "csv-column",
         "xml-attribute",
+        "meta-element",
         "label-line",
         "subject-tag",
     }
@@ -629,6 +645,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("yaml-field", "structured data", "place", _yaml_field),
     Family("csv-column", "structured data", "place", _csv_column),
     Family("xml-attribute", "structured data", "place", _xml_attribute),
+    Family("meta-element", "structured data", "place", _meta_element),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
@@ -673,6 +690,9 @@ FAMILIES: tuple[Family, ...] = (
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
+    Family(
+        "portion-numbered-glued", "portion marks", "place", _portion_numbered_glued, _portion_only
+    ),
     Family("portion-caveat", "portion marks", "place", _portion_caveat, _portion_only),
     Family("portion-glued", "portion marks", "place", _portion_glued, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
