@@ -620,10 +620,13 @@ def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
-        f"\\({WS}{{0,2}}(?P<pmark>{portion_marks}|[a-z])"
+        f"(?:(?P<paren>\\(){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
+        # without brackets (TS//SCI, S//NF alone on a line), only with a // control
+        f"(?(paren)|(?={WS}{{0,2}}//))"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        f"(?(paren){WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
         f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
+        f"|(?=[^\\S\\n]{{0,40}}\\n))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
         f"(?:(?={_COPYRIGHT})(?P<copyright>))?"
     )

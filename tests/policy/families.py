@@ -435,6 +435,13 @@ def _portion_numbered_glued(text: str, rng: random.Random) -> str:
     return _portion(text, rng, numbering, rng.choice([" ", ""]))
 
 
+def _portion_banner(text: str, rng: random.Random) -> str:
+    """TS//SCI: the abbreviated marking with its control system, a banner line alone."""
+    control = rng.choice(["//SCI", "//NOFORN", "//REL TO USA, FVEY", "//SI//NF", " // SCI"])
+    indent = rng.choice(["", "    ", " " * 40])
+    return f"{indent}{text}{control}\n{rng.choice(BODY)}\n"
+
+
 def _portion_caveat(text: str, rng: random.Random) -> str:
     caveat = rng.choice(["/NF", "/REL", "//NF", "//REL TO USA, FVEY", "/SCI", "//SI", "/FGI"])
     return _portion(text + caveat, rng)
@@ -694,6 +701,7 @@ FAMILIES: tuple[Family, ...] = (
         "portion-numbered-glued", "portion marks", "place", _portion_numbered_glued, _portion_only
     ),
     Family("portion-caveat", "portion marks", "place", _portion_caveat, _portion_only),
+    Family("portion-banner", "portion marks", "place", _portion_banner, _portion_only),
     Family("portion-glued", "portion marks", "place", _portion_glued, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
