@@ -8,6 +8,11 @@ entry per line, and an fsynced OUT entry per line. Interleaved runs; prints medi
   throughput ratio = milai completion tokens/s / raw completion tokens/s   (target >= 0.95)
 
     .venv/bin/python bench/batch_throughput.py [--runs 3] [--lines 16] [--max-tokens 64]
+        [--before DIR]
+
+``--before DIR`` also times another milai source tree (DIR holds its ``milai/`` and
+``policies/``, e.g. ``git archive COMMIT milai policies models | tar -x -C DIR``) in the same
+interleaved runs: before/after figures of a change against the same raw baseline.
 """
 
 from __future__ import annotations
@@ -84,6 +89,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=16)
     parser.add_argument("--max-tokens", type=int, default=64)
     parser.add_argument("--threads", type=int, default=0, help="0: milai's default")
+    parser.add_argument("--before", type=Path, help="another milai source tree to time too")
     args = parser.parse_args()
 
     vault = demo_vault(args.threads)
@@ -104,32 +110,49 @@ def main() -> None:
         str(threads),
     ]
 
-    def run_milai() -> float:
-        milai_out.unlink(missing_ok=True)  # a fresh OUT: nothing to resume
-        return timed(milai_cmd, env)[0]
+    sides = {"milai": (milai_cmd, env)}
+    if args.before is not None:
+        # -P: the working folder is not put first on sys.path, so PYTHONPATH's milai is used.
+        before_cmd = [sys.executable, "-P", *milai_cmd[1:]]
+        sides["before"] = (before_cmd, {**env, "PYTHONPATH": str(args.before.resolve())})
 
-    timed(raw_cmd, env), run_milai()  # warm the page cache for both
-    raw_rates, milai_rates, raw_walls, milai_walls = [], [], [], []
+    def run_milai(name: str) -> float:
+        milai_out.unlink(missing_ok=True)  # a fresh OUT: nothing to resume
+        command, side_env = sides[name]
+        return timed(command, side_env)[0]
+
+    timed(raw_cmd, env)  # warm the page cache
+    for name in sides:
+        run_milai(name)
+    raw_rates, raw_walls = [], []
+    rates: dict[str, list[float]] = {name: [] for name in sides}
+    walls: dict[str, list[float]] = {name: [] for name in sides}
+    tokens = {"raw": 0}
     for _ in range(args.runs):
         wall, _ = timed(raw_cmd, env)
         raw_walls.append(wall)
-        raw_rates.append(completion_tokens(raw_out, milai=False) / wall)
-        wall = run_milai()
-        milai_walls.append(wall)
-        milai_rates.append(completion_tokens(milai_out, milai=True) / wall)
+        tokens["raw"] = completion_tokens(raw_out, milai=False)
+        raw_rates.append(tokens["raw"] / wall)
+        for name in sides:
+            wall = run_milai(name)
+            walls[name].append(wall)
+            tokens[name] = completion_tokens(milai_out, milai=True)
+            rates[name].append(tokens[name] / wall)
 
     median = statistics.median
-    tokens = (completion_tokens(raw_out, milai=False), completion_tokens(milai_out, milai=True))
     print(
         f"model {Path(model).name}, {threads} threads, {args.lines} lines of at most "
         f"{args.max_tokens} tokens, {args.runs} interleaved runs each, medians"
     )
-    print(f"completion tokens raw {tokens[0]}  milai {tokens[1]}")
-    print(f"whole process s   raw {median(raw_walls):8.3f}   milai {median(milai_walls):8.3f}")
-    print(
-        f"tokens/s          raw {median(raw_rates):8.1f}   milai {median(milai_rates):8.1f}   "
-        f"ratio {median(milai_rates) / median(raw_rates):.3f}  (target >= 0.95)"
-    )
+    print("completion tokens " + "  ".join(f"{name} {count}" for name, count in tokens.items()))
+    print(f"whole process s   raw    {median(raw_walls):8.3f}")
+    for name in sides:
+        print(f"whole process s   {name:<6} {median(walls[name]):8.3f}")
+    print(f"tokens/s          raw    {median(raw_rates):8.1f}")
+    for name in sides:
+        ratio = median(rates[name]) / median(raw_rates)
+        print(f"tokens/s          {name:<6} {median(rates[name]):8.1f}   ratio {ratio:.3f}")
+    print("(target: milai's ratio >= 0.95)")
 
 
 if __name__ == "__main__":

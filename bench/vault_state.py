@@ -2,9 +2,11 @@
 ``started`` audit entry. Interleaved runs, medians; each figure beside a baseline measured in
 the same run.
 
-  state check     ``Ledger.check``: read and authenticate vault.json, unseal the state,
-                  hash every record, read every model header, list both folders, stat the
-                  log; on the session's vault (2 models, ~10 records) and on a big one
+  state check     ``Ledger.check``, what every command pays: read vault.json (parsed and
+                  authenticated again only when it changed), list both folders (names and
+                  file types: every listed file there, nothing else), read every model
+                  header, stat the log; on the session's vault (2 models, ~10 records) and
+                  on a big one (records are hashed when read, not here)
   open            the whole ``Vault.open`` with a key file (the check's baseline)
   started entry   one ``AuditLog.append`` of a run's ``started`` event: the line fsync-ed
                   (the vault records its head with the outcome)

@@ -8,9 +8,12 @@ Output: JSON Lines in the OpenAI batch output format (``id``, ``custom_id``, ``r
 findings added. Every line is a turn of its own ``Session`` (gated, audited, no history
 carried between lines); the sessions share one model load, at one clearance.
 
-OUT is the checkpoint: each entry is appended, flushed and fsynced before the next line
-starts, so a killed batch leaves valid JSON Lines (a torn last entry is cut off on the
-next run) and re-running skips the ``custom_id``s OUT already holds.
+OUT is the checkpoint: entries are appended in IN's order, each whole and fsynced, so a
+killed batch leaves valid JSON Lines (a torn last entry is cut off on the next run) and
+re-running skips the ``custom_id``s OUT already holds. Lines run one at a time write a
+line's outcome and OUT entry behind, while the next line decodes (``_WriteBehind``); with
+``concurrency`` above 1 (remote engines) an entry waits for the lines before it. Either way
+OUT is a prefix of the answers and a kill only costs re-asking the last lines.
 """
 
 from __future__ import annotations
@@ -20,16 +23,27 @@ import fcntl
 import json
 import os
 import secrets
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage
 from milai.errors import Blocked, MilaiError, UsageError
-from milai.pipeline import EngineLoader, ModelInfo, ModelSource, Pipeline, RunResult
+from milai.events import RunEvent
+from milai.pipeline import (
+    AuditSink,
+    EngineLoader,
+    ModelInfo,
+    ModelSource,
+    Pipeline,
+    RunResult,
+)
 from milai.policy import Decision
 from milai.structured import (
     OutputSchema,
@@ -43,6 +57,7 @@ CHAT_COMPLETIONS = "/v1/chat/completions"
 MAX_LINE_BYTES = 8 << 20
 MAX_CUSTOM_ID = 512
 MAX_SEED = 2**32 - 1
+MAX_CONCURRENCY = 64
 ROLES = ("system", "user", "assistant")
 # Body keys milai honours; ``model`` is accepted and ignored (every line runs on the
 # batch's model), ``user``/``metadata`` are labels. Anything else is refused, not ignored.
@@ -458,11 +473,15 @@ def blocked_entry(request: BatchRequest, blocked: Blocked, stage: str) -> dict[s
 
 
 class _SharedEngine:
-    """The batch's one engine, lent to each line's session: closing it is the batch's job."""
+    """The engine of one worker (the batch's one engine when lines run one at a time), lent
+    to each line's session: closing it is the batch's job. Once the batch is ``cancelled``,
+    a reply in progress ends at its next chunk as an interruption (so the audit log says
+    so), and no new one starts."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cancelled: threading.Event | None = None) -> None:
         self.engine = engine
         self.generate_calls = 0
+        self._cancelled = cancelled
 
     @property
     def usage(self) -> Usage:
@@ -482,7 +501,36 @@ class _SharedEngine:
 
     def generate(self, messages: list[Message], params: SamplingParams) -> Iterator[str]:
         self.generate_calls += 1
-        return self.engine.generate(messages, params)
+        if self._cancelled is None:
+            return self.engine.generate(messages, params)
+        return self._cancellable(self._cancelled, messages, params)
+
+    def _cancellable(
+        self, cancelled: threading.Event, messages: list[Message], params: SamplingParams
+    ) -> Iterator[str]:
+        if cancelled.is_set():
+            raise KeyboardInterrupt
+        chunks = self.engine.generate(messages, params)
+        try:
+            for chunk in chunks:
+                if cancelled.is_set():
+                    raise KeyboardInterrupt
+                yield chunk
+        except MilaiError:
+            if cancelled.is_set():  # the reply was cut because the batch stopped
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    def abort(self) -> None:
+        """End the reply in progress now, from another thread (a remote engine shuts its
+        connection; a local one has nothing to cut and stops at its next token)."""
+        abort = getattr(self.engine, "abort", None)
+        if abort is not None:
+            abort()
 
     def close(self) -> None:
         return None  # each line's session closes its loan; the batch closes the engine
@@ -490,11 +538,15 @@ class _SharedEngine:
 
 class _LoadOnce:
     """A model source and loader for the batch's sessions: the model is opened (decrypted)
-    and loaded once, on the first line that passes the gate, and shared by every line."""
+    and loaded once, on the first line that passes the gate, and shared by every line (of
+    one worker, when lines run concurrently)."""
 
-    def __init__(self, models: ModelSource, load: EngineLoader) -> None:
+    def __init__(
+        self, models: ModelSource, load: EngineLoader, cancelled: threading.Event | None = None
+    ) -> None:
         self._models = models
         self._load = load
+        self._cancelled = cancelled
         self._stack = ExitStack()
         self._path: str | None = None
         self._infos: dict[str, ModelInfo] = {}
@@ -518,7 +570,7 @@ class _LoadOnce:
     def load(self, path: str, options: LoadOptions) -> Engine:
         if self.engine is None:
             try:
-                self.engine = _SharedEngine(self._load(path, options))
+                self.engine = _SharedEngine(self._load(path, options), self._cancelled)
             except MilaiError as error:
                 self.failed = error
                 raise
@@ -529,6 +581,10 @@ class _LoadOnce:
     def generate_calls(self) -> int:
         return 0 if self.engine is None else self.engine.generate_calls
 
+    def abort(self) -> None:
+        if self.engine is not None:
+            self.engine.abort()
+
     def close(self) -> None:
         self._stack.close()
 
@@ -538,9 +594,193 @@ def _lent(path: str) -> Iterator[str]:
     yield path
 
 
+class _Worker:
+    """What one line runner holds: its own model load (for a remote engine, its own
+    ``RemoteEngine`` and connection) and its pipelines, plain and per JSON schema."""
+
+    def __init__(self, pipeline: Pipeline, cancelled: threading.Event | None = None) -> None:
+        self.shared = _LoadOnce(pipeline.models, pipeline.load, cancelled)
+        self._plain = dataclasses.replace(pipeline, models=self.shared, load=self.shared.load)
+        self._structured: dict[str, Pipeline] = {}
+
+    def pipeline(self, schema: OutputSchema | None) -> Pipeline:
+        if schema is None:
+            return self._plain
+        pipeline = self._structured.get(schema.text)
+        if pipeline is None:
+            pipeline = dataclasses.replace(self._plain, gate=structured_gate_factory(schema))
+            self._structured[schema.text] = pipeline
+        return pipeline
+
+
+class _SerialModels:
+    """A model source whose every use holds ``lock`` (vault reads from worker threads)."""
+
+    def __init__(self, models: ModelSource, lock: threading.Lock) -> None:
+        self._models = models
+        self._lock = lock
+
+    def model(self, name: str) -> ModelInfo:
+        with self._lock:
+            return self._models.model(name)
+
+    @contextmanager
+    def open_model(self, name: str) -> Iterator[str]:
+        stack = ExitStack()
+        with self._lock:
+            path = stack.enter_context(self._models.open_model(name))
+        try:
+            yield path
+        finally:
+            with self._lock:
+                stack.close()
+
+
+class _SerialAudit:
+    """An audit sink whose every write holds ``lock``: entries from worker threads are
+    appended one at a time, each whole."""
+
+    def __init__(self, audit: AuditSink, lock: threading.Lock) -> None:
+        self._audit = audit
+        self._lock = lock
+
+    def preflight(self) -> None:
+        with self._lock:
+            self._audit.preflight()
+
+    def started(self, event: RunEvent) -> None:
+        with self._lock:
+            self._audit.started(event)
+
+    def record(self, event: RunEvent) -> None:
+        with self._lock:
+            self._audit.record(event)
+
+
+_Result = TypeVar("_Result")
+
+
+def _holding(lock: threading.Lock, function: Callable[..., _Result]) -> Callable[..., _Result]:
+    def call(*args: Any) -> _Result:
+        with lock:
+            return function(*args)
+
+    return call
+
+
+def _serialised(pipeline: Pipeline) -> Pipeline:
+    """``pipeline`` for worker threads: the vault, the audit log and the text store behind
+    one lock. The gate and the engines are per session and need none."""
+    lock = threading.Lock()
+    keep_text = pipeline.keep_text
+    return dataclasses.replace(
+        pipeline,
+        models=_SerialModels(pipeline.models, lock),
+        load=_holding(lock, pipeline.load),
+        audit=_SerialAudit(pipeline.audit, lock),
+        digest=_holding(lock, pipeline.digest),
+        keep_text=None if keep_text is None else _holding(lock, keep_text),
+    )
+
+
+class _WriteBehind:
+    """The audit sink and OUT writer of a batch whose lines run one at a time, so that the
+    disk waits overlap the model's work instead of adding to it.
+
+    A line's ``started`` entry is written at once: the model never sees a prompt before it
+    is on disk. Its outcome entry and its OUT entry are held until the next line's
+    ``started`` entry is on disk, then a writer thread writes them, outcome first, while that
+    next line decodes. Each file keeps its order (OUT is IN's order; an OUT entry never
+    precedes its outcome entry). A kill can lose the held outcome and OUT entry of the last
+    line or two: the log then shows their runs as started with no outcome, OUT lacks them,
+    and a re-run asks them again (no gap, no duplicate in OUT). A failed write surfaces at
+    the next ``started`` or at ``close``; from then on OUT gets nothing more (it stays a
+    prefix of IN), while the later outcome entries are still tried, so the log says what
+    happened to lines that did run.
+    """
+
+    MAX_HELD = 64  # lines that never reach the model (bad, blocked) are written in groups
+
+    def __init__(self, audit: AuditSink, out: Callable[[dict[str, Any]], None]) -> None:
+        self._audit = audit
+        self._out = out
+        self._held: list[RunEvent | dict[str, Any]] = []  # outcome events and OUT entries
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="milai-batch-writer")
+        self._writing: Future[None] | None = None
+        self._broken = False  # a write failed: OUT gets nothing more
+
+    def preflight(self) -> None:
+        self._settle()
+        self._audit.preflight()
+
+    def started(self, event: RunEvent) -> None:
+        self._settle()
+        self._audit.started(event)
+        held, self._held = self._held, []
+        if held:
+            self._writing = self._writer.submit(self._write, held)
+
+    def record(self, event: RunEvent) -> None:
+        self._hold(event)
+
+    def append(self, entry: dict[str, Any]) -> None:
+        self._hold(entry)
+
+    def close(self) -> None:
+        """Write everything still held and stop the writer. Raises what a write raises."""
+        try:
+            self._settle()
+            held, self._held = self._held, []
+            self._write(held)
+        finally:
+            self._writer.shutdown(wait=True)
+
+    def _hold(self, item: RunEvent | dict[str, Any]) -> None:
+        self._held.append(item)
+        if len(self._held) >= self.MAX_HELD:
+            self._settle()
+            held, self._held = self._held, []
+            self._write(held)
+
+    def _settle(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()  # the writer's failure, if any, is the caller's now
+
+    def _write(self, held: list[RunEvent | dict[str, Any]]) -> None:
+        failure: Exception | None = None
+        for item in held:
+            try:
+                if isinstance(item, RunEvent):
+                    self._audit.record(item)
+                elif not self._broken:
+                    self._out(item)
+            except Exception as error:
+                self._broken = True
+                failure = failure or error
+        if failure is not None:
+            raise failure
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A line's result, ready for OUT: its entry (None for a line OUT already holds)."""
+
+    entry: dict[str, Any] | None
+    outcome: LineOutcome
+
+
+def _ready(done: _Done) -> Future[_Done]:
+    future: Future[_Done] = Future()
+    future.set_result(done)
+    return future
+
+
 @dataclass
 class BatchRunner:
-    """Runs the lines of one batch file, one ``Session`` turn each, on one model load."""
+    """Runs the lines of one batch file, one ``Session`` turn each: on one model load, or,
+    with ``concurrency`` above 1 (remote engines only), on that many worker threads each
+    with its own connection, every line gated on its own and OUT written in IN's order."""
 
     pipeline: Pipeline
     model_name: str
@@ -549,6 +789,7 @@ class BatchRunner:
     load_options: LoadOptions = field(default_factory=LoadOptions)
     defaults: SamplingParams = field(default_factory=SamplingParams)
     schema: OutputSchema | None = None
+    concurrency: int = 1
 
     def run(
         self,
@@ -559,34 +800,127 @@ class BatchRunner:
         """Run every line of ``source`` that ``output`` does not hold yet.
 
         Bad lines and lines the policy blocks are entries in OUT, never an exception.
-        Raises ``VaultError``, ``ModelError`` (the model cannot be opened or loaded),
-        ``BatchFileError``, ``KeyboardInterrupt``: the batch stops, OUT stays valid and a
-        re-run resumes.
+        Raises ``UsageError`` for a ``concurrency`` out of range or above 1 with a local
+        model, ``VaultError``, ``ModelError`` (the model cannot be opened or loaded, a
+        remote engine fails), ``BatchFileError``, ``KeyboardInterrupt``: the batch stops,
+        OUT stays valid (a prefix of the answers, in IN's order) and a re-run resumes.
         """
-        shared = _LoadOnce(self.pipeline.models, self.pipeline.load)
-        plain = dataclasses.replace(self.pipeline, models=shared, load=shared.load)
-        structured: dict[str, Pipeline] = {}
+        self.check()
         summary = BatchSummary()
         first_line: dict[str, int] = {}
-        try:
-            for number, data in read_lines(source):
-                outcome = self._line(number, data, output, shared, plain, structured, first_line)
-                summary.add(outcome)
-                report(outcome)
-        finally:
-            shared.close()
+        lines = (
+            self._prepare(number, data, output, first_line) for number, data in read_lines(source)
+        )
+
+        def finisher(write: Callable[[dict[str, Any]], None]) -> Callable[[_Done], None]:
+            def finish(done: _Done) -> None:
+                if done.entry is not None:
+                    write(done.entry)
+                summary.add(done.outcome)
+                report(done.outcome)
+
+            return finish
+
+        if self.concurrency == 1:
+            self._run_in_turn(lines, finisher, output)
+        else:
+            self._run_concurrently(lines, finisher(output.append))
         return summary
 
-    def _line(
+    def check(self) -> None:
+        """Refuse settings no line could run with. Raises ``UsageError`` for a
+        ``concurrency`` out of range or above 1 with a local model, ``ModelError`` for an
+        unknown model (only looked up when ``concurrency`` is above 1)."""
+        if not 1 <= self.concurrency <= MAX_CONCURRENCY:
+            raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
+        if self.concurrency == 1:
+            return
+        model = self.pipeline.models.model(self.model_name)
+        if getattr(model, "kind", "local") != "remote":
+            # One llama.cpp context decodes one sequence at a time: lines in parallel would
+            # only queue on it. Refused rather than clamped, so no script believes it got N.
+            raise UsageError(
+                "--concurrency must be 1 with a local model",
+                hint="parallel lines need a remote inference engine",
+            )
+
+    def _run_in_turn(
+        self,
+        lines: Iterator[_Done | BatchRequest],
+        finisher: Callable[[Callable[[dict[str, Any]], None]], Callable[[_Done], None]],
+        output: BatchOutput,
+    ) -> None:
+        behind = _WriteBehind(self.pipeline.audit, output.append)
+        worker = _Worker(dataclasses.replace(self.pipeline, audit=behind))
+        finish = finisher(behind.append)
+        try:
+            for item in lines:
+                finish(item if isinstance(item, _Done) else self._turn(item, worker))
+        except BaseException as error:
+            try:
+                behind.close()  # what the lines before (and this one's outcome) left held
+            except Exception as failure:
+                error.add_note(f"what the batch held back was not all written: {failure}")
+            raise
+        else:
+            behind.close()
+        finally:
+            worker.shared.close()
+
+    def _run_concurrently(
+        self, lines: Iterator[_Done | BatchRequest], finish: Callable[[_Done], None]
+    ) -> None:
+        """Keep ``concurrency`` lines in flight, one worker thread and one engine each, and
+        write their entries in IN's order: an entry waits for the lines before it, so OUT is
+        always a prefix a re-run can resume from. At most ``4 * concurrency`` lines are
+        started ahead of the oldest unwritten one. When anything stops the batch, the
+        lines in flight are cut (recorded as interrupted) and nothing after the last
+        written entry is kept: a re-run asks them again."""
+        cancelled = threading.Event()
+        pipeline = _serialised(self.pipeline)
+        workers: list[_Worker] = []
+        workers_lock = threading.Lock()
+        local = threading.local()
+
+        def work(request: BatchRequest) -> _Done:
+            if cancelled.is_set():  # taken from the queue as the batch stopped: not started
+                raise KeyboardInterrupt
+            worker: _Worker | None = getattr(local, "worker", None)
+            if worker is None:
+                worker = local.worker = _Worker(pipeline, cancelled)
+                with workers_lock:
+                    workers.append(worker)
+            return self._turn(request, worker)
+
+        window = 4 * self.concurrency
+        pending: deque[Future[_Done]] = deque()
+        pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="milai-batch")
+        try:
+            for item in lines:
+                pending.append(_ready(item) if isinstance(item, _Done) else pool.submit(work, item))
+                while pending and (pending[0].done() or len(pending) >= window):
+                    finish(pending.popleft().result())
+            while pending:
+                finish(pending.popleft().result())
+        except BaseException:
+            cancelled.set()
+            with workers_lock:
+                for worker in workers:
+                    worker.shared.abort()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            for worker in workers:
+                worker.shared.close()
+
+    def _prepare(
         self,
         number: int,
         data: bytes | None,
         output: BatchOutput,
-        shared: _LoadOnce,
-        plain: Pipeline,
-        structured: dict[str, Pipeline],
         first_line: dict[str, int],
-    ) -> LineOutcome:
+    ) -> _Done | BatchRequest:
+        """Check one line: a request to run, or what OUT gets for it without the model."""
         if data is None:
             parsed: BatchRequest | LineError = LineError(
                 number, "invalid_request", f"the line is longer than {MAX_LINE_BYTES} bytes"
@@ -603,29 +937,20 @@ class BatchRunner:
         elif custom_id is not None:
             first_line[custom_id] = number
             if custom_id in output.done:
-                return LineOutcome(number, custom_id, "skipped")
+                return _Done(None, LineOutcome(number, custom_id, "skipped"))
         if isinstance(parsed, LineError):
             if parsed.custom_id is None and number in output.reported_lines:
-                return LineOutcome(number, None, "skipped")
-            output.append(error_entry(parsed))
-            return LineOutcome(number, parsed.custom_id, "invalid", message=parsed.message)
-        pipeline = plain
-        if parsed.schema is not None:
-            pipeline = structured.get(parsed.schema.text) or dataclasses.replace(
-                plain, gate=structured_gate_factory(parsed.schema)
-            )
-            structured[parsed.schema.text] = pipeline
-        entry, outcome = self._turn(parsed, pipeline, shared)
-        output.append(entry)
-        return outcome
+                return _Done(None, LineOutcome(number, None, "skipped"))
+            outcome = LineOutcome(number, parsed.custom_id, "invalid", message=parsed.message)
+            return _Done(error_entry(parsed), outcome)
+        return parsed
 
-    def _turn(
-        self, request: BatchRequest, pipeline: Pipeline, shared: _LoadOnce
-    ) -> tuple[dict[str, Any], LineOutcome]:
+    def _turn(self, request: BatchRequest, worker: _Worker) -> _Done:
+        shared = worker.shared
         calls_before = shared.generate_calls
         released: list[str] = []
         try:
-            with pipeline.session(
+            with worker.pipeline(request.schema).session(
                 self.model_name,
                 clearance=self.clearance,
                 out_level=self.out_level,
@@ -636,8 +961,9 @@ class BatchRunner:
                 result = session.turn(request.prompt, request.params, released.append)
         except Blocked as blocked:
             stage = "output" if shared.generate_calls > calls_before else "prompt"
-            return blocked_entry(request, blocked, stage), LineOutcome(
-                request.line, request.custom_id, "blocked", message=blocked.message
+            return _Done(
+                blocked_entry(request, blocked, stage),
+                LineOutcome(request.line, request.custom_id, "blocked", message=blocked.message),
             )
         except SchemaMismatch as mismatch:
             failure = LineError(request.line, "schema", mismatch.message, request.custom_id)
@@ -646,11 +972,13 @@ class BatchRunner:
                 raise  # the model could not be opened or loaded: no line can run
             failure = LineError(request.line, "invalid_request", error.message, request.custom_id)
         else:
-            return success_entry(request, result), LineOutcome(
-                request.line, request.custom_id, "ok", result.usage.completion_tokens
+            return _Done(
+                success_entry(request, result),
+                LineOutcome(request.line, request.custom_id, "ok", result.usage.completion_tokens),
             )
-        return error_entry(failure), LineOutcome(
-            request.line, request.custom_id, "failed", message=failure.message
+        return _Done(
+            error_entry(failure),
+            LineOutcome(request.line, request.custom_id, "failed", message=failure.message),
         )
 
 

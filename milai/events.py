@@ -216,6 +216,7 @@ class RunEvent:
                 finish_reason=_optional_str(data.get("finish_reason")),
                 text_record=_optional_str(data.get("text_record")),
                 text_record_error=_optional_str(data.get("text_record_error")),
+                engine=_optional_mapping(data.get("engine")),
                 retrieved=None if retrieved is None else Retrieved.from_json(retrieved),
             )
         except (KeyError, TypeError, AttributeError) as error:
@@ -226,4 +227,13 @@ def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+def _optional_mapping(value: object) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError("engine is not an object")
+    return dict(value)
+
+
+__all__ = ["Named", "Outcome", "RunEvent", "Stage", "new_run_id"]
 __all__ = ["Named", "Outcome", "Retrieved", "RunEvent", "Stage", "new_run_id"]

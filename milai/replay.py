@@ -3,19 +3,33 @@ the same bytes. Texts are never recorded, only their keyed digests, so the calle
 prompt (and system text) again; their digests must match the record. For ``ask`` the caller
 gives the question: the prompt is rebuilt from the recorded passages, which must still be in
 the corpus, and its digest must match too.
+
+A run on a remote engine is replayed against that engine, but less can be proven: its
+weights are not in the vault, so nothing shows that it still serves the same model. The
+replay says so, compares what the server reports (served model id, system fingerprint) and
+the endpoint with the record, and a match shows only that the server answered alike.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from milai.context import Context
 from milai.engine import LoadOptions, SamplingParams
-from milai.errors import UsageError, VaultIntegrityError
+from milai.errors import ModelError, UsageError, VaultIntegrityError
 from milai.events import Retrieved, RunEvent
+from milai.pipeline import AuditSink, RunResult
+from milai.policy import Policy
 from milai.settings import resolve_clearance
 
 REPLAYABLE = ("run", "ask")
+# What the audit entry of a remote run says about the engine that answered.
+ENGINE_FIELDS = ("endpoint", "address", "model_id", "served_model", "system_fingerprint")
+REMOTE_NOTE = (
+    "a remote engine's weights are not in the vault: milai cannot check that it serves the "
+    "model it served then; a match shows only that it gave the same text for this seed"
+)
 
 
 def recorded_run(context: Context, seq: int) -> RunEvent:
@@ -60,6 +74,8 @@ def replay_entry(
             f"the policy in force ({policy.name} {policy.sha256[:12]}…) is not the one "
             f"recorded in entry {seq} ({event.policy.sha256[:12]}…)"
         )
+    if event.engine is not None:
+        return _replay_remote(context, seq, event, policy, (prompt, system, retrieved, options))
     model = context.vault.model(event.model.name)
     if model.sha256 != event.model.sha256:
         raise VaultIntegrityError(f"model {model.name} is not the one recorded in entry {seq}")
@@ -83,6 +99,81 @@ def replay_entry(
         "model": {"name": model.name, "sha256": model.sha256},
         "policy": {"name": policy.name, "sha256": policy.sha256},
         "seed": params.seed,
+    }
+
+
+class _Keep:
+    """An audit sink that passes events on and keeps the last outcome (what the engine
+    reported during the replay)."""
+
+    def __init__(self, audit: AuditSink) -> None:
+        self._audit = audit
+        self.outcome: RunEvent | None = None
+
+    def preflight(self) -> None:
+        self._audit.preflight()
+
+    def started(self, event: RunEvent) -> None:
+        self._audit.started(event)
+
+    def record(self, event: RunEvent) -> None:
+        self.outcome = event
+        self._audit.record(event)
+
+
+def _replay_remote(
+    context: Context,
+    seq: int,
+    event: RunEvent,
+    policy: Policy,
+    asked: tuple[str, str | None, Retrieved | None, LoadOptions],
+) -> dict[str, Any]:
+    """Replay a remote run (``asked``: its prompt, system text, passages and load options)
+    against the engine of the same name. Raises ``ModelError`` when the engine is no longer
+    configured or fails."""
+    prompt, system, retrieved, options = asked
+    recorded = dict(event.engine or {})
+    name = str(recorded.get("name") or event.model.name)
+    definition = context.engines.find(name)
+    if definition is None:
+        raise ModelError(
+            f"engine {name}, which answered entry {seq}, is no longer configured",
+            hint="a remote run can be replayed only against its engine",
+        )
+    pipeline = context.pipeline(policy)
+    kept = _Keep(pipeline.audit)
+    pipeline = dataclasses.replace(pipeline, audit=kept)
+    params = SamplingParams.from_json(event.sampling)
+    with pipeline.session(
+        name,
+        clearance=resolve_clearance(policy, event.clearance, context.settings),
+        out_level=event.out_level,
+        load_options=options,
+        command="replay",
+        system=system,
+    ) as session:
+        result: RunResult = session.turn(prompt, params, lambda _text: None, retrieved=retrieved)
+    now = dict(kept.outcome.engine or {}) if kept.outcome is not None else {}
+    now.setdefault("endpoint", definition.endpoint)
+    now.setdefault("address", definition.address)
+    now.setdefault("model_id", definition.model_id)
+    replayed = context.digest(result.text)
+    return {
+        "seq": seq,
+        "match": replayed == event.output_digest,
+        "recorded_digest": event.output_digest,
+        "replayed_digest": replayed,
+        "model": {"name": name, "sha256": ""},
+        "policy": {"name": policy.name, "sha256": policy.sha256},
+        "seed": params.seed,
+        "engine": {
+            "name": name,
+            "recorded": {key: recorded.get(key) for key in ENGINE_FIELDS},
+            "replayed": {key: now.get(key) for key in ENGINE_FIELDS},
+            "changed": [key for key in ENGINE_FIELDS if recorded.get(key) != now.get(key)],
+            "weights_verified": False,
+        },
+        "note": REMOTE_NOTE,
     }
 
 

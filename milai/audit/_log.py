@@ -156,8 +156,8 @@ class AuditLog:
 
         The line is written and fsync-ed, then the vault's audit state (head, next ratchet
         key, length) is replaced durably, before this returns. A ``started`` entry is on disk
-        before the model sees the prompt; its head is recorded in the vault with the next
-        entry (the outcome), unless the vault is already one entry behind. Runs under an
+        before the model sees the prompt; its head is recorded in the vault just before the
+        next entry is written, so the vault is never more than one entry behind. Runs under an
         exclusive lock, so concurrent processes never lose or interleave entries. The log is
         created 0600 on first use; its folder must exist. A torn final line left by a crash
         is cut off first, and an ``audit.repair`` entry records its length and SHA-256. Raises
@@ -184,10 +184,13 @@ class AuditLog:
                     state, _ = self._write_entry(fd, state, repair)
                     recorded_seq = state.seq
                 # A write-ahead entry's head waits for the next entry (see the module
-                # docstring), unless the vault is behind already: never two entries.
+                # docstring). Before any other line is written, a lagging vault catches up:
+                # a crash after that line, before its own record, then leaves the log one
+                # entry past the vault, never two.
+                if state.seq != recorded_seq:
+                    self._state.save(state.to_bytes())
                 write_ahead = event.get("phase") == WRITE_AHEAD_PHASE
-                defer = write_ahead and state.seq == recorded_seq
-                state, entry = self._write_entry(fd, state, event, record=not defer)
+                state, entry = self._write_entry(fd, state, event, record=not write_ahead)
             finally:
                 os.close(fd)
             every = self._checkpoint_every

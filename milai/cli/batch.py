@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from milai.batch import BatchSummary, LineOutcome
     from milai.structured import OutputSchema
 
+MAX_CONCURRENCY = 64  # milai.batch.MAX_CONCURRENCY, without importing the runner here
+
 # Paragraphs without hard line breaks: the help formatter wraps them to the terminal.
 BATCH_HELP = "\n\n".join(
     [
@@ -46,9 +48,14 @@ BATCH_HELP = "\n\n".join(
             'JSON schema has code "schema".'
         ),
         (
-            "Each entry is on disk before the next line runs. Re-running with the same OUT skips "
-            "the custom_ids it already holds, so a killed or interrupted batch resumes where it "
-            "stopped."
+            "OUT's entries are in IN's order, each on disk before the next is written. "
+            "Re-running with the same OUT skips the custom_ids it already holds, so a killed or "
+            "interrupted batch resumes where it stopped."
+        ),
+        (
+            "--concurrency N (a remote engine only; a local model is refused) keeps N lines in "
+            "flight, each on its own connection and gated on its own; an answer waits for the "
+            "lines before it to be written, so OUT stays in IN's order."
         ),
         (
             "Exit codes: 0 the batch completed (OUT holds an entry for every line) and nothing "
@@ -151,19 +158,17 @@ def batch(
         float | None, typer.Option("--repeat-penalty", help="Repeat penalty (1.0: off).")
     ] = None,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", help="Lines at a time (1 for a local model).")
+        int,
+        typer.Option(
+            "--concurrency", help="Lines in flight at a time (above 1: remote engines only)."
+        ),
     ] = 1,
     chat_format: ChatFormat = None,
     threads: Threads = None,
     context_tokens: ContextTokens = None,
 ) -> None:
-    if concurrency != 1:
-        # One local llama.cpp context decodes one sequence at a time; lines in parallel
-        # would only queue on it. Remote engines (not built yet) are what this is for.
-        raise UsageError(
-            "--concurrency must be 1 with a local model",
-            hint="parallel lines need a remote inference engine",
-        )
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
     flags = check_run_flags(
         max_tokens,
         None,
@@ -190,7 +195,9 @@ def batch(
             load_options=load_options(chat_format, chosen),
             defaults=defaults,
             schema=schema,
+            concurrency=concurrency,
         )
+        runner.check()
         total = count_lines(source) if sys.stderr.isatty() else None
         with BatchOutput(out) as output, _progress(total) as report:
             summary = runner.run(requests, output, report)

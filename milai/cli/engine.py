@@ -7,6 +7,7 @@ vault records; adding and removing one is on the audit record.
 
 from __future__ import annotations
 
+import math
 import ssl
 from dataclasses import replace
 from pathlib import Path
@@ -58,6 +59,8 @@ def _row(definition: EngineDefinition, has_token: bool) -> dict[str, Any]:
         "verified_by": definition.verified_by,
         "certificate_sha256": definition.fingerprint,
         "token": has_token,
+        "read_timeout_s": definition.read_timeout_s,
+        "reply_timeout_s": definition.reply_timeout_s,
     }
 
 
@@ -123,6 +126,10 @@ def engine_add(
     read_timeout: Annotated[
         float, typer.Option("--read-timeout", help="Seconds without data before giving up.")
     ] = 120.0,
+    reply_timeout: Annotated[
+        float,
+        typer.Option("--reply-timeout", help="Seconds a whole reply may take before giving up."),
+    ] = 600.0,
 ) -> None:
     """Accredit a remote engine: pin its address and certificate, check what it serves."""
     from milai.engine._registry import check_token
@@ -144,8 +151,9 @@ def engine_add(
         token = check_token(read_small_file(token_file, "token file", MAX_FILE_BYTES))
     if (ca_pem or pinned) and not parsed.tls:
         raise UsageError("--ca-file and --fingerprint need an https:// URL")
-    if read_timeout <= 0:
-        raise UsageError("--read-timeout must be positive")
+    for option, seconds in (("--read-timeout", read_timeout), ("--reply-timeout", reply_timeout)):
+        if not 0 < seconds < math.inf:
+            raise UsageError(f"{option} must be a positive number of seconds")
     vault = context.vault
     if name in [manifest.name for manifest in vault.list_models()]:
         raise UsageError(f"a model named {name!r} is in the vault: pick another engine name")
@@ -164,6 +172,7 @@ def engine_add(
         ca_pem=ca_pem,
         fingerprint=pinned,
         read_timeout_s=read_timeout,
+        reply_timeout_s=reply_timeout,
     )
     first_use = False
     if definition.tls and ca_pem is None and pinned is None:

@@ -130,11 +130,14 @@ def audit_verify(
     checkpoint: CheckpointOption = None,
     seal_key: SealKeyOption = None,
 ) -> None:
-    """Verify the whole log against the vault's record of its head (exit 4 naming the first
-    bad entry); --seal-key checks every entry's seal, --checkpoint an exported checkpoint."""
+    """Verify every vault file's digest and the whole log against the vault's record of its
+    head (exit 4 naming the first bad file or entry); --seal-key checks every entry's seal,
+    --checkpoint an exported checkpoint."""
     from milai.vault import verify_signature
 
     context = open_context()
+    if context.has_vault():
+        context.vault.verify_files()  # every record's digest, read by this command or not
     report = context.audit.verify(
         checkpoint=checkpoint,
         verify_signature=verify_signature,
@@ -199,7 +202,7 @@ def replay(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Re-run a recorded `run` or `ask` with its model, policy, parameters and seed; compare
-    outputs (exit 4 when they differ).
+    outputs (exit 4 when they differ; 5 for a remote engine, whose model milai cannot check).
 
     Texts are never recorded: give the same PROMPT, stdin and --system again (for `ask`,
     the same QUESTION: its passages are read again from the corpus).
@@ -213,13 +216,22 @@ def replay(
     # took --input PATH is replayed with `< PATH`).
     given = read_run_input(prompt, None, stdin=True)
     outcome = replay_entry(context, seq, event, given.text, system)
+    engine = outcome.get("engine")
     if json_output:
         emit_json(outcome)
     else:
         verdict = "matches" if outcome["match"] else "DIFFERS from"
-        say(f"milai: replayed entry {seq}: the output {verdict} the recorded one")
+        where = f" on remote engine {engine['name']}" if engine else ""
+        say(f"milai: replayed entry {seq}{where}: the output {verdict} the recorded one")
+        if engine:
+            say(f"milai: note: {outcome['note']}")
+            for key in engine["changed"]:
+                was, now = engine["recorded"][key], engine["replayed"][key]
+                say(f"milai: note: {key} was {was} then, {now} now")
     if not outcome["match"]:
-        raise typer.Exit(int(ExitCode.VAULT))
+        # A local model is in the vault, so a different output means something in milai's
+        # keeping changed (exit 4). A remote engine's model cannot be checked: exit 5.
+        raise typer.Exit(int(ExitCode.MODEL if engine else ExitCode.VAULT))
 
 
 @history_app.command("list")

@@ -7,7 +7,9 @@ it goes to the address pinned at ``engine add`` (no DNS at run time) while TLS v
 configured host name, and the network guard sees exactly one destination. Every failure is a
 ``ModelError`` naming the engine, in one line; the server's own error text is never printed
 (it is unvetted data). Requests are retried, a bounded number of times, only before any text
-was handed on.
+was handed on. Three bounds keep a bad server from holding milai: connecting, each read, and
+the whole reply (a watchdog shuts the socket at the deadline, so a server that trickles a byte
+now and then cannot keep a blocking read alive).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import hashlib
 import http.client
 import ipaddress
 import json
+import math
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -32,6 +36,7 @@ from milai.errors import ModelError, UsageError
 ENGINE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 CONNECT_TIMEOUT_S = 10.0
 READ_TIMEOUT_S = 120.0
+REPLY_TIMEOUT_S = 600.0
 MAX_LINE_BYTES = 1 << 20
 MAX_BODY_BYTES = 4 << 20
 RETRIES = 2
@@ -68,6 +73,8 @@ class EngineDefinition:
     fingerprint: str | None = None
     read_timeout_s: float = READ_TIMEOUT_S
     connect_timeout_s: float = CONNECT_TIMEOUT_S
+    # The whole exchange, from connecting to the last event, retries included.
+    reply_timeout_s: float = REPLY_TIMEOUT_S
 
     @property
     def endpoint(self) -> str:
@@ -114,8 +121,9 @@ class EngineDefinition:
             )
         if self.tls and not (self.ca_pem or self.fingerprint):
             raise UsageError(f"engine {self.name}: TLS with neither a CA nor a pinned certificate")
-        if not (self.read_timeout_s > 0 and self.connect_timeout_s > 0):
-            raise UsageError("timeouts must be positive")
+        timeouts = (self.read_timeout_s, self.connect_timeout_s, self.reply_timeout_s)
+        if not all(type(t) in (int, float) and 0 < t < math.inf for t in timeouts):
+            raise UsageError("timeouts must be positive numbers of seconds")
 
 
 @dataclass(frozen=True)
@@ -217,13 +225,69 @@ def _one_line(error: BaseException) -> str:
     return " ".join(text.split())[:160]
 
 
+class _Watchdog:
+    """The deadline of one exchange with the server. At the deadline a timer thread shuts the
+    connection's socket down, which ends any read blocked on it (a per-read timeout alone
+    cannot: a server sending a byte every few seconds never lets one expire)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._deadline = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._expired = False
+        # The socket itself, not the connection's ``sock``: http.client drops that as soon
+        # as a response says "Connection: close", while the response still reads from it.
+        self._sock: socket.socket | None = None
+        self._timer = threading.Timer(seconds, self.expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @property
+    def expired(self) -> bool:
+        with self._lock:
+            return self._expired
+
+    def remaining(self) -> float:
+        return max(0.0, self._deadline - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Watch ``sock`` (the exchange's connected socket); shut it at once if the time
+        is up already."""
+        with self._lock:
+            self._sock = sock
+            if self._expired:
+                _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def expire(self) -> None:
+        """End the exchange now (the timer's job; ``RemoteEngine.abort`` calls it early)."""
+        with self._lock:
+            self._expired = True
+            if self._sock is not None:
+                _shut(self._sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    # socket.socket's own shutdown, also for an SSLSocket: SSLSocket.shutdown would drop its
+    # TLS state under the reading thread's feet; this only ends the byte stream beneath it.
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
 class _PinnedConnection(http.client.HTTPConnection):
     """An HTTP(S) connection to the pinned address; TLS verifies the configured host name."""
 
-    def __init__(self, definition: EngineDefinition, *, fingerprint: str | None) -> None:
+    def __init__(
+        self, definition: EngineDefinition, *, fingerprint: str | None, watchdog: _Watchdog
+    ) -> None:
         super().__init__(definition.host, definition.port, timeout=definition.read_timeout_s)
         self._definition = definition
         self._fingerprint = fingerprint
+        self._watchdog = watchdog
         self.tls_details: TlsDetails | None = None
 
     def connect(self) -> None:
@@ -231,10 +295,12 @@ class _PinnedConnection(http.client.HTTPConnection):
         family = socket.AF_INET6 if ":" in definition.address else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
-            sock.settimeout(definition.connect_timeout_s)
+            sock.settimeout(min(definition.connect_timeout_s, self._watchdog.remaining()) or 0.001)
             sock.connect((definition.address, definition.port))
+            self._watchdog.watch(sock)  # a handshake that trickles is cut too
             if definition.tls:
                 sock = self._handshake(sock)
+                self._watchdog.watch(sock)
             sock.settimeout(definition.read_timeout_s)
         except BaseException:
             sock.close()
@@ -307,6 +373,7 @@ class RemoteEngine:
         self.timings = Timings()
         self.tls_details: TlsDetails | None = None
         self._last = _Stream()
+        self._watchdog: _Watchdog | None = None
         # Opening the engine opens the guard for its one pinned destination, nothing else.
         netguard.allow(definition.address, definition.port)
 
@@ -334,10 +401,12 @@ class RemoteEngine:
         if definition.model_id:
             body["model"] = definition.model_id
         started = time.perf_counter()
-        connection, response = self._request("POST", "/v1/chat/completions", body)
-        self.timings.load_s = time.perf_counter() - started
         first_at = last_at = None
+        self._watchdog = watchdog = _Watchdog(definition.reply_timeout_s)
+        connection: _PinnedConnection | None = None
         try:
+            connection, response = self._request("POST", "/v1/chat/completions", body, watchdog)
+            self.timings.load_s = time.perf_counter() - started
             if not response.getheader("Content-Type", "").startswith("text/event-stream"):
                 raise self._error("answered without an event stream")
             for data in self._events(response):
@@ -354,9 +423,22 @@ class RemoteEngine:
                     yield text
             if stream.finish_reason is None:
                 raise self._error("ended the stream before the reply was finished")
+        except ModelError:
+            if watchdog.expired:  # whatever the cut socket looked like from here
+                raise self._out_of_time(watchdog) from None
+            raise
         finally:
-            connection.close()
+            watchdog.cancel()
+            if connection is not None:
+                connection.close()
             self._account(stream, started, first_at, last_at)
+
+    def abort(self) -> None:
+        """End the reply in progress now; safe from another thread. Its ``generate`` then
+        raises ``ModelError``."""
+        watchdog = self._watchdog
+        if watchdog is not None:
+            watchdog.expire()
 
     def close(self) -> None:
         return None
@@ -380,11 +462,19 @@ class RemoteEngine:
 
     def served_models(self) -> list[str]:
         """The model ids the server lists at ``/v1/models``. Raises ``ModelError``."""
-        connection, response = self._request("GET", "/v1/models", None)
+        watchdog = _Watchdog(self.definition.reply_timeout_s)
+        connection: _PinnedConnection | None = None
         try:
+            connection, response = self._request("GET", "/v1/models", None, watchdog)
             raw = self._read_body(response)
+        except ModelError:
+            if watchdog.expired:
+                raise self._out_of_time(watchdog) from None
+            raise
         finally:
-            connection.close()
+            watchdog.cancel()
+            if connection is not None:
+                connection.close()
         try:
             listed = json.loads(raw)["data"]
             return sorted(str(entry["id"]) for entry in listed)
@@ -396,23 +486,26 @@ class RemoteEngine:
     # -- the HTTP exchange
 
     def _request(
-        self, method: str, path: str, body: dict[str, Any] | None
+        self, method: str, path: str, body: dict[str, Any] | None, watchdog: _Watchdog
     ) -> tuple[_PinnedConnection, http.client.HTTPResponse]:
         attempts = RETRIES + 1
         for attempt in range(attempts):
             try:
-                return self._request_once(method, path, body)
+                return self._request_once(method, path, body, watchdog)
             except _Retryable as retryable:
-                if attempt == attempts - 1:
+                pause = RETRY_PAUSE_S * (2**attempt)
+                if attempt == attempts - 1 or watchdog.remaining() <= pause:
                     raise retryable.error from None
-                time.sleep(RETRY_PAUSE_S * (2**attempt))
+                time.sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _request_once(
-        self, method: str, path: str, body: dict[str, Any] | None
+        self, method: str, path: str, body: dict[str, Any] | None, watchdog: _Watchdog
     ) -> tuple[_PinnedConnection, http.client.HTTPResponse]:
         definition = self.definition
-        connection = _PinnedConnection(definition, fingerprint=definition.fingerprint)
+        connection = _PinnedConnection(
+            definition, fingerprint=definition.fingerprint, watchdog=watchdog
+        )
         headers = {"Accept": "text/event-stream" if body else "application/json"}
         payload = None
         if body is not None:
@@ -559,6 +652,9 @@ class RemoteEngine:
 
     def _error(self, what: str) -> ModelError:
         return ModelError(f"engine {self.definition.name} {what}")
+
+    def _out_of_time(self, watchdog: _Watchdog) -> ModelError:
+        return self._error(f"did not finish its reply within {watchdog.seconds:g} s")
 
 
 __all__ = [

@@ -169,14 +169,23 @@ def trigger_lines(
 
 
 # Where, in an unfinished line, an encoded run could already have started.
+# Every "a word that holds X" pattern below is anchored at the word's start ((?<!\S)) and
+# looks ahead lazily: an unanchored \S*X\S* retries from every letter of a long word that
+# has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
 _PARTIAL_RE = re.compile(
-    r"\S*(?:%|&|\\|<~|0[xX]|[_-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
-    r"|(?<!\S)[A-Za-z0-9+/_-]{16,}"
+    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_-]))|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
+    r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}"
 )
 
-_PERCENT_RUN = re.compile(r"\S*" + _PERCENT + r"\S*")
-_ENTITY_RUN = re.compile(r"\S*" + _ENTITY + r"\S*")
-_ESCAPE_RUN = re.compile(r"\S*" + _ESCAPE + r"\S*")
+
+def _word_holding(pattern: str) -> re.Pattern[str]:
+    """Whole words (runs of non-space) that hold a match of ``pattern``, in linear time."""
+    return re.compile(r"(?<!\S)(?=\S*?" + pattern + r")\S+")
+
+
+_PERCENT_RUN = _word_holding(_PERCENT)
+_ENTITY_RUN = _word_holding(_ENTITY)
+_ESCAPE_RUN = _word_holding(_ESCAPE)
 _ENTITY_ONE = re.compile(_ENTITY)
 _ESCAPE_ONE = re.compile(_ESCAPE)
 _HEX_RUN = re.compile(_HEX_SEQ_SEPARATED)

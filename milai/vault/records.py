@@ -3,19 +3,23 @@
 Each record is one file, ``records/<tag>.rec``, where ``tag`` is a keyed hash of the kind and
 id, so neither shows on disk. The file is AES-256-GCM sealed; its associated data binds the
 format version, the kind and the tag, and the plaintext carries the id, checked on every
-read. The vault state (state.py) lists every record with its kind, id and digest: a read
-checks the file against it, a write goes through ``Ledger.change`` (the vault lock, then
-temp, fsync, and the state's commit), so concurrent processes never lose one another's
-writes and a killed one leaves the old or the new record.
+read. The vault state (state.py) lists every record with its kind, id, size and digest:
+opening the vault checks each record's presence and type; a read checks the file's size
+and SHA-256 against the state before decrypting it (exit 4 naming the record when it differs).
+A write goes through ``Ledger.change`` (the vault lock, then temp, fsync, and the state's
+commit), so concurrent processes never lose one another's writes and a killed one leaves
+the old or the new record.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import errno
 import hashlib
 import os
 import re
+import stat
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -266,15 +270,28 @@ class RecordBatch:
 
 
 def read_listed(home: Path, path: str, entry: FileEntry) -> bytes | None:
-    """The file's bytes when they are what the state lists, else None. Raises
-    ``VaultError`` when it cannot be read."""
+    """The file's bytes when they are what the state lists (size and SHA-256, checked
+    here before anything decrypts them), else None: missing, not a regular file (a
+    symbolic link is not followed), another size, or other bytes. Raises ``VaultError``
+    when it cannot be read."""
     try:
-        with (home / path).open("rb") as handle:
-            data = handle.read(entry.size + 1)
+        fd = os.open(home / path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         return None
     except OSError as error:
+        if error.errno == errno.ELOOP:  # a symbolic link in the record's place
+            return None
         raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+    try:
+        with open(fd, "rb", closefd=False) as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
+                return None
+            data = handle.read(entry.size + 1)
+    except OSError as error:
+        raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+    finally:
+        os.close(fd)
     if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
         return None
     return data

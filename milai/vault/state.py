@@ -4,8 +4,14 @@ counter, kept inside ``vault.json`` so that the key slots and the state change t
 Each record and model file is listed by its path with what it is (kind and id, or model
 name), its size and a SHA-256: of the whole file for a record, of the authenticated header
 for a model (the body's Cobblestone context binds that header's hash, so the header pins
-the body). Every command that opens the vault checks the folder against it: a file that is
-missing, extra, altered, swapped or an older copy is ``VaultIntegrityError`` with one line
+the body). Every command that opens the vault checks the folder's structure against it, in
+time that does not grow with what the records hold: the names in ``records/`` and ``models/``
+are exactly the listed ones (none missing, none extra), each is a regular file (no symbolic
+link; the type comes with the listing, so no file is opened or even ``stat``-ed), and each
+model's header has the listed digest. A record's size and digest are checked when it is read,
+before it is decrypted (records.py), so altered, truncated, swapped or older content is
+never used; ``check(full=True)`` (``milai audit verify``) hashes every file now.
+Either way a file that is not what the state lists is ``VaultIntegrityError`` with one line
 naming the file. Only a rollback of the whole folder, ``vault.json`` included, cannot be
 seen from inside; the generation, exported in audit checkpoints, is the anchor for that.
 
@@ -34,9 +40,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from milai.errors import VaultError, VaultIntegrityError
+from milai.errors import VaultError, VaultIntegrityError, VaultLocked
 from milai.vault import _crypto, keys
 from milai.vault._fs import (
+    TEMP_SUFFIX,
     commit_temp,
     create_temp_for,
     durable_unlink,
@@ -135,6 +142,9 @@ class VaultState:
     pending: tuple[Pending, ...] = ()
     previous_key: bytes | None = field(default=None, repr=False)  # while rotating
     logs: Mapping[str, int] = field(default_factory=dict)
+    _folders: dict[str, dict[str, FileEntry]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -209,6 +219,18 @@ class VaultState:
             return cls.from_json(json.loads(plaintext))
         except (ValueError, RecursionError):
             raise VaultIntegrityError() from None
+
+    def folder(self, folder: str) -> dict[str, FileEntry]:
+        """The files listed in ``folder`` (``records`` or ``models``), by name."""
+        cache = self._folders
+        if folder not in cache:
+            prefix = folder + "/"
+            cache[folder] = {
+                path[len(prefix) :]: entry
+                for path, entry in self.files.items()
+                if path.startswith(prefix)
+            }
+        return cache[folder]
 
     def entries(self, role: str) -> list[tuple[str, FileEntry]]:
         return sorted((path, e) for path, e in self.files.items() if e.role == role)
@@ -314,11 +336,21 @@ def model_header_digest(fd: int) -> str:
 class Ledger:
     """The vault state in force for one open vault, kept true to the disk."""
 
-    def __init__(self, home: Path, vault_key: bytes, vault_file: keys.VaultFile) -> None:
+    def __init__(
+        self,
+        home: Path,
+        vault_key: bytes,
+        vault_file: keys.VaultFile,
+        raw: bytes | None = None,
+    ) -> None:
+        """``raw``: the bytes of ``vault.json`` that ``vault_file`` was authenticated from,
+        when the caller has them; while the file still holds them, it is not parsed or
+        authenticated again."""
         self.home = home
         self.key = vault_key
         self.file = vault_file
         self.state = VaultState.unseal(vault_key, vault_file)
+        self._raw = raw
 
     @property
     def generation(self) -> int:
@@ -326,9 +358,18 @@ class Ledger:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _load(self) -> tuple[keys.VaultFile, VaultState]:
+    def _reload(self) -> None:
+        """Make ``file`` and ``state`` what ``vault.json`` holds now (unchanged bytes are
+        not authenticated again: they are the bytes this ledger authenticated or wrote)."""
+        raw = read_vault_bytes(self.home)
+        if raw == self._raw:
+            return
+        self.file, self.state = self._load(raw)
+        self._raw = raw
+
+    def _load(self, raw: bytes) -> tuple[keys.VaultFile, VaultState]:
         try:
-            current = keys.read_vault_file(self.home).authenticate(self.key)
+            current = keys.UnverifiedVaultFile.parse(raw).authenticate(self.key)
         except VaultIntegrityError:
             raise VaultIntegrityError(
                 "vault.json no longer opens with the key this command unlocked "
@@ -349,37 +390,36 @@ class Ledger:
     def refresh(self) -> None:
         """Re-read the state (another process may have changed it)."""
         with vault_lock(self.home, shared=True):
-            self.file, self.state = self._load()
+            self._reload()
 
     def matches(self, path: str, entry: FileEntry) -> bool:
         return file_digest(self.home, path, entry) == (entry.size, entry.sha256)
 
-    def check(self) -> None:
+    def check(self, *, full: bool = False) -> None:
         """Check the folder against the state; complete a killed update's pending steps
-        first. Raises ``VaultIntegrityError`` naming the first file that is wrong."""
+        first. Raises ``VaultIntegrityError`` naming the first file that is wrong.
+
+        By default the structure (see the module docstring): what every command pays, the
+        same at any record count; ``full`` also hashes every record (its size in time)."""
         with vault_lock(self.home, shared=True):
-            self.file, self.state = self._load()
+            self._reload()
             if not self._unsettled():
-                self._verify()
-                self._remove_stale_temps()
+                self._verify(full=full)
                 return
         with vault_lock(self.home):
-            self.file, self.state = self._load()
+            self._reload()
             self._settle()
-            self._verify()
-            self._remove_stale_temps()
+            self._verify(full=full)
 
     def _unsettled(self) -> list[Pending]:
-        unsettled = []
-        for step in self.state.pending:
-            if step.temp is None:
-                if os.path.lexists(self.home / step.path):
-                    unsettled.append(step)
-                continue
-            entry = self.state.files.get(step.path)
-            if entry is None or not self.matches(step.path, entry):
-                unsettled.append(step)
-        return unsettled
+        """The steps of the last update still to do: a removal whose file is still there, a
+        rename whose temp is still there (a rename consumes its temp; a wrong file in the
+        listed place is the structure check's and the read's business, as for any file)."""
+        return [
+            step
+            for step in self.state.pending
+            if os.path.lexists(self.home / (step.path if step.temp is None else step.temp))
+        ]
 
     def _settle(self) -> None:
         """Roll a killed update forward (the vault lock is held)."""
@@ -400,11 +440,7 @@ class Ledger:
         """Raise ``VaultIntegrityError`` naming ``path`` unless it is what ``entry`` lists."""
         found = file_digest(self.home, path, entry)
         if found is None and os.path.lexists(self.home / path):
-            raise VaultIntegrityError(
-                f"vault state: {entry.describe(path)} is not a regular file (a symbolic link "
-                "or another kind of file in its place)",
-                hint=RESTORE_HINT,
-            )
+            raise VaultIntegrityError(_not_regular(entry.describe(path)), hint=RESTORE_HINT)
         if found is None:
             raise VaultIntegrityError(
                 f"vault state: {entry.describe(path)} is missing", hint=RESTORE_HINT
@@ -412,29 +448,21 @@ class Ledger:
         if found != (entry.size, entry.sha256):
             raise VaultIntegrityError(mismatch_message(entry.describe(path)), hint=RESTORE_HINT)
 
-    def _verify(self) -> None:
+    def _verify(self, *, full: bool) -> None:
+        temps = False
         for folder in (RECORDS_DIR, MODELS_DIR):
-            if os.path.islink(self.home / folder):
-                raise VaultIntegrityError(
-                    f"vault state: the {folder} folder is a symbolic link, not a folder inside "
-                    "the vault folder",
-                    hint=RESTORE_HINT,
-                )
-        for path, entry in sorted(self.state.files.items()):
-            self._check_file(path, entry)
-        for folder in (RECORDS_DIR, MODELS_DIR):
-            try:
-                names = sorted(os.listdir(self.home / folder))
-            except FileNotFoundError:
-                continue
-            except OSError as error:
-                raise VaultError(f"cannot read {self.home / folder}: {error.strerror}") from None
-            for name in names:
-                if not name.startswith(".") and f"{folder}/{name}" not in self.state.files:
-                    raise VaultIntegrityError(
-                        f"vault state: unexpected file {folder}/{name} (not in the vault state)",
-                        hint="remove it if you put it there; otherwise " + RESTORE_HINT,
-                    )
+            found, temps_here = _scan(self.home, folder)
+            temps = temps or temps_here
+            listed = self.state.folder(folder)
+            if found.keys() != listed.keys():
+                self._missing_or_extra(folder, found, listed)
+            for name, item in found.items():
+                entry = listed[name]
+                if full or entry.role == MODEL:
+                    self._check_file(f"{folder}/{name}", entry)
+                elif not item.is_file(follow_symlinks=False):
+                    what = entry.describe(f"{folder}/{name}")
+                    raise VaultIntegrityError(_not_regular(what), hint=RESTORE_HINT)
         for name, floor in sorted(self.state.logs.items()):
             try:
                 size = os.stat(self.home / name).st_size
@@ -448,10 +476,27 @@ class Ledger:
                     f"it ({size} < {floor} bytes): truncated, or an older copy",
                     hint=RESTORE_HINT,
                 )
+        self._remove_stale_temps(folders=temps)
 
-    def _remove_stale_temps(self) -> None:
+    @staticmethod
+    def _missing_or_extra(
+        folder: str, found: Mapping[str, object], listed: Mapping[str, FileEntry]
+    ) -> None:
+        for name in sorted(listed.keys() - found.keys()):
+            what = listed[name].describe(f"{folder}/{name}")
+            raise VaultIntegrityError(f"vault state: {what} is missing", hint=RESTORE_HINT)
+        for name in sorted(found.keys() - listed.keys()):
+            raise VaultIntegrityError(
+                f"vault state: unexpected file {folder}/{name} (not in the vault state in "
+                f"{VAULT_FILE}: put there behind the vault's back, or {VAULT_FILE} itself older)",
+                hint="remove it if you put it there; otherwise " + RESTORE_HINT,
+            )
+
+    def _remove_stale_temps(self, *, folders: bool) -> None:
+        """Remove dead writers' temps: in the vault folder always (it holds a few files),
+        in ``records/`` and ``models/`` only when their listing showed one."""
         for folder in (self.home, self.home / RECORDS_DIR, self.home / MODELS_DIR):
-            if folder.is_dir():
+            if (folder == self.home or folders) and folder.is_dir():
                 with contextlib.suppress(OSError):
                     remove_stale_temps(folder)
 
@@ -462,7 +507,7 @@ class Ledger:
         """Prepare the next state under the vault lock; it is committed when the block
         ends, or discarded (with the temps it made) when the block raises."""
         with vault_lock(self.home):
-            self.file, self.state = self._load()
+            self._reload()
             self._settle()
             draft = Draft(
                 key=self.key,
@@ -497,8 +542,8 @@ class Ledger:
         vault_file = replace(
             self.file, slots=draft.slots, state=state.seal(draft.key, self.file.vault_id)
         )
-        write_vault_file(self.home, draft.key, vault_file, draft)
-        self.key, self.file, self.state = draft.key, vault_file, state
+        raw = write_vault_file(self.home, draft.key, vault_file, draft)
+        self.key, self.file, self.state, self._raw = draft.key, vault_file, state, raw
         for step in state.pending:
             if step.temp is None:
                 durable_unlink(self.home / step.path)
@@ -508,9 +553,10 @@ class Ledger:
 
 def write_vault_file(
     home: Path, vault_key: bytes, vault_file: keys.VaultFile, draft: Draft | None = None
-) -> None:
-    """Replace ``vault.json`` atomically; ``draft.committing`` is set just before the
-    rename, the commit point (from there on the draft's temps must stay)."""
+) -> bytes:
+    """Replace ``vault.json`` atomically, and return the bytes written; ``draft.committing``
+    is set just before the rename, the commit point (from there on the draft's temps must
+    stay)."""
     path = home / VAULT_FILE
     data = vault_file.to_bytes(vault_key)
     try:
@@ -532,3 +578,50 @@ def write_vault_file(
         fsync_dir(home)
     except OSError as error:
         raise VaultError(f"cannot write {path}: {error.strerror}") from None
+    return data
+
+
+def read_vault_bytes(home: Path) -> bytes:
+    """The bytes of ``home/vault.json`` (at most one more than a vault file may hold).
+    Raises ``VaultLocked`` when there is none, ``VaultError`` when it cannot be read."""
+    path = home / VAULT_FILE
+    try:
+        with path.open("rb") as handle:
+            return handle.read(keys.UnverifiedVaultFile.MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise VaultLocked(f"no vault at {home}", hint="run `milai init`") from None
+    except OSError as error:
+        raise VaultError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _scan(home: Path, folder: str) -> tuple[dict[str, os.DirEntry[str]], bool]:
+    """The entries of ``home/folder`` by name (dot names left out; a missing folder is
+    empty), and whether a temp was among the dot names. One ``getdents`` pass: names and
+    file types come from the listing, without a ``stat`` each."""
+    if os.path.islink(home / folder):
+        raise VaultIntegrityError(
+            f"vault state: the {folder} folder is a symbolic link, not a folder inside "
+            "the vault folder",
+            hint=RESTORE_HINT,
+        )
+    found: dict[str, os.DirEntry[str]] = {}
+    temps = False
+    try:
+        with os.scandir(home / folder) as entries:
+            for item in entries:
+                if item.name.startswith("."):
+                    temps = temps or item.name.endswith(TEMP_SUFFIX)
+                else:
+                    found[item.name] = item
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise VaultError(f"cannot read {home / folder}: {error.strerror}") from None
+    return found, temps
+
+
+def _not_regular(what: str) -> str:
+    return (
+        f"vault state: {what} is not a regular file (a symbolic link or another kind of "
+        "file in its place)"
+    )

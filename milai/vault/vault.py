@@ -52,6 +52,7 @@ from milai.vault.state import (
     mismatch_message,
     model_header_digest,
     new_state,
+    read_vault_bytes,
     vault_lock,
     write_vault_file,
 )
@@ -271,7 +272,9 @@ class Vault:
     def open(
         cls, home: Path, key: KeySource, *, rotation_progress: RotationProgress | None = None
     ) -> Vault:
-        """Unlock the vault in ``home`` and check every file against the vault state; a
+        """Unlock the vault in ``home`` and check the folder against the vault state (every
+        listed file there as a regular file, nothing else; each model's header digest; each
+        record's size and digest are checked when it is read); a
         write or key rotation that a killed process left half done is completed first
         (``rotation_progress(what, done, total)`` hears about a rotation's models).
 
@@ -284,14 +287,16 @@ class Vault:
             raise VaultLocked(f"no vault at {home}", hint="run `milai init`")
         _check_private_home(home)
         _check_vault_file_is_regular(home)
+        raw = read_vault_bytes(home)
         try:
-            vault_key, vault_file, slot_id = keys.read_vault_file(home).unlock(key, home)
+            unverified = keys.UnverifiedVaultFile.parse(raw)
+            vault_key, vault_file, slot_id = unverified.unlock(key, home)
         except VaultIntegrityError as error:
             what = "passphrase" if key.kind == PASSPHRASE else "key file"
             raise VaultIntegrityError(
                 f"{error.message} ({VAULT_FILE} does not open with this {what})", hint=error.hint
             ) from None
-        ledger = Ledger(home, vault_key, vault_file)
+        ledger = Ledger(home, vault_key, vault_file, raw)
         ledger.check()
         vault = cls(ledger, slot_id)
         if ledger.state.previous_key is not None:
@@ -638,6 +643,12 @@ class Vault:
         if found is None:
             raise self._unknown_model(name)
         return self.home / found[0]
+
+    def verify_files(self) -> None:
+        """Check every file against the vault state now, records' digests included (opening
+        checks their presence and type; a read, the size and digest of the record it reads).
+        Raises ``VaultIntegrityError`` naming the first file that is wrong."""
+        self._ledger.check(full=True)
 
     def stored_files(self) -> dict[Path, str]:
         """Every file the vault state lists, with what it is (for ``doctor`` and backups)."""

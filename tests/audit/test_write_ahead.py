@@ -1,10 +1,14 @@
 """The write-ahead ``started`` entry: on disk (fsync-ed) before ``append`` returns, its head
-recorded in the vault with the next entry (one fsync on the way to the model instead of a
-vault-state commit); never more than that one entry unrecorded."""
+recorded in the vault before the next entry is written (one fsync on the way to the model
+instead of a vault-state commit); never more than that one entry unrecorded, whatever the
+point at which a process dies."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from milai.audit import AuditLog
 from tests.audit.support import FileState, event, state_path
@@ -44,8 +48,8 @@ def test_a_killed_run_is_adopted_and_never_two_entries_go_unrecorded(log_path: P
     log.append(started("a" * 16))  # then the process is killed: no outcome
     after_kill, _ = _log(log_path)
     after_kill.check_tail()
-    after_kill.append(started("b" * 16))  # adopts entry 1, so this one is recorded at once
-    assert store.state().seq == 2
+    after_kill.append(started("b" * 16))  # records entry 1 first, then defers this one
+    assert store.state().seq == 1 and log_path.read_bytes().count(b"\n") == 2
     after_kill.append(outcome("b" * 16))
     report = after_kill.verify()
     assert (report.entries, report.no_outcome, report.vault_lagged) == (3, (1,), False)
@@ -70,3 +74,41 @@ def test_other_entries_are_recorded_at_once(log_path: Path) -> None:
         assert store.state().seq == n + 1
     log.append(outcome("c" * 16))
     assert store.state().seq == 4
+
+
+class _DiesAfterTheLine(FileState):
+    """A vault state store whose next save never happens: the process died after writing
+    and syncing a log line, before recording it in the vault."""
+
+    armed = False
+
+    def save(self, data: bytes) -> None:
+        if self.armed:
+            raise SystemExit("killed")
+        super().save(data)
+
+
+def test_a_crash_before_any_record_leaves_the_log_one_entry_past_the_vault(log_path: Path) -> None:
+    # A run's started entry is deferred; then the process dies after writing its outcome line,
+    # before the vault records it (kill -9 at the end of a run, or of a batch line).
+    store = _DiesAfterTheLine(state_path(log_path))
+    log = AuditLog(log_path, store)
+    log.append(event(1))
+    log.append(started("a" * 16))
+    real_write = log._write_entry
+
+    def write_then_die(*args: Any, **kwargs: Any) -> Any:
+        store.armed = True
+        return real_write(*args, **kwargs)
+
+    log._write_entry = write_then_die  # type: ignore[method-assign]
+    with pytest.raises(SystemExit):
+        log.append(outcome("a" * 16))
+    assert log_path.read_bytes().count(b"\n") == 3  # the outcome line is on disk
+    after_kill, after_store = _log(log_path)
+    after_kill.check_tail()  # not "the log ends at entry 3, not at entry 1"
+    after_kill.append(started("b" * 16))
+    after_kill.append(outcome("b" * 16))
+    report = after_kill.verify()
+    assert (report.entries, report.no_outcome, report.vault_lagged) == (5, (), False)
+    assert after_store.state().seq == 5

@@ -11,6 +11,9 @@ import pytest
 
 from milai.cli import main
 from tests.batch.support import request, write_lines
+from tests.cli.conftest import SyntheticVault
+from tests.cli.harness import Cli
+from tests.fakes import FakeEngine
 
 
 @pytest.fixture(autouse=True)
@@ -34,15 +37,21 @@ def source(tmp_path: Path) -> Path:
 
 
 def test_concurrency_above_one_needs_a_remote_engine(
-    source: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    source: Path,
+    tmp_path: Path,
+    cli: Cli,
+    synthetic_vault: SyntheticVault,
+    fake_engine: FakeEngine,
 ) -> None:
-    code, err = milai(capsys, "batch", str(source), "-o", str(tmp_path / "o"), "--concurrency", "4")
-    assert code == 2
-    assert err == (
+    result = cli("batch", str(source), "-o", str(tmp_path / "o"), "--concurrency", "4")
+    assert result.code == 2
+    assert result.stderr == (
         "milai: error: --concurrency must be 1 with a local model "
         "(parallel lines need a remote inference engine)\n"
     )
-    assert not (tmp_path / "o").exists()
+    assert fake_engine.calls == []
+    assert not (tmp_path / "o").exists()  # refused before OUT was opened
+    assert cli("batch", str(source), "-o", str(tmp_path / "o"), "--concurrency", "1").code == 0
 
 
 def test_a_missing_input_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import itertools
 import json
 import os
 import socket
@@ -15,7 +16,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -38,12 +39,19 @@ class Behaviour:
     """What the fake server does with the next chat completion request."""
 
     # ok | drop | stall | pings | flood | malformed | status | no-finish | wrong-model | error
+    # | trickle (one byte of an endless event at a time, each within the read timeout)
     mode: str = "ok"
     status: int = 200
     chunks: list[str] = field(default_factory=lambda: list(REPLY))
     stall_s: float = 5.0
     token: str | None = None
     usage: bool = False
+    # Per request: the chunks to send (instead of ``chunks``) and a pause before the first.
+    answer: Callable[[dict[str, Any]], list[str]] | None = None
+    pause_for: Callable[[dict[str, Any]], float] | None = None
+    status_for: Callable[[dict[str, Any]], int] | None = None
+    chunk_pause_s: float = 0.0
+    fingerprint: str = "fp_test_1"
 
 
 @dataclass
@@ -52,6 +60,9 @@ class FakeServer:
     behaviour: Behaviour
     requests: list[dict[str, Any]]
     tls: bool
+    in_flight: int = 0
+    most_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
@@ -61,12 +72,17 @@ class FakeServer:
         return [r for r in self.requests if r["path"].endswith("/chat/completions")]
 
 
-def _chunk(delta: dict[str, str], finish: str | None = None, model: str = SERVED_MODEL) -> bytes:
+def chunk_event(
+    delta: dict[str, str],
+    finish: str | None = None,
+    model: str = SERVED_MODEL,
+    fingerprint: str = "fp_test_1",
+) -> bytes:
     event = {
         "id": "chatcmpl-1",
         "object": "chat.completion.chunk",
         "model": model,
-        "system_fingerprint": "fp_test_1",
+        "system_fingerprint": fingerprint,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
     }
     return b"data: " + json.dumps(event).encode() + b"\n\n"
@@ -108,23 +124,53 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             server.requests.append({"path": self.path, "method": "POST", "body": body})
             if not self._authorised():
                 return
+            with server.lock:
+                server.in_flight += 1
+                server.most_in_flight = max(server.most_in_flight, server.in_flight)
+            try:
+                self._stream(body)
+            finally:
+                with server.lock:
+                    server.in_flight -= 1
+
+        def _stream(self, body: dict[str, Any]) -> None:
             behaviour = server.behaviour
-            if behaviour.mode == "status":
-                self._plain(behaviour.status, b'{"error": "prompt: SECRET stuff echoed"}')
+            if behaviour.pause_for is not None:
+                time.sleep(behaviour.pause_for(body))
+            status = behaviour.status if behaviour.mode == "status" else 200
+            if behaviour.status_for is not None:
+                status = behaviour.status_for(body)
+            if status != 200:
+                self._plain(status, b'{"error": "prompt: SECRET stuff echoed"}')
                 return
+            chunks = behaviour.answer(body) if behaviour.answer else behaviour.chunks
+
+            def _chunk(delta: dict[str, str], finish: str | None = None, **more: str) -> bytes:
+                return chunk_event(delta, finish, fingerprint=behaviour.fingerprint, **more)
+
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(b": ping\n\n" + _chunk({"role": "assistant"}))
             model = "another-model" if behaviour.mode == "wrong-model" else SERVED_MODEL
-            for index, text in enumerate(behaviour.chunks):
-                if behaviour.mode == "drop" and index == len(behaviour.chunks) - 1:
+            for index, text in enumerate(chunks):
+                if behaviour.mode == "drop" and index == len(chunks) - 1:
                     self.wfile.flush()
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
                 self.wfile.write(_chunk({"content": text}, model=model))
                 self.wfile.flush()
+                time.sleep(behaviour.chunk_pause_s)
+            if behaviour.mode == "trickle":
+                # Bytes keep coming, each well within the read timeout; the event never ends.
+                deadline = time.monotonic() + behaviour.stall_s
+                for byte in itertools.cycle(_chunk({"content": " and"})[:-2]):
+                    if time.monotonic() > deadline:
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.1)
             if behaviour.mode == "stall":
                 time.sleep(behaviour.stall_s)
                 return
@@ -148,7 +194,7 @@ def _handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
             if behaviour.mode != "no-finish":
                 self.wfile.write(_chunk({}, finish="stop"))
             if behaviour.usage:
-                usage = {"prompt_tokens": 11, "completion_tokens": len(behaviour.chunks)}
+                usage = {"prompt_tokens": 11, "completion_tokens": len(chunks)}
                 event = {"model": SERVED_MODEL, "choices": [], "usage": usage}
                 self.wfile.write(b"data: " + json.dumps(event).encode() + b"\n\n")
             self.wfile.write(b"data: [DONE]\n\n")
@@ -352,6 +398,10 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServ
         str(port),
         "--n_ctx",
         "4096",
+        # By default the server cuts the stream in progress when another request comes in:
+        # milai then reports an unfinished reply (exit 5). Lines in flight need it off.
+        "--interrupt_requests",
+        "False",
     ]
     with log.open("wb") as output:
         process = subprocess.Popen(

@@ -37,6 +37,8 @@ def test_add_list_check_remove(home: Home, fake_server: FakeServer, tmp_path: Pa
             "verified_by": "loopback (plain http)",
             "certificate_sha256": None,
             "token": True,
+            "read_timeout_s": 120.0,
+            "reply_timeout_s": 600.0,
         }
     ]
     models = json.loads(home.milai("model", "list", "--json").stdout)

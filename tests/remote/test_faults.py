@@ -5,6 +5,7 @@ audit log records the failure."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -130,3 +131,48 @@ def test_a_blocked_prompt_never_reaches_the_server(home: Home, fake_server: Fake
     assert result.returncode == 3, result.stderr
     assert fake_server.chat_requests() == []
     assert last_run_event(home)["decision"] == "block"
+
+
+def test_a_server_that_trickles_is_cut_at_the_reply_deadline(
+    home: Home, fake_server: FakeServer
+) -> None:
+    # One byte every 0.1 s: each read is well within the 1 s read timeout, and the event
+    # never ends. Only the deadline on the whole reply stops it.
+    add_engine(home, fake_server, "--reply-timeout", "2")
+    fake_server.behaviour.mode, fake_server.behaviour.stall_s = "trickle", 40.0
+    started = time.monotonic()
+    result = home.milai("run", "--model", "fake", PROMPT)
+    elapsed = time.monotonic() - started
+    assert result.returncode == 5, result.stderr
+    assert "did not finish its reply within 2 s" in one_error_line(result.stderr)
+    assert elapsed < 25  # the server would trickle for 40 s
+    assert "".join(REPLY).startswith(result.stdout)
+    assert len(fake_server.chat_requests()) == 1  # text came: never retried
+    event = last_run_event(home)
+    assert (event["decision"], event["stage"]) == ("error", "output")
+
+
+def test_a_steady_but_endless_reply_is_cut_at_the_deadline(
+    home: Home, fake_server: FakeServer
+) -> None:
+    add_engine(home, fake_server, "--reply-timeout", "2")
+    behaviour = fake_server.behaviour
+    behaviour.chunks, behaviour.chunk_pause_s = [f" word{n}" for n in range(100)], 0.3
+    result = home.milai("run", "--model", "fake", "--max-tokens", "200", PROMPT)
+    assert result.returncode == 5, result.stderr
+    assert "did not finish its reply within 2 s" in one_error_line(result.stderr)
+    assert "".join(behaviour.chunks).startswith(result.stdout)
+    assert len(fake_server.chat_requests()) == 1
+    assert last_run_event(home)["decision"] == "error"
+
+
+def test_the_reply_timeout_must_be_positive(home: Home, fake_server: FakeServer) -> None:
+    for bad in ("0", "-1", "nan", "inf"):
+        added = home.milai(
+            "engine", "add", "fake", "--url", fake_server.url, "--level", "UNCLASSIFIED",
+            "--reply-timeout", bad,
+        )  # fmt: skip
+        assert added.returncode == 2, (bad, added.stderr)
+        assert added.stderr == (
+            "milai: error: --reply-timeout must be a positive number of seconds\n"
+        ), bad

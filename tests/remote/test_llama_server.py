@@ -76,3 +76,30 @@ def test_the_server_is_listed_and_checked(
         ("smollm2-135m", "local"),
         ("server", "remote"),
     }
+
+
+def test_a_concurrent_batch_gives_the_serial_answers(
+    remote_vault: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    from tests.batch.support import read_entries, request, write_lines
+
+    source = write_lines(
+        tmp_path / "in.jsonl",
+        *(
+            request(f"q{n}", ("user", f"One sentence about harbour {n}."), max_tokens=20, seed=n)
+            for n in range(4)
+        ),
+    )
+    texts = {}
+    for concurrency in ("1", "2"):
+        out = tmp_path / f"out{concurrency}.jsonl"
+        done = milai("batch", str(source), "-o", str(out), "--model", "server",
+                     "--temperature", "0", "--concurrency", concurrency)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        texts[concurrency] = [
+            (e["custom_id"], e["response"]["body"]["choices"][0]["message"]["content"])
+            for e in read_entries(out)
+        ]
+    assert texts["2"] == texts["1"]
+    assert [custom_id for custom_id, _ in texts["2"]] == ["q0", "q1", "q2", "q3"]
+    assert all(text.strip() for _, text in texts["2"])

@@ -245,6 +245,19 @@ SEALED: dict[str, list[Mutation]] = {
         symlink,
     ],
 }
+# Records that `run --model alpha` does not read, with a command that reads them. Opening the
+# vault checks the records' structure: every listed one there as a regular file and nothing
+# else (so a deleted, extra or symlinked record is exit 4 for every command). A record's size
+# and digest are checked when it is read, before it is decrypted: new content under a listed
+# name (a flipped bit, a cut, a swap, an older copy) in a record the command never reads is
+# caught by the command that reads it. `run` may go on, having used nothing from that file
+# (or stop at exit 4 when the change reached a record it reads, as a swap can), and the
+# reader is exit 4 naming the record.
+READERS: dict[str, tuple[str, ...]] = {
+    "record:history": ("history", "list"),
+    "record:engine": ("engine", "list"),
+    "record:engine-token": ("engine", "list"),
+}
 # Caught by `audit verify` (every entry, the sidecar's checkpoints and signatures), not by
 # every command: `run` checks only that the log ends where the vault recorded it.
 VERIFIED: dict[str, list[Mutation]] = {
@@ -323,7 +336,24 @@ def test_a_changed_vault_file_is_exit_4_naming_it(
     name = _target(session, kind)
     mutation(session, work, name)
     result = _cli(work, "run", "--model", "alpha", PROMPT)
-    _refused(session, result, *_names(session, kind, name))
+    reader = READERS.get(kind)
+    if reader is None or mutation in (delete, add_extra, symlink):
+        _refused(session, result, *_names(session, kind, name))  # caught when the vault opens
+    elif result.code == 0:  # caught when read (READERS): `run` used nothing from this record
+        assert result.stdout == "".join(REPLY) + "\n"
+    else:
+        _refused(session, result, *_names(session, kind, name))
+    if reader is not None:
+        _refused(session, _cli(work, *reader), *_names(session, kind, name))
+
+
+def test_a_full_check_hashes_every_record(session: Session, work: Path) -> None:
+    """`audit verify` checks every record's digest, read or not (the size-keeping change
+    that `run` does not see, READERS)."""
+    [name, *_] = session.files_of("record:engine-token")
+    flip_at("middle")(session, work, name)
+    assert _cli(work, "run", "--model", "alpha", PROMPT).code == 0
+    _refused(session, _cli(work, "audit", "verify"), "engine-token record", name)
 
 
 @pytest.mark.parametrize(("kind", "mutation"), _cases(VERIFIED))
