@@ -8,7 +8,9 @@ hook, oblique stroke or bar (``ƀ``, ``ɗ``, ``ł``, ``ꞩ``, ``ʉ``), turned le
 NFKD turns a few look-alikes into something else first (lunate sigma U+03F2 → final
 sigma; the Telugu and Kannada anusvara U+0C02 U+0C82, which look like ``o``, are marks that
 the fold would drop). Their Unicode names say which letter they are: this generator reads
-them from ``unicodedata`` (so the table follows the interpreter's Unicode version).
+them from ``unicodedata`` (so the table follows the interpreter's Unicode version). The
+Canadian syllabics that "fancy text" generators use as Latin capitals (SHA for S, CARRIER
+GA for E) are listed by hand, since their names do not say so.
 
 Run ``python -m milai.policy._lookalikes_gen`` to rewrite the vendored file; a test checks
 that the vendored file is what this generator produces.
@@ -93,6 +95,26 @@ _EXTRA = {
     "\u0166": "t",
 }
 
+# Canadian syllabics that "fancy text" generators use as a Latin alphabet (SHA, CARRIER GA,
+# TA, TLHI, CARRIER GA, T for SECRET): UTS #39 folds some of that alphabet (CARRIER KHE for
+# B, TLHI for R, KI for P, TE for U, a runic K, a Cherokee Y) but not these.
+_SYLLABICS = {
+    "\u15e9": "a",  # CARRIER PO
+    "\u15c5": "a",  # CARRIER GHO
+    "\u1455": "c",  # TA
+    "\u15f4": "e",  # CARRIER GA
+    "\u156e": "e",  # TTHA
+    "\u161c": "g",  # CARRIER JJU
+    "\u14f0": "i",  # SII
+    "\u144e": "n",  # TI
+    "\u15dd": "o",  # CARRIER THO
+    "\u146b": "q",  # KE
+    "\u1515": "s",  # SHA
+    "\u15b6": "t",  # BLACKFOOT WO
+    "\u15ef": "w",  # CARRIER GU
+    "\u1614": "z",  # CARRIER JU
+}
+
 
 def build() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -108,6 +130,7 @@ def build() -> dict[str, str]:
                 break
     table.update(_UPSIDE_DOWN)
     table.update(_EXTRA)
+    table.update(_SYLLABICS)
     return dict(sorted(table.items()))
 
 

@@ -443,6 +443,11 @@ def _label_regex(labels: Iterable[str]) -> str:
     return "(?:" + "|".join(a for a in alternatives if a) + ")"
 
 
+# An HTML meta element or a name/value pair names the field, then gives its value in a
+# second attribute: <meta name="classification" content="SECRET">.
+_META_VALUE = "(?:" + WS + "{1,8}(?:content|value))?"
+
+
 def field_regex(labels: Iterable[str]) -> str:
     """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
     (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
@@ -454,6 +459,7 @@ def field_regex(labels: Iterable[str]) -> str:
         r"(?<![a-z0-9])[a-z]{0,12}"
         + _label_regex(labels)
         + r"(?:[\"'\]]|&quot;)?"
+        + _META_VALUE
         + WS
         + r"{0,3}(?:[:=]>?|=)"
         + WS
@@ -478,17 +484,42 @@ _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
 # of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown
 # emphasis and headings, table bars, quotes, guillemets, "//").
+# Wrapper brackets as markup: a run of two or more ([[ SECRET ]], ((SECRET - DRAFT))), or
+# one before more markup ([ # SECRET ]); a single bracket before the marking is the
+# banner's own opening bracket, so that "[SECRET] convoy" stays a bracketed subject tag.
+_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[(])"
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014]{WS}{{0,4}}){{0,12}}"
+    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}){WS}{{0,4}}){{0,12}}"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
 )
 _NUMBERING = (
     r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|\(\d{1,3}\)|\([ivx]{1,5}\))"
     + WS
-    + "{1,4})?"
+    + "{1,4}"
+    # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C)
+    + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z])[.)](?=\())?"
 )
-LEAD = WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _NUMBERING + _MARKUP
+# Footer furniture printed before the marking (``Page 3 of 7    SECRET``): a page number,
+# then a wide gap or a bar, so that a sentence that starts with "Page 3" is not a banner.
+_PAGE_FIRST = (
+    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad)\.?"
+    + WS
+    + r"{0,2}\d{1,4}(?:"
+    + WS
+    + r"{0,2}(?:of|sur|de|von|van|vun|/)"
+    + WS
+    + r"{0,2}\d{1,4})?(?:"
+    + WS
+    + r"{2,80}|"
+    + WS
+    + r"{0,4}[|\-\u2013\u2014]"
+    + WS
+    + "{1,8}))?"
+)
+LEAD = (
+    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _NUMBERING + _MARKUP
+)
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _ML_MSEP = _MSEP + _NEXT_LINE
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
@@ -578,7 +609,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     label = ""
     if label_list:
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
-    body = f"(?P<body>(?:{msep}(?:{marks})){{1,4}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
+    body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
         f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n))"
@@ -589,10 +620,13 @@ def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
-        f"\\({WS}{{0,2}}(?P<pmark>{portion_marks}|[a-z])"
+        f"(?:(?P<paren>\\(){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
+        # without brackets (TS//SCI, S//NF alone on a line), only with a // control
+        f"(?(paren)|(?={WS}{{0,2}}//))"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"{WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        f"(?(paren){WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
         f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
+        f"|(?=[^\\S\\n]{{0,40}}\\n))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
         f"(?:(?={_COPYRIGHT})(?P<copyright>))?"
     )

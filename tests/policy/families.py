@@ -157,6 +157,8 @@ _TURNED = _table("AɐCɔEǝFɟGƃHɥIᴉKʞMɯRɹTʇVʌWʍYʎ")
 _LUNATE = {"C": "\u03f9"}
 _INDIC_O = {"O": "\u0c66"}  # TELUGU DIGIT ZERO; also KANNADA DIGIT ZERO and the anusvaras
 _INDIC_O_ALTERNATIVES = "\u0c66\u0ce6\u0c02\u0c82"
+# "Fancy text" alphabets: Canadian syllabics (and runic K, Cherokee Y) for Latin capitals.
+_SYLLABICS = _table("AᗩBᗷCᑕDᗪEᗴFᖴGᘜHᕼIᓰJᒍKᛕLᒪMᗰNᑎOᗝPᑭQᑫRᖇSᔕTᖶUᑌVᐯWᗯX᙭YᎩZᘔ")
 _CYRILLIC = _table("AАBВCСEЕHНIІJЈKКMМOОPРSЅTТXХYУ")
 _GREEK = _table("AΑBΒEΕHΗIΙKΚMΜNΝOΟPΡTΤXΧYΥZΖ")
 
@@ -240,6 +242,34 @@ _FURNITURE = [
     "{} - COPY 2 OF 5",
     "{} / Exemplaire n° 3",
 ]
+
+
+def _doubled_brackets(text: str, rng: random.Random) -> str:
+    """[[ SECRET ]]: a run of two or three wrapper brackets of one kind."""
+    opening, closing = rng.choice([("[", "]"), ("{", "}"), ("(", ")")])
+    n = rng.randint(2, 3)
+    gap = rng.choice(["", " ", "  "])
+    return f"{opening * n}{gap}{text}{gap}{closing * n}"
+
+
+_PAGE_FIRST = [
+    "Page 3 of 7    {}    Ref. J2/44",
+    "Page 12    {}",
+    "Seite 2 von 5    {}",
+    "p. 4 | {}",
+    "Page 1/9 - {} - Exemplaire n° 2",
+    "Blz. 3 van 8        {}",
+]
+
+
+def _page_first(text: str, rng: random.Random) -> str:
+    """A footer with the page number before the marking."""
+    return rng.choice(_PAGE_FIRST).format(text)
+
+
+def _repeated(text: str, rng: random.Random) -> str:
+    """SECRET SECRET SECRET SECRET SECRET: the marking n times on one line."""
+    return rng.choice([" ", "  ", " - ", " / "]).join([text] * rng.randint(2, 12))
 
 
 def _wrapped(text: str, rng: random.Random) -> str:
@@ -342,6 +372,15 @@ def _csv_column(text: str, rng: random.Random) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _meta_element(text: str, rng: random.Random) -> str:
+    """<meta name="classification" content="SECRET">, as plain text."""
+    name = rng.choice(["classification", "Classification", "security-classification"])
+    quote = rng.choice(['"', "'"])
+    end = rng.choice([">", " />", "/>"])
+    line = f"<meta name={quote}{name}{quote} content={quote}{text}{quote}{end}"
+    return f"<head>\n  {line}\n  <title>Convoy plan</title>\n</head>\n"
+
+
 def _xml_attribute(text: str, rng: random.Random) -> str:
     name = rng.choice(["classification", "securityClassification", "Einstufung", "rubricering"])
     quote = rng.choice(['"', "'"])
@@ -388,6 +427,19 @@ def _portion(text: str, rng: random.Random, numbering: str = "", after: str = " 
 def _portion_numbered(text: str, rng: random.Random) -> str:
     numbering = rng.choice(["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "- ", "• "])
     return _portion(text, rng, numbering)
+
+
+def _portion_numbered_glued(text: str, rng: random.Random) -> str:
+    """b.(S)Body.: the portion mark glued after its paragraph number or letter."""
+    numbering = rng.choice(["1.", "2.1.", "3.4.2)", "a.", "b)", "c."])
+    return _portion(text, rng, numbering, rng.choice([" ", ""]))
+
+
+def _portion_banner(text: str, rng: random.Random) -> str:
+    """TS//SCI: the abbreviated marking with its control system, a banner line alone."""
+    control = rng.choice(["//SCI", "//NOFORN", "//REL TO USA, FVEY", "//SI//NF", " // SCI"])
+    indent = rng.choice(["", "    ", " " * 40])
+    return f"{indent}{text}{control}\n{rng.choice(BODY)}\n"
 
 
 def _portion_caveat(text: str, rng: random.Random) -> str:
@@ -570,6 +622,7 @@ _STRUCTURE = frozenset(
         "yaml-field",
         "csv-column",
         "xml-attribute",
+        "meta-element",
         "label-line",
         "subject-tag",
     }
@@ -584,6 +637,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("markup-wrapper", "banner context", "line", _wrapped),
     Family("table-cell", "banner context", "line", _table_cell),
     Family("trailing-furniture", "banner context", "line", _furniture),
+    Family("doubled-brackets", "banner context", "line", _doubled_brackets),
+    Family("page-first-footer", "banner context", "line", _page_first),
+    Family("repeated", "banner context", "line", _repeated),
     Family("indentation", "banner context", "line", _indented),
     Family("wide-gaps", "banner context", "spell", _wide_gaps, _multi_word),
     Family("banner-line", "banner context", "place", _banner_place),
@@ -596,6 +652,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("yaml-field", "structured data", "place", _yaml_field),
     Family("csv-column", "structured data", "place", _csv_column),
     Family("xml-attribute", "structured data", "place", _xml_attribute),
+    Family("meta-element", "structured data", "place", _meta_element),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
@@ -609,6 +666,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("turned-letters", "look-alikes", "spell", _lookalike(_TURNED, 0.6)),
     Family("lunate-sigma", "look-alikes", "spell", _lookalike(_LUNATE), lambda t: "C" in t.text),
     Family("indic-o", "look-alikes", "spell", _indic_o, lambda t: "O" in t.text),
+    Family("canadian-syllabics", "look-alikes", "spell", _lookalike(_SYLLABICS, 0.8)),
     Family("cyrillic", "look-alikes", "spell", _lookalike(_CYRILLIC, 0.7)),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
     Family(
@@ -639,7 +697,11 @@ FAMILIES: tuple[Family, ...] = (
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
+    Family(
+        "portion-numbered-glued", "portion marks", "place", _portion_numbered_glued, _portion_only
+    ),
     Family("portion-caveat", "portion marks", "place", _portion_caveat, _portion_only),
+    Family("portion-banner", "portion marks", "place", _portion_banner, _portion_only),
     Family("portion-glued", "portion marks", "place", _portion_glued, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
@@ -684,6 +746,10 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a structured field or a tag has no banner line to decorate"
     if "letter-per-line" in names and "line" in (first.stage, second.stage):
         return "one letter per line has no banner line to decorate"
+    if "doubled-brackets" in names and "table-cell" in names:
+        return "brackets around a table row are not a banner's wrapper"
+    if "page-first-footer" in names and "label-line" in names:
+        return "a footer's page number does not follow a classification label"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
@@ -793,6 +859,7 @@ def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
 # them and check that each still misses (so a fix must remove it here); the corpus
 # report prints them with their figures.
 _ROT13_SPELLINGS = (
+    "canadian-syllabics",
     "cyrillic",
     "indic-o",
     "leetspeak",
@@ -802,7 +869,23 @@ _ROT13_SPELLINGS = (
     "stroked-letters",
     "turned-letters",
 )
-_SPLIT_AROUND = ("label-line", "markup-wrapper", "table-cell", "trailing-furniture")
+_SPLIT_AROUND = (
+    "label-line",
+    "markup-wrapper",
+    "table-cell",
+    "trailing-furniture",
+    "doubled-brackets",
+    "page-first-footer",
+    "repeated",
+)
+# Decorations that a repeated marking repeats with it (<b>X</b> <b>X</b>, X (NOFORN) - X …).
+_REPEATED_AROUND = (
+    "markup-wrapper",
+    "trailing-furniture",
+    "doubled-brackets",
+    "page-first-footer",
+    "table-cell",
+)
 KNOWN_MISSES: dict[str, str] = {
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
@@ -818,7 +901,15 @@ KNOWN_MISSES: dict[str, str] = {
     },
     **{
         f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
-        for name in ("table-cell", "trailing-furniture")
+        for name in ("table-cell", "trailing-furniture", "page-first-footer")
+    },
+    **{
+        f"{around}+repeated": (
+            "a repeated marking is read when only separators stand between the copies; "
+            "copies that each carry their own markup or furniture leave markings in the "
+            "banner's tail, which is not furniture"
+        )
+        for around in _REPEATED_AROUND
     },
     **{
         f"{around}+{split}": (
@@ -827,6 +918,7 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for around in _SPLIT_AROUND
         for split in ("split-words", "hyphenation")
+        if (around, split) != ("doubled-brackets", "hyphenation")
     },
     "label-line+letter-per-line": "one letter a line after a label: as above",
 }
