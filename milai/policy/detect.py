@@ -1130,22 +1130,28 @@ class EncodedUnit(Unit[ScanState]):
         rescan(scanner, decoded[1], start, end, decoded[0])
 
 
-def rescan(scanner: Scanner, text: str, start: int, end: int, encoding: str) -> None:
-    """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``."""
+def rescan(
+    scanner: Scanner, text: str, start: int, end: int, encoding: str, *, mirrored: bool = False
+) -> None:
+    """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``, or,
+    when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
+    mirror of their own span: a reversed banner's furniture, which streams out before its
+    marking, then lies outside the hit like a forwards banner's."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
     inner.feed(text.replace("\xa0", " "))
     inner.close()
     for hit in inner.take_hits():
+        hit_start, hit_end = (end - hit.end, end - hit.start) if mirrored else (start, end)
         scanner.hits.append(
             Hit(
                 hit.source,
                 hit.key,
                 hit.kind,
                 hit.level,
-                start,
-                end,
+                hit_start,
+                hit_end,
                 f"{encoding}-encoded: {hit.detail}",
             )
         )
@@ -1304,8 +1310,12 @@ class DecodeUnit(Unit[DecodeState]):
         at = 0
         for line in region.split("\n"):
             if _reversed_trigger(self.engine.reversed_words, line):
-                forwards = _BIDI_CONTROLS.sub("", line)[::-1]
-                rescan(scanner, forwards, origin + at, origin + at + len(line), "reversed")
+                plain = _BIDI_CONTROLS.sub("", line)
+                forwards = plain[::-1]
+                # Offsets mirror back exactly only where no control character was taken out.
+                mirrored = len(plain) == len(line)
+                start, end = origin + at, origin + at + len(line)
+                rescan(scanner, forwards, start, end, "reversed", mirrored=mirrored)
             at += len(line) + 1
 
     def release(self, scanner: Scanner, state: DecodeState) -> int:
