@@ -256,6 +256,18 @@ def docs_list(
     documents_table(rows)
 
 
+def _find(
+    document_id: str, collection: str | None, clearance: str | None
+) -> tuple[Context, str, Any]:
+    """The open context, and the collection and entry of a document the caller may read.
+    Raises ``UsageError`` for no such document at that clearance."""
+    collection = _only(collection)
+    context = open_context()
+    readable = _readable(context, context.policy(), clearance)
+    name, entry = context.corpus.find(document_id, readable, collection)
+    return context, name, entry
+
+
 @docs_app.command("show")
 def docs_show(
     document_id: Annotated[str, typer.Argument(metavar="ID", help="The document's id.")],
@@ -263,12 +275,7 @@ def docs_show(
     clearance: Clearance = None,
 ) -> None:
     """Show one document: its entry and where each passage lies (not its text)."""
-    collection = _only(collection)
-    context = open_context()
-    policy = context.policy()
-    name, entry = context.corpus.find(
-        document_id, _readable(context, policy, clearance), collection
-    )
+    context, name, entry = _find(document_id, collection, clearance)
     passages = context.corpus.passages(name, entry)
     emit_json(
         {
@@ -293,12 +300,7 @@ def docs_remove(
     clearance: Clearance = None,
 ) -> None:
     """Remove a document and its passages from the corpus (audited)."""
-    collection = _only(collection)
-    context = open_context()
-    policy = context.policy()
-    name, entry = context.corpus.find(
-        document_id, _readable(context, policy, clearance), collection
-    )
+    context, name, entry = _find(document_id, collection, clearance)
     context.corpus.remove(name, entry.id)
     context.record(
         {
