@@ -41,12 +41,9 @@ adopted.
 Write-ahead: a run is recorded twice, ``{"phase": "started", "run_id", ...}`` before the
 model sees the prompt and ``{"phase": "outcome", "run_id", "decision", ...}`` after. A
 ``started`` entry with no outcome is a killed run (or one still running): verification lists
-it (``VerifyReport.no_outcome``), it is not tampering. The ``started`` line is fsync-ed
-before ``append`` returns, but the vault records its head only with the next entry (one
-fsync on the way to the model instead of a vault-state commit): the vault is then one entry
-behind, which it accepts (the entry carries the MAC of the ratchet key it holds) and never
-two. The price: until the outcome is recorded, the vault still holds that entry's ratchet
-key, so whoever takes the vault during a run could rewrite its ``started`` entry.
+it (``VerifyReport.no_outcome``), it is not tampering. The ``started`` entry is fsync-ed
+and recorded in the vault before ``append`` returns, like every entry: an unrecorded one
+could be cut off the log, unnoticed, by anyone who can write the file.
 
 Events (built by the CLI and the pipeline; JSON values only; free of sensitive text by
 default)::

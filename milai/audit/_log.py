@@ -156,8 +156,7 @@ class AuditLog:
 
         The line is written and fsync-ed, then the vault's audit state (head, next ratchet
         key, length) is replaced durably, before this returns. A ``started`` entry is on disk
-        before the model sees the prompt; its head is recorded in the vault just before the
-        next entry is written, so the vault is never more than one entry behind. Runs under an
+        before the model sees the prompt, and recorded in the vault like any other. Runs under an
         exclusive lock, so concurrent processes never lose or interleave entries. The log is
         created 0600 on first use; its folder must exist. A torn final line left by a crash
         is cut off first, and an ``audit.repair`` entry records its length and SHA-256. Raises
@@ -183,14 +182,14 @@ class AuditLog:
                     os.ftruncate(fd, tail.complete_end)
                     state, _ = self._write_entry(fd, state, repair)
                     recorded_seq = state.seq
-                # A write-ahead entry's head waits for the next entry (see the module
-                # docstring). Before any other line is written, a lagging vault catches up:
-                # a crash after that line, before its own record, then leaves the log one
-                # entry past the vault, never two.
+                # A vault left one entry behind by a crash (the entry it adopts above)
+                # catches up before the next line is written: never two entries behind.
                 if state.seq != recorded_seq:
                     self._state.save(state.to_bytes())
-                write_ahead = event.get("phase") == WRITE_AHEAD_PHASE
-                state, entry = self._write_entry(fd, state, event, record=not write_ahead)
+                # Every entry, a write-ahead ``started`` one too, is recorded at once: an
+                # unrecorded entry could be cut off the log by anyone who can write the file,
+                # and a killed run's ``started`` entry is the only trace it leaves.
+                state, entry = self._write_entry(fd, state, event)
             finally:
                 os.close(fd)
             every = self._checkpoint_every
@@ -546,18 +545,17 @@ class AuditLog:
         )
 
     def _write_entry(
-        self, fd: int, state: AuditState, event: dict[str, Any], *, record: bool = True
+        self, fd: int, state: AuditState, event: dict[str, Any]
     ) -> tuple[AuditState, AuditEntry]:
-        """Seal ``event`` as the entry after ``state``, write and fsync it, then (``record``)
-        record the new head and ratchet key in the vault (the old key is not kept)."""
+        """Seal ``event`` as the entry after ``state``, write and fsync it, then record the
+        new head and ratchet key in the vault (the old key is not kept)."""
         seq, prev, time = state.seq + 1, state.head, utc_now()
         sealed = EntryCipher(state.cipher_key).seal(seq, prev, time, event)
         line = SealedLine(seq, prev, sealed, entry_mac(state.key, seq, prev, sealed))
         write_all(fd, line.line() + b"\n")
         os.fsync(fd)
         advanced = state.advanced(line.digest, os.fstat(fd).st_size)
-        if record:
-            self._state.save(advanced.to_bytes())
+        self._state.save(advanced.to_bytes())
         return advanced, AuditEntry(seq, time, event, prev, line.mac, line.digest)
 
     def _append_checkpoint(self, signed: Checkpoint) -> None:

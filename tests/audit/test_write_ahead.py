@@ -1,7 +1,6 @@
-"""The write-ahead ``started`` entry: on disk (fsync-ed) before ``append`` returns, its head
-recorded in the vault before the next entry is written (one fsync on the way to the model
-instead of a vault-state commit); never more than that one entry unrecorded, whatever the
-point at which a process dies."""
+"""The write-ahead ``started`` entry: on disk (fsync-ed) and recorded in the vault before
+``append`` returns, so it cannot be cut off unnoticed; a process killed between an entry's
+line and its record leaves the vault one entry behind, never two."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from milai.audit import AuditLog
+from milai.audit import AuditIntegrityError, AuditLog
 from tests.audit.support import FileState, event, state_path
 
 
@@ -27,20 +26,35 @@ def _log(path: Path) -> tuple[AuditLog, FileState]:
     return AuditLog(path, store), store
 
 
-def test_started_is_on_disk_and_recorded_with_the_outcome(log_path: Path) -> None:
+def test_started_is_on_disk_and_recorded_at_once(log_path: Path) -> None:
     log, store = _log(log_path)
     log.append(event(1))
     saves = store.saves
     log.append(started("a" * 16))
-    assert store.saves == saves  # the vault's state is not rewritten for it
-    assert log_path.read_bytes().count(b"\n") == 2  # but the line is there
-    assert store.state().seq == 1
+    assert store.saves == saves + 1  # recorded in the vault before append returns
+    assert log_path.read_bytes().count(b"\n") == 2
+    assert store.state().seq == 2 and store.state().size == log_path.stat().st_size
     report = log.verify()
-    assert report.entries == 2 and report.vault_lagged and report.no_outcome == (2,)
+    assert report.entries == 2 and not report.vault_lagged and report.no_outcome == (2,)
     log.append(outcome("a" * 16))
     assert store.state().seq == 3 and store.state().size == log_path.stat().st_size
     report = log.verify()
     assert report.entries == 3 and not report.vault_lagged and report.no_outcome == ()
+
+
+def test_a_killed_runs_started_entry_cannot_be_cut_off(log_path: Path) -> None:
+    # Whoever can write the log, and wants a killed run forgotten, cuts its entry off.
+    log, _ = _log(log_path)
+    log.append(event(1))
+    before = log_path.stat().st_size
+    log.append(started("a" * 16))  # then the run is killed
+    with log_path.open("r+b") as handle:
+        handle.truncate(before)
+    after_kill, _ = _log(log_path)
+    with pytest.raises(AuditIntegrityError):
+        after_kill.check_tail()
+    with pytest.raises(AuditIntegrityError):
+        after_kill.append(event(3))
 
 
 def test_a_killed_run_is_adopted_and_never_two_entries_go_unrecorded(log_path: Path) -> None:
@@ -48,8 +62,8 @@ def test_a_killed_run_is_adopted_and_never_two_entries_go_unrecorded(log_path: P
     log.append(started("a" * 16))  # then the process is killed: no outcome
     after_kill, _ = _log(log_path)
     after_kill.check_tail()
-    after_kill.append(started("b" * 16))  # records entry 1 first, then defers this one
-    assert store.state().seq == 1 and log_path.read_bytes().count(b"\n") == 2
+    after_kill.append(started("b" * 16))
+    assert store.state().seq == 2 and log_path.read_bytes().count(b"\n") == 2
     after_kill.append(outcome("b" * 16))
     report = after_kill.verify()
     assert (report.entries, report.no_outcome, report.vault_lagged) == (3, (1,), False)
