@@ -435,7 +435,9 @@ def _note_failed_unlock(home: Path, key: KeySource) -> None:
     """Note a wrong key outside the vault (time and kind of key only, never the secret)."""
     attempt = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "with": key.kind}
     try:
-        fd = os.open(home / FAILED_UNLOCKS, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        # Never through a symbolic link: a planted one would append to any file we may write.
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(home / FAILED_UNLOCKS, flags, 0o600)
     except OSError:
         return  # best effort: the refusal itself is what protects the vault
     with os.fdopen(fd, "a", encoding="utf-8") as notes:

@@ -252,3 +252,14 @@ def test_a_wrong_key_is_noted_without_the_secret(
     move_failed_unlocks(isolated_home, recorded.append)
     assert [event["command"] for event in recorded] == ["vault.unlock-failed"]
     assert not (isolated_home / FAILED_UNLOCKS).exists()
+
+
+def test_a_failed_unlock_note_never_follows_a_planted_link(tmp_path: Path) -> None:
+    from milai.vault.unlock import FAILED_UNLOCKS, _note_failed_unlock
+
+    home, victim = tmp_path / "home", tmp_path / "victim.txt"
+    home.mkdir()
+    victim.write_text("untouched\n")
+    (home / FAILED_UNLOCKS).symlink_to(victim)
+    _note_failed_unlock(home, KeySource(key_file=tmp_path / "some.key"))
+    assert victim.read_text() == "untouched\n"
