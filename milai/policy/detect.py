@@ -11,6 +11,7 @@ be released: no future finding can start there.
 
 from __future__ import annotations
 
+import csv
 import enum
 import heapq
 import re
@@ -698,16 +699,34 @@ class FieldUnit(Unit[FieldState]):
                         _marking_hit(spec, start, start + len(body), "classification column")
                     )
                 return True
+            if delimiter in line.strip() and not self._header(state, line):
+                # A quoted delimiter ("Doe, J") or a ragged row: the table goes on. Read the
+                # row as CSV; its column, or any cell when the count still differs, counts.
+                parsed = next(csv.reader([line], delimiter=delimiter), [])
+                values = [parsed[index]] if len(parsed) == width else parsed
+                for value in values:
+                    body = value.strip(_VALUE_STRIP)
+                    for spec in self._markings(skeleton(body), body):
+                        scanner.hits.append(
+                            _marking_hit(spec, at, at + len(line), "classification column")
+                        )
+                return True
             state.columns = None  # the table ended
+        return self._header(state, line)
+
+    def _header(self, state: FieldState, line: str) -> bool:
+        """Whether ``line`` is a CSV header with a classification column (remembered)."""
         for delimiter in _CSV_DELIMITERS:
             if delimiter not in line:
                 continue
             cells = line.split(delimiter)
             for index, cell in enumerate(cells):
-                lowered = cell.lower()
-                if not any(a in lowered for a in self.anchors):
-                    continue  # (anchors are lower case, without accents: a cheap first look)
-                if self.cell_re.fullmatch(skeleton(cell.strip(_VALUE_STRIP))):
+                # Anchors are lower case, without accents: a cheap first look on ASCII text;
+                # accents and look-alikes need the skeleton (Niveau de sécurité, a Cyrillic a).
+                if cell.isascii() and not any(a in cell.lower() for a in self.anchors):
+                    continue
+                body = skeleton(cell.strip(_VALUE_STRIP))
+                if any(a in body for a in self.anchors) and self.cell_re.fullmatch(body):
                     state.columns = (delimiter, index, len(cells))
                     return True
         return False
