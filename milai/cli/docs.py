@@ -162,9 +162,10 @@ def _add_one(context: Context, policy: Policy, ceiling: str, state: _Adding, ite
         state.count("refused")
         return
     if prepared.raised:
+        found = ", ".join(f"{r['rule']} in its {r['part']}" for r in prepared.raised_by)
         say(
             f"milai: {item.name}: declared {prepared.declared}, raised to {prepared.level} "
-            "(the gate found that level in it)"
+            f"(the gate found {found or 'that level in it'})"
         )
     if not prepared.passages:
         say(f"milai: skipped {item.name}: no text")

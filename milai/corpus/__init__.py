@@ -22,6 +22,7 @@ from milai.corpus._store import (
     PreparedDocument,
     StoredPassage,
     check_collection,
+    name_lines,
     prepare_document,
 )
 from milai.corpus._text import query_variants
@@ -63,6 +64,7 @@ __all__ = [
     "PreparedDocument",
     "StoredPassage",
     "check_collection",
+    "name_lines",
     "prepare_document",
     "readable_at",
     "retrieve",

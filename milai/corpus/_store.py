@@ -37,6 +37,7 @@ DEFAULT_COLLECTION = "default"
 ID_CHARS = 16
 MIN_ID_PREFIX = 4
 MAX_TITLE = 100
+MAX_REASONS = 5  # findings kept to say why a document was raised
 MAX_TITLE_TRIES = 5  # lines tried for a title before the file name stands in
 _COLLECTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _INDEX = "index:"
@@ -65,6 +66,7 @@ class PreparedDocument:
     declared: str
     found: str
     level: str
+    raised_by: tuple[dict[str, str], ...]  # the findings at ``level`` when above declared
     size: int
     digest: bytes  # SHA-256 of its bytes (the corpus keys it into the document's id)
     passages: tuple[Passage, ...]
@@ -77,14 +79,32 @@ class PreparedDocument:
         return self.level != self.declared
 
 
+def name_lines(name: str) -> str:
+    """A document's name as the gate reads it: each folder of its path on a line of its
+    own, so a folder or file named like a banner (``SECRET/plan.txt``) reads as one."""
+    return "\n".join(piece for piece in re.split(r"[/\\]", name) if piece)
+
+
 def prepare_document(
     policy: Policy, data: bytes, name: str, declared: str, document: Document
 ) -> PreparedDocument:
     """``document`` (read from ``data``, named ``name``) with its level: the higher of
-    ``declared`` and what the gate finds in its text (every part)."""
+    ``declared`` and what the gate finds in its text (every part) and in its name (which
+    ``ask`` prints in its sources and puts in the prompt)."""
     from milai.policy import check_text
 
-    found = check_text(policy, document.text).level
+    in_text = check_text(policy, document.text)
+    in_name = check_text(policy, name_lines(name))
+    found = policy.higher(in_text.level, in_name.level)
+    level = policy.higher(declared, found)
+    raised_by: list[dict[str, str]] = []
+    if level != declared:
+        seen = [(finding, document.part_at(finding.start)) for finding in in_text.findings]
+        seen += [(finding, "file name") for finding in in_name.findings]
+        for finding, part in seen:
+            reason = {"rule": finding.rule, "level": finding.level, "part": part}
+            if finding.level == level and reason not in raised_by:
+                raised_by.append(reason)
     passages = tuple(split_document(document))
     languages: Counter[str] = Counter()
     terms = []
@@ -98,7 +118,8 @@ def prepare_document(
         format=document.format,
         declared=declared,
         found=found,
-        level=policy.higher(declared, found),
+        level=level,
+        raised_by=tuple(raised_by[:MAX_REASONS]),
         size=len(data),
         digest=hashlib.sha256(data).digest(),
         passages=passages,
@@ -201,7 +222,9 @@ class Corpus:
                 existing = known.get(document_id)
                 if existing is not None:
                     if policy.above(document.level, existing.level):
-                        existing = replace(existing, level=document.level)
+                        existing = replace(
+                            existing, level=document.level, raised_by=list(document.raised_by)
+                        )
                         editor.replace(existing)
                         known[document_id] = existing
                         results.append(Added("raised", existing))
@@ -221,6 +244,7 @@ class Corpus:
                     tokens=sum(len(terms) for terms in document.terms),
                     chars=sum(len(passage.text) for passage in document.passages),
                     size=document.size,
+                    raised_by=list(document.raised_by),
                     shard=shards.add(document_id, _pack(document.passages)),
                     languages=document.languages,
                 )
@@ -303,12 +327,13 @@ class Corpus:
             )
         return sources
 
-    def hits_by_id(self, passage_ids: Sequence[str], collection: str | None) -> list[Hit]:
-        """The passages with these ids (``DOCUMENT:NUMBER``), in order, scored 0. Raises
-        ``UsageError`` for one the corpus no longer holds."""
-        documents = {
-            entry.id: (name, entry) for name, entry in self.entries(lambda _level: True, collection)
-        }
+    def hits_by_id(
+        self, passage_ids: Sequence[str], collection: str | None, may_read: Callable[[str], bool]
+    ) -> list[Hit]:
+        """The passages with these ids (``DOCUMENT:NUMBER``), in order, scored 0, among the
+        documents ``may_read`` allows. Raises ``UsageError`` for one the corpus no longer
+        holds, or holds above those levels (the same words: its existence is not said)."""
+        documents = {entry.id: (name, entry) for name, entry in self.entries(may_read, collection)}
         hits = []
         for passage_id in passage_ids:
             document_id, _, number = passage_id.partition(":")
