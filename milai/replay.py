@@ -225,6 +225,7 @@ def _ask_prompt(
         collection=recorded.collection,
         left_out=recorded.left_out,
         context_tokens=recorded.context_tokens,
+        embedder=recorded.embedder,
     )
     options = LoadOptions(chat_format=event.chat_format, context_tokens=recorded.context_tokens)
     return prompt.text, ASK_SYSTEM, retrieved, options

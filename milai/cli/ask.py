@@ -38,7 +38,9 @@ from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
     from milai.context import Context
+    from milai.corpus import Hit
     from milai.corpus._prompt import Source
+    from milai.engine import LoadOptions
     from milai.pipeline import GateFactory, ModelInfo
     from milai.policy import Decision, Policy
 
@@ -78,7 +80,7 @@ def ask(
     Passages above min(your clearance, the model's accreditation) are never ranked, never
     given to the model and never counted. No passage at your levels: a note, exit 0.
     """
-    from milai.corpus import check_collection, readable_at, retrieve
+    from milai.corpus import check_collection
     from milai.corpus._prompt import ASK_SYSTEM, build_prompt
     from milai.events import Retrieved
 
@@ -106,7 +108,9 @@ def ask(
     limit = policy.lower(level, model_info.level, sink_level)
     asked = _Asked(context, policy, model_info, level, sink_level, question, collection, params)
     question_decision = asked.gate_question(pipeline.gate, json_output)
-    hits = retrieve(context.corpus, question, readable_at(policy, limit), k, collection)
+    hits, embedder = _retrieve(
+        context, policy, (question, question_decision), limit, k, collection, options
+    )
     if not hits:
         asked.no_sources(question_decision, json_output)
         say(f"milai: {NO_SOURCES} ({limit})")
@@ -139,6 +143,7 @@ def ask(
         collection=collection,
         left_out=prompt.left_out,
         context_tokens=options.context_tokens,
+        embedder=embedder,
     )
     collected: list[str] = []
     stream = StdoutStream()
@@ -171,6 +176,36 @@ def ask(
         stream.finish()
         _print_sources(prompt.sources)
     report_result(result)
+
+
+def _retrieve(
+    context: Context,
+    policy: Policy,
+    question: tuple[str, Decision],
+    limit: str,
+    k: int,
+    collection: str | None,
+    options: LoadOptions,
+) -> tuple[list[Hit], str | None]:
+    """The ``k`` best passages for ``question`` (its text and the gate's decision on it) at
+    or below ``limit``, and the sha256 of the embedding model when they were ranked hybrid:
+    with the vault's embedding model when the question is at or below its accreditation,
+    by BM25 alone otherwise."""
+    from milai.corpus import readable_at, retrieve, retrieve_hybrid
+
+    text, decision = question
+    may_read = readable_at(policy, limit)
+    with context.embedder(options.threads) as embedder:
+        if embedder is None or policy.above(decision.level, embedder.level):
+            return retrieve(context.corpus, text, may_read, k, collection), None
+        [vector] = embedder.engine.embed([text])
+    found = retrieve_hybrid(context.corpus, text, vector, embedder.sha256, may_read, k, collection)
+    if found.unembedded:
+        say(
+            f"milai: {found.unembedded} document(s) at your clearance have no vectors: "
+            "ranked by their words alone (`milai docs embed` gives them vectors)"
+        )
+    return found.hits, embedder.sha256
 
 
 def _sources_the_policy_allows(policy: Policy, sources: list[Source]) -> tuple[list[Source], int]:

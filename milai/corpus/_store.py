@@ -14,7 +14,7 @@ import re
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from milai.corpus._chunk import Passage, split_document
 from milai.corpus._index import DocumentEntry, Hit, IndexEditor, PackedIndex
 from milai.corpus._prompt import Source
 from milai.corpus._text import index_terms
+from milai.corpus._vectors import Matrix, PassageVectors
 from milai.errors import UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ MAX_REASONS = 5  # findings kept to say why a document was raised
 MAX_TITLE_TRIES = 5  # lines tried for a title before the file name stands in
 _COLLECTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _INDEX = "index:"
+_VECTORS = "vectors:"
 _TEXT = "text:"
 SHARD_BYTES = 1 << 20  # a text record grows to about this size before the next is begun
 _SHARD_HEAD = struct.Struct("<I")
@@ -196,6 +198,36 @@ class Corpus:
             return PackedIndex.empty(collection)
         return PackedIndex.decode(raw, collection)
 
+    def vectors(self, collection: str) -> PassageVectors | None:
+        """The collection's passage vectors, or None when it has none."""
+        raw = self._records.get(KIND, _VECTORS + collection)
+        return None if raw is None else PassageVectors.decode(raw, collection)
+
+    def put_vectors(
+        self, collection: str, model: str, dimensions: int, added: Mapping[str, Matrix]
+    ) -> int:
+        """Keep ``added`` (document id -> one unit row per passage, computed by ``model``)
+        for the documents the collection still holds, in one vault change; vectors of
+        another model are dropped. Returns how many documents got vectors."""
+        with self._records.batch() as batch:
+            raw = batch.get(KIND, _INDEX + collection)
+            if raw is None:
+                return 0
+            index = PackedIndex.decode(raw, collection)
+            held = {entry.id: entry.passages for entry in index.documents}
+            kept = {
+                doc: matrix
+                for doc, matrix in added.items()
+                if held.get(doc) == len(matrix) and matrix.shape[1] == dimensions
+            }
+            old_raw = batch.get(KIND, _VECTORS + collection)
+            old = None if old_raw is None else PassageVectors.decode(old_raw, collection)
+            if old is None or old.model != model or old.dimensions != dimensions:
+                old = PassageVectors.empty(collection, model, dimensions)
+            gone = [doc for doc in old.documents if doc not in held]
+            batch.put(KIND, _VECTORS + collection, old.changed(kept, gone).encode())
+        return len(kept)
+
     def document_id(self, collection: str, digest: bytes) -> str:
         """The id of a document of ``collection`` whose bytes have SHA-256 ``digest``: keyed
         (the id does not let anyone confirm a guess of the content), the same for the same
@@ -282,6 +314,14 @@ class Corpus:
                 batch.put(KIND, _INDEX + collection, editor.pack().encode())
             else:
                 batch.delete(KIND, _INDEX + collection)
+            raw_vectors = batch.get(KIND, _VECTORS + collection)
+            if raw_vectors is not None:
+                vectors = PassageVectors.decode(raw_vectors, collection)
+                if editor.documents and set(vectors.documents) - {removed.id}:
+                    kept = vectors.changed({}, [removed.id])
+                    batch.put(KIND, _VECTORS + collection, kept.encode())
+                else:
+                    batch.delete(KIND, _VECTORS + collection)
         return removed
 
     def passages(self, collection: str, entry: DocumentEntry) -> list[StoredPassage]:
