@@ -290,7 +290,7 @@ def bench_hybrid(
     size = vault.records.file_of(KIND, "vectors:bench").stat().st_size
     pages = len(index) / 3
     print(
-        f"hybrid: vectors of {dimensions} dimensions (float16) for {len(index)} passages: "
+        f"hybrid: vectors of {dimensions} dimensions (int8 + scale) for {len(index)} passages: "
         f"{size / 1e6:.2f} MB on disk = {size / pages * 1000 / 1e6:.2f} MB per 1,000 pages"
     )
     open_ms = median_ms(lambda: corpus.vectors("bench"), repeat)
@@ -340,7 +340,7 @@ def bench_hybrid(
     print(
         f"  cosine over the {len(scores)} passages readable at SECRET: pure Python "
         f"{python_ms:.0f} ms (once; the rows already lists of floats) vs `nearest` (numpy: "
-        f"gather, float16 to float32, product, sort) {numpy_ms:.1f} ms: "
+        f"gather, int8 to float32, product, sort) {numpy_ms:.1f} ms: "
         f"{python_ms / numpy_ms:.1f}x; opening the vectors {opened_ms:.1f} ms"
     )
 
