@@ -117,14 +117,13 @@ def documents_table(rows: Sequence[dict[str, Any]]) -> None:
 
 def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> None:
     table = Table(title="Models in the vault")
-    columns = ("name", "kind", "level", "architecture", "quantisation", "size", "sha256")
-    for column in (*columns, "catalogued"):
+    for column in ("name", "level", "architecture", "quantisation", "size", "sha256", "catalogued"):
         table.add_column(column)
     for manifest in manifests:
         name = manifest.name + (" (default)" if manifest.name == default else "")
+        name += f" ({manifest.kind})" if manifest.kind != "chat" else ""
         table.add_row(
             name,
-            manifest.kind,
             manifest.level,
             manifest.architecture,
             manifest.quantisation,

@@ -123,7 +123,7 @@ def test_an_embedding_model_is_imported_listed_and_never_answers(
     assert rows[EMBEDDER]["kind"] == "embedding"
     assert rows["synthetic"]["kind"] == "chat"
     table = cli("model", "list")
-    assert "┃ kind" in table.stdout
+    assert "(embedd" in table.stdout  # "(embedding)", cut to the 80-column table
     again = cli(
         "model", "import", str(synthetic_vault.source), "--name", "e2", "--level", "SECRET",
         "--embedding",
