@@ -12,13 +12,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from milai.cli._app import app, open_context, say, state
-from milai.cli.run import (
+from milai.cli._options import (
     ChatFormat,
+    Clearance,
     ContextTokens,
+    LineMaxTokens,
+    LineRepeatPenalty,
+    LineTemperature,
+    LineTopK,
+    LineTopP,
+    Model,
     Threads,
-    check_run_flags,
-    load_options,
-    sampling_params,
+    generation_flags,
 )
 from milai.errors import ExitCode, UsageError
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
@@ -128,12 +133,8 @@ def batch(
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="OUT.jsonl", help="Batch output (appended).")
     ],
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
+    model: Model = None,
+    clearance: Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level an answer may carry.")
     ] = None,
@@ -141,22 +142,11 @@ def batch(
         Path | None,
         typer.Option("--schema", metavar="FILE.json", help="JSON Schema for lines without one."),
     ] = None,
-    max_tokens: Annotated[
-        int, typer.Option("--max-tokens", help="Default for lines without max_tokens.")
-    ] = 512,
-    temperature: Annotated[
-        float | None,
-        typer.Option("--temperature", help="Default for lines without temperature (0.2)."),
-    ] = None,
-    top_p: Annotated[
-        float | None, typer.Option("--top-p", help="Default for lines without top_p (0.95).")
-    ] = None,
-    top_k: Annotated[
-        int | None, typer.Option("--top-k", help="Default for lines without top_k (40).")
-    ] = None,
-    repeat_penalty: Annotated[
-        float | None, typer.Option("--repeat-penalty", help="Repeat penalty (1.0: off).")
-    ] = None,
+    max_tokens: LineMaxTokens = 512,
+    temperature: LineTemperature = None,
+    top_p: LineTopP = None,
+    top_k: LineTopK = None,
+    repeat_penalty: LineRepeatPenalty = None,
     concurrency: Annotated[
         int,
         typer.Option(
@@ -169,10 +159,11 @@ def batch(
 ) -> None:
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
-    flags = check_run_flags(
+    flags = generation_flags(
         max_tokens,
-        None,
+        None,  # each line draws its own seed
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     if _same_file(source, out):
         raise UsageError("IN and OUT are the same file")
@@ -182,8 +173,7 @@ def batch(
     schema: OutputSchema | None = load_schema(schema_file) if schema_file else None
     with open_source(source) as requests:
         context = open_context()
-        chosen = flags.over(context.settings)
-        defaults = sampling_params(max_tokens, None, chosen)  # each line draws its own seed
+        generation = flags.settle(context.settings)
         policy = context.policy()
         level = resolve_clearance(policy, clearance, context.settings)
         sink_level = resolve_out_level(policy, level, out_level)
@@ -192,8 +182,8 @@ def batch(
             model_name=context.model_name(model),
             clearance=level,
             out_level=sink_level,
-            load_options=load_options(chat_format, chosen),
-            defaults=defaults,
+            load_options=generation.load,
+            defaults=generation.params,
             schema=schema,
             concurrency=concurrency,
         )

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
-
-import typer
+from typing import TYPE_CHECKING
 
 from milai.cli._app import Terminated, app, open_context, say, state
-from milai.cli.run import (
+from milai.cli._options import (
     ChatFormat,
+    Clearance,
     ContextTokens,
+    MaxTokensPerReply,
+    Model,
     RepeatPenalty,
     Seed,
     SystemFile,
@@ -25,13 +26,9 @@ from milai.cli.run import (
     Threads,
     TopK,
     TopP,
-    check_run_flags,
-    load_options,
-    report_memory_lock,
-    sampling_params,
-    stdin_is_a_terminal,
-    system_text,
+    generation_flags,
 )
+from milai.cli.run import report_memory_lock, stdin_is_a_terminal, system_text
 from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
 from milai.settings import Sampling, resolve_clearance
@@ -57,15 +54,11 @@ FENCE = '"""'
 
 @app.command()
 def chat(
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
+    model: Model = None,
+    clearance: Clearance = None,
     system: SystemText = None,
     system_file: SystemFile = None,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
+    max_tokens: MaxTokensPerReply = 512,
     temperature: Temperature = None,
     seed: Seed = None,
     top_p: TopP = None,
@@ -80,10 +73,11 @@ def chat(
     from milai.cli.render import stdout as console
     from milai.history import Conversation
 
-    flags = check_run_flags(
+    flags = generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     if system_file == "-" and not stdin_is_a_terminal():
         raise UsageError(
@@ -93,9 +87,8 @@ def chat(
     system_prompt = system_text(system, system_file)
     _line_editing()
     context = open_context()
-    chosen = flags.over(context.settings)
-    params = sampling_params(max_tokens, seed, chosen)
-    options = load_options(chat_format, chosen)
+    generation = flags.settle(context.settings)
+    params = generation.params
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     name = context.model_name(model)
@@ -103,7 +96,7 @@ def chat(
     session = pipeline.session(
         name,
         clearance=level,
-        load_options=options,
+        load_options=generation.load,
         command="chat",
         system=system_prompt,
     )
