@@ -13,22 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from milai.cli import _options as opts
 from milai.cli._app import app, emit_json, open_context, say
-from milai.cli._options import (
-    ChatFormat,
-    Clearance,
-    ContextTokens,
-    JsonOutput,
-    MaxTokens,
-    Model,
-    RepeatPenalty,
-    Seed,
-    Temperature,
-    Threads,
-    TopK,
-    TopP,
-    generation_flags,
-)
 from milai.cli.run import StdoutStream, blocked_json, report_result, run_json
 from milai.engine import SamplingParams
 from milai.errors import Blocked, UsageError
@@ -50,22 +36,22 @@ def ask(
     collection: Annotated[
         str | None, typer.Option("--collection", "-c", help="Only this collection.")
     ] = None,
-    clearance: Clearance = None,
+    clearance: opts.Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level the answer may carry.")
     ] = None,
-    model: Model = None,
+    model: opts.Model = None,
     k: Annotated[int, typer.Option("--k", help="Passages to give the model.")] = 5,
-    max_tokens: MaxTokens = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
-    json_output: JsonOutput = False,
+    max_tokens: opts.MaxTokens = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
+    json_output: opts.JsonOutput = False,
 ) -> None:
     """Answer a question from the documents you may read, citing its sources.
 
@@ -76,7 +62,7 @@ def ask(
     from milai.corpus._prompt import ASK_SYSTEM, build_prompt
     from milai.events import Retrieved
 
-    flags = generation_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),

@@ -11,20 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from milai.cli import _options as opts
 from milai.cli._app import app, open_context, say, state
-from milai.cli._options import (
-    ChatFormat,
-    Clearance,
-    ContextTokens,
-    LineMaxTokens,
-    LineRepeatPenalty,
-    LineTemperature,
-    LineTopK,
-    LineTopP,
-    Model,
-    Threads,
-    generation_flags,
-)
 from milai.errors import ExitCode, UsageError
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
@@ -133,8 +121,8 @@ def batch(
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="OUT.jsonl", help="Batch output (appended).")
     ],
-    model: Model = None,
-    clearance: Clearance = None,
+    model: opts.Model = None,
+    clearance: opts.Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level an answer may carry.")
     ] = None,
@@ -142,24 +130,24 @@ def batch(
         Path | None,
         typer.Option("--schema", metavar="FILE.json", help="JSON Schema for lines without one."),
     ] = None,
-    max_tokens: LineMaxTokens = 512,
-    temperature: LineTemperature = None,
-    top_p: LineTopP = None,
-    top_k: LineTopK = None,
-    repeat_penalty: LineRepeatPenalty = None,
+    max_tokens: opts.LineMaxTokens = 512,
+    temperature: opts.LineTemperature = None,
+    top_p: opts.LineTopP = None,
+    top_k: opts.LineTopK = None,
+    repeat_penalty: opts.LineRepeatPenalty = None,
     concurrency: Annotated[
         int,
         typer.Option(
             "--concurrency", help="Lines in flight at a time (above 1: remote engines only)."
         ),
     ] = 1,
-    chat_format: ChatFormat = None,
-    threads: Threads = None,
-    context_tokens: ContextTokens = None,
+    chat_format: opts.ChatFormat = None,
+    threads: opts.Threads = None,
+    context_tokens: opts.ContextTokens = None,
 ) -> None:
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
-    flags = generation_flags(
+    flags = opts.generation_flags(
         max_tokens,
         None,  # each line draws its own seed
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),

@@ -11,23 +11,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from milai.cli import _options as opts
 from milai.cli._app import Terminated, app, open_context, say, state
-from milai.cli._options import (
-    ChatFormat,
-    Clearance,
-    ContextTokens,
-    MaxTokensPerReply,
-    Model,
-    RepeatPenalty,
-    Seed,
-    SystemFile,
-    SystemText,
-    Temperature,
-    Threads,
-    TopK,
-    TopP,
-    generation_flags,
-)
 from milai.cli.run import report_memory_lock, stdin_is_a_terminal, system_text
 from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
@@ -54,26 +39,26 @@ FENCE = '"""'
 
 @app.command()
 def chat(
-    model: Model = None,
-    clearance: Clearance = None,
-    system: SystemText = None,
-    system_file: SystemFile = None,
-    max_tokens: MaxTokensPerReply = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
+    model: opts.Model = None,
+    clearance: opts.Clearance = None,
+    system: opts.SystemText = None,
+    system_file: opts.SystemFile = None,
+    max_tokens: opts.MaxTokensPerReply = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
 ) -> None:
     """Talk with a model, every turn gated by the policy."""
     from milai.cli.render import banner
     from milai.cli.render import stdout as console
     from milai.history import Conversation
 
-    flags = generation_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),

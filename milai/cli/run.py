@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from milai.cli import _options as opts
 from milai.cli._app import (
     app,
     compose_prompt,
@@ -21,23 +22,6 @@ from milai.cli._app import (
     open_context,
     say,
     state,
-)
-from milai.cli._options import (
-    ChatFormat,
-    Clearance,
-    ContextTokens,
-    JsonOutput,
-    MaxTokens,
-    Model,
-    RepeatPenalty,
-    Seed,
-    SystemFile,
-    SystemText,
-    Temperature,
-    Threads,
-    TopK,
-    TopP,
-    generation_flags,
 )
 from milai.errors import Blocked, UsageError
 from milai.files import read_small_file
@@ -173,7 +157,7 @@ def run(
         str | None,
         typer.Argument(help="The instruction; stdin or --input adds the material."),
     ] = None,
-    model: Model = None,
+    model: opts.Model = None,
     input_path: Annotated[
         str | None,
         typer.Option(
@@ -183,32 +167,32 @@ def run(
             help="Read the material from PATH (a document or text; - for stdin) instead of stdin.",
         ),
     ] = None,
-    system: SystemText = None,
-    system_file: SystemFile = None,
-    max_tokens: MaxTokens = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    clearance: Clearance = None,
+    system: opts.SystemText = None,
+    system_file: opts.SystemFile = None,
+    max_tokens: opts.MaxTokens = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    clearance: opts.Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level the output may carry.")
     ] = None,
     label: Annotated[
         bool, typer.Option("--label", help="Print the output's level banner above and below.")
     ] = False,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
-    json_output: JsonOutput = False,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
+    json_output: opts.JsonOutput = False,
     schema_file: Annotated[
         Path | None,
         typer.Option("--schema", metavar="FILE.json", help="Answer JSON matching this schema."),
     ] = None,
 ) -> None:
     """Run one prompt through the policy gate and the model."""
-    flags = generation_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
