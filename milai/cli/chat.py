@@ -11,29 +11,11 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
-
+from milai.cli import _options as opts
 from milai.cli._app import Terminated, app, open_context, say, state
-from milai.cli.run import (
-    ChatFormat,
-    ContextTokens,
-    RepeatPenalty,
-    Seed,
-    SystemFile,
-    SystemText,
-    Temperature,
-    Threads,
-    TopK,
-    TopP,
-    check_run_flags,
-    load_options,
-    report_memory_lock,
-    sampling_params,
-    stdin_is_a_terminal,
-    system_text,
-)
+from milai.cli.run import report_memory_lock, stdin_is_a_terminal, system_text
 from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
 from milai.settings import Sampling, resolve_clearance
@@ -59,33 +41,30 @@ FENCE = '"""'
 
 @app.command()
 def chat(
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
-    system: SystemText = None,
-    system_file: SystemFile = None,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
+    model: opts.Model = None,
+    clearance: opts.Clearance = None,
+    system: opts.SystemText = None,
+    system_file: opts.SystemFile = None,
+    max_tokens: opts.MaxTokensPerReply = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
 ) -> None:
     """Talk with a model, every turn gated by the policy."""
     from milai.cli.render import banner
     from milai.cli.render import stdout as console
     from milai.history import Conversation
 
-    flags = check_run_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     if system_file == "-" and not stdin_is_a_terminal():
         raise UsageError(
@@ -95,9 +74,8 @@ def chat(
     system_prompt = system_text(system, system_file)
     _line_editing()
     context = open_context()
-    chosen = flags.over(context.settings)
-    params = sampling_params(max_tokens, seed, chosen)
-    options = load_options(chat_format, chosen)
+    generation = flags.settle(context.settings)
+    params = generation.params
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     name = context.model_name(model)
@@ -105,7 +83,7 @@ def chat(
     session = pipeline.session(
         name,
         clearance=level,
-        load_options=options,
+        load_options=generation.load,
         command="chat",
         system=system_prompt,
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from milai.cli.chat import read_turn
-from tests.cli.conftest import controlling_terminal
+from tests.cli.fixtures import controlling_terminal
 from tests.cli.test_records_cli import _read_until
 from tests.pipeline.fake_milai import ROOT, audit_events, command, environment, make_vault
 
