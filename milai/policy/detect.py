@@ -962,14 +962,17 @@ def _start_regex(firsts: set[str]) -> re.Pattern[str]:
 
 
 class RegexState(ScanState):
-    """Where the anchor search got to, and anchors whose window is not final yet."""
+    """Where the anchor search got to, anchors whose window is not final yet, and where
+    the run of characters a match may take that ends the text starts."""
 
-    __slots__ = ("pending", "searched")
+    __slots__ = ("pending", "run_from", "run_to", "searched")
 
     def __init__(self) -> None:
         super().__init__()
         self.searched = 0
         self.pending: list[int] = []
+        self.run_from = 0  # the run (view positions) as of ``run_to``
+        self.run_to = 0
 
 
 class RegexUnit(Unit[RegexState]):
@@ -995,12 +998,15 @@ class RegexUnit(Unit[RegexState]):
     def new_state(self) -> RegexState:
         return RegexState()
 
-    def bound(self, view: View, final: bool) -> int:
+    def bound(self, view: View, final: bool, state: RegexState) -> int:
+        """Attempts before this view position are final: a match cannot take the trailing
+        run of characters it allows past the text received (looked at in new text only:
+        the run goes on, or starts after the last character it does not allow)."""
         if final:
             return view.end + 1
-        buf = view.buf
+        buf, base = view.buf, view.base
         index = len(buf)
-        limit = max(0, index - self.reach)
+        limit = max(0, index - self.reach, state.run_to - base)
         cache = self.allowed_cache
         while index > limit:
             ch = buf[index - 1]
@@ -1008,9 +1014,11 @@ class RegexUnit(Unit[RegexState]):
             if ok is None:
                 ok = cache[ch] = self.allowed(ch)
             if not ok:
+                state.run_from = base + index
                 break
             index -= 1
-        return max(view.end - self.reach + 1, view.base + index)
+        state.run_to = view.end
+        return max(view.end - self.reach + 1, state.run_from)
 
     def _emit(self, scanner: Scanner, match: re.Match[str], base: int) -> None:
         if self.validate is not None and not self.validate(match.group()):
@@ -1022,7 +1030,7 @@ class RegexUnit(Unit[RegexState]):
 
     def scan(self, scanner: Scanner, state: RegexState, final: bool) -> None:
         view = scanner.text
-        bound = self.bound(view, final)
+        bound = self.bound(view, final, state)
         if self.anchor:
             self._scan_anchored(scanner, state, bound)
             return
