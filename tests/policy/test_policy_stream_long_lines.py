@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from milai.policy import Policy, check_stream, check_text, redact_text
+from milai.policy import Decision, Policy, check_stream, check_text, redact_text
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -23,6 +23,7 @@ from milai.policy.decoders import (
 from milai.policy.detect import (
     _FIELD_LEAD,
     _FIELD_REACH,
+    DecodeState,
     DecodeUnit,
     EncodedUnit,
     KeywordUnit,
@@ -41,7 +42,7 @@ def _one_line(length: int, tail: str) -> str:
     return head + tail + " "
 
 
-def _released(policy: Policy, chunks: list[str]) -> tuple[str, str, object]:
+def _released(policy: Policy, chunks: list[str]) -> tuple[str, str, Decision]:
     """(text released before the end, all text released, decision) through a releaser."""
     releaser = Releaser(policy, "output")
     before = "".join(releaser.push(chunk) for chunk in chunks)
@@ -68,7 +69,7 @@ def test_one_line_of_twenty_thousand_tokens_decides_as_the_whole_text(
         assert released == text
         assert len(before) > 0.99 * len(text)  # prose on one line streams: it is not held
     else:
-        assert decision.findings  # type: ignore[attr-defined]
+        assert decision.findings
 
 
 def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
@@ -98,6 +99,7 @@ def test_the_decode_units_release_is_never_later_than_a_full_rescan(
     for _ in range(40):
         scanner = Scanner(default_policy.engine)
         unit, state = next((u, s) for u, s in scanner.runs if isinstance(u, DecodeUnit))
+        assert isinstance(state, DecodeState)
         text = ""
         for _ in range(rng.randint(1, 60)):
             piece = rng.choice(alphabet)
