@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 import pytest
 
-from tests.cli.conftest import SYNTHETIC_SECRET_MODEL, SyntheticVault
+from tests.cli.fixtures import SYNTHETIC_SECRET_MODEL, SyntheticVault
 from tests.cli.harness import Cli
 from tests.fakes import FakeEngine
 
