@@ -5,6 +5,8 @@ Documents are read by ``milai.documents``, levelled by the policy (the higher of
 declared and the level the gate finds), split into passages that keep their part and page,
 and kept as vault records (``Corpus``). ``retrieve`` ranks only the passages at or below
 the level the asker may read: the others are left out before anything is counted.
+``retrieve_hybrid`` adds a cosine ranking over passage vectors (``PassageVectors``, made by
+the vault's embedding model) under the same rule and fuses the two by reciprocal rank.
 """
 
 from __future__ import annotations
