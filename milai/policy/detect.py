@@ -128,6 +128,8 @@ class Scanner:
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
+        # How many cells deep this text is (a cell's cells are read once more, no deeper).
+        self.cells = 0
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -390,6 +392,8 @@ class ContextUnit(Unit[ContextState]):
         if single and following:
             if following in "([":
                 return  # (S) (M) (L): clothing sizes, not a paragraph
+            if following == "|" and _SIZE_CELL_RE.match(scanner.skel.buf, match.end()):
+                return  # | (S) | 90 |: a size in a table, its next cell a number
             at = skel_map.to_orig(base + match.start("next"))
             if scanner.orig_slice(at, at + 1).islower():
                 return  # (S) enantiomer, (R) configuration: a portion starts a sentence
@@ -417,6 +421,10 @@ class ContextUnit(Unit[ContextState]):
         return base + found if outlook is LineOutlook.OPEN else view.end
 
 
+# After a single-letter mark in a table cell: the cell ends and the next holds a number.
+_SIZE_CELL_RE = re.compile(r"[^\S\n]{0,4}\|[^\S\n]{0,8}\d[\d.,]{0,8}[^\S\n]{0,8}(?:\||\n)")
+
+
 def _banner_hits(
     engine: CompiledPolicy, scanner: Scanner, match: re.Match[str], base: int, context: str
 ) -> None:
@@ -425,7 +433,9 @@ def _banner_hits(
     tail = match.groupdict().get("tail")
     if tail and tail.strip():
         tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
-        if not banner_tail_ok(tail, scanner.orig_slice(tail_start, tail_end)):
+        if not banner_tail_ok(
+            tail, scanner.orig_slice(tail_start, tail_end)
+        ) and not _subject_in_capitals(engine, scanner, match, base):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     body = match.group("body")
     body_start = match.start("body")
@@ -441,23 +451,55 @@ def _banner_hits(
         match.groupdict().get("label") is None
         and match.groupdict().get("open") is None
         and not match.group("ctl")
-        and not (tail or "").strip(" \t.:;!")
+        and not _HEADING_TAIL_RE.sub("", tail or "").strip(" \t.:;!?")
     )
-    if plain and len(found) == 1 and _is_heading(found[0][0], found[0][3]):
-        return  # "Confidential" above an e-mail disclaimer: a heading, not a banner
+    if plain and len(found) == 1:
+        lead = match.string[match.start() : match.start("body")]
+        titled = "#" in lead or bool(_TITLE_END_RE.search(tail or ""))
+        if _is_heading(found[0][0], found[0][3], titled):
+            return  # "Confidential" above an e-mail disclaimer: a heading, not a banner
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
 
 
-def _is_heading(spec: MarkingSpec, original: str) -> bool:
-    """A one-word marking written as a word in a heading is (Confidential, Vertrouwelijk).
+_LABEL_PARTS_RE = re.compile(r"[:\-\u2013|=>\]\[]")
 
-    Real banners are printed in capitals; lower case or odd case is kept as evasion.
-    """
-    if len(spec.text.split()) != 1:
+
+def _subject_in_capitals(
+    engine: CompiledPolicy, scanner: Scanner, match: re.Match[str], base: int
+) -> bool:
+    """A subject line (Subject:, Betreff:) whose first words are markings in capitals
+    (``Subject: NATO SECRET plan``) is marked whatever words follow: an e-mail's subject
+    carries its classification first. Prose case (``Re: Top secret recipe``) is not."""
+    label = match.groupdict().get("label")
+    if not label or not engine.subject_keys:
         return False
+    if not any(squeeze(part) in engine.subject_keys for part in _LABEL_PARTS_RE.split(label)):
+        return False
+    start, end = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
+    return not any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(start, end)))
+
+
+# A year or a number in brackets after a title: "Top Secret! (1984)".
+_HEADING_TAIL_RE = re.compile(r"\([^\S\n]{0,2}\d{1,4}[^\S\n]{0,2}\)")
+# What ends a title rather than a banner: "!" or "?", a year in brackets.
+_TITLE_END_RE = re.compile(r"[!?]|\([^\S\n]{0,2}\d{1,4}[^\S\n]{0,2}\)")
+
+
+def _is_heading(spec: MarkingSpec, original: str, titled: bool = False) -> bool:
+    """A marking written as words in title case is a heading: one word (Confidential,
+    Vertrouwelijk), or several where the line says it is a title (``## Top Secret``, a
+    Markdown heading; ``Top Secret! (1984)``, a film).
+
+    Real banners are printed in capitals; lower case or odd case is kept as evasion, and so
+    are several words in title case on a line of their own (Nato Confidential).
+    """
     words = _WORD_RE.findall(original)
-    return len(words) == 1 and _word_case(words[0]) == "title"
+    if len(words) != len(_WORD_RE.findall(spec.text)):
+        return False  # spelt with gaps or look-alikes that break the words up
+    if len(words) != 1 and not titled:
+        return False
+    return all(_word_case(word) == "title" for word in words)
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -588,6 +630,7 @@ _FIELD_LEAD = 48
 _FIELD_REACH = 520
 _FIELD_SEPARATOR = re.compile("[:=]")
 _VALUE_STRIP = " \t\"'"
+_VALUE_CAVEAT_RE = re.compile(r"[^\S\n]{0,3}[,;/][^\S\n]{0,3}")
 
 
 class FieldUnit(Unit[FieldState]):
@@ -761,7 +804,17 @@ class FieldUnit(Unit[FieldState]):
         portion = engine.portion_by_key.get(squeeze(body))
         if portion is not None and original.split("//", 1)[0].strip(_VALUE_STRIP).isupper():
             return [portion]
-        return [engine.marking_by_key[key] for _, _, key in engine.split_markings(body)]
+        found = [engine.marking_by_key[key] for _, _, key in engine.split_markings(body)]
+        if not found and _VALUE_CAVEAT_RE.search(body):
+            # SECRET, NOFORN or SECRET / REL TO FVEY: caveats after a comma or a slash, in
+            # capitals (real caveats are), as after "//".
+            head = _VALUE_CAVEAT_RE.split(body, 1)[0]
+            cut = _VALUE_CAVEAT_RE.search(original)
+            if cut is not None and not any(
+                _word_case(word) for word in _WORD_RE.findall(original[cut.end() :])
+            ):
+                return self._markings(head, original[: cut.start()])
+        return found
 
     def _line_at(self, view: View, state: FieldState) -> int:
         """The unfinished line's start, from the text that arrived since the last look."""
@@ -796,6 +849,255 @@ class FieldUnit(Unit[FieldState]):
         if longest and _ends_with_a_start(tail, _prefixes(self.anchors)):
             return line_start
         return view.end
+
+
+class CellState(ScanState):
+    """The unfinished line: its start (view position, original offset), the view text
+    looked at so far, the original text searched for a cell delimiter and the first one
+    found (original offset, view position)."""
+
+    __slots__ = ("line_at", "line_orig", "looked", "searched", "trigger")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line_at = 0
+        self.looked = 0
+        self.line_orig = -1
+        self.searched = 0
+        self.trigger: tuple[int, int] | None = None
+
+
+# What cuts a line into cells: XML CDATA brackets, markup comments and tags, LaTeX and RTF
+# control words (with an optional [C] argument), braces, table bars, tabs, two blanks or
+# more (columns and justified or OCR text).
+_CELL_SPLIT_RE = re.compile(
+    r"<!\[CDATA\[|\]\]>|<!--.*?-->|<[a-zA-Z/!?][^<>\n]{0,300}>"
+    r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
+    r"|[{}|\t]|[^\S\n]{2,}"
+)
+_COMMENT_RE = re.compile(r"<!--.*?-->")
+# A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
+# quotes after a CSV delimiter: a cell too.
+_QUOTED_CELL_RE = re.compile(
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))(?P<value>[^\"'\n]{1,200})(?:\1|\2)"
+)
+# Where a cell may start: a character that can begin a delimiter above, or a quoted
+# value's "=" or ":" (a line without one has a single cell).
+_CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
+_MAX_CELL = 400
+_MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
+
+
+def _between_letters(text: str, at: int) -> bool:
+    """Whether the character at ``at`` stands between two letters that are words of one
+    letter each (S|E|C|R|E|T)."""
+
+    def single(i: int, step: int) -> bool:
+        if not (0 <= i < len(text)) or not text[i].isalpha():
+            return False
+        j = i + step
+        return not (0 <= j < len(text)) or not text[j].isalnum()
+
+    return single(at - 1, -1) and single(at + 1, 1)
+
+
+class CellUnit(Unit[CellState]):
+    """Markings that stand alone in a cell of a line that layout or markup cuts up: a
+    column after a wide gap (``Annex A    NATO SECRET``, ``- 3 -    SECRET``), a table
+    cell (``12 March | NATO CONFIDENTIAL | Copy 3``), an element's text, CDATA, a LaTeX
+    or RTF group (``<title>NATO SECRET</title>``, ``\\fancyhead[C]{NATO SECRET}``), a
+    quoted attribute or style value (``securityLevel="SECRET"``, ``content:'TOP SECRET'``),
+    a marking with a markup comment inside (``SE<!-- x -->CRET``).
+
+    Each cell (and each run of cells that only wide gaps separate) is read as a text of
+    its own (a banner line); its banner hits count when their words are written in
+    capitals (real markings are): ``<td>Secret</td>`` and ``password: "secret"`` are
+    prose. Complete lines only. A hit starts at the line's first delimiter or later: the
+    stream holds the unfinished line from there; a marking before it is left to the banner
+    line's unit.
+    """
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> CellState:
+        return CellState()
+
+    def scan(self, scanner: Scanner, state: CellState, final: bool) -> None:
+        if scanner.depth >= MAX_DEPTH or scanner.cells > 1:
+            return
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at = max(state.resume, base) - base
+        limit = len(buf) if final else self._line_at(view, state) - base
+        if limit <= at:
+            return
+        skel_map = view.map
+        position = at
+        while position < limit:
+            line_end = buf.find("\n", position, limit)
+            line_end = limit if line_end < 0 else line_end
+            if line_end > position:
+                start = skel_map.to_orig(position)
+                end = skel_map.to_orig(line_end)
+                if start >= 0:
+                    self._line(scanner, scanner.orig_slice(start, end), start)
+            position = line_end + 1
+        state.resume = base + limit
+
+    def _line(self, scanner: Scanner, line: str, at: int) -> None:
+        """One complete line of original text at original offset ``at``."""
+        trigger = _CELL_TRIGGER_RE.search(line)
+        if trigger is None:
+            return
+        index: list[int] | None = None
+        text = line
+        if "<!--" in line:  # comments removed: SE<!-- x -->CRET is one word
+            kept: list[int] = []
+            last = 0
+            for comment in _COMMENT_RE.finditer(line):
+                kept.extend(range(last, comment.start()))
+                last = comment.end()
+            kept.extend(range(last, len(line)))
+            if len(kept) < len(line):
+                index = kept
+                text = "".join(line[i] for i in kept)
+        # Cells, and for each whether the delimiter after it is only blanks (a wide gap
+        # may lie inside a banner: TOP        SECRET).
+        cells: list[tuple[int, int, bool]] = []
+        last = 0
+        for delimiter in _CELL_SPLIT_RE.finditer(text):
+            if delimiter.group() == "|" and _between_letters(text, delimiter.start()):
+                continue  # R|E|S|T|R|E|I|N|T: a bar between letters is a letter gap
+            cells.append((last, delimiter.start(), delimiter.group().isspace()))
+            last = delimiter.end()
+        cells.append((last, len(text), False))
+        spans: list[tuple[int, int]] = []
+        if len(cells) > 1 or index is not None:
+            for number, (start, end, _) in enumerate(cells):
+                spans.append((start, end))
+                reach = number
+                while (
+                    cells[reach][2]
+                    and reach - number < _MAX_CELL_WORDS
+                    and cells[reach + 1][1] - start <= _MAX_CELL
+                ):
+                    reach += 1
+                    spans.append((start, cells[reach][1]))
+        for quoted in _QUOTED_CELL_RE.finditer(text):
+            start, end = quoted.span("value")
+            spans.append((start, end))
+            cut = _VALUE_CAVEAT_RE.search(text, start, end)
+            if cut is not None and not any(
+                _word_case(word) for word in _WORD_RE.findall(text[cut.end() : end])
+            ):
+                spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
+        # Cell hits start at the first delimiter or later: the stream holds the line from
+        # there (``earliest``); a marking before it is the banner line's business.
+        floor = at + trigger.start()
+        for start, end in dict.fromkeys(spans):
+            cell = text[start:end]
+            stripped = cell.strip()
+            if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
+                continue
+            lead = start + len(cell) - len(cell.lstrip())
+            self._cell(scanner, stripped, lead, index, at, floor)
+
+    def _worth_reading(self, cell: str) -> bool:
+        """A word in capitals (or odd case, or look-alikes), or the start of a marking."""
+        if any(len(word) > 1 and _word_case(word) is None for word in _WORD_RE.findall(cell)):
+            return True
+        if squeeze_is_unsure(cell):
+            return True  # S|E|C|R|E|T: the squeeze cannot rule it out
+        engine = self.engine
+        squeezed = marking_squeeze(skeleton(cell))[: engine.squeezed_window]
+        return bool(squeezed) and engine.could_be_marked(squeezed, labels_left=3)
+
+    def _cell(
+        self,
+        scanner: Scanner,
+        cell: str,
+        lead: int,
+        index: list[int] | None,
+        at: int,
+        floor: int,
+    ) -> None:
+        inner = Scanner(scanner.engine, scanner.depth + 1)
+        inner.cells = scanner.cells + 1
+        inner.feed(cell)
+        inner.close()
+        for hit in inner.take_hits():
+            if hit.source != "marking" or hit.key.startswith("("):
+                continue  # a lone (S) in a table cell is a size or a result, no paragraph
+            if any(_word_case(word) for word in _WORD_RE.findall(cell[hit.start : hit.end])):
+                continue  # <td>Secret</td>, password: "secret": prose, not a marking
+            first, last = lead + hit.start, lead + hit.end - 1
+            if index is not None:
+                first, last = index[first], index[last]
+            start, end = max(at + first, floor), at + last + 1
+            if end <= start:
+                continue
+            scanner.hits.append(
+                Hit(
+                    hit.source,
+                    hit.key,
+                    hit.kind,
+                    hit.level,
+                    start,
+                    end,
+                    hit.detail.replace("in a banner line", "in a cell of a line"),
+                )
+            )
+
+    def _line_at(self, view: View, state: CellState) -> int:
+        """The unfinished line's start, from the text that arrived since the last look."""
+        start = max(state.looked, state.line_at, view.base) - view.base
+        found = view.buf.rfind("\n", start)
+        if found >= 0:
+            state.line_at = view.base + found + 1
+        state.looked = view.end
+        return state.line_at
+
+    def earliest(self, scanner: Scanner, state: CellState) -> int:
+        """Cells after the first delimiter start at it or later: the unfinished line is
+        held from its first delimiter (or a blank at its end, which may become one), or
+        from its start while its first cell could be a marking."""
+        view = scanner.skel
+        line_start = self._line_at(view, state)
+        if state.resume < line_start:
+            return state.resume
+        if scanner.depth >= MAX_DEPTH or scanner.cells > 1:
+            return view.end
+        orig_start = view.map.to_orig(line_start)
+        if state.line_orig != orig_start:
+            state.line_orig, state.searched = orig_start, orig_start
+            state.trigger = None
+        if state.trigger is None:
+            # Only the text that arrived since the last look (and one character before it).
+            since = max(orig_start, state.searched - 1)
+            found = _CELL_TRIGGER_RE.search(scanner.orig_slice(since, scanner.orig_end))
+            state.searched = scanner.orig_end
+            if found is not None:
+                at = since + found.start()
+                state.trigger = (at, self._to_view(view, at, line_start))
+        if state.trigger is not None:
+            return state.trigger[1]
+        if scanner.orig_end > orig_start and scanner.orig_slice(
+            scanner.orig_end - 1, scanner.orig_end
+        ).isspace():
+            return self._to_view(view, scanner.orig_end - 1, line_start)
+        return view.end
+
+    @staticmethod
+    def _to_view(view: View, orig: int, line_start: int) -> int:
+        """A view position at or before original offset ``orig`` on the unfinished line
+        (looked for from the end: ``orig`` is in the text that arrived last)."""
+        position = view.end
+        while position > line_start and view.map.to_orig(position) > orig:
+            position -= 1
+        return position
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -1718,8 +2020,10 @@ class CompiledPolicy:
         multiline_re: GuardedPattern | None = None,
         multiline_reach: int = 1,
         field_labels: list[str] | None = None,
+        subject_keys: list[str] | None = None,
     ) -> None:
         self.lowest = lowest
+        self.subject_keys = frozenset(subject_keys or ())
         self.context_re = context_re
         self.context_reach = context_reach
         self.marking_by_key = {squeeze_key(m): m for m in markings if not m.portion}
@@ -1744,6 +2048,7 @@ class CompiledPolicy:
             self.units.append(MultiLineUnit(self, multiline_re))
         if field_labels:
             self.units.append(FieldUnit(self, field_labels))
+        self.units.append(CellUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
         # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").

@@ -49,6 +49,7 @@ DEFAULT_HEADER_LABELS = (
     "classification",
     "security classification",
     "classification level",
+    "security level",
     "classification de securite",
     "niveau de securite",
     "classified",
@@ -507,8 +508,10 @@ _NUMBERING = (
     # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C)
     + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z])[.)](?=\())?"
 )
-# Footer furniture printed before the marking (``Page 3 of 7    SECRET``): a page number,
-# then a wide gap or a bar, so that a sentence that starts with "Page 3" is not a banner.
+# Footer furniture printed before the marking (``Page 3 of 7    SECRET``, ``Page 2 NATO
+# RESTRICTED``): a page number, then blanks or a bar. A sentence that starts with "Page 3"
+# is no banner all the same: words after the marking fail its tail, and a one-word marking
+# in title case alone is a heading (``_is_heading``).
 _PAGE_FIRST = (
     r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad)\.?"
     + WS
@@ -518,7 +521,7 @@ _PAGE_FIRST = (
     + WS
     + r"{0,2}\d{1,4})?(?:"
     + WS
-    + r"{2,80}|"
+    + r"{1,80}|"
     + WS
     + r"{0,4}[|\-\u2013\u2014]"
     + WS
@@ -645,8 +648,9 @@ def _portion(portions: Iterable[str]) -> str:
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
         f"(?:(?P<paren>\\(){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
-        # without brackets (TS//SCI, S//NF alone on a line), only with a // control
-        f"(?(paren)|(?={WS}{{0,2}}//))"
+        # without brackets (TS//SCI, S//NF alone on a line), only with a // control, or
+        # with one / and a control of two letters or more that ends the line (TS/SCI, S/NF)
+        f"(?(paren)|(?={WS}{{0,2}}(?://|/[a-z]{{2,12}}{WS}{{0,40}}\n)))"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
         f"(?(paren){WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
         f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
@@ -676,14 +680,21 @@ _TAIL_WORDS_RE = re.compile(
 )
 
 
+# A value assigned to the name: ``SECRET = 3``, ``TOP_SECRET := 4`` (source code).
+_ASSIGNMENT_RE = re.compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
+
+
 def banner_tail_ok(tail: str, original: str) -> bool:
     """Whether ``tail`` (skeleton view) and its ``original`` text are banner furniture.
 
     Real banners are printed in capitals: beyond the furniture words (page, ref, copy…)
-    the original may hold no lower-case letter.
+    the original may hold no lower-case letter. A value assigned to the marking
+    (``SECRET = 3`` in an enum) makes it a name in source code, not a banner.
     """
     if not tail.strip():
         return True
+    if _ASSIGNMENT_RE.match(tail) is not None:
+        return False
     if _TAIL_RE.fullmatch(tail) is None:
         return False
     rest = _TAIL_WORDS_RE.sub("", original)

@@ -425,6 +425,10 @@ def _compile(
         multiline_re=multiline_re,
         multiline_reach=multiline_reach,
         field_labels=[*DEFAULT_HEADER_LABELS, *spec.header_labels],
+        subject_keys=[
+            squeeze(" ".join(words(label)))
+            for label in (*DEFAULT_SUBJECT_LABELS, *spec.subject_labels)
+        ],
     )
     policy = Policy(spec, engine, source)
     if check_banners:

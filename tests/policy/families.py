@@ -290,6 +290,90 @@ def _indented(text: str, rng: random.Random) -> str:
     return indent + text + (" " * rng.randint(0, 40) if rng.random() < 0.5 else "")
 
 
+# Issue 9, red team 2: text or furniture before the banner on its line, cells cut by bars,
+# wide gaps and markup (each cell is read as a line of its own).
+_BEFORE_BANNER = [
+    "Annex A to OPORD 3/24",
+    "Appendix 2 to Annex C",
+    "Réf. 2024/117 du 3 mars",
+    "Anlage 3 zum Befehl Nr. 12",
+    "Bijlage 4 bij nota 2024-88",
+]
+_GAPS = ["  ", "    ", "        ", " " * 30, "\t", "\t\t"]
+
+
+def _text_before(text: str, rng: random.Random) -> str:
+    """Annex A to OPORD 3/24        NATO SECRET: a reference, a wide gap, the banner."""
+    return rng.choice(_BEFORE_BANNER) + rng.choice(_GAPS) + text
+
+
+def _page_number_before(text: str, rng: random.Random) -> str:
+    """Page 2 NATO RESTRICTED, - 3 -    SECRET, 3/7    SECRET: page-number furniture."""
+    page, total = rng.randint(1, 9), rng.randint(10, 40)
+    form = rng.choice(
+        [
+            f"Page {page} {{}}",
+            f"Page {page} of {total} {{}}",
+            f"Seite {page} {{}}",
+            f"p. {page} {{}}",
+            f"- {page} -" + rng.choice(_GAPS[1:]) + "{}",
+            f"{page}/{total}" + rng.choice(_GAPS[1:]) + "{}",
+        ]
+    )
+    return form.format(text)
+
+
+def _pipe_cells(text: str, rng: random.Random) -> str:
+    """12 March 2024 | NATO CONFIDENTIAL | Copy 3 of 5: header cells between bars."""
+    left = rng.choice(["12 March 2024", "3 mars 2024", "OPORD 3/24", "Ref. J2/44"])
+    right = rng.choice(["Copy 3 of 5", "Exemplaire n° 2", "Page 1", "Draft v2"])
+    gap = rng.choice([" ", "  ", ""])
+    return f"{left}{gap}|{gap}{text}{gap}|{gap}{right}"
+
+
+def _wide_repeat(text: str, rng: random.Random) -> str:
+    """NATO SECRET    NATO SECRET: the banner in two or three columns."""
+    return rng.choice(_GAPS[1:]).join([text] * rng.randint(2, 3))
+
+
+_MARKUP_CELLS = [
+    "<title>{}</title>",
+    "<html><head><title>{}</title></head>",
+    "<td>{}</td><td>Convoy plan</td>",
+    "\\fancyhead[C]{{{}}}",
+    "\\begin{{center}}\\textbf{{{}}}\\end{{center}}",
+    "{{\\rtf1\\ansi {{\\b {}\\par}}",
+    "<input type='text' value='{}'>",
+    '<input value="{}" readonly>',
+    "p::before {{ content:'{}'; }}",
+    '.banner::after{{content:"{}"}}',
+    '<meta name="dc.subject" content="{}">',
+    '<meta property="og:title" content="{}" />',
+]
+
+
+def _markup_cell(text: str, rng: random.Random) -> str:
+    """<title>NATO SECRET</title>, \\fancyhead[C]{NATO SECRET}, {\\b NATO SECRET\\par},
+    value='TOP SECRET', content:'NATO SECRET': markup around the marking on its line."""
+    return rng.choice(_MARKUP_CELLS).format(text)
+
+
+def _comment_inside(text: str, rng: random.Random) -> str:
+    """SE<!-- x -->CRET: a markup comment inside a word of the marking."""
+    spots = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    if not spots:
+        return text
+    at = rng.choice(spots)
+    comment = rng.choice(["<!-- x -->", "<!---->", "<!-- TODO: fix -->"])
+    return text[:at] + comment + text[at:]
+
+
+def _portion_slash(text: str, rng: random.Random) -> str:
+    """TS/SCI, S/NF: the abbreviated marking and one control after one slash, alone."""
+    control = rng.choice(["SCI", "NF", "NOFORN", "REL", "ORCON", "SI"])
+    return f"{text}/{control}\n{rng.choice(BODY)}\n"
+
+
 # --- place: where the marking stands ----------------------------------------------------
 
 
@@ -391,6 +475,38 @@ def _xml_attribute(text: str, rng: random.Random) -> str:
     if prefix.startswith("<?"):
         return f"{prefix}{line}<title>Convoy plan</title></{element}>\n"
     return f"{prefix}{line}\n  <title>Convoy plan</title>\n</{element}>\n"
+
+
+def _subject_words(text: str, rng: random.Random) -> str:
+    """Subject: NATO SECRET plan: an e-mail subject that starts with the marking."""
+    label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "Re", "Fwd"])
+    words = rng.choice(["plan", "agenda for Monday", "Übungsplan", "réunion du comité"])
+    return f"{label}: {text} {words}\n\n{rng.choice(BODY)}\n"
+
+
+def _xml_one_line(text: str, rng: random.Random) -> str:
+    """A whole XML document on one line: the marking as an element's text (namespaced,
+    STANAG 4774 confidentiality labels), in CDATA, or an attribute's value."""
+    name = rng.choice(["securityLevel", "classificationLevel", "security-classification"])
+    form = rng.choice(
+        [
+            "<doc><classification>{}</classification><body>x</body></doc>",
+            '<?xml version="1.0"?><slab:ConfidentialityInformation><slab:PolicyIdentifier>'
+            "NATO</slab:PolicyIdentifier><slab:Classification>{}</slab:Classification>"
+            "</slab:ConfidentialityInformation>",
+            "<doc><banner><![CDATA[{}]]></banner><body>x</body></doc>",
+            "<document " + name + '="{}"><p>x</p></document>',
+            "<record><id>7</id><level>{}</level><title>Convoy plan</title></record>",
+        ]
+    )
+    return form.format(text) + "\n"
+
+
+def _csv_caveat(text: str, rng: random.Random) -> str:
+    """A CSV classification column whose value carries a caveat: "SECRET, NOFORN"."""
+    caveat = rng.choice(["NOFORN", "REL TO USA, FVEY", "ORCON", "EYES ONLY"])
+    name = rng.choice(["classification", "Einstufung", "Rubricering"])
+    return f'id,title,{name}\n1,Plan,"{text}, {caveat}"\n2,Other,"{text}"\n'
 
 
 def _label_line(text: str, rng: random.Random) -> str:
@@ -629,6 +745,9 @@ _STRUCTURE = frozenset(
         "meta-element",
         "label-line",
         "subject-tag",
+        "subject-words",
+        "xml-one-line",
+        "csv-caveat",
     }
 )
 
@@ -651,6 +770,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
+    Family("text-before-banner", "banner context", "line", _text_before),
+    Family("page-number-before", "banner context", "line", _page_number_before),
+    Family("pipe-cells", "banner context", "line", _pipe_cells),
+    Family("wide-repeat", "banner context", "line", _wide_repeat),
+    Family("markup-cell", "banner context", "line", _markup_cell),
+    Family("comment-inside", "obfuscation", "spell", _comment_inside),
+    Family("subject-words", "banner context", "place", _subject_words),
+    Family("xml-one-line", "structured data", "place", _xml_one_line),
+    Family("csv-caveat", "structured data", "place", _csv_caveat),
     Family("json-pretty", "structured data", "place", _json_pretty),
     Family("json-minified", "structured data", "place", _json_minified),
     Family("yaml-field", "structured data", "place", _yaml_field),
@@ -694,6 +822,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-glued", "portion marks", "place", _portion_glued, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
+    Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
 
@@ -866,6 +995,12 @@ _SPLIT_AROUND = (
     "doubled-brackets",
     "page-first-footer",
     "repeated",
+    "text-before-banner",
+    "page-number-before",
+    "pipe-cells",
+    "wide-repeat",
+    "markup-cell",
+    "comment-inside",
 )
 # Decorations that a repeated marking repeats with it (<b>X</b> <b>X</b>, X (NOFORN) - X …).
 _REPEATED_AROUND = (
@@ -873,7 +1008,6 @@ _REPEATED_AROUND = (
     "trailing-furniture",
     "doubled-brackets",
     "page-first-footer",
-    "table-cell",
 )
 KNOWN_MISSES: dict[str, str] = {
     "ascii85-raw": (
@@ -890,7 +1024,7 @@ KNOWN_MISSES: dict[str, str] = {
     },
     **{
         f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
-        for name in ("table-cell", "trailing-furniture", "page-first-footer")
+        for name in ("trailing-furniture", "page-first-footer")
     },
     **{
         f"{around}+repeated": (
@@ -910,6 +1044,11 @@ KNOWN_MISSES: dict[str, str] = {
         if (around, split) != ("doubled-brackets", "hyphenation")
     },
     "label-line+letter-per-line": "one letter a line after a label: as above",
+    "comment-inside+letter-per-line": "a markup comment split over lines, a letter a line",
+    "comment-inside+reversed": (
+        "a comment is removed before cells are read; written backwards (>-- x --!<) it is "
+        "no comment"
+    ),
 }
 
 
