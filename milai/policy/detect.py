@@ -1006,14 +1006,9 @@ class CellUnit(Unit[CellState]):
             self._cell(scanner, stripped, lead, index, at, floor)
 
     def _worth_reading(self, cell: str) -> bool:
-        """A word in capitals (or odd case, or look-alikes), or the start of a marking."""
-        if any(len(word) > 1 and _word_case(word) is None for word in _WORD_RE.findall(cell)):
-            return True
-        if squeeze_is_unsure(cell):
-            return True  # S|E|C|R|E|T: the squeeze cannot rule it out
-        engine = self.engine
-        squeezed = marking_squeeze(skeleton(cell))[: engine.squeezed_window]
-        return bool(squeezed) and engine.could_be_marked(squeezed, labels_left=3)
+        """Whether the cell, read as a line, could hold a banner (the banner unit's own
+        look at a line's start: lead, page number, labels, then a marking's start)."""
+        return self.engine.line_outlook(skeleton(cell)) is LineOutlook.OPEN
 
     def _cell(
         self,
@@ -1084,9 +1079,10 @@ class CellUnit(Unit[CellState]):
                 state.trigger = (at, self._to_view(view, at, line_start))
         if state.trigger is not None:
             return state.trigger[1]
-        if scanner.orig_end > orig_start and scanner.orig_slice(
-            scanner.orig_end - 1, scanner.orig_end
-        ).isspace():
+        if (
+            scanner.orig_end > orig_start
+            and scanner.orig_slice(scanner.orig_end - 1, scanner.orig_end).isspace()
+        ):
             return self._to_view(view, scanner.orig_end - 1, line_start)
         return view.end
 
@@ -1502,6 +1498,7 @@ def rescan(
     mirror of their own span: a reversed banner's furniture, which streams out before its
     marking, then lies outside the hit like a forwards banner's."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
+    inner.cells = scanner.cells  # a decoded cell is still that deep in cells
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
     inner.feed(text.replace("\xa0", " "))
