@@ -415,7 +415,9 @@ def _banner_hits(
     tail = match.groupdict().get("tail")
     if tail and tail.strip():
         tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
-        if not banner_tail_ok(tail, scanner.orig_slice(tail_start, tail_end)):
+        if not banner_tail_ok(tail, scanner.orig_slice(tail_start, tail_end)) and not (
+            _letter_spaced(match.group("body")) and _letter_spaced(tail)
+        ):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     body = match.group("body")
     body_start = match.start("body")
@@ -437,6 +439,17 @@ def _banner_hits(
         return  # "Confidential" above an e-mail disclaimer: a heading, not a banner
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+_ADJACENT_RE = re.compile(r"[^\W_]{2}")
+
+
+def _letter_spaced(view: str) -> bool:
+    """Whether a piece of a line (view text) is written letter by letter: letters or
+    digits, no two side by side (S E C R E T, t.h.e p.l.a.n). Nobody spaces out prose;
+    a line spaced out from its marking on is a banner hidden from a reader's search, so
+    the text after such a marking does not make it prose (SECRET SANTA party does)."""
+    return _ADJACENT_RE.search(view) is None and any(ch.isalnum() for ch in view)
 
 
 def _is_heading(spec: MarkingSpec, original: str) -> bool:

@@ -529,6 +529,13 @@ _LABEL_SEP = (
     "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
 )
 _TAIL_WIDTH = 160
+# A banner written letter by letter may be followed by text written the same way (the
+# whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: the
+# tail goes on, one letter or digit after each gap, up to this many more.
+_SPACED_TAIL_LETTERS = 1000
+_SPACED_TAIL = (
+    f"(?:(?:[^\\w\\n]{{1,12}}[^\\W_]){{1,{_SPACED_TAIL_LETTERS}}}[^\\w\\n]{{0,8}})?"
+)
 _COPYRIGHT = (
     r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
     r"droits reserves|alle rechte|crown|photo|credit|getty|reuters|afp))"
@@ -612,7 +619,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
-        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n))"
+        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}{_SPACED_TAIL})(?=\\n))"
     )
 
 

@@ -272,6 +272,31 @@ def _repeated(text: str, rng: random.Random) -> str:
     return rng.choice([" ", "  ", " - ", " / "]).join([text] * rng.randint(2, 12))
 
 
+_SPACED_TEXT = [
+    "the plan",
+    "The annex",
+    "Convoy at dawn",
+    "le plan de la semaine",
+    "Die Übung beginnt am Montag",
+    "de vergadering van donderdag",
+    "d'Equipe trëfft sech um 8 Auer",
+]
+
+
+def _spaced_line(text: str, rng: random.Random) -> str:
+    """S E C R E T   t h e   p l a n: the whole line written letter by letter."""
+    separator = rng.choice([" ", ".", " . ", "|", "\u2800", "-", "_"])
+    gap = rng.choice(["  ", "   ", " / ", "     "])
+
+    def spaced(words: str) -> str:
+        return gap.join(separator.join(ch for ch in word if ch != "-") for word in words.split())
+
+    rest = rng.choice(_SPACED_TEXT)
+    if rng.random() < 0.3:  # long enough to pass the banner's usual tail
+        rest = " ".join([*BODY[0].split(), *BODY[2].split(), *BODY[1].split()])
+    return spaced(text) + gap + spaced(rest)
+
+
 def _wrapped(text: str, rng: random.Random) -> str:
     return rng.choice(_WRAPPERS).format(text)
 
@@ -642,6 +667,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("repeated", "banner context", "line", _repeated),
     Family("indentation", "banner context", "line", _indented),
     Family("wide-gaps", "banner context", "spell", _wide_gaps, _multi_word),
+    Family("spaced-line", "obfuscation", "line", _spaced_line),
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("subject-tag", "banner context", "place", _subject_tag),
@@ -750,6 +776,12 @@ def compatible(first: Family, second: Family) -> str | None:
         return "brackets around a table row are not a banner's wrapper"
     if "page-first-footer" in names and "label-line" in names:
         return "a footer's page number does not follow a classification label"
+    if "spaced-line" in names and (
+        stages & {"split", "line"} != {"line"}
+        or first.stage == second.stage
+        or names & {"separators", "wide-gaps", "label-line"}
+    ):
+        return "a line spaced out letter by letter carries no other spacing, split or decoration"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
@@ -921,6 +953,11 @@ KNOWN_MISSES: dict[str, str] = {
         if (around, split) != ("doubled-brackets", "hyphenation")
     },
     "label-line+letter-per-line": "one letter a line after a label: as above",
+    "spaced-line+reversed": (
+        "a reversed line is read forwards when it holds a reversed marking word (or a "
+        "right-to-left override); a line spaced out letter by letter, then reversed, holds "
+        "none as a word, and finding spaced-out words would squeeze every line"
+    ),
 }
 
 
