@@ -500,6 +500,10 @@ class MultiLineState(ScanState):
         self.ruled_out_to = 0
 
 
+_TAG_RE = re.compile(r"<[^<>\n]{0,60}>")
+_OPEN_TAG_RE = re.compile(r"<[^<>\n]{0,60}$")
+
+
 class MultiLineUnit(Unit[MultiLineState]):
     """Banner lines split over lines: TOP / SECRET, SE- / CRET, one letter per line.
 
@@ -535,14 +539,11 @@ class MultiLineUnit(Unit[MultiLineState]):
         state.resume = max(position, bound)
 
     def earliest(self, scanner: Scanner, state: MultiLineState) -> int:
-        """A split marking can still start at a new line while the squeezed text after it
-        is a prefix of a marking (squeezing is prefix-closed, so a "no" is final), or
-        while a match there could still grow into the next, unfinished line."""
+        """A split marking can still start at a new line while a match there could still
+        grow into the next, unfinished line, or while ``_may_grow`` says so."""
         view = scanner.skel
         buf, base = view.buf, view.base
         at = max(state.resume, state.ruled_out_to) - base
-        engine = self.engine
-        window = engine.squeezed_window
         while True:
             found = buf.find("\n", at)
             if found < 0:
@@ -552,17 +553,43 @@ class MultiLineUnit(Unit[MultiLineState]):
                 "\n" in match.group("body") or buf.find("\n", match.end() + 1) < 0
             ):
                 return base + found
-            rest = buf[found + 1 : found + 1 + 8 * window]
-            lead = engine.lead_re.match(rest)
-            rest = rest[lead.end() if lead else 0 :]
-            squeezed = marking_squeeze(rest)[:window]
-            # "|" is a letter (l, I) to the squeeze but may be a gap to the pattern (SE|):
-            # a line that holds one is not ruled out by its squeeze.
-            if not squeezed or "|" in rest or _prefix_of_any(engine.sorted_marking_keys, squeezed):
-                if match is None:
-                    return base + found
+            if match is None and self._may_grow(buf, found):
+                return base + found
             state.ruled_out_to = base + found + 1
             at = found + 1
+
+    def _may_grow(self, buf: str, found: int) -> bool:
+        """Whether the lines after the new line at ``found`` could still become a split
+        marking. Squeezed line by line (tags dropped, the first line's lead too), every
+        complete line but the last of a match leaves a prefix of labels and a marking; the
+        last holds the marking's end and its furniture. So: while the complete lines squeeze
+        to such a prefix, the unfinished line decides (a prefix, or a whole marking whose
+        furniture may follow: squeezing is prefix-closed, so a "no" is final); once a
+        complete line does not, the pattern has had every line it needs and said no."""
+        engine = self.engine
+        window = engine.squeezed_window
+        squeezed = ""
+        position = found + 1
+        while position - found <= self.reach:
+            end = buf.find("\n", position)
+            line = buf[position:] if end < 0 else buf[position:end]
+            if position == found + 1:
+                lead = engine.lead_re.match(line)
+                line = line[lead.end() if lead else 0 :]
+            if "|" in line:
+                # A letter (l, I) to the squeeze, a gap to the pattern (SE|): the squeeze
+                # cannot rule the line out.
+                return True
+            line = _TAG_RE.sub("", line)
+            if end < 0:
+                line = _OPEN_TAG_RE.sub("", line)
+            squeezed = (squeezed + marking_squeeze(line))[:window]
+            if end < 0:
+                return engine.could_be_marked(squeezed, labels_left=3)
+            if not engine.could_continue(squeezed, labels_left=3):
+                return False
+            position = end + 1
+        return False
 
 
 class FieldState(ScanState):
@@ -583,6 +610,20 @@ _FIELD_LEAD = 48
 _FIELD_REACH = 520
 _FIELD_SEPARATOR = re.compile("[:=]")
 _VALUE_STRIP = " \t\"'"
+
+
+# Name/value pairs: an element or a flat object on one line, its attributes or keys in
+# any order (<meta content="SECRET" name="classification">, {"name": …, "value": …}).
+_PAIR_CONTAINER_RE = re.compile(r"<[a-z?!][^<>\n]{1,1000}>|\{[^{}\n]{1,1000}\}")
+_ATTRIBUTE_RE = re.compile(
+    r"(?<![\w:.\-])(?P<key>[a-z][\w:.\-]{0,40})[\"']?[^\S\n]{0,3}[:=][^\S\n]{0,3}"
+    r"(?:\"(?P<double>[^\"\n]{0,400})\"|'(?P<single>[^'\n]{0,400})'|(?P<bare>[^\s\"'<>,;{}]{1,400}))"
+)
+_PAIR_NAME_KEYS = frozenset(
+    {"name", "property", "itemprop", "key", "field", "id", "http-equiv", "label", "attribute"}
+)
+_PAIR_VALUE_KEYS = frozenset({"content", "value"})
+_PAIR_VALUE_RE = re.compile(r"content|value")
 
 
 class FieldUnit(Unit[FieldState]):
@@ -654,19 +695,49 @@ class FieldUnit(Unit[FieldState]):
             original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
             if self._cells(scanner, state, original, orig_start):
                 return
-        for match in fields:
-            value = match.group(match.lastgroup or "value").split("//", 1)[0]
+        values = [
+            (match.group(match.lastgroup or "value"), match.start(match.lastgroup or "value"))
+            for match in fields
+        ]
+        if anchored and _PAIR_VALUE_RE.search(line):
+            values += [v for v in self._pairs(line) if v not in values]
+        for value, value_at in values:
+            value = value.split("//", 1)[0]
             lead = len(value) - len(value.lstrip(_VALUE_STRIP))
             body = value.strip(_VALUE_STRIP)
             if not body:
                 continue
-            start = at + match.start(match.lastgroup or "value") + lead
+            start = at + value_at + lead
             end = start + len(body)
             original = scanner.orig_slice(*skel_map.span(start, end))
             for spec in self._markings(body, original):
                 scanner.hits.append(
                     _marking_hit(spec, *skel_map.span(start, end), "classification field")
                 )
+
+    def _pairs(self, line: str) -> list[tuple[str, int]]:
+        """The values (text, position in the line) of name/value pairs, in either order, in
+        one element or flat object: ``<meta content="SECRET" name="classification">``,
+        ``{"value": "SECRET", "name": "classification"}``. The name attribute's value is a
+        classification label; the value is in ``content`` or ``value``."""
+        found: list[tuple[str, int]] = []
+        for container in _PAIR_CONTAINER_RE.finditer(line):
+            if not any(a in container.group() for a in self.anchors):
+                continue
+            named = False
+            values: list[tuple[str, int]] = []
+            for attribute in _ATTRIBUTE_RE.finditer(line, container.start(), container.end()):
+                key = attribute.group("key").rsplit(":", 1)[-1]
+                group = attribute.lastgroup or "bare"
+                text = attribute.group(group)
+                if key in _PAIR_VALUE_KEYS:
+                    values.append((text, attribute.start(group)))
+                elif key in _PAIR_NAME_KEYS:
+                    label = re.split(r"[:.]", text.strip(_VALUE_STRIP))[-1]
+                    named = named or self.cell_re.fullmatch(label) is not None
+            if named:
+                found += values
+        return found
 
     def _fields(self, line: str) -> list[re.Match[str]]:
         """The field matches of a line, tried only around its anchors (a prose line that
@@ -1564,6 +1635,26 @@ class CompiledPolicy:
         if squeezed and len(line) > self.lead_width:
             return LineOutlook.RULED_OUT
         return LineOutlook.NOT_YET
+
+    def could_continue(self, squeezed: str, labels_left: int, repeats_left: int = 16) -> bool:
+        """Could a text whose squeezed start is ``squeezed`` still grow into labels and
+        markings (a marking repeated up to 16 times)? Prefixes only: unlike
+        ``could_be_marked``, a whole marking followed by something else is not enough."""
+        if not squeezed or _prefix_of_any(self.sorted_marking_keys, squeezed):
+            return True
+        if labels_left and _prefix_of_any(self.label_keys, squeezed):
+            return True
+        keys = self.marking_key_set
+        if repeats_left > 1 and any(
+            squeezed[:n] in keys and self.could_continue(squeezed[n:], 0, repeats_left - 1)
+            for n in range(1, min(len(squeezed), self.longest_key) + 1)
+        ):
+            return True
+        return labels_left > 0 and any(
+            squeezed.startswith(label)
+            and self.could_continue(squeezed[len(label) :], labels_left - 1, repeats_left)
+            for label in self.label_keys
+        )
 
     def could_be_marked(self, squeezed: str, labels_left: int) -> bool:
         """Could a text whose squeezed start is ``squeezed`` still be (labels, then) a

@@ -34,8 +34,9 @@ _LETTER_GAP_WIDTH = 4 * 5 + 4
 _WORD_GAP = "(?:" + WS + "{0,6}" + _PUNCT + "){0,3}" + WS + "{0,80}"
 _WORD_GAP_WIDTH = 3 * 7 + 80
 # The same across a line break, for markings split over lines (TOP / SECRET, SE- / CRET,
-# one letter per line): the next line may be indented or quoted.
-_NEXT_LINE = "(?:\n" + WS + "{0,80}(?:[>|]" + WS + "{0,4}){0,4})?"
+# one letter per line): the next line may be indented, quoted or start with markup
+# (**TOP** / **SECRET**).
+_NEXT_LINE = "(?:\n" + WS + "{0,80}(?:" + _PUNCT + WS + "{0,4}){0,8})?"
 _ML_LETTER_GAP = _LETTER_GAP + _NEXT_LINE
 _ML_WORD_GAP = _WORD_GAP + _NEXT_LINE
 
@@ -491,6 +492,8 @@ _RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
     f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}){WS}{{0,4}}){{0,12}}"
+    # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
+    f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
 )
 _NUMBERING = (
@@ -533,9 +536,7 @@ _TAIL_WIDTH = 160
 # whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: the
 # tail goes on, one letter or digit after each gap, up to this many more.
 _SPACED_TAIL_LETTERS = 1000
-_SPACED_TAIL = (
-    f"(?:(?:[^\\w\\n]{{1,12}}[^\\W_]){{1,{_SPACED_TAIL_LETTERS}}}[^\\w\\n]{{0,8}})?"
-)
+_SPACED_TAIL = f"(?:(?:[^\\w\\n]{{1,12}}[^\\W_]){{1,{_SPACED_TAIL_LETTERS}}}[^\\w\\n]{{0,8}})?"
 _COPYRIGHT = (
     r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
     r"droits reserves|alle rechte|crown|photo|credit|getty|reuters|afp))"
@@ -587,15 +588,30 @@ def portion_context_regex(portions: Iterable[str]) -> str:
     return f"\\n{LEAD}{_portion(portions)}"
 
 
-def multiline_regex(markings: Iterable[str], *, marks: str | None = None) -> str:
+def multiline_regex(
+    markings: Iterable[str], labels: Iterable[str] = (), *, marks: str | None = None
+) -> str:
     """Banner lines whose marking is split over lines (``TOP`` / ``SECRET``, ``SE-`` /
-    ``CRET``, one letter per line); every match starts at a new line. One marking, then
-    only punctuation to the end of its line, so that what could still become a match is
-    exactly a prefix of a marking. Groups ``body`` and ``tail`` as in ``context_regex``.
+    ``CRET``, one letter per line); every match starts at a new line. Lead, label and
+    markup as on a banner line (``Classification: TOP`` / ``SECRET``), punctuation
+    markup at the start and end of each line (``**TOP**`` / ``**SECRET**``), a bracket,
+    markings (repeated too), then the banner's furniture on its last line (``SECRET -
+    DRAFT``). Groups
+    ``label``, ``body`` and ``tail`` as in ``context_regex``.
     """
     if marks is None:
         marks = marks_regex(markings, multiline=True)
-    return f"\\n{LEAD}(?P<body>{marks})(?P<ctl>)(?![a-z0-9])(?P<tail>[^\\w\\n]{{0,40}})(?=\\n)"
+    label_list = list(labels)
+    label = ""
+    if label_list:
+        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
+    return (
+        f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
+        # repeated markings: after the first, any gap a marking's words may have
+        f"(?P<body>(?:(?:{_ML_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
+        f"(?P<ctl>)(?![a-z0-9])"
+        f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n)"
+    )
 
 
 def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str) -> str:

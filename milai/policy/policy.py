@@ -388,9 +388,11 @@ def _compile(
     context_reach = (
         max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 64
     )
-    multiline_re = GuardedPattern(lambda: re.compile(multiline_regex(all_banners)), prefilter)
+    multiline_re = GuardedPattern(
+        lambda: re.compile(multiline_regex(all_banners, labels)), prefilter
+    )
     widest_split = max((lenient_width(m, multiline=True) for m in all_banners), default=1)
-    multiline_reach = max_width(multiline_regex((), marks=f"x{{{widest_split}}}")) + 64
+    multiline_reach = max_width(multiline_regex((), labels, marks=f"x{{{widest_split}}}")) + 64
     keyword_units: list[KeywordUnit] = []
     for detector in spec.detectors:
         if not detector.keywords:
