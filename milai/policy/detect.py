@@ -43,6 +43,7 @@ from milai.policy.patterns import (
     field_regex,
     keyword_alternatives,
     marking_squeeze,
+    rot13,
     split_markings,
     squeeze,
 )
@@ -413,15 +414,19 @@ def _banner_hits(
     """The hits of a banner match, unless what surrounds it says it is no banner."""
     skel_map = scanner.skel.map
     tail = match.groupdict().get("tail")
-    if tail and tail.strip():
-        tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
-        if not banner_tail_ok(tail, scanner.orig_slice(tail_start, tail_end)) and not (
-            _letter_spaced(match.group("body")) and _letter_spaced(tail)
-        ):
-            return  # SECRET SANTA party, Top secret files found: prose, not a banner
     body = match.group("body")
     body_start = match.start("body")
     parts = engine.split_markings(body)
+    if tail and tail.strip():
+        tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
+        original = scanner.orig_slice(tail_start, tail_end)
+        if not (
+            banner_tail_ok(tail, original)
+            or (_letter_spaced(body) and _letter_spaced(tail))
+            # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
+            or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
+        ):
+            return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
     for part_start, part_end, key in parts:
         marking = engine.marking_by_key[key]
@@ -437,11 +442,30 @@ def _banner_hits(
     )
     if plain and len(found) == 1 and _is_heading(found[0][0], found[0][3]):
         return  # "Confidential" above an e-mail disclaimer: a heading, not a banner
+    if (
+        len(found) == 1
+        and match.groupdict().get("label") is None
+        and match.groupdict().get("open") is None
+        and not match.group("ctl")
+        and _written_as_word(found[0][0], found[0][3])
+        and _ALNUM_RE.search(tail or "") is not None
+    ):
+        return  # secret: 42, | restricted | yes |: a key or a row of data, not a banner
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
 
 
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
+_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+def _written_as_word(spec: MarkingSpec, original: str) -> bool:
+    """A one-word marking written as prose writes a word (secret, Restricted): in lower or
+    title case, in the plain letters of prose."""
+    if len(spec.text.split()) != 1:
+        return False
+    words = _WORD_RE.findall(original)
+    return len(words) == 1 and _word_case(words[0]) in ("lower", "title")
 
 
 def _letter_spaced(view: str) -> bool:
@@ -843,6 +867,8 @@ class FieldUnit(Unit[FieldState]):
         line = buf[last + 1 :]
         if any(a in line for a in self.anchors):
             return line_start
+        if ("<" in line or "{" in line) and _PAIR_VALUE_RE.search(line):
+            return line_start  # a pair's value may come before its name (content="…" name=)
         longest = max(map(len, self.anchors), default=0)
         if longest and _ends_with_a_start(line[-longest:], _prefixes(self.anchors)):
             return line_start
@@ -1537,6 +1563,7 @@ class CompiledPolicy:
         multiline_re: GuardedPattern | None = None,
         multiline_reach: int = 1,
         field_labels: list[str] | None = None,
+        rot13_keys: frozenset[str] = frozenset(),
     ) -> None:
         self.lowest = lowest
         self.context_re = context_re
@@ -1550,6 +1577,8 @@ class CompiledPolicy:
         self.longest_key = max(map(len, self.marking_key_set), default=1)
         self.label_keys = sorted(label_keys)
         self._splits: dict[str, tuple[tuple[int, int, str], ...]] = {}
+        self._turned: set[str] = set()
+        self.rot13_keys = rot13_keys
         self.lead_re = re.compile(LEAD)
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
@@ -1597,9 +1626,21 @@ class CompiledPolicy:
         if parts is None:
             if len(self._splits) >= 4096:
                 self._splits.clear()  # bounded; a few thousand distinct banners at most
-            parts = tuple(split_markings(body, self.marking_key_set, self.longest_key))
+                self._turned.clear()
+            keys, longest = self.marking_key_set, self.longest_key
+            parts = tuple(split_markings(body, keys, longest))
+            if not parts:
+                # A rot13 spelling with look-alikes or leetspeak mixes rot13 and plain letters.
+                parts = tuple(split_markings(body, keys, longest, rot13=True))
+                self._turned.add(body)
+            elif all(key in self.rot13_keys for _, _, key in parts):
+                self._turned.add(body)
             self._splits[body] = parts
         return parts
+
+    def turned(self, body: str) -> bool:
+        """Whether a banner body (split before) is written in rot13."""
+        return body in self._turned
 
     def could_start_context(self, line: str) -> bool:
         """Could this unfinished line (skeleton view) still turn out to carry a marking?

@@ -160,6 +160,9 @@ _INDIC_O_ALTERNATIVES = "\u0c66\u0ce6\u0c02\u0c82"
 # "Fancy text" alphabets: Canadian syllabics (and runic K, Cherokee Y) for Latin capitals.
 _SYLLABICS = _table("AᗩBᗷCᑕDᗪEᗴFᖴGᘜHᕼIᓰJᒍKᛕLᒪMᗰNᑎOᗝPᑭQᑫRᖇSᔕTᖶUᑌVᐯWᗯX᙭YᎩZᘔ")
 _CYRILLIC = _table("AАBВCСEЕHНIІJЈKКMМOОPРSЅTТXХYУ")
+# "Faux Cyrillic" and Greek display letters: Я for R, Є for E, И for N, Д for A…
+_FAUX_CYRILLIC = _table("AДBБEЄNИOФRЯUЦWШYЧ")
+_FAUX_GREEK = _table("AΛEΞNΠOΘ")
 _GREEK = _table("AΑBΒEΕHΗIΙKΚMΜNΝOΟPΡTΤXΧYΥZΖ")
 
 
@@ -226,6 +229,11 @@ _WRAPPERS = [
     "*** {} ***",
     "=== {} ===",
     "-- {} --",
+    "\\textbf{{{}}}",
+    "\\begin{{center}}\\textbf{{{}}}\\end{{center}}",
+    "{{\\bf {}}}",
+    "\\section*{{{}}}",
+    "\\centerline{{\\large {}}}",
 ]
 _FURNITURE = [
     "{}.",
@@ -241,6 +249,12 @@ _FURNITURE = [
     "{}    Az. 47-11/2024",
     "{} - COPY 2 OF 5",
     "{} / Exemplaire n° 3",
+    "{} - Amtlich geheimgehalten",
+    "{}   COUNCIL DOC 1234/25",
+    "{}   EEAS REF 2025/4411",
+    "{} -- 12 mars 2025 --",
+    "{}    3 March 2025",
+    "{}    4. Dezember 2025",
 ]
 
 
@@ -474,7 +488,9 @@ def _portion(text: str, rng: random.Random, numbering: str = "", after: str = " 
 
 
 def _portion_numbered(text: str, rng: random.Random) -> str:
-    numbering = rng.choice(["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "- ", "• "])
+    numbering = rng.choice(
+        ["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "iv. ", "xii) ", "- ", "• "]
+    )
     return _portion(text, rng, numbering)
 
 
@@ -612,6 +628,17 @@ def _escapes(text: str, rng: random.Random) -> str:
     return _prompt("".join(f"\\x{b:02x}" for b in text.encode()), rng)
 
 
+def _quoted_printable(text: str, rng: random.Random) -> str:
+    """Every byte as =XX (as a model asked for quoted-printable writes it), one line."""
+    return _prompt("".join(f"={b:02X}" for b in text.encode()), rng)
+
+
+def _json_string(text: str, rng: random.Random) -> str:
+    """The text as a JSON string, its new lines escaped: {"answer": "SECRET\\nThe…"}."""
+    key = rng.choice(["answer", "text", "content", "body", "output"])
+    return json.dumps({key: text.rstrip("\n")}, ensure_ascii=rng.random() < 0.5) + "\n"
+
+
 def _rot13(text: str, rng: random.Random) -> str:
     return codecs.encode(text, "rot13")
 
@@ -630,6 +657,8 @@ ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "percent": _percent,
     "html-entities": _entities,
     "escapes": _escapes,
+    "quoted-printable": _quoted_printable,
+    "json-string": _json_string,
 }
 
 
@@ -720,6 +749,20 @@ FAMILIES: tuple[Family, ...] = (
     Family("indic-o", "look-alikes", "spell", _indic_o, lambda t: "O" in t.text),
     Family("canadian-syllabics", "look-alikes", "spell", _lookalike(_SYLLABICS, 0.8)),
     Family("cyrillic", "look-alikes", "spell", _lookalike(_CYRILLIC, 0.7)),
+    Family(
+        "faux-cyrillic",
+        "look-alikes",
+        "spell",
+        _lookalike(_FAUX_CYRILLIC, 0.8),
+        lambda t: not t.portion and bool(set(_ascii_letters(t.text)) & set(_FAUX_CYRILLIC)),
+    ),
+    Family(
+        "faux-greek",
+        "look-alikes",
+        "spell",
+        _lookalike(_FAUX_GREEK, 0.8),
+        lambda t: not t.portion and bool(set(_ascii_letters(t.text)) & set(_FAUX_GREEK)),
+    ),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
     Family(
         "reversed",
@@ -916,17 +959,6 @@ def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
 # Families (or pairs, "a+b") the gate does not catch in full yet, and why. The tests skip
 # them and check that each still misses (so a fix must remove it here); the corpus
 # report prints them with their figures.
-_ROT13_SPELLINGS = (
-    "canadian-syllabics",
-    "cyrillic",
-    "indic-o",
-    "leetspeak",
-    "lunate-sigma",
-    "mixed-scripts",
-    "small-capitals",
-    "stroked-letters",
-    "turned-letters",
-)
 # Decorations that a repeated marking repeats with it (<b>X</b> <b>X</b>, X (NOFORN) - X …).
 _REPEATED_AROUND = (
     "markup-wrapper",
@@ -940,18 +972,6 @@ KNOWN_MISSES: dict[str, str] = {
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
         "punctuation-dense word could be one, and trying them all costs throughput"
     ),
-    **{
-        f"{name}+rot13": (
-            "rot13 turns ASCII letters only: look-alike letters or leetspeak under rot13 "
-            "read only once rot13 is decoded, and the gate matches rot13 spellings of the "
-            "markings rather than decoding every line"
-        )
-        for name in _ROT13_SPELLINGS
-    },
-    **{
-        f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
-        for name in ("table-cell", "trailing-furniture", "page-first-footer")
-    },
     **{
         f"{around}+repeated": (
             "a repeated marking is read when only separators stand between the copies; "

@@ -74,6 +74,7 @@ FIXED = [
     # a name/value pair in either order; a password hash
     'x\n<meta content="SECRET" name="classification">\n{"value": "NATO SECRET", "key": "x"}',
     "root:$6$XyZ12345$Vx0dH0Fj9kQ1p2.oAbCdEfGhIjKlMnOpQrStUv:1::\nok",
+    'a secret recipe <meta content="TOP SECRET" name="classification">\n',
 ]
 
 texts = st.lists(
