@@ -545,6 +545,8 @@ def cell_label_regex(labels: Iterable[str]) -> str:
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
 # A LaTeX command, with an environment name (\textbf, \begin{center}, \section*).
 _LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?"
+# An AsciiDoc role before formatted text ([.big]#SECRET#).
+_ROLE = r"\[\.[a-z][a-z0-9_\-]{0,30}\]"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
 # of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown
 # emphasis and headings, table bars, quotes, guillemets, "//").
@@ -554,7 +556,7 @@ _LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?"
 _RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[(])"
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}|{_LATEX}){WS}{{0,4}}){{0,12}}"
+    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}|{_LATEX}|{_ROLE}){WS}{{0,4}}){{0,12}}"
     # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
     f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"

@@ -234,6 +234,8 @@ _WRAPPERS = [
     "{{\\bf {}}}",
     "\\section*{{{}}}",
     "\\centerline{{\\large {}}}",
+    "[.classification]#{}#",
+    "[.big]*{}*",
 ]
 _FURNITURE = [
     "{}.",
