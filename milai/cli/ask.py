@@ -13,24 +13,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from milai.cli import _options as opts
 from milai.cli._app import app, emit_json, open_context, say
-from milai.cli.run import (
-    ChatFormat,
-    ContextTokens,
-    RepeatPenalty,
-    Seed,
-    StdoutStream,
-    Temperature,
-    Threads,
-    TopK,
-    TopP,
-    blocked_json,
-    check_run_flags,
-    load_options,
-    report_result,
-    run_json,
-    sampling_params,
-)
+from milai.cli.run import StdoutStream, blocked_json, report_result, run_json
 from milai.engine import SamplingParams
 from milai.errors import Blocked, UsageError
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
@@ -51,26 +36,22 @@ def ask(
     collection: Annotated[
         str | None, typer.Option("--collection", "-c", help="Only this collection.")
     ] = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
+    clearance: opts.Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level the answer may carry.")
     ] = None,
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
+    model: opts.Model = None,
     k: Annotated[int, typer.Option("--k", help="Passages to give the model.")] = 5,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens to generate.")] = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    max_tokens: opts.MaxTokens = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
+    json_output: opts.JsonOutput = False,
 ) -> None:
     """Answer a question from the documents you may read, citing its sources.
 
@@ -81,10 +62,11 @@ def ask(
     from milai.corpus._prompt import ASK_SYSTEM, build_prompt
     from milai.events import Retrieved
 
-    flags = check_run_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     if not 1 <= k <= MAX_K:
         raise UsageError(f"--k must be between 1 and {MAX_K}")
@@ -93,9 +75,8 @@ def ask(
     if collection is not None:
         check_collection(collection)
     context = open_context()
-    chosen = flags.over(context.settings)
-    params = sampling_params(max_tokens, seed, chosen)
-    options = load_options(chat_format, chosen)
+    generation = flags.settle(context.settings)
+    params, options = generation.params, generation.load
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     sink_level = resolve_out_level(policy, level, out_level)

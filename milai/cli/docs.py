@@ -41,6 +41,7 @@ Clearance = Annotated[
 CollectionOption = Annotated[
     str | None, typer.Option("--collection", "-c", help="Only this collection.")
 ]
+DocumentId = Annotated[str, typer.Argument(metavar="ID", help="The document's id.")]
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ def _find(
 
 @docs_app.command("show")
 def docs_show(
-    document_id: Annotated[str, typer.Argument(metavar="ID", help="The document's id.")],
+    document_id: DocumentId,
     collection: CollectionOption = None,
     clearance: Clearance = None,
 ) -> None:
@@ -295,7 +296,7 @@ def docs_show(
 
 @docs_app.command("remove")
 def docs_remove(
-    document_id: Annotated[str, typer.Argument(metavar="ID", help="The document's id.")],
+    document_id: DocumentId,
     collection: CollectionOption = None,
     clearance: Clearance = None,
 ) -> None:

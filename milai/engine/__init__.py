@@ -12,6 +12,8 @@ from typing import Protocol
 
 from milai.engine.hardware import default_threads, physical_cores
 
+MAX_SEED = 2**32 - 1  # llama.cpp's seed is a 32-bit unsigned integer
+
 
 @dataclass(frozen=True)
 class SamplingParams:
@@ -130,6 +132,7 @@ def load_engine(path: str, options: LoadOptions) -> Engine:
 
 
 __all__ = [
+    "MAX_SEED",
     "MIN_CONTEXT_TOKENS",
     "Engine",
     "LoadOptions",

@@ -111,25 +111,17 @@ def _check_private_home(home: Path) -> None:
         raise VaultError(f"the vault folder {home} belongs to another user (uid {info.st_uid})")
 
 
-def _check_vault_file_is_regular(home: Path) -> None:
-    """``vault.json`` must be a regular file in the folder: not missing (while records or
-    models remain), not a symbolic link to somewhere else."""
+def _read_vault_file(home: Path) -> bytes:
+    """The bytes of ``vault.json``, a regular file in the folder: not missing (while records
+    or models remain), not a symbolic link to somewhere else (``read_vault_bytes``)."""
     try:
-        mode = os.lstat(home / VAULT_FILE).st_mode
-    except FileNotFoundError:
+        return read_vault_bytes(home)
+    except VaultLocked:
         raise VaultIntegrityError(
             f"vault state: {VAULT_FILE} is missing from {home}, which holds the vault's "
             "records or models",
             hint=RESTORE_HINT,
         ) from None
-    except OSError as error:
-        raise VaultError(f"cannot read {home / VAULT_FILE}: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
-        raise VaultIntegrityError(
-            f"vault state: {VAULT_FILE} is not a regular file (a symbolic link or another "
-            "kind of file in its place)",
-            hint=RESTORE_HINT,
-        )
 
 
 def _open_source(src: Path) -> tuple[int, int]:
@@ -286,8 +278,7 @@ class Vault:
         if not cls.exists(home):
             raise VaultLocked(f"no vault at {home}", hint="run `milai init`")
         _check_private_home(home)
-        _check_vault_file_is_regular(home)
-        raw = read_vault_bytes(home)
+        raw = _read_vault_file(home)
         try:
             unverified = keys.UnverifiedVaultFile.parse(raw)
             vault_key, vault_file, slot_id = unverified.unlock(key, home)

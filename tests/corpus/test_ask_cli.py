@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import SYNTHETIC_SECRET_MODEL, SyntheticVault
+from tests.cli.fixtures import SYNTHETIC_SECRET_MODEL, SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.corpus.corpus_files import (
     DOCX_FACT,

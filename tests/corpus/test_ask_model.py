@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import MilaiRunner
+from tests.cli.fixtures import MilaiRunner
 
 pytestmark = pytest.mark.model
 

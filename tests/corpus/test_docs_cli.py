@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import SyntheticVault
+from tests.cli.fixtures import SyntheticVault
 from tests.cli.harness import Cli
 from tests.corpus.corpus_files import DOCX_FACT, FACTS, NOTE_FACT, PDF_FACT, write_corpus
 from tests.documents.builders import encrypted_pdf, pdf_bytes
