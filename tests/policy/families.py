@@ -960,8 +960,10 @@ _REPEATED_AROUND = (
 )
 KNOWN_MISSES: dict[str, str] = {
     "ascii85-raw": (
-        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
-        "punctuation-dense word could be one, and trying them all costs throughput"
+        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "
+        "no delimiter and its alphabet is nearly all of printable ASCII, so reading it means "
+        "decoding every punctuation-dense word and holding back every streamed word that "
+        "holds punctuation"
     ),
     **{
         f"{around}+repeated": (
