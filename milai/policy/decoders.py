@@ -195,9 +195,9 @@ def trigger_lines(
 _PARTIAL_RE = re.compile(
     r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]))|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
     r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}"
-    # a string still open at the end of the line: it may turn out to be a JSON string
-    # with escaped new lines, whose text starts at its opening quote
-    r'|"(?=(?:[^"\\\n]|\\.)*$)'
+    # a string still open at the end of the line, or one with an escape in it: it may be a
+    # JSON string with escaped new lines or quotes, whose text starts at its opening quote
+    r'|"(?=(?:[^"\\\n]|\\.)*$)|"(?=[^"\\\n]*\\)'
 )
 
 

@@ -20,8 +20,8 @@ PLAIN = {
 PLAIN_PARTIAL = re.compile(
     r"\S*(?:%|&|\\|<~|0[xX]|[_=-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
     r"|(?<!\S)[A-Za-z0-9+/_-]{16,}"
-    # a string still open at the end of the line (its escapes read in pairs)
-    r'|"(?:[^"\\\n]|\\.)*$'
+    # a string still open at the end of the line (its escapes read in pairs), or with one
+    r'|"(?:[^"\\\n]|\\.)*$|"[^"\\\n]*\\'
 )
 PIECES = [
     *'aZ2%4&#;x\\u0041 \t\n<~_-.:,AB7F="',

@@ -75,6 +75,11 @@ FIXED = [
     'x\n<meta content="SECRET" name="classification">\n{"value": "NATO SECRET", "key": "x"}',
     "root:$6$XyZ12345$Vx0dH0Fj9kQ1p2.oAbCdEfGhIjKlMnOpQrStUv:1::\nok",
     'a secret recipe <meta content="TOP SECRET" name="classification">\n',
+    # a text inside a JSON string, quoted-printable, LaTeX markup, rot13 with look-alikes
+    'ok "quoted" {"answer": "TOP SECRET\\nThe plan."} end\nmore',
+    "x =53=45=43=52=45=54=0A=54=65 y\nz",
+    "ok\n\\begin{center}\\textbf{SECRET}\\end{center}\nend",
+    "ok\nGBC 5RPERG - QENSG\nend",
 ]
 
 texts = st.lists(
