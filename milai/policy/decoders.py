@@ -52,7 +52,7 @@ TRIGGER_RE = re.compile(
             _PERCENT,
             _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
-            r'\\[uUx0-7n"]',
+            r'\\[uUx0-7n"\\]',
             r"<~",
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
@@ -77,7 +77,7 @@ _LITERAL_LED = tuple(
         r"%[0-9A-Fa-f]{2}",
         _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
-        r'\\[uUx0-7n"]',
+        r'\\[uUx0-7n"\\]',
         r"<~",
         r"0[xX][0-9A-Fa-f]{2}",
     )
@@ -353,14 +353,14 @@ def _unquote_printable(text: str) -> str:
 
 
 def _add_json_strings(found: list[Candidate], line: str) -> None:
-    """Strings with escaped new lines or quotes (``{"answer": "SECRET\\nThe plan"}``, a
-    JSON document inside a JSON string): a text of its own, whose lines start where its
-    escapes end them."""
+    """Strings with escapes (``{"answer": "SECRET\\nThe plan"}``, a JSON document or an
+    escaped encoding inside a JSON string): a text of its own, whose lines start where its
+    escaped new lines end them."""
     import json  # only lines with an escaped new line need it
 
     for match in _QUOTED_STRING.finditer(line):
         body = match.group(1)
-        if "\\n" not in body and '\\"' not in body:
+        if "\\" not in body:
             continue
         try:
             text = json.loads(f'"{body}"')
@@ -407,7 +407,7 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     if "=" in line:
         runs = _runs(_QUOTED_PRINTABLE_RUN, line)
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
-    if "\\n" in line or '\\"' in line:
+    if "\\" in line:
         _add_json_strings(found, line)
     if "&" in line:
         _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])

@@ -550,8 +550,9 @@ def cell_label_regex(labels: Iterable[str]) -> str:
 
 
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
-# A LaTeX command, with an environment name (\textbf, \begin{center}, \section*).
-_LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?"
+# A LaTeX command, with an environment name (\textbf, \begin{center}, \section*), and a
+# wide gap after it (a centred banner: \centerline{\large      SECRET}).
+_LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?(?:[^\S\n]{5,80}(?=\S))?"
 # An AsciiDoc role before formatted text ([.big]#SECRET#).
 _ROLE = r"\[\.[a-z][a-z0-9_\-]{0,30}\]"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
@@ -560,7 +561,8 @@ _ROLE = r"\[\.[a-z][a-z0-9_\-]{0,30}\]"
 # Wrapper brackets as markup: a run of two or more ([[ SECRET ]], ((SECRET - DRAFT))), or
 # one before more markup ([ # SECRET ]); a single bracket before the marking is the
 # banner's own opening bracket, so that "[SECRET] convoy" stays a bracketed subject tag.
-_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[(])"
+# A leetspeak symbol after a single bracket starts the marking ([$ECRET]), not markup.
+_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[($@!])"
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
     f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}|{_LATEX}|{_ROLE}){WS}{{0,4}}){{0,12}}"
