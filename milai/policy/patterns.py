@@ -138,6 +138,13 @@ def marking_squeeze(view: str) -> str:
     return squeeze(view.translate(_leet_table()))
 
 
+def squeeze_is_unsure(view: str) -> bool:
+    """Whether the squeeze of ``view`` cannot rule a match out: "|" is a letter (l, I) to
+    the squeeze but may be a gap to the patterns (S|E|C|R|E|T, SE|CRET, K|E|Y|M|A|T), so a
+    text that holds one is never ruled out by its squeeze (the gate's release checks)."""
+    return "|" in view
+
+
 @cache
 def _leet_table() -> dict[int, str]:
     return {ord(symbol): letter for symbol, letter in LEET.items()}
