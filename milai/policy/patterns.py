@@ -611,10 +611,15 @@ _LABEL_SEP = (
 )
 _TAIL_WIDTH = 160
 # A banner written letter by letter may be followed by text written the same way (the
-# whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: the
-# tail goes on, one letter or digit after each gap, up to this many more.
+# whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: such
+# a tail is one letter or digit after each gap, up to this many.
 _SPACED_TAIL_LETTERS = 1000
-_SPACED_TAIL = f"(?:(?:[^\\w\\n]{{1,12}}[^\\W_]){{1,{_SPACED_TAIL_LETTERS}}}[^\\w\\n]{{0,8}})?"
+# The tail reaches the end of its line or the banner fails: its repeats are possessive,
+# so that a long line fails once, not once for every way the body before it could end.
+_TAIL = (
+    f"(?:[^\\n]{{0,{_TAIL_WIDTH}}}+"
+    f"|(?:[^\\w\\n]{{1,12}}+[^\\W_]){{1,{_SPACED_TAIL_LETTERS}}}+[^\\w\\n]{{0,8}}+)(?=\\n)"
+)
 _COPYRIGHT = (
     r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
     r"droits reserves|alle rechte|crown|photo|credit|getty|reuters|afp))"
@@ -705,7 +710,7 @@ def multiline_regex(
         # repeated markings: after the first, any gap a marking's words may have
         f"(?P<body>(?:(?:{_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
         f"(?P<ctl>)(?![a-z0-9])"
-        f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n)"
+        f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}+)(?=\\n)"
     )
 
 
@@ -735,7 +740,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
-        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}{_SPACED_TAIL})(?=\\n))"
+        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>{_TAIL}))"
     )
 
 
