@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage
+from milai.engine import MAX_SEED, Engine, LoadOptions, Message, SamplingParams, Timings, Usage
 from milai.errors import Blocked, MilaiError, UsageError
 from milai.events import RunEvent
 from milai.pipeline import (
@@ -56,7 +56,6 @@ from milai.structured import (
 CHAT_COMPLETIONS = "/v1/chat/completions"
 MAX_LINE_BYTES = 8 << 20
 MAX_CUSTOM_ID = 512
-MAX_SEED = 2**32 - 1
 MAX_CONCURRENCY = 64
 ROLES = ("system", "user", "assistant")
 # Body keys milai honours; ``model`` is accepted and ignored (every line runs on the

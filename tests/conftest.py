@@ -1,4 +1,6 @@
-"""Shared fixtures: every test gets its own empty MILAI_HOME; nothing touches the real one."""
+"""Shared fixtures: every test gets its own empty MILAI_HOME; nothing touches the real one.
+The CLI's fixtures (tests/cli/fixtures.py: the demo and synthetic vaults, the in-process
+``cli``, the real ``milai`` in a subprocess) serve every folder from here, imported by none."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+pytest_plugins = ["tests.cli.fixtures"]
 
 
 @pytest.fixture(autouse=True)

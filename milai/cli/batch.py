@@ -11,15 +11,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from milai.cli import _options as opts
 from milai.cli._app import app, open_context, say, state
-from milai.cli.run import (
-    ChatFormat,
-    ContextTokens,
-    Threads,
-    check_run_flags,
-    load_options,
-    sampling_params,
-)
 from milai.errors import ExitCode, UsageError
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
@@ -128,12 +121,8 @@ def batch(
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="OUT.jsonl", help="Batch output (appended).")
     ],
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
+    model: opts.Model = None,
+    clearance: opts.Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level an answer may carry.")
     ] = None,
@@ -141,38 +130,28 @@ def batch(
         Path | None,
         typer.Option("--schema", metavar="FILE.json", help="JSON Schema for lines without one."),
     ] = None,
-    max_tokens: Annotated[
-        int, typer.Option("--max-tokens", help="Default for lines without max_tokens.")
-    ] = 512,
-    temperature: Annotated[
-        float | None,
-        typer.Option("--temperature", help="Default for lines without temperature (0.2)."),
-    ] = None,
-    top_p: Annotated[
-        float | None, typer.Option("--top-p", help="Default for lines without top_p (0.95).")
-    ] = None,
-    top_k: Annotated[
-        int | None, typer.Option("--top-k", help="Default for lines without top_k (40).")
-    ] = None,
-    repeat_penalty: Annotated[
-        float | None, typer.Option("--repeat-penalty", help="Repeat penalty (1.0: off).")
-    ] = None,
+    max_tokens: opts.LineMaxTokens = 512,
+    temperature: opts.LineTemperature = None,
+    top_p: opts.LineTopP = None,
+    top_k: opts.LineTopK = None,
+    repeat_penalty: opts.LineRepeatPenalty = None,
     concurrency: Annotated[
         int,
         typer.Option(
             "--concurrency", help="Lines in flight at a time (above 1: remote engines only)."
         ),
     ] = 1,
-    chat_format: ChatFormat = None,
-    threads: Threads = None,
-    context_tokens: ContextTokens = None,
+    chat_format: opts.ChatFormat = None,
+    threads: opts.Threads = None,
+    context_tokens: opts.ContextTokens = None,
 ) -> None:
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         raise UsageError(f"--concurrency must be between 1 and {MAX_CONCURRENCY}")
-    flags = check_run_flags(
+    flags = opts.generation_flags(
         max_tokens,
-        None,
+        None,  # each line draws its own seed
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     if _same_file(source, out):
         raise UsageError("IN and OUT are the same file")
@@ -182,8 +161,7 @@ def batch(
     schema: OutputSchema | None = load_schema(schema_file) if schema_file else None
     with open_source(source) as requests:
         context = open_context()
-        chosen = flags.over(context.settings)
-        defaults = sampling_params(max_tokens, None, chosen)  # each line draws its own seed
+        generation = flags.settle(context.settings)
         policy = context.policy()
         level = resolve_clearance(policy, clearance, context.settings)
         sink_level = resolve_out_level(policy, level, out_level)
@@ -192,8 +170,8 @@ def batch(
             model_name=context.model_name(model),
             clearance=level,
             out_level=sink_level,
-            load_options=load_options(chat_format, chosen),
-            defaults=defaults,
+            load_options=generation.load,
+            defaults=generation.params,
             schema=schema,
             concurrency=concurrency,
         )

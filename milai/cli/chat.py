@@ -7,31 +7,15 @@ high-water level; conversations are saved encrypted in the vault, never in a pla
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-import typer
-
+from milai.cli import _options as opts
 from milai.cli._app import Terminated, app, open_context, say, state
-from milai.cli.run import (
-    ChatFormat,
-    ContextTokens,
-    RepeatPenalty,
-    Seed,
-    SystemFile,
-    SystemText,
-    Temperature,
-    Threads,
-    TopK,
-    TopP,
-    check_run_flags,
-    load_options,
-    report_memory_lock,
-    sampling_params,
-    stdin_is_a_terminal,
-    system_text,
-)
+from milai.cli.run import report_memory_lock, stdin_is_a_terminal, system_text
 from milai.engine import SamplingParams
 from milai.errors import Blocked, ModelError, UsageError
 from milai.settings import Sampling, resolve_clearance
@@ -57,33 +41,30 @@ FENCE = '"""'
 
 @app.command()
 def chat(
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
-    system: SystemText = None,
-    system_file: SystemFile = None,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens per reply.")] = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
+    model: opts.Model = None,
+    clearance: opts.Clearance = None,
+    system: opts.SystemText = None,
+    system_file: opts.SystemFile = None,
+    max_tokens: opts.MaxTokensPerReply = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
 ) -> None:
     """Talk with a model, every turn gated by the policy."""
     from milai.cli.render import banner
     from milai.cli.render import stdout as console
     from milai.history import Conversation
 
-    flags = check_run_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     if system_file == "-" and not stdin_is_a_terminal():
         raise UsageError(
@@ -93,9 +74,8 @@ def chat(
     system_prompt = system_text(system, system_file)
     _line_editing()
     context = open_context()
-    chosen = flags.over(context.settings)
-    params = sampling_params(max_tokens, seed, chosen)
-    options = load_options(chat_format, chosen)
+    generation = flags.settle(context.settings)
+    params = generation.params
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     name = context.model_name(model)
@@ -103,7 +83,7 @@ def chat(
     session = pipeline.session(
         name,
         clearance=level,
-        load_options=options,
+        load_options=generation.load,
         command="chat",
         system=system_prompt,
     )
@@ -129,6 +109,29 @@ def _line_editing() -> None:
     import readline
 
     readline.parse_and_bind("set enable-bracketed-paste on")
+
+
+@contextmanager
+def signals_reach_the_prompt(every: float = 0.25) -> Iterator[None]:
+    """Act on a signal that arrives while readline waits for a key.
+
+    readline acts on a signal only when it interrupts its wait (``select``): one that lands
+    after the prompt is printed and before the wait starts (where a busy machine preempts the
+    process, woken readers first) is noted and never acted on, and SIGTERM would not end the
+    chat. A timer interrupts the wait every ``every`` seconds, so a noted signal is acted on
+    within that time; a line being typed is kept.
+    """
+    previous = signal.signal(signal.SIGALRM, _wake)
+    signal.setitimer(signal.ITIMER_REAL, every, every)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _wake(signum: int, frame: object) -> None:
+    """SIGALRM's handler: nothing; being called is the point (see above)."""
 
 
 def read_turn(read_line: Callable[[str], str], prompt: str) -> str:
@@ -186,7 +189,8 @@ def _one_round(
     from milai.cli.render import banner
 
     try:
-        text = read_turn(input, f"[{session.level}] > ").strip()
+        with signals_reach_the_prompt():
+            text = read_turn(input, f"[{session.level}] > ").strip()
     except EOFError:
         sys.stdout.write("\n")
         return False

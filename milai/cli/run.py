@@ -1,19 +1,19 @@
 """``milai run``: one gated generation, streamed to stdout or as one JSON object.
 
-Also the options and renderers that ``run`` and ``chat`` share: sampling, loading, the
-system text, and the ``run --json`` object.
+Also what ``run``, ``chat`` and ``ask`` share: the system text, the stream to stdout, the
+report after a reply, and the ``run --json`` object.
 """
 
 from __future__ import annotations
 
-import secrets
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from milai.cli import _options as opts
 from milai.cli._app import (
     app,
     compose_prompt,
@@ -23,63 +23,18 @@ from milai.cli._app import (
     say,
     state,
 )
-from milai.engine import LoadOptions, SamplingParams
 from milai.errors import Blocked, UsageError
 from milai.files import read_small_file
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
     from milai.documents import Document
+    from milai.engine import LoadOptions, SamplingParams, Timings, Usage
     from milai.pipeline import ModelInfo, RunResult, Session
     from milai.policy import Decision
 
-MAX_SEED = 2**32 - 1
 MAX_SYSTEM_FILE = 1 << 20
-Number = TypeVar("Number", int, float)
 
-# Options shared by `run` and `chat`.
-SystemText = Annotated[
-    str | None,
-    typer.Option("--system", help="System prompt (visible to other users in the process list)."),
-]
-SystemFile = Annotated[
-    str | None,
-    typer.Option(
-        "--system-file",
-        help="Read the system prompt from PATH, or from stdin with -.",
-        metavar="PATH|-",
-    ),
-]
-Temperature = Annotated[
-    float | None, typer.Option("--temperature", help="0 is greedy (default 0.2).")
-]
-Seed = Annotated[int | None, typer.Option("--seed", help="Sampling seed (recorded).")]
-TopP = Annotated[
-    float | None,
-    typer.Option("--top-p", help="Nucleus sampling: keep this much mass (default 0.95)."),
-]
-TopK = Annotated[
-    int | None, typer.Option("--top-k", help="Sample among the K likeliest (0: all; default 40).")
-]
-RepeatPenalty = Annotated[
-    float | None,
-    typer.Option("--repeat-penalty", help="Penalise repeated tokens (default 1.0: off)."),
-]
-ContextTokens = Annotated[
-    int | None, typer.Option("--ctx", help="Context window in tokens (default 4096).")
-]
-Threads = Annotated[
-    int | None,
-    typer.Option(
-        "--threads", help="CPU threads (default: the physical cores less those busy elsewhere)."
-    ),
-]
-ChatFormat = Annotated[
-    str | None, typer.Option("--chat-format", help="Chat format if the model has no template.")
-]
-
-
-DEFAULT_TEMPERATURE = 0.2
 RUN_INPUT_HELP = (
     "The material (stdin, or --input PATH) may be a document: .docx, .odt, .pdf, .html, .eml, "
     "Markdown or UTF-8 text, told apart by content. A document is read whole, every part "
@@ -87,48 +42,6 @@ RUN_INPUT_HELP = (
     "PDF page), and gated whole before the model sees any of it. Sampling and loading flags "
     "left out take the administrator's defaults (milai settings set), else the built-in ones."
 )
-
-
-def check_run_flags(max_tokens: int, seed: int | None, flags: Sampling) -> Sampling:
-    """Refuse a bad ``--max-tokens``, ``--seed`` or sampling flag before anything is opened.
-
-    Raises ``UsageError``.
-    """
-    if max_tokens < 1:
-        raise UsageError("--max-tokens must be at least 1")
-    if seed is not None and not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed must be between 0 and {MAX_SEED}")
-    return flags.check()
-
-
-def sampling_params(max_tokens: int, seed: int | None, chosen: Sampling) -> SamplingParams:
-    """The parameters of a generation: each choice made (flag, else administrator's
-    default), else the built-in default; a fresh random seed when none is given (it is
-    recorded)."""
-    builtin = SamplingParams()
-    return SamplingParams(
-        max_tokens=max_tokens,
-        temperature=_given(chosen.temperature, DEFAULT_TEMPERATURE),
-        seed=secrets.randbelow(MAX_SEED) if seed is None else seed,
-        top_p=_given(chosen.top_p, builtin.top_p),
-        top_k=_given(chosen.top_k, builtin.top_k),
-        repeat_penalty=_given(chosen.repeat_penalty, builtin.repeat_penalty),
-    )
-
-
-def load_options(chat_format: str | None, chosen: Sampling) -> LoadOptions:
-    """How the model is loaded: the context size and threads chosen, else the built-in
-    defaults (4096 tokens; threads decided as the model loads: ``default_threads()``)."""
-    return LoadOptions(
-        chat_format=chat_format,
-        threads=chosen.threads,
-        context_tokens=_given(chosen.ctx, LoadOptions.context_tokens),
-        use_mlock=True,
-    )
-
-
-def _given(value: Number | None, default: Number) -> Number:
-    return default if value is None else value
 
 
 def system_text(system: str | None, system_file: str | None) -> str | None:
@@ -244,9 +157,7 @@ def run(
         str | None,
         typer.Argument(help="The instruction; stdin or --input adds the material."),
     ] = None,
-    model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Model name in the vault.")
-    ] = None,
+    model: opts.Model = None,
     input_path: Annotated[
         str | None,
         typer.Option(
@@ -256,37 +167,36 @@ def run(
             help="Read the material from PATH (a document or text; - for stdin) instead of stdin.",
         ),
     ] = None,
-    system: SystemText = None,
-    system_file: SystemFile = None,
-    max_tokens: Annotated[int, typer.Option("--max-tokens", help="Most tokens to generate.")] = 512,
-    temperature: Temperature = None,
-    seed: Seed = None,
-    top_p: TopP = None,
-    top_k: TopK = None,
-    repeat_penalty: RepeatPenalty = None,
-    clearance: Annotated[
-        str | None, typer.Option("--clearance", help="Your clearance level.")
-    ] = None,
+    system: opts.SystemText = None,
+    system_file: opts.SystemFile = None,
+    max_tokens: opts.MaxTokens = 512,
+    temperature: opts.Temperature = None,
+    seed: opts.Seed = None,
+    top_p: opts.TopP = None,
+    top_k: opts.TopK = None,
+    repeat_penalty: opts.RepeatPenalty = None,
+    clearance: opts.Clearance = None,
     out_level: Annotated[
         str | None, typer.Option("--out-level", help="Highest level the output may carry.")
     ] = None,
     label: Annotated[
         bool, typer.Option("--label", help="Print the output's level banner above and below.")
     ] = False,
-    chat_format: ChatFormat = None,
-    context_tokens: ContextTokens = None,
-    threads: Threads = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    chat_format: opts.ChatFormat = None,
+    context_tokens: opts.ContextTokens = None,
+    threads: opts.Threads = None,
+    json_output: opts.JsonOutput = False,
     schema_file: Annotated[
         Path | None,
         typer.Option("--schema", metavar="FILE.json", help="Answer JSON matching this schema."),
     ] = None,
 ) -> None:
     """Run one prompt through the policy gate and the model."""
-    flags = check_run_flags(
+    flags = opts.generation_flags(
         max_tokens,
         seed,
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
+        chat_format,
     )
     schema = None
     if schema_file is not None:
@@ -304,11 +214,11 @@ def run(
     for note in given.document.skipped if given.document is not None else ():
         say(f"milai: note: not read: {note}")
     context = open_context()
-    chosen = flags.over(context.settings)
-    params = sampling_params(max_tokens, seed, chosen)
+    generation = flags.settle(context.settings)
+    params = generation.params
     if schema is not None:
         params = replace(params, json_schema=schema.text)
-    options = load_options(chat_format, chosen)
+    options = generation.load
     policy = context.policy()
     level = resolve_clearance(policy, clearance, context.settings)
     sink_level = resolve_out_level(policy, level, out_level)
@@ -398,20 +308,42 @@ def blocked_json(
     decision = blocked.decision
     if not isinstance(decision, Decision):
         decision = Decision(Action.BLOCK, policy.lowest, (), policy.info)
-    data = {
-        "text": "",
-        **_decision_json(replace(decision, action=Action.BLOCK)),
-        "model": _model_json(session.model),
-        "usage": session.usage.to_json(),
-        "timings": session.timings.to_json(),
-        "seed": params.seed,
-        "finish_reason": None,
-        "message": blocked.message,
-    }
+    data = stopped_json(
+        replace(decision, action=Action.BLOCK),
+        session.model,
+        params,
+        usage=session.usage,
+        timings=session.timings,
+    )
+    data["message"] = blocked.message
     if given is not None:
         data["findings"] = _findings_json(decision, given)
         data["input_format"] = given.format
     return data
+
+
+def stopped_json(
+    decision: Decision,
+    model: ModelInfo,
+    params: SamplingParams,
+    *,
+    usage: Usage | None = None,
+    timings: Timings | None = None,
+) -> dict[str, Any]:
+    """The ``run --json`` object of a turn that released no text (blocked, or the model
+    never asked): ``decision`` says why; the usage and timings are those of the model
+    when it was loaded, else zero."""
+    from milai.engine import Timings, Usage
+
+    return {
+        "text": "",
+        **_decision_json(decision),
+        "model": _model_json(model),
+        "usage": (usage or Usage()).to_json(),
+        "timings": (timings or Timings()).to_json(),
+        "seed": params.seed,
+        "finish_reason": None,
+    }
 
 
 def _where(blocked: Blocked, given: RunInput) -> str:

@@ -1251,6 +1251,77 @@ def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) 
     return False
 
 
+def reversed_trigger_lines(
+    words: tuple[str, ...], text: str, raw: bytes | None = None
+) -> list[tuple[int, int]]:
+    """The lines of ``text`` (start, end without the new line), in order, for which
+    ``_reversed_trigger(words, line)`` holds: exactly those, found without lowering the
+    text or looking at each line. ``raw``: ``one_byte(text)`` when the caller has it.
+
+    The words are searched in a lower-cased one-byte copy (``bytes.translate``): every
+    Latin-1 character lowers to one Latin-1 character, byte for byte, and every other
+    character becomes a byte (0x81) that no word holds, so a Latin-1 word is in
+    ``line.lower()`` exactly when it is in the copy's line, unless the text holds one of the
+    few characters above Latin-1 that lower into it (``_LOWER_INTO_LATIN1``): then, or when
+    a word is not Latin-1, each line is lowered as before.
+    """
+    if not words:
+        return []
+    shortest = _shortest(words)
+    encoded = _latin1_words(shortest)
+    if encoded is None or any(ch in text for ch in _LOWER_INTO_LATIN1):
+        return _reversed_trigger_lines_plain(words, text)
+    lowered = (one_byte(text) if raw is None else raw).translate(_LATIN1_LOWER)
+    starts: set[int] = set()
+    for word in encoded:
+        at = lowered.find(word)
+        while at >= 0:
+            starts.add(lowered.rfind(b"\n", 0, at) + 1)
+            line_end = lowered.find(b"\n", at)
+            at = -1 if line_end < 0 else lowered.find(word, line_end)
+    at = text.find("\u202e")  # a right-to-left override: above Latin-1, found in the text
+    while at >= 0:
+        starts.add(text.rfind("\n", 0, at) + 1)
+        line_end = text.find("\n", at)
+        at = -1 if line_end < 0 else text.find("\u202e", line_end)
+    lines: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        lines.append((start, len(text) if end < 0 else end))
+    return lines
+
+
+def _reversed_trigger_lines_plain(words: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """``reversed_trigger_lines`` line by line: the plain loop (and the slow path)."""
+    lines: list[tuple[int, int]] = []
+    if not _reversed_trigger(words, text):
+        return lines
+    at = 0
+    for line in text.split("\n"):
+        if _reversed_trigger(words, line):
+            lines.append((at, at + len(line)))
+        at += len(line) + 1
+    return lines
+
+
+# The characters above Latin-1 whose lower case holds a Latin-1 character (İ, Ÿ, ẞ, the
+# Kelvin and Ångström signs); a test recomputes the list for the running Python.
+_LOWER_INTO_LATIN1 = "\u0130\u0178\u1e9e\u212a\u212b"
+# Each Latin-1 byte to its lower case (one Latin-1 character for every one of them).
+_LATIN1_LOWER = bytes(ord(chr(code).lower()) for code in range(256))
+
+
+@cache
+def _latin1_words(words: tuple[str, ...]) -> tuple[bytes, ...] | None:
+    """``words`` in Latin-1, or None when one is not Latin-1 (or holds the byte that
+    ``one_byte`` puts for other characters)."""
+    try:
+        encoded = tuple(word.encode("latin-1") for word in words)
+    except UnicodeEncodeError:
+        return None
+    return None if any(b"\x81" in word for word in encoded) else encoded
+
+
 @cache
 def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
     """The words that hold no other word: a text holds one of ``words`` exactly when it
@@ -1397,7 +1468,7 @@ class DecodeUnit(Unit[DecodeState]):
                 held = self._decode_region(scanner, region, origin, final, lines, blocks, raw)
                 if held is not None:
                     done = held
-            self._reversed_lines(scanner, region[:done], origin)
+            self._reversed_lines(scanner, region[:done], origin, raw[:done])
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
 
@@ -1410,7 +1481,7 @@ class DecodeUnit(Unit[DecodeState]):
             lines = trigger_lines(window)
             if lines:
                 self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
-            self._reversed_lines(scanner, window, origin)
+            self._reversed_lines(scanner, window, origin, one_byte(window))
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -1452,27 +1523,24 @@ class DecodeUnit(Unit[DecodeState]):
                     )
         return held
 
-    def _reversed_lines(self, scanner: Scanner, region: str, origin: int) -> None:
+    def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
         override) that hold a reversed marking word: each is read forwards as a text of
         its own, so that its banner's markup, caveats and furniture read as they should
-        (a line longer than ``MAX_LINE``, window by window)."""
+        (a line longer than ``MAX_LINE``, window by window). ``raw``: ``one_byte(region)``."""
         words = self.engine.reversed_words
-        if not _reversed_trigger(words, region):
-            return
-        at = 0
-        for line in region.split("\n"):
+        for start, end in reversed_trigger_lines(words, region, raw):
+            line = region[start:end]
             for window_start, window_end in line_windows(len(line)):
                 piece = line[window_start:window_end]
-                if not _reversed_trigger(words, piece):
+                if len(piece) < len(line) and not _reversed_trigger(words, piece):
                     continue
                 plain = _BIDI_CONTROLS.sub("", piece)
                 forwards = plain[::-1]
                 # Offsets mirror back exactly only where no control character was taken out.
                 mirrored = len(plain) == len(piece)
-                start = origin + at + window_start
-                rescan(scanner, forwards, start, start + len(piece), "reversed", mirrored=mirrored)
-            at += len(line) + 1
+                at = origin + start + window_start
+                rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
 
     def release(self, scanner: Scanner, state: DecodeState) -> int:
         """Text before the first possible encoded run of the unfinished line is safe."""

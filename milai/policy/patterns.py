@@ -565,7 +565,10 @@ def context_regex(
 
 
 def banner_prefilter_regex(
-    markings: Iterable[str], labels: Iterable[str], letters: int | None = None
+    markings: Iterable[str],
+    labels: Iterable[str],
+    letters: int | None = None,
+    caveats: Iterable[str] = (),
 ) -> str:
     """Where a banner of ``context_regex`` or ``multiline_regex`` can start: the same new
     line, lead, labels and bracket, then the first marking (or, with ``letters``, its
@@ -574,11 +577,25 @@ def banner_prefilter_regex(
     Every match of either pattern's banner branch starts where this one matches (this is
     the start of the same path, with looser gaps), so a new line where it does not match
     needs neither pattern. It is a few kilobytes; they are a few hundred.
+
+    A whole first marking (no ``letters``) must also be followed by what can follow it in
+    those patterns: a character that is no ASCII letter or digit (a separator, controls,
+    a closing bracket, the tail, the end of the line), or, glued to it, the start of
+    another marking (its first letters, as above) or of a caveat. "Secretary" and
+    "Geheimdienst" at the start of a line then need neither large pattern.
     """
     label_list = list(labels)
     label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{0,3}}" if label_list else ""
-    marks = trie_regex(_lenient_tokens(m, loose=True, letters=letters) for m in markings)
-    return f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks})"
+    marking_list = list(markings)
+    marks = trie_regex(_lenient_tokens(m, loose=True, letters=letters) for m in marking_list)
+    follows = ""
+    if letters is None:
+        glued = [trie_regex(_lenient_tokens(m, loose=True, letters=4) for m in marking_list)]
+        caveat_list = list(caveats)
+        if caveat_list:
+            glued.append(_label_regex(caveat_list))
+        follows = "(?:(?![a-z0-9])|(?=" + "|".join(glued) + "))"
+    return f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks}){follows}"
 
 
 def portion_context_regex(portions: Iterable[str]) -> str:

@@ -31,6 +31,7 @@ log's own business.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -582,16 +583,31 @@ def write_vault_file(
 
 
 def read_vault_bytes(home: Path) -> bytes:
-    """The bytes of ``home/vault.json`` (at most one more than a vault file may hold).
-    Raises ``VaultLocked`` when there is none, ``VaultError`` when it cannot be read."""
+    """The bytes of ``home/vault.json`` (at most one more than a vault file may hold), read
+    only from a regular file: the checked file is the one read (``O_NOFOLLOW``, ``fstat``).
+
+    Raises ``VaultLocked`` when there is none, ``VaultIntegrityError`` when a symbolic link
+    or another kind of file stands in its place, ``VaultError`` when it cannot be read.
+    """
     path = home / VAULT_FILE
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        with path.open("rb") as handle:
-            return handle.read(keys.UnverifiedVaultFile.MAX_BYTES + 1)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise VaultLocked(f"no vault at {home}", hint="run `milai init`") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT) from None
         raise VaultError(f"cannot read {path}: {error.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            regular = stat.S_ISREG(os.fstat(fd).st_mode)
+            data = handle.read(keys.UnverifiedVaultFile.MAX_BYTES + 1) if regular else b""
+        except OSError as error:
+            raise VaultError(f"cannot read {path}: {error.strerror}") from None
+    if not regular:
+        raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT)
+    return data
 
 
 def _scan(home: Path, folder: str) -> tuple[dict[str, os.DirEntry[str]], bool]:

@@ -17,6 +17,7 @@ This module loads no cryptography, so a command that may never unlock pays nothi
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import getpass
 import json
 import math
@@ -50,6 +51,9 @@ KEY_FILE = "key-file"
 
 KEY_FILE_HINT = "key-file.path"  # in the vault folder: where the key file is (a path only)
 FAILED_UNLOCKS = "unlock-failures.jsonl"  # in the vault folder: wrong keys, until next unlock
+FAILED_UNLOCK_EVENT = "vault.unlock-failed"
+MAX_FAILED_UNLOCK_NOTES = 100  # recorded one by one; what is left, as one entry
+MAX_FAILED_UNLOCK_NOTES_BYTES = 64 * 1024
 
 AskPassphrase = Callable[[str], bytes]
 RecordEvent = Callable[[dict[str, Any]], None]
@@ -244,22 +248,18 @@ def read_key_file(path: Path, *, vault_home: Path | None = None) -> bytes:
 def create_key_file(path: Path, *, vault_home: Path | None = None) -> bytes:
     """Write 32 fresh random bytes to a new file ``path`` (0600, ``O_EXCL``); return them.
     Raises ``UsageError`` when it cannot, or when ``path`` lies inside ``vault_home``."""
-    from milai.vault._fs import create_private, fsync_dir, write_all
+    from milai.vault._fs import write_new_private_file
 
     _check_key_file_place(path, vault_home)
     secret = secrets.token_bytes(NEW_KEY_FILE_BYTES)
     try:
-        fd = create_private(path)
+        write_new_private_file(path, secret)
     except FileExistsError:
         raise UsageError(f"key file {path} appeared while milai was creating it") from None
     except OSError as error:
+        with contextlib.suppress(OSError):
+            path.unlink()  # ours, half written: no file is better than a short key
         raise UsageError(f"cannot create key file {path}: {error.strerror}") from None
-    try:
-        write_all(fd, secret)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    fsync_dir(path.parent)
     return secret
 
 
@@ -434,28 +434,91 @@ def forget_key_file(home: Path, key_file: Path | None = None) -> None:
 def _note_failed_unlock(home: Path, key: KeySource) -> None:
     """Note a wrong key outside the vault (time and kind of key only, never the secret)."""
     attempt = {"time": datetime.now(UTC).isoformat(timespec="seconds"), "with": key.kind}
-    try:
-        # Never through a symbolic link: a planted one would append to any file we may write.
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
-        fd = os.open(home / FAILED_UNLOCKS, flags, 0o600)
-    except OSError:
-        return  # best effort: the refusal itself is what protects the vault
-    with os.fdopen(fd, "a", encoding="utf-8") as notes:
-        notes.write(json.dumps(attempt) + "\n")
+    line = (json.dumps(attempt) + "\n").encode()
+    # Never through a symbolic link: a planted one would append to any file we may write.
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    for _ in range(3):  # a file moved to the log while we waited: note in a fresh one
+        try:
+            fd = os.open(home / FAILED_UNLOCKS, flags, 0o600)
+        except OSError:
+            return  # best effort: the refusal itself is what protects the vault
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_nlink:
+                os.write(fd, line)
+                return
+        except OSError:
+            return
+        finally:
+            os.close(fd)
 
 
 def move_failed_unlocks(home: Path, record: RecordEvent) -> None:
     """Move the failed unlocks noted while the vault was locked into the audit log through
-    ``record`` (they could not be authenticated then: the audit key lives in the vault)."""
+    ``record`` (they could not be authenticated then: the audit key lives in the vault).
+
+    Under the notes' own lock, so a note written meanwhile waits and is never lost, and two
+    commands never move the same notes twice. The first ``MAX_FAILED_UNLOCK_NOTES`` notes are
+    recorded one by one, whatever is left as one entry counting its bytes. A notes file
+    that is not a regular file (a link or a pipe put in its place) is recorded as
+    unreadable and removed, never read.
+    """
     notes = home / FAILED_UNLOCKS
-    try:
-        lines = notes.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
-        return
-    for line in lines:
+    while True:
         try:
-            attempt = json.loads(line)
+            fd = os.open(notes, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            _unreadable_notes(notes, record, error.strerror or "cannot be opened")
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            status = os.fstat(fd)
+            if not status.st_nlink:
+                continue  # another command moved these notes while we waited: look again
+            if not stat.S_ISREG(status.st_mode):
+                _unreadable_notes(notes, record, "not a regular file")
+                return
+            data = os.read(fd, MAX_FAILED_UNLOCK_NOTES_BYTES)
+            lines = data.split(b"\n")[:-1][:MAX_FAILED_UNLOCK_NOTES]  # whole lines only
+            for line in lines:
+                record({"command": FAILED_UNLOCK_EVENT, "attempt": _note(line)})
+            left = status.st_size - sum(len(line) + 1 for line in lines)
+            if left > 0:
+                record({"command": FAILED_UNLOCK_EVENT, "attempt": {"not_read_bytes": left}})
+            notes.unlink(missing_ok=True)  # still under the lock: a waiting note starts anew
+            return
+        finally:
+            os.close(fd)
+
+
+def _note(line: bytes) -> dict[str, Any]:
+    """A note as the audit log keeps it: exactly what ``_note_failed_unlock`` writes (a past
+    time with its zone and a kind of key), marked unauthenticated; anything else only as
+    malformed, by its size. The notes are written while the vault is locked, so anyone who
+    can write the vault folder can write them: the log must not authenticate their words."""
+    try:
+        note = json.loads(line)
+    except ValueError:
+        note = None
+    if (
+        isinstance(note, dict)
+        and note.keys() == {"time", "with"}
+        and note["with"] in (KEY_FILE, PASSPHRASE)
+        and isinstance(note["time"], str)
+    ):
+        try:
+            when = datetime.fromisoformat(note["time"])
         except ValueError:
-            attempt = {"unparsed": line[:200]}
-        record({"command": "vault.unlock-failed", "attempt": attempt})
-    notes.unlink(missing_ok=True)
+            when = None
+        if when is not None and when.tzinfo is not None and when <= datetime.now(UTC):
+            time = when.astimezone(UTC).isoformat(timespec="seconds")
+            return {"time": time, "with": note["with"], "unauthenticated": True}
+    return {"malformed_bytes": len(line)}
+
+
+def _unreadable_notes(notes: Path, record: RecordEvent, why: str) -> None:
+    record({"command": FAILED_UNLOCK_EVENT, "attempt": {"unreadable": why}})
+    with contextlib.suppress(OSError):
+        notes.unlink()

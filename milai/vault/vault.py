@@ -27,6 +27,8 @@ from milai.vault import _crypto, keys
 from milai.vault._fs import create_temp_for, ensure_private_dir, sync_file
 from milai.vault.catalog import is_catalogued
 from milai.vault.container import (
+    CHAT,
+    EMBEDDING,
     ModelHeader,
     ModelKeys,
     ModelManifest,
@@ -111,25 +113,17 @@ def _check_private_home(home: Path) -> None:
         raise VaultError(f"the vault folder {home} belongs to another user (uid {info.st_uid})")
 
 
-def _check_vault_file_is_regular(home: Path) -> None:
-    """``vault.json`` must be a regular file in the folder: not missing (while records or
-    models remain), not a symbolic link to somewhere else."""
+def _read_vault_file(home: Path) -> bytes:
+    """The bytes of ``vault.json``, a regular file in the folder: not missing (while records
+    or models remain), not a symbolic link to somewhere else (``read_vault_bytes``)."""
     try:
-        mode = os.lstat(home / VAULT_FILE).st_mode
-    except FileNotFoundError:
+        return read_vault_bytes(home)
+    except VaultLocked:
         raise VaultIntegrityError(
             f"vault state: {VAULT_FILE} is missing from {home}, which holds the vault's "
             "records or models",
             hint=RESTORE_HINT,
         ) from None
-    except OSError as error:
-        raise VaultError(f"cannot read {home / VAULT_FILE}: {error.strerror}") from None
-    if not stat.S_ISREG(mode):
-        raise VaultIntegrityError(
-            f"vault state: {VAULT_FILE} is not a regular file (a symbolic link or another "
-            "kind of file in its place)",
-            hint=RESTORE_HINT,
-        )
 
 
 def _open_source(src: Path) -> tuple[int, int]:
@@ -286,8 +280,7 @@ class Vault:
         if not cls.exists(home):
             raise VaultLocked(f"no vault at {home}", hint="run `milai init`")
         _check_private_home(home)
-        _check_vault_file_is_regular(home)
-        raw = read_vault_bytes(home)
+        raw = _read_vault_file(home)
         try:
             unverified = keys.UnverifiedVaultFile.parse(raw)
             vault_key, vault_file, slot_id = unverified.unlock(key, home)
@@ -555,8 +548,10 @@ class Vault:
         level: str,
         sha256: str | None = None,
         progress: Progress | None = None,
+        kind: str = CHAT,
     ) -> ModelManifest:
-        """Seal the GGUF file ``src`` into the vault as ``name`` at accreditation ``level``.
+        """Seal the GGUF file ``src`` into the vault as ``name`` at accreditation ``level``
+        (``kind``: ``chat``, or ``embedding`` for a model that only ranks passages).
 
         Streams in constant memory; a killed import leaves no model behind. Raises
         ``UsageError`` for a bad name, level or digest, a name in use, or a file that is
@@ -588,6 +583,7 @@ class Vault:
                 level=level,
                 imported_at=_now(),
                 has_chat_template=info.has_chat_template,
+                kind=kind,
             )
             if progress is not None:
                 progress(0, size)
@@ -635,6 +631,11 @@ class Vault:
         self._ledger.refresh()
         names = sorted(entry.name for _, entry in self._ledger.state.entries(MODEL))
         return [self.model(name) for name in names]
+
+    def embedding_model(self) -> ModelManifest | None:
+        """The embedding model (``model import --embedding``: one at most), or None."""
+        found = [manifest for manifest in self.list_models() if manifest.kind == EMBEDDING]
+        return found[0] if found else None
 
     def model_file(self, name: str) -> Path:
         """Where the sealed file of model ``name`` lies (an opaque name). Raises

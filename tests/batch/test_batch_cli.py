@@ -11,7 +11,7 @@ import pytest
 
 from milai.cli import main
 from tests.batch.support import request, write_lines
-from tests.cli.conftest import SyntheticVault
+from tests.cli.fixtures import SyntheticVault
 from tests.cli.harness import Cli
 from tests.fakes import FakeEngine
 

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from tests.batch.support import read_entries, request, write_lines
-from tests.cli.conftest import MilaiRunner, milai_command
+from tests.cli.fixtures import MilaiRunner, milai_command
 
 pytestmark = pytest.mark.model
 

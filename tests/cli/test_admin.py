@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import MilaiRunner
+from tests.cli.fixtures import MilaiRunner
 from tests.helpers import DEMO_SHA256, demo_model_file, write_key_file
 
 
@@ -242,7 +242,7 @@ def test_interactive_passphrase_on_the_terminal(tmp_path: Path) -> None:
     import subprocess
     import time
 
-    from tests.cli.conftest import controlling_terminal, milai_command
+    from tests.cli.fixtures import controlling_terminal, milai_command
 
     env = {**os.environ, "MILAI_HOME": str(tmp_path / "home")}
 

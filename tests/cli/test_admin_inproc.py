@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from milai import netguard
-from tests.cli.conftest import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
+from tests.cli.fixtures import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
 from tests.cli.harness import Cli, refused
 from tests.helpers import write_key_file
 

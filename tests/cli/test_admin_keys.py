@@ -17,7 +17,7 @@ import pytest
 from milai.errors import VaultIntegrityError
 from milai.vault import KeySource, Vault
 from milai.vault.unlock import KEY_FILE_HINT
-from tests.cli.conftest import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
+from tests.cli.fixtures import SYNTHETIC_MODEL, SYNTHETIC_SECRET_MODEL, SyntheticVault
 from tests.cli.harness import Cli, invoke, refused
 from tests.helpers import write_key_file
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from milai.cli._app import state
-from tests.cli.conftest import SyntheticVault
+from tests.cli.fixtures import SyntheticVault
 from tests.cli.harness import Cli, CliResult, invoke
 from tests.helpers import write_key_file
 

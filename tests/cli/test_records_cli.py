@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import MilaiRunner, controlling_terminal, milai_command
+from tests.cli.fixtures import MilaiRunner, controlling_terminal, milai_command
 from tests.helpers import demo_model_file
 
 pytestmark = pytest.mark.model

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import SyntheticVault
+from tests.cli.fixtures import SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.fakes import FakeEngine
 from tests.helpers import write_key_file

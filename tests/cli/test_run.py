@@ -17,7 +17,7 @@ import pytest
 
 from milai.cli._app import compose_prompt
 from milai.errors import UsageError
-from tests.cli.conftest import MilaiRunner, milai_command
+from tests.cli.fixtures import MilaiRunner, milai_command
 from tests.helpers import DEMO_SHA256, write_key_file
 
 QUESTION = "Name three capitals in Europe."

@@ -14,7 +14,7 @@ import pytest
 
 import milai.documents
 from milai.documents import Limits, read_document
-from tests.cli.conftest import SYNTHETIC_SECRET_MODEL, MilaiRunner, SyntheticVault
+from tests.cli.fixtures import SYNTHETIC_SECRET_MODEL, MilaiRunner, SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.documents.builders import (
     Docx,

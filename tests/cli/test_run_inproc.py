@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.conftest import SYNTHETIC_MODEL, SyntheticVault
+from tests.cli.fixtures import SYNTHETIC_MODEL, SyntheticVault
 from tests.cli.harness import Cli, CliResult
 from tests.fakes import FakeEngine, install_fake_engine
 from tests.helpers import write_key_file

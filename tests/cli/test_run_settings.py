@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from milai.engine import LoadOptions, SamplingParams
-from tests.cli.conftest import SyntheticVault
+from tests.cli.fixtures import SyntheticVault
 from tests.cli.harness import Cli
 from tests.fakes import FakeEngine, FakeLoader, install_fake_engine
 

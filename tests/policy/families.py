@@ -588,6 +588,10 @@ def _short_marking(target: Target) -> bool:
     return sum(ch.isalnum() for ch in target.text) < 5
 
 
+def _long_banner(target: Target) -> bool:
+    return not target.portion and not _short_marking(target)
+
+
 def _multi_word(target: Target) -> bool:
     return not target.portion and " " in target.text
 
@@ -669,29 +673,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("canadian-syllabics", "look-alikes", "spell", _lookalike(_SYLLABICS, 0.8)),
     Family("cyrillic", "look-alikes", "spell", _lookalike(_CYRILLIC, 0.7)),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
-    Family(
-        "reversed",
-        "obfuscation",
-        "wrap",
-        _reverse_lines,
-        lambda t: not t.portion and not _short_marking(t),
-        excludes=_STRUCTURE,
-    ),
-    Family(
-        "rlo",
-        "obfuscation",
-        "wrap",
-        _rlo,
-        lambda t: not t.portion and not _short_marking(t),
-        excludes=_STRUCTURE,
-    ),
-    Family(
-        "rot13",
-        "encoding",
-        "wrap",
-        _rot13,
-        lambda t: not t.portion and not _short_marking(t),
-        excludes=_STRUCTURE,
+    # Whole lines rewritten: a banner of five letters or more, never a portion mark.
+    *(
+        Family(name, group, "wrap", make, _long_banner, excludes=_STRUCTURE)
+        for name, group, make in (
+            ("reversed", "obfuscation", _reverse_lines),
+            ("rlo", "obfuscation", _rlo),
+            ("rot13", "encoding", _rot13),
+        )
     ),
     *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
     # portion marks (item 3)

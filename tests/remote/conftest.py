@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.cli.conftest import run_milai
+from tests.cli.fixtures import run_milai
 
 SERVED_MODEL = "fake-model"
 REPLY = ["Hello", " there", ".", " The", " weather", " is", " mild", "."]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.batch.support import read_entries, request, write_lines
-from tests.cli.conftest import milai_command
+from tests.cli.fixtures import milai_command
 from tests.remote.conftest import FakeServer, Home
 
 LINES = 12

@@ -8,16 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import MilaiRunner, milai, template_vault, vault_home
+from tests.cli.fixtures import MilaiRunner
 from tests.remote.conftest import LlamaServer
 
 pytestmark = pytest.mark.model
-
-__all__ = [
-    "milai",
-    "template_vault",
-    "vault_home",
-]  # the demo vault fixtures, shared with tests/cli
 
 PROMPT = "Write a short poem about the sea."
 SAMPLING = ("--temperature", "0", "--seed", "1", "--max-tokens", "60")

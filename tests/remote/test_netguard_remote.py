@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from tests.cli.conftest import milai_command
+from tests.cli.fixtures import milai_command
 from tests.remote.conftest import REPLY, FakeServer, Home
 
 

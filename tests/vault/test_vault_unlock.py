@@ -4,9 +4,14 @@ rule, where the key comes from, and the recorded key-file path."""
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import stat
+import threading
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -263,3 +268,136 @@ def test_a_failed_unlock_note_never_follows_a_planted_link(tmp_path: Path) -> No
     (home / FAILED_UNLOCKS).symlink_to(victim)
     _note_failed_unlock(home, KeySource(key_file=tmp_path / "some.key"))
     assert victim.read_text() == "untouched\n"
+
+
+def _note_lines(count: int) -> str:
+    return "".join(
+        f'{{"time": "{_time(number)}", "with": "key-file"}}\n' for number in range(count)
+    )
+
+
+def _time(number: int) -> str:
+    return f"2026-01-01T{number // 3600:02d}:{number // 60 % 60:02d}:{number % 60:02d}+00:00"
+
+
+def test_a_note_written_while_notes_are_moved_waits_and_is_kept(tmp_path: Path) -> None:
+    from milai.vault.unlock import FAILED_UNLOCKS, _note_failed_unlock, move_failed_unlocks
+
+    (tmp_path / FAILED_UNLOCKS).write_text(_note_lines(1))
+    recorded: list[dict[str, Any]] = []
+    writer = threading.Thread(
+        target=_note_failed_unlock, args=(tmp_path, KeySource(key_file=tmp_path / "wrong.key"))
+    )
+
+    def record(event: dict[str, Any]) -> None:
+        recorded.append(event)
+        if not writer.is_alive() and len(recorded) == 1:
+            writer.start()  # a wrong key, tried while the first note is being moved
+            writer.join(timeout=0.5)  # it waits for the notes' lock
+
+    move_failed_unlocks(tmp_path, record)
+    writer.join()
+    assert [event["attempt"]["time"] for event in recorded] == [_time(0)]
+    move_failed_unlocks(tmp_path, recorded.append)  # the next command moves the new note
+    assert len(recorded) == 2 and recorded[1]["attempt"]["with"] == "key-file"
+    assert not (tmp_path / FAILED_UNLOCKS).exists()
+
+
+def test_two_commands_never_move_the_same_notes_twice(tmp_path: Path) -> None:
+    from milai.vault.unlock import FAILED_UNLOCKS, move_failed_unlocks
+
+    (tmp_path / FAILED_UNLOCKS).write_text(_note_lines(2))
+    recorded: list[dict[str, Any]] = []
+    other = threading.Thread(target=move_failed_unlocks, args=(tmp_path, recorded.append))
+
+    def record(event: dict[str, Any]) -> None:
+        recorded.append(event)
+        if not other.is_alive() and len(recorded) == 1:
+            other.start()  # a second command opens the vault meanwhile
+            other.join(timeout=0.5)
+
+    move_failed_unlocks(tmp_path, record)
+    other.join()
+    assert [event["attempt"]["time"] for event in recorded] == [_time(0), _time(1)]
+
+
+def test_notes_are_moved_up_to_a_cap_and_the_rest_is_counted(tmp_path: Path) -> None:
+    from milai.vault.unlock import (
+        FAILED_UNLOCKS,
+        MAX_FAILED_UNLOCK_NOTES,
+        move_failed_unlocks,
+    )
+
+    notes = tmp_path / FAILED_UNLOCKS
+    notes.write_text(_note_lines(MAX_FAILED_UNLOCK_NOTES + 50) + "x" * (8 << 20) + "\n")
+    size = notes.stat().st_size
+    recorded: list[dict[str, Any]] = []
+    move_failed_unlocks(tmp_path, recorded.append)
+    assert len(recorded) == MAX_FAILED_UNLOCK_NOTES + 1
+    moved = len(_note_lines(MAX_FAILED_UNLOCK_NOTES))
+    assert recorded[-1]["attempt"] == {"not_read_bytes": size - moved}
+    assert not notes.exists()
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_notes_that_are_not_a_regular_file_are_never_read(tmp_path: Path, kind: str) -> None:
+    from milai.vault.unlock import FAILED_UNLOCKS, move_failed_unlocks
+
+    notes, victim = tmp_path / FAILED_UNLOCKS, tmp_path / "victim.jsonl"
+    victim.write_text('{"secret": "elsewhere"}\n')
+    if kind == "link":
+        notes.symlink_to(victim)
+    else:
+        os.mkfifo(notes, 0o600)
+    recorded: list[dict[str, Any]] = []
+    move_failed_unlocks(tmp_path, recorded.append)  # and a pipe does not hang it
+    assert len(recorded) == 1 and "unreadable" in recorded[0]["attempt"]
+    assert "elsewhere" not in json.dumps(recorded)
+    assert not os.path.lexists(notes) and victim.exists()
+
+
+def test_a_new_key_file_is_written_through_the_vaults_private_file_writer(
+    tmp_path: Path,
+) -> None:
+    from milai.vault._fs import fault_hook
+    from milai.vault.unlock import create_key_file
+
+    steps: list[str] = []
+    with fault_hook(steps.append):
+        secret = create_key_file(tmp_path / "new.key")
+    assert steps == ["create", "fsync", "fsync folder"]
+    assert (tmp_path / "new.key").read_bytes() == secret
+    assert stat.S_IMODE((tmp_path / "new.key").stat().st_mode) == 0o600
+
+    def fail_at_fsync(step: str) -> None:
+        if step == "fsync":
+            raise OSError(errno.EIO, "Input/output error")
+
+    with fault_hook(fail_at_fsync), pytest.raises(UsageError, match="cannot create key file"):
+        create_key_file(tmp_path / "half.key")
+    assert not (tmp_path / "half.key").exists()  # no short key file left behind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"time": "1999-01-01T00:00:00+00:00", "with": "key-file", "decision": "allow"}',
+        '{"time": "1999-01-01T00:00:00+00:00", "with": "a story"}',
+        '{"time": "2999-01-01T00:00:00+00:00", "with": "key-file"}',
+        '{"time": "1999-01-01T00:00:00", "with": "passphrase"}',
+        '{"time": 0, "with": "passphrase"}',
+        '["time", "with"]',
+        "any words at all",
+    ],
+)
+def test_a_planted_note_reaches_the_log_only_as_its_size(tmp_path: Path, line: str) -> None:
+    """Notes are written while the vault is locked: the log authenticates none of their words."""
+    from milai.vault.unlock import FAILED_UNLOCKS, move_failed_unlocks
+
+    (tmp_path / FAILED_UNLOCKS).write_text(_note_lines(1) + line + "\n")
+    recorded: list[dict[str, Any]] = []
+    move_failed_unlocks(tmp_path, recorded.append)
+    assert [event["attempt"] for event in recorded] == [
+        {"time": _time(0), "with": "key-file", "unauthenticated": True},
+        {"malformed_bytes": len(line.encode())},
+    ]

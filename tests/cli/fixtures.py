@@ -1,4 +1,4 @@
-"""CLI fixtures.
+"""CLI fixtures, for every test folder (a plugin: tests/conftest.py loads it).
 
 Real path: a demo vault (key file + the real SmolLM2 model imported) built once, copied per
 test, and a helper that runs the real ``milai`` command in a subprocess (``model`` tests).
