@@ -1478,10 +1478,11 @@ class DecodeUnit(Unit[DecodeState]):
         while scanner.orig_end - state.line_start > MAX_LINE:
             origin = state.line_start
             window = scanner.orig_slice(origin, origin + MAX_LINE)
-            lines = trigger_lines(window)
+            raw = one_byte(window)
+            lines = trigger_lines(window, raw=raw)
             if lines:
-                self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
-            self._reversed_lines(scanner, window, origin, one_byte(window))
+                self._decode_region(scanner, window, origin, False, lines, [], raw)
+            self._reversed_lines(scanner, window, origin, raw)
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
