@@ -4,6 +4,7 @@ The CLI's fixtures (tests/cli/fixtures.py: the demo and synthetic vaults, the in
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,3 +19,17 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("MILAI_HOME", str(home))
     monkeypatch.delenv("MILAI_KEY_FILE", raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def milai_logger_restored() -> Iterator[None]:
+    """``milai.cli.main`` sets up the ``milai`` logger for its process (a handler, a level, no
+    propagation). A test that calls it directly must not leave that to the next one: pytest
+    attaches its capture handlers to every logger that does not propagate, and a record
+    would then reach caplog twice (once there, once at the root)."""
+    logger = logging.getLogger("milai")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
