@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.cli.fixtures import run_milai
+from tests.cli.fixtures import run_in_process
 
 SERVED_MODEL = "fake-model"
 REPLY = ["Hello", " there", ".", " The", " weather", " is", " mild", "."]
@@ -335,8 +335,9 @@ class Home:
     key: Path
 
     def milai(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        """``milai ARGS`` against this vault, in this process (tests/cli/harness.py)."""
         env = {"MILAI_HOME": str(self.path), "MILAI_KEY_FILE": str(self.key)}
-        return run_milai(*args, input=input, env=env, timeout=60)
+        return run_in_process(*args, input=input, env=env)
 
     def audit(self) -> list[dict[str, Any]]:
         shown = self.milai("audit", "show", "--json")
