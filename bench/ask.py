@@ -13,10 +13,14 @@ In a fresh temporary vault (key file, Argon2 at its floor):
 * **retrieval**: ``retrieve`` for a set of questions at 10,000 passages, at two levels.
 * **memory and disk**: the index as opened (tracemalloc) and the corpus records on disk,
   per 1,000 pages.
+* **hybrid**: random unit vectors (``--dimensions``, 576 as the demo model's) for the
+  10,000 passages kept as ``docs add`` keeps them; opening them, ``retrieve_hybrid``
+  (BM25 + cosine + reciprocal-rank fusion) against ``retrieve`` (BM25 alone) in the same
+  run, and the cosine ranking in pure Python (the alternative to numpy).
 
 Medians of repeated runs; the machine is shared and noisy.
 
-    python bench/ask.py [--pages 400] [--passages 10000] [--repeat 15]
+    python bench/ask.py [--pages 400] [--passages 10000] [--repeat 15] [--dimensions 576]
 """
 
 from __future__ import annotations
@@ -203,7 +207,7 @@ def synthetic_corpus(policy: Policy, vault: Vault, passages: int) -> tuple[Corpu
     return corpus, number
 
 
-def bench_corpus(policy: Policy, root: Path, passages: int, repeat: int) -> Corpus:
+def bench_corpus(policy: Policy, root: Path, passages: int, repeat: int) -> tuple[Corpus, Vault]:
     vault = make_vault(root / "big")
     home = vault.home
     key = KeySource(key_file=root / "big" / "vault.key")
@@ -266,7 +270,79 @@ def bench_corpus(policy: Policy, root: Path, passages: int, repeat: int) -> Corp
             f"worst {max(per_question):.1f} ms (open + rank); ranking alone median "
             f"{statistics.median(warm):.1f} ms, worst {max(warm):.1f} ms"
         )
-    return corpus
+    return corpus, vault
+
+
+def bench_hybrid(
+    policy: Policy, corpus: Corpus, vault: Vault, repeat: int, dimensions: int
+) -> None:
+    import numpy as np
+
+    from milai.corpus import as_matrix, retrieve_hybrid
+
+    rng = np.random.default_rng(5)
+    index = corpus.index("bench")
+    rows = {
+        entry.id: as_matrix(rng.normal(size=(entry.passages, dimensions)).tolist(), dimensions)
+        for entry in index.documents
+    }
+    corpus.put_vectors("bench", "bench-model", dimensions, rows)
+    size = vault.records.file_of(KIND, "vectors:bench").stat().st_size
+    pages = len(index) / 3
+    print(
+        f"hybrid: vectors of {dimensions} dimensions (int8 + scale) for {len(index)} passages: "
+        f"{size / 1e6:.2f} MB on disk = {size / pages * 1000 / 1e6:.2f} MB per 1,000 pages"
+    )
+    open_ms = median_ms(lambda: corpus.vectors("bench"), repeat)
+    print(f"  open the vectors: {open_ms:.1f} ms (median of {repeat})")
+    query = as_matrix(rng.normal(size=(1, dimensions)).tolist(), dimensions)[0].tolist()
+    for limit in ("SECRET", "RESTRICTED"):
+        may_read = readable_at(policy, limit)
+        hybrid = [
+            median_ms(
+                partial(
+                    retrieve_hybrid, corpus, question, query, "bench-model", may_read, 5, "bench"
+                ),
+                repeat,
+            )
+            for question in QUESTIONS
+        ]
+        lexical = [
+            median_ms(partial(retrieve, corpus, question, may_read, 5, "bench"), repeat)
+            for question in QUESTIONS
+        ]
+        print(
+            f"  retrieve_hybrid at {limit}: median {statistics.median(hybrid):.1f} ms, worst "
+            f"{max(hybrid):.1f} ms; retrieve (BM25 alone) in the same run median "
+            f"{statistics.median(lexical):.1f} ms: "
+            f"{statistics.median(hybrid) / statistics.median(lexical):.2f}x"
+        )
+    vectors = corpus.vectors("bench")
+    assert vectors is not None
+    allowed = [
+        vectors.matrix[first : first + count].astype(np.float32).tolist()
+        for entry in index.documents
+        if readable_at(policy, "SECRET")(entry.level)
+        for first, count in [vectors.documents[entry.id]]
+    ]
+    flat = [row for block in allowed for row in block]
+    started = time.perf_counter()
+    scores = [sum(a * b for a, b in zip(row, query, strict=True)) for row in flat]
+    python_ms = (time.perf_counter() - started) * 1000
+    from milai.corpus._vectors import nearest
+
+    matrix = as_matrix([query], dimensions)
+    secret = readable_at(policy, "SECRET")
+    numpy_ms = median_ms(
+        lambda: nearest([(index, vectors)], matrix, "bench-model", secret, 100), repeat
+    )
+    opened_ms = median_ms(lambda: corpus.vectors("bench"), repeat)
+    print(
+        f"  cosine over the {len(scores)} passages readable at SECRET: pure Python "
+        f"{python_ms:.0f} ms (once; the rows already lists of floats) vs `nearest` (numpy: "
+        f"gather, int8 to float32, product, sort) {numpy_ms:.1f} ms: "
+        f"{python_ms / numpy_ms:.1f}x; opening the vectors {opened_ms:.1f} ms"
+    )
 
 
 def bench_rank_bm25(policy: Policy, corpus: Corpus, repeat: int) -> None:
@@ -307,6 +383,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--passages", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--dimensions", type=int, default=576)
     args = parser.parse_args()
     policy = load_policy(default_policy_path())
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
@@ -315,8 +392,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         bench_ingest(policy, root, args.pages)
-        corpus = bench_corpus(policy, root, args.passages, args.repeat)
+        corpus, vault = bench_corpus(policy, root, args.passages, args.repeat)
         bench_rank_bm25(policy, corpus, args.repeat)
+        bench_hybrid(policy, corpus, vault, args.repeat, args.dimensions)
 
 
 if __name__ == "__main__":

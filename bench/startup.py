@@ -33,7 +33,12 @@ def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     the CPU time is the steadier figure: the wall time also counts waiting for a core."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=True)
+    # Run from the file system root: ``python -m`` puts the working folder first on the path,
+    # so run from a milai checkout it would import that checkout, not PYTHONPATH's tree
+    # (a baseline tree would silently time this one).
+    subprocess.run(
+        command, env=env, stdin=subprocess.DEVNULL, capture_output=True, check=True, cwd="/"
+    )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -62,16 +67,30 @@ def main() -> None:
         )
         document = root / "doc.txt"
         document.write_text(("The meeting moved to Tuesday at ten. " * 30)[:1024])
+        # Everyday lines that start with a word that starts with a marking word.
+        worded = root / "worded.txt"
+        worded.write_text(
+            (
+                "Secretary of State Jones met the committee on Tuesday.\n"
+                "Geheimdienst und Polizei haben sich am Montag getroffen.\n"
+                "Confidentiality of the minutes was discussed at length.\n"
+            )
+            * 6
+        )
         commands = {
             "import yaml": [python, "-c", "import yaml"],
             "milai --version": [python, "-m", "milai", "--version"],
             "milai --help": [python, "-m", "milai", "--help"],
             "milai check 1 KB": [python, "-m", "milai", "check", str(document)],
+            "check Secretary...": [python, "-m", "milai", "check", str(worded)],
         }
         envs = dict.fromkeys(commands, env)
         if args.baseline_tree is not None:
             name = "baseline tree check"
             commands[name] = commands["milai check 1 KB"]
+            envs[name] = {**env, "PYTHONPATH": str(args.baseline_tree.resolve())}
+            name = "baseline Secretary..."
+            commands[name] = commands["check Secretary..."]
             envs[name] = {**env, "PYTHONPATH": str(args.baseline_tree.resolve())}
         for name, command in commands.items():  # fills the bytecode cache
             _time(command, envs[name])
@@ -83,6 +102,7 @@ def main() -> None:
     cpu_base = statistics.median(cpu for _, cpu in times["import yaml"])
     print(f"{args.runs} interleaved runs each, medians (wall, then CPU user + system)")
     targets = {"milai --version": 1.5, "milai check 1 KB": 2.0, "baseline tree check": 2.0}
+    targets |= {"check Secretary...": 2.0, "baseline Secretary...": 2.0}
     for name, samples in times.items():
         wall = statistics.median(wall for wall, _ in samples)
         cpu = statistics.median(cpu for _, cpu in samples)

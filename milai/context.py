@@ -3,10 +3,12 @@ settings, the policy, the audit log, and the pipeline that ties them together.""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
@@ -23,6 +25,7 @@ from milai.vault.unlock import Unlock
 if TYPE_CHECKING:
     from milai.audit import AuditLog
     from milai.corpus import Corpus
+    from milai.engine import Embedder
     from milai.engine._registry import EngineRegistry
     from milai.events import RunEvent
     from milai.pipeline import AuditSink, Pipeline
@@ -150,7 +153,7 @@ class Context:
             return requested
         if self.settings.default_model:
             return self.settings.default_model
-        names = [manifest.name for manifest in self.vault.list_models()]
+        names = [m.name for m in self.vault.list_models() if m.kind == "chat"]
         names += self.engines.names()
         if len(names) == 1:
             return names[0]
@@ -170,6 +173,34 @@ class Context:
         from milai.corpus import ID_PURPOSE, Corpus
 
         return Corpus(self.vault.records, self.vault.derive_key(ID_PURPOSE))
+
+    @contextlib.contextmanager
+    def embedder(self, threads: int | None = None) -> Iterator[LoadedEmbedder | None]:
+        """The vault's embedding model (``model import --embedding``) loaded from memory
+        like any model, closed when the block ends; None when the vault holds none. Raises
+        ``ModelError`` when it fails to load, ``VaultIntegrityError`` when it is damaged."""
+        from milai import engine
+
+        manifest = self.vault.embedding_model()
+        if manifest is None:
+            yield None
+            return
+        with self.vault.open_model(manifest.name) as path:
+            loaded = engine.load_embedder(path, threads or self.settings.sampling.threads)
+            try:
+                yield LoadedEmbedder(manifest.name, manifest.sha256, manifest.level, loaded)
+            finally:
+                loaded.close()
+
+
+@dataclass(frozen=True)
+class LoadedEmbedder:
+    """The embedding model of the vault, loaded: who it is and the engine."""
+
+    name: str
+    sha256: str
+    level: str
+    engine: Embedder
 
 
 def open_audit_log(home: Path, vault: Vault) -> AuditLog:

@@ -68,6 +68,7 @@ class Retrieved:
     collection: str | None = None
     left_out: int = 0
     context_tokens: int | None = None  # the context the passages were fitted to (replay)
+    embedder: str | None = None  # sha256 of the embedding model when ranked hybrid
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -80,6 +81,7 @@ class Retrieved:
             "passages": [{"id": passage, "level": level} for passage, level in self.passages],
             "left_out": self.left_out,
             "context_tokens": self.context_tokens,
+            **({"embedder": self.embedder} if self.embedder else {}),
         }
 
     @classmethod
@@ -92,6 +94,7 @@ class Retrieved:
             collection=None if collection is None else str(collection),
             left_out=int(data.get("left_out", 0)),
             context_tokens=None if context_tokens is None else int(context_tokens),
+            embedder=None if data.get("embedder") is None else str(data["embedder"]),
         )
 
 

@@ -14,8 +14,8 @@ running inside the process could call them too, as it could any other function.
 
 from __future__ import annotations
 
+import _socket as socket  # the C module: ``socket`` costs ~10 ms at every start
 import ipaddress
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager

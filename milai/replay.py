@@ -196,6 +196,7 @@ def _ask_prompt(
 ) -> tuple[str, str, Retrieved, LoadOptions]:
     """The prompt, system text, passages and context of a recorded ``ask``, rebuilt from the
     question and the passages the entry names. Raises ``UsageError``."""
+    from milai.corpus import readable_at
     from milai.corpus._prompt import ASK_SYSTEM, build_prompt
 
     recorded = event.retrieved
@@ -204,7 +205,13 @@ def _ask_prompt(
     if context.digest(question) != recorded.question_digest:
         raise UsageError(f"the question differs from the one recorded in entry {seq}")
     ids = [passage_id for passage_id, _level in recorded.passages]
-    hits = context.corpus.hits_by_id(ids, recorded.collection)
+    policy = context.policy()
+    name = str((event.engine or {}).get("name") or event.model.name)
+    model_level = context.pipeline(policy).models.model(name).level
+    # Read at the levels the ask read at, like ask: a passage raised above them since is
+    # as gone as a removed one.
+    limit = policy.lower(event.clearance, event.out_level, model_level)
+    hits = context.corpus.hits_by_id(ids, recorded.collection, readable_at(policy, limit))
     params = SamplingParams.from_json(event.sampling)
     prompt = build_prompt(
         question,
@@ -218,6 +225,7 @@ def _ask_prompt(
         collection=recorded.collection,
         left_out=recorded.left_out,
         context_tokens=recorded.context_tokens,
+        embedder=recorded.embedder,
     )
     options = LoadOptions(chat_format=event.chat_format, context_tokens=recorded.context_tokens)
     return prompt.text, ASK_SYSTEM, retrieved, options

@@ -107,19 +107,44 @@ def model_import(
         str | None, typer.Option("--sha256", help="Expected sha256 of the file (hex).")
     ] = None,
     default: Annotated[bool, typer.Option("--default", help="Make it the default model.")] = False,
+    embedding: Annotated[
+        bool,
+        typer.Option(
+            "--embedding", help="An embedding model: `ask` and `docs add` rank passages with it."
+        ),
+    ] = False,
 ) -> None:
     """Encrypt a GGUF file into the vault."""
     context = open_context()
     policy = context.policy()
     policy.canonical_level(level)  # an unknown level is a usage error before any work
     vault = context.vault
+    if embedding:
+        if default:
+            raise UsageError("an embedding model cannot be the default model (it does not answer)")
+        present = vault.embedding_model()
+        if present is not None:
+            raise UsageError(
+                f"the vault already holds an embedding model ({present.name})",
+                hint=f"remove it first: `milai model remove {present.name}`",
+            )
     from milai.cli.render import progress_bar
 
     with progress_bar(f"importing {name}", enabled=sys.stderr.isatty()) as progress:
         manifest = vault.import_model(
-            file, name=name, level=level, sha256=sha256, progress=progress
+            file,
+            name=name,
+            level=level,
+            sha256=sha256,
+            progress=progress,
+            kind="embedding" if embedding else "chat",
         )
-    if default or context.settings.default_model is None:
+    if embedding:
+        say(
+            "milai: passages added from now on get vectors; "
+            "`milai docs embed` gives them to the documents already here"
+        )
+    elif default or context.settings.default_model is None:
         settings = context.settings
         replace(settings, default_model=manifest.name).save(vault.records)
     _record(
@@ -128,6 +153,7 @@ def model_import(
         model=_model_ref(manifest),
         level=manifest.level,
         catalogued=manifest.catalogued,
+        kind=manifest.kind,
     )
     catalogued = "a catalogued model" if manifest.catalogued else "not in models/catalog.yaml"
     say(

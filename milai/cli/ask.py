@@ -15,14 +15,16 @@ import typer
 
 from milai.cli import _options as opts
 from milai.cli._app import app, emit_json, open_context, say
-from milai.cli.run import StdoutStream, blocked_json, report_result, run_json
+from milai.cli.run import StdoutStream, blocked_json, report_result, run_json, stopped_json
 from milai.engine import SamplingParams
 from milai.errors import Blocked, UsageError
 from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
     from milai.context import Context
+    from milai.corpus import Hit
     from milai.corpus._prompt import Source
+    from milai.engine import LoadOptions
     from milai.pipeline import GateFactory, ModelInfo
     from milai.policy import Decision, Policy
 
@@ -58,7 +60,7 @@ def ask(
     Passages above min(your clearance, the model's accreditation) are never ranked, never
     given to the model and never counted. No passage at your levels: a note, exit 0.
     """
-    from milai.corpus import check_collection, readable_at, retrieve
+    from milai.corpus import check_collection
     from milai.corpus._prompt import ASK_SYSTEM, build_prompt
     from milai.events import Retrieved
 
@@ -84,20 +86,23 @@ def ask(
     model_name = context.model_name(model)
     model_info = pipeline.models.model(model_name)
     limit = policy.lower(level, model_info.level, sink_level)
-    asked = _Asked(context, policy, model_info, level, sink_level, question, collection)
+    asked = _Asked(context, policy, model_info, level, sink_level, question, collection, params)
     question_decision = asked.gate_question(pipeline.gate, json_output)
-    hits = retrieve(context.corpus, question, readable_at(policy, limit), k, collection)
+    hits, embedder = _retrieve(
+        context, policy, (question, question_decision), limit, k, collection, options
+    )
     if not hits:
-        asked.no_sources(question_decision, params, json_output)
+        asked.no_sources(question_decision, json_output)
         say(f"milai: {NO_SOURCES} ({limit})")
         return
     sources, refused = _sources_the_policy_allows(policy, context.corpus.sources(hits))
     if refused:
         say(f"milai: {refused} source(s) left out: the policy blocks them in a prompt")
     if not sources:
-        asked.no_sources(question_decision, params, json_output)
+        asked.no_sources(question_decision, json_output)
         say(f"milai: {NO_SOURCES} ({limit})")
         return
+    sources = _with_gated_names(policy, limit, sources)
     prompt = build_prompt(
         question,
         sources,
@@ -106,8 +111,10 @@ def ask(
     )
     if prompt.left_out or prompt.trimmed:
         cut = " and the last one cut" if prompt.trimmed else ""
+        # Counted among the sources that could be given (the policy's refusals are said
+        # above): both numbers are of passages the asker may read.
         say(
-            f"milai: {prompt.left_out} of {len(hits)} sources left out{cut} to fit the "
+            f"milai: {prompt.left_out} of {len(sources)} sources left out{cut} to fit the "
             f"model's context ({options.context_tokens} tokens)"
         )
     retrieved = Retrieved(
@@ -116,6 +123,7 @@ def ask(
         collection=collection,
         left_out=prompt.left_out,
         context_tokens=options.context_tokens,
+        embedder=embedder,
     )
     collected: list[str] = []
     stream = StdoutStream()
@@ -137,7 +145,7 @@ def ask(
             )
     except Blocked as blocked:
         if json_output:
-            emit_json({**blocked_json(blocked, session, params), "sources": []})
+            emit_json({**blocked_json(blocked, session, params), "sources": [], "left_out": 0})
         raise
     except BrokenPipeError:
         return
@@ -148,6 +156,36 @@ def ask(
         stream.finish()
         _print_sources(prompt.sources)
     report_result(result)
+
+
+def _retrieve(
+    context: Context,
+    policy: Policy,
+    question: tuple[str, Decision],
+    limit: str,
+    k: int,
+    collection: str | None,
+    options: LoadOptions,
+) -> tuple[list[Hit], str | None]:
+    """The ``k`` best passages for ``question`` (its text and the gate's decision on it) at
+    or below ``limit``, and the sha256 of the embedding model when they were ranked hybrid:
+    with the vault's embedding model when the question is at or below its accreditation,
+    by BM25 alone otherwise."""
+    from milai.corpus import readable_at, retrieve, retrieve_hybrid
+
+    text, decision = question
+    may_read = readable_at(policy, limit)
+    with context.embedder(options.threads) as embedder:
+        if embedder is None or policy.above(decision.level, embedder.level):
+            return retrieve(context.corpus, text, may_read, k, collection), None
+        [vector] = embedder.engine.embed([text])
+    found = retrieve_hybrid(context.corpus, text, vector, embedder.sha256, may_read, k, collection)
+    if found.unembedded:
+        say(
+            f"milai: {found.unembedded} document(s) at your clearance have no vectors: "
+            "ranked by their words alone (`milai docs embed` gives them vectors)"
+        )
+    return found.hits, embedder.sha256
 
 
 def _sources_the_policy_allows(policy: Policy, sources: list[Source]) -> tuple[list[Source], int]:
@@ -161,6 +199,35 @@ def _sources_the_policy_allows(policy: Policy, sources: list[Source]) -> tuple[l
         if check_text(policy, source.text, direction="prompt").action != Action.BLOCK
     ]
     return allowed, len(sources) - len(allowed)
+
+
+def _with_gated_names(policy: Policy, limit: str, sources: list[Source]) -> list[Source]:
+    """``sources`` with each document name and title that the gate would not let into the
+    prompt or out to the asker at ``limit`` (a marking above it, a codeword, personal data)
+    replaced by the document's id: names are printed and prompted, so they are gated too.
+    (``docs add`` raises a document whose name is marked; this covers names added before,
+    or a policy changed since.)"""
+    from dataclasses import replace
+
+    from milai.corpus import name_lines
+    from milai.policy import Action, check_text
+
+    def passes(text: str) -> bool:
+        for direction in ("prompt", "output"):
+            decision = check_text(policy, text, direction=direction)
+            if decision.action in (Action.BLOCK, Action.REDACT) or policy.above(
+                decision.level, limit
+            ):
+                return False
+        return True
+
+    gated = []
+    for source in sources:
+        stand_in = "document " + source.passage_id.partition(":")[0]
+        doc = source.doc if passes(name_lines(source.doc)) else stand_in
+        title = source.title if passes(source.title) else stand_in
+        gated.append(replace(source, doc=doc, title=title))
+    return gated
 
 
 def _print_sources(sources: tuple[Source, ...]) -> None:
@@ -187,8 +254,10 @@ class _Asked:
         out_level: str,
         question: str,
         collection: str | None,
+        params: SamplingParams,
     ) -> None:
         self.context = context
+        self.params = params
         self.policy = policy
         self.model = model
         self.clearance = clearance
@@ -232,20 +301,17 @@ class _Asked:
                 }
             )
             if json_output:
-                emit_json(
-                    {
-                        "text": "",
-                        "decision": "block",
-                        "level": getattr(found, "level", self.policy.lowest),
-                        "findings": [finding.to_json() for finding in findings],
-                        "policy": {"name": self.policy.name, "sha256": self.policy.sha256},
-                        "sources": [],
-                        "message": blocked.message,
-                    }
-                )
+                from dataclasses import replace
+
+                from milai.policy import Action, Decision
+
+                if not isinstance(found, Decision):
+                    found = Decision(Action.BLOCK, self.policy.lowest, (), self.policy.info)
+                data = stopped_json(replace(found, action=Action.BLOCK), self.model, self.params)
+                emit_json({**data, "message": blocked.message, "sources": [], "left_out": 0})
             raise
 
-    def no_sources(self, decision: Decision, params: SamplingParams, json_output: bool) -> None:
+    def no_sources(self, decision: Decision, json_output: bool) -> None:
         """Nothing at the allowed levels matches: the model is not asked; recorded."""
         self.context.record(
             {
@@ -256,19 +322,5 @@ class _Asked:
             }
         )
         if json_output:
-            emit_json(
-                {
-                    "text": "",
-                    "decision": str(decision.action),
-                    "level": decision.level,
-                    "findings": [finding.to_json() for finding in decision.findings],
-                    "policy": {"name": self.policy.name, "sha256": self.policy.sha256},
-                    "model": {"name": self.model.name, "sha256": self.model.sha256},
-                    "usage": {"prompt_tokens": 0, "completion_tokens": 0},
-                    "timings": {"load_s": 0.0, "first_token_s": None, "tokens_per_s": None},
-                    "seed": params.seed,
-                    "finish_reason": None,
-                    "sources": [],
-                    "note": NO_SOURCES,
-                }
-            )
+            data = stopped_json(decision, self.model, self.params)
+            emit_json({**data, "sources": [], "left_out": 0, "note": NO_SOURCES})

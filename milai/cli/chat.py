@@ -7,8 +7,10 @@ high-water level; conversations are saved encrypted in the vault, never in a pla
 
 from __future__ import annotations
 
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from milai.cli import _options as opts
@@ -109,6 +111,29 @@ def _line_editing() -> None:
     readline.parse_and_bind("set enable-bracketed-paste on")
 
 
+@contextmanager
+def signals_reach_the_prompt(every: float = 0.25) -> Iterator[None]:
+    """Act on a signal that arrives while readline waits for a key.
+
+    readline acts on a signal only when it interrupts its wait (``select``): one that lands
+    after the prompt is printed and before the wait starts (where a busy machine preempts the
+    process, woken readers first) is noted and never acted on, and SIGTERM would not end the
+    chat. A timer interrupts the wait every ``every`` seconds, so a noted signal is acted on
+    within that time; a line being typed is kept.
+    """
+    previous = signal.signal(signal.SIGALRM, _wake)
+    signal.setitimer(signal.ITIMER_REAL, every, every)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _wake(signum: int, frame: object) -> None:
+    """SIGALRM's handler: nothing; being called is the point (see above)."""
+
+
 def read_turn(read_line: Callable[[str], str], prompt: str) -> str:
     """One turn's text: a line (a bracketed paste is one line to ``input``, newlines and
     all), or every line between a line that starts with \"\"\" and one that ends with it.
@@ -164,7 +189,8 @@ def _one_round(
     from milai.cli.render import banner
 
     try:
-        text = read_turn(input, f"[{session.level}] > ").strip()
+        with signals_reach_the_prompt():
+            text = read_turn(input, f"[{session.level}] > ").strip()
     except EOFError:
         sys.stdout.write("\n")
         return False

@@ -21,7 +21,7 @@ from milai.errors import Blocked, UsageError
 from milai.settings import resolve_clearance
 
 if TYPE_CHECKING:
-    from milai.context import Context
+    from milai.context import Context, LoadedEmbedder
     from milai.corpus import Added, DocumentEntry, PreparedDocument
     from milai.policy import Policy
 
@@ -85,6 +85,9 @@ class _Adding:
     counts: dict[str, int] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)  # their levels (no names: audit)
     skipped: int = 0
+    embedder: LoadedEmbedder | None = None
+    embedded: int = 0
+    not_embedded: int = 0  # above the embedding model's accreditation
 
     def count(self, status: str) -> None:
         self.counts[status] = self.counts.get(status, 0) + 1
@@ -122,16 +125,22 @@ def docs_add(
     state = _Adding(collection, declared)
     from milai.cli.render import count_progress
 
-    with count_progress("adding", len(inputs), enabled=sys.stderr.isatty()) as advance:
+    with (
+        context.embedder() as state.embedder,
+        count_progress("adding", len(inputs), enabled=sys.stderr.isatty()) as advance,
+    ):
         for item in inputs:
             _add_one(context, policy, ceiling, state, item)
             advance(item.name)
             passages = sum(len(document.passages) for document in state.pending)
             if len(state.pending) >= FLUSH_DOCUMENTS or passages >= FLUSH_PASSAGES:
                 _flush(context, policy, state)
-    _flush(context, policy, state, final=True)
+        _flush(context, policy, state, final=True)
     summary = ", ".join(f"{count} {status}" for status, count in sorted(state.counts.items()))
     say(f"milai: collection {collection}: {summary or 'nothing added'}")
+    if state.embedder is not None:
+        above = f", {state.not_embedded} above its level" if state.not_embedded else ""
+        say(f"milai: vectors for {state.embedded} document(s) ({state.embedder.name}{above})")
     if state.refused:
         raise Blocked(
             f"{len(state.refused)} document(s) refused: above the ceiling {ceiling}",
@@ -163,9 +172,10 @@ def _add_one(context: Context, policy: Policy, ceiling: str, state: _Adding, ite
         state.count("refused")
         return
     if prepared.raised:
+        found = ", ".join(f"{r['rule']} in its {r['part']}" for r in prepared.raised_by)
         say(
             f"milai: {item.name}: declared {prepared.declared}, raised to {prepared.level} "
-            "(the gate found that level in it)"
+            f"(the gate found {found or 'that level in it'})"
         )
     if not prepared.passages:
         say(f"milai: skipped {item.name}: no text")
@@ -180,6 +190,15 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
     results: list[Added] = []
     if state.pending:
         results = context.corpus.add(state.collection, state.pending, policy)
+    if state.embedder is not None:
+        added = [
+            (result.entry, [passage.text for passage in prepared.passages])
+            for prepared, result in zip(state.pending, results, strict=True)
+            if result.status == "added"
+        ]
+        done, above = _embed(context, policy, state.embedder, state.collection, added)
+        state.embedded += done
+        state.not_embedded += above
     for prepared, result in zip(state.pending, results, strict=True):
         state.count(result.status)
         entry = result.entry
@@ -214,6 +233,89 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
             }
         )
     state.pending = []
+
+
+def _embed(
+    context: Context,
+    policy: Policy,
+    embedder: LoadedEmbedder,
+    collection: str,
+    documents: list[tuple[DocumentEntry, list[str]]],
+) -> tuple[int, int]:
+    """Give ``documents`` (entry, passage texts) vectors by ``embedder``, in one vault
+    change; those above its accreditation get none. Returns (given, above)."""
+    from milai.corpus import as_matrix
+
+    vectors = {}
+    above = 0
+    for entry, texts in documents:
+        if policy.above(entry.level, embedder.level):
+            above += 1
+            continue
+        rows = embedder.engine.embed(texts)
+        vectors[entry.id] = as_matrix(rows, embedder.engine.dimensions)
+    if not vectors:
+        return 0, above
+    done = context.corpus.put_vectors(
+        collection, embedder.sha256, embedder.engine.dimensions, vectors
+    )
+    return done, above
+
+
+@docs_app.command("embed")
+def docs_embed(collection: CollectionOption = None) -> None:
+    """Give vectors (for `milai ask`'s hybrid ranking) to the documents that have none, or
+    have another model's (an administrator's act, audited). `docs add` gives vectors to
+    what it adds once an embedding model is in the vault; this is for what came before."""
+    collection = _only(collection)
+    context = open_context()
+    policy = context.policy()
+    corpus = context.corpus
+    counts: dict[str, int] = {}
+    above = 0
+    with context.embedder() as embedder:
+        if embedder is None:
+            raise UsageError(
+                "the vault holds no embedding model",
+                hint="import one: `milai model import FILE.gguf --name NAME --level LEVEL "
+                "--embedding`",
+            )
+        from milai.cli.render import count_progress
+
+        for name in [collection] if collection else corpus.collections():
+            vectors = corpus.vectors(name)
+            usable = vectors if vectors is not None and vectors.model == embedder.sha256 else None
+            missing = [
+                entry
+                for entry in corpus.index(name).documents
+                if usable is None or usable.rows_of(entry.id) is None
+            ]
+            done = 0
+            with count_progress(
+                f"embedding {name}", len(missing), enabled=sys.stderr.isatty()
+            ) as advance:
+                for start in range(0, len(missing), FLUSH_DOCUMENTS):
+                    group = missing[start : start + FLUSH_DOCUMENTS]
+                    texts = [
+                        (entry, [p.text for p in corpus.passages(name, entry)]) for entry in group
+                    ]
+                    given, high = _embed(context, policy, embedder, name, texts)
+                    done += given
+                    above += high
+                    for entry in group:
+                        advance(entry.id)
+            counts[name] = done
+    context.record(
+        {
+            "command": "docs.embed",
+            "model": {"name": embedder.name, "sha256": embedder.sha256},
+            "documents": counts,
+            "above_model": above,
+        }
+    )
+    total = sum(counts.values())
+    note = f"; {above} above its level, left without" if above else ""
+    say(f"milai: vectors for {total} document(s) by {embedder.name}{note}")
 
 
 def _only(collection: str | None) -> str | None:

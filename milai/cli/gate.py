@@ -393,7 +393,7 @@ def _redact_folder(
     root: Path, output: Path, policy: Policy, audit: Context | None, json_output: bool
 ) -> None:
     from milai.documents import NewFiles
-    from milai.policy import redact_text
+    from milai.policy import check_text, redact_text
 
     if output.resolve().is_relative_to(root.resolve()):
         raise UsageError(f"the output folder {output} is inside {root}")
@@ -403,11 +403,15 @@ def _redact_folder(
     for path, material, error in _folder_documents(root):
         written: Path | None = None
         redactions = 0
+        level = ""
         if material is not None and material.document is not None:
             text = material.document.text
             redacted = redact_text(policy, text)
             redacted += "" if redacted.endswith("\n") or material.format == "text" else "\n"
             redactions = redacted.count("[REDACTED:") - text.count("[REDACTED:")
+            # The level of what is written: a marking is never redacted, so a SECRET file
+            # stays SECRET after its PII is taken out.
+            level = check_text(policy, redacted).level
             name = path if material.format == "text" else path + ".txt"
             try:
                 written = files.write(name, redacted)
@@ -421,12 +425,21 @@ def _redact_folder(
         if json_output:
             line: dict[str, Any] = {"path": path, "format": format_}
             if written is not None:
-                line.update(output=str(written), redactions=redactions, exit_code=0)
+                line.update(output=str(written), level=level, redactions=redactions, exit_code=0)
             else:
                 line.update(error=error, exit_code=int(ExitCode.USAGE))
             emit_json(line)
         note = f"→ {written}" if written else error or ""
-        rows.append((path, format_, "redact" if written else "error", "", redactions, note))
+        rows.append(
+            (
+                path,
+                format_,
+                "redact" if written else "error",
+                level if written else "",
+                redactions,
+                note,
+            )
+        )
     if not json_output:
         _folder_table(f"milai redact {root} -o {output}", rows)
     code = worst_exit(codes)

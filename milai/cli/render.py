@@ -121,6 +121,7 @@ def model_table(manifests: Sequence[ModelManifest], *, default: str | None) -> N
         table.add_column(column)
     for manifest in manifests:
         name = manifest.name + (" (default)" if manifest.name == default else "")
+        name += f" ({manifest.kind})" if manifest.kind != "chat" else ""
         table.add_row(
             name,
             manifest.level,

@@ -29,7 +29,7 @@ from milai.settings import Sampling, resolve_clearance, resolve_out_level
 
 if TYPE_CHECKING:
     from milai.documents import Document
-    from milai.engine import LoadOptions, SamplingParams
+    from milai.engine import LoadOptions, SamplingParams, Timings, Usage
     from milai.pipeline import ModelInfo, RunResult, Session
     from milai.policy import Decision
 
@@ -308,20 +308,42 @@ def blocked_json(
     decision = blocked.decision
     if not isinstance(decision, Decision):
         decision = Decision(Action.BLOCK, policy.lowest, (), policy.info)
-    data = {
-        "text": "",
-        **_decision_json(replace(decision, action=Action.BLOCK)),
-        "model": _model_json(session.model),
-        "usage": session.usage.to_json(),
-        "timings": session.timings.to_json(),
-        "seed": params.seed,
-        "finish_reason": None,
-        "message": blocked.message,
-    }
+    data = stopped_json(
+        replace(decision, action=Action.BLOCK),
+        session.model,
+        params,
+        usage=session.usage,
+        timings=session.timings,
+    )
+    data["message"] = blocked.message
     if given is not None:
         data["findings"] = _findings_json(decision, given)
         data["input_format"] = given.format
     return data
+
+
+def stopped_json(
+    decision: Decision,
+    model: ModelInfo,
+    params: SamplingParams,
+    *,
+    usage: Usage | None = None,
+    timings: Timings | None = None,
+) -> dict[str, Any]:
+    """The ``run --json`` object of a turn that released no text (blocked, or the model
+    never asked): ``decision`` says why; the usage and timings are those of the model
+    when it was loaded, else zero."""
+    from milai.engine import Timings, Usage
+
+    return {
+        "text": "",
+        **_decision_json(decision),
+        "model": _model_json(model),
+        "usage": (usage or Usage()).to_json(),
+        "timings": (timings or Timings()).to_json(),
+        "seed": params.seed,
+        "finish_reason": None,
+    }
 
 
 def _where(blocked: Blocked, given: RunInput) -> str:

@@ -54,6 +54,9 @@ class DocumentEntry:
     size: int
     shard: int = 0  # the text record that holds its passages
     languages: dict[str, int] = field(default_factory=dict)
+    # Why it is above its declared level: the findings at its level (rule, level, part),
+    # never their text.
+    raised_by: list[dict[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

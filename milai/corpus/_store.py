@@ -14,7 +14,7 @@ import re
 import struct
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from milai.corpus._chunk import Passage, split_document
 from milai.corpus._index import DocumentEntry, Hit, IndexEditor, PackedIndex
 from milai.corpus._prompt import Source
 from milai.corpus._text import index_terms
+from milai.corpus._vectors import Matrix, PassageVectors
 from milai.errors import UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:
@@ -37,9 +38,11 @@ DEFAULT_COLLECTION = "default"
 ID_CHARS = 16
 MIN_ID_PREFIX = 4
 MAX_TITLE = 100
+MAX_REASONS = 5  # findings kept to say why a document was raised
 MAX_TITLE_TRIES = 5  # lines tried for a title before the file name stands in
 _COLLECTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _INDEX = "index:"
+_VECTORS = "vectors:"
 _TEXT = "text:"
 SHARD_BYTES = 1 << 20  # a text record grows to about this size before the next is begun
 _SHARD_HEAD = struct.Struct("<I")
@@ -65,6 +68,7 @@ class PreparedDocument:
     declared: str
     found: str
     level: str
+    raised_by: tuple[dict[str, str], ...]  # the findings at ``level`` when above declared
     size: int
     digest: bytes  # SHA-256 of its bytes (the corpus keys it into the document's id)
     passages: tuple[Passage, ...]
@@ -77,14 +81,32 @@ class PreparedDocument:
         return self.level != self.declared
 
 
+def name_lines(name: str) -> str:
+    """A document's name as the gate reads it: each folder of its path on a line of its
+    own, so a folder or file named like a banner (``SECRET/plan.txt``) reads as one."""
+    return "\n".join(piece for piece in re.split(r"[/\\]", name) if piece)
+
+
 def prepare_document(
     policy: Policy, data: bytes, name: str, declared: str, document: Document
 ) -> PreparedDocument:
     """``document`` (read from ``data``, named ``name``) with its level: the higher of
-    ``declared`` and what the gate finds in its text (every part)."""
+    ``declared`` and what the gate finds in its text (every part) and in its name (which
+    ``ask`` prints in its sources and puts in the prompt)."""
     from milai.policy import check_text
 
-    found = check_text(policy, document.text).level
+    in_text = check_text(policy, document.text)
+    in_name = check_text(policy, name_lines(name))
+    found = policy.higher(in_text.level, in_name.level)
+    level = policy.higher(declared, found)
+    raised_by: list[dict[str, str]] = []
+    if level != declared:
+        seen = [(finding, document.part_at(finding.start)) for finding in in_text.findings]
+        seen += [(finding, "file name") for finding in in_name.findings]
+        for finding, part in seen:
+            reason = {"rule": finding.rule, "level": finding.level, "part": part}
+            if finding.level == level and reason not in raised_by:
+                raised_by.append(reason)
     passages = tuple(split_document(document))
     languages: Counter[str] = Counter()
     terms = []
@@ -98,7 +120,8 @@ def prepare_document(
         format=document.format,
         declared=declared,
         found=found,
-        level=policy.higher(declared, found),
+        level=level,
+        raised_by=tuple(raised_by[:MAX_REASONS]),
         size=len(data),
         digest=hashlib.sha256(data).digest(),
         passages=passages,
@@ -175,6 +198,36 @@ class Corpus:
             return PackedIndex.empty(collection)
         return PackedIndex.decode(raw, collection)
 
+    def vectors(self, collection: str) -> PassageVectors | None:
+        """The collection's passage vectors, or None when it has none."""
+        raw = self._records.get(KIND, _VECTORS + collection)
+        return None if raw is None else PassageVectors.decode(raw, collection)
+
+    def put_vectors(
+        self, collection: str, model: str, dimensions: int, added: Mapping[str, Matrix]
+    ) -> int:
+        """Keep ``added`` (document id -> one unit row per passage, computed by ``model``)
+        for the documents the collection still holds, in one vault change; vectors of
+        another model are dropped. Returns how many documents got vectors."""
+        with self._records.batch() as batch:
+            raw = batch.get(KIND, _INDEX + collection)
+            if raw is None:
+                return 0
+            index = PackedIndex.decode(raw, collection)
+            held = {entry.id: entry.passages for entry in index.documents}
+            kept = {
+                doc: matrix
+                for doc, matrix in added.items()
+                if held.get(doc) == len(matrix) and matrix.shape[1] == dimensions
+            }
+            old_raw = batch.get(KIND, _VECTORS + collection)
+            old = None if old_raw is None else PassageVectors.decode(old_raw, collection)
+            if old is None or old.model != model or old.dimensions != dimensions:
+                old = PassageVectors.empty(collection, model, dimensions)
+            gone = [doc for doc in old.documents if doc not in held]
+            batch.put(KIND, _VECTORS + collection, old.changed(kept, gone).encode())
+        return len(kept)
+
     def document_id(self, collection: str, digest: bytes) -> str:
         """The id of a document of ``collection`` whose bytes have SHA-256 ``digest``: keyed
         (the id does not let anyone confirm a guess of the content), the same for the same
@@ -201,7 +254,9 @@ class Corpus:
                 existing = known.get(document_id)
                 if existing is not None:
                     if policy.above(document.level, existing.level):
-                        existing = replace(existing, level=document.level)
+                        existing = replace(
+                            existing, level=document.level, raised_by=list(document.raised_by)
+                        )
                         editor.replace(existing)
                         known[document_id] = existing
                         results.append(Added("raised", existing))
@@ -221,6 +276,7 @@ class Corpus:
                     tokens=sum(len(terms) for terms in document.terms),
                     chars=sum(len(passage.text) for passage in document.passages),
                     size=document.size,
+                    raised_by=list(document.raised_by),
                     shard=shards.add(document_id, _pack(document.passages)),
                     languages=document.languages,
                 )
@@ -258,6 +314,14 @@ class Corpus:
                 batch.put(KIND, _INDEX + collection, editor.pack().encode())
             else:
                 batch.delete(KIND, _INDEX + collection)
+            raw_vectors = batch.get(KIND, _VECTORS + collection)
+            if raw_vectors is not None:
+                vectors = PassageVectors.decode(raw_vectors, collection)
+                if editor.documents and set(vectors.documents) - {removed.id}:
+                    kept = vectors.changed({}, [removed.id])
+                    batch.put(KIND, _VECTORS + collection, kept.encode())
+                else:
+                    batch.delete(KIND, _VECTORS + collection)
         return removed
 
     def passages(self, collection: str, entry: DocumentEntry) -> list[StoredPassage]:
@@ -303,12 +367,13 @@ class Corpus:
             )
         return sources
 
-    def hits_by_id(self, passage_ids: Sequence[str], collection: str | None) -> list[Hit]:
-        """The passages with these ids (``DOCUMENT:NUMBER``), in order, scored 0. Raises
-        ``UsageError`` for one the corpus no longer holds."""
-        documents = {
-            entry.id: (name, entry) for name, entry in self.entries(lambda _level: True, collection)
-        }
+    def hits_by_id(
+        self, passage_ids: Sequence[str], collection: str | None, may_read: Callable[[str], bool]
+    ) -> list[Hit]:
+        """The passages with these ids (``DOCUMENT:NUMBER``), in order, scored 0, among the
+        documents ``may_read`` allows. Raises ``UsageError`` for one the corpus no longer
+        holds, or holds above those levels (the same words: its existence is not said)."""
+        documents = {entry.id: (name, entry) for name, entry in self.entries(may_read, collection)}
         hits = []
         for passage_id in passage_ids:
             document_id, _, number = passage_id.partition(":")

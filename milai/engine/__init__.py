@@ -6,7 +6,7 @@ are here, and ``load_engine`` imports the llama.cpp binding only when a model is
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -131,9 +131,28 @@ def load_engine(path: str, options: LoadOptions) -> Engine:
     return LlamaEngine.load(path, options)
 
 
+class Embedder(Protocol):
+    """A model that turns texts into unit vectors (``model import --embedding``)."""
+
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+    def close(self) -> None: ...
+
+
+def load_embedder(path: str, threads: int | None = None) -> Embedder:
+    """Load the GGUF model at ``path`` in embedding mode. Raises ``ModelError`` when it is
+    not a loadable GGUF model."""
+    from milai.engine.llama import LlamaEmbedder
+
+    return LlamaEmbedder.load(path, threads)
+
+
 __all__ = [
     "MAX_SEED",
     "MIN_CONTEXT_TOKENS",
+    "Embedder",
     "Engine",
     "LoadOptions",
     "Message",
@@ -141,6 +160,7 @@ __all__ = [
     "Timings",
     "Usage",
     "default_threads",
+    "load_embedder",
     "load_engine",
     "physical_cores",
 ]

@@ -132,7 +132,14 @@ class ModelsAndEngines:
     def model(self, name: str) -> Any:
         definition = self._engines.find(name)
         if definition is None:
-            return self._models.model(name)
+            found = self._models.model(name)
+            if getattr(found, "kind", "chat") != "chat":
+                raise ModelError(
+                    f"model {name!r} is an embedding model: it ranks passages for "
+                    "`milai ask`, it does not answer",
+                    hint="give --model a chat model (`milai model list`)",
+                )
+            return found
         try:
             self._models.model(name)
         except ModelError:

@@ -29,6 +29,7 @@ from milai.engine.hardware import default_threads, physical_cores
 from milai.errors import ModelError, UsageError
 
 GGUF_MAGIC = b"GGUF"
+EMBED_TOKENS = 512
 _log = logging.getLogger("milai.llama")
 
 # ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
@@ -231,6 +232,65 @@ class LlamaEngine:
         if self._llama is None:
             raise ModelError("the model was already closed")
         return self._llama
+
+    def close(self) -> None:
+        if self._llama is not None:
+            self._llama.close()
+            self._llama = None
+
+
+class LlamaEmbedder:
+    """A GGUF model loaded in embedding mode: texts in, unit vectors out (``ask``'s ranking).
+
+    The model's own pooling is used when its GGUF names one (BERT-style embedding models);
+    a model that names none (a chat model such as the demo's) is mean-pooled. A text is
+    read up to ``EMBED_TOKENS`` tokens (longer ones are cut: a passage is ~1,000 chars).
+    """
+
+    def __init__(self, llama: Llama) -> None:
+        self._llama: Llama | None = llama
+        self.dimensions = int(llama.n_embd())
+
+    @classmethod
+    def load(cls, path: str, threads: int | None = None) -> LlamaEmbedder:
+        """Load ``path``. Raises ``ModelError`` for a missing, non-GGUF or unloadable file."""
+        _check_gguf(path)
+        threads = threads or default_threads()
+        llama = cls._open(path, threads, llama_cpp.LLAMA_POOLING_TYPE_UNSPECIFIED)
+        # (the binding annotates pooling_type() as str; llama.cpp returns the enum, an int)
+        if cast("int", llama.pooling_type()) == llama_cpp.LLAMA_POOLING_TYPE_NONE:
+            llama.close()
+            llama = cls._open(path, threads, llama_cpp.LLAMA_POOLING_TYPE_MEAN)
+        return cls(llama)
+
+    @staticmethod
+    def _open(path: str, threads: int, pooling: int) -> Llama:
+        try:
+            return Llama(
+                model_path=path,
+                embedding=True,
+                pooling_type=pooling,
+                n_ctx=EMBED_TOKENS,
+                n_batch=EMBED_TOKENS,
+                n_ubatch=EMBED_TOKENS,
+                n_threads=threads,
+                n_threads_batch=threads,
+                verbose=_log.isEnabledFor(logging.DEBUG),
+            )
+        except (ValueError, RuntimeError) as error:
+            raise ModelError(f"failed to load the embedding model: {error}") from None
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        """One unit vector per text. Raises ``ModelError`` when llama.cpp fails."""
+        if self._llama is None:
+            raise ModelError("the embedding model was already closed")
+        if not texts:
+            return []
+        try:
+            vectors = self._llama.embed(list(texts), normalize=True, truncate=True)
+        except (ValueError, RuntimeError) as error:
+            raise ModelError(f"the embedding model failed: {error}") from None
+        return cast("list[list[float]]", vectors)
 
     def close(self) -> None:
         if self._llama is not None:

@@ -21,6 +21,10 @@ from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
+# Consecutive windows share this many characters: more than the most any detection inside
+# a long line spans (a base64 token, 4,100 characters, is the longest), so whatever one
+# cut splits lies whole in the next window (a reversed ``…TERCES POT…`` across a cut).
+LINE_OVERLAP = 1 << 13
 _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is none)
 
 _PERCENT = r"%[0-9A-Fa-f]{2}"
@@ -115,6 +119,18 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         re.compile(rb"b{16}"),
     ),
 )
+
+
+def line_windows(length: int) -> list[tuple[int, int]]:
+    """The windows (start, end) a line of ``length`` characters is read in: the whole line
+    up to ``MAX_LINE``; beyond it, windows of ``MAX_LINE`` that overlap by ``LINE_OVERLAP``,
+    at fixed offsets from the line's start (a stream and the whole text cut alike)."""
+    windows = [(0, min(length, MAX_LINE))]
+    start = 0
+    while start + MAX_LINE < length:
+        start += MAX_LINE - LINE_OVERLAP
+        windows.append((start, min(start + MAX_LINE, length)))
+    return windows
 
 
 def one_byte(text: str) -> bytes:

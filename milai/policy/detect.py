@@ -21,11 +21,14 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy.decoders import (
+    LINE_OVERLAP,
     MAX_LINE,
+    TRIGGER_RE,
     decode_base64,
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
+    line_windows,
     mime_blocks,
     mime_tail,
     one_byte,
@@ -45,6 +48,7 @@ from milai.policy.patterns import (
     marking_squeeze,
     split_markings,
     squeeze,
+    squeeze_is_unsure,
 )
 from milai.policy.regexcheck import first_chars
 from milai.policy.validators import VALIDATORS
@@ -280,7 +284,9 @@ def _line_bound(view: View, reach: int, final: bool) -> int:
     """For units whose matches never cross a new line: the last line stays open."""
     if final:
         return view.end + 1
-    return max(view.end - reach + 1, view.base + view.buf.rfind("\n") + 1)
+    # A new line further back than ``reach`` cannot decide: look only that far back.
+    buf = view.buf
+    return max(view.end - reach + 1, view.base + buf.rfind("\n", max(0, len(buf) - reach)) + 1)
 
 
 class LineOutlook(enum.Enum):
@@ -327,7 +333,11 @@ class ContextUnit(Unit[ContextState]):
         buf, base = view.buf, view.base
         # An attempt starts at a new line and examines at most that line plus the next
         # new line, so every attempt but the one at the last new line is final.
-        bound = view.end + 1 if final else max(view.end - self.reach + 1, base + buf.rfind("\n"))
+        if final:
+            bound = view.end + 1
+        else:  # a new line further back than the reach cannot decide: look only that far
+            last = buf.rfind("\n", max(0, len(buf) - self.reach))
+            bound = max(view.end - self.reach + 1, base + last)
         position = state.resume
         while position < bound:
             match = self.regex.search(buf, position - base)
@@ -543,9 +553,11 @@ class MultiLineUnit(Unit[MultiLineState]):
             lead = engine.lead_re.match(rest)
             rest = rest[lead.end() if lead else 0 :]
             squeezed = marking_squeeze(rest)[:window]
-            # "|" is a letter (l, I) to the squeeze but may be a gap to the pattern (SE|):
-            # a line that holds one is not ruled out by its squeeze.
-            if not squeezed or "|" in rest or _prefix_of_any(engine.sorted_marking_keys, squeezed):
+            if (
+                not squeezed
+                or squeeze_is_unsure(rest)
+                or _prefix_of_any(engine.sorted_marking_keys, squeezed)
+            ):
                 if match is None:
                     return base + found
             state.ruled_out_to = base + found + 1
@@ -555,11 +567,17 @@ class MultiLineUnit(Unit[MultiLineState]):
 class FieldState(ScanState):
     """The classification column of the CSV table being read: delimiter, index, width."""
 
-    __slots__ = ("columns",)
+    __slots__ = ("anchored", "columns", "line_at", "looked", "searched")
 
     def __init__(self) -> None:
         super().__init__()
         self.columns: tuple[str, int, int] | None = None
+        # The unfinished line: its start (view position), the view text before ``looked``
+        # searched for new lines, before ``searched`` for anchors, and whether one is there.
+        self.line_at = 0
+        self.looked = 0
+        self.searched = 0
+        self.anchored = False
 
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -584,6 +602,7 @@ class FieldUnit(Unit[FieldState]):
     def __init__(self, engine: CompiledPolicy, labels: list[str]) -> None:
         self.engine = engine
         self.anchors = field_anchors(labels)
+        self.longest_anchor = max(map(len, self.anchors), default=0)
         self.field_re = re.compile(field_regex(labels))
         self.cell_re = re.compile(cell_label_regex(labels))
 
@@ -594,7 +613,7 @@ class FieldUnit(Unit[FieldState]):
         view = scanner.skel
         buf, base = view.buf, view.base
         at = max(state.resume, base) - base
-        limit = len(buf) if final else buf.rfind("\n") + 1
+        limit = len(buf) if final else self._line_at(view, state) - base
         if limit <= at:
             return
         region = buf[at:limit]
@@ -742,25 +761,39 @@ class FieldUnit(Unit[FieldState]):
         portion = engine.portion_by_key.get(squeeze(body))
         if portion is not None and original.split("//", 1)[0].strip(_VALUE_STRIP).isupper():
             return [portion]
-        parts = split_markings(body, engine.marking_key_set, engine.longest_key)
-        return [engine.marking_by_key[key] for _, _, key in parts]
+        return [engine.marking_by_key[key] for _, _, key in engine.split_markings(body)]
+
+    def _line_at(self, view: View, state: FieldState) -> int:
+        """The unfinished line's start, from the text that arrived since the last look."""
+        start = max(state.looked, state.line_at, view.base) - view.base
+        found = view.buf.rfind("\n", start)
+        if found >= 0:
+            state.line_at = view.base + found + 1
+        state.looked = view.end
+        return state.line_at
 
     def earliest(self, scanner: Scanner, state: FieldState) -> int:
         """The unfinished line is held from its start while it could hold a field (a label,
         or the start of one, at its end) or a CSV column is being read."""
         view = scanner.skel
         buf, base = view.buf, view.base
-        last = buf.rfind("\n")
-        line_start = base + last + 1
+        line_start = self._line_at(view, state)
         if state.resume < line_start:
             return state.resume
         if state.columns is not None:
             return line_start
-        line = buf[last + 1 :]
-        if any(a in line for a in self.anchors):
-            return line_start
-        longest = max(map(len, self.anchors), default=0)
-        if longest and _ends_with_a_start(line[-longest:], _prefixes(self.anchors)):
+        longest = self.longest_anchor
+        if state.searched < line_start:
+            state.searched, state.anchored = line_start, False
+        if not state.anchored:
+            # Only the new text, and one anchor's length before it (one cut by the last look).
+            since = buf[max(line_start, state.searched - longest + 1) - base :]
+            state.anchored = any(a in since for a in self.anchors)
+            state.searched = view.end
+        if state.anchored:
+            return line_start  # the line holds an anchor: held to its end
+        tail = buf[max(line_start - base, len(buf) - longest) :]
+        if longest and _ends_with_a_start(tail, _prefixes(self.anchors)):
             return line_start
         return view.end
 
@@ -900,11 +933,11 @@ class KeywordUnit(Unit[KeywordState]):
         # Only the first ``longest + 1`` squeezed letters matter; squeezing works letter
         # by letter, so a window's squeeze is a prefix of the rest's.
         window = 4 * self.longest + 8
-        if "|" in buf[at : at + window]:
-            return True  # a letter (l, I) to the squeeze, a gap to the pattern (K|E|Y)
+        if squeeze_is_unsure(buf[at : at + window]):
+            return True
         prefix = squeeze(buf[at : at + window])
         if len(prefix) <= self.longest and at + window < len(buf):
-            if "|" in buf[at:]:
+            if squeeze_is_unsure(buf[at:]):
                 return True
             prefix = squeeze(buf[at:])
         prefix = prefix[: self.longest + 1]
@@ -929,14 +962,17 @@ def _start_regex(firsts: set[str]) -> re.Pattern[str]:
 
 
 class RegexState(ScanState):
-    """Where the anchor search got to, and anchors whose window is not final yet."""
+    """Where the anchor search got to, anchors whose window is not final yet, and where
+    the run of characters a match may take that ends the text starts."""
 
-    __slots__ = ("pending", "searched")
+    __slots__ = ("pending", "run_from", "run_to", "searched")
 
     def __init__(self) -> None:
         super().__init__()
         self.searched = 0
         self.pending: list[int] = []
+        self.run_from = 0  # the run (view positions) as of ``run_to``
+        self.run_to = 0
 
 
 class RegexUnit(Unit[RegexState]):
@@ -962,12 +998,15 @@ class RegexUnit(Unit[RegexState]):
     def new_state(self) -> RegexState:
         return RegexState()
 
-    def bound(self, view: View, final: bool) -> int:
+    def bound(self, view: View, final: bool, state: RegexState) -> int:
+        """Attempts before this view position are final: a match cannot take the trailing
+        run of characters it allows past the text received (looked at in new text only:
+        the run goes on, or starts after the last character it does not allow)."""
         if final:
             return view.end + 1
-        buf = view.buf
+        buf, base = view.buf, view.base
         index = len(buf)
-        limit = max(0, index - self.reach)
+        limit = max(0, index - self.reach, state.run_to - base)
         cache = self.allowed_cache
         while index > limit:
             ch = buf[index - 1]
@@ -975,9 +1014,11 @@ class RegexUnit(Unit[RegexState]):
             if ok is None:
                 ok = cache[ch] = self.allowed(ch)
             if not ok:
+                state.run_from = base + index
                 break
             index -= 1
-        return max(view.end - self.reach + 1, view.base + index)
+        state.run_to = view.end
+        return max(view.end - self.reach + 1, state.run_from)
 
     def _emit(self, scanner: Scanner, match: re.Match[str], base: int) -> None:
         if self.validate is not None and not self.validate(match.group()):
@@ -989,7 +1030,7 @@ class RegexUnit(Unit[RegexState]):
 
     def scan(self, scanner: Scanner, state: RegexState, final: bool) -> None:
         view = scanner.text
-        bound = self.bound(view, final)
+        bound = self.bound(view, final, state)
         if self.anchor:
             self._scan_anchored(scanner, state, bound)
             return
@@ -1097,7 +1138,9 @@ class EncodedUnit(Unit[ScanState]):
             bound = view.end + 1
         else:
             # The trailing token may still grow: attempts from the space before it are open.
-            tail = len(buf) - len(buf.rstrip("Uldpe"))
+            # A token longer than the reach cannot decide: look only that far back.
+            last = buf[-self.reach - 2 :]
+            tail = len(last) - len(last.rstrip("Uldpe"))
             bound = max(view.end - self.reach + 1, view.end - tail - 1)
         position = state.resume
         limit = bound - base
@@ -1116,9 +1159,9 @@ class EncodedUnit(Unit[ScanState]):
             if not candidates:
                 break
             mark = min(candidates)
-            token_start = buf.rfind(" ", 0, mark)
+            token_start = buf.rfind(" ", max(0, at - 1), mark)
             if token_start < at - 1:
-                token_start = max(at - 1, token_start)
+                token_start = at - 1
             if token_start >= limit or token_start < 0:
                 break
             token_end = buf.find(" ", mark)
@@ -1208,6 +1251,77 @@ def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) 
     return False
 
 
+def reversed_trigger_lines(
+    words: tuple[str, ...], text: str, raw: bytes | None = None
+) -> list[tuple[int, int]]:
+    """The lines of ``text`` (start, end without the new line), in order, for which
+    ``_reversed_trigger(words, line)`` holds: exactly those, found without lowering the
+    text or looking at each line. ``raw``: ``one_byte(text)`` when the caller has it.
+
+    The words are searched in a lower-cased one-byte copy (``bytes.translate``): every
+    Latin-1 character lowers to one Latin-1 character, byte for byte, and every other
+    character becomes a byte (0x81) that no word holds, so a Latin-1 word is in
+    ``line.lower()`` exactly when it is in the copy's line, unless the text holds one of the
+    few characters above Latin-1 that lower into it (``_LOWER_INTO_LATIN1``): then, or when
+    a word is not Latin-1, each line is lowered as before.
+    """
+    if not words:
+        return []
+    shortest = _shortest(words)
+    encoded = _latin1_words(shortest)
+    if encoded is None or any(ch in text for ch in _LOWER_INTO_LATIN1):
+        return _reversed_trigger_lines_plain(words, text)
+    lowered = (one_byte(text) if raw is None else raw).translate(_LATIN1_LOWER)
+    starts: set[int] = set()
+    for word in encoded:
+        at = lowered.find(word)
+        while at >= 0:
+            starts.add(lowered.rfind(b"\n", 0, at) + 1)
+            line_end = lowered.find(b"\n", at)
+            at = -1 if line_end < 0 else lowered.find(word, line_end)
+    at = text.find("\u202e")  # a right-to-left override: above Latin-1, found in the text
+    while at >= 0:
+        starts.add(text.rfind("\n", 0, at) + 1)
+        line_end = text.find("\n", at)
+        at = -1 if line_end < 0 else text.find("\u202e", line_end)
+    lines: list[tuple[int, int]] = []
+    for start in sorted(starts):
+        end = text.find("\n", start)
+        lines.append((start, len(text) if end < 0 else end))
+    return lines
+
+
+def _reversed_trigger_lines_plain(words: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    """``reversed_trigger_lines`` line by line: the plain loop (and the slow path)."""
+    lines: list[tuple[int, int]] = []
+    if not _reversed_trigger(words, text):
+        return lines
+    at = 0
+    for line in text.split("\n"):
+        if _reversed_trigger(words, line):
+            lines.append((at, at + len(line)))
+        at += len(line) + 1
+    return lines
+
+
+# The characters above Latin-1 whose lower case holds a Latin-1 character (İ, Ÿ, ẞ, the
+# Kelvin and Ångström signs); a test recomputes the list for the running Python.
+_LOWER_INTO_LATIN1 = "\u0130\u0178\u1e9e\u212a\u212b"
+# Each Latin-1 byte to its lower case (one Latin-1 character for every one of them).
+_LATIN1_LOWER = bytes(ord(chr(code).lower()) for code in range(256))
+
+
+@cache
+def _latin1_words(words: tuple[str, ...]) -> tuple[bytes, ...] | None:
+    """``words`` in Latin-1, or None when one is not Latin-1 (or holds the byte that
+    ``one_byte`` puts for other characters)."""
+    try:
+        encoded = tuple(word.encode("latin-1") for word in words)
+    except UnicodeEncodeError:
+        return None
+    return None if any(b"\x81" in word for word in encoded) else encoded
+
+
 @cache
 def _shortest(words: tuple[str, ...]) -> tuple[str, ...]:
     """The words that hold no other word: a text holds one of ``words`` exactly when it
@@ -1228,19 +1342,75 @@ def _ends_with_a_start(text: str, prefixes: frozenset[str]) -> bool:
 
 
 class DecodeState(ScanState):
-    """The original offset of the first line not decoded yet."""
+    """Where the unit stands in the original text, and what it knows of the unfinished line.
 
-    __slots__ = ("line_start",)
+    Everything here is found once, from the text that arrived since the last look, so a
+    streamed token costs the unit its own length, not the length of its line.
+    """
+
+    __slots__ = (
+        "complete_to",
+        "line_start",
+        "looked",
+        "reversed_at",
+        "reversed_found",
+        "reversed_looked",
+        "settled",
+        "word",
+    )
 
     def __init__(self) -> None:
         super().__init__()
-        self.line_start = 0
+        self.line_start = 0  # the original offset of the first line not decoded yet
+        self.looked = 0  # the text before this offset has been searched for new lines
+        self.complete_to = 0  # just after the last new line seen (0: none yet)
+        # The line start and end of complete lines of the last scan that left them waiting
+        # (a wrapped block that may go on): the same text scans the same way.
+        self.settled: tuple[int, int] | None = None
+        # The unfinished line's reversed-word look: its start, how far, and the answer.
+        self.reversed_at = -1
+        self.reversed_looked = 0
+        self.reversed_found = False
+        self.word = _WordWatch(-1)
+
+
+class _WordWatch:
+    """Where, in one unfinished line, an encoded run could already have begun
+    (``partial_start``), kept up to date from the new text only.
+
+    Complete words (a blank after them) are searched once, and their answer is final. The
+    last, unfinished word is held from its start as soon as anything in it could start or
+    be a run, or when it has grown past ``_LONG_WORD``: a word that long is held rather
+    than searched again and again (fail closed).
+    """
+
+    __slots__ = ("clear", "found", "head", "line", "looked", "scanned", "start")
+
+    def __init__(self, line: int) -> None:
+        self.line = line  # the line's start (original offset)
+        self.clear = line  # complete words before this offset hold no run start
+        self.found: int | None = None  # the first run start in a complete word (final)
+        self.start = line  # the unfinished word's start
+        self.looked = line  # searched for blanks up to here
+        self.head: bool | None = None  # the unfinished word's first characters: a start?
+        self.scanned = line  # the unfinished word searched for run characters up to here
+
+
+_LONG_WORD = 256
+_WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start`` read (16)
+_BLANKS = re.compile(r"\s+")
+# What makes a word a possible run start (``partial_start``) wherever it is: a character
+# that starts an encoding somewhere in the word, or seven base32 characters in a row.
+_WORD_RUN = re.compile(r"%|&|\\|<~|0[xX]|[_-]|[A-Z2-7]{7}")
 
 
 class DecodeUnit(Unit[DecodeState]):
     """Percent-encoding, HTML entities, escapes, separated hex, base32, ascii85, URL-safe
     and line-wrapped base64: each complete line with a trigger is decoded and its
     decodings scanned again; findings land on the encoded stretch of the line.
+
+    A line longer than ``MAX_LINE`` is read in overlapping windows (``line_windows``), each
+    as a line of its own, streamed or whole alike: memory stays bounded.
     """
 
     view: ViewName = "text"
@@ -1251,6 +1421,17 @@ class DecodeUnit(Unit[DecodeState]):
     def new_state(self) -> DecodeState:
         return DecodeState()
 
+    def _look(self, scanner: Scanner, state: DecodeState) -> None:
+        """Find the last new line in the text that arrived since the last look."""
+        end = scanner.orig_end
+        start = max(state.looked, state.line_start)
+        if start < end:
+            base = scanner.orig_base
+            found = scanner.orig.rfind("\n", start - base, end - base)
+            if found >= 0:
+                state.complete_to = base + found + 1
+        state.looked = end
+
     def scan(self, scanner: Scanner, state: DecodeState, final: bool) -> None:
         # The unit reads the original text (``orig_needed``), never its view: a resume
         # position left at 0 kept the whole text view and the original in memory.
@@ -1258,31 +1439,50 @@ class DecodeUnit(Unit[DecodeState]):
         if scanner.depth >= MAX_DEPTH:
             state.line_start = scanner.orig_end
             return
-        text = scanner.orig_slice(state.line_start, scanner.orig_end)
-        done = len(text) if final else text.rfind("\n") + 1
-        # A line longer than MAX_LINE is decoded in windows, so memory stays bounded.
-        if not final and done == 0 and len(text) > MAX_LINE:
-            done = text.rfind(" ", 0, MAX_LINE) + 1 or MAX_LINE
-        if not final and done > 0:
+        self._look(scanner, state)
+        if final:
+            done_at = scanner.orig_end
+        elif state.complete_to > state.line_start:
+            done_at = state.complete_to
+            if state.settled == (state.line_start, done_at):
+                return  # the same complete lines, still waiting for what follows them
+        else:
+            self._windows(scanner, state)
+            return
+        origin = state.line_start
+        text = scanner.orig_slice(origin, done_at)
+        done = len(text)
+        if not final:
             # Base64 lines at the end may be the start of a wrapped block: wait for it.
-            tail = mime_tail(text[:done])
+            tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
-        if done == 0:
-            return
-        region = text[:done]
-        origin = state.line_start
-        raw = one_byte(region)  # one copy for the trigger and the block searches
-        lines = trigger_lines(region, raw=raw)
-        # A wrapped block whose first line follows other text ("Decode this: RWlu…") and
-        # whose last line is short triggers no line of its own: look for blocks too.
-        blocks = mime_blocks(region, raw=raw)
-        if lines or blocks:
-            held = self._decode_region(scanner, region, origin, final, lines, blocks, raw)
-            if held is not None:
-                done = held
-        self._reversed_lines(scanner, region[:done], origin)
-        state.line_start = origin + done
+        if done > 0:
+            region = text[:done]
+            raw = one_byte(region)  # one copy for the trigger and the block searches
+            lines = trigger_lines(region, raw=raw)
+            # A wrapped block whose first line follows other text ("Decode this: RWlu…")
+            # and whose last line is short triggers no line of its own: look for blocks too.
+            blocks = mime_blocks(region, raw=raw)
+            if lines or blocks:
+                held = self._decode_region(scanner, region, origin, final, lines, blocks, raw)
+                if held is not None:
+                    done = held
+            self._reversed_lines(scanner, region[:done], origin, raw[:done])
+            state.line_start = origin + done
+        state.settled = None if final else (state.line_start, done_at)
+
+    def _windows(self, scanner: Scanner, state: DecodeState) -> None:
+        """An unfinished line longer than ``MAX_LINE``: read its windows that are complete
+        (``line_windows``: the whole line, once it ends, is cut at the same places)."""
+        while scanner.orig_end - state.line_start > MAX_LINE:
+            origin = state.line_start
+            window = scanner.orig_slice(origin, origin + MAX_LINE)
+            lines = trigger_lines(window)
+            if lines:
+                self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
+            self._reversed_lines(scanner, window, origin, one_byte(window))
+            state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
         self,
@@ -1307,10 +1507,13 @@ class DecodeUnit(Unit[DecodeState]):
                 rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
         for line_start, line_end in lines:
             line = region[line_start:line_end]
-            for window in range(0, max(len(line), 1), MAX_LINE):
-                piece = line[window : window + MAX_LINE]
+            windows = line_windows(len(line))
+            for window_start, window_end in windows:
+                piece = line[window_start:window_end]
+                if len(windows) > 1 and TRIGGER_RE.search(piece) is None:
+                    continue  # each window of a long line is a line of its own
                 for candidate in decode_line_candidates(piece):
-                    at = origin + line_start + window
+                    at = origin + line_start + window_start
                     rescan(
                         scanner,
                         candidate.text,
@@ -1320,39 +1523,101 @@ class DecodeUnit(Unit[DecodeState]):
                     )
         return held
 
-    def _reversed_lines(self, scanner: Scanner, region: str, origin: int) -> None:
+    def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
         override) that hold a reversed marking word: each is read forwards as a text of
-        its own, so that its banner's markup, caveats and furniture read as they should."""
-        if not _reversed_trigger(self.engine.reversed_words, region):
-            return
-        at = 0
-        for line in region.split("\n"):
-            if _reversed_trigger(self.engine.reversed_words, line):
-                plain = _BIDI_CONTROLS.sub("", line)
+        its own, so that its banner's markup, caveats and furniture read as they should
+        (a line longer than ``MAX_LINE``, window by window). ``raw``: ``one_byte(region)``."""
+        words = self.engine.reversed_words
+        for start, end in reversed_trigger_lines(words, region, raw):
+            line = region[start:end]
+            for window_start, window_end in line_windows(len(line)):
+                piece = line[window_start:window_end]
+                if len(piece) < len(line) and not _reversed_trigger(words, piece):
+                    continue
+                plain = _BIDI_CONTROLS.sub("", piece)
                 forwards = plain[::-1]
                 # Offsets mirror back exactly only where no control character was taken out.
-                mirrored = len(plain) == len(line)
-                start, end = origin + at, origin + at + len(line)
-                rescan(scanner, forwards, start, end, "reversed", mirrored=mirrored)
-            at += len(line) + 1
+                mirrored = len(plain) == len(piece)
+                at = origin + start + window_start
+                rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
 
     def release(self, scanner: Scanner, state: DecodeState) -> int:
         """Text before the first possible encoded run of the unfinished line is safe."""
         if scanner.depth >= MAX_DEPTH:
             return scanner.orig_end
-        text = scanner.orig_slice(state.line_start, scanner.orig_end)
-        held = text.rfind("\n") + 1
-        if held > 0:
-            if trigger_lines(text, held) or mime_blocks(text[:held]):
-                return state.line_start  # complete lines that the next scan decodes
-        line = text[held:]
-        start = partial_start(line)
-        if mime_blocks(text) or (held > 0 and mime_tail(text[:held]) is not None):
+        self._look(scanner, state)
+        if state.complete_to > state.line_start:
+            # Complete lines not decoded yet: base64 lines that a wrapped block may go on
+            # from (the next scan decodes them).
             return state.line_start
-        if _reversed_trigger(self.engine.reversed_words, text, partial=True):
+        if self._reversed_line(scanner, state):
             return state.line_start  # a reversed line is read whole
-        return scanner.orig_end if start is None else state.line_start + held + start
+        start = self._partial_start(scanner, state)
+        return scanner.orig_end if start is None else start
+
+    def _reversed_line(self, scanner: Scanner, state: DecodeState) -> bool:
+        """``_reversed_trigger`` of the unfinished line (``partial``), from its new text:
+        once it holds a reversed word or an override, the line is held to its end."""
+        words = self.engine.reversed_words
+        if not words:
+            return False
+        line, end = state.line_start, scanner.orig_end
+        if state.reversed_at != line:
+            state.reversed_at, state.reversed_looked, state.reversed_found = line, line, False
+        if state.reversed_found:
+            return True
+        longest = max(map(len, words))
+        # One word's length back: a word cut by the last look is found whole.
+        since = scanner.orig_slice(max(line, state.reversed_looked - longest + 1), end)
+        state.reversed_looked = end
+        if _reversed_trigger(words, since):
+            state.reversed_found = True
+            return True
+        tail = scanner.orig_slice(max(line, end - longest), end).lower()
+        return _ends_with_a_start(tail, _prefixes(words))
+
+    def _partial_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """``partial_start`` of the unfinished line, or an earlier position (never a later
+        one): its original offset, None when nothing there could be encoded."""
+        line, end = state.line_start, scanner.orig_end
+        watch = state.word
+        if watch.line != line:
+            watch = state.word = _WordWatch(line)
+        if watch.found is not None:
+            return watch.found
+        base, orig = scanner.orig_base, scanner.orig
+        last_blank = None
+        for blank in _BLANKS.finditer(orig, watch.looked - base, end - base):
+            last_blank = blank
+        watch.looked = end
+        if last_blank is not None and base + last_blank.end() > watch.start:
+            # The unfinished word was completed (and maybe more words): search them once,
+            # from a word start or the line's start (a slice reads both as a start).
+            complete = base + last_blank.end()
+            found = partial_start(scanner.orig_slice(watch.clear, complete))
+            if found is not None:
+                watch.found = watch.clear + found
+                return watch.found
+            watch.clear = watch.start = watch.scanned = complete
+            watch.head = None
+        start = watch.start
+        if start >= end:
+            return None
+        if end - start > _LONG_WORD:
+            return start  # fail closed: a long word is held from its start
+        if end - start <= _WORD_HEAD:
+            # Short: the whole pattern, exactly (a hex pair at the end may still grow).
+            word = scanner.orig_slice(start, end)
+            return start if partial_start(word) is not None else None
+        if watch.head is None:
+            head = scanner.orig_slice(start, start + _WORD_HEAD)
+            watch.head = partial_start(head) is not None
+        if not watch.head:
+            since = max(start, watch.scanned - 6)  # a run of seven cut by the last look
+            watch.head = _WORD_RUN.search(orig, since - base, end - base) is not None
+            watch.scanned = end
+        return start if watch.head else None
 
     def orig_needed(self, state: DecodeState) -> int | None:
         return state.line_start
@@ -1541,9 +1806,7 @@ class CompiledPolicy:
         rest = line[lead.end() if lead else 0 :].lstrip()
         if rest[:1] in ("(", "[", "<"):
             return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
-        if "|" in rest:
-            # A letter (l, I) to the squeeze, a gap to the pattern (N|A|T|O): the squeeze
-            # cannot rule the line out.
+        if squeeze_is_unsure(rest):
             return LineOutlook.OPEN
         squeezed = marking_squeeze(rest)[: self.squeezed_window]
         if self.could_be_marked(squeezed, labels_left=3):

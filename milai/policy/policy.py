@@ -373,7 +373,7 @@ def _compile(
     # Two stages: the first few letters of a marking (a few milliseconds to compile), then
     # whole markings (compiled when the first stage fires: "Secretary" passes it).
     prefilter = GuardedPattern(
-        lambda: re.compile(banner_prefilter_regex(all_banners, labels)),
+        lambda: re.compile(banner_prefilter_regex(all_banners, labels, caveats=caveats)),
         re.compile(banner_prefilter_regex(all_banners, labels, letters=_PREFILTER_LETTERS)),
     )
     context_re = GuardedPattern(

@@ -37,6 +37,9 @@ class Releaser:
     def __init__(self, policy: Policy, direction: Direction) -> None:
         self.policy = policy
         self.scanner = Scanner(policy.engine)
+        # Nothing is released yet: the scanner keeps all of the text until it is (without a
+        # claim, a first chunk over 64 KiB was trimmed before it was released, and lost).
+        self.scanner.keep_orig_from = 0
         self.collector = Collector(policy, direction)
         self.cursor = 0  # original offset released so far
         self.spans: list[_Span] = []  # pending, sorted, disjoint, all at or after cursor

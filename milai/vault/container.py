@@ -45,6 +45,10 @@ Progress = Callable[[int, int], None]
 PlaintextSink = Callable[[memoryview, int], None]
 
 
+CHAT = "chat"
+EMBEDDING = "embedding"
+
+
 @dataclass(frozen=True)
 class ModelManifest:
     """What the vault knows about one model. Everything but ``catalogued`` is sealed in the
@@ -60,6 +64,9 @@ class ModelManifest:
     imported_at: str
     has_chat_template: bool
     catalogued: bool = False
+    # "chat" (generates text) or "embedding" (only ranks passages for `ask`). Sealed only
+    # when "embedding": the headers of every model imported before stay as they were.
+    kind: str = "chat"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,12 +79,15 @@ class ModelManifest:
             "imported_at": self.imported_at,
             "has_chat_template": self.has_chat_template,
             "catalogued": self.catalogued,
+            "kind": self.kind,
         }
 
     def sealed_json(self) -> bytes:
         """The manifest as sealed in the header (without ``catalogued``)."""
         fields = self.to_json()
         del fields["catalogued"]
+        if self.kind == CHAT:
+            del fields["kind"]
         return json.dumps({"format": MODEL_VERSION, **fields}, sort_keys=True).encode()
 
     @classmethod
@@ -98,7 +108,9 @@ class ModelManifest:
             "imported_at": str,
             "has_chat_template": bool,
         }
-        if not isinstance(fields, dict) or set(fields) != set(expected):
+        if not isinstance(fields, dict) or set(fields) - {"kind"} != set(expected):
+            raise VaultIntegrityError()
+        if fields.get("kind", EMBEDDING) != EMBEDDING:  # a chat model's header has no kind
             raise VaultIntegrityError()
         for key, kind in expected.items():
             if type(fields[key]) is not kind:

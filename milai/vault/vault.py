@@ -27,6 +27,8 @@ from milai.vault import _crypto, keys
 from milai.vault._fs import create_temp_for, ensure_private_dir, sync_file
 from milai.vault.catalog import is_catalogued
 from milai.vault.container import (
+    CHAT,
+    EMBEDDING,
     ModelHeader,
     ModelKeys,
     ModelManifest,
@@ -546,8 +548,10 @@ class Vault:
         level: str,
         sha256: str | None = None,
         progress: Progress | None = None,
+        kind: str = CHAT,
     ) -> ModelManifest:
-        """Seal the GGUF file ``src`` into the vault as ``name`` at accreditation ``level``.
+        """Seal the GGUF file ``src`` into the vault as ``name`` at accreditation ``level``
+        (``kind``: ``chat``, or ``embedding`` for a model that only ranks passages).
 
         Streams in constant memory; a killed import leaves no model behind. Raises
         ``UsageError`` for a bad name, level or digest, a name in use, or a file that is
@@ -579,6 +583,7 @@ class Vault:
                 level=level,
                 imported_at=_now(),
                 has_chat_template=info.has_chat_template,
+                kind=kind,
             )
             if progress is not None:
                 progress(0, size)
@@ -626,6 +631,11 @@ class Vault:
         self._ledger.refresh()
         names = sorted(entry.name for _, entry in self._ledger.state.entries(MODEL))
         return [self.model(name) for name in names]
+
+    def embedding_model(self) -> ModelManifest | None:
+        """The embedding model (``model import --embedding``: one at most), or None."""
+        found = [manifest for manifest in self.list_models() if manifest.kind == EMBEDDING]
+        return found[0] if found else None
 
     def model_file(self, name: str) -> Path:
         """Where the sealed file of model ``name`` lies (an opaque name). Raises

@@ -8,6 +8,7 @@ import os
 import pty
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from milai.cli.chat import read_turn
 from tests.cli.fixtures import controlling_terminal
 from tests.cli.test_records_cli import _read_until
-from tests.pipeline.fake_milai import audit_events, command, environment, make_vault
+from tests.pipeline.fake_milai import ROOT, audit_events, command, environment, make_vault
 
 PROMPT = b"[UNCLASSIFIED] > "
 
@@ -136,3 +137,58 @@ def test_sigterm_ends_a_chat_with_130(terminal: Terminal) -> None:
     _, process, _ = terminal
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 130
+
+
+# A SIGTERM that readline notes but is not waiting for: delivered to another thread, it trips
+# Python's flag without interrupting the main thread's select(), as a signal landing between
+# the prompt and the wait does on a busy machine.
+_LOST_WAKEUP = """
+import signal, sys, threading, time
+from milai.cli._app import Terminated, handle_termination
+from milai.cli.chat import signals_reach_the_prompt
+
+main = threading.get_native_id()
+
+
+def waiting() -> bool:
+    with open(f"/proc/self/task/{main}/wchan") as wchan:
+        state = wchan.read()
+    return "select" in state or "poll" in state
+
+
+def note_a_signal() -> None:
+    deadline = time.monotonic() + 10
+    while not waiting() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+
+
+handle_termination()
+try:
+    with signals_reach_the_prompt():
+        threading.Thread(target=note_a_signal).start()
+        input("> ")
+except Terminated:
+    sys.exit(130)
+"""
+
+
+def test_a_signal_noted_before_readline_waits_still_ends_the_prompt() -> None:
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-c", _LOST_WAKEUP],
+        stdin=secondary,
+        stdout=secondary,
+        stderr=secondary,
+        close_fds=True,
+        env={**os.environ, "TERM": "xterm", "PYTHONPATH": str(ROOT)},
+        preexec_fn=controlling_terminal,
+    )
+    os.close(secondary)
+    try:
+        _read_until(primary, b"> ")
+        assert process.wait(timeout=20) == 130
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+        os.close(primary)

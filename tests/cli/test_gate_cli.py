@@ -261,6 +261,14 @@ def test_redact_a_folder(milai: MilaiRunner, tmp_path: Path) -> None:
     assert written == ["footer.pdf.txt", "header.docx.txt", "note.html.txt", "plain.txt"]
     assert "1985 0315 123 71" not in (out / "note.html.txt").read_text()
     assert (out / "plain.txt").stat().st_mode & 0o777 == 0o600
+    # The level of what was written: markings stay, so a SECRET file stays SECRET.
+    levels = {line["path"]: line["level"] for line in map(json.loads, result.stdout.splitlines())}
+    assert levels == {
+        "footer.pdf": "SECRET",
+        "header.docx": "SECRET",
+        "note.html": "CONFIDENTIAL",
+        "plain.txt": "UNCLASSIFIED",
+    }
     again = milai("redact", str(folder), "-o", str(out))
     assert again.returncode == 2
     assert again.stderr.startswith(f"milai: error: the output folder {out} is not empty")

@@ -311,3 +311,99 @@ def test_a_passage_the_policy_blocks_is_left_out_not_fatal(
     only_blocked = cli("ask", "crypto rotation Monday")
     assert only_blocked.code == 0
     assert "no sources at your clearance" in only_blocked.stderr
+
+
+def test_a_name_the_gate_refuses_is_given_and_shown_as_its_id(
+    cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    """Names reach the prompt's excerpt headers, the Sources and the JSON: a codeword or
+    personal data in a name is replaced by the document's id, everywhere."""
+    folder = tmp_path / "named"
+    folder.mkdir()
+    (folder / "KEYMAT fuel.txt").write_text("The fuel depot is at Kirchberg.\n")
+    (folder / "jean.muller@army.lu fuel.txt").write_text("The fuel depot opens at six.\n")
+    assert cli("docs", "add", str(folder), "--level", "UNCLASSIFIED").code == 0
+    ids = {r["name"]: r["id"] for r in json.loads(cli("docs", "list", "--json").stdout)}
+    result = cli("ask", "fuel depot")
+    assert result.code == 0, result.stderr
+    data = ask_json(cli, "fuel depot")
+    shown = {source["doc"] for source in data["sources"]}
+    assert shown == {f"document {ids[name]}" for name in ids}
+    assert {source["title"] for source in data["sources"]} == {
+        "The fuel depot is at Kirchberg.",
+        "The fuel depot opens at six.",
+    }
+    for text in (result.stdout, result.stderr, prompt_of(fake_engine), json.dumps(data)):
+        assert "KEYMAT" not in text and "muller" not in text
+    assert f"  [1] document {ids['named/KEYMAT fuel.txt']}" in result.stdout or (
+        f"  [2] document {ids['named/KEYMAT fuel.txt']}" in result.stdout
+    )
+
+
+def test_left_out_counts_only_the_sources_that_could_be_given(
+    cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path, fake_engine: FakeEngine
+) -> None:
+    """Passages the policy refuses are said on their own line; the context count is of
+    the rest (both sets are passages the asker may read; nothing above is counted)."""
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "keys.txt").write_text("The fuel depot crypto: KEYMAT rotation is on Monday.\n")
+    for number in range(6):
+        filler = " ".join(f"word{number}x{n}" for n in range(140))
+        (folder / f"d{number}.txt").write_text(f"The fuel depot number {number}. {filler}\n")
+    assert cli("docs", "add", str(folder), "--level", "UNCLASSIFIED").code == 0
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    for number in range(3):
+        (secret / f"s{number}.txt").write_text(f"SECRET\n\nThe fuel depot {number}.\n")
+    assert cli("docs", "add", str(secret), "--level", "SECRET").code == 0
+    args = ("fuel depot", "--ctx", "1024", "--max-tokens", "128", "--k", "10")
+    result = cli("ask", "--json", *args, "--clearance", "SECRET")
+    assert result.code == 0, result.stderr
+    data = json.loads(result.stdout)
+    given = len(data["sources"])
+    assert 0 < given < 6
+    assert data["left_out"] == 6 - given
+    assert "milai: 1 source(s) left out: the policy blocks them in a prompt" in result.stderr
+    assert f"milai: {6 - given} of 6 sources left out" in result.stderr
+
+
+def test_replay_reads_passages_at_the_levels_the_ask_read(
+    cli: Cli, corpus: dict[str, Path], fake_engine: FakeEngine
+) -> None:
+    """A passage raised above the ask's levels since is as gone as a removed one: the
+    replay does not read it (nor name its new level)."""
+    asked = cli("ask", QUESTION, "--clearance", "CONFIDENTIAL", *SECRET_MODEL, "--k", "10")
+    assert asked.code == 0, asked.stderr
+    assert PDF_FACT in prompt_of(fake_engine)
+    seq = last_ask_seq(cli)
+    calls = len(fake_engine.calls)
+    raised = cli("docs", "add", str(corpus["report.pdf"]), "--level", "SECRET")
+    assert "now SECRET" in raised.stderr
+    replayed = cli("replay", seq, QUESTION, "--clearance", "SECRET")
+    assert replayed.code == 2, replayed.stderr
+    assert "is no longer in the corpus" in replayed.error_line()
+    assert "SECRET" not in replayed.stderr
+    assert len(fake_engine.calls) == calls  # the model was not asked
+
+
+def test_ask_json_has_runs_keys_when_blocked_or_without_sources(
+    cli: Cli, corpus: dict[str, Path], fake_engine: FakeEngine
+) -> None:
+    """One JSON shape for every outcome: `run --json`'s keys, plus sources and left_out."""
+    question = "TOP SECRET\nWhere is the fuel?"
+    run = cli("run", "--json", question, "--clearance", "RESTRICTED", *SECRET_MODEL)
+    assert run.code == 3
+    run_keys = set(json.loads(run.stdout)) - {"input_format"}
+    blocked = cli("ask", "--json", question, "--clearance", "RESTRICTED", *SECRET_MODEL)
+    assert blocked.code == 3
+    data = json.loads(blocked.stdout)
+    assert set(data) == run_keys | {"sources", "left_out"}
+    assert data["decision"] == "block" and data["model"]["name"] == SYNTHETIC_SECRET_MODEL
+    none = ask_json(cli, "weather on Mars", "--clearance", "SECRET", *SECRET_MODEL, "--seed", "7")
+    assert set(none) == (run_keys - {"message"}) | {"sources", "left_out", "note"}
+    assert none["seed"] == 7 and none["usage"] == {"prompt_tokens": 0, "completion_tokens": 0}
+    answered = ask_json(cli, QUESTION, "--clearance", "SECRET", *SECRET_MODEL)
+    ran = cli("run", "--json", "hello", "--clearance", "SECRET", *SECRET_MODEL)
+    ran_keys = set(json.loads(ran.stdout)) - {"input_format"}
+    assert set(answered) == ran_keys | {"sources", "left_out"}

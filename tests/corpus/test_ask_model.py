@@ -50,3 +50,39 @@ def test_ask_answers_from_the_corpus_with_the_real_model(
     assert all(s["level"] == "UNCLASSIFIED" for s in json.loads(reserve.stdout)["sources"])
     verified = milai("audit", "verify")
     assert verified.returncode == 0, verified.stderr
+
+
+def test_hybrid_ask_with_the_demo_model_in_embedding_mode(
+    vault_home: Path, milai: MilaiRunner, tmp_path: Path
+) -> None:
+    """The demo model imported again as the embedding model: docs add gives vectors (real
+    llama.cpp embeddings, loaded from memory), ask fuses both rankings, and a question
+    sharing no word with the corpus still gets the passages nearest in meaning."""
+    from milai.vault import demo_model_path
+
+    imported = milai(
+        "model", "import", str(demo_model_path()), "--name", "smol-embed",
+        "--level", "UNCLASSIFIED", "--embedding",
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "note.txt").write_text(NOTE)
+    (folder / "canteen.txt").write_text("The canteen serves lunch at noon on weekdays.\n")
+    added = milai("docs", "add", str(folder), "--level", "UNCLASSIFIED")
+    assert added.returncode == 0, added.stderr
+    assert "vectors for 2 document(s) (smol-embed)" in added.stderr
+    args = ("--seed", "1", "--temperature", "0", "--max-tokens", "8", "--k", "1")
+    result = milai("ask", "--json", "Where is the fuel depot?", *args)
+    assert result.returncode == 0, result.stderr
+    [source] = json.loads(result.stdout)["sources"]
+    assert source["doc"] == "docs/note.txt"
+    assert source["score"] == round(2 / 61, 4)  # first by words and by meaning
+    unshared = milai("ask", "--json", "petrol?", *args)
+    assert unshared.returncode == 0, unshared.stderr
+    assert len(json.loads(unshared.stdout)["sources"]) == 1  # BM25 alone finds nothing
+    shown = milai("audit", "show", "--json")
+    events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
+    asked = [e for e in events if e.get("command") == "ask" and e.get("phase") == "outcome"]
+    assert len(asked[-1]["retrieved"]["embedder"]) == 64
+    assert milai("audit", "verify").returncode == 0

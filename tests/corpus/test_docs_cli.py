@@ -233,3 +233,38 @@ def test_bad_input_is_one_line_and_exit_2(
     missing = add(cli, str(files["note.txt"].parent / "missing.txt"), "--level", "RESTRICTED")
     assert missing.code == 2
     assert "skipped" in missing.stderr and "No such file" in missing.stderr
+
+
+def test_a_marked_file_name_raises_its_document_and_show_says_which_finding(
+    cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path, files: dict[str, Path]
+) -> None:
+    """A name is printed in sources and put in the prompt: a marking in it (a file or a
+    folder named like a banner) raises the document like a marking in its text."""
+    folder = tmp_path / "names"
+    (folder / "SECRET").mkdir(parents=True)
+    (folder / "SECRET" / "depot.txt").write_text("The depot keeps spare tyres.\n")
+    (folder / "[CONFIDENTIAL] tyres.txt").write_text("The tyres are changed in May.\n")
+    (folder / "plain.txt").write_text("The canteen opens at noon.\n")
+    result = add(cli, str(folder), "--level", "RESTRICTED")
+    assert result.code == 0, result.stderr
+    assert (
+        "names/SECRET/depot.txt: declared RESTRICTED, raised to SECRET "
+        "(the gate found marking-secret in its file name)"
+    ) in result.stderr
+    rows = {row["name"]: row for row in listed(cli, "--clearance", "TOP SECRET")}
+    assert rows["names/SECRET/depot.txt"]["level"] == "SECRET"
+    assert rows["names/[CONFIDENTIAL] tyres.txt"]["level"] == "CONFIDENTIAL"
+    assert rows["names/plain.txt"]["level"] == "RESTRICTED"
+    assert rows["names/plain.txt"]["raised_by"] == []
+    assert {r["name"] for r in listed(cli, "--clearance", "RESTRICTED")} == {"names/plain.txt"}
+    shown = cli("docs", "show", rows["names/SECRET/depot.txt"]["id"], "--clearance", "SECRET")
+    assert json.loads(shown.stdout)["raised_by"] == [
+        {"rule": "marking-secret", "level": "SECRET", "part": "file name"}
+    ]
+    # A marking in the text: show names the rule and the part that held it.
+    assert add(cli, str(files["brief.docx"]), "--level", "RESTRICTED").code == 0
+    brief = next(r for r in listed(cli, "--clearance", "SECRET") if r["name"] == "brief.docx")
+    shown = cli("docs", "show", brief["id"], "--clearance", "SECRET")
+    reasons = json.loads(shown.stdout)["raised_by"]
+    assert {"rule": "marking-secret", "level": "SECRET", "part": "header"} in reasons
+    assert all(set(reason) == {"rule", "level", "part"} for reason in reasons)

@@ -1,7 +1,8 @@
 """Differential tests of the gate's fast paths against the plain loops they replace
 (random text): the field unit reads only lines that hold an anchor (found through a heap
 of next places) unless a CSV table is open, and skips the field search on lines without
-``:`` or ``=``; the reversed-word look checks only the words that hold no other."""
+``:`` or ``=``; the reversed-word look checks only the words that hold no other, in a
+lower-cased one-byte copy, and finds the lines that hold them without lowering each."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ from pathlib import Path
 import pytest
 
 from milai.policy import check_stream, load_policy
-from milai.policy.detect import FieldState, FieldUnit, Scanner, _reversed_trigger, _shortest
+from milai.policy.decoders import one_byte
+from milai.policy.detect import (
+    _LATIN1_LOWER,
+    _LOWER_INTO_LATIN1,
+    FieldState,
+    FieldUnit,
+    Scanner,
+    _reversed_trigger,
+    _shortest,
+    reversed_trigger_lines,
+)
 
 POLICIES = sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 
@@ -103,3 +114,49 @@ def test_a_line_without_a_separator_holds_no_field() -> None:
             "securityclassification = restricted",
         ):
             assert [m.start() for m in unit._fields(line)], line
+
+
+def test_the_characters_that_lower_into_latin1_are_all_listed() -> None:
+    """The one-byte reversed-word search is exact only if these lists are right for the
+    running Python's Unicode tables."""
+    into = "".join(
+        chr(code)
+        for code in range(0x100, 0x110000)
+        if any(ord(ch) < 0x100 for ch in chr(code).lower())
+    )
+    assert into == _LOWER_INTO_LATIN1
+    for code in range(256):
+        assert chr(code).lower() == chr(_LATIN1_LOWER[code])
+
+
+# Characters that lower in odd ways or not at all, above and inside Latin-1.
+_ODD = [*_LOWER_INTO_LATIN1, "\u0081", "\u2019", "\u03a3", "\u0410", "\u00c9", "\u00e9", "\u00ff"]
+
+
+# Words that end in a letter that İ lowers into, or hold one that K, Å, Ÿ, ẞ lower into.
+_SYNTHETIC_WORDS = ("abi", "kelvin", "sk\u00e5", "\u00ffes", "stra\u00dfe", "\u00e9t\u00e9")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [*(load_policy(p).engine.reversed_words for p in POLICIES), _SYNTHETIC_WORDS],
+    ids=[*(p.name for p in POLICIES), "synthetic"],
+)
+def test_reversed_trigger_lines_are_the_lines_each_trigger(words: tuple[str, ...]) -> None:
+    rng = random.Random(",".join(words))
+    variants = [*words, *(w.upper() for w in words), *(w.title() for w in words)]
+    # A word with a letter written in a character that lowers into it (K, Å, İ, Ÿ, ẞ).
+    odd = {"k": "\u212a", "\u00e5": "\u212b", "i": "\u0130", "\u00ff": "\u0178", "\u00df": "\u1e9e"}
+    for letter, upper in odd.items():
+        variants += [w.replace(letter, upper) for w in words if letter in w]
+    pieces = [*PIECES, *variants, *(w[2:] for w in words), *_ODD]
+    for _ in range(1500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        want = []
+        at = 0
+        for line in text.split("\n"):
+            if _reversed_trigger(words, line):
+                want.append((at, at + len(line)))
+            at += len(line) + 1
+        assert reversed_trigger_lines(words, text) == want, text
+        assert reversed_trigger_lines(words, text, one_byte(text)) == want, text

@@ -1,8 +1,10 @@
 """The marking-context patterns are compiled only when a small prefilter fires, and give
-exactly the matches of the whole patterns (differential tests against them)."""
+exactly the matches of the whole patterns (differential tests against them); a word that
+only starts with a marking (Secretary, Geheimdienst) does not fire it."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -10,6 +12,7 @@ import pytest
 from milai.policy import Policy, check_text, load_policy
 from milai.policy.detect import GuardedPattern
 from milai.policy.normalise import normalise
+from milai.policy.patterns import marking_variants
 from tests.policy.adversarial import adversarial_lines
 from tests.policy.conftest import POLICIES
 
@@ -48,17 +51,45 @@ def test_guarded_patterns_match_exactly_as_the_whole_patterns(name: str) -> None
             assert _same(pattern.search(view, at), full.search(view, at)), view[at : at + 80]
 
 
-def test_the_guard_fires_for_every_context_match() -> None:
-    """Stronger than the above: no position where the whole pattern's banner branch
-    matches is skipped by the prefilter (each line on its own, so every line is tried)."""
-    policy = load_policy(POLICIES / "default.yaml")
+def _glued_lines(policy: Policy, count: int, seed: int) -> list[str]:
+    """A marking glued to what follows it: another marking, a caveat, a word, a digit,
+    markup, spaced or leet spellings (what the guard's look after the marking must allow
+    wherever the whole patterns match, and may refuse elsewhere)."""
+    rng = random.Random(seed)
+    texts = [m.text for m in policy.spec.markings if not m.portion]
+    texts += [v.upper() for m in policy.spec.markings for v in marking_variants(m.text)]
+    after = [*texts, *policy.spec.caveats, "ary", "dienst", "s", "ity", "nis", "a", "1", "_x"]
+    after += ["//NOFORN", "/", " ", "-DRAFT", ")", "]", ".", ":", "", "|x", "\u00e9"]
+    lines = []
+    for _ in range(count):
+        first = rng.choice(texts)
+        glued = first + rng.choice(after) + rng.choice(["", rng.choice(after)])
+        lead = rng.choice(["", "  ", "Classification: ", "[", "(", "> ", "**"])
+        line = lead + glued
+        lines.append(line if rng.random() < 0.8 else line.lower())
+    return lines
+
+
+@pytest.mark.parametrize("name", ["default.yaml", "ministry-codewords.yaml"])
+def test_the_guard_fires_for_every_context_match(name: str) -> None:
+    """Stronger than the above: no position where the whole patterns' banner branches
+    match is skipped by the prefilter (each line on its own, so every line is tried),
+    markings glued to what follows them included."""
+    policy = load_policy(POLICIES / name)
     context = policy.engine.context_re
-    full = context.full()
-    for line in adversarial_lines(policy, 600, seed=7):
+    multiline = policy.engine.multiline_re
+    assert multiline is not None
+    lines = adversarial_lines(policy, 600, seed=7) + _glued_lines(policy, 1500, seed=8)
+    fired = 0
+    for line in lines:
         view = _view(line)
-        match = full.match(view, 0)
+        match = context.full().match(view, 0)
         if match is not None and match.groupdict().get("body") is not None:
             assert context.guard.match(view, 0) is not None, line
+            fired += 1
+        if multiline.full().match(view, 0) is not None:
+            assert multiline.guard.match(view, 0) is not None, line
+    assert fired > 500  # the lines do reach the banner branch
 
 
 def test_loading_and_everyday_text_compile_no_whole_pattern() -> None:
@@ -69,7 +100,11 @@ def test_loading_and_everyday_text_compile_no_whole_pattern() -> None:
     patterns = _patterns(policy)
     assert not any(p.compiled for p in patterns)
     everyday = "\n".join(
-        ["The meeting moved to Tuesday at ten.", "(a) bring the minutes", "Re: lunch", "Ok."]
+        [
+            *("The meeting moved to Tuesday at ten.", "(a) bring the minutes", "Re: lunch", "Ok."),
+            # A word that starts with a marking, at a line start: the guard looks past it.
+            *("Secretary of State", "Geheimdienst", "Confidentiality", "Secrets", "Geheimnis"),
+        ]
     )
     assert check_text(policy, everyday).level == "UNCLASSIFIED"
     assert not any(p.compiled for p in patterns)

@@ -53,8 +53,9 @@ def test_import_list_show_verify_remove(vault: Vault, make_gguf: Any) -> None:
     assert manifest.to_json()["sha256"] == sha256
     assert set(manifest.to_json()) == {
         "name", "size", "sha256", "architecture", "quantisation", "level", "imported_at",
-        "has_chat_template", "catalogued",
+        "has_chat_template", "catalogued", "kind",
     }  # fmt: skip
+    assert manifest.kind == "chat"
     assert vault.list_models() == [manifest]
     assert vault.model("mistral-7b-instruct-v0.3") == manifest
     vault.verify_model("mistral-7b-instruct-v0.3")
