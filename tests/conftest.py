@@ -5,8 +5,10 @@ The CLI's fixtures (tests/cli/fixtures.py: the demo and synthetic vaults, the in
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +35,17 @@ def milai_logger_restored() -> Iterator[None]:
     logger.handlers[:] = saved[0]
     logger.setLevel(saved[1])
     logger.propagate = saved[2]
+
+
+@pytest.fixture(autouse=True)
+def fsync_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fsync in the test process (nor in the children it forks): only a power cut shows a
+    missing one, which no test here makes (the crash tests kill processes, and the page
+    cache outlives them), and the waits were most of the vault and audit tests' time. The
+    order of durable steps is tested through ``_fs.fault_point``; an fsync on a closed or
+    bad descriptor still fails; a real ``milai`` started as a subprocess still syncs."""
+
+    def fsync(fd: Any) -> None:  # an int, or anything with fileno() (as os.fsync takes)
+        os.fstat(fd if isinstance(fd, int) else fd.fileno())
+
+    monkeypatch.setattr(os, "fsync", fsync)
