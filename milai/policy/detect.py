@@ -1380,8 +1380,8 @@ class _WordWatch:
 
     Complete words (a blank after them) are searched once, and their answer is final. The
     last, unfinished word is held from its start as soon as anything in it could start or
-    be a run, or when it has grown past ``_LONG_WORD``: a word that long is held rather
-    than searched again and again (fail closed).
+    be a run (never later than ``partial_start``; earlier only within that word): its first
+    characters are searched once, the rest as they arrive.
     """
 
     __slots__ = ("clear", "found", "head", "line", "looked", "scanned", "start")
@@ -1396,7 +1396,6 @@ class _WordWatch:
         self.scanned = line  # the unfinished word searched for run characters up to here
 
 
-_LONG_WORD = 256
 _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start`` read (16)
 _BLANKS = re.compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
@@ -1478,10 +1477,11 @@ class DecodeUnit(Unit[DecodeState]):
         while scanner.orig_end - state.line_start > MAX_LINE:
             origin = state.line_start
             window = scanner.orig_slice(origin, origin + MAX_LINE)
-            lines = trigger_lines(window)
+            raw = one_byte(window)
+            lines = trigger_lines(window, raw=raw)
             if lines:
-                self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
-            self._reversed_lines(scanner, window, origin, one_byte(window))
+                self._decode_region(scanner, window, origin, False, lines, [], raw)
+            self._reversed_lines(scanner, window, origin, raw)
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -1604,8 +1604,6 @@ class DecodeUnit(Unit[DecodeState]):
         start = watch.start
         if start >= end:
             return None
-        if end - start > _LONG_WORD:
-            return start  # fail closed: a long word is held from its start
         if end - start <= _WORD_HEAD:
             # Short: the whole pattern, exactly (a hex pair at the end may still grow).
             word = scanner.orig_slice(start, end)
