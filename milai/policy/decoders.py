@@ -1,5 +1,6 @@
 """Decoders for the encodings a model can be asked to answer in, beyond plain base64/hex
-tokens: percent-encoding, HTML entities, ``\\u``/``\\x`` escapes, hex with separators or
+tokens: percent-encoding, quoted-printable, HTML entities, ``\\u``/``\\x`` escapes, a
+text inside a JSON string (``"SECRET\\nThe plan"``), hex with separators or
 ``0x`` prefixes, base32, ascii85/base85, URL-safe base64 and base64 wrapped over lines
 (MIME), with UTF-8 or UTF-16 text inside.
 
@@ -28,6 +29,7 @@ LINE_OVERLAP = 1 << 13
 _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is none)
 
 _PERCENT = r"%[0-9A-Fa-f]{2}"
+_QUOTED_PRINTABLE = r"=[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"  # two in a row: "x=AB" is code
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-7]{3})"
 _HEX_SEQ = (
@@ -48,8 +50,9 @@ TRIGGER_RE = re.compile(
     "|".join(
         (
             _PERCENT,
+            _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
-            r"\\[uUx0-7]",
+            r'\\[uUx0-7n"\\]',
             r"<~",
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
@@ -72,8 +75,9 @@ _LITERAL_LED = tuple(
     re.compile(alternative)
     for alternative in (
         r"%[0-9A-Fa-f]{2}",
+        _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
-        r"\\[uUx0-7]",
+        r'\\[uUx0-7n"\\]',
         r"<~",
         r"0[xX][0-9A-Fa-f]{2}",
     )
@@ -189,8 +193,11 @@ def trigger_lines(
 # looks ahead lazily: an unanchored \S*X\S* retries from every letter of a long word that
 # has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
 _PARTIAL_RE = re.compile(
-    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_-]))|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
+    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]))|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
     r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}"
+    # a string still open at the end of the line, or one with an escape in it: it may be a
+    # JSON string with escaped new lines or quotes, whose text starts at its opening quote
+    r'|"(?=(?:[^"\\\n]|\\.)*$)|"(?=[^"\\\n]*\\)'
 )
 
 
@@ -200,6 +207,10 @@ def _word_holding(pattern: str) -> re.Pattern[str]:
 
 
 _PERCENT_RUN = _word_holding(_PERCENT)
+_QUOTED_PRINTABLE_RUN = _word_holding(_QUOTED_PRINTABLE)
+_QUOTED_PRINTABLE_BYTES = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
+# A double-quoted string with backslash escapes (JSON, JavaScript, C, Python).
+_QUOTED_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _ENTITY_RUN = _word_holding(_ENTITY)
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 _ENTITY_ONE = re.compile(_ENTITY)
@@ -328,6 +339,37 @@ def _unescape(text: str) -> str:
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
+def _unquote_printable(text: str) -> str:
+    """``=53=45=43`` → ``SEC``: quoted-printable bytes, read as UTF-8 (else Latin-1)."""
+
+    def one_run(match: re.Match[str]) -> str:
+        raw = bytes.fromhex(match.group().replace("=", ""))
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    return _QUOTED_PRINTABLE_BYTES.sub(one_run, text)
+
+
+def _add_json_strings(found: list[Candidate], line: str) -> None:
+    """Strings with escapes (``{"answer": "SECRET\\nThe plan"}``, a JSON document or an
+    escaped encoding inside a JSON string): a text of its own, whose lines start where its
+    escaped new lines end them."""
+    import json  # only lines with an escaped new line need it
+
+    for match in _QUOTED_STRING.finditer(line):
+        body = match.group(1)
+        if "\\" not in body:
+            continue
+        try:
+            text = json.loads(f'"{body}"')
+        except ValueError:
+            continue  # not JSON's escapes (a regular expression, a Windows path)
+        if readable(text):
+            found.append(Candidate("json-string", text, match.start(), match.end()))
+
+
 def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in regex.finditer(line)]
 
@@ -362,6 +404,11 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     found: list[Candidate] = []
     if "%" in line:
         _add_textual(found, "percent", line, _runs(_PERCENT_RUN, line), [unquote, unquote_plus])
+    if "=" in line:
+        runs = _runs(_QUOTED_PRINTABLE_RUN, line)
+        _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
+    if "\\" in line:
+        _add_json_strings(found, line)
     if "&" in line:
         _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
     if "\\" in line:

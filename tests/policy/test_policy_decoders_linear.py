@@ -15,12 +15,18 @@ PLAIN = {
     "_PERCENT_RUN": re.compile(r"\S*" + decoders._PERCENT + r"\S*"),
     "_ENTITY_RUN": re.compile(r"\S*" + decoders._ENTITY + r"\S*"),
     "_ESCAPE_RUN": re.compile(r"\S*" + decoders._ESCAPE + r"\S*"),
+    "_QUOTED_PRINTABLE_RUN": re.compile(r"\S*" + decoders._QUOTED_PRINTABLE + r"\S*"),
 }
 PLAIN_PARTIAL = re.compile(
-    r"\S*(?:%|&|\\|<~|0[xX]|[_-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
+    r"\S*(?:%|&|\\|<~|0[xX]|[_=-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
     r"|(?<!\S)[A-Za-z0-9+/_-]{16,}"
+    # a string still open at the end of the line (its escapes read in pairs), or with one
+    r'|"(?:[^"\\\n]|\\.)*$|"[^"\\\n]*\\'
 )
-PIECES = [*"aZ2%4&#;x\\u0041 \t\n<~_-.:,AB7F=", "&amp;", "%41", "\\x41", "&#65;", "0x", "ABCDEFG"]
+PIECES = [
+    *'aZ2%4&#;x\\u0041 \t\n<~_-.:,AB7F="',
+    *("&amp;", "%41", "\\x41", "&#65;", "0x", "ABCDEFG", "=41=4A", '\\"', "\\n"),
+]
 
 
 @settings(max_examples=3000, deadline=None)
@@ -36,6 +42,7 @@ def test_word_searches_find_what_the_plain_forms_find(line: str) -> None:
 def test_a_long_word_without_the_encoding_is_searched_in_linear_time() -> None:
     # 200 KB words: the plain forms take minutes on these (quadratic); linear takes milliseconds.
     lines = ["&#" * 100_000, "." * 200_000, "%Z" * 100_000, "\\q" * 100_000]
+    lines += ["=Z" * 100_000, '"\\q' * 70_000, '"' + "\\q" * 100_000]
     started = time.perf_counter()
     for line in lines:
         for name in PLAIN:
