@@ -1101,6 +1101,25 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for around in _REPEATED_AROUND
     },
+    **dict.fromkeys(
+        (
+            "split-words+text-before-banner",
+            "split-words+page-number-before",
+            "split-words+pipe-cells",
+            "split-words+comment-inside",
+            "hyphenation+text-before-banner",
+            "hyphenation+pipe-cells",
+            "hyphenation+markup-cell",
+            "hyphenation+comment-inside",
+        ),
+        "a cell of a line (after text, between bars, in markup, around a comment) is read "
+        "on its line: a banner split over lines inside a cell is not joined",
+    ),
+    "spaced-line+comment-inside": "a comment inside a letter-spaced line is spaced out too",
+    "text-before-banner+markup-cell": (
+        "a quoted value is read as a line; text and a wide gap before the marking inside the "
+        "quotes is a cell within a cell"
+    ),
     "comment-inside+letter-per-line": "a markup comment split over lines, a letter a line",
     "comment-inside+reversed": (
         "a comment is removed before cells are read; written backwards (>-- x --!<) it is "
