@@ -609,6 +609,7 @@ def multiline_regex(markings: Iterable[str], *, marks: str | None = None) -> str
     ``CRET``, one letter per line); every match starts at a new line. One marking, then
     only punctuation to the end of its line, so that what could still become a match is
     exactly a prefix of a marking. Groups ``body`` and ``tail`` as in ``context_regex``.
+    What may follow the marking is bound by ``banner_prefilter_regex`` (see ``_banner``).
     """
     if marks is None:
         marks = marks_regex(markings, multiline=True)
@@ -633,6 +634,11 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     label = ""
     if label_list:
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
+    # The rule for extending this: ``banner_prefilter_regex`` lets a line through only if
+    # its first marking is followed by no ASCII letter or digit, or by the start of a glued
+    # marking or caveat. Anything new allowed right after a marking (a control or caveat
+    # that starts with a letter or digit, glued) must be added to its ``follows`` too;
+    # ``test_the_guard_fires_for_every_context_match`` checks the two agree.
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"

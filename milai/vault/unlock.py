@@ -493,12 +493,29 @@ def move_failed_unlocks(home: Path, record: RecordEvent) -> None:
             os.close(fd)
 
 
-def _note(line: bytes) -> Any:
-    text = line.decode("utf-8", errors="replace")
+def _note(line: bytes) -> dict[str, Any]:
+    """A note as the audit log keeps it: exactly what ``_note_failed_unlock`` writes (a past
+    time with its zone and a kind of key), marked unauthenticated; anything else only as
+    malformed, by its size. The notes are written while the vault is locked, so anyone who
+    can write the vault folder can write them: the log must not authenticate their words."""
     try:
-        return json.loads(text)
+        note = json.loads(line)
     except ValueError:
-        return {"unparsed": text[:200]}
+        note = None
+    if (
+        isinstance(note, dict)
+        and note.keys() == {"time", "with"}
+        and note["with"] in (KEY_FILE, PASSPHRASE)
+        and isinstance(note["time"], str)
+    ):
+        try:
+            when = datetime.fromisoformat(note["time"])
+        except ValueError:
+            when = None
+        if when is not None and when.tzinfo is not None and when <= datetime.now(UTC):
+            time = when.astimezone(UTC).isoformat(timespec="seconds")
+            return {"time": time, "with": note["with"], "unauthenticated": True}
+    return {"malformed_bytes": len(line)}
 
 
 def _unreadable_notes(notes: Path, record: RecordEvent, why: str) -> None:

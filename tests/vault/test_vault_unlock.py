@@ -271,7 +271,13 @@ def test_a_failed_unlock_note_never_follows_a_planted_link(tmp_path: Path) -> No
 
 
 def _note_lines(count: int) -> str:
-    return "".join(f'{{"time": "t{number}", "with": "key-file"}}\n' for number in range(count))
+    return "".join(
+        f'{{"time": "{_time(number)}", "with": "key-file"}}\n' for number in range(count)
+    )
+
+
+def _time(number: int) -> str:
+    return f"2026-01-01T{number // 3600:02d}:{number // 60 % 60:02d}:{number % 60:02d}+00:00"
 
 
 def test_a_note_written_while_notes_are_moved_waits_and_is_kept(tmp_path: Path) -> None:
@@ -291,7 +297,7 @@ def test_a_note_written_while_notes_are_moved_waits_and_is_kept(tmp_path: Path) 
 
     move_failed_unlocks(tmp_path, record)
     writer.join()
-    assert [event["attempt"]["time"] for event in recorded] == ["t0"]
+    assert [event["attempt"]["time"] for event in recorded] == [_time(0)]
     move_failed_unlocks(tmp_path, recorded.append)  # the next command moves the new note
     assert len(recorded) == 2 and recorded[1]["attempt"]["with"] == "key-file"
     assert not (tmp_path / FAILED_UNLOCKS).exists()
@@ -312,7 +318,7 @@ def test_two_commands_never_move_the_same_notes_twice(tmp_path: Path) -> None:
 
     move_failed_unlocks(tmp_path, record)
     other.join()
-    assert [event["attempt"]["time"] for event in recorded] == ["t0", "t1"]
+    assert [event["attempt"]["time"] for event in recorded] == [_time(0), _time(1)]
 
 
 def test_notes_are_moved_up_to_a_cap_and_the_rest_is_counted(tmp_path: Path) -> None:
@@ -370,3 +376,28 @@ def test_a_new_key_file_is_written_through_the_vaults_private_file_writer(
     with fault_hook(fail_at_fsync), pytest.raises(UsageError, match="cannot create key file"):
         create_key_file(tmp_path / "half.key")
     assert not (tmp_path / "half.key").exists()  # no short key file left behind
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"time": "1999-01-01T00:00:00+00:00", "with": "key-file", "decision": "allow"}',
+        '{"time": "1999-01-01T00:00:00+00:00", "with": "a story"}',
+        '{"time": "2999-01-01T00:00:00+00:00", "with": "key-file"}',
+        '{"time": "1999-01-01T00:00:00", "with": "passphrase"}',
+        '{"time": 0, "with": "passphrase"}',
+        '["time", "with"]',
+        "any words at all",
+    ],
+)
+def test_a_planted_note_reaches_the_log_only_as_its_size(tmp_path: Path, line: str) -> None:
+    """Notes are written while the vault is locked: the log authenticates none of their words."""
+    from milai.vault.unlock import FAILED_UNLOCKS, move_failed_unlocks
+
+    (tmp_path / FAILED_UNLOCKS).write_text(_note_lines(1) + line + "\n")
+    recorded: list[dict[str, Any]] = []
+    move_failed_unlocks(tmp_path, recorded.append)
+    assert [event["attempt"] for event in recorded] == [
+        {"time": _time(0), "with": "key-file", "unauthenticated": True},
+        {"malformed_bytes": len(line.encode())},
+    ]
