@@ -100,7 +100,7 @@ class DocumentBuilder:
         a line of its own, the way a header shows its text (a title, subject or keyword of
         ``NATO SECRET`` is read as a banner)."""
         self.add("metadata", "\n".join(lines))
-        values = []
+        values: list[str] = []
         for line in lines:
             name, _, value = line.partition(": ")
             if _LIST_PROPERTY.search(name):  # keywords; tags: one item a line

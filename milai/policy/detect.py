@@ -57,6 +57,17 @@ if TYPE_CHECKING:
     from milai.policy.regexcheck import RegexFacts
     from milai.policy.schema import DetectorSpec, MarkingSpec
 
+_TAG_WINDOW = 4096  # tag letters scanned at once in an endless run of them
+_TAG_OVERLAP = 256  # kept from one window to the next: longer than any marking
+_TAG_LETTERS = {code: code - 0xE0000 for code in range(0xE0020, 0xE007F)}
+_TAG_RUN = re.compile("[\U000e0020-\U000e007e]+")
+
+
+def tag_letters(text: str) -> str:
+    """The ASCII that the tag characters in ``text`` spell (others left out)."""
+    return "".join(_TAG_RUN.findall(text)).translate(_TAG_LETTERS)
+
+
 MAX_DEPTH = 4  # encodings inside encodings inside text (base64 of hex of rot13…), no deeper
 ViewName = Literal["skel", "text", "classes"]
 _TRIM_SLACK = 1 << 16
@@ -123,6 +134,7 @@ class Scanner:
         ]
         self.hits: list[Hit] = []
         self.hidden_run: tuple[int, int] | None = None  # may still grow with the next chunk
+        self.hidden_tags = ""  # the ASCII that the run's tag characters spell (so far)
         self.closed = False
         # The caller's claim on the original text (a releaser keeps what it has not
         # released yet); None when only the scanner itself needs it.
@@ -146,21 +158,40 @@ class Scanner:
         self.orig += chunk
         self.orig_end += len(chunk)
         for start, end in views.hidden:
+            letters = tag_letters(chunk[start:end])
             start, end = at + start, at + end
             if self.hidden_run is not None and self.hidden_run[1] == start:
                 start = self.hidden_run[0]  # a run cut by the chunking is still one run
             elif self.hidden_run is not None:
                 self._emit_hidden()
             self.hidden_run = (start, end)
+            if letters:
+                self._add_tags(letters)
         if self.hidden_run is not None and self.hidden_run[1] < self.orig_end:
             self._emit_hidden()  # something visible follows: the run is complete
         self._scan(final=False)
         self._trim()
 
+    def _add_tags(self, letters: str) -> None:
+        """Tag characters (U+E0020-U+E007E) render as nothing but spell ASCII: the run's
+        letters are another reading, scanned when the run ends, or in windows that overlap
+        by more than any marking's length (memory bound on an endless run)."""
+        self.hidden_tags += letters
+        if len(self.hidden_tags) > _TAG_WINDOW:
+            self._scan_tags()
+            self.hidden_tags = self.hidden_tags[-_TAG_OVERLAP:]
+
+    def _scan_tags(self) -> None:
+        run = self.hidden_run
+        if run is not None and len(self.hidden_tags) >= 2 and self.depth < MAX_DEPTH:
+            rescan(self, self.hidden_tags, run[0], run[1], "tag-character")
+
     def _emit_hidden(self) -> None:
         run = self.hidden_run
         if run is None:
             return
+        self._scan_tags()
+        self.hidden_tags = ""
         start, end = run
         count = end - start
         self.hits.append(

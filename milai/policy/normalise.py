@@ -245,27 +245,6 @@ class Normalised(NamedTuple):
     hidden: list[tuple[int, int]]  # runs of hidden characters, original positions
 
 
-# Tag characters (U+E0020-U+E007E) render as nothing but spell ASCII (an emoji flag's
-# region; or a hidden marking): the views read a run of them as its letters on a line of
-# its own, another reading beside the visible text (they still count as hidden).
-_TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
-
-
-def _is_tag(ch: str) -> bool:
-    return _TAG_FIRST <= ord(ch) <= _TAG_LAST
-
-
-def _tag_view(piece: str, at: int) -> str:
-    """The view of the tag character at ``at``: its ASCII letter, lower-cased, with a line
-    break before a run that follows other text and after one that other text follows."""
-    view = chr(ord(piece[at]) - 0xE0000).lower()
-    if at > 0 and not _is_tag(piece[at - 1]):
-        view = "\n" + view
-    if at + 1 < len(piece) and not _is_tag(piece[at + 1]):
-        view += "\n"
-    return view
-
-
 @cache
 def _slow_char(ch: str) -> tuple[str, str, bool]:
     return skeleton_char(ch), text_char(ch), is_hidden(ch)
@@ -310,8 +289,6 @@ def normalise(piece: str) -> Normalised:
             skel_len += at - done
             text_len += at - done
         skel_view, text_view, is_hidden_char = _slow_char(piece[at])
-        if _is_tag(piece[at]):
-            skel_view = text_view = _tag_view(piece, at)
         if len(skel_view) != 1:
             skel_specials.append(Special(skel_len, len(skel_view), at))
         if len(text_view) != 1:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from milai.policy import Policy, check_stream, check_text, load_policy
+from milai.errors import Blocked
+from milai.policy import Policy, PolicyGate, check_stream, check_text, load_policy
+from milai.policy.detect import Scanner
 from tests.policy.families import BODY, Target, _ascii_letters, targets
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
@@ -74,3 +76,34 @@ def test_a_flag_emoji_stays_unclassified() -> None:
     scotland = "\U0001f3f4" + _tags("gbsct") + "\U000e007f"
     decision = check_text(_policy("default.yaml"), f"Go team {scotland} tonight!\n")
     assert decision.level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize("size", [1, 3])
+def test_the_output_gate_holds_a_tag_run_in_progress(size: int) -> None:
+    """Streamed to a reader cleared below the marking: blocked, and no tag character of
+    the run (nor anything after it) was released before the block."""
+    policy = _policy("default.yaml")
+    hidden = _tags("NATO SECRET")
+    text = f"Notes for the team {hidden} and the rest.\n"
+    gate = PolicyGate(policy, clearance="RESTRICTED", model_level="TOP SECRET")
+    out = gate.open_output(gate.check_prompt("q"))
+    released: list[str] = []
+    with pytest.raises(Blocked):
+        for i in range(0, len(text), size):
+            released.append(out.feed(text[i : i + size]))
+        released.append(out.close())
+    assert not any(0xE0000 <= ord(ch) for ch in "".join(released))
+
+
+def test_an_endless_tag_run_is_scanned_in_bounded_windows() -> None:
+    """Memory stays bounded in an endless run of tag characters (one line: they spell no
+    line break), scanned window by window."""
+    policy = _policy("default.yaml")
+    scanner = Scanner(policy.engine)
+    longest = 0
+    for _ in range(2000):
+        scanner.feed(_tags("lorem ipsum dolor "))
+        longest = max(longest, len(scanner.hidden_tags))
+    assert longest <= 4096 + len("lorem ipsum dolor ")
+    scanner.close()
+    assert not [hit for hit in scanner.take_hits() if hit.source == "marking"]
