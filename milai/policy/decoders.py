@@ -1,7 +1,9 @@
 """Decoders for the encodings a model can be asked to answer in, beyond plain base64/hex
 tokens: percent-encoding, HTML entities, ``\\u``/``\\x`` escapes, hex with separators or
 ``0x`` prefixes, base32, ascii85/base85, URL-safe base64 and base64 wrapped over lines
-(MIME), with UTF-8 or UTF-16 text inside.
+(MIME), binary octets (``01010011 01000101``), code point lists (``U+0053 U+0045``),
+quoted-printable in plain text (``=53=45``) and UTF-7 shift sequences (``+AFMARQ-``), with
+UTF-8 or UTF-16 text inside.
 
 The scanner gives each complete line that holds a trigger to ``decode_line_candidates``;
 every candidate is scanned again as a text of its own (bounded depth). Decoding never
@@ -42,6 +44,11 @@ _BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{16})[A-Z2-7]{8,}={0,6}(?
 _URLSAFE = r"(?<![\w-])(?=[\w-]*[-_])(?=[\w-]*\d)[A-Za-z0-9_-]{12,}={0,2}(?![\w-])"
 _ASCII85 = r"<~[!-u\s]{2,}?~>"
 _MIME_LINE = r"[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*"
+_BINARY = r"(?<![0-9A-Za-z])[01]{8}(?:[ \t,;:\-]{0,3}[01]{8})+"  # no end test: linear
+_CODE_POINT = r"[Uu]\+[0-9A-Fa-f]{4,6}"
+_CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_POINT + r")+"
+_QP = r"=[0-9A-Fa-f]{2}"
+_UTF7 = r"\+[A-Za-z0-9/][A-Za-z0-9+/]{2,}"
 
 # What makes a line worth decoding; searched over many lines at once, at C speed.
 TRIGGER_RE = re.compile(
@@ -57,6 +64,10 @@ TRIGGER_RE = re.compile(
             r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
             r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]",
             r"(?m:^" + _MIME_LINE + r"$)",
+            r"[01]{8}[ \t,;:\-]{0,3}[01]{8}",
+            r"[Uu]\+[0-9A-Fa-f]{4}",
+            _QP + _QP,
+            _UTF7,
         )
     )
 )
@@ -76,6 +87,10 @@ _LITERAL_LED = tuple(
         r"\\[uUx0-7]",
         r"<~",
         r"0[xX][0-9A-Fa-f]{2}",
+        r"U\+[0-9A-Fa-f]{4}",
+        r"u\+[0-9A-Fa-f]{4}",
+        _QP + _QP,
+        _UTF7,
     )
 )
 
@@ -112,6 +127,11 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         _class_table({_ALNUM: "a", "-_": "-"}, high="w"),
         b"-",
         re.compile(rb"(?<=a)-[aw-]{9}|(?<=[aw-]{9})-a"),
+    ),
+    (  # binary octets: two groups of eight 0/1 digits, up to three separators between
+        _class_table({"01": "1", " \t,;:-": "s"}),
+        b"1" * 8,
+        re.compile(rb"1{8}s{0,3}1{8}"),
     ),
     _BASE64_RUN := (  # a line of base64 (MIME): 16 of its characters in a row
         _class_table({_ALNUM + "+/_-": "b"}),
@@ -189,8 +209,9 @@ def trigger_lines(
 # looks ahead lazily: an unanchored \S*X\S* retries from every letter of a long word that
 # has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
 _PARTIAL_RE = re.compile(
-    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_-]))|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
-    r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}"
+    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_-]|[Uu](?:\+|\Z)|=(?:[0-9A-Fa-f]|\Z)|\+))"
+    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
+    r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
 )
 
 
@@ -209,6 +230,12 @@ _HEX_PAIR = re.compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
 _BASE32_RUN = re.compile(_BASE32)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
+_BINARY_RUN = re.compile(_BINARY)
+_CODE_POINT_RUN = re.compile(_CODE_POINTS)
+_CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
+_QP_RUN = _word_holding(_QP)
+_QP_BYTES = re.compile(r"(?:" + _QP + r")+")
+_UTF7_RUN = _word_holding(_UTF7)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
@@ -328,6 +355,40 @@ def _unescape(text: str) -> str:
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
+def _decode_binary(run: str) -> str | None:
+    bits = re.sub(r"[^01]", "", run)
+    if len(bits) % 8:
+        return None
+    return decode_text_bytes(bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8)))
+
+
+def _decode_code_points(run: str) -> str:
+    codes = (int(code, 16) for code in _CODE_POINT_ONE.findall(run))
+    text = "".join(chr(code) for code in codes if code <= 0x10FFFF)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _unquote_printable(text: str) -> str:
+    """``=53=45`` → the characters of those bytes (UTF-8, else Latin-1)."""
+
+    def byte_run(match: re.Match[str]) -> str:
+        raw = bytes.fromhex(match.group().replace("=", ""))
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    return _QP_BYTES.sub(byte_run, text)
+
+
+def _decode_utf7(text: str) -> str:
+    """UTF-7 (RFC 2152) of ``text``: ``+AFMARQBD-`` → ``SEC``; unchanged when it is none."""
+    try:
+        return text.encode("ascii").decode("utf-7")
+    except UnicodeError:
+        return text
+
+
 def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in regex.finditer(line)]
 
@@ -366,6 +427,18 @@ def decode_line_candidates(line: str) -> list[Candidate]:
         _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
     if "\\" in line:
         _add_textual(found, "escape", line, _runs(_ESCAPE_RUN, line), [_unescape])
+    if "=" in line:
+        _add_textual(found, "quoted-printable", line, _runs(_QP_RUN, line), [_unquote_printable])
+    if "+" in line:
+        for match in _CODE_POINT_RUN.finditer(line):
+            points = _decode_code_points(match.group())
+            if readable(points):
+                found.append(Candidate("code-points", points, match.start(), match.end()))
+        _add_textual(found, "utf-7", line, _runs(_UTF7_RUN, line), [_decode_utf7])
+    for match in _BINARY_RUN.finditer(line):
+        text = _decode_binary(match.group())
+        if text is not None:
+            found.append(Candidate("binary", text, match.start(), match.end()))
     for match in _HEX_RUN.finditer(line):
         text = _decode_hex(match.group())
         if text is not None:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -1386,6 +1387,9 @@ class DecodeState(ScanState):
         "reversed_at",
         "reversed_found",
         "reversed_looked",
+        "rotated_at",
+        "rotated_found",
+        "rotated_looked",
         "settled",
         "word",
     )
@@ -1402,6 +1406,9 @@ class DecodeState(ScanState):
         self.reversed_at = -1
         self.reversed_looked = 0
         self.reversed_found = False
+        self.rotated_at = -1  # the line whose unfinished text holds a turned letter, if any
+        self.rotated_found = False
+        self.rotated_looked = 0
         self.word = _WordWatch(-1)
 
 
@@ -1432,7 +1439,7 @@ _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start``
 _BLANKS = re.compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
 # that starts an encoding somewhere in the word, or seven base32 characters in a row.
-_WORD_RUN = re.compile(r"%|&|\\|<~|0[xX]|[_-]|[A-Z2-7]{7}")
+_WORD_RUN = re.compile(r"%|&|\\|<~|0[xX]|[_-]|[A-Z2-7]{7}|[Uu]\+|=[0-9A-Fa-f]|\+")
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -1500,6 +1507,7 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
+            self._rotated_lines(scanner, region[:done], origin)
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
 
@@ -1513,6 +1521,7 @@ class DecodeUnit(Unit[DecodeState]):
             if lines:
                 self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
             self._reversed_lines(scanner, window, origin, one_byte(window))
+            self._rotated_lines(scanner, window, origin)
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -1573,6 +1582,42 @@ class DecodeUnit(Unit[DecodeState]):
                 at = origin + start + window_start
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
 
+    def _rotated_lines(self, scanner: Scanner, region: str, origin: int) -> None:
+        """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned
+        letters or more: each is read rotated (reversed, turned letters read as their
+        letters) as a text of its own; its hits lie on the mirror of their span."""
+        if region.isascii():
+            return
+        counts: dict[int, int] = {}
+        for match in turned_re().finditer(region):
+            line_start = region.rfind("\n", 0, match.start()) + 1
+            counts[line_start] = counts.get(line_start, 0) + 1
+        for start, count in counts.items():
+            if count < MIN_TURNED:
+                continue
+            end = region.find("\n", start)
+            line = region[start : len(region) if end < 0 else end]
+            for window_start, window_end in line_windows(len(line)):
+                piece = line[window_start:window_end]
+                if len(piece) < len(line) and len(turned_re().findall(piece)) < MIN_TURNED:
+                    continue
+                at = origin + start + window_start
+                rescan(scanner, rotated(piece), at, at + len(piece), "rotated", mirrored=True)
+
+    def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
+        """Once the unfinished line holds a turned letter, it is held to its end (it may be
+        upside-down writing, read whole)."""
+        line, end = state.line_start, scanner.orig_end
+        if state.rotated_at != line:
+            state.rotated_at, state.rotated_looked, state.rotated_found = line, line, False
+        if state.rotated_found:
+            return True
+        since = scanner.orig_slice(max(line, state.rotated_looked), end)
+        state.rotated_looked = end
+        if not since.isascii() and turned_re().search(since) is not None:
+            state.rotated_found = True
+        return state.rotated_found
+
     def release(self, scanner: Scanner, state: DecodeState) -> int:
         """Text before the first possible encoded run of the unfinished line is safe."""
         if scanner.depth >= MAX_DEPTH:
@@ -1584,6 +1629,8 @@ class DecodeUnit(Unit[DecodeState]):
             return state.line_start
         if self._reversed_line(scanner, state):
             return state.line_start  # a reversed line is read whole
+        if self._rotated_line(scanner, state):
+            return state.line_start  # so is a line that may be upside down
         start = self._partial_start(scanner, state)
         return scanner.orig_end if start is None else start
 
