@@ -48,6 +48,7 @@ _BINARY = r"(?<![0-9A-Za-z])[01]{8}(?:[ \t,;:\-]{0,3}[01]{8})+"  # no end test: 
 _CODE_POINT = r"[Uu]\+[0-9A-Fa-f]{4,6}"
 _CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_POINT + r")+"
 _QP = r"=[0-9A-Fa-f]{2}"
+_QP_PAIR = _QP + _QP  # one =XX alone is a key=value far more often than quoted-printable
 _UTF7 = r"\+[A-Za-z0-9/][A-Za-z0-9+/]{2,}"
 
 # What makes a line worth decoding; searched over many lines at once, at C speed.
@@ -66,7 +67,7 @@ TRIGGER_RE = re.compile(
             r"(?m:^" + _MIME_LINE + r"$)",
             r"[01]{8}[ \t,;:\-]{0,3}[01]{8}",
             r"[Uu]\+[0-9A-Fa-f]{4}",
-            _QP + _QP,
+            _QP_PAIR,
             _UTF7,
         )
     )
@@ -89,7 +90,7 @@ _LITERAL_LED = tuple(
         r"0[xX][0-9A-Fa-f]{2}",
         r"U\+[0-9A-Fa-f]{4}",
         r"u\+[0-9A-Fa-f]{4}",
-        _QP + _QP,
+        _QP_PAIR,
         _UTF7,
     )
 )
@@ -233,8 +234,8 @@ _ASCII85_RUN = re.compile(_ASCII85)
 _BINARY_RUN = re.compile(_BINARY)
 _CODE_POINT_RUN = re.compile(_CODE_POINTS)
 _CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
-_QP_RUN = _word_holding(_QP)
-_QP_BYTES = re.compile(r"(?:" + _QP + r")+")
+_QP_RUN = _word_holding(_QP_PAIR)
+_QP_BYTES = re.compile(r"(?:" + _QP + r"){2,}")
 _UTF7_RUN = _word_holding(_UTF7)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
@@ -369,7 +370,8 @@ def _decode_code_points(run: str) -> str:
 
 
 def _unquote_printable(text: str) -> str:
-    """``=53=45`` → the characters of those bytes (UTF-8, else Latin-1)."""
+    """``=53=45`` → the characters of those bytes (UTF-8, else Latin-1); a lone ``=XX``
+    stays as it is."""
 
     def byte_run(match: re.Match[str]) -> str:
         raw = bytes.fromhex(match.group().replace("=", ""))

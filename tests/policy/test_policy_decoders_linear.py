@@ -15,7 +15,7 @@ PLAIN = {
     "_PERCENT_RUN": re.compile(r"\S*" + decoders._PERCENT + r"\S*"),
     "_ENTITY_RUN": re.compile(r"\S*" + decoders._ENTITY + r"\S*"),
     "_ESCAPE_RUN": re.compile(r"\S*" + decoders._ESCAPE + r"\S*"),
-    "_QP_RUN": re.compile(r"\S*" + decoders._QP + r"\S*"),
+    "_QP_RUN": re.compile(r"\S*" + decoders._QP_PAIR + r"\S*"),
     "_UTF7_RUN": re.compile(r"\S*" + decoders._UTF7 + r"\S*"),
 }
 PLAIN_PARTIAL = re.compile(
