@@ -112,11 +112,18 @@ _ALNUM = _UPPER + _UPPER.lower() + "0123456789"
 # (table, literal, stand-in): a stand-in's classes contain the alternative's, and each of
 # its matches starts with the literal, found with ``bytes.find`` (a fast search) where it
 # is rare; ``literal`` None: searched with the pattern (its literal start is common).
+_HEX_CLASSES = _class_table({_HEX_DIGITS: "h", " \t:,;-": "s", "xX": "x"})
 _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
     (  # hex with separators: 2-digit groups; "0x" reads as a digit then x
-        _class_table({_HEX_DIGITS: "h", " \t:,;-": "s", "xX": "x"}),
+        _HEX_CLASSES,
         None,
         re.compile(rb"hhs{1,3}(?:hx)?hhs{1,3}(?:hx)?hh"),
+    ),
+    (  # binary octets: two groups of eight 0/1 digits (hex digits here: the same
+        # translation as hex), up to three separators between
+        _HEX_CLASSES,
+        b"h" * 8,
+        re.compile(rb"h{8}s{0,3}h{8}"),
     ),
     (  # base32: 7 of [A-Z2-7], then one more or "="
         _class_table({_UPPER + "234567": "B", "=": "="}),
@@ -128,11 +135,6 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         _class_table({_ALNUM: "a", "-_": "-"}, high="w"),
         b"-",
         re.compile(rb"(?<=a)-[aw-]{9}|(?<=[aw-]{9})-a"),
-    ),
-    (  # binary octets: two groups of eight 0/1 digits, up to three separators between
-        _class_table({"01": "1", " \t,;:-": "s"}),
-        b"1" * 8,
-        re.compile(rb"1{8}s{0,3}1{8}"),
     ),
     _BASE64_RUN := (  # a line of base64 (MIME): 16 of its characters in a row
         _class_table({_ALNUM + "+/_-": "b"}),
@@ -182,8 +184,11 @@ def trigger_lines(
         for match in literal_led.finditer(text, 0, end):
             add(match.start())
     raw = one_byte(text[:end]) if raw is None else raw[:end]
+    translated: dict[bytes, bytes] = {}  # stand-ins that read the same classes share them
     for table, literal, stand_in in _STAND_INS:
-        classes = raw.translate(table)
+        classes = translated.get(table)
+        if classes is None:
+            classes = translated[table] = raw.translate(table)
         if literal is None:
             for found in stand_in.finditer(classes):
                 add(found.start())

@@ -1507,7 +1507,7 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
-            self._rotated_lines(scanner, region[:done], origin)
+            self._rotated_lines(scanner, region[:done], origin, raw[:done])
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
 
@@ -1520,8 +1520,9 @@ class DecodeUnit(Unit[DecodeState]):
             lines = trigger_lines(window)
             if lines:
                 self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
-            self._reversed_lines(scanner, window, origin, one_byte(window))
-            self._rotated_lines(scanner, window, origin)
+            raw = one_byte(window)
+            self._reversed_lines(scanner, window, origin, raw)
+            self._rotated_lines(scanner, window, origin, raw)
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -1582,16 +1583,23 @@ class DecodeUnit(Unit[DecodeState]):
                 at = origin + start + window_start
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
 
-    def _rotated_lines(self, scanner: Scanner, region: str, origin: int) -> None:
+    def _rotated_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned
         letters or more: each is read rotated (reversed, turned letters read as their
-        letters) as a text of its own; its hits lie on the mirror of their span."""
-        if region.isascii():
-            return
+        letters) as a text of its own; its hits lie on the mirror of their span.
+        ``raw``: ``one_byte(region)``, where every turned letter (none is Latin-1) is 0x81:
+        only lines that hold such a byte are searched."""
         counts: dict[int, int] = {}
-        for match in turned_re().finditer(region):
-            line_start = region.rfind("\n", 0, match.start()) + 1
-            counts[line_start] = counts.get(line_start, 0) + 1
+        turned = turned_re()
+        at = raw.find(b"\x81")
+        while at >= 0:
+            line_start = region.rfind("\n", 0, at) + 1
+            line_end = region.find("\n", at)
+            line_end = len(region) if line_end < 0 else line_end
+            found = len(turned.findall(region, at, line_end))
+            if found:
+                counts[line_start] = found
+            at = raw.find(b"\x81", line_end)
         for start, count in counts.items():
             if count < MIN_TURNED:
                 continue
