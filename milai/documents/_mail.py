@@ -14,6 +14,7 @@ from email.parser import BytesParser
 
 from milai.documents._html import read_html
 from milai.documents._model import Document, DocumentBuilder, DocumentError
+from milai.documents._text import plausible_utf8
 
 MAX_MIME_PARTS = 1000
 _MSIP = re.compile(r"MSIP_Label_[0-9A-Fa-f-]{36}_Name=([^;]+)")
@@ -102,8 +103,8 @@ def _decoded(message: Message) -> list[tuple[str, str]]:
     except LookupError:  # a charset Python does not know: read what UTF-8 can
         return [("body", as_utf8)]
     readings = [("body", text)]
-    if as_utf8.replace("\0", "") != text.replace("\0", ""):
-        readings.append(("body as UTF-8", as_utf8.replace("\0", "")))
+    if plausible_utf8(data, as_utf8, text):
+        readings.append(("body as UTF-8", as_utf8))
     return readings
 
 

@@ -1,10 +1,12 @@
 """Plain text and Markdown: UTF-8 (a byte-order mark allowed), or UTF-16/32 with one.
 
 Bytes that admit more than one plausible reading are read every way (fail closed): a
-UTF-16/32 byte-order mark in front of text that a UTF-8 reader shows as text, or UTF-16
-without a mark (NUL bytes between ASCII letters). The gate reads every reading, each a
-part of its own (``as UTF-8``, ``as UTF-16``), and takes the highest level. Bytes that no
-reading decodes are refused (``DocumentError``, exit 2).
+UTF-16/32 byte-order mark in front of text that a UTF-8 reader shows as other text (few
+NULs, few bytes it cannot read: genuine UTF-16 is not read twice), or UTF-16 without a
+mark (a quarter of the bytes NUL: UTF-8 and the byte order the NULs point to). Every
+reading is a part of its own (``as UTF-8``, ``as UTF-16-LE``), so the gate takes the
+highest level and names the reading; ``run`` and ``docs add`` get every reading too. Bytes
+that no reading decodes are refused (``DocumentError``, exit 2).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ _BOMS = (
 )
 # UTF-16 without a byte-order mark: at least this share of the bytes are NUL.
 _NUL_SHARE = 4
+# UTF-8 after a UTF-16/32 mark is a plausible reading when under this share of its bytes
+# are NUL (UTF-16 of Latin text is half NULs) and of its characters are U+FFFD.
+_NOT_UTF8_SHARE = 10
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -47,19 +52,32 @@ def decode_readings(data: bytes, name: str) -> list[tuple[str, str]]:
         # What every UTF-8 reader shows: the mark is two or four bytes it cannot read.
         # Beside a sound reading, what it shows whatever bytes it cannot read; alone, only
         # valid UTF-8.
+        rest = data[len(bom) :]
         try:
-            rest = data[len(bom) :].decode("utf-8", errors="replace" if readings else "strict")
+            as_utf8 = rest.decode("utf-8", errors="replace" if readings else "strict")
         except UnicodeDecodeError:
-            rest = ""
-        rest = rest.replace("\0", "")  # NULs show as nothing: UTF-16 of ASCII is its text
-        if rest and (not readings or rest != readings[0][1]):
-            readings.append(("as UTF-8", rest))
+            as_utf8 = ""
+        if as_utf8 and (not readings or plausible_utf8(rest, as_utf8, readings[0][1])):
+            readings.append(("as UTF-8", as_utf8))
     elif not bom and data.count(0) * _NUL_SHARE >= len(data) > 0:
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                readings.append((f"as {codec.upper()}", data.decode(codec)))
-            except UnicodeDecodeError:
-                continue
+        # UTF-16 without a mark: the byte order its NULs point to (Latin text has them
+        # second in little-endian, first in big-endian).
+        big_endian = data[0::2].count(0) > data[1::2].count(0)
+        codec = "utf-16-be" if big_endian else "utf-16-le"
+        try:
+            readings.append((f"as {codec.upper()}", data.decode(codec)))
+        except UnicodeDecodeError:
+            pass
     if not readings:
         raise DocumentError(failure)
     return readings
+
+
+def plausible_utf8(raw: bytes, text: str, primary: str) -> bool:
+    """Whether ``text`` (``raw`` read as UTF-8) is another text than ``primary`` that a
+    UTF-8 reader would show: few NULs, few bytes it cannot read, not the same letters."""
+    if raw.count(0) * _NOT_UTF8_SHARE >= len(raw):
+        return False  # UTF-16 itself: its letters are the primary reading's
+    if text.count("\ufffd") * _NOT_UTF8_SHARE >= len(text):
+        return False
+    return text != primary

@@ -116,9 +116,20 @@ def test_the_other_reading_is_named_in_the_findings(policy: Policy) -> None:
 def test_a_utf16_file_reads_once_and_plain(policy: Policy) -> None:
     """A genuine UTF-16 file: its UTF-8 reading (the text with NULs between letters) adds
     nothing, so no second part and no hidden-characters warning."""
-    document = read_document("NATO SECRET\nThe convoy.\n".encode("utf-16"), "w.txt")
-    assert [p.name for p in document.parts] == ["body"]
-    assert check_text(policy, document.text).action == "allow"
+    for text in ("NATO SECRET\nThe convoy.\n", "Réunion mardi — «salle 3».\n", "会议在周二。\n"):
+        for codec in ("utf-16", "utf-32"):
+            document = read_document(text.encode(codec), "w.txt")
+            assert [p.name for p in document.parts] == ["body"], (text, codec)
+            assert document.text == text.strip("\n")
+            assert check_text(policy, document.text).action == "allow"
+
+
+def test_a_utf16_mail_body_reads_once() -> None:
+    body = "Réunion mardi — salle 3.\n".encode("utf-16")
+    head = b"From: a@example.lu\nTo: b@example.lu\nSubject: r\nMIME-Version: 1.0\n"
+    mail = head + b"Content-Type: text/plain; charset=utf-16\nContent-Transfer-Encoding: 8bit\n\n"
+    document = read_document(mail + body, "m.eml")
+    assert [p.name for p in document.parts] == ["header", "body"]
 
 
 def test_bytes_no_reading_decodes_are_refused() -> None:
