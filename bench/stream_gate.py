@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -67,21 +68,25 @@ def worker(tokens: int) -> None:
     print(json.dumps({"cpu_s": cpu, "released": released, "tokens": tokens}))
 
 
-def run(tree: Path, tokens: int, limit: float) -> float | None:
-    """CPU seconds of one run with ``tree``'s milai; None past ``limit`` seconds."""
+def run(tree: Path, tokens: int, limit: float) -> tuple[float, bool]:
+    """CPU seconds of one run with ``tree``'s milai, and whether it finished: a run past
+    ``limit`` seconds (wall) is stopped, and its CPU so far (the whole process) is a
+    lower bound."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     # -P: the working folder is not put first on sys.path, so PYTHONPATH's milai is used.
     command = [sys.executable, "-P", str(Path(__file__).resolve()), "--worker", str(tokens)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         done = subprocess.run(
             command, env=env, capture_output=True, text=True, check=True, timeout=limit
         )
     except subprocess.TimeoutExpired:
-        return None
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), False
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if result["released"] != tokens:
         raise SystemExit(f"{tree}: released {result['released']} of {tokens} characters")
-    return float(result["cpu_s"])
+    return float(result["cpu_s"]), True
 
 
 def main() -> None:
@@ -101,30 +106,23 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}; CPU µs per token, median of {args.runs}")
     print(f"{'tokens':>7} | " + " | ".join(f"{name:>12}" for name in sides) + " | ratio")
     for tokens in (int(size) for size in args.sizes.split(",")):
-        times: dict[str, list[float | None]] = {name: [] for name in sides}
+        times: dict[str, list[tuple[float, bool]]] = {name: [] for name in sides}
         for _ in range(args.runs):
             for name, tree in sides.items():
                 limit = args.before_limit if name == "before" else 3600.0
-                if name == "before" and None in times[name]:
+                if any(not finished for _, finished in times[name]):
                     continue  # one run past the limit is enough to say so
                 times[name].append(run(tree, tokens, limit))
         cells = []
-        medians: dict[str, float | None] = {}
+        medians: dict[str, float] = {}
+        stopped = False
         for name in sides:
-            measured = [t for t in times[name] if t is not None]
-            if None in times[name]:
-                medians[name] = None
-                cells.append(f"> {args.before_limit * 1e6 / tokens:>9.0f}")
-            else:
-                medians[name] = statistics.median(measured)
-                cells.append(f"{statistics.median(measured) * 1e6 / tokens:>12.1f}")
+            medians[name] = statistics.median(cpu for cpu, _ in times[name])
+            cut = any(not finished for _, finished in times[name])
+            stopped = stopped or cut
+            cells.append(f"{'> ' if cut else ''}{medians[name] * 1e6 / tokens:>10.1f}".rjust(12))
         before, after = medians.get("before"), medians["after"]
-        if "before" not in sides:
-            ratio = ""
-        elif before is None:
-            ratio = f"> {args.before_limit / after:.0f}x" if after else ""
-        else:
-            ratio = f"{before / after:.1f}x" if after else ""
+        ratio = "" if before is None else f"{'> ' if stopped else ''}{before / after:.1f}x"
         print(f"{tokens:>7} | " + " | ".join(cells) + f" | {ratio}", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
 

@@ -1418,8 +1418,8 @@ class _WordWatch:
 
     Complete words (a blank after them) are searched once, and their answer is final. The
     last, unfinished word is held from its start as soon as anything in it could start or
-    be a run, or when it has grown past ``_LONG_WORD``: a word that long is held rather
-    than searched again and again (fail closed).
+    be a run (never later than ``partial_start``; earlier only within that word): its first
+    characters are searched once, the rest as they arrive.
     """
 
     __slots__ = ("clear", "found", "head", "line", "looked", "scanned", "start")
@@ -1434,12 +1434,11 @@ class _WordWatch:
         self.scanned = line  # the unfinished word searched for run characters up to here
 
 
-_LONG_WORD = 256
 _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start`` read (16)
 _BLANKS = re.compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
 # that starts an encoding somewhere in the word, or seven base32 characters in a row.
-_WORD_RUN = re.compile(r"%|&|\\|<~|0[xX]|[_-]|[A-Z2-7]{7}|[Uu]\+|=[0-9A-Fa-f]|\+")
+_WORD_RUN = re.compile(r"%|&|\\|<~|0[xX]|[_-]|[A-Z2-7]{7}|[Uu](?:\+|\Z)|=(?:[0-9A-Fa-f]|\Z)|\+")
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -1517,10 +1516,10 @@ class DecodeUnit(Unit[DecodeState]):
         while scanner.orig_end - state.line_start > MAX_LINE:
             origin = state.line_start
             window = scanner.orig_slice(origin, origin + MAX_LINE)
-            lines = trigger_lines(window)
-            if lines:
-                self._decode_region(scanner, window, origin, False, lines, [], one_byte(window))
             raw = one_byte(window)
+            lines = trigger_lines(window, raw=raw)
+            if lines:
+                self._decode_region(scanner, window, origin, False, lines, [], raw)
             self._reversed_lines(scanner, window, origin, raw)
             self._rotated_lines(scanner, window, origin, raw)
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
@@ -1690,8 +1689,6 @@ class DecodeUnit(Unit[DecodeState]):
         start = watch.start
         if start >= end:
             return None
-        if end - start > _LONG_WORD:
-            return start  # fail closed: a long word is held from its start
         if end - start <= _WORD_HEAD:
             # Short: the whole pattern, exactly (a hex pair at the end may still grow).
             word = scanner.orig_slice(start, end)

@@ -181,3 +181,13 @@ def test_a_first_chunk_over_64_kib_is_redacted_whole(default_policy: Policy, new
     assert redacted == (
         "Mail [REDACTED:pii-email-output] now.\n" + body + "Or call [REDACTED:pii-phone-output].\n"
     )
+
+
+def test_a_line_without_blanks_streams(default_policy: Policy) -> None:
+    """Chinese or Japanese prose has no blanks: one word as long as the line, which is
+    watched from its new characters, not held (nothing in it could begin an encoded run)."""
+    text = "这是一个很长的段落\uff0c没有空格\uff0c模型一直在写\u3002" * 100
+    before, released, decision = _released(default_policy, list(text))
+    assert released == text
+    assert decision == check_text(default_policy, text, direction="output")
+    assert len(before) > 0.99 * len(text)
