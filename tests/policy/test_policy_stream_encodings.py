@@ -70,3 +70,12 @@ def test_an_upside_down_line_is_held_to_its_end(default_policy: Policy) -> None:
         text = f"Intro line\n{build([BY_NAME['upside-down']], target, rng)}"
         assert check_text(default_policy, text).level != "UNCLASSIFIED", text
         _assert_stream_properties(default_policy, text, list(text))
+
+
+@pytest.mark.parametrize("name", ["code-points", "quoted-printable"])
+def test_a_run_glued_to_a_long_word_is_held(default_policy: Policy, name: str) -> None:
+    """A run that starts inside a word longer than the word head (punctuation before it):
+    the word is held once it ends in the run's first character."""
+    run = RUNS[name]("NATO SECRET", random.Random(name))
+    text = f"Answer: {'.' * 30}({run}) ok\nmore\n"
+    _assert_stream_properties(default_policy, text, list(text))
