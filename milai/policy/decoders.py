@@ -49,7 +49,9 @@ _CODE_POINT = r"[Uu]\+[0-9A-Fa-f]{4,6}"
 _CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_POINT + r")+"
 _QP = r"=[0-9A-Fa-f]{2}"
 _QP_PAIR = _QP + _QP  # one =XX alone is a key=value far more often than quoted-printable
-_UTF7 = r"\+[A-Za-z0-9/][A-Za-z0-9+/]{2,}"
+# A shift sequence of two characters or more (six base64 characters) with a letter among
+# its first six: a phone number (+35262112345) is none.
+_UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
 
 # What makes a line worth decoding; searched over many lines at once, at C speed.
 TRIGGER_RE = re.compile(

@@ -86,7 +86,7 @@ def test_every_alternative_has_a_stand_in() -> None:
         "0x53", "MZXW6YT=", "ONSWG4TFOQYTEMZU", "ab-cdefghijk", "QUJDREVGR0hJSktMTU5PUA==",
         "     U0VDUkVUIFNFQ1JFVA  ", "ab_cdéfghijk", "ab-Жжжжжжжжж",
         "01010011 01000101", "0101001101000101", "x U+0053 y", "x u+0053 y", "=53=45",
-        "x +AFM y",
+        "x +AFMARQ y",
     ]  # fmt: skip
     for line in lines:
         assert TRIGGER_RE.search(line) is not None, line
