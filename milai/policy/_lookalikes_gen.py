@@ -10,7 +10,8 @@ sigma; the Telugu and Kannada anusvara U+0C02 U+0C82, which look like ``o``, are
 the fold would drop). Their Unicode names say which letter they are: this generator reads
 them from ``unicodedata`` (so the table follows the interpreter's Unicode version). The
 Canadian syllabics that "fancy text" generators use as Latin capitals (SHA for S, CARRIER
-GA for E) are listed by hand, since their names do not say so.
+GA for E) are listed by hand, since their names do not say so; so are the "faux
+Cyrillic" and Greek letters of display type (Я for R, Є and Ξ for E).
 
 Run ``python -m milai.policy._lookalikes_gen`` to rewrite the vendored file; a test checks
 that the vendored file is what this generator produces.
@@ -116,6 +117,48 @@ _SYLLABICS = {
 }
 
 
+# "Faux Cyrillic" and Greek letters that fancy-text generators and display type use for
+# the Latin letters they resemble (Я for R, Є and Ξ for E, И for N, Д and Λ for A); UTS
+# #39 folds only the true look-alikes (Cyrillic ES, TE, DZE).
+_FAUX = {
+    "\u042f": "r",  # CYRILLIC CAPITAL LETTER YA
+    "\u044f": "r",
+    "\u0404": "e",  # CYRILLIC CAPITAL LETTER UKRAINIAN IE
+    "\u0454": "e",
+    "\u042d": "e",  # CYRILLIC CAPITAL LETTER E (reversed E)
+    "\u044d": "e",
+    "\u0418": "n",  # CYRILLIC CAPITAL LETTER I (reversed N)
+    "\u0438": "n",
+    "\u0419": "n",  # SHORT I
+    "\u0439": "n",
+    "\u0414": "a",  # CYRILLIC CAPITAL LETTER DE
+    "\u0434": "a",
+    "\u0426": "u",  # CYRILLIC CAPITAL LETTER TSE
+    "\u0446": "u",
+    "\u0428": "w",  # CYRILLIC CAPITAL LETTER SHA
+    "\u0448": "w",
+    "\u0429": "w",  # SHCHA
+    "\u0449": "w",
+    "\u0424": "o",  # CYRILLIC CAPITAL LETTER EF
+    "\u0444": "o",
+    "\u0427": "y",  # CYRILLIC CAPITAL LETTER CHE
+    "\u0447": "y",
+    "\u0411": "b",  # CYRILLIC CAPITAL LETTER BE
+    "\u042c": "b",  # SOFT SIGN
+    "\u044c": "b",
+    "\u042a": "b",  # HARD SIGN
+    "\u044a": "b",
+    "\u039e": "e",  # GREEK CAPITAL LETTER XI
+    "\u03a3": "e",  # GREEK CAPITAL LETTER SIGMA
+    "\u039b": "a",  # GREEK CAPITAL LETTER LAMDA
+    "\u0394": "a",  # GREEK CAPITAL LETTER DELTA
+    "\u03a0": "n",  # GREEK CAPITAL LETTER PI
+    "\u03a6": "o",  # GREEK CAPITAL LETTER PHI
+    "\u0398": "o",  # GREEK CAPITAL LETTER THETA
+    "\u03b8": "o",
+}
+
+
 def build() -> dict[str, str]:
     table: dict[str, str] = {}
     for code in range(0x80, 0x20000):
@@ -131,6 +174,7 @@ def build() -> dict[str, str]:
     table.update(_UPSIDE_DOWN)
     table.update(_EXTRA)
     table.update(_SYLLABICS)
+    table.update(_FAUX)
     return dict(sorted(table.items()))
 
 

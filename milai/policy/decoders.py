@@ -1,9 +1,9 @@
 """Decoders for the encodings a model can be asked to answer in, beyond plain base64/hex
-tokens: percent-encoding, HTML entities, ``\\u``/``\\x`` escapes, hex with separators or
+tokens: percent-encoding, quoted-printable, HTML entities, ``\\u``/``\\x`` escapes, a
+text inside a JSON string (``"SECRET\\nThe plan"``), hex with separators or
 ``0x`` prefixes, base32, ascii85/base85, URL-safe base64 and base64 wrapped over lines
-(MIME), binary octets (``01010011 01000101``), code point lists (``U+0053 U+0045``),
-quoted-printable in plain text (``=53=45``) and UTF-7 shift sequences (``+AFMARQ-``), with
-UTF-8 or UTF-16 text inside.
+(MIME), binary octets (``01010011 01000101``), code point lists (``U+0053 U+0045``) and
+UTF-7 shift sequences (``+AFMARQ-``), with UTF-8 or UTF-16 text inside.
 
 The scanner gives each complete line that holds a trigger to ``decode_line_candidates``;
 every candidate is scanned again as a text of its own (bounded depth). Decoding never
@@ -30,6 +30,7 @@ LINE_OVERLAP = 1 << 13
 _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is none)
 
 _PERCENT = r"%[0-9A-Fa-f]{2}"
+_QUOTED_PRINTABLE = r"=[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"  # two in a row: "x=AB" is code
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-7]{3})"
 _HEX_SEQ = (
@@ -47,8 +48,6 @@ _MIME_LINE = r"[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*"
 _BINARY = r"(?<![0-9A-Za-z])[01]{8}(?:[ \t,;:\-]{0,3}[01]{8})+"  # no end test: linear
 _CODE_POINT = r"[Uu]\+[0-9A-Fa-f]{4,6}"
 _CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_POINT + r")+"
-_QP = r"=[0-9A-Fa-f]{2}"
-_QP_PAIR = _QP + _QP  # one =XX alone is a key=value far more often than quoted-printable
 # A shift sequence of two characters or more (six base64 characters) with a letter among
 # its first six: a phone number (+35262112345) is none.
 _UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
@@ -58,8 +57,9 @@ TRIGGER_RE = re.compile(
     "|".join(
         (
             _PERCENT,
+            _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
-            r"\\[uUx0-7]",
+            r'\\[uUx0-7n"\\]',
             r"<~",
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
@@ -69,7 +69,6 @@ TRIGGER_RE = re.compile(
             r"(?m:^" + _MIME_LINE + r"$)",
             r"[01]{8}[ \t,;:\-]{0,3}[01]{8}",
             r"[Uu]\+[0-9A-Fa-f]{4}",
-            _QP_PAIR,
             _UTF7,
         )
     )
@@ -86,13 +85,13 @@ _LITERAL_LED = tuple(
     re.compile(alternative)
     for alternative in (
         r"%[0-9A-Fa-f]{2}",
+        _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
-        r"\\[uUx0-7]",
+        r'\\[uUx0-7n"\\]',
         r"<~",
         r"0[xX][0-9A-Fa-f]{2}",
         r"U\+[0-9A-Fa-f]{4}",
         r"u\+[0-9A-Fa-f]{4}",
-        _QP_PAIR,
         _UTF7,
     )
 )
@@ -217,9 +216,12 @@ def trigger_lines(
 # looks ahead lazily: an unanchored \S*X\S* retries from every letter of a long word that
 # has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
 _PARTIAL_RE = re.compile(
-    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_-]|[Uu](?:\+|\Z)|=(?:[0-9A-Fa-f]|\Z)|\+))"
+    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]|[Uu](?:\+|\Z)|\+))"
     r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
     r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
+    # a string still open at the end of the line, or one with an escape in it: it may be a
+    # JSON string with escaped new lines or quotes, whose text starts at its opening quote
+    r'|"(?=(?:[^"\\\n]|\\.)*$)|"(?=[^"\\\n]*\\)'
 )
 
 
@@ -229,7 +231,15 @@ def _word_holding(pattern: str) -> re.Pattern[str]:
 
 
 _PERCENT_RUN = _word_holding(_PERCENT)
+_QUOTED_PRINTABLE_RUN = _word_holding(_QUOTED_PRINTABLE)
+_QUOTED_PRINTABLE_BYTES = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
+# A double-quoted string with backslash escapes (JSON, JavaScript, C, Python).
+_QUOTED_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _ENTITY_RUN = _word_holding(_ENTITY)
+_BINARY_RUN = re.compile(_BINARY)
+_CODE_POINT_RUN = re.compile(_CODE_POINTS)
+_CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
+_UTF7_RUN = _word_holding(_UTF7)
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 _ENTITY_ONE = re.compile(_ENTITY)
 _ESCAPE_ONE = re.compile(_ESCAPE)
@@ -238,12 +248,6 @@ _HEX_PAIR = re.compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
 _BASE32_RUN = re.compile(_BASE32)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
-_BINARY_RUN = re.compile(_BINARY)
-_CODE_POINT_RUN = re.compile(_CODE_POINTS)
-_CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
-_QP_RUN = _word_holding(_QP_PAIR)
-_QP_BYTES = re.compile(r"(?:" + _QP + r"){2,}")
-_UTF7_RUN = _word_holding(_UTF7)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
@@ -363,6 +367,19 @@ def _unescape(text: str) -> str:
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
+def _unquote_printable(text: str) -> str:
+    """``=53=45=43`` → ``SEC``: quoted-printable bytes, read as UTF-8 (else Latin-1)."""
+
+    def one_run(match: re.Match[str]) -> str:
+        raw = bytes.fromhex(match.group().replace("=", ""))
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+    return _QUOTED_PRINTABLE_BYTES.sub(one_run, text)
+
+
 def _decode_binary(run: str) -> str | None:
     bits = re.sub(r"[^01]", "", run)
     if len(bits) % 8:
@@ -376,26 +393,30 @@ def _decode_code_points(run: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-def _unquote_printable(text: str) -> str:
-    """``=53=45`` → the characters of those bytes (UTF-8, else Latin-1); a lone ``=XX``
-    stays as it is."""
-
-    def byte_run(match: re.Match[str]) -> str:
-        raw = bytes.fromhex(match.group().replace("=", ""))
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
-
-    return _QP_BYTES.sub(byte_run, text)
-
-
 def _decode_utf7(text: str) -> str:
     """UTF-7 (RFC 2152) of ``text``: ``+AFMARQBD-`` → ``SEC``; unchanged when it is none."""
     try:
         return text.encode("ascii").decode("utf-7")
     except UnicodeError:
         return text
+
+
+def _add_json_strings(found: list[Candidate], line: str) -> None:
+    """Strings with escapes (``{"answer": "SECRET\\nThe plan"}``, a JSON document or an
+    escaped encoding inside a JSON string): a text of its own, whose lines start where its
+    escaped new lines end them."""
+    import json  # only lines with an escaped new line need it
+
+    for match in _QUOTED_STRING.finditer(line):
+        body = match.group(1)
+        if "\\" not in body:
+            continue
+        try:
+            text = json.loads(f'"{body}"')
+        except ValueError:
+            continue  # not JSON's escapes (a regular expression, a Windows path)
+        if readable(text):
+            found.append(Candidate("json-string", text, match.start(), match.end()))
 
 
 def _runs(regex: re.Pattern[str], line: str) -> list[tuple[int, int]]:
@@ -432,12 +453,11 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     found: list[Candidate] = []
     if "%" in line:
         _add_textual(found, "percent", line, _runs(_PERCENT_RUN, line), [unquote, unquote_plus])
-    if "&" in line:
-        _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
-    if "\\" in line:
-        _add_textual(found, "escape", line, _runs(_ESCAPE_RUN, line), [_unescape])
     if "=" in line:
-        _add_textual(found, "quoted-printable", line, _runs(_QP_RUN, line), [_unquote_printable])
+        runs = _runs(_QUOTED_PRINTABLE_RUN, line)
+        _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
+    if "\\" in line:
+        _add_json_strings(found, line)
     if "+" in line:
         for match in _CODE_POINT_RUN.finditer(line):
             points = _decode_code_points(match.group())
@@ -448,6 +468,10 @@ def decode_line_candidates(line: str) -> list[Candidate]:
         text = _decode_binary(match.group())
         if text is not None:
             found.append(Candidate("binary", text, match.start(), match.end()))
+    if "&" in line:
+        _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
+    if "\\" in line:
+        _add_textual(found, "escape", line, _runs(_ESCAPE_RUN, line), [_unescape])
     for match in _HEX_RUN.finditer(line):
         text = _decode_hex(match.group())
         if text is not None:

@@ -47,6 +47,7 @@ from milai.policy.patterns import (
     field_regex,
     keyword_alternatives,
     marking_squeeze,
+    rot13,
     split_markings,
     squeeze,
     squeeze_is_unsure,
@@ -455,13 +456,19 @@ def _banner_hits(
     """The hits of a banner match, unless what surrounds it says it is no banner."""
     skel_map = scanner.skel.map
     tail = match.groupdict().get("tail")
-    if tail and tail.strip():
-        tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
-        if not banner_tail_ok(tail, scanner.orig_slice(tail_start, tail_end)):
-            return  # SECRET SANTA party, Top secret files found: prose, not a banner
     body = match.group("body")
     body_start = match.start("body")
     parts = engine.split_markings(body)
+    if tail and tail.strip():
+        tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
+        original = scanner.orig_slice(tail_start, tail_end)
+        if not (
+            banner_tail_ok(tail, original)
+            or (_letter_spaced(body) and _letter_spaced(tail))
+            # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
+            or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
+        ):
+            return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
     for part_start, part_end, key in parts:
         marking = engine.marking_by_key[key]
@@ -477,8 +484,38 @@ def _banner_hits(
     )
     if plain and len(found) == 1 and _is_heading(found[0][0], found[0][3]):
         return  # "Confidential" above an e-mail disclaimer: a heading, not a banner
+    if (
+        len(found) == 1
+        and match.groupdict().get("label") is None
+        and match.groupdict().get("open") is None
+        and not match.group("ctl")
+        and _written_as_word(found[0][0], found[0][3])
+        and _ALNUM_RE.search(tail or "") is not None
+    ):
+        return  # secret: 42, | restricted | yes |: a key or a row of data, not a banner
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+_ADJACENT_RE = re.compile(r"[^\W_]{2}")
+_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+def _written_as_word(spec: MarkingSpec, original: str) -> bool:
+    """A one-word marking written as prose writes a word (secret, Restricted): in lower or
+    title case, in the plain letters of prose."""
+    if len(spec.text.split()) != 1:
+        return False
+    words = _WORD_RE.findall(original)
+    return len(words) == 1 and _word_case(words[0]) in ("lower", "title")
+
+
+def _letter_spaced(view: str) -> bool:
+    """Whether a piece of a line (view text) is written letter by letter: letters or
+    digits, no two side by side (S E C R E T, t.h.e p.l.a.n). Nobody spaces out prose;
+    a line spaced out from its marking on is a banner hidden from a reader's search, so
+    the text after such a marking does not make it prose (SECRET SANTA party does)."""
+    return _ADJACENT_RE.search(view) is None and any(ch.isalnum() for ch in view)
 
 
 def _is_heading(spec: MarkingSpec, original: str) -> bool:
@@ -529,6 +566,10 @@ class MultiLineState(ScanState):
         self.ruled_out_to = 0
 
 
+_TAG_RE = re.compile(r"<[^<>\n]{0,60}>")
+_OPEN_TAG_RE = re.compile(r"<[^<>\n]{0,60}$")
+
+
 class MultiLineUnit(Unit[MultiLineState]):
     """Banner lines split over lines: TOP / SECRET, SE- / CRET, one letter per line.
 
@@ -564,14 +605,11 @@ class MultiLineUnit(Unit[MultiLineState]):
         state.resume = max(position, bound)
 
     def earliest(self, scanner: Scanner, state: MultiLineState) -> int:
-        """A split marking can still start at a new line while the squeezed text after it
-        is a prefix of a marking (squeezing is prefix-closed, so a "no" is final), or
-        while a match there could still grow into the next, unfinished line."""
+        """A split marking can still start at a new line while a match there could still
+        grow into the next, unfinished line, or while ``_may_grow`` says so."""
         view = scanner.skel
         buf, base = view.buf, view.base
         at = max(state.resume, state.ruled_out_to) - base
-        engine = self.engine
-        window = engine.squeezed_window
         while True:
             found = buf.find("\n", at)
             if found < 0:
@@ -581,25 +619,47 @@ class MultiLineUnit(Unit[MultiLineState]):
                 "\n" in match.group("body") or buf.find("\n", match.end() + 1) < 0
             ):
                 return base + found
-            rest = buf[found + 1 : found + 1 + 8 * window]
-            lead = engine.lead_re.match(rest)
-            rest = rest[lead.end() if lead else 0 :]
-            squeezed = marking_squeeze(rest)[:window]
-            if (
-                not squeezed
-                or squeeze_is_unsure(rest)
-                or _prefix_of_any(engine.sorted_marking_keys, squeezed)
-            ):
-                if match is None:
-                    return base + found
+            if match is None and self._may_grow(buf, found):
+                return base + found
             state.ruled_out_to = base + found + 1
             at = found + 1
+
+    def _may_grow(self, buf: str, found: int) -> bool:
+        """Whether the lines after the new line at ``found`` could still become a split
+        marking. Squeezed line by line (tags dropped, the first line's lead too), every
+        complete line but the last of a match leaves a prefix of labels and a marking; the
+        last holds the marking's end and its furniture. So: while the complete lines squeeze
+        to such a prefix, the unfinished line decides (a prefix, or a whole marking whose
+        furniture may follow: squeezing is prefix-closed, so a "no" is final); once a
+        complete line does not, the pattern has had every line it needs and said no."""
+        engine = self.engine
+        window = engine.squeezed_window
+        squeezed = ""
+        position = found + 1
+        while position - found <= self.reach:
+            end = buf.find("\n", position)
+            line = buf[position:] if end < 0 else buf[position:end]
+            if position == found + 1:
+                lead = engine.lead_re.match(line)
+                line = line[lead.end() if lead else 0 :]
+            if squeeze_is_unsure(line):
+                return True
+            line = _TAG_RE.sub("", line)
+            if end < 0:
+                line = _OPEN_TAG_RE.sub("", line)
+            squeezed = (squeezed + marking_squeeze(line))[:window]
+            if end < 0:
+                return engine.could_be_marked(squeezed, labels_left=3)
+            if not engine.could_continue(squeezed, labels_left=3):
+                return False
+            position = end + 1
+        return False
 
 
 class FieldState(ScanState):
     """The classification column of the CSV table being read: delimiter, index, width."""
 
-    __slots__ = ("anchored", "columns", "line_at", "looked", "searched")
+    __slots__ = ("anchored", "columns", "line_at", "looked", "opened", "searched", "valued")
 
     def __init__(self) -> None:
         super().__init__()
@@ -610,6 +670,8 @@ class FieldState(ScanState):
         self.looked = 0
         self.searched = 0
         self.anchored = False
+        self.opened = False  # the line opens a tag or an object ("<", "{")
+        self.valued = False  # and names a value (content, value)
 
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -620,6 +682,21 @@ _FIELD_LEAD = 48
 _FIELD_REACH = 520
 _FIELD_SEPARATOR = re.compile("[:=]")
 _VALUE_STRIP = " \t\"'"
+
+
+# Name/value pairs: an element or a flat object on one line, its attributes or keys in
+# any order (<meta content="SECRET" name="classification">, {"name": …, "value": …}).
+_PAIR_CONTAINER_RE = re.compile(r"<[a-z?!][^<>\n]{1,1000}>|\{[^{}\n]{1,1000}\}")
+_ATTRIBUTE_RE = re.compile(
+    r"(?<![\w:.\-])(?P<key>[a-z][\w:.\-]{0,40})[\"']?[^\S\n]{0,3}[:=][^\S\n]{0,3}"
+    r"(?:\"(?P<double>[^\"\n]{0,400})\"|'(?P<single>[^'\n]{0,400})'|(?P<bare>[^\s\"'<>,;{}]{1,400}))"
+)
+_PAIR_NAME_KEYS = frozenset(
+    {"name", "property", "itemprop", "key", "field", "id", "http-equiv", "label", "attribute"}
+)
+_PAIR_VALUE_KEYS = frozenset({"content", "value"})
+_PAIR_VALUE_RE = re.compile(r"content|value")
+_PAIR_VALUE_WIDTH = len("content")
 
 
 class FieldUnit(Unit[FieldState]):
@@ -692,19 +769,49 @@ class FieldUnit(Unit[FieldState]):
             original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
             if self._cells(scanner, state, original, orig_start):
                 return
-        for match in fields:
-            value = match.group(match.lastgroup or "value").split("//", 1)[0]
+        values = [
+            (match.group(match.lastgroup or "value"), match.start(match.lastgroup or "value"))
+            for match in fields
+        ]
+        if anchored and _PAIR_VALUE_RE.search(line):
+            values += [v for v in self._pairs(line) if v not in values]
+        for value, value_at in values:
+            value = value.split("//", 1)[0]
             lead = len(value) - len(value.lstrip(_VALUE_STRIP))
             body = value.strip(_VALUE_STRIP)
             if not body:
                 continue
-            start = at + match.start(match.lastgroup or "value") + lead
+            start = at + value_at + lead
             end = start + len(body)
             original = scanner.orig_slice(*skel_map.span(start, end))
             for spec in self._markings(body, original):
                 scanner.hits.append(
                     _marking_hit(spec, *skel_map.span(start, end), "classification field")
                 )
+
+    def _pairs(self, line: str) -> list[tuple[str, int]]:
+        """The values (text, position in the line) of name/value pairs, in either order, in
+        one element or flat object: ``<meta content="SECRET" name="classification">``,
+        ``{"value": "SECRET", "name": "classification"}``. The name attribute's value is a
+        classification label; the value is in ``content`` or ``value``."""
+        found: list[tuple[str, int]] = []
+        for container in _PAIR_CONTAINER_RE.finditer(line):
+            if not any(a in container.group() for a in self.anchors):
+                continue
+            named = False
+            values: list[tuple[str, int]] = []
+            for attribute in _ATTRIBUTE_RE.finditer(line, container.start(), container.end()):
+                key = attribute.group("key").rsplit(":", 1)[-1]
+                group = attribute.lastgroup or "bare"
+                text = attribute.group(group)
+                if key in _PAIR_VALUE_KEYS:
+                    values.append((text, attribute.start(group)))
+                elif key in _PAIR_NAME_KEYS:
+                    label = re.split(r"[:.]", text.strip(_VALUE_STRIP))[-1]
+                    named = named or self.cell_re.fullmatch(label) is not None
+            if named:
+                found += values
+        return found
 
     def _fields(self, line: str) -> list[re.Match[str]]:
         """The field matches of a line, tried only around its anchors (a prose line that
@@ -817,10 +924,17 @@ class FieldUnit(Unit[FieldState]):
         longest = self.longest_anchor
         if state.searched < line_start:
             state.searched, state.anchored = line_start, False
+            state.opened = state.valued = False
         if not state.anchored:
-            # Only the new text, and one anchor's length before it (one cut by the last look).
-            since = buf[max(line_start, state.searched - longest + 1) - base :]
+            # Only the new text, and a word's length before it (one cut by the last look).
+            overlap = max(longest, _PAIR_VALUE_WIDTH)
+            since = buf[max(line_start, state.searched - overlap + 1) - base :]
             state.anchored = any(a in since for a in self.anchors)
+            # A pair's value may come before its name (<meta content="…" name=…>): a line
+            # that opens a tag or an object and names a value is held like an anchored one.
+            state.opened = state.opened or "<" in since or "{" in since
+            state.valued = state.valued or _PAIR_VALUE_RE.search(since) is not None
+            state.anchored = state.anchored or (state.opened and state.valued)
             state.searched = view.end
         if state.anchored:
             return line_start  # the line holds an anchor: held to its end
@@ -1437,8 +1551,10 @@ class _WordWatch:
 _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start`` read (16)
 _BLANKS = re.compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
-# that starts an encoding somewhere in the word, or seven base32 characters in a row.
-_WORD_RUN = re.compile(r"%|&|\\|<~|0[xX]|[_-]|[A-Z2-7]{7}|[Uu](?:\+|\Z)|=(?:[0-9A-Fa-f]|\Z)|\+")
+# that starts an encoding somewhere in the word (a quote: a string that may hold escaped
+# new lines; U+ or a U at its end: a code point list; +: UTF-7), or seven base32 characters
+# in a row.
+_WORD_RUN = re.compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+')
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -1801,6 +1917,7 @@ class CompiledPolicy:
         multiline_re: GuardedPattern | None = None,
         multiline_reach: int = 1,
         field_labels: list[str] | None = None,
+        rot13_keys: frozenset[str] = frozenset(),
     ) -> None:
         self.lowest = lowest
         self.context_re = context_re
@@ -1814,6 +1931,8 @@ class CompiledPolicy:
         self.longest_key = max(map(len, self.marking_key_set), default=1)
         self.label_keys = sorted(label_keys)
         self._splits: dict[str, tuple[tuple[int, int, str], ...]] = {}
+        self._turned: set[str] = set()
+        self.rot13_keys = rot13_keys
         self.lead_re = re.compile(LEAD)
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
@@ -1861,9 +1980,21 @@ class CompiledPolicy:
         if parts is None:
             if len(self._splits) >= 4096:
                 self._splits.clear()  # bounded; a few thousand distinct banners at most
-            parts = tuple(split_markings(body, self.marking_key_set, self.longest_key))
+                self._turned.clear()
+            keys, longest = self.marking_key_set, self.longest_key
+            parts = tuple(split_markings(body, keys, longest))
+            if not parts:
+                # A rot13 spelling with look-alikes or leetspeak mixes rot13 and plain letters.
+                parts = tuple(split_markings(body, keys, longest, rot13=True))
+                self._turned.add(body)
+            elif all(key in self.rot13_keys for _, _, key in parts):
+                self._turned.add(body)
             self._splits[body] = parts
         return parts
+
+    def turned(self, body: str) -> bool:
+        """Whether a banner body (split before) is written in rot13."""
+        return body in self._turned
 
     def could_start_context(self, line: str) -> bool:
         """Could this unfinished line (skeleton view) still turn out to carry a marking?
@@ -1897,6 +2028,26 @@ class CompiledPolicy:
         if squeezed and len(line) > self.lead_width:
             return LineOutlook.RULED_OUT
         return LineOutlook.NOT_YET
+
+    def could_continue(self, squeezed: str, labels_left: int, repeats_left: int = 16) -> bool:
+        """Could a text whose squeezed start is ``squeezed`` still grow into labels and
+        markings (a marking repeated up to 16 times)? Prefixes only: unlike
+        ``could_be_marked``, a whole marking followed by something else is not enough."""
+        if not squeezed or _prefix_of_any(self.sorted_marking_keys, squeezed):
+            return True
+        if labels_left and _prefix_of_any(self.label_keys, squeezed):
+            return True
+        keys = self.marking_key_set
+        if repeats_left > 1 and any(
+            squeezed[:n] in keys and self.could_continue(squeezed[n:], 0, repeats_left - 1)
+            for n in range(1, min(len(squeezed), self.longest_key) + 1)
+        ):
+            return True
+        return labels_left > 0 and any(
+            squeezed.startswith(label)
+            and self.could_continue(squeezed[len(label) :], labels_left - 1, repeats_left)
+            for label in self.label_keys
+        )
 
     def could_be_marked(self, squeezed: str, labels_left: int) -> bool:
         """Could a text whose squeezed start is ``squeezed`` still be (labels, then) a

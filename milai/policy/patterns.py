@@ -34,8 +34,9 @@ _LETTER_GAP_WIDTH = 4 * 5 + 4
 _WORD_GAP = "(?:" + WS + "{0,6}" + _PUNCT + "){0,3}" + WS + "{0,80}"
 _WORD_GAP_WIDTH = 3 * 7 + 80
 # The same across a line break, for markings split over lines (TOP / SECRET, SE- / CRET,
-# one letter per line): the next line may be indented or quoted.
-_NEXT_LINE = "(?:\n" + WS + "{0,80}(?:[>|]" + WS + "{0,4}){0,4})?"
+# one letter per line): the next line may be indented, quoted or start with markup
+# (**TOP** / **SECRET**).
+_NEXT_LINE = "(?:\n" + WS + "{0,80}(?:" + _PUNCT + WS + "{0,4}){0,8})?"
 _ML_LETTER_GAP = _LETTER_GAP + _NEXT_LINE
 _ML_WORD_GAP = _WORD_GAP + _NEXT_LINE
 
@@ -150,8 +151,9 @@ def _leet_table() -> dict[int, str]:
     return {ord(symbol): letter for symbol, letter in LEET.items()}
 
 
-def _spellings(ch: str) -> tuple[str, ...]:
-    """What one view character can stand for in a squeezed key ("" for a separator)."""
+def _spellings(ch: str, rot13: bool = False) -> tuple[str, ...]:
+    """What one view character can stand for in a squeezed key ("" for a separator);
+    with ``rot13``, its rot13 letter too."""
     table = _squeeze_table()
     options: list[str] = []
     if _keep(ch):
@@ -163,17 +165,23 @@ def _spellings(ch: str) -> tuple[str, ...]:
     letter = LEET.get(ch)
     if letter is not None:
         options.append(table.get(ord(letter), letter))
+    if rot13 and ch.isascii() and ch.isalpha():
+        turned = ch.translate(_ROT13)
+        options.append(table.get(ord(turned), turned))
     return tuple(options)
 
 
-def split_markings(view: str, keys: frozenset[str], longest: int) -> list[tuple[int, int, str]]:
+def split_markings(
+    view: str, keys: frozenset[str], longest: int, rot13: bool = False
+) -> list[tuple[int, int, str]]:
     """Split a run of markings (as matched in the view) into the span and key of each.
 
     A letter or digit belongs to a key; a separator does not; a leetspeak digit or symbol
-    (``5``, ``$``) may stand for a letter or, for symbols, be a separator. The run is cut
-    into keys, the longest first; an empty list when it cannot be.
+    (``5``, ``$``) may stand for a letter or, for symbols, be a separator; with
+    ``rot13``, a letter may stand for its rot13 letter (a ``Rot13Spelling`` mixes both).
+    The run is cut into keys, the longest first; an empty list when it cannot be.
     """
-    options = [_spellings(ch) for ch in view]
+    options = [_spellings(ch, rot13) for ch in view]
     by_first: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
         by_first.setdefault(key[:1], []).append(key)
@@ -364,8 +372,12 @@ def _lenient_tokens(
         letter_gap = word_gap = _LOOSE_GAP
     tokens: list[str] = []
     left = -1 if letters is None else letters
-    for word_index, word in enumerate(_words(text)):
-        for unit_index, unit in enumerate(_units(word, leet=True)):
+    if isinstance(text, Rot13Spelling):
+        word_units = [_rot13_units(word) for word in _words(text.original)]
+    else:
+        word_units = [_units(word, leet=True) for word in _words(text)]
+    for word_index, units in enumerate(word_units):
+        for unit_index, unit in enumerate(units):
             if left == 0:
                 return tokens
             left -= 1
@@ -409,6 +421,52 @@ def marks_regex(markings: Iterable[str], multiline: bool = False, loose: bool = 
 
 
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
+
+
+def rot13(text: str) -> str:
+    """``text`` with its ASCII letters turned by rot13 (the others as they are)."""
+    return text.translate(_ROT13_BOTH_CASES)
+
+
+class Rot13Spelling(str):
+    """The rot13 spelling of a marking (``frperg``), read letter by letter as either the
+    rot13 letter or the marking's own: rot13 turns ASCII letters only, so look-alikes
+    (small capitals, lunate sigma), leetspeak digits and symbols (``5``, ``$``) keep the
+    marking's own letters, whether they were put in before rot13 or after it.
+    ``original`` is the marking's skeleton text."""
+
+    original: str
+
+    def __new__(cls, text: str, original: str) -> Rot13Spelling:
+        spelling = super().__new__(cls, text)
+        spelling.original = original
+        return spelling
+
+
+@cache
+def _rot13_units(word: str) -> tuple[tuple[str, ...], ...]:
+    """The units of a marking's word (``_units`` with leetspeak), each also spelt as its
+    rot13 letters and their own look-alikes and leetspeak."""
+    units = _units(word, leet=True)
+    rotated = _units(word.translate(_ROT13), leet=True)
+    if len(rotated) != len(units):  # a multi-letter unit (rn, ss) on one side only
+        rotated = tuple(() for _ in units)
+    return tuple(
+        tuple(sorted(set(own) | set(turned) | _half_turned(own), key=lambda m: (len(m), m)))
+        for own, turned in zip(units, rotated, strict=True)
+    )
+
+
+def _half_turned(spellings: tuple[str, ...]) -> set[str]:
+    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff)."""
+    found: set[str] = set()
+    for spelling in spellings:
+        if spelling.isascii() and spelling.isalpha():
+            choices = [(ch, ch.translate(_ROT13)) for ch in spelling]
+            found |= {"".join(chars) for chars in itertools.product(*choices)}
+    return found
+
+
 _ROT13_BOTH_CASES = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM",
@@ -425,7 +483,11 @@ def marking_variants(text: str) -> list[str]:
     if len(squeeze(skeleton_text)) < 5:
         return []
     reversed_text = skeleton_text[::-1]
-    found = [reversed_text, skeleton_text.translate(_ROT13), reversed_text.translate(_ROT13)]
+    found = [
+        reversed_text,
+        Rot13Spelling(skeleton_text.translate(_ROT13), skeleton_text),
+        reversed_text.translate(_ROT13),
+    ]
     # rot13 turns only ASCII letters: TRÈS is GEÈF, not GERF.
     rotated = " ".join(words(text.translate(_ROT13_BOTH_CASES)))
     found += [rotated, rotated[::-1]]
@@ -488,33 +550,46 @@ def cell_label_regex(labels: Iterable[str]) -> str:
 
 
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
+# A LaTeX command, with an environment name (\textbf, \begin{center}, \section*), and a
+# wide gap after it (a centred banner: \centerline{\large      SECRET}).
+_LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?(?:[^\S\n]{5,80}(?=\S))?"
+# An AsciiDoc role before formatted text ([.big]#SECRET#).
+_ROLE = r"\[\.[a-z][a-z0-9_\-]{0,30}\]"
 # What documents put before a banner: indentation (PDF and OCR text centre it with dozens
 # of blanks), quoting, a paragraph number or letter, markup (HTML tags, Markdown
 # emphasis and headings, table bars, quotes, guillemets, "//").
 # Wrapper brackets as markup: a run of two or more ([[ SECRET ]], ((SECRET - DRAFT))), or
 # one before more markup ([ # SECRET ]); a single bracket before the marking is the
 # banner's own opening bracket, so that "[SECRET] convoy" stays a bracketed subject tag.
-_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[(])"
+# A leetspeak symbol after a single bracket starts the marking ([$ECRET]), not markup.
+_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[($@!])"
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}){WS}{{0,4}}){{0,12}}"
+    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}|{_LATEX}|{_ROLE}){WS}{{0,4}}){{0,12}}"
+    # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
+    f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
 )
 _NUMBERING = (
-    r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|\(\d{1,3}\)|\([ivx]{1,5}\))"
+    r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|[ivx]{2,5}[.)]|\(\d{1,3}\)"
+    r"|\([ivx]{1,5}\))"
     + WS
     + "{1,4}"
-    # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C)
-    + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z])[.)](?=\())?"
+    # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C) iv.(S)
+    + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivx]{2,5})[.)](?=\())?"
 )
+# The page words in rot13 (a text a model was asked to answer in rot13): Cntr 3 bs 7.
+_PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"
 # Footer furniture printed before the marking (``Page 3 of 7    SECRET``): a page number,
 # then a wide gap or a bar, so that a sentence that starts with "Page 3" is not a banner.
 _PAGE_FIRST = (
-    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad)\.?"
+    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad|"
+    + _PAGE_WORDS_ROT13
+    + r")\.?"
     + WS
     + r"{0,2}\d{1,4}(?:"
     + WS
-    + r"{0,2}(?:of|sur|de|von|van|vun|/)"
+    + r"{0,2}(?:of|sur|de|von|van|vun|bs|fhe|qr|iba|ina|iha|/)"
     + WS
     + r"{0,2}\d{1,4})?(?:"
     + WS
@@ -528,7 +603,6 @@ LEAD = (
     WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _NUMBERING + _MARKUP
 )
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
-_ML_MSEP = _MSEP + _NEXT_LINE
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -536,6 +610,16 @@ _LABEL_SEP = (
     "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
 )
 _TAIL_WIDTH = 160
+# A banner written letter by letter may be followed by text written the same way (the
+# whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: such
+# a tail is one letter or digit after each gap, up to this many.
+_SPACED_TAIL_LETTERS = 1000
+# The tail reaches the end of its line or the banner fails: its repeats are possessive,
+# so that a long line fails once, not once for every way the body before it could end.
+_TAIL = (
+    f"(?:[^\\n]{{0,{_TAIL_WIDTH}}}+"
+    f"|(?:[^\\w\\n]{{1,12}}+[^\\W_]){{1,{_SPACED_TAIL_LETTERS}}}+[^\\w\\n]{{0,8}}+)(?=\\n)"
+)
 _COPYRIGHT = (
     r"(?:" + WS + r"{0,3}\d|[^\n]{0,40}?(?:copyright|courtesy|©|all rights|tous droits|"
     r"droits reserves|alle rechte|crown|photo|credit|getty|reuters|afp))"
@@ -604,16 +688,30 @@ def portion_context_regex(portions: Iterable[str]) -> str:
     return f"\\n{LEAD}{_portion(portions)}"
 
 
-def multiline_regex(markings: Iterable[str], *, marks: str | None = None) -> str:
+def multiline_regex(
+    markings: Iterable[str], labels: Iterable[str] = (), *, marks: str | None = None
+) -> str:
     """Banner lines whose marking is split over lines (``TOP`` / ``SECRET``, ``SE-`` /
-    ``CRET``, one letter per line); every match starts at a new line. One marking, then
-    only punctuation to the end of its line, so that what could still become a match is
-    exactly a prefix of a marking. Groups ``body`` and ``tail`` as in ``context_regex``.
-    What may follow the marking is bound by ``banner_prefilter_regex`` (see ``_banner``).
+    ``CRET``, one letter per line); every match starts at a new line. Lead, label and
+    markup as on a banner line (``Classification: TOP`` / ``SECRET``), punctuation
+    markup at the start and end of each line (``**TOP**`` / ``**SECRET**``), a bracket,
+    markings (repeated too), then the banner's furniture on its last line (``SECRET -
+    DRAFT``). Groups ``label``, ``body`` and ``tail`` as in ``context_regex``. What may
+    follow the marking is bound by ``banner_prefilter_regex`` (see ``_banner``).
     """
     if marks is None:
         marks = marks_regex(markings, multiline=True)
-    return f"\\n{LEAD}(?P<body>{marks})(?P<ctl>)(?![a-z0-9])(?P<tail>[^\\w\\n]{{0,40}})(?=\\n)"
+    label_list = list(labels)
+    label = ""
+    if label_list:
+        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
+    return (
+        f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
+        # repeated markings: after the first, any gap a marking's words may have
+        f"(?P<body>(?:(?:{_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
+        f"(?P<ctl>)(?![a-z0-9])"
+        f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}+)(?=\\n)"
+    )
 
 
 def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str) -> str:
@@ -642,7 +740,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
-        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}})(?=\\n))"
+        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>{_TAIL}))"
     )
 
 
@@ -668,17 +766,39 @@ def _portion(portions: Iterable[str]) -> str:
 _FURNITURE_WORDS = (
     r"page|pages|pg|p|seite|s|pagina|blz|blad|of|sur|de|von|van|vun|ref|réf|reference|"
     r"référence|az|aktenzeichen|kenmerk|no|nr|n°|dossier|doc|copy|exemplaire|kopie|exemplar|"
-    r"ausfertigung|draft|projet|brouillon|entwurf|ontwerp|concept|annex|annexe|anlage|bijlage"
+    r"ausfertigung|draft|projet|brouillon|entwurf|ontwerp|concept|annex|annexe|anlage|bijlage|"
+    r"amtlich|geheimgehalten"
 )
+# Dates in footers (12 mars 2025, March 12, 2025, 3. Mäerz 2025), in the skeleton view.
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|janvier|fevrier|mars|avril|"
+    r"mai|juin|juillet|aout|septembre|octobre|novembre|decembre|januar|februar|marz|juni|"
+    r"juli|oktober|dezember|januari|februari|maart|mei|augustus|maerz|abrell|mee"
+)
+_DATE = (
+    r"\d{1,2}\.?[^\S\n]{0,2}(?:" + _MONTHS + r")\.?[^\S\n]{0,2}\d{2,4}"
+    r"|(?:" + _MONTHS + r")\.?[^\S\n]{0,2}\d{1,2},?[^\S\n]{0,2}\d{4}"
+)
+# The same month names as printed (for the capitals check of the original tail).
+_MONTHS_PRINTED = _MONTHS + r"|février|décembre|août|märz|mäerz|abrëll"
 _TAIL_RE = re.compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
-    r"|[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}"
-    r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3})*"
+    r"|" + _DATE + r"|" + _LATEX + r"|[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}"
+    r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
+    # after a wide gap, words that name a document reference (COUNCIL DOC 1234/25)
+    r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
+    r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
 )
 _TAIL_WORDS_RE = re.compile(
-    r"<[^<>]*>|(?<!\w)(?:" + _FURNITURE_WORDS + r"|eyes|only)(?!\w)", re.IGNORECASE
+    r"<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
+    + _FURNITURE_WORDS
+    + r"|"
+    + _MONTHS_PRINTED
+    + r"|eyes|only)(?!\w)",
+    re.IGNORECASE,
 )
 
 

@@ -14,6 +14,7 @@ from milai.policy.detect import CompiledPolicy, GuardedPattern, Hit, KeywordUnit
 from milai.policy.patterns import (
     DEFAULT_HEADER_LABELS,
     DEFAULT_SUBJECT_LABELS,
+    Rot13Spelling,
     banner_prefilter_regex,
     context_regex,
     keyword_regex,
@@ -23,6 +24,7 @@ from milai.policy.patterns import (
     marking_variants,
     multiline_regex,
     portion_context_regex,
+    rot13,
     slug,
     squeeze,
     words,
@@ -358,13 +360,27 @@ def _compile(
         *DEFAULT_SUBJECT_LABELS,
         *spec.subject_labels,
     ]
+    # Header labels in rot13 (Pynffvsvpngvba:), for a text answered in rot13 as a whole.
+    labels += [
+        rot13(label)
+        for label in [*DEFAULT_HEADER_LABELS, *spec.header_labels]
+        if len(squeeze(label)) >= 5 and rot13(label) not in labels
+    ]
     # Reversed and rot13 spellings of every banner marking match like the marking itself.
     variants: dict[str, MarkingSpec] = {}
     for marking in spec.markings:
         if not marking.portion:
             for variant in marking_variants(marking.text):
                 variants.setdefault(marking_squeeze(variant), marking)
-    all_banners = [*banner_markings, *(v for v in _variant_texts(spec.markings))]
+    # Rot13 spellings come first: each of their letters may also be the marking's own
+    # (see ``Rot13Spelling``), so that a rot13 text whose last word mixes both is read
+    # whole (GERF FRPERG HR), not as a shorter marking and then text.
+    variant_texts = _variant_texts(spec.markings)
+    all_banners = [
+        *(v for v in variant_texts if isinstance(v, Rot13Spelling)),
+        *banner_markings,
+        *(v for v in variant_texts if not isinstance(v, Rot13Spelling)),
+    ]
     caveats = spec.caveats
     # The marking-context patterns are a few hundred kilobytes (every marking and variant,
     # letter by letter, with every gap): compiling them took most of a short command's
@@ -388,9 +404,11 @@ def _compile(
     context_reach = (
         max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 64
     )
-    multiline_re = GuardedPattern(lambda: re.compile(multiline_regex(all_banners)), prefilter)
+    multiline_re = GuardedPattern(
+        lambda: re.compile(multiline_regex(all_banners, labels)), prefilter
+    )
     widest_split = max((lenient_width(m, multiline=True) for m in all_banners), default=1)
-    multiline_reach = max_width(multiline_regex((), marks=f"x{{{widest_split}}}")) + 64
+    multiline_reach = max_width(multiline_regex((), labels, marks=f"x{{{widest_split}}}")) + 64
     keyword_units: list[KeywordUnit] = []
     for detector in spec.detectors:
         if not detector.keywords:
@@ -425,6 +443,13 @@ def _compile(
         multiline_re=multiline_re,
         multiline_reach=multiline_reach,
         field_labels=[*DEFAULT_HEADER_LABELS, *spec.header_labels],
+        rot13_keys=frozenset(
+            marking_squeeze(variant)
+            for marking in spec.markings
+            if not marking.portion
+            for variant in marking_variants(marking.text)
+            if variant != " ".join(words(marking.text))[::-1]  # reversed only
+        ),
     )
     policy = Policy(spec, engine, source)
     if check_banners:

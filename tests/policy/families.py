@@ -160,6 +160,9 @@ _INDIC_O_ALTERNATIVES = "\u0c66\u0ce6\u0c02\u0c82"
 # "Fancy text" alphabets: Canadian syllabics (and runic K, Cherokee Y) for Latin capitals.
 _SYLLABICS = _table("AᗩBᗷCᑕDᗪEᗴFᖴGᘜHᕼIᓰJᒍKᛕLᒪMᗰNᑎOᗝPᑭQᑫRᖇSᔕTᖶUᑌVᐯWᗯX᙭YᎩZᘔ")
 _CYRILLIC = _table("AАBВCСEЕHНIІJЈKКMМOОPРSЅTТXХYУ")
+# "Faux Cyrillic" and Greek display letters: Я for R, Є for E, И for N, Д for A…
+_FAUX_CYRILLIC = _table("AДBБEЄNИOФRЯUЦWШYЧ")
+_FAUX_GREEK = _table("AΛEΞNΠOΘ")
 _GREEK = _table("AΑBΒEΕHΗIΙKΚMΜNΝOΟPΡTΤXΧYΥZΖ")
 
 
@@ -226,6 +229,13 @@ _WRAPPERS = [
     "*** {} ***",
     "=== {} ===",
     "-- {} --",
+    "\\textbf{{{}}}",
+    "\\begin{{center}}\\textbf{{{}}}\\end{{center}}",
+    "{{\\bf {}}}",
+    "\\section*{{{}}}",
+    "\\centerline{{\\large {}}}",
+    "[.classification]#{}#",
+    "[.big]*{}*",
 ]
 _FURNITURE = [
     "{}.",
@@ -241,6 +251,12 @@ _FURNITURE = [
     "{}    Az. 47-11/2024",
     "{} - COPY 2 OF 5",
     "{} / Exemplaire n° 3",
+    "{} - Amtlich geheimgehalten",
+    "{}   COUNCIL DOC 1234/25",
+    "{}   EEAS REF 2025/4411",
+    "{} -- 12 mars 2025 --",
+    "{}    3 March 2025",
+    "{}    4. Dezember 2025",
 ]
 
 
@@ -270,6 +286,31 @@ def _page_first(text: str, rng: random.Random) -> str:
 def _repeated(text: str, rng: random.Random) -> str:
     """SECRET SECRET SECRET SECRET SECRET: the marking n times on one line."""
     return rng.choice([" ", "  ", " - ", " / "]).join([text] * rng.randint(2, 12))
+
+
+_SPACED_TEXT = [
+    "the plan",
+    "The annex",
+    "Convoy at dawn",
+    "le plan de la semaine",
+    "Die Übung beginnt am Montag",
+    "de vergadering van donderdag",
+    "d'Equipe trëfft sech um 8 Auer",
+]
+
+
+def _spaced_line(text: str, rng: random.Random) -> str:
+    """S E C R E T   t h e   p l a n: the whole line written letter by letter."""
+    separator = rng.choice([" ", ".", " . ", "|", "\u2800", "-", "_"])
+    gap = rng.choice(["  ", "   ", " / ", "     "])
+
+    def spaced(words: str) -> str:
+        return gap.join(separator.join(ch for ch in word if ch != "-") for word in words.split())
+
+    rest = rng.choice(_SPACED_TEXT)
+    if rng.random() < 0.3:  # long enough to pass the banner's usual tail
+        rest = " ".join([*BODY[0].split(), *BODY[2].split(), *BODY[1].split()])
+    return spaced(text) + gap + spaced(rest)
 
 
 def _wrapped(text: str, rng: random.Random) -> str:
@@ -373,12 +414,36 @@ def _csv_column(text: str, rng: random.Random) -> str:
 
 
 def _meta_element(text: str, rng: random.Random) -> str:
-    """<meta name="classification" content="SECRET">, as plain text."""
+    """<meta name="classification" content="SECRET">, as plain text, its attributes in
+    any order (content before name too), the name in name, property or itemprop."""
     name = rng.choice(["classification", "Classification", "security-classification"])
+    prefix = rng.choice(["", "", "dc:", "DC."])
     quote = rng.choice(['"', "'"])
     end = rng.choice([">", " />", "/>"])
-    line = f"<meta name={quote}{name}{quote} content={quote}{text}{quote}{end}"
+    naming = rng.choice(["name", "property", "itemprop"])
+    attributes = [
+        f"{naming}={quote}{prefix}{name}{quote}",
+        f"content={quote}{text}{quote}",
+        *rng.sample(['lang="en"', 'scheme="ISM"', 'data-source="DMS"'], rng.randint(0, 2)),
+    ]
+    rng.shuffle(attributes)
+    line = f"<meta {' '.join(attributes)}{end}"
     return f"<head>\n  {line}\n  <title>Convoy plan</title>\n</head>\n"
+
+
+def _name_value_pair(text: str, rng: random.Random) -> str:
+    """{"name": "classification", "value": "SECRET"}: a property list on one line, in
+    JSON or as an XML element, its keys in any order."""
+    label = _field_name(rng)
+    if rng.random() < 0.5:
+        items = [("name", label), ("value", text), ("type", "string")]
+        rng.shuffle(items)
+        pairs = ", ".join(f'"{key}": "{value}"' for key, value in items)
+        return f'{{"id": {rng.randint(1, 999)}, "properties": [{{{pairs}}}]}}\n'
+    attributes = [f'key="{label}"', f'value="{text}"']
+    rng.shuffle(attributes)
+    element = rng.choice(["property", "field", "entry", "attr"])
+    return f"<record>\n  <{element} {' '.join(attributes)}/>\n</record>\n"
 
 
 def _xml_attribute(text: str, rng: random.Random) -> str:
@@ -425,7 +490,9 @@ def _portion(text: str, rng: random.Random, numbering: str = "", after: str = " 
 
 
 def _portion_numbered(text: str, rng: random.Random) -> str:
-    numbering = rng.choice(["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "- ", "• "])
+    numbering = rng.choice(
+        ["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "iv. ", "xii) ", "- ", "• "]
+    )
     return _portion(text, rng, numbering)
 
 
@@ -620,6 +687,17 @@ def _upside_down(text: str, rng: random.Random) -> str:
     return "\n".join("".join(table.get(ch, ch) for ch in line[::-1]) for line in plain.split("\n"))
 
 
+def _quoted_printable(text: str, rng: random.Random) -> str:
+    """Every byte as =XX (as a model asked for quoted-printable writes it), one line."""
+    return _prompt("".join(f"={b:02X}" for b in text.encode()), rng)
+
+
+def _json_string(text: str, rng: random.Random) -> str:
+    """The text as a JSON string, its new lines escaped: {"answer": "SECRET\\nThe…"}."""
+    key = rng.choice(["answer", "text", "content", "body", "output"])
+    return json.dumps({key: text.rstrip("\n")}, ensure_ascii=rng.random() < 0.5) + "\n"
+
+
 def _rot13(text: str, rng: random.Random) -> str:
     return codecs.encode(text, "rot13")
 
@@ -638,7 +716,10 @@ ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "percent": _percent,
     "html-entities": _entities,
     "escapes": _escapes,
-    **{name: _in_prompt(run) for name, run in RUNS.items()},
+    # quoted-printable is main's family (the run in RUNS is for the streaming tests)
+    **{name: _in_prompt(run) for name, run in RUNS.items() if name != "quoted-printable"},
+    "quoted-printable": _quoted_printable,
+    "json-string": _json_string,
 }
 
 
@@ -685,6 +766,7 @@ _STRUCTURE = frozenset(
         "csv-column",
         "xml-attribute",
         "meta-element",
+        "name-value-pair",
         "label-line",
         "subject-tag",
     }
@@ -704,6 +786,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("repeated", "banner context", "line", _repeated),
     Family("indentation", "banner context", "line", _indented),
     Family("wide-gaps", "banner context", "spell", _wide_gaps, _multi_word),
+    Family("spaced-line", "obfuscation", "line", _spaced_line),
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("subject-tag", "banner context", "place", _subject_tag),
@@ -715,6 +798,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("csv-column", "structured data", "place", _csv_column),
     Family("xml-attribute", "structured data", "place", _xml_attribute),
     Family("meta-element", "structured data", "place", _meta_element),
+    Family("name-value-pair", "structured data", "place", _name_value_pair),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
@@ -730,6 +814,20 @@ FAMILIES: tuple[Family, ...] = (
     Family("indic-o", "look-alikes", "spell", _indic_o, lambda t: "O" in t.text),
     Family("canadian-syllabics", "look-alikes", "spell", _lookalike(_SYLLABICS, 0.8)),
     Family("cyrillic", "look-alikes", "spell", _lookalike(_CYRILLIC, 0.7)),
+    Family(
+        "faux-cyrillic",
+        "look-alikes",
+        "spell",
+        _lookalike(_FAUX_CYRILLIC, 0.8),
+        lambda t: not t.portion and bool(set(_ascii_letters(t.text)) & set(_FAUX_CYRILLIC)),
+    ),
+    Family(
+        "faux-greek",
+        "look-alikes",
+        "spell",
+        _lookalike(_FAUX_GREEK, 0.8),
+        lambda t: not t.portion and bool(set(_ascii_letters(t.text)) & set(_FAUX_GREEK)),
+    ),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
     # Whole lines rewritten: a banner of five letters or more, never a portion mark.
     *(
@@ -801,6 +899,12 @@ def compatible(first: Family, second: Family) -> str | None:
         return "brackets around a table row are not a banner's wrapper"
     if "page-first-footer" in names and "label-line" in names:
         return "a footer's page number does not follow a classification label"
+    if "spaced-line" in names and (
+        stages & {"split", "line"} != {"line"}
+        or first.stage == second.stage
+        or names & {"separators", "wide-gaps", "label-line"}
+    ):
+        return "a line spaced out letter by letter carries no other spacing, split or decoration"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
@@ -909,26 +1013,6 @@ def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
 # Families (or pairs, "a+b") the gate does not catch in full yet, and why. The tests skip
 # them and check that each still misses (so a fix must remove it here); the corpus
 # report prints them with their figures.
-_ROT13_SPELLINGS = (
-    "canadian-syllabics",
-    "cyrillic",
-    "indic-o",
-    "leetspeak",
-    "lunate-sigma",
-    "mixed-scripts",
-    "small-capitals",
-    "stroked-letters",
-    "turned-letters",
-)
-_SPLIT_AROUND = (
-    "label-line",
-    "markup-wrapper",
-    "table-cell",
-    "trailing-furniture",
-    "doubled-brackets",
-    "page-first-footer",
-    "repeated",
-)
 # Decorations that a repeated marking repeats with it (<b>X</b> <b>X</b>, X (NOFORN) - X …).
 _REPEATED_AROUND = (
     "markup-wrapper",
@@ -939,21 +1023,11 @@ _REPEATED_AROUND = (
 )
 KNOWN_MISSES: dict[str, str] = {
     "ascii85-raw": (
-        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: any "
-        "punctuation-dense word could be one, and trying them all costs throughput"
+        "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "
+        "no delimiter and its alphabet is nearly all of printable ASCII, so reading it means "
+        "decoding every punctuation-dense word and holding back every streamed word that "
+        "holds punctuation"
     ),
-    **{
-        f"{name}+rot13": (
-            "rot13 turns ASCII letters only: look-alike letters or leetspeak under rot13 "
-            "read only once rot13 is decoded, and the gate matches rot13 spellings of the "
-            "markings rather than decoding every line"
-        )
-        for name in _ROT13_SPELLINGS
-    },
-    **{
-        f"{name}+rot13": "rot13 turns the label or furniture around the banner too"
-        for name in ("table-cell", "trailing-furniture", "page-first-footer")
-    },
     **{
         f"{around}+repeated": (
             "a repeated marking is read when only separators stand between the copies; "
@@ -962,16 +1036,11 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for around in _REPEATED_AROUND
     },
-    **{
-        f"{around}+{split}": (
-            "a banner split over lines is read without a label, markup or furniture on "
-            "its lines (the split pattern must stay a prefix of a marking for streaming)"
-        )
-        for around in _SPLIT_AROUND
-        for split in ("split-words", "hyphenation")
-        if (around, split) != ("doubled-brackets", "hyphenation")
-    },
-    "label-line+letter-per-line": "one letter a line after a label: as above",
+    "spaced-line+reversed": (
+        "a reversed line is read forwards when it holds a reversed marking word (or a "
+        "right-to-left override); a line spaced out letter by letter, then reversed, holds "
+        "none as a word, and finding spaced-out words would squeeze every line"
+    ),
 }
 
 

@@ -18,6 +18,7 @@ def test_corpus_covers_every_category_and_language() -> None:
         "personal data",
         "multi-marking documents",
         "codewords",
+        "red-team probes",
     }
     clean = {s.kind for s in SAMPLES if s.category == "clean markings"}
     assert {"en", "fr", "de", "lb", "nl"} <= clean

@@ -51,6 +51,12 @@ FRAGMENTS = [
     "\n\u202e)NROFON( TERCES OTAN\u202c\n",
     "TFARD - TERCES\n",
     '{"id":7,"classification":"NATO SECRET"}\n',
+    '<meta content="TOP SECRET" name="classification">\n',
+    "\nClassification:\nTOP\n",
+    "SECRET - DRAFT\n",
+    "\n**TOP**\n**",
+    "\nS E C R E T  t h e  p l a n",
+    " $y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC ",
     "id;Einstufung\n7;GEHEIM\n",
     "\n",
 ]
@@ -60,6 +66,20 @@ FIXED = [
     "> NATO SECRET\n(S) Para with +352 621 123 456 and LU28 0019 4006 4475 0000.",
     "x S\u200bE C R E T y\n\u0405\u0415\u0421R\u0415\u0422\nU0VDUkVU tail",
     "Subject: [CONFIDENTIEL DÉFENSE] réunion\n(C) 2024 Acme\nK E Y M A T",
+    # split banners with a label, markup, a bracket or furniture; a spaced-out line
+    "Intro.\nClassification: TOP\nSECRET - DRAFT\nThe plan.",
+    "ok\n**TOP**\n**SECRET**\n[CONFI-\nDENTIAL]\nend",
+    "ok\n| Einstufung | STRENG\nGEHEIM |\nend",
+    "ok\nS E C R E T   t h e   p l a n   f o r   t o d a y\nend",
+    # a name/value pair in either order; a password hash
+    'x\n<meta content="SECRET" name="classification">\n{"value": "NATO SECRET", "key": "x"}',
+    "root:$6$XyZ12345$Vx0dH0Fj9kQ1p2.oAbCdEfGhIjKlMnOpQrStUv:1::\nok",
+    'a secret recipe <meta content="TOP SECRET" name="classification">\n',
+    # a text inside a JSON string, quoted-printable, LaTeX markup, rot13 with look-alikes
+    'ok "quoted" {"answer": "TOP SECRET\\nThe plan."} end\nmore',
+    "x =53=45=43=52=45=54=0A=54=65 y\nz",
+    "ok\n\\begin{center}\\textbf{SECRET}\\end{center}\nend",
+    "ok\nGBC 5RPERG - QENSG\nend",
 ]
 
 texts = st.lists(
