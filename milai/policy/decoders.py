@@ -280,7 +280,12 @@ def readable(text: str) -> bool:
     hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
     # No letter is fine when the text is itself numeric entities or escapes (&#67;&#79;…,
     # \103\117…): an encoding inside an encoding, decoded in turn.
-    lettered = any(ch.isalpha() for ch in text) or "&#" in text or "\\" in text
+    lettered = (
+        any(ch.isalpha() for ch in text)
+        or "&#" in text
+        or "\\" in text
+        or _BINARY_RUN.search(text) is not None  # binary octets: no letter either
+    )
     return printable >= 0.95 * (len(text) - hidden) and lettered
 
 
