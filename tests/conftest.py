@@ -4,8 +4,11 @@ The CLI's fixtures (tests/cli/fixtures.py: the demo and synthetic vaults, the in
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,3 +21,31 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.setenv("MILAI_HOME", str(home))
     monkeypatch.delenv("MILAI_KEY_FILE", raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def milai_logger_restored() -> Iterator[None]:
+    """``milai.cli.main`` sets up the ``milai`` logger for its process (a handler, a level, no
+    propagation). A test that calls it directly must not leave that to the next one: pytest
+    attaches its capture handlers to every logger that does not propagate, and a record
+    would then reach caplog twice (once there, once at the root)."""
+    logger = logging.getLogger("milai")
+    saved = (list(logger.handlers), logger.level, logger.propagate)
+    yield
+    logger.handlers[:] = saved[0]
+    logger.setLevel(saved[1])
+    logger.propagate = saved[2]
+
+
+@pytest.fixture(autouse=True)
+def fsync_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fsync in the test process (nor in the children it forks): only a power cut shows a
+    missing one, which no test here makes (the crash tests kill processes, and the page
+    cache outlives them), and the waits were most of the vault and audit tests' time. The
+    order of durable steps is tested through ``_fs.fault_point``; an fsync on a closed or
+    bad descriptor still fails; a real ``milai`` started as a subprocess still syncs."""
+
+    def fsync(fd: Any) -> None:  # an int, or anything with fileno() (as os.fsync takes)
+        os.fstat(fd if isinstance(fd, int) else fd.fileno())
+
+    monkeypatch.setattr(os, "fsync", fsync)

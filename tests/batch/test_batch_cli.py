@@ -3,8 +3,6 @@ before any vault or model is touched."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,16 +12,6 @@ from tests.batch.support import request, write_lines
 from tests.cli.fixtures import SyntheticVault
 from tests.cli.harness import Cli
 from tests.fakes import FakeEngine
-
-
-@pytest.fixture(autouse=True)
-def milai_logger_restored() -> Iterator[None]:
-    """``main`` configures the ``milai`` logger for the process; put it back for the tests
-    that read it with caplog."""
-    logger = logging.getLogger("milai")
-    saved = (list(logger.handlers), logger.level, logger.propagate)
-    yield
-    logger.handlers[:], logger.level, logger.propagate = saved[0], saved[1], saved[2]
 
 
 def milai(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

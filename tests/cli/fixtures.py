@@ -12,7 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,9 +106,48 @@ def vault_home(template_vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     return home
 
 
+def run_in_process(
+    *args: str,
+    input: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """``run_milai`` in this process (tests/cli/harness.py): the same call and result, the
+    environment overrides set for the call only, without a new interpreter's start-up.
+    ``timeout`` is not enforced."""
+    with _environment(env or {}):
+        result = invoke(*args, stdin=input)
+    return subprocess.CompletedProcess(
+        ["milai", *args],
+        result.code,
+        result.stdout_bytes.decode("utf-8", errors="replace"),
+        result.stderr_bytes.decode("utf-8", errors="replace"),
+    )
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @pytest.fixture
-def milai() -> MilaiRunner:
-    return run_milai
+def milai(request: pytest.FixtureRequest) -> MilaiRunner:
+    """The real ``milai`` in a subprocess for ``model`` tests (the real path, end to end); in
+    this process for the others (the same parsing, messages and exit codes, in a fraction
+    of the time). Tests of what only a process shows (signals, a terminal, the network
+    guard installed first) start ``milai_command`` themselves."""
+    if request.node.get_closest_marker("model") is not None:
+        return run_milai
+    return run_in_process
 
 
 # In process: the CLI called as a function, a vault holding synthetic GGUF models, and a
