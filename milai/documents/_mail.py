@@ -14,6 +14,7 @@ from email.parser import BytesParser
 
 from milai.documents._html import read_html
 from milai.documents._model import Document, DocumentBuilder, DocumentError
+from milai.documents._text import plausible_utf8
 
 MAX_MIME_PARTS = 1000
 _MSIP = re.compile(r"MSIP_Label_[0-9A-Fa-f-]{36}_Name=([^;]+)")
@@ -69,11 +70,11 @@ def _parts(
         return
     filename = message.get_filename()
     if filename is None and content_type in ("text/plain", "text/html"):
-        text = _decoded(message)
-        if content_type == "text/html":
-            read_html(text, builder)
-        else:
-            builder.add("body", text)
+        for part, text in _decoded(message):
+            if content_type == "text/html":
+                read_html(text, builder)
+            else:
+                builder.add(part, text)
         return
     label = filename or content_type
     if content_type.startswith("image/"):
@@ -89,14 +90,22 @@ def _parts(
         builder.skip(note)
 
 
-def _decoded(message: Message) -> str:
+def _decoded(message: Message) -> list[tuple[str, str]]:
+    """The text of a body in its declared charset, and as UTF-8 too when that reads it
+    otherwise (fail closed: a ``charset=utf-16`` or EBCDIC label over UTF-8 bytes is
+    what a mail client that ignores it shows)."""
     payload = message.get_payload(decode=True)
     data = payload if isinstance(payload, bytes) else b""
     charset = message.get_content_charset() or "utf-8"
+    as_utf8 = data.decode("utf-8", errors="replace")
     try:
-        return data.decode(charset, errors="replace")
+        text = data.decode(charset, errors="replace")
     except LookupError:  # a charset Python does not know: read what UTF-8 can
-        return data.decode("utf-8", errors="replace")
+        return [("body", as_utf8)]
+    readings = [("body", text)]
+    if plausible_utf8(data, as_utf8, text):
+        readings.append(("body as UTF-8", as_utf8))
+    return readings
 
 
 def _header_text(raw: str) -> str:

@@ -4,11 +4,13 @@ that keep a hostile file from taking the machine's memory."""
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from milai.errors import UsageError
 
+_LIST_PROPERTY = re.compile(r"keyword|tags?\b|categor", re.IGNORECASE)
 PART_SEPARATOR = "\n\n"  # every part starts on a line of its own (banner lines stay lines)
 
 
@@ -91,6 +93,21 @@ class DocumentBuilder:
             )
         self._pieces.append(text)
         self._parts.append(Part(part, start, self._length))
+
+    def add_properties(self, lines: list[str]) -> None:
+        """Document properties as ``name: value`` lines: the part ``metadata`` as they
+        stand (a policy's label mapping reads the names), and ``properties``, each value on
+        a line of its own, the way a header shows its text (a title, subject or keyword of
+        ``NATO SECRET`` is read as a banner)."""
+        self.add("metadata", "\n".join(lines))
+        values: list[str] = []
+        for line in lines:
+            name, _, value = line.partition(": ")
+            if _LIST_PROPERTY.search(name):  # keywords; tags: one item a line
+                values.extend(item.strip() for item in re.split(r"[;,]", value))
+            else:
+                values.append(value)
+        self.add("properties", "\n".join(values))
 
     def skip(self, note: str) -> None:
         self._skipped.append(note)

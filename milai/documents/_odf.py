@@ -56,7 +56,7 @@ def read_odt(archive: BoundedZip, mimetype: str, builder: DocumentBuilder) -> No
         root = parse(archive.read("meta.xml"), f"{builder.name}: meta.xml")
         for meta in root:
             if local(meta.tag) == "meta":
-                builder.add("metadata", "\n".join(property_lines(meta)))
+                builder.add_properties(property_lines(meta))
 
 
 def _paragraphs(archive: BoundedZip, member: str, emit: Emit, *, body: str | None) -> None:

@@ -65,7 +65,7 @@ def read_docx(archive: BoundedZip, builder: DocumentBuilder, read_nested: ReadNe
                 seen.add(text)
                 builder.add(kind, text)
     builder.add("deleted", "\n".join(deleted))
-    builder.add("metadata", "\n".join(_metadata(archive, parts, builder.name)))
+    builder.add_properties(_metadata(archive, parts, builder.name))
     for member in sorted(parts.get("embedded", ()), key=_natural):
         where = f"{builder.name}: {member}"
         try:

@@ -82,7 +82,7 @@ def _read(reader: Any, builder: DocumentBuilder) -> None:
             f"{name} has no text layer: milai does not OCR",
             hint="run OCR on the document first, then check the text",
         )
-    builder.add("metadata", "\n".join(metadata))
+    builder.add_properties(metadata)
 
 
 def _opens_without_password(reader: Any) -> bool:

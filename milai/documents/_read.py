@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
 from milai.documents._sniff import HEAD_BYTES, sniff
-from milai.documents._text import decode_text
+from milai.documents._text import decode_readings
 
 _UNREAD = {
     "ole": "a legacy binary Office file (.doc, .xls, .msg): save it as .docx or .odt",
@@ -42,13 +42,15 @@ def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
 
         read_mail(data, builder, _nested(limits, depth))
         return builder.build("eml")
-    text = decode_text(data, name)
+    readings = decode_readings(data, name)
     if kind == "html":
         from milai.documents._html import read_html
 
-        read_html(text, builder)
+        for _, text in readings:
+            read_html(text, builder)
         return builder.build("html")
-    builder.add("body", text)
+    for part, text in readings:
+        builder.add(part, text)
     return builder.build("text")
 
 

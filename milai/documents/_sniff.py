@@ -44,14 +44,19 @@ def sniff(head: bytes) -> str:
         return "ole"
     if head.startswith(_IMAGES):
         return "image"
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf16"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _nul_heavy(head):
+        return "utf16"  # read whole, every plausible reading (documents/_text.py)
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\x0c").lower()
     if _is_html(start):
         return "html"
     if _is_mail(head.removeprefix(b"\xef\xbb\xbf")):
         return "email"
     return "text"
+
+
+def _nul_heavy(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark, as far as its first bytes tell: a quarter NUL."""
+    return len(head) >= 2 and head.count(0) * 4 >= len(head)
 
 
 def _is_html(start: bytes) -> bool:

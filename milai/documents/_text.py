@@ -1,4 +1,13 @@
-"""Plain text and Markdown: UTF-8 (a byte-order mark allowed), or UTF-16/32 with one."""
+"""Plain text and Markdown: UTF-8 (a byte-order mark allowed), or UTF-16/32 with one.
+
+Bytes that admit more than one plausible reading are read every way (fail closed): a
+UTF-16/32 byte-order mark in front of text that a UTF-8 reader shows as other text (few
+NULs, few bytes it cannot read: genuine UTF-16 is not read twice), or UTF-16 without a
+mark (a quarter of the bytes NUL: UTF-8 and the byte order the NULs point to). Every
+reading is a part of its own (``as UTF-8``, ``as UTF-16-LE``), so the gate takes the
+highest level and names the reading; ``run`` and ``docs add`` get every reading too. Bytes
+that no reading decodes are refused (``DocumentError``, exit 2).
+"""
 
 from __future__ import annotations
 
@@ -13,15 +22,62 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# UTF-16 without a byte-order mark: at least this share of the bytes are NUL.
+_NUL_SHARE = 4
+# UTF-8 after a UTF-16/32 mark is a plausible reading when under this share of its bytes
+# are NUL (UTF-16 of Latin text is half NULs) and of its characters are U+FFFD.
+_NOT_UTF8_SHARE = 10
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """``data`` as text. Raises ``DocumentError`` when it is not valid in its encoding."""
-    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), "utf-8")
+    """``data`` as text in its first reading (see ``decode_readings``)."""
+    return decode_readings(data, name)[0][1]
+
+
+def decode_readings(data: bytes, name: str) -> list[tuple[str, str]]:
+    """Every plausible reading of ``data`` as ``(part, text)``, the primary one first
+    (part ``body``). Raises ``DocumentError`` when no reading is valid text."""
+    bom, encoding = next(((b, enc) for b, enc in _BOMS if data.startswith(b)), (b"", "utf-8"))
+    readings: list[tuple[str, str]] = []
     try:
-        return data.decode(encoding)
+        readings.append(("body", data.decode(encoding)))
     except UnicodeDecodeError as error:
-        raise DocumentError(
+        failure = (
             f"{name} is not valid {encoding.upper().removesuffix('-SIG')} text "
             f"(bad byte at offset {error.start})"
-        ) from None
+        )
+    else:
+        failure = ""
+    if encoding in ("utf-16", "utf-32"):
+        # What every UTF-8 reader shows: the mark is two or four bytes it cannot read.
+        # Beside a sound reading, what it shows whatever bytes it cannot read; alone, only
+        # valid UTF-8.
+        rest = data[len(bom) :]
+        try:
+            as_utf8 = rest.decode("utf-8", errors="replace" if readings else "strict")
+        except UnicodeDecodeError:
+            as_utf8 = ""
+        if as_utf8 and (not readings or plausible_utf8(rest, as_utf8, readings[0][1])):
+            readings.append(("as UTF-8", as_utf8))
+    elif not bom and data.count(0) * _NUL_SHARE >= len(data) > 0:
+        # UTF-16 without a mark: the byte order its NULs point to (Latin text has them
+        # second in little-endian, first in big-endian).
+        big_endian = data[0::2].count(0) > data[1::2].count(0)
+        codec = "utf-16-be" if big_endian else "utf-16-le"
+        try:
+            readings.append((f"as {codec.upper()}", data.decode(codec)))
+        except UnicodeDecodeError:
+            pass
+    if not readings:
+        raise DocumentError(failure)
+    return readings
+
+
+def plausible_utf8(raw: bytes, text: str, primary: str) -> bool:
+    """Whether ``text`` (``raw`` read as UTF-8) is another text than ``primary`` that a
+    UTF-8 reader would show: few NULs, few bytes it cannot read, not the same letters."""
+    if raw.count(0) * _NOT_UTF8_SHARE >= len(raw):
+        return False  # UTF-16 itself: its letters are the primary reading's
+    if text.count("\ufffd") * _NOT_UTF8_SHARE >= len(text):
+        return False
+    return text != primary

@@ -2,7 +2,8 @@
 tokens: percent-encoding, quoted-printable, HTML entities, ``\\u``/``\\x`` escapes, a
 text inside a JSON string (``"SECRET\\nThe plan"``), hex with separators or
 ``0x`` prefixes, base32, ascii85/base85, URL-safe base64 and base64 wrapped over lines
-(MIME), with UTF-8 or UTF-16 text inside.
+(MIME), binary octets (``01010011 01000101``), code point lists (``U+0053 U+0045``) and
+UTF-7 shift sequences (``+AFMARQ-``), with UTF-8 or UTF-16 text inside.
 
 The scanner gives each complete line that holds a trigger to ``decode_line_candidates``;
 every candidate is scanned again as a text of its own (bounded depth). Decoding never
@@ -44,6 +45,12 @@ _BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{16})[A-Z2-7]{8,}={0,6}(?
 _URLSAFE = r"(?<![\w-])(?=[\w-]*[-_])(?=[\w-]*\d)[A-Za-z0-9_-]{12,}={0,2}(?![\w-])"
 _ASCII85 = r"<~[!-u\s]{2,}?~>"
 _MIME_LINE = r"[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*"
+_BINARY = r"(?<![0-9A-Za-z])[01]{8}(?:[ \t,;:\-]{0,3}[01]{8})+"  # no end test: linear
+_CODE_POINT = r"[Uu]\+[0-9A-Fa-f]{4,6}"
+_CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_POINT + r")+"
+# A shift sequence of two characters or more (six base64 characters) with a letter among
+# its first six: a phone number (+35262112345) is none.
+_UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
 
 # What makes a line worth decoding; searched over many lines at once, at C speed.
 TRIGGER_RE = re.compile(
@@ -60,6 +67,9 @@ TRIGGER_RE = re.compile(
             r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
             r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]",
             r"(?m:^" + _MIME_LINE + r"$)",
+            r"[01]{8}[ \t,;:\-]{0,3}[01]{8}",
+            r"[Uu]\+[0-9A-Fa-f]{4}",
+            _UTF7,
         )
     )
 )
@@ -80,6 +90,9 @@ _LITERAL_LED = tuple(
         r'\\[uUx0-7n"\\]',
         r"<~",
         r"0[xX][0-9A-Fa-f]{2}",
+        r"U\+[0-9A-Fa-f]{4}",
+        r"u\+[0-9A-Fa-f]{4}",
+        _UTF7,
     )
 )
 
@@ -100,11 +113,18 @@ _ALNUM = _UPPER + _UPPER.lower() + "0123456789"
 # (table, literal, stand-in): a stand-in's classes contain the alternative's, and each of
 # its matches starts with the literal, found with ``bytes.find`` (a fast search) where it
 # is rare; ``literal`` None: searched with the pattern (its literal start is common).
+_HEX_CLASSES = _class_table({_HEX_DIGITS: "h", " \t:,;-": "s", "xX": "x"})
 _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
     (  # hex with separators: 2-digit groups; "0x" reads as a digit then x
-        _class_table({_HEX_DIGITS: "h", " \t:,;-": "s", "xX": "x"}),
+        _HEX_CLASSES,
         None,
         re.compile(rb"hhs{1,3}(?:hx)?hhs{1,3}(?:hx)?hh"),
+    ),
+    (  # binary octets: two groups of eight 0/1 digits (hex digits here: the same
+        # translation as hex), up to three separators between
+        _HEX_CLASSES,
+        b"h" * 8,
+        re.compile(rb"h{8}s{0,3}h{8}"),
     ),
     (  # base32: 7 of [A-Z2-7], then one more or "="
         _class_table({_UPPER + "234567": "B", "=": "="}),
@@ -165,8 +185,11 @@ def trigger_lines(
         for match in literal_led.finditer(text, 0, end):
             add(match.start())
     raw = one_byte(text[:end]) if raw is None else raw[:end]
+    translated: dict[bytes, bytes] = {}  # stand-ins that read the same classes share them
     for table, literal, stand_in in _STAND_INS:
-        classes = raw.translate(table)
+        classes = translated.get(table)
+        if classes is None:
+            classes = translated[table] = raw.translate(table)
         if literal is None:
             for found in stand_in.finditer(classes):
                 add(found.start())
@@ -193,8 +216,9 @@ def trigger_lines(
 # looks ahead lazily: an unanchored \S*X\S* retries from every letter of a long word that
 # has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
 _PARTIAL_RE = re.compile(
-    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]))|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
-    r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}"
+    r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]|[Uu](?:\+|\Z)|\+))"
+    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
+    r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
     # a string still open at the end of the line, or one with an escape in it: it may be a
     # JSON string with escaped new lines or quotes, whose text starts at its opening quote
     r'|"(?=(?:[^"\\\n]|\\.)*$)|"(?=[^"\\\n]*\\)'
@@ -212,6 +236,10 @@ _QUOTED_PRINTABLE_BYTES = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
 # A double-quoted string with backslash escapes (JSON, JavaScript, C, Python).
 _QUOTED_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
 _ENTITY_RUN = _word_holding(_ENTITY)
+_BINARY_RUN = re.compile(_BINARY)
+_CODE_POINT_RUN = re.compile(_CODE_POINTS)
+_CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
+_UTF7_RUN = _word_holding(_UTF7)
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 _ENTITY_ONE = re.compile(_ENTITY)
 _ESCAPE_ONE = re.compile(_ESCAPE)
@@ -252,7 +280,12 @@ def readable(text: str) -> bool:
     hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
     # No letter is fine when the text is itself numeric entities or escapes (&#67;&#79;…,
     # \103\117…): an encoding inside an encoding, decoded in turn.
-    lettered = any(ch.isalpha() for ch in text) or "&#" in text or "\\" in text
+    lettered = (
+        any(ch.isalpha() for ch in text)
+        or "&#" in text
+        or "\\" in text
+        or _BINARY_RUN.search(text) is not None  # binary octets: no letter either
+    )
     return printable >= 0.95 * (len(text) - hidden) and lettered
 
 
@@ -352,6 +385,27 @@ def _unquote_printable(text: str) -> str:
     return _QUOTED_PRINTABLE_BYTES.sub(one_run, text)
 
 
+def _decode_binary(run: str) -> str | None:
+    bits = re.sub(r"[^01]", "", run)
+    if len(bits) % 8:
+        return None
+    return decode_text_bytes(bytes(int(bits[i : i + 8], 2) for i in range(0, len(bits), 8)))
+
+
+def _decode_code_points(run: str) -> str:
+    codes = (int(code, 16) for code in _CODE_POINT_ONE.findall(run))
+    text = "".join(chr(code) for code in codes if code <= 0x10FFFF)
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def _decode_utf7(text: str) -> str:
+    """UTF-7 (RFC 2152) of ``text``: ``+AFMARQBD-`` → ``SEC``; unchanged when it is none."""
+    try:
+        return text.encode("ascii").decode("utf-7")
+    except UnicodeError:
+        return text
+
+
 def _add_json_strings(found: list[Candidate], line: str) -> None:
     """Strings with escapes (``{"answer": "SECRET\\nThe plan"}``, a JSON document or an
     escaped encoding inside a JSON string): a text of its own, whose lines start where its
@@ -409,6 +463,16 @@ def decode_line_candidates(line: str) -> list[Candidate]:
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
     if "\\" in line:
         _add_json_strings(found, line)
+    if "+" in line:
+        for match in _CODE_POINT_RUN.finditer(line):
+            points = _decode_code_points(match.group())
+            if readable(points):
+                found.append(Candidate("code-points", points, match.start(), match.end()))
+        _add_textual(found, "utf-7", line, _runs(_UTF7_RUN, line), [_decode_utf7])
+    for match in _BINARY_RUN.finditer(line):
+        text = _decode_binary(match.group())
+        if text is not None:
+            found.append(Candidate("binary", text, match.start(), match.end()))
     if "&" in line:
         _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
     if "\\" in line:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -57,6 +58,17 @@ from milai.policy.validators import VALIDATORS
 if TYPE_CHECKING:
     from milai.policy.regexcheck import RegexFacts
     from milai.policy.schema import DetectorSpec, MarkingSpec
+
+_TAG_WINDOW = 4096  # tag letters scanned at once in an endless run of them
+_TAG_OVERLAP = 256  # kept from one window to the next: longer than any marking
+_TAG_LETTERS = {code: code - 0xE0000 for code in range(0xE0020, 0xE007F)}
+_TAG_RUN = re.compile("[\U000e0020-\U000e007e]+")
+
+
+def tag_letters(text: str) -> str:
+    """The ASCII that the tag characters in ``text`` spell (others left out)."""
+    return "".join(_TAG_RUN.findall(text)).translate(_TAG_LETTERS)
+
 
 MAX_DEPTH = 4  # encodings inside encodings inside text (base64 of hex of rot13…), no deeper
 ViewName = Literal["skel", "text", "classes"]
@@ -124,6 +136,7 @@ class Scanner:
         ]
         self.hits: list[Hit] = []
         self.hidden_run: tuple[int, int] | None = None  # may still grow with the next chunk
+        self.hidden_tags = ""  # the ASCII that the run's tag characters spell (so far)
         self.closed = False
         # The caller's claim on the original text (a releaser keeps what it has not
         # released yet); None when only the scanner itself needs it.
@@ -149,21 +162,40 @@ class Scanner:
         self.orig += chunk
         self.orig_end += len(chunk)
         for start, end in views.hidden:
+            letters = tag_letters(chunk[start:end])
             start, end = at + start, at + end
             if self.hidden_run is not None and self.hidden_run[1] == start:
                 start = self.hidden_run[0]  # a run cut by the chunking is still one run
             elif self.hidden_run is not None:
                 self._emit_hidden()
             self.hidden_run = (start, end)
+            if letters:
+                self._add_tags(letters)
         if self.hidden_run is not None and self.hidden_run[1] < self.orig_end:
             self._emit_hidden()  # something visible follows: the run is complete
         self._scan(final=False)
         self._trim()
 
+    def _add_tags(self, letters: str) -> None:
+        """Tag characters (U+E0020-U+E007E) render as nothing but spell ASCII: the run's
+        letters are another reading, scanned when the run ends, or in windows that overlap
+        by more than any marking's length (memory bound on an endless run)."""
+        self.hidden_tags += letters
+        if len(self.hidden_tags) > _TAG_WINDOW:
+            self._scan_tags()
+            self.hidden_tags = self.hidden_tags[-_TAG_OVERLAP:]
+
+    def _scan_tags(self) -> None:
+        run = self.hidden_run
+        if run is not None and len(self.hidden_tags) >= 2 and self.depth < MAX_DEPTH:
+            rescan(self, self.hidden_tags, run[0], run[1], "tag-character")
+
     def _emit_hidden(self) -> None:
         run = self.hidden_run
         if run is None:
             return
+        self._scan_tags()
+        self.hidden_tags = ""
         start, end = run
         count = end - start
         self.hits.append(
@@ -1767,6 +1799,9 @@ class DecodeState(ScanState):
         "reversed_at",
         "reversed_found",
         "reversed_looked",
+        "rotated_at",
+        "rotated_found",
+        "rotated_looked",
         "settled",
         "word",
     )
@@ -1783,6 +1818,9 @@ class DecodeState(ScanState):
         self.reversed_at = -1
         self.reversed_looked = 0
         self.reversed_found = False
+        self.rotated_at = -1  # the line whose unfinished text holds a turned letter, if any
+        self.rotated_found = False
+        self.rotated_looked = 0
         self.word = _WordWatch(-1)
 
 
@@ -1812,8 +1850,9 @@ _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start``
 _BLANKS = re.compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
 # that starts an encoding somewhere in the word (a quote: a string that may hold escaped
-# new lines), or seven base32 characters in a row.
-_WORD_RUN = re.compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}')
+# new lines; U+ or a U at its end: a code point list; +: UTF-7), or seven base32 characters
+# in a row.
+_WORD_RUN = re.compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+')
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -1881,6 +1920,7 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
+            self._rotated_lines(scanner, region[:done], origin, raw[:done])
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
 
@@ -1895,6 +1935,7 @@ class DecodeUnit(Unit[DecodeState]):
             if lines:
                 self._decode_region(scanner, window, origin, False, lines, [], raw)
             self._reversed_lines(scanner, window, origin, raw)
+            self._rotated_lines(scanner, window, origin, raw)
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -1955,6 +1996,49 @@ class DecodeUnit(Unit[DecodeState]):
                 at = origin + start + window_start
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
 
+    def _rotated_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
+        """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned
+        letters or more: each is read rotated (reversed, turned letters read as their
+        letters) as a text of its own; its hits lie on the mirror of their span.
+        ``raw``: ``one_byte(region)``, where every turned letter (none is Latin-1) is 0x81:
+        only lines that hold such a byte are searched."""
+        counts: dict[int, int] = {}
+        turned = turned_re()
+        at = raw.find(b"\x81")
+        while at >= 0:
+            line_start = region.rfind("\n", 0, at) + 1
+            line_end = region.find("\n", at)
+            line_end = len(region) if line_end < 0 else line_end
+            found = len(turned.findall(region, at, line_end))
+            if found:
+                counts[line_start] = found
+            at = raw.find(b"\x81", line_end)
+        for start, count in counts.items():
+            if count < MIN_TURNED:
+                continue
+            end = region.find("\n", start)
+            line = region[start : len(region) if end < 0 else end]
+            for window_start, window_end in line_windows(len(line)):
+                piece = line[window_start:window_end]
+                if len(piece) < len(line) and len(turned_re().findall(piece)) < MIN_TURNED:
+                    continue
+                at = origin + start + window_start
+                rescan(scanner, rotated(piece), at, at + len(piece), "rotated", mirrored=True)
+
+    def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
+        """Once the unfinished line holds a turned letter, it is held to its end (it may be
+        upside-down writing, read whole)."""
+        line, end = state.line_start, scanner.orig_end
+        if state.rotated_at != line:
+            state.rotated_at, state.rotated_looked, state.rotated_found = line, line, False
+        if state.rotated_found:
+            return True
+        since = scanner.orig_slice(max(line, state.rotated_looked), end)
+        state.rotated_looked = end
+        if not since.isascii() and turned_re().search(since) is not None:
+            state.rotated_found = True
+        return state.rotated_found
+
     def release(self, scanner: Scanner, state: DecodeState) -> int:
         """Text before the first possible encoded run of the unfinished line is safe."""
         if scanner.depth >= MAX_DEPTH:
@@ -1966,6 +2050,8 @@ class DecodeUnit(Unit[DecodeState]):
             return state.line_start
         if self._reversed_line(scanner, state):
             return state.line_start  # a reversed line is read whole
+        if self._rotated_line(scanner, state):
+            return state.line_start  # so is a line that may be upside down
         start = self._partial_start(scanner, state)
         return scanner.orig_end if start is None else start
 

@@ -746,6 +746,63 @@ def _escapes(text: str, rng: random.Random) -> str:
     return _prompt("".join(f"\\x{b:02x}" for b in text.encode()), rng)
 
 
+def _binary_run(text: str, rng: random.Random) -> str:
+    """Octets in binary, as a model asked to answer in binary writes them."""
+    codec = rng.choice(["utf-8", "utf-8", "utf-16-be"])
+    separator = rng.choice([" ", " ", "", ", ", "-"])
+    return separator.join(f"{b:08b}" for b in text.encode(codec))
+
+
+def _code_point_run(text: str, rng: random.Random) -> str:
+    """``U+0053 U+0045 …``: one code point per character (four digits at least)."""
+    separator = rng.choice([" ", ", ", "", " "])
+    prefix = rng.choice(["U+", "U+", "u+"])
+    return separator.join(f"{prefix}{ord(ch):04X}" for ch in text)
+
+
+def _quoted_printable_run(text: str, rng: random.Random) -> str:
+    """Every byte as ``=XX``, new lines included (quoted-printable written out in plain
+    text, as a model asked to answer in it writes it)."""
+    case = rng.choice([str.upper, str.lower])
+    return case("".join(f"={b:02X}" for b in text.encode()))
+
+
+def _utf7_run(text: str, rng: random.Random) -> str:
+    """UTF-7 with every character in a shift sequence (+…-), as in an answer asked to be
+    "in UTF-7": a plain UTF-7 encoder writes ASCII letters as themselves."""
+    units = text.encode("utf-16-be")
+    return "+" + base64.b64encode(units).decode().rstrip("=") + "-"
+
+
+# The encodings a model can be asked to answer in, as the run alone (no lead, no new line).
+RUNS: dict[str, Callable[[str, random.Random], str]] = {
+    "binary": _binary_run,
+    "code-points": _code_point_run,
+    "quoted-printable": _quoted_printable_run,
+    "utf-7": _utf7_run,
+}
+
+
+def _in_prompt(run: Callable[[str, random.Random], str]) -> Callable[[str, random.Random], str]:
+    return lambda text, rng: _prompt(run(text, rng), rng)
+
+
+# Upside-down writing, from the Unicode charts (what "upside-down text" generators use).
+_UPSIDE_UPPER = _table("A∀BꓭCƆDᗡEƎFℲG⅁KꓘL⅂MWPԀRꓤTꓕUꓵVΛWMY⅄")
+_UPSIDE_LOWER = _table("aɐbqcɔdpeǝfɟgƃhɥiᴉkʞmɯnuoopdqbrɹtʇunvʌwʍyʎ")
+_TURNED_BRACKETS = {"(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "<": ">", ">": "<"}
+
+
+def _upside_down(text: str, rng: random.Random) -> str:
+    """Every line turned half a circle: right to left, in turned letters (capitals or
+    small letters; accents are lost, as generators lose them)."""
+    upper = rng.random() < 0.5
+    table = {**(_UPSIDE_UPPER if upper else _UPSIDE_LOWER), **_TURNED_BRACKETS}
+    plain = _ascii_letters(text)
+    plain = plain.upper() if upper else plain.lower()
+    return "\n".join("".join(table.get(ch, ch) for ch in line[::-1]) for line in plain.split("\n"))
+
+
 def _quoted_printable(text: str, rng: random.Random) -> str:
     """Every byte as =XX (as a model asked for quoted-printable writes it), one line."""
     return _prompt("".join(f"={b:02X}" for b in text.encode()), rng)
@@ -775,6 +832,8 @@ ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "percent": _percent,
     "html-entities": _entities,
     "escapes": _escapes,
+    # quoted-printable is main's family (the run in RUNS is for the streaming tests)
+    **{name: _in_prompt(run) for name, run in RUNS.items() if name != "quoted-printable"},
     "quoted-printable": _quoted_printable,
     "json-string": _json_string,
 }
@@ -904,6 +963,7 @@ FAMILIES: tuple[Family, ...] = (
         for name, group, make in (
             ("reversed", "obfuscation", _reverse_lines),
             ("rlo", "obfuscation", _rlo),
+            ("upside-down", "obfuscation", _upside_down),
             ("rot13", "encoding", _rot13),
         )
     ),
@@ -922,6 +982,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
+_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13")
 
 # Families that read the marking's letters one by one, each with its own idea of a letter:
 # two of them on the same letters is one spelling, not a pair.
@@ -947,9 +1008,11 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two places for one marking"
     if first.name in _SPELLINGS and second.name in _SPELLINGS:
         return "two spellings of the same letters"
+    if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
+        return "two spellings of the same letters (upside down, each letter is turned)"
     if second.name in first.excludes or first.name in second.excludes:
         return "reversal and rot13 undo a structure"
-    if first.stage == second.stage == "wrap" and second.name in ("reversed", "rlo", "rot13"):
+    if first.stage == second.stage == "wrap" and second.name in _WHOLE_LINE:
         return "reversal after an encoding"
     names = {first.name, second.name}
     stages = {first.stage, second.stage}

@@ -17,6 +17,7 @@ PIECES = [
     "ABCDEFG", "MZXW6===", "QUJD", "ONSWG4TFOQ", "23", "7=", "ab-", "_x", "Ab_cdefghij",
     "é", "Ж", "中", "—", "«", "-", "_", "=", "+", "/", "the ", "secret ", "SECRET",
     base64.b64encode(b"TOP SECRET material here").decode(), "U0VDUkVU", "x" * 15,
+    "0101", "0011", "01010011", "U+", "u+00", "U+0053", "=4", "=4E", "+AF", "+AFMA",
 ]  # fmt: skip
 
 
@@ -84,6 +85,8 @@ def test_every_alternative_has_a_stand_in() -> None:
         "x %41 y", "a &#83; b", "a &eacute; b", "x \\u0053 y", "<~87cURD]i,", "de ad be",
         "0x53", "MZXW6YT=", "ONSWG4TFOQYTEMZU", "ab-cdefghijk", "QUJDREVGR0hJSktMTU5PUA==",
         "     U0VDUkVUIFNFQ1JFVA  ", "ab_cdéfghijk", "ab-Жжжжжжжжж",
+        "01010011 01000101", "0101001101000101", "x U+0053 y", "x u+0053 y", "=53=45",
+        "x +AFMARQ y",
     ]  # fmt: skip
     for line in lines:
         assert TRIGGER_RE.search(line) is not None, line

@@ -16,16 +16,19 @@ PLAIN = {
     "_ENTITY_RUN": re.compile(r"\S*" + decoders._ENTITY + r"\S*"),
     "_ESCAPE_RUN": re.compile(r"\S*" + decoders._ESCAPE + r"\S*"),
     "_QUOTED_PRINTABLE_RUN": re.compile(r"\S*" + decoders._QUOTED_PRINTABLE + r"\S*"),
+    "_UTF7_RUN": re.compile(r"\S*" + decoders._UTF7 + r"\S*"),
 }
 PLAIN_PARTIAL = re.compile(
-    r"\S*(?:%|&|\\|<~|0[xX]|[_=-])\S*|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
-    r"|(?<!\S)[A-Za-z0-9+/_-]{16,}"
+    r"\S*(?:%|&|\\|<~|0[xX]|[_=-]|[Uu](?:\+|\Z)|\+)\S*"
+    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
+    r"|(?<!\S)[A-Za-z0-9+/_-]{16,}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
     # a string still open at the end of the line (its escapes read in pairs), or with one
     r'|"(?:[^"\\\n]|\\.)*$|"[^"\\\n]*\\'
 )
 PIECES = [
-    *'aZ2%4&#;x\\u0041 \t\n<~_-.:,AB7F="',
+    *'aZ2%4&#;x\\u0041 \t\n<~_-.:,AB7F="+U01',
     *("&amp;", "%41", "\\x41", "&#65;", "0x", "ABCDEFG", "=41=4A", '\\"', "\\n"),
+    *("U+0053", "+AFMARQ", "01010011"),
 ]
 
 
@@ -43,6 +46,7 @@ def test_a_long_word_without_the_encoding_is_searched_in_linear_time() -> None:
     # 200 KB words: the plain forms take minutes on these (quadratic); linear takes milliseconds.
     lines = ["&#" * 100_000, "." * 200_000, "%Z" * 100_000, "\\q" * 100_000]
     lines += ["=Z" * 100_000, '"\\q' * 70_000, '"' + "\\q" * 100_000]
+    lines += ["+" * 200_000, "U+." * 70_000, "00000000 " * 20_000 + "0x"]
     started = time.perf_counter()
     for line in lines:
         for name in PLAIN:
