@@ -1071,7 +1071,7 @@ class CellUnit(Unit[CellState]):
         return CellState()
 
     def scan(self, scanner: Scanner, state: CellState, final: bool) -> None:
-        if scanner.depth >= MAX_DEPTH or scanner.cells > 1:
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
             return
         view = scanner.skel
         buf, base = view.buf, view.base
@@ -1084,7 +1084,10 @@ class CellUnit(Unit[CellState]):
         while position < limit:
             line_end = buf.find("\n", position, limit)
             line_end = limit if line_end < 0 else line_end
-            if line_end > position:
+            # A cell is read once, never split again (cells of cells multiplied the work),
+            # and only on lines up to MAX_LINE (longer lines are read in windows elsewhere;
+            # a known limit).
+            if position < line_end <= position + MAX_LINE:
                 start = skel_map.to_orig(position)
                 end = skel_map.to_orig(line_end)
                 if start >= 0:
@@ -1208,7 +1211,7 @@ class CellUnit(Unit[CellState]):
         line_start = self._line_at(view, state)
         if state.resume < line_start:
             return state.resume
-        if scanner.depth >= MAX_DEPTH or scanner.cells > 1:
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
             return view.end
         orig_start = view.map.to_orig(line_start)
         if state.line_orig != orig_start:

@@ -1188,6 +1188,10 @@ KNOWN_MISSES: dict[str, str] = {
         "a comment is removed before cells are read; written backwards (>-- x --!<) it is "
         "no comment"
     ),
+    **dict.fromkeys(
+        ("text-before-banner+upside-down", "pipe-cells+upside-down", "markup-cell+upside-down"),
+        "an upside-down line is read rotated as one line; its cells are not cut again",
+    ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
         "right-to-left override); a line spaced out letter by letter, then reversed, holds "
