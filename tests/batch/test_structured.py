@@ -194,5 +194,7 @@ def test_a_batch_answer_with_an_escaped_marking_is_withheld(tmp_path: Path) -> N
     entries, _, events = run_structured(tmp_path, escaped, clearance="SECRET")
     assert (entries[0]["error"]["code"], entries[0]["level"]) == ("blocked", "TOP SECRET")
     assert entries[0]["error"]["stage"] == "output"
-    assert entries[2]["error"] is None  # a plain-text answer has no JSON to decode
+    # A plain-text answer is read for JSON string escapes too (the gate decodes them in any
+    # text): withheld alike.
+    assert (entries[2]["error"]["code"], entries[2]["level"]) == ("blocked", "TOP SECRET")
     assert events[0]["decision"] == "block"
