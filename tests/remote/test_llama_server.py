@@ -66,8 +66,8 @@ def test_the_server_is_listed_and_checked(
     assert checked.returncode == 0, checked.stderr
     assert json.loads(checked.stdout)["served_models"] == [llama_server.model_id]
     models = json.loads(milai("model", "list", "--json").stdout)
-    assert {(m["name"], m.get("kind", "local")) for m in models} == {
-        ("smollm2-135m", "local"),
+    assert {(m["name"], m["kind"]) for m in models} == {
+        ("smollm2-135m", "chat"),
         ("server", "remote"),
     }
 
