@@ -790,7 +790,13 @@ _TAIL_RE = re.compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
-    r"|" + _DATE + r"|" + _LATEX + r"|[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}"
+    r"|"
+    + _DATE
+    + r"|"
+    + _LATEX
+    # a reference or number: a whole run, never a piece of one (pieces backtracked
+    # exponentially on a digit-heavy tail that does not match: 1.4 s for 70 characters)
+    + r"|(?<![a-z0-9])[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}(?![a-z0-9/\-._])"
     r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
     # after a wide gap, words that name a document reference (COUNCIL DOC 1234/25)
     r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
