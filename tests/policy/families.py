@@ -1192,6 +1192,22 @@ KNOWN_MISSES: dict[str, str] = {
         ("text-before-banner+upside-down", "pipe-cells+upside-down", "markup-cell+upside-down"),
         "an upside-down line is read rotated as one line; its cells are not cut again",
     ),
+    **dict.fromkeys(
+        (
+            "hyphenation+page-number-before",
+            "label-line+page-number-before",
+            "page-first-footer+page-number-before",
+            "markup-wrapper+text-before-banner",
+            "pipe-cells+markup-cell",
+            "markup-cell+separators",
+            "pipe-cells+separators",
+            "text-before-banner+separators",
+            "xml-one-line+separators",
+        ),
+        "found by the full pair run of the corpus report at the last merge (the cell families "
+        "with letter separators, a page number with a label or a hyphenated banner): not yet "
+        "fixed; they miss on some markings only",
+    ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
         "right-to-left override); a line spaced out letter by letter, then reversed, holds "
