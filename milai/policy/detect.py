@@ -697,18 +697,36 @@ class MultiLineUnit(Unit[MultiLineState]):
         return False
 
 
-class FieldState(ScanState):
+class LineState(ScanState):
+    """The unfinished line: its start (view position) and the view text before ``looked``
+    already searched for new lines."""
+
+    __slots__ = ("line_at", "looked")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.line_at = 0
+        self.looked = 0
+
+    def line_start(self, view: View) -> int:
+        """The unfinished line's start, from the text that arrived since the last look."""
+        start = max(self.looked, self.line_at, view.base) - view.base
+        found = view.buf.rfind("\n", start)
+        if found >= 0:
+            self.line_at = view.base + found + 1
+        self.looked = view.end
+        return self.line_at
+
+
+class FieldState(LineState):
     """The classification column of the CSV table being read: delimiter, index, width."""
 
-    __slots__ = ("anchored", "columns", "line_at", "looked", "opened", "searched", "valued")
+    __slots__ = ("anchored", "columns", "opened", "searched", "valued")
 
     def __init__(self) -> None:
         super().__init__()
         self.columns: tuple[str, int, int] | None = None
-        # The unfinished line: its start (view position), the view text before ``looked``
-        # searched for new lines, before ``searched`` for anchors, and whether one is there.
-        self.line_at = 0
-        self.looked = 0
+        # The view text before ``searched`` searched for anchors, and whether one is there.
         self.searched = 0
         self.anchored = False
         self.opened = False  # the line opens a tag or an object ("<", "{")
@@ -764,7 +782,7 @@ class FieldUnit(Unit[FieldState]):
         view = scanner.skel
         buf, base = view.buf, view.base
         at = max(state.resume, base) - base
-        limit = len(buf) if final else self._line_at(view, state) - base
+        limit = len(buf) if final else state.line_start(view) - base
         if limit <= at:
             return
         region = buf[at:limit]
@@ -954,21 +972,12 @@ class FieldUnit(Unit[FieldState]):
                 return self._markings(head, original[: cut.start()])
         return found
 
-    def _line_at(self, view: View, state: FieldState) -> int:
-        """The unfinished line's start, from the text that arrived since the last look."""
-        start = max(state.looked, state.line_at, view.base) - view.base
-        found = view.buf.rfind("\n", start)
-        if found >= 0:
-            state.line_at = view.base + found + 1
-        state.looked = view.end
-        return state.line_at
-
     def earliest(self, scanner: Scanner, state: FieldState) -> int:
         """The unfinished line is held from its start while it could hold a field (a label,
         or the start of one, at its end) or a CSV column is being read."""
         view = scanner.skel
         buf, base = view.buf, view.base
-        line_start = self._line_at(view, state)
+        line_start = state.line_start(view)
         if state.resume < line_start:
             return state.resume
         if state.columns is not None:
@@ -996,17 +1005,14 @@ class FieldUnit(Unit[FieldState]):
         return view.end
 
 
-class CellState(ScanState):
-    """The unfinished line: its start (view position, original offset), the view text
-    looked at so far, the original text searched for a cell delimiter and the first one
-    found (original offset, view position)."""
+class CellState(LineState):
+    """The unfinished line's original offset, the original text searched for a cell
+    delimiter and the first one found (original offset, view position)."""
 
-    __slots__ = ("line_at", "line_orig", "looked", "searched", "trigger")
+    __slots__ = ("line_orig", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
-        self.line_at = 0
-        self.looked = 0
         self.line_orig = -1
         self.searched = 0
         self.trigger: tuple[int, int] | None = None
@@ -1076,7 +1082,7 @@ class CellUnit(Unit[CellState]):
         view = scanner.skel
         buf, base = view.buf, view.base
         at = max(state.resume, base) - base
-        limit = len(buf) if final else self._line_at(view, state) - base
+        limit = len(buf) if final else state.line_start(view) - base
         if limit <= at:
             return
         skel_map = view.map
@@ -1194,21 +1200,12 @@ class CellUnit(Unit[CellState]):
                 )
             )
 
-    def _line_at(self, view: View, state: CellState) -> int:
-        """The unfinished line's start, from the text that arrived since the last look."""
-        start = max(state.looked, state.line_at, view.base) - view.base
-        found = view.buf.rfind("\n", start)
-        if found >= 0:
-            state.line_at = view.base + found + 1
-        state.looked = view.end
-        return state.line_at
-
     def earliest(self, scanner: Scanner, state: CellState) -> int:
         """Cells after the first delimiter start at it or later: the unfinished line is
         held from its first delimiter (or a blank at its end, which may become one), or
         from its start while its first cell could be a marking."""
         view = scanner.skel
-        line_start = self._line_at(view, state)
+        line_start = state.line_start(view)
         if state.resume < line_start:
             return state.resume
         if scanner.depth >= MAX_DEPTH or scanner.cells:
