@@ -40,6 +40,7 @@ from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
+    LEAD_READINGS,
     _squeeze_table,
     banner_tail_ok,
     cell_label_regex,
@@ -1018,13 +1019,13 @@ class CellState(LineState):
         self.trigger: tuple[int, int] | None = None
 
 
-# What cuts a line into cells: XML CDATA brackets, markup comments and tags, LaTeX and RTF
-# control words (with an optional [C] argument), braces, table bars, tabs, two blanks or
-# more (columns and justified or OCR text).
+# What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
+# another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
+# argument), braces, table bars, tabs, two blanks or more (columns and justified or OCR text).
 _CELL_SPLIT_RE = re.compile(
-    r"<!\[CDATA\[|\]\]>|<!--.*?-->|<[a-zA-Z/!?][^<>\n]{0,300}>"
+    r"<!\[CDATA\[|\]\]>|<!--.*?-->|(?<!<)<[a-zA-Z/!?][^<>\n]{0,300}>"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
-    r"|[{}|\t]|[^\S\n]{2,}"
+    r"|[{}\t]|\|+|[^\S\n]{2,}"
 )
 _COMMENT_RE = re.compile(r"<!--.*?-->")
 # A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
@@ -1039,9 +1040,9 @@ _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 
 
-def _between_letters(text: str, at: int) -> bool:
-    """Whether the character at ``at`` stands between two letters that are words of one
-    letter each (S|E|C|R|E|T)."""
+def _between_letters(text: str, start: int, end: int) -> bool:
+    """Whether the gap ``text[start:end]`` stands between two letters that are words of
+    one letter each (S|E|C|R|E|T, S||E||C, S  E  C)."""
 
     def single(i: int, step: int) -> bool:
         if not (0 <= i < len(text)) or not text[i].isalpha():
@@ -1049,7 +1050,46 @@ def _between_letters(text: str, at: int) -> bool:
         j = i + step
         return not (0 <= j < len(text)) or not text[j].isalnum()
 
-    return single(at - 1, -1) and single(at + 1, 1)
+    return single(start - 1, -1) and single(end, 1)
+
+
+def _cell_spans(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    """The cells of ``text[low:high]`` and the runs of cells that only blanks separate
+    (a wide gap may lie inside a banner: TOP        SECRET), as spans; none when the
+    text is a single cell. Bars between single letters are no delimiter (R|E|S, S||E); a
+    wide gap between single letters (S  E  C  R  E  T) joins its cells whatever their
+    number, and no span ends there."""
+    # Cells: start, end, whether the delimiter after it is blanks, and whether it is a
+    # gap between single letters.
+    cells: list[tuple[int, int, bool, bool]] = []
+    last = low
+    for delimiter in _CELL_SPLIT_RE.finditer(text, low, high):
+        gap_start, gap_end = delimiter.span()
+        letters = _between_letters(text, gap_start, gap_end)
+        if letters and text[gap_start] == "|":
+            continue  # R|E|S|T|R|E|I|N|T, S||E||C: bars between letters are a letter gap
+        blank = delimiter.group().isspace()
+        cells.append((last, gap_start, blank, blank and letters))
+        last = gap_end
+    if not cells:
+        return []
+    cells.append((last, high, False, False))
+    # The cell that ends each run of letter gaps (itself where its gap is no letter gap).
+    run_end = list(range(len(cells)))
+    for number in range(len(cells) - 2, -1, -1):
+        if cells[number][3]:
+            run_end[number] = run_end[number + 1]
+    spans: list[tuple[int, int]] = []
+    for number, (start, _, _, _) in enumerate(cells):
+        reach = run_end[number]
+        joined = 0
+        while cells[reach][1] - start <= _MAX_CELL:
+            spans.append((start, cells[reach][1]))
+            if not cells[reach][2] or joined >= _MAX_CELL_WORDS:
+                break
+            joined += 1
+            reach = run_end[reach + 1]
+    return spans
 
 
 class CellUnit(Unit[CellState]):
@@ -1118,31 +1158,14 @@ class CellUnit(Unit[CellState]):
             if len(kept) < len(line):
                 index = kept
                 text = "".join(line[i] for i in kept)
-        # Cells, and for each whether the delimiter after it is only blanks (a wide gap
-        # may lie inside a banner: TOP        SECRET).
-        cells: list[tuple[int, int, bool]] = []
-        last = 0
-        for delimiter in _CELL_SPLIT_RE.finditer(text):
-            if delimiter.group() == "|" and _between_letters(text, delimiter.start()):
-                continue  # R|E|S|T|R|E|I|N|T: a bar between letters is a letter gap
-            cells.append((last, delimiter.start(), delimiter.group().isspace()))
-            last = delimiter.end()
-        cells.append((last, len(text), False))
-        spans: list[tuple[int, int]] = []
-        if len(cells) > 1 or index is not None:
-            for number, (start, end, _) in enumerate(cells):
-                spans.append((start, end))
-                reach = number
-                while (
-                    cells[reach][2]
-                    and reach - number < _MAX_CELL_WORDS
-                    and cells[reach + 1][1] - start <= _MAX_CELL
-                ):
-                    reach += 1
-                    spans.append((start, cells[reach][1]))
+        spans = _cell_spans(text, 0, len(text))
+        if index is not None and not spans:
+            spans.append((0, len(text)))
         for quoted in _QUOTED_CELL_RE.finditer(text):
             start, end = quoted.span("value")
             spans.append((start, end))
+            # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
+            spans += _cell_spans(text, start, end)
             cut = _VALUE_CAVEAT_RE.search(text, start, end)
             if cut is not None and not any(
                 _word_case(word) for word in _WORD_RE.findall(text[cut.end() : end])
@@ -1162,7 +1185,7 @@ class CellUnit(Unit[CellState]):
     def _worth_reading(self, cell: str) -> bool:
         """Whether the cell, read as a line, could hold a banner (the banner unit's own
         look at a line's start: lead, page number, labels, then a marking's start)."""
-        return self.engine.line_outlook(skeleton(cell)) is LineOutlook.OPEN
+        return self.engine.line_outlook(skeleton(cell), complete=True) is LineOutlook.OPEN
 
     def _cell(
         self,
@@ -2234,6 +2257,7 @@ class CompiledPolicy:
         self._turned: set[str] = set()
         self.rot13_keys = rot13_keys
         self.lead_re = re.compile(LEAD)
+        self.lead_readings = tuple(re.compile(lead) for lead in LEAD_READINGS)
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
         # past the longest of them (to see that it is no prefix).
@@ -2305,7 +2329,7 @@ class CompiledPolicy:
         """
         return self.line_outlook(line) is LineOutlook.OPEN
 
-    def line_outlook(self, line: str) -> LineOutlook:
+    def line_outlook(self, line: str, complete: bool = False) -> LineOutlook:
         """``could_start_context``, and whether a "no" is final: ``_OPEN`` (it could),
         ``_NOT_YET`` (it cannot, but more text could change the answer), ``_RULED_OUT``
         (it cannot, whatever follows).
@@ -2314,11 +2338,34 @@ class CompiledPolicy:
         than the most it can take) and the squeezed start of the rest is fixed: a squeezed
         text that is no marking's, label's or label-then-marking's prefix and holds no
         whole marking stays so when letters are appended.
+
+        A ``complete`` line (a cell) whose lead leaves no letter or digit holds no marking.
         """
         if len(line) > self.context_reach:
             return LineOutlook.RULED_OUT
         lead = self.lead_re.match(line)
-        rest = line[lead.end() if lead else 0 :].lstrip()
+        end = lead.end() if lead else 0
+        outlook = self._outlook_after(line, end, complete)
+        if outlook is not LineOutlook.OPEN and _ALNUM_RE.search(line, 0, end) is not None:
+            # The lead took letters or digits (a list letter, a page number) that another
+            # reading leaves to the marking: S. E. C. R. E. T, Page 3 S. E. C. R. E. T.
+            # Open if any reading is; ruled out only if every reading is.
+            for reading in self.lead_readings:
+                other = reading.match(line)
+                if other is None or other.end() == end:
+                    continue
+                found = self._outlook_after(line, other.end(), complete)
+                if found is LineOutlook.OPEN:
+                    return found
+                if found is LineOutlook.NOT_YET:
+                    outlook = found
+        return outlook
+
+    def _outlook_after(self, line: str, lead_end: int, complete: bool) -> LineOutlook:
+        """``line_outlook`` of a line whose lead ends at ``lead_end``."""
+        rest = line[lead_end:].lstrip()
+        if complete and _ALNUM_RE.search(rest) is None:
+            return LineOutlook.RULED_OUT
         if rest[:1] in ("(", "[", "<"):
             return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
         if squeeze_is_unsure(rest):

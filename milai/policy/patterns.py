@@ -566,7 +566,7 @@ _ROLE = r"\[\.[a-z][a-z0-9_\-]{0,30}\]"
 _RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[($@!])"
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}|{_LATEX}|{_ROLE}){WS}{{0,4}}){{0,12}}"
+    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_ROLE}|{_RUN_BRACKET}|{_LATEX}){WS}{{0,4}}){{0,12}}"
     # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
     f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
@@ -585,8 +585,8 @@ _PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"
 # RESTRICTED``): a page number, then blanks or a bar. A sentence that starts with "Page 3"
 # is no banner all the same: words after the marking fail its tail, and a one-word marking
 # in title case alone is a heading (``_is_heading``).
-_PAGE_FIRST = (
-    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad|"
+_PAGE_WORDS = (
+    r"(?:page|pages|pg|p|seite|s|pagina|blz|blad|"
     + _PAGE_WORDS_ROT13
     + r")\.?"
     + WS
@@ -600,10 +600,31 @@ _PAGE_FIRST = (
     + WS
     + r"{0,4}[|\-\u2013\u2014]"
     + WS
-    + "{1,8}))?"
+    + "{1,8})"
 )
+# A page number without a word (``- 3 -``, ``3/12``), then blanks (a tab is a blank here).
+_PAGE_BARE = (
+    r"(?:[\-\u2013\u2014]"
+    + WS
+    + r"{0,2}\d{1,4}"
+    + WS
+    + r"{0,2}[\-\u2013\u2014]|\d{1,4}/\d{1,4})"
+    + WS
+    + "{1,80}"
+)
+# Up to two page numbers (a footer printed over another: ``p. 7 Page 1/9 - SECRET``).
+_PAGE_FIRST = "(?:" + _PAGE_WORDS + "|" + _PAGE_BARE + "){0,2}"
 LEAD = (
     WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _NUMBERING + _MARKUP
+)
+# The lead read without its page numbers, its numbering or both: letters that the lead
+# takes greedily (``S. E. C. R. E. T``: "S." is a list letter) may be the marking's own. The
+# regular expressions try every reading; a look at a line's start (``line_outlook``) tries
+# these too.
+LEAD_READINGS = (
+    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _MARKUP,
+    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _NUMBERING + _MARKUP,
+    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
 )
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
@@ -612,6 +633,8 @@ _LABEL_SEP = (
     "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>]"
     "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
 )
+# After a label's separator: markup, and page numbers (``Classification: Page 2 SECRET``).
+_AFTER_LABEL = _MARKUP + _PAGE_FIRST
 _TAIL_WIDTH = 160
 # A banner written letter by letter may be followed by text written the same way (the
 # whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: such
@@ -672,7 +695,7 @@ def banner_prefilter_regex(
     "Geheimdienst" at the start of a line then need neither large pattern.
     """
     label_list = list(labels)
-    label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{0,3}}" if label_list else ""
+    label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{0,3}}" if label_list else ""
     marking_list = list(markings)
     marks = trie_regex(_lenient_tokens(m, loose=True, letters=letters) for m in marking_list)
     follows = ""
@@ -707,7 +730,7 @@ def multiline_regex(
     label_list = list(labels)
     label = ""
     if label_list:
-        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
+        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{1,3}})?"
     return (
         f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
         # repeated markings: after the first, any gap a marking's words may have
@@ -734,7 +757,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     label_list = list(labels)
     label = ""
     if label_list:
-        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
+        label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{1,3}})?"
     # The rule for extending this: ``banner_prefilter_regex`` lets a line through only if
     # its first marking is followed by no ASCII letter or digit, or by the start of a glued
     # marking or caveat. Anything new allowed right after a marking (a control or caveat

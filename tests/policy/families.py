@@ -1167,7 +1167,6 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
             "split-words+text-before-banner",
-            "split-words+page-number-before",
             "split-words+pipe-cells",
             "split-words+comment-inside",
             "hyphenation+text-before-banner",
@@ -1179,10 +1178,6 @@ KNOWN_MISSES: dict[str, str] = {
         "on its line: a banner split over lines inside a cell is not joined",
     ),
     "spaced-line+comment-inside": "a comment inside a letter-spaced line is spaced out too",
-    "text-before-banner+markup-cell": (
-        "a quoted value is read as a line; text and a wide gap before the marking inside the "
-        "quotes is a cell within a cell"
-    ),
     "comment-inside+letter-per-line": "a markup comment split over lines, a letter a line",
     "comment-inside+reversed": (
         "a comment is removed before cells are read; written backwards (>-- x --!<) it is "
@@ -1191,22 +1186,6 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         ("text-before-banner+upside-down", "pipe-cells+upside-down", "markup-cell+upside-down"),
         "an upside-down line is read rotated as one line; its cells are not cut again",
-    ),
-    **dict.fromkeys(
-        (
-            "hyphenation+page-number-before",
-            "label-line+page-number-before",
-            "page-first-footer+page-number-before",
-            "markup-wrapper+text-before-banner",
-            "pipe-cells+markup-cell",
-            "markup-cell+separators",
-            "pipe-cells+separators",
-            "text-before-banner+separators",
-            "xml-one-line+separators",
-        ),
-        "found by the full pair run of the corpus report at the last merge (the cell families "
-        "with letter separators, a page number with a label or a hyphenated banner): not yet "
-        "fixed; they miss on some markings only",
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
