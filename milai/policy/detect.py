@@ -1008,15 +1008,20 @@ class FieldUnit(Unit[FieldState]):
 
 class CellState(LineState):
     """The unfinished line's original offset, the original text searched for a cell
-    delimiter and the first one found (original offset, view position)."""
+    delimiter and the first one found (original offset, view position); the last cell
+    of the last complete line when a marking may go on on the next line (its original
+    offset and text)."""
 
-    __slots__ = ("line_orig", "searched", "trigger")
+    __slots__ = ("line_orig", "pending", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
         self.line_orig = -1
         self.searched = 0
         self.trigger: tuple[int, int] | None = None
+        # The cell's text from its original offset, each character's offset from it, and
+        # the quote that ends it (a quoted value left open) or "".
+        self.pending: tuple[int, str, list[int], str] | None = None
 
 
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
@@ -1035,6 +1040,8 @@ _QUOTED_CELL_RE = re.compile(
 )
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
+# A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
+_OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
@@ -1053,14 +1060,10 @@ def _between_letters(text: str, start: int, end: int) -> bool:
     return single(start - 1, -1) and single(end, 1)
 
 
-def _cell_spans(text: str, low: int, high: int) -> list[tuple[int, int]]:
-    """The cells of ``text[low:high]`` and the runs of cells that only blanks separate
-    (a wide gap may lie inside a banner: TOP        SECRET), as spans; none when the
-    text is a single cell. Bars between single letters are no delimiter (R|E|S, S||E); a
-    wide gap between single letters (S  E  C  R  E  T) joins its cells whatever their
-    number, and no span ends there."""
-    # Cells: start, end, whether the delimiter after it is blanks, and whether it is a
-    # gap between single letters.
+def _cells(text: str, low: int, high: int) -> list[tuple[int, int, bool, bool]]:
+    """The cells of ``text[low:high]`` (none when it is a single cell): start, end,
+    whether the delimiter after it is blanks, and whether that is a gap between single
+    letters. Bars between single letters are no delimiter (R|E|S, S||E)."""
     cells: list[tuple[int, int, bool, bool]] = []
     last = low
     for delimiter in _CELL_SPLIT_RE.finditer(text, low, high):
@@ -1071,9 +1074,22 @@ def _cell_spans(text: str, low: int, high: int) -> list[tuple[int, int]]:
         blank = delimiter.group().isspace()
         cells.append((last, gap_start, blank, blank and letters))
         last = gap_end
+    if cells:
+        cells.append((last, high, False, False))
+    return cells
+
+
+def _cell_spans(text: str, low: int, high: int) -> list[tuple[int, int]]:
+    """The cells of ``text[low:high]`` and the runs of cells that only blanks separate
+    (a wide gap may lie inside a banner: TOP        SECRET), as spans; none when the
+    text is a single cell. A wide gap between single letters (S  E  C  R  E  T) joins
+    its cells whatever their number, and no span ends there."""
+    return _join_cells(_cells(text, low, high))
+
+
+def _join_cells(cells: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int]]:
     if not cells:
         return []
-    cells.append((last, high, False, False))
     # The cell that ends each run of letter gaps (itself where its gap is no letter gap).
     run_end = list(range(len(cells)))
     for number in range(len(cells) - 2, -1, -1):
@@ -1133,16 +1149,20 @@ class CellUnit(Unit[CellState]):
             # A cell is read once, never split again (cells of cells multiplied the work),
             # and only on lines up to MAX_LINE (longer lines are read in windows elsewhere;
             # a known limit).
-            if position < line_end <= position + MAX_LINE:
-                start = skel_map.to_orig(position)
+            start = skel_map.to_orig(position) if position < line_end else -1
+            if start >= 0 and line_end <= position + MAX_LINE:
                 end = skel_map.to_orig(line_end)
-                if start >= 0:
-                    self._line(scanner, scanner.orig_slice(start, end), start)
+                self._line(scanner, state, scanner.orig_slice(start, end), start)
+            else:
+                state.pending = None
             position = line_end + 1
         state.resume = base + limit
 
-    def _line(self, scanner: Scanner, line: str, at: int) -> None:
+    def _line(self, scanner: Scanner, state: CellState, line: str, at: int) -> None:
         """One complete line of original text at original offset ``at``."""
+        pending, state.pending = state.pending, None
+        if pending is not None:
+            state.pending = self._joined(scanner, pending, line, at)
         trigger = _CELL_TRIGGER_RE.search(line)
         if trigger is None:
             return
@@ -1158,7 +1178,19 @@ class CellUnit(Unit[CellState]):
             if len(kept) < len(line):
                 index = kept
                 text = "".join(line[i] for i in kept)
-        spans = _cell_spans(text, 0, len(text))
+        cells = _cells(text, 0, len(text))
+        spans = _join_cells(cells)
+        if index is None and state.pending is None:
+            # The last cell, or a quoted value left open, may go on on the next line.
+            tails = [(*cells[-1][:2], "")] if cells else []
+            opened = _OPEN_QUOTE_RE.search(text)
+            if opened is not None:
+                tails.append((*opened.span("value"), opened.group("quote")))
+            for start, end, quote in tails:
+                tail = text[start:end]
+                if tail.strip() and end - start <= _MAX_CELL and self._may_go_on(tail):
+                    state.pending = (at + start, tail, list(range(len(tail))), quote)
+                    break
         if index is not None and not spans:
             spans.append((0, len(text)))
         for quoted in _QUOTED_CELL_RE.finditer(text):
@@ -1181,6 +1213,45 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor)
+
+    def _may_go_on(self, tail: str) -> bool:
+        """Whether a line's last cell could be the first part of a marking that the next
+        line ends (``| TOP`` / ``SECRET |``, ``Annex A    REST-`` / ``RICTED``): after
+        its lead, a part of a marking that is not a whole one."""
+        view = skeleton(tail)
+        lead = self.engine.lead_re.match(view)
+        squeezed = marking_squeeze(view[lead.end() if lead else 0 :])
+        return bool(squeezed) and self.engine.starts_longer(squeezed)
+
+    def _joined(
+        self, scanner: Scanner, pending: tuple[int, str, list[int], str], line: str, at: int
+    ) -> tuple[int, str, list[int], str] | None:
+        """The last cell of the lines before (``pending``) and this line's first cell, read
+        as one cell over the line break (a marking split over lines in a cell); what may
+        still go on on the next line, when this line is that cell alone."""
+        tail_at, tail, offsets, quote = pending
+        first = len(line) - len(line.lstrip())
+        delimiter = _CELL_SPLIT_RE.search(line, first)
+        end = delimiter.start() if delimiter is not None else len(line)
+        closed = line.find(quote, 0, end) if quote else -1
+        head = line[: end if closed < 0 else closed]
+        if not head.strip() or len(tail) + len(head) >= _MAX_CELL:
+            return None
+        cell = f"{tail}\n{head}"
+        # Offsets from the tail's start: the tail, its line's end, then this line.
+        index = [*offsets, offsets[-1] + 1, *range(at - tail_at, at - tail_at + len(head))]
+        stripped = cell.strip()
+        self._cell(scanner, stripped, len(cell) - len(cell.lstrip()), index, tail_at, tail_at)
+        if delimiter is None and closed < 0 and self._may_go_on(cell):
+            return tail_at, cell, index, quote
+        return None
+
+    def release(self, scanner: Scanner, state: CellState) -> int:
+        """A last cell that may go on on the next line is held until that line ends."""
+        point = super().release(scanner, state)
+        if state.pending is not None and not scanner.closed:
+            point = min(point, state.pending[0] + state.pending[2][0])
+        return point
 
     def _worth_reading(self, cell: str) -> bool:
         """Whether the cell, read as a line, could hold a banner (the banner unit's own
@@ -1686,6 +1757,16 @@ def rescan(
         )
 
 
+def _capitals(text: str) -> str:
+    """``text`` in capitals, character for character (ß stays ß). A line written upside
+    down is read so: turned small letters are how generators write every letter, so their
+    case says nothing, and the cells of the line count only markings in capitals."""
+    upper = text.upper()
+    if len(upper) == len(text):
+        return upper
+    return "".join(ch if len(ch.upper()) != 1 else ch.upper() for ch in text)
+
+
 def _decode_token(token: str) -> tuple[str, str] | None:
     """("base64" or "hex", decoded text) when the token decodes to readable text."""
     hex_match = _HEX_RE.fullmatch(token)
@@ -2046,7 +2127,8 @@ class DecodeUnit(Unit[DecodeState]):
                 if len(piece) < len(line) and len(turned_re().findall(piece)) < MIN_TURNED:
                     continue
                 at = origin + start + window_start
-                rescan(scanner, rotated(piece), at, at + len(piece), "rotated", mirrored=True)
+                text = _capitals(rotated(piece))
+                rescan(scanner, text, at, at + len(piece), "rotated", mirrored=True)
 
     def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
         """Once the unfinished line holds a turned letter, it is held to its end (it may be
@@ -2252,7 +2334,11 @@ class CompiledPolicy:
         self.sorted_marking_keys = sorted(self.marking_by_key)
         self.marking_key_set = frozenset(self.marking_by_key)
         self.longest_key = max(map(len, self.marking_key_set), default=1)
+        self.shortest_key = min(map(len, self.marking_key_set), default=1)
         self.label_keys = sorted(label_keys)
+        self.labels_by_start: dict[str, list[str]] = {}  # by their first two letters
+        for label in self.label_keys:
+            self.labels_by_start.setdefault(label[:2], []).append(label)
         self._splits: dict[str, tuple[tuple[int, int, str], ...]] = {}
         self._turned: set[str] = set()
         self.rot13_keys = rot13_keys
@@ -2339,7 +2425,8 @@ class CompiledPolicy:
         text that is no marking's, label's or label-then-marking's prefix and holds no
         whole marking stays so when letters are appended.
 
-        A ``complete`` line (a cell) whose lead leaves no letter or digit holds no marking.
+        A ``complete`` line (a cell) is open only when (labels, then) a whole marking
+        follows its lead: nothing more will come to finish one.
         """
         if len(line) > self.context_reach:
             return LineOutlook.RULED_OUT
@@ -2364,7 +2451,12 @@ class CompiledPolicy:
     def _outlook_after(self, line: str, lead_end: int, complete: bool) -> LineOutlook:
         """``line_outlook`` of a line whose lead ends at ``lead_end``."""
         rest = line[lead_end:].lstrip()
-        if complete and _ALNUM_RE.search(rest) is None:
+        if complete:  # a whole marking, or nothing more to come
+            if squeeze_is_unsure(rest):
+                return LineOutlook.OPEN
+            squeezed = marking_squeeze(rest)[: self.squeezed_window]
+            if self.could_hold_marking(squeezed, labels_left=3):
+                return LineOutlook.OPEN
             return LineOutlook.RULED_OUT
         if rest[:1] in ("(", "[", "<"):
             return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
@@ -2396,6 +2488,31 @@ class CompiledPolicy:
             and self.could_continue(squeezed[len(label) :], labels_left - 1, repeats_left)
             for label in self.label_keys
         )
+
+    def starts_longer(self, squeezed: str) -> bool:
+        """Whether ``squeezed`` is the start of a marking's key longer than itself."""
+        keys = self.sorted_marking_keys
+        at = bisect_left(keys, squeezed)
+        while at < len(keys) and keys[at].startswith(squeezed):
+            if len(keys[at]) > len(squeezed):
+                return True
+            at += 1
+        return False
+
+    def could_hold_marking(self, squeezed: str, labels_left: int) -> bool:
+        """Whether a complete text whose squeezed start is ``squeezed`` starts with (labels,
+        then) a whole marking."""
+        keys = self.marking_key_set
+        longest = min(len(squeezed), self.longest_key)
+        if any(squeezed[:n] in keys for n in range(self.shortest_key, longest + 1)):
+            return True
+        if labels_left:
+            for label in self.labels_by_start.get(squeezed[:2], ()):
+                if squeezed.startswith(label) and self.could_hold_marking(
+                    squeezed[len(label) :], labels_left - 1
+                ):
+                    return True
+        return False
 
     def could_be_marked(self, squeezed: str, labels_left: int) -> bool:
         """Could a text whose squeezed start is ``squeezed`` still be (labels, then) a

@@ -1165,27 +1165,16 @@ KNOWN_MISSES: dict[str, str] = {
         for around in _REPEATED_AROUND
     },
     **dict.fromkeys(
-        (
-            "split-words+text-before-banner",
-            "split-words+pipe-cells",
-            "split-words+comment-inside",
-            "hyphenation+text-before-banner",
-            "hyphenation+pipe-cells",
-            "hyphenation+markup-cell",
-            "hyphenation+comment-inside",
-        ),
-        "a cell of a line (after text, between bars, in markup, around a comment) is read "
-        "on its line: a banner split over lines inside a cell is not joined",
+        ("split-words+comment-inside", "hyphenation+comment-inside"),
+        "a comment is removed line by line: a comment on the second line of a split banner "
+        "(SE- / CR<!-- x -->ET) or split over lines with the banner's words is not removed "
+        "before the lines are joined",
     ),
     "spaced-line+comment-inside": "a comment inside a letter-spaced line is spaced out too",
     "comment-inside+letter-per-line": "a markup comment split over lines, a letter a line",
     "comment-inside+reversed": (
         "a comment is removed before cells are read; written backwards (>-- x --!<) it is "
         "no comment"
-    ),
-    **dict.fromkeys(
-        ("text-before-banner+upside-down", "pipe-cells+upside-down", "markup-cell+upside-down"),
-        "an upside-down line is read rotated as one line; its cells are not cut again",
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
