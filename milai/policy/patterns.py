@@ -734,7 +734,9 @@ def multiline_regex(
     return (
         f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
         # repeated markings: after the first, any gap a marking's words may have
-        f"(?P<body>(?:(?:{_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
+        # (the two gaps never both apply: a gap that both could match is read one way
+        # only, or glued repeats, SECRETSECRET…, backtrack exponentially)
+        f"(?P<body>(?:(?:(?<=[^\\W_]){_ML_WORD_GAP}|(?<![^\\W_]){_MSEP})(?:{marks})){{1,16}})"
         f"(?P<ctl>)(?![a-z0-9])"
         f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}+)(?=\\n)"
     )

@@ -81,6 +81,10 @@ FIXED = [
     "x =53=45=43=52=45=54=0A=54=65 y\nz",
     "ok\n\\begin{center}\\textbf{SECRET}\\end{center}\nend",
     "ok\nGBC 5RPERG - QENSG\nend",
+    # a marking split over lines inside cells (held until the next line ends)
+    "ok\n12 March | CONFI-\nDENTIAL | Copy 3\nend",
+    'x\n<input value="SE-\nCRET" readonly>\nend',
+    "ok\nAnnex A        TOP\nSECRET\nend",
 ]
 
 texts = st.lists(

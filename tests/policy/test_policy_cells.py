@@ -1,0 +1,128 @@
+"""Cells of a line and the page numbers before a banner: the pair families that the
+corpus report's full pair run found missed (issue 9), as rules, with the everyday text
+next to them that must stay as it is, and adversarial lines that must stay fast."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from milai.policy import Policy, check_stream, check_text
+from milai.policy.detect import LineOutlook
+from milai.policy.normalise import skeleton
+
+CAUGHT = [
+    # page numbers without a word, two page numbers, a page number after a label
+    ("- 8 -          TOP SE-\nCRET\nThe plan.", "TOP SECRET"),
+    ("3/39    NATO SECRET ATOM-\nAL\nThe plan.", "SECRET"),
+    ("- 5 -\tCONFIDEN-\nTIAL\nThe plan.", "CONFIDENTIAL"),
+    ("p. 7 Page 1/9 - CONFIDENTIAL - Exemplaire n° 2\nThe plan.", "CONFIDENTIAL"),
+    ("Klassifikatioun : p. 7 TOP SECRET\nThe plan.", "TOP SECRET"),
+    ("Classification = Seite 5 SECRET\nThe plan.", "SECRET"),
+    # letters spelt out in a cell: the lead's "S." is the marking's, not a list letter
+    ("Réf. 2024/117 du 3 mars\tN. A. T. O   C. O. N. F. I. D. E. N. T. I. A. L", "CONFIDENTIAL"),
+    ("Ref\tS. E. C. R. E. T", "SECRET"),
+    # bars or wide gaps between single letters are letter gaps, not cell delimiters
+    ("Appendix 2 to Annex C\t\tS||T||R||E||N||G    G||E||H||E||I||M", "SECRET"),
+    ("<td>S||E||C||R||E||T</td><td>Convoy plan</td>", "SECRET"),
+    ("3 mars 2024|T  R  È  S    S  E  C  R  E  T    L  U  X|Exemplaire n° 2", "TOP SECRET"),
+    ("Ref. J2/44 | V  S  V  E  R  T  R  A  U  L  I  C  H | Draft v2", "CONFIDENTIAL"),
+    # a quoted value is cut into cells; <<…>> is a wrapper, not a tag; a role is markup
+    ('<meta name="dc.subject" content="Ref. J2/44 | CONFIDENTIAL | Draft v2">', "CONFIDENTIAL"),
+    ('<input value="Annex A to OPORD 3/24        NATO SECRET" readonly>', "SECRET"),
+    ("Anlage 3 zum Befehl Nr. 12      <<SECRET UE>>", "SECRET"),
+    ("Annex A to OPORD 3/24          [.big]*CONFIDENTIAL*", "CONFIDENTIAL"),
+    # a marking split over lines inside cells
+    ("12 March 2024 | REST-\nRICTED | Exemplaire n° 2\nThe plan.", "RESTRICTED"),
+    ("Annex A to OPORD 3/24        TOP\n        SECRET\nThe plan.", "TOP SECRET"),
+    ("Ref. J2/44|VS-NUR\nFUER\nDEN\nDIENSTGEBRAUCH|Copy 3 of 5\n", "RESTRICTED"),
+    ("{\\rtf1\\ansi {\\b RESTRI-\nCTED\\par}\nThe plan.", "RESTRICTED"),
+    ('<input value="RE-\nSTREINT LUX" readonly>\nThe plan.', "RESTRICTED"),
+    ('<meta name="dc.subject" content="CON-\nFIDENTIAL">\nThe plan.', "CONFIDENTIAL"),
+    # the cells of an upside-down line, its letters turned small
+    ("1 ǝƃɐd|pǝʇɔᴉɹʇsǝɹ oʇɐu|4202 ɥɔɹɐɯ 21\nThe plan.", "RESTRICTED"),
+    ("<ǝlʇᴉʇ/>lɐᴉʇuǝpᴉɟuoɔ<ǝlʇᴉʇ>\nThe plan.", "CONFIDENTIAL"),
+]
+
+EVERYDAY = [
+    "Page 3 of 12    The plan for Monday\nAgenda.",
+    "- 2 -    Secret recipes of the house\nFlour, eggs.",
+    "Step 1/3  Mix the flour\nStep 2/3  Bake for an hour",
+    "Seite 4 von 9    Protokoll der Sitzung",
+    "| Name | Status |\n| Weber | done |\n| 1984 | 1985 |",
+    "12 March 2024 | Top\nSecret recipe | page 2",
+    '<input value="Con-\nfidential stuff" readonly>',
+    "Name:\tJ. Weber\nStatus:\tdone\n",
+    "a  b  c  d  e  f  g  h  i  j  k  l  m  n  o  p  q  r  s  t  u  v  w  x  y  z",
+    "id\tsize\tcount\n1\t2\t3\n4\t5\t6\n",
+    "ʇxǝʇ uʍop ǝpᴉsdn",
+]
+
+
+@pytest.mark.parametrize(("text", "level"), CAUGHT)
+def test_caught_at_its_level(default_policy: Policy, text: str, level: str) -> None:
+    got = check_text(default_policy, text).level
+    assert default_policy.level_index(got) >= default_policy.level_index(level), got
+
+
+@pytest.mark.parametrize(("text", "level"), CAUGHT)
+def test_streamed_in_small_pieces_as_whole(default_policy: Policy, text: str, level: str) -> None:
+    whole = check_text(default_policy, text)
+    for size in (1, 3, 7):
+        pieces = [text[i : i + size] for i in range(0, len(text), size)]
+        streamed = check_stream(default_policy, pieces)
+        assert (streamed.level, [(f.rule, f.start, f.end) for f in streamed.findings]) == (
+            whole.level,
+            [(f.rule, f.start, f.end) for f in whole.findings],
+        )
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_text_is_not_raised(default_policy: Policy, text: str) -> None:
+    decision = check_text(default_policy, text)
+    assert decision.level == default_policy.lowest, decision.findings
+
+
+def test_a_line_start_is_read_with_its_lead_letters_left_to_the_marking(
+    default_policy: Policy,
+) -> None:
+    engine = default_policy.engine
+    for line in ("S. E. C. R. E. T", "Page 3 S. E. C. R. E. T", "n. a. t. o   s. e. c"):
+        assert engine.line_outlook(skeleton(line)) is LineOutlook.OPEN, line
+    # a complete cell: a whole marking after its lead, or nothing to read
+    assert engine.line_outlook(skeleton("S. E. C. R. E. T"), complete=True) is LineOutlook.OPEN
+    for cell in ("1", "- 1 -", "Page 3 of 7", "SECR", "Classification"):
+        assert engine.line_outlook(skeleton(cell), complete=True) is LineOutlook.RULED_OUT, cell
+
+
+def _rep(piece: str, size: int = 20_000) -> str:
+    return (piece * (size // len(piece) + 1))[:size]
+
+
+ADVERSARIAL = [
+    _rep("- 1 - "),
+    _rep("1/1 "),
+    _rep("p 1 "),
+    _rep("Classification: Page 2 "),
+    _rep("|"),
+    _rep("S||"),
+    _rep("a  "),
+    _rep("a  bb  "),
+    _rep("<<a>"),
+    _rep('v="A  B | C" '),
+    "\n".join([_rep("- 1 -\t", 200)] * 100),
+    "\n".join(["Ref\t" + _rep("S  E  ", 300)] * 60),
+    "\n".join(["1\t2\t3\t4\t5\t6\t7\t8"] * 1000),
+    "\n".join(['x | TOP value="SE-'] * 1000),
+    _rep('content="') + "\n" + _rep("A"),
+]
+
+
+def test_adversarial_cells_and_page_numbers_stay_fast(default_policy: Policy) -> None:
+    """20 KB lines and tables built from the new rules' own pieces: linear patterns take
+    well under a second each on a loaded machine (a backtracking one takes minutes)."""
+    for text in ADVERSARIAL:
+        started = time.perf_counter()
+        check_text(default_policy, text + "\n")
+        assert time.perf_counter() - started < 15, text[:40]
