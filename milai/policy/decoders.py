@@ -312,6 +312,12 @@ def decode_text_bytes(raw: bytes) -> str | None:
 
 def decode_base64(token: str, *, urlsafe: bool = False) -> str | None:
     """Readable text from a base64 token of any length (padding optional)."""
+    raw = base64_bytes(token, urlsafe=urlsafe)
+    return None if raw is None else decode_text_bytes(raw)
+
+
+def base64_bytes(token: str, *, urlsafe: bool = False) -> bytes | None:
+    """The bytes of a base64 token of any length (padding optional); None if it is not."""
     stripped = re.sub(r"\s+", "", token).rstrip("=")
     if urlsafe:
         stripped = stripped.replace("-", "+").replace("_", "/")
@@ -320,10 +326,9 @@ def decode_base64(token: str, *, urlsafe: bool = False) -> str | None:
     if not stripped:
         return None
     try:
-        raw = base64.b64decode(stripped + "=" * (-len(stripped) % 4), validate=True)
+        return base64.b64decode(stripped + "=" * (-len(stripped) % 4), validate=True)
     except (binascii.Error, ValueError):
         return None
-    return decode_text_bytes(raw)
 
 
 def _decode_base32(token: str) -> str | None:

@@ -25,7 +25,7 @@ from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
     TRIGGER_RE,
-    decode_base64,
+    base64_bytes,
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
@@ -1562,21 +1562,50 @@ _MARK_TABLE = bytes(0x21 if chr(b) in "dpe" else b for b in range(256))
 _HEX_RE = re.compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){3,})")
 
 
-class EncodedUnit(Unit[ScanState]):
-    """Base64 and hex runs: decoded, scanned again, findings placed on the run."""
+# A run longer than the pattern reaches is decoded in windows that overlap by far more
+# than any marking spans; starts stay a multiple of 8 characters from the run's start (whole
+# base64 quanta, whole hex bytes, whole UTF-16 units), so each window decodes on its own.
+_RUN_WINDOW = 4096
+_RUN_STEP = 3072
+
+
+class EncodedState(ScanState):
+    """The next window's start (class view) of a run longer than a window that is still
+    being read; -1 when none is."""
+
+    __slots__ = ("run_next",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run_next = -1
+
+
+class EncodedUnit(Unit[EncodedState]):
+    """Base64 and hex runs: decoded, scanned again, findings placed on the run. A run of
+    any length is read whole: past one window, in overlapping windows, as it arrives."""
 
     view: ViewName = "classes"
-    reach = 4096 + 4
+    reach = _RUN_WINDOW + 4
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
 
-    def new_state(self) -> ScanState:
-        return ScanState()
+    def new_state(self) -> EncodedState:
+        return EncodedState()
 
-    def scan(self, scanner: Scanner, state: ScanState, final: bool) -> None:
+    def scan(self, scanner: Scanner, state: EncodedState, final: bool) -> None:
         view = scanner.classes
         buf, base = view.buf, view.base
+        if state.run_next >= 0:  # a long run read in windows goes on
+            end = buf.find(" ", state.run_next - base)
+            if end < 0:
+                state.run_next = state.resume = self._windows(
+                    scanner, state.run_next, view.end, complete=False
+                )
+                return
+            self._windows(scanner, state.run_next, base + end, complete=True)
+            state.run_next = -1
+            state.resume = base + end
         if final:
             bound = view.end + 1
         else:
@@ -1617,7 +1646,18 @@ class EncodedUnit(Unit[ScanState]):
             ):
                 match = _ENCODED_RE.match(buf, token_start)
                 if match is not None and scanner.depth < MAX_DEPTH:
-                    self._decode(scanner, base + match.start("token"), base + match.end("token"))
+                    if length <= _RUN_WINDOW:
+                        self._decode(
+                            scanner, base + match.start("token"), base + match.end("token")
+                        )
+                    else:
+                        complete = token_end < len(buf)
+                        run_next = self._windows(
+                            scanner, base + token_start + 1, base + token_end, complete
+                        )
+                        if not complete:  # the run is still arriving
+                            state.run_next = state.resume = run_next
+                            return
             at = token_end
             if 0 <= next_mark < at:
                 found = marks.find(b"!", at - offset) if at - offset < len(marks) else -1
@@ -1626,13 +1666,25 @@ class EncodedUnit(Unit[ScanState]):
                 next_camel = buf.find("lU", at)
         state.resume = max(base + at, bound)
 
-    def _decode(self, scanner: Scanner, cls_start: int, cls_end: int) -> None:
+    def _decode(self, scanner: Scanner, cls_start: int, cls_end: int, cut: bool = False) -> None:
         start, end = cls_start - 1, cls_end - 1  # the class view has one virtual character
         token = scanner.orig_slice(start, end)
-        decoded = _decode_token(token)
+        decoded = _decode_token(token, cut=cut)
         if decoded is None:
             return
         rescan(scanner, decoded[1], start, end, decoded[0])
+
+    def _windows(self, scanner: Scanner, start: int, end: int, complete: bool) -> int:
+        """Decode the windows of the run from ``start`` (class view) that lie before
+        ``end``, and with ``complete`` the rest of the run; the next window's start."""
+        while start + _RUN_WINDOW <= end:
+            self._decode(scanner, start, start + _RUN_WINDOW, cut=True)
+            if start + _RUN_WINDOW == end:
+                return end
+            start += _RUN_STEP
+        if complete and start < end:
+            self._decode(scanner, start, end, cut=True)
+        return start
 
 
 def rescan(
@@ -1663,17 +1715,39 @@ def rescan(
         )
 
 
-def _decode_token(token: str) -> tuple[str, str] | None:
-    """("base64" or "hex", decoded text) when the token decodes to readable text."""
+def _decode_token(token: str, *, cut: bool = False) -> tuple[str, str] | None:
+    """("base64" or "hex", decoded text) when the token decodes to readable text; with
+    ``cut`` (a window of a longer run), the pieces of characters at its ends are dropped."""
     hex_match = _HEX_RE.fullmatch(token)
     if hex_match is not None:
-        text = decode_text_bytes(bytes.fromhex(hex_match.group(1)))
+        text = _readable(bytes.fromhex(hex_match.group(1)), cut)
         if text is not None and len(text) >= 3:
             return "hex", text
-    text = decode_base64(token)
+    raw = base64_bytes(token)
+    text = None if raw is None else _readable(raw, cut)
     if text is not None and (len(text) >= 3 or len(token) < 8):
         return "base64", text
     return None
+
+
+def _readable(raw: bytes, cut: bool) -> str | None:
+    """``decode_text_bytes``, and for bytes cut out of a longer run, without the pieces of
+    UTF-8 characters at either end."""
+    text = decode_text_bytes(raw)
+    if text is not None or not cut:
+        return text
+    start = 0
+    while start < min(3, len(raw)) and raw[start] & 0xC0 == 0x80:
+        start += 1
+    end = len(raw)
+    for back in range(1, min(4, end - start) + 1):
+        byte = raw[end - back]
+        if byte & 0xC0 == 0x80:
+            continue
+        if byte >= 0xC0 and back < (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4):
+            end -= back  # a character's lead byte without all of its continuation
+        break
+    return decode_text_bytes(raw[start:end])
 
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
