@@ -729,8 +729,9 @@ def multiline_regex(
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
     return (
         f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
-        # repeated markings: after the first, any gap a marking's words may have
-        f"(?P<body>(?:(?:{_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
+        # repeated markings: after the first, any gap a marking's words may have (which
+        # holds every separator: either one, an empty gap was read two ways, exponential)
+        f"(?P<body>(?:(?:(?<![^\\W_]){_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
         f"(?P<ctl>)(?![a-z0-9])"
         f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}+)(?=\\n)"
     )
