@@ -28,6 +28,7 @@ import argparse
 import ast
 import importlib
 import json
+import linecache
 import pkgutil
 import re
 import signal
@@ -410,17 +411,21 @@ def _lengths(max_length: int) -> list[int]:
     return lengths
 
 
-def anchored() -> dict[str | bytes, str]:
-    """Patterns only ever matched from a chosen start (never searched), and why: they are
-    timed with ``match`` and ``fullmatch`` only (searched from every start, each would be
-    quadratic on a long run, which their callers never do)."""
-    from milai.policy import decoders, patterns
+# Patterns only ever matched from a chosen start (never searched), by the source line that
+# compiles them, and why: they are timed with ``match`` and ``fullmatch`` only (searched
+# from every start of a long run, each would be quadratic, which their callers never do).
+ANCHORED = {
+    ("milai/policy/detect.py", "self.lead_re = re.compile(LEAD)"): "matched at a line's start",
+    ("milai/policy/detect.py", "self.cell_re = re.compile("): "fullmatch of a label or cell",
+    ("milai/policy/decoders.py", "_MIME_LINE_RE = re.compile("): "fullmatch of one line",
+    ("milai/policy/decoders.py", "_MIME_BLOCK = re.compile("): "matched where mime_blocks starts",
+}
 
-    return {
-        patterns.LEAD: "lead_re.match at a line's start; after a new line in the large patterns",
-        decoders._MIME_LINE: "fullmatch of one line (mime_tail)",
-        decoders._MIME_BLOCK.pattern: "match at a line's start and after a run's first blank",
-    }
+
+def is_anchored(found: Found) -> bool:
+    path, _, line = found.origin.rpartition(":")
+    source = linecache.getline(str(ROOT / path), int(line))
+    return any(path == file and needle in source for file, needle in ANCHORED)
 
 
 def known(finding: Finding) -> str | None:
@@ -458,7 +463,7 @@ def fuzz(
     """
     compiled = found.compiled()
     is_bytes = isinstance(found.pattern, bytes)
-    is_anchored = found.pattern in anchored()
+    from_start = is_anchored(found)
     report = Report(found)
     lengths = _lengths(max_length)
     for prefix, pump in pump_points(found, prefixes_per_pump):
@@ -466,7 +471,7 @@ def fuzz(
             if is_bytes and any(ord(c) > 255 for c in prefix + pump + suffix):
                 continue
             finding = _fuzz_family(
-                compiled, is_anchored, prefix, pump, suffix, lengths, limit, growth, floor, report
+                compiled, from_start, prefix, pump, suffix, lengths, limit, growth, floor, report
             )
             if finding is not None:
                 finding.found = found
@@ -477,7 +482,7 @@ def fuzz(
 
 def _fuzz_family(
     compiled: re.Pattern[Any],
-    is_anchored: bool,
+    from_start: bool,
     prefix: str,
     pump: str,
     suffix: str,
@@ -493,7 +498,7 @@ def _fuzz_family(
         text = prefix + pump * max(1, length // len(pump)) + suffix
         return text.encode("latin-1") if is_bytes else text
 
-    for name, operation in _operations(compiled, is_anchored).items():
+    for name, operation in _operations(compiled, from_start).items():
         times: dict[int, float] = {}
         for length in lengths:
             text = text_of(length)

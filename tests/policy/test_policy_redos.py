@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -128,7 +127,6 @@ def test_adversarial_lines_are_checked_quickly(unit: str) -> None:
     policy = load_policy(POLICIES / "default.yaml")
     check_text(policy, "warm up\n(S) x\nSECRET\n")
     text = ("x\n" + unit * 40) * 50 + "\n" + unit * 8000 + "\n"
-    started = time.process_time()
-    decision = check_text(policy, text)
-    assert time.process_time() - started < 2.0, unit
-    assert decision.level == "UNCLASSIFIED"
+    # interrupted past 10 s (an exponential line would never end); 2 s is 100x the usual
+    assert redos._timed(lambda t: check_text(policy, t), text, 10.0) < 2.0, unit
+    assert check_text(policy, text).level == "UNCLASSIFIED"
