@@ -363,18 +363,19 @@ def _on_alarm(signum: int, frame: object) -> None:
 
 
 def _timed(operation: Callable[[Any], object], text: Any, limit: float) -> float:
-    """Seconds ``operation(text)`` takes, or ``inf`` when it passes ``limit`` (interrupted)."""
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    started = time.perf_counter()
+    """CPU seconds ``operation(text)`` takes, or ``inf`` when it passes ``limit``
+    (interrupted). CPU time: other processes on a busy machine do not count."""
+    previous = signal.signal(signal.SIGPROF, _on_alarm)
+    signal.setitimer(signal.ITIMER_PROF, limit)
+    started = time.process_time()
     try:
         operation(text)
     except _TimeLimit:
         return float("inf")
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return time.perf_counter() - started
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+    return time.process_time() - started
 
 
 @dataclass
@@ -424,14 +425,19 @@ ANCHORED = {
 
 def is_anchored(found: Found) -> bool:
     path, _, line = found.origin.rpartition(":")
+    if not line.isdigit():
+        return False
     source = linecache.getline(str(ROOT / path), int(line))
     return any(path == file and needle in source for file, needle in ANCHORED)
 
 
 def known(finding: Finding) -> str | None:
     """Why a finding is known and not fixed (bench/README_policy.md), or None."""
-    tail = finding.text.rstrip("".join(_SUFFIXES))[-64:]
-    if finding.found.origin.startswith("milai/policy/policy.py") and set(tail) <= set("$|!@"):
+    tail = finding.text[-65:]
+    if tail and tail[-1] in _SUFFIXES:
+        tail = tail[:-1]  # the failing suffix
+    origin = finding.found.origin
+    if origin.startswith("milai/policy/policy.py") and tail and set(tail) <= set("$|!@"):
         return "banner prefilter: a symbol letter in the loose gap (found, not fixed)"
     return None
 

@@ -126,7 +126,7 @@ ADVERSARIAL_LINES = ["(", "[", "( ", "| ", "> | ", " ", "\t", "\u2003", "<!-- a 
 def test_adversarial_lines_are_checked_quickly(unit: str) -> None:
     policy = load_policy(POLICIES / "default.yaml")
     check_text(policy, "warm up\n(S) x\nSECRET\n")
-    text = ("x\n" + unit * 40) * 50 + "\n" + unit * 8000 + "\n"
-    # interrupted past 10 s (an exponential line would never end); 2 s is 100x the usual
+    text = ("x\n" + unit * 40) * 50 + "\n" + unit * 2000 + "\n"
+    # CPU seconds, interrupted past 10 (an exponential line never ends); 2 s is 10-100x the usual
     assert redos._timed(lambda t: check_text(policy, t), text, 10.0) < 2.0, unit
     assert check_text(policy, text).level == "UNCLASSIFIED"
