@@ -1022,11 +1022,15 @@ class CellState(LineState):
 # control words (with an optional [C] argument), braces, table bars, tabs, two blanks or
 # more (columns and justified or OCR text).
 _CELL_SPLIT_RE = re.compile(
-    r"<!\[CDATA\[|\]\]>|<!--.*?-->|<[a-zA-Z/!?][^<>\n]{0,300}>"
+    r"<!\[CDATA\[|\]\]>|<!--.{0,300}?-->|<[a-zA-Z/!?][^<>\n]{0,300}>"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
     r"|[{}|\t]|[^\S\n]{2,}"
 )
-_COMMENT_RE = re.compile(r"<!--.*?-->")
+# Complete comments are removed before the line is cut (so the cut sees a comment only
+# where removing one closed another, and reads it like a tag: bounded). A comment never
+# closed runs to the end of the line: searched again from every "<!--", such a line was
+# quadratic (64 KB of "<!-- a ": 40 s).
+_COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 # A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
 # quotes after a CSV delimiter: a cell too.
 _QUOTED_CELL_RE = re.compile(
@@ -1112,6 +1116,8 @@ class CellUnit(Unit[CellState]):
             kept: list[int] = []
             last = 0
             for comment in _COMMENT_RE.finditer(line):
+                if comment.group("closed") is None:
+                    break  # never closed: no comment after it is either
                 kept.extend(range(last, comment.start()))
                 last = comment.end()
             kept.extend(range(last, len(line)))
