@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -14,7 +15,7 @@ from milai.policy import Policy, check_stream, check_text
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 PROSE = "The convoy leaves at dawn, été über ünd 東京, and returns at dusk. "
-ENCODERS = {
+ENCODERS: dict[str, Callable[[str], str]] = {
     "base64": lambda text: base64.b64encode(text.encode()).decode(),
     "hex": lambda text: text.encode().hex(),
     "base64-utf16": lambda text: base64.b64encode(text.encode("utf-16-le")).decode(),
