@@ -110,7 +110,8 @@ def test_the_other_reading_is_named_in_the_findings(policy: Policy) -> None:
     mail = _mail("utf-16")(Target("default.yaml", "NATO SECRET", "SECRET", False), random.Random())
     assert _level_parts(policy, mail) == ("SECRET", {"body as UTF-8"})
     props = Docx(body=BODY[:1], core={"cp:keywords": "NATO SECRET"}).build()
-    assert _level_parts(policy, props) == ("SECRET", {"properties"})
+    # ``keywords: NATO SECRET`` in the metadata part is a labelled marking too
+    assert _level_parts(policy, props) == ("SECRET", {"properties", "metadata"})
 
 
 def test_a_utf16_file_reads_once_and_plain(policy: Policy) -> None:
