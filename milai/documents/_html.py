@@ -93,24 +93,24 @@ class _TextParser(HTMLParser):
         self._break()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {key: value for key, value in attrs if value}
+        values = {key: value for key, value in attrs if value is not None and value}
         if tag != "meta":
             for key in _SHOWN:
                 if key in values:
-                    self._shown(str(values[key]))
+                    self._shown(values[key])
             for text in css_content(values.get("style", "")):
                 self._shown(text)
             if "content" in values:
-                self._shown(str(values["content"]))
+                self._shown(values["content"])
         if tag in _NOT_TEXT:
             self.skipping += 1
             self.styles += tag == "style"
         elif tag == "title":
             self.in_title = True
         elif tag == "meta":
-            key = values.get("name") or values.get("property") or values.get("http-equiv")
-            if key and values.get("content"):
-                self.metadata.append(f"{key}: {' '.join(str(values['content']).split())}")
+            name = values.get("name") or values.get("property") or values.get("http-equiv")
+            if name and values.get("content"):
+                self.metadata.append(f"{name}: {' '.join(values['content'].split())}")
         elif tag in _AREAS:
             self._break()
             self.areas.append(_AREAS[tag])

@@ -1077,6 +1077,9 @@ _LABEL_CELL_RE = re.compile(
     r"[^\S\n]{0,8}[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
     r"[^\S\n]{0,3}:[^\S\n]{0,3}"
 )
+# A value whose first word holds a small ASCII letter: no marking in capitals starts
+# there (``key: value`` lines are common; reading each value as a line is not cheap).
+_LOWER_WORD_RE = re.compile(r"\S{0,40}?[a-z]|\Z")
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
@@ -1194,7 +1197,7 @@ class CellUnit(Unit[CellState]):
             ):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
         label = _LABEL_CELL_RE.match(text)
-        if label is not None and label.end() < len(text):
+        if label is not None and _LOWER_WORD_RE.match(text, label.end()) is None:
             spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.

@@ -858,7 +858,7 @@ def _phonetic(text: str, rng: random.Random) -> str:
     """Each letter as its word of the NATO spelling alphabet; words apart by a wider gap."""
     within = rng.choice([" ", "-"])
     between = rng.choice(["  ", " / ", " | ", ", "])
-    case = rng.choice([str, str.upper, str.lower])
+    case: Callable[[str], str] = rng.choice([str.title, str.upper, str.lower])
     spelled = [
         within.join(case(_PHONETIC[ord(ch) - 65]) for ch in word if "A" <= ch <= "Z")
         for word in re.split(r"[\s-]+", _ascii_letters(text).upper())
