@@ -126,6 +126,11 @@ _PHONETIC = {
     "whiskey": "W", "whisky": "W", "xray": "X", "x-ray": "X", "yankee": "Y", "zulu": "Z",
 }  # fmt: skip
 _PHONETIC_WORD = "|".join(sorted(_PHONETIC, key=len, reverse=True))
+_PREFIXES = frozenset(word[:n] for word in _PHONETIC for n in range(1, len(word) + 1))
+_LONGEST = max(map(len, _PHONETIC))
+# The shortest run of MIN_SPELLED words (four of four letters, a blank apart): a text
+# shorter than that holds none that it does not continue.
+SHORTEST_RUN = MIN_SPELLED * 5 - 1
 # A run of phonetic words: a blank or a hyphen between the letters of a word, anything
 # wider (two blanks, a slash, a comma, a bar) between words.
 _RUN = re.compile(
@@ -187,7 +192,7 @@ class SpelledWords:
         one may be unfinished: a prefix of one), or None: a run may be forming there."""
         start = None
         position = end = len(text)
-        limit = max(0, end - 400)
+        limit = max(0, end - 4096)
         while position > limit:
             gap = position
             while gap > limit and not text[gap - 1].isalpha():
@@ -195,15 +200,13 @@ class SpelledWords:
             if position - gap > 6 or "\n" in text[gap:position]:
                 break
             word = gap
-            while word > limit and text[word - 1].isalpha():
+            while word > limit and gap - word <= _LONGEST and text[word - 1].isalpha():
                 word -= 1
             spelled = text[word:gap].lower()
-            if not spelled:
+            if not spelled or gap - word > _LONGEST or (word > limit and text[word - 1].isalpha()):
                 break
-            if gap == end:  # unfinished: it may still grow into a phonetic word
-                if not any(known.startswith(spelled) for known in _PHONETIC):
-                    break
-            elif spelled not in _PHONETIC:
+            # unfinished, it may still grow into a phonetic word
+            if spelled not in (_PREFIXES if gap == end else _PHONETIC):
                 break
             start = position = word
         return start

@@ -21,7 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
-from milai.policy._transforms import ShiftedWords, SpelledWords
+from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -2134,13 +2134,15 @@ class DecodeUnit(Unit[DecodeState]):
             state.rewritten_found = since + shifted[0]
             return state.rewritten_found
         chain = state.rewritten_chain
-        search_from = max(line, state.rewritten_looked - 12) if chain is None else chain
-        base = scanner.orig_base
-        run = engine.spelled.run_start(scanner.orig, search_from - base, end - base)
-        if run is not None:
-            state.rewritten_found = base + run
-            return state.rewritten_found
-        tail_start = max(line, end - 400)
+        # A run continues the phonetic words at the end of the last look, or is all new.
+        if chain is not None or end - state.rewritten_looked >= SHORTEST_RUN:
+            search_from = max(line, state.rewritten_looked - 12) if chain is None else chain
+            base = scanner.orig_base
+            run = engine.spelled.run_start(scanner.orig, search_from - base, end - base)
+            if run is not None:
+                state.rewritten_found = base + run
+                return state.rewritten_found
+        tail_start = max(line, end - 4096)
         tail = scanner.orig_slice(tail_start, end)
         chain = engine.spelled.partial(tail)
         state.rewritten_chain = None if chain is None else tail_start + chain
