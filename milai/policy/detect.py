@@ -1077,9 +1077,11 @@ _LABEL_CELL_RE = re.compile(
     r"[^\S\n]{0,8}[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
     r"[^\S\n]{0,3}:[^\S\n]{0,3}"
 )
-# A value whose first word holds a small ASCII letter: no marking in capitals starts
-# there (``key: value`` lines are common; reading each value as a line is not cheap).
-_LOWER_WORD_RE = re.compile(r"\S{0,40}?[a-z]|\Z")
+# A value that may hold a marking in capitals: two capitals with at most three other
+# characters (no letter) between them, or a letter beyond ASCII (a look-alike). Others
+# (``key: value``, ``Title: Top Secret``) are not read: ``key: value`` lines are common,
+# and reading each value as a line of its own is not cheap.
+_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[^\x00-\x7f]")
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
@@ -1197,8 +1199,10 @@ class CellUnit(Unit[CellState]):
             ):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
         label = _LABEL_CELL_RE.match(text)
-        if label is not None and _LOWER_WORD_RE.match(text, label.end()) is None:
-            spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
+        if label is not None:
+            end = min(len(text), label.end() + _MAX_CELL)
+            if _CAPITALS_RE.search(text, label.end(), end) is not None:
+                spans.append((label.end(), end))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
