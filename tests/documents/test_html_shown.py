@@ -10,22 +10,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 
 import pytest
 
 from milai.documents import read_document
-from milai.policy import Policy, check_text, load_policy
-from tests.policy.families import BODY, Target, targets
+from milai.policy import check_text
+from tests.policy.families import BODY, Target, shipped_policy, targets
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 BANNERS = [t for t in targets() if not t.portion]
-
-
-def _policy(name: str, cache: dict[str, Policy] = {}) -> Policy:  # noqa: B006
-    if name not in cache:
-        cache[name] = load_policy(POLICY_DIR / name)
-    return cache[name]
 
 
 def _page(head: str, body: str, rng: random.Random) -> str:
@@ -90,7 +82,7 @@ FAMILIES: dict[str, Callable[[Target, random.Random], str]] = {
 
 def _level(target: Target, data: bytes, name: str) -> str:
     document = read_document(data, name)
-    return check_text(_policy(target.policy), document.text).level
+    return check_text(shipped_policy(target.policy), document.text).level
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -99,7 +91,7 @@ def test_shown_text_on_every_marking(family: str) -> None:
     for target in BANNERS:
         rng = random.Random(f"{family}:{target.id}")
         page = FAMILIES[family](target, rng).encode()
-        policy = _policy(target.policy)
+        policy = shipped_policy(target.policy)
         for name in ("page.html", "page"):  # a file named .html, and text sniffed as HTML
             got = _level(target, page, name)
             if policy.level_index(got) < policy.level_index(target.level):
@@ -109,7 +101,7 @@ def test_shown_text_on_every_marking(family: str) -> None:
 
 def test_shown_text_in_prose_case_is_prose() -> None:
     """A film's title in a page's title bar, a search box's placeholder: not markings."""
-    policy = _policy("default.yaml")
+    policy = shipped_policy("default.yaml")
     for page in (
         b"<html><head><title>Top Secret! (1984) - Reviews</title></head><body>x</body></html>",
         b"<html><body><input placeholder='Secret word'><p>Enter it.</p></body></html>",

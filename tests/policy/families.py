@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from milai.policy import load_policy
+from milai.policy import Policy, load_policy
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 
@@ -71,6 +71,12 @@ class Target:
     @property
     def letters(self) -> int:
         return sum(ch.isalnum() for ch in self.text)
+
+
+@cache
+def shipped_policy(name: str) -> Policy:
+    """A shipped policy by its file name (``default.yaml``), loaded once."""
+    return load_policy(POLICY_DIR / name)
 
 
 @cache
