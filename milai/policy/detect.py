@@ -21,6 +21,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
+from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -415,6 +416,8 @@ class ContextUnit(Unit[ContextState]):
             cav_start, cav_end = skel_map.span(base + match.start("pcav"), base + match.end("pcav"))
             if any(ch.islower() for ch in scanner.orig_slice(cav_start, cav_end)):
                 return  # (C/o), (S/n): not caveats, which are capitals too
+        if match.group("paren") == "[" and not self._capital_next(scanner, match, base):
+            return  # [S] = 2 mM, [S]0, [C] alone: a concentration or a box, no paragraph
         single = len(squeeze(letters)) == 1
         glued = match.group("glued")
         if glued is not None:
@@ -433,6 +436,12 @@ class ContextUnit(Unit[ContextState]):
         if letters == "c" and match.group("copyright") is not None:
             return  # (C) 2024, (C) Crown copyright: a copyright notice
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
+
+    @staticmethod
+    def _capital_next(scanner: Scanner, match: re.Match[str], base: int) -> bool:
+        """Whether a capital letter follows the portion mark (a paragraph starts there)."""
+        at = scanner.skel.map.to_orig(base + match.start("next"))
+        return scanner.orig_slice(at, at + 1).isupper()
 
     def earliest(self, scanner: Scanner, state: ContextState) -> int:
         view = scanner.skel
@@ -476,6 +485,7 @@ def _banner_hits(
             # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
+            or _titled_banner(tail, scanner, match, base)
         ):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
@@ -507,6 +517,33 @@ def _banner_hits(
         return  # secret: 42, | restricted | yes |: a key or a row of data, not a banner
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
+# skeleton view writes each as "-").
+_TITLE_DASH_RE = re.compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+
+
+def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
+    """A banner in capitals (no word of it written as prose), its furniture, then a dash
+    and a title that starts with a capital or a digit, in any case after that
+    (``engine_tail``: the tail, skeleton view): real banners are printed in capitals, the
+    title after them is not."""
+    skel_map = scanner.skel.map
+    span = skel_map.span(base + match.start("body"), base + match.end("body"))
+    if any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(*span))):
+        return False
+    tail_at = base + match.start("tail")
+    for dash in _TITLE_DASH_RE.finditer(engine_tail):
+        first = skel_map.to_orig(tail_at + dash.end())
+        if scanner.orig_slice(first, first + 1).islower():
+            continue  # SECRET - a short story: a title starts with a capital or a digit
+        if not dash.start():
+            return True
+        original = scanner.orig_slice(*skel_map.span(tail_at, tail_at + dash.start()))
+        if banner_tail_ok(engine_tail[: dash.start()], original):
+            return True
+    return False
 
 
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
@@ -1036,6 +1073,19 @@ _COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 _QUOTED_CELL_RE = re.compile(
     r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))(?P<value>[^\"'\n]{1,200})(?:\1|\2)"
 )
+# A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
+# SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
+# letters, digits, dots, hyphens), not only the policy's labels: the value is a cell, read
+# as a banner line, and counts in capitals only (``Title: Top Secret`` is a film).
+_LABEL_CELL_RE = re.compile(
+    r"[^\S\n]{0,8}[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    r"[^\S\n]{0,3}:[^\S\n]{0,3}"
+)
+# A value that may hold a marking in capitals: two capitals with at most three other
+# characters (no letter) between them, or a letter beyond ASCII (a look-alike). Others
+# (``key: value``, ``Title: Top Secret``) are not read: ``key: value`` lines are common,
+# and reading each value as a line of its own is not cheap.
+_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[^\x00-\x7f]")
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
@@ -1154,6 +1204,11 @@ class CellUnit(Unit[CellState]):
                 _word_case(word) for word in _WORD_RE.findall(text[cut.end() : end])
             ):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
+        label = _LABEL_CELL_RE.match(text)
+        if label is not None:
+            end = min(len(text), label.end() + _MAX_CELL)
+            if _CAPITALS_RE.search(text, label.end(), end) is not None:
+                spans.append((label.end(), end))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
@@ -1168,7 +1223,10 @@ class CellUnit(Unit[CellState]):
     def _worth_reading(self, cell: str) -> bool:
         """Whether the cell, read as a line, could hold a banner (the banner unit's own
         look at a line's start: lead, page number, labels, then a marking's start)."""
-        return self.engine.line_outlook(skeleton(cell)) is LineOutlook.OPEN
+        view = skeleton(cell)
+        # A cell spelled letter by letter (S. E. C. R. E. T) is read whole: its first
+        # letter and dot look like a list's numbering to the line's first look.
+        return self.engine.line_outlook(view) is LineOutlook.OPEN or _letter_spaced(view)
 
     def _cell(
         self,
@@ -1879,10 +1937,15 @@ class DecodeState(ScanState):
         "reversed_at",
         "reversed_found",
         "reversed_looked",
+        "rewritten_at",
+        "rewritten_chain",
+        "rewritten_found",
+        "rewritten_looked",
         "rotated_at",
         "rotated_found",
         "rotated_looked",
         "settled",
+        "windowed",
         "word",
     )
 
@@ -1902,6 +1965,13 @@ class DecodeState(ScanState):
         self.rotated_found = False
         self.rotated_looked = 0
         self.word = _WordWatch(-1)
+        # The unfinished line's look for shifted or phonetically spelled words: its start,
+        # how far, where the first was found, where the phonetic words at its end begin.
+        self.rewritten_at = -1
+        self.rewritten_looked = 0
+        self.rewritten_found: int | None = None
+        self.rewritten_chain: int | None = None
+        self.windowed = False  # the line being read is longer than MAX_LINE (windows)
 
 
 class _WordWatch:
@@ -2001,6 +2071,8 @@ class DecodeUnit(Unit[DecodeState]):
                     done = held
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
+            self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
+            state.windowed = False
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
 
@@ -2016,6 +2088,7 @@ class DecodeUnit(Unit[DecodeState]):
                 self._decode_region(scanner, window, origin, False, lines, [], raw)
             self._reversed_lines(scanner, window, origin, raw)
             self._rotated_lines(scanner, window, origin, raw)
+            state.windowed = True
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -2105,6 +2178,63 @@ class DecodeUnit(Unit[DecodeState]):
                 at = origin + start + window_start
                 rescan(scanner, rotated(piece), at, at + len(piece), "rotated", mirrored=True)
 
+    def _rewritten_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
+        """Lines that hold a Caesar-shifted marking word in capitals (``VHFUHW``) or a run
+        of phonetic words (``Sierra Echo Charlie…``): each is read rewritten back as a
+        text of its own; its hits lie from the first such word to the line's end. Lines
+        longer than ``MAX_LINE`` are not read so (``continued``: the region's first line
+        is the end of one)."""
+        engine = self.engine
+        for encoding, found in (
+            ("Caesar-shifted", engine.shifted.lines(region, raw)),
+            ("phonetic-spelled", engine.spelled.lines(region, raw)),
+        ):
+            for at, line_end, rewritten in found:
+                line_start = region.rfind("\n", 0, at) + 1
+                if line_end - line_start > MAX_LINE or (continued and line_start == 0):
+                    continue
+                rescan(scanner, rewritten, origin + at, origin + line_end, encoding)
+
+    def _rewritten_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where the unfinished line may hold a shifted or spelled word (``_rewritten_lines``
+        reads it when it ends), found from its new text: the first complete one (held to
+        the line's end), else capitals or phonetic words at its end that may grow into one."""
+        line, end = state.line_start, scanner.orig_end
+        if end - line > MAX_LINE or state.windowed:
+            return None  # a long line is not read rewritten
+        if state.rewritten_at != line:
+            state.rewritten_at, state.rewritten_looked = line, line
+            state.rewritten_found = state.rewritten_chain = None
+        if state.rewritten_found is not None:
+            return state.rewritten_found
+        engine = self.engine
+        # A word's length back (and one character before it: is it a word's start?).
+        since = max(line, state.rewritten_looked - engine.shifted.longest - 1)
+        text = scanner.orig_slice(since, end)
+        shifted = engine.shifted.first(text, one_byte(text), 1 if since > line else 0)
+        if shifted is not None:
+            state.rewritten_found = since + shifted[0]
+            return state.rewritten_found
+        chain = state.rewritten_chain
+        # A run continues the phonetic words at the end of the last look, or is all new.
+        if chain is not None or end - state.rewritten_looked >= SHORTEST_RUN:
+            search_from = max(line, state.rewritten_looked - 12) if chain is None else chain
+            base = scanner.orig_base
+            run = engine.spelled.run_start(scanner.orig, search_from - base, end - base)
+            if run is not None:
+                state.rewritten_found = base + run
+                return state.rewritten_found
+        tail_start = max(line, end - 4096)
+        tail = scanner.orig_slice(tail_start, end)
+        chain = engine.spelled.partial(tail)
+        state.rewritten_chain = None if chain is None else tail_start + chain
+        state.rewritten_looked = end
+        capitals = engine.shifted.partial_start(tail)
+        starts = [tail_start + at for at in (capitals, chain) if at is not None]
+        return min(starts, default=None)
+
     def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
         """Once the unfinished line holds a turned letter, it is held to its end (it may be
         upside-down writing, read whole)."""
@@ -2133,6 +2263,9 @@ class DecodeUnit(Unit[DecodeState]):
         if self._rotated_line(scanner, state):
             return state.line_start  # so is a line that may be upside down
         start = self._partial_start(scanner, state)
+        rewritten = self._rewritten_start(scanner, state)
+        if rewritten is not None:
+            start = rewritten if start is None else min(start, rewritten)
         return scanner.orig_end if start is None else start
 
     def _reversed_line(self, scanner: Scanner, state: DecodeState) -> bool:
@@ -2346,11 +2479,24 @@ class CompiledPolicy:
                     and sum(ch.isalpha() for ch in spec.text) >= 5
                     and all(len(w) < 5 for w in _WORD_RE.findall(spec.text))
                 }
+                # a detector's keywords (codewords) are read backwards as markings are
+                | {
+                    word[::-1]
+                    for spec in detectors
+                    for keyword in spec.keywords
+                    for word in _WORD_RE.findall(keyword.lower())
+                    if len(word) >= 5
+                }
             )
         )
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))
+        above = [spec for spec in markings if not spec.portion and spec.level != lowest]
+        self.shifted = ShiftedWords(
+            word for spec in above for word in _WORD_RE.findall(spec.text.upper())
+        )
+        self.spelled = SpelledWords(spec.text for spec in above)
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
 

@@ -771,12 +771,13 @@ def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
-        f"(?:(?P<paren>\\(){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
+        # in round brackets, or square ones ([S] The convoy…; ``ContextUnit`` asks more of them)
+        f"(?:(?P<paren>[(\\[]){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
         # without brackets (TS//SCI, S//NF alone on a line), only with a // control, or
         # with one / and a control of two letters or more that ends the line (TS/SCI, S/NF)
         f"(?(paren)|(?={WS}{{0,2}}(?://|/[a-z]{{2,12}}{WS}{{0,40}}\n)))"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"(?(paren){WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        f"(?(paren){WS}{{0,2}}[)\\]](?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
         f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
         f"|(?=[^\\S\\n]{{0,40}}\\n))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
@@ -860,7 +861,8 @@ def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
         word_regexes: list[list[tuple[str, str]]] = []
         for word in words(keyword):
             units = _units(word)
-            dense = "".join(_unit_regex(u, "") for u in units[1:])
+            # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET)
+            dense = "".join("-?" + _unit_regex(u, "") for u in units[1:])
             spaced = "".join(_SPACED_GAP + _unit_regex(u, _SPACED_GAP) for u in units[1:])
             rest = f"(?:{dense}|{spaced})" if len(units) > 1 else ""
             word_regexes.append(
