@@ -1320,8 +1320,16 @@ class CellUnit(Unit[CellState]):
         view = skeleton(cell)
         # A cell spelled letter by letter (S. E. C. R. E. T) is read whole: its first
         # letter and dot look like a list's numbering to the line's first look.
-        outlook = self.engine.line_outlook(view, complete=True)
-        return outlook is LineOutlook.OPEN or _letter_spaced(view)
+        engine = self.engine
+        if engine.line_outlook(view, complete=True) is LineOutlook.OPEN:
+            return True
+        # ... when its letters make a whole marking (not "- 1 -", "1", a table's numbers)
+        return _letter_spaced(view) and (
+            squeeze_is_unsure(view)
+            or engine.could_hold_marking(
+                marking_squeeze(view)[: engine.squeezed_window], labels_left=0
+            )
+        )
 
     def _cell(
         self,
