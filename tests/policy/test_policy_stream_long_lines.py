@@ -32,6 +32,7 @@ from milai.policy.detect import (
     _reversed_trigger,
 )
 from milai.policy.stream import Releaser
+from tests.scale import scaled
 
 FILLER = "the model was asked to answer on one line and it never ends its line, "
 
@@ -61,7 +62,7 @@ def _released(policy: Policy, chunks: list[str]) -> tuple[str, str, Decision]:
 def test_one_line_of_twenty_thousand_tokens_decides_as_the_whole_text(
     default_policy: Policy, tail: str
 ) -> None:
-    text = _one_line(20_000, tail)
+    text = _one_line(scaled(20_000, 6_000), tail)  # 20,000 in CI (tests/scale.py)
     before, released, decision = _released(default_policy, list(text))
     assert decision == check_text(default_policy, text, direction="output")
     assert released == redact_text(default_policy, text)
