@@ -13,23 +13,15 @@ from __future__ import annotations
 import codecs
 import random
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
 from milai.documents import DocumentError, read_document
-from milai.policy import Policy, check_text, load_policy
+from milai.policy import Policy, check_text
 from tests.documents.builders import Docx, Odt, pdf_bytes
-from tests.policy.families import BODY, Target, targets
+from tests.policy.families import BODY, Target, banners, shipped_policy
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
-BANNERS = [t for t in targets() if not t.portion]
-
-
-def _policy(name: str, cache: dict[str, Policy] = {}) -> Policy:  # noqa: B006
-    if name not in cache:
-        cache[name] = load_policy(POLICY_DIR / name)
-    return cache[name]
+BANNERS = banners()
 
 
 def _text(target: Target, rng: random.Random) -> str:
@@ -89,7 +81,7 @@ def test_every_banner_is_read_whatever_the_bytes_say(family: str) -> None:
     for target in BANNERS:
         rng = random.Random(f"{family}:{target.id}")
         data = BYTE_FAMILIES[family](target, rng)
-        policy = _policy(target.policy)
+        policy = shipped_policy(target.policy)
         document = read_document(data, "probe")
         got = check_text(policy, document.text).level
         if policy.level_index(got) < policy.level_index(target.level):

@@ -34,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from milai.policy import load_policy
+from milai.policy import Policy, load_policy
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 
@@ -87,6 +87,17 @@ def targets() -> tuple[Target, ...]:
             seen.add(key)
             found.append(Target(path.name, marking.text, marking.level, marking.portion))
     return tuple(found)
+
+
+def banners() -> list[Target]:
+    """The banner markings among ``targets()`` (no portion marks)."""
+    return [t for t in targets() if not t.portion]
+
+
+@cache
+def shipped_policy(name: str) -> Policy:
+    """A shipped policy by its file name, loaded once per process."""
+    return load_policy(POLICY_DIR / name)
 
 
 @dataclass(frozen=True)

@@ -13,33 +13,27 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from functools import cache
-from pathlib import Path
 
 import pytest
 
-from milai.policy import Policy, check_text, load_policy
+from milai.policy import check_text, load_policy
 from tests.policy.families import (
     BY_NAME,
     FAMILIES,
     KNOWN_MISSES,
+    POLICY_DIR,
     Case,
     known_miss,
     nested_cases,
     pair_cases,
     pairs,
+    shipped_policy,
     singles,
     targets,
 )
 from tests.scale import sample
 
 SEED = int(os.environ.get("MILAI_GATE_SEED", "0"))
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
-
-
-def _policy(name: str, cache: dict[str, Policy] = {}) -> Policy:  # noqa: B006
-    if name not in cache:
-        cache[name] = load_policy(POLICY_DIR / name)
-    return cache[name]
 
 
 @cache
@@ -49,7 +43,7 @@ def _singles() -> list[Case]:
 
 
 def _caught(case: Case) -> bool:
-    policy = _policy(case.target.policy)
+    policy = shipped_policy(case.target.policy)
     got = check_text(policy, case.text).level
     return policy.level_index(got) >= policy.level_index(case.target.level)
 

@@ -6,23 +6,15 @@ however the text arrives in chunks."""
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 import pytest
 
 from milai.errors import Blocked
-from milai.policy import Policy, PolicyGate, check_stream, check_text, load_policy
+from milai.policy import PolicyGate, check_stream, check_text
 from milai.policy.detect import Scanner
-from tests.policy.families import BODY, Target, _ascii_letters, targets
+from tests.policy.families import BODY, Target, _ascii_letters, banners, shipped_policy
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
-BANNERS = [t for t in targets() if not t.portion]
-
-
-def _policy(name: str, cache: dict[str, Policy] = {}) -> Policy:  # noqa: B006
-    if name not in cache:
-        cache[name] = load_policy(POLICY_DIR / name)
-    return cache[name]
+BANNERS = banners()
 
 
 def _tags(text: str) -> str:
@@ -44,7 +36,7 @@ def _placed(target: Target, rng: random.Random) -> str:
 
 
 def _reads(target: Target, level: str) -> bool:
-    policy = _policy(target.policy)
+    policy = shipped_policy(target.policy)
     return policy.level_index(level) >= policy.level_index(target.level)
 
 
@@ -54,7 +46,7 @@ def test_every_banner_spelled_in_tag_characters_is_read() -> None:
         rng = random.Random(f"tags:{target.id}")
         for _ in range(3):
             text = _placed(target, rng)
-            level = check_text(_policy(target.policy), text).level
+            level = check_text(shipped_policy(target.policy), text).level
             if not _reads(target, level):
                 misses.append(f"{target.id}: {level} {text.encode('unicode_escape')[:120]!r}")
     assert not misses, "\n".join(misses)
@@ -66,7 +58,7 @@ def test_tag_characters_streamed_in_small_chunks(size: int) -> None:
     for target in BANNERS[::3]:
         text = f"{_tags(target.text)}\n{BODY[0]}\n"
         chunks = [text[i : i + size] for i in range(0, len(text), size)]
-        level = check_stream(_policy(target.policy), chunks).level
+        level = check_stream(shipped_policy(target.policy), chunks).level
         if not _reads(target, level):
             misses.append(f"{target.id}: {level}")
     assert not misses, "\n".join(misses)
@@ -74,7 +66,7 @@ def test_tag_characters_streamed_in_small_chunks(size: int) -> None:
 
 def test_a_flag_emoji_stays_unclassified() -> None:
     scotland = "\U0001f3f4" + _tags("gbsct") + "\U000e007f"
-    decision = check_text(_policy("default.yaml"), f"Go team {scotland} tonight!\n")
+    decision = check_text(shipped_policy("default.yaml"), f"Go team {scotland} tonight!\n")
     assert decision.level == "UNCLASSIFIED"
 
 
@@ -82,7 +74,7 @@ def test_a_flag_emoji_stays_unclassified() -> None:
 def test_the_output_gate_holds_a_tag_run_in_progress(size: int) -> None:
     """Streamed to a reader cleared below the marking: blocked, and no tag character of
     the run (nor anything after it) was released before the block."""
-    policy = _policy("default.yaml")
+    policy = shipped_policy("default.yaml")
     hidden = _tags("NATO SECRET")
     text = f"Notes for the team {hidden} and the rest.\n"
     gate = PolicyGate(policy, clearance="RESTRICTED", model_level="TOP SECRET")
@@ -98,7 +90,7 @@ def test_the_output_gate_holds_a_tag_run_in_progress(size: int) -> None:
 def test_an_endless_tag_run_is_scanned_in_bounded_windows() -> None:
     """Memory stays bounded in an endless run of tag characters (one line: they spell no
     line break), scanned window by window."""
-    policy = _policy("default.yaml")
+    policy = shipped_policy("default.yaml")
     scanner = Scanner(policy.engine)
     longest = 0
     for _ in range(2000):
