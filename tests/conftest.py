@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,12 @@ from typing import Any
 import pytest
 
 pytest_plugins = ["tests.cli.fixtures"]
+
+# pytest keeps each test module's assertion-rewritten bytecode in __pycache__ (ignored by git)
+# unless bytecode writing is off; with PYTHONDONTWRITEBYTECODE set (as in some containers)
+# every run, and every -n worker, rewrote and compiled all 220 test modules again: ~5 s of
+# CPU a worker. Only this process writes bytecode; the milai processes tests start do not.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(autouse=True)
