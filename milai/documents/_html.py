@@ -1,6 +1,9 @@
 """HTML: the text as a reader sees it, block elements on lines of their own, table rows as
 ``| cell | cell |``; ``<header>``/``<footer>`` as those parts, comments as ``comment``,
-``<title>`` and ``<meta>`` as ``metadata``. Scripts and styles are not text."""
+``<title>`` and ``<meta>`` as ``metadata``. What a browser shows or announces besides the
+text is read too, each on a line of its own where it stands: attribute text (a field's
+value and placeholder, alt, title, aria-label, label, content) and the strings that CSS
+``content:`` puts on the page. Scripts are not text."""
 
 from __future__ import annotations
 
@@ -18,6 +21,35 @@ _BLOCKS = {
 _AREAS = {"header": "header", "footer": "footer"}
 _NOT_TEXT = {"script", "style", "template"}
 _SPACES = re.compile(r"\s+")
+# Attributes whose text a reader is shown (or a screen reader says): a form field's value
+# and placeholder, an image's alt text, a tooltip, an accessible name, a label.
+_SHOWN = ("value", "placeholder", "alt", "title", "aria-label", "aria-description", "label")
+# A CSS ``content:`` declaration (its strings, concatenated, are shown on the page): the
+# value runs to ";" or a brace, strings taken whole.
+_CSS_CONTENT = re.compile(
+    r"(?<![\w-])content\s*:((?:\"[^\"]*\"|'[^']*'|[^;{}\"'])*)", re.IGNORECASE
+)
+_CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.DOTALL)
+
+
+def _css_escape(match: re.Match[str]) -> str:
+    code = match.group(1)
+    if code is None:
+        return match.group(2)
+    value = int(code, 16)
+    return chr(value) if 0 < value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else "\ufffd"
+
+
+def css_content(css: str) -> list[str]:
+    """The texts that ``content:`` declarations in ``css`` put on the page."""
+    found = []
+    for declaration in _CSS_CONTENT.finditer(css):
+        text = "".join(a or b for a, b in _CSS_STRING.findall(declaration.group(1)))
+        text = " ".join(_CSS_ESCAPE.sub(_css_escape, text).split())
+        if text:
+            found.append(text)
+    return found
 
 
 class _TextParser(HTMLParser):
@@ -29,6 +61,8 @@ class _TextParser(HTMLParser):
         self.metadata: list[str] = []
         self.areas: list[str] = []
         self.skipping = 0
+        self.styles = 0  # inside a <style> element: its text is CSS
+        self.css: list[str] = []
         self.in_title = False
         self.title: list[str] = []
         self.pre = 0
@@ -45,23 +79,38 @@ class _TextParser(HTMLParser):
             self.parts[self.area].append(line)
         self.lines[self.area] = []
 
+    def _shown(self, text: str) -> None:
+        """A text shown besides the element's own (attribute text, CSS content): on a line
+        of its own, or in the table cell being read."""
+        text = " ".join(text.split())
+        if not text or self.skipping:
+            return
+        if self.cell is not None:
+            self.cell.append(f" {text} ")
+            return
+        self._break()
+        self.lines[self.area].append(text)
+        self._break()
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value for key, value in attrs if value is not None and value}
+        if tag != "meta":
+            for key in _SHOWN:
+                if key in values:
+                    self._shown(values[key])
+            for text in css_content(values.get("style", "")):
+                self._shown(text)
+            if "content" in values:
+                self._shown(values["content"])
         if tag in _NOT_TEXT:
             self.skipping += 1
+            self.styles += tag == "style"
         elif tag == "title":
             self.in_title = True
         elif tag == "meta":
-            values = dict(attrs)
-            key = values.get("name") or values.get("property") or values.get("http-equiv")
-            if key and values.get("content"):
-                self.metadata.append(f"{key}: {' '.join(str(values['content']).split())}")
-        elif tag == "img":  # an image's alt text and title are text a reader is given
-            values = dict(attrs)
-            for key in ("alt", "title"):
-                if values.get(key) and not self.skipping:
-                    self._break()  # a text of its own, on its own line
-                    self.lines[self.area].append(" ".join(str(values[key]).split()))
-                    self._break()
+            name = values.get("name") or values.get("property") or values.get("http-equiv")
+            if name and values.get("content"):
+                self.metadata.append(f"{name}: {' '.join(values['content'].split())}")
         elif tag in _AREAS:
             self._break()
             self.areas.append(_AREAS[tag])
@@ -77,6 +126,11 @@ class _TextParser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _NOT_TEXT:
             self.skipping = max(0, self.skipping - 1)
+            if tag == "style" and self.styles:
+                self.styles -= 1
+                for text in css_content("".join(self.css)):
+                    self._shown(text)
+                self.css = []
         elif tag == "title":
             self.in_title = False
         elif tag in _AREAS and self.areas:
@@ -94,6 +148,8 @@ class _TextParser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.skipping:
+            if self.styles:
+                self.css.append(data)
             return
         if self.in_title:
             self.title.append(data)

@@ -250,5 +250,7 @@ def _leaf_lines(root: Element) -> list[str]:
 
 
 def _natural(member: str) -> tuple[str, int]:
-    digits = re.search(r"(\d+)\.xml$", member)
+    # A whole run of digits, searched once (from every digit, a long run was quadratic),
+    # and short enough for int() (Python refuses more than 4300 digits).
+    digits = re.search(r"(?<!\d)(\d{1,9})\.xml$", member)
     return (member.rsplit("/", 1)[0], int(digits.group(1)) if digits else 0)

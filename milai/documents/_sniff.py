@@ -25,7 +25,9 @@ _HTML_STARTS = (
     b"<p",
     b"<!--",
 )  # fmt: skip  (the WHATWG MIME sniffing list)
-_HEADER_LINE = re.compile(rb"[!-9;-~]+:[ \t]?[^\r\n]*\r?\n|[ \t]+[^\r\n]*\r?\n")
+# A line is read to its end once (a folded line of blanks cut every way was quadratic),
+# from a line's start only (searched, a long line was quadratic).
+_HEADER_LINE = re.compile(rb"(?<![^\n])(?:[!-9;-~]+:[ \t]?[^\r\n]*+\r?\n|[ \t][^\r\n]*+\r?\n)")
 _MAIL_HEADERS = {
     b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"mime-version", b"received",
     b"return-path", b"reply-to", b"content-type", b"sender", b"delivered-to",

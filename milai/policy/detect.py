@@ -21,11 +21,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
+from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
     TRIGGER_RE,
-    decode_base64,
+    base64_bytes,
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
@@ -415,6 +416,8 @@ class ContextUnit(Unit[ContextState]):
             cav_start, cav_end = skel_map.span(base + match.start("pcav"), base + match.end("pcav"))
             if any(ch.islower() for ch in scanner.orig_slice(cav_start, cav_end)):
                 return  # (C/o), (S/n): not caveats, which are capitals too
+        if match.group("paren") == "[" and not self._capital_next(scanner, match, base):
+            return  # [S] = 2 mM, [S]0, [C] alone: a concentration or a box, no paragraph
         single = len(squeeze(letters)) == 1
         glued = match.group("glued")
         if glued is not None:
@@ -433,6 +436,12 @@ class ContextUnit(Unit[ContextState]):
         if letters == "c" and match.group("copyright") is not None:
             return  # (C) 2024, (C) Crown copyright: a copyright notice
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
+
+    @staticmethod
+    def _capital_next(scanner: Scanner, match: re.Match[str], base: int) -> bool:
+        """Whether a capital letter follows the portion mark (a paragraph starts there)."""
+        at = scanner.skel.map.to_orig(base + match.start("next"))
+        return scanner.orig_slice(at, at + 1).isupper()
 
     def earliest(self, scanner: Scanner, state: ContextState) -> int:
         view = scanner.skel
@@ -476,6 +485,7 @@ def _banner_hits(
             # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
+            or _titled_banner(tail, scanner, match, base)
         ):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
@@ -507,6 +517,33 @@ def _banner_hits(
         return  # secret: 42, | restricted | yes |: a key or a row of data, not a banner
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
+# skeleton view writes each as "-").
+_TITLE_DASH_RE = re.compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+
+
+def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
+    """A banner in capitals (no word of it written as prose), its furniture, then a dash
+    and a title that starts with a capital or a digit, in any case after that
+    (``engine_tail``: the tail, skeleton view): real banners are printed in capitals, the
+    title after them is not."""
+    skel_map = scanner.skel.map
+    span = skel_map.span(base + match.start("body"), base + match.end("body"))
+    if any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(*span))):
+        return False
+    tail_at = base + match.start("tail")
+    for dash in _TITLE_DASH_RE.finditer(engine_tail):
+        first = skel_map.to_orig(tail_at + dash.end())
+        if scanner.orig_slice(first, first + 1).islower():
+            continue  # SECRET - a short story: a title starts with a capital or a digit
+        if not dash.start():
+            return True
+        original = scanner.orig_slice(*skel_map.span(tail_at, tail_at + dash.start()))
+        if banner_tail_ok(engine_tail[: dash.start()], original):
+            return True
+    return False
 
 
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
@@ -1022,16 +1059,33 @@ class CellState(LineState):
 # control words (with an optional [C] argument), braces, table bars, tabs, two blanks or
 # more (columns and justified or OCR text).
 _CELL_SPLIT_RE = re.compile(
-    r"<!\[CDATA\[|\]\]>|<!--.*?-->|<[a-zA-Z/!?][^<>\n]{0,300}>"
+    r"<!\[CDATA\[|\]\]>|<!--.{0,300}?-->|<[a-zA-Z/!?][^<>\n]{0,300}>"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
     r"|[{}|\t]|[^\S\n]{2,}"
 )
-_COMMENT_RE = re.compile(r"<!--.*?-->")
+# Complete comments are removed before the line is cut (so the cut sees a comment only
+# where removing one closed another, and reads it like a tag: bounded). A comment never
+# closed runs to the end of the line: searched again from every "<!--", such a line was
+# quadratic (64 KB of "<!-- a ": 40 s).
+_COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 # A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
 # quotes after a CSV delimiter: a cell too.
 _QUOTED_CELL_RE = re.compile(
     r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))(?P<value>[^\"'\n]{1,200})(?:\1|\2)"
 )
+# A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
+# SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
+# letters, digits, dots, hyphens), not only the policy's labels: the value is a cell, read
+# as a banner line, and counts in capitals only (``Title: Top Secret`` is a film).
+_LABEL_CELL_RE = re.compile(
+    r"[^\S\n]{0,8}[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    r"[^\S\n]{0,3}:[^\S\n]{0,3}"
+)
+# A value that may hold a marking in capitals: two capitals with at most three other
+# characters (no letter) between them, or a letter beyond ASCII (a look-alike). Others
+# (``key: value``, ``Title: Top Secret``) are not read: ``key: value`` lines are common,
+# and reading each value as a line of its own is not cheap.
+_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[^\x00-\x7f]")
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
@@ -1112,6 +1166,8 @@ class CellUnit(Unit[CellState]):
             kept: list[int] = []
             last = 0
             for comment in _COMMENT_RE.finditer(line):
+                if comment.group("closed") is None:
+                    break  # never closed: no comment after it is either
                 kept.extend(range(last, comment.start()))
                 last = comment.end()
             kept.extend(range(last, len(line)))
@@ -1148,6 +1204,11 @@ class CellUnit(Unit[CellState]):
                 _word_case(word) for word in _WORD_RE.findall(text[cut.end() : end])
             ):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
+        label = _LABEL_CELL_RE.match(text)
+        if label is not None:
+            end = min(len(text), label.end() + _MAX_CELL)
+            if _CAPITALS_RE.search(text, label.end(), end) is not None:
+                spans.append((label.end(), end))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
@@ -1162,7 +1223,10 @@ class CellUnit(Unit[CellState]):
     def _worth_reading(self, cell: str) -> bool:
         """Whether the cell, read as a line, could hold a banner (the banner unit's own
         look at a line's start: lead, page number, labels, then a marking's start)."""
-        return self.engine.line_outlook(skeleton(cell)) is LineOutlook.OPEN
+        view = skeleton(cell)
+        # A cell spelled letter by letter (S. E. C. R. E. T) is read whole: its first
+        # letter and dot look like a list's numbering to the line's first look.
+        return self.engine.line_outlook(view) is LineOutlook.OPEN or _letter_spaced(view)
 
     def _cell(
         self,
@@ -1562,21 +1626,50 @@ _MARK_TABLE = bytes(0x21 if chr(b) in "dpe" else b for b in range(256))
 _HEX_RE = re.compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){3,})")
 
 
-class EncodedUnit(Unit[ScanState]):
-    """Base64 and hex runs: decoded, scanned again, findings placed on the run."""
+# A run longer than the pattern reaches is decoded in windows that overlap by far more
+# than any marking spans; starts stay a multiple of 8 characters from the run's start (whole
+# base64 quanta, whole hex bytes, whole UTF-16 units), so each window decodes on its own.
+_RUN_WINDOW = 4096
+_RUN_STEP = 3072
+
+
+class EncodedState(ScanState):
+    """The next window's start (class view) of a run longer than a window that is still
+    being read; -1 when none is."""
+
+    __slots__ = ("run_next",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.run_next = -1
+
+
+class EncodedUnit(Unit[EncodedState]):
+    """Base64 and hex runs: decoded, scanned again, findings placed on the run. A run of
+    any length is read whole: past one window, in overlapping windows, as it arrives."""
 
     view: ViewName = "classes"
-    reach = 4096 + 4
+    reach = _RUN_WINDOW + 4
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
 
-    def new_state(self) -> ScanState:
-        return ScanState()
+    def new_state(self) -> EncodedState:
+        return EncodedState()
 
-    def scan(self, scanner: Scanner, state: ScanState, final: bool) -> None:
+    def scan(self, scanner: Scanner, state: EncodedState, final: bool) -> None:
         view = scanner.classes
         buf, base = view.buf, view.base
+        if state.run_next >= 0:  # a long run read in windows goes on
+            end = buf.find(" ", state.run_next - base)
+            if end < 0:
+                state.run_next = state.resume = self._windows(
+                    scanner, state.run_next, view.end, complete=False
+                )
+                return
+            self._windows(scanner, state.run_next, base + end, complete=True)
+            state.run_next = -1
+            state.resume = base + end
         if final:
             bound = view.end + 1
         else:
@@ -1617,7 +1710,18 @@ class EncodedUnit(Unit[ScanState]):
             ):
                 match = _ENCODED_RE.match(buf, token_start)
                 if match is not None and scanner.depth < MAX_DEPTH:
-                    self._decode(scanner, base + match.start("token"), base + match.end("token"))
+                    if length <= _RUN_WINDOW:
+                        self._decode(
+                            scanner, base + match.start("token"), base + match.end("token")
+                        )
+                    else:
+                        complete = token_end < len(buf)
+                        run_next = self._windows(
+                            scanner, base + token_start + 1, base + token_end, complete
+                        )
+                        if not complete:  # the run is still arriving
+                            state.run_next = state.resume = run_next
+                            return
             at = token_end
             if 0 <= next_mark < at:
                 found = marks.find(b"!", at - offset) if at - offset < len(marks) else -1
@@ -1626,13 +1730,25 @@ class EncodedUnit(Unit[ScanState]):
                 next_camel = buf.find("lU", at)
         state.resume = max(base + at, bound)
 
-    def _decode(self, scanner: Scanner, cls_start: int, cls_end: int) -> None:
+    def _decode(self, scanner: Scanner, cls_start: int, cls_end: int, cut: bool = False) -> None:
         start, end = cls_start - 1, cls_end - 1  # the class view has one virtual character
         token = scanner.orig_slice(start, end)
-        decoded = _decode_token(token)
+        decoded = _decode_token(token, cut=cut)
         if decoded is None:
             return
         rescan(scanner, decoded[1], start, end, decoded[0])
+
+    def _windows(self, scanner: Scanner, start: int, end: int, complete: bool) -> int:
+        """Decode the windows of the run from ``start`` (class view) that lie before
+        ``end``, and with ``complete`` the rest of the run; the next window's start."""
+        while start + _RUN_WINDOW <= end:
+            self._decode(scanner, start, start + _RUN_WINDOW, cut=True)
+            if start + _RUN_WINDOW == end:
+                return end
+            start += _RUN_STEP
+        if complete and start < end:
+            self._decode(scanner, start, end, cut=True)
+        return start
 
 
 def rescan(
@@ -1663,17 +1779,39 @@ def rescan(
         )
 
 
-def _decode_token(token: str) -> tuple[str, str] | None:
-    """("base64" or "hex", decoded text) when the token decodes to readable text."""
+def _decode_token(token: str, *, cut: bool = False) -> tuple[str, str] | None:
+    """("base64" or "hex", decoded text) when the token decodes to readable text; with
+    ``cut`` (a window of a longer run), the pieces of characters at its ends are dropped."""
     hex_match = _HEX_RE.fullmatch(token)
     if hex_match is not None:
-        text = decode_text_bytes(bytes.fromhex(hex_match.group(1)))
+        text = _readable(bytes.fromhex(hex_match.group(1)), cut)
         if text is not None and len(text) >= 3:
             return "hex", text
-    text = decode_base64(token)
+    raw = base64_bytes(token)
+    text = None if raw is None else _readable(raw, cut)
     if text is not None and (len(text) >= 3 or len(token) < 8):
         return "base64", text
     return None
+
+
+def _readable(raw: bytes, cut: bool) -> str | None:
+    """``decode_text_bytes``, and for bytes cut out of a longer run, without the pieces of
+    UTF-8 characters at either end."""
+    text = decode_text_bytes(raw)
+    if text is not None or not cut:
+        return text
+    start = 0
+    while start < min(3, len(raw)) and raw[start] & 0xC0 == 0x80:
+        start += 1
+    end = len(raw)
+    for back in range(1, min(4, end - start) + 1):
+        byte = raw[end - back]
+        if byte & 0xC0 == 0x80:
+            continue
+        if byte >= 0xC0 and back < (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4):
+            end -= back  # a character's lead byte without all of its continuation
+        break
+    return decode_text_bytes(raw[start:end])
 
 
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -1799,10 +1937,15 @@ class DecodeState(ScanState):
         "reversed_at",
         "reversed_found",
         "reversed_looked",
+        "rewritten_at",
+        "rewritten_chain",
+        "rewritten_found",
+        "rewritten_looked",
         "rotated_at",
         "rotated_found",
         "rotated_looked",
         "settled",
+        "windowed",
         "word",
     )
 
@@ -1822,6 +1965,13 @@ class DecodeState(ScanState):
         self.rotated_found = False
         self.rotated_looked = 0
         self.word = _WordWatch(-1)
+        # The unfinished line's look for shifted or phonetically spelled words: its start,
+        # how far, where the first was found, where the phonetic words at its end begin.
+        self.rewritten_at = -1
+        self.rewritten_looked = 0
+        self.rewritten_found: int | None = None
+        self.rewritten_chain: int | None = None
+        self.windowed = False  # the line being read is longer than MAX_LINE (windows)
 
 
 class _WordWatch:
@@ -1921,6 +2071,8 @@ class DecodeUnit(Unit[DecodeState]):
                     done = held
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
+            self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
+            state.windowed = False
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
 
@@ -1936,6 +2088,7 @@ class DecodeUnit(Unit[DecodeState]):
                 self._decode_region(scanner, window, origin, False, lines, [], raw)
             self._reversed_lines(scanner, window, origin, raw)
             self._rotated_lines(scanner, window, origin, raw)
+            state.windowed = True
             state.line_start = origin + MAX_LINE - LINE_OVERLAP
 
     def _decode_region(
@@ -2025,6 +2178,63 @@ class DecodeUnit(Unit[DecodeState]):
                 at = origin + start + window_start
                 rescan(scanner, rotated(piece), at, at + len(piece), "rotated", mirrored=True)
 
+    def _rewritten_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
+        """Lines that hold a Caesar-shifted marking word in capitals (``VHFUHW``) or a run
+        of phonetic words (``Sierra Echo Charlie…``): each is read rewritten back as a
+        text of its own; its hits lie from the first such word to the line's end. Lines
+        longer than ``MAX_LINE`` are not read so (``continued``: the region's first line
+        is the end of one)."""
+        engine = self.engine
+        for encoding, found in (
+            ("Caesar-shifted", engine.shifted.lines(region, raw)),
+            ("phonetic-spelled", engine.spelled.lines(region, raw)),
+        ):
+            for at, line_end, rewritten in found:
+                line_start = region.rfind("\n", 0, at) + 1
+                if line_end - line_start > MAX_LINE or (continued and line_start == 0):
+                    continue
+                rescan(scanner, rewritten, origin + at, origin + line_end, encoding)
+
+    def _rewritten_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where the unfinished line may hold a shifted or spelled word (``_rewritten_lines``
+        reads it when it ends), found from its new text: the first complete one (held to
+        the line's end), else capitals or phonetic words at its end that may grow into one."""
+        line, end = state.line_start, scanner.orig_end
+        if end - line > MAX_LINE or state.windowed:
+            return None  # a long line is not read rewritten
+        if state.rewritten_at != line:
+            state.rewritten_at, state.rewritten_looked = line, line
+            state.rewritten_found = state.rewritten_chain = None
+        if state.rewritten_found is not None:
+            return state.rewritten_found
+        engine = self.engine
+        # A word's length back (and one character before it: is it a word's start?).
+        since = max(line, state.rewritten_looked - engine.shifted.longest - 1)
+        text = scanner.orig_slice(since, end)
+        shifted = engine.shifted.first(text, one_byte(text), 1 if since > line else 0)
+        if shifted is not None:
+            state.rewritten_found = since + shifted[0]
+            return state.rewritten_found
+        chain = state.rewritten_chain
+        # A run continues the phonetic words at the end of the last look, or is all new.
+        if chain is not None or end - state.rewritten_looked >= SHORTEST_RUN:
+            search_from = max(line, state.rewritten_looked - 12) if chain is None else chain
+            base = scanner.orig_base
+            run = engine.spelled.run_start(scanner.orig, search_from - base, end - base)
+            if run is not None:
+                state.rewritten_found = base + run
+                return state.rewritten_found
+        tail_start = max(line, end - 4096)
+        tail = scanner.orig_slice(tail_start, end)
+        chain = engine.spelled.partial(tail)
+        state.rewritten_chain = None if chain is None else tail_start + chain
+        state.rewritten_looked = end
+        capitals = engine.shifted.partial_start(tail)
+        starts = [tail_start + at for at in (capitals, chain) if at is not None]
+        return min(starts, default=None)
+
     def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
         """Once the unfinished line holds a turned letter, it is held to its end (it may be
         upside-down writing, read whole)."""
@@ -2053,6 +2263,9 @@ class DecodeUnit(Unit[DecodeState]):
         if self._rotated_line(scanner, state):
             return state.line_start  # so is a line that may be upside down
         start = self._partial_start(scanner, state)
+        rewritten = self._rewritten_start(scanner, state)
+        if rewritten is not None:
+            start = rewritten if start is None else min(start, rewritten)
         return scanner.orig_end if start is None else start
 
     def _reversed_line(self, scanner: Scanner, state: DecodeState) -> bool:
@@ -2266,11 +2479,24 @@ class CompiledPolicy:
                     and sum(ch.isalpha() for ch in spec.text) >= 5
                     and all(len(w) < 5 for w in _WORD_RE.findall(spec.text))
                 }
+                # a detector's keywords (codewords) are read backwards as markings are
+                | {
+                    word[::-1]
+                    for spec in detectors
+                    for keyword in spec.keywords
+                    for word in _WORD_RE.findall(keyword.lower())
+                    if len(word) >= 5
+                }
             )
         )
         for spec in detectors:
             if spec.pattern is not None:
                 self.units.append(RegexUnit(spec, re.compile(spec.pattern)))
+        above = [spec for spec in markings if not spec.portion and spec.level != lowest]
+        self.shifted = ShiftedWords(
+            word for spec in above for word in _WORD_RE.findall(spec.text.upper())
+        )
+        self.spelled = SpelledWords(spec.text for spec in above)
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
 

@@ -563,7 +563,13 @@ _ROLE = r"\[\.[a-z][a-z0-9_\-]{0,30}\]"
 # one before more markup ([ # SECRET ]); a single bracket before the marking is the
 # banner's own opening bracket, so that "[SECRET] convoy" stays a bracketed subject tag.
 # A leetspeak symbol after a single bracket starts the marking ([$ECRET]), not markup.
-_RUN_BRACKET = r"[\[(](?:" + WS + r"{0,4}[\[(]){1,3}|[\[(](?=" + WS + r"{0,4}[^\w\s\[($@!])"
+# A run is cut one way only (pieces of four, shorter pieces among its last seven brackets):
+# cut every way, a line of 32 brackets took seconds (exponential).
+_RUN_BRACKET = (
+    r"[\[(](?:" + WS + r"{0,4}[\[(]){3}"
+    r"|[\[(](?:" + WS + r"{0,4}[\[(]){1,2}(?!(?:" + WS + r"{0,4}[\[(]){4})"
+    r"|[\[(](?=" + WS + r"{0,4}[^\w\s\[($@!])"
+)
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
     f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_RUN_BRACKET}|{_LATEX}|{_ROLE}){WS}{{0,4}}){{0,12}}"
@@ -596,14 +602,27 @@ _PAGE_FIRST = (
     + WS
     + r"{0,2}\d{1,4})?(?:"
     + WS
-    + r"{1,80}|"
+    + r"{1,80}+|"
     + WS
     + r"{0,4}[|\-\u2013\u2014]"
     + WS
-    + "{1,8}))?"
+    + "{1,8}+))?"
 )
+# The blank runs before the marking and the quote bars are taken whole (possessive): what
+# follows each one starts with no blank or takes the rest (the markup takes more bars), so
+# no match needs a run cut short; cut every way, a line of blanks or of "| | |" took
+# 30-100 ms (blank runs between markup, whose wide gap needs what precedes it, keep their
+# choices).
 LEAD = (
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _NUMBERING + _MARKUP
+    WS
+    + "{0,120}+(?:[>|]"
+    + WS
+    + "{0,8}+){0,8}+"
+    + _PAGE_FIRST
+    + WS
+    + "{0,80}"
+    + _NUMBERING
+    + _MARKUP
 )
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
@@ -710,8 +729,9 @@ def multiline_regex(
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_MARKUP}){{1,3}})?"
     return (
         f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
-        # repeated markings: after the first, any gap a marking's words may have
-        f"(?P<body>(?:(?:{_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
+        # repeated markings: after the first, any gap a marking's words may have (which
+        # holds every separator: either one, an empty gap was read two ways, exponential)
+        f"(?P<body>(?:(?:(?<![^\\W_]){_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
         f"(?P<ctl>)(?![a-z0-9])"
         f"(?P<tail>[^\\n]{{0,{_TAIL_WIDTH}}}+)(?=\\n)"
     )
@@ -751,12 +771,13 @@ def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
-        f"(?:(?P<paren>\\(){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
+        # in round brackets, or square ones ([S] The convoy…; ``ContextUnit`` asks more of them)
+        f"(?:(?P<paren>[(\\[]){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
         # without brackets (TS//SCI, S//NF alone on a line), only with a // control, or
         # with one / and a control of two letters or more that ends the line (TS/SCI, S/NF)
         f"(?(paren)|(?={WS}{{0,2}}(?://|/[a-z]{{2,12}}{WS}{{0,40}}\n)))"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"(?(paren){WS}{{0,2}}\\)(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        f"(?(paren){WS}{{0,2}}[)\\]](?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
         f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
         f"|(?=[^\\S\\n]{{0,40}}\\n))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
@@ -840,7 +861,8 @@ def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
         word_regexes: list[list[tuple[str, str]]] = []
         for word in words(keyword):
             units = _units(word)
-            dense = "".join(_unit_regex(u, "") for u in units[1:])
+            # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET)
+            dense = "".join("-?" + _unit_regex(u, "") for u in units[1:])
             spaced = "".join(_SPACED_GAP + _unit_regex(u, _SPACED_GAP) for u in units[1:])
             rest = f"(?:{dense}|{spaced})" if len(units) > 1 else ""
             word_regexes.append(

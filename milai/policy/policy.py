@@ -376,9 +376,13 @@ def _compile(
     # (see ``Rot13Spelling``), so that a rot13 text whose last word mixes both is read
     # whole (GERF FRPERG HR), not as a shorter marking and then text.
     variant_texts = _variant_texts(spec.markings)
+    # A marking with a rot13 spelling is left to it (its letters take the marking's own
+    # too): listed twice, each of up to 16 glued markings was read two ways (a line of
+    # "secret" 20 times took minutes).
+    rotated = {v.original for v in variant_texts if isinstance(v, Rot13Spelling)}
     all_banners = [
         *(v for v in variant_texts if isinstance(v, Rot13Spelling)),
-        *banner_markings,
+        *(m for m in banner_markings if " ".join(words(m)) not in rotated),
         *(v for v in variant_texts if not isinstance(v, Rot13Spelling)),
     ]
     caveats = spec.caveats

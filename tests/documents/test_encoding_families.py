@@ -19,9 +19,9 @@ import pytest
 from milai.documents import DocumentError, read_document
 from milai.policy import Policy, check_text
 from tests.documents.builders import Docx, Odt, pdf_bytes
-from tests.policy.families import BODY, Target, banners, shipped_policy
+from tests.policy.families import BODY, Target, shipped_policy, targets
 
-BANNERS = banners()
+BANNERS = [t for t in targets() if not t.portion]
 
 
 def _text(target: Target, rng: random.Random) -> str:
@@ -102,7 +102,8 @@ def test_the_other_reading_is_named_in_the_findings(policy: Policy) -> None:
     mail = _mail("utf-16")(Target("default.yaml", "NATO SECRET", "SECRET", False), random.Random())
     assert _level_parts(policy, mail) == ("SECRET", {"body as UTF-8"})
     props = Docx(body=BODY[:1], core={"cp:keywords": "NATO SECRET"}).build()
-    assert _level_parts(policy, props) == ("SECRET", {"properties"})
+    # ``keywords: NATO SECRET`` in the metadata part is a labelled marking too
+    assert _level_parts(policy, props) == ("SECRET", {"properties", "metadata"})
 
 
 def test_a_utf16_file_reads_once_and_plain(policy: Policy) -> None:

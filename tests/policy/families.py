@@ -74,6 +74,12 @@ class Target:
 
 
 @cache
+def shipped_policy(name: str) -> Policy:
+    """A shipped policy by its file name (``default.yaml``), loaded once."""
+    return load_policy(POLICY_DIR / name)
+
+
+@cache
 def targets() -> tuple[Target, ...]:
     """Every marking above the lowest level, of every shipped policy."""
     found: list[Target] = []
@@ -87,17 +93,6 @@ def targets() -> tuple[Target, ...]:
             seen.add(key)
             found.append(Target(path.name, marking.text, marking.level, marking.portion))
     return tuple(found)
-
-
-def banners() -> list[Target]:
-    """The banner markings among ``targets()`` (no portion marks)."""
-    return [t for t in targets() if not t.portion]
-
-
-@cache
-def shipped_policy(name: str) -> Policy:
-    """A shipped policy by its file name, loaded once per process."""
-    return load_policy(POLICY_DIR / name)
 
 
 @dataclass(frozen=True)
@@ -602,6 +597,36 @@ def _label_line(text: str, rng: random.Random) -> str:
     return _banner(f"{label}{separator}{text}", rng)
 
 
+def _field_label(text: str, rng: random.Random) -> str:
+    """Any short field name, then the marking (a document property, a front-matter or
+    metadata line): not a classification label of the policy's."""
+    label = rng.choice(
+        [
+            "title",
+            "Title",
+            "dc.subject",
+            "og:title",
+            "Titel",
+            "Titre",
+            "heading",
+            "Document title",
+            "keywords",
+            "caption",
+            "x-label",
+        ]
+    )
+    return _banner(f"{label}{rng.choice([': ', ' : ', ':', ':  '])}{text}", rng)
+
+
+def _dash_title(text: str, rng: random.Random) -> str:
+    """The banner, a dash between blanks, then the document's title in any case."""
+    dash = rng.choice([" - ", " \u2013 ", " \u2014 ", "  -  "])
+    title = rng.choice(
+        ["Lagebericht", "Situation report", "Rapport de situation", "Plan 7", "Weekly summary"]
+    )
+    return f"{text}{dash}{title}"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -639,6 +664,11 @@ def _portion_banner(text: str, rng: random.Random) -> str:
 def _portion_caveat(text: str, rng: random.Random) -> str:
     caveat = rng.choice(["/NF", "/REL", "//NF", "//REL TO USA, FVEY", "/SCI", "//SI", "/FGI"])
     return _portion(text + caveat, rng)
+
+
+def _portion_square(text: str, rng: random.Random) -> str:
+    """[S] The convoy…: the portion mark in square brackets, a paragraph after it."""
+    return f"{rng.choice(BODY)}\n\n{rng.choice(['', '1. ', '  '])}[{text}] {rng.choice(BODY)}\n"
 
 
 def _portion_glued(text: str, rng: random.Random) -> str:
@@ -814,6 +844,34 @@ def _upside_down(text: str, rng: random.Random) -> str:
     return "\n".join("".join(table.get(ch, ch) for ch in line[::-1]) for line in plain.split("\n"))
 
 
+def _caesar(text: str, rng: random.Random) -> str:
+    """Every letter shifted by the same distance (any but rot13's)."""
+    shift = rng.choice([k for k in range(1, 26) if k != 13])
+    caps = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    shifted = caps[shift:] + caps[:shift]
+    return _ascii_letters(text).translate(
+        str.maketrans(caps + caps.lower(), shifted + shifted.lower())
+    )
+
+
+_PHONETIC = (
+    "Alfa Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliett Kilo Lima Mike November "
+    "Oscar Papa Quebec Romeo Sierra Tango Uniform Victor Whiskey X-ray Yankee Zulu"
+).split()
+
+
+def _phonetic(text: str, rng: random.Random) -> str:
+    """Each letter as its word of the NATO spelling alphabet; words apart by a wider gap."""
+    within = rng.choice([" ", "-"])
+    between = rng.choice(["  ", " / ", " | ", ", "])
+    case: Callable[[str], str] = rng.choice([str.title, str.upper, str.lower])
+    spelled = [
+        within.join(case(_PHONETIC[ord(ch) - 65]) for ch in word if "A" <= ch <= "Z")
+        for word in re.split(r"[\s-]+", _ascii_letters(text).upper())
+    ]
+    return between.join(w for w in spelled if w)
+
+
 def _quoted_printable(text: str, rng: random.Random) -> str:
     """Every byte as =XX (as a model asked for quoted-printable writes it), one line."""
     return _prompt("".join(f"={b:02X}" for b in text.encode()), rng)
@@ -870,6 +928,20 @@ def _has_long_word(target: Target) -> bool:
     return not target.portion and any(_long_word(w) for w in re.split(r"[ -]", target.text))
 
 
+def _shiftable(target: Target) -> bool:
+    """A banner with a word of five plain capitals or more (shorter words shift into
+    words by chance: read in capitals only, from five letters)."""
+    return not target.portion and any(
+        len(word) >= 5 and word.isascii() and word.isalpha() and word.isupper()
+        for word in re.split(r"[\s-]+", target.text)
+    )
+
+
+def _spellable(target: Target) -> bool:
+    """A banner of four letters or more (a shorter run of phonetic words is prose)."""
+    return not target.portion and target.letters >= 4
+
+
 def _banner_only(target: Target) -> bool:
     return not target.portion
 
@@ -904,7 +976,7 @@ _STRUCTURE = frozenset(
 
 
 # Where a banner line stands on a line of its own, which markup and furniture can decorate.
-_DECORATED_PLACES = frozenset({"banner-line", "label-line"})
+_DECORATED_PLACES = frozenset({"banner-line", "label-line", "field-label"})
 
 FAMILIES: tuple[Family, ...] = (
     # banner context (issue 9, item 1)
@@ -919,6 +991,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("spaced-line", "obfuscation", "line", _spaced_line),
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
+    Family("field-label", "banner context", "place", _field_label),
+    Family("dash-title", "banner context", "line", _dash_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
@@ -968,6 +1042,7 @@ FAMILIES: tuple[Family, ...] = (
         lambda t: not t.portion and bool(set(_ascii_letters(t.text)) & set(_FAUX_GREEK)),
     ),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
+    Family("phonetic", "obfuscation", "spell", _phonetic, _spellable),
     # Whole lines rewritten: a banner of five letters or more, never a portion mark.
     *(
         Family(name, group, "wrap", make, _long_banner, excludes=_STRUCTURE)
@@ -978,6 +1053,7 @@ FAMILIES: tuple[Family, ...] = (
             ("rot13", "encoding", _rot13),
         )
     ),
+    Family("caesar", "encoding", "wrap", _caesar, _shiftable, excludes=_STRUCTURE),
     *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
@@ -988,12 +1064,13 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-caveat", "portion marks", "place", _portion_caveat, _portion_only),
     Family("portion-banner", "portion marks", "place", _portion_banner, _portion_only),
     Family("portion-glued", "portion marks", "place", _portion_glued, _portion_only),
+    Family("portion-square", "portion marks", "place", _portion_square, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
-_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13")
+_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "caesar")
 
 # Families that read the marking's letters one by one, each with its own idea of a letter:
 # two of them on the same letters is one spelling, not a pair.
@@ -1029,7 +1106,7 @@ def compatible(first: Family, second: Family) -> str | None:
     stages = {first.stage, second.stage}
     if first.stage == second.stage == "split":
         return "two ways of splitting one banner"
-    if stages == {"split", "place"} and not names & _DECORATED_PLACES:
+    if stages == {"split", "place"} and (not names & _DECORATED_PLACES or "field-label" in names):
         return "a field value or a tag is not split over lines"
     if stages == {"line", "place"} and not names & _DECORATED_PLACES:
         return "a structured field or a tag has no banner line to decorate"
@@ -1218,6 +1295,61 @@ KNOWN_MISSES: dict[str, str] = {
         "found by the full pair run of the corpus report at the last merge (the cell families "
         "with letter separators, a page number with a label or a hyphenated banner): not yet "
         "fixed; they miss on some markings only",
+    ),
+    **{
+        f"{other}+caesar": (
+            "a Caesar shift is read from a word of five plain capitals or more standing "
+            "alone: letters spaced out, mixed with look-alikes or leetspeak, in odd case, cut "
+            "by a comment or spelled phonetically make no such word (rot13 is read through "
+            "them because its spellings are compiled into the patterns; 24 shifts compiled "
+            "so would multiply them)"
+        )
+        for other in (
+            "separators",
+            "odd-case",
+            "leetspeak",
+            "small-capitals",
+            "stroked-letters",
+            "turned-letters",
+            "lunate-sigma",
+            "indic-o",
+            "canadian-syllabics",
+            "cyrillic",
+            "faux-cyrillic",
+            "faux-greek",
+            "mixed-scripts",
+            "spaced-line",
+            "comment-inside",
+            "phonetic",
+        )
+    },
+    **dict.fromkeys(
+        (
+            "spaced-line+phonetic",
+            "letter-per-line+phonetic",
+            "hyphenation+phonetic",
+            "split-words+phonetic",
+            "phonetic+reversed",
+            "phonetic+rot13",
+            "csv-column+phonetic",
+        ),
+        "phonetic words are read on their line as written: spaced out, split over lines, "
+        "reversed or turned by rot13 they are no phonetic words; a CSV row spelled so is read "
+        "without the header above it",
+    ),
+    **dict.fromkeys(
+        ("field-label+upside-down", "dash-title+upside-down"),
+        "an upside-down line is read rotated as one line, in one case: its cells are not cut "
+        "again, and a title after a banner needs the banner in capitals",
+    ),
+    "markup-wrapper+field-label": (
+        "an AsciiDoc role ([.big]*…*) in a field's value: the cell's first look takes its "
+        "bracket for a list bracket"
+    ),
+    **dict.fromkeys(
+        ("field-label+odd-case", "dash-title+odd-case"),
+        "odd case that writes a two-letter word in title case (rEsTrEiNt Ue) reads as prose "
+        "in a cell or before a title",
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "

@@ -62,6 +62,12 @@ FRAGMENTS = [
     "\nS E C R E T  t h e  p l a n",
     " $y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC ",
     "id;Einstufung\n7;GEHEIM\n",
+    # any field name, a title after a banner, square portion marks, Caesar, phonetic words
+    "\ntitle: NATO SECRET\n",
+    "\nGEHEIM - Lagebericht\n",
+    "\n[S] The plan.\n",
+    " VHFUHW ",
+    "Sierra Echo Charlie Romeo Echo Tango ",
     "\n",
 ]
 
@@ -84,6 +90,10 @@ FIXED = [
     "x =53=45=43=52=45=54=0A=54=65 y\nz",
     "ok\n\\begin{center}\\textbf{SECRET}\\end{center}\nend",
     "ok\nGBC 5RPERG - QENSG\nend",
+    # any field name, a title after a banner, square portion marks, Caesar, phonetic words
+    "Intro.\ndc.subject: NATO SECRET\nok [S] x\nGEHEIM - Lagebericht Nord\nend",
+    "ok\n[TS] The plan.\nThe WRS VHFUHW - SODQ plan\nend",
+    "x Tango Oscar Papa  Sierra Echo Charlie Romeo Echo Tango y\nThe Hotel India ok",
 ]
 
 texts = st.lists(
@@ -192,7 +202,7 @@ def test_random_chunkings(default_policy: Policy, data: st.DataObject, text: str
 @settings(max_examples=scaled(60, 15), deadline=None)
 @given(data=st.data(), text=texts)
 def test_codewords_never_leak(ministry_policy: Policy, data: st.DataObject, text: str) -> None:
-    text = text + " NIGHTJAR " + text
+    text = text + data.draw(st.sampled_from([" NIGHTJAR ", " NIGHT-JAR ", "\nRAJTHGIN\n"])) + text
     cuts = data.draw(st.lists(st.integers(0, len(text)), max_size=10))
     gate = PolicyGate(ministry_policy, clearance="TOP SECRET", model_level="TOP SECRET")
     out = gate.open_output(gate.check_prompt("q"))
@@ -204,7 +214,8 @@ def test_codewords_never_leak(ministry_policy: Policy, data: st.DataObject, text
     first = check_text(ministry_policy, text, direction="output").findings
     block_start = min(f.start for f in first if f.action is Action.BLOCK)
     assert out._releaser.cursor <= block_start
-    assert "NIGHTJAR" not in "".join(released)
+    assert "NIGHTJAR" not in "".join(released).replace("-", "")
+    assert "RAJTHGIN" not in "".join(released)
 
 
 @settings(max_examples=scaled(80, 20), deadline=None)

@@ -12,9 +12,9 @@ import pytest
 from milai.errors import Blocked
 from milai.policy import PolicyGate, check_stream, check_text
 from milai.policy.detect import Scanner
-from tests.policy.families import BODY, Target, _ascii_letters, banners, shipped_policy
+from tests.policy.families import BODY, Target, _ascii_letters, shipped_policy, targets
 
-BANNERS = banners()
+BANNERS = [t for t in targets() if not t.portion]
 
 
 def _tags(text: str) -> str:

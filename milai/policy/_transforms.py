@@ -1,0 +1,233 @@
+"""Two cheap rewritings of a line that a reader undoes at a glance: a Caesar shift of a
+word in capitals (``VHFUHW`` is SECRET shifted by 3) and a word spelled in the NATO
+phonetic alphabet (``Sierra Echo Charlie Romeo Echo Tango``). Each finds the lines that
+hold one and gives the line rewritten back; the gate reads that as a text of its own.
+
+Both are found from a one-byte copy of the text (``decoders.one_byte``) with ``bytes``
+searches, so that text without them costs a few C passes, no regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MIN_SHIFTED = 5  # letters in a word worth unshifting (shorter ones shift into words)
+MIN_SPELLED = 4  # phonetic words in a run (fewer spell a word by chance: "Echo Delta")
+
+# A one-byte text as its kind of character: capitals "A", other letters "a", else blank.
+_KINDS = bytes(
+    ord("A")
+    if 65 <= b <= 90
+    else ord("a")
+    if chr(b).isalpha()  # 0x81, any character above Latin-1, counts as a blank
+    else ord(" ")
+    for b in range(256)
+)
+# Each capital shifted so that ``first`` becomes A: a word's shape, whatever its shift.
+_TO_A = {
+    first: str.maketrans(_CAPITALS, _CAPITALS[26 - i :] + _CAPITALS[: 26 - i])
+    for i, first in enumerate(_CAPITALS)
+}
+
+
+def _shift_back(shift: int) -> dict[int, int]:
+    back = (26 - shift) % 26
+    lower = _CAPITALS.lower()
+    return str.maketrans(
+        _CAPITALS + lower,
+        _CAPITALS[back:] + _CAPITALS[:back] + lower[back:] + lower[:back],
+    )
+
+
+_SHIFT_BACK = {shift: _shift_back(shift) for shift in range(26)}
+
+
+class ShiftedWords:
+    """The shapes of a policy's marking words (``MIN_SHIFTED`` capitals or more)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.shapes: dict[str, set[str]] = {}
+        for word in words:
+            if len(word) >= MIN_SHIFTED and word.isascii() and word.isalpha():
+                word = word.upper()
+                self.shapes.setdefault(word.translate(_TO_A[word[0]]), set()).add(word[0])
+        self.longest = max(map(len, self.shapes), default=0)
+
+    def shift_of(self, word: str) -> int | None:
+        """The shift (1-25, never 0 or rot13's 13, read elsewhere) that makes the capital
+        ``word`` a marking word, or None."""
+        firsts = self.shapes.get(word.translate(_TO_A[word[0]]))
+        if not firsts:
+            return None
+        for first in sorted(firsts):
+            shift = (ord(word[0]) - ord(first)) % 26
+            if shift not in (0, 13):
+                return shift
+        return None
+
+    def first(self, text: str, raw: bytes, start: int = 0) -> tuple[int, int] | None:
+        """The first shifted marking word of ``text`` (``raw``: its one-byte copy) from
+        ``start``, complete (a non-letter or the end after it): (offset, shift)."""
+        if not self.shapes:
+            return None
+        kinds = raw.translate(_KINDS)
+        run = b"A" * MIN_SHIFTED
+        at = kinds.find(run, start)
+        while at >= 0:
+            end = at + MIN_SHIFTED
+            while end < len(kinds) and kinds[end] == 65:
+                end += 1
+            standalone = (at == 0 or kinds[at - 1] == 32) and (
+                end == len(kinds) or kinds[end] == 32
+            )
+            if standalone and end - at <= self.longest:
+                shift = self.shift_of(text[at:end])
+                if shift is not None:
+                    return at, shift
+            at = kinds.find(run, end)
+        return None
+
+    def lines(self, text: str, raw: bytes) -> list[tuple[int, int, str]]:
+        """The lines of ``text`` that hold a shifted marking word: (offset of the first
+        such word, end of its line, the line from that word on, shifted back)."""
+        found: list[tuple[int, int, str]] = []
+        position = 0
+        while True:
+            hit = self.first(text, raw, position)
+            if hit is None:
+                return found
+            at, shift = hit
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[line_start:line_end].translate(_SHIFT_BACK[shift])
+            found.append((at, line_end, line))
+            position = line_end
+
+    def partial_start(self, text: str) -> int | None:
+        """Where capitals at the end of the unfinished ``text`` begin, when they could still
+        grow into a shifted marking word (that start is then held), or None."""
+        if not self.shapes or not ("A" <= text[-1:] <= "Z"):
+            return None
+        start = len(text) - 1
+        while start > 0 and len(text) - start <= self.longest and "A" <= text[start - 1] <= "Z":
+            start -= 1
+        return start if len(text) - start <= self.longest else None
+
+
+# The NATO spelling alphabet (ICAO), with the spellings people write.
+_PHONETIC = {
+    "alfa": "A", "alpha": "A", "bravo": "B", "charlie": "C", "delta": "D", "echo": "E",
+    "foxtrot": "F", "golf": "G", "hotel": "H", "india": "I", "juliett": "J", "juliet": "J",
+    "kilo": "K", "lima": "L", "mike": "M", "november": "N", "oscar": "O", "papa": "P",
+    "quebec": "Q", "romeo": "R", "sierra": "S", "tango": "T", "uniform": "U", "victor": "V",
+    "whiskey": "W", "whisky": "W", "xray": "X", "x-ray": "X", "yankee": "Y", "zulu": "Z",
+}  # fmt: skip
+_PHONETIC_WORD = "|".join(sorted(_PHONETIC, key=len, reverse=True))
+_PREFIXES = frozenset(word[:n] for word in _PHONETIC for n in range(1, len(word) + 1))
+_LONGEST = max(map(len, _PHONETIC))
+# The shortest run of MIN_SPELLED words (four of four letters, a blank apart): a text
+# shorter than that holds none that it does not continue.
+SHORTEST_RUN = MIN_SPELLED * 5 - 1
+# A run of phonetic words: a blank or a hyphen between the letters of a word, anything
+# wider (two blanks, a slash, a comma, a bar) between words.
+_RUN = re.compile(
+    rf"(?<![^\W\d_])(?:{_PHONETIC_WORD})(?:(?:[^\S\n]{{1,4}}|[^\S\n]{{0,2}}[-/,;|.][^\S\n]{{0,2}})"
+    rf"(?:{_PHONETIC_WORD})){{{MIN_SPELLED - 1},200}}(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_LOWER = bytes(ord(chr(b).lower()) if b < 0x80 else b for b in range(256))
+
+
+class SpelledWords:
+    """Runs of phonetic words that spell a marking; found from a few literal words: the
+    phonetic words of letters that every marking holds one of."""
+
+    def __init__(self, markings: Iterable[str]) -> None:
+        letter_sets = [{ch for ch in marking.upper() if "A" <= ch <= "Z"} for marking in markings]
+        letter_sets = [letters for letters in letter_sets if letters]
+        chosen: set[str] = set()
+        while letter_sets:  # greedy: the letter most markings hold, until all are held
+            best = max(_CAPITALS, key=lambda ch: sum(ch in s for s in letter_sets))
+            chosen.add(best)
+            letter_sets = [s for s in letter_sets if best not in s]
+        self.anchors = tuple(
+            word.encode() for word, letter in _PHONETIC.items() if letter in chosen
+        )
+
+    def lines(self, text: str, raw: bytes) -> list[tuple[int, int, str]]:
+        """The lines of ``text`` that hold a run of phonetic words: (offset of the first
+        run, end of its line, the line from the run on with each run spelled out)."""
+        if not self.anchors:
+            return []
+        lowered = raw.translate(_LOWER)
+        starts: set[int] = set()
+        for anchor in self.anchors:
+            at = lowered.find(anchor)
+            while at >= 0:
+                starts.add(lowered.rfind(b"\n", 0, at) + 1)
+                line_end = lowered.find(b"\n", at)
+                at = -1 if line_end < 0 else lowered.find(anchor, line_end)
+        found: list[tuple[int, int, str]] = []
+        for line_start in sorted(starts):
+            line_end = text.find("\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            runs = list(_RUN.finditer(text, line_start, line_end))
+            if not runs:
+                continue
+            pieces: list[str] = []
+            last = line_start
+            for run in runs:
+                pieces.append(text[last : run.start()])
+                pieces.append(_spell(run.group()))
+                last = run.end()
+            pieces.append(text[last:line_end])
+            found.append((runs[0].start(), line_end, "".join(pieces)))
+        return found
+
+    def partial(self, text: str) -> int | None:
+        """Where the phonetic words at the end of the unfinished ``text`` begin (the last
+        one may be unfinished: a prefix of one), or None: a run may be forming there."""
+        start = None
+        position = end = len(text)
+        limit = max(0, end - 4096)
+        while position > limit:
+            gap = position
+            while gap > limit and not text[gap - 1].isalpha():
+                gap -= 1
+            if position - gap > 6 or "\n" in text[gap:position]:
+                break
+            word = gap
+            while word > limit and gap - word <= _LONGEST and text[word - 1].isalpha():
+                word -= 1
+            spelled = text[word:gap].lower()
+            if not spelled or gap - word > _LONGEST or (word > limit and text[word - 1].isalpha()):
+                break
+            # unfinished, it may still grow into a phonetic word
+            if spelled not in (_PREFIXES if gap == end else _PHONETIC):
+                break
+            start = position = word
+        return start
+
+    def run_start(self, text: str, start: int, end: int) -> int | None:
+        """The start of the first run in ``text[start:end]`` (the run may still grow)."""
+        found = _RUN.search(text, start, end)
+        return None if found is None else found.start()
+
+
+_TOKEN = re.compile(rf"(?P<word>{_PHONETIC_WORD})|(?P<gap>[^\w]+)", re.IGNORECASE)
+
+
+def _spell(run: str) -> str:
+    """``Sierra Echo  Tango-Oscar`` → ``SE TO``: each phonetic word its letter; between
+    words, one blank or one hyphen joins letters, anything wider is a gap between words."""
+    out: list[str] = []
+    for token in _TOKEN.finditer(run):
+        word = token.group("word")
+        if word is not None:
+            out.append(_PHONETIC[word.lower()])
+        elif token.group() not in (" ", "-", "\t"):
+            out.append(" ")
+    return "".join(out)

@@ -1,0 +1,118 @@
+"""What a browser shows besides an HTML page's text, as a generator family: the title, a
+form field's value or placeholder, a tooltip or accessible name, the strings that CSS
+``content:`` puts on the page (in a style element or attribute, escaped or in pieces).
+Every banner marking of both shipped policies, in capitals; the gate must read each page
+(as a file and as sniffed text) at least at the marking's level (issue 9, red team 2).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from html import escape
+
+import pytest
+
+from milai.documents import read_document
+from milai.policy import check_text
+from tests.policy.families import BODY, Target, shipped_policy, targets
+
+BANNERS = [t for t in targets() if not t.portion]
+
+
+def _page(head: str, body: str, rng: random.Random) -> str:
+    doctype = rng.choice(["<!DOCTYPE html>\n", ""])
+    return (
+        f"{doctype}<html><head>{head}</head><body>{body}"
+        f"<p>{escape(rng.choice(BODY))}</p></body></html>\n"
+    )
+
+
+def _quoted(text: str, rng: random.Random) -> str:
+    quote = rng.choice(["'", '"'])
+    return f"{quote}{escape(text, quote=True)}{quote}"
+
+
+def _css_string(text: str, rng: random.Random) -> str:
+    """A CSS string: whole, in pieces, or with letters as escapes (\\53 is S)."""
+    kind = rng.choice(["whole", "pieces", "escaped"])
+    if kind == "pieces":
+        cut = rng.randrange(1, len(text))
+        return f"'{text[:cut]}' \"{text[cut:]}\""
+    if kind == "escaped":
+        return "'" + "".join(f"\\{ord(ch):x} " if ch.isalpha() else ch for ch in text) + "'"
+    return f"'{text}'"
+
+
+def _title(target: Target, rng: random.Random) -> str:
+    title = rng.choice(["{}", "{} - Lagebericht", "{} \u2013 Situation report"]).format(target.text)
+    return _page(f"<title>{escape(title)}</title>", "", rng)
+
+
+def _attribute(target: Target, rng: random.Random) -> str:
+    element = rng.choice(
+        [
+            "<input value={} readonly>",
+            "<input type=text placeholder={}>",
+            "<textarea placeholder={}></textarea>",
+            "<div title={}>x</div>",
+            "<span aria-label={}></span>",
+            "<button aria-label={}>x</button>",
+            "<option label={}>",
+        ]
+    )
+    return _page("", element.format(_quoted(target.text, rng)), rng)
+
+
+def _css_content(target: Target, rng: random.Random) -> str:
+    selector = rng.choice(["body::before", "h1:after", ".banner::before"])
+    rule = f"{selector}{{content:{_css_string(target.text, rng)}}}"
+    if rng.random() < 0.5:
+        return _page(f"<style>{rule}</style>", "", rng)
+    style = escape(f"--x: 1; content: {_css_string(target.text, rng)}", quote=True)
+    return _page("", f'<div style="{style}"></div>', rng)
+
+
+FAMILIES: dict[str, Callable[[Target, random.Random], str]] = {
+    "title": _title,
+    "attribute": _attribute,
+    "css-content": _css_content,
+}
+
+
+def _level(target: Target, data: bytes, name: str) -> str:
+    document = read_document(data, name)
+    return check_text(shipped_policy(target.policy), document.text).level
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_shown_text_on_every_marking(family: str) -> None:
+    missed = []
+    for target in BANNERS:
+        rng = random.Random(f"{family}:{target.id}")
+        page = FAMILIES[family](target, rng).encode()
+        policy = shipped_policy(target.policy)
+        for name in ("page.html", "page"):  # a file named .html, and text sniffed as HTML
+            got = _level(target, page, name)
+            if policy.level_index(got) < policy.level_index(target.level):
+                missed.append(f"{target.id} {name}: {got} {page[:160]!r}")
+    assert not missed, f"{len(missed)} missed:\n" + "\n".join(missed[:20])
+
+
+def test_shown_text_in_prose_case_is_prose() -> None:
+    """A film's title in a page's title bar, a search box's placeholder: not markings."""
+    policy = shipped_policy("default.yaml")
+    for page in (
+        b"<html><head><title>Top Secret! (1984) - Reviews</title></head><body>x</body></html>",
+        b"<html><body><input placeholder='Secret word'><p>Enter it.</p></body></html>",
+        b"<html><head><style>.x::before{content:'Secret'}</style></head><body>y</body></html>",
+    ):
+        assert _level(Target("default.yaml", "", "", False), page, "p.html") == policy.lowest
+
+
+def test_css_content_is_read_where_it_stands() -> None:
+    page = (
+        b"<html><head><style>p::before{content:'\\53 ECRET' ' - ' \"x\"}</style></head>"
+        b"<body><p>text</p></body></html>"
+    )
+    assert read_document(page, "p.html").text.split("\n")[:2] == ["SECRET - x", "text"]
