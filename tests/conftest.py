@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,12 @@ from typing import Any
 import pytest
 
 pytest_plugins = ["tests.cli.fixtures"]
+
+# pytest keeps each test module's assertion-rewritten bytecode in __pycache__ (ignored by git)
+# unless bytecode writing is off; with PYTHONDONTWRITEBYTECODE set (as in some containers)
+# every run, and every -n worker, rewrote and compiled all 220 test modules again: ~5 s of
+# CPU a worker. Only this process writes bytecode; the milai processes tests start do not.
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(autouse=True)
@@ -37,15 +44,19 @@ def milai_logger_restored() -> Iterator[None]:
     logger.propagate = saved[2]
 
 
-@pytest.fixture(autouse=True)
-def fsync_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, scope="session")
+def fsync_skipped() -> Iterator[None]:
     """No fsync in the test process (nor in the children it forks): only a power cut shows a
     missing one, which no test here makes (the crash tests kill processes, and the page
     cache outlives them), and the waits were most of the vault and audit tests' time. The
     order of durable steps is tested through ``_fs.fault_point``; an fsync on a closed or
-    bad descriptor still fails; a real ``milai`` started as a subprocess still syncs."""
+    bad descriptor still fails; a real ``milai`` started as a subprocess still syncs.
+    Session-wide, so that the vaults that module and session fixtures build are spared too
+    (the tamper matrix's session spent 12 s in 2,700 fsyncs)."""
 
     def fsync(fd: Any) -> None:  # an int, or anything with fileno() (as os.fsync takes)
         os.fstat(fd if isinstance(fd, int) else fd.fileno())
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fsync", fsync)
+        yield

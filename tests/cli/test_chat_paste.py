@@ -150,10 +150,12 @@ from milai.cli.chat import signals_reach_the_prompt
 main = threading.get_native_id()
 
 
+# The main thread sleeps in its wait for a key: readline's select() (or poll), or, where
+# input() reads the terminal without readline, the kernel's terminal read (wait_woken).
 def waiting() -> bool:
     with open(f"/proc/self/task/{main}/wchan") as wchan:
         state = wchan.read()
-    return "select" in state or "poll" in state
+    return any(wait in state for wait in ("select", "poll", "wait_woken", "n_tty_read"))
 
 
 def note_a_signal() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -66,35 +65,38 @@ def environment(home: Path, engine: str = "endless") -> dict[str, str]:
     }
 
 
+def _in_process(home: Path, *args: str) -> str:
+    """``milai ARGS`` on ``home`` in this process (tests/cli/harness.py): its stdout."""
+    import pytest
+
+    from tests.cli.harness import invoke
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MILAI_HOME", str(home))
+        patch.delenv("MILAI_KEY_FILE", raising=False)
+        done = invoke(*args)
+    if done.code != 0:
+        raise RuntimeError(f"milai {' '.join(args)}: exit {done.code}: {done.stderr}")
+    return done.stdout
+
+
 def make_vault(root: Path, level: str = "UNCLASSIFIED") -> Path:
-    """A real vault under ``root`` (key file recorded) holding one synthetic model, ``fake``."""
+    """A real vault under ``root`` (key file recorded) holding one synthetic model, ``fake``.
+    Made in this process: only the commands under test need a process of their own."""
     from tests.vault.vault_synthetic import gguf_bytes
 
     home, model = root / "home", root / "model.gguf"
     model.write_bytes(gguf_bytes(4096))
-    for args in (
-        ("init", "--key-file", str(root / "vault.key")),
-        ("model", "import", str(model), "--name", "fake", "--level", level),
-    ):
-        done = subprocess.run(
-            command(*args), env=environment(home), capture_output=True, check=False, timeout=60
-        )
-        if done.returncode != 0:
-            raise RuntimeError(done.stderr.decode(errors="replace"))
+    _in_process(home, "init", "--key-file", str(root / "vault.key"))
+    _in_process(home, "model", "import", str(model), "--name", "fake", "--level", level)
     return home
 
 
 def audit_events(home: Path) -> list[dict[str, Any]]:
-    """The events of the vault's audit log, oldest first."""
-    shown = subprocess.run(
-        command("audit", "show", "--json"),
-        env=environment(home),
-        capture_output=True,
-        check=True,
-        timeout=60,
-        text=True,
-    )
-    return [json.loads(line)["event"] for line in shown.stdout.splitlines()]
+    """The events of the vault's audit log, oldest first (``audit show --json``, in this
+    process)."""
+    shown = _in_process(home, "audit", "show", "--json")
+    return [json.loads(line)["event"] for line in shown.splitlines()]
 
 
 if __name__ == "__main__":

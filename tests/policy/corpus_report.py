@@ -24,7 +24,8 @@ from typing import Any, Literal
 
 import yaml
 
-from milai.policy import Policy, check_text, load_policy
+from milai.policy import check_text, load_policy
+from tests.policy.families import shipped_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "tests" / "fixtures" / "policy" / "corpus"
@@ -77,10 +78,9 @@ def load_corpus() -> list[Sample]:
 
 
 def evaluate(samples: list[Sample]) -> list[Outcome]:
-    policies: dict[str, Policy] = {}
     outcomes = []
     for sample in samples:
-        policy = policies.setdefault(sample.policy, load_policy(POLICY_DIR / sample.policy))
+        policy = shipped_policy(sample.policy)  # loaded once (setdefault loaded it every time)
         decision = check_text(policy, sample.text, direction=sample.direction)
         outcomes.append(
             Outcome(sample, sample.level or policy.lowest, decision.level, str(decision.action))
@@ -143,11 +143,8 @@ def family_tallies(
         singles,
     )
 
-    policies: dict[str, Policy] = {}
-
     def caught(case: Any) -> bool:
-        name = case.target.policy
-        policy = policies.setdefault(name, load_policy(POLICY_DIR / name))
+        policy = shipped_policy(case.target.policy)
         got = check_text(policy, case.text).level
         return policy.level_index(got) >= policy.level_index(case.target.level)
 

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from milai.policy import decoders
+from tests.scale import scaled
 
 PLAIN = {
     "_PERCENT_RUN": re.compile(r"\S*" + decoders._PERCENT + r"\S*"),
@@ -32,7 +33,7 @@ PIECES = [
 ]
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=scaled(3000, 300), deadline=None)  # 3000 in CI (tests/scale.py)
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_word_searches_find_what_the_plain_forms_find(line: str) -> None:
     for name, plain in PLAIN.items():

@@ -17,13 +17,15 @@ from hypothesis import strategies as st
 
 from milai.policy import Policy, check_text, load_policy
 from tests.policy.reference import banner_level, portion_level, reference_level
+from tests.scale import scaled
 
 POLICIES = {
     path.name: load_policy(path)
     for path in sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 }
 SETTINGS = settings(
-    max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", "150")),
+    # 150 in CI, 25 in the fast run (tests/scale.py); MILAI_GATE_EXAMPLES overrides both.
+    max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", str(scaled(150, 25)))),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

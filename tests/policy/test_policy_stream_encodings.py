@@ -12,6 +12,7 @@ import pytest
 from milai.policy import Policy, check_stream, check_text
 from tests.policy.families import BY_NAME, ENCODINGS, RUNS, build, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import scaled
 
 NEW = sorted(RUNS)
 
@@ -30,7 +31,7 @@ def _pieces(text: str, rng: random.Random) -> list[str]:
 def test_a_run_in_progress_is_held(default_policy: Policy, name: str) -> None:
     rng = random.Random(f"stream:{name}")
     banners = [t for t in targets() if t.policy == "default.yaml" and not t.portion]
-    for target in rng.sample(banners, 2):
+    for target in rng.sample(banners, scaled(2, 1)):  # 2 in CI (tests/scale.py)
         text = build([BY_NAME[name]], target, rng)
         assert check_text(default_policy, text).level != "UNCLASSIFIED", text
         _assert_stream_properties(default_policy, text, list(text))

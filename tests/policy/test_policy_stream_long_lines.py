@@ -32,6 +32,7 @@ from milai.policy.detect import (
     _reversed_trigger,
 )
 from milai.policy.stream import Releaser
+from tests.scale import sample, scaled
 
 FILLER = "the model was asked to answer on one line and it never ends its line, "
 
@@ -61,13 +62,14 @@ def _released(policy: Policy, chunks: list[str]) -> tuple[str, str, Decision]:
 def test_one_line_of_twenty_thousand_tokens_decides_as_the_whole_text(
     default_policy: Policy, tail: str
 ) -> None:
-    text = _one_line(20_000, tail)
+    text = _one_line(scaled(20_000, 3_000), tail)  # 20,000 in CI (tests/scale.py)
     before, released, decision = _released(default_policy, list(text))
     assert decision == check_text(default_policy, text, direction="output")
     assert released == redact_text(default_policy, text)
     if not tail:
         assert released == text
-        assert len(before) > 0.99 * len(text)  # prose on one line streams: it is not held
+        # prose on one line streams: only a short tail is held, however long the line
+        assert len(text) - len(before) < 128
     else:
         assert decision.findings
 
@@ -140,7 +142,7 @@ def test_a_line_over_64_kib_is_not_read_lower_across_a_window_cut(
     text = _across(at, piece, cut, 3 * MAX_LINE) + "\n"
     whole = check_text(default_policy, text, direction="output")
     assert whole.level == "TOP SECRET"
-    for size in (997, 4099, 1 << 20):
+    for size in sample((997, 4099, 1 << 20), 1, seed=f"{piece}{cut}{at}"):  # all three in CI
         chunks = [text[i : i + size] for i in range(0, len(text), size)]
         assert check_stream(default_policy, chunks, direction="output") == whole
     _, released, decision = _released(

@@ -11,6 +11,7 @@ import pytest
 
 from milai.errors import UsageError
 from milai.vault import KeySource, Vault
+from tests.scale import scaled
 
 
 def test_put_get_update_delete_list(vault: Vault) -> None:
@@ -112,7 +113,7 @@ def test_two_processes_never_lose_a_write(
 ) -> None:
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(2)
-    times = 150
+    times = scaled(150, 50)  # 150 each in CI (tests/scale.py)
     workers = [
         context.Process(
             target=_increment_many, args=(str(isolated_home), str(key_file), times, barrier)
