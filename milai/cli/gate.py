@@ -43,6 +43,9 @@ class Material:
     name: str
     document: Document | None = None
     chunks: Iterator[str] | None = None
+    # A plain-text file's own text, blank lines at its ends included (the document's text
+    # is trimmed): what a redacted copy of it is made from.
+    source: str | None = None
 
     @property
     def format(self) -> str:
@@ -230,7 +233,7 @@ def worst_exit(codes: list[ExitCode]) -> ExitCode:
 
 def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | None]]:
     """(relative path, material, error) for every file under ``root``."""
-    from milai.documents import DocumentError, read_document, walk_folder
+    from milai.documents import DocumentError, decode_readings, read_document, walk_folder
 
     for entry in walk_folder(root):
         if entry.data is None:
@@ -241,7 +244,10 @@ def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | 
         except DocumentError as error:
             yield entry.path, None, error.message
             continue
-        yield entry.path, Material(entry.path, document=document), None
+        source = None
+        if document.format == "text" and len(document.parts) == 1:
+            source = decode_readings(entry.data, entry.path)[0][1]
+        yield entry.path, Material(entry.path, document=document, source=source), None
 
 
 def _check_folder(
@@ -405,7 +411,7 @@ def _redact_folder(
         redactions = 0
         level = ""
         if material is not None and material.document is not None:
-            text = material.document.text
+            text = material.source if material.source is not None else material.document.text
             redacted = redact_text(policy, text)
             redacted += "" if redacted.endswith("\n") or material.format == "text" else "\n"
             redactions = redacted.count("[REDACTED:") - text.count("[REDACTED:")

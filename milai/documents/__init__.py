@@ -11,6 +11,7 @@ from milai.documents._folder import FolderFile, NewFiles, walk_folder
 from milai.documents._model import Document, DocumentError, Limits, Part
 from milai.documents._read import read_document
 from milai.documents._sniff import HEAD_BYTES, sniff
+from milai.documents._text import decode_readings
 
 __all__ = [
     "HEAD_BYTES",
@@ -20,6 +21,7 @@ __all__ = [
     "Limits",
     "NewFiles",
     "Part",
+    "decode_readings",
     "read_document",
     "sniff",
     "walk_folder",

@@ -134,6 +134,32 @@ def test_redact_a_file(cli: Cli, tmp_path: Path) -> None:
     assert result.stdout == "Plain words only.\n"
 
 
+def test_redact_a_folder_keeps_plain_text_byte_for_byte(cli: Cli, tmp_path: Path) -> None:
+    """A redacted copy of a plain-text file differs only in its redacted spans: its final
+    new line, blank lines at either end and CR LF line ends are kept (a red team found the
+    final new line dropped), as redacting one file or stdin keeps them."""
+    folder, output = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    texts = {
+        "final.txt": "Plain words only.\n",
+        "none.txt": "No new line at the end",
+        "blank.txt": "\n\nBlank lines around.\n\n\n",
+        "crlf.txt": "Line one\r\nLine two\r\n",
+        "pii.txt": MATRICULE,
+    }
+    for name, text in texts.items():
+        (folder / name).write_bytes(text.encode())
+    result = cli("redact", str(folder), "-o", str(output))
+    assert result.code == 0, result.stderr
+    for name, text in texts.items():
+        written = (output / name).read_bytes().decode()
+        if name == "pii.txt":
+            assert written == cli("redact", "-", stdin=text).stdout
+            assert "1985 0315 123 71" not in written and written.endswith(".\n")
+        else:
+            assert written == text, name
+
+
 # -- policy validate / show / test -----------------------------------------------------------
 
 
