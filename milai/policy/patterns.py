@@ -572,7 +572,7 @@ _RUN_BRACKET = (
 )
 _MARKUP = (
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{]|{_ROLE}|{_RUN_BRACKET}|{_LATEX}){WS}{{0,4}}){{0,12}}"
+    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{!%\\]]|{_ROLE}|{_RUN_BRACKET}|{_LATEX}){WS}{{0,4}}){{0,12}}"
     # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
     f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
     f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
