@@ -579,11 +579,11 @@ _MARKUP = (
 )
 _NUMBERING = (
     r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|[ivx]{2,5}[.)]|\(\d{1,3}\)"
-    r"|\([ivx]{1,5}\))"
+    r"|\([ivx]{1,5}\)|\([a-z]\)|\[\d{1,3}\])"
     + WS
     + "{1,4}"
-    # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C) iv.(S)
-    + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivx]{2,5})[.)](?=\())?"
+    # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C) iv.(S) (a)(S)
+    + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivx]{2,5})[.)](?=\()|\([a-z]\)(?=\())?"
 )
 # The page words in rot13 (a text a model was asked to answer in rot13): Cntr 3 bs 7.
 _PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"

@@ -643,14 +643,17 @@ def _portion(text: str, rng: random.Random, numbering: str = "", after: str = " 
 
 def _portion_numbered(text: str, rng: random.Random) -> str:
     numbering = rng.choice(
-        ["1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "iv. ", "xii) ", "- ", "• "]
+        [
+            *("1. ", "2.1 ", "3.4.2 ", "a. ", "b) ", "(1) ", "(iv) ", "iv. ", "xii) ", "- ", "• "),
+            *("(a) ", "(B) ", "[1] ", "[12] "),
+        ]
     )
     return _portion(text, rng, numbering)
 
 
 def _portion_numbered_glued(text: str, rng: random.Random) -> str:
     """b.(S)Body.: the portion mark glued after its paragraph number or letter."""
-    numbering = rng.choice(["1.", "2.1.", "3.4.2)", "a.", "b)", "c."])
+    numbering = rng.choice(["1.", "2.1.", "3.4.2)", "a.", "b)", "c.", "(a)", "(C)"])
     return _portion(text, rng, numbering, rng.choice([" ", ""]))
 
 
