@@ -755,6 +755,13 @@ class LineState(ScanState):
         self.looked = view.end
         return self.line_at
 
+    def complete_lines(self, view: View, final: bool) -> tuple[int, int]:
+        """The buffer offsets of the view text not yet read that holds complete lines only
+        (all of it when ``final``): empty when the start is not before the end."""
+        at = max(self.resume, view.base) - view.base
+        limit = len(view.buf) if final else self.line_start(view) - view.base
+        return at, limit
+
 
 class FieldState(LineState):
     """The classification column of the CSV table being read: delimiter, index, width."""
@@ -819,8 +826,7 @@ class FieldUnit(Unit[FieldState]):
     def scan(self, scanner: Scanner, state: FieldState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
-        at = max(state.resume, base) - base
-        limit = len(buf) if final else state.line_start(view) - base
+        at, limit = state.complete_lines(view, final)
         if limit <= at:
             return
         region = buf[at:limit]
@@ -1191,8 +1197,7 @@ class CellUnit(Unit[CellState]):
             return
         view = scanner.skel
         buf, base = view.buf, view.base
-        at = max(state.resume, base) - base
-        limit = len(buf) if final else state.line_start(view) - base
+        at, limit = state.complete_lines(view, final)
         if limit <= at:
             return
         skel_map = view.map
