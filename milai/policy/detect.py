@@ -1360,17 +1360,8 @@ class CellUnit(Unit[CellState]):
             start, end = max(at + first, floor), at + last + 1
             if end <= start:
                 continue
-            scanner.hits.append(
-                Hit(
-                    hit.source,
-                    hit.key,
-                    hit.kind,
-                    hit.level,
-                    start,
-                    end,
-                    hit.detail.replace("in a banner line", "in a cell of a line"),
-                )
-            )
+            detail = hit.detail.replace("in a banner line", "in a cell of a line")
+            scanner.hits.append(hit._replace(start=start, end=end, detail=detail))
 
     def earliest(self, scanner: Scanner, state: CellState) -> int:
         """Cells after the first delimiter start at it or later: the unfinished line is
@@ -1874,17 +1865,8 @@ def rescan(
     inner.close()
     for hit in inner.take_hits():
         hit_start, hit_end = (end - hit.end, end - hit.start) if mirrored else (start, end)
-        scanner.hits.append(
-            Hit(
-                hit.source,
-                hit.key,
-                hit.kind,
-                hit.level,
-                hit_start,
-                hit_end,
-                f"{encoding}-encoded: {hit.detail}",
-            )
-        )
+        detail = f"{encoding}-encoded: {hit.detail}"
+        scanner.hits.append(hit._replace(start=hit_start, end=hit_end, detail=detail))
 
 
 def _capitals(text: str) -> str:
