@@ -523,18 +523,28 @@ def _banner_hits(
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
 _TITLE_DASH_RE = re.compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+# A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
+# tab, or two blanks or more, then a title that starts with a letter or a digit.
+_TITLE_COLUMN_RE = re.compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
 
 
 def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
     """A banner in capitals (no word of it written as prose), its furniture, then a dash
     and a title that starts with a capital or a digit, in any case after that
-    (``engine_tail``: the tail, skeleton view): real banners are printed in capitals, the
-    title after them is not."""
+    (``engine_tail``: the tail, skeleton view), or the banner alone in a line's first
+    column with a title in the next (``NATO SECRET        Annex B``, ``SECRET\tConvoy``):
+    real banners are printed in capitals, the title after them is not."""
     skel_map = scanner.skel.map
     span = skel_map.span(base + match.start("body"), base + match.end("body"))
     if _in_prose_case(scanner.orig_slice(*span)):
         return False
     tail_at = base + match.start("tail")
+    tail = scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail")))
+    column = _TITLE_COLUMN_RE.search(tail)  # the first gap: a title may hold more
+    if column is not None and not tail[column.end()].islower():
+        furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
+        if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
+            return True
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
         first = skel_map.to_orig(tail_at + dash.end())
         if scanner.orig_slice(first, first + 1).islower():

@@ -627,6 +627,16 @@ def _dash_title(text: str, rng: random.Random) -> str:
     return f"{text}{dash}{title}"
 
 
+def _column_title(text: str, rng: random.Random) -> str:
+    """The banner in a page header's first column, the title in the next: a page laid out
+    as text (pdftotext -layout) or a tab-separated row."""
+    gap = rng.choice(["\t", "  ", "    ", " " * 8, " " * 24, " \t "])
+    title = rng.choice(
+        ["Annex B", "Lagebericht Nr. 4", "Copie n° 2/4", "J3 Ops   12/03/2025", "Convoy plan"]
+    )
+    return f"{text}{gap}{title}"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -996,6 +1006,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
     Family("dash-title", "banner context", "line", _dash_title),
+    Family("column-title", "banner context", "line", _column_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
