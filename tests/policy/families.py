@@ -733,6 +733,30 @@ def _b32(text: str, rng: random.Random) -> str:
     return _prompt(base64.b32encode(text.encode()).decode(), rng)
 
 
+def _b32_unpadded(text: str, rng: random.Random) -> str:
+    return _prompt(base64.b32encode(text.encode()).decode().rstrip("="), rng)
+
+
+def _b32_lower(text: str, rng: random.Random) -> str:
+    """Base32 in lower case, padded or not (as some tools and models write it)."""
+    encoded = base64.b32encode(text.encode()).decode().lower()
+    return _prompt(encoded.rstrip("=") if rng.random() < 0.5 else encoded, rng)
+
+
+def _byte_literal(text: str, rng: random.Random) -> str:
+    r"""The text's bytes as a program writes them: a Python byte string of ``\x`` or octal
+    escapes (b'\x53…', b"\123…"), or a C array of ``0x`` bytes."""
+    raw = text.encode()
+    style = rng.choice(["python-x", "python-octal", "c-array"])
+    if style == "c-array":
+        body = ", ".join(f"0x{b:02x}" for b in raw)
+        return _prompt(f"static const unsigned char data[] = {{{body}}};", rng)
+    escape = "\\x{:02x}" if style == "python-x" else "\\{:03o}"
+    quote = rng.choice(["'", '"'])
+    body = "".join(escape.format(b) for b in raw)
+    return _prompt(f"data = b{quote}{body}{quote}", rng)
+
+
 def _a85(text: str, rng: random.Random) -> str:
     return _prompt(base64.a85encode(text.encode(), adobe=True).decode(), rng)
 
@@ -898,6 +922,9 @@ ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "base64-mime": _b64_mime,
     "base64-utf16": _b64_utf16,
     "base32": _b32,
+    "base32-unpadded": _b32_unpadded,
+    "base32-lower": _b32_lower,
+    "byte-literal": _byte_literal,
     "ascii85": _a85,
     "ascii85-raw": _a85_raw,
     "hex": _hex,
