@@ -317,13 +317,20 @@ class Unit(Generic[StateT]):
         return None
 
 
-def _line_bound(view: View, reach: int, final: bool) -> int:
-    """For units whose matches never cross a new line: the last line stays open."""
+def _line_bound(view: View, reach: int, final: bool, lines: int = 1) -> int:
+    """For units whose matches never cross a new line: the last line stays open (the last
+    ``lines`` lines, for matches that cross up to ``lines - 1`` new lines)."""
     if final:
         return view.end + 1
     # A new line further back than ``reach`` cannot decide: look only that far back.
     buf = view.buf
-    return max(view.end - reach + 1, view.base + buf.rfind("\n", max(0, len(buf) - reach)) + 1)
+    floor = max(0, len(buf) - reach)
+    at = len(buf)
+    for _ in range(lines):
+        at = buf.rfind("\n", floor, at)
+        if at < 0:
+            break
+    return max(view.end - reach + 1, view.base + at + 1)
 
 
 class LineOutlook(enum.Enum):
@@ -1462,7 +1469,8 @@ class KeywordUnit(Unit[KeywordState]):
     def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
-        bound = _line_bound(view, self.reach, final)
+        # A keyword's words may be split over two lines: the last two lines stay open.
+        bound = _line_bound(view, self.reach, final, lines=2)
         position = state.resume
         # The next start of each first-character pattern: a match of the policy's pattern
         # starts exactly where one of them matches, so the earliest of them is where the
