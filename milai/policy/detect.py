@@ -21,7 +21,13 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
-from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
+from milai.policy._transforms import (
+    ROT13_HEAD,
+    SHORTEST_RUN,
+    Rot13Portions,
+    ShiftedWords,
+    SpelledWords,
+)
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -2166,6 +2172,10 @@ class DecodeUnit(Unit[DecodeState]):
             tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
+            # A rot13 portion mark whose paragraph is the next line: wait for that line.
+            waiting = self.engine.rot13_portions.waiting(text[:done])
+            if waiting is not None:
+                done = waiting
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -2299,6 +2309,7 @@ class DecodeUnit(Unit[DecodeState]):
         for encoding, found in (
             ("Caesar-shifted", engine.shifted.lines(region, raw)),
             ("phonetic-spelled", engine.spelled.lines(region, raw)),
+            ("rot13", engine.rot13_portions.lines(region)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -2371,6 +2382,9 @@ class DecodeUnit(Unit[DecodeState]):
             return state.line_start  # a reversed line is read whole
         if self._rotated_line(scanner, state):
             return state.line_start  # so is a line that may be upside down
+        head_end = min(scanner.orig_end, state.line_start + ROT13_HEAD)
+        if self.engine.rot13_portions.could_start(scanner.orig_slice(state.line_start, head_end)):
+            return state.line_start  # and one that may start with a rot13 portion mark
         start = self._partial_start(scanner, state)
         rewritten = self._rewritten_start(scanner, state)
         if rewritten is not None:
@@ -2611,6 +2625,10 @@ class CompiledPolicy:
             word for spec in above for word in _WORD_RE.findall(spec.text.upper())
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.rot13_portions = Rot13Portions(
+            (key for key, spec in self.portion_by_key.items() if spec.level != lowest),
+            lambda letters: squeeze(skeleton(letters)),
+        )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
 

@@ -1084,6 +1084,8 @@ FAMILIES: tuple[Family, ...] = (
         )
     ),
     Family("caesar", "encoding", "wrap", _caesar, _shiftable, excludes=_STRUCTURE),
+    # a portion mark and its paragraph in rot13: (F) Gur pbaibl yrnirf…
+    Family("rot13-portion", "encoding", "wrap", _rot13, _portion_only, excludes=_STRUCTURE),
     *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
@@ -1100,7 +1102,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
-_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "caesar")
+_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "rot13-portion", "caesar")
 
 # Families that read the marking's letters one by one, each with its own idea of a letter:
 # two of them on the same letters is one spelling, not a pair.
