@@ -44,10 +44,10 @@ _ML_WORD_GAP = _WORD_GAP + _NEXT_LINE
 # contexts only; 0 and 1 are already UTS #39 look-alikes of o and l.
 LEET = {"4": "a", "@": "a", "3": "e", "5": "s", "$": "s", "7": "t", "!": "i", "8": "b", "9": "g"}
 _SPACED_GAP = SEP + "{1,3}"  # letter-spaced keyword
-# Between a keyword's words: a few separators, or a line break with blanks around it
-# (BLUE / HERON split over two lines, as a marking's words may be).
-_KEYWORD_HYPHEN = "(?:-(?:" + WS + "{0,3}\n" + WS + "{0,8})?)?"
-_KEYWORD_WORD_GAP = "(?:" + SEP + "{0,3}|" + WS + "{0,3}\n" + WS + "{0,8})"
+# Between a keyword's words: a few separators, or a line break with a blank or none on
+# each side (BLUE / HERON split over two lines, as a marking's words may be). No wider
+# than the separators: the pattern's reach, and so what a stream holds back, stays.
+_KEYWORD_WORD_GAP = "(?:" + SEP + "{0,3}|" + WS + "?\n" + WS + "?)"
 
 DEFAULT_HEADER_LABELS = (
     "classification",
@@ -887,9 +887,8 @@ def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
         word_regexes: list[list[tuple[str, str]]] = []
         for word in words(keyword):
             units = _units(word)
-            # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET),
-            # also at a line's end (NIGHT- / JAR: hyphenation)
-            dense = "".join(_KEYWORD_HYPHEN + _unit_regex(u, "") for u in units[1:])
+            # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET)
+            dense = "".join("-?" + _unit_regex(u, "") for u in units[1:])
             spaced = "".join(_SPACED_GAP + _unit_regex(u, _SPACED_GAP) for u in units[1:])
             rest = f"(?:{dense}|{spaced})" if len(units) > 1 else ""
             word_regexes.append(

@@ -49,19 +49,16 @@ def _reversed(keyword: str, rng: random.Random) -> str | None:
 
 
 def _split_lines(keyword: str, rng: random.Random) -> str | None:
-    """Split over two lines: between two words (BLUE / HERON, the next line perhaps
-    indented), or hyphenated inside a word of four letters or more (NIGHT- / JAR)."""
+    """Split over two lines between two words (BLUE / HERON, a blank or none at the end
+    of the first line and at the start of the next). A word hyphenated over two lines (NIGHT- / JAR) is not read: allowing a
+    line break after every letter would make the keyword patterns' reach, and so what
+    a stream holds back, several times longer."""
     words = keyword.split(" ")
-    indent = rng.choice(["", "  ", "\t"])
-    if len(words) > 1:
-        cut = rng.randint(1, len(words) - 1)
-        return " ".join(words[:cut]) + rng.choice(["", " "]) + "\n" + indent + " ".join(words[cut:])
-    word = words[0]
-    cuts = [i for i in range(2, len(word) - 1) if word[i - 1].isalpha() and word[i].isalpha()]
-    if sum(ch.isalpha() for ch in word) < 4 or not cuts:
+    if len(words) < 2:
         return None
-    cut = rng.choice(cuts)
-    return word[:cut] + "-\n" + indent + word[cut:]
+    indent = rng.choice(["", " ", "\t"])
+    cut = rng.randint(1, len(words) - 1)
+    return " ".join(words[:cut]) + rng.choice(["", " "]) + "\n" + indent + " ".join(words[cut:])
 
 
 FAMILIES = [_hyphenated, _reversed, _split_lines]
@@ -118,7 +115,6 @@ def test_a_codeword_split_over_lines_streams_as_it_reads_whole(seed: int) -> Non
     [
         "The sky was blue.\nHeron populations grew.",
         "Colour: blue\n\nheron count: 4",
-        "A night-\ntime jar of jam.",
         "Silver\n\nLinden trees line the avenue.",
     ],
 )
