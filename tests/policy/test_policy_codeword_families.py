@@ -50,9 +50,9 @@ def _reversed(keyword: str, rng: random.Random) -> str | None:
 
 def _split_lines(keyword: str, rng: random.Random) -> str | None:
     """Split over two lines between two words (BLUE / HERON, a blank or none at the end
-    of the first line and at the start of the next). A word hyphenated over two lines (NIGHT- / JAR) is not read: allowing a
-    line break after every letter would make the keyword patterns' reach, and so what
-    a stream holds back, several times longer."""
+    of the first line and at the start of the next). A word hyphenated over two lines
+    (NIGHT- / JAR) is not read: a line break after every letter would make the keyword
+    patterns' reach, and so what a stream holds back, several times longer."""
     words = keyword.split(" ")
     if len(words) < 2:
         return None
