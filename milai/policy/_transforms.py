@@ -264,8 +264,6 @@ _ROT13 = str.maketrans(
 )
 ROT13_MARK_LEAD = 16  # characters a line may hold before its portion mark (1.2.3, (a))
 _INDENT = 80  # blanks before that (a centred banner line)
-ROT13_HEAD = _INDENT + ROT13_MARK_LEAD + 32  # a mark with its caveats ends within this
-_ROT13_FORMING = re.compile(r"[(\[]?[^\W\d_a-z]{0,4}(?:/{1,2}(?:[A-Z][A-Z ,/]{0,24})?)?\Z")
 _PARAGRAPH_WORDS = 3  # fewer after the mark on its line: the paragraph is the next line
 
 
@@ -315,17 +313,6 @@ class Rot13Portions:
             if lead is not None and self._is_mark(lead.group(1)):
                 found.append((lead.start(1), slash.start()))
         return found
-
-    def could_start(self, head: str) -> bool:
-        """Whether an unfinished line whose start is ``head`` (``ROT13_HEAD`` characters
-        at most) may hold such a mark: a whole one, or one still forming at its end."""
-        if not self.keys:
-            return False
-        lead = _lead(head, 0)
-        if any(start - lead <= ROT13_MARK_LEAD for start, _ in self._marks(head, len(head))):
-            return True
-        forming = _ROT13_FORMING.search(head)
-        return forming is not None and forming.start() - lead <= ROT13_MARK_LEAD
 
     def waiting(self, text: str) -> int | None:
         """Where the last line of ``text`` (complete lines) starts when it holds such a

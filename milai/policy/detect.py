@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
-    ROT13_HEAD,
     SHORTEST_RUN,
     Rot13Portions,
     ShiftedWords,
@@ -2382,9 +2381,6 @@ class DecodeUnit(Unit[DecodeState]):
             return state.line_start  # a reversed line is read whole
         if self._rotated_line(scanner, state):
             return state.line_start  # so is a line that may be upside down
-        head_end = min(scanner.orig_end, state.line_start + ROT13_HEAD)
-        if self.engine.rot13_portions.could_start(scanner.orig_slice(state.line_start, head_end)):
-            return state.line_start  # and one that may start with a rot13 portion mark
         start = self._partial_start(scanner, state)
         rewritten = self._rewritten_start(scanner, state)
         if rewritten is not None:
