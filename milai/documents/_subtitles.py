@@ -13,17 +13,17 @@ from __future__ import annotations
 import re
 
 _TIMING = r"(?:\d{1,3}:)?\d{1,2}:\d{2}[,.]\d{3}[ \t]+-->[ \t]+(?:\d{1,3}:)?\d{1,2}:\d{2}[,.]\d{3}"
-_TIMING_RE = re.compile(r"[ \t]*" + _TIMING + r"[^\n]{0,200}")
+# Matched on stripped lines: no pattern here starts with blanks (a long run of blanks
+# tried from each of its characters would be quadratic).
+_TIMING_RE = re.compile(_TIMING + r"[^\n]{0,200}")
 # The start of a subtitle file: WEBVTT (perhaps after a byte-order mark), or an SRT cue.
-_START_RE = re.compile(
-    r"\ufeff?(?:WEBVTT(?:[ \t][^\n]*)?\n|[ \t]*\d{1,9}[ \t]*\r?\n" + _TIMING + ")"
-)
-_CUE_NUMBER_RE = re.compile(r"[ \t]*\d{1,9}[ \t]*")
+_START_RE = re.compile(r"\ufeff?(?:WEBVTT(?:[ \t][^\n]*)?\n|\d{1,9}[ \t]{0,8}\r?\n" + _TIMING + ")")
+_CUE_NUMBER_RE = re.compile(r"\d{1,9}")
 
 
 def looks_like_subtitles(head: str) -> bool:
     """Whether ``head`` (the start of a text) starts as a subtitle file."""
-    return _START_RE.match(head.lstrip("\r\n")) is not None
+    return _START_RE.match(head.lstrip()) is not None
 
 
 def joined_cues(text: str) -> str | None:
@@ -35,13 +35,14 @@ def joined_cues(text: str) -> str | None:
     cues: list[str] = []
     in_cue = False
     for at, line in enumerate(lines):
+        line = line.strip()
         if _TIMING_RE.fullmatch(line):
             in_cue = True
             continue
         if not line.strip():
             in_cue = False
             continue
-        following = lines[at + 1] if at + 1 < len(lines) else ""
+        following = lines[at + 1].strip() if at + 1 < len(lines) else ""
         if _CUE_NUMBER_RE.fullmatch(line) and _TIMING_RE.fullmatch(following):
             continue  # an SRT cue number, or a WebVTT cue identifier made of digits
         if in_cue:
