@@ -21,7 +21,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
-from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
+from milai.policy._transforms import (
+    SHORTEST_RUN,
+    Rot13Portions,
+    ShiftedWords,
+    SpelledWords,
+)
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -317,13 +322,20 @@ class Unit(Generic[StateT]):
         return None
 
 
-def _line_bound(view: View, reach: int, final: bool) -> int:
-    """For units whose matches never cross a new line: the last line stays open."""
+def _line_bound(view: View, reach: int, final: bool, lines: int = 1) -> int:
+    """For units whose matches never cross a new line: the last line stays open (the last
+    ``lines`` lines, for matches that cross up to ``lines - 1`` new lines)."""
     if final:
         return view.end + 1
     # A new line further back than ``reach`` cannot decide: look only that far back.
     buf = view.buf
-    return max(view.end - reach + 1, view.base + buf.rfind("\n", max(0, len(buf) - reach)) + 1)
+    floor = max(0, len(buf) - reach)
+    at = len(buf)
+    for _ in range(lines):
+        at = buf.rfind("\n", floor, at)
+        if at < 0:
+            break
+    return max(view.end - reach + 1, view.base + at + 1)
 
 
 class LineOutlook(enum.Enum):
@@ -1513,7 +1525,8 @@ class KeywordUnit(Unit[KeywordState]):
     def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
-        bound = _line_bound(view, self.reach, final)
+        # A keyword's words may be split over two lines: the last two lines stay open.
+        bound = _line_bound(view, self.reach, final, lines=2)
         position = state.resume
         # The next start of each first-character pattern: a match of the policy's pattern
         # starts exactly where one of them matches, so the earliest of them is where the
@@ -2209,6 +2222,10 @@ class DecodeUnit(Unit[DecodeState]):
             tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
+            # A rot13 portion mark whose paragraph is the next line: wait for that line.
+            waiting = self.engine.rot13_portions.waiting(text[:done])
+            if waiting is not None:
+                done = waiting
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -2342,6 +2359,7 @@ class DecodeUnit(Unit[DecodeState]):
         for encoding, found in (
             ("Caesar-shifted", engine.shifted.lines(region, raw)),
             ("phonetic-spelled", engine.spelled.lines(region, raw)),
+            ("rot13", engine.rot13_portions.lines(region)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -2654,6 +2672,10 @@ class CompiledPolicy:
             word for spec in above for word in _WORD_RE.findall(spec.text.upper())
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.rot13_portions = Rot13Portions(
+            (key for key, spec in self.portion_by_key.items() if spec.level != lowest),
+            lambda letters: squeeze(skeleton(letters)),
+        )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
 
