@@ -1208,9 +1208,9 @@ class CellUnit(Unit[CellState]):
             # A cell is read once, never split again (cells of cells multiplied the work),
             # and only on lines up to MAX_LINE (longer lines are read in windows elsewhere;
             # a known limit).
-            start = skel_map.to_orig(position) if position < line_end else -1
+            start = skel_map.to_orig(base + position) if position < line_end else -1
             if start >= 0 and line_end <= position + MAX_LINE:
-                end = skel_map.to_orig(line_end)
+                end = skel_map.to_orig(base + line_end)
                 self._line(scanner, state, scanner.orig_slice(start, end), start)
             else:
                 state.pending = None

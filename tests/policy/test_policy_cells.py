@@ -126,3 +126,19 @@ def test_adversarial_cells_and_page_numbers_stay_fast(default_policy: Policy) ->
         started = time.perf_counter()
         check_text(default_policy, text + "\n")
         assert time.perf_counter() - started < 15, text[:40]
+
+
+@pytest.mark.parametrize("split", [1, 3])
+def test_a_cell_far_into_a_stream_is_read_where_it_is(default_policy: Policy, split: int) -> None:
+    """Once the scanner has dropped the text it no longer needs (past 64 KiB), a cell is
+    still read from its own line: the unit took its buffer offsets for view positions,
+    read other text (a table's NATO CONFIDENTIAL after 300 KB in three chunks was
+    UNCLASSIFIED) or put a marking where there was none."""
+    pad = "The meeting moved to Tuesday at ten.\n" * 8000
+    line = "12 March | NATO CONFIDENTIAL | Copy 3\n"
+    text = pad + line + pad[:100_000]
+    cut = [len(text) * n // split for n in range(split + 1)]
+    decision = check_stream(default_policy, [text[a:b] for a, b in zip(cut, cut[1:])])
+    at = text.index("NATO CONFIDENTIAL")
+    assert decision.level == "CONFIDENTIAL"
+    assert [(f.start, f.end) for f in decision.findings] == [(at, at + len("NATO CONFIDENTIAL"))]
