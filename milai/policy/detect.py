@@ -1299,13 +1299,14 @@ class CellUnit(Unit[CellState]):
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
+        emitted: set[tuple[str, int, int]] = set()
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
             stripped = cell.strip()
             if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
-            self._cell(scanner, stripped, lead, index, at, floor)
+            self._cell(scanner, stripped, lead, index, at, floor, emitted)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1393,8 +1394,10 @@ class CellUnit(Unit[CellState]):
         index: list[int] | None,
         at: int,
         floor: int,
+        emitted: set[tuple[str, int, int]] | None = None,
     ) -> None:
-        """The cell's markings, on the line's original offsets."""
+        """The cell's markings, on the line's original offsets (``emitted``: the hits of
+        the line's cells so far; the scanner would drop a second of the same span)."""
         key = (cell, scanner.depth, scanner.cells)
         hits = self._hits.get(key)
         if hits is None:
@@ -1408,6 +1411,10 @@ class CellUnit(Unit[CellState]):
             start, end = max(at + first, floor), at + last + 1
             if end <= start:
                 continue
+            if emitted is not None:
+                if (hit.key, start, end) in emitted:
+                    continue
+                emitted.add((hit.key, start, end))
             detail = hit.detail.replace("in a banner line", "in a cell of a line")
             scanner.hits.append(hit._replace(start=start, end=end, detail=detail))
 
