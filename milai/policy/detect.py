@@ -21,7 +21,12 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
-from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
+from milai.policy._transforms import (
+    SHORTEST_RUN,
+    Rot13Portions,
+    ShiftedWords,
+    SpelledWords,
+)
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -328,13 +333,20 @@ class Unit(Generic[StateT]):
         return None
 
 
-def _line_bound(view: View, reach: int, final: bool) -> int:
-    """For units whose matches never cross a new line: the last line stays open."""
+def _line_bound(view: View, reach: int, final: bool, lines: int = 1) -> int:
+    """For units whose matches never cross a new line: the last line stays open (the last
+    ``lines`` lines, for matches that cross up to ``lines - 1`` new lines)."""
     if final:
         return view.end + 1
     # A new line further back than ``reach`` cannot decide: look only that far back.
     buf = view.buf
-    return max(view.end - reach + 1, view.base + buf.rfind("\n", max(0, len(buf) - reach)) + 1)
+    floor = max(0, len(buf) - reach)
+    at = len(buf)
+    for _ in range(lines):
+        at = buf.rfind("\n", floor, at)
+        if at < 0:
+            break
+    return max(view.end - reach + 1, view.base + at + 1)
 
 
 class LineOutlook(enum.Enum):
@@ -534,18 +546,28 @@ def _banner_hits(
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
 _TITLE_DASH_RE = re.compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+# A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
+# tab, or two blanks or more, then a title that starts with a letter or a digit.
+_TITLE_COLUMN_RE = re.compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
 
 
 def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
     """A banner in capitals (no word of it written as prose), its furniture, then a dash
     and a title that starts with a capital or a digit, in any case after that
-    (``engine_tail``: the tail, skeleton view): real banners are printed in capitals, the
-    title after them is not."""
+    (``engine_tail``: the tail, skeleton view), or the banner alone in a line's first
+    column with a title in the next (``NATO SECRET        Annex B``, ``SECRET\tConvoy``):
+    real banners are printed in capitals, the title after them is not."""
     skel_map = scanner.skel.map
     span = skel_map.span(base + match.start("body"), base + match.end("body"))
-    if any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(*span))):
+    if _in_prose_case(scanner.orig_slice(*span)):
         return False
     tail_at = base + match.start("tail")
+    tail = scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail")))
+    column = _TITLE_COLUMN_RE.search(tail)  # the first gap: a title may hold more
+    if column is not None and not tail[column.end()].islower():
+        furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
+        if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
+            return True
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
         first = skel_map.to_orig(tail_at + dash.end())
         if scanner.orig_slice(first, first + 1).islower():
@@ -594,7 +616,7 @@ def _subject_in_capitals(
     if not any(squeeze(part) in engine.subject_keys for part in _LABEL_PARTS_RE.split(label)):
         return False
     start, end = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
-    return not any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(start, end)))
+    return not _in_prose_case(scanner.orig_slice(start, end))
 
 
 # A year or a number in brackets after a title: "Top Secret! (1984)".
@@ -631,6 +653,27 @@ def _word_case(word: str) -> str | None:
     if not word[1:].islower():
         return None
     return "lower" if word[0].islower() else "title" if word[0].isupper() else None
+
+
+def _in_prose_case(text: str) -> bool:
+    """Whether the words of ``text`` (a marking as written) are prose: one of them in lower
+    or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
+    printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
+    other words are in."""
+    words = _WORD_RE.findall(text)
+    return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
+
+
+def _odd_case(word: str) -> bool:
+    """A word in plain letters with capitals after its first letter and a lower-case letter
+    anywhere (rEsTrEiNt, sEcReT, NfD), neither prose nor capitals."""
+    return (
+        _word_case(word) is None
+        and len(word) > 1
+        and not word.isupper()
+        and any(ch.isupper() for ch in word[1:])
+        and all(ch.isascii() or ch in _PLAIN_LATIN for ch in word)
+    )
 
 
 def _written_as_prose(original: str) -> bool:
@@ -1007,8 +1050,13 @@ class FieldUnit(Unit[FieldState]):
     def _markings(self, body: str, original: str) -> list[MarkingSpec]:
         """The markings a field value (skeleton ``body``, ``original`` text) consists of:
         markings in any case, or one portion mark in capitals; none when it is anything
-        else. Controls after ``//`` are set aside."""
+        else. Controls after ``//`` are set aside; markup comments are not read (a
+        reader never sees them: ``RES<!-- x -->TREINT UE`` in a CSV column)."""
         engine = self.engine
+        kept = _outside_comments(original)
+        if kept is not None:
+            original = "".join(original[i] for i in kept)
+            body = skeleton(original)
         body = body.split("//", 1)[0].strip(_VALUE_STRIP)
         if not any(ch.isalpha() for ch in body):
             return []
@@ -1021,9 +1069,7 @@ class FieldUnit(Unit[FieldState]):
             # capitals (real caveats are), as after "//".
             head = _VALUE_CAVEAT_RE.split(body, 1)[0]
             cut = _VALUE_CAVEAT_RE.search(original)
-            if cut is not None and not any(
-                _word_case(word) for word in _WORD_RE.findall(original[cut.end() :])
-            ):
+            if cut is not None and not _in_prose_case(original[cut.end() :]):
                 return self._markings(head, original[: cut.start()])
         return found
 
@@ -1091,10 +1137,32 @@ _CELL_SPLIT_RE = re.compile(
 # closed runs to the end of the line: searched again from every "<!--", such a line was
 # quadratic (64 KB of "<!-- a ": 40 s).
 _COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
+
+
+def _outside_comments(text: str) -> list[int] | None:
+    """The offsets of ``text`` outside its closed markup comments (a reader never sees
+    them: SE<!-- x -->CRET is one word), or None when it has none."""
+    if "<!--" not in text:
+        return None
+    kept: list[int] = []
+    last = 0
+    for comment in _COMMENT_RE.finditer(text):
+        if comment.group("closed") is None:
+            break  # never closed: no comment after it is either
+        kept.extend(range(last, comment.start()))
+        last = comment.end()
+    kept.extend(range(last, len(text)))
+    return kept if len(kept) < len(text) else None
+
+
 # A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
 # quotes after a CSV delimiter: a cell too.
+# A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
+# ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
 _QUOTED_CELL_RE = re.compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))(?P<value>[^\"'\n]{1,200})(?:\1|\2)"
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))"
+    r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
+    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
 # A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
@@ -1105,10 +1173,10 @@ _LABEL_CELL_RE = re.compile(
     r"[^\S\n]{0,3}:[^\S\n]{0,3}"
 )
 # A value that may hold a marking in capitals: two capitals with at most three other
-# characters (no letter) between them, or a letter beyond ASCII (a look-alike). Others
-# (``key: value``, ``Title: Top Secret``) are not read: ``key: value`` lines are common,
-# and reading each value as a line of its own is not cheap.
-_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[^\x00-\x7f]")
+# characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
+# look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
+# lines are common, and reading each value as a line of its own is not cheap.
+_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
@@ -1254,26 +1322,23 @@ class CellUnit(Unit[CellState]):
             return
         index: list[int] | None = None
         text = line
-        if "<!--" in line:  # comments removed: SE<!-- x -->CRET is one word
-            kept: list[int] = []
-            last = 0
-            for comment in _COMMENT_RE.finditer(line):
-                if comment.group("closed") is None:
-                    break  # never closed: no comment after it is either
-                kept.extend(range(last, comment.start()))
-                last = comment.end()
-            kept.extend(range(last, len(line)))
-            if len(kept) < len(line):
-                index = kept
-                text = "".join(line[i] for i in kept)
+        kept = _outside_comments(line)  # comments removed: SE<!-- x -->CRET is one word
+        if kept is not None:
+            index = kept
+            text = "".join(line[i] for i in kept)
         cells = _cells(text, 0, len(text))
         spans = _join_cells(cells)
         if index is None and state.pending is None:
             # The last cell, or a quoted value left open, may go on on the next line.
-            tails = [(*cells[-1][:2], "")] if cells else []
             opened = _OPEN_QUOTE_RE.search(text)
+            quote = "" if opened is None else opened.group("quote")
+            tails = []
+            if cells:  # inside a quoted value left open, it ends at the quote
+                start, end = cells[-1][:2]
+                inside = opened is not None and start >= opened.start("value")
+                tails.append((start, end, quote if inside else ""))
             if opened is not None:
-                tails.append((*opened.span("value"), opened.group("quote")))
+                tails.append((*opened.span("value"), quote))
             for start, end, quote in tails:
                 tail = text[start:end]
                 if tail.strip() and end - start <= _MAX_CELL and self._may_go_on(tail):
@@ -1287,9 +1352,7 @@ class CellUnit(Unit[CellState]):
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
             spans += _cell_spans(text, start, end)
             cut = _VALUE_CAVEAT_RE.search(text, start, end)
-            if cut is not None and not any(
-                _word_case(word) for word in _WORD_RE.findall(text[cut.end() : end])
-            ):
+            if cut is not None and not _in_prose_case(text[cut.end() : end]):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
         label = _LABEL_CELL_RE.match(text)
         if label is not None:
@@ -1383,7 +1446,7 @@ class CellUnit(Unit[CellState]):
             if hit.source == "marking"
             and not hit.key.startswith("(")
             # <td>Secret</td>, password: "secret": prose, not a marking
-            and not any(_word_case(word) for word in _WORD_RE.findall(cell[hit.start : hit.end]))
+            and not _in_prose_case(cell[hit.start : hit.end])
         ]
 
     def _cell(
@@ -1517,7 +1580,8 @@ class KeywordUnit(Unit[KeywordState]):
     def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
-        bound = _line_bound(view, self.reach, final)
+        # A keyword's words may be split over two lines: the last two lines stay open.
+        bound = _line_bound(view, self.reach, final, lines=2)
         position = state.resume
         # The next start of each first-character pattern: a match of the policy's pattern
         # starts exactly where one of them matches, so the earliest of them is where the
@@ -2212,6 +2276,10 @@ class DecodeUnit(Unit[DecodeState]):
             tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
+            # A rot13 portion mark whose paragraph is the next line: wait for that line.
+            waiting = self.engine.rot13_portions.waiting(text[:done])
+            if waiting is not None:
+                done = waiting
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -2345,6 +2413,7 @@ class DecodeUnit(Unit[DecodeState]):
         for encoding, found in (
             ("Caesar-shifted", engine.shifted.lines(region, raw)),
             ("phonetic-spelled", engine.spelled.lines(region, raw)),
+            ("rot13", engine.rot13_portions.lines(region)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -2657,6 +2726,10 @@ class CompiledPolicy:
             word for spec in above for word in _WORD_RE.findall(spec.text.upper())
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.rot13_portions = Rot13Portions(
+            (key for key, spec in self.portion_by_key.items() if spec.level != lowest),
+            lambda letters: squeeze(skeleton(letters)),
+        )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
         # The units whose hits can be markings (keywords and patterns are detectors).
