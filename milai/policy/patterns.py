@@ -714,6 +714,9 @@ _LABEL_SEP = (
 # After a label's separator: markup, and page numbers (``Classification: Page 2 SECRET``).
 _AFTER_LABEL = _MARKUP + _PAGE_FIRST
 _TAIL_WIDTH = 160
+# The most markings a banner's body repeats on one line (a watermark line of a PDF page
+# repeats its banner across the page; more is read as text).
+_REPEATS = 64
 # A banner written letter by letter may be followed by text written the same way (the
 # whole line spaced out: S E C R E T   t h e   p l a n), longer than the tail above: such
 # a tail is one letter or digit after each gap, up to this many.
@@ -843,7 +846,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     # marking or caveat. Anything new allowed right after a marking (a control or caveat
     # that starts with a letter or digit, glued) must be added to its ``follows`` too;
     # ``test_the_guard_fires_for_every_context_match`` checks the two agree.
-    body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
+    body = f"(?P<body>(?:{msep}(?:{marks})){{1,{_REPEATS}}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
         f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>{_TAIL}))"

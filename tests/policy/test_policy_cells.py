@@ -185,3 +185,15 @@ def test_the_line_with_a_cell_is_found_past_lines_without_one(
     secret = text.index("SECRET\t")
     width = len("NATO CONFIDENTIAL")
     assert spans == [(first, first + width), (secret, secret + 6), (last, last + width)]
+
+
+@pytest.mark.parametrize("separator", ["", " ", "  ", " - ", " / "])
+@pytest.mark.parametrize("count", [16, 17, 40, 64])
+def test_a_watermark_line_of_repeated_banners(
+    default_policy: Policy, separator: str, count: int
+) -> None:
+    """A PDF page's watermark line repeats its banner across the page: up to 64 copies on
+    one line read as the banner (the body stopped at 16, and 17 copies read UNCLASSIFIED)."""
+    for marking, level in (("SECRET", "SECRET"), ("NATO CONFIDENTIAL", "CONFIDENTIAL")):
+        text = separator.join([marking] * count) + "\nThe plan.\n"
+        assert check_text(default_policy, text).level == level, (count, separator, marking)
