@@ -140,8 +140,8 @@ ADVERSARIAL = [
 ]
 
 
-# One test each: together they were the longest test of the suite, alone at the end of a
-# parallel run (pytest -n) while the other workers stood idle.
+# One test each: together they were the suite's second-longest test, and a parallel run
+# (pytest -n) could be left waiting on it alone at the end.
 @pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
 def test_adversarial_cells_and_page_numbers_stay_fast(default_policy: Policy, text: str) -> None:
     """20 KB lines and tables built from the new rules' own pieces: linear patterns take
