@@ -8,9 +8,11 @@ import random
 import signal
 import time
 from collections import Counter
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from milai.audit import _log
+from milai.vault._fs import write_all
 from tests.audit.support import event, fixed_signer, open_log, verify_signature
 
 # Children come from a fork server: quick to start, and never forked from a test process
@@ -46,39 +48,61 @@ def test_concurrent_appends_lose_and_interleave_nothing(log_path: Path) -> None:
         assert [e["n"] for e in events if e["writer"] == writer] == list(range(50))
 
 
-def append_forever(path: Path, slow: bool) -> None:
-    if slow:
-
-        def write_slowly(fd: int, data: memoryview | bytes | bytearray) -> None:
-            for start in range(0, len(data), 16):
-                os.write(fd, data[start : start + 16])
-                time.sleep(0.001)
-
-        setattr(_log, "write_all", write_slowly)  # noqa: B010  (a child process: no undo)
+def append_forever(path: Path) -> None:
     log = open_log(path, fixed_signer(), every=3)
     for n in range(10_000):
         log.append(event(n))
 
 
+def append_until_stopped(path: Path, stop_at_write: int, stop_at: float, ready: Connection) -> None:
+    """Append until write number ``stop_at_write`` (of a log line or a sidecar checkpoint),
+    write the first ``stop_at`` part of it, tell the parent, and wait to be killed: the
+    kill lands mid-append by construction, whatever the machine's load."""
+    writes = 0
+
+    def write_then_stop(fd: int, data: memoryview | bytes | bytearray) -> None:
+        nonlocal writes
+        writes += 1
+        if writes == stop_at_write:
+            write_all(fd, memoryview(data)[: min(len(data) - 1, max(1, int(len(data) * stop_at)))])
+            ready.send(writes)
+            time.sleep(3600)
+        write_all(fd, data)
+
+    setattr(_log, "write_all", write_then_stop)  # noqa: B010  (a child process: no undo)
+    append_forever(path)
+
+
 def wait_for_growth(path: Path, size: int) -> None:
-    """Wait until the writer has begun writing, so that a kill lands mid-append whatever
-    the machine's speed."""
-    deadline = time.monotonic() + 10
-    while path.stat().st_size == size and time.monotonic() < deadline:
+    """Wait until the writer has begun writing (a bound on a hang, not a timing)."""
+    deadline = time.monotonic() + 120
+    while path.stat().st_size == size:
+        assert time.monotonic() < deadline, "the writer never wrote"
         time.sleep(0.0005)
 
 
 def test_a_writer_killed_mid_append_leaves_a_log_that_verifies_and_repairs(log_path: Path) -> None:
+    """Three kills in four stop a writer part way through a write (seeded: which write,
+    how far into it); the fourth lands wherever a free-running writer is."""
     log = open_log(log_path, fixed_signer(), every=3)
     log.append(event(-1))
     chance = random.Random(20250301)
     torn_trials = 0
     for trial in range(20):
         size = log_path.stat().st_size
-        writer = PROCESSES.Process(target=append_forever, args=(log_path, trial % 4 != 0))
-        writer.start()
-        wait_for_growth(log_path, size)
-        time.sleep(chance.uniform(0, 0.03))
+        if trial % 4:
+            ready, tell = PROCESSES.Pipe(duplex=False)
+            stop = (chance.randint(1, 7), chance.uniform(0, 1))
+            writer = PROCESSES.Process(target=append_until_stopped, args=(log_path, *stop, tell))
+            writer.start()
+            tell.close()
+            assert ready.poll(120), "the writer never reached its stop"
+            ready.close()
+        else:
+            writer = PROCESSES.Process(target=append_forever, args=(log_path,))
+            writer.start()
+            wait_for_growth(log_path, size)
+            time.sleep(chance.uniform(0, 0.03))
         os.kill(writer.pid, signal.SIGKILL)  # type: ignore[arg-type]
         writer.join()
         assert writer.exitcode == -signal.SIGKILL

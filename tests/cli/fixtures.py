@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -33,12 +34,22 @@ def milai_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "milai", *args]
 
 
+def interruptible() -> None:
+    """In a child: SIGINT does what it does for a command typed at a terminal. A test run
+    started in the background by a shell without job control (``pytest … &`` in a script)
+    ignores SIGINT, and a child inherits that; Python then installs no KeyboardInterrupt
+    handler, and a Ctrl-C test would wait for its timeout. The disposition milai starts
+    with is the shell's business, not milai's: the tests set it, milai does not."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def controlling_terminal() -> None:
     """In a child: a new session whose controlling terminal is the pty on stdin, so that
     /dev/tty (where milai asks for passphrases) is that pty and Ctrl-C sends SIGINT."""
     import fcntl
     import termios
 
+    interruptible()
     os.setsid()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 

@@ -17,7 +17,7 @@ import pytest
 
 from milai.cli._app import compose_prompt
 from milai.errors import UsageError
-from tests.cli.fixtures import MilaiRunner, milai_command
+from tests.cli.fixtures import MilaiRunner, interruptible, milai_command
 from tests.helpers import DEMO_SHA256, write_key_file
 
 QUESTION = "Name three capitals in Europe."
@@ -110,6 +110,7 @@ def test_ctrl_c_exits_130_without_a_traceback(vault_home: Path) -> None:
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
     assert process.stdout is not None
     process.stdout.read(1)  # generating now

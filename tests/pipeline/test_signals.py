@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.fixtures import interruptible
 from tests.pipeline.fake_milai import audit_events, command, environment, make_vault
 
 
@@ -28,6 +29,7 @@ def test_a_signal_mid_stream_records_interrupted_and_exits_130(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
     assert process.stdout is not None
     head = process.stdout.read(40)  # streaming now

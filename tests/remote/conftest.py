@@ -307,7 +307,9 @@ def start_fake_server(
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(certificates.cert, certificates.key)
         httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    # serve_forever looks at its shutdown flag between polls: at its default 0.5 s each
+    # test's teardown waited up to half a second for the server to stop.
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     return server, httpd
 

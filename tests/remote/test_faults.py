@@ -9,9 +9,17 @@ import time
 
 import pytest
 
+from milai.engine import remote
 from tests.remote.conftest import REPLY, SERVED_MODEL, FakeServer, Home
 
 PROMPT = "Say hello."
+
+
+@pytest.fixture(autouse=True)
+def short_retry_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The number of attempts is what these tests check, not the pause between them (a
+    quarter of a second, doubling: three quarters of a second of sleep per retried case)."""
+    monkeypatch.setattr(remote, "RETRY_PAUSE_S", 0.01)
 
 
 def add_engine(home: Home, server: FakeServer, *more: str) -> None:
@@ -138,13 +146,13 @@ def test_a_server_that_trickles_is_cut_at_the_reply_deadline(
 ) -> None:
     # One byte every 0.1 s: each read is well within the 1 s read timeout, and the event
     # never ends. Only the deadline on the whole reply stops it.
-    add_engine(home, fake_server, "--reply-timeout", "2")
+    add_engine(home, fake_server, "--reply-timeout", "1")
     fake_server.behaviour.mode, fake_server.behaviour.stall_s = "trickle", 40.0
     started = time.monotonic()
     result = home.milai("run", "--model", "fake", PROMPT)
     elapsed = time.monotonic() - started
     assert result.returncode == 5, result.stderr
-    assert "did not finish its reply within 2 s" in one_error_line(result.stderr)
+    assert "did not finish its reply within 1 s" in one_error_line(result.stderr)
     assert elapsed < 25  # the server would trickle for 40 s
     assert "".join(REPLY).startswith(result.stdout)
     assert len(fake_server.chat_requests()) == 1  # text came: never retried
@@ -155,12 +163,12 @@ def test_a_server_that_trickles_is_cut_at_the_reply_deadline(
 def test_a_steady_but_endless_reply_is_cut_at_the_deadline(
     home: Home, fake_server: FakeServer
 ) -> None:
-    add_engine(home, fake_server, "--reply-timeout", "2")
+    add_engine(home, fake_server, "--reply-timeout", "1")
     behaviour = fake_server.behaviour
     behaviour.chunks, behaviour.chunk_pause_s = [f" word{n}" for n in range(100)], 0.3
     result = home.milai("run", "--model", "fake", "--max-tokens", "200", PROMPT)
     assert result.returncode == 5, result.stderr
-    assert "did not finish its reply within 2 s" in one_error_line(result.stderr)
+    assert "did not finish its reply within 1 s" in one_error_line(result.stderr)
     assert "".join(behaviour.chunks).startswith(result.stdout)
     assert len(fake_server.chat_requests()) == 1
     assert last_run_event(home)["decision"] == "error"

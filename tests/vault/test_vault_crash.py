@@ -1,12 +1,15 @@
 """Crash consistency: a writer killed with SIGKILL at a random moment leaves a vault that
 opens, whose records are each in their old or their new state, and that lists no partial
-model. The writers are forked children, killed after a seeded random delay."""
+model. The writers are forked children, killed once they have begun a seeded random number
+of disk-changing steps (``fault_point``): a count of steps, not a delay, so that a loaded
+machine does not turn every trial into a kill before the first write."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import random
+import select
 import signal
 import time
 from collections.abc import Callable
@@ -17,7 +20,7 @@ from typing import Any
 import pytest
 
 from milai.vault import KeySource, Vault
-from milai.vault._fs import create_temp_for, remove_stale_temps
+from milai.vault._fs import create_temp_for, fault_hook, remove_stale_temps
 
 RECORD_BYTES = 150_000
 
@@ -37,20 +40,42 @@ def _next_state(step: int, old: bytes | None) -> bytes:
     return _record_value(step)
 
 
-def _in_child(work: Callable[[], None]) -> int:
+def _in_child(work: Callable[[], None]) -> tuple[int, int]:
+    """Fork a child that runs ``work`` and writes one byte to a pipe as it begins each
+    disk-changing step; return its pid and the pipe's reading end."""
+    reading, writing = os.pipe()
+
+    def begun(step: str) -> None:
+        os.write(writing, b".")
+
     pid = os.fork()
     if pid == 0:  # the child: work until killed, never return into pytest
         try:
-            work()
+            os.close(reading)
+            with fault_hook(begun):
+                work()
         finally:
             os._exit(0)
-    return pid
+    os.close(writing)
+    return pid, reading
 
 
-def _kill_after(pid: int, delay: float) -> None:
-    time.sleep(delay)
+def _kill_after(child: tuple[int, int], steps: int) -> None:
+    """Kill the child as soon as it has begun its ``steps``-th disk-changing step: the kill
+    lands somewhere in that step or a later one (mid-write, often), whatever the load."""
+    pid, reading = child
+    begun, deadline = 0, time.monotonic() + 120
+    while begun < steps:
+        left = deadline - time.monotonic()
+        assert left > 0, "the writer never reached its step"
+        if select.select([reading], [], [], left)[0]:
+            data = os.read(reading, steps - begun)
+            if not data:
+                break  # the child finished its work (it never should)
+            begun += len(data)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+    os.close(reading)
 
 
 def _temps(home: Path) -> list[Path]:
@@ -71,7 +96,7 @@ def test_killed_imports_never_list_a_partial_model(
             for index in range(1000):
                 writer.import_model(source, name=f"m{trial}-{index}", level="SECRET")
 
-        _kill_after(_in_child(work), rng.uniform(0.0, 0.12))
+        _kill_after(_in_child(work), rng.randint(1, 30))  # an import is 9 steps
         reopened = Vault.open(isolated_home, key)
         for manifest in reopened.list_models():
             assert manifest.sha256 == sha256 and manifest.size == 3_000_000
@@ -81,8 +106,8 @@ def test_killed_imports_never_list_a_partial_model(
         saw_temp = saw_temp or bool(_temps(isolated_home))
         remove_stale_temps(isolated_home / "models", min_age_s=0)
         assert not list((isolated_home / "models").glob(".*.tmp"))
-    assert verified, "no import ever completed: the delays are too short to test anything"
-    assert saw_temp, "no import was ever interrupted: the delays are too long"
+    assert verified, "no import ever completed: the kills come too early to test anything"
+    assert saw_temp, "no import was ever interrupted: the kills come too late"
 
 
 def test_killed_record_writes_leave_old_or_new(
@@ -99,7 +124,7 @@ def test_killed_record_writes_leave_old_or_new(
                 writer.records.update("crash", "state", partial(_next_state, step))
                 writer.records.put("crash-log", f"{trial}-{step}", _record_value(step))
 
-        _kill_after(_in_child(work), rng.uniform(0.0, 0.08))
+        _kill_after(_in_child(work), rng.randint(1, 40))  # an update and a put: 10
         reopened = Vault.open(isolated_home, key)
         value = reopened.records.get("crash", "state")
         assert value is not None
@@ -128,7 +153,7 @@ def test_killed_key_slot_changes_keep_the_vault_openable(
                 writer.change_key(current, new)
                 current = new
 
-        _kill_after(_in_child(work), rng.uniform(0.0, 0.05))
+        _kill_after(_in_child(work), rng.randint(1, 30))  # a key change is 8 steps
         reopened = Vault.open(isolated_home, key)
         assert reopened.key_slots()[0] == "key-file"
         assert len(reopened.key_slots()) <= trial + 2
