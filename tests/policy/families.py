@@ -415,6 +415,88 @@ def _comment_inside(text: str, rng: random.Random) -> str:
     return text[:at] + comment + text[at:]
 
 
+# Issue 9, red team 3: what Markdown, wiki and documentation markup put before a banner on
+# its line. A renderer shows the marking as text (an image's alt text, an admonition's or a
+# shortcode's title, a footnote, a heading); the words of the syntax are markup.
+_ADMONITION_KINDS = ["note", "warning", "danger", "caution", "important", "info", "tip", "abstract"]
+
+
+def _markup_words(text: str, rng: random.Random) -> str:
+    """![SECRET](banner.png), !!! danger "SECRET", .. note:: SECRET, h1. SECRET, - [x]
+    SECRET, [^1]: SECRET, {{< banner "SECRET" >}}: documentation markup, its words chosen
+    at random (kinds, file and shortcode names, footnote labels)."""
+    kind = rng.choice(_ADMONITION_KINDS)
+    name = rng.choice(["banner", "classification", "notice", "marking", "header", "alert"])
+    image = rng.choice(["banner.png", "img/marking.svg", "./header.jpg", "x.png"])
+    label = rng.choice(["1", "2", "12", "note", "a", "src1"])
+    form = rng.choice(
+        [
+            "![@](IMAGE)",
+            '![@](IMAGE "NAME")',
+            '!!! KIND "@"',
+            '??? KIND "@"',
+            '???+ KIND "@"',
+            ":::KIND @",
+            "[^LABEL]: @",
+            f"h{rng.randint(1, 6)}. @",
+            "bq. @",
+            rng.choice(["- [x] @", "- [ ] @", "* [X] @", "+ [x] @", "1. [x] @"]),
+            ".. KIND:: @",
+            '{{< NAME "@" >}}',
+            '{{% NAME "@" %}}',
+            '{% include NAME.html text="@" %}',
+            f"{kind.upper()}: @",
+            "[.NAME]#@#",
+        ]
+    )
+    for word, value in (("IMAGE", image), ("NAME", name), ("KIND", kind), ("LABEL", label)):
+        form = form.replace(word, value)
+    return form.replace("@", text)
+
+
+# Lower markings of both policies (and a level name), struck through before the new one.
+_STRUCK = ["UNCLASSIFIED", "NON CLASSIFIÉ", "OFFEN", "NATO UNCLASSIFIED", "DRAFT"]
+
+
+def _struck_marking(text: str, rng: random.Random) -> str:
+    """~~UNCLASSIFIED~~ SECRET: an old marking struck through before the new one, or the
+    marking itself struck before a lower one (~~SECRET~~ UNCLASSIFIED): the higher wins."""
+    old = rng.choice(_STRUCK)
+    gap = rng.choice([" ", "  ", ""])
+    if rng.random() < 0.5:
+        return f"~~{old}~~{gap}{text}"
+    return f"~~{text}~~{gap}{old}"
+
+
+# Comments, in the syntax of the languages a document or a model's answer is written in.
+_COMMENTS = [
+    "<!-- {} -->",
+    "<!--{}-->",
+    "[//]: # ({})",
+    '[//]: # "{}"',
+    "% {}",
+    "%% {}",
+    "// {}",
+    "/* {} */",
+    "/** {} */",
+    "# {}",
+    "; {}",
+    ";; {}",
+    "-- {}",
+    "REM {}",
+    "rem {}",
+    "' {}",
+    "{{# {} #}}",
+    "{{{{!-- {} --}}}}",
+]
+
+
+def _comment(text: str, rng: random.Random) -> str:
+    """<!-- SECRET -->, [//]: # (SECRET), % SECRET, -- SECRET, REM SECRET: a banner in a
+    comment on its own line (HTML, Markdown, TeX, C, shell, Lisp, SQL, BASIC, VB)."""
+    return rng.choice(_COMMENTS).format(text)
+
+
 def _portion_slash(text: str, rng: random.Random) -> str:
     """TS/SCI, S/NF: the abbreviated marking and one control after one slash, alone."""
     control = rng.choice(["SCI", "NF", "NOFORN", "REL", "ORCON", "SI"])
@@ -680,6 +762,15 @@ def _portion_glued(text: str, rng: random.Random) -> str:
 
 def _portion_indented(text: str, rng: random.Random) -> str:
     return _portion(text, rng, numbering=rng.choice(["    ", "\t", "  1. "]))
+
+
+def _portion_emphasis(text: str, rng: random.Random) -> str:
+    """**(S)** The convoy…: the portion mark in Markdown emphasis, with or without a
+    paragraph number before it."""
+    emphasis = rng.choice(["**", "*", "__", "_", "***"])
+    numbering = rng.choice(["", "", "1. ", "  ", "(a) "])
+    first, body = rng.choice(BODY), rng.choice(BODY)
+    return f"{first}\n\n{numbering}{emphasis}({text}){emphasis} {body}\n"
 
 
 def _portion_after_r(text: str, rng: random.Random) -> str:
@@ -1005,6 +1096,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("wide-repeat", "banner context", "line", _wide_repeat),
     Family("markup-cell", "banner context", "line", _markup_cell),
     Family("comment-inside", "obfuscation", "spell", _comment_inside),
+    Family("markup-words", "banner context", "line", _markup_words),
+    Family("struck-marking", "banner context", "line", _struck_marking),
+    Family("comment", "banner context", "line", _comment),
     Family("subject-words", "banner context", "place", _subject_words),
     Family("xml-one-line", "structured data", "place", _xml_one_line),
     Family("csv-caveat", "structured data", "place", _csv_caveat),
@@ -1070,6 +1164,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-square", "portion marks", "place", _portion_square, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
+    Family("portion-emphasis", "portion marks", "place", _portion_emphasis, _portion_only),
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
