@@ -578,15 +578,15 @@ _MARKUP_SYMBOLS = "[-*=#~`\"'<>/\\\\:;.•·|+\u2013\u2014{!?%\\]^]"
 # label ``[^1]:``) or a comment keyword (``REM``). Each ends on markup or a blank, never on
 # a letter, so a marking after it is read from its first letter.
 _MARKUP_WORD = (
-    r"(?:\[\^?[a-z0-9][a-z0-9_\-]{0,19}+\]"
-    # a full stop, "!" or "?" before a blank ends a sentence (Hello! SECRET), save after
-    # a Textile block's name (h1. bq. fn1.); one colon or "=" ends a field's name, whose
-    # value counts in capitals only (``title: Top Secret``, see ``FieldUnit``)
-    r"|\^?[a-z0-9][a-z0-9_\-]{1,19}+" + WS + "{0,4}+(?![.!?;](?:" + WS + r"|\n|$)|:(?!:)|=)"
-    + _MARKUP_SYMBOLS
-    + r"|(?<![^\W_])(?:h[1-6]|bq|bc|fn\d{1,3})\."
-    + r"|(?<=[:!?~`]{3})[a-z][a-z0-9_\-]{0,19}+" + WS + "{1,4}+"
-    r"|(?<![^\W_])rem" + WS + "{1,4}+"
+    rf"(?:\[\^?[a-z0-9][a-z0-9_\-]{{0,19}}+\]"
+    # a full stop, "!", "?" or ";" before a blank ends a sentence (Hello! SECRET), save
+    # after a Textile block's name (h1. bq. fn1.); one colon or "=" ends a field's name,
+    # whose value counts in capitals only (``title: Top Secret``, see ``FieldUnit``)
+    rf"|\^?[a-z0-9][a-z0-9_\-]{{1,19}}+{WS}{{0,4}}+(?![.!?;](?:{WS}|\n|$)|:(?!:)|=)"
+    rf"{_MARKUP_SYMBOLS}"
+    rf"|(?<![^\W_])(?:h[1-6]|bq|bc|fn\d{{1,3}})\."
+    rf"|(?<=[:!?~`]{{3}})[a-z][a-z0-9_\-]{{0,19}}+{WS}{{1,4}}+"
+    rf"|(?<![^\W_])rem{WS}{{1,4}}+"
     # struck-through text (``~~NON CLASSIFIÉ~~ SECRET``; a struck marking is read too)
     r"|~~[^~\n]{1,60}+~~)"
 )
@@ -656,6 +656,8 @@ _PAGE_BARE = (
 )
 # Up to two page numbers (a footer printed over another: ``p. 7 Page 1/9 - SECRET``).
 _PAGE_FIRST = "(?:" + _PAGE_WORDS + "|" + _PAGE_BARE + "){0,2}"
+
+
 # The blank runs before the marking and the quote bars are taken whole (possessive): what
 # follows each one starts with no blank or takes the rest (the markup takes more bars), so
 # no match needs a run cut short; cut every way, a line of blanks or of "| | |" took
