@@ -656,6 +656,25 @@ _PAGE_BARE = (
 )
 # Up to two page numbers (a footer printed over another: ``p. 7 Page 1/9 - SECRET``).
 _PAGE_FIRST = "(?:" + _PAGE_WORDS + "|" + _PAGE_BARE + "){0,2}"
+# Where a page number starts (the look ahead of ``_page_markup``).
+_PAGE_START = (
+    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad|"
+    + _PAGE_WORDS_ROT13
+    + r")\.?"
+    + WS
+    + r"{0,2}\d|[\-\u2013\u2014]"
+    + WS
+    + r"{0,2}\d|\d{1,4}/\d)"
+)
+
+
+def _page_markup(*, words: bool) -> str:
+    """Markup before a footer's page number (``// Page 3 SECRET``, ``<!-- - 2 - SECRET
+    -->``): the markup loop, bound to a page number that follows it."""
+    token = f"{_TAG}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}"
+    if words:
+        token += f"|{_MARKUP_WORD}"
+    return f"(?:(?:{token}){WS}{{0,4}}){{1,8}}(?={_PAGE_START})"
 
 
 # The blank runs before the marking and the quote bars are taken whole (possessive): what
@@ -669,6 +688,7 @@ def _lead(*, words: bool, lazy: bool) -> str:
         + "{0,120}+(?:[>|]"
         + WS
         + "{0,8}+){0,8}+"
+        + f"(?:{_page_markup(words=words)})?"
         + _PAGE_FIRST
         + WS
         + "{0,80}"
@@ -687,13 +707,22 @@ LEAD_WORDS = _lead(words=True, lazy=False)
 # regular expressions try every reading; a look at a line's start (``line_outlook``) tries
 # these too.
 LEAD_READINGS = (
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _MARKUP,
+    WS
+    + "{0,120}(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + f"(?:{_page_markup(words=False)})?"
+    + _PAGE_FIRST
+    + WS
+    + "{0,80}"
+    + _MARKUP,
     WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _NUMBERING + _MARKUP,
     WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
 )
 # Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
-# SECRET``: both are read, so the higher wins whichever is struck).
-_MSEP = WS + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~)" + WS + "{0,3})?"
+# SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps
+# in emphasis or quotes (``~~UNCLASSIFIED~~ **SECRET**``).
+_MSEP = WS + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~" + WS + "{0,3}[*_`\"'«“]{0,3})" + WS + "{0,3})?"
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -834,7 +863,8 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
-        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>{_TAIL}))"
+        # in brackets, furniture may stand before the closing one: [SECRET    3 March 2025]
+        f"(?![a-z0-9])(?P<tail>(?(open)[^\\[\\]()\\n]{{0,80}}+(?=[\\])])|{_TAIL}))(?(open)[\\])])"
     )
 
 
