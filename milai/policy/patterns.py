@@ -584,9 +584,9 @@ _MARKUP_WORD = (
     # whose value counts in capitals only (``title: Top Secret``, see ``FieldUnit``)
     rf"|\^?[a-z0-9][a-z0-9_\-]{{1,19}}+{WS}{{0,4}}+(?![.!?;](?:{WS}|\n|$)|:(?!:)|=)"
     rf"{_MARKUP_SYMBOLS}"
-    rf"|(?<![^\W_])(?:h[1-6]|bq|bc|fn\d{{1,3}})\."
+    rf"|(?<![^\W_])(?:h[1-6]|bq|bc|fn\d{{1,3}}|u[1-6]|od|op|sa\d{{1,3}})\."
     rf"|(?<=[:!?~`]{{3}})[a-z][a-z0-9_\-]{{0,19}}+{WS}{{1,4}}+"
-    rf"|(?<![^\W_])rem{WS}{{1,4}}+"
+    rf"|(?<![^\W_])(?:rem|erz){WS}{{1,4}}+"
     # struck-through text (``~~NON CLASSIFIÉ~~ SECRET``; a struck marking is read too)
     r"|~~[^~\n]{1,60}+~~)"
 )
@@ -722,7 +722,14 @@ LEAD_READINGS = (
 # Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
 # SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps
 # in emphasis or quotes (``~~UNCLASSIFIED~~ **SECRET**``).
-_MSEP = WS + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~" + WS + "{0,3}[*_`\"'«“]{0,3})" + WS + "{0,3})?"
+_MSEP = (
+    WS
+    + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~"
+    + WS
+    + "{0,3}[*_`\"'«“\\[({]{0,3})"
+    + WS
+    + "{0,3})?"
+)
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -801,7 +808,7 @@ def banner_prefilter_regex(
         if caveat_list:
             glued.append(_label_regex(caveat_list))
         follows = "(?:(?![a-z0-9])|(?=" + "|".join(glued) + "))"
-    return f"\\n{LEAD_WORDS}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks}){follows}"
+    return f"\\n{LEAD_WORDS}{label}(?:[\\[(]{WS}{{0,80}}+{_PAGE_FIRST})?{_MSEP}(?:{marks}){follows}"
 
 
 def portion_context_regex(portions: Iterable[str]) -> str:
@@ -862,9 +869,10 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     # ``test_the_guard_fires_for_every_context_match`` checks the two agree.
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,16}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
-        f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
+        f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_PAGE_FIRST})?{body}"
         # in brackets, furniture may stand before the closing one: [SECRET    3 March 2025]
-        f"(?![a-z0-9])(?P<tail>(?(open)[^\\[\\]()\\n]{{0,80}}+(?=[\\])])|{_TAIL}))(?(open)[\\])])"
+        f"(?![a-z0-9])(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
+        f"(?(open)[\\])])"
     )
 
 
@@ -910,8 +918,10 @@ _DATE = (
 )
 # The same month names as printed (for the capitals check of the original tail).
 _MONTHS_PRINTED = _MONTHS + r"|février|décembre|août|märz|mäerz|abrëll"
+# A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``).
+_LINK_TARGET = r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)"
 _TAIL_RE = re.compile(
-    r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
+    r"(?:[^\w\n]|" + _TAG + "|" + _LINK_TARGET + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
     r"|"
@@ -928,7 +938,8 @@ _TAIL_RE = re.compile(
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
 )
 _TAIL_WORDS_RE = re.compile(
-    r"<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
+    _LINK_TARGET
+    + r"|<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
     + _FURNITURE_WORDS
     + r"|"
     + _MONTHS_PRINTED

@@ -445,7 +445,6 @@ def _markup_words(text: str, rng: random.Random) -> str:
             '{{< NAME "@" >}}',
             '{{% NAME "@" %}}',
             '{% include NAME.html text="@" %}',
-            f"{kind.upper()}: @",
             "[.NAME]#@#",
         ]
     )
