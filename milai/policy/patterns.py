@@ -656,25 +656,17 @@ _PAGE_BARE = (
 )
 # Up to two page numbers (a footer printed over another: ``p. 7 Page 1/9 - SECRET``).
 _PAGE_FIRST = "(?:" + _PAGE_WORDS + "|" + _PAGE_BARE + "){0,2}"
-# Where a page number starts (the look ahead of ``_page_markup``).
-_PAGE_START = (
-    r"(?:(?:page|pages|pg|p|seite|s|pagina|blz|blad|"
-    + _PAGE_WORDS_ROT13
-    + r")\.?"
-    + WS
-    + r"{0,2}\d|[\-\u2013\u2014]"
-    + WS
-    + r"{0,2}\d|\d{1,4}/\d)"
-)
 
 
 def _page_markup(*, words: bool) -> str:
     """Markup before a footer's page number (``// Page 3 SECRET``, ``<!-- - 2 - SECRET
-    -->``): the markup loop, bound to a page number that follows it."""
+    -->``): the markup loop, bound to a whole page number that follows it. A banner line
+    tries it last (``lazy``), so that it never takes a marking another reading keeps
+    (``SECRET - Page 3 - UNCLASSIFIED``)."""
     token = f"{_TAG}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}"
     if words:
         token += f"|{_MARKUP_WORD}"
-    return f"(?:(?:{token}){WS}{{0,4}}){{1,8}}(?={_PAGE_START})"
+    return f"(?:(?:{token}){WS}{{0,4}}){{1,8}}(?=(?:{_PAGE_WORDS}|{_PAGE_BARE}))"
 
 
 # The blank runs before the marking and the quote bars are taken whole (possessive): what
@@ -688,7 +680,7 @@ def _lead(*, words: bool, lazy: bool) -> str:
         + "{0,120}+(?:[>|]"
         + WS
         + "{0,8}+){0,8}+"
-        + f"(?:{_page_markup(words=words)})?"
+        + f"(?:{_page_markup(words=words)})?{'?' if lazy else ''}"
         + _PAGE_FIRST
         + WS
         + "{0,80}"
