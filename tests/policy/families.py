@@ -1412,6 +1412,53 @@ KNOWN_MISSES: dict[str, str] = {
         "odd case that writes a two-letter word in title case (rEsTrEiNt Ue) reads as prose "
         "in a cell or before a title",
     ),
+    # Issue 9, red team 3: markup words, struck markings and comments in pairs.
+    "comment-inside+comment": (
+        "HTML comments do not nest: the first --> closes both (<!--SE<!-- x -->CRET-->), so "
+        "the marking's first letters stay inside a comment"
+    ),
+    **dict.fromkeys(
+        ("comment-inside+markup-words", "comment-inside+struck-marking"),
+        "a comment inside a word is removed only where a line is cut into cells, and a cell's "
+        "lead has no markup words or struck text (misses on some markings)",
+    ),
+    **dict.fromkeys(
+        (
+            "field-label+comment",
+            "field-label+markup-words",
+            "field-label+struck-marking",
+            "label-line+comment",
+            "label-line+markup-words",
+            "label-line+struck-marking",
+        ),
+        "markup words, comment openers and struck text are read at a line's start, not after "
+        "a label or a field's name (Classification = !!! danger \"SECRET\"): a field's value "
+        "is read as a cell with the plain lead",
+    ),
+    **dict.fromkeys(
+        (
+            "markup-cell+comment",
+            "pipe-cells+comment",
+            "text-before-banner+comment",
+            "wide-repeat+comment",
+            "markup-cell+markup-words",
+        ),
+        "a complete comment is removed before a line is cut into cells (so that a comment "
+        "inside a word joins it), and the text of a comment or of a shortcode's argument is "
+        "not cut into cells of its own (<!-- Ref. J2/44 | SECRET | Draft -->)",
+    ),
+    **dict.fromkeys(
+        ("markup-words+comment", "page-number-before+markup-words"),
+        "a line's lead is read in one order: page numbers, a list number, then markup; markup "
+        "before a list number (rem 1. [x] SECRET) or a task box before a page number "
+        "(- [x] Page 7 SECRET) is not read (misses on some markings)",
+    ),
+    **dict.fromkeys(
+        ("markup-words+struck-marking", "markup-wrapper+struck-marking"),
+        "after a struck marking only emphasis, quotes or brackets may open the new one: "
+        "other markup (~~UNCLASSIFIED~~ ![SECRET](x.png), ~~UNCLASSIFIED~~ [.big]*SECRET*) "
+        "leaves the struck marking as the banner and its tail is no furniture",
+    ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
         "right-to-left override); a line spaced out letter by letter, then reversed, holds "
