@@ -910,10 +910,8 @@ _DATE = (
 )
 # The same month names as printed (for the capitals check of the original tail).
 _MONTHS_PRINTED = _MONTHS + r"|février|décembre|août|märz|mäerz|abrëll"
-# A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``).
-_LINK_TARGET = r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)"
 _TAIL_RE = re.compile(
-    r"(?:[^\w\n]|" + _TAG + "|" + _LINK_TARGET + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
+    r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
     r"|"
@@ -930,8 +928,7 @@ _TAIL_RE = re.compile(
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
 )
 _TAIL_WORDS_RE = re.compile(
-    _LINK_TARGET
-    + r"|<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
+    r"<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
     + _FURNITURE_WORDS
     + r"|"
     + _MONTHS_PRINTED
@@ -939,6 +936,11 @@ _TAIL_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 
+
+# A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``):
+# taken out of a tail before it is read (in the tail's pattern, "](x)" could also be read as
+# a bracket and a bracketed caveat: two readings a link, exponential).
+_LINK_TARGET_RE = re.compile(r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)")
 
 # A value assigned to the name: ``SECRET = 3``, ``TOP_SECRET := 4`` (source code).
 _ASSIGNMENT_RE = re.compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
@@ -953,6 +955,7 @@ def banner_tail_ok(tail: str, original: str) -> bool:
     """
     if not tail.strip():
         return True
+    tail, original = _LINK_TARGET_RE.sub("]", tail), _LINK_TARGET_RE.sub("]", original)
     if _ASSIGNMENT_RE.match(tail) is not None:
         return False
     if _TAIL_RE.fullmatch(tail) is None:
