@@ -1479,7 +1479,6 @@ KNOWN_MISSES: dict[str, str] = {
             "markup-cell+comment",
             "pipe-cells+comment",
             "text-before-banner+comment",
-            "wide-repeat+comment",
             "markup-cell+markup-words",
         ),
         "a complete comment is removed before a line is cut into cells (so that a comment "
