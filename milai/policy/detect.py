@@ -1059,7 +1059,7 @@ class FieldUnit(Unit[FieldState]):
         else. Controls after ``//`` are set aside; markup comments are not read (a
         reader never sees them: ``RES<!-- x -->TREINT UE`` in a CSV column)."""
         engine = self.engine
-        kept = _outside_comments(original)
+        kept = _shown(original)
         if kept is not None:
             original = "".join(original[i] for i in kept)
             body = skeleton(original)
@@ -1145,19 +1145,37 @@ _CELL_SPLIT_RE = re.compile(
 _COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 
-def _outside_comments(text: str) -> list[int] | None:
-    """The offsets of ``text`` outside its closed markup comments (a reader never sees
-    them: SE<!-- x -->CRET is one word), or None when it has none."""
-    if "<!--" not in text:
-        return None
+# Inline elements between two letters or digits: a browser prints the letters side by
+# side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
+# write them). Block elements (td, p, div, li, br) part them.
+_INLINE_TAGS_RE = re.compile(
+    r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
+    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>)+(?=[^\W_])",
+    re.IGNORECASE,
+)
+
+
+def _shown(text: str) -> list[int] | None:
+    """The offsets of ``text`` that a reader sees as one line of text, or None when that
+    is all of it: closed markup comments (SE<!-- x -->CRET is one word) and inline tags
+    between letters (SEC</b><b>RET) are not seen."""
     kept: list[int] = []
     last = 0
-    for comment in _COMMENT_RE.finditer(text):
-        if comment.group("closed") is None:
-            break  # never closed: no comment after it is either
-        kept.extend(range(last, comment.start()))
-        last = comment.end()
+    if "<!--" in text:
+        for comment in _COMMENT_RE.finditer(text):
+            if comment.group("closed") is None:
+                break  # never closed: no comment after it is either
+            kept.extend(range(last, comment.start()))
+            last = comment.end()
     kept.extend(range(last, len(text)))
+    if "<" in text:
+        joined = "".join(text[i] for i in kept)
+        cuts = [tag.span() for tag in _INLINE_TAGS_RE.finditer(joined)]
+        if cuts:
+            inside: set[int] = set()
+            for start, end in cuts:
+                inside.update(range(start, end))
+            kept = [at for i, at in enumerate(kept) if i not in inside]
     return kept if len(kept) < len(text) else None
 
 
@@ -1312,7 +1330,7 @@ class CellUnit(Unit[CellState]):
             return
         index: list[int] | None = None
         text = line
-        kept = _outside_comments(line)  # comments removed: SE<!-- x -->CRET is one word
+        kept = _shown(line)  # SE<!-- x -->CRET, SEC</b><b>RET: one word
         if kept is not None:
             index = kept
             text = "".join(line[i] for i in kept)

@@ -496,6 +496,25 @@ def _comment(text: str, rng: random.Random) -> str:
     return rng.choice(_COMMENTS).format(text)
 
 
+def _inline_tags(text: str, rng: random.Random) -> str:
+    """<span>SEC</span><span>RET</span>: inline elements cut a word of the marking (a span
+    per glyph or run, as PDF and Word converters write HTML); a browser joins them."""
+    spots = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    if not spots:
+        return text
+    tag = rng.choice(["span", "b", "i", "font", "strong"])
+    attrs = rng.choice(["", ' class="c1"', ' style="font-size:9pt"'])
+    if rng.random() < 0.5:  # every glyph in its own element
+        cuts = spots
+    else:
+        cuts = sorted(rng.sample(spots, min(len(spots), rng.randint(1, 3))))
+    out, last = [], 0
+    for at in [*cuts, len(text)]:
+        out.append(f"<{tag}{attrs}>{text[last:at]}</{tag}>")
+        last = at
+    return "".join(out)
+
+
 def _portion_slash(text: str, rng: random.Random) -> str:
     """TS/SCI, S/NF: the abbreviated marking and one control after one slash, alone."""
     control = rng.choice(["SCI", "NF", "NOFORN", "REL", "ORCON", "SI"])
@@ -1101,6 +1120,7 @@ _STRUCTURE = frozenset(
         "subject-words",
         "xml-one-line",
         "csv-caveat",
+        "inline-tags",
     }
 )
 
@@ -1136,6 +1156,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("markup-words", "banner context", "line", _markup_words),
     Family("struck-marking", "banner context", "line", _struck_marking),
     Family("comment", "banner context", "line", _comment),
+    Family(
+        "inline-tags",
+        "obfuscation",
+        "spell",
+        _inline_tags,
+        # spacing out or a letter a line turns the tags' own letters too: no markup is left
+        excludes=frozenset({"spaced-line", "letter-per-line"}),
+    ),
     Family("subject-words", "banner context", "place", _subject_words),
     Family("xml-one-line", "structured data", "place", _xml_one_line),
     Family("csv-caveat", "structured data", "place", _csv_caveat),
@@ -1447,6 +1475,16 @@ KNOWN_MISSES: dict[str, str] = {
         "an upside-down line is read rotated as one line: a field line turned upside down is "
         "not read as a field (misses on some markings)",
     ),
+    **dict.fromkeys(
+        ("split-words+inline-tags", "hyphenation+inline-tags"),
+        "inline tags are joined within a line; tags between the lines of a split banner "
+        "(<b>TOP</b> / <b>SECRET</b>) are not removed (README)",
+    ),
+    "inline-tags+odd-case": (
+        "odd case written over every tag can leave a word of the marking in lower case once "
+        "the tags are joined (NATO confidential ATOMAL): prose case"
+    ),
+    "markup-wrapper+inline-tags": "<<<b>SECRET LUX</b>>>: the wrapper's << runs into the tag",
     "field-label+odd-case": (
         "a field's value is read when it holds capitals or odd case of four letters or more "
         "(sEcR); a three-letter marking in odd case (cUi) is not"
