@@ -1523,6 +1523,10 @@ KNOWN_MISSES: dict[str, str] = {
         "inside a word joins it), and the text of a comment or of a shortcode's argument is "
         "not cut into cells of its own (<!-- Ref. J2/44 | SECRET | Draft -->)",
     ),
+    "comment+inline-tags": (
+        "inline elements are joined where a browser shows them: inside an HTML comment "
+        "(<!-- <i>SEC</i><i>RET</i> -->) they are not (misses on some markings)"
+    ),
     **dict.fromkeys(
         ("markup-words+comment", "page-number-before+markup-words"),
         "a line's lead is read in one order: page numbers, a list number, then markup; markup "
