@@ -47,6 +47,7 @@ from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
     LEAD_READINGS,
+    LEAD_WORDS,
     _squeeze_table,
     banner_tail_ok,
     cell_label_regex,
@@ -582,6 +583,8 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
 
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
 _ALNUM_RE = re.compile(r"[^\W_]")
+# Where a word starts (a letter or digit after none).
+_WORD_START_RE = re.compile(r"(?<![^\W_])[^\W_]")
 
 
 def _written_as_word(spec: MarkingSpec, original: str) -> bool:
@@ -764,7 +767,22 @@ class MultiLineUnit(Unit[MultiLineState]):
         last holds the marking's end and its furniture. So: while the complete lines squeeze
         to such a prefix, the unfinished line decides (a prefix, or a whole marking whose
         furniture may follow: squeezing is prefix-closed, so a "no" is final); once a
-        complete line does not, the pattern has had every line it needs and said no."""
+        complete line does not, the pattern has had every line it needs and said no.
+
+        The first line's lead is the plain one or, where markup words lead it (``!!! danger
+        "TOP``), any that ``CompiledPolicy.word_lead_ends`` gives: it may grow if any may."""
+        engine = self.engine
+        end = buf.find("\n", found + 1)
+        line = buf[found + 1 :] if end < 0 else buf[found + 1 : end]
+        lead = engine.lead_re.match(line)
+        plain = lead.end() if lead else 0
+        return any(
+            self._grows(buf, found, lead_end)
+            for lead_end in (plain, *engine.word_lead_ends(line, plain))
+        )
+
+    def _grows(self, buf: str, found: int, lead_end: int) -> bool:
+        """``_may_grow`` with the first line's lead ending at ``lead_end``."""
         engine = self.engine
         window = engine.squeezed_window
         squeezed = ""
@@ -773,8 +791,7 @@ class MultiLineUnit(Unit[MultiLineState]):
             end = buf.find("\n", position)
             line = buf[position:] if end < 0 else buf[position:end]
             if position == found + 1:
-                lead = engine.lead_re.match(line)
-                line = line[lead.end() if lead else 0 :]
+                line = line[lead_end:]
             if squeeze_is_unsure(line):
                 return True
             line = _TAG_RE.sub("", line)
@@ -2694,6 +2711,7 @@ class CompiledPolicy:
         self.rot13_keys = rot13_keys
         self.lead_re = re.compile(LEAD)
         self.lead_readings = tuple(re.compile(lead) for lead in LEAD_READINGS)
+        self.lead_words_re = re.compile(LEAD_WORDS)
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
         # past the longest of them (to see that it is no prefix).
@@ -2817,7 +2835,25 @@ class CompiledPolicy:
                     return found
                 if found is LineOutlook.NOT_YET:
                     outlook = found
+        if outlook is not LineOutlook.OPEN:
+            for at in self.word_lead_ends(line, end):
+                found = self._outlook_after(line, at, complete)
+                if found is LineOutlook.OPEN:
+                    return found
+                if found is LineOutlook.NOT_YET:
+                    outlook = found
         return outlook
+
+    def word_lead_ends(self, line: str, end: int) -> list[int]:
+        """Where a lead with markup words (``!!! danger "``, ``h1.``) may end on ``line``,
+        besides ``end`` (the plain lead's): the end of the longest, and every word start
+        inside it (a banner line reads the fewest tokens first, so a word it took may be
+        the marking's own: ``h1. SE.CR.ET``)."""
+        lead = self.lead_words_re.match(line)
+        if lead is None or lead.end() <= end:
+            return []
+        ends = [at.start() for at in _WORD_START_RE.finditer(line, end, lead.end())]
+        return [*ends, lead.end()]
 
     def _outlook_after(self, line: str, lead_end: int, complete: bool) -> LineOutlook:
         """``line_outlook`` of a line whose lead ends at ``lead_end``."""
@@ -2908,7 +2944,7 @@ class CompiledPolicy:
 def _lead_width() -> int:
     from milai.policy.regexcheck import max_width
 
-    return max_width(LEAD)
+    return max(max_width(LEAD), max_width(LEAD_WORDS))
 
 
 def _prefix_of_any(sorted_keys: list[str], prefix: str) -> bool:

@@ -629,13 +629,49 @@ _RUN_BRACKET = (
     r"|[\[(](?:" + WS + r"{0,4}[\[(]){1,2}(?!(?:" + WS + r"{0,4}[\[(]){4})"
     r"|[\[(](?=" + WS + r"{0,4}[^\w\s\[($@!])"
 )
-_MARKUP = (
-    f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
-    f"(?:(?:[-*=#~`\"'<>/\\\\:.•·|+\u2013\u2014{{!%\\]]|{_ROLE}|{_RUN_BRACKET}|{_LATEX}){WS}{{0,4}}){{0,12}}"
-    # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
-    f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
-    f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
+_MARKUP_SYMBOLS = "[-*=#~`\"'<>/\\\\:;.•·|+\u2013\u2014{!?%\\]^]"
+# A markup word: what a renderer reads as syntax, not as text, before a marking. A word of
+# two or more letters with markup after it (``!!! danger "SECRET"``, ``.. note:: SECRET``,
+# ``{{< banner "SECRET" >}}``, a Textile block ``h1. SECRET``), a block's kind glued to its
+# fence (``:::warning SECRET``), a word in square brackets (a task box ``[x]``, a footnote
+# label ``[^1]:``) or a comment keyword (``REM``). Each ends on markup or a blank, never on
+# a letter, so a marking after it is read from its first letter.
+_MARKUP_WORD = (
+    rf"(?:\[\^?[a-z0-9][a-z0-9_\-]{{0,19}}+\]"
+    # a full stop, "!", "?" or ";" before a blank ends a sentence (Hello! SECRET), save
+    # after a Textile block's name (h1. bq. fn1.); one colon or "=" ends a field's name,
+    # whose value counts in capitals only (``title: Top Secret``, see ``FieldUnit``)
+    rf"|\^?[a-z0-9][a-z0-9_\-]{{1,19}}+{WS}{{0,4}}+(?![.!?;](?:{WS}|\n|$)|:(?!:)|=)"
+    rf"{_MARKUP_SYMBOLS}"
+    rf"|(?<![^\W_])(?:h[1-6]|bq|bc|fn\d{{1,3}}|u[1-6]|od|op|sa\d{{1,3}})\."
+    rf"|(?<=[:!?~`]{{3}})[a-z][a-z0-9_\-]{{0,19}}+{WS}{{1,4}}+"
+    rf"|(?<![^\W_])(?:rem|erz){WS}{{1,4}}+"
+    # struck-through text (``~~NON CLASSIFIÉ~~ SECRET``; a struck marking is read too)
+    r"|~~[^~\n]{1,60}+~~)"
 )
+
+
+def _markup(*, words: bool, lazy: bool) -> str:
+    """What documents put before a banner (see above), with markup words or without.
+
+    A markup word may be a marking too (``[SECRET] TOP SECRET``, ``- SECRET - NATO
+    SECRET``): a banner line reads its tokens lazily, so the reading whose markings start
+    first is tried first and no marking is taken for markup while another reading keeps it.
+    """
+    token = f"{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
+    if words:
+        token += f"|{_MARKUP_WORD}"
+    loop = "{0,12}?" if lazy else "{0,12}"
+    return (
+        f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
+        f"(?:(?:{token}){WS}{{0,4}}){loop}"
+        # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
+        f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
+        f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
+    )
+
+
+_MARKUP = _markup(words=False, lazy=False)
 _NUMBERING = (
     r"(?:(?:[-*•·+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[a-z][.)]|[ivx]{2,5}[.)]|\(\d{1,3}\)"
     r"|\([ivx]{1,5}\)|\([a-z]\)|\[\d{1,3}\])"
@@ -679,32 +715,72 @@ _PAGE_BARE = (
 )
 # Up to two page numbers (a footer printed over another: ``p. 7 Page 1/9 - SECRET``).
 _PAGE_FIRST = "(?:" + _PAGE_WORDS + "|" + _PAGE_BARE + "){0,2}"
+
+
+def _page_markup(*, words: bool) -> str:
+    """Markup before a footer's page number (``// Page 3 SECRET``, ``<!-- - 2 - SECRET
+    -->``): the markup loop, bound to a whole page number that follows it. A banner line
+    tries it last (``lazy``), so that it never takes a marking another reading keeps
+    (``SECRET - Page 3 - UNCLASSIFIED``)."""
+    token = f"{_TAG}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}"
+    if words:
+        token += f"|{_MARKUP_WORD}"
+    return f"(?:(?:{token}){WS}{{0,4}}){{1,8}}(?=(?:{_PAGE_WORDS}|{_PAGE_BARE}))"
+
+
 # The blank runs before the marking and the quote bars are taken whole (possessive): what
 # follows each one starts with no blank or takes the rest (the markup takes more bars), so
 # no match needs a run cut short; cut every way, a line of blanks or of "| | |" took
 # 30-100 ms (blank runs between markup, whose wide gap needs what precedes it, keep their
 # choices).
-LEAD = (
-    WS
-    + "{0,120}+(?:[>|]"
-    + WS
-    + "{0,8}+){0,8}+"
-    + _PAGE_FIRST
-    + WS
-    + "{0,80}"
-    + _NUMBERING
-    + _MARKUP
-)
+def _lead(*, words: bool, lazy: bool) -> str:
+    return (
+        WS
+        + "{0,120}+(?:[>|]"
+        + WS
+        + "{0,8}+){0,8}+"
+        + f"(?:{_page_markup(words=words)})?{'?' if lazy else ''}"
+        + _PAGE_FIRST
+        + WS
+        + "{0,80}"
+        + _NUMBERING
+        + _markup(words=words, lazy=lazy)
+    )
+
+
+LEAD = _lead(words=False, lazy=False)
+# The lead with markup words (``!!! danger "``, ``.. note::``), as a banner line reads it
+# (lazily, see ``_markup``) and as a look at a line's start takes it (the longest).
+_LEAD_READ = _lead(words=True, lazy=True)
+LEAD_WORDS = _lead(words=True, lazy=False)
 # The lead read without its page numbers, its numbering or both: letters that the lead
 # takes greedily (``S. E. C. R. E. T``: "S." is a list letter) may be the marking's own. The
 # regular expressions try every reading; a look at a line's start (``line_outlook``) tries
 # these too.
 LEAD_READINGS = (
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _MARKUP,
+    WS
+    + "{0,120}(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + f"(?:{_page_markup(words=False)})?"
+    + _PAGE_FIRST
+    + WS
+    + "{0,80}"
+    + _MARKUP,
     WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _NUMBERING + _MARKUP,
     WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
 )
-_MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
+# Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
+# SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps
+# in emphasis or quotes (``~~UNCLASSIFIED~~ **SECRET**``).
+_MSEP = (
+    WS
+    + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~"
+    + WS
+    + "{0,3}[*_`\"'«“\\[({]{0,3})"
+    + WS
+    + "{0,3})?"
+)
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -752,7 +828,7 @@ def context_regex(
     """
     if marks is None:
         marks = marks_regex(markings)
-    return f"\\n{LEAD}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
+    return f"\\n{_LEAD_READ}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
 
 
 def banner_prefilter_regex(
@@ -787,13 +863,13 @@ def banner_prefilter_regex(
         if caveat_list:
             glued.append(_label_regex(caveat_list))
         follows = "(?:(?![a-z0-9])|(?=" + "|".join(glued) + "))"
-    return f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?{_MSEP}(?:{marks}){follows}"
+    return f"\\n{LEAD_WORDS}{label}(?:[\\[(]{WS}{{0,80}}+{_PAGE_FIRST})?{_MSEP}(?:{marks}){follows}"
 
 
 def portion_context_regex(portions: Iterable[str]) -> str:
     """The portion-mark branch of ``context_regex`` alone. Where no banner can start (see
     ``banner_prefilter_regex``), its match is exactly ``context_regex``'s."""
-    return f"\\n{LEAD}{_portion(portions)}"
+    return f"\\n{_LEAD_READ}{_portion(portions)}"
 
 
 def multiline_regex(
@@ -814,7 +890,7 @@ def multiline_regex(
     if label_list:
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{1,3}})?"
     return (
-        f"\\n{LEAD}{label}(?:[\\[(]{WS}{{0,2}})?"
+        f"\\n{_LEAD_READ}{label}(?:[\\[(]{WS}{{0,2}})?"
         # repeated markings: after the first, any gap a marking's words may have (which
         # holds every separator: either one, an empty gap was read two ways, exponential)
         f"(?P<body>(?:(?:(?<![^\\W_]){_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
@@ -848,8 +924,10 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     # ``test_the_guard_fires_for_every_context_match`` checks the two agree.
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,{_REPEATS}}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
-        f"{label}(?:(?P<open>[\\[(]){WS}{{0,2}})?{body}"
-        f"(?(open){WS}{{0,2}}[\\])]|(?![a-z0-9])(?P<tail>{_TAIL}))"
+        f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_PAGE_FIRST})?{body}"
+        # in brackets, furniture may stand before the closing one: [SECRET    3 March 2025]
+        f"(?![a-z0-9])(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
+        f"(?(open)[\\])])"
     )
 
 
@@ -858,12 +936,14 @@ def _portion(portions: Iterable[str]) -> str:
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
         # in round brackets, or square ones ([S] The convoy…; ``ContextUnit`` asks more of them)
-        f"(?:(?P<paren>[(\\[]){WS}{{0,2}})?(?P<pmark>{portion_marks}|[a-z])"
+        # a letter alone only in round brackets: [x] is a task box (``- [x] SECRET``)
+        f"(?:(?P<paren>[(\\[]){WS}{{0,2}})?(?P<pmark>{portion_marks}|(?<!\\[)[a-z])"
         # without brackets (TS//SCI, S//NF alone on a line), only with a // control, or
         # with one / and a control of two letters or more that ends the line (TS/SCI, S/NF)
         f"(?(paren)|(?={WS}{{0,2}}(?://|/[a-z]{{2,12}}{WS}{{0,40}}\n)))"
         f"(?P<pcav>(?:{WS}{{0,2}}//?{WS}{{0,2}}[a-z0-9][a-z0-9 ,\\-]{{0,40}}){{0,4}})"
-        f"(?(paren){WS}{{0,2}}[)\\]](?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
+        # the closing bracket, then the emphasis that wraps the mark (``**(S)** The plan``)
+        f"(?(paren){WS}{{0,2}}[)\\]]\\*{{0,3}}+(?:{WS}{{0,4}}:(?P<colon>)|(?P<glued>(?=[a-z\"'])))?"
         f"(?:{WS}|(?=\\n)|(?(glued)|(?(colon)(?=[a-z\"'])|(?!))))"
         f"|(?=[^\\S\\n]{{0,40}}\\n))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
@@ -904,7 +984,8 @@ _TAIL_RE = re.compile(
     # a reference or number: a whole run, never a piece of one (pieces backtracked
     # exponentially on a digit-heavy tail that does not match: 1.4 s for 70 characters)
     + r"|(?<![a-z0-9])[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}(?![a-z0-9/\-._])"
-    r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
+    # (after "~~", what replaces a marking struck through: ~~SECRET~~ OFFEN)
+    r"|(?<=[-\u2013\u2014|/:•~])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
     # after a wide gap, words that name a document reference (COUNCIL DOC 1234/25)
     r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
@@ -919,6 +1000,11 @@ _TAIL_WORDS_RE = re.compile(
 )
 
 
+# A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``):
+# taken out of a tail before it is read (in the tail's pattern, "](x)" could also be read as
+# a bracket and a bracketed caveat: two readings a link, exponential).
+_LINK_TARGET_RE = re.compile(r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)")
+
 # A value assigned to the name: ``SECRET = 3``, ``TOP_SECRET := 4`` (source code).
 _ASSIGNMENT_RE = re.compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
 
@@ -932,6 +1018,7 @@ def banner_tail_ok(tail: str, original: str) -> bool:
     """
     if not tail.strip():
         return True
+    tail, original = _LINK_TARGET_RE.sub("]", tail), _LINK_TARGET_RE.sub("]", original)
     if _ASSIGNMENT_RE.match(tail) is not None:
         return False
     if _TAIL_RE.fullmatch(tail) is None:

@@ -415,6 +415,87 @@ def _comment_inside(text: str, rng: random.Random) -> str:
     return text[:at] + comment + text[at:]
 
 
+# Issue 9, red team 3: what Markdown, wiki and documentation markup put before a banner on
+# its line. A renderer shows the marking as text (an image's alt text, an admonition's or a
+# shortcode's title, a footnote, a heading); the words of the syntax are markup.
+_ADMONITION_KINDS = ["note", "warning", "danger", "caution", "important", "info", "tip", "abstract"]
+
+
+def _markup_words(text: str, rng: random.Random) -> str:
+    """![SECRET](banner.png), !!! danger "SECRET", .. note:: SECRET, h1. SECRET, - [x]
+    SECRET, [^1]: SECRET, {{< banner "SECRET" >}}: documentation markup, its words chosen
+    at random (kinds, file and shortcode names, footnote labels)."""
+    kind = rng.choice(_ADMONITION_KINDS)
+    name = rng.choice(["banner", "classification", "notice", "marking", "header", "alert"])
+    image = rng.choice(["banner.png", "img/marking.svg", "./header.jpg", "x.png"])
+    label = rng.choice(["1", "2", "12", "note", "a", "src1"])
+    form = rng.choice(
+        [
+            "![@](IMAGE)",
+            '![@](IMAGE "NAME")',
+            '!!! KIND "@"',
+            '??? KIND "@"',
+            '???+ KIND "@"',
+            ":::KIND @",
+            "[^LABEL]: @",
+            f"h{rng.randint(1, 6)}. @",
+            "bq. @",
+            rng.choice(["- [x] @", "- [ ] @", "* [X] @", "+ [x] @", "1. [x] @"]),
+            ".. KIND:: @",
+            '{{< NAME "@" >}}',
+            '{{% NAME "@" %}}',
+            '{% include NAME.html text="@" %}',
+            "[.NAME]#@#",
+        ]
+    )
+    for word, value in (("IMAGE", image), ("NAME", name), ("KIND", kind), ("LABEL", label)):
+        form = form.replace(word, value)
+    return form.replace("@", text)
+
+
+# Lower markings of both policies (and a level name), struck through before the new one.
+_STRUCK = ["UNCLASSIFIED", "NON CLASSIFIÉ", "OFFEN", "NATO UNCLASSIFIED", "DRAFT"]
+
+
+def _struck_marking(text: str, rng: random.Random) -> str:
+    """~~UNCLASSIFIED~~ SECRET: an old marking struck through before the new one, or the
+    marking itself struck before a lower one (~~SECRET~~ UNCLASSIFIED): the higher wins."""
+    old = rng.choice(_STRUCK)
+    gap = rng.choice([" ", "  ", ""])
+    if rng.random() < 0.5:
+        return f"~~{old}~~{gap}{text}"
+    return f"~~{text}~~{gap}{old}"
+
+
+# Comments, in the syntax of the languages a document or a model's answer is written in.
+_COMMENTS = [
+    "<!-- {} -->",
+    "<!--{}-->",
+    "[//]: # ({})",
+    '[//]: # "{}"',
+    "% {}",
+    "%% {}",
+    "// {}",
+    "/* {} */",
+    "/** {} */",
+    "# {}",
+    "; {}",
+    ";; {}",
+    "-- {}",
+    "REM {}",
+    "rem {}",
+    "' {}",
+    "{{# {} #}}",
+    "{{{{!-- {} --}}}}",
+]
+
+
+def _comment(text: str, rng: random.Random) -> str:
+    """<!-- SECRET -->, [//]: # (SECRET), % SECRET, -- SECRET, REM SECRET: a banner in a
+    comment on its own line (HTML, Markdown, TeX, C, shell, Lisp, SQL, BASIC, VB)."""
+    return rng.choice(_COMMENTS).format(text)
+
+
 def _inline_tags(text: str, rng: random.Random) -> str:
     """<span>SEC</span><span>RET</span>: inline elements cut a word of the marking (a span
     per glyph or run, as PDF and Word converters write HTML); a browser joins them."""
@@ -709,6 +790,15 @@ def _portion_glued(text: str, rng: random.Random) -> str:
 
 def _portion_indented(text: str, rng: random.Random) -> str:
     return _portion(text, rng, numbering=rng.choice(["    ", "\t", "  1. "]))
+
+
+def _portion_emphasis(text: str, rng: random.Random) -> str:
+    """**(S)** The convoy…: the portion mark in Markdown emphasis, with or without a
+    paragraph number before it."""
+    emphasis = rng.choice(["**", "*", "__", "_", "***"])
+    numbering = rng.choice(["", "", "1. ", "  ", "(a) "])
+    first, body = rng.choice(BODY), rng.choice(BODY)
+    return f"{first}\n\n{numbering}{emphasis}({text}){emphasis} {body}\n"
 
 
 def _portion_after_r(text: str, rng: random.Random) -> str:
@@ -1063,6 +1153,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("wide-repeat", "banner context", "line", _wide_repeat),
     Family("markup-cell", "banner context", "line", _markup_cell),
     Family("comment-inside", "obfuscation", "spell", _comment_inside),
+    Family("markup-words", "banner context", "line", _markup_words),
+    Family("struck-marking", "banner context", "line", _struck_marking),
+    Family("comment", "banner context", "line", _comment),
     Family(
         "inline-tags",
         "obfuscation",
@@ -1138,6 +1231,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-square", "portion marks", "place", _portion_square, _portion_only),
     Family("portion-indented", "portion marks", "place", _portion_indented, _portion_only),
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
+    Family("portion-emphasis", "portion marks", "place", _portion_emphasis, _portion_only),
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
@@ -1394,6 +1488,56 @@ KNOWN_MISSES: dict[str, str] = {
     "field-label+odd-case": (
         "a field's value is read when it holds capitals or odd case of four letters or more "
         "(sEcR); a three-letter marking in odd case (cUi) is not"
+    ),
+    # Issue 9, red team 3: markup words, struck markings and comments in pairs.
+    "comment-inside+comment": (
+        "HTML comments do not nest: the first --> closes both (<!--SE<!-- x -->CRET-->), so "
+        "the marking's first letters stay inside a comment"
+    ),
+    **dict.fromkeys(
+        ("comment-inside+markup-words", "comment-inside+struck-marking"),
+        "a comment inside a word is removed only where a line is cut into cells, and a cell's "
+        "lead has no markup words or struck text (misses on some markings)",
+    ),
+    **dict.fromkeys(
+        (
+            "field-label+comment",
+            "field-label+markup-words",
+            "field-label+struck-marking",
+            "label-line+comment",
+            "label-line+markup-words",
+            "label-line+struck-marking",
+        ),
+        "markup words, comment openers and struck text are read at a line's start, not after "
+        "a label or a field's name (Classification = !!! danger \"SECRET\"): a field's value "
+        "is read as a cell with the plain lead",
+    ),
+    **dict.fromkeys(
+        (
+            "markup-cell+comment",
+            "pipe-cells+comment",
+            "text-before-banner+comment",
+            "markup-cell+markup-words",
+        ),
+        "a complete comment is removed before a line is cut into cells (so that a comment "
+        "inside a word joins it), and the text of a comment or of a shortcode's argument is "
+        "not cut into cells of its own (<!-- Ref. J2/44 | SECRET | Draft -->)",
+    ),
+    "comment+inline-tags": (
+        "inline elements are joined where a browser shows them: inside an HTML comment "
+        "(<!-- <i>SEC</i><i>RET</i> -->) they are not (misses on some markings)"
+    ),
+    **dict.fromkeys(
+        ("markup-words+comment", "page-number-before+markup-words"),
+        "a line's lead is read in one order: page numbers, a list number, then markup; markup "
+        "before a list number (rem 1. [x] SECRET) or a task box before a page number "
+        "(- [x] Page 7 SECRET) is not read (misses on some markings)",
+    ),
+    **dict.fromkeys(
+        ("markup-words+struck-marking", "markup-wrapper+struck-marking"),
+        "after a struck marking only emphasis, quotes or brackets may open the new one: "
+        "other markup (~~UNCLASSIFIED~~ ![SECRET](x.png), ~~UNCLASSIFIED~~ [.big]*SECRET*) "
+        "leaves the struck marking as the banner and its tail is no furniture",
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
