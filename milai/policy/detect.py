@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
 from milai.policy.decoders import (
@@ -494,6 +495,15 @@ def _banner_hits(
         marking = engine.marking_by_key[key]
         start, end = skel_map.span(base + body_start + part_start, base + body_start + part_end)
         found.append((marking, start, end, scanner.orig_slice(start, end)))
+    if len({marking.level for marking, _, _, _ in found}) >= 2:
+        # Two levels or more: a list of them on the line is a vocabulary (an enum, a
+        # tuple of choices), not a marking.
+        line_start = skel_map.to_orig(base + match.start() + 1)
+        line_end = skel_map.to_orig(base + match.end())
+        spans = vocabulary_spans(scanner.orig_slice(line_start, line_end), engine.marking_by_key)
+        found = [
+            part for part in found if not inside(spans, part[1] - line_start, part[2] - line_start)
+        ]
     if not found:
         return
     plain = (
@@ -823,6 +833,10 @@ class FieldUnit(Unit[FieldState]):
     def new_state(self) -> FieldState:
         return FieldState()
 
+    def is_label(self, name: str) -> bool:
+        """Whether a column or key name (original text) names a classification field."""
+        return self.cell_re.fullmatch(skeleton(name.strip(_VALUE_STRIP))) is not None
+
     def scan(self, scanner: Scanner, state: FieldState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
@@ -1102,6 +1116,8 @@ _CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[^\x00-\x7f]")
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
 _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
+# What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
+_COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
@@ -1255,6 +1271,8 @@ class CellUnit(Unit[CellState]):
         if index is not None and not spans:
             spans.append((0, len(text)))
         for quoted in _QUOTED_CELL_RE.finditer(text):
+            if text[quoted.start() - 1 : quoted.start()] in _COMPARISON and quoted.start():
+                continue  # level == "TOP SECRET": a value compared is a name, no marking
             start, end = quoted.span("value")
             spans.append((start, end))
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
@@ -1272,13 +1290,18 @@ class CellUnit(Unit[CellState]):
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
+        # Lists of two levels or more (an enum, a tuple of choices) are vocabularies.
+        skip = [
+            (at + low, at + high)
+            for low, high in vocabulary_spans(line, self.engine.marking_by_key)
+        ]
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
             stripped = cell.strip()
             if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
-            self._cell(scanner, stripped, lead, index, at, floor)
+            self._cell(scanner, stripped, lead, index, at, floor, skip)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1344,6 +1367,7 @@ class CellUnit(Unit[CellState]):
         index: list[int] | None,
         at: int,
         floor: int,
+        skip: list[tuple[int, int]] | None = None,
     ) -> None:
         inner = Scanner(scanner.engine, scanner.depth + 1)
         inner.cells = scanner.cells + 1
@@ -1358,7 +1382,7 @@ class CellUnit(Unit[CellState]):
             if index is not None:
                 first, last = index[first], index[last]
             start, end = max(at + first, floor), at + last + 1
-            if end <= start:
+            if end <= start or (skip and inside(skip, start, end)):
                 continue
             detail = hit.detail.replace("in a banner line", "in a cell of a line")
             scanner.hits.append(hit._replace(start=start, end=end, detail=detail))
@@ -1415,6 +1439,91 @@ def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
         end,
         f"{what} [{', '.join(spec.schemes)}] in a {context}",
     )
+
+
+class ListState(LineState):
+    """The unfinished line's first open bracket (view position), once seen."""
+
+    __slots__ = ("bracket", "searched")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.searched = 0
+        self.bracket: int | None = None
+
+
+_LIST_HINT_RE = re.compile(r"[\[({][^\[\](){}\n,]{0,400}+,")
+_OPEN_BRACKET_RE = re.compile(r"[\[({]")
+
+
+class ListUnit(Unit[ListState]):
+    """Markings in a bracketed list on a line (``["SECRET", "REL TO USA, FVEY"]``): one
+    level with its caveats is a marking, two levels or more a vocabulary (see ``_lists``);
+    and the value of a classification column in an SQL row. Complete lines only; hits
+    start at the list's bracket or later, and the stream holds the line from there."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy, field: FieldUnit | None) -> None:
+        self.engine = engine
+        self.field = field
+
+    def new_state(self) -> ListState:
+        return ListState()
+
+    def scan(self, scanner: Scanner, state: ListState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at, limit = state.complete_lines(view, final)
+        if limit <= at:
+            return
+        skel_map = view.map
+        position = at
+        while position < limit:
+            hint = _LIST_HINT_RE.search(buf, position, limit)
+            if hint is None:
+                break
+            line_start = buf.rfind("\n", 0, hint.start()) + 1
+            line_end = buf.find("\n", hint.start(), limit)
+            line_end = limit if line_end < 0 else line_end
+            start = skel_map.to_orig(base + line_start)
+            end = skel_map.to_orig(base + line_end)
+            if start >= 0 and line_end - line_start <= MAX_LINE:
+                self._line(scanner, scanner.orig_slice(start, end), start)
+            position = line_end + 1
+        state.resume = base + limit
+
+    def _line(self, scanner: Scanner, line: str, at: int) -> None:
+        engine = self.engine
+        reads = lists(line, engine.marking_by_key)
+        for read in reads:
+            for item, marking in marking_items(read, engine.caveat_keys):
+                scanner.hits.append(
+                    _marking_hit(marking, at + item.start, at + item.end, "list of markings")
+                )
+        field = self.field
+        if field is None or len(reads) < 2:
+            return
+        for item in column_values(reads, line, field.is_label):
+            for spec in field._markings(skeleton(item.text), item.text):
+                scanner.hits.append(
+                    _marking_hit(spec, at + item.start, at + item.end, "classification column")
+                )
+
+    def earliest(self, scanner: Scanner, state: ListState) -> int:
+        """The unfinished line is held from its first open bracket."""
+        view = scanner.skel
+        line_start = state.line_start(view)
+        if state.resume < line_start:
+            return state.resume
+        if state.searched < line_start:
+            state.searched, state.bracket = line_start, None
+        if state.bracket is None:
+            found = _OPEN_BRACKET_RE.search(view.buf, state.searched - view.base)
+            state.searched = view.end
+            if found is not None:
+                state.bracket = view.base + found.start()
+        return view.end if state.bracket is None else state.bracket
 
 
 class KeywordState(ScanState):
@@ -2531,8 +2640,10 @@ class CompiledPolicy:
         field_labels: list[str] | None = None,
         subject_keys: list[str] | None = None,
         rot13_keys: frozenset[str] = frozenset(),
+        caveats: tuple[str, ...] = (),
     ) -> None:
         self.lowest = lowest
+        self.caveat_keys = tuple(k for k in (marking_squeeze(skeleton(c)) for c in caveats) if k)
         self.subject_keys = frozenset(subject_keys or ())
         self.context_re = context_re
         self.context_reach = context_reach
@@ -2563,8 +2674,10 @@ class CompiledPolicy:
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
             self.units.append(MultiLineUnit(self, multiline_re))
-        if field_labels:
-            self.units.append(FieldUnit(self, field_labels))
+        field = FieldUnit(self, field_labels) if field_labels else None
+        if field is not None:
+            self.units.append(field)
+        self.units.append(ListUnit(self, field))
         self.units.append(CellUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.

@@ -813,7 +813,7 @@ def _portion(portions: Iterable[str]) -> str:
 # document or copy reference; words only after a dash, bar, slash or colon (SECRET - DRAFT).
 _FURNITURE_WORDS = (
     r"page|pages|pg|p|seite|s|pagina|blz|blad|of|sur|de|von|van|vun|ref|réf|reference|"
-    r"référence|az|aktenzeichen|kenmerk|no|nr|n°|dossier|doc|copy|exemplaire|kopie|exemplar|"
+    r"référence|az|aktenzeichen|kenmerk|no|nr|n°|n#|dossier|doc|copy|exemplaire|kopie|exemplar|"
     r"ausfertigung|draft|projet|brouillon|entwurf|ontwerp|concept|annex|annexe|anlage|bijlage|"
     r"amtlich|geheimgehalten"
 )
@@ -841,7 +841,7 @@ _TAIL_RE = re.compile(
     # a reference or number: a whole run, never a piece of one (pieces backtracked
     # exponentially on a digit-heavy tail that does not match: 1.4 s for 70 characters)
     + r"|(?<![a-z0-9])[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}(?![a-z0-9/\-._])"
-    r"|(?<=[-\u2013\u2014|/:•])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
+    r"|(?<=[-\u2013\u2014|/:•;,])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
     # after a wide gap, words that name a document reference (COUNCIL DOC 1234/25)
     r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
