@@ -814,6 +814,36 @@ _PAIR_VALUE_RE = re.compile(r"content|value")
 _PAIR_VALUE_WIDTH = len("content")
 
 
+# YAML node properties before a value: a tag (!!str, !secret) or an anchor (&a).
+_YAML_PROPERTIES_RE = re.compile(
+    r"[^\S\n]{0,4}(?:(?:!{1,2}[\w\-]{0,30}|&[\w\-]{1,30})[^\S\n]{1,4}){1,3}"
+)
+# Where an unquoted value ends when more pairs follow on its line: "&" (a query string or
+# form data) or blanks before the next key (logfmt: classification=SECRET user=jd).
+_VALUE_END_RE = re.compile(r"&|[^\S\n]{1,8}[\w.\-]{1,40}[=:]")
+
+
+# Cells of a line pasted from a spreadsheet or a table, and a cell reference before a
+# cell's text (A1:, B12 =).
+_CELL_CUT_RE = re.compile(r"\t+|[^\S\n]{0,8}\|[^\S\n]{0,8}|[^\S\n]{2,}")
+_CELL_REFERENCE_RE = re.compile(r"[^\S\n]{0,4}[A-Za-z]{1,3}\d{1,7}[^\S\n]{0,2}[:=][^\S\n]{0,4}")
+
+
+def _value_readings(value: str) -> list[str]:
+    """A field's value (view text) as written, then without YAML properties before it,
+    then cut where the next pair starts: the same length before each reading's text (the
+    properties are blanked out), so that positions stay those of the line."""
+    readings = [value]
+    properties = _YAML_PROPERTIES_RE.match(value)
+    if properties is not None:
+        value = " " * properties.end() + value[properties.end() :]
+        readings.append(value)
+    end = _VALUE_END_RE.search(value)
+    if end is not None:
+        readings.append(value[: end.start()])
+    return readings
+
+
 class FieldUnit(Unit[FieldState]):
     """Markings as the value of a classification field anywhere in a line: a JSON key
     (minified too), a YAML flow key, an XML attribute, or a CSV column under a header cell
@@ -887,6 +917,10 @@ class FieldUnit(Unit[FieldState]):
             original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
             if self._cells(scanner, state, original, orig_start):
                 return
+        if anchored and not fields:
+            orig_start = skel_map.to_orig(at)
+            original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
+            self._labelled_cells(scanner, original, orig_start)
         values = [
             (match.group(match.lastgroup or "value"), match.start(match.lastgroup or "value"))
             for match in fields
@@ -895,16 +929,49 @@ class FieldUnit(Unit[FieldState]):
             values += [v for v in self._pairs(line) if v not in values]
         for value, value_at in values:
             value = value.split("//", 1)[0]
-            lead = len(value) - len(value.lstrip(_VALUE_STRIP))
-            body = value.strip(_VALUE_STRIP)
+            for head in _value_readings(value):
+                lead = len(head) - len(head.lstrip(_VALUE_STRIP))
+                body = head.strip(_VALUE_STRIP)
+                if not body:
+                    continue
+                start = at + value_at + lead
+                end = start + len(body)
+                original = scanner.orig_slice(*skel_map.span(start, end))
+                found = self._markings(body, original)
+                for spec in found:
+                    scanner.hits.append(
+                        _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                    )
+                if found:
+                    break
+
+    def _labelled_cells(self, scanner: Scanner, line: str, at: int) -> None:
+        """A cell that names the field, then the cell that holds its value, on a line cut
+        by tabs, bars or wide gaps (a spreadsheet pasted as text: ``A1: Classification``,
+        tab, ``B1: SECRET LUX``). ``line`` is original text at original offset ``at``."""
+        cells = _CELL_CUT_RE.split(line)
+        if len(cells) < 2:
+            return
+        offset = 0
+        starts = []
+        for cut in _CELL_CUT_RE.finditer(line):
+            starts.append(offset)
+            offset = cut.end()
+        starts.append(offset)
+        for number in range(len(cells) - 1):
+            name = _CELL_REFERENCE_RE.sub("", cells[number], count=1).rstrip(" :=")
+            if not name or not self.is_label(name):
+                continue
+            value = cells[number + 1]
+            reference = _CELL_REFERENCE_RE.match(value)
+            lead = reference.end() if reference is not None else 0
+            body = value[lead:].strip(_VALUE_STRIP)
             if not body:
                 continue
-            start = at + value_at + lead
-            end = start + len(body)
-            original = scanner.orig_slice(*skel_map.span(start, end))
-            for spec in self._markings(body, original):
+            start = at + starts[number + 1] + value.index(body, lead)
+            for spec in self._markings(skeleton(body), body):
                 scanner.hits.append(
-                    _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                    _marking_hit(spec, start, start + len(body), "classification field")
                 )
 
     def _pairs(self, line: str) -> list[tuple[str, int]]:
@@ -1452,8 +1519,14 @@ class ListState(LineState):
         self.bracket: int | None = None
 
 
-_LIST_HINT_RE = re.compile(r"[\[({][^\[\](){}\n,]{0,400}+,")
-_OPEN_BRACKET_RE = re.compile(r"[\[({]")
+# A line worth reading: a bracket with a comma after it, or a query string's pair.
+_LIST_HINT_RE = re.compile(r"[\[({][^\[\](){}\n,]{0,400}+,|[?&][a-z][\w.\-]{0,40}=\w")
+_OPEN_BRACKET_RE = re.compile(r"[\[({=]")
+# A pair of a query string or form data whose value is in capitals (?id=7&level=TOP_SECRET,
+# "+" and "_" as gaps between words): a marking there counts (any key, as in a cell).
+_QUERY_PAIR_RE = re.compile(
+    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[A-Z0-9][A-Z0-9_+\-.]{0,80}+)(?=[&#;\s]|\Z)"
+)
 
 
 class ListUnit(Unit[ListState]):
@@ -1501,6 +1574,13 @@ class ListUnit(Unit[ListState]):
                 scanner.hits.append(
                     _marking_hit(marking, at + item.start, at + item.end, "list of markings")
                 )
+        if "=" in line:
+            for pair in _QUERY_PAIR_RE.finditer(line):
+                value = pair.group("value")
+                marking = engine.marking_by_key.get(marking_squeeze(skeleton(value)))
+                if marking is not None:
+                    start, end = pair.span("value")
+                    scanner.hits.append(_marking_hit(marking, at + start, at + end, "query string"))
         field = self.field
         if field is None or len(reads) < 2:
             return
@@ -1511,7 +1591,7 @@ class ListUnit(Unit[ListState]):
                 )
 
     def earliest(self, scanner: Scanner, state: ListState) -> int:
-        """The unfinished line is held from its first open bracket."""
+        """The unfinished line is held from its first open bracket or "="."""
         view = scanner.skel
         line_start = state.line_start(view)
         if state.resume < line_start:

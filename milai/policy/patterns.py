@@ -65,7 +65,14 @@ DEFAULT_HEADER_LABELS = (
     "klassifikatioun",
     "klassifizeierung",
     "rubricering",
+    "rubriceringsniveau",
     "classificatie",
+    # IGI 1300: a "mention de protection" (Diffusion Restreinte) is no classification level
+    "mention de protection",
+    "niveau de protection",
+    "geheimhaltungsstufe",
+    "klassifizierungsstufe",
+    "klassifizierungsvermerk",
 )
 DEFAULT_SUBJECT_LABELS = (
     "subject",
@@ -546,8 +553,10 @@ def field_anchors(labels: Iterable[str]) -> tuple[str, ...]:
 
 
 def cell_label_regex(labels: Iterable[str]) -> str:
-    """A CSV header cell that names a classification column (whole cell)."""
-    return r"[a-z]{0,12}" + _label_regex(labels)
+    """A CSV header cell that names a classification column (whole cell): a label, glued
+    to a word before it or after separators (``dataClassification``, ``protective_marking``,
+    ``security-classification``)."""
+    return r"(?:[a-z]{1,12}" + SEP + "{0,3})?" + _label_regex(labels)
 
 
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
@@ -625,9 +634,44 @@ _PAGE_FIRST = "(?:" + _PAGE_WORDS + "|" + _PAGE_BARE + "){0,2}"
 # no match needs a run cut short; cut every way, a line of blanks or of "| | |" took
 # 30-100 ms (blank runs between markup, whose wide gap needs what precedes it, keep their
 # choices).
+# A log line's prefix before its message (``Mar 12 10:00:00 host exporter[231]: [SECRET]
+# export started``): a time stamp (ISO 8601, syslog, a clock) with the host and program
+# that end with a colon, a level word (INFO, [warn]), known logfmt keys with their values
+# (``ts=… level=info``), a container runtime's stream (``stdout F``). A level's value is
+# a level word only: ``level=TOP_SECRET`` is no prefix that leaves "SECRET" to read.
+_CLOCK = r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
+_LOG_TIME = (
+    r"(?:\d{4}-\d{2}-\d{2}(?:[t ]" + _CLOCK + r")?(?:z|[+\-]\d{2}:?\d{2})?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    + WS
+    + r"{1,2}\d{1,2}"
+    + WS
+    + _CLOCK
+    + "|"
+    + _CLOCK
+    + ")"
+)
+_LOG_LEVEL = r"(?:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|fatal)"
+_LOG_WORD = (
+    r"(?:\[?" + _LOG_LEVEL + r"\]?"
+    r"|(?:level|lvl|severity)="
+    + _LOG_LEVEL
+    + r"|(?:ts|time|timestamp|t)="
+    + _LOG_TIME
+    + r"|(?:host|hostname|app|service|logger|caller|component|module|pid|tid|thread)"
+    r"=[\w.\-/:]{1,64}"
+    r"|std(?:out|err)(?:" + WS + r"{1,2}[fp])?)"
+)
+_LOG_PREFIX = (
+    "(?:(?:" + _LOG_TIME + "(?:" + WS + r"{1,4}[\w.\-]{1,64})?" + WS + r"{1,4}[\w.\-/]{1,64}"
+    r"(?:\[\d{1,10}\])?:|" + _LOG_TIME + ":?)" + WS + "{1,4})?"
+    "(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,6}"
+)
 LEAD = (
     WS
-    + "{0,120}+(?:[>|]"
+    + "{0,120}+"
+    + _LOG_PREFIX
+    + "(?:[>|]"
     + WS
     + "{0,8}+){0,8}+"
     + _PAGE_FIRST
@@ -641,9 +685,27 @@ LEAD = (
 # regular expressions try every reading; a look at a line's start (``line_outlook``) tries
 # these too.
 LEAD_READINGS = (
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + _PAGE_FIRST + WS + "{0,80}" + _MARKUP,
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _NUMBERING + _MARKUP,
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
+    WS
+    + "{0,120}"
+    + _LOG_PREFIX
+    + "(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + _PAGE_FIRST
+    + WS
+    + "{0,80}"
+    + _MARKUP,
+    WS
+    + "{0,120}"
+    + _LOG_PREFIX
+    + "(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + WS
+    + "{0,80}"
+    + _NUMBERING
+    + _MARKUP,
+    WS + "{0,120}" + _LOG_PREFIX + "(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
 )
 _MSEP = WS + r"{0,3}(?:[/|,;+&\-\u2013\u2014]" + WS + "{0,3})?"
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
