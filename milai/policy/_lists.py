@@ -24,12 +24,12 @@ if TYPE_CHECKING:
 LIST_RE = re.compile(r"[\[({](?P<items>[^\[\](){}\n]{1,400}+)[\])}]")
 # One item, quoted or bare, then a comma or the end of the list.
 _ITEM_RE = re.compile(
-    r"[^\S\n]*+(?:\"(?P<double>[^\"\n]{0,200}+)\"|'(?P<single>[^'\n]{0,200}+)'"
-    r"|`(?P<tick>[^`\n]{0,200}+)`|(?P<bare>[^,\"'`\n]{0,200}+))[^\S\n]*+(?:,|\Z)"
+    r"(?:\"(?P<double>[^\"\n]{0,200}+)\"|'(?P<single>[^'\n]{0,200}+)'"
+    r"|`(?P<tick>[^`\n]{0,200}+)`|(?P<bare>[^,\"'`\n]{0,200}+))[^\S\n]{0,40}+(?:,|\Z)"
 )
 # Where one list's items are the columns of the next ones (an SQL row: INSERT INTO t
 # (a, classification) VALUES ('x', 'SECRET')).
-_VALUES_RE = re.compile(r"[^\S\n]*+values[^\S\n]*+\Z", re.IGNORECASE)
+_VALUES_RE = re.compile(r"[^\S\n]{0,40}+values[^\S\n]{0,40}+\Z", re.IGNORECASE)
 
 
 class Item(NamedTuple):
@@ -60,6 +60,8 @@ def items(line: str, start: int, end: int) -> tuple[Item, ...] | None:
     at = start
     content = line[:end]
     while at < end:
+        while at < end and content[at] in " \t":
+            at += 1
         match = _ITEM_RE.match(content, at)
         if match is None or match.end() == at:
             return None
@@ -123,34 +125,17 @@ def column_values(reads: list[ListRead], line: str, is_label: Callable[[str], bo
     return found
 
 
-def is_caveat(text: str, caveat_keys: tuple[str, ...]) -> bool:
-    """Whether a list item is a caveat in capitals (``REL TO USA, FVEY``, ``NOFORN``)."""
-    if any(ch.islower() for ch in text):
-        return False
-    squeezed = marking_squeeze(skeleton(text))
-    return bool(squeezed) and squeezed.startswith(caveat_keys)
-
-
-def marking_items(read: ListRead, caveat_keys: tuple[str, ...]) -> list[tuple[Item, MarkingSpec]]:
-    """The markings of a list that is a marking: every item a marking in capitals, a caveat
-    (``REL TO USA``, then its countries: ``"GBR"``) or empty, its markings of one level.
-    None of them when it is anything else (a vocabulary, a list of words)."""
+def marking_items(read: ListRead, prose: Callable[[str], bool]) -> list[tuple[Item, MarkingSpec]]:
+    """The markings of a list that is a marking: its markings of one level, none written as
+    ``prose`` (``"SECRET"``, ``"VS-NfD"``, not ``"Secret"``), every other item in capitals
+    as caveats are (``"REL TO USA, FVEY"``, ``"NOFORN"``, ``"GBR"``) or empty. None of them
+    when it is anything else (a vocabulary, a list of words)."""
     found: list[tuple[Item, MarkingSpec]] = []
-    after_caveat = False
     for item, marking in zip(read.items, read.markings, strict=True):
-        if not item.text.strip():
-            continue
-        if marking is not None and not any(ch.islower() for ch in item.text):
+        if marking is not None and not prose(item.text):
             found.append((item, marking))
-            after_caveat = False
-        elif is_caveat(item.text, caveat_keys):
-            after_caveat = True
-        elif not (after_caveat and _COUNTRIES_RE.fullmatch(item.text)):
+        elif marking is not None or any(ch.islower() for ch in item.text):
             return []
     if len({marking.level for _, marking in found}) != 1:
         return []
     return found
-
-
-# Country codes after a caveat's own item (REL TO USA, "GBR", "FVEY").
-_COUNTRIES_RE = re.compile(r"[A-Z]{2,5}(?:[^\S\n]{0,2}[,/][^\S\n]{0,2}[A-Z]{2,5}){0,12}")

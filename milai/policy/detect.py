@@ -632,6 +632,11 @@ def _word_case(word: str) -> str | None:
     return "lower" if word[0].islower() else "title" if word[0].isupper() else None
 
 
+def _has_prose_word(original: str) -> bool:
+    """Whether a word of ``original`` is written as prose (``Secret``, ``top``)."""
+    return any(_word_case(word) for word in _WORD_RE.findall(original))
+
+
 def _written_as_prose(original: str) -> bool:
     """Whether words broken over lines are written as prose: every word of two letters
     or more in plain lower case or title case (Top / Secret). Banners are printed in
@@ -814,10 +819,6 @@ _PAIR_VALUE_RE = re.compile(r"content|value")
 _PAIR_VALUE_WIDTH = len("content")
 
 
-# YAML node properties before a value: a tag (!!str, !secret) or an anchor (&a).
-_YAML_PROPERTIES_RE = re.compile(
-    r"[^\S\n]{0,4}(?:(?:!{1,2}[\w\-]{0,30}|&[\w\-]{1,30})[^\S\n]{1,4}){1,3}"
-)
 # Where an unquoted value ends when more pairs follow on its line: "&" (a query string or
 # form data) or blanks before the next key (logfmt: classification=SECRET user=jd).
 _VALUE_END_RE = re.compile(r"&|[^\S\n]{1,8}[\w.\-]{1,40}[=:]")
@@ -830,18 +831,9 @@ _CELL_REFERENCE_RE = re.compile(r"[^\S\n]{0,4}[A-Za-z]{1,3}\d{1,7}[^\S\n]{0,2}[:
 
 
 def _value_readings(value: str) -> list[str]:
-    """A field's value (view text) as written, then without YAML properties before it,
-    then cut where the next pair starts: the same length before each reading's text (the
-    properties are blanked out), so that positions stay those of the line."""
-    readings = [value]
-    properties = _YAML_PROPERTIES_RE.match(value)
-    if properties is not None:
-        value = " " * properties.end() + value[properties.end() :]
-        readings.append(value)
+    """A field's value (view text) as written, then cut where the next pair starts."""
     end = _VALUE_END_RE.search(value)
-    if end is not None:
-        readings.append(value[: end.start()])
-    return readings
+    return [value] if end is None else [value, value[: end.start()]]
 
 
 class FieldUnit(Unit[FieldState]):
@@ -1525,7 +1517,7 @@ _OPEN_BRACKET_RE = re.compile(r"[\[({=]")
 # A pair of a query string or form data whose value is in capitals (?id=7&level=TOP_SECRET,
 # "+" and "_" as gaps between words): a marking there counts (any key, as in a cell).
 _QUERY_PAIR_RE = re.compile(
-    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[A-Z0-9][A-Z0-9_+\-.]{0,80}+)(?=[&#;\s]|\Z)"
+    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>a-z]{1,80}+)(?=[&#;\s]|\Z)"
 )
 
 
@@ -1570,7 +1562,7 @@ class ListUnit(Unit[ListState]):
         engine = self.engine
         reads = lists(line, engine.marking_by_key)
         for read in reads:
-            for item, marking in marking_items(read, engine.caveat_keys):
+            for item, marking in marking_items(read, _has_prose_word):
                 scanner.hits.append(
                     _marking_hit(marking, at + item.start, at + item.end, "list of markings")
                 )
@@ -1578,7 +1570,7 @@ class ListUnit(Unit[ListState]):
             for pair in _QUERY_PAIR_RE.finditer(line):
                 value = pair.group("value")
                 marking = engine.marking_by_key.get(marking_squeeze(skeleton(value)))
-                if marking is not None:
+                if marking is not None and not _has_prose_word(value.replace("_", " ")):
                     start, end = pair.span("value")
                     scanner.hits.append(_marking_hit(marking, at + start, at + end, "query string"))
         field = self.field
@@ -2720,10 +2712,8 @@ class CompiledPolicy:
         field_labels: list[str] | None = None,
         subject_keys: list[str] | None = None,
         rot13_keys: frozenset[str] = frozenset(),
-        caveats: tuple[str, ...] = (),
     ) -> None:
         self.lowest = lowest
-        self.caveat_keys = tuple(k for k in (marking_squeeze(skeleton(c)) for c in caveats) if k)
         self.subject_keys = frozenset(subject_keys or ())
         self.context_re = context_re
         self.context_reach = context_reach

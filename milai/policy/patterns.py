@@ -525,11 +525,16 @@ def _label_regex(labels: Iterable[str]) -> str:
 _META_VALUE = "(?:" + WS + "{1,8}(?:content|value))?"
 
 
+# YAML node properties before a value: a tag (!!str, !secret), an anchor (&level).
+_YAML_PROPERTIES = r"(?:(?:!{1,2}[a-z0-9\-]{0,30}|&[a-z0-9\-]{1,30})" + WS + "{1,4}){0,3}"
+
+
 def field_regex(labels: Iterable[str]) -> str:
     """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
     (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
-    = SECRET``). The value is group ``double``, ``single`` or ``entity`` when quoted (up
-    to its closing quote), else ``value`` (up to a delimiter): the last group matched.
+    = SECRET``, ``classification: !!str SECRET``). The value is group ``double``,
+    ``single`` or ``entity`` when quoted (up to its closing quote), else ``value`` (up to a
+    delimiter): the last group matched.
 
     A lower-case word may be glued before the label (``dataClassification``)."""
     return (
@@ -542,7 +547,9 @@ def field_regex(labels: Iterable[str]) -> str:
         + WS
         + r"{0,3}\[?"
         + WS
-        + r"{0,3}(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
+        + r"{0,3}"
+        + _YAML_PROPERTIES
+        + r"(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
         + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;|(?P<value>[^\"'\n,;{}<>\[\]|]{1,400}))"
     )
 

@@ -451,7 +451,6 @@ def _compile(
             squeeze(" ".join(words(label)))
             for label in (*DEFAULT_SUBJECT_LABELS, *spec.subject_labels)
         ],
-        caveats=spec.caveats,
         rot13_keys=frozenset(
             marking_squeeze(variant)
             for marking in spec.markings
