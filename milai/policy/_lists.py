@@ -13,9 +13,6 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-from milai.policy.normalise import skeleton
-from milai.policy.patterns import marking_squeeze
-
 if TYPE_CHECKING:
     from milai.policy.schema import MarkingSpec
 
@@ -80,8 +77,9 @@ def items(line: str, start: int, end: int) -> tuple[Item, ...] | None:
     return tuple(found) if len(found) >= 2 else None
 
 
-def lists(line: str, marking_by_key: dict[str, MarkingSpec]) -> list[ListRead]:
-    """The bracketed lists of two items or more on ``line`` (original text)."""
+def lists(line: str, read: Callable[[str], MarkingSpec | None]) -> list[ListRead]:
+    """The bracketed lists of two items or more on ``line`` (original text), each item
+    with the marking that ``read`` finds it to be."""
     found: list[ListRead] = []
     if "," not in line:
         return found
@@ -92,14 +90,15 @@ def lists(line: str, marking_by_key: dict[str, MarkingSpec]) -> list[ListRead]:
         parts = items(line, start, end)
         if parts is None:
             continue
-        markings = tuple(marking_by_key.get(marking_squeeze(skeleton(i.text))) for i in parts)
-        found.append(ListRead(match.start(), match.end(), parts, markings))
+        found.append(
+            ListRead(match.start(), match.end(), parts, tuple(read(i.text) for i in parts))
+        )
     return found
 
 
-def vocabulary_spans(line: str, marking_by_key: dict[str, MarkingSpec]) -> list[tuple[int, int]]:
+def vocabulary_spans(line: str, read: Callable[[str], MarkingSpec | None]) -> list[tuple[int, int]]:
     """The spans of ``line`` that are vocabularies: lists of two or more levels."""
-    return [(read.start, read.end) for read in lists(line, marking_by_key) if read.vocabulary]
+    return [(found.start, found.end) for found in lists(line, read) if found.vocabulary]
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -125,16 +124,15 @@ def column_values(reads: list[ListRead], line: str, is_label: Callable[[str], bo
     return found
 
 
-def marking_items(read: ListRead, prose: Callable[[str], bool]) -> list[tuple[Item, MarkingSpec]]:
-    """The markings of a list that is a marking: its markings of one level, none written as
-    ``prose`` (``"SECRET"``, ``"VS-NfD"``, not ``"Secret"``), every other item in capitals
-    as caveats are (``"REL TO USA, FVEY"``, ``"NOFORN"``, ``"GBR"``) or empty. None of them
-    when it is anything else (a vocabulary, a list of words)."""
+def marking_items(read: ListRead) -> list[tuple[Item, MarkingSpec]]:
+    """The markings of a list that is a marking: its markings of one level, every other
+    item in capitals as caveats are (``"REL TO USA, FVEY"``, ``"NOFORN"``, ``"GBR"``) or
+    empty. None of them when it is anything else (a vocabulary, a list of words)."""
     found: list[tuple[Item, MarkingSpec]] = []
     for item, marking in zip(read.items, read.markings, strict=True):
-        if marking is not None and not prose(item.text):
+        if marking is not None:
             found.append((item, marking))
-        elif marking is not None or any(ch.islower() for ch in item.text):
+        elif any(ch.islower() for ch in item.text):
             return []
     if len({marking.level for _, marking in found}) != 1:
         return []

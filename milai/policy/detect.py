@@ -500,7 +500,7 @@ def _banner_hits(
         # tuple of choices), not a marking.
         line_start = skel_map.to_orig(base + match.start() + 1)
         line_end = skel_map.to_orig(base + match.end())
-        spans = vocabulary_spans(scanner.orig_slice(line_start, line_end), engine.marking_by_key)
+        spans = vocabulary_spans(scanner.orig_slice(line_start, line_end), engine.read_item)
         found = [
             part for part in found if not inside(spans, part[1] - line_start, part[2] - line_start)
         ]
@@ -826,7 +826,9 @@ _VALUE_END_RE = re.compile(r"&|[^\S\n]{1,8}[\w.\-]{1,40}[=:]")
 
 # Cells of a line pasted from a spreadsheet or a table, and a cell reference before a
 # cell's text (A1:, B12 =).
-_CELL_CUT_RE = re.compile(r"\t+|[^\S\n]{0,8}\|[^\S\n]{0,8}|[^\S\n]{2,}")
+_TAB_CUT_RE = re.compile(r"\t+")
+_BAR_CUT_RE = re.compile(r"[^\S\n]{0,8}\|[^\S\n]{0,8}")
+_GAP_CUT_RE = re.compile(r"[^\S\n]{2,}")
 _CELL_REFERENCE_RE = re.compile(r"[^\S\n]{0,4}[A-Za-z]{1,3}\d{1,7}[^\S\n]{0,2}[:=][^\S\n]{0,4}")
 
 
@@ -941,12 +943,14 @@ class FieldUnit(Unit[FieldState]):
         """A cell that names the field, then the cell that holds its value, on a line cut
         by tabs, bars or wide gaps (a spreadsheet pasted as text: ``A1: Classification``,
         tab, ``B1: SECRET LUX``). ``line`` is original text at original offset ``at``."""
-        cells = _CELL_CUT_RE.split(line)
+        # Cut by the widest delimiter the line has: a wide gap may lie inside a tab's cell.
+        cut_re = _TAB_CUT_RE if "\t" in line else _BAR_CUT_RE if "|" in line else _GAP_CUT_RE
+        cells = cut_re.split(line)
         if len(cells) < 2:
             return
         offset = 0
         starts = []
-        for cut in _CELL_CUT_RE.finditer(line):
+        for cut in cut_re.finditer(line):
             starts.append(offset)
             offset = cut.end()
         starts.append(offset)
@@ -1069,8 +1073,10 @@ class FieldUnit(Unit[FieldState]):
     def _markings(self, body: str, original: str) -> list[MarkingSpec]:
         """The markings a field value (skeleton ``body``, ``original`` text) consists of:
         markings in any case, or one portion mark in capitals; none when it is anything
-        else. Controls after ``//`` are set aside."""
+        else. Controls after ``//`` and markup comments are set aside."""
         engine = self.engine
+        if "<!--" in body:
+            body, original = _COMMENT_RE.sub("", body), _COMMENT_RE.sub("", original)
         body = body.split("//", 1)[0].strip(_VALUE_STRIP)
         if not any(ch.isalpha() for ch in body):
             return []
@@ -1351,8 +1357,7 @@ class CellUnit(Unit[CellState]):
         floor = at + trigger.start()
         # Lists of two levels or more (an enum, a tuple of choices) are vocabularies.
         skip = [
-            (at + low, at + high)
-            for low, high in vocabulary_spans(line, self.engine.marking_by_key)
+            (at + low, at + high) for low, high in vocabulary_spans(line, self.engine.read_item)
         ]
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
@@ -1514,10 +1519,11 @@ class ListState(LineState):
 # A line worth reading: a bracket with a comma after it, or a query string's pair.
 _LIST_HINT_RE = re.compile(r"[\[({][^\[\](){}\n,]{0,400}+,|[?&][a-z][\w.\-]{0,40}=\w")
 _OPEN_BRACKET_RE = re.compile(r"[\[({=]")
-# A pair of a query string or form data whose value is in capitals (?id=7&level=TOP_SECRET,
-# "+" and "_" as gaps between words): a marking there counts (any key, as in a cell).
+# A pair of a query string or form data (?id=7&level=TOP_SECRET, "+" and "_" as gaps
+# between words): a marking there counts when no word of it is written as prose (any key,
+# as in a cell).
 _QUERY_PAIR_RE = re.compile(
-    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>a-z]{1,80}+)(?=[&#;\s]|\Z)"
+    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,80}+)(?=[&#;\s]|\Z)"
 )
 
 
@@ -1560,17 +1566,17 @@ class ListUnit(Unit[ListState]):
 
     def _line(self, scanner: Scanner, line: str, at: int) -> None:
         engine = self.engine
-        reads = lists(line, engine.marking_by_key)
+        reads = lists(line, engine.read_item)
         for read in reads:
-            for item, marking in marking_items(read, _has_prose_word):
+            for item, marking in marking_items(read):
                 scanner.hits.append(
                     _marking_hit(marking, at + item.start, at + item.end, "list of markings")
                 )
         if "=" in line:
             for pair in _QUERY_PAIR_RE.finditer(line):
                 value = pair.group("value")
-                marking = engine.marking_by_key.get(marking_squeeze(skeleton(value)))
-                if marking is not None and not _has_prose_word(value.replace("_", " ")):
+                marking = engine.read_item(value)
+                if marking is not None:
                     start, end = pair.span("value")
                     scanner.hits.append(_marking_hit(marking, at + start, at + end, "query string"))
         field = self.field
@@ -2807,6 +2813,23 @@ class CompiledPolicy:
                 self._turned.add(body)
             self._splits[body] = parts
         return parts
+
+    def read_item(self, text: str) -> MarkingSpec | None:
+        """The marking that a list item or a pair's value (original text) is, markup
+        comments aside: the markings it consists of, of one level, none written as prose
+        (``"SECRET"``, ``TOP_SECRET``, ``S|E|C|R|E|T``; not ``Secret``); None otherwise."""
+        if "<!--" in text:
+            text = _COMMENT_RE.sub("", text)
+        view = skeleton(text)
+        marking = self.marking_by_key.get(marking_squeeze(view))
+        if marking is None and (squeeze_is_unsure(view) or not _ADJACENT_RE.search(view)):
+            parts = self.split_markings(view) if len(view) <= _MAX_CELL else ()
+            found = [self.marking_by_key[key] for _, _, key in parts]
+            if len({spec.level for spec in found}) == 1:
+                marking = found[0]
+        if marking is None or _has_prose_word(text.replace("_", " ")):
+            return None
+        return marking
 
     def turned(self, body: str) -> bool:
         """Whether a banner body (split before) is written in rot13."""

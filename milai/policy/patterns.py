@@ -550,7 +550,9 @@ def field_regex(labels: Iterable[str]) -> str:
         + r"{0,3}"
         + _YAML_PROPERTIES
         + r"(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
-        + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;|(?P<value>[^\"'\n,;{}<>\[\]|]{1,400}))"
+        + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;"
+        # a markup comment may cut an unquoted value: RESTRI<!-- x -->CTED
+        + r"|(?P<value>(?:[^\"'\n,;{}<>\[\]]|<!--(?:[^\-\n]|-(?!->)){0,80}-->){1,400}))"
     )
 
 

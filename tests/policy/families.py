@@ -1108,6 +1108,7 @@ _STRUCTURE = frozenset(
         "sql-row",
         "yaml-properties",
         "field-name-forms",
+        "log-prefix",
     }
 )
 
@@ -1265,6 +1266,10 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
+    if "log-prefix" in names and names & {"label-line", "field-label"}:
+        return "a log prefix stands at the start of its line, before a field's label"
+    if "comment-inside" in names and "kv-pairs" in names:
+        return "a markup comment is no part of a form or log value (nothing renders it)"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
@@ -1443,10 +1448,13 @@ KNOWN_MISSES: dict[str, str] = {
             "phonetic+reversed",
             "phonetic+rot13",
             "csv-column+phonetic",
+            "kv-pairs+phonetic",
+            "field-name-forms+phonetic",
         ),
         "phonetic words are read on their line as written: spaced out, split over lines, "
         "reversed or turned by rot13 they are no phonetic words; a CSV row spelled so is read "
-        "without the header above it",
+        "without the header above it; joined by '_' or '+' in a log or form value they are "
+        "one word",
     ),
     **dict.fromkeys(
         ("field-label+upside-down",),
@@ -1454,9 +1462,9 @@ KNOWN_MISSES: dict[str, str] = {
         "not read as a field (misses on some markings)",
     ),
     **dict.fromkeys(
-        ("field-label+odd-case", "dash-title+odd-case"),
+        ("field-label+odd-case", "dash-title+odd-case", "list-of-markings+odd-case"),
         "odd case that writes a two-letter word in title case (rEsTrEiNt Ue) reads as prose "
-        "in a cell or before a title",
+        "in a cell, a list or before a title",
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
