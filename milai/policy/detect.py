@@ -1523,7 +1523,7 @@ _OPEN_BRACKET_RE = re.compile(r"[\[({=]")
 # between words): a marking there counts when no word of it is written as prose (any key,
 # as in a cell).
 _QUERY_PAIR_RE = re.compile(
-    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,80}+)(?=[&#;\s]|\Z)"
+    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,400}+)(?=[&#;\s]|\Z)"
 )
 
 
