@@ -671,11 +671,26 @@ _LOG_WORD = (
     r"=[\w.\-/:]{1,64}"
     r"|std(?:out|err)(?:" + WS + r"{1,2}[fp])?)"
 )
-_LOG_PREFIX = (
-    "(?:(?:" + _LOG_TIME + "(?:" + WS + r"{1,4}[\w.\-]{1,64})?" + WS + r"{1,4}[\w.\-/]{1,64}"
-    r"(?:\[\d{1,10}\])?:|" + _LOG_TIME + ":?)" + WS + "{1,4})?"
-    "(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,6}"
+# A log line starts with a time stamp (and, in syslog, the host and program before a
+# colon), a time or level key, or a level in brackets; level words, keys and a stream
+# may follow. Few first characters: the prefix is tried at every line's start.
+_LOG_START = (
+    "(?:"
+    + _LOG_TIME
+    + "(?:(?:"
+    + WS
+    + r"{1,4}[\w.\-]{1,64})?"
+    + WS
+    + r"{1,4}[\w.\-/]{1,64}(?:\[\d{1,10}\])?:|:)?"
+    + r"|(?:ts|time|timestamp)="
+    + _LOG_TIME
+    + r"|(?:level|lvl|severity)="
+    + _LOG_LEVEL
+    + r"|\["
+    + _LOG_LEVEL
+    + r"\])"
 )
+_LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,5})?"
 LEAD = (
     WS
     + "{0,120}+"
