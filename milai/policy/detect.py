@@ -542,7 +542,7 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
     title after them is not."""
     skel_map = scanner.skel.map
     span = skel_map.span(base + match.start("body"), base + match.end("body"))
-    if any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(*span))):
+    if _in_prose_case(scanner.orig_slice(*span)):
         return False
     tail_at = base + match.start("tail")
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
@@ -593,7 +593,7 @@ def _subject_in_capitals(
     if not any(squeeze(part) in engine.subject_keys for part in _LABEL_PARTS_RE.split(label)):
         return False
     start, end = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
-    return not any(_word_case(word) for word in _WORD_RE.findall(scanner.orig_slice(start, end)))
+    return not _in_prose_case(scanner.orig_slice(start, end))
 
 
 # A year or a number in brackets after a title: "Top Secret! (1984)".
@@ -632,9 +632,25 @@ def _word_case(word: str) -> str | None:
     return "lower" if word[0].islower() else "title" if word[0].isupper() else None
 
 
-def _has_prose_word(original: str) -> bool:
-    """Whether a word of ``original`` is written as prose (``Secret``, ``top``)."""
-    return any(_word_case(word) for word in _WORD_RE.findall(original))
+def _in_prose_case(text: str) -> bool:
+    """Whether the words of ``text`` (a marking as written) are prose: one of them in lower
+    or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
+    printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
+    other words are in."""
+    words = _WORD_RE.findall(text)
+    return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
+
+
+def _odd_case(word: str) -> bool:
+    """A word in plain letters with capitals after its first letter and a lower-case letter
+    anywhere (rEsTrEiNt, sEcReT, NfD), neither prose nor capitals."""
+    return (
+        _word_case(word) is None
+        and len(word) > 1
+        and not word.isupper()
+        and any(ch.isupper() for ch in word[1:])
+        and all(ch.isascii() or ch in _PLAIN_LATIN for ch in word)
+    )
 
 
 def _written_as_prose(original: str) -> bool:
@@ -1075,10 +1091,13 @@ class FieldUnit(Unit[FieldState]):
     def _markings(self, body: str, original: str) -> list[MarkingSpec]:
         """The markings a field value (skeleton ``body``, ``original`` text) consists of:
         markings in any case, or one portion mark in capitals; none when it is anything
-        else. Controls after ``//`` and markup comments are set aside."""
+        else. Controls after ``//`` are set aside; markup comments are not read (a
+        reader never sees them: ``RES<!-- x -->TREINT UE`` in a CSV column)."""
         engine = self.engine
-        if "<!--" in body:
-            body, original = _COMMENT_RE.sub("", body), _COMMENT_RE.sub("", original)
+        kept = _outside_comments(original)
+        if kept is not None:
+            original = "".join(original[i] for i in kept)
+            body = skeleton(original)
         body = body.split("//", 1)[0].strip(_VALUE_STRIP)
         if not any(ch.isalpha() for ch in body):
             return []
@@ -1091,9 +1110,7 @@ class FieldUnit(Unit[FieldState]):
             # capitals (real caveats are), as after "//".
             head = _VALUE_CAVEAT_RE.split(body, 1)[0]
             cut = _VALUE_CAVEAT_RE.search(original)
-            if cut is not None and not any(
-                _word_case(word) for word in _WORD_RE.findall(original[cut.end() :])
-            ):
+            if cut is not None and not _in_prose_case(original[cut.end() :]):
                 return self._markings(head, original[: cut.start()])
         return found
 
@@ -1161,10 +1178,32 @@ _CELL_SPLIT_RE = re.compile(
 # closed runs to the end of the line: searched again from every "<!--", such a line was
 # quadratic (64 KB of "<!-- a ": 40 s).
 _COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
+
+
+def _outside_comments(text: str) -> list[int] | None:
+    """The offsets of ``text`` outside its closed markup comments (a reader never sees
+    them: SE<!-- x -->CRET is one word), or None when it has none."""
+    if "<!--" not in text:
+        return None
+    kept: list[int] = []
+    last = 0
+    for comment in _COMMENT_RE.finditer(text):
+        if comment.group("closed") is None:
+            break  # never closed: no comment after it is either
+        kept.extend(range(last, comment.start()))
+        last = comment.end()
+    kept.extend(range(last, len(text)))
+    return kept if len(kept) < len(text) else None
+
+
 # A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
 # quotes after a CSV delimiter: a cell too.
+# A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
+# ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
 _QUOTED_CELL_RE = re.compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))(?P<value>[^\"'\n]{1,200})(?:\1|\2)"
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))"
+    r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
+    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
 # A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
@@ -1175,10 +1214,10 @@ _LABEL_CELL_RE = re.compile(
     r"[^\S\n]{0,3}:[^\S\n]{0,3}"
 )
 # A value that may hold a marking in capitals: two capitals with at most three other
-# characters (no letter) between them, or a letter beyond ASCII (a look-alike). Others
-# (``key: value``, ``Title: Top Secret``) are not read: ``key: value`` lines are common,
-# and reading each value as a line of its own is not cheap.
-_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[^\x00-\x7f]")
+# characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
+# look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
+# lines are common, and reading each value as a line of its own is not cheap.
+_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
@@ -1330,26 +1369,23 @@ class CellUnit(Unit[CellState]):
             return
         index: list[int] | None = None
         text = line
-        if "<!--" in line:  # comments removed: SE<!-- x -->CRET is one word
-            kept: list[int] = []
-            last = 0
-            for comment in _COMMENT_RE.finditer(line):
-                if comment.group("closed") is None:
-                    break  # never closed: no comment after it is either
-                kept.extend(range(last, comment.start()))
-                last = comment.end()
-            kept.extend(range(last, len(line)))
-            if len(kept) < len(line):
-                index = kept
-                text = "".join(line[i] for i in kept)
+        kept = _outside_comments(line)  # comments removed: SE<!-- x -->CRET is one word
+        if kept is not None:
+            index = kept
+            text = "".join(line[i] for i in kept)
         cells = _cells(text, 0, len(text))
         spans = _join_cells(cells)
         if index is None and state.pending is None:
             # The last cell, or a quoted value left open, may go on on the next line.
-            tails = [(*cells[-1][:2], "")] if cells else []
             opened = _OPEN_QUOTE_RE.search(text)
+            quote = "" if opened is None else opened.group("quote")
+            tails = []
+            if cells:  # inside a quoted value left open, it ends at the quote
+                start, end = cells[-1][:2]
+                inside = opened is not None and start >= opened.start("value")
+                tails.append((start, end, quote if inside else ""))
             if opened is not None:
-                tails.append((*opened.span("value"), opened.group("quote")))
+                tails.append((*opened.span("value"), quote))
             for start, end, quote in tails:
                 tail = text[start:end]
                 if tail.strip() and end - start <= _MAX_CELL and self._may_go_on(tail):
@@ -1365,9 +1401,7 @@ class CellUnit(Unit[CellState]):
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
             spans += _cell_spans(text, start, end)
             cut = _VALUE_CAVEAT_RE.search(text, start, end)
-            if cut is not None and not any(
-                _word_case(word) for word in _WORD_RE.findall(text[cut.end() : end])
-            ):
+            if cut is not None and not _in_prose_case(text[cut.end() : end]):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
         label = _LABEL_CELL_RE.match(text)
         if label is not None:
@@ -1461,7 +1495,7 @@ class CellUnit(Unit[CellState]):
         for hit in inner.take_hits():
             if hit.source != "marking" or hit.key.startswith("("):
                 continue  # a lone (S) in a table cell is a size or a result, no paragraph
-            if any(_word_case(word) for word in _WORD_RE.findall(cell[hit.start : hit.end])):
+            if _in_prose_case(cell[hit.start : hit.end]):
                 continue  # <td>Secret</td>, password: "secret": prose, not a marking
             first, last = lead + hit.start, lead + hit.end - 1
             if index is not None:
@@ -1599,11 +1633,10 @@ class ListUnit(Unit[ListState]):
                 )
         if "=" in line:
             for pair in _QUERY_PAIR_RE.finditer(line):
-                value = pair.group("value")
-                marking = engine.read_item(value)
-                if marking is not None:
+                found = engine.read_item(pair.group("value"))
+                if found is not None:
                     start, end = pair.span("value")
-                    scanner.hits.append(_marking_hit(marking, at + start, at + end, "query string"))
+                    scanner.hits.append(_marking_hit(found, at + start, at + end, "query string"))
         field = self.field
         if field is None or len(reads) < 2:
             return
@@ -2852,7 +2885,7 @@ class CompiledPolicy:
             found = [self.marking_by_key[key] for _, _, key in parts]
             if len({spec.level for spec in found}) == 1:
                 marking = found[0]
-        if marking is None or _has_prose_word(text.replace("_", " ")):
+        if marking is None or _in_prose_case(text.replace("_", " ")):
             return None
         return marking
 

@@ -1461,10 +1461,9 @@ KNOWN_MISSES: dict[str, str] = {
         "an upside-down line is read rotated as one line: a field line turned upside down is "
         "not read as a field (misses on some markings)",
     ),
-    **dict.fromkeys(
-        ("field-label+odd-case", "dash-title+odd-case", "list-of-markings+odd-case"),
-        "odd case that writes a two-letter word in title case (rEsTrEiNt Ue) reads as prose "
-        "in a cell, a list or before a title",
+    "field-label+odd-case": (
+        "a field's value is read when it holds capitals or odd case of four letters or more "
+        "(sEcR); a three-letter marking in odd case (cUi) is not"
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "

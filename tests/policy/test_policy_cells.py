@@ -43,6 +43,22 @@ CAUGHT = [
     # the cells of an upside-down line, its letters turned small
     ("1 ǝƃɐd|pǝʇɔᴉɹʇsǝɹ oʇɐu|4202 ɥɔɹɐɯ 21\nThe plan.", "RESTRICTED"),
     ("<ǝlʇᴉʇ/>lɐᴉʇuǝpᴉɟuoɔ<ǝlʇᴉʇ>\nThe plan.", "CONFIDENTIAL"),
+    # odd case is evasion, whatever case a marking's other words are in (a cell, a subject)
+    ("12 March 2024  |  rEsTrEiNt Ue  |  Exemplaire n° 2\nThe plan.", "RESTRICTED"),
+    ('<meta property="og:title" content="cOnFiDeNtIeL Ue" />\nThe plan.', "CONFIDENTIAL"),
+    ("Subject: rEsTrEiNt Ue agenda for Monday\n\nThe plan.", "RESTRICTED"),
+    ("Bijlage 4 bij nota 2024-88\tsEcReT Ue\nThe plan.", "SECRET"),
+    ("v<!-- ToDo: FiX -->s-NfD\n\nThe plan.", "RESTRICTED"),
+    # a comment inside a CSV column's value is not read (a reader never sees it)
+    ("owner,Classification,id\nJ. Weber,RES<!-- x -->TREINT UE,100\n", "RESTRICTED"),
+    ("owner;id;Classification\nJ. Weber;100;VS-VERTR<!-- x -->AULICH\n", "CONFIDENTIAL"),
+    # a doubled quote is one quote; a value over 200 characters is read in its first 200
+    ('<meta property="og:title" content=""NATO SECRET"" />\nThe plan.', "SECRET"),
+    ('id,"""TOP SECRET""",3\nThe plan.', "TOP SECRET"),
+    ('<input value="' + " / ".join(["NATO CONFIDENTIAL"] * 14) + '">\nThe plan.', "CONFIDENTIAL"),
+    # a quoted value left open ends at its quote on the next line, after an indented cell
+    ('<input value="    NATO\nSECRET" readonly>\nThe plan.', "SECRET"),
+    ('<input value="    CONFIDENTIEL\n    UE" readonly>\nThe plan.', "CONFIDENTIAL"),
 ]
 
 EVERYDAY = [
@@ -57,6 +73,11 @@ EVERYDAY = [
     "a  b  c  d  e  f  g  h  i  j  k  l  m  n  o  p  q  r  s  t  u  v  w  x  y  z",
     "id\tsize\tcount\n1\t2\t3\n4\t5\t6\n",
     "ʇxǝʇ uʍop ǝpᴉsdn",
+    "Subject: Top secret recipe for Monday\n\nFlour, eggs.",
+    '<input placeholder="" value="Secret garden">',
+    'name,note\nWeber,"""Secret"" was the film"\n',
+    '<p title="' + " and on" * 40 + ' the Top Secret film">x</p>',
+    "Brand | iPhone Secret Edition | 2024",
 ]
 
 
