@@ -64,7 +64,7 @@ class Material:
 def read_material(source: str | None) -> Material:
     """PATH, ``-`` or piped stdin, sniffed by content. Raises ``UsageError`` (exit 2) for
     unreadable, malformed or hostile input."""
-    from milai.documents import HEAD_BYTES, Limits, read_document, sniff
+    from milai.documents import HEAD_BYTES, Limits, looks_like_subtitles, read_document, sniff
 
     name = "stdin" if source in (None, "-") else str(source)
     if source in (None, "-"):
@@ -79,7 +79,8 @@ def read_material(source: str | None) -> Material:
         except OSError as error:
             raise UsageError(f"cannot read {source}: {error.strerror}") from None
     head = _read_head(handle, HEAD_BYTES, name)
-    if sniff(head) == "text":
+    if sniff(head) == "text" and not looks_like_subtitles(head.decode("utf-8", "replace")):
+        # Text streams; subtitles are read whole, for the reading of their joined cues.
         return Material(name, chunks=_decode_chunks(head, handle, name))
     limit = Limits().max_input_bytes
     with handle:
@@ -89,7 +90,20 @@ def read_material(source: str | None) -> Material:
             raise UsageError(f"cannot read {name}: {error.strerror}") from None
     if len(data) > limit:
         raise UsageError(f"{name} is larger than {limit} bytes")
-    return Material(name, document=read_document(data, name))
+    document = read_document(data, name)
+    return Material(name, document=document, source=own_text(document, data, name))
+
+
+def own_text(document: Document, data: bytes, name: str) -> str | None:
+    """A plain-text file's own text, when its document is that text alone (perhaps with
+    the joined cues of a subtitle file beside it): what a redacted copy is made from."""
+    from milai.documents import decode_readings
+
+    if document.format != "text":
+        return None
+    if any(part.name not in ("body", "subtitle cues") for part in document.parts):
+        return None
+    return decode_readings(data, name)[0][1]
 
 
 def _read_head(handle: IO[bytes], size: int, name: str) -> bytes:
@@ -233,7 +247,7 @@ def worst_exit(codes: list[ExitCode]) -> ExitCode:
 
 def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | None]]:
     """(relative path, material, error) for every file under ``root``."""
-    from milai.documents import DocumentError, decode_readings, read_document, walk_folder
+    from milai.documents import DocumentError, read_document, walk_folder
 
     for entry in walk_folder(root):
         if entry.data is None:
@@ -244,9 +258,7 @@ def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | 
         except DocumentError as error:
             yield entry.path, None, error.message
             continue
-        source = None
-        if document.format == "text" and len(document.parts) == 1:
-            source = decode_readings(entry.data, entry.path)[0][1]
+        source = own_text(document, entry.data, entry.path)
         yield entry.path, Material(entry.path, document=document, source=source), None
 
 
@@ -368,11 +380,12 @@ def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context
     outcome = "error"
     last = ""
     try:
-        for piece in redact_stream(policy, material.text_chunks()):
+        own = [material.source] if material.source is not None else None
+        for piece in redact_stream(policy, own or material.text_chunks()):
             chars += len(piece)
             sink.write(piece)
             last = piece
-        if material.document is not None and not last.endswith("\n"):
+        if own is None and material.document is not None and not last.endswith("\n"):
             sink.write("\n")  # extracted text ends its last line, as a text file does
         sink.flush()
         outcome = "redact"

@@ -11,6 +11,7 @@ from milai.documents._folder import FolderFile, NewFiles, walk_folder
 from milai.documents._model import Document, DocumentError, Limits, Part
 from milai.documents._read import read_document
 from milai.documents._sniff import HEAD_BYTES, sniff
+from milai.documents._subtitles import looks_like_subtitles
 from milai.documents._text import decode_readings
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "NewFiles",
     "Part",
     "decode_readings",
+    "looks_like_subtitles",
     "read_document",
     "sniff",
     "walk_folder",

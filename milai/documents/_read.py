@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
 from milai.documents._sniff import HEAD_BYTES, sniff
+from milai.documents._subtitles import joined_cues
 from milai.documents._text import decode_readings
 
 _UNREAD = {
@@ -51,6 +52,9 @@ def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
         return builder.build("html")
     for part, text in readings:
         builder.add(part, text)
+    cues = joined_cues(readings[0][1])
+    if cues is not None:
+        builder.add("subtitle cues", cues)  # a banner cut over two cues reads whole
     return builder.build("text")
 
 

@@ -10,7 +10,7 @@ searches, so that text without them costs a few C passes, no regular expression.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 _CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MIN_SHIFTED = 5  # letters in a word worth unshifting (shorter ones shift into words)
@@ -231,3 +231,122 @@ def _spell(run: str) -> str:
         elif token.group() not in (" ", "-", "\t"):
             out.append(" ")
     return "".join(out)
+
+
+# Short words common in the languages the gate reads (en, fr, de, nl, lb): a paragraph
+# that holds more of them rot13-turned than as written reads as rot13.
+_COMMON_WORDS = frozenset(
+    """
+    the and of to in is at on for with by are was were from that this be it will has have
+    an as not or but all its our we they he she you his her their which when after before
+    le la les de des du et en un une est au aux pour par sur dans que qui pas avec sont ce
+    der die das und ist im am den dem ein eine mit von zu auf nicht sich des wird vor nach
+    het een van op te naar voor niet zijn wordt bij ook om
+    um an vum mat fir ass sech dat mir sinn gëtt
+    """.split()
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+# A portion mark in capitals (perhaps with caveats) in brackets: rot13 keeps brackets and
+# case ((F//AS) is (S//NF)). Found from its bracket, a literal. Its letters may be
+# look-alikes (a lunate sigma for C): any letter but an ASCII small one.
+_MARK_LETTERS = r"([^\W\d_a-z]{1,4})"
+_ROT13_MARK = tuple(
+    re.compile(re.escape(opening) + _MARK_LETTERS + r"(?:/{1,2}[A-Z][A-Z ,/]{0,24})?" + closing)
+    for opening, closing in (("(", r"\)"), ("[", r"\]"))
+)
+# The same mark as a banner line, with its caveats after a slash (GF//ABSBEA is
+# TS//NOFORN): found from the slash.
+_ROT13_SLASH = re.compile(r"/(?=/?[^\S\n]?[A-Z])")
+_ROT13_BANNER_LEAD = re.compile(r"[^\S\n]{0,16}" + _MARK_LETTERS + r"[^\S\n]?\Z")
+_ROT13 = str.maketrans(
+    _CAPITALS + _CAPITALS.lower(),
+    _CAPITALS[13:] + _CAPITALS[:13] + _CAPITALS.lower()[13:] + _CAPITALS.lower()[:13],
+)
+ROT13_MARK_LEAD = 16  # characters a line may hold before its portion mark (1.2.3, (a))
+_INDENT = 80  # blanks before that (a centred banner line)
+_PARAGRAPH_WORDS = 3  # fewer after the mark on its line: the paragraph is the next line
+
+
+def _lead(text: str, line_start: int) -> int:
+    """Where the line starting at ``line_start`` starts after its indent (``_INDENT``
+    blanks at most)."""
+    at = line_start
+    while at < len(text) and at - line_start < _INDENT and text[at] in " \t":
+        at += 1
+    return at
+
+
+def reads_as_rot13(text: str) -> bool:
+    """Whether ``text`` holds more common words rot13-turned than as written (one at
+    least): ``Gur erfreir zbirf ng qnja`` does, ``Fahrenheit readings of the day`` not."""
+    words = [word.lower() for word in _WORD_RE.findall(text)]
+    turned = sum(word.translate(_ROT13) in _COMMON_WORDS for word in words)
+    return turned > 0 and turned > sum(word in _COMMON_WORDS for word in words)
+
+
+class Rot13Portions:
+    """Portion marks written in rot13 with their paragraph (``(F) Gur erfreir zbirf``,
+    ``GF//ABSBEA`` over a paragraph): a mark in brackets, or before a slash and caveats,
+    near a line's start, whose rot13 is one of the policy's portion marks, followed by a
+    paragraph (the rest of its line, or the next line) that reads as rot13."""
+
+    def __init__(self, keys: Iterable[str], key_of: Callable[[str], str]) -> None:
+        self.keys = frozenset(keys)
+        self.key_of = key_of  # a mark's letters as written → the policy's key
+
+    def _is_mark(self, letters: str) -> bool:
+        # rot13 turns ASCII letters only: a look-alike put in before it stands for itself
+        return self.key_of(letters.translate(_ROT13)) in self.keys
+
+    def _marks(self, text: str, end: int) -> list[tuple[int, int]]:
+        """(start, end) of each mark-shaped run in ``text[:end]`` whose rot13 is a mark."""
+        found = []
+        for mark_re in _ROT13_MARK:
+            for match in mark_re.finditer(text, 0, end):
+                if self._is_mark(match.group(1)):
+                    found.append((match.start(), match.end()))
+        for slash in _ROT13_SLASH.finditer(text, 0, end):
+            line_start = text.rfind("\n", 0, slash.start()) + 1
+            lead = _ROT13_BANNER_LEAD.search(
+                text, max(line_start, slash.start() - 21), slash.start()
+            )
+            if lead is not None and self._is_mark(lead.group(1)):
+                found.append((lead.start(1), slash.start()))
+        return found
+
+    def waiting(self, text: str) -> int | None:
+        """Where the last line of ``text`` (complete lines) starts when it holds such a
+        mark with too little paragraph after it on its line: the next line decides."""
+        if not self.keys or not text.endswith("\n"):
+            return None
+        line_start = text.rfind("\n", 0, len(text) - 1) + 1
+        line = text[line_start:]
+        for start, end in self._marks(line, len(line)):
+            if start - _lead(line, 0) <= ROT13_MARK_LEAD and (
+                len(_WORD_RE.findall(line, end)) < _PARAGRAPH_WORDS
+            ):
+                return line_start
+        return None
+
+    def lines(self, text: str) -> list[tuple[int, int, str]]:
+        """The lines of ``text`` that start so: (line start, line end, the line turned)."""
+        if not self.keys:
+            return []
+        found: dict[int, tuple[int, int, str]] = {}
+        for start, end in self._marks(text, len(text)):
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start in found or start - _lead(text, line_start) > ROT13_MARK_LEAD:
+                continue
+            line_end = text.find("\n", end)
+            line_end = len(text) if line_end < 0 else line_end
+            paragraph = text[end:line_end]
+            if len(_WORD_RE.findall(paragraph)) < _PARAGRAPH_WORDS and line_end < len(text):
+                next_end = text.find("\n", line_end + 1)
+                paragraph += " " + text[line_end + 1 : len(text) if next_end < 0 else next_end]
+            if reads_as_rot13(paragraph):
+                found[line_start] = (
+                    line_start,
+                    line_end,
+                    text[line_start:line_end].translate(_ROT13),
+                )
+        return [found[start] for start in sorted(found)]

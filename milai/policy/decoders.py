@@ -41,7 +41,14 @@ _HEX_SEQ_SEPARATED = (
     r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}"
     r"(?:(?:[ \t:,;\-]{1,3}(?:0[xX])?|0[xX])[0-9A-Fa-f]{2}){2,}(?![0-9A-Za-z])"
 )
-_BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{16})[A-Z2-7]{8,}={0,6}(?![A-Za-z0-9])"
+_BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{10})[A-Z2-7]{8,}={0,6}(?![A-Za-z0-9])"
+# Base32 in lower case (``i5cuqrkjju======``, as some tools write it): a run of eight or
+# more with a digit next to a letter in it, padded, or of 16 letters (a shorter run of
+# letters alone is a word).
+_BASE32_LOWER = (
+    r"(?<![A-Za-z0-9])(?=[a-z2-7]*(?:[a-z][2-7]|[2-7][a-z]|=)|[a-z]{16})[a-z2-7]{8,}={0,6}"
+    r"(?![A-Za-z0-9])"
+)
 _URLSAFE = r"(?<![\w-])(?=[\w-]*[-_])(?=[\w-]*\d)[A-Za-z0-9_-]{12,}={0,2}(?![\w-])"
 _ASCII85 = r"<~[!-u\s]{2,}?~>"
 _MIME_LINE = r"[ \t]*[A-Za-z0-9+/_-]{16,}={0,2}[ \t]*"
@@ -64,7 +71,11 @@ TRIGGER_RE = re.compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
-            r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{16}",
+            # base32: a digit anywhere in eight capitals (unpadded: I5CUQRKJJU), padding, or
+            # ten capitals (KNCUGUSFKQ); in lower case, a digit next to a letter in eight
+            # characters, or 16 letters
+            r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{10}|(?=[A-Z2-7]{8})[A-Z]{0,7}[2-7]",
+            r"(?=[a-z2-7]{8})[a-z2-7]{0,6}(?:[a-z][2-7]|[2-7][a-z])|[a-z]{16}|[a-z2-7]{8}=",
             r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]",
             r"(?m:^" + _MIME_LINE + r"$)",
             r"[01]{8}[ \t,;:\-]{0,3}[01]{8}",
@@ -108,6 +119,18 @@ def _class_table(classes: dict[str, str], high: str = ".") -> bytes:
 
 
 _HEX_DIGITS = "0123456789abcdefABCDEF"
+_BASE32_LOWER_CLASSES = _class_table({"abcdefghijklmnopqrstuvwxyz": "l", "234567": "d", "=": "="})
+
+
+def _around_pair(pair: bytes) -> bytes:
+    """A pair of classes with, around it, six more of ``[ld]``: k before, 6 - k after."""
+    sides = [
+        (rb"(?<=[ld]{%d})" % k if k else b"") + (rb"(?=..[ld]{%d})" % (6 - k) if k < 6 else b"")
+        for k in range(7)
+    ]
+    return b"(?:" + b"|".join(sides) + b")" + pair
+
+
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _ALNUM = _UPPER + _UPPER.lower() + "0123456789"
 # (table, literal, stand-in): a stand-in's classes contain the alternative's, and each of
@@ -130,6 +153,14 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         _class_table({_UPPER + "234567": "B", "=": "="}),
         b"BBBBBBB",
         re.compile(rb"BBBBBBB[B=]"),
+    ),
+    # base32 in lower case: a digit next to a letter, in a run of eight characters or more
+    # of [a-z2-7] (the run around the pair is checked on both sides: fixed widths)
+    *((_BASE32_LOWER_CLASSES, pair, re.compile(_around_pair(pair))) for pair in (b"ld", b"dl")),
+    (_BASE32_LOWER_CLASSES, b"l" * 16, re.compile(rb"l{16}")),
+    *(  # padded: eight of [a-z2-7], then "="
+        (_BASE32_LOWER_CLASSES, last + b"=", re.compile(rb"(?<=[ld]{7})" + last + b"="))
+        for last in (b"l", b"d")
     ),
     (  # URL-safe base64 (a dash or underscore early or late in the run): [\w-] is any
         # non-ASCII character too
@@ -241,11 +272,15 @@ _CODE_POINT_RUN = re.compile(_CODE_POINTS)
 _CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
 _UTF7_RUN = _word_holding(_UTF7)
 _ESCAPE_RUN = _word_holding(_ESCAPE)
+# The escapes alone, without the rest of their word: a byte-string literal's prefix and
+# quotes (b'\x53\x45', b"\123\105") would glue a letter to the decoded text.
+_ESCAPES_ONLY = re.compile("(?:" + _ESCAPE + ")+")
 _ENTITY_ONE = re.compile(_ENTITY)
 _ESCAPE_ONE = re.compile(_ESCAPE)
 _HEX_RUN = re.compile(_HEX_SEQ_SEPARATED)
 _HEX_PAIR = re.compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
 _BASE32_RUN = re.compile(_BASE32)
+_BASE32_LOWER_RUN = re.compile(_BASE32_LOWER)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
@@ -334,7 +369,7 @@ def base64_bytes(token: str, *, urlsafe: bool = False) -> bytes | None:
 def _decode_base32(token: str) -> str | None:
     stripped = token.rstrip("=")
     try:
-        raw = base64.b32decode(stripped + "=" * (-len(stripped) % 8))
+        raw = base64.b32decode(stripped + "=" * (-len(stripped) % 8), casefold=True)
     except (binascii.Error, ValueError):
         return None
     return decode_text_bytes(raw)
@@ -346,19 +381,22 @@ def _decode_hex(run: str) -> str | None:
 
 
 def _unescape(text: str) -> str:
-    r"""``\u0053``, ``\x53``, ``\123``, ``\u{53}`` → characters; ``\x`` runs as UTF-8 bytes."""
-
-    def byte_runs(match: re.Match[str]) -> str:
-        raw = bytes(int(part, 16) for part in re.findall(r"\\x([0-9A-Fa-f]{2})", match.group()))
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
-
-    text = re.sub(r"(?:\\x[0-9A-Fa-f]{2})+", byte_runs, text)
+    r"""``\u0053``, ``\x53``, ``\123``, ``\u{53}`` → characters; runs of ``\x`` and octal
+    escapes as UTF-8 bytes (a byte string: b"\303\210" is È), else Latin-1. One pass: an
+    escape that decoding makes (``\x5cx41`` is ``\x41``) is left for the next reading."""
 
     def one(match: re.Match[str]) -> str:
-        body = match.group()[1:]
+        found = match.group()
+        if match.group("bytes") is not None:
+            raw = bytes(
+                int(part[1:], 16) if part[0] == "x" else int(part, 8)
+                for part in _BYTE_ESCAPE_ONE.findall(found)
+            )
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return raw.decode("latin-1")
+        body = found[1:]
         if body[0] == "u" and body[1:2] == "{":
             code = int(body[2:-1], 16)
         elif body[0] in "uU":
@@ -367,7 +405,7 @@ def _unescape(text: str) -> str:
             code = int(body, 8)
         return chr(code) if code <= 0x10FFFF else ""
 
-    text = _ESCAPE_ONE.sub(one, text)
+    text = _UNESCAPE.sub(one, text)
     if _SURROGATE_RE.search(text) is None:
         return text
     # \ud83c\udd72: JSON and JavaScript write an astral character as two surrogates.
@@ -375,6 +413,9 @@ def _unescape(text: str) -> str:
 
 
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_BYTE_ESCAPE = r"\\(?:x[0-9A-Fa-f]{2}|[0-3][0-7]{2})"  # a byte: \x53, \123
+_UNESCAPE = re.compile(f"(?P<bytes>(?:{_BYTE_ESCAPE})+)|{_ESCAPE}")
+_BYTE_ESCAPE_ONE = re.compile(r"\\(x[0-9A-Fa-f]{2}|[0-3][0-7]{2})")
 
 
 def _unquote_printable(text: str) -> str:
@@ -481,15 +522,19 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     if "&" in line:
         _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
     if "\\" in line:
-        _add_textual(found, "escape", line, _runs(_ESCAPE_RUN, line), [_unescape])
+        words = _runs(_ESCAPE_RUN, line)
+        _add_textual(found, "escape", line, words, [_unescape])
+        alone = [run for run in _runs(_ESCAPES_ONLY, line) if run not in words]
+        _add_textual(found, "escape", line, alone, [_unescape])
     for match in _HEX_RUN.finditer(line):
         text = _decode_hex(match.group())
         if text is not None:
             found.append(Candidate("hex", text, match.start(), match.end()))
-    for match in _BASE32_RUN.finditer(line):
-        text = _decode_base32(match.group())
-        if text is not None:
-            found.append(Candidate("base32", text, match.start(), match.end()))
+    for run in (_BASE32_RUN, _BASE32_LOWER_RUN):
+        for match in run.finditer(line):
+            text = _decode_base32(match.group())
+            if text is not None:
+                found.append(Candidate("base32", text, match.start(), match.end()))
     for match in _URLSAFE_RUN.finditer(line):
         text = decode_base64(match.group(), urlsafe=True)
         if text is not None:

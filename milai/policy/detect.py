@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
-from milai.policy._transforms import SHORTEST_RUN, ShiftedWords, SpelledWords
+from milai.policy._transforms import (
+    SHORTEST_RUN,
+    Rot13Portions,
+    ShiftedWords,
+    SpelledWords,
+)
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -318,13 +323,20 @@ class Unit(Generic[StateT]):
         return None
 
 
-def _line_bound(view: View, reach: int, final: bool) -> int:
-    """For units whose matches never cross a new line: the last line stays open."""
+def _line_bound(view: View, reach: int, final: bool, lines: int = 1) -> int:
+    """For units whose matches never cross a new line: the last line stays open (the last
+    ``lines`` lines, for matches that cross up to ``lines - 1`` new lines)."""
     if final:
         return view.end + 1
     # A new line further back than ``reach`` cannot decide: look only that far back.
     buf = view.buf
-    return max(view.end - reach + 1, view.base + buf.rfind("\n", max(0, len(buf) - reach)) + 1)
+    floor = max(0, len(buf) - reach)
+    at = len(buf)
+    for _ in range(lines):
+        at = buf.rfind("\n", floor, at)
+        if at < 0:
+            break
+    return max(view.end - reach + 1, view.base + at + 1)
 
 
 class LineOutlook(enum.Enum):
@@ -533,18 +545,28 @@ def _banner_hits(
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
 _TITLE_DASH_RE = re.compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+# A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
+# tab, or two blanks or more, then a title that starts with a letter or a digit.
+_TITLE_COLUMN_RE = re.compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
 
 
 def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
     """A banner in capitals (no word of it written as prose), its furniture, then a dash
     and a title that starts with a capital or a digit, in any case after that
-    (``engine_tail``: the tail, skeleton view): real banners are printed in capitals, the
-    title after them is not."""
+    (``engine_tail``: the tail, skeleton view), or the banner alone in a line's first
+    column with a title in the next (``NATO SECRET        Annex B``, ``SECRET\tConvoy``):
+    real banners are printed in capitals, the title after them is not."""
     skel_map = scanner.skel.map
     span = skel_map.span(base + match.start("body"), base + match.end("body"))
     if _in_prose_case(scanner.orig_slice(*span)):
         return False
     tail_at = base + match.start("tail")
+    tail = scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail")))
+    column = _TITLE_COLUMN_RE.search(tail)  # the first gap: a title may hold more
+    if column is not None and not tail[column.end()].islower():
+        furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
+        if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
+            return True
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
         first = skel_map.to_orig(tail_at + dash.end())
         if scanner.orig_slice(first, first + 1).islower():
@@ -1707,7 +1729,8 @@ class KeywordUnit(Unit[KeywordState]):
     def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
         buf, base = view.buf, view.base
-        bound = _line_bound(view, self.reach, final)
+        # A keyword's words may be split over two lines: the last two lines stay open.
+        bound = _line_bound(view, self.reach, final, lines=2)
         position = state.resume
         # The next start of each first-character pattern: a match of the policy's pattern
         # starts exactly where one of them matches, so the earliest of them is where the
@@ -2403,6 +2426,10 @@ class DecodeUnit(Unit[DecodeState]):
             tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
+            # A rot13 portion mark whose paragraph is the next line: wait for that line.
+            waiting = self.engine.rot13_portions.waiting(text[:done])
+            if waiting is not None:
+                done = waiting
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -2536,6 +2563,7 @@ class DecodeUnit(Unit[DecodeState]):
         for encoding, found in (
             ("Caesar-shifted", engine.shifted.lines(region, raw)),
             ("phonetic-spelled", engine.spelled.lines(region, raw)),
+            ("rot13", engine.rot13_portions.lines(region)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -2850,6 +2878,10 @@ class CompiledPolicy:
             word for spec in above for word in _WORD_RE.findall(spec.text.upper())
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.rot13_portions = Rot13Portions(
+            (key for key, spec in self.portion_by_key.items() if spec.level != lowest),
+            lambda letters: squeeze(skeleton(letters)),
+        )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
 

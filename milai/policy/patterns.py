@@ -44,7 +44,10 @@ _ML_WORD_GAP = _WORD_GAP + _NEXT_LINE
 # contexts only; 0 and 1 are already UTS #39 look-alikes of o and l.
 LEET = {"4": "a", "@": "a", "3": "e", "5": "s", "$": "s", "7": "t", "!": "i", "8": "b", "9": "g"}
 _SPACED_GAP = SEP + "{1,3}"  # letter-spaced keyword
-_KEYWORD_WORD_GAP = SEP + "{0,3}"
+# Between a keyword's words: a few separators, or a line break with a blank or none on
+# each side (BLUE / HERON split over two lines, as a marking's words may be). No wider
+# than the separators: the pattern's reach, and so what a stream holds back, stays.
+_KEYWORD_WORD_GAP = "(?:" + SEP + "{0,3}|" + WS + "?\n" + WS + "?)"
 
 DEFAULT_HEADER_LABELS = (
     "classification",

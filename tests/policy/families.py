@@ -756,6 +756,16 @@ def _dash_title(text: str, rng: random.Random) -> str:
     return f"{text}{dash}{title}"
 
 
+def _column_title(text: str, rng: random.Random) -> str:
+    """The banner in a page header's first column, the title in the next: a page laid out
+    as text (pdftotext -layout) or a tab-separated row."""
+    gap = rng.choice(["\t", "  ", "    ", " " * 8, " " * 24, " \t "])
+    title = rng.choice(
+        ["Annex B", "Lagebericht Nr. 4", "Copie n° 2/4", "J3 Ops   12/03/2025", "Convoy plan"]
+    )
+    return f"{text}{gap}{title}"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -860,6 +870,30 @@ def _b64_utf16(text: str, rng: random.Random) -> str:
 
 def _b32(text: str, rng: random.Random) -> str:
     return _prompt(base64.b32encode(text.encode()).decode(), rng)
+
+
+def _b32_unpadded(text: str, rng: random.Random) -> str:
+    return _prompt(base64.b32encode(text.encode()).decode().rstrip("="), rng)
+
+
+def _b32_lower(text: str, rng: random.Random) -> str:
+    """Base32 in lower case, padded or not (as some tools and models write it)."""
+    encoded = base64.b32encode(text.encode()).decode().lower()
+    return _prompt(encoded.rstrip("=") if rng.random() < 0.5 else encoded, rng)
+
+
+def _byte_literal(text: str, rng: random.Random) -> str:
+    r"""The text's bytes as a program writes them: a Python byte string of ``\x`` or octal
+    escapes (b'\x53…', b"\123…"), or a C array of ``0x`` bytes."""
+    raw = text.encode()
+    style = rng.choice(["python-x", "python-octal", "c-array"])
+    if style == "c-array":
+        body = ", ".join(f"0x{b:02x}" for b in raw)
+        return _prompt(f"static const unsigned char data[] = {{{body}}};", rng)
+    escape = "\\x{:02x}" if style == "python-x" else "\\{:03o}"
+    quote = rng.choice(["'", '"'])
+    body = "".join(escape.format(b) for b in raw)
+    return _prompt(f"data = b{quote}{body}{quote}", rng)
 
 
 def _a85(text: str, rng: random.Random) -> str:
@@ -1027,6 +1061,9 @@ ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "base64-mime": _b64_mime,
     "base64-utf16": _b64_utf16,
     "base32": _b32,
+    "base32-unpadded": _b32_unpadded,
+    "base32-lower": _b32_lower,
+    "byte-literal": _byte_literal,
     "ascii85": _a85,
     "ascii85-raw": _a85_raw,
     "hex": _hex,
@@ -1131,6 +1168,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
     Family("dash-title", "banner context", "line", _dash_title),
+    Family("column-title", "banner context", "line", _column_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
@@ -1198,6 +1236,8 @@ FAMILIES: tuple[Family, ...] = (
         )
     ),
     Family("caesar", "encoding", "wrap", _caesar, _shiftable, excludes=_STRUCTURE),
+    # a portion mark and its paragraph in rot13: (F) Gur pbaibl yrnirf…
+    Family("rot13-portion", "encoding", "wrap", _rot13, _portion_only, excludes=_STRUCTURE),
     *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
@@ -1214,7 +1254,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
-_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "caesar")
+_WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "rot13-portion", "caesar")
 
 # Families that read the marking's letters one by one, each with its own idea of a letter:
 # two of them on the same letters is one spelling, not a pair.

@@ -48,7 +48,23 @@ def _reversed(keyword: str, rng: random.Random) -> str | None:
     return rng.choice(SENTENCES).format(keyword)[::-1]
 
 
-@pytest.mark.parametrize("family", [_hyphenated, _reversed], ids=["hyphen-inside", "reversed"])
+def _split_lines(keyword: str, rng: random.Random) -> str | None:
+    """Split over two lines between two words (BLUE / HERON, a blank or none at the end
+    of the first line and at the start of the next). A word hyphenated over two lines
+    (NIGHT- / JAR) is not read: a line break after every letter would make the keyword
+    patterns' reach, and so what a stream holds back, several times longer."""
+    words = keyword.split(" ")
+    if len(words) < 2:
+        return None
+    indent = rng.choice(["", " ", "\t"])
+    cut = rng.randint(1, len(words) - 1)
+    return " ".join(words[:cut]) + rng.choice(["", " "]) + "\n" + indent + " ".join(words[cut:])
+
+
+FAMILIES = [_hyphenated, _reversed, _split_lines]
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=["hyphen-inside", "reversed", "split-lines"])
 def test_codeword_family_on_every_keyword(family: object) -> None:
     assert KEYWORDS
     tried, missed = 0, []
@@ -71,3 +87,37 @@ def test_a_word_that_holds_a_codeword_backwards_is_not_one() -> None:
     for text in ("The night jar sang.", "Nightjars are birds.", "XRAJTHGINX is no word."):
         decision = check_text(policy, text + "\n")
         assert decision.level == policy.lowest, text
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_codeword_split_over_lines_streams_as_it_reads_whole(seed: int) -> None:
+    """The keyword unit holds its last two lines open: streamed in small pieces, a split
+    codeword is found (and released text stops before it) as in the whole text."""
+    from tests.policy.test_policy_stream_properties import _assert_stream_properties
+
+    for policy_name, _, keyword in KEYWORDS:
+        rng = random.Random(f"{seed}:{policy_name}:{keyword}")
+        written = _split_lines(keyword, rng)
+        if written is None:
+            continue
+        policy = load_policy(POLICY_DIR / policy_name)
+        text = f"The convoy leaves at dawn.\nOperation {written} starts Monday.\nEnd.\n"
+        pieces, at = [], 0
+        while at < len(text):
+            size = rng.choice([1, 2, 3, 7])
+            pieces.append(text[at : at + size])
+            at += size
+        _assert_stream_properties(policy, text, pieces)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sky was blue.\nHeron populations grew.",
+        "Colour: blue\n\nheron count: 4",
+        "Silver\n\nLinden trees line the avenue.",
+    ],
+)
+def test_words_apart_over_lines_are_no_codeword(text: str) -> None:
+    policy = load_policy(POLICY_DIR / "ministry-codewords.yaml")
+    assert check_text(policy, text + "\n").level == policy.lowest, text

@@ -14,10 +14,12 @@ from milai.policy.decoders import _MIME_BLOCK, TRIGGER_RE, mime_blocks, one_byte
 PIECES = [
     "%4", "%41", "&#", "&amp;", "&x;", "\\u", "\\x4", "\\1", "<~", "~>", "0x", "0X4",
     "de ", "be:", "ad,", "ca;", "fe-", "0xAB ", "AB", "4f", " ", "  ", "\t", "\n", "\n",
-    "ABCDEFG", "MZXW6===", "QUJD", "ONSWG4TFOQ", "23", "7=", "ab-", "_x", "Ab_cdefghij",
+    "ABCDEFG", "MZXW6===", "mzxw6===", "abcdefgh=",
+    "QUJD", "ONSWG4TFOQ", "23", "7=", "ab-", "_x", "Ab_cdefghij",
     "é", "Ж", "中", "—", "«", "-", "_", "=", "+", "/", "the ", "secret ", "SECRET",
     base64.b64encode(b"TOP SECRET material here").decode(), "U0VDUkVU", "x" * 15,
     "0101", "0011", "01010011", "U+", "u+00", "U+0053", "=4", "=4E", "+AF", "+AFMA",
+    "i5cu", "qrkjju", "2nd ", "abcdefg", "h4", "KNCUG", "abcdefghijklmno",
 ]  # fmt: skip
 
 
