@@ -104,6 +104,16 @@ UNITS: list[tuple[str, str]] = [
     ("tag chars", "\U000e0053"),
     ("turned", "\u0287\u01dd"),
     ("small caps", "\u1d07\u1d04"),
+    # A cell per marking: each cell (and each run of up to seven) is read as a line.
+    ("marking cells", "SECRET  "),
+    ("marking tab cells", "SECRET\t"),
+    ("marking bar cells", "SECRET | "),
+    ("marking dash cells", "SECRET  -  a "),
+    # Glued copies of a marking (and of its rot13 spelling).
+    ("glued markings", "SECRET"),
+    ("glued rot13", "FRPERG"),
+    # A marking's first letters, then a symbol that stands for a letter and is a gap too.
+    ("leet symbol run", "d31f1" + "$" * 512 + "\n"),
 ]
 
 

@@ -127,9 +127,12 @@ class View:
 class Scanner:
     """Feeds text through every unit of a compiled policy; collects hits."""
 
-    def __init__(self, engine: CompiledPolicy, depth: int = 0) -> None:
+    def __init__(self, engine: CompiledPolicy, depth: int = 0, cells: int = 0) -> None:
         self.engine = engine
         self.depth = depth
+        # How many cells deep this text is (a cell's cells are read once more, no deeper).
+        # Only the markings found in a cell count (``CellUnit``), so a cell's text runs
+        # only the units that find markings.
         # Every view starts with a virtual new line (a space in the class view) so that
         # the first line is a line like the others; it maps to no original character.
         self.skel = View("\n", OffsetMap(-1))
@@ -139,8 +142,9 @@ class Scanner:
         self.orig_base = 0
         self.orig_end = 0
         # Each unit with its own scan state (typed by the unit).
+        self.cells = cells
         self.runs: list[tuple[Unit[Any], ScanState]] = [
-            (unit, unit.new_state()) for unit in engine.units
+            (unit, unit.new_state()) for unit in (engine.marking_units if cells else engine.units)
         ]
         self.hits: list[Hit] = []
         self.hidden_run: tuple[int, int] | None = None  # may still grow with the next chunk
@@ -150,8 +154,6 @@ class Scanner:
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
-        # How many cells deep this text is (a cell's cells are read once more, no deeper).
-        self.cells = 0
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -162,6 +164,11 @@ class Scanner:
             raise RuntimeError("scanner already closed")
         if not chunk:
             return
+        self._append(chunk)
+        self._scan(final=False)
+        self._trim()
+
+    def _append(self, chunk: str) -> None:
         views = normalise(chunk)
         at = self.orig_end
         self.skel.append(views.skel, views.skel_specials, at)
@@ -181,8 +188,12 @@ class Scanner:
                 self._add_tags(letters)
         if self.hidden_run is not None and self.hidden_run[1] < self.orig_end:
             self._emit_hidden()  # something visible follows: the run is complete
-        self._scan(final=False)
-        self._trim()
+
+    def read_whole(self, text: str) -> None:
+        """``feed(text)`` then ``close()``, scanned once: a whole short text (a cell) needs
+        no look at what is final before its end."""
+        self._append(text)
+        self.close()
 
     def _add_tags(self, letters: str) -> None:
         """Tag characters (U+E0020-U+E007E) render as nothing but spell ASCII: the run's
@@ -1116,7 +1127,7 @@ class FieldUnit(Unit[FieldState]):
         else. Controls after ``//`` are set aside; markup comments are not read (a
         reader never sees them: ``RES<!-- x -->TREINT UE`` in a CSV column)."""
         engine = self.engine
-        kept = _outside_comments(original)
+        kept = _shown(original)
         if kept is not None:
             original = "".join(original[i] for i in kept)
             body = skeleton(original)
@@ -1202,19 +1213,37 @@ _CELL_SPLIT_RE = re.compile(
 _COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 
-def _outside_comments(text: str) -> list[int] | None:
-    """The offsets of ``text`` outside its closed markup comments (a reader never sees
-    them: SE<!-- x -->CRET is one word), or None when it has none."""
-    if "<!--" not in text:
-        return None
+# Inline elements between two letters or digits: a browser prints the letters side by
+# side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
+# write them). Block elements (td, p, div, li, br) part them.
+_INLINE_TAGS_RE = re.compile(
+    r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
+    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>)+(?=[^\W_])",
+    re.IGNORECASE,
+)
+
+
+def _shown(text: str) -> list[int] | None:
+    """The offsets of ``text`` that a reader sees as one line of text, or None when that
+    is all of it: closed markup comments (SE<!-- x -->CRET is one word) and inline tags
+    between letters (SEC</b><b>RET) are not seen."""
     kept: list[int] = []
     last = 0
-    for comment in _COMMENT_RE.finditer(text):
-        if comment.group("closed") is None:
-            break  # never closed: no comment after it is either
-        kept.extend(range(last, comment.start()))
-        last = comment.end()
+    if "<!--" in text:
+        for comment in _COMMENT_RE.finditer(text):
+            if comment.group("closed") is None:
+                break  # never closed: no comment after it is either
+            kept.extend(range(last, comment.start()))
+            last = comment.end()
     kept.extend(range(last, len(text)))
+    if "<" in text:
+        joined = "".join(text[i] for i in kept)
+        cuts = [tag.span() for tag in _INLINE_TAGS_RE.finditer(joined)]
+        if cuts:
+            inside: set[int] = set()
+            for start, end in cuts:
+                inside.update(range(start, end))
+            kept = [at for i, at in enumerate(kept) if i not in inside]
     return kept if len(kept) < len(text) else None
 
 
@@ -1249,6 +1278,7 @@ _COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
+_CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
 
 
 class _Vocabulary:
@@ -1352,6 +1382,10 @@ class CellUnit(Unit[CellState]):
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
+        # What a cell's text gave, by text: lines repeat cells (a table's rows, a line of
+        # SECRET  SECRET  …), and reading one costs a scan of its own. Bounded.
+        self._worth: dict[str, bool] = {}
+        self._hits: dict[tuple[str, int, int], list[Hit]] = {}
 
     def new_state(self) -> CellState:
         return CellState()
@@ -1366,15 +1400,26 @@ class CellUnit(Unit[CellState]):
             return
         skel_map = view.map
         position = at
+        orig_limit = skel_map.to_orig(base + limit) - scanner.orig_base
         while position < limit:
+            if state.pending is None:
+                # Only a line with a delimiter in its original text has cells: go to the
+                # line that holds the next one (lines before it hold none).
+                since = skel_map.to_orig(base + position) - scanner.orig_base
+                found = _CELL_TRIGGER_RE.search(scanner.orig, since, orig_limit)
+                if found is None:
+                    break
+                spot = skel_map.to_view(scanner.orig_base + found.start()) - base
+                if spot > position:
+                    position = buf.rfind("\n", position, spot) + 1 or position
             line_end = buf.find("\n", position, limit)
             line_end = limit if line_end < 0 else line_end
             # A cell is read once, never split again (cells of cells multiplied the work),
             # and only on lines up to MAX_LINE (longer lines are read in windows elsewhere;
             # a known limit).
-            start = skel_map.to_orig(position) if position < line_end else -1
+            start = skel_map.to_orig(base + position) if position < line_end else -1
             if start >= 0 and line_end <= position + MAX_LINE:
-                end = skel_map.to_orig(line_end)
+                end = skel_map.to_orig(base + line_end)
                 self._line(scanner, state, scanner.orig_slice(start, end), start)
             else:
                 state.pending = None
@@ -1391,7 +1436,7 @@ class CellUnit(Unit[CellState]):
             return
         index: list[int] | None = None
         text = line
-        kept = _outside_comments(line)  # comments removed: SE<!-- x -->CRET is one word
+        kept = _shown(line)  # SE<!-- x -->CRET, SEC</b><b>RET: one word
         if kept is not None:
             index = kept
             text = "".join(line[i] for i in kept)
@@ -1436,13 +1481,14 @@ class CellUnit(Unit[CellState]):
         # Lists of two levels or more (an enum, a tuple of choices) are vocabularies: read
         # when a cell holds a hit.
         skip = _Vocabulary(line, at, self.engine.read_item)
+        emitted: set[tuple[str, int, int]] = set()
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
             stripped = cell.strip()
             if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
-            self._cell(scanner, stripped, lead, index, at, floor, skip)
+            self._cell(scanner, stripped, lead, index, at, floor, emitted, skip)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1486,6 +1532,14 @@ class CellUnit(Unit[CellState]):
     def _worth_reading(self, cell: str) -> bool:
         """Whether the cell, read as a line, could hold a banner (the banner unit's own
         look at a line's start: lead, page number, labels, then a marking's start)."""
+        worth = self._worth.get(cell)
+        if worth is None:
+            if len(self._worth) >= _CELL_MEMO:
+                self._worth.clear()
+            worth = self._worth[cell] = self._could_hold_banner(cell)
+        return worth
+
+    def _could_hold_banner(self, cell: str) -> bool:
         view = skeleton(cell)
         # A cell spelled letter by letter (S. E. C. R. E. T) is read whole: its first
         # letter and dot look like a list's numbering to the line's first look.
@@ -1500,6 +1554,20 @@ class CellUnit(Unit[CellState]):
             )
         )
 
+    def _cell_hits(self, scanner: Scanner, cell: str) -> list[Hit]:
+        """The markings of a cell read as a text of its own, in capitals."""
+        inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells + 1)
+        inner.read_whole(cell)
+        return [
+            hit
+            for hit in inner.take_hits()
+            # a lone (S) in a table cell is a size or a result, no paragraph
+            if hit.source == "marking"
+            and not hit.key.startswith("(")
+            # <td>Secret</td>, password: "secret": prose, not a marking
+            and not _in_prose_case(cell[hit.start : hit.end])
+        ]
+
     def _cell(
         self,
         scanner: Scanner,
@@ -1508,23 +1576,28 @@ class CellUnit(Unit[CellState]):
         index: list[int] | None,
         at: int,
         floor: int,
+        emitted: set[tuple[str, int, int]] | None = None,
         skip: _Vocabulary | None = None,
     ) -> None:
-        inner = Scanner(scanner.engine, scanner.depth + 1)
-        inner.cells = scanner.cells + 1
-        inner.feed(cell)
-        inner.close()
-        for hit in inner.take_hits():
-            if hit.source != "marking" or hit.key.startswith("("):
-                continue  # a lone (S) in a table cell is a size or a result, no paragraph
-            if _in_prose_case(cell[hit.start : hit.end]):
-                continue  # <td>Secret</td>, password: "secret": prose, not a marking
+        """The cell's markings, on the line's original offsets (``emitted``: the hits of
+        the line's cells so far; the scanner would drop a second of the same span)."""
+        key = (cell, scanner.depth, scanner.cells)
+        hits = self._hits.get(key)
+        if hits is None:
+            if len(self._hits) >= _CELL_MEMO:
+                self._hits.clear()
+            hits = self._hits[key] = self._cell_hits(scanner, cell)
+        for hit in hits:
             first, last = lead + hit.start, lead + hit.end - 1
             if index is not None:
                 first, last = index[first], index[last]
             start, end = max(at + first, floor), at + last + 1
             if end <= start or (skip is not None and skip.holds(start, end)):
                 continue
+            if emitted is not None:
+                if (hit.key, start, end) in emitted:
+                    continue
+                emitted.add((hit.key, start, end))
             detail = hit.detail.replace("in a banner line", "in a cell of a line")
             scanner.hits.append(hit._replace(start=start, end=end, detail=detail))
 
@@ -2125,12 +2198,11 @@ def rescan(
     when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
     mirror of their own span: a reversed banner's furniture, which streams out before its
     marking, then lies outside the hit like a forwards banner's."""
-    inner = Scanner(scanner.engine, scanner.depth + 1)
-    inner.cells = scanner.cells  # a decoded cell is still that deep in cells
+    # A decoded cell is still that deep in cells.
+    inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
-    inner.feed(text.replace("\xa0", " "))
-    inner.close()
+    inner.read_whole(text.replace("\xa0", " "))
     for hit in inner.take_hits():
         hit_start, hit_end = (end - hit.end, end - hit.start) if mirrored else (start, end)
         detail = f"{encoding}-encoded: {hit.detail}"
@@ -2884,6 +2956,10 @@ class CompiledPolicy:
         )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
+        # The units whose hits can be markings (keywords and patterns are detectors).
+        self.marking_units = [
+            unit for unit in self.units if not isinstance(unit, KeywordUnit | RegexUnit)
+        ]
 
     def split_markings(self, body: str) -> tuple[tuple[int, int, str], ...]:
         """``patterns.split_markings`` of a banner body, remembered: bodies repeat (every

@@ -345,6 +345,16 @@ class OffsetMap:
             return self._origs[index]
         return view_pos + self._deltas[index]
 
+    def to_view(self, orig: int) -> int:
+        """The first view position whose original position is ``orig`` or later (where
+        a removed character was, the view character after it)."""
+        index = bisect_right(self._origs, orig) - 1
+        if index < 0:
+            return orig - self._base_delta
+        if orig == self._origs[index]:
+            return self._starts[index]
+        return orig - self._deltas[index]
+
     def span(self, view_start: int, view_end: int) -> tuple[int, int]:
         """The original span covering the view span (``view_end`` exclusive, non-empty)."""
         return self.to_orig(view_start), self.to_orig(view_end - 1) + 1

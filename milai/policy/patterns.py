@@ -368,35 +368,92 @@ def max_width(pattern: str) -> int:
 
 # A superset of every gap above, letter or word, on one line or across lines: what the
 # marking prefilter allows between letters (short to parse; never the final word).
-_LOOSE_GAP = r"\W{0,256}"
+_LOOSE_GAP_WIDTH = 256
+_NON_WORD = re.compile(r"\W")
 
 
-def _lenient_tokens(
-    text: str, multiline: bool = False, loose: bool = False, letters: int | None = None
-) -> list[str]:
+def _marking_units(text: str) -> list[tuple[tuple[str, ...], ...]]:
+    """Each word of a marking as its units (each with its spellings, leetspeak too)."""
+    if isinstance(text, Rot13Spelling):
+        return [_rot13_units(word) for word in _words(text.original)]
+    return [_units(word, leet=True) for word in _words(text)]
+
+
+def _lenient_tokens(text: str, multiline: bool = False) -> list[str]:
     """Regex pieces of one marking: letters (leetspeak too), separators allowed everywhere
-    (with ``loose``, any non-word characters, new lines included, between letters; with
-    ``letters``, only the first few letters)."""
+    (with ``multiline``, line breaks between letters and words too)."""
     letter_gap = _ML_LETTER_GAP if multiline else _LETTER_GAP
     word_gap = _ML_WORD_GAP if multiline else _WORD_GAP
-    if loose:
-        letter_gap = word_gap = _LOOSE_GAP
     tokens: list[str] = []
-    left = -1 if letters is None else letters
-    if isinstance(text, Rot13Spelling):
-        word_units = [_rot13_units(word) for word in _words(text.original)]
-    else:
-        word_units = [_units(word, leet=True) for word in _words(text)]
-    for word_index, units in enumerate(word_units):
+    for word_index, units in enumerate(_marking_units(text)):
         for unit_index, unit in enumerate(units):
-            if left == 0:
-                return tokens
-            left -= 1
             if unit_index:
                 tokens.append(letter_gap)
             elif word_index:
                 tokens.append(word_gap)
             tokens.append(_unit_regex(unit, letter_gap))
+    return tokens
+
+
+def _symbol_only(spelling: str) -> bool:
+    """Whether a spelling has no letter or digit ($ for s, $$ for ss, | for l)."""
+    return _NON_WORD.sub("", spelling) == ""
+
+
+def _loose_gap(markings: Iterable[str]) -> tuple[str, str]:
+    """The prefilter's gap: any run of non-word characters, taken whole (possessive), as
+    wide as the most that can stand between two letters or digits of a marking: a gap
+    before each of the longest run of units spelt by symbols alone, those symbols, and
+    the gap after them; and the same width for a look into such a run."""
+    run = longest = symbols = 0
+    for marking in markings:
+        for unit in (unit for units in _marking_units(marking) for unit in units):
+            widths = [len(s) for s in unit if _symbol_only(s)]
+            run = run + 1 if widths else 0
+            longest = max(longest, run)
+            symbols = max(symbols, *widths, 0)
+        run = 0
+    width = _LOOSE_GAP_WIDTH * (longest + 1) + symbols * longest
+    return rf"\W{{0,{width}}}+", rf"\W{{0,{width}}}?"
+
+
+def _loose_tokens(text: str, gaps: tuple[str, str], letters: int | None = None) -> list[str]:
+    """Regex pieces of one marking for the prefilter, a superset of ``_lenient_tokens``
+    with any gaps (new lines included) that no input can make backtrack.
+
+    A symbol that stands for a letter ($ for s, @ for a, | for l) is also a gap
+    character, so a gap written as ``\\W{0,256}`` before each letter let a run of ``$``
+    be cut into letters and gaps in very many ways (``d31f1`` and 512 ``$``: a second).
+    Here only letters and digits are matched one by one: each spelling is reduced to its
+    letters and digits, and the run of non-word characters before each one is taken
+    whole (``gaps[0]``, possessive). A unit that some spelling writes in symbols alone
+    may be left out where one of those symbols lies in the run ahead (its symbols are in
+    that run). The first unit, written in symbols, starts with one of its own symbols.
+    With ``letters``, only the first few units.
+
+    Every whole pattern's match is matched from the same place (the letters and digits
+    of a marking in order, only non-word characters between them, each unit left out
+    written in symbols in the run after the last letter), and it ends at the marking's
+    last letter or digit or after its first symbol: what follows there is a non-word
+    character or what followed the marking, so the look after the marking in
+    ``banner_prefilter_regex`` still holds."""
+    gap, ahead = gaps
+    units = [unit for units in _marking_units(text) for unit in units][:letters]
+    tokens: list[str] = []
+    for index, unit in enumerate(units):
+        reduced = {_NON_WORD.sub("", s) for s in unit} - {""}
+        body = _unit_regex(tuple(sorted(reduced, key=lambda m: (len(m), m))), gap)
+        symbols = sorted({ch for s in unit if _symbol_only(s) for ch in s})
+        firsts = sorted({s[0] for s in unit if _NON_WORD.match(s[0])})
+        if index == 0:
+            if firsts:  # $ECRET, $$ for ss, $s: a symbol first, then letters or a run
+                rest = f"(?:{gap}{body})" + ("?" if symbols else "")
+                body = f"(?:{body}|{_char_class(firsts)}{rest})"
+            tokens.append(body)
+        elif symbols:
+            tokens.append(f"(?:{gap}{body}|(?={ahead}{_char_class(symbols)}))")
+        else:
+            tokens.append(f"{gap}{body}")
     return tokens
 
 
@@ -424,11 +481,10 @@ def trie_regex(sequences: Iterable[list[str]]) -> str:
     return emit(root)  # type: ignore[arg-type]
 
 
-def marks_regex(markings: Iterable[str], multiline: bool = False, loose: bool = False) -> str:
+def marks_regex(markings: Iterable[str], multiline: bool = False) -> str:
     """Any of the markings, letter spacing, leetspeak and look-alikes allowed (and, with
-    ``multiline``, line breaks between letters and words; with ``loose``, any run of
-    non-word characters between letters: a superset of both, for the prefilter)."""
-    return trie_regex(_lenient_tokens(m, multiline, loose) for m in markings)
+    ``multiline``, line breaks between letters and words)."""
+    return trie_regex(_lenient_tokens(m, multiline) for m in markings)
 
 
 _ROT13 = str.maketrans("abcdefghijklmnopqrstuvwxyz", "nopqrstuvwxyzabcdefghijklm")
@@ -805,10 +861,11 @@ def banner_prefilter_regex(
     label_list = list(labels)
     label = f"(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{0,3}}" if label_list else ""
     marking_list = list(markings)
-    marks = trie_regex(_lenient_tokens(m, loose=True, letters=letters) for m in marking_list)
+    gaps = _loose_gap(marking_list)
+    marks = trie_regex(_loose_tokens(m, gaps, letters) for m in marking_list)
     follows = ""
     if letters is None:
-        glued = [trie_regex(_lenient_tokens(m, loose=True, letters=4) for m in marking_list)]
+        glued = [trie_regex(_loose_tokens(m, gaps, 4) for m in marking_list)]
         caveat_list = list(caveats)
         if caveat_list:
             glued.append(_label_regex(caveat_list))

@@ -419,6 +419,25 @@ def _comment_inside(text: str, rng: random.Random) -> str:
     return text[:at] + comment + text[at:]
 
 
+def _inline_tags(text: str, rng: random.Random) -> str:
+    """<span>SEC</span><span>RET</span>: inline elements cut a word of the marking (a span
+    per glyph or run, as PDF and Word converters write HTML); a browser joins them."""
+    spots = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    if not spots:
+        return text
+    tag = rng.choice(["span", "b", "i", "font", "strong"])
+    attrs = rng.choice(["", ' class="c1"', ' style="font-size:9pt"'])
+    if rng.random() < 0.5:  # every glyph in its own element
+        cuts = spots
+    else:
+        cuts = sorted(rng.sample(spots, min(len(spots), rng.randint(1, 3))))
+    out, last = [], 0
+    for at in [*cuts, len(text)]:
+        out.append(f"<{tag}{attrs}>{text[last:at]}</{tag}>")
+        last = at
+    return "".join(out)
+
+
 def _portion_slash(text: str, rng: random.Random) -> str:
     """TS/SCI, S/NF: the abbreviated marking and one control after one slash, alone."""
     control = rng.choice(["SCI", "NF", "NOFORN", "REL", "ORCON", "SI"])
@@ -1146,6 +1165,7 @@ _STRUCTURE = frozenset(
         "yaml-properties",
         "field-name-forms",
         "log-prefix",
+        "inline-tags",
     }
 )
 
@@ -1178,6 +1198,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("wide-repeat", "banner context", "line", _wide_repeat),
     Family("markup-cell", "banner context", "line", _markup_cell),
     Family("comment-inside", "obfuscation", "spell", _comment_inside),
+    Family(
+        "inline-tags",
+        "obfuscation",
+        "spell",
+        _inline_tags,
+        # spacing out or a letter a line turns the tags' own letters too: no markup is left
+        excludes=frozenset({"spaced-line", "letter-per-line"}),
+    ),
     Family("subject-words", "banner context", "place", _subject_words),
     Family("xml-one-line", "structured data", "place", _xml_one_line),
     Family("csv-caveat", "structured data", "place", _csv_caveat),
@@ -1501,6 +1529,16 @@ KNOWN_MISSES: dict[str, str] = {
         "an upside-down line is read rotated as one line: a field line turned upside down is "
         "not read as a field (misses on some markings)",
     ),
+    **dict.fromkeys(
+        ("split-words+inline-tags", "hyphenation+inline-tags"),
+        "inline tags are joined within a line; tags between the lines of a split banner "
+        "(<b>TOP</b> / <b>SECRET</b>) are not removed (README)",
+    ),
+    "inline-tags+odd-case": (
+        "odd case written over every tag can leave a word of the marking in lower case once "
+        "the tags are joined (NATO confidential ATOMAL): prose case"
+    ),
+    "markup-wrapper+inline-tags": "<<<b>SECRET LUX</b>>>: the wrapper's << runs into the tag",
     "field-label+odd-case": (
         "a field's value is read when it holds capitals or odd case of four letters or more "
         "(sEcR); a three-letter marking in odd case (cUi) is not"

@@ -4,6 +4,7 @@ next to them that must stay as it is, and adversarial lines that must stay fast.
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -147,3 +148,40 @@ def test_adversarial_cells_and_page_numbers_stay_fast(default_policy: Policy) ->
         started = time.perf_counter()
         check_text(default_policy, text + "\n")
         assert time.perf_counter() - started < 15, text[:40]
+
+
+@pytest.mark.parametrize("split", [1, 3])
+def test_a_cell_far_into_a_stream_is_read_where_it_is(default_policy: Policy, split: int) -> None:
+    """Once the scanner has dropped the text it no longer needs (past 64 KiB), a cell is
+    still read from its own line: the unit took its buffer offsets for view positions,
+    read other text (a table's NATO CONFIDENTIAL after 300 KB in three chunks was
+    UNCLASSIFIED) or put a marking where there was none."""
+    pad = "The meeting moved to Tuesday at ten.\n" * 8000
+    line = "12 March | NATO CONFIDENTIAL | Copy 3\n"
+    text = pad + line + pad[:100_000]
+    cut = [len(text) * n // split for n in range(split + 1)]
+    decision = check_stream(default_policy, [text[a:b] for a, b in itertools.pairwise(cut)])
+    at = text.index("NATO CONFIDENTIAL")
+    assert decision.level == "CONFIDENTIAL"
+    assert [(f.start, f.end) for f in decision.findings] == [(at, at + len("NATO CONFIDENTIAL"))]
+
+
+@pytest.mark.parametrize("piece", [7, 1 << 20])
+@pytest.mark.parametrize("brk", ["\n", "\r\n", "\u2028", "\r"])
+def test_the_line_with_a_cell_is_found_past_lines_without_one(
+    default_policy: Policy, piece: int, brk: str
+) -> None:
+    """The unit goes straight to the next line whose original text holds a delimiter:
+    through other line breaks, hidden and expanded characters before it, and one line
+    after another that has one."""
+    rows = ["12 March | NATO CONFIDENTIAL | Copy 3", "Annex\tSECRET\tdraft"]
+    prose = brk.join(["The meeting\u200b moved to ﬁve.", "Tuesday…"] * 20)
+    text = brk.join([prose, rows[0], rows[1], prose, rows[0]]) + brk
+    chunks = [text[i : i + piece] for i in range(0, len(text), piece)]
+    decision = check_stream(default_policy, chunks)
+    spans = sorted((f.start, f.end) for f in decision.findings if f.kind == "marking")
+    first = text.index("NATO CONFIDENTIAL")
+    last = text.rindex("NATO CONFIDENTIAL")
+    secret = text.index("SECRET\t")
+    width = len("NATO CONFIDENTIAL")
+    assert spans == [(first, first + width), (secret, secret + 6), (last, last + width)]

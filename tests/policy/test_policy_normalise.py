@@ -64,6 +64,22 @@ def test_offset_map_round_trips() -> None:
     assert offsets.to_orig(len(views.skel)) == len(text)
 
 
+@pytest.mark.parametrize(
+    "text", ["a\u200bb…c\ufb01d", "\u200b\u200bx\u200b\u200b", "ﬁ\r\nﬂ…\u202e", "plain", ""]
+)
+def test_to_view_is_the_first_view_position_at_or_after_an_original_one(text: str) -> None:
+    """``to_view(o)`` is the least view position whose ``to_orig`` is ``o`` or more: the
+    cell unit jumps there, so no line before it may hold original text at ``o`` or after."""
+    views = normalise(text)
+    offsets = OffsetMap(0)
+    for special in views.skel_specials:
+        offsets.add(special.view_start, special.view_len, special.orig)
+    positions = range(len(views.skel) + 1)
+    for orig in range(len(text) + 1):
+        want = min(v for v in positions if offsets.to_orig(v) >= orig)
+        assert offsets.to_view(orig) == want, (text, orig)
+
+
 def test_fast_and_slow_paths_agree() -> None:
     western = "Réunion du comité — «  note  » ; Maßnahme, cœur, 1 200 €"
     slow = western + "\u0416"  # one Cyrillic letter sends the piece to the slow path

@@ -70,6 +70,34 @@ def _glued_lines(policy: Policy, count: int, seed: int) -> list[str]:
     return lines
 
 
+# Symbols that the patterns read as letters, and are also gap characters to the guard.
+_SYMBOLS = {"s": "$", "a": "@", "i": "!", "l": "|"}
+
+
+def _symbol_lines(policy: Policy, count: int, seed: int) -> list[str]:
+    """Markings with letters written as symbols ($ECRET, @TOM@L, NATO $ECRE7$), at the
+    start, inside (runs of them: S$$ for SSS) and at the end, with gaps of blanks and
+    punctuation beside the symbols, glued to what follows."""
+    rng = random.Random(seed)
+    texts = [m.text for m in policy.spec.markings if not m.portion]
+    texts += [v.upper() for m in policy.spec.markings for v in marking_variants(m.text)]
+    gaps = ["", "", "", " ", ".", " . ", "-", "  ", "|", "$", "!"]
+    after = ["", "", " ", ".", "//NOFORN", " - DRAFT", "ary", "s", "1", "$", "!x", " recipe"]
+    lines = []
+    for _ in range(count):
+        text = rng.choice([t for t in texts if any(ch.lower() in _SYMBOLS for ch in t)])
+        odds = rng.choice([0.3, 0.7, 1.0])
+        gap = rng.choice(gaps)
+        letters = [
+            _SYMBOLS[ch.lower()] if ch.lower() in _SYMBOLS and rng.random() < odds else ch
+            for ch in text
+        ]
+        body = gap.join(letters) if rng.random() < 0.4 else "".join(letters)
+        lead = rng.choice(["", "  ", "Classification: ", "[", "> ", "**", "- "])
+        lines.append(lead + body + rng.choice(after))
+    return lines
+
+
 @pytest.mark.parametrize("name", ["default.yaml", "ministry-codewords.yaml"])
 def test_the_guard_fires_for_every_context_match(name: str) -> None:
     """Stronger than the above: no position where the whole patterns' banner branches
@@ -80,6 +108,7 @@ def test_the_guard_fires_for_every_context_match(name: str) -> None:
     multiline = policy.engine.multiline_re
     assert multiline is not None
     lines = adversarial_lines(policy, 600, seed=7) + _glued_lines(policy, 1500, seed=8)
+    lines += _symbol_lines(policy, 1500, seed=9)
     fired = 0
     for line in lines:
         view = _view(line)
