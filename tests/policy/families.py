@@ -1336,8 +1336,8 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
     if "log-prefix" in names and names & {"label-line", "field-label"}:
         return "a log prefix stands at the start of its line, before a field's label"
-    if "comment-inside" in names and "kv-pairs" in names:
-        return "a markup comment is no part of a form or log value (nothing renders it)"
+    if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
+        return "markup is no part of a form or log value (nothing renders it)"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
