@@ -20,6 +20,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
     SHORTEST_RUN,
@@ -518,6 +519,15 @@ def _banner_hits(
         marking = engine.marking_by_key[key]
         start, end = skel_map.span(base + body_start + part_start, base + body_start + part_end)
         found.append((marking, start, end, scanner.orig_slice(start, end)))
+    if len({marking.level for marking, _, _, _ in found}) >= 2:
+        # Two levels or more: a list of them on the line is a vocabulary (an enum, a
+        # tuple of choices), not a marking.
+        line_start = skel_map.to_orig(base + match.start() + 1)
+        line_end = skel_map.to_orig(base + match.end())
+        spans = vocabulary_spans(scanner.orig_slice(line_start, line_end), engine.read_item)
+        found = [
+            part for part in found if not inside(spans, part[1] - line_start, part[2] - line_start)
+        ]
     if not found:
         return
     plain = (
@@ -875,6 +885,25 @@ _PAIR_VALUE_RE = re.compile(r"content|value")
 _PAIR_VALUE_WIDTH = len("content")
 
 
+# Where an unquoted value ends when more pairs follow on its line: "&" (a query string or
+# form data) or blanks before the next key (logfmt: classification=SECRET user=jd).
+_VALUE_END_RE = re.compile(r"&|[^\S\n]{1,8}[\w.\-]{1,40}[=:]")
+
+
+# Cells of a line pasted from a spreadsheet or a table, and a cell reference before a
+# cell's text (A1:, B12 =).
+_TAB_CUT_RE = re.compile(r"\t+")
+_BAR_CUT_RE = re.compile(r"[^\S\n]{0,8}\|[^\S\n]{0,8}")
+_GAP_CUT_RE = re.compile(r"[^\S\n]{2,}")
+_CELL_REFERENCE_RE = re.compile(r"[^\S\n]{0,4}[A-Za-z]{1,3}\d{1,7}[^\S\n]{0,2}[:=][^\S\n]{0,4}")
+
+
+def _value_readings(value: str) -> list[str]:
+    """A field's value (view text) as written, then cut where the next pair starts."""
+    end = _VALUE_END_RE.search(value)
+    return [value] if end is None else [value, value[: end.start()]]
+
+
 class FieldUnit(Unit[FieldState]):
     """Markings as the value of a classification field anywhere in a line: a JSON key
     (minified too), a YAML flow key, an XML attribute, or a CSV column under a header cell
@@ -893,6 +922,10 @@ class FieldUnit(Unit[FieldState]):
 
     def new_state(self) -> FieldState:
         return FieldState()
+
+    def is_label(self, name: str) -> bool:
+        """Whether a column or key name (original text) names a classification field."""
+        return self.cell_re.fullmatch(skeleton(name.strip(_VALUE_STRIP))) is not None
 
     def scan(self, scanner: Scanner, state: FieldState, final: bool) -> None:
         view = scanner.skel
@@ -944,6 +977,10 @@ class FieldUnit(Unit[FieldState]):
             original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
             if self._cells(scanner, state, original, orig_start):
                 return
+        if anchored and not fields:
+            orig_start = skel_map.to_orig(at)
+            original = scanner.orig_slice(orig_start, skel_map.to_orig(at + len(line)))
+            self._labelled_cells(scanner, original, orig_start)
         values = [
             (match.group(match.lastgroup or "value"), match.start(match.lastgroup or "value"))
             for match in fields
@@ -952,16 +989,53 @@ class FieldUnit(Unit[FieldState]):
             values += [v for v in self._pairs(line) if v not in values]
         for value, value_at in values:
             value = value.split("//", 1)[0]
-            lead = len(value) - len(value.lstrip(_VALUE_STRIP))
-            body = value.strip(_VALUE_STRIP)
+            for head in _value_readings(value):
+                lead = len(head) - len(head.lstrip(_VALUE_STRIP))
+                body = head.strip(_VALUE_STRIP)
+                if not body:
+                    continue
+                start = at + value_at + lead
+                end = start + len(body)
+                original = scanner.orig_slice(*skel_map.span(start, end))
+                found = self._markings(body, original)
+                for spec in found:
+                    scanner.hits.append(
+                        _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                    )
+                if found:
+                    break
+
+    def _labelled_cells(self, scanner: Scanner, line: str, at: int) -> None:
+        """A cell that names the field, then the cell that holds its value, on a line cut
+        by tabs, bars or wide gaps (a spreadsheet pasted as text: ``A1: Classification``,
+        tab, ``B1: SECRET LUX``). ``line`` is original text at original offset ``at``."""
+        # Cut by the widest delimiter the line has: a wide gap may lie inside a tab's cell.
+        cut_re = _TAB_CUT_RE if "\t" in line else _BAR_CUT_RE if "|" in line else _GAP_CUT_RE
+        if "\t" not in line and "|" not in line and "  " not in line:
+            return
+        cells = cut_re.split(line)
+        if len(cells) < 2:
+            return
+        offset = 0
+        starts = []
+        for cut in cut_re.finditer(line):
+            starts.append(offset)
+            offset = cut.end()
+        starts.append(offset)
+        for number in range(len(cells) - 1):
+            name = _CELL_REFERENCE_RE.sub("", cells[number], count=1).rstrip(" :=")
+            if not name or not self.is_label(name):
+                continue
+            value = cells[number + 1]
+            reference = _CELL_REFERENCE_RE.match(value)
+            lead = reference.end() if reference is not None else 0
+            body = value[lead:].strip(_VALUE_STRIP)
             if not body:
                 continue
-            start = at + value_at + lead
-            end = start + len(body)
-            original = scanner.orig_slice(*skel_map.span(start, end))
-            for spec in self._markings(body, original):
+            start = at + starts[number + 1] + value.index(body, lead)
+            for spec in self._markings(skeleton(body), body):
                 scanner.hits.append(
-                    _marking_hit(spec, *skel_map.span(start, end), "classification field")
+                    _marking_hit(spec, start, start + len(body), "classification field")
                 )
 
     def _pairs(self, line: str) -> list[tuple[str, int]]:
@@ -1216,10 +1290,32 @@ _CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
 _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
+# What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
+_COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
+
+
+class _Vocabulary:
+    """The vocabularies of a line (original text at original offset ``at``), read once
+    when first asked."""
+
+    __slots__ = ("at", "line", "read", "spans")
+
+    def __init__(self, line: str, at: int, read: Callable[[str], MarkingSpec | None]) -> None:
+        self.line, self.at, self.read = line, at, read
+        self.spans: list[tuple[int, int]] | None = None
+
+    def holds(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` (original offsets) lies inside a vocabulary."""
+        if self.spans is None:
+            at = self.at
+            self.spans = [
+                (at + low, at + high) for low, high in vocabulary_spans(self.line, self.read)
+            ]
+        return inside(self.spans, start, end)
 
 
 def _between_letters(text: str, start: int, end: int) -> bool:
@@ -1382,6 +1478,8 @@ class CellUnit(Unit[CellState]):
         if index is not None and not spans:
             spans.append((0, len(text)))
         for quoted in _QUOTED_CELL_RE.finditer(text):
+            if text[quoted.start() - 1 : quoted.start()] in _COMPARISON and quoted.start():
+                continue  # level == "TOP SECRET": a value compared is a name, no marking
             start, end = quoted.span("value")
             spans.append((start, end))
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
@@ -1397,6 +1495,9 @@ class CellUnit(Unit[CellState]):
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
+        # Lists of two levels or more (an enum, a tuple of choices) are vocabularies: read
+        # when a cell holds a hit.
+        skip = _Vocabulary(line, at, self.engine.read_item)
         emitted: set[tuple[str, int, int]] = set()
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
@@ -1404,7 +1505,7 @@ class CellUnit(Unit[CellState]):
             if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
-            self._cell(scanner, stripped, lead, index, at, floor, emitted)
+            self._cell(scanner, stripped, lead, index, at, floor, emitted, skip)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1493,6 +1594,7 @@ class CellUnit(Unit[CellState]):
         at: int,
         floor: int,
         emitted: set[tuple[str, int, int]] | None = None,
+        skip: _Vocabulary | None = None,
     ) -> None:
         """The cell's markings, on the line's original offsets (``emitted``: the hits of
         the line's cells so far; the scanner would drop a second of the same span)."""
@@ -1507,7 +1609,7 @@ class CellUnit(Unit[CellState]):
             if index is not None:
                 first, last = index[first], index[last]
             start, end = max(at + first, floor), at + last + 1
-            if end <= start:
+            if end <= start or (skip is not None and skip.holds(start, end)):
                 continue
             if emitted is not None:
                 if (hit.key, start, end) in emitted:
@@ -1568,6 +1670,108 @@ def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
         end,
         f"{what} [{', '.join(spec.schemes)}] in a {context}",
     )
+
+
+class ListState(LineState):
+    """The unfinished line's first open bracket (view position), once seen."""
+
+    __slots__ = ("bracket", "searched")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.searched = 0
+        self.bracket: int | None = None
+
+
+# A line worth reading: a bracket with a comma after it, or a query string's pair.
+# One class of first characters: an alternation of two was searched at every position
+# (five times slower).
+_LIST_HINT_RE = re.compile(
+    r"[\[({?&](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=\w)"
+)
+_OPEN_BRACKET_RE = re.compile(r"[\[({=]")
+# A pair of a query string or form data (?id=7&level=TOP_SECRET, "+" and "_" as gaps
+# between words): a marking there counts when no word of it is written as prose (any key,
+# as in a cell).
+_QUERY_PAIR_RE = re.compile(
+    r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,400}+)(?=[&#;\s]|\Z)"
+)
+
+
+class ListUnit(Unit[ListState]):
+    """Markings in a bracketed list on a line (``["SECRET", "REL TO USA, FVEY"]``): one
+    level with its caveats is a marking, two levels or more a vocabulary (see ``_lists``);
+    and the value of a classification column in an SQL row. Complete lines only; hits
+    start at the list's bracket or later, and the stream holds the line from there."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy, field: FieldUnit | None) -> None:
+        self.engine = engine
+        self.field = field
+
+    def new_state(self) -> ListState:
+        return ListState()
+
+    def scan(self, scanner: Scanner, state: ListState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at, limit = state.complete_lines(view, final)
+        if limit <= at:
+            return
+        skel_map = view.map
+        position = at
+        while position < limit:
+            hint = _LIST_HINT_RE.search(buf, position, limit)
+            if hint is None:
+                break
+            line_start = buf.rfind("\n", 0, hint.start()) + 1
+            line_end = buf.find("\n", hint.start(), limit)
+            line_end = limit if line_end < 0 else line_end
+            start = skel_map.to_orig(base + line_start)
+            end = skel_map.to_orig(base + line_end)
+            if start >= 0 and line_end - line_start <= MAX_LINE:
+                self._line(scanner, scanner.orig_slice(start, end), start)
+            position = line_end + 1
+        state.resume = base + limit
+
+    def _line(self, scanner: Scanner, line: str, at: int) -> None:
+        engine = self.engine
+        reads = lists(line, engine.read_item)
+        for read in reads:
+            for item, marking in marking_items(read):
+                scanner.hits.append(
+                    _marking_hit(marking, at + item.start, at + item.end, "list of markings")
+                )
+        if "=" in line:
+            for pair in _QUERY_PAIR_RE.finditer(line):
+                found = engine.read_item(pair.group("value"))
+                if found is not None:
+                    start, end = pair.span("value")
+                    scanner.hits.append(_marking_hit(found, at + start, at + end, "query string"))
+        field = self.field
+        if field is None or len(reads) < 2:
+            return
+        for item in column_values(reads, line, field.is_label):
+            for spec in field._markings(skeleton(item.text), item.text):
+                scanner.hits.append(
+                    _marking_hit(spec, at + item.start, at + item.end, "classification column")
+                )
+
+    def earliest(self, scanner: Scanner, state: ListState) -> int:
+        """The unfinished line is held from its first open bracket or "="."""
+        view = scanner.skel
+        line_start = state.line_start(view)
+        if state.resume < line_start:
+            return state.resume
+        if state.searched < line_start:
+            state.searched, state.bracket = line_start, None
+        if state.bracket is None:
+            found = _OPEN_BRACKET_RE.search(view.buf, state.searched - view.base)
+            state.searched = view.end
+            if found is not None:
+                state.bracket = view.base + found.start()
+        return view.end if state.bracket is None else state.bracket
 
 
 class KeywordState(ScanState):
@@ -2722,8 +2926,10 @@ class CompiledPolicy:
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
             self.units.append(MultiLineUnit(self, multiline_re))
-        if field_labels:
-            self.units.append(FieldUnit(self, field_labels))
+        field = FieldUnit(self, field_labels) if field_labels else None
+        if field is not None:
+            self.units.append(field)
+        self.units.append(ListUnit(self, field))
         self.units.append(CellUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
@@ -2791,6 +2997,23 @@ class CompiledPolicy:
                 self._turned.add(body)
             self._splits[body] = parts
         return parts
+
+    def read_item(self, text: str) -> MarkingSpec | None:
+        """The marking that a list item or a pair's value (original text) is, markup
+        comments aside: the markings it consists of, of one level, none written as prose
+        (``"SECRET"``, ``TOP_SECRET``, ``S|E|C|R|E|T``; not ``Secret``); None otherwise."""
+        if "<!--" in text:
+            text = _COMMENT_RE.sub("", text)
+        view = skeleton(text)
+        marking = self.marking_by_key.get(marking_squeeze(view))
+        if marking is None and (squeeze_is_unsure(view) or not _ADJACENT_RE.search(view)):
+            parts = self.split_markings(view) if len(view) <= _MAX_CELL else ()
+            found = [self.marking_by_key[key] for _, _, key in parts]
+            if len({spec.level for spec in found}) == 1:
+                marking = found[0]
+        if marking is None or _in_prose_case(text.replace("_", " ")):
+            return None
+        return marking
 
     def turned(self, body: str) -> bool:
         """Whether a banner body (split before) is written in rot13."""

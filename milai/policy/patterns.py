@@ -68,7 +68,14 @@ DEFAULT_HEADER_LABELS = (
     "klassifikatioun",
     "klassifizeierung",
     "rubricering",
+    "rubriceringsniveau",
     "classificatie",
+    # IGI 1300: a "mention de protection" (Diffusion Restreinte) is no classification level
+    "mention de protection",
+    "niveau de protection",
+    "geheimhaltungsstufe",
+    "klassifizierungsstufe",
+    "klassifizierungsvermerk",
 )
 DEFAULT_SUBJECT_LABELS = (
     "subject",
@@ -577,11 +584,16 @@ def _label_regex(labels: Iterable[str]) -> str:
 _META_VALUE = "(?:" + WS + "{1,8}(?:content|value))?"
 
 
+# YAML node properties before a value: a tag (!!str, !secret), an anchor (&level).
+_YAML_PROPERTIES = r"(?:(?:!{1,2}[a-z0-9\-]{0,30}|&[a-z0-9\-]{1,30})" + WS + "{1,4}){0,3}"
+
+
 def field_regex(labels: Iterable[str]) -> str:
     """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
     (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
-    = SECRET``). The value is group ``double``, ``single`` or ``entity`` when quoted (up
-    to its closing quote), else ``value`` (up to a delimiter): the last group matched.
+    = SECRET``, ``classification: !!str SECRET``). The value is group ``double``,
+    ``single`` or ``entity`` when quoted (up to its closing quote), else ``value`` (up to a
+    delimiter): the last group matched.
 
     A lower-case word may be glued before the label (``dataClassification``)."""
     return (
@@ -594,8 +606,12 @@ def field_regex(labels: Iterable[str]) -> str:
         + WS
         + r"{0,3}\[?"
         + WS
-        + r"{0,3}(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
-        + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;|(?P<value>[^\"'\n,;{}<>\[\]|]{1,400}))"
+        + r"{0,3}"
+        + _YAML_PROPERTIES
+        + r"(?:\"(?P<double>[^\"\n]{1,400})\"|'(?P<single>[^'\n]{1,400})'"
+        + r"|&quot;(?P<entity>[^&\n]{1,400})&quot;"
+        # a markup comment may cut an unquoted value: RESTRI<!-- x -->CTED
+        + r"|(?P<value>(?:[^\"'\n,;{}<>\[\]]|<!--(?:[^\-\n]|-(?!->)){0,80}-->){1,400}))"
     )
 
 
@@ -605,8 +621,10 @@ def field_anchors(labels: Iterable[str]) -> tuple[str, ...]:
 
 
 def cell_label_regex(labels: Iterable[str]) -> str:
-    """A CSV header cell that names a classification column (whole cell)."""
-    return r"[a-z]{0,12}" + _label_regex(labels)
+    """A CSV header cell that names a classification column (whole cell): a label, glued
+    to a word before it or after separators (``dataClassification``, ``protective_marking``,
+    ``security-classification``)."""
+    return r"(?:[a-z]{1,12}" + SEP + "{0,3})?" + _label_regex(labels)
 
 
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
@@ -733,10 +751,62 @@ def _page_markup(*, words: bool) -> str:
 # no match needs a run cut short; cut every way, a line of blanks or of "| | |" took
 # 30-100 ms (blank runs between markup, whose wide gap needs what precedes it, keep their
 # choices).
+# A log line's prefix before its message (``Mar 12 10:00:00 host exporter[231]: [SECRET]
+# export started``): a time stamp (ISO 8601, syslog, a clock) with the host and program
+# that end with a colon, a level word (INFO, [warn]), known logfmt keys with their values
+# (``ts=… level=info``), a container runtime's stream (``stdout F``). A level's value is
+# a level word only: ``level=TOP_SECRET`` is no prefix that leaves "SECRET" to read.
+_CLOCK = r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
+_LOG_TIME = (
+    r"(?:\d{4}-\d{2}-\d{2}(?:[t ]" + _CLOCK + r")?(?:z|[+\-]\d{2}:?\d{2})?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    + WS
+    + r"{1,2}\d{1,2}"
+    + WS
+    + _CLOCK
+    + "|"
+    + _CLOCK
+    + ")"
+)
+_LOG_LEVEL = r"(?:trace|debug|info|notice|warn|warning|error|err|crit|critical|alert|fatal)"
+_LOG_WORD = (
+    r"(?:\[?" + _LOG_LEVEL + r"\]?"
+    r"|(?:level|lvl|severity)="
+    + _LOG_LEVEL
+    + r"|(?:ts|time|timestamp|t)="
+    + _LOG_TIME
+    + r"|(?:host|hostname|app|service|logger|caller|component|module|pid|tid|thread)"
+    r"=[\w.\-/:]{1,64}"
+    r"|std(?:out|err)(?:" + WS + r"{1,2}[fp])?)"
+)
+# A log line starts with a time stamp (and, in syslog, the host and program before a
+# colon), a time or level key, or a level in brackets; level words, keys and a stream
+# may follow. Few first characters: the prefix is tried at every line's start.
+_LOG_START = (
+    "(?:"
+    + _LOG_TIME
+    + "(?:(?:"
+    + WS
+    + r"{1,4}[\w.\-]{1,64})?"
+    + WS
+    + r"{1,4}[\w.\-/]{1,64}(?:\[\d{1,10}\])?:|:)?"
+    + r"|(?:ts|time|timestamp)="
+    + _LOG_TIME
+    + r"|(?:level|lvl|severity)="
+    + _LOG_LEVEL
+    + r"|\["
+    + _LOG_LEVEL
+    + r"\])"
+)
+_LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,5})?"
+
+
 def _lead(*, words: bool, lazy: bool) -> str:
     return (
         WS
-        + "{0,120}+(?:[>|]"
+        + "{0,120}+"
+        + _LOG_PREFIX
+        + "(?:[>|]"
         + WS
         + "{0,8}+){0,8}+"
         + f"(?:{_page_markup(words=words)})?{'?' if lazy else ''}"
@@ -759,7 +829,9 @@ LEAD_WORDS = _lead(words=True, lazy=False)
 # these too.
 LEAD_READINGS = (
     WS
-    + "{0,120}(?:[>|]"
+    + "{0,120}"
+    + _LOG_PREFIX
+    + "(?:[>|]"
     + WS
     + "{0,8}){0,8}"
     + f"(?:{_page_markup(words=False)})?"
@@ -767,8 +839,17 @@ LEAD_READINGS = (
     + WS
     + "{0,80}"
     + _MARKUP,
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _NUMBERING + _MARKUP,
-    WS + "{0,120}(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
+    WS
+    + "{0,120}"
+    + _LOG_PREFIX
+    + "(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + WS
+    + "{0,80}"
+    + _NUMBERING
+    + _MARKUP,
+    WS + "{0,120}" + _LOG_PREFIX + "(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
 )
 # Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
 # SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps
@@ -956,7 +1037,7 @@ def _portion(portions: Iterable[str]) -> str:
 # document or copy reference; words only after a dash, bar, slash or colon (SECRET - DRAFT).
 _FURNITURE_WORDS = (
     r"page|pages|pg|p|seite|s|pagina|blz|blad|of|sur|de|von|van|vun|ref|réf|reference|"
-    r"référence|az|aktenzeichen|kenmerk|no|nr|n°|dossier|doc|copy|exemplaire|kopie|exemplar|"
+    r"référence|az|aktenzeichen|kenmerk|no|nr|n°|n#|dossier|doc|copy|exemplaire|kopie|exemplar|"
     r"ausfertigung|draft|projet|brouillon|entwurf|ontwerp|concept|annex|annexe|anlage|bijlage|"
     r"amtlich|geheimgehalten"
 )
@@ -985,7 +1066,7 @@ _TAIL_RE = re.compile(
     # exponentially on a digit-heavy tail that does not match: 1.4 s for 70 characters)
     + r"|(?<![a-z0-9])[a-z]{0,12}[/\-._]{0,2}\d[a-z0-9/\-._]{0,40}(?![a-z0-9/\-._])"
     # (after "~~", what replaces a marking struck through: ~~SECRET~~ OFFEN)
-    r"|(?<=[-\u2013\u2014|/:•~])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
+    r"|(?<=[-\u2013\u2014|/:•~;,])[^\S\n]*[a-z]{1,20}(?:[^\S\n]{1,3}[a-z]{1,20}){0,3}"
     # after a wide gap, words that name a document reference (COUNCIL DOC 1234/25)
     r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"

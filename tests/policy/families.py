@@ -263,6 +263,10 @@ _FURNITURE = [
     "{} -- 12 mars 2025 --",
     "{}    3 March 2025",
     "{}    4. Dezember 2025",
+    "{}; NOFORN; ORCON",
+    "{}; NOFORN",
+    "{}    N° 3",
+    "{}                    N° 0412/DEF/EMA                    3/3",
 ]
 
 
@@ -678,6 +682,131 @@ def _csv_caveat(text: str, rng: random.Random) -> str:
     caveat = rng.choice(["NOFORN", "REL TO USA, FVEY", "ORCON", "EYES ONLY"])
     name = rng.choice(["classification", "Einstufung", "Rubricering"])
     return f'id,title,{name}\n1,Plan,"{text}, {caveat}"\n2,Other,"{text}"\n'
+
+
+# Issue 9, red team 3: fields anywhere on their line, markings in lists and statements,
+# field names in every spelling, log lines.
+_LABEL_WORDS = [
+    ["security", "classification"],
+    ["classification"],
+    ["protective", "marking"],
+    ["classification", "level"],
+    ["mention", "de", "protection"],
+    ["niveau", "de", "protection"],
+    ["Geheimhaltungsgrad"],
+    ["rubricering"],
+]
+
+
+def _label_form(rng: random.Random) -> str:
+    """A field name written snake_case, kebab-case, with blanks, camelCase or Title Case."""
+    words = rng.choice(_LABEL_WORDS)
+    form = rng.choice(["snake", "kebab", "space", "camel", "title"])
+    if form == "camel":
+        return words[0].lower() + "".join(w.capitalize() for w in words[1:])
+    if form == "title":
+        return " ".join(w.capitalize() for w in words)
+    return {"snake": "_", "kebab": "-", "space": " "}[form].join(words)
+
+
+def _key(name: str) -> str:
+    """A field name as a key of a log or a form (no blanks)."""
+    return name.replace(" ", "_")
+
+
+def _kv_pairs(text: str, rng: random.Random) -> str:
+    """classification=NATO_SECRET user=jd, ?id=7&level=TOP_SECRET: a pair among others,
+    its value's blanks written as "_" or "+"."""
+    name = _key(rng.choice([*_FIELD_NAMES[:4], _label_form(rng)]))
+    gap = rng.choice(["_", "+"]) if " " in text else ""
+    value = text.replace(" ", gap) if gap else text
+    form = rng.choice(["logfmt", "form", "query"])
+    if form == "logfmt":
+        value = text.replace(" ", "_")
+        return (
+            f"ts=2024-03-12T10:0{rng.randint(0, 9)}:00Z level=info msg=opened "
+            f"doc={rng.randint(1, 9999)} {name}={value} user=jd\n"
+        )
+    if form == "form":
+        return f"title=Plan&{name}={value}&copies={rng.randint(1, 9)}\n"
+    key = rng.choice(["level", "cls", "marking", name])
+    return f"GET /docs?id={rng.randint(1, 999)}&{key}={value}&lang=en HTTP/1.1\n"
+
+
+def _list_of_markings(text: str, rng: random.Random) -> str:
+    """["SECRET", "REL TO USA, FVEY"]: the marking in a list with its caveats."""
+    caveat = rng.choice(["REL TO USA, FVEY", "NOFORN", "ORCON", "REL TO KFOR", "EYES ONLY"])
+    form = rng.choice(
+        [
+            '["{m}", "{c}"]',
+            '{{"id": {n}, "markings": ["{c}", "{m}"]}}',
+            "('{m}', '{c}')",
+            'markings = ["{m}", "{c}", "GBR"]',
+            "labels: [{m}, {c}]",
+        ]
+    )
+    return form.format(m=text, c=caveat, n=rng.randint(1, 999)) + "\n"
+
+
+def _sql_row(text: str, rng: random.Random) -> str:
+    """INSERT INTO docs (title, classification) VALUES ('Plan', 'SECRET'); the column named
+    among others, one row or several."""
+    name = _key(rng.choice([*_FIELD_NAMES[:4], _label_form(rng)]))
+    columns = ["id", "title", name, "owner"]
+    rng.shuffle(columns)
+    values = {"id": "7", "title": "'Plan'", name: f"'{text}'", "owner": "'J2'"}
+    row = "(" + ", ".join(values[c] for c in columns) + ")"
+    other = "(" + ", ".join("8" if c == "id" else "'x'" for c in columns) + ")"
+    rows = [row, other] if rng.random() < 0.5 else [row]
+    rng.shuffle(rows)
+    return f"INSERT INTO docs ({', '.join(columns)}) VALUES {', '.join(rows)};\n"  # noqa: S608
+
+
+def _yaml_properties(text: str, rng: random.Random) -> str:
+    """classification: !!str SECRET, &lvl SECRET, flow and quoted styles."""
+    name = rng.choice(_FIELD_NAMES)
+    form = rng.choice(
+        [
+            "{k}: !!str {v}",
+            '{k}: !!str "{v}"',
+            "{k}: &level {v}",
+            "{k}: !classification {v}",
+            "doc: {{{k}: {v}, owner: DG}}",
+            "doc: {{owner: DG, {k}: '{v}'}}",
+        ]
+    )
+    return f"title: Plan\n{form.format(k=name, v=text)}\nowner: J2\n"
+
+
+def _field_name_forms(text: str, rng: random.Random) -> str:
+    """A field name in any spelling (protective_marking, security-classification, mention
+    de protection), in a CSV header, a YAML or JSON key, or a pasted spreadsheet row."""
+    name = _label_form(rng)
+    form = rng.choice(["csv", "yaml", "json", "sheet"])
+    if form == "csv":
+        return f"title,{name},pages\nPlan,{text},3\n"
+    if form == "yaml":
+        return f"titre: Note\n{name}: {text}\n"
+    if form == "json":
+        return json.dumps({"title": "Plan", name: text}, ensure_ascii=False) + "\n"
+    return f"A1: {name}\tB1: {text}\tC1: Plan\n"
+
+
+_LOG_PREFIXES = [
+    "Mar 12 10:00:00 host exporter[231]: ",
+    "Dec  3 07:14:09 gw-02 sshd: ",
+    "2024-03-12T10:00:00Z ",
+    "2024-03-12 10:00:00,123 INFO ",
+    "2024-03-12T10:00:00.123+01:00 [warn] ",
+    "ts=2024-03-12T10:00:00Z level=info ",
+    "2024-03-12T10:00:00.000000000Z stdout F ",
+    "10:00:00.412 ERROR ",
+]
+
+
+def _log_prefix(text: str, rng: random.Random) -> str:
+    """A log line: a syslog, ISO, logfmt or container prefix before the banner."""
+    return rng.choice(_LOG_PREFIXES) + text
 
 
 def _label_line(text: str, rng: random.Random) -> str:
@@ -1120,6 +1249,12 @@ _STRUCTURE = frozenset(
         "subject-words",
         "xml-one-line",
         "csv-caveat",
+        "kv-pairs",
+        "list-of-markings",
+        "sql-row",
+        "yaml-properties",
+        "field-name-forms",
+        "log-prefix",
         "inline-tags",
     }
 )
@@ -1174,6 +1309,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("xml-attribute", "structured data", "place", _xml_attribute),
     Family("meta-element", "structured data", "place", _meta_element),
     Family("name-value-pair", "structured data", "place", _name_value_pair),
+    Family("kv-pairs", "structured data", "place", _kv_pairs),
+    Family("list-of-markings", "structured data", "place", _list_of_markings),
+    Family("sql-row", "structured data", "place", _sql_row),
+    Family("yaml-properties", "structured data", "place", _yaml_properties),
+    Family("field-name-forms", "structured data", "place", _field_name_forms),
+    Family("log-prefix", "banner context", "line", _log_prefix),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
@@ -1287,6 +1428,10 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
+    if "log-prefix" in names and names & {"label-line", "field-label"}:
+        return "a log prefix stands at the start of its line, before a field's label"
+    if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
+        return "markup is no part of a form or log value (nothing renders it)"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     return None
@@ -1465,10 +1610,13 @@ KNOWN_MISSES: dict[str, str] = {
             "phonetic+reversed",
             "phonetic+rot13",
             "csv-column+phonetic",
+            "kv-pairs+phonetic",
+            "field-name-forms+phonetic",
         ),
         "phonetic words are read on their line as written: spaced out, split over lines, "
         "reversed or turned by rot13 they are no phonetic words; a CSV row spelled so is read "
-        "without the header above it",
+        "without the header above it; joined by '_' or '+' in a log or form value they are "
+        "one word",
     ),
     **dict.fromkeys(
         ("field-label+upside-down",),

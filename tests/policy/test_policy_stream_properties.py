@@ -68,6 +68,11 @@ FRAGMENTS = [
     "\n[S] The plan.\n",
     " VHFUHW ",
     "Sierra Echo Charlie Romeo Echo Tango ",
+    # log prefixes, pairs, lists of markings and vocabularies
+    "2024-03-12T10:00:00Z INFO [SECRET] x\n",
+    "?a=1&level=TOP_SECRET ",
+    '["SECRET", "NOFORN"]\n',
+    "{ SECRET, TOP_SECRET }\n",
     "\n",
 ]
 
@@ -98,6 +103,16 @@ FIXED = [
     "Intro.\ndc.subject: NATO SECRET\nok [S] x\nGEHEIM - Lagebericht Nord\nend",
     "ok\n[TS] The plan.\nThe WRS VHFUHW - SODQ plan\nend",
     "x Tango Oscar Papa  Sierra Echo Charlie Romeo Echo Tango y\nThe Hotel India ok",
+    # log prefixes, pairs of logs and forms, lists, SQL rows, YAML tags, spreadsheet cells,
+    # semicolon caveats; vocabularies and comparisons (UNCLASSIFIED whatever the cuts)
+    "Intro.\nMar 12 10:00:00 host exporter[231]: [SECRET] export started\n"
+    "ts=2024-03-12T10:00:00Z level=info classification=NATO_SECRET user=jd\nend",
+    'x ["SECRET", "REL TO USA, FVEY"] y\n'
+    "INSERT INTO docs (title, classification) VALUES ('Plan', 'SECRET');\nend",
+    "ok\nclassification: !!str SECRET\nA1: Classification\tB1: SECRET LUX\nSECRET; NOFORN\nend",
+    "x\nGET /docs?id=7&level=TOP_SECRET HTTP/1.1\nenum Level { UNCLASSIFIED, SECRET, TOP_SECRET }\n"
+    'if level == "TOP SECRET": x\nend',
+    "ok ('TOP SECRET', 'NOFORN') x\nend",
 ]
 
 texts = st.lists(
