@@ -1278,8 +1278,16 @@ _QUOTED_CELL_RE = re.compile(
 # letters, digits, dots, hyphens), not only the policy's labels: the value is a cell, read
 # as a banner line, and counts in capitals only (``Title: Top Secret`` is a film).
 _LABEL_CELL_RE = re.compile(
-    r"[^\S\n]{0,8}[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
-    r"[^\S\n]{0,3}:[^\S\n]{0,3}"
+    r"[^\S\n]{0,8}"
+    # a chat export's time stamp before the sender's name: ``[12/03/2025, 10:14:02] Jean:``,
+    # ``12/03/2025, 10:14 - Jean:``
+    r"(?:\[[^\[\]\n]{1,40}\][^\S\n]{0,3}"
+    r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
+    r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # ``key: VALUE``; ``key=VALUE`` with no blank before the "=" (a configuration or
+    # properties line; ``level = SECRET`` is source code's assignment)
+    r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
 )
 # A value that may hold a marking in capitals: two capitals with at most three other
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a

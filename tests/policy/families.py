@@ -844,7 +844,23 @@ def _field_label(text: str, rng: random.Random) -> str:
             "x-label",
         ]
     )
-    return _banner(f"{label}{rng.choice([': ', ' : ', ':', ':  '])}{text}", rng)
+    return _banner(f"{label}{rng.choice([': ', ' : ', ':', ':  ', '=', '= '])}{text}", rng)
+
+
+def _chat_prefix(text: str, rng: random.Random) -> str:
+    """A chat export's line: a time stamp, the sender's name, then the marking as the
+    message (WhatsApp, Signal, Android and iOS exports)."""
+    stamp = rng.choice(
+        [
+            "[12/03/2025, 10:14:02] ",
+            "[03.12.25, 10:14] ",
+            "12/03/2025, 10:14 - ",
+            "3/12/25, 9:05 PM - ",
+            "[2025-03-12 10:14] ",
+        ]
+    )
+    name = rng.choice(["Jean Muller", "Jean", "Lt. Weber", "ops-desk"])
+    return _banner(f"{stamp}{name}: {text}", rng)
 
 
 def _dash_title(text: str, rng: random.Random) -> str:
@@ -1277,6 +1293,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
+    Family("chat-prefix", "banner context", "place", _chat_prefix),
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
@@ -1633,6 +1650,12 @@ KNOWN_MISSES: dict[str, str] = {
         "the tags are joined (NATO confidential ATOMAL): prose case"
     ),
     "markup-wrapper+inline-tags": "<<<b>SECRET LUX</b>>>: the wrapper's << runs into the tag",
+    "chat-prefix+rot13": "rot13 turns a chat line's time stamp too (9:05 PM -> 9:05 CZ)",
+    **dict.fromkeys(
+        ("chat-prefix+odd-case", "chat-prefix+leetspeak"),
+        "a message is read as a field's value: only with two capitals close together or odd "
+        "case of four letters (vS-nFd, @70M@1 have neither)",
+    ),
     "field-label+odd-case": (
         "a field's value is read when it holds capitals or odd case of four letters or more "
         "(sEcR); a three-letter marking in odd case (cUi) is not"
