@@ -76,3 +76,14 @@ def adversarial_lines(policy: Policy, count: int, seed: int) -> list[str]:
                 body = rng.choice(markings) + rng.choice([" / ", "//", " ", ", "]) + body
         lines.append(rng.choice(LEADS) + body + rng.choice(TAILS))
     return lines
+
+
+def pieces(text: str, rng: random.Random, sizes: tuple[int, ...] = (1, 2, 3, 5, 8)) -> list[str]:
+    """``text`` cut into consecutive pieces of sizes drawn from ``sizes``: a stream as a
+    model or a pipe delivers it."""
+    chunks, at = [], 0
+    while at < len(text):
+        size = rng.choice(sizes)
+        chunks.append(text[at : at + size])
+        at += size
+    return chunks

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 PROSE = "The convoy leaves at dawn, été über ünd 東京, and returns at dusk. "
@@ -30,15 +31,6 @@ def _text(length: int, marking: str | None, where: float) -> str:
     return f"{body[:cut]}\n{marking}\n{body[cut:]}"
 
 
-def _pieces(text: str, rng: random.Random) -> list[str]:
-    chunks, at = [], 0
-    while at < len(text):
-        size = rng.choice([1, 3, 4, 7, 64, 500])
-        chunks.append(text[at : at + size])
-        at += size
-    return chunks
-
-
 @pytest.mark.parametrize("encoding", sorted(ENCODERS))
 @pytest.mark.parametrize("where", [0.0, 0.37, 0.5, 1.0])
 @pytest.mark.parametrize("length", [3_100, 9_000, 40_000])
@@ -50,7 +42,7 @@ def test_a_marking_anywhere_in_a_long_run_counts(
     text = f"Answer: {run}\n"
     assert check_text(default_policy, text).level == "SECRET"
     rng = random.Random(f"{encoding}:{where}:{length}")
-    assert check_stream(default_policy, _pieces(text, rng)).level == "SECRET"
+    assert check_stream(default_policy, pieces(text, rng, (1, 3, 4, 7, 64, 500))).level == "SECRET"
 
 
 def test_a_marking_across_every_window_edge(default_policy: Policy) -> None:
@@ -74,4 +66,4 @@ def test_a_long_run_streams_as_it_reads_whole(default_policy: Policy, encoding: 
     whole decision's text, and the run is stopped before its marking's window ends."""
     rng = random.Random(encoding)
     text = f"Here: {ENCODERS[encoding](_text(7_000, 'NATO SECRET', 1.0))} done\n"
-    _assert_stream_properties(default_policy, text, _pieces(text, rng))
+    _assert_stream_properties(default_policy, text, pieces(text, rng, (1, 3, 4, 7, 64, 500)))

@@ -12,20 +12,12 @@ import random
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
 from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singles
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
 MINE = ("markup-words", "struck-marking", "comment", "portion-emphasis")
-
-
-def _pieces(text: str, rng: random.Random) -> list[str]:
-    pieces, at = [], 0
-    while at < len(text):
-        size = rng.choice([1, 2, 3, 5, 8])
-        pieces.append(text[at : at + size])
-        at += size
-    return pieces
 
 
 # A banner hyphenated over two lines after markup words or a struck marking: the stream
@@ -51,9 +43,9 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
     for case in cases:
         policy = shipped_policy(case.target.policy)
         rng = random.Random(case.id)
-        pieces = _pieces(case.text, rng)
-        assert check_stream(policy, pieces) == check_text(policy, case.text), case.id
-        _assert_stream_properties(policy, case.text, pieces)
+        chunks = pieces(case.text, rng)
+        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
+        _assert_stream_properties(policy, case.text, chunks)
 
 
 @pytest.mark.xfail(strict=True, reason="known stream gap: a hyphenated banner after markup")
@@ -61,7 +53,7 @@ def test_a_hyphenated_banner_after_markup_streams() -> None:
     only = {("hyphenation", "markup-words"), ("hyphenation", "struck-marking")}
     for case in pair_cases(0, per_pair=None, only=only):
         policy = shipped_policy(case.target.policy)
-        _assert_stream_properties(policy, case.text, _pieces(case.text, random.Random(case.id)))
+        _assert_stream_properties(policy, case.text, pieces(case.text, random.Random(case.id)))
 
 
 @pytest.mark.parametrize(

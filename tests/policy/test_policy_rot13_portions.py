@@ -12,20 +12,12 @@ import pytest
 
 from milai.policy import Policy, check_stream, check_text
 from milai.policy._transforms import reads_as_rot13
+from tests.policy.adversarial import pieces
 from tests.policy.families import BODY, shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 PORTIONS = [t for t in targets() if t.portion]
 FORMS = ["({}) {}", "1. ({}) {}", "    ({}) {}", "[{}] {}", "({}//NF) {}", "{}//NOFORN\n{}"]
-
-
-def _pieces(text: str, rng: random.Random) -> list[str]:
-    pieces, at = [], 0
-    while at < len(text):
-        size = rng.choice([1, 2, 3, 5, 8])
-        pieces.append(text[at : at + size])
-        at += size
-    return pieces
 
 
 @pytest.mark.parametrize("form", FORMS)
@@ -40,8 +32,8 @@ def test_every_portion_mark_in_rot13_counts_whole_and_streamed(form: str) -> Non
     for target in PORTIONS:
         policy = shipped_policy(target.policy)
         text = codecs.encode(f"Intro.\n\n{form.format(target.text, BODY[0])}\nEnd.\n", "rot13")
-        assert check_stream(policy, _pieces(text, rng)) == check_text(policy, text)
-        _assert_stream_properties(policy, text, _pieces(text, rng))
+        assert check_stream(policy, pieces(text, rng)) == check_text(policy, text)
+        _assert_stream_properties(policy, text, pieces(text, rng))
 
 
 @pytest.mark.parametrize(

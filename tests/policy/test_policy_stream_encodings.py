@@ -10,21 +10,12 @@ import random
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
 from tests.policy.families import BY_NAME, ENCODINGS, RUNS, build, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import scaled
 
 NEW = sorted(RUNS)
-
-
-def _pieces(text: str, rng: random.Random) -> list[str]:
-    chunks = []
-    at = 0
-    while at < len(text):
-        size = rng.choice([1, 1, 2, 3, 4, 7])
-        chunks.append(text[at : at + size])
-        at += size
-    return chunks
 
 
 @pytest.mark.parametrize("name", NEW)
@@ -35,7 +26,7 @@ def test_a_run_in_progress_is_held(default_policy: Policy, name: str) -> None:
         text = build([BY_NAME[name]], target, rng)
         assert check_text(default_policy, text).level != "UNCLASSIFIED", text
         _assert_stream_properties(default_policy, text, list(text))
-        _assert_stream_properties(default_policy, text, _pieces(text, rng))
+        _assert_stream_properties(default_policy, text, pieces(text, rng, (1, 1, 2, 3, 4, 7)))
 
 
 @pytest.mark.parametrize("name", NEW)
@@ -44,7 +35,7 @@ def test_ministry_markings_stream_as_whole(ministry_policy: Policy, name: str) -
     banners = [t for t in targets() if t.policy == "ministry-codewords.yaml" and not t.portion]
     for target in rng.sample(banners, 3):
         text = ENCODINGS[name](f"{target.text}\nThe convoy leaves at dawn.", rng)
-        chunks = _pieces(text, rng)
+        chunks = pieces(text, rng, (1, 1, 2, 3, 4, 7))
         assert check_stream(ministry_policy, chunks) == check_text(ministry_policy, text)
         assert ministry_policy.level_index(
             check_text(ministry_policy, text).level
