@@ -16,7 +16,7 @@ import enum
 import heapq
 import re
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
@@ -1243,25 +1243,35 @@ _INLINE_TAGS_RE = re.compile(
 def _shown(text: str) -> list[int] | None:
     """The offsets of ``text`` that a reader sees as one line of text, or None when that
     is all of it: closed markup comments (SE<!-- x -->CRET is one word) and inline tags
-    between letters (SEC</b><b>RET) are not seen."""
-    kept: list[int] = []
-    last = 0
+    between letters (SEC</b><b>RET) are not seen. Text without "<" costs one scan."""
+    if "<" not in text:
+        return None
+    kept: list[int] | None = None
+    shown = text
     if "<!--" in text:
+        spans: list[tuple[int, int]] = []
         for comment in _COMMENT_RE.finditer(text):
             if comment.group("closed") is None:
                 break  # never closed: no comment after it is either
-            kept.extend(range(last, comment.start()))
-            last = comment.end()
-    kept.extend(range(last, len(text)))
-    if "<" in text:
-        joined = "".join(text[i] for i in kept)
-        cuts = [tag.span() for tag in _INLINE_TAGS_RE.finditer(joined)]
-        if cuts:
-            inside: set[int] = set()
-            for start, end in cuts:
-                inside.update(range(start, end))
-            kept = [at for i, at in enumerate(kept) if i not in inside]
-    return kept if len(kept) < len(text) else None
+            spans.append(comment.span())
+        if spans:
+            kept = _outside(spans, range(len(text)))
+            shown = "".join(text[i] for i in kept)
+    cuts = [tag.span() for tag in _INLINE_TAGS_RE.finditer(shown)]
+    if cuts:
+        kept = _outside(cuts, kept if kept is not None else range(len(text)))
+    return kept
+
+
+def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
+    """``offsets`` without the positions that ``spans`` (sorted, apart) cover."""
+    kept: list[int] = []
+    last = 0
+    for start, end in spans:
+        kept.extend(offsets[last:start])
+        last = end
+    kept.extend(offsets[last:])
+    return kept
 
 
 # A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
