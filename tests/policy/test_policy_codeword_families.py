@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from milai.policy import check_text, load_policy
+from tests.policy.adversarial import pieces
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 SENTENCES = ["Status of {} please.", "{}", "Meeting on {} moved to Friday.", "Re: {} - update"]
@@ -102,12 +103,8 @@ def test_a_codeword_split_over_lines_streams_as_it_reads_whole(seed: int) -> Non
             continue
         policy = load_policy(POLICY_DIR / policy_name)
         text = f"The convoy leaves at dawn.\nOperation {written} starts Monday.\nEnd.\n"
-        pieces, at = [], 0
-        while at < len(text):
-            size = rng.choice([1, 2, 3, 7])
-            pieces.append(text[at : at + size])
-            at += size
-        _assert_stream_properties(policy, text, pieces)
+        chunks = pieces(text, rng, (1, 2, 3, 7))
+        _assert_stream_properties(policy, text, chunks)
 
 
 @pytest.mark.parametrize(

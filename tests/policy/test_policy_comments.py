@@ -12,6 +12,7 @@ import random
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
 from tests.policy.families import shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
@@ -41,13 +42,9 @@ def test_a_comment_streams_as_it_reads_whole(default_policy: Policy, form: str) 
     rng = random.Random(form)
     for marking in ("NATO SECRET", "TOP SECRET", "CONFIDENTIEL DÉFENSE"):
         text = f"The convoy leaves at dawn.\n{form.format(marking)}\nMore text.\n"
-        pieces, at = [], 0
-        while at < len(text):
-            size = rng.choice([1, 2, 3, 5])
-            pieces.append(text[at : at + size])
-            at += size
-        assert check_stream(default_policy, pieces) == check_text(default_policy, text)
-        _assert_stream_properties(default_policy, text, pieces)
+        chunks = pieces(text, rng, (1, 2, 3, 5))
+        assert check_stream(default_policy, chunks) == check_text(default_policy, text)
+        _assert_stream_properties(default_policy, text, chunks)
 
 
 @pytest.mark.parametrize(
