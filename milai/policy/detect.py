@@ -1304,6 +1304,22 @@ _LABEL_CELL_RE = re.compile(
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
 # lines are common, and reading each value as a line of its own is not cheap.
 _CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
+# A portion mark as a field's value (``Short description: (S//NF) Convoy plan``, ``Subject:
+# (C) Meeting moved``): in capitals, with a caveat (``//NF``, ``/NF``), or before a
+# sentence that starts with a capital (a capitalised word, then one in lower case). A lone
+# ``(S)`` in a table is a size; ``Photo: (C) Reuters`` a copyright.
+_LABEL_PORTION_RE = re.compile(
+    r"[(\[][^\S\n]{0,2}[^\W\d_a-z]{1,5}(?:"
+    r"[^\S\n]{0,2}//?[^\S\n]{0,2}[^\W\d_a-z][^)\]\n]{0,80}[)\]]"
+    r"|[^\S\n]{0,2}[)\]][^\S\n]{1,4}[A-Z][^\W\d_]*[^\S\n]{1,4}[^\W\d_A-Z])"
+)
+# A label that credits a picture or a text: its value's ``(C)`` is a copyright (``Photo :
+# (C) Ville de Luxembourg``).
+_CREDIT_LABEL_RE = re.compile(
+    r"photo|foto|image|bild|picture|illustration|graphi|grafik|video|source|quelle|bron|"
+    r"cr[ée]dit|copyright|auteur|author|autor|rights|droits|rechte",
+    re.IGNORECASE,
+)
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
@@ -1506,10 +1522,15 @@ class CellUnit(Unit[CellState]):
             if cut is not None and not _in_prose_case(text[cut.end() : end]):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
         label = _LABEL_CELL_RE.match(text)
+        portion_at = -1
         if label is not None:
             end = min(len(text), label.end() + _MAX_CELL)
             if _CAPITALS_RE.search(text, label.end(), end) is not None:
                 spans.append((label.end(), end))
+                if _LABEL_PORTION_RE.match(
+                    text, label.end()
+                ) is not None and not _CREDIT_LABEL_RE.search(text, 0, label.end()):
+                    portion_at = label.end()
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
@@ -1520,10 +1541,13 @@ class CellUnit(Unit[CellState]):
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
             stripped = cell.strip()
-            if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
+            portions = start == portion_at
+            if not stripped or end - start > _MAX_CELL:
+                continue
+            if not portions and not self._worth_reading(stripped):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
-            self._cell(scanner, stripped, lead, index, at, floor, emitted, skip)
+            self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1589,8 +1613,9 @@ class CellUnit(Unit[CellState]):
             )
         )
 
-    def _cell_hits(self, scanner: Scanner, cell: str) -> list[Hit]:
-        """The markings of a cell read as a text of its own, in capitals."""
+    def _cell_hits(self, scanner: Scanner, cell: str, portions: bool = False) -> list[Hit]:
+        """The markings of a cell read as a text of its own, in capitals; portion marks
+        only with ``portions`` (a field's value that starts with one: ``_LABEL_PORTION_RE``)."""
         inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells + 1)
         inner.read_whole(cell)
         return [
@@ -1598,7 +1623,7 @@ class CellUnit(Unit[CellState]):
             for hit in inner.take_hits()
             # a lone (S) in a table cell is a size or a result, no paragraph
             if hit.source == "marking"
-            and not hit.key.startswith("(")
+            and (portions or not hit.key.startswith("("))
             # <td>Secret</td>, password: "secret": prose, not a marking
             and not _in_prose_case(cell[hit.start : hit.end])
         ]
@@ -1613,15 +1638,16 @@ class CellUnit(Unit[CellState]):
         floor: int,
         emitted: set[tuple[str, int, int]] | None = None,
         skip: _Vocabulary | None = None,
+        portions: bool = False,
     ) -> None:
         """The cell's markings, on the line's original offsets (``emitted``: the hits of
         the line's cells so far; the scanner would drop a second of the same span)."""
-        key = (cell, scanner.depth, scanner.cells)
+        key = (cell, scanner.depth, scanner.cells + (1 << 16 if portions else 0))
         hits = self._hits.get(key)
         if hits is None:
             if len(self._hits) >= _CELL_MEMO:
                 self._hits.clear()
-            hits = self._hits[key] = self._cell_hits(scanner, cell)
+            hits = self._hits[key] = self._cell_hits(scanner, cell, portions)
         for hit in hits:
             first, last = lead + hit.start, lead + hit.end - 1
             if index is not None:

@@ -952,6 +952,18 @@ def _portion_after_r(text: str, rng: random.Random) -> str:
     return f"{lead}\n\n({text}) {rng.choice(BODY)}\n"
 
 
+def _portion_label(text: str, rng: random.Random) -> str:
+    """Short description: (S//NF) Convoy plan: a portion mark as a field's value (a ticket,
+    a form, a mail's subject), with a caveat or before a sentence that starts in capitals."""
+    label = rng.choice(
+        ["Short description", "Subject", "Summary", "Objet", "Betreff", "Onderwerp", "Titre"]
+    )
+    separator = rng.choice([": ", " : ", ":  ", ":\t"])
+    caveat = rng.choice(["", "", "//NF", "//REL TO USA, FVEY", "/NF", "//SI"])
+    title = rng.choice(["Convoy plan", "The convoy leaves at 0600", "Réunion reportée"])
+    return f"{label}{separator}({text}{caveat}) {title}\n{rng.choice(BODY)}\n"
+
+
 # --- wrap: the whole text ---------------------------------------------------------------
 
 
@@ -1391,6 +1403,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
     Family("portion-emphasis", "portion marks", "place", _portion_emphasis, _portion_only),
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
+    Family("portion-label", "portion marks", "place", _portion_label, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
 _WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "rot13-portion", "caesar")

@@ -1,0 +1,68 @@
+"""Red team round 4's in-scope misses, as families (issue 9): a portion mark as a field's
+value (``portion-label``), and the families added after it in families.py. Each family
+streams as it reads whole; the everyday forms of the same syntax stay UNCLASSIFIED. Their
+whole-text accuracy, alone and in pairs, is in test_policy_families.py.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
+from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singles
+from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
+
+MINE = ("portion-label",)
+
+
+def _cases(family: str) -> list[Case]:
+    found = [case for case in singles() if case.families == (family,)]
+    only = {(a.name, b.name) for a, b in pairs() if family in (a.name, b.name)}
+    return found + pair_cases(0, per_pair=1, only=only)
+
+
+@pytest.mark.parametrize("family", MINE)
+def test_a_family_streams_as_it_reads_whole(family: str) -> None:
+    cases = sample(_cases(family), 16, seed=f"stream:{family}")  # all in CI (tests/scale.py)
+    assert cases
+    for case in cases:
+        policy = shipped_policy(case.target.policy)
+        chunks = pieces(case.text, random.Random(case.id))
+        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
+        _assert_stream_properties(policy, case.text, chunks)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Short description: (S//NF) Convoy plan", "SECRET"),
+        ("Subject: (C) Meeting moved", "CONFIDENTIAL"),
+        ("Summary: (TS//SCI) plan", "TOP SECRET"),
+        ("Objet : (NC) Réunion reportée", "CONFIDENTIAL"),
+    ],
+)
+def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, f"{text}\n").level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a portion-like mark after a label: a size, a copyright, a credit
+        "Size: (S) small",
+        "Sizes: (S) Small (M) Medium (L) Large",
+        "Photo: (C) Reuters",
+        "Photo : (C) Ville de Luxembourg",
+        "Image credit: (C) Jean Muller",
+        "Result: (C) Copyright 2024 Acme",
+        "Note: (s) denotes the plural",
+    ],
+)
+def test_the_same_syntax_in_everyday_text_stays_unclassified(
+    default_policy: Policy, text: str
+) -> None:
+    assert check_text(default_policy, f"{text}\n").level == "UNCLASSIFIED"
