@@ -284,15 +284,24 @@ _BASE32_LOWER_RUN = re.compile(_BASE32_LOWER)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+# A one-character prefix on each line of a block: a quote's "> ", a comment's "#" (a
+# diff's "+" and "-" are in the alphabet already; ``decode_block`` drops them).
+_MIME_PREFIX = r"[ \t]*(?:[>#|;!*%][ \t]?)?"
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
-    r"(?m:(?:^|(?<=[ \t]))"
+    r"(?m:(?:^"
+    + _MIME_PREFIX
+    + r"|(?<=[ \t]))"
     + _MIME_LINE
     + r"\n(?:^"
+    + _MIME_PREFIX
     + _MIME_LINE
-    + r"\n){0,4095}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
+    + r"\n){0,4095}^"
+    + _MIME_PREFIX
+    + r"[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
 )
-_MIME_LINE_RE = re.compile(_MIME_LINE)
+_MIME_LINE_RE = re.compile(_MIME_PREFIX + _MIME_LINE)
+_MIME_LINE_PREFIX = re.compile(r"(?m:^[ \t]*[>#|;!*%+\-][ \t]?)")
 _MIME_FIRST_RE = re.compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
 
 
@@ -635,7 +644,17 @@ def decode_block(block: str) -> list[Candidate]:
         text = decode_base64(block, urlsafe=urlsafe)
         if text is not None:
             found.append(Candidate("base64-wrapped", text, 0, len(block)))
-            break
+            return found
+    # Each line after a one-character prefix (a diff's "+", a quote's "> "): the lines
+    # without it, when every line but the first has one (the first may follow text).
+    lines = block.split("\n")
+    if len(lines) > 1 and all(_MIME_LINE_PREFIX.match(line) for line in lines[1:]):
+        joined = "\n".join(_MIME_LINE_PREFIX.sub("", line, count=1) for line in lines)
+        text = decode_base64(joined)
+        if text is not None:
+            # The run starts after the first line's prefix: a stream may have let it go.
+            first = _MIME_LINE_PREFIX.match(lines[0])
+            found.append(Candidate("base64-wrapped", text, first.end() if first else 0, len(block)))
     return found
 
 

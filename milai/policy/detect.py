@@ -45,7 +45,6 @@ from milai.policy.decoders import (
 )
 from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
-    KEYWORD_END,
     LEAD,
     LEAD_READINGS,
     LEAD_WORDS,
@@ -1852,10 +1851,16 @@ class KeywordUnit(Unit[KeywordState]):
         groups: dict[str, list[str]] = {}
         for first, alternative in keyword_alternatives(spec.keywords):
             groups.setdefault(first, []).append(alternative)
+        # Without the word's end: a keyword may end where an identifier's next word starts
+        # (``silverLindenPhase2``, ``nightjarTeam``), which only the original text shows.
         self.first_res = [
-            re.compile("(?:" + "|".join(alternatives) + ")" + KEYWORD_END)
-            for alternatives in groups.values()
+            re.compile("(?:" + "|".join(alternatives) + ")") for alternatives in groups.values()
         ]
+        self.open_regex = re.compile(
+            "(?:"
+            + "|".join(alternative for _, alternative in keyword_alternatives(spec.keywords))
+            + ")"
+        )
 
     def new_state(self) -> KeywordState:
         return KeywordState()
@@ -1883,14 +1888,19 @@ class KeywordUnit(Unit[KeywordState]):
             if at == never or base + at >= bound:
                 break
             match = self.regex.match(buf, at)
+            glued = match is None  # a word character follows: an identifier's next word?
+            if match is None:
+                match = self.open_regex.match(buf, at)
             if match is None:  # cannot happen: the first-character patterns are exact
                 position = base + at + 1
                 continue
-            if at > 0 and (buf[at - 1].isalnum()):
+            start, end = view.map.span(base + at, base + match.end())
+            if (at > 0 and buf[at - 1].isalnum() and not self._word_seam(scanner, start)) or (
+                glued and not self._word_seam(scanner, end)
+            ):
                 position = base + at + 1  # inside a word ("porcelain" holds "orca")
                 continue
             keyword = self.keys.get(squeeze(match.group()), match.group())
-            start, end = view.map.span(base + at, base + match.end())
             spec = self.spec
             scanner.hits.append(
                 Hit(
@@ -1930,11 +1940,40 @@ class KeywordUnit(Unit[KeywordState]):
         search_from = max(search_from, state.upto)
         for found in self.start_re.finditer(buf, search_from - base):
             at = found.start()
+            if at and buf[at - 1].isalnum() and not self._may_seam(scanner, base + at):
+                continue  # inside a word, and no identifier's word starts there
             if self._could_start(buf, at):
                 state.upto = base + at
                 return base + at
         state.upto = view.end
         return view.end
+
+    @staticmethod
+    def _may_seam(scanner: Scanner, position: int) -> bool:
+        """Whether an identifier's word may start at view position ``position`` (see
+        ``_word_seam``; the letter after it may not have arrived yet)."""
+        at = scanner.skel.map.to_orig(position)
+        if at - 1 < scanner.orig_base:
+            return True
+        around = scanner.orig_slice(at - 1, at + 1)
+        return len(around) < 2 or around[1].isupper() or around[0].isdigit() != around[1].isdigit()
+
+    @staticmethod
+    def _word_seam(scanner: Scanner, at: int) -> bool:
+        """Whether original offset ``at`` starts a word of an identifier: a capital after
+        a small letter (``loadNightjar``, ``silverLindenPhase2``), a capital before a small
+        letter after capitals (``NIGHTJARTeam``), or a digit next to a letter."""
+        if at - 1 < scanner.orig_base:
+            return False
+        around = scanner.orig_slice(at - 1, at + 2)
+        if len(around) < 2:
+            return False
+        before, after = around[0], around[1]
+        if before.isdigit() != after.isdigit():
+            return True
+        if before.islower() and after.isupper():
+            return True
+        return before.isupper() and after.isupper() and around[2:3].islower()
 
     def _could_start(self, buf: str, at: int) -> bool:
         """Could a keyword match start at ``buf[at]``? (The text after it may grow.)"""
@@ -1958,7 +1997,8 @@ class KeywordUnit(Unit[KeywordState]):
 
 
 def _start_regex(firsts: set[str]) -> re.Pattern[str]:
-    """Characters that squeeze to one of ``firsts``, where a word starts."""
+    """Characters that squeeze to one of ``firsts`` (inside a word too: an identifier's
+    word, ``loadNightjar``, is told by ``KeywordUnit._may_seam``)."""
     chars = set(firsts)
     for source, folded in _squeeze_table().items():
         if folded[:1] in firsts:
@@ -1966,7 +2006,7 @@ def _start_regex(firsts: set[str]) -> re.Pattern[str]:
     if not chars:
         return re.compile("(?!)")
     members = "".join(re.escape(ch) for ch in sorted(chars))
-    return re.compile(f"(?<![^\\W_])[{members}]")
+    return re.compile(f"[{members}]")
 
 
 class RegexState(ScanState):
@@ -2292,6 +2332,13 @@ def _decode_token(token: str, *, cut: bool = False) -> tuple[str, str] | None:
     text = None if raw is None else _readable(raw, cut)
     if text is not None and (len(text) >= 3 or len(token) < 8):
         return "base64", text
+    if not cut and len(token) > 8:
+        # A character of the alphabet glued before the run shifts its quanta: a diff's
+        # "+" (``+U0VDUkVU``), a letter or digit of a prefix. The run without it.
+        raw = base64_bytes(token[1:])
+        text = None if raw is None else _readable(raw, cut)
+        if text is not None and len(text) >= 3:
+            return "base64", text
     return None
 
 
@@ -2616,7 +2663,14 @@ class DecodeUnit(Unit[DecodeState]):
             lines = trigger_lines(region, raw=raw[:held])
         for start, end in blocks:
             for candidate in decode_block(region[start:end]):
-                rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
+                at = origin + start
+                rescan(
+                    scanner,
+                    candidate.text,
+                    at + candidate.start,
+                    at + candidate.end,
+                    candidate.encoding,
+                )
         for line_start, line_end in lines:
             line = region[line_start:line_end]
             windows = line_windows(len(line))

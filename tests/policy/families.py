@@ -1000,6 +1000,20 @@ def _b64_mime(text: str, rng: random.Random) -> str:
     return _prompt("\n".join(raw[i : i + width] for i in range(0, len(raw), width)), rng)
 
 
+def _b64_prefixed(text: str, rng: random.Random) -> str:
+    """base64 after a one-character prefix on its line: a diff's "+" or "-" (a base64 file
+    or secret changed), a quote's "> ", a comment's "#"; on one line or wrapped, the
+    prefix on every line (red team 4)."""
+    raw = base64.b64encode(text.encode()).decode()
+    prefix = rng.choice(["+", "-", "+", "> ", ">", "# ", "#", "| ", "; "])
+    if rng.random() < 0.5:
+        lines = [raw]
+    else:
+        width = rng.choice([40, 60, 76])
+        lines = [raw[i : i + width] for i in range(0, len(raw), width)]
+    return "\n".join(prefix + line for line in lines) + "\n"
+
+
 def _b64_utf16(text: str, rng: random.Random) -> str:
     codec = rng.choice(["utf-16", "utf-16-le", "utf-16-be"])
     return _prompt(base64.b64encode(text.encode(codec)).decode(), rng)
@@ -1193,6 +1207,7 @@ def _rot13(text: str, rng: random.Random) -> str:
 # Encodings carry the whole text (a banner line and its paragraph) when they wrap.
 ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "base64": _b64,
+    "base64-prefixed": _b64_prefixed,
     "base64-unpadded": _b64_unpadded,
     "base64-urlsafe": _b64_urlsafe,
     "base64-mime": _b64_mime,

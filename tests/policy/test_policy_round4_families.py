@@ -16,7 +16,7 @@ from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singl
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
-MINE = ("portion-label",)
+MINE = ("portion-label", "base64-prefixed")
 
 
 def _cases(family: str) -> list[Case]:
