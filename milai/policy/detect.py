@@ -1298,6 +1298,14 @@ _LABEL_CELL_RE = re.compile(
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
 )
+# A wiki macro's parameters (Confluence, Jira: ``{panel:title=NATO SECRET|borderStyle=solid}``,
+# ``{status:colour=Red|title=SECRET}``; a MediaWiki template's, ``{{Box|title=SECRET}}``):
+# each ``key=value`` after the macro's name is a field
+# whose value is a cell, read like the value after a field name that starts a line.
+_MACRO_RE = re.compile(r"\{\{?[a-zA-Z][\w\- ]{0,30}[:|](?P<params>[^{}\n]{1,400})\}")
+_MACRO_PARAM_RE = re.compile(
+    r"(?:^|\|)[^\S\n]{0,3}[a-zA-Z][\w\-]{0,30}[^\S\n]{0,3}=(?P<value>[^|]*)"
+)
 # A value that may hold a marking in capitals: two capitals with at most three other
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
@@ -1520,6 +1528,14 @@ class CellUnit(Unit[CellState]):
             cut = _VALUE_CAVEAT_RE.search(text, start, end)
             if cut is not None and not _in_prose_case(text[cut.end() : end]):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
+        if "{" in text:
+            for macro in _MACRO_RE.finditer(text):
+                params = macro.group("params")
+                at_params = macro.start("params")
+                for param in _MACRO_PARAM_RE.finditer(params):
+                    start, end = param.span("value")
+                    if _CAPITALS_RE.search(params, start, end) is not None:
+                        spans.append((at_params + start, at_params + end))
         label = _LABEL_CELL_RE.match(text)
         portion_at = -1
         if label is not None:

@@ -882,6 +882,26 @@ def _column_title(text: str, rng: random.Random) -> str:
     return f"{text}{gap}{title}"
 
 
+def _wiki_macro(text: str, rng: random.Random) -> str:
+    """A wiki macro's parameter (Confluence, Jira: ``{panel:title=NATO SECRET|…}``; a
+    MediaWiki template's: ``{{Box|title=SECRET}}``), or a macro around the marking
+    (``{color:red}SECRET{color}``), perhaps in a mail's quote (red team 4)."""
+    before = rng.choice(["", "", "bgColor=#ffcccc|", "borderStyle=solid|"])
+    after = rng.choice(["", "", "|borderStyle=solid", "|icon=false"])
+    kind = rng.choice(["panel", "info", "note", "expand", "status", "template", "color"])
+    if kind == "template":
+        name = rng.choice(["Classification", "Infobox document"])
+        line = f"{{{{{name}|{before}title={text}{after}}}}}"
+    elif kind == "color":
+        line = f"{{color:{rng.choice(['red', '#ff0000'])}}}{text}{{color}}"
+    else:
+        key = "title" if kind != "status" else rng.choice(["title", "subtitle"])
+        line = f"{{{kind}:{before}{key}={text}{after}}}"
+    quote = rng.choice(["", "", "> "])
+    close = f"\n{quote}{{{kind}}}" if kind in ("panel", "info", "note", "expand") else ""
+    return f"{quote}{line}\n{quote}{rng.choice(BODY)}{close}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -1324,6 +1344,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
+    Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1479,6 +1500,8 @@ def compatible(first: Family, second: Family) -> str | None:
         return "markup is no part of a form or log value (nothing renders it)"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
+    if "wiki-macro" in names and "separators" in names:
+        return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
     return None
 
 
@@ -1683,6 +1706,10 @@ KNOWN_MISSES: dict[str, str] = {
         ("chat-prefix+odd-case", "chat-prefix+leetspeak"),
         "a message is read as a field's value: only with two capitals close together or odd "
         "case of four letters (vS-nFd, @70M@1 have neither)",
+    ),
+    "wiki-macro+odd-case": (
+        "a wiki macro's parameter is read like a field's value: with two capitals close "
+        "together or odd case of four letters (vS-nFd has neither)"
     ),
     "field-label+odd-case": (
         "a field's value is read when it holds capitals or odd case of four letters or more "

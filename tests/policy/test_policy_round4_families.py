@@ -16,7 +16,7 @@ from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singl
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
-MINE = ("portion-label", "base64-prefixed")
+MINE = ("portion-label", "base64-prefixed", "wiki-macro")
 
 
 def _cases(family: str) -> list[Case]:
@@ -43,6 +43,10 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("Subject: (C) Meeting moved", "CONFIDENTIAL"),
         ("Summary: (TS//SCI) plan", "TOP SECRET"),
         ("Objet : (NC) Réunion reportée", "CONFIDENTIAL"),
+        ("{panel:title=NATO SECRET|borderStyle=solid}\nConvoy at 0600.\n{panel}", "SECRET"),
+        ("> {panel:title=NATO SECRET}\n> Convoy at 0600.\n> {panel}", "SECRET"),
+        ("{status:colour=Red|title=SECRET}", "SECRET"),
+        ("{{Infobox document|title=NATO SECRET|author=J3}}", "SECRET"),
     ],
 )
 def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
@@ -60,6 +64,14 @@ def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) 
         "Image credit: (C) Jean Muller",
         "Result: (C) Copyright 2024 Acme",
         "Note: (s) denotes the plural",
+        # wiki macros whose parameters are prose, a file name or a film's title
+        "{color:red}Top secret recipe{color}",
+        "{panel:title=Secret Garden|borderStyle=solid}",
+        "{code:title=SECRET.java}",
+        "{code:title=SECRET_KEY.md|borderStyle=solid}",
+        "{panel:title=Top Secret Recipes}",
+        "{{Infobox film|name=Top Secret Rosies|director=Jim Abrahams}}",
+        "{{cite web|title=Top Secret Rosies: The Female Computers of WWII|url=x}}",
     ],
 )
 def test_the_same_syntax_in_everyday_text_stays_unclassified(
