@@ -1306,6 +1306,15 @@ _MACRO_RE = re.compile(r"\{\{?[a-zA-Z][\w\- ]{0,30}[:|](?P<params>[^{}\n]{1,400}
 _MACRO_PARAM_RE = re.compile(
     r"(?:^|\|)[^\S\n]{0,3}[a-zA-Z][\w\-]{0,30}[^\S\n]{0,3}=(?P<value>[^|]*)"
 )
+# A troff request line (man pages, ms, mom): ``.TH CONVOY 7 "March 2025" "NATO SECRET"``,
+# ``.B NATO SECRET``, ``.SH "SECRET UE"``, ``.tl ''NATO SECRET''``. Each quoted argument is a
+# cell; the arguments of a macro that sets text (a font, a heading, a tag) are one cell
+# together; a title's words between ``.tl``'s delimiters are cells.
+_TROFF_RE = re.compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]{0,2})(?:[^\S\n]+|(?=['\"]))")
+_TROFF_ARG_RE = re.compile(r'"(?P<arg>[^"\n]{1,200})"')
+_TROFF_TEXT = frozenset(
+    {"B", "I", "BI", "BR", "IB", "IR", "RB", "RI", "SB", "SM", "SH", "SS", "IP", "TL", "NH", "UL"}
+)
 # A value that may hold a marking in capitals: two capitals with at most three other
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
@@ -1333,7 +1342,7 @@ _CREDIT_LABEL_RE = re.compile(
 _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
-_CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
+_CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|(?m:^\.[A-Za-z])")
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
@@ -1357,6 +1366,28 @@ class _Vocabulary:
                 (at + low, at + high) for low, high in vocabulary_spans(self.line, self.read)
             ]
         return inside(self.spans, start, end)
+
+
+def _troff_cells(line: str) -> list[tuple[int, int]]:
+    """The cells of a troff request line (``_TROFF_RE``); none when it is no such line."""
+    request = _TROFF_RE.match(line)
+    if request is None:
+        return []
+    name, rest = request.group("name"), request.end()
+    if name == "tl" and rest < len(line):
+        delimiter = line[rest]  # .tl 'left'centre'right'
+        cells, start = [], rest + 1
+        while start < len(line):
+            end = line.find(delimiter, start)
+            end = len(line) if end < 0 else end
+            if end > start:
+                cells.append((start, end))
+            start = end + 1
+        return cells
+    cells = [arg.span("arg") for arg in _TROFF_ARG_RE.finditer(line, rest)]
+    if name in _TROFF_TEXT and rest < len(line):
+        cells.append((rest, len(line)))
+    return cells
 
 
 def _between_letters(text: str, start: int, end: int) -> bool:
@@ -1536,6 +1567,8 @@ class CellUnit(Unit[CellState]):
                     start, end = param.span("value")
                     if _CAPITALS_RE.search(params, start, end) is not None:
                         spans.append((at_params + start, at_params + end))
+        if text.startswith("."):
+            spans += _troff_cells(text)
         label = _LABEL_CELL_RE.match(text)
         portion_at = -1
         if label is not None:

@@ -902,6 +902,22 @@ def _wiki_macro(text: str, rng: random.Random) -> str:
     return f"{quote}{line}\n{quote}{rng.choice(BODY)}{close}\n"
 
 
+def _troff(text: str, rng: random.Random) -> str:
+    """A man page or troff document: the marking as a request's quoted argument (``.TH``'s
+    footer and centre header), the text a font or heading macro sets (``.B``, ``.SH``), or
+    the centre of a ``.tl`` title line (red team 4)."""
+    form = rng.choice(["th", "font", "quoted", "tl"])
+    if form == "th":
+        head = f'.TH CONVOY 7 "March 2025" "{text}"' + rng.choice(["", ' "Ops Manual"'])
+    elif form == "font":
+        head = rng.choice([".ce\n", ""]) + f".{rng.choice(['B', 'I', 'SH', 'SS', 'BI'])} {text}"
+    elif form == "quoted":
+        head = f'.{rng.choice(["B", "SH", "I"])} "{text}"'
+    else:
+        head = f".tl '{rng.choice(['', 'Annex B'])}'{text}'%'"
+    return f"{head}\n.PP\n{rng.choice(BODY)}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -1319,6 +1335,7 @@ _STRUCTURE = frozenset(
         "field-name-forms",
         "log-prefix",
         "inline-tags",
+        "troff",
     }
 )
 
@@ -1345,6 +1362,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("column-title", "banner context", "line", _column_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
+    Family("troff", "banner context", "place", _troff),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),

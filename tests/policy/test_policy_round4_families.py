@@ -16,7 +16,7 @@ from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singl
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
-MINE = ("portion-label", "base64-prefixed", "wiki-macro")
+MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff")
 
 
 def _cases(family: str) -> list[Case]:
@@ -47,6 +47,11 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("> {panel:title=NATO SECRET}\n> Convoy at 0600.\n> {panel}", "SECRET"),
         ("{status:colour=Red|title=SECRET}", "SECRET"),
         ("{{Infobox document|title=NATO SECRET|author=J3}}", "SECRET"),
+        ('.TH CONVOY 7 "March 2025" "NATO SECRET" "Ops Manual"\n.SH NAME', "SECRET"),
+        ('.ce\n.B "NATO SECRET"\n.PP', "SECRET"),
+        (".B NATO SECRET", "SECRET"),
+        (".SH SECRET", "SECRET"),
+        (".tl ''NATO SECRET''", "SECRET"),
     ],
 )
 def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
@@ -72,6 +77,12 @@ def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) 
         "{panel:title=Top Secret Recipes}",
         "{{Infobox film|name=Top Secret Rosies|director=Jim Abrahams}}",
         "{{cite web|title=Top Secret Rosies: The Female Computers of WWII|url=x}}",
+        # man pages: a film's title set in bold, a command named secret
+        ".B Secret Garden",
+        '.TH SECRET 1 "March 2025" "secret 2.1" "User Commands"',
+        ".SH SEE ALSO\n.B secret\n\\- manage secrets",
+        '.SH "SECRET GARDEN"',
+        ".NET is a framework",
     ],
 )
 def test_the_same_syntax_in_everyday_text_stays_unclassified(
