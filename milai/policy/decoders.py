@@ -59,10 +59,15 @@ _CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_PO
 # its first six: a phone number (+35262112345) is none.
 _UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
 
+# An RFC 2047 encoded word (a mail header pasted as text, an mbox, a log):
+# ``=?utf-8?Q?NATO_SECRET?=``, ``=?UTF-8?B?U0VDUkVU?=``.
+_ENCODED_WORD = r"=\?[A-Za-z0-9_\-]{1,40}(?:\*[A-Za-z\-]{1,20})?\?[QqBb]\?[!->@-~]{1,400}?\?="
+
 # What makes a line worth decoding; searched over many lines at once, at C speed.
 TRIGGER_RE = re.compile(
     "|".join(
         (
+            r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
             _PERCENT,
             _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
@@ -95,6 +100,7 @@ TRIGGER_RE = re.compile(
 _LITERAL_LED = tuple(
     re.compile(alternative)
     for alternative in (
+        r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
         r"%[0-9A-Fa-f]{2}",
         _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
@@ -271,6 +277,12 @@ _BINARY_RUN = re.compile(_BINARY)
 _CODE_POINT_RUN = re.compile(_CODE_POINTS)
 _CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
 _UTF7_RUN = _word_holding(_UTF7)
+# Encoded words in a row (blanks between them are dropped when they are decoded).
+_ENCODED_WORDS_RUN = re.compile(f"{_ENCODED_WORD}(?:[ \t]{{1,8}}{_ENCODED_WORD})*")
+_ENCODED_WORD_ONE = re.compile(
+    r"=\?(?P<charset>[A-Za-z0-9_\-]{1,40})(?:\*[A-Za-z\-]{1,20})?\?(?P<kind>[QqBb])\?"
+    r"(?P<text>[!->@-~]{1,400}?)\?=(?:[ \t]{1,8}(?==\?))?"
+)
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 # The escapes alone, without the rest of their word: a byte-string literal's prefix and
 # quotes (b'\x53\x45', b"\123\105") would glue a letter to the decoded text.
@@ -440,6 +452,47 @@ def _unquote_printable(text: str) -> str:
     return _QUOTED_PRINTABLE_BYTES.sub(one_run, text)
 
 
+def _decode_encoded_words(text: str) -> str:
+    """``text`` with its RFC 2047 encoded words decoded (a word whose charset or bytes do
+    not decode is read as UTF-8, else Latin-1); blanks between two of them dropped."""
+
+    def one(match: re.Match[str]) -> str:
+        payload = match.group("text")
+        if match.group("kind") in "Qq":
+            raw = _QUOTED_PRINTABLE_BYTES.sub(
+                lambda m: bytes.fromhex(m.group().replace("=", "")).decode("latin-1"),
+                payload.replace("_", " "),
+            ).encode("latin-1", "replace")
+        else:
+            decoded = base64_bytes(payload)
+            if decoded is None:
+                return match.group()
+            raw = decoded
+        for codec in (match.group("charset"), "utf-8", "latin-1"):
+            try:
+                return raw.decode(codec)
+            except (LookupError, UnicodeDecodeError):
+                continue
+        return match.group()  # pragma: no cover (latin-1 decodes any bytes)
+
+    return _ENCODED_WORD_ONE.sub(one, text)
+
+
+def _add_encoded_words(found: list[Candidate], line: str) -> None:
+    """Each run of encoded words, and the whole line, with its encoded words decoded. A
+    charset names them text: no letter is needed (a marking in symbol look-alikes)."""
+    runs = _runs(_ENCODED_WORDS_RUN, line)
+    if not runs:
+        return
+    pieces = [*runs, (0, len(line))] if len(runs) > 1 or runs[0] != (0, len(line)) else runs
+    for start, end in pieces:
+        text = _decode_encoded_words(line[start:end])
+        if text != line[start:end] and (readable(text) or text.strip().isprintable()):
+            if (start, end) == (0, len(line)):
+                start, end = runs[0][0], runs[-1][1]
+            found.append(Candidate("rfc2047", text, start, end))
+
+
 def _decode_binary(run: str) -> str | None:
     bits = re.sub(r"[^01]", "", run)
     if len(bits) % 8:
@@ -516,6 +569,8 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     if "=" in line:
         runs = _runs(_QUOTED_PRINTABLE_RUN, line)
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
+        if "=?" in line:
+            _add_encoded_words(found, line)
     if "\\" in line:
         _add_json_strings(found, line)
     if "+" in line:

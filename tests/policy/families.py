@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import itertools
 import json
 import random
 import re
@@ -918,6 +919,41 @@ def _troff(text: str, rng: random.Random) -> str:
     return f"{head}\n.PP\n{rng.choice(BODY)}\n"
 
 
+def _encoded_word(text: str, charset: str, kind: str) -> str:
+    raw = text.encode(charset)
+    if kind == "B":
+        return f"=?{charset}?B?{base64.b64encode(raw).decode()}?="
+    safe = "".join(
+        "_"
+        if byte == 0x20
+        else chr(byte)
+        if chr(byte).isalnum() and byte < 0x80
+        else f"={byte:02X}"
+        for byte in raw
+    )
+    return f"=?{charset}?Q?{safe}?="
+
+
+def _rfc2047(text: str, rng: random.Random) -> str:
+    """A mail header pasted as text (an mbox, a log, a forwarded header block): the marking
+    as RFC 2047 encoded words, Q or B, in one word or cut into several (red team 4)."""
+    charset = "iso-8859-1" if rng.random() < 0.3 and not text.isascii() else "utf-8"
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        charset = "utf-8"
+    kind = rng.choice(["Q", "B"])
+    # A mailer cuts a long text into words of 75 characters at most (RFC 2047), here
+    # anywhere between two characters; a short one may be cut too.
+    cuts = [0]
+    while cuts[-1] < len(text):
+        step = rng.randint(1, 12) if rng.random() < 0.4 else 20
+        cuts.append(min(len(text), cuts[-1] + step))
+    words = " ".join(_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts))
+    label = rng.choice(["Subject: ", "Subject: ", "X-Classification: ", "Thread-Topic: ", ""])
+    return f"{label}{words}\n\n{rng.choice(BODY)}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -1336,6 +1372,7 @@ _STRUCTURE = frozenset(
         "log-prefix",
         "inline-tags",
         "troff",
+        "rfc2047",
     }
 )
 
@@ -1363,6 +1400,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
+    Family("rfc2047", "encoding", "place", _rfc2047),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),

@@ -16,7 +16,7 @@ from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singl
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
-MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff")
+MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff", "rfc2047")
 
 
 def _cases(family: str) -> list[Case]:
@@ -52,6 +52,11 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         (".B NATO SECRET", "SECRET"),
         (".SH SECRET", "SECRET"),
         (".tl ''NATO SECRET''", "SECRET"),
+        ("Subject: =?utf-8?Q?NATO_SECRET?=", "SECRET"),
+        ("Subject: =?iso-8859-1?Q?CONFIDENTIEL_D=C9FENSE_-_r=E9union?=", "CONFIDENTIAL"),
+        ("Subject: =?utf-8?Q?N4T0_S3CR3T?=", "SECRET"),
+        ("Subject: =?UTF-8?Q?NATO?= =?UTF-8?Q?_SECRET?= plan", "SECRET"),
+        ("+U0VDUkVU", "SECRET"),
     ],
 )
 def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
@@ -83,6 +88,11 @@ def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) 
         ".SH SEE ALSO\n.B secret\n\\- manage secrets",
         '.SH "SECRET GARDEN"',
         ".NET is a framework",
+        # encoded words of a title in prose case, a name
+        "Subject: =?utf-8?Q?Top_Secret_Recipes?=",
+        "Subject: =?utf-8?q?secret_santa_2025?=",
+        "From: =?utf-8?Q?Jean_M=C3=BCller?= <jm@example.lu>",
+        "Subject: =?UTF-8?B?VG9wIFNlY3JldCBSZWNpcGVz?=",
     ],
 )
 def test_the_same_syntax_in_everyday_text_stays_unclassified(
