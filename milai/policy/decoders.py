@@ -63,11 +63,20 @@ _UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
 # ``=?utf-8?Q?NATO_SECRET?=``, ``=?UTF-8?B?U0VDUkVU?=``.
 _ENCODED_WORD = r"=\?[A-Za-z0-9_\-]{1,40}(?:\*[A-Za-z\-]{1,20})?\?[QqBb]\?[!->@-~]{1,400}?\?="
 
+# RTF: a byte of the document's code page (``TR\'c8S`` is TRÈS: Word and WordPad write every
+# accented letter so), a Unicode escape (``\u200?``), a group in capitals (``{\caps nato}``).
+_RTF_TRIGGER = r"\\'[0-9A-Fa-f]{2}|\\u-?\d{1,5}|\\s?caps\b"
+_RTF_UNICODE = r"\\u-?\d{1,5} ?(?:\?|\\'[0-9A-Fa-f]{2})?"
+_RTF_ESCAPE = re.compile(r"\\'(?P<byte>[0-9A-Fa-f]{2})|(?P<units>(?:" + _RTF_UNICODE + r"){1,400})")
+_RTF_UNIT = re.compile(r"\\u(-?\d{1,5})")
+_RTF_CAPS = re.compile(r"\{\\s?caps[^\S\n]?(?P<text>[^{}\\\n]{1,400})\}")
+
 # What makes a line worth decoding; searched over many lines at once, at C speed.
 TRIGGER_RE = re.compile(
     "|".join(
         (
             r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
+            _RTF_TRIGGER,
             _PERCENT,
             _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
@@ -101,6 +110,7 @@ _LITERAL_LED = tuple(
     re.compile(alternative)
     for alternative in (
         r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
+        _RTF_TRIGGER,
         r"%[0-9A-Fa-f]{2}",
         _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
@@ -478,6 +488,22 @@ def _decode_encoded_words(text: str) -> str:
     return _ENCODED_WORD_ONE.sub(one, text)
 
 
+def _rtf_escape(match: re.Match[str]) -> str:
+    units = match.group("units")
+    if units is None:
+        return bytes.fromhex(match.group("byte")).decode("cp1252", "replace")
+    # UTF-16 code units, signed above 32767; a letter beyond the BMP is two of them
+    raw = b"".join((int(code) % 0x10000).to_bytes(2, "little") for code in _RTF_UNIT.findall(units))
+    return raw.decode("utf-16-le", "replace")
+
+
+def _decode_rtf(text: str) -> str:
+    r"""RTF's escapes in ``text`` decoded (code page 1252, as Word writes them) and its
+    ``{\caps …}`` groups in capitals, as a reader sees them."""
+    text = _RTF_ESCAPE.sub(_rtf_escape, text)
+    return _RTF_CAPS.sub(lambda m: "{" + m.group("text").upper() + "}", text)
+
+
 def _add_encoded_words(found: list[Candidate], line: str) -> None:
     """Each run of encoded words, and the whole line, with its encoded words decoded. A
     charset names them text: no letter is needed (a marking in symbol look-alikes)."""
@@ -573,6 +599,9 @@ def decode_line_candidates(line: str) -> list[Candidate]:
             _add_encoded_words(found, line)
     if "\\" in line:
         _add_json_strings(found, line)
+        rtf = [(m.start(), m.end()) for m in _RTF_ESCAPE.finditer(line)]
+        rtf += [(m.start(), m.end()) for m in _RTF_CAPS.finditer(line)]
+        _add_textual(found, "rtf", line, sorted(rtf), [_decode_rtf])
     if "+" in line:
         for match in _CODE_POINT_RUN.finditer(line):
             points = _decode_code_points(match.group())

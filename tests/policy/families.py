@@ -954,6 +954,46 @@ def _rfc2047(text: str, rng: random.Random) -> str:
     return f"{label}{words}\n\n{rng.choice(BODY)}\n"
 
 
+def _rtf_text(text: str) -> str:
+    """``text`` as RTF writes it: a letter beyond ASCII as its cp1252 byte (``\\'c8``) or,
+    beyond cp1252, as a Unicode escape with an ASCII stand-in (``\\u1057?``)."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append("\\" + ch if ch in "\\{}" else ch)
+            continue
+        try:
+            out.append("".join(f"\\'{byte:02x}" for byte in ch.encode("cp1252")))
+        except UnicodeEncodeError:
+            for unit in range(0, len(ch.encode("utf-16-le")), 2):
+                code = int.from_bytes(ch.encode("utf-16-le")[unit : unit + 2], "little")
+                out.append(f"\\u{code if code < 0x8000 else code - 0x10000}?")
+    return "".join(out)
+
+
+def _rtf(text: str, rng: random.Random) -> str:
+    """An RTF document (Word, WordPad): the marking centred in bold, its accented letters
+    as code-page escapes, or in small letters shown in capitals by ``{\\caps …}``, then
+    its paragraph; ``\\par`` and other control words around it (red team 4)."""
+    header = rng.choice(
+        ["{\\rtf1\\ansi\\ansicpg1252{\\fonttbl\\f0\\fswiss Helvetica;}\\f0", "{\\rtf1\\ansi", ""]
+    )
+    if rng.random() < 0.25 and text.isascii():
+        marking = "{\\caps " + _rtf_text(text.lower()) + "}"
+    else:
+        marking = _rtf_text(text)
+    line = rng.choice(
+        [
+            f"\\pard\\qc\\b {marking}\\b0\\par",
+            f"\\pard\\qc {{\\b {marking}}}\\par",
+            f"{{\\header\\pard\\qc {marking}\\par}}",
+        ]
+    )
+    body = _rtf_text(rng.choice(BODY))
+    close = "}" if header else ""
+    return f"{header}\n{line}\n\\pard {body}\\par{close}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -1373,6 +1413,7 @@ _STRUCTURE = frozenset(
         "inline-tags",
         "troff",
         "rfc2047",
+        "rtf",
     }
 )
 
@@ -1401,6 +1442,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
+    Family("rtf", "banner context", "place", _rtf),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1556,6 +1598,8 @@ def compatible(first: Family, second: Family) -> str | None:
         return "markup is no part of a form or log value (nothing renders it)"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
+    if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
+        return "HTML markup is no part of an RTF document"
     if "wiki-macro" in names and "separators" in names:
         return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
     return None

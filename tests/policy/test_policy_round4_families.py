@@ -16,7 +16,7 @@ from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singl
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
-MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff", "rfc2047")
+MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff", "rfc2047", "rtf")
 
 
 def _cases(family: str) -> list[Case]:
@@ -57,6 +57,10 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("Subject: =?utf-8?Q?N4T0_S3CR3T?=", "SECRET"),
         ("Subject: =?UTF-8?Q?NATO?= =?UTF-8?Q?_SECRET?= plan", "SECRET"),
         ("+U0VDUkVU", "SECRET"),
+        ("{\\rtf1 \\qc TR\\'c8S SECRET UE\\par}", "TOP SECRET"),
+        ("{\\rtf1\\ansi CONFIDENTIEL D\\'c9FENSE\\par}", "CONFIDENTIAL"),
+        ("{\\rtf1\\ansi\\pard\\qc{\\caps nato secret}\\par\\pard The convoy.\\par}", "SECRET"),
+        ("{\\rtf1 TR\\u200?S SECRET UE\\par}", "TOP SECRET"),
     ],
 )
 def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
@@ -93,6 +97,10 @@ def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) 
         "Subject: =?utf-8?q?secret_santa_2025?=",
         "From: =?utf-8?Q?Jean_M=C3=BCller?= <jm@example.lu>",
         "Subject: =?UTF-8?B?VG9wIFNlY3JldCBSZWNpcGVz?=",
+        # RTF: accented prose, a title in small capitals
+        "{\\rtf1 Cr\\'e8me br\\'fbl\\'e9e, top secret recipe\\par}",
+        "{\\rtf1 {\\caps secret garden}\\par}",
+        "{\\rtf1\\ansi Top secret recipe\\par}",
     ],
 )
 def test_the_same_syntax_in_everyday_text_stays_unclassified(
