@@ -308,7 +308,7 @@ _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
 # A one-character prefix on each line of a block: a quote's "> ", a comment's "#" (a
 # diff's "+" and "-" are in the alphabet already; ``decode_block`` drops them).
-_MIME_PREFIX = r"[ \t]*(?:[>#|;!*%][ \t]?)?"
+_MIME_PREFIX = r"(?:[ \t]*[>#|;!*%])?"
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
     r"(?m:(?:^"
