@@ -1329,11 +1329,14 @@ _LABEL_PORTION_RE = re.compile(
     r"[^\S\n]{0,2}//?[^\S\n]{0,2}[^\W\d_a-z][^)\]\n]{0,80}[)\]]"
     r"|[^\S\n]{0,2}[)\]][^\S\n]{1,4}[A-Z][^\W\d_]*[^\S\n]{1,4}[^\W\d_A-Z])"
 )
-# A label that credits a picture or a text: its value's ``(C)`` is a copyright (``Photo :
-# (C) Ville de Luxembourg``).
-_CREDIT_LABEL_RE = re.compile(
+# A label whose value's bracketed letter is no portion mark: a credit's ``(C)`` is a
+# copyright (``Photo : (C) Ville de Luxembourg``), an answer's or an option's is the letter
+# of a choice (``Answer: (C) The mitochondria``), a size's is a size.
+_NOT_PORTION_LABEL_RE = re.compile(
     r"photo|foto|image|bild|picture|illustration|graphi|grafik|video|source|quelle|bron|"
-    r"cr[ée]dit|copyright|auteur|author|autor|rights|droits|rechte",
+    r"cr[ée]dit|copyright|auteur|author|autor|rights|droits|rechte|"
+    r"answer|antwort|r[ée]ponse|antwoord|[äa]ntwert|option|choice|choix|auswahl|keuze|"
+    r"solution|l[öo]sung|oplossing|correct|richtig|juist|size|taille|gr[öo](?:ss|ß)e|maat",
     re.IGNORECASE,
 )
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
@@ -1577,7 +1580,7 @@ class CellUnit(Unit[CellState]):
                 spans.append((label.end(), end))
                 if _LABEL_PORTION_RE.match(
                     text, label.end()
-                ) is not None and not _CREDIT_LABEL_RE.search(text, 0, label.end()):
+                ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):
                     portion_at = label.end()
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.

@@ -78,6 +78,10 @@ def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) 
         "Image credit: (C) Jean Muller",
         "Result: (C) Copyright 2024 Acme",
         "Note: (s) denotes the plural",
+        "Answer: (C) The mitochondria",
+        "Correct answer: (C) None of the above",
+        "Réponse : (C) La mitochondrie",
+        "Antwort: (S) Sehr gut erklärt",
         # wiki macros whose parameters are prose, a file name or a film's title
         "{color:red}Top secret recipe{color}",
         "{panel:title=Secret Garden|borderStyle=solid}",
