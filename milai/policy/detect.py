@@ -1310,11 +1310,11 @@ _MACRO_PARAM_RE = re.compile(
 # ``.B NATO SECRET``, ``.SH "SECRET UE"``, ``.tl ''NATO SECRET''``. Each quoted argument is a
 # cell; the arguments of a macro that sets text (a font, a heading, a tag) are one cell
 # together; a title's words between ``.tl``'s delimiters are cells.
-_TROFF_RE = re.compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]{0,2})(?:[^\S\n]+|(?=['\"]))")
+_TROFF_RE = re.compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]?)(?:[^\S\n]+|(?=['\"]))")
 _TROFF_ARG_RE = re.compile(r'"(?P<arg>[^"\n]{1,200})"')
 _TROFF_TEXT = frozenset(
     {"B", "I", "BI", "BR", "IB", "IR", "RB", "RI", "SB", "SM", "SH", "SS", "IP", "TL", "NH", "UL"}
-)
+)  # a request's name has one or two characters, as man and ms write them (.NET is a word)
 # A value that may hold a marking in capitals: two capitals with at most three other
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``

@@ -96,6 +96,7 @@ def test_round4_minimal_examples(default_policy: Policy, text: str, level: str) 
         ".SH SEE ALSO\n.B secret\n\\- manage secrets",
         '.SH "SECRET GARDEN"',
         ".NET is a framework",
+        '.NET "TOP SECRET" edition of the game',
         # encoded words of a title in prose case, a name
         "Subject: =?utf-8?Q?Top_Secret_Recipes?=",
         "Subject: =?utf-8?q?secret_santa_2025?=",
