@@ -43,7 +43,7 @@ from milai.policy.decoders import (
     partial_start,
     trigger_lines,
 )
-from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
+from milai.policy.normalise import CONTEXT, OffsetMap, Special, normalise, skeleton
 from milai.policy.patterns import (
     KEYWORD_END,
     LEAD,
@@ -140,6 +140,7 @@ class Scanner:
         self.text = View("\n", OffsetMap(-1))
         self.classes = View(" ", OffsetMap(-1))
         self.orig = ""
+        self.before = ""  # the end of the text read, which decides how the next is shown
         self.orig_base = 0
         self.orig_end = 0
         # Each unit with its own scan state (typed by the unit).
@@ -170,7 +171,8 @@ class Scanner:
         self._trim()
 
     def _append(self, chunk: str) -> None:
-        views = normalise(chunk)
+        views = normalise(chunk, self.before)
+        self.before = (self.before + chunk)[-CONTEXT:]
         at = self.orig_end
         self.skel.append(views.skel, views.skel_specials, at)
         self.text.append(views.text, views.text_specials, at)
