@@ -296,6 +296,15 @@ def _shown(piece: str, before: str) -> tuple[set[int], set[int]]:
     return hidden, crlf
 
 
+def terminal_shown(text: str) -> str:
+    """``text`` without what a terminal does not show (escape sequences, a letter struck
+    over itself): the letters whose case a reader sees."""
+    if "\x1b" not in text and "\b" not in text:
+        return text
+    gone, _ = _shown(text, "")
+    return "".join(ch for i, ch in enumerate(text) if i not in gone and ch != "\b")
+
+
 def normalise(piece: str, before: str = "") -> Normalised:
     """Build the three views of ``piece`` (any string; no error is raised); ``before`` is
     the text read before it, when ``piece`` continues a stream.

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from milai.policy.normalise import skeleton
+from milai.policy.normalise import skeleton, terminal_shown
 
 # A separator is anything but a letter, a digit or a new line (the skeleton view has
 # already turned "_" into a space).
@@ -1117,7 +1117,7 @@ def banner_tail_ok(tail: str, original: str) -> bool:
         return False
     if _TAIL_RE.fullmatch(tail) is None:
         return False
-    rest = _TAIL_WORDS_RE.sub("", original)
+    rest = _TAIL_WORDS_RE.sub("", terminal_shown(original))
     return not any(ch.islower() for ch in rest)
 
 
