@@ -22,6 +22,8 @@ import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
+from milai.policy.normalise import terminal_shown
+
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
 # Consecutive windows share this many characters: more than the most any detection inside
 # a long line spans (a base64 token, 4,100 characters, is the longest), so whatever one
@@ -337,7 +339,11 @@ class Candidate(NamedTuple):
 
 
 def readable(text: str) -> bool:
-    """Mostly printable text with a letter in it: what a decoded marking looks like."""
+    """Mostly printable text with a letter in it: what a decoded marking looks like (a
+    terminal's text as a terminal shows it: colours and overstrikes are no binary; an ESC
+    without a control sequence is)."""
+    if "\x1b[" in text or "\b" in text:
+        text = terminal_shown(text)
     if len(text) < _MIN_TEXT:
         return False
     # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python; format

@@ -43,7 +43,14 @@ from milai.policy.decoders import (
     partial_start,
     trigger_lines,
 )
-from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
+from milai.policy.normalise import (
+    CONTEXT,
+    OffsetMap,
+    Special,
+    normalise,
+    skeleton,
+    terminal_shown,
+)
 from milai.policy.patterns import (
     LEAD,
     LEAD_READINGS,
@@ -139,6 +146,7 @@ class Scanner:
         self.text = View("\n", OffsetMap(-1))
         self.classes = View(" ", OffsetMap(-1))
         self.orig = ""
+        self.before = ""  # the end of the text read, which decides how the next is shown
         self.orig_base = 0
         self.orig_end = 0
         # Each unit with its own scan state (typed by the unit).
@@ -169,7 +177,8 @@ class Scanner:
         self._trim()
 
     def _append(self, chunk: str) -> None:
-        views = normalise(chunk)
+        views = normalise(chunk, self.before)
+        self.before = (self.before + chunk)[-CONTEXT:]
         at = self.orig_end
         self.skel.append(views.skel, views.skel_specials, at)
         self.text.append(views.text, views.text_specials, at)
@@ -544,11 +553,18 @@ def _banner_hits(
         len(found) == 1
         and match.groupdict().get("label") is None
         and match.groupdict().get("open") is None
-        and not match.group("ctl")
         and _written_as_word(found[0][0], found[0][3])
-        and _ALNUM_RE.search(tail or "") is not None
+        and (
+            (not match.group("ctl") and _ALNUM_RE.search(tail or "") is not None)
+            or _PATH_AFTER_RE.match(scanner.orig_slice(found[0][2], found[0][2] + 2))
+            or _TREE_LEAD_RE.search(
+                scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
+            )
+        )
     ):
-        return  # secret: 42, | restricted | yes |: a key or a row of data, not a banner
+        # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
+        # ./secret/keys: a path; ├── restricted: a name in a directory tree. Not banners.
+        return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
 
@@ -572,7 +588,7 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
     if _in_prose_case(scanner.orig_slice(*span)):
         return False
     tail_at = base + match.start("tail")
-    tail = scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail")))
+    tail = terminal_shown(scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail"))))
     column = _TITLE_COLUMN_RE.search(tail)  # the first gap: a title may hold more
     if column is not None and not tail[column.end()].islower():
         furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
@@ -590,6 +606,13 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
     return False
 
 
+# A word followed by one slash and no capital is a path's part (secret/keys, secret/); a
+# marking's caveats after one slash start with a capital (Secret/Noforn, S/NF).
+_PATH_AFTER_RE = re.compile(r"/(?![/A-Z])")
+# A directory tree as ``tree`` draws it, in box-drawing characters or in ASCII.
+_TREE_LEAD_RE = re.compile(
+    r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
+)
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
 _ALNUM_RE = re.compile(r"[^\W_]")
 # Where a word starts (a letter or digit after none).
@@ -601,7 +624,7 @@ def _written_as_word(spec: MarkingSpec, original: str) -> bool:
     title case, in the plain letters of prose."""
     if len(spec.text.split()) != 1:
         return False
-    words = _WORD_RE.findall(original)
+    words = _WORD_RE.findall(terminal_shown(original))
     return len(words) == 1 and _word_case(words[0]) in ("lower", "title")
 
 
@@ -672,7 +695,7 @@ def _in_prose_case(text: str) -> bool:
     or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
     printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
     other words are in."""
-    words = _WORD_RE.findall(text)
+    words = _WORD_RE.findall(terminal_shown(text))
     return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
 
 

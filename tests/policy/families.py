@@ -206,6 +206,37 @@ def _odd_case(text: str, rng: random.Random) -> str:
     return "".join(out)
 
 
+def _overstrike(text: str, rng: random.Random) -> str:
+    """S\bSE\bE…: nroff bold (a letter struck over itself), or _\bS_\bE… (underlined), as
+    a man page captured from a terminal (``script``, ``less``) keeps it."""
+    bold = rng.random() < 0.5
+    return "".join((f"{ch}\b{ch}" if bold else f"_\b{ch}") if ch.isalnum() else ch for ch in text)
+
+
+# Terminal colours around a marking: a whole one, grep --color's, one per word, a cursor
+# move in the gap between words.
+_COLOURS = (
+    "\x1b[1;31m{}\x1b[0m",
+    "\x1b[01;31m\x1b[K{}\x1b[m\x1b[K",
+    "{}\x1b[0m",
+    "\x1b[7m{}\x1b[27m",
+)
+
+
+def _terminal_colour(text: str, rng: random.Random) -> str:
+    choice = rng.randrange(3)
+    if choice == 2 and " " in text.strip():
+        return re.sub(r"(?<=\S) (?=\S)", " \x1b[1C", text, count=1)
+    if choice == 1:
+        return re.sub(r"\S+", lambda word: rng.choice(_COLOURS).format(word.group()), text)
+    return rng.choice(_COLOURS).format(text)
+
+
+def _crlf(text: str, rng: random.Random) -> str:
+    """Windows line ends (every e-mail, Windows text file and calendar file)."""
+    return text.replace("\n", "\r\n")
+
+
 def _wide_gaps(text: str, rng: random.Random) -> str:
     return (" " * rng.randint(8, 60)).join(text.split())
 
@@ -1478,11 +1509,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("yaml-properties", "structured data", "place", _yaml_properties),
     Family("field-name-forms", "structured data", "place", _field_name_forms),
     Family("log-prefix", "banner context", "line", _log_prefix),
+    Family("terminal-colour", "banner context", "line", _terminal_colour),
+    Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
     Family("leetspeak", "obfuscation", "spell", _leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
+    Family("overstrike", "obfuscation", "spell", _overstrike),
     Family("small-capitals", "look-alikes", "spell", _lookalike(_SMALL_CAPITALS)),
     Family("negative-squared", "look-alikes", "spell", _lookalike(_NEGATIVE_SQUARED)),
     Family("negative-circled", "look-alikes", "spell", _lookalike(_NEGATIVE_CIRCLED)),
@@ -1549,6 +1583,20 @@ _SPELLINGS = frozenset(
 )
 
 
+_NOT_STRUCK = frozenset(
+    {
+        "letter-per-line",
+        "hyphenation",
+        "split-words",
+        "spaced-line",
+        "caesar",
+        "json-pretty",
+        "json-minified",
+        "field-name-forms",
+    }
+)
+
+
 def compatible(first: Family, second: Family) -> str | None:
     """None when the two families compose; else why they do not (reported, not tested).
 
@@ -1568,6 +1616,13 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two spellings of the same letters"
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
+    if "terminal-colour" in (first.name, second.name) and "caesar" in (first.name, second.name):
+        return "a shift turns the letters of the escape sequences too (\\x1b[0m)"
+    if "overstrike" in (first.name, second.name) and {first.name, second.name} & _NOT_STRUCK:
+        return (
+            "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
+            "shifted, or inside JSON (where \\b is an escape) it is not what a terminal shows"
+        )
     if second.name in first.excludes or first.name in second.excludes:
         return "reversal and rot13 undo a structure"
     if first.stage == second.stage == "wrap" and second.name in _WHOLE_LINE:
@@ -1716,6 +1771,18 @@ _REPEATED_AROUND = (
     "page-first-footer",
 )
 KNOWN_MISSES: dict[str, str] = {
+    **{
+        f"{terminal}+html-entities": (
+            "a terminal's control bytes written as HTML entities (&#27;[1;31m): HTML has no "
+            "terminal escapes, and its decoding drops the control characters, so the "
+            "sequence's text ([1;31m) stays before the marking, as a browser shows it"
+        )
+        for terminal in ("terminal-colour", "overstrike")
+    },
+    "terminal-colour+phonetic": (
+        "a cursor move between phonetic words: the phonetic reading takes the words as "
+        "written, escape sequences included"
+    ),
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "
         "no delimiter and its alphabet is nearly all of printable ASCII, so reading it means "
