@@ -91,6 +91,7 @@ def main() -> None:
             "import yaml": [python, "-c", "import yaml"],
             # What a check with a vault imports from its dependencies alone, before any of
             # milai's own code: the floor under its figure.
+            "import typer": [python, "-c", "import typer"],
             "deps only": [python, "-c", DEPENDENCIES],
             "milai --version": [python, "-m", "milai", "--version"],
             "milai --help": [python, "-m", "milai", "--help"],
