@@ -4,11 +4,11 @@ reader; loading the policy; opening the vault; the audit entry; the scan itself;
 creating dataclasses costs across all of them. ``--baseline-tree DIR`` times another milai
 tree in the same interleaved runs.
 
-Each process runs the real command (``milai.__main__.main`` with ``check FILE``) with
-timers wrapped around the phases (CPU time, ``time.process_time``, from the first line of
-the child: neither the interpreter's start nor its end is in "total"). Phases nest: an
-import made inside another phase is counted in both ("of which"). Bytecode comes from a
-cache of its own, filled by an uncounted first round, as in ``startup.py``.
+Each process runs the real command (``python -m milai check FILE``) with timers wrapped
+around the phases (CPU time, ``time.process_time``, from the first line of this script: the
+interpreter's own start is not in "total"). Phases nest: an import made inside another
+phase is counted in both ("of which"). Bytecode comes from a cache of its own, filled by an
+uncounted first round, as in ``startup.py``.
 
     .venv/bin/python bench/startup_phases.py [--runs 9] [--baseline-tree DIR]
 """
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # The child: the command under timers (run as ``python -c CHILD FILE``).
 CHILD = r"""
-import dataclasses, importlib.abc, importlib.util, json, sys, time
+import dataclasses, importlib.abc, importlib.util, json, runpy, sys, time
 
 T = time.process_time
 started = T()
@@ -90,10 +90,8 @@ class Finder(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Finder())
 dataclasses._process_class = timed(dataclasses._process_class, "creating dataclasses (all)")
 sys.argv = ["milai", "check", sys.argv[1]]
-from milai.__main__ import main  # not run(): it would end the process before the report
-
 try:
-    main()
+    runpy.run_module("milai", run_name="__main__")
 except SystemExit as exit_:
     if exit_.code not in (0, None):
         raise

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import atexit
 import gc
 import os
 import sys
-from typing import NoReturn
 
 
 def _no_core_dumps() -> None:
@@ -59,40 +57,5 @@ def _collect_again() -> None:
     gc.enable()
 
 
-def run() -> NoReturn:
-    """The ``milai`` command (``python -m milai`` and the console script): ``main``, then the
-    process ends with its exit code without the interpreter's teardown, which frees every
-    module and object one by one (about 13 ms of CPU, ~4 % of a short command) only for the
-    operating system to drop them all at once.
-
-    What that teardown guarantees is kept: exit handlers run (``atexit``, and through it
-    ``weakref.finalize`` and ``logging.shutdown``) and stdout and stderr are flushed. Where
-    another thread is still alive (the interpreter would wait for it), the exit code is not
-    a plain number, or the output cannot be flushed (a reader that went away: the
-    interpreter reports it and exits 120), the interpreter ends the process as usual.
-    ``main`` itself still raises ``SystemExit``, for callers that go on after it."""
-    try:
-        main()
-    except SystemExit as exit_:
-        if not isinstance(exit_.code, int | None):
-            raise
-        _end(exit_.code or 0)
-    _end(0)
-
-
-def _end(code: int) -> NoReturn:
-    threading = sys.modules.get("threading")
-    if threading is not None and threading.active_count() > 1:
-        sys.exit(code)
-    atexit._run_exitfuncs()  # runs each handler once and forgets it
-    try:
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:
-                stream.flush()
-    except (OSError, ValueError):
-        sys.exit(code)
-    os._exit(code)
-
-
 if __name__ == "__main__":
-    run()
+    main()
