@@ -542,7 +542,7 @@ def _banner_hits(
         match.groupdict().get("label") is None
         and match.groupdict().get("open") is None
         and not match.group("ctl")
-        and not _HEADING_TAIL_RE.sub("", tail or "").strip(" \t.:;!?")
+        and not _HEADING_TAIL_RE.sub("", tail or "").strip(" \t.:;!?,")
     )
     if plain and len(found) == 1:
         lead = match.string[match.start() : match.start("body")]
@@ -1317,6 +1317,10 @@ _LABEL_CELL_RE = re.compile(
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
     r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # who or what the field is in brackets (``Comment [J. Muller]: SECRET LUX``)
+    r"(?:[^\S\n]{0,2}\[[^\[\]\n]{1,40}\])?"
+    # an iCalendar or vCard property's parameters (``SUMMARY;LANGUAGE=fr-FR:SECRET UE``)
+    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,4}"
     # ``key: VALUE``; ``key=VALUE`` with no blank before the "=" (a configuration or
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"

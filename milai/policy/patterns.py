@@ -661,11 +661,12 @@ _MARKUP_SYMBOLS = "[-*=#~`\"'<>/\\\\:;.•·|+\u2013\u2014{!?%\\]^]"
 # A markup word: what a renderer reads as syntax, not as text, before a marking. A word of
 # two or more letters with markup after it (``!!! danger "SECRET"``, ``.. note:: SECRET``,
 # ``{{< banner "SECRET" >}}``, a Textile block ``h1. SECRET``), a block's kind glued to its
-# fence (``:::warning SECRET``), a word in square brackets (a task box ``[x]``, a footnote
+# fence (``:::warning SECRET``), up to three words in square brackets (a task box ``[x]``,
+# a converter's shape name ``[TextBox 12]``, a footnote
 # label ``[^1]:``) or a comment keyword (``REM``). Each ends on markup or a blank, never on
 # a letter, so a marking after it is read from its first letter.
 _MARKUP_WORD = (
-    rf"(?:\[\^?[a-z0-9][a-z0-9_\-]{{0,19}}+\]"
+    rf"(?:\[\^?[a-z0-9][a-z0-9_\-]{{0,19}}+(?:{WS}[a-z0-9][a-z0-9_.\-]{{0,19}}+){{0,2}}\]"
     # a full stop, "!", "?" or ";" before a blank ends a sentence (Hello! SECRET), save
     # after a Textile block's name (h1. bq. fn1.); one colon or "=" ends a field's name,
     # whose value counts in capitals only (``title: Top Secret``, see ``FieldUnit``)
@@ -811,10 +812,16 @@ _LOG_START = (
 _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,5})?"
 
 
+# The empty cells of a spreadsheet's merged title row before its one full cell, exported to
+# CSV (``,,,NATO SECRET,,,``): the cell is read as a line.
+_EMPTY_CELLS = "(?:,{1,64}+" + WS + "{0,4})?"
+
+
 def _lead(*, words: bool, lazy: bool) -> str:
     return (
         WS
         + "{0,120}+"
+        + _EMPTY_CELLS
         + _LOG_PREFIX
         + "(?:[>|]"
         + WS
@@ -840,6 +847,7 @@ LEAD_WORDS = _lead(words=True, lazy=False)
 LEAD_READINGS = (
     WS
     + "{0,120}"
+    + _EMPTY_CELLS
     + _LOG_PREFIX
     + "(?:[>|]"
     + WS
@@ -851,6 +859,7 @@ LEAD_READINGS = (
     + _MARKUP,
     WS
     + "{0,120}"
+    + _EMPTY_CELLS
     + _LOG_PREFIX
     + "(?:[>|]"
     + WS
@@ -859,7 +868,16 @@ LEAD_READINGS = (
     + "{0,80}"
     + _NUMBERING
     + _MARKUP,
-    WS + "{0,120}" + _LOG_PREFIX + "(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
+    WS
+    + "{0,120}"
+    + _EMPTY_CELLS
+    + _LOG_PREFIX
+    + "(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + WS
+    + "{0,80}"
+    + _MARKUP,
 )
 # Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
 # SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps

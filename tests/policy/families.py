@@ -232,6 +232,12 @@ def _terminal_colour(text: str, rng: random.Random) -> str:
     return rng.choice(_COLOURS).format(text)
 
 
+def _merged_title_row(text: str, rng: random.Random) -> str:
+    """A spreadsheet's merged title row exported to CSV: the banner in one cell, the row's
+    other cells empty (``,,,NATO SECRET,,,``)."""
+    return "," * rng.randint(1, 40) + text + "," * rng.randint(0, 40)
+
+
 def _crlf(text: str, rng: random.Random) -> str:
     """Windows line ends (every e-mail, Windows text file and calendar file)."""
     return text.replace("\n", "\r\n")
@@ -1511,6 +1517,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("log-prefix", "banner context", "line", _log_prefix),
     Family("terminal-colour", "banner context", "line", _terminal_colour),
     Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
+    Family("merged-title-row", "structured data", "line", _merged_title_row),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
@@ -1616,6 +1623,8 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two spellings of the same letters"
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
+    if {"merged-title-row", "label-line"} <= {first.name, second.name}:
+        return "a merged title row is a whole CSV line: no label stands before its cells"
     if "terminal-colour" in (first.name, second.name) and "caesar" in (first.name, second.name):
         return "a shift turns the letters of the escape sequences too (\\x1b[0m)"
     if "overstrike" in (first.name, second.name) and {first.name, second.name} & _NOT_STRUCK:
