@@ -49,6 +49,7 @@ from milai.policy.patterns import (
     LEAD,
     LEAD_READINGS,
     LEAD_WORDS,
+    LEAD_WORDS_FIRST,
     _squeeze_table,
     banner_tail_ok,
     cell_label_regex,
@@ -767,8 +768,17 @@ class MultiLineUnit(Unit[MultiLineState]):
                 return base + found
             if match is None and self._may_grow(buf, found):
                 return base + found
-            state.ruled_out_to = base + found + 1
+            if self._settled(buf, found):
+                state.ruled_out_to = base + found + 1
             at = found + 1
+
+    def _settled(self, buf: str, found: int) -> bool:
+        """Whether a "no" for the new line at ``found`` is final: its first line is
+        complete or longer than any lead, so the lead's readings are fixed (while it is
+        shorter, markup words may still come to end a lead: ``!!! da`` reads no marking,
+        ``!!! danger "NATO SE-`` does)."""
+        end = buf.find("\n", found + 1)
+        return end >= 0 or len(buf) - found - 1 > self.engine.lead_width
 
     def _may_grow(self, buf: str, found: int) -> bool:
         """Whether the lines after the new line at ``found`` could still become a split
@@ -2933,7 +2943,7 @@ class CompiledPolicy:
         self.rot13_keys = rot13_keys
         self.lead_re = re.compile(LEAD)
         self.lead_readings = tuple(re.compile(lead) for lead in LEAD_READINGS)
-        self.lead_words_re = re.compile(LEAD_WORDS)
+        self.lead_words_re = (re.compile(LEAD_WORDS), re.compile(LEAD_WORDS_FIRST))
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
         # past the longest of them (to see that it is no prefix).
@@ -3089,12 +3099,19 @@ class CompiledPolicy:
         """Where a lead with markup words (``!!! danger "``, ``h1.``) may end on ``line``,
         besides ``end`` (the plain lead's): the end of the longest, and every word start
         inside it (a banner line reads the fewest tokens first, so a word it took may be
-        the marking's own: ``h1. SE.CR.ET``)."""
-        lead = self.lead_words_re.match(line)
-        if lead is None or lead.end() <= end:
+        the marking's own: ``h1. SE.CR.ET``). Two greedy readings (symbols first, words
+        first) stand for the longest, as neither is always longer."""
+        longest = end
+        ends: set[int] = set()
+        for regex in self.lead_words_re:
+            lead = regex.match(line)
+            if lead is not None and lead.end() > end:
+                ends.add(lead.end())
+                longest = max(longest, lead.end())
+        if not ends:
             return []
-        ends = [at.start() for at in _WORD_START_RE.finditer(line, end, lead.end())]
-        return [*ends, lead.end()]
+        ends.update(at.start() for at in _WORD_START_RE.finditer(line, end, longest))
+        return sorted(ends)
 
     def _outlook_after(self, line: str, lead_end: int, complete: bool) -> LineOutlook:
         """``line_outlook`` of a line whose lead ends at ``lead_end``."""
@@ -3185,7 +3202,7 @@ class CompiledPolicy:
 def _lead_width() -> int:
     from milai.policy.regexcheck import max_width
 
-    return max(max_width(LEAD), max_width(LEAD_WORDS))
+    return max(max_width(LEAD), max_width(LEAD_WORDS), max_width(LEAD_WORDS_FIRST))
 
 
 def _prefix_of_any(sorted_keys: list[str], prefix: str) -> bool:
