@@ -525,11 +525,13 @@ def _rot13_units(word: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _half_turned(spellings: tuple[str, ...]) -> set[str]:
-    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff)."""
+    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff),
+    digits and symbols as they are: rot13 leaves them, so a unit spelt half in leetspeak
+    is half turned too (5s: 5f, a CUI in leetspeak then rot13)."""
     found: set[str] = set()
     for spelling in spellings:
-        if spelling.isascii() and spelling.isalpha():
-            choices = [(ch, ch.translate(_ROT13)) for ch in spelling]
+        if spelling.isascii() and any(ch.isalpha() for ch in spelling):
+            choices = [(ch, ch.translate(_ROT13)) if ch.isalpha() else (ch,) for ch in spelling]
             found |= {"".join(chars) for chars in itertools.product(*choices)}
     return found
 
