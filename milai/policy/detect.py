@@ -520,6 +520,14 @@ def _banner_hits(
         marking = engine.marking_by_key[key]
         start, end = skel_map.span(base + body_start + part_start, base + body_start + part_end)
         found.append((marking, start, end, scanner.orig_slice(start, end)))
+    if any(_camel_name(marking.text, original) for marking, _, _, original in found):
+        line_start = skel_map.to_orig(base + match.start() + 1)
+        line = scanner.orig_slice(line_start, skel_map.to_orig(base + match.end()))
+        found = [
+            part
+            for part in found
+            if not _code_name(part[0].text, line, part[1] - line_start, part[2] - line_start)
+        ]
     if len({marking.level for marking, _, _, _ in found}) >= 2:
         # Two levels or more: a list of them on the line is a vocabulary (an enum, a
         # tuple of choices), not a marking.
@@ -690,13 +698,68 @@ def _odd_case(word: str) -> bool:
     )
 
 
-def _written_as_prose(original: str) -> bool:
+def _written_as_prose(original: str, camel: Callable[[str], bool] = lambda word: False) -> bool:
     """Whether words broken over lines are written as prose: every word of two letters
-    or more in plain lower case or title case (Top / Secret). Banners are printed in
-    capitals; small capitals, look-alikes and odd case (sE-/cReT, rEsTrEiNt / Ue) are
-    evasion; single letters (V / S / N / f / D) say nothing."""
-    cases = [_word_case(word) for word in _WORD_RE.findall(original) if len(word) > 1]
-    return bool(cases) and all(case is not None for case in cases)
+    or more in plain lower case or title case (Top / Secret), or a marking's words glued in
+    title case (``camel``: an enum's members over lines, ``Secret,`` / ``TopSecret,``).
+    Banners are printed in capitals; small capitals, look-alikes and odd case (sE-/cReT,
+    rEsTrEiNt / Ue) are evasion; single letters (V / S / N / f / D) say nothing."""
+    words = [word for word in _WORD_RE.findall(original) if len(word) > 1]
+    return bool(words) and all(_word_case(word) is not None or camel(word) for word in words)
+
+
+# A word's pieces at its capitals: ``TopSecret`` -> Top, Secret; ``topSecret`` -> top, Secret.
+_CAMEL_PIECE_RE = re.compile(r"[^\W\d_][^\W\d_A-Z]*")
+# Code before a name on its line: a qualifier (``Level.``, ``Level::``, Swift's ``.``), a
+# brace, a list's comma, an assignment or a comparison, a keyword that declares or
+# matches a name; or a tab alone (a gofmt constant block). After it: punctuation that ends
+# or uses a name (``TopSecret,`` ``TopSecret = 4`` ``TopSecret:`` ``TopSecret =>``; not a
+# comma or colon before capitals, a caveat's: ``Secret, NOFORN``), or a
+# type then "=" (Go's ``TopSecret Level = iota``). A name in brackets alone (``[TopSecret]``)
+# is a tag, and reads as one.
+_CODE_BEFORE_RE = re.compile(
+    r"(?:[.{,=<>!]|::|(?<![^\W_])(?:case|enum|const|let|var|val|pub|public|private"
+    r"|protected|internal|static|final|readonly|type|return|new|when))[^\S\n]*$"
+    r"|^\t[^\S\n]*$"
+)
+_CODE_AFTER_RE = re.compile(
+    r"[^\S\n]*(?:[,;:](?![^\S\n]*[A-Z]{2})|[=({}\[<>?]|->|[^\W\d]\w*[^\S\n]*=)"
+)
+
+
+def _camel_name(marking: str, original: str) -> bool:
+    """Whether a marking is written as one identifier in PascalCase, its words glued in
+    title case (``TopSecret``, ``NatoSecret``, ``Secret``), or in camelCase (``topSecret``):
+    how code names an enum member or a constant. ``TOPSECRET`` (capitals) and odd case
+    (``ToPsEcReT``, whose pieces are not the marking's words) are not."""
+    words = marking.split()
+    if _WORD_RE.fullmatch(original) is None:
+        return False
+    pieces = _CAMEL_PIECE_RE.findall(original)
+    if len(pieces) != len(words) or any(len(piece) < 2 for piece in pieces):
+        return False
+    if not all(_word_case(piece) == "title" for piece in pieces[1:]):
+        return False
+    if _word_case(pieces[0]) != "title" and (len(words) < 2 or _word_case(pieces[0]) is None):
+        return False
+    return all(
+        marking_squeeze(skeleton(piece)) == marking_squeeze(skeleton(word))
+        for piece, word in zip(pieces, words, strict=True)
+    )
+
+
+def _code_name(marking: str, line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` (original text), a marking, is an identifier in code: a
+    ``_camel_name`` glued to other letters of a name (``isTopSecret``) or with code on
+    either side on its line (``    TopSecret,``, ``case TopSecret:``, ``Level::TopSecret``,
+    ``\tTopSecret`` in a Go constant block). Alone on a line or in prose it still reads as
+    a marking in title case would."""
+    if not _camel_name(marking, line[start:end]):
+        return False
+    before, after = line[:start], line[end:]
+    if before[-1:].isalnum() or before[-1:] == "_" or after[:1].isalnum() or after[:1] == "_":
+        return True
+    return _CODE_BEFORE_RE.search(before) is not None or _CODE_AFTER_RE.match(after) is not None
 
 
 # Lower-case letters of the languages the shipped policies cover (prose, not look-alikes).
@@ -745,7 +808,7 @@ class MultiLineUnit(Unit[MultiLineState]):
             if "\n" in match.group("body"):
                 start = scanner.skel.map.to_orig(base + match.start("body"))
                 end = scanner.skel.map.to_orig(base + match.end("body") - 1) + 1
-                if not _written_as_prose(scanner.orig_slice(start, end)):
+                if not _written_as_prose(scanner.orig_slice(start, end), self.engine.camel_name):
                     _banner_hits(self.engine, scanner, match, base, "banner split over lines")
             # Attempts from later new lines may overlap this one (SECRET / UE after TRÈS).
             position = base + match.start() + 1
@@ -1143,6 +1206,8 @@ class FieldUnit(Unit[FieldState]):
                 if cell.isascii() and not any(a in cell.lower() for a in self.anchors):
                     continue
                 body = skeleton(cell.strip(_VALUE_STRIP))
+                if marking_squeeze(body) in self.engine.marking_key_set:
+                    continue  # Unclassified, (an enum's member): a value, no column's name
                 if any(a in body for a in self.anchors) and self.cell_re.fullmatch(body):
                     state.columns = (delimiter, index, len(cells))
                     return True
@@ -1328,7 +1393,7 @@ _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at o
 
 class _Vocabulary:
     """The vocabularies of a line (original text at original offset ``at``), read once
-    when first asked."""
+    when first asked; and its names in code (``_code_name``)."""
 
     __slots__ = ("at", "line", "read", "spans")
 
@@ -1344,6 +1409,10 @@ class _Vocabulary:
                 (at + low, at + high) for low, high in vocabulary_spans(self.line, self.read)
             ]
         return inside(self.spans, start, end)
+
+    def names(self, marking: str, start: int, end: int) -> bool:
+        """Whether the marking at ``[start, end)`` (original offsets) is a name in code."""
+        return _code_name(marking, self.line, start - self.at, end - self.at)
 
 
 def _between_letters(text: str, start: int, end: int) -> bool:
@@ -1637,7 +1706,9 @@ class CellUnit(Unit[CellState]):
             if index is not None:
                 first, last = index[first], index[last]
             start, end = max(at + first, floor), at + last + 1
-            if end <= start or (skip is not None and skip.holds(start, end)):
+            if end <= start or (
+                skip is not None and (skip.holds(start, end) or skip.names(hit.key, start, end))
+            ):
                 continue
             if emitted is not None:
                 if (hit.key, start, end) in emitted:
@@ -3041,7 +3112,15 @@ class CompiledPolicy:
                 marking = found[0]
         if marking is None or _in_prose_case(text.replace("_", " ")):
             return None
+        if _camel_name(marking.text, text.strip()):
+            return None  # TopSecret: a name in code, the words of a title glued
         return marking
+
+    def camel_name(self, word: str) -> bool:
+        """Whether ``word`` (original text) is a marking written as one identifier
+        (``TopSecret``, ``Secret``; see ``_camel_name``)."""
+        marking = self.marking_by_key.get(marking_squeeze(skeleton(word)))
+        return marking is not None and _camel_name(marking.text, word)
 
     def turned(self, body: str) -> bool:
         """Whether a banner body (split before) is written in rot13."""
