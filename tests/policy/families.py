@@ -1668,8 +1668,6 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
             "field-label+comment",
-            "field-label+markup-words",
-            "field-label+struck-marking",
             "label-line+comment",
             "label-line+markup-words",
             "label-line+struck-marking",
