@@ -432,6 +432,7 @@ ANCHORED = {
     ("milai/policy/detect.py", "self.cell_re = re.compile("): "fullmatch of a label or cell",
     ("milai/policy/decoders.py", "_MIME_LINE_RE = re.compile("): "fullmatch of one line",
     ("milai/policy/decoders.py", "_MIME_BLOCK = re.compile("): "matched where mime_blocks starts",
+    ("milai/policy/detect.py", "_CODE_AFTER_RE = re.compile("): "matched at a name's end",
 }
 
 
