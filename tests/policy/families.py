@@ -1924,16 +1924,10 @@ KNOWN_MISSES: dict[str, str] = {
         "(- [x] Page 7 SECRET) is not read (misses on some markings)",
     ),
     **dict.fromkeys(
-        (
-            "markup-words+struck-marking",
-            "markup-wrapper+struck-marking",
-            "page-number-before+struck-marking",
-            "page-first-footer+struck-marking",
-        ),
+        ("markup-words+struck-marking", "markup-wrapper+struck-marking"),
         "after a struck marking only emphasis, quotes or brackets may open the new one: "
-        "other markup or a page number (~~UNCLASSIFIED~~ ![SECRET](x.png), ~~UNCLASSIFIED~~ "
-        "[.big]*SECRET*, ~~NATO UNCLASSIFIED~~ Page 7 RESTRICTED) leaves the struck marking "
-        "as the banner and its tail is no furniture",
+        "other markup (~~UNCLASSIFIED~~ ![SECRET](x.png), ~~UNCLASSIFIED~~ [.big]*SECRET*) "
+        "leaves the struck marking as the banner and its tail is no furniture",
     ),
     "spaced-line+reversed": (
         "a reversed line is read forwards when it holds a reversed marking word (or a "
