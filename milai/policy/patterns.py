@@ -535,11 +535,13 @@ def _rot13_units(word: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _half_turned(spellings: tuple[str, ...]) -> set[str]:
-    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff)."""
+    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff),
+    digits and symbols as they are: rot13 leaves them, so a unit spelt half in leetspeak
+    is half turned too (5s: 5f, a CUI in leetspeak then rot13)."""
     found: set[str] = set()
     for spelling in spellings:
-        if spelling.isascii() and spelling.isalpha():
-            choices = [(ch, ch.translate(_ROT13)) for ch in spelling]
+        if spelling.isascii() and any(ch.isalpha() for ch in spelling):
+            choices = [(ch, ch.translate(_ROT13)) if ch.isalpha() else (ch,) for ch in spelling]
             found |= {"".join(chars) for chars in itertools.product(*choices)}
     return found
 
@@ -680,7 +682,7 @@ _MARKUP_WORD = (
 )
 
 
-def _markup(*, words: bool, lazy: bool) -> str:
+def _markup(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     """What documents put before a banner (see above), with markup words or without.
 
     A markup word may be a marking too (``[SECRET] TOP SECRET``, ``- SECRET - NATO
@@ -689,7 +691,7 @@ def _markup(*, words: bool, lazy: bool) -> str:
     """
     token = f"{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
     if words:
-        token += f"|{_MARKUP_WORD}"
+        token = f"{_MARKUP_WORD}|{token}" if words_first else f"{token}|{_MARKUP_WORD}"
     loop = "{0,12}?" if lazy else "{0,12}"
     return (
         f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
@@ -817,7 +819,7 @@ _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1
 _EMPTY_CELLS = "(?:,{1,64}+" + WS + "{0,4})?"
 
 
-def _lead(*, words: bool, lazy: bool) -> str:
+def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     return (
         WS
         + "{0,120}+"
@@ -831,7 +833,7 @@ def _lead(*, words: bool, lazy: bool) -> str:
         + WS
         + "{0,80}"
         + _NUMBERING
-        + _markup(words=words, lazy=lazy)
+        + _markup(words=words, lazy=lazy, words_first=words_first)
     )
 
 
@@ -840,6 +842,11 @@ LEAD = _lead(words=False, lazy=False)
 # (lazily, see ``_markup``) and as a look at a line's start takes it (the longest).
 _LEAD_READ = _lead(words=True, lazy=True)
 LEAD_WORDS = _lead(words=True, lazy=False)
+# The same, a token read as a markup word before it is read as symbols: a greedy match
+# stops at the first token that no alternative takes, so the symbols of ``[^2]:`` or
+# ``~~NON CLASSIFIÉ~~`` (a footnote label, a struck marking) end LEAD_WORDS before the word
+# does; a look at a line's start takes the ends of both (``word_lead_ends``).
+LEAD_WORDS_FIRST = _lead(words=True, lazy=False, words_first=True)
 # The lead read without its page numbers, its numbering or both: letters that the lead
 # takes greedily (``S. E. C. R. E. T``: "S." is a list letter) may be the marking's own. The
 # regular expressions try every reading; a look at a line's start (``line_outlook``) tries

@@ -1901,15 +1901,8 @@ KNOWN_MISSES: dict[str, str] = {
         "the marking's first letters stay inside a comment"
     ),
     **dict.fromkeys(
-        ("comment-inside+markup-words", "comment-inside+struck-marking"),
-        "a comment inside a word is removed only where a line is cut into cells, and a cell's "
-        "lead has no markup words or struck text (misses on some markings)",
-    ),
-    **dict.fromkeys(
         (
             "field-label+comment",
-            "field-label+markup-words",
-            "field-label+struck-marking",
             "label-line+comment",
             "label-line+markup-words",
             "label-line+struck-marking",
