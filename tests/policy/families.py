@@ -213,21 +213,12 @@ def _overstrike(text: str, rng: random.Random) -> str:
     return "".join((f"{ch}\b{ch}" if bold else f"_\b{ch}") if ch.isalnum() else ch for ch in text)
 
 
-# Terminal colours around a marking: a whole one, grep --color's, one per word, a cursor
-# move in the gap between words.
-_COLOURS = (
-    "\x1b[1;31m{}\x1b[0m",
-    "\x1b[01;31m\x1b[K{}\x1b[m\x1b[K",
-    "{}\x1b[0m",
-    "\x1b[7m{}\x1b[27m",
-)
+# Terminal colours around a marking: a whole one, one per word, a colour left open.
+_COLOURS = ("\x1b[1;31m{}\x1b[0m", "\x1b[01;31m{}\x1b[m", "{}\x1b[0m", "\x1b[7m{}\x1b[27m")
 
 
 def _terminal_colour(text: str, rng: random.Random) -> str:
-    choice = rng.randrange(3)
-    if choice == 2 and " " in text.strip():
-        return re.sub(r"(?<=\S) (?=\S)", " \x1b[1C", text, count=1)
-    if choice == 1:
+    if rng.random() < 0.5:
         return re.sub(r"\S+", lambda word: rng.choice(_COLOURS).format(word.group()), text)
     return rng.choice(_COLOURS).format(text)
 
@@ -1625,8 +1616,10 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two spellings of the same letters (upside down, each letter is turned)"
     if {"merged-title-row", "label-line"} <= {first.name, second.name}:
         return "a merged title row is a whole CSV line: no label stands before its cells"
-    if "terminal-colour" in (first.name, second.name) and "caesar" in (first.name, second.name):
-        return "a shift turns the letters of the escape sequences too (\\x1b[0m)"
+    if "terminal-colour" in (first.name, second.name) and {first.name, second.name} & set(
+        _WHOLE_LINE
+    ):
+        return "a rewriting of the whole line turns the escape sequences too (\\x1b[0m)"
     if "overstrike" in (first.name, second.name) and {first.name, second.name} & _NOT_STRUCK:
         return (
             "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
@@ -1780,6 +1773,10 @@ _REPEATED_AROUND = (
     "page-first-footer",
 )
 KNOWN_MISSES: dict[str, str] = {
+    "terminal-colour+phonetic": (
+        "colour sequences around phonetic words: the phonetic reading takes the words as "
+        "written, escape sequences included"
+    ),
     **{
         f"{terminal}+html-entities": (
             "a terminal's control bytes written as HTML entities (&#27;[1;31m): HTML has no "
@@ -1788,10 +1785,6 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for terminal in ("terminal-colour", "overstrike")
     },
-    "terminal-colour+phonetic": (
-        "a cursor move between phonetic words: the phonetic reading takes the words as "
-        "written, escape sequences included"
-    ),
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "
         "no delimiter and its alphabet is nearly all of printable ASCII, so reading it means "
