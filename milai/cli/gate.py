@@ -64,7 +64,14 @@ class Material:
 def read_material(source: str | None) -> Material:
     """PATH, ``-`` or piped stdin, sniffed by content. Raises ``UsageError`` (exit 2) for
     unreadable, malformed or hostile input."""
-    from milai.documents import HEAD_BYTES, Limits, looks_like_subtitles, read_document, sniff
+    from milai.documents import (
+        HEAD_BYTES,
+        Limits,
+        looks_like_calendar,
+        looks_like_subtitles,
+        read_document,
+        sniff,
+    )
 
     name = "stdin" if source in (None, "-") else str(source)
     if source in (None, "-"):
@@ -79,8 +86,10 @@ def read_material(source: str | None) -> Material:
         except OSError as error:
             raise UsageError(f"cannot read {source}: {error.strerror}") from None
     head = _read_head(handle, HEAD_BYTES, name)
-    if sniff(head) == "text" and not looks_like_subtitles(head.decode("utf-8", "replace")):
-        # Text streams; subtitles are read whole, for the reading of their joined cues.
+    start = head.decode("utf-8", "replace")
+    if sniff(head) == "text" and not looks_like_subtitles(start) and not looks_like_calendar(start):
+        # Text streams; subtitles and calendars are read whole, for the reading of their
+        # joined cues or unfolded lines.
         return Material(name, chunks=_decode_chunks(head, handle, name))
     limit = Limits().max_input_bytes
     with handle:
@@ -96,12 +105,14 @@ def read_material(source: str | None) -> Material:
 
 def own_text(document: Document, data: bytes, name: str) -> str | None:
     """A plain-text file's own text, when its document is that text alone (perhaps with
-    the joined cues of a subtitle file beside it): what a redacted copy is made from."""
+    the joined cues of a subtitle file or the unfolded lines of a calendar beside it): what
+    a redacted copy is made from."""
     from milai.documents import decode_readings
 
     if document.format != "text":
         return None
-    if any(part.name not in ("body", "subtitle cues") for part in document.parts):
+    readings = ("body", "subtitle cues", "calendar unfolded")
+    if any(part.name not in readings for part in document.parts):
         return None
     return decode_readings(data, name)[0][1]
 

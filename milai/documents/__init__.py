@@ -7,6 +7,7 @@ bombs, oversized parts) are refused within ``Limits``.
 
 from __future__ import annotations
 
+from milai.documents._calendar import looks_like_calendar
 from milai.documents._folder import FolderFile, NewFiles, walk_folder
 from milai.documents._model import Document, DocumentError, Limits, Part
 from milai.documents._read import read_document
@@ -23,6 +24,7 @@ __all__ = [
     "NewFiles",
     "Part",
     "decode_readings",
+    "looks_like_calendar",
     "looks_like_subtitles",
     "read_document",
     "sniff",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from milai.documents._calendar import unfolded
 from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
 from milai.documents._sniff import HEAD_BYTES, sniff
 from milai.documents._subtitles import joined_cues
@@ -55,6 +56,9 @@ def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
     cues = joined_cues(readings[0][1])
     if cues is not None:
         builder.add("subtitle cues", cues)  # a banner cut over two cues reads whole
+    lines = unfolded(readings[0][1])
+    if lines is not None:
+        builder.add("calendar unfolded", lines)  # SUMMARY:NATO SEC / RET reads whole
     return builder.build("text")
 
 
