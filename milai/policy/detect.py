@@ -1319,6 +1319,8 @@ _CELL_SPLIT_RE = re.compile(
     r"<!\[CDATA\[|\]\]>|<!--.{0,300}?-->|(?<!<)<[a-zA-Z/!?][^<>\n]{0,300}>"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
+    # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
+    r"|[^\S\n][-\u2013\u2014][^\S\n]"
 )
 # Complete comments are removed before the line is cut (so the cut sees a comment only
 # where removing one closed another, and reads it like a tag: bounded). A comment never
@@ -1447,7 +1449,9 @@ _NOT_PORTION_LABEL_RE = re.compile(
 _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
-_CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|(?m:^\.[A-Za-z])")
+_CELL_TRIGGER_RE = re.compile(
+    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|(?m:^\.[A-Za-z])"
+)
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)

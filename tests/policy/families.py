@@ -901,6 +901,16 @@ def _dash_title(text: str, rng: random.Random) -> str:
     return f"{text}{dash}{title}"
 
 
+def _title_dash(text: str, rng: random.Random) -> str:
+    """A title, a dash between blanks, then the banner: a subject or a header that ends
+    on its classification (``Convoy brief - NATO SECRET``)."""
+    dash = rng.choice([" - ", " \u2013 ", " \u2014 ", "  -  "])
+    title = rng.choice(
+        ["Lagebericht Nord", "Convoy brief", "Rapport de situation", "Re: Plan 7", "Verslag"]
+    )
+    return f"{title}{dash}{text}"
+
+
 def _column_title(text: str, rng: random.Random) -> str:
     """The banner in a page header's first column, the title in the next: a page laid out
     as text (pdftotext -layout) or a tab-separated row."""
@@ -1466,6 +1476,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("chat-prefix", "banner context", "place", _chat_prefix),
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
+    Family("title-dash", "banner context", "line", _title_dash),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
@@ -1770,7 +1781,6 @@ _REPEATED_AROUND = (
     "markup-wrapper",
     "trailing-furniture",
     "doubled-brackets",
-    "page-first-footer",
 )
 KNOWN_MISSES: dict[str, str] = {
     "terminal-colour+phonetic": (

@@ -19,7 +19,7 @@ from tests.policy.test_policy_round4_families import _cases
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
 
-MINE = ("crlf", "terminal-colour", "overstrike")
+MINE = ("crlf", "terminal-colour", "overstrike", "merged-title-row", "title-dash")
 
 
 @pytest.mark.parametrize("family", MINE)
@@ -51,6 +51,8 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("NOTE;ENCODING=QUOTED-PRINTABLE:RESTREINT LUX\r\n", "RESTRICTED"),
         ("[TextBox 12] NATO SECRET\n", "SECRET"),
         ("Comment [J. Muller]: SECRET LUX\n", "SECRET"),
+        ("SUMMARY:Convoy brief \u2013 NATO SECRET\r\n", "SECRET"),
+        ("Lagebericht Nord - GEHEIM\n", "SECRET"),
         # a struck footer's page number (the exhaustive pair run)
         ("~~UNCLASSIFIED~~ Page 2 SECRET\n", "SECRET"),
         # caveats and capitals still count after one slash or a tree's branch
@@ -76,6 +78,8 @@ def test_round5_minimal_examples(default_policy: Policy, text: str, level: str) 
         "SUMMARY;LANGUAGE=en:Top Secret screening\r\n",
         "[Figure 3] Top Secret recipe\n",
         "Note [1]: Top secret recipe\n",
+        "Recipe book - Top Secret\n",
+        "Meeting - confidential notes\n",
         "\x1b[1mSecret\x1b[0m Santa on Friday\r\n",
         "Line one\r\n\r\nkeep it secret\r\n",
     ],
