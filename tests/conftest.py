@@ -4,6 +4,7 @@ The CLI's fixtures (tests/cli/fixtures.py: the demo and synthetic vaults, the in
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -22,9 +23,22 @@ pytest_plugins = ["tests.cli.fixtures"]
 sys.dont_write_bytecode = False
 
 
+@pytest.fixture(scope="session")
+def _homes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder per test for its home, numbered: what every test gets, so it is a plain
+    ``mkdir`` (``tmp_path`` costs a millisecond a test: a numbered folder found by listing
+    every earlier one). A test that wants a folder of its own still asks for ``tmp_path``."""
+    return tmp_path_factory.mktemp("homes")
+
+
+_test_number = itertools.count()
+
+
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    home = tmp_path / "milai-home"
+def isolated_home(_homes: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = _homes / str(next(_test_number))
+    folder.mkdir()
+    home = folder / "milai-home"
     monkeypatch.setenv("MILAI_HOME", str(home))
     monkeypatch.delenv("MILAI_KEY_FILE", raising=False)
     yield home

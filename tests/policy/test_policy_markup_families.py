@@ -28,7 +28,7 @@ _STREAM_GAP = "hyphenation"
 
 
 def _cases(family: str) -> list[Case]:
-    found = [case for case in singles() if case.families == (family,)]
+    found = singles(only=family)
     only = {
         (a.name, b.name)
         for a, b in pairs()
@@ -39,7 +39,7 @@ def _cases(family: str) -> list[Case]:
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    cases = sample(_cases(family), 24, seed=f"stream:{family}")  # all in CI (tests/scale.py)
+    cases = sample(_cases(family), 12, seed=f"stream:{family}")  # all in CI (tests/scale.py)
     for case in cases:
         policy = shipped_policy(case.target.policy)
         rng = random.Random(case.id)
