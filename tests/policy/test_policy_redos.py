@@ -22,6 +22,10 @@ from tests.policy import redos
 from tests.policy.conftest import POLICIES
 from tests.scale import sample
 
+# Under -n, one worker runs this module (pyproject.toml: --dist loadgroup):
+# the enumeration (a process of its own) runs once, not once a worker.
+pytestmark = pytest.mark.xdist_group("redos")
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "policy"
 
 # _TAIL_RE before 0498216: a reference or number could be matched in pieces (exponential).

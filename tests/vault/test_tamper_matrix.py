@@ -33,6 +33,10 @@ from tests.fakes import FakeEngine, install_fake_engine
 from tests.remote.conftest import start_fake_server
 from tests.vault.vault_synthetic import PLAINTEXT_MARKER, write_gguf
 
+# Under -n, one worker runs this module (pyproject.toml: --dist loadgroup):
+# the session, seconds to build, is built once, not once a worker.
+pytestmark = pytest.mark.xdist_group("tamper-matrix")
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 PROMPT = "What is the capital of France?"
 REPLY = ["The capital ", "of France ", "is Paris."]
