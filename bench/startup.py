@@ -27,6 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# The third-party modules a ``milai check`` with a vault imports (typer, yaml, the parts of
+# cryptography that unlock the vault and seal the audit entry).
+DEPENDENCIES = (
+    "import typer, yaml, cryptography.cobblestone, cryptography.hazmat.primitives.hpke, "
+    "cryptography.hazmat.primitives.ciphers.aead, cryptography.hazmat.primitives.kdf.hkdf, "
+    "cryptography.hazmat.primitives.kdf.argon2, "
+    "cryptography.hazmat.primitives.asymmetric.ed25519, "
+    "cryptography.hazmat.backends.openssl.backend"
+)
+
 
 def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run of ``command``. On a loaded machine
@@ -79,6 +89,10 @@ def main() -> None:
         )
         commands = {
             "import yaml": [python, "-c", "import yaml"],
+            # What a check with a vault imports from its dependencies alone, before any of
+            # milai's own code: the floor under its figure.
+            "import typer": [python, "-c", "import typer"],
+            "deps only": [python, "-c", DEPENDENCIES],
             "milai --version": [python, "-m", "milai", "--version"],
             "milai --help": [python, "-m", "milai", "--help"],
             "milai check 1 KB": [python, "-m", "milai", "check", str(document)],

@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "milai"
 _PACKAGE_ROOT = Path(__file__).resolve().parent
 
@@ -20,7 +18,15 @@ def milai_home() -> Path:
     configured = os.environ.get("MILAI_HOME")
     if configured:
         return Path(configured).expanduser()
+    import platformdirs  # only where MILAI_HOME is not set: it costs every command start-up
+
     return Path(platformdirs.user_data_path(APP_NAME, appauthor=False))
+
+
+# The smallest context a model may be given: llama.cpp enlarges smaller contexts and the
+# binding mis-sizes them. Here rather than in milai.engine, whose import (its dataclasses and
+# hardware probes) every command's settings would otherwise pay for one number.
+MIN_CONTEXT_TOKENS = 512
 
 
 def shipped_path(*parts: str) -> Path:

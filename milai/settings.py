@@ -14,8 +14,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from milai.config import default_policy_path
-from milai.engine import MIN_CONTEXT_TOKENS
+from milai.config import MIN_CONTEXT_TOKENS, default_policy_path
 from milai.errors import UsageError, VaultIntegrityError
 
 if TYPE_CHECKING:

@@ -3,7 +3,8 @@
 ``<title>`` and ``<meta>`` as ``metadata``. What a browser shows or announces besides the
 text is read too, each on a line of its own where it stands: attribute text (a field's
 value and placeholder, alt, title, aria-label, label, content) and the strings that CSS
-``content:`` puts on the page. Scripts are not text."""
+``content:`` puts on the page. Attributes named like a classification field are read as
+such fields (part ``metadata``). Scripts are not text."""
 
 from __future__ import annotations
 
@@ -28,6 +29,15 @@ _SHOWN = ("value", "placeholder", "alt", "title", "aria-label", "aria-descriptio
 # value runs to ";" or a brace, strings taken whole.
 _CSS_CONTENT = re.compile(
     r"(?<![\w-])content\s*:((?:\"[^\"]*\"|'[^']*'|[^;{}\"'])*)", re.IGNORECASE
+)
+# Attributes named like a classification field, in any namespace or as data (``<p
+# classification="SECRET">``, ISM's ``ism:classification="TS"``, ``data-classification``,
+# ``security-label``): metadata that converters and classification tools write, read as a
+# field (``classification: SECRET``) in part ``metadata``, not as shown text.
+_FIELD_ATTRIBUTE = re.compile(
+    r"(?:classif|klassifi|einstufung|geheimhaltung|rubricer|marking|marquage|"
+    r"security|s[ée]curit[ée]|protection)",
+    re.IGNORECASE,
 )
 _CSS_STRING = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n]?|\\(.)", re.DOTALL)
@@ -94,6 +104,9 @@ class _TextParser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {key: value for key, value in attrs if value is not None and value}
+        for key, value in values.items():
+            if key not in _SHOWN and _FIELD_ATTRIBUTE.search(key):
+                self.metadata.append(f"{key}: {' '.join(value.split())}")
         if tag != "meta":
             for key in _SHOWN:
                 if key in values:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from milai import config
 from milai.engine.hardware import default_threads, physical_cores
 
 MAX_SEED = 2**32 - 1  # llama.cpp's seed is a 32-bit unsigned integer
@@ -56,7 +57,7 @@ class SamplingParams:
         )
 
 
-MIN_CONTEXT_TOKENS = 512  # llama.cpp enlarges smaller contexts and the binding mis-sizes them
+MIN_CONTEXT_TOKENS = config.MIN_CONTEXT_TOKENS
 
 
 @dataclass(frozen=True)

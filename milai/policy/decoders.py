@@ -22,6 +22,8 @@ import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
+from milai.policy.normalise import terminal_shown
+
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
 # Consecutive windows share this many characters: more than the most any detection inside
 # a long line spans (a base64 token, 4,100 characters, is the longest), so whatever one
@@ -59,10 +61,24 @@ _CODE_POINTS = r"(?<![0-9A-Za-z])" + _CODE_POINT + r"(?:[ \t,;]{0,3}" + _CODE_PO
 # its first six: a phone number (+35262112345) is none.
 _UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
 
+# An RFC 2047 encoded word (a mail header pasted as text, an mbox, a log):
+# ``=?utf-8?Q?NATO_SECRET?=``, ``=?UTF-8?B?U0VDUkVU?=``.
+_ENCODED_WORD = r"=\?[A-Za-z0-9_\-]{1,40}(?:\*[A-Za-z\-]{1,20})?\?[QqBb]\?[!->@-~]{1,400}?\?="
+
+# RTF: a byte of the document's code page (``TR\'c8S`` is TRÈS: Word and WordPad write every
+# accented letter so), a Unicode escape (``\u200?``), a group in capitals (``{\caps nato}``).
+_RTF_TRIGGER = r"\\'[0-9A-Fa-f]{2}|\\u-?\d{1,5}|\\s?caps\b"
+_RTF_UNICODE = r"\\u-?\d{1,5} ?(?:\?|\\'[0-9A-Fa-f]{2})?"
+_RTF_ESCAPE = re.compile(r"\\'(?P<byte>[0-9A-Fa-f]{2})|(?P<units>(?:" + _RTF_UNICODE + r"){1,400})")
+_RTF_UNIT = re.compile(r"\\u(-?\d{1,5})")
+_RTF_CAPS = re.compile(r"\{\\s?caps[^\S\n]?(?P<text>[^{}\\\n]{1,400})\}")
+
 # What makes a line worth decoding; searched over many lines at once, at C speed.
 TRIGGER_RE = re.compile(
     "|".join(
         (
+            r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
+            _RTF_TRIGGER,
             _PERCENT,
             _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
@@ -95,6 +111,8 @@ TRIGGER_RE = re.compile(
 _LITERAL_LED = tuple(
     re.compile(alternative)
     for alternative in (
+        r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
+        _RTF_TRIGGER,
         r"%[0-9A-Fa-f]{2}",
         _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
@@ -271,6 +289,12 @@ _BINARY_RUN = re.compile(_BINARY)
 _CODE_POINT_RUN = re.compile(_CODE_POINTS)
 _CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
 _UTF7_RUN = _word_holding(_UTF7)
+# Encoded words in a row (blanks between them are dropped when they are decoded).
+_ENCODED_WORDS_RUN = re.compile(f"{_ENCODED_WORD}(?:[ \t]{{1,8}}{_ENCODED_WORD})*")
+_ENCODED_WORD_ONE = re.compile(
+    r"=\?(?P<charset>[A-Za-z0-9_\-]{1,40})(?:\*[A-Za-z\-]{1,20})?\?(?P<kind>[QqBb])\?"
+    r"(?P<text>[!->@-~]{1,400}?)\?=(?:[ \t]{1,8}(?==\?))?"
+)
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 # The escapes alone, without the rest of their word: a byte-string literal's prefix and
 # quotes (b'\x53\x45', b"\123\105") would glue a letter to the decoded text.
@@ -284,15 +308,24 @@ _BASE32_LOWER_RUN = re.compile(_BASE32_LOWER)
 _URLSAFE_RUN = re.compile(_URLSAFE)
 _ASCII85_RUN = re.compile(_ASCII85)
 _BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+# A one-character prefix on each line of a block: a quote's "> ", a comment's "#" (a
+# diff's "+" and "-" are in the alphabet already; ``decode_block`` drops them).
+_MIME_PREFIX = r"(?:[ \t]*[>#|;!*%])?"
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
 _MIME_BLOCK = re.compile(
-    r"(?m:(?:^|(?<=[ \t]))"
+    r"(?m:(?:^"
+    + _MIME_PREFIX
+    + r"|(?<=[ \t]))"
     + _MIME_LINE
     + r"\n(?:^"
+    + _MIME_PREFIX
     + _MIME_LINE
-    + r"\n){0,4095}^[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
+    + r"\n){0,4095}^"
+    + _MIME_PREFIX
+    + r"[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
 )
-_MIME_LINE_RE = re.compile(_MIME_LINE)
+_MIME_LINE_RE = re.compile(_MIME_PREFIX + _MIME_LINE)
+_MIME_LINE_PREFIX = re.compile(r"(?m:^[ \t]*[>#|;!*%+\-][ \t]?)")
 _MIME_FIRST_RE = re.compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
 
 
@@ -306,7 +339,11 @@ class Candidate(NamedTuple):
 
 
 def readable(text: str) -> bool:
-    """Mostly printable text with a letter in it: what a decoded marking looks like."""
+    """Mostly printable text with a letter in it: what a decoded marking looks like (a
+    terminal's text as a terminal shows it: colours and overstrikes are no binary; an ESC
+    without a control sequence is)."""
+    if "\x1b[" in text or "\b" in text:
+        text = terminal_shown(text)
     if len(text) < _MIN_TEXT:
         return False
     # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python; format
@@ -431,6 +468,63 @@ def _unquote_printable(text: str) -> str:
     return _QUOTED_PRINTABLE_BYTES.sub(one_run, text)
 
 
+def _decode_encoded_words(text: str) -> str:
+    """``text`` with its RFC 2047 encoded words decoded (a word whose charset or bytes do
+    not decode is read as UTF-8, else Latin-1); blanks between two of them dropped."""
+
+    def one(match: re.Match[str]) -> str:
+        payload = match.group("text")
+        if match.group("kind") in "Qq":
+            raw = _QUOTED_PRINTABLE_BYTES.sub(
+                lambda m: bytes.fromhex(m.group().replace("=", "")).decode("latin-1"),
+                payload.replace("_", " "),
+            ).encode("latin-1", "replace")
+        else:
+            decoded = base64_bytes(payload)
+            if decoded is None:
+                return match.group()
+            raw = decoded
+        for codec in (match.group("charset"), "utf-8", "latin-1"):
+            try:
+                return raw.decode(codec)
+            except (LookupError, UnicodeDecodeError):
+                continue
+        return match.group()  # pragma: no cover (latin-1 decodes any bytes)
+
+    return _ENCODED_WORD_ONE.sub(one, text)
+
+
+def _rtf_escape(match: re.Match[str]) -> str:
+    units = match.group("units")
+    if units is None:
+        return bytes.fromhex(match.group("byte")).decode("cp1252", "replace")
+    # UTF-16 code units, signed above 32767; a letter beyond the BMP is two of them
+    raw = b"".join((int(code) % 0x10000).to_bytes(2, "little") for code in _RTF_UNIT.findall(units))
+    return raw.decode("utf-16-le", "replace")
+
+
+def _decode_rtf(text: str) -> str:
+    r"""RTF's escapes in ``text`` decoded (code page 1252, as Word writes them) and its
+    ``{\caps …}`` groups in capitals, as a reader sees them."""
+    text = _RTF_ESCAPE.sub(_rtf_escape, text)
+    return _RTF_CAPS.sub(lambda m: "{" + m.group("text").upper() + "}", text)
+
+
+def _add_encoded_words(found: list[Candidate], line: str) -> None:
+    """Each run of encoded words, and the whole line, with its encoded words decoded. A
+    charset names them text: no letter is needed (a marking in symbol look-alikes)."""
+    runs = _runs(_ENCODED_WORDS_RUN, line)
+    if not runs:
+        return
+    pieces = [*runs, (0, len(line))] if len(runs) > 1 or runs[0] != (0, len(line)) else runs
+    for start, end in pieces:
+        text = _decode_encoded_words(line[start:end])
+        if text != line[start:end] and (readable(text) or text.strip().isprintable()):
+            if (start, end) == (0, len(line)):
+                start, end = runs[0][0], runs[-1][1]
+            found.append(Candidate("rfc2047", text, start, end))
+
+
 def _decode_binary(run: str) -> str | None:
     bits = re.sub(r"[^01]", "", run)
     if len(bits) % 8:
@@ -507,8 +601,13 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     if "=" in line:
         runs = _runs(_QUOTED_PRINTABLE_RUN, line)
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
+        if "=?" in line:
+            _add_encoded_words(found, line)
     if "\\" in line:
         _add_json_strings(found, line)
+        rtf = [(m.start(), m.end()) for m in _RTF_ESCAPE.finditer(line)]
+        rtf += [(m.start(), m.end()) for m in _RTF_CAPS.finditer(line)]
+        _add_textual(found, "rtf", line, sorted(rtf), [_decode_rtf])
     if "+" in line:
         for match in _CODE_POINT_RUN.finditer(line):
             points = _decode_code_points(match.group())
@@ -635,7 +734,17 @@ def decode_block(block: str) -> list[Candidate]:
         text = decode_base64(block, urlsafe=urlsafe)
         if text is not None:
             found.append(Candidate("base64-wrapped", text, 0, len(block)))
-            break
+            return found
+    # Each line after a one-character prefix (a diff's "+", a quote's "> "): the lines
+    # without it, when every line but the first has one (the first may follow text).
+    lines = block.split("\n")
+    if len(lines) > 1 and all(_MIME_LINE_PREFIX.match(line) for line in lines[1:]):
+        joined = "\n".join(_MIME_LINE_PREFIX.sub("", line, count=1) for line in lines)
+        text = decode_base64(joined)
+        if text is not None:
+            # The run starts after the first line's prefix: a stream may have let it go.
+            first = _MIME_LINE_PREFIX.match(lines[0])
+            found.append(Candidate("base64-wrapped", text, first.end() if first else 0, len(block)))
     return found
 
 

@@ -43,9 +43,15 @@ from milai.policy.decoders import (
     partial_start,
     trigger_lines,
 )
-from milai.policy.normalise import OffsetMap, Special, normalise, skeleton
+from milai.policy.normalise import (
+    CONTEXT,
+    OffsetMap,
+    Special,
+    normalise,
+    skeleton,
+    terminal_shown,
+)
 from milai.policy.patterns import (
-    KEYWORD_END,
     LEAD,
     LEAD_READINGS,
     LEAD_WORDS,
@@ -140,6 +146,7 @@ class Scanner:
         self.text = View("\n", OffsetMap(-1))
         self.classes = View(" ", OffsetMap(-1))
         self.orig = ""
+        self.before = ""  # the end of the text read, which decides how the next is shown
         self.orig_base = 0
         self.orig_end = 0
         # Each unit with its own scan state (typed by the unit).
@@ -170,7 +177,8 @@ class Scanner:
         self._trim()
 
     def _append(self, chunk: str) -> None:
-        views = normalise(chunk)
+        views = normalise(chunk, self.before)
+        self.before = (self.before + chunk)[-CONTEXT:]
         at = self.orig_end
         self.skel.append(views.skel, views.skel_specials, at)
         self.text.append(views.text, views.text_specials, at)
@@ -545,11 +553,18 @@ def _banner_hits(
         len(found) == 1
         and match.groupdict().get("label") is None
         and match.groupdict().get("open") is None
-        and not match.group("ctl")
         and _written_as_word(found[0][0], found[0][3])
-        and _ALNUM_RE.search(tail or "") is not None
+        and (
+            (not match.group("ctl") and _ALNUM_RE.search(tail or "") is not None)
+            or _PATH_AFTER_RE.match(scanner.orig_slice(found[0][2], found[0][2] + 2))
+            or _TREE_LEAD_RE.search(
+                scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
+            )
+        )
     ):
-        return  # secret: 42, | restricted | yes |: a key or a row of data, not a banner
+        # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
+        # ./secret/keys: a path; ├── restricted: a name in a directory tree. Not banners.
+        return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
 
@@ -573,7 +588,7 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
     if _in_prose_case(scanner.orig_slice(*span)):
         return False
     tail_at = base + match.start("tail")
-    tail = scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail")))
+    tail = terminal_shown(scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail"))))
     column = _TITLE_COLUMN_RE.search(tail)  # the first gap: a title may hold more
     if column is not None and not tail[column.end()].islower():
         furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
@@ -591,6 +606,13 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
     return False
 
 
+# A word followed by one slash and no capital is a path's part (secret/keys, secret/); a
+# marking's caveats after one slash start with a capital (Secret/Noforn, S/NF).
+_PATH_AFTER_RE = re.compile(r"/(?![/A-Z])")
+# A directory tree as ``tree`` draws it, in box-drawing characters or in ASCII.
+_TREE_LEAD_RE = re.compile(
+    r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
+)
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
 _ALNUM_RE = re.compile(r"[^\W_]")
 # Where a word starts (a letter or digit after none).
@@ -602,7 +624,7 @@ def _written_as_word(spec: MarkingSpec, original: str) -> bool:
     title case, in the plain letters of prose."""
     if len(spec.text.split()) != 1:
         return False
-    words = _WORD_RE.findall(original)
+    words = _WORD_RE.findall(terminal_shown(original))
     return len(words) == 1 and _word_case(words[0]) in ("lower", "title")
 
 
@@ -673,7 +695,7 @@ def _in_prose_case(text: str) -> bool:
     or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
     printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
     other words are in."""
-    words = _WORD_RE.findall(text)
+    words = _WORD_RE.findall(terminal_shown(text))
     return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
 
 
@@ -1299,18 +1321,54 @@ _LABEL_CELL_RE = re.compile(
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
 )
+# A wiki macro's parameters (Confluence, Jira: ``{panel:title=NATO SECRET|borderStyle=solid}``,
+# ``{status:colour=Red|title=SECRET}``; a MediaWiki template's, ``{{Box|title=SECRET}}``):
+# each ``key=value`` after the macro's name is a field
+# whose value is a cell, read like the value after a field name that starts a line.
+_MACRO_RE = re.compile(r"\{\{?[a-zA-Z][\w\- ]{0,30}[:|](?P<params>[^{}\n]{1,400})\}")
+_MACRO_PARAM_RE = re.compile(
+    r"(?:^|\|)[^\S\n]{0,3}[a-zA-Z][\w\-]{0,30}[^\S\n]{0,3}=(?P<value>[^|]*)"
+)
+# A troff request line (man pages, ms, mom): ``.TH CONVOY 7 "March 2025" "NATO SECRET"``,
+# ``.B NATO SECRET``, ``.SH "SECRET UE"``, ``.tl ''NATO SECRET''``. Each quoted argument is a
+# cell; the arguments of a macro that sets text (a font, a heading, a tag) are one cell
+# together; a title's words between ``.tl``'s delimiters are cells.
+_TROFF_RE = re.compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]?)(?:[^\S\n]+|(?=['\"]))")
+_TROFF_ARG_RE = re.compile(r'"(?P<arg>[^"\n]{1,200})"')
+_TROFF_TEXT = frozenset(
+    {"B", "I", "BI", "BR", "IB", "IR", "RB", "RI", "SB", "SM", "SH", "SS", "IP", "TL", "NH", "UL"}
+)  # a request's name has one or two characters, as man and ms write them (.NET is a word)
 # A value that may hold a marking in capitals: two capitals with at most three other
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
 # lines are common, and reading each value as a line of its own is not cheap.
 _CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
+# A portion mark as a field's value (``Short description: (S//NF) Convoy plan``, ``Subject:
+# (C) Meeting moved``): in capitals, with a caveat (``//NF``, ``/NF``), or before a
+# sentence that starts with a capital (a capitalised word, then one in lower case). A lone
+# ``(S)`` in a table is a size; ``Photo: (C) Reuters`` a copyright.
+_LABEL_PORTION_RE = re.compile(
+    r"[(\[][^\S\n]{0,2}[^\W\d_a-z]{1,5}(?:"
+    r"[^\S\n]{0,2}//?[^\S\n]{0,2}[^\W\d_a-z][^)\]\n]{0,80}[)\]]"
+    r"|[^\S\n]{0,2}[)\]][^\S\n]{1,4}[A-Z][^\W\d_]*[^\S\n]{1,4}[^\W\d_A-Z])"
+)
+# A label whose value's bracketed letter is no portion mark: a credit's ``(C)`` is a
+# copyright (``Photo : (C) Ville de Luxembourg``), an answer's or an option's is the letter
+# of a choice (``Answer: (C) The mitochondria``), a size's is a size.
+_NOT_PORTION_LABEL_RE = re.compile(
+    r"photo|foto|image|bild|picture|illustration|graphi|grafik|video|source|quelle|bron|"
+    r"cr[ée]dit|copyright|auteur|author|autor|rights|droits|rechte|"
+    r"answer|antwort|r[ée]ponse|antwoord|[äa]ntwert|option|choice|choix|auswahl|keuze|"
+    r"solution|l[öo]sung|oplossing|correct|richtig|juist|size|taille|gr[öo](?:ss|ß)e|maat",
+    re.IGNORECASE,
+)
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
 _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
-_CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}")
+_CELL_TRIGGER_RE = re.compile(r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|(?m:^\.[A-Za-z])")
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
@@ -1334,6 +1392,28 @@ class _Vocabulary:
                 (at + low, at + high) for low, high in vocabulary_spans(self.line, self.read)
             ]
         return inside(self.spans, start, end)
+
+
+def _troff_cells(line: str) -> list[tuple[int, int]]:
+    """The cells of a troff request line (``_TROFF_RE``); none when it is no such line."""
+    request = _TROFF_RE.match(line)
+    if request is None:
+        return []
+    name, rest = request.group("name"), request.end()
+    if name == "tl" and rest < len(line):
+        delimiter = line[rest]  # .tl 'left'centre'right'
+        cells, start = [], rest + 1
+        while start < len(line):
+            end = line.find(delimiter, start)
+            end = len(line) if end < 0 else end
+            if end > start:
+                cells.append((start, end))
+            start = end + 1
+        return cells
+    cells = [arg.span("arg") for arg in _TROFF_ARG_RE.finditer(line, rest)]
+    if name in _TROFF_TEXT and rest < len(line):
+        cells.append((rest, len(line)))
+    return cells
 
 
 def _between_letters(text: str, start: int, end: int) -> bool:
@@ -1505,11 +1585,26 @@ class CellUnit(Unit[CellState]):
             cut = _VALUE_CAVEAT_RE.search(text, start, end)
             if cut is not None and not _in_prose_case(text[cut.end() : end]):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
+        if "{" in text:
+            for macro in _MACRO_RE.finditer(text):
+                params = macro.group("params")
+                at_params = macro.start("params")
+                for param in _MACRO_PARAM_RE.finditer(params):
+                    start, end = param.span("value")
+                    if _CAPITALS_RE.search(params, start, end) is not None:
+                        spans.append((at_params + start, at_params + end))
+        if text.startswith("."):
+            spans += _troff_cells(text)
         label = _LABEL_CELL_RE.match(text)
+        portion_at = -1
         if label is not None:
             end = min(len(text), label.end() + _MAX_CELL)
             if _CAPITALS_RE.search(text, label.end(), end) is not None:
                 spans.append((label.end(), end))
+                if _LABEL_PORTION_RE.match(
+                    text, label.end()
+                ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):
+                    portion_at = label.end()
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()
@@ -1520,10 +1615,13 @@ class CellUnit(Unit[CellState]):
         for start, end in dict.fromkeys(spans):
             cell = text[start:end]
             stripped = cell.strip()
-            if not stripped or end - start > _MAX_CELL or not self._worth_reading(stripped):
+            portions = start == portion_at
+            if not stripped or end - start > _MAX_CELL:
+                continue
+            if not portions and not self._worth_reading(stripped):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
-            self._cell(scanner, stripped, lead, index, at, floor, emitted, skip)
+            self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1589,8 +1687,9 @@ class CellUnit(Unit[CellState]):
             )
         )
 
-    def _cell_hits(self, scanner: Scanner, cell: str) -> list[Hit]:
-        """The markings of a cell read as a text of its own, in capitals."""
+    def _cell_hits(self, scanner: Scanner, cell: str, portions: bool = False) -> list[Hit]:
+        """The markings of a cell read as a text of its own, in capitals; portion marks
+        only with ``portions`` (a field's value that starts with one: ``_LABEL_PORTION_RE``)."""
         inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells + 1)
         inner.read_whole(cell)
         return [
@@ -1598,7 +1697,7 @@ class CellUnit(Unit[CellState]):
             for hit in inner.take_hits()
             # a lone (S) in a table cell is a size or a result, no paragraph
             if hit.source == "marking"
-            and not hit.key.startswith("(")
+            and (portions or not hit.key.startswith("("))
             # <td>Secret</td>, password: "secret": prose, not a marking
             and not _in_prose_case(cell[hit.start : hit.end])
         ]
@@ -1613,15 +1712,16 @@ class CellUnit(Unit[CellState]):
         floor: int,
         emitted: set[tuple[str, int, int]] | None = None,
         skip: _Vocabulary | None = None,
+        portions: bool = False,
     ) -> None:
         """The cell's markings, on the line's original offsets (``emitted``: the hits of
         the line's cells so far; the scanner would drop a second of the same span)."""
-        key = (cell, scanner.depth, scanner.cells)
+        key = (cell, scanner.depth, scanner.cells + (1 << 16 if portions else 0))
         hits = self._hits.get(key)
         if hits is None:
             if len(self._hits) >= _CELL_MEMO:
                 self._hits.clear()
-            hits = self._hits[key] = self._cell_hits(scanner, cell)
+            hits = self._hits[key] = self._cell_hits(scanner, cell, portions)
         for hit in hits:
             first, last = lead + hit.start, lead + hit.end - 1
             if index is not None:
@@ -1826,10 +1926,16 @@ class KeywordUnit(Unit[KeywordState]):
         groups: dict[str, list[str]] = {}
         for first, alternative in keyword_alternatives(spec.keywords):
             groups.setdefault(first, []).append(alternative)
+        # Without the word's end: a keyword may end where an identifier's next word starts
+        # (``silverLindenPhase2``, ``nightjarTeam``), which only the original text shows.
         self.first_res = [
-            re.compile("(?:" + "|".join(alternatives) + ")" + KEYWORD_END)
-            for alternatives in groups.values()
+            re.compile("(?:" + "|".join(alternatives) + ")") for alternatives in groups.values()
         ]
+        self.open_regex = re.compile(
+            "(?:"
+            + "|".join(alternative for _, alternative in keyword_alternatives(spec.keywords))
+            + ")"
+        )
 
     def new_state(self) -> KeywordState:
         return KeywordState()
@@ -1857,14 +1963,19 @@ class KeywordUnit(Unit[KeywordState]):
             if at == never or base + at >= bound:
                 break
             match = self.regex.match(buf, at)
+            glued = match is None  # a word character follows: an identifier's next word?
+            if match is None:
+                match = self.open_regex.match(buf, at)
             if match is None:  # cannot happen: the first-character patterns are exact
                 position = base + at + 1
                 continue
-            if at > 0 and (buf[at - 1].isalnum()):
+            start, end = view.map.span(base + at, base + match.end())
+            if (at > 0 and buf[at - 1].isalnum() and not self._word_seam(scanner, start)) or (
+                glued and not self._word_seam(scanner, end)
+            ):
                 position = base + at + 1  # inside a word ("porcelain" holds "orca")
                 continue
             keyword = self.keys.get(squeeze(match.group()), match.group())
-            start, end = view.map.span(base + at, base + match.end())
             spec = self.spec
             scanner.hits.append(
                 Hit(
@@ -1904,11 +2015,40 @@ class KeywordUnit(Unit[KeywordState]):
         search_from = max(search_from, state.upto)
         for found in self.start_re.finditer(buf, search_from - base):
             at = found.start()
+            if at and buf[at - 1].isalnum() and not self._may_seam(scanner, base + at):
+                continue  # inside a word, and no identifier's word starts there
             if self._could_start(buf, at):
                 state.upto = base + at
                 return base + at
         state.upto = view.end
         return view.end
+
+    @staticmethod
+    def _may_seam(scanner: Scanner, position: int) -> bool:
+        """Whether an identifier's word may start at view position ``position`` (see
+        ``_word_seam``; the letter after it may not have arrived yet)."""
+        at = scanner.skel.map.to_orig(position)
+        if at - 1 < scanner.orig_base:
+            return True
+        around = scanner.orig_slice(at - 1, at + 1)
+        return len(around) < 2 or around[1].isupper() or around[0].isdigit() != around[1].isdigit()
+
+    @staticmethod
+    def _word_seam(scanner: Scanner, at: int) -> bool:
+        """Whether original offset ``at`` starts a word of an identifier: a capital after
+        a small letter (``loadNightjar``, ``silverLindenPhase2``), a capital before a small
+        letter after capitals (``NIGHTJARTeam``), or a digit next to a letter."""
+        if at - 1 < scanner.orig_base:
+            return False
+        around = scanner.orig_slice(at - 1, at + 2)
+        if len(around) < 2:
+            return False
+        before, after = around[0], around[1]
+        if before.isdigit() != after.isdigit():
+            return True
+        if before.islower() and after.isupper():
+            return True
+        return before.isupper() and after.isupper() and around[2:3].islower()
 
     def _could_start(self, buf: str, at: int) -> bool:
         """Could a keyword match start at ``buf[at]``? (The text after it may grow.)"""
@@ -1932,7 +2072,8 @@ class KeywordUnit(Unit[KeywordState]):
 
 
 def _start_regex(firsts: set[str]) -> re.Pattern[str]:
-    """Characters that squeeze to one of ``firsts``, where a word starts."""
+    """Characters that squeeze to one of ``firsts`` (inside a word too: an identifier's
+    word, ``loadNightjar``, is told by ``KeywordUnit._may_seam``)."""
     chars = set(firsts)
     for source, folded in _squeeze_table().items():
         if folded[:1] in firsts:
@@ -1940,7 +2081,7 @@ def _start_regex(firsts: set[str]) -> re.Pattern[str]:
     if not chars:
         return re.compile("(?!)")
     members = "".join(re.escape(ch) for ch in sorted(chars))
-    return re.compile(f"(?<![^\\W_])[{members}]")
+    return re.compile(f"[{members}]")
 
 
 class RegexState(ScanState):
@@ -2266,6 +2407,13 @@ def _decode_token(token: str, *, cut: bool = False) -> tuple[str, str] | None:
     text = None if raw is None else _readable(raw, cut)
     if text is not None and (len(text) >= 3 or len(token) < 8):
         return "base64", text
+    if not cut and len(token) > 8:
+        # A character of the alphabet glued before the run shifts its quanta: a diff's
+        # "+" (``+U0VDUkVU``), a letter or digit of a prefix. The run without it.
+        raw = base64_bytes(token[1:])
+        text = None if raw is None else _readable(raw, cut)
+        if text is not None and len(text) >= 3:
+            return "base64", text
     return None
 
 
@@ -2590,7 +2738,14 @@ class DecodeUnit(Unit[DecodeState]):
             lines = trigger_lines(region, raw=raw[:held])
         for start, end in blocks:
             for candidate in decode_block(region[start:end]):
-                rescan(scanner, candidate.text, origin + start, origin + end, candidate.encoding)
+                at = origin + start
+                rescan(
+                    scanner,
+                    candidate.text,
+                    at + candidate.start,
+                    at + candidate.end,
+                    candidate.encoding,
+                )
         for line_start, line_end in lines:
             line = region[line_start:line_end]
             windows = line_windows(len(line))

@@ -1,8 +1,9 @@
 """Normalisation: the views that detection matches against, and the maps back to the original.
 
-Every character of the original text is normalised on its own, never with its neighbours,
-so the view of ``a + b`` is the view of ``a`` followed by the view of ``b``: this is what
-lets the streaming gate reach exactly the whole-text decision whatever the chunking.
+Every character of the original text is normalised on its own, never with what follows it,
+so the view of ``a + b`` is the view of ``a`` followed by the view of ``b`` read after ``a``
+(``normalise(b, before=a)``): this is what lets the streaming gate reach exactly the
+whole-text decision whatever the chunking.
 
 Three views are built for each piece of text:
 
@@ -12,10 +13,16 @@ Three views are built for each piece of text:
 * the **class** view, one character per original character, that finds base64/hex runs.
 
 In all three, default-ignorable and bidi control characters (and C0/C1 controls) vanish and
-are reported, and line separators become ``\\n``. Text made only of ASCII and the common
-Western characters of Windows-1252 (French, German, Luxembourgish, Dutch…) takes a fast
-path through C-level ``translate``; any other character goes through the per-character
-functions, whose results are cached.
+are reported, and line separators become ``\\n``. Three things a terminal shows are read as it
+shows them, each decided by the characters before it only (``before``, the end of the text
+already read, keeps a stream's views those of the whole text): a Windows line end
+(``\\r\\n``) is one line break; a terminal escape sequence (colours, cursor moves,
+hyperlinks: ``\\x1b[1;31m``) vanishes with its ESC and is reported with it; a letter struck
+over itself with a backspace (``S\\bS``, as ``nroff`` writes bold) is one letter.
+
+Text made only of ASCII and the common Western characters of Windows-1252 (French, German,
+Luxembourgish, Dutch…) takes a fast path through C-level ``translate``; any other character
+goes through the per-character functions, whose results are cached.
 """
 
 from __future__ import annotations
@@ -250,8 +257,57 @@ def _slow_char(ch: str) -> tuple[str, str, bool]:
     return skeleton_char(ch), text_char(ch), is_hidden(ch)
 
 
-def normalise(piece: str) -> Normalised:
-    """Build the three views of ``piece`` (any string; no error is raised).
+# A terminal escape sequence from its ESC: a control sequence (CSI: colours, cursor
+# moves), an operating-system command (OSC: a window title, a hyperlink; ended by BEL or
+# by the ESC of "ESC \"), or a short escape. Each part is optional, so what a sequence
+# cut short at a chunk's end matches is what the whole sequence matches there; no part
+# holds an ESC, so every ESC starts a sequence whatever text comes before it.
+_TERMINAL_RE = re.compile(
+    r"\x1b(?:\[[0-?]{0,32}[ -/]{0,4}[@-~]?|\][^\x07\x1b\n]{0,200}\x07?|[ -/]{0,2}[0-~]?)"
+)
+# How much of the text before a piece decides its views (the longest sequence above).
+CONTEXT = 256
+
+
+def _shown(piece: str, before: str) -> tuple[set[int], set[int]]:
+    """Positions of ``piece`` whose views are empty because of what precedes them (see the
+    module's docstring): the hidden ones (escape sequences, a letter struck over itself)
+    and the line feeds of Windows line ends (not reported)."""
+    hidden: set[int] = set()
+    crlf: set[int] = set()
+    if "\r" in piece or before.endswith("\r"):
+        at = piece.find("\n")
+        while at >= 0:
+            if (piece[at - 1] if at else before[-1:]) == "\r":
+                crlf.add(at)
+            at = piece.find("\n", at + 1)
+    tail = before[-CONTEXT:]
+    if "\x1b" in piece or "\x1b" in tail:
+        for match in _TERMINAL_RE.finditer(tail + piece):
+            hidden.update(range(max(match.start(), len(tail)) - len(tail), match.end() - len(tail)))
+    tail = before[-2:]
+    if "\b" in piece or "\b" in tail:
+        joined = tail + piece
+        at = joined.find("\b", 1)
+        while at >= 0:
+            if len(tail) <= at + 1 < len(joined) and joined[at + 1] == joined[at - 1] != "\b":
+                hidden.add(at + 1 - len(tail))
+            at = joined.find("\b", at + 1)
+    return hidden, crlf
+
+
+def terminal_shown(text: str) -> str:
+    """``text`` without what a terminal does not show (escape sequences, a letter struck
+    over itself): the letters whose case a reader sees."""
+    if "\x1b" not in text and "\b" not in text:
+        return text
+    gone, _ = _shown(text, "")
+    return "".join(ch for i, ch in enumerate(text) if i not in gone and ch != "\b")
+
+
+def normalise(piece: str, before: str = "") -> Normalised:
+    """Build the three views of ``piece`` (any string; no error is raised); ``before`` is
+    the text read before it, when ``piece`` continues a stream.
 
     One byte per character (Latin-1, else cp1252 with a placeholder for what it cannot
     encode), three C-level ``bytes.translate`` passes, then the few characters outside
@@ -272,6 +328,15 @@ def normalise(piece: str) -> Normalised:
     text = text_raw.decode(text_codec)
     classes = raw.translate(tables.class_bytes).decode("latin-1")  # slow characters: " "
     flags = raw.translate(slow_table)
+    gone: set[int] = set()
+    crlf: set[int] = set()
+    if before or "\r" in piece or "\x1b" in piece or "\b" in piece:
+        gone, crlf = _shown(piece, before)
+        if gone or crlf:
+            marked = bytearray(flags)
+            for at in (*gone, *crlf):
+                marked[at] = 1
+            flags = bytes(marked)
     at = flags.find(1)
     if at < 0:
         return Normalised(skel, text, classes, [], [], [])
@@ -288,7 +353,11 @@ def normalise(piece: str) -> Normalised:
             text_parts.append(text[done:at])
             skel_len += at - done
             text_len += at - done
-        skel_view, text_view, is_hidden_char = _slow_char(piece[at])
+        if at in gone or at in crlf:
+            skel_view = text_view = ""
+            is_hidden_char = at in gone
+        else:
+            skel_view, text_view, is_hidden_char = _slow_char(piece[at])
         if len(skel_view) != 1:
             skel_specials.append(Special(skel_len, len(skel_view), at))
         if len(text_view) != 1:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from milai.policy.normalise import skeleton
+from milai.policy.normalise import skeleton, terminal_shown
 
 # A separator is anything but a letter, a digit or a new line (the skeleton view has
 # already turned "_" into a space).
@@ -158,6 +158,11 @@ def squeeze_is_unsure(view: str) -> bool:
 
 
 @cache
+def _struck_page_re() -> re.Pattern[str]:
+    return re.compile(f"(?<=~~){WS}{{0,3}}(?:{_PAGE_WORDS}|{_PAGE_BARE}){{1,2}}", re.IGNORECASE)
+
+
+@cache
 def _leet_table() -> dict[int, str]:
     return {ord(symbol): letter for symbol, letter in LEET.items()}
 
@@ -193,6 +198,11 @@ def split_markings(
     The run is cut into keys, the longest first; an empty list when it cannot be.
     """
     options = [_spellings(ch, rot13) for ch in view]
+    if "~~" in view:
+        # a page number after a struck marking is no part of the next one
+        # (``~~UNCLASSIFIED~~ Page 2 SECRET``, see ``_MSEP``)
+        for page in _struck_page_re().finditer(view):
+            options[page.start() : page.end()] = [("",)] * (page.end() - page.start())
     by_first: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
         by_first.setdefault(key[:1], []).append(key)
@@ -858,7 +868,10 @@ _MSEP = (
     WS
     + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~"
     + WS
-    + "{0,3}[*_`\"'«“\\[({]{0,3})"
+    + "{0,3}"
+    # a page number after the struck marking (``~~UNCLASSIFIED~~ Page 2 SECRET``)
+    + _PAGE_FIRST
+    + "[*_`\"'«“\\[({]{0,3})"
     + WS
     + "{0,3})?"
 )
@@ -1104,7 +1117,7 @@ def banner_tail_ok(tail: str, original: str) -> bool:
         return False
     if _TAIL_RE.fullmatch(tail) is None:
         return False
-    rest = _TAIL_WORDS_RE.sub("", original)
+    rest = _TAIL_WORDS_RE.sub("", terminal_shown(original))
     return not any(ch.islower() for ch in rest)
 
 

@@ -21,14 +21,16 @@ import json
 import os
 import struct
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from milai.errors import VaultIntegrityError
 from milai.vault import _crypto
 from milai.vault._fs import write_all
+
+if TYPE_CHECKING:  # concurrent.futures loads when a model is read or written, not per command
+    from concurrent.futures import Future
 
 MODEL_MAGIC = b"MILAIMDL"
 MODEL_VERSION = 1
@@ -230,6 +232,8 @@ class _Pipeline:
     two cores.)"""
 
     def __init__(self, buffer_size: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.buffers = [bytearray(buffer_size) for _ in range(STREAM_BUFFERS)]
         self._busy: list[Future[None] | None] = [None] * STREAM_BUFFERS
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="milai-vault")

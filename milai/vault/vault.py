@@ -38,7 +38,6 @@ from milai.vault.container import (
     rekey_model,
     write_model,
 )
-from milai.vault.gguf import GGUFFormatError, read_gguf_info
 from milai.vault.keys import VaultFile, internal_key
 from milai.vault.layout import VAULT_FILE, vault_exists
 from milai.vault.memfd import MEMFD_NAME, closing_fd, create_memfd, proc_path, pwrite_all, seal
@@ -564,6 +563,8 @@ class Vault:
         self._ledger.refresh()
         if self._listed_model(name) is not None:
             raise UsageError(f"a model named {name!r} already exists", hint="choose another name")
+        from milai.vault.gguf import GGUFFormatError, read_gguf_info  # model imports only
+
         src = Path(src)
         source_fd, size = _open_source(src)
         with closing_fd(source_fd):

@@ -73,10 +73,31 @@ def _css_content(target: Target, rng: random.Random) -> str:
     return _page("", f'<div style="{style}"></div>', rng)
 
 
+_FIELD_NAMES = [
+    "classification",
+    "ism:classification",
+    "data-classification",
+    "security-label",
+    "data-security-classification",
+    "securityClassification",
+    "data-einstufung",
+]
+
+
+def _field_attribute(target: Target, rng: random.Random) -> str:
+    """<p classification="SECRET">: an attribute named like a classification field (ISM in
+    XHTML, a classification tool's data attribute), on any element (red team 4)."""
+    tag = rng.choice(["p", "div", "section", "span", "article", "body"])
+    name = rng.choice(_FIELD_NAMES)
+    element = f"<{tag} {name}={_quoted(target.text, rng)}>{escape(rng.choice(BODY))}</{tag}>"
+    return _page("", element, rng)
+
+
 FAMILIES: dict[str, Callable[[Target, random.Random], str]] = {
     "title": _title,
     "attribute": _attribute,
     "css-content": _css_content,
+    "field-attribute": _field_attribute,
 }
 
 
@@ -106,6 +127,11 @@ def test_shown_text_in_prose_case_is_prose() -> None:
         b"<html><head><title>Top Secret! (1984) - Reviews</title></head><body>x</body></html>",
         b"<html><body><input placeholder='Secret word'><p>Enter it.</p></body></html>",
         b"<html><head><style>.x::before{content:'Secret'}</style></head><body>y</body></html>",
+        # a data attribute named like a field whose value is no marking, or prose
+        b"<html><body><div data-security='high' class='secret-box'>Top secret recipe</div>"
+        b"<p data-classification='public'>x</p></body></html>",
+        b"<html><body><span security-label='Secret Garden'>x</span></body></html>",
+        b"<html><body><p data-marking='Secret Santa list'>x</p></body></html>",
     ):
         assert _level(Target("default.yaml", "", "", False), page, "p.html") == policy.lowest
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import itertools
 import json
 import random
 import re
@@ -203,6 +204,37 @@ def _odd_case(text: str, rng: random.Random) -> str:
         if ch.isalpha():
             upper = not upper
     return "".join(out)
+
+
+def _overstrike(text: str, rng: random.Random) -> str:
+    """S\bSE\bE…: nroff bold (a letter struck over itself), or _\bS_\bE… (underlined), as
+    a man page captured from a terminal (``script``, ``less``) keeps it."""
+    bold = rng.random() < 0.5
+    return "".join((f"{ch}\b{ch}" if bold else f"_\b{ch}") if ch.isalnum() else ch for ch in text)
+
+
+# Terminal colours around a marking: a whole one, grep --color's, one per word, a cursor
+# move in the gap between words.
+_COLOURS = (
+    "\x1b[1;31m{}\x1b[0m",
+    "\x1b[01;31m\x1b[K{}\x1b[m\x1b[K",
+    "{}\x1b[0m",
+    "\x1b[7m{}\x1b[27m",
+)
+
+
+def _terminal_colour(text: str, rng: random.Random) -> str:
+    choice = rng.randrange(3)
+    if choice == 2 and " " in text.strip():
+        return re.sub(r"(?<=\S) (?=\S)", " \x1b[1C", text, count=1)
+    if choice == 1:
+        return re.sub(r"\S+", lambda word: rng.choice(_COLOURS).format(word.group()), text)
+    return rng.choice(_COLOURS).format(text)
+
+
+def _crlf(text: str, rng: random.Random) -> str:
+    """Windows line ends (every e-mail, Windows text file and calendar file)."""
+    return text.replace("\n", "\r\n")
 
 
 def _wide_gaps(text: str, rng: random.Random) -> str:
@@ -882,6 +914,117 @@ def _column_title(text: str, rng: random.Random) -> str:
     return f"{text}{gap}{title}"
 
 
+def _wiki_macro(text: str, rng: random.Random) -> str:
+    """A wiki macro's parameter (Confluence, Jira: ``{panel:title=NATO SECRET|…}``; a
+    MediaWiki template's: ``{{Box|title=SECRET}}``), or a macro around the marking
+    (``{color:red}SECRET{color}``), perhaps in a mail's quote (red team 4)."""
+    before = rng.choice(["", "", "bgColor=#ffcccc|", "borderStyle=solid|"])
+    after = rng.choice(["", "", "|borderStyle=solid", "|icon=false"])
+    kind = rng.choice(["panel", "info", "note", "expand", "status", "template", "color"])
+    if kind == "template":
+        name = rng.choice(["Classification", "Infobox document"])
+        line = f"{{{{{name}|{before}title={text}{after}}}}}"
+    elif kind == "color":
+        line = f"{{color:{rng.choice(['red', '#ff0000'])}}}{text}{{color}}"
+    else:
+        key = "title" if kind != "status" else rng.choice(["title", "subtitle"])
+        line = f"{{{kind}:{before}{key}={text}{after}}}"
+    quote = rng.choice(["", "", "> "])
+    close = f"\n{quote}{{{kind}}}" if kind in ("panel", "info", "note", "expand") else ""
+    return f"{quote}{line}\n{quote}{rng.choice(BODY)}{close}\n"
+
+
+def _troff(text: str, rng: random.Random) -> str:
+    """A man page or troff document: the marking as a request's quoted argument (``.TH``'s
+    footer and centre header), the text a font or heading macro sets (``.B``, ``.SH``), or
+    the centre of a ``.tl`` title line (red team 4)."""
+    form = rng.choice(["th", "font", "quoted", "tl"])
+    if form == "th":
+        head = f'.TH CONVOY 7 "March 2025" "{text}"' + rng.choice(["", ' "Ops Manual"'])
+    elif form == "font":
+        head = rng.choice([".ce\n", ""]) + f".{rng.choice(['B', 'I', 'SH', 'SS', 'BI'])} {text}"
+    elif form == "quoted":
+        head = f'.{rng.choice(["B", "SH", "I"])} "{text}"'
+    else:
+        head = f".tl '{rng.choice(['', 'Annex B'])}'{text}'%'"
+    return f"{head}\n.PP\n{rng.choice(BODY)}\n"
+
+
+def _encoded_word(text: str, charset: str, kind: str) -> str:
+    raw = text.encode(charset)
+    if kind == "B":
+        return f"=?{charset}?B?{base64.b64encode(raw).decode()}?="
+    safe = "".join(
+        "_"
+        if byte == 0x20
+        else chr(byte)
+        if chr(byte).isalnum() and byte < 0x80
+        else f"={byte:02X}"
+        for byte in raw
+    )
+    return f"=?{charset}?Q?{safe}?="
+
+
+def _rfc2047(text: str, rng: random.Random) -> str:
+    """A mail header pasted as text (an mbox, a log, a forwarded header block): the marking
+    as RFC 2047 encoded words, Q or B, in one word or cut into several (red team 4)."""
+    charset = "iso-8859-1" if rng.random() < 0.3 and not text.isascii() else "utf-8"
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        charset = "utf-8"
+    kind = rng.choice(["Q", "B"])
+    # A mailer cuts a long text into words of 75 characters at most (RFC 2047), here
+    # anywhere between two characters; a short one may be cut too.
+    cuts = [0]
+    while cuts[-1] < len(text):
+        step = rng.randint(1, 12) if rng.random() < 0.4 else 20
+        cuts.append(min(len(text), cuts[-1] + step))
+    words = " ".join(_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts))
+    label = rng.choice(["Subject: ", "Subject: ", "X-Classification: ", "Thread-Topic: ", ""])
+    return f"{label}{words}\n\n{rng.choice(BODY)}\n"
+
+
+def _rtf_text(text: str) -> str:
+    """``text`` as RTF writes it: a letter beyond ASCII as its cp1252 byte (``\\'c8``) or,
+    beyond cp1252, as a Unicode escape with an ASCII stand-in (``\\u1057?``)."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append("\\" + ch if ch in "\\{}" else ch)
+            continue
+        try:
+            out.append("".join(f"\\'{byte:02x}" for byte in ch.encode("cp1252")))
+        except UnicodeEncodeError:
+            for unit in range(0, len(ch.encode("utf-16-le")), 2):
+                code = int.from_bytes(ch.encode("utf-16-le")[unit : unit + 2], "little")
+                out.append(f"\\u{code if code < 0x8000 else code - 0x10000}?")
+    return "".join(out)
+
+
+def _rtf(text: str, rng: random.Random) -> str:
+    """An RTF document (Word, WordPad): the marking centred in bold, its accented letters
+    as code-page escapes, or in small letters shown in capitals by ``{\\caps …}``, then
+    its paragraph; ``\\par`` and other control words around it (red team 4)."""
+    header = rng.choice(
+        ["{\\rtf1\\ansi\\ansicpg1252{\\fonttbl\\f0\\fswiss Helvetica;}\\f0", "{\\rtf1\\ansi", ""]
+    )
+    if rng.random() < 0.25 and text.isascii():
+        marking = "{\\caps " + _rtf_text(text.lower()) + "}"
+    else:
+        marking = _rtf_text(text)
+    line = rng.choice(
+        [
+            f"\\pard\\qc\\b {marking}\\b0\\par",
+            f"\\pard\\qc {{\\b {marking}}}\\par",
+            f"{{\\header\\pard\\qc {marking}\\par}}",
+        ]
+    )
+    body = _rtf_text(rng.choice(BODY))
+    close = "}" if header else ""
+    return f"{header}\n{line}\n\\pard {body}\\par{close}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -952,6 +1095,18 @@ def _portion_after_r(text: str, rng: random.Random) -> str:
     return f"{lead}\n\n({text}) {rng.choice(BODY)}\n"
 
 
+def _portion_label(text: str, rng: random.Random) -> str:
+    """Short description: (S//NF) Convoy plan: a portion mark as a field's value (a ticket,
+    a form, a mail's subject), with a caveat or before a sentence that starts in capitals."""
+    label = rng.choice(
+        ["Short description", "Subject", "Summary", "Objet", "Betreff", "Onderwerp", "Titre"]
+    )
+    separator = rng.choice([": ", " : ", ":  ", ":\t"])
+    caveat = rng.choice(["", "", "//NF", "//REL TO USA, FVEY", "/NF", "//SI"])
+    title = rng.choice(["Convoy plan", "The convoy leaves at 0600", "Réunion reportée"])
+    return f"{label}{separator}({text}{caveat}) {title}\n{rng.choice(BODY)}\n"
+
+
 # --- wrap: the whole text ---------------------------------------------------------------
 
 
@@ -986,6 +1141,20 @@ def _b64_mime(text: str, rng: random.Random) -> str:
     raw = base64.b64encode(text.encode()).decode()
     width = rng.choice([16, 24, 32, 76])
     return _prompt("\n".join(raw[i : i + width] for i in range(0, len(raw), width)), rng)
+
+
+def _b64_prefixed(text: str, rng: random.Random) -> str:
+    """base64 after a one-character prefix on its line: a diff's "+" or "-" (a base64 file
+    or secret changed), a quote's "> ", a comment's "#"; on one line or wrapped, the
+    prefix on every line (red team 4)."""
+    raw = base64.b64encode(text.encode()).decode()
+    prefix = rng.choice(["+", "-", "+", "> ", ">", "# ", "#", "| ", "; "])
+    if rng.random() < 0.5:
+        lines = [raw]
+    else:
+        width = rng.choice([40, 60, 76])
+        lines = [raw[i : i + width] for i in range(0, len(raw), width)]
+    return "\n".join(prefix + line for line in lines) + "\n"
 
 
 def _b64_utf16(text: str, rng: random.Random) -> str:
@@ -1181,6 +1350,7 @@ def _rot13(text: str, rng: random.Random) -> str:
 # Encodings carry the whole text (a banner line and its paragraph) when they wrap.
 ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "base64": _b64,
+    "base64-prefixed": _b64_prefixed,
     "base64-unpadded": _b64_unpadded,
     "base64-urlsafe": _b64_urlsafe,
     "base64-mime": _b64_mime,
@@ -1272,6 +1442,9 @@ _STRUCTURE = frozenset(
         "field-name-forms",
         "log-prefix",
         "inline-tags",
+        "troff",
+        "rfc2047",
+        "rtf",
     }
 )
 
@@ -1297,6 +1470,10 @@ FAMILIES: tuple[Family, ...] = (
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
     Family("subject-tag", "banner context", "place", _subject_tag),
+    Family("wiki-macro", "banner context", "place", _wiki_macro),
+    Family("troff", "banner context", "place", _troff),
+    Family("rfc2047", "encoding", "place", _rfc2047),
+    Family("rtf", "banner context", "place", _rtf),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1332,11 +1509,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("yaml-properties", "structured data", "place", _yaml_properties),
     Family("field-name-forms", "structured data", "place", _field_name_forms),
     Family("log-prefix", "banner context", "line", _log_prefix),
+    Family("terminal-colour", "banner context", "line", _terminal_colour),
+    Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
     Family("leetspeak", "obfuscation", "spell", _leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
+    Family("overstrike", "obfuscation", "spell", _overstrike),
     Family("small-capitals", "look-alikes", "spell", _lookalike(_SMALL_CAPITALS)),
     Family("negative-squared", "look-alikes", "spell", _lookalike(_NEGATIVE_SQUARED)),
     Family("negative-circled", "look-alikes", "spell", _lookalike(_NEGATIVE_CIRCLED)),
@@ -1391,6 +1571,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-after-r", "portion marks", "place", _portion_after_r, _portion_only),
     Family("portion-emphasis", "portion marks", "place", _portion_emphasis, _portion_only),
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
+    Family("portion-label", "portion marks", "place", _portion_label, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
 _WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "rot13-portion", "caesar")
@@ -1399,6 +1580,20 @@ _WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "rot13-portion", "caes
 # two of them on the same letters is one spelling, not a pair.
 _SPELLINGS = frozenset(
     f.name for f in FAMILIES if f.stage == "spell" and f.name not in ("wide-gaps", "odd-case")
+)
+
+
+_NOT_STRUCK = frozenset(
+    {
+        "letter-per-line",
+        "hyphenation",
+        "split-words",
+        "spaced-line",
+        "caesar",
+        "json-pretty",
+        "json-minified",
+        "field-name-forms",
+    }
 )
 
 
@@ -1421,6 +1616,13 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two spellings of the same letters"
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
+    if "terminal-colour" in (first.name, second.name) and "caesar" in (first.name, second.name):
+        return "a shift turns the letters of the escape sequences too (\\x1b[0m)"
+    if "overstrike" in (first.name, second.name) and {first.name, second.name} & _NOT_STRUCK:
+        return (
+            "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
+            "shifted, or inside JSON (where \\b is an escape) it is not what a terminal shows"
+        )
     if second.name in first.excludes or first.name in second.excludes:
         return "reversal and rot13 undo a structure"
     if first.stage == second.stage == "wrap" and second.name in _WHOLE_LINE:
@@ -1451,6 +1653,10 @@ def compatible(first: Family, second: Family) -> str | None:
         return "markup is no part of a form or log value (nothing renders it)"
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
+    if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
+        return "HTML markup is no part of an RTF document"
+    if "wiki-macro" in names and "separators" in names:
+        return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
     return None
 
 
@@ -1565,6 +1771,18 @@ _REPEATED_AROUND = (
     "page-first-footer",
 )
 KNOWN_MISSES: dict[str, str] = {
+    **{
+        f"{terminal}+html-entities": (
+            "a terminal's control bytes written as HTML entities (&#27;[1;31m): HTML has no "
+            "terminal escapes, and its decoding drops the control characters, so the "
+            "sequence's text ([1;31m) stays before the marking, as a browser shows it"
+        )
+        for terminal in ("terminal-colour", "overstrike")
+    },
+    "terminal-colour+phonetic": (
+        "a cursor move between phonetic words: the phonetic reading takes the words as "
+        "written, escape sequences included"
+    ),
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "
         "no delimiter and its alphabet is nearly all of printable ASCII, so reading it means "
@@ -1655,6 +1873,14 @@ KNOWN_MISSES: dict[str, str] = {
         ("chat-prefix+odd-case", "chat-prefix+leetspeak"),
         "a message is read as a field's value: only with two capitals close together or odd "
         "case of four letters (vS-nFd, @70M@1 have neither)",
+    ),
+    "rot13-portion+portion-label": (
+        "a portion mark in rot13 is read at a paragraph's start; after a field's label that "
+        "rot13 turned too (Fubeg qrfpevcgvba: (PHV//AS) …) it is not (misses on some markings)"
+    ),
+    "wiki-macro+odd-case": (
+        "a wiki macro's parameter is read like a field's value: with two capitals close "
+        "together or odd case of four letters (vS-nFd has neither)"
     ),
     "field-label+odd-case": (
         "a field's value is read when it holds capitals or odd case of four letters or more "

@@ -1,10 +1,12 @@
 """Codewords (a detector's keywords) written the ways markings are: a hyphen inside a word
-(``NIGHT-JAR``) and the line written backwards (``RAJTHGIN``), for every keyword of every
-shipped policy; the gate must report the keyword (issue 9, red team 2)."""
+(``NIGHT-JAR``), the line written backwards (``RAJTHGIN``) and the keyword's words inside
+a program's identifier (``silverLindenPhase2``), for every keyword of every shipped policy;
+the gate must report the keyword (issue 9, red teams 2 and 4)."""
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -62,10 +64,37 @@ def _split_lines(keyword: str, rng: random.Random) -> str | None:
     return " ".join(words[:cut]) + rng.choice(["", " "]) + "\n" + indent + " ".join(words[cut:])
 
 
-FAMILIES = [_hyphenated, _reversed, _split_lines]
+def _identifier_words(keyword: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9A-Za-zÀ-ÿ]+", keyword) if w]
 
 
-@pytest.mark.parametrize("family", FAMILIES, ids=["hyphen-inside", "reversed", "split-lines"])
+def _in_identifier(keyword: str, rng: random.Random) -> str | None:
+    """The keyword as words of a program's identifier, glued to other words: camelCase,
+    PascalCase, snake_case, kebab-case, CONSTANT_CASE (``silverLindenPhase2``,
+    ``nightjarTeam.notify()``, ``loadBlueHeronOrders``), as code leaks it (red team 4)."""
+    words = _identifier_words(keyword)
+    before = rng.choice([[], ["load"], ["get", "all"], ["my"]])
+    after = rng.choice([["phase", "2"], ["team"], ["orders"], [], ["v2"]])
+    if not before and not after:
+        after = ["config"]
+    style = rng.choice(["camel", "pascal", "snake", "kebab", "constant"])
+    parts = [*before, *words, *after]
+    if style in ("camel", "pascal"):
+        glued = "".join(w[:1].upper() + w[1:].lower() for w in parts)
+        ident = glued[:1].lower() + glued[1:] if style == "camel" else glued
+    elif style == "constant":
+        ident = "_".join(w.upper() for w in parts)
+    else:
+        ident = ("_" if style == "snake" else "-").join(w.lower() for w in parts)
+    return rng.choice(["const {} = load();", "{}.notify()", "def {}():", "import {}"]).format(ident)
+
+
+FAMILIES = [_hyphenated, _reversed, _split_lines, _in_identifier]
+
+
+@pytest.mark.parametrize(
+    "family", FAMILIES, ids=["hyphen-inside", "reversed", "split-lines", "in-identifier"]
+)
 def test_codeword_family_on_every_keyword(family: object) -> None:
     assert KEYWORDS
     tried, missed = 0, []
@@ -74,7 +103,8 @@ def test_codeword_family_on_every_keyword(family: object) -> None:
         written = family(keyword, rng)  # type: ignore[operator]
         if written is None:
             continue
-        text = written if family is _reversed else rng.choice(SENTENCES).format(written)
+        keep = family in (_reversed, _in_identifier)
+        text = written if keep else rng.choice(SENTENCES).format(written)
         tried += 1
         decision = check_text(load_policy(POLICY_DIR / policy_name), text + "\n")
         if not any(repr(keyword) in finding.detail for finding in decision.findings):
@@ -85,7 +115,16 @@ def test_codeword_family_on_every_keyword(family: object) -> None:
 
 def test_a_word_that_holds_a_codeword_backwards_is_not_one() -> None:
     policy = load_policy(POLICY_DIR / "ministry-codewords.yaml")
-    for text in ("The night jar sang.", "Nightjars are birds.", "XRAJTHGINX is no word."):
+    for text in (
+        "The night jar sang.",
+        "Nightjars are birds.",
+        "XRAJTHGINX is no word.",
+        # a keyword's letters inside one word of an identifier: no word of its own
+        "the nightjarteam met",
+        "silverlindens = 3",
+        "const blueheronry = 1;",
+        "Both NIGHTJARs flew off.",
+    ):
         decision = check_text(policy, text + "\n")
         assert decision.level == policy.lowest, text
 
@@ -105,6 +144,22 @@ def test_a_codeword_split_over_lines_streams_as_it_reads_whole(seed: int) -> Non
         text = f"The convoy leaves at dawn.\nOperation {written} starts Monday.\nEnd.\n"
         chunks = pieces(text, rng, (1, 2, 3, 7))
         _assert_stream_properties(policy, text, chunks)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_codeword_in_an_identifier_streams_as_it_reads_whole(seed: int) -> None:
+    """A keyword that starts inside a word (``loadNightjar``) is held like one that starts
+    a word: streamed in small pieces, nothing of it is released before it is found."""
+    from tests.policy.test_policy_stream_properties import _assert_stream_properties
+
+    for policy_name, _, keyword in KEYWORDS:
+        rng = random.Random(f"{seed}:{policy_name}:{keyword}:identifier")
+        written = _in_identifier(keyword, rng)
+        if written is None:
+            continue
+        policy = load_policy(POLICY_DIR / policy_name)
+        text = f"Some code follows.\n{written}\nEnd.\n"
+        _assert_stream_properties(policy, text, pieces(text, rng, (1, 2, 3, 7)))
 
 
 @pytest.mark.parametrize(

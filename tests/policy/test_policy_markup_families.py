@@ -66,6 +66,11 @@ def test_a_hyphenated_banner_after_markup_streams() -> None:
         ("~~RESTRICTED~~ **TOP SECRET**", "TOP SECRET"),
         ("~~NON CLASSIFIÉ~~ CONFIDENTIEL DÉFENSE", "CONFIDENTIAL"),
         ("~~TOP SECRET~~ OFFEN", "TOP SECRET"),
+        # a struck footer's page number, before the marking or inside the strike
+        ("~~UNCLASSIFIED~~ Page 2 SECRET", "SECRET"),
+        ("~~NATO UNCLASSIFIED~~p. 3 NATO RESTRICTED", "RESTRICTED"),
+        ("~~Page 2 of 9 SECRET~~ UNCLASSIFIED", "SECRET"),
+        ("~~- 4 - CONFIDENTIEL DÉFENSE~~  NON CLASSIFIÉ", "CONFIDENTIAL"),
         # a marking that markup words could take is read as a marking first
         ("[SECRET] UNCLASSIFIED", "SECRET"),
         ("- SECRET - UNCLASSIFIED", "SECRET"),
@@ -83,6 +88,7 @@ def test_the_higher_marking_on_a_line_wins(default_policy: Policy, text: str, le
         "- [ ] Top secret feature",
         "[^1]: See page 3.",
         "~~old~~ new",
+        "~~Page 2~~ Page 3 Secret",
         "~~Secret~~ Hidden fields",
         "h1. Release notes",
         "h2. Secret handling",

@@ -34,7 +34,7 @@ def test_skeleton(raw: str, expected: str) -> None:
 
 
 def test_views_are_per_character() -> None:
-    text = "Tr\u00e8s \u0405\u0415\u0421R\u0415\u0422\u200b\u2026\u00df \U0001d412\r\nend\u2028x"
+    text = "Tr\u00e8s \u0405\u0415\u0421R\u0415\u0422\u200b\u2026\u00df \U0001d412\rend\u2028x"
     whole = normalise(text)
     assert whole.skel == "".join(skeleton_char(ch) for ch in text)
     assert whole.text == "".join(text_char(ch) for ch in text)
@@ -43,8 +43,44 @@ def test_views_are_per_character() -> None:
 
 
 def test_line_breaks_become_new_lines() -> None:
-    for separator in "\r\x0b\x0c\x85\u2028\u2029":
+    for separator in ("\r", "\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"):
         assert normalise(f"a{separator}b").skel == "a\nb"
+    assert normalise("a\r\n\r\nb").skel == "a\n\nb"  # a blank line stays one
+    assert normalise("a\n\rb").skel == "a\n\nb"
+
+
+# What a terminal shows: a Windows line end is one break, escape sequences vanish (and are
+# reported), a letter struck over itself with a backspace is one letter.
+SHOWN = [
+    ("SE-\r\nCRET\r\n", "se-\ncret\n", []),
+    ("\x1b[1;31mNATO SECRET\x1b[0m!", "nato secret!", [(0, 7), (18, 22)]),
+    ("NATO \x1b[5CSECRET", "nato secret", [(5, 9)]),
+    ("\x1b]8;;http://x/a\x1b\\SECRET\x1b]8;;\x1b\\.", "secret.", [(0, 17), (23, 30)]),
+    ("\x1b(BSECRET", "secret", [(0, 3)]),
+    ("S\bSE\bE T\bX", "se tx", [(1, 3), (4, 6), (8, 9)]),
+    ("_\bS_\bE", " s e", [(1, 2), (4, 5)]),
+]
+
+
+@pytest.mark.parametrize(("raw", "skel", "hidden"), SHOWN)
+def test_what_a_terminal_shows(raw: str, skel: str, hidden: list[tuple[int, int]]) -> None:
+    views = normalise(raw)
+    assert views.skel == skel
+    assert views.hidden == hidden
+    assert len(views.classes) == len(raw)
+
+
+@pytest.mark.parametrize(("raw", "skel", "hidden"), SHOWN)
+def test_a_piece_read_after_another_is_read_as_in_the_whole(
+    raw: str, skel: str, hidden: list[tuple[int, int]]
+) -> None:
+    for cut in range(len(raw) + 1):
+        first, second = normalise(raw[:cut]), normalise(raw[cut:], before=raw[:cut])
+        assert first.skel + second.skel == skel
+        assert first.text + second.text == normalise(raw).text
+        covered = [i for s, e in first.hidden for i in range(s, e)]
+        covered += [cut + i for s, e in second.hidden for i in range(s, e)]
+        assert covered == [i for s, e in hidden for i in range(s, e)]
 
 
 def test_text_view_keeps_letters() -> None:

@@ -113,12 +113,15 @@ FIXED = [
     "x\nGET /docs?id=7&level=TOP_SECRET HTTP/1.1\nenum Level { UNCLASSIFIED, SECRET, TOP_SECRET }\n"
     'if level == "TOP SECRET": x\nend',
     "ok ('TOP SECRET', 'NOFORN') x\nend",
+    # Windows line ends, terminal colours and cursor moves, nroff bold (red team round 5)
+    "Intro.\r\nTOP\r\nSECRET\r\nSE-\r\nCRET\r\nend\r\n",
+    "x \x1b[1;31mNATO SECRET\x1b[0m y\nNATO \x1b[5CSECRET\nS\bSE\bEC\bCR\bRE\bET\bT\nend",
 ]
 
 texts = st.lists(
     st.one_of(
         st.sampled_from(FRAGMENTS),
-        st.text(alphabet="ab SECRT\n().:@+0123456789/", max_size=12),
+        st.text(alphabet="ab SECRT\n\r\b\x1b[m().:@+0123456789/", max_size=12),
     ),
     min_size=1,
     max_size=8,
