@@ -5,6 +5,11 @@ One rule decides both ways. A list whose items are all markings or caveats, its 
 of one level, is a marking (with its caveats). A list of two or more distinct levels is a
 vocabulary (an enum, a tuple of choices, a scale), not a marking: nothing in it counts,
 whatever else reads it (a banner line, a cell).
+
+A union of quoted strings (``type Level = 'RESTRICTED' | 'SECRET'``, TypeScript's and
+Python's typing ``|``) joins the rule on the vocabulary side only: two levels or more are
+a vocabulary; a union of one level is no marking list (it is a type), and is left to the
+other readers.
 """
 
 from __future__ import annotations
@@ -24,6 +29,11 @@ _ITEM_RE = re.compile(
     r"(?:\"(?P<double>[^\"\n]{0,200}+)\"|'(?P<single>[^'\n]{0,200}+)'"
     r"|`(?P<tick>[^`\n]{0,200}+)`|(?P<bare>[^,\"'`\n]{0,200}+))[^\S\n]{0,40}+(?:,|\Z)"
 )
+# Two quoted strings or more joined by "|" on one line (a union type). Each item is one
+# quoted run (possessive, no quote inside), so an attempt costs at most its chain.
+_QUOTED = r"(?:\"[^\"\n]{0,200}+\"|'[^'\n]{0,200}+'|`[^`\n]{0,200}+`)"
+UNION_RE = re.compile(_QUOTED + r"(?:[^\S\n]{0,40}+\|[^\S\n]{0,40}+" + _QUOTED + ")++")
+_UNION_ITEM_RE = re.compile(_QUOTED)
 # Where one list's items are the columns of the next ones (an SQL row: INSERT INTO t
 # (a, classification) VALUES ('x', 'SECRET')).
 _VALUES_RE = re.compile(r"[^\S\n]{0,40}+values[^\S\n]{0,40}+\Z", re.IGNORECASE)
@@ -96,9 +106,31 @@ def lists(line: str, read: Callable[[str], MarkingSpec | None]) -> list[ListRead
     return found
 
 
+def unions(line: str, read: Callable[[str], MarkingSpec | None]) -> list[ListRead]:
+    """The unions of quoted strings on ``line`` (``'RESTRICTED' | 'SECRET'``), each item
+    (quotes off) with the marking that ``read`` finds it to be."""
+    found: list[ListRead] = []
+    if "|" not in line:
+        return found
+    for match in UNION_RE.finditer(line):
+        parts = tuple(
+            Item(quoted.group()[1:-1], quoted.start() + 1, quoted.end() - 1)
+            for quoted in _UNION_ITEM_RE.finditer(line, match.start(), match.end())
+        )
+        found.append(
+            ListRead(match.start(), match.end(), parts, tuple(read(i.text) for i in parts))
+        )
+    return found
+
+
 def vocabulary_spans(line: str, read: Callable[[str], MarkingSpec | None]) -> list[tuple[int, int]]:
-    """The spans of ``line`` that are vocabularies: lists of two or more levels."""
-    return [(found.start, found.end) for found in lists(line, read) if found.vocabulary]
+    """The spans of ``line`` that are vocabularies: lists, or unions of quoted strings,
+    of two or more levels."""
+    return [
+        (found.start, found.end)
+        for found in (*lists(line, read), *unions(line, read))
+        if found.vocabulary
+    ]
 
 
 def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:

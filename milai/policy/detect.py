@@ -55,6 +55,7 @@ from milai.policy.patterns import (
     LEAD,
     LEAD_READINGS,
     LEAD_WORDS,
+    LEAD_WORDS_FIRST,
     _squeeze_table,
     banner_tail_ok,
     cell_label_regex,
@@ -527,6 +528,14 @@ def _banner_hits(
         marking = engine.marking_by_key[key]
         start, end = skel_map.span(base + body_start + part_start, base + body_start + part_end)
         found.append((marking, start, end, scanner.orig_slice(start, end)))
+    if any(_camel_name(marking.text, original) for marking, _, _, original in found):
+        line_start = skel_map.to_orig(base + match.start() + 1)
+        line = scanner.orig_slice(line_start, skel_map.to_orig(base + match.end()))
+        found = [
+            part
+            for part in found
+            if not _code_name(part[0].text, line, part[1] - line_start, part[2] - line_start)
+        ]
     if len({marking.level for marking, _, _, _ in found}) >= 2:
         # Two levels or more: a list of them on the line is a vocabulary (an enum, a
         # tuple of choices), not a marking.
@@ -542,7 +551,7 @@ def _banner_hits(
         match.groupdict().get("label") is None
         and match.groupdict().get("open") is None
         and not match.group("ctl")
-        and not _HEADING_TAIL_RE.sub("", tail or "").strip(" \t.:;!?")
+        and not _HEADING_TAIL_RE.sub("", tail or "").strip(" \t.:;!?,")
     )
     if plain and len(found) == 1:
         lead = match.string[match.start() : match.start("body")]
@@ -711,13 +720,68 @@ def _odd_case(word: str) -> bool:
     )
 
 
-def _written_as_prose(original: str) -> bool:
+def _written_as_prose(original: str, camel: Callable[[str], bool] = lambda word: False) -> bool:
     """Whether words broken over lines are written as prose: every word of two letters
-    or more in plain lower case or title case (Top / Secret). Banners are printed in
-    capitals; small capitals, look-alikes and odd case (sE-/cReT, rEsTrEiNt / Ue) are
-    evasion; single letters (V / S / N / f / D) say nothing."""
-    cases = [_word_case(word) for word in _WORD_RE.findall(original) if len(word) > 1]
-    return bool(cases) and all(case is not None for case in cases)
+    or more in plain lower case or title case (Top / Secret), or a marking's words glued in
+    title case (``camel``: an enum's members over lines, ``Secret,`` / ``TopSecret,``).
+    Banners are printed in capitals; small capitals, look-alikes and odd case (sE-/cReT,
+    rEsTrEiNt / Ue) are evasion; single letters (V / S / N / f / D) say nothing."""
+    words = [word for word in _WORD_RE.findall(original) if len(word) > 1]
+    return bool(words) and all(_word_case(word) is not None or camel(word) for word in words)
+
+
+# A word's pieces at its capitals: ``TopSecret`` -> Top, Secret; ``topSecret`` -> top, Secret.
+_CAMEL_PIECE_RE = re.compile(r"[^\W\d_][^\W\d_A-Z]*")
+# Code before a name on its line: a qualifier (``Level.``, ``Level::``, Swift's ``.``), a
+# brace, a list's comma, an assignment or a comparison, a keyword that declares or
+# matches a name; or a tab alone (a gofmt constant block). After it: punctuation that ends
+# or uses a name (``TopSecret,`` ``TopSecret = 4`` ``TopSecret:`` ``TopSecret =>``; not a
+# comma or colon before capitals, a caveat's: ``Secret, NOFORN``), or a
+# type then "=" (Go's ``TopSecret Level = iota``). A name in brackets alone (``[TopSecret]``)
+# is a tag, and reads as one.
+_CODE_BEFORE_RE = re.compile(
+    r"(?:[.{,=<>!]|::|(?<![^\W_])(?:case|enum|const|let|var|val|pub|public|private"
+    r"|protected|internal|static|final|readonly|type|return|new|when))[^\S\n]*$"
+    r"|^\t[^\S\n]*$"
+)
+_CODE_AFTER_RE = re.compile(
+    r"[^\S\n]*(?:[,;:](?![^\S\n]*[A-Z]{2})|[=({}\[<>?]|->|[^\W\d]\w*[^\S\n]*=)"
+)
+
+
+def _camel_name(marking: str, original: str) -> bool:
+    """Whether a marking is written as one identifier in PascalCase, its words glued in
+    title case (``TopSecret``, ``NatoSecret``, ``Secret``), or in camelCase (``topSecret``):
+    how code names an enum member or a constant. ``TOPSECRET`` (capitals) and odd case
+    (``ToPsEcReT``, whose pieces are not the marking's words) are not."""
+    words = marking.split()
+    if _WORD_RE.fullmatch(original) is None:
+        return False
+    pieces = _CAMEL_PIECE_RE.findall(original)
+    if len(pieces) != len(words) or any(len(piece) < 2 for piece in pieces):
+        return False
+    if not all(_word_case(piece) == "title" for piece in pieces[1:]):
+        return False
+    if _word_case(pieces[0]) != "title" and (len(words) < 2 or _word_case(pieces[0]) is None):
+        return False
+    return all(
+        marking_squeeze(skeleton(piece)) == marking_squeeze(skeleton(word))
+        for piece, word in zip(pieces, words, strict=True)
+    )
+
+
+def _code_name(marking: str, line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` (original text), a marking, is an identifier in code: a
+    ``_camel_name`` glued to other letters of a name (``isTopSecret``) or with code on
+    either side on its line (``    TopSecret,``, ``case TopSecret:``, ``Level::TopSecret``,
+    ``\tTopSecret`` in a Go constant block). Alone on a line or in prose it still reads as
+    a marking in title case would."""
+    if not _camel_name(marking, line[start:end]):
+        return False
+    before, after = line[:start], line[end:]
+    if before[-1:].isalnum() or before[-1:] == "_" or after[:1].isalnum() or after[:1] == "_":
+        return True
+    return _CODE_BEFORE_RE.search(before) is not None or _CODE_AFTER_RE.match(after) is not None
 
 
 # Lower-case letters of the languages the shipped policies cover (prose, not look-alikes).
@@ -766,7 +830,7 @@ class MultiLineUnit(Unit[MultiLineState]):
             if "\n" in match.group("body"):
                 start = scanner.skel.map.to_orig(base + match.start("body"))
                 end = scanner.skel.map.to_orig(base + match.end("body") - 1) + 1
-                if not _written_as_prose(scanner.orig_slice(start, end)):
+                if not _written_as_prose(scanner.orig_slice(start, end), self.engine.camel_name):
                     _banner_hits(self.engine, scanner, match, base, "banner split over lines")
             # Attempts from later new lines may overlap this one (SECRET / UE after TRÈS).
             position = base + match.start() + 1
@@ -789,8 +853,17 @@ class MultiLineUnit(Unit[MultiLineState]):
                 return base + found
             if match is None and self._may_grow(buf, found):
                 return base + found
-            state.ruled_out_to = base + found + 1
+            if self._settled(buf, found):
+                state.ruled_out_to = base + found + 1
             at = found + 1
+
+    def _settled(self, buf: str, found: int) -> bool:
+        """Whether a "no" for the new line at ``found`` is final: its first line is
+        complete or longer than any lead, so the lead's readings are fixed (while it is
+        shorter, markup words may still come to end a lead: ``!!! da`` reads no marking,
+        ``!!! danger "NATO SE-`` does)."""
+        end = buf.find("\n", found + 1)
+        return end >= 0 or len(buf) - found - 1 > self.engine.lead_width
 
     def _may_grow(self, buf: str, found: int) -> bool:
         """Whether the lines after the new line at ``found`` could still become a split
@@ -1155,6 +1228,8 @@ class FieldUnit(Unit[FieldState]):
                 if cell.isascii() and not any(a in cell.lower() for a in self.anchors):
                     continue
                 body = skeleton(cell.strip(_VALUE_STRIP))
+                if marking_squeeze(body) in self.engine.marking_key_set:
+                    continue  # Unclassified, (an enum's member): a value, no column's name
                 if any(a in body for a in self.anchors) and self.cell_re.fullmatch(body):
                     state.columns = (delimiter, index, len(cells))
                     return True
@@ -1317,6 +1392,10 @@ _LABEL_CELL_RE = re.compile(
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
     r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # who or what the field is in brackets (``Comment [J. Muller]: SECRET LUX``)
+    r"(?:[^\S\n]{0,2}\[[^\[\]\n]{1,40}\])?"
+    # an iCalendar or vCard property's parameters (``SUMMARY;LANGUAGE=fr-FR:SECRET UE``)
+    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,4}"
     # ``key: VALUE``; ``key=VALUE`` with no blank before the "=" (a configuration or
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
@@ -1376,7 +1455,7 @@ _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at o
 
 class _Vocabulary:
     """The vocabularies of a line (original text at original offset ``at``), read once
-    when first asked."""
+    when first asked; and its names in code (``_code_name``)."""
 
     __slots__ = ("at", "line", "read", "spans")
 
@@ -1392,6 +1471,10 @@ class _Vocabulary:
                 (at + low, at + high) for low, high in vocabulary_spans(self.line, self.read)
             ]
         return inside(self.spans, start, end)
+
+    def names(self, marking: str, start: int, end: int) -> bool:
+        """Whether the marking at ``[start, end)`` (original offsets) is a name in code."""
+        return _code_name(marking, self.line, start - self.at, end - self.at)
 
 
 def _troff_cells(line: str) -> list[tuple[int, int]]:
@@ -1727,7 +1810,9 @@ class CellUnit(Unit[CellState]):
             if index is not None:
                 first, last = index[first], index[last]
             start, end = max(at + first, floor), at + last + 1
-            if end <= start or (skip is not None and skip.holds(start, end)):
+            if end <= start or (
+                skip is not None and (skip.holds(start, end) or skip.names(hit.key, start, end))
+            ):
                 continue
             if emitted is not None:
                 if (hit.key, start, end) in emitted:
@@ -3088,7 +3173,7 @@ class CompiledPolicy:
         self.rot13_keys = rot13_keys
         self.lead_re = re.compile(LEAD)
         self.lead_readings = tuple(re.compile(lead) for lead in LEAD_READINGS)
-        self.lead_words_re = re.compile(LEAD_WORDS)
+        self.lead_words_re = (re.compile(LEAD_WORDS), re.compile(LEAD_WORDS_FIRST))
         self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
         # past the longest of them (to see that it is no prefix).
@@ -3186,7 +3271,15 @@ class CompiledPolicy:
                 marking = found[0]
         if marking is None or _in_prose_case(text.replace("_", " ")):
             return None
+        if _camel_name(marking.text, text.strip()):
+            return None  # TopSecret: a name in code, the words of a title glued
         return marking
+
+    def camel_name(self, word: str) -> bool:
+        """Whether ``word`` (original text) is a marking written as one identifier
+        (``TopSecret``, ``Secret``; see ``_camel_name``)."""
+        marking = self.marking_by_key.get(marking_squeeze(skeleton(word)))
+        return marking is not None and _camel_name(marking.text, word)
 
     def turned(self, body: str) -> bool:
         """Whether a banner body (split before) is written in rot13."""
@@ -3244,12 +3337,19 @@ class CompiledPolicy:
         """Where a lead with markup words (``!!! danger "``, ``h1.``) may end on ``line``,
         besides ``end`` (the plain lead's): the end of the longest, and every word start
         inside it (a banner line reads the fewest tokens first, so a word it took may be
-        the marking's own: ``h1. SE.CR.ET``)."""
-        lead = self.lead_words_re.match(line)
-        if lead is None or lead.end() <= end:
+        the marking's own: ``h1. SE.CR.ET``). Two greedy readings (symbols first, words
+        first) stand for the longest, as neither is always longer."""
+        longest = end
+        ends: set[int] = set()
+        for regex in self.lead_words_re:
+            lead = regex.match(line)
+            if lead is not None and lead.end() > end:
+                ends.add(lead.end())
+                longest = max(longest, lead.end())
+        if not ends:
             return []
-        ends = [at.start() for at in _WORD_START_RE.finditer(line, end, lead.end())]
-        return [*ends, lead.end()]
+        ends.update(at.start() for at in _WORD_START_RE.finditer(line, end, longest))
+        return sorted(ends)
 
     def _outlook_after(self, line: str, lead_end: int, complete: bool) -> LineOutlook:
         """``line_outlook`` of a line whose lead ends at ``lead_end``."""
@@ -3340,7 +3440,7 @@ class CompiledPolicy:
 def _lead_width() -> int:
     from milai.policy.regexcheck import max_width
 
-    return max(max_width(LEAD), max_width(LEAD_WORDS))
+    return max(max_width(LEAD), max_width(LEAD_WORDS), max_width(LEAD_WORDS_FIRST))
 
 
 def _prefix_of_any(sorted_keys: list[str], prefix: str) -> bool:

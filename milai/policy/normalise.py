@@ -16,9 +16,10 @@ In all three, default-ignorable and bidi control characters (and C0/C1 controls)
 are reported, and line separators become ``\\n``. Three things a terminal shows are read as it
 shows them, each decided by the characters before it only (``before``, the end of the text
 already read, keeps a stream's views those of the whole text): a Windows line end
-(``\\r\\n``) is one line break; a terminal escape sequence (colours, cursor moves,
-hyperlinks: ``\\x1b[1;31m``) vanishes with its ESC and is reported with it; a letter struck
-over itself with a backspace (``S\\bS``, as ``nroff`` writes bold) is one letter.
+(``\\r\\n``) is one line break; a colour sequence (``\\x1b[1;31m``) vanishes with its ESC
+and is reported with it; a letter struck over itself with a backspace (``S\\bS``, as
+``nroff`` writes bold) is one letter. None of them hides a letter that is not shown
+another way (see ``_TERMINAL_RE``).
 
 Text made only of ASCII and the common Western characters of Windows-1252 (French, German,
 Luxembourgish, Dutch…) takes a fast path through C-level ``translate``; any other character
@@ -257,16 +258,17 @@ def _slow_char(ch: str) -> tuple[str, str, bool]:
     return skeleton_char(ch), text_char(ch), is_hidden(ch)
 
 
-# A terminal escape sequence from its ESC: a control sequence (CSI: colours, cursor
-# moves), an operating-system command (OSC: a window title, a hyperlink; ended by BEL or
-# by the ESC of "ESC \"), or a short escape. Each part is optional, so what a sequence
-# cut short at a chunk's end matches is what the whole sequence matches there; no part
-# holds an ESC, so every ESC starts a sequence whatever text comes before it.
-_TERMINAL_RE = re.compile(
-    r"\x1b(?:\[[0-?]{0,32}[ -/]{0,4}[@-~]?|\][^\x07\x1b\n]{0,200}\x07?|[ -/]{0,2}[0-~]?)"
-)
-# How much of the text before a piece decides its views (the longest sequence above).
-CONTEXT = 256
+# A terminal's colour sequence (CSI ... m: SGR), from its ESC, and the start of any other
+# control sequence (its parameters). Only colours end on a letter that vanishes: another
+# sequence's final letter (a cursor move's C, an erase's K) is read as a letter, and the
+# text of an operating-system command (a window title, a hyperlink) is read as text, since
+# reading them as a terminal does would let a sequence hide a marking's letters
+# (``\x1b[SECRET`` scrolls and shows ECRET). Each part is optional, so what a sequence cut
+# short at a chunk's end matches is what the whole sequence matches there; no part holds
+# an ESC, so every ESC starts a sequence whatever text comes before it.
+_TERMINAL_RE = re.compile(r"\x1b\[[0-?]{0,32}[ -/]{0,4}m?")
+# How much of the text before a piece decides its views (more than the longest sequence).
+CONTEXT = 64
 
 
 def _shown(piece: str, before: str) -> tuple[set[int], set[int]]:

@@ -535,11 +535,13 @@ def _rot13_units(word: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _half_turned(spellings: tuple[str, ...]) -> set[str]:
-    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff)."""
+    """Each ASCII letter of each spelling as itself or its rot13 letter (ss: sf, fs, ff),
+    digits and symbols as they are: rot13 leaves them, so a unit spelt half in leetspeak
+    is half turned too (5s: 5f, a CUI in leetspeak then rot13)."""
     found: set[str] = set()
     for spelling in spellings:
-        if spelling.isascii() and spelling.isalpha():
-            choices = [(ch, ch.translate(_ROT13)) for ch in spelling]
+        if spelling.isascii() and any(ch.isalpha() for ch in spelling):
+            choices = [(ch, ch.translate(_ROT13)) if ch.isalpha() else (ch,) for ch in spelling]
             found |= {"".join(chars) for chars in itertools.product(*choices)}
     return found
 
@@ -661,11 +663,12 @@ _MARKUP_SYMBOLS = "[-*=#~`\"'<>/\\\\:;.•·|+\u2013\u2014{!?%\\]^]"
 # A markup word: what a renderer reads as syntax, not as text, before a marking. A word of
 # two or more letters with markup after it (``!!! danger "SECRET"``, ``.. note:: SECRET``,
 # ``{{< banner "SECRET" >}}``, a Textile block ``h1. SECRET``), a block's kind glued to its
-# fence (``:::warning SECRET``), a word in square brackets (a task box ``[x]``, a footnote
+# fence (``:::warning SECRET``), up to three words in square brackets (a task box ``[x]``,
+# a converter's shape name ``[TextBox 12]``, a footnote
 # label ``[^1]:``) or a comment keyword (``REM``). Each ends on markup or a blank, never on
 # a letter, so a marking after it is read from its first letter.
 _MARKUP_WORD = (
-    rf"(?:\[\^?[a-z0-9][a-z0-9_\-]{{0,19}}+\]"
+    rf"(?:\[\^?[a-z0-9][a-z0-9_\-]{{0,19}}+(?:{WS}[a-z0-9][a-z0-9_.\-]{{0,19}}+){{0,2}}\]"
     # a full stop, "!", "?" or ";" before a blank ends a sentence (Hello! SECRET), save
     # after a Textile block's name (h1. bq. fn1.); one colon or "=" ends a field's name,
     # whose value counts in capitals only (``title: Top Secret``, see ``FieldUnit``)
@@ -679,7 +682,7 @@ _MARKUP_WORD = (
 )
 
 
-def _markup(*, words: bool, lazy: bool) -> str:
+def _markup(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     """What documents put before a banner (see above), with markup words or without.
 
     A markup word may be a marking too (``[SECRET] TOP SECRET``, ``- SECRET - NATO
@@ -688,7 +691,7 @@ def _markup(*, words: bool, lazy: bool) -> str:
     """
     token = f"{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
     if words:
-        token += f"|{_MARKUP_WORD}"
+        token = f"{_MARKUP_WORD}|{token}" if words_first else f"{token}|{_MARKUP_WORD}"
     loop = "{0,12}?" if lazy else "{0,12}"
     return (
         f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
@@ -811,10 +814,16 @@ _LOG_START = (
 _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,5})?"
 
 
-def _lead(*, words: bool, lazy: bool) -> str:
+# The empty cells of a spreadsheet's merged title row before its one full cell, exported to
+# CSV (``,,,NATO SECRET,,,``): the cell is read as a line.
+_EMPTY_CELLS = "(?:,{1,64}+" + WS + "{0,4})?"
+
+
+def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     return (
         WS
         + "{0,120}+"
+        + _EMPTY_CELLS
         + _LOG_PREFIX
         + "(?:[>|]"
         + WS
@@ -824,7 +833,7 @@ def _lead(*, words: bool, lazy: bool) -> str:
         + WS
         + "{0,80}"
         + _NUMBERING
-        + _markup(words=words, lazy=lazy)
+        + _markup(words=words, lazy=lazy, words_first=words_first)
     )
 
 
@@ -833,6 +842,11 @@ LEAD = _lead(words=False, lazy=False)
 # (lazily, see ``_markup``) and as a look at a line's start takes it (the longest).
 _LEAD_READ = _lead(words=True, lazy=True)
 LEAD_WORDS = _lead(words=True, lazy=False)
+# The same, a token read as a markup word before it is read as symbols: a greedy match
+# stops at the first token that no alternative takes, so the symbols of ``[^2]:`` or
+# ``~~NON CLASSIFIÉ~~`` (a footnote label, a struck marking) end LEAD_WORDS before the word
+# does; a look at a line's start takes the ends of both (``word_lead_ends``).
+LEAD_WORDS_FIRST = _lead(words=True, lazy=False, words_first=True)
 # The lead read without its page numbers, its numbering or both: letters that the lead
 # takes greedily (``S. E. C. R. E. T``: "S." is a list letter) may be the marking's own. The
 # regular expressions try every reading; a look at a line's start (``line_outlook``) tries
@@ -840,6 +854,7 @@ LEAD_WORDS = _lead(words=True, lazy=False)
 LEAD_READINGS = (
     WS
     + "{0,120}"
+    + _EMPTY_CELLS
     + _LOG_PREFIX
     + "(?:[>|]"
     + WS
@@ -851,6 +866,7 @@ LEAD_READINGS = (
     + _MARKUP,
     WS
     + "{0,120}"
+    + _EMPTY_CELLS
     + _LOG_PREFIX
     + "(?:[>|]"
     + WS
@@ -859,7 +875,16 @@ LEAD_READINGS = (
     + "{0,80}"
     + _NUMBERING
     + _MARKUP,
-    WS + "{0,120}" + _LOG_PREFIX + "(?:[>|]" + WS + "{0,8}){0,8}" + WS + "{0,80}" + _MARKUP,
+    WS
+    + "{0,120}"
+    + _EMPTY_CELLS
+    + _LOG_PREFIX
+    + "(?:[>|]"
+    + WS
+    + "{0,8}){0,8}"
+    + WS
+    + "{0,80}"
+    + _MARKUP,
 )
 # Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
 # SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps

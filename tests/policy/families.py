@@ -213,23 +213,20 @@ def _overstrike(text: str, rng: random.Random) -> str:
     return "".join((f"{ch}\b{ch}" if bold else f"_\b{ch}") if ch.isalnum() else ch for ch in text)
 
 
-# Terminal colours around a marking: a whole one, grep --color's, one per word, a cursor
-# move in the gap between words.
-_COLOURS = (
-    "\x1b[1;31m{}\x1b[0m",
-    "\x1b[01;31m\x1b[K{}\x1b[m\x1b[K",
-    "{}\x1b[0m",
-    "\x1b[7m{}\x1b[27m",
-)
+# Terminal colours around a marking: a whole one, one per word, a colour left open.
+_COLOURS = ("\x1b[1;31m{}\x1b[0m", "\x1b[01;31m{}\x1b[m", "{}\x1b[0m", "\x1b[7m{}\x1b[27m")
 
 
 def _terminal_colour(text: str, rng: random.Random) -> str:
-    choice = rng.randrange(3)
-    if choice == 2 and " " in text.strip():
-        return re.sub(r"(?<=\S) (?=\S)", " \x1b[1C", text, count=1)
-    if choice == 1:
+    if rng.random() < 0.5:
         return re.sub(r"\S+", lambda word: rng.choice(_COLOURS).format(word.group()), text)
     return rng.choice(_COLOURS).format(text)
+
+
+def _merged_title_row(text: str, rng: random.Random) -> str:
+    """A spreadsheet's merged title row exported to CSV: the banner in one cell, the row's
+    other cells empty (``,,,NATO SECRET,,,``)."""
+    return "," * rng.randint(1, 40) + text + "," * rng.randint(0, 40)
 
 
 def _crlf(text: str, rng: random.Random) -> str:
@@ -1511,6 +1508,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("log-prefix", "banner context", "line", _log_prefix),
     Family("terminal-colour", "banner context", "line", _terminal_colour),
     Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
+    Family("merged-title-row", "structured data", "line", _merged_title_row),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
@@ -1616,8 +1614,12 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two spellings of the same letters"
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
-    if "terminal-colour" in (first.name, second.name) and "caesar" in (first.name, second.name):
-        return "a shift turns the letters of the escape sequences too (\\x1b[0m)"
+    if {"merged-title-row", "label-line"} <= {first.name, second.name}:
+        return "a merged title row is a whole CSV line: no label stands before its cells"
+    if "terminal-colour" in (first.name, second.name) and {first.name, second.name} & set(
+        _WHOLE_LINE
+    ):
+        return "a rewriting of the whole line turns the escape sequences too (\\x1b[0m)"
     if "overstrike" in (first.name, second.name) and {first.name, second.name} & _NOT_STRUCK:
         return (
             "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
@@ -1771,6 +1773,10 @@ _REPEATED_AROUND = (
     "page-first-footer",
 )
 KNOWN_MISSES: dict[str, str] = {
+    "terminal-colour+phonetic": (
+        "colour sequences around phonetic words: the phonetic reading takes the words as "
+        "written, escape sequences included"
+    ),
     **{
         f"{terminal}+html-entities": (
             "a terminal's control bytes written as HTML entities (&#27;[1;31m): HTML has no "
@@ -1779,10 +1785,6 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for terminal in ("terminal-colour", "overstrike")
     },
-    "terminal-colour+phonetic": (
-        "a cursor move between phonetic words: the phonetic reading takes the words as "
-        "written, escape sequences included"
-    ),
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "
         "no delimiter and its alphabet is nearly all of printable ASCII, so reading it means "
@@ -1892,15 +1894,8 @@ KNOWN_MISSES: dict[str, str] = {
         "the marking's first letters stay inside a comment"
     ),
     **dict.fromkeys(
-        ("comment-inside+markup-words", "comment-inside+struck-marking"),
-        "a comment inside a word is removed only where a line is cut into cells, and a cell's "
-        "lead has no markup words or struck text (misses on some markings)",
-    ),
-    **dict.fromkeys(
         (
             "field-label+comment",
-            "field-label+markup-words",
-            "field-label+struck-marking",
             "label-line+comment",
             "label-line+markup-words",
             "label-line+struck-marking",

@@ -19,7 +19,11 @@ pattern the gate runs must take time linear (or bounded) in its input. This modu
 
 Run ``python -m tests.policy.redos`` (fast: up to 256 characters, as the test suite does:
 an exponential pattern passes the limit long before that) or with
-``--thorough`` (1 KiB to 32 KiB, growth checked) for the audit table.
+``--thorough`` (1 KiB to 32 KiB, growth checked) for the audit table. ``--budget S`` bounds
+the CPU seconds spent on one pattern (the thorough mode's default is 120): a pattern not
+done by then is reported "partial" with the share of its input families tried, spread over
+the whole pattern. ``--slope`` times each pattern's slowest family at 1e3..1e5 characters
+and prints the exponent of its growth (1 is linear).
 """
 
 from __future__ import annotations
@@ -403,6 +407,14 @@ class Report:
     worst: float = 0.0  # slowest call at the largest length, seconds
     worst_text: str = ""
     findings: list[Finding] = field(default_factory=list)
+    families: int = 0  # input families (prefix, pump, suffix) to try
+    tried: int = 0  # of them, tried before the budget ran out (all: finished)
+    # the slowest families at the largest length: (seconds, (prefix, pump, suffix))
+    slowest: list[tuple[float, tuple[str, str, str]]] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.tried >= self.families
 
 
 def _lengths(max_length: int) -> list[int]:
@@ -420,6 +432,7 @@ ANCHORED = {
     ("milai/policy/detect.py", "self.cell_re = re.compile("): "fullmatch of a label or cell",
     ("milai/policy/decoders.py", "_MIME_LINE_RE = re.compile("): "fullmatch of one line",
     ("milai/policy/decoders.py", "_MIME_BLOCK = re.compile("): "matched where mime_blocks starts",
+    ("milai/policy/detect.py", "_CODE_AFTER_RE = re.compile("): "matched at a name's end",
 }
 
 
@@ -460,30 +473,62 @@ def fuzz(
     floor: float = 0.002,
     prefixes_per_pump: int = 1,
     suffixes: tuple[str, ...] = _SUFFIXES[:4],
+    budget: float | None = None,
 ) -> Report:
     """Time ``found`` on its adversarial inputs pumped up to ``max_length`` characters.
 
     A call over ``limit`` seconds is a finding. With ``growth``, so is a family whose time
     at ``max_length`` is over ``floor`` seconds and over ``growth`` times its time at a
     quarter of that length (linear is 4x; quadratic 16x), confirmed on a re-run.
+
+    With ``budget``, the families are tried until that many CPU seconds are spent on the
+    pattern (one at least); the report then says how many were tried (``finished``). The
+    families are tried in an order spread over the pattern (every n-th first), so that an
+    unfinished run has still looked at every part of it.
     """
     compiled = found.compiled()
     is_bytes = isinstance(found.pattern, bytes)
     from_start = is_anchored(found)
     report = Report(found)
     lengths = _lengths(max_length)
-    for prefix, pump in pump_points(found, prefixes_per_pump):
-        for suffix in suffixes:
-            if is_bytes and any(ord(c) > 255 for c in prefix + pump + suffix):
-                continue
-            finding = _fuzz_family(
-                compiled, from_start, prefix, pump, suffix, lengths, limit, growth, floor, report
-            )
-            if finding is not None:
-                finding.found = found
-                report.findings.append(finding)
-                return report  # one input family is enough to condemn a pattern
+    families = [
+        (prefix, pump, suffix)
+        for prefix, pump in pump_points(found, prefixes_per_pump)
+        for suffix in suffixes
+        if not (is_bytes and any(ord(c) > 255 for c in prefix + pump + suffix))
+    ]
+    report.families = len(families)
+    started = time.process_time()
+    for prefix, pump, suffix in _spread(families):
+        if budget is not None and report.tried and time.process_time() - started > budget:
+            return report
+        report.tried += 1
+        finding = _fuzz_family(
+            compiled, from_start, prefix, pump, suffix, lengths, limit, growth, floor, report
+        )
+        if finding is not None:
+            finding.found = found
+            report.findings.append(finding)
+            report.tried = report.families  # one input family is enough to condemn it
+            return report
     return report
+
+
+def _spread(items: list[Any]) -> list[Any]:
+    """``items`` reordered so that any first part of the order samples all of them: the
+    order of a stride that halves (every 64th, then every 32nd not yet taken, …)."""
+    order: list[Any] = []
+    taken: set[int] = set()
+    stride = 1
+    while stride * 2 < len(items):
+        stride *= 2
+    while stride >= 1:
+        for at in range(0, len(items), stride):
+            if at not in taken:
+                taken.add(at)
+                order.append(items[at])
+        stride //= 2
+    return order
 
 
 def _fuzz_family(
@@ -522,6 +567,7 @@ def _fuzz_family(
             report.worst = times[top]
             shown = text_of(top)
             report.worst_text = shown.decode("latin-1") if is_bytes else shown
+        report.slowest = sorted([*report.slowest, (times[top], (prefix, pump, suffix))])[-3:]
         if growth is None or len(lengths) < 3 or times[top] < floor:
             continue
         quarter = lengths[-3]
@@ -552,6 +598,9 @@ THOROUGH: dict[str, Any] = {
     "prefixes_per_pump": 8,
     "suffixes": _SUFFIXES,
 }
+# CPU seconds a pattern gets in the thorough mode: the large context and prefilter patterns
+# have thousands of input families (a trie of every marking), a run of hours without one.
+THOROUGH_BUDGET = 120.0
 
 
 def iter_reports(
@@ -561,12 +610,103 @@ def iter_reports(
         yield fuzz(found, **options)
 
 
+# The slope: n from 1e3 to 1e5 characters, each time the best of two calls.
+SLOPE_LENGTHS = (1000, 3000, 10000, 30000, 100000)
+
+
+@dataclass
+class Slope:
+    """How a pattern's time grows on its slowest input family: the exponent ``k`` of
+    t ~ n^k, fitted on ``SLOPE_LENGTHS`` (1 linear, 2 quadratic)."""
+
+    found: Found
+    family: tuple[str, str, str]
+    operation: str
+    times: dict[int, float]  # length -> seconds (inf: passed the limit)
+    exponent: float | None  # None: too fast to fit (under ``floor`` at the largest n)
+
+
+def slope(
+    report: Report,
+    *,
+    limit: float = 10.0,
+    floor: float = 0.002,
+    lengths: tuple[int, ...] = SLOPE_LENGTHS,
+) -> Slope | None:
+    """The steepest growth, from 1e3 to 1e5 characters, of ``report``'s slowest families
+    (the three ``fuzz`` timed slowest), or None when the fuzz timed no family. CPU time
+    (a busy machine's other processes do not count), per call, the best of two rounds."""
+    found = report.found
+    compiled = found.compiled()
+    is_bytes = isinstance(found.pattern, bytes)
+    worst: Slope | None = None
+    for _, family in report.slowest:
+        prefix, pump, suffix = family
+        for name, operation in _operations(compiled, is_anchored(found)).items():
+            times: dict[int, float] = {}
+            for length in lengths:
+                text: Any = prefix + pump * max(1, length // len(pump)) + suffix
+                if is_bytes:
+                    text = text.encode("latin-1")
+                times[length] = min(_per_call(operation, text, limit) for _ in range(2))
+                if times[length] == float("inf"):
+                    break
+            exponent = _exponent(times, floor)
+            result = Slope(found, family, name, times, exponent)
+            if worst is None or (exponent or 0.0) > (worst.exponent or 0.0):
+                worst = result
+    return worst
+
+
+def _per_call(operation: Callable[[Any], object], text: Any, limit: float) -> float:
+    """CPU seconds of one ``operation(text)``: calls repeated until they add up to 50 ms
+    (the CPU clock may tick in milliseconds), at most 1,000; ``inf`` past ``limit``."""
+    calls, spent = 0, 0.0
+    while spent < 0.05 and calls < 1000:
+        seconds = _timed(operation, text, limit)
+        if seconds == float("inf"):
+            return seconds
+        calls, spent = calls + 1, spent + seconds
+    return spent / calls
+
+
+def _exponent(times: dict[int, float], floor: float) -> float | None:
+    """The least-squares slope of log t on log n over the lengths timed above ``floor / 10``
+    (smaller times are noise), or None when the largest is under ``floor``."""
+    import math
+
+    if not times or max(times.values()) < floor:
+        return None
+    if any(t == float("inf") for t in times.values()):
+        return float("inf")
+    points = [(math.log(n), math.log(t)) for n, t in times.items() if t >= floor / 10]
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--record", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--thorough", action="store_true", help="pump 1 KiB to 32 KiB")
     parser.add_argument("--list", action="store_true", help="list the patterns only")
     parser.add_argument("--match", default="", help="only patterns whose origin holds this")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="CPU seconds per pattern (thorough: 120); past it the pattern is reported "
+        "'not finished' with the share of its input families tried",
+    )
+    parser.add_argument(
+        "--slope",
+        action="store_true",
+        help="also time each pattern's slowest family at 1e3..1e5 characters and print "
+        "the exponent k of t ~ n^k (1: linear)",
+    )
     args = parser.parse_args(argv)
     if args.record:
         found = record_compiled()
@@ -587,22 +727,46 @@ def main(argv: list[str] | None = None) -> int:
             print(item.label())
         print(f"{len(patterns)} patterns")
         return 0
-    options: dict[str, Any] = THOROUGH if args.thorough else {}
-    bad = 0
+    options: dict[str, Any] = dict(THOROUGH) if args.thorough else {}
+    if args.budget is not None:
+        options["budget"] = args.budget
+    elif args.thorough:
+        options["budget"] = THOROUGH_BUDGET
+    bad = unfinished = 0
     for report in iter_reports(patterns, **options):
-        status = "FLAGGED" if report.findings else "ok"
+        status = "FLAGGED" if report.findings else "ok" if report.finished else "partial"
+        unfinished += not report.finished and not report.findings
         print(
             f"{status:7} {report.worst * 1e3:8.2f} ms {report.inputs:6} inputs  "
             f"{report.found.label()}",
             flush=True,
         )
+        if not report.finished and not report.findings:
+            print(
+                f"        not finished: {report.tried} of {report.families} input families "
+                "tried within the budget, none flagged",
+                flush=True,
+            )
+        if args.slope and not report.findings:
+            grown = slope(report)
+            if grown is not None:
+                shown = (
+                    "flat (under 2 ms at 1e5)"
+                    if grown.exponent is None
+                    else (f"k = {grown.exponent:.2f}")
+                )
+                timed = ", ".join(f"{n:g}: {t * 1e3:.2f} ms" for n, t in grown.times.items())
+                print(f"        slope {shown} ({grown.operation}; {timed})", flush=True)
         for finding in report.findings:
             reason = known(finding)
             bad += reason is None
             print(f"        {finding.describe()}", flush=True)
             if reason is not None:
                 print(f"        known: {reason}", flush=True)
-    print(f"{len(patterns)} patterns, {bad} flagged (known ones aside)")
+    print(
+        f"{len(patterns)} patterns, {bad} flagged (known ones aside), "
+        f"{unfinished} not finished within the budget"
+    )
     return 1 if bad else 0
 
 

@@ -102,6 +102,17 @@ def test_pairs_of_families_on_a_sampled_marking() -> None:
     assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:30])
 
 
+@pytest.mark.parametrize("seed", [SEED, 1, 2])
+def test_leetspeak_then_rot13_on_every_marking(seed: int) -> None:
+    """A marking in leetspeak, then rot13 (``HAP1@5FVS1RQ``): rot13 leaves the digits and
+    symbols, so a unit spelt half in leetspeak (``5s``) is read half turned (``5f``); the
+    exhaustive pair run found a CUI missed so."""
+    cases = pair_cases(seed, per_pair=None, only={("leetspeak", "rot13")})
+    assert cases
+    misses = _misses(cases)
+    assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:20])
+
+
 def test_nested_encodings() -> None:
     cases = nested_cases(SEED, depth=3)
     misses = _misses(cases)

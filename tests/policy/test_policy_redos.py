@@ -116,13 +116,44 @@ def test_no_pattern_the_gate_runs_backtracks(gate_patterns: list[redos.Found]) -
 
 @pytest.mark.exhaustive
 def test_no_pattern_the_gate_runs_backtracks_thorough(gate_patterns: list[redos.Found]) -> None:
+    # each pattern within the thorough budget: the large context and prefilter patterns
+    # have thousands of input families, hours without one (their share tried is printed)
+    reports = [
+        redos.fuzz(found, **redos.THOROUGH, budget=redos.THOROUGH_BUDGET) for found in gate_patterns
+    ]
+    for report in reports:
+        if not report.finished:
+            print(f"not finished: {report.tried}/{report.families} {report.found.label()}")
     flagged = [
         finding.describe()
-        for found in gate_patterns
-        for finding in redos.fuzz(found, **redos.THOROUGH).findings
+        for report in reports
+        for finding in report.findings
         if redos.known(finding) is None
     ]
     assert not flagged, "\n".join(flagged)
+
+
+def test_a_budget_ends_a_pattern_with_what_was_tried(gate_patterns: list[redos.Found]) -> None:
+    """A pattern too large to fuzz whole is reported unfinished, not fuzzed for hours: the
+    share tried is said, and it is spread over the whole pattern."""
+    largest = max(gate_patterns, key=lambda found: len(found.pattern))
+    report = redos.fuzz(largest, budget=0.0)
+    assert 1 <= report.tried < report.families
+    assert not report.finished and not report.findings
+    assert redos._spread(list(range(10))) == [0, 8, 4, 2, 6, 1, 3, 5, 7, 9]
+
+
+def test_the_slope_tells_quadratic_from_linear() -> None:
+    """The growth exponent of a pattern's slowest family: ``[a-z]*1`` searched from every
+    start of a run of letters is quadratic (k near 2); the fit itself on exact times."""
+    report = redos.fuzz(redos.Found("quadratic", r"[a-z]{0,100000}1", 0), max_length=256)
+    grown = redos.slope(report, floor=1e-4, lengths=(500, 1000, 2000, 4000))
+    assert grown is not None and grown.exponent is not None and grown.exponent > 1.5, grown
+    linear = {1000: 0.001, 10000: 0.01, 100000: 0.1}
+    assert abs((redos._exponent(linear, 0.002) or 0.0) - 1.0) < 1e-9
+    quadratic = {1000: 0.0001, 10000: 0.01, 100000: 1.0}
+    assert abs((redos._exponent(quadratic, 0.002) or 0.0) - 2.0) < 1e-9
+    assert redos._exponent({1000: 1e-5, 100000: 1e-4}, 0.002) is None  # too fast to tell
 
 
 # Lines that made the gate backtrack (exponentially or in thousands of ways a line).

@@ -1,0 +1,86 @@
+"""Red team round 5's in-scope misses (issue 9): text as a terminal shows it (families
+``crlf``, ``terminal-colour``, ``overstrike``), a spreadsheet's merged title row, calendar
+properties with parameters, a converter's bracketed shape name or a reviewer's name before a
+marking. Each family streams as it reads whole; the everyday forms of the same syntax (paths,
+directory trees, coloured prose) stay UNCLASSIFIED. Whole-text accuracy, alone and in
+pairs, is in test_policy_families.py.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
+from tests.policy.families import shipped_policy
+from tests.policy.test_policy_round4_families import _cases
+from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
+
+MINE = ("crlf", "terminal-colour", "overstrike")
+
+
+@pytest.mark.parametrize("family", MINE)
+def test_a_family_streams_as_it_reads_whole(family: str) -> None:
+    cases = sample(_cases(family), 12, seed=f"stream:{family}")  # all in CI (tests/scale.py)
+    assert cases
+    for case in cases:
+        policy = shipped_policy(case.target.policy)
+        chunks = pieces(case.text, random.Random(case.id))
+        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
+        _assert_stream_properties(policy, case.text, chunks)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("SE-\r\nCRET\r\n", "SECRET"),
+        ("TOP\r\nSECRET\r\n", "TOP SECRET"),
+        ("Classification: NATO SEC=\r\nRET\r\n", "SECRET"),
+        ("Operation report\r\n[CONFI-\r\nDENTIAL]\r\n", "CONFIDENTIAL"),
+        ("\x1b[1;31mNATO SECRET\x1b[0m\n", "SECRET"),
+        ("S\bSE\bEC\bCR\bRE\bET\bT\n", "SECRET"),
+        # a sequence's final letter that is no colour's is read: it cannot hide a letter
+        ("\x1b[SECRET\n", "SECRET"),
+        ("\x1b[01;31mSECRET UE\x1b[m\n", "SECRET"),
+        (",,,NATO SECRET,,,\n", "SECRET"),
+        (",,ZEER GEHEIM,,\n", "TOP SECRET"),
+        ("SUMMARY;LANGUAGE=fr-FR:SECRET UE\r\n", "SECRET"),
+        ("NOTE;ENCODING=QUOTED-PRINTABLE:RESTREINT LUX\r\n", "RESTRICTED"),
+        ("[TextBox 12] NATO SECRET\n", "SECRET"),
+        ("Comment [J. Muller]: SECRET LUX\n", "SECRET"),
+        # a struck footer's page number (the exhaustive pair run)
+        ("~~UNCLASSIFIED~~ Page 2 SECRET\n", "SECRET"),
+        # caveats and capitals still count after one slash or a tree's branch
+        ("SECRET/NOFORN\n", "SECRET"),
+        ("Secret/Noforn\n", "SECRET"),
+        ("└── SECRET\n", "SECRET"),
+    ],
+)
+def test_round5_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "secret/db-credentials created\n",
+        "$ vault kv get secret/data/app\n",
+        "./secret/keys/server.pem\n",
+        "confidential/  public/  secret/\n",
+        "├── restricted\n│   └── secret\n",
+        "|-- secret\n`-- restricted\n",
+        ",,,Secret,,,\n",
+        "SUMMARY;LANGUAGE=en:Top Secret screening\r\n",
+        "[Figure 3] Top Secret recipe\n",
+        "Note [1]: Top secret recipe\n",
+        "\x1b[1mSecret\x1b[0m Santa on Friday\r\n",
+        "Line one\r\n\r\nkeep it secret\r\n",
+    ],
+)
+def test_the_same_syntax_in_everyday_text_stays_unclassified(
+    default_policy: Policy, text: str
+) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
