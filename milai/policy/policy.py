@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Iterable
@@ -30,7 +31,14 @@ from milai.policy.patterns import (
     words,
 )
 from milai.policy.regexcheck import max_width
-from milai.policy.schema import MarkingSpec, PolicySpec, RuleSpec, read_policy_file
+from milai.policy.schema import (
+    MarkingSpec,
+    PolicySpec,
+    RuleSpec,
+    parse_policy,
+    read_policy_bytes,
+    read_policy_file,
+)
 
 Direction = Literal["prompt", "output"]
 MAX_FINDINGS = 10_000  # kept per decision; beyond it, only findings that raise the verdict
@@ -310,17 +318,21 @@ def load_policy(path: Path) -> Policy:
 
     Raises ``PolicyError`` (exit 2) naming every error, one per line with its YAML line,
     when the file is unreadable, empty or invalid: nothing runs with a bad policy.
-    Compiled policies are cached in the process by the sha256 of the file's bytes. That
+    Compiled policies are cached in the process by the sha256 of the file's bytes, looked
+    up before the bytes are parsed (the same bytes always give the same policy). That
     the policy's own banners read as their levels is checked by ``Policy.check_banners``
     (``validate_policy`` checks it too).
     """
-    spec, errors = read_policy_file(Path(path))
-    if spec is None:
+    data, errors = read_policy_bytes(Path(path))
+    if data is None:
         raise _policy_error(path, errors)
     with _CACHE_LOCK:
-        cached = _CACHE.get(spec.sha256)
+        cached = _CACHE.get(hashlib.sha256(data).hexdigest())
     if cached is not None:
         return cached
+    spec, errors = parse_policy(data, str(path))
+    if spec is None:
+        raise _policy_error(path, errors)
     policy, errors = _compile(spec, str(path), check_banners=False)
     if policy is None:
         raise _policy_error(path, errors)

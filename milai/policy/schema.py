@@ -694,12 +694,19 @@ def _label_rule(label: SensitivityLabelSpec) -> RuleSpec:
     )
 
 
-def read_policy_file(path: Path) -> tuple[PolicySpec | None, list[str]]:
-    """Read and validate a policy file; unreadable files are errors, never exceptions."""
-    source = str(path)
+def read_policy_bytes(path: Path) -> tuple[bytes | None, list[str]]:
+    """A policy file's bytes (one more than the limit at most, which ``parse_policy``
+    refuses); an unreadable file is an error, never an exception."""
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_POLICY_BYTES + 1)
+            return handle.read(MAX_POLICY_BYTES + 1), []
     except OSError as exc:
-        return None, [f"{source}: cannot read the policy: {exc.strerror or exc}"]
-    return parse_policy(data, source)
+        return None, [f"{path}: cannot read the policy: {exc.strerror or exc}"]
+
+
+def read_policy_file(path: Path) -> tuple[PolicySpec | None, list[str]]:
+    """Read and validate a policy file; unreadable files are errors, never exceptions."""
+    data, errors = read_policy_bytes(path)
+    if data is None:
+        return None, errors
+    return parse_policy(data, str(path))

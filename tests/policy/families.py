@@ -1715,10 +1715,10 @@ class Case:
         return f"{'+'.join(self.families)}|{self.target.id}"
 
 
-def singles(seed: int = 0) -> list[Case]:
-    """Every family applied to every marking it applies to."""
+def singles(seed: int = 0, only: str | None = None) -> list[Case]:
+    """Every family (or the one named ``only``) applied to every marking it applies to."""
     cases = []
-    for family in FAMILIES:
+    for family in FAMILIES if only is None else [BY_NAME[only]]:
         for target in targets():
             if family.applies(target):
                 rng = random.Random(f"{seed}:{family.name}:{target.id}")

@@ -33,6 +33,10 @@ from tests.policy.families import (
 )
 from tests.scale import sample
 
+# Under -n, one worker runs this module (pyproject.toml: --dist loadgroup):
+# the generated cases are built once, not once a worker.
+pytestmark = pytest.mark.xdist_group("families")
+
 SEED = int(os.environ.get("MILAI_GATE_SEED", "0"))
 
 

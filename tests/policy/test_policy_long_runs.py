@@ -14,6 +14,7 @@ import pytest
 from milai.policy import Policy, check_stream, check_text
 from tests.policy.adversarial import pieces
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
 
 PROSE = "The convoy leaves at dawn, été über ünd 東京, and returns at dusk. "
 ENCODERS: dict[str, Callable[[str], str]] = {
@@ -31,9 +32,20 @@ def _text(length: int, marking: str | None, where: float) -> str:
     return f"{body[:cut]}\n{marking}\n{body[cut:]}"
 
 
-@pytest.mark.parametrize("encoding", sorted(ENCODERS))
-@pytest.mark.parametrize("where", [0.0, 0.37, 0.5, 1.0])
-@pytest.mark.parametrize("length", [3_100, 9_000, 40_000])
+# Every length, place and encoding in CI; a seeded half in the fast line (tests/scale.py).
+PLACES = sample(
+    [
+        pytest.param(encoding, where, length, id=f"{length}-{where}-{encoding}")
+        for length in (3_100, 9_000, 40_000)
+        for where in (0.0, 0.37, 0.5, 1.0)
+        for encoding in sorted(ENCODERS)
+    ],
+    18,
+    seed="long runs: places",
+)
+
+
+@pytest.mark.parametrize(("encoding", "where", "length"), PLACES)
 def test_a_marking_anywhere_in_a_long_run_counts(
     default_policy: Policy, encoding: str, where: float, length: int
 ) -> None:
@@ -48,7 +60,9 @@ def test_a_marking_anywhere_in_a_long_run_counts(
 def test_a_marking_across_every_window_edge(default_policy: Policy) -> None:
     """The marking's decoded bytes start at every offset around the first windows' edges
     (3,072 and 4,096 characters of base64 are 2,304 and 3,072 bytes)."""
-    for start in (*range(2_290, 2_310), *range(3_050, 3_075), *range(5_370, 5_385)):
+    edges = (range(2_290, 2_310), range(3_050, 3_075), range(5_370, 5_385))
+    starts = [start for edge in edges for start in sample(edge, 7, seed=f"edge {edge}")]
+    for start in starts:  # every start in CI, seven around each edge in the fast line
         body = (PROSE * 200).encode()[:start].decode(errors="ignore")
         run = base64.b64encode(f"{body}\nTOP SECRET\n{PROSE * 80}".encode()).decode()
         assert check_text(default_policy, run).level == "TOP SECRET", start

@@ -29,14 +29,14 @@ MINE = ("markup-words", "struck-marking", "comment", "portion-emphasis")
 
 
 def _cases(family: str, per_pair: int | None = 1) -> list[Case]:
-    found = [case for case in singles() if case.families == (family,)]
+    found = singles(only=family)
     only = {(a.name, b.name) for a, b in pairs() if family in (a.name, b.name)}
     return found + pair_cases(0, per_pair=per_pair, only=only)
 
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    cases = sample(_cases(family), 24, seed=f"stream:{family}")  # all in CI (tests/scale.py)
+    cases = sample(_cases(family), 12, seed=f"stream:{family}")  # all in CI (tests/scale.py)
     for case in cases:
         policy = shipped_policy(case.target.policy)
         rng = random.Random(case.id)

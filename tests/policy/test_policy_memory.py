@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from milai.policy import Policy
 from milai.policy.detect import Scanner
+from tests.scale import scaled
 
 
 def test_a_long_text_is_not_kept_whole(default_policy: Policy) -> None:
     scanner = Scanner(default_policy.engine)
     line = "La réunion du comité a été reportée à mardi, SECRET recipe.\n"
     chunk = line * ((1 << 20) // len(line))  # about 1 MiB
-    for _ in range(6):
+    for _ in range(scaled(6, 3)):  # 6 MiB in CI (tests/scale.py); 3 already exceed the bound
         scanner.feed(chunk)
         scanner.take_hits()
     held = [len(scanner.orig), *(len(scanner.view(v).buf) for v in ("skel", "text", "classes"))]

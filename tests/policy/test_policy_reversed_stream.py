@@ -4,6 +4,7 @@ released and then found inside the finding (the stream would stop with an intern
 from __future__ import annotations
 
 from milai.policy import Policy, PolicyGate, check_text
+from tests.scale import sample
 
 BANNERS = [
     "SECRET - DRAFT/",
@@ -20,9 +21,9 @@ def test_a_reversed_banner_streams_in_any_three_pieces(default_policy: Policy) -
     for banner in BANNERS:
         text = banner[::-1] + "\n"
         assert check_text(default_policy, text).level != "UNCLASSIFIED", text
-        for i in range(1, len(text)):
-            for j in range(i + 1, len(text) + 1):
-                gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
-                out = gate.open_output(check_text(default_policy, "hello"))
-                released = out.feed(text[:i]) + out.feed(text[i:j]) + out.feed(text[j:])
-                assert released + out.close() == text, (text, i, j)
+        cuts = [(i, j) for i in range(1, len(text)) for j in range(i + 1, len(text) + 1)]
+        for i, j in sample(cuts, 40, seed=banner):  # every pair of cuts in CI (tests/scale.py)
+            gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
+            out = gate.open_output(check_text(default_policy, "hello"))
+            released = out.feed(text[:i]) + out.feed(text[i:j]) + out.feed(text[j:])
+            assert released + out.close() == text, (text, i, j)

@@ -15,6 +15,7 @@ from milai.policy._transforms import reads_as_rot13
 from tests.policy.adversarial import pieces
 from tests.policy.families import BODY, shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
 
 PORTIONS = [t for t in targets() if t.portion]
 FORMS = ["({}) {}", "1. ({}) {}", "    ({}) {}", "[{}] {}", "({}//NF) {}", "{}//NOFORN\n{}"]
@@ -29,7 +30,7 @@ def test_every_portion_mark_in_rot13_counts_whole_and_streamed(form: str) -> Non
         text = codecs.encode(plain, "rot13")
         level = check_text(policy, text).level
         assert policy.level_index(level) >= policy.level_index(target.level), text
-    for target in PORTIONS:
+    for target in sample(PORTIONS, 8, seed=form):  # every one in CI (tests/scale.py)
         policy = shipped_policy(target.policy)
         text = codecs.encode(f"Intro.\n\n{form.format(target.text, BODY[0])}\nEnd.\n", "rot13")
         assert check_stream(policy, pieces(text, rng)) == check_text(policy, text)

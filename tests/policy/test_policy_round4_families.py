@@ -20,7 +20,7 @@ MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff", "rfc2047", "r
 
 
 def _cases(family: str) -> list[Case]:
-    found = [case for case in singles() if case.families == (family,)]
+    found = singles(only=family)
     only = {(a.name, b.name) for a, b in pairs() if family in (a.name, b.name)}
     return found + pair_cases(0, per_pair=1, only=only)
 

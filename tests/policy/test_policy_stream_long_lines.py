@@ -62,7 +62,7 @@ def _released(policy: Policy, chunks: list[str]) -> tuple[str, str, Decision]:
 def test_one_line_of_twenty_thousand_tokens_decides_as_the_whole_text(
     default_policy: Policy, tail: str
 ) -> None:
-    text = _one_line(scaled(20_000, 3_000), tail)  # 20,000 in CI (tests/scale.py)
+    text = _one_line(scaled(20_000, 1_500), tail)  # 20,000 in CI (tests/scale.py)
     before, released, decision = _released(default_policy, list(text))
     assert decision == check_text(default_policy, text, direction="output")
     assert released == redact_text(default_policy, text)
@@ -125,17 +125,24 @@ REVERSED_FIELD = '}"TERCES POT":"noitacifissalc"{'  # {"classification":"TOP SEC
 HEX_FIELD = " ".join(f"{b:02x}" for b in b'{"classification":"TOP SECRET"}')
 
 
+PIECES = [
+    (REVERSED_FIELD, len('}"TERCES '), "reversed, TERCES | POT"),  # between TERCES and POT
+    (REVERSED_FIELD, 3, "reversed, early cut"),
+    (HEX_FIELD, HEX_FIELD.index("54 4f 50"), "hex, | TOP"),  # cut before TOP
+    (HEX_FIELD, len(HEX_FIELD) // 2 + 1, "hex, middle"),
+]
+WINDOW_CUTS = [(MAX_LINE, "cut 1"), (2 * MAX_LINE - LINE_OVERLAP, "cut 2")]
+
+
+# Every piece at every window cut in CI; each piece at one of the cuts in the fast line.
 @pytest.mark.parametrize(
-    ("piece", "cut"),
+    ("piece", "cut", "at"),
     [
-        (REVERSED_FIELD, len('}"TERCES ')),  # cut between TERCES and POT
-        (REVERSED_FIELD, 3),
-        (HEX_FIELD, HEX_FIELD.index("54 4f 50")),  # cut before TOP
-        (HEX_FIELD, len(HEX_FIELD) // 2 + 1),
+        pytest.param(piece, cut, at, id=f"{cut_name}-{name}")
+        for piece, cut, name in PIECES
+        for at, cut_name in sample(WINDOW_CUTS, 1, seed=f"window cut: {name}")
     ],
-    ids=["reversed, TERCES | POT", "reversed, early cut", "hex, | TOP", "hex, middle"],
 )
-@pytest.mark.parametrize("at", [MAX_LINE, 2 * MAX_LINE - LINE_OVERLAP], ids=["cut 1", "cut 2"])
 def test_a_line_over_64_kib_is_not_read_lower_across_a_window_cut(
     default_policy: Policy, piece: str, cut: int, at: int
 ) -> None:
@@ -188,7 +195,7 @@ def test_a_first_chunk_over_64_kib_is_redacted_whole(default_policy: Policy, new
 def test_a_line_without_blanks_streams(default_policy: Policy) -> None:
     """Chinese or Japanese prose has no blanks: one word as long as the line, which is
     watched from its new characters, not held (nothing in it could begin an encoded run)."""
-    text = "这是一个很长的段落\uff0c没有空格\uff0c模型一直在写\u3002" * 100
+    text = "这是一个很长的段落\uff0c没有空格\uff0c模型一直在写\u3002" * scaled(100, 40)
     before, released, decision = _released(default_policy, list(text))
     assert released == text
     assert decision == check_text(default_policy, text, direction="output")

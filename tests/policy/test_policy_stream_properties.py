@@ -199,7 +199,7 @@ def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> N
 
 @pytest.mark.parametrize("text", FIXED)
 def test_every_single_cut(default_policy: Policy, text: str) -> None:
-    for cut in sample(range(1, len(text)), 12, seed=text):  # every cut in CI (tests/scale.py)
+    for cut in sample(range(1, len(text)), 6, seed=text):  # every cut in CI (tests/scale.py)
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
 
 
@@ -210,18 +210,18 @@ def test_one_character_at_a_time(default_policy: Policy, text: str) -> None:
 
 def test_every_pair_of_cuts_around_a_marking(default_policy: Policy) -> None:
     text = "ok\nNATO SECRET\nend"
-    for a, b in sample(list(itertools.combinations(range(1, len(text)), 2)), 24, seed=text):
+    for a, b in sample(list(itertools.combinations(range(1, len(text)), 2)), 12, seed=text):
         _assert_stream_properties(default_policy, text, [text[:a], text[a:b], text[b:]])
 
 
-@settings(max_examples=scaled(150, 30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(150, 15), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), text=texts)
 def test_random_chunkings(default_policy: Policy, data: st.DataObject, text: str) -> None:
     cuts = data.draw(st.lists(st.integers(0, max(len(text), 1)), max_size=12))
     _assert_stream_properties(default_policy, text, _chunks(text, cuts))
 
 
-@settings(max_examples=scaled(60, 15), deadline=None)
+@settings(max_examples=scaled(60, 8), deadline=None)
 @given(data=st.data(), text=texts)
 def test_codewords_never_leak(ministry_policy: Policy, data: st.DataObject, text: str) -> None:
     text = text + data.draw(st.sampled_from([" NIGHTJAR ", " NIGHT-JAR ", "\nRAJTHGIN\n"])) + text
@@ -240,7 +240,7 @@ def test_codewords_never_leak(ministry_policy: Policy, data: st.DataObject, text
     assert "RAJTHGIN" not in "".join(released)
 
 
-@settings(max_examples=scaled(80, 20), deadline=None)
+@settings(max_examples=scaled(80, 10), deadline=None)
 @given(text=st.text(max_size=60))
 def test_arbitrary_unicode_never_crashes(default_policy: Policy, text: str) -> None:
     whole = check_text(default_policy, text)
@@ -261,7 +261,7 @@ CLEAN = [
 LATE = ["\n\nSECRET\n", "\n\nNATO SECRET\n", "\n\n(S) The plan is set.\n", "\n\nSECRET//NOFORN"]
 
 
-@settings(max_examples=scaled(80, 20), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=scaled(80, 10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     data=st.data(),
     body=st.lists(st.sampled_from(CLEAN), min_size=3, max_size=12).map("".join),
@@ -284,7 +284,7 @@ def test_a_late_marking_withholds_the_whole_held_text(
     assert text.startswith(streamed)
 
 
-@settings(max_examples=scaled(60, 15), deadline=None)
+@settings(max_examples=scaled(60, 8), deadline=None)
 @given(data=st.data(), body=st.lists(st.sampled_from(CLEAN), min_size=1, max_size=12).map("".join))
 def test_a_clean_held_text_comes_out_whole_at_the_end(
     default_policy: Policy, data: st.DataObject, body: str

@@ -21,6 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,10 @@ from tests.cli.harness import CliResult, invoke
 from tests.fakes import FakeEngine, install_fake_engine
 from tests.remote.conftest import start_fake_server
 from tests.vault.vault_synthetic import PLAINTEXT_MARKER, write_gguf
+
+# Under -n, one worker runs this module (pyproject.toml: --dist loadgroup):
+# the session, seconds to build, is built once, not once a worker.
+pytestmark = pytest.mark.xdist_group("tamper-matrix")
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PROMPT = "What is the capital of France?"
@@ -49,6 +54,11 @@ class Session:
 
     def kinds(self) -> dict[str, str]:
         """Every file in the folder by its path, with its kind."""
+        return dict(self._kinds)
+
+    @cached_property
+    def _kinds(self) -> dict[str, str]:
+        # the folder is not changed once the session is built: listed once, not per case
         described = {
             str(path.relative_to(self.home)): what
             for path, what in Vault.open(self.home, KeySource(key_file=self.key_file))
@@ -66,6 +76,12 @@ class Session:
             else:
                 kinds[name] = name
         return kinds
+
+    @cached_property
+    def alpha_file(self) -> str:
+        """The sealed file of model ``alpha``, relative to the folder."""
+        alpha = Vault.open(self.home, KeySource(key_file=self.key_file)).model_file("alpha")
+        return str(alpha.relative_to(self.home))
 
     def files_of(self, kind: str) -> list[str]:
         return [path for path, found in self.kinds().items() if found == kind]
@@ -287,8 +303,7 @@ def _target(session: Session, kind: str) -> str:
     assert files, f"the session left no {kind} file"
     if kind == "model":
         # the default model, which `run` loads: a flipped body bit shows when it is read
-        alpha = Vault.open(session.home, KeySource(key_file=session.key_file)).model_file("alpha")
-        return str(alpha.relative_to(session.home))
+        return session.alpha_file
     return files[0]
 
 

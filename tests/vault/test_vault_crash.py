@@ -21,6 +21,7 @@ import pytest
 
 from milai.vault import KeySource, Vault
 from milai.vault._fs import create_temp_for, fault_hook, remove_stale_temps
+from tests.scale import scaled
 
 RECORD_BYTES = 150_000
 
@@ -89,7 +90,7 @@ def test_killed_imports_never_list_a_partial_model(
     rng = random.Random(1127)
     verified: set[str] = set()
     saw_temp = False
-    for trial in range(25):
+    for trial in range(scaled(25, 12)):  # 25 in CI (tests/scale.py)
 
         def work(trial: int = trial) -> None:
             writer = Vault.open(isolated_home, key)
@@ -116,7 +117,7 @@ def test_killed_record_writes_leave_old_or_new(
     vault.records.put("crash", "state", _record_value(0))
     rng = random.Random(2026)
     last = 0
-    for trial in range(25):
+    for trial in range(scaled(25, 12)):  # 25 in CI (tests/scale.py)
 
         def work(start: int = last, trial: int = trial) -> None:
             writer = Vault.open(isolated_home, key)

@@ -65,13 +65,15 @@ def test_no_plaintext_in_any_file_written(
     vault.verify_model("m")
     vault.records.put("history", "chat", RECORD_MARKER * 10)
     vault.records.update("history", "chat", lambda old: (old or b"") + RECORD_MARKER)
-    # The temp dirs, except pytest's own trees (pytest-of-USER): the plaintext sources of
-    # this run, its other workers (-n) and any other test run at the same time live there.
+    # The temp dirs, except pytest's own trees (pytest-of-USER, in each temp dir: a run
+    # puts it in /dev/shm or in /tmp, tests/conftest.py): the plaintext sources of this
+    # run, its other workers (-n) and any other test run at the same time live there.
     # The vault folder inside it is scanned on its own.
     base = tmp_path_factory.getbasetemp()
     trees = [folder for folder in base.parents if folder.name.startswith("pytest-of-")]
     pytest_temps = trees[0] if trees else base.parent  # or the --basetemp given
-    scanned = _files_written_since(SCAN_ROOTS, start, skip=[pytest_temps])
+    skip = [pytest_temps, *(root / pytest_temps.name for root in SCAN_ROOTS if trees)]
+    scanned = _files_written_since(SCAN_ROOTS, start, skip=skip)
     scanned += _files_written_since([isolated_home], start, skip=[])
     assert vault.model_file("m") in scanned
     for written in scanned:
