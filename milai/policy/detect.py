@@ -1373,12 +1373,12 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
     return kept
 
 
-# A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or in double
-# quotes after a CSV delimiter: a cell too.
+# A value in quotes after "=" or ":" (an attribute, a JSON or CSS value), or after a CSV
+# delimiter or in an SQL row's values (``VALUES (12,'Plan','NATO SECRET')``): a cell too.
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
 _QUOTED_CELL_RE = re.compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}(\"))"
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"']))"
     r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
     r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
@@ -1450,7 +1450,8 @@ _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|(?m:^\.[A-Za-z])"
+    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|[,;][^\S\n]{0,3}'"
+    r"|(?m:^\.[A-Za-z])"
 )
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)

@@ -53,6 +53,8 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("Comment [J. Muller]: SECRET LUX\n", "SECRET"),
         ("SUMMARY:Convoy brief \u2013 NATO SECRET\r\n", "SECRET"),
         ("Lagebericht Nord - GEHEIM\n", "SECRET"),
+        ("INSERT INTO docs VALUES (12,'Convoy plan','NATO SECRET');\n", "SECRET"),
+        ("INSERT INTO docs VALUES (12, 'Convoy', 'TOP SECRET//SI//NOFORN');\n", "TOP SECRET"),
         # a struck footer's page number (the exhaustive pair run)
         ("~~UNCLASSIFIED~~ Page 2 SECRET\n", "SECRET"),
         # caveats and capitals still count after one slash or a tree's branch
@@ -80,6 +82,8 @@ def test_round5_minimal_examples(default_policy: Policy, text: str, level: str) 
         "Note [1]: Top secret recipe\n",
         "Recipe book - Top Secret\n",
         "Meeting - confidential notes\n",
+        "He said, 'keep it secret', and left.\n",
+        "It's fine, 'Top Secret' is a film\n",
         "\x1b[1mSecret\x1b[0m Santa on Friday\r\n",
         "Line one\r\n\r\nkeep it secret\r\n",
     ],
