@@ -847,45 +847,36 @@ LEAD_WORDS = _lead(words=True, lazy=False)
 # ``~~NON CLASSIFIÉ~~`` (a footnote label, a struck marking) end LEAD_WORDS before the word
 # does; a look at a line's start takes the ends of both (``word_lead_ends``).
 LEAD_WORDS_FIRST = _lead(words=True, lazy=False, words_first=True)
+
+
+def _reading(*, pages: bool, numbering: bool) -> str:
+    """The plain lead read with its page numbers or its numbering or neither."""
+    return (
+        WS
+        + "{0,120}"
+        + _EMPTY_CELLS
+        + _LOG_PREFIX
+        + "(?:[>|]"
+        + WS
+        + "{0,8}){0,8}"
+        + (f"(?:{_page_markup(words=False)})?" + _PAGE_FIRST if pages else "")
+        + WS
+        + "{0,80}"
+        + (_NUMBERING if numbering else "")
+        + _MARKUP
+    )
+
+
 # The lead read without its page numbers, its numbering or both: letters that the lead
 # takes greedily (``S. E. C. R. E. T``: "S." is a list letter) may be the marking's own. The
 # regular expressions try every reading; a look at a line's start (``line_outlook``) tries
 # these too.
 LEAD_READINGS = (
-    WS
-    + "{0,120}"
-    + _EMPTY_CELLS
-    + _LOG_PREFIX
-    + "(?:[>|]"
-    + WS
-    + "{0,8}){0,8}"
-    + f"(?:{_page_markup(words=False)})?"
-    + _PAGE_FIRST
-    + WS
-    + "{0,80}"
-    + _MARKUP,
-    WS
-    + "{0,120}"
-    + _EMPTY_CELLS
-    + _LOG_PREFIX
-    + "(?:[>|]"
-    + WS
-    + "{0,8}){0,8}"
-    + WS
-    + "{0,80}"
-    + _NUMBERING
-    + _MARKUP,
-    WS
-    + "{0,120}"
-    + _EMPTY_CELLS
-    + _LOG_PREFIX
-    + "(?:[>|]"
-    + WS
-    + "{0,8}){0,8}"
-    + WS
-    + "{0,80}"
-    + _MARKUP,
+    _reading(pages=True, numbering=False),
+    _reading(pages=False, numbering=True),
+    _reading(pages=False, numbering=False),
 )
+
 # Between markings: a separator, or the end of a struck-through one (``~~UNCLASSIFIED~~
 # SECRET``: both are read, so the higher wins whichever is struck), the new one perhaps
 # in emphasis or quotes (``~~UNCLASSIFIED~~ **SECRET**``).

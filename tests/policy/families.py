@@ -1756,6 +1756,13 @@ def pair_cases(
     return cases
 
 
+def family_cases(family: str, per_pair: int | None = 1) -> list[Case]:
+    """``family``'s cases alone (every marking) and in each pair with it (``per_pair``
+    markings drawn each, or all)."""
+    only = {(a.name, b.name) for a, b in pairs() if family in (a.name, b.name)}
+    return singles(only=family) + pair_cases(0, per_pair=per_pair, only=only)
+
+
 def nested_cases(seed: int = 0, depth: int = 3) -> list[Case]:
     """Encodings inside encodings, up to ``depth`` deep, one marking each (seeded)."""
     rng = random.Random(f"{seed}:nested")

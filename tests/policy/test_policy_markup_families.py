@@ -12,37 +12,26 @@ import random
 import pytest
 
 from milai.errors import Blocked
-from milai.policy import Action, Policy, PolicyGate, check_stream, check_text
+from milai.policy import Action, Policy, PolicyGate, check_text
 from tests.policy.adversarial import pieces
 from tests.policy.families import (
-    Case,
+    family_cases,
     known_miss,
     pair_cases,
-    pairs,
     shipped_policy,
-    singles,
 )
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.policy.test_policy_stream_properties import (
+    _assert_stream_properties,
+    assert_family_streams,
+)
 from tests.scale import sample
 
 MINE = ("markup-words", "struck-marking", "comment", "portion-emphasis")
 
 
-def _cases(family: str, per_pair: int | None = 1) -> list[Case]:
-    found = singles(only=family)
-    only = {(a.name, b.name) for a, b in pairs() if family in (a.name, b.name)}
-    return found + pair_cases(0, per_pair=per_pair, only=only)
-
-
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    cases = sample(_cases(family), 12, seed=f"stream:{family}")  # all in CI (tests/scale.py)
-    for case in cases:
-        policy = shipped_policy(case.target.policy)
-        rng = random.Random(case.id)
-        chunks = pieces(case.text, rng)
-        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
-        _assert_stream_properties(policy, case.text, chunks)
+    assert_family_streams(family, 12)
 
 
 def test_a_hyphenated_banner_after_markup_streams() -> None:
@@ -79,7 +68,7 @@ def _released_at(policy: Policy, sink: str, chunks: list[str]) -> tuple[str, boo
 def test_nothing_of_a_marking_is_released_to_a_lower_sink(family: str) -> None:
     """Streamed in random pieces to every sink below the marking's level, the gate stops and
     has released only text before the first finding above the sink (the markup before it)."""
-    found = [case for case in _cases(family, per_pair=2) if known_miss(case.families) is None]
+    found = [case for case in family_cases(family, per_pair=2) if known_miss(case.families) is None]
     # the stream gap's pairs on every marking (a sample in the fast line)
     split = pair_cases(0, per_pair=None, only={("hyphenation", family)})
     cases = sample(split, 20, seed=f"sink:split:{family}") + sample(

@@ -6,34 +6,19 @@ whole-text accuracy, alone and in pairs, is in test_policy_families.py.
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from milai.policy import Policy, check_stream, check_text
-from tests.policy.adversarial import pieces
-from tests.policy.families import Case, pair_cases, pairs, shipped_policy, singles
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
-from tests.scale import sample
+from milai.policy import Policy, check_text
+from tests.policy.test_policy_stream_properties import (
+    assert_family_streams,
+)
 
 MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff", "rfc2047", "rtf")
 
 
-def _cases(family: str) -> list[Case]:
-    found = singles(only=family)
-    only = {(a.name, b.name) for a, b in pairs() if family in (a.name, b.name)}
-    return found + pair_cases(0, per_pair=1, only=only)
-
-
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    cases = sample(_cases(family), 16, seed=f"stream:{family}")  # all in CI (tests/scale.py)
-    assert cases
-    for case in cases:
-        policy = shipped_policy(case.target.policy)
-        chunks = pieces(case.text, random.Random(case.id))
-        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
-        _assert_stream_properties(policy, case.text, chunks)
+    assert_family_streams(family, 16)
 
 
 @pytest.mark.parametrize(

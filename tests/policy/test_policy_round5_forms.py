@@ -8,29 +8,17 @@ pairs, is in test_policy_families.py.
 
 from __future__ import annotations
 
-import random
-
 import pytest
 
-from milai.policy import Policy, check_stream, check_text
-from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy
-from tests.policy.test_policy_round4_families import _cases
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
-from tests.scale import sample
+from milai.policy import Policy, check_text
+from tests.policy.test_policy_stream_properties import assert_family_streams
 
 MINE = ("crlf", "terminal-colour", "overstrike", "merged-title-row", "title-dash")
 
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    cases = sample(_cases(family), 12, seed=f"stream:{family}")  # all in CI (tests/scale.py)
-    assert cases
-    for case in cases:
-        policy = shipped_policy(case.target.policy)
-        chunks = pieces(case.text, random.Random(case.id))
-        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
-        _assert_stream_properties(policy, case.text, chunks)
+    assert_family_streams(family, 12)
 
 
 @pytest.mark.parametrize(

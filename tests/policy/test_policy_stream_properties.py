@@ -12,6 +12,7 @@ README's fast line draws fewer cuts and examples; ``MILAI_TESTS=thorough`` (CI) 
 from __future__ import annotations
 
 import itertools
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +29,8 @@ from milai.policy import (
     redact_stream,
     redact_text,
 )
+from tests.policy.adversarial import pieces
+from tests.policy.families import family_cases, shipped_policy
 from tests.scale import sample, scaled
 
 FRAGMENTS = [
@@ -195,6 +198,19 @@ def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> N
     assert fed == [""] * len(fed)  # nothing before the end
     assert held_blocked is bool(stops)
     assert held == ("" if stops else whole)
+
+
+def assert_family_streams(family: str, count: int) -> None:
+    """A sample of ``family``'s cases, alone and in pairs (all of them in CI), cut in
+    random pieces: streamed, each decides as the whole text, and the output gate releases
+    nothing it must stop (``_assert_stream_properties``)."""
+    cases = sample(family_cases(family), count, seed=f"stream:{family}")
+    assert cases
+    for case in cases:
+        policy = shipped_policy(case.target.policy)
+        chunks = pieces(case.text, random.Random(case.id))
+        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
+        _assert_stream_properties(policy, case.text, chunks)
 
 
 @pytest.mark.parametrize("text", FIXED)
