@@ -77,6 +77,9 @@ def _parts(
                 builder.add(part, text)
         return
     label = filename or content_type
+    if filename:
+        # a file's name is text its sender wrote (``[SECRET] annex B.pdf``), whatever the file
+        builder.add(f"attachment {label}: name", " ".join(filename.split()))
     if content_type.startswith("image/"):
         builder.skip(f"attachment {label}: an image (milai does not OCR)")
         return

@@ -179,6 +179,32 @@ def test_eml_attachment_is_read_as_a_document(policy: Policy) -> None:
     assert document.skipped == ("attachment logo.png: an image (milai does not OCR)",)
 
 
+@pytest.mark.parametrize(
+    ("filename", "level"),
+    [
+        ("[SECRET] annex B.bin", "SECRET"),
+        ("NATO SECRET - Annex B.bin", "SECRET"),  # sent as RFC 2231 (filename*=utf-8''...)
+        ("Top secret recipes.bin", "UNCLASSIFIED"),
+    ],
+)
+def test_an_attachment_s_name_is_read(policy: Policy, filename: str, level: str) -> None:
+    """A file's name is text its sender wrote, read whatever the file (here, bytes that no
+    reader reads); red team round 5."""
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    message = message_from_bytes(eml_bytes("Annex", "Attached."), policy=email_policy.default)
+    message.add_attachment(
+        b"\x00\x01binary", maintype="application", subtype="octet-stream", filename=filename
+    )
+    data = message.as_bytes()
+    assert b"filename*=" in data or filename.isascii()
+    document = read_document(data, "annex.eml")
+    read, parts = level_and_parts(policy, document)
+    assert read == level
+    assert level == "UNCLASSIFIED" or parts == {f"attachment {filename}: name"}
+
+
 def test_html_banner_in_a_centred_paragraph(policy: Policy) -> None:
     document = read_document(html_bytes("SECRET", "The convoy leaves at dawn."), "note.html")
     assert document.format == "html"
