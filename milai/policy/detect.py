@@ -1321,6 +1321,8 @@ _CELL_SPLIT_RE = re.compile(
     r"|[{}\t]|\|+|[^\S\n]{2,}"
     # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
+    # a spreadsheet's header and footer codes (``&LNATO SECRET&RPage &P``, ``&"Arial,Bold"``)
+    r"|&(?:\"[^\"\n]{0,40}\"|\d{1,3}|K[0-9A-Fa-f]{6}|[LCRPNDTFAZGBIUSEXY])"
 )
 # Complete comments are removed before the line is cut (so the cut sees a comment only
 # where removing one closed another, and reads it like a tag: bounded). A comment never
@@ -1450,7 +1452,7 @@ _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|[,;][^\S\n]{0,3}'"
+    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|[,;][^\S\n]{0,3}'|&[LCR]"
     r"|(?m:^\.[A-Za-z])"
 )
 _MAX_CELL = 400

@@ -1,9 +1,10 @@
 """Red team round 5's in-scope misses (issue 9): text as a terminal shows it (families
-``crlf``, ``terminal-colour``, ``overstrike``), a spreadsheet's merged title row, calendar
-properties with parameters, a converter's bracketed shape name or a reviewer's name before a
-marking. Each family streams as it reads whole; the everyday forms of the same syntax (paths,
-directory trees, coloured prose) stay UNCLASSIFIED. Whole-text accuracy, alone and in
-pairs, is in test_policy_families.py.
+``crlf``, ``terminal-colour``, ``overstrike``), a spreadsheet's merged title row and its
+header and footer codes, calendar properties with parameters, a converter's bracketed
+shape name or a reviewer's name before a marking, a title that ends on its banner, SQL
+values. Each family streams as it reads whole; the everyday forms of the same syntax
+(paths, directory trees, coloured prose) stay UNCLASSIFIED. Whole-text accuracy, alone and
+in pairs, is in test_policy_families.py.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("Comment [J. Muller]: SECRET LUX\n", "SECRET"),
         ("SUMMARY:Convoy brief \u2013 NATO SECRET\r\n", "SECRET"),
         ("Lagebericht Nord - GEHEIM\n", "SECRET"),
+        ("&LNATO SECRET&RPage &P of &N\n", "SECRET"),
+        ('&C&"Arial,Bold"&14SECRET UE&R&D\n', "SECRET"),
         ("INSERT INTO docs VALUES (12,'Convoy plan','NATO SECRET');\n", "SECRET"),
         ("INSERT INTO docs VALUES (12, 'Convoy', 'TOP SECRET//SI//NOFORN');\n", "TOP SECRET"),
         # a struck footer's page number (the exhaustive pair run)
@@ -70,6 +73,8 @@ def test_round5_minimal_examples(default_policy: Policy, text: str, level: str) 
         "Note [1]: Top secret recipe\n",
         "Recipe book - Top Secret\n",
         "Meeting - confidential notes\n",
+        "&LR&D budget&RPage &P\n",
+        "AT&T and P&L Secret plans\n",
         "He said, 'keep it secret', and left.\n",
         "It's fine, 'Top Secret' is a film\n",
         "\x1b[1mSecret\x1b[0m Santa on Friday\r\n",
