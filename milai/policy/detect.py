@@ -1412,6 +1412,9 @@ _MACRO_RE = re.compile(r"\{\{?[a-zA-Z][\w\- ]{0,30}[:|](?P<params>[^{}\n]{1,400}
 _MACRO_PARAM_RE = re.compile(
     r"(?:^|\|)[^\S\n]{0,3}[a-zA-Z][\w\-]{0,30}[^\S\n]{0,3}=(?P<value>[^|]*)"
 )
+# A PDF or FDF object's string after its key (``<< /T (classification) /V (NATO SECRET) >>``,
+# an annotation's ``/Contents (SECRET UE)``, a document's ``/Title (…)``): a field's value.
+_PDF_VALUE_RE = re.compile(r"/[A-Za-z]{1,20}[^\S\n]{0,3}\((?P<value>[^()\n\\]{1,200})\)")
 # A troff request line (man pages, ms, mom): ``.TH CONVOY 7 "March 2025" "NATO SECRET"``,
 # ``.B NATO SECRET``, ``.SH "SECRET UE"``, ``.tl ''NATO SECRET''``. Each quoted argument is a
 # cell; the arguments of a macro that sets text (a font, a heading, a tag) are one cell
@@ -1453,6 +1456,7 @@ _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]
 _COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|[,;][^\S\n]{0,3}'|&[LCR]"
+    r"|/[A-Za-z]{1,20}[^\S\n]{0,3}\("
     r"|(?m:^\.[A-Za-z])"
 )
 _MAX_CELL = 400
@@ -1685,6 +1689,8 @@ class CellUnit(Unit[CellState]):
                         spans.append((at_params + start, at_params + end))
         if text.startswith("."):
             spans += _troff_cells(text)
+        if "/" in text and "(" in text:
+            spans += [value.span("value") for value in _PDF_VALUE_RE.finditer(text)]
         label = _LABEL_CELL_RE.match(text)
         portion_at = -1
         if label is not None:

@@ -2,9 +2,9 @@
 ``crlf``, ``terminal-colour``, ``overstrike``), a spreadsheet's merged title row and its
 header and footer codes, calendar properties with parameters, a converter's bracketed
 shape name or a reviewer's name before a marking, a title that ends on its banner, SQL
-values. Each family streams as it reads whole; the everyday forms of the same syntax
-(paths, directory trees, coloured prose) stay UNCLASSIFIED. Whole-text accuracy, alone and
-in pairs, is in test_policy_families.py.
+values, a PDF or FDF field's string. Each family streams as it reads whole; the everyday
+forms of the same syntax (paths, directory trees, coloured prose) stay UNCLASSIFIED.
+Whole-text accuracy, alone and in pairs, is in test_policy_families.py.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("SUMMARY:Convoy brief \u2013 NATO SECRET\r\n", "SECRET"),
         ("Lagebericht Nord - GEHEIM\n", "SECRET"),
         ("&LNATO SECRET&RPage &P of &N\n", "SECRET"),
+        ("<< /T (classification) /V (NATO SECRET) >>\n", "SECRET"),
+        ("/Subtype /Text /Contents (SECRET UE) >>\n", "SECRET"),
         ('&C&"Arial,Bold"&14SECRET UE&R&D\n', "SECRET"),
         ("INSERT INTO docs VALUES (12,'Convoy plan','NATO SECRET');\n", "SECRET"),
         ("INSERT INTO docs VALUES (12, 'Convoy', 'TOP SECRET//SI//NOFORN');\n", "TOP SECRET"),
@@ -75,6 +77,8 @@ def test_round5_minimal_examples(default_policy: Policy, text: str, level: str) 
         "Meeting - confidential notes\n",
         "&LR&D budget&RPage &P\n",
         "AT&T and P&L Secret plans\n",
+        "/Title (Top secret recipes)\n",
+        "see /usr/bin (the folder)\n",
         "He said, 'keep it secret', and left.\n",
         "It's fine, 'Top Secret' is a film\n",
         "\x1b[1mSecret\x1b[0m Santa on Friday\r\n",
