@@ -1414,7 +1414,7 @@ _MACRO_PARAM_RE = re.compile(
 )
 # A PDF or FDF object's string after its key (``<< /T (classification) /V (NATO SECRET) >>``,
 # an annotation's ``/Contents (SECRET UE)``, a document's ``/Title (…)``): a field's value.
-_PDF_VALUE_RE = re.compile(r"/[A-Za-z]{1,20}[^\S\n]{0,3}\((?P<value>[^()\n\\]{1,200})\)")
+_PDF_VALUE_RE = re.compile(r"/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\((?P<value>[^()\n\\]{1,200})\)")
 # A troff request line (man pages, ms, mom): ``.TH CONVOY 7 "March 2025" "NATO SECRET"``,
 # ``.B NATO SECRET``, ``.SH "SECRET UE"``, ``.tl ''NATO SECRET''``. Each quoted argument is a
 # cell; the arguments of a macro that sets text (a font, a heading, a tag) are one cell
@@ -1455,8 +1455,11 @@ _OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[^\S\n][-\u2013\u2014][^\S\n]|[,;][^\S\n]{0,3}'|&[LCR]"
-    r"|/[A-Za-z]{1,20}[^\S\n]{0,3}\("
+    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    # a dash between blanks, not before a word of prose (``- the``, ``— sécurité``, ``- The``,
+    # ``— l'état``)
+    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
+    r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
     r"|(?m:^\.[A-Za-z])"
 )
 _MAX_CELL = 400

@@ -1790,6 +1790,12 @@ _REPEATED_AROUND = (
     "doubled-brackets",
 )
 KNOWN_MISSES: dict[str, str] = {
+    "terminal-colour+title-dash": (
+        "a colour sequence between a dash and its blanks: a line is cut into cells as written"
+    ),
+    "title-dash+comment": (
+        "a title and its banner inside a markup comment: a comment's text is not cut into cells"
+    ),
     "terminal-colour+phonetic": (
         "colour sequences around phonetic words: the phonetic reading takes the words as "
         "written, escape sequences included"
