@@ -45,6 +45,8 @@ from milai.policy.decoders import (
 )
 from milai.policy.normalise import (
     CONTEXT,
+    SGR_LONGEST,
+    SGR_START,
     OffsetMap,
     Special,
     normalise,
@@ -148,6 +150,7 @@ class Scanner:
         self.classes = View(" ", OffsetMap(-1))
         self.orig = ""
         self.before = ""  # the end of the text read, which decides how the next is shown
+        self.unfinished = ""  # a colour sequence that the next chunk may finish
         self.orig_base = 0
         self.orig_end = 0
         # Each unit with its own scan state (typed by the unit).
@@ -171,6 +174,12 @@ class Scanner:
         """Add text; finds whatever has become final."""
         if self.closed:
             raise RuntimeError("scanner already closed")
+        chunk = self.unfinished + chunk
+        self.unfinished = ""
+        at = chunk.rfind("\x1b", max(0, len(chunk) - SGR_LONGEST))
+        if at >= 0 and SGR_START.fullmatch(chunk, at):
+            # a colour sequence not finished yet: it is read whole (see normalise)
+            chunk, self.unfinished = chunk[:at], chunk[at:]
         if not chunk:
             return
         self._append(chunk)
@@ -244,6 +253,9 @@ class Scanner:
         """End of text: everything becomes final."""
         if self.closed:
             return
+        if self.unfinished:
+            self._append(self.unfinished)
+            self.unfinished = ""
         self.skel.buf += "\n"
         self.text.buf += "\n"
         self.classes.buf += " "

@@ -258,17 +258,19 @@ def _slow_char(ch: str) -> tuple[str, str, bool]:
     return skeleton_char(ch), text_char(ch), is_hidden(ch)
 
 
-# A terminal's colour sequence (CSI ... m: SGR), from its ESC, and the start of any other
-# control sequence (its parameters). Only colours end on a letter that vanishes: another
-# sequence's final letter (a cursor move's C, an erase's K) is read as a letter, and the
-# text of an operating-system command (a window title, a hyperlink) is read as text, since
-# reading them as a terminal does would let a sequence hide a marking's letters
-# (``\x1b[SECRET`` scrolls and shows ECRET). Each part is optional, so what a sequence cut
-# short at a chunk's end matches is what the whole sequence matches there; no part holds
-# an ESC, so every ESC starts a sequence whatever text comes before it.
-_TERMINAL_RE = re.compile(r"\x1b\[[0-?]{0,32}[ -/]{0,4}m?")
-# How much of the text before a piece decides its views (more than the longest sequence).
-CONTEXT = 64
+# A terminal's colour sequence (SGR: ``\x1b[1;31m``) vanishes whole; of another control
+# sequence only its ESC and bracket do: its parameters and final letter (a cursor move's
+# ``\x1b[5C``, an erase's ``\x1b[K``) and the text of an operating-system command (a window
+# title, a hyperlink) are read as written, since reading them as a terminal does would let
+# a sequence hide a marking's letters or digits (``\x1b[SECRET`` scrolls and shows ECRET,
+# ``\x1b[5ECRET`` moves down and shows ECRET). A stream never splits a colour sequence: the
+# scanner holds back a piece's unfinished one (``SGR_START``) until the next piece.
+_TERMINAL_RE = re.compile(r"\x1b\[(?:[0-9;:]{0,32}m)?")
+# The start of a colour sequence that a piece may end with (matched from its last ESC).
+SGR_START = re.compile(r"\x1b(?:\[[0-9;:]{0,32})?")
+SGR_LONGEST = 35
+# How much of the text before a piece decides its views.
+CONTEXT = 2
 
 
 def _shown(piece: str, before: str) -> tuple[set[int], set[int]]:
@@ -283,10 +285,9 @@ def _shown(piece: str, before: str) -> tuple[set[int], set[int]]:
             if (piece[at - 1] if at else before[-1:]) == "\r":
                 crlf.add(at)
             at = piece.find("\n", at + 1)
-    tail = before[-CONTEXT:]
-    if "\x1b" in piece or "\x1b" in tail:
-        for match in _TERMINAL_RE.finditer(tail + piece):
-            hidden.update(range(max(match.start(), len(tail)) - len(tail), match.end() - len(tail)))
+    if "\x1b" in piece:
+        for match in _TERMINAL_RE.finditer(piece):
+            hidden.update(range(match.start(), match.end()))
     tail = before[-2:]
     if "\b" in piece or "\b" in tail:
         joined = tail + piece

@@ -33,6 +33,7 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("S\bSE\bEC\bCR\bRE\bET\bT\n", "SECRET"),
         # a sequence's final letter that is no colour's is read: it cannot hide a letter
         ("\x1b[SECRET\n", "SECRET"),
+        ("NATO \x1b[5ECRET\n", "SECRET"),
         ("\x1b[01;31mSECRET UE\x1b[m\n", "SECRET"),
         (",,,NATO SECRET,,,\n", "SECRET"),
         (",,ZEER GEHEIM,,\n", "TOP SECRET"),
