@@ -14,12 +14,12 @@ Three views are built for each piece of text:
 
 In all three, default-ignorable and bidi control characters (and C0/C1 controls) vanish and
 are reported, and line separators become ``\\n``. Three things a terminal shows are read as it
-shows them, each decided by the characters before it only (``before``, the end of the text
-already read, keeps a stream's views those of the whole text): a Windows line end
-(``\\r\\n``) is one line break; a colour sequence (``\\x1b[1;31m``) vanishes with its ESC
-and is reported with it; a letter struck over itself with a backspace (``S\\bS``, as
-``nroff`` writes bold) is one letter. None of them hides a letter that is not shown
-another way (see ``_TERMINAL_RE``).
+shows them: a Windows line end (``\\r\\n``) is one line break and a letter struck over itself
+with a backspace (``S\\bS``, as ``nroff`` writes bold) is one letter, each decided by the
+characters before it (``before``, the end of the text already read, keeps a stream's views
+those of the whole text); a whole colour sequence (``\\x1b[1;31m``) vanishes and is reported
+like a control character (a scanner holds an unfinished one back, so a stream never splits
+it). None of them hides a letter that is not shown another way (see ``_TERMINAL_RE``).
 
 Text made only of ASCII and the common Western characters of Windows-1252 (French, German,
 Luxembourgish, Dutch…) takes a fast path through C-level ``translate``; any other character
