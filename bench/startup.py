@@ -38,6 +38,27 @@ DEPENDENCIES = (
 )
 
 
+def vault_home(root: Path) -> tuple[dict[str, str], Path]:
+    """A milai home with a vault under ``root`` (its key in a file), the environment that
+    runs this tree's milai in it, and a 1 KB everyday document to check."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "MILAI_HOME": str(root / "home"),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONPYCACHEPREFIX": str(root / "pycache"),
+    }
+    subprocess.run(
+        [sys.executable, "-m", "milai", "init", "--key-file", str(root / "key")],
+        env=env,
+        capture_output=True,
+        check=True,
+        cwd="/",
+    )
+    document = root / "doc.txt"
+    document.write_text(("The meeting moved to Tuesday at ten. " * 30)[:1024])
+    return env, document
+
+
 def _time(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run of ``command``. On a loaded machine
     the CPU time is the steadier figure: the wall time also counts waiting for a core."""
@@ -63,20 +84,7 @@ def main() -> None:
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-            "MILAI_HOME": str(root / "home"),
-            "PYTHONPATH": str(ROOT),
-            "PYTHONPYCACHEPREFIX": str(root / "pycache"),
-        }
-        subprocess.run(
-            [python, "-m", "milai", "init", "--key-file", str(root / "key")],
-            env=env,
-            capture_output=True,
-            check=True,
-        )
-        document = root / "doc.txt"
-        document.write_text(("The meeting moved to Tuesday at ten. " * 30)[:1024])
+        env, document = vault_home(root)
         # Everyday lines that start with a word that starts with a marking word.
         worded = root / "worded.txt"
         worded.write_text(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.startup import vault_home  # noqa: E402  (the home and document of bench/startup.py)
 
 # The child: the command under timers (run as ``python -c CHILD FILE``).
 CHILD = r"""
@@ -139,22 +140,7 @@ def main() -> None:
     parser.add_argument("--baseline-tree", type=Path, help="another milai tree to time")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        env = {
-            **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-            "MILAI_HOME": str(root / "home"),
-            "PYTHONPATH": str(ROOT),
-            "PYTHONPYCACHEPREFIX": str(root / "pycache"),
-        }
-        subprocess.run(
-            [sys.executable, "-m", "milai", "init", "--key-file", str(root / "key")],
-            env=env,
-            capture_output=True,
-            check=True,
-            cwd="/",
-        )
-        document = root / "doc.txt"
-        document.write_text(("The meeting moved to Tuesday at ten. " * 30)[:1024])
+        env, document = vault_home(Path(folder))
         trees = {"this tree": env}
         if args.baseline_tree is not None:
             trees["baseline"] = {**env, "PYTHONPATH": str(args.baseline_tree.resolve())}
