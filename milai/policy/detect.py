@@ -22,6 +22,16 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
+from milai.policy._spelled import (
+    ALNUM_RE,
+    MAX_BLANK_LINES,
+    cells,
+    may_become_unit,
+    read_run,
+)
+from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
+from milai.policy._spelled import CELL_SPLIT_RE as SPELLED_SPLIT_RE
+from milai.policy._spelled import Unit as SpelledUnit
 from milai.policy._transforms import (
     SHORTEST_RUN,
     Rot13Portions,
@@ -2005,6 +2015,168 @@ class ListUnit(Unit[ListState]):
         return view.end if state.bracket is None else state.bracket
 
 
+class SpelledState(LineState):
+    """The runs of units still open, by column (see ``_spelled``), the blank lines since
+    the last unit, and how far the unfinished line has been looked at."""
+
+    __slots__ = ("blanks", "checked", "runs")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: dict[int, list[SpelledUnit]] = {}
+        self.blanks = 0
+        self.checked = 0  # view position: cells of the unfinished line before it hold no unit
+
+
+# A cell that may be a unit, where no run is open: where reading lines one by one starts.
+_SPELLED_CANDIDATE_RE = re.compile(r"(?<![^\n|\t,;])" + SPELLED_CELL_RE.pattern + r"(?=[\n|\t,;])")
+
+
+def _unit_in_capitals(original: str) -> bool:
+    """Whether a unit (original text) is written in capitals: no word in prose case
+    (lower or title case), no single letter in plain lower case. Look-alikes, odd case
+    and digits are evasion, not prose."""
+    for word in _WORD_RE.findall(terminal_shown(original)):
+        if len(word) == 1:
+            if word.islower() and (word.isascii() or word in _PLAIN_LATIN):
+                return False
+        elif _word_case(word) is not None:
+            return False
+    return True
+
+
+class SpelledDownUnit(Unit[SpelledState]):
+    """A marking spelled one letter or one word per unit down a list, paragraphs, a
+    table's column or consecutive values, or across a line's pairs (see ``_spelled``).
+    Complete lines only; the stream holds back the units of a stretch that may still
+    grow, and the unfinished line from its first cell that may still become a unit."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> SpelledState:
+        return SpelledState()
+
+    def scan(self, scanner: Scanner, state: SpelledState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at, limit = state.complete_lines(view, final)
+        position = at
+        while position < limit:
+            if not state.runs:
+                found = _SPELLED_CANDIDATE_RE.search(buf, position, limit)
+                if found is None:
+                    break
+                position = buf.rfind("\n", position, found.start()) + 1 or position
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            self._line(scanner, state, position, end)
+            position = end + 1
+        if final:
+            for column in list(state.runs):
+                self._close(scanner, state, column)
+        state.resume = max(state.resume, base + limit)
+
+    def _line(self, scanner: Scanner, state: SpelledState, start: int, end: int) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        line = buf[start:end]
+        if ALNUM_RE.search(line) is None:
+            state.blanks += 1
+            if state.blanks > MAX_BLANK_LINES:
+                for column in list(state.runs):
+                    self._close(scanner, state, column)
+            return
+        state.blanks = 0
+        spans = cells(line)
+        for column in [column for column in state.runs if column >= len(spans)]:
+            self._close(scanner, state, column)
+        pairs: list[SpelledUnit] = []
+        for column, (cell_start, cell_end) in enumerate(spans):
+            unit = self._unit(scanner, buf, base, start + cell_start, start + cell_end)
+            if unit is None:
+                if ALNUM_RE.search(line, cell_start, cell_end) is not None:
+                    self._close(scanner, state, column)
+                if len(pairs) < 2:
+                    pairs = []
+                continue
+            spelled, pair = unit
+            state.runs.setdefault(column, []).append(spelled)
+            self._read(scanner, state, column, final=False)
+            if pair:
+                pairs.append(spelled)
+        if len(pairs) >= 2:
+            self._emit(scanner, pairs, final=True)
+
+    def _unit(
+        self, scanner: Scanner, buf: str, base: int, start: int, end: int
+    ) -> tuple[SpelledUnit, bool] | None:
+        """The unit a cell (buffer span) holds, and whether it is a pair's value."""
+        match = SPELLED_CELL_RE.fullmatch(buf, start, end)
+        if match is None:
+            return None
+        key = marking_squeeze(match.group("token"))
+        if not key:
+            return None
+        skel_map = scanner.skel.map
+        token_start, token_end = match.span("token")
+        orig_start = skel_map.to_orig(base + token_start)
+        orig_end = skel_map.to_orig(base + token_end - 1) + 1
+        if orig_start < 0 or not _unit_in_capitals(scanner.orig_slice(orig_start, orig_end)):
+            return None
+        unit = SpelledUnit(key, orig_start, orig_end, base + token_start)
+        return unit, match.group("key") is not None
+
+    def _read(self, scanner: Scanner, state: SpelledState, column: int, final: bool) -> None:
+        run = state.runs[column]
+        decided = self._emit(scanner, run, final)
+        del run[:decided]
+        if not run:
+            del state.runs[column]
+
+    def _emit(self, scanner: Scanner, units: list[SpelledUnit], final: bool) -> int:
+        engine = self.engine
+        found, decided = read_run(units, engine.sorted_marking_keys, engine.marking_key_set, final)
+        for first, after, key in found:
+            scanner.hits.append(
+                _marking_hit(
+                    engine.marking_by_key[key],
+                    units[first].start,
+                    units[after - 1].end,
+                    "marking spelled one letter or word per list item, row or paragraph",
+                )
+            )
+        return decided
+
+    def _close(self, scanner: Scanner, state: SpelledState, column: int) -> None:
+        if column in state.runs:
+            self._read(scanner, state, column, final=True)
+
+    def earliest(self, scanner: Scanner, state: SpelledState) -> int:
+        """The first unit of a stretch that may still grow, or the unfinished line's
+        first cell that may still become a unit."""
+        view = scanner.skel
+        line_start = state.line_start(view)
+        if state.resume < line_start:
+            return state.resume
+        held = min((run[0].at for run in state.runs.values()), default=view.end)
+        buf, base = view.buf, view.base
+        at = max(state.checked, line_start) - base
+        while True:
+            separator = SPELLED_SPLIT_RE.search(buf, at)
+            if separator is None:
+                break
+            if SPELLED_CELL_RE.fullmatch(buf, at, separator.start()) is not None:
+                return min(held, base + at)
+            at = separator.end()
+        state.checked = base + at
+        if may_become_unit(buf[at:]):
+            return min(held, base + at)
+        return held
+
+
 class KeywordState(ScanState):
     """Candidate starts before ``upto`` (past the resume position) are ruled out."""
 
@@ -3216,6 +3388,7 @@ class CompiledPolicy:
         if field is not None:
             self.units.append(field)
         self.units.append(ListUnit(self, field))
+        self.units.append(SpelledDownUnit(self))
         self.units.append(CellUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.

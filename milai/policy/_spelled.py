@@ -1,0 +1,125 @@
+"""A marking spelled down a structure, one letter or one word per unit: the items of a
+list (``1. TOP`` / ``2. SECRET``), paragraphs (``S``, a blank line, ``E``…), the rows of a
+table's column (``| N | north |`` / ``| A | alpha |``…), the values of consecutive keys
+(``{"1": "S", "2": "E", …}``, one per line or on one line). A reader reads such a
+structure top to bottom (a line of pairs, left to right) and so joins its units; the gate
+does too.
+
+A line is cut into cells at ``|``, tabs, commas and semicolons; a cell is a unit when it
+holds one letter or one word, after a list marker, a key and its ``:`` or ``=``, quotes
+and emphasis. Units of the same column on consecutive lines (up to two blank lines
+between) make a run; so do the pair values of one line. A run is read from each of its
+units in turn: the longest stretch of two units or more whose letters, squeezed as a
+marking's key is, are a marking's key. The reader decides a start once the stretch from it
+can grow no more (its letters are no key's prefix), so a stream reads what the whole text
+reads, and holds back only the units of a stretch that may still grow.
+
+Only units written in capitals count (the caller's ``capitals`` check): real markings are
+printed so, and a list of words in prose case (``1. Top`` / ``2. Secret garden``) is a
+list, not a banner.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import NamedTuple
+
+# Where a line is cut into cells.
+CELL_SPLIT_RE = re.compile(r"[|\t,;]")
+# The blanks at most between two units of a run (paragraphs, a loose list).
+MAX_BLANK_LINES = 2
+# A unit's cell: an opening bracket (a one-line object), a list marker, a key, quotes or
+# emphasis, one token (a letter, a word, a word with hyphens: VS-NfD), closing marks.
+# Each part is a bounded run of characters that the next part cannot start with, or a
+# short alternation, so a cell costs a bounded number of attempts per character.
+_MARKER = r"(?:\d{1,3}[.)]|[a-z][.)]|\(\w{1,3}\)|[-*+.#>]{1,3})"
+_KEY = r"(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}'|[\w.\-]{1,40})"
+_OPENING = r"[\"'`*~<\[(]{0,4}"
+_UNIT_WORD = r"(?P<token>[\w$@!]{1,40}(?:[-.][\w$@!]{1,40}){0,3})"
+_CLOSING = r"[\"'`*~>\])}.:?]{0,4}"
+CELL_RE = re.compile(
+    r"[^\S\n]{0,80}[\[{(]?[^\S\n]{0,8}"
+    rf"(?:{_MARKER}[^\S\n]{{1,8}})?"
+    rf"(?:(?P<key>{_KEY})[^\S\n]{{0,8}}[:=][^\S\n]{{0,8}})?"
+    rf"{_OPENING}{_UNIT_WORD}{_CLOSING}[^\S\n]{{0,8}}[\]}})]?[^\S\n]{{0,80}}"
+)
+# A cell with a letter or digit: not a blank, a rule (``|---|``) or an empty cell.
+ALNUM_RE = re.compile(r"[^\W_]")
+# A cell still unfinished that can no longer become a unit: four words already (a list
+# marker, a key and a value are three at most: ``1. level: S``), or long.
+_WORDS_RE = re.compile(r"[^\s]*[^\W_][^\s]*")
+_LONGEST_CELL = 200
+
+
+class Unit(NamedTuple):
+    """A unit of a run: its letters squeezed (``key``), where it stands in the original
+    text, and where in the view (what a stream holds back)."""
+
+    key: str
+    start: int
+    end: int
+    at: int
+
+
+def cells(line: str) -> list[tuple[int, int]]:
+    """The spans of ``line``'s cells, in order (one cell when it has no separator)."""
+    spans = []
+    start = 0
+    for found in CELL_SPLIT_RE.finditer(line):
+        spans.append((start, found.start()))
+        start = found.end()
+    spans.append((start, len(line)))
+    return spans
+
+
+def may_become_unit(cell: str) -> bool:
+    """Whether an unfinished cell could still become a unit when more text comes."""
+    if len(cell) > _LONGEST_CELL:
+        return False
+    words = 0
+    for _ in _WORDS_RE.finditer(cell):
+        words += 1
+        if words >= 4:
+            return False
+    return True
+
+
+def _prefix_of_any(sorted_keys: Sequence[str], prefix: str) -> bool:
+    at = bisect_left(sorted_keys, prefix)
+    return at < len(sorted_keys) and sorted_keys[at].startswith(prefix)
+
+
+def read_run(
+    units: Sequence[Unit], sorted_keys: Sequence[str], keys: frozenset[str], final: bool
+) -> tuple[list[tuple[int, int, str]], int]:
+    """The markings spelled by ``units``: (first unit, unit after the last, key) of each,
+    and how many leading units are decided (no later unit can change what they read).
+
+    From each unit in turn, the longest stretch of two units or more whose joined keys
+    are a marking's key; after a marking, the next start is the unit after it. A start is
+    decided once its joined keys are no key's prefix, or at the run's end (``final``)."""
+    found: list[tuple[int, int, str]] = []
+    start = 0
+    count = len(units)
+    while start < count:
+        joined = ""
+        best: tuple[int, str] | None = None
+        end = start
+        while end < count:
+            joined += units[end].key
+            end += 1
+            if not _prefix_of_any(sorted_keys, joined):
+                break
+            if end - start >= 2 and joined in keys:
+                best = (end, joined)
+        else:
+            if not final:
+                return found, start  # the stretch from here may still grow
+        if best is None:
+            start += 1
+        else:
+            found.append((start, best[0], best[1]))
+            start = best[0]
+    return found, start
