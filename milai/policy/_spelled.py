@@ -47,10 +47,10 @@ CELL_RE = re.compile(
 )
 # A cell with a letter or digit: not a blank, a rule (``|---|``) or an empty cell.
 ALNUM_RE = re.compile(r"[^\W_]")
-# A cell still unfinished that can no longer become a unit: four words already (a list
-# marker, a key and a value are three at most: ``1. level: S``), or long.
-_WORDS_RE = re.compile(r"[^\s]*[^\W_][^\s]*")
-_LONGEST_CELL = 200
+# What may close a unit's word: quotes, emphasis, brackets, a full stop, blanks.
+_CLOSING_CHARS = frozenset("\"'`*~>])}.:? \t")
+_WORD_CHARS = frozenset("$@!-.")
+_LONGEST_WORD = 200
 
 
 class Unit(NamedTuple):
@@ -74,16 +74,18 @@ def cells(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def may_become_unit(cell: str) -> bool:
-    """Whether an unfinished cell could still become a unit when more text comes."""
-    if len(cell) > _LONGEST_CELL:
-        return False
-    words = 0
-    for _ in _WORDS_RE.finditer(cell):
-        words += 1
-        if words >= 4:
-            return False
-    return True
+def last_word(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of the word that ends ``text[start:end]`` (closing marks after it aside),
+    or None when there is none; of a long word, its last ``_LONGEST_WORD`` characters
+    (already more than any marking's key squeezes from)."""
+    while end > start and text[end - 1] in _CLOSING_CHARS:
+        end -= 1
+    first = end
+    while first > start and (text[first - 1].isalnum() or text[first - 1] in _WORD_CHARS):
+        first -= 1
+        if end - first >= _LONGEST_WORD:
+            break
+    return None if first == end else (first, end)
 
 
 def _prefix_of_any(sorted_keys: Sequence[str], prefix: str) -> bool:

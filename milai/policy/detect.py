@@ -26,7 +26,7 @@ from milai.policy._spelled import (
     ALNUM_RE,
     MAX_BLANK_LINES,
     cells,
-    may_become_unit,
+    last_word,
     read_run,
 )
 from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
@@ -2168,13 +2168,23 @@ class SpelledDownUnit(Unit[SpelledState]):
             separator = SPELLED_SPLIT_RE.search(buf, at)
             if separator is None:
                 break
-            if SPELLED_CELL_RE.fullmatch(buf, at, separator.start()) is not None:
+            cell = SPELLED_CELL_RE.fullmatch(buf, at, separator.start())
+            if cell is not None and self._may_start(cell.group("token")):
                 return min(held, base + at)
             at = separator.end()
         state.checked = base + at
-        if may_become_unit(buf[at:]):
+        # The open cell: a unit's word ends it (closing marks aside), so only its last word
+        # can still begin one; squeezing is prefix-closed, so a word that is no key's
+        # prefix never grows into one (a key or list marker before it puts the unit later).
+        word = last_word(buf, at, len(view.buf))
+        if word is None or self._may_start(buf[word[0] : word[1]]):
             return min(held, base + at)
         return held
+
+    def _may_start(self, word: str) -> bool:
+        """Whether a unit's word (view text) can begin a marking's key."""
+        engine = self.engine
+        return _prefix_of_any(engine.sorted_marking_keys, marking_squeeze(word))
 
 
 class KeywordState(ScanState):
