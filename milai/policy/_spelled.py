@@ -35,7 +35,7 @@ MAX_BLANK_LINES = 2
 # Each part is a bounded run of characters that the next part cannot start with, or a
 # short alternation, so a cell costs a bounded number of attempts per character.
 _MARKER = r"(?:\d{1,3}[.)]|[a-z][.)]|\(\w{1,3}\)|[-*+.#>]{1,3})"
-_KEY = r"(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}'|[\w.\-]{1,40})"
+_KEY = r"(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}'|[\w.\-]{1,40}(?:[^\S\n][\w.\-]{1,40}){0,3})"
 _OPENING = r"[\"'`*~<\[(]{0,4}"
 _UNIT_WORD = r"(?P<token>[\w$@!]{1,40}(?:[-.][\w$@!]{1,40}){0,3})"
 _CLOSING = r"[\"'`*~>\])}.:?]{0,4}"
@@ -63,13 +63,17 @@ class Unit(NamedTuple):
     at: int
 
 
-def cells(line: str) -> list[tuple[int, int]]:
-    """The spans of ``line``'s cells, in order (one cell when it has no separator)."""
+def cells(line: str, tabs: Sequence[int] = ()) -> list[tuple[int, int]]:
+    """The spans of ``line``'s cells, in order (one cell when it has no separator); the
+    offsets in ``tabs`` are separators too (tabs, which the views show as blanks)."""
+    cuts = sorted([(found.start(), found.end()) for found in CELL_SPLIT_RE.finditer(line)])
+    if tabs:
+        cuts = sorted(cuts + [(tab, tab + 1) for tab in tabs if 0 <= tab < len(line)])
     spans = []
     start = 0
-    for found in CELL_SPLIT_RE.finditer(line):
-        spans.append((start, found.start()))
-        start = found.end()
+    for cut_start, cut_end in cuts:
+        spans.append((start, cut_start))
+        start = cut_end
     spans.append((start, len(line)))
     return spans
 

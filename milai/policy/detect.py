@@ -2019,17 +2019,22 @@ class SpelledState(LineState):
     """The runs of units still open, by column (see ``_spelled``), the blank lines since
     the last unit, and how far the unfinished line has been looked at."""
 
-    __slots__ = ("blanks", "checked", "runs")
+    __slots__ = ("blanks", "checked", "runs", "tab_line", "tabs_to")
 
     def __init__(self) -> None:
         super().__init__()
         self.runs: dict[int, list[SpelledUnit]] = {}
         self.blanks = 0
         self.checked = 0  # view position: cells of the unfinished line before it hold no unit
+        # The unfinished line's original text before ``tabs_to`` searched for a tab, and
+        # the line (view position) where one was found.
+        self.tabs_to = 0
+        self.tab_line = -1
 
 
 # A cell that may be a unit, where no run is open: where reading lines one by one starts.
-_SPELLED_CANDIDATE_RE = re.compile(r"(?<![^\n|\t,;])" + SPELLED_CELL_RE.pattern + r"(?=[\n|\t,;])")
+# (A tab is a blank in the views: a tab-separated line is found in the original text.)
+_SPELLED_CANDIDATE_RE = re.compile(r"(?<![^\n|,;])" + SPELLED_CELL_RE.pattern + r"(?=[\n|,;])")
 
 
 def _unit_in_capitals(original: str) -> bool:
@@ -2066,10 +2071,10 @@ class SpelledDownUnit(Unit[SpelledState]):
         position = at
         while position < limit:
             if not state.runs:
-                found = _SPELLED_CANDIDATE_RE.search(buf, position, limit)
-                if found is None:
+                candidate = self._next_candidate(scanner, position, limit)
+                if candidate is None:
                     break
-                position = buf.rfind("\n", position, found.start()) + 1 or position
+                position = buf.rfind("\n", position, candidate) + 1 or position
             end = buf.find("\n", position, limit)
             end = limit if end < 0 else end
             self._line(scanner, state, position, end)
@@ -2079,9 +2084,35 @@ class SpelledDownUnit(Unit[SpelledState]):
                 self._close(scanner, state, column)
         state.resume = max(state.resume, base + limit)
 
+    def _next_candidate(self, scanner: Scanner, position: int, limit: int) -> int | None:
+        """The buffer offset of the first cell from ``position`` that may be a unit: one
+        the views show, or a tab (a blank in the views) in the original text."""
+        view = scanner.skel
+        found = _SPELLED_CANDIDATE_RE.search(view.buf, position, limit)
+        candidate = limit if found is None else found.start()
+        orig_from = max(view.map.to_orig(view.base + position), scanner.orig_base)
+        orig_to = view.map.to_orig(view.base + candidate)
+        tab = scanner.orig.find("\t", orig_from - scanner.orig_base, orig_to - scanner.orig_base)
+        if tab >= 0:
+            return max(position, view.map.to_view(scanner.orig_base + tab) - view.base)
+        return None if found is None else candidate
+
+    def _tabs(self, scanner: Scanner, start: int, end: int) -> list[int]:
+        """The buffer offsets of the line's blanks that are tabs in the original text."""
+        view = scanner.skel
+        orig_start = max(view.map.to_orig(view.base + start), scanner.orig_base)
+        orig_end = view.map.to_orig(view.base + end)
+        orig, orig_base = scanner.orig, scanner.orig_base
+        tabs = []
+        tab = orig.find("\t", orig_start - orig_base, orig_end - orig_base)
+        while tab >= 0:
+            tabs.append(view.map.to_view(orig_base + tab) - view.base)
+            tab = orig.find("\t", tab + 1, orig_end - orig_base)
+        return tabs
+
     def _line(self, scanner: Scanner, state: SpelledState, start: int, end: int) -> None:
         view = scanner.skel
-        buf, base = view.buf, view.base
+        buf = view.buf
         line = buf[start:end]
         if ALNUM_RE.search(line) is None:
             state.blanks += 1
@@ -2090,16 +2121,17 @@ class SpelledDownUnit(Unit[SpelledState]):
                     self._close(scanner, state, column)
             return
         state.blanks = 0
-        spans = cells(line)
+        spans = cells(line, [tab - start for tab in self._tabs(scanner, start, end)])
         for column in [column for column in state.runs if column >= len(spans)]:
             self._close(scanner, state, column)
         pairs: list[SpelledUnit] = []
         for column, (cell_start, cell_end) in enumerate(spans):
-            unit = self._unit(scanner, buf, base, start + cell_start, start + cell_end)
+            unit = self._unit(scanner, start + cell_start, start + cell_end)
             if unit is None:
                 if ALNUM_RE.search(line, cell_start, cell_end) is not None:
                     self._close(scanner, state, column)
-                if len(pairs) < 2:
+                    if len(pairs) >= 2:
+                        self._emit(scanner, pairs, final=True)
                     pairs = []
                 continue
             spelled, pair = unit
@@ -2110,23 +2142,21 @@ class SpelledDownUnit(Unit[SpelledState]):
         if len(pairs) >= 2:
             self._emit(scanner, pairs, final=True)
 
-    def _unit(
-        self, scanner: Scanner, buf: str, base: int, start: int, end: int
-    ) -> tuple[SpelledUnit, bool] | None:
+    def _unit(self, scanner: Scanner, start: int, end: int) -> tuple[SpelledUnit, bool] | None:
         """The unit a cell (buffer span) holds, and whether it is a pair's value."""
-        match = SPELLED_CELL_RE.fullmatch(buf, start, end)
+        view = scanner.skel
+        match = SPELLED_CELL_RE.fullmatch(view.buf, start, end)
         if match is None:
             return None
         key = marking_squeeze(match.group("token"))
         if not key:
             return None
-        skel_map = scanner.skel.map
         token_start, token_end = match.span("token")
-        orig_start = skel_map.to_orig(base + token_start)
-        orig_end = skel_map.to_orig(base + token_end - 1) + 1
+        orig_start = view.map.to_orig(view.base + token_start)
+        orig_end = view.map.to_orig(view.base + token_end - 1) + 1
         if orig_start < 0 or not _unit_in_capitals(scanner.orig_slice(orig_start, orig_end)):
             return None
-        unit = SpelledUnit(key, orig_start, orig_end, base + token_start)
+        unit = SpelledUnit(key, orig_start, orig_end, view.base + token_start)
         return unit, match.group("key") is not None
 
     def _read(self, scanner: Scanner, state: SpelledState, column: int, final: bool) -> None:
@@ -2156,12 +2186,14 @@ class SpelledDownUnit(Unit[SpelledState]):
 
     def earliest(self, scanner: Scanner, state: SpelledState) -> int:
         """The first unit of a stretch that may still grow, or the unfinished line's
-        first cell that may still become a unit."""
+        first cell that may still become a unit (its start, where it has a tab)."""
         view = scanner.skel
         line_start = state.line_start(view)
         if state.resume < line_start:
             return state.resume
         held = min((run[0].at for run in state.runs.values()), default=view.end)
+        if self._has_tab(scanner, state, line_start):
+            return min(held, line_start)
         buf, base = view.buf, view.base
         at = max(state.checked, line_start) - base
         while True:
@@ -2180,6 +2212,20 @@ class SpelledDownUnit(Unit[SpelledState]):
         if word is None or self._may_start(buf[word[0] : word[1]]):
             return min(held, base + at)
         return held
+
+    def _has_tab(self, scanner: Scanner, state: SpelledState, line_start: int) -> bool:
+        """Whether the unfinished line (from view position ``line_start``) holds a tab in
+        the original text; searched once per character."""
+        if state.tab_line == line_start:
+            return True
+        orig_start = max(scanner.skel.map.to_orig(line_start), scanner.orig_base)
+        searched = max(state.tabs_to, orig_start)
+        found = scanner.orig.find("\t", searched - scanner.orig_base)
+        state.tabs_to = scanner.orig_end
+        if found < 0:
+            return False
+        state.tab_line = line_start
+        return True
 
     def _may_start(self, word: str) -> bool:
         """Whether a unit's word (view text) can begin a marking's key."""

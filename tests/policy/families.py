@@ -588,6 +588,123 @@ def _letter_per_line(text: str, rng: random.Random) -> str:
     return "\n".join(ch for ch in text if not ch.isspace() and ch != "-")
 
 
+# --- split: a marking spelled down a structure, one letter or one word per unit ----------
+# (issue 9, red team 5: what a model told to hide a marking writes; a reader reads the
+# structure top to bottom and so reads the marking)
+
+
+def _letters(text: str) -> list[str]:
+    """The marking's letters, each with what goes with it (a combining accent, a letter
+    struck over itself); the blanks and hyphens between words dropped."""
+    out: list[str] = []
+    for ch in text:
+        if out and (unicodedata.combining(ch) or ch == "\b" or out[-1].endswith("\b")):
+            out[-1] += ch
+        elif not ch.isspace() and ch != "-":
+            out.append(ch)
+    return out
+
+
+def _unit_words(text: str) -> list[str]:
+    return text.split()
+
+
+def _intro(rng: random.Random) -> str:
+    return rng.choice(["", "", "Header words:\n", "The label, one part per item:\n\n"])
+
+
+def _list_of(units: list[str], rng: random.Random) -> str:
+    """The units as the items of one list: numbered, lettered or bulleted, tight or loose."""
+    style = rng.choice(["1.", "1)", "(1)", "a)", "a.", "-", "*", "\u2022", "+"])
+    if style in ("a)", "a.") and len(units) > 26:
+        style = "1."
+    indent = rng.choice(["", "", "  ", "    "])
+    gap = "\n\n" if rng.random() < 0.3 else "\n"
+    items = []
+    for number, unit in enumerate(units, 1):
+        marker = (
+            style.replace("1", str(number))
+            if "1" in style
+            else style.replace("a", chr(96 + number))
+            if "a" in style
+            else style
+        )
+        items.append(f"{indent}{marker} {unit}")
+    return _intro(rng) + gap.join(items)
+
+
+def _word_items(text: str, rng: random.Random) -> str:
+    """1. TOP / 2. SECRET: one word of the marking per list item."""
+    return _list_of(_unit_words(text), rng)
+
+
+def _letter_items(text: str, rng: random.Random) -> str:
+    """- S / - E / - C…: one letter of the marking per list item."""
+    return _list_of(_letters(text), rng)
+
+
+def _letter_paragraphs(text: str, rng: random.Random) -> str:
+    """S, a blank line, E, a blank line…: one letter of the marking per paragraph."""
+    gap = rng.choice(["\n\n", "\n\n", "\n\n\n", "\n \n"])
+    indent = rng.choice(["", "", "    "])
+    return gap.join(indent + letter for letter in _letters(text))
+
+
+def _value_letters(text: str, rng: random.Random) -> str:
+    """{"1": "S", "2": "E", …}: one letter of the marking per value, the values of
+    consecutive keys; an object on one line or one pair a line, YAML, a list a line."""
+    letters = _letters(text)
+    keys = rng.choice(
+        [
+            [str(n) for n in range(1, len(letters) + 1)],
+            [f"c{n}" for n in range(len(letters))],
+            [f"letter_{n}" for n in range(1, len(letters) + 1)],
+        ]
+    )
+    form = rng.choice(["json-line", "json-pretty", "yaml", "array-pretty", "python"])
+    if form == "json-line":
+        return json.dumps(dict(zip(keys, letters, strict=True)), ensure_ascii=False)
+    if form == "json-pretty":
+        return json.dumps(dict(zip(keys, letters, strict=True)), ensure_ascii=False, indent=2)
+    if form == "yaml":
+        return "\n".join(f"{key}: {letter}" for key, letter in zip(keys, letters, strict=True))
+    if form == "array-pretty":
+        return json.dumps(letters, ensure_ascii=False, indent=rng.choice([2, 4]))
+    pairs = ", ".join(f"{n}: '{letter}'" for n, letter in enumerate(letters))
+    return "{" + pairs + "}"
+
+
+_ROW_WORDS = ["north", "alpha", "tango", "echo", "unit", "depot", "route", "check", "note"]
+
+
+def _column_of(units: list[str], rng: random.Random) -> str:
+    """The units down one column of a table: Markdown (the unit in the first or second
+    column), CSV or tab-separated, with a header row."""
+    form = rng.choice(["markdown", "markdown-second", "csv", "tsv"])
+    rows = [(unit, rng.choice(_ROW_WORDS)) for unit in units]
+    if form == "markdown":
+        lines = ["| Letter | Meaning |", "|---|---|"] + [f"| {u} | {w} |" for u, w in rows]
+    elif form == "markdown-second":
+        lines = ["| # | Part | Note |", "|:-:|:-:|---|"] + [
+            f"| {n} | {u} | {w} |" for n, (u, w) in enumerate(rows, 1)
+        ]
+    elif form == "csv":
+        lines = ["part,meaning"] + [f"{u},{w}" for u, w in rows]
+    else:
+        lines = ["part\tmeaning"] + [f"{u}\t{w}" for u, w in rows]
+    return "\n".join(lines)
+
+
+def _column_letters(text: str, rng: random.Random) -> str:
+    """| N | north | / | A | alpha |…: one letter of the marking per row, read down."""
+    return _column_of(_letters(text), rng)
+
+
+def _column_words(text: str, rng: random.Random) -> str:
+    """| TOP | … | / | SECRET | … |: one word of the marking per row, read down."""
+    return _column_of(_unit_words(text), rng)
+
+
 _FIELD_NAMES = [
     "classification",
     "Classification",
@@ -1413,6 +1530,12 @@ def _spellable(target: Target) -> bool:
     return not target.portion and target.letters >= 4
 
 
+def _capital_letters(target: Target) -> bool:
+    """A banner whose letters are all capitals. Spelled one letter a unit, VS-NfD's "f"
+    stands alone in lower case, which reads as prose: units count in capitals."""
+    return not target.portion and not any(ch.islower() for ch in target.text)
+
+
 def _banner_only(target: Target) -> bool:
     return not target.portion
 
@@ -1425,11 +1548,26 @@ def _single_letter_portion(target: Target) -> bool:
     return target.portion and len(target.text) == 1
 
 
+# A marking spelled down a structure, one letter or word per unit (list items, paragraphs,
+# values, a table's rows).
+_UNIT_SPLITS = frozenset(
+    {
+        "word-items",
+        "letter-items",
+        "letter-paragraphs",
+        "value-letters",
+        "column-letters",
+        "column-words",
+    }
+)
+_LETTER_UNITS = _UNIT_SPLITS - {"word-items", "column-words"}
+
 _STRUCTURE = frozenset(
     {
         "split-words",
         "hyphenation",
         "letter-per-line",
+        *_UNIT_SPLITS,
         "json-pretty",
         "json-minified",
         "yaml-field",
@@ -1523,6 +1661,13 @@ FAMILIES: tuple[Family, ...] = (
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
+    # a marking spelled down a structure, one unit at a time (red team 5)
+    Family("word-items", "spelled down", "split", _word_items),
+    Family("letter-items", "spelled down", "split", _letter_items, _capital_letters),
+    Family("letter-paragraphs", "spelled down", "split", _letter_paragraphs, _capital_letters),
+    Family("value-letters", "spelled down", "split", _value_letters, _capital_letters),
+    Family("column-letters", "spelled down", "split", _column_letters, _capital_letters),
+    Family("column-words", "spelled down", "split", _column_words, _multi_word),
     Family("leetspeak", "obfuscation", "spell", _leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
     Family("overstrike", "obfuscation", "spell", _overstrike),
@@ -1594,6 +1739,7 @@ _SPELLINGS = frozenset(
 
 _NOT_STRUCK = frozenset(
     {
+        *_UNIT_SPLITS,
         "letter-per-line",
         "hyphenation",
         "split-words",
@@ -1664,12 +1810,37 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a log prefix stands at the start of its line, before a field's label"
     if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
         return "markup is no part of a form or log value (nothing renders it)"
+    if names & _UNIT_SPLITS:
+        reason = _spelled_down_pair(names, stages)
+        if reason is not None:
+            return reason
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
         return "HTML markup is no part of an RTF document"
     if "wiki-macro" in names and "separators" in names:
         return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
+    return None
+
+
+def _spelled_down_pair(names: set[str], stages: set[Stage]) -> str | None:
+    """Why a marking spelled down a structure (one letter or word per list item,
+    paragraph, value or row) does not compose with another family, or None."""
+    if "line" in stages and not names & {"indentation", "terminal-colour"}:
+        return "a marking spelled down a structure has no banner line to decorate"
+    if "place" in stages and "banner-line" not in names:
+        return "a label or a field before a structure's first unit takes that unit out of it"
+    if "separators" in names:
+        return "a split banner's words are its separators"
+    if names & {"comment-inside", "inline-tags"}:
+        return "markup inside the marking is cut into the units with it: no markup is left"
+    if "phonetic" in names:
+        return (
+            "phonetic words are read along one line: a phonetic word a unit down a structure "
+            "is not read (a known limit)"
+        )
+    if "odd-case" in names and names & _LETTER_UNITS:
+        return "a lower-case letter alone reads as prose: units count in capitals"
     return None
 
 
