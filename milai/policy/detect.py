@@ -2037,6 +2037,9 @@ class SpelledState(LineState):
 _SPELLED_CANDIDATE_RE = re.compile(r"(?<![^\n|,;])" + SPELLED_CELL_RE.pattern + r"(?=[\n|,;])")
 
 
+_PAIR_VALUES = "marking spelled one letter or word per value of a line's pairs"
+
+
 def _unit_in_capitals(original: str) -> bool:
     """Whether a unit (original text) is written in capitals: no word in prose case
     (lower or title case), no single letter in plain lower case. Look-alikes, odd case
@@ -2131,7 +2134,7 @@ class SpelledDownUnit(Unit[SpelledState]):
                 if ALNUM_RE.search(line, cell_start, cell_end) is not None:
                     self._close(scanner, state, column)
                     if len(pairs) >= 2:
-                        self._emit(scanner, pairs, final=True)
+                        self._emit(scanner, pairs, final=True, context=_PAIR_VALUES)
                     pairs = []
                 continue
             spelled, pair = unit
@@ -2140,7 +2143,7 @@ class SpelledDownUnit(Unit[SpelledState]):
             if pair:
                 pairs.append(spelled)
         if len(pairs) >= 2:
-            self._emit(scanner, pairs, final=True)
+            self._emit(scanner, pairs, final=True, context=_PAIR_VALUES)
 
     def _unit(self, scanner: Scanner, start: int, end: int) -> tuple[SpelledUnit, bool] | None:
         """The unit a cell (buffer span) holds, and whether it is a pair's value."""
@@ -2166,18 +2169,22 @@ class SpelledDownUnit(Unit[SpelledState]):
         if not run:
             del state.runs[column]
 
-    def _emit(self, scanner: Scanner, units: list[SpelledUnit], final: bool) -> int:
+    def _emit(
+        self,
+        scanner: Scanner,
+        units: list[SpelledUnit],
+        final: bool,
+        context: str = "banner split over lines",
+    ) -> int:
+        """Hits for the markings that ``units`` spell; how many units are decided. Down a
+        structure, a hit is a banner split over lines, as ``MultiLineUnit`` names it: where
+        both read one span, the finding is the same whichever comes first."""
         engine = self.engine
         found, decided = read_run(units, engine.sorted_marking_keys, engine.marking_key_set, final)
         for first, after, key in found:
-            scanner.hits.append(
-                _marking_hit(
-                    engine.marking_by_key[key],
-                    units[first].start,
-                    units[after - 1].end,
-                    "marking spelled one letter or word per list item, row or paragraph",
-                )
-            )
+            spec = engine.marking_by_key[key]
+            start, end = units[first].start, units[after - 1].end
+            scanner.hits.append(_marking_hit(spec, start, end, context))
         return decided
 
     def _close(self, scanner: Scanner, state: SpelledState, column: int) -> None:
