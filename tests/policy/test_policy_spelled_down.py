@@ -12,7 +12,7 @@ import pytest
 
 from milai.policy import Policy, check_text
 from milai.policy._spelled import Unit, cells, last_word, read_run
-from milai.policy.detect import Scanner, SpelledDownUnit
+from milai.policy.detect import Scanner, SpelledDownUnit, SpelledState
 from tests.policy.test_policy_stream_long_lines import _released
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
@@ -199,4 +199,5 @@ def test_what_the_reader_itself_holds_back(
     scanner = Scanner(default_policy.engine)
     scanner.feed(fed)
     ((unit, state),) = [(u, s) for u, s in scanner.runs if isinstance(u, SpelledDownUnit)]
+    assert isinstance(state, SpelledState)
     assert unit.release(scanner, state) == held_from
