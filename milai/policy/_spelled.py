@@ -32,19 +32,27 @@ CELL_SPLIT_RE = re.compile(r"[|\t,;]")
 MAX_BLANK_LINES = 2
 # A unit's cell: an opening bracket (a one-line object), a list marker, a key, quotes or
 # emphasis, one token (a letter, a word, a word with hyphens: VS-NfD), closing marks.
-# Each part is a bounded run of characters that the next part cannot start with, or a
-# short alternation, so a cell costs a bounded number of attempts per character.
+# Each part is a bounded run that the next part cannot start with, taken possessively (a
+# key's words before its ":", the token's characters before its closing marks), or a short
+# alternation, so a cell costs a bounded number of attempts per character.
 _MARKER = r"(?:\d{1,3}[.)]|[a-z][.)]|\(\w{1,3}\)|[-*+.#>]{1,3})"
-_KEY = r"(?:\"[^\"\n]{0,40}\"|'[^'\n]{0,40}'|[\w.\-]{1,40}(?:[^\S\n][\w.\-]{1,40}){0,3})"
-_OPENING = r"[\"'`*~<\[(]{0,4}"
-_UNIT_WORD = r"(?P<token>[\w$@!]{1,40}(?:[-.][\w$@!]{1,40}){0,3})"
-_CLOSING = r"[\"'`*~>\])}.:?]{0,4}"
-CELL_RE = re.compile(
-    r"[^\S\n]{0,80}[\[{(]?[^\S\n]{0,8}"
-    rf"(?:{_MARKER}[^\S\n]{{1,8}})?"
-    rf"(?:(?P<key>{_KEY})[^\S\n]{{0,8}}[:=][^\S\n]{{0,8}})?"
-    rf"{_OPENING}{_UNIT_WORD}{_CLOSING}[^\S\n]{{0,8}}[\]}})]?[^\S\n]{{0,80}}"
+_KEY = (
+    r"(?:\"[^\"\n]{0,40}+\"|'[^'\n]{0,40}+'"
+    r"|[\w.\-]{1,40}+(?:[^\S\n][\w.\-]{1,40}+){0,3}+)"
 )
+_OPENING = r"[\"'`*~<\[(]{0,4}+"
+_UNIT_WORD = r"(?P<token>[\w$@!]{1,40}+(?:[-.][\w$@!]{1,40}+){0,3}+)"
+_CLOSING = r"[\"'`*~>\])}.:?]{0,4}+"
+CELL_RE = re.compile(
+    r"[^\S\n]{0,80}+[\[{(]?[^\S\n]{0,8}+"
+    rf"(?:{_MARKER}[^\S\n]{{1,8}}+)?"
+    rf"(?:(?P<key>{_KEY})[^\S\n]{{0,8}}+[:=][^\S\n]{{0,8}}+)?"
+    rf"{_OPENING}{_UNIT_WORD}{_CLOSING}[^\S\n]{{0,8}}+[\]}})]?[^\S\n]{{0,80}}+"
+)
+# Where a cell that may be a unit begins, after a new line or a separator (searched from
+# that character: a class of first characters is found fast). A tab is a blank in the
+# views: a tab-separated line is found in the original text.
+CANDIDATE_RE = re.compile(r"[\n|,;]" + CELL_RE.pattern + r"(?=[\n|,;])")
 # A cell with a letter or digit: not a blank, a rule (``|---|``) or an empty cell.
 ALNUM_RE = re.compile(r"[^\W_]")
 # What may close a unit's word: quotes, emphasis, brackets, a full stop, blanks.

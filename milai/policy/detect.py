@@ -29,6 +29,7 @@ from milai.policy._spelled import (
     last_word,
     read_run,
 )
+from milai.policy._spelled import CANDIDATE_RE as SPELLED_CANDIDATE_RE
 from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
 from milai.policy._spelled import CELL_SPLIT_RE as SPELLED_SPLIT_RE
 from milai.policy._spelled import Unit as SpelledUnit
@@ -2032,11 +2033,6 @@ class SpelledState(LineState):
         self.tab_line = -1
 
 
-# A cell that may be a unit, where no run is open: where reading lines one by one starts.
-# (A tab is a blank in the views: a tab-separated line is found in the original text.)
-_SPELLED_CANDIDATE_RE = re.compile(r"(?<![^\n|,;])" + SPELLED_CELL_RE.pattern + r"(?=[\n|,;])")
-
-
 _PAIR_VALUES = "marking spelled one letter or word per value of a line's pairs"
 
 
@@ -2091,8 +2087,9 @@ class SpelledDownUnit(Unit[SpelledState]):
         """The buffer offset of the first cell from ``position`` that may be a unit: one
         the views show, or a tab (a blank in the views) in the original text."""
         view = scanner.skel
-        found = _SPELLED_CANDIDATE_RE.search(view.buf, position, limit)
-        candidate = limit if found is None else found.start()
+        # from the new line before ``position``: the candidate pattern begins at a separator
+        found = SPELLED_CANDIDATE_RE.search(view.buf, position - 1, limit)
+        candidate = limit if found is None else found.start() + 1
         orig_from = max(view.map.to_orig(view.base + position), scanner.orig_base)
         orig_to = view.map.to_orig(view.base + candidate)
         tab = scanner.orig.find("\t", orig_from - scanner.orig_base, orig_to - scanner.orig_base)
