@@ -26,6 +26,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from milai.policy.normalise import LINE_BREAKS
+
 # Where a line is cut into cells.
 CELL_SPLIT_RE = re.compile(r"[|\t,;]")
 # The blanks at most between two units of a run (paragraphs, a loose list).
@@ -53,8 +55,9 @@ CELL_RE = re.compile(
 # that character: a class of first characters is found fast). A tab is a blank in the
 # views: a tab-separated line is found in the original text.
 CANDIDATE_RE = re.compile(r"[\n|,;]" + CELL_RE.pattern + r"(?=[\n|,;])")
-# A cell with a letter or digit: not a blank, a rule (``|---|``) or an empty cell.
-ALNUM_RE = re.compile(r"[^\W_]")
+# A cell with a letter, a digit or a leetspeak symbol that may stand for one (``$``, ``@``,
+# ``!``): not a blank, a rule (``|---|``) or an empty cell.
+CONTENT_RE = re.compile(r"[^\W_]|[$@!]")
 # What may close a unit's word: quotes, emphasis, brackets, a full stop, blanks.
 _CLOSING_CHARS = frozenset("\"'`*~>])}.:? \t")
 _WORD_CHARS = frozenset("$@!-.")
@@ -84,6 +87,20 @@ def cells(line: str, tabs: Sequence[int] = ()) -> list[tuple[int, int]]:
         start = cut_end
     spans.append((start, len(line)))
     return spans
+
+
+def cutting_tab(text: str, start: int, end: int) -> int:
+    """The first tab in ``text[start:end]`` that cuts its line into cells, or -1: one
+    after a character that is not a blank on its line (tabs that indent a line cut none)."""
+    tab = text.find("\t", start, end)
+    while tab >= 0:
+        before = tab
+        while before > 0 and text[before - 1] in " \t":
+            before -= 1
+        if before > 0 and text[before - 1] not in LINE_BREAKS:
+            return tab
+        tab = text.find("\t", tab + 1, end)
+    return -1
 
 
 def last_word(text: str, start: int, end: int) -> tuple[int, int] | None:

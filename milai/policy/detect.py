@@ -22,16 +22,17 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
-from milai.policy._spelled import (
-    ALNUM_RE,
-    MAX_BLANK_LINES,
-    cells,
-    last_word,
-    read_run,
-)
 from milai.policy._spelled import CANDIDATE_RE as SPELLED_CANDIDATE_RE
 from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
 from milai.policy._spelled import CELL_SPLIT_RE as SPELLED_SPLIT_RE
+from milai.policy._spelled import (
+    CONTENT_RE,
+    MAX_BLANK_LINES,
+    cells,
+    cutting_tab,
+    last_word,
+    read_run,
+)
 from milai.policy._spelled import Unit as SpelledUnit
 from milai.policy._transforms import (
     SHORTEST_RUN,
@@ -2059,6 +2060,10 @@ class SpelledDownUnit(Unit[SpelledState]):
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
+        # The markings' own keys: not their reversed or rot13 spellings, which the banner
+        # readers take from a line (a structure read bottom up or in rot13 is not read).
+        self.keys = sorted({squeeze_key(spec) for spec in engine.marking_by_key.values()})
+        self.key_set = frozenset(self.keys)
 
     def new_state(self) -> SpelledState:
         return SpelledState()
@@ -2092,29 +2097,30 @@ class SpelledDownUnit(Unit[SpelledState]):
         candidate = limit if found is None else found.start() + 1
         orig_from = max(view.map.to_orig(view.base + position), scanner.orig_base)
         orig_to = view.map.to_orig(view.base + candidate)
-        tab = scanner.orig.find("\t", orig_from - scanner.orig_base, orig_to - scanner.orig_base)
+        tab = cutting_tab(scanner.orig, orig_from - scanner.orig_base, orig_to - scanner.orig_base)
         if tab >= 0:
             return max(position, view.map.to_view(scanner.orig_base + tab) - view.base)
         return None if found is None else candidate
 
     def _tabs(self, scanner: Scanner, start: int, end: int) -> list[int]:
-        """The buffer offsets of the line's blanks that are tabs in the original text."""
+        """The buffer offsets of the line's blanks that are tabs cutting it into cells in the
+        original text (not those that indent it)."""
         view = scanner.skel
         orig_start = max(view.map.to_orig(view.base + start), scanner.orig_base)
         orig_end = view.map.to_orig(view.base + end)
         orig, orig_base = scanner.orig, scanner.orig_base
         tabs = []
-        tab = orig.find("\t", orig_start - orig_base, orig_end - orig_base)
+        tab = cutting_tab(orig, orig_start - orig_base, orig_end - orig_base)
         while tab >= 0:
             tabs.append(view.map.to_view(orig_base + tab) - view.base)
-            tab = orig.find("\t", tab + 1, orig_end - orig_base)
+            tab = cutting_tab(orig, tab + 1, orig_end - orig_base)
         return tabs
 
     def _line(self, scanner: Scanner, state: SpelledState, start: int, end: int) -> None:
         view = scanner.skel
         buf = view.buf
         line = buf[start:end]
-        if ALNUM_RE.search(line) is None:
+        if CONTENT_RE.search(line) is None:
             state.blanks += 1
             if state.blanks > MAX_BLANK_LINES:
                 for column in list(state.runs):
@@ -2128,7 +2134,7 @@ class SpelledDownUnit(Unit[SpelledState]):
         for column, (cell_start, cell_end) in enumerate(spans):
             unit = self._unit(scanner, start + cell_start, start + cell_end)
             if unit is None:
-                if ALNUM_RE.search(line, cell_start, cell_end) is not None:
+                if CONTENT_RE.search(line, cell_start, cell_end) is not None:
                     self._close(scanner, state, column)
                     if len(pairs) >= 2:
                         self._emit(scanner, pairs, final=True, context=_PAIR_VALUES)
@@ -2177,7 +2183,7 @@ class SpelledDownUnit(Unit[SpelledState]):
         structure, a hit is a banner split over lines, as ``MultiLineUnit`` names it: where
         both read one span, the finding is the same whichever comes first."""
         engine = self.engine
-        found, decided = read_run(units, engine.sorted_marking_keys, engine.marking_key_set, final)
+        found, decided = read_run(units, self.keys, self.key_set, final)
         for first, after, key in found:
             spec = engine.marking_by_key[key]
             start, end = units[first].start, units[after - 1].end
@@ -2218,13 +2224,13 @@ class SpelledDownUnit(Unit[SpelledState]):
         return held
 
     def _has_tab(self, scanner: Scanner, state: SpelledState, line_start: int) -> bool:
-        """Whether the unfinished line (from view position ``line_start``) holds a tab in
-        the original text; searched once per character."""
+        """Whether the unfinished line (from view position ``line_start``) holds a tab that
+        cuts it into cells in the original text; searched once per character."""
         if state.tab_line == line_start:
             return True
         orig_start = max(scanner.skel.map.to_orig(line_start), scanner.orig_base)
         searched = max(state.tabs_to, orig_start)
-        found = scanner.orig.find("\t", searched - scanner.orig_base)
+        found = cutting_tab(scanner.orig, searched - scanner.orig_base, len(scanner.orig))
         state.tabs_to = scanner.orig_end
         if found < 0:
             return False
@@ -2233,8 +2239,7 @@ class SpelledDownUnit(Unit[SpelledState]):
 
     def _may_start(self, word: str) -> bool:
         """Whether a unit's word (view text) can begin a marking's key."""
-        engine = self.engine
-        return _prefix_of_any(engine.sorted_marking_keys, marking_squeeze(word))
+        return _prefix_of_any(self.keys, marking_squeeze(word))
 
 
 class KeywordState(ScanState):

@@ -72,6 +72,11 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         ("| # | Word |\n|---|---|\n| 1 | EU |\n| 2 | TOP |\n| 3 | SECRET |\n", "TOP SECRET"),
         ("part,meaning\nS,sierra\nE,echo\nC,charlie\nR,romeo\nE,echo\nT,tango\n", "SECRET"),
         ("part\tmeaning\nS\tsierra\nE\techo\nC\tcharlie\nR\tromeo\nE\techo\nT\ttango\n", "SECRET"),
+        # tabs that indent a line cut no cells; a leetspeak symbol alone is a unit
+        ("\t\t\t  - COSMIC\n\n  - TOP\n\n  - SECRET\n" + BODY, "TOP SECRET"),
+        ("\t\t\tR\n\n\nE\n\n\nS\n\n\nT\n\n\nR\n\n\nI\n\n\nC\n\n\nT\n\n\nE\n\n\nD\n", "RESTRICTED"),
+        ("R\n\n3\n\n$\n\n7\n\nR\n\n3\n\n1\n\nN\n\n7\n\nL\n\nU\n\nX\n" + BODY, "RESTRICTED"),
+        ("C\n\nO\n\nN\n\nF\n\n!\n\nD\n\n3\n\nN\n\n7\n\nI\n\nA\n\nL\n", "CONFIDENTIAL"),
         # look-alikes and leetspeak in the units
         ("1. T0P\n2. 5ECRET\n", "TOP SECRET"),
         ("- \ua731\n- \u1d07\n- \u1d04\n- \u0280\n- \u1d07\n- \u1d1b\n", "SECRET"),
@@ -188,6 +193,7 @@ def test_a_prose_line_streams_while_it_is_written(default_policy: Policy) -> Non
         ("S\n\nE\n\nthe convoy leaves the depot", 0),  # the stretch from S
         ("1. TOP\n2. SECRET\n3. UE\nnot a unit: nothing held", 47),  # all decided
         ("The convoy leaves the depot at fi", 33),  # prose: only the last word, if ever
+        ("func main() {\n\tfmt.Println(x)\n\t\tfmt.Println(y", 45),  # tabs that indent
     ],
 )
 def test_what_the_reader_itself_holds_back(
