@@ -1550,7 +1550,7 @@ def _single_letter_portion(target: Target) -> bool:
 
 # A marking spelled down a structure, one letter or word per unit (list items, paragraphs,
 # values, a table's rows).
-_UNIT_SPLITS = frozenset(
+UNIT_SPLITS = frozenset(
     {
         "word-items",
         "letter-items",
@@ -1560,14 +1560,14 @@ _UNIT_SPLITS = frozenset(
         "column-words",
     }
 )
-_LETTER_UNITS = _UNIT_SPLITS - {"word-items", "column-words"}
+_LETTER_UNITS = UNIT_SPLITS - {"word-items", "column-words"}
 
 _STRUCTURE = frozenset(
     {
         "split-words",
         "hyphenation",
         "letter-per-line",
-        *_UNIT_SPLITS,
+        *UNIT_SPLITS,
         "json-pretty",
         "json-minified",
         "yaml-field",
@@ -1739,7 +1739,7 @@ _SPELLINGS = frozenset(
 
 _NOT_STRUCK = frozenset(
     {
-        *_UNIT_SPLITS,
+        *UNIT_SPLITS,
         "letter-per-line",
         "hyphenation",
         "split-words",
@@ -1810,7 +1810,7 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a log prefix stands at the start of its line, before a field's label"
     if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
         return "markup is no part of a form or log value (nothing renders it)"
-    if names & _UNIT_SPLITS:
+    if names & UNIT_SPLITS:
         reason = _spelled_down_pair(names, stages)
         if reason is not None:
             return reason

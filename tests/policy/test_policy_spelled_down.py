@@ -13,20 +13,14 @@ import pytest
 from milai.policy import Policy, check_text
 from milai.policy._spelled import Unit, cells, last_word, read_run
 from milai.policy.detect import Scanner, SpelledDownUnit, SpelledState
+from tests.policy.families import UNIT_SPLITS
 from tests.policy.test_policy_stream_long_lines import _released
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
     assert_family_streams,
 )
 
-MINE = (
-    "word-items",
-    "letter-items",
-    "letter-paragraphs",
-    "value-letters",
-    "column-letters",
-    "column-words",
-)
+MINE = sorted(UNIT_SPLITS)
 BODY = "The convoy leaves the depot at 05:00 and reaches the border by noon.\n"
 
 
