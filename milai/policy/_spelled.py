@@ -5,16 +5,17 @@ table's column (``| N | north |`` / ``| A | alpha |``…), the values of consecu
 structure top to bottom (a line of pairs, left to right) and so joins its units; the gate
 does too.
 
-A line is cut into cells at ``|``, tabs, commas and semicolons; a cell is a unit when it
-holds one letter or one word, after a list marker, a key and its ``:`` or ``=``, quotes
-and emphasis. Units of the same column on consecutive lines (up to two blank lines
-between) make a run; so do the pair values of one line. A run is read from each of its
-units in turn: the longest stretch of two units or more whose letters, squeezed as a
-marking's key is, are a marking's key. The reader decides a start once the stretch from it
-can grow no more (its letters are no key's prefix), so a stream reads what the whole text
-reads, and holds back only the units of a stretch that may still grow.
+A line is cut into cells at ``|``, commas, semicolons and tabs (not those that indent it);
+a cell is a unit when it holds one letter or one word, after a list marker, a key and its
+``:`` or ``=``, quotes and emphasis. Units of the same column on consecutive lines (up to
+two blank lines between) make a run; so do the pair values of one line. A run is read from
+each of its units in turn: the longest stretch of two units or more whose letters, squeezed
+as a marking's key is, are a marking's own key (not its reversed or rot13 spelling). The
+reader decides a start once the stretch from it can grow no more (its letters are no key's
+prefix), so a stream reads what the whole text reads, and holds back only the units of a
+stretch that may still grow.
 
-Only units written in capitals count (the caller's ``capitals`` check): real markings are
+Only units written in capitals count (``detect._unit_in_capitals``): real markings are
 printed so, and a list of words in prose case (``1. Top`` / ``2. Secret garden``) is a
 list, not a banner.
 """
