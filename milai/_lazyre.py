@@ -1,8 +1,8 @@
 """Regular expressions compiled when first used.
 
 Most of the gate's patterns serve kinds of text that a given check never sees (a 1 KB
-everyday text needs few of them), and ``re`` compiles about a kilobyte of pattern per
-millisecond in pure Python, at every start.
+everyday text needs few of them), and ``re`` parses and compiles a pattern in pure Python,
+a few milliseconds per kilobyte, at every start.
 """
 
 from __future__ import annotations
