@@ -22,15 +22,15 @@ list, not a banner.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from milai._lazyre import lazy_compile
 from milai.policy.normalise import LINE_BREAKS
 
 # Where a line is cut into cells.
-CELL_SPLIT_RE = re.compile(r"[|\t,;]")
+CELL_SPLIT_RE = lazy_compile(r"[|\t,;]")
 # The blanks at most between two units of a run (paragraphs, a loose list).
 MAX_BLANK_LINES = 2
 # A unit's cell: an opening bracket (a one-line object), a list marker, a key, quotes or
@@ -46,7 +46,7 @@ _KEY = (
 _OPENING = r"[\"'`*~<\[(]{0,4}+"
 _UNIT_WORD = r"(?P<token>[\w$@!]{1,40}+(?:[-.][\w$@!]{1,40}+){0,3}+)"
 _CLOSING = r"[\"'`*~>\])}.:?]{0,4}+"
-CELL_RE = re.compile(
+CELL_RE = lazy_compile(
     r"[^\S\n]{0,80}+[\[{(]?[^\S\n]{0,8}+"
     rf"(?:{_MARKER}[^\S\n]{{1,8}}+)?"
     rf"(?:(?P<key>{_KEY})[^\S\n]{{0,8}}+[:=][^\S\n]{{0,8}}+)?"
@@ -55,10 +55,10 @@ CELL_RE = re.compile(
 # Where a cell that may be a unit begins, after a new line or a separator (searched from
 # that character: a class of first characters is found fast). A tab is a blank in the
 # views: a tab-separated line is found in the original text.
-CANDIDATE_RE = re.compile(r"[\n|,;]" + CELL_RE.pattern + r"(?=[\n|,;])")
+CANDIDATE_RE = lazy_compile(r"[\n|,;]" + CELL_RE.pattern + r"(?=[\n|,;])")
 # A cell with a letter, a digit or a leetspeak symbol that may stand for one (``$``, ``@``,
 # ``!``): not a blank, a rule (``|---|``) or an empty cell.
-CONTENT_RE = re.compile(r"[^\W_]|[$@!]")
+CONTENT_RE = lazy_compile(r"[^\W_]|[$@!]")
 # What may close a unit's word: quotes, emphasis, brackets, a full stop, blanks.
 _CLOSING_CHARS = frozenset("\"'`*~>])}.:? \t")
 _WORD_CHARS = frozenset("$@!-.")
