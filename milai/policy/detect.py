@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai.policy._folds import CALENDAR_MARK, MAX_FOLDED, calendar_starts, unfold
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
@@ -1890,6 +1891,105 @@ class CellUnit(Unit[CellState]):
         return position
 
 
+class FoldState(ScanState):
+    """Whether a calendar has begun; the logical line being read (view position; ``resume``
+    is its start, so the stream holds it), the next physical line's start, and whether the
+    logical line holds a fold."""
+
+    __slots__ = ("calendar", "folded", "indent", "next")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calendar = False
+        self.indent = 0  # the calendar's own (a Markdown block's), which a fold goes past
+        self.folded = False
+        self.next = 0
+
+
+class FoldUnit(Unit[FoldState]):
+    """A calendar's or contact's folded lines in text (``_folds``): after a ``BEGIN:VCARD``
+    or ``BEGIN:VCALENDAR`` line, each logical line that holds a fold is read once more as a
+    calendar program shows it (``NOTE:GEHE`` / `` IM`` is ``NOTE:GEHEIM``), its findings on
+    their own characters. The lines as written are read too: the unfolded reading adds to
+    them. A logical line is complete when the next line starts with no blank, so a stream
+    holds the last one until then."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> FoldState:
+        return FoldState()
+
+    def scan(self, scanner: Scanner, state: FoldState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        if not state.calendar:
+            at = buf.find(CALENDAR_MARK, max(state.next, base) - base)
+            while at >= 0:
+                begins = calendar_starts(buf, at)
+                if begins is not None:
+                    state.calendar = True
+                    state.indent = begins[1]
+                    state.resume = state.next = base + begins[0]
+                    break
+                if buf.find("\n", at) < 0 and not final:
+                    state.next = state.resume = base + at  # its line is not complete yet
+                    return
+                at = buf.find(CALENDAR_MARK, at + 1)
+            if not state.calendar:
+                state.next = state.resume = max(state.next, view.end - len(CALENDAR_MARK))
+                return
+        position = state.next - base
+        while True:
+            end = buf.find("\n", position)
+            if end < 0 or (end + 1 >= len(buf) and not final):
+                break  # the line is not complete, or what starts the next is not known
+            blanks = state.indent + 1
+            joined = buf.startswith(" " * blanks, end + 1) or (end > 0 and buf[end - 1] == "=")
+            if not final and end + blanks >= len(buf) and not joined:
+                break  # the blanks that would make the next line a fold have not all come
+            if joined and base + end - state.resume <= MAX_FOLDED:
+                state.folded = True
+            else:
+                if state.folded:
+                    self._read(scanner, state, base + end)
+                state.folded = joined
+                state.resume = base + end + 1
+            position = end + 1
+        state.next = base + position
+
+    def _read(self, scanner: Scanner, state: FoldState, end: int) -> None:
+        """The logical line from ``state.resume`` to view position ``end``, unfolded, read
+        as a text of its own; its findings on their own original characters."""
+        view_map = scanner.skel.map
+        at = view_map.to_orig(state.resume)
+        unfolded = unfold(scanner.orig_slice(at, view_map.to_orig(end)), state.indent)
+        if unfolded is None:
+            return
+        text, offsets = unfolded
+        inner = Scanner(scanner.engine, scanner.depth + 1)
+        inner.read_whole(text)
+        for hit in inner.take_hits():
+            if hit.source == "hidden" or hit.end <= hit.start:
+                continue
+            scanner.hits.append(
+                hit._replace(
+                    start=at + offsets[hit.start],
+                    end=at + offsets[hit.end - 1] + 1,
+                    detail=f"{hit.detail} (a folded calendar line, unfolded)",
+                )
+            )
+
+    def earliest(self, scanner: Scanner, state: FoldState) -> int:
+        """Before a calendar begins, nothing is held (a fold counts only after its line)."""
+        return state.resume if state.calendar else scanner.skel.end
+
+
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
     what = f"({spec.text})" if spec.portion else spec.text
     return Hit(
@@ -3217,6 +3317,7 @@ class CompiledPolicy:
             self.units.append(field)
         self.units.append(ListUnit(self, field))
         self.units.append(CellUnit(self))
+        self.units.append(FoldUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
         # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").

@@ -992,6 +992,31 @@ def _rfc2047(text: str, rng: random.Random) -> str:
     return f"{label}{words}\n\n{rng.choice(BODY)}\n"
 
 
+def _calendar_fold(text: str, rng: random.Random) -> str:
+    """A contact or an event written out in text (a model's answer, not a file): the
+    marking a property's value, its line folded inside the marking as RFC 5545 folds long
+    lines (a line break then one blank or tab), once or every few characters (red team 5:
+    ``NOTE:GEHE`` / `` IM``). Line ends are a line feed: the pair with ``crlf`` writes
+    them as calendar files do."""
+    end = "\n"
+    name = rng.choice(["NOTE", "SUMMARY", "DESCRIPTION", "TITLE", "X-CLASSIFICATION"])
+    line = f"{name}:{text}"
+    if rng.random() < 0.5:
+        cut = rng.randint(len(name) + 2, len(line) - 1)  # inside the marking
+        pieces = [line[:cut], line[cut:]]
+    else:
+        width = rng.randint(3, 9)
+        pieces = [line[i : i + width] for i in range(0, len(line), width)]
+    folded = (end + rng.choice([" ", "\t"])).join(pieces)
+    if rng.random() < 0.5:
+        lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:Jean Muller", folded, "END:VCARD"]
+    else:
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "DTSTART:20250312T090000Z"]
+        lines += [folded, "END:VEVENT", "END:VCALENDAR"]
+    lead = rng.choice(["", "Here is the contact card:\n\n", "```\n"])
+    return lead + end.join(lines) + end
+
+
 def _rtf_text(text: str) -> str:
     """``text`` as RTF writes it: a letter beyond ASCII as its cp1252 byte (``\\'c8``) or,
     beyond cp1252, as a Unicode escape with an ASCII stand-in (``\\u1057?``)."""
@@ -1452,6 +1477,7 @@ _STRUCTURE = frozenset(
         "troff",
         "rfc2047",
         "rtf",
+        "calendar-fold",
     }
 )
 
@@ -1482,6 +1508,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
     Family("rtf", "banner context", "place", _rtf),
+    Family("calendar-fold", "structured data", "place", _calendar_fold),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1790,6 +1817,11 @@ _REPEATED_AROUND = (
     "doubled-brackets",
 )
 KNOWN_MISSES: dict[str, str] = {
+    "calendar-fold+odd-case": (
+        "a property's value is read like any field's value, only with two capitals close "
+        "together: a three-letter marking in odd case (NOTE:cUi) after a name that is no "
+        "classification label"
+    ),
     "terminal-colour+title-dash": (
         "a colour sequence between a dash and its blanks: a line is cut into cells as written"
     ),

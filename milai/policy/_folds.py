@@ -1,0 +1,61 @@
+"""Calendar and contact lines folded in text (RFC 5545 3.1, RFC 6350 3.2): where a text
+turns into an iCalendar or vCard, and a folded line's text as a calendar program shows it.
+
+After a ``BEGIN:VCALENDAR`` or ``BEGIN:VCARD`` line, a line that starts with one blank or
+tab continues the line before it, wherever the break falls (``NOTE:GEHE`` / `` IM``); a
+quoted-printable value's soft line break (vCard 2.1, ``=`` at a line's end) joins too.
+The documents reader unfolds calendar files (``milai.documents``); this is the same
+reading for text that is no file (a model's answer, a prompt).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# The start of a calendar or contact in the skeleton view (lower case; tabs are blanks):
+# found by ``str.find`` first, then checked to be a line of its own.
+CALENDAR_MARK = "begin:vc"
+_CALENDAR_LINE_RE = re.compile(r"\n *begin:vc(?:alendar|ard) *\n")
+# The deepest indentation of a calendar's ``BEGIN`` line that is read (blanks).
+_LINE_LEAD = 64
+# A logical line longer than this is read up to it, and the next physical line starts a
+# new one (memory stays bounded on an endless folded line).
+MAX_FOLDED = 8192
+
+
+def calendar_starts(skel: str, at: int) -> tuple[int, int] | None:
+    """Where the line after a calendar's ``BEGIN`` line starts and how far that line is
+    indented (a calendar quoted in a Markdown list or code block is indented whole), when
+    the skeleton view ``skel`` holds one whose ``begin:vc`` is at ``at``; None when that is
+    no such line (``BEGIN:VCARD`` inside a sentence) or the line is not complete yet."""
+    start = skel.rfind("\n", max(0, at - _LINE_LEAD), at)
+    if start < 0 or skel[start + 1 : at].strip(" "):
+        return None
+    match = _CALENDAR_LINE_RE.match(skel, start)
+    return None if match is None else (match.end(), at - start - 1)
+
+
+@cache
+def _fold_re(indent: int) -> re.Pattern[str]:
+    """A fold of a calendar indented by ``indent`` blanks: a line break, the indentation,
+    then one blank or tab; or a quoted-printable soft line break."""
+    return re.compile(rf"\r?\n[ \t]{{{indent}}}[ \t]|=\r?\n(?:[ \t]{{{indent}}})?")
+
+
+def unfold(text: str, indent: int = 0) -> tuple[str, list[int]] | None:
+    """``text`` (one logical line, original text) with its folds removed, and each of its
+    characters' offsets in ``text``; None when it holds no fold."""
+    fold_re = _fold_re(indent)
+    if fold_re.search(text) is None:
+        return None
+    parts: list[str] = []
+    offsets: list[int] = []
+    done = 0
+    for fold in fold_re.finditer(text):
+        parts.append(text[done : fold.start()])
+        offsets.extend(range(done, fold.start()))
+        done = fold.end()
+    parts.append(text[done:])
+    offsets.extend(range(done, len(text)))
+    return "".join(parts), offsets

@@ -1,0 +1,79 @@
+"""Red team round 5's last in-scope families (issue 9): a calendar or contact folded in
+text (not a file), a string printed as text by a shell or program, a PDF content stream's
+strings as the page shows them; and the two forms decided not to be markings (an event's
+access class, an enum written one value a line). Each family streams as it reads whole,
+cut at every point; the everyday forms of the same syntax stay UNCLASSIFIED. Whole-text
+accuracy on every marking, alone and in pairs, is in test_policy_families.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from milai.policy import Policy, check_text
+from tests.policy.test_policy_stream_properties import (
+    _assert_stream_properties,
+    assert_family_streams,
+)
+
+MINE = ("calendar-fold",)
+RED_TEAM_VCARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jean Muller\r\nNOTE:GEHE\r\n IM\r\nEND:VCARD\r\n"
+
+
+@pytest.mark.parametrize("family", MINE)
+def test_a_family_streams_as_it_reads_whole(family: str) -> None:
+    assert_family_streams(family, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # red team 5: released by `milai run` in 3 of 171 streams
+        (RED_TEAM_VCARD, "SECRET"),
+        ("BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:NATO SEC\n RET\nEND:VEVENT\n", "SECRET"),
+        # a calendar indented whole (a Markdown block): a fold goes past its indentation
+        ("Sure:\n\n  BEGIN:VCARD\n  NOTE:TOP SE\n  \tCRET\n  END:VCARD\n", "TOP SECRET"),
+        # every few characters, as a 75-octet fold would on a long value
+        (
+            "BEGIN:VCARD\nNOTE:Co\n nvoy \n plan \n - CO\n NFID\n ENTI\n EL D\n ÉFEN\n SE\n"
+            "END:VCARD\n",
+            "CONFIDENTIAL",
+        ),
+        # a vCard 2.1 quoted-printable soft line break
+        (
+            "BEGIN:VCARD\nVERSION:2.1\nNOTE;ENCODING=QUOTED-PRINTABLE:NATO SEC=\nRET\nEND:VCARD\n",
+            "SECRET",
+        ),
+    ],
+)
+def test_folded_calendar_lines_read_unfolded(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RED_TEAM_VCARD,
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:NATO SEC\n RET\nEND:VEVENT\n",
+    ],
+)
+def test_a_folded_calendar_streams_cut_at_every_point(default_policy: Policy, text: str) -> None:
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
+    _assert_stream_properties(default_policy, text, list(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fold counts only after a calendar begins: an indented line is not glued
+        "NOTE:GEHE\n IM Schrank\n",
+        "The code:\n  SEC\n  RET = os.environ['X']\n",
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:Secret\r\n  Santa at the office\r\n",
+        "BEGIN:VCARD\nFN:Anna Weber\nTITLE:Secretary\n  General\nEND:VCARD\n",
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nDESCRIPTION:Bring the top\n secret recipe\nEND:VEVENT\n",
+        "We met at BEGIN:VCARD, the bar.\nNOTE:GEHE\n IM\n",
+    ],
+)
+def test_folds_in_everyday_text_stay_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
