@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy._folds import CALENDAR_MARK, MAX_FOLDED, calendar_starts, unfold
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._printed import PRINT_HINT, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
     SHORTEST_RUN,
@@ -52,6 +53,7 @@ from milai.policy.normalise import (
     Special,
     normalise,
     skeleton,
+    terminal_kept,
     terminal_shown,
 )
 from milai.policy.patterns import (
@@ -1474,7 +1476,11 @@ _CELL_TRIGGER_RE = re.compile(
     r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
     r"|(?m:^\.[A-Za-z])"
+    # a command or function that prints a string (``echo "NATO SECRET" > /etc/issue.net``)
+    r"|" + PRINT_HINT
 )
+_PRINT_RE = re.compile(PRINT_HINT)
+_TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
@@ -1585,6 +1591,21 @@ def _join_cells(cells: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int
             joined += 1
             reach = run_end[reach + 1]
     return spans
+
+
+def _printed_cells(line: str) -> list[tuple[str, list[int]]]:
+    """The strings that ``line`` prints (``_printed``) as a terminal and a browser show the
+    line (colour sequences and markup comments are not seen), each with every character's
+    offset in ``line``."""
+    kept = terminal_kept(line)
+    text = line if kept is None else "".join(line[i] for i in kept)
+    markup = _shown(text)
+    if markup is not None:
+        kept = markup if kept is None else [kept[i] for i in markup]
+        text = "".join(text[i] for i in markup)
+    if kept is None:
+        return printed_strings(text)
+    return [(cell, [kept[o] for o in offsets]) for cell, offsets in printed_strings(text)]
 
 
 class CellUnit(Unit[CellState]):
@@ -1734,6 +1755,15 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
+        # A string printed as text, its escapes as the printer writes them: read as a line
+        # of its own, cut into cells as a line is (its line breaks part its lines).
+        for cell, offsets in _printed_cells(line) if _PRINT_RE.search(line) else ():
+            for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell))]:
+                part = cell[start:end]
+                stripped = part.strip()
+                if stripped and end - start <= _MAX_CELL:
+                    lead = start + len(part) - len(part.lstrip())
+                    self._cell(scanner, stripped, lead, offsets, at, floor, emitted, skip)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1810,8 +1840,12 @@ class CellUnit(Unit[CellState]):
             # a lone (S) in a table cell is a size or a result, no paragraph
             if hit.source == "marking"
             and (portions or not hit.key.startswith("("))
-            # <td>Secret</td>, password: "secret": prose, not a marking
-            and not _in_prose_case(cell[hit.start : hit.end])
+            # <td>Secret</td>, password: "secret": prose, not a marking; phonetic words
+            # spell a marking in any case (``echo Sierra Echo Charlie Romeo Echo Tango``)
+            and (
+                hit.detail.startswith("phonetic-spelled")
+                or not _in_prose_case(cell[hit.start : hit.end])
+            )
         ]
 
     def _cell(
@@ -1865,8 +1899,9 @@ class CellUnit(Unit[CellState]):
             state.line_orig, state.searched = orig_start, orig_start
             state.trigger = None
         if state.trigger is None:
-            # Only the text that arrived since the last look (and one character before it).
-            since = max(orig_start, state.searched - 1)
+            # Only the text that arrived since the last look, and as much before it as the
+            # longest trigger less one (``echo`` cut ``ec`` / ``ho``, ``/Title (``).
+            since = max(orig_start, state.searched - _TRIGGER_OVERLAP)
             found = _CELL_TRIGGER_RE.search(scanner.orig_slice(since, scanner.orig_end))
             state.searched = scanner.orig_end
             if found is not None:

@@ -901,6 +901,22 @@ def _dash_title(text: str, rng: random.Random) -> str:
     return f"{text}{dash}{title}"
 
 
+def _printed_string(text: str, rng: random.Random) -> str:
+    """The banner printed by a script: a string that a shell's ``echo`` or ``printf``, a
+    program's ``print()`` or ``console.log()`` or PowerShell's ``Write-Host`` writes to a
+    terminal or a file, its line breaks written as escapes (red team 5: ``echo "NATO
+    SECRET" > /etc/issue.net``, ``printf 'COSMIC TOP SECRET\\nAnnex B\\n' > banner.txt``)."""
+    forms = ['echo "{}" > /etc/issue.net', 'print("{}")', 'Write-Host "{}"']
+    if "'" not in text:
+        forms += ["printf '{}\\n' > banner.txt", "console.log('{}');", "echo -e '{}' | tee motd"]
+    if not re.search(r"[\n\"'`>|;&#$()\\]", text):
+        forms.append("echo {} > /etc/motd")
+    form = rng.choice(forms)
+    newline = "`n" if form.startswith("Write-Host") else "\\n"
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", newline)
+    return form.format(quoted)
+
+
 def _title_dash(text: str, rng: random.Random) -> str:
     """A title, a dash between blanks, then the banner: a subject or a header that ends
     on its classification (``Convoy brief - NATO SECRET``)."""
@@ -1478,6 +1494,7 @@ _STRUCTURE = frozenset(
         "rfc2047",
         "rtf",
         "calendar-fold",
+        "printed-string",
     }
 )
 
@@ -1503,6 +1520,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
     Family("title-dash", "banner context", "line", _title_dash),
+    Family("printed-string", "banner context", "line", _printed_string),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
@@ -1695,6 +1713,8 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a split banner's words are its separators"
     if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
         return "HTML markup is no part of an RTF document"
+    if {"printed-string", "comment"} <= names:
+        return "a command inside a markup comment prints nothing"
     if "wiki-macro" in names and "separators" in names:
         return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
     return None

@@ -16,7 +16,7 @@ from tests.policy.test_policy_stream_properties import (
     assert_family_streams,
 )
 
-MINE = ("calendar-fold",)
+MINE = ("calendar-fold", "printed-string")
 RED_TEAM_VCARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jean Muller\r\nNOTE:GEHE\r\n IM\r\nEND:VCARD\r\n"
 
 
@@ -77,3 +77,51 @@ def test_a_folded_calendar_streams_cut_at_every_point(default_policy: Policy, te
 )
 def test_folds_in_everyday_text_stay_unclassified(default_policy: Policy, text: str) -> None:
     assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # red team 5
+        ('echo "NATO SECRET" > /etc/issue.net\n', "SECRET"),
+        ("printf 'COSMIC TOP SECRET\\nAnnex B\\n' > banner.txt\n", "TOP SECRET"),
+        # the family: every printer, escapes, flags, colours around the command
+        ("echo -e 'TOP\\nSECRET' | tee /etc/motd\n", "TOP SECRET"),
+        ("echo NATO SECRET > /etc/motd\n", "SECRET"),
+        ('print(f"SECRET UE")\n', "SECRET"),
+        ("console.log('NATO CONFIDENTIAL');\n", "CONFIDENTIAL"),
+        ('Write-Host "RESTREINT LUX`nAnnexe B" -ForegroundColor Red\n', "RESTRICTED"),
+        ('System.out.println("Re: Plan 7 - GEHEIM");\n', "SECRET"),
+        ('\x1b[7mecho "SECRET UE" > /etc/issue\x1b[27m\n', "SECRET"),
+        ("echo Sierra Echo Charlie Romeo Echo Tango > /etc/motd\n", "SECRET"),
+    ],
+)
+def test_printed_strings_read_as_printed(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'echo "Top secret recipe"\n',
+        "echo 'Set SECRET_KEY first' >&2\n",
+        'echo "SECRET=$SECRET" >> .env\n',
+        "printf '%s\\n' \"$SECRET\"\n",
+        'print("Confidential: do not share")\n',
+        "console.log('secret santa list ready');\n",
+        'Write-Host "Restricted access granted"\n',
+        'echo "ERROR: SECRET not set"\n',
+        'print("TOP SECRET clearance required")\n',
+        "logger.info('SECRET rotated')\n",
+        "echo Restricted area, keep out\n",
+        "Please print the confidential annex twice.\n",
+    ],
+)
+def test_printed_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+def test_a_printed_banner_streams_cut_at_every_point(default_policy: Policy) -> None:
+    text = "printf 'COSMIC TOP SECRET\\nAnnex B\\n' > banner.txt\necho done\n"
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
