@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai.policy._folds import CALENDAR_MARK, MAX_FOLDED, calendar_starts, unfold
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import PRINT_HINT, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
@@ -2025,6 +2026,111 @@ class FoldUnit(Unit[FoldState]):
         return state.resume if state.calendar else scanner.skel.end
 
 
+class PageTextState(ScanState):
+    """The next line to read (view position: ``resume``) and the text that the content
+    stream's lines read so far show (``_pdf_text``)."""
+
+    __slots__ = ("page",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = PageText()
+
+
+# A line of the text as it arrives is searched this far back for a string's or an array's
+# start, which a text-showing operator may yet follow (longer than a string or an array).
+_SHOW_HOLD = 2048
+
+
+class PageTextUnit(Unit[PageTextState]):
+    """A PDF content stream written as text: what its text objects show (``_pdf_text``),
+    read as a text of its own, its findings on the strings' own characters. Complete
+    lines only; a stream holds a text object that shows something until it ends, and the
+    unfinished line from a string's or an array's start."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> PageTextState:
+        return PageTextState()
+
+    def scan(self, scanner: Scanner, state: PageTextState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        limit = len(buf) if final else buf.rfind("\n", max(0, state.resume - base)) + 1
+        position = state.resume - base
+        page = state.page
+        while position < limit:
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            at = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(at, stop)
+            if page.length or SHOW_RE.search(line):
+                if not page.read_line(line, at) or page.full:
+                    self._read(scanner, page.take())
+                for shown in page.ended:
+                    self._read(scanner, shown)
+                page.ended.clear()
+            elif not page.length:
+                # no line until the next that shows text can: go there
+                found = SHOW_RE.search(scanner.orig, stop - scanner.orig_base)
+                if found is None:
+                    position = limit
+                    break
+                spot = view.map.to_view(scanner.orig_base + found.start()) - base
+                next_line = buf.rfind("\n", position, spot)
+                if next_line > end:
+                    end = next_line
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final:
+            self._read(scanner, page.take())
+
+    def _read(self, scanner: Scanner, shown: Shown | None) -> None:
+        """What a text object shows, read as a text of its own."""
+        if shown is None or not shown.text.strip():
+            return
+        inner = Scanner(scanner.engine, scanner.depth + 1)
+        inner.read_whole(shown.text)
+        offsets = shown.offsets
+        for hit in inner.take_hits():
+            if hit.source == "hidden" or hit.end <= hit.start:
+                continue
+            scanner.hits.append(
+                hit._replace(
+                    start=offsets[hit.start],
+                    end=offsets[hit.end - 1] + 1,
+                    detail=f"{hit.detail} (a PDF content stream's text, as shown)",
+                )
+            )
+
+    def release(self, scanner: Scanner, state: PageTextState) -> int:
+        point = scanner.orig_end
+        if scanner.closed or scanner.depth >= MAX_DEPTH or scanner.cells:
+            return point
+        shown = state.page.start
+        if shown is not None:
+            point = shown
+        view = scanner.skel
+        line = max(state.resume, view.base)
+        if line < view.end:
+            since = max(view.map.to_orig(line), scanner.orig_end - _SHOW_HOLD)
+            tail = scanner.orig_slice(since, scanner.orig_end)
+            opened = min((at for at in map(tail.find, "(<[") if at >= 0), default=-1)
+            if opened >= 0:
+                point = min(point, since + opened)
+        return point
+
+    def orig_needed(self, state: PageTextState) -> int | None:
+        return state.page.start
+
+
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
     what = f"({spec.text})" if spec.portion else spec.text
     return Hit(
@@ -3353,6 +3459,7 @@ class CompiledPolicy:
         self.units.append(ListUnit(self, field))
         self.units.append(CellUnit(self))
         self.units.append(FoldUnit(self))
+        self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
         # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").

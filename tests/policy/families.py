@@ -1033,6 +1033,52 @@ def _calendar_fold(text: str, rng: random.Random) -> str:
     return lead + end.join(lines) + end
 
 
+def _pdf_string(text: str, rng: random.Random) -> str:
+    """``text`` as a PDF string: literal, each Latin-1 letter perhaps an octal escape
+    (``\\310`` is È), or hexadecimal (UTF-16 with its byte order mark beyond Latin-1)."""
+    if rng.random() < 0.2 or any(ord(ch) > 0xFF for ch in text):
+        if rng.random() < 0.5 and all(ord(ch) <= 0xFF for ch in text):
+            return "<" + text.encode("latin-1").hex().upper() + ">"
+        return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+    share = rng.choice([0.0, 0.3, 1.0])
+    out = []
+    for ch in text:
+        if ch in "()\\":
+            out.append("\\" + ch)
+        elif rng.random() < share or ord(ch) > 0x7E:
+            out.append(f"\\{ord(ch):03o}")
+        else:
+            out.append(ch)
+    return "(" + "".join(out) + ")"
+
+
+def _pdf_stream(text: str, rng: random.Random) -> str:
+    """A page's content stream written as text (a model asked for a PDF's source, a
+    pasted ``qpdf --qdf`` dump): the marking drawn by the text operators, its strings
+    escaped, cut into ``TJ`` array pieces with their kerning or over several ``Tj``
+    (red team 5: ``BT /F1 12 Tf 200 800 Td (TR\\310S SECRET UE) Tj ET``)."""
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            lines.append(rng.choice(["T*", "0 -14 Td"]))
+        form = rng.choice(["Tj", "TJ", "Tjs"])
+        cuts = sorted(rng.sample(range(1, len(line)), min(len(line) - 1, rng.randint(1, 3))))
+        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        if form == "Tj" or len(line) < 2:
+            lines.append(f"{_pdf_string(line, rng)} Tj")
+        elif form == "Tjs":
+            lines.append(" ".join(f"{_pdf_string(piece, rng)} Tj" for piece in pieces))
+        else:
+            items = []
+            for piece in pieces:
+                kerning = rng.choice(["", " -20", " 15", " -120"])
+                items.append(_pdf_string(piece, rng) + kerning)
+            lines.append("[" + " ".join(items) + "] TJ")
+    body = ["BT", "/F1 12 Tf", f"{rng.randint(50, 300)} {rng.randint(700, 820)} Td", *lines, "ET"]
+    stream = " ".join(body) if rng.random() < 0.5 else "\n".join(body)
+    return f"4 0 obj\n<< /Length {len(stream)} >>\nstream\n{stream}\nendstream\nendobj\n"
+
+
 def _rtf_text(text: str) -> str:
     """``text`` as RTF writes it: a letter beyond ASCII as its cp1252 byte (``\\'c8``) or,
     beyond cp1252, as a Unicode escape with an ASCII stand-in (``\\u1057?``)."""
@@ -1495,6 +1541,7 @@ _STRUCTURE = frozenset(
         "rtf",
         "calendar-fold",
         "printed-string",
+        "pdf-content-stream",
     }
 )
 
@@ -1527,6 +1574,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("rfc2047", "encoding", "place", _rfc2047),
     Family("rtf", "banner context", "place", _rtf),
     Family("calendar-fold", "structured data", "place", _calendar_fold),
+    Family("pdf-content-stream", "structured data", "place", _pdf_stream),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1713,6 +1761,8 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a split banner's words are its separators"
     if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
         return "HTML markup is no part of an RTF document"
+    if "pdf-content-stream" in names and names & {"comment-inside", "inline-tags"}:
+        return "HTML markup is no part of a PDF page's text (a viewer shows the tags)"
     if {"printed-string", "comment"} <= names:
         return "a command inside a markup comment prints nothing"
     if "wiki-macro" in names and "separators" in names:

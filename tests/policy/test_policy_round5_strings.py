@@ -16,7 +16,7 @@ from tests.policy.test_policy_stream_properties import (
     assert_family_streams,
 )
 
-MINE = ("calendar-fold", "printed-string")
+MINE = ("calendar-fold", "printed-string", "pdf-content-stream")
 RED_TEAM_VCARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jean Muller\r\nNOTE:GEHE\r\n IM\r\nEND:VCARD\r\n"
 
 
@@ -125,3 +125,56 @@ def test_a_printed_banner_streams_cut_at_every_point(default_policy: Policy) -> 
     text = "printf 'COSMIC TOP SECRET\\nAnnex B\\n' > banner.txt\necho done\n"
     for cut in range(1, len(text)):
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # red team 5
+        ("BT /F1 12 Tf 200 800 Td (TR\\310S SECRET UE) Tj ET\n", "TOP SECRET"),
+        # every letter an octal escape; escaped brackets and backslashes
+        ("BT (\\116\\101\\124\\117\\040\\123\\105\\103\\122\\105\\124) Tj ET\n", "SECRET"),
+        ("BT (\\(NATO SECRET\\)) Tj ET\n", "SECRET"),
+        # a string cut over a TJ array's pieces, or over several Tj
+        ("BT /F1 12 Tf [(SEC) -20 (RET)] TJ ET\n", "SECRET"),
+        ("BT [(N) 10 (ATO) -300 (S) (ECRET)] TJ ET\n", "SECRET"),
+        ("BT\n/F1 12 Tf\n72 760 Td\n(NATO SEC) Tj\n(RET) Tj\nET\n", "SECRET"),
+        # a move to a new line between two strings: a banner split over lines
+        ("BT\n(TOP) Tj\n0 -14 Td\n(SECRET) Tj\nET\n", "TOP SECRET"),
+        # hexadecimal strings, UTF-16 after a byte order mark
+        ("BT [<4E41544F20> -20 <534543524554>] TJ ET\n", "SECRET"),
+        ("BT <FEFF004700450048004500490020> Tj (M) Tj ET\n", "SECRET"),
+    ],
+)
+def test_pdf_strings_read_as_the_page_shows_them(
+    default_policy: Policy, text: str, level: str
+) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BT /F1 12 Tf 72 700 Td (Top secret recipes for the holidays) Tj ET\n",
+        "BT (Secret) Tj ET\n",
+        "BT [(The files were marked) -250 (SECRET in 1962.)] TJ ET\n",
+        "BT (Confidential \\226 internal use) Tj ET\n",
+        "He whispered (quietly) 'SECRET' to the room.\n",
+        "See (a) Tj and (b) TJ in the PDF reference, chapter 9.\n",
+    ],
+)
+def test_pdf_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BT /F1 12 Tf 200 800 Td (TR\\310S SECRET UE) Tj ET\n",
+        "BT\n/F1 12 Tf\n(NATO SEC) Tj\n0 0 Td\n[(R) -10 (ET)] TJ\nET\nplain text after\n",
+    ],
+)
+def test_a_pdf_stream_streams_cut_at_every_point(default_policy: Policy, text: str) -> None:
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
+    _assert_stream_properties(default_policy, text, list(text))
