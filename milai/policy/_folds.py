@@ -1,5 +1,6 @@
-"""Calendar and contact lines folded in text (RFC 5545 3.1, RFC 6350 3.2): where a text
-turns into an iCalendar or vCard, and a folded line's text as a calendar program shows it.
+"""Calendar and contact lines in text (RFC 5545, RFC 6350): where a text turns into an
+iCalendar or vCard, a folded line's text as a calendar program shows it (3.1), and an
+event's access class (3.8.1.3), which is no marking.
 
 After a ``BEGIN:VCALENDAR`` or ``BEGIN:VCARD`` line, a line that starts with one blank or
 tab continues the line before it, wherever the break falls (``NOTE:GEHE`` / `` IM``); a
@@ -59,3 +60,22 @@ def unfold(text: str, indent: int = 0) -> tuple[str, list[int]] | None:
     parts.append(text[done:])
     offsets.extend(range(done, len(text)))
     return "".join(parts), offsets
+
+
+# An iCalendar component that has an access class (RFC 5545 3.8.1.3): its first and last
+# lines, and the class that an event, a to-do or a journal entry may declare.
+_COMPONENT_RE = re.compile(r"[ \t]{0,64}(BEGIN|END):(?:VEVENT|VTODO|VJOURNAL)[ \t]*\r?\Z", re.I)
+_ACCESS_CLASS_RE = re.compile(r"[ \t]{0,64}CLASS[ \t]*:[ \t]*CONFIDENTIAL[ \t]*\r?\Z", re.I)
+
+
+def component_edge(line: str) -> bool | None:
+    """True for the line that begins an event, a to-do or a journal entry, False for the
+    line that ends one, None for any other line."""
+    edge = _COMPONENT_RE.match(line)
+    return None if edge is None else edge.group(1).upper() == "BEGIN"
+
+
+def access_class(line: str) -> bool:
+    """Whether ``line`` is the access class ``CLASS:CONFIDENTIAL`` (an Outlook private
+    appointment: who may see it in a shared calendar, not a classification marking)."""
+    return _ACCESS_CLASS_RE.match(line) is not None

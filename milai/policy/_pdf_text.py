@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 # Where a line may show text: a string, a hexadecimal string or an array, then a
 # text-showing operator (a cheap first look at a line).
-SHOW_RE = re.compile(r"[)>\]][^\S\n]{0,8}T[jJ](?![\w'\"])|[)>][^\S\n]{1,8}['\"](?![\w'\"])")
+# One character class first: ``re`` then skips to it at C speed.
+SHOW_RE = re.compile(r"[)>\]](?:[^\S\n]{0,8}T[jJ]|[^\S\n]{1,8}['\"])(?![\w'\"])")
 _TOKEN_RE = re.compile(
     r"\((?P<string>(?:[^()\\\n]|\\.|\((?:[^()\\\n]|\\.){0,100}\)){0,200})\)"
     r"|<(?P<hex>[0-9A-Fa-f \t]{0,400})>"

@@ -20,10 +20,18 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
-from milai.policy._folds import CALENDAR_MARK, MAX_FOLDED, calendar_starts, unfold
+from milai.policy._enums import EnumBody
+from milai.policy._folds import (
+    CALENDAR_MARK,
+    MAX_FOLDED,
+    access_class,
+    calendar_starts,
+    component_edge,
+    unfold,
+)
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
-from milai.policy._printed import PRINT_HINT, printed_strings
+from milai.policy._printed import print_at, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
     SHORTEST_RUN,
@@ -170,6 +178,12 @@ class Scanner:
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
+        # Enumerations written one value a line (``EnumUnit``): where the body being read
+        # starts (original offset; markings from there are held until it ends), and the
+        # bodies that are vocabularies (their markings do not count).
+        self.enum_open: int | None = None
+        self.vocabularies: list[tuple[int, int]] = []
+        self.held: list[Hit] = []
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -283,9 +297,16 @@ class Scanner:
     def take_hits(self) -> list[Hit]:
         """The hits found since the last call; one per marking, place and span (a banner
         line and a classification field may both see one JSON line)."""
-        hits, self.hits = self.hits, []
+        hits, self.hits = self.held + self.hits, []
+        self.held = []
         fresh = []
         for hit in hits:
+            if hit.source == "marking":
+                if self.enum_open is not None and hit.start >= self.enum_open:
+                    self.held.append(hit)  # an enumeration's value, perhaps a vocabulary's
+                    continue
+                if inside(self.vocabularies, hit.start, hit.end):
+                    continue
             seen = (hit.source, hit.key, hit.start, hit.end)
             if seen not in self.seen:
                 self.seen.add(seen)
@@ -313,6 +334,7 @@ class Scanner:
             self.orig_base = orig_keep
             # No unit can find a hit that ends before the text it still reads.
             self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
+            self.vocabularies = [span for span in self.vocabularies if span[1] >= orig_keep]
 
 
 # --- units -------------------------------------------------------------------------------
@@ -1316,10 +1338,11 @@ class CellState(LineState):
     of the last complete line when a marking may go on on the next line (its original
     offset and text)."""
 
-    __slots__ = ("line_orig", "pending", "searched", "trigger")
+    __slots__ = ("component", "line_orig", "pending", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
+        self.component = False  # inside an iCalendar event, to-do or journal entry
         self.line_orig = -1
         self.searched = 0
         self.trigger: tuple[int, int] | None = None
@@ -1477,14 +1500,21 @@ _CELL_TRIGGER_RE = re.compile(
     r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
     r"|(?m:^\.[A-Za-z])"
-    # a command or function that prints a string (``echo "NATO SECRET" > /etc/issue.net``)
-    r"|" + PRINT_HINT
 )
-_PRINT_RE = re.compile(PRINT_HINT)
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
+
+
+def _first_trigger(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where in ``text[start:end]`` a cell may first start (``_CELL_TRIGGER_RE``), or a
+    command that prints a string (``echo "NATO SECRET" > /etc/issue.net``) first stands;
+    -1 when nowhere."""
+    start, end = max(0, start), len(text) if end is None else end
+    found = _CELL_TRIGGER_RE.search(text, start, end)
+    printed = print_at(text, start, end if found is None else found.start())
+    return printed if printed >= 0 else -1 if found is None else found.start()
 
 
 class _Vocabulary:
@@ -1653,10 +1683,10 @@ class CellUnit(Unit[CellState]):
                 # Only a line with a delimiter in its original text has cells: go to the
                 # line that holds the next one (lines before it hold none).
                 since = skel_map.to_orig(base + position) - scanner.orig_base
-                found = _CELL_TRIGGER_RE.search(scanner.orig, since, orig_limit)
-                if found is None:
+                found = _first_trigger(scanner.orig, since, orig_limit)
+                if found < 0:
                     break
-                spot = skel_map.to_view(scanner.orig_base + found.start()) - base
+                spot = skel_map.to_view(scanner.orig_base + found) - base
                 if spot > position:
                     position = buf.rfind("\n", position, spot) + 1 or position
             line_end = buf.find("\n", position, limit)
@@ -1678,9 +1708,14 @@ class CellUnit(Unit[CellState]):
         pending, state.pending = state.pending, None
         if pending is not None:
             state.pending = self._joined(scanner, pending, line, at)
-        trigger = _CELL_TRIGGER_RE.search(line)
-        if trigger is None:
+        trigger = _first_trigger(line)
+        if trigger < 0:
             return
+        edge = component_edge(line)
+        if edge is not None:
+            state.component = edge
+        elif state.component and access_class(line):
+            return  # an event's CLASS:CONFIDENTIAL is who may see it (README), no marking
         index: list[int] | None = None
         text = line
         kept = _shown(line)  # SE<!-- x -->CRET, SEC</b><b>RET: one word
@@ -1741,7 +1776,7 @@ class CellUnit(Unit[CellState]):
                     portion_at = label.end()
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
-        floor = at + trigger.start()
+        floor = at + trigger
         # Lists of two levels or more (an enum, a tuple of choices) are vocabularies: read
         # when a cell holds a hit.
         skip = _Vocabulary(line, at, self.engine.read_item)
@@ -1758,7 +1793,7 @@ class CellUnit(Unit[CellState]):
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
         # A string printed as text, its escapes as the printer writes them: read as a line
         # of its own, cut into cells as a line is (its line breaks part its lines).
-        for cell, offsets in _printed_cells(line) if _PRINT_RE.search(line) else ():
+        for cell, offsets in _printed_cells(line) if print_at(line) >= 0 else ():
             for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell))]:
                 part = cell[start:end]
                 stripped = part.strip()
@@ -1903,10 +1938,10 @@ class CellUnit(Unit[CellState]):
             # Only the text that arrived since the last look, and as much before it as the
             # longest trigger less one (``echo`` cut ``ec`` / ``ho``, ``/Title (``).
             since = max(orig_start, state.searched - _TRIGGER_OVERLAP)
-            found = _CELL_TRIGGER_RE.search(scanner.orig_slice(since, scanner.orig_end))
+            found = _first_trigger(scanner.orig_slice(since, scanner.orig_end))
             state.searched = scanner.orig_end
-            if found is not None:
-                at = since + found.start()
+            if found >= 0:
+                at = since + found
                 state.trigger = (at, self._to_view(view, at, line_start))
         if state.trigger is not None:
             return state.trigger[1]
@@ -2062,8 +2097,8 @@ class PageTextUnit(Unit[PageTextState]):
             state.resume = view.end
             return
         buf, base = view.buf, view.base
-        limit = len(buf) if final else buf.rfind("\n", max(0, state.resume - base)) + 1
         position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
         page = state.page
         while position < limit:
             end = buf.find("\n", position, limit)
@@ -2129,6 +2164,76 @@ class PageTextUnit(Unit[PageTextState]):
 
     def orig_needed(self, state: PageTextState) -> int | None:
         return state.page.start
+
+
+class EnumState(ScanState):
+    """The next line to read is at ``resume`` (view position); the enumeration's body
+    being read, if any."""
+
+    __slots__ = ("body",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: EnumBody | None = None
+
+
+class EnumUnit(Unit[EnumState]):
+    """Enumerations written one value a line (``_enums``): a body whose values name two
+    levels or more is a vocabulary, and the markings inside it do not count (the
+    scanner's ``take_hits``). It reads complete lines before any other unit does, so a
+    marking found inside a body is held until the body ends; the stream holds the body
+    from its first line."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> EnumState:
+        return EnumState()
+
+    def scan(self, scanner: Scanner, state: EnumState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+        while position < limit:
+            if state.body is None:
+                # only a line that holds "enum" can open a body: go to the next one
+                found = buf.find("enum", position, limit)
+                if found < 0:
+                    position = limit
+                    break
+                position = buf.rfind("\n", position, found) + 1 or position
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            start = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(start, stop)
+            if state.body is None:
+                if EnumBody.opens(line):
+                    state.body = EnumBody()
+                    scanner.enum_open = view.map.to_orig(base + end + 1)
+            else:
+                going = state.body.line(line, self.engine.read_item)
+                if not going:
+                    if going is False and state.body.vocabulary and scanner.enum_open is not None:
+                        scanner.vocabularies.append((scanner.enum_open, start))
+                    state.body = None
+                    scanner.enum_open = None
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final and state.body is not None:
+            state.body = None  # never closed: no enumeration
+            scanner.enum_open = None
+
+    def release(self, scanner: Scanner, state: EnumState) -> int:
+        if scanner.enum_open is not None and not scanner.closed:
+            return scanner.enum_open
+        return scanner.orig_end
+
+    def orig_needed(self, state: EnumState) -> int | None:
+        return None
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -3448,7 +3553,8 @@ class CompiledPolicy:
         # past the longest of them (to see that it is no prefix).
         longest_label = max(map(len, self.label_keys), default=0)
         self.squeezed_window = 3 * longest_label + max(longest_label, self.longest_key) + 1
-        self.units: list[Unit[Any]] = [ContextUnit(self), *keyword_units]
+        # The enumerations' unit first: it has read a line before any marking on it is taken.
+        self.units: list[Unit[Any]] = [EnumUnit(self), ContextUnit(self), *keyword_units]
         self.multiline_re = multiline_re
         self.multiline_reach = multiline_reach
         if multiline_re is not None:

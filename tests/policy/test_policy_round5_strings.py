@@ -8,13 +8,18 @@ accuracy on every marking, alone and in pairs, is in test_policy_families.py.
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.policy.families import shipped_policy, targets
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
     assert_family_streams,
 )
+from tests.scale import sample
 
 MINE = ("calendar-fold", "printed-string", "pdf-content-stream")
 RED_TEAM_VCARD = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jean Muller\r\nNOTE:GEHE\r\n IM\r\nEND:VCARD\r\n"
@@ -178,3 +183,93 @@ def test_a_pdf_stream_streams_cut_at_every_point(default_policy: Policy, text: s
     for cut in range(1, len(text)):
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
     _assert_stream_properties(default_policy, text, list(text))
+
+
+# Decided (README): an event's access class and an enumeration of levels are no markings.
+RED_TEAM_EVENT = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Dentist\r\nCLASS:CONFIDENTIAL\r\n"
+    "DTSTART:20250312T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+RED_TEAM_ENUM = "enum Visibility {\n  PUBLIC\n  RESTRICTED\n  SECRET\n}\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RED_TEAM_EVENT,
+        "BEGIN:VTODO\nSUMMARY:Payroll\nclass : confidential\nEND:VTODO\n",
+        RED_TEAM_ENUM,
+        "enum Level {\n  UNCLASSIFIED,\n  RESTRICTED,\n  SECRET,\n  TOP_SECRET\n}\n",
+        "public enum Level {\n    UNCLASSIFIED = 0,\n    SECRET = 3, // the top\n}\n",
+        'export enum Level {\n  Restricted = "RESTRICTED",\n  Secret = "SECRET",\n}\n',
+        "enum class Level {\n    CONFIDENTIAL,\n\n    // the highest\n    SECRET;\n}\n",
+        "enum Level: String {\n    case RESTRICTED\n    case SECRET\n}\n",
+    ],
+)
+def test_decided_not_markings(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # the access class outside an event, or any other value, or another property
+        ("CLASS:CONFIDENTIAL\n", "CONFIDENTIAL"),
+        ("BEGIN:VEVENT\nCLASS:SECRET\nEND:VEVENT\n", "SECRET"),
+        ("BEGIN:VEVENT\nCLASS:CONFIDENTIAL\nEND:VEVENT\nCLASS:CONFIDENTIAL\n", "CONFIDENTIAL"),
+        ("BEGIN:VEVENT\nX-CLASSIFICATION:CONFIDENTIAL\nEND:VEVENT\n", "CONFIDENTIAL"),
+        (
+            "BEGIN:VEVENT\nSUMMARY:NATO CONFIDENTIAL\nCLASS:CONFIDENTIAL\nEND:VEVENT\n",
+            "CONFIDENTIAL",
+        ),
+        # an enumeration of one level, one never closed, or a body that is no list of values
+        ("enum Level {\n  SECRET\n}\n", "SECRET"),
+        ("enum Level {\n  RESTRICTED\n  SECRET\n", "SECRET"),
+        ("enum Level {\n  RESTRICTED\n  TOP SECRET plan for the convoy\n}\n", "RESTRICTED"),
+        # a banner after a vocabulary still counts
+        (RED_TEAM_ENUM + "\nTOP SECRET\n", "TOP SECRET"),
+    ],
+)
+def test_what_the_decisions_leave_raised(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RED_TEAM_EVENT,
+        RED_TEAM_ENUM + "TOP SECRET\n",
+        "enum Level {\n  RESTRICTED\n  SECRET plan\n}\nok\n",
+        "enum Level {\n  SECRET\n}\n",
+    ],
+)
+def test_the_decisions_stream_cut_at_every_point(default_policy: Policy, text: str) -> None:
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
+    _assert_stream_properties(default_policy, text, list(text))
+
+
+def _identifier(marking: str) -> str:
+    return re.sub(r"[^\w]+", "_", marking).strip("_")
+
+
+@pytest.mark.parametrize("policy_name", sorted({t.policy for t in targets()}))
+def test_every_marking_pair_in_an_enumeration_is_a_vocabulary(policy_name: str) -> None:
+    """Every marking of a shipped policy with one of another level, as an enumeration's
+    values one a line, is a vocabulary; each alone in one is still its level."""
+    policy = shipped_policy(policy_name)
+    banners = [t for t in targets() if t.policy == policy_name and not t.portion]
+    lowest = next(m.text for m in policy.spec.markings if m.level == policy.lowest)
+    level_of = {m.text: m.level for m in policy.spec.markings if not m.portion}
+    for target in banners:
+        alone = f"enum Level {{\n  {_identifier(target.text)}\n}}\n"
+        got = check_text(policy, alone).level
+        assert policy.level_index(got) >= policy.level_index(target.level), alone
+    pairs = [
+        (first, second)
+        for first, second in itertools.combinations([lowest, *(t.text for t in banners)], 2)
+        if level_of[first] != level_of[second]
+    ]
+    for first, second in sample(pairs, 60, seed=policy_name):  # every pair in CI
+        text = f"enum Level {{\n  {_identifier(first)},\n  {_identifier(second)},\n}}\n"
+        assert check_text(policy, text).level == policy.lowest, text

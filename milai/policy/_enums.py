@@ -1,0 +1,65 @@
+"""Enumerations written one value a line (``enum Level {`` / ``  RESTRICTED`` / ``  SECRET``
+/ ``}``): like a bracketed list on one line (``_lists``), an enumeration whose values name
+two or more levels is a vocabulary, not a marking.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from milai.policy.schema import MarkingSpec
+
+# An enumeration written one value a line (GraphQL, TypeScript, Java, C#, Kotlin, Rust,
+# Swift): the line that opens its body, each value's line (a name, perhaps ``case``, a
+# value after ``=``, a comma or semicolon, a comment), and the line that closes it.
+_ENUM_OPEN_RE = re.compile(
+    r"[ \t]{0,64}(?:(?:export|public|private|protected|internal|pub|declare|const)[ \t]+){0,3}"
+    r"enum(?:[ \t]+class)?[ \t]+[\w.]{1,64}[ \t]*(?::[ \t]*[\w.]{1,32}[ \t]*)?\{[ \t]*\r?\Z"
+)
+_ENUM_VALUE_RE = re.compile(
+    r"[ \t]{0,64}(?:case[ \t]+)?(?P<name>[^\W\d][\w]{0,63})[ \t]*"
+    r"(?:=[ \t]*(?:[\"'](?P<value>[^\"'\n]{1,64})[\"']|[\w.\-]{1,32})[ \t]*)?"
+    r"[,;]?[ \t]*(?:(?://|#).{0,200})?\r?\Z"
+)
+_ENUM_SKIP_RE = re.compile(r"[ \t]{0,64}(?:(?://|#|/\*|\*).{0,200})?\r?\Z")
+_ENUM_CLOSE_RE = re.compile(r"[ \t]{0,64}\}[ \t]*[;,]?[ \t]*\r?\Z")
+MAX_ENUM_LINES = 256  # past this many lines a body is read as lines, not as one enum
+
+
+class EnumBody:
+    """An enumeration's body read one line at a time: ``line`` says whether it still is
+    one (None: it is not, or it ended), and at its end, whether it is a vocabulary."""
+
+    def __init__(self) -> None:
+        self.levels: set[str] = set()
+        self.lines = 0
+
+    @staticmethod
+    def opens(line: str) -> bool:
+        """Whether ``line`` opens an enumeration's body (``enum Level {``)."""
+        return _ENUM_OPEN_RE.match(line) is not None
+
+    def line(self, line: str, read: Callable[[str], MarkingSpec | None]) -> bool | None:
+        """Read the body's next line: True while the body goes on, False when this line
+        closes it, None when the line is no part of an enumeration of values."""
+        self.lines += 1
+        if _ENUM_CLOSE_RE.match(line):
+            return False
+        if self.lines > MAX_ENUM_LINES:
+            return None
+        value = _ENUM_VALUE_RE.match(line)
+        if value is None:
+            return True if _ENUM_SKIP_RE.match(line) else None
+        for text in (value.group("name"), value.group("value")):
+            marking = read(text) if text else None
+            if marking is not None:
+                self.levels.add(marking.level)
+        return True
+
+    @property
+    def vocabulary(self) -> bool:
+        """Two or more distinct levels: a vocabulary, as a list on one line is."""
+        return len(self.levels) >= 2
