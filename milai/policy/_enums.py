@@ -14,18 +14,21 @@ if TYPE_CHECKING:
 
 # An enumeration written one value a line (GraphQL, TypeScript, Java, C#, Kotlin, Rust,
 # Swift): the line that opens its body, each value's line (a name, perhaps ``case``, a
-# value after ``=``, a comma or semicolon, a comment), and the line that closes it.
+# value after ``=``, a comma or semicolon, a comment), and the line that closes it; each
+# matched whole against a line without its blanks around (``_stripped``).
 _ENUM_OPEN_RE = re.compile(
-    r"[ \t]{0,64}(?:(?:export|public|private|protected|internal|pub|declare|const)[ \t]+){0,3}"
-    r"enum(?:[ \t]+class)?[ \t]+[\w.]{1,64}[ \t]*(?::[ \t]*[\w.]{1,32}[ \t]*)?\{[ \t]*\r?\Z"
+    r"(?:(?:export|public|private|protected|internal|pub|declare|const)[ \t]{1,8}){0,3}"
+    r"enum(?:[ \t]{1,8}class)?[ \t]{1,8}[\w.]{1,64}[ \t]{0,8}"
+    r"(?::[ \t]{0,8}[\w.]{1,32}[ \t]{0,8})?\{"
 )
 _ENUM_VALUE_RE = re.compile(
-    r"[ \t]{0,64}(?:case[ \t]+)?(?P<name>[^\W\d][\w]{0,63})[ \t]*"
-    r"(?:=[ \t]*(?:[\"'](?P<value>[^\"'\n]{1,64})[\"']|[\w.\-]{1,32})[ \t]*)?"
-    r"[,;]?[ \t]*(?:(?://|#).{0,200})?\r?\Z"
+    r"(?:case[ \t]{1,8})?(?P<name>[^\W\d]\w{0,63})[ \t]{0,8}"
+    r"(?:=[ \t]{0,8}(?:[\"'](?P<value>[^\"'\n]{1,64})[\"']|[\w.\-]{1,32})[ \t]{0,8})?"
+    r"[,;]?[ \t]{0,8}(?:(?://|#).{0,200})?"
 )
-_ENUM_SKIP_RE = re.compile(r"[ \t]{0,64}(?:(?://|#|/\*|\*).{0,200})?\r?\Z")
-_ENUM_CLOSE_RE = re.compile(r"[ \t]{0,64}\}[ \t]*[;,]?[ \t]*\r?\Z")
+_ENUM_SKIP_RE = re.compile(r"(?:(?://|#|/\*|\*).{0,200})?")
+_ENUM_CLOSE_RE = re.compile(r"\}[ \t]{0,8}[;,]?")
+_LONGEST_LINE = 400  # a longer line is no enumeration's (its blanks are not stripped)
 MAX_ENUM_LINES = 256  # past this many lines a body is read as lines, not as one enum
 
 
@@ -40,19 +43,20 @@ class EnumBody:
     @staticmethod
     def opens(line: str) -> bool:
         """Whether ``line`` opens an enumeration's body (``enum Level {``)."""
-        return _ENUM_OPEN_RE.match(line) is not None
+        return _ENUM_OPEN_RE.fullmatch(_stripped(line)) is not None
 
     def line(self, line: str, read: Callable[[str], MarkingSpec | None]) -> bool | None:
         """Read the body's next line: True while the body goes on, False when this line
         closes it, None when the line is no part of an enumeration of values."""
         self.lines += 1
-        if _ENUM_CLOSE_RE.match(line):
+        line = _stripped(line)
+        if _ENUM_CLOSE_RE.fullmatch(line):
             return False
         if self.lines > MAX_ENUM_LINES:
             return None
-        value = _ENUM_VALUE_RE.match(line)
+        value = _ENUM_VALUE_RE.fullmatch(line)
         if value is None:
-            return True if _ENUM_SKIP_RE.match(line) else None
+            return True if _ENUM_SKIP_RE.fullmatch(line) else None
         for text in (value.group("name"), value.group("value")):
             marking = read(text) if text else None
             if marking is not None:
@@ -63,3 +67,9 @@ class EnumBody:
     def vocabulary(self) -> bool:
         """Two or more distinct levels: a vocabulary, as a list on one line is."""
         return len(self.levels) >= 2
+
+
+def _stripped(line: str) -> str:
+    """``line`` without its blanks around; a line too long to be an enumeration's, as a
+    character that no pattern above accepts."""
+    return line.strip() if len(line) <= _LONGEST_LINE else "\x00"

@@ -63,19 +63,21 @@ def unfold(text: str, indent: int = 0) -> tuple[str, list[int]] | None:
 
 
 # An iCalendar component that has an access class (RFC 5545 3.8.1.3): its first and last
-# lines, and the class that an event, a to-do or a journal entry may declare.
-_COMPONENT_RE = re.compile(r"[ \t]{0,64}(BEGIN|END):(?:VEVENT|VTODO|VJOURNAL)[ \t]*\r?\Z", re.I)
-_ACCESS_CLASS_RE = re.compile(r"[ \t]{0,64}CLASS[ \t]*:[ \t]*CONFIDENTIAL[ \t]*\r?\Z", re.I)
+# lines, and the class that an event, a to-do or a journal entry may declare (each matched
+# whole against a short line without its blanks around).
+_COMPONENT_RE = re.compile(r"(BEGIN|END):(?:VEVENT|VTODO|VJOURNAL)", re.I)
+_ACCESS_CLASS_RE = re.compile(r"CLASS[ \t]{0,8}:[ \t]{0,8}CONFIDENTIAL", re.I)
+_SHORT_LINE = 80
 
 
 def component_edge(line: str) -> bool | None:
     """True for the line that begins an event, a to-do or a journal entry, False for the
     line that ends one, None for any other line."""
-    edge = _COMPONENT_RE.match(line)
+    edge = _COMPONENT_RE.fullmatch(line.strip()) if len(line) <= _SHORT_LINE else None
     return None if edge is None else edge.group(1).upper() == "BEGIN"
 
 
 def access_class(line: str) -> bool:
     """Whether ``line`` is the access class ``CLASS:CONFIDENTIAL`` (an Outlook private
     appointment: who may see it in a shared calendar, not a classification marking)."""
-    return _ACCESS_CLASS_RE.match(line) is not None
+    return len(line) <= _SHORT_LINE and _ACCESS_CLASS_RE.fullmatch(line.strip()) is not None

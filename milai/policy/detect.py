@@ -1962,6 +1962,24 @@ class CellUnit(Unit[CellState]):
         return position
 
 
+def read_as_shown(scanner: Scanner, text: str, offsets: list[int], how: str) -> None:
+    """Read ``text``, another reading of the original (a line unfolded, a page's text), as
+    a text of its own; its findings land on the original characters (``offsets``: each
+    character's original offset), ``how`` the text was read in their details."""
+    inner = Scanner(scanner.engine, scanner.depth + 1)
+    inner.read_whole(text)
+    for hit in inner.take_hits():
+        if hit.source == "hidden" or hit.end <= hit.start:
+            continue  # the original's own hidden characters are reported as they are
+        scanner.hits.append(
+            hit._replace(
+                start=offsets[hit.start],
+                end=offsets[hit.end - 1] + 1,
+                detail=f"{hit.detail} ({how})",
+            )
+        )
+
+
 class FoldState(ScanState):
     """Whether a calendar has begun; the logical line being read (view position; ``resume``
     is its start, so the stream holds it), the next physical line's start, and whether the
@@ -2040,21 +2058,10 @@ class FoldUnit(Unit[FoldState]):
         view_map = scanner.skel.map
         at = view_map.to_orig(state.resume)
         unfolded = unfold(scanner.orig_slice(at, view_map.to_orig(end)), state.indent)
-        if unfolded is None:
-            return
-        text, offsets = unfolded
-        inner = Scanner(scanner.engine, scanner.depth + 1)
-        inner.read_whole(text)
-        for hit in inner.take_hits():
-            if hit.source == "hidden" or hit.end <= hit.start:
-                continue
-            scanner.hits.append(
-                hit._replace(
-                    start=at + offsets[hit.start],
-                    end=at + offsets[hit.end - 1] + 1,
-                    detail=f"{hit.detail} (a folded calendar line, unfolded)",
-                )
-            )
+        if unfolded is not None:
+            text, offsets = unfolded
+            offsets = [at + offset for offset in offsets]
+            read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded")
 
     def earliest(self, scanner: Scanner, state: FoldState) -> int:
         """Before a calendar begins, nothing is held (a fold counts only after its line)."""
@@ -2129,21 +2136,9 @@ class PageTextUnit(Unit[PageTextState]):
 
     def _read(self, scanner: Scanner, shown: Shown | None) -> None:
         """What a text object shows, read as a text of its own."""
-        if shown is None or not shown.text.strip():
-            return
-        inner = Scanner(scanner.engine, scanner.depth + 1)
-        inner.read_whole(shown.text)
-        offsets = shown.offsets
-        for hit in inner.take_hits():
-            if hit.source == "hidden" or hit.end <= hit.start:
-                continue
-            scanner.hits.append(
-                hit._replace(
-                    start=offsets[hit.start],
-                    end=offsets[hit.end - 1] + 1,
-                    detail=f"{hit.detail} (a PDF content stream's text, as shown)",
-                )
-            )
+        if shown is not None and shown.text.strip():
+            how = "a PDF content stream's text, as shown"
+            read_as_shown(scanner, shown.text, shown.offsets, how)
 
     def release(self, scanner: Scanner, state: PageTextState) -> int:
         point = scanner.orig_end
