@@ -5,9 +5,10 @@ two or more levels is a vocabulary, not a marking.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from milai._lazyre import lazy_compile
 
 if TYPE_CHECKING:
     from milai.policy.schema import MarkingSpec
@@ -16,18 +17,18 @@ if TYPE_CHECKING:
 # Swift): the line that opens its body, each value's line (a name, perhaps ``case``, a
 # value after ``=``, a comma or semicolon, a comment), and the line that closes it; each
 # matched whole against a line without its blanks around (``_stripped``).
-_ENUM_OPEN_RE = re.compile(
+_ENUM_OPEN_RE = lazy_compile(
     r"(?:(?:export|public|private|protected|internal|pub|declare|const)[ \t]{1,8}){0,3}"
     r"enum(?:[ \t]{1,8}class)?[ \t]{1,8}[\w.]{1,64}[ \t]{0,8}"
     r"(?::[ \t]{0,8}[\w.]{1,32}[ \t]{0,8})?\{"
 )
-_ENUM_VALUE_RE = re.compile(
+_ENUM_VALUE_RE = lazy_compile(
     r"(?:case[ \t]{1,8})?(?P<name>[^\W\d]\w{0,63})[ \t]{0,8}"
     r"(?:=[ \t]{0,8}(?:[\"'](?P<value>[^\"'\n]{1,64})[\"']|[\w.\-]{1,32})[ \t]{0,8})?"
     r"[,;]?[ \t]{0,8}(?:(?://|#).{0,200})?"
 )
-_ENUM_SKIP_RE = re.compile(r"(?:(?://|#|/\*|\*).{0,200})?")
-_ENUM_CLOSE_RE = re.compile(r"\}[ \t]{0,8}[;,]?")
+_ENUM_SKIP_RE = lazy_compile(r"(?:(?://|#|/\*|\*).{0,200})?")
+_ENUM_CLOSE_RE = lazy_compile(r"\}[ \t]{0,8}[;,]?")
 _LONGEST_LINE = 400  # a longer line is no enumeration's (its blanks are not stripped)
 MAX_ENUM_LINES = 256  # past this many lines a body is read as lines, not as one enum
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from milai._lazyre import lazy_compile
+
 # The start of a calendar or contact in the skeleton view (lower case; tabs are blanks):
 # found by ``str.find`` first, then checked to be a line of its own.
 CALENDAR_MARK = "begin:vc"
-_CALENDAR_LINE_RE = re.compile(r"\n *begin:vc(?:alendar|ard) *\n")
+_CALENDAR_LINE_RE = lazy_compile(r"\n *begin:vc(?:alendar|ard) *\n")
 # The deepest indentation of a calendar's ``BEGIN`` line that is read (blanks).
 _LINE_LEAD = 64
 # A logical line longer than this is read up to it, and the next physical line starts a
@@ -65,8 +67,8 @@ def unfold(text: str, indent: int = 0) -> tuple[str, list[int]] | None:
 # An iCalendar component that has an access class (RFC 5545 3.8.1.3): its first and last
 # lines, and the class that an event, a to-do or a journal entry may declare (each matched
 # whole against a short line without its blanks around).
-_COMPONENT_RE = re.compile(r"(BEGIN|END):(?:VEVENT|VTODO|VJOURNAL)", re.I)
-_ACCESS_CLASS_RE = re.compile(r"CLASS[ \t]{0,8}:[ \t]{0,8}CONFIDENTIAL", re.I)
+_COMPONENT_RE = lazy_compile(r"(BEGIN|END):(?:VEVENT|VTODO|VJOURNAL)", re.I)
+_ACCESS_CLASS_RE = lazy_compile(r"CLASS[ \t]{0,8}:[ \t]{0,8}CONFIDENTIAL", re.I)
 _SHORT_LINE = 80
 
 

@@ -13,14 +13,15 @@ Fonts with their own encodings (``Identity-H``) are not decoded: their codes are
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
+
+from milai._lazyre import lazy_compile
 
 # Where a line may show text: a string, a hexadecimal string or an array, then a
 # text-showing operator (a cheap first look at a line).
 # One character class first: ``re`` then skips to it at C speed.
-SHOW_RE = re.compile(r"[)>\]](?:[^\S\n]{0,8}T[jJ]|[^\S\n]{1,8}['\"])(?![\w'\"])")
-_TOKEN_RE = re.compile(
+SHOW_RE = lazy_compile(r"[)>\]](?:[^\S\n]{0,8}T[jJ]|[^\S\n]{1,8}['\"])(?![\w'\"])")
+_TOKEN_RE = lazy_compile(
     r"\((?P<string>(?:[^()\\\n]|\\.|\((?:[^()\\\n]|\\.){0,100}\)){0,200})\)"
     r"|<(?P<hex>[0-9A-Fa-f \t]{0,400})>"
     r"|(?P<open>\[)|(?P<close>\])"
@@ -30,7 +31,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<op>[A-Za-z*]{1,12}|['\"])"
     r"|(?P<other>\S)"
 )
-_ESCAPE_RE = re.compile(r"\\(?:(?P<octal>[0-7]{1,3})|(?P<char>.))")
+_ESCAPE_RE = lazy_compile(r"\\(?:(?P<octal>[0-7]{1,3})|(?P<char>.))")
 _ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 # The longest operator of the PDF content stream syntax (BDC, EMC…): a longer word is prose.
 _LONGEST_OPERATOR = 3

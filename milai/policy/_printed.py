@@ -10,12 +10,12 @@ words without quotes are read up to a redirection, a pipe or the command's end.
 
 from __future__ import annotations
 
-import re
+from milai._lazyre import lazy_compile
 
 # A command or function that prints its argument, then the argument: a quoted string
 # (after flags such as ``-e``, an opening bracket and a string prefix such as Python's
 # ``f``), or, after ``echo``, its words without quotes.
-_PRINTED_RE = re.compile(
+_PRINTED_RE = lazy_compile(
     r"(?:(?<![\w$.\-])(?P<command>echo|printf|print|println|puts|Write-(?:Host|Output))"
     r"|\.(?:log|info|warn|error|print(?:ln|f)?|Print(?:ln|f)?|write(?:ln)?|Write(?:Line)?))"
     r"(?:[^\S\n]{1,4}-[a-zA-Z]{1,3}(?![\w\-]))*"
@@ -27,7 +27,7 @@ _PRINTED_RE = re.compile(
 )
 # The escapes a printer turns into what it shows; any other is left as written (its
 # letters are read, and a ``\x`` or octal escape is decoded by the gate's decoders).
-_ESCAPE_RE = re.compile(r"[\\`][ntr\\\"'`]")
+_ESCAPE_RE = lazy_compile(r"[\\`][ntr\\\"'`]")
 _ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "`": "`"}
 # What a line must hold to print something (``_PRINTED_RE``'s commands): a cheap first
 # look, with ``str.find``, at the line as written (where a colour sequence may stand before
