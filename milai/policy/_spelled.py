@@ -67,12 +67,13 @@ _LONGEST_WORD = 200
 
 class Unit(NamedTuple):
     """A unit of a run: its letters squeezed (``key``), where it stands in the original
-    text, and where in the view (what a stream holds back)."""
+    text, where in the view (what a stream holds back), and whether it is one letter."""
 
     key: str
     start: int
     end: int
     at: int
+    letter: bool = True
 
 
 def cells(line: str, tabs: Sequence[int] = ()) -> list[tuple[int, int]]:
@@ -123,14 +124,40 @@ def _prefix_of_any(sorted_keys: Sequence[str], prefix: str) -> bool:
     return at < len(sorted_keys) and sorted_keys[at].startswith(prefix)
 
 
+def word_ends(words: Sequence[str]) -> frozenset[int]:
+    """Where a key's words (squeezed) begin and end in the key: 0, then each word's end."""
+    ends = {0}
+    at = 0
+    for word in words:
+        at += len(word)
+        ends.add(at)
+    return frozenset(ends)
+
+
+def _whole_words(units: Sequence[Unit], start: int, end: int, ends: frozenset[int]) -> bool:
+    """Whether every unit of ``units[start:end]`` longer than a letter holds whole words of
+    the key (``GEHE`` / ``IM`` is a word cut in two, not a word a unit)."""
+    at = 0
+    for unit in units[start:end]:
+        after = at + len(unit.key)
+        if not unit.letter and (at not in ends or after not in ends):
+            return False
+        at = after
+    return True
+
+
 def read_run(
-    units: Sequence[Unit], sorted_keys: Sequence[str], keys: frozenset[str], final: bool
+    units: Sequence[Unit],
+    sorted_keys: Sequence[str],
+    keys: dict[str, frozenset[int]],
+    final: bool,
 ) -> tuple[list[tuple[int, int, str]], int]:
     """The markings spelled by ``units``: (first unit, unit after the last, key) of each,
     and how many leading units are decided (no later unit can change what they read).
 
-    From each unit in turn, the longest stretch of two units or more whose joined keys
-    are a marking's key; after a marking, the next start is the unit after it. A start is
+    From each unit in turn, the longest stretch of two units or more, one letter or whole
+    words of the key each (``keys`` gives each key's word ends), whose joined keys are a
+    marking's key; after a marking, the next start is the unit after it. A start is
     decided once its joined keys are no key's prefix, or at the run's end (``final``)."""
     found: list[tuple[int, int, str]] = []
     start = 0
@@ -144,7 +171,8 @@ def read_run(
             end += 1
             if not _prefix_of_any(sorted_keys, joined):
                 break
-            if end - start >= 2 and joined in keys:
+            ends = keys.get(joined)
+            if end - start >= 2 and ends is not None and _whole_words(units, start, end, ends):
                 best = (end, joined)
         else:
             if not final:

@@ -44,6 +44,7 @@ from milai.policy._spelled import (
     cutting_tab,
     last_word,
     read_run,
+    word_ends,
 )
 from milai.policy._spelled import Unit as SpelledUnit
 from milai.policy._transforms import (
@@ -2404,8 +2405,13 @@ class SpelledDownUnit(Unit[SpelledState]):
         self.engine = engine
         # The markings' own keys: not their reversed or rot13 spellings, which the banner
         # readers take from a line (a structure read bottom up or in rot13 is not read).
-        self.keys = sorted({squeeze_key(spec) for spec in engine.marking_by_key.values()})
-        self.key_set = frozenset(self.keys)
+        self.words = {
+            squeeze_key(spec): word_ends(
+                [marking_squeeze(word) for word in re.split(r"[\W_]+", skeleton(spec.text))]
+            )
+            for spec in engine.marking_by_key.values()
+        }
+        self.keys = sorted(self.words)
 
     def new_state(self) -> SpelledState:
         return SpelledState()
@@ -2504,7 +2510,8 @@ class SpelledDownUnit(Unit[SpelledState]):
         orig_end = view.map.to_orig(view.base + token_end - 1) + 1
         if orig_start < 0 or not _unit_in_capitals(scanner.orig_slice(orig_start, orig_end)):
             return None
-        unit = SpelledUnit(key, orig_start, orig_end, view.base + token_start)
+        letter = token_end - token_start == 1
+        unit = SpelledUnit(key, orig_start, orig_end, view.base + token_start, letter)
         return unit, match.group("key") is not None
 
     def _read(self, scanner: Scanner, state: SpelledState, column: int, final: bool) -> None:
@@ -2525,7 +2532,7 @@ class SpelledDownUnit(Unit[SpelledState]):
         structure, a hit is a banner split over lines, as ``MultiLineUnit`` names it: where
         both read one span, the finding is the same whichever comes first."""
         engine = self.engine
-        found, decided = read_run(units, self.keys, self.key_set, final)
+        found, decided = read_run(units, self.keys, self.words, final)
         for first, after, key in found:
             spec = engine.marking_by_key[key]
             start, end = units[first].start, units[after - 1].end

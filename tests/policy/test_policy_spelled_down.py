@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from milai.policy import Policy, check_text
-from milai.policy._spelled import Unit, cells, last_word, read_run
+from milai.policy._spelled import Unit, cells, last_word, read_run, word_ends
 from milai.policy.detect import Scanner, SpelledDownUnit, SpelledState
 from tests.policy.families import UNIT_SPLITS
 from tests.policy.test_policy_stream_long_lines import _released
@@ -131,33 +131,46 @@ def test_one_character_at_a_time(default_policy: Policy, text: str) -> None:
 
 
 def _units(*keys: str) -> list[Unit]:
-    return [Unit(key, n, n + 1, n) for n, key in enumerate(keys)]
+    return [Unit(key, n, n + 1, n, len(key) == 1) for n, key in enumerate(keys)]
 
 
-KEYS = sorted(["secret", "topsecret", "secretue", "natosecret", "cui"])
+WORDS = {
+    "secret": word_ends(["secret"]),
+    "topsecret": word_ends(["top", "secret"]),
+    "secretue": word_ends(["secret", "ue"]),
+    "natosecret": word_ends(["nato", "secret"]),
+    "geheim": word_ends(["geheim"]),
+}
+KEYS = sorted(WORDS)
 
 
 def test_a_run_reads_the_longest_marking_from_each_unit() -> None:
-    found, decided = read_run(_units("top", "secret", "ue"), KEYS, frozenset(KEYS), final=True)
+    found, decided = read_run(_units("top", "secret", "ue"), KEYS, WORDS, final=True)
     assert found == [(0, 2, "topsecret")]
     assert decided == 3
-    found, _ = read_run(
-        _units("x", "s", "e", "c", "r", "e", "t", "u", "e"), KEYS, frozenset(KEYS), True
-    )
+    found, _ = read_run(_units("x", "s", "e", "c", "r", "e", "t", "u", "e"), KEYS, WORDS, True)
     assert found == [(1, 9, "secretue")]
 
 
 def test_a_stretch_that_may_still_grow_is_not_decided() -> None:
     units = _units("n", "a", "t", "o", "s", "e", "c", "r", "e", "t")
-    found, decided = read_run(units, KEYS, frozenset(KEYS), final=False)
+    found, decided = read_run(units, KEYS, WORDS, final=False)
     assert (found, decided) == ([], 0)  # NATO SECRET may still become NATO SECRET …
-    found, decided = read_run([*units, Unit("x", 10, 11, 10)], KEYS, frozenset(KEYS), False)
+    found, decided = read_run([*units, Unit("x", 10, 11, 10)], KEYS, WORDS, False)
     assert found == [(0, 10, "natosecret")]
     assert decided == 11  # "x" begins no key: decided too
 
 
+def test_a_unit_holds_one_letter_or_whole_words() -> None:
+    """A word cut in two over units is no word a unit (a folded line's GEHE / IM)."""
+    assert read_run(_units("gehe", "im"), KEYS, WORDS, final=True)[0] == []
+    assert read_run(_units("g", "e", "h", "e", "i", "m"), KEYS, WORDS, True)[0] == [
+        (0, 6, "geheim")
+    ]
+
+
 def test_one_unit_alone_is_left_to_the_banner_readers() -> None:
-    found, _ = read_run(_units("secret", "x"), KEYS, frozenset(KEYS), final=True)
+    found, _ = read_run(_units("secret", "x"), KEYS, WORDS, final=True)
     assert found == []
 
 
