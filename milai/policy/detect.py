@@ -557,7 +557,7 @@ def _banner_hits(
         found = [
             part for part in found if not inside(spans, part[1] - line_start, part[2] - line_start)
         ]
-    if not found:
+    if not found or not _glued_in_capitals(scanner, found[0][1], found[-1][2]):
         return
     plain = (
         match.groupdict().get("label") is None
@@ -578,16 +578,30 @@ def _banner_hits(
         and (
             (not match.group("ctl") and _ALNUM_RE.search(tail or "") is not None)
             or _PATH_AFTER_RE.match(scanner.orig_slice(found[0][2], found[0][2] + 2))
-            or _TREE_LEAD_RE.search(
+            or _word_before(
                 scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
             )
         )
     ):
         # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
-        # ./secret/keys: a path; ├── restricted: a name in a directory tree. Not banners.
+        # ./secret/keys: a path; ├── restricted: a name in a directory tree; Finance;secret,
+        # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:
+    """A banner glued to a page number before it or to furniture after it (``3NATO
+    SECRET``, ``SECRETPage 2``: text objects of a PDF with no blank between them) is one
+    only in capitals, the furniture's first letter too (``2secret`` is a word)."""
+    before = scanner.orig_slice(max(start - 1, scanner.orig_base), start)
+    after = scanner.orig_slice(end, end + 1)
+    if not before.isdigit() and not after.isalpha():
+        return True
+    if after.isalpha() and not after.isupper():
+        return False
+    return not _in_prose_case(scanner.orig_slice(start, end))
 
 
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
@@ -634,6 +648,19 @@ _PATH_AFTER_RE = re.compile(r"/(?![/A-Z])")
 _TREE_LEAD_RE = re.compile(
     r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
 )
+# A word, then a delimiter glued to the value (``Finance;restricted``) or a quote before
+# it (``msgid "Restricted"``): a value in a row of data or a string, not a banner's lead.
+_DATA_BEFORE_RE = re.compile(
+    r"[^\W_](?:[;,]|[^\S\n]{0,3}[\"'\u201c\u00ab\u201e\u2018][^\S\n]{0,2})$"
+)
+
+
+def _word_before(lead: str) -> bool:
+    """Whether a line's text before a marking written as a word makes it a name or a
+    value: a directory tree's branches, or a word right before it (``_DATA_BEFORE_RE``)."""
+    return _TREE_LEAD_RE.search(lead) is not None or _DATA_BEFORE_RE.search(lead) is not None
+
+
 _ADJACENT_RE = re.compile(r"[^\W_]{2}")
 _ALNUM_RE = re.compile(r"[^\W_]")
 # Where a word starts (a letter or digit after none).
@@ -1408,6 +1435,9 @@ _LABEL_CELL_RE = re.compile(
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
     r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # a message's recipient after its sender (``Jean → Ops:``, ``Jean -> Ops:``)
+    r"(?:[^\S\n]{1,3}(?:\u2192|->|=>|\u00bb)[^\S\n]{1,3}[^\W\d_][\w.\-]{0,31}"
+    r"(?:[^\S\n][\w.\-]{1,31}){0,2})?"
     # who or what the field is in brackets (``Comment [J. Muller]: SECRET LUX``)
     r"(?:[^\S\n]{0,2}\[[^\[\]\n]{1,40}\])?"
     # an iCalendar or vCard property's parameters (``SUMMARY;LANGUAGE=fr-FR:SECRET UE``)
@@ -1475,6 +1505,7 @@ _CELL_TRIGGER_RE = re.compile(
     r"|(?m:^\.[A-Za-z])"
 )
 _MAX_CELL = 400
+_MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
 
@@ -1716,6 +1747,12 @@ class CellUnit(Unit[CellState]):
                     text, label.end()
                 ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):
                     portion_at = label.end()
+                # a value that starts with fields of its own: ``Subject: FW: [EXT] [SECRET]``
+                for _ in range(_MAX_CHAINED_LABELS):
+                    label = _LABEL_CELL_RE.match(text, label.end())
+                    if label is None:
+                        break
+                    spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger.start()

@@ -1879,11 +1879,6 @@ KNOWN_MISSES: dict[str, str] = {
         "one word",
     ),
     **dict.fromkeys(
-        ("field-label+upside-down",),
-        "an upside-down line is read rotated as one line: a field line turned upside down is "
-        "not read as a field (misses on some markings)",
-    ),
-    **dict.fromkeys(
         ("split-words+inline-tags", "hyphenation+inline-tags"),
         "inline tags are joined within a line; tags between the lines of a split banner "
         "(<b>TOP</b> / <b>SECRET</b>) are not removed (README)",
