@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from milai._lazyre import lazy_compile
 from milai.policy.normalise import skeleton, terminal_shown
 
 # A separator is anything but a letter, a digit or a new line (the skeleton view has
@@ -136,7 +137,7 @@ def _keep(ch: str) -> bool:
 # What ``_keep`` drops, as one C-level pattern: for a single character ``\w`` is exactly
 # ``str.isalnum()`` plus "_" (both are Py_UNICODE_ISALNUM), so this deletes everything
 # but letters, digits and "|".
-_DROP_RE = re.compile(r"[^\w|]|_")
+_DROP_RE = lazy_compile(r"[^\w|]|_")
 
 
 def squeeze(view: str) -> str:
@@ -379,7 +380,7 @@ def max_width(pattern: str) -> int:
 # A superset of every gap above, letter or word, on one line or across lines: what the
 # marking prefilter allows between letters (short to parse; never the final word).
 _LOOSE_GAP_WIDTH = 256
-_NON_WORD = re.compile(r"\W")
+_NON_WORD = lazy_compile(r"\W")
 
 
 def _marking_units(text: str) -> list[tuple[tuple[str, ...], ...]]:
@@ -1000,7 +1001,8 @@ def banner_prefilter_regex(
         if caveat_list:
             glued.append(_label_regex(caveat_list))
         follows = "(?:(?![a-z0-9])|" + _GLUED_FURNITURE + "|(?=" + "|".join(glued) + "))"
-    return f"\\n{LEAD_WORDS}{label}(?:[\\[(]{WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?{_MSEP}(?:{marks}){follows}"
+    opened = f"(?:[\\[(]{WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?"
+    return f"\\n{LEAD_WORDS}{label}{opened}{_MSEP}(?:{marks}){follows}"
 
 
 def portion_context_regex(portions: Iterable[str]) -> str:
@@ -1112,8 +1114,8 @@ _DATE = (
 _MONTHS_PRINTED = _MONTHS + r"|février|décembre|août|märz|mäerz|abrëll"
 # A heading's attributes after it (pandoc, kramdown, MkDocs: ``# SECRET {#banner .c}``).
 # Taken out of a tail before it is read, like a link's target below.
-_ATTRIBUTES_RE = re.compile(r"[^\S\n]\{[^\S\n]{0,2}[#.][^{}\n]{0,80}\}")
-_TAIL_RE = re.compile(
+_ATTRIBUTES_RE = lazy_compile(r"[^\S\n]\{[^\S\n]{0,2}[#.][^{}\n]{0,80}\}")
+_TAIL_RE = lazy_compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
@@ -1130,7 +1132,7 @@ _TAIL_RE = re.compile(
     r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
 )
-_TAIL_WORDS_RE = re.compile(
+_TAIL_WORDS_RE = lazy_compile(
     r"<[^<>]*>|(?-i:\[/?[a-z*][a-z0-9]{0,9}(?:=[^\[\]\n]{0,60})?\]|:[a-z0-9_+\-]{1,30}:)"
     r"|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
     + _FURNITURE_WORDS
@@ -1144,10 +1146,10 @@ _TAIL_WORDS_RE = re.compile(
 # A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``):
 # taken out of a tail before it is read (in the tail's pattern, "](x)" could also be read as
 # a bracket and a bracketed caveat: two readings a link, exponential).
-_LINK_TARGET_RE = re.compile(r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)")
+_LINK_TARGET_RE = lazy_compile(r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)")
 
 # A value assigned to the name: ``SECRET = 3``, ``TOP_SECRET := 4`` (source code).
-_ASSIGNMENT_RE = re.compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
+_ASSIGNMENT_RE = lazy_compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
 
 
 def banner_tail_ok(tail: str, original: str) -> bool:
