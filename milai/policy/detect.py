@@ -1373,10 +1373,11 @@ _COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 # Inline elements between two letters or digits: a browser prints the letters side by
 # side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
-# write them). Block elements (td, p, div, li, br) part them.
+# write them). Block elements (td, p, div, li, br) part them. So do the seams of CDATA
+# sections (<![CDATA[NATO SEC]]><![CDATA[RET]]>: an XML parser returns one text).
 _INLINE_TAGS_RE = lazy_compile(
     r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
-    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>)+(?=[^\W_])",
+    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>|\]\]><!\[CDATA\[)+(?=[^\W_])",
     re.IGNORECASE,
 )
 
@@ -1419,10 +1420,14 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # delimiter or in an SQL row's values (``VALUES (12,'Plan','NATO SECRET')``): a cell too.
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
+# A value that a keyword gives is one too: COBOL's ``PIC X(11) VALUE 'NATO SECRET'.``, an XML
+# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``.
 _QUOTED_CELL_RE = lazy_compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"']))"
-    r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
-    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
+    r"|(?:(?<![^\W_])(?i:values?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
+    r"[^\S\n]{1,3}([\"']))"
+    r"(?:(?:\1|\2|\3){1,2}(?=[^\"'\n]{1,200}(?:\1|\2|\3){2}))?"
+    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|\3|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
 # A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
@@ -2588,6 +2593,7 @@ def _readable(raw: bytes, cut: bool) -> str | None:
     return decode_text_bytes(raw[start:end])
 
 
+_WORD_RUN_RE = lazy_compile(r"[^\W_]+")
 _BIDI_CONTROLS = lazy_compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -2933,6 +2939,10 @@ class DecodeUnit(Unit[DecodeState]):
                 mirrored = len(plain) == len(piece)
                 at = origin + start + window_start
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
+                # each word written backwards in its place (OTAN TERCES: NATO SECRET)
+                in_place = _WORD_RUN_RE.sub(lambda word: word.group()[::-1], plain)
+                if " " in in_place.strip() and in_place != plain:
+                    rescan(scanner, in_place, at, at + len(piece), "reversed")
 
     def _rotated_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned

@@ -650,11 +650,12 @@ _BBCODE_NAMES = (
     r"|strike|sub|sup|align|indent|noparse|email|table|tr|td|th|list|\*"
 )
 _BBCODE = r"\[/?(?:" + _BBCODE_NAMES + r")(?:=[^\[\]\n]{1,60})?\]"
-_SHORTCODE = r":[a-z0-9_+\-]{1,30}:(?![^\W_])"
+_SHORTCODE = r":[a-z0-9+\-]{1,30}(?:[_ ][a-z0-9+\-]{1,30}){0,3}:(?![^\W_])"  # "_": " " in skel
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
-# Before a banner, each of them; after it, ``_TAIL_RE`` reads a BBCode tag as a bracket and
+# Before a banner, each of them (a shortcode among the markup tokens: ``~~:lock: *SECRET*``);
+# after it, ``_TAIL_RE`` reads a BBCode tag as a bracket and
 # a shortcode as punctuation around a word (one reading each: two would be exponential).
-_LEAD_TAG = "(?:" + _TAG + "|" + _BBCODE + "|" + _SHORTCODE + ")"
+_LEAD_TAG = "(?:" + _TAG + "|" + _BBCODE + ")"
 # A LaTeX command, with an environment name (\textbf, \begin{center}, \section*), and a
 # wide gap after it (a centred banner: \centerline{\large      SECRET}).
 _LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?(?:[^\S\n]{5,80}(?=\S))?"
@@ -704,7 +705,7 @@ def _markup(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     SECRET``): a banner line reads its tokens lazily, so the reading whose markings start
     first is tried first and no marking is taken for markup while another reading keeps it.
     """
-    token = f"{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
+    token = f"{_SHORTCODE}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
     if words:
         token = f"{_MARKUP_WORD}|{token}" if words_first else f"{token}|{_MARKUP_WORD}"
     loop = "{0,12}?" if lazy else "{0,12}"
@@ -912,10 +913,19 @@ _MSEP = (
 )
 # Word's reviewing pane pasted as text: a change's kind, then the text changed, in
 # brackets (``[Deleted: SECRET] UNCLASSIFIED``, ``[Inserted: NATO SECRET]``); both read.
-_REVIEW = (
-    r"(?:(?:deleted|inserted|moved|formatted|geloscht|eingefugt|supprime|insere|verwijderd"
-    r"|ingevoegd)" + WS + "{0,3}:" + WS + "{0,3})?"
+REVIEW_WORDS = (
+    "deleted",
+    "inserted",
+    "moved",
+    "formatted",
+    "geloscht",
+    "eingefugt",
+    "supprime",
+    "insere",
+    "verwijderd",
+    "ingevoegd",
 )
+_REVIEW = "(?:(?:" + "|".join(REVIEW_WORDS) + ")" + WS + "{0,3}:" + WS + "{0,3})?"
 # A footer's furniture glued to the banner (pdftotext without -layout: ``COSMIC TOP
 # SECRETPage 2 of 4``, ``NATO SECRETAnnex B``): in capitals only (``_glued_in_capitals``).
 _GLUED_FURNITURE = r"(?=(?:page|seite|pagina|blz|annexe?|anlage|bijlage|copy|ref)(?![a-z]))"
@@ -1029,7 +1039,7 @@ def multiline_regex(
     if label_list:
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{1,3}})?"
     return (
-        f"\\n{_LEAD_READ}{label}(?:[\\[(]{WS}{{0,2}})?"
+        f"\\n{_LEAD_READ}{label}(?:[\\[(]{WS}{{0,2}}{_REVIEW})?"
         # repeated markings: after the first, any gap a marking's words may have (which
         # holds every separator: either one, an empty gap was read two ways, exponential)
         f"(?P<body>(?:(?:(?<![^\\W_]){_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
