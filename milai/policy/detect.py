@@ -2524,19 +2524,34 @@ class EncodedUnit(Unit[EncodedState]):
 
 
 def rescan(
-    scanner: Scanner, text: str, start: int, end: int, encoding: str, *, mirrored: bool = False
+    scanner: Scanner,
+    text: str,
+    start: int,
+    end: int,
+    encoding: str,
+    *,
+    mirrored: bool = False,
+    in_place: bool = False,
 ) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``, or,
     when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
     mirror of their own span: a reversed banner's furniture, which streams out before its
-    marking, then lies outside the hit like a forwards banner's."""
+    marking, then lies outside the hit like a forwards banner's. A text whose characters
+    stand where ``start``-``end``'s do (``in_place``: words reversed in their places) puts
+    each hit on its own span."""
     # A decoded cell is still that deep in cells.
     inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
     inner.read_whole(text.replace("\xa0", " "))
     for hit in inner.take_hits():
-        hit_start, hit_end = (end - hit.end, end - hit.start) if mirrored else (start, end)
+        hit_start, hit_end = (
+            (end - hit.end, end - hit.start)
+            if mirrored
+            else (start + hit.start, start + hit.end)
+            if in_place
+            else (start, end)
+        )
         detail = f"{encoding}-encoded: {hit.detail}"
         scanner.hits.append(hit._replace(start=hit_start, end=hit_end, detail=detail))
 
@@ -2941,8 +2956,8 @@ class DecodeUnit(Unit[DecodeState]):
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
                 # each word written backwards in its place (OTAN TERCES: NATO SECRET)
                 in_place = _WORD_RUN_RE.sub(lambda word: word.group()[::-1], plain)
-                if " " in in_place.strip() and in_place != plain:
-                    rescan(scanner, in_place, at, at + len(piece), "reversed")
+                if mirrored and " " in in_place.strip() and in_place != plain:
+                    rescan(scanner, in_place, at, at + len(piece), "reversed", in_place=True)
 
     def _rotated_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned

@@ -102,7 +102,9 @@ def _ascii_groups() -> tuple[frozenset[str], ...]:
     """Lower-cased ASCII spellings that UTS #39 declares confusable, merged."""
     from milai.policy._confusables import ASCII_CLASSES
 
-    groups: list[set[str]] = [{"ss", "ß"}]  # the skeleton keeps ß as one character
+    # the skeleton keeps ß as one character; OCR reads a "d" as "cl" (as it reads an "m" as
+    # "rn", which UTS #39 lists): CONFICLENTIAL
+    groups: list[set[str]] = [{"ss", "ß"}, {"cl", "d"}]
     for members in ASCII_CLASSES:
         lowered = {m.lower() for m in members}
         for group in groups:
@@ -127,7 +129,8 @@ def _squeeze_table() -> dict[int, str]:
         for member in group:
             if len(member) == 1 and member != canonical:
                 table[ord(member)] = canonical
-    return table
+    # A canonical spelling's own letters squeezed too (d → cl → ci: "cl" squeezes to "ci").
+    return {key: value.translate(table) for key, value in table.items()}
 
 
 def _keep(ch: str) -> bool:
@@ -293,12 +296,13 @@ def _unit_spellings(token: str, leet: bool) -> tuple[str, ...]:
     group = set(next((g for g in _ascii_groups() if token in g), frozenset({token})))
     if leet:
         group |= {symbol for symbol, letter in LEET.items() if letter in group}
-        # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
-        for spelling in [g for g in group if len(g) > 1]:
-            choices = [
-                [ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling
-            ]
-            group |= {"".join(chars) for chars in itertools.product(*choices)}
+    # A spelling of several letters, each letter in its own spellings: "ss" (ß) spelt 5s,
+    # $$; "cl" (d, as OCR reads it) spelt c1, cI.
+    for spelling in [g for g in group if len(g) > 1]:
+        choices = [
+            [member for member in _unit_spellings(ch, leet) if len(member) == 1] for ch in spelling
+        ]
+        group |= {"".join(chars) for chars in itertools.product(*choices)}
     return tuple(sorted(group, key=lambda m: (len(m), m)))
 
 
