@@ -21,7 +21,18 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
+from milai.policy._enums import EnumBody
+from milai.policy._folds import (
+    CALENDAR_MARK,
+    MAX_FOLDED,
+    access_class,
+    calendar_starts,
+    component_edge,
+    unfold,
+)
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._pdf_text import SHOW_RE, PageText, Shown
+from milai.policy._printed import print_at, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
     SHORTEST_RUN,
@@ -52,6 +63,7 @@ from milai.policy.normalise import (
     Special,
     normalise,
     skeleton,
+    terminal_kept,
     terminal_shown,
 )
 from milai.policy.patterns import (
@@ -167,6 +179,12 @@ class Scanner:
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
+        # Enumerations written one value a line (``EnumUnit``): where the body being read
+        # starts (original offset; markings from there are held until it ends), and the
+        # bodies that are vocabularies (their markings do not count).
+        self.enum_open: int | None = None
+        self.vocabularies: list[tuple[int, int]] = []
+        self.held: list[Hit] = []
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -280,9 +298,16 @@ class Scanner:
     def take_hits(self) -> list[Hit]:
         """The hits found since the last call; one per marking, place and span (a banner
         line and a classification field may both see one JSON line)."""
-        hits, self.hits = self.hits, []
+        hits, self.hits = self.held + self.hits, []
+        self.held = []
         fresh = []
         for hit in hits:
+            if hit.source == "marking":
+                if self.enum_open is not None and hit.start >= self.enum_open:
+                    self.held.append(hit)  # an enumeration's value, perhaps a vocabulary's
+                    continue
+                if inside(self.vocabularies, hit.start, hit.end):
+                    continue
             seen = (hit.source, hit.key, hit.start, hit.end)
             if seen not in self.seen:
                 self.seen.add(seen)
@@ -310,6 +335,7 @@ class Scanner:
             self.orig_base = orig_keep
             # No unit can find a hit that ends before the text it still reads.
             self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
+            self.vocabularies = [span for span in self.vocabularies if span[1] >= orig_keep]
 
 
 # --- units -------------------------------------------------------------------------------
@@ -1340,10 +1366,11 @@ class CellState(LineState):
     of the last complete line when a marking may go on on the next line (its original
     offset and text)."""
 
-    __slots__ = ("line_orig", "pending", "searched", "trigger")
+    __slots__ = ("component", "line_orig", "pending", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
+        self.component = False  # inside an iCalendar event, to-do or journal entry
         self.line_orig = -1
         self.searched = 0
         self.trigger: tuple[int, int] | None = None
@@ -1510,10 +1537,21 @@ _CELL_TRIGGER_RE = re.compile(
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
     r"|(?m:^\.[A-Za-z])"
 )
+_TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
 _MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
+
+
+def _first_trigger(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where in ``text[start:end]`` a cell may first start (``_CELL_TRIGGER_RE``), or a
+    command that prints a string (``echo "NATO SECRET" > /etc/issue.net``) first stands;
+    -1 when nowhere."""
+    start, end = max(0, start), len(text) if end is None else end
+    found = _CELL_TRIGGER_RE.search(text, start, end)
+    printed = print_at(text, start, end if found is None else found.start())
+    return printed if printed >= 0 else -1 if found is None else found.start()
 
 
 class _Vocabulary:
@@ -1623,6 +1661,21 @@ def _join_cells(cells: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int
     return spans
 
 
+def _printed_cells(line: str) -> list[tuple[str, list[int]]]:
+    """The strings that ``line`` prints (``_printed``) as a terminal and a browser show the
+    line (colour sequences and markup comments are not seen), each with every character's
+    offset in ``line``."""
+    kept = terminal_kept(line)
+    text = line if kept is None else "".join(line[i] for i in kept)
+    markup = _shown(text)
+    if markup is not None:
+        kept = markup if kept is None else [kept[i] for i in markup]
+        text = "".join(text[i] for i in markup)
+    if kept is None:
+        return printed_strings(text)
+    return [(cell, [kept[o] for o in offsets]) for cell, offsets in printed_strings(text)]
+
+
 class CellUnit(Unit[CellState]):
     """Markings that stand alone in a cell of a line that layout or markup cuts up: a
     column after a wide gap (``Annex A    NATO SECRET``, ``- 3 -    SECRET``), a table
@@ -1667,10 +1720,10 @@ class CellUnit(Unit[CellState]):
                 # Only a line with a delimiter in its original text has cells: go to the
                 # line that holds the next one (lines before it hold none).
                 since = skel_map.to_orig(base + position) - scanner.orig_base
-                found = _CELL_TRIGGER_RE.search(scanner.orig, since, orig_limit)
-                if found is None:
+                found = _first_trigger(scanner.orig, since, orig_limit)
+                if found < 0:
                     break
-                spot = skel_map.to_view(scanner.orig_base + found.start()) - base
+                spot = skel_map.to_view(scanner.orig_base + found) - base
                 if spot > position:
                     position = buf.rfind("\n", position, spot) + 1 or position
             line_end = buf.find("\n", position, limit)
@@ -1692,9 +1745,14 @@ class CellUnit(Unit[CellState]):
         pending, state.pending = state.pending, None
         if pending is not None:
             state.pending = self._joined(scanner, pending, line, at)
-        trigger = _CELL_TRIGGER_RE.search(line)
-        if trigger is None:
+        trigger = _first_trigger(line)
+        if trigger < 0:
             return
+        edge = component_edge(line)
+        if edge is not None:
+            state.component = edge
+        elif state.component and access_class(line):
+            return  # an event's CLASS:CONFIDENTIAL is who may see it (README), no marking
         index: list[int] | None = None
         text = line
         kept = _shown(line)  # SE<!-- x -->CRET, SEC</b><b>RET: one word
@@ -1761,7 +1819,7 @@ class CellUnit(Unit[CellState]):
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
-        floor = at + trigger.start()
+        floor = at + trigger
         # Lists of two levels or more (an enum, a tuple of choices) are vocabularies: read
         # when a cell holds a hit.
         skip = _Vocabulary(line, at, self.engine.read_item)
@@ -1776,6 +1834,15 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
+        # A string printed as text, its escapes as the printer writes them: read as a line
+        # of its own, cut into cells as a line is (its line breaks part its lines).
+        for cell, offsets in _printed_cells(line) if print_at(line) >= 0 else ():
+            for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell))]:
+                part = cell[start:end]
+                stripped = part.strip()
+                if stripped and end - start <= _MAX_CELL:
+                    lead = start + len(part) - len(part.lstrip())
+                    self._cell(scanner, stripped, lead, offsets, at, floor, emitted, skip)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1852,8 +1919,12 @@ class CellUnit(Unit[CellState]):
             # a lone (S) in a table cell is a size or a result, no paragraph
             if hit.source == "marking"
             and (portions or not hit.key.startswith("("))
-            # <td>Secret</td>, password: "secret": prose, not a marking
-            and not _in_prose_case(cell[hit.start : hit.end])
+            # <td>Secret</td>, password: "secret": prose, not a marking; phonetic words
+            # spell a marking in any case (``echo Sierra Echo Charlie Romeo Echo Tango``)
+            and (
+                hit.detail.startswith("phonetic-spelled")
+                or not _in_prose_case(cell[hit.start : hit.end])
+            )
         ]
 
     def _cell(
@@ -1907,12 +1978,13 @@ class CellUnit(Unit[CellState]):
             state.line_orig, state.searched = orig_start, orig_start
             state.trigger = None
         if state.trigger is None:
-            # Only the text that arrived since the last look (and one character before it).
-            since = max(orig_start, state.searched - 1)
-            found = _CELL_TRIGGER_RE.search(scanner.orig_slice(since, scanner.orig_end))
+            # Only the text that arrived since the last look, and as much before it as the
+            # longest trigger less one (``echo`` cut ``ec`` / ``ho``, ``/Title (``).
+            since = max(orig_start, state.searched - _TRIGGER_OVERLAP)
+            found = _first_trigger(scanner.orig_slice(since, scanner.orig_end))
             state.searched = scanner.orig_end
-            if found is not None:
-                at = since + found.start()
+            if found >= 0:
+                at = since + found
                 state.trigger = (at, self._to_view(view, at, line_start))
         if state.trigger is not None:
             return state.trigger[1]
@@ -1931,6 +2003,275 @@ class CellUnit(Unit[CellState]):
         while position > line_start and view.map.to_orig(position) > orig:
             position -= 1
         return position
+
+
+def read_as_shown(scanner: Scanner, text: str, offsets: list[int], how: str) -> None:
+    """Read ``text``, another reading of the original (a line unfolded, a page's text), as
+    a text of its own; its findings land on the original characters (``offsets``: each
+    character's original offset), ``how`` the text was read in their details."""
+    inner = Scanner(scanner.engine, scanner.depth + 1)
+    inner.read_whole(text)
+    for hit in inner.take_hits():
+        if hit.source == "hidden" or hit.end <= hit.start:
+            continue  # the original's own hidden characters are reported as they are
+        scanner.hits.append(
+            hit._replace(
+                start=offsets[hit.start],
+                end=offsets[hit.end - 1] + 1,
+                detail=f"{hit.detail} ({how})",
+            )
+        )
+
+
+class FoldState(ScanState):
+    """Whether a calendar has begun; the logical line being read (view position; ``resume``
+    is its start, so the stream holds it), the next physical line's start, and whether the
+    logical line holds a fold."""
+
+    __slots__ = ("calendar", "folded", "indent", "next")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calendar = False
+        self.indent = 0  # the calendar's own (a Markdown block's), which a fold goes past
+        self.folded = False
+        self.next = 0
+
+
+class FoldUnit(Unit[FoldState]):
+    """A calendar's or contact's folded lines in text (``_folds``): after a ``BEGIN:VCARD``
+    or ``BEGIN:VCALENDAR`` line, each logical line that holds a fold is read once more as a
+    calendar program shows it (``NOTE:GEHE`` / `` IM`` is ``NOTE:GEHEIM``), its findings on
+    their own characters. The lines as written are read too: the unfolded reading adds to
+    them. A logical line is complete when the next line starts with no blank, so a stream
+    holds the last one until then."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> FoldState:
+        return FoldState()
+
+    def scan(self, scanner: Scanner, state: FoldState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        if not state.calendar:
+            at = buf.find(CALENDAR_MARK, max(state.next, base) - base)
+            while at >= 0:
+                begins = calendar_starts(buf, at)
+                if begins is not None:
+                    state.calendar = True
+                    state.indent = begins[1]
+                    state.resume = state.next = base + begins[0]
+                    break
+                if buf.find("\n", at) < 0 and not final:
+                    state.next = state.resume = base + at  # its line is not complete yet
+                    return
+                at = buf.find(CALENDAR_MARK, at + 1)
+            if not state.calendar:
+                state.next = state.resume = max(state.next, view.end - len(CALENDAR_MARK))
+                return
+        position = state.next - base
+        while True:
+            end = buf.find("\n", position)
+            if end < 0 or (end + 1 >= len(buf) and not final):
+                break  # the line is not complete, or what starts the next is not known
+            blanks = state.indent + 1
+            joined = buf.startswith(" " * blanks, end + 1) or (end > 0 and buf[end - 1] == "=")
+            if not final and end + blanks >= len(buf) and not joined:
+                break  # the blanks that would make the next line a fold have not all come
+            if joined and base + end - state.resume <= MAX_FOLDED:
+                state.folded = True
+            else:
+                if state.folded:
+                    self._read(scanner, state, base + end)
+                state.folded = joined
+                state.resume = base + end + 1
+            position = end + 1
+        state.next = base + position
+
+    def _read(self, scanner: Scanner, state: FoldState, end: int) -> None:
+        """The logical line from ``state.resume`` to view position ``end``, unfolded, read
+        as a text of its own; its findings on their own original characters."""
+        view_map = scanner.skel.map
+        at = view_map.to_orig(state.resume)
+        unfolded = unfold(scanner.orig_slice(at, view_map.to_orig(end)), state.indent)
+        if unfolded is not None:
+            text, offsets = unfolded
+            offsets = [at + offset for offset in offsets]
+            read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded")
+
+    def earliest(self, scanner: Scanner, state: FoldState) -> int:
+        """Before a calendar begins, nothing is held (a fold counts only after its line)."""
+        return state.resume if state.calendar else scanner.skel.end
+
+
+class PageTextState(ScanState):
+    """The next line to read (view position: ``resume``) and the text that the content
+    stream's lines read so far show (``_pdf_text``)."""
+
+    __slots__ = ("page",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = PageText()
+
+
+# A line of the text as it arrives is searched this far back for a string's or an array's
+# start, which a text-showing operator may yet follow (longer than a string or an array).
+_SHOW_HOLD = 2048
+
+
+class PageTextUnit(Unit[PageTextState]):
+    """A PDF content stream written as text: what its text objects show (``_pdf_text``),
+    read as a text of its own, its findings on the strings' own characters. Complete
+    lines only; a stream holds a text object that shows something until it ends, and the
+    unfinished line from a string's or an array's start."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> PageTextState:
+        return PageTextState()
+
+    def scan(self, scanner: Scanner, state: PageTextState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+        page = state.page
+        while position < limit:
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            at = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(at, stop)
+            if page.length or SHOW_RE.search(line):
+                if not page.read_line(line, at) or page.full:
+                    self._read(scanner, page.take())
+                for shown in page.ended:
+                    self._read(scanner, shown)
+                page.ended.clear()
+            elif not page.length:
+                # no line until the next that shows text can: go there
+                found = SHOW_RE.search(scanner.orig, stop - scanner.orig_base)
+                if found is None:
+                    position = limit
+                    break
+                spot = view.map.to_view(scanner.orig_base + found.start()) - base
+                next_line = buf.rfind("\n", position, spot)
+                if next_line > end:
+                    end = next_line
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final:
+            self._read(scanner, page.take())
+
+    def _read(self, scanner: Scanner, shown: Shown | None) -> None:
+        """What a text object shows, read as a text of its own."""
+        if shown is not None and shown.text.strip():
+            how = "a PDF content stream's text, as shown"
+            read_as_shown(scanner, shown.text, shown.offsets, how)
+
+    def release(self, scanner: Scanner, state: PageTextState) -> int:
+        point = scanner.orig_end
+        if scanner.closed or scanner.depth >= MAX_DEPTH or scanner.cells:
+            return point
+        shown = state.page.start
+        if shown is not None:
+            point = shown
+        view = scanner.skel
+        line = max(state.resume, view.base)
+        if line < view.end:
+            since = max(view.map.to_orig(line), scanner.orig_end - _SHOW_HOLD)
+            tail = scanner.orig_slice(since, scanner.orig_end)
+            opened = min((at for at in map(tail.find, "(<[") if at >= 0), default=-1)
+            if opened >= 0:
+                point = min(point, since + opened)
+        return point
+
+    def orig_needed(self, state: PageTextState) -> int | None:
+        return state.page.start
+
+
+class EnumState(ScanState):
+    """The next line to read is at ``resume`` (view position); the enumeration's body
+    being read, if any."""
+
+    __slots__ = ("body",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: EnumBody | None = None
+
+
+class EnumUnit(Unit[EnumState]):
+    """Enumerations written one value a line (``_enums``): a body whose values name two
+    levels or more is a vocabulary, and the markings inside it do not count (the
+    scanner's ``take_hits``). It reads complete lines before any other unit does, so a
+    marking found inside a body is held until the body ends; the stream holds the body
+    from its first line."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> EnumState:
+        return EnumState()
+
+    def scan(self, scanner: Scanner, state: EnumState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+        while position < limit:
+            if state.body is None:
+                # only a line that holds "enum" can open a body: go to the next one
+                found = buf.find("enum", position, limit)
+                if found < 0:
+                    position = limit
+                    break
+                position = buf.rfind("\n", position, found) + 1 or position
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            start = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(start, stop)
+            if state.body is None:
+                if EnumBody.opens(line):
+                    state.body = EnumBody()
+                    scanner.enum_open = view.map.to_orig(base + end + 1)
+            else:
+                going = state.body.line(line, self.engine.read_item)
+                if not going:
+                    if going is False and state.body.vocabulary and scanner.enum_open is not None:
+                        scanner.vocabularies.append((scanner.enum_open, start))
+                    state.body = None
+                    scanner.enum_open = None
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final and state.body is not None:
+            state.body = None  # never closed: no enumeration
+            scanner.enum_open = None
+
+    def release(self, scanner: Scanner, state: EnumState) -> int:
+        if scanner.enum_open is not None and not scanner.closed:
+            return scanner.enum_open
+        return scanner.orig_end
+
+    def orig_needed(self, state: EnumState) -> int | None:
+        return None
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -3266,7 +3607,8 @@ class CompiledPolicy:
         # past the longest of them (to see that it is no prefix).
         longest_label = max(map(len, self.label_keys), default=0)
         self.squeezed_window = 3 * longest_label + max(longest_label, self.longest_key) + 1
-        self.units: list[Unit[Any]] = [ContextUnit(self), *keyword_units]
+        # The enumerations' unit first: it has read a line before any marking on it is taken.
+        self.units: list[Unit[Any]] = [EnumUnit(self), ContextUnit(self), *keyword_units]
         self.multiline_re = multiline_re
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
@@ -3276,6 +3618,8 @@ class CompiledPolicy:
             self.units.append(field)
         self.units.append(ListUnit(self, field))
         self.units.append(CellUnit(self))
+        self.units.append(FoldUnit(self))
+        self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
         # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").

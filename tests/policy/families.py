@@ -947,6 +947,22 @@ def _dash_title(text: str, rng: random.Random) -> str:
     return f"{text}{dash}{title}"
 
 
+def _printed_string(text: str, rng: random.Random) -> str:
+    """The banner printed by a script: a string that a shell's ``echo`` or ``printf``, a
+    program's ``print()`` or ``console.log()`` or PowerShell's ``Write-Host`` writes to a
+    terminal or a file, its line breaks written as escapes (red team 5: ``echo "NATO
+    SECRET" > /etc/issue.net``, ``printf 'COSMIC TOP SECRET\\nAnnex B\\n' > banner.txt``)."""
+    forms = ['echo "{}" > /etc/issue.net', 'print("{}")', 'Write-Host "{}"']
+    if "'" not in text:
+        forms += ["printf '{}\\n' > banner.txt", "console.log('{}');", "echo -e '{}' | tee motd"]
+    if not re.search(r"[\n\"'`>|;&#$()\\]", text):
+        forms.append("echo {} > /etc/motd")
+    form = rng.choice(forms)
+    newline = "`n" if form.startswith("Write-Host") else "\\n"
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", newline)
+    return form.format(quoted)
+
+
 def _title_dash(text: str, rng: random.Random) -> str:
     """A title, a dash between blanks, then the banner: a subject or a header that ends
     on its classification (``Convoy brief - NATO SECRET``)."""
@@ -1036,6 +1052,77 @@ def _rfc2047(text: str, rng: random.Random) -> str:
     words = " ".join(_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts))
     label = rng.choice(["Subject: ", "Subject: ", "X-Classification: ", "Thread-Topic: ", ""])
     return f"{label}{words}\n\n{rng.choice(BODY)}\n"
+
+
+def _calendar_fold(text: str, rng: random.Random) -> str:
+    """A contact or an event written out in text (a model's answer, not a file): the
+    marking a property's value, its line folded inside the marking as RFC 5545 folds long
+    lines (a line break then one blank or tab), once or every few characters (red team 5:
+    ``NOTE:GEHE`` / `` IM``). Line ends are a line feed: the pair with ``crlf`` writes
+    them as calendar files do."""
+    end = "\n"
+    name = rng.choice(["NOTE", "SUMMARY", "DESCRIPTION", "TITLE", "X-CLASSIFICATION"])
+    line = f"{name}:{text}"
+    if rng.random() < 0.5:
+        cut = rng.randint(len(name) + 2, len(line) - 1)  # inside the marking
+        pieces = [line[:cut], line[cut:]]
+    else:
+        width = rng.randint(3, 9)
+        pieces = [line[i : i + width] for i in range(0, len(line), width)]
+    folded = (end + rng.choice([" ", "\t"])).join(pieces)
+    if rng.random() < 0.5:
+        lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:Jean Muller", folded, "END:VCARD"]
+    else:
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "DTSTART:20250312T090000Z"]
+        lines += [folded, "END:VEVENT", "END:VCALENDAR"]
+    lead = rng.choice(["", "Here is the contact card:\n\n", "```\n"])
+    return lead + end.join(lines) + end
+
+
+def _pdf_string(text: str, rng: random.Random) -> str:
+    """``text`` as a PDF string: literal, each Latin-1 letter perhaps an octal escape
+    (``\\310`` is È), or hexadecimal (UTF-16 with its byte order mark beyond Latin-1)."""
+    if rng.random() < 0.2 or any(ord(ch) > 0xFF for ch in text):
+        if rng.random() < 0.5 and all(ord(ch) <= 0xFF for ch in text):
+            return "<" + text.encode("latin-1").hex().upper() + ">"
+        return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+    share = rng.choice([0.0, 0.3, 1.0])
+    out = []
+    for ch in text:
+        if ch in "()\\":
+            out.append("\\" + ch)
+        elif rng.random() < share or ord(ch) > 0x7E:
+            out.append(f"\\{ord(ch):03o}")
+        else:
+            out.append(ch)
+    return "(" + "".join(out) + ")"
+
+
+def _pdf_stream(text: str, rng: random.Random) -> str:
+    """A page's content stream written as text (a model asked for a PDF's source, a
+    pasted ``qpdf --qdf`` dump): the marking drawn by the text operators, its strings
+    escaped, cut into ``TJ`` array pieces with their kerning or over several ``Tj``
+    (red team 5: ``BT /F1 12 Tf 200 800 Td (TR\\310S SECRET UE) Tj ET``)."""
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            lines.append(rng.choice(["T*", "0 -14 Td"]))
+        form = rng.choice(["Tj", "TJ", "Tjs"])
+        cuts = sorted(rng.sample(range(1, len(line)), min(len(line) - 1, rng.randint(1, 3))))
+        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        if form == "Tj" or len(line) < 2:
+            lines.append(f"{_pdf_string(line, rng)} Tj")
+        elif form == "Tjs":
+            lines.append(" ".join(f"{_pdf_string(piece, rng)} Tj" for piece in pieces))
+        else:
+            items = []
+            for piece in pieces:
+                kerning = rng.choice(["", " -20", " 15", " -120"])
+                items.append(_pdf_string(piece, rng) + kerning)
+            lines.append("[" + " ".join(items) + "] TJ")
+    body = ["BT", "/F1 12 Tf", f"{rng.randint(50, 300)} {rng.randint(700, 820)} Td", *lines, "ET"]
+    stream = " ".join(body) if rng.random() < 0.5 else "\n".join(body)
+    return f"4 0 obj\n<< /Length {len(stream)} >>\nstream\n{stream}\nendstream\nendobj\n"
 
 
 def _rtf_text(text: str) -> str:
@@ -1498,6 +1585,9 @@ _STRUCTURE = frozenset(
         "troff",
         "rfc2047",
         "rtf",
+        "calendar-fold",
+        "printed-string",
+        "pdf-content-stream",
     }
 )
 
@@ -1527,11 +1617,14 @@ FAMILIES: tuple[Family, ...] = (
     Family("shortcode", "banner context", "line", _shortcode),
     Family("glued-footer", "banner context", "line", _glued_footer),
     Family("review-pane", "banner context", "line", _review_pane),
+    Family("printed-string", "banner context", "line", _printed_string),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
     Family("rtf", "banner context", "place", _rtf),
+    Family("calendar-fold", "structured data", "place", _calendar_fold),
+    Family("pdf-content-stream", "structured data", "place", _pdf_stream),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1741,6 +1834,10 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a split banner's words are its separators"
     if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
         return "HTML markup is no part of an RTF document"
+    if "pdf-content-stream" in names and names & {"comment-inside", "inline-tags"}:
+        return "HTML markup is no part of a PDF page's text (a viewer shows the tags)"
+    if {"printed-string", "comment"} <= names:
+        return "a command inside a markup comment prints nothing"
     if "wiki-macro" in names and "separators" in names:
         return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
     return None
@@ -1876,6 +1973,11 @@ KNOWN_MISSES: dict[str, str] = {
         "markup, a title, a strike or a comment around it there are not (README)",
     ),
     "review-pane+rot13": "rot13 turns the pane's own words too ([Vafregrq: …])",
+    "calendar-fold+odd-case": (
+        "a property's value is read like any field's value, only with two capitals close "
+        "together: a three-letter marking in odd case (NOTE:cUi) after a name that is no "
+        "classification label"
+    ),
     "terminal-colour+title-dash": (
         "a colour sequence between a dash and its blanks: a line is cut into cells as written"
     ),
