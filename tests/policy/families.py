@@ -1963,6 +1963,7 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
             "bbcode+review-pane",
+            "shortcode+review-pane",
             "markup-wrapper+review-pane",
             "doubled-brackets+review-pane",
             "title-dash+review-pane",
