@@ -597,7 +597,7 @@ def _banner_hits(
         found = [
             part for part in found if not inside(spans, part[1] - line_start, part[2] - line_start)
         ]
-    if not found:
+    if not found or not _glued_in_capitals(scanner, found[0][1], found[-1][2]):
         return
     plain = (
         match.groupdict().get("label") is None
@@ -618,16 +618,30 @@ def _banner_hits(
         and (
             (not match.group("ctl") and _ALNUM_RE.search(tail or "") is not None)
             or _PATH_AFTER_RE.match(scanner.orig_slice(found[0][2], found[0][2] + 2))
-            or _TREE_LEAD_RE.search(
+            or _word_before(
                 scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
             )
         )
     ):
         # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
-        # ./secret/keys: a path; ├── restricted: a name in a directory tree. Not banners.
+        # ./secret/keys: a path; ├── restricted: a name in a directory tree; Finance;secret,
+        # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:
+    """A banner glued to a page number before it or to furniture after it (``3NATO
+    SECRET``, ``SECRETPage 2``: text objects of a PDF with no blank between them) is one
+    only in capitals, the furniture's first letter too (``2secret`` is a word)."""
+    before = scanner.orig_slice(max(start - 1, scanner.orig_base), start)
+    after = scanner.orig_slice(end, end + 1)
+    if not before.isdigit() and not after.isalpha():
+        return True
+    if after.isalpha() and not after.isupper():
+        return False
+    return not _in_prose_case(scanner.orig_slice(start, end))
 
 
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
@@ -674,6 +688,19 @@ _PATH_AFTER_RE = lazy_compile(r"/(?![/A-Z])")
 _TREE_LEAD_RE = lazy_compile(
     r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
 )
+# A word, then a delimiter glued to the value (``Finance;restricted``) or a quote before
+# it (``msgid "Restricted"``): a value in a row of data or a string, not a banner's lead.
+_DATA_BEFORE_RE = lazy_compile(
+    r"[^\W_](?:[;,]|[^\S\n]{0,3}[\"'\u201c\u00ab\u201e\u2018][^\S\n]{0,2})$"
+)
+
+
+def _word_before(lead: str) -> bool:
+    """Whether a line's text before a marking written as a word makes it a name or a
+    value: a directory tree's branches, or a word right before it (``_DATA_BEFORE_RE``)."""
+    return _TREE_LEAD_RE.search(lead) is not None or _DATA_BEFORE_RE.search(lead) is not None
+
+
 _ADJACENT_RE = lazy_compile(r"[^\W_]{2}")
 _ALNUM_RE = lazy_compile(r"[^\W_]")
 # Where a word starts (a letter or digit after none).
@@ -1386,10 +1413,11 @@ _COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 # Inline elements between two letters or digits: a browser prints the letters side by
 # side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
-# write them). Block elements (td, p, div, li, br) part them.
+# write them). Block elements (td, p, div, li, br) part them. So do the seams of CDATA
+# sections (<![CDATA[NATO SEC]]><![CDATA[RET]]>: an XML parser returns one text).
 _INLINE_TAGS_RE = lazy_compile(
     r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
-    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>)+(?=[^\W_])",
+    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>|\]\]><!\[CDATA\[)+(?=[^\W_])",
     re.IGNORECASE,
 )
 
@@ -1432,10 +1460,14 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # delimiter or in an SQL row's values (``VALUES (12,'Plan','NATO SECRET')``): a cell too.
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
+# A value that a keyword gives is one too: COBOL's ``PIC X(11) VALUE 'NATO SECRET'.``, an XML
+# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``.
 _QUOTED_CELL_RE = lazy_compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"']))"
-    r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
-    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
+    r"|(?:(?<![^\W_])(?i:values?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
+    r"[^\S\n]{1,3}([\"']))"
+    r"(?:(?:\1|\2|\3){1,2}(?=[^\"'\n]{1,200}(?:\1|\2|\3){2}))?"
+    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|\3|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
 # A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
@@ -1449,6 +1481,9 @@ _LABEL_CELL_RE = lazy_compile(
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
     r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # a message's recipient after its sender (``Jean → Ops:``, ``Jean -> Ops:``)
+    r"(?:[^\S\n]{1,3}(?:\u2192|->|=>|\u00bb)[^\S\n]{1,3}[^\W\d_][\w.\-]{0,31}"
+    r"(?:[^\S\n][\w.\-]{1,31}){0,2})?"
     # who or what the field is in brackets (``Comment [J. Muller]: SECRET LUX``)
     r"(?:[^\S\n]{0,2}\[[^\[\]\n]{1,40}\])?"
     # an iCalendar or vCard property's parameters (``SUMMARY;LANGUAGE=fr-FR:SECRET UE``)
@@ -1517,6 +1552,7 @@ _CELL_TRIGGER_RE = re.compile(
 )
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
+_MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
 
@@ -1788,6 +1824,12 @@ class CellUnit(Unit[CellState]):
                     text, label.end()
                 ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):
                     portion_at = label.end()
+                # a value that starts with fields of its own: ``Subject: FW: [EXT] [SECRET]``
+                for _ in range(_MAX_CHAINED_LABELS):
+                    label = _LABEL_CELL_RE.match(text, label.end())
+                    if label is None:
+                        break
+                    spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger
@@ -3067,19 +3109,34 @@ class EncodedUnit(Unit[EncodedState]):
 
 
 def rescan(
-    scanner: Scanner, text: str, start: int, end: int, encoding: str, *, mirrored: bool = False
+    scanner: Scanner,
+    text: str,
+    start: int,
+    end: int,
+    encoding: str,
+    *,
+    mirrored: bool = False,
+    in_place: bool = False,
 ) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``, or,
     when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
     mirror of their own span: a reversed banner's furniture, which streams out before its
-    marking, then lies outside the hit like a forwards banner's."""
+    marking, then lies outside the hit like a forwards banner's. A text whose characters
+    stand where ``start``-``end``'s do (``in_place``: words reversed in their places) puts
+    each hit on its own span."""
     # A decoded cell is still that deep in cells.
     inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
     inner.read_whole(text.replace("\xa0", " "))
     for hit in inner.take_hits():
-        hit_start, hit_end = (end - hit.end, end - hit.start) if mirrored else (start, end)
+        hit_start, hit_end = (
+            (end - hit.end, end - hit.start)
+            if mirrored
+            else (start + hit.start, start + hit.end)
+            if in_place
+            else (start, end)
+        )
         detail = f"{encoding}-encoded: {hit.detail}"
         scanner.hits.append(hit._replace(start=hit_start, end=hit_end, detail=detail))
 
@@ -3136,6 +3193,7 @@ def _readable(raw: bytes, cut: bool) -> str | None:
     return decode_text_bytes(raw[start:end])
 
 
+_WORD_RUN_RE = lazy_compile(r"[^\W_]+")
 _BIDI_CONTROLS = lazy_compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -3481,6 +3539,10 @@ class DecodeUnit(Unit[DecodeState]):
                 mirrored = len(plain) == len(piece)
                 at = origin + start + window_start
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
+                # each word written backwards in its place (OTAN TERCES: NATO SECRET)
+                in_place = _WORD_RUN_RE.sub(lambda word: word.group()[::-1], plain)
+                if mirrored and " " in in_place.strip() and in_place != plain:
+                    rescan(scanner, in_place, at, at + len(piece), "reversed", in_place=True)
 
     def _rotated_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned
