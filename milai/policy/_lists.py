@@ -18,25 +18,27 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from milai._lazyre import lazy_compile
+
 if TYPE_CHECKING:
     from milai.policy.schema import MarkingSpec
 
 # A bracketed run without brackets inside; the possessive run stops at the first bracket,
 # so each open bracket costs the run up to the next one (linear on any line).
-LIST_RE = re.compile(r"[\[({](?P<items>[^\[\](){}\n]{1,400}+)[\])}]")
+LIST_RE = lazy_compile(r"[\[({](?P<items>[^\[\](){}\n]{1,400}+)[\])}]")
 # One item, quoted or bare, then a comma or the end of the list.
-_ITEM_RE = re.compile(
+_ITEM_RE = lazy_compile(
     r"(?:\"(?P<double>[^\"\n]{0,200}+)\"|'(?P<single>[^'\n]{0,200}+)'"
     r"|`(?P<tick>[^`\n]{0,200}+)`|(?P<bare>[^,\"'`\n]{0,200}+))[^\S\n]{0,40}+(?:,|\Z)"
 )
 # Two quoted strings or more joined by "|" on one line (a union type). Each item is one
 # quoted run (possessive, no quote inside), so an attempt costs at most its chain.
 _QUOTED = r"(?:\"[^\"\n]{0,200}+\"|'[^'\n]{0,200}+'|`[^`\n]{0,200}+`)"
-UNION_RE = re.compile(_QUOTED + r"(?:[^\S\n]{0,40}+\|[^\S\n]{0,40}+" + _QUOTED + ")++")
-_UNION_ITEM_RE = re.compile(_QUOTED)
+UNION_RE = lazy_compile(_QUOTED + r"(?:[^\S\n]{0,40}+\|[^\S\n]{0,40}+" + _QUOTED + ")++")
+_UNION_ITEM_RE = lazy_compile(_QUOTED)
 # Where one list's items are the columns of the next ones (an SQL row: INSERT INTO t
 # (a, classification) VALUES ('x', 'SECRET')).
-_VALUES_RE = re.compile(r"[^\S\n]{0,40}+values[^\S\n]{0,40}+\Z", re.IGNORECASE)
+_VALUES_RE = lazy_compile(r"[^\S\n]{0,40}+values[^\S\n]{0,40}+\Z", re.IGNORECASE)
 
 
 class Item(NamedTuple):

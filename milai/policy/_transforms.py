@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from milai._lazyre import lazy_compile
+
 _CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MIN_SHIFTED = 5  # letters in a word worth unshifting (shorter ones shift into words)
 MIN_SPELLED = 4  # phonetic words in a run (fewer spell a word by chance: "Echo Delta")
@@ -133,7 +135,7 @@ _LONGEST = max(map(len, _PHONETIC))
 SHORTEST_RUN = MIN_SPELLED * 5 - 1
 # A run of phonetic words: a blank or a hyphen between the letters of a word, anything
 # wider (two blanks, a slash, a comma, a bar) between words.
-_RUN = re.compile(
+_RUN = lazy_compile(
     rf"(?<![^\W\d_])(?:{_PHONETIC_WORD})(?:(?:[^\S\n]{{1,4}}|[^\S\n]{{0,2}}[-/,;|.][^\S\n]{{0,2}})"
     rf"(?:{_PHONETIC_WORD})){{{MIN_SPELLED - 1},200}}(?![^\W\d_])",
     re.IGNORECASE,
@@ -217,7 +219,7 @@ class SpelledWords:
         return None if found is None else found.start()
 
 
-_TOKEN = re.compile(rf"(?P<word>{_PHONETIC_WORD})|(?P<gap>[^\w]+)", re.IGNORECASE)
+_TOKEN = lazy_compile(rf"(?P<word>{_PHONETIC_WORD})|(?P<gap>[^\w]+)", re.IGNORECASE)
 
 
 def _spell(run: str) -> str:
@@ -245,7 +247,7 @@ _COMMON_WORDS = frozenset(
     um an vum mat fir ass sech dat mir sinn gëtt
     """.split()
 )
-_WORD_RE = re.compile(r"[^\W\d_]+")
+_WORD_RE = lazy_compile(r"[^\W\d_]+")
 # A portion mark in capitals (perhaps with caveats) in brackets: rot13 keeps brackets and
 # case ((F//AS) is (S//NF)). Found from its bracket, a literal. Its letters may be
 # look-alikes (a lunate sigma for C): any letter but an ASCII small one.
@@ -256,8 +258,8 @@ _ROT13_MARK = tuple(
 )
 # The same mark as a banner line, with its caveats after a slash (GF//ABSBEA is
 # TS//NOFORN): found from the slash.
-_ROT13_SLASH = re.compile(r"/(?=/?[^\S\n]?[A-Z])")
-_ROT13_BANNER_LEAD = re.compile(r"[^\S\n]{0,16}" + _MARK_LETTERS + r"[^\S\n]?\Z")
+_ROT13_SLASH = lazy_compile(r"/(?=/?[^\S\n]?[A-Z])")
+_ROT13_BANNER_LEAD = lazy_compile(r"[^\S\n]{0,16}" + _MARK_LETTERS + r"[^\S\n]?\Z")
 _ROT13 = str.maketrans(
     _CAPITALS + _CAPITALS.lower(),
     _CAPITALS[13:] + _CAPITALS[:13] + _CAPITALS.lower()[13:] + _CAPITALS.lower()[:13],

@@ -22,6 +22,7 @@ import unicodedata
 from typing import NamedTuple
 from urllib.parse import unquote, unquote_plus
 
+from milai._lazyre import lazy_compile
 from milai.policy.normalise import terminal_shown
 
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
@@ -69,12 +70,14 @@ _ENCODED_WORD = r"=\?[A-Za-z0-9_\-]{1,40}(?:\*[A-Za-z\-]{1,20})?\?[QqBb]\?[!->@-
 # accented letter so), a Unicode escape (``\u200?``), a group in capitals (``{\caps nato}``).
 _RTF_TRIGGER = r"\\'[0-9A-Fa-f]{2}|\\u-?\d{1,5}|\\s?caps\b"
 _RTF_UNICODE = r"\\u-?\d{1,5} ?(?:\?|\\'[0-9A-Fa-f]{2})?"
-_RTF_ESCAPE = re.compile(r"\\'(?P<byte>[0-9A-Fa-f]{2})|(?P<units>(?:" + _RTF_UNICODE + r"){1,400})")
-_RTF_UNIT = re.compile(r"\\u(-?\d{1,5})")
-_RTF_CAPS = re.compile(r"\{\\s?caps[^\S\n]?(?P<text>[^{}\\\n]{1,400})\}")
+_RTF_ESCAPE = lazy_compile(
+    r"\\'(?P<byte>[0-9A-Fa-f]{2})|(?P<units>(?:" + _RTF_UNICODE + r"){1,400})"
+)
+_RTF_UNIT = lazy_compile(r"\\u(-?\d{1,5})")
+_RTF_CAPS = lazy_compile(r"\{\\s?caps[^\S\n]?(?P<text>[^{}\\\n]{1,400})\}")
 
 # What makes a line worth decoding; searched over many lines at once, at C speed.
-TRIGGER_RE = re.compile(
+TRIGGER_RE = lazy_compile(
     "|".join(
         (
             r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
@@ -264,7 +267,7 @@ def trigger_lines(
 # Every "a word that holds X" pattern below is anchored at the word's start ((?<!\S)) and
 # looks ahead lazily: an unanchored \S*X\S* retries from every letter of a long word that
 # has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
-_PARTIAL_RE = re.compile(
+_PARTIAL_RE = lazy_compile(
     r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]|[Uu](?:\+|\Z)|\+))"
     r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
     r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
@@ -281,38 +284,38 @@ def _word_holding(pattern: str) -> re.Pattern[str]:
 
 _PERCENT_RUN = _word_holding(_PERCENT)
 _QUOTED_PRINTABLE_RUN = _word_holding(_QUOTED_PRINTABLE)
-_QUOTED_PRINTABLE_BYTES = re.compile(r"(?:=[0-9A-Fa-f]{2})+")
+_QUOTED_PRINTABLE_BYTES = lazy_compile(r"(?:=[0-9A-Fa-f]{2})+")
 # A double-quoted string with backslash escapes (JSON, JavaScript, C, Python).
-_QUOTED_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+_QUOTED_STRING = lazy_compile(r'"((?:[^"\\\n]|\\.)*)"')
 _ENTITY_RUN = _word_holding(_ENTITY)
-_BINARY_RUN = re.compile(_BINARY)
-_CODE_POINT_RUN = re.compile(_CODE_POINTS)
-_CODE_POINT_ONE = re.compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
+_BINARY_RUN = lazy_compile(_BINARY)
+_CODE_POINT_RUN = lazy_compile(_CODE_POINTS)
+_CODE_POINT_ONE = lazy_compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
 _UTF7_RUN = _word_holding(_UTF7)
 # Encoded words in a row (blanks between them are dropped when they are decoded).
-_ENCODED_WORDS_RUN = re.compile(f"{_ENCODED_WORD}(?:[ \t]{{1,8}}{_ENCODED_WORD})*")
-_ENCODED_WORD_ONE = re.compile(
+_ENCODED_WORDS_RUN = lazy_compile(f"{_ENCODED_WORD}(?:[ \t]{{1,8}}{_ENCODED_WORD})*")
+_ENCODED_WORD_ONE = lazy_compile(
     r"=\?(?P<charset>[A-Za-z0-9_\-]{1,40})(?:\*[A-Za-z\-]{1,20})?\?(?P<kind>[QqBb])\?"
     r"(?P<text>[!->@-~]{1,400}?)\?=(?:[ \t]{1,8}(?==\?))?"
 )
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 # The escapes alone, without the rest of their word: a byte-string literal's prefix and
 # quotes (b'\x53\x45', b"\123\105") would glue a letter to the decoded text.
-_ESCAPES_ONLY = re.compile("(?:" + _ESCAPE + ")+")
-_ENTITY_ONE = re.compile(_ENTITY)
-_ESCAPE_ONE = re.compile(_ESCAPE)
-_HEX_RUN = re.compile(_HEX_SEQ_SEPARATED)
-_HEX_PAIR = re.compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
-_BASE32_RUN = re.compile(_BASE32)
-_BASE32_LOWER_RUN = re.compile(_BASE32_LOWER)
-_URLSAFE_RUN = re.compile(_URLSAFE)
-_ASCII85_RUN = re.compile(_ASCII85)
-_BASE85_RUN = re.compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+_ESCAPES_ONLY = lazy_compile("(?:" + _ESCAPE + ")+")
+_ENTITY_ONE = lazy_compile(_ENTITY)
+_ESCAPE_ONE = lazy_compile(_ESCAPE)
+_HEX_RUN = lazy_compile(_HEX_SEQ_SEPARATED)
+_HEX_PAIR = lazy_compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
+_BASE32_RUN = lazy_compile(_BASE32)
+_BASE32_LOWER_RUN = lazy_compile(_BASE32_LOWER)
+_URLSAFE_RUN = lazy_compile(_URLSAFE)
+_ASCII85_RUN = lazy_compile(_ASCII85)
+_BASE85_RUN = lazy_compile(r"(?<!\S)[!-u]{10,}(?!\S)")
 # A one-character prefix on each line of a block: a quote's "> ", a comment's "#" (a
 # diff's "+" and "-" are in the alphabet already; ``decode_block`` drops them).
 _MIME_PREFIX = r"(?:[ \t]*[>#|;!*%])?"
 # The first line may follow text on its line ("Antwort: RVUgVE9Q…"), after a blank.
-_MIME_BLOCK = re.compile(
+_MIME_BLOCK = lazy_compile(
     r"(?m:(?:^"
     + _MIME_PREFIX
     + r"|(?<=[ \t]))"
@@ -324,9 +327,9 @@ _MIME_BLOCK = re.compile(
     + _MIME_PREFIX
     + r"[ \t]*[A-Za-z0-9+/_-]{2,}={0,2}[ \t]*$)"
 )
-_MIME_LINE_RE = re.compile(_MIME_PREFIX + _MIME_LINE)
-_MIME_LINE_PREFIX = re.compile(r"(?m:^[ \t]*[>#|;!*%+\-][ \t]?)")
-_MIME_FIRST_RE = re.compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
+_MIME_LINE_RE = lazy_compile(_MIME_PREFIX + _MIME_LINE)
+_MIME_LINE_PREFIX = lazy_compile(r"(?m:^[ \t]*[>#|;!*%+\-][ \t]?)")
+_MIME_FIRST_RE = lazy_compile(r"[ \t][A-Za-z0-9+/_-]{16,}={0,2}[ \t]*\Z")
 
 
 class Candidate(NamedTuple):
@@ -449,10 +452,10 @@ def _unescape(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_SURROGATE_RE = lazy_compile("[\ud800-\udfff]")
 _BYTE_ESCAPE = r"\\(?:x[0-9A-Fa-f]{2}|[0-3][0-7]{2})"  # a byte: \x53, \123
-_UNESCAPE = re.compile(f"(?P<bytes>(?:{_BYTE_ESCAPE})+)|{_ESCAPE}")
-_BYTE_ESCAPE_ONE = re.compile(r"\\(x[0-9A-Fa-f]{2}|[0-3][0-7]{2})")
+_UNESCAPE = lazy_compile(f"(?P<bytes>(?:{_BYTE_ESCAPE})+)|{_ESCAPE}")
+_BYTE_ESCAPE_ONE = lazy_compile(r"\\(x[0-9A-Fa-f]{2}|[0-3][0-7]{2})")
 
 
 def _unquote_printable(text: str) -> str:
@@ -700,7 +703,7 @@ def _block_starts(text: str, start: int, end: int) -> list[int]:
     return [start, *(blank.end() for blank in _BLANK_RE.finditer(text, start, end))]
 
 
-_BLANK_RE = re.compile(r"(?<![ \t])[ \t]")
+_BLANK_RE = lazy_compile(r"(?<![ \t])[ \t]")
 
 
 def mime_tail(text: str) -> int | None:

@@ -17,9 +17,10 @@ import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai._lazyre import lazy_compile
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._transforms import (
@@ -80,7 +81,7 @@ if TYPE_CHECKING:
 _TAG_WINDOW = 4096  # tag letters scanned at once in an endless run of them
 _TAG_OVERLAP = 256  # kept from one window to the next: longer than any marking
 _TAG_LETTERS = {code: code - 0xE0000 for code in range(0xE0020, 0xE007F)}
-_TAG_RUN = re.compile("[\U000e0020-\U000e007e]+")
+_TAG_RUN = lazy_compile("[\U000e0020-\U000e007e]+")
 
 
 def tag_letters(text: str) -> str:
@@ -511,7 +512,7 @@ class ContextUnit(Unit[ContextState]):
 
 
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
-_SIZE_CELL_RE = re.compile(r"[^\S\n]{0,4}\|[^\S\n]{0,8}\d[\d.,]{0,8}[^\S\n]{0,8}(?:\||\n)")
+_SIZE_CELL_RE = lazy_compile(r"[^\S\n]{0,4}\|[^\S\n]{0,8}\d[\d.,]{0,8}[^\S\n]{0,8}(?:\||\n)")
 
 
 def _banner_hits(
@@ -592,10 +593,10 @@ def _banner_hits(
 
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
-_TITLE_DASH_RE = re.compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+_TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
 # A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
 # tab, or two blanks or more, then a title that starts with a letter or a digit.
-_TITLE_COLUMN_RE = re.compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
+_TITLE_COLUMN_RE = lazy_compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
 
 
 def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
@@ -629,15 +630,15 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
 
 # A word followed by one slash and no capital is a path's part (secret/keys, secret/); a
 # marking's caveats after one slash start with a capital (Secret/Noforn, S/NF).
-_PATH_AFTER_RE = re.compile(r"/(?![/A-Z])")
+_PATH_AFTER_RE = lazy_compile(r"/(?![/A-Z])")
 # A directory tree as ``tree`` draws it, in box-drawing characters or in ASCII.
-_TREE_LEAD_RE = re.compile(
+_TREE_LEAD_RE = lazy_compile(
     r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
 )
-_ADJACENT_RE = re.compile(r"[^\W_]{2}")
-_ALNUM_RE = re.compile(r"[^\W_]")
+_ADJACENT_RE = lazy_compile(r"[^\W_]{2}")
+_ALNUM_RE = lazy_compile(r"[^\W_]")
 # Where a word starts (a letter or digit after none).
-_WORD_START_RE = re.compile(r"(?<![^\W_])[^\W_]")
+_WORD_START_RE = lazy_compile(r"(?<![^\W_])[^\W_]")
 
 
 def _written_as_word(spec: MarkingSpec, original: str) -> bool:
@@ -657,7 +658,7 @@ def _letter_spaced(view: str) -> bool:
     return _ADJACENT_RE.search(view) is None and any(ch.isalnum() for ch in view)
 
 
-_LABEL_PARTS_RE = re.compile(r"[:\-\u2013|=>\]\[]")
+_LABEL_PARTS_RE = lazy_compile(r"[:\-\u2013|=>\]\[]")
 
 
 def _subject_in_capitals(
@@ -676,9 +677,9 @@ def _subject_in_capitals(
 
 
 # A year or a number in brackets after a title: "Top Secret! (1984)".
-_HEADING_TAIL_RE = re.compile(r"\([^\S\n]{0,2}\d{1,4}[^\S\n]{0,2}\)")
+_HEADING_TAIL_RE = lazy_compile(r"\([^\S\n]{0,2}\d{1,4}[^\S\n]{0,2}\)")
 # What ends a title rather than a banner: "!" or "?", a year in brackets.
-_TITLE_END_RE = re.compile(r"[!?]|\([^\S\n]{0,2}\d{1,4}[^\S\n]{0,2}\)")
+_TITLE_END_RE = lazy_compile(r"[!?]|\([^\S\n]{0,2}\d{1,4}[^\S\n]{0,2}\)")
 
 
 def _is_heading(spec: MarkingSpec, original: str, titled: bool = False) -> bool:
@@ -697,7 +698,7 @@ def _is_heading(spec: MarkingSpec, original: str, titled: bool = False) -> bool:
     return all(_word_case(word) == "title" for word in words)
 
 
-_WORD_RE = re.compile(r"[^\W\d_]+")
+_WORD_RE = lazy_compile(r"[^\W\d_]+")
 
 
 def _word_case(word: str) -> str | None:
@@ -743,7 +744,7 @@ def _written_as_prose(original: str, camel: Callable[[str], bool] = lambda word:
 
 
 # A word's pieces at its capitals: ``TopSecret`` -> Top, Secret; ``topSecret`` -> top, Secret.
-_CAMEL_PIECE_RE = re.compile(r"[^\W\d_][^\W\d_A-Z]*")
+_CAMEL_PIECE_RE = lazy_compile(r"[^\W\d_][^\W\d_A-Z]*")
 # Code before a name on its line: a qualifier (``Level.``, ``Level::``, Swift's ``.``), a
 # brace, a list's comma, an assignment or a comparison, a keyword that declares or
 # matches a name; or a tab alone (a gofmt constant block). After it: punctuation that ends
@@ -751,12 +752,12 @@ _CAMEL_PIECE_RE = re.compile(r"[^\W\d_][^\W\d_A-Z]*")
 # comma or colon before capitals, a caveat's: ``Secret, NOFORN``), or a
 # type then "=" (Go's ``TopSecret Level = iota``). A name in brackets alone (``[TopSecret]``)
 # is a tag, and reads as one.
-_CODE_BEFORE_RE = re.compile(
+_CODE_BEFORE_RE = lazy_compile(
     r"(?:[.{,=<>!]|::|(?<![^\W_])(?:case|enum|const|let|var|val|pub|public|private"
     r"|protected|internal|static|final|readonly|type|return|new|when))[^\S\n]*$"
     r"|^\t[^\S\n]*$"
 )
-_CODE_AFTER_RE = re.compile(
+_CODE_AFTER_RE = lazy_compile(
     r"[^\S\n]*(?:[,;:](?![^\S\n]*[A-Z]{2})|[=({}\[<>?]|->|[^\W\d]\w*[^\S\n]*=)"
 )
 
@@ -810,8 +811,8 @@ class MultiLineState(ScanState):
         self.ruled_out_to = 0
 
 
-_TAG_RE = re.compile(r"<[^<>\n]{0,60}>")
-_OPEN_TAG_RE = re.compile(r"<[^<>\n]{0,60}$")
+_TAG_RE = lazy_compile(r"<[^<>\n]{0,60}>")
+_OPEN_TAG_RE = lazy_compile(r"<[^<>\n]{0,60}$")
 
 
 class MultiLineUnit(Unit[MultiLineState]):
@@ -972,15 +973,15 @@ _CSV_DELIMITERS = (",", ";", "\t", "|")
 # the field ends at most this far after it (the label's rest, separators, a quoted value).
 _FIELD_LEAD = 48
 _FIELD_REACH = 520
-_FIELD_SEPARATOR = re.compile("[:=]")
+_FIELD_SEPARATOR = lazy_compile("[:=]")
 _VALUE_STRIP = " \t\"'"
-_VALUE_CAVEAT_RE = re.compile(r"[^\S\n]{0,3}[,;/][^\S\n]{0,3}")
+_VALUE_CAVEAT_RE = lazy_compile(r"[^\S\n]{0,3}[,;/][^\S\n]{0,3}")
 
 
 # Name/value pairs: an element or a flat object on one line, its attributes or keys in
 # any order (<meta content="SECRET" name="classification">, {"name": …, "value": …}).
-_PAIR_CONTAINER_RE = re.compile(r"<[a-z?!][^<>\n]{1,1000}>|\{[^{}\n]{1,1000}\}")
-_ATTRIBUTE_RE = re.compile(
+_PAIR_CONTAINER_RE = lazy_compile(r"<[a-z?!][^<>\n]{1,1000}>|\{[^{}\n]{1,1000}\}")
+_ATTRIBUTE_RE = lazy_compile(
     r"(?<![\w:.\-])(?P<key>[a-z][\w:.\-]{0,40})[\"']?[^\S\n]{0,3}[:=][^\S\n]{0,3}"
     r"(?:\"(?P<double>[^\"\n]{0,400})\"|'(?P<single>[^'\n]{0,400})'|(?P<bare>[^\s\"'<>,;{}]{1,400}))"
 )
@@ -988,21 +989,21 @@ _PAIR_NAME_KEYS = frozenset(
     {"name", "property", "itemprop", "key", "field", "id", "http-equiv", "label", "attribute"}
 )
 _PAIR_VALUE_KEYS = frozenset({"content", "value"})
-_PAIR_VALUE_RE = re.compile(r"content|value")
+_PAIR_VALUE_RE = lazy_compile(r"content|value")
 _PAIR_VALUE_WIDTH = len("content")
 
 
 # Where an unquoted value ends when more pairs follow on its line: "&" (a query string or
 # form data) or blanks before the next key (logfmt: classification=SECRET user=jd).
-_VALUE_END_RE = re.compile(r"&|[^\S\n]{1,8}[\w.\-]{1,40}[=:]")
+_VALUE_END_RE = lazy_compile(r"&|[^\S\n]{1,8}[\w.\-]{1,40}[=:]")
 
 
 # Cells of a line pasted from a spreadsheet or a table, and a cell reference before a
 # cell's text (A1:, B12 =).
-_TAB_CUT_RE = re.compile(r"\t+")
-_BAR_CUT_RE = re.compile(r"[^\S\n]{0,8}\|[^\S\n]{0,8}")
-_GAP_CUT_RE = re.compile(r"[^\S\n]{2,}")
-_CELL_REFERENCE_RE = re.compile(r"[^\S\n]{0,4}[A-Za-z]{1,3}\d{1,7}[^\S\n]{0,2}[:=][^\S\n]{0,4}")
+_TAB_CUT_RE = lazy_compile(r"\t+")
+_BAR_CUT_RE = lazy_compile(r"[^\S\n]{0,8}\|[^\S\n]{0,8}")
+_GAP_CUT_RE = lazy_compile(r"[^\S\n]{2,}")
+_CELL_REFERENCE_RE = lazy_compile(r"[^\S\n]{0,4}[A-Za-z]{1,3}\d{1,7}[^\S\n]{0,2}[:=][^\S\n]{0,4}")
 
 
 def _value_readings(value: str) -> list[str]:
@@ -1024,8 +1025,8 @@ class FieldUnit(Unit[FieldState]):
         self.engine = engine
         self.anchors = field_anchors(labels)
         self.longest_anchor = max(map(len, self.anchors), default=0)
-        self.field_re = re.compile(field_regex(labels))
-        self.cell_re = re.compile(cell_label_regex(labels))
+        self.field_re = lazy_compile(field_regex(labels))
+        self.cell_re = lazy_compile(cell_label_regex(labels))
 
     def new_state(self) -> FieldState:
         return FieldState()
@@ -1327,7 +1328,7 @@ class CellState(LineState):
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
 # argument), braces, table bars, tabs, two blanks or more (columns and justified or OCR text).
-_CELL_SPLIT_RE = re.compile(
+_CELL_SPLIT_RE = lazy_compile(
     r"<!\[CDATA\[|\]\]>|<!--.{0,300}?-->|(?<!<)<[a-zA-Z/!?][^<>\n]{0,300}>"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
@@ -1340,13 +1341,13 @@ _CELL_SPLIT_RE = re.compile(
 # where removing one closed another, and reads it like a tag: bounded). A comment never
 # closed runs to the end of the line: searched again from every "<!--", such a line was
 # quadratic (64 KB of "<!-- a ": 40 s).
-_COMMENT_RE = re.compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
+_COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 
 # Inline elements between two letters or digits: a browser prints the letters side by
 # side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
 # write them). Block elements (td, p, div, li, br) part them.
-_INLINE_TAGS_RE = re.compile(
+_INLINE_TAGS_RE = lazy_compile(
     r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
     r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>)+(?=[^\W_])",
     re.IGNORECASE,
@@ -1391,7 +1392,7 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # delimiter or in an SQL row's values (``VALUES (12,'Plan','NATO SECRET')``): a cell too.
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
-_QUOTED_CELL_RE = re.compile(
+_QUOTED_CELL_RE = lazy_compile(
     r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"']))"
     r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
     r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
@@ -1400,7 +1401,7 @@ _QUOTED_CELL_RE = re.compile(
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
 # letters, digits, dots, hyphens), not only the policy's labels: the value is a cell, read
 # as a banner line, and counts in capitals only (``Title: Top Secret`` is a film).
-_LABEL_CELL_RE = re.compile(
+_LABEL_CELL_RE = lazy_compile(
     r"[^\S\n]{0,8}"
     # a chat export's time stamp before the sender's name: ``[12/03/2025, 10:14:02] Jean:``,
     # ``12/03/2025, 10:14 - Jean:``
@@ -1420,19 +1421,19 @@ _LABEL_CELL_RE = re.compile(
 # ``{status:colour=Red|title=SECRET}``; a MediaWiki template's, ``{{Box|title=SECRET}}``):
 # each ``key=value`` after the macro's name is a field
 # whose value is a cell, read like the value after a field name that starts a line.
-_MACRO_RE = re.compile(r"\{\{?[a-zA-Z][\w\- ]{0,30}[:|](?P<params>[^{}\n]{1,400})\}")
-_MACRO_PARAM_RE = re.compile(
+_MACRO_RE = lazy_compile(r"\{\{?[a-zA-Z][\w\- ]{0,30}[:|](?P<params>[^{}\n]{1,400})\}")
+_MACRO_PARAM_RE = lazy_compile(
     r"(?:^|\|)[^\S\n]{0,3}[a-zA-Z][\w\-]{0,30}[^\S\n]{0,3}=(?P<value>[^|]*)"
 )
 # A PDF or FDF object's string after its key (``<< /T (classification) /V (NATO SECRET) >>``,
 # an annotation's ``/Contents (SECRET UE)``, a document's ``/Title (…)``): a field's value.
-_PDF_VALUE_RE = re.compile(r"/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\((?P<value>[^()\n\\]{1,200})\)")
+_PDF_VALUE_RE = lazy_compile(r"/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\((?P<value>[^()\n\\]{1,200})\)")
 # A troff request line (man pages, ms, mom): ``.TH CONVOY 7 "March 2025" "NATO SECRET"``,
 # ``.B NATO SECRET``, ``.SH "SECRET UE"``, ``.tl ''NATO SECRET''``. Each quoted argument is a
 # cell; the arguments of a macro that sets text (a font, a heading, a tag) are one cell
 # together; a title's words between ``.tl``'s delimiters are cells.
-_TROFF_RE = re.compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]?)(?:[^\S\n]+|(?=['\"]))")
-_TROFF_ARG_RE = re.compile(r'"(?P<arg>[^"\n]{1,200})"')
+_TROFF_RE = lazy_compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]?)(?:[^\S\n]+|(?=['\"]))")
+_TROFF_ARG_RE = lazy_compile(r'"(?P<arg>[^"\n]{1,200})"')
 _TROFF_TEXT = frozenset(
     {"B", "I", "BI", "BR", "IB", "IR", "RB", "RI", "SB", "SM", "SH", "SS", "IP", "TL", "NH", "UL"}
 )  # a request's name has one or two characters, as man and ms write them (.NET is a word)
@@ -1440,12 +1441,12 @@ _TROFF_TEXT = frozenset(
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
 # lines are common, and reading each value as a line of its own is not cheap.
-_CAPITALS_RE = re.compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
+_CAPITALS_RE = lazy_compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
 # A portion mark as a field's value (``Short description: (S//NF) Convoy plan``, ``Subject:
 # (C) Meeting moved``): in capitals, with a caveat (``//NF``, ``/NF``), or before a
 # sentence that starts with a capital (a capitalised word, then one in lower case). A lone
 # ``(S)`` in a table is a size; ``Photo: (C) Reuters`` a copyright.
-_LABEL_PORTION_RE = re.compile(
+_LABEL_PORTION_RE = lazy_compile(
     r"[(\[][^\S\n]{0,2}[^\W\d_a-z]{1,5}(?:"
     r"[^\S\n]{0,2}//?[^\S\n]{0,2}[^\W\d_a-z][^)\]\n]{0,80}[)\]]"
     r"|[^\S\n]{0,2}[)\]][^\S\n]{1,4}[A-Z][^\W\d_]*[^\S\n]{1,4}[^\W\d_A-Z])"
@@ -1453,7 +1454,7 @@ _LABEL_PORTION_RE = re.compile(
 # A label whose value's bracketed letter is no portion mark: a credit's ``(C)`` is a
 # copyright (``Photo : (C) Ville de Luxembourg``), an answer's or an option's is the letter
 # of a choice (``Answer: (C) The mitochondria``), a size's is a size.
-_NOT_PORTION_LABEL_RE = re.compile(
+_NOT_PORTION_LABEL_RE = lazy_compile(
     r"photo|foto|image|bild|picture|illustration|graphi|grafik|video|source|quelle|bron|"
     r"cr[ée]dit|copyright|auteur|author|autor|rights|droits|rechte|"
     r"answer|antwort|r[ée]ponse|antwoord|[äa]ntwert|option|choice|choix|auswahl|keuze|"
@@ -1463,7 +1464,7 @@ _NOT_PORTION_LABEL_RE = re.compile(
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
 # value's "=" or ":" (a line without one has a single cell).
 # A quoted value that its line leaves open (content="CON- / FIDENTIAL">).
-_OPEN_QUOTE_RE = re.compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
+_OPEN_QUOTE_RE = lazy_compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
 _CELL_TRIGGER_RE = re.compile(
@@ -1920,11 +1921,11 @@ class ListState(LineState):
 _LIST_HINT_RE = re.compile(
     r"[\[({?&](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=\w)"
 )
-_OPEN_BRACKET_RE = re.compile(r"[\[({=]")
+_OPEN_BRACKET_RE = lazy_compile(r"[\[({=]")
 # A pair of a query string or form data (?id=7&level=TOP_SECRET, "+" and "_" as gaps
 # between words): a marking there counts when no word of it is written as prose (any key,
 # as in a cell).
-_QUERY_PAIR_RE = re.compile(
+_QUERY_PAIR_RE = lazy_compile(
     r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,400}+)(?=[&#;\s]|\Z)"
 )
 
@@ -2044,7 +2045,7 @@ class KeywordUnit(Unit[KeywordState]):
         self.first_res = [
             re.compile("(?:" + "|".join(alternatives) + ")") for alternatives in groups.values()
         ]
-        self.open_regex = re.compile(
+        self.open_regex = lazy_compile(
             "(?:"
             + "|".join(alternative for _, alternative in keyword_alternatives(spec.keywords))
             + ")"
@@ -2194,7 +2195,7 @@ def _start_regex(firsts: set[str]) -> re.Pattern[str]:
     if not chars:
         return re.compile("(?!)")
     members = "".join(re.escape(ch) for ch in sorted(chars))
-    return re.compile(f"[{members}]")
+    return lazy_compile(f"[{members}]")
 
 
 class RegexState(ScanState):
@@ -2348,11 +2349,11 @@ class RegexUnit(Unit[RegexState]):
         state.resume = max(position, bound)
 
 
-_ENCODED_RE = re.compile(
+_ENCODED_RE = lazy_compile(
     r" (?=[Ulp]{0,4096}[dp]|[Uldp]{0,4096}lU|[Uldp]{7,4096}e)(?P<token>[Uldp]{4,4096}e{0,2})"
 )
 _MARK_TABLE = bytes(0x21 if chr(b) in "dpe" else b for b in range(256))
-_HEX_RE = re.compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){3,})")
+_HEX_RE = lazy_compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){3,})")
 
 
 # A run longer than the pattern reaches is decoded in windows that overlap by far more
@@ -2550,7 +2551,7 @@ def _readable(raw: bytes, cut: bool) -> str | None:
     return decode_text_bytes(raw[start:end])
 
 
-_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = lazy_compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _reversed_trigger(words: tuple[str, ...], text: str, partial: bool = False) -> bool:
@@ -2733,12 +2734,12 @@ class _WordWatch:
 
 
 _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start`` read (16)
-_BLANKS = re.compile(r"\s+")
+_BLANKS = lazy_compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
 # that starts an encoding somewhere in the word (a quote: a string that may hold escaped
 # new lines; U+ or a U at its end: a code point list; +: UTF-7), or seven base32 characters
 # in a row.
-_WORD_RUN = re.compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+')
+_WORD_RUN = lazy_compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+')
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -3199,10 +3200,6 @@ class CompiledPolicy:
         self._splits: dict[str, tuple[tuple[int, int, str], ...]] = {}
         self._turned: set[str] = set()
         self.rot13_keys = rot13_keys
-        self.lead_re = re.compile(LEAD)
-        self.lead_readings = tuple(re.compile(lead) for lead in LEAD_READINGS)
-        self.lead_words_re = (re.compile(LEAD_WORDS), re.compile(LEAD_WORDS_FIRST))
-        self.lead_width = _lead_width()  # past it, what precedes the marking is settled
         # ``_could_be_marked`` looks at most at three labels and a marking, and one letter
         # past the longest of them (to see that it is no prefix).
         longest_label = max(map(len, self.label_keys), default=0)
@@ -3264,6 +3261,27 @@ class CompiledPolicy:
         self.marking_units = [
             unit for unit in self.units if not isinstance(unit, KeywordUnit | RegexUnit)
         ]
+
+    # The lead patterns are the same for every policy and a few kilobytes each: they are
+    # compiled when a line first needs its lead read (a text without a marking context
+    # never does), once per process; after that, each is an attribute like any other.
+
+    @cached_property
+    def lead_re(self) -> re.Pattern[str]:
+        return _lead_patterns()[0]
+
+    @cached_property
+    def lead_readings(self) -> tuple[re.Pattern[str], ...]:
+        return _lead_patterns()[1]
+
+    @cached_property
+    def lead_words_re(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        return _lead_patterns()[2]
+
+    @cached_property
+    def lead_width(self) -> int:
+        """Past it, what precedes the marking is settled."""
+        return _lead_width()
 
     def split_markings(self, body: str) -> tuple[tuple[int, int, str], ...]:
         """``patterns.split_markings`` of a banner body, remembered: bodies repeat (every
@@ -3462,6 +3480,18 @@ class CompiledPolicy:
                 ):
                     return True
         return False
+
+
+@cache
+def _lead_patterns() -> tuple[
+    re.Pattern[str], tuple[re.Pattern[str], ...], tuple[re.Pattern[str], re.Pattern[str]]
+]:
+    """``LEAD``, the ``LEAD_READINGS`` and (``LEAD_WORDS``, ``LEAD_WORDS_FIRST``), compiled."""
+    return (
+        re.compile(LEAD),
+        tuple(re.compile(lead) for lead in LEAD_READINGS),
+        (re.compile(LEAD_WORDS), re.compile(LEAD_WORDS_FIRST)),
+    )
 
 
 @cache

@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from milai._lazyre import lazy_compile
 from milai.policy.normalise import normalise
 
 LABEL_KIND = "sensitivity-label"
 MAX_NAME_CHARS = 128
-_GUID = re.compile(r"\{?([0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})\}?")
+_GUID = lazy_compile(r"\{?([0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})\}?")
 _ANY_GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _PREFIX = r"msip_label_\{?"
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
+from milai._lazyre import lazy_compile
 from milai.policy.normalise import skeleton, terminal_shown
 
 # A separator is anything but a letter, a digit or a new line (the skeleton view has
@@ -136,7 +137,7 @@ def _keep(ch: str) -> bool:
 # What ``_keep`` drops, as one C-level pattern: for a single character ``\w`` is exactly
 # ``str.isalnum()`` plus "_" (both are Py_UNICODE_ISALNUM), so this deletes everything
 # but letters, digits and "|".
-_DROP_RE = re.compile(r"[^\w|]|_")
+_DROP_RE = lazy_compile(r"[^\w|]|_")
 
 
 def squeeze(view: str) -> str:
@@ -379,7 +380,7 @@ def max_width(pattern: str) -> int:
 # A superset of every gap above, letter or word, on one line or across lines: what the
 # marking prefilter allows between letters (short to parse; never the final word).
 _LOOSE_GAP_WIDTH = 256
-_NON_WORD = re.compile(r"\W")
+_NON_WORD = lazy_compile(r"\W")
 
 
 def _marking_units(text: str) -> list[tuple[tuple[str, ...], ...]]:
@@ -1083,7 +1084,7 @@ _DATE = (
 )
 # The same month names as printed (for the capitals check of the original tail).
 _MONTHS_PRINTED = _MONTHS + r"|février|décembre|août|märz|mäerz|abrëll"
-_TAIL_RE = re.compile(
+_TAIL_RE = lazy_compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
     r"|(?:" + _FURNITURE_WORDS + r")\.?(?=[^a-z]|$)"
@@ -1100,7 +1101,7 @@ _TAIL_RE = re.compile(
     r"|(?<=[^\S\n]{3})[a-z]{2,20}(?:[^\S\n]{1,3}[a-z]{2,20}){0,3}"
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
 )
-_TAIL_WORDS_RE = re.compile(
+_TAIL_WORDS_RE = lazy_compile(
     r"<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
     + _FURNITURE_WORDS
     + r"|"
@@ -1113,10 +1114,10 @@ _TAIL_WORDS_RE = re.compile(
 # A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``):
 # taken out of a tail before it is read (in the tail's pattern, "](x)" could also be read as
 # a bracket and a bracketed caveat: two readings a link, exponential).
-_LINK_TARGET_RE = re.compile(r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)")
+_LINK_TARGET_RE = lazy_compile(r"\]\([^()\s]{1,200}(?:[^\S\n]{1,3}\"[^\"\n]{0,80}\")?\)")
 
 # A value assigned to the name: ``SECRET = 3``, ``TOP_SECRET := 4`` (source code).
-_ASSIGNMENT_RE = re.compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
+_ASSIGNMENT_RE = lazy_compile(r"[^\S\n]{0,8}:?=(?!=)[^\S\n]{0,8}[\w\"'(\[{\-]")
 
 
 def banner_tail_ok(tail: str, original: str) -> bool:

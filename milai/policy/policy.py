@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from milai._lazyre import lazy_compile
 from milai.errors import PolicyError, UsageError
 from milai.policy.decision import Action, Decision, Finding, PolicyInfo, TestResult
 from milai.policy.detect import CompiledPolicy, GuardedPattern, Hit, KeywordUnit, Scanner
@@ -442,7 +443,7 @@ def _compile(
         keyword_units.append(
             KeywordUnit(
                 detector,
-                re.compile(source_re),
+                lazy_compile(source_re),
                 max_width(source_re) + 2,
                 keys,
             )

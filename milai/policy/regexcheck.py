@@ -339,9 +339,109 @@ def analyse(pattern: str) -> tuple[RegexFacts | None, list[str]]:
 
 
 def max_width(pattern: str) -> int:
-    """The most characters a match of one of milai's own patterns can consume."""
-    width: int = _parser.parse(pattern, 0).getwidth()[1]
+    """The most characters a match of one of milai's own patterns can consume (what
+    ``re``'s parser says: ``sre_parse.parse(pattern).getwidth()[1]``).
+
+    Read from the pattern's text in one pass (``_scan_width``): the parser builds a whole
+    tree in pure Python, ≈ 2 ms per kilobyte, and a policy's reaches are measured on
+    patterns of several kilobytes at every start. A pattern that pass does not read
+    exactly (back-references, conditionals, verbose flags, unbounded repeats, anything it
+    does not know) is left to the parser.
+    """
+    width = _scan_width(pattern)
+    if width is None:
+        width = _parser.parse(pattern, 0).getwidth()[1]
     return width
+
+
+# One token of a pattern, for ``_scan_width``: a run of plain characters, an escape
+# (whole: ``\x41`` is one character), a character class, a comment, inline flags, a
+# group's opening (a conditional's with its group name), a counted repeat, another
+# repeat, or any other single character.
+_WIDTH_TOKEN = re.compile(
+    r"(?P<plain>[^\\\[\](){}|.^$*+?]+)"
+    r"|(?P<escape>\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]*\}|0[0-7]{0,2}|.))"
+    r"|(?P<set>\[\^?\]?(?:\\.|[^\]\\])*\])"
+    r"|(?P<comment>\(\?#[^)]*\))"
+    r"|(?P<flags>\(\?[aiLmsux-]+[:)])"
+    r"|(?P<open>\((?:\?(?:P<\w+>|[:>=!]|<[=!]|\(\w+\)))?)"
+    r"|(?P<count>\{(?=[\d,])(?P<low>\d*)(?:(?P<comma>,)(?P<high>\d*))?\}[?+]?)"
+    r"|(?P<repeat>[*+?][?+]?)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_ZERO_WIDTH_ESCAPES = frozenset(("\\A", "\\b", "\\B", "\\Z"))
+
+
+def _scan_width(pattern: str) -> int | None:
+    """``max_width`` of ``pattern`` from its tokens, or None where only the parser can
+    tell (the caller asks it). Each group keeps the widest alternative so far and the
+    width of the current one; a repeat multiplies the last item's width."""
+    stack: list[tuple[int, int, bool]] = []  # enclosing: current, widest, zero width
+    current = widest = 0
+    last: int | None = None  # width of the last item, None where nothing may be repeated
+    for token in _WIDTH_TOKEN.finditer(pattern):
+        kind, text = token.lastgroup, token.group()
+        if kind == "plain":
+            current += len(text)
+            last = 1  # a repeat applies to the last character only
+        elif kind == "escape":
+            if text[1] in "123456789":
+                return None  # a back-reference (or an octal escape: the parser knows)
+            last = 0 if text in _ZERO_WIDTH_ESCAPES else 1
+            current += last
+            if not last:
+                last = None  # an anchor cannot be repeated
+        elif kind == "set":
+            current += 1
+            last = 1
+        elif kind == "comment":
+            continue  # leaves ``last`` as it was: a repeat may follow the item before it
+        elif kind == "flags":  # (?i) for the whole pattern, (?i:...) for a group
+            if "x" in text.split("-")[0]:
+                return None  # verbose: blanks and comments mean something else
+            last = None
+            if text.endswith(":"):
+                stack.append((current, widest, False))
+                current = widest = 0
+        elif kind == "open":  # a conditional (?(name)yes|no) is as wide as its widest
+            stack.append((current, widest, text in ("(?=", "(?!", "(?<=", "(?<!")))
+            current = widest = 0
+            last = None
+        elif kind == "count" or kind == "repeat":
+            if last is None:
+                return None  # nothing to repeat: not a pattern this pass knows
+            if kind == "count":
+                high = token.group("high") if token.group("comma") else token.group("low")
+                if not high:
+                    return None  # unbounded: {2,}
+                most = int(high)
+            elif text[0] == "?":
+                most = 1
+            else:
+                return None  # unbounded: * or +
+            current += last * (most - 1)
+            last = None
+        elif text == ")":
+            if not stack:
+                return None
+            width = max(widest, current)
+            current, widest, zero = stack.pop()
+            last = 0 if zero else width
+            current += last
+        elif text == "|":
+            widest = max(widest, current)
+            current = 0
+            last = None
+        elif text in "^$":
+            last = None
+        else:  # ".", or a "]", "{" or "}" that the parser reads as a literal
+            current += 1
+            last = 1
+    if stack:
+        return None
+    width = max(widest, current)
+    return width if width < _const.MAXREPEAT else None
 
 
 def first_chars(pattern: str) -> str | None:

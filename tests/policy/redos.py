@@ -108,13 +108,8 @@ def _warm_up_texts() -> list[str]:
 _DIRECTIONS: tuple[Literal["prompt", "output"], ...] = ("prompt", "output")
 
 
-def _caller_origin() -> str | None:
-    frame: Any = sys._getframe(2)
-    re_dir = str(Path(re.__file__).parent)
-    while frame is not None and frame.f_code.co_filename.startswith(re_dir):
-        frame = frame.f_back
-    if frame is None:
-        return None
+def _origin(frame: Any) -> str | None:
+    """``milai/…/file.py:line`` of a frame in milai's code; None elsewhere."""
     path = Path(frame.f_code.co_filename)
     try:
         relative = path.resolve().relative_to(ROOT / "milai")
@@ -123,15 +118,37 @@ def _caller_origin() -> str | None:
     return f"milai/{relative}:{frame.f_lineno}"
 
 
+def _caller_origin() -> str | None:
+    frame: Any = sys._getframe(2)
+    re_dir = str(Path(re.__file__).parent)
+    while frame is not None and frame.f_code.co_filename.startswith(re_dir):
+        frame = frame.f_back
+    if frame is None or Path(frame.f_code.co_filename).name == "_lazyre.py":
+        return None  # a lazily compiled pattern: recorded where it is defined
+    return _origin(frame)
+
+
 def record_compiled() -> list[Found]:
     """Import the gate and the readers, load both shipped policies, run the gate over texts
     that wake every unit, and return each distinct pattern milai compiled on the way.
 
     Must run in a process where milai is not yet imported (``enumerate_patterns`` starts
-    one); a module already imported compiled its patterns unseen.
+    one); a module already imported compiled its patterns unseen. A pattern compiled when
+    first used (``milai._lazyre.lazy_compile``) is recorded where it is made, woken by
+    the warm-up or not.
     """
+    import milai._lazyre as lazyre  # imports nothing else of milai's
+
     seen: dict[tuple[Any, int], Found] = {}
     original = re._compile  # type: ignore[attr-defined]
+    lazies: list[tuple[str, Any]] = []
+    make = lazyre._LazyPattern.__init__
+
+    def making(self: Any, pattern: str, flags: int) -> None:
+        make(self, pattern, flags)
+        origin = _origin(sys._getframe(2))  # 1: lazy_compile; 2: the code that called it
+        if origin is not None:
+            lazies.append((origin, self))
 
     def recording(pattern: Any, flags: Any) -> Any:
         if isinstance(pattern, (str, bytes)):
@@ -143,6 +160,7 @@ def record_compiled() -> list[Found]:
         return original(pattern, flags)
 
     re._compile = recording  # type: ignore[attr-defined]
+    lazyre._LazyPattern.__init__ = making  # type: ignore[method-assign]
     try:
         for package in PACKAGES:
             module = importlib.import_module(package)
@@ -167,6 +185,11 @@ def record_compiled() -> list[Found]:
                     guarded = guarded.guard
     finally:
         re._compile = original  # type: ignore[attr-defined]
+        lazyre._LazyPattern.__init__ = make  # type: ignore[method-assign]
+    for origin, lazy in lazies:
+        seen.setdefault(
+            (lazy.pattern, lazy.given_flags), Found(origin, lazy.pattern, lazy.given_flags)
+        )
     return list(seen.values())
 
 
@@ -428,11 +451,11 @@ def _lengths(max_length: int) -> list[int]:
 # compiles them, and why: they are timed with ``match`` and ``fullmatch`` only (searched
 # from every start of a long run, each would be quadratic, which their callers never do).
 ANCHORED = {
-    ("milai/policy/detect.py", "self.lead_re = re.compile(LEAD)"): "matched at a line's start",
-    ("milai/policy/detect.py", "self.cell_re = re.compile("): "fullmatch of a label or cell",
-    ("milai/policy/decoders.py", "_MIME_LINE_RE = re.compile("): "fullmatch of one line",
-    ("milai/policy/decoders.py", "_MIME_BLOCK = re.compile("): "matched where mime_blocks starts",
-    ("milai/policy/detect.py", "_CODE_AFTER_RE = re.compile("): "matched at a name's end",
+    ("milai/policy/detect.py", "re.compile(LEAD),"): "matched at a line's start",
+    ("milai/policy/detect.py", "self.cell_re = lazy_compile("): "fullmatch of a label or cell",
+    ("milai/policy/decoders.py", "_MIME_LINE_RE = lazy_compile("): "fullmatch of one line",
+    ("milai/policy/decoders.py", "_MIME_BLOCK = lazy_compile("): "matched where mime_blocks starts",
+    ("milai/policy/detect.py", "_CODE_AFTER_RE = lazy_compile("): "matched at a name's end",
 }
 
 

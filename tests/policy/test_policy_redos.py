@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from milai._lazyre import _LazyPattern
 from milai.policy import check_text, load_policy, patterns
 from milai.policy.detect import GuardedPattern
 from tests.policy import redos
@@ -46,7 +47,7 @@ def _module_patterns() -> set[tuple[str | bytes, int]]:
             if info.name.endswith("_gen"):
                 continue
             for value in vars(importlib.import_module(info.name)).values():
-                if isinstance(value, re.Pattern):
+                if isinstance(value, re.Pattern | _LazyPattern):
                     found.add((value.pattern, value.flags))
     return found
 
@@ -73,7 +74,7 @@ def test_every_pattern_the_gate_runs_is_enumerated(gate_patterns: list[redos.Fou
                 guarded = guarded.guard
         for unit in engine.units:
             for value in vars(unit).values():
-                if isinstance(value, re.Pattern):
+                if isinstance(value, re.Pattern | _LazyPattern):
                     assert (len(value.pattern), value.flags) in sizes, value.pattern[:80]
     # and literal patterns in re calls inside functions
     assert (r"\s+", re.UNICODE) in enumerated  # decoders.py: re.sub(r"\s+", "", token)
