@@ -206,7 +206,7 @@ class AuditLog:
         """
         with _shared_lock_if_possible(self.lock_path):
             try:
-                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+                fd = _open_regular(self.path, os.O_RDONLY)
             except FileNotFoundError:
                 self._reconcile(self._state_or_none(has_entries=False), _Tail(0, 0, None))
                 return
@@ -697,9 +697,8 @@ class _Snapshot:
     def open(cls, path: Path) -> _Snapshot:
         """Raises ``FileNotFoundError`` if ``path`` is missing, ``OSError`` if it is a
         symbolic link or not a regular file."""
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        fd = _open_regular(path, os.O_RDONLY)
         try:
-            _require_regular(fd, path)
             tail = _Tail.read(fd, with_last_line=False)
         except BaseException:
             os.close(fd)
@@ -754,24 +753,32 @@ class _Tail:
 def _open_for_append(path: Path) -> int:
     """Open ``path`` read-write in append mode, creating it 0600 (``O_EXCL``) if missing.
     Never follows a symbolic link. Raises ``OSError``."""
-    flags = os.O_RDWR | os.O_APPEND | os.O_CLOEXEC | os.O_NOFOLLOW
+    flags = os.O_RDWR | os.O_APPEND
     try:
-        fd = os.open(path, flags)
+        return _open_regular(path, flags)
     except FileNotFoundError:
         os.close(create_private(path))
         fsync_dir(path.parent)
-        fd = os.open(path, flags)
+        return _open_regular(path, flags)
+
+
+def _open_regular(path: Path, flags: int) -> int:
+    """Open ``path`` only if it is a regular file in its place: never through a symbolic
+    link, never waiting on a FIFO. Raises ``AuditIntegrityError`` naming the file when
+    something else stands there, ``OSError`` when it cannot be opened."""
     try:
-        _require_regular(fd, path)
-    except BaseException:
+        fd = os.open(path, flags | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+        fd = -1
+    if fd >= 0 and stat.S_ISREG(os.fstat(fd).st_mode):
+        return fd
+    if fd >= 0:
         os.close(fd)
-        raise
-    return fd
-
-
-def _require_regular(fd: int, path: Path) -> None:
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    raise AuditIntegrityError(
+        f"{path.name} is not a regular file (a symbolic link or another kind of file in its place)"
+    )
 
 
 @contextlib.contextmanager

@@ -737,9 +737,11 @@ def decode_block(block: str) -> list[Candidate]:
         text = decode_base64(block, urlsafe=urlsafe)
         if text is not None:
             found.append(Candidate("base64-wrapped", text, 0, len(block)))
-            return found
+            break
     # Each line after a one-character prefix (a diff's "+", a quote's "> "): the lines
-    # without it, when every line but the first has one (the first may follow text).
+    # without it, when every line but the first has one (the first may follow text). Read
+    # even when the block decodes with its prefixes: a diff's "-" is URL-safe base64's
+    # too, and the lines with it may decode to UTF-16 that looks like text.
     lines = block.split("\n")
     if len(lines) > 1 and all(_MIME_LINE_PREFIX.match(line) for line in lines[1:]):
         joined = "\n".join(_MIME_LINE_PREFIX.sub("", line, count=1) for line in lines)

@@ -21,8 +21,32 @@ from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
+from milai.policy._enums import EnumBody
+from milai.policy._folds import (
+    CALENDAR_MARK,
+    MAX_FOLDED,
+    access_class,
+    calendar_starts,
+    component_edge,
+    unfold,
+)
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._pdf_text import SHOW_RE, PageText, Shown
+from milai.policy._printed import print_at, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
+from milai.policy._spelled import CANDIDATE_RE as SPELLED_CANDIDATE_RE
+from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
+from milai.policy._spelled import CELL_SPLIT_RE as SPELLED_SPLIT_RE
+from milai.policy._spelled import (
+    CONTENT_RE,
+    MAX_BLANK_LINES,
+    cells,
+    cutting_tab,
+    last_word,
+    read_run,
+    word_ends,
+)
+from milai.policy._spelled import Unit as SpelledUnit
 from milai.policy._transforms import (
     SHORTEST_RUN,
     Rot13Portions,
@@ -52,6 +76,7 @@ from milai.policy.normalise import (
     Special,
     normalise,
     skeleton,
+    terminal_kept,
     terminal_shown,
 )
 from milai.policy.patterns import (
@@ -167,6 +192,12 @@ class Scanner:
         # released yet); None when only the scanner itself needs it.
         self.keep_orig_from: int | None = None
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
+        # Enumerations written one value a line (``EnumUnit``): where the body being read
+        # starts (original offset; markings from there are held until it ends), and the
+        # bodies that are vocabularies (their markings do not count).
+        self.enum_open: int | None = None
+        self.vocabularies: list[tuple[int, int]] = []
+        self.held: list[Hit] = []
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -280,9 +311,16 @@ class Scanner:
     def take_hits(self) -> list[Hit]:
         """The hits found since the last call; one per marking, place and span (a banner
         line and a classification field may both see one JSON line)."""
-        hits, self.hits = self.hits, []
+        hits, self.hits = self.held + self.hits, []
+        self.held = []
         fresh = []
         for hit in hits:
+            if hit.source == "marking":
+                if self.enum_open is not None and hit.start >= self.enum_open:
+                    self.held.append(hit)  # an enumeration's value, perhaps a vocabulary's
+                    continue
+                if inside(self.vocabularies, hit.start, hit.end):
+                    continue
             seen = (hit.source, hit.key, hit.start, hit.end)
             if seen not in self.seen:
                 self.seen.add(seen)
@@ -310,6 +348,7 @@ class Scanner:
             self.orig_base = orig_keep
             # No unit can find a hit that ends before the text it still reads.
             self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
+            self.vocabularies = [span for span in self.vocabularies if span[1] >= orig_keep]
 
 
 # --- units -------------------------------------------------------------------------------
@@ -558,7 +597,7 @@ def _banner_hits(
         found = [
             part for part in found if not inside(spans, part[1] - line_start, part[2] - line_start)
         ]
-    if not found:
+    if not found or not _glued_in_capitals(scanner, found[0][1], found[-1][2]):
         return
     plain = (
         match.groupdict().get("label") is None
@@ -579,16 +618,30 @@ def _banner_hits(
         and (
             (not match.group("ctl") and _ALNUM_RE.search(tail or "") is not None)
             or _PATH_AFTER_RE.match(scanner.orig_slice(found[0][2], found[0][2] + 2))
-            or _TREE_LEAD_RE.search(
+            or _word_before(
                 scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
             )
         )
     ):
         # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
-        # ./secret/keys: a path; ├── restricted: a name in a directory tree. Not banners.
+        # ./secret/keys: a path; ├── restricted: a name in a directory tree; Finance;secret,
+        # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:
+    """A banner glued to a page number before it or to furniture after it (``3NATO
+    SECRET``, ``SECRETPage 2``: text objects of a PDF with no blank between them) is one
+    only in capitals, the furniture's first letter too (``2secret`` is a word)."""
+    before = scanner.orig_slice(max(start - 1, scanner.orig_base), start)
+    after = scanner.orig_slice(end, end + 1)
+    if not before.isdigit() and not after.isalpha():
+        return True
+    if after.isalpha() and not after.isupper():
+        return False
+    return not _in_prose_case(scanner.orig_slice(start, end))
 
 
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
@@ -635,6 +688,19 @@ _PATH_AFTER_RE = lazy_compile(r"/(?![/A-Z])")
 _TREE_LEAD_RE = lazy_compile(
     r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
 )
+# A word, then a delimiter glued to the value (``Finance;restricted``) or a quote before
+# it (``msgid "Restricted"``): a value in a row of data or a string, not a banner's lead.
+_DATA_BEFORE_RE = lazy_compile(
+    r"[^\W_](?:[;,]|[^\S\n]{0,3}[\"'\u201c\u00ab\u201e\u2018][^\S\n]{0,2})$"
+)
+
+
+def _word_before(lead: str) -> bool:
+    """Whether a line's text before a marking written as a word makes it a name or a
+    value: a directory tree's branches, or a word right before it (``_DATA_BEFORE_RE``)."""
+    return _TREE_LEAD_RE.search(lead) is not None or _DATA_BEFORE_RE.search(lead) is not None
+
+
 _ADJACENT_RE = lazy_compile(r"[^\W_]{2}")
 _ALNUM_RE = lazy_compile(r"[^\W_]")
 # Where a word starts (a letter or digit after none).
@@ -1313,10 +1379,11 @@ class CellState(LineState):
     of the last complete line when a marking may go on on the next line (its original
     offset and text)."""
 
-    __slots__ = ("line_orig", "pending", "searched", "trigger")
+    __slots__ = ("component", "line_orig", "pending", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
+        self.component = False  # inside an iCalendar event, to-do or journal entry
         self.line_orig = -1
         self.searched = 0
         self.trigger: tuple[int, int] | None = None
@@ -1346,10 +1413,11 @@ _COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 # Inline elements between two letters or digits: a browser prints the letters side by
 # side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
-# write them). Block elements (td, p, div, li, br) part them.
+# write them). Block elements (td, p, div, li, br) part them. So do the seams of CDATA
+# sections (<![CDATA[NATO SEC]]><![CDATA[RET]]>: an XML parser returns one text).
 _INLINE_TAGS_RE = lazy_compile(
     r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
-    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>)+(?=[^\W_])",
+    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>|\]\]><!\[CDATA\[)+(?=[^\W_])",
     re.IGNORECASE,
 )
 
@@ -1392,10 +1460,14 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # delimiter or in an SQL row's values (``VALUES (12,'Plan','NATO SECRET')``): a cell too.
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
+# A value that a keyword gives is one too: COBOL's ``PIC X(11) VALUE 'NATO SECRET'.``, an XML
+# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``.
 _QUOTED_CELL_RE = lazy_compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"']))"
-    r"(?:(?:\1|\2){1,2}(?=[^\"'\n]{1,200}(?:\1|\2){2}))?"
-    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
+    r"|(?:(?<![^\W_])(?i:values?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
+    r"[^\S\n]{1,3}([\"']))"
+    r"(?:(?:\1|\2|\3){1,2}(?=[^\"'\n]{1,200}(?:\1|\2|\3){2}))?"
+    r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|\3|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
 # A line that names a field, then gives its value: ``title: NATO SECRET``, ``dc.subject:
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
@@ -1409,6 +1481,9 @@ _LABEL_CELL_RE = lazy_compile(
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
     r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # a message's recipient after its sender (``Jean → Ops:``, ``Jean -> Ops:``)
+    r"(?:[^\S\n]{1,3}(?:\u2192|->|=>|\u00bb)[^\S\n]{1,3}[^\W\d_][\w.\-]{0,31}"
+    r"(?:[^\S\n][\w.\-]{1,31}){0,2})?"
     # who or what the field is in brackets (``Comment [J. Muller]: SECRET LUX``)
     r"(?:[^\S\n]{0,2}\[[^\[\]\n]{1,40}\])?"
     # an iCalendar or vCard property's parameters (``SUMMARY;LANGUAGE=fr-FR:SECRET UE``)
@@ -1475,9 +1550,21 @@ _CELL_TRIGGER_RE = re.compile(
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
     r"|(?m:^\.[A-Za-z])"
 )
+_TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
+_MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
+
+
+def _first_trigger(text: str, start: int = 0, end: int | None = None) -> int:
+    """Where in ``text[start:end]`` a cell may first start (``_CELL_TRIGGER_RE``), or a
+    command that prints a string (``echo "NATO SECRET" > /etc/issue.net``) first stands;
+    -1 when nowhere."""
+    start, end = max(0, start), len(text) if end is None else end
+    found = _CELL_TRIGGER_RE.search(text, start, end)
+    printed = print_at(text, start, end if found is None else found.start())
+    return printed if printed >= 0 else -1 if found is None else found.start()
 
 
 class _Vocabulary:
@@ -1587,6 +1674,21 @@ def _join_cells(cells: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int
     return spans
 
 
+def _printed_cells(line: str) -> list[tuple[str, list[int]]]:
+    """The strings that ``line`` prints (``_printed``) as a terminal and a browser show the
+    line (colour sequences and markup comments are not seen), each with every character's
+    offset in ``line``."""
+    kept = terminal_kept(line)
+    text = line if kept is None else "".join(line[i] for i in kept)
+    markup = _shown(text)
+    if markup is not None:
+        kept = markup if kept is None else [kept[i] for i in markup]
+        text = "".join(text[i] for i in markup)
+    if kept is None:
+        return printed_strings(text)
+    return [(cell, [kept[o] for o in offsets]) for cell, offsets in printed_strings(text)]
+
+
 class CellUnit(Unit[CellState]):
     """Markings that stand alone in a cell of a line that layout or markup cuts up: a
     column after a wide gap (``Annex A    NATO SECRET``, ``- 3 -    SECRET``), a table
@@ -1631,10 +1733,10 @@ class CellUnit(Unit[CellState]):
                 # Only a line with a delimiter in its original text has cells: go to the
                 # line that holds the next one (lines before it hold none).
                 since = skel_map.to_orig(base + position) - scanner.orig_base
-                found = _CELL_TRIGGER_RE.search(scanner.orig, since, orig_limit)
-                if found is None:
+                found = _first_trigger(scanner.orig, since, orig_limit)
+                if found < 0:
                     break
-                spot = skel_map.to_view(scanner.orig_base + found.start()) - base
+                spot = skel_map.to_view(scanner.orig_base + found) - base
                 if spot > position:
                     position = buf.rfind("\n", position, spot) + 1 or position
             line_end = buf.find("\n", position, limit)
@@ -1656,9 +1758,14 @@ class CellUnit(Unit[CellState]):
         pending, state.pending = state.pending, None
         if pending is not None:
             state.pending = self._joined(scanner, pending, line, at)
-        trigger = _CELL_TRIGGER_RE.search(line)
-        if trigger is None:
+        trigger = _first_trigger(line)
+        if trigger < 0:
             return
+        edge = component_edge(line)
+        if edge is not None:
+            state.component = edge
+        elif state.component and access_class(line):
+            return  # an event's CLASS:CONFIDENTIAL is who may see it (README), no marking
         index: list[int] | None = None
         text = line
         kept = _shown(line)  # SE<!-- x -->CRET, SEC</b><b>RET: one word
@@ -1717,9 +1824,15 @@ class CellUnit(Unit[CellState]):
                     text, label.end()
                 ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):
                     portion_at = label.end()
+                # a value that starts with fields of its own: ``Subject: FW: [EXT] [SECRET]``
+                for _ in range(_MAX_CHAINED_LABELS):
+                    label = _LABEL_CELL_RE.match(text, label.end())
+                    if label is None:
+                        break
+                    spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
-        floor = at + trigger.start()
+        floor = at + trigger
         # Lists of two levels or more (an enum, a tuple of choices) are vocabularies: read
         # when a cell holds a hit.
         skip = _Vocabulary(line, at, self.engine.read_item)
@@ -1734,6 +1847,15 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
+        # A string printed as text, its escapes as the printer writes them: read as a line
+        # of its own, cut into cells as a line is (its line breaks part its lines).
+        for cell, offsets in _printed_cells(line) if print_at(line) >= 0 else ():
+            for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell))]:
+                part = cell[start:end]
+                stripped = part.strip()
+                if stripped and end - start <= _MAX_CELL:
+                    lead = start + len(part) - len(part.lstrip())
+                    self._cell(scanner, stripped, lead, offsets, at, floor, emitted, skip)
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next
@@ -1810,8 +1932,12 @@ class CellUnit(Unit[CellState]):
             # a lone (S) in a table cell is a size or a result, no paragraph
             if hit.source == "marking"
             and (portions or not hit.key.startswith("("))
-            # <td>Secret</td>, password: "secret": prose, not a marking
-            and not _in_prose_case(cell[hit.start : hit.end])
+            # <td>Secret</td>, password: "secret": prose, not a marking; phonetic words
+            # spell a marking in any case (``echo Sierra Echo Charlie Romeo Echo Tango``)
+            and (
+                hit.detail.startswith("phonetic-spelled")
+                or not _in_prose_case(cell[hit.start : hit.end])
+            )
         ]
 
     def _cell(
@@ -1865,12 +1991,13 @@ class CellUnit(Unit[CellState]):
             state.line_orig, state.searched = orig_start, orig_start
             state.trigger = None
         if state.trigger is None:
-            # Only the text that arrived since the last look (and one character before it).
-            since = max(orig_start, state.searched - 1)
-            found = _CELL_TRIGGER_RE.search(scanner.orig_slice(since, scanner.orig_end))
+            # Only the text that arrived since the last look, and as much before it as the
+            # longest trigger less one (``echo`` cut ``ec`` / ``ho``, ``/Title (``).
+            since = max(orig_start, state.searched - _TRIGGER_OVERLAP)
+            found = _first_trigger(scanner.orig_slice(since, scanner.orig_end))
             state.searched = scanner.orig_end
-            if found is not None:
-                at = since + found.start()
+            if found >= 0:
+                at = since + found
                 state.trigger = (at, self._to_view(view, at, line_start))
         if state.trigger is not None:
             return state.trigger[1]
@@ -1889,6 +2016,275 @@ class CellUnit(Unit[CellState]):
         while position > line_start and view.map.to_orig(position) > orig:
             position -= 1
         return position
+
+
+def read_as_shown(scanner: Scanner, text: str, offsets: list[int], how: str) -> None:
+    """Read ``text``, another reading of the original (a line unfolded, a page's text), as
+    a text of its own; its findings land on the original characters (``offsets``: each
+    character's original offset), ``how`` the text was read in their details."""
+    inner = Scanner(scanner.engine, scanner.depth + 1)
+    inner.read_whole(text)
+    for hit in inner.take_hits():
+        if hit.source == "hidden" or hit.end <= hit.start:
+            continue  # the original's own hidden characters are reported as they are
+        scanner.hits.append(
+            hit._replace(
+                start=offsets[hit.start],
+                end=offsets[hit.end - 1] + 1,
+                detail=f"{hit.detail} ({how})",
+            )
+        )
+
+
+class FoldState(ScanState):
+    """Whether a calendar has begun; the logical line being read (view position; ``resume``
+    is its start, so the stream holds it), the next physical line's start, and whether the
+    logical line holds a fold."""
+
+    __slots__ = ("calendar", "folded", "indent", "next")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calendar = False
+        self.indent = 0  # the calendar's own (a Markdown block's), which a fold goes past
+        self.folded = False
+        self.next = 0
+
+
+class FoldUnit(Unit[FoldState]):
+    """A calendar's or contact's folded lines in text (``_folds``): after a ``BEGIN:VCARD``
+    or ``BEGIN:VCALENDAR`` line, each logical line that holds a fold is read once more as a
+    calendar program shows it (``NOTE:GEHE`` / `` IM`` is ``NOTE:GEHEIM``), its findings on
+    their own characters. The lines as written are read too: the unfolded reading adds to
+    them. A logical line is complete when the next line starts with no blank, so a stream
+    holds the last one until then."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> FoldState:
+        return FoldState()
+
+    def scan(self, scanner: Scanner, state: FoldState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        if not state.calendar:
+            at = buf.find(CALENDAR_MARK, max(state.next, base) - base)
+            while at >= 0:
+                begins = calendar_starts(buf, at)
+                if begins is not None:
+                    state.calendar = True
+                    state.indent = begins[1]
+                    state.resume = state.next = base + begins[0]
+                    break
+                if buf.find("\n", at) < 0 and not final:
+                    state.next = state.resume = base + at  # its line is not complete yet
+                    return
+                at = buf.find(CALENDAR_MARK, at + 1)
+            if not state.calendar:
+                state.next = state.resume = max(state.next, view.end - len(CALENDAR_MARK))
+                return
+        position = state.next - base
+        while True:
+            end = buf.find("\n", position)
+            if end < 0 or (end + 1 >= len(buf) and not final):
+                break  # the line is not complete, or what starts the next is not known
+            blanks = state.indent + 1
+            joined = buf.startswith(" " * blanks, end + 1) or (end > 0 and buf[end - 1] == "=")
+            if not final and end + blanks >= len(buf) and not joined:
+                break  # the blanks that would make the next line a fold have not all come
+            if joined and base + end - state.resume <= MAX_FOLDED:
+                state.folded = True
+            else:
+                if state.folded:
+                    self._read(scanner, state, base + end)
+                state.folded = joined
+                state.resume = base + end + 1
+            position = end + 1
+        state.next = base + position
+
+    def _read(self, scanner: Scanner, state: FoldState, end: int) -> None:
+        """The logical line from ``state.resume`` to view position ``end``, unfolded, read
+        as a text of its own; its findings on their own original characters."""
+        view_map = scanner.skel.map
+        at = view_map.to_orig(state.resume)
+        unfolded = unfold(scanner.orig_slice(at, view_map.to_orig(end)), state.indent)
+        if unfolded is not None:
+            text, offsets = unfolded
+            offsets = [at + offset for offset in offsets]
+            read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded")
+
+    def earliest(self, scanner: Scanner, state: FoldState) -> int:
+        """Before a calendar begins, nothing is held (a fold counts only after its line)."""
+        return state.resume if state.calendar else scanner.skel.end
+
+
+class PageTextState(ScanState):
+    """The next line to read (view position: ``resume``) and the text that the content
+    stream's lines read so far show (``_pdf_text``)."""
+
+    __slots__ = ("page",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page = PageText()
+
+
+# A line of the text as it arrives is searched this far back for a string's or an array's
+# start, which a text-showing operator may yet follow (longer than a string or an array).
+_SHOW_HOLD = 2048
+
+
+class PageTextUnit(Unit[PageTextState]):
+    """A PDF content stream written as text: what its text objects show (``_pdf_text``),
+    read as a text of its own, its findings on the strings' own characters. Complete
+    lines only; a stream holds a text object that shows something until it ends, and the
+    unfinished line from a string's or an array's start."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> PageTextState:
+        return PageTextState()
+
+    def scan(self, scanner: Scanner, state: PageTextState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+        page = state.page
+        while position < limit:
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            at = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(at, stop)
+            if page.length or SHOW_RE.search(line):
+                if not page.read_line(line, at) or page.full:
+                    self._read(scanner, page.take())
+                for shown in page.ended:
+                    self._read(scanner, shown)
+                page.ended.clear()
+            elif not page.length:
+                # no line until the next that shows text can: go there
+                found = SHOW_RE.search(scanner.orig, stop - scanner.orig_base)
+                if found is None:
+                    position = limit
+                    break
+                spot = view.map.to_view(scanner.orig_base + found.start()) - base
+                next_line = buf.rfind("\n", position, spot)
+                if next_line > end:
+                    end = next_line
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final:
+            self._read(scanner, page.take())
+
+    def _read(self, scanner: Scanner, shown: Shown | None) -> None:
+        """What a text object shows, read as a text of its own."""
+        if shown is not None and shown.text.strip():
+            how = "a PDF content stream's text, as shown"
+            read_as_shown(scanner, shown.text, shown.offsets, how)
+
+    def release(self, scanner: Scanner, state: PageTextState) -> int:
+        point = scanner.orig_end
+        if scanner.closed or scanner.depth >= MAX_DEPTH or scanner.cells:
+            return point
+        shown = state.page.start
+        if shown is not None:
+            point = shown
+        view = scanner.skel
+        line = max(state.resume, view.base)
+        if line < view.end:
+            since = max(view.map.to_orig(line), scanner.orig_end - _SHOW_HOLD)
+            tail = scanner.orig_slice(since, scanner.orig_end)
+            opened = min((at for at in map(tail.find, "(<[") if at >= 0), default=-1)
+            if opened >= 0:
+                point = min(point, since + opened)
+        return point
+
+    def orig_needed(self, state: PageTextState) -> int | None:
+        return state.page.start
+
+
+class EnumState(ScanState):
+    """The next line to read is at ``resume`` (view position); the enumeration's body
+    being read, if any."""
+
+    __slots__ = ("body",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body: EnumBody | None = None
+
+
+class EnumUnit(Unit[EnumState]):
+    """Enumerations written one value a line (``_enums``): a body whose values name two
+    levels or more is a vocabulary, and the markings inside it do not count (the
+    scanner's ``take_hits``). It reads complete lines before any other unit does, so a
+    marking found inside a body is held until the body ends; the stream holds the body
+    from its first line."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+
+    def new_state(self) -> EnumState:
+        return EnumState()
+
+    def scan(self, scanner: Scanner, state: EnumState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+        while position < limit:
+            if state.body is None:
+                # only a line that holds "enum" can open a body: go to the next one
+                found = buf.find("enum", position, limit)
+                if found < 0:
+                    position = limit
+                    break
+                position = buf.rfind("\n", position, found) + 1 or position
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            start = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(start, stop)
+            if state.body is None:
+                if EnumBody.opens(line):
+                    state.body = EnumBody()
+                    scanner.enum_open = view.map.to_orig(base + end + 1)
+            else:
+                going = state.body.line(line, self.engine.read_item)
+                if not going:
+                    if going is False and state.body.vocabulary and scanner.enum_open is not None:
+                        scanner.vocabularies.append((scanner.enum_open, start))
+                    state.body = None
+                    scanner.enum_open = None
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final and state.body is not None:
+            state.body = None  # never closed: no enumeration
+            scanner.enum_open = None
+
+    def release(self, scanner: Scanner, state: EnumState) -> int:
+        if scanner.enum_open is not None and not scanner.closed:
+            return scanner.enum_open
+        return scanner.orig_end
+
+    def orig_needed(self, state: EnumState) -> int | None:
+        return None
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -2004,6 +2400,237 @@ class ListUnit(Unit[ListState]):
             if found is not None:
                 state.bracket = view.base + found.start()
         return view.end if state.bracket is None else state.bracket
+
+
+class SpelledState(LineState):
+    """The runs of units still open, by column (see ``_spelled``), the blank lines since
+    the last unit, and how far the unfinished line has been looked at."""
+
+    __slots__ = ("blanks", "checked", "runs", "tab_line", "tabs_to")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: dict[int, list[SpelledUnit]] = {}
+        self.blanks = 0
+        self.checked = 0  # view position: cells of the unfinished line before it hold no unit
+        # The unfinished line's original text before ``tabs_to`` searched for a tab, and
+        # the line (view position) where one was found.
+        self.tabs_to = 0
+        self.tab_line = -1
+
+
+_PAIR_VALUES = "marking spelled one letter or word per value of a line's pairs"
+
+
+def _unit_in_capitals(original: str) -> bool:
+    """Whether a unit (original text) is written in capitals: no word in prose case
+    (lower or title case), no single letter in plain lower case. Look-alikes, odd case
+    and digits are evasion, not prose."""
+    for word in _WORD_RE.findall(terminal_shown(original)):
+        if len(word) == 1:
+            if word.islower() and (word.isascii() or word in _PLAIN_LATIN):
+                return False
+        elif _word_case(word) is not None:
+            return False
+    return True
+
+
+class SpelledDownUnit(Unit[SpelledState]):
+    """A marking spelled one letter or one word per unit down a list, paragraphs, a
+    table's column or consecutive values, or across a line's pairs (see ``_spelled``).
+    Complete lines only; the stream holds back the units of a stretch that may still
+    grow, and the unfinished line from its first cell that may still become a unit."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
+        # The markings' own keys: not their reversed or rot13 spellings, which the banner
+        # readers take from a line (a structure read bottom up or in rot13 is not read).
+        self.words = {
+            squeeze_key(spec): word_ends(
+                [marking_squeeze(word) for word in re.split(r"[\W_]+", skeleton(spec.text))]
+            )
+            for spec in engine.marking_by_key.values()
+        }
+        self.keys = sorted(self.words)
+
+    def new_state(self) -> SpelledState:
+        return SpelledState()
+
+    def scan(self, scanner: Scanner, state: SpelledState, final: bool) -> None:
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        at, limit = state.complete_lines(view, final)
+        position = at
+        while position < limit:
+            if not state.runs:
+                candidate = self._next_candidate(scanner, position, limit)
+                if candidate is None:
+                    break
+                position = buf.rfind("\n", position, candidate) + 1 or position
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            self._line(scanner, state, position, end)
+            position = end + 1
+        if final:
+            for column in list(state.runs):
+                self._close(scanner, state, column)
+        state.resume = max(state.resume, base + limit)
+
+    def _next_candidate(self, scanner: Scanner, position: int, limit: int) -> int | None:
+        """The buffer offset of the first cell from ``position`` that may be a unit: one
+        the views show, or a tab (a blank in the views) in the original text."""
+        view = scanner.skel
+        # from the new line before ``position``: the candidate pattern begins at a separator
+        found = SPELLED_CANDIDATE_RE.search(view.buf, position - 1, limit)
+        candidate = limit if found is None else found.start() + 1
+        orig_from = max(view.map.to_orig(view.base + position), scanner.orig_base)
+        orig_to = view.map.to_orig(view.base + candidate)
+        tab = cutting_tab(scanner.orig, orig_from - scanner.orig_base, orig_to - scanner.orig_base)
+        if tab >= 0:
+            return max(position, view.map.to_view(scanner.orig_base + tab) - view.base)
+        return None if found is None else candidate
+
+    def _tabs(self, scanner: Scanner, start: int, end: int) -> list[int]:
+        """The buffer offsets of the line's blanks that are tabs cutting it into cells in the
+        original text (not those that indent it)."""
+        view = scanner.skel
+        orig_start = max(view.map.to_orig(view.base + start), scanner.orig_base)
+        orig_end = view.map.to_orig(view.base + end)
+        orig, orig_base = scanner.orig, scanner.orig_base
+        tabs = []
+        tab = cutting_tab(orig, orig_start - orig_base, orig_end - orig_base)
+        while tab >= 0:
+            tabs.append(view.map.to_view(orig_base + tab) - view.base)
+            tab = cutting_tab(orig, tab + 1, orig_end - orig_base)
+        return tabs
+
+    def _line(self, scanner: Scanner, state: SpelledState, start: int, end: int) -> None:
+        view = scanner.skel
+        buf = view.buf
+        line = buf[start:end]
+        if CONTENT_RE.search(line) is None:
+            state.blanks += 1
+            if state.blanks > MAX_BLANK_LINES:
+                for column in list(state.runs):
+                    self._close(scanner, state, column)
+            return
+        state.blanks = 0
+        spans = cells(line, [tab - start for tab in self._tabs(scanner, start, end)])
+        for column in [column for column in state.runs if column >= len(spans)]:
+            self._close(scanner, state, column)
+        pairs: list[SpelledUnit] = []
+        for column, (cell_start, cell_end) in enumerate(spans):
+            unit = self._unit(scanner, start + cell_start, start + cell_end)
+            if unit is None:
+                if CONTENT_RE.search(line, cell_start, cell_end) is not None:
+                    self._close(scanner, state, column)
+                    if len(pairs) >= 2:
+                        self._emit(scanner, pairs, final=True, context=_PAIR_VALUES)
+                    pairs = []
+                continue
+            spelled, pair = unit
+            state.runs.setdefault(column, []).append(spelled)
+            self._read(scanner, state, column, final=False)
+            if pair:
+                pairs.append(spelled)
+        if len(pairs) >= 2:
+            self._emit(scanner, pairs, final=True, context=_PAIR_VALUES)
+
+    def _unit(self, scanner: Scanner, start: int, end: int) -> tuple[SpelledUnit, bool] | None:
+        """The unit a cell (buffer span) holds, and whether it is a pair's value."""
+        view = scanner.skel
+        match = SPELLED_CELL_RE.fullmatch(view.buf, start, end)
+        if match is None:
+            return None
+        key = marking_squeeze(match.group("token"))
+        if not key:
+            return None
+        token_start, token_end = match.span("token")
+        orig_start = view.map.to_orig(view.base + token_start)
+        orig_end = view.map.to_orig(view.base + token_end - 1) + 1
+        if orig_start < 0 or not _unit_in_capitals(scanner.orig_slice(orig_start, orig_end)):
+            return None
+        letter = token_end - token_start == 1
+        unit = SpelledUnit(key, orig_start, orig_end, view.base + token_start, letter)
+        return unit, match.group("key") is not None
+
+    def _read(self, scanner: Scanner, state: SpelledState, column: int, final: bool) -> None:
+        run = state.runs[column]
+        decided = self._emit(scanner, run, final)
+        del run[:decided]
+        if not run:
+            del state.runs[column]
+
+    def _emit(
+        self,
+        scanner: Scanner,
+        units: list[SpelledUnit],
+        final: bool,
+        context: str = "banner split over lines",
+    ) -> int:
+        """Hits for the markings that ``units`` spell; how many units are decided. Down a
+        structure, a hit is a banner split over lines, as ``MultiLineUnit`` names it: where
+        both read one span, the finding is the same whichever comes first."""
+        engine = self.engine
+        found, decided = read_run(units, self.keys, self.words, final)
+        for first, after, key in found:
+            spec = engine.marking_by_key[key]
+            start, end = units[first].start, units[after - 1].end
+            scanner.hits.append(_marking_hit(spec, start, end, context))
+        return decided
+
+    def _close(self, scanner: Scanner, state: SpelledState, column: int) -> None:
+        if column in state.runs:
+            self._read(scanner, state, column, final=True)
+
+    def earliest(self, scanner: Scanner, state: SpelledState) -> int:
+        """The first unit of a stretch that may still grow, or the unfinished line's
+        first cell that may still become a unit (its start, where it has a tab)."""
+        view = scanner.skel
+        line_start = state.line_start(view)
+        if state.resume < line_start:
+            return state.resume
+        held = min((run[0].at for run in state.runs.values()), default=view.end)
+        if self._has_tab(scanner, state, line_start):
+            return min(held, line_start)
+        buf, base = view.buf, view.base
+        at = max(state.checked, line_start) - base
+        while True:
+            separator = SPELLED_SPLIT_RE.search(buf, at)
+            if separator is None:
+                break
+            cell = SPELLED_CELL_RE.fullmatch(buf, at, separator.start())
+            if cell is not None and self._may_start(cell.group("token")):
+                return min(held, base + at)
+            at = separator.end()
+        state.checked = base + at
+        # The open cell: a unit's word ends it (closing marks aside), so only its last word
+        # can still begin one; squeezing is prefix-closed, so a word that is no key's
+        # prefix never grows into one (a key or list marker before it puts the unit later).
+        word = last_word(buf, at, len(view.buf))
+        if word is None or self._may_start(buf[word[0] : word[1]]):
+            return min(held, base + at)
+        return held
+
+    def _has_tab(self, scanner: Scanner, state: SpelledState, line_start: int) -> bool:
+        """Whether the unfinished line (from view position ``line_start``) holds a tab that
+        cuts it into cells in the original text; searched once per character."""
+        if state.tab_line == line_start:
+            return True
+        orig_start = max(scanner.skel.map.to_orig(line_start), scanner.orig_base)
+        searched = max(state.tabs_to, orig_start)
+        found = cutting_tab(scanner.orig, searched - scanner.orig_base, len(scanner.orig))
+        state.tabs_to = scanner.orig_end
+        if found < 0:
+            return False
+        state.tab_line = line_start
+        return True
+
+    def _may_start(self, word: str) -> bool:
+        """Whether a unit's word (view text) can begin a marking's key."""
+        return _prefix_of_any(self.keys, marking_squeeze(word))
 
 
 class KeywordState(ScanState):
@@ -2482,19 +3109,34 @@ class EncodedUnit(Unit[EncodedState]):
 
 
 def rescan(
-    scanner: Scanner, text: str, start: int, end: int, encoding: str, *, mirrored: bool = False
+    scanner: Scanner,
+    text: str,
+    start: int,
+    end: int,
+    encoding: str,
+    *,
+    mirrored: bool = False,
+    in_place: bool = False,
 ) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``, or,
     when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
     mirror of their own span: a reversed banner's furniture, which streams out before its
-    marking, then lies outside the hit like a forwards banner's."""
+    marking, then lies outside the hit like a forwards banner's. A text whose characters
+    stand where ``start``-``end``'s do (``in_place``: words reversed in their places) puts
+    each hit on its own span."""
     # A decoded cell is still that deep in cells.
     inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
     inner.read_whole(text.replace("\xa0", " "))
     for hit in inner.take_hits():
-        hit_start, hit_end = (end - hit.end, end - hit.start) if mirrored else (start, end)
+        hit_start, hit_end = (
+            (end - hit.end, end - hit.start)
+            if mirrored
+            else (start + hit.start, start + hit.end)
+            if in_place
+            else (start, end)
+        )
         detail = f"{encoding}-encoded: {hit.detail}"
         scanner.hits.append(hit._replace(start=hit_start, end=hit_end, detail=detail))
 
@@ -2551,6 +3193,7 @@ def _readable(raw: bytes, cut: bool) -> str | None:
     return decode_text_bytes(raw[start:end])
 
 
+_WORD_RUN_RE = lazy_compile(r"[^\W_]+")
 _BIDI_CONTROLS = lazy_compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -2896,6 +3539,10 @@ class DecodeUnit(Unit[DecodeState]):
                 mirrored = len(plain) == len(piece)
                 at = origin + start + window_start
                 rescan(scanner, forwards, at, at + len(piece), "reversed", mirrored=mirrored)
+                # each word written backwards in its place (OTAN TERCES: NATO SECRET)
+                in_place = _WORD_RUN_RE.sub(lambda word: word.group()[::-1], plain)
+                if mirrored and " " in in_place.strip() and in_place != plain:
+                    rescan(scanner, in_place, at, at + len(piece), "reversed", in_place=True)
 
     def _rotated_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written upside down (``ʇǝɹɔǝs``, ``ꓕƎꓤƆƎS``), with ``MIN_TURNED`` turned
@@ -3204,7 +3851,8 @@ class CompiledPolicy:
         # past the longest of them (to see that it is no prefix).
         longest_label = max(map(len, self.label_keys), default=0)
         self.squeezed_window = 3 * longest_label + max(longest_label, self.longest_key) + 1
-        self.units: list[Unit[Any]] = [ContextUnit(self), *keyword_units]
+        # The enumerations' unit first: it has read a line before any marking on it is taken.
+        self.units: list[Unit[Any]] = [EnumUnit(self), ContextUnit(self), *keyword_units]
         self.multiline_re = multiline_re
         self.multiline_reach = multiline_reach
         if multiline_re is not None:
@@ -3213,7 +3861,10 @@ class CompiledPolicy:
         if field is not None:
             self.units.append(field)
         self.units.append(ListUnit(self, field))
+        self.units.append(SpelledDownUnit(self))
         self.units.append(CellUnit(self))
+        self.units.append(FoldUnit(self))
+        self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
         # A marking of short words (VS-NfD) is its own reversed word ("dfn-sv").

@@ -302,10 +302,17 @@ def _shown(piece: str, before: str) -> tuple[set[int], set[int]]:
 def terminal_shown(text: str) -> str:
     """``text`` without what a terminal does not show (escape sequences, a letter struck
     over itself): the letters whose case a reader sees."""
+    kept = terminal_kept(text)
+    return text if kept is None else "".join(text[i] for i in kept)
+
+
+def terminal_kept(text: str) -> list[int] | None:
+    """The offsets of ``text`` that a terminal shows (``terminal_shown``), or None when
+    it shows all of them."""
     if "\x1b" not in text and "\b" not in text:
-        return text
+        return None
     gone, _ = _shown(text, "")
-    return "".join(ch for i, ch in enumerate(text) if i not in gone and ch != "\b")
+    return [i for i, ch in enumerate(text) if i not in gone and ch != "\b"]
 
 
 def normalise(piece: str, before: str = "") -> Normalised:

@@ -102,7 +102,9 @@ def _ascii_groups() -> tuple[frozenset[str], ...]:
     """Lower-cased ASCII spellings that UTS #39 declares confusable, merged."""
     from milai.policy._confusables import ASCII_CLASSES
 
-    groups: list[set[str]] = [{"ss", "ß"}]  # the skeleton keeps ß as one character
+    # the skeleton keeps ß as one character; OCR reads a "d" as "cl" (as it reads an "m" as
+    # "rn", which UTS #39 lists): CONFICLENTIAL
+    groups: list[set[str]] = [{"ss", "ß"}, {"cl", "d"}]
     for members in ASCII_CLASSES:
         lowered = {m.lower() for m in members}
         for group in groups:
@@ -127,7 +129,8 @@ def _squeeze_table() -> dict[int, str]:
         for member in group:
             if len(member) == 1 and member != canonical:
                 table[ord(member)] = canonical
-    return table
+    # A canonical spelling's own letters squeezed too (d → cl → ci: "cl" squeezes to "ci").
+    return {key: value.translate(table) for key, value in table.items()}
 
 
 def _keep(ch: str) -> bool:
@@ -293,12 +296,13 @@ def _unit_spellings(token: str, leet: bool) -> tuple[str, ...]:
     group = set(next((g for g in _ascii_groups() if token in g), frozenset({token})))
     if leet:
         group |= {symbol for symbol, letter in LEET.items() if letter in group}
-        # "ss" (ß) spelt 5s, s5, 55, $$: leetspeak letter by letter in it too.
-        for spelling in [g for g in group if len(g) > 1]:
-            choices = [
-                [ch, *(sym for sym, letter in LEET.items() if letter == ch)] for ch in spelling
-            ]
-            group |= {"".join(chars) for chars in itertools.product(*choices)}
+    # A spelling of several letters, each letter in its own spellings: "ss" (ß) spelt 5s,
+    # $$; "cl" (d, as OCR reads it) spelt c1, cI.
+    for spelling in [g for g in group if len(g) > 1]:
+        choices = [
+            [member for member in _unit_spellings(ch, leet) if len(member) == 1] for ch in spelling
+        ]
+        group |= {"".join(chars) for chars in itertools.product(*choices)}
     return tuple(sorted(group, key=lambda m: (len(m), m)))
 
 
@@ -640,7 +644,22 @@ def cell_label_regex(labels: Iterable[str]) -> str:
     return r"(?:[a-z]{1,12}" + SEP + "{0,3})?" + _label_regex(labels)
 
 
+# A tag: HTML's; BBCode's (forum posts, and what a model asked for BBCode writes: ``[b]``,
+# ``[size=5]``, ``[url=https://…]``, ``[quote="jm"]``; not ``[s]`` or ``[u]``, a portion
+# mark's letters); an emoji shortcode as chat exports keep it (``:lock:``,
+# ``:red_circle:``), which also reads an AsciiDoc attribute's or a reST field's name
+# (``:revremark: NATO SECRET``).
+_BBCODE_NAMES = (
+    r"b|i|size|colou?r|font|url|quote|cent(?:er|re)|left|right|code|spoiler|highlight|h[1-6]"
+    r"|strike|sub|sup|align|indent|noparse|email|table|tr|td|th|list|\*"
+)
+_BBCODE = r"\[/?(?:" + _BBCODE_NAMES + r")(?:=[^\[\]\n]{1,60})?\]"
+_SHORTCODE = r":[a-z0-9+\-]{1,30}(?:[_ ][a-z0-9+\-]{1,30}){0,3}:(?![^\W_])"  # "_": " " in skel
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
+# Before a banner, each of them (a shortcode among the markup tokens: ``~~:lock: *SECRET*``);
+# after it, ``_TAIL_RE`` reads a BBCode tag as a bracket and
+# a shortcode as punctuation around a word (one reading each: two would be exponential).
+_LEAD_TAG = "(?:" + _TAG + "|" + _BBCODE + ")"
 # A LaTeX command, with an environment name (\textbf, \begin{center}, \section*), and a
 # wide gap after it (a centred banner: \centerline{\large      SECRET}).
 _LATEX = r"\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?(?:[^\S\n]{5,80}(?=\S))?"
@@ -690,16 +709,16 @@ def _markup(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     SECRET``): a banner line reads its tokens lazily, so the reading whose markings start
     first is tried first and no marking is taken for markup while another reading keeps it.
     """
-    token = f"{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
+    token = f"{_SHORTCODE}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
     if words:
         token = f"{_MARKUP_WORD}|{token}" if words_first else f"{token}|{_MARKUP_WORD}"
     loop = "{0,12}?" if lazy else "{0,12}"
     return (
-        f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
+        f"(?:{_LEAD_TAG}{WS}{{0,4}}){{0,4}}"
         f"(?:(?:{token}){WS}{{0,4}}){loop}"
         # a wide gap after markup: a centred banner in quotes or brackets (“      SECRET”)
         f"(?:(?<=[^\\w\\s]){WS}{{5,80}})?"
-        f"(?:{_TAG}{WS}{{0,4}}){{0,4}}"
+        f"(?:{_LEAD_TAG}{WS}{{0,4}}){{0,4}}"
     )
 
 
@@ -711,6 +730,10 @@ _NUMBERING = (
     + "{1,4}"
     # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C) iv.(S) (a)(S)
     + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivx]{2,5})[.)](?=\()|\([a-z]\)(?=\())?"
+    # a page number glued to the banner (pdftotext without -layout: ``3NATO SECRET``), or a
+    # print file's carriage control in column 1 (``1NATO SECRET``): in capitals only
+    # (``_glued_in_capitals``)
+    + r"(?:\d{1,4}+(?=[a-z]))?"
 )
 # The page words in rot13 (a text a model was asked to answer in rot13): Cntr 3 bs 7.
 _PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"
@@ -883,7 +906,7 @@ LEAD_READINGS = (
 # in emphasis or quotes (``~~UNCLASSIFIED~~ **SECRET**``).
 _MSEP = (
     WS
-    + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~~"
+    + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~>|~~"
     + WS
     + "{0,3}"
     # a page number after the struck marking (``~~UNCLASSIFIED~~ Page 2 SECRET``)
@@ -892,6 +915,24 @@ _MSEP = (
     + WS
     + "{0,3})?"
 )
+# Word's reviewing pane pasted as text: a change's kind, then the text changed, in
+# brackets (``[Deleted: SECRET] UNCLASSIFIED``, ``[Inserted: NATO SECRET]``); both read.
+REVIEW_WORDS = (
+    "deleted",
+    "inserted",
+    "moved",
+    "formatted",
+    "geloscht",
+    "eingefugt",
+    "supprime",
+    "insere",
+    "verwijderd",
+    "ingevoegd",
+)
+_REVIEW = "(?:(?:" + "|".join(REVIEW_WORDS) + ")" + WS + "{0,3}:" + WS + "{0,3})?"
+# A footer's furniture glued to the banner (pdftotext without -layout: ``COSMIC TOP
+# SECRETPage 2 of 4``, ``NATO SECRETAnnex B``): in capitals only (``_glued_in_capitals``).
+_GLUED_FURNITURE = r"(?=(?:page|seite|pagina|blz|annexe?|anlage|bijlage|copy|ref)(?![a-z]))"
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -973,8 +1014,9 @@ def banner_prefilter_regex(
         caveat_list = list(caveats)
         if caveat_list:
             glued.append(_label_regex(caveat_list))
-        follows = "(?:(?![a-z0-9])|(?=" + "|".join(glued) + "))"
-    return f"\\n{LEAD_WORDS}{label}(?:[\\[(]{WS}{{0,80}}+{_PAGE_FIRST})?{_MSEP}(?:{marks}){follows}"
+        follows = "(?:(?![a-z0-9])|" + _GLUED_FURNITURE + "|(?=" + "|".join(glued) + "))"
+    opened = f"(?:[\\[(]{WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?"
+    return f"\\n{LEAD_WORDS}{label}{opened}{_MSEP}(?:{marks}){follows}"
 
 
 def portion_context_regex(portions: Iterable[str]) -> str:
@@ -1001,7 +1043,7 @@ def multiline_regex(
     if label_list:
         label = f"(?P<label>(?:{_label_regex(label_list)}{_LABEL_SEP}{_AFTER_LABEL}){{1,3}})?"
     return (
-        f"\\n{_LEAD_READ}{label}(?:[\\[(]{WS}{{0,2}})?"
+        f"\\n{_LEAD_READ}{label}(?:[\\[(]{WS}{{0,2}}{_REVIEW})?"
         # repeated markings: after the first, any gap a marking's words may have (which
         # holds every separator: either one, an empty gap was read two ways, exponential)
         f"(?P<body>(?:(?:(?<![^\\W_]){_MSEP}|(?<=[^\\W_]){_ML_WORD_GAP})(?:{marks})){{1,16}})"
@@ -1035,9 +1077,9 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     # ``test_the_guard_fires_for_every_context_match`` checks the two agree.
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,{_REPEATS}}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
-        f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_PAGE_FIRST})?{body}"
+        f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?{body}"
         # in brackets, furniture may stand before the closing one: [SECRET    3 March 2025]
-        f"(?![a-z0-9])(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
+        f"(?:(?![a-z0-9])|{_GLUED_FURNITURE})(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
         f"(?(open)[\\])])"
     )
 
@@ -1084,6 +1126,9 @@ _DATE = (
 )
 # The same month names as printed (for the capitals check of the original tail).
 _MONTHS_PRINTED = _MONTHS + r"|février|décembre|août|märz|mäerz|abrëll"
+# A heading's attributes after it (pandoc, kramdown, MkDocs: ``# SECRET {#banner .c}``).
+# Taken out of a tail before it is read, like a link's target below.
+_ATTRIBUTES_RE = lazy_compile(r"[^\S\n]\{[^\S\n]{0,2}[#.][^{}\n]{0,80}\}")
 _TAIL_RE = lazy_compile(
     r"(?:[^\w\n]|" + _TAG + r"|\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]"
     r"|(?:[a-z]{2,4}(?:[^\S\n]{0,2}[/,][^\S\n]{0,2}[a-z]{2,4}){0,8}[^\S\n]{1,3})?eyes[^\S\n]{1,3}only"
@@ -1102,7 +1147,8 @@ _TAIL_RE = lazy_compile(
     r"(?=[^\S\n]{1,3}[a-z]{0,12}[/\-._]{0,2}\d))*"
 )
 _TAIL_WORDS_RE = lazy_compile(
-    r"<[^<>]*>|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
+    r"<[^<>]*>|(?-i:\[/?[a-z*][a-z0-9]{0,9}(?:=[^\[\]\n]{0,60})?\]|:[a-z0-9_+\-]{1,30}:)"
+    r"|\\[a-z]{1,20}\*?(?:\{[a-z]{1,20}\})?|(?<!\w)(?:"
     + _FURNITURE_WORDS
     + r"|"
     + _MONTHS_PRINTED
@@ -1130,6 +1176,7 @@ def banner_tail_ok(tail: str, original: str) -> bool:
     if not tail.strip():
         return True
     tail, original = _LINK_TARGET_RE.sub("]", tail), _LINK_TARGET_RE.sub("]", original)
+    tail, original = _ATTRIBUTES_RE.sub("", tail), _ATTRIBUTES_RE.sub("", original)
     if _ASSIGNMENT_RE.match(tail) is not None:
         return False
     if _TAIL_RE.fullmatch(tail) is None:

@@ -16,6 +16,7 @@ from milai.policy.detect import CompiledPolicy, GuardedPattern, Hit, KeywordUnit
 from milai.policy.patterns import (
     DEFAULT_HEADER_LABELS,
     DEFAULT_SUBJECT_LABELS,
+    REVIEW_WORDS,
     Rot13Spelling,
     banner_prefilter_regex,
     context_regex,
@@ -453,7 +454,8 @@ def _compile(
         markings=spec.markings,
         context_re=context_re,
         context_reach=context_reach,
-        label_keys=[squeeze(" ".join(words(label))) for label in labels],
+        # a reviewing pane's change (``[Inserted: SECRET]``) may lead a cell like a label
+        label_keys=[squeeze(" ".join(words(label))) for label in (*labels, *REVIEW_WORDS)],
         detectors=spec.detectors,
         keyword_units=keyword_units,
         variants=variants,

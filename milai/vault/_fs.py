@@ -213,9 +213,16 @@ def remove_stale_temps(folder: Path, *, min_age_s: float = STALE_TEMP_AGE_S) -> 
 def locked(lock_path: Path, *, shared: bool = False) -> Iterator[None]:
     """Hold an advisory ``flock`` on ``lock_path`` (created 0600 if missing) for the block.
 
-    A symbolic link in its place is refused (``OSError``), never followed.
+    A symbolic link in its place is refused (``OSError``), never followed. A shared lock on
+    a read-only file system (a vault copied to read-only media, for an auditor) is taken on
+    the lock file opened to read: nothing can write there, and ``flock`` needs no more.
     """
-    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW, FILE_MODE)
+    try:
+        fd = os.open(lock_path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW, FILE_MODE)
+    except OSError as error:
+        if not shared or error.errno != errno.EROFS:
+            raise
+        fd = os.open(lock_path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
     try:
         fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         yield

@@ -249,7 +249,12 @@ class VaultFile:
     def to_bytes(self, vault_key: bytes) -> bytes:
         body = self.body_json()
         mac = _crypto.hmac_sha256(internal_key(vault_key, "metadata-mac v1"), _canonical(body))
-        return json.dumps({**body, "mac": mac.hex()}, indent=1, sort_keys=True).encode() + b"\n"
+        return _file_bytes({**body, "mac": mac.hex()})
+
+
+def _file_bytes(document: dict[str, Any]) -> bytes:
+    """The one byte form of ``vault.json`` that milai writes and reads."""
+    return json.dumps(document, indent=1, sort_keys=True).encode() + b"\n"
 
 
 @dataclass(frozen=True)
@@ -286,6 +291,10 @@ class UnverifiedVaultFile:
         document = _exact_keys(
             document, {"format", "version", "vault_id", "created_at", "slots", "state", "mac"}
         )
+        if _file_bytes(document) != data:
+            # the MAC covers the values, not the bytes: in any other form (a duplicate key,
+            # another encoding, padding) the file could carry what nothing authenticates
+            raise VaultIntegrityError()
         if document["format"] != VAULT_FORMAT:
             raise VaultIntegrityError()
         vault_id = _hex_field(document, "vault_id", 16).hex()

@@ -307,7 +307,8 @@ def file_digest(home: Path, path: str, entry: FileEntry) -> tuple[int, str] | No
     """The size and digest, as the state lists them, of the file at ``home/path`` read
     as ``entry``'s role; ``None`` when there is no such regular file."""
     try:
-        fd = os.open(home / path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+        # O_NONBLOCK: a FIFO in its place must not hang the open (it is refused below)
+        fd = os.open(home / path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:
@@ -599,15 +600,16 @@ def read_vault_bytes(home: Path) -> bytes:
         if error.errno == errno.ELOOP:
             raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT) from None
         raise VaultError(f"cannot read {path}: {error.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            regular = stat.S_ISREG(os.fstat(fd).st_mode)
-            data = handle.read(keys.UnverifiedVaultFile.MAX_BYTES + 1) if regular else b""
-        except OSError as error:
-            raise VaultError(f"cannot read {path}: {error.strerror}") from None
-    if not regular:
-        raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT)
-    return data
+    try:
+        # fstat before fdopen: a directory in its place fails fdopen itself (IsADirectoryError)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(keys.UnverifiedVaultFile.MAX_BYTES + 1)
+    except OSError as error:
+        raise VaultError(f"cannot read {path}: {error.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def _scan(home: Path, folder: str) -> tuple[dict[str, os.DirEntry[str]], bool]:

@@ -394,7 +394,7 @@ def _recorded_key_file(hint: Path) -> Path:
         recorded = hint.read_bytes().decode("utf-8").strip()
     except (OSError, UnicodeDecodeError):
         recorded = ""
-    if not recorded:
+    if not recorded or "\x00" in recorded:  # no path holds a NUL (open() would raise)
         raise VaultLocked(
             f"the recorded key-file path in {hint} is unreadable",
             hint="give --key-file PATH, or remove that file",

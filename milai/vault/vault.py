@@ -743,7 +743,8 @@ class Vault:
         """Open the model file ``path`` and check it is the one the state lists."""
         full = self.home / path
         try:
-            fd = os.open(full, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+            # O_NONBLOCK: a FIFO put there since the vault opened must not hang the open
+            fd = os.open(full, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             raise VaultIntegrityError(f"vault state: {entry.describe(path)} is missing") from None
         except OSError as error:

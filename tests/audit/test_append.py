@@ -100,7 +100,7 @@ def test_a_symlink_in_place_of_the_log_is_refused(log_path: Path, tmp_path: Path
     target = tmp_path / "elsewhere.log"
     log_path.symlink_to(target)
 
-    with pytest.raises(OSError):
+    with pytest.raises(AuditIntegrityError, match=f"{log_path.name} is not a regular file"):
         open_log(log_path).append(event(1))
     assert not target.exists()
 

@@ -229,6 +229,52 @@ def _merged_title_row(text: str, rng: random.Random) -> str:
     return "," * rng.randint(1, 40) + text + "," * rng.randint(0, 40)
 
 
+_BBCODE = (
+    "[b]{}[/b]",
+    "[size=5]{}[/size]",
+    "[url=https://intra.example/ops]{}[/url]",
+    '[quote="jm"]{}[/quote]',
+    "[center][b]{}[/b][/center]",
+    "[color=red]{}[/color]",
+)
+
+
+def _bbcode(text: str, rng: random.Random) -> str:
+    """A forum post's BBCode around the banner (phpBB, vBulletin; what a model asked for
+    BBCode writes)."""
+    return rng.choice(_BBCODE).format(text)
+
+
+_SHORTCODES = (":lock:", ":red_circle:", ":warning:", ":closed_lock_with_key:")
+
+
+def _shortcode(text: str, rng: random.Random) -> str:
+    """Emoji shortcodes around the banner, as chat exports keep them (Slack, Mattermost,
+    Teams, GitHub): before, after or both, the banner in emphasis or not."""
+    code = rng.choice(_SHORTCODES)
+    body = rng.choice(["{}", "*{}*"]).format(text)
+    return rng.choice([f"{code} {body}", f"{body} {code}", f"{code} {body} {code}"])
+
+
+def _glued_footer(text: str, rng: random.Random) -> str:
+    """pdftotext without -layout: the page number or the footer's furniture glued to the
+    banner (text objects with no blank between them)."""
+    return rng.choice(
+        [f"{rng.randint(1, 99)}{text}", f"{text}Page {rng.randint(1, 9)} of 12", f"{text}Seite 2"]
+    )
+
+
+def _review_pane(text: str, rng: random.Random) -> str:
+    """Tracked changes pasted as text: Word's reviewing pane, or CriticMarkup's substitution."""
+    return rng.choice(
+        [
+            f"[Deleted: {text}] UNCLASSIFIED",
+            f"[Inserted: {text}]",
+            f"{{~~UNCLASSIFIED~>{text}~~}}",
+        ]
+    )
+
+
 def _crlf(text: str, rng: random.Random) -> str:
     """Windows line ends (every e-mail, Windows text file and calendar file)."""
     return text.replace("\n", "\r\n")
@@ -588,6 +634,123 @@ def _letter_per_line(text: str, rng: random.Random) -> str:
     return "\n".join(ch for ch in text if not ch.isspace() and ch != "-")
 
 
+# --- split: a marking spelled down a structure, one letter or one word per unit ----------
+# (issue 9, red team 5: what a model told to hide a marking writes; a reader reads the
+# structure top to bottom and so reads the marking)
+
+
+def _letters(text: str) -> list[str]:
+    """The marking's letters, each with what goes with it (a combining accent, a letter
+    struck over itself); the blanks and hyphens between words dropped."""
+    out: list[str] = []
+    for ch in text:
+        if out and (unicodedata.combining(ch) or ch == "\b" or out[-1].endswith("\b")):
+            out[-1] += ch
+        elif not ch.isspace() and ch != "-":
+            out.append(ch)
+    return out
+
+
+def _unit_words(text: str) -> list[str]:
+    return text.split()
+
+
+def _intro(rng: random.Random) -> str:
+    return rng.choice(["", "", "Header words:\n", "The label, one part per item:\n\n"])
+
+
+def _list_of(units: list[str], rng: random.Random) -> str:
+    """The units as the items of one list: numbered, lettered or bulleted, tight or loose."""
+    style = rng.choice(["1.", "1)", "(1)", "a)", "a.", "-", "*", "\u2022", "+"])
+    if style in ("a)", "a.") and len(units) > 26:
+        style = "1."
+    indent = rng.choice(["", "", "  ", "    "])
+    gap = "\n\n" if rng.random() < 0.3 else "\n"
+    items = []
+    for number, unit in enumerate(units, 1):
+        marker = (
+            style.replace("1", str(number))
+            if "1" in style
+            else style.replace("a", chr(96 + number))
+            if "a" in style
+            else style
+        )
+        items.append(f"{indent}{marker} {unit}")
+    return _intro(rng) + gap.join(items)
+
+
+def _word_items(text: str, rng: random.Random) -> str:
+    """1. TOP / 2. SECRET: one word of the marking per list item."""
+    return _list_of(_unit_words(text), rng)
+
+
+def _letter_items(text: str, rng: random.Random) -> str:
+    """- S / - E / - C…: one letter of the marking per list item."""
+    return _list_of(_letters(text), rng)
+
+
+def _letter_paragraphs(text: str, rng: random.Random) -> str:
+    """S, a blank line, E, a blank line…: one letter of the marking per paragraph."""
+    gap = rng.choice(["\n\n", "\n\n", "\n\n\n", "\n \n"])
+    indent = rng.choice(["", "", "    "])
+    return gap.join(indent + letter for letter in _letters(text))
+
+
+def _value_letters(text: str, rng: random.Random) -> str:
+    """{"1": "S", "2": "E", …}: one letter of the marking per value, the values of
+    consecutive keys; an object on one line or one pair a line, YAML, a list a line."""
+    letters = _letters(text)
+    keys = rng.choice(
+        [
+            [str(n) for n in range(1, len(letters) + 1)],
+            [f"c{n}" for n in range(len(letters))],
+            [f"letter_{n}" for n in range(1, len(letters) + 1)],
+        ]
+    )
+    form = rng.choice(["json-line", "json-pretty", "yaml", "array-pretty", "python"])
+    if form == "json-line":
+        return json.dumps(dict(zip(keys, letters, strict=True)), ensure_ascii=False)
+    if form == "json-pretty":
+        return json.dumps(dict(zip(keys, letters, strict=True)), ensure_ascii=False, indent=2)
+    if form == "yaml":
+        return "\n".join(f"{key}: {letter}" for key, letter in zip(keys, letters, strict=True))
+    if form == "array-pretty":
+        return json.dumps(letters, ensure_ascii=False, indent=rng.choice([2, 4]))
+    pairs = ", ".join(f"{n}: '{letter}'" for n, letter in enumerate(letters))
+    return "{" + pairs + "}"
+
+
+_ROW_WORDS = ["north", "alpha", "tango", "echo", "unit", "depot", "route", "check", "note"]
+
+
+def _column_of(units: list[str], rng: random.Random) -> str:
+    """The units down one column of a table: Markdown (the unit in the first or second
+    column), CSV or tab-separated, with a header row."""
+    form = rng.choice(["markdown", "markdown-second", "csv", "tsv"])
+    rows = [(unit, rng.choice(_ROW_WORDS)) for unit in units]
+    if form == "markdown":
+        lines = ["| Letter | Meaning |", "|---|---|"] + [f"| {u} | {w} |" for u, w in rows]
+    elif form == "markdown-second":
+        lines = ["| # | Part | Note |", "|:-:|:-:|---|"] + [
+            f"| {n} | {u} | {w} |" for n, (u, w) in enumerate(rows, 1)
+        ]
+    elif form == "csv":
+        lines = ["part,meaning"] + [f"{u},{w}" for u, w in rows]
+    else:
+        lines = ["part\tmeaning"] + [f"{u}\t{w}" for u, w in rows]
+    return "\n".join(lines)
+
+
+def _column_letters(text: str, rng: random.Random) -> str:
+    """| N | north | / | A | alpha |…: one letter of the marking per row, read down."""
+    return _column_of(_letters(text), rng)
+
+
+def _column_words(text: str, rng: random.Random) -> str:
+    """| TOP | … | / | SECRET | … |: one word of the marking per row, read down."""
+    return _column_of(_unit_words(text), rng)
+
+
 _FIELD_NAMES = [
     "classification",
     "Classification",
@@ -901,6 +1064,22 @@ def _dash_title(text: str, rng: random.Random) -> str:
     return f"{text}{dash}{title}"
 
 
+def _printed_string(text: str, rng: random.Random) -> str:
+    """The banner printed by a script: a string that a shell's ``echo`` or ``printf``, a
+    program's ``print()`` or ``console.log()`` or PowerShell's ``Write-Host`` writes to a
+    terminal or a file, its line breaks written as escapes (red team 5: ``echo "NATO
+    SECRET" > /etc/issue.net``, ``printf 'COSMIC TOP SECRET\\nAnnex B\\n' > banner.txt``)."""
+    forms = ['echo "{}" > /etc/issue.net', 'print("{}")', 'Write-Host "{}"']
+    if "'" not in text:
+        forms += ["printf '{}\\n' > banner.txt", "console.log('{}');", "echo -e '{}' | tee motd"]
+    if not re.search(r"[\n\"'`>|;&#$()\\]", text):
+        forms.append("echo {} > /etc/motd")
+    form = rng.choice(forms)
+    newline = "`n" if form.startswith("Write-Host") else "\\n"
+    quoted = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", newline)
+    return form.format(quoted)
+
+
 def _title_dash(text: str, rng: random.Random) -> str:
     """A title, a dash between blanks, then the banner: a subject or a header that ends
     on its classification (``Convoy brief - NATO SECRET``)."""
@@ -990,6 +1169,77 @@ def _rfc2047(text: str, rng: random.Random) -> str:
     words = " ".join(_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts))
     label = rng.choice(["Subject: ", "Subject: ", "X-Classification: ", "Thread-Topic: ", ""])
     return f"{label}{words}\n\n{rng.choice(BODY)}\n"
+
+
+def _calendar_fold(text: str, rng: random.Random) -> str:
+    """A contact or an event written out in text (a model's answer, not a file): the
+    marking a property's value, its line folded inside the marking as RFC 5545 folds long
+    lines (a line break then one blank or tab), once or every few characters (red team 5:
+    ``NOTE:GEHE`` / `` IM``). Line ends are a line feed: the pair with ``crlf`` writes
+    them as calendar files do."""
+    end = "\n"
+    name = rng.choice(["NOTE", "SUMMARY", "DESCRIPTION", "TITLE", "X-CLASSIFICATION"])
+    line = f"{name}:{text}"
+    if rng.random() < 0.5:
+        cut = rng.randint(len(name) + 2, len(line) - 1)  # inside the marking
+        pieces = [line[:cut], line[cut:]]
+    else:
+        width = rng.randint(3, 9)
+        pieces = [line[i : i + width] for i in range(0, len(line), width)]
+    folded = (end + rng.choice([" ", "\t"])).join(pieces)
+    if rng.random() < 0.5:
+        lines = ["BEGIN:VCARD", "VERSION:3.0", "FN:Jean Muller", folded, "END:VCARD"]
+    else:
+        lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "DTSTART:20250312T090000Z"]
+        lines += [folded, "END:VEVENT", "END:VCALENDAR"]
+    lead = rng.choice(["", "Here is the contact card:\n\n", "```\n"])
+    return lead + end.join(lines) + end
+
+
+def _pdf_string(text: str, rng: random.Random) -> str:
+    """``text`` as a PDF string: literal, each Latin-1 letter perhaps an octal escape
+    (``\\310`` is È), or hexadecimal (UTF-16 with its byte order mark beyond Latin-1)."""
+    if rng.random() < 0.2 or any(ord(ch) > 0xFF for ch in text):
+        if rng.random() < 0.5 and all(ord(ch) <= 0xFF for ch in text):
+            return "<" + text.encode("latin-1").hex().upper() + ">"
+        return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+    share = rng.choice([0.0, 0.3, 1.0])
+    out = []
+    for ch in text:
+        if ch in "()\\":
+            out.append("\\" + ch)
+        elif rng.random() < share or ord(ch) > 0x7E:
+            out.append(f"\\{ord(ch):03o}")
+        else:
+            out.append(ch)
+    return "(" + "".join(out) + ")"
+
+
+def _pdf_stream(text: str, rng: random.Random) -> str:
+    """A page's content stream written as text (a model asked for a PDF's source, a
+    pasted ``qpdf --qdf`` dump): the marking drawn by the text operators, its strings
+    escaped, cut into ``TJ`` array pieces with their kerning or over several ``Tj``
+    (red team 5: ``BT /F1 12 Tf 200 800 Td (TR\\310S SECRET UE) Tj ET``)."""
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            lines.append(rng.choice(["T*", "0 -14 Td"]))
+        form = rng.choice(["Tj", "TJ", "Tjs"])
+        cuts = sorted(rng.sample(range(1, len(line)), min(len(line) - 1, rng.randint(1, 3))))
+        pieces = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        if form == "Tj" or len(line) < 2:
+            lines.append(f"{_pdf_string(line, rng)} Tj")
+        elif form == "Tjs":
+            lines.append(" ".join(f"{_pdf_string(piece, rng)} Tj" for piece in pieces))
+        else:
+            items = []
+            for piece in pieces:
+                kerning = rng.choice(["", " -20", " 15", " -120"])
+                items.append(_pdf_string(piece, rng) + kerning)
+            lines.append("[" + " ".join(items) + "] TJ")
+    body = ["BT", "/F1 12 Tf", f"{rng.randint(50, 300)} {rng.randint(700, 820)} Td", *lines, "ET"]
+    stream = " ".join(body) if rng.random() < 0.5 else "\n".join(body)
+    return f"4 0 obj\n<< /Length {len(stream)} >>\nstream\n{stream}\nendstream\nendobj\n"
 
 
 def _rtf_text(text: str) -> str:
@@ -1413,6 +1663,12 @@ def _spellable(target: Target) -> bool:
     return not target.portion and target.letters >= 4
 
 
+def _capital_letters(target: Target) -> bool:
+    """A banner whose letters are all capitals. Spelled one letter a unit, VS-NfD's "f"
+    stands alone in lower case, which reads as prose: units count in capitals."""
+    return not target.portion and not any(ch.islower() for ch in target.text)
+
+
 def _banner_only(target: Target) -> bool:
     return not target.portion
 
@@ -1425,11 +1681,26 @@ def _single_letter_portion(target: Target) -> bool:
     return target.portion and len(target.text) == 1
 
 
+# A marking spelled down a structure, one letter or word per unit (list items, paragraphs,
+# values, a table's rows).
+UNIT_SPLITS = frozenset(
+    {
+        "word-items",
+        "letter-items",
+        "letter-paragraphs",
+        "value-letters",
+        "column-letters",
+        "column-words",
+    }
+)
+_LETTER_UNITS = UNIT_SPLITS - {"word-items", "column-words"}
+
 _STRUCTURE = frozenset(
     {
         "split-words",
         "hyphenation",
         "letter-per-line",
+        *UNIT_SPLITS,
         "json-pretty",
         "json-minified",
         "yaml-field",
@@ -1452,6 +1723,9 @@ _STRUCTURE = frozenset(
         "troff",
         "rfc2047",
         "rtf",
+        "calendar-fold",
+        "printed-string",
+        "pdf-content-stream",
     }
 )
 
@@ -1477,11 +1751,18 @@ FAMILIES: tuple[Family, ...] = (
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
     Family("title-dash", "banner context", "line", _title_dash),
+    Family("bbcode", "banner context", "line", _bbcode),
+    Family("shortcode", "banner context", "line", _shortcode),
+    Family("glued-footer", "banner context", "line", _glued_footer),
+    Family("review-pane", "banner context", "line", _review_pane),
+    Family("printed-string", "banner context", "line", _printed_string),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
     Family("rtf", "banner context", "place", _rtf),
+    Family("calendar-fold", "structured data", "place", _calendar_fold),
+    Family("pdf-content-stream", "structured data", "place", _pdf_stream),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -1523,6 +1804,13 @@ FAMILIES: tuple[Family, ...] = (
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
+    # a marking spelled down a structure, one unit at a time (red team 5)
+    Family("word-items", "spelled down", "split", _word_items),
+    Family("letter-items", "spelled down", "split", _letter_items, _capital_letters),
+    Family("letter-paragraphs", "spelled down", "split", _letter_paragraphs, _capital_letters),
+    Family("value-letters", "spelled down", "split", _value_letters, _capital_letters),
+    Family("column-letters", "spelled down", "split", _column_letters, _capital_letters),
+    Family("column-words", "spelled down", "split", _column_words, _multi_word),
     Family("leetspeak", "obfuscation", "spell", _leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
     Family("overstrike", "obfuscation", "spell", _overstrike),
@@ -1594,6 +1882,7 @@ _SPELLINGS = frozenset(
 
 _NOT_STRUCK = frozenset(
     {
+        *UNIT_SPLITS,
         "letter-per-line",
         "hyphenation",
         "split-words",
@@ -1604,6 +1893,24 @@ _NOT_STRUCK = frozenset(
         "field-name-forms",
     }
 )
+
+
+_NOT_GLUED = frozenset(
+    {
+        "trailing-furniture",
+        "split-words",
+        "hyphenation",
+        "struck-marking",
+        "comment",
+        "phonetic",
+        "rot13",
+        "caesar",
+    }
+)
+
+
+def names_of(first: Family, second: Family) -> set[str]:
+    return {first.name, second.name}
 
 
 def compatible(first: Family, second: Family) -> str | None:
@@ -1636,6 +1943,11 @@ def compatible(first: Family, second: Family) -> str | None:
             "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
             "shifted, or inside JSON (where \\b is an escape) it is not what a terminal shows"
         )
+    if "glued-footer" in names_of(first, second) and names_of(first, second) & _NOT_GLUED:
+        return (
+            "a page number or footer glued to a banner is glued to its letters as printed: "
+            "split over lines, struck, commented, spelled or turned, it is glued to no banner"
+        )
     if second.name in first.excludes or first.name in second.excludes:
         return "reversal and rot13 undo a structure"
     if first.stage == second.stage == "wrap" and second.name in _WHOLE_LINE:
@@ -1664,12 +1976,41 @@ def compatible(first: Family, second: Family) -> str | None:
         return "a log prefix stands at the start of its line, before a field's label"
     if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
         return "markup is no part of a form or log value (nothing renders it)"
+    if names & UNIT_SPLITS:
+        reason = _spelled_down_pair(names, stages)
+        if reason is not None:
+            return reason
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
     if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
         return "HTML markup is no part of an RTF document"
+    if "pdf-content-stream" in names and names & {"comment-inside", "inline-tags"}:
+        return "HTML markup is no part of a PDF page's text (a viewer shows the tags)"
+    if {"printed-string", "comment"} <= names:
+        return "a command inside a markup comment prints nothing"
     if "wiki-macro" in names and "separators" in names:
         return "bars cut a wiki macro's parameters: a marking spelled with bars is cut there"
+    return None
+
+
+def _spelled_down_pair(names: set[str], stages: set[Stage]) -> str | None:
+    """Why a marking spelled down a structure (one letter or word per list item,
+    paragraph, value or row) does not compose with another family, or None."""
+    if "line" in stages and not names & {"indentation", "terminal-colour"}:
+        return "a marking spelled down a structure has no banner line to decorate"
+    if "place" in stages and "banner-line" not in names:
+        return "a label or a field before a structure's first unit takes that unit out of it"
+    if "separators" in names:
+        return "a split banner's words are its separators"
+    if names & {"comment-inside", "inline-tags"}:
+        return "markup inside the marking is cut into the units with it: no markup is left"
+    if "phonetic" in names:
+        return (
+            "phonetic words are read along one line: a phonetic word a unit down a structure "
+            "is not read (a known limit)"
+        )
+    if "odd-case" in names and names & _LETTER_UNITS:
+        return "a lower-case letter alone reads as prose: units count in capitals"
     return None
 
 
@@ -1790,6 +2131,25 @@ _REPEATED_AROUND = (
     "doubled-brackets",
 )
 KNOWN_MISSES: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "bbcode+review-pane",
+            "shortcode+review-pane",
+            "markup-wrapper+review-pane",
+            "doubled-brackets+review-pane",
+            "title-dash+review-pane",
+            "review-pane+struck-marking",
+            "review-pane+comment",
+        ),
+        "inside a reviewing pane's brackets ([Inserted: …]) the changed text is read bare: "
+        "markup, a title, a strike or a comment around it there are not (README)",
+    ),
+    "review-pane+rot13": "rot13 turns the pane's own words too ([Vafregrq: …])",
+    "calendar-fold+odd-case": (
+        "a property's value is read like any field's value, only with two capitals close "
+        "together: a three-letter marking in odd case (NOTE:cUi) after a name that is no "
+        "classification label"
+    ),
     "terminal-colour+title-dash": (
         "a colour sequence between a dash and its blanks: a line is cut into cells as written"
     ),
@@ -1877,11 +2237,6 @@ KNOWN_MISSES: dict[str, str] = {
         "reversed or turned by rot13 they are no phonetic words; a CSV row spelled so is read "
         "without the header above it; joined by '_' or '+' in a log or form value they are "
         "one word",
-    ),
-    **dict.fromkeys(
-        ("field-label+upside-down",),
-        "an upside-down line is read rotated as one line: a field line turned upside down is "
-        "not read as a field (misses on some markings)",
     ),
     **dict.fromkeys(
         ("split-words+inline-tags", "hyphenation+inline-tags"),

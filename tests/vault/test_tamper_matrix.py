@@ -9,16 +9,20 @@ model": ``key-file.path``, ``unlock-failures.jsonl``, the lock files) is asserte
 behaves, and the README must say so.
 
 The session, built once: ``init``, three synthetic models imported, settings set, a run and
-a chat with the scripted engine, a remote engine added with a token (a local fake server),
-enough audit entries for a sidecar checkpoint, a failed unlock; a snapshot of the folder
-then (the "older copies"), then more of the same (settings changed, a model removed, runs,
-a second checkpoint). A second vault gives files of the same kind from elsewhere.
+a chat with the scripted engine, a document added to the corpus, a remote engine added with
+a token (a local fake server), enough audit entries for a sidecar checkpoint, a failed
+unlock; a snapshot of the folder then (the "older copies"), then more of the same (settings
+changed, a model removed, another document, runs, a second checkpoint). A second vault gives
+files of the same kind from elsewhere. Besides the changes above, each file is replaced by a
+directory and by a FIFO (which must not hang the command that meets it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -39,6 +43,8 @@ pytestmark = pytest.mark.xdist_group("tamper-matrix")
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PROMPT = "What is the capital of France?"
+QUESTION = "Which river runs through Paris?"
+DOCUMENTS = ("Paris lies on the Seine.\n", "Lyon lies on the Rhone and the Saone.\n")
 REPLY = ["The capital ", "of France ", "is Paris."]
 TOKEN = "tok-7c1e0d93f4b2a8"
 CHECKPOINT_EVERY = 100  # the CLI's AuditLog default: one sidecar checkpoint per 100 entries
@@ -92,8 +98,24 @@ def _record_kind(description: str) -> str:
     return "record:" + description.split(" ", 2)[1]
 
 
+@contextlib.contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    """Fail, rather than hang, a command that waits forever (on a FIFO in a file's place)."""
+
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError(f"the command still ran after {seconds} s (waiting on a FIFO?)")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _cli(home: Path, *args: str, stdin: str | None = None) -> CliResult:
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, _deadline(60):
         patch.setenv("MILAI_HOME", str(home))
         patch.delenv("MILAI_KEY_FILE", raising=False)
         install_fake_engine(patch, FakeEngine(list(REPLY)))
@@ -119,6 +141,8 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     token.write_text(TOKEN + "\n")
     for name, seed in (("alpha", 1), ("beta", 2), ("gamma", 3)):
         write_gguf(root / f"{name}.gguf", 96 * 1024, seed=seed)
+    for number, text in enumerate(DOCUMENTS):
+        (root / f"doc{number}.txt").write_text(text)
     server, httpd = start_fake_server()
     try:
         _ok(home, "init", "--key-file", str(key_file))
@@ -129,6 +153,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         _ok(home, "settings", "set", "clearance", "SECRET")
         _ok(home, "run", PROMPT)
         _ok(home, "chat", stdin="Hello there\n")
+        _ok(home, "docs", "add", str(root / "doc0.txt"), "--level", "UNCLASSIFIED")
         _ok(home, "engine", "add", "remote", "--url", server.url, "--level", "UNCLASSIFIED",
             "--token-file", str(token))  # fmt: skip
     finally:
@@ -141,6 +166,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     _ok(home, "model", "remove", "gamma")
     _ok(home, "run", PROMPT)
     _ok(home, "chat", stdin="Hello again\n")
+    _ok(home, "docs", "add", str(root / "doc1.txt"), "--level", "UNCLASSIFIED")
     _append_entries(home, key_file, CHECKPOINT_EVERY)
     wrong = root / "wrong.key"
     wrong.write_bytes(os.urandom(32))
@@ -222,6 +248,18 @@ def add_extra(session: Session, work: Path, name: str) -> None:
     target.write_bytes(b"".join(lines) + forged)
 
 
+def directory(session: Session, work: Path, name: str) -> None:
+    """An empty directory in the file's place."""
+    (work / name).unlink()
+    (work / name).mkdir()
+
+
+def fifo(session: Session, work: Path, name: str) -> None:
+    """A named pipe in the file's place: opening it to read must not wait for a writer."""
+    (work / name).unlink()
+    os.mkfifo(work / name)
+
+
 def repeat_last(session: Session, work: Path, name: str) -> None:
     """The last line again: byte for byte an entry the log already holds."""
     lines = (work / name).read_bytes().splitlines(keepends=True)
@@ -237,19 +275,22 @@ def symlink(session: Session, work: Path, name: str) -> None:
 
 
 FLIPS = [flip_at("first"), flip_at("middle"), flip_at("last")]
-EVERY = [delete, restore_older, swap, truncate, *FLIPS, add_extra, symlink]
+OTHER_TYPES = [symlink, directory, fifo]  # something else than a regular file in its place
+EVERY = [delete, restore_older, swap, truncate, *FLIPS, add_extra, *OTHER_TYPES]
+WRITTEN_ONCE = [delete, swap, truncate, *FLIPS, add_extra, *OTHER_TYPES]
 
 # kind -> the mutations that apply (an older copy exists only of what changed after the
 # snapshot; the other kinds' files never change once written)
 SEALED: dict[str, list[Mutation]] = {
-    "vault.json": [delete, restore_older, swap, truncate, *FLIPS, symlink],
+    "vault.json": [delete, restore_older, swap, truncate, *FLIPS, *OTHER_TYPES],
     "record:settings": EVERY,
     "record:audit": EVERY,
-    "record:history": [delete, swap, truncate, *FLIPS, add_extra, symlink],
-    "record:engine": [delete, swap, truncate, *FLIPS, add_extra, symlink],
-    "record:engine-token": [delete, swap, truncate, *FLIPS, add_extra, symlink],
-    "record:vault-internal": [delete, swap, truncate, *FLIPS, add_extra, symlink],
-    "model": [delete, swap, truncate, *FLIPS, add_extra, symlink],
+    "record:corpus": EVERY,
+    "record:history": WRITTEN_ONCE,
+    "record:engine": WRITTEN_ONCE,
+    "record:engine-token": WRITTEN_ONCE,
+    "record:vault-internal": WRITTEN_ONCE,
+    "model": WRITTEN_ONCE,
     "audit.log": [
         delete,
         restore_older,
@@ -258,7 +299,7 @@ SEALED: dict[str, list[Mutation]] = {
         flip_at("last"),
         add_extra,
         repeat_last,
-        symlink,
+        *OTHER_TYPES,
     ],
 }
 # Records that `run --model alpha` does not read, with a command that reads them. Opening the
@@ -273,12 +314,22 @@ READERS: dict[str, tuple[str, ...]] = {
     "record:history": ("history", "list"),
     "record:engine": ("engine", "list"),
     "record:engine-token": ("engine", "list"),
+    "record:corpus": ("ask", QUESTION),  # the index and the passages' text
 }
 # Caught by `audit verify` (every entry, the sidecar's checkpoints and signatures), not by
 # every command: `run` checks only that the log ends where the vault recorded it.
 VERIFIED: dict[str, list[Mutation]] = {
     "audit.log": [*EVERY, repeat_last],
-    "audit.log.checkpoints": [delete, restore_older, swap, truncate, *FLIPS, add_extra],
+    "audit.log.checkpoints": [
+        delete,
+        restore_older,
+        swap,
+        truncate,
+        *FLIPS,
+        add_extra,
+        directory,
+        fifo,
+    ],
 }
 PLAINTEXT = ("key-file.path", "unlock-failures.jsonl", ".vault.lock", "audit.log.lock")
 
@@ -338,6 +389,7 @@ def test_the_session_left_every_kind_of_file(session: Session) -> None:
     assert found == {*SEALED, *VERIFIED, *PLAINTEXT}, found ^ {*SEALED, *VERIFIED, *PLAINTEXT}
     assert len(session.files_of("model")) == 2
     assert len(session.files_of("record:vault-internal")) == 2
+    assert len(session.files_of("record:corpus")) >= 2  # an index and the passages' text
     # the run, the chats and the appends all reached the log; a checkpoint each 100
     checkpoints = (session.home / "audit.log.checkpoints").read_bytes().count(b"\n")
     older = (session.older / "audit.log.checkpoints").read_bytes().count(b"\n")
@@ -352,7 +404,7 @@ def test_a_changed_vault_file_is_exit_4_naming_it(
     mutation(session, work, name)
     result = _cli(work, "run", "--model", "alpha", PROMPT)
     reader = READERS.get(kind)
-    if reader is None or mutation in (delete, add_extra, symlink):
+    if reader is None or mutation in (delete, add_extra, *OTHER_TYPES):
         _refused(session, result, *_names(session, kind, name))  # caught when the vault opens
     elif result.code == 0:  # caught when read (READERS): `run` used nothing from this record
         assert result.stdout == "".join(REPLY) + "\n"
@@ -381,6 +433,18 @@ def test_a_changed_audit_file_fails_audit_verify(
     _refused(session, result, "audit.log", "audit log", "checkpoint")
 
 
+@pytest.mark.parametrize("command", [("audit", "verify"), ("audit", "show")])
+@pytest.mark.parametrize("mutation", OTHER_TYPES)
+def test_a_log_of_another_type_is_exit_4_for_its_readers(
+    session: Session, work: Path, mutation: Mutation, command: tuple[str, ...]
+) -> None:
+    """Commands that only read the log meet it first when no failed-unlock note is waiting
+    to be moved into it (a write, which meets it before them)."""
+    (work / "unlock-failures.jsonl").unlink()
+    mutation(session, work, "audit.log")
+    _refused(session, _cli(work, *command), "audit.log")
+
+
 def test_the_untouched_copy_passes(session: Session, work: Path) -> None:
     ran = _cli(work, "run", "--model", "alpha", PROMPT)
     assert ran.code == 0, ran.stderr
@@ -406,7 +470,12 @@ def test_readme_lists_what_is_plaintext() -> None:
         assert name in threat_model, name
 
 
-@pytest.mark.parametrize("mutation", [delete, swap, truncate, *FLIPS, symlink])
+def nul_bytes(session: Session, work: Path, name: str) -> None:
+    """NUL bytes after the path (no path holds one)."""
+    (work / name).write_bytes((work / name).read_bytes() + b"\x00" * 17)
+
+
+@pytest.mark.parametrize("mutation", [delete, swap, truncate, *FLIPS, nul_bytes, *OTHER_TYPES])
 def test_the_key_file_path_only_points_at_a_key(
     session: Session, work: Path, mutation: Mutation
 ) -> None:

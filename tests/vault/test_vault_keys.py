@@ -8,6 +8,7 @@ import os
 import pickle
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,40 @@ def _vault_json(home: Path) -> dict[str, Any]:
 
 
 def _write_vault_json(home: Path, document: dict[str, Any]) -> None:
-    (home / "vault.json").write_text(json.dumps(document))
+    """In the form milai writes, so that what a test changed is what is refused."""
+    (home / "vault.json").write_text(json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
+def test_a_vault_json_rewritten_unchanged_opens(vault: Vault, isolated_home: Path) -> None:
+    """The tests below change one thing each: the rest of what they write is as it was."""
+    before = (isolated_home / "vault.json").read_bytes()
+    _write_vault_json(isolated_home, _vault_json(isolated_home))
+    assert (isolated_home / "vault.json").read_bytes() == before
+
+
+# The same values in another form: the MAC covers the values, not the bytes, so any other
+# form could carry bytes nothing authenticates (a shadowed duplicate key holds anything).
+OTHER_FORMS: dict[str, Callable[[bytes], bytes]] = {
+    "duplicate_key": lambda data: data.replace(
+        b'"created_at"', b'"created_at": "smuggled", "created_at"', 1
+    ),
+    "byte_order_mark": lambda data: b"\xef\xbb\xbf" + data,
+    "utf_16": lambda data: data.decode().encode("utf-16"),
+    "padding": lambda data: b" " * 4096 + data,
+    "compact": lambda data: json.dumps(json.loads(data), sort_keys=True).encode(),
+}
+
+
+@pytest.mark.parametrize("form", OTHER_FORMS)
+def test_vault_json_in_another_form_is_an_integrity_error(
+    vault: Vault, isolated_home: Path, key: KeySource, form: str
+) -> None:
+    path = isolated_home / "vault.json"
+    changed = OTHER_FORMS[form](path.read_bytes())
+    assert json.loads(changed) == json.loads(path.read_bytes())  # the same values
+    path.write_bytes(changed)
+    with pytest.raises(VaultIntegrityError):
+        Vault.open(isolated_home, key)
 
 
 # -- creating ---------------------------------------------------------------------------

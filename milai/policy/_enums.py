@@ -1,0 +1,76 @@
+"""Enumerations written one value a line (``enum Level {`` / ``  RESTRICTED`` / ``  SECRET``
+/ ``}``): like a bracketed list on one line (``_lists``), an enumeration whose values name
+two or more levels is a vocabulary, not a marking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from milai._lazyre import lazy_compile
+
+if TYPE_CHECKING:
+    from milai.policy.schema import MarkingSpec
+
+# An enumeration written one value a line (GraphQL, TypeScript, Java, C#, Kotlin, Rust,
+# Swift): the line that opens its body, each value's line (a name, perhaps ``case``, a
+# value after ``=``, a comma or semicolon, a comment), and the line that closes it; each
+# matched whole against a line without its blanks around (``_stripped``).
+_ENUM_OPEN_RE = lazy_compile(
+    r"(?:(?:export|public|private|protected|internal|pub|declare|const)[ \t]{1,8}){0,3}"
+    r"enum(?:[ \t]{1,8}class)?[ \t]{1,8}[\w.]{1,64}[ \t]{0,8}"
+    r"(?::[ \t]{0,8}[\w.]{1,32}[ \t]{0,8})?\{"
+)
+_ENUM_VALUE_RE = lazy_compile(
+    r"(?:case[ \t]{1,8})?(?P<name>[^\W\d]\w{0,63})[ \t]{0,8}"
+    r"(?:=[ \t]{0,8}(?:[\"'](?P<value>[^\"'\n]{1,64})[\"']|[\w.\-]{1,32})[ \t]{0,8})?"
+    r"[,;]?[ \t]{0,8}(?:(?://|#).{0,200})?"
+)
+_ENUM_SKIP_RE = lazy_compile(r"(?:(?://|#|/\*|\*).{0,200})?")
+_ENUM_CLOSE_RE = lazy_compile(r"\}[ \t]{0,8}[;,]?")
+_LONGEST_LINE = 400  # a longer line is no enumeration's (its blanks are not stripped)
+MAX_ENUM_LINES = 256  # past this many lines a body is read as lines, not as one enum
+
+
+class EnumBody:
+    """An enumeration's body read one line at a time: ``line`` says whether it still is
+    one (None: it is not, or it ended), and at its end, whether it is a vocabulary."""
+
+    def __init__(self) -> None:
+        self.levels: set[str] = set()
+        self.lines = 0
+
+    @staticmethod
+    def opens(line: str) -> bool:
+        """Whether ``line`` opens an enumeration's body (``enum Level {``)."""
+        return _ENUM_OPEN_RE.fullmatch(_stripped(line)) is not None
+
+    def line(self, line: str, read: Callable[[str], MarkingSpec | None]) -> bool | None:
+        """Read the body's next line: True while the body goes on, False when this line
+        closes it, None when the line is no part of an enumeration of values."""
+        self.lines += 1
+        line = _stripped(line)
+        if _ENUM_CLOSE_RE.fullmatch(line):
+            return False
+        if self.lines > MAX_ENUM_LINES:
+            return None
+        value = _ENUM_VALUE_RE.fullmatch(line)
+        if value is None:
+            return True if _ENUM_SKIP_RE.fullmatch(line) else None
+        for text in (value.group("name"), value.group("value")):
+            marking = read(text) if text else None
+            if marking is not None:
+                self.levels.add(marking.level)
+        return True
+
+    @property
+    def vocabulary(self) -> bool:
+        """Two or more distinct levels: a vocabulary, as a list on one line is."""
+        return len(self.levels) >= 2
+
+
+def _stripped(line: str) -> str:
+    """``line`` without its blanks around; a line too long to be an enumeration's, as a
+    character that no pattern above accepts."""
+    return line.strip() if len(line) <= _LONGEST_LINE else "\x00"

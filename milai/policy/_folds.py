@@ -1,0 +1,85 @@
+"""Calendar and contact lines in text (RFC 5545, RFC 6350): where a text turns into an
+iCalendar or vCard, a folded line's text as a calendar program shows it (3.1), and an
+event's access class (3.8.1.3), which is no marking.
+
+After a ``BEGIN:VCALENDAR`` or ``BEGIN:VCARD`` line, a line that starts with one blank or
+tab continues the line before it, wherever the break falls (``NOTE:GEHE`` / `` IM``); a
+quoted-printable value's soft line break (vCard 2.1, ``=`` at a line's end) joins too.
+The documents reader unfolds calendar files (``milai.documents``); this is the same
+reading for text that is no file (a model's answer, a prompt).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from milai._lazyre import lazy_compile
+
+# The start of a calendar or contact in the skeleton view (lower case; tabs are blanks):
+# found by ``str.find`` first, then checked to be a line of its own.
+CALENDAR_MARK = "begin:vc"
+_CALENDAR_LINE_RE = lazy_compile(r"\n *begin:vc(?:alendar|ard) *\n")
+# The deepest indentation of a calendar's ``BEGIN`` line that is read (blanks).
+_LINE_LEAD = 64
+# A logical line longer than this is read up to it, and the next physical line starts a
+# new one (memory stays bounded on an endless folded line).
+MAX_FOLDED = 8192
+
+
+def calendar_starts(skel: str, at: int) -> tuple[int, int] | None:
+    """Where the line after a calendar's ``BEGIN`` line starts and how far that line is
+    indented (a calendar quoted in a Markdown list or code block is indented whole), when
+    the skeleton view ``skel`` holds one whose ``begin:vc`` is at ``at``; None when that is
+    no such line (``BEGIN:VCARD`` inside a sentence) or the line is not complete yet."""
+    start = skel.rfind("\n", max(0, at - _LINE_LEAD), at)
+    if start < 0 or skel[start + 1 : at].strip(" "):
+        return None
+    match = _CALENDAR_LINE_RE.match(skel, start)
+    return None if match is None else (match.end(), at - start - 1)
+
+
+@cache
+def _fold_re(indent: int) -> re.Pattern[str]:
+    """A fold of a calendar indented by ``indent`` blanks: a line break, the indentation,
+    then one blank or tab; or a quoted-printable soft line break."""
+    return re.compile(rf"\r?\n[ \t]{{{indent}}}[ \t]|=\r?\n(?:[ \t]{{{indent}}})?")
+
+
+def unfold(text: str, indent: int = 0) -> tuple[str, list[int]] | None:
+    """``text`` (one logical line, original text) with its folds removed, and each of its
+    characters' offsets in ``text``; None when it holds no fold."""
+    fold_re = _fold_re(indent)
+    if fold_re.search(text) is None:
+        return None
+    parts: list[str] = []
+    offsets: list[int] = []
+    done = 0
+    for fold in fold_re.finditer(text):
+        parts.append(text[done : fold.start()])
+        offsets.extend(range(done, fold.start()))
+        done = fold.end()
+    parts.append(text[done:])
+    offsets.extend(range(done, len(text)))
+    return "".join(parts), offsets
+
+
+# An iCalendar component that has an access class (RFC 5545 3.8.1.3): its first and last
+# lines, and the class that an event, a to-do or a journal entry may declare (each matched
+# whole against a short line without its blanks around).
+_COMPONENT_RE = lazy_compile(r"(BEGIN|END):(?:VEVENT|VTODO|VJOURNAL)", re.I)
+_ACCESS_CLASS_RE = lazy_compile(r"CLASS[ \t]{0,8}:[ \t]{0,8}CONFIDENTIAL", re.I)
+_SHORT_LINE = 80
+
+
+def component_edge(line: str) -> bool | None:
+    """True for the line that begins an event, a to-do or a journal entry, False for the
+    line that ends one, None for any other line."""
+    edge = _COMPONENT_RE.fullmatch(line.strip()) if len(line) <= _SHORT_LINE else None
+    return None if edge is None else edge.group(1).upper() == "BEGIN"
+
+
+def access_class(line: str) -> bool:
+    """Whether ``line`` is the access class ``CLASS:CONFIDENTIAL`` (an Outlook private
+    appointment: who may see it in a shared calendar, not a classification marking)."""
+    return len(line) <= _SHORT_LINE and _ACCESS_CLASS_RE.fullmatch(line.strip()) is not None

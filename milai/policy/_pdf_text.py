@@ -1,0 +1,180 @@
+"""A PDF content stream's text as the page shows it, for a content stream pasted or
+written as text (``BT /F1 12 Tf 200 800 Td (TR\\310S SECRET UE) Tj ET``).
+
+The strings that the text-showing operators draw (``Tj``, ``'``, ``"`` and the arrays of
+``TJ``) are decoded as a viewer decodes them: a literal string's escapes (``\\310`` is
+octal for È in PDFDocEncoding, which is Latin-1 for letters; ``\\(``, ``\\)``, ``\\\\``,
+``\\n``…) and a hexadecimal string's bytes. Strings drawn one after another on the same
+line of the page join (``[(SEC) -20 (RET)] TJ``, ``(SEC) Tj (RET) Tj``): a kerning of a
+fifth of an em or more in a ``TJ`` array is a space, as text extractors read it, and a
+move to a new line (``T*``, ``'``, ``"``, ``Td``/``TD`` downwards, ``Tm``) a line break.
+Fonts with their own encodings (``Identity-H``) are not decoded: their codes are no text.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from milai._lazyre import lazy_compile
+
+# Where a line may show text: a string, a hexadecimal string or an array, then a
+# text-showing operator (a cheap first look at a line).
+# One character class first: ``re`` then skips to it at C speed.
+SHOW_RE = lazy_compile(r"[)>\]](?:[^\S\n]{0,8}T[jJ]|[^\S\n]{1,8}['\"])(?![\w'\"])")
+_TOKEN_RE = lazy_compile(
+    r"\((?P<string>(?:[^()\\\n]|\\.|\((?:[^()\\\n]|\\.){0,100}\)){0,200})\)"
+    r"|<(?P<hex>[0-9A-Fa-f \t]{0,400})>"
+    r"|(?P<open>\[)|(?P<close>\])"
+    r"|(?P<number>[+-]?(?:\d{1,12}(?:\.\d{0,12})?|\.\d{1,12}))"
+    r"|(?P<name>/[^\s/\[\]()<>{}%]{0,64})"
+    r"|(?P<dict><<|>>)"
+    r"|(?P<op>[A-Za-z*]{1,12}|['\"])"
+    r"|(?P<other>\S)"
+)
+_ESCAPE_RE = lazy_compile(r"\\(?:(?P<octal>[0-7]{1,3})|(?P<char>.))")
+_ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+# The longest operator of the PDF content stream syntax (BDC, EMC…): a longer word is prose.
+_LONGEST_OPERATOR = 3
+_SPACE_KERNING = -200  # thousandths of an em: a move right this far is a space
+_NEW_LINE_OPERATORS = frozenset({"T*", "Tm"})
+_MAX_SHOWN = 4096  # a text object read in pieces past this (memory stays bounded)
+
+
+class Shown(NamedTuple):
+    """Text a page shows, with each character's offset in the line it came from."""
+
+    text: str
+    offsets: list[int]
+
+
+def _literal(body: str, at: int) -> Shown:
+    """A literal string's text (``body`` between its brackets, at offset ``at``)."""
+    text: list[str] = []
+    offsets: list[int] = []
+    done = 0
+    for escape in _ESCAPE_RE.finditer(body):
+        text.append(body[done : escape.start()])
+        offsets.extend(range(at + done, at + escape.start()))
+        octal, char = escape.group("octal"), escape.group("char")
+        text.append(chr(int(octal, 8) & 0xFF) if octal else _ESCAPED.get(char, char))
+        offsets.append(at + escape.start())
+        done = escape.end()
+    text.append(body[done:])
+    offsets.extend(range(at + done, at + len(body)))
+    return Shown("".join(text), offsets)
+
+
+def _hexadecimal(body: str, at: int) -> Shown:
+    """A hexadecimal string's text: UTF-16 after its byte order mark, else Latin-1."""
+    digits = [(at + i, ch) for i, ch in enumerate(body) if not ch.isspace()]
+    if len(digits) % 2:
+        digits.append((digits[-1][0], "0"))
+    data = bytes.fromhex("".join(ch for _, ch in digits))
+    places = [digits[i][0] for i in range(0, len(digits), 2)]
+    if data[:2] == b"\xfe\xff" and len(data) % 2 == 0:
+        text = data[2:].decode("utf-16-be", "replace")
+        return Shown(text, places[2::2][: len(text)])
+    return Shown(data.decode("latin-1"), places)
+
+
+class PageText:
+    """The text that the lines of a content stream show so far (``read_line``); what one
+    text object shows is joined, and ``take`` hands it over when it ends."""
+
+    def __init__(self) -> None:
+        self.text: list[str] = []
+        self.offsets: list[int] = []
+        self.length = 0
+        self.ended: list[Shown] = []  # text objects that ended (``ET``), not taken yet
+
+    @property
+    def start(self) -> int | None:
+        """The offset of the first character shown and not taken, None when none is."""
+        if self.ended:
+            return self.ended[0].offsets[0]
+        return self.offsets[0] if self.offsets else None
+
+    def _add(self, shown: Shown) -> None:
+        self.text.append(shown.text)
+        self.offsets.extend(shown.offsets)
+        self.length += len(shown.text)
+
+    def _break(self, separator: str, at: int) -> None:
+        if self.length:
+            self._add(Shown(separator, [at]))
+
+    def read_line(self, line: str, at: int) -> bool:
+        """Read one line of a content stream at offset ``at``; whether it is content
+        stream syntax (operands and operators), which keeps a text object open."""
+        operands: list[Shown | float] = []
+        array: list[Shown | float] | None = None
+        syntax = True
+        for token in _TOKEN_RE.finditer(line):
+            kind = token.lastgroup
+            if kind == "string":
+                value: Shown | float = _literal(token.group("string"), at + token.start() + 1)
+            elif kind == "hex":
+                value = _hexadecimal(token.group("hex"), at + token.start() + 1)
+            elif kind == "number":
+                value = float(token.group())
+            elif kind == "open":
+                array = []
+                continue
+            elif kind == "close":
+                if array is not None:
+                    operands.append(self._joined(array, at + token.start()))
+                array = None
+                continue
+            elif kind == "op":
+                self._operator(token.group(), operands, at + token.start())
+                syntax = syntax and len(token.group()) <= _LONGEST_OPERATOR
+                operands = []
+                continue
+            else:
+                syntax = syntax and kind != "other"
+                continue
+            if array is not None:
+                array.append(value)
+            else:
+                operands.append(value)
+        return syntax
+
+    @staticmethod
+    def _joined(array: list[Shown | float], at: int) -> Shown:
+        """A ``TJ`` array's strings as one, a wide kerning a space."""
+        text: list[str] = []
+        offsets: list[int] = []
+        for item in array:
+            if isinstance(item, Shown):
+                text.append(item.text)
+                offsets.extend(item.offsets)
+            elif item <= _SPACE_KERNING and text:
+                text.append(" ")
+                offsets.append(offsets[-1] if offsets else at)
+        return Shown("".join(text), offsets)
+
+    def _operator(self, name: str, operands: list[Shown | float], at: int) -> None:
+        strings = [item for item in operands if isinstance(item, Shown)]
+        numbers = [item for item in operands if not isinstance(item, Shown)]
+        if name in ("BT", "ET"):
+            shown = self.take()
+            if shown is not None:
+                self.ended.append(shown)
+        elif name in ("Tj", "TJ", "'", '"') and strings:
+            if name in ("'", '"'):
+                self._break("\n", at)
+            self._add(strings[-1])
+        elif name in _NEW_LINE_OPERATORS or (name in ("Td", "TD") and numbers[-1:] != [0.0]):
+            self._break("\n", at)
+
+    @property
+    def full(self) -> bool:
+        return self.length > _MAX_SHOWN
+
+    def take(self) -> Shown | None:
+        """What was shown since the last ``take`` (None when nothing was)."""
+        if not self.length:
+            return None
+        shown = Shown("".join(self.text), self.offsets)
+        self.text, self.offsets, self.length = [], [], 0
+        return shown
