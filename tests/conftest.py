@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.nodeid import NodeId
 
 pytest_plugins = ["tests.cli.fixtures"]
 
@@ -21,6 +22,27 @@ pytest_plugins = ["tests.cli.fixtures"]
 # every run, and every -n worker, rewrote and compiled all 220 test modules again: ~5 s of
 # CPU a worker. Only this process writes bytecode; the milai processes tests start do not.
 sys.dont_write_bytecode = False
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker under ``--dist loadgroup``, a test marked ``xdist_group(NAME)`` is
+    known by ``nodeid@NAME``: the controller sends each group to one worker by that suffix.
+    pytest-xdist 3.8 writes it into ``item._nodeid``, which pytest 9.2 no longer reads (node
+    ids became structured: pytest-dev/pytest-xdist#1386, fixed upstream in #1388), so every
+    group was spread over the workers and each built its module fixtures again. Done here
+    on the structured id until a release of xdist does it; a suffix already there is kept."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        if names and "@" not in item.nodeid.rpartition("]")[2].rpartition("::")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")
 
 
 SHARED_MEMORY = Path("/dev/shm")

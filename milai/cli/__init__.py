@@ -7,6 +7,7 @@ class (``milai.errors.ExitCode``); ``--debug`` shows the traceback of internal e
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import os
 import sys
@@ -103,6 +104,23 @@ def app_for(args: list[str]) -> typer.Typer:
     return chosen
 
 
+@functools.cache
+def _parse_and_run(name: str | None) -> Callable[[list[str]], None]:
+    """What parses and runs a command line invoking ``name`` (None: any command), built once
+    a process: a command line gets a context of its own (``make_context``), so the command
+    typer builds (the annotations of every parameter evaluated) serves every call of
+    ``main`` in a process (the in-process tests make thousands)."""
+    command = typer.main.get_command(app_for([] if name is None else [name]))
+
+    def parse_and_run(args: list[str]) -> None:
+        # make_context + invoke rather than main(): main() would turn a closed pipe into
+        # exit 1 behind our back, before milai can record and end quietly.
+        with command.make_context("milai", args) as context:
+            command.invoke(context)
+
+    return parse_and_run
+
+
 def _report(error: MilaiError) -> None:
     kind = "blocked" if isinstance(error, Blocked) else "error"
     line = f"milai: {kind}: {error.message}"
@@ -166,14 +184,11 @@ def main(argv: list[str] | None = None, ready: Callable[[], None] | None = None)
 def _main(argv: list[str] | None, ready: Callable[[], None] | None) -> int:
     _utf8_stdio()
     args = list(sys.argv[1:] if argv is None else argv)
-    command = typer.main.get_command(app_for(args))
+    parse_and_run = _parse_and_run(invoked_command(args))
     if ready is not None:
         ready()
     try:
-        # make_context + invoke rather than main(): main() would turn a closed pipe into
-        # exit 1 behind our back, before milai can record and end quietly.
-        with command.make_context("milai", args) as context:
-            command.invoke(context)
+        parse_and_run(args)
     except typer.Exit as exit_:
         return int(exit_.exit_code)
     except MilaiError as error:

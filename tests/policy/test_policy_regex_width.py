@@ -18,6 +18,7 @@ from milai.policy import policy as policy_module
 from milai.policy.regexcheck import _scan_width, max_width
 from milai.policy.schema import read_policy_file
 from tests.policy.conftest import POLICIES
+from tests.scale import scaled
 
 _parser: Any = importlib.import_module("re._parser")
 
@@ -150,7 +151,12 @@ _PATTERNS = st.recursive(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+# 400 examples in CI, 50 in the fast line (tests/scale.py)
+@settings(
+    max_examples=scaled(400, 50),
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much],
+)
 @given(_PATTERNS)
 def test_scanned_width_matches_the_parser_on_random_patterns(pattern: str) -> None:
     expected: int | None
