@@ -2018,22 +2018,29 @@ class CellUnit(Unit[CellState]):
         return position
 
 
-def read_as_shown(scanner: Scanner, text: str, offsets: list[int], how: str) -> None:
+def read_as_shown(
+    scanner: Scanner, text: str, offsets: list[int], how: str, *, folded: bool = False
+) -> None:
     """Read ``text``, another reading of the original (a line unfolded, a page's text), as
     a text of its own; its findings land on the original characters (``offsets``: each
-    character's original offset), ``how`` the text was read in their details."""
+    character's original offset), ``how`` the text was read in their details.
+
+    A ``folded`` line's reading names its findings as the original's own readers would (a
+    marking over a fold is a banner split over lines, as ``MultiLineUnit`` names it; one on
+    a single line as read there): both may find one span, and the first to report it
+    names it, in an order that a stream's pieces change."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
     inner.read_whole(text)
     for hit in inner.take_hits():
         if hit.source == "hidden" or hit.end <= hit.start:
             continue  # the original's own hidden characters are reported as they are
-        scanner.hits.append(
-            hit._replace(
-                start=offsets[hit.start],
-                end=offsets[hit.end - 1] + 1,
-                detail=f"{hit.detail} ({how})",
-            )
-        )
+        start, end = offsets[hit.start], offsets[hit.end - 1] + 1
+        detail = f"{hit.detail} ({how})"
+        if folded and hit.source == "marking":
+            over_lines = "\n" in scanner.orig_slice(start, end)
+            what = hit.detail.rsplit(" in a ", 1)[0]
+            detail = f"{what} in a banner split over lines" if over_lines else hit.detail
+        scanner.hits.append(hit._replace(start=start, end=end, detail=detail))
 
 
 class FoldState(ScanState):
@@ -2117,7 +2124,7 @@ class FoldUnit(Unit[FoldState]):
         if unfolded is not None:
             text, offsets = unfolded
             offsets = [at + offset for offset in offsets]
-            read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded")
+            read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded", folded=True)
 
     def earliest(self, scanner: Scanner, state: FoldState) -> int:
         """Before a calendar begins, nothing is held (a fold counts only after its line)."""

@@ -2145,6 +2145,12 @@ KNOWN_MISSES: dict[str, str] = {
         "markup, a title, a strike or a comment around it there are not (README)",
     ),
     "review-pane+rot13": "rot13 turns the pane's own words too ([Vafregrq: …])",
+    **dict.fromkeys(
+        ("bbcode+struck-marking", "shortcode+struck-marking"),
+        "after a struck marking the next is read with emphasis, quotes or brackets before it, "
+        "not BBCode tags or shortcodes (~~UNCLASSIFIED~~ [center][b]SECRET DÉFENSE[/b], "
+        "~~NATO UNCLASSIFIED~~:lock: CONFIDENTIEL)",
+    ),
     "calendar-fold+odd-case": (
         "a property's value is read like any field's value, only with two capitals close "
         "together: a three-letter marking in odd case (NOTE:cUi) after a name that is no "
