@@ -2146,6 +2146,38 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     "review-pane+rot13": "rot13 turns the pane's own words too ([Vafregrq: …])",
     **dict.fromkeys(
+        (
+            "glued-footer+markup-words",
+            "doubled-brackets+glued-footer",
+            "shortcode+glued-footer",
+            "glued-footer+review-pane",
+            "markup-wrapper+glued-footer",
+            "bbcode+glued-footer",
+            "label-line+glued-footer",
+            "glued-footer+leetspeak",
+        ),
+        "a page number glued to a banner is read glued to its first letter in capitals "
+        "(3NATO SECRET), not to markup before it (7(((TOP SECRET))), 54[SECRET]), after a "
+        "label, or to a leetspeak digit (2670P SECR3T) (the exhaustive pair run)",
+    ),
+    **dict.fromkeys(
+        ("bbcode+markup-words", "bbcode+markup-cell", "bbcode+comment"),
+        "BBCode tags are read at a line's start, not inside another markup's value or a "
+        'comment (text="[quote="jm"]NATO SECRET[/quote]"): the exhaustive pair run',
+    ),
+    "bbcode+rot13": "rot13 turns the tags' names too ([fvmr=5]…[/fvmr])",
+    **dict.fromkeys(
+        ("indentation+review-pane", "review-pane+markup-words"),
+        "inside a reviewing pane's brackets the changed text is read after at most 3 blanks, "
+        "and the brackets are read at a line's start or after a banner's lead (the exhaustive "
+        "pair run)",
+    ),
+    **dict.fromkeys(
+        ("column-words+odd-case", "word-items+odd-case"),
+        "a marking spelled down a structure counts in capitals only: a unit in odd case "
+        "beside one in title case (rEsTrEiNt / Ue) is read as prose (the exhaustive pair run)",
+    ),
+    **dict.fromkeys(
         ("bbcode+struck-marking", "shortcode+struck-marking"),
         "after a struck marking the next is read with emphasis, quotes or brackets before it, "
         "not BBCode tags or shortcodes (~~UNCLASSIFIED~~ [center][b]SECRET DÉFENSE[/b], "
