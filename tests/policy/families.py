@@ -1909,10 +1909,6 @@ _NOT_GLUED = frozenset(
 )
 
 
-def names_of(first: Family, second: Family) -> set[str]:
-    return {first.name, second.name}
-
-
 def compatible(first: Family, second: Family) -> str | None:
     """None when the two families compose; else why they do not (reported, not tested).
 
@@ -1943,7 +1939,7 @@ def compatible(first: Family, second: Family) -> str | None:
             "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
             "shifted, or inside JSON (where \\b is an escape) it is not what a terminal shows"
         )
-    if "glued-footer" in names_of(first, second) and names_of(first, second) & _NOT_GLUED:
+    if "glued-footer" in {first.name, second.name} and {first.name, second.name} & _NOT_GLUED:
         return (
             "a page number or footer glued to a banner is glued to its letters as printed: "
             "split over lines, struck, commented, spelled or turned, it is glued to no banner"
