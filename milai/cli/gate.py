@@ -64,14 +64,8 @@ class Material:
 def read_material(source: str | None) -> Material:
     """PATH, ``-`` or piped stdin, sniffed by content. Raises ``UsageError`` (exit 2) for
     unreadable, malformed or hostile input."""
-    from milai.documents import (
-        HEAD_BYTES,
-        Limits,
-        looks_like_calendar,
-        looks_like_subtitles,
-        read_document,
-        sniff,
-    )
+    # Plain text needs only the sniffing; the document model and readers load for the rest.
+    from milai.documents import HEAD_BYTES, looks_like_calendar, looks_like_subtitles, sniff
 
     name = "stdin" if source in (None, "-") else str(source)
     if source in (None, "-"):
@@ -91,6 +85,8 @@ def read_material(source: str | None) -> Material:
         # Text streams; subtitles and calendars are read whole, for the reading of their
         # joined cues or unfolded lines.
         return Material(name, chunks=_decode_chunks(head, handle, name))
+    from milai.documents import Limits, read_document
+
     limit = Limits().max_input_bytes
     with handle:
         try:
