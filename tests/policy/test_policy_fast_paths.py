@@ -17,16 +17,18 @@ import pytest
 from milai.policy import check_stream, load_policy
 from milai.policy.decoders import one_byte
 from milai.policy.detect import (
+    _BLANK_TRIGGER_RE,
     _CELL_TRIGGER_PLAIN,
-    _CELL_TRIGGER_RE,
     _LATIN1_LOWER,
     _LOWER_INTO_LATIN1,
+    _OTHER_TRIGGER_RE,
     BLANKS,
     FieldState,
     FieldUnit,
     Scanner,
     _reversed_trigger,
     _shortest,
+    _Triggers,
     reversed_trigger_lines,
 )
 from tests.scale import scaled
@@ -179,19 +181,23 @@ _TRIGGER_PIECES = [
 
 
 def test_the_cell_trigger_starts_where_the_plain_alternation_does() -> None:
-    """``_CELL_TRIGGER_RE`` (one leading class, then looks behind) matches at the same
-    positions as ``_CELL_TRIGGER_PLAIN``, from any start and to any end of a search."""
+    """The two led patterns match where ``_CELL_TRIGGER_PLAIN`` does (one or the other),
+    and a walk of ``_Triggers`` over a text, from growing positions, finds its first start
+    from each of them to the walk's end."""
     plain = re.compile(_CELL_TRIGGER_PLAIN)
     rng = random.Random(13)
     for _ in range(scaled(4000, 800)):
         text = "".join(rng.choice(_TRIGGER_PIECES) for _ in range(rng.randint(0, 14)))
         for at in range(len(text) + 1):
-            found, want = _CELL_TRIGGER_RE.match(text, at), plain.match(text, at)
-            assert (found is None) == (want is None), (text, at)
-        start = rng.randint(0, len(text))
-        end = rng.randint(start, len(text))
-        found, want = _CELL_TRIGGER_RE.search(text, start, end), plain.search(text, start, end)
-        assert (found and found.start()) == (want and want.start()), (text, start, end)
+            found = _OTHER_TRIGGER_RE.match(text, at) or _BLANK_TRIGGER_RE.match(text, at)
+            assert (found is None) == (plain.match(text, at) is None), (text, at)
+        end = rng.randint(0, len(text))
+        walk = _Triggers(text, end)
+        start = rng.randint(0, end)
+        while start <= end:
+            want = plain.search(text, start, end)
+            assert walk.first(start) == (-1 if want is None else want.start()), (text, start)
+            start += rng.choice([1, 1, 2, 3, 7])
 
 
 def test_the_blanks_are_what_the_views_call_a_blank() -> None:
