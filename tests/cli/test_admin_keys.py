@@ -32,6 +32,19 @@ def audit_events(cli: Cli, command: str, *keys: str) -> list[dict[str, Any]]:
     return [event for event in events if event["command"] == command]
 
 
+def act_outcomes(cli: Cli, command: str, *keys: str) -> list[dict[str, Any]]:
+    """The outcomes of the acts ``command``, each checked to follow its ``started`` entry
+    (the act was recorded before it changed the vault)."""
+    events = audit_events(cli, command, *keys)
+    started = {e["run_id"]: e for e in events if e.get("phase") == "started"}
+    outcomes = [e for e in events if e.get("phase") == "outcome"]
+    assert [e["run_id"] for e in outcomes] == list(started), events
+    for outcome in outcomes:
+        assert outcome["decision"] == "done", outcome
+        assert started[outcome["run_id"]].items() - {("phase", "started")} <= outcome.items()
+    return outcomes
+
+
 def slots(cli: Cli, *keys: str) -> list[dict[str, Any]]:
     listed = cli(*keys, "key", "list", "--json")
     assert listed.code == 0, listed.stderr
@@ -90,7 +103,7 @@ def test_plain_key_change_says_it_does_not_revoke(
     assert model_files(synthetic_vault.home) == before  # nothing re-encrypted
     refused(cli("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
     opens_everything(cli)  # the recorded path now names the new key file
-    (event,) = audit_events(cli, "key.change")
+    (event,) = act_outcomes(cli, "key.change")
     assert (event["rotated"], event["slot"]) == (False, "key-file")
 
 
@@ -113,7 +126,7 @@ def test_key_change_rotate_re_keys_everything(
     assert {path.name for path in (home / "records").iterdir()}.isdisjoint(records_before)
     refused(cli("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
     opens_everything(cli)
-    (event,) = audit_events(cli, "key.change")
+    (event,) = act_outcomes(cli, "key.change")
     assert (event["rotated"], event["slot"]) == (True, "key-file")
 
 
@@ -176,7 +189,7 @@ def test_key_revoke_drops_the_slot_and_rotates(
     assert cli("key", "revoke", ids[2]).code == 0  # by id
     refused(cli("--key-file", str(spare), "model", "list"), 4)
     opens_everything(cli)
-    revokes = audit_events(cli, "key.revoke")
+    revokes = act_outcomes(cli, "key.revoke")
     assert [(e["slot"], e["kind"]) for e in revokes] == [(ids[1], "key-file"), (ids[2], "key-file")]
 
 
@@ -329,7 +342,11 @@ def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
     opens_everything(invoke)
     refused(invoke("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
     assert len(audit_events(invoke, "vault.rotation-finished")) == 1
-    assert audit_events(invoke, "key.change") == []  # killed before it could record the act
+    # recorded ahead: the killed act stands as started, with no outcome
+    (started,) = audit_events(invoke, "key.change")
+    assert (started["phase"], started["rotated"]) == ("started", True)
+    shown = invoke("audit", "show", "--json", "--command", "key.change")
+    assert json.loads(shown.stdout)["no_outcome"] is True
 
 
 # -- key files on the command line -----------------------------------------------------------
