@@ -35,6 +35,7 @@ from milai.errors import MilaiError, UsageError, VaultError
 from milai.vault.recipes import (
     atomic_write,
     create_private,
+    fault_point,
     fsync_dir,
     locked,
     locked_or_refused,
@@ -570,6 +571,7 @@ class AuditLog:
         seq, prev, time = state.seq + 1, state.head, utc_now()
         sealed = EntryCipher(state.cipher_key).seal(seq, prev, time, event)
         line = SealedLine(seq, prev, sealed, entry_mac(state.key, seq, prev, sealed))
+        fault_point("append")
         write_all(fd, line.line() + b"\n")
         os.fsync(fd)
         advanced = state.advanced(line.digest, os.fstat(fd).st_size)
