@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 import secrets
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +31,7 @@ from milai.audit._entry import (
 from milai.audit._seal import EntryCipher, SealKey, entry_mac, mac_matches
 from milai.audit._state import AuditState, StateStore
 from milai.errors import MilaiError, UsageError, VaultError
+from milai.files import NotRegularFile, open_regular
 from milai.vault.recipes import (
     atomic_write,
     create_private,
@@ -787,18 +787,12 @@ def _open_regular(path: Path, flags: int) -> int:
     link, never waiting on a FIFO. Raises ``AuditIntegrityError`` naming the file when
     something else stands there, ``OSError`` when it cannot be opened."""
     try:
-        fd = os.open(path, flags | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        if error.errno != errno.ELOOP:
-            raise
-        fd = -1
-    if fd >= 0 and stat.S_ISREG(os.fstat(fd).st_mode):
-        return fd
-    if fd >= 0:
-        os.close(fd)
-    raise AuditIntegrityError(
-        f"{path.name} is not a regular file (a symbolic link or another kind of file in its place)"
-    )
+        return open_regular(path, flags)
+    except NotRegularFile:
+        raise AuditIntegrityError(
+            f"{path.name} is not a regular file (a symbolic link or another kind of file in "
+            "its place)"
+        ) from None
 
 
 @contextlib.contextmanager
