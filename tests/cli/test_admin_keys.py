@@ -349,6 +349,38 @@ def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
     assert json.loads(shown.stdout)["no_outcome"] is True
 
 
+def test_a_rotation_failing_after_its_commit_keeps_the_new_key_file(
+    synthetic_vault: SyntheticVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk half way through re-encrypting: the new key already opens the vault and
+    the old one no longer does, so the new key file, created by this command, must stay
+    (it was removed with the failed block: the vault then opened with nothing)."""
+    from milai.vault.container import rekey_model as rekey
+
+    new = tmp_path / "new.key"
+    calls = 0
+
+    def full_on_the_second(*args: Any, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError(28, "No space left on device")
+        rekey(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr("milai.vault.vault.rekey_model", full_on_the_second)
+        failed = invoke("key", "change", "--rotate", "--new-key-file", str(new))
+    assert failed.code == 4, failed.stderr
+    assert "No space left on device" in failed.error_line()
+    assert new.is_file()
+    refused(invoke("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
+    assert invoke("model", "list").code == 0  # the recorded key: the new one; finishes it
+    opens_everything(invoke)
+    assert len(audit_events(invoke, "vault.rotation-finished")) == 1
+    (started, outcome) = audit_events(invoke, "key.change")
+    assert (started["phase"], outcome["decision"]) == ("started", "error")
+
+
 # -- key files on the command line -----------------------------------------------------------
 
 
