@@ -278,14 +278,14 @@ def read_listed(home: Path, path: str, entry: FileEntry) -> bytes | None:
     except (FileNotFoundError, NotRegularFile):  # e.g. a symbolic link in the record's place
         return None
     except OSError as error:
-        raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+        raise VaultError(f"cannot read the {entry.kind} record: {error.strerror}") from None
     try:
         with open(fd, "rb", closefd=False) as handle:
             if os.fstat(fd).st_size != entry.size:
                 return None
             data = handle.read(entry.size + 1)
     except OSError as error:
-        raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+        raise VaultError(f"cannot read the {entry.kind} record: {error.strerror}") from None
     finally:
         os.close(fd)
     if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
@@ -313,7 +313,7 @@ def stage_record(
         finally:
             os.close(fd)
     except OSError as error:
-        raise VaultError(f"cannot write a {kind} record: {error.strerror}") from None
+        raise VaultError(f"cannot write the {kind} record: {error.strerror}") from None
     entry = FileEntry(
         role=RECORD,
         sha256=hashlib.sha256(sealed).hexdigest(),
