@@ -40,6 +40,7 @@ class Act:
     argv: Callable[[Path], list[str]]  # given a folder for new files
     observe: Observe
     keys: Callable[[Path], list[KeySource]]  # keys that may open the vault afterwards
+    setup: Callable[[], object] = lambda: None  # on the vault before it is copied
 
 
 def _opened(home: Path, keys: list[KeySource]) -> tuple[Vault, str]:
@@ -100,12 +101,72 @@ def _slots(count: int) -> Observe:
     return observe
 
 
+def _history(home: Path, vault: Vault) -> str:
+    return "old" if vault.records.get("history", "20260101T000000-abcdef") else "new"
+
+
+def _put_history(synthetic: SyntheticVault) -> None:
+    vault = Vault.open(synthetic.home, KeySource(key_file=synthetic.key_file))
+    vault.records.put("history", "20260101T000000-abcdef", b'{"turns": []}')
+
+
+def _add_document(path: Path, added: Path) -> None:
+    """Add ``path``; write its id to ``added``."""
+    result = invoke("docs", "add", str(path), "--level", "UNCLASSIFIED")
+    assert result.code == 0, result.stderr
+    added.write_text(result.stderr.split()[2])  # "milai: added ID NAME (...)"
+
+
+def _kept_gone(home: Path, vault: Vault) -> str:
+    listed = invoke("docs", "list", "--json")
+    assert listed.code == 0, listed.stderr
+    return "old" if "kept.txt" in listed.stdout else "new"
+
+
 def _acts(synthetic: SyntheticVault, spare: Path) -> dict[str, Act]:
     old = KeySource(key_file=synthetic.key_file)
     both = [old, KeySource(key_file=_new_key(spare))]
     document = spare / "report.txt"
     document.write_text("The quarterly report on the harbour works.\n" * 40)
+    recovery = synthetic.home.parent / "recovery.key"
+    kept = synthetic.home.parent / "kept.txt"
+    added = synthetic.home.parent / "added.id"
     return {
+        "model import": Act(
+            "model.import",
+            lambda s: [
+                "model",
+                "import",
+                str(synthetic.source),
+                "--name",
+                "third",
+                "--level",
+                "SECRET",
+            ],
+            lambda home, vault: "new" if "third" in vault.model_names() else "old",
+            lambda s: [old],
+        ),
+        "key revoke": Act(
+            "key.revoke",
+            lambda s: ["key", "revoke", "2"],
+            _slots(1),
+            lambda s: [old],
+            lambda: invoke("key", "add", "--new-key-file", str(recovery)),
+        ),
+        "history purge": Act(
+            "history.purge",
+            lambda s: ["history", "purge", "--yes"],
+            _history,
+            lambda s: [old],
+            lambda: _put_history(synthetic),
+        ),
+        "docs remove": Act(
+            "docs.remove",
+            lambda s: ["docs", "remove", added.read_text()],
+            _kept_gone,
+            lambda s: [old],
+            lambda: (kept.write_text(document.read_text()), _add_document(kept, added)),
+        ),
         "key change": Act(
             "key.change",
             lambda s: ["key", "change", "--new-key-file", str(_new_key(s))],
@@ -159,6 +220,10 @@ ACTS = [
     "settings set",
     "docs add",
     "audit seal-key export",
+    "model import",
+    "key revoke",
+    "history purge",
+    "docs remove",
 ]
 
 
@@ -203,15 +268,19 @@ def test_an_act_killed_at_any_step_is_never_done_and_off_record(
     monkeypatch: pytest.MonkeyPatch,
     cheap_argon2: None,
 ) -> None:
-    reference = tmp_path / "reference"
-    shutil.copytree(synthetic_vault.home, reference)
     done = tmp_path / "done"
     done.mkdir()
     act = _acts(synthetic_vault, done)[name]
+    act.setup()
+    reference = tmp_path / "reference"
+    shutil.copytree(synthetic_vault.home, reference)
+    vault, _ = _opened(reference, act.keys(done))
+    known = len(_log(reference, vault)[1])  # entries before the act: its own come after
     steps = _steps(act.argv(done))
     vault, _ = _opened(synthetic_vault.home, act.keys(done))
     assert act.observe(synthetic_vault.home, vault) == "new"
-    assert _phases(_log(synthetic_vault.home, vault)[1], act.command) == ["started", "outcome"]
+    entries = _log(synthetic_vault.home, vault)[1][known:]
+    assert _phases(entries, act.command) == ["started", "outcome"]
 
     seen: dict[tuple[str, tuple[str, ...]], int] = {}
     # the first and last steps, the writes of the started entry and of the outcome (killed
@@ -229,7 +298,7 @@ def test_an_act_killed_at_any_step_is_never_done_and_off_record(
         where = f"{name} killed before step {step} ({steps[step]})"
         vault, key_file = _opened(trial, act.keys(spare))
         report, entries = _log(trial, vault)  # verifies, or raises
-        state, phases = act.observe(trial, vault), tuple(_phases(entries, act.command))
+        state, phases = act.observe(trial, vault), tuple(_phases(entries[known:], act.command))
         assert state in ("old", "new"), where
         assert phases in ((), ("started",), ("started", "outcome")), (where, phases)
         if state == "new":
@@ -237,7 +306,7 @@ def test_an_act_killed_at_any_step_is_never_done_and_off_record(
         if phases == ("started", "outcome"):
             assert state == "new", f"{where}: recorded as done, and not done"
         if phases == ("started",):
-            started = next(e for e in entries if e.event.get("command") == act.command)
+            started = next(e for e in entries[known:] if e.event.get("command") == act.command)
             assert report.no_outcome == (started.seq,), where
             shown = invoke("--key-file", key_file, "audit", "show", str(started.seq), "--json")
             assert '"no_outcome":true' in shown.stdout.replace(" ", ""), shown.stdout
