@@ -360,3 +360,51 @@ def test_an_act_whose_started_entry_cannot_be_written_is_not_done(
     monkeypatch.undo()
     vault = Vault.open(synthetic_vault.home, KeySource(key_file=synthetic_vault.key_file))
     assert _clearance(synthetic_vault.home, vault) == "old"
+
+
+def test_an_act_done_whose_outcome_cannot_be_written_stands_as_started(
+    synthetic_vault: SyntheticVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills between the change and its outcome: exit 4 saying so, the change is
+    done, and the log shows it started with no outcome (never done off the record)."""
+    from milai.audit import AuditLog
+
+    append = AuditLog.append
+
+    def full_for_outcomes(self: AuditLog, event: dict[str, Any]) -> AuditEntry:
+        if event.get("phase") == "outcome":
+            raise OSError(28, "No space left on device")
+        return append(self, event)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(AuditLog, "append", full_for_outcomes)
+        changed = invoke("settings", "set", "clearance", "RESTRICTED")
+    assert changed.code == 4
+    line = changed.error_line()
+    assert line == "milai: error: cannot write the audit log: No space left on device"
+    vault = Vault.open(synthetic_vault.home, KeySource(key_file=synthetic_vault.key_file))
+    assert _clearance(synthetic_vault.home, vault) == "new"
+    report, entries = _log(synthetic_vault.home, vault)
+    assert entries[-1].event["phase"] == "started"
+    assert report.no_outcome == (entries[-1].seq,)
+
+
+def test_an_act_interrupted_records_it(
+    synthetic_vault: SyntheticVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(self: Vault, name: str) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Vault, "remove_model", interrupted)
+        removed = invoke("model", "remove", SYNTHETIC_SECRET_MODEL)
+    assert removed.code == 130
+    vault = Vault.open(synthetic_vault.home, KeySource(key_file=synthetic_vault.key_file))
+    started, outcome = (entry.event for entry in _log(synthetic_vault.home, vault)[1][-2:])
+    assert started["phase"] == "started"
+    assert outcome == {
+        **started,
+        "phase": "outcome",
+        "decision": "interrupted",
+        "error": "KeyboardInterrupt",
+    }
