@@ -12,9 +12,8 @@ process, after the fork, and calls the CLI in process."""
 
 from __future__ import annotations
 
-import os
+import functools
 import shutil
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from milai.vault import KeySource, Vault
 from milai.vault._fs import fault_hook
 from tests.cli.fixtures import SYNTHETIC_SECRET_MODEL, SyntheticVault
 from tests.cli.harness import invoke
+from tests.helpers import killed_before_step
 from tests.scale import sample
 
 Observe = Callable[[Path, Vault], str]  # "old" or "new"
@@ -110,8 +110,9 @@ def _put_history(synthetic: SyntheticVault) -> None:
     vault.records.put("history", "20260101T000000-abcdef", b'{"turns": []}')
 
 
-def _add_document(path: Path, added: Path) -> None:
-    """Add ``path``; write its id to ``added``."""
+def _add_document(path: Path, text: str, added: Path) -> None:
+    """Write ``text`` to ``path`` and add it; write its id to ``added``."""
+    path.write_text(text)
     result = invoke("docs", "add", str(path), "--level", "UNCLASSIFIED")
     assert result.code == 0, result.stderr
     added.write_text(result.stderr.split()[2])  # "milai: added ID NAME (...)"
@@ -165,7 +166,7 @@ def _acts(synthetic: SyntheticVault, spare: Path) -> dict[str, Act]:
             lambda s: ["docs", "remove", added.read_text()],
             _kept_gone,
             lambda s: [old],
-            lambda: (kept.write_text(document.read_text()), _add_document(kept, added)),
+            lambda: _add_document(kept, document.read_text(), added),
         ),
         "key change": Act(
             "key.change",
@@ -235,27 +236,6 @@ def _steps(argv: list[str]) -> list[str]:
     return steps
 
 
-def _killed_at(home: Path, argv: list[str], step: int) -> None:
-    pid = os.fork()
-    if pid == 0:  # the child: never return into pytest
-        try:
-            os.environ["MILAI_HOME"] = str(home)
-            seen = 0
-
-            def kill(_name: str) -> None:
-                nonlocal seen
-                if seen == step:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                seen += 1
-
-            with fault_hook(kill):
-                invoke(*argv)
-        finally:
-            os._exit(3)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
-
-
 def _phases(entries: list[AuditEntry], command: str) -> list[str]:
     return [str(entry.phase) for entry in entries if entry.event.get("command") == command]
 
@@ -294,7 +274,7 @@ def test_an_act_killed_at_any_step_is_never_done_and_off_record(
         spare.mkdir()
         act = _acts(synthetic_vault, spare)[name]
         monkeypatch.setenv("MILAI_HOME", str(trial))
-        _killed_at(trial, act.argv(spare), step)
+        killed_before_step(step, functools.partial(invoke, *act.argv(spare)))  # in the trial
         where = f"{name} killed before step {step} ({steps[step]})"
         vault, key_file = _opened(trial, act.keys(spare))
         report, entries = _log(trial, vault)  # verifies, or raises
