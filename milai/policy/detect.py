@@ -3881,9 +3881,10 @@ class ScreenedPattern:
 
     ``screen`` must match (``search``) somewhere in every match of the pattern, lookaheads
     included, before the end of the line the match starts on (its new line included): the
-    pattern reads nothing past it. Where the screen finds nothing from a position (on that
-    position's line, for ``match``), neither would the pattern. Compiled, the pattern
-    answers alone.
+    pattern reads nothing past it. Where the screen finds nothing from a position, neither
+    would the pattern. Compiled, the pattern answers alone. ``match`` (a stream's release
+    check, asked at every token on the unfinished line) compiles it at once: screening
+    that line again at every token would cost more than compiling once.
     """
 
     def __init__(self, build: Callable[[], re.Pattern[str]], screen: re.Pattern[str]) -> None:
@@ -3905,15 +3906,8 @@ class ScreenedPattern:
         return full
 
     def match(self, text: str, at: int = 0) -> re.Match[str] | None:
-        """``full().match(text, at)``, compiling it only when the screen finds something
-        on the line from ``at``."""
-        full = self._full
-        if full is None:
-            end = text.find("\n", at + 1)
-            if self.screen.search(text, at, len(text) if end < 0 else end + 1) is None:
-                return None
-            full = self.full()
-        return full.match(text, at)
+        """``full().match(text, at)`` (compiled now if it was not)."""
+        return self.full().match(text, at)
 
     def search(self, text: str, at: int = 0) -> re.Match[str] | None:
         """``full().search(text, at)``, compiling it only when the screen finds something

@@ -1035,7 +1035,8 @@ def portion_screen_regex(portions: Iterable[str]) -> str:
     """
     portion_list = list(portions)
     marks = portion_regex(portion_list) if portion_list else "(?!)"
-    return f"/|[(\\[]{WS}{{0,2}}(?:{marks}|[a-z]){WS}{{0,2}}[)\\]]"
+    # led by one class of first characters: ``re`` skips in C all that is not in it
+    return f"[/(\\[](?:(?<=/)|{WS}{{0,2}}(?:{marks}|[a-z]){WS}{{0,2}}[)\\]])"
 
 
 def multiline_regex(
