@@ -24,9 +24,20 @@ from rich.text import Text
 if TYPE_CHECKING:
     from milai.vault import ModelManifest
 
+
+
+class _Console(Console):
+    """Rich's console, leaving a closed pipe to ``cli.main``: Rich would exit 1 (an internal
+    error, by milai's codes) where ``milai … | head`` ends quietly with 0."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 # Markup off: policy texts, model names and model output are data, never Rich markup.
-stdout = Console(highlight=False, soft_wrap=True, markup=False)
-stderr = Console(stderr=True, highlight=False, markup=False)
+stdout = _Console(highlight=False, soft_wrap=True, markup=False)
+stderr = _Console(stderr=True, highlight=False, markup=False)
 
 
 def _byte_progress() -> Progress:
