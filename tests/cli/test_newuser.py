@@ -6,8 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
+from pathlib import Path
 
 import pytest
+
+from tests.cli.harness import Cli, refused
 
 # Ctrl-C while milai is still importing: stands in for the signal by raising where the
 # entry point installs the network guard, before the CLI is imported.
@@ -63,3 +67,43 @@ def _with_stdout_a_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
 def test_a_reader_that_goes_away_ends_milai_quietly(args: tuple[str, ...]) -> None:
     result = _with_stdout_a_closed_pipe(*args)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["new\nline.txt", "esc\x1b]0;pwned\x07.txt", "sep\u2028arator.txt", "tab\there.txt"],
+    ids=["newline", "terminal-escape", "line-separator", "tab"],
+)
+def test_an_error_naming_a_file_stays_one_line_whatever_its_name(
+    cli: Cli, tmp_path: Path, name: str
+) -> None:
+    missing = tmp_path / name
+    line = refused(cli("check", str(missing)), 2, "cannot read")
+    assert not any(unicodedata.category(char) == "Cc" for char in line), repr(line)
+    assert repr(name)[1:-1] in line  # the name, written as escapes: still readable
+
+
+def test_a_folder_row_is_one_line_whatever_the_file_name(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "two\nlines.txt").write_text("NATO SECRET\n\nThe convoy leaves at dawn.\n")
+    (folder / "plain.txt").write_text("Lunch at noon.\n")
+    result = cli("check", str(folder))
+    assert result.code == 0, result.stderr
+    header, *rows, summary = result.stdout.splitlines()
+    assert header.startswith("file\tformat")
+    assert summary == "2 files: 2 allow"
+    assert sorted(row.split("\t")[:4] for row in rows) == [
+        ["plain.txt", "text", "allow", "UNCLASSIFIED"],
+        ["two\\nlines.txt", "text", "allow", "SECRET"],
+    ]
+
+
+def test_a_warning_line_names_a_key_file_on_one_line(cli: Cli, tmp_path: Path) -> None:
+    key_file = tmp_path / "weak\nkey"
+    key_file.write_bytes(b"a" * 64)
+    key_file.chmod(0o600)
+    result = cli("init", "--key-file", str(key_file))
+    assert result.code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "weak\\nkey" in warnings[0], result.stderr
