@@ -107,3 +107,25 @@ def test_a_warning_line_names_a_key_file_on_one_line(cli: Cli, tmp_path: Path) -
     assert result.code == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning" in line]
     assert len(warnings) == 1 and "weak\\nkey" in warnings[0], result.stderr
+
+
+@pytest.mark.usefixtures("cheap_argon2")
+@pytest.mark.parametrize(
+    "environment",
+    ["no key at hand", "MILAI_KEY_FILE names another key"],
+)
+def test_init_over_a_passphrase_vault_says_it_exists(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    passphrase = tmp_path / "pass.txt"
+    passphrase.write_text("a long enough passphrase\n")
+    passphrase.chmod(0o600)
+    assert cli("init", "--passphrase-file", str(passphrase)).code == 0
+    if environment != "no key at hand":
+        other = tmp_path / "other.key"
+        other.write_bytes(os.urandom(32))
+        other.chmod(0o600)
+        monkeypatch.setenv("MILAI_KEY_FILE", str(other))
+    again = cli("init", "--passphrase-file", str(passphrase), tty=True, passphrases=["x" * 16])
+    refused(again, 4, "a vault already exists at")
+    assert again.prompts == ()
