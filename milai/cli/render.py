@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -26,9 +26,20 @@ if TYPE_CHECKING:
 
 
 
+# Wide enough for any row milai prints (a table is as wide as its cells, never padded to this).
+_UNCUT = 100_000
+
+
 class _Console(Console):
-    """Rich's console, leaving a closed pipe to ``cli.main``: Rich would exit 1 (an internal
-    error, by milai's codes) where ``milai … | head`` ends quietly with 0."""
+    """Rich's console, as wide as its lines when it is not a terminal (Rich would cut a
+    table to 80 columns: ``milai model list > models.txt`` kept ``smollm2…``), and leaving
+    a closed pipe to ``cli.main`` (Rich would exit 1, an internal error by milai's codes,
+    where ``milai … | head`` ends quietly with 0)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        return size if self.is_terminal else ConsoleDimensions(_UNCUT, size.height)
 
     def on_broken_pipe(self) -> None:
         self.quiet = True

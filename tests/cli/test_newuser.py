@@ -129,3 +129,17 @@ def test_init_over_a_passphrase_vault_says_it_exists(
     again = cli("init", "--passphrase-file", str(passphrase), tty=True, passphrases=["x" * 16])
     refused(again, 4, "a vault already exists at")
     assert again.prompts == ()
+
+
+@pytest.mark.usefixtures("synthetic_vault")
+def test_a_table_into_a_pipe_or_file_is_not_cut_to_the_terminal(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")  # whatever terminal pytest runs in
+    result = cli("model", "list")
+    assert result.code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if "synthetic" in line]
+    assert len(rows) == 2, result.stdout
+    for cell in ("synthetic (default)", "UNCLASSIFIED", "architecture", "quantisation"):
+        assert cell in result.stdout, result.stdout
+    assert all(len(row) > 60 for row in rows)
