@@ -61,9 +61,9 @@ def _route_llama_log(level: int, text: bytes, user_data: ctypes.c_void_p) -> Non
 @contextmanager
 def _raising_interrupts() -> Iterator[None]:
     """Around a call into llama.cpp: raise the interrupt its log callback caught, if any
-    (it wins over the call's own error: the user asked to stop)."""
+    (it wins over the call's own error: the user asked to stop), also one caught by an
+    earlier call that was not wrapped (a ``close``)."""
     global _pending_interrupt
-    _pending_interrupt = None
     try:
         yield
     finally:

@@ -76,3 +76,16 @@ def test_without_ctrl_c_a_broken_file_is_a_model_error(broken_gguf: Path) -> Non
     # and a later load starts with no interrupt left over
     with pytest.raises(ModelError):
         LlamaEngine.load(str(broken_gguf), LoadOptions(threads=1))
+
+
+def test_ctrl_c_during_an_unwrapped_call_is_raised_by_the_next_one(
+    ctrl_c_while_logging: _CtrlCOnFirstLine, broken_gguf: Path
+) -> None:
+    # A log line outside any load (a close between the embedder's two loads, say): the
+    # interrupt it caught is kept for the next call into llama.cpp, not dropped.
+    from milai.engine import llama
+
+    llama._route_llama_log(2, b"llama_context: freeing\n", None)
+    assert ctrl_c_while_logging.fired
+    with pytest.raises(KeyboardInterrupt):
+        LlamaEngine.load(str(broken_gguf), LoadOptions(threads=1))
