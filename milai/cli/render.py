@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from milai.vault import ModelManifest
 
 
-
 # Wide enough for any row milai prints (a table is as wide as its cells, never padded to this).
 _UNCUT = 100_000
 
@@ -39,7 +38,13 @@ class _Console(Console):
     @property
     def size(self) -> ConsoleDimensions:
         size = super().size
-        return size if self.is_terminal else ConsoleDimensions(_UNCUT, size.height)
+        if self.is_terminal or self._width is not None:  # a terminal, or a width asked for
+            return size
+        return ConsoleDimensions(_UNCUT, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
 
     def on_broken_pipe(self) -> None:
         self.quiet = True
