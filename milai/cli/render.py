@@ -37,10 +37,9 @@ class _Console(Console):
 
     @property
     def size(self) -> ConsoleDimensions:
+        # Not a terminal: uncut, also where COLUMNS is set (Rich takes it as the width).
         size = super().size
-        if self.is_terminal or self._width is not None:  # a terminal, or a width asked for
-            return size
-        return ConsoleDimensions(_UNCUT, size.height)
+        return size if self.is_terminal else ConsoleDimensions(_UNCUT, size.height)
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
