@@ -192,6 +192,8 @@ def check(
     policy decides (exit 3: block). A folder exits with its worst file's code (3, else 2)."""
     from milai.policy import check_stream
 
+    if explain and json_output:
+        raise UsageError("--explain draws findings in the text, --json prints them: choose one")
     policy, audit = _policy_and_audit(policy_file)
     if clearance is not None:
         clearance = policy.canonical_level(clearance)
@@ -362,8 +364,11 @@ def redact(
     """Write the text with every redacted or blocked span replaced. A document that is not
     plain text (.docx, .odt, .pdf, .html, .eml) comes out as its redacted extracted text (in a
     folder, as NAME.txt beside the other files), never as a document of its kind."""
+    folder = path is not None and path != "-" and Path(path).is_dir()
+    if json_output and not folder:
+        raise UsageError("--json is for a folder (one JSON line per file); a file's copy is text")
     policy, audit = _policy_and_audit(policy_file)
-    if path is not None and path != "-" and Path(path).is_dir():
+    if folder:
         if output is None:
             raise UsageError("redact DIR needs -o OUTDIR (a new or empty folder)")
         _redact_folder(Path(path), output, policy, audit, json_output)
