@@ -368,7 +368,7 @@ def redact(
     if json_output and not folder:
         raise UsageError("--json is for a folder (one JSON line per file); a file's copy is text")
     policy, audit = _policy_and_audit(policy_file)
-    if folder:
+    if folder and path is not None:  # a folder has a path (said again for mypy)
         if output is None:
             raise UsageError("redact DIR needs -o OUTDIR (a new or empty folder)")
         _redact_folder(Path(path), output, policy, audit, json_output)
