@@ -931,8 +931,30 @@ REVIEW_WORDS = (
 )
 _REVIEW = "(?:(?:" + "|".join(REVIEW_WORDS) + ")" + WS + "{0,3}:" + WS + "{0,3})?"
 # A footer's furniture glued to the banner (pdftotext without -layout: ``COSMIC TOP
-# SECRETPage 2 of 4``, ``NATO SECRETAnnex B``): in capitals only (``_glued_in_capitals``).
-_GLUED_FURNITURE = r"(?=(?:page|seite|pagina|blz|annexe?|anlage|bijlage|copy|ref)(?![a-z]))"
+# SECRETPage 2 of 4``, ``SECRETAnnex``), or a title glued after it (``NATO SECRETAnnex B to
+# OPORD 3/24``): a word of letters; which glued words count, in which case, is
+# ``_glued_in_capitals``'s to say (the skeleton view has no case).
+GLUED_FURNITURE_WORDS = r"(?:page|seite|pagina|blz|annexe?|anlage|bijlage|copy|ref)(?![a-z])"
+_GLUED_FURNITURE = "(?=" + GLUED_FURNITURE_WORDS + ")"
+
+
+def _glued_title(markings: Iterable[str]) -> str:
+    """Where a title may be glued to a marking of two words or more (``NATO SECRETAnnex B to
+    OPORD 3/24``): after its last word, two letters. One word glued to letters is a longer
+    word (``Secretary``), which the prefilter keeps out of the large patterns."""
+    spellings = [
+        spelling
+        for marking in markings
+        for spelling in (
+            (marking, marking.original) if isinstance(marking, Rot13Spelling) else (marking,)
+        )
+    ]  # a rot13 spelling stands for the marking's own letters too
+    lasts = sorted({found[-1] for spelling in spellings if len(found := words(spelling)) > 1})
+    if not lasts:
+        return "(?!)"
+    return "(?:" + "|".join(f"(?<=[^\\w\\n]{re.escape(last)})" for last in lasts) + ")(?=[a-z]{2})"
+
+
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -978,9 +1000,11 @@ def context_regex(
     caveats), ``glued`` when a letter follows the bracket directly, ``next`` (the first
     character of the paragraph) and ``copyright`` when a ``(C)`` is a copyright notice.
     """
+    marking_list = list(markings)
     if marks is None:
-        marks = marks_regex(markings)
-    return f"\\n{_LEAD_READ}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
+        marks = marks_regex(marking_list)
+    banner = _banner(marks, caveats, labels, _MSEP, _glued_title(marking_list))
+    return f"\\n{_LEAD_READ}(?:{banner}|{_portion(portions)})"
 
 
 def banner_prefilter_regex(
@@ -1014,7 +1038,10 @@ def banner_prefilter_regex(
         caveat_list = list(caveats)
         if caveat_list:
             glued.append(_label_regex(caveat_list))
-        follows = "(?:(?![a-z0-9])|" + _GLUED_FURNITURE + "|(?=" + "|".join(glued) + "))"
+        follows = (
+            f"(?:(?![a-z0-9])|{_GLUED_FURNITURE}|{_glued_title(marking_list)}"
+            f"|(?={'|'.join(glued)}))"
+        )
     opened = f"(?:[\\[(]{WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?"
     return f"\\n{LEAD_WORDS}{label}{opened}{_MSEP}(?:{marks}){follows}"
 
@@ -1052,7 +1079,9 @@ def multiline_regex(
     )
 
 
-def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str) -> str:
+def _banner(
+    marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str, glued_title: str
+) -> str:
     caveat_list = list(caveats)
     caveat = ""
     if caveat_list:
@@ -1079,7 +1108,7 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     return (
         f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?{body}"
         # in brackets, furniture may stand before the closing one: [SECRET    3 March 2025]
-        f"(?:(?![a-z0-9])|{_GLUED_FURNITURE})(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
+        f"(?:(?![a-z0-9])|{_GLUED_FURNITURE}|{glued_title})(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
         f"(?(open)[\\])])"
     )
 
