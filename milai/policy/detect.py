@@ -83,6 +83,7 @@ from milai.policy.normalise import (
     terminal_shown,
 )
 from milai.policy.patterns import (
+    BBCODE,
     GLUED_FURNITURE_WORDS,
     LEAD,
     LEAD_READINGS,
@@ -1431,6 +1432,9 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
     # a spreadsheet's header and footer codes (``&LNATO SECRET&RPage &P``, ``&"Arial,Bold"``)
     r"|&(?:\"[^\"\n]{0,40}\"|\d{1,3}|K[0-9A-Fa-f]{6}|[LCRPNDTFAZGBIUSEXY])"
+    # a BBCode tag inside another markup's value or a comment, whose own quotes end a quoted
+    # value early (``text="[quote="jm"]NATO SECRET[/quote]"``)
+    r"|(?i:" + BBCODE + r")"
 )
 # Complete comments are removed before the line is cut (so the cut sees a comment only
 # where removing one closed another, and reads it like a tag: bounded). A comment never
@@ -1581,7 +1585,7 @@ _CELL_TRIGGER_RE = re.compile(
     r"|(?m:^\.[A-Za-z])"
     # a sentence's end glued to what is no small letter, digit or blank (a footer glued
     # on: ``_glued_footers``)
-    r"|(?<=[^\W_A-Z])[.!?](?=[^\sa-z\d])"
+    r"|(?<=[^\W_A-Z])[.!?](?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
@@ -1593,8 +1597,10 @@ _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at o
 # A footer glued to the sentence before it, which ends on a small letter or a digit
 # (pdftotext without -layout glues a page's last line to its footer: ``…reports by
 # 1800.NATO SECRET``): after the sentence's end, no blank, then no small letter nor digit
-# (capitals, a look-alike, markup), and the rest of the cell, read as a banner line.
-_GLUED_FOOTER_RE = lazy_compile(r"(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d])[^\n]{2,400}$")
+# (capitals, a look-alike, markup) or a number glued to a capital (a page number,
+# ``1800.3NATO SECRET``; leetspeak, ``1800.70P SECR37``), and the rest of the cell, read as
+# a banner line.
+_GLUED_FOOTER_RE = lazy_compile(r"(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])[^\n]{2,400}+$")
 # What makes the text before such a footer code rather than a sentence (``return
 # settings.SECRET``, ``x = Level.SECRET``): a sentence has words after the last of these.
 _CODE_CHARS_RE = lazy_compile(r"[=(){}\[\];<>][^=(){}\[\];<>]*$")
