@@ -2218,7 +2218,6 @@ _REPEATED_AROUND = (
 KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
-            "bbcode+review-pane",
             "shortcode+review-pane",
             "markup-wrapper+review-pane",
             "doubled-brackets+review-pane",
@@ -2245,14 +2244,13 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
-            "bbcode+glued-title",
             "doubled-brackets+glued-title",
             "markup-wrapper+glued-title",
             "shortcode+glued-title",
         ),
         "a title glued to a banner is read glued to the marking's last letter, not to markup "
-        "that closes it ([quote]CONFIDENTIEL LUX[/quote]Lagebericht Nord, `NATO SECRET`Annex "
-        "B) (the exhaustive pair run)",
+        "that closes it (`NATO SECRET`Annex B, ((( TOP SECRET )))Compte rendu; a BBCode tag "
+        "cuts a line into cells) (the exhaustive pair run)",
     ),
     **dict.fromkeys(
         (
