@@ -1585,7 +1585,9 @@ _CELL_TRIGGER_RE = re.compile(
     r"|(?m:^\.[A-Za-z])"
     # a sentence's end glued to what is no small letter, digit or blank (a footer glued
     # on: ``_glued_footers``)
-    r"|(?<=[^\W_A-Z])[.!?](?=[^\sa-z\d]|\d{1,4}[A-Z])"
+    # (the character set first: a branch that starts with a lookbehind is tried at every
+    # position)
+    r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
@@ -2250,7 +2252,6 @@ class JoinedState(ScanState):
 # Where a piece of a joined string may start on a line: a quote, or a CDATA section's end.
 _PIECE_START_RE = lazy_compile(r"[\"'\]]")
 _MAX_BLOCK = 8192  # a block of lines joined longer than this is read so far, then anew
-_QUOTES = ('"', "'")
 
 
 class JoinedUnit(Unit[JoinedState]):
@@ -2273,44 +2274,44 @@ class JoinedUnit(Unit[JoinedState]):
             state.resume = state.next = view.end
             return
         buf, base = view.buf, view.base
-        position = max(state.next, base) - base
-        while True:
-            end = buf.find("\n", position)
-            if end < 0:
-                break  # the line is not complete
-            line = self._orig_line(scanner, base + position, base + end)
-            if state.resume < base + position and (
-                line.lstrip()[:1] not in _QUOTES or base + end - state.resume > _MAX_BLOCK
-            ):
-                # the open block does not go on on this line: read it
-                self._read(scanner, state.resume, base + position - 1)
-                state.resume = base + position
-            if not may_go_on(line):
-                self._read(scanner, state.resume, base + end)
-                state.resume = base + end + 1
-            position = end + 1
-        state.next = base + position
+        last = len(buf) - 1 if final else buf.rfind("\n", max(state.next, base) - base)
+        if base + last < state.next:
+            return  # no new complete line
+        # The complete lines from the open block (or the next line) on, original text; a
+        # block is the lines that a hint (a seam) touches, only those are read.
+        at = max(view.map.to_orig(max(state.resume, base)), scanner.orig_base)
+        stop = view.map.to_orig(base + last) if base + last < view.end else scanner.orig_end
+        region = scanner.orig_slice(at, stop)
+        held = len(region)  # where the block that may go on on the next line starts
+        if not final:
+            line_start = region.rfind("\n") + 1
+            if may_go_on(region[line_start:]):
+                held = line_start
+        blocks: list[tuple[int, int]] = []
+        for hint in JOINED_HINT_RE.finditer(region):
+            low = region.rfind("\n", 0, hint.start()) + 1
+            high = region.find("\n", hint.end())
+            high = len(region) if high < 0 else high
+            if blocks and low <= blocks[-1][1]:
+                blocks[-1] = (blocks[-1][0], high)
+            else:
+                blocks.append((low, high))
+        if held < len(region) and blocks and blocks[-1][1] >= held:
+            held = min(held, blocks[-1][0])  # the last block goes on with the held line
+        if len(region) - held > _MAX_BLOCK:
+            held = len(region)  # too long to hold: read as it is
+        for low, high in blocks:
+            if high <= held or held == len(region):
+                self._read(scanner, at + low, at + high)
+        state.next = base + last + 1
+        state.resume = state.next if held == len(region) else view.map.to_view(at + held)
         if state.first >= 0 and state.first < state.next:
             state.first = -1
         state.looked = max(state.looked, state.next)
-        if final and state.resume < view.end:
-            self._read(scanner, state.resume, view.end)
-            state.resume = state.next = view.end
 
-    @staticmethod
-    def _orig_line(scanner: Scanner, start: int, end: int) -> str:
-        view_map = scanner.skel.map
-        return scanner.orig_slice(view_map.to_orig(start), view_map.to_orig(end))
-
-    def _read(self, scanner: Scanner, start: int, end: int) -> None:
-        """The block from view position ``start`` to ``end``, its pieces joined."""
-        if end <= start:
-            return
-        at = scanner.skel.map.to_orig(start)
-        stop = scanner.skel.map.to_orig(end) if end < scanner.skel.end else scanner.orig_end
+    def _read(self, scanner: Scanner, at: int, stop: int) -> None:
+        """The block of original text from ``at`` to ``stop``, its pieces joined."""
         block = scanner.orig_slice(at, stop)
-        if JOINED_HINT_RE.search(block) is None:
-            return
         for joined in joined_strings(block):
             read_as_shown(
                 scanner,
