@@ -26,9 +26,11 @@ _GAP_RE = lazy_compile(
 CDATA_SEAM = "]]><![CDATA["
 # Where a block may hold pieces to join: a closing quote, a gap, an opening quote (an
 # empty string, "", too: a PO entry's first line), or a seam of CDATA sections.
+# One character set first: ``re`` then skips ahead to it quickly (an alternation of two
+# first characters is tried at every position).
 HINT_RE = lazy_compile(
-    r"[\"'][^\S\n]{0,80}\+?[^\S\n]{0,80}(?:\\?\r?\n[^\S\n]{0,80}\+?[^\S\n]{0,80})?[\"']"
-    r"|\]\]><!\[CDATA\["
+    r"[\"'\]](?:(?<=[\"'])[^\S\n]{0,80}\+?[^\S\n]{0,80}"
+    r"(?:\\?\r?\n[^\S\n]{0,80}\+?[^\S\n]{0,80})?[\"']|(?<=\])\]><!\[CDATA\[)"
 )
 # A line that may go on as a string on the next: it ends with a quote (after blanks, a
 # "+" or a backslash).
