@@ -93,12 +93,12 @@ def test_a_failed_folder_write_leaves_no_partial_file(tmp_path: Path) -> None:
 def test_run_reads_a_raw_mail_on_stdin(
     cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
 ) -> None:
-    result = cli("run", "-", stdin=RAW_PLAIN)
+    result = cli("run", stdin=RAW_PLAIN)
     assert result.code == 0, result.stderr
     [messages] = fake_engine.calls
     assert "Subject: Übung: Réunion de coordination" in messages[-1]["content"]
     secret = "From: x\nSubject: TRÈS SECRET UE\n\nbody\n".encode()
-    blocked = cli("run", "-", stdin=secret)
+    blocked = cli("run", stdin=secret)
     assert blocked.code == 3, blocked.stderr
     assert "internal error" not in blocked.stderr
     assert len(fake_engine.calls) == 1
