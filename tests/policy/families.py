@@ -1185,11 +1185,12 @@ def _rfc2047_folded(text: str, rng: random.Random) -> str:
     except UnicodeEncodeError:
         charset = "utf-8"
     kind = rng.choice(["Q", "B"])
-    cuts = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(1, 3))))
-    words = [
-        _encoded_word(text[a:b], charset, kind)
-        for a, b in itertools.pairwise([0, *cuts, len(text)])
-    ]
+    # Cut anywhere, into words of 75 characters at most once encoded (RFC 2047), as the
+    # family rfc2047 cuts; at least two.
+    cuts = [0, rng.randint(1, min(len(text) - 1, 20))]
+    while cuts[-1] < len(text):
+        cuts.append(min(len(text), cuts[-1] + rng.randint(1, 20)))
+    words = [_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts)]
     folded = words[0]
     for word in words[1:]:
         gap = rng.choice(["\n ", "\n\t", "\n  ", "\n ", " "]) if folded else ""
