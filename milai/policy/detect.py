@@ -1544,14 +1544,67 @@ _NOT_PORTION_LABEL_RE = lazy_compile(
 _OPEN_QUOTE_RE = lazy_compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
-_CELL_TRIGGER_RE = re.compile(
+# What may start a cell: one of ``<{}|\t\\]=:"``, two blanks, a quote after a comma or
+# semicolon, a spreadsheet's ``&L``, a PDF's ``/Name (``, a dash between blanks (not before
+# a word of prose: ``- the``, ``— sécurité``, ``- The``, ``— l'état``), a troff request
+# (``.TL``). ``_CELL_TRIGGER_PLAIN`` writes them as one alternation, which ``re`` tries at
+# every position; ``_Triggers`` searches the same starts with two patterns, each led by
+# one class of first characters, so that ``re`` skips in C every character that no trigger
+# starts with (most of a text): those that start with a blank (a blank stops it at every
+# word), and the others, their first character then looked at behind (3x faster on prose
+# than the alternation). A class that holds ``\s`` tests each character by category: the
+# blanks are listed one by one (``BLANKS``). The tests hold both to the same starts.
+BLANKS = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)  # every character ``[^\S\n]`` matches (a test recomputes them)
+_PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
+_CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
-    # a dash between blanks, not before a word of prose (``- the``, ``— sécurité``, ``- The``,
-    # ``— l'état``)
-    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
-    r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
-    r"|(?m:^\.[A-Za-z])"
+    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}" + _PROSE_AFTER_DASH + r"|(?m:^\.[A-Za-z])"
 )
+_OTHER_TRIGGER_RE = re.compile(
+    r"[<{}|\t\\\]=:\",;&/.]"
+    r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=[,;])[^\S\n]{0,3}'"
+    r"|(?<=&)[LCR]"
+    r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    # a full stop at a line's start: no character but a new line before it
+    r"|(?<=\.)(?<![^\n]\.)[A-Za-z])"
+)
+_BLANK_TRIGGER_RE = re.compile(
+    "[" + re.escape(BLANKS) + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}" + _PROSE_AFTER_DASH + ")"
+)
+
+
+class _Triggers:
+    """The starts of ``_CELL_TRIGGER_PLAIN``'s matches in ``text[:end]``, asked for from
+    positions that only grow (a walk over a text): each pattern's next match is remembered
+    while it lies ahead, so each part of the text is searched once by each."""
+
+    __slots__ = ("_blank", "_other", "end", "text")
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text, self.end = text, end
+        # (searched from, the first start found there or -1), for each pattern
+        self._other = self._blank = (len(text) + 1, -1)
+
+    def first(self, start: int) -> int:
+        """The first start at or after ``start``, or -1."""
+        searched, found = self._other
+        if not searched <= start <= (found if found >= 0 else self.end):
+            match = _OTHER_TRIGGER_RE.search(self.text, start, self.end)
+            found = -1 if match is None else match.start()
+            self._other = (start, found)
+        other = found
+        searched, found = self._blank
+        if not searched <= start <= (found if found >= 0 else self.end):
+            match = _BLANK_TRIGGER_RE.search(self.text, start, self.end)
+            found = -1 if match is None else match.start()
+            self._blank = (start, found)
+        return other if found < 0 or 0 <= other < found else found
+
+
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
 _MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
@@ -1559,14 +1612,16 @@ _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and o
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
 
 
-def _first_trigger(text: str, start: int = 0, end: int | None = None) -> int:
-    """Where in ``text[start:end]`` a cell may first start (``_CELL_TRIGGER_RE``), or a
-    command that prints a string (``echo "NATO SECRET" > /etc/issue.net``) first stands;
-    -1 when nowhere."""
+def _first_trigger(
+    text: str, start: int = 0, end: int | None = None, triggers: _Triggers | None = None
+) -> int:
+    """Where in ``text[start:end]`` a cell may first start (``_Triggers``: give the one a
+    walk over ``text`` keeps, for ``end``), or a command that prints a string (``echo "NATO
+    SECRET" > /etc/issue.net``) first stands; -1 when nowhere."""
     start, end = max(0, start), len(text) if end is None else end
-    found = _CELL_TRIGGER_RE.search(text, start, end)
-    printed = print_at(text, start, end if found is None else found.start())
-    return printed if printed >= 0 else -1 if found is None else found.start()
+    found = (triggers or _Triggers(text, end)).first(start)
+    printed = print_at(text, start, end if found < 0 else found)
+    return printed if printed >= 0 else found
 
 
 class _Vocabulary:
@@ -1730,12 +1785,13 @@ class CellUnit(Unit[CellState]):
         skel_map = view.map
         position = at
         orig_limit = skel_map.to_orig(base + limit) - scanner.orig_base
+        triggers = _Triggers(scanner.orig, orig_limit)
         while position < limit:
             if state.pending is None:
                 # Only a line with a delimiter in its original text has cells: go to the
                 # line that holds the next one (lines before it hold none).
                 since = skel_map.to_orig(base + position) - scanner.orig_base
-                found = _first_trigger(scanner.orig, since, orig_limit)
+                found = _first_trigger(scanner.orig, since, orig_limit, triggers)
                 if found < 0:
                     break
                 spot = skel_map.to_view(scanner.orig_base + found) - base
@@ -3764,7 +3820,7 @@ class GuardedPattern:
         self,
         build: Callable[[], re.Pattern[str]],
         guard: re.Pattern[str] | GuardedPattern,
-        otherwise: re.Pattern[str] | None = None,
+        otherwise: re.Pattern[str] | ScreenedPattern | None = None,
     ) -> None:
         self._build = build
         self._full: re.Pattern[str] | None = None
@@ -3808,7 +3864,11 @@ class GuardedPattern:
             at = guarded.start() + 1  # nothing at all starts there
 
     def _next(
-        self, which: int, pattern: re.Pattern[str] | GuardedPattern, text: str, at: int
+        self,
+        which: int,
+        pattern: re.Pattern[str] | GuardedPattern | ScreenedPattern,
+        text: str,
+        at: int,
     ) -> re.Match[str] | None:
         """``pattern.search(text, at)``, reusing the last answer for the same text while
         it still holds: a scan asks again from each match, and the next match of the one
@@ -3823,6 +3883,51 @@ class GuardedPattern:
         memos[which] = (text, at, found)
         self._memo = (memos[0], memos[1])
         return found
+
+
+class ScreenedPattern:
+    """A pattern compiled the first time a small screen finds where it could match: the
+    same answers as the pattern (most short texts never need it compiled).
+
+    ``screen`` must match (``search``) somewhere in every match of the pattern, lookaheads
+    included, before the end of the line the match starts on (its new line included): the
+    pattern reads nothing past it. Where the screen finds nothing from a position, neither
+    would the pattern. Compiled, the pattern answers alone. ``match`` (a stream's release
+    check, asked at every token on the unfinished line) compiles it at once: screening
+    that line again at every token would cost more than compiling once.
+    """
+
+    def __init__(self, build: Callable[[], re.Pattern[str]], screen: re.Pattern[str]) -> None:
+        self._build = build
+        self._full: re.Pattern[str] | None = None
+        self.screen = screen
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the pattern has been needed (and compiled) yet."""
+        return self._full is not None
+
+    def full(self) -> re.Pattern[str]:
+        """The pattern, compiled on first use (two threads may both compile it: the result
+        is the same)."""
+        full = self._full
+        if full is None:
+            full = self._full = self._build()
+        return full
+
+    def match(self, text: str, at: int = 0) -> re.Match[str] | None:
+        """``full().match(text, at)`` (compiled now if it was not)."""
+        return self.full().match(text, at)
+
+    def search(self, text: str, at: int = 0) -> re.Match[str] | None:
+        """``full().search(text, at)``, compiling it only when the screen finds something
+        from ``at`` on."""
+        full = self._full
+        if full is None:
+            if self.screen.search(text, at) is None:
+                return None
+            full = self.full()
+        return full.search(text, at)
 
 
 class CompiledPolicy:

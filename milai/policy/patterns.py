@@ -1025,6 +1025,20 @@ def portion_context_regex(portions: Iterable[str]) -> str:
     return f"\\n{_LEAD_READ}{_portion(portions)}"
 
 
+def portion_screen_regex(portions: Iterable[str]) -> str:
+    """What every match of ``portion_context_regex`` holds on its line, its lookaheads
+    included: a slash (a caveat, or the ``//`` or ``/NF`` that a mark without brackets
+    needs), or a mark in brackets closed with no caveat (``(S)``, ``[ts]``: without a slash
+    a mark's caveats are empty). A few hundred bytes where that pattern (the line's lead
+    included) is a few kilobytes: ``ScreenedPattern`` compiles it only once this one finds
+    something. Neither reads past the new line that ends the line it starts on.
+    """
+    portion_list = list(portions)
+    marks = portion_regex(portion_list) if portion_list else "(?!)"
+    # led by one class of first characters: ``re`` skips in C all that is not in it
+    return f"[/(\\[](?:(?<=/)|{WS}{{0,2}}(?:{marks}|[a-z]){WS}{{0,2}}[)\\]])"
+
+
 def multiline_regex(
     markings: Iterable[str], labels: Iterable[str] = (), *, marks: str | None = None
 ) -> str:
