@@ -381,8 +381,15 @@ def redact(
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError as error:
         raise UsageError(f"cannot create {output}: {error.strerror}") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        _redact_to(handle, material, policy, audit)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            _redact_to(handle, material, policy, audit)
+    except BaseException as failure:
+        # A copy cut short is no copy: nothing is left that looks like one.
+        output.unlink(missing_ok=True)
+        if isinstance(failure, OSError):
+            raise UsageError(f"cannot write {output}: {failure.strerror}") from None
+        raise
 
 
 def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context | None) -> None:

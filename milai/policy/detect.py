@@ -64,6 +64,8 @@ from milai.policy.decoders import (
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
+    encoded_words_tail,
+    folded_encoded_words,
     line_windows,
     mime_blocks,
     mime_tail,
@@ -3733,6 +3735,10 @@ class DecodeUnit(Unit[DecodeState]):
             tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
+            # So may a run of encoded words at the end go on over a fold.
+            folded = encoded_words_tail(text[:done])
+            if folded is not None:
+                done = folded
             # A rot13 portion mark whose paragraph is the next line: wait for that line.
             waiting = self.engine.rot13_portions.waiting(text[:done])
             if waiting is not None:
@@ -3814,6 +3820,10 @@ class DecodeUnit(Unit[DecodeState]):
                         at + candidate.end,
                         candidate.encoding,
                     )
+        if lines and "=?" in region:
+            for candidate in folded_encoded_words(region):
+                start, end = origin + candidate.start, origin + candidate.end
+                rescan(scanner, candidate.text, start, end, candidate.encoding)
         return held
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:

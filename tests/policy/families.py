@@ -1241,6 +1241,37 @@ def _rfc2047(text: str, rng: random.Random) -> str:
     return f"{label}{words}\n\n{rng.choice(BODY)}\n"
 
 
+def _long_enough_to_fold(target: Target) -> bool:
+    return not target.portion and len(target.text) >= 2
+
+
+def _rfc2047_folded(text: str, rng: random.Random) -> str:
+    """A mail header in text (a model's answer, a forwarded or pasted mail), folded between
+    encoded words as mail encoders fold a long subject: the marking cut into words, one
+    or two a line, each line after the first starting with blanks (red team 7)."""
+    charset = rng.choice(["utf-8", "utf-8", "iso-8859-1"])
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        charset = "utf-8"
+    kind = rng.choice(["Q", "B"])
+    # Cut anywhere, into words of 75 characters at most once encoded (RFC 2047), as the
+    # family rfc2047 cuts; at least two.
+    cuts = [0, rng.randint(1, min(len(text) - 1, 20))]
+    while cuts[-1] < len(text):
+        cuts.append(min(len(text), cuts[-1] + rng.randint(1, 20)))
+    words = [_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts)]
+    folded = words[0]
+    for word in words[1:]:
+        gap = rng.choice(["\n ", "\n\t", "\n  ", "\n ", " "]) if folded else ""
+        folded += gap + word
+    if "\n" not in folded:
+        folded = folded.replace(" ", "\n ", 1)
+    intro = rng.choice(["", "Here is the mail:\n", "The header reads:\n\n"])
+    label = rng.choice(["Subject: ", "Subject: ", "Thread-Topic: "])
+    return f"{intro}{label}{folded}\nFrom: ops@example.mil\n\n{rng.choice(BODY)}\n"
+
+
 def _calendar_fold(text: str, rng: random.Random) -> str:
     """A contact or an event written out in text (a model's answer, not a file): the
     marking a property's value, its line folded inside the marking as RFC 5545 folds long
@@ -1794,6 +1825,7 @@ _STRUCTURE = frozenset(
         "inline-tags",
         "troff",
         "rfc2047",
+        "rfc2047-folded",
         "rtf",
         "calendar-fold",
         "printed-string",
@@ -1834,6 +1866,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
+    Family("rfc2047-folded", "encoding", "place", _rfc2047_folded, _long_enough_to_fold),
     Family("rtf", "banner context", "place", _rtf),
     Family("calendar-fold", "structured data", "place", _calendar_fold),
     Family("pdf-content-stream", "structured data", "place", _pdf_stream),
