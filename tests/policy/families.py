@@ -73,6 +73,35 @@ class Target:
     def letters(self) -> int:
         return sum(ch.isalnum() for ch in self.text)
 
+    @property
+    def scheme(self) -> str:
+        """The marking's scheme in its policy (``default.yaml:NATO``): the fast line's
+        samples hold each family on each scheme it applies to (tests/scale.py)."""
+        words = set(re.findall(r"[^\W\d_]+", self.text.upper()))
+        found = next((name for name, marks in SCHEMES if words & marks), "plain")
+        return f"{self.policy}:{found}" + (":portion" if self.portion else "")
+
+    @property
+    def kind(self) -> str:
+        """The shipped policy and the kind of marking (``default.yaml:portion``)."""
+        return f"{self.policy}:{'portion' if self.portion else 'banner'}"
+
+
+# The words that name a marking's scheme (the first that a marking holds; else "plain":
+# RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET).
+SCHEMES: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (name, frozenset(marks.split()))
+    for name, marks in (
+        ("NATO", "NATO COSMIC ATOMAL CTS CTSA NS NSAT NC NCA NR"),
+        ("EU", "UE EU"),
+        ("LUX", "LUX"),
+        ("NL", "ZEER VERTROUWELIJK BEPERKTE"),
+        ("DE", "GEHEIM VS VERTRAULICH DIENSTGEBRAUCH NFD"),
+        ("FR", "DÉFENSE DIFFUSION TRÈS CONFIDENTIEL"),
+        ("US", "CUI CONTROLLED TS S C"),
+    )
+)
+
 
 @cache
 def shipped_policy(name: str) -> Policy:
