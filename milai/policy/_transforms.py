@@ -352,3 +352,8 @@ class Rot13Portions:
                     text[line_start:line_end].translate(_ROT13),
                 )
         return [found[start] for start in sorted(found)]
+
+
+def shift_back_table(shift: int) -> dict[int, int]:
+    """The ``str.translate`` table that shifts ASCII letters back by ``shift``."""
+    return _SHIFT_BACK[shift % 26]

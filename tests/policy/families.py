@@ -2228,33 +2228,27 @@ KNOWN_MISSES: dict[str, str] = {
         "a comment is removed before cells are read; written backwards (>-- x --!<) it is "
         "no comment"
     ),
-    **{
-        f"{other}+caesar": (
-            "a Caesar shift is read from a word of five plain capitals or more standing "
-            "alone: letters spaced out, mixed with look-alikes or leetspeak, in odd case, cut "
-            "by a comment or spelled phonetically make no such word (rot13 is read through "
-            "them because its spellings are compiled into the patterns; 24 shifts compiled "
-            "so would multiply them)"
-        )
-        for other in (
-            "separators",
-            "odd-case",
-            "leetspeak",
-            "small-capitals",
-            "stroked-letters",
-            "turned-letters",
-            "lunate-sigma",
-            "indic-o",
-            "canadian-syllabics",
-            "cyrillic",
-            "faux-cyrillic",
-            "faux-greek",
-            "mixed-scripts",
-            "spaced-line",
-            "comment-inside",
-            "phonetic",
-        )
-    },
+    **dict.fromkeys(
+        (
+            "small-capitals+caesar",
+            "stroked-letters+caesar",
+            "turned-letters+caesar",
+            "canadian-syllabics+caesar",
+        ),
+        "a Caesar shift over look-alikes is read from two ASCII letters or more that agree "
+        "on one shift: a marking written in look-alikes but one letter (ꜱᴇᴄʀᴇᴛ ʟᴜO, ƃǝɥWᴉɯ) "
+        "has one, and one letter agrees with every shift (misses on some markings)",
+    ),
+    "lunate-sigma+caesar": (
+        "the generator drops accents with NFKD before shifting, which turns the lunate sigma "
+        "(Ϲ) into a plain capital sigma (KXLMKBΣMXW): Σ reads as E (its UTS #39 prototype), "
+        "not C"
+    ),
+    "phonetic+caesar": (
+        "phonetic words are found from their own spellings; shifted (Hecue Usxe Iyuhhq) "
+        "they are no phonetic words, and reading every run of four words under 24 shifts "
+        "would cost every line of prose"
+    ),
     **dict.fromkeys(
         (
             "spaced-line+phonetic",
