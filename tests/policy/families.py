@@ -2258,13 +2258,18 @@ KNOWN_MISSES: dict[str, str] = {
             "phonetic+reversed",
             "phonetic+rot13",
             "csv-column+phonetic",
-            "kv-pairs+phonetic",
             "field-name-forms+phonetic",
         ),
         "phonetic words are read on their line as written: spaced out, split over lines, "
         "reversed or turned by rot13 they are no phonetic words; a CSV row spelled so is read "
-        "without the header above it; joined by '_' or '+' in a log or form value they are "
-        "one word",
+        "without the header above it (a row's value alone is no classification field)",
+    ),
+    "kv-pairs+phonetic": (
+        "phonetic words joined by '_' or '+' in a log or form value are read (one joiner "
+        "joins letters, two or a punctuation mark part words), but the words are spelled "
+        "out with a blank between them: a URL's query value spelled so "
+        "(cls=NOVEMBER_ALFA_TANGO_OSCAR,_CHARLIE…) holds no blank, and the query reader "
+        "does not read a value with one (misses on some markings)"
     ),
     **dict.fromkeys(
         ("split-words+inline-tags", "hyphenation+inline-tags"),

@@ -16,7 +16,10 @@ from milai.policy._composed import ComposedShifts
 from milai.policy._transforms import shift_back_table
 from milai.policy.decoders import one_byte
 from tests.policy.families import known_miss, pair_cases, shipped_policy
-from tests.policy.test_policy_stream_properties import assert_family_streams
+from tests.policy.test_policy_stream_properties import (
+    _assert_stream_properties,
+    assert_family_streams,
+)
 
 # The pairs this reading reads on every marking (the others are KNOWN_MISSES, with why).
 READ = (
@@ -115,3 +118,30 @@ def test_the_hit_starts_at_the_first_evidence_word() -> None:
     # the whole line, shifted back
     assert line == "see \u1515V\u1455I\u15f4\u15b6 now".translate(shift_back_table(17))
     assert "\u1515E\u1455R\u15f4\u15b6" in line
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        (
+            "ts=1 level=info classification=charlie_oscar_november_foxtrot_india_delta_echo"
+            "_november_tango_india_alfa_lima user=jd\n",
+            "CONFIDENTIAL",
+        ),
+        ("doc=7 classification=sierra_echo_charlie_romeo_echo_tango user=jd\n", "SECRET"),
+    ],
+)
+def test_phonetic_words_joined_in_a_value(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+def test_x_ray_streams_at_every_cut(default_policy: Policy) -> None:
+    """x-ray, the phonetic word with a hyphen inside, at a run's start or end: a stream cut
+    anywhere holds it (it was released before the run was found)."""
+    for text in (
+        "lima uniform x-ray / charlie oscar november foxtrot india delta echo november"
+        " tango india alfa lima\nok\n",
+        "x-ray india sierra echo charlie romeo echo tango\nok\n",
+    ):
+        for cut in range(1, len(text)):
+            _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
