@@ -108,6 +108,37 @@ class Context:
         """Append ``event`` to the audit log. Raises ``VaultError`` when it cannot."""
         _AuditSink(self.audit).record(event)
 
+    @contextlib.contextmanager
+    def act(self, command: str, **intent: Any) -> Iterator[dict[str, Any]]:
+        """Record the administrative act ``command`` write-ahead, as a run is: a ``started``
+        entry (with ``intent``) before the block changes the vault, an outcome entry after it.
+
+        The block fills the yielded dict with what the act did; the outcome holds ``intent``,
+        that, and ``"decision": "done"``, or, when the block raises, ``"error"`` (or
+        ``"interrupted"``) and the error's message. Killed, or unable to write its outcome,
+        the act stands in the log as started with no outcome, as a killed run does. Raises
+        ``VaultError`` when the ``started`` entry cannot be written: the block never runs,
+        so nothing changes that is not on record.
+        """
+        from milai.events import Outcome, new_run_id, outcome_of
+
+        base = {"command": command, "run_id": new_run_id(), **intent}
+        self.record({**base, "phase": "started"})
+        done: dict[str, Any] = {}
+        try:
+            yield done
+        except BaseException as error:
+            failed = {**base, "phase": "outcome", "decision": str(outcome_of(error))}
+            failed["error"] = (
+                error.message if isinstance(error, MilaiError) else type(error).__name__
+            )
+            try:
+                self.record(failed)
+            except BaseException as failure:  # the started entry stands as "no outcome"
+                error.add_note(f"the outcome of {command} was not recorded: {failure}")
+            raise
+        self.record({**base, **done, "phase": "outcome", "decision": str(Outcome.DONE)})
+
     def audit_sink(self) -> AuditSink:
         return _AuditSink(self.audit)
 

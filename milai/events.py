@@ -14,9 +14,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from milai.errors import Blocked
+
 
 class Outcome(StrEnum):
-    """How a turn ended: the gate's action, or why there is none."""
+    """How a turn ended: the gate's action, or why there is none; ``done`` is an
+    administrative act that committed (``Context.act``)."""
 
     ALLOW = "allow"
     WARN = "warn"
@@ -24,6 +27,7 @@ class Outcome(StrEnum):
     BLOCK = "block"
     INTERRUPTED = "interrupted"
     ERROR = "error"
+    DONE = "done"
 
     @property
     def completed(self) -> bool:
@@ -39,6 +43,15 @@ class Stage(StrEnum):
     PROMPT = "prompt"
     LOAD = "load"
     OUTPUT = "output"
+
+
+def outcome_of(error: BaseException) -> Outcome:
+    """How an exception ends a turn, or an administrative act, in the audit log."""
+    if isinstance(error, Blocked):
+        return Outcome.BLOCK
+    if isinstance(error, KeyboardInterrupt | BrokenPipeError):
+        return Outcome.INTERRUPTED
+    return Outcome.ERROR
 
 
 def new_run_id() -> str:
@@ -238,5 +251,4 @@ def _optional_mapping(value: object) -> dict[str, Any] | None:
     return dict(value)
 
 
-__all__ = ["Named", "Outcome", "RunEvent", "Stage", "new_run_id"]
-__all__ = ["Named", "Outcome", "Retrieved", "RunEvent", "Stage", "new_run_id"]
+__all__ = ["Named", "Outcome", "Retrieved", "RunEvent", "Stage", "new_run_id", "outcome_of"]

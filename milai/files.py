@@ -1,8 +1,13 @@
 """Small files a person names on the command line (a CA, a token, a schema, system text):
-read whole but bounded, every failure one line that names the file."""
+read whole but bounded, every failure one line that names the file; and the one way milai
+opens a file that must be a regular file in its place (vault files, the audit log, the
+files of a folder being read)."""
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from milai.errors import UsageError
@@ -21,3 +26,49 @@ def read_small_file(
     if len(data) > limit:
         raise error(f"{what} {path} is larger than {limit} bytes")
     return data
+
+
+class NotRegularFile(OSError):
+    """Something other than a regular file stands where one was expected: a symbolic link
+    (never followed), a directory, a FIFO, a device or a socket. ``strerror`` says which
+    ("a symbolic link", "a named pipe", ...)."""
+
+
+def open_regular(path: Path | str, flags: int, *, dir_fd: int | None = None) -> int:
+    """Open ``path`` (relative to ``dir_fd`` when given) only if it is a regular file in
+    its place: never through a symbolic link, never waiting on a FIFO (``O_NONBLOCK``,
+    which does nothing to a regular file). Returns the descriptor (close-on-exec).
+
+    Raises ``NotRegularFile`` when something else stands there, and ``OSError`` (e.g.
+    ``FileNotFoundError``) when it cannot be opened.
+    """
+    flags |= os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # the last component is a symbolic link
+            raise NotRegularFile(errno.ELOOP, "a symbolic link", str(path)) from None
+        if error.errno == errno.EISDIR:  # a directory opened for writing
+            raise NotRegularFile(errno.EISDIR, "a directory", str(path)) from None
+        raise
+    try:
+        mode = os.fstat(fd).st_mode
+    except BaseException:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotRegularFile(errno.EINVAL, _kind(mode), str(path))
+    return fd
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "another kind of file"

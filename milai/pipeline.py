@@ -21,7 +21,7 @@ from typing import Protocol
 
 from milai.engine import Engine, LoadOptions, Message, SamplingParams, Timings, Usage, load_engine
 from milai.errors import Blocked, PolicyError
-from milai.events import Named, Outcome, Retrieved, RunEvent, Stage
+from milai.events import Named, Outcome, Retrieved, RunEvent, Stage, outcome_of
 from milai.policy import Action, Decision, Gate, OutputGate, Policy, PolicyGate, redact_text
 
 _log = logging.getLogger("milai.pipeline")
@@ -106,15 +106,6 @@ class RunResult:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def outcome_of(error: BaseException) -> Outcome:
-    """How an exception ends a turn in the audit log."""
-    if isinstance(error, Blocked):
-        return Outcome.BLOCK
-    if isinstance(error, KeyboardInterrupt | BrokenPipeError):
-        return Outcome.INTERRUPTED
-    return Outcome.ERROR
 
 
 class _TurnRecord:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,28 @@ def write_key_file(path: Path, data: bytes | None = None, mode: int = 0o600) -> 
 
 
 __all__ = ["DEMO_SHA256", "FakeEngine", "FakeLoader", "demo_model_file", "write_key_file"]
+
+
+def killed_before_step(step: int, action: Callable[[], object]) -> None:
+    """Run ``action`` in a forked child that SIGKILLs itself just before its disk-changing
+    step number ``step`` (counted from 0 at ``milai.vault._fs.fault_point``, the test seam
+    no option, environment variable or file reaches), and check that it died so."""
+    from milai.vault._fs import fault_hook
+
+    pid = os.fork()
+    if pid == 0:  # the child: never return into pytest
+        try:
+            seen = 0
+
+            def kill(_name: str) -> None:
+                nonlocal seen
+                if seen == step:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                seen += 1
+
+            with fault_hook(kill):
+                action()
+        finally:
+            os._exit(3)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status

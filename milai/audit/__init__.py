@@ -39,8 +39,11 @@ behind; that entry carries the MAC of the key the vault holds, so it is accepted
 adopted.
 
 Write-ahead: a run is recorded twice, ``{"phase": "started", "run_id", ...}`` before the
-model sees the prompt and ``{"phase": "outcome", "run_id", "decision", ...}`` after. A
-``started`` entry with no outcome is a killed run (or one still running): verification lists
+model sees the prompt and ``{"phase": "outcome", "run_id", "decision", ...}`` after; so is
+every administrative act that changes the vault (``key.change``, ``model.import``,
+``settings.change``, ``docs.add``, ``audit.seal-key-export``...: ``started`` before the
+change commits, the outcome, ``"decision": "done"`` or ``"error"``, after). A ``started``
+entry with no outcome is a killed run or act (or one still running): verification lists
 it (``VerifyReport.no_outcome``), it is not tampering. The ``started`` entry is fsync-ed
 and recorded in the vault before ``append`` returns, like every entry: an unrecorded one
 could be cut off the log, unnoticed, by anyone who can write the file.
@@ -52,12 +55,13 @@ default)::
                    "model.verify", "model.remove", "key.change", "policy.change",
                    "vault.unlock-failed", ...  ("audit.repair" and
                    "audit.seal-key-export" are the log's own)
-    phase, run_id  "started" | "outcome", 16 hex characters (runs and chat turns)
+    phase, run_id  "started" | "outcome", 16 hex characters (runs, chat turns and acts
+                   that change the vault)
     model          {"name", "sha256"}
     policy         {"name", "sha256"}
     clearance      the caller's clearance level
     levels         {"prompt", "output"}: the levels the gate assigned
-    decision       "allow", "redact", "block", ...
+    decision       "allow", "redact", "block", ...; "done" or "error" for an act
     rules          [rule ids that fired]
     usage          {"prompt_tokens", "completion_tokens"}
     sampling       {"temperature", "max_tokens", "seed"}

@@ -8,7 +8,7 @@ import errno
 import hashlib
 import json
 import os
-import stat
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -30,10 +30,12 @@ from milai.audit._entry import (
 )
 from milai.audit._seal import EntryCipher, SealKey, entry_mac, mac_matches
 from milai.audit._state import AuditState, StateStore
-from milai.errors import UsageError, VaultError
+from milai.errors import MilaiError, UsageError, VaultError
+from milai.files import NotRegularFile, open_regular
 from milai.vault.recipes import (
     atomic_write,
     create_private,
+    fault_point,
     fsync_dir,
     locked,
     locked_or_refused,
@@ -81,8 +83,8 @@ class VerifyReport:
         if self.no_outcome:
             seqs = ", ".join(str(seq) for seq in self.no_outcome)
             parts.append(
-                f"{len(self.no_outcome)} run(s) with no outcome (killed, or still running): "
-                f"entry {seqs}"
+                f"{len(self.no_outcome)} run(s) or act(s) with no outcome (killed, or still "
+                f"running): entry {seqs}"
             )
         if self.vault_lagged:
             parts.append(
@@ -225,17 +227,34 @@ class AuditLog:
         created, ``AuditIntegrityError`` if the vault's audit state is damaged.
         """
         with locked_or_refused(self.lock_path, "the audit log"):
-            state = self._state_or_fresh(self._log_has_entries())
-            if state.seed is None:
-                raise UsageError(
-                    f"the audit seal key was already exported (at {state.exported}); the "
-                    "vault no longer holds it",
-                    hint="verify with the copy on removable media: "
-                    "`milai audit verify --seal-key PATH`",
-                )
-            state.seal_key().write(out)
-            self._state.save(state.seal_key_exported().to_bytes())
-        self.append({"command": SEAL_KEY_EXPORT_COMMAND})
+            self._seal_key_held()
+        if out.exists() or out.is_symlink():  # refused before it is recorded as started
+            raise UsageError(f"{out} exists: refusing to overwrite it")
+        # Recorded ahead, as every act that changes the vault: killed once the seed is
+        # written out and erased, the export stands in the log as started, no outcome.
+        act = {"command": SEAL_KEY_EXPORT_COMMAND, "run_id": secrets.token_hex(8)}
+        self.append({**act, "phase": WRITE_AHEAD_PHASE})
+        try:
+            with locked_or_refused(self.lock_path, "the audit log"):
+                state = self._seal_key_held()
+                state.seal_key().write(out)
+                self._state.save(state.seal_key_exported().to_bytes())
+        except MilaiError as error:
+            self.append({**act, "phase": "outcome", "decision": "error", "error": error.message})
+            raise
+        self.append({**act, "phase": "outcome", "decision": "done"})
+
+    def _seal_key_held(self) -> AuditState:
+        """The audit state, holding the seed. Raises ``UsageError`` once it was exported."""
+        state = self._state_or_fresh(self._log_has_entries())
+        if state.seed is None:
+            raise UsageError(
+                f"the audit seal key was already exported (at {state.exported}); the "
+                "vault no longer holds it",
+                hint="verify with the copy on removable media: "
+                "`milai audit verify --seal-key PATH`",
+            )
+        return state
 
     def entries(self) -> EntryStream:
         """The entries in order, each checked (form, sequence, chain, decryption) before it
@@ -552,6 +571,7 @@ class AuditLog:
         seq, prev, time = state.seq + 1, state.head, utc_now()
         sealed = EntryCipher(state.cipher_key).seal(seq, prev, time, event)
         line = SealedLine(seq, prev, sealed, entry_mac(state.key, seq, prev, sealed))
+        fault_point("append")
         write_all(fd, line.line() + b"\n")
         os.fsync(fd)
         advanced = state.advanced(line.digest, os.fstat(fd).st_size)
@@ -767,18 +787,12 @@ def _open_regular(path: Path, flags: int) -> int:
     link, never waiting on a FIFO. Raises ``AuditIntegrityError`` naming the file when
     something else stands there, ``OSError`` when it cannot be opened."""
     try:
-        fd = os.open(path, flags | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as error:
-        if error.errno != errno.ELOOP:
-            raise
-        fd = -1
-    if fd >= 0 and stat.S_ISREG(os.fstat(fd).st_mode):
-        return fd
-    if fd >= 0:
-        os.close(fd)
-    raise AuditIntegrityError(
-        f"{path.name} is not a regular file (a symbolic link or another kind of file in its place)"
-    )
+        return open_regular(path, flags)
+    except NotRegularFile:
+        raise AuditIntegrityError(
+            f"{path.name} is not a regular file (a symbolic link or another kind of file in "
+            "its place)"
+        ) from None
 
 
 @contextlib.contextmanager

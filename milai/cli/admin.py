@@ -86,7 +86,8 @@ def init(
 
 
 def _record(context: Context, command: str, **details: Any) -> None:
-    """An audit entry for an administrative act (no secrets, no text)."""
+    """An audit entry for an act that changes nothing in the vault (no secrets, no text).
+    An act that changes the vault is recorded ahead of it: ``context.act``."""
     context.record({"command": command, **details})
 
 
@@ -130,31 +131,28 @@ def model_import(
             )
     from milai.cli.render import progress_bar
 
-    with progress_bar(f"importing {name}", enabled=sys.stderr.isatty()) as progress:
+    kind = "embedding" if embedding else "chat"
+    with (
+        context.act("model.import", model={"name": name}, level=level, kind=kind) as done,
+        progress_bar(f"importing {name}", enabled=sys.stderr.isatty()) as progress,
+    ):
         manifest = vault.import_model(
-            file,
-            name=name,
-            level=level,
-            sha256=sha256,
-            progress=progress,
-            kind="embedding" if embedding else "chat",
+            file, name=name, level=level, sha256=sha256, progress=progress, kind=kind
+        )
+        if not embedding and (default or context.settings.default_model is None):
+            settings = context.settings
+            replace(settings, default_model=manifest.name).save(vault.records)
+        done.update(
+            model=_model_ref(manifest),
+            level=manifest.level,
+            catalogued=manifest.catalogued,
+            kind=manifest.kind,
         )
     if embedding:
         say(
             "milai: passages added from now on get vectors; "
             "`milai docs embed` gives them to the documents already here"
         )
-    elif default or context.settings.default_model is None:
-        settings = context.settings
-        replace(settings, default_model=manifest.name).save(vault.records)
-    _record(
-        context,
-        "model.import",
-        model=_model_ref(manifest),
-        level=manifest.level,
-        catalogued=manifest.catalogued,
-        kind=manifest.kind,
-    )
     catalogued = "a catalogued model" if manifest.catalogued else "not in models/catalog.yaml"
     say(
         f"milai: imported {manifest.name} ({manifest.architecture}, {manifest.quantisation}, "
@@ -216,11 +214,11 @@ def model_remove(name: str) -> None:
     """Remove a model from the vault."""
     context = open_context()
     manifest = context.vault.model(name)
-    context.vault.remove_model(name)
-    _record(context, "model.remove", model=_model_ref(manifest))
-    if context.settings.default_model == name:
-        settings = context.settings
-        replace(settings, default_model=None).save(context.vault.records)
+    with context.act("model.remove", model=_model_ref(manifest)):
+        context.vault.remove_model(name)
+        if context.settings.default_model == name:
+            settings = context.settings
+            replace(settings, default_model=None).save(context.vault.records)
     say(f"milai: removed {name}")
 
 
@@ -258,8 +256,8 @@ def key_add(
     """Add a key slot (e.g. a recovery key file beside the passphrase)."""
     context = open_context()
     new = _new_key(key_file, passphrase_file, options=NEW_KEY_OPTIONS)
-    context.vault.add_key_slot(new)
-    _record(context, "key.add", slot=new.kind)
+    with context.act("key.add", slot=new.kind):
+        context.vault.add_key_slot(new)
     say("milai: key slot added")
 
 
@@ -287,9 +285,11 @@ def key_change(
         elif old.key_file is not None:
             forget_key_file(context.home, old.key_file)
 
-    with _rotation_progress(rotate) as progress:
+    with (
+        context.act("key.change", slot=new.kind, rotated=rotate),
+        _rotation_progress(rotate) as progress,
+    ):
         vault.change_key(old, new, rotate=rotate, progress=progress, on_commit=point_at_the_new_key)
-    _record(context, "key.change", slot=new.kind, rotated=rotate)
     if rotate:
         models = len(vault.model_names())
         say(
@@ -311,10 +311,11 @@ def key_revoke(
     """Remove a key slot and rotate the vault key: its key opens nothing written from now on."""
     context = open_context()
     vault = context.vault
-    with _rotation_progress(True) as progress:
-        removed = vault.revoke_key_slot(slot, progress=progress)
-    _forget_revoked_key_file(context)
-    _record(context, "key.revoke", slot=removed.slot_id, kind=removed.kind)
+    with context.act("key.revoke", requested=slot) as done:
+        with _rotation_progress(True) as progress:
+            removed = vault.revoke_key_slot(slot, progress=progress)
+        _forget_revoked_key_file(context)
+        done.update(slot=removed.slot_id, kind=removed.kind)
     say(
         f"milai: key slot {removed.number} ({removed.kind}, id {removed.slot_id}) revoked and "
         "the vault key rotated: its key opens nothing written from now on"
@@ -370,8 +371,9 @@ def settings_set(
     sampling_field, sampling_value = parse_sampling_setting(key, value)
     context = open_context()
     if sampling_field:
-        context.settings.changed(**{sampling_field: sampling_value}).save(context.vault.records)
-        _record(context, "settings.change", setting=key, value=sampling_value)
+        changed = context.settings.changed(**{sampling_field: sampling_value})
+        with context.act("settings.change", setting=key, value=sampling_value):
+            changed.save(context.vault.records)
         say(f"milai: {key} = {sampling_value}")
         return
     current = asdict(context.settings)
@@ -397,13 +399,9 @@ def settings_set(
     updated = context.settings.changed(**{key: new_value}, **pinned)
     if key in ("clearance", "ceiling"):
         updated = check_levels(context.policy(), updated)
-    updated.save(context.vault.records)
-    _record(
-        context,
-        "settings.change" if key != "policy" else "policy.change",
-        setting=key,
-        value=new_value,
-    )
+    command = "settings.change" if key != "policy" else "policy.change"
+    with context.act(command, setting=key, value=new_value):
+        updated.save(context.vault.records)
     say(f"milai: {key} = {new_value}")
 
 

@@ -186,19 +186,44 @@ def _add_one(context: Context, policy: Policy, ceiling: str, state: _Adding, ite
 
 
 def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = False) -> None:
-    """Add what is pending in one vault change, and record it."""
-    results: list[Added] = []
-    if state.pending:
-        results = context.corpus.add(state.collection, state.pending, policy)
-    if state.embedder is not None:
-        added = [
-            (result.entry, [passage.text for passage in prepared.passages])
-            for prepared, result in zip(state.pending, results, strict=True)
-            if result.status == "added"
-        ]
-        done, above = _embed(context, policy, state.embedder, state.collection, added)
-        state.embedded += done
-        state.not_embedded += above
+    """Add what is pending in one vault change, recorded ahead (``Context.act``)."""
+    if not state.pending and not (final and (state.refused or state.skipped)):
+        return
+    with context.act(
+        "docs.add",
+        collection=state.collection,
+        declared=state.declared,
+        pending=len(state.pending),
+    ) as done:
+        results: list[Added] = []
+        if state.pending:
+            results = context.corpus.add(state.collection, state.pending, policy)
+        if state.embedder is not None:
+            added = [
+                (result.entry, [passage.text for passage in prepared.passages])
+                for prepared, result in zip(state.pending, results, strict=True)
+                if result.status == "added"
+            ]
+            given, above = _embed(context, policy, state.embedder, state.collection, added)
+            state.embedded += given
+            state.not_embedded += above
+        done.update(
+            documents=[
+                {
+                    "id": result.entry.id,
+                    "status": result.status,
+                    "level": result.entry.level,
+                    "found": prepared.found,
+                    "passages": result.entry.passages,
+                }
+                for prepared, result in zip(state.pending, results, strict=True)
+            ],
+            **(
+                {"refused_levels": list(state.refused), "unreadable": state.skipped}
+                if final
+                else {}
+            ),
+        )
     for prepared, result in zip(state.pending, results, strict=True):
         state.count(result.status)
         entry = result.entry
@@ -209,29 +234,6 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
             say(f"milai: {prepared.name} was already here as {entry.id}: now {entry.level}")
         else:
             say(f"milai: {prepared.name} is already here as {entry.id} ({entry.level})")
-    if results or (final and (state.refused or state.skipped)):
-        context.record(
-            {
-                "command": "docs.add",
-                "collection": state.collection,
-                "declared": state.declared,
-                "documents": [
-                    {
-                        "id": result.entry.id,
-                        "status": result.status,
-                        "level": result.entry.level,
-                        "found": prepared.found,
-                        "passages": result.entry.passages,
-                    }
-                    for prepared, result in zip(state.pending, results, strict=True)
-                ],
-                **(
-                    {"refused_levels": list(state.refused), "unreadable": state.skipped}
-                    if final
-                    else {}
-                ),
-            }
-        )
     state.pending = []
 
 
@@ -280,42 +282,43 @@ def docs_embed(collection: CollectionOption = None) -> None:
                 hint="import one: `milai model import FILE.gguf --name NAME --level LEVEL "
                 "--embedding`",
             )
-        from milai.cli.render import count_progress
-
-        for name in [collection] if collection else corpus.collections():
-            vectors = corpus.vectors(name)
-            usable = vectors if vectors is not None and vectors.model == embedder.sha256 else None
-            missing = [
-                entry
-                for entry in corpus.index(name).documents
-                if usable is None or usable.rows_of(entry.id) is None
-            ]
-            done = 0
-            with count_progress(
-                f"embedding {name}", len(missing), enabled=sys.stderr.isatty()
-            ) as advance:
-                for start in range(0, len(missing), FLUSH_DOCUMENTS):
-                    group = missing[start : start + FLUSH_DOCUMENTS]
-                    texts = [
-                        (entry, [p.text for p in corpus.passages(name, entry)]) for entry in group
-                    ]
-                    given, high = _embed(context, policy, embedder, name, texts)
-                    done += given
-                    above += high
-                    for entry in group:
-                        advance(entry.id)
-            counts[name] = done
-    context.record(
-        {
-            "command": "docs.embed",
-            "model": {"name": embedder.name, "sha256": embedder.sha256},
-            "documents": counts,
-            "above_model": above,
-        }
-    )
+        model = {"name": embedder.name, "sha256": embedder.sha256}
+        with context.act("docs.embed", model=model) as recorded:
+            for name in [collection] if collection else corpus.collections():
+                counts[name], high = _embed_collection(context, policy, embedder, name)
+                above += high
+            recorded.update(documents=counts, above_model=above)
     total = sum(counts.values())
     note = f"; {above} above its level, left without" if above else ""
     say(f"milai: vectors for {total} document(s) by {embedder.name}{note}")
+
+
+def _embed_collection(
+    context: Context, policy: Policy, embedder: LoadedEmbedder, name: str
+) -> tuple[int, int]:
+    """Vectors for the documents of collection ``name`` that lack this model's, a vault
+    change per ``FLUSH_DOCUMENTS``. Returns (given, above the model's level)."""
+    from milai.cli.render import count_progress
+
+    corpus = context.corpus
+    vectors = corpus.vectors(name)
+    usable = vectors if vectors is not None and vectors.model == embedder.sha256 else None
+    missing = [
+        entry
+        for entry in corpus.index(name).documents
+        if usable is None or usable.rows_of(entry.id) is None
+    ]
+    done = above = 0
+    with count_progress(f"embedding {name}", len(missing), enabled=sys.stderr.isatty()) as advance:
+        for start in range(0, len(missing), FLUSH_DOCUMENTS):
+            group = missing[start : start + FLUSH_DOCUMENTS]
+            texts = [(entry, [p.text for p in corpus.passages(name, entry)]) for entry in group]
+            given, high = _embed(context, policy, embedder, name, texts)
+            done += given
+            above += high
+            for entry in group:
+                advance(entry.id)
+    return done, above
 
 
 def _only(collection: str | None) -> str | None:
@@ -404,12 +407,7 @@ def docs_remove(
 ) -> None:
     """Remove a document and its passages from the corpus (audited)."""
     context, name, entry = _find(document_id, collection, clearance)
-    context.corpus.remove(name, entry.id)
-    context.record(
-        {
-            "command": "docs.remove",
-            "collection": name,
-            "document": {"id": entry.id, "level": entry.level},
-        }
-    )
+    document = {"id": entry.id, "level": entry.level}
+    with context.act("docs.remove", collection=name, document=document):
+        context.corpus.remove(name, entry.id)
     say(f"milai: removed {entry.id} {entry.name} from collection {name}")

@@ -64,22 +64,22 @@ def _row(definition: EngineDefinition, has_token: bool) -> dict[str, Any]:
     }
 
 
+def _described(definition: EngineDefinition) -> dict[str, Any]:
+    """An engine as the audit log names it."""
+    return {
+        "name": definition.name,
+        "endpoint": definition.endpoint,
+        "address": definition.address,
+        "model_id": definition.model_id,
+        "level": definition.level,
+        "verified_by": definition.verified_by,
+        "certificate_sha256": definition.fingerprint,
+    }
+
+
 def _record(context: Context, command: str, definition: EngineDefinition, **more: Any) -> None:
-    context.record(
-        {
-            "command": command,
-            "engine": {
-                "name": definition.name,
-                "endpoint": definition.endpoint,
-                "address": definition.address,
-                "model_id": definition.model_id,
-                "level": definition.level,
-                "verified_by": definition.verified_by,
-                "certificate_sha256": definition.fingerprint,
-            },
-            **more,
-        }
-    )
+    """An audit entry for an act on an engine that changes nothing in the vault."""
+    context.record({"command": command, "engine": _described(definition), **more})
 
 
 def _served(engine: RemoteEngine, model_id: str | None) -> str:
@@ -182,10 +182,13 @@ def engine_add(
     definition.check()
     engine = RemoteEngine(definition, token)
     definition = replace(definition, model_id=_served(engine, model_id))
-    engines.add(definition, token)
-    _record(
-        context, "engine.add", definition, token=token is not None, pinned_on_first_use=first_use
-    )
+    with context.act(
+        "engine.add",
+        engine=_described(definition),
+        token=token is not None,
+        pinned_on_first_use=first_use,
+    ):
+        engines.add(definition, token)
     say(
         f"milai: added engine {name} ({definition.endpoint} at {definition.address}, "
         f"model {definition.model_id}, {canonical}; verified by {definition.verified_by})"
@@ -231,10 +234,11 @@ def engine_list(
 def engine_remove(name: str) -> None:
     """Remove a remote engine (and its token) from the vault."""
     context = open_context()
-    definition = context.engines.remove(name)
-    _record(context, "engine.remove", definition)
-    if context.settings.default_model == name:
-        replace(context.settings, default_model=None).save(context.vault.records)
+    definition = context.engines.definition(name)
+    with context.act("engine.remove", engine=_described(definition)):
+        context.engines.remove(name)
+        if context.settings.default_model == name:
+            replace(context.settings, default_model=None).save(context.vault.records)
     say(f"milai: removed engine {name}")
 
 

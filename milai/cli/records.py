@@ -71,7 +71,7 @@ def audit_show(
     command: Annotated[str | None, typer.Option("--command", help="e.g. run, check.")] = None,
     decision: Annotated[
         str | None,
-        typer.Option("--decision", help="allow|warn|redact|block|interrupted|error"),
+        typer.Option("--decision", help="allow|warn|redact|block|interrupted|error|done"),
     ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON Lines output.")] = False,
 ) -> None:
@@ -298,5 +298,7 @@ def history_purge(
 
     if conversation_id is None and not yes:
         raise UsageError("purging every conversation needs --yes")
-    count = purge(open_context().vault.records, conversation_id)
+    context = open_context()
+    with context.act("history.purge", conversation=conversation_id or "all") as done:
+        done["purged"] = count = purge(context.vault.records, conversation_id)
     say(f"milai: purged {count} conversation(s)")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milai.documents._model import DocumentError, Limits
+from milai.files import NotRegularFile, open_regular
 
 MAX_FOLDER_DEPTH = 64
 _DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
@@ -77,13 +78,13 @@ def _walk(dir_fd: int, prefix: str, limits: Limits, depth: int) -> Iterator[Fold
 
 
 def _read(dir_fd: int, name: str, path: str, limits: Limits) -> FolderFile:
-    try:
-        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    try:  # a link or a pipe swapped in since it was listed is refused here, never waited on
+        fd = open_regular(name, os.O_RDONLY, dir_fd=dir_fd)
+    except NotRegularFile as error:
+        return FolderFile(path, error=f"{error.strerror}, not a regular file: skipped")
     except OSError as error:
         return FolderFile(path, error=f"cannot read: {error.strerror}")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since it was listed
-            return FolderFile(path, error="not a regular file: skipped")
         try:
             data = handle.read(limits.max_input_bytes + 1)
         except OSError as error:

@@ -21,6 +21,7 @@ from milai.vault._crypto import (
 from milai.vault._fs import (
     atomic_write,
     create_private,
+    fault_point,
     fsync_dir,
     locked,
     locked_or_refused,
@@ -33,6 +34,7 @@ __all__ = [
     "NONCE_BYTES",
     "atomic_write",
     "create_private",
+    "fault_point",
     "fsync_dir",
     "hkdf_sha256",
     "hmac_sha256",

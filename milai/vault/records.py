@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import errno
 import hashlib
 import os
 import re
-import stat
 import struct
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from milai.errors import UsageError, VaultError, VaultIntegrityError
+from milai.files import NotRegularFile, open_regular
 from milai.vault import _crypto
 from milai.vault._fs import create_temp_for, ensure_private_dir, fault_point, sync_file, write_all
 from milai.vault.state import (
@@ -275,21 +274,18 @@ def read_listed(home: Path, path: str, entry: FileEntry) -> bytes | None:
     symbolic link is not followed), another size, or other bytes. Raises ``VaultError``
     when it cannot be read."""
     try:
-        fd = os.open(home / path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
+        fd = open_regular(home / path, os.O_RDONLY)
+    except (FileNotFoundError, NotRegularFile):  # e.g. a symbolic link in the record's place
         return None
     except OSError as error:
-        if error.errno == errno.ELOOP:  # a symbolic link in the record's place
-            return None
-        raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+        raise VaultError(f"cannot read the {entry.kind} record: {error.strerror}") from None
     try:
         with open(fd, "rb", closefd=False) as handle:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
+            if os.fstat(fd).st_size != entry.size:
                 return None
             data = handle.read(entry.size + 1)
     except OSError as error:
-        raise VaultError(f"cannot read a {entry.kind} record: {error.strerror}") from None
+        raise VaultError(f"cannot read the {entry.kind} record: {error.strerror}") from None
     finally:
         os.close(fd)
     if len(data) != entry.size or hashlib.sha256(data).hexdigest() != entry.sha256:
@@ -317,7 +313,7 @@ def stage_record(
         finally:
             os.close(fd)
     except OSError as error:
-        raise VaultError(f"cannot write a {kind} record: {error.strerror}") from None
+        raise VaultError(f"cannot write the {kind} record: {error.strerror}") from None
     entry = FileEntry(
         role=RECORD,
         sha256=hashlib.sha256(sealed).hexdigest(),

@@ -31,17 +31,16 @@ log's own business.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from milai.errors import VaultError, VaultIntegrityError, VaultLocked
+from milai.files import NotRegularFile, open_regular
 from milai.vault import _crypto, keys
 from milai.vault._fs import (
     TEMP_SUFFIX,
@@ -307,14 +306,11 @@ def file_digest(home: Path, path: str, entry: FileEntry) -> tuple[int, str] | No
     """The size and digest, as the state lists them, of the file at ``home/path`` read
     as ``entry``'s role; ``None`` when there is no such regular file."""
     try:
-        # O_NONBLOCK: a FIFO in its place must not hang the open (it is refused below)
-        fd = os.open(home / path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = open_regular(home / path, os.O_RDONLY)  # never a link, never waiting on a FIFO
     except OSError:
         return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None
         if entry.role == MODEL:
             try:
                 header = UnverifiedModelHeader.read(fd)
@@ -591,19 +587,15 @@ def read_vault_bytes(home: Path) -> bytes:
     or another kind of file stands in its place, ``VaultError`` when it cannot be read.
     """
     path = home / VAULT_FILE
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        fd = os.open(path, flags)
+        fd = open_regular(path, os.O_RDONLY)
     except FileNotFoundError:
         raise VaultLocked(f"no vault at {home}", hint="run `milai init`") from None
+    except NotRegularFile:
+        raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT) from None
     except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT) from None
         raise VaultError(f"cannot read {path}: {error.strerror}") from None
     try:
-        # fstat before fdopen: a directory in its place fails fdopen itself (IsADirectoryError)
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise VaultIntegrityError(_not_regular(VAULT_FILE), hint=RESTORE_HINT)
         with os.fdopen(fd, "rb", closefd=False) as handle:
             return handle.read(keys.UnverifiedVaultFile.MAX_BYTES + 1)
     except OSError as error:

@@ -33,8 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from milai.errors import UsageError, VaultIntegrityError, VaultLocked
-from milai.files import read_small_file
+from milai.errors import UsageError, VaultError, VaultIntegrityError, VaultLocked
+from milai.files import NotRegularFile, open_regular, read_small_file
 
 if TYPE_CHECKING:
     from milai.vault.vault import Vault
@@ -459,27 +459,32 @@ def move_failed_unlocks(home: Path, record: RecordEvent) -> None:
 
     Under the notes' own lock, so a note written meanwhile waits and is never lost, and two
     commands never move the same notes twice. The first ``MAX_FAILED_UNLOCK_NOTES`` notes are
-    recorded one by one, whatever is left as one entry counting its bytes. A notes file
-    that is not a regular file (a link or a pipe put in its place) is recorded as
-    unreadable and removed, never read.
+    recorded one by one, whatever is left as one entry counting its bytes.
+
+    Raises ``VaultIntegrityError`` (exit 4) naming the file when something other than a
+    regular file stands in its place (a symbolic link, a directory, a pipe), as for every
+    other file of the vault: it is never read, and the command stops until it is removed.
+    Raises ``VaultError`` when it cannot be read.
     """
     notes = home / FAILED_UNLOCKS
     while True:
         try:
-            fd = os.open(notes, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            fd = open_regular(notes, os.O_RDONLY)
         except FileNotFoundError:
             return
+        except NotRegularFile as error:
+            raise VaultIntegrityError(
+                f"{FAILED_UNLOCKS} in the vault folder is {error.strerror}, not a regular "
+                "file (failed-unlock notes are never read through anything else)",
+                hint=f"look at what it is, then remove it: {notes}",
+            ) from None
         except OSError as error:
-            _unreadable_notes(notes, record, error.strerror or "cannot be opened")
-            return
+            raise VaultError(f"cannot read {FAILED_UNLOCKS}: {error.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             status = os.fstat(fd)
             if not status.st_nlink:
                 continue  # another command moved these notes while we waited: look again
-            if not stat.S_ISREG(status.st_mode):
-                _unreadable_notes(notes, record, "not a regular file")
-                return
             data = os.read(fd, MAX_FAILED_UNLOCK_NOTES_BYTES)
             lines = data.split(b"\n")[:-1][:MAX_FAILED_UNLOCK_NOTES]  # whole lines only
             for line in lines:
@@ -516,9 +521,3 @@ def _note(line: bytes) -> dict[str, Any]:
             time = when.astimezone(UTC).isoformat(timespec="seconds")
             return {"time": time, "with": note["with"], "unauthenticated": True}
     return {"malformed_bytes": len(line)}
-
-
-def _unreadable_notes(notes: Path, record: RecordEvent, why: str) -> None:
-    record({"command": FAILED_UNLOCK_EVENT, "attempt": {"unreadable": why}})
-    with contextlib.suppress(OSError):
-        notes.unlink()

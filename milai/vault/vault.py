@@ -345,6 +345,9 @@ class Vault:
         Raises ``VaultIntegrityError`` when ``old`` opens no slot of this vault.
         """
         old_secret = key_material(old, vault_home=self.home)
+        # A new key file is removed again if the block fails: the block ends with the commit,
+        # for once ``new`` opens the vault, its key file is the only way in (a rotation that
+        # fails after it, on a full disk say, is finished by the next open with ``new``).
         with new_key_material(new, vault_home=self.home) as secret:
             with self._ledger.change() as draft:
                 index = self._slot_index(draft.slots, old.kind, old_secret)
@@ -356,12 +359,12 @@ class Vault:
                 draft.slots = tuple(slots)
                 if rotate:
                     self._start_rotation(draft)
-            if replaced == self._unlocked_slot:
-                self._unlocked_slot = slots[index].slot_id
-            if on_commit is not None:
-                on_commit()
-            if rotate:
-                self._finish_rotation(progress)
+        if replaced == self._unlocked_slot:
+            self._unlocked_slot = slots[index].slot_id
+        if on_commit is not None:
+            on_commit()
+        if rotate:
+            self._finish_rotation(progress)
 
     def revoke_key_slot(
         self, slot: int | str, *, progress: RotationProgress | None = None

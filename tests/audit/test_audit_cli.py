@@ -80,7 +80,7 @@ def test_the_seal_key_is_exported_once_and_checks_every_entry(
 
     code, _, err = milai(home, "audit", "verify", "--seal-key", str(seal_key))
     assert (code, err.count("\n")) == (0, 1)
-    assert err.startswith("milai: audit log verified 3 entries (head ")
+    assert err.startswith("milai: audit log verified 4 entries (head ")  # 2 checks, export: 2
     assert "sealed: every MAC checked against the seal key" in err
 
 

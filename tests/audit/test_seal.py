@@ -69,10 +69,10 @@ def test_rewriting_entry_k_with_the_current_key_is_caught_by_the_seal_key(
 ) -> None:
     log, seal_key = sealed
     assert log.verify(seal_key=seal_key).sealed
-    rewrite_from(log, k, {"decision": "allow", "rules": []})  # entry 4 was the block
+    rewrite_from(log, k, {"decision": "allow", "rules": []})  # entry 5 was the block
 
     rewritten = log.verify()  # chain, encryption and the vault's head agree...
-    assert rewritten.entries == 7 and log.entry(k).event["rules"] == []
+    assert rewritten.entries == 8 and log.entry(k).event["rules"] == []
     with pytest.raises(AuditIntegrityError) as caught:
         log.verify(seal_key=seal_key)  # ...the ratchet does not
     assert caught.value.sequence == k
@@ -88,7 +88,7 @@ def test_a_log_restarted_from_a_new_seed_is_caught(sealed: tuple[AuditLog, Path]
     for one in entries:
         log.append(one)
 
-    assert log.verify().entries == 7
+    assert log.verify().entries == 8  # the export (started, outcome) and EVENTS
     with pytest.raises(AuditIntegrityError, match="the seal key is for another audit log"):
         log.verify(seal_key=seal_key)
 
@@ -103,7 +103,13 @@ def test_the_seal_key_is_exported_once_private_and_then_forgotten(
     state = FileState(state_path(log.path)).state()
     assert state.seed is None and state.exported is not None
     assert fields["seed"] not in state_path(log.path).read_text()
-    assert log.entry(1).event == {"command": "audit.seal-key-export"}
+    started, done = log.entry(1).event, log.entry(2).event
+    assert started == {
+        "command": "audit.seal-key-export",
+        "phase": "started",
+        "run_id": started["run_id"],
+    }
+    assert done == {**started, "phase": "outcome", "decision": "done"}
 
     with pytest.raises(UsageError, match="already exported") as again:
         log.export_seal_key(tmp_path / "second.key")
@@ -154,7 +160,8 @@ def test_a_started_run_with_no_outcome_is_reported_not_failed(tmp_path: Path) ->
 
     report = log.verify()
     assert report.no_outcome == (3,)
-    assert "1 run(s) with no outcome (killed, or still running): entry 3" in report.summary()
+    summary = report.summary()
+    assert "1 run(s) or act(s) with no outcome (killed, or still running): entry 3" in summary
     with log.entries() as stream:
         assert [entry.seq for entry in stream] == [1, 2, 3, 4, 5]
     assert stream.no_outcome == (3,)

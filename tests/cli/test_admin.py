@@ -199,9 +199,16 @@ def test_administrative_acts_are_audited(
     assert milai("settings", "set", "clearance", "RESTRICTED").returncode == 0
     assert milai("key", "add", "--new-key-file", str(tmp_path / "r.key")).returncode == 0
     shown = milai("audit", "show", "--json")
-    commands = [json.loads(line)["event"]["command"] for line in shown.stdout.splitlines()]
-    assert commands[-3:] == ["model.verify", "settings.change", "key.add"]
-    assert "model.import" in commands  # the template vault's import
+    events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
+    commands = [(event["command"], event.get("phase")) for event in events]
+    assert commands[-5:] == [
+        ("model.verify", None),  # changes nothing: one entry
+        ("settings.change", "started"),  # recorded before the change commits
+        ("settings.change", "outcome"),
+        ("key.add", "started"),
+        ("key.add", "outcome"),
+    ]
+    assert ("model.import", "outcome") in commands  # the template vault's import
 
 
 @pytest.mark.model

@@ -151,7 +151,8 @@ def test_model_import_then_remove(cli: Cli, synthetic_vault: SyntheticVault) -> 
     removed = cli("model", "remove", "third")
     assert removed.code == 0
     assert "third" not in model_names(cli)
-    assert audited_commands(cli)[-2:] == ["model.import", "model.remove"]
+    commands = ["model.import", "model.import", "model.remove", "model.remove"]
+    assert audited_commands(cli)[-4:] == commands  # each act started, then its outcome
 
 
 def test_model_import_refusals(cli: Cli, synthetic_vault: SyntheticVault, tmp_path: Path) -> None:

@@ -32,6 +32,19 @@ def audit_events(cli: Cli, command: str, *keys: str) -> list[dict[str, Any]]:
     return [event for event in events if event["command"] == command]
 
 
+def act_outcomes(cli: Cli, command: str, *keys: str) -> list[dict[str, Any]]:
+    """The outcomes of the acts ``command``, each checked to follow its ``started`` entry
+    (the act was recorded before it changed the vault)."""
+    events = audit_events(cli, command, *keys)
+    started = {e["run_id"]: e for e in events if e.get("phase") == "started"}
+    outcomes = [e for e in events if e.get("phase") == "outcome"]
+    assert [e["run_id"] for e in outcomes] == list(started), events
+    for outcome in outcomes:
+        assert outcome["decision"] == "done", outcome
+        assert started[outcome["run_id"]].items() - {("phase", "started")} <= outcome.items()
+    return outcomes
+
+
 def slots(cli: Cli, *keys: str) -> list[dict[str, Any]]:
     listed = cli(*keys, "key", "list", "--json")
     assert listed.code == 0, listed.stderr
@@ -90,7 +103,7 @@ def test_plain_key_change_says_it_does_not_revoke(
     assert model_files(synthetic_vault.home) == before  # nothing re-encrypted
     refused(cli("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
     opens_everything(cli)  # the recorded path now names the new key file
-    (event,) = audit_events(cli, "key.change")
+    (event,) = act_outcomes(cli, "key.change")
     assert (event["rotated"], event["slot"]) == (False, "key-file")
 
 
@@ -113,7 +126,7 @@ def test_key_change_rotate_re_keys_everything(
     assert {path.name for path in (home / "records").iterdir()}.isdisjoint(records_before)
     refused(cli("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
     opens_everything(cli)
-    (event,) = audit_events(cli, "key.change")
+    (event,) = act_outcomes(cli, "key.change")
     assert (event["rotated"], event["slot"]) == (True, "key-file")
 
 
@@ -176,7 +189,7 @@ def test_key_revoke_drops_the_slot_and_rotates(
     assert cli("key", "revoke", ids[2]).code == 0  # by id
     refused(cli("--key-file", str(spare), "model", "list"), 4)
     opens_everything(cli)
-    revokes = audit_events(cli, "key.revoke")
+    revokes = act_outcomes(cli, "key.revoke")
     assert [(e["slot"], e["kind"]) for e in revokes] == [(ids[1], "key-file"), (ids[2], "key-file")]
 
 
@@ -329,7 +342,43 @@ def test_a_rotation_killed_half_way_is_finished_by_the_next_command(
     opens_everything(invoke)
     refused(invoke("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
     assert len(audit_events(invoke, "vault.rotation-finished")) == 1
-    assert audit_events(invoke, "key.change") == []  # killed before it could record the act
+    # recorded ahead: the killed act stands as started, with no outcome
+    (started,) = audit_events(invoke, "key.change")
+    assert (started["phase"], started["rotated"]) == ("started", True)
+    shown = invoke("audit", "show", "--json", "--command", "key.change")
+    assert json.loads(shown.stdout)["no_outcome"] is True
+
+
+def test_a_rotation_failing_after_its_commit_keeps_the_new_key_file(
+    synthetic_vault: SyntheticVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk half way through re-encrypting: the new key already opens the vault and
+    the old one no longer does, so the new key file, created by this command, must stay
+    (it was removed with the failed block: the vault then opened with nothing)."""
+    from milai.vault.container import rekey_model as rekey
+
+    new = tmp_path / "new.key"
+    calls = 0
+
+    def full_on_the_second(*args: Any, **kwargs: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError(28, "No space left on device")
+        rekey(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr("milai.vault.vault.rekey_model", full_on_the_second)
+        failed = invoke("key", "change", "--rotate", "--new-key-file", str(new))
+    assert failed.code == 4, failed.stderr
+    assert "No space left on device" in failed.error_line()
+    assert new.is_file()
+    refused(invoke("--key-file", str(synthetic_vault.key_file), "model", "list"), 4)
+    assert invoke("model", "list").code == 0  # the recorded key: the new one; finishes it
+    opens_everything(invoke)
+    assert len(audit_events(invoke, "vault.rotation-finished")) == 1
+    (started, outcome) = audit_events(invoke, "key.change")
+    assert (started["phase"], outcome["decision"]) == ("started", "error")
 
 
 # -- key files on the command line -----------------------------------------------------------

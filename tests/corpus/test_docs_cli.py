@@ -30,10 +30,13 @@ def listed(cli: Cli, *args: str) -> list[dict[str, Any]]:
 
 
 def audit_events(cli: Cli, command: str) -> list[dict[str, Any]]:
+    """The outcomes of the acts ``command``, each after its ``started`` entry."""
     shown = cli("audit", "show", "--json")
     assert shown.code == 0, shown.stderr
     events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
-    return [event for event in events if event.get("command") == command]
+    acts = [event for event in events if event.get("command") == command]
+    assert [event["phase"] for event in acts] == ["started", "outcome"] * (len(acts) // 2)
+    return [event for event in acts if event["phase"] == "outcome"]
 
 
 def corpus_record(vault: SyntheticVault, record_id: str) -> Path:
@@ -118,7 +121,7 @@ def test_a_document_above_the_ceiling_is_refused_and_the_rest_added(
     assert "milai: blocked: 1 document(s) refused" in result.stderr
     names = {row["name"] for row in listed(cli, "--clearance", "CONFIDENTIAL")}
     assert names == {"docs/note.txt", "docs/report.pdf"}
-    [event, *_] = audit_events(cli, "docs.add")
+    [*_, event] = audit_events(cli, "docs.add")
     assert event["refused_levels"] == ["SECRET"]
 
 

@@ -186,7 +186,8 @@ def test_hybrid_finds_a_passage_that_shares_no_word_with_the_question(
     events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
     [*_, asked] = [e for e in events if e.get("command") == "ask" and e.get("phase") == "outcome"]
     assert asked["retrieved"]["embedder"] == synthetic_vault.sha256
-    [recorded] = [e for e in events if e.get("command") == "docs.embed"]
+    [started, recorded] = [e for e in events if e.get("command") == "docs.embed"]
+    assert (started["phase"], recorded["phase"]) == ("started", "outcome")
     assert recorded["documents"] == {"default": 3}
     again = cli("docs", "embed")
     assert "vectors for 0 document(s)" in again.stderr  # nothing left to do

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from milai.documents import DocumentError, NewFiles, sniff, walk_folder
+from milai.documents import DocumentError, Limits, NewFiles, _folder, sniff, walk_folder
 from tests.documents.builders import Docx, Odt, eml_bytes, html_bytes, pdf_bytes
 
 
@@ -65,3 +67,57 @@ def test_new_files_never_replace(tmp_path: Path) -> None:
         files.write("a/b.txt", "again")
     with pytest.raises(DocumentError, match="is not empty"):
         NewFiles(tmp_path / "out")
+
+
+@pytest.fixture
+def no_hang() -> Iterator[None]:
+    """Fail, rather than wait for ever, when an open waits on a pipe with no writer."""
+
+    def timed_out(signum: int, frame: object) -> None:
+        raise TimeoutError("waited on a pipe")
+
+    previous = signal.signal(signal.SIGALRM, timed_out)
+    signal.alarm(10)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        (lambda path: os.mkfifo(path), "a named pipe, not a regular file: skipped"),
+        (lambda path: path.symlink_to("/dev/zero"), "a symbolic link, not a regular file: skipped"),
+        (lambda path: path.mkdir(), "a directory, not a regular file: skipped"),
+    ],
+)
+def test_a_file_swapped_after_it_was_listed_is_never_read(
+    tmp_path: Path, make: Callable[[Path], object], error: str, no_hang: None
+) -> None:
+    """The walk lists a regular file; by the time it opens it, something else stands there
+    (a pipe with no writer, a link to /dev/zero): refused at the open, never waited on or
+    read (``milai.files.open_regular``, the vault's own check)."""
+    make(tmp_path / "report.txt")
+    fd = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        found = _folder._read(fd, "report.txt", "report.txt", Limits())
+    finally:
+        os.close(fd)
+    assert (found.data, found.error) == (None, error)
+
+
+def test_a_folder_with_a_pipe_and_a_link_to_dev_zero_is_walked_at_once(
+    tmp_path: Path, no_hang: None
+) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    os.mkfifo(root / "pipe")
+    (root / "zero").symlink_to("/dev/zero")
+    (root / "note.txt").write_text("note")
+    assert [(e.path, e.data, e.error) for e in walk_folder(root)] == [
+        ("note.txt", b"note", None),
+        ("pipe", None, "not a regular file: skipped"),
+        ("zero", None, "a symbolic link: not followed"),
+    ]

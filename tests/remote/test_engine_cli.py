@@ -52,8 +52,14 @@ def test_add_list_check_remove(home: Home, fake_server: FakeServer, tmp_path: Pa
     removed = home.milai("engine", "remove", "gpu1")
     assert removed.returncode == 0, removed.stderr
     assert json.loads(home.milai("engine", "list", "--json").stdout) == []
-    commands = [event["command"] for event in home.audit()]
-    assert commands == ["engine.add", "engine.check", "engine.remove"]
+    commands = [(event["command"], event.get("phase")) for event in home.audit()]
+    assert commands == [
+        ("engine.add", "started"),
+        ("engine.add", "outcome"),
+        ("engine.check", None),  # changes nothing in the vault
+        ("engine.remove", "started"),
+        ("engine.remove", "outcome"),
+    ]
     assert "s3cr3t" not in json.dumps(home.audit())
 
 

@@ -507,6 +507,28 @@ def test_failed_unlock_notes_are_plaintext_and_can_be_erased(
     assert not (work / "unlock-failures.jsonl").exists()
 
 
+@pytest.mark.parametrize("mutation", OTHER_TYPES)
+def test_failed_unlock_notes_of_another_type_are_exit_4_naming_them(
+    session: Session, work: Path, mutation: Mutation
+) -> None:
+    """A symbolic link, a directory or a pipe in the notes' place is refused as in any other
+    vault file's place (exit 4 naming it, never read, never a wait), every time until it is
+    removed; nothing else is lost meanwhile."""
+    mutation(session, work, "unlock-failures.jsonl")
+    before = (work / "audit.log").read_bytes()
+    for command in (("run", "--model", "alpha", PROMPT), ("audit", "verify")):
+        _refused(session, _cli(work, *command), "unlock-failures.jsonl")
+    assert (work / "audit.log").read_bytes() == before  # nothing was recorded, or read
+    assert os.path.lexists(work / "unlock-failures.jsonl")
+    target = work / "unlock-failures.jsonl"
+    if mutation is directory:
+        target.rmdir()
+    else:
+        target.unlink()
+    assert _cli(work, "run", "--model", "alpha", PROMPT).code == 0
+    assert _cli(work, "audit", "verify").code == 0
+
+
 @pytest.mark.parametrize("lock", [".vault.lock", "audit.log.lock"])
 def test_lock_files_hold_nothing_and_are_made_again(
     session: Session, work: Path, lock: str

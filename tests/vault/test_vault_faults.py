@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from milai.errors import VaultIntegrityError
 from milai.vault import KeySource, Vault
 from milai.vault._fs import fault_hook
-from tests.helpers import write_key_file
+from tests.helpers import killed_before_step, write_key_file
 from tests.scale import sample
 
 Operation = Callable[[Vault], object]  # what it returns is not looked at
@@ -43,24 +42,8 @@ def _count_steps(home: Path, key: KeySource, operation: Operation) -> list[str]:
 
 
 def _killed_at(home: Path, key: KeySource, operation: Operation, step: int) -> None:
-    pid = os.fork()
-    if pid == 0:  # the child: never return into pytest
-        try:
-            vault = Vault.open(home, key)
-            seen = 0
-
-            def kill(_name: str) -> None:
-                nonlocal seen
-                if seen == step:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                seen += 1
-
-            with fault_hook(kill):
-                operation(vault)
-        finally:
-            os._exit(3)
-    _, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+    vault = Vault.open(home, key)  # opening writes nothing: the steps are the operation's
+    killed_before_step(step, lambda: operation(vault))
 
 
 def _every_step(

@@ -5,7 +5,6 @@ rule, where the key comes from, and the recorded key-file path."""
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 import threading
@@ -339,21 +338,33 @@ def test_notes_are_moved_up_to_a_cap_and_the_rest_is_counted(tmp_path: Path) -> 
     assert not notes.exists()
 
 
-@pytest.mark.parametrize("kind", ["link", "fifo"])
-def test_notes_that_are_not_a_regular_file_are_never_read(tmp_path: Path, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [("link", "a symbolic link"), ("fifo", "a named pipe"), ("directory", "a directory")],
+)
+def test_notes_that_are_not_a_regular_file_are_refused_never_read(
+    tmp_path: Path, kind: str, what: str
+) -> None:
     from milai.vault.unlock import FAILED_UNLOCKS, move_failed_unlocks
 
     notes, victim = tmp_path / FAILED_UNLOCKS, tmp_path / "victim.jsonl"
     victim.write_text('{"secret": "elsewhere"}\n')
     if kind == "link":
         notes.symlink_to(victim)
-    else:
+    elif kind == "fifo":
         os.mkfifo(notes, 0o600)
+    else:
+        notes.mkdir()
     recorded: list[dict[str, Any]] = []
-    move_failed_unlocks(tmp_path, recorded.append)  # and a pipe does not hang it
-    assert len(recorded) == 1 and "unreadable" in recorded[0]["attempt"]
-    assert "elsewhere" not in json.dumps(recorded)
-    assert not os.path.lexists(notes) and victim.exists()
+    with pytest.raises(VaultIntegrityError) as refused:  # and a pipe does not hang it
+        move_failed_unlocks(tmp_path, recorded.append)
+    assert refused.value.message == (
+        f"{FAILED_UNLOCKS} in the vault folder is {what}, not a regular file (failed-unlock "
+        "notes are never read through anything else)"
+    )
+    assert refused.value.exit_code == 4
+    assert recorded == []
+    assert os.path.lexists(notes) and victim.read_text() == '{"secret": "elsewhere"}\n'
 
 
 def test_a_new_key_file_is_written_through_the_vaults_private_file_writer(
