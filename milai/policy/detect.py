@@ -3950,6 +3950,14 @@ class CompiledPolicy:
                     for word in _WORD_RE.findall(keyword.lower())
                     if len(word) >= 5
                 }
+                # phonetic words written backwards (OHCE-OGNAT): the few that every
+                # marking's spelling holds one of (``SpelledWords.anchors``)
+                | {
+                    anchor.decode()[::-1]
+                    for anchor in SpelledWords(
+                        spec.text for spec in markings if not spec.portion
+                    ).anchors
+                }
             )
         )
         for spec in detectors:

@@ -2255,14 +2255,14 @@ KNOWN_MISSES: dict[str, str] = {
             "letter-per-line+phonetic",
             "hyphenation+phonetic",
             "split-words+phonetic",
-            "phonetic+reversed",
             "phonetic+rot13",
             "csv-column+phonetic",
             "field-name-forms+phonetic",
         ),
-        "phonetic words are read on their line as written: spaced out, split over lines, "
-        "reversed or turned by rot13 they are no phonetic words; a CSV row spelled so is read "
-        "without the header above it (a row's value alone is no classification field)",
+        "phonetic words are read on their line as written (or written backwards: a line "
+        "holding echo, alfa or delta reversed is read forwards): spaced out, split over lines "
+        "or turned by rot13 they are no phonetic words; a CSV row spelled so is read without "
+        "the header above it (a row's value alone is no classification field)",
     ),
     "kv-pairs+phonetic": (
         "phonetic words joined by '_' or '+' in a log or form value are read (one joiner "

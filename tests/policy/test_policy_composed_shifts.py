@@ -129,6 +129,12 @@ def test_the_hit_starts_at_the_first_evidence_word() -> None:
             "CONFIDENTIAL",
         ),
         ("doc=7 classification=sierra_echo_charlie_romeo_echo_tango user=jd\n", "SECRET"),
+        # written backwards: a reversed anchor word (ohce) makes the line read forwards
+        ("OGNAT-OHCE-OEMOR-EILRAHC-OHCE-ARREIS\n", "SECRET"),
+        (
+            "amiL aflA aidnI ognaT rebmevoN ohcE atleD aidnI tortxoF rebmevoN racsO eilrahC\n",
+            "CONFIDENTIAL",
+        ),
     ],
 )
 def test_phonetic_words_joined_in_a_value(default_policy: Policy, text: str, level: str) -> None:
