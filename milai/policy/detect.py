@@ -32,6 +32,7 @@ from milai.policy._folds import (
     unfold,
 )
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
@@ -3325,6 +3326,9 @@ class DecodeState(ScanState):
         "composed_looked",
         "line_start",
         "looked",
+        "pane_at",
+        "pane_found",
+        "pane_looked",
         "reversed_at",
         "reversed_found",
         "reversed_looked",
@@ -3368,6 +3372,10 @@ class DecodeState(ScanState):
         self.composed_at = -1
         self.composed_looked = 0
         self.composed_found: int | None = None
+        # The unfinished line's look for a tracked change's opener (``_panes``).
+        self.pane_at = -1
+        self.pane_looked = 0
+        self.pane_found: int | None = None
 
 
 class _WordWatch:
@@ -3613,6 +3621,8 @@ class DecodeUnit(Unit[DecodeState]):
             ("Caesar-shifted", composed),
             ("phonetic-spelled", engine.spelled.lines(region, raw)),
             ("rot13", engine.rot13_portions.lines(region)),
+            # a tracked change's text, read as a line of its own
+            ("reviewing-pane", panes(region, raw)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -3687,6 +3697,28 @@ class DecodeUnit(Unit[DecodeState]):
             return None
         return line if stretch == 0 and low > line else low + stretch
 
+    def _pane_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where a tracked change may open in the unfinished line (``_panes``): its first
+        opener (held to the line's end), else a bracket at its end that may still open
+        one."""
+        line, end = state.line_start, scanner.orig_end
+        if end - line > MAX_LINE or state.windowed:
+            return None  # a long line is not read so
+        if state.pane_at != line:
+            state.pane_at, state.pane_looked, state.pane_found = line, line, None
+        if state.pane_found is not None:
+            return state.pane_found
+        low = max(line, state.pane_looked - OPENER_REACH)
+        state.pane_looked = end
+        text = scanner.orig_slice(low, end)
+        found = first_opener(one_byte(text))
+        if found is not None:
+            state.pane_found = low + found
+            return state.pane_found
+        tail = max(line, end - OPENER_REACH)
+        bracket = open_opener(scanner.orig_slice(tail, end))
+        return None if bracket is None else tail + bracket
+
     def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
         """Once the unfinished line holds a turned letter, it is held to its end (it may be
         upside-down writing, read whole)."""
@@ -3718,6 +3750,7 @@ class DecodeUnit(Unit[DecodeState]):
         for rewritten in (
             self._rewritten_start(scanner, state),
             self._composed_start(scanner, state),
+            self._pane_start(scanner, state),
         ):
             if rewritten is not None:
                 start = rewritten if start is None else min(start, rewritten)

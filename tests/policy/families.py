@@ -2129,24 +2129,9 @@ _REPEATED_AROUND = (
 KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
-            "bbcode+review-pane",
-            "shortcode+review-pane",
-            "markup-wrapper+review-pane",
-            "doubled-brackets+review-pane",
-            "title-dash+review-pane",
-            "review-pane+struck-marking",
-            "review-pane+comment",
-        ),
-        "inside a reviewing pane's brackets ([Inserted: …]) the changed text is read bare: "
-        "markup, a title, a strike or a comment around it there are not (README)",
-    ),
-    "review-pane+rot13": "rot13 turns the pane's own words too ([Vafregrq: …])",
-    **dict.fromkeys(
-        (
             "glued-footer+markup-words",
             "doubled-brackets+glued-footer",
             "shortcode+glued-footer",
-            "glued-footer+review-pane",
             "markup-wrapper+glued-footer",
             "bbcode+glued-footer",
             "label-line+glued-footer",
@@ -2162,12 +2147,6 @@ KNOWN_MISSES: dict[str, str] = {
         'comment (text="[quote="jm"]NATO SECRET[/quote]"): the exhaustive pair run',
     ),
     "bbcode+rot13": "rot13 turns the tags' names too ([fvmr=5]…[/fvmr])",
-    **dict.fromkeys(
-        ("indentation+review-pane", "review-pane+markup-words"),
-        "inside a reviewing pane's brackets the changed text is read after at most 3 blanks, "
-        "and the brackets are read at a line's start or after a banner's lead (the exhaustive "
-        "pair run)",
-    ),
     **dict.fromkeys(
         ("column-words+odd-case", "word-items+odd-case"),
         "a marking spelled down a structure counts in capitals only: a unit in odd case "

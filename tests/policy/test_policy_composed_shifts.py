@@ -151,3 +151,44 @@ def test_x_ray_streams_at_every_cut(default_policy: Policy) -> None:
     ):
         for cut in range(1, len(text)):
             _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
+
+
+# --- tracked changes: the pane's text read as a line of its own ------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("[Inserted: [size=5]RESTRICTED[/size]]\n", "RESTRICTED"),
+        ('[Deleted: [quote="jm"]CONFIDENTIAL[/quote]] UNCLASSIFIED\n', "CONFIDENTIAL"),
+        ("[Inserted: `SECRET`]\n", "SECRET"),
+        ("[Deleted: ((( NATO SECRET )))] UNCLASSIFIED\n", "SECRET"),
+        ("[Deleted: Re: Plan 7 \u2013 SECRET UE] UNCLASSIFIED\n", "SECRET"),
+        ("[Deleted:                      NATO SECRET] UNCLASSIFIED\n", "SECRET"),
+        ("[Deleted: 13CONFIDENTIAL] UNCLASSIFIED\n", "CONFIDENTIAL"),
+        ("{~~UNCLASSIFIED~>:closed_lock_with_key: RESTRICTED~~}\n", "RESTRICTED"),
+        ("[Qryrgrq: FRPERG] HAPYNFFVSVRQ\n", "SECRET"),
+        ("{++**TOP SECRET**++}\n", "TOP SECRET"),
+    ],
+)
+def test_a_tracked_change_reads_as_a_line(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Deleted: Secret Santa on Friday]\n",
+        "[Inserted: the confidential appendix was moved]\n",
+        "Track changes: [Formatted: Font: Bold] and [Moved (insertion) [1]]\n",
+        "{--Secret recipe--} {++Top secret recipe++}\n",
+        "[Supprim\u00e9: Note secr\u00e8te] texte\n",
+        "[Inserted: Restricted area map]\n",
+    ],
+)
+def test_everyday_tracked_changes_stay_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+def test_review_pane_and_its_pairs_stream_as_they_read_whole() -> None:
+    assert_family_streams("review-pane", 16)
