@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from milai.cli._app import app, emit_json, open_context, say
+from milai.cli._app import app, emit_json, one_line, open_context, say
 from milai.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -318,7 +318,7 @@ def _folder_table(title: str, rows: list[tuple[str, str, str, str, int, str]]) -
     if not sys.stdout.isatty():
         sys.stdout.write("\t".join(_FOLDER_COLUMNS) + "\n")
         for row in rows:
-            sys.stdout.write("\t".join(str(cell).replace("\t", " ") for cell in row) + "\n")
+            sys.stdout.write("\t".join(one_line(str(cell)) for cell in row) + "\n")
         sys.stdout.write(f"{len(rows)} files: {summary}\n")
         return
     from rich.table import Table
