@@ -50,6 +50,23 @@ _CLOSERS = {"{~~": "~~}", "{++": "++}", "{--": "--}"}
 OPENER_REACH = 24  # the longest opener, blanks included, and a byte more
 
 
+def _search(lowered: bytes, start: int) -> re.Match[bytes] | None:
+    """The first opener in ``lowered`` from ``start``: found from its bracket or brace
+    (``bytes`` searches), then matched there."""
+    opener = _opener()
+    square = lowered.find(b"[", start)
+    brace = lowered.find(b"{", start)
+    while square >= 0 or brace >= 0:
+        if brace < 0 or 0 <= square < brace:
+            at, square = square, lowered.find(b"[", square + 1)
+        else:
+            at, brace = brace, lowered.find(b"{", brace + 1)
+        found = opener.match(lowered, at)
+        if found is not None:
+            return found
+    return None
+
+
 def _pane_end(text: str, start: int, end: int, opener: str) -> tuple[int, int]:
     """Where the pane whose text starts at ``start`` ends (the text's end, the closer's
     end), on its line (up to ``end``)."""
@@ -75,7 +92,7 @@ def panes(text: str, raw: bytes) -> list[tuple[int, int, str]]:
     line, and each side of a CriticMarkup substitution a line): one reading a line."""
     lowered = raw.translate(_LOWER)
     found: list[tuple[int, int, str]] = []
-    opener = _opener().search(lowered)
+    opener = _search(lowered, 0)
     line_end = -1
     texts: list[str] = []
     first = last = 0
@@ -98,7 +115,7 @@ def panes(text: str, raw: bytes) -> list[tuple[int, int, str]]:
             last = inner_end
         elif not texts:
             first = after  # an empty pane opens nothing
-        opener = _opener().search(lowered, max(after, start))
+        opener = _search(lowered, max(after, start))
     if texts:
         found.append((first, last, "\n".join(texts)))
     return found
@@ -106,7 +123,7 @@ def panes(text: str, raw: bytes) -> list[tuple[int, int, str]]:
 
 def first_opener(raw: bytes, start: int = 0) -> int | None:
     """Where the first pane opens in ``raw`` (a one-byte copy) from ``start``."""
-    opener = _opener().search(raw.translate(_LOWER), start)
+    opener = _search(raw.translate(_LOWER), start)
     return None if opener is None else opener.start()
 
 
