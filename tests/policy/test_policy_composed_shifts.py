@@ -192,3 +192,24 @@ def test_everyday_tracked_changes_stay_unclassified(default_policy: Policy, text
 
 def test_review_pane_and_its_pairs_stream_as_they_read_whole() -> None:
     assert_family_streams("review-pane", 16)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Status: \u1515V\u1455I\u15f4\u15b6 now\nok\n",
+        # found by the exhaustive pair run: released before the shift was read
+        "YL\u0405AY\u0415\u0406U\u0422 SB\u0425\nYhwwvya kl zpabhapvu.\n",
+        "\u0421J\u039dA\u0399YZI\u03a4DZG\n\nOcz xjiqjt gzvqzn.\n",
+        "Note: AM<!-- f -->KZMB and more\nok\n",
+        "see W I H Z C X Y H N C U F ok\nok\n",
+        "x [Inserted: [b]SECRET[/b]] y\nok\n",
+        "Plan {~~UNCLASSIFIED~>**NATO SECRET**~~} end\nok\n",
+    ],
+)
+def test_the_new_readings_hold_their_line_at_every_cut(default_policy: Policy, text: str) -> None:
+    """Released text never holds what a finding starts in: one character at a time, and
+    cut once anywhere (the sampled family runs cut at random places)."""
+    _assert_stream_properties(default_policy, text, list(text))
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
