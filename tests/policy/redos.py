@@ -100,6 +100,9 @@ def _warm_up_texts() -> list[str]:
         "IBAN LU28 0019 4006 4475 0000 matricule 1980 01 01 123 45 card 4111 1111 1111 1111\n",
         "$6$salt$abcdefghijklmnopqrstuv\n-----BEGIN PRIVATE KEY-----\nMIIB\n",
         "password = hunter2\nsecret = 42\nSECRET = 3\n## Top Secret\n",
+        # a Caesar shift over another spelling; tracked changes
+        "\u1515V\u1455I\u15f4\u15b6 Z*L*J*Y*L*A AM<!-- f -->KZMB gThIgXrItS\n",
+        "[Inserted: [b]SECRET[/b]] {~~UNCLASSIFIED~>SECRET~~} {++SECRET++}\n",
         "x" * 70_000 + " SECRET\n",
     ]
     return texts + [t.lower() for t in texts] + [t.upper() for t in texts]
