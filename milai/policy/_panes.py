@@ -89,7 +89,9 @@ def _pane_end(text: str, start: int, end: int, opener: str) -> tuple[int, int]:
 def panes(text: str, raw: bytes) -> list[tuple[int, int, str]]:
     """The panes of ``text`` (``raw``: its one-byte copy), line by line: (where the
     line's first pane opens, where its last pane's text ends, the panes' texts, each a
-    line, and each side of a CriticMarkup substitution a line): one reading a line."""
+    line, and each side of a CriticMarkup substitution a line): one reading a line. A pane
+    without a capital letter is prose (``The recipe is {~~secret~>well known~~}``), as a
+    cell in lower case is: it is not read again."""
     lowered = raw.translate(_LOWER)
     found: list[tuple[int, int, str]] = []
     opener = _search(lowered, 0)
@@ -110,7 +112,7 @@ def panes(text: str, raw: bytes) -> list[tuple[int, int, str]]:
         inner = text[start:inner_end]
         if kind == "{~~":
             inner = inner.replace("~>", "\n")
-        if inner.strip():
+        if any(ch.isupper() for ch in inner):  # prose case is prose: {~~secret~>known~~}
             texts.append(inner)
             last = inner_end
         elif not texts:

@@ -184,6 +184,11 @@ def test_a_tracked_change_reads_as_a_line(default_policy: Policy, text: str, lev
         "{--Secret recipe--} {++Top secret recipe++}\n",
         "[Supprim\u00e9: Note secr\u00e8te] texte\n",
         "[Inserted: Restricted area map]\n",
+        # a marking word in prose case inside a change in a sentence: prose (red team 6)
+        "The recipe is {~~secret~>well known~~} in our family.\n",
+        "The recipe is [Deleted: secret] in our family.\n",
+        "We kept it {++secret++} until Friday.\n",
+        "Ce dossier reste [Ins\u00e9r\u00e9: confidentiel] pour l'instant.\n",
     ],
 )
 def test_everyday_tracked_changes_stay_unclassified(default_policy: Policy, text: str) -> None:
