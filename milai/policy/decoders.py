@@ -389,9 +389,21 @@ def decode_text_bytes(raw: bytes) -> str | None:
             text = raw.decode(codec)
         except UnicodeDecodeError:
             continue
-        if readable(text):
+        if readable(text) and (codec in ("utf-8", "utf-16") or _alphabetic(text)):
             return text
     return None
+
+
+_ALPHABETS_END = "\u0590"  # Latin, Greek, Cyrillic and Armenian letters lie below it
+
+
+def _alphabetic(text: str) -> bool:
+    """Whether most letters of ``text`` are in the alphabets markings and their look-alikes
+    are written in. Random bytes read as UTF-16 without a BOM are letters from all over the
+    BMP (CJK, Hangul: "printable"), a text in its alphabets at the rate of 2 %: base64 of
+    noise would otherwise be rescanned, and its format characters reported as hidden."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return 2 * sum(1 for ch in letters if ch < _ALPHABETS_END) >= len(letters)
 
 
 def decode_base64(token: str, *, urlsafe: bool = False) -> str | None:
@@ -593,11 +605,14 @@ def _decode_code_points(run: str) -> str:
 
 
 def _decode_utf7(text: str) -> str:
-    """UTF-7 (RFC 2152) of ``text``: ``+AFMARQBD-`` → ``SEC``; unchanged when it is none."""
+    """UTF-7 (RFC 2152) of ``text``: ``+AFMARQBD-`` → ``SEC``; unchanged when it is none,
+    or when what its shifted runs decode to is not in the alphabets markings are written in
+    (``_alphabetic``: a ``+`` in base64 noise shifts into random UTF-16)."""
     try:
-        return text.encode("ascii").decode("utf-7")
+        decoded = text.encode("ascii").decode("utf-7")
     except UnicodeError:
         return text
+    return decoded if _alphabetic("".join(ch for ch in decoded if ch > "\x7f")) else text
 
 
 def _add_json_strings(found: list[Candidate], line: str) -> None:

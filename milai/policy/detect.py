@@ -3429,6 +3429,11 @@ def rescan(
     # (hex pairs, base64 lines); the inner hits land on the outer span anyway.
     inner.read_whole(text.replace("\xa0", " "))
     for hit in inner.take_hits():
+        if hit.source == "hidden":
+            # What a reader sees is the encoding, never the decoded text's invisible
+            # characters (random base64 read as UTF-16 is full of them); a marking they split
+            # is still read, the inner views drop them, and the outer text's own are reported.
+            continue
         hit_start, hit_end = (
             (end - hit.end, end - hit.start)
             if mirrored
