@@ -627,8 +627,18 @@ def _banner_hits(
         # ./secret/keys: a path; ├── restricted: a name in a directory tree; Finance;secret,
         # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
+    if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _CELL_BEFORE_RE.search(
+        scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
+    ):
+        # name | secret, | id | name | top secret |, Visibility | restricted: a table's
+        # last cell after a word; a cell counts only in capitals (README).
+        return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# A word, then a bar between cells right before a marking: the marking is a table's cell.
+_CELL_BEFORE_RE = lazy_compile(r"[^\W_][^\S\n]{0,8}\|[^\S\n]{0,8}$")
 
 
 def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:
@@ -1542,6 +1552,10 @@ _NOT_PORTION_LABEL_RE = lazy_compile(
 _OPEN_QUOTE_RE = lazy_compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
+# SQL's condition before an ``=``: ``WHERE role``, ``AND t.level``; the ``=`` compares.
+_SQL_CONDITION_RE = lazy_compile(
+    r"(?<![^\W_])(?i:where|and|or|having|on|when)[^\S\n]{1,3}[\w.\"`\[\]]{1,64}[^\S\n]{0,3}$"
+)
 _CELL_TRIGGER_RE = re.compile(
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a dash between blanks, not before a word of prose (``- the``, ``— sécurité``, ``- The``,
@@ -1795,6 +1809,10 @@ class CellUnit(Unit[CellState]):
         for quoted in _QUOTED_CELL_RE.finditer(text):
             if text[quoted.start() - 1 : quoted.start()] in _COMPARISON and quoted.start():
                 continue  # level == "TOP SECRET": a value compared is a name, no marking
+            if text[quoted.start()] == "=" and _SQL_CONDITION_RE.search(
+                text, max(0, quoted.start() - 80), quoted.start()
+            ):
+                continue  # WHERE role = 'RESTRICTED': SQL's = in a condition compares
             start, end = quoted.span("value")
             spans.append((start, end))
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">

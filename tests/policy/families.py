@@ -684,6 +684,21 @@ def _word_items(text: str, rng: random.Random) -> str:
     return _list_of(_unit_words(text), rng)
 
 
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+def _roman_items(text: str, rng: random.Random) -> str:
+    """i. TOP / ii. SECRET: one word of the marking per item of a Roman-numbered list."""
+    close = rng.choice([".", ")"])
+    upper = rng.random() < 0.3
+    indent = rng.choice(["", "", "  "])
+    gap = "\n\n" if rng.random() < 0.3 else "\n"
+    items = []
+    for number, unit in zip(_ROMAN, _unit_words(text), strict=False):
+        items.append(f"{indent}{number.upper() if upper else number}{close} {unit}")
+    return _intro(rng) + gap.join(items)
+
+
 def _letter_items(text: str, rng: random.Random) -> str:
     """- S / - E / - C…: one letter of the marking per list item."""
     return _list_of(_letters(text), rng)
@@ -1686,6 +1701,7 @@ def _single_letter_portion(target: Target) -> bool:
 UNIT_SPLITS = frozenset(
     {
         "word-items",
+        "roman-items",
         "letter-items",
         "letter-paragraphs",
         "value-letters",
@@ -1693,7 +1709,7 @@ UNIT_SPLITS = frozenset(
         "column-words",
     }
 )
-_LETTER_UNITS = UNIT_SPLITS - {"word-items", "column-words"}
+_LETTER_UNITS = UNIT_SPLITS - {"word-items", "roman-items", "column-words"}
 
 _STRUCTURE = frozenset(
     {
@@ -1806,6 +1822,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
     # a marking spelled down a structure, one unit at a time (red team 5)
     Family("word-items", "spelled down", "split", _word_items),
+    Family("roman-items", "spelled down", "split", _roman_items, _multi_word),
     Family("letter-items", "spelled down", "split", _letter_items, _capital_letters),
     Family("letter-paragraphs", "spelled down", "split", _letter_paragraphs, _capital_letters),
     Family("value-letters", "spelled down", "split", _value_letters, _capital_letters),

@@ -1,0 +1,70 @@
+"""Red team round 7's in-scope findings (issue 9): a level word in lower case as a
+table's last cell (a false raise), SQL's ``=`` in a condition, and the forms that read
+lower or not at all. Each new family streams as it reads whole; the everyday forms of
+the same syntax stay UNCLASSIFIED. Whole-text accuracy, alone and in pairs, is in
+test_policy_families.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from milai.policy import Policy, check_text
+from tests.policy.test_policy_stream_properties import assert_family_streams
+
+MINE = ("roman-items",)
+
+
+@pytest.mark.parametrize("family", MINE)
+def test_a_family_streams_as_it_reads_whole(family: str) -> None:
+    assert_family_streams(family, 12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a level word in lower or title case as a table's last cell, after a word
+        "name | secret\n",
+        "| id | name | secret |\n|----|------|--------|\n| 1 | anna | *** |\n",
+        " id | name | secret \n----+------+--------\n  1 | anna | ****\n",
+        "Visibility | restricted\n",
+        "name | top secret\n",
+        "Column | Type | Secret\n",
+        "name | secret\nanna | x\nExplain this table.\n",
+        # SQL's = in a condition compares
+        "SELECT id, name FROM users WHERE role = 'RESTRICTED';\n",
+        "SELECT * FROM docs WHERE id = 3 AND level = 'SECRET' OR x = 'TOP SECRET';\n",
+        "DELETE FROM t WHERE t.visibility = 'CONFIDENTIAL'\n",
+        # a Roman-numbered list of everyday words, in prose case
+        "i. Top\nii. Secret garden\n",
+        "i. Introduction\nii. Scope\niii. Top secret recipes\n",
+        "Contents\nI. Overview\nII. Method\nIII. Results\nIV. Discussion\n",
+        "iv) see the annex\nv) the top shelf\nvi) a secret drawer\n",
+    ],
+)
+def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # a cell in capitals still counts, and so does a marking alone in bars
+        ("name | SECRET\n", "SECRET"),
+        ("12 March 2024 | NATO CONFIDENTIAL | Copy 3 of 5\n", "CONFIDENTIAL"),
+        ("name | TOP SECRET\n", "TOP SECRET"),
+        ("| top secret |\n", "TOP SECRET"),
+        ("top secret\n", "TOP SECRET"),
+        # a Roman-numbered list spelling a marking down
+        ("i. TOP\nii. SECRET\n", "TOP SECRET"),
+        ("i. COSMIC\nii. TOP\niii. SECRET\n", "TOP SECRET"),
+        ("I. TOP\nII. SECRET\n", "TOP SECRET"),
+        ("iv) COSMIC\nv) TOP\nvi) SECRET\n", "TOP SECRET"),
+        ("ix. NATO\n\nx. SECRET\n", "SECRET"),
+        # a value SQL sets is no comparison
+        ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
+        ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
+    ],
+)
+def test_round7_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
