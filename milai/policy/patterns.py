@@ -816,6 +816,20 @@ _LOG_WORD = (
     r"=[\w.\-/:]{1,64}"
     r"|std(?:out|err)(?:" + WS + r"{1,2}[fp])?)"
 )
+# A commit's abbreviated or full hash, letters and digits both (``git log --oneline``:
+# ``3f2a9c1a [NATO SECRET] convoy``; a boundary commit's ``^`` in ``git blame``), then
+# perhaps a path and a group in brackets (blame's ``(Jean Muller 2025-03-11 10:14:02 +0100
+# 1)``, log's decorations ``(HEAD -> main)``).
+_COMMIT = (
+    r"\^?(?=[0-9]{0,39}[a-f])(?=[a-f]{0,39}[0-9])[0-9a-f]{7,40}(?![\w\-])"
+    r"(?:"
+    + WS
+    + r"{1,4}[\w.\-/]{1,120}(?="
+    + WS
+    + r"{1,4}\())?(?:"
+    + WS
+    + r"{1,4}\([^()\n]{1,120}\))?"
+)
 # A log line starts with a time stamp (and, in syslog, the host and program before a
 # colon), a time or level key, or a level in brackets; level words, keys and a stream
 # may follow. Few first characters: the prefix is tried at every line's start.
@@ -833,7 +847,9 @@ _LOG_START = (
     + _LOG_LEVEL
     + r"|\["
     + _LOG_LEVEL
-    + r"\])"
+    + r"\]|"
+    + _COMMIT
+    + ")"
 )
 _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,5})?"
 

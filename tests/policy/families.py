@@ -1016,6 +1016,21 @@ def _log_prefix(text: str, rng: random.Random) -> str:
     return rng.choice(_LOG_PREFIXES) + text
 
 
+_COMMIT_PREFIXES = (
+    "3f2a9c1a ",
+    "a1b2c3d ",
+    "e83c5163316f89bfbde7d9ab23ca2e25604af290 ",
+    "^3f2a9c1 (Jean Muller 2025-03-11 10:14:02 +0100 1) ",
+    "9b0e4d21 docs/banner.txt (Anna Berg 2024-11-02 08:00:00 +0200  12) ",
+    "a1b2c3d (HEAD -> main, origin/main) ",
+)
+
+
+def _commit_prefix(text: str, rng: random.Random) -> str:
+    """A commit's hash before the banner: ``git log --oneline``, ``git blame``."""
+    return rng.choice(_COMMIT_PREFIXES) + text
+
+
 def _label_line(text: str, rng: random.Random) -> str:
     label = rng.choice(
         [
@@ -1735,6 +1750,7 @@ _STRUCTURE = frozenset(
         "yaml-properties",
         "field-name-forms",
         "log-prefix",
+        "commit-prefix",
         "inline-tags",
         "troff",
         "rfc2047",
@@ -1814,6 +1830,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("yaml-properties", "structured data", "place", _yaml_properties),
     Family("field-name-forms", "structured data", "place", _field_name_forms),
     Family("log-prefix", "banner context", "line", _log_prefix),
+    Family("commit-prefix", "banner context", "line", _commit_prefix),
     Family("terminal-colour", "banner context", "line", _terminal_colour),
     Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
     Family("merged-title-row", "structured data", "line", _merged_title_row),
@@ -1985,7 +2002,9 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
-    if "log-prefix" in names and names & {"label-line", "field-label"}:
+    if {"log-prefix", "commit-prefix"} <= names:
+        return "a commit's hash and a log's time stamp both start a line: one does"
+    if names & {"log-prefix", "commit-prefix"} and names & {"label-line", "field-label"}:
         return "a log prefix stands at the start of its line, before a field's label"
     if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
         return "markup is no part of a form or log value (nothing renders it)"

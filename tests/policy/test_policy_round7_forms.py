@@ -12,7 +12,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.policy.test_policy_stream_properties import assert_family_streams
 
-MINE = ("roman-items",)
+MINE = ("roman-items", "commit-prefix")
 
 
 @pytest.mark.parametrize("family", MINE)
@@ -35,6 +35,13 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "SELECT id, name FROM users WHERE role = 'RESTRICTED';\n",
         "SELECT * FROM docs WHERE id = 3 AND level = 'SECRET' OR x = 'TOP SECRET';\n",
         "DELETE FROM t WHERE t.visibility = 'CONFIDENTIAL'\n",
+        # real git logs and blame
+        "a1b2c3d fix secret handling in vault\n3f2a9c1 Merge top secret recipes branch\n",
+        "9fceb02 (HEAD -> main, origin/main) Add restricted mode to the API\n",
+        "e83c5163316f89bfbde7d9ab23ca2e25604af290 Top Secret - film review notes\n",
+        "^3f2a9c1 (Jean Muller 2025-03-11 10:14:02 +0100 1) secret = load_key()\n",
+        "3f2a9c1a src/vault.py (Anna Berg 2024-11-02 08:00:00 +0200 12) # Secret handling\n",
+        "deadbeef Restricted\n",
         # a Roman-numbered list of everyday words, in prose case
         "i. Top\nii. Secret garden\n",
         "i. Introduction\nii. Scope\niii. Top secret recipes\n",
@@ -61,6 +68,12 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("I. TOP\nII. SECRET\n", "TOP SECRET"),
         ("iv) COSMIC\nv) TOP\nvi) SECRET\n", "TOP SECRET"),
         ("ix. NATO\n\nx. SECRET\n", "SECRET"),
+        # a commit's hash before a banner or a subject tag
+        ("3f2a9c1a NATO SECRET\n", "SECRET"),
+        ("a1b2c3d [NATO SECRET] convoy annex v2\n", "SECRET"),
+        ("^3f2a9c1 (Jean Muller 2025-03-11 10:14:02 +0100 1) NATO SECRET\n", "SECRET"),
+        ("3f2a9c1a docs/b.txt (Jean Muller 2025-03-11 10:14:02 +0100  1) SECRET UE\n", "SECRET"),
+        ("a1b2c3d (HEAD -> main) COSMIC TOP SECRET\n", "TOP SECRET"),
         # a value SQL sets is no comparison
         ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
         ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
