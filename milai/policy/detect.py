@@ -1483,6 +1483,11 @@ _QUOTED_CELL_RE = lazy_compile(
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
 # letters, digits, dots, hyphens), not only the policy's labels: the value is a cell, read
 # as a banner line, and counts in capitals only (``Title: Top Secret`` is a film).
+# The words that name a classification field, whatever words stand around them.
+_CLASSIFICATION_WORDS = (
+    r"classifications?|classified|classement|classificatie|klassifizierung|klassifikatioun"
+    r"|klassifizeierung|einstufung|marquage|marking|rubricering|geheimhaltungs(?:grad|stufe)"
+)
 _LABEL_CELL_RE = lazy_compile(
     r"[^\S\n]{0,8}"
     # a chat export's time stamp before the sender's name: ``[12/03/2025, 10:14:02] Jean:``,
@@ -1490,7 +1495,11 @@ _LABEL_CELL_RE = lazy_compile(
     r"(?:\[[^\[\]\n]{1,40}\][^\S\n]{0,3}"
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
-    r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # a longer name that starts or ends with a classification word (a fax cover's
+    # ``CLASSIFICATION OF THIS TRANSMISSION:``, ``Security classification of this message:``)
+    r"(?:(?:[^\W\d_][\w.\-]{0,31}[^\S\n]){0,4}(?i:" + _CLASSIFICATION_WORDS + r")"
+    r"(?:[^\S\n][\w.\-]{1,31}){0,6}(?=[^\S\n]{0,3}:)"
+    r"|[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2})"
     # a message's recipient after its sender (``Jean → Ops:``, ``Jean -> Ops:``)
     r"(?:[^\S\n]{1,3}(?:\u2192|->|=>|\u00bb)[^\S\n]{1,3}[^\W\d_][\w.\-]{0,31}"
     r"(?:[^\S\n][\w.\-]{1,31}){0,2})?"

@@ -1048,6 +1048,23 @@ def _label_line(text: str, rng: random.Random) -> str:
     return _banner(f"{label}{separator}{text}", rng)
 
 
+def _long_label(text: str, rng: random.Random) -> str:
+    """A label of four words or more that starts or ends with a classification word: a
+    fax cover sheet's or a message form's (``CLASSIFICATION OF THIS TRANSMISSION:``)."""
+    label = rng.choice(
+        [
+            "Classification of this document",
+            "CLASSIFICATION OF THIS TRANSMISSION",
+            "Security classification of this message",
+            "Overall document security classification",
+            "Einstufung dieses Dokuments gemäß VSA",
+            "Classification de sécurité du présent document",
+            "Rubricering van dit document",
+        ]
+    )
+    return f"{label}{rng.choice([': ', ' : ', ':  '])}{text}"
+
+
 def _field_label(text: str, rng: random.Random) -> str:
     """Any short field name, then the marking (a document property, a front-matter or
     metadata line): not a classification label of the policy's."""
@@ -1740,6 +1757,7 @@ _STRUCTURE = frozenset(
         "meta-element",
         "name-value-pair",
         "label-line",
+        "long-label",
         "subject-tag",
         "subject-words",
         "xml-one-line",
@@ -1779,6 +1797,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
+    Family("long-label", "banner context", "place", _long_label, lambda t: not t.portion),
     Family("chat-prefix", "banner context", "place", _chat_prefix),
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),

@@ -12,7 +12,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.policy.test_policy_stream_properties import assert_family_streams
 
-MINE = ("roman-items", "commit-prefix")
+MINE = ("roman-items", "commit-prefix", "long-label")
 
 
 @pytest.mark.parametrize("family", MINE)
@@ -42,6 +42,11 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "^3f2a9c1 (Jean Muller 2025-03-11 10:14:02 +0100 1) secret = load_key()\n",
         "3f2a9c1a src/vault.py (Anna Berg 2024-11-02 08:00:00 +0200 12) # Secret handling\n",
         "deadbeef Restricted\n",
+        # long labels in prose: a value in prose case, or prose after it
+        "The classification of this document: Top Secret, a film\n",
+        "Questions about the classification of documents: see the FAQ\n",
+        "Marking scheme for the final exam of this term: 40% coursework\n",
+        "Notes on the classification of protected species in Europe: RESTRICTED AREA signs\n",
         # a Roman-numbered list of everyday words, in prose case
         "i. Top\nii. Secret garden\n",
         "i. Introduction\nii. Scope\niii. Top secret recipes\n",
@@ -74,6 +79,11 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("^3f2a9c1 (Jean Muller 2025-03-11 10:14:02 +0100 1) NATO SECRET\n", "SECRET"),
         ("3f2a9c1a docs/b.txt (Jean Muller 2025-03-11 10:14:02 +0100  1) SECRET UE\n", "SECRET"),
         ("a1b2c3d (HEAD -> main) COSMIC TOP SECRET\n", "TOP SECRET"),
+        # a label longer than three words that starts or ends with a classification word
+        ("Classification of this document: NATO SECRET\n", "SECRET"),
+        ("CLASSIFICATION OF THIS TRANSMISSION: NATO SECRET\n", "SECRET"),
+        ("Security classification of this message: SECRET UE\n", "SECRET"),
+        ("Overall document security classification: COSMIC TOP SECRET\n", "TOP SECRET"),
         # a value SQL sets is no comparison
         ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
         ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
