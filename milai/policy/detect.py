@@ -95,6 +95,7 @@ from milai.policy.patterns import (
     split_markings,
     squeeze,
     squeeze_is_unsure,
+    tail_cites_law,
 )
 from milai.policy.regexcheck import first_chars
 from milai.policy.validators import VALIDATORS
@@ -573,6 +574,7 @@ def _banner_hits(
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
             or _titled_banner(tail, scanner, match, base)
+            or _cites_law(tail, original, scanner, match, base)
         ):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
@@ -639,6 +641,15 @@ def _banner_hits(
 
 # A word, then a bar between cells right before a marking: the marking is a table's cell.
 _CELL_BEFORE_RE = lazy_compile(r"[^\W_][^\S\n]{0,8}\|[^\S\n]{0,8}$")
+
+
+def _cites_law(tail: str, original: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
+    """A marking in capitals, then the law or article that classifies it in brackets
+    (``GEHEIM (Wet van 11.12.1998)``, ``SECRET (Art. 4)``)."""
+    if "(" not in original or not tail_cites_law(tail, original):
+        return False
+    span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
+    return not _in_prose_case(scanner.orig_slice(*span))
 
 
 def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:

@@ -1173,6 +1173,15 @@ _TAIL_WORDS_RE = lazy_compile(
 )
 
 
+# The law or article that classifies a document, cited in brackets after its marking, in
+# any case (Belgium's ``GEHEIM (Wet van 11.12.1998)``, ``SECRET (Loi du 11.12.1998)``,
+# ``SECRET (Art. 4)``): a law's or an article's word and a number.
+_LEGAL_REFERENCE_RE = lazy_compile(
+    r"\([^\S\n]{0,2}(?:art(?:icle|ikel|\.)?|§{1,2}|loi|law|act|wet|gesetz|d[ée]cret|decree"
+    r"|arr[êe]t[ée]|besluit|verordnung|r[èe]glement|regulation|directive|d[ée]cision|beschluss"
+    r"|vsa|kb|ar)(?![^\W\d_])[^()\n]{0,30}\d[^()\n]{0,20}\)",
+    re.IGNORECASE,
+)
 # A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``):
 # taken out of a tail before it is read (in the tail's pattern, "](x)" could also be read as
 # a bracket and a bracketed caveat: two readings a link, exponential).
@@ -1199,6 +1208,14 @@ def banner_tail_ok(tail: str, original: str) -> bool:
         return False
     rest = _TAIL_WORDS_RE.sub("", terminal_shown(original))
     return not any(ch.islower() for ch in rest)
+
+
+def tail_cites_law(tail: str, original: str) -> bool:
+    """Whether ``tail`` is banner furniture once the law or article cited in brackets
+    (``_LEGAL_REFERENCE_RE``, in any case) is taken out of its ``original``: asked only of
+    a marking in capitals (``Top Secret (Act 2)`` is a play's)."""
+    cited = _LEGAL_REFERENCE_RE.sub("", original)
+    return len(cited) < len(original) and banner_tail_ok(tail, cited)
 
 
 def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:

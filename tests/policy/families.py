@@ -1031,6 +1031,21 @@ def _commit_prefix(text: str, rng: random.Random) -> str:
     return rng.choice(_COMMIT_PREFIXES) + text
 
 
+_LAW_REFERENCES = (
+    "(Wet van 11.12.1998)",
+    "(Loi du 11.12.1998)",
+    "(Art. 4)",
+    "(art. 4, § 2)",
+    "(Gesetz vom 11.12.1998)",
+    "(Article 3 de la loi du 11 décembre 1998)",
+)
+
+
+def _law_reference(text: str, rng: random.Random) -> str:
+    """The law or article that classifies the document, in brackets after its marking."""
+    return f"{text} {rng.choice(_LAW_REFERENCES)}"
+
+
 def _label_line(text: str, rng: random.Random) -> str:
     label = rng.choice(
         [
@@ -1850,6 +1865,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("field-name-forms", "structured data", "place", _field_name_forms),
     Family("log-prefix", "banner context", "line", _log_prefix),
     Family("commit-prefix", "banner context", "line", _commit_prefix),
+    Family("law-reference", "banner context", "line", _law_reference, lambda t: not t.portion),
     Family("terminal-colour", "banner context", "line", _terminal_colour),
     Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
     Family("merged-title-row", "structured data", "line", _merged_title_row),

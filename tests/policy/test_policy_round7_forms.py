@@ -12,7 +12,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.policy.test_policy_stream_properties import assert_family_streams
 
-MINE = ("roman-items", "commit-prefix", "long-label")
+MINE = ("roman-items", "commit-prefix", "long-label", "law-reference")
 
 
 @pytest.mark.parametrize("family", MINE)
@@ -47,6 +47,12 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "Questions about the classification of documents: see the FAQ\n",
         "Marking scheme for the final exam of this term: 40% coursework\n",
         "Notes on the classification of protected species in Europe: RESTRICTED AREA signs\n",
+        # a bracketed reference after level words in prose case: a play, an article
+        "Top Secret (Act 2)\n",
+        "Top Secret (Article 5)\n",
+        "top secret (see page 2)\n",
+        "Secret (Art. 4)\n",
+        "SECRET (Santa party 2024)\n",
         # a Roman-numbered list of everyday words, in prose case
         "i. Top\nii. Secret garden\n",
         "i. Introduction\nii. Scope\niii. Top secret recipes\n",
@@ -84,6 +90,12 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("CLASSIFICATION OF THIS TRANSMISSION: NATO SECRET\n", "SECRET"),
         ("Security classification of this message: SECRET UE\n", "SECRET"),
         ("Overall document security classification: COSMIC TOP SECRET\n", "TOP SECRET"),
+        # the law or article that classifies it, in brackets after the marking
+        ("GEHEIM (Wet van 11.12.1998)\n", "SECRET"),
+        ("SECRET (Loi du 11.12.1998)\n", "SECRET"),
+        ("SECRET (Art. 4)\n", "SECRET"),
+        ("NATO SECRET (\u00a7 4 S\u00dcG)\n", "SECRET"),
+        ("SECRET (NOFORN)\n", "SECRET"),
         # a value SQL sets is no comparison
         ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
         ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
