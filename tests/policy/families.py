@@ -1344,6 +1344,64 @@ def _rtf(text: str, rng: random.Random) -> str:
     return f"{header}\n{line}\n\\pard {body}\\par{close}\n"
 
 
+def _cut_spots(text: str, rng: random.Random) -> list[int]:
+    """One to three places between two letters or digits of ``text``, in order."""
+    spots = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    return sorted(rng.sample(spots, min(len(spots), rng.randint(1, 3))))
+
+
+def _rtf_runs(text: str, rng: random.Random) -> str:
+    """RTF as Word writes it: the marking's words cut into runs at each revision id
+    (``{\\b NATO SEC}{\\b RET}``), or a bookmark group inside a word (red team 7)."""
+    bookmark = rng.random() < 0.3
+    out, last = [], 0
+    for at in [*_cut_spots(text, rng), len(text)]:
+        piece = _rtf_text(text[last:at])
+        if bookmark:
+            out.append(
+                piece + ("{\\*\\bkmkstart _Toc1}{\\*\\bkmkend _Toc1}" if at < len(text) else "")
+            )
+        else:
+            rsid = rng.randint(100000, 9999999)
+            out.append(f"{{\\rtlch\\b\\insrsid{rsid} {piece}}}")
+        last = at
+    header = rng.choice(["{\\rtf1\\ansi\\ansicpg1252\\f0", "{\\rtf1\\ansi", ""])
+    close = "}" if header else ""
+    body = _rtf_text(rng.choice(BODY))
+    return f"{header}\n\\pard\\qc {''.join(out)}\\par\n\\pard {body}\\par{close}\n"
+
+
+def _odf_inline(text: str, rng: random.Random) -> str:
+    """ODF flat XML (``.fodt``, ``content.xml``): inline ``<text:span>`` elements cut the
+    marking's words, and ``<text:s/>`` stands for a blank (red team 7)."""
+    cuts = _cut_spots(text, rng)
+    out, last = [], 0
+    for at in [*cuts, len(text)]:
+        piece = text[last:at]
+        if rng.random() < 0.6:
+            piece = piece.replace(" ", "<text:s/>")
+        out.append(f'<text:span text:style-name="T{at % 7}">{piece}</text:span>' if last else piece)
+        last = at
+    return (
+        f'<text:p text:style-name="P1">{"".join(out)}</text:p>\n'
+        f"<text:p>{rng.choice(BODY)}</text:p>\n"
+    )
+
+
+def _mdoc_escapes(text: str, rng: random.Random) -> str:
+    """A BSD man page's mdoc macros (``.Sy NATO SECRET``) or troff's size escapes around the
+    marking (``\\s+2NATO SECRET\\s0``) (red team 7)."""
+    head = rng.choice(
+        [
+            f".{rng.choice(['Sy', 'Em', 'Dq', 'Ql'])} {text}",
+            f"\\s+2{text}\\s0",
+            f"\\s-1{text}\\s+1",
+            f".ce\n\\s+2\\fB{text}\\fR\\s0",
+        ]
+    )
+    return f"{head}\n.Pp\n{rng.choice(BODY)}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -1735,6 +1793,11 @@ def _banner_only(target: Target) -> bool:
     return not target.portion
 
 
+def _multi_letter(target: Target) -> bool:
+    """A marking of two letters or more side by side, not a portion mark: a run can cut it."""
+    return not target.portion and any(len(word) > 1 for word in target.text.split())
+
+
 def _portion_only(target: Target) -> bool:
     return target.portion
 
@@ -1788,6 +1851,9 @@ _STRUCTURE = frozenset(
         "troff",
         "rfc2047",
         "rtf",
+        "rtf-runs",
+        "odf-inline",
+        "mdoc-escapes",
         "calendar-fold",
         "printed-string",
         "pdf-content-stream",
@@ -1827,6 +1893,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
     Family("rtf", "banner context", "place", _rtf),
+    Family("rtf-runs", "banner context", "place", _rtf_runs, _multi_letter),
+    Family("odf-inline", "banner context", "place", _odf_inline, _multi_letter),
+    Family("mdoc-escapes", "banner context", "place", _mdoc_escapes, lambda t: not t.portion),
     Family("calendar-fold", "structured data", "place", _calendar_fold),
     Family("pdf-content-stream", "structured data", "place", _pdf_stream),
     Family("split-words", "banner context", "split", _split_words, _multi_word),

@@ -10,9 +10,18 @@ from __future__ import annotations
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.policy.families import shipped_policy
 from tests.policy.test_policy_stream_properties import assert_family_streams
 
-MINE = ("roman-items", "commit-prefix", "long-label", "law-reference")
+MINE = (
+    "roman-items",
+    "commit-prefix",
+    "long-label",
+    "law-reference",
+    "rtf-runs",
+    "odf-inline",
+    "mdoc-escapes",
+)
 
 
 @pytest.mark.parametrize("family", MINE)
@@ -53,6 +62,15 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "top secret (see page 2)\n",
         "Secret (Art. 4)\n",
         "SECRET (Santa party 2024)\n",
+        # everyday RTF, ODF and man pages
+        "{\\rtf1\\ansi{\\b Sec}{\\b retary} of the board\\par\n\\pard The plan\\par}\n",
+        "{\\rtf1 {\\b Top}\\par {\\b Secret garden}\\par}\n",
+        "\\pard Sec{\\*\\bkmkstart _Toc1}{\\*\\bkmkend _Toc1}ret recipes\\par\n",
+        "{\\b SEC}\\par{\\b RETAIL}\\par\n",
+        '<text:p>The <text:span text:style-name="T1">sec</text:span>ret garden</text:p>\n',
+        "<text:p>Top<text:s/>secret<text:s/>recipes</text:p>\n",
+        ".Sy Secret Garden\n.Em nato confidential\n.Nm secret-tool\n",
+        "\\s+2Secret Santa\\s0\n",
         # a Roman-numbered list of everyday words, in prose case
         "i. Top\nii. Secret garden\n",
         "i. Introduction\nii. Scope\niii. Top secret recipes\n",
@@ -96,6 +114,18 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("SECRET (Art. 4)\n", "SECRET"),
         ("NATO SECRET (\u00a7 4 S\u00dcG)\n", "SECRET"),
         ("SECRET (NOFORN)\n", "SECRET"),
+        # document markup: RTF runs and bookmarks, ODF inline elements and spaces, mdoc, troff
+        ("{\\b NATO SEC}{\\b RET}\n", "SECRET"),
+        ("NATO SEC{\\*\\bkmkstart _Toc1}{\\*\\bkmkend _Toc1}RET\n", "SECRET"),
+        (
+            "\\pard\\qc {\\rtlch\\b\\insrsid6581690 COSMIC TOP SEC}{\\insrsid81977 RET}\\par\n",
+            "TOP SECRET",
+        ),
+        ('<text:p>NATO <text:span text:style-name="T1">SEC</text:span>RET</text:p>\n', "SECRET"),
+        ("<text:p>COSMIC<text:s/>TOP<text:s/>SECRET</text:p>\n", "TOP SECRET"),
+        (".Sy NATO SECRET\n", "SECRET"),
+        ("\\s+2NATO SECRET\\s0\n", "SECRET"),
+        ("\\s-1COSMIC TOP SECRET\\s+1\n", "TOP SECRET"),
         # a value SQL sets is no comparison
         ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
         ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
@@ -103,3 +133,20 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
 )
 def test_round7_minimal_examples(default_policy: Policy, text: str, level: str) -> None:
     assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<text:p>NIGHT<text:span text:style-name="T1">JAR</text:span></text:p>\n',
+        'Plan <p>NIGHT<span class="x">JAR</span></p>\n',
+        "{\\b NIGHT}{\\b JAR}\n",
+        "<p>BLUE HE<span>RON</span></p>\n",
+    ],
+)
+def test_a_codeword_cut_by_markup_reads(text: str) -> None:
+    policy = shipped_policy("ministry-codewords.yaml")
+    assert check_text(policy, text).level == "SECRET"
+    assert check_text(policy, text.replace("JAR", "JAY").replace("RON", "ROW")).level == (
+        "UNCLASSIFIED"
+    )
