@@ -21,6 +21,8 @@ MINE = (
     "rtf-runs",
     "odf-inline",
     "mdoc-escapes",
+    "xxd",
+    "html-entities-bare",
 )
 
 
@@ -71,6 +73,12 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "<text:p>Top<text:s/>secret<text:s/>recipes</text:p>\n",
         ".Sy Secret Garden\n.Em nato confidential\n.Nm secret-tool\n",
         "\\s+2Secret Santa\\s0\n",
+        # groups of four digits and xxd of everyday text
+        "Years: 2024 2025 2026 2027\n",
+        "Card 4111 1111 1111 1111, expires 0927\n",
+        "00000000: 7365 6372 6574 3d34 320a                 secret=42.\n",
+        "00000000: 546f 7020 7365 6372 6574 2072 6563 6970  Top secret recip\n",
+        "Tom &#38 Jerry &amp co\n",
         # a Roman-numbered list of everyday words, in prose case
         "i. Top\nii. Secret garden\n",
         "i. Introduction\nii. Scope\niii. Top secret recipes\n",
@@ -126,6 +134,11 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
         (".Sy NATO SECRET\n", "SECRET"),
         ("\\s+2NATO SECRET\\s0\n", "SECRET"),
         ("\\s-1COSMIC TOP SECRET\\s+1\n", "TOP SECRET"),
+        # xxd's grouped hex, numeric references without ";"
+        ("00000000: 4e41 544f 2053 4543 5245 540a\n", "SECRET"),
+        ("4e41 544f 2053 4543 5245 54\n", "SECRET"),
+        ("&#x4e&#x41&#x54&#x4f&#x20&#x53&#x45&#x43&#x52&#x45&#x54\n", "SECRET"),
+        ("&#78&#65&#84&#79&#32&#83&#69&#67&#82&#69&#84\n", "SECRET"),
         # a value SQL sets is no comparison
         ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
         ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
