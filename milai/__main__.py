@@ -27,6 +27,18 @@ def main() -> None:
 
         sys.stdout.write(f"milai {__version__}\n")
         return
+    from milai.errors import ExitCode
+
+    try:
+        code = _start(sys.argv[1:])
+    except KeyboardInterrupt:
+        # Ctrl-C while milai is still starting (its imports take a moment): interrupted,
+        # as a Ctrl-C in the command itself is, without a traceback.
+        code = int(ExitCode.INTERRUPTED)
+    sys.exit(code)
+
+
+def _start(args: list[str]) -> int:
     # Start-up allocates many objects and frees almost none: the collector's passes over
     # them cost a short command about a sixth of its time. It runs again, with start-up's
     # objects frozen out of its passes, from the moment the command itself starts.
@@ -43,13 +55,12 @@ def main() -> None:
     from milai.errors import ExitCode, UsageError
 
     handle_termination()
-    args = sys.argv[1:]
     try:
         check_arguments(args)
     except UsageError as error:
         sys.stderr.write(f"milai: error: {error.message}\n")
-        sys.exit(int(ExitCode.USAGE))
-    sys.exit(cli_main(args, ready=_collect_again))
+        return int(ExitCode.USAGE)
+    return cli_main(args, ready=_collect_again)
 
 
 def _collect_again() -> None:

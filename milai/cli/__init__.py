@@ -19,7 +19,7 @@ from typing import TextIO
 
 import typer
 
-from milai.cli._app import app, state
+from milai.cli._app import app, one_line, state
 from milai.errors import Blocked, ExitCode, MilaiError
 from milai.vault.unlock import WeakKeyFileWarning
 
@@ -126,7 +126,7 @@ def _report(error: MilaiError) -> None:
     line = f"milai: {kind}: {error.message}"
     if error.hint:
         line += f" ({error.hint})"
-    sys.stderr.write(line + "\n")
+    sys.stderr.write(one_line(line) + "\n")
 
 
 def _quiet_stdout() -> None:
@@ -162,7 +162,7 @@ def _warnings_as_lines() -> Iterator[None]:
         if not issubclass(category, WeakKeyFileWarning):
             others(message, category, filename, lineno, file, line)
             return
-        text = f"milai: warning: {message}"
+        text = one_line(f"milai: warning: {message}")
         if text not in shown:
             shown.add(text)
             sys.stderr.write(text + "\n")

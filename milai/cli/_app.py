@@ -7,6 +7,7 @@ import json
 import logging
 import signal
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -128,9 +129,25 @@ def emit_json(data: Any) -> None:
     sys.stdout.flush()
 
 
+def one_line(text: str) -> str:
+    """``text`` with its control characters and line breaks written as escapes (``\\n``,
+    ``\\x1b``): a message names files, and a file's name may hold any of them; a message
+    must stay one line, and must not drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        repr(char)[1:-1] if unicodedata.category(char) in _NOT_ON_ONE_LINE else char
+        for char in text
+    )
+
+
+# Controls, and the line and paragraph separators that str.splitlines() also breaks at.
+_NOT_ON_ONE_LINE = frozenset({"Cc", "Zl", "Zp"})
+
+
 def say(message: str) -> None:
     """A line for the person at the terminal, on stderr (stdout carries results only)."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(one_line(message) + "\n")
     sys.stderr.flush()
 
 

@@ -16,7 +16,7 @@ from milai import __version__, netguard
 from milai.cli._app import app, emit_json, open_context, say, state
 from milai.config import milai_home
 from milai.context import Context, open_audit_log
-from milai.errors import MilaiError, UsageError
+from milai.errors import MilaiError, UsageError, VaultError
 from milai.settings import (
     SAMPLING_SETTINGS,
     Settings,
@@ -74,6 +74,12 @@ def init(
     key_file = key_file or state.key_file
     passphrase_file = passphrase_file or state.passphrase_file
     home = milai_home()
+    if Vault.exists(home):
+        # Before the policy is read (from the vault: unlocking it with whatever key is at
+        # hand said "locked" or "wrong key") or a new passphrase is asked for.
+        raise VaultError(
+            f"a vault already exists at {home}", hint="use it, or set MILAI_HOME to another folder"
+        )
     context = open_context()
     settings = check_levels(context.policy(), Settings(clearance=clearance, ceiling=ceiling))
     new = _new_key(key_file, passphrase_file, options=("--key-file", "--passphrase-file"))

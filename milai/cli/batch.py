@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 MAX_CONCURRENCY = 64  # milai.batch.MAX_CONCURRENCY, without importing the runner here
 
+SHOWN_PROBLEMS = 20  # problem lines named on stderr; OUT and the summary hold them all
+
 # Paragraphs without hard line breaks: the help formatter wraps them to the terminal.
 BATCH_HELP = "\n\n".join(
     [
@@ -56,7 +58,8 @@ BATCH_HELP = "\n\n".join(
             "one) was blocked or withheld by the policy; 2, 4, 5 or 130 it stopped before the "
             "end (bad options, IN or OUT unusable, vault, model, interrupted): fix the cause "
             "and re-run to resume. Bad lines and schema failures are entries in OUT, counted "
-            "on stderr, and do not change the exit code."
+            f"on stderr (the first {SHOWN_PROBLEMS} also named there), and do not change the "
+            "exit code."
         ),
     ]
 )
@@ -64,13 +67,15 @@ BATCH_HELP = "\n\n".join(
 
 @contextmanager
 def _progress(total: int | None) -> Iterator[Callable[[LineOutcome], None]]:
-    """Report each line: a Rich progress bar on a terminal, one stderr line per problem."""
+    """Report each line: a Rich progress bar on a terminal, one stderr line per problem
+    (the first ``SHOWN_PROBLEMS`` of them: OUT holds every one, the summary counts them)."""
     started = time.monotonic()
     tokens = 0
+    problems = _ProblemLines()
     if total is None:
 
         def plain(outcome: LineOutcome) -> None:
-            _say_problem(outcome, say)
+            problems.say(outcome, say)
 
         yield plain
         return
@@ -95,16 +100,28 @@ def _progress(total: int | None) -> Iterator[Callable[[LineOutcome], None]]:
             tokens += outcome.completion_tokens
             elapsed = time.monotonic() - started
             rate = f"{tokens / elapsed:.1f} tokens/s" if elapsed > 0 and tokens else ""
-            _say_problem(outcome, lambda line: progress.console.print(line, markup=False))
+            problems.say(outcome, lambda line: progress.console.print(line, markup=False))
             progress.update(task, advance=1, rate=rate)
 
         yield update
 
 
-def _say_problem(outcome: LineOutcome, write: Callable[[str], None]) -> None:
-    if outcome.status in ("blocked", "failed", "invalid"):
-        which = f" ({outcome.custom_id})" if outcome.custom_id else ""
-        write(f"milai: line {outcome.line}{which}: {outcome.status}: {outcome.message}")
+class _ProblemLines:
+    """Names a batch's first problems on stderr, then says once that the rest go unnamed:
+    a binary or foreign IN would otherwise write a line for each of its thousands of lines."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def say(self, outcome: LineOutcome, write: Callable[[str], None]) -> None:
+        if outcome.status not in ("blocked", "failed", "invalid"):
+            return
+        self.count += 1
+        if self.count <= SHOWN_PROBLEMS:
+            which = f" ({outcome.custom_id})" if outcome.custom_id else ""
+            write(f"milai: line {outcome.line}{which}: {outcome.status}: {outcome.message}")
+        elif self.count == SHOWN_PROBLEMS + 1:
+            write("milai: further problems are not named here (OUT has an entry for each)")
 
 
 def _summary_line(summary: BatchSummary) -> str:

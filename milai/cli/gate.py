@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from milai.cli._app import app, emit_json, open_context, say
+from milai.cli._app import app, emit_json, one_line, open_context, say
 from milai.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -64,14 +64,8 @@ class Material:
 def read_material(source: str | None) -> Material:
     """PATH, ``-`` or piped stdin, sniffed by content. Raises ``UsageError`` (exit 2) for
     unreadable, malformed or hostile input."""
-    from milai.documents import (
-        HEAD_BYTES,
-        Limits,
-        looks_like_calendar,
-        looks_like_subtitles,
-        read_document,
-        sniff,
-    )
+    # Plain text needs only the sniffing; the document model and readers load for the rest.
+    from milai.documents import HEAD_BYTES, looks_like_calendar, looks_like_subtitles, sniff
 
     name = "stdin" if source in (None, "-") else str(source)
     if source in (None, "-"):
@@ -91,6 +85,8 @@ def read_material(source: str | None) -> Material:
         # Text streams; subtitles and calendars are read whole, for the reading of their
         # joined cues or unfolded lines.
         return Material(name, chunks=_decode_chunks(head, handle, name))
+    from milai.documents import Limits, read_document
+
     limit = Limits().max_input_bytes
     with handle:
         try:
@@ -196,6 +192,8 @@ def check(
     policy decides (exit 3: block). A folder exits with its worst file's code (3, else 2)."""
     from milai.policy import check_stream
 
+    if explain and json_output:
+        raise UsageError("--explain draws findings in the text, --json prints them: choose one")
     policy, audit = _policy_and_audit(policy_file)
     if clearance is not None:
         clearance = policy.canonical_level(clearance)
@@ -318,7 +316,7 @@ def _folder_table(title: str, rows: list[tuple[str, str, str, str, int, str]]) -
     if not sys.stdout.isatty():
         sys.stdout.write("\t".join(_FOLDER_COLUMNS) + "\n")
         for row in rows:
-            sys.stdout.write("\t".join(str(cell).replace("\t", " ") for cell in row) + "\n")
+            sys.stdout.write("\t".join(one_line(str(cell)) for cell in row) + "\n")
         sys.stdout.write(f"{len(rows)} files: {summary}\n")
         return
     from rich.table import Table
@@ -366,8 +364,11 @@ def redact(
     """Write the text with every redacted or blocked span replaced. A document that is not
     plain text (.docx, .odt, .pdf, .html, .eml) comes out as its redacted extracted text (in a
     folder, as NAME.txt beside the other files), never as a document of its kind."""
+    folder = path is not None and path != "-" and Path(path).is_dir()
+    if json_output and not folder:
+        raise UsageError("--json is for a folder (one JSON line per file); a file's copy is text")
     policy, audit = _policy_and_audit(policy_file)
-    if path is not None and path != "-" and Path(path).is_dir():
+    if folder and path is not None:  # a folder has a path (said again for mypy)
         if output is None:
             raise UsageError("redact DIR needs -o OUTDIR (a new or empty folder)")
         _redact_folder(Path(path), output, policy, audit, json_output)
@@ -380,8 +381,15 @@ def redact(
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError as error:
         raise UsageError(f"cannot create {output}: {error.strerror}") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        _redact_to(handle, material, policy, audit)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            _redact_to(handle, material, policy, audit)
+    except BaseException as failure:
+        # A copy cut short is no copy: nothing is left that looks like one.
+        output.unlink(missing_ok=True)
+        if isinstance(failure, OSError):
+            raise UsageError(f"cannot write {output}: {failure.strerror}") from None
+        raise
 
 
 def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context | None) -> None:

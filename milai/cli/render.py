@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -24,9 +24,35 @@ from rich.text import Text
 if TYPE_CHECKING:
     from milai.vault import ModelManifest
 
+
+# Wide enough for any row milai prints (a table is as wide as its cells, never padded to this).
+_UNCUT = 100_000
+
+
+class _Console(Console):
+    """Rich's console, as wide as its lines when it is not a terminal (Rich would cut a
+    table to 80 columns: ``milai model list > models.txt`` kept ``smollm2…``), and leaving
+    a closed pipe to ``cli.main`` (Rich would exit 1, an internal error by milai's codes,
+    where ``milai … | head`` ends quietly with 0)."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        # Not a terminal: uncut, also where COLUMNS is set (Rich takes it as the width).
+        size = super().size
+        return size if self.is_terminal else ConsoleDimensions(_UNCUT, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 # Markup off: policy texts, model names and model output are data, never Rich markup.
-stdout = Console(highlight=False, soft_wrap=True, markup=False)
-stderr = Console(stderr=True, highlight=False, markup=False)
+stdout = _Console(highlight=False, soft_wrap=True, markup=False)
+stderr = _Console(stderr=True, highlight=False, markup=False)
 
 
 def _byte_progress() -> Progress:

@@ -111,11 +111,16 @@ class NewFiles:
             raise DocumentError(f"cannot use the output folder {root}: {error.strerror}") from None
 
     def write(self, path: str, text: str) -> Path:
-        """Write ``text`` (UTF-8) to ``root/path``. Raises ``OSError``."""
+        """Write ``text`` (UTF-8) to ``root/path``; a write that fails leaves no file.
+        Raises ``OSError``."""
         target = self.root / path
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(target, flags, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except BaseException:
+            target.unlink(missing_ok=True)  # never a partial copy
+            raise
         return target

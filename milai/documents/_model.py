@@ -11,6 +11,8 @@ from functools import cached_property
 from milai.errors import UsageError
 
 _LIST_PROPERTY = re.compile(r"keyword|tags?\b|categor", re.IGNORECASE)
+# A code point no UTF-8 writer can write: a broken PDF font map decodes to one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 PART_SEPARATOR = "\n\n"  # every part starts on a line of its own (banner lines stay lines)
 
 
@@ -82,6 +84,10 @@ class DocumentBuilder:
         text = text.strip("\n")
         if not text.strip():
             return
+        if _LONE_SURROGATE.search(text):
+            # No letter (readers decode their bytes as text), and nothing later (a redacted
+            # copy, stdout, the audit log, the model) could write it.
+            text = _LONE_SURROGATE.sub("\ufffd", text)
         if self._pieces:
             self._pieces.append(PART_SEPARATOR)
             self._length += len(PART_SEPARATOR)

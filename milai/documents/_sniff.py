@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 HEAD_BYTES = 8192  # enough to tell every format milai reads
@@ -32,13 +33,16 @@ _MAIL_HEADERS = {
     b"from", b"to", b"cc", b"subject", b"date", b"message-id", b"mime-version", b"received",
     b"return-path", b"reply-to", b"content-type", b"sender", b"delivered-to",
 }  # fmt: skip
+# A PDF's header: readers look for it in the first 1024 bytes (ISO 32000-2, 7.5.2).
+PDF_HEADER_WITHIN = 1024
+_INDIRECT_OBJECT = re.compile(rb"(?<![0-9])[0-9]{1,10}[ \t\r\n]+[0-9]{1,5}[ \t\r\n]+obj\b")
 _IMAGES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")
 
 
 def sniff(head: bytes) -> str:
     """The format of a file that starts with ``head``: ``pdf``, ``zip``, ``ole``, ``image``,
     ``html``, ``email``, ``utf16`` or ``text``."""
-    if b"%PDF-" in head[:1024]:
+    if _is_pdf(head):
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         return "zip"
@@ -54,6 +58,31 @@ def sniff(head: bytes) -> str:
     if _is_mail(head.removeprefix(b"\xef\xbb\xbf")):
         return "email"
     return "text"
+
+
+def _is_pdf(head: bytes) -> bool:
+    """A PDF header in the first 1024 bytes, and a file's: at its start, or after bytes that
+    are not text (junk a mail gateway or MacBinary put first; a PDF's own binary), or on a
+    line of its own before an indirect object (``1 0 obj``). Text that quotes the header
+    (``Why does my file start with %PDF-1.7?``, ``head -c 8``'s output) is text."""
+    at = head.find(b"%PDF-", 0, PDF_HEADER_WITHIN)
+    if at < 0:
+        return False
+    if not head[:at].removeprefix(b"\xef\xbb\xbf").strip(b" \t\r\n\x0c"):
+        return True
+    if not _utf8_text(head):
+        return True
+    on_its_line = head[at - 1 : at] in (b"\n", b"\r")
+    return on_its_line and _INDIRECT_OBJECT.search(head, at) is not None
+
+
+def _utf8_text(head: bytes) -> bool:
+    """Whether ``head`` (perhaps cut inside a character) is UTF-8 text without a NUL."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
 
 
 def _nul_heavy(head: bytes) -> bool:

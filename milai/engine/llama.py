@@ -10,6 +10,7 @@ import ctypes
 import logging
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, cast
 
 import llama_cpp
@@ -37,16 +38,38 @@ _log = logging.getLogger("milai.llama")
 _LOG_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
 _GGML_LOG_CONT = 5
 _last_level = logging.DEBUG
+# A Ctrl-C (or SIGTERM's ``Terminated``) that arrives while llama.cpp is calling back into
+# Python with a log line is raised inside the ctypes callback, where ctypes prints a traceback
+# and drops it: the load would go on as if nothing had been pressed. The callback keeps it
+# here and ``_raising_interrupts`` raises it once llama.cpp has returned.
+_pending_interrupt: KeyboardInterrupt | None = None
 
 
 @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
 def _route_llama_log(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
-    global _last_level
-    if level != _GGML_LOG_CONT:
-        _last_level = _LOG_LEVELS.get(level, logging.DEBUG)
-    message = text.decode("utf-8", errors="replace").rstrip("\n")
-    if message:
-        _log.log(_last_level, "%s", message)
+    global _last_level, _pending_interrupt
+    try:
+        if level != _GGML_LOG_CONT:
+            _last_level = _LOG_LEVELS.get(level, logging.DEBUG)
+        message = text.decode("utf-8", errors="replace").rstrip("\n")
+        if message:
+            _log.log(_last_level, "%s", message)
+    except KeyboardInterrupt as interrupt:
+        _pending_interrupt = interrupt
+
+
+@contextmanager
+def _raising_interrupts() -> Iterator[None]:
+    """Around a call into llama.cpp: raise the interrupt its log callback caught, if any
+    (it wins over the call's own error: the user asked to stop), also one caught by an
+    earlier call that was not wrapped (a ``close``)."""
+    global _pending_interrupt
+    try:
+        yield
+    finally:
+        interrupt, _pending_interrupt = _pending_interrupt, None
+        if interrupt is not None:
+            raise interrupt
 
 
 llama_cpp.llama_log_set(_route_llama_log, ctypes.c_void_p(0))
@@ -67,7 +90,8 @@ class _CountingLlama(Llama):
         if self.eval_calls == 0:
             # With a reused KV-cache prefix, only the new suffix is evaluated.
             self.prompt_tokens = self.n_tokens + len(tokens)
-        super().eval(tokens)
+        with _raising_interrupts():
+            super().eval(tokens)
         self.eval_calls += 1
 
 
@@ -118,15 +142,16 @@ class LlamaEngine:
             _log.debug("threads: %d (the default: %d physical cores)", threads, physical_cores())
         started = time.perf_counter()
         try:
-            llama = _CountingLlama(
-                model_path=path,
-                n_ctx=options.context_tokens,
-                n_threads=threads,
-                n_threads_batch=threads,
-                use_mlock=options.use_mlock,
-                chat_format=options.chat_format,
-                verbose=_log.isEnabledFor(logging.DEBUG),
-            )
+            with _raising_interrupts():
+                llama = _CountingLlama(
+                    model_path=path,
+                    n_ctx=options.context_tokens,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    use_mlock=options.use_mlock,
+                    chat_format=options.chat_format,
+                    verbose=_log.isEnabledFor(logging.DEBUG),
+                )
         except (ValueError, RuntimeError) as error:
             raise ModelError(f"failed to load model: {error}") from None
         load_s = time.perf_counter() - started
@@ -266,17 +291,18 @@ class LlamaEmbedder:
     @staticmethod
     def _open(path: str, threads: int, pooling: int) -> Llama:
         try:
-            return Llama(
-                model_path=path,
-                embedding=True,
-                pooling_type=pooling,
-                n_ctx=EMBED_TOKENS,
-                n_batch=EMBED_TOKENS,
-                n_ubatch=EMBED_TOKENS,
-                n_threads=threads,
-                n_threads_batch=threads,
-                verbose=_log.isEnabledFor(logging.DEBUG),
-            )
+            with _raising_interrupts():
+                return Llama(
+                    model_path=path,
+                    embedding=True,
+                    pooling_type=pooling,
+                    n_ctx=EMBED_TOKENS,
+                    n_batch=EMBED_TOKENS,
+                    n_ubatch=EMBED_TOKENS,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    verbose=_log.isEnabledFor(logging.DEBUG),
+                )
         except (ValueError, RuntimeError) as error:
             raise ModelError(f"failed to load the embedding model: {error}") from None
 
@@ -287,7 +313,8 @@ class LlamaEmbedder:
         if not texts:
             return []
         try:
-            vectors = self._llama.embed(list(texts), normalize=True, truncate=True)
+            with _raising_interrupts():
+                vectors = self._llama.embed(list(texts), normalize=True, truncate=True)
         except (ValueError, RuntimeError) as error:
             raise ModelError(f"the embedding model failed: {error}") from None
         return cast("list[list[float]]", vectors)

@@ -307,10 +307,19 @@ _CODE_POINT_ONE = lazy_compile(r"[Uu]\+([0-9A-Fa-f]{4,6})")
 _UTF7_RUN = _word_holding(_UTF7)
 # Encoded words in a row (blanks between them are dropped when they are decoded).
 _ENCODED_WORDS_RUN = lazy_compile(f"{_ENCODED_WORD}(?:[ \t]{{1,8}}{_ENCODED_WORD})*")
+# A header folded between two encoded words (a line break, then blanks): RFC 2047 drops it
+# too, and mail encoders fold a long subject there, often inside a word's letters.
+_FOLD = r"[ \t]{0,8}\r?\n[ \t]{1,8}"
+_FOLDED_WORDS_RUN = lazy_compile(rf"{_ENCODED_WORD}(?:(?:[ \t]{{1,8}}|{_FOLD}){_ENCODED_WORD})*")
 _ENCODED_WORD_ONE = lazy_compile(
     r"=\?(?P<charset>[A-Za-z0-9_\-]{1,40})(?:\*[A-Za-z\-]{1,20})?\?(?P<kind>[QqBb])\?"
-    r"(?P<text>[!->@-~]{1,400}?)\?=(?:[ \t]{1,8}(?==\?))?"
+    r"(?P<text>[!->@-~]{1,400}?)\?=(?:(?:[ \t]{1,8}|" + _FOLD + r")(?==\?))?"
 )
+# A line that ends with an encoded word (a fold may continue its run on the next line), and
+# one that starts with blanks and an encoded word (it continues a run from the line above).
+_ENDS_WITH_WORD = lazy_compile(rf"{_ENCODED_WORD}[ \t]{{0,8}}\r?\Z")
+_CONTINUES_RUN = lazy_compile(rf"[ \t]{{1,8}}{_ENCODED_WORD}")
+MAX_FOLDED_LINES = 64  # a run folded over more lines is read in pieces of this many
 _ESCAPE_RUN = _word_holding(_ESCAPE)
 # The escapes alone, without the rest of their word: a byte-string literal's prefix and
 # quotes (b'\x53\x45', b"\123\105") would glue a letter to the decoded text.
@@ -509,6 +518,48 @@ def _decode_encoded_words(text: str) -> str:
         return match.group()  # pragma: no cover (latin-1 decodes any bytes)
 
     return _ENCODED_WORD_ONE.sub(one, text)
+
+
+def folded_encoded_words(region: str) -> list[Candidate]:
+    """Runs of encoded words folded over lines (``Subject: =?utf-8?Q?NATO_SEC?=`` / `` =?
+    utf-8?Q?RET?=``), each decoded with its folds dropped: the run alone, and its lines
+    joined with the run decoded in place (``Subject: NATO SECRET``). Offsets in ``region``;
+    the runs on one line are ``decode_line_candidates``'s."""
+    found: list[Candidate] = []
+    for match in _FOLDED_WORDS_RUN.finditer(region):
+        run = match.group()
+        if "\n" not in run:
+            continue
+        text = _decode_encoded_words(run)
+        if text == run or not (readable(text) or text.strip().isprintable()):
+            continue
+        found.append(Candidate("rfc2047", text, match.start(), match.end()))
+        line_start = region.rfind("\n", 0, match.start()) + 1
+        line_end = region.find("\n", match.end())
+        line_end = len(region) if line_end < 0 else line_end
+        joined = region[line_start : match.start()] + text + region[match.end() : line_end]
+        found.append(Candidate("rfc2047", joined, match.start(), match.end()))
+    return found
+
+
+def encoded_words_tail(text: str) -> int | None:
+    """Where, in complete lines (``text`` ends with a new line), a run of encoded words
+    that the next line may continue (folded) starts: the start of its first line. None
+    when the last line does not end with an encoded word."""
+    if not text.endswith("\n") or "?=" not in text[-420:]:
+        return None
+    end = len(text) - 1
+    line_start = text.rfind("\n", 0, end) + 1
+    if _ENDS_WITH_WORD.search(text, line_start, end) is None:
+        return None
+    for _ in range(MAX_FOLDED_LINES):
+        if line_start == 0 or _CONTINUES_RUN.match(text, line_start) is None:
+            break
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        if _ENDS_WITH_WORD.search(text, above, line_start - 1) is None:
+            break
+        line_start = above
+    return line_start
 
 
 def _rtf_escape(match: re.Match[str]) -> str:

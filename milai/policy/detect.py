@@ -17,7 +17,8 @@ import heapq
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
@@ -30,6 +31,8 @@ from milai.policy._folds import (
     component_edge,
     unfold,
 )
+from milai.policy._joined import HINT_RE as JOINED_HINT_RE
+from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
@@ -61,6 +64,8 @@ from milai.policy.decoders import (
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
+    encoded_words_tail,
+    folded_encoded_words,
     line_windows,
     mime_blocks,
     mime_tail,
@@ -80,6 +85,8 @@ from milai.policy.normalise import (
     terminal_shown,
 )
 from milai.policy.patterns import (
+    BBCODE,
+    GLUED_FURNITURE_WORDS,
     LEAD,
     LEAD_READINGS,
     LEAD_WORDS,
@@ -655,14 +662,31 @@ def _cites_law(tail: str, original: str, scanner: Scanner, match: re.Match[str],
 def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:
     """A banner glued to a page number before it or to furniture after it (``3NATO
     SECRET``, ``SECRETPage 2``: text objects of a PDF with no blank between them) is one
-    only in capitals, the furniture's first letter too (``2secret`` is a word)."""
+    only in capitals, the furniture's first letter too (``2secret`` is a word). A word
+    glued after it that is no furniture is a title (``NATO SECRETAnnex B to OPORD 3/24``)
+    only in title case after a marking of two words or more: capitals run into a word of
+    prose; one word in capitals glued to another is a name (``SECRETKey``, ``GEHEIMListe``),
+    capitals glued to capitals a longer word (``SECRETARY``)."""
     before = scanner.orig_slice(max(start - 1, scanner.orig_base), start)
-    after = scanner.orig_slice(end, end + 1)
-    if not before.isdigit() and not after.isalpha():
+    after = scanner.orig_slice(end, end + _GLUED_WORD)
+    if not before.isdigit() and not after[:1].isalpha():
         return True
-    if after.isalpha() and not after.isupper():
-        return False
+    if after[:1].isalpha():
+        if not after[0].isupper():
+            return False
+        if _GLUED_FURNITURE_RE.match(after) is None and not (
+            _GLUED_TITLE_RE.match(after) is not None
+            and _BLANK_RE.search(scanner.orig_slice(start, end)) is not None
+        ):
+            return False
     return not _in_prose_case(scanner.orig_slice(start, end))
+
+
+_GLUED_WORD = 16  # characters after a banner that tell furniture or a title glued to it
+_GLUED_FURNITURE_RE = lazy_compile(GLUED_FURNITURE_WORDS, re.IGNORECASE)
+# A title's first word: a capital, then letters in lower case to its end.
+_GLUED_TITLE_RE = lazy_compile(r"[A-Z][a-z\u00df-\u00ff]+(?![^\W\d_])")
+_BLANK_RE = lazy_compile(r"[^\S\n]")
 
 
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
@@ -674,9 +698,10 @@ _TITLE_COLUMN_RE = lazy_compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
 
 
 def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
-    """A banner in capitals (no word of it written as prose), its furniture, then a dash
-    and a title that starts with a capital or a digit, in any case after that
-    (``engine_tail``: the tail, skeleton view), or the banner alone in a line's first
+    """A banner of two words or more in capitals with a title glued to it (see
+    ``_glued_in_capitals``); a banner in capitals (no word of it written as prose), its
+    furniture, then a dash and a title that starts with a capital or a digit, in any case
+    after that (``engine_tail``: the tail, skeleton view), or the banner alone in a line's first
     column with a title in the next (``NATO SECRET        Annex B``, ``SECRET\tConvoy``):
     real banners are printed in capitals, the title after them is not."""
     skel_map = scanner.skel.map
@@ -685,6 +710,12 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
         return False
     tail_at = base + match.start("tail")
     tail = terminal_shown(scanner.orig_slice(*skel_map.span(tail_at, base + match.end("tail"))))
+    if (
+        match.end("body") == match.start("tail")
+        and _GLUED_TITLE_RE.match(tail) is not None
+        and _BLANK_RE.search(scanner.orig_slice(*span)) is not None
+    ):
+        return True  # NATO SECRETAnnex B to OPORD 3/24: a title glued on (``_glued_in_capitals``)
     column = _TITLE_COLUMN_RE.search(tail)  # the first gap: a title may hold more
     if column is not None and not tail[column.end()].islower():
         furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
@@ -1426,6 +1457,9 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
     # a spreadsheet's header and footer codes (``&LNATO SECRET&RPage &P``, ``&"Arial,Bold"``)
     r"|&(?:\"[^\"\n]{0,40}\"|\d{1,3}|K[0-9A-Fa-f]{6}|[LCRPNDTFAZGBIUSEXY])"
+    # a BBCode tag inside another markup's value or a comment, whose own quotes end a quoted
+    # value early (``text="[quote="jm"]NATO SECRET[/quote]"``)
+    r"|(?i:" + BBCODE + r")"
 )
 # Complete comments are removed before the line is cut (so the cut sees a comment only
 # where removing one closed another, and reads it like a tag: bounded). A comment never
@@ -1434,18 +1468,20 @@ _CELL_SPLIT_RE = lazy_compile(
 _COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 
-# Inline elements between two letters or digits: a browser prints the letters side by
-# side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
-# write them). Block elements (td, p, div, li, br) part them. So do the seams of CDATA
-# sections (<![CDATA[NATO SEC]]><![CDATA[RET]]>: an XML parser returns one text).
 # The detectors of words (``kind: codeword`` or ``keyword``), read where markup cuts them.
 _KEYWORD_KINDS = frozenset({"codeword", "keyword"})
-# ODF's inline elements have a namespace prefix (``<text:span text:style-name="T1">``,
-# ``<text:a>``, a bookmark, a soft page break).
+# Inline elements between two letters or digits: a browser prints the letters side by
+# side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
+# write them). Block elements (td, p, div, li, br) part them. The seams of CDATA sections
+# are not seen wherever they fall (<![CDATA[NATO SEC]]><![CDATA[RET]]>, <![CDATA[TRÈS
+# ]]><![CDATA[SECRET]]>: an XML parser returns one text). ODF's inline elements have a
+# namespace prefix (``<text:span text:style-name="T1">``, ``<text:a>``, a bookmark, a soft
+# page break).
 _INLINE_TAGS_RE = lazy_compile(
     r"(?<=[^\W_])(?:</?(?:(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
     r"strong|sub|sup|tt|u)\b|text:(?:span|a|bookmark(?:-start|-end|-ref)?|soft-page-break"
-    r"|reference-mark(?:-start|-end)?)(?![\w\-]))[^<>\n]{0,80}>|\]\]><!\[CDATA\[)+(?=[^\W_])",
+    r"|reference-mark(?:-start|-end)?)(?![\w\-]))[^<>\n]{0,80}>|\]\]><!\[CDATA\[)+(?=[^\W_])"
+    r"|(?:\]\]><!\[CDATA\[)+",
     re.IGNORECASE,
 )
 # ODF's space and tab elements (``COSMIC<text:s/>TOP<text:s/>SECRET``): shown as one
@@ -1469,8 +1505,10 @@ _RTF_BREAKS = frozenset(
 
 def _shown(text: str) -> list[int] | None:
     """The offsets of ``text`` that a reader sees as one line of text, or None when that
-    is all of it: closed markup comments (SE<!-- x -->CRET is one word) and inline tags
-    between letters (SEC</b><b>RET) are not seen. Text without "<" costs one scan."""
+    is all of it: closed markup comments (SE<!-- x -->CRET is one word), inline tags
+    between letters (SEC</b><b>RET, ODF's SEC</text:span>RET) and RTF between the letters
+    of a word (``_rtf_seams``) are not seen; ODF's ``<text:s/>`` shows its "<" (``_show``).
+    Text without "<", or without a backslash and a brace, costs a scan or two."""
     rtf = "\\" in text and ("{" in text or "}" in text)
     if "<" not in text and not rtf:
         return None
@@ -1642,14 +1680,74 @@ _COMPARISON = frozenset("=!<>")
 _SQL_CONDITION_RE = lazy_compile(
     r"(?<![^\W_])(?i:where|and|or|having|on|when)[^\S\n]{1,3}[\w.\"`\[\]]{1,64}[^\S\n]{0,3}$"
 )
-_CELL_TRIGGER_RE = re.compile(
+# What may start a cell: one of ``<{}|\t\\]=:"``, two blanks, a quote after a comma or semicolon, a
+# spreadsheet's ``&L``, a PDF's ``/Name (``, a dash between blanks (not before a word of prose: ``-
+# the``, ``— sécurité``, ``- The``, ``— l'état``), a troff request (``.TL``), a sentence's end glued
+# to a footer (``1800.NATO``). ``_CELL_TRIGGER_PLAIN`` writes them as one alternation, which ``re``
+# tries at every position; ``_Triggers`` searches the same starts with two patterns, each led by one
+# class of first characters, so that ``re`` skips in C every character that no trigger starts with
+# (most of a text): those that start with a blank (a blank stops it at every word), and the others,
+# their first character then looked at behind (3x faster on prose than the alternation). A class
+# that holds ``\s`` tests each character by category: the blanks are listed one by one (``BLANKS``).
+# The tests hold both to the same starts.
+BLANKS = (
+    "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)  # every character ``[^\S\n]`` matches (a test recomputes them)
+_PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
+_CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
-    # a dash between blanks, not before a word of prose (``- the``, ``— sécurité``, ``- The``,
-    # ``— l'état``)
-    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
-    r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
-    r"|(?m:^\.[A-Za-z])"
+    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}" + _PROSE_AFTER_DASH + r"|(?m:^\.[A-Za-z])"
+    # a sentence's end glued to what is no small letter, digit or blank (a footer glued
+    # on: ``_glued_footers``)
+    # (the character set first: a branch that starts with a lookbehind is tried at every
+    # position)
+    r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
+_OTHER_TRIGGER_RE = re.compile(
+    r"[<{}|\t\\\]=:\",;&/.!?]"
+    r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=[,;])[^\S\n]{0,3}'"
+    r"|(?<=&)[LCR]"
+    r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    # a full stop at a line's start: no character but a new line before it
+    r"|(?<=\.)(?<![^\n]\.)[A-Za-z]"
+    # a sentence's end glued to what is no small letter, digit or blank (_glued_footers)
+    r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z]))"
+)
+_BLANK_TRIGGER_RE = re.compile(
+    "[" + re.escape(BLANKS) + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}" + _PROSE_AFTER_DASH + ")"
+)
+
+
+class _Triggers:
+    """The starts of ``_CELL_TRIGGER_PLAIN``'s matches in ``text[:end]``, asked for from
+    positions that only grow (a walk over a text): each pattern's next match is remembered
+    while it lies ahead, so each part of the text is searched once by each."""
+
+    __slots__ = ("_blank", "_other", "end", "text")
+
+    def __init__(self, text: str, end: int) -> None:
+        self.text, self.end = text, end
+        # (searched from, the first start found there or -1), for each pattern
+        self._other = self._blank = (len(text) + 1, -1)
+
+    def first(self, start: int) -> int:
+        """The first start at or after ``start``, or -1."""
+        searched, found = self._other
+        if not searched <= start <= (found if found >= 0 else self.end):
+            match = _OTHER_TRIGGER_RE.search(self.text, start, self.end)
+            found = -1 if match is None else match.start()
+            self._other = (start, found)
+        other = found
+        searched, found = self._blank
+        if not searched <= start <= (found if found >= 0 else self.end):
+            match = _BLANK_TRIGGER_RE.search(self.text, start, self.end)
+            found = -1 if match is None else match.start()
+            self._blank = (start, found)
+        return other if found < 0 or 0 <= other < found else found
+
+
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
 _MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
@@ -1657,14 +1755,68 @@ _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and o
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
 
 
-def _first_trigger(text: str, start: int = 0, end: int | None = None) -> int:
-    """Where in ``text[start:end]`` a cell may first start (``_CELL_TRIGGER_RE``), or a
-    command that prints a string (``echo "NATO SECRET" > /etc/issue.net``) first stands;
-    -1 when nowhere."""
+# A footer glued to the sentence before it, which ends on a small letter or a digit
+# (pdftotext without -layout glues a page's last line to its footer: ``…reports by
+# 1800.NATO SECRET``): after the sentence's end, no blank, then no small letter nor digit
+# (capitals, a look-alike, markup) or a number glued to a capital (a page number,
+# ``1800.3NATO SECRET``; leetspeak, ``1800.70P SECR37``), and the rest of the cell, read as
+# a banner line.
+_GLUED_FOOTER_RE = lazy_compile(r"(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])[^\n]{2,400}+$")
+# What makes the text before such a footer code rather than a sentence (``return
+# settings.SECRET``, ``x = Level.SECRET``): a sentence has words after the last of these.
+_CODE_CHARS_RE = lazy_compile(r"[=(){}\[\];<>][^=(){}\[\];<>]*$")
+_SENTENCE_WORDS = 3  # the fewest words of a sentence before a glued footer
+
+
+def _glued_footers(text: str, cells: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int]]:
+    """The spans of footers glued to the end of a sentence (``_GLUED_FOOTER_RE``) at the end
+    of ``text`` or of one of its ``cells``, where a sentence of prose precedes them in it
+    (words after any code)."""
+    found = []
+    for start, end in [(0, len(text)), *((cell[0], cell[1]) for cell in cells)]:
+        footer = _GLUED_FOOTER_RE.search(text, start, end)
+        if footer is None:
+            continue
+        before = text[start : footer.start()]
+        code = _CODE_CHARS_RE.search(before)
+        if len((before if code is None else code.group()).split()) >= _SENTENCE_WORDS:
+            found.append(footer.span())
+    return found
+
+
+# A key of a key=value event (CEF's extension, LEEF, syslog and audit lines): a name
+# glued to "=" after a blank, a bar, LEEF's "^" or the line's start (``cs1Label=Classification
+# cs1=NATO SECRET fname=x.docx``). Its value is unquoted and may hold blanks: it runs to
+# the next key.
+_PAIR_KEY_RE = lazy_compile(r"(?:^|(?<=[^\S\n]|[|^]))[A-Za-z_][\w.\-]{0,40}=(?![=\"'])")
+_PAIRS = 2  # the fewest keys of a line of key=value pairs
+_MAX_PAIRS = 64  # the most values of one line read as cells
+
+
+def _pair_values(line: str) -> list[tuple[int, int]]:
+    """The values of a line of key=value pairs (two keys or more, ``_PAIR_KEY_RE``), each
+    to the blank before the next key, that may hold a marking in capitals
+    (``_CAPITALS_RE``); none for a line of fewer pairs."""
+    keys = [key.span() for key in islice(_PAIR_KEY_RE.finditer(line), _MAX_PAIRS + 1)]
+    if len(keys) < _PAIRS:
+        return []
+    values = []
+    for (_, start), (end, _) in zip(keys, [*keys[1:], (len(line), len(line))], strict=True):
+        if end - start <= _MAX_CELL and _CAPITALS_RE.search(line, start, end) is not None:
+            values.append((start, end))
+    return values
+
+
+def _first_trigger(
+    text: str, start: int = 0, end: int | None = None, triggers: _Triggers | None = None
+) -> int:
+    """Where in ``text[start:end]`` a cell may first start (``_Triggers``: give the one a
+    walk over ``text`` keeps, for ``end``), or a command that prints a string (``echo "NATO
+    SECRET" > /etc/issue.net``) first stands; -1 when nowhere."""
     start, end = max(0, start), len(text) if end is None else end
-    found = _CELL_TRIGGER_RE.search(text, start, end)
-    printed = print_at(text, start, end if found is None else found.start())
-    return printed if printed >= 0 else -1 if found is None else found.start()
+    found = (triggers or _Triggers(text, end)).first(start)
+    printed = print_at(text, start, end if found < 0 else found)
+    return printed if printed >= 0 else found
 
 
 class _Vocabulary:
@@ -1828,12 +1980,13 @@ class CellUnit(Unit[CellState]):
         skel_map = view.map
         position = at
         orig_limit = skel_map.to_orig(base + limit) - scanner.orig_base
+        triggers = _Triggers(scanner.orig, orig_limit)
         while position < limit:
             if state.pending is None:
                 # Only a line with a delimiter in its original text has cells: go to the
                 # line that holds the next one (lines before it hold none).
                 since = skel_map.to_orig(base + position) - scanner.orig_base
-                found = _first_trigger(scanner.orig, since, orig_limit)
+                found = _first_trigger(scanner.orig, since, orig_limit, triggers)
                 if found < 0:
                     break
                 spot = skel_map.to_view(scanner.orig_base + found) - base
@@ -1917,6 +2070,10 @@ class CellUnit(Unit[CellState]):
                         spans.append((at_params + start, at_params + end))
         if text.startswith("."):
             spans += _troff_cells(text)
+        if "." in text or "!" in text or "?" in text:
+            spans += _glued_footers(text, cells)
+        if "=" in text:
+            spans += _pair_values(text)
         if "/" in text and "(" in text:
             spans += [value.span("value") for value in _PDF_VALUE_RE.finditer(text)]
         label = _LABEL_CELL_RE.match(text)
@@ -2143,7 +2300,13 @@ class CellUnit(Unit[CellState]):
 
 
 def read_as_shown(
-    scanner: Scanner, text: str, offsets: list[int], how: str, *, folded: bool = False
+    scanner: Scanner,
+    text: str,
+    offsets: list[int],
+    how: str,
+    *,
+    folded: bool = False,
+    keep: Callable[[Hit], bool] | None = None,
 ) -> None:
     """Read ``text``, another reading of the original (a line unfolded, a page's text), as
     a text of its own; its findings land on the original characters (``offsets``: each
@@ -2152,12 +2315,15 @@ def read_as_shown(
     A ``folded`` line's reading names its findings as the original's own readers would (a
     marking over a fold is a banner split over lines, as ``MultiLineUnit`` names it; one on
     a single line as read there): both may find one span, and the first to report it
-    names it, in an order that a stream's pieces change."""
+    names it, in an order that a stream's pieces change. ``keep``: which of the text's own
+    hits count (all, without it)."""
     inner = Scanner(scanner.engine, scanner.depth + 1)
     inner.read_whole(text)
     for hit in inner.take_hits():
         if hit.source == "hidden" or hit.end <= hit.start:
             continue  # the original's own hidden characters are reported as they are
+        if keep is not None and not keep(hit):
+            continue
         start, end = offsets[hit.start], offsets[hit.end - 1] + 1
         detail = f"{hit.detail} ({how})"
         if folded and hit.source == "marking":
@@ -2253,6 +2419,132 @@ class FoldUnit(Unit[FoldState]):
     def earliest(self, scanner: Scanner, state: FoldState) -> int:
         """Before a calendar begins, nothing is held (a fold counts only after its line)."""
         return state.resume if state.calendar else scanner.skel.end
+
+
+class JoinedState(ScanState):
+    """The block being read starts at ``resume`` (view position: the stream holds it); the
+    next line to read at ``next``; in the unfinished line, the first character that may
+    start a piece (view position, -1 when none was found) and how far it was looked for."""
+
+    __slots__ = ("first", "looked", "next")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.next = 0
+        self.first = -1
+        self.looked = 0
+
+
+# Where a piece of a joined string may start on a line: a quote, or a CDATA section's end.
+_PIECE_START_RE = lazy_compile(r"[\"'\]]")
+_MAX_BLOCK = 8192  # a block of lines joined longer than this is read so far, then anew
+
+
+class JoinedUnit(Unit[JoinedState]):
+    """A string written in pieces that a program reads as one (``_joined``): string
+    literals side by side (``"NIGHT" "JAR"``, a PO file's continuation lines) and CDATA
+    sections side by side, read joined as a text of their own; only findings that span a
+    seam count (the rest are the pieces' own, read as written). Markings count in capitals,
+    as in a cell (``msgid ""`` / ``"Secret "`` / ``"Santa"`` is prose); a CDATA seam adds
+    keywords only (``CellUnit`` joins it for markings). A block is lines that each go on as
+    a string on the next; a stream holds it until a line does not."""
+
+    view: ViewName = "skel"
+
+    def new_state(self) -> JoinedState:
+        return JoinedState()
+
+    def scan(self, scanner: Scanner, state: JoinedState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = state.next = view.end
+            return
+        buf, base = view.buf, view.base
+        last = len(buf) - 1 if final else buf.rfind("\n", max(state.next, base) - base)
+        if base + last < state.next:
+            return  # no new complete line
+        # The complete lines from the open block (or the next line) on, original text; a
+        # block is the lines that a hint (a seam) touches, only those are read.
+        at = max(view.map.to_orig(max(state.resume, base)), scanner.orig_base)
+        stop = view.map.to_orig(base + last) if base + last < view.end else scanner.orig_end
+        region = scanner.orig_slice(at, stop)
+        held = len(region)  # where the block that may go on on the next line starts
+        if not final:
+            line_start = region.rfind("\n") + 1
+            if may_go_on(region[line_start:]):
+                held = line_start
+        blocks: list[tuple[int, int]] = []
+        for hint in JOINED_HINT_RE.finditer(region):
+            low = region.rfind("\n", 0, hint.start()) + 1
+            high = region.find("\n", hint.end())
+            high = len(region) if high < 0 else high
+            if blocks and low <= blocks[-1][1]:
+                blocks[-1] = (blocks[-1][0], high)
+            else:
+                blocks.append((low, high))
+        if held < len(region) and blocks and blocks[-1][1] >= held:
+            held = min(held, blocks[-1][0])  # the last block goes on with the held line
+        if len(region) - held > _MAX_BLOCK:
+            held = len(region)  # too long to hold: read as it is
+        for low, high in blocks:
+            if high <= held or held == len(region):
+                self._read(scanner, at + low, at + high)
+        state.next = base + last + 1
+        state.resume = state.next if held == len(region) else view.map.to_view(at + held)
+        if state.first >= 0 and state.first < state.next:
+            state.first = -1
+        state.looked = max(state.looked, state.next)
+
+    def _read(self, scanner: Scanner, at: int, stop: int) -> None:
+        """The block of original text from ``at`` to ``stop``, its pieces joined."""
+        block = scanner.orig_slice(at, stop)
+        for joined in joined_strings(block):
+            read_as_shown(
+                scanner,
+                joined.text,
+                [at + offset for offset in joined.offsets],
+                "a string written in pieces, joined",
+                folded=True,
+                keep=partial(_joined_keeps, joined, markings=True),
+            )
+        cdata = joined_cdata(block)
+        if cdata is not None:
+            read_as_shown(
+                scanner,
+                cdata.text,
+                [at + offset for offset in cdata.offsets],
+                "CDATA sections, joined",
+                keep=partial(_joined_keeps, cdata, markings=False),
+            )
+
+    def earliest(self, scanner: Scanner, state: JoinedState) -> int:
+        """An open block from its start; else the unfinished line from its first quote or
+        "]" (each character looked at once as text arrives)."""
+        if state.resume < state.next:
+            return state.resume
+        view = scanner.skel
+        if state.first < 0:
+            since = max(state.looked, state.next, view.base)
+            found = _PIECE_START_RE.search(view.buf, since - view.base)
+            state.looked = view.end
+            if found is None:
+                return view.end
+            state.first = view.base + found.start()
+        return state.first
+
+
+def _joined_keeps(joined: Joined, hit: Hit, *, markings: bool) -> bool:
+    """Whether a hit in a joined reading counts: it spans a seam; a marking only with
+    ``markings``, and in capitals (as a cell's)."""
+    if not joined.crosses(hit.start, hit.end):
+        return False
+    if hit.source != "marking":
+        return True
+    # phonetic words spell a marking in any case (``"Sierra-Echo" "-Charlie…"``)
+    return markings and (
+        hit.detail.startswith("phonetic-spelled")
+        or not _in_prose_case(joined.text[hit.start : hit.end])
+    )
 
 
 class PageTextState(ScanState):
@@ -3569,6 +3861,10 @@ class DecodeUnit(Unit[DecodeState]):
             tail = mime_tail(text)
             if tail is not None:
                 done = text.rfind("\n", 0, tail) + 1
+            # So may a run of encoded words at the end go on over a fold.
+            folded = encoded_words_tail(text[:done])
+            if folded is not None:
+                done = folded
             # A rot13 portion mark whose paragraph is the next line: wait for that line.
             waiting = self.engine.rot13_portions.waiting(text[:done])
             if waiting is not None:
@@ -3650,6 +3946,10 @@ class DecodeUnit(Unit[DecodeState]):
                         at + candidate.end,
                         candidate.encoding,
                     )
+        if lines and "=?" in region:
+            for candidate in folded_encoded_words(region):
+                start, end = origin + candidate.start, origin + candidate.end
+                rescan(scanner, candidate.text, start, end, candidate.encoding)
         return held
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
@@ -3878,7 +4178,7 @@ class GuardedPattern:
         self,
         build: Callable[[], re.Pattern[str]],
         guard: re.Pattern[str] | GuardedPattern,
-        otherwise: re.Pattern[str] | None = None,
+        otherwise: re.Pattern[str] | ScreenedPattern | None = None,
     ) -> None:
         self._build = build
         self._full: re.Pattern[str] | None = None
@@ -3922,7 +4222,11 @@ class GuardedPattern:
             at = guarded.start() + 1  # nothing at all starts there
 
     def _next(
-        self, which: int, pattern: re.Pattern[str] | GuardedPattern, text: str, at: int
+        self,
+        which: int,
+        pattern: re.Pattern[str] | GuardedPattern | ScreenedPattern,
+        text: str,
+        at: int,
     ) -> re.Match[str] | None:
         """``pattern.search(text, at)``, reusing the last answer for the same text while
         it still holds: a scan asks again from each match, and the next match of the one
@@ -3937,6 +4241,51 @@ class GuardedPattern:
         memos[which] = (text, at, found)
         self._memo = (memos[0], memos[1])
         return found
+
+
+class ScreenedPattern:
+    """A pattern compiled the first time a small screen finds where it could match: the
+    same answers as the pattern (most short texts never need it compiled).
+
+    ``screen`` must match (``search``) somewhere in every match of the pattern, lookaheads
+    included, before the end of the line the match starts on (its new line included): the
+    pattern reads nothing past it. Where the screen finds nothing from a position, neither
+    would the pattern. Compiled, the pattern answers alone. ``match`` (a stream's release
+    check, asked at every token on the unfinished line) compiles it at once: screening
+    that line again at every token would cost more than compiling once.
+    """
+
+    def __init__(self, build: Callable[[], re.Pattern[str]], screen: re.Pattern[str]) -> None:
+        self._build = build
+        self._full: re.Pattern[str] | None = None
+        self.screen = screen
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the pattern has been needed (and compiled) yet."""
+        return self._full is not None
+
+    def full(self) -> re.Pattern[str]:
+        """The pattern, compiled on first use (two threads may both compile it: the result
+        is the same)."""
+        full = self._full
+        if full is None:
+            full = self._full = self._build()
+        return full
+
+    def match(self, text: str, at: int = 0) -> re.Match[str] | None:
+        """``full().match(text, at)`` (compiled now if it was not)."""
+        return self.full().match(text, at)
+
+    def search(self, text: str, at: int = 0) -> re.Match[str] | None:
+        """``full().search(text, at)``, compiling it only when the screen finds something
+        from ``at`` on."""
+        full = self._full
+        if full is None:
+            if self.screen.search(text, at) is None:
+                return None
+            full = self.full()
+        return full.search(text, at)
 
 
 class CompiledPolicy:
@@ -3995,6 +4344,7 @@ class CompiledPolicy:
         self.units.append(SpelledDownUnit(self))
         self.units.append(CellUnit(self))
         self.units.append(FoldUnit(self))
+        self.units.append(JoinedUnit())
         self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.

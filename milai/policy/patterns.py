@@ -163,7 +163,13 @@ def squeeze_is_unsure(view: str) -> bool:
 
 @cache
 def _struck_page_re() -> re.Pattern[str]:
-    return re.compile(f"(?<=~~){WS}{{0,3}}(?:{_PAGE_WORDS}|{_PAGE_BARE}){{1,2}}", re.IGNORECASE)
+    return re.compile(
+        f"(?<=~~){WS}{{0,3}}(?:{_PAGE_WORDS}|{_PAGE_BARE}){{0,2}}{_STRUCK_MARKUP}(?<!~~)",
+        re.IGNORECASE,
+    )
+
+
+_SUBSTITUTED_NUMBER_RE = lazy_compile(r"(?<=~>)\d{1,4}")
 
 
 @cache
@@ -207,6 +213,12 @@ def split_markings(
         # (``~~UNCLASSIFIED~~ Page 2 SECRET``, see ``_MSEP``)
         for page in _struck_page_re().finditer(view):
             options[page.start() : page.end()] = [("",)] * (page.end() - page.start())
+    if "~>" in view:
+        # a page number glued after CriticMarkup's substitution may be no part of the new
+        # marking (``~>76SECRET``, see ``_MSEP``), or its leetspeak letters (``~>5ECRET``)
+        for glued in _SUBSTITUTED_NUMBER_RE.finditer(view):
+            for at in range(*glued.span()):
+                options[at] = (*options[at], "")
     by_first: dict[str, list[str]] = {}
     for key in sorted(keys, key=len, reverse=True):
         by_first.setdefault(key[:1], []).append(key)
@@ -653,9 +665,12 @@ _BBCODE_NAMES = (
     r"b|i|size|colou?r|font|url|quote|cent(?:er|re)|left|right|code|spoiler|highlight|h[1-6]"
     r"|strike|sub|sup|align|indent|noparse|email|table|tr|td|th|list|\*"
 )
-_BBCODE = r"\[/?(?:" + _BBCODE_NAMES + r")(?:=[^\[\]\n]{1,60})?\]"
+BBCODE = r"\[/?(?:" + _BBCODE_NAMES + r")(?:=[^\[\]\n]{1,60})?\]"
+_BBCODE = BBCODE
 _SHORTCODE = r":[a-z0-9+\-]{1,30}(?:[_ ][a-z0-9+\-]{1,30}){0,3}:(?![^\W_])"  # "_": " " in skel
 _TAG = r"<[a-z/!?][^<>\n]{0,60}>"
+# BBCode tags and emoji shortcodes after a struck marking, before the next (``_MSEP``).
+_STRUCK_MARKUP = "(?:(?:" + _BBCODE + "|" + _SHORTCODE + ")" + WS + "{0,3}){0,3}"
 # Before a banner, each of them (a shortcode among the markup tokens: ``~~:lock: *SECRET*``);
 # after it, ``_TAIL_RE`` reads a BBCode tag as a bracket and
 # a shortcode as punctuation around a word (one reading each: two would be exponential).
@@ -731,10 +746,16 @@ _NUMBERING = (
     # a portion mark glued after its paragraph number or letter: b.(S) 3.1)(C) iv.(S) (a)(S)
     + r"|(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivx]{2,5})[.)](?=\()|\([a-z]\)(?=\())?"
     # a page number glued to the banner (pdftotext without -layout: ``3NATO SECRET``), or a
-    # print file's carriage control in column 1 (``1NATO SECRET``): in capitals only
-    # (``_glued_in_capitals``)
-    + r"(?:\d{1,4}+(?=[a-z]))?"
+    # print file's carriage control in column 1 (``1NATO SECRET``), or to the markup before
+    # it (``7(((TOP SECRET)))``, ``36[b]NATO SECRET[/b]``, ``2:lock: *SECRET*``): in capitals
+    # only (``_glued_in_capitals``)
+    + r"(?:\d{1,4}+(?=[a-z]|[\[(<*_`:~#{\"']))?"
 )
+# A page number glued to the marking after markup or a label (``[.header]#5CONFIDENTIAL#``,
+# ``Classification = 78CONFIDENTIEL LUX``, ``[Deleted: 13SECRET]``), or to a leetspeak
+# digit that starts it (``2670P SECR3T``: 26, then T0P); not after a letter (a word's own
+# digits). In capitals only (``_glued_in_capitals``).
+_GLUED_NUMBER = r"(?:(?<![^\W\d_])\d{1,4}(?=[a-z0-9$@!|(\[]))?"
 # The page words in rot13 (a text a model was asked to answer in rot13): Cntr 3 bs 7.
 _PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"
 # Footer furniture printed before the marking (``Page 3 of 7    SECRET``, ``Page 2 NATO
@@ -874,6 +895,7 @@ def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
         + "{0,80}"
         + _NUMBERING
         + _markup(words=words, lazy=lazy, words_first=words_first)
+        + _GLUED_NUMBER
     )
 
 
@@ -922,11 +944,17 @@ LEAD_READINGS = (
 # in emphasis or quotes (``~~UNCLASSIFIED~~ **SECRET**``).
 _MSEP = (
     WS
-    + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~>|~~"
+    # CriticMarkup's substitution, a page number perhaps glued after it (``~>76SECRET``)
+    + r"{0,3}(?:(?:[/|,;+&\-\u2013\u2014]|~>"
+    + _GLUED_NUMBER
+    + r"|~~"
     + WS
     + "{0,3}"
-    # a page number after the struck marking (``~~UNCLASSIFIED~~ Page 2 SECRET``)
+    # a page number after the struck marking (``~~UNCLASSIFIED~~ Page 2 SECRET``), BBCode
+    # tags or emoji shortcodes (``~~UNCLASSIFIED~~[size=5]SECRET``, ``~~UNCLASSIFIED~~
+    # :lock: SECRET``)
     + _PAGE_FIRST
+    + _STRUCK_MARKUP
     + "[*_`\"'«“\\[({]{0,3})"
     + WS
     + "{0,3})?"
@@ -947,8 +975,30 @@ REVIEW_WORDS = (
 )
 _REVIEW = "(?:(?:" + "|".join(REVIEW_WORDS) + ")" + WS + "{0,3}:" + WS + "{0,3})?"
 # A footer's furniture glued to the banner (pdftotext without -layout: ``COSMIC TOP
-# SECRETPage 2 of 4``, ``NATO SECRETAnnex B``): in capitals only (``_glued_in_capitals``).
-_GLUED_FURNITURE = r"(?=(?:page|seite|pagina|blz|annexe?|anlage|bijlage|copy|ref)(?![a-z]))"
+# SECRETPage 2 of 4``, ``SECRETAnnex``), or a title glued after it (``NATO SECRETAnnex B to
+# OPORD 3/24``): a word of letters; which glued words count, in which case, is
+# ``_glued_in_capitals``'s to say (the skeleton view has no case).
+GLUED_FURNITURE_WORDS = r"(?:page|seite|pagina|blz|annexe?|anlage|bijlage|copy|ref)(?![a-z])"
+_GLUED_FURNITURE = "(?=" + GLUED_FURNITURE_WORDS + ")"
+
+
+def _glued_title(markings: Iterable[str]) -> str:
+    """Where a title may be glued to a marking of two words or more (``NATO SECRETAnnex B to
+    OPORD 3/24``): after its last word, two letters. One word glued to letters is a longer
+    word (``Secretary``), which the prefilter keeps out of the large patterns."""
+    spellings = [
+        spelling
+        for marking in markings
+        for spelling in (
+            (marking, marking.original) if isinstance(marking, Rot13Spelling) else (marking,)
+        )
+    ]  # a rot13 spelling stands for the marking's own letters too
+    lasts = sorted({found[-1] for spelling in spellings if len(found := words(spelling)) > 1})
+    if not lasts:
+        return "(?!)"
+    return "(?:" + "|".join(f"(?<=[^\\w\\n]{re.escape(last)})" for last in lasts) + ")(?=[a-z]{2})"
+
+
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
 _LABEL_SEP = (
@@ -956,7 +1006,7 @@ _LABEL_SEP = (
     "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
 )
 # After a label's separator: markup, and page numbers (``Classification: Page 2 SECRET``).
-_AFTER_LABEL = _MARKUP + _PAGE_FIRST
+_AFTER_LABEL = _MARKUP + _PAGE_FIRST + _GLUED_NUMBER
 _TAIL_WIDTH = 160
 # The most markings a banner's body repeats on one line (a watermark line of a PDF page
 # repeats its banner across the page; more is read as text).
@@ -994,9 +1044,11 @@ def context_regex(
     caveats), ``glued`` when a letter follows the bracket directly, ``next`` (the first
     character of the paragraph) and ``copyright`` when a ``(C)`` is a copyright notice.
     """
+    marking_list = list(markings)
     if marks is None:
-        marks = marks_regex(markings)
-    return f"\\n{_LEAD_READ}(?:{_banner(marks, caveats, labels, _MSEP)}|{_portion(portions)})"
+        marks = marks_regex(marking_list)
+    banner = _banner(marks, caveats, labels, _MSEP, _glued_title(marking_list))
+    return f"\\n{_LEAD_READ}(?:{banner}|{_portion(portions)})"
 
 
 def banner_prefilter_regex(
@@ -1030,8 +1082,11 @@ def banner_prefilter_regex(
         caveat_list = list(caveats)
         if caveat_list:
             glued.append(_label_regex(caveat_list))
-        follows = "(?:(?![a-z0-9])|" + _GLUED_FURNITURE + "|(?=" + "|".join(glued) + "))"
-    opened = f"(?:[\\[(]{WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?"
+        follows = (
+            f"(?:(?![a-z0-9])|{_GLUED_FURNITURE}|{_glued_title(marking_list)}"
+            f"|(?={'|'.join(glued)}))"
+        )
+    opened = f"(?:[\\[(]{WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST}{_GLUED_NUMBER})?"
     return f"\\n{LEAD_WORDS}{label}{opened}{_MSEP}(?:{marks}){follows}"
 
 
@@ -1039,6 +1094,20 @@ def portion_context_regex(portions: Iterable[str]) -> str:
     """The portion-mark branch of ``context_regex`` alone. Where no banner can start (see
     ``banner_prefilter_regex``), its match is exactly ``context_regex``'s."""
     return f"\\n{_LEAD_READ}{_portion(portions)}"
+
+
+def portion_screen_regex(portions: Iterable[str]) -> str:
+    """What every match of ``portion_context_regex`` holds on its line, its lookaheads
+    included: a slash (a caveat, or the ``//`` or ``/NF`` that a mark without brackets
+    needs), or a mark in brackets closed with no caveat (``(S)``, ``[ts]``: without a slash
+    a mark's caveats are empty). A few hundred bytes where that pattern (the line's lead
+    included) is a few kilobytes: ``ScreenedPattern`` compiles it only once this one finds
+    something. Neither reads past the new line that ends the line it starts on.
+    """
+    portion_list = list(portions)
+    marks = portion_regex(portion_list) if portion_list else "(?!)"
+    # led by one class of first characters: ``re`` skips in C all that is not in it
+    return f"[/(\\[](?:(?<=/)|{WS}{{0,2}}(?:{marks}|[a-z]){WS}{{0,2}}[)\\]])"
 
 
 def multiline_regex(
@@ -1068,7 +1137,9 @@ def multiline_regex(
     )
 
 
-def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str) -> str:
+def _banner(
+    marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str, glued_title: str
+) -> str:
     caveat_list = list(caveats)
     caveat = ""
     if caveat_list:
@@ -1093,9 +1164,9 @@ def _banner(marks: str, caveats: Iterable[str], labels: Iterable[str], msep: str
     # ``test_the_guard_fires_for_every_context_match`` checks the two agree.
     body = f"(?P<body>(?:{msep}(?:{marks})){{1,{_REPEATS}}})(?P<ctl>(?:{_CONTROLS})?{caveat})"
     return (
-        f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST})?{body}"
+        f"{label}(?:(?P<open>[\\[(]){WS}{{0,80}}+{_REVIEW}{_PAGE_FIRST}{_GLUED_NUMBER})?{body}"
         # in brackets, furniture may stand before the closing one: [SECRET    3 March 2025]
-        f"(?:(?![a-z0-9])|{_GLUED_FURNITURE})(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
+        f"(?:(?![a-z0-9])|{_GLUED_FURNITURE}|{glued_title})(?P<tail>(?(open)(?:[^\\[\\]()\\n]|\\([^()\\n]{{0,40}}\\)){{0,80}}+(?=[\\])])|{_TAIL}))"
         f"(?(open)[\\])])"
     )
 

@@ -12,7 +12,14 @@ from typing import Literal
 from milai._lazyre import lazy_compile
 from milai.errors import PolicyError, UsageError
 from milai.policy.decision import Action, Decision, Finding, PolicyInfo, TestResult
-from milai.policy.detect import CompiledPolicy, GuardedPattern, Hit, KeywordUnit, Scanner
+from milai.policy.detect import (
+    CompiledPolicy,
+    GuardedPattern,
+    Hit,
+    KeywordUnit,
+    Scanner,
+    ScreenedPattern,
+)
 from milai.policy.patterns import (
     DEFAULT_HEADER_LABELS,
     DEFAULT_SUBJECT_LABELS,
@@ -27,6 +34,7 @@ from milai.policy.patterns import (
     marking_variants,
     multiline_regex,
     portion_context_regex,
+    portion_screen_regex,
     rot13,
     slug,
     squeeze,
@@ -410,17 +418,23 @@ def _compile(
         lambda: re.compile(banner_prefilter_regex(all_banners, labels, caveats=caveats)),
         re.compile(banner_prefilter_regex(all_banners, labels, letters=_PREFILTER_LETTERS)),
     )
-    context_re = GuardedPattern(
-        lambda: re.compile(context_regex(all_banners, portions, caveats, labels)),
-        prefilter,
-        re.compile(portion_context_regex(portions)),
-    )
     # The reach of the context pattern, measured on a stand-in of the same width for the
     # markings (parsing the real one twice costs milliseconds at every start); lookaheads
     # look at most a copyright notice further.
     widest = max((lenient_width(m) for m in all_banners), default=1)
     context_reach = (
         max_width(context_regex((), portions, spec.caveats, labels, marks=f"x{{{widest}}}")) + 64
+    )
+    # Portion marks: compiled once a text holds a slash or a mark in brackets (the
+    # prefilter above is needed by every text; this one, by few short ones).
+    portion_re = ScreenedPattern(
+        lambda: re.compile(portion_context_regex(portions)),
+        re.compile(portion_screen_regex(portions)),
+    )
+    context_re = GuardedPattern(
+        lambda: re.compile(context_regex(all_banners, portions, caveats, labels)),
+        prefilter,
+        portion_re,
     )
     multiline_re = GuardedPattern(
         lambda: re.compile(multiline_regex(all_banners, labels)), prefilter

@@ -69,3 +69,23 @@ def test_a_bad_schema_file(
 def test_out_is_required(source: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, err = milai(capsys, "batch", str(source))
     assert code == 2 and "--out" in err
+
+
+def test_a_foreign_input_names_its_first_problems_only(
+    tmp_path: Path, cli: Cli, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    """A binary or foreign IN is thousands of bad lines: stderr names the first ones, says once
+    that the rest go unnamed, and counts them all; OUT still has an entry for every line."""
+    bad = 30
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(f"not json {n}\n" for n in range(bad)))
+    out = tmp_path / "out.jsonl"
+    result = cli("batch", str(source), "-o", str(out))
+    assert result.code == 0
+    lines = result.stderr.splitlines()
+    named = [line for line in lines if ": invalid: " in line]
+    assert [line.split(":")[1] for line in named] == [f" line {n}" for n in range(1, 21)]
+    assert lines[20] == "milai: further problems are not named here (OUT has an entry for each)"
+    assert lines[21:] == [f"milai: batch: {bad} lines: 0 ok, 0 blocked, 0 failed, {bad} invalid"]
+    assert len(out.read_text().splitlines()) == bad
+    assert fake_engine.calls == []

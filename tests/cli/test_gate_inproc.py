@@ -87,6 +87,10 @@ def test_check_and_redact_bad_input(cli: Cli, tmp_path: Path, malformed_policy: 
         refused(cli(command, "--policy", str(tmp_path / "none.yaml"), "-", stdin="hi"), 2)
         refused(cli(command, "--bogus"), 2, "--bogus")
     refused(cli("check", "--clearance", "PUBLIC", "-", stdin="hi"), 2, "PUBLIC")
+    # A flag the case would ignore is refused, not dropped: an operator's script asked for it.
+    refused(cli("check", "--json", "--explain", "-", stdin="hi"), 2, "--explain", "--json")
+    refused(cli("redact", "--json", "-", stdin="hi"), 2, "--json", "folder")
+    refused(cli("redact", "--json", str(binary)), 2, "--json", "folder")
 
 
 def test_an_empty_policy_denies_everything(cli: Cli, tmp_path: Path) -> None:

@@ -32,6 +32,15 @@ from tests.documents.builders import Docx, Odt, eml_bytes, html_bytes, pdf_bytes
         (b"\x89PNG\r\n\x1a\n", "image"),
         ("SECRET".encode("utf-16"), "utf16"),
         (b"plain words", "text"),
+        # red team 7: text that quotes a PDF header is text; a file's header is a PDF's
+        (b"Why does my file start with %PDF-1.7 and then binary?\n", "text"),
+        (b"$ head -c 8 plan.pdf\n%PDF-1.7\n", "text"),
+        (b"The spec: a file starts with %PDF-1.7, then 1 0 obj and so on.\n", "text"),
+        (b"%PDF-1.7\n", "pdf"),  # a broken PDF is refused naming it (fail closed)
+        (b"\xef\xbb\xbf\n %PDF-1.4\ntext", "pdf"),
+        (b"HTTP/1.1 200 OK\r\n\r\n%PDF-1.4\n1 0 obj\n<< >>\nendobj\n", "pdf"),
+        (b"junk line\n%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "pdf"),
+        (b"x" * 1100 + b"\n%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj", "text"),
     ],
 )
 def test_sniff(head: bytes, kind: str) -> None:

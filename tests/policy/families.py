@@ -264,6 +264,76 @@ def _glued_footer(text: str, rng: random.Random) -> str:
     )
 
 
+# The last line of a page, which pdftotext without -layout glues to the footer after it.
+_PAGE_LAST_LINES = (
+    "The battalion moves to the assembly area on Tuesday and reports by 1800.",
+    "Le bataillon rejoint la zone de regroupement mardi et rend compte \u00e0 18 h.",
+    "Das Bataillon verlegt am Dienstag in den Verf\u00fcgungsraum und meldet bis 18 Uhr.",
+    "Het bataljon verplaatst dinsdag naar het verzamelgebied en meldt zich om 18 uur.",
+    "Are the convoys ready to leave at dawn?",
+    "Report every contact to the duty officer at once!",
+)
+
+
+def _glued_sentence(text: str, rng: random.Random) -> str:
+    """pdftotext without -layout: a page's last line glued to its footer banner (``…reports
+    by 1800.NATO SECRET``)."""
+    return rng.choice(_PAGE_LAST_LINES) + text
+
+
+_GLUED_TITLES = (
+    "Annex B to OPORD 3/24",
+    "Lagebericht Nord",
+    "Compte rendu de la r\u00e9union du 12 mars",
+    "Verslag van de week",
+    "Convoy plan",
+)
+
+
+def _glued_title(text: str, rng: random.Random) -> str:
+    """pdftotext without -layout: a header banner of two words or more glued to the title
+    after it (``NATO SECRETAnnex B to OPORD 3/24``)."""
+    return text + rng.choice(_GLUED_TITLES)
+
+
+def _kv_event(text: str, rng: random.Random) -> str:
+    """A security event's key=value pairs (CEF's extension, LEEF, an audit line): the
+    marking is an unquoted value with blanks, which a sibling key names
+    (``cs1Label=Classification cs1=NATO SECRET fname=plan.docx``)."""
+    number = rng.randint(1, 6)
+    label = rng.choice(["Classification", "classification", "Einstufung", "Marking"])
+    pairs = f"cs{number}Label={label} cs{number}={text}"
+    form = rng.choice(["cef", "leef", "leef-caret", "audit"])
+    if form == "cef":
+        return f"CEF:0|Vendor|DLP|1.0|100|Doc exported|5|act=export {pairs} fname=plan.docx\n"
+    if form == "leef":
+        return (
+            f"LEEF:1.0|Vendor|DLP|1.0|100|cat=Export usrName=jm classification={text} "
+            "src=10.0.0.5\n"
+        )
+    if form == "leef-caret":
+        return f"LEEF:2.0|Vendor|DLP|1.0|100|^|cat=Export^classification={text}^usrName=jm\n"
+    return f"<134>Mar 12 10:00:00 dlp01 dlp: act=export {pairs} suser=jm dst=10.0.0.5\n"
+
+
+_STRING_PIECES = (
+    'msgid ""\n"{}"\n"{}"\nmsgstr ""\n',
+    'static const char *banner = "{}" "{}";\n',
+    'BANNER = ("{}"\n          "{}")\n',
+    "banner = '{}' '{}'\n",
+    'const banner = "{}" +\n    "{}";\n',
+    "<banner><![CDATA[{}]]><![CDATA[{}]]></banner>\n",
+)
+
+
+def string_pieces(text: str, rng: random.Random) -> str:
+    """A string written in two pieces that a program reads as one, cut anywhere inside:
+    a PO file's continuation lines, C's and Python's adjacent literals, a ``+`` between
+    them, CDATA sections side by side (``"NATO SEC" "RET"``)."""
+    cut = rng.randint(1, len(text) - 1)
+    return rng.choice(_STRING_PIECES).format(text[:cut], text[cut:])
+
+
 def _review_pane(text: str, rng: random.Random) -> str:
     """Tracked changes pasted as text: Word's reviewing pane, or CriticMarkup's substitution."""
     return rng.choice(
@@ -1233,6 +1303,37 @@ def _rfc2047(text: str, rng: random.Random) -> str:
     return f"{label}{words}\n\n{rng.choice(BODY)}\n"
 
 
+def _long_enough_to_fold(target: Target) -> bool:
+    return not target.portion and len(target.text) >= 2
+
+
+def _rfc2047_folded(text: str, rng: random.Random) -> str:
+    """A mail header in text (a model's answer, a forwarded or pasted mail), folded between
+    encoded words as mail encoders fold a long subject: the marking cut into words, one
+    or two a line, each line after the first starting with blanks (red team 7)."""
+    charset = rng.choice(["utf-8", "utf-8", "iso-8859-1"])
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        charset = "utf-8"
+    kind = rng.choice(["Q", "B"])
+    # Cut anywhere, into words of 75 characters at most once encoded (RFC 2047), as the
+    # family rfc2047 cuts; at least two.
+    cuts = [0, rng.randint(1, min(len(text) - 1, 20))]
+    while cuts[-1] < len(text):
+        cuts.append(min(len(text), cuts[-1] + rng.randint(1, 20)))
+    words = [_encoded_word(text[a:b], charset, kind) for a, b in itertools.pairwise(cuts)]
+    folded = words[0]
+    for word in words[1:]:
+        gap = rng.choice(["\n ", "\n\t", "\n  ", "\n ", " "]) if folded else ""
+        folded += gap + word
+    if "\n" not in folded:
+        folded = folded.replace(" ", "\n ", 1)
+    intro = rng.choice(["", "Here is the mail:\n", "The header reads:\n\n"])
+    label = rng.choice(["Subject: ", "Subject: ", "Thread-Topic: "])
+    return f"{intro}{label}{folded}\nFrom: ops@example.mil\n\n{rng.choice(BODY)}\n"
+
+
 def _calendar_fold(text: str, rng: random.Random) -> str:
     """A contact or an event written out in text (a model's answer, not a file): the
     marking a property's value, its line folded inside the marking as RFC 5545 folds long
@@ -1863,6 +1964,8 @@ _STRUCTURE = frozenset(
         "xml-one-line",
         "csv-caveat",
         "kv-pairs",
+        "kv-event",
+        "string-pieces",
         "list-of-markings",
         "sql-row",
         "yaml-properties",
@@ -1872,6 +1975,7 @@ _STRUCTURE = frozenset(
         "inline-tags",
         "troff",
         "rfc2047",
+        "rfc2047-folded",
         "rtf",
         "rtf-runs",
         "odf-inline",
@@ -1908,12 +2012,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("bbcode", "banner context", "line", _bbcode),
     Family("shortcode", "banner context", "line", _shortcode),
     Family("glued-footer", "banner context", "line", _glued_footer),
+    Family("glued-sentence", "banner context", "line", _glued_sentence),
+    Family("glued-title", "banner context", "line", _glued_title, _multi_word),
     Family("review-pane", "banner context", "line", _review_pane),
     Family("printed-string", "banner context", "line", _printed_string),
     Family("subject-tag", "banner context", "place", _subject_tag),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
+    Family("rfc2047-folded", "encoding", "place", _rfc2047_folded, _long_enough_to_fold),
     Family("rtf", "banner context", "place", _rtf),
     Family("rtf-runs", "banner context", "place", _rtf_runs, _multi_letter),
     Family("odf-inline", "banner context", "place", _odf_inline, _multi_letter),
@@ -1950,6 +2057,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("meta-element", "structured data", "place", _meta_element),
     Family("name-value-pair", "structured data", "place", _name_value_pair),
     Family("kv-pairs", "structured data", "place", _kv_pairs),
+    Family("kv-event", "structured data", "place", _kv_event),
+    Family("string-pieces", "structured data", "place", string_pieces),
     Family("list-of-markings", "structured data", "place", _list_of_markings),
     Family("sql-row", "structured data", "place", _sql_row),
     Family("yaml-properties", "structured data", "place", _yaml_properties),
@@ -2071,6 +2180,11 @@ _NOT_GLUED = frozenset(
 )
 
 
+# Families that glue a banner to what a page prints before or after it (pdftotext
+# without -layout); ``_NOT_GLUED`` holds what leaves no banner's letters to glue to.
+_GLUED = frozenset({"glued-footer", "glued-sentence", "glued-title"})
+
+
 def compatible(first: Family, second: Family) -> str | None:
     """None when the two families compose; else why they do not (reported, not tested).
 
@@ -2088,6 +2202,14 @@ def compatible(first: Family, second: Family) -> str | None:
         return "two places for one marking"
     if first.name in _SPELLINGS and second.name in _SPELLINGS:
         return "two spellings of the same letters"
+    if {"glued-sentence", "glued-title"} & {first.name, second.name} and "upside-down" in (
+        first.name,
+        second.name,
+    ):
+        return (
+            "upside down, a line's glued sentence or title is turned with its banner: the "
+            "glue reads backwards (.ꓤHꓵ 81 … SƎꓤꓕ)"
+        )
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
     if {"merged-title-row", "label-line"} <= {first.name, second.name}:
@@ -2101,7 +2223,7 @@ def compatible(first: Family, second: Family) -> str | None:
             "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
             "shifted, or inside JSON (where \\b is an escape) it is not what a terminal shows"
         )
-    if "glued-footer" in {first.name, second.name} and {first.name, second.name} & _NOT_GLUED:
+    if {first.name, second.name} & _GLUED and {first.name, second.name} & _NOT_GLUED:
         return (
             "a page number or footer glued to a banner is glued to its letters as printed: "
             "split over lines, struck, commented, spelled or turned, it is glued to no banner"
@@ -2311,7 +2433,6 @@ _REPEATED_AROUND = (
 KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
-            "bbcode+review-pane",
             "shortcode+review-pane",
             "markup-wrapper+review-pane",
             "doubled-brackets+review-pane",
@@ -2323,25 +2444,75 @@ KNOWN_MISSES: dict[str, str] = {
         "markup, a title, a strike or a comment around it there are not (README)",
     ),
     "review-pane+rot13": "rot13 turns the pane's own words too ([Vafregrq: …])",
-    **dict.fromkeys(
-        (
-            "glued-footer+markup-words",
-            "doubled-brackets+glued-footer",
-            "shortcode+glued-footer",
-            "glued-footer+review-pane",
-            "markup-wrapper+glued-footer",
-            "bbcode+glued-footer",
-            "label-line+glued-footer",
-            "glued-footer+leetspeak",
-        ),
-        "a page number glued to a banner is read glued to its first letter in capitals "
-        "(3NATO SECRET), not to markup before it (7(((TOP SECRET))), 54[SECRET]), after a "
-        "label, or to a leetspeak digit (2670P SECR3T) (the exhaustive pair run)",
+    "markup-wrapper+glued-footer": (
+        "a footer's furniture is read glued to the marking's last letter, not to markup that "
+        "closes it (__EU CONFIDENTIAL__Seite 2) (the exhaustive pair run)"
     ),
     **dict.fromkeys(
-        ("bbcode+markup-words", "bbcode+markup-cell", "bbcode+comment"),
-        "BBCode tags are read at a line's start, not inside another markup's value or a "
-        'comment (text="[quote="jm"]NATO SECRET[/quote]"): the exhaustive pair run',
+        ("glued-sentence+printed-string", "glued-sentence+review-pane"),
+        "a footer glued to a sentence is read in a line's cells, not inside a string a "
+        "command prints or a reviewing pane's brackets (a cell is not cut again)",
+    ),
+    "glued-sentence+odd-case": (
+        "a footer glued to a sentence is read where no small letter follows the sentence's "
+        "end (1800.NATO SECRET; 1800.next is prose): odd case may start with one (vS-nUr)"
+    ),
+    **dict.fromkeys(
+        (
+            "doubled-brackets+glued-title",
+            "markup-wrapper+glued-title",
+            "shortcode+glued-title",
+        ),
+        "a title glued to a banner is read glued to the marking's last letter, not to markup "
+        "that closes it (`NATO SECRET`Annex B, ((( TOP SECRET )))Compte rendu; a BBCode tag "
+        "cuts a line into cells) (the exhaustive pair run)",
+    ),
+    **dict.fromkeys(
+        (
+            "glued-title+leetspeak",
+            "glued-title+cyrillic",
+            "glued-title+mixed-scripts",
+            "glued-title+separators",
+            "glued-title+overstrike",
+        ),
+        "a title glued to a banner is read after the marking's last word written in plain "
+        "letters (T0P $3CR37Convoy, NАTО CОNFIDЕNТІАLCompte with look-alikes, "
+        "S-E-C-R-E-TConvoy spaced out are not) (the exhaustive pair run)",
+    ),
+    "glued-sentence+terminal-colour": (
+        "a colour sequence between a sentence's end and the footer glued to it: the line is "
+        "cut as written (the exhaustive pair run)"
+    ),
+    "glued-sentence+markup-cell": (
+        "a footer glued to a sentence inside a quoted attribute's value (<input value=\"…by "
+        '1800.TRÈS SECRET LUX">): a cell is not cut again (the exhaustive pair run)'
+    ),
+    "inline-tags+string-pieces": (
+        'a string cut inside an inline tag ("<f" "ont>"): the tags are read where a line '
+        "shows them, not in a string joined"
+    ),
+    "string-pieces+overstrike": (
+        'a string cut between a letter and the backspace that strikes it over ("…C" '
+        '"\\bH"): a terminal\'s bold is read as a line shows it, not in a string joined '
+        "(the exhaustive pair run)"
+    ),
+    "comment-inside+string-pieces": (
+        'a string cut inside a markup comment\'s opener ("LUX CO<!" "---->NFIDENTIAL"): '
+        "comments are removed where a line shows them (the exhaustive pair run)"
+    ),
+    "string-pieces+phonetic": (
+        "phonetic words cut by a CDATA section's seam (<![CDATA[echo-unifo]]><![CDATA[rm …): "
+        "CDATA sections are joined for codewords and for markings in a cell, not for "
+        "phonetic words (the exhaustive pair run)"
+    ),
+    "kv-event+odd-case": (
+        "an event's value is read like any field's value, only with two capitals close "
+        "together: a three-letter marking in odd case (cs4=vS-nFd) (the exhaustive pair run)"
+    ),
+    "bbcode+markup-cell": (
+        "a BBCode tag with quotes of its own inside a quoted attribute of a tag (<meta "
+        'content="[quote="jm"]SECRET LUX[/quote]">): the value ends at the tag\'s first '
+        "quote (the exhaustive pair run)"
     ),
     "bbcode+rot13": "rot13 turns the tags' names too ([fvmr=5]…[/fvmr])",
     **dict.fromkeys(
@@ -2354,12 +2525,6 @@ KNOWN_MISSES: dict[str, str] = {
         ("column-words+odd-case", "word-items+odd-case"),
         "a marking spelled down a structure counts in capitals only: a unit in odd case "
         "beside one in title case (rEsTrEiNt / Ue) is read as prose (the exhaustive pair run)",
-    ),
-    **dict.fromkeys(
-        ("bbcode+struck-marking", "shortcode+struck-marking"),
-        "after a struck marking the next is read with emphasis, quotes or brackets before it, "
-        "not BBCode tags or shortcodes (~~UNCLASSIFIED~~ [center][b]SECRET DÉFENSE[/b], "
-        "~~NATO UNCLASSIFIED~~:lock: CONFIDENTIEL)",
     ),
     "calendar-fold+odd-case": (
         "a property's value is read like any field's value, only with two capitals close "

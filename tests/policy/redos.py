@@ -168,7 +168,7 @@ def record_compiled() -> list[Found]:
                 if not info.name.rsplit(".", 1)[-1].endswith("_gen"):
                     importlib.import_module(info.name)
         from milai.policy import check_text, load_policy, redact_text
-        from milai.policy.detect import GuardedPattern
+        from milai.policy.detect import GuardedPattern, ScreenedPattern
 
         for name in ("default.yaml", "ministry-codewords.yaml"):
             policy = load_policy(ROOT / "policies" / name)
@@ -182,6 +182,8 @@ def record_compiled() -> list[Found]:
                 guarded: object = top
                 while isinstance(guarded, GuardedPattern):
                     guarded.full()
+                    if isinstance(guarded.otherwise, ScreenedPattern):
+                        guarded.otherwise.full()
                     guarded = guarded.guard
     finally:
         re._compile = original  # type: ignore[attr-defined]

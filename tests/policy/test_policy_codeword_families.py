@@ -13,6 +13,7 @@ import pytest
 
 from milai.policy import check_text, load_policy
 from tests.policy.adversarial import pieces
+from tests.policy.families import string_pieces
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 SENTENCES = ["Status of {} please.", "{}", "Meeting on {} moved to Friday.", "Re: {} - update"]
@@ -89,11 +90,20 @@ def _in_identifier(keyword: str, rng: random.Random) -> str | None:
     return rng.choice(["const {} = load();", "{}.notify()", "def {}():", "import {}"]).format(ident)
 
 
-FAMILIES = [_hyphenated, _reversed, _split_lines, _in_identifier]
+def _string_pieces(keyword: str, rng: random.Random) -> str | None:
+    """The keyword in a string written in two pieces that a program reads as one, cut
+    anywhere inside (``msgstr ""`` / ``"NIGHT"`` / ``"JAR"``, ``"NIGHT" "JAR"``,
+    ``<![CDATA[NIGH]]><![CDATA[TJAR]]>``; ``families.string_pieces``)."""
+    return string_pieces(f"Operation {keyword} starts Monday", rng)
+
+
+FAMILIES = [_hyphenated, _reversed, _split_lines, _in_identifier, _string_pieces]
 
 
 @pytest.mark.parametrize(
-    "family", FAMILIES, ids=["hyphen-inside", "reversed", "split-lines", "in-identifier"]
+    "family",
+    FAMILIES,
+    ids=["hyphen-inside", "reversed", "split-lines", "in-identifier", "string-pieces"],
 )
 def test_codeword_family_on_every_keyword(family: object) -> None:
     assert KEYWORDS
@@ -103,7 +113,7 @@ def test_codeword_family_on_every_keyword(family: object) -> None:
         written = family(keyword, rng)  # type: ignore[operator]
         if written is None:
             continue
-        keep = family in (_reversed, _in_identifier)
+        keep = family in (_reversed, _in_identifier, _string_pieces)
         text = written if keep else rng.choice(SENTENCES).format(written)
         tried += 1
         decision = check_text(load_policy(POLICY_DIR / policy_name), text + "\n")
@@ -162,9 +172,27 @@ def test_a_codeword_in_an_identifier_streams_as_it_reads_whole(seed: int) -> Non
         _assert_stream_properties(policy, text, pieces(text, rng, (1, 2, 3, 7)))
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_a_codeword_in_string_pieces_streams_as_it_reads_whole(seed: int) -> None:
+    """A string written in pieces is held until its last piece: streamed in small pieces,
+    nothing of the keyword is released before it is found."""
+    from tests.policy.test_policy_stream_properties import _assert_stream_properties
+
+    for policy_name, _, keyword in KEYWORDS:
+        rng = random.Random(f"{seed}:{policy_name}:{keyword}:pieces")
+        text = f"Some code follows.\n{_string_pieces(keyword, rng)}End.\n"
+        policy = load_policy(POLICY_DIR / policy_name)
+        _assert_stream_properties(policy, text, pieces(text, rng, (1, 2, 3, 7)))
+
+
 @pytest.mark.parametrize(
     "text",
     [
+        # strings side by side that join into no codeword, or whose codeword is whole in
+        # one piece (found as written)
+        'msgid ""\n"The nightjars "\n"sang over the Moselle."\nmsgstr ""',
+        'label = "Night" "jars" "sang"',
+        "<p><![CDATA[Blue]]><![CDATA[ herons]]></p>",
         "The sky was blue.\nHeron populations grew.",
         "Colour: blue\n\nheron count: 4",
         "Silver\n\nLinden trees line the avenue.",

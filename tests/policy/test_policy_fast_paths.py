@@ -2,11 +2,14 @@
 (random text): the field unit reads only lines that hold an anchor (found through a heap
 of next places) unless a CSV table is open, and skips the field search on lines without
 ``:`` or ``=``; the reversed-word look checks only the words that hold no other, in a
-lower-cased one-byte copy, and finds the lines that hold them without lowering each."""
+lower-cased one-byte copy, and finds the lines that hold them without lowering each; the
+cell trigger, led by one class of first characters, starts where the plain alternation
+does."""
 
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -14,13 +17,18 @@ import pytest
 from milai.policy import check_stream, load_policy
 from milai.policy.decoders import one_byte
 from milai.policy.detect import (
+    _BLANK_TRIGGER_RE,
+    _CELL_TRIGGER_PLAIN,
     _LATIN1_LOWER,
     _LOWER_INTO_LATIN1,
+    _OTHER_TRIGGER_RE,
+    BLANKS,
     FieldState,
     FieldUnit,
     Scanner,
     _reversed_trigger,
     _shortest,
+    _Triggers,
     reversed_trigger_lines,
 )
 from tests.scale import scaled
@@ -161,3 +169,38 @@ def test_reversed_trigger_lines_are_the_lines_each_trigger(words: tuple[str, ...
             at += len(line) + 1
         assert reversed_trigger_lines(words, text) == want, text
         assert reversed_trigger_lines(words, text, one_byte(text)) == want, text
+
+
+# Every trigger of the cell unit, pieces of them and what they must not be confused with.
+_TRIGGER_PIECES = [
+    "<", "{", "}", "|", "\t", "\\", "]", "=", ":", '"', ",", ";", "'", "&", "&L", "&R", "&X",
+    "/", "/Name (", "/Subject  (", "/x (", " ", "  ", "\u2003", "\u00a0", "\x0b", "\n", "\n.",
+    ".TL", ".", "-", " - ", "\u2013", "\u2014", " \u2014 ", "the", "The", "\u00e9t\u00e9",
+    "l\u2019", "SECRET", "a", "Q", "1",
+]  # fmt: skip
+
+
+def test_the_cell_trigger_starts_where_the_plain_alternation_does() -> None:
+    """The two led patterns match where ``_CELL_TRIGGER_PLAIN`` does (one or the other),
+    and a walk of ``_Triggers`` over a text, from growing positions, finds its first start
+    from each of them to the walk's end."""
+    plain = re.compile(_CELL_TRIGGER_PLAIN)
+    rng = random.Random(13)
+    for _ in range(scaled(4000, 800)):
+        text = "".join(rng.choice(_TRIGGER_PIECES) for _ in range(rng.randint(0, 14)))
+        for at in range(len(text) + 1):
+            found = _OTHER_TRIGGER_RE.match(text, at) or _BLANK_TRIGGER_RE.match(text, at)
+            assert (found is None) == (plain.match(text, at) is None), (text, at)
+        end = rng.randint(0, len(text))
+        walk = _Triggers(text, end)
+        start = rng.randint(0, end)
+        while start <= end:
+            want = plain.search(text, start, end)
+            assert walk.first(start) == (-1 if want is None else want.start()), (text, start)
+            start += rng.choice([1, 1, 2, 3, 7])
+
+
+def test_the_blanks_are_what_the_views_call_a_blank() -> None:
+    """``BLANKS`` is every character ``[^\\S\\n]`` matches, in the running Python's tables."""
+    blank = re.compile(r"[^\S\n]")
+    assert {chr(c) for c in range(0x110000) if blank.match(chr(c))} == set(BLANKS)

@@ -1,6 +1,7 @@
 """The marking-context patterns are compiled only when a small prefilter fires, and give
 exactly the matches of the whole patterns (differential tests against them); a word that
-only starts with a marking (Secretary, Geheimdienst) does not fire it."""
+only starts with a marking (Secretary, Geheimdienst) does not fire it. The portion-mark
+pattern is compiled only once its screen (a slash, a mark in brackets) finds something."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import pytest
 
 from milai.policy import Policy, check_text, load_policy
-from milai.policy.detect import GuardedPattern
+from milai.policy.detect import GuardedPattern, ScreenedPattern
 from milai.policy.normalise import normalise
 from milai.policy.patterns import marking_variants
 from tests.policy.adversarial import adversarial_lines
@@ -139,3 +140,82 @@ def test_loading_and_everyday_text_compile_no_whole_pattern() -> None:
     assert not any(p.compiled for p in patterns)
     assert check_text(policy, "The minutes.\nSECRET\n").level == "SECRET"
     assert patterns[0].compiled
+
+
+def _portion_lines(policy: Policy, count: int, seed: int) -> list[str]:
+    """Portion marks as writers put them: in round or square brackets, spaced, with one or
+    two slashes and caveats, without brackets before a caveat (``TS//SCI``, ``S/NF``
+    ending a line), after leads and paragraph numbers, glued to a colon or a word; and
+    single letters in brackets (list items) and prose."""
+    rng = random.Random(seed)
+    marks = [m.text for m in policy.spec.markings if m.portion] + ["S", "C", "a", "R", "x"]
+    caveats = ["", "", "/NF", "//NOFORN", "//REL TO USA, GBR", "/SCI", " // SI ", "/", "//"]
+    leads = ["", "  ", "1. ", "2.1 ", "a. ", "(1) ", "**", "> ", "- ", "Page 3 ", "<b>"]
+    tails = ["", " The plan is set.", ": the plan", "The plan", " (M) (L)", "** text", " x"]
+    lines = []
+    for _ in range(count):
+        mark = rng.choice(marks)
+        mark = mark.lower() if rng.random() < 0.2 else mark
+        body = mark + rng.choice(caveats)
+        roll = rng.random()
+        if roll < 0.5:
+            gap = rng.choice(["", "", " ", "  "])
+            opening, closing = rng.choice([("(", ")"), ("[", "]"), ("(", "]")])
+            body = opening + gap + body + gap + closing
+        lines.append(rng.choice(leads) + body + rng.choice(tails))
+    return lines
+
+
+@pytest.mark.parametrize("name", ["default.yaml", "ministry-codewords.yaml"])
+def test_the_portion_screen_finds_something_on_the_line_of_every_match(name: str) -> None:
+    """Every match of the portion pattern holds a match of its screen before its line's
+    end, so a fresh ``ScreenedPattern`` searches as the pattern from everywhere (and stays
+    uncompiled on the texts where the screen finds nothing); on single lines and on texts
+    of several lines (the pattern reads nothing past its line)."""
+    policy = load_policy(POLICIES / name)
+    portion = policy.engine.context_re.otherwise
+    assert isinstance(portion, ScreenedPattern)
+    full = portion.full()
+    lines = _portion_lines(policy, 1500, seed=12) + adversarial_lines(policy, 300, seed=13)
+    rng = random.Random(14)
+    lines += ["\n".join(rng.sample(lines, rng.randint(2, 4))) for _ in range(300)]
+    matched = unscreened = 0
+    for line in lines:
+        view = _view(line)
+        fresh = ScreenedPattern(portion.full, portion.screen)
+        for at in [m.start() for m in re.finditer("\n", view)]:
+            want = full.match(view, at)
+            if want is not None:
+                matched += 1
+                end = view.find("\n", at + 1) + 1
+                assert portion.screen.search(view, at, end) is not None, line
+            assert _same(fresh.search(view, at), full.search(view, at)), line
+        for at in range(0, len(view), 3):  # a search from anywhere
+            assert _same(fresh.search(view, at), full.search(view, at)), line
+        if not fresh.compiled:
+            unscreened += 1
+            assert portion.screen.search(view) is None, line
+    assert matched > 300 and unscreened > 50  # both ways are taken
+
+
+def test_text_without_a_slash_or_a_mark_in_brackets_leaves_the_portion_pattern_alone() -> None:
+    from milai.policy.policy import _CACHE
+
+    _CACHE.clear()  # a fresh load, as in a new process
+    policy = load_policy(POLICIES / "default.yaml")
+    portion = policy.engine.context_re.otherwise
+    assert isinstance(portion, ScreenedPattern)
+    everyday = "The meeting moved to Tuesday at ten.\nName three capitals in Europe (briefly).\n"
+    assert check_text(policy, everyday).level == "UNCLASSIFIED"
+    assert not portion.compiled
+    assert check_text(policy, "The minutes.\n(S) The plan is set.\n").level == "SECRET"
+    assert portion.compiled
+
+
+def test_a_streams_look_at_a_line_compiles_the_portion_pattern() -> None:
+    """``match`` (a stream's release check, at every token) does not screen."""
+    portion = load_policy(POLICIES / "default.yaml").engine.context_re.otherwise
+    assert isinstance(portion, ScreenedPattern)
+    fresh = ScreenedPattern(portion.full, portion.screen)
+    assert fresh.match("\nThe minutes.", 0) is None
+    assert fresh.compiled

@@ -18,7 +18,7 @@ import yaml
 
 from milai._lazyre import _LazyPattern
 from milai.policy import check_text, load_policy, patterns
-from milai.policy.detect import GuardedPattern
+from milai.policy.detect import GuardedPattern, ScreenedPattern
 from tests.policy import redos
 from tests.policy.conftest import POLICIES
 from tests.scale import sample
@@ -71,6 +71,9 @@ def test_every_pattern_the_gate_runs_is_enumerated(gate_patterns: list[redos.Fou
             guarded: object = top
             while isinstance(guarded, GuardedPattern):
                 assert (len(guarded.full().pattern), guarded.full().flags) in sizes
+                if isinstance(guarded.otherwise, ScreenedPattern):  # portion marks
+                    for pattern in (guarded.otherwise.full(), guarded.otherwise.screen):
+                        assert (len(pattern.pattern), pattern.flags) in sizes
                 guarded = guarded.guard
         for unit in engine.units:
             for value in vars(unit).values():
