@@ -35,7 +35,7 @@ _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is
 _PERCENT = r"%[0-9A-Fa-f]{2}"
 _QUOTED_PRINTABLE = r"=[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"  # two in a row: "x=AB" is code
 # A numeric reference may end without its ";" (HTML5 decodes ``&#x53&#x45``: a parse error).
-_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});?|&[A-Za-z][A-Za-z0-9]{1,31};"
+_ENTITY = r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)"
 _ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-7]{3})"
 _HEX_SEQ = (
     r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}"
