@@ -1862,8 +1862,6 @@ ENCODINGS: dict[str, Callable[[str, random.Random], str]] = {
     "hex": _hex,
     "percent": _percent,
     "html-entities": _entities,
-    "html-entities-bare": _entities_bare,
-    "xxd": _xxd,
     "escapes": _escapes,
     # quoted-printable is main's family (the run in RUNS is for the streaming tests)
     **{name: _in_prompt(run) for name, run in RUNS.items() if name != "quoted-printable"},
@@ -2123,6 +2121,9 @@ FAMILIES: tuple[Family, ...] = (
     # a portion mark and its paragraph in rot13: (F) Gur pbaibl yrnirf…
     Family("rot13-portion", "encoding", "wrap", _rot13, _portion_only, excludes=_STRUCTURE),
     *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
+    # red team 7's (outside ENCODINGS: the seeded nested sample stays as it was)
+    Family("html-entities-bare", "encoding", "wrap", _entities_bare, lambda t: True),
+    Family("xxd", "encoding", "wrap", _xxd, lambda t: True),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
