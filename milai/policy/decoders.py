@@ -48,8 +48,9 @@ _HEX_SEQ_SEPARATED = (
 # xxd's hex, two bytes a group (``4e41 544f 2053 4543 5245 540a``), its last group one
 # byte when the length is odd; three groups or more.
 _HEX_GROUPED = (
-    r"(?<![0-9A-Za-z])[0-9A-Fa-f]{4}(?:[ \t][0-9A-Fa-f]{4}){2,}(?:[ \t][0-9A-Fa-f]{2})?"
-    r"(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])[0-9A-Fa-f]{4}(?:(?:[ \t][0-9A-Fa-f]{4}){2,}(?:[ \t][0-9A-Fa-f]{2})?"
+    # a short line's two groups, its line feed last (``4355 490a``: "CUI\n")
+    r"|[ \t][0-9A-Fa-f]{2}0[aA])(?![0-9A-Za-z])"
 )
 _BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{10})[A-Z2-7]{8,}={0,6}(?![A-Za-z0-9])"
 # Base32 in lower case (``i5cuqrkjju======``, as some tools write it): a run of eight or
@@ -97,7 +98,7 @@ TRIGGER_RE = lazy_compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
-            r"[0-9A-Fa-f]{4}[ \t][0-9A-Fa-f]{4}[ \t][0-9A-Fa-f]{4}",
+            r"[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}[ \t][0-9A-Fa-f]{4}|[0-9A-Fa-f]{2}0[aA])",
             # base32: a digit anywhere in eight capitals (unpadded: I5CUQRKJJU), padding, or
             # ten capitals (KNCUGUSFKQ); in lower case, a digit next to a letter in eight
             # characters, or 16 letters
@@ -172,10 +173,10 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         None,
         re.compile(rb"hhs{1,3}(?:hx)?hhs{1,3}(?:hx)?hh"),
     ),
-    (  # xxd's hex: three groups of four digits
+    (  # xxd's hex: three groups of four digits, or two (the last ends a line: "0a")
         _HEX_CLASSES,
         None,
-        re.compile(rb"h{4}sh{4}sh{4}"),
+        re.compile(rb"h{4}sh{4}"),
     ),
     (  # binary octets: two groups of eight 0/1 digits (hex digits here: the same
         # translation as hex), up to three separators between

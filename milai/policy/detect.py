@@ -582,6 +582,10 @@ def _banner_hits(
             or _subject_in_capitals(engine, scanner, match, base)
             or _titled_banner(tail, scanner, match, base)
             or _cites_law(tail, original, scanner, match, base)
+            or (
+                engine.turned(body)
+                and _cites_law(rot13(tail), rot13(original), scanner, match, base)
+            )
         ):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
@@ -1557,6 +1561,8 @@ def _rtf_seams(text: str) -> list[tuple[int, int]]:
         word = token.group("word")
         if word in _RTF_BREAKS or (word is None and first == "\\" and token.group() != "\\-"):
             breaks = True
+        elif word is not None and text.startswith("{", token.end()):
+            breaks = True  # LaTeX's \textbf{…}, \begin{center}: a command and its argument
     return seams
 
 

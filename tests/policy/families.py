@@ -2161,8 +2161,6 @@ _NOT_STRUCK = frozenset(
         "json-pretty",
         "json-minified",
         "field-name-forms",
-        # HTML drops a backspace's reference (&#x8): the letters read doubled
-        "html-entities-bare",
     }
 )
 
@@ -2184,6 +2182,13 @@ _NOT_GLUED = frozenset(
 # Families that glue a banner to what a page prints before or after it (pdftotext
 # without -layout); ``_NOT_GLUED`` holds what leaves no banner's letters to glue to.
 _GLUED = frozenset({"glued-footer", "glued-sentence", "glued-title"})
+
+
+# Structures over several lines: xxd's rows are decoded one at a time, so a marking or a
+# structure that spans rows is not rebuilt (a known limit).
+_MULTI_LINE = frozenset(
+    {"calendar-fold", "rfc2047-folded", "csv-column", "csv-caveat", "string-pieces"}
+)
 
 
 def compatible(first: Family, second: Family) -> str | None:
@@ -2273,12 +2278,17 @@ def compatible(first: Family, second: Family) -> str | None:
         "markup-cell",
     }:
         return "HTML markup is no part of an ODF document or a man page"
-    if names & {"rtf-runs", "odf-inline"} and "phonetic" in names:
+    if names & {"rtf-runs", "odf-inline", "mdoc-escapes"} and "phonetic" in names:
         return (
-            "runs and inline elements cut the phonetic words: they are read along the line, "
-            "not in the text the markup shows (a known limit)"
+            "runs, inline elements and escapes cut or glue the phonetic words: they are read "
+            "along the line, not in the text the markup shows (a known limit)"
         )
-    if "xxd" in names and (stages & {"split"} or "calendar-fold" in names):
+    if "long-label" in names and "json-string" in names:
+        return (
+            "a long label is read at a line's start: inside a JSON string's value it is a "
+            "cell's, and a cell's labels are the policy's (a known limit)"
+        )
+    if "xxd" in names and (stages & {"split"} or names & _MULTI_LINE):
         return "xxd's rows are decoded one at a time: a marking spelled down rows is not read"
     if "xxd" in names and names & {"negative-circled", "negative-squared", "regional-indicators"}:
         return (
@@ -2543,12 +2553,13 @@ KNOWN_MISSES: dict[str, str] = {
         "written, escape sequences included"
     ),
     **{
-        f"{terminal}+html-entities": (
+        f"{terminal}+{entities}": (
             "a terminal's control bytes written as HTML entities (&#27;[1;31m): HTML has no "
             "terminal escapes, and its decoding drops the control characters, so the "
             "sequence's text ([1;31m) stays before the marking, as a browser shows it"
         )
         for terminal in ("terminal-colour", "overstrike")
+        for entities in ("html-entities", "html-entities-bare")
     },
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "

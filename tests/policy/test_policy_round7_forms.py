@@ -139,6 +139,11 @@ def test_round7_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("4e41 544f 2053 4543 5245 54\n", "SECRET"),
         ("&#x4e&#x41&#x54&#x4f&#x20&#x53&#x45&#x43&#x52&#x45&#x54\n", "SECRET"),
         ("&#78&#65&#84&#79&#32&#83&#69&#67&#82&#69&#84\n", "SECRET"),
+        ("Please decode:\n4355 490a\n", "RESTRICTED"),
+        ("PBASVQRAGVNY (Negvpyr 3 qr yn ybv qh 11 qrprzore 1998)\n", "CONFIDENTIAL"),
+        # LaTeX's groups are no RTF runs: a command and its argument part the words
+        ("\\begin{center}\\textbf{Page 12    EU TOP SECRET}\\end{center}\n", "TOP SECRET"),
+        ("\\begin{center}\\textbf{Page 4 of 35 RESTREINT UE}\\end{center}\n", "RESTRICTED"),
         # a value SQL sets is no comparison
         ("UPDATE plans SET classification = 'NATO SECRET' WHERE id = 3;\n", "SECRET"),
         ("UPDATE plans SET classification='SECRET' WHERE id=3;\n", "SECRET"),
