@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 from _pytest.nodeid import NodeId
 
+from tests import scale
+
 pytest_plugins = ["tests.cli.fixtures"]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Which generated cases this run draws (tests/scale.py), so that a failure repeats."""
+    return scale.describe()
+
 
 # pytest keeps each test module's assertion-rewritten bytecode in __pycache__ (ignored by git)
 # unless bytecode writing is off; with PYTHONDONTWRITEBYTECODE set (as in some containers)

@@ -133,10 +133,12 @@ _LONGEST = max(map(len, _PHONETIC))
 # The shortest run of MIN_SPELLED words (four of four letters, a blank apart): a text
 # shorter than that holds none that it does not continue.
 SHORTEST_RUN = MIN_SPELLED * 5 - 1
-# A run of phonetic words: a blank or a hyphen between the letters of a word, anything
-# wider (two blanks, a slash, a comma, a bar) between words.
+# A run of phonetic words: a blank, a hyphen or an underscore between the letters of a
+# word, anything wider (two blanks or underscores, a slash, a comma, a bar) between words;
+# a log's or a form's value joins them with "_" or "+" (charlie_oscar_november…).
 _RUN = lazy_compile(
-    rf"(?<![^\W\d_])(?:{_PHONETIC_WORD})(?:(?:[^\S\n]{{1,4}}|[^\S\n]{{0,2}}[-/,;|.][^\S\n]{{0,2}})"
+    rf"(?<![^\W\d_])(?:{_PHONETIC_WORD})"
+    rf"(?:(?:[^\S\n]{{1,4}}|[^\S\n]{{0,2}}[-/,;|.+_]{{1,3}}[^\S\n]{{0,2}})"
     rf"(?:{_PHONETIC_WORD})){{{MIN_SPELLED - 1},200}}(?![^\W\d_])",
     re.IGNORECASE,
 )
@@ -207,8 +209,13 @@ class SpelledWords:
             spelled = text[word:gap].lower()
             if not spelled or gap - word > _LONGEST or (word > limit and text[word - 1].isalpha()):
                 break
+            if word - 2 >= limit and text[word - 2 : word].lower() == "x-":
+                # x-ray: the one phonetic word with a hyphen inside (x-r… may grow into it)
+                word -= 2
+                spelled = text[word:gap].lower()
             # unfinished, it may still grow into a phonetic word
-            if spelled not in (_PREFIXES if gap == end else _PHONETIC):
+            unfinished = gap == end or (spelled == "x" and text[gap:end] == "-")
+            if spelled not in (_PREFIXES if unfinished else _PHONETIC):
                 break
             start = position = word
         return start
@@ -219,12 +226,13 @@ class SpelledWords:
         return None if found is None else found.start()
 
 
-_TOKEN = lazy_compile(rf"(?P<word>{_PHONETIC_WORD})|(?P<gap>[^\w]+)", re.IGNORECASE)
+_TOKEN = lazy_compile(rf"(?P<word>{_PHONETIC_WORD})|(?P<gap>[^\w]+|__+)", re.IGNORECASE)
 
 
 def _spell(run: str) -> str:
     """``Sierra Echo  Tango-Oscar`` → ``SE TO``: each phonetic word its letter; between
-    words, one blank or one hyphen joins letters, anything wider is a gap between words."""
+    words, one blank, one hyphen or one underscore joins letters, anything wider is a
+    gap between words."""
     out: list[str] = []
     for token in _TOKEN.finditer(run):
         word = token.group("word")
@@ -352,3 +360,8 @@ class Rot13Portions:
                     text[line_start:line_end].translate(_ROT13),
                 )
         return [found[start] for start in sorted(found)]
+
+
+def shift_back_table(shift: int) -> dict[int, int]:
+    """The ``str.translate`` table that shifts ASCII letters back by ``shift``."""
+    return _SHIFT_BACK[shift % 26]

@@ -22,6 +22,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
+from milai.policy._composed import ComposedShifts
 from milai.policy._enums import EnumBody
 from milai.policy._folds import (
     CALENDAR_MARK,
@@ -34,6 +35,7 @@ from milai.policy._folds import (
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
@@ -3741,8 +3743,14 @@ class DecodeState(ScanState):
 
     __slots__ = (
         "complete_to",
+        "composed_at",
+        "composed_found",
+        "composed_looked",
         "line_start",
         "looked",
+        "pane_at",
+        "pane_found",
+        "pane_looked",
         "reversed_at",
         "reversed_found",
         "reversed_looked",
@@ -3781,6 +3789,15 @@ class DecodeState(ScanState):
         self.rewritten_found: int | None = None
         self.rewritten_chain: int | None = None
         self.windowed = False  # the line being read is longer than MAX_LINE (windows)
+        # The unfinished line's look for a shift over another spelling (``ComposedShifts``):
+        # its start, how far, and where the first evidence's word starts.
+        self.composed_at = -1
+        self.composed_looked = 0
+        self.composed_found: int | None = None
+        # The unfinished line's look for a tracked change's opener (``_panes``).
+        self.pane_at = -1
+        self.pane_looked = 0
+        self.pane_found: int | None = None
 
 
 class _WordWatch:
@@ -3812,6 +3829,10 @@ _BLANKS = lazy_compile(r"\s+")
 # new lines; U+ or a U at its end: a code point list; +: UTF-7), or seven base32 characters
 # in a row.
 _WORD_RUN = lazy_compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+')
+
+
+_EVIDENCE_REACH = 16  # characters of evidence for a shift over another spelling, at most
+_WORD_REACH = 512  # a word's length back, at most (a longer word: the line's start)
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -4020,10 +4041,18 @@ class DecodeUnit(Unit[DecodeState]):
         longer than ``MAX_LINE`` are not read so (``continued``: the region's first line
         is the end of one)."""
         engine = self.engine
+        shifted = engine.shifted.lines(region, raw)
+        plain_ends = {line_end for _, line_end, _ in shifted}
+        # A shift over another spelling (look-alikes, leetspeak, spaced letters…): a line
+        # the plain reading found is not read again.
+        composed = [hit for hit in engine.composed.lines(region, raw) if hit[1] not in plain_ends]
         for encoding, found in (
-            ("Caesar-shifted", engine.shifted.lines(region, raw)),
+            ("Caesar-shifted", shifted),
+            ("Caesar-shifted", composed),
             ("phonetic-spelled", engine.spelled.lines(region, raw)),
             ("rot13", engine.rot13_portions.lines(region)),
+            # a tracked change's text, read as a line of its own
+            ("reviewing-pane", panes(region, raw)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -4069,6 +4098,57 @@ class DecodeUnit(Unit[DecodeState]):
         starts = [tail_start + at for at in (capitals, chain) if at is not None]
         return min(starts, default=None)
 
+    def _composed_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where a shift over another spelling may start in the unfinished line: the word
+        of its first evidence (held to the line's end, as ``ComposedShifts.lines`` puts
+        its hits there), else the stretch at its end that may still grow into evidence."""
+        composed = self.engine.composed
+        line, end = state.line_start, scanner.orig_end
+        if not composed.by_pair or end - line > MAX_LINE or state.windowed:
+            return None  # a long line is not read rewritten
+        if state.composed_at != line:
+            state.composed_at, state.composed_looked, state.composed_found = line, line, None
+        if state.composed_found is not None:
+            return state.composed_found
+        # The evidence's reach back (and a word's start before it: the line's start at
+        # worst, as the whole text reads it).
+        since = max(line, state.composed_looked - _EVIDENCE_REACH)
+        state.composed_looked = end
+        low = max(line, since - _WORD_REACH)
+        text = scanner.orig_slice(low, end)
+        found = composed.first_evidence(text, one_byte(text), since - low)
+        if found is not None:
+            # a word longer than the reach is held from the line's start
+            state.composed_found = line if found == 0 and low > line else low + found
+            return state.composed_found
+        low = max(line, end - _WORD_REACH)
+        stretch = composed.open_stretch(scanner.orig_slice(low, end))
+        if stretch is None:
+            return None
+        return line if stretch == 0 and low > line else low + stretch
+
+    def _pane_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where a tracked change may open in the unfinished line (``_panes``): its first
+        opener (held to the line's end), else a bracket at its end that may still open
+        one."""
+        line, end = state.line_start, scanner.orig_end
+        if end - line > MAX_LINE or state.windowed:
+            return None  # a long line is not read so
+        if state.pane_at != line:
+            state.pane_at, state.pane_looked, state.pane_found = line, line, None
+        if state.pane_found is not None:
+            return state.pane_found
+        low = max(line, state.pane_looked - OPENER_REACH)
+        state.pane_looked = end
+        text = scanner.orig_slice(low, end)
+        found = first_opener(one_byte(text))
+        if found is not None:
+            state.pane_found = low + found
+            return state.pane_found
+        tail = max(line, end - OPENER_REACH)
+        bracket = open_opener(scanner.orig_slice(tail, end))
+        return None if bracket is None else tail + bracket
+
     def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
         """Once the unfinished line holds a turned letter, it is held to its end (it may be
         upside-down writing, read whole)."""
@@ -4097,9 +4177,13 @@ class DecodeUnit(Unit[DecodeState]):
         if self._rotated_line(scanner, state):
             return state.line_start  # so is a line that may be upside down
         start = self._partial_start(scanner, state)
-        rewritten = self._rewritten_start(scanner, state)
-        if rewritten is not None:
-            start = rewritten if start is None else min(start, rewritten)
+        for rewritten in (
+            self._rewritten_start(scanner, state),
+            self._composed_start(scanner, state),
+            self._pane_start(scanner, state),
+        ):
+            if rewritten is not None:
+                start = rewritten if start is None else min(start, rewritten)
         return scanner.orig_end if start is None else start
 
     def _reversed_line(self, scanner: Scanner, state: DecodeState) -> bool:
@@ -4379,6 +4463,14 @@ class CompiledPolicy:
                     for word in _WORD_RE.findall(keyword.lower())
                     if len(word) >= 5
                 }
+                # phonetic words written backwards (OHCE-OGNAT): the few that every
+                # marking's spelling holds one of (``SpelledWords.anchors``)
+                | {
+                    anchor.decode()[::-1]
+                    for anchor in SpelledWords(
+                        spec.text for spec in markings if not spec.portion
+                    ).anchors
+                }
             )
         )
         for spec in detectors:
@@ -4387,6 +4479,10 @@ class CompiledPolicy:
         above = [spec for spec in markings if not spec.portion and spec.level != lowest]
         self.shifted = ShiftedWords(
             word for spec in above for word in _WORD_RE.findall(spec.text.upper())
+        )
+        self.composed = ComposedShifts(
+            (word for spec in above for word in _WORD_RE.findall(spec.text.upper())),
+            (spec.text for spec in above),
         )
         self.spelled = SpelledWords(spec.text for spec in above)
         self.rot13_portions = Rot13Portions(

@@ -100,6 +100,9 @@ def _warm_up_texts() -> list[str]:
         "IBAN LU28 0019 4006 4475 0000 matricule 1980 01 01 123 45 card 4111 1111 1111 1111\n",
         "$6$salt$abcdefghijklmnopqrstuv\n-----BEGIN PRIVATE KEY-----\nMIIB\n",
         "password = hunter2\nsecret = 42\nSECRET = 3\n## Top Secret\n",
+        # a Caesar shift over another spelling; tracked changes
+        "\u1515V\u1455I\u15f4\u15b6 Z*L*J*Y*L*A AM<!-- f -->KZMB gThIgXrItS\n",
+        "[Inserted: [b]SECRET[/b]] {~~UNCLASSIFIED~>SECRET~~} {++SECRET++}\n",
         "x" * 70_000 + " SECRET\n",
     ]
     return texts + [t.lower() for t in texts] + [t.upper() for t in texts]
@@ -264,7 +267,9 @@ class _Sampler:
         self.ignore_case = bool(flags & re.IGNORECASE)
         universe = dict.fromkeys(_REPS + _SAMPLE)
         self.universe = [c for c in universe if not is_bytes or ord(c) < 256]
-        self._class_cache: dict[int, list[str]] = {}
+        # by the class's items: a large pattern (a trie of markings) repeats the same few
+        # classes thousands of times, each its own list in the parse tree
+        self._class_cache: dict[tuple[Any, ...], list[str]] = {}
         self._memo: dict[tuple[int, int, bool], str] = {}
 
     def members(self, op: Any, av: Any) -> list[str]:
@@ -274,7 +279,7 @@ class _Sampler:
             return [c for c in self.universe if c != chr(av)]
         if op is _const.ANY:
             return [c for c in self.universe if c != "\n"]
-        key = id(av)
+        key = tuple(av)
         if key not in self._class_cache:
             from milai.policy.regexcheck import _in_class
 
@@ -321,6 +326,17 @@ def _safely(test: Callable[[str], bool], ch: str) -> bool:
         return False
 
 
+def _frozen(tree: Any, seen: dict[int, Any]) -> Any:
+    """A parse tree (or part of one) as nested tuples: equal parts compare equal. ``seen``
+    keeps the parts already frozen, by identity (the tree must outlive it)."""
+    if not (isinstance(tree, list | tuple) or hasattr(tree, "data")):
+        return tree
+    if id(tree) not in seen:
+        items = tree.data if hasattr(tree, "data") else tree
+        seen[id(tree)] = tuple(_frozen(item, seen) for item in items)
+    return seen[id(tree)]
+
+
 def pump_points(found: Found, prefixes_per_pump: int = 2) -> list[tuple[str, str]]:
     """(prefix, pump) pairs: for each repetition, the text that leads to it and one repeat
     of what its body accepts. A large pattern (a trie of markings) reaches the same pump
@@ -337,6 +353,18 @@ def pump_points(found: Found, prefixes_per_pump: int = 2) -> list[tuple[str, str
     def add(prefix: str, pump: str) -> None:
         by_pump.setdefault(pump, {})[prefix] = None
 
+    # the characters that can start a repetition's body, by the body's items (the same
+    # body comes back thousands of times in a large pattern)
+    first_chars: dict[Any, list[str]] = {}
+    frozen: dict[int, Any] = {}
+
+    def starts(body: Any) -> list[str]:
+        key = _frozen(body, frozen)
+        if key not in first_chars:
+            first, _ = analyser.first(list(body))
+            first_chars[key] = [ch for ch in sampler.universe[:40] if ch in first]
+        return first_chars[key]
+
     def walk(seq: Any, prefix: str) -> None:
         before = prefix
         for op, av in seq:
@@ -348,10 +376,8 @@ def pump_points(found: Found, prefixes_per_pump: int = 2) -> list[tuple[str, str
                             pump = sampler.seq(body, k, one)
                             if pump:
                                 add(before, pump)
-                    first, _ = analyser.first(list(body))
-                    for ch in sampler.universe[:40]:
-                        if ch in first:
-                            add(before, ch)
+                    for ch in starts(body):
+                        add(before, ch)
                 walk(body, before)
             elif op is _const.SUBPATTERN:
                 walk(av[3], before)

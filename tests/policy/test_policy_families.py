@@ -3,8 +3,9 @@ shipped policy; the gate must read each text at least at the marking's level.
 
 The suite runs every family on every marking, each composable pair on one marking drawn at
 random (seeded: MILAI_GATE_SEED, default 0), and nested encodings; README's fast line draws a
-sample of those (12 markings a family, an eighth of the pairs; ``MILAI_TESTS=thorough``, as
-CI sets it, runs them all: tests/scale.py). The exhaustive
+sample of those (12 markings a family, among them one of each scheme it applies to:
+``Target.scheme``; an eighth of the pairs, among them each family and each scheme;
+``MILAI_TESTS=thorough``, as CI sets it, runs them all: tests/scale.py). The exhaustive
 run (every pair on every marking) is opt-in: ``pytest -m exhaustive tests/policy``.
 """
 
@@ -89,7 +90,8 @@ def test_every_family_changes_the_banner() -> None:
 def test_family_on_every_marking(family: str) -> None:
     cases = [c for c in _singles() if c.families == (family,)]
     assert cases
-    cases = sample(cases, 12, seed=f"{SEED}:{family}")  # every marking in CI (tests/scale.py)
+    # every marking in CI (tests/scale.py); the fast line's 12 hold each scheme it applies to
+    cases = sample(cases, 12, seed=f"{SEED}:{family}", cover=lambda c: [c.target.scheme])
     misses = _misses(cases)
     assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:20])
 
@@ -97,7 +99,13 @@ def test_family_on_every_marking(family: str) -> None:
 def test_pairs_of_families_on_a_sampled_marking() -> None:
     cases = pair_cases(SEED, per_pair=1)
     assert len(cases) >= len(pairs()) // 2
-    cases = sample(cases, len(cases) // 8 or 1, seed=f"{SEED}:pairs")  # every pair in CI
+    # every pair in CI; the fast line's eighth holds each family and each scheme at least once
+    cases = sample(
+        cases,
+        len(cases) // 8 or 1,
+        seed=f"{SEED}:pairs",
+        cover=lambda c: [*c.families, c.target.scheme],
+    )
     misses = _misses(cases)
     assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:30])
 
@@ -139,3 +147,22 @@ def test_every_pair_on_every_marking() -> None:
     cases = pair_cases(SEED, per_pair=None)
     misses = _misses(cases)
     assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:40])
+
+
+def test_the_fast_samples_hold_each_family_and_each_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the fast line's samples above hold (tests/scale.py), whatever the seed."""
+    from tests import scale
+
+    monkeypatch.setattr(scale, "THOROUGH", False)
+    monkeypatch.setattr(scale, "SEED", "fast-sample-check")
+    cases = _singles()
+    for family in FAMILIES:
+        mine = [c for c in cases if c.families == (family.name,)]
+        chosen = sample(mine, 12, seed=family.name, cover=lambda c: [c.target.scheme])
+        assert {c.target.scheme for c in chosen} == {c.target.scheme for c in mine}, family.name
+    pair = pair_cases(SEED, per_pair=1)
+    chosen = sample(
+        pair, len(pair) // 8, seed="pairs", cover=lambda c: [*c.families, c.target.scheme]
+    )
+    assert {name for c in chosen for name in c.families} == {n for c in pair for n in c.families}
+    assert {c.target.scheme for c in chosen} == {t.scheme for t in targets()}

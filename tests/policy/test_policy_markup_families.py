@@ -31,7 +31,7 @@ MINE = ("markup-words", "struck-marking", "comment", "portion-emphasis")
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    assert_family_streams(family, 6)
+    assert_family_streams(family, 3)
 
 
 def test_a_hyphenated_banner_after_markup_streams() -> None:

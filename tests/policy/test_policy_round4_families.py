@@ -18,7 +18,7 @@ MINE = ("portion-label", "base64-prefixed", "wiki-macro", "troff", "rfc2047", "r
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    assert_family_streams(family, 8)
+    assert_family_streams(family, 4)
 
 
 @pytest.mark.parametrize(

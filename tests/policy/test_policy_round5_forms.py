@@ -19,7 +19,7 @@ MINE = ("crlf", "terminal-colour", "overstrike", "merged-title-row", "title-dash
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    assert_family_streams(family, 6)
+    assert_family_streams(family, 3)
 
 
 @pytest.mark.parametrize(

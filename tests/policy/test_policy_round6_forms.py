@@ -21,7 +21,7 @@ MINE = ("bbcode", "shortcode", "glued-footer", "review-pane")
 
 @pytest.mark.parametrize("family", MINE)
 def test_a_family_streams_as_it_reads_whole(family: str) -> None:
-    assert_family_streams(family, 12)
+    assert_family_streams(family, 6)
 
 
 @pytest.mark.parametrize(

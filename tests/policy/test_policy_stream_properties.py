@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import itertools
 import random
+from dataclasses import dataclass
+from typing import Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -31,7 +33,7 @@ from milai.policy import (
 )
 from tests.policy.adversarial import pieces
 from tests.policy.families import family_cases, shipped_policy
-from tests.scale import sample, scaled
+from tests.scale import SEED, THOROUGH, sample, scaled
 
 FRAGMENTS = [
     "The convoy leaves at dawn. ",
@@ -179,38 +181,117 @@ def _decided(decision: Decision) -> tuple[object, ...]:
     return (decision.action, decision.level, findings)
 
 
-def _assert_stream_properties(policy: Policy, text: str, chunks: list[str]) -> None:
-    for direction in ("prompt", "output"):
+@dataclass(frozen=True)
+class _Whole:
+    """What the whole text decides, redacts and must stop at: the same for every cut of it."""
+
+    decisions: dict[Literal["prompt", "output"], Decision]
+    redacted: str
+    stops: list[int]
+
+
+_WHOLE: dict[tuple[int, str], tuple[Policy, _Whole]] = {}
+
+
+def _whole(policy: Policy, text: str) -> _Whole:
+    """``text`` read whole, once a process for each policy (a test cuts it many ways)."""
+    key = (id(policy), text)
+    if key not in _WHOLE:
+        if len(_WHOLE) > 4096:
+            _WHOLE.clear()
+        decisions = {d: check_text(policy, text, direction=d) for d in DIRECTIONS}
+        whole = _Whole(decisions, redact_text(policy, text), _stops(policy, text, "RESTRICTED"))
+        _WHOLE[key] = (policy, whole)  # the policy held: its id is not reused meanwhile
+    return _WHOLE[key][1]
+
+
+DIRECTIONS: tuple[Literal["prompt", "output"], ...] = ("prompt", "output")
+
+
+STRETCH = 64  # the fast line's one-character stretch of a release pass
+
+
+def _released_in(policy: Policy, text: str, chunks: list[str]) -> list[str]:
+    """The chunks the release passes (redaction, output gate, held gate) take. A release
+    point is worked out after every chunk, in time that grows with the line held: a long
+    text one character at a time is most of the fast line's stream time. There, a text
+    streamed one character at a time is released one character at a time over a stretch of
+    ``STRETCH`` around its first stop (else its first finding, else a seeded place) and in
+    pieces of 1 to 8 characters elsewhere; its decisions (``check_stream``) still take every
+    character, and CI (tests/scale.py) releases every character one at a time too."""
+    if THOROUGH or len(text) <= STRETCH or any(len(chunk) != 1 for chunk in chunks):
+        return chunks
+    whole = _whole(policy, text)
+    rng = random.Random(f"{SEED}:stretch:{text}")
+    found = whole.stops or [f.start for f in whole.decisions["output"].findings]
+    middle = min(found) if found else rng.randrange(len(text))
+    start = max(0, min(middle - STRETCH // 2, len(text) - STRETCH))
+    end = start + STRETCH
+    before, after = pieces(text[:start], rng, _PIECES), pieces(text[end:], rng, _PIECES)
+    return [*before, *text[start:end], *after]
+
+
+_PIECES = (1, 2, 3, 4, 5, 6, 7, 8)
+
+
+def _assert_stream_properties(
+    policy: Policy, text: str, chunks: list[str], *, exactly: bool = False
+) -> None:
+    """``chunks`` (of ``text``) streamed: each decides as the whole text (``exactly``: the
+    prompt's decision with its findings' explanations too), redacts as it, and the output
+    gate releases nothing it must stop, nor anything before the end when it holds."""
+    whole = _whole(policy, text)
+    for direction in DIRECTIONS:
         streamed = check_stream(policy, chunks, direction=direction)
-        assert _decided(streamed) == _decided(check_text(policy, text, direction=direction))
-    whole = redact_text(policy, text)
-    assert "".join(redact_stream(policy, chunks)) == whole
+        if exactly and direction == "prompt":
+            assert streamed == whole.decisions[direction]
+        assert _decided(streamed) == _decided(whole.decisions[direction])
+    chunks = _released_in(policy, text, chunks)
+    assert "".join(redact_stream(policy, chunks)) == whole.redacted
     released, released_upto, blocked, _ = _gate_stream(policy, chunks)
-    stops = _stops(policy, text, "RESTRICTED")
-    assert whole.startswith(released)
-    if stops:
+    assert whole.redacted.startswith(released)
+    if whole.stops:
         assert blocked
-        assert released_upto <= min(stops), (released, stops)
+        assert released_upto <= min(whole.stops), (released, whole.stops)
     else:
         assert not blocked
-        assert released == whole
+        assert released == whole.redacted
     held, _, held_blocked, fed = _gate_stream(policy, chunks, model_level=HELD)
     assert fed == [""] * len(fed)  # nothing before the end
-    assert held_blocked is bool(stops)
-    assert held == ("" if stops else whole)
+    assert held_blocked is bool(whole.stops)
+    assert held == ("" if whole.stops else whole.redacted)
+
+
+def assert_cuts_stream(
+    policy: Policy, text: str, fast: int = 12, *, one_character: bool = True
+) -> None:
+    """``text`` cut in two at every point (and streamed one character at a time): each
+    stream has ``_assert_stream_properties``. The fast line cuts at ``fast`` points drawn
+    (seeded by the text: tests/scale.py), CI at every one."""
+    for cut in sample(range(1, len(text)), fast, seed=f"cut:{text}"):
+        _assert_stream_properties(policy, text, [text[:cut], text[cut:]])
+    if one_character:
+        _assert_stream_properties(policy, text, list(text))
 
 
 def assert_family_streams(family: str, count: int) -> None:
     """A sample of ``family``'s cases, alone and in pairs (all of them in CI), cut in
     random pieces: streamed, each decides as the whole text, and the output gate releases
-    nothing it must stop (``_assert_stream_properties``)."""
-    cases = sample(family_cases(family), count, seed=f"stream:{family}")
+    nothing it must stop (``_assert_stream_properties``). The fast line's sample holds the
+    family alone on a marking of each policy and kind (banner, portion) it applies to
+    (``Target.kind``; each scheme's are in test_policy_families.py), ``count`` cases in all
+    at least."""
+    cases = sample(
+        family_cases(family),
+        count,
+        seed=f"stream:{family}",
+        cover=lambda case: [case.target.kind] if len(case.families) == 1 else [],
+    )
     assert cases
     for case in cases:
         policy = shipped_policy(case.target.policy)
         chunks = pieces(case.text, random.Random(case.id))
-        assert check_stream(policy, chunks) == check_text(policy, case.text), case.id
-        _assert_stream_properties(policy, case.text, chunks)
+        _assert_stream_properties(policy, case.text, chunks, exactly=True)
 
 
 @pytest.mark.parametrize("text", FIXED)
@@ -326,3 +407,25 @@ def test_wrapped_base64_streamed_line_by_line(default_policy: Policy, prefix: st
     by_line = [line + "\n" for line in text.split("\n")[:-1]]
     for chunks in (by_line, list(text)):
         assert check_stream(default_policy, chunks).level == whole.level
+
+
+def test_a_fast_release_pass_goes_one_character_at_a_time_around_the_first_stop(
+    default_policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast line's stand-in for a long one-character stream (``_released_in``): the same
+    text, one character at a time over ``STRETCH`` characters around where the gate must
+    stop; CI streams every character."""
+    import sys
+
+    module = sys.modules[__name__]
+    text = "The convoy leaves at dawn. " * 8 + "\nNATO SECRET\n" + "The plan is set. " * 8
+    stop = min(_stops(default_policy, text, "RESTRICTED"))
+    monkeypatch.setattr(module, "THOROUGH", False)
+    chunks = _released_in(default_policy, text, list(text))
+    assert "".join(chunks) == text and len(chunks) < len(text)
+    starts = list(itertools.accumulate((len(c) for c in chunks), initial=0))
+    single = [at for at, chunk in zip(starts, chunks, strict=False) if len(chunk) == 1]
+    assert stop - STRETCH // 2 in single and stop + STRETCH // 2 - 1 in single
+    assert _released_in(default_policy, text, [text]) == [text]  # only one-character streams
+    monkeypatch.setattr(module, "THOROUGH", True)
+    assert _released_in(default_policy, text, list(text)) == list(text)
