@@ -38,7 +38,8 @@ MAX_BLANK_LINES = 2
 # Each part is a bounded run that the next part cannot start with, taken possessively (a
 # key's words before its ":", the token's characters before its closing marks), or a short
 # alternation, so a cell costs a bounded number of attempts per character.
-_MARKER = r"(?:\d{1,3}[.)]|[a-z][.)]|\(\w{1,3}\)|[-*+.#>]{1,3})"
+# A Roman numeral is a marker too (``i.``, ``iv)``, ``XII.``), up to 39.
+_MARKER = r"(?:\d{1,3}[.)]|[a-z][.)]|[ivx]{2,6}+[.)]|[IVX]{1,6}+[.)]|\(\w{1,3}\)|[-*+.#>]{1,3})"
 _KEY = (
     r"(?:\"[^\"\n]{0,40}+\"|'[^'\n]{0,40}+'"
     r"|[\w.\-]{1,40}+(?:[^\S\n][\w.\-]{1,40}+){0,3}+)"

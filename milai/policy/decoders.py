@@ -34,7 +34,8 @@ _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is
 
 _PERCENT = r"%[0-9A-Fa-f]{2}"
 _QUOTED_PRINTABLE = r"=[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"  # two in a row: "x=AB" is code
-_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+# A numeric reference may end without its ";" (HTML5 decodes ``&#x53&#x45``: a parse error).
+_ENTITY = r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)"
 _ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-7]{3})"
 _HEX_SEQ = (
     r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}"
@@ -43,6 +44,13 @@ _HEX_SEQ = (
 _HEX_SEQ_SEPARATED = (
     r"(?<![0-9A-Za-z])(?:0[xX])?[0-9A-Fa-f]{2}"
     r"(?:(?:[ \t:,;\-]{1,3}(?:0[xX])?|0[xX])[0-9A-Fa-f]{2}){2,}(?![0-9A-Za-z])"
+)
+# xxd's hex, two bytes a group (``4e41 544f 2053 4543 5245 540a``), its last group one
+# byte when the length is odd; three groups or more.
+_HEX_GROUPED = (
+    r"(?<![0-9A-Za-z])[0-9A-Fa-f]{4}(?:(?:[ \t][0-9A-Fa-f]{4}){2,}(?:[ \t][0-9A-Fa-f]{2})?"
+    # a short line's two groups, its line feed last (``4355 490a``: "CUI\n")
+    r"|[ \t][0-9A-Fa-f]{2}0[aA])(?![0-9A-Za-z])"
 )
 _BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{10})[A-Z2-7]{8,}={0,6}(?![A-Za-z0-9])"
 # Base32 in lower case (``i5cuqrkjju======``, as some tools write it): a run of eight or
@@ -90,6 +98,7 @@ TRIGGER_RE = lazy_compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
+            r"[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}[ \t][0-9A-Fa-f]{4}|[0-9A-Fa-f]{2}0[aA])",
             # base32: a digit anywhere in eight capitals (unpadded: I5CUQRKJJU), padding, or
             # ten capitals (KNCUGUSFKQ); in lower case, a digit next to a letter in eight
             # characters, or 16 letters
@@ -163,6 +172,11 @@ _STAND_INS: tuple[tuple[bytes, bytes | None, re.Pattern[bytes]], ...] = (
         _HEX_CLASSES,
         None,
         re.compile(rb"hhs{1,3}(?:hx)?hhs{1,3}(?:hx)?hh"),
+    ),
+    (  # xxd's hex: three groups of four digits, or two (the last ends a line: "0a")
+        _HEX_CLASSES,
+        None,
+        re.compile(rb"h{4}sh{4}"),
     ),
     (  # binary octets: two groups of eight 0/1 digits (hex digits here: the same
         # translation as hex), up to three separators between
@@ -269,7 +283,7 @@ def trigger_lines(
 # has no X, which is quadratic in the word's length (a 20 KB line of '&#' took a minute).
 _PARTIAL_RE = lazy_compile(
     r"(?<!\S)(?=\S*?(?:%|&|\\|<~|0[xX]|[_=-]|[Uu](?:\+|\Z)|\+))"
-    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)"
+    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|(?<!\S)[0-9A-Fa-f]{4}(?=[ \t]|$)"
     r"|[A-Z2-7]{7}|(?<!\S)[A-Za-z0-9+/_-]{16}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
     # a string still open at the end of the line, or one with an escape in it: it may be a
     # JSON string with escaped new lines or quotes, whose text starts at its opening quote
@@ -315,6 +329,7 @@ _ENTITY_ONE = lazy_compile(_ENTITY)
 _ESCAPE_ONE = lazy_compile(_ESCAPE)
 _HEX_RUN = lazy_compile(_HEX_SEQ_SEPARATED)
 _HEX_PAIR = lazy_compile(r"(?:0[xX])?([0-9A-Fa-f]{2})")
+_HEX_GROUPED_RUN = lazy_compile(_HEX_GROUPED)
 _BASE32_RUN = lazy_compile(_BASE32)
 _BASE32_LOWER_RUN = lazy_compile(_BASE32_LOWER)
 _URLSAFE_RUN = lazy_compile(_URLSAFE)
@@ -695,6 +710,10 @@ def decode_line_candidates(line: str) -> list[Candidate]:
         alone = [run for run in _runs(_ESCAPES_ONLY, line) if run not in words]
         _add_textual(found, "escape", line, alone, [_unescape])
     for match in _HEX_RUN.finditer(line):
+        text = _decode_hex(match.group())
+        if text is not None:
+            found.append(Candidate("hex", text, match.start(), match.end()))
+    for match in _HEX_GROUPED_RUN.finditer(line):
         text = _decode_hex(match.group())
         if text is not None:
             found.append(Candidate("hex", text, match.start(), match.end()))

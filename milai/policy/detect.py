@@ -104,6 +104,7 @@ from milai.policy.patterns import (
     split_markings,
     squeeze,
     squeeze_is_unsure,
+    tail_cites_law,
 )
 from milai.policy.regexcheck import first_chars
 from milai.policy.validators import VALIDATORS
@@ -582,6 +583,11 @@ def _banner_hits(
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
             or _titled_banner(tail, scanner, match, base)
+            or _cites_law(tail, original, scanner, match, base)
+            or (
+                engine.turned(body)
+                and _cites_law(rot13(tail), rot13(original), scanner, match, base)
+            )
         ):
             return  # SECRET SANTA party, Top secret files found: prose, not a banner
     found: list[tuple[MarkingSpec, int, int, str]] = []
@@ -636,8 +642,27 @@ def _banner_hits(
         # ./secret/keys: a path; ├── restricted: a name in a directory tree; Finance;secret,
         # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
+    if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _CELL_BEFORE_RE.search(
+        scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
+    ):
+        # name | secret, | id | name | top secret |, Visibility | restricted: a table's
+        # last cell after a word; a cell counts only in capitals (README).
+        return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# A word, then a bar between cells right before a marking: the marking is a table's cell.
+_CELL_BEFORE_RE = lazy_compile(r"[^\W_][^\S\n]{0,8}\|[^\S\n]{0,8}$")
+
+
+def _cites_law(tail: str, original: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
+    """A marking in capitals, then the law or article that classifies it in brackets
+    (``GEHEIM (Wet van 11.12.1998)``, ``SECRET (Art. 4)``)."""
+    if "(" not in original or not tail_cites_law(tail, original):
+        return False
+    span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
+    return not _in_prose_case(scanner.orig_slice(*span))
 
 
 def _glued_in_capitals(scanner: Scanner, start: int, end: int) -> bool:
@@ -1355,7 +1380,7 @@ class FieldUnit(Unit[FieldState]):
         engine = self.engine
         kept = _shown(original)
         if kept is not None:
-            original = "".join(original[i] for i in kept)
+            original = _show(original, kept)
             body = skeleton(original)
         body = body.split("//", 1)[0].strip(_VALUE_STRIP)
         if not any(ch.isalpha() for ch in body):
@@ -1430,6 +1455,8 @@ class CellState(LineState):
 # argument), braces, table bars, tabs, two blanks or more (columns and justified or OCR text).
 _CELL_SPLIT_RE = lazy_compile(
     r"<!\[CDATA\[|\]\]>|<!--.{0,300}?-->|(?<!<)<[a-zA-Z/!?][^<>\n]{0,300}>"
+    # troff's font and size escapes, glued to the text they set (``\fBNATO``, ``\s+2NATO``)
+    r"|\\(?:f(?:[A-Z1-4P]|\([A-Za-z]{2}|\[[^\[\]\n]{0,20}\])|s[+\-]?(?:\d{1,2}|\(\d{2}|\[\d{1,3}\]))"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
     # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
@@ -1447,24 +1474,49 @@ _CELL_SPLIT_RE = lazy_compile(
 _COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
 
 
+# The detectors of words (``kind: codeword`` or ``keyword``), read where markup cuts them.
+_KEYWORD_KINDS = frozenset({"codeword", "keyword"})
 # Inline elements between two letters or digits: a browser prints the letters side by
 # side (<span>SEC</span><span>RET</span>, one span per glyph as PDF and Word converters
 # write them). Block elements (td, p, div, li, br) part them. The seams of CDATA sections
 # are not seen wherever they fall (<![CDATA[NATO SEC]]><![CDATA[RET]]>, <![CDATA[TRÈS
-# ]]><![CDATA[SECRET]]>: an XML parser returns one text).
+# ]]><![CDATA[SECRET]]>: an XML parser returns one text). ODF's inline elements have a
+# namespace prefix (``<text:span text:style-name="T1">``, ``<text:a>``, a bookmark, a soft
+# page break).
 _INLINE_TAGS_RE = lazy_compile(
-    r"(?<=[^\W_])(?:</?(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
-    r"strong|sub|sup|tt|u)\b[^<>\n]{0,60}>|\]\]><!\[CDATA\[)+(?=[^\W_])"
+    r"(?<=[^\W_])(?:</?(?:(?:a|abbr|b|big|code|del|em|font|i|ins|mark|s|small|span|strike|"
+    r"strong|sub|sup|tt|u)\b|text:(?:span|a|bookmark(?:-start|-end|-ref)?|soft-page-break"
+    r"|reference-mark(?:-start|-end)?)(?![\w\-]))[^<>\n]{0,80}>|\]\]><!\[CDATA\[)+(?=[^\W_])"
     r"|(?:\]\]><!\[CDATA\[)+",
     re.IGNORECASE,
+)
+# ODF's space and tab elements (``COSMIC<text:s/>TOP<text:s/>SECRET``): shown as one
+# blank, their "<" kept in its place (``_show``) and the rest not seen.
+_SPACE_ELEMENT_RE = lazy_compile(
+    r"<text:(?:s|tab)(?:[^\S\n]{1,3}text:c=\"\d{1,4}\")?[^\S\n]{0,2}/>"
+)
+# RTF's tokens: a destination group (a bookmark, a field's instructions: ``{\\*\\bkmkstart
+# _Toc1}``), a control word and its delimiter, a control symbol, a brace, plain text.
+_RTF_TOKEN_RE = lazy_compile(
+    r"\{\\\*[^{}\n]{0,200}\}|\\(?P<word>[a-zA-Z]{1,32})-?\d{0,10}[^\S\n]?|\\[^a-zA-Z]|[{}]"
+    r"|[^\\{}]{1,4096}"
+)
+# The control words that break the text (a paragraph, a line, a tab, a cell) or stand for
+# a character: RTF between two letters with none of them is no gap (``_rtf_seams``).
+_RTF_BREAKS = frozenset(
+    "par pard line tab cell row nestcell sect page column lbr emdash endash bullet emspace"
+    " enspace qmspace lquote rquote ldblquote rdblquote newline linebreak".split()
 )
 
 
 def _shown(text: str) -> list[int] | None:
     """The offsets of ``text`` that a reader sees as one line of text, or None when that
-    is all of it: closed markup comments (SE<!-- x -->CRET is one word) and inline tags
-    between letters (SEC</b><b>RET) are not seen. Text without "<" costs one scan."""
-    if "<" not in text:
+    is all of it: closed markup comments (SE<!-- x -->CRET is one word), inline tags
+    between letters (SEC</b><b>RET, ODF's SEC</text:span>RET) and RTF between the letters
+    of a word (``_rtf_seams``) are not seen; ODF's ``<text:s/>`` shows its "<" (``_show``).
+    Text without "<", or without a backslash and a brace, costs a scan or two."""
+    rtf = "\\" in text and ("{" in text or "}" in text)
+    if "<" not in text and not rtf:
         return None
     kept: list[int] | None = None
     shown = text
@@ -1477,10 +1529,51 @@ def _shown(text: str) -> list[int] | None:
         if spans:
             kept = _outside(spans, range(len(text)))
             shown = "".join(text[i] for i in kept)
-    cuts = [tag.span() for tag in _INLINE_TAGS_RE.finditer(shown)]
+    cuts = [tag.span() for tag in _INLINE_TAGS_RE.finditer(shown)] if "<" in shown else []
+    if "<text:" in shown:
+        cuts += [(space.start() + 1, space.end()) for space in _SPACE_ELEMENT_RE.finditer(shown)]
+        cuts.sort()
     if cuts:
         kept = _outside(cuts, kept if kept is not None else range(len(text)))
+    if rtf:
+        if kept is not None:
+            shown = "".join(text[i] for i in kept)
+        seams = _rtf_seams(shown)
+        if seams:
+            kept = _outside(seams, kept if kept is not None else range(len(text)))
     return kept
+
+
+def _rtf_seams(text: str) -> list[tuple[int, int]]:
+    """The spans of RTF markup between two letters or digits of a word that show nothing
+    between them: group seams, destination groups and control words that set the look of
+    the text (``{\\b NATO SEC}{\\b RET}``, Word's runs split at each revision id)."""
+    seams: list[tuple[int, int]] = []
+    start = -1
+    letter = breaks = False
+    for token in _RTF_TOKEN_RE.finditer(text):
+        first = token.group()[0]
+        if first not in "\\{}":
+            if start >= 0 and letter and not breaks and first.isalnum():
+                seams.append((start, token.start()))
+            letter, start, breaks = token.group()[-1].isalnum(), -1, False
+            continue
+        if start < 0:
+            start = token.start()
+        word = token.group("word")
+        if word in _RTF_BREAKS or (word is None and first == "\\" and token.group() != "\\-"):
+            breaks = True
+        elif word is not None and text.startswith("{", token.end()):
+            breaks = True  # LaTeX's \textbf{…}, \begin{center}: a command and its argument
+    return seams
+
+
+def _show(text: str, kept: Sequence[int]) -> str:
+    """The characters of ``text`` at ``kept`` (``_shown``), an ODF space element's kept
+    "<" as the blank it shows."""
+    return "".join(
+        " " if text[i] == "<" and _SPACE_ELEMENT_RE.match(text, i) else text[i] for i in kept
+    )
 
 
 def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
@@ -1511,6 +1604,11 @@ _QUOTED_CELL_RE = lazy_compile(
 # SECRET``, ``Titel : GEHEIM - Lagebericht``. Any short field name (up to three words of
 # letters, digits, dots, hyphens), not only the policy's labels: the value is a cell, read
 # as a banner line, and counts in capitals only (``Title: Top Secret`` is a film).
+# The words that name a classification field, whatever words stand around them.
+_CLASSIFICATION_WORDS = (
+    r"classifications?|classified|classement|classificatie|klassifizierung|klassifikatioun"
+    r"|klassifizeierung|einstufung|marquage|marking|rubricering|geheimhaltungs(?:grad|stufe)"
+)
 _LABEL_CELL_RE = lazy_compile(
     r"[^\S\n]{0,8}"
     # a chat export's time stamp before the sender's name: ``[12/03/2025, 10:14:02] Jean:``,
@@ -1518,7 +1616,11 @@ _LABEL_CELL_RE = lazy_compile(
     r"(?:\[[^\[\]\n]{1,40}\][^\S\n]{0,3}"
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
-    r"[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2}"
+    # a longer name that starts or ends with a classification word (a fax cover's
+    # ``CLASSIFICATION OF THIS TRANSMISSION:``, ``Security classification of this message:``)
+    r"(?:(?:[^\W\d_][\w.\-]{0,31}[^\S\n]){0,4}(?i:" + _CLASSIFICATION_WORDS + r")"
+    r"(?:[^\S\n][\w.\-]{1,31}){0,6}(?=[^\S\n]{0,3}:)"
+    r"|[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2})"
     # a message's recipient after its sender (``Jean → Ops:``, ``Jean -> Ops:``)
     r"(?:[^\S\n]{1,3}(?:\u2192|->|=>|\u00bb)[^\S\n]{1,3}[^\W\d_][\w.\-]{0,31}"
     r"(?:[^\S\n][\w.\-]{1,31}){0,2})?"
@@ -1549,6 +1651,8 @@ _TROFF_RE = lazy_compile(r"\.[^\S\n]{0,3}(?P<name>[A-Za-z][A-Za-z0-9]?)(?:[^\S\n
 _TROFF_ARG_RE = lazy_compile(r'"(?P<arg>[^"\n]{1,200})"')
 _TROFF_TEXT = frozenset(
     {"B", "I", "BI", "BR", "IB", "IR", "RB", "RI", "SB", "SM", "SH", "SS", "IP", "TL", "NH", "UL"}
+    # mdoc's (BSD man pages): symbolic and emphasised text, quotes, literal text, display
+    | {"Sy", "Em", "Dq", "Qq", "Sq", "Ql", "Li", "Nm", "D1", "Dl", "Pq", "Bq", "Do", "Dc"}
 )  # a request's name has one or two characters, as man and ms write them (.NET is a word)
 # A value that may hold a marking in capitals: two capitals with at most three other
 # characters (no letter) between them, odd case (sEcReT), or a letter beyond ASCII (a
@@ -1580,6 +1684,10 @@ _NOT_PORTION_LABEL_RE = lazy_compile(
 _OPEN_QUOTE_RE = lazy_compile(r"[=:][^\S\n]{0,3}(?P<quote>[\"'])(?P<value>[^\"'\n]{1,200})$")
 # What before a quoted value's "=" compares it (==, !=, <=, >=): a name, not a value.
 _COMPARISON = frozenset("=!<>")
+# SQL's condition before an ``=``: ``WHERE role``, ``AND t.level``; the ``=`` compares.
+_SQL_CONDITION_RE = lazy_compile(
+    r"(?<![^\W_])(?i:where|and|or|having|on|when)[^\S\n]{1,3}[\w.\"`\[\]]{1,64}[^\S\n]{0,3}$"
+)
 # What may start a cell: one of ``<{}|\t\\]=:"``, two blanks, a quote after a comma or semicolon, a
 # spreadsheet's ``&L``, a PDF's ``/Name (``, a dash between blanks (not before a word of prose: ``-
 # the``, ``— sécurité``, ``- The``, ``— l'état``), a troff request (``.TL``), a sentence's end glued
@@ -1835,7 +1943,7 @@ def _printed_cells(line: str) -> list[tuple[str, list[int]]]:
     markup = _shown(text)
     if markup is not None:
         kept = markup if kept is None else [kept[i] for i in markup]
-        text = "".join(text[i] for i in markup)
+        text = _show(text, markup)
     if kept is None:
         return printed_strings(text)
     return [(cell, [kept[o] for o in offsets]) for cell, offsets in printed_strings(text)]
@@ -1924,7 +2032,8 @@ class CellUnit(Unit[CellState]):
         kept = _shown(line)  # SE<!-- x -->CRET, SEC</b><b>RET: one word
         if kept is not None:
             index = kept
-            text = "".join(line[i] for i in kept)
+            text = _show(line, kept)
+            self._shown_keywords(scanner, text, kept, at, at + trigger)
         cells = _cells(text, 0, len(text))
         spans = _join_cells(cells)
         if index is None and state.pending is None:
@@ -1948,6 +2057,10 @@ class CellUnit(Unit[CellState]):
         for quoted in _QUOTED_CELL_RE.finditer(text):
             if text[quoted.start() - 1 : quoted.start()] in _COMPARISON and quoted.start():
                 continue  # level == "TOP SECRET": a value compared is a name, no marking
+            if text[quoted.start()] == "=" and _SQL_CONDITION_RE.search(
+                text, max(0, quoted.start() - 80), quoted.start()
+            ):
+                continue  # WHERE role = 'RESTRICTED': SQL's = in a condition compares
             start, end = quoted.span("value")
             spans.append((start, end))
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
@@ -2013,6 +2126,25 @@ class CellUnit(Unit[CellState]):
                 if stripped and end - start <= _MAX_CELL:
                     lead = start + len(part) - len(part.lstrip())
                     self._cell(scanner, stripped, lead, offsets, at, floor, emitted, skip)
+
+    @staticmethod
+    def _shown_keywords(
+        scanner: Scanner, shown: str, index: list[int], at: int, floor: int
+    ) -> None:
+        """Codewords and keywords that markup cuts (``NIGHT<text:span>JAR</text:span>``,
+        ``NIGHT}{\\b JAR``): read in the line as shown (``_shown``), on the line's original
+        offsets; those the markup does not cut, the line's own reading has."""
+        inner = Scanner(scanner.engine, scanner.depth + 1)
+        inner.read_whole(shown)
+        for hit in inner.take_hits():
+            if hit.source != "detector" or hit.kind not in _KEYWORD_KINDS:
+                continue
+            first, last = index[hit.start], index[hit.end - 1]
+            if last - first == hit.end - 1 - hit.start:
+                continue
+            start, end = max(at + first, floor), at + last + 1
+            if end > start:
+                scanner.hits.append(hit._replace(start=start, end=end))
 
     def _may_go_on(self, tail: str) -> bool:
         """Whether a line's last cell could be the first part of a marking that the next

@@ -837,6 +837,20 @@ _LOG_WORD = (
     r"=[\w.\-/:]{1,64}"
     r"|std(?:out|err)(?:" + WS + r"{1,2}[fp])?)"
 )
+# A commit's abbreviated or full hash, letters and digits both (``git log --oneline``:
+# ``3f2a9c1a [NATO SECRET] convoy``; a boundary commit's ``^`` in ``git blame``), then
+# perhaps a path and a group in brackets (blame's ``(Jean Muller 2025-03-11 10:14:02 +0100
+# 1)``, log's decorations ``(HEAD -> main)``).
+_COMMIT = (
+    r"\^?(?=[0-9]{0,39}[a-f])(?=[a-f]{0,39}[0-9])[0-9a-f]{7,40}(?![\w\-])"
+    r"(?:"
+    + WS
+    + r"{1,4}[\w.\-/]{1,120}(?="
+    + WS
+    + r"{1,4}\())?(?:"
+    + WS
+    + r"{1,4}\([^()\n]{1,120}\))?"
+)
 # A log line starts with a time stamp (and, in syslog, the host and program before a
 # colon), a time or level key, or a level in brackets; level words, keys and a stream
 # may follow. Few first characters: the prefix is tried at every line's start.
@@ -854,7 +868,9 @@ _LOG_START = (
     + _LOG_LEVEL
     + r"|\["
     + _LOG_LEVEL
-    + r"\])"
+    + r"\]|"
+    + _COMMIT
+    + ")"
 )
 _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1,4}){0,5})?"
 
@@ -1228,6 +1244,15 @@ _TAIL_WORDS_RE = lazy_compile(
 )
 
 
+# The law or article that classifies a document, cited in brackets after its marking, in
+# any case (Belgium's ``GEHEIM (Wet van 11.12.1998)``, ``SECRET (Loi du 11.12.1998)``,
+# ``SECRET (Art. 4)``): a law's or an article's word and a number.
+_LEGAL_REFERENCE_RE = lazy_compile(
+    r"\([^\S\n]{0,2}(?:art(?:icle|ikel|\.)?|§{1,2}|loi|law|act|wet|gesetz|d[ée]cret|decree"
+    r"|arr[êe]t[ée]|besluit|verordnung|r[èe]glement|regulation|directive|d[ée]cision|beschluss"
+    r"|vsa|kb|ar)(?![^\W\d_])[^()\n]{0,30}\d[^()\n]{0,20}\)",
+    re.IGNORECASE,
+)
 # A Markdown link's or image's target after its text (``![SECRET](img/banner.png "x")``):
 # taken out of a tail before it is read (in the tail's pattern, "](x)" could also be read as
 # a bracket and a bracketed caveat: two readings a link, exponential).
@@ -1254,6 +1279,14 @@ def banner_tail_ok(tail: str, original: str) -> bool:
         return False
     rest = _TAIL_WORDS_RE.sub("", terminal_shown(original))
     return not any(ch.islower() for ch in rest)
+
+
+def tail_cites_law(tail: str, original: str) -> bool:
+    """Whether ``tail`` is banner furniture once the law or article cited in brackets
+    (``_LEGAL_REFERENCE_RE``, in any case) is taken out of its ``original``: asked only of
+    a marking in capitals (``Top Secret (Act 2)`` is a play's)."""
+    cited = _LEGAL_REFERENCE_RE.sub("", original)
+    return len(cited) < len(original) and banner_tail_ok(tail, cited)
 
 
 def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:

@@ -783,6 +783,21 @@ def _word_items(text: str, rng: random.Random) -> str:
     return _list_of(_unit_words(text), rng)
 
 
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
+
+
+def _roman_items(text: str, rng: random.Random) -> str:
+    """i. TOP / ii. SECRET: one word of the marking per item of a Roman-numbered list."""
+    close = rng.choice([".", ")"])
+    upper = rng.random() < 0.3
+    indent = rng.choice(["", "", "  "])
+    gap = "\n\n" if rng.random() < 0.3 else "\n"
+    items = []
+    for number, unit in zip(_ROMAN, _unit_words(text), strict=False):
+        items.append(f"{indent}{number.upper() if upper else number}{close} {unit}")
+    return _intro(rng) + gap.join(items)
+
+
 def _letter_items(text: str, rng: random.Random) -> str:
     """- S / - E / - C…: one letter of the marking per list item."""
     return _list_of(_letters(text), rng)
@@ -1100,6 +1115,36 @@ def _log_prefix(text: str, rng: random.Random) -> str:
     return rng.choice(_LOG_PREFIXES) + text
 
 
+_COMMIT_PREFIXES = (
+    "3f2a9c1a ",
+    "a1b2c3d ",
+    "e83c5163316f89bfbde7d9ab23ca2e25604af290 ",
+    "^3f2a9c1 (Jean Muller 2025-03-11 10:14:02 +0100 1) ",
+    "9b0e4d21 docs/banner.txt (Anna Berg 2024-11-02 08:00:00 +0200  12) ",
+    "a1b2c3d (HEAD -> main, origin/main) ",
+)
+
+
+def _commit_prefix(text: str, rng: random.Random) -> str:
+    """A commit's hash before the banner: ``git log --oneline``, ``git blame``."""
+    return rng.choice(_COMMIT_PREFIXES) + text
+
+
+_LAW_REFERENCES = (
+    "(Wet van 11.12.1998)",
+    "(Loi du 11.12.1998)",
+    "(Art. 4)",
+    "(art. 4, § 2)",
+    "(Gesetz vom 11.12.1998)",
+    "(Article 3 de la loi du 11 décembre 1998)",
+)
+
+
+def _law_reference(text: str, rng: random.Random) -> str:
+    """The law or article that classifies the document, in brackets after its marking."""
+    return f"{text} {rng.choice(_LAW_REFERENCES)}"
+
+
 def _label_line(text: str, rng: random.Random) -> str:
     label = rng.choice(
         [
@@ -1115,6 +1160,23 @@ def _label_line(text: str, rng: random.Random) -> str:
     )
     separator = rng.choice([": ", " : ", " - ", ":\t", " = "])
     return _banner(f"{label}{separator}{text}", rng)
+
+
+def _long_label(text: str, rng: random.Random) -> str:
+    """A label of four words or more that starts or ends with a classification word: a
+    fax cover sheet's or a message form's (``CLASSIFICATION OF THIS TRANSMISSION:``)."""
+    label = rng.choice(
+        [
+            "Classification of this document",
+            "CLASSIFICATION OF THIS TRANSMISSION",
+            "Security classification of this message",
+            "Overall document security classification",
+            "Einstufung dieses Dokuments gemäß VSA",
+            "Classification de sécurité du présent document",
+            "Rubricering van dit document",
+        ]
+    )
+    return f"{label}{rng.choice([': ', ' : ', ':  '])}{text}"
 
 
 def _field_label(text: str, rng: random.Random) -> str:
@@ -1412,6 +1474,64 @@ def _rtf(text: str, rng: random.Random) -> str:
     return f"{header}\n{line}\n\\pard {body}\\par{close}\n"
 
 
+def _cut_spots(text: str, rng: random.Random) -> list[int]:
+    """One to three places between two letters or digits of ``text``, in order."""
+    spots = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
+    return sorted(rng.sample(spots, min(len(spots), rng.randint(1, 3))))
+
+
+def _rtf_runs(text: str, rng: random.Random) -> str:
+    """RTF as Word writes it: the marking's words cut into runs at each revision id
+    (``{\\b NATO SEC}{\\b RET}``), or a bookmark group inside a word (red team 7)."""
+    bookmark = rng.random() < 0.3
+    out, last = [], 0
+    for at in [*_cut_spots(text, rng), len(text)]:
+        piece = _rtf_text(text[last:at])
+        if bookmark:
+            out.append(
+                piece + ("{\\*\\bkmkstart _Toc1}{\\*\\bkmkend _Toc1}" if at < len(text) else "")
+            )
+        else:
+            rsid = rng.randint(100000, 9999999)
+            out.append(f"{{\\rtlch\\b\\insrsid{rsid} {piece}}}")
+        last = at
+    header = rng.choice(["{\\rtf1\\ansi\\ansicpg1252\\f0", "{\\rtf1\\ansi", ""])
+    close = "}" if header else ""
+    body = _rtf_text(rng.choice(BODY))
+    return f"{header}\n\\pard\\qc {''.join(out)}\\par\n\\pard {body}\\par{close}\n"
+
+
+def _odf_inline(text: str, rng: random.Random) -> str:
+    """ODF flat XML (``.fodt``, ``content.xml``): inline ``<text:span>`` elements cut the
+    marking's words, and ``<text:s/>`` stands for a blank (red team 7)."""
+    cuts = _cut_spots(text, rng)
+    out, last = [], 0
+    for at in [*cuts, len(text)]:
+        piece = text[last:at]
+        if rng.random() < 0.6:
+            piece = piece.replace(" ", "<text:s/>")
+        out.append(f'<text:span text:style-name="T{at % 7}">{piece}</text:span>' if last else piece)
+        last = at
+    return (
+        f'<text:p text:style-name="P1">{"".join(out)}</text:p>\n'
+        f"<text:p>{rng.choice(BODY)}</text:p>\n"
+    )
+
+
+def _mdoc_escapes(text: str, rng: random.Random) -> str:
+    """A BSD man page's mdoc macros (``.Sy NATO SECRET``) or troff's size escapes around the
+    marking (``\\s+2NATO SECRET\\s0``) (red team 7)."""
+    head = rng.choice(
+        [
+            f".{rng.choice(['Sy', 'Em', 'Dq', 'Ql'])} {text}",
+            f"\\s+2{text}\\s0",
+            f"\\s-1{text}\\s+1",
+            f".ce\n\\s+2\\fB{text}\\fR\\s0",
+        ]
+    )
+    return f"{head}\n.Pp\n{rng.choice(BODY)}\n"
+
+
 def _subject_tag(text: str, rng: random.Random) -> str:
     label = rng.choice(["Subject", "Objet", "Betreff", "Onderwerp", "RE", "Fwd"])
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
@@ -1609,6 +1729,26 @@ def _percent(text: str, rng: random.Random) -> str:
     return _prompt(urllib.parse.quote(text, safe=""), rng)
 
 
+def _xxd(text: str, rng: random.Random) -> str:
+    """xxd's grouped hex, two bytes a group, a row for each line of the text (rows wide
+    enough: ``xxd -c 64``), with its offset or not and no text column (red team 7). A
+    marking cut between two rows is not read (a known limit)."""
+    offsets = rng.random() < 0.5
+    rows, at = [], 0
+    for line in text.splitlines(keepends=True):
+        raw = line.encode()
+        groups = " ".join(raw[i : i + 2].hex() for i in range(0, len(raw), 2))
+        rows.append((f"{at:08x}: " if offsets else "") + groups)
+        at += len(raw)
+    return _prompt("\n".join(rows), rng)
+
+
+def _entities_bare(text: str, rng: random.Random) -> str:
+    """Numeric character references without their ";", which HTML5 decodes (red team 7)."""
+    hexa = rng.random() < 0.5
+    return _prompt("".join(f"&#x{ord(ch):x}" if hexa else f"&#{ord(ch)}" for ch in text), rng)
+
+
 def _entities(text: str, rng: random.Random) -> str:
     style = rng.choice(["dec", "hex", "named"])
     named = {"\n": "&#10;", " ": "&nbsp;", "É": "&Eacute;", "È": "&Egrave;", "Ü": "&Uuml;"}
@@ -1803,6 +1943,11 @@ def _banner_only(target: Target) -> bool:
     return not target.portion
 
 
+def _multi_letter(target: Target) -> bool:
+    """A marking of two letters or more side by side, not a portion mark: a run can cut it."""
+    return not target.portion and any(len(word) > 1 for word in target.text.split())
+
+
 def _portion_only(target: Target) -> bool:
     return target.portion
 
@@ -1816,6 +1961,7 @@ def _single_letter_portion(target: Target) -> bool:
 UNIT_SPLITS = frozenset(
     {
         "word-items",
+        "roman-items",
         "letter-items",
         "letter-paragraphs",
         "value-letters",
@@ -1823,7 +1969,7 @@ UNIT_SPLITS = frozenset(
         "column-words",
     }
 )
-_LETTER_UNITS = UNIT_SPLITS - {"word-items", "column-words"}
+_LETTER_UNITS = UNIT_SPLITS - {"word-items", "roman-items", "column-words"}
 
 _STRUCTURE = frozenset(
     {
@@ -1839,6 +1985,7 @@ _STRUCTURE = frozenset(
         "meta-element",
         "name-value-pair",
         "label-line",
+        "long-label",
         "subject-tag",
         "subject-words",
         "xml-one-line",
@@ -1851,11 +1998,15 @@ _STRUCTURE = frozenset(
         "yaml-properties",
         "field-name-forms",
         "log-prefix",
+        "commit-prefix",
         "inline-tags",
         "troff",
         "rfc2047",
         "rfc2047-folded",
         "rtf",
+        "rtf-runs",
+        "odf-inline",
+        "mdoc-escapes",
         "calendar-fold",
         "printed-string",
         "pdf-content-stream",
@@ -1880,6 +2031,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
+    Family("long-label", "banner context", "place", _long_label, lambda t: not t.portion),
     Family("chat-prefix", "banner context", "place", _chat_prefix),
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
@@ -1897,6 +2049,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("rfc2047", "encoding", "place", _rfc2047),
     Family("rfc2047-folded", "encoding", "place", _rfc2047_folded, _long_enough_to_fold),
     Family("rtf", "banner context", "place", _rtf),
+    Family("rtf-runs", "banner context", "place", _rtf_runs, _multi_letter),
+    Family("odf-inline", "banner context", "place", _odf_inline, _multi_letter),
+    Family("mdoc-escapes", "banner context", "place", _mdoc_escapes, lambda t: not t.portion),
     Family("calendar-fold", "structured data", "place", _calendar_fold),
     Family("pdf-content-stream", "structured data", "place", _pdf_stream),
     Family("split-words", "banner context", "split", _split_words, _multi_word),
@@ -1936,6 +2091,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("yaml-properties", "structured data", "place", _yaml_properties),
     Family("field-name-forms", "structured data", "place", _field_name_forms),
     Family("log-prefix", "banner context", "line", _log_prefix),
+    Family("commit-prefix", "banner context", "line", _commit_prefix),
+    Family("law-reference", "banner context", "line", _law_reference, lambda t: not t.portion),
     Family("terminal-colour", "banner context", "line", _terminal_colour),
     Family("crlf", "banner context", "wrap", _crlf, lambda t: True),
     Family("merged-title-row", "structured data", "line", _merged_title_row),
@@ -1944,6 +2101,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("letter-per-line", "obfuscation", "split", _letter_per_line),
     # a marking spelled down a structure, one unit at a time (red team 5)
     Family("word-items", "spelled down", "split", _word_items),
+    Family("roman-items", "spelled down", "split", _roman_items, _multi_word),
     Family("letter-items", "spelled down", "split", _letter_items, _capital_letters),
     Family("letter-paragraphs", "spelled down", "split", _letter_paragraphs, _capital_letters),
     Family("value-letters", "spelled down", "split", _value_letters, _capital_letters),
@@ -1992,6 +2150,9 @@ FAMILIES: tuple[Family, ...] = (
     # a portion mark and its paragraph in rot13: (F) Gur pbaibl yrnirf…
     Family("rot13-portion", "encoding", "wrap", _rot13, _portion_only, excludes=_STRUCTURE),
     *(Family(name, "encoding", "wrap", make, lambda t: True) for name, make in ENCODINGS.items()),
+    # red team 7's (outside ENCODINGS: the seeded nested sample stays as it was)
+    Family("html-entities-bare", "encoding", "wrap", _entities_bare, lambda t: True),
+    Family("xxd", "encoding", "wrap", _xxd, lambda t: True),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -2050,6 +2211,13 @@ _NOT_GLUED = frozenset(
 # Families that glue a banner to what a page prints before or after it (pdftotext
 # without -layout); ``_NOT_GLUED`` holds what leaves no banner's letters to glue to.
 _GLUED = frozenset({"glued-footer", "glued-sentence", "glued-title"})
+
+
+# Structures over several lines: xxd's rows are decoded one at a time, so a marking or a
+# structure that spans rows is not rebuilt (a known limit).
+_MULTI_LINE = frozenset(
+    {"calendar-fold", "rfc2047-folded", "csv-column", "csv-caveat", "string-pieces"}
+)
 
 
 def compatible(first: Family, second: Family) -> str | None:
@@ -2119,7 +2287,9 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
-    if "log-prefix" in names and names & {"label-line", "field-label"}:
+    if {"log-prefix", "commit-prefix"} <= names:
+        return "a commit's hash and a log's time stamp both start a line: one does"
+    if names & {"log-prefix", "commit-prefix"} and names & {"label-line", "field-label"}:
         return "a log prefix stands at the start of its line, before a field's label"
     if names & {"comment-inside", "inline-tags"} and "kv-pairs" in names:
         return "markup is no part of a form or log value (nothing renders it)"
@@ -2129,8 +2299,31 @@ def compatible(first: Family, second: Family) -> str | None:
             return reason
     if "separators" in names and names & {"split-words", "hyphenation", "letter-per-line"}:
         return "a split banner's words are its separators"
-    if "rtf" in names and names & {"comment-inside", "inline-tags", "markup-cell"}:
+    if names & {"rtf", "rtf-runs"} and names & {"comment-inside", "inline-tags", "markup-cell"}:
         return "HTML markup is no part of an RTF document"
+    if names & {"odf-inline", "mdoc-escapes"} and names & {
+        "comment-inside",
+        "inline-tags",
+        "markup-cell",
+    }:
+        return "HTML markup is no part of an ODF document or a man page"
+    if names & {"rtf-runs", "odf-inline", "mdoc-escapes"} and "phonetic" in names:
+        return (
+            "runs, inline elements and escapes cut or glue the phonetic words: they are read "
+            "along the line, not in the text the markup shows (a known limit)"
+        )
+    if "long-label" in names and "json-string" in names:
+        return (
+            "a long label is read at a line's start: inside a JSON string's value it is a "
+            "cell's, and a cell's labels are the policy's (a known limit)"
+        )
+    if "xxd" in names and (stages & {"split"} or names & _MULTI_LINE):
+        return "xxd's rows are decoded one at a time: a marking spelled down rows is not read"
+    if "xxd" in names and names & {"negative-circled", "negative-squared", "regional-indicators"}:
+        return (
+            "an xxd row decodes alone: a banner row of symbols that stand for letters has no "
+            "letter and reads as binary (a known limit)"
+        )
     if "pdf-content-stream" in names and names & {"comment-inside", "inline-tags"}:
         return "HTML markup is no part of a PDF page's text (a viewer shows the tags)"
     if {"printed-string", "comment"} <= names:
@@ -2369,12 +2562,13 @@ KNOWN_MISSES: dict[str, str] = {
         "written, escape sequences included"
     ),
     **{
-        f"{terminal}+html-entities": (
+        f"{terminal}+{entities}": (
             "a terminal's control bytes written as HTML entities (&#27;[1;31m): HTML has no "
             "terminal escapes, and its decoding drops the control characters, so the "
             "sequence's text ([1;31m) stays before the marking, as a browser shows it"
         )
         for terminal in ("terminal-colour", "overstrike")
+        for entities in ("html-entities", "html-entities-bare")
     },
     "ascii85-raw": (
         "raw ascii85/base85 without <~ ~> is decoded only when its line mentions 85: it has "

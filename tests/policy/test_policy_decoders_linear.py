@@ -21,7 +21,7 @@ PLAIN = {
 }
 PLAIN_PARTIAL = re.compile(
     r"\S*(?:%|&|\\|<~|0[xX]|[_=-]|[Uu](?:\+|\Z)|\+)\S*"
-    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|[A-Z2-7]{7,}\S*"
+    r"|(?<!\S)[0-9A-Fa-f]{2}(?=[ \t:,;\-]|$)|(?<!\S)[0-9A-Fa-f]{4}(?=[ \t]|$)|[A-Z2-7]{7,}\S*"
     r"|(?<!\S)[A-Za-z0-9+/_-]{16,}|(?<!\S)[01]{8}|(?<!\S)[01]{1,7}\Z"
     # a string still open at the end of the line (its escapes read in pairs), or with one
     r'|"(?:[^"\\\n]|\\.)*$|"[^"\\\n]*\\'

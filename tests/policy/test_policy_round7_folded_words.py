@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from milai.policy import Policy, check_text
-from tests.policy.families import family_cases, shipped_policy
+from tests.policy.families import family_cases, known_miss, shipped_policy
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
     assert_family_streams,
@@ -47,6 +47,8 @@ def test_the_family_reads_every_marking_alone_and_in_pairs() -> None:
     cases = sample(family_cases("rfc2047-folded"), 40, seed="rfc2047-folded")  # all in CI
     missed = []
     for case in cases:
+        if known_miss(case.families):
+            continue  # ascii85-raw and the other documented misses (KNOWN_MISSES)
         policy = shipped_policy(case.target.policy)
         got = check_text(policy, case.text).level
         if policy.level_index(got) < policy.level_index(case.target.level):
