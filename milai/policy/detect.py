@@ -1461,6 +1461,9 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|[{}\t]|\|+|[^\S\n]{2,}"
     # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
+    # a blank before a tag in square brackets that ends the line: a title or subject and
+    # its banner (``Subject: Convoy plan [NATO SECRET]``, as mail classification tools write)
+    r"|[^\S\n](?=\[[^\[\]\n]{1,240}\][^\S\n]*$)"
     # a spreadsheet's header and footer codes (``&LNATO SECRET&RPage &P``, ``&"Arial,Bold"``)
     r"|&(?:\"[^\"\n]{0,40}\"|\d{1,3}|K[0-9A-Fa-f]{6}|[LCRPNDTFAZGBIUSEXY])"
     # a BBCode tag inside another markup's value or a comment, whose own quotes end a quoted
@@ -1703,9 +1706,15 @@ BLANKS = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )  # every character ``[^\S\n]`` matches (a test recomputes them)
 _PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
+_TRAILING_TAG = r"|[^\S\n](?=\[[^\[\]\n]{1,240}\][^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
-    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}" + _PROSE_AFTER_DASH + r"|(?m:^\.[A-Za-z])"
+    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
+    + _PROSE_AFTER_DASH
+    + r"|(?m:^\.[A-Za-z])"
+    # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
+    + _TRAILING_TAG
+    +
     # a sentence's end glued to what is no small letter, digit or blank (a footer glued
     # on: ``_glued_footers``)
     # (the character set first: a branch that starts with a lookbehind is tried at every
@@ -1724,7 +1733,11 @@ _OTHER_TRIGGER_RE = re.compile(
     r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z]))"
 )
 _BLANK_TRIGGER_RE = re.compile(
-    "[" + re.escape(BLANKS) + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}" + _PROSE_AFTER_DASH + ")"
+    "["
+    + re.escape(BLANKS)
+    + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}"
+    + _PROSE_AFTER_DASH
+    + r"|(?=\[[^\[\]\n]{1,240}\][^\S\n]*(?m:$)))"
 )
 
 

@@ -1537,6 +1537,24 @@ def _subject_tag(text: str, rng: random.Random) -> str:
     return f"{label}: [{text}] {rng.choice(BODY)}\n\n{rng.choice(BODY)}\n"
 
 
+_TITLES = (
+    "Convoy plan",
+    "Weekly report 12/2025",
+    "\u00dcbung Nordwind",
+    "Compte rendu de r\u00e9union",
+    "Verslag van de vergadering",
+    "Plan de rel\u00e8ve",
+    "Annex B to OPORD 3/24",
+)
+
+
+def _trailing_tag(text: str, rng: random.Random) -> str:
+    """A title or subject and its tag in square brackets at the line's end, as mail
+    classification tools write it (``Subject: Convoy plan [NATO SECRET]``)."""
+    label = rng.choice(["Subject: ", "Objet : ", "Betreff: ", "Onderwerp: ", "RE: ", ""])
+    return f"{label}{rng.choice(_TITLES)} [{text}]\n\n{rng.choice(BODY)}\n"
+
+
 # --- portion marks ---------------------------------------------------------------------
 
 
@@ -1987,6 +2005,7 @@ _STRUCTURE = frozenset(
         "label-line",
         "long-label",
         "subject-tag",
+        "trailing-tag",
         "subject-words",
         "xml-one-line",
         "csv-caveat",
@@ -2044,6 +2063,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("review-pane", "banner context", "line", _review_pane),
     Family("printed-string", "banner context", "line", _printed_string),
     Family("subject-tag", "banner context", "place", _subject_tag),
+    Family("trailing-tag", "banner context", "place", _trailing_tag, lambda t: not t.portion),
     Family("wiki-macro", "banner context", "place", _wiki_macro),
     Family("troff", "banner context", "place", _troff),
     Family("rfc2047", "encoding", "place", _rfc2047),
