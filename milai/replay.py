@@ -24,6 +24,8 @@ from milai.policy import Policy
 from milai.settings import resolve_clearance
 
 REPLAYABLE = ("run", "ask")
+# What a replay asks again: the prompt, the system text, the passages and the load options.
+Asked = tuple[str, str | None, Retrieved | None, LoadOptions]
 # What the audit entry of a remote run says about the engine that answered.
 ENGINE_FIELDS = ("endpoint", "address", "model_id", "served_model", "system_fingerprint")
 REMOTE_NOTE = (
@@ -104,10 +106,10 @@ def _compared(
     event: RunEvent,
     pipeline: Pipeline,
     model: Named,
-    asked: tuple[str, str | None, Retrieved | None, LoadOptions],
+    asked: Asked,
 ) -> dict[str, Any]:
-    """Run ``event``'s turn again on ``model`` through ``pipeline`` (``asked``: its prompt,
-    system text, passages and load options); what the replay reports."""
+    """Run ``event``'s turn again on ``model`` through ``pipeline``; what the replay
+    reports."""
     prompt, system, retrieved, options = asked
     policy = pipeline.policy
     params = SamplingParams.from_json(event.sampling)
@@ -156,11 +158,10 @@ def _replay_remote(
     seq: int,
     event: RunEvent,
     policy: Policy,
-    asked: tuple[str, str | None, Retrieved | None, LoadOptions],
+    asked: Asked,
 ) -> dict[str, Any]:
-    """Replay a remote run (``asked``: its prompt, system text, passages and load options)
-    against the engine of the same name. Raises ``ModelError`` when the engine is no longer
-    configured or fails."""
+    """Replay a remote run against the engine of the same name. Raises ``ModelError`` when
+    the engine is no longer configured or fails."""
     recorded = dict(event.engine or {})
     name = str(recorded.get("name") or event.model.name)
     definition = context.engines.find(name)

@@ -20,14 +20,6 @@ from milai.vault._fs import fault_hook
 Update = Callable[[Vault], object]
 
 
-def _steps(home: Path, key: KeySource, update: Update) -> list[str]:
-    steps: list[str] = []
-    vault = Vault.open(home, key)
-    with fault_hook(steps.append):
-        update(vault)
-    return steps
-
-
 def _failing_at(step: int) -> Callable[[str], None]:
     seen = 0
 
@@ -45,7 +37,9 @@ def _each_step_fails(
 ) -> set[str]:
     reference = tmp_path / "reference"
     shutil.copytree(home, reference)
-    steps = _steps(home, key, update)
+    steps: list[str] = []
+    with fault_hook(steps.append):
+        update(Vault.open(home, key))
     assert observe(Vault.open(home, key)) == "new"
     outcomes = set()
     for step, name in enumerate(steps):
