@@ -93,6 +93,7 @@ def test_with_no_vault_each_command_is_one_line_and_exit_4(
     places = {"FILE": str(given), "NEW": str(tmp_path / "new")}
     args = [places.get(arg, arg) for arg in NEEDS_A_VAULT[command]]
     result = cli(*command, *args, stdin="hello\n")
-    refused(result, 4, f"no vault at {isolated_home}")
+    line = refused(result, 4, f"no vault at {isolated_home}")
+    assert line.count("(") == line.count(")") == 1, line  # the hint, once, unnested
     assert not isolated_home.exists()  # nothing made on the way
     assert not (tmp_path / "new").exists()
