@@ -97,3 +97,11 @@ def test_with_no_vault_each_command_is_one_line_and_exit_4(
     assert line.count("(") == line.count(")") == 1, line  # the hint, once, unnested
     assert not isolated_home.exists()  # nothing made on the way
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize("command", sorted(NEEDS_A_VAULT.keys() | NEEDS_NONE.keys()), ids=" ".join)
+def test_an_unknown_option_is_one_line_and_exit_2(
+    cli: Cli, isolated_home: Path, command: tuple[str, ...]
+) -> None:
+    refused(cli(*command, "--no-such-option"), 2, "--no-such-option")
+    assert not isolated_home.exists()
