@@ -105,3 +105,30 @@ def test_an_unknown_option_is_one_line_and_exit_2(
 ) -> None:
     refused(cli(*command, "--no-such-option"), 2, "--no-such-option")
     assert not isolated_home.exists()
+
+
+@pytest.mark.parametrize("command", sorted(NEEDS_A_VAULT), ids=" ".join)
+def test_ctrl_c_while_the_vault_opens_is_exit_130_and_quiet(
+    cli: Cli,
+    isolated_home: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...],
+) -> None:
+    """Ctrl-C where every vault command first waits (finding and unlocking the vault):
+    exit 130 and nothing else, whatever the command catches on its way (no command may
+    turn an interrupt into another exit code, a message or a traceback)."""
+    from milai.vault.vault import Vault
+
+    def interrupted(home: Path) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Vault, "exists", staticmethod(interrupted))
+    given = tmp_path / "given.txt"
+    given.write_text("hello\n")
+    places = {"FILE": str(given), "NEW": str(tmp_path / "new")}
+    args = [places.get(arg, arg) for arg in NEEDS_A_VAULT[command]]
+    result = cli(*command, *args, stdin="hello\n")
+    assert (result.code, result.stdout, result.stderr) == (130, "", "")
+    assert not isolated_home.exists()
+    assert not (tmp_path / "new").exists()
