@@ -633,13 +633,16 @@ def _banner_hits(
         and (
             (not match.group("ctl") and _ALNUM_RE.search(tail or "") is not None)
             or _PATH_AFTER_RE.match(scanner.orig_slice(found[0][2], found[0][2] + 2))
+            or _PATH_BEFORE_RE.search(
+                scanner.orig_slice(max(found[0][1] - 2, scanner.orig_base), found[0][1])
+            )
             or _word_before(
                 scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
             )
         )
     ):
         # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
-        # ./secret/keys: a path; ├── restricted: a name in a directory tree; Finance;secret,
+        # ./secret/keys, cd /var/www/secret, <Location /restricted>: a path; ├── restricted: a name in a directory tree; Finance;secret,
         # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
     if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _CELL_BEFORE_RE.search(
@@ -742,6 +745,9 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
 # A word followed by one slash and no capital is a path's part (secret/keys, secret/); a
 # marking's caveats after one slash start with a capital (Secret/Noforn, S/NF).
 _PATH_AFTER_RE = lazy_compile(r"/(?![/A-Z])")
+# A word right after one slash (or a backslash) is a path's last part (/var/www/secret,
+# <Location /restricted>, C:\srv\secret); a portion's ``//`` is no path.
+_PATH_BEFORE_RE = lazy_compile(r"(?<!/)/$|\\$")
 # A directory tree as ``tree`` draws it, in box-drawing characters or in ASCII.
 _TREE_LEAD_RE = lazy_compile(
     r"[\u251c\u2514\u2502\u2523\u2517\u2503\u2570]|(?:^|[^\S\n])[|`]--[^\S\n]"
