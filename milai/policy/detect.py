@@ -579,6 +579,7 @@ def _banner_hits(
         if not (
             banner_tail_ok(tail, original)
             or (_letter_spaced(body) and _letter_spaced(tail))
+            or _cable_first_line(body, tail, scanner, match, base, original)
             # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
@@ -778,6 +779,30 @@ def _written_as_word(spec: MarkingSpec, original: str) -> bool:
         return False
     words = _WORD_RE.findall(terminal_shown(original))
     return len(words) == 1 and _word_case(words[0]) in ("lower", "title")
+
+
+# After a marking spaced out letter by letter: blanks and marks, then a word of two letters
+# or more (its case is judged apart).
+_SPACED_THEN_WORD_RE = lazy_compile(r"[^\S\n]{1,3}[^\w\n]{0,12}?([^\W\d_]{2,})")
+_WIDE_GAP_RE = lazy_compile(r"[^\S\n]{2,}")
+
+
+def _cable_first_line(
+    body: str, tail: str, scanner: Scanner, match: re.Match[str], base: int, original: str
+) -> bool:
+    """A cable's first line: a marking spaced out letter by letter, not in prose case, then
+    its furniture after one blank, its first word in capitals (``S E C R E T SECTION 01 OF
+    03 BRUSSELS 000456``, ``C O N F I D E N T I A L ROME 001234``: how a State Department
+    cable starts). Nobody spaces out a level word in prose; a word in lower or title case
+    after it (``S E C R E T Santa``) stays prose."""
+    if not _letter_spaced(body):
+        return False
+    after = _SPACED_THEN_WORD_RE.match(terminal_shown(original))
+    if after is None or _word_case(after[1]) is not None or _odd_case(after[1]):
+        return False
+    span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
+    words = _WIDE_GAP_RE.split(terminal_shown(scanner.orig_slice(*span)))
+    return not _in_prose_case(" ".join("".join(_WORD_RE.findall(word)) for word in words))
 
 
 def _letter_spaced(view: str) -> bool:

@@ -497,6 +497,24 @@ def _spaced_line(text: str, rng: random.Random) -> str:
     return spaced(text) + gap + spaced(rest)
 
 
+# A State Department cable's first line after its letter-spaced marking, one blank away.
+_CABLE_FURNITURE = (
+    "SECTION 01 OF 03 BRUSSELS 000456",
+    "ROME 001234",
+    "SIPDIS",
+    "STATE 123456",
+    "VIENNA 000217 SIPDIS",
+    "SECTION 02 OF 02 THE HAGUE 000789",
+)
+
+
+def _cable_line(text: str, rng: random.Random) -> str:
+    """``S E C R E T SECTION 01 OF 03 BRUSSELS 000456``: the marking spaced out letter by
+    letter (two blanks between its words), then the cable's furniture after one blank."""
+    spaced = "  ".join(" ".join(ch for ch in word if ch != "-") for word in text.split())
+    return spaced + " " + rng.choice(_CABLE_FURNITURE)
+
+
 def _wrapped(text: str, rng: random.Random) -> str:
     return rng.choice(_WRAPPERS).format(text)
 
@@ -2047,6 +2065,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("indentation", "banner context", "line", _indented),
     Family("wide-gaps", "banner context", "spell", _wide_gaps, _multi_word),
     Family("spaced-line", "obfuscation", "line", _spaced_line),
+    Family("cable-line", "obfuscation", "line", _cable_line),
     Family("banner-line", "banner context", "place", _banner_place),
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
@@ -2307,6 +2326,25 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
+    if "cable-line" in names and (
+        stages & {"split", "line"} != {"line"} or names & {"spaced-line", "separators", "wide-gaps"}
+    ):
+        return "a cable line spaced out letter by letter carries no other spacing or split"
+    if "cable-line" in names and names & {"struck-marking", "glued-title", "label-line"}:
+        return (
+            "a cable's first line starts with its marking and ends with its furniture: no "
+            "struck marking or label before it, no title glued to the furniture"
+        )
+    if "cable-line" in names and names & {
+        "comment-inside",
+        "inline-tags",
+        "overstrike",
+        "phonetic",
+    }:
+        return (
+            "the cable line spaces out every character of the marking: markup, backspaces "
+            "and the words of a phonetic spelling spaced out are no longer what they were"
+        )
     if {"log-prefix", "commit-prefix"} <= names:
         return "a commit's hash and a log's time stamp both start a line: one does"
     if names & {"log-prefix", "commit-prefix"} and names & {"label-line", "field-label"}:

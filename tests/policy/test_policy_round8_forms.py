@@ -10,6 +10,14 @@ from __future__ import annotations
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.policy.test_policy_stream_properties import assert_family_streams
+
+MINE = ("cable-line",)
+
+
+@pytest.mark.parametrize("family", MINE)
+def test_a_family_streams_as_it_reads_whole(family: str) -> None:
+    assert_family_streams(family, 12)
 
 
 @pytest.mark.parametrize(
@@ -30,6 +38,15 @@ from milai.policy import Policy, check_text
         "dir D:\\shares\\restricted\n",
         "path: /etc/confidential\n",
         "DocumentRoot /var/www/secret\n",
+        # letter-spaced headings, and a spaced level word before prose or a title
+        "S U M M A R Y\n",
+        "M E N U\n",
+        "S U M M A R Y OF FINDINGS\n",
+        "S E C R E T Santa party\n",
+        "S E C R E T the plan\n",
+        "s e c r e t SECTION 01\n",
+        "S e c r e t SECTION 01\n",
+        "S E C R E T A R Y GENERAL\n",
     ],
 )
 def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
@@ -46,7 +63,22 @@ def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("SECRET//NOFORN\n", "SECRET"),
         ("//COSMIC TOP SECRET\n", "TOP SECRET"),
         ("/RESTRICTED/\n", "RESTRICTED"),
+        # a State Department cable's first line: one blank after the spaced marking
+        ("S E C R E T SECTION 01 OF 03 BRUSSELS 000456\n", "SECRET"),
+        ("C O N F I D E N T I A L ROME 001234\n", "CONFIDENTIAL"),
+        ("S E C R E T SIPDIS\n", "SECRET"),
+        ("T O P  S E C R E T STATE 123456\n", "TOP SECRET"),
+        ("S\u0336 E\u0336 C\u0336 R\u0336 E\u0336 T\u0336 SECTION 01 OF 03\n", "SECRET"),
+        ("V S N f D ROME 001234\n", "RESTRICTED"),
+        ("S E C R E T  SECTION 01 OF 03\n", "SECRET"),
     ],
 )
 def test_round8_markings_still_read(default_policy: Policy, text: str, level: str) -> None:
     assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.xfail(strict=True, reason="README: the place's LUX is read into SECRET LUX")
+def test_a_cable_place_that_starts_with_a_marking_word_is_a_known_miss(
+    default_policy: Policy,
+) -> None:
+    assert check_text(default_policy, "S E C R E T LUXEMBOURG 000217\n").level == "SECRET"
