@@ -643,7 +643,8 @@ def _banner_hits(
         )
     ):
         # secret: 42, | restricted | yes |: a key or a row of data; secret/db-credentials,
-        # ./secret/keys, cd /var/www/secret, <Location /restricted>: a path; ├── restricted: a name in a directory tree; Finance;secret,
+        # ./secret/keys, cd /var/www/secret, <Location /restricted>: a path; ├── restricted:
+        # a name in a directory tree; Finance;secret,
         # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
     if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _CELL_BEFORE_RE.search(
