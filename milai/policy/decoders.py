@@ -373,9 +373,10 @@ def readable(text: str) -> bool:
         text = terminal_shown(text)
     if len(text) < _MIN_TEXT:
         return False
-    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python; format
-    # characters (bidi overrides, zero-width) are neither: the views drop and report them.
-    printable = sum(1 for ch in text if ch.isprintable() or ch.isspace())
+    # Any blank counts: a no-break space (&nbsp;) is not "printable" to Python, nor is
+    # Word's cell mark BEL (read as a tab: detect.CELL_MARK); format characters (bidi
+    # overrides, zero-width) are neither: the views drop and report them.
+    printable = sum(1 for ch in text if ch.isprintable() or ch.isspace() or ch == "\x07")
     hidden = sum(1 for ch in text if not ch.isprintable() and unicodedata.category(ch) == "Cf")
     # No letter is fine when the text is itself numeric entities or escapes (&#67;&#79;…,
     # \103\117…): an encoding inside an encoding, decoded in turn.

@@ -130,6 +130,9 @@ _TRIM_SLACK = 1 << 16
 _MARGIN = 64  # view characters kept before the earliest open position (lookbehinds)
 
 
+CELL_MARK = "\x07"  # BEL: read as a tab (``Scanner.feed``)
+
+
 class Hit(NamedTuple):
     """A raw detection, before the policy's rules say what it means."""
 
@@ -185,6 +188,7 @@ class Scanner:
         self.text = View("\n", OffsetMap(-1))
         self.classes = View(" ", OffsetMap(-1))
         self.orig = ""
+        self.cell_marks: list[int] = []  # original offsets of the cell marks read as tabs
         self.before = ""  # the end of the text read, which decides how the next is shown
         self.unfinished = ""  # a colour sequence that the next chunk may finish
         self.orig_base = 0
@@ -229,6 +233,14 @@ class Scanner:
         self._trim()
 
     def _append(self, chunk: str) -> None:
+        if CELL_MARK in chunk:
+            # Word's cell mark (its object model, VBA and converters end a table's cell
+            # with BEL, a row with two) separates cells as a tab does: read as one, one
+            # character for one (every offset stays the original's); ``released`` gives
+            # the text back as it came.
+            start = self.orig_end
+            self.cell_marks.extend(start + i for i, ch in enumerate(chunk) if ch == CELL_MARK)
+            chunk = chunk.replace(CELL_MARK, "\t")
         views = normalise(chunk, self.before)
         self.before = (self.before + chunk)[-CONTEXT:]
         at = self.orig_end
@@ -340,6 +352,19 @@ class Scanner:
     def orig_slice(self, start: int, end: int) -> str:
         return self.orig[start - self.orig_base : end - self.orig_base]
 
+    def released(self, start: int, end: int) -> str:
+        """The original text from ``start`` to ``end`` as it came (``orig_slice`` reads
+        each cell mark as a tab)."""
+        text = self.orig_slice(start, end)
+        marks = self.cell_marks
+        first = bisect_left(marks, start)
+        if first == len(marks) or marks[first] >= end:
+            return text
+        chars = list(text)
+        for mark in islice(marks, first, bisect_left(marks, end, first)):
+            chars[mark - start] = CELL_MARK
+        return "".join(chars)
+
     def _trim(self) -> None:
         keep: dict[ViewName, int] = {}
         orig_keep = self.orig_end if self.keep_orig_from is None else self.keep_orig_from
@@ -356,6 +381,7 @@ class Scanner:
         if orig_keep - self.orig_base > _TRIM_SLACK:
             self.orig = self.orig[orig_keep - self.orig_base :]
             self.orig_base = orig_keep
+            del self.cell_marks[: bisect_left(self.cell_marks, orig_keep)]
             # No unit can find a hit that ends before the text it still reads.
             self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
             self.vocabularies = [span for span in self.vocabularies if span[1] >= orig_keep]

@@ -118,7 +118,7 @@ class Releaser:
                 self.spans.pop(0)
                 continue
             stop = target if span is None else min(target, span.start)
-            out.append(self.scanner.orig_slice(cursor, stop))
+            out.append(self.scanner.released(cursor, stop))
             cursor = stop
         self.cursor = cursor
         self.scanner.keep_orig_from = cursor

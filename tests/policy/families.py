@@ -1180,6 +1180,18 @@ def _label_line(text: str, rng: random.Random) -> str:
     return _banner(f"{label}{separator}{text}", rng)
 
 
+def _word_cells(text: str, rng: random.Random) -> str:
+    """A Word table as its object model gives it (``Range.Text``, VBA, converters): each
+    cell ends with the cell mark BEL (after a paragraph mark, or alone), a row with two;
+    the marking in the value cell next to its label, rows on one line or on their own."""
+    end = rng.choice(["\x07", "\r\x07"])
+    label = rng.choice(["Classification", "Einstufung", "Classification de sécurité", "Level"])
+    rows = [f"Owner{end}Anna Berg{end}{end}", f"{label}{end}{text}{end}{end}"]
+    if rng.random() < 0.5:
+        rows.reverse()
+    return rng.choice(["", "\n"]).join(rows) + "\n\n" + rng.choice(BODY) + "\n"
+
+
 def _long_label(text: str, rng: random.Random) -> str:
     """A label of four words or more that starts or ends with a classification word: a
     fax cover sheet's or a message form's (``CLASSIFICATION OF THIS TRANSMISSION:``)."""
@@ -2070,6 +2082,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("label-line", "banner context", "place", _label_line),
     Family("field-label", "banner context", "place", _field_label),
     Family("long-label", "banner context", "place", _long_label, lambda t: not t.portion),
+    Family("word-cells", "structured data", "place", _word_cells),
     Family("chat-prefix", "banner context", "place", _chat_prefix),
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
@@ -2326,6 +2339,11 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
+    if {"word-cells", "html-entities-bare"} <= names:
+        return (
+            "HTML reads a control character's reference as nothing (&#7 is no character): a "
+            "Word cell mark does not survive as an entity"
+        )
     if "cable-line" in names and (
         stages & {"split", "line"} != {"line"} or names & {"spaced-line", "separators", "wide-gaps"}
     ):

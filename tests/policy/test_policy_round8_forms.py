@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from milai.policy import Policy, check_text
+from milai.policy import Policy, check_stream, check_text, redact_stream, redact_text
 from tests.policy.test_policy_stream_properties import assert_family_streams
 
-MINE = ("cable-line",)
+MINE = ("cable-line", "word-cells")
 
 
 @pytest.mark.parametrize("family", MINE)
@@ -47,6 +47,11 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "s e c r e t SECTION 01\n",
         "S e c r e t SECTION 01\n",
         "S E C R E T A R Y GENERAL\n",
+        # a Word table's cells, each ended by BEL, a row by two
+        "Title\x07The secret garden\x07\x07\n",
+        "Status\x07restricted\x07\x07\n",
+        "Item\x07Top secret recipes\x07\x07Owner\x07Anna\x07\x07\n",
+        "Name\r\x07Anna\r\x07\r\x07Note\r\x07secret santa\r\x07\r\x07\n",
     ],
 )
 def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
@@ -71,6 +76,12 @@ def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("S\u0336 E\u0336 C\u0336 R\u0336 E\u0336 T\u0336 SECTION 01 OF 03\n", "SECRET"),
         ("V S N f D ROME 001234\n", "RESTRICTED"),
         ("S E C R E T  SECTION 01 OF 03\n", "SECRET"),
+        # Word's cell mark BEL separates a label's cell from its value's as a tab does
+        ("Classification\x07NATO SECRET\x07\x07\n", "SECRET"),
+        ("Einstufung\x07VS-NfD\x07\x07\n", "RESTRICTED"),
+        ("Owner\x07Anna\x07\x07Level\x07SECRET UE\x07\x07\n", "SECRET"),
+        ("Classification\r\x07COSMIC TOP SECRET\r\x07\r\x07\n", "TOP SECRET"),
+        ("SEC\x07RET\n", "SECRET"),
     ],
 )
 def test_round8_markings_still_read(default_policy: Policy, text: str, level: str) -> None:
@@ -82,3 +93,19 @@ def test_a_cable_place_that_starts_with_a_marking_word_is_a_known_miss(
     default_policy: Policy,
 ) -> None:
     assert check_text(default_policy, "S E C R E T LUXEMBOURG 000217\n").level == "SECRET"
+
+
+IBAN_ROW = "Name\x07Anna\x07\x07IBAN\x07LU28 0019 4006 4475 0000\x07\x07\n"
+
+
+def test_an_iban_in_a_word_cell_is_redacted_and_the_cell_marks_kept(
+    default_policy: Policy,
+) -> None:
+    """Read as tabs, given back as they came: the cell marks stay BEL in what is released."""
+    want = "Name\x07Anna\x07\x07IBAN\x07[REDACTED:pii-iban]\x07\x07\n"
+    assert redact_text(default_policy, IBAN_ROW) == want
+    for size in (1, 2, 5):
+        pieces = [IBAN_ROW[i : i + size] for i in range(0, len(IBAN_ROW), size)]
+        assert "".join(redact_stream(default_policy, pieces)) == want
+    level = check_stream(default_policy, list("Classification\x07NATO SECRET\x07\x07\n")).level
+    assert level == "SECRET"
