@@ -52,6 +52,11 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         "Status\x07restricted\x07\x07\n",
         "Item\x07Top secret recipes\x07\x07Owner\x07Anna\x07\x07\n",
         "Name\r\x07Anna\r\x07\r\x07Note\r\x07secret santa\r\x07\r\x07\n",
+        # a country's code before a level word in prose or a headline
+        "The UK secret service\n",
+        "UK SECRET SERVICE FILES DECLASSIFIED\n",
+        "MY SECRET\n",
+        "THE SECRET\n",
     ],
 )
 def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
@@ -82,6 +87,12 @@ def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("Owner\x07Anna\x07\x07Level\x07SECRET UE\x07\x07\n", "SECRET"),
         ("Classification\r\x07COSMIC TOP SECRET\r\x07\r\x07\n", "TOP SECRET"),
         ("SEC\x07RET\n", "SECRET"),
+        # the UK's markings when shared with partners: the level after the country's code
+        ("UK SECRET\n", "SECRET"),
+        ("UK TOP SECRET STRAP1\n", "TOP SECRET"),
+        ("UK SECRET - UK EYES ONLY\n", "SECRET"),
+        ("UK CONFIDENTIAL\n", "CONFIDENTIAL"),
+        ("UK RESTRICTED\n", "RESTRICTED"),
     ],
 )
 def test_round8_markings_still_read(default_policy: Policy, text: str, level: str) -> None:
