@@ -58,11 +58,14 @@ def open_regular(path: Path | str, flags: int, *, dir_fd: int | None = None) -> 
         raise
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise NotRegularFile(errno.EINVAL, _kind(mode), str(path))
+        raise NotRegularFile(errno.EINVAL, file_kind(mode), str(path))
     return fd
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What kind of file ``mode`` (``st_mode``) is, in words ("a directory", ...)."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):

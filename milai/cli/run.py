@@ -261,15 +261,16 @@ def run(
         sys.stdout.write(f"{banner}\n{result.text}\n{banner}\n")
     else:
         stream.finish()
-    report_result(result)
+    report_result(result, json_output=json_output)
 
 
-def report_result(result: RunResult) -> None:
-    """The lines on stderr after a reply: timings with -v, a stop at the token limit, and
-    the findings that did something."""
+def report_result(result: RunResult, *, json_output: bool) -> None:
+    """The lines on stderr after a reply: timings with -v, a stop at the token limit (not
+    with ``--json``, whose ``finish_reason: "length"`` says it: a script reading stdout needs
+    no stderr line), and the findings that did something."""
     if state.verbose:
         report_timings(result)
-    if result.finish_reason == "length":
+    if result.finish_reason == "length" and not json_output:
         say(f"milai: output stopped at --max-tokens {result.params.max_tokens}")
     for finding in (*result.prompt_decision.findings, *result.decision.findings):
         if finding.action != "allow":
