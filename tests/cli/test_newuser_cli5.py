@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from milai.engine import Message, SamplingParams
+from tests.cli.fixtures import SyntheticVault, milai_command
 from tests.cli.harness import Cli, refused
 from tests.fakes import FakeEngine, install_fake_engine
 
@@ -85,3 +87,80 @@ def test_a_stop_at_max_tokens_is_on_stderr_only_without_json(
     assert as_json.code == 0, as_json.stderr
     assert json.loads(as_json.stdout)["finish_reason"] == "length"
     assert as_json.stderr == ""
+
+
+def _requests(*ids: str) -> str:
+    return "".join(
+        json.dumps(
+            {
+                "custom_id": each,
+                "method": "POST",
+                "url": "/v1/chat/completions",
+                "body": {"messages": [{"role": "user", "content": f"Question {each}?"}]},
+            }
+        )
+        + "\n"
+        for each in ids
+    )
+
+
+def test_batch_reads_its_requests_from_stdin_and_resumes_from_out(
+    cli: Cli, tmp_path: Path, synthetic_vault: SyntheticVault, fake_engine: FakeEngine
+) -> None:
+    out = tmp_path / "out.jsonl"
+    first = cli("batch", "-", "-o", str(out), stdin=_requests("a", "b"))
+    assert (first.code, first.stderr) == (0, "")
+    assert [json.loads(line)["custom_id"] for line in out.read_text().splitlines()] == ["a", "b"]
+    assert len(fake_engine.calls) == 2
+    again = cli("-v", "batch", "-", "-o", str(out), stdin=_requests("a", "b", "c"))
+    assert again.code == 0, again.stderr
+    assert "3 lines: 1 ok, 0 blocked, 0 failed, 0 invalid, 2 already in OUT" in again.stderr
+    assert len(fake_engine.calls) == 3  # only c ran
+    assert not (Path.cwd() / "-").exists()
+
+
+@pytest.mark.usefixtures("synthetic_vault")
+@pytest.mark.parametrize(
+    ("args", "tty", "message"),
+    [
+        (("-", "-o", "OUT"), True, "no input: give IN.jsonl, or - with the requests piped"),
+        (("IN", "-o", "-"), False, "OUT must be a file, not -"),
+    ],
+    ids=["stdin-a-terminal", "out-dash"],
+)
+def test_batch_refuses_a_terminal_for_stdin_and_dash_for_out(
+    cli: Cli, tmp_path: Path, fake_engine: FakeEngine, args: tuple[str, ...], tty: bool, message: str
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(_requests("a"))
+    places = {"IN": str(source), "OUT": str(tmp_path / "out.jsonl")}
+    argv = [places.get(arg, arg) for arg in args]
+    refused(cli("batch", *argv, stdin=_requests("a"), tty=tty), 2, message)
+    assert fake_engine.calls == []
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_batch_from_stdin_with_stdout_closed_ends_quietly(
+    tmp_path: Path, synthetic_vault: SyntheticVault
+) -> None:
+    """``… | milai batch - -o OUT | head``, in real processes: bad lines only (no model
+    loads), stdin a pipe, stdout a pipe whose reader is gone."""
+    out = tmp_path / "out.jsonl"
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            milai_command("-v", "batch", "-", "-o", str(out)),
+            input=b"not json\n{}\n",
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.decode().splitlines()[-1] == (
+        "milai: batch: 2 lines: 0 ok, 0 blocked, 0 failed, 2 invalid"
+    )
+    assert len(out.read_text().splitlines()) == 2
