@@ -51,15 +51,9 @@ def _start(args: list[str]) -> int:
 
     netguard.install()
     from milai.cli import main as cli_main
-    from milai.cli._app import check_arguments, handle_termination
-    from milai.errors import ExitCode, UsageError
+    from milai.cli._app import handle_termination
 
     handle_termination()
-    try:
-        check_arguments(args)
-    except UsageError as error:
-        sys.stderr.write(f"milai: error: {error.message}\n")
-        return int(ExitCode.USAGE)
     return cli_main(args, ready=_collect_again)
 
 

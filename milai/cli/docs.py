@@ -18,6 +18,7 @@ import typer
 
 from milai.cli._app import app, emit_json, open_context, say
 from milai.errors import Blocked, UsageError
+from milai.files import shown_name
 from milai.settings import resolve_clearance
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ DocumentId = Annotated[str, typer.Argument(metavar="ID", help="The document's id
 
 @dataclass(frozen=True)
 class _Input:
-    """A file named on the command line or found in a folder: its bytes, or why not."""
+    """A file named on the command line or found in a folder: its bytes, or why not.
+    ``name`` is text (``shown_name``): the corpus keeps it, ``ask`` cites it."""
 
     name: str
     data: bytes | None = None
@@ -60,19 +62,19 @@ def _inputs(paths: list[Path]) -> Iterator[_Input]:
     for path in paths:
         if path.is_dir():
             for found in walk_folder(path):
-                name = f"{path.name or path}/{found.path}"
+                name = shown_name(f"{path.name or path}/{found.path}")
                 yield _Input(name, found.data, None if found.data is not None else found.error)
             continue
         try:
             with path.open("rb") as handle:
                 data = handle.read(limit + 1)
         except OSError as error:
-            yield _Input(str(path), error=f"cannot read: {error.strerror}")
+            yield _Input(shown_name(path), error=f"cannot read: {error.strerror}")
             continue
         if len(data) > limit:
-            yield _Input(str(path), error=f"larger than {limit} bytes")
+            yield _Input(shown_name(path), error=f"larger than {limit} bytes")
         else:
-            yield _Input(path.name, data)
+            yield _Input(shown_name(path.name), data)
 
 
 @dataclass

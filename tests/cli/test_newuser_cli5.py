@@ -3,6 +3,7 @@ by cli5"): each test fails without its fix."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -129,7 +130,12 @@ def test_batch_reads_its_requests_from_stdin_and_resumes_from_out(
     ids=["stdin-a-terminal", "out-dash"],
 )
 def test_batch_refuses_a_terminal_for_stdin_and_dash_for_out(
-    cli: Cli, tmp_path: Path, fake_engine: FakeEngine, args: tuple[str, ...], tty: bool, message: str
+    cli: Cli,
+    tmp_path: Path,
+    fake_engine: FakeEngine,
+    args: tuple[str, ...],
+    tty: bool,
+    message: str,
 ) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text(_requests("a"))
@@ -164,3 +170,96 @@ def test_batch_from_stdin_with_stdout_closed_ends_quietly(
         "milai: batch: 2 lines: 0 ok, 0 blocked, 0 failed, 2 invalid"
     )
     assert len(out.read_text().splitlines()) == 2
+
+
+# A file name that is not UTF-8 (ISO-8859-1 é), as Python carries it (PEP 383).
+LATIN1_NAME = b"r\xe9sum\xe9.txt"
+SHOWN = "r\\xe9sum\\xe9.txt"  # how milai shows and stores it
+
+
+def _latin1_file(folder: Path, text: str = "NATO SECRET\n\nThe convoy leaves at dawn.\n") -> Path:
+    path = folder / os.fsdecode(LATIN1_NAME)
+    path.write_text(text)
+    return path
+
+
+def test_a_file_named_in_latin1_is_checked(cli: Cli, tmp_path: Path) -> None:
+    result = cli("check", "--json", str(_latin1_file(tmp_path)))
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout)["level"] == "SECRET"
+
+
+def test_a_missing_file_named_in_latin1_is_shown_escaped(cli: Cli, tmp_path: Path) -> None:
+    missing = tmp_path / os.fsdecode(b"gone\xff.txt")
+    line = refused(cli("check", str(missing)), 2, "cannot read", "gone\\xff.txt")
+    assert "\ufffd" not in line and "?" not in line
+
+
+def test_a_folder_names_a_latin1_file_escaped_and_by_its_exact_bytes(
+    cli: Cli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _latin1_file(folder)
+    (folder / "plain.txt").write_text("Lunch at noon.\n")
+    result = cli("check", "--json", str(folder))
+    assert result.code == 0, result.stderr
+    lines = {line["path"]: line for line in map(json.loads, result.stdout.splitlines())}
+    assert sorted(lines) == ["plain.txt", SHOWN]
+    assert "path_bytes" not in lines["plain.txt"]
+    exact = base64.b64decode(lines[SHOWN]["path_bytes"])
+    assert exact == LATIN1_NAME and (folder / os.fsdecode(exact)).is_file()
+    table = cli("check", str(folder))
+    assert f"{SHOWN}\ttext\tallow\tSECRET\t1\tmarking-nato-secret" in table.stdout.splitlines()
+
+
+def test_a_file_named_in_latin1_is_redacted_to_an_output_named_in_latin1(
+    cli: Cli, tmp_path: Path
+) -> None:
+    source = _latin1_file(tmp_path, "Mail jane.doe@example.org today.\n")
+    output = tmp_path / os.fsdecode(b"out\xe9.txt")
+    result = cli("redact", str(source), "-o", str(output))
+    assert result.code == 0, result.stderr
+    assert "jane.doe" not in output.read_text()
+    assert os.fsencode(output.name) in os.listdir(os.fsencode(tmp_path))
+
+
+@pytest.mark.usefixtures("synthetic_vault")
+def test_docs_add_keeps_a_latin1_name_as_its_escaped_text(cli: Cli, tmp_path: Path) -> None:
+    source = _latin1_file(tmp_path, "The canteen opens at noon.\n")
+    added = cli("docs", "add", str(source), "--level", "UNCLASSIFIED")
+    assert added.code == 0, added.stderr
+    assert f" {SHOWN} (UNCLASSIFIED" in added.stderr
+    [row] = json.loads(cli("docs", "list", "--json").stdout)
+    assert row["name"] == SHOWN
+
+
+@pytest.mark.parametrize(
+    ("args", "label"),
+    [
+        (("run", "caf\udce9"), "PROMPT"),
+        (("run", "--model", "caf\udce9", "hi"), "--model"),
+        (("check", "--clearance", "caf\udce9", "-"), "--clearance"),
+        (("docs", "add", "x.txt", "--level", "caf\udce9"), "--level"),
+    ],
+    ids=["prompt", "model", "clearance", "level"],
+)
+def test_text_that_is_not_utf8_is_refused_naming_its_parameter(
+    cli: Cli, args: tuple[str, ...], label: str
+) -> None:
+    refused(cli(*args), 2, f"{label} is not valid UTF-8 text (bad byte at offset 3)")
+
+
+def test_a_latin1_file_name_on_the_real_command_line(tmp_path: Path) -> None:
+    """The bytes reach milai as the operating system gives them: argv, not the harness."""
+    _latin1_file(tmp_path)
+    result = subprocess.run(
+        [os.fsencode(arg) for arg in milai_command("check", "-")[:-1]] + [LATIN1_NAME],
+        cwd=tmp_path,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout.startswith(b"allow SECRET\n")

@@ -392,7 +392,7 @@ def test_a_non_utf8_argument_exits_2_with_one_line() -> None:
     assert result.returncode == 2
     assert (
         result.stderr
-        == b"milai: error: argument 2 is not valid UTF-8 text (bad byte at offset 3)\n"
+        == b"milai: error: PROMPT is not valid UTF-8 text (bad byte at offset 3)\n"
     )
 
 
