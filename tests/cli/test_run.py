@@ -390,10 +390,7 @@ def test_a_non_utf8_argument_exits_2_with_one_line() -> None:
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2
-    assert (
-        result.stderr
-        == b"milai: error: PROMPT is not valid UTF-8 text (bad byte at offset 3)\n"
-    )
+    assert result.stderr == b"milai: error: PROMPT is not valid UTF-8 text (bad byte at offset 3)\n"
 
 
 def test_compose_prompt() -> None:
