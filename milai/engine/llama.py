@@ -31,6 +31,11 @@ from milai.errors import ModelError, UsageError
 
 GGUF_MAGIC = b"GGUF"
 EMBED_TOKENS = 512
+# Texts per call into llama.cpp when embedding: a Ctrl-C that lands in its log callback is
+# raised when the call returns, so a document's passages go in small groups (each about one
+# EMBED_TOKENS batch of ~1,000-character passages) and an interrupt waits for one group,
+# not for the whole document.
+EMBED_GROUP = 4
 _log = logging.getLogger("milai.llama")
 
 # ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
@@ -307,17 +312,22 @@ class LlamaEmbedder:
             raise ModelError(f"failed to load the embedding model: {error}") from None
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """One unit vector per text. Raises ``ModelError`` when llama.cpp fails."""
-        if self._llama is None:
+        """One unit vector per text, ``EMBED_GROUP`` texts per call into llama.cpp. Raises
+        ``ModelError`` when llama.cpp fails, ``KeyboardInterrupt`` within a group of a
+        Ctrl-C."""
+        llama = self._llama
+        if llama is None:
             raise ModelError("the embedding model was already closed")
-        if not texts:
-            return []
+        vectors: list[list[float]] = []
         try:
-            with _raising_interrupts():
-                vectors = self._llama.embed(list(texts), normalize=True, truncate=True)
+            for start in range(0, len(texts), EMBED_GROUP):
+                group = list(texts[start : start + EMBED_GROUP])
+                with _raising_interrupts():
+                    rows = llama.embed(group, normalize=True, truncate=True)
+                vectors += cast("list[list[float]]", rows)
         except (ValueError, RuntimeError) as error:
             raise ModelError(f"the embedding model failed: {error}") from None
-        return cast("list[list[float]]", vectors)
+        return vectors
 
     def close(self) -> None:
         if self._llama is not None:
