@@ -83,7 +83,7 @@ def test_docs_embed_interrupted_writes_no_vector_of_its_group(
     import_embedder(cli, synthetic_vault)
     interrupted = cli("docs", "embed")
     assert (interrupted.code, interrupted.stderr) == (130, "")
-    started, outcome = _acts(cli, "docs.embed")
+    _started, outcome = _acts(cli, "docs.embed")
     assert (outcome["decision"], outcome["documents"]) == ("interrupted", {"default": 0})
     assert cli("audit", "verify").code == 0
     ctrl_c_on_second_document.at = 0

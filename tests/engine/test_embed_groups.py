@@ -11,7 +11,6 @@ from typing import Any, cast
 import pytest
 
 from milai.engine import llama
-
 from milai.engine.llama import EMBED_GROUP, LlamaEmbedder
 
 
