@@ -25,7 +25,13 @@ def main() -> None:
         # The one answer that needs nothing: no CLI, no guard (nothing is imported or run).
         from milai import __version__
 
-        sys.stdout.write(f"milai {__version__}\n")
+        try:
+            sys.stdout.write(f"milai {__version__}\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`| head -c 0`): quiet, as elsewhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
         return
     from milai.errors import ExitCode
 

@@ -263,3 +263,29 @@ def test_a_latin1_file_name_on_the_real_command_line(tmp_path: Path) -> None:
     )
     assert (result.returncode, result.stderr) == (0, b"")
     assert result.stdout.startswith(b"allow SECRET\n")
+
+
+def test_a_key_file_named_in_latin1_is_recorded_and_found_again(cli: Cli, tmp_path: Path) -> None:
+    key_file = tmp_path / os.fsdecode(b"cl\xe9.key")
+    created = cli("init", "--key-file", str(key_file))
+    assert created.code == 0, created.stderr  # was: internal error after the vault was made
+    assert key_file.stat().st_size >= 32
+    listed = cli("model", "list", "--json")  # no --key-file: the recorded path opens it
+    assert (listed.code, listed.stdout) == (0, "[]\n"), listed.stderr
+
+
+def test_version_into_a_closed_pipe_is_quiet() -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            milai_command("--version"),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert (result.returncode, result.stderr) == (0, b"")
