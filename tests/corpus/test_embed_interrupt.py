@@ -5,13 +5,17 @@ written, and ``docs embed`` later gives every document without vectors its own."
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.cli.fixtures import SyntheticVault
+from tests.cli.fixtures import SyntheticVault, interruptible, milai_command, run_milai
 from tests.cli.harness import Cli
 from tests.corpus.test_hybrid import DOCS, FakeEmbedder, import_embedder, write
 
@@ -90,3 +94,64 @@ def test_docs_embed_interrupted_writes_no_vector_of_its_group(
     embedded = cli("docs", "embed")
     assert "vectors for 3 document(s) by embedder" in embedded.stderr
     assert _acts(cli, "docs.embed")[-1]["documents"] == {"default": 3}
+
+
+@pytest.mark.model
+def test_ctrl_c_while_the_real_model_embeds_a_long_document_ends_it_within_seconds(
+    vault_home: Path, tmp_path: Path
+) -> None:
+    """SIGINT to the real ``milai docs add`` of a 400-passage document while the demo model
+    embeds it (llama.cpp logging on every decode, where the signal lands): it ends in
+    seconds with exit 130, where it used to go on to the end of the document."""
+    from milai.vault import demo_model_path
+
+    imported = run_milai(
+        "model", "import", str(demo_model_path()), "--name", "smol-embed",
+        "--level", "UNCLASSIFIED", "--embedding",
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    paragraph = "The convoy leaves the depot at dawn and reaches the border by noon. " * 14
+    document = tmp_path / "long.txt"
+    document.write_text("\n\n".join(f"{number}. {paragraph}" for number in range(400)))
+    child = subprocess.Popen(
+        milai_command("-v", "docs", "add", str(document), "--level", "UNCLASSIFIED"),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
+    )
+    assert child.stderr is not None
+    decoding = threading.Event()
+    lines: list[bytes] = []
+
+    def drain() -> None:
+        assert child.stderr is not None
+        for line in child.stderr:
+            lines.append(line)
+            if b"embedding" in line.lower() or b"decode" in line.lower():
+                decoding.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        assert decoding.wait(120), b"".join(lines[-20:]).decode(errors="replace")
+        time.sleep(1.0)
+        assert child.poll() is None, "the document was embedded before Ctrl-C"
+        pressed = time.monotonic()
+        child.send_signal(signal.SIGINT)
+        code = child.wait(timeout=120)
+        waited = time.monotonic() - pressed
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    reader.join(10)
+    assert code == 130, b"".join(lines[-20:]).decode(errors="replace")
+    assert waited < 20, waited  # a group of passages on a loaded machine, not 400
+    assert not any(b"Traceback" in line for line in lines)
+    verified = run_milai("audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    shown = run_milai("audit", "show", "--json")
+    events = [json.loads(line)["event"] for line in shown.stdout.splitlines()]
+    outcome = [e for e in events if e.get("command") == "docs.add"][-1]
+    assert (outcome["phase"], outcome["decision"]) == ("outcome", "interrupted")
