@@ -1,9 +1,11 @@
 """Ctrl-C while a document's passages are embedded: llama.cpp logs on every decode, so the
 signal lands in its log callback and is raised when the call returns. The passages go in
-groups of ``EMBED_GROUP``: the interrupt waits for one group, not for the whole document."""
+groups of about one batch (``EMBED_GROUP_CHARS``): the interrupt waits for one group, not
+for the whole document."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Any, cast
@@ -11,7 +13,7 @@ from typing import Any, cast
 import pytest
 
 from milai.engine import llama
-from milai.engine.llama import EMBED_GROUP, LlamaEmbedder
+from milai.engine.llama import EMBED_GROUP_CHARS, LlamaEmbedder, embedding_groups
 
 
 class _LoggingLlama:
@@ -64,7 +66,22 @@ def _embedder() -> tuple[LlamaEmbedder, _LoggingLlama]:
     return LlamaEmbedder(cast("Any", fake)), fake
 
 
-TEXTS = [f"passage {number} " * (number + 1) for number in range(5 * EMBED_GROUP + 1)]
+# Passages of the sizes milai cuts (about 1,000 characters, at most 1,600), and short ones.
+TEXTS = [f"passage {number}. " + "word " * (40 * (number % 8) + 1) for number in range(40)]
+
+
+def test_groups_hold_about_one_batch_each_and_every_text_in_order() -> None:
+    groups = list(embedding_groups(TEXTS))
+    assert [text for group in groups for text in group] == TEXTS
+    assert all(sum(map(len, group)) <= EMBED_GROUP_CHARS for group in groups)
+    # each group full: the next text would not have fitted
+    for group, after in itertools.pairwise(groups):
+        assert sum(map(len, group)) + len(after[0]) > EMBED_GROUP_CHARS
+    assert list(embedding_groups(["x" * (3 * EMBED_GROUP_CHARS), "y"])) == [
+        ["x" * (3 * EMBED_GROUP_CHARS)],
+        ["y"],
+    ]
+    assert list(embedding_groups([])) == []
 
 
 @pytest.mark.parametrize("ctrl_c_on_line", [1, 3], indirect=True)
@@ -73,12 +90,12 @@ def test_ctrl_c_while_embedding_waits_for_one_group_only(ctrl_c_on_line: _CtrlCO
     with pytest.raises(KeyboardInterrupt):
         embedder.embed(TEXTS)
     assert len(fake.calls) == ctrl_c_on_line.at  # stopped after the group it landed in
-    assert all(len(group) <= EMBED_GROUP for group in fake.calls)
+    assert fake.calls == list(embedding_groups(TEXTS))[: ctrl_c_on_line.at]
+    assert len(list(embedding_groups(TEXTS))) > 5  # a long way from the end
 
 
-def test_groups_give_every_vector_in_order() -> None:
+def test_every_vector_comes_back_in_order() -> None:
     embedder, fake = _embedder()
     assert embedder.embed(TEXTS) == [[float(len(text)), 1.0] for text in TEXTS]
-    assert [text for group in fake.calls for text in group] == TEXTS
-    assert [len(group) for group in fake.calls] == [EMBED_GROUP] * 5 + [1]
+    assert fake.calls == list(embedding_groups(TEXTS))
     assert embedder.embed([]) == []
