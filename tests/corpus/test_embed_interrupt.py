@@ -100,7 +100,7 @@ def test_docs_embed_interrupted_writes_no_vector_of_its_group(
 def test_ctrl_c_while_the_real_model_embeds_a_long_document_ends_it_within_seconds(
     vault_home: Path, tmp_path: Path
 ) -> None:
-    """SIGINT to the real ``milai docs add`` of a 400-passage document while the demo model
+    """SIGINT to the real ``milai docs add`` of a 200-passage document while the demo model
     embeds it (llama.cpp logging on every decode, where the signal lands): it ends in
     seconds with exit 130, where it used to go on to the end of the document."""
     from milai.vault import demo_model_path
@@ -112,7 +112,7 @@ def test_ctrl_c_while_the_real_model_embeds_a_long_document_ends_it_within_secon
     assert imported.returncode == 0, imported.stderr
     paragraph = "The convoy leaves the depot at dawn and reaches the border by noon. " * 14
     document = tmp_path / "long.txt"
-    document.write_text("\n\n".join(f"{number}. {paragraph}" for number in range(400)))
+    document.write_text("\n\n".join(f"{number}. {paragraph}" for number in range(200)))
     child = subprocess.Popen(
         milai_command("-v", "docs", "add", str(document), "--level", "UNCLASSIFIED"),
         stdin=subprocess.DEVNULL,
@@ -128,14 +128,14 @@ def test_ctrl_c_while_the_real_model_embeds_a_long_document_ends_it_within_secon
         assert child.stderr is not None
         for line in child.stderr:
             lines.append(line)
-            if b"embedding" in line.lower() or b"decode" in line.lower():
+            if b"llama_perf_context_print" in line:  # -v: after each call into llama.cpp
                 decoding.set()
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     try:
-        assert decoding.wait(120), b"".join(lines[-20:]).decode(errors="replace")
-        time.sleep(1.0)
+        assert decoding.wait(300), b"".join(lines[-20:]).decode(errors="replace")
+        time.sleep(0.5)  # into the next group's decode, where the signal lands in the callback
         assert child.poll() is None, "the document was embedded before Ctrl-C"
         pressed = time.monotonic()
         child.send_signal(signal.SIGINT)
@@ -147,7 +147,9 @@ def test_ctrl_c_while_the_real_model_embeds_a_long_document_ends_it_within_secon
             child.wait()
     reader.join(10)
     assert code == 130, b"".join(lines[-20:]).decode(errors="replace")
-    assert waited < 20, waited  # a group of passages on a loaded machine, not 400
+    # About one group: ~1-3 s on an idle 2-core machine, 15 s at load 10 (27 tokens/s); the
+    # whole document is ~100 groups.
+    assert waited < 90, waited
     assert not any(b"Traceback" in line for line in lines)
     verified = run_milai("audit", "verify")
     assert verified.returncode == 0, verified.stderr
