@@ -1514,7 +1514,8 @@ _RTF_BREAKS = frozenset(
 
 def _shown(text: str) -> list[int] | None:
     """The offsets of ``text`` that a reader sees as one line of text, or None when that
-    is all of it: closed markup comments (SE<!-- x -->CRET is one word), inline tags
+    is all of it: closed markup comments against a word (SE<!-- x -->CRET is one word;
+    the text of any other comment is shown, only its delimiters are not), inline tags
     between letters (SEC</b><b>RET, ODF's SEC</text:span>RET) and RTF between the letters
     of a word (``_rtf_seams``) are not seen; ODF's ``<text:s/>`` shows its "<" (``_show``).
     Text without "<", or without a backslash and a brace, costs a scan or two."""
@@ -1528,7 +1529,11 @@ def _shown(text: str) -> list[int] | None:
         for comment in _COMMENT_RE.finditer(text):
             if comment.group("closed") is None:
                 break  # never closed: no comment after it is either
-            spans.append(comment.span())
+            start, end = comment.span()
+            if _against_word(text, start, end):
+                spans.append((start, end))
+            else:  # its text is shown, cut into cells with the line's
+                spans += [(start, start + 4), (end - 3, end)]
         if spans:
             kept = _outside(spans, range(len(text)))
             shown = "".join(text[i] for i in kept)
@@ -1545,6 +1550,11 @@ def _shown(text: str) -> list[int] | None:
         if seams:
             kept = _outside(seams, kept if kept is not None else range(len(text)))
     return kept
+
+
+def _against_word(text: str, start: int, end: int) -> bool:
+    """Whether a letter or digit stands right before or after ``text[start:end]``."""
+    return (start > 0 and text[start - 1].isalnum()) or (end < len(text) and text[end].isalnum())
 
 
 def _rtf_seams(text: str) -> list[tuple[int, int]]:

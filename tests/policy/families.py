@@ -2574,9 +2574,6 @@ KNOWN_MISSES: dict[str, str] = {
     "terminal-colour+title-dash": (
         "a colour sequence between a dash and its blanks: a line is cut into cells as written"
     ),
-    "title-dash+comment": (
-        "a title and its banner inside a markup comment: a comment's text is not cut into cells"
-    ),
     "terminal-colour+phonetic": (
         "colour sequences around phonetic words: the phonetic reading takes the words as "
         "written, escape sequences included"
@@ -2694,7 +2691,6 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
-            "field-label+comment",
             "label-line+comment",
             "label-line+markup-words",
             "label-line+struck-marking",
@@ -2703,20 +2699,10 @@ KNOWN_MISSES: dict[str, str] = {
         "a label or a field's name (Classification = !!! danger \"SECRET\"): a field's value "
         "is read as a cell with the plain lead",
     ),
-    **dict.fromkeys(
-        (
-            "markup-cell+comment",
-            "pipe-cells+comment",
-            "text-before-banner+comment",
-            "markup-cell+markup-words",
-        ),
-        "a complete comment is removed before a line is cut into cells (so that a comment "
-        "inside a word joins it), and the text of a comment or of a shortcode's argument is "
-        "not cut into cells of its own (<!-- Ref. J2/44 | SECRET | Draft -->)",
-    ),
-    "comment+inline-tags": (
-        "inline elements are joined where a browser shows them: inside an HTML comment "
-        "(<!-- <i>SEC</i><i>RET</i> -->) they are not (misses on some markings)"
+    "markup-cell+markup-words": (
+        "a shortcode's argument is not cut into cells of its own: a quoted value inside it "
+        '({% include banner.html text=".banner::after{content:"SECRET UE"}" %}) ends at the '
+        "value's first inner quote (misses on some markings)"
     ),
     **dict.fromkeys(
         ("markup-words+comment", "page-number-before+markup-words"),
