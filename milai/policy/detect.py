@@ -22,6 +22,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
+from milai.policy._comments import undecided as undecided_comment
+from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
 from milai.policy._enums import EnumBody
 from milai.policy._folds import (
@@ -222,6 +224,10 @@ class Scanner:
         if at >= 0 and SGR_START.fullmatch(chunk, at):
             # a colour sequence not finished yet: it is read whole (see normalise)
             chunk, self.unfinished = chunk[:at], chunk[at:]
+        if "<" in chunk:
+            # a markup comment not decided yet (``_comments``): read whole, as the colours
+            at = undecided_comment(chunk)
+            chunk, self.unfinished = chunk[:at], chunk[at:] + self.unfinished
         if not chunk:
             return
         self._append(chunk)
@@ -229,7 +235,8 @@ class Scanner:
         self._trim()
 
     def _append(self, chunk: str) -> None:
-        views = normalise(chunk, self.before)
+        comments = word_comments(chunk, self.before) if "<!--" in chunk else []
+        views = normalise(chunk, self.before, comments)
         self.before = (self.before + chunk)[-CONTEXT:]
         at = self.orig_end
         self.skel.append(views.skel, views.skel_specials, at)
@@ -249,6 +256,13 @@ class Scanner:
                 self._add_tags(letters)
         if self.hidden_run is not None and self.hidden_run[1] < self.orig_end:
             self._emit_hidden()  # something visible follows: the run is complete
+        if self.depth < MAX_DEPTH:
+            for start, end in comments:
+                # What the views no longer show is read on its own line, as a comment,
+                # when it holds capitals (a comment inside prose is prose: the<!-- secret -->).
+                comment = chunk[start:end]
+                if _CAPITALS_RE.search(comment) is not None:
+                    rescan(self, comment, at + start, at + end, "markup-comment")
 
     def read_whole(self, text: str) -> None:
         """``feed(text)`` then ``close()``, scanned once: a whole short text (a cell) needs

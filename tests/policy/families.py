@@ -2601,12 +2601,6 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for around in _REPEATED_AROUND
     },
-    **dict.fromkeys(
-        ("split-words+comment-inside", "hyphenation+comment-inside"),
-        "a comment is removed line by line: a comment on the second line of a split banner "
-        "(SE- / CR<!-- x -->ET) or split over lines with the banner's words is not removed "
-        "before the lines are joined",
-    ),
     "spaced-line+comment-inside": "a comment inside a letter-spaced line is spaced out too",
     "comment-inside+letter-per-line": "a markup comment split over lines, a letter a line",
     "comment-inside+reversed": (
