@@ -2634,13 +2634,12 @@ KNOWN_MISSES: dict[str, str] = {
             "letter-per-line+phonetic",
             "hyphenation+phonetic",
             "split-words+phonetic",
-            "phonetic+rot13",
             "csv-column+phonetic",
             "field-name-forms+phonetic",
         ),
         "phonetic words are read on their line as written (or written backwards: a line "
-        "holding echo, alfa or delta reversed is read forwards): spaced out, split over lines "
-        "or turned by rot13 they are no phonetic words; a CSV row spelled so is read without "
+        "holding echo, alfa or delta reversed is read forwards; or in rot13): spaced out or "
+        "split over lines they are no phonetic words; a CSV row spelled so is read without "
         "the header above it (a row's value alone is no classification field)",
     ),
     "kv-pairs+phonetic": (
