@@ -1464,6 +1464,12 @@ class CellState(LineState):
         self.pending: tuple[int, str, list[int], str] | None = None
 
 
+# A tag in square brackets or in parentheses that ends a line after a blank: a title or
+# subject and its banner (``Subject: Convoy plan [NATO SECRET]``, as mail classification
+# tools write it; ``Operation plan (SECRET)``, as a title's portion mark is placed). Its cell
+# counts in capitals, as every cell's (``The Secret (2006)``, ``Dossier (Secret)`` are
+# titles); a portion mark alone in it is no banner (``T-shirt (S)``).
+_END_TAG = r"(?:\[[^\[\]\n]{1,240}\]|\([^()\n]{1,240}\))"
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
 # argument), braces, table bars, tabs, two blanks or more (columns and justified or OCR text).
@@ -1477,7 +1483,7 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
     # a blank before a tag in square brackets that ends the line: a title or subject and
     # its banner (``Subject: Convoy plan [NATO SECRET]``, as mail classification tools write)
-    r"|[^\S\n](?=\[[^\[\]\n]{1,240}\][^\S\n]*$)"
+    r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*$)"
     # a spreadsheet's header and footer codes (``&LNATO SECRET&RPage &P``, ``&"Arial,Bold"``)
     r"|&(?:\"[^\"\n]{0,40}\"|\d{1,3}|K[0-9A-Fa-f]{6}|[LCRPNDTFAZGBIUSEXY])"
     # a BBCode tag inside another markup's value or a comment, whose own quotes end a quoted
@@ -1730,7 +1736,7 @@ BLANKS = (
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )  # every character ``[^\S\n]`` matches (a test recomputes them)
 _PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
-_TRAILING_TAG = r"|[^\S\n](?=\[[^\[\]\n]{1,240}\][^\S\n]*(?m:$))"
+_TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
@@ -1761,7 +1767,9 @@ _BLANK_TRIGGER_RE = re.compile(
     + re.escape(BLANKS)
     + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
-    + r"|(?=\[[^\[\]\n]{1,240}\][^\S\n]*(?m:$)))"
+    + r"|(?="
+    + _END_TAG
+    + r"[^\S\n]*(?m:$)))"
 )
 
 

@@ -1550,9 +1550,11 @@ _TITLES = (
 
 def _trailing_tag(text: str, rng: random.Random) -> str:
     """A title or subject and its tag in square brackets at the line's end, as mail
-    classification tools write it (``Subject: Convoy plan [NATO SECRET]``)."""
+    classification tools write it (``Subject: Convoy plan [NATO SECRET]``), or in
+    parentheses, where a title's portion mark stands (``Operation plan (SECRET)``)."""
     label = rng.choice(["Subject: ", "Objet : ", "Betreff: ", "Onderwerp: ", "RE: ", ""])
-    return f"{label}{rng.choice(_TITLES)} [{text}]\n\n{rng.choice(BODY)}\n"
+    opener, closer = rng.choice([("[", "]"), ("(", ")")])
+    return f"{label}{rng.choice(_TITLES)} {opener}{text}{closer}\n\n{rng.choice(BODY)}\n"
 
 
 # --- portion marks ---------------------------------------------------------------------
