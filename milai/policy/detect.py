@@ -1494,7 +1494,7 @@ _CELL_SPLIT_RE = lazy_compile(
 # where removing one closed another, and reads it like a tag: bounded). A comment never
 # closed runs to the end of the line: searched again from every "<!--", such a line was
 # quadratic (64 KB of "<!-- a ": 40 s).
-_COMMENT_RE = lazy_compile(r"<!--.*?(?:(?P<closed>-->)|\Z)")
+_COMMENT_RE = lazy_compile(r"(?s)<!--.*?(?:(?P<closed>-->)|\Z)")
 
 
 # The detectors of words (``kind: codeword`` or ``keyword``), read where markup cuts them.

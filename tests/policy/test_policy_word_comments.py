@@ -109,3 +109,13 @@ def test_finding_comments_is_linear() -> None:
         word_comments(text)
         undecided(text)
         assert time.process_time() - begin < 0.5, text[:20]
+
+
+def test_a_comment_over_a_folded_calendar_line_is_removed(default_policy: Policy) -> None:
+    """A comment over an iCalendar fold (a line break and a tab): the field's value, read
+    in the original text, loses the comment over its lines too."""
+    text = (
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nTITLE:NATO CONF<!-- \n\tx -->IDENTIAL\n"
+        "END:VEVENT\nEND:VCALENDAR\n"
+    )
+    assert check_text(default_policy, text).level == "CONFIDENTIAL"
