@@ -4371,7 +4371,18 @@ class GuardedPattern:
         return None if self.otherwise is None else self.otherwise.match(text, at)
 
     def search(self, text: str, at: int) -> re.Match[str] | None:
-        """``full().search(text, at)``: the first candidate from ``at`` where it matches."""
+        """``full().search(text, at)``. Once the large pattern is compiled it searches
+        alone: its own search tries each new line once, where the guarded search tries the
+        guard there, then the large pattern again at each candidate, from Python (the
+        context pattern over the bench document: 0.11 against 0.19 s per 4 MiB)."""
+        full = self._full
+        if full is not None:
+            return full.search(text, at)
+        return self.search_guarded(text, at)
+
+    def search_guarded(self, text: str, at: int) -> re.Match[str] | None:
+        """``full().search(text, at)`` through the guard: the first candidate from ``at``
+        where the large pattern matches (compiled only when a candidate needs it)."""
         while True:
             guarded = self._next(0, self.guard, text, at)
             other = None if self.otherwise is None else self._next(1, self.otherwise, text, at)
