@@ -95,7 +95,6 @@ SCHEMES: tuple[tuple[str, frozenset[str]], ...] = tuple(
         ("NATO", "NATO COSMIC ATOMAL CTS CTSA NS NSAT NC NCA NR"),
         ("EU", "UE EU"),
         ("LUX", "LUX"),
-        ("UK", "UK"),
         ("NL", "ZEER VERTROUWELIJK BEPERKTE"),
         ("DE", "GEHEIM VS VERTRAULICH DIENSTGEBRAUCH NFD"),
         ("FR", "DÉFENSE DIFFUSION TRÈS CONFIDENTIEL"),

@@ -7,9 +7,20 @@ UNCLASSIFIED. Whole-text accuracy, alone and in pairs, is in test_policy_familie
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from milai.policy import Policy, check_stream, check_text, redact_stream, redact_text
+import pytest
+import yaml
+
+from milai.policy import (
+    Policy,
+    check_stream,
+    check_text,
+    load_policy,
+    redact_stream,
+    redact_text,
+)
+from tests.policy.families import POLICY_DIR, shipped_policy
 from tests.policy.test_policy_stream_properties import assert_family_streams
 
 MINE = ("cable-line", "word-cells")
@@ -87,12 +98,6 @@ def test_round8_everyday_text_stays_unclassified(default_policy: Policy, text: s
         ("Owner\x07Anna\x07\x07Level\x07SECRET UE\x07\x07\n", "SECRET"),
         ("Classification\r\x07COSMIC TOP SECRET\r\x07\r\x07\n", "TOP SECRET"),
         ("SEC\x07RET\n", "SECRET"),
-        # the UK's markings when shared with partners: the level after the country's code
-        ("UK SECRET\n", "SECRET"),
-        ("UK TOP SECRET STRAP1\n", "TOP SECRET"),
-        ("UK SECRET - UK EYES ONLY\n", "SECRET"),
-        ("UK CONFIDENTIAL\n", "CONFIDENTIAL"),
-        ("UK RESTRICTED\n", "RESTRICTED"),
     ],
 )
 def test_round8_markings_still_read(default_policy: Policy, text: str, level: str) -> None:
@@ -120,3 +125,18 @@ def test_an_iban_in_a_word_cell_is_redacted_and_the_cell_marks_kept(
         assert "".join(redact_stream(default_policy, pieces)) == want
     level = check_stream(default_policy, list("Classification\x07NATO SECRET\x07\x07\n")).level
     assert level == "SECRET"
+
+
+def test_a_policy_that_lists_the_uks_markings_reads_them(tmp_path: Path) -> None:
+    """No shipped scheme is the UK's (README): a policy that lists them reads them, with
+    their furniture, and a country's code before a level word stays a headline."""
+    spec = yaml.safe_load((POLICY_DIR / "default.yaml").read_text(encoding="utf-8"))
+    spec["markings"]["UK"] = {"TOP SECRET": ["UK TOP SECRET"], "SECRET": ["UK SECRET"]}
+    path = tmp_path / "uk.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    policy = load_policy(path)
+    assert check_text(policy, "UK SECRET\n").level == "SECRET"
+    assert check_text(policy, "UK TOP SECRET STRAP1\n").level == "TOP SECRET"
+    assert check_text(policy, "UK SECRET - UK EYES ONLY\n").level == "SECRET"
+    assert check_text(policy, "The UK secret service\n").level == "UNCLASSIFIED"
+    assert check_text(shipped_policy("default.yaml"), "UK SECRET\n").level == "UNCLASSIFIED"
