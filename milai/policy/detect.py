@@ -1595,10 +1595,12 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
 # A value that a keyword gives is one too: COBOL's ``PIC X(11) VALUE 'NATO SECRET'.``, an XML
-# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``.
+# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``, SQL's ``COMMENT ON TABLE docs IS 'NATO
+# SECRET'``, a column's ``DEFAULT 'SECRET'`` or MySQL's ``COMMENT 'SECRET'``.
 _QUOTED_CELL_RE = lazy_compile(
     r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
-    r"|(?:(?<![^\W_])(?i:values?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
+    r"|(?:(?<![^\W_])(?i:values?|default|comment(?:[^\S\n]{1,3}on[^\S\n][^\"'\n]{1,160}?"
+    r"[^\S\n]is)?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
     r"[^\S\n]{1,3}([\"']))"
     r"(?:(?:\1|\2|\3){1,2}(?=[^\"'\n]{1,200}(?:\1|\2|\3){2}))?"
     r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|\3|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
@@ -1709,6 +1711,9 @@ _PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][
 _TRAILING_TAG = r"|[^\S\n](?=\[[^\[\]\n]{1,240}\][^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
+    # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
+    r"|(?<=[SsTt][^\S\n])'"
     r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?m:^\.[A-Za-z])"
@@ -1722,8 +1727,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?]"
+    r"[<{}|\t\\\]=:\",;&/.!?']"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=[SsTt][^\S\n]')"
     r"|(?<=[,;])[^\S\n]{0,3}'"
     r"|(?<=&)[LCR]"
     r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
