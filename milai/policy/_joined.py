@@ -56,9 +56,7 @@ _HINT_GAP = (
 # One character set first: ``re`` then skips ahead to it quickly (an alternation of two
 # first characters is tried at every position).
 HINT_RE = lazy_compile(
-    r"[\"'\](\[](?:(?<=[\"'])"
-    + _HINT_GAP
-    + r"(?:[\"']|\][^\S\n]{0,8}\.[^\S\n]{0,8}join)"
+    r"[\"'\](\[](?:(?<=[\"'])" + _HINT_GAP + r"(?:[\"']|\][^\S\n]{0,8}\.[^\S\n]{0,8}join)"
     r"|(?<=\])\]><!\[CDATA\["
     r"|(?:(?<=[Cc][Oo][Nn][Cc][Aa][Tt]\()|(?<=join\()|(?<=join\(\[)|(?<=join\(\())"
     r"[^\S\n]{0,80}(?:\r?\n[^\S\n]{0,80})?[\"'])"

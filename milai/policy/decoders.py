@@ -77,8 +77,9 @@ _ENCODED_WORD = r"=\?[A-Za-z0-9_\-]{1,40}(?:\*[A-Za-z\-]{1,20})?\?[QqBb]\?[!->@-
 
 # PostgreSQL's string with Unicode escapes (``U&'\0053\0045CRET'``, ``U&'\+000053'``), its
 # escape character another one after UESCAPE (``U&'!0053!0045CRET' UESCAPE '!'``).
+# A string up to 4,000 characters (a line of markup in escapes), linear: possessive.
 _SQL_UNICODE = (
-    r"(?<![\w&])[Uu]&'(?P<body>(?:[^'\n]|''){1,400}+)'"
+    r"(?<![\w&])[Uu]&'(?P<body>(?:[^'\n]|''){1,4000}+)'"
     r"(?:[^\S\n]{1,8}(?i:uescape)[^\S\n]{1,8}'(?P<escape>[^'\n\s0-9A-Fa-f+\"])')?"
 )
 
@@ -513,9 +514,11 @@ def _decode_sql_unicode(body: str, escape: str) -> str:
     mark = re.escape(escape)
     units = re.sub(
         mark + r"(?:([0-9A-Fa-f]{4})|\+([0-9A-Fa-f]{6})|" + mark + ")",
-        lambda m: chr(min(int(m.group(1) or m.group(2) or "0", 16), 0x10FFFF))
-        if m.group(1) or m.group(2)
-        else escape,
+        lambda m: (
+            chr(min(int(m.group(1) or m.group(2) or "0", 16), 0x10FFFF))
+            if m.group(1) or m.group(2)
+            else escape
+        ),
         body.replace("''", "'"),
     )
     return units.encode("utf-16-be", "surrogatepass").decode("utf-16-be", "replace")

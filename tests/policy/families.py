@@ -363,6 +363,90 @@ def string_pieces(text: str, rng: random.Random) -> str:
     return rng.choice(_STRING_PIECES).format(text[:cut], text[cut:])
 
 
+def _cut_in_pieces(text: str, rng: random.Random, most: int = 4) -> list[str]:
+    """``text`` cut in two to ``most`` non-empty pieces at random points."""
+    count = min(rng.randint(2, most), len(text))
+    cuts = sorted(rng.sample(range(1, len(text)), count - 1))
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def string_joins(text: str, rng: random.Random) -> str:
+    """A string built by the joins programs write, cut anywhere inside: SQL's CONCAT(…) and
+    ``||``, JavaScript's ``[…].join("")`` and ``.concat(…)``, Python's ``"".join([…])``,
+    PHP's and Lua's ``.``/``..``, on one line or one piece a line (red team 7)."""
+    pieces = _cut_in_pieces(text, rng)
+    single = [f"'{piece}'" for piece in pieces]
+    double = [f'"{piece}"' for piece in pieces]
+    form = rng.choice(
+        [
+            "concat",
+            "concat-lines",
+            "bars",
+            "array-join",
+            "array-lines",
+            "js-concat",
+            "chained",
+            "py-join",
+            "php",
+            "lua",
+        ]
+    )
+    if form == "concat":
+        return f"SELECT {rng.choice(['CONCAT', 'concat'])}({', '.join(single)}) AS banner;\n"
+    if form == "concat-lines":
+        return "SELECT CONCAT(\n" + ",\n".join(f"    {p}" for p in single) + "\n) AS banner;\n"
+    if form == "bars":
+        return f"SELECT {' || '.join(single)} AS banner;\n"
+    if form == "array-join":
+        return f'const banner = [{", ".join(double)}].join("");\n'
+    if form == "array-lines":
+        return "const banner = [\n" + "".join(f"  {p},\n" for p in double) + '].join("");\n'
+    if form == "js-concat":
+        return f"const banner = {double[0]}.concat({', '.join(double[1:])});\n"
+    if form == "chained":
+        return "const banner = " + double[0] + "".join(f".concat({p})" for p in double[1:]) + ";\n"
+    if form == "py-join":
+        return f'banner = "".join([{", ".join(double)}])\n'
+    if form == "php":
+        return f"$banner = {' . '.join(single)};\n"
+    return f"local banner = {' .. '.join(double)}\n"
+
+
+def _sql_unicode(text: str, rng: random.Random) -> str:
+    """PostgreSQL's ``U&'…'``: some letters (or all) as ``\\XXXX`` or ``\\+XXXXXX``, the
+    escape character ``\\`` or another one given by UESCAPE."""
+    escape = rng.choice(["\\", "\\", "!", "#"])
+    share = rng.choice([1.0, 0.5])
+    out = []
+    in_tag = False  # markup's own letters stay as written (inline-tags)
+    for ch in text.replace("'", "''"):
+        in_tag = (in_tag or ch == "<") and ch != ">"
+        if ch.isalpha() and not in_tag and rng.random() < share:
+            code = ord(ch)
+            out.append(f"{escape}{code:04X}" if rng.random() < 0.7 else f"{escape}+{code:06X}")
+        else:
+            out.append(ch)
+    tail = "" if escape == "\\" else f" UESCAPE '{escape}'"
+    return f"U&'{''.join(out)}'{tail}"
+
+
+def sql_literals(text: str, rng: random.Random) -> str:
+    """A marking as SQL writes a string a statement gives: a table's or column's comment
+    (``COMMENT ON TABLE docs IS '…'``, MySQL's ``COMMENT '…'``), a column's default, a row's
+    value in PostgreSQL's Unicode escapes (red team 7)."""
+    quoted = "'" + text.replace("'", "''") + "'"
+    form = rng.choice(["comment-on", "comment-column", "mysql-comment", "default", "u-escape"])
+    if form == "comment-on":
+        return f"COMMENT ON TABLE docs IS {quoted};\n"
+    if form == "comment-column":
+        return f"comment on column public.docs.banner is {quoted};\n"
+    if form == "mysql-comment":
+        return f"CREATE TABLE docs (id INT, body TEXT COMMENT {quoted});\n"
+    if form == "default":
+        return f"ALTER TABLE docs ALTER COLUMN banner SET DEFAULT {quoted};\n"
+    return f"INSERT INTO docs (title, banner) VALUES ('Plan', {_sql_unicode(text, rng)});\n"
+
+
 def _review_pane(text: str, rng: random.Random) -> str:
     """Tracked changes pasted as text: Word's reviewing pane, or CriticMarkup's substitution."""
     return rng.choice(
@@ -1747,6 +1831,23 @@ def _percent(text: str, rng: random.Random) -> str:
     return _prompt(urllib.parse.quote(text, safe=""), rng)
 
 
+def _percent_u(text: str, rng: random.Random) -> str:
+    """IIS's and ECMAScript escape()'s ``%u0053``: every character (or all but half of the
+    letters) as its UTF-16 units, astral ones as a surrogate pair (red team 7)."""
+    some_letters = rng.random() < 0.3  # or half of the letters, the rest as written
+    case = rng.choice(["u", "U"])
+    out = []
+    for ch in text:
+        if some_letters and ch.isalpha() and rng.random() < 0.5:
+            out.append(ch)
+            continue
+        units = ch.encode("utf-16-be")
+        for at in range(0, len(units), 2):
+            digits = units[at : at + 2].hex()
+            out.append(f"%{case}{digits.upper() if rng.random() < 0.5 else digits}")
+    return _prompt("".join(out), rng)
+
+
 def _xxd(text: str, rng: random.Random) -> str:
     """xxd's grouped hex, two bytes a group, a row for each line of the text (rows wide
     enough: ``xxd -c 64``), with its offset or not and no text column (red team 7). A
@@ -2012,6 +2113,8 @@ _STRUCTURE = frozenset(
         "kv-pairs",
         "kv-event",
         "string-pieces",
+        "string-joins",
+        "sql-literals",
         "list-of-markings",
         "sql-row",
         "yaml-properties",
@@ -2106,6 +2209,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("kv-pairs", "structured data", "place", _kv_pairs),
     Family("kv-event", "structured data", "place", _kv_event),
     Family("string-pieces", "structured data", "place", string_pieces),
+    Family("string-joins", "structured data", "place", string_joins, _multi_letter),
+    Family("sql-literals", "structured data", "place", sql_literals),
     Family("list-of-markings", "structured data", "place", _list_of_markings),
     Family("sql-row", "structured data", "place", _sql_row),
     Family("yaml-properties", "structured data", "place", _yaml_properties),
@@ -2173,6 +2278,7 @@ FAMILIES: tuple[Family, ...] = (
     # red team 7's (outside ENCODINGS: the seeded nested sample stays as it was)
     Family("html-entities-bare", "encoding", "wrap", _entities_bare, lambda t: True),
     Family("xxd", "encoding", "wrap", _xxd, lambda t: True),
+    Family("percent-u", "encoding", "wrap", _percent_u, lambda t: True),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -2236,7 +2342,14 @@ _GLUED = frozenset({"glued-footer", "glued-sentence", "glued-title"})
 # Structures over several lines: xxd's rows are decoded one at a time, so a marking or a
 # structure that spans rows is not rebuilt (a known limit).
 _MULTI_LINE = frozenset(
-    {"calendar-fold", "rfc2047-folded", "csv-column", "csv-caveat", "string-pieces"}
+    {
+        "calendar-fold",
+        "rfc2047-folded",
+        "csv-column",
+        "csv-caveat",
+        "string-pieces",
+        "string-joins",
+    }
 )
 
 
@@ -2541,6 +2654,10 @@ KNOWN_MISSES: dict[str, str] = {
         'a string cut between a letter and the backspace that strikes it over ("…C" '
         '"\\bH"): a terminal\'s bold is read as a line shows it, not in a string joined '
         "(the exhaustive pair run)"
+    ),
+    "comment-inside+string-joins": (
+        "a string cut inside a markup comment (concat('EU C<!-- TODO: fix -->ON', "
+        "'FIDENTIAL')): comments are removed where a line shows them, not in a string joined"
     ),
     "comment-inside+string-pieces": (
         'a string cut inside a markup comment\'s opener ("LUX CO<!" "---->NFIDENTIAL"): '
