@@ -101,6 +101,4 @@ def test_a_comma_joins_only_inside_a_join() -> None:
     assert [j.text for j in joined_strings("CONCAT('NATO SEC', 'RET')")] == ["NATO SECRET"]
     assert [j.text for j in joined_strings("('NATO SEC', 'RET')")] == []
     assert [j.text for j in joined_strings('["NATO", "SECRET"].join(" ")')] == ["NATO SECRET"]
-    assert [j.text for j in joined_strings('["NATO", "SECRET"].join(", ")')] == [
-        "NATO, SECRET"
-    ]
+    assert [j.text for j in joined_strings('["NATO", "SECRET"].join(", ")')] == ["NATO, SECRET"]
