@@ -578,7 +578,11 @@ def _banner_hits(
         original = scanner.orig_slice(tail_start, tail_end)
         if not (
             banner_tail_ok(tail, original)
-            or (_letter_spaced(body) and _letter_spaced(tail))
+            or (
+                _letter_spaced(body)
+                and _letter_spaced(tail)
+                and not _spaced_in_prose_case(scanner, match, base)
+            )
             # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
@@ -782,6 +786,17 @@ def _letter_spaced(view: str) -> bool:
     return _ADJACENT_RE.search(view) is None and any(ch.isalnum() for ch in view)
 
 
+def _spaced_in_prose_case(scanner: Scanner, match: re.Match[str], base: int) -> bool:
+    """Whether a banner written letter by letter is in prose case, its letters read as one
+    word (``s e c r e t``, ``S e c r e t``): spacing letters out hides a marking from a
+    search, it does not change its case. A tool prints text letter by letter too (``od
+    -c``: ``s   e   c   r   e   t   =   4   2  \\n``), in the text's own case; a spaced-out
+    banner is in capitals or odd case (``S E C R E T``, ``s E c R e T``), as evasion writes
+    it."""
+    span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
+    return _in_prose_case(scanner.orig_slice(*span))
+
+
 _LABEL_PARTS_RE = lazy_compile(r"[:\-\u2013|=>\]\[]")
 
 
@@ -840,8 +855,11 @@ def _in_prose_case(text: str) -> bool:
     """Whether the words of ``text`` (a marking as written) are prose: one of them in lower
     or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
     printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
-    other words are in."""
+    other words are in. Letters written one by one (``s e c r e t``, ``S e c r e t``) are
+    one word: spacing letters out does not change their case."""
     words = _WORD_RE.findall(terminal_shown(text))
+    if len(words) > 1 and all(len(word) == 1 for word in words):
+        words = ["".join(words)]
     return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
 
 
