@@ -20,7 +20,7 @@ import html
 import re
 import unicodedata
 from typing import NamedTuple
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote
 
 from milai._lazyre import lazy_compile
 from milai.policy.normalise import terminal_shown
@@ -311,7 +311,7 @@ def _word_holding(pattern: str) -> re.Pattern[str]:
 _PERCENT_RUN = _word_holding(_PERCENT)
 _QUOTED_PRINTABLE_RUN = _word_holding(_QUOTED_PRINTABLE)
 _SQL_UNICODE_RUN = lazy_compile(_SQL_UNICODE)
-_PERCENT_U_UNITS = lazy_compile(r"(?:%[uU][0-9A-Fa-f]{4})+")
+_PERCENT_U_UNITS = lazy_compile(r"(?:%[uU][0-9A-Fa-f]{4})+|(?:%[0-9A-Fa-f]{2})+")
 _QUOTED_PRINTABLE_BYTES = lazy_compile(r"(?:=[0-9A-Fa-f]{2})+")
 # A double-quoted string with backslash escapes (JSON, JavaScript, C, Python).
 _QUOTED_STRING = lazy_compile(r'"((?:[^"\\\n]|\\.)*)"')
@@ -526,25 +526,27 @@ def _decode_sql_unicode(body: str, escape: str) -> str:
 
 def _unpercent_units(text: str) -> str:
     """``%u0053`` units (IIS, ECMAScript's escape()) → characters, a surrogate pair as one
-    (``%uD835%uDC12``); a lone surrogate is U+FFFD. Each run of units shrinks (six
-    characters a unit, at most two for its character)."""
+    (``%uD835%uDC12``), a lone surrogate U+FFFD; ``%XX`` bytes as UTF-8, in the same pass
+    (a "%" that a unit decodes to starts nothing). Each run shrinks."""
 
     def one(match: re.Match[str]) -> str:
         found = match.group()
+        if found[1] not in "uU":
+            return unquote(found)
         units = bytes.fromhex("".join(found[at + 2 : at + 6] for at in range(0, len(found), 6)))
         return units.decode("utf-16-be", errors="replace")
 
-    return _PERCENT_U_UNITS.sub(one, text) if "%u" in text or "%U" in text else text
+    return _PERCENT_U_UNITS.sub(one, text)
 
 
 def _unpercent(text: str) -> str:
-    """Percent-encoding: ``%u`` units, then ``%XX`` bytes as UTF-8."""
-    return unquote(_unpercent_units(text))
+    """Percent-encoding: ``%XX`` bytes as UTF-8, and ``%u`` units."""
+    return _unpercent_units(text) if "%u" in text or "%U" in text else unquote(text)
 
 
 def _unpercent_plus(text: str) -> str:
     """As ``_unpercent``, a "+" read as a blank (a form's encoding)."""
-    return unquote_plus(_unpercent_units(text))
+    return _unpercent(text.replace("+", " "))
 
 
 def _unquote_printable(text: str) -> str:
@@ -750,7 +752,9 @@ def decode_line_candidates(line: str) -> list[Candidate]:
         for match in _SQL_UNICODE_RUN.finditer(line):
             escape = match.group("escape") or "\\"
             text = _decode_sql_unicode(match.group("body"), escape)
-            if text != match.group("body") and readable(text):
+            # read even with no escape (or no letter: 🆂🅴🅲…) in it: the U& before its
+            # quote hides the string from a cell
+            if len(text.strip()) >= _MIN_TEXT:
                 found.append(Candidate("sql-unicode", text, match.start(), match.end()))
     if "+" in line:
         for match in _CODE_POINT_RUN.finditer(line):

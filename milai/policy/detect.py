@@ -838,6 +838,8 @@ def _is_heading(spec: MarkingSpec, original: str, titled: bool = False) -> bool:
 
 
 _WORD_RE = lazy_compile(r"[^\W\d_]+")
+# After a word: its full stop, then a blank and another word (an abbreviation, ``Stg.``).
+_ABBREVIATION_RE = lazy_compile(r"\.[^\S\n]{1,3}(?=[^\W\d_])")
 
 
 def _word_case(word: str) -> str | None:
@@ -856,10 +858,19 @@ def _in_prose_case(text: str) -> bool:
     or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
     printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
     other words are in. Letters written one by one (``s e c r e t``, ``S e c r e t``) are
-    one word: spacing letters out does not change their case."""
-    words = _WORD_RE.findall(terminal_shown(text))
+    one word: spacing letters out does not change their case. An abbreviation inside a
+    marking (the Dutch ``Stg. GEHEIM``, ``Dep. VERTROUWELIJK``: a word, its full stop and a
+    blank before the next) is printed so in the marking itself and tells nothing."""
+    shown = terminal_shown(text)
+    words = _WORD_RE.findall(shown)
     if len(words) > 1 and all(len(word) == 1 for word in words):
         words = ["".join(words)]
+    elif "." in shown:
+        words = [
+            m.group()
+            for m in _WORD_RE.finditer(shown)
+            if not _ABBREVIATION_RE.match(shown, m.end())
+        ]
     return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
 
 
@@ -1725,7 +1736,11 @@ BLANKS = (
     "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )  # every character ``[^\S\n]`` matches (a test recomputes them)
-_PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
+# (a word of three letters in title case, then a full stop and a blank, is an abbreviation
+# that a marking may start with: ``Lagebericht - Stg. GEHEIM``)
+_PROSE_AFTER_DASH = (
+    r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
+)
 _TRAILING_TAG = r"|[^\S\n](?=\[[^\[\]\n]{1,240}\][^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
