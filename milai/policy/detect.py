@@ -839,7 +839,7 @@ def _is_heading(spec: MarkingSpec, original: str, titled: bool = False) -> bool:
 
 _WORD_RE = lazy_compile(r"[^\W\d_]+")
 # After a word: its full stop, then a blank and another word (an abbreviation, ``Stg.``).
-_ABBREVIATION_RE = lazy_compile(r"\.[^\S\n]{1,3}(?=[^\W\d_])")
+_ABBREVIATION_RE = lazy_compile(r"\.[^\S\n]{1,80}(?=[^\W\d_])")
 
 
 def _word_case(word: str) -> str | None:
@@ -1867,6 +1867,33 @@ def _pair_values(line: str) -> list[tuple[int, int]]:
     return values
 
 
+# An X.500 / LDAP distinguished name (LDIF's ``dn: cn=plan,ou=NATO SECRET,dc=example``, a
+# certificate's subject ``CN=…, OU=…, O=…``): its attribute values are cells, read in
+# capitals as any cell (``ou=Secret Service`` and ``cn=Secretariat`` are names). A name
+# is two attributes or more, the second after a comma, ";" or "+"; a value runs to the next
+# unescaped separator.
+_DN_TYPES = r"(?i:cn|ou|o|dc|c|l|st|street|uid|title|dnqualifier|serialnumber)"
+_DN_HINT_RE = lazy_compile(r"[,;+][^\S\n]{0,3}" + _DN_TYPES + r"[^\S\n]{0,3}=")
+_DN_RDN_RE = lazy_compile(
+    r"(?:(?<=[,;+=:])|(?<![^\s\"'(]))[^\S\n]{0,3}"
+    + _DN_TYPES
+    + r"[^\S\n]{0,3}=[^\S\n]{0,3}(?P<value>(?:[^,;+=\\\n\"]|\\.){1,200}+)(?=[,;+\"\n]|$)"
+)
+
+
+def _dn_values(line: str) -> list[tuple[int, int]]:
+    """The attribute values of the distinguished names in ``line`` that may hold a marking
+    in capitals (``_CAPITALS_RE``); none for one attribute alone."""
+    rdns = list(islice(_DN_RDN_RE.finditer(line), _MAX_PAIRS))
+    if len(rdns) < _PAIRS:
+        return []
+    return [
+        rdn.span("value")
+        for rdn in rdns
+        if _CAPITALS_RE.search(line, *rdn.span("value")) is not None
+    ]
+
+
 def _first_trigger(
     text: str, start: int = 0, end: int | None = None, triggers: _Triggers | None = None
 ) -> int:
@@ -2134,6 +2161,8 @@ class CellUnit(Unit[CellState]):
             spans += _glued_footers(text, cells)
         if "=" in text:
             spans += _pair_values(text)
+            if _DN_HINT_RE.search(text) is not None:
+                spans += _dn_values(text)
         if "/" in text and "(" in text:
             spans += [value.span("value") for value in _PDF_VALUE_RE.finditer(text)]
         label = _LABEL_CELL_RE.match(text)

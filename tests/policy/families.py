@@ -448,6 +448,26 @@ def sql_literals(text: str, rng: random.Random) -> str:
     return f"INSERT INTO docs (title, banner) VALUES ('Plan', {_sql_unicode(text, rng)});\n"  # noqa: S608
 
 
+def _dn_escaped(text: str) -> str:
+    """An attribute value as a distinguished name escapes it (RFC 4514)."""
+    return re.sub(r'([,+;"\\<>=])', r"\\\1", text)
+
+
+_DN_FORMS = (
+    "dn: cn=plan,ou={},dc=example,dc=mil\nobjectClass: document\n",
+    "dn: uid=jm+ou={},o=Council,c=BE\n",
+    "Subject: C=BE, O=Council, OU={}, CN=Jean Muller\n",
+    "memberOf: CN={},OU=Groups,DC=corp,DC=local\n",
+    "issuer=/C=LU/O=Gov/OU=PKI, subject=CN=Convoy, OU={}, O=Gov\n",
+)
+
+
+def dn_value(text: str, rng: random.Random) -> str:
+    """A marking as an attribute's value in an X.500 / LDAP distinguished name: LDIF's
+    ``dn:``, a certificate's subject, Active Directory's ``memberOf`` (red team 7)."""
+    return rng.choice(_DN_FORMS).format(_dn_escaped(text))
+
+
 def _review_pane(text: str, rng: random.Random) -> str:
     """Tracked changes pasted as text: Word's reviewing pane, or CriticMarkup's substitution."""
     return rng.choice(
@@ -2130,6 +2150,7 @@ _STRUCTURE = frozenset(
         "string-pieces",
         "string-joins",
         "sql-literals",
+        "dn-value",
         "list-of-markings",
         "sql-row",
         "yaml-properties",
@@ -2226,6 +2247,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("string-pieces", "structured data", "place", string_pieces),
     Family("string-joins", "structured data", "place", string_joins, _multi_letter),
     Family("sql-literals", "structured data", "place", sql_literals),
+    Family("dn-value", "structured data", "place", dn_value),
     Family("list-of-markings", "structured data", "place", _list_of_markings),
     Family("sql-row", "structured data", "place", _sql_row),
     Family("yaml-properties", "structured data", "place", _yaml_properties),
@@ -2401,6 +2423,14 @@ def compatible(first: Family, second: Family) -> str | None:
         )
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
+    if "dn-value" in (first.name, second.name) and {first.name, second.name} & {
+        "inline-tags",
+        "comment-inside",
+    }:
+        return (
+            "a distinguished name's value is plain text: markup in it is escaped (\\<b\\>), "
+            "no tag or comment that a reader shows"
+        )
     if {"merged-title-row", "label-line"} <= {first.name, second.name}:
         return "a merged title row is a whole CSV line: no label stands before its cells"
     if "terminal-colour" in (first.name, second.name) and {first.name, second.name} & set(
@@ -2679,6 +2709,24 @@ KNOWN_MISSES: dict[str, str] = {
     "inline-tags+string-joins": (
         "a string cut inside an inline tag (concat('<fo', 'nt>SE</font>')): the tags are "
         "read where a line shows them, not in a string joined (the exhaustive pair run)"
+    ),
+    "dn-value+odd-case": (
+        "a distinguished name's value is read like any field's value, only with two capitals "
+        "close together: a three-letter marking in odd case (CN=cUi) (the exhaustive pair run)"
+    ),
+    "dn-value+leetspeak": (
+        "a distinguished name's value is read like any field's value, only with two capitals "
+        "close together: ATOMAL in leetspeak keeps one (ou=470M41) (the exhaustive pair run)"
+    ),
+    "dn-value+separators": (
+        "bars between the letters of a marking that starts with an abbreviation, in a "
+        "distinguished name's value before the next attribute (CN=S||t||g||. / Z||E||E||R / "
+        "G||E||H||E||I||M,OU=Groups): not read; without the abbreviation, with dots, or as "
+        "the last attribute it is (the exhaustive pair run: 1 case)"
+    ),
+    "dn-value+phonetic": (
+        "phonetic words apart by a comma that a distinguished name escapes (ECHO UNIFORM\\, "
+        "ROMEO …): a value is read as written, its escapes kept"
     ),
     "comment-inside+string-joins": (
         "a string cut inside a markup comment (concat('EU C<!-- TODO: fix -->ON', "
