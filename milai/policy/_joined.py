@@ -29,7 +29,7 @@ _GAP_RE = lazy_compile(
     rf"[^\S\n]{{0,80}}+(?:{_OP}[^\S\n]{{0,80}}+)?"
     rf"(?:\\?\r?\n[^\S\n]{{0,80}}+(?:{_OP}[^\S\n]{{0,80}}+)?)?"
 )
-_CONCAT_GAP_RE = lazy_compile(r"\)?[^\S\n]*\.[^\S\n]*(?i:concat)")
+_CONCAT_GAP_RE = lazy_compile(r"\)?[^\S\n]{0,8}+\.[^\S\n]{0,8}+(?i:concat)")
 # What makes a comma between pieces a join (the glue between them: a short literal): before
 # the first piece, SQL's or JavaScript's concat call (``CONCAT('NATO ', 'SEC', 'RET')``,
 # glue "") or Python's ``"".join([`` (glue: the literal); after the last, JavaScript's
@@ -37,10 +37,10 @@ _CONCAT_GAP_RE = lazy_compile(r"\)?[^\S\n]*\.[^\S\n]*(?i:concat)")
 _JOIN_BEFORE_RE = lazy_compile(
     r"(?:(?<![\w$])(?i:concat)[^\S\n]{0,8}\("
     r"|(?P<quote>[\"'])(?P<glue>[^\"'\\\n]{0,8})(?P=quote)[^\S\n]{0,8}\.[^\S\n]{0,8}join"
-    r"[^\S\n]{0,8}\([^\S\n]{0,8}[\[(]?)[^\S\n]{0,80}(?:\r?\n[^\S\n]{0,80})?\Z"
+    r"[^\S\n]{0,8}\([^\S\n]{0,8}[\[(]?)[^\S\n]{0,80}+(?:\r?\n[^\S\n]{0,80}+)?\Z"
 )
 _JOIN_AFTER_RE = lazy_compile(
-    r"[^\S\n]{0,80}(?:,[^\S\n]{0,80})?(?:\r?\n[^\S\n]{0,80})?\][^\S\n]{0,8}\.[^\S\n]{0,8}join"
+    r"[^\S\n]{0,80}+(?:,[^\S\n]{0,80}+)?(?:\r?\n[^\S\n]{0,80}+)?\][^\S\n]{0,8}\.[^\S\n]{0,8}join"
     r"[^\S\n]{0,8}\([^\S\n]{0,8}(?P<quote>[\"'])(?P<glue>[^\"'\\\n]{0,8})(?P=quote)"
     r"[^\S\n]{0,8}\)"
 )
