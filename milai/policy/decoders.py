@@ -751,11 +751,11 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     if "&'" in line:
         for match in _SQL_UNICODE_RUN.finditer(line):
             escape = match.group("escape") or "\\"
-            text = _decode_sql_unicode(match.group("body"), escape)
+            string = _decode_sql_unicode(match.group("body"), escape)
             # read even with no escape (or no letter: 🆂🅴🅲…) in it: the U& before its
             # quote hides the string from a cell
-            if len(text.strip()) >= _MIN_TEXT:
-                found.append(Candidate("sql-unicode", text, match.start(), match.end()))
+            if len(string.strip()) >= _MIN_TEXT:
+                found.append(Candidate("sql-unicode", string, match.start(), match.end()))
     if "+" in line:
         for match in _CODE_POINT_RUN.finditer(line):
             points = _decode_code_points(match.group())
