@@ -874,6 +874,16 @@ def _in_prose_case(text: str) -> bool:
     return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
 
 
+def _as_printed(text: str, printed: str) -> str:
+    """``text`` without the words that the marking ``printed`` itself writes in small
+    letters (the Dutch ``Stg``, ``Dep`` in an identifier, ``Stg_GEHEIM``): they tell no
+    case of the writer's."""
+    own = {word for word in _WORD_RE.findall(printed) if not word.isupper()}
+    if not own:
+        return text
+    return _WORD_RE.sub(lambda word: "" if word.group() in own else word.group(), text)
+
+
 def _odd_case(word: str) -> bool:
     """A word in plain letters with capitals after its first letter and a lower-case letter
     anywhere (rEsTrEiNt, sEcReT, NfD), neither prose nor capitals."""
@@ -4658,7 +4668,7 @@ class CompiledPolicy:
             found = [self.marking_by_key[key] for _, _, key in parts]
             if len({spec.level for spec in found}) == 1:
                 marking = found[0]
-        if marking is None or _in_prose_case(text.replace("_", " ")):
+        if marking is None or _in_prose_case(_as_printed(text.replace("_", " "), marking.text)):
             return None
         if _camel_name(marking.text, text.strip()):
             return None  # TopSecret: a name in code, the words of a title glued
