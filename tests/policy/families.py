@@ -2722,6 +2722,11 @@ KNOWN_MISSES: dict[str, str] = {
         "a distinguished name's value is read like any field's value, only with two capitals "
         "close together: ATOMAL in leetspeak keeps one (ou=470M41) (the exhaustive pair run)"
     ),
+    "subject-tag+separators": (
+        "bars between the letters of a marking that starts with an abbreviation, in a "
+        "subject's tag (Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other "
+        "separators, and the markings without an abbreviation, are (the pair run)"
+    ),
     "base64-mime+xxd": (
         "base64 wrapped over lines, then xxd's rows: a marking's base64 cut between two rows "
         "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM)"
