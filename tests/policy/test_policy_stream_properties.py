@@ -208,18 +208,22 @@ def _whole(policy: Policy, text: str) -> _Whole:
 DIRECTIONS: tuple[Literal["prompt", "output"], ...] = ("prompt", "output")
 
 
-STRETCH = 64  # the fast line's one-character stretch of a release pass
+STRETCH = 64  # the fast line's fine-grained stretch of a release pass
+FINE = 8  # a stream whose every chunk is at most this long is fine-grained
 
 
 def _released_in(policy: Policy, text: str, chunks: list[str]) -> list[str]:
     """The chunks the release passes (redaction, output gate, held gate) take. A release
     point is worked out after every chunk, in time that grows with the line held: a long
-    text one character at a time is most of the fast line's stream time. There, a text
-    streamed one character at a time is released one character at a time over a stretch of
-    ``STRETCH`` around its first stop (else its first finding, else a seeded place) and in
-    pieces of 1 to 8 characters elsewhere; its decisions (``check_stream``) still take every
-    character, and CI (tests/scale.py) releases every character one at a time too."""
-    if THOROUGH or len(text) <= STRETCH or any(len(chunk) != 1 for chunk in chunks):
+    text in small chunks (one character at a time, a family's case in pieces of 1 to 8) is
+    most of the fast line's stream time. There, a fine-grained stream (every chunk at most
+    ``FINE`` characters) of a text longer than ``STRETCH`` is released in its own chunks
+    over the ``STRETCH`` characters around its first stop (else its first finding, else a
+    seeded place) and elsewhere in pieces of 1 to 8 times its largest chunk (a
+    one-character stream: 1 to 8 characters); its decisions (``check_stream``) still take
+    every chunk as given, and CI (tests/scale.py) releases every chunk as given too."""
+    largest = max(map(len, chunks), default=0)
+    if THOROUGH or len(text) <= STRETCH or largest > FINE:
         return chunks
     whole = _whole(policy, text)
     rng = random.Random(f"{SEED}:stretch:{text}")
@@ -227,8 +231,17 @@ def _released_in(policy: Policy, text: str, chunks: list[str]) -> list[str]:
     middle = min(found) if found else rng.randrange(len(text))
     start = max(0, min(middle - STRETCH // 2, len(text) - STRETCH))
     end = start + STRETCH
-    before, after = pieces(text[:start], rng, _PIECES), pieces(text[end:], rng, _PIECES)
-    return [*before, *text[start:end], *after]
+    # the given chunks that reach into [start, end), taken whole
+    kept, at, first, last = [], 0, len(text), len(text)
+    for chunk in chunks:
+        if at + len(chunk) > start and at < end:
+            first = min(first, at)
+            kept.append(chunk)
+            last = at + len(chunk)
+        at += len(chunk)
+    sizes = tuple(largest * n for n in _PIECES)
+    before, after = pieces(text[:first], rng, sizes), pieces(text[last:], rng, sizes)
+    return [*before, *kept, *after]
 
 
 _PIECES = (1, 2, 3, 4, 5, 6, 7, 8)
@@ -409,12 +422,12 @@ def test_wrapped_base64_streamed_line_by_line(default_policy: Policy, prefix: st
         assert check_stream(default_policy, chunks).level == whole.level
 
 
-def test_a_fast_release_pass_goes_one_character_at_a_time_around_the_first_stop(
+def test_a_fast_release_pass_goes_chunk_by_chunk_around_the_first_stop(
     default_policy: Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The fast line's stand-in for a long one-character stream (``_released_in``): the same
-    text, one character at a time over ``STRETCH`` characters around where the gate must
-    stop; CI streams every character."""
+    """The fast line's stand-in for a long fine-grained stream (``_released_in``): the same
+    text, one character (or the stream's own small piece) at a time over ``STRETCH``
+    characters around where the gate must stop; CI releases every chunk as given."""
     import sys
 
     module = sys.modules[__name__]
@@ -426,6 +439,19 @@ def test_a_fast_release_pass_goes_one_character_at_a_time_around_the_first_stop(
     starts = list(itertools.accumulate((len(c) for c in chunks), initial=0))
     single = [at for at, chunk in zip(starts, chunks, strict=False) if len(chunk) == 1]
     assert stop - STRETCH // 2 in single and stop + STRETCH // 2 - 1 in single
-    assert _released_in(default_policy, text, [text]) == [text]  # only one-character streams
+    # a stream in small pieces: its own pieces around the stop, larger ones elsewhere
+    given = pieces(text, random.Random(text))
+    chunks = _released_in(default_policy, text, given)
+    assert "".join(chunks) == text and len(chunks) < len(given)
+    given_at = set(zip(itertools.accumulate(map(len, given), initial=0), given, strict=False))
+    around = [
+        (at, chunk)
+        for at, chunk in zip(itertools.accumulate(map(len, chunks), initial=0), chunks, strict=False)
+        if at + len(chunk) > stop - STRETCH // 2 and at < stop + STRETCH // 2
+    ]
+    assert around and set(around) <= given_at
+    assert max(map(len, chunks)) > FINE
+    assert _released_in(default_policy, text, [text]) == [text]  # only fine-grained streams
     monkeypatch.setattr(module, "THOROUGH", True)
     assert _released_in(default_policy, text, list(text)) == list(text)
+    assert _released_in(default_policy, text, given) == given
