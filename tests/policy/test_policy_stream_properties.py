@@ -141,7 +141,11 @@ def _chunks(text: str, cuts: list[int]) -> list[str]:
 
 def _stops(policy: Policy, text: str, out_level: str) -> list[int]:
     """Where the output gate must stop: block findings and findings above the sink."""
-    decision = check_text(policy, text, direction="output")
+    return _stops_of(policy, check_text(policy, text, direction="output"), out_level)
+
+
+def _stops_of(policy: Policy, decision: Decision, out_level: str) -> list[int]:
+    """``_stops`` of the output's decision already made."""
     limit = policy.level_index(out_level)
     return [
         f.start
@@ -200,7 +204,8 @@ def _whole(policy: Policy, text: str) -> _Whole:
         if len(_WHOLE) > 4096:
             _WHOLE.clear()
         decisions = {d: check_text(policy, text, direction=d) for d in DIRECTIONS}
-        whole = _Whole(decisions, redact_text(policy, text), _stops(policy, text, "RESTRICTED"))
+        stops = _stops_of(policy, decisions["output"], "RESTRICTED")
+        whole = _Whole(decisions, redact_text(policy, text), stops)
         _WHOLE[key] = (policy, whole)  # the policy held: its id is not reused meanwhile
     return _WHOLE[key][1]
 
