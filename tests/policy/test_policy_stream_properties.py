@@ -448,12 +448,16 @@ def test_a_fast_release_pass_goes_chunk_by_chunk_around_the_first_stop(
     given = pieces(text, random.Random(text))
     chunks = _released_in(default_policy, text, given)
     assert "".join(chunks) == text and len(chunks) < len(given)
-    given_at = set(zip(itertools.accumulate(map(len, given), initial=0), given, strict=False))
+
+    def placed(parts: list[str]) -> list[tuple[int, str]]:
+        return list(zip(itertools.accumulate(map(len, parts), initial=0), parts, strict=False))
+
     around = [
         (at, chunk)
-        for at, chunk in zip(itertools.accumulate(map(len, chunks), initial=0), chunks, strict=False)
+        for at, chunk in placed(chunks)
         if at + len(chunk) > stop - STRETCH // 2 and at < stop + STRETCH // 2
     ]
+    given_at = set(placed(given))
     assert around and set(around) <= given_at
     assert max(map(len, chunks)) > FINE
     assert _released_in(default_policy, text, [text]) == [text]  # only fine-grained streams
