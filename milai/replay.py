@@ -18,12 +18,14 @@ from typing import Any
 from milai.context import Context
 from milai.engine import LoadOptions, SamplingParams
 from milai.errors import Blocked, ModelError, UsageError, VaultIntegrityError
-from milai.events import Retrieved, RunEvent
-from milai.pipeline import AuditSink, RunResult
+from milai.events import Named, Retrieved, RunEvent
+from milai.pipeline import AuditSink, Pipeline
 from milai.policy import Policy
 from milai.settings import resolve_clearance
 
 REPLAYABLE = ("run", "ask")
+# What a replay asks again: the prompt, the system text, the passages and the load options.
+Asked = tuple[str, str | None, Retrieved | None, LoadOptions]
 # What the audit entry of a remote run says about the engine that answered.
 ENGINE_FIELDS = ("endpoint", "address", "model_id", "served_model", "system_fingerprint")
 REMOTE_NOTE = (
@@ -88,16 +90,32 @@ def replay_entry(
         system is not None and context.digest(system) != recorded_system
     ):
         raise UsageError(f"the --system text differs from the one recorded in entry {seq}")
+    asked = (prompt, system, retrieved, options)
     if event.engine is not None:
-        return _replay_remote(context, seq, event, policy, (prompt, system, retrieved, options))
+        return _replay_remote(context, seq, event, policy, asked)
     model = context.vault.model(event.model.name)
     if model.sha256 != event.model.sha256:
         raise VaultIntegrityError(f"model {model.name} is not the one recorded in entry {seq}")
+    pipeline = context.pipeline(policy)
+    return _compared(context, seq, event, pipeline, Named(model.name, model.sha256), asked)
+
+
+def _compared(
+    context: Context,
+    seq: int,
+    event: RunEvent,
+    pipeline: Pipeline,
+    model: Named,
+    asked: Asked,
+) -> dict[str, Any]:
+    """Run ``event``'s turn again on ``model`` through ``pipeline``; what the replay
+    reports."""
+    prompt, system, retrieved, options = asked
+    policy = pipeline.policy
     params = SamplingParams.from_json(event.sampling)
-    clearance = resolve_clearance(policy, event.clearance, context.settings)
-    with context.pipeline(policy).session(
+    with pipeline.session(
         model.name,
-        clearance=clearance,
+        clearance=resolve_clearance(policy, event.clearance, context.settings),
         out_level=event.out_level,
         load_options=options,
         command="replay",
@@ -140,12 +158,10 @@ def _replay_remote(
     seq: int,
     event: RunEvent,
     policy: Policy,
-    asked: tuple[str, str | None, Retrieved | None, LoadOptions],
+    asked: Asked,
 ) -> dict[str, Any]:
-    """Replay a remote run (``asked``: its prompt, system text, passages and load options)
-    against the engine of the same name. Raises ``ModelError`` when the engine is no longer
-    configured or fails."""
-    prompt, system, retrieved, options = asked
+    """Replay a remote run against the engine of the same name. Raises ``ModelError`` when
+    the engine is no longer configured or fails."""
     recorded = dict(event.engine or {})
     name = str(recorded.get("name") or event.model.name)
     definition = context.engines.find(name)
@@ -157,29 +173,13 @@ def _replay_remote(
     pipeline = context.pipeline(policy)
     kept = _Keep(pipeline.audit)
     pipeline = dataclasses.replace(pipeline, audit=kept)
-    params = SamplingParams.from_json(event.sampling)
-    with pipeline.session(
-        name,
-        clearance=resolve_clearance(policy, event.clearance, context.settings),
-        out_level=event.out_level,
-        load_options=options,
-        command="replay",
-        system=system,
-    ) as session:
-        result: RunResult = session.turn(prompt, params, lambda _text: None, retrieved=retrieved)
+    report = _compared(context, seq, event, pipeline, Named(name, ""), asked)
     now = dict(kept.outcome.engine or {}) if kept.outcome is not None else {}
     now.setdefault("endpoint", definition.endpoint)
     now.setdefault("address", definition.address)
     now.setdefault("model_id", definition.model_id)
-    replayed = context.digest(result.text)
     return {
-        "seq": seq,
-        "match": replayed == event.output_digest,
-        "recorded_digest": event.output_digest,
-        "replayed_digest": replayed,
-        "model": {"name": name, "sha256": ""},
-        "policy": {"name": policy.name, "sha256": policy.sha256},
-        "seed": params.seed,
+        **report,
         "engine": {
             "name": name,
             "recorded": {key: recorded.get(key) for key in ENGINE_FIELDS},

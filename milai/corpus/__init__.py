@@ -41,9 +41,9 @@ if TYPE_CHECKING:
 def readable_at(policy: Policy, limit: str) -> Callable[[str], bool]:
     """Whether a document's level is at or below ``limit``. A level the policy no longer
     has is never readable (fail closed)."""
-    ceiling = policy.level_index(limit)
+    policy.canonical_level(limit)  # an unknown limit is refused now, not at the first read
     known = set(policy.levels)
-    return lambda level: level in known and policy.level_index(level) <= ceiling
+    return lambda level: level in known and not policy.above(level, limit)
 
 
 def retrieve(

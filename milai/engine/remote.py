@@ -14,6 +14,7 @@ now and then cannot keep a blocking read alive).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import ipaddress
@@ -543,15 +544,21 @@ class RemoteEngine:
             raise refused
         return connection, response
 
-    def _read_body(self, response: http.client.HTTPResponse) -> bytes:
+    @contextlib.contextmanager
+    def _reading(self, cut: str) -> Iterator[None]:
+        """A read from the server: a timeout is a stall, any other failure ``cut`` it."""
         try:
-            raw = response.read(MAX_BODY_BYTES + 1)
+            yield
         except TimeoutError:
             raise self._error(
                 f"stalled: no data for {self.definition.read_timeout_s:g} s"
             ) from None
         except (OSError, http.client.HTTPException) as error:
-            raise self._error(f"cut the connection: {_one_line(error)}") from None
+            raise self._error(f"{cut}: {_one_line(error)}") from None
+
+    def _read_body(self, response: http.client.HTTPResponse) -> bytes:
+        with self._reading("cut the connection"):
+            raw = response.read(MAX_BODY_BYTES + 1)
         if len(raw) > MAX_BODY_BYTES:
             raise self._error("sent an answer too large to be one")
         return raw
@@ -565,14 +572,8 @@ class RemoteEngine:
             if time.monotonic() - last_event_at > timeout:
                 # Keep-alive comments are not progress: a server that only pings has stalled.
                 raise self._error(f"stalled: no event for {timeout:g} s")
-            try:
+            with self._reading("cut the stream"):
                 line = response.readline(MAX_LINE_BYTES + 1)
-            except TimeoutError:
-                raise self._error(
-                    f"stalled: no data for {self.definition.read_timeout_s:g} s"
-                ) from None
-            except (OSError, http.client.HTTPException) as error:
-                raise self._error(f"cut the stream: {_one_line(error)}") from None
             if len(line) > MAX_LINE_BYTES:
                 raise self._error("sent a malformed event (a line over 1 MiB)")
             if not line:

@@ -3761,14 +3761,10 @@ class DecodeState(ScanState):
 
     __slots__ = (
         "complete_to",
-        "composed_at",
-        "composed_found",
-        "composed_looked",
+        "composed",
         "line_start",
         "looked",
-        "pane_at",
-        "pane_found",
-        "pane_looked",
+        "pane",
         "reversed_at",
         "reversed_found",
         "reversed_looked",
@@ -3807,15 +3803,23 @@ class DecodeState(ScanState):
         self.rewritten_found: int | None = None
         self.rewritten_chain: int | None = None
         self.windowed = False  # the line being read is longer than MAX_LINE (windows)
-        # The unfinished line's look for a shift over another spelling (``ComposedShifts``):
-        # its start, how far, and where the first evidence's word starts.
-        self.composed_at = -1
-        self.composed_looked = 0
-        self.composed_found: int | None = None
-        # The unfinished line's look for a tracked change's opener (``_panes``).
-        self.pane_at = -1
-        self.pane_looked = 0
-        self.pane_found: int | None = None
+        # The unfinished line's look for a shift over another spelling (``ComposedShifts``)
+        # and for a tracked change's opener (``_panes``).
+        self.composed = _LineLook()
+        self.pane = _LineLook()
+
+
+class _LineLook:
+    """One reader's look at the unfinished line (``DecodeUnit.release``): the line it is
+    for, how far its text has been searched, and where its first hit starts (final: the
+    reader holds the line from there to its end)."""
+
+    __slots__ = ("at", "found", "looked")
+
+    def __init__(self) -> None:
+        self.at = -1
+        self.looked = 0
+        self.found: int | None = None
 
 
 class _WordWatch:
@@ -4121,51 +4125,70 @@ class DecodeUnit(Unit[DecodeState]):
         of its first evidence (held to the line's end, as ``ComposedShifts.lines`` puts
         its hits there), else the stretch at its end that may still grow into evidence."""
         composed = self.engine.composed
-        line, end = state.line_start, scanner.orig_end
-        if not composed.by_pair or end - line > MAX_LINE or state.windowed:
-            return None  # a long line is not read rewritten
-        if state.composed_at != line:
-            state.composed_at, state.composed_looked, state.composed_found = line, line, None
-        if state.composed_found is not None:
-            return state.composed_found
-        # The evidence's reach back (and a word's start before it: the line's start at
-        # worst, as the whole text reads it).
-        since = max(line, state.composed_looked - _EVIDENCE_REACH)
-        state.composed_looked = end
-        low = max(line, since - _WORD_REACH)
-        text = scanner.orig_slice(low, end)
-        found = composed.first_evidence(text, one_byte(text), since - low)
-        if found is not None:
-            # a word longer than the reach is held from the line's start
-            state.composed_found = line if found == 0 and low > line else low + found
-            return state.composed_found
-        low = max(line, end - _WORD_REACH)
-        stretch = composed.open_stretch(scanner.orig_slice(low, end))
-        if stretch is None:
+        if not composed.by_pair:
             return None
-        return line if stretch == 0 and low > line else low + stretch
+        line = state.line_start
+
+        def word(low: int, at: int | None) -> int | None:
+            # a word longer than the reach is held from the line's start (the whole text
+            # reads it so)
+            if at is None:
+                return None
+            return line if at == 0 and low > line else low + at
+
+        def first(since: int, end: int) -> int | None:
+            low = max(line, since - _WORD_REACH)  # the evidence's word may start before
+            text = scanner.orig_slice(low, end)
+            return word(low, composed.first_evidence(text, one_byte(text), since - low))
+
+        def growing(end: int) -> int | None:
+            low = max(line, end - _WORD_REACH)
+            return word(low, composed.open_stretch(scanner.orig_slice(low, end)))
+
+        return self._held_start(scanner, state, state.composed, _EVIDENCE_REACH, first, growing)
 
     def _pane_start(self, scanner: Scanner, state: DecodeState) -> int | None:
         """Where a tracked change may open in the unfinished line (``_panes``): its first
         opener (held to the line's end), else a bracket at its end that may still open
         one."""
+        line = state.line_start
+
+        def first(since: int, end: int) -> int | None:
+            found = first_opener(one_byte(scanner.orig_slice(since, end)))
+            return None if found is None else since + found
+
+        def growing(end: int) -> int | None:
+            tail = max(line, end - OPENER_REACH)
+            bracket = open_opener(scanner.orig_slice(tail, end))
+            return None if bracket is None else tail + bracket
+
+        return self._held_start(scanner, state, state.pane, OPENER_REACH, first, growing)
+
+    @staticmethod
+    def _held_start(
+        scanner: Scanner,
+        state: DecodeState,
+        look: _LineLook,
+        reach: int,
+        first: Callable[[int, int], int | None],
+        growing: Callable[[int], int | None],
+    ) -> int | None:
+        """Where a reader may start in the unfinished line: the first hit ``first(since,
+        end)`` finds in its new text (and ``reach`` before it: a hit the last look cut),
+        once found the answer for the rest of the line; else ``growing(end)``, the stretch
+        at its end that may still grow into one. A long line is not read rewritten."""
         line, end = state.line_start, scanner.orig_end
         if end - line > MAX_LINE or state.windowed:
-            return None  # a long line is not read so
-        if state.pane_at != line:
-            state.pane_at, state.pane_looked, state.pane_found = line, line, None
-        if state.pane_found is not None:
-            return state.pane_found
-        low = max(line, state.pane_looked - OPENER_REACH)
-        state.pane_looked = end
-        text = scanner.orig_slice(low, end)
-        found = first_opener(one_byte(text))
-        if found is not None:
-            state.pane_found = low + found
-            return state.pane_found
-        tail = max(line, end - OPENER_REACH)
-        bracket = open_opener(scanner.orig_slice(tail, end))
-        return None if bracket is None else tail + bracket
+            return None
+        if look.at != line:
+            look.at, look.looked, look.found = line, line, None
+        if look.found is None:
+            since = max(line, look.looked - reach)
+            look.looked = end
+            look.found = first(since, end)
+            if look.found is None:
+                return growing(end)
+        return look.found
 
     def _rotated_line(self, scanner: Scanner, state: DecodeState) -> bool:
         """Once the unfinished line holds a turned letter, it is held to its end (it may be

@@ -166,8 +166,11 @@ def commit_temp_exclusive(temp: Path, path: Path) -> None:
     fsync_dir(path.parent)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
+def atomic_write(
+    path: Path, data: bytes, *, before_commit: Callable[[], None] | None = None
+) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix.
+    ``before_commit`` is called once the new bytes are synced, just before the rename."""
     temp, fd = create_temp_for(path)
     try:
         with os.fdopen(fd, "wb", closefd=True) as out:
@@ -175,6 +178,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             sync_file(out.fileno())
+        if before_commit is not None:
+            before_commit()
         commit_temp(temp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -44,14 +44,11 @@ from milai.files import NotRegularFile, open_regular
 from milai.vault import _crypto, keys
 from milai.vault._fs import (
     TEMP_SUFFIX,
+    atomic_write,
     commit_temp,
-    create_temp_for,
     durable_unlink,
-    fault_point,
-    fsync_dir,
     locked_or_refused,
     remove_stale_temps,
-    sync_file,
 )
 from milai.vault.container import UnverifiedModelHeader
 from milai.vault.layout import VAULT_FILE
@@ -287,6 +284,11 @@ class Draft:
     pending: list[Pending] = field(default_factory=list)
     temps: list[Path] = field(default_factory=list)
     committing: bool = False
+
+    def commit_point(self) -> None:
+        """The new vault file is synced and about to be renamed in: from here on the
+        draft's temps must stay (a crash leaves them for the next open to finish)."""
+        self.committing = True
 
     def put(self, path: str, entry: FileEntry, temp: Path) -> None:
         """List ``path`` as ``entry``, to be renamed from ``temp`` (written and synced)."""
@@ -558,22 +560,7 @@ def write_vault_file(
     path = home / VAULT_FILE
     data = vault_file.to_bytes(vault_key)
     try:
-        temp, fd = create_temp_for(path)
-        try:
-            with os.fdopen(fd, "wb", closefd=True) as out:
-                fault_point("write")
-                out.write(data)
-                out.flush()
-                sync_file(out.fileno())
-            if draft is not None:
-                draft.committing = True
-            fault_point("rename")
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                temp.unlink()
-            raise
-        fsync_dir(home)
+        atomic_write(path, data, before_commit=None if draft is None else draft.commit_point)
     except OSError as error:
         raise VaultError(f"cannot write {path}: {error.strerror}") from None
     return data

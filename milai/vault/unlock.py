@@ -375,7 +375,7 @@ def open_vault(home: Path, unlock: Unlock) -> tuple[Vault, KeySource]:
 
     if not Vault.exists(home):
         raise VaultLocked(
-            f"no vault at {home}", hint="create one with `milai init` (or set MILAI_HOME)"
+            f"no vault at {home}", hint="create one with `milai init`, or set MILAI_HOME"
         )
     key = key_source(home, unlock)
     try:

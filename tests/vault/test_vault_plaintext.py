@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,14 @@ RECORD_MARKER = b"RECORD-PLAINTEXT-MARKER-41c2"
 SCAN_ROOTS = [Path(tempfile.gettempdir()), Path("/dev/shm"), Path("/var/tmp")]
 
 
-def _needles() -> list[bytes]:
-    return [gguf_header()[:24], PLAINTEXT_MARKER, RECORD_MARKER]
+def _needles(model: bytes, record: bytes) -> list[bytes]:
+    """Slices that only this run's plaintext holds: the model's body is random from a
+    fresh seed (another process's synthetic model on a shared machine has the same
+    header and marker, not the same bytes), taken where it starts (behind the marker),
+    in its middle and at its end, and the record's own random tag."""
+    body = model.index(PLAINTEXT_MARKER)
+    middle = (body + len(model)) // 2
+    return [model[body : body + 64], model[middle : middle + 64], model[-64:], record]
 
 
 def _files_written_since(roots: list[Path], since: float, skip: list[Path]) -> list[Path]:
@@ -58,13 +65,14 @@ def test_no_plaintext_in_any_file_written(
     vault: Vault, isolated_home: Path, make_gguf: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     start = time.time() - 1
-    source, sha256 = make_gguf(1_500_000)
+    source, sha256 = make_gguf(1_500_000, seed=secrets.randbits(64))
+    record = RECORD_MARKER + secrets.token_hex(16).encode()
     vault.import_model(source, name="m", level="SECRET")
     with vault.open_model("m") as path:
         assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == sha256
     vault.verify_model("m")
-    vault.records.put("history", "chat", RECORD_MARKER * 10)
-    vault.records.update("history", "chat", lambda old: (old or b"") + RECORD_MARKER)
+    vault.records.put("history", "chat", record * 10)
+    vault.records.update("history", "chat", lambda old: (old or b"") + record)
     # The temp dirs, except pytest's own trees (pytest-of-USER, in each temp dir: a run
     # puts it in /dev/shm or in /tmp, tests/conftest.py): the plaintext sources of this
     # run, its other workers (-n) and any other test run at the same time live there.
@@ -73,15 +81,20 @@ def test_no_plaintext_in_any_file_written(
     trees = [folder for folder in base.parents if folder.name.startswith("pytest-of-")]
     pytest_temps = trees[0] if trees else base.parent  # or the --basetemp given
     skip = [pytest_temps, *(root / pytest_temps.name for root in SCAN_ROOTS if trees)]
-    scanned = _files_written_since(SCAN_ROOTS, start, skip=skip)
-    scanned += _files_written_since([isolated_home], start, skip=[])
-    assert vault.model_file("m") in scanned
-    for written in scanned:
+    in_temps = _files_written_since(SCAN_ROOTS, start, skip=skip)
+    in_home = _files_written_since([isolated_home], start, skip=[])
+    assert vault.model_file("m") in in_home
+    needles = _needles(source.read_bytes(), record)
+    # Only the vault's own folder is checked for the header every synthetic model shares.
+    for written, looked_for in [
+        *((path, needles) for path in in_temps),
+        *((path, [*needles, gguf_header()[:24]]) for path in in_home),
+    ]:
         try:
             data = written.read_bytes()
         except OSError:
             continue
-        for needle in _needles():
+        for needle in looked_for:
             assert needle not in data, f"plaintext found in {written}"
 
 
@@ -141,8 +154,9 @@ def test_strace_shows_writes_only_inside_the_vault(tmp_path: Path, make_gguf: An
         if not path.startswith(allowed) and "__pycache__" not in path and path != str(home)
     ]
     assert outside == [], f"files written outside the vault: {outside}"
+    needles = [*_needles(source.read_bytes(), RECORD_MARKER), gguf_header()[:24]]
     for path in home.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            for needle in _needles():
+            for needle in needles:
                 assert needle not in data, f"plaintext found in {path}"
