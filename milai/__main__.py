@@ -25,7 +25,13 @@ def main() -> None:
         # The one answer that needs nothing: no CLI, no guard (nothing is imported or run).
         from milai import __version__
 
-        sys.stdout.write(f"milai {__version__}\n")
+        try:
+            sys.stdout.write(f"milai {__version__}\n")
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`| head -c 0`): quiet, as elsewhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
         return
     from milai.errors import ExitCode
 
@@ -51,15 +57,9 @@ def _start(args: list[str]) -> int:
 
     netguard.install()
     from milai.cli import main as cli_main
-    from milai.cli._app import check_arguments, handle_termination
-    from milai.errors import ExitCode, UsageError
+    from milai.cli._app import handle_termination
 
     handle_termination()
-    try:
-        check_arguments(args)
-    except UsageError as error:
-        sys.stderr.write(f"milai: error: {error.message}\n")
-        return int(ExitCode.USAGE)
     return cli_main(args, ready=_collect_again)
 
 

@@ -7,20 +7,43 @@ data folder (platformdirs).
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+
+from milai.errors import UsageError
+from milai.files import file_kind
 
 APP_NAME = "milai"
 _PACKAGE_ROOT = Path(__file__).resolve().parent
 
 
-def milai_home() -> Path:
-    """The vault folder: ``$MILAI_HOME`` or the platform's user data dir."""
+def configured_home() -> Path:
+    """Where the vault folder is configured to be: ``$MILAI_HOME`` or the platform's user
+    data dir, unchecked (``milai doctor`` names it whatever stands there)."""
     configured = os.environ.get("MILAI_HOME")
     if configured:
         return Path(configured).expanduser()
     import platformdirs  # only where MILAI_HOME is not set: it costs every command start-up
 
     return Path(platformdirs.user_data_path(APP_NAME, appauthor=False))
+
+
+def milai_home() -> Path:
+    """The vault folder (``configured_home``; it need not exist yet). Raises ``UsageError``
+    (exit 2) when something other than a folder stands there: no command could use it, and
+    the vault's own checks would call it "locked" or "open to other users"."""
+    home = configured_home()
+    where = f"MILAI_HOME ({home})" if os.environ.get("MILAI_HOME") else f"the vault folder {home}"
+    try:
+        mode = home.stat().st_mode
+    except OSError:
+        return home  # missing (init creates it), or unreachable: the vault's checks say
+    if not stat.S_ISDIR(mode):
+        raise UsageError(
+            f"{where} is not a folder: it is {file_kind(mode)}",
+            hint="point MILAI_HOME at a folder; milai creates a missing one",
+        )
+    return home
 
 
 # The smallest context a model may be given: llama.cpp enlarges smaller contexts and the

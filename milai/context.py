@@ -115,7 +115,8 @@ class Context:
 
         The block fills the yielded dict with what the act did; the outcome holds ``intent``,
         that, and ``"decision": "done"``, or, when the block raises, ``"error"`` (or
-        ``"interrupted"``) and the error's message. Killed, or unable to write its outcome,
+        ``"interrupted"``), what the block had filled in by then (what it did before it
+        stopped), and the error's message. Killed, or unable to write its outcome,
         the act stands in the log as started with no outcome, as a killed run does. Raises
         ``VaultError`` when the ``started`` entry cannot be written: the block never runs,
         so nothing changes that is not on record.
@@ -128,7 +129,7 @@ class Context:
         try:
             yield done
         except BaseException as error:
-            failed = {**base, "phase": "outcome", "decision": str(outcome_of(error))}
+            failed = {**base, **done, "phase": "outcome", "decision": str(outcome_of(error))}
             failed["error"] = (
                 error.message if isinstance(error, MilaiError) else type(error).__name__
             )

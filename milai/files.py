@@ -5,6 +5,7 @@ files of a folder being read)."""
 
 from __future__ import annotations
 
+import base64
 import errno
 import os
 import stat
@@ -26,6 +27,31 @@ def read_small_file(
     if len(data) > limit:
         raise error(f"{what} {path} is larger than {limit} bytes")
     return data
+
+
+def shown_name(name: str | os.PathLike[str]) -> str:
+    """A file's name as text to show or store: the bytes of a name that are not UTF-8
+    (Python carries them as lone surrogates, PEP 383) written as ``\\xNN`` escapes, as
+    ``ls -b`` shows them; a UTF-8 name as it is. For showing only: ``name_bytes`` gives
+    the exact name back."""
+    text = os.fspath(name)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return os.fsencode(text).decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:  # a surrogate no file system byte stands for
+            return text.encode("utf-8", "backslashreplace").decode("ascii")
+    return text
+
+
+def name_bytes(name: str | os.PathLike[str]) -> str | None:
+    """The exact bytes of a name that is not UTF-8, base64 (the ``path_bytes`` of milai's
+    JSON lines, as ripgrep's ``{"bytes"}``); None for a UTF-8 name, whose text is exact."""
+    text = os.fspath(name)
+    if shown_name(text) == text:
+        return None
+    return base64.b64encode(os.fsencode(text)).decode("ascii")
 
 
 class NotRegularFile(OSError):
@@ -58,11 +84,14 @@ def open_regular(path: Path | str, flags: int, *, dir_fd: int | None = None) -> 
         raise
     if not stat.S_ISREG(mode):
         os.close(fd)
-        raise NotRegularFile(errno.EINVAL, _kind(mode), str(path))
+        raise NotRegularFile(errno.EINVAL, file_kind(mode), str(path))
     return fd
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What kind of file ``mode`` (``st_mode``) is, in words ("a directory", ...)."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
     if stat.S_ISDIR(mode):
         return "a directory"
     if stat.S_ISFIFO(mode):

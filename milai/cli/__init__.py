@@ -15,12 +15,13 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
 import typer
 
 from milai.cli._app import app, one_line, state
-from milai.errors import Blocked, ExitCode, MilaiError
+from milai.errors import Blocked, ExitCode, MilaiError, UsageError
+from milai.files import shown_name
 from milai.vault.unlock import WeakKeyFileWarning
 
 # Which module registers each top-level command (or command group), in the order `milai --help`
@@ -111,6 +112,7 @@ def _parse_and_run(name: str | None) -> Callable[[list[str]], None]:
     typer builds (the annotations of every parameter evaluated) serves every call of
     ``main`` in a process (the in-process tests make thousands)."""
     command = typer.main.get_command(app_for([] if name is None else [name]))
+    _text_must_be_utf8(command)
 
     def parse_and_run(args: list[str]) -> None:
         # make_context + invoke rather than main(): main() would turn a closed pipe into
@@ -119,6 +121,39 @@ def _parse_and_run(name: str | None) -> Callable[[list[str]], None]:
             command.invoke(context)
 
     return parse_and_run
+
+
+def _text_must_be_utf8(command: Any) -> None:
+    """Every parameter of ``command`` and its subcommands that takes text (a prompt, a name,
+    a level) refuses a value that is not UTF-8 (exit 2, naming the parameter); one that
+    takes a file's path (typed ``Path``) takes any name the operating system has, whose
+    bytes that are not UTF-8 Python carries as lone surrogates (PEP 383)."""
+    for param in command.params:
+        if getattr(param.type, "name", "") not in ("path", "boolean"):
+            param.process_value = _checking_utf8(param, param.process_value)
+    for subcommand in getattr(command, "commands", {}).values():
+        _text_must_be_utf8(subcommand)
+
+
+def _checking_utf8(param: Any, process_value: Callable[[Any, Any], Any]) -> Callable[..., Any]:
+    if getattr(param, "param_type_name", "") == "option":
+        long_names = [each for each in param.opts if each.startswith("--")]
+        label = (long_names or param.opts)[0]
+    else:
+        label = param.metavar or (param.name or "argument").upper()
+
+    def checked(context: Any, value: Any) -> Any:
+        for each in value if isinstance(value, list | tuple) else (value,):
+            if isinstance(each, str):
+                try:
+                    each.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    raise UsageError(
+                        f"{label} is not valid UTF-8 text (bad byte at offset {error.start})"
+                    ) from None
+        return process_value(context, value)
+
+    return checked
 
 
 def _report(error: MilaiError) -> None:
@@ -201,9 +236,9 @@ def _main(argv: list[str] | None, ready: Callable[[], None] | None) -> int:
         # at all the help is the message: Rich has printed it already and left it empty.
         message = error.format_message().strip()
         if "\n" in message:
-            sys.stderr.write(message + "\n")
+            sys.stderr.write(shown_name(message) + "\n")
         elif message:
-            sys.stderr.write(f"milai: error: {message}\n")
+            sys.stderr.write(one_line(f"milai: error: {message}") + "\n")
         return int(ExitCode.USAGE)
     except (typer.Abort, KeyboardInterrupt):
         return int(ExitCode.INTERRUPTED)

@@ -17,6 +17,7 @@ import typer
 from milai import __version__
 from milai.context import Context
 from milai.errors import UsageError
+from milai.files import shown_name
 from milai.vault.unlock import Unlock, terminal_passphrase
 
 app = typer.Typer(
@@ -102,18 +103,6 @@ def handle_termination() -> None:
         signal.signal(signum, _terminate)
 
 
-def check_arguments(args: list[str]) -> None:
-    """Raise ``UsageError`` for an argument that is not UTF-8 (Python carries such bytes as
-    lone surrogates, which no later step could encode)."""
-    for position, arg in enumerate(args, start=1):
-        try:
-            arg.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise UsageError(
-                f"argument {position} is not valid UTF-8 text (bad byte at offset {error.start})"
-            ) from None
-
-
 def open_context(key_file: Path | None = None, passphrase_file: Path | None = None) -> Context:
     return Context(
         Unlock(
@@ -131,10 +120,12 @@ def emit_json(data: Any) -> None:
 
 def one_line(text: str) -> str:
     """``text`` with its control characters and line breaks written as escapes (``\\n``,
-    ``\\x1b``): a message names files, and a file's name may hold any of them; a message
-    must stay one line, and must not drive the terminal."""
+    ``\\x1b``), and the bytes of a file name that are not UTF-8 as ``\\xNN``
+    (``shown_name``): a message names files, and a file's name may hold any of them; a
+    message must stay one line, must not drive the terminal, and must be UTF-8."""
     if text.isprintable():
         return text
+    text = shown_name(text)
     return "".join(
         repr(char)[1:-1] if unicodedata.category(char) in _NOT_ON_ONE_LINE else char
         for char in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
@@ -26,7 +27,7 @@ SystemText = Annotated[
     typer.Option("--system", help="System prompt (visible to other users in the process list)."),
 ]
 SystemFile = Annotated[
-    str | None,
+    Path | None,
     typer.Option(
         "--system-file",
         help="Read the system prompt from PATH, or from stdin with -.",

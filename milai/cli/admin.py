@@ -14,7 +14,7 @@ import typer
 
 from milai import __version__, netguard
 from milai.cli._app import app, emit_json, open_context, say, state
-from milai.config import milai_home
+from milai.config import configured_home, milai_home
 from milai.context import Context, open_audit_log
 from milai.errors import MilaiError, UsageError, VaultError
 from milai.settings import (
@@ -420,7 +420,7 @@ def doctor(
         "python": platform.python_version(),
         "milai": __version__,
         "network_guard": netguard.is_installed(),
-        "home": str(milai_home()),
+        "home": str(configured_home()),
     }
     report["llama_cpp"] = _probe(_llama_info)
     report["memory"] = _probe(_memory_info)

@@ -155,7 +155,7 @@ def ask(
     else:
         stream.finish()
         _print_sources(prompt.sources)
-    report_result(result)
+    report_result(result, json_output=json_output)
 
 
 def _retrieve(

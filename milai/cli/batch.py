@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -43,9 +43,10 @@ BATCH_HELP = "\n\n".join(
             'JSON schema has code "schema".'
         ),
         (
-            "OUT's entries are in IN's order, each on disk before the next is written. "
-            "Re-running with the same OUT skips the custom_ids it already holds, so a killed or "
-            "interrupted batch resumes where it stopped."
+            "IN.jsonl may be - to read the requests from stdin (OUT must be a file). OUT's "
+            "entries are in IN's order, each on disk before the next is written. Re-running "
+            "with the same OUT skips the custom_ids it already holds, so a killed or "
+            "interrupted batch resumes where it stopped (from stdin too: give the same lines)."
         ),
         (
             "--concurrency N (a remote engine only; a local model is refused) keeps N lines in "
@@ -170,13 +171,18 @@ def batch(
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
         chat_format,
     )
-    if _same_file(source, out):
+    from_stdin = str(source) == "-"
+    if str(out) == "-":
+        raise UsageError("OUT must be a file, not - (it is read back to resume a batch)")
+    if from_stdin and (sys.stdin is None or sys.stdin.isatty()):
+        raise UsageError("no input: give IN.jsonl, or - with the requests piped on stdin")
+    if not from_stdin and _same_file(source, out):
         raise UsageError("IN and OUT are the same file")
     from milai.batch import BatchOutput, BatchRunner, count_lines, open_source
     from milai.structured import load_schema
 
     schema: OutputSchema | None = load_schema(schema_file) if schema_file else None
-    with open_source(source) as requests:
+    with nullcontext(sys.stdin.buffer) if from_stdin else open_source(source) as requests:
         context = open_context()
         generation = flags.settle(context.settings)
         policy = context.policy()
@@ -193,7 +199,8 @@ def batch(
             concurrency=concurrency,
         )
         runner.check()
-        total = count_lines(source) if sys.stderr.isatty() else None
+        # stdin cannot be counted ahead: its problems are named as they come, without a bar
+        total = count_lines(source) if sys.stderr.isatty() and not from_stdin else None
         with BatchOutput(out) as output, _progress(total) as report:
             summary = runner.run(requests, output, report)
             blocked = bool(output.blocked)

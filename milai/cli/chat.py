@@ -66,7 +66,7 @@ def chat(
         Sampling(temperature, top_p, top_k, repeat_penalty, context_tokens, threads),
         chat_format,
     )
-    if system_file == "-" and not stdin_is_a_terminal():
+    if str(system_file) == "-" and not stdin_is_a_terminal():
         raise UsageError(
             "stdin cannot carry both the system text (--system-file -) and the conversation",
             hint="give the system text in a file",

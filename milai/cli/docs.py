@@ -18,6 +18,7 @@ import typer
 
 from milai.cli._app import app, emit_json, open_context, say
 from milai.errors import Blocked, UsageError
+from milai.files import shown_name
 from milai.settings import resolve_clearance
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ DocumentId = Annotated[str, typer.Argument(metavar="ID", help="The document's id
 
 @dataclass(frozen=True)
 class _Input:
-    """A file named on the command line or found in a folder: its bytes, or why not."""
+    """A file named on the command line or found in a folder: its bytes, or why not.
+    ``name`` is text (``shown_name``): the corpus keeps it, ``ask`` cites it."""
 
     name: str
     data: bytes | None = None
@@ -60,19 +62,19 @@ def _inputs(paths: list[Path]) -> Iterator[_Input]:
     for path in paths:
         if path.is_dir():
             for found in walk_folder(path):
-                name = f"{path.name or path}/{found.path}"
+                name = shown_name(f"{path.name or path}/{found.path}")
                 yield _Input(name, found.data, None if found.data is not None else found.error)
             continue
         try:
             with path.open("rb") as handle:
                 data = handle.read(limit + 1)
         except OSError as error:
-            yield _Input(str(path), error=f"cannot read: {error.strerror}")
+            yield _Input(shown_name(path), error=f"cannot read: {error.strerror}")
             continue
         if len(data) > limit:
-            yield _Input(str(path), error=f"larger than {limit} bytes")
+            yield _Input(shown_name(path), error=f"larger than {limit} bytes")
         else:
-            yield _Input(path.name, data)
+            yield _Input(shown_name(path.name), data)
 
 
 @dataclass
@@ -186,7 +188,11 @@ def _add_one(context: Context, policy: Policy, ceiling: str, state: _Adding, ite
 
 
 def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = False) -> None:
-    """Add what is pending in one vault change, recorded ahead (``Context.act``)."""
+    """Add what is pending in one vault change, recorded ahead (``Context.act``), then give
+    the added documents vectors in another. Interrupted while embedding (Ctrl-C is honoured
+    between groups of passages), the documents stay added without vectors, as if added
+    before the vault had an embedding model (``docs embed`` gives them theirs), and the
+    act's outcome, "interrupted", lists them."""
     if not state.pending and not (final and (state.refused or state.skipped)):
         return
     with context.act(
@@ -198,15 +204,6 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
         results: list[Added] = []
         if state.pending:
             results = context.corpus.add(state.collection, state.pending, policy)
-        if state.embedder is not None:
-            added = [
-                (result.entry, [passage.text for passage in prepared.passages])
-                for prepared, result in zip(state.pending, results, strict=True)
-                if result.status == "added"
-            ]
-            given, above = _embed(context, policy, state.embedder, state.collection, added)
-            state.embedded += given
-            state.not_embedded += above
         done.update(
             documents=[
                 {
@@ -224,6 +221,15 @@ def _flush(context: Context, policy: Policy, state: _Adding, *, final: bool = Fa
                 else {}
             ),
         )
+        if state.embedder is not None:
+            added = [
+                (result.entry, [passage.text for passage in prepared.passages])
+                for prepared, result in zip(state.pending, results, strict=True)
+                if result.status == "added"
+            ]
+            given, above = _embed(context, policy, state.embedder, state.collection, added)
+            state.embedded += given
+            state.not_embedded += above
     for prepared, result in zip(state.pending, results, strict=True):
         state.count(result.status)
         entry = result.entry
@@ -284,20 +290,22 @@ def docs_embed(collection: CollectionOption = None) -> None:
             )
         model = {"name": embedder.name, "sha256": embedder.sha256}
         with context.act("docs.embed", model=model) as recorded:
+            # filled as each group's vectors are written: an interrupted act lists them
+            recorded.update(documents=counts, above_model=0)
             for name in [collection] if collection else corpus.collections():
-                counts[name], high = _embed_collection(context, policy, embedder, name)
-                above += high
-            recorded.update(documents=counts, above_model=above)
+                above += _embed_collection(context, policy, embedder, name, counts)
+                recorded["above_model"] = above
     total = sum(counts.values())
     note = f"; {above} above its level, left without" if above else ""
     say(f"milai: vectors for {total} document(s) by {embedder.name}{note}")
 
 
 def _embed_collection(
-    context: Context, policy: Policy, embedder: LoadedEmbedder, name: str
-) -> tuple[int, int]:
+    context: Context, policy: Policy, embedder: LoadedEmbedder, name: str, given: dict[str, int]
+) -> int:
     """Vectors for the documents of collection ``name`` that lack this model's, a vault
-    change per ``FLUSH_DOCUMENTS``. Returns (given, above the model's level)."""
+    change per ``FLUSH_DOCUMENTS``, each counted in ``given[name]`` once written. Returns
+    how many were above the model's level."""
     from milai.cli.render import count_progress
 
     corpus = context.corpus
@@ -308,17 +316,17 @@ def _embed_collection(
         for entry in corpus.index(name).documents
         if usable is None or usable.rows_of(entry.id) is None
     ]
-    done = above = 0
+    given[name] = above = 0
     with count_progress(f"embedding {name}", len(missing), enabled=sys.stderr.isatty()) as advance:
         for start in range(0, len(missing), FLUSH_DOCUMENTS):
             group = missing[start : start + FLUSH_DOCUMENTS]
             texts = [(entry, [p.text for p in corpus.passages(name, entry)]) for entry in group]
-            given, high = _embed(context, policy, embedder, name, texts)
-            done += given
+            done, high = _embed(context, policy, embedder, name, texts)
+            given[name] += done
             above += high
             for entry in group:
                 advance(entry.id)
-    return done, above
+    return above
 
 
 def _only(collection: str | None) -> str | None:

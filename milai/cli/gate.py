@@ -15,6 +15,7 @@ import typer
 
 from milai.cli._app import app, emit_json, one_line, open_context, say
 from milai.errors import ExitCode, UsageError
+from milai.files import name_bytes, shown_name
 
 if TYPE_CHECKING:
     from milai.context import Context
@@ -61,9 +62,10 @@ class Material:
             yield from self.chunks
 
 
-def read_material(source: str | None) -> Material:
+def read_material(path: str | Path | None) -> Material:
     """PATH, ``-`` or piped stdin, sniffed by content. Raises ``UsageError`` (exit 2) for
     unreadable, malformed or hostile input."""
+    source = None if path is None else str(path)
     # Plain text needs only the sniffing; the document model and readers load for the rest.
     from milai.documents import HEAD_BYTES, looks_like_calendar, looks_like_subtitles, sniff
 
@@ -174,7 +176,7 @@ def _policy_and_audit(policy_file: Path | None) -> tuple[Policy, Context | None]
 @app.command(epilog=DOCUMENTS_HELP)
 def check(
     path: Annotated[
-        str | None, typer.Argument(help="File or folder to check, or - for stdin.")
+        Path | None, typer.Argument(help="File or folder to check, or - for stdin.")
     ] = None,
     policy_file: Annotated[
         Path | None,
@@ -197,7 +199,7 @@ def check(
     policy, audit = _policy_and_audit(policy_file)
     if clearance is not None:
         clearance = policy.canonical_level(clearance)
-    if path is not None and path != "-" and Path(path).is_dir():
+    if path is not None and str(path) != "-" and path.is_dir():
         if explain:
             raise UsageError("--explain shows one document: give a file, not a folder")
         _check_folder(Path(path), policy, audit, clearance, json_output)
@@ -283,7 +285,7 @@ def _check_folder(
             codes.append(ExitCode.USAGE)
             rows.append((path, "", "error", "", 0, error or ""))
             if json_output:
-                emit_json({"path": path, "error": error, "exit_code": int(ExitCode.USAGE)})
+                emit_json({**_named("path", path), "error": error, "exit_code": 2})
             continue
         decision = check_text(policy, material.document.text, clearance=clearance)
         code = ExitCode.BLOCKED if decision.action == "block" else ExitCode.OK
@@ -296,12 +298,29 @@ def _check_folder(
             (path, material.format, str(decision.action), decision.level, len(rules), notes)
         )
         if json_output:
-            emit_json({"path": path, **_decision_json(decision, material), "exit_code": int(code)})
+            emit_json(
+                {
+                    **_named("path", path),
+                    **_decision_json(decision, material),
+                    "exit_code": int(code),
+                }
+            )
     if not json_output:
         _folder_table(f"milai check {root}", rows)
     code = worst_exit(codes)
     if code != ExitCode.OK:
         raise typer.Exit(int(code))
+
+
+def _named(key: str, name: str | Path) -> dict[str, str]:
+    """A file's name in a JSON line: ``KEY`` as text (``shown_name``: a byte that is not
+    UTF-8 as ``\\xNN``), and ``KEY_bytes``, base64 of its exact bytes, when it is not UTF-8
+    (the text alone could not name the file again)."""
+    named = {key: shown_name(name)}
+    exact = name_bytes(name)
+    if exact is not None:
+        named[f"{key}_bytes"] = exact
+    return named
 
 
 _FOLDER_COLUMNS = ("file", "format", "decision", "level", "rules", "rule ids / why")
@@ -330,7 +349,12 @@ def _folder_table(title: str, rows: list[tuple[str, str, str, str, int, str]]) -
     for path, format_, decision, level, count, notes in rows:
         style = {"block": "bold red", "error": "yellow"}.get(decision, "")
         table.add_row(
-            Text(path), format_, Text(decision, style=style), level, str(count), Text(notes)
+            Text(shown_name(path)),
+            format_,
+            Text(decision, style=style),
+            level,
+            str(count),
+            Text(shown_name(notes)),
         )
     stdout.print(table)
     stdout.print(f"{len(rows)} files: {summary}")
@@ -342,7 +366,7 @@ def _folder_table(title: str, rows: list[tuple[str, str, str, str, int, str]]) -
 @app.command(epilog=DOCUMENTS_HELP)
 def redact(
     path: Annotated[
-        str | None, typer.Argument(help="File or folder to redact, or - for stdin.")
+        Path | None, typer.Argument(help="File or folder to redact, or - for stdin.")
     ] = None,
     policy_file: Annotated[
         Path | None,
@@ -364,7 +388,7 @@ def redact(
     """Write the text with every redacted or blocked span replaced. A document that is not
     plain text (.docx, .odt, .pdf, .html, .eml) comes out as its redacted extracted text (in a
     folder, as NAME.txt beside the other files), never as a document of its kind."""
-    folder = path is not None and path != "-" and Path(path).is_dir()
+    folder = path is not None and str(path) != "-" and path.is_dir()
     if json_output and not folder:
         raise UsageError("--json is for a folder (one JSON line per file); a file's copy is text")
     policy, audit = _policy_and_audit(policy_file)
@@ -461,9 +485,10 @@ def _redact_folder(
         codes.append(ExitCode.OK if written else ExitCode.USAGE)
         format_ = material.format if material is not None else ""
         if json_output:
-            line: dict[str, Any] = {"path": path, "format": format_}
+            line: dict[str, Any] = {**_named("path", path), "format": format_}
             if written is not None:
-                line.update(output=str(written), level=level, redactions=redactions, exit_code=0)
+                line.update(_named("output", written))
+                line.update(level=level, redactions=redactions, exit_code=0)
             else:
                 line.update(error=error, exit_code=int(ExitCode.USAGE))
             emit_json(line)
@@ -554,7 +579,7 @@ def policy_validate(file: Annotated[Path, typer.Argument(help="Policy YAML file.
 
     errors = validate_policy(file)
     for error in errors:
-        sys.stderr.write(error + "\n")
+        sys.stderr.write(one_line(error) + "\n")
     if errors:
         raise typer.Exit(int(ExitCode.USAGE))
     say(f"milai: {file} is valid")

@@ -44,7 +44,7 @@ RUN_INPUT_HELP = (
 )
 
 
-def system_text(system: str | None, system_file: str | None) -> str | None:
+def system_text(system: str | None, system_file: Path | None) -> str | None:
     """The system prompt from ``--system`` or ``--system-file PATH|-``.
 
     Raises ``UsageError`` for both at once, an unreadable, oversized or non-UTF-8 file.
@@ -53,8 +53,8 @@ def system_text(system: str | None, system_file: str | None) -> str | None:
         return system
     if system is not None:
         raise UsageError("give --system or --system-file, not both")
-    if system_file != "-":
-        data = read_small_file(Path(system_file), "system file", MAX_SYSTEM_FILE)
+    if str(system_file) != "-":
+        data = read_small_file(system_file, "system file", MAX_SYSTEM_FILE)
         return decode_utf8(data, f"system file {system_file}")
     data = sys.stdin.buffer.read(MAX_SYSTEM_FILE + 1)
     if len(data) > MAX_SYSTEM_FILE:
@@ -89,7 +89,7 @@ class RunInput:
         return self.document.format if self.document is not None else None
 
 
-def read_run_input(instruction: str | None, source: str | None, *, stdin: bool) -> RunInput:
+def read_run_input(instruction: str | None, source: Path | None, *, stdin: bool) -> RunInput:
     """PROMPT and the material: the document or text at ``source`` (a path, or ``-`` for
     stdin), else stdin when ``stdin`` allows it and it is not a terminal. A document (Word,
     OpenDocument, PDF, HTML, e-mail) is sniffed by content and read whole, every part; plain
@@ -159,7 +159,7 @@ def run(
     ] = None,
     model: opts.Model = None,
     input_path: Annotated[
-        str | None,
+        Path | None,
         typer.Option(
             "--input",
             "-i",
@@ -203,14 +203,15 @@ def run(
         from milai.structured import load_schema  # jsonschema loads only for --schema
 
         schema = load_schema(schema_file)
-    if system_file == "-" and (input_path == "-" or (input_path is None and prompt is None)):
+    stdin_system = str(system_file) == "-"
+    if stdin_system and (str(input_path) == "-" or (input_path is None and prompt is None)):
         raise UsageError(
             "stdin cannot carry both the system text (--system-file -) and the prompt",
             hint="give PROMPT as an argument or the material with --input PATH, or the "
             "system text in a file",
         )
     system_prompt = system_text(system, system_file)
-    given = read_run_input(prompt, input_path, stdin=system_file != "-")
+    given = read_run_input(prompt, input_path, stdin=not stdin_system)
     for note in given.document.skipped if given.document is not None else ():
         say(f"milai: note: not read: {note}")
     context = open_context()
@@ -261,15 +262,16 @@ def run(
         sys.stdout.write(f"{banner}\n{result.text}\n{banner}\n")
     else:
         stream.finish()
-    report_result(result)
+    report_result(result, json_output=json_output)
 
 
-def report_result(result: RunResult) -> None:
-    """The lines on stderr after a reply: timings with -v, a stop at the token limit, and
-    the findings that did something."""
+def report_result(result: RunResult, *, json_output: bool) -> None:
+    """The lines on stderr after a reply: timings with -v, a stop at the token limit (not
+    with ``--json``, whose ``finish_reason: "length"`` says it: a script reading stdout needs
+    no stderr line), and the findings that did something."""
     if state.verbose:
         report_timings(result)
-    if result.finish_reason == "length":
+    if result.finish_reason == "length" and not json_output:
         say(f"milai: output stopped at --max-tokens {result.params.max_tokens}")
     for finding in (*result.prompt_decision.findings, *result.decision.findings):
         if finding.action != "allow":

@@ -31,6 +31,12 @@ from milai.errors import ModelError, UsageError
 
 GGUF_MAGIC = b"GGUF"
 EMBED_TOKENS = 512
+# Characters per call into llama.cpp when embedding (one text at least): a Ctrl-C that lands
+# in its log callback is raised when the call returns, so a document's passages go in groups
+# of about one EMBED_TOKENS batch (~4 characters a token in prose; a denser text is cut at
+# EMBED_TOKENS anyway) and an interrupt waits for one decode, not for the whole document.
+# Short passages still share a batch: the tokens decoded are the same, only the calls more.
+EMBED_GROUP_CHARS = 4 * EMBED_TOKENS
 _log = logging.getLogger("milai.llama")
 
 # ggml_log_level in the llama.cpp this binding vendors: NONE, DEBUG, INFO, WARN, ERROR, and
@@ -307,22 +313,41 @@ class LlamaEmbedder:
             raise ModelError(f"failed to load the embedding model: {error}") from None
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
-        """One unit vector per text. Raises ``ModelError`` when llama.cpp fails."""
-        if self._llama is None:
+        """One unit vector per text, ``embedding_groups`` of them per call into llama.cpp.
+        Raises ``ModelError`` when llama.cpp fails, ``KeyboardInterrupt`` at the end of the
+        group a Ctrl-C came in."""
+        llama = self._llama
+        if llama is None:
             raise ModelError("the embedding model was already closed")
-        if not texts:
-            return []
+        vectors: list[list[float]] = []
         try:
-            with _raising_interrupts():
-                vectors = self._llama.embed(list(texts), normalize=True, truncate=True)
+            for group in embedding_groups(texts):
+                with _raising_interrupts():
+                    rows = llama.embed(group, normalize=True, truncate=True)
+                vectors += cast("list[list[float]]", rows)
         except (ValueError, RuntimeError) as error:
             raise ModelError(f"the embedding model failed: {error}") from None
-        return cast("list[list[float]]", vectors)
+        return vectors
 
     def close(self) -> None:
         if self._llama is not None:
             self._llama.close()
             self._llama = None
+
+
+def embedding_groups(texts: Sequence[str]) -> Iterator[list[str]]:
+    """``texts`` in order, in groups of at most ``EMBED_GROUP_CHARS`` characters (a longer
+    text alone)."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and size + len(text) > EMBED_GROUP_CHARS:
+            yield group
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield group
 
 
 def build_info() -> dict[str, Any]:

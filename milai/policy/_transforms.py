@@ -9,6 +9,7 @@ searches, so that text without them costs a few C passes, no regular expression.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable
 
@@ -127,6 +128,9 @@ _PHONETIC = {
     "quebec": "Q", "romeo": "R", "sierra": "S", "tango": "T", "uniform": "U", "victor": "V",
     "whiskey": "W", "whisky": "W", "xray": "X", "x-ray": "X", "yankee": "Y", "zulu": "Z",
 }  # fmt: skip
+# rot13 turns the words, not the letters they spell (Fvreen Rpub Puneyvr… is S, E, C…): its
+# spellings of the words are no words of the languages read.
+_PHONETIC |= {codecs.encode(word, "rot13"): letter for word, letter in _PHONETIC.items()}
 _PHONETIC_WORD = "|".join(sorted(_PHONETIC, key=len, reverse=True))
 _PREFIXES = frozenset(word[:n] for word in _PHONETIC for n in range(1, len(word) + 1))
 _LONGEST = max(map(len, _PHONETIC))

@@ -32,6 +32,7 @@ import codecs
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
@@ -315,9 +316,11 @@ def terminal_kept(text: str) -> list[int] | None:
     return [i for i, ch in enumerate(text) if i not in gone and ch != "\b"]
 
 
-def normalise(piece: str, before: str = "") -> Normalised:
+def normalise(piece: str, before: str = "", unshown: Sequence[tuple[int, int]] = ()) -> Normalised:
     """Build the three views of ``piece`` (any string; no error is raised); ``before`` is
-    the text read before it, when ``piece`` continues a stream.
+    the text read before it, when ``piece`` continues a stream. The spans ``unshown``
+    (sorted, apart: markup comments against a word) vanish from the skeleton and text
+    views, unreported; the class view keeps them.
 
     One byte per character (Latin-1, else cp1252 with a placeholder for what it cannot
     encode), three C-level ``bytes.translate`` passes, then the few characters outside
@@ -339,12 +342,14 @@ def normalise(piece: str, before: str = "") -> Normalised:
     classes = raw.translate(tables.class_bytes).decode("latin-1")  # slow characters: " "
     flags = raw.translate(slow_table)
     gone: set[int] = set()
-    crlf: set[int] = set()
-    if before or "\r" in piece or "\x1b" in piece or "\b" in piece:
-        gone, crlf = _shown(piece, before)
-        if gone or crlf:
+    quiet: set[int] = set()
+    if before or "\r" in piece or "\x1b" in piece or "\b" in piece or unshown:
+        gone, quiet = _shown(piece, before)
+        for start, end in unshown:
+            quiet.update(range(start, end))
+        if gone or quiet:
             marked = bytearray(flags)
-            for at in (*gone, *crlf):
+            for at in (*gone, *quiet):
                 marked[at] = 1
             flags = bytes(marked)
     at = flags.find(1)
@@ -363,7 +368,7 @@ def normalise(piece: str, before: str = "") -> Normalised:
             text_parts.append(text[done:at])
             skel_len += at - done
             text_len += at - done
-        if at in gone or at in crlf:
+        if at in gone or at in quiet:
             skel_view = text_view = ""
             is_hidden_char = at in gone
         else:

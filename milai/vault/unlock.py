@@ -391,8 +391,9 @@ def open_vault(home: Path, unlock: Unlock) -> tuple[Vault, KeySource]:
 
 def _recorded_key_file(hint: Path) -> Path:
     try:
-        recorded = hint.read_bytes().decode("utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        # the path's bytes as the operating system has them (a name need not be UTF-8)
+        recorded = os.fsdecode(hint.read_bytes().strip())
+    except OSError:
         recorded = ""
     if not recorded or "\x00" in recorded:  # no path holds a NUL (open() would raise)
         raise VaultLocked(
@@ -406,7 +407,7 @@ def remember_key_file(home: Path, key_file: Path) -> None:
     """Record where the key file lives (a path, not a secret) so later commands find it."""
     from milai.vault._fs import atomic_write
 
-    atomic_write(home / KEY_FILE_HINT, str(key_file.resolve()).encode())
+    atomic_write(home / KEY_FILE_HINT, os.fsencode(key_file.resolve()))
 
 
 def recorded_key_file(home: Path) -> Path | None:

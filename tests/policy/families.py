@@ -1550,9 +1550,11 @@ _TITLES = (
 
 def _trailing_tag(text: str, rng: random.Random) -> str:
     """A title or subject and its tag in square brackets at the line's end, as mail
-    classification tools write it (``Subject: Convoy plan [NATO SECRET]``)."""
+    classification tools write it (``Subject: Convoy plan [NATO SECRET]``), or in
+    parentheses, where a title's portion mark stands (``Operation plan (SECRET)``)."""
     label = rng.choice(["Subject: ", "Objet : ", "Betreff: ", "Onderwerp: ", "RE: ", ""])
-    return f"{label}{rng.choice(_TITLES)} [{text}]\n\n{rng.choice(BODY)}\n"
+    opener, closer = rng.choice([("[", "]"), ("(", ")")])
+    return f"{label}{rng.choice(_TITLES)} {opener}{text}{closer}\n\n{rng.choice(BODY)}\n"
 
 
 # --- portion marks ---------------------------------------------------------------------
@@ -2574,9 +2576,6 @@ KNOWN_MISSES: dict[str, str] = {
     "terminal-colour+title-dash": (
         "a colour sequence between a dash and its blanks: a line is cut into cells as written"
     ),
-    "title-dash+comment": (
-        "a title and its banner inside a markup comment: a comment's text is not cut into cells"
-    ),
     "terminal-colour+phonetic": (
         "colour sequences around phonetic words: the phonetic reading takes the words as "
         "written, escape sequences included"
@@ -2604,12 +2603,6 @@ KNOWN_MISSES: dict[str, str] = {
         )
         for around in _REPEATED_AROUND
     },
-    **dict.fromkeys(
-        ("split-words+comment-inside", "hyphenation+comment-inside"),
-        "a comment is removed line by line: a comment on the second line of a split banner "
-        "(SE- / CR<!-- x -->ET) or split over lines with the banner's words is not removed "
-        "before the lines are joined",
-    ),
     "spaced-line+comment-inside": "a comment inside a letter-spaced line is spaced out too",
     "comment-inside+letter-per-line": "a markup comment split over lines, a letter a line",
     "comment-inside+reversed": (
@@ -2643,13 +2636,12 @@ KNOWN_MISSES: dict[str, str] = {
             "letter-per-line+phonetic",
             "hyphenation+phonetic",
             "split-words+phonetic",
-            "phonetic+rot13",
             "csv-column+phonetic",
             "field-name-forms+phonetic",
         ),
         "phonetic words are read on their line as written (or written backwards: a line "
-        "holding echo, alfa or delta reversed is read forwards): spaced out, split over lines "
-        "or turned by rot13 they are no phonetic words; a CSV row spelled so is read without "
+        "holding echo, alfa or delta reversed is read forwards; or in rot13): spaced out or "
+        "split over lines they are no phonetic words; a CSV row spelled so is read without "
         "the header above it (a row's value alone is no classification field)",
     ),
     "kv-pairs+phonetic": (
@@ -2694,7 +2686,6 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         (
-            "field-label+comment",
             "label-line+comment",
             "label-line+markup-words",
             "label-line+struck-marking",
@@ -2703,20 +2694,10 @@ KNOWN_MISSES: dict[str, str] = {
         "a label or a field's name (Classification = !!! danger \"SECRET\"): a field's value "
         "is read as a cell with the plain lead",
     ),
-    **dict.fromkeys(
-        (
-            "markup-cell+comment",
-            "pipe-cells+comment",
-            "text-before-banner+comment",
-            "markup-cell+markup-words",
-        ),
-        "a complete comment is removed before a line is cut into cells (so that a comment "
-        "inside a word joins it), and the text of a comment or of a shortcode's argument is "
-        "not cut into cells of its own (<!-- Ref. J2/44 | SECRET | Draft -->)",
-    ),
-    "comment+inline-tags": (
-        "inline elements are joined where a browser shows them: inside an HTML comment "
-        "(<!-- <i>SEC</i><i>RET</i> -->) they are not (misses on some markings)"
+    "markup-cell+markup-words": (
+        "a shortcode's argument is not cut into cells of its own: a quoted value inside it "
+        '({% include banner.html text=".banner::after{content:"SECRET UE"}" %}) ends at the '
+        "value's first inner quote (misses on some markings)"
     ),
     **dict.fromkeys(
         ("markup-words+comment", "page-number-before+markup-words"),

@@ -8,7 +8,14 @@ import random
 
 import pytest
 
-from milai.policy.decoders import _MIME_BLOCK, TRIGGER_RE, mime_blocks, one_byte, trigger_lines
+from milai.policy.decoders import (
+    _MIME_BLOCK,
+    _STAND_INS,
+    TRIGGER_RE,
+    mime_blocks,
+    one_byte,
+    trigger_lines,
+)
 
 # Pieces that make (or almost make) each alternative of TRIGGER_RE.
 PIECES = [
@@ -20,6 +27,7 @@ PIECES = [
     base64.b64encode(b"TOP SECRET material here").decode(), "U0VDUkVU", "x" * 15,
     "0101", "0011", "01010011", "U+", "u+00", "U+0053", "=4", "=4E", "+AF", "+AFMA",
     "i5cu", "qrkjju", "2nd ", "abcdefg", "h4", "KNCUG", "abcdefghijklmno",
+    "0000", "4f2a ", "dead", "beef ", "0a", "00000010: ",
 ]  # fmt: skip
 
 
@@ -93,3 +101,40 @@ def test_every_alternative_has_a_stand_in() -> None:
     for line in lines:
         assert TRIGGER_RE.search(line) is not None, line
         assert trigger_lines("prose\n" + line + "\nprose") == [(6, 6 + len(line))], line
+
+
+def test_a_stand_in_literal_leads_every_match_of_its_pattern() -> None:
+    """``trigger_lines`` tries a literal-led stand-in only where ``bytes.find`` finds its
+    literal: every match of the stand-in starts with it (random strings of its classes,
+    each match from every start)."""
+    rng = random.Random(300)
+    led = [(table, literal, stand_in) for table, literal, stand_in in _STAND_INS if literal]
+    assert any(literal == b"hhhhshhhh" for _, literal, _ in led)  # xxd's hex
+    for table, literal, stand_in in led:
+        alphabet = sorted(set(table))
+        classes = [byte for byte in alphabet if byte != ord(".")]  # mostly the classes read
+        matched = 0
+        for _ in range(400):
+            text = bytes(
+                rng.choice(classes if rng.random() < 0.9 else alphabet)
+                for _ in range(rng.randint(1, 48))
+            )
+            text = text.replace(literal[:1], literal, rng.randint(0, 2))
+            for at in range(len(text)):
+                match = stand_in.match(text, at)
+                if match is not None:
+                    matched += 1
+                    assert text.startswith(literal, at), (literal, text)
+        assert matched, literal
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_hex_dumps_trigger_exactly_the_trigger_re_lines(seed: int) -> None:
+    """Hex in groups (xxd's four digits, pairs with separators, ``0x``): the lines that
+    the stand-ins of the hex classes find, then TRIGGER_RE confirms, are its lines."""
+    rng = random.Random(400 + seed)
+    pieces = ["dead", "beef", "4f2a", "0a", "12", "0x", "g", " ", " ", "\t", ":", ",", "\n"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        assert trigger_lines(text) == reference_lines(text), text
+        assert trigger_lines(text, raw=one_byte(text)) == reference_lines(text), text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -49,7 +50,44 @@ def test_guarded_patterns_match_exactly_as_the_whole_patterns(name: str) -> None
         for at in starts:
             assert _same(pattern.match(view, at), full.match(view, at)), view[at : at + 80]
         for at in range(0, len(view), 7):
-            assert _same(pattern.search(view, at), full.search(view, at)), view[at : at + 80]
+            want = full.search(view, at)
+            # compiled, ``search`` is the large pattern's alone; the guarded search (the
+            # path before it is compiled) finds the same
+            assert _same(pattern.search(view, at), want), view[at : at + 80]
+            assert _same(pattern.search_guarded(view, at), want), view[at : at + 80]
+
+
+def _walk(search: Callable[[str, int], re.Match[str] | None], view: str) -> list[re.Match[str]]:
+    """A scan's walk: search, then again from the match's end (one further if empty)."""
+    found: list[re.Match[str]] = []
+    at = 0
+    while (match := search(view, at)) is not None:
+        found.append(match)
+        at = max(match.end(), match.start() + 1)
+    return found
+
+
+@pytest.mark.parametrize("name", ["default.yaml", "ministry-codewords.yaml"])
+def test_a_fresh_guarded_pattern_walks_as_the_whole_pattern(name: str) -> None:
+    """A fresh load's patterns (not compiled: the guard first, then the large pattern
+    alone once a candidate compiles it, as in a scan) find, along a scan's walk, exactly
+    the matches of the whole pattern, in prose with markings here and there."""
+    from milai.policy.policy import _CACHE
+
+    rng = random.Random(len(name))
+    lines = adversarial_lines(load_policy(POLICIES / name), 200, seed=11)
+    prose = ["The meeting moved to Tuesday.", "Secretary of State", "(a) minutes", "", "  x"]
+    view = _view("\n".join(rng.choice([*lines, *prose, *prose]) for _ in range(600)))
+    _CACHE.clear()  # a fresh load, as in a new process
+    fresh = _patterns(load_policy(POLICIES / name))
+    assert not any(pattern.compiled for pattern in fresh)
+    for pattern in fresh:
+        got = _walk(pattern.search, view)
+        assert pattern.compiled  # the walk compiled it, and went on with it alone
+        want = _walk(pattern.full().search, view)
+        assert len(got) == len(want) > 10
+        for got_match, want_match in zip(got, want, strict=True):
+            assert _same(got_match, want_match), view[want_match.start() : want_match.end()]
 
 
 def _glued_lines(policy: Policy, count: int, seed: int) -> list[str]:
