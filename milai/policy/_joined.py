@@ -18,23 +18,55 @@ _STRING_RES = (
     lazy_compile(r'"(?:[^"\\\n]|\\.){0,400}+"'),
     lazy_compile(r"'(?:[^'\\\n]|\\.){0,400}+'"),
 )
-# Between two pieces of one string: blanks, perhaps a "+", perhaps one line break (a
-# backslash may continue the line) and the next line's indentation.
+# An operator that joins the strings on its sides: "+" (C#, Java, JavaScript, Python), "||"
+# (SQL), "." and ".." (PHP, Perl, Lua), "&" (Visual Basic), a call of concat on the first
+# (JavaScript's ``"SEC".concat("RET")``, chained ``).concat(``), or a comma between a join's
+# arguments (kept only inside a join: ``_comma_glue``).
+_OP = r"(?:\+|\|\||\.\.?|&|,|(?:\)[^\S\n]{0,8})?\.[^\S\n]{0,8}(?i:concat)[^\S\n]{0,8}\()"
+# Between two pieces of one string: blanks, perhaps an operator, perhaps one line break (a
+# backslash may continue the line) and the next line's indentation, perhaps an operator.
 _GAP_RE = lazy_compile(
-    r"[^\S\n]{0,80}+(?:\+[^\S\n]{0,80}+)?(?:\\?\r?\n[^\S\n]{0,80}+(?:\+[^\S\n]{0,80}+)?)?"
+    rf"[^\S\n]{{0,80}}+(?:{_OP}[^\S\n]{{0,80}}+)?"
+    rf"(?:\\?\r?\n[^\S\n]{{0,80}}+(?:{_OP}[^\S\n]{{0,80}}+)?)?"
 )
+_CONCAT_GAP_RE = lazy_compile(r"\)?[^\S\n]{0,8}+\.[^\S\n]{0,8}+(?i:concat)")
+# What makes a comma between pieces a join (the glue between them: a short literal): before
+# the first piece, SQL's or JavaScript's concat call (``CONCAT('NATO ', 'SEC', 'RET')``,
+# glue "") or Python's ``"".join([`` (glue: the literal); after the last, JavaScript's
+# ``].join("")``. An everyday list of strings (``["a", "b"]``) joins nothing.
+_JOIN_BEFORE_RE = lazy_compile(
+    r"(?:(?<![\w$])(?i:concat)[^\S\n]{0,8}\("
+    r"|(?P<quote>[\"'])(?P<glue>[^\"'\\\n]{0,8})(?P=quote)[^\S\n]{0,8}\.[^\S\n]{0,8}join"
+    r"[^\S\n]{0,8}\([^\S\n]{0,8}[\[(]?)[^\S\n]{0,80}+(?:\r?\n[^\S\n]{0,80}+)?\Z"
+)
+_JOIN_AFTER_RE = lazy_compile(
+    r"[^\S\n]{0,80}+(?:,[^\S\n]{0,80}+)?(?:\r?\n[^\S\n]{0,80}+)?\][^\S\n]{0,8}\.[^\S\n]{0,8}join"
+    r"[^\S\n]{0,8}\([^\S\n]{0,8}(?P<quote>[\"'])(?P<glue>[^\"'\\\n]{0,8})(?P=quote)"
+    r"[^\S\n]{0,8}\)"
+)
+_JOIN_REACH = 200  # how far before a first piece its join call is looked for
 CDATA_SEAM = "]]><![CDATA["
+_HINT_GAP = (
+    r"[^\S\n]{0,80}" + _OP + r"?[^\S\n]{0,80}(?:\\?\r?\n[^\S\n]{0,80}" + _OP + r"?[^\S\n]{0,80})?"
+)
 # Where a block may hold pieces to join: a closing quote, a gap, an opening quote (an
-# empty string, "", too: a PO entry's first line), or a seam of CDATA sections.
+# empty string, "", too: a PO entry's first line); a closing quote, then the end of an
+# array that is joined (``"T"\n].join("")``); a join call's opening bracket, then a quote
+# on its line or the next; or a seam of CDATA sections.
 # One character set first: ``re`` then skips ahead to it quickly (an alternation of two
 # first characters is tried at every position).
 HINT_RE = lazy_compile(
-    r"[\"'\]](?:(?<=[\"'])[^\S\n]{0,80}\+?[^\S\n]{0,80}"
-    r"(?:\\?\r?\n[^\S\n]{0,80}\+?[^\S\n]{0,80})?[\"']|(?<=\])\]><!\[CDATA\[)"
+    r"[\"'\](\[](?:(?<=[\"'])" + _HINT_GAP + r"(?:[\"']|\][^\S\n]{0,8}\.[^\S\n]{0,8}join)"
+    r"|(?<=\])\]><!\[CDATA\["
+    r"|(?:(?<=[Cc][Oo][Nn][Cc][Aa][Tt]\()|(?<=join\()|(?<=join\(\[)|(?<=join\(\())"
+    r"[^\S\n]{0,80}(?:\r?\n[^\S\n]{0,80})?[\"'])"
 )
-# A line that may go on as a string on the next: it ends with a quote (after blanks, a
-# "+" or a backslash).
-_OPEN_END_RE = lazy_compile(r"[\"'][^\S\n]{0,80}\+?[^\S\n]{0,80}\\?\r?$")
+# A line that may go on as a string on the next: it ends with a quote (after blanks, an
+# operator or a backslash), or with a join call's opening bracket.
+_OPEN_END_RE = lazy_compile(
+    r"(?:[\"'][^\S\n]{0,80}" + _OP + r"?[^\S\n]{0,80}\\?"
+    r"|(?:(?i:concat)|join)[^\S\n]{0,8}\([^\S\n]{0,8}[\[(]?[^\S\n]{0,80})\r?$"
+)
 _MAX_PIECES = 256  # the most pieces of one string joined (a block is read in such runs)
 
 
@@ -63,21 +95,60 @@ def joined_strings(block: str) -> list[Joined]:
     found: list[Joined] = []
     for regex in _STRING_RES:
         run: list[re.Match[str]] = []
+        gaps: list[str] = []
         for match in regex.finditer(block):
             if (
                 run
                 and len(run) < _MAX_PIECES
                 and _GAP_RE.fullmatch(block, run[-1].end(), match.start()) is not None
             ):
+                gaps.append(block[run[-1].end() : match.start()])
                 run.append(match)
                 continue
-            _add_run(found, run)
-            run = [match]
-        _add_run(found, run)
+            _add_runs(found, block, run, gaps)
+            run, gaps = [match], []
+        _add_runs(found, block, run, gaps)
     return found
 
 
-def _add_run(found: list[Joined], run: list[re.Match[str]]) -> None:
+def _comma_glue(block: str, run: list[re.Match[str]]) -> str | None:
+    """What a join puts between ``run``'s pieces where a comma separates them (see
+    ``_JOIN_BEFORE_RE``), or None when the run is no join's arguments."""
+    first, last = run[0].start(), run[-1].end()
+    before = _JOIN_BEFORE_RE.search(block, max(0, first - _JOIN_REACH), first)
+    if before is not None:
+        return before.group("glue") or ""
+    after = _JOIN_AFTER_RE.match(block, last)
+    return None if after is None else after.group("glue")
+
+
+def _add_runs(found: list[Joined], block: str, run: list[re.Match[str]], gaps: list[str]) -> None:
+    """``run`` joined, cut where a comma separates two pieces outside any join; a comma
+    after a ``.concat(`` separates its arguments."""
+    if len(run) < 2:
+        return
+    glue: str | None = None
+    if any("," in gap for gap in gaps):
+        glue = _comma_glue(block, run)
+    pieces: list[re.Match[str]] = [run[0]]
+    glues: list[str] = []
+    in_call = False
+    for gap, match in zip(gaps, run[1:], strict=True):
+        if _CONCAT_GAP_RE.search(gap) is not None:
+            in_call = True
+        elif "," in gap and glue is None and not in_call:
+            _add_run(found, pieces, glues)
+            pieces, glues = [match], []
+            continue
+        comma = "," in gap and not in_call
+        glues.append((glue or "") if comma else "")
+        pieces.append(match)
+    _add_run(found, pieces, glues)
+
+
+def _add_run(found: list[Joined], run: list[re.Match[str]], glues: list[str]) -> None:
+    """``run``'s pieces joined, ``glues[i]`` between piece ``i`` and the next (its
+    characters at the next piece's opening quote)."""
     if len(run) < 2:
         return
     parts: list[str] = []
@@ -88,6 +159,10 @@ def _add_run(found: list[Joined], run: list[re.Match[str]]) -> None:
         start, end = match.start() + 1, match.end() - 1
         if number:
             seams.append(length)
+            glue = glues[number - 1]
+            parts.append(glue)
+            offsets.extend([start - 1] * len(glue))
+            length += len(glue)
         parts.append(match.string[start:end])
         offsets.extend(range(start, end))
         length += end - start

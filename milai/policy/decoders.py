@@ -20,7 +20,7 @@ import html
 import re
 import unicodedata
 from typing import NamedTuple
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote
 
 from milai._lazyre import lazy_compile
 from milai.policy.normalise import terminal_shown
@@ -32,7 +32,8 @@ MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
 LINE_OVERLAP = 1 << 13
 _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is none)
 
-_PERCENT = r"%[0-9A-Fa-f]{2}"
+# ``%53``, and the ``%u0053`` of IIS and ECMAScript's escape() (a UTF-16 unit, four digits).
+_PERCENT = r"%(?:[0-9A-Fa-f]{2}|[uU][0-9A-Fa-f]{4})"
 _QUOTED_PRINTABLE = r"=[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"  # two in a row: "x=AB" is code
 # A numeric reference may end without its ";" (HTML5 decodes ``&#x53&#x45``: a parse error).
 _ENTITY = r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)"
@@ -74,6 +75,14 @@ _UTF7 = r"\+(?=[0-9+/]{0,5}[A-Za-z])[A-Za-z0-9/][A-Za-z0-9+/]{5,}"
 # ``=?utf-8?Q?NATO_SECRET?=``, ``=?UTF-8?B?U0VDUkVU?=``.
 _ENCODED_WORD = r"=\?[A-Za-z0-9_\-]{1,40}(?:\*[A-Za-z\-]{1,20})?\?[QqBb]\?[!->@-~]{1,400}?\?="
 
+# PostgreSQL's string with Unicode escapes (``U&'\0053\0045CRET'``, ``U&'\+000053'``), its
+# escape character another one after UESCAPE (``U&'!0053!0045CRET' UESCAPE '!'``).
+# A string up to 4,000 characters (a line of markup in escapes), linear: possessive.
+_SQL_UNICODE = (
+    r"(?<![\w&])[Uu]&'(?P<body>(?:[^'\n]|''){1,4000}+)'"
+    r"(?:[^\S\n]{1,8}(?i:uescape)[^\S\n]{1,8}'(?P<escape>[^'\n\s0-9A-Fa-f+\"])')?"
+)
+
 # RTF: a byte of the document's code page (``TR\'c8S`` is TRÈS: Word and WordPad write every
 # accented letter so), a Unicode escape (``\u200?``), a group in capitals (``{\caps nato}``).
 _RTF_TRIGGER = r"\\'[0-9A-Fa-f]{2}|\\u-?\d{1,5}|\\s?caps\b"
@@ -90,6 +99,7 @@ TRIGGER_RE = lazy_compile(
         (
             r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
             _RTF_TRIGGER,
+            r"[Uu]&'",
             _PERCENT,
             _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
@@ -125,7 +135,9 @@ _LITERAL_LED = tuple(
     for alternative in (
         r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
         _RTF_TRIGGER,
-        r"%[0-9A-Fa-f]{2}",
+        r"U&'",
+        r"u&'",
+        _PERCENT,
         _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
         r'\\[uUx0-7n"\\]',
@@ -300,6 +312,8 @@ def _word_holding(pattern: str) -> re.Pattern[str]:
 
 _PERCENT_RUN = _word_holding(_PERCENT)
 _QUOTED_PRINTABLE_RUN = _word_holding(_QUOTED_PRINTABLE)
+_SQL_UNICODE_RUN = lazy_compile(_SQL_UNICODE)
+_PERCENT_U_UNITS = lazy_compile(r"(?:%[uU][0-9A-Fa-f]{4})+|(?:%[0-9A-Fa-f]{2})+")
 _QUOTED_PRINTABLE_BYTES = lazy_compile(r"(?:=[0-9A-Fa-f]{2})+")
 # A double-quoted string with backslash escapes (JSON, JavaScript, C, Python).
 _QUOTED_STRING = lazy_compile(r'"((?:[^"\\\n]|\\.)*)"')
@@ -497,6 +511,47 @@ _UNESCAPE = lazy_compile(f"(?P<bytes>(?:{_BYTE_ESCAPE})+)|{_ESCAPE}")
 _BYTE_ESCAPE_ONE = lazy_compile(r"\\(x[0-9A-Fa-f]{2}|[0-3][0-7]{2})")
 
 
+def _decode_sql_unicode(body: str, escape: str) -> str:
+    """A PostgreSQL ``U&'…'`` string's text: ``escape`` then four hex digits or "+" and six
+    (a surrogate pair is one character), two escapes one, a doubled quote one quote."""
+    mark = re.escape(escape)
+    units = re.sub(
+        mark + r"(?:([0-9A-Fa-f]{4})|\+([0-9A-Fa-f]{6})|" + mark + ")",
+        lambda m: (
+            chr(min(int(m.group(1) or m.group(2) or "0", 16), 0x10FFFF))
+            if m.group(1) or m.group(2)
+            else escape
+        ),
+        body.replace("''", "'"),
+    )
+    return units.encode("utf-16-be", "surrogatepass").decode("utf-16-be", "replace")
+
+
+def _unpercent_units(text: str) -> str:
+    """``%u0053`` units (IIS, ECMAScript's escape()) → characters, a surrogate pair as one
+    (``%uD835%uDC12``), a lone surrogate U+FFFD; ``%XX`` bytes as UTF-8, in the same pass
+    (a "%" that a unit decodes to starts nothing). Each run shrinks."""
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group()
+        if found[1] not in "uU":
+            return unquote(found)
+        units = bytes.fromhex("".join(found[at + 2 : at + 6] for at in range(0, len(found), 6)))
+        return units.decode("utf-16-be", errors="replace")
+
+    return _PERCENT_U_UNITS.sub(one, text)
+
+
+def _unpercent(text: str) -> str:
+    """Percent-encoding: ``%XX`` bytes as UTF-8, and ``%u`` units."""
+    return _unpercent_units(text) if "%u" in text or "%U" in text else unquote(text)
+
+
+def _unpercent_plus(text: str) -> str:
+    """As ``_unpercent``, a "+" read as a blank (a form's encoding)."""
+    return _unpercent(text.replace("+", " "))
+
+
 def _unquote_printable(text: str) -> str:
     """``=53=45=43`` → ``SEC``: quoted-printable bytes, read as UTF-8 (else Latin-1)."""
 
@@ -684,7 +739,8 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     """Every decoding of ``line`` (one line, no new line) worth scanning again."""
     found: list[Candidate] = []
     if "%" in line:
-        _add_textual(found, "percent", line, _runs(_PERCENT_RUN, line), [unquote, unquote_plus])
+        runs = _runs(_PERCENT_RUN, line)
+        _add_textual(found, "percent", line, runs, [_unpercent, _unpercent_plus])
     if "=" in line:
         runs = _runs(_QUOTED_PRINTABLE_RUN, line)
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
@@ -695,6 +751,14 @@ def decode_line_candidates(line: str) -> list[Candidate]:
         rtf = [(m.start(), m.end()) for m in _RTF_ESCAPE.finditer(line)]
         rtf += [(m.start(), m.end()) for m in _RTF_CAPS.finditer(line)]
         _add_textual(found, "rtf", line, sorted(rtf), [_decode_rtf])
+    if "&'" in line:
+        for match in _SQL_UNICODE_RUN.finditer(line):
+            escape = match.group("escape") or "\\"
+            string = _decode_sql_unicode(match.group("body"), escape)
+            # read even with no escape (or no letter: 🆂🅴🅲…) in it: the U& before its
+            # quote hides the string from a cell
+            if len(string.strip()) >= _MIN_TEXT:
+                found.append(Candidate("sql-unicode", string, match.start(), match.end()))
     if "+" in line:
         for match in _CODE_POINT_RUN.finditer(line):
             points = _decode_code_points(match.group())

@@ -618,8 +618,12 @@ def _banner_hits(
         original = scanner.orig_slice(tail_start, tail_end)
         if not (
             banner_tail_ok(tail, original)
-            or (_letter_spaced(body) and _letter_spaced(tail))
-            or _cable_first_line(body, tail, scanner, match, base, original)
+            or (
+                _letter_spaced(body)
+                and _letter_spaced(tail)
+                and not _spaced_in_prose_case(scanner, match, base)
+            )
+            or _cable_first_line(engine, body, scanner, match, base, original)
             # a rot13 text turns the banner's furniture too (Ers. W2/44, - QENSG)
             or (engine.turned(body) and banner_tail_ok(rot13(tail), rot13(original)))
             or _subject_in_capitals(engine, scanner, match, base)
@@ -829,9 +833,15 @@ _WIDE_GAP_RE = lazy_compile(r"[^\S\n]{2,}")
 
 
 def _cable_first_line(
-    body: str, tail: str, scanner: Scanner, match: re.Match[str], base: int, original: str
+    engine: CompiledPolicy,
+    body: str,
+    scanner: Scanner,
+    match: re.Match[str],
+    base: int,
+    original: str,
 ) -> bool:
-    """A cable's first line: a marking spaced out letter by letter, not in prose case, then
+    """A cable's first line: a marking spaced out letter by letter, not in prose case (a
+    word in the marking's own small letters counts: ``S t g .``, ``V S - N f D``), then
     its furniture after one blank, its first word in capitals (``S E C R E T SECTION 01 OF
     03 BRUSSELS 000456``, ``C O N F I D E N T I A L ROME 001234``: how a State Department
     cable starts). Nobody spaces out a level word in prose; a word in lower or title case
@@ -843,7 +853,13 @@ def _cable_first_line(
         return False
     span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
     words = _WIDE_GAP_RE.split(terminal_shown(scanner.orig_slice(*span)))
-    return not _in_prose_case(" ".join("".join(_WORD_RE.findall(word)) for word in words))
+    own = {
+        "".join(_WORD_RE.findall(word))
+        for _, _, key in engine.split_markings(body)
+        for word in engine.marking_by_key[key].text.split()
+    }
+    joined = ("".join(_WORD_RE.findall(word)) for word in words)
+    return not _in_prose_case(" ".join(word for word in joined if word not in own))
 
 
 def _letter_spaced(view: str) -> bool:
@@ -852,6 +868,17 @@ def _letter_spaced(view: str) -> bool:
     a line spaced out from its marking on is a banner hidden from a reader's search, so
     the text after such a marking does not make it prose (SECRET SANTA party does)."""
     return _ADJACENT_RE.search(view) is None and any(ch.isalnum() for ch in view)
+
+
+def _spaced_in_prose_case(scanner: Scanner, match: re.Match[str], base: int) -> bool:
+    """Whether a banner written letter by letter is in prose case, its letters read as one
+    word (``s e c r e t``, ``S e c r e t``): spacing letters out hides a marking from a
+    search, it does not change its case. A tool prints text letter by letter too (``od
+    -c``: ``s   e   c   r   e   t   =   4   2  \\n``), in the text's own case; a spaced-out
+    banner is in capitals or odd case (``S E C R E T``, ``s E c R e T``), as evasion writes
+    it."""
+    span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
+    return _in_prose_case(scanner.orig_slice(*span))
 
 
 _LABEL_PARTS_RE = lazy_compile(r"[:\-\u2013|=>\]\[]")
@@ -895,6 +922,8 @@ def _is_heading(spec: MarkingSpec, original: str, titled: bool = False) -> bool:
 
 
 _WORD_RE = lazy_compile(r"[^\W\d_]+")
+# After a word: its full stop, then a blank and another word (an abbreviation, ``Stg.``).
+_ABBREVIATION_RE = lazy_compile(r"\.[^\S\n]{1,80}(?=[^\W\d_])")
 
 
 def _word_case(word: str) -> str | None:
@@ -912,9 +941,31 @@ def _in_prose_case(text: str) -> bool:
     """Whether the words of ``text`` (a marking as written) are prose: one of them in lower
     or title case (<td>Secret</td>, Nato Secret), and none in odd case. Real markings are
     printed in capitals; odd case (rEsTrEiNt Ue, sEcReT uE) is evasion, whatever case its
-    other words are in."""
-    words = _WORD_RE.findall(terminal_shown(text))
+    other words are in. Letters written one by one (``s e c r e t``, ``S e c r e t``) are
+    one word: spacing letters out does not change their case. An abbreviation inside a
+    marking (the Dutch ``Stg. GEHEIM``, ``Dep. VERTROUWELIJK``: a word, its full stop and a
+    blank before the next) is printed so in the marking itself and tells nothing."""
+    shown = terminal_shown(text)
+    words = _WORD_RE.findall(shown)
+    if len(words) > 1 and all(len(word) == 1 for word in words):
+        words = ["".join(words)]
+    elif "." in shown:
+        words = [
+            m.group()
+            for m in _WORD_RE.finditer(shown)
+            if not _ABBREVIATION_RE.match(shown, m.end())
+        ]
     return any(_word_case(word) for word in words) and not any(map(_odd_case, words))
+
+
+def _as_printed(text: str, printed: str) -> str:
+    """``text`` without the words that the marking ``printed`` itself writes in small
+    letters (the Dutch ``Stg``, ``Dep`` in an identifier, ``Stg_GEHEIM``): they tell no
+    case of the writer's."""
+    own = {word for word in _WORD_RE.findall(printed) if not word.isupper()}
+    if not own:
+        return text
+    return _WORD_RE.sub(lambda word: "" if word.group() in own else word.group(), text)
 
 
 def _odd_case(word: str) -> bool:
@@ -1683,10 +1734,12 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # A quoted value: a doubled quote around it is one quote (``content=""SECRET""``, CSV's
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
 # A value that a keyword gives is one too: COBOL's ``PIC X(11) VALUE 'NATO SECRET'.``, an XML
-# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``.
+# entity's ``<!ENTITY cls "COSMIC TOP SECRET">``, SQL's ``COMMENT ON TABLE docs IS 'NATO
+# SECRET'``, a column's ``DEFAULT 'SECRET'`` or MySQL's ``COMMENT 'SECRET'``.
 _QUOTED_CELL_RE = lazy_compile(
     r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
-    r"|(?:(?<![^\W_])(?i:values?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
+    r"|(?:(?<![^\W_])(?i:values?|default|comment(?:[^\S\n]{1,3}on[^\S\n][^\"'\n]{1,160}?"
+    r"[^\S\n]is)?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
     r"[^\S\n]{1,3}([\"']))"
     r"(?:(?:\1|\2|\3){1,2}(?=[^\"'\n]{1,200}(?:\1|\2|\3){2}))?"
     r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|\3|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
@@ -1793,10 +1846,17 @@ BLANKS = (
     "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )  # every character ``[^\S\n]`` matches (a test recomputes them)
-_PROSE_AFTER_DASH = r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}|[a-z][\u2019'])"
+# (a word of three letters in title case, then a full stop and a blank, is an abbreviation
+# that a marking may start with: ``Lagebericht - Stg. GEHEIM``)
+_PROSE_AFTER_DASH = (
+    r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
+)
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
+    # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
+    r"|(?<=[SsTt][^\S\n])'"
     r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?m:^\.[A-Za-z])"
@@ -1810,8 +1870,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?]"
+    r"[<{}|\t\\\]=:\",;&/.!?']"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=[SsTt][^\S\n]')"
     r"|(?<=[,;])[^\S\n]{0,3}'"
     r"|(?<=&)[LCR]"
     r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
@@ -1916,6 +1977,33 @@ def _pair_values(line: str) -> list[tuple[int, int]]:
         if end - start <= _MAX_CELL and _CAPITALS_RE.search(line, start, end) is not None:
             values.append((start, end))
     return values
+
+
+# An X.500 / LDAP distinguished name (LDIF's ``dn: cn=plan,ou=NATO SECRET,dc=example``, a
+# certificate's subject ``CN=…, OU=…, O=…``): its attribute values are cells, read in
+# capitals as any cell (``ou=Secret Service`` and ``cn=Secretariat`` are names). A name
+# is two attributes or more, the second after a comma, ";" or "+"; a value runs to the next
+# unescaped separator.
+_DN_TYPES = r"(?i:cn|ou|o|dc|c|l|st|street|uid|title|dnqualifier|serialnumber)"
+_DN_HINT_RE = lazy_compile(r"[,;+][^\S\n]{0,3}" + _DN_TYPES + r"[^\S\n]{0,3}=")
+_DN_RDN_RE = lazy_compile(
+    r"(?:(?<=[,;+=:])|(?<![^\s\"'(]))[^\S\n]{0,3}"
+    + _DN_TYPES
+    + r"[^\S\n]{0,3}=[^\S\n]{0,3}(?P<value>(?:[^,;+=\\\n\"]|\\.){1,200}+)(?=[,;+\"\n]|$)"
+)
+
+
+def _dn_values(line: str) -> list[tuple[int, int]]:
+    """The attribute values of the distinguished names in ``line`` that may hold a marking
+    in capitals (``_CAPITALS_RE``); none for one attribute alone."""
+    rdns = list(islice(_DN_RDN_RE.finditer(line), _MAX_PAIRS))
+    if len(rdns) < _PAIRS:
+        return []
+    return [
+        rdn.span("value")
+        for rdn in rdns
+        if _CAPITALS_RE.search(line, *rdn.span("value")) is not None
+    ]
 
 
 def _first_trigger(
@@ -2185,6 +2273,8 @@ class CellUnit(Unit[CellState]):
             spans += _glued_footers(text, cells)
         if "=" in text:
             spans += _pair_values(text)
+            if _DN_HINT_RE.search(text) is not None:
+                spans += _dn_values(text)
         if "/" in text and "(" in text:
             spans += [value.span("value") for value in _PDF_VALUE_RE.finditer(text)]
         label = _LABEL_CELL_RE.match(text)
@@ -4691,7 +4781,7 @@ class CompiledPolicy:
             found = [self.marking_by_key[key] for _, _, key in parts]
             if len({spec.level for spec in found}) == 1:
                 marking = found[0]
-        if marking is None or _in_prose_case(text.replace("_", " ")):
+        if marking is None or _in_prose_case(_as_printed(text.replace("_", " "), marking.text)):
             return None
         if _camel_name(marking.text, text.strip()):
             return None  # TopSecret: a name in code, the words of a title glued

@@ -95,7 +95,7 @@ SCHEMES: tuple[tuple[str, frozenset[str]], ...] = tuple(
         ("NATO", "NATO COSMIC ATOMAL CTS CTSA NS NSAT NC NCA NR"),
         ("EU", "UE EU"),
         ("LUX", "LUX"),
-        ("NL", "ZEER VERTROUWELIJK BEPERKTE"),
+        ("NL", "ZEER VERTROUWELIJK BEPERKTE STG DEP CONFIDENTIEEL"),
         ("DE", "GEHEIM VS VERTRAULICH DIENSTGEBRAUCH NFD"),
         ("FR", "DÉFENSE DIFFUSION TRÈS CONFIDENTIEL"),
         ("US", "CUI CONTROLLED TS S C"),
@@ -163,7 +163,9 @@ def _ascii_letters(text: str) -> str:
 
 
 def _separated(text: str, rng: random.Random) -> str:
-    separator = rng.choice([" ", "  ", ".", ". ", "..", " . ", "|", "||", "-", "_", "\u2800", "*"])
+    separators = [" ", "  ", ".", ". ", "..", " . ", "|", "||", "-", "_", "\u2800", "*"]
+    # not the marking's own punctuation (an abbreviation's full stop: Stg. GEHEIM)
+    separator = rng.choice([sep for sep in separators if not set(sep.strip()) & set(text)])
     out = []
     for word in text.split():
         out.append(separator.join(ch for ch in word if ch != "-"))
@@ -361,6 +363,111 @@ def string_pieces(text: str, rng: random.Random) -> str:
     them, CDATA sections side by side (``"NATO SEC" "RET"``)."""
     cut = rng.randint(1, len(text) - 1)
     return rng.choice(_STRING_PIECES).format(text[:cut], text[cut:])
+
+
+def _cut_in_pieces(text: str, rng: random.Random, most: int = 4) -> list[str]:
+    """``text`` cut in two to ``most`` non-empty pieces at random points."""
+    count = min(rng.randint(2, most), len(text))
+    cuts = sorted(rng.sample(range(1, len(text)), count - 1))
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def string_joins(text: str, rng: random.Random) -> str:
+    """A string built by the joins programs write, cut anywhere inside: SQL's CONCAT(…) and
+    ``||``, JavaScript's ``[…].join("")`` and ``.concat(…)``, Python's ``"".join([…])``,
+    PHP's and Lua's ``.``/``..``, on one line or one piece a line (red team 7)."""
+    pieces = _cut_in_pieces(text, rng)
+    single = [f"'{piece}'" for piece in pieces]
+    double = [f'"{piece}"' for piece in pieces]
+    form = rng.choice(
+        [
+            "concat",
+            "concat-lines",
+            "bars",
+            "array-join",
+            "array-lines",
+            "js-concat",
+            "chained",
+            "py-join",
+            "php",
+            "lua",
+        ]
+    )
+    if form == "concat":
+        return f"SELECT {rng.choice(['CONCAT', 'concat'])}({', '.join(single)}) AS banner;\n"
+    if form == "concat-lines":
+        return "SELECT CONCAT(\n" + ",\n".join(f"    {p}" for p in single) + "\n) AS banner;\n"
+    if form == "bars":
+        return f"SELECT {' || '.join(single)} AS banner;\n"
+    if form == "array-join":
+        return f'const banner = [{", ".join(double)}].join("");\n'
+    if form == "array-lines":
+        return "const banner = [\n" + "".join(f"  {p},\n" for p in double) + '].join("");\n'
+    if form == "js-concat":
+        return f"const banner = {double[0]}.concat({', '.join(double[1:])});\n"
+    if form == "chained":
+        return "const banner = " + double[0] + "".join(f".concat({p})" for p in double[1:]) + ";\n"
+    if form == "py-join":
+        return f'banner = "".join([{", ".join(double)}])\n'
+    if form == "php":
+        return f"$banner = {' . '.join(single)};\n"
+    return f"local banner = {' .. '.join(double)}\n"
+
+
+def _sql_unicode(text: str, rng: random.Random) -> str:
+    """PostgreSQL's ``U&'…'``: some letters (or all) as ``\\XXXX`` or ``\\+XXXXXX``, the
+    escape character ``\\`` or another one given by UESCAPE."""
+    escape = rng.choice(["\\", "\\", "!", "#"])
+    share = rng.choice([1.0, 0.5])
+    out = []
+    in_tag = False  # markup's own letters stay as written (inline-tags)
+    for ch in text.replace("'", "''"):
+        in_tag = (in_tag or ch == "<") and ch != ">"
+        if ch.isalpha() and not in_tag and rng.random() < share:
+            code = ord(ch)
+            short = code <= 0xFFFF and rng.random() < 0.7
+            out.append(f"{escape}{code:04X}" if short else f"{escape}+{code:06X}")
+        else:
+            out.append(ch)
+    tail = "" if escape == "\\" else f" UESCAPE '{escape}'"
+    return f"U&'{''.join(out)}'{tail}"
+
+
+def sql_literals(text: str, rng: random.Random) -> str:
+    """A marking as SQL writes a string a statement gives: a table's or column's comment
+    (``COMMENT ON TABLE docs IS '…'``, MySQL's ``COMMENT '…'``), a column's default, a row's
+    value in PostgreSQL's Unicode escapes (red team 7)."""
+    quoted = "'" + text.replace("'", "''") + "'"
+    form = rng.choice(["comment-on", "comment-column", "mysql-comment", "default", "u-escape"])
+    if form == "comment-on":
+        return f"COMMENT ON TABLE docs IS {quoted};\n"
+    if form == "comment-column":
+        return f"comment on column public.docs.banner is {quoted};\n"
+    if form == "mysql-comment":
+        return f"CREATE TABLE docs (id INT, body TEXT COMMENT {quoted});\n"
+    if form == "default":
+        return f"ALTER TABLE docs ALTER COLUMN banner SET DEFAULT {quoted};\n"
+    return f"INSERT INTO docs (title, banner) VALUES ('Plan', {_sql_unicode(text, rng)});\n"  # noqa: S608
+
+
+def _dn_escaped(text: str) -> str:
+    """An attribute value as a distinguished name escapes it (RFC 4514)."""
+    return re.sub(r'([,+;"\\<>=])', r"\\\1", text)
+
+
+_DN_FORMS = (
+    "dn: cn=plan,ou={},dc=example,dc=mil\nobjectClass: document\n",
+    "dn: uid=jm+ou={},o=Council,c=BE\n",
+    "Subject: C=BE, O=Council, OU={}, CN=Jean Muller\n",
+    "memberOf: CN={},OU=Groups,DC=corp,DC=local\n",
+    "issuer=/C=LU/O=Gov/OU=PKI, subject=CN=Convoy, OU={}, O=Gov\n",
+)
+
+
+def dn_value(text: str, rng: random.Random) -> str:
+    """A marking as an attribute's value in an X.500 / LDAP distinguished name: LDIF's
+    ``dn:``, a certificate's subject, Active Directory's ``memberOf`` (red team 7)."""
+    return rng.choice(_DN_FORMS).format(_dn_escaped(text))
 
 
 def _review_pane(text: str, rng: random.Random) -> str:
@@ -1779,6 +1886,23 @@ def _percent(text: str, rng: random.Random) -> str:
     return _prompt(urllib.parse.quote(text, safe=""), rng)
 
 
+def _percent_u(text: str, rng: random.Random) -> str:
+    """IIS's and ECMAScript escape()'s ``%u0053``: every character (or all but half of the
+    letters) as its UTF-16 units, astral ones as a surrogate pair (red team 7)."""
+    some_letters = rng.random() < 0.3  # or half of the letters, the rest as written
+    case = rng.choice(["u", "U"])
+    out = []
+    for ch in text:
+        if some_letters and ch.isalpha() and rng.random() < 0.5:
+            out.append(ch)
+            continue
+        units = ch.encode("utf-16-be")
+        for at in range(0, len(units), 2):
+            digits = units[at : at + 2].hex()
+            out.append(f"%{case}{digits.upper() if rng.random() < 0.5 else digits}")
+    return _prompt("".join(out), rng)
+
+
 def _xxd(text: str, rng: random.Random) -> str:
     """xxd's grouped hex, two bytes a group, a row for each line of the text (rows wide
     enough: ``xxd -c 64``), with its offset or not and no text column (red team 7). A
@@ -1965,6 +2089,20 @@ def _long_word(word: str) -> bool:
     return sum(not ch.isspace() and ch != "-" for ch in word) >= 4
 
 
+def _abbreviated(target: Target) -> bool:
+    """A marking that starts with an abbreviation printed in title case (the Dutch ``Stg.
+    GEHEIM``, ``Dep. VERTROUWELIJK``)."""
+    return re.search(r"[a-z]\.\s", target.text) is not None
+
+
+def _spelled_in_capitals(target: Target) -> bool:
+    """A banner of two words or more, no abbreviation in title case among them: spelled
+    down one word or letter per unit, units count in capitals, and an abbreviation's unit
+    (``Stg.``, ``t``, ``g``) reads as prose, its full stop as a sentence's end (as VS-NfD's
+    "f" in ``_capital_letters``)."""
+    return _multi_word(target) and not _abbreviated(target)
+
+
 def _has_long_word(target: Target) -> bool:
     return not target.portion and any(_long_word(w) for w in re.split(r"[ -]", target.text))
 
@@ -2044,6 +2182,9 @@ _STRUCTURE = frozenset(
         "kv-pairs",
         "kv-event",
         "string-pieces",
+        "string-joins",
+        "sql-literals",
+        "dn-value",
         "list-of-markings",
         "sql-row",
         "yaml-properties",
@@ -2108,7 +2249,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("mdoc-escapes", "banner context", "place", _mdoc_escapes, lambda t: not t.portion),
     Family("calendar-fold", "structured data", "place", _calendar_fold),
     Family("pdf-content-stream", "structured data", "place", _pdf_stream),
-    Family("split-words", "banner context", "split", _split_words, _multi_word),
+    Family("split-words", "banner context", "split", _split_words, _spelled_in_capitals),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
     Family("page-number-before", "banner context", "line", _page_number_before),
@@ -2140,6 +2281,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("kv-pairs", "structured data", "place", _kv_pairs),
     Family("kv-event", "structured data", "place", _kv_event),
     Family("string-pieces", "structured data", "place", string_pieces),
+    Family("string-joins", "structured data", "place", string_joins, _multi_letter),
+    Family("sql-literals", "structured data", "place", sql_literals),
+    Family("dn-value", "structured data", "place", dn_value),
     Family("list-of-markings", "structured data", "place", _list_of_markings),
     Family("sql-row", "structured data", "place", _sql_row),
     Family("yaml-properties", "structured data", "place", _yaml_properties),
@@ -2152,15 +2296,21 @@ FAMILIES: tuple[Family, ...] = (
     Family("merged-title-row", "structured data", "line", _merged_title_row),
     # obfuscation (item 2)
     Family("separators", "obfuscation", "spell", _separated),
-    Family("letter-per-line", "obfuscation", "split", _letter_per_line),
+    Family(
+        "letter-per-line",
+        "obfuscation",
+        "split",
+        _letter_per_line,
+        lambda t: not t.portion and not _abbreviated(t),
+    ),
     # a marking spelled down a structure, one unit at a time (red team 5)
-    Family("word-items", "spelled down", "split", _word_items),
-    Family("roman-items", "spelled down", "split", _roman_items, _multi_word),
+    Family("word-items", "spelled down", "split", _word_items, _spelled_in_capitals),
+    Family("roman-items", "spelled down", "split", _roman_items, _spelled_in_capitals),
     Family("letter-items", "spelled down", "split", _letter_items, _capital_letters),
     Family("letter-paragraphs", "spelled down", "split", _letter_paragraphs, _capital_letters),
     Family("value-letters", "spelled down", "split", _value_letters, _capital_letters),
     Family("column-letters", "spelled down", "split", _column_letters, _capital_letters),
-    Family("column-words", "spelled down", "split", _column_words, _multi_word),
+    Family("column-words", "spelled down", "split", _column_words, _spelled_in_capitals),
     Family("leetspeak", "obfuscation", "spell", _leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
     Family("overstrike", "obfuscation", "spell", _overstrike),
@@ -2207,6 +2357,7 @@ FAMILIES: tuple[Family, ...] = (
     # red team 7's (outside ENCODINGS: the seeded nested sample stays as it was)
     Family("html-entities-bare", "encoding", "wrap", _entities_bare, lambda t: True),
     Family("xxd", "encoding", "wrap", _xxd, lambda t: True),
+    Family("percent-u", "encoding", "wrap", _percent_u, lambda t: True),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -2270,7 +2421,14 @@ _GLUED = frozenset({"glued-footer", "glued-sentence", "glued-title"})
 # Structures over several lines: xxd's rows are decoded one at a time, so a marking or a
 # structure that spans rows is not rebuilt (a known limit).
 _MULTI_LINE = frozenset(
-    {"calendar-fold", "rfc2047-folded", "csv-column", "csv-caveat", "string-pieces"}
+    {
+        "calendar-fold",
+        "rfc2047-folded",
+        "csv-column",
+        "csv-caveat",
+        "string-pieces",
+        "string-joins",
+    }
 )
 
 
@@ -2301,6 +2459,14 @@ def compatible(first: Family, second: Family) -> str | None:
         )
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
+    if "dn-value" in (first.name, second.name) and {first.name, second.name} & {
+        "inline-tags",
+        "comment-inside",
+    }:
+        return (
+            "a distinguished name's value is plain text: markup in it is escaped (\\<b\\>), "
+            "no tag or comment that a reader shows"
+        )
     if {"merged-title-row", "label-line"} <= {first.name, second.name}:
         return "a merged title row is a whole CSV line: no label stands before its cells"
     if "terminal-colour" in (first.name, second.name) and {first.name, second.name} & set(
@@ -2599,6 +2765,35 @@ KNOWN_MISSES: dict[str, str] = {
         'a string cut between a letter and the backspace that strikes it over ("…C" '
         '"\\bH"): a terminal\'s bold is read as a line shows it, not in a string joined '
         "(the exhaustive pair run)"
+    ),
+    "inline-tags+string-joins": (
+        "a string cut inside an inline tag (concat('<fo', 'nt>SE</font>')): the tags are "
+        "read where a line shows them, not in a string joined (the exhaustive pair run)"
+    ),
+    "dn-value+odd-case": (
+        "a distinguished name's value is read like any field's value, only with two capitals "
+        "close together: a three-letter marking in odd case (CN=cUi) (the exhaustive pair run)"
+    ),
+    "dn-value+leetspeak": (
+        "a distinguished name's value is read like any field's value, only with two capitals "
+        "close together: ATOMAL in leetspeak keeps one (ou=470M41) (the exhaustive pair run)"
+    ),
+    "subject-tag+separators": (
+        "bars between the letters of a marking that starts with an abbreviation, in a "
+        "subject's tag (Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other "
+        "separators, and the markings without an abbreviation, are (the pair run)"
+    ),
+    "base64-mime+xxd": (
+        "base64 wrapped over lines, then xxd's rows: a marking's base64 cut between two rows "
+        "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM)"
+    ),
+    "dn-value+phonetic": (
+        "phonetic words apart by a comma that a distinguished name escapes (ECHO UNIFORM\\, "
+        "ROMEO …): a value is read as written, its escapes kept"
+    ),
+    "comment-inside+string-joins": (
+        "a string cut inside a markup comment (concat('EU C<!-- TODO: fix -->ON', "
+        "'FIDENTIAL')): comments are removed where a line shows them, not in a string joined"
     ),
     "comment-inside+string-pieces": (
         'a string cut inside a markup comment\'s opener ("LUX CO<!" "---->NFIDENTIAL"): '

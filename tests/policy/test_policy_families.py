@@ -132,7 +132,11 @@ def test_known_misses_still_miss() -> None:
     wanted = {tuple(names.split("+")) for names in KNOWN_MISSES}
     only = {(a, b) for key in wanted if len(key) == 2 for a, b in (key, key[::-1])}
     by_families: dict[tuple[str, ...], list[Case]] = defaultdict(list)
-    for case in _singles() + pair_cases(SEED, per_pair=None, only=only):
+    # pairs under three seeds: a miss of a few markings in one of a family's forms
+    # (word-items+odd-case) is drawn or not as the seeded choices fall, and a new marking
+    # in a shipped policy moves every later choice
+    seeded = [case for seed in (SEED, SEED + 1, SEED + 2) for case in pair_cases(seed, None, only)]
+    for case in _singles() + seeded:
         by_families[case.families].append(case)
     for names in KNOWN_MISSES:
         key = tuple(names.split("+"))
