@@ -2507,7 +2507,7 @@ def compatible(first: Family, second: Family) -> str | None:
         or names & {"separators", "wide-gaps", "label-line"}
     ):
         return "a line spaced out letter by letter carries no other spacing, split or decoration"
-    if {"word-cells", "html-entities-bare"} <= names:
+    if "word-cells" in names and names & {"html-entities", "html-entities-bare"}:
         return (
             "HTML reads a control character's reference as nothing (&#7 is no character): a "
             "Word cell mark does not survive as an entity"
@@ -2524,6 +2524,7 @@ def compatible(first: Family, second: Family) -> str | None:
     if "cable-line" in names and names & {
         "comment-inside",
         "inline-tags",
+        "markup-wrapper",
         "overstrike",
         "phonetic",
     }:
