@@ -11,14 +11,20 @@ import pytest
 from tests.cli.harness import Cli, refused
 
 
-def test_a_relative_home_is_the_start_folders_and_named_in_full(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    start = tmp_path / "start"
-    start.mkdir()
-    monkeypatch.chdir(start)
+@pytest.fixture
+def start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The folder milai starts in, MILAI_HOME set to ``rel/vault`` below it."""
+    folder = tmp_path / "start"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
     monkeypatch.setenv("MILAI_HOME", "rel/vault")
     monkeypatch.delenv("MILAI_KEY_FILE", raising=False)
+    return folder
+
+
+def test_a_relative_home_is_the_start_folders_and_named_in_full(
+    cli: Cli, tmp_path: Path, start: Path
+) -> None:
     key = tmp_path / "vault.key"
     created = cli("init", "--key-file", str(key))
     assert created.code == 0, created.stderr
@@ -35,13 +41,9 @@ def test_a_relative_home_is_the_start_folders_and_named_in_full(
 
 
 def test_a_relative_home_where_the_start_folder_is_gone_is_exit_2(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Cli, tmp_path: Path, start: Path
 ) -> None:
-    gone = tmp_path / "gone"
-    gone.mkdir()
-    monkeypatch.chdir(gone)
-    gone.rmdir()
-    monkeypatch.setenv("MILAI_HOME", "rel/vault")
+    start.rmdir()
     line = refused(cli("model", "list"), 2, "MILAI_HOME (rel/vault) is a relative path")
     assert "absolute" in line
     assert not (tmp_path / "rel").exists()
