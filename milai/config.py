@@ -19,10 +19,21 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent
 
 def configured_home() -> Path:
     """Where the vault folder is configured to be: ``$MILAI_HOME`` or the platform's user
-    data dir, unchecked (``milai doctor`` names it whatever stands there)."""
+    data dir, unchecked (``milai doctor`` names it whatever stands there). Always absolute:
+    a relative ``MILAI_HOME`` is taken from the current folder (milai never changes it), so
+    every message, record and check names one folder. Raises ``UsageError`` (exit 2) for a
+    relative one when the current folder is gone."""
     configured = os.environ.get("MILAI_HOME")
     if configured:
-        return Path(configured).expanduser()
+        home = Path(configured).expanduser()
+        try:
+            return home.absolute()
+        except OSError as error:  # os.getcwd(): the current folder was deleted
+            raise UsageError(
+                f"MILAI_HOME ({home}) is a relative path and the current folder is "
+                f"unreadable: {error.strerror}",
+                hint="give MILAI_HOME as an absolute path",
+            ) from None
     import platformdirs  # only where MILAI_HOME is not set: it costs every command start-up
 
     return Path(platformdirs.user_data_path(APP_NAME, appauthor=False))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import functools
 import importlib
-import os
 import sys
 import traceback
 import warnings
@@ -19,7 +18,7 @@ from typing import Any, TextIO
 
 import typer
 
-from milai.cli._app import app, one_line, state
+from milai.cli._app import app, one_line, quiet_stdout, state
 from milai.errors import Blocked, ExitCode, MilaiError, UsageError
 from milai.files import shown_name
 from milai.vault.unlock import WeakKeyFileWarning
@@ -164,13 +163,6 @@ def _report(error: MilaiError) -> None:
     sys.stderr.write(one_line(line) + "\n")
 
 
-def _quiet_stdout() -> None:
-    # The reader went away: point stdout at /dev/null so the interpreter's final flush is silent.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
-
-
 def _utf8_stdio() -> None:
     # Input must be UTF-8; output is too, whatever the locale says.
     for stream in (sys.stdout, sys.stderr):
@@ -243,7 +235,14 @@ def _main(argv: list[str] | None, ready: Callable[[], None] | None) -> int:
     except (typer.Abort, KeyboardInterrupt):
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
-        _quiet_stdout()
+        quiet_stdout()
+        return int(ExitCode.OK)
+    except SystemExit as exit_:
+        # Rich's own consoles (typer's help pages) meet a closed pipe with SystemExit(1),
+        # raised while handling the BrokenPipeError: a closed pipe is exit 0 here as well.
+        if not isinstance(exit_.__context__, BrokenPipeError):
+            raise
+        quiet_stdout()
         return int(ExitCode.OK)
     except Exception as error:
         if state.debug:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import unicodedata
@@ -116,6 +117,23 @@ def open_context(key_file: Path | None = None, passphrase_file: Path | None = No
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def quiet_stdout() -> None:
+    """The reader of stdout went away (``milai … | head``): point stdout at /dev/null, so
+    that what is left in its buffer, and the interpreter's final flush, go nowhere quietly."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def emit_block_json(data: Any) -> None:
+    """``emit_json`` for the JSON of a block about to be raised: a reader that went away
+    does not hide the block (its line on stderr and exit 3 stand; DESIGN, exit codes)."""
+    try:
+        emit_json(data)
+    except BrokenPipeError:
+        quiet_stdout()
 
 
 def one_line(text: str) -> str:

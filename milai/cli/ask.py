@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from milai.cli import _options as opts
-from milai.cli._app import app, emit_json, open_context, say
+from milai.cli._app import app, emit_block_json, emit_json, open_context, say
 from milai.cli.run import StdoutStream, blocked_json, report_result, run_json, stopped_json
 from milai.engine import SamplingParams
 from milai.errors import Blocked, UsageError
@@ -145,7 +145,9 @@ def ask(
             )
     except Blocked as blocked:
         if json_output:
-            emit_json({**blocked_json(blocked, session, params), "sources": [], "left_out": 0})
+            emit_block_json(
+                {**blocked_json(blocked, session, params), "sources": [], "left_out": 0}
+            )
         raise
     except BrokenPipeError:
         return

@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from milai.cli._app import app, emit_json, one_line, open_context, say
+from milai.cli._app import app, emit_json, one_line, open_context, quiet_stdout, say
 from milai.errors import ExitCode, UsageError
 from milai.files import name_bytes, shown_name
 
@@ -213,19 +213,25 @@ def check(
         decision = check_stream(policy, material.text_chunks(), clearance=clearance)
     if audit is not None:
         audit.record(_check_event("check", policy, decision, clearance, material.format))
-    if json_output:
-        emit_json(_decision_json(decision, material))
-    elif explain:
-        from milai.cli.render import explain_decision
+    try:
+        if json_output:
+            emit_json(_decision_json(decision, material))
+        elif explain:
+            from milai.cli.render import explain_decision
 
-        explain_decision(text, decision, part_of=material.part_at)
-    else:
-        sys.stdout.write(f"{decision.action} {decision.level}\n")
-        for finding in decision.findings:
-            sys.stdout.write(
-                f"  {finding.rule} {finding.kind} {finding.level} {finding.action} "
-                f"{material.part_at(finding.start)} [{finding.start}:{finding.end}]\n"
-            )
+            explain_decision(text, decision, part_of=material.part_at)
+        else:
+            sys.stdout.write(f"{decision.action} {decision.level}\n")
+            for finding in decision.findings:
+                sys.stdout.write(
+                    f"  {finding.rule} {finding.kind} {finding.level} {finding.action} "
+                    f"{material.part_at(finding.start)} [{finding.start}:{finding.end}]\n"
+                )
+            sys.stdout.flush()
+    except BrokenPipeError:
+        if decision.action != "block":
+            raise
+        quiet_stdout()  # the reader went away: a block is still exit 3
     _say_skipped(material.document)
     if decision.action == "block":
         raise typer.Exit(int(ExitCode.BLOCKED))
@@ -276,9 +282,29 @@ def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | 
 def _check_folder(
     root: Path, policy: Policy, audit: Context | None, clearance: str | None, json_output: bool
 ) -> None:
+    codes: list[ExitCode] = []
+    try:
+        _check_files(root, policy, audit, clearance, json_output, codes)
+    except BrokenPipeError:
+        if ExitCode.BLOCKED not in codes:
+            raise
+        quiet_stdout()  # the reader went away: a block met by then is still exit 3
+    code = worst_exit(codes)
+    if code != ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def _check_files(
+    root: Path,
+    policy: Policy,
+    audit: Context | None,
+    clearance: str | None,
+    json_output: bool,
+    codes: list[ExitCode],
+) -> None:
+    """``_check_folder``'s rows, each file's exit code added to ``codes`` as it is met."""
     from milai.policy import check_text
 
-    codes: list[ExitCode] = []
     rows: list[tuple[str, str, str, str, int, str]] = []
     for path, material, error in _folder_documents(root):
         if material is None or material.document is None:
@@ -307,9 +333,6 @@ def _check_folder(
             )
     if not json_output:
         _folder_table(f"milai check {root}", rows)
-    code = worst_exit(codes)
-    if code != ExitCode.OK:
-        raise typer.Exit(int(code))
 
 
 def _named(key: str, name: str | Path) -> dict[str, str]:

@@ -18,6 +18,7 @@ from milai.cli._app import (
     app,
     compose_prompt,
     decode_utf8,
+    emit_block_json,
     emit_json,
     open_context,
     say,
@@ -249,7 +250,7 @@ def run(
         # input (after, the output's).
         prompt_input = None if session.engine_loaded else given
         if json_output:
-            emit_json(blocked_json(blocked, session, params, prompt_input))
+            emit_block_json(blocked_json(blocked, session, params, prompt_input))
         if prompt_input is not None and prompt_input.document is not None:
             blocked.message += f" (in the document's {_where(blocked, prompt_input)})"
         raise

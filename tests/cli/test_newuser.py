@@ -61,12 +61,45 @@ def _with_stdout_a_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "args",
-    [("policy", "show"), ("policy", "show", "--json"), ("check", "--explain", "-")],
-    ids=["rich-tables", "json", "rich-explanation"],
+    [
+        ("policy", "show"),
+        ("policy", "show", "--json"),
+        ("check", "--explain", "-"),
+        ("--help",),
+        ("check", "--help"),
+    ],
+    ids=["rich-tables", "json", "rich-explanation", "help", "command-help"],
 )
 def test_a_reader_that_goes_away_ends_milai_quietly(args: tuple[str, ...]) -> None:
     result = _with_stdout_a_closed_pipe(*args)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "folder"),
+    [((), False), (("--json",), False), (("--explain",), False), ((), True), (("--json",), True)],
+    ids=["plain", "json", "explain", "folder", "folder-json"],
+)
+def test_a_block_into_a_closed_pipe_is_still_exit_3(
+    tmp_path: Path, args: tuple[str, ...], folder: bool
+) -> None:
+    """``milai check … | head -c 0`` under ``set -o pipefail``: the reader going away must
+    not turn a block into a pass (it was exit 0)."""
+    brief = tmp_path / "in" / "brief.txt"
+    brief.parent.mkdir()
+    brief.write_text("NATO SECRET\n\nThe convoy leaves at dawn.\n")
+    target = brief.parent if folder else brief
+    result = _with_stdout_a_closed_pipe("check", *args, "--clearance", "RESTRICTED", str(target))
+    assert (result.returncode, result.stderr) == (3, "")
+
+
+@pytest.mark.usefixtures("synthetic_vault")
+def test_a_blocked_run_into_a_closed_pipe_is_still_exit_3() -> None:
+    result = _with_stdout_a_closed_pipe(
+        "run", "--json", "--clearance", "RESTRICTED", "TOP SECRET\n\nThe plan."
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.startswith("milai: blocked: ") and result.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize(

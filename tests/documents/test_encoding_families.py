@@ -19,7 +19,8 @@ import pytest
 from milai.documents import DocumentError, read_document
 from milai.policy import Policy, check_text
 from tests.documents.builders import Docx, Odt, pdf_bytes
-from tests.policy.families import BODY, Target, shipped_policy, targets
+from tests.levels import assert_targets_read
+from tests.policy.families import BODY, Target, targets
 
 BANNERS = [t for t in targets() if not t.portion]
 
@@ -77,16 +78,11 @@ BYTE_FAMILIES: dict[str, Callable[[Target, random.Random], bytes]] = {
 
 @pytest.mark.parametrize("family", sorted(BYTE_FAMILIES))
 def test_every_banner_is_read_whatever_the_bytes_say(family: str) -> None:
-    misses = []
-    for target in BANNERS:
-        rng = random.Random(f"{family}:{target.id}")
-        data = BYTE_FAMILIES[family](target, rng)
-        policy = shipped_policy(target.policy)
-        document = read_document(data, "probe")
-        got = check_text(policy, document.text).level
-        if policy.level_index(got) < policy.level_index(target.level):
-            misses.append(f"{target.id}: read {got}, {data[:80]!r}")
-    assert not misses, "\n".join(misses)
+    def text(target: Target) -> str:
+        data = BYTE_FAMILIES[family](target, random.Random(f"{family}:{target.id}"))
+        return read_document(data, "probe").text
+
+    assert_targets_read(BANNERS, text)
 
 
 def _level_parts(policy: Policy, data: bytes) -> tuple[str, set[str]]:

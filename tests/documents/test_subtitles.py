@@ -3,13 +3,16 @@ over two cues (TOP / SECRET) reads whole (issue 9, red team round 3)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from milai.cli.gate import own_text
 from milai.documents import looks_like_subtitles, read_document
 from milai.documents._subtitles import joined_cues
 from milai.policy import check_text
-from tests.policy.families import shipped_policy, targets
+from tests.levels import assert_targets_read
+from tests.policy.families import Target, shipped_policy, targets
 
 
 def _srt(cues: list[str]) -> str:
@@ -31,18 +34,14 @@ SPLIT = [t for t in targets() if not t.portion and len(t.text.split()) >= 2]
 
 @pytest.mark.parametrize("writer", [_srt, _vtt], ids=["srt", "vtt"])
 def test_a_banner_cut_over_two_cues_reads_whole(writer: object) -> None:
-    assert SPLIT
-    missed = []
-    for target in SPLIT:
+    def texts(target: Target) -> Iterator[str]:
         words = target.text.split()
         for cut in range(1, len(words)):
             cues = ["Good evening.", " ".join(words[:cut]), " ".join(words[cut:]), "Goodbye."]
             data = writer(cues).encode()  # type: ignore[operator]
-            policy = shipped_policy(target.policy)
-            level = check_text(policy, read_document(data, "x.srt").text).level
-            if policy.level_index(level) < policy.level_index(target.level):
-                missed.append(f"{target.id} cut {cut}: {level}")
-    assert not missed, "\n".join(missed)
+            yield read_document(data, "x.srt").text
+
+    assert_targets_read(SPLIT, texts)
 
 
 def test_joined_cues_leave_numbers_timings_and_header_out() -> None:

@@ -6,14 +6,13 @@ for the whole document."""
 from __future__ import annotations
 
 import itertools
-import logging
-from collections.abc import Iterator
 from typing import Any, cast
 
 import pytest
 
 from milai.engine import llama
 from milai.engine.llama import EMBED_GROUP_CHARS, LlamaEmbedder, embedding_groups
+from tests.engine.conftest import CtrlCOnLogLine
 
 
 class _LoggingLlama:
@@ -31,34 +30,6 @@ class _LoggingLlama:
         self.calls.append(list(texts))
         llama._route_llama_log(2, b"decode: embedding a batch\n", None)
         return [[float(len(text)), 1.0] for text in texts]
-
-
-class _CtrlCOnLine(logging.Handler):
-    """Stands for the signal handler: raises KeyboardInterrupt in log line number ``at``."""
-
-    def __init__(self, at: int) -> None:
-        super().__init__(logging.DEBUG)
-        self.at = at
-        self.seen = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen += 1
-        if self.seen == self.at:
-            raise KeyboardInterrupt
-
-
-@pytest.fixture
-def ctrl_c_on_line(request: pytest.FixtureRequest) -> Iterator[_CtrlCOnLine]:
-    logger = logging.getLogger("milai.llama")
-    handler = _CtrlCOnLine(cast("int", request.param))
-    saved = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(saved)
 
 
 def _embedder() -> tuple[LlamaEmbedder, _LoggingLlama]:
@@ -84,13 +55,15 @@ def test_groups_hold_about_one_batch_each_and_every_text_in_order() -> None:
     assert list(embedding_groups([])) == []
 
 
-@pytest.mark.parametrize("ctrl_c_on_line", [1, 3], indirect=True)
-def test_ctrl_c_while_embedding_waits_for_one_group_only(ctrl_c_on_line: _CtrlCOnLine) -> None:
+@pytest.mark.parametrize("ctrl_c_on_log_line", [1, 3], indirect=True)
+def test_ctrl_c_while_embedding_waits_for_one_group_only(
+    ctrl_c_on_log_line: CtrlCOnLogLine,
+) -> None:
     embedder, fake = _embedder()
     with pytest.raises(KeyboardInterrupt):
         embedder.embed(TEXTS)
-    assert len(fake.calls) == ctrl_c_on_line.at  # stopped after the group it landed in
-    assert fake.calls == list(embedding_groups(TEXTS))[: ctrl_c_on_line.at]
+    assert len(fake.calls) == ctrl_c_on_log_line.at  # stopped after the group it landed in
+    assert fake.calls == list(embedding_groups(TEXTS))[: ctrl_c_on_log_line.at]
     assert len(list(embedding_groups(TEXTS))) > 5  # a long way from the end
 
 

@@ -6,41 +6,13 @@ the ctypes callback, which prints it and drops it. A load that had been interrup
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from milai.engine import LoadOptions
 from milai.engine.llama import LlamaEmbedder, LlamaEngine
-
-
-class _CtrlCOnFirstLine(logging.Handler):
-    """Stands for the signal handler: raises KeyboardInterrupt in the first log call."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.fired = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not self.fired:
-            self.fired = True
-            raise KeyboardInterrupt
-
-
-@pytest.fixture
-def ctrl_c_while_logging() -> Iterator[_CtrlCOnFirstLine]:
-    logger = logging.getLogger("milai.llama")
-    handler = _CtrlCOnFirstLine()
-    saved = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(saved)
+from tests.engine.conftest import CtrlCOnLogLine
 
 
 @pytest.fixture
@@ -52,20 +24,20 @@ def broken_gguf(tmp_path: Path) -> Path:
 
 
 def test_ctrl_c_during_a_load_interrupts_it(
-    ctrl_c_while_logging: _CtrlCOnFirstLine, broken_gguf: Path, capsys: pytest.CaptureFixture[str]
+    ctrl_c_on_log_line: CtrlCOnLogLine, broken_gguf: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(KeyboardInterrupt):
         LlamaEngine.load(str(broken_gguf), LoadOptions(threads=1))
-    assert ctrl_c_while_logging.fired
+    assert ctrl_c_on_log_line.fired
     assert "Traceback" not in capsys.readouterr().err
 
 
 def test_ctrl_c_during_an_embedding_load_interrupts_it(
-    ctrl_c_while_logging: _CtrlCOnFirstLine, broken_gguf: Path
+    ctrl_c_on_log_line: CtrlCOnLogLine, broken_gguf: Path
 ) -> None:
     with pytest.raises(KeyboardInterrupt):
         LlamaEmbedder.load(str(broken_gguf), threads=1)
-    assert ctrl_c_while_logging.fired
+    assert ctrl_c_on_log_line.fired
 
 
 def test_without_ctrl_c_a_broken_file_is_a_model_error(broken_gguf: Path) -> None:
@@ -79,13 +51,13 @@ def test_without_ctrl_c_a_broken_file_is_a_model_error(broken_gguf: Path) -> Non
 
 
 def test_ctrl_c_during_an_unwrapped_call_is_raised_by_the_next_one(
-    ctrl_c_while_logging: _CtrlCOnFirstLine, broken_gguf: Path
+    ctrl_c_on_log_line: CtrlCOnLogLine, broken_gguf: Path
 ) -> None:
     # A log line outside any load (a close between the embedder's two loads, say): the
     # interrupt it caught is kept for the next call into llama.cpp, not dropped.
     from milai.engine import llama
 
     llama._route_llama_log(2, b"llama_context: freeing\n", None)
-    assert ctrl_c_while_logging.fired
+    assert ctrl_c_on_log_line.fired
     with pytest.raises(KeyboardInterrupt):
         LlamaEngine.load(str(broken_gguf), LoadOptions(threads=1))

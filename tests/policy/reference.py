@@ -52,7 +52,7 @@ def _markings(policy: Policy) -> tuple[dict[str, str], dict[str, str]]:
         table = portions if marking.portion else banners
         # Two schemes may give one string two levels (never in the shipped policies):
         # keep the lower one, the reference never claims more than it must.
-        if key not in table or policy.level_index(marking.level) < policy.level_index(table[key]):
+        if key not in table or policy.above(table[key], marking.level):
             table[key] = marking.level
     return banners, portions
 
@@ -76,13 +76,13 @@ def _lenient_level(policy: Policy, body: str) -> str | None:
     words, gaps = parts[0::2], parts[1::2]
     if not all(re.fullmatch(r"[^\W_]+", word) for word in words):
         return None
-    best: dict[int, int | None] = {len(words): -1}
+    best: dict[int, str | None] = {len(words): policy.lowest}
 
-    def from_(start: int) -> int | None:
-        """The lowest worst level index of the markings from word ``start`` to the end."""
+    def from_(start: int) -> str | None:
+        """The lowest worst level of the markings from word ``start`` to the end."""
         if start in best:
             return best[start]
-        result: int | None = None
+        result: str | None = None
         for end in range(start + 1, len(words) + 1):
             inner = gaps[start : end - 1]
             if not all(_BETWEEN_WORDS.fullmatch(gap) for gap in inner):
@@ -95,13 +95,12 @@ def _lenient_level(policy: Policy, body: str) -> str | None:
             rest = from_(end)
             if rest is None:
                 continue
-            worst = max(policy.level_index(level), rest)
-            result = worst if result is None else min(result, worst)
+            worst = policy.higher(level, rest)
+            result = worst if result is None else policy.lower(result, worst)
         best[start] = result
         return result
 
-    index = from_(0)
-    return None if index is None or index < 0 else policy.levels[index]
+    return from_(0)
 
 
 def banner_level(policy: Policy, line: str) -> str | None:
@@ -125,9 +124,9 @@ def portion_level(policy: Policy, line: str) -> str | None:
 
 def reference_level(policy: Policy, text: str) -> str:
     """The highest level the reference finds in ``text`` (the policy's lowest if none)."""
-    index = 0
+    found = policy.lowest
     for line in re.split(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]", text):
         for level in (banner_level(policy, line), portion_level(policy, line)):
             if level is not None:
-                index = max(index, policy.level_index(level))
-    return policy.levels[index]
+                found = policy.higher(found, level)
+    return found

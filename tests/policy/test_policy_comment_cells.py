@@ -13,8 +13,9 @@ import random
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy, targets
+from tests.policy.families import targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 FORMS = [
@@ -36,19 +37,13 @@ def _inline(marking: str) -> str:
 
 @pytest.mark.parametrize("form", FORMS)
 def test_every_banner_in_a_comments_cells_counts(form: str) -> None:
-    for target in BANNERS:
-        policy = shipped_policy(target.policy)
-        text = f"The plan.\n{form.format(target.text)}\nMore text.\n"
-        level = check_text(policy, text).level
-        assert policy.level_index(level) >= policy.level_index(target.level), (text, level)
+    assert_targets_read(
+        BANNERS, lambda target: f"The plan.\n{form.format(target.text)}\nMore text.\n"
+    )
 
 
 def test_inline_elements_inside_a_comment_are_joined() -> None:
-    for target in BANNERS:
-        policy = shipped_policy(target.policy)
-        text = f"<!-- {_inline(target.text)}-->\nMore text.\n"
-        level = check_text(policy, text).level
-        assert policy.level_index(level) >= policy.level_index(target.level), (text, level)
+    assert_targets_read(BANNERS, lambda target: f"<!-- {_inline(target.text)}-->\nMore text.\n")
 
 
 @pytest.mark.parametrize("form", FORMS)

@@ -12,8 +12,9 @@ import random
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
+from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy, targets
+from tests.policy.families import targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 COMMENTS = [
@@ -30,11 +31,10 @@ BANNERS = [target for target in targets() if not target.portion]
 
 @pytest.mark.parametrize("form", COMMENTS)
 def test_every_banner_in_a_comment_counts(form: str) -> None:
-    for target in BANNERS:
-        policy = shipped_policy(target.policy)
-        for text in (form.format(target.text), f"The plan.\n{form.format(target.text)}\n"):
-            level = check_text(policy, text).level
-            assert policy.level_index(level) >= policy.level_index(target.level), (text, level)
+    assert_targets_read(
+        BANNERS,
+        lambda target: (form.format(target.text), f"The plan.\n{form.format(target.text)}\n"),
+    )
 
 
 @pytest.mark.parametrize("form", COMMENTS)

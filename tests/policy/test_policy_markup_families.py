@@ -12,7 +12,7 @@ import random
 import pytest
 
 from milai.errors import Blocked
-from milai.policy import Action, Policy, PolicyGate, check_text
+from milai.policy import Policy, PolicyGate, check_text
 from tests.policy.adversarial import pieces
 from tests.policy.families import (
     family_cases,
@@ -22,6 +22,7 @@ from tests.policy.families import (
 )
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
+    _stops_of,
     assert_family_streams,
 )
 from tests.scale import sample
@@ -75,15 +76,10 @@ def test_nothing_of_a_marking_is_released_to_a_lower_sink(family: str) -> None:
     for case in cases:
         policy = shipped_policy(case.target.policy)
         decision = check_text(policy, case.text, direction="output")
-        below = policy.spec.scale[: policy.level_index(case.target.level)]
+        below = [level for level in policy.spec.scale if policy.above(case.target.level, level)]
         rng = random.Random(case.id)
         for sink in below:
-            limit = policy.level_index(sink)
-            stops = [
-                f.start
-                for f in decision.findings
-                if f.action is Action.BLOCK or policy.level_index(f.level) > limit
-            ]
+            stops = _stops_of(policy, decision, sink)
             assert stops, (case.id, sink)
             released, stopped = _released_at(policy, sink, pieces(case.text, rng))
             assert stopped, (case.id, sink)

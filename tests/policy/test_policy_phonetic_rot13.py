@@ -11,8 +11,9 @@ import random
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import BY_NAME, build, shipped_policy, targets
+from tests.policy.families import BY_NAME, build, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 BANNERS = [target for target in targets() if not target.portion]
@@ -20,13 +21,10 @@ BANNERS = [target for target in targets() if not target.portion]
 
 def test_every_banner_in_rot13_phonetic_words_counts() -> None:
     family = BY_NAME["phonetic"]
-    for target in BANNERS:
-        if not family.applies(target):
-            continue
-        policy = shipped_policy(target.policy)
-        text = codecs.encode(build([family], target, random.Random(target.id)), "rot13")
-        level = check_text(policy, text).level
-        assert policy.level_index(level) >= policy.level_index(target.level), (text, level)
+    assert_targets_read(
+        [target for target in BANNERS if family.applies(target)],
+        lambda target: codecs.encode(build([family], target, random.Random(target.id)), "rot13"),
+    )
 
 
 @pytest.mark.parametrize("marking", ["NATO SECRET", "TOP SECRET", "CONFIDENTIEL UE"])

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.levels import assert_reads_at_least
 from tests.policy.families import shipped_policy, targets
 from tests.policy.test_policy_stream_properties import (
     assert_cuts_stream,
@@ -196,8 +197,7 @@ def test_every_marking_pair_in_an_enumeration_is_a_vocabulary(policy_name: str) 
     level_of = {m.text: m.level for m in policy.spec.markings if not m.portion}
     for target in banners:
         alone = f"enum Level {{\n  {_identifier(target.text)}\n}}\n"
-        got = check_text(policy, alone).level
-        assert policy.level_index(got) >= policy.level_index(target.level), alone
+        assert_reads_at_least(policy, alone, target.level)
     pairs = [
         (first, second)
         for first, second in itertools.combinations([lowest, *(t.text for t in banners)], 2)

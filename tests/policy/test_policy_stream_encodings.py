@@ -10,6 +10,7 @@ import random
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
+from tests.levels import assert_reads_at_least
 from tests.policy.adversarial import pieces
 from tests.policy.families import BY_NAME, ENCODINGS, RUNS, build, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
@@ -37,9 +38,7 @@ def test_ministry_markings_stream_as_whole(ministry_policy: Policy, name: str) -
         text = ENCODINGS[name](f"{target.text}\nThe convoy leaves at dawn.", rng)
         chunks = pieces(text, rng, (1, 1, 2, 3, 4, 7))
         assert check_stream(ministry_policy, chunks) == check_text(ministry_policy, text)
-        assert ministry_policy.level_index(
-            check_text(ministry_policy, text).level
-        ) >= ministry_policy.level_index(target.level)
+        assert_reads_at_least(ministry_policy, text, target.level)
 
 
 @pytest.mark.parametrize("name", NEW)

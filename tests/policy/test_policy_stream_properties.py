@@ -146,11 +146,10 @@ def _stops(policy: Policy, text: str, out_level: str) -> list[int]:
 
 def _stops_of(policy: Policy, decision: Decision, out_level: str) -> list[int]:
     """``_stops`` of the output's decision already made."""
-    limit = policy.level_index(out_level)
     return [
         f.start
         for f in decision.findings
-        if f.action is Action.BLOCK or policy.level_index(f.level) > limit
+        if f.action is Action.BLOCK or policy.above(f.level, out_level)
     ]
 
 

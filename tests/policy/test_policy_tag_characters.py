@@ -37,7 +37,7 @@ def _placed(target: Target, rng: random.Random) -> str:
 
 def _reads(target: Target, level: str) -> bool:
     policy = shipped_policy(target.policy)
-    return policy.level_index(level) >= policy.level_index(target.level)
+    return not policy.above(target.level, level)
 
 
 def test_every_banner_spelled_in_tag_characters_is_read() -> None:

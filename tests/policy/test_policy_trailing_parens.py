@@ -11,8 +11,9 @@ import random
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy, targets
+from tests.policy.families import targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 BANNERS = [target for target in targets() if not target.portion]
@@ -20,11 +21,9 @@ BANNERS = [target for target in targets() if not target.portion]
 
 @pytest.mark.parametrize("title", ["Operation plan", "Subject: Rapport", "RE: Plan 7"])
 def test_every_banner_in_parentheses_after_a_title_counts(title: str) -> None:
-    for target in BANNERS:
-        policy = shipped_policy(target.policy)
-        text = f"{title} ({target.text})\n\nThe convoy leaves at dawn.\n"
-        level = check_text(policy, text).level
-        assert policy.level_index(level) >= policy.level_index(target.level), (text, level)
+    assert_targets_read(
+        BANNERS, lambda target: f"{title} ({target.text})\n\nThe convoy leaves at dawn.\n"
+    )
 
 
 @pytest.mark.parametrize("marking", ["SECRET", "NATO SECRET", "TRÈS SECRET", "EU RESTRICTED"])

@@ -15,8 +15,9 @@ import pytest
 
 from milai.policy import Policy, _comments, check_text
 from milai.policy._comments import undecided, word_comments
+from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy, targets
+from tests.policy.families import targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 BANNERS = [target for target in targets() if not target.portion]
@@ -43,11 +44,9 @@ FORMS: dict[str, Callable[[str], str]] = {
 
 @pytest.mark.parametrize("form", FORMS)
 def test_every_banner_with_a_comment_over_lines_counts(form: str) -> None:
-    for target in BANNERS:
-        policy = shipped_policy(target.policy)
-        text = f"{FORMS[form](target.text)}\nThe convoy leaves at dawn.\n"
-        level = check_text(policy, text).level
-        assert policy.level_index(level) >= policy.level_index(target.level), (text, level)
+    assert_targets_read(
+        BANNERS, lambda target: f"{FORMS[form](target.text)}\nThe convoy leaves at dawn.\n"
+    )
 
 
 @pytest.mark.parametrize("form", FORMS)
