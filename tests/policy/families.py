@@ -2654,12 +2654,24 @@ def singles(seed: int = 0, only: str | None = None) -> list[Case]:
 
 def pairs() -> list[tuple[Family, Family]]:
     """Every pair of families that compose (see ``compatible``), each once."""
+    return list(_pairs())
+
+
+@cache
+def _pairs() -> tuple[tuple[Family, Family], ...]:
+    # 1.5 million calls of ``compatible`` a fast run when it was worked out at every call
     found = []
     for i, first in enumerate(FAMILIES):
         for second in FAMILIES[i + 1 :]:
             if compatible(first, second) is None:
                 found.append((first, second))
-    return found
+    return tuple(found)
+
+
+@cache
+def _fit(first: Family, second: Family) -> tuple[Target, ...]:
+    """The markings both families apply to."""
+    return tuple(t for t in targets() if applies([first, second], t))
 
 
 def pair_cases(
@@ -2668,10 +2680,10 @@ def pair_cases(
     """Each composable pair applied to ``per_pair`` markings drawn at random (seeded), or
     to every marking both families apply to (``per_pair=None``); ``only`` these pairs."""
     cases = []
-    for first, second in pairs():
+    for first, second in _pairs():
         if only is not None and (first.name, second.name) not in only:
             continue
-        fit = [t for t in targets() if applies([first, second], t)]
+        fit = list(_fit(first, second))
         if not fit:
             continue
         rng = random.Random(f"{seed}:{first.name}+{second.name}")
