@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Literal
 
 from milai.policy import Policy, load_policy
+from tests.scale import sample
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 
@@ -123,6 +124,14 @@ def targets() -> tuple[Target, ...]:
             seen.add(key)
             found.append(Target(path.name, marking.text, marking.level, marking.portion))
     return tuple(found)
+
+
+def banner_sample(seed: str, fast: int = 16) -> list[Target]:
+    """The shipped policies' banners (``targets()`` less the portion marks): every one in CI
+    (tests/scale.py); in the fast line ``fast`` of them drawn by ``seed``, among them a
+    banner of each scheme of each policy (``Target.scheme``)."""
+    banners = [target for target in targets() if not target.portion]
+    return sample(banners, fast, seed=f"banners:{seed}", cover=lambda target: [target.scheme])
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,13 @@ import pytest
 
 from milai.policy import Policy, check_text
 from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy, targets
+from tests.policy.families import banner_sample, shipped_policy
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
-
-BANNERS = [target for target in targets() if not target.portion]
 
 
 @pytest.mark.parametrize("title", ["Operation plan", "Subject: Rapport", "RE: Plan 7"])
 def test_every_banner_in_parentheses_after_a_title_counts(title: str) -> None:
-    for target in BANNERS:
+    for target in banner_sample(title):  # every banner in CI
         policy = shipped_policy(target.policy)
         text = f"{title} ({target.text})\n\nThe convoy leaves at dawn.\n"
         level = check_text(policy, text).level
