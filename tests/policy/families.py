@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Literal
 
 from milai.policy import Policy, load_policy
+from tests.scale import sample
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 
@@ -123,6 +124,14 @@ def targets() -> tuple[Target, ...]:
             seen.add(key)
             found.append(Target(path.name, marking.text, marking.level, marking.portion))
     return tuple(found)
+
+
+def banner_sample(seed: str, fast: int = 16) -> list[Target]:
+    """The shipped policies' banners (``targets()`` less the portion marks): every one in CI
+    (tests/scale.py); in the fast line ``fast`` of them drawn by ``seed``, among them a
+    banner of each scheme of each policy (``Target.scheme``)."""
+    banners = [target for target in targets() if not target.portion]
+    return sample(banners, fast, seed=f"banners:{seed}", cover=lambda target: [target.scheme])
 
 
 @dataclass(frozen=True)
@@ -2654,12 +2663,24 @@ def singles(seed: int = 0, only: str | None = None) -> list[Case]:
 
 def pairs() -> list[tuple[Family, Family]]:
     """Every pair of families that compose (see ``compatible``), each once."""
+    return list(_pairs())
+
+
+@cache
+def _pairs() -> tuple[tuple[Family, Family], ...]:
+    # 1.5 million calls of ``compatible`` a fast run when it was worked out at every call
     found = []
     for i, first in enumerate(FAMILIES):
         for second in FAMILIES[i + 1 :]:
             if compatible(first, second) is None:
                 found.append((first, second))
-    return found
+    return tuple(found)
+
+
+@cache
+def _fit(first: Family, second: Family) -> tuple[Target, ...]:
+    """The markings both families apply to."""
+    return tuple(t for t in targets() if applies([first, second], t))
 
 
 def pair_cases(
@@ -2668,10 +2689,10 @@ def pair_cases(
     """Each composable pair applied to ``per_pair`` markings drawn at random (seeded), or
     to every marking both families apply to (``per_pair=None``); ``only`` these pairs."""
     cases = []
-    for first, second in pairs():
+    for first, second in _pairs():
         if only is not None and (first.name, second.name) not in only:
             continue
-        fit = [t for t in targets() if applies([first, second], t)]
+        fit = list(_fit(first, second))
         if not fit:
             continue
         rng = random.Random(f"{seed}:{first.name}+{second.name}")

@@ -15,7 +15,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import targets
+from tests.policy.families import banner_sample, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 FORMS = [
@@ -38,7 +38,7 @@ def _inline(marking: str) -> str:
 @pytest.mark.parametrize("form", FORMS)
 def test_every_banner_in_a_comments_cells_counts(form: str) -> None:
     assert_targets_read(
-        BANNERS, lambda target: f"The plan.\n{form.format(target.text)}\nMore text.\n"
+        banner_sample(form), lambda target: f"The plan.\n{form.format(target.text)}\nMore text.\n"
     )
 
 

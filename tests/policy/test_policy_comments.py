@@ -14,7 +14,7 @@ import pytest
 from milai.policy import Policy, check_stream, check_text
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import targets
+from tests.policy.families import banner_sample
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
 COMMENTS = [
@@ -26,13 +26,12 @@ COMMENTS = [
     "% {}",
     "%% {}",
 ]
-BANNERS = [target for target in targets() if not target.portion]
 
 
 @pytest.mark.parametrize("form", COMMENTS)
 def test_every_banner_in_a_comment_counts(form: str) -> None:
     assert_targets_read(
-        BANNERS,
+        banner_sample(form),
         lambda target: (form.format(target.text), f"The plan.\n{form.format(target.text)}\n"),
     )
 

@@ -3,8 +3,9 @@ shipped policy; the gate must read each text at least at the marking's level.
 
 The suite runs every family on every marking, each composable pair on one marking drawn at
 random (seeded: MILAI_GATE_SEED, default 0), and nested encodings; README's fast line draws a
-sample of those (12 markings a family, among them one of each scheme it applies to:
-``Target.scheme``; an eighth of the pairs, among them each family and each scheme;
+sample of those (2 markings a family on average, among them one of each policy and kind,
+banner or portion, it applies to: ``Target.kind``, and each scheme under some family:
+``Target.scheme``; a thirty-second of the pairs, among them each family and each scheme;
 ``MILAI_TESTS=thorough``, as CI sets it, runs them all: tests/scale.py). The exhaustive
 run (every pair on every marking) is opt-in: ``pytest -m exhaustive tests/policy``.
 """
@@ -86,12 +87,33 @@ def test_every_family_changes_the_banner() -> None:
         assert not plain, f"{family.name}: {plain[0].text!r}"
 
 
+FAST_SINGLES = 2  # a family's markings in the fast line, on average (the cover may add)
+
+
+@cache
+def _sampled_singles() -> dict[tuple[str, ...], list[Case]]:
+    """Every single case in CI (tests/scale.py); the fast line's sample holds each family on
+    a marking of each policy and kind (banner, portion) it applies to (``Target.kind``), each
+    scheme (``Target.scheme``) under some family, and ``FAST_SINGLES`` a family in all."""
+    found: dict[tuple[str, ...], list[Case]] = defaultdict(list)
+    for case in _fast_sample(_singles(), f"{SEED}:singles"):
+        found[case.families].append(case)
+    return found
+
+
+def _fast_sample(cases: list[Case], seed: str) -> list[Case]:
+    return sample(
+        cases,
+        FAST_SINGLES * len(FAMILIES),
+        seed=seed,
+        cover=lambda c: [f"{c.families[0]}|{c.target.kind}", c.target.scheme],
+    )
+
+
 @pytest.mark.parametrize("family", [f.name for f in FAMILIES])
 def test_family_on_every_marking(family: str) -> None:
-    cases = [c for c in _singles() if c.families == (family,)]
-    assert cases
-    # every marking in CI (tests/scale.py); the fast line's 12 hold each scheme it applies to
-    cases = sample(cases, 12, seed=f"{SEED}:{family}", cover=lambda c: [c.target.scheme])
+    assert [c for c in _singles() if c.families == (family,)]
+    cases = _sampled_singles()[(family,)]
     misses = _misses(cases)
     assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:20])
 
@@ -99,10 +121,10 @@ def test_family_on_every_marking(family: str) -> None:
 def test_pairs_of_families_on_a_sampled_marking() -> None:
     cases = pair_cases(SEED, per_pair=1)
     assert len(cases) >= len(pairs()) // 2
-    # every pair in CI; the fast line's eighth holds each family and each scheme at least once
+    # every pair in CI; the fast line's 32nd holds each family and each scheme at least once
     cases = sample(
         cases,
-        len(cases) // 8 or 1,
+        len(cases) // 32 or 1,
         seed=f"{SEED}:pairs",
         cover=lambda c: [*c.families, c.target.scheme],
     )
@@ -166,13 +188,16 @@ def test_the_fast_samples_hold_each_family_and_each_scheme(monkeypatch: pytest.M
     monkeypatch.setattr(scale, "THOROUGH", False)
     monkeypatch.setattr(scale, "SEED", "fast-sample-check")
     cases = _singles()
+    chosen = _fast_sample(cases, "singles")
+    assert len(chosen) < len(cases) // 2
     for family in FAMILIES:
         mine = [c for c in cases if c.families == (family.name,)]
-        chosen = sample(mine, 12, seed=family.name, cover=lambda c: [c.target.scheme])
-        assert {c.target.scheme for c in chosen} == {c.target.scheme for c in mine}, family.name
+        drawn = [c for c in chosen if c.families == (family.name,)]
+        assert {c.target.kind for c in drawn} == {c.target.kind for c in mine}, family.name
+    assert {c.target.scheme for c in chosen} == {t.scheme for t in targets()}
     pair = pair_cases(SEED, per_pair=1)
     chosen = sample(
-        pair, len(pair) // 8, seed="pairs", cover=lambda c: [*c.families, c.target.scheme]
+        pair, len(pair) // 32, seed="pairs", cover=lambda c: [*c.families, c.target.scheme]
     )
     assert {name for c in chosen for name in c.families} == {n for c in pair for n in c.families}
     assert {c.target.scheme for c in chosen} == {t.scheme for t in targets()}

@@ -75,7 +75,7 @@ def test_field_unit_finds_what_the_plain_loop_finds(
 ) -> None:
     policy = load_policy(policy_path)
     rng = random.Random(policy_path.name)
-    texts = [_text(rng) for _ in range(scaled(250, 12))]  # 250 in CI (tests/scale.py)
+    texts = [_text(rng) for _ in range(scaled(250, 6))]  # 250 in CI (tests/scale.py)
     cuts = [rng.randint(1, 7) for _ in texts]
 
     def run() -> list[object]:

@@ -32,7 +32,7 @@ def _text(length: int, marking: str | None, where: float) -> str:
     return f"{body[:cut]}\n{marking}\n{body[cut:]}"
 
 
-# Every length, place and encoding in CI; a seeded half in the fast line (tests/scale.py).
+# Every length, place and encoding in CI; a seeded quarter in the fast line (tests/scale.py).
 PLACES = sample(
     [
         pytest.param(encoding, where, length, id=f"{length}-{where}-{encoding}")
@@ -40,7 +40,7 @@ PLACES = sample(
         for where in (0.0, 0.37, 0.5, 1.0)
         for encoding in sorted(ENCODERS)
     ],
-    18,
+    9,
     seed="long runs: places",
 )
 

@@ -72,7 +72,7 @@ def test_nothing_of_a_marking_is_released_to_a_lower_sink(family: str) -> None:
     found = [case for case in family_cases(family, per_pair=2) if known_miss(case.families) is None]
     # the stream gap's pairs on every marking (a sample in the fast line)
     split = pair_cases(0, per_pair=None, only={("hyphenation", family)})
-    cases = sample(split, 8, seed=f"sink:split:{family}") + sample(found, 12, seed=f"sink:{family}")
+    cases = sample(split, 4, seed=f"sink:split:{family}") + sample(found, 6, seed=f"sink:{family}")
     for case in cases:
         policy = shipped_policy(case.target.policy)
         decision = check_text(policy, case.text, direction="output")

@@ -11,8 +11,9 @@ import random
 import pytest
 
 from milai.policy import Policy, check_text
+from tests.scale import sample
 
-SEEDS = [0, 1, 2]
+SEEDS = sample([0, 1, 2], 1, seed="noise")  # all three in CI (tests/scale.py)
 
 
 def _noise(seed: int, size: int) -> bytes:

@@ -25,8 +25,8 @@ POLICIES = {
     for path in sorted((Path(__file__).resolve().parents[2] / "policies").glob("*.yaml"))
 }
 SETTINGS = settings(
-    # 150 in CI, 25 in the fast run (tests/scale.py); MILAI_GATE_EXAMPLES overrides both.
-    max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", str(scaled(150, 25)))),
+    # 150 in CI, 12 in the fast run (tests/scale.py); MILAI_GATE_EXAMPLES overrides both.
+    max_examples=int(os.environ.get("MILAI_GATE_EXAMPLES", str(scaled(150, 12)))),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

@@ -151,9 +151,9 @@ _PATTERNS = st.recursive(
 )
 
 
-# 400 examples in CI, 50 in the fast line (tests/scale.py)
+# 400 examples in CI, 25 in the fast line (tests/scale.py)
 @settings(
-    max_examples=scaled(400, 50),
+    max_examples=scaled(400, 25),
     deadline=None,
     suppress_health_check=[HealthCheck.filter_too_much],
 )

@@ -22,7 +22,7 @@ def test_a_reversed_banner_streams_in_any_three_pieces(default_policy: Policy) -
         text = banner[::-1] + "\n"
         assert check_text(default_policy, text).level != "UNCLASSIFIED", text
         cuts = [(i, j) for i in range(1, len(text)) for j in range(i + 1, len(text) + 1)]
-        for i, j in sample(cuts, 40, seed=banner):  # every pair of cuts in CI (tests/scale.py)
+        for i, j in sample(cuts, 20, seed=banner):  # every pair of cuts in CI (tests/scale.py)
             gate = PolicyGate(default_policy, clearance="TOP SECRET", model_level="TOP SECRET")
             out = gate.open_output(check_text(default_policy, "hello"))
             released = out.feed(text[:i]) + out.feed(text[i:j]) + out.feed(text[j:])

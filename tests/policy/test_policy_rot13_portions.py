@@ -30,7 +30,7 @@ def test_every_portion_mark_in_rot13_counts_whole_and_streamed(form: str) -> Non
         plain = f"{rng.choice(BODY)}\n\n{form.format(target.text, rng.choice(BODY))}\n"
         text = codecs.encode(plain, "rot13")
         assert_reads_at_least(policy, text, target.level)
-    for target in sample(PORTIONS, 4, seed=form):  # every one in CI (tests/scale.py)
+    for target in sample(PORTIONS, 2, seed=form):  # every one in CI (tests/scale.py)
         policy = shipped_policy(target.policy)
         text = codecs.encode(f"Intro.\n\n{form.format(target.text, BODY[0])}\nEnd.\n", "rot13")
         assert check_stream(policy, pieces(text, rng)) == check_text(policy, text)

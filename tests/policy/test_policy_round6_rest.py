@@ -17,6 +17,7 @@ from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
     assert_family_streams,
 )
+from tests.scale import sample
 
 MINE = ("glued-sentence", "glued-title", "kv-event", "string-pieces")
 
@@ -141,11 +142,11 @@ def test_the_same_syntax_in_everyday_text_stays_unclassified(
     ],
 )
 def test_every_single_cut(default_policy: Policy, text: str) -> None:
-    for cut in range(1, len(text)):
+    for cut in sample(range(1, len(text)), 8, seed=text):  # every cut in CI (tests/scale.py)
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
 
 
 def test_a_codeword_in_pieces_at_every_cut(ministry_policy: Policy) -> None:
     text = 'Before.\nmsgid ""\n"Operation NIGHT"\n"JAR starts"\nmsgstr ""\n'
-    for cut in range(1, len(text)):
+    for cut in sample(range(1, len(text)), 8, seed=text):  # every cut in CI (tests/scale.py)
         _assert_stream_properties(ministry_policy, text, [text[:cut], text[cut:]])

@@ -45,7 +45,7 @@ def test_a_real_folded_subject_stays_unclassified(default_policy: Policy, text: 
 
 
 def test_the_family_reads_every_marking_alone_and_in_pairs() -> None:
-    cases = sample(family_cases("rfc2047-folded"), 40, seed="rfc2047-folded")  # all in CI
+    cases = sample(family_cases("rfc2047-folded"), 20, seed="rfc2047-folded")  # all in CI
     missed = []
     for case in cases:
         if known_miss(case.families):
@@ -62,6 +62,6 @@ def test_the_family_streams_as_it_reads_whole() -> None:
 
 @pytest.mark.parametrize("text", RED_TEAM[:1] + EVERYDAY[:1])
 def test_every_single_cut(default_policy: Policy, text: str) -> None:
-    for cut in sample(range(1, len(text)), 12, seed=text):  # every cut in CI
+    for cut in sample(range(1, len(text)), 6, seed=text):  # every cut in CI
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
     _assert_stream_properties(default_policy, text, list(text))

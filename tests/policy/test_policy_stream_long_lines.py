@@ -63,7 +63,7 @@ def _released(policy: Policy, chunks: list[str]) -> tuple[str, str, Decision]:
 def test_one_line_of_twenty_thousand_tokens_decides_as_the_whole_text(
     default_policy: Policy, tail: str
 ) -> None:
-    text = _one_line(scaled(20_000, 1_500), tail)  # 20,000 in CI (tests/scale.py)
+    text = _one_line(scaled(20_000, 800), tail)  # 20,000 in CI (tests/scale.py)
     before, released, decision = _released(default_policy, list(text))
     assert decision == check_text(default_policy, text, direction="output")
     assert released == redact_text(default_policy, text)
@@ -106,7 +106,7 @@ def test_the_decode_units_release_is_never_later_than_a_full_rescan(
     rng = random.Random(seed)
     alphabet = ["ab", "cd", " ", " ", "  ", "%2", "0x", "&", "_", "-", "<~", "4F", "ABCDEFG"]
     alphabet += ["Z234567", "terces", "TERCES", "\u202e", "ex", "Q1VJ", "\n", "x" * 40]
-    for _ in range(scaled(40, 15)):  # 40 texts a seed in CI (tests/scale.py)
+    for _ in range(scaled(40, 8)):  # 40 texts a seed in CI (tests/scale.py)
         scanner = Scanner(default_policy.engine)
         unit, state = next((u, s) for u, s in scanner.runs if isinstance(u, DecodeUnit))
         assert isinstance(state, DecodeState)
@@ -142,12 +142,13 @@ PIECES = [
 WINDOW_CUTS = [(MAX_LINE, "cut 1"), (2 * MAX_LINE - LINE_OVERLAP, "cut 2")]
 
 
-# Every piece at every window cut in CI; each piece at one of the cuts in the fast line.
+# Every piece at every window cut in CI; in the fast line, one piece of each field (reversed,
+# hex) at one of the cuts.
 @pytest.mark.parametrize(
     ("piece", "cut", "at"),
     [
         pytest.param(piece, cut, at, id=f"{cut_name}-{name}")
-        for piece, cut, name in PIECES
+        for piece, cut, name in sample(PIECES, 2, seed="window pieces", cover=lambda p: [p[0]])
         for at, cut_name in sample(WINDOW_CUTS, 1, seed=f"window cut: {name}")
     ],
 )

@@ -13,16 +13,15 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import targets
+from tests.policy.families import banner_sample
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
-
-BANNERS = [target for target in targets() if not target.portion]
 
 
 @pytest.mark.parametrize("title", ["Operation plan", "Subject: Rapport", "RE: Plan 7"])
 def test_every_banner_in_parentheses_after_a_title_counts(title: str) -> None:
     assert_targets_read(
-        BANNERS, lambda target: f"{title} ({target.text})\n\nThe convoy leaves at dawn.\n"
+        banner_sample(title),
+        lambda target: f"{title} ({target.text})\n\nThe convoy leaves at dawn.\n",
     )
 
 

@@ -17,10 +17,8 @@ from milai.policy import Policy, _comments, check_text
 from milai.policy._comments import undecided, word_comments
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
-from tests.policy.families import targets
+from tests.policy.families import banner_sample
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
-
-BANNERS = [target for target in targets() if not target.portion]
 
 
 def _inside(marking: str, comment: str) -> str:
@@ -45,7 +43,8 @@ FORMS: dict[str, Callable[[str], str]] = {
 @pytest.mark.parametrize("form", FORMS)
 def test_every_banner_with_a_comment_over_lines_counts(form: str) -> None:
     assert_targets_read(
-        BANNERS, lambda target: f"{FORMS[form](target.text)}\nThe convoy leaves at dawn.\n"
+        banner_sample(form),
+        lambda target: f"{FORMS[form](target.text)}\nThe convoy leaves at dawn.\n",
     )
 
 
