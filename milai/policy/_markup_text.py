@@ -91,8 +91,13 @@ class DocumentText:
         self.seams: list[int] = []
         self.length = 0
         self.pending = _NONE
-        self.pieces = 0  # pieces shown
-        self.joined = False  # whether a piece is read only here (a ZPL field's data)
+        # Whether a reader sees what the lines' own readers do not: two pieces from two
+        # lines of the source on one line of the text, a word glued across a tag, a format's
+        # own text elements (a word element, a tspan, a Word run) or a ZPL field's data
+        # (glued to its command).
+        self.joined = False
+        self.source = 0  # the line of the source being read (counted)
+        self.last_source = -1  # the line of the source the last piece came from
         self.stack: list[str] = []  # the open elements' kinds
         self.hidden = 0  # open script and style elements
         self.y: str | None = None  # the last field's or tspan's height
@@ -116,6 +121,10 @@ class DocumentText:
             return
         if self.length:
             at = self.offsets[-1]
+            if self.pending != _LINE and self.source != self.last_source:
+                self.joined = True
+            elif self.pending == _NONE and self.text[-1][-1:].isalnum() and text[0].isalnum():
+                self.joined = True
             if self.pending == _LINE:
                 self.text.append("\n")
             elif self.pending in (_BLANK, _EITHER):
@@ -125,8 +134,7 @@ class DocumentText:
             if self.pending != _NONE:
                 self.offsets.append(at)
                 self.length += 1
-        self.pieces += 1
-        self.joined = self.joined or self.pieces > 1
+        self.last_source = self.source
         self.pending = _NONE
         self.text.append(text)
         self.offsets.extend(offsets)
@@ -150,6 +158,7 @@ class DocumentText:
     def read_line(self, line: str, at: int) -> bool:
         """Read one line at offset ``at``; whether it holds markup or ZPL commands (which
         keep the document open)."""
+        self.source += 1
         self.opened = self._line(line, at)
         return self.opened
 
@@ -193,6 +202,8 @@ class DocumentText:
             return
         attrs = _attributes(token.group("attrs"))
         kind = self._kind(lower, local, attrs)
+        if kind == "word" or local == "tspan" or lower in _RUNS:
+            self.joined = True  # a format's own text elements: the line readers know HTML's
         if kind == "space":
             self._separate(_BLANK)
             return
@@ -269,12 +280,12 @@ class DocumentText:
                 self._separate(_LINE)
 
     def take(self) -> Shown | None:
-        """What was shown since the last ``take`` (None when fewer than two pieces were:
-        the lines' own readers read one, unless it is a ZPL field's data)."""
+        """What was shown since the last ``take`` (None when the lines' own readers read
+        all of it: see ``joined``)."""
         joined, length = self.joined, self.length
         shown = Shown("".join(self.text), self.offsets, self.seams)
         self.text, self.offsets, self.seams = [], [], []
-        self.length = self.pieces = 0
+        self.length = 0
         self.joined = False
         self.pending = _NONE
         return shown if joined and length else None
