@@ -2848,11 +2848,16 @@ class DocumentTextState(ScanState):
     """The next line to read (view position: ``resume``) and the text that the document's
     lines read so far show (``_markup_text``)."""
 
-    __slots__ = ("document",)
+    __slots__ = ("document", "first", "line", "looked")
 
     def __init__(self) -> None:
         super().__init__()
         self.document = DocumentText()
+        # The unfinished line's start (original offset), how far it was looked at for a tag
+        # or a command, and the first found there (-1: none yet).
+        self.line = -1
+        self.looked = 0
+        self.first = -1
 
 
 class DocumentTextUnit(Unit[DocumentTextState]):
@@ -2942,10 +2947,16 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         line = max(state.resume, view.base)
         if line < view.end:
             since = view.map.to_orig(line)
-            tail = scanner.orig_slice(since, scanner.orig_end)
-            opened = min((at for at in map(tail.find, "<^~") if at >= 0), default=-1)
-            if opened >= 0:
-                point = min(point, since + opened)
+            if since != state.line:  # a new unfinished line: looked at from its start
+                state.line, state.looked, state.first = since, since, -1
+            if state.first < 0:  # each character looked at once as text arrives
+                tail = scanner.orig_slice(state.looked, scanner.orig_end)
+                opened = min((at for at in map(tail.find, "<^~") if at >= 0), default=-1)
+                if opened >= 0:
+                    state.first = state.looked + opened
+                state.looked = scanner.orig_end
+            if state.first >= 0:
+                point = min(point, state.first)
         return point
 
     def orig_needed(self, state: DocumentTextState) -> int | None:

@@ -3096,8 +3096,9 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("split-words+inline-tags", "hyphenation+inline-tags"),
-        "inline tags are joined within a line; tags between the lines of a split banner "
-        "(<b>TOP</b> / <b>SECRET</b>) are not removed (README)",
+        "inline tags are joined within a line, and tags whole on the lines of a split banner "
+        "(<b>TOP</b> / <b>SECRET</b>) are read; a tag cut by the line break itself "
+        '(<strong / style="font-size:9pt">SEC</strong>) is not (README)',
     ),
     "inline-tags+odd-case": (
         "odd case written over every tag can leave a word of the marking in lower case once "
