@@ -41,6 +41,10 @@ _ATTRIBUTE_RE = lazy_compile(
     r"(?<![\w:\-])(?P<name>[A-Za-z][\w:.\-]{0,40})[^\S\n]{0,3}=[^\S\n]{0,3}"
     r"(?:\"(?P<double>[^\"\n]{0,400})\"|'(?P<single>[^'\n]{0,400})'|(?P<bare>[^\s\"'>]{1,400}))"
 )
+_REFERENCE_RE = lazy_compile(
+    r"&(?:(?P<name>quot|amp|lt|gt|apos|nbsp)|#(?P<number>[xX][0-9A-Fa-f]{1,6}|[0-9]{1,7}));"
+)
+_ENTITIES = {"quot": '"', "amp": "&", "lt": "<", "gt": ">", "apos": "'", "nbsp": "\u00a0"}
 _ZPL_HEX_RUN_RE = lazy_compile(r"(?:_[0-9A-Fa-f]{2}){1,400}")
 _MAX_SHOWN = 4096  # a document read in pieces past this (memory stays bounded)
 _MAX_DEPTH = 64  # open elements remembered
@@ -141,8 +145,10 @@ class DocumentText:
         self.length += len(text)
 
     def _text(self, text: str, offsets: list[int]) -> None:
-        """Text between tags (each character's offset): its blanks at either end are a
-        blank."""
+        """Text between tags (each character's offset): its character references decoded,
+        its blanks at either end a blank."""
+        if "&" in text:
+            text, offsets = _unescaped(text, offsets)
         stripped = text.strip()
         if not stripped:
             if text:
@@ -297,6 +303,29 @@ class DocumentText:
         self.hidden = 0
         self.y = None
         self.opened = False
+
+
+def _unescaped(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """``text`` with XML's character references decoded (``&quot;``, ``&#83;``,
+    ``&#x53;``), each at its ``&``'s offset."""
+    out: list[str] = []
+    places: list[int] = []
+    done = 0
+    for reference in _REFERENCE_RE.finditer(text):
+        out.append(text[done : reference.start()])
+        places.extend(offsets[done : reference.start()])
+        name, number = reference.group("name"), reference.group("number")
+        if name is not None:
+            char = _ENTITIES[name]
+        else:
+            code = int(number[1:], 16) if number[0] in "xX" else int(number)
+            char = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else ""
+        out.append(char)
+        places.extend([offsets[reference.start()]] * len(char))
+        done = reference.end()
+    out.append(text[done:])
+    places.extend(offsets[done:])
+    return "".join(out), places
 
 
 def _zpl_hex(data: str, at: int) -> tuple[str, list[int]]:
