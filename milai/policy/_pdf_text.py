@@ -52,7 +52,12 @@ _PS_OPERATORS = _PS_SHOW_ALL | frozenset(
     "moveto rmoveto lineto rlineto showpage setfont findfont scalefont selectfont makefont"
     " setrgbcolor setgray setcmykcolor gsave grestore newpath closepath stroke fill translate"
     " rotate scale setlinewidth stringwidth currentpoint bind exch"
-    " save restore".split()
+    " save restore def dup pop get add sub mul div neg index roll load begin end".split()
+)
+# PDF's own operators, as written: a PostScript line holds these and PostScript's only.
+_PDF_OPERATORS = frozenset(
+    "Tj TJ Td TD Tm T* BT ET Tf Tc Tw Tz TL Tr Ts cm q Q g G rg RG k K re f f* S s n w m l c"
+    " h W W* cs CS sc SC scn SCN gs Do BDC BMC EMC".split()
 )
 _MAX_SHOWN = 4096  # a text object read in pieces past this (memory stays bounded)
 
@@ -94,6 +99,22 @@ def _hexadecimal(body: str, at: int) -> Shown:
     return Shown(data.decode("latin-1"), places)
 
 
+_DESCRIPTION = _PS_OPERATORS | _PDF_OPERATORS
+_PS_HINT_RE = lazy_compile(r"show|moveto")
+
+
+def _described(line: str) -> bool:
+    """Whether ``line`` is nothing but page description: operands, PostScript's and PDF's
+    operators, comments."""
+    for token in _TOKEN_RE.finditer(line):
+        kind = token.lastgroup
+        if kind == "other":
+            return False
+        if kind == "op" and token.group() not in _DESCRIPTION:
+            return False
+    return True
+
+
 class PageText:
     """The text that the lines of a content stream show so far (``read_line``); what one
     text object shows is joined, and ``take`` hands it over when it ends."""
@@ -104,6 +125,7 @@ class PageText:
         self.length = 0
         self.ended: list[Shown] = []  # text objects that ended (``ET``), not taken yet
         self.y: float | None = None  # PostScript's current height (``moveto``)
+        self.postscript = False  # whether the line being read is page description
 
     @property
     def start(self) -> int | None:
@@ -127,6 +149,9 @@ class PageText:
         operands: list[Shown | float] = []
         array: list[Shown | float] | None = None
         syntax = True
+        # PostScript's operators count on a line of page description only: in prose,
+        # "studies (secret) show that" draws nothing
+        self.postscript = _PS_HINT_RE.search(line) is not None and _described(line)
         for token in _TOKEN_RE.finditer(line):
             kind = token.lastgroup
             if kind == "string":
@@ -186,6 +211,8 @@ class PageText:
             self._add(strings[-1])
         elif name in _NEW_LINE_OPERATORS or (name in ("Td", "TD") and numbers[-1:] != [0.0]):
             self._break("\n", at)
+        elif not self.postscript:
+            return
         elif name in _PS_SHOW_ALL:
             drawn = [item for item in strings if item.text]  # not xshow's array of widths
             if drawn:

@@ -102,6 +102,10 @@ def test_round8_document_markings_read(default_policy: Policy, text: str, level:
         "</resources>\n",
         "72 720 moveto (The secret of good bread) show\n72 700 moveto (Top) show ( tips) show\n",
         "72 720 moveto (MENU) show\n72 700 moveto (SOUP OF THE DAY) show\nshowpage\n",
+        # "show" and "moveto" in prose draw nothing
+        "Recent studies (secret) show that slow fermentation matters.\n",
+        "Our tests (top secret recipes) show it too, and the figures (confidential) show more.\n",
+        "The turtle's moveto (secret) shows the path.\n",
         "^XA^FO20,20^A0N,50^FDFRAGILE^FS^FO20,80^A0N,50^FDTHIS SIDE UP^FS^XZ\n",
         "^XA\n^FO50,50^A0N,30^FDThe secret of good bread^FS\n^FO50,90^A0N,30^FDTop shelf^FS\n^XZ\n",
         "^XA^FO50,50^FDLe secret du bon pain^FS^FO50,90^FDDas Geheimnis guten Brotes^FS^XZ\n",
