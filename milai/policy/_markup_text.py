@@ -23,6 +23,7 @@ A document is read over the consecutive lines that hold markup or ZPL commands.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from milai._lazyre import lazy_compile
@@ -61,6 +62,9 @@ _INLINE = frozenset(
 _RUNS = frozenset({"w:r", "w:t", "a:r", "a:t", "w:ins", "w:smarttag", "w:hyperlink"})
 _SPACES = frozenset({"sp", "space", "text:s", "text:tab", "w:tab"})
 _HIDDEN = frozenset({"script", "style"})
+# Elements whose attributes are read: ALTO's String and HYP (``CONTENT``), hOCR's spans
+# (``class``), SVG's tspan (``y``, ``dy``).
+_READ_ATTRIBUTES = frozenset({"string", "hyp", "span", "tspan"})
 # Separators, weakest first: none, a line break in the source between inline elements
 # (read both ways), a blank, a new line.
 _NONE, _EITHER, _BLANK, _LINE = range(4)
@@ -120,7 +124,7 @@ class DocumentText:
     def _separate(self, separator: int) -> None:
         self.pending = max(self.pending, separator)
 
-    def _add(self, text: str, offsets: list[int]) -> None:
+    def _add(self, text: str, offsets: Sequence[int]) -> None:
         if not text:
             return
         if self.length:
@@ -144,7 +148,7 @@ class DocumentText:
         self.offsets.extend(offsets)
         self.length += len(text)
 
-    def _text(self, text: str, offsets: list[int]) -> None:
+    def _text(self, text: str, offsets: Sequence[int]) -> None:
         """Text between tags (each character's offset): its character references decoded,
         its blanks at either end a blank."""
         if "&" in text:
@@ -184,7 +188,7 @@ class DocumentText:
             if text is not None:
                 if not self.hidden:
                     start = at + token.start()
-                    self._text(text, list(range(start, start + len(text))))
+                    self._text(text, range(start, start + len(text)))
                 continue
             name = token.group("name")
             if name is None:
@@ -206,7 +210,8 @@ class DocumentText:
                 self.hidden = max(0, self.hidden - 1)
             self._separate({"word": _BLANK, "line": _LINE}.get(kind, _NONE))
             return
-        attrs = _attributes(token.group("attrs"))
+        # only the elements whose attributes say what they are, or carry text, are parsed
+        attrs = _attributes(token.group("attrs")) if local in _READ_ATTRIBUTES else {}
         kind = self._kind(lower, local, attrs)
         if kind == "word" or local == "tspan" or lower in _RUNS:
             self.joined = True  # a format's own text elements: the line readers know HTML's
@@ -218,12 +223,12 @@ class DocumentText:
             if content is not None:
                 self.pending = _NONE
                 start = at + token.start("attrs") + content[1]
-                self._add(content[0], list(range(start, start + len(content[0]))))
+                self._add(content[0], range(start, start + len(content[0])))
             return
         self._separate({"word": _BLANK, "line": _LINE}.get(kind, _NONE))
         if kind == "word" and content is not None:
             start = at + token.start("attrs") + content[1]
-            self._text(content[0], list(range(start, start + len(content[0]))))
+            self._text(content[0], range(start, start + len(content[0])))
             self._separate(_BLANK)
         if empty:
             return
@@ -279,7 +284,7 @@ class DocumentText:
                 if hexadecimal:
                     self._text(*_zpl_hex(args, start))
                 else:
-                    self._text(args, list(range(start, start + len(args))))
+                    self._text(args, range(start, start + len(args)))
                 self.joined = True  # glued to its command, a field's data is read here only
             elif command == "FS":
                 hexadecimal = False
@@ -305,7 +310,7 @@ class DocumentText:
         self.opened = False
 
 
-def _unescaped(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+def _unescaped(text: str, offsets: Sequence[int]) -> tuple[str, list[int]]:
     """``text`` with XML's character references decoded (``&quot;``, ``&#83;``,
     ``&#x53;``), each at its ``&``'s offset."""
     out: list[str] = []
