@@ -9,6 +9,11 @@ line of the page join (``[(SEC) -20 (RET)] TJ``, ``(SEC) Tj (RET) Tj``): a kerni
 fifth of an em or more in a ``TJ`` array is a space, as text extractors read it, and a
 move to a new line (``T*``, ``'``, ``"``, ``Td``/``TD`` downwards, ``Tm``) a line break.
 Fonts with their own encodings (``Identity-H``) are not decoded: their codes are no text.
+
+PostScript's text operators are read alike (``250 800 moveto (NATO SECRET) show``): the
+string that ``show`` and its kin (``ashow``, ``widthshow``, ``kshow``, ``xshow``…) draw,
+strings shown one after another joined (``(NATO ) show (SECRET) show``), a ``moveto`` to
+another height or an ``rmoveto`` up or down a line break; ``showpage`` ends a page's text.
 """
 
 from __future__ import annotations
@@ -20,14 +25,18 @@ from milai._lazyre import lazy_compile
 # Where a line may show text: a string, a hexadecimal string or an array, then a
 # text-showing operator (a cheap first look at a line).
 # One character class first: ``re`` then skips to it at C speed.
-SHOW_RE = lazy_compile(r"[)>\]](?:[^\S\n]{0,8}T[jJ]|[^\S\n]{1,8}['\"])(?![\w'\"])")
+SHOW_RE = lazy_compile(
+    r"[)>\]](?:[^\S\n]{0,8}(?:T[jJ]|(?:[ackxy]|xy)?show|a?widthshow)|[^\S\n]{1,8}['\"])"
+    r"(?![\w'\"])"
+)
 _TOKEN_RE = lazy_compile(
     r"\((?P<string>(?:[^()\\\n]|\\.|\((?:[^()\\\n]|\\.){0,100}\)){0,200})\)"
     r"|<(?P<hex>[0-9A-Fa-f \t]{0,400})>"
     r"|(?P<open>\[)|(?P<close>\])"
     r"|(?P<number>[+-]?(?:\d{1,12}(?:\.\d{0,12})?|\.\d{1,12}))"
     r"|(?P<name>/[^\s/\[\]()<>{}%]{0,64})"
-    r"|(?P<dict><<|>>)"
+    r"|(?P<dict><<|>>|[{}])"
+    r"|(?P<comment>%[^\n]*)"
     r"|(?P<op>[A-Za-z*]{1,12}|['\"])"
     r"|(?P<other>\S)"
 )
@@ -37,6 +46,19 @@ _ESCAPED = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 _LONGEST_OPERATOR = 3
 _SPACE_KERNING = -200  # thousandths of an em: a move right this far is a space
 _NEW_LINE_OPERATORS = frozenset({"T*", "Tm"})
+_PS_SHOW_ALL = frozenset("show ashow cshow kshow xshow yshow xyshow widthshow awidthshow".split())
+# PostScript's operators that a page's text is drawn among (longer than PDF's).
+_PS_OPERATORS = _PS_SHOW_ALL | frozenset(
+    "moveto rmoveto lineto rlineto showpage setfont findfont scalefont selectfont makefont"
+    " setrgbcolor setgray setcmykcolor gsave grestore newpath closepath stroke fill translate"
+    " rotate scale setlinewidth stringwidth currentpoint bind exch"
+    " save restore def dup pop get add sub mul div neg index roll load begin end".split()
+)
+# PDF's own operators, as written: a PostScript line holds these and PostScript's only.
+_PDF_OPERATORS = frozenset(
+    "Tj TJ Td TD Tm T* BT ET Tf Tc Tw Tz TL Tr Ts cm q Q g G rg RG k K re f f* S s n w m l c"
+    " h W W* cs CS sc SC scn SCN gs Do BDC BMC EMC".split()
+)
 _MAX_SHOWN = 4096  # a text object read in pieces past this (memory stays bounded)
 
 
@@ -77,6 +99,22 @@ def _hexadecimal(body: str, at: int) -> Shown:
     return Shown(data.decode("latin-1"), places)
 
 
+_DESCRIPTION = _PS_OPERATORS | _PDF_OPERATORS
+_PS_HINT_RE = lazy_compile(r"show|moveto")
+
+
+def _described(line: str) -> bool:
+    """Whether ``line`` is nothing but page description: operands, PostScript's and PDF's
+    operators, comments."""
+    for token in _TOKEN_RE.finditer(line):
+        kind = token.lastgroup
+        if kind == "other":
+            return False
+        if kind == "op" and token.group() not in _DESCRIPTION:
+            return False
+    return True
+
+
 class PageText:
     """The text that the lines of a content stream show so far (``read_line``); what one
     text object shows is joined, and ``take`` hands it over when it ends."""
@@ -86,6 +124,8 @@ class PageText:
         self.offsets: list[int] = []
         self.length = 0
         self.ended: list[Shown] = []  # text objects that ended (``ET``), not taken yet
+        self.y: float | None = None  # PostScript's current height (``moveto``)
+        self.postscript = False  # whether the line being read is page description
 
     @property
     def start(self) -> int | None:
@@ -109,6 +149,9 @@ class PageText:
         operands: list[Shown | float] = []
         array: list[Shown | float] | None = None
         syntax = True
+        # PostScript's operators count on a line of page description only: in prose,
+        # "studies (secret) show that" draws nothing
+        self.postscript = _PS_HINT_RE.search(line) is not None and _described(line)
         for token in _TOKEN_RE.finditer(line):
             kind = token.lastgroup
             if kind == "string":
@@ -127,7 +170,9 @@ class PageText:
                 continue
             elif kind == "op":
                 self._operator(token.group(), operands, at + token.start())
-                syntax = syntax and len(token.group()) <= _LONGEST_OPERATOR
+                syntax = syntax and (
+                    len(token.group()) <= _LONGEST_OPERATOR or token.group() in _PS_OPERATORS
+                )
                 operands = []
                 continue
             else:
@@ -166,6 +211,21 @@ class PageText:
             self._add(strings[-1])
         elif name in _NEW_LINE_OPERATORS or (name in ("Td", "TD") and numbers[-1:] != [0.0]):
             self._break("\n", at)
+        elif not self.postscript:
+            return
+        elif name in _PS_SHOW_ALL:
+            drawn = [item for item in strings if item.text]  # not xshow's array of widths
+            if drawn:
+                self._add(drawn[-1])
+        elif name in ("moveto", "rmoveto") and numbers:
+            y = numbers[-1]
+            if (y != self.y) if name == "moveto" else (y != 0.0):
+                self._break("\n", at)
+            self.y = y if name == "moveto" else (self.y or 0.0) + y
+        elif name == "showpage":
+            shown = self.take()
+            if shown is not None:
+                self.ended.append(shown)
 
     @property
     def full(self) -> bool:

@@ -37,6 +37,9 @@ from milai.policy._folds import (
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._markup_text import CANDIDATE_RE as MARKUP_CANDIDATE_RE
+from milai.policy._markup_text import DocumentText, without_seams
+from milai.policy._markup_text import Shown as DocumentShown
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
@@ -2841,6 +2844,125 @@ class PageTextUnit(Unit[PageTextState]):
         return state.page.start
 
 
+class DocumentTextState(ScanState):
+    """The next line to read (view position: ``resume``) and the text that the document's
+    lines read so far show (``_markup_text``)."""
+
+    __slots__ = ("document", "first", "line", "looked")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.document = DocumentText()
+        # The unfinished line's start (original offset), how far it was looked at for a tag
+        # or a command, and the first found there (-1: none yet).
+        self.line = -1
+        self.looked = 0
+        self.first = -1
+
+
+class DocumentTextUnit(Unit[DocumentTextState]):
+    """A document's text elements written as text over lines (ALTO, hOCR, SVG, TEI, HTML,
+    a ZPL label): the text they show, joined as a reader sees it (``_markup_text``), read
+    as a text of its own where two pieces stand side by side on one of its lines, its
+    findings on the pieces' own characters; a line break between two inline elements is
+    read both ways (the second reading keeps only what spans such a seam). Complete lines
+    only; a stream holds a document from its first piece until it ends, and the unfinished
+    line from its first tag or command."""
+
+    view: ViewName = "skel"
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        # Phonetic words spell a marking in any case: their anchors make a text worth reading.
+        self.anchors = tuple(anchor.decode() for anchor in engine.spelled.anchors)
+
+    def new_state(self) -> DocumentTextState:
+        return DocumentTextState()
+
+    def scan(self, scanner: Scanner, state: DocumentTextState, final: bool) -> None:
+        view = scanner.skel
+        if scanner.depth >= MAX_DEPTH or scanner.cells:
+            state.resume = view.end
+            return
+        buf, base = view.buf, view.base
+        position = state.resume - base
+        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+        document = state.document
+        while position < limit:
+            end = buf.find("\n", position, limit)
+            end = limit if end < 0 else end
+            at = view.map.to_orig(base + position)
+            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+            line = scanner.orig_slice(at, stop)
+            if document.opened or MARKUP_CANDIDATE_RE.search(line):
+                if not document.read_line(line, at):
+                    self._read(scanner, document.take())
+                    document.reset()
+                elif document.full:
+                    self._read(scanner, document.take())
+            else:
+                # no line until the next that holds markup can: go there
+                found = MARKUP_CANDIDATE_RE.search(scanner.orig, stop - scanner.orig_base)
+                if found is None:
+                    position = limit
+                    break
+                spot = view.map.to_view(scanner.orig_base + found.start()) - base
+                next_line = buf.rfind("\n", position, spot)
+                if next_line > end:
+                    end = next_line
+            position = end + 1
+        state.resume = base + min(position, limit)
+        if final:
+            self._read(scanner, document.take())
+            document.reset()
+
+    def _read(self, scanner: Scanner, shown: DocumentShown | None) -> None:
+        """What a document shows, read as a text of its own, and without the blanks at its
+        seams (only what spans one counts there): where it holds capitals, a letter beyond
+        ASCII or a phonetic word (markings are read in capitals, as in a cell)."""
+        if shown is None:
+            return
+        if _CAPITALS_RE.search(shown.text) is None:
+            lowered = shown.text.lower()
+            if not any(anchor in lowered for anchor in self.anchors):
+                return
+        how = "a document's text elements, as shown"
+        read_as_shown(scanner, shown.text, shown.offsets, how)
+        if shown.seams:
+            text, offsets, seams = without_seams(shown)
+
+            def crosses(hit: Hit) -> bool:
+                index = bisect_left(seams, hit.start + 1)
+                return index < len(seams) and seams[index] < hit.end
+
+            read_as_shown(scanner, text, offsets, how, keep=crosses)
+
+    def release(self, scanner: Scanner, state: DocumentTextState) -> int:
+        point = scanner.orig_end
+        if scanner.closed or scanner.depth >= MAX_DEPTH or scanner.cells:
+            return point
+        shown = state.document.start
+        if shown is not None:
+            point = shown
+        view = scanner.skel
+        line = max(state.resume, view.base)
+        if line < view.end:
+            since = view.map.to_orig(line)
+            if since != state.line:  # a new unfinished line: looked at from its start
+                state.line, state.looked, state.first = since, since, -1
+            if state.first < 0:  # each character looked at once as text arrives
+                tail = scanner.orig_slice(state.looked, scanner.orig_end)
+                opened = min((at for at in map(tail.find, "<^~") if at >= 0), default=-1)
+                if opened >= 0:
+                    state.first = state.looked + opened
+                state.looked = scanner.orig_end
+            if state.first >= 0:
+                point = min(point, state.first)
+        return point
+
+    def orig_needed(self, state: DocumentTextState) -> int | None:
+        return state.document.start
+
+
 class EnumState(ScanState):
     """The next line to read is at ``resume`` (view position); the enumeration's body
     being read, if any."""
@@ -4717,6 +4839,7 @@ class CompiledPolicy:
             (spec.text for spec in above),
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.units.append(DocumentTextUnit(self))
         self.rot13_portions = Rot13Portions(
             (key for key, spec in self.portion_by_key.items() if spec.level != lowest),
             lambda letters: squeeze(skeleton(letters)),

@@ -1580,6 +1580,180 @@ def _pdf_stream(text: str, rng: random.Random) -> str:
     return f"4 0 obj\n<< /Length {len(stream)} >>\nstream\n{stream}\nendstream\nendobj\n"
 
 
+def _xml_escaped(text: str) -> str:
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        text = text.replace(char, entity)
+    return text
+
+
+def _alto_line(words: list[str], rng: random.Random, spaces: bool, hyphen: str = "") -> str:
+    """One ALTO ``TextLine``: a ``String`` a word (its text in ``CONTENT``), one a line."""
+    rows = [f'<TextLine ID="l{rng.randint(1, 999)}" HPOS="10" VPOS="{rng.randint(10, 900)}">']
+    hpos = 10
+    for number, word in enumerate(words):
+        if number and spaces:
+            rows.append(f'  <SP WIDTH="12" HPOS="{hpos}" VPOS="10"/>')
+        rows.append(
+            f'  <String ID="s{rng.randint(1, 9999)}" CONTENT="{_xml_escaped(word)}" '
+            f'HPOS="{hpos}" VPOS="10" WIDTH="{11 * len(word)}" HEIGHT="30" '
+            f'WC="0.9{rng.randint(0, 9)}"/>'
+        )
+        hpos += 11 * len(word) + 12
+    if hyphen:
+        rows.append(f'  <HYP CONTENT="{hyphen}" HPOS="{hpos}"/>')
+    rows.append("</TextLine>")
+    return "\n".join(rows)
+
+
+def _alto(text: str, rng: random.Random) -> str:
+    """An OCR's ALTO XML (red team 8): each word of the marking a ``String`` element's
+    ``CONTENT``, one element a line, an ``<SP/>`` between them or none; a long word in
+    capitals perhaps hyphenated over two ``TextLine``s (``<HYP CONTENT="-"/>``)."""
+    words = text.split()
+    spaces = rng.random() < 0.5
+    long_words = [i for i, w in enumerate(words) if len(w) >= 6 and w.isalpha() and w.isupper()]
+    lines: list[str] = []
+    if long_words and rng.random() < 0.3:
+        i = rng.choice(long_words)
+        cut = rng.randint(2, len(words[i]) - 2)
+        lines.append(_alto_line([*words[:i], words[i][:cut]], rng, spaces, "-"))
+        lines.append(_alto_line([words[i][cut:], *words[i + 1 :]], rng, spaces))
+    else:
+        lines.append(_alto_line(words, rng, spaces))
+    lines.append(_alto_line(rng.choice(BODY).split(), rng, spaces))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#">\n'
+        '<Layout><Page ID="p1" WIDTH="2480" HEIGHT="3508"><PrintSpace>\n'
+        '<TextBlock ID="b1">\n' + "\n".join(lines) + "\n</TextBlock>\n"
+        "</PrintSpace></Page></Layout>\n</alto>\n"
+    )
+
+
+def _hocr(text: str, rng: random.Random) -> str:
+    """Tesseract's hOCR (red team 8): an ``ocr_line`` span of ``ocrx_word`` spans, one word
+    a line (or a line of them), the body's line after it."""
+    one_line = rng.random() < 0.25
+    q = rng.choice(["'", '"'])
+
+    def line(words: list[str], number: int) -> str:
+        spans = [
+            f"<span class={q}ocrx_word{q} id={q}word_1_{number}{i}{q} "
+            f"title={q}bbox {40 + 90 * i} 60 {120 + 90 * i} 90; x_wconf {rng.randint(80, 97)}"
+            f"{q}>{_xml_escaped(word)}</span>"
+            for i, word in enumerate(words)
+        ]
+        box = f"title={q}bbox 40 60 900 90{q}"
+        opener = f"<span class={q}ocr_line{q} id={q}line_1_{number}{q} {box}>"
+        if one_line:
+            return opener + " ".join(spans) + "</span>"
+        return opener + "\n  " + "\n  ".join(spans) + "\n</span>"
+
+    return (
+        f"<div class={q}ocr_page{q} id={q}page_1{q} title={q}bbox 0 0 2480 3508{q}>\n"
+        f"<p class={q}ocr_par{q} id={q}par_1_1{q}>\n"
+        + line(text.split(), 1)
+        + "\n"
+        + line(rng.choice(BODY).split(), 2)
+        + "\n</p>\n</div>\n"
+    )
+
+
+def _svg_tspans(text: str, rng: random.Random) -> str:
+    """SVG text in pieces (red team 8): the marking cut into ``tspan`` elements at one to
+    three places (inside a word too: ``<tspan>NATO SEC</tspan><tspan>RET</tspan>``), on
+    one line or each on its own line, indented or not."""
+    spots = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(1, 3))))
+    pieces = [text[a:b] for a, b in zip([0, *spots], [*spots, len(text)], strict=True)]
+    looks = ["", ' font-weight="bold"', ' fill="#c00"']
+    tspans = [f"<tspan{rng.choice(looks)}>{_xml_escaped(piece)}</tspan>" for piece in pieces]
+    glue = rng.choice(["", "\n", "\n    "])
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200">\n'
+        '  <rect width="600" height="40" fill="#c00"/>\n'
+        f'  <text x="300" y="28" text-anchor="middle" font-size="20">{glue}'
+        + glue.join(tspans)
+        + f"{glue}</text>\n"
+        f'  <text x="20" y="80" font-size="12">{_xml_escaped(rng.choice(BODY))}</text>\n'
+        "</svg>\n"
+    )
+
+
+def _word_elements(text: str, rng: random.Random) -> str:
+    """A run of word elements, one a line (red team 8): TEI's ``<w>`` in a ``<p>``, or
+    HTML spans a converter writes a word each, the body's paragraph after it."""
+    words = text.split()
+    if rng.random() < 0.5:
+        inner = "\n".join(f"  <w>{_xml_escaped(word)}</w>" for word in words)
+        return f"<text><body>\n<p>\n{inner}\n</p>\n<p>{rng.choice(BODY)}</p>\n</body></text>\n"
+    inner = "\n".join(f'  <span class="w">{_xml_escaped(word)}</span>' for word in words)
+    body = rng.choice(BODY)
+    return f'<div class="page">\n<p class="banner">\n{inner}\n</p>\n<p>{body}</p>\n</div>\n'
+
+
+def _postscript(text: str, rng: random.Random) -> str:
+    """A PostScript page (red team 8): the marking drawn by ``show`` (or its kin) after a
+    ``moveto``, whole or in one to three pieces, on one line or a piece a line, its strings
+    escaped (``\\(``, octal Latin-1)."""
+    spots = sorted(rng.sample(range(1, len(text)), min(len(text) - 1, rng.randint(0, 2))))
+    pieces = [text[a:b] for a, b in zip([0, *spots], [*spots, len(text)], strict=True)]
+    y = rng.randint(700, 800)
+    shows = [
+        rng.choice(["{} show", "{} show", "0 0 {} ashow"]).format(_pdf_string(piece, rng))
+        for piece in pieces
+    ]
+    glue = rng.choice([" ", "\n"])
+    lines = [
+        "%!PS-Adobe-3.0",
+        "%%Pages: 1",
+        "%%Page: 1 1",
+        f"/Helvetica-Bold findfont {rng.randint(10, 24)} scalefont setfont",
+        f"{rng.randint(50, 300)} {y} moveto" + glue + glue.join(shows),
+        "/Helvetica findfont 11 scalefont setfont",
+        f"72 {y - 40} moveto {_pdf_string(rng.choice(BODY), rng)} show",
+        "showpage",
+        "%%EOF",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _zpl_data(text: str, rng: random.Random) -> tuple[str, str]:
+    """A ZPL field's data and the ``^FH`` before it where escapes are needed (a letter
+    beyond ASCII, ZPL's own ``^``, ``~`` and ``_``), or perhaps anyway."""
+    if rng.random() < 0.2 or any(ord(ch) > 0x7E or ch in "^~_" for ch in text):
+        share = rng.choice([0.0, 0.5, 1.0])
+        out = []
+        for ch in text:
+            if ord(ch) > 0x7E or ch in "^~_" or rng.random() < share:
+                out.append("".join(f"_{byte:02X}" for byte in ch.encode("utf-8")))
+            else:
+                out.append(ch)
+        return "^FH", "".join(out)
+    return "", text
+
+
+def _zpl(text: str, rng: random.Random) -> str:
+    """A ZPL label (red team 8): the marking as a field's data (``^FO50,50^A0N,40,40^FDNATO
+    SECRET^FS``), or in two fields side by side at one height, a command a line or the
+    whole label on one."""
+    fields = []
+    if len(text) > 1 and rng.random() < 0.4:
+        cut = rng.randint(1, len(text) - 1)
+        parts = [text[:cut], text[cut:]]
+    else:
+        parts = [text]
+    x = rng.randint(20, 80)
+    for part in parts:
+        escape, data = _zpl_data(part, rng)
+        fields.append(f"^FO{x},30^A0N,40,40{escape}^FD{data}^FS")
+        x += 24 * len(part)
+    escape, body = _zpl_data(rng.choice(BODY), rng)
+    fields.append(f"^FO20,120^A0N,20,20^FB760,3,0,L{escape}^FD{body}^FS")
+    fields.append("^FO20,200^BY2^BCN,80,Y,N,N^FD>;4006381333931^FS")
+    commands = ["^XA", "^CI28", *fields, "^XZ"]
+    return ("" if rng.random() < 0.3 else "\n").join(commands) + "\n"
+
+
 def _rtf_text(text: str) -> str:
     """``text`` as RTF writes it: a letter beyond ASCII as its cp1252 byte (``\\'c8``) or,
     beyond cp1252, as a Unicode escape with an ASCII stand-in (``\\u1057?``)."""
@@ -2168,6 +2342,9 @@ UNIT_SPLITS = frozenset(
 )
 _LETTER_UNITS = UNIT_SPLITS - {"word-items", "roman-items", "column-words"}
 
+# A document format's text elements and a page description's text (red team 8).
+DOCUMENT_TEXT = ("alto", "hocr", "svg-tspans", "word-elements", "postscript", "zpl")
+
 _STRUCTURE = frozenset(
     {
         "split-words",
@@ -2211,6 +2388,7 @@ _STRUCTURE = frozenset(
         "calendar-fold",
         "printed-string",
         "pdf-content-stream",
+        *DOCUMENT_TEXT,
     }
 )
 
@@ -2258,6 +2436,13 @@ FAMILIES: tuple[Family, ...] = (
     Family("mdoc-escapes", "banner context", "place", _mdoc_escapes, lambda t: not t.portion),
     Family("calendar-fold", "structured data", "place", _calendar_fold),
     Family("pdf-content-stream", "structured data", "place", _pdf_stream),
+    # a document format's text elements and a page description's text (red team 8)
+    Family("alto", "structured data", "place", _alto),
+    Family("hocr", "structured data", "place", _hocr),
+    Family("svg-tspans", "structured data", "place", _svg_tspans, _multi_letter),
+    Family("word-elements", "structured data", "place", _word_elements),
+    Family("postscript", "structured data", "place", _postscript),
+    Family("zpl", "structured data", "place", _zpl),
     Family("split-words", "banner context", "split", _split_words, _spelled_in_capitals),
     Family("hyphenation", "banner context", "split", _hyphenated, _has_long_word),
     Family("text-before-banner", "banner context", "line", _text_before),
@@ -2437,6 +2622,7 @@ _MULTI_LINE = frozenset(
         "csv-caveat",
         "string-pieces",
         "string-joins",
+        *DOCUMENT_TEXT,
     }
 )
 
@@ -2580,6 +2766,11 @@ def compatible(first: Family, second: Family) -> str | None:
         )
     if "pdf-content-stream" in names and names & {"comment-inside", "inline-tags"}:
         return "HTML markup is no part of a PDF page's text (a viewer shows the tags)"
+    if names & set(DOCUMENT_TEXT) and names & {"comment-inside", "inline-tags"}:
+        return (
+            "markup inside a text element's text is escaped (&lt;b&gt;), and a page "
+            "description's or a label's text holds none: a reader shows the tags"
+        )
     if {"printed-string", "comment"} <= names:
         return "a command inside a markup comment prints nothing"
     if "wiki-macro" in names and "separators" in names:
@@ -2926,14 +3117,14 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("split-words+inline-tags", "hyphenation+inline-tags"),
-        "inline tags are joined within a line; tags between the lines of a split banner "
-        "(<b>TOP</b> / <b>SECRET</b>) are not removed (README)",
+        "inline tags are joined within a line, and tags whole on the lines of a split banner "
+        "(<b>TOP</b> / <b>SECRET</b>) are read; a tag cut by the line break itself "
+        '(<strong / style="font-size:9pt">SEC</strong>) is not (README)',
     ),
     "inline-tags+odd-case": (
         "odd case written over every tag can leave a word of the marking in lower case once "
         "the tags are joined (NATO confidential ATOMAL): prose case"
     ),
-    "markup-wrapper+inline-tags": "<<<b>SECRET LUX</b>>>: the wrapper's << runs into the tag",
     "chat-prefix+rot13": "rot13 turns a chat line's time stamp too (9:05 PM -> 9:05 CZ)",
     **dict.fromkeys(
         ("chat-prefix+odd-case", "chat-prefix+leetspeak"),
