@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 
@@ -52,6 +52,11 @@ class Material:
     def format(self) -> str:
         return self.document.format if self.document is not None else "text"
 
+    @property
+    def encoding(self) -> str | None:
+        """The code page a file that is not UTF-8 was read in (``cp1252``), else None."""
+        return self.document.encoding if self.document is not None else None
+
     def part_at(self, offset: int) -> str:
         return self.document.part_at(offset) if self.document is not None else "body"
 
@@ -83,7 +88,16 @@ def read_material(path: str | Path | None) -> Material:
             raise UsageError(f"cannot read {source}: {error.strerror}") from None
     head = _read_head(handle, HEAD_BYTES, name)
     start = head.decode("utf-8", "replace")
-    if sniff(head) == "text" and not looks_like_subtitles(start) and not looks_like_calendar(start):
+    kind = sniff(head)
+    # A file (not stdin: it cannot be read twice) that is not UTF-8 is read whole, as
+    # cp1252 (documents._text): a Windows "ANSI" file.
+    legacy = source not in (None, "-") and kind in ("text", "html") and _not_utf8(handle, head)
+    if (
+        kind == "text"
+        and not legacy
+        and not looks_like_subtitles(start)
+        and not looks_like_calendar(start)
+    ):
         # Text streams; subtitles and calendars are read whole, for the reading of their
         # joined cues or unfolded lines.
         return Material(name, chunks=_decode_chunks(head, handle, name))
@@ -97,8 +111,32 @@ def read_material(path: str | Path | None) -> Material:
             raise UsageError(f"cannot read {name}: {error.strerror}") from None
     if len(data) > limit:
         raise UsageError(f"{name} is larger than {limit} bytes")
-    document = read_document(data, name)
+    document = read_document(data, name, legacy=legacy)
     return Material(name, document=document, source=own_text(document, data, name))
+
+
+def _not_utf8(handle: IO[bytes], head: bytes) -> bool:
+    """Whether a file that starts with ``head`` is not UTF-8 from there to its end; the file
+    is read once for that and left where it was (after ``head``). A file that cannot seek
+    (a named pipe) is taken as UTF-8: it streams, and a byte that is not UTF-8 is refused."""
+    try:
+        if not handle.seekable():
+            return False
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        resume = handle.tell()
+        data = head
+        try:
+            while True:
+                decoder.decode(data, final=not data)
+                if not data:
+                    return False
+                data = handle.read(CHUNK_BYTES)
+        except UnicodeDecodeError:
+            return True
+        finally:
+            handle.seek(resume)
+    except OSError:
+        return False  # read as it streams, and any error said there
 
 
 def own_text(document: Document, data: bytes, name: str) -> str | None:
@@ -109,10 +147,12 @@ def own_text(document: Document, data: bytes, name: str) -> str | None:
 
     if document.format != "text":
         return None
-    readings = ("body", "subtitle cues", "calendar unfolded")
+    readings: tuple[str, ...] = ("body", "subtitle cues", "calendar unfolded")
+    # A cp1252 file's reading as UTF-8 is the same bytes: its copy is written from the first.
+    readings += ("as UTF-8",) if document.encoding is not None else ()
     if any(part.name not in readings for part in document.parts):
         return None
-    return decode_readings(data, name)[0][1]
+    return decode_readings(data, name, legacy=document.encoding is not None)[0][1]
 
 
 def _read_head(handle: IO[bytes], size: int, name: str) -> bytes:
@@ -233,6 +273,7 @@ def check(
             raise
         quiet_stdout()  # the reader went away: a block is still exit 3
     _say_skipped(material.document)
+    _say_encoding(material)
     if decision.action == "block":
         raise typer.Exit(int(ExitCode.BLOCKED))
 
@@ -244,12 +285,23 @@ def _decision_json(decision: Decision, material: Material) -> dict[str, Any]:
     data["format"] = material.format
     if material.document is not None and material.document.skipped:
         data["skipped"] = list(material.document.skipped)
+    if material.encoding is not None:
+        data["encoding"] = material.encoding
     return data
 
 
 def _say_skipped(document: Document | None) -> None:
     for note in document.skipped if document is not None else ():
         say(f"milai: note: not read: {note}")
+
+
+def _say_encoding(material: Material, written: bool = False) -> None:
+    if material.encoding is not None:
+        copy = f"; its copy is written in {material.encoding} too" if written else ""
+        say(
+            f"milai: note: {shown_name(material.name)} is not UTF-8: "
+            f"read as Windows-1252 ({material.encoding}){copy}"
+        )
 
 
 # --- folders ---------------------------------------------------------------------------
@@ -271,7 +323,7 @@ def _folder_documents(root: Path) -> Iterator[tuple[str, Material | None, str | 
             yield entry.path, None, entry.error
             continue
         try:
-            document = read_document(entry.data, entry.path)
+            document = read_document(entry.data, entry.path, legacy=True)
         except DocumentError as error:
             yield entry.path, None, error.message
             continue
@@ -320,6 +372,7 @@ def _check_files(
             audit.record(_check_event("check", policy, decision, clearance, material.format))
         rules = sorted({f.rule for f in decision.findings})
         notes = ", ".join(rules) + "".join(f"; not read: {n}" for n in material.document.skipped)
+        notes += f"; read as {material.encoding}" if material.encoding is not None else ""
         rows.append(
             (path, material.format, str(decision.action), decision.level, len(rules), notes)
         )
@@ -422,15 +475,23 @@ def redact(
         return
     material = read_material(path)
     if output is None:
-        _redact_to(sys.stdout, material, policy, audit)
+        if material.encoding is not None:
+            sys.stdout.flush()
+            _redact_to(LegacySink(sys.stdout.buffer), material, policy, audit)
+        else:
+            _redact_to(sys.stdout, material, policy, audit)
         return
     try:
         fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     except OSError as error:
         raise UsageError(f"cannot create {output}: {error.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            _redact_to(handle, material, policy, audit)
+        if material.encoding is not None:  # written back in the code page it came in
+            with os.fdopen(fd, "wb") as raw:
+                _redact_to(LegacySink(raw), material, policy, audit)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                _redact_to(handle, material, policy, audit)
     except BaseException as failure:
         # A copy cut short is no copy: nothing is left that looks like one.
         output.unlink(missing_ok=True)
@@ -439,7 +500,36 @@ def redact(
         raise
 
 
-def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context | None) -> None:
+class Sink(Protocol):
+    """Where a redacted copy is written: a text stream, or a ``LegacySink``."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+class LegacySink:
+    """Writes text in cp1252, as a file that is not UTF-8 came (documents._text): every
+    character of its reading has its byte, and redactions are ASCII."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+
+    def write(self, text: str, /) -> int:
+        from milai.documents._text import encode_legacy
+
+        try:
+            data = encode_legacy(text)
+        except UnicodeEncodeError as error:  # not from a cp1252 reading: never written half
+            raise UsageError(f"cannot write {error.object[error.start]!r} in cp1252") from None
+        self.raw.write(data)
+        return len(text)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
+def _redact_to(sink: Sink, material: Material, policy: Policy, audit: Context | None) -> None:
     from milai.policy import redact_stream
 
     chars = 0
@@ -462,6 +552,7 @@ def _redact_to(sink: IO[str], material: Material, policy: Policy, audit: Context
         if audit is not None:
             audit.record(_redact_event(policy, outcome, chars, material.format))
     _say_skipped(material.document)
+    _say_encoding(material, written=True)
 
 
 def _redact_event(policy: Policy, outcome: str, chars: int, format_: str) -> dict[str, Any]:
@@ -498,10 +589,13 @@ def _redact_folder(
             # stays SECRET after its PII is taken out.
             level = check_text(policy, redacted).level
             name = path if material.format == "text" else path + ".txt"
+            legacy = material.encoding is not None and material.format == "text"
             try:
-                written = files.write(name, redacted)
+                written = files.write(name, redacted, legacy=legacy)
             except OSError as failure:
                 error = f"cannot write {name}: {failure.strerror}"
+            except UnicodeEncodeError:  # not from a cp1252 reading (never: redactions are ASCII)
+                error = f"cannot write {name} in cp1252"
             if audit is not None:
                 outcome = "redact" if written else "error"
                 audit.record(_redact_event(policy, outcome, len(redacted), material.format))
@@ -512,6 +606,8 @@ def _redact_folder(
             if written is not None:
                 line.update(_named("output", written))
                 line.update(level=level, redactions=redactions, exit_code=0)
+                if material is not None and material.encoding is not None:
+                    line["encoding"] = material.encoding
             else:
                 line.update(error=error, exit_code=int(ExitCode.USAGE))
             emit_json(line)

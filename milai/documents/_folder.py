@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milai.documents._model import DocumentError, Limits
+from milai.documents._text import encode_legacy
 from milai.files import NotRegularFile, open_regular
 
 MAX_FOLDER_DEPTH = 64
@@ -110,16 +111,18 @@ class NewFiles:
         except OSError as error:
             raise DocumentError(f"cannot use the output folder {root}: {error.strerror}") from None
 
-    def write(self, path: str, text: str) -> Path:
-        """Write ``text`` (UTF-8) to ``root/path``; a write that fails leaves no file.
-        Raises ``OSError``."""
+    def write(self, path: str, text: str, *, legacy: bool = False) -> Path:
+        """Write ``text`` (UTF-8; ``legacy``: cp1252, as a file that was read so) to
+        ``root/path``; a write that fails leaves no file. Raises ``OSError``, and
+        ``UnicodeEncodeError`` for a character that cp1252 has no byte for."""
+        data = encode_legacy(text) if legacy else text.encode("utf-8")
         target = self.root / path
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
         fd = os.open(target, flags, 0o600)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
         except BaseException:
             target.unlink(missing_ok=True)  # never a partial copy
             raise

@@ -46,12 +46,14 @@ class Part:
 class Document:
     """A document as the gate sees it: ``text`` (every part, each on lines of its own),
     ``parts`` in text order, the ``format`` it was read as, and what was ``skipped``
-    (e-mail attachments that are images: milai does not OCR)."""
+    (e-mail attachments that are images: milai does not OCR); ``encoding``: the code page
+    a plain-text file that is not UTF-8 was read in (``cp1252``), else None."""
 
     format: str
     text: str
     parts: tuple[Part, ...]
     skipped: tuple[str, ...] = ()
+    encoding: str | None = None
 
     def part_at(self, offset: int) -> str:
         """The name of the part that holds character ``offset`` of ``text``."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from milai.documents._calendar import unfolded
 from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
 from milai.documents._sniff import HEAD_BYTES, sniff
 from milai.documents._subtitles import joined_cues
-from milai.documents._text import decode_readings
+from milai.documents._text import LEGACY_ENCODING, decode_readings, is_legacy
 
 _UNREAD = {
     "ole": "a legacy binary Office file (.doc, .xls, .msg): save it as .docx or .odt",
@@ -16,16 +17,23 @@ _UNREAD = {
 }
 
 
-def read_document(data: bytes, name: str, limits: Limits | None = None) -> Document:
-    """The text of the document ``data`` (named ``name`` in messages) and its parts.
+def read_document(
+    data: bytes, name: str, limits: Limits | None = None, *, legacy: bool = False
+) -> Document:
+    """The text of the document ``data`` (named ``name`` in messages) and its parts;
+    ``legacy``: plain text or HTML that is not UTF-8 is read as cp1252 (a file's bytes, not
+    stdin's: ``documents._text``), and the document's ``encoding`` says so.
 
     Raises ``DocumentError`` (exit 2) for a format milai does not read, a damaged,
     encrypted or image-only file, hostile XML, a zip bomb, or anything past ``limits``.
     """
-    return _read(data, name, limits or Limits(), 0)
+    document = _read(data, name, limits or Limits(), 0, legacy=legacy)
+    if legacy and document.format in ("text", "html") and is_legacy(data):
+        return dataclasses.replace(document, encoding=LEGACY_ENCODING)
+    return document
 
 
-def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
+def _read(data: bytes, name: str, limits: Limits, depth: int, *, legacy: bool = False) -> Document:
     if len(data) > limits.max_input_bytes:
         raise DocumentError(f"{name} is larger than {limits.max_input_bytes} bytes")
     builder = DocumentBuilder(name, limits)
@@ -44,7 +52,7 @@ def _read(data: bytes, name: str, limits: Limits, depth: int) -> Document:
 
         read_mail(data, builder, _nested(limits, depth))
         return builder.build("eml")
-    readings = decode_readings(data, name)
+    readings = decode_readings(data, name, legacy=legacy)
     if kind == "html":
         from milai.documents._html import read_html
 

@@ -7,11 +7,19 @@ mark (a quarter of the bytes NUL: UTF-8 and the byte order the NULs point to). E
 reading is a part of its own (``as UTF-8``, ``as UTF-16-LE``), so the gate takes the
 highest level and names the reading; ``run`` and ``docs add`` get every reading too. Bytes
 that no reading decodes are refused (``DocumentError``, exit 2).
+
+A file (``legacy=True``: ``check FILE``, ``redact FILE``, a folder's files; never stdin) that
+is not UTF-8 and holds no NUL byte is a Windows "ANSI" file: read as code page 1252 (``TRÈS
+SECRET`` saved by Notepad or Word as ``TR\xc8S SECRET``), the five bytes that cp1252 leaves
+undefined as Latin-1 (C1 controls), so that every byte is one character and back
+(``LEGACY_ENCODING``, ``encode_legacy``). Where such bytes also hold UTF-8 sequences (UTF-8
+text with a stray byte), they are read as UTF-8 too, a part of its own (``as UTF-8``).
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 
 from milai.documents._model import DocumentError
 
@@ -29,14 +37,64 @@ _NUL_SHARE = 4
 _NOT_UTF8_SHARE = 10
 
 
-def decode_text(data: bytes, name: str) -> str:
+LEGACY_ENCODING = "cp1252"
+
+
+def _legacy_table() -> dict[int, str]:
+    """Latin-1's code points 0x80-0x9F to cp1252's characters (the rest are the same)."""
+    table: dict[int, str] = {}
+    for byte in range(0x80, 0xA0):
+        try:
+            table[byte] = bytes([byte]).decode(LEGACY_ENCODING)
+        except UnicodeDecodeError:
+            pass  # undefined in cp1252: the Latin-1 control, as Windows' own API reads it
+    return table
+
+
+_TO_LEGACY = _legacy_table()
+# A character that only a UTF-8 sequence gives (not ASCII, not the replacement character).
+_BEYOND_ASCII = re.compile("[^\x00-\x7f\ufffd]")
+_FROM_LEGACY = {ord(ch): chr(byte) for byte, ch in _TO_LEGACY.items()}
+
+
+def decode_legacy(data: bytes) -> str:
+    """``data`` as cp1252, every byte a character (undefined ones as Latin-1)."""
+    return data.decode("latin-1").translate(_TO_LEGACY)
+
+
+def encode_legacy(text: str) -> bytes:
+    """The inverse of ``decode_legacy``. Raises ``UnicodeEncodeError`` for a character that
+    no byte stands for."""
+    return text.translate(_FROM_LEGACY).encode("latin-1")
+
+
+def is_legacy(data: bytes) -> bool:
+    """Whether ``decode_readings(data, legacy=True)`` reads ``data`` as cp1252: no UTF-16
+    or UTF-32 byte-order mark, no NUL (a binary file, or UTF-16), and not valid UTF-8."""
+    if b"\x00" in data or any(data.startswith(b) for b, enc in _BOMS if enc != "utf-8-sig"):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def decode_text(data: bytes, name: str, *, legacy: bool = False) -> str:
     """``data`` as text in its first reading (see ``decode_readings``)."""
-    return decode_readings(data, name)[0][1]
+    return decode_readings(data, name, legacy=legacy)[0][1]
 
 
-def decode_readings(data: bytes, name: str) -> list[tuple[str, str]]:
+def decode_readings(data: bytes, name: str, *, legacy: bool = False) -> list[tuple[str, str]]:
     """Every plausible reading of ``data`` as ``(part, text)``, the primary one first
-    (part ``body``). Raises ``DocumentError`` when no reading is valid text."""
+    (part ``body``); with ``legacy``, bytes that are not UTF-8 as cp1252 (``is_legacy``).
+    Raises ``DocumentError`` when no reading is valid text."""
+    if legacy and is_legacy(data):
+        legacy_readings = [("body", decode_legacy(data))]
+        as_utf8 = data.removeprefix(codecs.BOM_UTF8).decode("utf-8", "replace")
+        if _BEYOND_ASCII.search(as_utf8):
+            legacy_readings.append(("as UTF-8", as_utf8))  # UTF-8 with a stray byte: both ways
+        return legacy_readings
     bom, encoding = next(((b, enc) for b, enc in _BOMS if data.startswith(b)), (b"", "utf-8"))
     readings: list[tuple[str, str]] = []
     try:

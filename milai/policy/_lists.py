@@ -36,6 +36,21 @@ _ITEM_RE = lazy_compile(
 _QUOTED = r"(?:\"[^\"\n]{0,200}+\"|'[^'\n]{0,200}+'|`[^`\n]{0,200}+`)"
 UNION_RE = lazy_compile(_QUOTED + r"(?:[^\S\n]{0,40}+\|[^\S\n]{0,40}+" + _QUOTED + ")++")
 _UNION_ITEM_RE = lazy_compile(_QUOTED)
+# A regular expression's group of alternatives (``(TOP SECRET|SECRET|CONFIDENTIAL)``,
+# ``(?:SECRET|CONFIDENTIAL)``, ``(?P<level>…|…)``), or a quoted string that is nothing but
+# alternatives (``r"SECRET|CONFIDENTIAL"``): two items or more, no bracket inside.
+_ALTERNATIVE = r"[^()\[\]|\n\"'`]{1,200}+"
+ALTERNATION_RE = lazy_compile(
+    r"\((?:\?(?::|P?<[A-Za-z_]\w{0,30}+>|[aiLmsux]{1,6}+:))?"
+    r"(?P<group>" + _ALTERNATIVE + r"(?:\|" + _ALTERNATIVE + r")++)\)"
+    r"|(?P<quote>[\"'`/])(?P<string>" + _ALTERNATIVE + r"(?:\|" + _ALTERNATIVE + r")++)(?P=quote)"
+)
+# An optional group glued before or after the alternatives (``(?:NATO )?(SECRET|…)``,
+# ``(SECRET|…)(?: UE)?``): the same expression.
+_OPTIONAL_BEFORE_RE = lazy_compile(r"\((?:\?:)?[^()|\n]{1,60}+\)[?*]\Z")
+_OPTIONAL_AFTER_RE = lazy_compile(r"\((?:\?:)?[^()|\n]{1,60}+\)[?*]")
+# A regular expression's anchors and escapes at an alternative's ends (``\bSECRET``, ``^``).
+_ANCHORS_RE = lazy_compile(r"\A(?:\\[bBAZ<>]|[\^$])++|(?:\\[bBAZ<>]|[\^$])++\Z")
 # Where one list's items are the columns of the next ones (an SQL row: INSERT INTO t
 # (a, classification) VALUES ('x', 'SECRET')).
 _VALUES_RE = lazy_compile(r"[^\S\n]{0,40}+values[^\S\n]{0,40}+\Z", re.IGNORECASE)
@@ -125,12 +140,36 @@ def unions(line: str, read: Callable[[str], MarkingSpec | None]) -> list[ListRea
     return found
 
 
+def alternations(line: str, read: Callable[[str], MarkingSpec | None]) -> list[ListRead]:
+    """The alternatives of a regular expression on ``line`` (``(TOP SECRET|SECRET)``,
+    ``r"SECRET|CONFIDENTIAL"``), each with the marking that ``read`` finds it to be; the
+    span takes in an optional group glued on either side (``(?:NATO )?``)."""
+    found: list[ListRead] = []
+    if "|" not in line:
+        return found
+    for match in ALTERNATION_RE.finditer(line):
+        group = "group" if match.group("group") is not None else "string"
+        at = match.start(group)
+        parts: list[Item] = []
+        for piece in match.group(group).split("|"):
+            text = _ANCHORS_RE.sub("", piece).strip()
+            parts.append(Item(text, at, at + len(piece)))
+            at += len(piece) + 1
+        start, end = match.span()
+        before = _OPTIONAL_BEFORE_RE.search(line, max(0, start - 66), start)
+        after = _OPTIONAL_AFTER_RE.match(line, end)
+        start = before.start() if before is not None else start
+        end = after.end() if after is not None else end
+        found.append(ListRead(start, end, tuple(parts), tuple(read(i.text) for i in parts)))
+    return found
+
+
 def vocabulary_spans(line: str, read: Callable[[str], MarkingSpec | None]) -> list[tuple[int, int]]:
-    """The spans of ``line`` that are vocabularies: lists, or unions of quoted strings,
-    of two or more levels."""
+    """The spans of ``line`` that are vocabularies: lists, unions of quoted strings or a
+    regular expression's alternatives, of two or more levels."""
     return [
         (found.start, found.end)
-        for found in (*lists(line, read), *unions(line, read))
+        for found in (*lists(line, read), *unions(line, read), *alternations(line, read))
         if found.vocabulary
     ]
 

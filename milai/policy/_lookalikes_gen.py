@@ -159,6 +159,19 @@ _FAUX = {
 }
 
 
+# Braille's letter cells, Grade 1 (uncontracted) as every braille alphabet chart prints
+# them: a-j in the top two rows, k-t the same with dot 3, u-z with dots 3 and 6 (w apart).
+# A cell has no case (the capital sign, dot 6, is a cell of its own and stays a symbol).
+_BRAILLE_DOTS = (
+    "1 12 14 145 15 124 1245 125 24 245 13 123 134 1345 135 1234 12345 1235 234 2345 "
+    "136 1236 2456 1346 13456 1356"
+).split()
+_BRAILLE = {
+    chr(0x2800 + sum(1 << (int(dot) - 1) for dot in dots)): chr(ord("a") + index)
+    for index, dots in enumerate(_BRAILLE_DOTS)
+}
+
+
 def build() -> dict[str, str]:
     table: dict[str, str] = {}
     for code in range(0x80, 0x20000):
@@ -175,6 +188,7 @@ def build() -> dict[str, str]:
     table.update(_EXTRA)
     table.update(_SYLLABICS)
     table.update(_FAUX)
+    table.update(_BRAILLE)
     return dict(sorted(table.items()))
 
 

@@ -2,8 +2,9 @@
 tokens: percent-encoding, quoted-printable, HTML entities, ``\\u``/``\\x`` escapes, a
 text inside a JSON string (``"SECRET\\nThe plan"``), hex with separators or
 ``0x`` prefixes, base32, ascii85/base85, URL-safe base64 and base64 wrapped over lines
-(MIME), binary octets (``01010011 01000101``), code point lists (``U+0053 U+0045``) and
-UTF-7 shift sequences (``+AFMARQ-``), with UTF-8 or UTF-16 text inside.
+(MIME), binary octets (``01010011 01000101``), code point lists (``U+0053 U+0045``),
+UTF-7 shift sequences (``+AFMARQ-``), with UTF-8 or UTF-16 text inside, and characters
+escaped by their Unicode names (``\\N{LATIN CAPITAL LETTER S}``).
 
 The scanner gives each complete line that holds a trigger to ``decode_line_candidates``;
 every candidate is scanned again as a text of its own (bounded depth). Decoding never
@@ -104,6 +105,7 @@ TRIGGER_RE = lazy_compile(
             _QUOTED_PRINTABLE,
             r"&#|&[A-Za-z]{2,31};",
             r'\\[uUx0-7n"\\]',
+            r"\\N\{",
             r"<~",
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
@@ -141,6 +143,7 @@ _LITERAL_LED = tuple(
         _QUOTED_PRINTABLE,
         r"&#|&[A-Za-z]{2,31};",
         r'\\[uUx0-7n"\\]',
+        r"\\N\{",
         r"<~",
         r"0[xX][0-9A-Fa-f]{2}",
         r"U\+[0-9A-Fa-f]{4}",
@@ -505,6 +508,31 @@ def _unescape(text: str) -> str:
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+# Python's and Perl's escape of a character by its Unicode name (``\N{LATIN CAPITAL LETTER
+# S}``; Perl's ``\N{U+53}`` too): a name has at most 88 characters, and a run of escapes is
+# decoded as a whole (a marking spelled a character a name).
+_NAMED_ESCAPE = r"\\N\{(?:[A-Za-z][A-Za-z0-9 \-]{0,87}+|U\+[0-9A-Fa-f]{1,6}+)\}"
+_NAMED_RUN = lazy_compile(f"(?:{_NAMED_ESCAPE})++")
+_NAMED_ONE = lazy_compile(_NAMED_ESCAPE)
+
+
+def _unname(text: str) -> str:
+    """``\\N{NAME}`` escapes → their characters; a name that Unicode does not know stays
+    as written."""
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group()[3:-1]
+        if name[:2] in ("U+", "u+"):
+            code = int(name[2:], 16)
+            return chr(code) if code <= 0x10FFFF else match.group()
+        try:
+            return unicodedata.lookup(name)
+        except KeyError:
+            return match.group()
+
+    return _NAMED_ONE.sub(one, text)
+
+
 _SURROGATE_RE = lazy_compile("[\ud800-\udfff]")
 _BYTE_ESCAPE = r"\\(?:x[0-9A-Fa-f]{2}|[0-3][0-7]{2})"  # a byte: \x53, \123
 _UNESCAPE = lazy_compile(f"(?P<bytes>(?:{_BYTE_ESCAPE})+)|{_ESCAPE}")
@@ -771,6 +799,8 @@ def decode_line_candidates(line: str) -> list[Candidate]:
             found.append(Candidate("binary", text, match.start(), match.end()))
     if "&" in line:
         _add_textual(found, "html-entity", line, _runs(_ENTITY_RUN, line), [html.unescape])
+    if "\\N{" in line:
+        _add_textual(found, "named-escape", line, _runs(_NAMED_RUN, line), [_unname])
     if "\\" in line:
         words = _runs(_ESCAPE_RUN, line)
         _add_textual(found, "escape", line, words, [_unescape])

@@ -1738,12 +1738,15 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # ``"""SECRET"""``), and one longer than 200 characters is read in its first 200.
 # A value that a keyword gives is one too: COBOL's ``PIC X(11) VALUE 'NATO SECRET'.``, an XML
 # entity's ``<!ENTITY cls "COSMIC TOP SECRET">``, SQL's ``COMMENT ON TABLE docs IS 'NATO
-# SECRET'``, a column's ``DEFAULT 'SECRET'`` or MySQL's ``COMMENT 'SECRET'``.
+# SECRET'``, a column's ``DEFAULT 'SECRET'`` or MySQL's ``COMMENT 'SECRET'``, and a C
+# preprocessor's constant (``#define BANNER "COSMIC TOP SECRET"``, ``#define LVL L"…"``,
+# ``#define LVL ("…")``; in rot13, ``#qrsvar``), as ``BANNER = "…"`` is.
 _QUOTED_CELL_RE = lazy_compile(
     r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
-    r"|(?:(?<![^\W_])(?i:values?|default|comment(?:[^\S\n]{1,3}on[^\S\n][^\"'\n]{1,160}?"
-    r"[^\S\n]is)?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})"
-    r"[^\S\n]{1,3}([\"']))"
+    r"|(?:(?:(?<![^\W_])(?i:values?|default|comment(?:[^\S\n]{1,3}on[^\S\n][^\"'\n]{1,160}?"
+    r"[^\S\n]is)?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})[^\S\n]{1,3}"
+    r"|#[^\S\n]{0,3}(?:define|qrsvar)[^\S\n]{1,3}[A-Za-z_]\w{0,40}+[^\S\n]{1,3}\(?(?:L|u8?|U|Y|h8?|H)?)"
+    r"([\"']))"
     r"(?:(?:\1|\2|\3){1,2}(?=[^\"'\n]{1,200}(?:\1|\2|\3){2}))?"
     r"(?P<value>[^\"'\n]{1,200})(?:\1|\2|\3|(?<=[^\"'\n]{200})(?=[^\"'\n]))"
 )
@@ -1767,7 +1770,9 @@ _LABEL_CELL_RE = lazy_compile(
     # ``CLASSIFICATION OF THIS TRANSMISSION:``, ``Security classification of this message:``)
     r"(?:(?:[^\W\d_][\w.\-]{0,31}[^\S\n]){0,4}(?i:" + _CLASSIFICATION_WORDS + r")"
     r"(?:[^\S\n][\w.\-]{1,31}){0,6}(?=[^\S\n]{0,3}:)"
-    r"|[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30})?(?:[^\S\n][\w.\-]{1,31}){0,2})"
+    # a key with a domain's prefix (``classification.mil/level:``, Kubernetes' labels)
+    r"|[^\W\d_][\w.\-]{0,31}(?::[a-z][\w.\-]{0,30}|/[\w.\-]{1,40})?"
+    r"(?:[^\S\n][\w.\-]{1,31}){0,2})"
     # a message's recipient after its sender (``Jean → Ops:``, ``Jean -> Ops:``)
     r"(?:[^\S\n]{1,3}(?:\u2192|->|=>|\u00bb)[^\S\n]{1,3}[^\W\d_][\w.\-]{0,31}"
     r"(?:[^\S\n][\w.\-]{1,31}){0,2})?"

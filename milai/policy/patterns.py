@@ -617,6 +617,12 @@ _META_VALUE = "(?:" + WS + "{1,8}(?:content|value))?"
 _YAML_PROPERTIES = r"(?:(?:!{1,2}[a-z0-9\-]{0,30}|&[a-z0-9\-]{1,30})" + WS + "{1,4}){0,3}"
 
 
+# The rest of a key whose domain prefix starts with the label: the domain's other parts,
+# then the name after its slash (``classification.mil/level``, ``classification.acme.eu/
+# tier``); each part possessive, so a key is read one way.
+_DOMAIN_KEY_TAIL = r"(?:(?:\.[a-z0-9][a-z0-9\-]{0,23}+){1,4}+/[a-z0-9][a-z0-9_.\-]{0,40}+)?"
+
+
 def field_regex(labels: Iterable[str]) -> str:
     """A classification field anywhere in a line: a JSON or YAML key, an XML attribute
     (``"classification":"SECRET"``, ``ism:classification='TS'``, ``securityClassification
@@ -624,10 +630,14 @@ def field_regex(labels: Iterable[str]) -> str:
     ``single`` or ``entity`` when quoted (up to its closing quote), else ``value`` (up to a
     delimiter): the last group matched.
 
-    A lower-case word may be glued before the label (``dataClassification``)."""
+    A lower-case word may be glued before the label (``dataClassification``). A key with a
+    domain's prefix names the field by its prefix too, as Kubernetes labels and annotations
+    do (``classification.mil/level: TOP_SECRET``; ``example.org/classification`` is a key
+    that ends in the label)."""
     return (
         r"(?<![a-z0-9])[a-z]{0,12}"
         + _label_regex(labels)
+        + _DOMAIN_KEY_TAIL
         + r"(?:[\"'\]]|&quot;)?"
         + _META_VALUE
         + WS

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.fixtures import MilaiRunner
+from tests.cli.harness import invoke
 
 SECRET_NOTE = "SECRET//NOFORN\nThe convoy leaves at dawn.\nSECRET//NOFORN\n"
 
@@ -43,10 +44,13 @@ def test_check_bad_inputs(milai: MilaiRunner, tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert missing.stderr.startswith("milai: error: cannot read ")
     binary = tmp_path / "bin.txt"
-    binary.write_bytes(b"ok\xff\xfe")
+    binary.write_bytes(b"ok\x00\xff\xfe")  # a NUL: no text in any 8-bit code page
     bad = milai("check", str(binary))
     assert bad.returncode == 2
-    assert bad.stderr == f"milai: error: {binary} is not valid UTF-8 text (bad byte at offset 2)\n"
+    assert bad.stderr == f"milai: error: {binary} is not valid UTF-8 text (bad byte at offset 3)\n"
+    piped = milai("check", "-", input=b"TR\xc8S SECRET\n")  # stdin cannot be read twice
+    assert piped.returncode == 2
+    assert piped.stderr == "milai: error: stdin is not valid UTF-8 text (bad byte at offset 2)\n"
     malformed = tmp_path / "policy.yaml"
     malformed.write_text("name: x\nname: y\n")
     refused = milai("check", "--policy", str(malformed), "-", input="hello")
@@ -359,3 +363,62 @@ def test_skipped_attachments_are_said(milai: MilaiRunner, tmp_path: Path) -> Non
     assert result.stderr == (
         "milai: note: not read: attachment logo.png: an image (milai does not OCR)\n"
     )
+
+
+# Files saved by Windows in its "ANSI" code page (cp1252): a French or German marking in it.
+LEGACY_FILES = [
+    (b"TR\xc8S SECRET\nRapport de la r\xe9union \x96 suite.\n", "TOP SECRET"),
+    (b"CONFIDENTIEL D\xc9FENSE\n\x93Objet\x94 : la r\xe9union.\n", "CONFIDENTIAL"),
+    (b"GEHEIM\nGr\xfc\xdfe aus K\xf6ln.\n", "SECRET"),
+    (b"VS-VERTRAULICH\nDie \xdcbung beginnt am Montag.\n", "CONFIDENTIAL"),
+    (b"VS-NUR F\xdcR DEN DIENSTGEBRAUCH\nStra\xdfe 3.\n", "RESTRICTED"),
+    (b"Bericht \x84Lage\x93\n\nGEHEIM\n", "SECRET"),
+    # a stray byte in UTF-8 text: read both ways, the UTF-8 marking is not lost
+    ("TRÈS SECRET\nnote".encode() + b" \xff\n", "TOP SECRET"),
+]
+
+
+@pytest.mark.parametrize(("data", "level"), LEGACY_FILES)
+def test_a_file_in_a_legacy_code_page_reads_its_level(
+    milai: MilaiRunner, tmp_path: Path, data: bytes, level: str
+) -> None:
+    """A file that is not UTF-8 is read as cp1252 (README, DESIGN): said once on stderr and
+    in --json's ``encoding``; its level is its marking's."""
+    path = tmp_path / "note.txt"
+    path.write_bytes(data)
+    result = milai("check", str(path), "--json")
+    assert result.returncode == 0, result.stderr
+    decision = json.loads(result.stdout)
+    assert (decision["level"], decision["encoding"]) == (level, "cp1252")
+    assert result.stderr == (f"milai: note: {path} is not UTF-8: read as Windows-1252 (cp1252)\n")
+    folder = milai("check", str(tmp_path), "--json")
+    line = json.loads(folder.stdout)
+    assert (line["level"], line["encoding"]) == (level, "cp1252")
+
+
+def test_a_utf8_file_has_no_encoding_key(milai: MilaiRunner, tmp_path: Path) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("TRÈS SECRET\n", encoding="utf-8")
+    result = milai("check", str(path), "--json")
+    assert json.loads(result.stdout)["level"] == "TOP SECRET"
+    assert "encoding" not in json.loads(result.stdout)
+    assert result.stderr == ""
+
+
+def test_a_legacy_file_is_redacted_in_its_own_code_page(milai: MilaiRunner, tmp_path: Path) -> None:
+    """The copy keeps the file's bytes but for what is redacted: cp1252 in, cp1252 out
+    (stdout, -o and a folder alike)."""
+    data = b"Caf\xe9 \x80 \x81\nMatricule 1985 0315 123 71 pour le dossier.\n"
+    want = b"Caf\xe9 \x80 \x81\nMatricule [REDACTED:pii-matricule] pour le dossier.\n"
+    source = tmp_path / "in" / "pii.txt"
+    source.parent.mkdir()
+    source.write_bytes(data)
+    out = tmp_path / "out.txt"
+    written = milai("redact", str(source), "-o", str(out))
+    assert written.returncode == 0, written.stderr
+    assert out.read_bytes() == want
+    assert "written in cp1252" in written.stderr
+    folder = milai("redact", str(source.parent), "-o", str(tmp_path / "copy"))
+    assert folder.returncode == 0, folder.stderr
+    assert (tmp_path / "copy" / "pii.txt").read_bytes() == want
+    assert invoke("redact", str(source)).stdout_bytes == want

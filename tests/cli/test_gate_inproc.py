@@ -75,12 +75,12 @@ def test_check_at_a_sufficient_clearance_allows(cli: Cli) -> None:
 
 def test_check_and_redact_bad_input(cli: Cli, tmp_path: Path, malformed_policy: Path) -> None:
     binary = tmp_path / "binary.txt"
-    binary.write_bytes(b"ok\xff\xfe")
+    binary.write_bytes(b"ok\x00\xff\xfe")  # a NUL: binary (an 8-bit code page file reads)
     for command in ("check", "redact"):
         refused(cli(command, str(tmp_path / "nope.txt")), 2, "cannot read", "nope.txt")
         if command == "redact":  # a folder is walked (test_gate_cli.py); redact needs -o
             refused(cli(command, str(tmp_path)), 2, "-o OUTDIR")
-        refused(cli(command, str(binary)), 2, str(binary), "UTF-8", "offset 2")
+        refused(cli(command, str(binary)), 2, str(binary), "UTF-8", "offset 3")
         refused(cli(command, stdin=b"caf\xe9\n"), 2, "stdin", "UTF-8")
         refused(cli(command, "-", tty=True), 2, "no input")
         refused(cli(command, "--policy", str(malformed_policy), "-", stdin="hi"), 2, "policy")

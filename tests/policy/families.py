@@ -207,6 +207,8 @@ _INDIC_O_ALTERNATIVES = "\u0c66\u0ce6\u0c02\u0c82"
 # "Fancy text" alphabets: Canadian syllabics (and runic K, Cherokee Y) for Latin capitals.
 _SYLLABICS = _table("AᗩBᗷCᑕDᗪEᗴFᖴGᘜHᕼIᓰJᒍKᛕLᒪMᗰNᑎOᗝPᑭQᑫRᖇSᔕTᖶUᑌVᐯWᗯX᙭YᎩZᘔ")
 _CYRILLIC = _table("AАBВCСEЕHНIІJЈKКMМOОPРSЅTТXХYУ")
+# Braille's Grade-1 letter cells (no case: a cell is a letter), written out from the chart.
+_BRAILLE = _table("A⠁B⠃C⠉D⠙E⠑F⠋G⠛H⠓I⠊J⠚K⠅L⠇M⠍N⠝O⠕P⠏Q⠟R⠗S⠎T⠞U⠥V⠧W⠺X⠭Y⠽Z⠵")
 # "Faux Cyrillic" and Greek display letters: Я for R, Є for E, И for N, Д for A…
 _FAUX_CYRILLIC = _table("AДBБEЄNИOФRЯUЦWШYЧ")
 _FAUX_GREEK = _table("AΛEΞNΠOΘ")
@@ -1308,6 +1310,70 @@ def _word_cells(text: str, rng: random.Random) -> str:
     return rng.choice(["", "\n"]).join(rows) + "\n\n" + rng.choice(BODY) + "\n"
 
 
+def _domain_key(text: str, rng: random.Random) -> str:
+    """A key with a domain's prefix, as Kubernetes labels and annotations write it (round 9):
+    the field named by the key's last segment (``example.org/classification``) or by the
+    prefix (``classification.mil/level``); in a manifest's labels (blanks as ``_``) or
+    annotations, a JSON object, or code that sets it (``metadata.labels["acme.eu/…"]``)."""
+    domain = rng.choice(["example.org", "acme.eu", "k8s.example.com", "security.mil.lu"])
+    label = rng.choice(["classification", "einstufung", "security-classification", "marking"])
+    prefixed = rng.choice(["classification", "security-classification", "einstufung"])
+    key = rng.choice(
+        [
+            f"{domain}/{label}",
+            f"{prefixed}.{rng.choice(['mil', 'acme.eu', 'example.org'])}/"
+            + rng.choice(["level", "value", "tier"]),
+        ]
+    )
+    form = rng.choice(["labels", "annotations", "json", "code"])
+    if form == "labels" and "<" not in text:  # a label's value has no blanks (nor tags)
+        value = re.sub(r"\s+", "_", text)
+        return (
+            f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: convoy-plan\n  labels:\n"
+            f"    app: planner\n    {key}: {value}\ndata:\n  note: {rng.choice(BODY)}\n"
+        )
+    if form == "annotations":
+        return (
+            f"metadata:\n  annotations:\n    {key}: {json.dumps(text, ensure_ascii=False)}\n"
+            f"    owner: anna\n"
+        )
+    if form == "json":
+        record = {"metadata": {"name": "plan", "labels": {key: text}}, "title": rng.choice(BODY)}
+        return json.dumps(record, ensure_ascii=False) + "\n"
+    where = rng.choice(["labels", "annotations"])
+    quoted = json.dumps(text, ensure_ascii=False)
+    return f'pod.metadata.{where}["{key}"] = {quoted}\nprint("{rng.choice(BODY)}")\n'
+
+
+# Constants that name a string (round 9): C's preprocessor and the constant definitions of
+# C, C++, Go, Rust and Java, each read as ``NAME = "…"`` is.
+_CONSTANT_FORMS = (
+    "#define {NAME} {q}",
+    "#  define {NAME} L{q}",
+    "#define {NAME} ({q})",
+    "const char *{name} = {q};",
+    "static const char {name}[] = {q};",
+    "static const std::string k{Name}{{{q}}};",
+    "constexpr auto k{Name} = {q};",
+    "const {Name} = {q}",
+    "const {NAME}: &str = {q};",
+    "public static final String {NAME} = {q};",
+)
+
+
+def _c_constant(text: str, rng: random.Random) -> str:
+    name = rng.choice(["banner", "classification", "doc_marking", "header_text", "level"])
+    form = rng.choice(_CONSTANT_FORMS)
+    line = form.format(
+        NAME=name.upper(),
+        name=name,
+        Name="".join(word.title() for word in name.split("_")),
+        q=json.dumps(text, ensure_ascii=False),
+    )
+    lead = rng.choice(["#pragma once\n", "// convoy.h\n", "package convoy\n\n", ""])
+    return f"{lead}{line}\n\n// {rng.choice(BODY)}\n"
+
+
 def _long_label(text: str, rng: random.Random) -> str:
     """A label of four words or more that starts or ends with a classification word: a
     fax cover sheet's or a message form's (``CLASSIFICATION OF THIS TRANSMISSION:``)."""
@@ -2131,6 +2197,24 @@ def _escapes(text: str, rng: random.Random) -> str:
     return _prompt("".join(f"\\x{b:02x}" for b in text.encode()), rng)
 
 
+def _named_escapes(text: str, rng: random.Random) -> str:
+    """Characters escaped by their Unicode names, as Python and Perl read them (round 9):
+    every character, or the letters alone (``\\N{LATIN CAPITAL LETTER S}ECRET``)."""
+    letters_only = rng.random() < 0.5
+
+    def one(ch: str) -> str:
+        if ch == "\n":  # one line: a string's escapes (a structure over lines is read whole)
+            return "\\N{LINE FEED}"
+        if letters_only and not ch.isalpha():
+            return ch
+        name = unicodedata.name(ch, "")
+        return f"\\N{{{name}}}" if name else ch
+
+    escaped = "".join(one(ch) for ch in text)
+    # the letters alone: as a program's string holds them (no prompt's lead before it)
+    return escaped + "\n" if letters_only else _prompt(escaped, rng)
+
+
 def _binary_run(text: str, rng: random.Random) -> str:
     """Octets in binary, as a model asked to answer in binary writes them."""
     codec = rng.choice(["utf-8", "utf-8", "utf-16-be"])
@@ -2413,6 +2497,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("field-label", "banner context", "place", _field_label),
     Family("long-label", "banner context", "place", _long_label, lambda t: not t.portion),
     Family("word-cells", "structured data", "place", _word_cells),
+    Family("domain-key", "structured data", "place", _domain_key),
+    Family("c-constant", "structured data", "place", _c_constant),
     Family("chat-prefix", "banner context", "place", _chat_prefix),
     Family("dash-title", "banner context", "line", _dash_title),
     Family("column-title", "banner context", "line", _column_title),
@@ -2533,6 +2619,7 @@ FAMILIES: tuple[Family, ...] = (
         lambda t: not t.portion and bool(set(_ascii_letters(t.text)) & set(_FAUX_GREEK)),
     ),
     Family("mixed-scripts", "look-alikes", "spell", _mixed_scripts),
+    Family("braille", "look-alikes", "spell", _lookalike(_BRAILLE)),
     Family("phonetic", "obfuscation", "spell", _phonetic, _spellable),
     # Whole lines rewritten: a banner of five letters or more, never a portion mark.
     *(
@@ -2552,6 +2639,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("html-entities-bare", "encoding", "wrap", _entities_bare, lambda t: True),
     Family("xxd", "encoding", "wrap", _xxd, lambda t: True),
     Family("percent-u", "encoding", "wrap", _percent_u, lambda t: True),
+    # round 9's
+    Family("named-escapes", "encoding", "wrap", _named_escapes, lambda t: True),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -2589,6 +2678,8 @@ _NOT_STRUCK = frozenset(
         "json-pretty",
         "json-minified",
         "field-name-forms",
+        "domain-key",
+        "c-constant",
     }
 )
 
@@ -2651,6 +2742,19 @@ def compatible(first: Family, second: Family) -> str | None:
         return (
             "upside down, a line's glued sentence or title is turned with its banner: the "
             "glue reads backwards (.ꓤHꓵ 81 … SƎꓤꓕ)"
+        )
+    if {"c-constant", "wide-gaps"} <= {first.name, second.name}:
+        return (
+            "a quoted value is read in its first 200 characters (README): a marking of four "
+            "words with gaps of up to 60 blanks runs past them"
+        )
+    if "upside-down" in (first.name, second.name) and {first.name, second.name} & {
+        "c-constant",
+        "domain-key",
+    }:
+        return (
+            "upside down, a line of code is turned with its keywords and quotes (#define and "
+            "its name read backwards): no constant and no key is left to name the value"
         )
     if "upside-down" in (first.name, second.name) and {first.name, second.name} & _SPELLINGS:
         return "two spellings of the same letters (upside down, each letter is turned)"
@@ -2759,7 +2863,12 @@ def compatible(first: Family, second: Family) -> str | None:
         )
     if "xxd" in names and (stages & {"split"} or names & _MULTI_LINE):
         return "xxd's rows are decoded one at a time: a marking spelled down rows is not read"
-    if "xxd" in names and names & {"negative-circled", "negative-squared", "regional-indicators"}:
+    if "xxd" in names and names & {
+        "negative-circled",
+        "negative-squared",
+        "regional-indicators",
+        "braille",
+    }:
         return (
             "an xxd row decodes alone: a banner row of symbols that stand for letters has no "
             "letter and reads as binary (a known limit)"
