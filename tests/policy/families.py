@@ -1909,7 +1909,8 @@ def _xxd(text: str, rng: random.Random) -> str:
     marking cut between two rows is not read (a known limit)."""
     offsets = rng.random() < 0.5
     rows, at = [], 0
-    for line in text.splitlines(keepends=True):
+    # a row at each line feed only: a Word cell's \r\x07 is no line (splitlines cuts there)
+    for line in re.split(r"(?<=\n)(?=.)", text, flags=re.DOTALL):
         raw = line.encode()
         groups = " ".join(raw[i : i + 2].hex() for i in range(0, len(raw), 2))
         rows.append((f"{at:08x}: " if offsets else "") + groups)
@@ -2086,7 +2087,9 @@ def _multi_word(target: Target) -> bool:
 
 
 def _long_word(word: str) -> bool:
-    return sum(not ch.isspace() and ch != "-" for ch in word) >= 4
+    """Four letters or digits or more: what a typesetter hyphenates (not ``Stg.``, whose full
+    stop is no letter)."""
+    return sum(ch.isalnum() for ch in word) >= 4
 
 
 def _abbreviated(target: Target) -> bool:
@@ -2779,14 +2782,24 @@ KNOWN_MISSES: dict[str, str] = {
         "a distinguished name's value is read like any field's value, only with two capitals "
         "close together: ATOMAL in leetspeak keeps one (ou=470M41) (the exhaustive pair run)"
     ),
-    "subject-tag+separators": (
-        "bars between the letters of a marking that starts with an abbreviation, in a "
-        "subject's tag (Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other "
-        "separators, and the markings without an abbreviation, are (the pair run)"
+    **dict.fromkeys(
+        ("subject-tag+separators", "rfc2047+separators"),
+        "doubled bars between the letters of a marking that starts with an abbreviation, "
+        "then a slash before its next word, in a subject's tag or an encoded subject "
+        "(Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other separators, and the "
+        "markings without an abbreviation, are (the pair run)",
     ),
-    "base64-mime+xxd": (
+    **dict.fromkeys(
+        ("base64-mime+xxd", "base64-prefixed+xxd"),
         "base64 wrapped over lines, then xxd's rows: a marking's base64 cut between two rows "
-        "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM)"
+        "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM, and CONTROLLED "
+        "UNCLASSIFIED INFORMATION wrapped after a '#')",
+    ),
+    "field-name-forms+xxd": (
+        "xxd's rows are decoded one by one: a CSV's header and its row in two rows are read "
+        "apart, and a CSV row's value alone is no classification field (xxd's known limit; "
+        "the YAML, JSON and spreadsheet forms, one line each, are read) (the exhaustive pair "
+        "run)"
     ),
     "dn-value+phonetic": (
         "phonetic words apart by a comma that a distinguished name escapes (ECHO UNIFORM\\, "
