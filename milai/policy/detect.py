@@ -1012,10 +1012,12 @@ def _written_as_prose(original: str, camel: Callable[[str], bool] = lambda word:
     title case (``camel``: an enum's members over lines, ``Secret,`` / ``TopSecret,``).
     Banners are printed in capitals; small capitals, look-alikes and odd case (sE-/cReT,
     rEsTrEiNt / Ue) are evasion; single letters (V / S / N / f / D) say nothing."""
-    words = [word for word in _WORD_RE.findall(original) if len(word) > 1]
+    # a word with digits among its letters is leetspeak (G3- / H3!M), no prose
+    words = [word for word in _ALNUM_RUN_RE.findall(original) if len(word) > 1]
     return bool(words) and all(_word_case(word) is not None or camel(word) for word in words)
 
 
+_ALNUM_RUN_RE = lazy_compile(r"[^\W_]+")
 # A word's pieces at its capitals: ``TopSecret`` -> Top, Secret; ``topSecret`` -> top, Secret.
 _CAMEL_PIECE_RE = lazy_compile(r"[^\W\d_][^\W\d_A-Z]*")
 # Code before a name on its line: a qualifier (``Level.``, ``Level::``, Swift's ``.``), a
@@ -2094,23 +2096,29 @@ def _troff_cells(line: str) -> list[tuple[int, int]]:
     return cells
 
 
-def _between_letters(text: str, start: int, end: int) -> bool:
+def _between_letters(text: str, start: int, end: int, floor: int = 0) -> bool:
     """Whether the gap ``text[start:end]`` stands between two letters that are words of
-    one letter each (S|E|C|R|E|T, S||E||C, S  E  C)."""
+    one letter each (S|E|C|R|E|T, S||E||C, S  E  C). A letter right after ``floor`` (where
+    the cell starts: troff's ``\fBT|R|È|S``, whose escape cuts the line there) stands
+    alone on that side."""
 
     def single(i: int, step: int) -> bool:
         if not (0 <= i < len(text)) or not text[i].isalpha():
             return False
         j = i + step
-        return not (0 <= j < len(text)) or not text[j].isalnum()
+        return not (floor <= j < len(text)) or not text[j].isalnum()
 
     return single(start - 1, -1) and single(end, 1)
 
 
 def _bar_between_letters(text: str, start: int, end: int) -> bool:
-    """Whether bars ``text[start:end]`` stand between letters spelled one by one, a
+    """Whether a bar ``text[start:end]`` stands between letters spelled one by one, a
     marking's own full stop or hyphen among them spelled so too (S|t|g|. / C|O|N…,
-    V|S|-|N|f|D): two single characters, a letter on one side at least."""
+    V|S|-|N|f|D): two single characters, a letter on one side at least. Doubled bars
+    before a full stop cut there as they did (S||t||g|| / . / C||O||N…: the marking's
+    words would stand four marks apart, wider than a marking's gap)."""
+    if end - start != 1:
+        return False
 
     def single(i: int, step: int) -> bool:
         if not (0 <= i < len(text)) or not (text[i].isalpha() or text[i] in ".-"):
@@ -2134,7 +2142,7 @@ def _cells(text: str, low: int, high: int) -> list[tuple[int, int, bool, bool]]:
     last = low
     for delimiter in _CELL_SPLIT_RE.finditer(text, low, high):
         gap_start, gap_end = delimiter.span()
-        letters = _between_letters(text, gap_start, gap_end)
+        letters = _between_letters(text, gap_start, gap_end, last)
         if text[gap_start] == "|" and (letters or _bar_between_letters(text, gap_start, gap_end)):
             continue  # R|E|S|T|R|E|I|N|T, S||E||C: bars between letters are a letter gap
         blank = delimiter.group().isspace()

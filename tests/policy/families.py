@@ -2782,12 +2782,10 @@ KNOWN_MISSES: dict[str, str] = {
         "a distinguished name's value is read like any field's value, only with two capitals "
         "close together: ATOMAL in leetspeak keeps one (ou=470M41) (the exhaustive pair run)"
     ),
-    **dict.fromkeys(
-        ("subject-tag+separators", "rfc2047+separators"),
-        "doubled bars between the letters of a marking that starts with an abbreviation, "
-        "then a slash before its next word, in a subject's tag or an encoded subject "
-        "(Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other separators, and the "
-        "markings without an abbreviation, are (the pair run)",
+    "subject-tag+separators": (
+        "bars between the letters of a marking that starts with an abbreviation, in a "
+        "subject's tag (Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other "
+        "separators, and the markings without an abbreviation, are (the pair run)"
     ),
     **dict.fromkeys(
         ("base64-mime+xxd", "base64-prefixed+xxd"),

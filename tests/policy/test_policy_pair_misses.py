@@ -2,10 +2,12 @@
 digits or more between RTF runs in leetspeak (``{\\rtlch\\insrsid6029077 3U $E}``), a law
 cited in colours, a cable's first line with a page's furniture glued to it, its caveat
 spaced out, its abbreviation in leetspeak or rot13, a long classification label before a
-marking in odd case, bars between a marking's letters and its abbreviation's full stop, and
-xxd's short row (two groups, then the line feed alone). Every marking of both shipped
-policies through each pair; everyday text with the same shapes stays UNCLASSIFIED; the
-new readings stream as they read whole.
+marking in odd case, a bar between a marking's letters and its abbreviation's full stop,
+bars between letters right after troff's font escape (``\\fBT|R|È|S``), a marking in
+leetspeak hyphenated over lines (``Stg. G3-`` / ``H3!M``), and xxd's short row (two groups,
+then the line feed alone). Every marking of both shipped policies through each pair;
+everyday text with the same shapes stays UNCLASSIFIED; the new readings stream as they
+read whole.
 """
 
 from __future__ import annotations
@@ -34,6 +36,14 @@ PAIRS = (
     ("word-cells", "xxd"),
     ("table-cell", "hyphenation"),
     ("hyphenation", "text-before-banner"),
+    ("hyphenation", "leetspeak"),
+    ("mdoc-escapes", "separators"),
+    # read before; a bar before a full stop must not join doubled bars (S||t||g||. / …)
+    ("rfc2047", "separators"),
+    ("rtf", "separators"),
+    ("rtf-runs", "separators"),
+    ("pdf-content-stream", "separators"),
+    ("markup-words", "separators"),
 )
 
 
@@ -78,6 +88,11 @@ def test_the_pair_on_every_marking(pair: tuple[str, str], seed: int) -> None:
         # bars between the letters and the abbreviation's full stop, after a title
         ("Lagebericht Nord - S|t|g|. / C|O|N|F|I|D|E|N|T|I|E|E|L\n", "CONFIDENTIAL"),
         ("Lagebericht Nord - V|S|-|N|f|D\n", "RESTRICTED"),
+        # bars between letters right after troff's font escape (the cell starts there)
+        (".ce\n\\s+2\\fBT|R|È|S   S|E|C|R|E|T\\fR\\s0\n", "TOP SECRET"),
+        (".ce\n\\s+2\\fBV||S||N||f||D\\fR\\s0\n", "RESTRICTED"),
+        # a leet word hyphenated over lines after the abbreviation in title case
+        ("Stg. G3-\nH3!M\n", "SECRET"),
         # xxd's short row: two groups, then the line feed alone
         ("Decode: 4355 490d 0a\n", "RESTRICTED"),
         ("00000000: 43c9 8449 0a\n", "RESTRICTED"),
@@ -115,6 +130,7 @@ def test_the_readings(default_policy: Policy, text: str, level: str) -> None:
         "Felder: geheim|.|offen\n",
         "Opties: vertrouwelijk|-|openbaar\n",
         "Menu: a|b|-|c|.\n",
+        ".B \\fBja|nee\\fR of \\fIoui|non\\fP\n",
         # hex that looks like xxd's short row but decodes to no text
         "Bestellnummern 1234 5678 0a und 4711 0815 0a\n",
     ],
