@@ -427,8 +427,8 @@ def _sql_unicode(text: str, rng: random.Random) -> str:
             code = ord(ch)
             short = code <= 0xFFFF and rng.random() < 0.7
             out.append(f"{escape}{code:04X}" if short else f"{escape}+{code:06X}")
-        else:
-            out.append(ch)
+        else:  # the escape character itself is written twice (leetspeak's "!")
+            out.append(escape * 2 if ch == escape else ch)
     tail = "" if escape == "\\" else f" UESCAPE '{escape}'"
     return f"U&'{''.join(out)}'{tail}"
 
@@ -2765,10 +2765,18 @@ KNOWN_MISSES: dict[str, str] = {
         'a string cut inside an inline tag ("<f" "ont>"): the tags are read where a line '
         "shows them, not in a string joined"
     ),
-    "string-pieces+overstrike": (
+    **dict.fromkeys(
+        ("string-pieces+overstrike", "string-joins+overstrike"),
         'a string cut between a letter and the backspace that strikes it over ("…C" '
-        '"\\bH"): a terminal\'s bold is read as a line shows it, not in a string joined '
-        "(the exhaustive pair run)"
+        '"\\bH", "_\\b".concat("A_\\bT…")): a terminal\'s bold is read as a line shows it, '
+        "not in a string joined (the exhaustive pair run)",
+    ),
+    "kv-event+separators": (
+        "doubled bars between the letters of a marking that starts with an abbreviation "
+        "spell its full stop too (S||t||g||.): a slash after it stands four marks between "
+        "the marking's words (||. /), and a marking's words are read up to three apart "
+        "(S|t|g|. / …, S||t||g. / … are read; in an event's value, classification=S||t||g||. "
+        "/ Z||E||E||R / …, only GEHEIM is found) (the exhaustive pair run)"
     ),
     "inline-tags+string-joins": (
         "a string cut inside an inline tag (concat('<fo', 'nt>SE</font>')): the tags are "
