@@ -51,8 +51,9 @@ _HEX_SEQ_SEPARATED = (
 # byte when the length is odd; three groups or more.
 _HEX_GROUPED = (
     r"(?<![0-9A-Za-z])[0-9A-Fa-f]{4}(?:(?:[ \t][0-9A-Fa-f]{4}){2,}(?:[ \t][0-9A-Fa-f]{2})?"
-    # a short line's two groups, its line feed last (``4355 490a``: "CUI\n")
-    r"|[ \t][0-9A-Fa-f]{2}0[aA])(?![0-9A-Za-z])"
+    # a short line's two groups, its line feed last (``4355 490a``: "CUI\n"), or alone after
+    # them (``4355 490d 0a``: "CUI\r\n"; ``43c9 8449 0a``: C, a look-alike's two bytes, I)
+    r"|[ \t][0-9A-Fa-f]{2}0[aA]|[ \t][0-9A-Fa-f]{4}[ \t]0[aA])(?![0-9A-Za-z])"
 )
 _BASE32 = r"(?<![A-Za-z0-9])(?=[A-Z2-7]*[2-7=]|[A-Z2-7]{10})[A-Z2-7]{8,}={0,6}(?![A-Za-z0-9])"
 # Base32 in lower case (``i5cuqrkjju======``, as some tools write it): a run of eight or
@@ -110,7 +111,8 @@ TRIGGER_RE = lazy_compile(
             r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
             r"(?:0[xX])?[0-9A-Fa-f]{2}",
             r"0[xX][0-9A-Fa-f]{2}",
-            r"[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}[ \t][0-9A-Fa-f]{4}|[0-9A-Fa-f]{2}0[aA])",
+            r"[0-9A-Fa-f]{4}[ \t]"
+            r"(?:[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}|0[aA])|[0-9A-Fa-f]{2}0[aA])",
             # base32: a digit anywhere in eight capitals (unpadded: I5CUQRKJJU), padding, or
             # ten capitals (KNCUGUSFKQ); in lower case, a digit next to a letter in eight
             # characters, or 16 letters

@@ -710,8 +710,9 @@ _CELL_BEFORE_RE = lazy_compile(r"[^\W_][^\S\n]{0,8}\|[^\S\n]{0,8}$")
 
 def _cites_law(tail: str, original: str, scanner: Scanner, match: re.Match[str], base: int) -> bool:
     """A marking in capitals, then the law or article that classifies it in brackets
-    (``GEHEIM (Wet van 11.12.1998)``, ``SECRET (Art. 4)``)."""
-    if "(" not in original or not tail_cites_law(tail, original):
+    (``GEHEIM (Wet van 11.12.1998)``, ``SECRET (Art. 4)``), colours and all: the
+    reference is read as a terminal shows it."""
+    if "(" not in original or not tail_cites_law(tail, terminal_shown(original)):
         return False
     span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
     return not _in_prose_case(scanner.orig_slice(*span))
@@ -833,6 +834,13 @@ def _written_as_word(spec: MarkingSpec, original: str) -> bool:
 # or more (its case is judged apart).
 _SPACED_THEN_WORD_RE = lazy_compile(r"[^\S\n]{1,3}[^\w\n]{0,12}?([^\W\d_]{2,})")
 _WIDE_GAP_RE = lazy_compile(r"[^\S\n]{2,}")
+# A word in capitals with a page's furniture glued to it (``SIPDISPage 2 of 12``: text
+# objects of a PDF with no blank between them): the word is the capitals.
+# One blank, then a letter or digit: a word spaced out goes on (S E C R E T A R Y).
+_SPELLED_ON_RE = lazy_compile(r"[^\S\n][^\W_]")
+# In a marking's word spaced out: a digit or a symbol among its letters (leetspeak).
+_LEET_MARK_RE = lazy_compile(r"[^\w\s.\-]|\d")
+_CAPITALS_GLUED_RE = lazy_compile(r"[A-Z]{2,}(?=(?i:" + GLUED_FURNITURE_WORDS + "))")
 
 
 def _cable_first_line(
@@ -847,12 +855,28 @@ def _cable_first_line(
     word in the marking's own small letters counts: ``S t g .``, ``V S - N f D``), then
     its furniture after one blank, its first word in capitals (``S E C R E T SECTION 01 OF
     03 BRUSSELS 000456``, ``C O N F I D E N T I A L ROME 001234``: how a State Department
-    cable starts). Nobody spaces out a level word in prose; a word in lower or title case
-    after it (``S E C R E T Santa``) stays prose."""
+    cable starts; a page's furniture glued to it as a PDF's text runs together: ``S E C R
+    E T SIPDISPage 2 of 12``). Nobody spaces out a level word in prose; a word in lower or
+    title case after it (``S E C R E T Santa``) stays prose."""
     if not _letter_spaced(body):
         return False
-    after = _SPACED_THEN_WORD_RE.match(terminal_shown(original))
-    if after is None or _word_case(after[1]) is not None or _odd_case(after[1]):
+    shown = terminal_shown(original)
+    after = _SPACED_THEN_WORD_RE.search(shown)
+    # before the furniture, only the marking's caveats spaced out too, apart from its last
+    # word: ( N O F O R N ); one blank and a letter spell that word on (S E C R E T A R Y)
+    before = shown[: after.start()] if after is not None else ""
+    if after is None or (
+        before
+        and (
+            _ADJACENT_RE.search(before)
+            or _in_prose_case(before)
+            or _SPELLED_ON_RE.match(before) is not None
+        )
+    ):
+        return False
+    glued = _CAPITALS_GLUED_RE.match(after[1])
+    word = after[1] if glued is None else glued.group()
+    if _word_case(word) is not None or _odd_case(word):
         return False
     span = scanner.skel.map.span(base + match.start("body"), base + match.end("body"))
     words = _WIDE_GAP_RE.split(terminal_shown(scanner.orig_slice(*span)))
@@ -861,7 +885,9 @@ def _cable_first_line(
         for _, _, key in engine.split_markings(body)
         for word in engine.marking_by_key[key].text.split()
     }
-    joined = ("".join(_WORD_RE.findall(word)) for word in words)
+    own |= {rot13(word) for word in own}  # F g t .: the marking's own small letters in rot13
+    # a word with a digit or a symbol among its letters is leetspeak (S 7 g .), no prose
+    joined = ("".join(_WORD_RE.findall(word)) for word in words if not _LEET_MARK_RE.search(word))
     return not _in_prose_case(" ".join(word for word in joined if word not in own))
 
 
@@ -989,10 +1015,12 @@ def _written_as_prose(original: str, camel: Callable[[str], bool] = lambda word:
     title case (``camel``: an enum's members over lines, ``Secret,`` / ``TopSecret,``).
     Banners are printed in capitals; small capitals, look-alikes and odd case (sE-/cReT,
     rEsTrEiNt / Ue) are evasion; single letters (V / S / N / f / D) say nothing."""
-    words = [word for word in _WORD_RE.findall(original) if len(word) > 1]
+    # a word with digits among its letters is leetspeak (G3- / H3!M), no prose
+    words = [word for word in _ALNUM_RUN_RE.findall(original) if len(word) > 1]
     return bool(words) and all(_word_case(word) is not None or camel(word) for word in words)
 
 
+_ALNUM_RUN_RE = lazy_compile(r"[^\W_]+")
 # A word's pieces at its capitals: ``TopSecret`` -> Top, Secret; ``topSecret`` -> top, Secret.
 _CAMEL_PIECE_RE = lazy_compile(r"[^\W\d_][^\W\d_A-Z]*")
 # Code before a name on its line: a qualifier (``Level.``, ``Level::``, Swift's ``.``), a
@@ -1584,12 +1612,13 @@ class CellState(LineState):
 _END_TAG = r"(?:\[[^\[\]\n]{1,240}\]|\([^()\n]{1,240}\))"
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
-# argument), braces, table bars, tabs, two blanks or more (columns and justified or OCR text).
+# argument; RTF's number has up to 10 digits: Word's revision ids, ``\insrsid6029077``),
+# braces, table bars, tabs, two blanks or more (columns and justified or OCR text).
 _CELL_SPLIT_RE = lazy_compile(
     r"<!\[CDATA\[|\]\]>|<!--.{0,300}?-->|(?<!<)<[a-zA-Z/!?][^<>\n]{0,300}>"
     # troff's font and size escapes, glued to the text they set (``\fBNATO``, ``\s+2NATO``)
     r"|\\(?:f(?:[A-Z1-4P]|\([A-Za-z]{2}|\[[^\[\]\n]{0,20}\])|s[+\-]?(?:\d{1,2}|\(\d{2}|\[\d{1,3}\]))"
-    r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,6}[^\S\n]?"
+    r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,10}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
     # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
@@ -1811,6 +1840,9 @@ _TROFF_TEXT = frozenset(
 # look-alike). Others (``key: value``, ``Title: Top Secret``) are not read: ``key: value``
 # lines are common, and reading each value as a line of its own is not cheap.
 _CAPITALS_RE = lazy_compile(r"[A-Z][^A-Za-z\n]{0,3}[A-Z]|[a-z][A-Z][a-z][A-Z]|[^\x00-\x7f]")
+# A field that a classification word names (``Classification of this document:``): its
+# value is read whatever its case (odd case, ``vS-nFd``, is evasion); it counts as a cell.
+_CLASSIFICATION_LABEL_RE = lazy_compile(r"(?<![^\W\d_])(?i:" + _CLASSIFICATION_WORDS + r")")
 # A portion mark as a field's value (``Short description: (S//NF) Convoy plan``, ``Subject:
 # (C) Meeting moved``): in capitals, with a caveat (``//NF``, ``/NF``), or before a
 # sentence that starts with a capital (a capitalised word, then one in lower case). A lone
@@ -2072,17 +2104,42 @@ def _troff_cells(line: str) -> list[tuple[int, int]]:
     return cells
 
 
-def _between_letters(text: str, start: int, end: int) -> bool:
+def _between_letters(text: str, start: int, end: int, floor: int = 0) -> bool:
     """Whether the gap ``text[start:end]`` stands between two letters that are words of
-    one letter each (S|E|C|R|E|T, S||E||C, S  E  C)."""
+    one letter each (S|E|C|R|E|T, S||E||C, S  E  C). A letter right after ``floor`` (where
+    the cell starts: troff's ``\fBT|R|È|S``, whose escape cuts the line there) stands
+    alone on that side."""
 
     def single(i: int, step: int) -> bool:
         if not (0 <= i < len(text)) or not text[i].isalpha():
             return False
         j = i + step
-        return not (0 <= j < len(text)) or not text[j].isalnum()
+        return not (floor <= j < len(text)) or not text[j].isalnum()
 
     return single(start - 1, -1) and single(end, 1)
+
+
+def _bar_between_letters(text: str, start: int, end: int) -> bool:
+    """Whether a bar ``text[start:end]`` stands between letters spelled one by one, a
+    marking's own full stop or hyphen among them spelled so too (S|t|g|. / C|O|N…,
+    V|S|-|N|f|D): two single characters, a letter on one side at least. Doubled bars
+    before a full stop cut there as they did (S||t||g|| / . / C||O||N…: the marking's
+    words would stand four marks apart, wider than a marking's gap)."""
+    if end - start != 1:
+        return False
+
+    def single(i: int, step: int) -> bool:
+        if not (0 <= i < len(text)) or not (text[i].isalpha() or text[i] in ".-"):
+            return False
+        j = i + step
+        return not (0 <= j < len(text)) or not (text[j].isalnum() or text[j] in ".-")
+
+    sides = (start - 1, end)
+    return (
+        single(start - 1, -1)
+        and single(end, 1)
+        and any(0 <= i < len(text) and text[i].isalpha() for i in sides)
+    )
 
 
 def _cells(text: str, low: int, high: int) -> list[tuple[int, int, bool, bool]]:
@@ -2093,8 +2150,8 @@ def _cells(text: str, low: int, high: int) -> list[tuple[int, int, bool, bool]]:
     last = low
     for delimiter in _CELL_SPLIT_RE.finditer(text, low, high):
         gap_start, gap_end = delimiter.span()
-        letters = _between_letters(text, gap_start, gap_end)
-        if letters and text[gap_start] == "|":
+        letters = _between_letters(text, gap_start, gap_end, last)
+        if text[gap_start] == "|" and (letters or _bar_between_letters(text, gap_start, gap_end)):
             continue  # R|E|S|T|R|E|I|N|T, S||E||C: bars between letters are a letter gap
         blank = delimiter.group().isspace()
         cells.append((last, gap_start, blank, blank and letters))
@@ -2289,7 +2346,10 @@ class CellUnit(Unit[CellState]):
         portion_at = -1
         if label is not None:
             end = min(len(text), label.end() + _MAX_CELL)
-            if _CAPITALS_RE.search(text, label.end(), end) is not None:
+            if (
+                _CAPITALS_RE.search(text, label.end(), end) is not None
+                or _CLASSIFICATION_LABEL_RE.search(text, 0, label.end()) is not None
+            ):
                 spans.append((label.end(), end))
                 if _LABEL_PORTION_RE.match(
                     text, label.end()

@@ -438,8 +438,8 @@ def _sql_unicode(text: str, rng: random.Random) -> str:
             code = ord(ch)
             short = code <= 0xFFFF and rng.random() < 0.7
             out.append(f"{escape}{code:04X}" if short else f"{escape}+{code:06X}")
-        else:
-            out.append(ch)
+        else:  # the escape character itself is written twice (leetspeak's "!")
+            out.append(escape * 2 if ch == escape else ch)
     tail = "" if escape == "\\" else f" UESCAPE '{escape}'"
     return f"U&'{''.join(out)}'{tail}"
 
@@ -2158,7 +2158,8 @@ def _xxd(text: str, rng: random.Random) -> str:
     marking cut between two rows is not read (a known limit)."""
     offsets = rng.random() < 0.5
     rows, at = [], 0
-    for line in text.splitlines(keepends=True):
+    # a row at each line feed only: a Word cell's \r\x07 is no line (splitlines cuts there)
+    for line in re.split(r"(?<=\n)(?=.)", text, flags=re.DOTALL):
         raw = line.encode()
         groups = " ".join(raw[i : i + 2].hex() for i in range(0, len(raw), 2))
         rows.append((f"{at:08x}: " if offsets else "") + groups)
@@ -2353,7 +2354,9 @@ def _multi_word(target: Target) -> bool:
 
 
 def _long_word(word: str) -> bool:
-    return sum(not ch.isspace() and ch != "-" for ch in word) >= 4
+    """Four letters or digits or more: what a typesetter hyphenates (not ``Stg.``, whose full
+    stop is no letter)."""
+    return sum(ch.isalnum() for ch in word) >= 4
 
 
 def _abbreviated(target: Target) -> bool:
@@ -3083,10 +3086,18 @@ KNOWN_MISSES: dict[str, str] = {
         'a string cut inside an inline tag ("<f" "ont>"): the tags are read where a line '
         "shows them, not in a string joined"
     ),
-    "string-pieces+overstrike": (
+    **dict.fromkeys(
+        ("string-pieces+overstrike", "string-joins+overstrike"),
         'a string cut between a letter and the backspace that strikes it over ("…C" '
-        '"\\bH"): a terminal\'s bold is read as a line shows it, not in a string joined '
-        "(the exhaustive pair run)"
+        '"\\bH", "_\\b".concat("A_\\bT…")): a terminal\'s bold is read as a line shows it, '
+        "not in a string joined (the exhaustive pair run)",
+    ),
+    "kv-event+separators": (
+        "doubled bars between the letters of a marking that starts with an abbreviation "
+        "spell its full stop too (S||t||g||.): a slash after it stands four marks between "
+        "the marking's words (||. /), and a marking's words are read up to three apart "
+        "(S|t|g|. / …, S||t||g. / … are read; in an event's value, classification=S||t||g||. "
+        "/ Z||E||E||R / …, only GEHEIM is found) (the exhaustive pair run)"
     ),
     "inline-tags+string-joins": (
         "a string cut inside an inline tag (concat('<fo', 'nt>SE</font>')): the tags are "
@@ -3105,9 +3116,17 @@ KNOWN_MISSES: dict[str, str] = {
         "subject's tag (Subject: [S||t||g||. / G||E||H||E||I||M] …): not read; other "
         "separators, and the markings without an abbreviation, are (the pair run)"
     ),
-    "base64-mime+xxd": (
+    **dict.fromkeys(
+        ("base64-mime+xxd", "base64-prefixed+xxd"),
         "base64 wrapped over lines, then xxd's rows: a marking's base64 cut between two rows "
-        "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM)"
+        "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM, and CONTROLLED "
+        "UNCLASSIFIED INFORMATION wrapped after a '#')",
+    ),
+    "field-name-forms+xxd": (
+        "xxd's rows are decoded one by one: a CSV's header and its row in two rows are read "
+        "apart, and a CSV row's value alone is no classification field (xxd's known limit; "
+        "the YAML, JSON and spreadsheet forms, one line each, are read) (the exhaustive pair "
+        "run)"
     ),
     "dn-value+phonetic": (
         "phonetic words apart by a comma that a distinguished name escapes (ECHO UNIFORM\\, "
