@@ -86,6 +86,7 @@ HINT_RE = lazy_compile(
 )
 _MAX_ARGS = 64
 _REACH = 4000  # how far after a call's opening bracket its closing one is looked for
+_MAX_DEPTH = 4  # how deep brackets nest inside a call that is evaluated
 _FLAGS = frozenset(
     {"TRUE", "FALSE", "true", "false", "True", "False", "WAHR", "FALSCH", "VRAI", "FAUX", "0", "1"}
 )
@@ -165,9 +166,10 @@ def _concat(pieces: list[_Piece], glue: _Piece | None = None, whole: bool = Fals
 _Arg = _Piece | str | list[object] | None
 
 
-def _arguments(block: str, at: int) -> tuple[list[_Arg], int] | None:
-    """The arguments of the call whose opening bracket ends at ``at``, and where its
-    closing bracket ends; None when it does not close within reach."""
+def _arguments(block: str, at: int, depth: int = 0) -> tuple[list[_Arg] | None, int]:
+    """The arguments of the call whose opening bracket ends at ``at`` (None when it does
+    not close within reach, or nests too deep), and where the reading stopped (after the
+    closing bracket)."""
     args: list[_Arg] = []
     current: list[object] = []
     position = at
@@ -175,7 +177,7 @@ def _arguments(block: str, at: int) -> tuple[list[_Arg], int] | None:
     while position < limit:
         token = _TOKEN_RE.match(block, position, limit)
         if token is None:
-            return None
+            break
         position = token.end()
         kind = token.lastgroup
         if kind == "blank":
@@ -185,10 +187,11 @@ def _arguments(block: str, at: int) -> tuple[list[_Arg], int] | None:
         elif kind == "word":
             current.append(token.group())
         elif kind == "open":
-            inner = _arguments(block, position)
-            if inner is None:
-                return None
-            nested, position = inner
+            if depth >= _MAX_DEPTH:
+                return None, position
+            nested, position = _arguments(block, position, depth + 1)
+            if nested is None:
+                return None, position
             current.append(nested)
         elif kind in ("sep", "close"):
             if current or kind == "sep":
@@ -197,10 +200,18 @@ def _arguments(block: str, at: int) -> tuple[list[_Arg], int] | None:
             if kind == "close":
                 return args, position
             if len(args) > _MAX_ARGS:
-                return None
+                return None, position
         else:
             current.append(None)
-    return None
+    return None, position
+
+
+# The words that make a bracket a list of values: ``List.of(…)``, ``array(…)``, ``new
+# String[] {…}``, Go's ``[]string{…}``, Rust's ``vec![…]``, Kotlin's ``listOf(…)``.
+_LIST_WORD_RE = lazy_compile(
+    r"(?i:new|array|list|tuple|vec!?|(?:[A-Za-z_]\w*\.)?(?:of|aslist)|(?:list|array)of"
+    r"|\[\]\w+|\w+\[\])"
+)
 
 
 def _one(items: list[object]) -> _Arg:
@@ -210,8 +221,9 @@ def _one(items: list[object]) -> _Arg:
         return items[0]
     if len(items) == 1 and isinstance(items[0], str) and items[0] in _FLAGS:
         return items[0]
-    if items and isinstance(items[-1], list) and all(isinstance(i, str) for i in items[:-1]):
-        if len(items) <= 3:
+    if 0 < len(items) <= 3 and isinstance(items[-1], list):
+        words = items[:-1]
+        if all(isinstance(w, str) and _LIST_WORD_RE.fullmatch(w) for w in words):
             return items[-1]
     return None
 
@@ -292,25 +304,35 @@ def _evaluate(name: str, args: list[_Arg]) -> Built | None:
 
 
 def _calls(block: str) -> list[Built]:
+    """The join and format calls of ``block`` (see the module), evaluated; a call that
+    does not close, or nests too deep, is read up to where its reading stopped, and a call
+    inside that is not read again (each character is parsed a bounded number of times)."""
     found: list[Built] = []
+    done = 0
     for call in _CALL_RE.finditer(block):
-        parsed = _arguments(block, call.end())
-        if parsed is None:
+        if call.start() < done:
             continue
-        built = _evaluate(call.group("name"), parsed[0])
+        parsed, stop = _arguments(block, call.end())
+        if parsed is None:
+            done = stop
+            continue
+        built = _evaluate(call.group("name"), parsed)
         if built is not None:
             found.append(built)
+    done = 0
     for method in _METHOD_RE.finditer(block):
+        if method.start() < done:
+            continue
         template = _literal(block, *method.span("lit"))
-        if method.group("format") is not None:
-            parsed = _arguments(block, method.end())
-            values = None if parsed is None else _flat(parsed[0])
-        elif method.group("percent") == "(":
-            parsed = _arguments(block, method.end())
-            values = None if parsed is None else _flat(parsed[0])
+        values: list[_Piece] | None = None
+        if method.group("format") is not None or method.group("percent") == "(":
+            parsed, stop = _arguments(block, method.end())
+            if parsed is None:
+                done = stop
+                continue
+            values = _flat(parsed)
         else:
             one = _TOKEN_RE.match(block, method.end() - 1)
-            values = None
             if one is not None and one.lastgroup == "lit":
                 values = [_literal(block, one.start(), one.end())]
         if values:
@@ -323,12 +345,18 @@ def _calls(block: str) -> list[Built]:
 def _interpolated(block: str) -> list[Built]:
     found: list[Built] = []
     seen: set[tuple[int, int]] = set()
-    for regex in _INTERPOLATED_RES:
+    interpolates = "{" in block or "\\(" in block
+    for regex in _INTERPOLATED_RES if interpolates else ():
         for string in regex.finditer(block):
             if string.span() in seen:
                 continue
             start = string.start() + len(string.group()) - len(string.group().lstrip("fFrR$@"))
             body_start, body_end = start + 1, string.end() - 1
+            if (
+                block.find("{", body_start, body_end) < 0
+                and block.find("\\(", body_start, body_end) < 0
+            ):
+                continue
             text: list[str] = []
             offsets: list[int] = []
             seams: list[int] = []
@@ -354,7 +382,7 @@ def _interpolated(block: str) -> list[Built]:
             text.append(block[done:body_end])
             offsets.extend(range(done, body_end))
             found.append(Built("".join(text), offsets, seams))
-    for template in _TEMPLATE_VALUE_RE.finditer(block):
+    for template in _TEMPLATE_VALUE_RE.finditer(block) if "`" in block else ():
         start, end = template.span("body")
         found.append(Built(block[start:end], list(range(start, end)), [], whole=True))
     return found
@@ -376,4 +404,5 @@ def built_strings(block: str) -> list[Built]:
     """Each string that ``block``'s code builds from literals alone (see the module)."""
     if HINT_RE.search(block) is None:
         return []
-    return [*_calls(block), *_interpolated(block), *_escaped(block)]
+    escaped = _escaped(block) if "\\" in block else []
+    return [*_calls(block), *_interpolated(block), *escaped]

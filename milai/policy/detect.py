@@ -2685,6 +2685,8 @@ class JoinedUnit(Unit[JoinedState]):
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
         built = [hint.span() for hint in BUILT_HINT_RE.finditer(region)]
         for hint_start, hint_end in sorted(spans + built) if built else spans:
+            if blocks and hint_end <= blocks[-1][1]:
+                continue  # on the last block's lines (a line of many hints: no search again)
             low = region.rfind("\n", 0, hint_start) + 1
             high = region.find("\n", hint_end)
             high = len(region) if high < 0 else high
@@ -2718,6 +2720,8 @@ class JoinedUnit(Unit[JoinedState]):
                 keep=partial(_joined_keeps, joined, markings=True),
             )
         for built in built_strings(block):
+            if _CAPITALS_RE.search(built.text) is None:
+                continue  # markings count in capitals (a cheap look: most strings have none)
             read_as_shown(
                 scanner,
                 built.text,
