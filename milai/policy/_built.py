@@ -71,9 +71,11 @@ _INTERPOLATED_RES = (
 _INTERPOLATION_RE = lazy_compile(
     r"(?:[$#]\{|\\\(|\{)[^\S\n]{0,8}(?P<inner>" + _INNER + r")[^\S\n]{0,8}[})]"
 )
-# A template literal with nothing interpolated, as a value: ``const b = `NATO SECRET`;``.
+# A template literal with nothing interpolated, as a value: after ``=``, ``=>``, ``return``
+# or a call's bracket (``const b = `NATO SECRET`;``); Markdown's code spans after a colon,
+# a comma or a bracket in prose are not.
 _TEMPLATE_VALUE_RE = lazy_compile(
-    r"(?:[=(:,]|=>|(?<![\w$])return)[^\S\n]{0,8}`(?P<body>[^`\\$\n]{1,400})`"
+    r"(?:=>?|(?<=[\w$])\(|(?<![\w$])return)[^\S\n]{0,8}`(?P<body>[^`\\$\n]{1,400})`"
 )
 # A literal whose whitespace escapes (``\t``, ``\n``, ``\r``, ``\f``, ``\v``) stand
 # between two characters that are no blank.
@@ -82,7 +84,9 @@ _STRING_RES = tuple(lazy_compile(f"{quote}{body}{quote}") for quote, body in _BO
 # Where a block may hold such a string: a cheap first look.
 HINT_RE = lazy_compile(
     r"(?:(?i:concatenate|concat|textjoin|implode|join|strcat|printf|format|formatted)!?"
-    r"[^\S\n]{0,8}\(|`|[$#]\{|\{[^\S\n]{0,8}[\"'`]|\\[(tnrfv]|%[^\S\n]{0,8}[(\"'])"
+    r"[^\S\n]{0,8}\(|[$#]\{|\{[^\S\n]{0,8}(?:'|\"(?=[^\"\n]{0,200}\"[^\S\n]{0,8}\}))"
+    r"|\\[(tnrfv]|[\"'][^\S\n]{0,8}%[^\S\n]{0,8}[(\"']"
+    r"|(?:=>?|(?<=[\w$])\(|(?<![\w$])return)[^\S\n]{0,8}`)"
 )
 _MAX_ARGS = 64
 _REACH = 4000  # how far after a call's opening bracket its closing one is looked for
