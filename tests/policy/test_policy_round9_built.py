@@ -66,6 +66,9 @@ def _joins(text: str, rng: random.Random) -> list[str]:
         'banner = f"' + "".join("{'" + p + "'}" for p in pieces) + '"',
         f'String banner = String.format("{"%s" * n}", {", ".join(dq)});',
         f"std::cout << {' << '.join(dq)} << std::endl;",
+        "=CONCATENATE(\n" + ";\n".join(f"  {p}" for p in dq) + ")",
+        'String banner = String.join("",\n' + ",\n".join(f"    {p}" for p in dq) + ");",
+        f'let banner = format!(\n    "{"{}" * n}",\n' + "".join(f"    {p},\n" for p in dq) + ");",
     ]
 
 
