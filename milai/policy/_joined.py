@@ -19,10 +19,11 @@ _STRING_RES = (
     lazy_compile(r"'(?:[^'\\\n]|\\.){0,400}+'"),
 )
 # An operator that joins the strings on its sides: "+" (C#, Java, JavaScript, Python), "||"
-# (SQL), "." and ".." (PHP, Perl, Lua), "&" (Visual Basic), a call of concat on the first
+# (SQL), "." and ".." (PHP, Perl, Lua), "&" (Visual Basic), "<<" (a C++ stream, Ruby's
+# append), a call of concat on the first
 # (JavaScript's ``"SEC".concat("RET")``, chained ``).concat(``), or a comma between a join's
 # arguments (kept only inside a join: ``_comma_glue``).
-_OP = r"(?:\+|\|\||\.\.?|&|,|(?:\)[^\S\n]{0,8})?\.[^\S\n]{0,8}(?i:concat)[^\S\n]{0,8}\()"
+_OP = r"(?:\+|\|\||\.\.?|&|<<|,|(?:\)[^\S\n]{0,8})?\.[^\S\n]{0,8}(?i:concat)[^\S\n]{0,8}\()"
 # Between two pieces of one string: blanks, perhaps an operator, perhaps one line break (a
 # backslash may continue the line) and the next line's indentation, perhaps an operator.
 _GAP_RE = lazy_compile(

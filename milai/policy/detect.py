@@ -22,6 +22,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
+from milai.policy._built import HINT_RE as BUILT_HINT_RE
+from milai.policy._built import Built, built_strings
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
@@ -2190,6 +2192,10 @@ def _join_cells(cells: list[tuple[int, int, bool, bool]]) -> list[tuple[int, int
     return spans
 
 
+# How a line that may print its last string ends (``main = putStrLn "NATO SECRET"``).
+_PRINTED_ENDS = ('"', "'", '";', "';")
+
+
 def _printed_cells(line: str) -> list[tuple[str, list[int]]]:
     """The strings that ``line`` prints (``_printed``) as a terminal and a browser show the
     line (colour sequences and markup comments are not seen), each with every character's
@@ -2380,7 +2386,8 @@ class CellUnit(Unit[CellState]):
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
         # A string printed as text, its escapes as the printer writes them: read as a line
         # of its own, cut into cells as a line is (its line breaks part its lines).
-        for cell, offsets in _printed_cells(line) if print_at(line) >= 0 else ():
+        prints = print_at(line) >= 0 or line.rstrip().endswith(_PRINTED_ENDS)
+        for cell, offsets in _printed_cells(line) if prints else ():
             for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell))]:
                 part = cell[start:end]
                 stripped = part.strip()
@@ -2743,12 +2750,16 @@ class JoinedUnit(Unit[JoinedState]):
             if may_go_on(region[line_start:]):
                 held = line_start
         blocks: list[tuple[int, int]] = []
-        for hint in JOINED_HINT_RE.finditer(region):
-            low = region.rfind("\n", 0, hint.start()) + 1
-            high = region.find("\n", hint.end())
+        spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
+        built = [hint.span() for hint in BUILT_HINT_RE.finditer(region)]
+        for hint_start, hint_end in sorted(spans + built) if built else spans:
+            if blocks and hint_end <= blocks[-1][1]:
+                continue  # on the last block's lines (a line of many hints: no search again)
+            low = region.rfind("\n", 0, hint_start) + 1
+            high = region.find("\n", hint_end)
             high = len(region) if high < 0 else high
             if blocks and low <= blocks[-1][1]:
-                blocks[-1] = (blocks[-1][0], high)
+                blocks[-1] = (blocks[-1][0], max(high, blocks[-1][1]))
             else:
                 blocks.append((low, high))
         if held < len(region) and blocks and blocks[-1][1] >= held:
@@ -2775,6 +2786,17 @@ class JoinedUnit(Unit[JoinedState]):
                 "a string written in pieces, joined",
                 folded=True,
                 keep=partial(_joined_keeps, joined, markings=True),
+            )
+        for built in built_strings(block):
+            if _CAPITALS_RE.search(built.text) is None:
+                continue  # markings count in capitals (a cheap look: most strings have none)
+            read_as_shown(
+                scanner,
+                built.text,
+                [at + offset for offset in built.offsets],
+                "a string built by code, evaluated",
+                folded=True,
+                keep=partial(_built_keeps, built),
             )
         cdata = joined_cdata(block)
         if cdata is not None:
@@ -2814,6 +2836,14 @@ def _joined_keeps(joined: Joined, hit: Hit, *, markings: bool) -> bool:
         hit.detail.startswith("phonetic-spelled")
         or not _in_prose_case(joined.text[hit.start : hit.end])
     )
+
+
+def _built_keeps(built: Built, hit: Hit) -> bool:
+    """Whether a hit in a string built by code counts: as in joined pieces, or a marking
+    in capitals anywhere in a string read whole (a template literal)."""
+    if built.whole and hit.source == "marking":
+        return not _in_prose_case(built.text[hit.start : hit.end])
+    return _joined_keeps(built, hit, markings=True)
 
 
 class PageTextState(ScanState):
