@@ -29,12 +29,33 @@ from typing import NamedTuple
 
 from milai._lazyre import lazy_compile
 
-# What makes a line worth rendering (a cheap first look, case-insensitive).
-HINT_RE = lazy_compile(
-    r"hidden|display|font-size|visibility|opacity|caps|textsc|\\sc|"
-    r"</t[dh]|<(?:del|s|strike)[\s>]",
-    re.IGNORECASE,
+# What makes a line of markup worth rendering (looked for in the line in lower case: a
+# line with no "<", "\\" or Pandoc's span costs a few scans in C).
+_TAG_HINTS = (
+    "hidden",
+    "display",
+    "font-size",
+    "visibility",
+    "opacity",
+    "caps",
+    "</t",
+    "<del",
+    "<s>",
+    "<s ",
+    "<strike",
 )
+
+
+def _worth_rendering(line: str) -> bool:
+    if "<" in line:
+        lowered = line.lower()
+        if any(hint in lowered for hint in _TAG_HINTS):
+            return True
+    if "\\" in line and ("\\textsc" in line or "\\sc" in line):
+        return True
+    return "{.smallcaps}" in line
+
+
 _OPEN_TAG_RE = lazy_compile(
     r"<(?P<name>[A-Za-z][\w:\-]{0,30})(?P<attrs>[^\S\n][^<>\n]{0,400})?>", re.IGNORECASE
 )
@@ -212,7 +233,7 @@ def _render(
 def renderings(line: str) -> list[Rendering]:
     """The readings of ``line`` as rendered (module docstring); none when it shows as its
     text reads."""
-    if HINT_RE.search(line) is None:
+    if not _worth_rendering(line):
         return []
     removed: list[tuple[int, int]] = []
     if "<" in line:
