@@ -25,37 +25,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from typing import NamedTuple
 
 from milai._lazyre import lazy_compile
 
-# What makes a line of markup worth rendering (looked for in the line in lower case: a
-# line with no "<", "\\" or Pandoc's span costs a few scans in C).
-_TAG_HINTS = (
-    "hidden",
-    "display",
-    "font-size",
-    "visibility",
-    "opacity",
-    "caps",
-    "</t",
-    "<del",
-    "<s>",
-    "<s ",
-    "<strike",
-)
-
-
-def _worth_rendering(line: str) -> bool:
-    if "<" in line:
-        lowered = line.lower()
-        if any(hint in lowered for hint in _TAG_HINTS):
-            return True
-    if "\\" in line and ("\\textsc" in line or "\\sc" in line):
-        return True
-    return "{.smallcaps}" in line
-
-
+# What makes a line of markup worth each rendering (looked for in the line in lower case:
+# a line with none costs a few scans in C).
+_HIDDEN_HINTS = ("hidden", "display", "font-size", "visibility", "opacity")
+_STRUCK_HINTS = ("<del", "<s>", "<s ", "<strike")
 _OPEN_TAG_RE = lazy_compile(
     r"<(?P<name>[A-Za-z][\w:\-]{0,30})(?P<attrs>[^\S\n][^<>\n]{0,400})?>", re.IGNORECASE
 )
@@ -76,8 +54,7 @@ _SMALL_CAPS_RE = lazy_compile(
 )
 # The seam between two table cells, between letters: ``SEC</td><td>RET``.
 _CELL_SEAM_RE = lazy_compile(
-    r"(?<=[^\W_])</t[dh][^\S\n]{0,3}>[^\S\n]{0,8}<t[dh](?:[^\S\n][^<>\n]{0,200})?>(?=[^\W_])",
-    re.IGNORECASE,
+    r"</[tT][dDhH][^\S\n]{0,3}>[^\S\n]{0,8}<[tT][dDhH](?:[^\S\n][^<>\n]{0,200})?>(?=[^\W_])"
 )
 _TAG_RE = lazy_compile(r"<[^<>\n]{0,400}>")
 _WORD_RE = lazy_compile(r"[^\W\d_]+")
@@ -151,20 +128,23 @@ def _end_tag(line: str, name: str, start: int) -> tuple[int, int] | None:
 
 
 def _small_caps(
-    line: str, removed: list[tuple[int, int]], changed: dict[int, str]
+    line: str, lowered: str, removed: list[tuple[int, int]], changed: dict[int, str]
 ) -> list[tuple[int, int]]:
     """The spans of text that small capitals set (outside tags: a tag's own text is no
     text). Pandoc's ``[…]{.smallcaps}`` shows as a group in braces (``{…}``: a cell, as
     LaTeX's), its attributes removed (``removed``, ``changed``)."""
     spans: list[tuple[int, int]] = []
-    for match in _SMALL_CAPS_RE.finditer(line):
+    matches: list[re.Match[str]] = []
+    if "\\sc" in line or "\\textsc" in line or "{.smallcaps}" in line:
+        matches = list(_SMALL_CAPS_RE.finditer(line))
+    for match in matches:
         group = next(g for g in ("arg", "group", "span") if match.group(g) is not None)
         spans.append(match.span(group))
         if group == "span":
             changed[match.start()] = "{"
             changed[match.end(group)] = "}"
             removed.append((match.end(group) + 1, match.end()))
-    if "<" in line:
+    if "caps" in lowered and "<" in line:
         for _, open_end, close_start, _ in _elements(line, _SMALL_CAPS_ATTRS_RE):
             last = open_end
             for tag in _TAG_RE.finditer(line, open_end, close_start):
@@ -230,22 +210,37 @@ def _render(
     return Rendering("".join(text), offsets, marks)
 
 
-def renderings(line: str) -> list[Rendering]:
+def _cell_before(line: str, end: int) -> str:
+    """The text of the table cell that ends at ``end`` (from the tag before it)."""
+    return line[line.rfind(">", 0, end) + 1 : end]
+
+
+def renderings(line: str, starts_marking: Callable[[str], bool]) -> list[Rendering]:
     """The readings of ``line`` as rendered (module docstring); none when it shows as its
-    text reads."""
-    if not _worth_rendering(line):
+    text reads. Two table cells are joined only where the first holds the start of a
+    marking and no whole one (``starts_marking``): a table's rows hold many seams between
+    words (``Anna</td><td>Berg``), and reading each row again would cost a scan each."""
+    if "<" not in line and "\\" not in line and "{.smallcaps}" not in line:
         return []
+    lowered = line.lower()
     removed: list[tuple[int, int]] = []
-    if "<" in line:
+    if "<" in line and any(hint in lowered for hint in _HIDDEN_HINTS):
         removed += [(start, end) for start, _, _, end in _elements(line, _HIDDEN_ATTRS_RE)]
-        removed += [seam.span() for seam in _CELL_SEAM_RE.finditer(line)]
+    if "</t" in lowered:
+        removed += [
+            seam.span()
+            for seam in _CELL_SEAM_RE.finditer(line)
+            if seam.start()
+            and line[seam.start() - 1].isalnum()
+            and starts_marking(_cell_before(line, seam.start()))
+        ]
     changed: dict[int, str] = {}
-    regions = _small_caps(line, removed, changed)
+    regions = _small_caps(line, lowered, removed, changed)
     changed.update(_capitals(line, regions))
     found: list[Rendering] = []
     if removed or changed:
         found.append(_render(line, removed, changed, regions))
-    struck = _struck(line) if "<" in line else []
+    struck = _struck(line) if any(hint in lowered for hint in _STRUCK_HINTS) else []
     if struck:
         spans = removed + [(start, end) for start, _, _, end in struck]
         found.append(_render(line, spans, changed, regions))
@@ -260,9 +255,13 @@ _ROW_HEAD_RE = lazy_compile(
 )
 
 
-def row_ends(line: str) -> bool:
-    """Whether ``line`` ends with a table cell whose text ends against its end tag."""
-    return "</" in line[-16:] and _ROW_TAIL_RE.search(line, max(0, len(line) - 16)) is not None
+def row_ends(line: str, starts_marking: Callable[[str], bool]) -> bool:
+    """Whether ``line`` ends with a table cell whose text ends against its end tag and
+    holds the start of a marking and no whole one (``renderings``)."""
+    if "</" not in line[-16:]:
+        return False
+    tail = _ROW_TAIL_RE.search(line, max(0, len(line) - 16))
+    return tail is not None and starts_marking(_cell_before(line, tail.start()))
 
 
 def row_seam(before: str, before_at: int, line: str, at: int) -> Rendering | None:

@@ -2272,7 +2272,7 @@ class CellUnit(Unit[CellState]):
         trigger = _first_trigger(line)
         if trigger < 0:
             return
-        if row_ends(line):
+        if row_ends(line, self._may_join):
             state.row = (at, line, at + trigger)
         edge = component_edge(line)
         if edge is not None:
@@ -2383,7 +2383,7 @@ class CellUnit(Unit[CellState]):
                     self._cell(scanner, stripped, lead, offsets, at, floor, emitted, skip)
         # Markup as rendered: hidden elements removed, small capitals in capitals, a word
         # split over two table cells joined, struck text left out (``_rendered``).
-        for rendering in renderings(line):
+        for rendering in renderings(line, self._may_join):
             self._rendered(scanner, rendering, at, floor, at + len(line))
 
     @staticmethod
@@ -2432,6 +2432,16 @@ class CellUnit(Unit[CellState]):
         lead = self.engine.lead_re.match(view)
         squeezed = marking_squeeze(view[lead.end() if lead else 0 :])
         return bool(squeezed) and self.engine.starts_longer(squeezed)
+
+    def _may_join(self, cell: str) -> bool:
+        """Whether a table cell could be the first part of a marking in capitals that the
+        next cell ends (``_rendered``): a cell counts only in capitals, so one whose last
+        word is prose (``Anna``, ``Item 3``) and that holds no capitals (``_CAPITALS_RE``)
+        is not looked at further."""
+        words = _WORD_RE.findall(cell)
+        if not words or (_word_case(words[-1]) and _CAPITALS_RE.search(cell) is None):
+            return False
+        return self._may_go_on(cell)
 
     def _joined(
         self, scanner: Scanner, pending: tuple[int, str, list[int], str], line: str, at: int
