@@ -1803,7 +1803,9 @@ _DIRECTIVE_RE = lazy_compile(
 _PROPERTY_RE = lazy_compile(
     r"(?:SUMMARY|DESCRIPTION|LOCATION|COMMENT|CATEGORIES|CONTACT|RESOURCES|NOTE|TITLE|ORG"
     r"|X-[A-Z0-9\-]{1,30})"
-    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,4}:[^\S\n]{0,3}"
+    # the value glued to the colon, as such files write it (``NOTE: SECRET documents are
+    # locked away`` is a note in prose)
+    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,4}:(?=\S)"
 )
 # A property value's first words, each the end of a cell read as a subject's first words.
 _FIRST_WORDS_RE = lazy_compile(r"[^\s]{1,60}")
