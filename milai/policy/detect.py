@@ -1959,6 +1959,7 @@ class _Triggers:
 
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
+_LINE_BREAK = 2  # the most characters between two lines (CR LF)
 _MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
@@ -2243,10 +2244,14 @@ class CellUnit(Unit[CellState]):
                 since = skel_map.to_orig(base + position) - scanner.orig_base
                 found = _first_trigger(scanner.orig, since, orig_limit, triggers)
                 if found < 0:
+                    state.row = None  # the next line holds no cell
                     break
                 spot = skel_map.to_view(scanner.orig_base + found) - base
                 if spot > position:
-                    position = buf.rfind("\n", position, spot) + 1 or position
+                    line_start = buf.rfind("\n", position, spot) + 1 or position
+                    if line_start != position:
+                        state.row = None  # lines without a cell come next
+                    position = line_start
             line_end = buf.find("\n", position, limit)
             line_end = limit if line_end < 0 else line_end
             # A cell is read once, never split again (cells of cells multiplied the work),
@@ -2257,7 +2262,7 @@ class CellUnit(Unit[CellState]):
                 end = skel_map.to_orig(base + line_end)
                 self._line(scanner, state, scanner.orig_slice(start, end), start)
             else:
-                state.pending = None
+                state.pending = state.row = None
             position = line_end + 1
         state.resume = base + limit
 
@@ -2267,7 +2272,8 @@ class CellUnit(Unit[CellState]):
         if pending is not None:
             state.pending = self._joined(scanner, pending, line, at)
         row, state.row = state.row, None
-        if row is not None:
+        # the line right after it (a line between, which no delimiter leads here, parts them)
+        if row is not None and at - (row[0] + len(row[1])) <= _LINE_BREAK:
             rendering = row_seam(row[1], row[0], line, at)
             if rendering is not None:
                 self._rendered(scanner, rendering, 0, row[2], at + len(line))
