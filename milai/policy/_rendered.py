@@ -57,6 +57,8 @@ _CELL_SEAM_RE = lazy_compile(
     r"</[tT][dDhH][^\S\n]{0,3}>[^\S\n]{0,8}<[tT][dDhH](?:[^\S\n][^<>\n]{0,200})?>(?=[^\W_])"
 )
 _TAG_RE = lazy_compile(r"<[^<>\n]{0,400}>")
+_END_TAG_RE = lazy_compile(r"</(?P<name>[A-Za-z][\w:\-]{0,30})[^\S\n]{0,3}>")
+_START_NAME_RE = lazy_compile(r"<(?P<name>[A-Za-z][\w:\-]{0,30})(?=[\s>/])")
 _WORD_RE = lazy_compile(r"[^\W\d_]+")
 _MAX_ELEMENT = 400  # the most characters from an element's start tag to its end tag
 
@@ -117,14 +119,16 @@ def _struck(line: str) -> list[tuple[int, int, int, int]]:
 def _end_tag(line: str, name: str, start: int) -> tuple[int, int] | None:
     """The span of the end tag of an element ``name`` opened before ``start``, when it is
     within reach and no element of that name opens before it (nested: not read)."""
-    window = line[start : start + _MAX_ELEMENT]
-    close = re.search(r"</" + re.escape(name) + r"[^\S\n]{0,3}>", window, re.IGNORECASE)
-    if close is None:
-        return None
-    nested = re.search(r"<" + re.escape(name) + r"[\s>/]", window[: close.start()], re.IGNORECASE)
-    if nested is not None:
-        return None
-    return start + close.start(), start + close.end()
+    wanted = name.lower()
+    stop = min(len(line), start + _MAX_ELEMENT)
+    for close in _END_TAG_RE.finditer(line, start, stop):
+        if close.group("name").lower() != wanted:
+            continue
+        opened = _START_NAME_RE.finditer(line, start, close.start())
+        if any(tag.group("name").lower() == wanted for tag in opened):
+            return None
+        return close.span()
+    return None
 
 
 def _small_caps(
