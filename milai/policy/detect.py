@@ -45,6 +45,7 @@ from milai.policy._markup_text import Shown as DocumentShown
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
+from milai.policy._rendered import Rendering, renderings, row_ends, row_seam
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._spelled import CANDIDATE_RE as SPELLED_CANDIDATE_RE
 from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
@@ -1593,7 +1594,7 @@ class CellState(LineState):
     of the last complete line when a marking may go on on the next line (its original
     offset and text)."""
 
-    __slots__ = ("component", "line_orig", "pending", "searched", "trigger")
+    __slots__ = ("component", "line_orig", "pending", "row", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
@@ -1604,6 +1605,10 @@ class CellState(LineState):
         # The cell's text from its original offset, each character's offset from it, and
         # the quote that ends it (a quoted value left open) or "".
         self.pending: tuple[int, str, list[int], str] | None = None
+        # A line that ends with a table cell against a letter (``<td>NATO SEC</td>``): its
+        # original offset, text and first delimiter's offset, held for the next line's
+        # first cell (``_rendered``: ``<td>RET</td>``).
+        self.row: tuple[int, str, int] | None = None
 
 
 # A tag in square brackets or in parentheses that ends a line after a blank: a title or
@@ -1815,6 +1820,35 @@ _LABEL_CELL_RE = lazy_compile(
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
 )
+# A documentation keyword line: a directive whose value a renderer prints as the
+# document's title or a heading, or a documentation tag's text (Org's ``#+TITLE: SECRET
+# UE``, ``#+SUBTITLE:``, POD's ``=head1 NATO SECRET``, ``=item``, Texinfo's ``@settitle NATO
+# SECRET``, ``@chapter``, a Javadoc or Doxygen tag in a comment ``* @classification NATO
+# SECRET``, an AsciiDoc block title ``.NATO SECRET``). Its value is a cell, read like a
+# field's value: in capitals only (``#+TITLE: The Secret Garden`` is a title).
+_DIRECTIVE_RE = lazy_compile(
+    r"[^\S\n]{0,8}(?:"
+    r"#\+[A-Za-z][\w\-]{0,30}[^\S\n]{0,3}:"
+    r"|=(?i:head[1-6]|item|title|subtitle)(?![\w\-])"
+    r"|(?:(?:/\*\*?|\*|//[/!]?|#|;|%|--)[^\S\n]{0,3})?@[A-Za-z][\w\-]{1,30}(?=[^\S\n])"
+    r"|\.(?=[^\W\d_])"
+    r")[^\S\n]{0,8}"
+)
+# An iCalendar or vCard property that a calendar shows as an event's or a contact's text
+# (``SUMMARY:NATO SECRET briefing``, ``DESCRIPTION:``, ``LOCATION:``, a vCard's ``NOTE:``),
+# its name in capitals, as such files write it, and its parameters. Its first words are read
+# as a subject line's are: a marking in capitals there marks the event whatever follows
+# (``SUMMARY:Secret Santa party`` is prose). ``CLASS:`` is an access class (``_folds``).
+_PROPERTY_RE = lazy_compile(
+    r"(?:SUMMARY|DESCRIPTION|LOCATION|COMMENT|CATEGORIES|CONTACT|RESOURCES|NOTE|TITLE|ORG"
+    r"|X-[A-Z0-9\-]{1,30})"
+    # the value glued to the colon, as such files write it (``NOTE: SECRET documents are
+    # locked away`` is a note in prose)
+    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,4}:(?=\S)"
+)
+# A property value's first words, each the end of a cell read as a subject's first words.
+_FIRST_WORDS_RE = lazy_compile(r"[^\s]{1,60}")
+_FIRST_WORDS = 4
 # A wiki macro's parameters (Confluence, Jira: ``{panel:title=NATO SECRET|borderStyle=solid}``,
 # ``{status:colour=Red|title=SECRET}``; a MediaWiki template's, ``{{Box|title=SECRET}}``):
 # each ``key=value`` after the macro's name is a field
@@ -1899,6 +1933,8 @@ _CELL_TRIGGER_PLAIN = (
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
     # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
     r"|(?<=[SsTt][^\S\n])'"
+    # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
+    r"|@(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
     r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?m:^\.[A-Za-z])"
@@ -1912,8 +1948,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?']"
+    r"[<{}|\t\\\]=:\",;&/.!?'@]"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
     r"|(?<=[SsTt][^\S\n]')"
     r"|(?<=[,;])[^\S\n]{0,3}'"
     r"|(?<=&)[LCR]"
@@ -1964,6 +2001,7 @@ class _Triggers:
 
 _TRIGGER_OVERLAP = 32  # longer than any trigger (``/Subject (``, ``Write-Output(``)
 _MAX_CELL = 400
+_LINE_BREAK = 2  # the most characters between two lines (CR LF)
 _MAX_CHAINED_LABELS = 3  # Subject: RE: FW: AW: [SECRET]: the fields a value may start with
 _MAX_CELL_WORDS = 6  # the most words a marking spread over wide gaps has (and one more)
 _CELL_MEMO = 4096  # cells whose answers are remembered (then forgotten all at once)
@@ -2211,6 +2249,25 @@ def _printed_cells(line: str) -> list[tuple[str, list[int]]]:
     return [(cell, [kept[o] for o in offsets]) for cell, offsets in printed_strings(text)]
 
 
+def _keyword_values(text: str) -> list[tuple[int, int]]:
+    """The cells of a documentation keyword line's value (``_DIRECTIVE_RE``) and of an
+    iCalendar or vCard property's first words (``_PROPERTY_RE``), where they may hold a
+    marking in capitals (``_CAPITALS_RE``)."""
+    spans: list[tuple[int, int]] = []
+    directive = _DIRECTIVE_RE.match(text)
+    if directive is not None and directive.end() < len(text):
+        end = min(len(text), directive.end() + _MAX_CELL)
+        if _CAPITALS_RE.search(text, directive.end(), end) is not None:
+            spans.append((directive.end(), end))
+    prop = _PROPERTY_RE.match(text)
+    if prop is not None:
+        end = min(len(text), prop.end() + _MAX_CELL)
+        if _CAPITALS_RE.search(text, prop.end(), end) is not None:
+            words = _FIRST_WORDS_RE.finditer(text, prop.end(), end)
+            spans += [(prop.end(), word.end()) for word in islice(words, _FIRST_WORDS)]
+    return spans
+
+
 class CellUnit(Unit[CellState]):
     """Markings that stand alone in a cell of a line that layout or markup cuts up: a
     column after a wide gap (``Annex A    NATO SECRET``, ``- 3 -    SECRET``), a table
@@ -2258,10 +2315,14 @@ class CellUnit(Unit[CellState]):
                 since = skel_map.to_orig(base + position) - scanner.orig_base
                 found = _first_trigger(scanner.orig, since, orig_limit, triggers)
                 if found < 0:
+                    state.row = None  # the next line holds no cell
                     break
                 spot = skel_map.to_view(scanner.orig_base + found) - base
                 if spot > position:
-                    position = buf.rfind("\n", position, spot) + 1 or position
+                    line_start = buf.rfind("\n", position, spot) + 1 or position
+                    if line_start != position:
+                        state.row = None  # lines without a cell come next
+                    position = line_start
             line_end = buf.find("\n", position, limit)
             line_end = limit if line_end < 0 else line_end
             # A cell is read once, never split again (cells of cells multiplied the work),
@@ -2272,7 +2333,7 @@ class CellUnit(Unit[CellState]):
                 end = skel_map.to_orig(base + line_end)
                 self._line(scanner, state, scanner.orig_slice(start, end), start)
             else:
-                state.pending = None
+                state.pending = state.row = None
             position = line_end + 1
         state.resume = base + limit
 
@@ -2281,9 +2342,17 @@ class CellUnit(Unit[CellState]):
         pending, state.pending = state.pending, None
         if pending is not None:
             state.pending = self._joined(scanner, pending, line, at)
+        row, state.row = state.row, None
+        # the line right after it (a line between, which no delimiter leads here, parts them)
+        if row is not None and at - (row[0] + len(row[1])) <= _LINE_BREAK:
+            rendering = row_seam(row[1], row[0], line, at)
+            if rendering is not None:
+                self._rendered(scanner, rendering, 0, row[2], at + len(line))
         trigger = _first_trigger(line)
         if trigger < 0:
             return
+        if row_ends(line, self._may_join):
+            state.row = (at, line, at + trigger)
         edge = component_edge(line)
         if edge is not None:
             state.component = edge
@@ -2367,6 +2436,7 @@ class CellUnit(Unit[CellState]):
                     if label is None:
                         break
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
+        spans += _keyword_values(text)
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger
@@ -2394,6 +2464,29 @@ class CellUnit(Unit[CellState]):
                 if stripped and end - start <= _MAX_CELL:
                     lead = start + len(part) - len(part.lstrip())
                     self._cell(scanner, stripped, lead, offsets, at, floor, emitted, skip)
+        # Markup as rendered: hidden elements removed, small capitals in capitals, a word
+        # split over two table cells joined, struck text left out (``_rendered``).
+        for rendering in renderings(line, self._may_join):
+            self._rendered(scanner, rendering, at, floor, at + len(line))
+
+    @staticmethod
+    def _rendered(
+        scanner: Scanner, rendering: Rendering, at: int, floor: int, line_end: int
+    ) -> None:
+        """A line as rendered, read as a text of its own: its findings that touch what
+        rendering changed, on the line's original offsets, from the line's first delimiter
+        on (a finding before it marks the delimiter's character: the stream holds the line
+        from there, ``earliest``; Pandoc's ``[secret]{.smallcaps}`` is known at its end)."""
+        inner = Scanner(scanner.engine, scanner.depth + 1)
+        inner.read_whole(rendering.text)
+        for hit in inner.take_hits():
+            if hit.source == "hidden" or not rendering.touches(hit.start, hit.end):
+                continue
+            start = max(at + rendering.offsets[hit.start], floor)
+            end = max(at + rendering.offsets[hit.end - 1] + 1, min(start + 1, line_end))
+            if end > start:
+                detail = f"{hit.detail} (markup as rendered)"
+                scanner.hits.append(hit._replace(start=start, end=end, detail=detail))
 
     @staticmethod
     def _shown_keywords(
@@ -2423,6 +2516,16 @@ class CellUnit(Unit[CellState]):
         squeezed = marking_squeeze(view[lead.end() if lead else 0 :])
         return bool(squeezed) and self.engine.starts_longer(squeezed)
 
+    def _may_join(self, cell: str) -> bool:
+        """Whether a table cell could be the first part of a marking in capitals that the
+        next cell ends (``_rendered``): a cell counts only in capitals, so one whose last
+        word is prose (``Anna``, ``Item 3``) and that holds no capitals (``_CAPITALS_RE``)
+        is not looked at further."""
+        words = _WORD_RE.findall(cell)
+        if not words or (_word_case(words[-1]) and _CAPITALS_RE.search(cell) is None):
+            return False
+        return self._may_go_on(cell)
+
     def _joined(
         self, scanner: Scanner, pending: tuple[int, str, list[int], str], line: str, at: int
     ) -> tuple[int, str, list[int], str] | None:
@@ -2451,7 +2554,12 @@ class CellUnit(Unit[CellState]):
         point = super().release(scanner, state)
         if state.pending is not None and not scanner.closed:
             point = min(point, state.pending[0] + state.pending[2][0])
+        if state.row is not None and not scanner.closed:
+            point = min(point, state.row[2])
         return point
+
+    def orig_needed(self, state: CellState) -> int | None:
+        return None if state.row is None else state.row[0]
 
     def _worth_reading(self, cell: str) -> bool:
         """Whether the cell, read as a line, could hold a banner (the banner unit's own
