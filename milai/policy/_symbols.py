@@ -8,7 +8,7 @@ Bounded so that prose and code do not explode: a word is a run of letters, digit
 symbols below, at most ``_LONGEST`` characters; only its symbols are read, ``(`` only
 inside a word without ``)``, ``+`` never first; and the word, with
 its digit leetspeak read too (``marking_squeeze``), must be the start of a marking's key
-(four characters at least, or a key whole: ``C++``, ``a|2``, ``€5`` spell none).
+(two characters at least: ``C++``, ``a|2``, ``€5`` spell none).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _SYMBOLS = "|€£¢(+"
 _LONGEST = 40
 # A word: letters, digits, the digit leetspeak's symbols and the symbols above.
 _TOKEN_RE = lazy_compile(r"(?:[^\W_]|[$@!|\\<€£¢(+\-]){1,80}")
-_MIN_KEY = 4
+_MIN_KEY = 2
 
 
 class SymbolLeet:
@@ -87,8 +87,10 @@ class SymbolLeet:
         squeezed = self.squeeze(word)
         if (len(squeezed) >= _MIN_KEY and self._prefix(squeezed)) or squeezed in self.key_set:
             return word  # a marking's start, or a short marking whole (``(UI``, ``N|2``)
-        if before and self._prefix(self.squeeze(before + word)):
-            return word
+        words = before.split()
+        for count in range(1, len(words) + 1):  # after the last word, two, three
+            if self._prefix(self.squeeze(" ".join(words[-count:]) + word)):
+                return word
         return None
 
     def _words(self, line: str) -> Iterator[tuple[re.Match[str], str | None]]:

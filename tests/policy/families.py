@@ -2561,6 +2561,14 @@ def compatible(first: Family, second: Family) -> str | None:
             "a page number or footer glued to a banner is glued to its letters as printed: "
             "split over lines, struck, commented, spelled or turned, it is glued to no banner"
         )
+    if "leet-symbols" in (first.name, second.name) and (
+        first.stage != "wrap" and second.stage != "wrap"
+    ):
+        return (
+            "symbol leetspeak is read in a line's own words, as a line of its own: a marking "
+            "placed in a structure, split or decorated is read by that structure's reader, "
+            "which knows the digit leetspeak only (README)"
+        )
     if second.name in first.excludes or first.name in second.excludes:
         return "reversal and rot13 undo a structure"
     if first.stage == second.stage == "wrap" and second.name in _WHOLE_LINE:
@@ -2794,31 +2802,21 @@ _REPEATED_AROUND = (
     "doubled-brackets",
 )
 KNOWN_MISSES: dict[str, str] = {
-    # red team 9's symbol leetspeak is read word by word on one line, outside the views
-    # that other readings build (README: "Leetspeak with symbols")
-    **dict.fromkeys(
-        ("hyphenation+leet-symbols", "calendar-fold+leet-symbols", "roman-items+leet-symbols"),
-        "symbol leetspeak is read in a word on one line: a marking split over lines or list "
-        "items is split before its symbols are read",
-    ),
+    # red team 9's symbol leetspeak is read in a line's own words (README: "leetspeak in
+    # those places"); its pairs with structures do not compose (``compatible``)
     **dict.fromkeys(
         ("leet-symbols+rot13", "leet-symbols+caesar"),
         "a shift over symbol leetspeak: symbols do not shift, and the shifted readings know "
         "the digit leetspeak only",
     ),
-    "trailing-tag+leet-symbols": (
-        "a title's trailing marking in brackets (Convoy plan (SE(|2€T)): the bracket before "
-        "the word is read as a C's symbol"
+    **dict.fromkeys(
+        ("leet-symbols+reversed", "leet-symbols+rlo"),
+        "symbol leetspeak written backwards: its runs (|2, |\\|) reverse, and the reversed "
+        "readings know the digit leetspeak only",
     ),
-    "pdf-content-stream+leet-symbols": (
-        "symbol leetspeak is read in the text's own lines, not in a PDF's decoded strings"
-    ),
-    "json-pretty+leet-symbols": (
-        "JSON escapes the backslash of |\\| (N): the escaped run is no symbol run"
-    ),
-    "sql-literals+leet-symbols": (
-        "symbol leetspeak is read as a line of its own: an SQL literal's context is no "
-        "marking context there"
+    "leet-symbols+xxd": (
+        "xxd's rows are decoded a row at a time; a row's text is not read for symbol "
+        "leetspeak (¢U1)"
     ),
     "markup-wrapper+glued-footer": (
         "a footer's furniture is read glued to the marking's last letter, not to markup that "
