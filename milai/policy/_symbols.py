@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from milai._lazyre import lazy_compile
 
@@ -35,7 +36,7 @@ _SEQUENCES = (
 _SYMBOLS = "|€£¢(+"
 _LONGEST = 40
 # A word: letters, digits, the digit leetspeak's symbols and the symbols above.
-_TOKEN_RE = lazy_compile(r"(?:[^\W_]|[$@!|\\<€£¢(+\-]){1,80}")
+_TOKEN_RE = lazy_compile(r"(?:[^\W_]|[$@!|\\<€£¢()+\-]){1,80}")
 _MIN_KEY = 2
 
 
@@ -45,13 +46,15 @@ class SymbolLeet:
     def __init__(self, keys: Iterable[str], squeeze: Callable[[str], str]) -> None:
         self.key_set = frozenset(keys)
         self.keys = sorted(self.key_set)
-        self.squeeze = squeeze
+        # the same words come back in code and logs: each is squeezed once
+        self.squeeze = lru_cache(maxsize=4096)(squeeze)
+        self.read = lru_cache(maxsize=4096)(self._read)
 
     def _prefix(self, squeezed: str) -> bool:
         at = bisect_left(self.keys, squeezed)
         return at < len(self.keys) and self.keys[at].startswith(squeezed)
 
-    def read(self, token: str) -> str | None:
+    def _read(self, token: str) -> str | None:
         """``token`` with its symbols read as letters; None when it holds none."""
         if len(token) > _LONGEST or not any(ch in _SYMBOLS for ch in token):
             return None
@@ -60,6 +63,10 @@ class SymbolLeet:
         changed = False
         upper = not any(ch.islower() for ch in token)
         while at < len(token):
+            if token[at] not in _SYMBOLS:
+                out.append(token[at])
+                at += 1
+                continue
             for sequence, letter in _SEQUENCES:
                 if not token.startswith(sequence, at):
                     continue
@@ -87,9 +94,10 @@ class SymbolLeet:
         squeezed = self.squeeze(word)
         if (len(squeezed) >= _MIN_KEY and self._prefix(squeezed)) or squeezed in self.key_set:
             return word  # a marking's start, or a short marking whole (``(UI``, ``N|2``)
-        words = before.split()
-        for count in range(1, len(words) + 1):  # after the last word, two, three
-            if self._prefix(self.squeeze(" ".join(words[-count:]) + word)):
+        after = squeezed
+        for earlier in reversed(before.split()):  # after the last word, two, three
+            after = self.squeeze(earlier) + after
+            if self._prefix(after):
                 return word
         return None
 
