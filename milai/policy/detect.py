@@ -60,6 +60,7 @@ from milai.policy._spelled import (
     word_ends,
 )
 from milai.policy._spelled import Unit as SpelledUnit
+from milai.policy._symbols import SymbolLeet
 from milai.policy._transforms import (
     SHORTEST_RUN,
     Rot13Portions,
@@ -101,6 +102,7 @@ from milai.policy.patterns import (
     LEAD_READINGS,
     LEAD_WORDS,
     LEAD_WORDS_FIRST,
+    PORTION_OUTLINE_FORMING,
     _squeeze_table,
     banner_tail_ok,
     cell_label_regex,
@@ -479,7 +481,7 @@ class LineOutlook(enum.Enum):
 class ContextState(ScanState):
     """The list letters seen so far, and the line start already ruled out."""
 
-    __slots__ = ("at", "chain", "from_a", "letter", "ruled_out")
+    __slots__ = ("at", "chain", "from_a", "letter", "ruled_out", "size_at")
 
     def __init__(self) -> None:
         super().__init__()
@@ -489,6 +491,8 @@ class ContextState(ScanState):
         self.at = -(10**9)
         self.chain = 0
         self.from_a = False
+        # Where the last (M) or (L) at a line start was: a size list's (S) may follow.
+        self.size_at = -(10**9)
         # The new line (view position) whose line can no longer carry a marking,
         # whatever text follows; the gate's release point skips it without re-checking.
         self.ruled_out = -1
@@ -552,6 +556,8 @@ class ContextUnit(Unit[ContextState]):
             state.letter, state.at = letters, line_at
             if spec is not None and (state.chain >= 3 or (state.chain >= 2 and state.from_a)):
                 return
+            if letters in "ml" and _SIZE_WORD_RE.match(scanner.skel.buf, match.start("next")):
+                state.size_at = line_at  # (M) Medium, (L) Large: a size list's items
         if spec is None or any(ch.islower() for ch in original):
             return  # (a), (b): list items; portion marks are written in capitals
         caveats = match.group("pcav")
@@ -561,7 +567,11 @@ class ContextUnit(Unit[ContextState]):
                 return  # (C/o), (S/n): not caveats, which are capitals too
         if match.group("paren") == "[" and not self._capital_next(scanner, match, base):
             return  # [S] = 2 mM, [S]0, [C] alone: a concentration or a box, no paragraph
+        if match.group("paren") == "[" and _commit_tag(scanner.skel.buf, match):
+            return  # 3f2a9c1 [TS] Fix type error: a commit's language tag, not a portion
         single = len(squeeze(letters)) == 1
+        if match.group("outline") and not match.group("next"):
+            return  # Chapter 3 (C), ## 2. (S) alone: a title's trailing letter, no paragraph
         glued = match.group("glued")
         if glued is not None:
             at = skel_map.to_orig(base + match.start("glued"))
@@ -576,6 +586,10 @@ class ContextUnit(Unit[ContextState]):
             at = skel_map.to_orig(base + match.start("next"))
             if scanner.orig_slice(at, at + 1).islower():
                 return  # (S) enantiomer, (R) configuration: a portion starts a sentence
+            if _SIZE_WORD_RE.match(scanner.skel.buf, match.start("next")) is not None:
+                return  # - (S) Small: 2 pcs, - (S) Petit : 2 pièces: a size list's item
+            if letters == "s" and line_at - state.size_at < 500 and following in "0123456789:":
+                return  # (L) Large, (M) Medium, then (S) 2 pcs: a size list (siblings before)
         if letters == "c" and match.group("copyright") is not None:
             return  # (C) 2024, (C) Crown copyright: a copyright notice
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
@@ -607,6 +621,44 @@ class ContextUnit(Unit[ContextState]):
 
 
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
+# A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and
+# a verb that starts a commit's subject. Without the hash, ``[TS] Fix…`` stays a portion
+# mark (README: siblings such as ``[JS]`` come after it as often as before it, and orders
+# fix, move and remove too).
+_COMMIT_TAG_RE = lazy_compile(
+    r"\n[^\S\n]{0,8}\^?(?=[0-9a-f]{7,40}[^\S\n])(?=[a-f]{0,39}\d)[0-9a-f]{7,40}[^\S\n]{1,4}\[$"
+)
+_COMMIT_VERB_RE = lazy_compile(
+    r"(?:fix|add|remove|update|bump|refactor|revert|merge|free|rename|drop|implement|"
+    r"support|handle|avoid|use|clean|improve|allow|enable|disable|document|replace|"
+    r"simplify|upgrade|migrate|tweak|ignore|make|move|port|test|build|release|check|"
+    r"correct|ensure|expose|extract|introduce|prevent|reduce|skip|split|switch)"
+    r"(?:e?s|ed|ing)?[^\S\n]"
+)
+
+
+def _commit_tag(buf: str, match: re.Match[str]) -> bool:
+    """Whether a portion mark in square brackets is a commit's tag: a hash before it on
+    its line, a verb after it (``3f2a9c1 [TS] Fix type error in parser``)."""
+    opened = match.start("paren") + 1
+    return (
+        _COMMIT_TAG_RE.match(buf, match.start(), opened) is not None
+        and _COMMIT_VERB_RE.match(buf, match.start("next")) is not None
+    )
+
+
+# A size's word after a size's letter: a size list, not a paragraph (``- (S) Small``).
+# A small size's word after (S), a medium's after (M), a large's after (L), then what a
+# size list's item holds after it (a colon, a dash, a count, its measures, nothing): "(S)
+# Small units move at dawn" is a paragraph.
+_SIZE_WORD_RE = lazy_compile(
+    r"(?:(?<=s\)[^\S\n])(?:small|petite?|klein(?:e|er)?|kleng|x{0,3}s)"
+    r"|(?<=m\)[^\S\n])(?:medium|moyenne?|mittel|middel|m)"
+    r"|(?<=l\)[^\S\n])(?:large|grande?|gro(?:ss|ß)e?|groot|x{0,3}l))"
+    r"[^\S\n]{0,3}(?:[:\-\u2013/(,|=]|\d|\n)"
+)
+# A section's number forming before a portion mark (see ``line_outlook``).
+_OUTLINE_FORMING_RE = lazy_compile(PORTION_OUTLINE_FORMING)
 _SIZE_CELL_RE = lazy_compile(r"[^\S\n]{0,4}\|[^\S\n]{0,8}\d[\d.,]{0,8}[^\S\n]{0,8}(?:\||\n)")
 
 
@@ -1895,7 +1947,13 @@ _NOT_PORTION_LABEL_RE = lazy_compile(
     r"photo|foto|image|bild|picture|illustration|graphi|grafik|video|source|quelle|bron|"
     r"cr[ée]dit|copyright|auteur|author|autor|rights|droits|rechte|"
     r"answer|antwort|r[ée]ponse|antwoord|[äa]ntwert|option|choice|choix|auswahl|keuze|"
-    r"solution|l[öo]sung|oplossing|correct|richtig|juist|size|taille|gr[öo](?:ss|ß)e|maat",
+    r"solution|l[öo]sung|oplossing|correct|richtig|juist|size|taille|gr[öo](?:ss|ß)e|maat|"
+    # a question's or an exercise's number before the letter of its choice (``Q3: (C) The
+    # mitochondria``, ``Vraag 3: (C) De cel``): the number is the evidence, the word alone
+    # (``Task: (S) Move the convoy``) is none
+    r"(?<![^\W\d_])(?:q|qu|quest|question|vraag|frage|fro|aufgabe|exercice|exercise|ex|"
+    r"oefening|opgave|quiz|problem|probl[èe]me|item|task|t[âa]che|[üu]bung|uebung)\.?"
+    r"[^\S\n]{0,2}(?:n[°or]\.?|#)?[^\S\n]{0,2}\d{1,3}[a-z]?(?!\d)",
     re.IGNORECASE,
 )
 # Where a cell may start: a character that can begin a delimiter above, or a quoted
@@ -3928,6 +3986,13 @@ class RegexUnit(Unit[RegexState]):
 _ENCODED_RE = lazy_compile(
     r" (?=[Ulp]{0,4096}[dp]|[Uldp]{0,4096}lU|[Uldp]{7,4096}e)(?P<token>[Uldp]{4,4096}e{0,2})"
 )
+# A key, its "=", then a value of the base64 alphabet to the token's end (``key=value``).
+# What ``_ENCODED_RE`` asks of a token, asked of the value (its "=" stands for the blank).
+_GLUED_VALUE_RE = lazy_compile(
+    r"(?<=[Uld])e(?=[Ulp]{0,4096}[dp]|[Uldp]{0,4096}lU|[Uldp]{7,4096}e)"
+    r"(?P<token>[Uldp]{4,4096}e{0,2})$"
+)
+
 _MARK_TABLE = bytes(0x21 if chr(b) in "dpe" else b for b in range(256))
 _HEX_RE = lazy_compile(r"(?:0x)?((?:[0-9a-fA-F]{2}){3,})")
 
@@ -4015,6 +4080,12 @@ class EncodedUnit(Unit[EncodedState]):
                 length >= 8 or (length >= 4 and buf.count("U", token_start, token_end) >= 2)
             ):
                 match = _ENCODED_RE.match(buf, token_start)
+                if scanner.depth < MAX_DEPTH and length <= _RUN_WINDOW:
+                    # a value glued after its key's "=" (``token=TkFUTyBTRUNSRVQ``, logfmt's
+                    # ``msg=…``, a query's ``?c=…&x=1``): the value read as a token too
+                    glued = _GLUED_VALUE_RE.search(buf, token_start + 1, token_end)
+                    if glued is not None:
+                        self._decode(scanner, base + glued.start("token"), base + glued.end())
                 if match is not None and scanner.depth < MAX_DEPTH:
                     if length <= _RUN_WINDOW:
                         self._decode(
@@ -4281,6 +4352,7 @@ class DecodeState(ScanState):
         "rotated_found",
         "rotated_looked",
         "settled",
+        "symbols",
         "windowed",
         "word",
     )
@@ -4312,6 +4384,10 @@ class DecodeState(ScanState):
         # and for a tracked change's opener (``_panes``).
         self.composed = _LineLook()
         self.pane = _LineLook()
+        self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
+
+
+_SYMBOL_REACH = 84  # a word in symbol leetspeak's longest, and a character before it
 
 
 class _LineLook:
@@ -4580,6 +4656,7 @@ class DecodeUnit(Unit[DecodeState]):
             ("rot13", engine.rot13_portions.lines(region)),
             # a tracked change's text, read as a line of its own
             ("reviewing-pane", panes(region, raw)),
+            ("symbol-leetspeak", engine.symbols.lines(region)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -4669,6 +4746,25 @@ class DecodeUnit(Unit[DecodeState]):
 
         return self._held_start(scanner, state, state.pane, OPENER_REACH, first, growing)
 
+    def _symbols_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where a word in symbol leetspeak may start in the unfinished line (``_symbols``):
+        the first (held to the line's end), else the word at its end that may grow into
+        one."""
+        symbols = self.engine.symbols
+        line = state.line_start
+
+        def first(since: int, end: int) -> int | None:
+            low = max(line, since - _SYMBOL_REACH)  # the word may start before
+            found = symbols.first(scanner.orig_slice(low, end), since - low)
+            return None if found is None else low + found
+
+        def growing(end: int) -> int | None:
+            low = max(line, end - _SYMBOL_REACH)
+            found = symbols.open_stretch(scanner.orig_slice(low, end))
+            return None if found is None else low + found
+
+        return self._held_start(scanner, state, state.symbols, _SYMBOL_REACH, first, growing)
+
     @staticmethod
     def _held_start(
         scanner: Scanner,
@@ -4727,6 +4823,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._rewritten_start(scanner, state),
             self._composed_start(scanner, state),
             self._pane_start(scanner, state),
+            self._symbols_start(scanner, state),
         ):
             if rewritten is not None:
                 start = rewritten if start is None else min(start, rewritten)
@@ -5043,6 +5140,9 @@ class CompiledPolicy:
         )
         self.spelled = SpelledWords(spec.text for spec in above)
         self.units.append(DocumentTextUnit(self))
+        self.symbols = SymbolLeet(
+            (squeeze_key(spec) for spec in above), lambda word: marking_squeeze(skeleton(word))
+        )
         self.rot13_portions = Rot13Portions(
             (key for key, spec in self.portion_by_key.items() if spec.level != lowest),
             lambda letters: squeeze(skeleton(letters)),
@@ -5201,6 +5301,8 @@ class CompiledPolicy:
             return LineOutlook.RULED_OUT
         if rest[:1] in ("(", "[", "<"):
             return LineOutlook.OPEN  # a portion mark, a list letter, a tag may be forming
+        if _OUTLINE_FORMING_RE.match(rest) is not None:
+            return LineOutlook.OPEN  # a section's number before a portion mark (### 3.1 (S))
         if squeeze_is_unsure(rest):
             return LineOutlook.OPEN
         squeezed = marking_squeeze(rest)[: self.squeezed_window]

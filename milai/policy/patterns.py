@@ -1181,10 +1181,36 @@ def _banner(
     )
 
 
+# The number of a section or paragraph that a portion mark may follow after markup or in
+# an outline the lead's numbering does not read (it reads ``1.``, ``2.1``, ``a)``, ``(iv)``
+# before markup): a Markdown heading's or bold number (``### 3.1 (S)``, ``**1. (S)**``), a
+# legal section (``§ 3 (S)``, ``Art. 4 (C)``; § is "." in the skeleton), an outline that
+# mixes numbers and letters (``1.a (S)``, ``A.1.2 (TS)``, a digit among its parts).
+_SECTION_WORD = (
+    r"(?:\.{1,2}|(?:art|arts|article|artikel|sect|section|sec|para|paragraph|paragraphe|"
+    r"abs|absatz|ziff|ziffer|chap|chapter|chapitre|kapitel|hoofdstuk|annex|annexe|anlage|"
+    r"bijlage|clause|lid)\.?)"
+)
+_OUTLINE_PART = r"(?:\d{1,3}|[a-z]|[ivx]{2,5})"
+PORTION_OUTLINE = (
+    rf"(?:{_SECTION_WORD}{WS}{{0,2}}{_OUTLINE_PART}(?:\.{_OUTLINE_PART}){{0,4}}[.)]?"
+    rf"|(?=[a-z.]{{0,20}}\d){_OUTLINE_PART}(?:\.{_OUTLINE_PART}){{1,4}}[.)]?"
+    rf"|{_OUTLINE_PART}[.)])"
+)
+
+# What a line's start (after its lead) may hold while such a number is forming: a section
+# word, then letters, digits, points up to a blank and a bracket or the end so far.
+PORTION_OUTLINE_FORMING = (
+    rf"(?:{_SECTION_WORD}{WS}{{0,2}})?[a-z0-9.)]{{1,24}}(?:{WS}{{0,4}}[(\[]|{WS}{{0,4}}$)"
+)
+
+
 def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
     portion_marks = portion_regex(portion_list) if portion_list else "(?!)"
     return (
+        # a section's number after markup, or an outline's (see ``PORTION_OUTLINE``)
+        f"(?P<outline>{PORTION_OUTLINE}{WS}{{1,4}}(?=[(\\[]))?"
         # in round brackets, or square ones ([S] The convoy…; ``ContextUnit`` asks more of them)
         # a letter alone only in round brackets: [x] is a task box (``- [x] SECRET``)
         f"(?:(?P<paren>[(\\[]){WS}{{0,2}})?(?P<pmark>{portion_marks}|(?<!\\[)[a-z])"

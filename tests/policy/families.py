@@ -190,6 +190,45 @@ def _leet(text: str, rng: random.Random) -> str:
     return _per_letter(_ascii_letters(text), table, rng, share=0.6)
 
 
+_SYMBOL_LEET = {
+    "R": ["|2"],
+    "N": ["|\\|"],
+    "H": ["|-|"],
+    "K": ["|<"],
+    "E": ["€", "£"],
+    "C": ["(", "¢"],
+    "T": ["+"],
+}
+
+
+def _symbol_leet(text: str, rng: random.Random) -> str:
+    """Leetspeak with symbols (red team 9): ``5EC|2E7``, ``$ECRE+ UE``, ``|\\|470``,
+    ``(0NFIDENTIAL``, ``S3CR€T UE``; at least one symbol, digits among them. A "+" stands
+    after a letter, a "(" before one (``+OP``, ``SE(``, read as brackets and operators, are
+    no words)."""
+    letters = _ascii_letters(text).upper()
+    spots = [
+        i
+        for i, ch in enumerate(letters)
+        if ch in _SYMBOL_LEET
+        and not (ch == "T" and (i == 0 or not letters[i - 1].isalnum()))
+        and not (ch == "C" and (i + 1 >= len(letters) or not letters[i + 1].isalnum()))
+    ]
+    if not spots:
+        return _leet(text, rng)
+    chosen = {i for i in spots if rng.random() < 0.5} or {rng.choice(spots)}
+    digits = {"S": "5", "E": "3", "T": "7", "A": "4", "O": "0", "I": "1"}
+    out = []
+    for i, ch in enumerate(letters):
+        if i in chosen:
+            out.append(rng.choice(_SYMBOL_LEET[ch]))
+        elif ch in digits and rng.random() < 0.3:
+            out.append(digits[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def _table(pairs: str) -> dict[str, str]:
     """ "A𝑥B𝑦…" → {"A": "𝑥", …}: pairs of a capital and its look-alike."""
     return {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
@@ -2020,6 +2059,21 @@ def _portion_label(text: str, rng: random.Random) -> str:
     return f"{label}{separator}({text}{caveat}) {title}\n{rng.choice(BODY)}\n"
 
 
+def _portion_outline(text: str, rng: random.Random) -> str:
+    """### 3.1 (S) Movement, § 3 (S) Der Konvoi, A.1.2 (TS): the portion mark after a
+    heading's or a section's number, or an outline that mixes numbers and letters."""
+    number, close = rng.choice(
+        [
+            *(("### 3.1 ", ""), ("## 2. ", ""), ("#### 4.2.1 ", ""), ("# 7) ", "")),
+            *(("**1. ", "**"), ("__2.3 ", "__"), ("> 1.1 ", "")),
+            *(("§ 3 ", ""), ("§§ 12 ", ""), ("§ 4.2 ", ""), ("Art. 4 ", ""), ("Article 12 ", "")),
+            *(("Abs. 2 ", ""), ("Section 3.2 ", ""), ("Chapitre 2 ", ""), ("Para. 5 ", "")),
+            *(("1.a ", ""), ("2.b) ", ""), ("A.1.2 ", ""), ("B.3 ", ""), ("3.c.ii ", "")),
+        ]
+    )
+    return f"{rng.choice(BODY)}\n\n{number}({text}){close} {rng.choice(BODY)}\n"
+
+
 # --- wrap: the whole text ---------------------------------------------------------------
 
 
@@ -2068,6 +2122,25 @@ def _b64_prefixed(text: str, rng: random.Random) -> str:
         width = rng.choice([40, 60, 76])
         lines = [raw[i : i + width] for i in range(0, len(raw), width)]
     return "\n".join(prefix + line for line in lines) + "\n"
+
+
+def _b64_glued(text: str, rng: random.Random) -> str:
+    """base64 glued after its key's "=" (red team 9): ``token=<b64>``, logfmt's ``msg=<b64>
+    user=jd``, a URL's query ``?c=<b64>&x=1``; padded or not, standard or URL-safe."""
+    encode = base64.urlsafe_b64encode if rng.random() < 0.3 else base64.b64encode
+    raw = encode(text.encode()).decode()
+    if rng.random() < 0.5:
+        raw = raw.rstrip("=")
+    key = rng.choice(["token", "msg", "c", "data", "payload", "q", "x"])
+    line = rng.choice(
+        [
+            f"{key}={raw}",
+            f'level=info {key}={raw} user=jd ts="2025-03-11"',
+            f"https://intranet.example.org/view?{key}={raw}&x=1",
+            f"GET /api/v1/items?page=2&{key}={raw} HTTP/1.1",
+        ]
+    )
+    return _prompt(line, rng)
 
 
 def _b64_utf16(text: str, rng: random.Random) -> str:
@@ -2595,6 +2668,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("column-letters", "spelled down", "split", _column_letters, _capital_letters),
     Family("column-words", "spelled down", "split", _column_words, _spelled_in_capitals),
     Family("leetspeak", "obfuscation", "spell", _leet),
+    Family("leet-symbols", "obfuscation", "spell", _symbol_leet),
     Family("odd-case", "obfuscation", "spell", _odd_case),
     Family("overstrike", "obfuscation", "spell", _overstrike),
     Family("small-capitals", "look-alikes", "spell", _lookalike(_SMALL_CAPITALS)),
@@ -2644,6 +2718,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("percent-u", "encoding", "wrap", _percent_u, lambda t: True),
     # round 9's
     Family("named-escapes", "encoding", "wrap", _named_escapes, lambda t: True),
+    Family("base64-glued", "encoding", "wrap", _b64_glued, lambda t: True),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -2659,6 +2734,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("portion-emphasis", "portion marks", "place", _portion_emphasis, _portion_only),
     Family("portion-slash", "portion marks", "place", _portion_slash, _portion_only),
     Family("portion-label", "portion marks", "place", _portion_label, _portion_only),
+    # red team 9's
+    Family("portion-outline", "portion marks", "place", _portion_outline, _portion_only),
 )
 BY_NAME = {family.name: family for family in FAMILIES}
 _WHOLE_LINE = ("reversed", "rlo", "upside-down", "rot13", "rot13-portion", "caesar")
@@ -2784,6 +2861,14 @@ def compatible(first: Family, second: Family) -> str | None:
         return (
             "a page number or footer glued to a banner is glued to its letters as printed: "
             "split over lines, struck, commented, spelled or turned, it is glued to no banner"
+        )
+    if "leet-symbols" in (first.name, second.name) and (
+        first.stage != "wrap" and second.stage != "wrap"
+    ):
+        return (
+            "symbol leetspeak is read in a line's own words, as a line of its own: a marking "
+            "placed in a structure, split or decorated is read by that structure's reader, "
+            "which knows the digit leetspeak only (README)"
         )
     if second.name in first.excludes or first.name in second.excludes:
         return "reversal and rot13 undo a structure"
@@ -3040,6 +3125,22 @@ _REPEATED_AROUND = (
     "doubled-brackets",
 )
 KNOWN_MISSES: dict[str, str] = {
+    # red team 9's symbol leetspeak is read in a line's own words (README: "leetspeak in
+    # those places"); its pairs with structures do not compose (``compatible``)
+    **dict.fromkeys(
+        ("leet-symbols+rot13", "leet-symbols+caesar"),
+        "a shift over symbol leetspeak: symbols do not shift, and the shifted readings know "
+        "the digit leetspeak only",
+    ),
+    **dict.fromkeys(
+        ("leet-symbols+reversed", "leet-symbols+rlo"),
+        "symbol leetspeak written backwards: its runs (|2, |\\|) reverse, and the reversed "
+        "readings know the digit leetspeak only",
+    ),
+    "leet-symbols+xxd": (
+        "xxd's rows are decoded a row at a time; a row's text is not read for symbol "
+        "leetspeak (¢U1)"
+    ),
     "markup-wrapper+glued-footer": (
         "a footer's furniture is read glued to the marking's last letter, not to markup that "
         "closes it (__EU CONFIDENTIAL__Seite 2) (the exhaustive pair run)"
