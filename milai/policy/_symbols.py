@@ -111,14 +111,15 @@ class SymbolLeet:
             before = [*before[-2:], token.group() if read is None else read]
 
     def lines(self, text: str) -> list[tuple[int, int, str]]:
-        """(first such word's start, line's end, the line rewritten) for each complete line
-        of ``text`` that holds a word whose symbols spell a marking's start."""
+        """(first such word's start, line's end, the line rewritten) for each line of
+        ``text`` that holds a word whose symbols spell a marking's start (the text's end
+        ends its last line, as it does for the other rewritten readings)."""
         found: list[tuple[int, int, str]] = []
         start = 0
-        while True:
+        while start < len(text):
             end = text.find("\n", start)
             if end < 0:
-                break
+                end = len(text)
             line = text[start:end]
             if any(ch in _SYMBOLS for ch in line):
                 words = list(self._words(line))

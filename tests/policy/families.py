@@ -3132,14 +3132,9 @@ KNOWN_MISSES: dict[str, str] = {
         "a shift over symbol leetspeak: symbols do not shift, and the shifted readings know "
         "the digit leetspeak only",
     ),
-    **dict.fromkeys(
-        ("leet-symbols+reversed", "leet-symbols+rlo"),
+    "leet-symbols+reversed": (
         "symbol leetspeak written backwards: its runs (|2, |\\|) reverse, and the reversed "
-        "readings know the digit leetspeak only",
-    ),
-    "leet-symbols+xxd": (
-        "xxd's rows are decoded a row at a time; a row's text is not read for symbol "
-        "leetspeak (¢U1)"
+        "readings know the digit leetspeak only"
     ),
     "markup-wrapper+glued-footer": (
         "a footer's furniture is read glued to the marking's last letter, not to markup that "
