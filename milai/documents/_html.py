@@ -1,6 +1,9 @@
 """HTML: the text as a reader sees it, block elements on lines of their own, table rows as
 ``| cell | cell |``; ``<header>``/``<footer>`` as those parts, comments as ``comment``,
-``<title>`` and ``<meta>`` as ``metadata``. What a browser shows or announces besides the
+``<title>`` and ``<meta>`` as ``metadata``. An element a browser does not draw (``hidden``,
+``display: none``, ``visibility: hidden``, ``font-size: 0``, ``opacity: 0``) is left out of
+the text it stands in, as on the page (``SEC<span hidden>x</span>RET`` shows SECRET), and
+read apart as ``hidden text``. What a browser shows or announces besides the
 text is read too, each on a line of its own where it stands: attribute text (a field's
 value and placeholder, alt, title, aria-label, label, content) and the strings that CSS
 ``content:`` puts on the page. Attributes named like a classification field are read as
@@ -22,6 +25,26 @@ _BLOCKS = {
 _AREAS = {"header": "header", "footer": "footer"}
 _NOT_TEXT = {"script", "style", "template"}
 _SPACES = re.compile(r"\s+")
+# Elements that never have an end tag: hiding one hides no text.
+_VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+    "track", "wbr",
+}  # fmt: skip
+# An inline style that keeps an element off the page (or draws it at no size or opacity).
+_HIDING_STYLE = re.compile(
+    r"(?<![\w-])(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)"
+    r"|font-size\s*:\s*0(?:\.0*)?(?:[a-z]{1,4}|%)?\s*(?:;|!|$)|opacity\s*:\s*0(?:\.0*)?\s*(?:;|!|$))",
+    re.IGNORECASE,
+)
+
+
+def _hides(tag: str, values: dict[str, str | None]) -> bool:
+    """Whether a browser draws nothing of the element (``values``: its attributes)."""
+    if tag in _VOID:
+        return False
+    return "hidden" in values or bool(_HIDING_STYLE.search(values.get("style") or ""))
+
+
 # Attributes whose text a reader is shown (or a screen reader says): a form field's value
 # and placeholder, an image's alt text, a tooltip, an accessible name, a label.
 _SHOWN = ("value", "placeholder", "alt", "title", "aria-label", "aria-description", "label")
@@ -78,6 +101,9 @@ class _TextParser(HTMLParser):
         self.pre = 0
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
+        self.hidden_tag: str | None = None  # inside an element a browser does not draw
+        self.hidden_depth = 0  # how many of ``hidden_tag`` are open inside it
+        self.hidden: list[str] = []  # its text, read apart
 
     @property
     def area(self) -> str:
@@ -103,6 +129,10 @@ class _TextParser(HTMLParser):
         self._break()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.hidden_tag is not None:
+            self.hidden_depth += tag == self.hidden_tag
+        elif tag not in _NOT_TEXT and _hides(tag, dict(attrs)):
+            self.hidden_tag, self.hidden_depth = tag, 1
         values = {key: value for key, value in attrs if value is not None and value}
         for key, value in values.items():
             if key not in _SHOWN and _FIELD_ATTRIBUTE.search(key):
@@ -137,6 +167,11 @@ class _TextParser(HTMLParser):
             self._break()
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == self.hidden_tag:
+            self.hidden_depth -= 1
+            if self.hidden_depth == 0:
+                self.hidden_tag = None
+                self.hidden.append("\n")
         if tag in _NOT_TEXT:
             self.skipping = max(0, self.skipping - 1)
             if tag == "style" and self.styles:
@@ -167,6 +202,9 @@ class _TextParser(HTMLParser):
         if self.in_title:
             self.title.append(data)
             return
+        if self.hidden_tag is not None:
+            self.hidden.append(data)
+            return
         if not self.pre:
             data = _SPACES.sub(" ", data)
         if self.cell is not None:
@@ -196,4 +234,10 @@ def read_html(text: str, builder: DocumentBuilder) -> None:
     builder.add("body", "\n".join(parser.parts["body"]))
     builder.add("footer", "\n".join(parser.parts["footer"]))
     builder.add("comment", "\n".join(parser.comments))
+    builder.add(
+        "hidden text",
+        "\n".join(
+            " ".join(line.split()) for line in "".join(parser.hidden).split("\n") if line.strip()
+        ),
+    )
     builder.add("metadata", "\n".join(([f"title: {title}"] if title else []) + parser.metadata))

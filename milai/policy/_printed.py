@@ -31,15 +31,17 @@ _PRINTED_RE = lazy_compile(
 # Any statement that outputs a string literal, whatever its command is named: a call whose
 # one argument is the literal (``alert("…")``, ``disp('…')``, ``NSLog(@"…")``, ``throw new
 # Error("…")``), a stream's ``<<`` (``std::cout << "…" << std::endl;``), or a command word
-# and the literal alone on the line, after an assignment too (``print_endline "…"``, ``main
-# = putStrLn "…"``).
+# and the literal alone on the line, after an assignment or binding too (``print_endline
+# "…"``, ``main = putStrLn "…"``, OCaml's ``let () = print_endline "…"``, F#'s ``do printfn
+# "…"``).
 _CALLED_RE = lazy_compile(
     r"(?:(?<=[\w$!\]>])[^\S\n]{0,4}\([^\S\n]{0,4}(?:@|L|u8?|U)?|<<[^\S\n]{0,4})"
     r"(?:\"(?P<double>(?:[^\"\\\n]|\\.){1,400})\"|'(?P<single>(?:[^'\\\n]|\\.){1,400})')"
     r"(?=[^\S\n]{0,4}(?:\)|<<|;|\r?$))"
 )
 _BARE_CALL_RE = lazy_compile(
-    r"[^\S\n]{0,80}(?:[\w.$]{1,40}[^\S\n]{0,4}=[^\S\n]{0,4})?[A-Za-z_][\w.']{0,40}[^\S\n]{1,4}"
+    r"[^\S\n]{0,80}(?:(?:let|val|var|const|my|our|local|do)[^\S\n]{1,4})?"
+    r"(?:(?:[\w.$]{1,40}|\([^\S\n]{0,2}\))[^\S\n]{0,4}=[^\S\n]{0,4})?[A-Za-z_][\w.']{0,40}[^\S\n]{1,4}"
     r"(?:\"(?P<double>(?:[^\"\\\n]|\\.){1,400})\"|'(?P<single>(?:[^'\\\n]|\\.){1,400})')"
     r"[^\S\n]{0,4};?[^\S\n]{0,4}\r?$"
 )

@@ -94,11 +94,37 @@ def _field_attribute(target: Target, rng: random.Random) -> str:
     return _page("", element, rng)
 
 
+_HIDING = [
+    " hidden",
+    ' style="display:none"',
+    " style='display: none !important'",
+    ' style="font-size:0"',
+    ' style="font-size: 0px; color: red"',
+    ' style="visibility:hidden"',
+    ' style="opacity:0"',
+]
+
+
+def _hidden_inside(target: Target, rng: random.Random) -> str:
+    """SEC<span hidden>x9q</span>RET: an element the browser does not draw, inside the
+    marking (inside a word, or between two), in a paragraph, a heading or a table cell; the
+    page shows the marking whole (red team 9)."""
+    text = target.text
+    cut = rng.randrange(1, len(text))
+    hidden = rng.choice(["span", "b", "i", "font", "div"])
+    junk = rng.choice(["x9q", "zz", "Lorem", "0"])
+    inside = f"{escape(text[:cut])}<{hidden}{rng.choice(_HIDING)}>{junk}</{hidden}>"
+    inside += escape(text[cut:])
+    block = rng.choice(["<p>{}</p>", "<h1>{}</h1>", "<table><tr><td>{}</td></tr></table>"])
+    return _page("", block.format(inside), rng)
+
+
 FAMILIES: dict[str, Callable[[Target, random.Random], str]] = {
     "title": _title,
     "attribute": _attribute,
     "css-content": _css_content,
     "field-attribute": _field_attribute,
+    "hidden-inside": _hidden_inside,
 }
 
 
@@ -139,3 +165,25 @@ def test_css_content_is_read_where_it_stands() -> None:
         b"<body><p>text</p></body></html>"
     )
     assert read_document(page, "p.html").text.split("\n")[:2] == ["SECRET - x", "text"]
+
+
+@pytest.mark.parametrize("hiding", _HIDING)
+def test_hidden_text_is_still_read_apart(hiding: str) -> None:
+    """What a page hides is left out of the shown text, not out of the check: a marking in a
+    hidden element reads in part ``hidden text``."""
+    policy = shipped_policy("default.yaml")
+    page = f"<html><body><p>Lunch at noon.<span{hiding}>NATO SECRET</span></p></body></html>"
+    document = read_document(page.encode(), "p.html")
+    decision = check_text(policy, document.text)
+    assert decision.level == "SECRET"
+    assert {document.part_at(f.start) for f in decision.findings} == {"hidden text"}
+    assert "NATO SECRET" not in document.text.split("\n")[0]
+
+
+def test_a_style_that_draws_the_element_hides_nothing() -> None:
+    """font-size 0.5em, 10px, opacity 0.5: drawn; the text stays where it stands."""
+    for style in ("font-size:0.5em", "font-size: 10px", "opacity:0.5", "display:inline"):
+        page = f"<p>NATO SEC<span style='{style}'>x</span>RET</p>".encode()
+        document = read_document(page, "p.html")
+        assert "hidden text" not in {part.name for part in document.parts}, style
+        assert "NATO SECxRET" in document.text, style

@@ -93,6 +93,9 @@ def _outputs(text: str, rng: random.Random) -> list[str]:
         f'MsgBox("{text}")',
         f'  panic!("{text}");',
         f'say "{text}";',
+        # after a binding (red team 9: OCaml, F#)
+        f'let () = print_endline "{text}"',
+        f'  do printfn "{text}"',
     ]
 
 
@@ -198,6 +201,7 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
         'alert("Het geheim van de smid");',
         'std::cout << "Le secret est dans la sauce" << std::endl;',
         'main = putStrLn "Hallo Welt"',
+        'let () = print_endline "Le secret est dans la sauce"',
         'throw new Error("Secret not found: " + name);',
         "disp('Streng geheimes Rezept')",
         'NSLog(@"Vertraulich: %@", note);',
