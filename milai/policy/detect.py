@@ -3012,6 +3012,40 @@ def _built_keeps(built: Built, hit: Hit) -> bool:
     return _joined_keeps(built, hit, markings=True)
 
 
+def _walk_skel_lines(
+    scanner: Scanner,
+    state: ScanState,
+    final: bool,
+    candidate: re.Pattern[str],
+    read_line: Callable[[str, int], bool],
+) -> None:
+    """Each complete line of the skeleton from ``state.resume`` (the unfinished one too when
+    ``final``), in original text, given to ``read_line(line, at)``; where it takes none
+    (returns False), the walk goes on at the line before the next ``candidate`` match, or
+    ends. ``state.resume`` is left after the last line read."""
+    view = scanner.skel
+    buf, base = view.buf, view.base
+    position = state.resume - base
+    limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
+    while position < limit:
+        end = buf.find("\n", position, limit)
+        end = limit if end < 0 else end
+        at = view.map.to_orig(base + position)
+        stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
+        if not read_line(scanner.orig_slice(at, stop), at):
+            # no line until the next that the unit can take: go there
+            found = candidate.search(scanner.orig, stop - scanner.orig_base)
+            if found is None:
+                position = limit
+                break
+            spot = view.map.to_view(scanner.orig_base + found.start()) - base
+            next_line = buf.rfind("\n", position, spot)
+            if next_line > end:
+                end = next_line
+        position = end + 1
+    state.resume = base + min(position, limit)
+
+
 class PageTextState(ScanState):
     """The next line to read (view position: ``resume``) and the text that the content
     stream's lines read so far show (``_pdf_text``)."""
@@ -3043,38 +3077,22 @@ class PageTextUnit(Unit[PageTextState]):
         return PageTextState()
 
     def scan(self, scanner: Scanner, state: PageTextState, final: bool) -> None:
-        view = scanner.skel
         if scanner.depth >= MAX_DEPTH or scanner.cells:
-            state.resume = view.end
+            state.resume = scanner.skel.end
             return
-        buf, base = view.buf, view.base
-        position = state.resume - base
-        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
         page = state.page
-        while position < limit:
-            end = buf.find("\n", position, limit)
-            end = limit if end < 0 else end
-            at = view.map.to_orig(base + position)
-            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
-            line = scanner.orig_slice(at, stop)
-            if page.length or SHOW_RE.search(line):
-                if not page.read_line(line, at) or page.full:
-                    self._read(scanner, page.take())
-                for shown in page.ended:
-                    self._read(scanner, shown)
-                page.ended.clear()
-            elif not page.length:
-                # no line until the next that shows text can: go there
-                found = SHOW_RE.search(scanner.orig, stop - scanner.orig_base)
-                if found is None:
-                    position = limit
-                    break
-                spot = view.map.to_view(scanner.orig_base + found.start()) - base
-                next_line = buf.rfind("\n", position, spot)
-                if next_line > end:
-                    end = next_line
-            position = end + 1
-        state.resume = base + min(position, limit)
+
+        def read_line(line: str, at: int) -> bool:
+            if not (page.length or SHOW_RE.search(line)):
+                return False
+            if not page.read_line(line, at) or page.full:
+                self._read(scanner, page.take())
+            for shown in page.ended:
+                self._read(scanner, shown)
+            page.ended.clear()
+            return True
+
+        _walk_skel_lines(scanner, state, final, SHOW_RE, read_line)
         if final:
             self._read(scanner, page.take())
 
@@ -3140,38 +3158,22 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         return DocumentTextState()
 
     def scan(self, scanner: Scanner, state: DocumentTextState, final: bool) -> None:
-        view = scanner.skel
         if scanner.depth >= MAX_DEPTH or scanner.cells:
-            state.resume = view.end
+            state.resume = scanner.skel.end
             return
-        buf, base = view.buf, view.base
-        position = state.resume - base
-        limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
         document = state.document
-        while position < limit:
-            end = buf.find("\n", position, limit)
-            end = limit if end < 0 else end
-            at = view.map.to_orig(base + position)
-            stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
-            line = scanner.orig_slice(at, stop)
-            if document.opened or MARKUP_CANDIDATE_RE.search(line):
-                if not document.read_line(line, at):
-                    self._read(scanner, document.take())
-                    document.reset()
-                elif document.full:
-                    self._read(scanner, document.take())
-            else:
-                # no line until the next that holds markup can: go there
-                found = MARKUP_CANDIDATE_RE.search(scanner.orig, stop - scanner.orig_base)
-                if found is None:
-                    position = limit
-                    break
-                spot = view.map.to_view(scanner.orig_base + found.start()) - base
-                next_line = buf.rfind("\n", position, spot)
-                if next_line > end:
-                    end = next_line
-            position = end + 1
-        state.resume = base + min(position, limit)
+
+        def read_line(line: str, at: int) -> bool:
+            if not (document.opened or MARKUP_CANDIDATE_RE.search(line)):
+                return False
+            if not document.read_line(line, at):
+                self._read(scanner, document.take())
+                document.reset()
+            elif document.full:
+                self._read(scanner, document.take())
+            return True
+
+        _walk_skel_lines(scanner, state, final, MARKUP_CANDIDATE_RE, read_line)
         if final:
             self._read(scanner, document.take())
             document.reset()
