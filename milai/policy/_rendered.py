@@ -80,9 +80,11 @@ class Rendering(NamedTuple):
         )
 
 
-def _elements(line: str, attrs_re: re.Pattern[str]) -> list[tuple[int, int, int, int]]:
-    """The elements whose start tag's attributes match ``attrs_re`` and whose end tag is on
-    the line: start tag's start and end, end tag's start and end."""
+def _closed_on_the_line(
+    line: str, wanted: Callable[[re.Match[str]], bool]
+) -> list[tuple[int, int, int, int]]:
+    """The elements whose start tag is ``wanted`` and whose end tag is on the line: start
+    tag's start and end, end tag's start and end."""
     found: list[tuple[int, int, int, int]] = []
     position = 0
     while True:
@@ -90,30 +92,27 @@ def _elements(line: str, attrs_re: re.Pattern[str]) -> list[tuple[int, int, int,
         if tag is None:
             return found
         position = tag.end()
-        attrs = tag.group("attrs")
-        if attrs is None or attrs_re.search(attrs) is None:
+        if not wanted(tag):
             continue
         close = _end_tag(line, tag.group("name"), tag.end())
         if close is not None:
             found.append((tag.start(), tag.end(), *close))
             position = close[1]
+
+
+def _elements(line: str, attrs_re: re.Pattern[str]) -> list[tuple[int, int, int, int]]:
+    """The elements whose start tag's attributes match ``attrs_re``, closed on the line."""
+
+    def wanted(tag: re.Match[str]) -> bool:
+        attrs = tag.group("attrs")
+        return attrs is not None and attrs_re.search(attrs) is not None
+
+    return _closed_on_the_line(line, wanted)
 
 
 def _struck(line: str) -> list[tuple[int, int, int, int]]:
     """The struck elements (``<del>…</del>``, ``<s>``, ``<strike>``) closed on the line."""
-    found: list[tuple[int, int, int, int]] = []
-    position = 0
-    while True:
-        tag = _OPEN_TAG_RE.search(line, position)
-        if tag is None:
-            return found
-        position = tag.end()
-        if tag.group("name").lower() not in _STRUCK_NAMES:
-            continue
-        close = _end_tag(line, tag.group("name"), tag.end())
-        if close is not None:
-            found.append((tag.start(), tag.end(), *close))
-            position = close[1]
+    return _closed_on_the_line(line, lambda tag: tag.group("name").lower() in _STRUCK_NAMES)
 
 
 def _end_tag(line: str, name: str, start: int) -> tuple[int, int] | None:
