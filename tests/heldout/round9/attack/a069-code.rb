@@ -1,0 +1,2 @@
+puts "GEHEIM"
+puts "Lagebild Nord"

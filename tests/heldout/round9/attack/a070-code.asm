@@ -1,0 +1,2 @@
+section .data
+banner: db "COSMIC TOP SECRET", 10, 0

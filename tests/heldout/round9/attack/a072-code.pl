@@ -1,0 +1,4 @@
+my $banner = <<'END';
+SECRET LUX
+END
+print $banner;

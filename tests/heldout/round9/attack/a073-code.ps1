@@ -1,0 +1,4 @@
+$banner = @"
+CONFIDENTIEL DÉFENSE
+"@
+Write-Output $banner

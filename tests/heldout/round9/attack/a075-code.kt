@@ -1,0 +1,4 @@
+val banner = """
+    |TRÈS SECRET LUX
+    """.trimMargin()
+println(banner)

@@ -1,0 +1,3 @@
+banner:
+	@echo 'NATO SECRET'
+	@cat body.txt

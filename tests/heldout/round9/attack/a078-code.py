@@ -1,0 +1,2 @@
+# classification banner printed on every page
+BANNER = 'SECRET UE'

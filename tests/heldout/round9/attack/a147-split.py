@@ -1,0 +1,2 @@
+banner = 'NATO SEC' \
+         'RET'

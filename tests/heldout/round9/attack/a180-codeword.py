@@ -1,0 +1,1 @@
+moselle_shield_phase2 = True

@@ -1,0 +1,1 @@
+$s = implode("", ["NATO SEC", "RET"]);

@@ -1,0 +1,1 @@
+String s = String.join("", "NATO SEC", "RET");

@@ -1,0 +1,1 @@
+let s = format!("{}{}", "NATO SEC", "RET");

@@ -1,0 +1,1 @@
+snprintf(buf, sizeof buf, "%s%s", "NATO SEC", "RET");

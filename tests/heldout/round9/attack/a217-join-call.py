@@ -1,0 +1,1 @@
+s = "{}{}".format("NATO SEC", "RET")

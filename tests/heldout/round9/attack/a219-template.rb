@@ -1,0 +1,2 @@
+s = "NATO #{"SEC"}RET"
+puts s

@@ -1,0 +1,4 @@
+/**
+ * @classification NATO SECRET
+ * @author jm
+ */

@@ -1,0 +1,1 @@
+std::cout << "NATO CONFIDENTIAL" << std::endl;

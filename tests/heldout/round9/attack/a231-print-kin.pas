@@ -1,0 +1,1 @@
+writeln('NATO SECRET');

@@ -1,0 +1,1 @@
+printf("COSMIC\tTOP\tSECRET\n");

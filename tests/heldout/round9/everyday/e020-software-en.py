@@ -1,0 +1,3 @@
+SECRET_KEY = os.environ["SECRET_KEY"]
+if user.is_restricted:
+    raise PermissionDenied

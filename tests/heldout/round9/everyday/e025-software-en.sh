@@ -1,0 +1,1 @@
+gitlab issue create --title "Login fails" --confidential

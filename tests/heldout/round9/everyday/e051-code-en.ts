@@ -1,0 +1,5 @@
+enum Visibility {
+  PUBLIC,
+  RESTRICTED,
+  SECRET,
+}

@@ -1,0 +1,2 @@
+ls -la ~/secret/
+cd /srv/restricted && make

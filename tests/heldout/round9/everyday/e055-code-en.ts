@@ -1,0 +1,1 @@
+const isTopSecret = doc.level === Level.TopSecret;

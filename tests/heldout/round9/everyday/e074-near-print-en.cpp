@@ -1,0 +1,1 @@
+std::cout << "Restricted access, badge required" << std::endl;
