@@ -45,6 +45,11 @@ PAIRS = (
     ("rtf-runs", "separators"),
     ("pdf-content-stream", "separators"),
     ("markup-words", "separators"),
+    # round 9's table cells: a word cut over two cells in symbols that stand for letters
+    ("negative-circled", "cell-split"),
+    ("negative-squared", "cell-split"),
+    ("regional-indicators", "cell-split"),
+    ("braille", "cell-split"),
 )
 
 
