@@ -12,7 +12,9 @@ capitals, a word split across two table cells joined, struck text left out.
   in small letters there is read in capitals (``\\textsc{nato secret}``); a word with a
   capital in it keeps its case, since small capitals show it (``\\textsc{Secret Santa}``).
 - **Table cells**: an HTML cell that ends against a letter, and the next cell that starts
-  with one (``<td>NATO SEC</td><td>RET</td>``), are read joined, as between bars.
+  with one (``<td>NATO SEC</td><td>RET</td>``), are read joined, as between bars; a symbol
+  that stands for a letter counts as one (``🅐🅣🅞</td><td>🅜🅐🅛``), and a separator of a
+  marking spelled out may stand on one side (``A. T. O.</td><td>M. A. L``).
 - **Struck text** (``<del>``, ``<s>``, ``<strike>``) is visible, so the line is read with
   it (its tags are inline: the line's own reading) and once more without it.
 
@@ -29,6 +31,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from milai._lazyre import lazy_compile
+from milai.policy.normalise import skeleton_char
 
 # What makes a line of markup worth each rendering (looked for in the line in lower case:
 # a line with none costs a few scans in C).
@@ -52,9 +55,10 @@ _SMALL_CAPS_RE = lazy_compile(
     r"|\\(?:scshape|sc|scaps)(?![A-Za-z])[^\S\n]?(?P<group>[^{}\\\n]{1,400})"
     r"|\[(?P<span>[^\[\]\n]{1,400})\]\{\.smallcaps\}"
 )
-# The seam between two table cells, between letters: ``SEC</td><td>RET``.
+# The seam between two table cells, between letters (``SEC</td><td>RET``; a look-alike
+# that stands for a letter is one: ``🅐🅣🅞</td><td>🅜🅐🅛``, ``letterlike``).
 _CELL_SEAM_RE = lazy_compile(
-    r"</[tT][dDhH][^\S\n]{0,3}>[^\S\n]{0,8}<[tT][dDhH](?:[^\S\n][^<>\n]{0,200})?>(?=[^\W_])"
+    r"</[tT][dDhH][^\S\n]{0,3}>[^\S\n]{0,8}<[tT][dDhH](?:[^\S\n][^<>\n]{0,200})?>(?=[^\s<])"
 )
 _TAG_RE = lazy_compile(r"<[^<>\n]{0,400}>")
 _END_TAG_RE = lazy_compile(r"</(?P<name>[A-Za-z][\w:\-]{0,30})[^\S\n]{0,3}>")
@@ -218,6 +222,46 @@ def _cell_before(line: str, end: int) -> str:
     return line[line.rfind(">", 0, end) + 1 : end]
 
 
+def letterlike(ch: str) -> bool:
+    """A letter or a digit, or a symbol that stands for a letter (a letter in a circle or
+    a square, a regional indicator, a Braille cell: its skeleton is a letter)."""
+    return ch.isalnum() or (not ch.isascii() and skeleton_char(ch).isalpha())
+
+
+# What spaces a marking's letters out (``S.E.C.R.E.T``, ``S|E|C``, ``S-E-C``, ``S*E*C``).
+_LETTER_SEPARATORS = frozenset(".|-_*/\u00b7\u2022\u2800")
+
+
+def joins(before: str, after: str) -> bool:
+    """Whether two table cells that meet on ``before`` and ``after`` show one word: both
+    ``letterlike`` (``SEC|RET``), or one a separator that spaces a marking's letters out
+    (cut at one: ``A. T. O.|M. A. L``)."""
+    if letterlike(before):
+        return letterlike(after) or after in _LETTER_SEPARATORS
+    return before in _LETTER_SEPARATORS and letterlike(after)
+
+
+def despaced(cell: str) -> str | None:
+    """A cell's text spelled out a letter at a time (``S|E|C``, ``G. E. H. E``, ``N||A||T||O
+    S||E``) without its separators and blanks (``SEC``); None when a letter stands beside
+    another (words, not letters spaced out) or the cell holds other characters, or is one
+    letter with no separator (``S|`` is one)."""
+    kept = []
+    alone = separated = False
+    for ch in cell:
+        if letterlike(ch):
+            if alone:
+                return None
+            kept.append(ch)
+            alone = True
+        elif ch in _LETTER_SEPARATORS or ch.isspace():
+            separated = separated or ch in _LETTER_SEPARATORS
+            alone = False
+        else:
+            return None
+    return "".join(kept) if len(kept) > 1 or (kept and separated) else None
+
+
 def renderings(line: str, starts_marking: Callable[[str], bool]) -> list[Rendering]:
     """The readings of ``line`` as rendered (module docstring); none when it shows as its
     text reads. Two table cells are joined only where the first holds the start of a
@@ -234,7 +278,7 @@ def renderings(line: str, starts_marking: Callable[[str], bool]) -> list[Renderi
             seam.span()
             for seam in _CELL_SEAM_RE.finditer(line)
             if seam.start()
-            and line[seam.start() - 1].isalnum()
+            and joins(line[seam.start() - 1], line[seam.end()])
             and starts_marking(_cell_before(line, seam.start()))
         ]
     changed: dict[int, str] = {}
@@ -252,9 +296,9 @@ def renderings(line: str, starts_marking: Callable[[str], bool]) -> list[Renderi
 
 # A line that ends with a table cell against a letter, and one that starts with a cell
 # against a letter: a row written a cell a line (``<td>NATO SEC</td>`` / ``<td>RET</td>``).
-_ROW_TAIL_RE = lazy_compile(r"(?<=[^\W_])</t[dh][^\S\n]{0,3}>[^\S\n]*$", re.IGNORECASE)
+_ROW_TAIL_RE = lazy_compile(r"(?<=[^\s>])</t[dh][^\S\n]{0,3}>[^\S\n]*$", re.IGNORECASE)
 _ROW_HEAD_RE = lazy_compile(
-    r"[^\S\n]{0,80}<t[dh](?:[^\S\n][^<>\n]{0,200})?>(?=[^\W_])", re.IGNORECASE
+    r"[^\S\n]{0,80}<t[dh](?:[^\S\n][^<>\n]{0,200})?>(?=[^\s<])", re.IGNORECASE
 )
 
 
@@ -273,7 +317,7 @@ def row_seam(before: str, before_at: int, line: str, at: int) -> Rendering | Non
     them removed; offsets are original offsets. None when ``line`` starts with no cell."""
     head = _ROW_HEAD_RE.match(line)
     tail = _ROW_TAIL_RE.search(before, max(0, len(before) - 16))
-    if head is None or tail is None:
+    if head is None or tail is None or not joins(before[tail.start() - 1], line[head.end()]):
         return None
     text = before[: tail.start()] + line[head.end() :]
     offsets = [before_at + i for i in range(tail.start())]

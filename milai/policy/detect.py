@@ -45,7 +45,7 @@ from milai.policy._markup_text import Shown as DocumentShown
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
-from milai.policy._rendered import Rendering, renderings, row_ends, row_seam
+from milai.policy._rendered import Rendering, despaced, renderings, row_ends, row_seam
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
 from milai.policy._spelled import CANDIDATE_RE as SPELLED_CANDIDATE_RE
 from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
@@ -2579,10 +2579,14 @@ class CellUnit(Unit[CellState]):
         next cell ends (``_rendered``): a cell counts only in capitals, so one whose last
         word is prose (``Anna``, ``Item 3``) and that holds no capitals (``_CAPITALS_RE``)
         is not looked at further."""
-        words = _WORD_RE.findall(cell)
+        words = _WORD_RE.findall(cell) or _WORD_RE.findall(skeleton(cell))
         if not words or (_word_case(words[-1]) and _CAPITALS_RE.search(cell) is None):
             return False
-        return self._may_go_on(cell)
+        if self._may_go_on(cell):
+            return True
+        # a marking spelled out a letter at a time, cut over two cells (S|E|C / R|E|T)
+        letters = despaced(cell)
+        return letters is not None and self._may_go_on(letters)
 
     def _joined(
         self, scanner: Scanner, pending: tuple[int, str, list[int], str], line: str, at: int

@@ -1982,6 +1982,269 @@ def _trailing_tag(text: str, rng: random.Random) -> str:
     return f"{label}{rng.choice(_TITLES)} {opener}{text}{closer}\n\n{rng.choice(BODY)}\n"
 
 
+# --- red team 9: strings that code builds, markings in document markup -----------------
+
+
+def _cut_in_words(text: str, rng: random.Random, most: int = 3) -> list[str]:
+    """``text`` cut in two to ``most`` pieces, each cut inside a word where one can be."""
+    inside = [i for i in range(1, len(text)) if text[i - 1] != " " and text[i] != " "]
+    places = inside or list(range(1, len(text)))
+    count = min(rng.randint(2, most), len(places) + 1)
+    cuts = sorted(rng.sample(places, count - 1))
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+
+
+def _in_literal(text: str) -> str:
+    """``text`` written inside a string literal: its backslashes and double quotes escaped
+    (an inline tag's attributes, ``class="c1"``)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def built_joins(text: str, rng: random.Random) -> list[str]:
+    """Join and format calls whose pieces are all string literals, the marking cut inside
+    its words: spreadsheets' ``CONCATENATE``/``TEXTJOIN``/``&``, PHP's ``implode``, Java's
+    and C#'s ``String.join``, Go's ``strings.Join``, Rust's ``format!``, C's ``snprintf``,
+    Python's ``.format``, ``%`` and f-strings, ``std::cout <<`` (red team 9)."""
+    pieces = [_in_literal(piece) for piece in _cut_in_words(text, rng)]
+    dq = [f'"{piece}"' for piece in pieces]
+    n = len(pieces)
+    return [
+        f"=CONCATENATE({';'.join(dq)})",
+        f"=CONCATENATE({', '.join(dq)})",
+        f"=CONCAT({';'.join(dq)})",
+        f'=TEXTJOIN("";TRUE;{";".join(dq)})',
+        f'=TEXTJOIN("",FALSE,{",".join(dq)})',
+        f"={'&'.join(dq)}",
+        f'$banner = implode("", [{", ".join(dq)}]);',
+        f'$banner = implode("", array({", ".join(dq)}));',
+        f'String banner = String.join("", {", ".join(dq)});',
+        f'var banner = string.Join("", new[] {{ {", ".join(dq)} }});',
+        f'banner := strings.Join([]string{{{", ".join(dq)}}}, "")',
+        f'let banner = format!("{"{}" * n}", {", ".join(dq)});',
+        f'snprintf(buf, sizeof buf, "{"%s" * n}", {", ".join(dq)});',
+        f'sprintf(buf, "{"%s" * n}\\n", {", ".join(dq)});',
+        f'banner = "{"{}" * n}".format({", ".join(dq)})',
+        f'banner = "{"%s" * n}" % ({", ".join(dq)})',
+        f'var banner = string.Format("{"".join(f"{{{i}}}" for i in range(n))}", {", ".join(dq)});',
+        f'banner := fmt.Sprintf("{"%s" * n}", {", ".join(dq)})',
+        'banner = f"' + "".join("{'" + p + "'}" for p in pieces) + '"',
+        f'String banner = String.format("{"%s" * n}", {", ".join(dq)});',
+        f"std::cout << {' << '.join(dq)} << std::endl;",
+        "=CONCATENATE(\n" + ";\n".join(f"  {p}" for p in dq) + ")",
+        'String banner = String.join("",\n' + ",\n".join(f"    {p}" for p in dq) + ");",
+        f'let banner = format!(\n    "{"{}" * n}",\n' + "".join(f"    {p},\n" for p in dq) + ");",
+    ]
+
+
+def output_statements(text: str, rng: random.Random) -> list[str]:
+    """Statements that output the marking as a string literal, whatever their command
+    (``alert("…")``, ``main = putStrLn "…"``, ``let () = print_endline "…"``) (red team 9)."""
+    del rng
+    text = _in_literal(text)
+    return [
+        f'std::cout << "{text}" << std::endl;',
+        f"writeln('{text}');",
+        f'print_endline "{text}"',
+        f'NSLog(@"{text}");',
+        f"disp('{text}')",
+        f'alert("{text}");',
+        f'throw new Error("{text}");',
+        f'main = putStrLn "{text}"',
+        f'  raise RuntimeError("{text}")',
+        f'Console.WriteLine("{text}");',
+        f'fmt.Println("{text}")',
+        f'System.out.println("{text}");',
+        f'console.log("{text}");',
+        f'logger.info("{text}")',
+        f'MsgBox("{text}")',
+        f'  panic!("{text}");',
+        f'say "{text}";',
+        # after a binding (red team 9: OCaml, F#)
+        f'let () = print_endline "{text}"',
+        f'  do printfn "{text}"',
+    ]
+
+
+def literal_interpolations(text: str, rng: random.Random) -> list[str]:
+    """Interpolations of literals (`` `NATO ${"SEC"}RET` ``, Ruby's ``#{…}``, Swift's
+    ``\\(…)``, f-strings, C#'s ``$"…"``), and a template literal as a value (red team 9)."""
+    pieces = [_in_literal(piece) for piece in _cut_in_words(text, rng, 3)]
+    head, middle, tail = (*pieces, "", "")[:3]
+    return [
+        f"const banner = `{_in_literal(text)}`;",
+        f'const banner = `{head}${{"{middle}"}}{tail}`;',
+        f"const banner = `{head}${{'{middle}'}}{tail}`;",
+        f'banner = "{head}#{{"{middle}"}}{tail}"',
+        f'val banner = "{head}${{"{middle}"}}{tail}"',
+        f'let banner = "{head}\\("{middle}"){tail}"',
+        f"banner = f\"{head}{{'{middle}'}}{tail}\"",
+        f'var banner = $"{head}{{"{middle}"}}{tail}";',
+    ]
+
+
+_BLANK_ESCAPES = ("\\t", "\\n", "\\r", "\\f", "\\v")
+
+
+def escaped_blanks(text: str, rng: random.Random) -> list[str]:
+    """The marking's blanks written as whitespace escapes inside a literal
+    (``"NATO\\tSECRET"``) (red team 9)."""
+    escaped = "".join(rng.choice(_BLANK_ESCAPES) if ch == " " else ch for ch in _in_literal(text))
+    return [
+        f'{{"banner": "{escaped}"}}',
+        f'const char *banner = "{escaped}";',
+        f"banner: '{escaped}'",
+        f'  banner = @"{escaped}";',
+    ]
+
+
+# Each family's every form (test_policy_round9_built.py reads a marking in each); the
+# family draws one of them.
+BUILT_FORMS: dict[str, Callable[[str, random.Random], list[str]]] = {
+    "built-joins": built_joins,
+    "output-statements": output_statements,
+    "literal-interpolations": literal_interpolations,
+    "escaped-blanks": escaped_blanks,
+}
+
+
+def _one_form(
+    forms: Callable[[str, random.Random], list[str]],
+) -> Callable[[str, random.Random], str]:
+    def make(text: str, rng: random.Random) -> str:
+        return rng.choice(forms(text, rng)) + "\n"
+
+    return make
+
+
+def _letter_like(ch: str) -> bool:
+    """A letter or digit, or a symbol that a spelling writes for one (🅐, ⠁, 🇦)."""
+    return ch.isalnum() or (not ch.isascii() and not ch.isspace())
+
+
+def _cut_inside_word(text: str, rng: random.Random) -> tuple[str, str]:
+    """``text`` cut inside one of its words, outside markup that a spelling put in it:
+    between two letters (or symbols written for letters) of a word with no small letter
+    beside a capital (the level's word, not an abbreviation in title case: ``St</td><td>g.
+    CONFIDENTIEEL`` is a known limit, README); else between two characters that are not
+    blanks (a marking spelled with separators has no two letters side by side)."""
+    inside_markup: set[int] = set()
+    for tag in re.finditer(r"<[^<>]*>", text):
+        inside_markup.update(range(tag.start() + 1, tag.end()))
+    title_case: set[int] = set()
+    for word in re.finditer(r"\S+", text):
+        if re.search(r"[A-Z][a-z]|[a-z][A-Z]", word.group()) and re.search(
+            r"[a-z]\.", word.group()
+        ):
+            title_case.update(range(word.start() + 1, word.end()))
+    spots = [i for i in range(1, len(text)) if i not in inside_markup]
+    letters = [
+        i
+        for i in spots
+        if _letter_like(text[i - 1]) and _letter_like(text[i]) and i not in title_case
+    ]
+    blanks = [i for i in spots if not text[i - 1].isspace() and not text[i].isspace()]
+    at = rng.choice(letters or blanks or spots)
+    return text[:at], text[at:]
+
+
+def _doc_keyword(text: str, rng: random.Random) -> str:
+    """The marking as a documentation keyword line's value: Org's ``#+TITLE:``, POD's
+    ``=head1``, Texinfo's ``@settitle``, a Javadoc or Doxygen tag (red team 9)."""
+    form = rng.choice(
+        [
+            "#+TITLE: {}",
+            "#+title: {}",
+            "#+SUBTITLE: {}",
+            "=head1 {}",
+            "=head2 {}",
+            "=item {}",
+            "@settitle {}",
+            "@chapter {}",
+            " * @classification {}",
+            "/** @security {} */",
+            "/// @classification {}",
+            ".{}",
+        ]
+    )
+    lead = rng.choice(["", "#+AUTHOR: Anna Berg\n", "/**\n", "\\input texinfo\n"])
+    return lead + form.format(text) + "\n" + rng.choice(BODY) + "\n"
+
+
+def _small_caps_markup(text: str, rng: random.Random) -> str:
+    """The marking in lower case, set in small capitals by markup after other text on its
+    line (LaTeX's ``\\textsc``, CSS's ``font-variant``, Pandoc's ``.smallcaps``) (red
+    team 9)."""
+    form = rng.choice(
+        [
+            "\\lhead{}\\chead{\\textsc{@}}\\rhead{Annex B}",
+            "Header: \\textsc{@}",
+            "Annex B to OPORD 3/24 \\textsc{@}",
+            'Plan <span style="font-variant:small-caps">@</span>',
+            'Plan <span style="font-variant: all-small-caps; color:red">@</span>',
+            'Annex B <span class="smallcaps">@</span>',
+            "Annex B {\\scshape @}",
+            "Annex B [@]{.smallcaps}",
+        ]
+    )
+    return form.replace("@", text.lower()) + "\n" + rng.choice(BODY) + "\n"
+
+
+_HIDDEN = [
+    "<span hidden>x9q</span>",
+    '<span style="display:none">x9q</span>',
+    '<span style="display: none;">zz</span>',
+    '<font style="font-size:0">qq</font>',
+    '<b style="visibility:hidden">zz</b>',
+    '<i class="hidden">x</i>',
+    '<span style="opacity:0">k</span>',
+]
+
+
+def _hidden_split(text: str, rng: random.Random) -> str:
+    """The marking cut inside a word by an element a browser does not draw
+    (``SEC<span hidden>x9q</span>RET``) (red team 9)."""
+    before, after = _cut_inside_word(text, rng)
+    return before + rng.choice(_HIDDEN) + after + "\n" + rng.choice(BODY) + "\n"
+
+
+def _cell_split(text: str, rng: random.Random) -> str:
+    """The marking cut inside a word over two HTML table cells, side by side or a cell a
+    line (``<td>NATO SEC</td><td>RET</td>``) (red team 9)."""
+    before, after = _cut_inside_word(text, rng)
+    cell = rng.choice(["td", "th"])
+    attrs = rng.choice(["", ' class="c1"', ' style="border:0"'])
+    first, second = f"<{cell}{attrs}>{before}</{cell}>", f"<{cell}{attrs}>{after}</{cell}>"
+    if rng.random() < 0.5:  # a cell a line, as HTML is written by hand or pretty-printed
+        indent = rng.choice(["", "  ", "\t\t"])
+        return f"<tr>\n{indent}{first}\n{indent}{second}\n</tr>\n"
+    return rng.choice(["<tr>{}</tr>", "{}", "<table><tr>{}<td>Copy 3</td></tr></table>"]).format(
+        first + second
+    )
+
+
+def _calendar_property(text: str, rng: random.Random) -> str:
+    """The marking first in an iCalendar or vCard property's text (``SUMMARY:NATO SECRET
+    briefing``) (red team 9)."""
+    prop = rng.choice(["SUMMARY", "DESCRIPTION", "LOCATION", "SUMMARY;LANGUAGE=fr-FR", "NOTE"])
+    tail = rng.choice(["briefing", "convoy plan", "Raum 4", "réunion", ""])
+    begin, end = rng.choice([("VEVENT", "VEVENT"), ("VCARD", "VCARD"), ("VTODO", "VTODO")])
+    return (
+        f"BEGIN:{begin}\nDTSTART:20250312T090000Z\n{prop}:{text} {tail}".rstrip() + f"\nEND:{end}\n"
+    )
+
+
+# Red team 9's families in its own test files (test_policy_round9_built.py and
+# test_policy_round9_markup.py), registered in FAMILIES.
+ROUND9_BUILT = tuple(BUILT_FORMS)
+ROUND9_MARKUP = (
+    "doc-keyword",
+    "small-caps-markup",
+    "hidden-split",
+    "cell-split",
+    "calendar-property",
+)
+
+
 # --- portion marks ---------------------------------------------------------------------
 
 
@@ -2549,6 +2812,8 @@ _STRUCTURE = frozenset(
         "printed-string",
         "pdf-content-stream",
         *DOCUMENT_TEXT,
+        *ROUND9_BUILT,
+        *ROUND9_MARKUP,
     }
 )
 
@@ -2719,6 +2984,29 @@ FAMILIES: tuple[Family, ...] = (
     # round 9's
     Family("named-escapes", "encoding", "wrap", _named_escapes, lambda t: True),
     Family("base64-glued", "encoding", "wrap", _b64_glued, lambda t: True),
+    # round 9's strings that code builds (test_policy_round9_built.py)
+    Family("built-joins", "structured data", "place", _one_form(built_joins), _multi_letter),
+    Family(
+        "output-statements",
+        "structured data",
+        "place",
+        _one_form(output_statements),
+        _multi_letter,
+    ),
+    Family(
+        "literal-interpolations",
+        "structured data",
+        "place",
+        _one_form(literal_interpolations),
+        _multi_letter,
+    ),
+    Family("escaped-blanks", "structured data", "place", _one_form(escaped_blanks), _multi_word),
+    # round 9's markings in document markup (test_policy_round9_markup.py)
+    Family("doc-keyword", "banner context", "place", _doc_keyword),
+    Family("small-caps-markup", "banner context", "place", _small_caps_markup),
+    Family("hidden-split", "banner context", "place", _hidden_split, _multi_letter),
+    Family("cell-split", "structured data", "place", _cell_split, _multi_letter),
+    Family("calendar-property", "structured data", "place", _calendar_property),
     # portion marks (item 3)
     Family("portion-plain", "portion marks", "place", _portion, _portion_only),
     Family("portion-numbered", "portion marks", "place", _portion_numbered, _portion_only),
@@ -2793,6 +3081,8 @@ _MULTI_LINE = frozenset(
         "csv-caveat",
         "string-pieces",
         "string-joins",
+        "built-joins",
+        "cell-split",
         *DOCUMENT_TEXT,
     }
 )
@@ -2856,6 +3146,15 @@ def compatible(first: Family, second: Family) -> str | None:
         return (
             "a letter struck over itself is a terminal's bold: split over lines, spaced out, "
             "shifted, or inside JSON (where \\b is an escape) it is not what a terminal shows"
+        )
+    if "overstrike" in (first.name, second.name) and {first.name, second.name} & {
+        "cell-split",
+        "hidden-split",
+        "small-caps-markup",
+    }:
+        return (
+            "a letter struck over itself is a terminal's bold: a browser or LaTeX draws no "
+            "overstrike (a backspace in HTML is no character it shows)"
         )
     if {first.name, second.name} & _GLUED and {first.name, second.name} & _NOT_GLUED:
         return (
@@ -3091,6 +3390,11 @@ def pair_cases(
     return cases
 
 
+def pairs_with(names: set[str]) -> set[tuple[str, str]]:
+    """The composable pairs (``pairs``) that hold one of the families ``names``, by name."""
+    return {(a.name, b.name) for a, b in _pairs() if names & {a.name, b.name}}
+
+
 def family_cases(family: str, per_pair: int | None = 1) -> list[Case]:
     """``family``'s cases alone (every marking) and in each pair with it (``per_pair``
     markings drawn each, or all)."""
@@ -3183,7 +3487,12 @@ KNOWN_MISSES: dict[str, str] = {
         "shows them, not in a string joined"
     ),
     **dict.fromkeys(
-        ("string-pieces+overstrike", "string-joins+overstrike"),
+        (
+            "string-pieces+overstrike",
+            "string-joins+overstrike",
+            "overstrike+built-joins",
+            "overstrike+literal-interpolations",
+        ),
         'a string cut between a letter and the backspace that strikes it over ("…C" '
         '"\\bH", "_\\b".concat("A_\\bT…")): a terminal\'s bold is read as a line shows it, '
         "not in a string joined (the exhaustive pair run)",
@@ -3194,6 +3503,97 @@ KNOWN_MISSES: dict[str, str] = {
         "the marking's words (||. /), and a marking's words are read up to three apart "
         "(S|t|g|. / …, S||t||g. / … are read; in an event's value, classification=S||t||g||. "
         "/ Z||E||E||R / …, only GEHEIM is found) (the exhaustive pair run)"
+    ),
+    **dict.fromkeys(
+        ("inline-tags+built-joins", "inline-tags+literal-interpolations"),
+        'a string built by code cut inside an inline tag ("<strong class=\\"c1\\">AT</strong", '
+        '"><strong…"): the tags are read where a line shows them, not in a string built '
+        "(round 9's families in pairs)",
+    ),
+    **dict.fromkeys(
+        (
+            "comment-inside+built-joins",
+            "comment-inside+literal-interpolations",
+            "comment-inside+escaped-blanks",
+        ),
+        "a markup comment inside a string built by code (cut inside it, or its blanks written "
+        'as escapes: "SECR<!--\\fTODO:\\vfix\\t-->ET"): comments are removed where a line '
+        "shows them, not in a string built (round 9's families in pairs)",
+    ),
+    **dict.fromkeys(
+        (
+            "phonetic+built-joins",
+            "phonetic+literal-interpolations",
+            "phonetic+escaped-blanks",
+            "phonetic+cell-split",
+        ),
+        "phonetic words cut inside a word by a string's pieces or two table cells (\"CHARLIE-"
+        'OSCAR-NOVEMB", "ER-…"), or their blanks written as escapes: a string built, or '
+        "cells joined, are read when they hold capitals close together or a marking's start "
+        "in letters; phonetic words are read along a line as written (round 9's families in "
+        "pairs)",
+    ),
+    "phonetic+calendar-property": (
+        "phonetic words of a long marking as a calendar property's value, two blanks between "
+        "its words: read on a line of their own, not after a property's name (misses on some "
+        "markings; round 9's families in pairs)"
+    ),
+    **dict.fromkeys(
+        (
+            "odd-case+doc-keyword",
+            "odd-case+calendar-property",
+            "odd-case+built-joins",
+            "odd-case+literal-interpolations",
+        ),
+        "a keyword line's, a property's or a built string's value is read like a field's "
+        "value: with two capitals close together or odd case of four letters; a three-letter "
+        "marking in odd case (cUi, vS-nFd) has neither (round 9's families in pairs)",
+    ),
+    **dict.fromkeys(
+        ("odd-case+cell-split", "leetspeak+cell-split"),
+        "two table cells are joined where the first holds a marking's start in capitals (or "
+        "look-alikes): in odd case (lUx Co</td><td>NfIdEnTiAl) or leetspeak (470M4</td><td>L) "
+        "it holds none that a cell counts (round 9's families in pairs)",
+    ),
+    "separators+cell-split": (
+        "a marking spelled out with blanks, or doubled separators, cut over two cells where no "
+        "letter meets the seam (C O N F I D E N T</td><td> I E L, R||E|</td><td>|S||T): cells "
+        "are joined where a letter meets a letter or a separator; at a blank prose tables' "
+        "cells stand apart (misses on some markings; round 9's families in pairs)"
+    ),
+    "separators+calendar-property": (
+        "a marking spelled out a letter at a time is read when nothing but furniture follows "
+        "it on its line: a word after it (NOTE:C . O . N . F … L réunion) reads as a "
+        "letter-spaced heading's title (S E C R E T Santa party, round 8's everyday) (round "
+        "9's families in pairs)"
+    ),
+    **dict.fromkeys(
+        ("inline-tags+small-caps-markup", "inline-tags+hidden-split"),
+        "small capitals or a hidden element among inline tags a letter or two each: the "
+        "rendering reads the line as the markup shows it, the inline tags' reading the line "
+        "as written; neither does both (round 9's families in pairs)",
+    ),
+    "turned-letters+small-caps-markup": (
+        "small capitals print small letters as capitals; turned letters (ɔ, ɟ, ᴉ) among them "
+        "are small letters of no marking, and the word reads in prose case (round 9's "
+        "families in pairs)"
+    ),
+    "leetspeak+literal-interpolations": (
+        "a leetspeak $ for S in a template literal or an interpolation (`TRE$ SECR37`, "
+        "f\"3U 70P ${'3C'}R37\"): $ and ${ are read as an interpolation's start (misses on "
+        "some markings; round 9's families in pairs)"
+    ),
+    "base32-unpadded+built-joins": (
+        "a spreadsheet's CONCATENATE over lines, its pieces parted by ';' (=CONCATENATE( / "
+        '"V"; / "S-Nf"; / "D")): the block joined is the call\'s first line only; other '
+        "readings join most cuts, not VS-NfD's V / S-Nf / D (built-joins alone misses it too; "
+        "the pair run drew it)"
+    ),
+    "named-escapes+base64-glued": (
+        "base64 glued after a key's '=' (token=…) is decoded up to about 4 KiB (a bare run "
+        "further): a portion mark's paragraph escaped by names (\\N{LATIN SMALL LETTER E}, "
+        "some 30 characters a letter), then encoded, runs past it (misses on some markings; "
+        "the pair run of red team 9's changed families)"
     ),
     "inline-tags+string-joins": (
         "a string cut inside an inline tag (concat('<fo', 'nt>SE</font>')): the tags are "

@@ -30,6 +30,7 @@ from tests.policy.families import (
     nested_cases,
     pair_cases,
     pairs,
+    pairs_with,
     shipped_policy,
     singles,
     targets,
@@ -176,7 +177,12 @@ def test_known_misses_still_miss() -> None:
 
 @pytest.mark.exhaustive
 def test_every_pair_on_every_marking() -> None:
-    cases = pair_cases(SEED, per_pair=None)
+    """Every pair, or with MILAI_PAIRS_WITH=a,b the pairs that hold family a or b (on several
+    processes: ``python -m tests.policy.pair_run a b --jobs 2``)."""
+    wanted = os.environ.get("MILAI_PAIRS_WITH", "")
+    names = {name for name in wanted.split(",") if name}
+    assert all(name in BY_NAME for name in names), wanted
+    cases = pair_cases(SEED, per_pair=None, only=pairs_with(names) if names else None)
     misses = _misses(cases)
     assert not misses, f"{len(misses)}/{len(cases)} missed:\n" + "\n".join(misses[:40])
 

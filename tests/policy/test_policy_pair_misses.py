@@ -4,10 +4,11 @@ cited in colours, a cable's first line with a page's furniture glued to it, its 
 spaced out, its abbreviation in leetspeak or rot13, a long classification label before a
 marking in odd case, a bar between a marking's letters and its abbreviation's full stop,
 bars between letters right after troff's font escape (``\\fBT|R|È|S``), a marking in
-leetspeak hyphenated over lines (``Stg. G3-`` / ``H3!M``), and xxd's short row (two groups,
-then the line feed alone). Every marking of both shipped policies through each pair;
-everyday text with the same shapes stays UNCLASSIFIED; the new readings stream as they
-read whole.
+leetspeak hyphenated over lines (``Stg. G3-`` / ``H3!M``), xxd's short row (two groups,
+then the line feed alone), and a word cut over two HTML table cells in symbols that stand
+for letters or spelled out a letter at a time (``🅐🅣🅞</td><td>🅜🅐🅛``,
+``S|</td><td>E|C``). Every marking of both shipped policies through each pair; everyday
+text with the same shapes stays UNCLASSIFIED; the new readings stream as they read whole.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ PAIRS = (
     ("rtf-runs", "separators"),
     ("pdf-content-stream", "separators"),
     ("markup-words", "separators"),
+    # round 9's table cells: a word cut over two cells in symbols that stand for letters
+    ("negative-circled", "cell-split"),
+    ("negative-squared", "cell-split"),
+    ("regional-indicators", "cell-split"),
+    ("braille", "cell-split"),
 )
 
 
@@ -96,6 +102,16 @@ def test_the_pair_on_every_marking(pair: tuple[str, str], seed: int) -> None:
         # xxd's short row: two groups, then the line feed alone
         ("Decode: 4355 490d 0a\n", "RESTRICTED"),
         ("00000000: 43c9 8449 0a\n", "RESTRICTED"),
+        # a word cut over two table cells: symbols that stand for letters, a marking spelled
+        # out a letter at a time cut at a letter beside a separator
+        ("<td>🅐🅣🅞</td><td>🅜🅐🅛</td>\n", "TOP SECRET"),
+        ("<tr>\n  <td>🅢🅔🅒</td>\n  <td>🅡🅔🅣 🅤🅔</td>\n</tr>\n", "SECRET"),
+        ("<th>⠞⠕⠏ ⠎⠑⠉</th><th>⠗⠑⠞</th>\n", "TOP SECRET"),
+        ("<td>🇳🇦🇹🇴 🇸🇪🇨</td><td>🇷🇪🇹</td>\n", "SECRET"),
+        ("<th>S|</th><th>E|C|R|E|T</th>\n", "SECRET"),
+        ("<td>G. E. H. E</td><td>. I. M</td>\n", "SECRET"),
+        ("<tr>\n<td>N||A||T||O   S||E||C||R||E</td>\n<td>||T</td>\n</tr>\n", "SECRET"),
+        ("<td>S. E. C</td><td>. R. E. T   D. É. F. E. N. S. E</td>\n", "SECRET"),
     ],
 )
 def test_the_readings(default_policy: Policy, text: str, level: str) -> None:
@@ -133,6 +149,21 @@ def test_the_readings(default_policy: Policy, text: str, level: str) -> None:
         ".B \\fBja|nee\\fR of \\fIoui|non\\fP\n",
         # hex that looks like xxd's short row but decodes to no text
         "Bestellnummern 1234 5678 0a und 4711 0815 0a\n",
+        # table cells of symbols, single letters and separators in everyday tables
+        "<tr><td>🅿</td><td>Parking</td></tr>\n",
+        "<tr><td>🅐🅝🅝🅐</td><td>🅑🅔🅡🅖</td></tr>\n",
+        "<tr><td>🇫🇷</td><td>France</td><td>🇩🇪</td><td>Deutschland</td></tr>\n",
+        "<tr><td>🇱🇺</td><td>Lëtzebuerg</td><td>🇳🇱</td><td>Nederland</td></tr>\n",
+        "<tr><td>⠁⠃⠉</td><td>braille</td></tr>\n",
+        "<tr><td>A|</td><td>B|C</td></tr>\n",
+        "<tr><td>S.</td><td>M.</td><td>L.</td><td>XL.</td></tr>\n",
+        "<tr><td>T O P</td><td>-5</td></tr>\n",
+        "<tr><td>Secret</td><td>.Santa</td></tr>\n",
+        "<tr><td>S. E.</td><td>Müller</td></tr>\n",
+        "<tr><td>N° 3</td><td>|rapport confidentiel|</td></tr>\n",
+        "<tr><td>G. E.</td><td>H. Meier</td><td>geheim?</td></tr>\n",
+        "<tr><td>V. D.</td><td>Berg</td><td>vertrouwelijk</td></tr>\n",
+        "<tr><td>M. L.</td><td>|Schmit|</td><td>Dokument</td></tr>\n",
     ],
 )
 def test_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
@@ -148,6 +179,8 @@ def test_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> 
         "x - S|t|g|. / G|E|H|E|I|M\nok\n",
         "Decode: 4355 490d 0a\nok\n",
         "{\\insrsid6029077 3U $E}{\\insrsid664683 CR3T}\\par\nok\n",
+        "<td>🅐🅣🅞</td><td>🅜🅐🅛</td>\nok\n",
+        "<tr>\n<td>S|</td>\n<td>E|C|R|E|T</td>\n</tr>\nok\n",
     ],
 )
 def test_the_readings_hold_their_line_at_every_cut(default_policy: Policy, text: str) -> None:

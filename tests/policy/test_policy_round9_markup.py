@@ -2,145 +2,39 @@
 the value of a documentation keyword line (Org's ``#+TITLE:``, POD's ``=head1``, Texinfo's
 ``@settitle``, a Javadoc tag), in small capitals after other text on its line, cut by a
 hidden element inside a word, split over two HTML table cells, or first in an iCalendar or
-vCard property's text. Each generator runs over every banner marking of every shipped
-policy, read whole and streamed in pieces; the everyday forms of the same syntax stay
-UNCLASSIFIED.
+vCard property's text. Each family (tests/policy/families.py's ``ROUND9_MARKUP``) runs over
+every banner marking of every shipped policy, read whole and streamed in pieces, alone and
+in pairs; the everyday forms of the same syntax stay UNCLASSIFIED.
 """
 
 from __future__ import annotations
 
-import random
-from collections.abc import Callable
-
 import pytest
 
 from milai.policy import Policy, check_text
-from tests.policy.adversarial import pieces
-from tests.policy.families import BODY, Target, shipped_policy, targets
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.levels import reads_at_least
+from tests.policy.families import ROUND9_MARKUP, shipped_policy, singles
+from tests.policy.test_policy_stream_properties import assert_family_streams
 
 
-def _cut(text: str, rng: random.Random) -> tuple[str, str]:
-    """``text`` cut inside one of its words (between two letters or digits)."""
-    spots = [i for i in range(1, len(text)) if text[i - 1].isalnum() and text[i].isalnum()]
-    at = rng.choice(spots)
-    return text[:at], text[at:]
-
-
-def _doc_keyword(text: str, rng: random.Random) -> str:
-    form = rng.choice(
-        [
-            "#+TITLE: {}",
-            "#+title: {}",
-            "#+SUBTITLE: {}",
-            "=head1 {}",
-            "=head2 {}",
-            "=item {}",
-            "@settitle {}",
-            "@chapter {}",
-            " * @classification {}",
-            "/** @security {} */",
-            "/// @classification {}",
-            ".{}",
-        ]
-    )
-    lead = rng.choice(["", "#+AUTHOR: Anna Berg\n", "/**\n", "\\input texinfo\n"])
-    return lead + form.format(text) + "\n" + rng.choice(BODY) + "\n"
-
-
-def _small_caps(text: str, rng: random.Random) -> str:
-    lower = text.lower()
-    form = rng.choice(
-        [
-            "\\lhead{}\\chead{\\textsc{@}}\\rhead{Annex B}",
-            "Header: \\textsc{@}",
-            "Annex B to OPORD 3/24 \\textsc{@}",
-            'Plan <span style="font-variant:small-caps">@</span>',
-            'Plan <span style="font-variant: all-small-caps; color:red">@</span>',
-            'Annex B <span class="smallcaps">@</span>',
-            "Annex B {\\scshape @}",
-            "Annex B [@]{.smallcaps}",
-        ]
-    )
-    return form.replace("@", lower) + "\n" + rng.choice(BODY) + "\n"
-
-
-_HIDDEN = [
-    "<span hidden>x9q</span>",
-    '<span style="display:none">x9q</span>',
-    '<span style="display: none;">zz</span>',
-    '<font style="font-size:0">qq</font>',
-    '<b style="visibility:hidden">zz</b>',
-    '<i class="hidden">x</i>',
-    '<span style="opacity:0">k</span>',
-]
-
-
-def _hidden_split(text: str, rng: random.Random) -> str:
-    before, after = _cut(text, rng)
-    return before + rng.choice(_HIDDEN) + after + "\n" + rng.choice(BODY) + "\n"
-
-
-def _cell_split(text: str, rng: random.Random) -> str:
-    before, after = _cut(text, rng)
-    cell = rng.choice(["td", "th"])
-    attrs = rng.choice(["", ' class="c1"', ' style="border:0"'])
-    first, second = f"<{cell}{attrs}>{before}</{cell}>", f"<{cell}{attrs}>{after}</{cell}>"
-    if rng.random() < 0.5:  # a cell a line, as HTML is written by hand or pretty-printed
-        indent = rng.choice(["", "  ", "\t\t"])
-        return f"<tr>\n{indent}{first}\n{indent}{second}\n</tr>\n"
-    return rng.choice(["<tr>{}</tr>", "{}", "<table><tr>{}<td>Copy 3</td></tr></table>"]).format(
-        first + second
-    )
-
-
-def _calendar(text: str, rng: random.Random) -> str:
-    prop = rng.choice(["SUMMARY", "DESCRIPTION", "LOCATION", "SUMMARY;LANGUAGE=fr-FR", "NOTE"])
-    tail = rng.choice(["briefing", "convoy plan", "Raum 4", "réunion", ""])
-    begin, end = rng.choice([("VEVENT", "VEVENT"), ("VCARD", "VCARD"), ("VTODO", "VTODO")])
-    return (
-        f"BEGIN:{begin}\nDTSTART:20250312T090000Z\n{prop}:{text} {tail}".rstrip() + f"\nEND:{end}\n"
-    )
-
-
-GENERATORS: dict[str, Callable[[str, random.Random], str]] = {
-    "doc-keyword": _doc_keyword,
-    "small-caps": _small_caps,
-    "hidden-split": _hidden_split,
-    "cell-split": _cell_split,
-    "calendar-property": _calendar,
-}
-
-
-def _banner_targets() -> list[Target]:
-    return [
-        target
-        for target in targets()
-        if not target.portion and any(ch.isalpha() for ch in target.text)
-    ]
-
-
-def _at_least(policy: Policy, level: str, want: str) -> bool:
-    scale = list(policy.spec.scale)
-    return scale.index(level) >= scale.index(want)
-
-
-@pytest.mark.parametrize("family", sorted(GENERATORS))
+@pytest.mark.parametrize("family", ROUND9_MARKUP)
 def test_every_marking_reads_through_the_family(family: str) -> None:
-    """Every banner marking of every shipped policy, through the family, reads at its level
-    or higher, whole and in random pieces."""
-    missed = []
-    for target in _banner_targets():
-        rng = random.Random(f"{family}:{target.id}")
-        text = GENERATORS[family](target.text, rng)
-        policy = shipped_policy(target.policy)
-        level = check_text(policy, text).level
-        if not _at_least(policy, level, target.level):
-            missed.append((target.id, text, level))
-            continue
-        if rng.random() < 0.3:
-            _assert_stream_properties(policy, text, pieces(text, rng), exactly=True)
+    """Every banner marking of every shipped policy, through the family (its generator is
+    tests/policy/families.py's, where it takes part in the pair runs), reads at its level
+    or higher."""
+    cases = singles(only=family)
+    assert cases and all(case.families == (family,) for case in cases)
+    missed = [
+        (case.id, case.text)
+        for case in cases
+        if not reads_at_least(shipped_policy(case.target.policy), case.text, case.target.level)
+    ]
     assert not missed, missed
+
+
+@pytest.mark.parametrize("family", ROUND9_MARKUP)
+def test_a_family_streams_as_it_reads_whole(family: str) -> None:
+    assert_family_streams(family, 12)
 
 
 @pytest.mark.parametrize(
