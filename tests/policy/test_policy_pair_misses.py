@@ -5,9 +5,9 @@ spaced out, its abbreviation in leetspeak or rot13, a long classification label 
 marking in odd case, a bar between a marking's letters and its abbreviation's full stop,
 bars between letters right after troff's font escape (``\\fBT|R|È|S``), a marking in
 leetspeak hyphenated over lines (``Stg. G3-`` / ``H3!M``), and xxd's short row (two groups,
-then the line feed alone). Every marking of both shipped policies through each pair;
-everyday text with the same shapes stays UNCLASSIFIED; the new readings stream as they
-read whole.
+then the line feed alone). Every marking of both shipped policies through each pair (CI;
+the fast line a sample holding each scheme: tests/scale.py); everyday text with the same
+shapes stays UNCLASSIFIED; the new readings stream as they read whole.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.policy.families import known_miss, pair_cases, shipped_policy
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
 
 PAIRS = (
     ("rtf-runs", "leetspeak"),
@@ -53,6 +54,8 @@ def test_the_pair_on_every_marking(pair: tuple[str, str], seed: int) -> None:
     cases = pair_cases(seed, per_pair=None, only={pair, pair[::-1]})
     assert cases
     assert known_miss(cases[0].families) is None
+    # every marking in CI (tests/scale.py); the fast line's sample holds each scheme
+    cases = sample(cases, 8, seed=f"pair misses:{seed}:{pair}", cover=lambda c: [c.target.scheme])
     missed = []
     for case in cases:
         policy = shipped_policy(case.target.policy)
@@ -154,5 +157,5 @@ def test_the_readings_hold_their_line_at_every_cut(default_policy: Policy, text:
     """Released text never holds what a finding starts in: one character at a time, and
     cut once anywhere."""
     _assert_stream_properties(default_policy, text, list(text))
-    for cut in range(1, len(text)):
+    for cut in sample(range(1, len(text)), 8, seed=text):  # every cut in CI (tests/scale.py)
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
