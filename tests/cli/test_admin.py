@@ -12,6 +12,7 @@ from tests.cli.fixtures import MilaiRunner
 from tests.helpers import DEMO_SHA256, demo_model_file, write_key_file
 
 
+@pytest.mark.usefixtures("cheap_argon2")  # the file's passphrase, not the KDF's cost
 def test_init_with_a_passphrase_file_then_unlock_with_it(
     milai: MilaiRunner, tmp_path: Path
 ) -> None:

@@ -7,8 +7,9 @@ bars between letters right after troff's font escape (``\\fBT|R|È|S``), a marki
 leetspeak hyphenated over lines (``Stg. G3-`` / ``H3!M``), xxd's short row (two groups,
 then the line feed alone), and a word cut over two HTML table cells in symbols that stand
 for letters or spelled out a letter at a time (``🅐🅣🅞</td><td>🅜🅐🅛``,
-``S|</td><td>E|C``). Every marking of both shipped policies through each pair; everyday
-text with the same shapes stays UNCLASSIFIED; the new readings stream as they read whole.
+``S|</td><td>E|C``). Every marking of both shipped policies through each pair (CI; the fast
+line a sample holding each scheme: tests/scale.py); everyday text with the same shapes stays
+UNCLASSIFIED; the new readings stream as they read whole.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.policy.families import known_miss, pair_cases, shipped_policy
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
 
 PAIRS = (
     ("rtf-runs", "leetspeak"),
@@ -59,6 +61,8 @@ def test_the_pair_on_every_marking(pair: tuple[str, str], seed: int) -> None:
     cases = pair_cases(seed, per_pair=None, only={pair, pair[::-1]})
     assert cases
     assert known_miss(cases[0].families) is None
+    # every marking in CI (tests/scale.py); the fast line's sample holds each scheme
+    cases = sample(cases, 8, seed=f"pair misses:{seed}:{pair}", cover=lambda c: [c.target.scheme])
     missed = []
     for case in cases:
         policy = shipped_policy(case.target.policy)
@@ -187,5 +191,5 @@ def test_the_readings_hold_their_line_at_every_cut(default_policy: Policy, text:
     """Released text never holds what a finding starts in: one character at a time, and
     cut once anywhere."""
     _assert_stream_properties(default_policy, text, list(text))
-    for cut in range(1, len(text)):
+    for cut in sample(range(1, len(text)), 8, seed=text):  # every cut in CI (tests/scale.py)
         _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])

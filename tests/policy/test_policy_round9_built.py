@@ -6,10 +6,11 @@ pieces are all string literals (spreadsheets' ``CONCATENATE``/``TEXTJOIN``, PHP'
 literals (`` `NATO ${"SEC"}RET` ``, Ruby's ``#{…}``, Swift's ``\\(…)``, f-strings) and
 whitespace escapes inside a literal (``"NATO\\tSECRET"``).
 
-Each family is generated over every marking of every shipped policy, in each of its forms,
-cut at seeded random places (the generators are tests/policy/families.py's ``BUILT_FORMS``;
-as families there, one form drawn a text, they take part in the pair runs); everyday code
-of the same shapes stays UNCLASSIFIED.
+Each family is generated over every marking of every shipped policy (CI; the fast line a
+sample holding each scheme: tests/scale.py), in each of its forms, cut at seeded random places
+(the generators are tests/policy/families.py's ``BUILT_FORMS``; as families there, one form
+drawn a text, they take part in the pair runs); everyday code of the same shapes stays
+UNCLASSIFIED.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from milai.policy._built import built_strings
 from tests.policy.adversarial import pieces
 from tests.policy.families import BUILT_FORMS, BY_NAME, Target, shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample, scaled
 
 SEED = 9
 
@@ -43,7 +45,8 @@ def test_every_marking_through_the_family_is_read(family: str) -> None:
     cases = _cases(family)
     assert cases
     misses = []
-    for target, text in cases:
+    # every case in CI (tests/scale.py); the fast line's sample holds each scheme
+    for target, text in sample(cases, 16, seed=f"built:{family}", cover=lambda c: [c[0].scheme]):
         policy = shipped_policy(target.policy)
         got = check_text(policy, text).level
         if policy.level_index(got) < policy.level_index(target.level):
@@ -56,7 +59,8 @@ def test_a_family_streams_as_it_reads_whole(family: str) -> None:
     """A seeded sample of the family's cases, cut in random pieces: streamed, each decides
     as the whole text does."""
     cases = _cases(family)
-    for target, text in random.Random(f"stream:{family}").sample(cases, 12):
+    # 12 in CI, 4 in the fast line (tests/scale.py)
+    for target, text in random.Random(f"stream:{family}").sample(cases, scaled(12, 4)):
         chunks = pieces(text, random.Random(text))
         _assert_stream_properties(shipped_policy(target.policy), text, chunks, exactly=True)
 
