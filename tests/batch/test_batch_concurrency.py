@@ -241,23 +241,32 @@ def test_a_stop_cuts_the_lines_in_flight_and_keeps_a_prefix(tmp_path: Path) -> N
     audit = Audit()
     runner = make_runner(server, audit, 4)
     seen: list[LineOutcome] = []
+    cut: list[int] = []
 
     def report(outcome: LineOutcome) -> None:
         seen.append(outcome)
         if len(seen) == 3:
-            while server.in_flight.inside < 4:  # lines 3-6 are hanging on the server
+            # Lines 3-6 hang on the server once the batch has handed them out. On a loaded
+            # machine the batch can report line 2 before it has handed out lines 5 and 6
+            # (it hands lines out and reports from one thread), and then no more start
+            # while this waits: wait a bounded time, and cut with what is in flight.
+            until = time.monotonic() + 5
+            while server.in_flight.inside < 4 and time.monotonic() < until:
                 time.sleep(0.005)
+            cut.append(server.in_flight.inside)
             raise KeyboardInterrupt
 
     started = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
         run(tmp_path, runner, count, report)
-    assert time.monotonic() - started < 10  # the hanging replies were cut, not waited for
+    assert time.monotonic() - started < 20  # the 30 s hanging replies were cut, not waited for
     assert answers(read_entries(tmp_path / "out.jsonl")) == [
         (f"q{n}", f"Re: Question {n}") for n in range(3)
     ]
+    assert 1 <= cut[0] <= 4
     decisions = sorted(outcome["decision"] for outcome in audit.outcomes)
-    assert decisions == ["allow"] * 3 + ["interrupted"] * 4  # queued lines never started
+    # the lines in flight are recorded as interrupted; queued lines never started
+    assert decisions == ["allow"] * 3 + ["interrupted"] * cut[0]
     assert server.in_flight.inside == 0
 
 
