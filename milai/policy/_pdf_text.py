@@ -18,6 +18,7 @@ another height or an ``rmoveto`` up or down a line break; ``showpage`` ends a pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from milai._lazyre import lazy_compile
@@ -63,10 +64,15 @@ _MAX_SHOWN = 4096  # a text object read in pieces past this (memory stays bounde
 
 
 class Shown(NamedTuple):
-    """Text a page shows, with each character's offset in the line it came from."""
+    """Text a page shows, with each character's offset in the line it came from, where a
+    blank stands that a reader may not show (``seams``: a ``moveto`` along the line), and
+    the source lines that showed one piece of a line of the page that shows other lines'
+    pieces too (``quiet``: each line's start and end, its text's first offset and end)."""
 
     text: str
     offsets: list[int]
+    seams: Sequence[int] = ()
+    quiet: Sequence[tuple[int, int, int, int]] = ()
 
 
 def _literal(body: str, at: int) -> Shown:
@@ -126,6 +132,19 @@ class PageText:
         self.ended: list[Shown] = []  # text objects that ended (``ET``), not taken yet
         self.y: float | None = None  # PostScript's current height (``moveto``)
         self.postscript = False  # whether the line being read is page description
+        self.seams: list[int] = []
+        # The line of the page being shown (counted since the last ``take``), how many
+        # source lines show text on each, the source lines that showed text on one of them
+        # (row, start, end, text's first offset and end); the source line being read: the
+        # lines of the page it shows text on, its text's first offset and end.
+        self.row = 0
+        self.row_lines: dict[int, int] = {}
+        self.lines: list[tuple[int, int, int, int, int]] = []
+        self.first_line = -1  # the start of the first source line that showed text
+        self.line_start = 0
+        self.line_rows: set[int] = set()
+        self.line_low = -1
+        self.line_high = -1
 
     @property
     def start(self) -> int | None:
@@ -138,6 +157,19 @@ class PageText:
         self.text.append(shown.text)
         self.offsets.extend(shown.offsets)
         self.length += len(shown.text)
+        if shown.text == "\n":
+            self.row += 1
+            return
+        if not shown.offsets or shown.text == " ":
+            return
+        if self.first_line < 0:
+            self.first_line = self.line_start
+        if self.row not in self.line_rows:
+            self.line_rows.add(self.row)
+            self.row_lines[self.row] = self.row_lines.get(self.row, 0) + 1
+        low, high = min(shown.offsets), max(shown.offsets) + 1
+        self.line_low = low if self.line_low < 0 else min(self.line_low, low)
+        self.line_high = max(self.line_high, high)
 
     def _break(self, separator: str, at: int) -> None:
         if self.length:
@@ -146,6 +178,15 @@ class PageText:
     def read_line(self, line: str, at: int) -> bool:
         """Read one line of a content stream at offset ``at``; whether it is content
         stream syntax (operands and operators), which keeps a text object open."""
+        self.line_start = at
+        self.line_rows, self.line_low, self.line_high = set(), -1, -1
+        syntax = self._read_line(line, at)
+        if len(self.line_rows) == 1:
+            (row,) = self.line_rows
+            self.lines.append((row, at, at + len(line), self.line_low, self.line_high))
+        return syntax
+
+    def _read_line(self, line: str, at: int) -> bool:
         operands: list[Shown | float] = []
         array: list[Shown | float] | None = None
         syntax = True
@@ -221,6 +262,10 @@ class PageText:
             y = numbers[-1]
             if (y != self.y) if name == "moveto" else (y != 0.0):
                 self._break("\n", at)
+            elif self.length and self.text[-1][-1:] not in (" ", "\n"):
+                # along the line: a gap a reader sees as a blank, or none (read both ways)
+                self.seams.append(self.length)
+                self._add(Shown(" ", [at]))
             self.y = y if name == "moveto" else (self.y or 0.0) + y
         elif name == "showpage":
             shown = self.take()
@@ -233,8 +278,16 @@ class PageText:
 
     def take(self) -> Shown | None:
         """What was shown since the last ``take`` (None when nothing was)."""
+        quiet = [
+            (start, end, low, high)
+            for row, start, end, low, high in self.lines
+            if self.row_lines.get(row, 0) > 1
+        ]
+        shown = Shown("".join(self.text), self.offsets, self.seams, quiet)
+        self.row, self.row_lines, self.lines, self.first_line = 0, {}, [], -1
+        self.line_rows.add(-1)  # the line being read showed text before the take: not one
+        self.seams = []
         if not self.length:
             return None
-        shown = Shown("".join(self.text), self.offsets)
         self.text, self.offsets, self.length = [], [], 0
         return shown
