@@ -39,6 +39,7 @@ from milai.policy._folds import (
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._lookups import lookup_keys
 from milai.policy._markup_text import CANDIDATE_RE as MARKUP_CANDIDATE_RE
 from milai.policy._markup_text import DocumentText, Seamed, without_seams
 from milai.policy._markup_text import Shown as DocumentShown
@@ -218,7 +219,8 @@ class Scanner:
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
         # Enumerations written one value a line (``EnumUnit``): where the body being read
         # starts (original offset; markings from there are held until it ends), and the
-        # bodies that are vocabularies (their markings do not count).
+        # spans whose markings do not count: the bodies that are vocabularies, and the
+        # keys of lookup calls (``_lookups``: names).
         self.enum_open: int | None = None
         self.vocabularies: list[tuple[int, int]] = []
         self.held: list[Hit] = []
@@ -2442,6 +2444,7 @@ class CellUnit(Unit[CellState]):
         trigger = _first_trigger(line)
         if trigger < 0:
             return
+        _names(scanner, line, at)
         if row_ends(line, self._may_join):
             state.row = (at, line, at + trigger)
         edge = component_edge(line)
@@ -3364,6 +3367,15 @@ class EnumUnit(Unit[EnumState]):
         return None
 
 
+def _names(scanner: Scanner, line: str, at: int) -> None:
+    """The keys of the lookup calls on ``line`` (at original offset ``at``): names, whose
+    markings do not count (the scanner's ``take_hits``)."""
+    for start, end in lookup_keys(line):
+        span = (at + start, at + end)
+        if span not in scanner.vocabularies:
+            scanner.vocabularies.append(span)
+
+
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
     what = f"({spec.text})" if spec.portion else spec.text
     return Hit(
@@ -3442,6 +3454,7 @@ class ListUnit(Unit[ListState]):
 
     def _line(self, scanner: Scanner, line: str, at: int) -> None:
         engine = self.engine
+        _names(scanner, line, at)
         reads = lists(line, engine.read_item)
         for read in reads:
             for item, marking in marking_items(read):
