@@ -162,6 +162,10 @@ SENTENCES = [
     "Notice: CONFIDENTIAL information may follow in the annex",
     "The RESTRICTED area opens at nine for visitors",
     "Album review: TOP SECRET DRUM CORPS live in Basel",
+    "we keep it TOP SECRET until Friday",
+    "Ils ont gardé le dossier TRÈS SECRET jusqu'à lundi",
+    "Sie nannten es NATO SECRET im Scherz",
+    "Het bleef STRENG GEHEIM tot vrijdag",
 ]
 
 
@@ -216,3 +220,31 @@ def test_a_banner_among_other_lines_still_reads(writer: str) -> None:
     text = WRITERS[writer](lines)
     assert check_text(policy, text).level == "TOP SECRET"
     assert check_stream(policy, pieces(text, random.Random(writer))).level == "TOP SECRET"
+
+
+BANNER_LINES = [
+    "SECRET Page 1 of 3",
+    "TOP SECRET Copy 3 of 5",
+    "NATO SECRET - Annex A",
+    "Page 2 SECRET",
+    "CONFIDENTIAL // REL TO USA",
+    "Convoy plan [NATO SECRET]",
+    "Subject: Convoy plan (SECRET)",
+    "SECRET//NOFORN",
+    "Classification: SECRET",
+    "DIFFUSION RESTREINTE - Rapport",
+    "VS-NUR FÜR DEN DIENSTGEBRAUCH Seite 2",
+    "Stg. GEHEIM - Verslag",
+]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_banner_line_with_its_furniture_reads_as_the_text_does(writer: str) -> None:
+    """A banner with a page number, a copy count, a title or a field name on its line of the
+    layout, one element a word: the document reads it at the level its line as text reads."""
+    for path in sorted(POLICY_DIR.glob("*.yaml")):
+        policy = shipped_policy(path.name)
+        for line in BANNER_LINES:
+            level = check_text(policy, f"{line}\n").level
+            text = WRITERS[writer](["Body text here", line, "More body"])
+            assert check_text(policy, text).level == level, (path.name, text)
