@@ -101,6 +101,7 @@ def test_printing_and_other_strings_still_read(target: Target) -> None:
     texts += [
         f'f(x, "{target.text}")',
         f'level = config.get("classification", "{target.text}")',
+        f'level = levels.get(code, "{target.text}")',
     ]
     if " " in target.text:
         texts += [f'get("{target.text}")', f'secrets.get("{target.text}")']
