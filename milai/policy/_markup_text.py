@@ -78,26 +78,13 @@ _CLOSED = {"word": _BLANK, "line": _LINE, "placed": _EITHER, "beside": _EITHER}
 class Shown(NamedTuple):
     """The text a document shows, each character's original offset, where a blank stands
     that a reader may not show (a line break between inline elements: ``seams``), and the
-    source lines whose text is one format element's on a line of the text that shows other
-    lines' text too (``quiet``: each line's start and end, and its text's first offset and
-    end; see ``DocumentText.take``)."""
+    pieces of it that source lines with a format element's tag show (``quiet``: each
+    piece's line's start and end, the piece's first offset and end; see ``take``)."""
 
     text: str
     offsets: list[int]
     seams: list[int]
     quiet: list[tuple[int, int, int, int]]
-
-
-class _SourceLine(NamedTuple):
-    """A source line that showed text on one line of the text (``row``): where it starts
-    and ends, where its text starts and ends, and whether a format element shows it."""
-
-    row: int
-    start: int
-    end: int
-    low: int
-    high: int
-    element: bool
 
 
 def _attributes(attrs: str) -> dict[str, tuple[str, int]]:
@@ -131,21 +118,16 @@ class DocumentText:
         self.hidden = 0  # open script and style elements
         self.y: str | None = None  # the last field's or tspan's height
         self.opened = False  # whether the last line read held markup or ZPL commands
-        # The line of the text being shown (counted since the last ``take``), how many
-        # source lines show text on each, and the source lines read so far that show text
-        # on one line of it (``_SourceLine``); the source line being read: its start and
-        # end, its text's first offset and end, the lines of the text it shows text on, and
-        # whether a format element's tag (a word element, a tspan, a Word run, an SVG text
-        # at a height) stands on it.
-        self.row = 0
-        self.row_lines: dict[int, int] = {}
-        self.lines: list[_SourceLine] = []
-        self.first_line = -1  # the start of the first source line that showed text
+        # The pieces that source lines with a format element's tag showed (``Shown.quiet``)
+        # and the start of the first source line that showed text, since the last
+        # ``take``; the source line being read: its start and end, its pieces (first offset
+        # and end) and whether a format element's tag (a word element, a tspan, a Word run,
+        # an SVG text at a height) stands on it.
+        self.quiet: list[tuple[int, int, int, int]] = []
+        self.first_line = -1
         self.line_start = 0
         self.line_end = 0
-        self.line_low = -1
-        self.line_high = -1
-        self.line_rows: set[int] = set()
+        self.line_pieces: list[tuple[int, int]] = []
         self.line_element = False
 
     @property
@@ -172,7 +154,6 @@ class DocumentText:
                 self.joined = True
             if self.pending == _LINE:
                 self.text.append("\n")
-                self.row += 1
             elif self.pending in (_BLANK, _EITHER):
                 if self.pending == _EITHER:
                     self.seams.append(self.length)
@@ -187,12 +168,7 @@ class DocumentText:
         self.length += len(text)
         if self.first_line < 0:
             self.first_line = self.line_start
-        if self.row not in self.line_rows:
-            self.line_rows.add(self.row)
-            self.row_lines[self.row] = self.row_lines.get(self.row, 0) + 1
-        low, high = min(offsets), max(offsets) + 1
-        self.line_low = low if self.line_low < 0 else min(self.line_low, low)
-        self.line_high = max(self.line_high, high)
+        self.line_pieces.append((min(offsets), max(offsets) + 1))
 
     def _text(self, text: str, offsets: Sequence[int]) -> None:
         """Text between tags (each character's offset): its character references decoded,
@@ -216,17 +192,11 @@ class DocumentText:
         keep the document open)."""
         self.source += 1
         self.line_start, self.line_end = at, at + len(line)
-        self.line_low = self.line_high = -1
-        self.line_rows = set()
+        self.line_pieces = []
         self.line_element = False
         self.opened = self._line(line, at)
-        if len(self.line_rows) == 1:
-            (row,) = self.line_rows
-            self.lines.append(
-                _SourceLine(
-                    row, at, at + len(line), self.line_low, self.line_high, self.line_element
-                )
-            )
+        if self.line_element:
+            self.quiet += [(at, self.line_end, low, high) for low, high in self.line_pieces]
         return self.opened
 
     def _line(self, line: str, at: int) -> bool:
@@ -360,19 +330,14 @@ class DocumentText:
         """What was shown since the last ``take`` (None when the lines' own readers read
         all of it: see ``joined``)."""
         joined, length = self.joined, self.length
-        # A source line whose text one format element shows is one word (or piece) of a
-        # line of the text where other source lines show text too: the text's reading
-        # decides what it is, not the line's own readers (a marking word in capitals inside
-        # an OCR'd sentence, one ``String`` a line, is no banner).
-        quiet = [
-            (line.start, line.end, line.low, line.high)
-            for line in self.lines
-            if line.element and self.row_lines.get(line.row, 0) > 1
-        ]
-        shown = Shown("".join(self.text), self.offsets, self.seams, quiet)
-        self.text, self.offsets, self.seams = [], [], []
+        # What a source line with a format element's tag shows is words (or pieces) of the
+        # lines of the text: the text's reading decides what they are, not the line's own
+        # readers, which cut it into cells at the tags (a marking word in capitals inside an
+        # OCR'd sentence, one ``String`` a line or a ``TextLine`` a line, is no banner).
+        shown = Shown("".join(self.text), self.offsets, self.seams, self.quiet)
+        self.text, self.offsets, self.seams, self.quiet = [], [], [], []
         self.length = 0
-        self.row, self.row_lines, self.lines, self.first_line = 0, {}, [], -1
+        self.first_line = -1
         self.joined = False
         self.pending = _NONE
         return shown if joined and length else None

@@ -66,8 +66,8 @@ _MAX_SHOWN = 4096  # a text object read in pieces past this (memory stays bounde
 class Shown(NamedTuple):
     """Text a page shows, with each character's offset in the line it came from, where a
     blank stands that a reader may not show (``seams``: a ``moveto`` along the line), and
-    the source lines that showed one piece of a line of the page that shows other lines'
-    pieces too (``quiet``: each line's start and end, its text's first offset and end)."""
+    the pieces of it (``quiet``: each piece's line's start and end, the piece's first
+    offset and end: what the page's reading decides, see ``PageText.take``)."""
 
     text: str
     offsets: list[int]
@@ -133,18 +133,14 @@ class PageText:
         self.y: float | None = None  # PostScript's current height (``moveto``)
         self.postscript = False  # whether the line being read is page description
         self.seams: list[int] = []
-        # The line of the page being shown (counted since the last ``take``), how many
-        # source lines show text on each, the source lines that showed text on one of them
-        # (row, start, end, text's first offset and end); the source line being read: the
-        # lines of the page it shows text on, its text's first offset and end.
-        self.row = 0
-        self.row_lines: dict[int, int] = {}
-        self.lines: list[tuple[int, int, int, int, int]] = []
-        self.first_line = -1  # the start of the first source line that showed text
+        # The pieces shown (``Shown.quiet``) and the start of the first source line that
+        # showed one, since the last ``take``; the source line being read: its start and
+        # end, and its pieces not taken yet (first offset and end).
+        self.quiet: list[tuple[int, int, int, int]] = []
+        self.first_line = -1
         self.line_start = 0
-        self.line_rows: set[int] = set()
-        self.line_low = -1
-        self.line_high = -1
+        self.line_end = 0
+        self.line_pieces: list[tuple[int, int]] = []
 
     @property
     def start(self) -> int | None:
@@ -157,19 +153,11 @@ class PageText:
         self.text.append(shown.text)
         self.offsets.extend(shown.offsets)
         self.length += len(shown.text)
-        if shown.text == "\n":
-            self.row += 1
-            return
-        if not shown.offsets or shown.text == " ":
-            return
+        if not shown.offsets or not shown.text.strip():
+            return  # a line break or a blank between pieces
         if self.first_line < 0:
             self.first_line = self.line_start
-        if self.row not in self.line_rows:
-            self.line_rows.add(self.row)
-            self.row_lines[self.row] = self.row_lines.get(self.row, 0) + 1
-        low, high = min(shown.offsets), max(shown.offsets) + 1
-        self.line_low = low if self.line_low < 0 else min(self.line_low, low)
-        self.line_high = max(self.line_high, high)
+        self.line_pieces.append((min(shown.offsets), max(shown.offsets) + 1))
 
     def _break(self, separator: str, at: int) -> None:
         if self.length:
@@ -178,13 +166,16 @@ class PageText:
     def read_line(self, line: str, at: int) -> bool:
         """Read one line of a content stream at offset ``at``; whether it is content
         stream syntax (operands and operators), which keeps a text object open."""
-        self.line_start = at
-        self.line_rows, self.line_low, self.line_high = set(), -1, -1
+        self.line_start, self.line_end = at, at + len(line)
+        self.line_pieces = []
         syntax = self._read_line(line, at)
-        if len(self.line_rows) == 1:
-            (row,) = self.line_rows
-            self.lines.append((row, at, at + len(line), self.line_low, self.line_high))
+        self._quiet_line()
         return syntax
+
+    def _quiet_line(self) -> None:
+        start, end = self.line_start, self.line_end
+        self.quiet += [(start, end, low, high) for low, high in self.line_pieces]
+        self.line_pieces = []
 
     def _read_line(self, line: str, at: int) -> bool:
         operands: list[Shown | float] = []
@@ -278,15 +269,12 @@ class PageText:
 
     def take(self) -> Shown | None:
         """What was shown since the last ``take`` (None when nothing was)."""
-        quiet = [
-            (start, end, low, high)
-            for row, start, end, low, high in self.lines
-            if self.row_lines.get(row, 0) > 1
-        ]
-        shown = Shown("".join(self.text), self.offsets, self.seams, quiet)
-        self.row, self.row_lines, self.lines, self.first_line = 0, {}, [], -1
-        self.line_rows.add(-1)  # the line being read showed text before the take: not one
-        self.seams = []
+        # A content stream's source line is page description: what it shows is pieces of
+        # the page's lines, which the page's reading decides, not the line's own readers
+        # (``72 700 moveto (SECRET) show``, one word of a sentence a line, is no banner).
+        self._quiet_line()  # the pieces the line being read showed so far are the page's
+        shown = Shown("".join(self.text), self.offsets, self.seams, self.quiet)
+        self.quiet, self.seams, self.first_line = [], [], -1
         if not self.length:
             return None
         self.text, self.offsets, self.length = [], [], 0

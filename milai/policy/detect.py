@@ -361,6 +361,8 @@ class Scanner:
         point = self.orig_end if self.hidden_run is None else self.hidden_run[0]
         for unit, state in self.runs:
             point = min(point, unit.release(self, state))
+        if self.document_open:  # markings held there (``take_hits``)
+            point = min(point, *self.document_open.values())
         return point
 
     def take_hits(self) -> list[Hit]:
@@ -428,8 +430,16 @@ class Scanner:
             self.loud = {hit for hit in self.loud if hit.end >= orig_keep}
 
 
-def _hold_from(scanner: Scanner, unit: str, start: int) -> None:
-    """Hold the markings found from ``start`` on (none: -1) for ``unit``."""
+def _hold_from(scanner: Scanner, state: ScanState, unit: str, start: int, opens: str) -> None:
+    """Hold the markings found from ``start`` on (none: -1) for ``unit``, and from the
+    unfinished line's start where it holds one of ``opens`` (a piece may start there, which
+    the unit reads when the line is complete; other readers may look at it before)."""
+    view = scanner.skel
+    if not scanner.closed and state.resume < view.end:
+        line = view.map.to_orig(max(state.resume, view.base))
+        tail = scanner.orig_slice(line, scanner.orig_end)
+        if any(char in tail for char in opens):
+            start = line if start < 0 else min(start, line)
     if start >= 0:
         scanner.document_open[unit] = start
     else:
@@ -3131,7 +3141,7 @@ class PageTextUnit(Unit[PageTextState]):
         _walk_skel_lines(scanner, state, final, SHOW_RE, read_line)
         if final:
             self._read(scanner, page.take())
-        _hold_from(scanner, "page", page.first_line)
+        _hold_from(scanner, state, "page", page.first_line, "(<[")
 
     def _read(self, scanner: Scanner, shown: Shown | None) -> None:
         """What a text object shows, read as a text of its own, and without the blanks at
@@ -3246,29 +3256,26 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         if final:
             self._read(scanner, document.take())
             document.reset()
-        _hold_from(scanner, "document", document.first_line)
+        _hold_from(scanner, state, "document", document.first_line, "<^~")
 
     def _read(self, scanner: Scanner, shown: DocumentShown | None) -> None:
         """What a document shows, read as a text of its own, and without the blanks at its
         seams (only what spans one counts there): where it holds capitals, a letter beyond
-        ASCII or a phonetic word (markings are read in capitals, as in a cell). The
-        markings that its quiet source lines' own readers find there do not count (the
-        scanner's ``take_hits``): this reading's do."""
+        ASCII or a phonetic word (markings are read in capitals, as in a cell), and always
+        where format elements show pieces of it: the markings that the lines' own readers
+        find on those pieces do not count (the scanner's ``take_hits``), this reading's do."""
         if shown is None:
             return
-        scanner.quiet.extend(shown.quiet)
-        before = len(scanner.hits)
-        self._read_shown(scanner, shown)
-        scanner.loud.update(scanner.hits[before:])
-
-    def _read_shown(self, scanner: Scanner, shown: DocumentShown) -> None:
-        if _CAPITALS_RE.search(shown.text) is None:
+        if not shown.quiet and _CAPITALS_RE.search(shown.text) is None:
             lowered = shown.text.lower()
             if not any(anchor in lowered for anchor in self.anchors):
                 return
+        scanner.quiet.extend(shown.quiet)
+        before = len(scanner.hits)
         how = "a document's text elements, as shown"
         read_as_shown(scanner, shown.text, shown.offsets, how)
         _read_seamed(scanner, shown, how)
+        scanner.loud.update(scanner.hits[before:])
 
     def release(self, scanner: Scanner, state: DocumentTextState) -> int:
         point = scanner.orig_end
