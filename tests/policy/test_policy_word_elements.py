@@ -119,6 +119,23 @@ def as_word(lines: list[str]) -> str:
     return "\n".join([*rows, "</w:body></w:document>"]) + "\n"
 
 
+def as_alto_lines(lines: list[str]) -> str:
+    """ALTO with each ``TextLine`` on one source line (its words side by side)."""
+    rows = as_alto(lines).split("\n")
+    joined: list[str] = []
+    for row in rows:
+        if joined and (row.startswith("  ") or row == "</TextLine>"):
+            joined[-1] += row.strip()
+        else:
+            joined.append(row)
+    return "\n".join(joined)
+
+
+def as_word_document(lines: list[str]) -> str:
+    """Word's ``document.xml`` as Word writes it: the whole body on one line, a run a word."""
+    return "".join(row.strip() for row in as_word(lines).split("\n")) + "\n"
+
+
 WRITERS: dict[str, Callable[[list[str]], str]] = {
     "alto": as_alto,
     "hocr": as_hocr,
@@ -127,6 +144,8 @@ WRITERS: dict[str, Callable[[list[str]], str]] = {
     "svg-text": as_svg_text,
     "postscript": as_postscript,
     "word": as_word,
+    "alto-lines": as_alto_lines,
+    "word-document": as_word_document,
 }
 
 
