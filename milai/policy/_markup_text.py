@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from milai._lazyre import lazy_compile
 
@@ -63,20 +63,28 @@ _RUNS = frozenset({"w:r", "w:t", "a:r", "a:t", "w:ins", "w:smarttag", "w:hyperli
 _SPACES = frozenset({"sp", "space", "text:s", "text:tab", "w:tab"})
 _HIDDEN = frozenset({"script", "style"})
 # Elements whose attributes are read: ALTO's String and HYP (``CONTENT``), hOCR's spans
-# (``class``), SVG's tspan (``y``, ``dy``).
-_READ_ATTRIBUTES = frozenset({"string", "hyp", "span", "tspan"})
+# (``class``), SVG's text and tspan (``y``, ``dy``).
+_READ_ATTRIBUTES = frozenset({"string", "hyp", "span", "tspan", "text"})
 # Separators, weakest first: none, a line break in the source between inline elements
 # (read both ways), a blank, a new line.
 _NONE, _EITHER, _BLANK, _LINE = range(4)
+# What an element's start and end put between its text and its neighbours' (by its kind):
+# SVG text placed at a height (``placed``) starts a line, and one at the last one's height
+# (``beside``) stands beside it, read both ways; either ends with a line break read so.
+_OPENED = {"word": _BLANK, "line": _LINE, "placed": _LINE, "beside": _EITHER}
+_CLOSED = {"word": _BLANK, "line": _LINE, "placed": _EITHER, "beside": _EITHER}
 
 
 class Shown(NamedTuple):
-    """The text a document shows, each character's original offset, and where a blank
-    stands that a reader may not show (a line break between inline elements: ``seams``)."""
+    """The text a document shows, each character's original offset, where a blank stands
+    that a reader may not show (a line break between inline elements: ``seams``), and the
+    pieces of it that source lines with a format element's tag show (``quiet``: each
+    piece's line's start and end, the piece's first offset and end; see ``take``)."""
 
     text: str
     offsets: list[int]
     seams: list[int]
+    quiet: list[tuple[int, int, int, int]]
 
 
 def _attributes(attrs: str) -> dict[str, tuple[str, int]]:
@@ -110,6 +118,17 @@ class DocumentText:
         self.hidden = 0  # open script and style elements
         self.y: str | None = None  # the last field's or tspan's height
         self.opened = False  # whether the last line read held markup or ZPL commands
+        # The pieces that source lines with a format element's tag showed (``Shown.quiet``)
+        # and the start of the first source line that showed text, since the last
+        # ``take``; the source line being read: its start and end, its pieces (first offset
+        # and end) and whether a format element's tag (a word element, a tspan, a Word run,
+        # an SVG text at a height) stands on it.
+        self.quiet: list[tuple[int, int, int, int]] = []
+        self.first_line = -1
+        self.line_start = 0
+        self.line_end = 0
+        self.line_pieces: list[tuple[int, int]] = []
+        self.line_element = False
 
     @property
     def start(self) -> int | None:
@@ -147,6 +166,9 @@ class DocumentText:
         self.text.append(text)
         self.offsets.extend(offsets)
         self.length += len(text)
+        if self.first_line < 0:
+            self.first_line = self.line_start
+        self.line_pieces.append((min(offsets), max(offsets) + 1))
 
     def _text(self, text: str, offsets: Sequence[int]) -> None:
         """Text between tags (each character's offset): its character references decoded,
@@ -169,7 +191,12 @@ class DocumentText:
         """Read one line at offset ``at``; whether it holds markup or ZPL commands (which
         keep the document open)."""
         self.source += 1
+        self.line_start, self.line_end = at, at + len(line)
+        self.line_pieces = []
+        self.line_element = False
         self.opened = self._line(line, at)
+        if self.line_element:
+            self.quiet += [(at, self.line_end, low, high) for low, high in self.line_pieces]
         return self.opened
 
     def _line(self, line: str, at: int) -> bool:
@@ -208,13 +235,14 @@ class DocumentText:
             kind = self.stack.pop() if self.stack else "line"
             if kind == "hidden":
                 self.hidden = max(0, self.hidden - 1)
-            self._separate({"word": _BLANK, "line": _LINE}.get(kind, _NONE))
+            self._separate(_CLOSED.get(kind, _NONE))
             return
         # only the elements whose attributes say what they are, or carry text, are parsed
         attrs = _attributes(token.group("attrs")) if local in _READ_ATTRIBUTES else {}
         kind = self._kind(lower, local, attrs)
-        if kind == "word" or local == "tspan" or lower in _RUNS:
+        if kind in ("word", "beside") or local == "tspan" or lower in _RUNS:
             self.joined = True  # a format's own text elements: the line readers know HTML's
+            self.line_element = True
         if kind == "space":
             self._separate(_BLANK)
             return
@@ -225,7 +253,9 @@ class DocumentText:
                 start = at + token.start("attrs") + content[1]
                 self._add(content[0], range(start, start + len(content[0])))
             return
-        self._separate({"word": _BLANK, "line": _LINE}.get(kind, _NONE))
+        if kind == "placed":
+            self.line_element = True
+        self._separate(_OPENED.get(kind, _NONE))
         if kind == "word" and content is not None:
             start = at + token.start("attrs") + content[1]
             self._text(content[0], range(start, start + len(content[0])))
@@ -255,6 +285,12 @@ class DocumentText:
             return "line"
         if local == "tspan":
             return self._tspan(attrs)
+        if local == "text" and "y" in attrs:
+            # SVG text placed at a height: beside the text before it at the same height
+            y = attrs["y"][0]
+            beside = self.y is not None and y == self.y
+            self.y = y
+            return "beside" if beside else "placed"
         return "inline" if local in _INLINE or lower in _RUNS else "line"
 
     def _tspan(self, attrs: dict[str, tuple[str, int]]) -> str:
@@ -294,9 +330,14 @@ class DocumentText:
         """What was shown since the last ``take`` (None when the lines' own readers read
         all of it: see ``joined``)."""
         joined, length = self.joined, self.length
-        shown = Shown("".join(self.text), self.offsets, self.seams)
-        self.text, self.offsets, self.seams = [], [], []
+        # What a source line with a format element's tag shows is words (or pieces) of the
+        # lines of the text: the text's reading decides what they are, not the line's own
+        # readers, which cut it into cells at the tags (a marking word in capitals inside an
+        # OCR'd sentence, one ``String`` a line or a ``TextLine`` a line, is no banner).
+        shown = Shown("".join(self.text), self.offsets, self.seams, self.quiet)
+        self.text, self.offsets, self.seams, self.quiet = [], [], [], []
         self.length = 0
+        self.first_line = -1
         self.joined = False
         self.pending = _NONE
         return shown if joined and length else None
@@ -360,7 +401,18 @@ def _zpl_hex(data: str, at: int) -> tuple[str, list[int]]:
     return "".join(text), offsets
 
 
-def without_seams(shown: Shown) -> tuple[str, list[int], list[int]]:
+class Seamed(Protocol):
+    """A text shown with its characters' offsets and its seams (``Shown``, a page's)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def offsets(self) -> Sequence[int]: ...
+    @property
+    def seams(self) -> Sequence[int]: ...
+
+
+def without_seams(shown: Seamed) -> tuple[str, list[int], list[int]]:
     """The text with the blanks at its seams taken out (as SVG shows a line break between
     two tspans), its offsets, and where each seam now falls."""
     text: list[str] = []

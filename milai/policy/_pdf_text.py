@@ -18,6 +18,7 @@ another height or an ``rmoveto`` up or down a line break; ``showpage`` ends a pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from milai._lazyre import lazy_compile
@@ -63,10 +64,15 @@ _MAX_SHOWN = 4096  # a text object read in pieces past this (memory stays bounde
 
 
 class Shown(NamedTuple):
-    """Text a page shows, with each character's offset in the line it came from."""
+    """Text a page shows, with each character's offset in the line it came from, where a
+    blank stands that a reader may not show (``seams``: a ``moveto`` along the line), and
+    the pieces of it (``quiet``: each piece's line's start and end, the piece's first
+    offset and end: what the page's reading decides, see ``PageText.take``)."""
 
     text: str
     offsets: list[int]
+    seams: Sequence[int] = ()
+    quiet: Sequence[tuple[int, int, int, int]] = ()
 
 
 def _literal(body: str, at: int) -> Shown:
@@ -126,6 +132,15 @@ class PageText:
         self.ended: list[Shown] = []  # text objects that ended (``ET``), not taken yet
         self.y: float | None = None  # PostScript's current height (``moveto``)
         self.postscript = False  # whether the line being read is page description
+        self.seams: list[int] = []
+        # The pieces shown (``Shown.quiet``) and the start of the first source line that
+        # showed one, since the last ``take``; the source line being read: its start and
+        # end, and its pieces not taken yet (first offset and end).
+        self.quiet: list[tuple[int, int, int, int]] = []
+        self.first_line = -1
+        self.line_start = 0
+        self.line_end = 0
+        self.line_pieces: list[tuple[int, int]] = []
 
     @property
     def start(self) -> int | None:
@@ -138,6 +153,11 @@ class PageText:
         self.text.append(shown.text)
         self.offsets.extend(shown.offsets)
         self.length += len(shown.text)
+        if not shown.offsets or not shown.text.strip():
+            return  # a line break or a blank between pieces
+        if self.first_line < 0:
+            self.first_line = self.line_start
+        self.line_pieces.append((min(shown.offsets), max(shown.offsets) + 1))
 
     def _break(self, separator: str, at: int) -> None:
         if self.length:
@@ -146,6 +166,18 @@ class PageText:
     def read_line(self, line: str, at: int) -> bool:
         """Read one line of a content stream at offset ``at``; whether it is content
         stream syntax (operands and operators), which keeps a text object open."""
+        self.line_start, self.line_end = at, at + len(line)
+        self.line_pieces = []
+        syntax = self._read_line(line, at)
+        self._quiet_line()
+        return syntax
+
+    def _quiet_line(self) -> None:
+        start, end = self.line_start, self.line_end
+        self.quiet += [(start, end, low, high) for low, high in self.line_pieces]
+        self.line_pieces = []
+
+    def _read_line(self, line: str, at: int) -> bool:
         operands: list[Shown | float] = []
         array: list[Shown | float] | None = None
         syntax = True
@@ -221,6 +253,10 @@ class PageText:
             y = numbers[-1]
             if (y != self.y) if name == "moveto" else (y != 0.0):
                 self._break("\n", at)
+            elif self.length and self.text[-1][-1:] not in (" ", "\n"):
+                # along the line: a gap a reader sees as a blank, or none (read both ways)
+                self.seams.append(self.length)
+                self._add(Shown(" ", [at]))
             self.y = y if name == "moveto" else (self.y or 0.0) + y
         elif name == "showpage":
             shown = self.take()
@@ -233,8 +269,13 @@ class PageText:
 
     def take(self) -> Shown | None:
         """What was shown since the last ``take`` (None when nothing was)."""
+        # A content stream's source line is page description: what it shows is pieces of
+        # the page's lines, which the page's reading decides, not the line's own readers
+        # (``72 700 moveto (SECRET) show``, one word of a sentence a line, is no banner).
+        self._quiet_line()  # the pieces the line being read showed so far are the page's
+        shown = Shown("".join(self.text), self.offsets, self.seams, self.quiet)
+        self.quiet, self.seams, self.first_line = [], [], -1
         if not self.length:
             return None
-        shown = Shown("".join(self.text), self.offsets)
         self.text, self.offsets, self.length = [], [], 0
         return shown

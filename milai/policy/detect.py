@@ -39,8 +39,9 @@ from milai.policy._folds import (
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
+from milai.policy._lookups import lookup_keys
 from milai.policy._markup_text import CANDIDATE_RE as MARKUP_CANDIDATE_RE
-from milai.policy._markup_text import DocumentText, without_seams
+from milai.policy._markup_text import DocumentText, Seamed, without_seams
 from milai.policy._markup_text import Shown as DocumentShown
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
@@ -218,10 +219,20 @@ class Scanner:
         self.seen: set[tuple[str, str, int, int]] = set()  # hits already taken, by span
         # Enumerations written one value a line (``EnumUnit``): where the body being read
         # starts (original offset; markings from there are held until it ends), and the
-        # bodies that are vocabularies (their markings do not count).
+        # spans whose markings do not count: the bodies that are vocabularies, and the
+        # keys of lookup calls (``_lookups``: names).
         self.enum_open: int | None = None
         self.vocabularies: list[tuple[int, int]] = []
         self.held: list[Hit] = []
+        # A document's text elements (``DocumentTextUnit``) and a page's text
+        # (``PageTextUnit``): where the document being read starts (original offset, by
+        # unit; markings from there are held until its text is read), the source lines
+        # whose own readers' markings on their text do not count (line start and end, text
+        # start and end: one element's text on a line of the text that shows other lines'
+        # too), and the hits of the text's own reading.
+        self.document_open: dict[str, int] = {}
+        self.quiet: list[tuple[int, int, int, int]] = []
+        self.loud: set[Hit] = set()
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -350,6 +361,8 @@ class Scanner:
         point = self.orig_end if self.hidden_run is None else self.hidden_run[0]
         for unit, state in self.runs:
             point = min(point, unit.release(self, state))
+        if self.document_open:  # markings held there (``take_hits``)
+            point = min(point, *self.document_open.values())
         return point
 
     def take_hits(self) -> list[Hit]:
@@ -365,6 +378,12 @@ class Scanner:
                     continue
                 if inside(self.vocabularies, hit.start, hit.end):
                     continue
+                if self.quiet and hit not in self.loud and _quieted(self.quiet, hit):
+                    continue
+                if self.document_open and hit.start >= min(self.document_open.values()):
+                    self.held.append(hit)  # a document's, perhaps one word of its line
+                    continue
+                self.loud.discard(hit)
             seen = (hit.source, hit.key, hit.start, hit.end)
             if seen not in self.seen:
                 self.seen.add(seen)
@@ -407,6 +426,32 @@ class Scanner:
             # No unit can find a hit that ends before the text it still reads.
             self.seen = {seen for seen in self.seen if seen[3] >= orig_keep}
             self.vocabularies = [span for span in self.vocabularies if span[1] >= orig_keep]
+            self.quiet = [span for span in self.quiet if span[1] >= orig_keep]
+            self.loud = {hit for hit in self.loud if hit.end >= orig_keep}
+
+
+def _hold_from(scanner: Scanner, state: ScanState, unit: str, start: int, opens: str) -> None:
+    """Hold the markings found from ``start`` on (none: -1) for ``unit``, and from the
+    unfinished line's start where it holds one of ``opens`` (a piece may start there, which
+    the unit reads when the line is complete; other readers may look at it before)."""
+    view = scanner.skel
+    if not scanner.closed and state.resume < view.end:
+        line = view.map.to_orig(max(state.resume, view.base))
+        tail = scanner.orig_slice(line, scanner.orig_end)
+        if any(char in tail for char in opens):
+            start = line if start < 0 else min(start, line)
+    if start >= 0:
+        scanner.document_open[unit] = start
+    else:
+        scanner.document_open.pop(unit, None)
+
+
+def _quieted(quiet: list[tuple[int, int, int, int]], hit: Hit) -> bool:
+    """Whether ``hit`` lies on one of the ``quiet`` source lines, over its text."""
+    return any(
+        start <= hit.start and hit.end <= end and hit.start < high and low < hit.end
+        for start, end, low, high in quiet
+    )
 
 
 # --- units -------------------------------------------------------------------------------
@@ -2409,6 +2454,7 @@ class CellUnit(Unit[CellState]):
         trigger = _first_trigger(line)
         if trigger < 0:
             return
+        _names(scanner, line, at)
         if row_ends(line, self._may_join):
             state.row = (at, line, at + trigger)
         edge = component_edge(line)
@@ -3099,12 +3145,23 @@ class PageTextUnit(Unit[PageTextState]):
         _walk_skel_lines(scanner, state, final, SHOW_RE, read_line)
         if final:
             self._read(scanner, page.take())
+        _hold_from(scanner, state, "page", page.first_line, "(<[")
 
     def _read(self, scanner: Scanner, shown: Shown | None) -> None:
-        """What a text object shows, read as a text of its own."""
-        if shown is not None and shown.text.strip():
-            how = "a PDF content stream's text, as shown"
-            read_as_shown(scanner, shown.text, shown.offsets, how)
+        """What a text object shows, read as a text of its own, and without the blanks at
+        its seams (only what spans one counts there). The markings that its quiet source
+        lines' own readers find there do not count (the scanner's ``take_hits``): this
+        reading's do."""
+        if shown is None:
+            return
+        scanner.quiet.extend(shown.quiet)
+        if not shown.text.strip():
+            return
+        before = len(scanner.hits)
+        how = "a PDF content stream's text, as shown"
+        read_as_shown(scanner, shown.text, shown.offsets, how)
+        _read_seamed(scanner, shown, how, capitals=True)
+        scanner.loud.update(scanner.hits[before:])
 
     def release(self, scanner: Scanner, state: PageTextState) -> int:
         point = scanner.orig_end
@@ -3113,6 +3170,8 @@ class PageTextUnit(Unit[PageTextState]):
         shown = state.page.start
         if shown is not None:
             point = shown
+        if state.page.first_line >= 0:
+            point = min(point, state.page.first_line)
         view = scanner.skel
         line = max(state.resume, view.base)
         if line < view.end:
@@ -3124,7 +3183,27 @@ class PageTextUnit(Unit[PageTextState]):
         return point
 
     def orig_needed(self, state: PageTextState) -> int | None:
-        return state.page.start
+        shown, first = state.page.start, state.page.first_line
+        if first >= 0:
+            return first if shown is None else min(shown, first)
+        return shown
+
+
+def _read_seamed(scanner: Scanner, shown: Seamed, how: str, capitals: bool = False) -> None:
+    """``shown`` read without the blanks at its seams: only what spans one counts (with
+    ``capitals``, only where no letter of it is a small one: words moved apart along a
+    line, ``Top`` ``Secret``, are no ``TopSecret``)."""
+    if not shown.seams:
+        return
+    text, offsets, seams = without_seams(shown)
+
+    def crosses(hit: Hit) -> bool:
+        index = bisect_left(seams, hit.start + 1)
+        if capitals and any(ch.islower() for ch in text[hit.start : hit.end]):
+            return False
+        return index < len(seams) and seams[index] < hit.end
+
+    read_as_shown(scanner, text, offsets, how, keep=crosses)
 
 
 class DocumentTextState(ScanState):
@@ -3181,35 +3260,33 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         if final:
             self._read(scanner, document.take())
             document.reset()
+        _hold_from(scanner, state, "document", document.first_line, "<^~")
 
     def _read(self, scanner: Scanner, shown: DocumentShown | None) -> None:
         """What a document shows, read as a text of its own, and without the blanks at its
         seams (only what spans one counts there): where it holds capitals, a letter beyond
-        ASCII or a phonetic word (markings are read in capitals, as in a cell)."""
+        ASCII or a phonetic word (markings are read in capitals, as in a cell), and always
+        where format elements show pieces of it: the markings that the lines' own readers
+        find on those pieces do not count (the scanner's ``take_hits``), this reading's do."""
         if shown is None:
             return
-        if _CAPITALS_RE.search(shown.text) is None:
+        if not shown.quiet and _CAPITALS_RE.search(shown.text) is None:
             lowered = shown.text.lower()
             if not any(anchor in lowered for anchor in self.anchors):
                 return
+        scanner.quiet.extend(shown.quiet)
+        before = len(scanner.hits)
         how = "a document's text elements, as shown"
         read_as_shown(scanner, shown.text, shown.offsets, how)
-        if shown.seams:
-            text, offsets, seams = without_seams(shown)
-
-            def crosses(hit: Hit) -> bool:
-                index = bisect_left(seams, hit.start + 1)
-                return index < len(seams) and seams[index] < hit.end
-
-            read_as_shown(scanner, text, offsets, how, keep=crosses)
+        _read_seamed(scanner, shown, how)
+        scanner.loud.update(scanner.hits[before:])
 
     def release(self, scanner: Scanner, state: DocumentTextState) -> int:
         point = scanner.orig_end
         if scanner.closed or scanner.depth >= MAX_DEPTH or scanner.cells:
             return point
-        shown = state.document.start
-        if shown is not None:
-            point = shown
+        if state.document.first_line >= 0:
+            point = state.document.first_line
         view = scanner.skel
         line = max(state.resume, view.base)
         if line < view.end:
@@ -3227,7 +3304,8 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         return point
 
     def orig_needed(self, state: DocumentTextState) -> int | None:
-        return state.document.start
+        first = state.document.first_line
+        return first if first >= 0 else None
 
 
 class EnumState(ScanState):
@@ -3298,6 +3376,15 @@ class EnumUnit(Unit[EnumState]):
 
     def orig_needed(self, state: EnumState) -> int | None:
         return None
+
+
+def _names(scanner: Scanner, line: str, at: int) -> None:
+    """The keys of the lookup calls on ``line`` (at original offset ``at``): names, whose
+    markings do not count (the scanner's ``take_hits``)."""
+    for start, end in lookup_keys(line):
+        span = (at + start, at + end)
+        if span not in scanner.vocabularies:
+            scanner.vocabularies.append(span)
 
 
 def _marking_hit(spec: MarkingSpec, start: int, end: int, context: str) -> Hit:
@@ -3378,6 +3465,7 @@ class ListUnit(Unit[ListState]):
 
     def _line(self, scanner: Scanner, line: str, at: int) -> None:
         engine = self.engine
+        _names(scanner, line, at)
         reads = lists(line, engine.read_item)
         for read in reads:
             for item, marking in marking_items(read):

@@ -196,9 +196,9 @@ WRITERS = {
 def test_everyday_text_written_as_a_document_raises_nothing_joined(writer: str) -> None:
     """The everyday corpus (en/fr/de/lb/nl), each document's lines written as the format's
     text elements: what the document's text and a page's text find, joined, is nothing.
-    (A word element alone on its line is also read as a cell, as it was before: a marking
-    word in capitals inside a sentence, ``classé`` / ``SECRET`` / ``DÉFENSE``, raises there;
-    README, known false raises.)"""
+    (What the lines' own readers find is in test_policy_word_elements.py: a word element
+    alone on its source line is a cell only where the document's text puts it alone on its
+    line.)"""
     documents = everyday_documents()
     if writer in ("postscript", "zpl"):
         # markup source drawn on a page is no document's text elements: read as markup, its

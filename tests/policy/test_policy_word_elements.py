@@ -1,0 +1,269 @@
+"""Word-element documents (issue 9): an OCR's or a layout's export writes each word as an
+element of its own, one a source line (ALTO's ``String``, hOCR's ``ocrx_word``, TEI's
+``<w>``, SVG's ``tspan`` or ``text`` at one height, Word's runs, PostScript's ``show``
+along a line). Such a line is one word of the line a reader sees: the document's text
+(``_markup_text``, ``_pdf_text``) decides what it is, so a marking word in capitals inside
+an OCR'd sentence (``keep it SECRET``, ``MINISTÈRE DE LA DÉFENSE``) is no banner, while a
+banner that is its line of the layout, whole or one element a word, still reads.
+
+Each writer below renders a text's lines in its format; the everyday corpus (en/fr/de/lb/nl)
+rendered so raises nothing that the text itself, its lines unindented as a reader shows
+them, does not; every banner of each shipped policy rendered as its own line reads at its
+level, whole and streamed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pytest
+
+from milai.policy import Policy, check_stream, check_text
+from tests.policy.adversarial import pieces
+from tests.policy.corpus_report import everyday_documents
+from tests.policy.families import BODY, POLICY_DIR, Target, banner_sample, shipped_policy
+from tests.scale import sample
+
+
+def _xml(text: str) -> str:
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        text = text.replace(char, entity)
+    return text
+
+
+def _words(line: str) -> list[str]:
+    """A line's words (parted by blanks: a no-break space keeps two words one element)."""
+    return [word for word in line.split(" ") if word]
+
+
+def _ps(text: str) -> str:
+    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
+
+
+def as_alto(lines: list[str]) -> str:
+    rows = ['<alto><Layout><Page ID="p1"><PrintSpace>', '<TextBlock ID="b1">']
+    for n, line in enumerate(lines):
+        rows.append(f'<TextLine ID="l{n}" HPOS="40" VPOS="{40 + 30 * n}">')
+        for i, word in enumerate(_words(line)):
+            if i:
+                rows.append(f'  <SP HPOS="{40 + 90 * i - 10}"/>')
+            rows.append(
+                f'  <String ID="s{n}_{i}" CONTENT="{_xml(word)}" HPOS="{40 + 90 * i}" '
+                f'VPOS="{40 + 30 * n}" WC="0.93"/>'
+            )
+        rows.append("</TextLine>")
+    return "\n".join([*rows, "</TextBlock>", "</PrintSpace></Page></Layout></alto>"]) + "\n"
+
+
+def as_hocr(lines: list[str]) -> str:
+    rows = ["<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"]
+    for n, line in enumerate(lines):
+        y = 60 + 40 * n
+        rows.append(f"<span class='ocr_line' id='line_1_{n}' title='bbox 40 {y} 2000 {y + 30}'>")
+        rows += [
+            f"  <span class='ocrx_word' id='word_1_{n}_{i}' title='bbox {40 + 90 * i} {y} "
+            f"{120 + 90 * i} {y + 30}; x_wconf 91'>{_xml(word)}</span>"
+            for i, word in enumerate(_words(line))
+        ]
+        rows.append("</span>")
+    return "\n".join([*rows, "</div>"]) + "\n"
+
+
+def as_tei(lines: list[str]) -> str:
+    rows = ["<TEI><text><body>"]
+    for line in lines:
+        rows.append("<l>")
+        rows += [f"  <w>{_xml(word)}</w>" for word in _words(line)]
+        rows.append("</l>")
+    return "\n".join([*rows, "</body></text></TEI>"]) + "\n"
+
+
+def as_svg_tspans(lines: list[str]) -> str:
+    rows = ['<svg xmlns="http://www.w3.org/2000/svg" width="800" height="2000">']
+    for n, line in enumerate(lines):
+        rows.append(f'<text x="20" y="{30 + 20 * n}" font-size="14">')
+        rows += [f"  <tspan>{_xml(word)} </tspan>" for word in _words(line)]
+        rows.append("</text>")
+    return "\n".join([*rows, "</svg>"]) + "\n"
+
+
+def as_svg_text(lines: list[str]) -> str:
+    rows = ['<svg xmlns="http://www.w3.org/2000/svg" width="800" height="2000">']
+    for n, line in enumerate(lines):
+        rows += [
+            f'<text x="{20 + 70 * i}" y="{30 + 20 * n}">{_xml(word)}</text>'
+            for i, word in enumerate(_words(line))
+        ]
+    return "\n".join([*rows, "</svg>"]) + "\n"
+
+
+def as_postscript(lines: list[str]) -> str:
+    rows = ["%!PS-Adobe-3.0", "/Helvetica findfont 12 scalefont setfont"]
+    for n, line in enumerate(lines):
+        rows += [
+            f"{72 + 40 * i} {760 - 14 * n} moveto {_ps(word)} show"
+            for i, word in enumerate(_words(line))
+        ]
+    return "\n".join([*rows, "showpage"]) + "\n"
+
+
+def as_word(lines: list[str]) -> str:
+    rows = ["<w:document><w:body>"]
+    for line in lines:
+        rows.append("<w:p>")
+        rows += [
+            f'  <w:r><w:t xml:space="preserve">{_xml(word)} </w:t></w:r>' for word in _words(line)
+        ]
+        rows.append("</w:p>")
+    return "\n".join([*rows, "</w:body></w:document>"]) + "\n"
+
+
+def as_alto_lines(lines: list[str]) -> str:
+    """ALTO with each ``TextLine`` on one source line (its words side by side)."""
+    rows = as_alto(lines).split("\n")
+    joined: list[str] = []
+    for row in rows:
+        if joined and (row.startswith("  ") or row == "</TextLine>"):
+            joined[-1] += row.strip()
+        else:
+            joined.append(row)
+    return "\n".join(joined)
+
+
+def as_word_document(lines: list[str]) -> str:
+    """Word's ``document.xml`` as Word writes it: the whole body on one line, a run a word."""
+    return "".join(row.strip() for row in as_word(lines).split("\n")) + "\n"
+
+
+WRITERS: dict[str, Callable[[list[str]], str]] = {
+    "alto": as_alto,
+    "hocr": as_hocr,
+    "tei": as_tei,
+    "svg-tspans": as_svg_tspans,
+    "svg-text": as_svg_text,
+    "postscript": as_postscript,
+    "word": as_word,
+    "alto-lines": as_alto_lines,
+    "word-document": as_word_document,
+}
+
+
+def _raises(policy: Policy, text: str) -> bool:
+    decision = check_text(policy, text)
+    return decision.level != policy.lowest or decision.action == "block"
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_everyday_documents_written_word_by_word_raise_nothing_new(writer: str) -> None:
+    """The everyday corpus, each document's lines written one element a word: raised only
+    where its text as a reader shows it (each line unindented) is raised too (a Go
+    enumeration's ``TopSecret`` is a vocabulary's only where its indentation shows it)."""
+    documents = sample(everyday_documents(), 60, seed=f"word-elements:{writer}")
+    raised = []
+    for path in sorted(POLICY_DIR.glob("*.yaml")):
+        policy = shipped_policy(path.name)
+        for doc_id, text in documents:
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            if _raises(policy, WRITERS[writer](lines)) and not _raises(policy, "\n".join(lines)):
+                raised.append(f"{doc_id} [{path.name}]")
+    assert not raised, "\n".join(raised)
+
+
+SENTENCES = [
+    "Please keep it SECRET until the party on Friday",
+    "Her new novel THE SECRET GARDEN opens the season",
+    "MINISTÈRE DE LA DÉFENSE ET DES ANCIENS COMBATTANTS",
+    "Le dossier est classé sans suite par le parquet",
+    "Das bleibt GEHEIM sagte sie und lachte",
+    "Dat blijft GEHEIM tot vrijdag zei ze",
+    "Dat bleift GEHEIM bis e Freideg",
+    "Notice: CONFIDENTIAL information may follow in the annex",
+    "The RESTRICTED area opens at nine for visitors",
+    "Album review: TOP SECRET DRUM CORPS live in Basel",
+    "we keep it TOP SECRET until Friday",
+    "Ils ont gardé le dossier TRÈS SECRET jusqu'à lundi",
+    "Sie nannten es NATO SECRET im Scherz",
+    "Het bleef STRENG GEHEIM tot vrijdag",
+]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_marking_word_inside_a_written_sentence_is_prose(writer: str) -> None:
+    """A marking word in capitals that is one element of a sentence's line (en/fr/de/lb/nl):
+    its text decides, whole and streamed, where the sentence as text is prose."""
+    for path in sorted(POLICY_DIR.glob("*.yaml")):
+        policy = shipped_policy(path.name)
+        for sentence in SENTENCES:
+            if _raises(policy, sentence):
+                continue  # the sentence itself reads: the document must too (next test)
+            text = WRITERS[writer]([sentence, "The convoy leaves at dawn."])
+            assert check_text(policy, text).level == policy.lowest, (path.name, text)
+            chunks = pieces(text, random.Random(sentence))
+            assert check_stream(policy, chunks).level == policy.lowest, (path.name, text)
+
+
+def _banner_cases(seed: str) -> list[tuple[Target, str]]:
+    return [
+        (target, writer)
+        for target in banner_sample(seed, 24)
+        for writer in sample(list(WRITERS), 3, seed=f"{seed}:{target.id}")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("target", "writer"),
+    _banner_cases("word-element-banners"),
+    ids=lambda value: value.id if isinstance(value, Target) else str(value),
+)
+def test_a_banner_written_as_its_own_line_reads(target: Target, writer: str) -> None:
+    """Each banner of each shipped policy as a line of the layout, one element a word (several
+    elements on one line), and as one element: read at its level, whole and streamed; and
+    the body's lines after it change nothing."""
+    policy = shipped_policy(target.policy)
+    body = random.Random(target.id).choice(BODY)
+    words = WRITERS[writer]([target.text, body])
+    whole = WRITERS[writer]([target.text.replace(" ", "\u00a0"), body])
+    for text in (words, whole):
+        assert check_text(policy, text).level == target.level, text
+        chunks = pieces(text, random.Random(target.id))
+        assert check_stream(policy, chunks).level == target.level, text
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_banner_among_other_lines_still_reads(writer: str) -> None:
+    """A banner line between sentences whose words are elements of their own: the lines
+    before and after it take nothing from it."""
+    policy = shipped_policy("default.yaml")
+    lines = [SENTENCES[0], "TOP SECRET", "The convoy leaves at dawn."]
+    text = WRITERS[writer](lines)
+    assert check_text(policy, text).level == "TOP SECRET"
+    assert check_stream(policy, pieces(text, random.Random(writer))).level == "TOP SECRET"
+
+
+BANNER_LINES = [
+    "SECRET Page 1 of 3",
+    "TOP SECRET Copy 3 of 5",
+    "NATO SECRET - Annex A",
+    "Page 2 SECRET",
+    "CONFIDENTIAL // REL TO USA",
+    "Convoy plan [NATO SECRET]",
+    "Subject: Convoy plan (SECRET)",
+    "SECRET//NOFORN",
+    "Classification: SECRET",
+    "DIFFUSION RESTREINTE - Rapport",
+    "VS-NUR FÜR DEN DIENSTGEBRAUCH Seite 2",
+    "Stg. GEHEIM - Verslag",
+]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_a_banner_line_with_its_furniture_reads_as_the_text_does(writer: str) -> None:
+    """A banner with a page number, a copy count, a title or a field name on its line of the
+    layout, one element a word: the document reads it at the level its line as text reads."""
+    for path in sorted(POLICY_DIR.glob("*.yaml")):
+        policy = shipped_policy(path.name)
+        for line in BANNER_LINES:
+            level = check_text(policy, f"{line}\n").level
+            text = WRITERS[writer](["Body text here", line, "More body"])
+            assert check_text(policy, text).level == level, (path.name, text)
