@@ -749,6 +749,13 @@ def _banner_hits(
         # a name in a directory tree; Finance;secret,
         # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
+    if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _work_title(
+        scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1]),
+        scanner.orig_slice(found[-1][2], skel_map.to_orig(base + match.end())),
+    ):
+        # | Top Secret! | 1984 |, Top Secret!,1984, Top Secret ........ 14: a work's title
+        # beside its year, an entry of a table of contents; in capitals it counts (README)
+        return
     if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _CELL_BEFORE_RE.search(
         scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
     ):
@@ -757,6 +764,35 @@ def _banner_hits(
         return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# Between a cell and the next one: a bar, a comma, a semicolon, a tab, an HTML table's cell
+# tags; a year in brackets after a title is its next "cell" too (``Top Secret (1984)``).
+_NEXT_CELL = r"(?:\||[,;\t]|</t[dh]>[^\S\n]{0,4}<t[dh](?:[^\S\n][^<>\n]{0,80})?>|\()"
+# A year (1500-2099) standing alone in its cell.
+_YEAR_CELL = r"[^\S\n]{0,4}(?:1[5-9]|20)\d{2}(?![\w.,/:\-])"
+# After a title in prose case: its own "!" or "?", then a year in the next cell (``| Top
+# Secret! | 1984 |``, ``Top Secret!,1984``, ``<td>Top Secret!</td><td>1984</td>``, ``- Top
+# Secret (1984) ★★★★``), or a table of contents' dot leader and page number (``Top Secret
+# ........ 14``, ``Streng geheim . . . . 7``).
+_TITLE_AFTER_RE = lazy_compile(
+    r"[!?*_\"'\u201d\u00bb]{0,3}[^\S\n]{0,4}(?:"
+    + _NEXT_CELL
+    + _YEAR_CELL
+    + r"|(?:[.\u2026\u00b7_][^\S\n]?){3,200}+[^\S\n]{0,8}\d{1,4}[^\S\n]*$)"
+)
+# Before a title in prose case: a year in the cell before it (``| 1984 | Top Secret! |``).
+_YEAR_BEFORE_RE = lazy_compile(
+    r"(?<![\w.,/:\-])(?:1[5-9]|20)\d{2}[^\S\n]{0,4}" + _NEXT_CELL + r"[^\S\n]{0,4}[\"'*_]{0,2}$"
+)
+
+
+def _work_title(lead: str, tail: str) -> bool:
+    """Whether a marking's words (in prose case: the caller's to check) are a work's title
+    in a table or list of works: a year in the cell beside it, or a table of contents' dot
+    leader to a page number after it. Real markings are printed in capitals; a title's
+    words are in title case (a film, a book, a song: ``Top Secret!``, ``Streng Geheim``)."""
+    return _TITLE_AFTER_RE.match(tail) is not None or _YEAR_BEFORE_RE.search(lead) is not None
 
 
 # A word, then a bar between cells right before a marking: the marking is a table's cell.
@@ -806,6 +842,13 @@ _BLANK_RE = lazy_compile(r"[^\S\n]")
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
 _TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+# Another separator between blanks before a banner's title (``NATO SECRET · Convoy plan``,
+# ``•``, ``»``, ``/``, ``‖``, ``◆``: ``TITLE_SEPARATORS`` but the dashes), on the text shown
+# (the skeleton view writes some as letters or marks a tail holds otherwise).
+_TITLE_MARK_RE = lazy_compile(
+    r"[^\S\n]{1,3}[\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf\u2219"
+    r"\u22c5\u00a6][^\S\n]{1,3}(?=[^\W_])"
+)
 # A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
 # tab, or two blanks or more, then a title that starts with a letter or a digit.
 _TITLE_COLUMN_RE = lazy_compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
@@ -835,6 +878,12 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
         furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
         if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
             return True
+    for mark in _TITLE_MARK_RE.finditer(tail):
+        if tail[mark.end()].islower():
+            continue  # SECRET · a short story: as after a dash
+        furniture = tail[: mark.start()]
+        if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
+            return True  # NATO SECRET · Convoy plan, GEHEIM » Lagebericht
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
         first = skel_map.to_orig(tail_at + dash.end())
         if scanner.orig_slice(first, first + 1).islower():
@@ -1668,6 +1717,13 @@ class CellState(LineState):
 # tools write it; ``Operation plan (SECRET)``, as a title's portion mark is placed). Its cell
 # counts in capitals, as every cell's (``The Secret (2006)``, ``Dossier (Secret)`` are
 # titles); a portion mark alone in it is no banner (``T-shirt (S)``).
+# Between blanks, what parts a title from its banner: a dash, or the separators that
+# title bars and breadcrumbs draw (a middle dot, a bullet, guillemets, a slash, a tilde, a
+# double bar, a diamond, a small square or circle); a character class's contents.
+TITLE_SEPARATORS = (
+    "\\-\u2013\u2014\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf"
+    "\u2219\u22c5\u00a6"
+)
 _END_TAG = r"(?:\[[^\[\]\n]{1,240}\]|\([^()\n]{1,240}\))"
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
@@ -1679,8 +1735,12 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|\\(?:f(?:[A-Z1-4P]|\([A-Za-z]{2}|\[[^\[\]\n]{0,20}\])|s[+\-]?(?:\d{1,2}|\(\d{2}|\[\d{1,3}\]))"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,10}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
-    # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
+    # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``), or
+    # another separator a title bar draws between words (``Convoy plan · NATO SECRET``,
+    # ``•``, ``»``, ``/``; between single letters it is a marking's own gap: ``T O P / S E
+    # C R E T``)
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
+    r"|(?<=[^\W_]{2})[^\S\n][" + TITLE_SEPARATORS + r"][^\S\n](?=[^\W_]{2})"
     # a blank before a tag in square brackets that ends the line: a title or subject and
     # its banner (``Subject: Convoy plan [NATO SECRET]``, as mail classification tools write)
     r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*$)"
@@ -1854,6 +1914,10 @@ _LABEL_CELL_RE = lazy_compile(
     r"(?:\[[^\[\]\n]{1,40}\][^\S\n]{0,3}"
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
+    # a list's marker or a section's number before the field (``1. Header: SECRET UE``,
+    # ``- Banner: NATO SECRET``, ``3.2 Title:``, ``a) Stempel: VS-VERTRAULICH``)
+    r"(?:(?:[-*\u2022\u00b7+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[A-Za-z][.)]|[ivxIVX]{2,5}[.)]"
+    r"|\((?:\d{1,3}|[A-Za-z]|[ivx]{2,5})\))[^\S\n]{1,4})?"
     # a longer name that starts or ends with a classification word (a fax cover's
     # ``CLASSIFICATION OF THIS TRANSMISSION:``, ``Security classification of this message:``)
     r"(?:(?:[^\W\d_][\w.\-]{0,31}[^\S\n]){0,4}(?i:" + _CLASSIFICATION_WORDS + r")"
@@ -1872,6 +1936,8 @@ _LABEL_CELL_RE = lazy_compile(
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
 )
+# A separator between blanks in a field's value: what comes before it is the value.
+_VALUE_DASH_RE = lazy_compile(r"[^\S\n][" + TITLE_SEPARATORS + r"][^\S\n]")
 # A documentation keyword line: a directive whose value a renderer prints as the
 # document's title or a heading, or a documentation tag's text (Org's ``#+TITLE: SECRET
 # UE``, ``#+SUBTITLE:``, POD's ``=head1 NATO SECRET``, ``=item``, Texinfo's ``@settitle NATO
@@ -1993,7 +2059,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|(?<=[SsTt][^\S\n])'"
     # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
     r"|@(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
-    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
+    r"|[^\S\n]["
+    + TITLE_SEPARATORS
+    + r"][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?m:^\.[A-Za-z])"
     # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
@@ -2021,7 +2089,9 @@ _OTHER_TRIGGER_RE = re.compile(
 _BLANK_TRIGGER_RE = re.compile(
     "["
     + re.escape(BLANKS)
-    + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}"
+    + r"](?:[^\S\n]|["
+    + TITLE_SEPARATORS
+    + r"][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?="
     + _END_TAG
@@ -2484,6 +2554,11 @@ class CellUnit(Unit[CellState]):
                 or _CLASSIFICATION_LABEL_RE.search(text, 0, label.end()) is not None
             ):
                 spans.append((label.end(), end))
+                # the value up to a dash and what the line says of it (``Handling: NATO
+                # SECRET - do not forward``): the value alone is a cell
+                cut = _VALUE_DASH_RE.search(text, label.end(), end)
+                if cut is not None:
+                    spans.append((label.end(), cut.start()))
                 if _LABEL_PORTION_RE.match(
                     text, label.end()
                 ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):
