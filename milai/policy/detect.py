@@ -579,20 +579,37 @@ class ContextUnit(Unit[ContextState]):
                 return  # (S)-ibuprofen is caught by the bracket rule; (S)ome is a word
         following = match.group("next")
         if single and following:
-            if following in "([":
-                return  # (S) (M) (L): clothing sizes, not a paragraph
+            at = skel_map.to_orig(base + match.start("next"))
+            first = scanner.orig_slice(at, at + 1)
+            if following in "([" and first in "([":
+                return  # (S) (M) (L): clothing sizes, not a paragraph (a low quote „ is "(")
             if following == "|" and _SIZE_CELL_RE.match(scanner.skel.buf, match.end()):
                 return  # | (S) | 90 |: a size in a table, its next cell a number
-            at = skel_map.to_orig(base + match.start("next"))
-            if scanner.orig_slice(at, at + 1).islower():
-                return  # (S) enantiomer, (R) configuration: a portion starts a sentence
+            if first.islower() and "//" not in caveats:
+                # (S) enantiomer, (R) configuration: a portion starts a sentence; after a
+                # caveat behind "//" in capitals it is a portion whatever follows ((S//NF) the
+                # convoy: nobody writes a list item or a configuration so)
+                return
             if _SIZE_WORD_RE.match(scanner.skel.buf, match.start("next")) is not None:
                 return  # - (S) Small: 2 pcs, - (S) Petit : 2 pièces: a size list's item
             if letters == "s" and line_at - state.size_at < 500 and following in "0123456789:":
                 return  # (L) Large, (M) Medium, then (S) 2 pcs: a size list (siblings before)
         if letters == "c" and match.group("copyright") is not None:
             return  # (C) 2024, (C) Crown copyright: a copyright notice
+        if single and self._legend(scanner, end):
+            return  # (S) Subtitled  (AD) Audio described: a legend of abbreviations
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
+
+    def _legend(self, scanner: Scanner, end: int) -> bool:
+        """Whether a single letter's mark (original offset ``end`` after the letter) starts
+        a legend of abbreviations: a few words, then another abbreviation in brackets that
+        is no portion mark and its words (``(S) Subtitled  (AD) Audio described  (HD) High
+        definition``, ``(C) Closed captions · (VO) Original version``). A paragraph marked
+        (S) holds no second bracketed abbreviation after a column's gap."""
+        rest = scanner.orig_slice(end, end + _LEGEND_REACH).partition("\n")[0]
+        entry = _LEGEND_RE.match(rest)
+        abbreviation = squeeze(skeleton(entry.group("abbr"))) if entry is not None else ""
+        return bool(abbreviation) and abbreviation not in self.engine.portion_by_key
 
     @staticmethod
     def _capital_next(scanner: Scanner, match: re.Match[str], base: int) -> bool:
@@ -620,6 +637,17 @@ class ContextUnit(Unit[ContextState]):
         return base + found if outlook is LineOutlook.OPEN else view.end
 
 
+# After a single letter's mark: its closing bracket, perhaps "=" or ":", up to four words
+# (an abbreviation's meaning), a column's gap or a separator, then another abbreviation in
+# brackets and a word (``(S) Subtitled  (AD) Audio described``).
+_LEGEND_RE = lazy_compile(
+    r"[^\S\n]{0,2}[)\]][^\S\n]{0,3}(?:[:=\-\u2013][^\S\n]{0,3})?"
+    r"[^\W\d_][\w'\u2019.\-]{0,30}(?:[^\S\n][\w'\u2019.\-]{1,30}){0,3}"
+    r"(?:[^\S\n]{2,}|\t|[^\S\n]{0,2}[|\u00b7\u2022;,/][^\S\n]{0,2})"
+    r"[(\[](?P<abbr>[A-Z0-9][A-Za-z0-9+]{0,5})[)\]][^\S\n]{0,3}(?:[:=\-\u2013][^\S\n]{0,3})?"
+    r"[^\W\d_]"
+)
+_LEGEND_REACH = 160
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
 # A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and
 # a verb that starts a commit's subject. Without the hash, ``[TS] Fix…`` stays a portion
@@ -1736,11 +1764,11 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,10}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
     # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``), or
-    # another separator a title bar draws between words (``Convoy plan · NATO SECRET``,
-    # ``•``, ``»``, ``/``; between single letters it is a marking's own gap: ``T O P / S E
-    # C R E T``)
+    # another separator a title bar draws before a word (``Convoy plan · NATO SECRET``,
+    # ``Annex B • SECRET``, ``»``, ``/``; before a single letter it is a marking's own gap
+    # between words spelled letter by letter: ``T O P / S E C R E T``)
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
-    r"|(?<=[^\W_]{2})[^\S\n][" + TITLE_SEPARATORS + r"][^\S\n](?=[^\W_]{2})"
+    r"|(?<=[^\W_])[^\S\n][" + TITLE_SEPARATORS + r"][^\S\n](?=[^\W_]{2})"
     # a blank before a tag in square brackets that ends the line: a title or subject and
     # its banner (``Subject: Convoy plan [NATO SECRET]``, as mail classification tools write)
     r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*$)"
