@@ -138,9 +138,8 @@ def test_each_portion_mark_reads_before_a_low_quote_or_with_a_caveat() -> None:
         ("Departementaal VERTROUWELIJK\n", "RESTRICTED"),
         ("DEPARTEMENTAAL VERTROUWELIJK\n\nOnderwerp: begroting\n", "RESTRICTED"),
         ("Rubricering: Departementaal VERTROUWELIJK\n", "RESTRICTED"),
-        ("Staatsgeheim GEHEIM\n", "SECRET"),
-        ("STAATSGEHEIM ZEER GEHEIM\n", "TOP SECRET"),
-        ("Verslag · STAATSGEHEIM CONFIDENTIEEL\n", "CONFIDENTIAL"),
+        ("Verslag · DEPARTEMENTAAL VERTROUWELIJK\n", "RESTRICTED"),
+        ("Verslag · Stg. CONFIDENTIEEL\n", "CONFIDENTIAL"),
         # the rules for titles and legends open no hole
         ("(S) The convoy leaves at dawn.  (C) Fuel is at the depot.\n", "SECRET"),
         ("(S) Convoy plan  (TS) annex\n", "SECRET"),
