@@ -699,7 +699,10 @@ def _banner_hits(
     body = match.group("body")
     body_start = match.start("body")
     parts = engine.split_markings(body)
-    if tail and tail.strip():
+    bars = _ocr_bars(scanner, match, base)
+    if bars is False:
+        return  # I SECRET: a lone I or l before a marking is a bar only with its pair
+    if tail and tail.strip() and not bars:
         tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
         original = scanner.orig_slice(tail_start, tail_end)
         if not (
@@ -821,6 +824,27 @@ def _work_title(lead: str, tail: str) -> bool:
     leader to a page number after it. Real markings are printed in capitals; a title's
     words are in title case (a film, a book, a song: ``Top Secret!``, ``Streng Geheim``)."""
     return _TITLE_AFTER_RE.match(tail) is not None or _YEAR_BEFORE_RE.search(lead) is not None
+
+
+# A lone l or I (a table's bar read as a letter by OCR) before a banner, and after it.
+_OCR_BAR_LEAD_RE = lazy_compile(r"^[^\S\n]*[lI][^\S\n]{1,8}$")
+_OCR_BAR_TAIL_RE = lazy_compile(r"[^\S\n]{1,8}[lI|][^\S\n]*$")
+
+
+def _ocr_bars(scanner: Scanner, match: re.Match[str], base: int) -> bool | None:
+    """None when no lone l or I stands right before a banner's body; True when one does
+    and another (or a bar) ends the line after it (``l NATO SECRET l``, ``I NATO SECRET
+    I``: a table's bars that OCR read as letters), False when it stands alone (``I
+    SECRET``: no bar)."""
+    skel_map = scanner.skel.map
+    body_at = skel_map.to_orig(base + match.start("body"))
+    lead = scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), body_at)
+    if _OCR_BAR_LEAD_RE.search(lead) is None:
+        return None
+    tail = scanner.orig_slice(
+        skel_map.to_orig(base + match.end("body")), skel_map.to_orig(base + match.end())
+    )
+    return _OCR_BAR_TAIL_RE.fullmatch(tail) is not None
 
 
 # A word, then a bar between cells right before a marking: the marking is a table's cell.

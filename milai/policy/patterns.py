@@ -902,13 +902,21 @@ _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1
 _EMPTY_CELLS = "(?:,{1,64}+" + WS + "{0,4})?"
 
 
+# A table's bar that OCR read as a letter (``l NATO SECRET l``, ``I NATO SECRET I``): a lone
+# l or I, then blanks and a word of two letters or more (not a marking spelled letter by
+# letter: ``L U X``). Whether the line's end has its pair is ``_banner_hits``'s to say.
+_OCR_BAR = "[li](?=" + WS + "{1,8}[a-z]{2})"
+
+
 def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     return (
         WS
         + "{0,120}+"
         + _EMPTY_CELLS
         + _LOG_PREFIX
-        + "(?:[>|]"
+        + "(?:(?:[>|]|"
+        + _OCR_BAR
+        + ")"
         + WS
         + "{0,8}+){0,8}+"
         + f"(?:{_page_markup(words=words)})?{'?' if lazy else ''}"
@@ -940,7 +948,9 @@ def _reading(*, pages: bool, numbering: bool) -> str:
         + "{0,120}"
         + _EMPTY_CELLS
         + _LOG_PREFIX
-        + "(?:[>|]"
+        + "(?:(?:[>|]|"
+        + _OCR_BAR
+        + ")"
         + WS
         + "{0,8}){0,8}"
         + (f"(?:{_page_markup(words=False)})?" + _PAGE_FIRST if pages else "")

@@ -68,6 +68,8 @@ FORMS = {
     "numbered-furniture": FURNITURE,
     "value-instruction": INSTRUCTIONS,
     "dot-leader": DOT_LEADERS,
+    # a table's bars that OCR read as letters
+    "ocr-bars": ("l {m} l", "I {m} I", "I  {m}  I", "l {m} |"),
     # the capitals of a work's title, or of a table of contents' entry, still count
     "year-cell-capitals": ("| {m} | 1984 |", "{m},1984", "<td>{m}</td><td>1998</td>"),
     "contents-capitals": ("{m} ........ 14", "{m} . . . . 7"),
@@ -199,6 +201,11 @@ def test_round10_markings_read(default_policy: Policy, text: str, level: str) ->
         "Inhoud . . . . . vertrouwelijk\n",
         "Dit is departementaal vertrouwelijk.\n",
         "Het staatsgeheim geheim houden.\n",
+        # a lone I or l: a bar only with its pair
+        "I secret recipe, I said\n",
+        "I restricted access to the files.\n",
+        "I Secret Santa I\n",
+        "l geheim l\n",
     ],
 )
 def test_round10_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
