@@ -624,20 +624,37 @@ class ContextUnit(Unit[ContextState]):
                 return  # (S)-ibuprofen is caught by the bracket rule; (S)ome is a word
         following = match.group("next")
         if single and following:
-            if following in "([":
-                return  # (S) (M) (L): clothing sizes, not a paragraph
+            at = skel_map.to_orig(base + match.start("next"))
+            first = scanner.orig_slice(at, at + 1)
+            if following in "([" and first in "([":
+                return  # (S) (M) (L): clothing sizes, not a paragraph (a low quote „ is "(")
             if following == "|" and _SIZE_CELL_RE.match(scanner.skel.buf, match.end()):
                 return  # | (S) | 90 |: a size in a table, its next cell a number
-            at = skel_map.to_orig(base + match.start("next"))
-            if scanner.orig_slice(at, at + 1).islower():
-                return  # (S) enantiomer, (R) configuration: a portion starts a sentence
+            if first.islower() and "//" not in caveats:
+                # (S) enantiomer, (R) configuration: a portion starts a sentence; after a
+                # caveat behind "//" in capitals it is a portion whatever follows ((S//NF) the
+                # convoy: nobody writes a list item or a configuration so)
+                return
             if _SIZE_WORD_RE.match(scanner.skel.buf, match.start("next")) is not None:
                 return  # - (S) Small: 2 pcs, - (S) Petit : 2 pièces: a size list's item
             if letters == "s" and line_at - state.size_at < 500 and following in "0123456789:":
                 return  # (L) Large, (M) Medium, then (S) 2 pcs: a size list (siblings before)
         if letters == "c" and match.group("copyright") is not None:
             return  # (C) 2024, (C) Crown copyright: a copyright notice
+        if single and self._legend(scanner, end):
+            return  # (S) Subtitled  (AD) Audio described: a legend of abbreviations
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
+
+    def _legend(self, scanner: Scanner, end: int) -> bool:
+        """Whether a single letter's mark (original offset ``end`` after the letter) starts
+        a legend of abbreviations: a few words, then another abbreviation in brackets that
+        is no portion mark and its words (``(S) Subtitled  (AD) Audio described  (HD) High
+        definition``, ``(C) Closed captions · (VO) Original version``). A paragraph marked
+        (S) holds no second bracketed abbreviation after a column's gap."""
+        rest = scanner.orig_slice(end, end + _LEGEND_REACH).partition("\n")[0]
+        entry = _LEGEND_RE.match(rest)
+        abbreviation = squeeze(skeleton(entry.group("abbr"))) if entry is not None else ""
+        return bool(abbreviation) and abbreviation not in self.engine.portion_by_key
 
     @staticmethod
     def _capital_next(scanner: Scanner, match: re.Match[str], base: int) -> bool:
@@ -665,6 +682,17 @@ class ContextUnit(Unit[ContextState]):
         return base + found if outlook is LineOutlook.OPEN else view.end
 
 
+# After a single letter's mark: its closing bracket, perhaps "=" or ":", up to four words
+# (an abbreviation's meaning), a column's gap or a separator, then another abbreviation in
+# brackets and a word (``(S) Subtitled  (AD) Audio described``).
+_LEGEND_RE = lazy_compile(
+    r"[^\S\n]{0,2}[)\]][^\S\n]{0,3}(?:[:=\-\u2013][^\S\n]{0,3})?"
+    r"[^\W\d_][\w'\u2019.\-]{0,30}(?:[^\S\n][\w'\u2019.\-]{1,30}){0,3}"
+    r"(?:[^\S\n]{2,}|\t|[^\S\n]{0,2}[|\u00b7\u2022;,/][^\S\n]{0,2})"
+    r"[(\[](?P<abbr>[A-Z0-9][A-Za-z0-9+]{0,5})[)\]][^\S\n]{0,3}(?:[:=\-\u2013][^\S\n]{0,3})?"
+    r"[^\W\d_]"
+)
+_LEGEND_REACH = 160
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
 # A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and
 # a verb that starts a commit's subject. Without the hash, ``[TS] Fix…`` stays a portion
@@ -716,7 +744,10 @@ def _banner_hits(
     body = match.group("body")
     body_start = match.start("body")
     parts = engine.split_markings(body)
-    if tail and tail.strip():
+    bars = _ocr_bars(scanner, match, base)
+    if bars is False:
+        return  # I SECRET: a lone I or l before a marking is a bar only with its pair
+    if tail and tail.strip() and not bars:
         tail_start, tail_end = skel_map.span(base + match.start("tail"), base + match.end("tail"))
         original = scanner.orig_slice(tail_start, tail_end)
         if not (
@@ -794,6 +825,13 @@ def _banner_hits(
         # a name in a directory tree; Finance;secret,
         # msgid "Restricted": a value after a word (a row of data, a string). Not banners.
         return
+    if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _work_title(
+        scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1]),
+        scanner.orig_slice(found[-1][2], skel_map.to_orig(base + match.end())),
+    ):
+        # | Top Secret! | 1984 |, Top Secret!,1984, Top Secret ........ 14: a work's title
+        # beside its year, an entry of a table of contents; in capitals it counts (README)
+        return
     if _in_prose_case(scanner.orig_slice(found[0][1], found[-1][2])) and _CELL_BEFORE_RE.search(
         scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), found[0][1])
     ):
@@ -802,6 +840,56 @@ def _banner_hits(
         return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# Between a cell and the next one: a bar, a comma, a semicolon, a tab, an HTML table's cell
+# tags; a year in brackets after a title is its next "cell" too (``Top Secret (1984)``).
+_NEXT_CELL = r"(?:\||[,;\t]|</t[dh]>[^\S\n]{0,4}<t[dh](?:[^\S\n][^<>\n]{0,80})?>|\()"
+# A year (1500-2099) standing alone in its cell.
+_YEAR_CELL = r"[^\S\n]{0,4}(?:1[5-9]|20)\d{2}(?![\w.,/:\-])"
+# After a title in prose case: its own "!" or "?", then a year in the next cell (``| Top
+# Secret! | 1984 |``, ``Top Secret!,1984``, ``<td>Top Secret!</td><td>1984</td>``, ``- Top
+# Secret (1984) ★★★★``), or a table of contents' dot leader and page number (``Top Secret
+# ........ 14``, ``Streng geheim . . . . 7``).
+_TITLE_AFTER_RE = lazy_compile(
+    r"[!?*_\"'\u201d\u00bb]{0,3}[^\S\n]{0,4}(?:"
+    + _NEXT_CELL
+    + _YEAR_CELL
+    + r"|(?:[.\u2026\u00b7_][^\S\n]?){3,200}+[^\S\n]{0,8}\d{1,4}[^\S\n]*$)"
+)
+# Before a title in prose case: a year in the cell before it (``| 1984 | Top Secret! |``).
+_YEAR_BEFORE_RE = lazy_compile(
+    r"(?<![\w.,/:\-])(?:1[5-9]|20)\d{2}[^\S\n]{0,4}" + _NEXT_CELL + r"[^\S\n]{0,4}[\"'*_]{0,2}$"
+)
+
+
+def _work_title(lead: str, tail: str) -> bool:
+    """Whether a marking's words (in prose case: the caller's to check) are a work's title
+    in a table or list of works: a year in the cell beside it, or a table of contents' dot
+    leader to a page number after it. Real markings are printed in capitals; a title's
+    words are in title case (a film, a book, a song: ``Top Secret!``, ``Streng Geheim``)."""
+    return _TITLE_AFTER_RE.match(tail) is not None or _YEAR_BEFORE_RE.search(lead) is not None
+
+
+# A lone l or I (a table's bar read as a letter by OCR) before a banner, and after it.
+_OCR_BAR_LEAD_RE = lazy_compile(r"^[^\S\n]*[lI][^\S\n]{1,8}$")
+_OCR_BAR_TAIL_RE = lazy_compile(r"[^\S\n]{1,8}[lI|][^\S\n]*$")
+
+
+def _ocr_bars(scanner: Scanner, match: re.Match[str], base: int) -> bool | None:
+    """None when no lone l or I stands right before a banner's body; True when one does
+    and another (or a bar) ends the line after it (``l NATO SECRET l``, ``I NATO SECRET
+    I``: a table's bars that OCR read as letters), False when it stands alone (``I
+    SECRET``: no bar)."""
+    skel_map = scanner.skel.map
+    body_at = skel_map.to_orig(base + match.start("body"))
+    lead = scanner.orig_slice(skel_map.to_orig(base + match.start() + 1), body_at)
+    if _OCR_BAR_LEAD_RE.search(lead) is None:
+        return None
+    tail = scanner.orig_slice(
+        skel_map.to_orig(base + match.end("body")), skel_map.to_orig(base + match.end())
+    )
+    return _OCR_BAR_TAIL_RE.fullmatch(tail) is not None
 
 
 # A word, then a bar between cells right before a marking: the marking is a table's cell.
@@ -851,6 +939,13 @@ _BLANK_RE = lazy_compile(r"[^\S\n]")
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
 _TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+# Another separator between blanks before a banner's title (``NATO SECRET · Convoy plan``,
+# ``•``, ``»``, ``/``, ``‖``, ``◆``: ``TITLE_SEPARATORS`` but the dashes), on the text shown
+# (the skeleton view writes some as letters or marks a tail holds otherwise).
+_TITLE_MARK_RE = lazy_compile(
+    r"[^\S\n]{1,3}[\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf\u2219"
+    r"\u22c5\u00a6][^\S\n]{1,3}(?=[^\W_])"
+)
 # A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
 # tab, or two blanks or more, then a title that starts with a letter or a digit.
 _TITLE_COLUMN_RE = lazy_compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
@@ -880,6 +975,12 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
         furniture = tail[: column.start()]  # ]], (NOFORN), a closing wrapper
         if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
             return True
+    for mark in _TITLE_MARK_RE.finditer(tail):
+        if tail[mark.end()].islower():
+            continue  # SECRET · a short story: as after a dash
+        furniture = tail[: mark.start()]
+        if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
+            return True  # NATO SECRET · Convoy plan, GEHEIM » Lagebericht
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
         first = skel_map.to_orig(tail_at + dash.end())
         if scanner.orig_slice(first, first + 1).islower():
@@ -1713,6 +1814,13 @@ class CellState(LineState):
 # tools write it; ``Operation plan (SECRET)``, as a title's portion mark is placed). Its cell
 # counts in capitals, as every cell's (``The Secret (2006)``, ``Dossier (Secret)`` are
 # titles); a portion mark alone in it is no banner (``T-shirt (S)``).
+# Between blanks, what parts a title from its banner: a dash, or the separators that
+# title bars and breadcrumbs draw (a middle dot, a bullet, guillemets, a slash, a tilde, a
+# double bar, a diamond, a small square or circle); a character class's contents.
+TITLE_SEPARATORS = (
+    "\\-\u2013\u2014\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf"
+    "\u2219\u22c5\u00a6"
+)
 _END_TAG = r"(?:\[[^\[\]\n]{1,240}\]|\([^()\n]{1,240}\))"
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
@@ -1724,8 +1832,12 @@ _CELL_SPLIT_RE = lazy_compile(
     r"|\\(?:f(?:[A-Z1-4P]|\([A-Za-z]{2}|\[[^\[\]\n]{0,20}\])|s[+\-]?(?:\d{1,2}|\(\d{2}|\[\d{1,3}\]))"
     r"|\\[a-zA-Z]{1,32}\*?(?:\[[^\[\]\n]{0,40}\])?-?\d{0,10}[^\S\n]?"
     r"|[{}\t]|\|+|[^\S\n]{2,}"
-    # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``)
+    # a dash between blanks: a title and its banner (``Convoy brief - NATO SECRET``), or
+    # another separator a title bar draws before a word (``Convoy plan · NATO SECRET``,
+    # ``Annex B • SECRET``, ``»``, ``/``; before a single letter it is a marking's own gap
+    # between words spelled letter by letter: ``T O P / S E C R E T``)
     r"|[^\S\n][-\u2013\u2014][^\S\n]"
+    r"|(?<=[^\W_])[^\S\n][" + TITLE_SEPARATORS + r"][^\S\n](?=[^\W_]{2})"
     # a blank before a tag in square brackets that ends the line: a title or subject and
     # its banner (``Subject: Convoy plan [NATO SECRET]``, as mail classification tools write)
     r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*$)"
@@ -1899,6 +2011,10 @@ _LABEL_CELL_RE = lazy_compile(
     r"(?:\[[^\[\]\n]{1,40}\][^\S\n]{0,3}"
     r"|\d{1,4}[./\-]\d{1,2}[./\-]\d{1,4},?[^\S\n]{1,3}\d{1,2}:\d{2}(?::\d{2})?"
     r"(?:[^\S\n]?[aApP][mM])?[^\S\n]{1,3}[-\u2013][^\S\n]{1,3})?"
+    # a list's marker or a section's number before the field (``1. Header: SECRET UE``,
+    # ``- Banner: NATO SECRET``, ``3.2 Title:``, ``a) Stempel: VS-VERTRAULICH``)
+    r"(?:(?:[-*\u2022\u00b7+]|\d{1,3}(?:\.\d{1,3}){0,4}[.)]?|[A-Za-z][.)]|[ivxIVX]{2,5}[.)]"
+    r"|\((?:\d{1,3}|[A-Za-z]|[ivx]{2,5})\))[^\S\n]{1,4})?"
     # a longer name that starts or ends with a classification word (a fax cover's
     # ``CLASSIFICATION OF THIS TRANSMISSION:``, ``Security classification of this message:``)
     r"(?:(?:[^\W\d_][\w.\-]{0,31}[^\S\n]){0,4}(?i:" + _CLASSIFICATION_WORDS + r")"
@@ -1917,6 +2033,8 @@ _LABEL_CELL_RE = lazy_compile(
     # properties line; ``level = SECRET`` is source code's assignment)
     r"(?:[^\S\n]{0,3}:|=(?!=))[^\S\n]{0,3}"
 )
+# A separator between blanks in a field's value: what comes before it is the value.
+_VALUE_DASH_RE = lazy_compile(r"[^\S\n][" + TITLE_SEPARATORS + r"][^\S\n]")
 # A documentation keyword line: a directive whose value a renderer prints as the
 # document's title or a heading, or a documentation tag's text (Org's ``#+TITLE: SECRET
 # UE``, ``#+SUBTITLE:``, POD's ``=head1 NATO SECRET``, ``=item``, Texinfo's ``@settitle NATO
@@ -2038,7 +2156,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|(?<=[SsTt][^\S\n])'"
     # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
     r"|@(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
-    r"|[^\S\n][-\u2013\u2014][^\S\n]{1,3}"
+    r"|[^\S\n]["
+    + TITLE_SEPARATORS
+    + r"][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?m:^\.[A-Za-z])"
     # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
@@ -2066,7 +2186,9 @@ _OTHER_TRIGGER_RE = re.compile(
 _BLANK_TRIGGER_RE = re.compile(
     "["
     + re.escape(BLANKS)
-    + r"](?:[^\S\n]|[-\u2013\u2014][^\S\n]{1,3}"
+    + r"](?:[^\S\n]|["
+    + TITLE_SEPARATORS
+    + r"][^\S\n]{1,3}"
     + _PROSE_AFTER_DASH
     + r"|(?="
     + _END_TAG
@@ -2530,6 +2652,11 @@ class CellUnit(Unit[CellState]):
                 or _CLASSIFICATION_LABEL_RE.search(text, 0, label.end()) is not None
             ):
                 spans.append((label.end(), end))
+                # the value up to a dash and what the line says of it (``Handling: NATO
+                # SECRET - do not forward``): the value alone is a cell
+                cut = _VALUE_DASH_RE.search(text, label.end(), end)
+                if cut is not None:
+                    spans.append((label.end(), cut.start()))
                 if _LABEL_PORTION_RE.match(
                     text, label.end()
                 ) is not None and not _NOT_PORTION_LABEL_RE.search(text, 0, label.end()):

@@ -766,6 +766,12 @@ _NUMBERING = (
 # digit that starts it (``2670P SECR3T``: 26, then T0P); not after a letter (a word's own
 # digits). In capitals only (``_glued_in_capitals``).
 _GLUED_NUMBER = r"(?:(?<![^\W\d_])\d{1,4}(?=[a-z0-9$@!|(\[]))?"
+# Furniture words other than a page's that a number follows on a banner's line (en, fr,
+# de, nl, lb; skeleton view: ``Säit`` is ``sait``).
+_FURNITURE_NUMBERED = (
+    r"copy|copie|kopie|exemplaire|exemplar|exemplaar|ausfertigung|slide|folie|diapositive|"
+    r"diapo|dia|sheet|blatt|feuille|feuillet|sait|blat"
+)
 # The page words in rot13 (a text a model was asked to answer in rot13): Cntr 3 bs 7.
 _PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"
 # Footer furniture printed before the marking (``Page 3 of 7    SECRET``, ``Page 2 NATO
@@ -774,10 +780,16 @@ _PAGE_WORDS_ROT13 = "cntr|cntrf|ct|c|frvgr|f|cntvan|oym|oynq"
 # in title case alone is a heading (``_is_heading``).
 _PAGE_WORDS = (
     r"(?:page|pages|pg|p|seite|s|pagina|blz|blad|"
+    # the other furniture that numbers a page, a copy or a slide (``Copy 3 of 5``,
+    # ``Exemplaire n° 2``, ``Ausfertigung 2``, ``Folie 4``, ``Säit 2``, ``Sheet 2``)
+    + _FURNITURE_NUMBERED
+    + "|"
     + _PAGE_WORDS_ROT13
     + r")\.?"
     + WS
-    + r"{0,2}\d{1,4}(?:"
+    + r"{0,2}(?:(?:n#|no|nr)\.?"
+    + WS
+    + r"{0,2})?\d{1,4}(?:"
     + WS
     + r"{0,2}(?:of|sur|de|von|van|vun|bs|fhe|qr|iba|ina|iha|/)"
     + WS
@@ -890,13 +902,21 @@ _LOG_PREFIX = "(?:" + _LOG_START + WS + "{1,4}(?:" + _LOG_WORD + ":?" + WS + "{1
 _EMPTY_CELLS = "(?:,{1,64}+" + WS + "{0,4})?"
 
 
+# A table's bar that OCR read as a letter (``l NATO SECRET l``, ``I NATO SECRET I``): a lone
+# l or I, then blanks and a word of two letters or more (not a marking spelled letter by
+# letter: ``L U X``). Whether the line's end has its pair is ``_banner_hits``'s to say.
+_OCR_BAR = "[li](?=" + WS + "{1,8}[a-z]{2})"
+
+
 def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     return (
         WS
         + "{0,120}+"
         + _EMPTY_CELLS
         + _LOG_PREFIX
-        + "(?:[>|]"
+        + "(?:(?:[>|]|"
+        + _OCR_BAR
+        + ")"
         + WS
         + "{0,8}+){0,8}+"
         + f"(?:{_page_markup(words=words)})?{'?' if lazy else ''}"
@@ -928,7 +948,9 @@ def _reading(*, pages: bool, numbering: bool) -> str:
         + "{0,120}"
         + _EMPTY_CELLS
         + _LOG_PREFIX
-        + "(?:[>|]"
+        + "(?:(?:[>|]|"
+        + _OCR_BAR
+        + ")"
         + WS
         + "{0,8}){0,8}"
         + (f"(?:{_page_markup(words=False)})?" + _PAGE_FIRST if pages else "")
@@ -1011,8 +1033,10 @@ def _glued_title(markings: Iterable[str]) -> str:
 
 _CONTROLS = WS + "{0,2}//?" + WS + r"{0,2}[a-z0-9](?:[a-z0-9,\-/]|" + WS + "){0,80}"
 # After the separator, quotes and markup, or a wide gap (forms and PDF text align values).
+# A dot leader between a label and its value, as forms and tables of contents print it
+# (``CLASSIFICATION . . . . SECRET LUX``, ``Classification ........ SECRET``), is one too.
 _LABEL_SEP = (
-    "(?:" + WS + "|[\"'*`\\]])" + "{0,4}[:\\-\u2013|=>]"
+    "(?:" + WS + "|[\"'*`\\]])" + "{0,4}(?:[:\\-\u2013|=>]|(?:\\." + WS + "{0,2}){3,40}+)"
     "(?:" + WS + "{0,80}(?:[\"'*`<>]" + WS + "{0,4}){1,6}|" + WS + "{0,80})"
 )
 # After a label's separator: markup, and page numbers (``Classification: Page 2 SECRET``).
