@@ -22,8 +22,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
-from milai.policy._built import HINT_RE as BUILT_HINT_RE
 from milai.policy._built import Built, built_strings
+from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
@@ -2917,7 +2917,7 @@ class JoinedUnit(Unit[JoinedState]):
                 held = line_start
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
-        built = [hint.span() for hint in BUILT_HINT_RE.finditer(region)]
+        built = built_hint_spans(region)
         for hint_start, hint_end in sorted(spans + built) if built else spans:
             if blocks and hint_end <= blocks[-1][1]:
                 continue  # on the last block's lines (a line of many hints: no search again)
