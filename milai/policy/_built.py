@@ -91,7 +91,7 @@ HINT_RE = lazy_compile(
 # Every HINT_RE match holds one of these (a call's or an interpolation's bracket, an
 # escape, a ``%`` format, a template literal), and none spans a line break: only a line
 # that holds one is searched (``hint_spans``).
-_HINT_SCREEN_RE = re.compile(r"[({\\%`]")
+_HINT_SCREEN_RE = lazy_compile(r"[({\\%`]")
 _MAX_ARGS = 64
 _REACH = 4000  # how far after a call's opening bracket its closing one is looked for
 _MAX_DEPTH = 4  # how deep brackets nest inside a call that is evaluated

@@ -34,7 +34,7 @@ _SEQUENCES = (
 )
 # What a word must hold to be read so (every run above starts with one).
 _SYMBOLS = "|€£¢(+"
-_SYMBOL_RE = re.compile(f"[{re.escape(_SYMBOLS)}]")
+_SYMBOL_RE = lazy_compile(f"[{re.escape(_SYMBOLS)}]")
 _LONGEST = 40
 # A word: letters, digits, the digit leetspeak's symbols and the symbols above.
 _TOKEN_RE = lazy_compile(r"(?:[^\W_]|[$@!|\\<€£¢()+\-]){1,80}")

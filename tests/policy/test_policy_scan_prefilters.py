@@ -5,7 +5,8 @@ the characters that matter to each reader.
 * ``_built.hint_spans``: one span per line that ``HINT_RE.finditer`` finds a hint on, the
   first of that line (a block is made of whole lines);
 * ``SymbolLeet.lines``: the same lines read, as the loop that looked at every line's
-  characters for a symbol.
+  characters for a symbol;
+* ``_markup_text.search_candidate``: ``CANDIDATE_RE.search`` from every position.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import random
 import pytest
 
 from milai.policy._built import HINT_RE, hint_spans
+from milai.policy._markup_text import CANDIDATE_RE, search_candidate
 from milai.policy._symbols import _SYMBOLS, SymbolLeet
 from tests.policy.families import shipped_policy
 
@@ -183,3 +185,44 @@ def test_symbol_lines_skip_only_lines_without_a_symbol(policy: str) -> None:
         assert leet.lines(text) == expected, text
         read += len(expected)
     assert read > 50  # the texts do hold lines that are read
+
+
+_MARKUP_PIECES = (
+    "<",
+    "<a",
+    "</",
+    "<1",
+    "<-",
+    "^",
+    "^X",
+    "^x",
+    "~",
+    "~A",
+    "~~B",
+    "^^",
+    " ",
+    "  ",
+    "\t",
+    "        ",
+    "\n",
+    "\n",
+    "word",
+    "A",
+    "é",
+    "\u2028",
+    "\r\n",
+    "<b>",
+    "^FO",
+    "~DG",
+)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_markup_candidate_search_is_the_patterns_from_every_position(seed: int) -> None:
+    rng = random.Random(f"markup-candidates:{seed}")
+    for _ in range(40):
+        text = _text(rng, _MARKUP_PIECES, rng.randint(1, 30))
+        for pos in range(len(text) + 1):
+            expected = CANDIDATE_RE.search(text, pos)
+            found = search_candidate(text, pos)
+            assert (found and found.span()) == (expected and expected.span()), (text, pos)
