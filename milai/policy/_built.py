@@ -88,6 +88,10 @@ HINT_RE = lazy_compile(
     r"|\\[(tnrfv]|[\"'][^\S\n]{0,8}%[^\S\n]{0,8}[(\"']"
     r"|(?:=>?|(?<=[\w$])\(|(?<![\w$])return)[^\S\n]{0,8}`)"
 )
+# Every HINT_RE match holds one of these (a call's or an interpolation's bracket, an
+# escape, a ``%`` format, a template literal), and none spans a line break: only a line
+# that holds one is searched (``hint_spans``).
+_HINT_SCREEN_RE = lazy_compile(r"[({\\%`]")
 _MAX_ARGS = 64
 _REACH = 4000  # how far after a call's opening bracket its closing one is looked for
 _MAX_DEPTH = 4  # how deep brackets nest inside a call that is evaluated
@@ -402,6 +406,25 @@ def _escaped(block: str) -> list[Built]:
             if piece.seams:
                 found.append(Built(piece.text, piece.offsets, piece.seams))
     return found
+
+
+def hint_spans(text: str) -> list[tuple[int, int]]:
+    """The span of the first HINT_RE match on each line of ``text`` that holds one (a
+    block is made of whole lines, so a line's other hints add nothing). The same lines as
+    ``HINT_RE.finditer(text)``: no match spans a line break or looks across one, and each
+    holds a character of ``_HINT_SCREEN_RE``; ``re`` tries the pattern's leading
+    alternation at every position, so a line without one is not searched."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (screen := _HINT_SCREEN_RE.search(text, at)) is not None:
+        start = text.rfind("\n", at, screen.start()) + 1 or at
+        end = text.find("\n", screen.end())
+        end = len(text) if end < 0 else end
+        hint = HINT_RE.search(text, start, end)
+        if hint is not None:
+            spans.append(hint.span())
+        at = end + 1
+    return spans
 
 
 def built_strings(block: str) -> list[Built]:

@@ -30,6 +30,8 @@ from milai._lazyre import lazy_compile
 
 # A line that holds a tag, or starts with a ZPL command (a cheap first look).
 CANDIDATE_RE = lazy_compile(r"<[A-Za-z/]|(?m:^)[^\S\n]{0,8}[\^~][A-Z]")
+# Every CANDIDATE_RE match holds one of these, at most 8 characters after its start.
+_CANDIDATE_SCREEN_RE = lazy_compile(r"[<^~]")
 _TAG_TOKEN_RE = lazy_compile(
     r"<(?P<close>/)?(?P<name>[A-Za-z][\w:.\-]{0,40})(?P<attrs>(?:[^<>\"'\n]|\"[^\"\n]{0,400}\""
     r"|'[^'\n]{0,400}'){0,2000}?)(?P<empty>/)?>"
@@ -427,3 +429,17 @@ def without_seams(shown: Seamed) -> tuple[str, list[int], list[int]]:
     text.append(shown.text[done:])
     offsets.extend(shown.offsets[done:])
     return "".join(text), offsets, seams
+
+
+def search_candidate(text: str, pos: int = 0) -> re.Match[str] | None:
+    """``CANDIDATE_RE.search(text, pos)``, tried only just before each ``<``, ``^`` or
+    ``~`` (``re`` tries the pattern's line-start branch at every position of a text)."""
+    while (screen := _CANDIDATE_SCREEN_RE.search(text, pos)) is not None:
+        at = screen.start()
+        # a match that holds this character starts at most 8 blanks before it, and ends
+        # the character after it; none starts between ``pos`` and there (no such character)
+        found = CANDIDATE_RE.search(text, max(pos, at - 8), at + 2)
+        if found is not None:
+            return found
+        pos = at + 1
+    return None

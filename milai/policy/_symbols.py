@@ -34,6 +34,7 @@ _SEQUENCES = (
 )
 # What a word must hold to be read so (every run above starts with one).
 _SYMBOLS = "|€£¢(+"
+_SYMBOL_RE = lazy_compile(f"[{re.escape(_SYMBOLS)}]")
 _LONGEST = 40
 # A word: letters, digits, the digit leetspeak's symbols and the symbols above.
 _TOKEN_RE = lazy_compile(r"(?:[^\W_]|[$@!|\\<€£¢()+\-]){1,80}")
@@ -117,6 +118,11 @@ class SymbolLeet:
         found: list[tuple[int, int, str]] = []
         start = 0
         while start < len(text):
+            # a line without a symbol reads nothing: go to the line of the next symbol
+            symbol = _SYMBOL_RE.search(text, start)
+            if symbol is None:
+                break
+            start = text.rfind("\n", start, symbol.start()) + 1 or start
             end = text.find("\n", start)
             if end < 0:
                 end = len(text)

@@ -22,8 +22,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
-from milai.policy._built import HINT_RE as BUILT_HINT_RE
 from milai.policy._built import Built, built_strings
+from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
@@ -40,9 +40,9 @@ from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._lookups import lookup_keys
-from milai.policy._markup_text import CANDIDATE_RE as MARKUP_CANDIDATE_RE
 from milai.policy._markup_text import DocumentText, Seamed, without_seams
 from milai.policy._markup_text import Shown as DocumentShown
+from milai.policy._markup_text import search_candidate as search_markup_candidate
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
@@ -3094,7 +3094,7 @@ class JoinedUnit(Unit[JoinedState]):
                 held = line_start
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
-        built = [hint.span() for hint in BUILT_HINT_RE.finditer(region)]
+        built = built_hint_spans(region)
         for hint_start, hint_end in sorted(spans + built) if built else spans:
             if blocks and hint_end <= blocks[-1][1]:
                 continue  # on the last block's lines (a line of many hints: no search again)
@@ -3193,13 +3193,13 @@ def _walk_skel_lines(
     scanner: Scanner,
     state: ScanState,
     final: bool,
-    candidate: re.Pattern[str],
+    candidate: Callable[[str, int], re.Match[str] | None],
     read_line: Callable[[str, int], bool],
 ) -> None:
     """Each complete line of the skeleton from ``state.resume`` (the unfinished one too when
     ``final``), in original text, given to ``read_line(line, at)``; where it takes none
-    (returns False), the walk goes on at the line before the next ``candidate`` match, or
-    ends. ``state.resume`` is left after the last line read."""
+    (returns False), the walk goes on at the line before the match that ``candidate(text,
+    position)`` finds next, or ends. ``state.resume`` is left after the last line read."""
     view = scanner.skel
     buf, base = view.buf, view.base
     position = state.resume - base
@@ -3211,7 +3211,7 @@ def _walk_skel_lines(
         stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
         if not read_line(scanner.orig_slice(at, stop), at):
             # no line until the next that the unit can take: go there
-            found = candidate.search(scanner.orig, stop - scanner.orig_base)
+            found = candidate(scanner.orig, stop - scanner.orig_base)
             if found is None:
                 position = limit
                 break
@@ -3269,7 +3269,7 @@ class PageTextUnit(Unit[PageTextState]):
             page.ended.clear()
             return True
 
-        _walk_skel_lines(scanner, state, final, SHOW_RE, read_line)
+        _walk_skel_lines(scanner, state, final, SHOW_RE.search, read_line)
         if final:
             self._read(scanner, page.take())
         _hold_from(scanner, state, "page", page.first_line, "(<[")
@@ -3374,7 +3374,7 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         document = state.document
 
         def read_line(line: str, at: int) -> bool:
-            if not (document.opened or MARKUP_CANDIDATE_RE.search(line)):
+            if not (document.opened or search_markup_candidate(line)):
                 return False
             if not document.read_line(line, at):
                 self._read(scanner, document.take())
@@ -3383,7 +3383,7 @@ class DocumentTextUnit(Unit[DocumentTextState]):
                 self._read(scanner, document.take())
             return True
 
-        _walk_skel_lines(scanner, state, final, MARKUP_CANDIDATE_RE, read_line)
+        _walk_skel_lines(scanner, state, final, search_markup_candidate, read_line)
         if final:
             self._read(scanner, document.take())
             document.reset()
