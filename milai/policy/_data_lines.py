@@ -217,7 +217,7 @@ def sse_texts(block: str) -> list[tuple[str, list[int], list[int]]]:
             at = data.start("payload")
             if payload.lstrip().startswith(("{", "[")):
                 pieces = [
-                    unescaped(block, at + text.start("text"), at + text.end("text"))
+                    _json_unescaped(block, at + text.start("text"), at + text.end("text"))
                     for text in _SSE_TEXT_RE.finditer(payload)
                 ]
             else:
@@ -230,3 +230,33 @@ def sse_texts(block: str) -> list[tuple[str, list[int], list[int]]]:
         if len(parts) >= 2:
             found.append(("".join(parts), offsets, seams))
     return found
+
+
+_JSON_ESCAPE_RE = lazy_compile(r"\\(?:u(?P<code>[0-9a-fA-F]{4})|(?P<char>.))")
+_JSON_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def _json_unescaped(block: str, start: int, end: int) -> tuple[str, list[int]]:
+    """A JSON string's content ``block[start:end]`` decoded (a surrogate's escape is kept
+    as written), each character's offset in ``block``."""
+    text: list[str] = []
+    offsets: list[int] = []
+    done = start
+    for escape in _JSON_ESCAPE_RE.finditer(block, start, end):
+        text.append(block[done : escape.start()])
+        offsets.extend(range(done, escape.start()))
+        code = escape.group("code")
+        if code is not None and not 0xD800 <= int(code, 16) <= 0xDFFF:
+            text.append(chr(int(code, 16)))
+            offsets.append(escape.start())
+        elif code is not None:
+            text.append(escape.group())
+            offsets.extend(range(escape.start(), escape.end()))
+        else:
+            char = escape.group("char")
+            text.append(_JSON_ESCAPED.get(char, char))
+            offsets.append(escape.start())
+        done = escape.end()
+    text.append(block[done:end])
+    offsets.extend(range(done, end))
+    return "".join(text), offsets

@@ -139,8 +139,12 @@ def _sse(target: Target) -> list[str]:
             + "}\n\n"
         )
 
+    def ascii_json(part: str) -> str:  # Python's json.dumps: ``\\u00c8`` for È
+        return 'data: {"choices":[{"delta":{"content":' + json.dumps(part) + "}}]}\n\n"
+
     return [
         "".join(openai(part) for part in [text[:cut], text[cut:]]) + "data: [DONE]\n\n",
+        "".join(ascii_json(part) for part in parts),
         "".join(openai(part) for part in parts),
         "".join(anthropic(part) for part in parts),
         "".join(f"data: {part}\n\n" for part in [text[:cut], text[cut:]]),
