@@ -23,6 +23,9 @@ from milai._lazyre import lazy_compile
 from milai.policy._printed import _unescaped as unescaped
 
 _MAX_FIELDS = 64
+_MIN_RECORD = 4  # the fewest fields of a row with blanks after its delimiters
+_MAX_RECORD_FIELD = 40
+_MAX_RECORD_WORDS = 5
 # A CSV row: fields without a blank after their comma; a quoted field may hold anything
 # but a line break ("Doe, J", "a ""b""").
 _CSV_FIELD_RES = {
@@ -41,7 +44,7 @@ _FLOW_RE = lazy_compile(r"\[(?P<items>[^\[\]\n\"'`]{1,400}+)\]")
 _PREFIX_RE = lazy_compile(
     r"[^\S\n]{0,8}(?:"
     r"(?:[\w.\-]{1,100}/){0,16}[\w\-]{1,100}\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?[-:]"
-    r"|0\d{4,5}[^\S\n]{1,8}"
+    r"|0\d{4,5}(?:[^\S\n]{1,8}|[*/][^\S\n]{0,8})"
     r"|(?P<r>\[\d{1,6}\][^\S\n]{1,4}))"
 )
 _R_ITEM_RE = lazy_compile(r"\"(?P<item>[^\"\n]{1,400}+)\"")
@@ -53,12 +56,16 @@ _TURN_RE = lazy_compile(
     r"|<\|(?:system|user|assistant|model|tool)\|>"
     r"|<start_of_turn>(?:model|user|system)?"
     r"|<\|start_header_id\|>(?:system|user|assistant|tool)<\|end_header_id\|>"
+    r"|<\|message\|>"
+    # DeepSeek's tokens, their bars in full width
+    r"|<\uff5c(?:Assistant|User|System)\uff5c>"
     r"|^[^\S\n]{0,3}#{1,4}[^\S\n]{0,3}(?:Response|Instruction|Input|Answer|Assistant|Human|"
     r"User|System)[^\S\n]{0,2}:"
 )
 _TURN_END_RE = lazy_compile(
     r"<\|im_end\|>|<end_of_turn>|<\|eot_id\|>|<\|end\|>|</s>|\[INST\]|<\|im_start\|>"
     r"|<start_of_turn>|<\|start_header_id\|>|<\|(?:system|user|assistant|model|tool)\|>"
+    r"|<\|(?:start|return|call)\|>|<\uff5c[^<>\n]{1,40}\uff5c>"
 )
 # A string literal that holds an escaped line break: in single quotes (Bash's ``$'…'``
 # too), backquotes or double quotes.
@@ -90,6 +97,7 @@ def csv_fields(text: str, delimiter: str = ",") -> list[tuple[int, int]]:
         return []
     field_re = _CSV_FIELD_RES[delimiter]
     fields: list[tuple[int, int]] = []
+    spaced = False
     at = 0
     while True:
         match = field_re.match(text, at)
@@ -98,7 +106,7 @@ def csv_fields(text: str, delimiter: str = ",") -> list[tuple[int, int]]:
         group = "quoted" if match.group("quoted") is not None else "bare"
         start, end = match.span(group)
         if group == "bare" and fields and text[start : start + 1].isspace():
-            return []  # a blank after the comma: prose
+            spaced = True  # a blank after the delimiter: prose, unless a record (below)
         fields.append((start, end))
         at = match.end()
         if at >= len(text) or text[at] != delimiter:
@@ -106,7 +114,24 @@ def csv_fields(text: str, delimiter: str = ",") -> list[tuple[int, int]]:
         at += 1
     if at < len(text) and text[at:].strip():
         return []
+    if spaced and not _record(text, fields):
+        return []
     return fields if len(fields) >= 3 else []
+
+
+def _record(text: str, fields: list[tuple[int, int]]) -> bool:
+    """Whether a row with blanks after its delimiters is a record, not prose: four fields
+    or more, the first a number (its id), each short (five words at most, no sentence's
+    end)."""
+    if len(fields) < _MIN_RECORD or not text[slice(*fields[0])].strip().isdigit():
+        return False
+    for start, end in fields:
+        field = text[start:end].strip()
+        if len(field) > _MAX_RECORD_FIELD or len(field.split()) > _MAX_RECORD_WORDS:
+            return False
+        if field.endswith((".", "!", "?")):
+            return False
+    return True
 
 
 def flow_items(text: str) -> list[tuple[int, int]]:
@@ -171,7 +196,11 @@ _SSE_RUN_RE = lazy_compile(
     r"(?m)^data:[^\n]{0,4096}+(?:\n(?:[^\S\n]{0,8}+\n|(?:event|id|retry|):[^\n]{0,400}+\n){0,4}+"
     r"data:[^\n]{0,4096}+){0,255}+"
 )
-_SSE_DATA_RE = lazy_compile(r"(?m)^data:[^\S\n]?(?P<payload>[^\n]{0,4096}+)")
+# A model's stream as JSON lines (Ollama's): consecutive lines that are JSON objects.
+_NDJSON_RUN_RE = lazy_compile(r"(?m)^\{[^\n]{0,4096}+(?:\n\{[^\n]{0,4096}+){0,255}+")
+_SSE_DATA_RE = lazy_compile(
+    r"(?m)^(?:data:[^\S\n]?(?P<payload>[^\n]{0,4096}+)|(?P<json>\{[^\n]{0,4096}+))"
+)
 _SSE_TEXT_RE = lazy_compile(
     r"\"(?:content|text|response|token|delta)\"[^\S\n]{0,3}:[^\S\n]{0,3}"
     r"\"(?P<text>(?:[^\"\\\n]|\\.){0,400}+)\""
@@ -180,16 +209,18 @@ _SSE_DONE = frozenset({"[DONE]", ""})
 
 
 def sse_runs(region: str) -> list[tuple[int, int]]:
-    """The runs of server-sent events' data lines in ``region``."""
-    if "data:" not in region:
-        return []
-    return [run.span() for run in _SSE_RUN_RE.finditer(region)]
+    """The runs of server-sent events' data lines in ``region``, and of JSON lines that
+    hold a model's text."""
+    runs = [run.span() for run in _SSE_RUN_RE.finditer(region)] if "data:" in region else []
+    if "{" in region and _SSE_TEXT_RE.search(region) is not None:
+        runs += [run.span() for run in _NDJSON_RUN_RE.finditer(region)]
+    return sorted(runs)
 
 
 def sse_open(region: str) -> int | None:
     """Where the run of events that ``region`` ends in starts (its next event may go on
     with it), or None."""
-    if "data:" not in region:
+    if "data:" not in region and "{" not in region:
         return None
     end = len(region.rstrip())
     for start, stop in reversed(sse_runs(region)):
@@ -211,10 +242,11 @@ def sse_texts(block: str) -> list[tuple[str, list[int], list[int]]]:
         offsets: list[int] = []
         seams: list[int] = []
         for data in _SSE_DATA_RE.finditer(block, start, stop):
-            payload = data.group("payload")
+            group = "payload" if data.group("payload") is not None else "json"
+            payload = data.group(group)
             if payload.strip() in _SSE_DONE:
                 continue
-            at = data.start("payload")
+            at = data.start(group)
             if payload.lstrip().startswith(("{", "[")):
                 pieces = [
                     _json_unescaped(block, at + text.start("text"), at + text.end("text"))

@@ -1999,7 +1999,7 @@ _PROSE_AFTER_DASH = (
 )
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;\[][^\S\n]{0,3}'|(?<![^\n])['`]|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;\[][^\S\n]{0,3}'|(?<![^\n])['`]|(?<=(?m:^)[bBuUrRfF$])['`]|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
     # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
     r"|(?<=[SsTt][^\S\n])'"
@@ -2018,9 +2018,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
     # a CSV row's comma or semicolon (no blank after it; not a decimal comma), grep's
     # ``plan.txt-3-``, a COBOL listing's sequence number at the line's start (``_data_lines``)
-    r"|(?<=[^\s\d])[,;](?=[^\s,;])|(?<=\d)[,;](?=[^\s\d,;])"
+    r"|(?<=[^\s\d])[,;](?=[^\s,;])|(?<=\d)[,;](?=[^\s\d,;]|[^\S\n])"
     r"|(?<=\w)\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<![^\n])0\d{4,5}[^\S\n]"
+    r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
 )
 _OTHER_TRIGGER_RE = re.compile(
     r"[<{}|\t\\\]=:\",;&/.!?'@0\[`]"
@@ -2029,7 +2029,7 @@ _OTHER_TRIGGER_RE = re.compile(
     r"|(?<=[SsTt][^\S\n]')"
     r"|(?<=[,;\[])[^\S\n]{0,3}'"
     # a quote at a line's start (a string's repr: ``'TOP SECRET\\nAnnex B'``)
-    r"|(?<=['`])(?<![^\n]['`])"
+    r"|(?<=['`])(?<![^\n]['`])|(?<=(?m:^)[bBuUrRfF$]['`])"
     r"|(?<=&)[LCR]"
     r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a full stop at a line's start: no character but a new line before it
@@ -2037,9 +2037,9 @@ _OTHER_TRIGGER_RE = re.compile(
     # a sentence's end glued to what is no small letter, digit or blank (_glued_footers)
     r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
     # a CSV row's comma, grep's ``plan.txt-3-``, a COBOL sequence number (``_data_lines``)
-    r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;])"
+    r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;]|[^\S\n])"
     r"|(?<=\w\.)[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<=0)(?<![^\n]0)\d{4,5}[^\S\n])"
+    r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/]))"
 )
 _BLANK_TRIGGER_RE = re.compile(
     "["

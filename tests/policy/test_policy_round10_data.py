@@ -48,6 +48,7 @@ def _csv_row(target: Target) -> list[str]:
         f"17;{title};{target.text};4\n",
         f"id,titre,{header},pages\n17,{title},{field},4\n",
         f",,{field},{title},,\n",
+        f"17, {title}, {field}, 4\n",  # a record: its id first, short fields
     ]
 
 
@@ -89,6 +90,8 @@ def _escaped(target: Target) -> list[str]:
             f">>> doc\n'{text}\\n\\nAnnex B to OPORD 3/24\\n'\n",
             f"echo $'{text}\\nAnnex B' > banner.txt\n",
             f"cat <<< $'{text}\\n'\n",
+            f"b'{text}\\nAnnex B'\n",
+            f"$'{text}\\nAnnex B'\n",
         ]
     return found
 
@@ -99,6 +102,7 @@ def _tool_prefix(target: Target) -> list[str]:
         f"plan.txt-3-{target.text}\nplan.txt:4:Order of battle\n",
         f"docs/plan.md:12:{target.text}\n",
         f"000100 {target.text}\n000200 Annex B\n",
+        f"000100*{target.text}\n000200 IDENTIFICATION DIVISION.\n",
         f"00010 {target.text}\n",
         f' [1] "{target.text}" "Plan"\n',
         f'> x\n[1] "{target.text}"\n',
@@ -115,6 +119,9 @@ def _chat_turn(target: Target) -> list[str]:
         f"<start_of_turn>user\nSummarise<end_of_turn>\n<start_of_turn>model{text}<end_of_turn>\n",
         f"### Instruction:\nSummarise\n\n### Response: {text}\n",
         f"<|start_header_id|>assistant<|end_header_id|>{text}<|eot_id|>\n",
+        f"<\uff5cUser\uff5c>Summarise<\uff5cAssistant\uff5c>{text}<\uff5cend\u2581of\u2581sentence\uff5c>\n",
+        f"<|start|>assistant<|channel|>final<|message|>{text}<|return|>\n",
+        f"<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>{text}<|END_OF_TURN_TOKEN|>\n",
     ]
 
 
@@ -148,6 +155,8 @@ def _sse(target: Target) -> list[str]:
         "".join(openai(part) for part in parts),
         "".join(anthropic(part) for part in parts),
         "".join(f"data: {part}\n\n" for part in [text[:cut], text[cut:]]),
+        # Ollama's stream: JSON lines, no ``data:``
+        "".join('{"model":"llama3","response":' + _q(part) + ',"done":false}\n' for part in parts),
     ]
 
 
@@ -238,6 +247,16 @@ def test_the_family_streams_as_it_reads_whole(family: str) -> None:
         'data: {"choices":[{"delta":{"content":"The sec"}}]}\n\n'
         'data: {"choices":[{"delta":{"content":"ret is salt"}}]}\n\n',
         "data: Het gehe\n\ndata: im is geduld\n\n",
+        '{"model":"llama3","response":"Het gehe","done":false}\n'
+        '{"model":"llama3","response":"im is geduld","done":false}\n',
+        '{"text": "The secret of bread."}\n{"text": "Top tips for baking."}\n',
+        # records and counts with blanks after their commas
+        "1, 2, 3, Sonne! Wir zählen bis drei.\n",
+        "2024, Paris, Lyon, Marseille\n",
+        "12, rue de la Paix, 75002, Paris\n",
+        # a COBOL listing and byte strings
+        "000100*This program computes the payroll.\n000200 IDENTIFICATION DIVISION.\n",
+        "b'Top secret recipe\\nStep 1'\n",
         # a numbered field label with an everyday value
         "1. Header: Welcome to the team\n2. Title: Secret Garden\n",
     ],
