@@ -70,9 +70,9 @@ _TURN_END_RE = lazy_compile(
 # A string literal that holds an escaped line break: in single quotes (Bash's ``$'…'``
 # too), backquotes or double quotes.
 _ESCAPED_RE = lazy_compile(
-    r"(?:'(?P<single>(?:[^'\\\n]|\\.){0,400}?\\n(?:[^'\\\n]|\\.){0,400}?)'"
-    r"|`(?P<back>(?:[^`\\\n]|\\.){0,400}?\\n(?:[^`\\\n]|\\.){0,400}?)`"
-    r"|\"(?P<double>(?:[^\"\\\n]|\\.){0,400}?\\n(?:[^\"\\\n]|\\.){0,400}?)\")"
+    r"'(?P<single>(?:[^'\\\n]|\\.){1,800}+)'"
+    r"|`(?P<back>(?:[^`\\\n]|\\.){1,800}+)`"
+    r"|\"(?P<double>(?:[^\"\\\n]|\\.){1,800}+)\""
 )
 # What a line must hold for ``data_cells`` to find anything (a cheap first look).
 _HINT_RE = lazy_compile(r"[,;\[<#]|\.\w{1,8}[-:]|^[^\S\n]{0,8}0\d{4}")
@@ -173,7 +173,8 @@ def escaped_strings(line: str) -> list[tuple[str, list[int]]]:
     found: list[tuple[str, list[int]]] = []
     for literal in _ESCAPED_RE.finditer(line):
         group = literal.lastgroup or "single"
-        found.append(unescaped(line, *literal.span(group)))
+        if "\\n" in literal.group(group):
+            found.append(unescaped(line, *literal.span(group)))
     return found
 
 
