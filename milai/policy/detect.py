@@ -27,6 +27,14 @@ from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
+from milai.policy._data_lines import (
+    data_cells,
+    escaped_strings,
+    line_cells,
+    sse_open,
+    sse_runs,
+    sse_texts,
+)
 from milai.policy._enums import EnumBody
 from milai.policy._folds import (
     CALENDAR_MARK,
@@ -1987,7 +1995,9 @@ def _outside(spans: list[tuple[int, int]], offsets: Sequence[int]) -> list[int]:
 # preprocessor's constant (``#define BANNER "COSMIC TOP SECRET"``, ``#define LVL L"…"``,
 # ``#define LVL ("…")``; in rot13, ``#qrsvar``), as ``BANNER = "…"`` is.
 _QUOTED_CELL_RE = lazy_compile(
-    r"(?:[=:][^\S\n]{0,3}([\"'])|(?<=[,;])[^\S\n]{0,3}([\"'])"
+    # (a list's first item too: ``["NATO SECRET", …]``; not an index or a type's argument,
+    # a bracket glued to a name: ``Literal["SECRET"]``, ``os.environ["SECRET"]``)
+    r"(?:[=:][^\S\n]{0,3}([\"'])|(?:(?<=[,;])|(?<=\[)(?<![\w\])]\[))[^\S\n]{0,3}([\"'])"
     r"|(?:(?:(?<![^\W_])(?i:values?|default|comment(?:[^\S\n]{1,3}on[^\S\n][^\"'\n]{1,160}?"
     r"[^\S\n]is)?)|<!ENTITY[^\S\n]{1,3}(?:%[^\S\n]{1,3})?[\w.\-]{1,40})[^\S\n]{1,3}"
     r"|#[^\S\n]{0,3}(?:define|qrsvar)[^\S\n]{1,3}[A-Za-z_]\w{0,40}+[^\S\n]{1,3}\(?(?:L|u8?|U|Y|h8?|H)?)"
@@ -2006,6 +2016,8 @@ _CLASSIFICATION_WORDS = (
 )
 _LABEL_CELL_RE = lazy_compile(
     r"[^\S\n]{0,8}"
+    # a list's number before the field (``1. Header: SECRET UE``)
+    r"(?:\d{1,3}[.)][^\S\n]{1,3})?"
     # a chat export's time stamp before the sender's name: ``[12/03/2025, 10:14:02] Jean:``,
     # ``12/03/2025, 10:14 - Jean:``
     r"(?:\[[^\[\]\n]{1,40}\][^\S\n]{0,3}"
@@ -2150,7 +2162,7 @@ _PROSE_AFTER_DASH = (
 )
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 _CELL_TRIGGER_PLAIN = (
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;\[][^\S\n]{0,3}'|(?<![^\n])['`]|(?<=(?m:^)[bBuUrRfF$])['`]|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
     # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
     r"|(?<=[SsTt][^\S\n])'"
@@ -2169,19 +2181,30 @@ _CELL_TRIGGER_PLAIN = (
     # (the character set first: a branch that starts with a lookbehind is tried at every
     # position)
     r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
+    # a CSV row's comma or semicolon (no blank after it; not a decimal comma), grep's
+    # ``plan.txt-3-``, a COBOL listing's sequence number at the line's start (``_data_lines``)
+    r"|(?<=[^\s\d])[,;](?=[^\s,;])|(?<=\d)[,;](?=[^\s\d,;]|[^\S\n])"
+    r"|(?<=\w)\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
+    r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?'@]"
+    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`]"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
     r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
     r"|(?<=[SsTt][^\S\n]')"
-    r"|(?<=[,;])[^\S\n]{0,3}'"
+    r"|(?<=[,;\[])[^\S\n]{0,3}'"
+    # a quote at a line's start (a string's repr: ``'TOP SECRET\\nAnnex B'``)
+    r"|(?<=['`])(?<![^\n]['`])|(?<=(?m:^)[bBuUrRfF$]['`])"
     r"|(?<=&)[LCR]"
     r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a full stop at a line's start: no character but a new line before it
     r"|(?<=\.)(?<![^\n]\.)[A-Za-z]"
     # a sentence's end glued to what is no small letter, digit or blank (_glued_footers)
-    r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z]))"
+    r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
+    # a CSV row's comma, grep's ``plan.txt-3-``, a COBOL sequence number (``_data_lines``)
+    r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;]|[^\S\n])"
+    r"|(?<=\w\.)[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
+    r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/]))"
 )
 _BLANK_TRIGGER_RE = re.compile(
     "["
@@ -2622,6 +2645,8 @@ class CellUnit(Unit[CellState]):
             spans.append((start, end))
             # and its cells: <meta content="Ref. J2/44 | SECRET | Draft">
             spans += _cell_spans(text, start, end)
+            # and its data's (``{"row": "17,Plan,NATO SECRET,4"}``: ``_data_lines``)
+            spans += [(start + low, start + high) for low, high in data_cells(text[start:end])]
             cut = _VALUE_CAVEAT_RE.search(text, start, end)
             if cut is not None and not _in_prose_case(text[cut.end() : end]):
                 spans.append((start, cut.start()))  # "SECRET, NOFORN": caveats in capitals
@@ -2668,6 +2693,7 @@ class CellUnit(Unit[CellState]):
                         break
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         spans += _keyword_values(text)
+        spans += data_cells(text)  # CSV fields, list items, after a tool's prefix, chat turns
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger
@@ -2688,8 +2714,13 @@ class CellUnit(Unit[CellState]):
         # A string printed as text, its escapes as the printer writes them: read as a line
         # of its own, cut into cells as a line is (its line breaks part its lines).
         prints = print_at(line) >= 0 or line.rstrip().endswith(_PRINTED_ENDS)
-        for cell, offsets in _printed_cells(line) if prints else ():
-            for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell))]:
+        printed = _printed_cells(line) if prints else []
+        # and a literal that holds an escaped line break (``'TOP SECRET\\nAnnex B'``), its
+        # lines' data cut as a line's (``_data_lines``)
+        printed += escaped_strings(line)
+        for cell, offsets in printed:
+            inner = line_cells(cell) if "\n" in cell else data_cells(cell)
+            for start, end in [(0, len(cell)), *_cell_spans(cell, 0, len(cell)), *inner]:
                 part = cell[start:end]
                 stripped = part.strip()
                 if stripped and end - start <= _MAX_CELL:
@@ -3055,7 +3086,7 @@ class JoinedState(ScanState):
 
 
 # Where a piece of a joined string may start on a line: a quote, or a CDATA section's end.
-_PIECE_START_RE = lazy_compile(r"[\"'\]]")
+_PIECE_START_RE = lazy_compile(r"[\"'\]]|^data:", re.MULTILINE)
 _MAX_BLOCK = 8192  # a block of lines joined longer than this is read so far, then anew
 
 
@@ -3092,9 +3123,13 @@ class JoinedUnit(Unit[JoinedState]):
             line_start = region.rfind("\n") + 1
             if may_go_on(region[line_start:]):
                 held = line_start
+            opened = sse_open(region)  # a model's stream of events may go on (_data_lines)
+            if opened is not None:
+                held = min(held, opened)
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
         built = built_hint_spans(region)
+        built += sse_runs(region)
         for hint_start, hint_end in sorted(spans + built) if built else spans:
             if blocks and hint_end <= blocks[-1][1]:
                 continue  # on the last block's lines (a line of many hints: no search again)
@@ -3140,6 +3175,16 @@ class JoinedUnit(Unit[JoinedState]):
                 "a string built by code, evaluated",
                 folded=True,
                 keep=partial(_built_keeps, built),
+            )
+        for text, offsets, seams in sse_texts(block):
+            events = Joined(text, offsets, seams)
+            read_as_shown(
+                scanner,
+                text,
+                [at + offset for offset in offsets],
+                "server-sent events, joined",
+                folded=True,
+                keep=partial(_joined_keeps, events, markings=True),
             )
         cdata = joined_cdata(block)
         if cdata is not None:

@@ -77,6 +77,13 @@ DEFAULT_HEADER_LABELS = (
     "geheimhaltungsstufe",
     "klassifizierungsstufe",
     "klassifizierungsvermerk",
+    # a CSV column's name in a national form (red team 10: ``VS-Grad``)
+    "vs-grad",
+    "vs-stufe",
+    "rubriceringsgraad",
+    "classificatieniveau",
+    "degre de classification",
+    "klassifikatiounsgrad",
 )
 DEFAULT_SUBJECT_LABELS = (
     "subject",

@@ -3618,12 +3618,6 @@ KNOWN_MISSES: dict[str, str] = {
         "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM, and CONTROLLED "
         "UNCLASSIFIED INFORMATION wrapped after a '#')",
     ),
-    "field-name-forms+xxd": (
-        "xxd's rows are decoded one by one: a CSV's header and its row in two rows are read "
-        "apart, and a CSV row's value alone is no classification field (xxd's known limit; "
-        "the YAML, JSON and spreadsheet forms, one line each, are read) (the exhaustive pair "
-        "run)"
-    ),
     "dn-value+phonetic": (
         "phonetic words apart by a comma that a distinguished name escapes (ECHO UNIFORM\\, "
         "ROMEO …): a value is read as written, its escapes kept"
@@ -3725,7 +3719,6 @@ KNOWN_MISSES: dict[str, str] = {
             "hyphenation+phonetic",
             "split-words+phonetic",
             "csv-column+phonetic",
-            "field-name-forms+phonetic",
         ),
         "phonetic words are read on their line as written (or written backwards: a line "
         "holding echo, alfa or delta reversed is read forwards; or in rot13): spaced out or "

@@ -235,7 +235,9 @@ def test_classification_fields_anywhere(default_policy: Policy, text: str) -> No
     [
         '{"species":"Panthera leo","classification":"Mammalia"}',
         "name,classification\nSecret Garden,annual\n",
-        "name,price,note\nSecret Garden,3.50,NATO SECRET\n",  # no classification column
+        # no classification column, and no marking in capitals as a whole field (one is
+        # read as a CSV row's cell: red team 10, test_policy_round10_data.py)
+        "name,price,note\nSecret Garden,3.50,secret recipe\n",
         '<book classification="823.914">The Secret Agent</book>',
     ],
 )

@@ -10,7 +10,9 @@ def test_a_quoted_delimiter_does_not_end_the_table(default_policy: Policy) -> No
     text = 'id,name,classification\n1,"Doe, J",SECRET\n2,foo,TOP SECRET\n'
     decision = check_text(default_policy, text)
     assert decision.level == "TOP SECRET"
-    assert len(decision.findings) == 2
+    # each row's marking is found (the row's cell is also read as a CSV field: red team 10)
+    rows = {text.count("\n", 0, f.start): f.level for f in decision.findings}
+    assert rows == {1: "SECRET", 2: "TOP SECRET"}
 
 
 def test_a_ragged_row_still_counts(default_policy: Policy) -> None:

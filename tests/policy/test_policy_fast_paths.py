@@ -177,6 +177,8 @@ _TRIGGER_PIECES = [
     "/", "/Name (", "/Subject  (", "/x (", " ", "  ", "\u2003", "\u00a0", "\x0b", "\n", "\n.",
     ".TL", ".", "-", " - ", "\u2013", "\u2014", " \u2014 ", "the", "The", "\u00e9t\u00e9",
     "l\u2019", "SECRET", "a", "Q", "1",
+    # red team 10's data (_data_lines): CSV commas, grep's and COBOL's prefixes, quotes
+    "17", "0", "00010", "*", "[", "`", "b'", "$'", "plan.txt", "-3-", ", ",
 ]  # fmt: skip
 
 
