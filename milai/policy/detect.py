@@ -109,12 +109,16 @@ from milai.policy.patterns import (
     field_anchors,
     field_regex,
     keyword_alternatives,
+    marking_key,
     marking_squeeze,
     rot13,
     split_markings,
     squeeze,
     squeeze_is_unsure,
     tail_cites_law,
+)
+from milai.policy.patterns import (
+    words as keyword_words,
 )
 from milai.policy.regexcheck import first_chars
 from milai.policy.validators import VALIDATORS
@@ -481,7 +485,7 @@ class LineOutlook(enum.Enum):
 class ContextState(ScanState):
     """The list letters seen so far, and the line start already ruled out."""
 
-    __slots__ = ("at", "chain", "from_a", "letter", "ruled_out", "size_at")
+    __slots__ = ("at", "chain", "chord_at", "from_a", "letter", "ruled_out", "size_at")
 
     def __init__(self) -> None:
         super().__init__()
@@ -493,6 +497,8 @@ class ContextState(ScanState):
         self.from_a = False
         # Where the last (M) or (L) at a line start was: a size list's (S) may follow.
         self.size_at = -(10**9)
+        # Where the last chord chart's line was ([C]Frère Jacques, [G]frère [C]Jacques).
+        self.chord_at = -(10**9)
         # The new line (view position) whose line can no longer carry a marking,
         # whatever text follows; the gate's release point skips it without re-checking.
         self.ruled_out = -1
@@ -592,6 +598,12 @@ class ContextUnit(Unit[ContextState]):
                 return  # (L) Large, (M) Medium, then (S) 2 pcs: a size list (siblings before)
         if letters == "c" and match.group("copyright") is not None:
             return  # (C) 2024, (C) Crown copyright: a copyright notice
+        if letters in _CHORD_LETTERS and match.group("paren") == "[" and not caveats:
+            if match.group("chords") is not None:
+                state.chord_at = line_at
+                return  # [C]Frère Jacques, [G]frère: a chord chart's line, chords on it
+            if line_at - state.chord_at < _CHORD_LINES:
+                return  # [C]Ding, dang, dong: the last line of a chord chart
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
 
     @staticmethod
@@ -619,6 +631,11 @@ class ContextUnit(Unit[ContextState]):
             state.ruled_out = base + found
         return base + found if outlook is LineOutlook.OPEN else view.end
 
+
+# Portion marks that are a chord's name too ([C]), and how far (characters) after a chord
+# chart's line a line that starts with one is still the chart's.
+_CHORD_LETTERS = frozenset("abcdefg")
+_CHORD_LINES = 400
 
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
 # A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and
@@ -3726,6 +3743,9 @@ class KeywordUnit(Unit[KeywordState]):
                 position = base + at + 1  # inside a word ("porcelain" holds "orca")
                 continue
             keyword = self.keys.get(squeeze(match.group()), match.group())
+            if not self._cut_shown(scanner, match.group(), keyword, start, end):
+                position = base + at + 1  # "the night jar sang": prose, not NIGHTJAR cut
+                continue
             spec = self.spec
             scanner.hits.append(
                 Hit(
@@ -3774,6 +3794,32 @@ class KeywordUnit(Unit[KeywordState]):
         return view.end
 
     @staticmethod
+    def _cut_shown(scanner: Scanner, found: str, keyword: str, start: int, end: int) -> bool:
+        """Whether a blank that cuts one of the keyword's words (``found``, view text)
+        shows a codeword, not two words of prose: the cut is an underscore (NIGHT_JAR),
+        or each part starts with a capital (NIGHT JAR, Operation Night Jar); "the night
+        jar sang" is prose. A keyword's words cut nowhere else need nothing."""
+        parts = _BLANKS_RE.split(found.strip())
+        if len(parts) < 2:
+            return True
+        ends: set[int] = set()
+        total = 0
+        for word in keyword_words(keyword):
+            total += len(marking_key(word))
+            ends.add(total)
+        total = 0
+        for part in parts[:-1]:
+            total += len(squeeze(part))
+            if total not in ends:
+                break
+        else:
+            return True  # each blank is between two of the keyword's words
+        shown = _BLANKS_RE.split(scanner.orig_slice(start, end).strip())
+        if len(shown) < len(parts):
+            return True  # a cut the original writes otherwise (NIGHT_JAR)
+        return all(next((ch.isupper() for ch in part if ch.isalpha()), True) for part in shown)
+
+    @staticmethod
     def _may_seam(scanner: Scanner, position: int) -> bool:
         """Whether an identifier's word may start at view position ``position`` (see
         ``_word_seam``; the letter after it may not have arrived yet)."""
@@ -3819,6 +3865,9 @@ class KeywordUnit(Unit[KeywordState]):
         if any(prefix[:n] in keys for n in range(1, len(prefix) + 1)):
             return True  # a whole keyword is already there (its end is not yet final)
         return _prefix_of_any(self.sorted_keys, prefix)
+
+
+_BLANKS_RE = lazy_compile(r"\s+")
 
 
 def _start_regex(firsts: set[str]) -> re.Pattern[str]:
