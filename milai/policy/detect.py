@@ -27,6 +27,7 @@ from milai.policy._built import Built, built_strings
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
+from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
 from milai.policy._folds import (
     CALENDAR_MARK,
@@ -2003,6 +2004,26 @@ _PROSE_AFTER_DASH = (
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
 )
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
+# A blank before a LaTeX table's "&" (``Plan & NATO SECRET \\``), or after a diagram's
+# keyword that starts its line (PlantUML's ``header NATO SECRET``, Mermaid's ``title``):
+# their values are cells (``_dsl``). Each starts at the blank, in both patterns below.
+_DSL_KEYWORD_BEFORE = (
+    "(?:"
+    + "|".join(
+        rf"(?<=(?<![^\s])(?i:{word})[^\S\n])"
+        for word in ("header", "footer", "title", "caption", "legend", "section")
+    )
+    + ")"
+)
+# A flowchart's node label in brackets after its name, on a line that links nodes further
+# on (``A[NATO SECRET] --> B``), a link's arrow (``A --> B[NATO SECRET]``), and a Typst
+# content block after a call (``#align(center)[NATO SECRET]``).
+_DSL_LINK_AHEAD = r"(?=[^\n]{0,160}?(?:--[->ox]|==[=>]|-\.|~~~))"
+_DSL_NODE = r"|[\[(](?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|-(?=->|\.->)|\[(?<=\)\[)"
+_DSL_BLANK = (
+    r"|[^\S\n](?=&[^\S\n])"
+    r"|[^\S\n]" + _DSL_KEYWORD_BEFORE
+)
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;][^\S\n]{0,3}'|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
@@ -2015,6 +2036,8 @@ _CELL_TRIGGER_PLAIN = (
     + r"|(?m:^\.[A-Za-z])"
     # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
     + _TRAILING_TAG
+    + _DSL_BLANK
+    + _DSL_NODE
     +
     # a sentence's end glued to what is no small letter, digit or blank (a footer glued
     # on: ``_glued_footers``)
@@ -2023,8 +2046,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?'@]"
+    r"[<{}|\t\\\]=:\",;&/.!?'@\[(\-]"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|(?<=-)(?=->|\.->)|(?<=\)\[)"
     r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
     r"|(?<=[SsTt][^\S\n]')"
     r"|(?<=[,;])[^\S\n]{0,3}'"
@@ -2042,7 +2066,11 @@ _BLANK_TRIGGER_RE = re.compile(
     + _PROSE_AFTER_DASH
     + r"|(?="
     + _END_TAG
-    + r"[^\S\n]*(?m:$)))"
+    + r"[^\S\n]*(?m:$))"
+    + r"|(?=&[^\S\n])"
+    + "|"
+    + _DSL_KEYWORD_BEFORE
+    + ")"
 )
 
 
@@ -2118,6 +2146,14 @@ def _glued_footers(text: str, cells: list[tuple[int, int, bool, bool]]) -> list[
 _PAIR_KEY_RE = lazy_compile(r"(?:^|(?<=[^\S\n]|[|^]))[A-Za-z_][\w.\-]{0,40}=(?![=\"'])")
 _PAIRS = 2  # the fewest keys of a line of key=value pairs
 _MAX_PAIRS = 64  # the most values of one line read as cells
+
+
+# A protective marking's tag in a mail's subject, as Australian government mail writes
+# it (``Subject: Convoy plan [SEC=SECRET]``, ``[SEC=TOP-SECRET, DLM=Sensitive]``): each
+# value up to a comma, colon, semicolon or the bracket, read as a cell (in capitals).
+_PROTECTIVE_TAG_RE = lazy_compile(
+    r"(?:\[|,)[^\S\n]{0,3}(?i:sec|dlm)[^\S\n]{0,3}=[^\S\n]{0,3}(?P<value>[^\[\],;:=\n]{1,80})"
+)
 
 
 def _pair_values(line: str) -> list[tuple[int, int]]:
@@ -2488,6 +2524,7 @@ class CellUnit(Unit[CellState]):
             spans += _glued_footers(text, cells)
         if "=" in text:
             spans += _pair_values(text)
+            spans += [tag.span("value") for tag in _PROTECTIVE_TAG_RE.finditer(text)]
             if _DN_HINT_RE.search(text) is not None:
                 spans += _dn_values(text)
         if "/" in text and "(" in text:
@@ -2512,6 +2549,8 @@ class CellUnit(Unit[CellState]):
                         break
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         spans += _keyword_values(text)
+        if index is None:  # a typesetting, diagram or configuration language's values
+            spans += dsl_values(text)
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger
@@ -2529,6 +2568,13 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
+        if index is not None:  # markup seams joined: the languages' values on the line
+            for start, end in dsl_values(line):
+                cell = line[start:end]
+                stripped = cell.strip()
+                if stripped and end - start <= _MAX_CELL and self._worth_reading(stripped):
+                    lead = start + len(cell) - len(cell.lstrip())
+                    self._cell(scanner, stripped, lead, None, at, floor, emitted, skip)
         # A string printed as text, its escapes as the printer writes them: read as a line
         # of its own, cut into cells as a line is (its line breaks part its lines).
         prints = print_at(line) >= 0 or line.rstrip().endswith(_PRINTED_ENDS)

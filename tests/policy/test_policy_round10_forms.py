@@ -15,7 +15,7 @@ import pytest
 
 from milai.policy import Policy, check_text
 from tests.policy.adversarial import pieces
-from tests.policy.families import shipped_policy
+from tests.policy.families import shipped_policy, targets
 from tests.policy.test_policy_codeword_families import KEYWORDS, SENTENCES
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
@@ -191,3 +191,28 @@ def test_chord_chart_streamed(default_policy: Policy) -> None:
     rng = random.Random("chords")
     for text in _SONGS:
         _assert_stream_properties(default_policy, text, pieces(text, rng), exactly=True)
+
+
+def test_every_portion_mark_beside_chord_shapes_still_reads() -> None:
+    """Every portion mark of every shipped policy, in square brackets, on a line that also
+    names an annex by a letter, or after a line in brackets that is no chord chart's."""
+    missed = []
+    for target in targets():
+        if not target.portion:
+            continue
+        policy = shipped_policy(target.policy)
+        rng = random.Random(f"chords:{target.id}")
+        form = rng.choice(
+            [
+                "[{}] The convoy leaves at dawn. See annex [B].\n",
+                "[{}] The convoy leaves at dawn, route [C] in annex B.\n",
+                "Routes [A] and [B] are closed.\n[{}] The convoy leaves at dawn.\n",
+                "[{}] The convoy leaves at dawn.\n[B] is the second route.\n",
+            ]
+        )
+        text = form.format(target.text)
+        level = check_text(policy, text).level
+        scale = list(policy.spec.scale)
+        if scale.index(level) < scale.index(target.level):
+            missed.append((target.id, text, level))
+    assert not missed, missed
