@@ -35,6 +35,7 @@ from milai.policy._data_lines import (
     sse_runs,
     sse_texts,
 )
+from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
 from milai.policy._folds import (
     CALENDAR_MARK,
@@ -118,12 +119,16 @@ from milai.policy.patterns import (
     field_anchors,
     field_regex,
     keyword_alternatives,
+    marking_key,
     marking_squeeze,
     rot13,
     split_markings,
     squeeze,
     squeeze_is_unsure,
     tail_cites_law,
+)
+from milai.policy.patterns import (
+    words as keyword_words,
 )
 from milai.policy.regexcheck import first_chars
 from milai.policy.validators import VALIDATORS
@@ -534,7 +539,7 @@ class LineOutlook(enum.Enum):
 class ContextState(ScanState):
     """The list letters seen so far, and the line start already ruled out."""
 
-    __slots__ = ("at", "chain", "from_a", "letter", "ruled_out", "size_at")
+    __slots__ = ("at", "chain", "chord_at", "from_a", "letter", "ruled_out", "size_at")
 
     def __init__(self) -> None:
         super().__init__()
@@ -546,6 +551,8 @@ class ContextState(ScanState):
         self.from_a = False
         # Where the last (M) or (L) at a line start was: a size list's (S) may follow.
         self.size_at = -(10**9)
+        # Where the last chord chart's line was ([C]Frère Jacques, [G]frère [C]Jacques).
+        self.chord_at = -(10**9)
         # The new line (view position) whose line can no longer carry a marking,
         # whatever text follows; the gate's release point skips it without re-checking.
         self.ruled_out = -1
@@ -651,6 +658,12 @@ class ContextUnit(Unit[ContextState]):
             return  # (C) 2024, (C) Crown copyright: a copyright notice
         if single and self._legend(scanner, end):
             return  # (S) Subtitled  (AD) Audio described: a legend of abbreviations
+        if letters in _CHORD_LETTERS and match.group("paren") == "[" and not caveats:
+            if match.group("chords") is not None:
+                state.chord_at = line_at
+                return  # [C]Frère Jacques, [G]frère: a chord chart's line, chords on it
+            if line_at - state.chord_at < _CHORD_LINES:
+                return  # [C]Ding, dang, dong: the last line of a chord chart
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
 
     def _legend(self, scanner: Scanner, end: int) -> bool:
@@ -701,6 +714,12 @@ _LEGEND_RE = lazy_compile(
     r"[^\W\d_]"
 )
 _LEGEND_REACH = 160
+
+# Portion marks that are a chord's name too ([C]), and how far (characters) after a chord
+# chart's line a line that starts with one is still the chart's.
+_CHORD_LETTERS = frozenset("abcdefg")
+_CHORD_LINES = 400
+
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
 # A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and
 # a verb that starts a commit's subject. Without the hash, ``[TS] Fix…`` stays a portion
@@ -2161,6 +2180,26 @@ _PROSE_AFTER_DASH = (
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
 )
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
+# A blank before a LaTeX table's "&" (``Plan & NATO SECRET \\``), or after a diagram's
+# keyword that starts its line (PlantUML's ``header NATO SECRET``, Mermaid's ``title``):
+# their values are cells (``_dsl``). Each starts at the blank, in both patterns below.
+_DSL_KEYWORD_BEFORE = (
+    "(?:"
+    + "|".join(
+        rf"(?<=(?<![^\s])(?i:{word})[^\S\n])"
+        for word in ("header", "footer", "title", "caption", "legend", "section")
+    )
+    + ")"
+)
+# A flowchart's node label in brackets after its name, on a line that links nodes further
+# on (``A[NATO SECRET] --> B``), a link's arrow (``A --> B[NATO SECRET]``), and a Typst
+# content block after a call (``#align(center)[NATO SECRET]``).
+_DSL_LINK_AHEAD = r"(?=[^\n]{0,160}?(?:--[->ox]|==[=>]|-\.|~~~))"
+_DSL_NODE = r"|[\[(](?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|-(?=->|\.->)|\[(?<=\)\[)"
+_DSL_BLANK = (
+    r"|[^\S\n](?=&[^\S\n])"
+    r"|[^\S\n]" + _DSL_KEYWORD_BEFORE
+)
 _CELL_TRIGGER_PLAIN = (
     r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;\[][^\S\n]{0,3}'|(?<![^\n])['`]|(?<=(?m:^)[bBuUrRfF$])['`]|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
@@ -2175,6 +2214,8 @@ _CELL_TRIGGER_PLAIN = (
     + r"|(?m:^\.[A-Za-z])"
     # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
     + _TRAILING_TAG
+    + _DSL_BLANK
+    + _DSL_NODE
     +
     # a sentence's end glued to what is no small letter, digit or blank (a footer glued
     # on: ``_glued_footers``)
@@ -2188,8 +2229,9 @@ _CELL_TRIGGER_PLAIN = (
     r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`]"
+    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`(\-]"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
+    r"|(?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|(?<=-)(?=->|\.->)|(?<=\)\[)"
     r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
     r"|(?<=[SsTt][^\S\n]')"
     r"|(?<=[,;\[])[^\S\n]{0,3}'"
@@ -2215,7 +2257,11 @@ _BLANK_TRIGGER_RE = re.compile(
     + _PROSE_AFTER_DASH
     + r"|(?="
     + _END_TAG
-    + r"[^\S\n]*(?m:$)))"
+    + r"[^\S\n]*(?m:$))"
+    + r"|(?=&[^\S\n])"
+    + "|"
+    + _DSL_KEYWORD_BEFORE
+    + ")"
 )
 
 
@@ -2291,6 +2337,14 @@ def _glued_footers(text: str, cells: list[tuple[int, int, bool, bool]]) -> list[
 _PAIR_KEY_RE = lazy_compile(r"(?:^|(?<=[^\S\n]|[|^]))[A-Za-z_][\w.\-]{0,40}=(?![=\"'])")
 _PAIRS = 2  # the fewest keys of a line of key=value pairs
 _MAX_PAIRS = 64  # the most values of one line read as cells
+
+
+# A protective marking's tag in a mail's subject, as Australian government mail writes
+# it (``Subject: Convoy plan [SEC=SECRET]``, ``[SEC=TOP-SECRET, DLM=Sensitive]``): each
+# value up to a comma, colon, semicolon or the bracket, read as a cell (in capitals).
+_PROTECTIVE_TAG_RE = lazy_compile(
+    r"(?:\[|,)[^\S\n]{0,3}(?i:sec|dlm)[^\S\n]{0,3}=[^\S\n]{0,3}(?P<value>[^\[\],;:=\n]{1,80})"
+)
 
 
 def _pair_values(line: str) -> list[tuple[int, int]]:
@@ -2664,6 +2718,7 @@ class CellUnit(Unit[CellState]):
             spans += _glued_footers(text, cells)
         if "=" in text:
             spans += _pair_values(text)
+            spans += [tag.span("value") for tag in _PROTECTIVE_TAG_RE.finditer(text)]
             if _DN_HINT_RE.search(text) is not None:
                 spans += _dn_values(text)
         if "/" in text and "(" in text:
@@ -2694,6 +2749,8 @@ class CellUnit(Unit[CellState]):
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         spans += _keyword_values(text)
         spans += data_cells(text)  # CSV fields, list items, after a tool's prefix, chat turns
+        if index is None:  # a typesetting, diagram or configuration language's values
+            spans += dsl_values(text)
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger
@@ -2711,6 +2768,13 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
+        if index is not None:  # markup seams joined: the languages' values on the line
+            for start, end in dsl_values(line):
+                cell = line[start:end]
+                stripped = cell.strip()
+                if stripped and end - start <= _MAX_CELL and self._worth_reading(stripped):
+                    lead = start + len(cell) - len(cell.lstrip())
+                    self._cell(scanner, stripped, lead, None, at, floor, emitted, skip)
         # A string printed as text, its escapes as the printer writes them: read as a line
         # of its own, cut into cells as a line is (its line breaks part its lines).
         prints = print_at(line) >= 0 or line.rstrip().endswith(_PRINTED_ENDS)
@@ -3990,6 +4054,9 @@ class KeywordUnit(Unit[KeywordState]):
                 position = base + at + 1  # inside a word ("porcelain" holds "orca")
                 continue
             keyword = self.keys.get(squeeze(match.group()), match.group())
+            if not self._cut_shown(scanner, match.group(), keyword, start, end):
+                position = base + at + 1  # "the night jar sang": prose, not NIGHTJAR cut
+                continue
             spec = self.spec
             scanner.hits.append(
                 Hit(
@@ -4038,6 +4105,32 @@ class KeywordUnit(Unit[KeywordState]):
         return view.end
 
     @staticmethod
+    def _cut_shown(scanner: Scanner, found: str, keyword: str, start: int, end: int) -> bool:
+        """Whether a blank that cuts one of the keyword's words (``found``, view text)
+        shows a codeword, not two words of prose: the cut is an underscore (NIGHT_JAR),
+        or each part starts with a capital (NIGHT JAR, Operation Night Jar); "the night
+        jar sang" is prose. A keyword's words cut nowhere else need nothing."""
+        parts = _BLANKS_RE.split(found.strip())
+        if len(parts) < 2:
+            return True
+        ends: set[int] = set()
+        total = 0
+        for word in keyword_words(keyword):
+            total += len(marking_key(word))
+            ends.add(total)
+        total = 0
+        for part in parts[:-1]:
+            total += len(squeeze(part))
+            if total not in ends:
+                break
+        else:
+            return True  # each blank is between two of the keyword's words
+        shown = _BLANKS_RE.split(scanner.orig_slice(start, end).strip())
+        if len(shown) < len(parts):
+            return True  # a cut the original writes otherwise (NIGHT_JAR)
+        return all(next((ch.isupper() for ch in part if ch.isalpha()), True) for part in shown)
+
+    @staticmethod
     def _may_seam(scanner: Scanner, position: int) -> bool:
         """Whether an identifier's word may start at view position ``position`` (see
         ``_word_seam``; the letter after it may not have arrived yet)."""
@@ -4083,6 +4176,9 @@ class KeywordUnit(Unit[KeywordState]):
         if any(prefix[:n] in keys for n in range(1, len(prefix) + 1)):
             return True  # a whole keyword is already there (its end is not yet final)
         return _prefix_of_any(self.sorted_keys, prefix)
+
+
+_BLANKS_RE = lazy_compile(r"\s+")
 
 
 def _start_regex(firsts: set[str]) -> re.Pattern[str]:

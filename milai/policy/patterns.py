@@ -1235,6 +1235,18 @@ PORTION_OUTLINE_FORMING = (
     rf"(?:{_SECTION_WORD}{WS}{{0,2}})?[a-z0-9.)]{{1,24}}(?:{WS}{{0,4}}[(\[]|{WS}{{0,4}}$)"
 )
 
+# A chord in square brackets, as ChordPro and chord charts put it before a lyric's syllable
+# ([C], [G7], [Am], [F#m], [Bbmaj7], [Dsus4], [C/E]). One more on the rest of the line
+# makes the line a chord chart's, its first [C] a chord, not a portion mark: one with more
+# than its letter, or a letter alone glued to a syllable ([G]frère), so that "see annex
+# [B]." stays a reference. Only the line: an attempt at a line's start may look no further
+# than its end (what a stream holds back); ``ContextUnit`` remembers the chart's lines.
+_CHORD_NAME = (
+    r"\[[a-g](?:(?:#|b)(?:maj|min|m|dim|aug|sus|add)?\d{0,2}|(?:maj|min|m|dim|aug|sus|add)\d{0,2}"
+    r"|\d{1,2})(?:sus\d|add\d{1,2})?(?:/[a-g](?:#|b)?)?\]"
+)
+_CHORD_AHEAD = r"[^\n]{0,120}?(?:" + _CHORD_NAME + r"|\[[a-g](?:/[a-g](?:#|b)?)?\](?=[^\W\d_]))"
+
 
 def _portion(portions: Iterable[str]) -> str:
     portion_list = list(portions)
@@ -1255,6 +1267,7 @@ def _portion(portions: Iterable[str]) -> str:
         f"|(?=[^\\S\\n]{{0,40}}\\n))"
         f"(?={WS}{{0,4}}(?P<next>[^\\s]?))"
         f"(?:(?={_COPYRIGHT})(?P<copyright>))?"
+        f"(?:(?={_CHORD_AHEAD})(?P<chords>))?"
     )
 
 
@@ -1356,6 +1369,17 @@ def tail_cites_law(tail: str, original: str) -> bool:
     return len(cited) < len(original) and banner_tail_ok(tail, cited)
 
 
+_KEYWORD_CUT = r"[\-./*:+~]"
+_KEYWORD_PART = 3  # the fewest letters on each side of a blank inside a keyword's word
+
+
+def _keyword_cut(index: int, units: int) -> str:
+    """What may cut a keyword's word before its unit ``index`` (of ``units``)."""
+    if min(index, units - index) >= _KEYWORD_PART:
+        return "(?:" + _KEYWORD_CUT + "|" + WS + ")?"
+    return _KEYWORD_CUT + "?"
+
+
 def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
     """The alternatives of ``keyword_regex``, each with the plain character it starts with."""
     alternatives: list[tuple[str, str]] = []
@@ -1363,8 +1387,15 @@ def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
         word_regexes: list[list[tuple[str, str]]] = []
         for word in words(keyword):
             units = _units(word)
-            # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET)
-            dense = "".join("-?" + _unit_regex(u, "") for u in units[1:])
+            # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET),
+            # and so may one of the other marks that cut an identifier or a filename
+            # (NIGHT.JAR, NIGHT/JAR, NIGHT*JAR, NIGHT·JAR); a blank (NIGHT JAR, NIGHT_JAR,
+            # Operation Night Jar) only between two parts of three letters or more, so that
+            # a short keyword is not read in two words of prose (ATLAS in "at las").
+            dense = "".join(
+                _keyword_cut(index, len(units)) + _unit_regex(u, "")
+                for index, u in enumerate(units[1:], start=1)
+            )
             spaced = "".join(_SPACED_GAP + _unit_regex(u, _SPACED_GAP) for u in units[1:])
             rest = f"(?:{dense}|{spaced})" if len(units) > 1 else ""
             word_regexes.append(

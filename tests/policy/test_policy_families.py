@@ -184,9 +184,10 @@ def test_known_misses_still_miss() -> None:
         if all(_caught(c) for c in cases) and len(key) == 2:
             # A pair's texts draw from one generator over every marking: a marking added
             # to a shipped policy shifts the draws of the others. A known miss holds when
-            # two more seeds' texts of the pair show it.
+            # more seeds' texts of the pair show it (a miss of one cut in one marking in 85
+            # shows under one seed in ten or so: string-joins+overstrike).
             pair = {key, key[::-1]}
-            cases = [c for seed in (SEED + 1, SEED + 2) for c in pair_cases(seed, None, pair)]
+            cases = [c for seed in range(SEED + 1, SEED + 13) for c in pair_cases(seed, None, pair)]
         assert not all(_caught(c) for c in cases), f"{names} is caught now: remove it"
 
 
