@@ -12,11 +12,11 @@ from __future__ import annotations
 import pytest
 
 from milai.policy import Policy, check_text
-from milai.policy._composed import ComposedShifts
+from milai.policy._composed import MIN_AGREEING, ComposedShifts
 from milai.policy._transforms import shift_back_table
 from milai.policy.decoders import one_byte
 from tests.levels import reads_at_least
-from tests.policy.families import known_miss, pair_cases, shipped_policy
+from tests.policy.families import _LEET, Case, known_miss, pair_cases, shipped_policy
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
     assert_family_streams,
@@ -38,11 +38,25 @@ READ = (
 )
 
 
+def _leet_may_leave_one_letter(case: Case) -> bool:
+    """Whether leetspeak may leave the marking fewer ASCII letters than a shift is read
+    from (README: two or more agree on it): ``ATOMAL`` keeps only its M when every other
+    letter is drawn as a digit (``470M41``, shifted ``470W41``). Such a draw is outside
+    what the reader promises; a marking with two letters leetspeak never replaces is not."""
+    if "leetspeak" not in case.families:
+        return False
+    kept = [ch for ch in case.target.text.upper() if ch.isascii() and ch.isalpha()]
+    return sum(ch not in _LEET for ch in kept) < MIN_AGREEING
+
+
 @pytest.mark.parametrize("other", READ)
 def test_a_shift_over_another_spelling_on_every_marking(other: str) -> None:
     cases = pair_cases(0, per_pair=None, only={(other, "caesar"), ("caesar", other)})
     assert cases
     assert known_miss(cases[0].families) is None
+    outside = [case for case in cases if _leet_may_leave_one_letter(case)]
+    assert len(outside) <= 2, [case.id for case in outside]  # ATOMAL alone, not a family
+    cases = [case for case in cases if case not in outside]
     missed = []
     # every marking in CI (tests/scale.py); 12 in the fast line, each policy and kind among them
     for case in sample(cases, 12, seed=f"caesar+{other}", cover=lambda c: [c.target.kind]):
