@@ -7,12 +7,16 @@ read apart as ``hidden text``. What a browser shows or announces besides the
 text is read too, each on a line of its own where it stands: attribute text (a field's
 value and placeholder, alt, title, aria-label, label, content) and the strings that CSS
 ``content:`` puts on the page. Attributes named like a classification field are read as
-such fields (part ``metadata``). Scripts are not text."""
+such fields (part ``metadata``). Any other attribute whose value is written in capitals
+(``data-banner="NATO SECRET"``) is read apart, a value a line, as ``attribute text``: a
+page's data is part of what a model wrote, shown or not; values in small letters (class
+names, ids, states) are markup, not markings. Scripts are not text."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from milai.documents._model import DocumentBuilder
 
@@ -57,6 +61,8 @@ _CSS_CONTENT = re.compile(
 # classification="SECRET">``, ISM's ``ism:classification="TS"``, ``data-classification``,
 # ``security-label``): metadata that converters and classification tools write, read as a
 # field (``classification: SECRET``) in part ``metadata``, not as shown text.
+# Attributes whose values are the markup's own names and addresses (never read as text).
+_MARKUP_ATTRIBUTES = {"class", "id", "style", "href", "src", "srcset", "rel", "type", "lang", "dir"}
 _FIELD_ATTRIBUTE = re.compile(
     r"(?:classif|klassifi|einstufung|geheimhaltung|rubricer|marking|marquage|"
     r"security|s[ée]curit[ée]|protection)",
@@ -85,6 +91,16 @@ def css_content(css: str) -> list[str]:
     return found
 
 
+def _in_capitals(value: str) -> bool:
+    """Whether ``value`` is written in capitals: two in a row somewhere, and no run of
+    three small letters (``NATO SECRET``, ``VS-NfD``, ``Stg. GEHEIM``; not ``secret-box``
+    or ``Top Secret! (1984)``)."""
+    threes = zip(value, value[1:], value[2:], strict=False)
+    return any(a.isupper() and b.isupper() for a, b in pairwise(value)) and not any(
+        a.islower() and b.islower() and c.islower() for a, b, c in threes
+    )
+
+
 class _TextParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -104,6 +120,7 @@ class _TextParser(HTMLParser):
         self.hidden_tag: str | None = None  # inside an element a browser does not draw
         self.hidden_depth = 0  # how many of ``hidden_tag`` are open inside it
         self.hidden: list[str] = []  # its text, read apart
+        self.attributes: list[str] = []  # other attributes' values in capitals, read apart
 
     @property
     def area(self) -> str:
@@ -135,8 +152,12 @@ class _TextParser(HTMLParser):
             self.hidden_tag, self.hidden_depth = tag, 1
         values = {key: value for key, value in attrs if value is not None and value}
         for key, value in values.items():
-            if key not in _SHOWN and _FIELD_ATTRIBUTE.search(key):
+            if key in _SHOWN or key == "content":
+                continue
+            if _FIELD_ATTRIBUTE.search(key):
                 self.metadata.append(f"{key}: {' '.join(value.split())}")
+            elif key not in _MARKUP_ATTRIBUTES and _in_capitals(value):
+                self.attributes.append(" ".join(value.split()))
         if tag != "meta":
             for key in _SHOWN:
                 if key in values:
@@ -240,4 +261,5 @@ def read_html(text: str, builder: DocumentBuilder) -> None:
             " ".join(line.split()) for line in "".join(parser.hidden).split("\n") if line.strip()
         ),
     )
+    builder.add("attribute text", "\n".join(parser.attributes))
     builder.add("metadata", "\n".join(([f"title: {title}"] if title else []) + parser.metadata))

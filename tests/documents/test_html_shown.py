@@ -187,3 +187,42 @@ def test_a_style_that_draws_the_element_hides_nothing() -> None:
         document = read_document(page, "p.html")
         assert "hidden text" not in {part.name for part in document.parts}, style
         assert "NATO SECxRET" in document.text, style
+
+
+def test_every_banner_in_another_attribute_reads_apart() -> None:
+    """A marking in capitals in an attribute a browser neither shows nor names as a field
+    (``data-banner``, a framework's own attribute), on an element closed on its line: the
+    page's data is part of what was written, read apart as ``attribute text`` (red team 10)."""
+    names = ["data-banner", "data-label", "banner", "x-text", "v-bind:caption", "data-x"]
+
+    def texts(target: Target) -> list[str]:
+        rng = random.Random(target.id)
+        name = rng.choice(names)
+        element = f"<div {name}={_quoted(target.text, rng)}></div>"
+        page = _page("", element, rng).encode()
+        return [read_document(page, name).text for name in ("page.html", "page")]
+
+    assert_targets_read(BANNERS, texts)
+    page = b"<html><body><p>Lunch.</p><div data-banner='NATO SECRET'></div></body></html>"
+    document = read_document(page, "p.html")
+    decision = check_text(shipped_policy("default.yaml"), document.text)
+    assert decision.level == "SECRET"
+    assert {document.part_at(f.start) for f in decision.findings} == {"attribute text"}
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        "<div class='secret' id='top-secret' data-state='secret'>Recipes</div>",
+        "<a href='/SECRET/TOP' rel='NOFOLLOW' class='TOP SECRET'>Films</a>",
+        "<div data-title='Top Secret! (1984)' data-mode='confidential'>Films</div>",
+        "<span data-geheim='ja' data-vertraulich='nein'>Rezepte</span>",
+        "<div data-etat='secret défense levé'>Archives</div>",
+        "<div data-status='OK' data-code='NL' data-size='XL'>Maat</div>",
+    ],
+)
+def test_attributes_in_small_letters_or_markup_names_are_not_read(element: str) -> None:
+    """Class names, ids, addresses and data in small letters are markup, not markings."""
+    for name in ("page.html", "page"):
+        document = read_document(_page("", element, random.Random(0)).encode(), name)
+        assert check_text(shipped_policy("default.yaml"), document.text).level == "UNCLASSIFIED"
