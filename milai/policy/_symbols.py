@@ -126,22 +126,29 @@ class SymbolLeet:
             end = text.find("\n", start)
             if end < 0:
                 end = len(text)
-            line = text[start:end]
-            if any(ch in _SYMBOLS for ch in line):
-                words = list(self._words(line))
-                first = next((token.start() for token, word in words if word is not None), -1)
-                if first >= 0:
-                    # every word of the line read so (``£U`` before ``7OP 5€C|2£+``)
-                    pieces: list[str] = []
-                    last = 0
-                    for token, _ in words:
-                        word = self.read(token.group())
-                        if word is not None:
-                            pieces += [line[last : token.start()], word]
-                            last = token.end()
-                    found.append((start + first, end, "".join([*pieces, line[last:]])))
+            read = self.read_line(text[start:end])
+            if read is not None:
+                found.append((start + read[0], end, read[1]))
             start = end + 1
         return found
+
+    def read_line(self, line: str) -> tuple[int, str] | None:
+        """Where ``line``'s first word in symbols starts, and the line with every such word
+        read as its letters (``£U`` before ``7OP 5€C|2£+``); None if it holds none."""
+        if not any(ch in _SYMBOLS for ch in line):
+            return None
+        words = list(self._words(line))
+        first = next((token.start() for token, word in words if word is not None), -1)
+        if first < 0:
+            return None
+        pieces: list[str] = []
+        last = 0
+        for token, _ in words:
+            word = self.read(token.group())
+            if word is not None:
+                pieces += [line[last : token.start()], word]
+                last = token.end()
+        return first, "".join([*pieces, line[last:]])
 
     def first(self, text: str, since: int) -> int | None:
         """The start of the first complete word at or after ``since`` that ``lines`` reads

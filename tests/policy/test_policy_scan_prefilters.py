@@ -17,7 +17,7 @@ import pytest
 
 from milai.policy._built import HINT_RE, hint_spans
 from milai.policy._markup_text import CANDIDATE_RE, search_candidate
-from milai.policy._symbols import _SYMBOLS, SymbolLeet
+from milai.policy._symbols import SymbolLeet
 from tests.policy.families import shipped_policy
 
 # What the hint pattern's alternatives are made of, and prose around them.
@@ -149,27 +149,17 @@ def test_built_hint_spans_on_code_and_prose() -> None:
 
 
 def _lines_every_line(leet: SymbolLeet, text: str) -> list[tuple[int, int, str]]:
-    """The reference: each line looked at for a symbol, as ``lines`` did before its
-    search for the next symbol."""
+    """The reference: each line read, as ``lines`` did before its search for the next
+    symbol's line."""
     found: list[tuple[int, int, str]] = []
     start = 0
     while start < len(text):
         end = text.find("\n", start)
         if end < 0:
             end = len(text)
-        line = text[start:end]
-        if any(ch in _SYMBOLS for ch in line):
-            words = list(leet._words(line))
-            first = next((token.start() for token, word in words if word is not None), -1)
-            if first >= 0:
-                pieces: list[str] = []
-                last = 0
-                for token, _ in words:
-                    word = leet.read(token.group())
-                    if word is not None:
-                        pieces += [line[last : token.start()], word]
-                        last = token.end()
-                found.append((start + first, end, "".join([*pieces, line[last:]])))
+        read = leet.read_line(text[start:end])
+        if read is not None:
+            found.append((start + read[0], end, read[1]))
         start = end + 1
     return found
 
