@@ -4525,7 +4525,18 @@ def rescan(
             else (start, end)
         )
         detail = f"{encoding}-encoded: {hit.detail}"
-        scanner.hits.append(hit._replace(start=hit_start, end=hit_end, detail=detail))
+        decoded = hit._replace(start=hit_start, end=hit_end, detail=detail)
+        scanner.hits.append(decoded)
+        if encoding in _LITERAL_ENCODINGS:
+            # A document inside a string literal (an hOCR page in a JSON string, a PDF
+            # content stream in escapes): the outer text's document reading sees its
+            # escapes, not its words; the inner scanner's own reading of the unescaped
+            # document decided (its quiet lines), so the outer quiet lines don't overrule it.
+            scanner.loud.add(decoded)
+
+
+# Decodings that unescape a string literal: what they decode is the literal's own text.
+_LITERAL_ENCODINGS = frozenset({"json-string", "escape"})
 
 
 def _capitals(text: str) -> str:

@@ -3583,12 +3583,6 @@ KNOWN_MISSES: dict[str, str] = {
         "f\"3U 70P ${'3C'}R37\"): $ and ${ are read as an interpolation's start (misses on "
         "some markings; round 9's families in pairs)"
     ),
-    "base32-unpadded+built-joins": (
-        "a spreadsheet's CONCATENATE over lines, its pieces parted by ';' (=CONCATENATE( / "
-        '"V"; / "S-Nf"; / "D")): the block joined is the call\'s first line only; other '
-        "readings join most cuts, not VS-NfD's V / S-Nf / D (built-joins alone misses it too; "
-        "the pair run drew it)"
-    ),
     "named-escapes+base64-glued": (
         "base64 glued after a key's '=' (token=…) is decoded up to about 4 KiB (a bare run "
         "further): a portion mark's paragraph escaped by names (\\N{LATIN SMALL LETTER E}, "
