@@ -4527,16 +4527,32 @@ def rescan(
         detail = f"{encoding}-encoded: {hit.detail}"
         decoded = hit._replace(start=hit_start, end=hit_end, detail=detail)
         scanner.hits.append(decoded)
-        if encoding in _LITERAL_ENCODINGS:
+        if encoding in _UNSEEN_ENCODINGS:
             # A document inside a string literal (an hOCR page in a JSON string, a PDF
-            # content stream in escapes): the outer text's document reading sees its
-            # escapes, not its words; the inner scanner's own reading of the unescaped
-            # document decided (its quiet lines), so the outer quiet lines don't overrule it.
+            # content stream in escapes) or behind a binary-to-text encoding (ascii85 whose
+            # '<' and '>' look like tags): the outer text's document reading sees escapes or
+            # encoded bytes, not the words; the inner scanner's own reading of the decoded
+            # text decided (its quiet lines), so the outer quiet lines don't overrule it.
             scanner.loud.add(decoded)
 
 
-# Decodings that unescape a string literal: what they decode is the literal's own text.
-_LITERAL_ENCODINGS = frozenset({"json-string", "escape"})
+# Decodings whose text the outer document reading never sees as words: a string literal's
+# escapes, and the binary-to-text encodings.
+_UNSEEN_ENCODINGS = frozenset(
+    {
+        "json-string",
+        "escape",
+        "ascii85",
+        "base85",
+        "base32",
+        "base64",
+        "base64-wrapped",
+        "base64url",
+        "binary",
+        "hex",
+        "code-points",
+    }
+)
 
 
 def _capitals(text: str) -> str:

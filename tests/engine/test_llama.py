@@ -60,7 +60,13 @@ def test_max_tokens_bounds_the_output(engine) -> None:  # type: ignore[no-untype
 
 def test_decode_speed_is_reported(engine) -> None:  # type: ignore[no-untyped-def]
     "".join(engine.generate(QUESTION, SamplingParams(max_tokens=30, temperature=0, seed=1)))
-    assert engine.timings.to_json()["tokens_per_s"] > 1
+    timings = engine.timings
+    assert timings.completion_tokens >= 2 and timings.decode_s > 0
+    # Reported, and the pace between the first and the last token: not a speed target
+    # (bench/ measures that); a loaded CI machine may be slow, never this wrong.
+    reported = timings.to_json()["tokens_per_s"]
+    assert reported == round((timings.completion_tokens - 1) / timings.decode_s, 2)
+    assert reported > 0
 
 
 def test_prompt_larger_than_context_is_a_usage_error() -> None:

@@ -5,7 +5,9 @@ shipped policies, one character at a time and in token-sized pieces."""
 
 from __future__ import annotations
 
+import base64
 import random
+from collections.abc import Callable
 
 import pytest
 
@@ -70,3 +72,28 @@ def test_a_run_glued_to_a_long_word_is_held(default_policy: Policy, name: str) -
     run = RUNS[name]("NATO SECRET", random.Random(name))
     text = f"Answer: {'.' * 30}({run}) ok\nmore\n"
     _assert_stream_properties(default_policy, text, list(text))
+
+
+# A banner split over a multi-line CONCAT, as the pair run drew it (string-joins+ascii85).
+_CONCAT = "SELECT CONCAT(\n    'L',\n    'UX TOP SE',\n    'C',\n    'RET'\n) AS banner;\n"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda raw: base64.a85encode(raw, adobe=True).decode(),
+        lambda raw: base64.b64encode(raw).decode(),
+        lambda raw: raw.hex(),
+    ],
+    ids=["ascii85", "base64", "hex"],
+)
+def test_a_decoded_document_is_not_quieted_by_its_encodings_look(
+    ministry_policy: Policy, encode: Callable[[bytes], str]
+) -> None:
+    """ascii85's '<' and '>' make its line look like markup, whose reading quiets the
+    line; what it decodes to is no part of that reading and decides for itself."""
+    encoded = encode(_CONCAT.encode())
+    for text in (f"Antwort: {encoded}\n", f"<p>{encoded}</p>\n"):
+        assert_reads_at_least(ministry_policy, text, "TOP SECRET")
+        chunks = pieces(text, random.Random(text), (1, 2, 3, 7))
+        assert check_stream(ministry_policy, chunks) == check_text(ministry_policy, text)
