@@ -20,6 +20,7 @@ import codecs
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote
 
@@ -355,7 +356,22 @@ _BASE32_RUN = lazy_compile(_BASE32)
 _BASE32_LOWER_RUN = lazy_compile(_BASE32_LOWER)
 _URLSAFE_RUN = lazy_compile(_URLSAFE)
 _ASCII85_RUN = lazy_compile(_ASCII85)
-_BASE85_RUN = lazy_compile(r"(?<!\S)[!-u]{10,}(?!\S)")
+# Raw ascii85 and base85 (Python's a85encode/b85encode, RFC 1924, git's binary patches): no
+# delimiter, and an alphabet of nearly all printable ASCII. A word is tried when it holds a
+# symbol that prose words and most code tokens do not (a full stop, comma, colon, slash,
+# hyphen, apostrophe or underscore is no evidence) besides two kinds of letters or digits:
+# random words so chosen decode to bytes that are no readable text.
+_RAW85_SYMBOLS = "[" + re.escape('!"#$%&()*+;<=>?@[\\]^`{|}~') + "]"
+RAW85_SYMBOL = lazy_compile(_RAW85_SYMBOLS)
+# A word of 8 printable ASCII characters or more that holds one of those symbols and two of
+# capitals, small letters and digits: searched in C, word starts only, each look linear.
+_RAW85_WORD = lazy_compile(
+    r"(?<!\S)(?=[!-~]{8})(?=\S*?" + _RAW85_SYMBOLS + r")"
+    r"(?:(?=\S*?[A-Z])(?=\S*?[a-z0-9])|(?=\S*?[a-z])(?=\S*?[0-9]))"
+    r"[!-~]+(?!\S)"
+)
+_RAW85_AROUND = "\"'`()[]<>{}.,;:"
+_RAW85_MAX = 8192  # a longer word is no answer a model writes in one piece
 # A one-character prefix on each line of a block: a quote's "> ", a comment's "#" (a
 # diff's "+" and "-" are in the alphabet already; ``decode_block`` drops them).
 _MIME_PREFIX = r"(?:[ \t]*[>#|;!*%])?"
@@ -834,18 +850,43 @@ def decode_line_candidates(line: str) -> list[Candidate]:
             text = decode_text_bytes(raw)
             if text is not None:
                 found.append(Candidate("ascii85", text, match.start(), match.end()))
-    if "85" in line:  # "ascii85:", "base85": the raw forms have no delimiters
-        for match in _BASE85_RUN.finditer(line):
-            for decoder in (base64.a85decode, base64.b85decode):
-                try:
-                    raw = decoder(match.group())
-                except ValueError:
-                    continue
-                text = decode_text_bytes(raw)
-                if text is not None:
-                    found.append(Candidate("base85", text, match.start(), match.end()))
-                    break
     return found
+
+
+def raw85_candidates(text: str) -> list[Candidate]:
+    """Raw ascii85 and base85 words of ``text`` (``raw85_words``) that decode to readable
+    text."""
+    found: list[Candidate] = []
+    for start, end in raw85_words(text):
+        if found and found[-1].start <= start and end <= found[-1].end:
+            continue  # the word decoded with its quotes or full stop
+        word = text[start:end]
+        for decoder in (base64.a85decode, base64.b85decode):
+            try:
+                raw = decoder(word)
+            except ValueError:
+                continue
+            decoded = decode_text_bytes(raw)
+            if decoded is not None:
+                found.append(Candidate("base85", decoded, start, end))
+                break
+    return found
+
+
+def raw85_words(text: str) -> list[tuple[int, int]]:
+    """The words of ``text`` that may be raw ascii85 or base85 (``_RAW85_WORD``), in order;
+    a word that ends with a full stop or comma, or stands in quotes or brackets, is tried
+    without them too (right after it)."""
+    words: list[tuple[int, int]] = []
+    for match in _raw85_matches(text):
+        start, end = match.span()
+        if end - start > _RAW85_MAX:
+            continue
+        words.append((start, end))
+        inner = (start + (text[start] in _RAW85_AROUND), end - (text[end - 1] in _RAW85_AROUND))
+        if inner != (start, end) and _RAW85_WORD.fullmatch(text[inner[0] : inner[1]]):
+            words.append(inner)
+    return words
 
 
 def mime_blocks(text: str, raw: bytes | None = None) -> list[tuple[int, int]]:
@@ -941,3 +982,36 @@ def partial_start(line: str) -> int | None:
     """In an unfinished line, where the first encoded run could already have begun."""
     match = _PARTIAL_RE.search(line)
     return None if match is None else match.start()
+
+
+def raw85_start(text: str) -> int | None:
+    """The start of the first word of ``text`` (complete words) that ``raw85_words`` would
+    try; an unfinished word may become one as soon as it holds a symbol (``RAW85_SYMBOL``)."""
+    match = next(_raw85_matches(text), None)
+    return None if match is None else match.start()
+
+
+def _raw85_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_RAW85_WORD.finditer(text)``, found from the symbols (rare in prose, and searched
+    at C speed) instead of trying every position."""
+    searched = 0  # the text before it is read: each character is looked at a bounded
+    symbol = RAW85_SYMBOL.search(text)  # number of times
+    while symbol is not None:
+        at = symbol.start()
+        start = max(searched - 1, text.rfind(" ", searched, at), text.rfind("\n", searched, at))
+        start += 1
+        blank = _LAST_BLANK.search(text, start, at)  # a tab, a no-break space…
+        start = start if blank is None else blank.end()
+        match = _RAW85_WORD.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
+        else:
+            found = _BLANK.search(text, at)
+            end = len(text) if found is None else found.start()
+        searched = end
+        symbol = RAW85_SYMBOL.search(text, end)
+
+
+_BLANK = lazy_compile(r"\s")
+_LAST_BLANK = lazy_compile(r"\s(?=\S*\Z)")

@@ -80,6 +80,7 @@ from milai.policy._transforms import (
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
+    RAW85_SYMBOL,
     TRIGGER_RE,
     base64_bytes,
     decode_block,
@@ -92,6 +93,8 @@ from milai.policy.decoders import (
     mime_tail,
     one_byte,
     partial_start,
+    raw85_candidates,
+    raw85_start,
     trigger_lines,
 )
 from milai.policy.normalise import (
@@ -4820,7 +4823,20 @@ _BLANKS = lazy_compile(r"\s+")
 # that starts an encoding somewhere in the word (a quote: a string that may hold escaped
 # new lines; U+ or a U at its end: a code point list; +: UTF-7), or seven base32 characters
 # in a row.
-_WORD_RUN = lazy_compile(r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+')
+# Any symbol of raw ascii85/base85 too (``RAW85_SYMBOL``): the word may be one.
+_WORD_RUN = lazy_compile(
+    r'%|&|\\|<~|0[xX]|[_=-]|"|[A-Z2-7]{7}|[Uu](?:\+|\Z)|\+|[!#$()*;<>?@\[\]^`{|}~]'
+)
+
+
+def _unfinished_run(word: str) -> bool:
+    """Whether an unfinished word could already be, or start, an encoded run."""
+    return partial_start(word) is not None or RAW85_SYMBOL.search(word) is not None
+
+
+def _first(*starts: int | None) -> int | None:
+    found = [start for start in starts if start is not None]
+    return min(found) if found else None
 
 
 _EVIDENCE_REACH = 16  # characters of evidence for a shift over another spelling, at most
@@ -4899,6 +4915,7 @@ class DecodeUnit(Unit[DecodeState]):
                 held = self._decode_region(scanner, region, origin, final, lines, blocks, raw)
                 if held is not None:
                     done = held
+            self._raw85(scanner, region[:done], origin)
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
@@ -4970,6 +4987,14 @@ class DecodeUnit(Unit[DecodeState]):
                 start, end = origin + candidate.start, origin + candidate.end
                 rescan(scanner, candidate.text, start, end, candidate.encoding)
         return held
+
+    def _raw85(self, scanner: Scanner, region: str, origin: int) -> None:
+        """Raw ascii85/base85 words (no delimiter: ``raw85_candidates``)."""
+        if scanner.depth >= MAX_DEPTH:
+            return
+        for candidate in raw85_candidates(region):
+            start, end = origin + candidate.start, origin + candidate.end
+            rescan(scanner, candidate.text, start, end, candidate.encoding)
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
@@ -5257,7 +5282,8 @@ class DecodeUnit(Unit[DecodeState]):
             # The unfinished word was completed (and maybe more words): search them once,
             # from a word start or the line's start (a slice reads both as a start).
             complete = base + last_blank.end()
-            found = partial_start(scanner.orig_slice(watch.clear, complete))
+            words = scanner.orig_slice(watch.clear, complete)
+            found = _first(partial_start(words), raw85_start(words))
             if found is not None:
                 watch.found = watch.clear + found
                 return watch.found
@@ -5269,10 +5295,9 @@ class DecodeUnit(Unit[DecodeState]):
         if end - start <= _WORD_HEAD:
             # Short: the whole pattern, exactly (a hex pair at the end may still grow).
             word = scanner.orig_slice(start, end)
-            return start if partial_start(word) is not None else None
+            return start if _unfinished_run(word) else None
         if watch.head is None:
-            head = scanner.orig_slice(start, start + _WORD_HEAD)
-            watch.head = partial_start(head) is not None
+            watch.head = _unfinished_run(scanner.orig_slice(start, start + _WORD_HEAD))
         if not watch.head:
             since = max(start, watch.scanned - 6)  # a run of seven cut by the last look
             watch.head = _WORD_RUN.search(orig, since - base, end - base) is not None

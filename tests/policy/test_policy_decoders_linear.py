@@ -54,3 +54,19 @@ def test_a_long_word_without_the_encoding_is_searched_in_linear_time() -> None:
             assert list(getattr(decoders, name).finditer(line)) == []
         decoders.partial_start(line)
     assert time.perf_counter() - started < 20
+
+
+def test_raw85_words_are_found_in_linear_time() -> None:
+    """Symbols between blanks that ' ' and '\\n' are not (a no-break space, a tab), long
+    words of symbols, candidate words in a row: four times the text costs about four
+    times the time, not sixteen."""
+    units = ["a\xa0(", "a\t(", "Ab1;x\xa0", "(" * 50, "Ab1" + "(" * 5000 + " "]
+
+    def cost(repeat: int) -> float:
+        started = time.process_time()
+        for unit in units:
+            decoders.raw85_candidates(unit * (repeat // len(unit) + 1))
+        return time.process_time() - started
+
+    small, large = min(cost(25_000) for _ in range(2)), min(cost(100_000) for _ in range(2))
+    assert large < 8 * max(small, 0.01), (small, large)

@@ -49,7 +49,7 @@ def test_the_family_reads_every_marking_alone_and_in_pairs() -> None:
     missed = []
     for case in cases:
         if known_miss(case.families):
-            continue  # ascii85-raw and the other documented misses (KNOWN_MISSES)
+            continue  # the documented misses (KNOWN_MISSES)
         policy = shipped_policy(case.target.policy)
         if not reads_at_least(policy, case.text, case.target.level):
             missed.append(f"{case.id}: {case.text[:160]!r}")

@@ -6,7 +6,8 @@ the characters that matter to each reader.
   first of that line (a block is made of whole lines);
 * ``SymbolLeet.lines``: the same lines read, as the loop that looked at every line's
   characters for a symbol;
-* ``_markup_text.search_candidate``: ``CANDIDATE_RE.search`` from every position.
+* ``_markup_text.search_candidate``: ``CANDIDATE_RE.search`` from every position;
+* ``decoders._raw85_matches``: ``_RAW85_WORD.finditer``, found from the symbols.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from milai.policy._built import HINT_RE, hint_spans
 from milai.policy._markup_text import CANDIDATE_RE, search_candidate
 from milai.policy._symbols import SymbolLeet
+from milai.policy.decoders import _RAW85_WORD, _raw85_matches
 from tests.policy.families import shipped_policy
 
 # What the hint pattern's alternatives are made of, and prose around them.
@@ -216,3 +218,39 @@ def test_markup_candidate_search_is_the_patterns_from_every_position(seed: int) 
             expected = CANDIDATE_RE.search(text, pos)
             found = search_candidate(text, pos)
             assert (found and found.span()) == (expected and expected.span()), (text, pos)
+
+
+# Raw ascii85/base85 words and what stands around them: symbols, every kind of blank, long
+# words, letters of each kind and digits.
+_RAW85_PIECES = (
+    "6tKkHA7Zm*BPDNK+",
+    "EMX5",
+    "@rH7+F<G",
+    "(",
+    ")",
+    "*",
+    ";",
+    "^",
+    "x",
+    "Q",
+    "7",
+    ".",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\xa0",
+    "\u2028",
+    "é",
+    "word",
+    "a" * 40,
+)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_raw85_words_are_the_patterns_from_every_position(seed: int) -> None:
+    rng = random.Random(f"raw85:{seed}")
+    for _ in range(60):
+        text = _text(rng, _RAW85_PIECES, rng.randint(1, 40))
+        expected = [match.span() for match in _RAW85_WORD.finditer(text)]
+        assert [match.span() for match in _raw85_matches(text)] == expected, text
