@@ -20,6 +20,7 @@ import pytest
 
 from milai.policy import load_policy
 from tests.levels import reads_at_least
+from tests.policy.corpus_report import everyday_documents
 from tests.policy.families import (
     BY_NAME,
     FAMILIES,
@@ -204,7 +205,8 @@ def test_every_pair_on_every_marking() -> None:
 
 
 def test_the_fast_samples_hold_each_family_and_each_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the fast line's samples above hold (tests/scale.py), whatever the seed."""
+    """What the fast line's samples above (and the word elements') hold (tests/scale.py),
+    whatever the seed."""
     from tests import scale
 
     monkeypatch.setattr(scale, "THOROUGH", False)
@@ -223,3 +225,18 @@ def test_the_fast_samples_hold_each_family_and_each_scheme(monkeypatch: pytest.M
     )
     assert {name for c in chosen for name in c.families} == {n for c in pair for n in c.families}
     assert {c.target.scheme for c in chosen} == {t.scheme for t in targets()}
+    # the word-element documents (test_policy_word_elements.py): each language in every
+    # writer's documents and sentences, each writer and scheme among the banner lines
+    from tests.policy import test_policy_word_elements as elements
+
+    documents = everyday_documents()
+    languages = {doc_id.partition("/")[0] for doc_id, _ in documents}
+    for writer in elements.WRITERS:
+        written = elements._documents(writer)
+        assert len(written) < len(documents) // 4
+        assert {doc_id.partition("/")[0] for doc_id, _ in written} == languages
+        spoken = {language for language, _ in elements._sentences(writer)}
+        assert spoken == {language for language, _ in elements.SENTENCES}
+    lines = elements._banner_cases("word-element-banners")
+    assert {writer for _, writer in lines} == set(elements.WRITERS)
+    assert {t.scheme for t, _ in lines} == {t.scheme for t in targets() if not t.portion}

@@ -166,18 +166,23 @@ KNOWN_RAISES = {
 }
 
 
-@pytest.mark.parametrize("writer", WRITERS)
-def test_everyday_documents_written_word_by_word_raise_nothing_new(writer: str) -> None:
-    """The everyday corpus, each document's lines written one element a word: raised only
-    where its text as a reader shows it (each line unindented) is raised too (a Go
-    enumeration's ``TopSecret`` is a vocabulary's only where its indentation shows it)."""
-    # every document in CI (tests/scale.py); the fast line 10 a writer, each language among them
-    documents = sample(
+def _documents(writer: str) -> list[tuple[str, str]]:
+    """Every everyday document in CI (tests/scale.py); the fast line 10 a writer, a document
+    of each language among them."""
+    return sample(
         everyday_documents(),
         10,
         seed=f"word-elements:{writer}",
         cover=lambda doc: [doc[0].partition("/")[0]],
     )
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_everyday_documents_written_word_by_word_raise_nothing_new(writer: str) -> None:
+    """The everyday corpus, each document's lines written one element a word: raised only
+    where its text as a reader shows it (each line unindented) is raised too (a Go
+    enumeration's ``TopSecret`` is a vocabulary's only where its indentation shows it)."""
+    documents = _documents(writer)
     raised = []
     known: set[str] = set()
     for path in sorted(POLICY_DIR.glob("*.yaml")):
@@ -213,15 +218,18 @@ SENTENCES = [  # (language, sentence)
 ]
 
 
+def _sentences(writer: str) -> list[tuple[str, str]]:
+    return sample(SENTENCES, 5, seed=f"sentences:{writer}", cover=lambda s: [s[0]])
+
+
 @pytest.mark.parametrize("writer", WRITERS)
 def test_a_marking_word_inside_a_written_sentence_is_prose(writer: str) -> None:
     """A marking word in capitals that is one element of a sentence's line (en/fr/de/lb/nl):
     its text decides, whole and streamed, where the sentence as text is prose. Every sentence
     in CI (tests/scale.py); the fast line 5 a writer, one of each language."""
-    sentences = sample(SENTENCES, 5, seed=f"sentences:{writer}", cover=lambda s: [s[0]])
     for path in sorted(POLICY_DIR.glob("*.yaml")):
         policy = shipped_policy(path.name)
-        for _, sentence in sentences:
+        for _, sentence in _sentences(writer):
             if _raises(policy, sentence):
                 continue  # the sentence itself reads: the document must too (next test)
             text = WRITERS[writer]([sentence, "The convoy leaves at dawn."])
