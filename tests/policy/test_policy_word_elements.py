@@ -9,7 +9,8 @@ banner that is its line of the layout, whole or one element a word, still reads.
 Each writer below renders a text's lines in its format; the everyday corpus (en/fr/de/lb/nl)
 rendered so raises nothing that the text itself, its lines unindented as a reader shows
 them, does not; every banner of each shipped policy rendered as its own line reads at its
-level, whole and streamed.
+level, whole and streamed. The fast line draws a sample of the documents, sentences and
+banner lines (tests/scale.py; CI: all of them).
 """
 
 from __future__ import annotations
