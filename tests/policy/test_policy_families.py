@@ -5,7 +5,7 @@ The suite runs every family on every marking, each composable pair on one markin
 random (seeded: MILAI_GATE_SEED, default 0), and nested encodings; README's fast line draws a
 sample of those (2 markings a family on average, among them one of each policy and kind,
 banner or portion, it applies to: ``Target.kind``, and each scheme under some family:
-``Target.scheme``; a thirty-second of the pairs, among them each family and each scheme;
+``Target.scheme``; a sixty-fourth of the pairs, among them each family and each scheme;
 ``MILAI_TESTS=thorough``, as CI sets it, runs them all: tests/scale.py). The exhaustive
 run (every pair on every marking) is opt-in: ``pytest -m exhaustive tests/policy``.
 """
@@ -20,6 +20,7 @@ import pytest
 
 from milai.policy import load_policy
 from tests.levels import reads_at_least
+from tests.policy.corpus_report import everyday_documents
 from tests.policy.families import (
     BY_NAME,
     FAMILIES,
@@ -128,10 +129,10 @@ def _pairs_on_one_marking() -> list[Case]:
 def test_pairs_of_families_on_a_sampled_marking() -> None:
     cases = _pairs_on_one_marking()
     assert len(cases) >= len(pairs()) // 2
-    # every pair in CI; the fast line's 32nd holds each family and each scheme at least once
+    # every pair in CI; the fast line's 64th holds each family and each scheme at least once
     cases = sample(
         cases,
-        len(cases) // 32 or 1,
+        len(cases) // 64 or 1,
         seed=f"{SEED}:pairs",
         cover=lambda c: [*c.families, c.target.scheme],
     )
@@ -158,13 +159,13 @@ def test_nested_encodings() -> None:
 
 def test_known_misses_still_miss() -> None:
     """A known miss that the gate now catches must leave KNOWN_MISSES (and the README).
-    Each is checked in CI (tests/scale.py); the fast line checks a seeded quarter of them,
+    Each is checked in CI (tests/scale.py); the fast line checks a seeded eighth of them,
     among them a family alone and a pair."""
     for names in KNOWN_MISSES:
         assert all(name in BY_NAME for name in names.split("+")), names
     checked = sample(
         list(KNOWN_MISSES),
-        len(KNOWN_MISSES) // 4 or 1,
+        len(KNOWN_MISSES) // 8 or 1,
         seed=f"{SEED}:known misses",
         cover=lambda names: ["pair" if "+" in names else "single"],
     )
@@ -204,7 +205,8 @@ def test_every_pair_on_every_marking() -> None:
 
 
 def test_the_fast_samples_hold_each_family_and_each_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the fast line's samples above hold (tests/scale.py), whatever the seed."""
+    """What the fast line's samples above (and the word elements') hold (tests/scale.py),
+    whatever the seed."""
     from tests import scale
 
     monkeypatch.setattr(scale, "THOROUGH", False)
@@ -219,7 +221,22 @@ def test_the_fast_samples_hold_each_family_and_each_scheme(monkeypatch: pytest.M
     assert {c.target.scheme for c in chosen} == {t.scheme for t in targets()}
     pair = _pairs_on_one_marking()
     chosen = sample(
-        pair, len(pair) // 32, seed="pairs", cover=lambda c: [*c.families, c.target.scheme]
+        pair, len(pair) // 64, seed="pairs", cover=lambda c: [*c.families, c.target.scheme]
     )
     assert {name for c in chosen for name in c.families} == {n for c in pair for n in c.families}
     assert {c.target.scheme for c in chosen} == {t.scheme for t in targets()}
+    # the word-element documents (test_policy_word_elements.py): each language in every
+    # writer's documents and sentences, each writer and scheme among the banner lines
+    from tests.policy import test_policy_word_elements as elements
+
+    documents = everyday_documents()
+    languages = {doc_id.partition("/")[0] for doc_id, _ in documents}
+    for writer in elements.WRITERS:
+        written = elements._documents(writer)
+        assert len(written) < len(documents) // 4
+        assert {doc_id.partition("/")[0] for doc_id, _ in written} == languages
+        spoken = {language for language, _ in elements._sentences(writer)}
+        assert spoken == {language for language, _ in elements.SENTENCES}
+    lines = elements._banner_cases("word-element-banners")
+    assert {writer for _, writer in lines} == set(elements.WRITERS)
+    assert {t.scheme for t, _ in lines} == {t.scheme for t in targets() if not t.portion}

@@ -9,11 +9,13 @@ banner that is its line of the layout, whole or one element a word, still reads.
 Each writer below renders a text's lines in its format; the everyday corpus (en/fr/de/lb/nl)
 rendered so raises nothing that the text itself, its lines unindented as a reader shows
 them, does not; every banner of each shipped policy rendered as its own line reads at its
-level, whole and streamed.
+level, whole and streamed. The fast line draws a sample of the documents, sentences and
+banner lines (tests/scale.py; CI: all of them).
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable
 
@@ -22,7 +24,7 @@ import pytest
 from milai.policy import Policy, check_stream, check_text
 from tests.policy.adversarial import pieces
 from tests.policy.corpus_report import everyday_documents
-from tests.policy.families import BODY, POLICY_DIR, Target, banner_sample, shipped_policy
+from tests.policy.families import BODY, POLICY_DIR, Target, shipped_policy, targets
 from tests.scale import sample
 
 
@@ -165,12 +167,23 @@ KNOWN_RAISES = {
 }
 
 
+def _documents(writer: str) -> list[tuple[str, str]]:
+    """Every everyday document in CI (tests/scale.py); the fast line 10 a writer, a document
+    of each language among them."""
+    return sample(
+        everyday_documents(),
+        10,
+        seed=f"word-elements:{writer}",
+        cover=lambda doc: [doc[0].partition("/")[0]],
+    )
+
+
 @pytest.mark.parametrize("writer", WRITERS)
 def test_everyday_documents_written_word_by_word_raise_nothing_new(writer: str) -> None:
     """The everyday corpus, each document's lines written one element a word: raised only
     where its text as a reader shows it (each line unindented) is raised too (a Go
     enumeration's ``TopSecret`` is a vocabulary's only where its indentation shows it)."""
-    documents = sample(everyday_documents(), 60, seed=f"word-elements:{writer}")
+    documents = _documents(writer)
     raised = []
     known: set[str] = set()
     for path in sorted(POLICY_DIR.glob("*.yaml")):
@@ -188,31 +201,36 @@ def test_everyday_documents_written_word_by_word_raise_nothing_new(writer: str) 
     assert not fixed, f"no longer raised, remove from KNOWN_RAISES: {fixed}"
 
 
-SENTENCES = [
-    "Please keep it SECRET until the party on Friday",
-    "Her new novel THE SECRET GARDEN opens the season",
-    "MINISTÈRE DE LA DÉFENSE ET DES ANCIENS COMBATTANTS",
-    "Le dossier est classé sans suite par le parquet",
-    "Das bleibt GEHEIM sagte sie und lachte",
-    "Dat blijft GEHEIM tot vrijdag zei ze",
-    "Dat bleift GEHEIM bis e Freideg",
-    "Notice: CONFIDENTIAL information may follow in the annex",
-    "The RESTRICTED area opens at nine for visitors",
-    "Album review: TOP SECRET DRUM CORPS live in Basel",
-    "we keep it TOP SECRET until Friday",
-    "Ils ont gardé le dossier TRÈS SECRET jusqu'à lundi",
-    "Sie nannten es NATO SECRET im Scherz",
-    "Het bleef STRENG GEHEIM tot vrijdag",
+SENTENCES = [  # (language, sentence)
+    ("en", "Please keep it SECRET until the party on Friday"),
+    ("en", "Her new novel THE SECRET GARDEN opens the season"),
+    ("fr", "MINISTÈRE DE LA DÉFENSE ET DES ANCIENS COMBATTANTS"),
+    ("fr", "Le dossier est classé sans suite par le parquet"),
+    ("de", "Das bleibt GEHEIM sagte sie und lachte"),
+    ("nl", "Dat blijft GEHEIM tot vrijdag zei ze"),
+    ("lb", "Dat bleift GEHEIM bis e Freideg"),
+    ("en", "Notice: CONFIDENTIAL information may follow in the annex"),
+    ("en", "The RESTRICTED area opens at nine for visitors"),
+    ("en", "Album review: TOP SECRET DRUM CORPS live in Basel"),
+    ("en", "we keep it TOP SECRET until Friday"),
+    ("fr", "Ils ont gardé le dossier TRÈS SECRET jusqu'à lundi"),
+    ("de", "Sie nannten es NATO SECRET im Scherz"),
+    ("nl", "Het bleef STRENG GEHEIM tot vrijdag"),
 ]
+
+
+def _sentences(writer: str) -> list[tuple[str, str]]:
+    return sample(SENTENCES, 5, seed=f"sentences:{writer}", cover=lambda s: [s[0]])
 
 
 @pytest.mark.parametrize("writer", WRITERS)
 def test_a_marking_word_inside_a_written_sentence_is_prose(writer: str) -> None:
     """A marking word in capitals that is one element of a sentence's line (en/fr/de/lb/nl):
-    its text decides, whole and streamed, where the sentence as text is prose."""
+    its text decides, whole and streamed, where the sentence as text is prose. Every sentence
+    in CI (tests/scale.py); the fast line 5 a writer, one of each language."""
     for path in sorted(POLICY_DIR.glob("*.yaml")):
         policy = shipped_policy(path.name)
-        for sentence in SENTENCES:
+        for _, sentence in _sentences(writer):
             if _raises(policy, sentence):
                 continue  # the sentence itself reads: the document must too (next test)
             text = WRITERS[writer]([sentence, "The convoy leaves at dawn."])
@@ -222,11 +240,15 @@ def test_a_marking_word_inside_a_written_sentence_is_prose(writer: str) -> None:
 
 
 def _banner_cases(seed: str) -> list[tuple[Target, str]]:
-    return [
-        (target, writer)
-        for target in banner_sample(seed, 24)
-        for writer in sample(list(WRITERS), 3, seed=f"{seed}:{target.id}")
-    ]
+    """Every banner in every writer in CI (tests/scale.py); the fast line 24 of them, among
+    them each writer and a banner of each scheme of each policy (``Target.scheme``)."""
+    banners = [target for target in targets() if not target.portion]
+    return sample(
+        list(itertools.product(banners, WRITERS)),
+        24,
+        seed=f"banners:{seed}",
+        cover=lambda case: [case[0].scheme, case[1]],
+    )
 
 
 @pytest.mark.parametrize(
@@ -253,7 +275,7 @@ def test_a_banner_among_other_lines_still_reads(writer: str) -> None:
     """A banner line between sentences whose words are elements of their own: the lines
     before and after it take nothing from it."""
     policy = shipped_policy("default.yaml")
-    lines = [SENTENCES[0], "TOP SECRET", "The convoy leaves at dawn."]
+    lines = [SENTENCES[0][1], "TOP SECRET", "The convoy leaves at dawn."]
     text = WRITERS[writer](lines)
     assert check_text(policy, text).level == "TOP SECRET"
     assert check_stream(policy, pieces(text, random.Random(writer))).level == "TOP SECRET"
