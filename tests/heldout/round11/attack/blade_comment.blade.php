@@ -1,0 +1,2 @@
+{{-- VS-NUR FÜR DEN DIENSTGEBRAUCH --}}
+<div>{{ $plan->name }}</div>

@@ -1,0 +1,3 @@
+print("=" * 20)
+print("   TOP SECRET   ")
+print("=" * 20)

@@ -1,0 +1,3 @@
+HEADER = "NATO SECRET"
+print(HEADER)
+print("route north")

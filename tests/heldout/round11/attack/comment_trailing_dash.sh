@@ -1,0 +1,2 @@
+# SECRET UE -- relay config
+relay --start

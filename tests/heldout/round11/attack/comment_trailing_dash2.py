@@ -1,0 +1,2 @@
+# TOP SECRET - do not commit
+import os

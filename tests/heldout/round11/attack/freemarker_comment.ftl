@@ -1,0 +1,2 @@
+<#-- GEHEIM -->
+${plan.name}

@@ -1,0 +1,4 @@
+# RESTREINT UE
+resource "aws_s3_bucket" "plans" {
+  bucket = "plans"
+}

@@ -1,0 +1,5 @@
+resource "x" "y" {
+  tags = {
+    Classification = "NATO CONFIDENTIAL"
+  }
+}

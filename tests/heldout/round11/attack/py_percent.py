@@ -1,0 +1,4 @@
+# %% [markdown]
+# RESTREINT UE
+# %%
+import pandas as pd

@@ -1,0 +1,1 @@
+INSERT INTO docs (title, marking) VALUES ('Plan', 'SECRET UE');

@@ -1,0 +1,2 @@
+{{-- list of confidential clients (GDPR) --}}
+<ul></ul>

@@ -1,0 +1,3 @@
+func secretHandler(w http.ResponseWriter, r *http.Request) {
+	// restricted endpoint
+}

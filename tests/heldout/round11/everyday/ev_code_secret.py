@@ -1,0 +1,2 @@
+SECRET_KEY = os.environ['SECRET_KEY']
+app.config['SECRET_KEY'] = SECRET_KEY
