@@ -2190,7 +2190,9 @@ _PROSE_AFTER_DASH = (
 )
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 # A field in capitals after a comma and a blank (a row of data: ``_data_lines``).
-_CAPITALS_FIELD = r"[^\S\n]{1,3}[A-Z\u00c0-\u00de][^,;\n]{0,40}?[A-Z\u00c0-\u00de]{2}"
+_CAPITALS_FIELD = (
+    r"[^\S\n]{1,3}[A-Z\u00c0-\u00de](?:[A-Z\u00c0-\u00de]|[^,;\n]{0,40}?[A-Z\u00c0-\u00de]{2})"
+)
 # Words in capitals, two or more, that end the line after a blank (a short title's marking:
 # ``Annex A NATO SECRET``, ``Anlage 3 VS-VERTRAULICH``; ``_short_titles``).
 _CAPITALS_END = (
