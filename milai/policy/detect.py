@@ -590,8 +590,10 @@ class ContextUnit(Unit[ContextState]):
             match = self.regex.search(buf, position - base)
             if match is None or base + match.start() >= bound:
                 break
+            _chord_lines(state, buf, base, position, base + match.start())
             self._on_match(scanner, state, match, base)
             position = base + match.end()
+        _chord_lines(state, buf, base, position, bound)
         state.resume = max(position, bound)
 
     def _on_match(
@@ -723,6 +725,25 @@ _LEGEND_REACH = 160
 # chart's line a line that starts with one is still the chart's.
 _CHORD_LETTERS = frozenset("abcdefg")
 _CHORD_LINES = 400
+# A chord chart's line that starts with a chord no portion mark shares (``[G] home``,
+# ``[Am7]``, ``[F#m]``, ``[G/B]``), then a lyric's word: a [C] line after it is the chart's.
+_CHORD_LINE_RE = lazy_compile(
+    r"(?<![^\n])[^\S\n]{0,4}\[(?:[abd-g]|c(?=[#b]|m|maj|min|dim|aug|sus|add|\d|/))"
+    r"(?:#|b)?(?:maj|min|m|dim|aug|sus|add)?\d{0,2}(?:/[a-g](?:#|b)?)?\]"
+    r"[^\S\n]{0,3}[^\W\d_]"
+)
+
+
+def _chord_lines(state: ContextState, buf: str, base: int, start: int, end: int) -> None:
+    """Remember the last chord chart's line that starts in ``[start, end)`` (view
+    positions; each line is complete or long enough in ``buf``: see ``ContextUnit.scan``)."""
+    if end <= start or "[" not in buf[start - base : end - base]:
+        return
+    for line in _CHORD_LINE_RE.finditer(buf, start - base):
+        if base + line.start() >= end:
+            break
+        state.chord_at = base + line.start()
+
 
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
 # A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and

@@ -130,6 +130,8 @@ def test_the_family_streams_as_it_reads_whole(family: str) -> None:
         # a portion mark that cites a lettered annex stays one
         ("[C] The convoy plan, see annex [B] for details.\n", "CONFIDENTIAL"),
         ("[C] De planning staat in bijlage [B] hieronder.\n", "CONFIDENTIAL"),
+        ("[C] The convoy leaves at dawn.\n[B] is the second route.\n", "CONFIDENTIAL"),
+        ("[B]\n[C] The convoy leaves at dawn.\n", "CONFIDENTIAL"),
     ],
 )
 def test_round10_left_markings_read(default_policy: Policy, text: str, level: str) -> None:
@@ -179,11 +181,23 @@ EVERYDAY = [
     "[C] Alle meine [G7] Entchen\n",
     "[Am7] Some [G/B] words [F#m] here\n",
     "[C] Some [G/B] words\n",
+    # a chart's lines, one chord each at their start, a [C] line after another chord's
+    "[G] Altijd is Kortjakje ziek\n[C] midden in de week\n",
+    "[Am7] Some words here\n[C] And some more\n",
+    "[F#m] Mir wëlle bleiwe\n[G/B] wat mir sinn\n[C] an der Stad\n",
+    "[D] Frère Jacques, dormez-vous\n[C] Sonnez les matines\n",
     # Razor and Jinja comments in everyday templates
     "@* Secret Santa list *@\n<h1>Party</h1>\n",
     "{# the secret sauce recipe #}\n",
     "<%-- Geheimrezept vun der Bomi --%>\n",
 ]
+
+
+def test_a_chart_of_one_chord_a_line_streams_as_it_reads_whole() -> None:
+    policy = shipped_policy("default.yaml")
+    text = "Verse 1:\n[G] Altijd is Kortjakje ziek\n[C] midden in de week\n[C] maar zondags niet\n"
+    for seed in range(6):
+        _assert_stream_properties(policy, text, pieces(text, random.Random(seed)), exactly=True)
 
 
 @pytest.mark.parametrize("text", EVERYDAY)
