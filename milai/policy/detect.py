@@ -734,12 +734,16 @@ _CHORD_LINE_RE = lazy_compile(
 )
 
 
+_CHORD_LINE_MAX = 32  # longer than a chord line's match (blanks, chord, blanks, a letter)
+
+
 def _chord_lines(state: ContextState, buf: str, base: int, start: int, end: int) -> None:
     """Remember the last chord chart's line that starts in ``[start, end)`` (view
     positions; each line is complete or long enough in ``buf``: see ``ContextUnit.scan``)."""
-    if end <= start or "[" not in buf[start - base : end - base]:
+    if end <= start or buf.find("[", start - base, end - base) < 0:
         return
-    for line in _CHORD_LINE_RE.finditer(buf, start - base):
+    # (a chord line's match is short: it may end a little past ``end``)
+    for line in _CHORD_LINE_RE.finditer(buf, start - base, end - base + _CHORD_LINE_MAX):
         if base + line.start() >= end:
             break
         state.chord_at = base + line.start()
