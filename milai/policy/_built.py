@@ -93,6 +93,9 @@ HINT_RE = lazy_compile(
 # that holds one is searched (``hint_spans``).
 _HINT_SCREEN_RE = lazy_compile(r"[({\\%`]")
 _MAX_ARGS = 64
+_CALL_REACH = 2000  # how far after a call's opening bracket over lines its closing one is
+# A call's brackets and literals (a quote alone: an apostrophe, no literal).
+_CALL_TOKEN_RE = lazy_compile(r"\"[^\"\n]*+\"|'[^'\n]*+'|[\"'()\[\]{}]")
 _REACH = 4000  # how far after a call's opening bracket its closing one is looked for
 _MAX_DEPTH = 4  # how deep brackets nest inside a call that is evaluated
 _FLAGS = frozenset(
@@ -425,6 +428,49 @@ def hint_spans(text: str) -> list[tuple[int, int]]:
             spans.append(hint.span())
         at = end + 1
     return spans
+
+
+def call_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` (``hint_spans(text)``), a call's over lines up to its closing bracket
+    (``=CONCATENATE(`` / ``"NATO ";`` / ``"SECRET")``), or to the text's end while it
+    stays open."""
+    found = []
+    for start, end in spans:
+        if text[end - 1] == "(":
+            close = call_close(text, end - 1)
+            end = len(text) if close == -1 else max(close, end)
+        found.append((start, end))
+    return found
+
+
+def open_call(text: str, spans: list[tuple[int, int]]) -> int | None:
+    """Where the call over lines that ``text`` ends in starts, while it stays open (text to
+    come may close it: a stream holds it), or None; ``spans``: ``call_spans(text, …)``."""
+    if spans and spans[-1][1] == len(text):
+        bracket = text.find("(", spans[-1][0])
+        if bracket >= 0 and call_close(text, bracket) == -1:
+            return spans[-1][0]
+    return None
+
+
+def call_close(text: str, opened: int) -> int:
+    """The end of the call whose bracket opens at ``text[opened]``: after its closing
+    bracket; -1 when the text ends first, -2 beyond ``_CALL_REACH`` or at an unclosed quote
+    (literals skipped, each on its line)."""
+    depth = 0
+    stop = min(len(text), opened + _CALL_REACH)
+    for token in _CALL_TOKEN_RE.finditer(text, opened, stop):
+        char = token.group()[0]
+        if char in "\"'":
+            if len(token.group()) == 1:
+                return -2  # an apostrophe, no literal: no call of literals to follow
+        elif char in "([{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return token.end()
+    return -1 if stop == len(text) else -2
 
 
 def built_strings(block: str) -> list[Built]:

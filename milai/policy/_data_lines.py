@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from milai._lazyre import lazy_compile
 from milai.policy._printed import _unescaped as unescaped
+from milai.policy._short_titles import capitals
 
 _MAX_FIELDS = 64
 _MIN_RECORD = 4  # the fewest fields of a row with blanks after its delimiters
@@ -116,22 +117,96 @@ def csv_fields(text: str, delimiter: str = ",") -> list[tuple[int, int]]:
         return []
     if spaced and not _record(text, fields):
         return []
+    if _names(text, fields):
+        return []
     return fields if len(fields) >= 3 else []
 
 
 def _record(text: str, fields: list[tuple[int, int]]) -> bool:
-    """Whether a row with blanks after its delimiters is a record, not prose: four fields
-    or more, the first a number (its id), each short (five words at most, no sentence's
-    end)."""
-    if len(fields) < _MIN_RECORD or not text[slice(*fields[0])].strip().isdigit():
-        return False
-    for start, end in fields:
-        field = text[start:end].strip()
+    """Whether a row with blanks after its delimiters is a record, not prose: each field
+    short (five words at most, no sentence's end), and either four fields or more, the
+    first a number (its id), or three or more of which one is a value in capitals beside
+    one in lower case and none starts with a list's conjunction (``Plan, NATO SECRET, 3
+    pages``; prose lists its items in one case, ``secret, confidential, restricted``, and
+    joins the last with "and": ``the EU, NATO and the UN``)."""
+    words = [text[start:end].strip() for start, end in fields]
+    for field in words:
         if len(field) > _MAX_RECORD_FIELD or len(field.split()) > _MAX_RECORD_WORDS:
             return False
         if field.endswith((".", "!", "?")):
             return False
-    return True
+    if len(fields) >= _MIN_RECORD and words[0].isdigit():
+        return True
+    return (
+        any(_in_capitals(field) for field in words)
+        and any(any(char.islower() for char in field) for field in words)
+        and not any(
+            field.split()[:1] and field.split()[0].lower() in _CONJUNCTIONS for field in words
+        )
+    )
+
+
+# A list of names in capitals (an environment variable's value: ``MASK_VARS=API_KEY,SECRET,
+# TOKEN``, ``secrets: API_KEY,SECRET``): each field one bare name, the first after what
+# names the list and its "=" or ":".
+_NAME_FIELD_RE = lazy_compile(r"[A-Z][A-Z0-9_]{0,63}")
+_LIST_NAME_RE = lazy_compile(r"(?P<prefix>[^\n]{0,80}[=:])[^\S\n]{0,3}")
+# A list whose name says it holds a level, whatever else its value holds.
+_LEVEL_NAME_RE = lazy_compile(
+    r"(?i)class|level|mark|einstuf|stufe|rubric|niveau|label|banner|caveat"
+)
+# The names that say such a list names secrets to mask, not a level: a code identifier
+# (``API_KEY``, ``AWS2``) or the name of a credential.
+_IDENTIFIER_RE = lazy_compile(
+    r"[A-Z0-9]*(?:_|\d)[A-Z0-9_]*|(?:TOKENS?|PASSWORDS?|PASSWD|PWD|PASS|KEYS?|PASSPHRASE|PIN"
+    r"|CERTS?|AUTH|COOKIES?|SESSION|CREDENTIALS?|CREDS|SALT|HASH|JWT|OTP|SIGNATURE)"
+)
+
+
+def _names(text: str, fields: list[tuple[int, int]]) -> bool:
+    """Whether a row is a list of names in capitals, among them a code identifier or a
+    credential's name (``REDACT=SECRET,TOKEN,PASSWORD``): names to mask, no marking; a
+    value in capitals that a caveat follows (``SECRET,NOFORN``) is a marking's."""
+    names = []
+    for number, (start, end) in enumerate(fields):
+        named = _LIST_NAME_RE.match(text, start, end) if number == 0 else None
+        if named is not None:
+            if _LEVEL_NAME_RE.search(named.group("prefix")) is not None:
+                return False  # CLASSIFICATION=SECRET,KEY: a level's variable holds a level
+            start = named.end()
+        if _NAME_FIELD_RE.fullmatch(text, start, end) is None:
+            return False
+        names.append(text[start:end])
+    return any(_IDENTIFIER_RE.fullmatch(name) is not None for name in names)
+
+
+def in_name_list(line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]`` (a marking's words) stands in a list of names glued by
+    commas (see ``_names``): ``MASK_VARS=API_KEY,SECRET,TOKEN``, ``SECRET,TOKEN,PASSWORD``."""
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "_,=."):
+        start -= 1
+    while end < len(line) and (line[end].isalnum() or line[end] in "_,="):
+        end += 1
+    run = line[start:end]
+    if run.count(",") < 1:
+        return False
+    at, fields = start, []
+    for field in run.split(","):
+        fields.append((at, at + len(field)))
+        at += len(field) + 1
+    return _names(line, fields)
+
+
+# The words that join a prose list's last item (en, fr, de, lb, nl).
+_CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "und", "oder", "an", "en", "of"})
+
+
+def _in_capitals(field: str) -> bool:
+    """A field that is a value in capitals: two capitals or more, its words in capitals
+    (``NATO SECRET``, ``CUI``, ``Stg. GEHEIM``: ``_short_titles``)."""
+    letters = sum(char.isupper() for char in field)
+    words = field.split()
+    return all(map(capitals, words)) and letters >= 2
 
 
 def flow_items(text: str) -> list[tuple[int, int]]:

@@ -23,13 +23,16 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai._lazyre import lazy_compile
 from milai.policy._built import Built, built_strings
+from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
+from milai.policy._built import open_call as open_built_call
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
 from milai.policy._data_lines import (
     data_cells,
     escaped_strings,
+    in_name_list,
     line_cells,
     sse_open,
     sse_runs,
@@ -57,6 +60,7 @@ from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
 from milai.policy._rendered import Rendering, despaced, renderings, row_ends, row_seam
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
+from milai.policy._short_titles import trailing_markings
 from milai.policy._spelled import CANDIDATE_RE as SPELLED_CANDIDATE_RE
 from milai.policy._spelled import CELL_RE as SPELLED_CELL_RE
 from milai.policy._spelled import CELL_SPLIT_RE as SPELLED_SPLIT_RE
@@ -589,8 +593,10 @@ class ContextUnit(Unit[ContextState]):
             match = self.regex.search(buf, position - base)
             if match is None or base + match.start() >= bound:
                 break
+            _chord_lines(state, buf, base, position, base + match.start())
             self._on_match(scanner, state, match, base)
             position = base + match.end()
+        _chord_lines(state, buf, base, position, bound)
         state.resume = max(position, bound)
 
     def _on_match(
@@ -722,6 +728,29 @@ _LEGEND_REACH = 160
 # chart's line a line that starts with one is still the chart's.
 _CHORD_LETTERS = frozenset("abcdefg")
 _CHORD_LINES = 400
+# A chord chart's line that starts with a chord no portion mark shares (``[G] home``,
+# ``[Am7]``, ``[F#m]``, ``[G/B]``), then a lyric's word: a [C] line after it is the chart's.
+_CHORD_LINE_RE = lazy_compile(
+    r"(?<![^\n])[^\S\n]{0,4}\[(?:[abd-g]|c(?=[#b]|m|maj|min|dim|aug|sus|add|\d|/))"
+    r"(?:#|b)?(?:maj|min|m|dim|aug|sus|add)?\d{0,2}(?:/[a-g](?:#|b)?)?\]"
+    r"[^\S\n]{0,3}[^\W\d_]"
+)
+
+
+_CHORD_LINE_MAX = 32  # longer than a chord line's match (blanks, chord, blanks, a letter)
+
+
+def _chord_lines(state: ContextState, buf: str, base: int, start: int, end: int) -> None:
+    """Remember the last chord chart's line that starts in ``[start, end)`` (view
+    positions; each line is complete or long enough in ``buf``: see ``ContextUnit.scan``)."""
+    if end <= start or buf.find("[", start - base, end - base) < 0:
+        return
+    # (a chord line's match is short: it may end a little past ``end``)
+    for line in _CHORD_LINE_RE.finditer(buf, start - base, end - base + _CHORD_LINE_MAX):
+        if base + line.start() >= end:
+            break
+        state.chord_at = base + line.start()
+
 
 # After a single-letter mark in a table cell: the cell ends and the next holds a number.
 # A commit log's line (``git log --oneline``): its hash, then a tag in square brackets and
@@ -804,6 +833,11 @@ def _banner_hits(
         marking = engine.marking_by_key[key]
         start, end = skel_map.span(base + body_start + part_start, base + body_start + part_end)
         found.append((marking, start, end, scanner.orig_slice(start, end)))
+    if found and tail and tail.startswith(","):
+        line_start = skel_map.to_orig(base + match.start() + 1)
+        line = scanner.orig_slice(line_start, skel_map.to_orig(base + match.end()))
+        if in_name_list(line, found[0][1] - line_start, found[-1][2] - line_start):
+            return  # REDACT=SECRET,TOKEN,PASSWORD: names to mask (``_data_lines``)
     if any(_camel_name(marking.text, original) for marking, _, _, original in found):
         line_start = skel_map.to_orig(base + match.start() + 1)
         line = scanner.orig_slice(line_start, skel_map.to_orig(base + match.end()))
@@ -2183,6 +2217,16 @@ _PROSE_AFTER_DASH = (
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
 )
 _TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
+# A field in capitals after a comma and a blank (a row of data: ``_data_lines``).
+_CAPITALS_FIELD = (
+    r"[^\S\n]{1,3}[A-Z\u00c0-\u00de](?:[A-Z\u00c0-\u00de]|[^,;\n]{0,40}?[A-Z\u00c0-\u00de]{2})"
+)
+# Words in capitals, two or more, that end the line after a blank (a short title's marking:
+# ``Annex A NATO SECRET``, ``Anlage 3 VS-VERTRAULICH``; ``_short_titles``).
+_CAPITALS_END = (
+    r"[A-Z\u00c0-\u00de](?:[^a-z\s\-/]{0,30}+|[a-z]{1,3}\.)[\-/ ]"
+    r"(?:[^a-z\n]|(?<=[A-Z])[a-z]{1,2}(?=[A-Z])){1,60}+(?m:$)"
+)
 # A blank before a LaTeX table's "&" (``Plan & NATO SECRET \\``), or after a diagram's
 # keyword that starts its line (PlantUML's ``header NATO SECRET``, Mermaid's ``title``):
 # their values are cells (``_dsl``). Each starts at the blank, in both patterns below.
@@ -2217,6 +2261,9 @@ _CELL_TRIGGER_PLAIN = (
     + r"|(?m:^\.[A-Za-z])"
     # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
     + _TRAILING_TAG
+    + r"|[^\S\n](?="
+    + _CAPITALS_END
+    + ")"
     + _DSL_BLANK
     + _DSL_NODE
     +
@@ -2228,6 +2275,8 @@ _CELL_TRIGGER_PLAIN = (
     # a CSV row's comma or semicolon (no blank after it; not a decimal comma), grep's
     # ``plan.txt-3-``, a COBOL listing's sequence number at the line's start (``_data_lines``)
     r"|(?<=[^\s\d])[,;](?=[^\s,;])|(?<=\d)[,;](?=[^\s\d,;]|[^\S\n])"
+    # a comma and a blank before a field in capitals (``Plan, NATO SECRET, 3 pages``)
+    r"|[,;](?=" + _CAPITALS_FIELD + ")"
     r"|(?<=\w)\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
     r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
 )
@@ -2248,6 +2297,7 @@ _OTHER_TRIGGER_RE = re.compile(
     r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
     # a CSV row's comma, grep's ``plan.txt-3-``, a COBOL sequence number (``_data_lines``)
     r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;]|[^\S\n])"
+    r"|(?<=[,;])(?=" + _CAPITALS_FIELD + ")"
     r"|(?<=\w\.)[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
     r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/]))"
 )
@@ -2262,6 +2312,9 @@ _BLANK_TRIGGER_RE = re.compile(
     + _END_TAG
     + r"[^\S\n]*(?m:$))"
     + r"|(?=&[^\S\n])"
+    + r"|(?="
+    + _CAPITALS_END
+    + ")"
     + "|"
     + _DSL_KEYWORD_BEFORE
     + ")"
@@ -2752,6 +2805,7 @@ class CellUnit(Unit[CellState]):
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         spans += _keyword_values(text)
         spans += data_cells(text)  # CSV fields, list items, after a tool's prefix, chat turns
+        spans += trailing_markings(text)  # Annex A NATO SECRET (``_short_titles``)
         if index is None:  # a typesetting, diagram or configuration language's values
             spans += dsl_values(text)
         # Cell hits start at the first delimiter or later: the stream holds the line from
@@ -3195,7 +3249,10 @@ class JoinedUnit(Unit[JoinedState]):
                 held = min(held, opened)
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
-        built = built_hint_spans(region)
+        built = built_call_spans(region, built_hint_spans(region))
+        called = None if final else open_built_call(region, built)
+        if called is not None:  # a call over lines, still open (``_built``)
+            held = min(held, region.rfind("\n", 0, called) + 1)
         built += sse_runs(region)
         for hint_start, hint_end in sorted(spans + built) if built else spans:
             if blocks and hint_end <= blocks[-1][1]:

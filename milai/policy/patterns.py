@@ -741,7 +741,8 @@ def _markup(*, words: bool, lazy: bool, words_first: bool = False) -> str:
     SECRET``): a banner line reads its tokens lazily, so the reading whose markings start
     first is tried first and no marking is taken for markup while another reading keeps it.
     """
-    token = f"{_SHORTCODE}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}"
+    # (Razor's comment opens with ``@*``: ``@* NATO SECRET *@``)
+    token = f"{_SHORTCODE}|{_MARKUP_SYMBOLS}|{_ROLE}|{_RUN_BRACKET}|{_LATEX}|@\\*"
     if words:
         token = f"{_MARKUP_WORD}|{token}" if words_first else f"{token}|{_MARKUP_WORD}"
     loop = "{0,12}?" if lazy else "{0,12}"
@@ -1241,11 +1242,46 @@ PORTION_OUTLINE_FORMING = (
 # than its letter, or a letter alone glued to a syllable ([G]frère), so that "see annex
 # [B]." stays a reference. Only the line: an attempt at a line's start may look no further
 # than its end (what a stream holds back); ``ContextUnit`` remembers the chart's lines.
+# Words that cite a lettered item before it (an annex, an option, a figure: en/fr/de/nl/lb).
+_REFERENCE_WORDS = (
+    "annex",
+    "annexe",
+    "appendix",
+    "anlage",
+    "bijlage",
+    "option",
+    "figure",
+    "table",
+    "see",
+    "voir",
+    "siehe",
+    "zie",
+    "item",
+    "point",
+    "answer",
+    "note",
+    "ref",
+    "section",
+    "box",
+    "case",
+    "variant",
+    "variante",
+)
 _CHORD_NAME = (
     r"\[[a-g](?:(?:#|b)(?:maj|min|m|dim|aug|sus|add)?\d{0,2}|(?:maj|min|m|dim|aug|sus|add)\d{0,2}"
     r"|\d{1,2})(?:sus\d|add\d{1,2})?(?:/[a-g](?:#|b)?)?\]"
 )
-_CHORD_AHEAD = r"[^\n]{0,120}?(?:" + _CHORD_NAME + r"|\[[a-g](?:/[a-g](?:#|b)?)?\](?=[^\W\d_]))"
+_CHORD_AHEAD = (
+    r"[^\n]{0,120}?(?:"
+    + _CHORD_NAME
+    + r"|\[[a-g](?:/[a-g](?:#|b)?)?\](?=[^\W\d_])"
+    # or alone before a blank and a lyric's word, after a word that names no reference
+    # (``[C] Country roads, take me [G] home``; ``see annex [B] for details`` cites one),
+    # a letter other than C (a portion mark's too: ``route [C] in annex B`` names one)
+    + r"|"
+    + "".join(f"(?<!{word}[^\\S\\n])" for word in _REFERENCE_WORDS)
+    + r"\[[abd-g](?:/[a-g](?:#|b)?)?\][^\S\n]{1,3}[^\W\d_])"
+)
 
 
 def _portion(portions: Iterable[str]) -> str:

@@ -2082,6 +2082,21 @@ def literal_interpolations(text: str, rng: random.Random) -> list[str]:
     ]
 
 
+def formula_lines(text: str, rng: random.Random) -> list[str]:
+    """A spreadsheet formula that joins literals, each piece on its own line (an exported
+    sheet's formula as a person formats it), the marking cut anywhere: ``=CONCATENATE(``,
+    ``=CONCAT(``, ``=TEXTJOIN(`` with ``;`` or ``,`` between the pieces (red team 10)."""
+    pieces = [f'"{_in_literal(piece)}"' for piece in _cut_in_pieces(text, rng)]
+    return [
+        "=CONCATENATE(\n" + ";\n".join(f"  {p}" for p in pieces) + "\n)",
+        "=CONCATENATE(\n" + ",\n".join(pieces) + ")",
+        f"=CONCAT({pieces[0]};\n" + ";\n".join(pieces[1:]) + ")",
+        '=TEXTJOIN("";TRUE;\n' + ";\n".join(pieces) + ")",
+        '=TEXTJOIN("",FALSE,\n' + ",\n".join(f"    {p}" for p in pieces) + "\n)",
+        "=concatenate(" + ";\n".join(pieces) + ")",
+    ]
+
+
 _BLANK_ESCAPES = ("\\t", "\\n", "\\r", "\\f", "\\v")
 
 
@@ -2101,6 +2116,7 @@ def escaped_blanks(text: str, rng: random.Random) -> list[str]:
 # family draws one of them.
 BUILT_FORMS: dict[str, Callable[[str, random.Random], list[str]]] = {
     "built-joins": built_joins,
+    "formula-lines": formula_lines,
     "output-statements": output_statements,
     "literal-interpolations": literal_interpolations,
     "escaped-blanks": escaped_blanks,
@@ -2996,6 +3012,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("base64-glued", "encoding", "wrap", _b64_glued, lambda t: True),
     # round 9's strings that code builds (test_policy_round9_built.py)
     Family("built-joins", "structured data", "place", _one_form(built_joins), _multi_letter),
+    Family("formula-lines", "structured data", "place", _one_form(formula_lines), _multi_letter),
     Family(
         "output-statements",
         "structured data",
@@ -3092,6 +3109,7 @@ _MULTI_LINE = frozenset(
         "string-pieces",
         "string-joins",
         "built-joins",
+        "formula-lines",
         "cell-split",
         *DOCUMENT_TEXT,
     }
@@ -3515,7 +3533,11 @@ KNOWN_MISSES: dict[str, str] = {
         "/ Z||E||E||R / …, only GEHEIM is found) (the exhaustive pair run)"
     ),
     **dict.fromkeys(
-        ("inline-tags+built-joins", "inline-tags+literal-interpolations"),
+        (
+            "inline-tags+built-joins",
+            "inline-tags+literal-interpolations",
+            "inline-tags+formula-lines",
+        ),
         'a string built by code cut inside an inline tag ("<strong class=\\"c1\\">AT</strong", '
         '"><strong…"): the tags are read where a line shows them, not in a string built '
         "(round 9's families in pairs)",
@@ -3523,6 +3545,7 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
             "comment-inside+built-joins",
+            "comment-inside+formula-lines",
             "comment-inside+literal-interpolations",
             "comment-inside+escaped-blanks",
         ),
@@ -3533,6 +3556,7 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
             "phonetic+built-joins",
+            "phonetic+formula-lines",
             "phonetic+literal-interpolations",
             "phonetic+escaped-blanks",
             "phonetic+cell-split",
