@@ -361,7 +361,7 @@ _ASCII85_RUN = lazy_compile(_ASCII85)
 # symbol that prose words and most code tokens do not (a full stop, comma, colon, slash,
 # hyphen, apostrophe or underscore is no evidence) besides two kinds of letters or digits:
 # random words so chosen decode to bytes that are no readable text.
-_RAW85_SYMBOLS = "[" + re.escape('!"#$%&()*+;<=>?@[\\]^`{|}~') + "]"
+_RAW85_SYMBOLS = r"""[!"#$%&()*+;<=>?@\[\\\]^`{|}~]"""
 RAW85_SYMBOL = lazy_compile(_RAW85_SYMBOLS)
 # A word of 8 printable ASCII characters or more that holds one of those symbols and two of
 # capitals, small letters and digits: searched in C, word starts only, each look linear.
