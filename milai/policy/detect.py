@@ -1370,7 +1370,10 @@ class MultiLineUnit(Unit[MultiLineState]):
                 "\n" in match.group("body") or buf.find("\n", match.end() + 1) < 0
             ):
                 return base + found
-            if match is None and self._may_grow(buf, found):
+            # A one-line match (a struck ``~~NON CLASSIFIÉ~~ EU`` read as that marking) is
+            # not the last word: a split marking may start at a later lead of the same line
+            # (EU / TOP / SECRET), so the lines may still grow as when nothing matched.
+            if self._may_grow(buf, found):
                 return base + found
             if self._settled(buf, found):
                 state.ruled_out_to = base + found + 1
