@@ -3428,10 +3428,22 @@ class PageTextUnit(Unit[PageTextState]):
         return shown
 
 
-def _read_seamed(scanner: Scanner, shown: Seamed, how: str, capitals: bool = False) -> None:
+def _starts_word(text: str, seam: int) -> bool:
+    """Whether the piece after ``seam`` starts a word of its own: a capital after anything
+    but a capital (``Top|Secret``, ``Stg.|Zeer``; not ``SE|CRET``)."""
+    return text[seam].isupper() and not text[seam - 1].isupper()
+
+
+def _read_seamed(
+    scanner: Scanner, shown: Seamed, how: str, capitals: bool = False, words: bool = False
+) -> None:
     """``shown`` read without the blanks at its seams: only what spans one counts (with
     ``capitals``, only where no letter of it is a small one: words moved apart along a
-    line, ``Top`` ``Secret``, are no ``TopSecret``)."""
+    line, ``Top`` ``Secret``, are no ``TopSecret``; with ``words``, only where some seam it
+    spans is not before a capitalised word (``_starts_word``): capitalised words side by
+    side, ``Top`` ``Secret!`` or ``Stg.`` ``Zeer``, are no ``TopSecret`` either, while a
+    word cut in its letters, ``SE`` ``CRET``, ``Se`` ``cret`` or ``Top`` ``Se`` ``cret``,
+    still reads)."""
     if not shown.seams:
         return
     text, offsets, seams = without_seams(shown)
@@ -3440,7 +3452,10 @@ def _read_seamed(scanner: Scanner, shown: Seamed, how: str, capitals: bool = Fal
         index = bisect_left(seams, hit.start + 1)
         if capitals and any(ch.islower() for ch in text[hit.start : hit.end]):
             return False
-        return index < len(seams) and seams[index] < hit.end
+        spanned = seams[index : bisect_left(seams, hit.end)]
+        if not spanned:
+            return False
+        return not (words and all(_starts_word(text, at) for at in spanned))
 
     read_as_shown(scanner, text, offsets, how, keep=crosses)
 
@@ -3517,7 +3532,7 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         before = len(scanner.hits)
         how = "a document's text elements, as shown"
         read_as_shown(scanner, shown.text, shown.offsets, how)
-        _read_seamed(scanner, shown, how)
+        _read_seamed(scanner, shown, how, words=True)
         scanner.loud.update(scanner.hits[before:])
 
     def release(self, scanner: Scanner, state: DocumentTextState) -> int:

@@ -155,13 +155,14 @@ def _raises(policy: Policy, text: str) -> bool:
 
 
 # Everyday documents still raised in a writer, with why (checked to still raise, so a fix
-# shows). Found by the first complete thorough run after the merge; fix next pass.
+# shows). Found by the first complete thorough run after the merge; fix next pass. (en/37,
+# en/38 and en/87 were fixed: capitalised words side by side are no camel name.)
 KNOWN_RAISES = {
-    ("svg-text", doc_id): (
-        "SVG texts at one height are read beside each other both ways, with a blank and "
-        "without: a capitalised line whose words join into a marking's reads it"
+    ("svg-text", "nl/21"): (
+        "TEI words escaped as SVG texts, a line each (&lt;w&gt;geheim&lt;/w&gt;): the "
+        "entities decoded, each word element stands alone on a line of its own height, and "
+        "a line that is a marking's word alone reads as a banner in any case"
     )
-    for doc_id in ("en/37", "en/38", "en/87", "nl/21")
 }
 
 
@@ -285,3 +286,67 @@ def test_a_banner_line_with_its_furniture_reads_as_the_text_does(writer: str) ->
             level = check_text(policy, f"{line}\n").level
             text = WRITERS[writer](["Body text here", line, "More body"])
             assert check_text(policy, text).level == level, (path.name, text)
+
+
+# Everyday lines (en/fr/de/lb/nl) that name a title in capitalised words: ``{}`` a marking's
+# words, each capitalised (``Top Secret``, ``Nato Secret``, ``Très Secret Ue``).
+TITLE_LINES = [
+    "- {}! (1984)",
+    "## {}",
+    "Film: {} Agents",
+    "Le film {} sort lundi",
+    "Der Film {} läuft heute",
+    "De Film {} leeft haut",
+    "De film {} draait vandaag",
+]
+
+
+@pytest.mark.parametrize("writer", ["svg-text", "svg-tspans", "hocr", "alto"])
+def test_capitalised_words_side_by_side_are_no_camel_name(writer: str) -> None:
+    """A title in capitalised words, one element a word at one height (SVG texts, tspans,
+    OCR words): the words are read side by side with a blank and without one, and
+    ``Top`` ``Secret!`` joined is no ``TopSecret`` (en/37, en/38, en/87 raised as SVG texts):
+    raised only where the lines as text are, for every banner of each shipped policy."""
+    raised = []
+    for target in banner_sample(f"title-words:{writer}", 12):
+        policy = shipped_policy(target.policy)
+        title = " ".join(word.capitalize() for word in target.text.split())
+        for line in TITLE_LINES:
+            lines = ["Our picks this winter:", line.format(title), "Tickets at the door."]
+            if _raises(policy, WRITERS[writer](lines)) and not _raises(policy, "\n".join(lines)):
+                raised.append(f"{target.id}: {lines[1]}")
+    assert not raised, "\n".join(raised)
+
+
+def _cut_in_letters(text: str, rng: random.Random) -> str:
+    """``text`` with one of its words of two letters or more cut in two (``SE CRET``)."""
+    words = text.split(" ")
+    long = [i for i, word in enumerate(words) if sum(ch.isalpha() for ch in word) > 1]
+    if not long:
+        return text
+    at = rng.choice(long)
+    word = words[at]
+    cut = rng.randrange(1, len(word))
+    words[at] = f"{word[:cut]} {word[cut:]}"
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("writer", ["svg-text"])
+def test_a_banner_cut_in_its_letters_at_one_height_reads(writer: str) -> None:
+    """Each banner of each shipped policy with one word cut in its letters over two SVG texts
+    at one height (``SE`` ``CRET``; a tspan's own blank would show), in capitals and
+    capitalised (``Top`` ``Se`` ``cret``): the reading without the blank finds it at its
+    level, whole and streamed (capitalised words side by side are no camel name, a word cut
+    in two still reads)."""
+    for target in banner_sample(f"cut-letters:{writer}", 12):
+        policy = shipped_policy(target.policy)
+        rng = random.Random(target.id)
+        title = " ".join(word.capitalize() for word in target.text.split())
+        for marking in (target.text, title):
+            line = _cut_in_letters(marking, rng)
+            text = WRITERS[writer](["Body text here", line, "More body"])
+            if check_text(policy, marking).level != target.level:
+                continue  # the marking so written is no banner as text either
+            assert check_text(policy, text).level == target.level, text
+            chunks = pieces(text, rng)
+            assert check_stream(policy, chunks).level == target.level, text
