@@ -3595,8 +3595,15 @@ class EnumUnit(Unit[EnumState]):
         limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
         while position < limit:
             if state.body is None:
-                # only a line that holds "enum" can open a body: go to the next one
-                found = buf.find("enum", position, limit)
+                # only a line that holds "enum" or "const" can open a body: go to the next
+                found = min(
+                    (
+                        at
+                        for word in ("enum", "const")
+                        if (at := buf.find(word, position, limit)) >= 0
+                    ),
+                    default=-1,
+                )
                 if found < 0:
                     position = limit
                     break
@@ -3607,8 +3614,8 @@ class EnumUnit(Unit[EnumState]):
             stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
             line = scanner.orig_slice(start, stop)
             if state.body is None:
-                if EnumBody.opens(line):
-                    state.body = EnumBody()
+                state.body = EnumBody.opened(line)
+                if state.body is not None:
                     scanner.enum_open = view.map.to_orig(base + end + 1)
             else:
                 going = state.body.line(line, self.engine.read_item)

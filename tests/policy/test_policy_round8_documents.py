@@ -216,16 +216,6 @@ def test_everyday_text_written_as_a_document_raises_nothing_joined(writer: str) 
             written = WRITERS[writer](lines)
             for finding in check_text(policy, written).findings:
                 joined = JOINED in finding.detail or PAGE in finding.detail
-                if joined and finding.level != policy.lowest and doc_id not in KNOWN_JOINED:
+                if joined and finding.level != policy.lowest:
                     raised.append(f"{doc_id} [{path.name}]: {finding.detail}")
     assert not raised, "\n".join(raised)
-
-
-# Everyday documents whose joined text raises, with why (README's known limit).
-KNOWN_JOINED = {
-    "en/100": (
-        "a Go enumeration whose TopSecret stands alone on its line is a name only by its "
-        "indentation, which a document's text elements drop (the plain text unindented "
-        "raises too)"
-    ),
-}
