@@ -15,6 +15,7 @@ import csv
 import enum
 import heapq
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property, partial
@@ -3430,8 +3431,12 @@ class PageTextUnit(Unit[PageTextState]):
 
 def _starts_word(text: str, seam: int) -> bool:
     """Whether the piece after ``seam`` starts a word of its own: a capital after anything
-    but a capital (``Top|Secret``, ``Stg.|Zeer``; not ``SE|CRET``)."""
-    return text[seam].isupper() and not text[seam - 1].isupper()
+    but a capital (``Top|Secret``, ``Stg.|Zeer``; not ``SE|CRET``, nor ``OM\b|MA`` where a
+    backspace or another control or format character after a capital overstrikes it)."""
+    before = seam - 1
+    while before > 0 and unicodedata.category(text[before]) in ("Cc", "Cf"):
+        before -= 1
+    return text[seam].isupper() and not text[before].isupper()
 
 
 def _read_seamed(

@@ -214,15 +214,16 @@ def _cut_in_letters(text: str, rng: random.Random) -> str:
 @pytest.mark.parametrize("writer", ["svg-text"])
 def test_a_banner_cut_in_its_letters_at_one_height_reads(writer: str) -> None:
     """Each banner of each shipped policy with one word cut in its letters over two SVG texts
-    at one height (``SE`` ``CRET``; a tspan's own blank would show), in capitals and
-    capitalised (``Top`` ``Se`` ``cret``): the reading without the blank finds it at its
-    level, whole and streamed (capitalised words side by side are no camel name, a word cut
-    in two still reads)."""
+    at one height (``SE`` ``CRET``; a tspan's own blank would show), in capitals,
+    capitalised (``Top`` ``Se`` ``cret``) and overstruck (``S\\bSE\\bE`` ``C\\bCR\\bR``): the
+    reading without the blank finds it at its level, whole and streamed (capitalised words
+    side by side are no camel name, a word cut in two still reads)."""
     for target in banner_sample(f"cut-letters:{writer}", 12):
         policy = shipped_policy(target.policy)
         rng = random.Random(target.id)
         title = " ".join(word.capitalize() for word in target.text.split())
-        for marking in (target.text, title):
+        overstruck = "".join(f"{ch}\b{ch}" if ch.isalpha() else ch for ch in target.text)
+        for marking in (target.text, title, overstruck):
             line = _cut_in_letters(marking, rng)
             text = WRITERS[writer](["Body text here", line, "More body"])
             if check_text(policy, marking).level != target.level:
