@@ -15,6 +15,7 @@ import csv
 import enum
 import heapq
 import re
+import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from functools import cache, cached_property, partial
@@ -1407,7 +1408,10 @@ class MultiLineUnit(Unit[MultiLineState]):
                 "\n" in match.group("body") or buf.find("\n", match.end() + 1) < 0
             ):
                 return base + found
-            if match is None and self._may_grow(buf, found):
+            # A one-line match (a struck ``~~NON CLASSIFIÉ~~ EU`` read as that marking) is
+            # not the last word: a split marking may start at a later lead of the same line
+            # (EU / TOP / SECRET), so the lines may still grow as when nothing matched.
+            if self._may_grow(buf, found):
                 return base + found
             if self._settled(buf, found):
                 state.ruled_out_to = base + found + 1
@@ -3485,10 +3489,26 @@ class PageTextUnit(Unit[PageTextState]):
         return shown
 
 
-def _read_seamed(scanner: Scanner, shown: Seamed, how: str, capitals: bool = False) -> None:
+def _starts_word(text: str, seam: int) -> bool:
+    """Whether the piece after ``seam`` starts a word of its own: a capital after anything
+    but a capital (``Top|Secret``, ``Stg.|Zeer``; not ``SE|CRET``, nor ``OM\b|MA`` where a
+    backspace or another control or format character after a capital overstrikes it)."""
+    before = seam - 1
+    while before > 0 and unicodedata.category(text[before]) in ("Cc", "Cf"):
+        before -= 1
+    return text[seam].isupper() and not text[before].isupper()
+
+
+def _read_seamed(
+    scanner: Scanner, shown: Seamed, how: str, capitals: bool = False, words: bool = False
+) -> None:
     """``shown`` read without the blanks at its seams: only what spans one counts (with
     ``capitals``, only where no letter of it is a small one: words moved apart along a
-    line, ``Top`` ``Secret``, are no ``TopSecret``)."""
+    line, ``Top`` ``Secret``, are no ``TopSecret``; with ``words``, only where some seam it
+    spans is not before a capitalised word (``_starts_word``): capitalised words side by
+    side, ``Top`` ``Secret!`` or ``Stg.`` ``Zeer``, are no ``TopSecret`` either, while a
+    word cut in its letters, ``SE`` ``CRET``, ``Se`` ``cret`` or ``Top`` ``Se`` ``cret``,
+    still reads)."""
     if not shown.seams:
         return
     text, offsets, seams = without_seams(shown)
@@ -3497,7 +3517,10 @@ def _read_seamed(scanner: Scanner, shown: Seamed, how: str, capitals: bool = Fal
         index = bisect_left(seams, hit.start + 1)
         if capitals and any(ch.islower() for ch in text[hit.start : hit.end]):
             return False
-        return index < len(seams) and seams[index] < hit.end
+        spanned = seams[index : bisect_left(seams, hit.end)]
+        if not spanned:
+            return False
+        return not (words and all(_starts_word(text, at) for at in spanned))
 
     read_as_shown(scanner, text, offsets, how, keep=crosses)
 
@@ -3574,7 +3597,7 @@ class DocumentTextUnit(Unit[DocumentTextState]):
         before = len(scanner.hits)
         how = "a document's text elements, as shown"
         read_as_shown(scanner, shown.text, shown.offsets, how)
-        _read_seamed(scanner, shown, how)
+        _read_seamed(scanner, shown, how, words=True)
         scanner.loud.update(scanner.hits[before:])
 
     def release(self, scanner: Scanner, state: DocumentTextState) -> int:
@@ -3637,8 +3660,15 @@ class EnumUnit(Unit[EnumState]):
         limit = len(buf) if final else max(position, buf.rfind("\n", position) + 1)
         while position < limit:
             if state.body is None:
-                # only a line that holds "enum" can open a body: go to the next one
-                found = buf.find("enum", position, limit)
+                # only a line that holds "enum" or "const" can open a body: go to the next
+                found = min(
+                    (
+                        at
+                        for word in ("enum", "const")
+                        if (at := buf.find(word, position, limit)) >= 0
+                    ),
+                    default=-1,
+                )
                 if found < 0:
                     position = limit
                     break
@@ -3649,8 +3679,8 @@ class EnumUnit(Unit[EnumState]):
             stop = view.map.to_orig(base + end) if end < len(buf) else scanner.orig_end
             line = scanner.orig_slice(start, stop)
             if state.body is None:
-                if EnumBody.opens(line):
-                    state.body = EnumBody()
+                state.body = EnumBody.opened(line)
+                if state.body is not None:
                     scanner.enum_open = view.map.to_orig(base + end + 1)
             else:
                 going = state.body.line(line, self.engine.read_item)

@@ -15,10 +15,12 @@ from milai.errors import Blocked
 from milai.policy import Policy, PolicyGate, check_text
 from tests.policy.adversarial import pieces
 from tests.policy.families import (
+    Target,
     family_cases,
     known_miss,
     pair_cases,
     shipped_policy,
+    targets,
 )
 from tests.policy.test_policy_stream_properties import (
     _assert_stream_properties,
@@ -65,17 +67,6 @@ def _released_at(policy: Policy, sink: str, chunks: list[str]) -> tuple[str, boo
     return "".join(released), False
 
 
-# Streams that release words of a marking before the block, with why (checked to still do,
-# so a fix shows): found when red team 10's markings moved the draws; fix next pass.
-KNOWN_LEAKS = {
-    "split-words+struck-marking|ministry-codewords.yaml:banner:EU TOP SECRET": (
-        "a marking split over three lines after another marking on the first line "
-        "(~~NON CLASSIFIÉ~~ EU / TOP / SECRET) under the codeword policy: the first two "
-        "lines are released before SECRET blocks (the default policy holds them)"
-    ),
-}
-
-
 @pytest.mark.parametrize("family", ["markup-words", "struck-marking"])
 def test_nothing_of_a_marking_is_released_to_a_lower_sink(family: str) -> None:
     """Streamed in random pieces to every sink below the marking's level, the gate stops and
@@ -84,25 +75,91 @@ def test_nothing_of_a_marking_is_released_to_a_lower_sink(family: str) -> None:
     # the stream gap's pairs on every marking (a sample in the fast line)
     split = pair_cases(0, per_pair=None, only={("hyphenation", family)})
     cases = sample(split, 4, seed=f"sink:split:{family}") + sample(found, 6, seed=f"sink:{family}")
-    leaked: set[str] = set()
     for case in cases:
-        policy = shipped_policy(case.target.policy)
-        decision = check_text(policy, case.text, direction="output")
-        below = [level for level in policy.spec.scale if policy.above(case.target.level, level)]
-        rng = random.Random(case.id)
-        for sink in below:
-            stops = _stops_of(policy, decision, sink)
-            assert stops, (case.id, sink)
-            released, stopped = _released_at(policy, sink, pieces(case.text, rng))
-            assert stopped, (case.id, sink)
-            assert case.text.startswith(released), (case.id, sink)
-            if case.id in KNOWN_LEAKS:
-                if len(released) > min(stops):
-                    leaked.add(case.id)
-                continue
-            assert len(released) <= min(stops), (case.id, sink, released)
-    fixed = {case.id for case in cases if case.id in KNOWN_LEAKS} - leaked
-    assert not fixed, f"no longer leaks, remove from KNOWN_LEAKS: {fixed}"
+        _assert_held_from_lower_sinks(shipped_policy(case.target.policy), case.text, case.id)
+
+
+def _assert_held_from_lower_sinks(policy: Policy, text: str, name: str) -> None:
+    """``text`` streamed in random pieces to every sink below its level: the gate stops and
+    has released only text before the first finding above the sink."""
+    decision = check_text(policy, text, direction="output")
+    below = [level for level in policy.spec.scale if policy.above(decision.level, level)]
+    rng = random.Random(name)
+    for sink in below:
+        stops = _stops_of(policy, decision, sink)
+        assert stops, (name, sink)
+        released, stopped = _released_at(policy, sink, pieces(text, rng))
+        assert stopped, (name, sink)
+        assert text.startswith(released), (name, sink)
+        assert len(released) <= min(stops), (name, sink, released)
+
+
+# What a marking split over lines may follow on its first line: a struck marking of the
+# lowest level (``{low}``; glued or not), that marking plain, struck page furniture, a
+# footnote, a comment's lead, a page number, a list dash; then text the gate need not read
+# as a banner's lead (a label, markup words, an emphasised marking and a separator), whose
+# split markings, where it finds them, must be held all the same.
+_SPLIT_LEADS_FOUND = (
+    "~~{low}~~ ",
+    "~~{low}~~",
+    "{low} ",
+    "~~Page 2~~ ",
+    "[^1]: ",
+    "// ",
+    "Page 2 of 9  ",
+    "- ",
+)
+_SPLIT_LEADS_HELD = ("Distribution: ", "!!! note ", "**{low}** // ")
+
+
+def _split_after_leads() -> list[tuple[str, Target, str, bool]]:
+    """(case id, marking, text, must be found): each banner of more than one word of
+    each shipped policy, split over lines after each lead, its first line holding the lead
+    and the marking's first one, two... words, the rest a word a line
+    (``~~NON CLASSIFIÉ~~ EU`` / ``TOP`` / ``SECRET``)."""
+    cases = []
+    for target in targets():
+        words = target.text.split()
+        if target.portion or len(words) < 2:
+            continue
+        policy = shipped_policy(target.policy)
+        lowest = [
+            m.text for m in policy.spec.markings if m.level == policy.lowest and not m.portion
+        ]
+        for lead in _SPLIT_LEADS_FOUND + _SPLIT_LEADS_HELD:
+            low = random.Random(f"{target.id}:{lead}").choice(lowest)
+            for cut in range(1, len(words)):
+                first = lead.format(low=low) + " ".join(words[:cut])
+                lines = [first, *words[cut:]]
+                text = "The plan.\n" + "\n".join(lines) + "\nMore text.\n"
+                name = f"{target.id}|{lead}|{cut}"
+                cases.append((name, target, text, lead in _SPLIT_LEADS_FOUND))
+    return cases
+
+
+def test_a_marking_split_over_lines_after_other_text_is_held() -> None:
+    """A banner split over lines after a struck marking (``~~NON CLASSIFIÉ~~ EU`` / ``TOP`` /
+    ``SECRET``) or other text on its first line, for every banner of both policies: read
+    whole it is found, and streamed to a lower sink none of it is released (the codeword
+    policy released ``EU`` and ``TOP``: a one-line match at the new line, the struck lowest
+    marking, was taken to rule out a split one from a later lead of that line)."""
+    cases = _split_after_leads()
+    drawn = sample(
+        cases,
+        24,
+        seed="split-after-leads",
+        cover=lambda case: [(case[1].policy, case[0].split("|")[1])],
+    )
+    found = 0
+    for name, target, text, must in drawn:
+        policy = shipped_policy(target.policy)
+        decision = check_text(policy, text, direction="output")
+        is_found = not policy.above(target.level, decision.level)
+        assert is_found or not must, (name, decision.level)
+        if is_found:
+            found += 1
+            _assert_held_from_lower_sinks(policy, text, name)
+    assert found >= len(drawn) // 2
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from milai.policy import Policy, check_stream, check_text
 from tests.policy.corpus_report import everyday_documents
 from tests.policy.families import DOCUMENT_TEXT, POLICY_DIR, shipped_policy
 from tests.policy.test_policy_stream_properties import assert_family_streams
+from tests.policy.writers import DOCUMENT_WRITERS
 from tests.scale import sample
 
 JOINED = "(a document's text elements, as shown)"
@@ -130,66 +131,8 @@ def test_a_finding_lands_on_the_elements_own_characters(default_policy: Policy) 
         assert text[end - 6 : end] == "SECRET"
 
 
-def _xml(text: str) -> str:
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
-        text = text.replace(char, entity)
-    return text
-
-
-def _as_alto(lines: list[str]) -> str:
-    rows = ["<TextBlock>"]
-    for line in lines:
-        rows.append("<TextLine>")
-        rows += [f'  <String CONTENT="{_xml(word)}" HPOS="1" VPOS="2"/>' for word in line.split()]
-        rows.append("</TextLine>")
-    return "\n".join([*rows, "</TextBlock>"]) + "\n"
-
-
-def _as_hocr(lines: list[str]) -> str:
-    rows = ["<div class='ocr_page'>"]
-    for line in lines:
-        rows.append("<span class='ocr_line'>")
-        rows += [f"  <span class='ocrx_word'>{_xml(word)}</span>" for word in line.split()]
-        rows.append("</span>")
-    return "\n".join([*rows, "</div>"]) + "\n"
-
-
-def _as_svg(lines: list[str]) -> str:
-    rows = ["<svg>"]
-    for number, line in enumerate(lines):
-        rows.append(f'<text x="10" y="{20 * number + 20}">')
-        rows += [f"  <tspan>{_xml(word)} </tspan>" for word in line.split()]
-        rows.append("</text>")
-    return "\n".join([*rows, "</svg>"]) + "\n"
-
-
-def _as_postscript(lines: list[str]) -> str:
-    rows = ["%!PS", "/Helvetica findfont 12 scalefont setfont"]
-    for number, line in enumerate(lines):
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        cut = escaped.find(" ", len(escaped) // 2)  # two pieces, the line's own blank between
-        shows = f"({escaped}) show"
-        if cut > 0:
-            shows = f"({escaped[:cut]}) show ({escaped[cut:]}) show"
-        rows.append(f"72 {700 - 14 * number} moveto {shows}")
-    return "\n".join([*rows, "showpage"]) + "\n"
-
-
-def _as_zpl(lines: list[str]) -> str:
-    rows = ["^XA", "^CI28"]
-    for number, line in enumerate(lines):
-        data = "".join(f"_{ord(ch):02X}" if ch in "^~_" else ch for ch in line)
-        rows.append(f"^FO20,{30 * number + 20}^A0N,24,24^FH^FD{data}^FS")
-    return "\n".join([*rows, "^XZ"]) + "\n"
-
-
-WRITERS = {
-    "alto": _as_alto,
-    "hocr": _as_hocr,
-    "svg": _as_svg,
-    "postscript": _as_postscript,
-    "zpl": _as_zpl,
-}
+# Each renders a text's lines in its format (tests/policy/writers.py).
+WRITERS = DOCUMENT_WRITERS
 
 
 @pytest.mark.parametrize("writer", WRITERS)
@@ -216,16 +159,6 @@ def test_everyday_text_written_as_a_document_raises_nothing_joined(writer: str) 
             written = WRITERS[writer](lines)
             for finding in check_text(policy, written).findings:
                 joined = JOINED in finding.detail or PAGE in finding.detail
-                if joined and finding.level != policy.lowest and doc_id not in KNOWN_JOINED:
+                if joined and finding.level != policy.lowest:
                     raised.append(f"{doc_id} [{path.name}]: {finding.detail}")
     assert not raised, "\n".join(raised)
-
-
-# Everyday documents whose joined text raises, with why (README's known limit).
-KNOWN_JOINED = {
-    "en/100": (
-        "a Go enumeration whose TopSecret stands alone on its line is a name only by its "
-        "indentation, which a document's text elements drop (the plain text unindented "
-        "raises too)"
-    ),
-}

@@ -17,138 +17,25 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable
 
 import pytest
 
 from milai.policy import Policy, check_stream, check_text
 from tests.policy.adversarial import pieces
 from tests.policy.corpus_report import everyday_documents
-from tests.policy.families import BODY, POLICY_DIR, Target, shipped_policy, targets
+from tests.policy.families import (
+    BODY,
+    POLICY_DIR,
+    Target,
+    banner_sample,
+    shipped_policy,
+    targets,
+)
+from tests.policy.writers import WORD_WRITERS
 from tests.scale import sample
 
-
-def _xml(text: str) -> str:
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
-        text = text.replace(char, entity)
-    return text
-
-
-def _words(line: str) -> list[str]:
-    """A line's words (parted by blanks: a no-break space keeps two words one element)."""
-    return [word for word in line.split(" ") if word]
-
-
-def _ps(text: str) -> str:
-    return "(" + text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
-
-
-def as_alto(lines: list[str]) -> str:
-    rows = ['<alto><Layout><Page ID="p1"><PrintSpace>', '<TextBlock ID="b1">']
-    for n, line in enumerate(lines):
-        rows.append(f'<TextLine ID="l{n}" HPOS="40" VPOS="{40 + 30 * n}">')
-        for i, word in enumerate(_words(line)):
-            if i:
-                rows.append(f'  <SP HPOS="{40 + 90 * i - 10}"/>')
-            rows.append(
-                f'  <String ID="s{n}_{i}" CONTENT="{_xml(word)}" HPOS="{40 + 90 * i}" '
-                f'VPOS="{40 + 30 * n}" WC="0.93"/>'
-            )
-        rows.append("</TextLine>")
-    return "\n".join([*rows, "</TextBlock>", "</PrintSpace></Page></Layout></alto>"]) + "\n"
-
-
-def as_hocr(lines: list[str]) -> str:
-    rows = ["<div class='ocr_page' id='page_1' title='bbox 0 0 2480 3508'>"]
-    for n, line in enumerate(lines):
-        y = 60 + 40 * n
-        rows.append(f"<span class='ocr_line' id='line_1_{n}' title='bbox 40 {y} 2000 {y + 30}'>")
-        rows += [
-            f"  <span class='ocrx_word' id='word_1_{n}_{i}' title='bbox {40 + 90 * i} {y} "
-            f"{120 + 90 * i} {y + 30}; x_wconf 91'>{_xml(word)}</span>"
-            for i, word in enumerate(_words(line))
-        ]
-        rows.append("</span>")
-    return "\n".join([*rows, "</div>"]) + "\n"
-
-
-def as_tei(lines: list[str]) -> str:
-    rows = ["<TEI><text><body>"]
-    for line in lines:
-        rows.append("<l>")
-        rows += [f"  <w>{_xml(word)}</w>" for word in _words(line)]
-        rows.append("</l>")
-    return "\n".join([*rows, "</body></text></TEI>"]) + "\n"
-
-
-def as_svg_tspans(lines: list[str]) -> str:
-    rows = ['<svg xmlns="http://www.w3.org/2000/svg" width="800" height="2000">']
-    for n, line in enumerate(lines):
-        rows.append(f'<text x="20" y="{30 + 20 * n}" font-size="14">')
-        rows += [f"  <tspan>{_xml(word)} </tspan>" for word in _words(line)]
-        rows.append("</text>")
-    return "\n".join([*rows, "</svg>"]) + "\n"
-
-
-def as_svg_text(lines: list[str]) -> str:
-    rows = ['<svg xmlns="http://www.w3.org/2000/svg" width="800" height="2000">']
-    for n, line in enumerate(lines):
-        rows += [
-            f'<text x="{20 + 70 * i}" y="{30 + 20 * n}">{_xml(word)}</text>'
-            for i, word in enumerate(_words(line))
-        ]
-    return "\n".join([*rows, "</svg>"]) + "\n"
-
-
-def as_postscript(lines: list[str]) -> str:
-    rows = ["%!PS-Adobe-3.0", "/Helvetica findfont 12 scalefont setfont"]
-    for n, line in enumerate(lines):
-        rows += [
-            f"{72 + 40 * i} {760 - 14 * n} moveto {_ps(word)} show"
-            for i, word in enumerate(_words(line))
-        ]
-    return "\n".join([*rows, "showpage"]) + "\n"
-
-
-def as_word(lines: list[str]) -> str:
-    rows = ["<w:document><w:body>"]
-    for line in lines:
-        rows.append("<w:p>")
-        rows += [
-            f'  <w:r><w:t xml:space="preserve">{_xml(word)} </w:t></w:r>' for word in _words(line)
-        ]
-        rows.append("</w:p>")
-    return "\n".join([*rows, "</w:body></w:document>"]) + "\n"
-
-
-def as_alto_lines(lines: list[str]) -> str:
-    """ALTO with each ``TextLine`` on one source line (its words side by side)."""
-    rows = as_alto(lines).split("\n")
-    joined: list[str] = []
-    for row in rows:
-        if joined and (row.startswith("  ") or row == "</TextLine>"):
-            joined[-1] += row.strip()
-        else:
-            joined.append(row)
-    return "\n".join(joined)
-
-
-def as_word_document(lines: list[str]) -> str:
-    """Word's ``document.xml`` as Word writes it: the whole body on one line, a run a word."""
-    return "".join(row.strip() for row in as_word(lines).split("\n")) + "\n"
-
-
-WRITERS: dict[str, Callable[[list[str]], str]] = {
-    "alto": as_alto,
-    "hocr": as_hocr,
-    "tei": as_tei,
-    "svg-tspans": as_svg_tspans,
-    "svg-text": as_svg_text,
-    "postscript": as_postscript,
-    "word": as_word,
-    "alto-lines": as_alto_lines,
-    "word-document": as_word_document,
-}
+# Each renders a text's lines in its format, one element a word (tests/policy/writers.py).
+WRITERS = WORD_WRITERS
 
 
 def _raises(policy: Policy, text: str) -> bool:
@@ -157,13 +44,14 @@ def _raises(policy: Policy, text: str) -> bool:
 
 
 # Everyday documents still raised in a writer, with why (checked to still raise, so a fix
-# shows). Found by the first complete thorough run after the merge; fix next pass.
+# shows). Found by the first complete thorough run after the merge; fix next pass. (en/37,
+# en/38 and en/87 were fixed: capitalised words side by side are no camel name.)
 KNOWN_RAISES = {
-    ("svg-text", doc_id): (
-        "SVG texts at one height are read beside each other both ways, with a blank and "
-        "without: a capitalised line whose words join into a marking's reads it"
+    ("svg-text", "nl/21"): (
+        "TEI words escaped as SVG texts, a line each (&lt;w&gt;geheim&lt;/w&gt;): the "
+        "entities decoded, each word element stands alone on a line of its own height, and "
+        "a line that is a marking's word alone reads as a banner in any case"
     )
-    for doc_id in ("en/37", "en/38", "en/87", "nl/21")
 }
 
 
@@ -307,3 +195,68 @@ def test_a_banner_line_with_its_furniture_reads_as_the_text_does(writer: str) ->
             level = check_text(policy, f"{line}\n").level
             text = WRITERS[writer](["Body text here", line, "More body"])
             assert check_text(policy, text).level == level, (path.name, text)
+
+
+# Everyday lines (en/fr/de/lb/nl) that name a title in capitalised words: ``{}`` a marking's
+# words, each capitalised (``Top Secret``, ``Nato Secret``, ``Très Secret Ue``).
+TITLE_LINES = [
+    "- {}! (1984)",
+    "## {}",
+    "Film: {} Agents",
+    "Le film {} sort lundi",
+    "Der Film {} läuft heute",
+    "De Film {} leeft haut",
+    "De film {} draait vandaag",
+]
+
+
+@pytest.mark.parametrize("writer", ["svg-text", "svg-tspans", "hocr", "alto"])
+def test_capitalised_words_side_by_side_are_no_camel_name(writer: str) -> None:
+    """A title in capitalised words, one element a word at one height (SVG texts, tspans,
+    OCR words): the words are read side by side with a blank and without one, and
+    ``Top`` ``Secret!`` joined is no ``TopSecret`` (en/37, en/38, en/87 raised as SVG texts):
+    raised only where the lines as text are, for every banner of each shipped policy."""
+    raised = []
+    for target in banner_sample(f"title-words:{writer}", 12):
+        policy = shipped_policy(target.policy)
+        title = " ".join(word.capitalize() for word in target.text.split())
+        for line in TITLE_LINES:
+            lines = ["Our picks this winter:", line.format(title), "Tickets at the door."]
+            if _raises(policy, WRITERS[writer](lines)) and not _raises(policy, "\n".join(lines)):
+                raised.append(f"{target.id}: {lines[1]}")
+    assert not raised, "\n".join(raised)
+
+
+def _cut_in_letters(text: str, rng: random.Random) -> str:
+    """``text`` with one of its words of two letters or more cut in two (``SE CRET``)."""
+    words = text.split(" ")
+    long = [i for i, word in enumerate(words) if sum(ch.isalpha() for ch in word) > 1]
+    if not long:
+        return text
+    at = rng.choice(long)
+    word = words[at]
+    cut = rng.randrange(1, len(word))
+    words[at] = f"{word[:cut]} {word[cut:]}"
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("writer", ["svg-text"])
+def test_a_banner_cut_in_its_letters_at_one_height_reads(writer: str) -> None:
+    """Each banner of each shipped policy with one word cut in its letters over two SVG texts
+    at one height (``SE`` ``CRET``; a tspan's own blank would show), in capitals,
+    capitalised (``Top`` ``Se`` ``cret``) and overstruck (``S\\bSE\\bE`` ``C\\bCR\\bR``): the
+    reading without the blank finds it at its level, whole and streamed (capitalised words
+    side by side are no camel name, a word cut in two still reads)."""
+    for target in banner_sample(f"cut-letters:{writer}", 12):
+        policy = shipped_policy(target.policy)
+        rng = random.Random(target.id)
+        title = " ".join(word.capitalize() for word in target.text.split())
+        overstruck = "".join(f"{ch}\b{ch}" if ch.isalpha() else ch for ch in target.text)
+        for marking in (target.text, title, overstruck):
+            line = _cut_in_letters(marking, rng)
+            text = WRITERS[writer](["Body text here", line, "More body"])
+            if check_text(policy, marking).level != target.level:
+                continue  # the marking so written is no banner as text either
+            assert check_text(policy, text).level == target.level, text
+            chunks = pieces(text, rng)
+            assert check_stream(policy, chunks).level == target.level, text
