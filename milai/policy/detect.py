@@ -116,6 +116,7 @@ from milai.policy.normalise import (
 from milai.policy.patterns import (
     BBCODE,
     GLUED_FURNITURE_WORDS,
+    KEYWORD_LEET,
     LEAD,
     LEAD_READINGS,
     LEAD_WORDS,
@@ -127,6 +128,8 @@ from milai.policy.patterns import (
     field_anchors,
     field_regex,
     keyword_alternatives,
+    keyword_leet_ok,
+    keyword_squeeze,
     marking_key,
     marking_squeeze,
     rot13,
@@ -4104,6 +4107,18 @@ class KeywordUnit(Unit[KeywordState]):
             + "|".join(alternative for _, alternative in keyword_alternatives(spec.keywords))
             + ")"
         )
+        # Each keyword's own pattern: which keyword a match in leetspeak spells, where its
+        # squeeze cannot tell (a digit of the keyword's own, KIRCHB3RG-7, or a symbol read
+        # as a gap or a letter).
+        self.each_res = [
+            (
+                keyword,
+                lazy_compile(
+                    "(?:" + "|".join(regex for _, regex in keyword_alternatives([keyword])) + ")"
+                ),
+            )
+            for keyword in spec.keywords
+        ]
 
     def new_state(self) -> KeywordState:
         return KeywordState()
@@ -4143,8 +4158,12 @@ class KeywordUnit(Unit[KeywordState]):
             ):
                 position = base + at + 1  # inside a word ("porcelain" holds "orca")
                 continue
-            keyword = self.keys.get(squeeze(match.group()), match.group())
-            if not self._cut_shown(scanner, match.group(), keyword, start, end):
+            written = match.group()
+            keyword = self._keyword(written)
+            if not keyword_leet_ok(written, keyword):
+                position = base + at + 1  # too few of its letters left: B2B, 4x4, H2O
+                continue
+            if not self._cut_shown(scanner, written, keyword, start, end):
                 position = base + at + 1  # "the night jar sang": prose, not NIGHTJAR cut
                 continue
             spec = self.spec
@@ -4194,6 +4213,13 @@ class KeywordUnit(Unit[KeywordState]):
         state.upto = view.end
         return view.end
 
+    def _keyword(self, found: str) -> str:
+        """The keyword (as the policy writes it) that ``found`` (a match) spells."""
+        keyword = self.keys.get(squeeze(found)) or self.keys.get(keyword_squeeze(found))
+        if keyword is not None:
+            return keyword
+        return next((kw for kw, regex in self.each_res if regex.fullmatch(found)), found)
+
     @staticmethod
     def _cut_shown(scanner: Scanner, found: str, keyword: str, start: int, end: int) -> bool:
         """Whether a blank that cuts one of the keyword's words (``found``, view text)
@@ -4210,7 +4236,7 @@ class KeywordUnit(Unit[KeywordState]):
             ends.add(total)
         total = 0
         for part in parts[:-1]:
-            total += len(squeeze(part))
+            total += len(keyword_squeeze(part))
             if total not in ends:
                 break
         else:
@@ -4254,11 +4280,11 @@ class KeywordUnit(Unit[KeywordState]):
         window = 4 * self.longest + 8
         if squeeze_is_unsure(buf[at : at + window]):
             return True
-        prefix = squeeze(buf[at : at + window])
+        prefix = keyword_squeeze(buf[at : at + window])
         if len(prefix) <= self.longest and at + window < len(buf):
             if squeeze_is_unsure(buf[at:]):
                 return True
-            prefix = squeeze(buf[at:])
+            prefix = keyword_squeeze(buf[at:])
         prefix = prefix[: self.longest + 1]
         if not prefix:
             return True
@@ -4272,12 +4298,13 @@ _BLANKS_RE = lazy_compile(r"\s+")
 
 
 def _start_regex(firsts: set[str]) -> re.Pattern[str]:
-    """Characters that squeeze to one of ``firsts`` (inside a word too: an identifier's
-    word, ``loadNightjar``, is told by ``KeywordUnit._may_seam``)."""
+    """Characters that squeeze to one of ``firsts``, leetspeak included (inside a word too:
+    an identifier's word, ``loadNightjar``, is told by ``KeywordUnit._may_seam``)."""
     chars = set(firsts)
     for source, folded in _squeeze_table().items():
         if folded[:1] in firsts:
             chars.add(chr(source))
+    chars |= {symbol for symbol in KEYWORD_LEET if keyword_squeeze(symbol)[:1] in firsts}
     if not chars:
         return re.compile("(?!)")
     members = "".join(re.escape(ch) for ch in sorted(chars))

@@ -44,6 +44,10 @@ _ML_WORD_GAP = _WORD_GAP + _NEXT_LINE
 # Digit and symbol substitutions (leetspeak), accepted for marking letters in marking
 # contexts only; 0 and 1 are already UTS #39 look-alikes of o and l.
 LEET = {"4": "a", "@": "a", "3": "e", "5": "s", "$": "s", "7": "t", "!": "i", "8": "b", "9": "g"}
+# The same, for a keyword's (codeword's) letters: 6 for G too (0 for O and 1, | for I are
+# look-alikes, read everywhere). A keyword's word keeps at least half its letters as letters
+# (``keyword_leet_ok``), so that a word with digits in it is not read as a codeword.
+KEYWORD_LEET = {**LEET, "6": "g"}
 _SPACED_GAP = SEP + "{1,3}"  # letter-spaced keyword
 # Between a keyword's words: a few separators, or a line break with a blank or none on
 # each side (BLUE / HERON split over two lines, as a marking's words may be). No wider
@@ -155,6 +159,46 @@ def squeeze(view: str) -> str:
     return _DROP_RE.sub("", view).translate(_squeeze_table())
 
 
+def keyword_squeeze(view: str) -> str:
+    """``squeeze`` that reads a keyword's leetspeak digits and symbols (``KEYWORD_LEET``) as
+    the letters they stand for."""
+    return squeeze(view.translate(_keyword_leet_table()))
+
+
+def keyword_leet_ok(found: str, keyword: str) -> bool:
+    """Whether ``found`` (view text a keyword pattern matched) leaves enough of
+    ``keyword``'s letters as letters: each of its words (the whole keyword, where ``found``
+    cannot be laid over its words) written with a digit or symbol for a letter keeps at
+    least half its letters and at least three as letters (``N1GHTJ4R``: 2 of 8 swapped;
+    ``N!6H7J4R``: 4 of 8; not ``5!1V3R``: 4 of 6, nor ``B3-57`` for BEST). A keyword's own
+    digits (``KIRCHBERG-7``) are no substitutes. Only text with a leetspeak symbol in it is
+    held to this (0, 1 and | are look-alikes, read as before)."""
+    if not any(ch in KEYWORD_LEET for ch in found):
+        return True
+    kept = words(keyword)
+    parts = [squeeze(word) for word in kept]  # m squeezes to rn, d to ci: as the text's
+    ends = list(itertools.accumulate(len(part) for part in parts))
+    key = "".join(parts)
+    swapped = [0] * len(parts)
+    position, word = 0, 0
+    for ch in found:
+        letters = keyword_squeeze(ch)
+        if not letters:
+            continue  # a separator
+        while word < len(ends) - 1 and position >= ends[word]:
+            word += 1
+        if not ch.isalpha() and key[position : position + 1].isalpha():
+            swapped[word] += 1
+        position += len(letters)
+    if position != len(key):  # a bar read as a gap (N|I|G…): the whole keyword
+        return _enough_kept(sum(swapped), sum(map(len, kept)))
+    return all(_enough_kept(count, len(word)) for count, word in zip(swapped, kept, strict=True))
+
+
+def _enough_kept(swapped: int, letters: int) -> bool:
+    return not swapped or (2 * swapped <= letters and letters - swapped >= 3)
+
+
 def marking_squeeze(view: str) -> str:
     """``squeeze`` that reads leetspeak digits and symbols as the letters they stand for
     (how the gate compares the start of a line with the markings' keys)."""
@@ -177,6 +221,11 @@ def _struck_page_re() -> re.Pattern[str]:
 
 
 _SUBSTITUTED_NUMBER_RE = lazy_compile(r"(?<=~>)\d{1,4}")
+
+
+@cache
+def _keyword_leet_table() -> dict[int, str]:
+    return {ord(symbol): letter for symbol, letter in KEYWORD_LEET.items()}
 
 
 @cache
@@ -336,6 +385,23 @@ def _units(word: str, leet: bool = False) -> tuple[tuple[str, ...], ...]:
         token = next((m for m in multi if word.startswith(m, index)), word[index])
         units.append(_unit_spellings(token, leet))
         index += len(token)
+    return tuple(units)
+
+
+@cache
+def _keyword_units(word: str) -> tuple[tuple[str, ...], ...]:
+    """``_units`` of a keyword's word, each with the leetspeak digits and symbols
+    (``KEYWORD_LEET``) that stand for its letters (``keyword_leet_ok`` limits how many)."""
+    units: list[tuple[str, ...]] = []
+    for spellings in _units(word):
+        group = set(spellings)
+        for spelling in spellings:
+            choices = [
+                [ch, *(symbol for symbol, letter in KEYWORD_LEET.items() if letter == ch)]
+                for ch in spelling
+            ]
+            group |= {"".join(chars) for chars in itertools.product(*choices)}
+        units.append(tuple(sorted(group, key=lambda m: (len(m), m))))
     return tuple(units)
 
 
@@ -1422,7 +1488,7 @@ def keyword_alternatives(keywords: Iterable[str]) -> list[tuple[str, str]]:
     for keyword in keywords:
         word_regexes: list[list[tuple[str, str]]] = []
         for word in words(keyword):
-            units = _units(word)
+            units = _keyword_units(word)
             # a hyphen may join the letters of a word (NIGHT-JAR), as in a marking (SE-CRET),
             # and so may one of the other marks that cut an identifier or a filename
             # (NIGHT.JAR, NIGHT/JAR, NIGHT*JAR, NIGHT·JAR); a blank (NIGHT JAR, NIGHT_JAR,

@@ -407,6 +407,79 @@ _STRING_PIECES = (
 )
 
 
+# Codeword leetspeak (red team 11): the digits and symbols people write for a codeword's
+# letters (``NIGHTJ4R``, ``M0$ELLE SH!ELD``, ``8lue h3ron``), written out by hand.
+CODEWORD_LEET = {
+    "A": "4@",
+    "B": "8",
+    "E": "3",
+    "G": "69",
+    "I": "1!|",
+    "O": "0",
+    "S": "5$",
+    "T": "7",
+}
+
+
+def codeword_leet_most(letters: int) -> int:
+    """The most letters of a codeword's word of ``letters`` letters that the gate promises
+    to read as digits or symbols: half of them, three letters kept (README)."""
+    return max(0, min(letters // 2, letters - 3))
+
+
+def codeword_case(text: str, rng: random.Random) -> str:
+    """The codeword in capitals, title case or small letters."""
+    return rng.choice([text.upper(), text.title(), text.lower()])
+
+
+def codeword_leet(keyword: str, rng: random.Random) -> str | None:
+    """The codeword with digits and symbols for some of its letters, each word as many as
+    the gate promises to read (``codeword_leet_most``), one at least in the codeword; in
+    capitals, title case or small letters (None where no word can take one)."""
+    words = re.split(r"([^A-Za-z]+)", codeword_case(keyword, rng))
+    spots = [
+        [i for i, ch in enumerate(word) if ch.upper() in CODEWORD_LEET] if word.isalpha() else []
+        for word in words
+    ]
+    counts = [
+        min(rng.randint(0, codeword_leet_most(len(word))), len(found))
+        for word, found in zip(words, spots, strict=True)
+    ]
+    if not any(counts):
+        able = [i for i, word in enumerate(words) if spots[i] and codeword_leet_most(len(word))]
+        if not able:
+            return None
+        counts[rng.choice(able)] = 1
+    out: list[str] = []
+    for word, found, count in zip(words, spots, counts, strict=True):
+        chars = list(word)
+        for i in rng.sample(found, count):
+            chars[i] = rng.choice(CODEWORD_LEET[chars[i].upper()])
+        out.append("".join(chars))
+    return "".join(out)
+
+
+# A codeword in a sentence, glued to punctuation, in each language of the tests.
+CODEWORD_SENTENCES = (
+    "Fuel for {} is at the depot.",
+    "Status of {} please?",
+    "Le carburant pour {} est au dépôt.",
+    "Où en est l'opération {} ?",
+    "Der Treibstoff für {} liegt im Depot.",
+    "Wie steht es um {}?",
+    "De brandstof voor {} ligt in het depot.",
+    "Wat is de stand van {}?",
+    "De Brennstoff fir {} ass am Depot.",
+    "Wéi steet et ëm {}?",
+)
+CODEWORD_GLUES = ("{}", "({})", '"{}"', "«{}»", "[{}]", "{}.", "{},", "{}:", "*{}*", "'{}'", "{}!")
+
+
+def codeword_in_sentence(written: str, rng: random.Random) -> str:
+    """A codeword as written, glued to punctuation, in a sentence of one of the languages."""
+    return rng.choice(CODEWORD_SENTENCES).format(rng.choice(CODEWORD_GLUES).format(written))
+
+
 def string_pieces(text: str, rng: random.Random) -> str:
     """A string written in two pieces that a program reads as one, cut anywhere inside:
     a PO file's continuation lines, C's and Python's adjacent literals, a ``+`` between
