@@ -858,8 +858,6 @@ def raw85_candidates(text: str) -> list[Candidate]:
     text."""
     found: list[Candidate] = []
     for start, end in raw85_words(text):
-        if found and found[-1].start <= start and end <= found[-1].end:
-            continue  # the word decoded with its quotes or full stop
         word = text[start:end]
         for decoder in (base64.a85decode, base64.b85decode):
             try:
@@ -868,25 +866,41 @@ def raw85_candidates(text: str) -> list[Candidate]:
                 continue
             decoded = decode_text_bytes(raw)
             if decoded is not None:
-                found.append(Candidate("base85", decoded, start, end))
+                # every readable edge is read: a wrong one decodes to a stray last letter
+                if not any(decoded == other.text for other in found[-12:]):
+                    found.append(Candidate("base85", decoded, start, end))
                 break
     return found
 
 
 def raw85_words(text: str) -> list[tuple[int, int]]:
     """The words of ``text`` that may be raw ascii85 or base85 (``_RAW85_WORD``), in order;
-    a word that ends with a full stop or comma, or stands in quotes or brackets, is tried
-    without them too (right after it)."""
+    a word that ends with punctuation, or stands in quotes or brackets, is tried without
+    them too (right after it)."""
     words: list[tuple[int, int]] = []
     for match in _raw85_matches(text):
         start, end = match.span()
         if end - start > _RAW85_MAX:
             continue
-        words.append((start, end))
-        inner = (start + (text[start] in _RAW85_AROUND), end - (text[end - 1] in _RAW85_AROUND))
-        if inner != (start, end) and _RAW85_WORD.fullmatch(text[inner[0] : inner[1]]):
-            words.append(inner)
+        # also without up to two opening and three closing quotes or brackets ("…"},
+        # ('…');): the alphabet holds them too, so which belong to the word is not known
+        for first in _stripped(text, start, end, 1, 2):
+            for last in _stripped(text, end - 1, first, -1, 3):
+                if last - first >= 8 and _RAW85_WORD.fullmatch(text[first:last]):
+                    words.append((first, last))
     return words
+
+
+def _stripped(text: str, at: int, bound: int, step: int, most: int) -> list[int]:
+    """A word's possible edges from its character at ``at``: the word's own edge, then past
+    up to ``most`` characters of ``_RAW85_AROUND`` inwards (``step``: 1 from the start, -1
+    from the last character), never reaching ``bound``."""
+    edge = 0 if step > 0 else 1  # a start is the character's offset, an end the next one
+    edges = [at + edge]
+    while len(edges) <= most and at + step != bound and text[at] in _RAW85_AROUND:
+        at += step
+        edges.append(at + edge)
+    return edges
 
 
 def mime_blocks(text: str, raw: bytes | None = None) -> list[tuple[int, int]]:
