@@ -18,7 +18,7 @@ _MAX_PARTS = 6  # the most parts of a run (VS-NUR_FÜR_DEN_DIENSTGEBRAUCH)
 # A file's name: no blank, an extension of letters and digits that starts with a letter.
 _NAME_RE = lazy_compile(
     r"(?<![^\s\"'`<>(\[{:=,;|*])[^\s\"'`<>{}|*:,;=/\\]{3,200}?\.[A-Za-z][A-Za-z0-9]{1,4}"
-    r"(?![^\W_]|\.[^\W_])"
+    r"(?![\w\-]|\.[^\W_])"
 )
 # A part of a name, and what may stand between two parts of a run.
 _PART_RE = lazy_compile(r"[^\W_]+")
