@@ -882,6 +882,12 @@ _CONFIG_KEY_RE = lazy_compile(r"[^\S\n]*[A-Za-z][\w\-]*(?:[._][\w\-]+)+[^\S\n]*[
 _COMMENT_LEAD_RE = lazy_compile(r"[^\S\n]*(?:#{1,3}|//|;{1,2}|--|%|/\*{1,2})[^\S\n]*")
 
 
+def _small_letters(text: str) -> bool:
+    """Whether ``text`` is written in small letters that have capitals (``restricted``; not
+    small capitals, ``ᴄᴏɴꜰɪᴅᴇɴᴛɪᴇʟ``, which have none and are read as capitals)."""
+    return text.islower() and all(not ch.isalpha() or ch.upper() != ch for ch in text)
+
+
 def _config_setting(
     scanner: Scanner,
     match: re.Match[str],
@@ -893,7 +899,7 @@ def _config_setting(
     value, which real markings never write in lower case), or a single word alone after a
     line comment's marker (``# restricted`` above ``menu.visibility=restricted``). In
     capitals both count (``security.level=RESTRICTED``, ``# SECRET``)."""
-    if not all(original.islower() for _, _, _, original in found):
+    if not all(_small_letters(original) for _, _, _, original in found):
         return False
     skel_map = scanner.skel.map
     line_start = skel_map.to_orig(base + match.start() + 1)

@@ -193,6 +193,8 @@ def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
         "classification=restricted\n",
         '{"classification": "secret"}\n',
         "# SECRET\n",
+        # small capitals have no small letters of their own
+        "// \u1d04\u1d0f\u0274\ua730\u026a\u1d05\u1d07\u0274\u1d1b\u026a\u1d07\u029f\n",
     ],
 )
 def test_capitals_and_classification_fields_still_count(text: str) -> None:
