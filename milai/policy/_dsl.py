@@ -49,6 +49,8 @@ _DIAGRAM_LINE_RE = lazy_compile(
     rf"(?:(?:left|right|center){_WS}{{1,3}})?(?i:header|footer){_WS}{{1,8}}"
     rf"|(?:pie{_WS}{{1,3}})?(?i:title|caption|legend|section){_WS}{{1,8}}"
     rf"|(?i:acctitle|accdescr):"
+    # a WebVTT comment with its text on its line (``NOTE SECRET UE``)
+    rf"|NOTE{_WS}{{1,8}}"
     rf"|(?i:note){_WS}{{1,3}}(?:(?i:over|left of|right of|left|right|top|bottom)[^:\n]{{0,60}})?:"
     rf"|[\w\"]{{1,40}}{_WS}{{0,3}}(?:<?-{{1,2}}>{{1,2}}|-{{1,2}}[x)]|<-{{1,2}}|={{1,2}}>)"
     rf"{_WS}{{0,3}}[\w\"]{{1,40}}{_WS}{{0,3}}:"
@@ -98,6 +100,27 @@ _MD_TITLE_RE = lazy_compile(
 _ENTRY_RE = lazy_compile(
     rf"{_WS}{{0,8}}(?i:description|name|genericname|comment|title|summary|label|caption|banner"
     rf"|header|footer|subject|note|text|message|motd)(?:\[[\w@.\-]{{1,12}}\])?{_WS}{{0,3}}=(?!=){_WS}{{0,3}}"
+)
+# A web server's or proxy's directive that sets a header (red team 11): nginx's
+# ``add_header``, ``proxy_set_header``, ``more_set_headers "Name: value"``, Apache's
+# ``Header [always] set``, ``RequestHeader set``, HAProxy's ``http-response set-header``,
+# Caddy's ``header``, ``header_up``: the header's name, then its value in quotes (or the
+# name and value in one quoted string).
+_HEADER_SET_RE = lazy_compile(
+    rf"{_WS}{{0,16}}(?i:add_header|proxy_set_header|grpc_set_header|fastcgi_param"
+    rf"|more_set_(?:input_)?headers(?:{_WS}{{1,3}}-[rst]{_WS}{{1,3}}'[^'\n]{{0,60}}')?"
+    rf"|(?:request)?header(?:{_WS}{{1,3}}(?:always|onsuccess))?{_WS}{{1,3}}"
+    rf"(?:set|add|append|merge|setifempty|edit)"
+    rf"|http-(?:request|response|after-response){_WS}{{1,3}}(?:set|add)-header"
+    rf"|header(?:_up|_down)?){_WS}{{1,3}}"
+    rf"(?:[+\-]?[\w\-]{{1,60}}{_WS}{{1,3}}(?:\"(?P<double>[^\"\n]{{1,200}})\"|'(?P<single>[^'\n]{{1,200}})')"
+    rf"|[\"'](?P<name>[\w\-]{{1,60}}){_WS}{{0,2}}:{_WS}{{0,3}}(?P<joined>[^\"'\n]{{1,200}})[\"'])"
+)
+# A spreadsheet formula that joins texts with "&" (red team 11: ``=A1&" "&"NATO SECRET"``):
+# each literal it joins is a value.
+_FORMULA_RE = lazy_compile(rf"{_WS}{{0,8}}[=+]{_WS}{{0,3}}(?=[^\n]{{0,400}}&)")
+_JOINED_LITERAL_RE = lazy_compile(
+    rf"(?:&{_WS}{{0,3}}\"(?P<after>[^\"\n]{{1,200}})\"|\"(?P<before>[^\"\n]{{1,200}})\"(?={_WS}{{0,3}}&))"
 )
 _WORD_RE = lazy_compile(r"\S{1,60}")
 _FIRST_WORDS = 4
@@ -171,6 +194,12 @@ def _bindings(line: str) -> list[tuple[int, int]]:
         spans.append(found.span(group))
     if _TYPST_LINE_RE.match(line):
         spans += [found.span("value") for found in _TYPST_BLOCK_RE.finditer(line)]
+    if _FORMULA_RE.match(line) is not None:
+        for literal in _JOINED_LITERAL_RE.finditer(line):
+            spans.append(literal.span(literal.lastgroup or "after"))
+    header = _HEADER_SET_RE.match(line)
+    if header is not None:
+        spans.append(header.span(header.lastgroup or "double"))
     entry = _ENTRY_RE.match(line)
     if entry is not None:
         spans.append((entry.end(), len(line)))

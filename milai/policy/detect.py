@@ -41,6 +41,7 @@ from milai.policy._data_lines import (
 )
 from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
+from milai.policy._file_names import file_name_cells
 from milai.policy._folds import (
     CALENDAR_MARK,
     MAX_FOLDED,
@@ -861,6 +862,8 @@ def _banner_hits(
         ]
     if not found or not _glued_in_capitals(scanner, found[0][1], found[-1][2]):
         return
+    if _config_setting(scanner, match, base, found):
+        return  # security.level=restricted, # restricted: a setting, a note in a config
     plain = (
         match.groupdict().get("label") is None
         and match.groupdict().get("open") is None
@@ -908,6 +911,47 @@ def _banner_hits(
         return
     for marking, start, end, _ in found:
         scanner.hits.append(_marking_hit(marking, start, end, context))
+
+
+# A configuration key as a program spells it: words joined by dots or underscores, glued
+# to its "=" or ":" (``security.level=``, ``security_level:``).
+_CONFIG_KEY_RE = lazy_compile(r"[^\S\n]*[A-Za-z][\w\-]*(?:[._][\w\-]+)+[^\S\n]*[=:][^\S\n]*")
+# A line comment's marker alone before a word (``# ``, ``// ``, ``; ``, ``-- ``, ``% ``).
+_COMMENT_LEAD_RE = lazy_compile(r"[^\S\n]*(?:#{1,3}|//|;{1,2}|--|%|/\*{1,2})[^\S\n]*")
+
+
+def _small_letters(text: str) -> bool:
+    """Whether ``text`` is written in small letters that have capitals (``restricted``; not
+    small capitals, ``ᴄᴏɴꜰɪᴅᴇɴᴛɪᴇʟ``, which have none and are read as capitals)."""
+    return text.islower() and all(not ch.isalpha() or ch.upper() != ch for ch in text)
+
+
+def _config_setting(
+    scanner: Scanner,
+    match: re.Match[str],
+    base: int,
+    found: list[tuple[MarkingSpec, int, int, str]],
+) -> bool:
+    """Whether a banner match in lower case is a configuration's setting or note (red team
+    11): the value of a key spelled as code (``security.level=restricted``: a setting's
+    value, which real markings never write in lower case), or a single word alone after a
+    line comment's marker (``# restricted`` above ``menu.visibility=restricted``). In
+    capitals both count (``security.level=RESTRICTED``, ``# SECRET``)."""
+    if not all(_small_letters(original) for _, _, _, original in found):
+        return False
+    skel_map = scanner.skel.map
+    line_start = skel_map.to_orig(base + match.start() + 1)
+    lead = scanner.orig_slice(line_start, found[0][1])
+    tail = scanner.orig_slice(found[-1][2], skel_map.to_orig(base + match.end()))
+    if tail.strip(" \t;\"'"):
+        return False
+    if match.groupdict().get("label") is not None and _CONFIG_KEY_RE.fullmatch(lead):
+        return True
+    return (
+        len(found) == 1
+        and _COMMENT_LEAD_RE.fullmatch(lead) is not None
+        and (_WORD_RE.fullmatch(found[0][3]) is not None)
+    )
 
 
 # Between a cell and the next one: a bar, a comma, a semicolon, a tab, an HTML table's cell
@@ -1006,7 +1050,7 @@ _BLANK_RE = lazy_compile(r"[^\S\n]")
 
 # A dash between blanks before a banner's title: ``GEHEIM - Lagebericht`` (any dash: the
 # skeleton view writes each as "-").
-_TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-[^\S\n]{1,3}(?=\S)")
+_TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-{1,3}[^\S\n]{1,3}(?=\S)")
 # Another separator between blanks before a banner's title (``NATO SECRET · Convoy plan``,
 # ``•``, ``»``, ``/``, ``‖``, ``◆``: ``TITLE_SEPARATORS`` but the dashes), on the text shown
 # (the skeleton view writes some as letters or marks a tail holds otherwise).
@@ -1049,10 +1093,18 @@ def _titled_banner(engine_tail: str, scanner: Scanner, match: re.Match[str], bas
         furniture = tail[: mark.start()]
         if not furniture.strip() or banner_tail_ok(skeleton(furniture), furniture):
             return True  # NATO SECRET · Convoy plan, GEHEIM » Lagebericht
+    commented: bool | None = None
     for dash in _TITLE_DASH_RE.finditer(engine_tail):
         first = skel_map.to_orig(tail_at + dash.end())
         if scanner.orig_slice(first, first + 1).islower():
-            continue  # SECRET - a short story: a title starts with a capital or a digit
+            if commented is None:
+                line_start = skel_map.to_orig(base + match.start() + 1)
+                line = scanner.orig_slice(line_start, span[1])
+                letter = _ALNUM_RE.search(line)
+                lead = line[: letter.start()] if letter is not None else line
+                commented = _COMMENT_LEAD_RE.fullmatch(lead) is not None
+            if not commented:
+                continue  # SECRET - a short story: a title starts with a capital or a digit
         if not dash.start():
             return True
         original = scanner.orig_slice(*skel_map.span(tail_at, tail_at + dash.start()))
@@ -1562,6 +1614,29 @@ def _value_readings(value: str) -> list[str]:
     return [value] if end is None else [value, value[: end.start()]]
 
 
+# A key spelled as a dotted configuration path (``security.level``, ``app.classification``),
+# and a value of small letters alone.
+_DOTTED_KEY_RE = lazy_compile(r"[a-z0-9]\.[a-z]")
+_LOWER_VALUE_RE = lazy_compile(r"[^\S\n]*[a-z][a-z_\- ]{0,60}[^\S\n]*")
+
+
+def _dotted_setting(line: str, match: re.Match[str]) -> bool:
+    """Whether a field is a setting of a properties file (red team 11): a dotted key, then
+    ``=`` and a bare value in small letters (``security.level=restricted``, in a file whose
+    next line is ``ui.confidential.banner=false``). Real markings are written in capitals
+    (``security.level=RESTRICTED`` counts), and a quoted value (JSON, YAML) counts in any
+    case."""
+    group = match.lastgroup or "value"
+    if group != "value":
+        return False
+    key = line[match.start() : match.start(group)]
+    return (
+        "=" in key
+        and _DOTTED_KEY_RE.search(key) is not None
+        and _LOWER_VALUE_RE.fullmatch(match.group(group)) is not None
+    )
+
+
 class FieldUnit(Unit[FieldState]):
     """Markings as the value of a classification field anywhere in a line: a JSON key
     (minified too), a YAML flow key, an XML attribute, or a CSV column under a header cell
@@ -1642,6 +1717,7 @@ class FieldUnit(Unit[FieldState]):
         values = [
             (match.group(match.lastgroup or "value"), match.start(match.lastgroup or "value"))
             for match in fields
+            if not _dotted_setting(line, match)
         ]
         if anchored and _PAIR_VALUE_RE.search(line):
             values += [v for v in self._pairs(line) if v not in values]
@@ -2243,6 +2319,8 @@ _DSL_KEYWORD_BEFORE = (
         rf"(?<=(?<![^\s])(?i:{word})[^\S\n])"
         for word in ("header", "footer", "title", "caption", "legend", "section")
     )
+    # WebVTT's comment, in capitals at a line's start (``NOTE SECRET UE``)
+    + r"|(?<=(?<![^\n])NOTE[^\S\n])"
     + ")"
 )
 # A flowchart's node label in brackets after its name, on a line that links nodes further
@@ -2286,9 +2364,12 @@ _CELL_TRIGGER_PLAIN = (
     r"|[,;](?=" + _CAPITALS_FIELD + ")"
     r"|(?<=\w)\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
     r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
+    # a file name's joiner next to a word in capitals (``minutes_SECRET_UE_v2.docx``,
+    # ``_file_names``)
+    r"|_(?<=[^\W_]_)(?=[(\[]?[A-Z])|_(?<=[A-Z)\]]_)(?=[^\W_])|[\-.](?<=[^\W_][\-.])(?=[A-Z]{2})"
 )
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`(\-]"
+    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`(\-_]"
     r"(?:(?<=[<{}|\t\\\]=:\"])"
     r"|(?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|(?<=-)(?=->|\.->)|(?<=\)\[)"
     r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
@@ -2306,7 +2387,9 @@ _OTHER_TRIGGER_RE = re.compile(
     r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;]|[^\S\n])"
     r"|(?<=[,;])(?=" + _CAPITALS_FIELD + ")"
     r"|(?<=\w\.)[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/]))"
+    r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/])"
+    # a file name's joiner next to a word in capitals (``_file_names``)
+    r"|(?<=[^\W_]_)(?=[(\[]?[A-Z])|(?<=[A-Z)\]]_)(?=[^\W_])|(?<=[^\W_][\-.])(?=[A-Z]{2}))"
 )
 _BLANK_TRIGGER_RE = re.compile(
     "["
@@ -2813,6 +2896,7 @@ class CellUnit(Unit[CellState]):
         spans += _keyword_values(text)
         spans += data_cells(text)  # CSV fields, list items, after a tool's prefix, chat turns
         spans += trailing_markings(text)  # Annex A NATO SECRET (``_short_titles``)
+        spans += file_name_cells(text)  # OPLAN_4711_(NATO_SECRET).pdf
         if index is None:  # a typesetting, diagram or configuration language's values
             spans += dsl_values(text)
         # Cell hits start at the first delimiter or later: the stream holds the line from
