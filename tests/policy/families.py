@@ -3591,7 +3591,6 @@ KNOWN_MISSES: dict[str, str] = {
         (
             "string-pieces+overstrike",
             "string-joins+overstrike",
-            "overstrike+built-joins",
             "overstrike+literal-interpolations",
         ),
         'a string cut between a letter and the backspace that strikes it over ("…C" '
