@@ -915,7 +915,10 @@ def _banner_hits(
 
 # A configuration key as a program spells it: words joined by dots or underscores, glued
 # to its "=" or ":" (``security.level=``, ``security_level:``).
-_CONFIG_KEY_RE = lazy_compile(r"[^\S\n]*[A-Za-z][\w\-]*(?:[._][\w\-]+)+[^\S\n]*[=:][^\S\n]*")
+# Its words hold no dot or underscore (``[^\W_]``), so each character has one place: linear.
+_CONFIG_KEY_RE = lazy_compile(
+    r"[^\S\n]*[A-Za-z](?:[^\W_]|-)*(?:[._]+(?:[^\W_]|-)+)+_*[^\S\n]*[=:][^\S\n]*"
+)
 # A line comment's marker alone before a word (``# ``, ``// ``, ``; ``, ``-- ``, ``% ``).
 _COMMENT_LEAD_RE = lazy_compile(r"[^\S\n]*(?:#{1,3}|//|;{1,2}|--|%|/\*{1,2})[^\S\n]*")
 
