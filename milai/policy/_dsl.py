@@ -5,12 +5,12 @@ Typst content block (``#set page(header: [NATO SECRET])``), a diagram's title, h
 footer, note or message (PlantUML, Mermaid: ``header NATO SECRET``, ``Note over A,B: NATO
 SECRET``, ``A->>B: NATO SECRET``) and a node's label (``A[NATO SECRET] --> B``), a string
 bound in Lisp or Tcl (``(setq banner "NATO SECRET")``, ``set banner "NATO SECRET"``), a
-Markdown image's or link's title and the first words of a configuration entry's text
-(``Description=NATO SECRET export``).
+Markdown image's or link's title. (A configuration entry's text, ``Description=NATO SECRET
+export``, is a key's value: ``_key_values``.)
 
 ``values`` gives spans of the original line; the cell unit reads each as it reads a cell,
 so only a marking in capitals counts (``title The Secret Garden`` is a title). A diagram's
-or an entry's text is read by its first words, as a subject line's are.
+text is read by its first words, as a subject line's are.
 """
 
 from __future__ import annotations
@@ -94,12 +94,6 @@ _MD_TITLE_RE = lazy_compile(
     + _WS
     + r"{1,3}(?:\"(?P<double>[^\"\n]{1,200})\"|'(?P<single>[^'\n]{1,200})'"
     + r"|\((?P<paren>[^()\n]{1,200})\))\)"
-)
-# A configuration entry that holds a text to show (systemd's and a desktop entry's
-# ``Description=``, ``Name[fr]=``, ``Comment=``; INI files' ``Title=``): its first words.
-_ENTRY_RE = lazy_compile(
-    rf"{_WS}{{0,8}}(?i:description|name|genericname|comment|title|summary|label|caption|banner"
-    rf"|header|footer|subject|note|text|message|motd)(?:\[[\w@.\-]{{1,12}}\])?{_WS}{{0,3}}=(?!=){_WS}{{0,3}}"
 )
 # A web server's or proxy's directive that sets a header (red team 11): nginx's
 # ``add_header``, ``proxy_set_header``, ``more_set_headers "Name: value"``, Apache's
@@ -200,10 +194,6 @@ def _bindings(line: str) -> list[tuple[int, int]]:
     header = _HEADER_SET_RE.match(line)
     if header is not None:
         spans.append(header.span(header.lastgroup or "double"))
-    entry = _ENTRY_RE.match(line)
-    if entry is not None:
-        spans.append((entry.end(), len(line)))
-        spans += _first_words(line, entry.end())
     return spans
 
 

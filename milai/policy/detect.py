@@ -52,6 +52,8 @@ from milai.policy._folds import (
 )
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
+from milai.policy._key_values import key_start, setting, small_letters
+from milai.policy._key_values import values as key_values
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._lookups import lookup_keys
 from milai.policy._markup_text import DocumentText, Seamed, without_seams
@@ -913,20 +915,8 @@ def _banner_hits(
         scanner.hits.append(_marking_hit(marking, start, end, context))
 
 
-# A configuration key as a program spells it: words joined by dots or underscores, glued
-# to its "=" or ":" (``security.level=``, ``security_level:``).
-# Its words hold no dot or underscore (``[^\W_]``), so each character has one place: linear.
-_CONFIG_KEY_RE = lazy_compile(
-    r"[^\S\n]*[A-Za-z](?:[^\W_]|-)*(?:[._]+(?:[^\W_]|-)+)+_*[^\S\n]*[=:][^\S\n]*"
-)
 # A line comment's marker alone before a word (``# ``, ``// ``, ``; ``, ``-- ``, ``% ``).
 _COMMENT_LEAD_RE = lazy_compile(r"[^\S\n]*(?:#{1,3}|//|;{1,2}|--|%|/\*{1,2})[^\S\n]*")
-
-
-def _small_letters(text: str) -> bool:
-    """Whether ``text`` is written in small letters that have capitals (``restricted``; not
-    small capitals, ``ᴄᴏɴꜰɪᴅᴇɴᴛɪᴇʟ``, which have none and are read as capitals)."""
-    return text.islower() and all(not ch.isalpha() or ch.upper() != ch for ch in text)
 
 
 def _config_setting(
@@ -939,8 +929,9 @@ def _config_setting(
     11): the value of a key spelled as code (``security.level=restricted``: a setting's
     value, which real markings never write in lower case), or a single word alone after a
     line comment's marker (``# restricted`` above ``menu.visibility=restricted``). In
-    capitals both count (``security.level=RESTRICTED``, ``# SECRET``)."""
-    if not all(_small_letters(original) for _, _, _, original in found):
+    capitals both count (``security.level=RESTRICTED``, ``# SECRET``). Whether a key's
+    value is a setting is ``_key_values.setting``'s to say."""
+    if not all(small_letters(original) for _, _, _, original in found):
         return False
     skel_map = scanner.skel.map
     line_start = skel_map.to_orig(base + match.start() + 1)
@@ -948,7 +939,9 @@ def _config_setting(
     tail = scanner.orig_slice(found[-1][2], skel_map.to_orig(base + match.end()))
     if tail.strip(" \t;\"'"):
         return False
-    if match.groupdict().get("label") is not None and _CONFIG_KEY_RE.fullmatch(lead):
+    if match.groupdict().get("label") is not None and setting(
+        lead, scanner.orig_slice(found[0][1], skel_map.to_orig(base + match.end()))
+    ):
         return True
     return (
         len(found) == 1
@@ -1617,27 +1610,22 @@ def _value_readings(value: str) -> list[str]:
     return [value] if end is None else [value, value[: end.start()]]
 
 
-# A key spelled as a dotted configuration path (``security.level``, ``app.classification``),
-# and a value of small letters alone.
-_DOTTED_KEY_RE = lazy_compile(r"[a-z0-9]\.[a-z]")
-_LOWER_VALUE_RE = lazy_compile(r"[^\S\n]*[a-z][a-z_\- ]{0,60}[^\S\n]*")
-
-
-def _dotted_setting(line: str, match: re.Match[str]) -> bool:
-    """Whether a field is a setting of a properties file (red team 11): a dotted key, then
-    ``=`` and a bare value in small letters (``security.level=restricted``, in a file whose
-    next line is ``ui.confidential.banner=false``). Real markings are written in capitals
-    (``security.level=RESTRICTED`` counts), and a quoted value (JSON, YAML) counts in any
-    case."""
+def _field_setting(scanner: Scanner, line: str, at: int, match: re.Match[str]) -> bool:
+    """Whether a field's bare value is a setting (``security.level=restricted``, in a file
+    whose next line is ``ui.confidential.banner=false``): ``_key_values.setting`` reads
+    the key from its start in the original text (the field's name may be its last word,
+    ``app.classification``) and the value as written; a quoted value counts in any case."""
     group = match.lastgroup or "value"
     if group != "value":
         return False
-    key = line[match.start() : match.start(group)]
-    return (
-        "=" in key
-        and _DOTTED_KEY_RE.search(key) is not None
-        and _LOWER_VALUE_RE.fullmatch(match.group(group)) is not None
-    )
+    skel_map = scanner.skel.map
+    line_start = skel_map.to_orig(at)
+    original = scanner.orig_slice(line_start, skel_map.to_orig(at + len(line)))
+    name_at = skel_map.to_orig(at + match.start()) - line_start
+    value_start, value_end = skel_map.span(at + match.start(group), at + match.end(group))
+    value_at = value_start - line_start
+    start = key_start(original, name_at)
+    return setting(original[start:value_at], original[value_at : value_end - line_start])
 
 
 class FieldUnit(Unit[FieldState]):
@@ -1720,7 +1708,7 @@ class FieldUnit(Unit[FieldState]):
         values = [
             (match.group(match.lastgroup or "value"), match.start(match.lastgroup or "value"))
             for match in fields
-            if not _dotted_setting(line, match)
+            if not _field_setting(scanner, line, at, match)
         ]
         if anchored and _PAIR_VALUE_RE.search(line):
             values += [v for v in self._pairs(line) if v not in values]
@@ -2902,6 +2890,7 @@ class CellUnit(Unit[CellState]):
         spans += file_name_cells(text)  # OPLAN_4711_(NATO_SECRET).pdf
         if index is None:  # a typesetting, diagram or configuration language's values
             spans += dsl_values(text)
+            spans += key_values(text)  # a key's value in capitals (``_key_values``)
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger
@@ -2920,7 +2909,7 @@ class CellUnit(Unit[CellState]):
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
         if index is not None:  # markup seams joined: the languages' values on the line
-            for start, end in dsl_values(line):
+            for start, end in [*dsl_values(line), *key_values(line)]:
                 cell = line[start:end]
                 stripped = cell.strip()
                 if stripped and end - start <= _MAX_CELL and self._worth_reading(stripped):
