@@ -264,6 +264,35 @@ def _first_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(start, word.end()) for _, word in zip(range(_FIRST_WORDS), words, strict=False)]
 
 
+# A line that opens a YAML block scalar, or a value on the next lines, under a key: its
+# indentation, list dashes, the key, ":", then "|" or ">" with their indicators, or nothing
+# (a comment may end it).
+_BLOCK_OPENER_RE = lazy_compile(
+    r"[^\S\n]{0,40}(?:-[^\S\n]{1,8}){0,4}(?P<key>[^\W\d][\w.\-/@]{0,80})[^\S\n]{0,3}:"
+    r"(?:[^\S\n]{1,3}[|>][+\-]?[1-9]?[+\-]?)?[^\S\n]*(?:#[^\n]*)?"
+)
+
+
+def opens_text_block(line: str) -> bool:
+    """Whether ``line`` opens a text that a key names on the lines after it (``description:
+    |``, ``summary: >-``, ``title:`` alone): the next line's first words are read as the
+    value's (``block_values``)."""
+    if ":" not in line:
+        return False
+    opener = _BLOCK_OPENER_RE.fullmatch(line)
+    return opener is not None and _key_kind(opener.group("key"), ":") == "text"
+
+
+def block_values(line: str) -> list[tuple[int, int]]:
+    """The first words of the line after a text block's opener (``  NATO SECRET convoy
+    plan`` under ``description: >``), and the line, when it is indented (a block's text
+    is) and holds capitals."""
+    start = len(line) - len(line.lstrip())
+    if start == 0 or _CAPITALS_RE.search(line, start) is None:
+        return []
+    return [(start, len(line.rstrip())), *_first_words(line, start, len(line))]
+
+
 def values(line: str) -> list[tuple[int, int]]:
     """The spans of ``line`` (one line of original text) that a key's value in capitals
     gives to read as cells: a value after YAML node properties or in a flow mapping, a

@@ -52,7 +52,13 @@ from milai.policy._folds import (
 )
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
 from milai.policy._joined import Joined, joined_cdata, joined_strings, may_go_on
-from milai.policy._key_values import key_start, setting, small_letters
+from milai.policy._key_values import (
+    block_values,
+    key_start,
+    opens_text_block,
+    setting,
+    small_letters,
+)
 from milai.policy._key_values import values as key_values
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._lookups import lookup_keys
@@ -1930,10 +1936,11 @@ class CellState(LineState):
     of the last complete line when a marking may go on on the next line (its original
     offset and text)."""
 
-    __slots__ = ("component", "line_orig", "pending", "row", "searched", "trigger")
+    __slots__ = ("block", "component", "line_orig", "pending", "row", "searched", "trigger")
 
     def __init__(self) -> None:
         super().__init__()
+        self.block = False  # the last line opened a text's block under its key (``_key_values``)
         self.component = False  # inside an iCalendar event, to-do or journal entry
         self.line_orig = -1
         self.searched = 0
@@ -2787,6 +2794,7 @@ class CellUnit(Unit[CellState]):
             rendering = row_seam(row[1], row[0], line, at)
             if rendering is not None:
                 self._rendered(scanner, rendering, 0, row[2], at + len(line))
+        block, state.block = state.block, opens_text_block(line)
         trigger = _first_trigger(line)
         if trigger < 0:
             return
@@ -2891,6 +2899,8 @@ class CellUnit(Unit[CellState]):
         if index is None:  # a typesetting, diagram or configuration language's values
             spans += dsl_values(text)
             spans += key_values(text)  # a key's value in capitals (``_key_values``)
+            if block:  # description: >, then the text's first line
+                spans += block_values(text)
         # Cell hits start at the first delimiter or later: the stream holds the line from
         # there (``earliest``); a marking before it is the banner line's business.
         floor = at + trigger

@@ -5,7 +5,8 @@ Four families, each generated for every banner marking of both shipped policies 
 line: a sample, tests/scale.py) in every writer, read whole and streamed in pieces:
 
 * a text that a key names (description, title, name, summary, subject, comment, label,
-  InfoTip…) whose first words are the marking, then ordinary words: YAML, an Ansible task,
+  InfoTip…) whose first words are the marking, then ordinary words: YAML (a block
+  scalar's first line too), an Ansible task,
   a Dockerfile/OCI ``LABEL``, JSON (and JSON escaped inside a tool call's ``arguments``),
   INI, a desktop entry, ``desktop.ini``, a properties file;
 * a keyword, tag or category list whose first item is the marking;
@@ -59,6 +60,10 @@ def _text_value(target: Target) -> list[str]:
         f"app.banner.title={value}\n",
         f"Titel: {value}\n",
         f"omschrijving: {value}\n",
+        # a YAML block scalar's first line, or the value on the next line
+        f"description: |\n  {value}\n  runs nightly\n",
+        f"- name: >-\n    {value}\n  hosts: enclave\n",
+        f"summary:\n  {value}\n",
     ]
     if '"' not in text:
         out += [
@@ -184,6 +189,9 @@ EVERYDAY = [
     "mots-clés : secret, recette\n",
     "trefwoorden: geheim, recept\n",
     # node properties and anchors
+    "description: |\n  Secret rotation job\n  runs nightly\n",
+    "description: >\n  SECRET_KEY rotation for the API\n",
+    "name:\n  top secret santa\n",
     "banner: !!str welcome\n",
     "secret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162636465\n",
     "password: !vault |\n          $ANSIBLE_VAULT;1.1;AES256\n          3966323\n",
