@@ -3874,11 +3874,6 @@ KNOWN_MISSES: dict[str, str] = {
         "a label or a field's name (Classification = !!! danger \"SECRET\"): a field's value "
         "is read as a cell with the plain lead",
     ),
-    "markup-cell+markup-words": (
-        "a shortcode's argument is not cut into cells of its own: a quoted value inside it "
-        '({% include banner.html text=".banner::after{content:"SECRET UE"}" %}) ends at the '
-        "value's first inner quote (misses on some markings)"
-    ),
     **dict.fromkeys(
         ("markup-words+comment", "page-number-before+markup-words"),
         "a line's lead is read in one order: page numbers, a list number, then markup; markup "
