@@ -258,10 +258,29 @@ def _value_end(text: str, start: int, in_flow: bool, line_end: int) -> int:
     return line_end
 
 
+def _in_capitals(word: str) -> bool:
+    """Whether a word has letters, none of them small (``SANTA``, ``CONVOY``)."""
+    return any(ch.isalpha() for ch in word) and not any(ch.islower() for ch in word)
+
+
 def _first_words(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans from ``start`` to the end of each of the value's first words."""
-    words = _WORD_RE.finditer(text, start, min(end, start + 240))
-    return [(start, word.end()) for _, word in zip(range(_FIRST_WORDS), words, strict=False)]
+    """Spans from ``start`` to the end of each of the value's first words that the value
+    ends after, or ordinary words follow: where the next word is in capitals too, the run
+    of capitals goes on, a name of its own (``Title: SECRET SANTA``), and the longer span
+    is read instead."""
+    words = list(
+        zip(
+            range(_FIRST_WORDS + 1),
+            _WORD_RE.finditer(text, start, min(end, start + 240)),
+            strict=False,
+        )
+    )
+    spans = []
+    for index, word in words[:_FIRST_WORDS]:
+        after = words[index + 1][1].group() if index + 1 < len(words) else ""
+        if not _in_capitals(after):
+            spans.append((start, word.end()))
+    return spans
 
 
 # A line that opens a YAML block scalar, or a value on the next lines, under a key: its
