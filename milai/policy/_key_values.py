@@ -30,6 +30,8 @@ quotes (JSON), or before ``=`` (INI, labels, logfmt).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from milai._lazyre import lazy_compile
 
 _WS = r"[^\S\n]"
@@ -323,15 +325,15 @@ def values(line: str) -> list[tuple[int, int]]:
     for found in _KEY_RE.finditer(text):
         sep = found.group("sep")
         key = found.group("double") or found.group("single")
-        key_start = found.start()
-        line_start = max(at for at in starts if at <= key_start)
-        following = [at for at in starts if at > key_start]
-        line_end = following[0] if following else len(text)
-        opened = text.rfind("{", line_start, key_start)
-        in_flow = opened >= 0 and text.rfind("}", line_start, key_start) < opened
+        key_at = found.start()
+        inner_line = bisect_right(starts, key_at)  # the (inner) line the key stands on
+        line_start = starts[inner_line - 1]
+        line_end = starts[inner_line] if inner_line < len(starts) else len(text)
+        opened = text.rfind("{", line_start, key_at)
+        in_flow = opened >= 0 and text.rfind("}", line_start, key_at) < opened
         if key is None:
             key = found.group("bare")
-            before = text[line_start:key_start]
+            before = text[line_start:key_at]
             if sep == ":" and not in_flow and _LINE_LEAD_RE.fullmatch(before) is None:
                 continue  # a colon mid-line (``see the title: …``) is prose's
         start = found.end()
