@@ -1,10 +1,12 @@
 """Calendar and contact lines in text (RFC 5545, RFC 6350): where a text turns into an
 iCalendar or vCard, a folded line's text as a calendar program shows it (3.1), and an
-event's access class (3.8.1.3), which is no marking.
+event's access class (3.8.1.3), which is no marking. LDIF (RFC 2849) folds its lines so too.
 
-After a ``BEGIN:VCALENDAR`` or ``BEGIN:VCARD`` line, a line that starts with one blank or
-tab continues the line before it, wherever the break falls (``NOTE:GEHE`` / `` IM``); a
-quoted-printable value's soft line break (vCard 2.1, ``=`` at a line's end) joins too.
+After a ``BEGIN:VCALENDAR``, ``BEGIN:VCARD`` (or a component's: ``BEGIN:VEVENT``,
+``VTODO``, ``VJOURNAL``) line, or from an LDIF record's ``dn:`` line on, a line that starts
+with one blank or tab continues the line before it, wherever the break falls (``NOTE:GEHE``
+/ `` IM``); a quoted-printable value's soft line break (vCard 2.1, ``=`` at a line's end)
+joins too.
 The documents reader unfolds calendar files (``milai.documents``); this is the same
 reading for text that is no file (a model's answer, a prompt).
 """
@@ -17,14 +19,34 @@ from functools import cache
 from milai._lazyre import lazy_compile
 
 # The start of a calendar or contact in the skeleton view (lower case; tabs are blanks):
-# found by ``str.find`` first, then checked to be a line of its own.
-CALENDAR_MARK = "begin:vc"
-_CALENDAR_LINE_RE = lazy_compile(r"\n *begin:vc(?:alendar|ard) *\n")
+# found by ``str.find`` first, then checked to be a line of its own; an LDIF record's
+# first line (``dn:``) starts one too.
+CALENDAR_MARK = "begin:v"
+LDIF_MARK = "dn:"
+MARK_LENGTH = len(CALENDAR_MARK)
+_CALENDAR_LINE_RE = lazy_compile(r"\n *begin:v(?:calendar|card|event|todo|journal) *\n")
+_LDIF_LINE_RE = lazy_compile(r"\n *dn::? ?[^\s:][^\n]{0,4000}\n")
+# What a text that is read unfolded starts with, so that its reading knows it stands in a
+# calendar (``_labelled_values``: a property's value is a labelled field there).
+CALENDAR_LEAD = "BEGIN:VCALENDAR\n"
 # The deepest indentation of a calendar's ``BEGIN`` line that is read (blanks).
 _LINE_LEAD = 64
 # A logical line longer than this is read up to it, and the next physical line starts a
 # new one (memory stays bounded on an endless folded line).
 MAX_FOLDED = 8192
+
+
+def next_mark(skel: str, start: int) -> int:
+    """Where in the skeleton view ``skel`` the next calendar's or LDIF record's first line
+    may stand from ``start`` (``calendar_starts`` tells), or -1."""
+    calendar = skel.find(CALENDAR_MARK, start)
+    ldif = skel.find(LDIF_MARK, start)
+    return ldif if calendar < 0 or 0 <= ldif < calendar else calendar
+
+
+def ldif_at(skel: str, at: int) -> bool:
+    """Whether the first line ``calendar_starts`` found at ``at`` is an LDIF record's."""
+    return skel.startswith(LDIF_MARK, at)
 
 
 def calendar_starts(skel: str, at: int) -> tuple[int, int] | None:
@@ -35,21 +57,26 @@ def calendar_starts(skel: str, at: int) -> tuple[int, int] | None:
     start = skel.rfind("\n", max(0, at - _LINE_LEAD), at)
     if start < 0 or skel[start + 1 : at].strip(" "):
         return None
+    if skel.startswith(LDIF_MARK, at):  # an LDIF record's dn line may fold itself
+        match = _LDIF_LINE_RE.match(skel, start)
+        return None if match is None else (start + 1, at - start - 1)
     match = _CALENDAR_LINE_RE.match(skel, start)
     return None if match is None else (match.end(), at - start - 1)
 
 
 @cache
-def _fold_re(indent: int) -> re.Pattern[str]:
+def _fold_re(indent: int, soft: bool) -> re.Pattern[str]:
     """A fold of a calendar indented by ``indent`` blanks: a line break, the indentation,
-    then one blank or tab; or a quoted-printable soft line break."""
-    return re.compile(rf"\r?\n[ \t]{{{indent}}}[ \t]|=\r?\n(?:[ \t]{{{indent}}})?")
+    then one blank or tab; or (``soft``) a quoted-printable soft line break."""
+    fold = rf"\r?\n[ \t]{{{indent}}}[ \t]"
+    return re.compile(fold + rf"|=\r?\n(?:[ \t]{{{indent}}})?" if soft else fold)
 
 
-def unfold(text: str, indent: int = 0) -> tuple[str, list[int]] | None:
+def unfold(text: str, indent: int = 0, *, soft: bool = True) -> tuple[str, list[int]] | None:
     """``text`` (one logical line, original text) with its folds removed, and each of its
-    characters' offsets in ``text``; None when it holds no fold."""
-    fold_re = _fold_re(indent)
+    characters' offsets in ``text``; None when it holds no fold. ``soft``: a
+    quoted-printable soft line break is a fold too (a vCard's; LDIF's ``==`` is base64)."""
+    fold_re = _fold_re(indent, soft)
     if fold_re.search(text) is None:
         return None
     parts: list[str] = []
