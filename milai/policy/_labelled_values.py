@@ -36,11 +36,12 @@ _EDGE_RE = lazy_compile(
     re.I,
 )
 _MAX_DEPTH = 8
-# A property line: its name (an access class's ``CLASS`` and a name in small letters
-# aside), its parameters, the colon and the value.
+# A property line: its name in any case (RFC 5545 3.1; an access class's ``CLASS`` aside),
+# a vCard group before it (``item1.``), its parameters, the colon and the value.
 _PROPERTY_RE = lazy_compile(
     r"[^\S\n]{0,64}(?!CLASS[;:])(?:[A-Z][A-Z0-9\-]{0,40}\.)?[A-Z][A-Z0-9\-]{0,40}"
-    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,8}[^\S\n]{0,3}:"
+    r"(?:;[\w\-]{1,30}=(?:\"[^\"\n]{0,60}\"|[^;:\n\"]{0,60})){0,8}[^\S\n]{0,3}:",
+    re.I,
 )
 # A value's words: cut at blanks, commas, semicolons and a backslash (an escape's).
 _VALUE_WORD_RE = lazy_compile(r"[^\s,;\\]+")

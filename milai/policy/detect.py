@@ -43,13 +43,15 @@ from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
 from milai.policy._file_names import file_name_cells
 from milai.policy._folds import (
+    CALENDAR,
     CALENDAR_LEAD,
+    MAIL,
     MARK_LENGTH,
     MAX_FOLDED,
     access_class,
     calendar_starts,
     component_edge,
-    ldif_at,
+    fold_kind,
     next_mark,
     unfold,
 )
@@ -3278,12 +3280,12 @@ class FoldState(ScanState):
     is its start, so the stream holds it), the next physical line's start, and whether the
     logical line holds a fold."""
 
-    __slots__ = ("calendar", "folded", "indent", "ldif", "next")
+    __slots__ = ("calendar", "folded", "indent", "kind", "next")
 
     def __init__(self) -> None:
         super().__init__()
         self.calendar = False
-        self.ldif = False  # the calendar is an LDIF file's records (no soft line break)
+        self.kind = CALENDAR  # or LDIF's records, a mail's header (``_folds``)
         self.indent = 0  # the calendar's own (a Markdown block's), which a fold goes past
         self.folded = False
         self.next = 0
@@ -3310,32 +3312,50 @@ class FoldUnit(Unit[FoldState]):
         if scanner.depth >= MAX_DEPTH or scanner.cells:
             state.resume = view.end
             return
+        # a mail's header ends at an empty line: look for the next block after it
+        while self._begin(scanner, state, final) and self._lines(scanner, state, final):
+            pass
+
+    @staticmethod
+    def _begin(scanner: Scanner, state: FoldState, final: bool) -> bool:
+        """Whether a block of lines that may fold has begun (looked for when none has)."""
+        if state.calendar:
+            return True
+        view = scanner.skel
         buf, base = view.buf, view.base
-        if not state.calendar:
-            at = next_mark(buf, max(state.next, base) - base)
-            while at >= 0:
-                begins = calendar_starts(buf, at)
-                if begins is not None:
-                    state.calendar = True
-                    state.ldif = ldif_at(buf, at)
-                    state.indent = begins[1]
-                    state.resume = state.next = base + begins[0]
-                    break
-                if buf.find("\n", at) < 0 and not final:
-                    state.next = state.resume = base + at  # its line is not complete yet
-                    return
-                at = next_mark(buf, at + 1)
-            if not state.calendar:
-                state.next = state.resume = max(state.next, view.end - MARK_LENGTH)
-                return
+        at = next_mark(buf, max(state.next, base) - base)
+        while at >= 0:
+            begins = calendar_starts(buf, at)
+            if begins is not None:
+                state.calendar = True
+                state.kind = fold_kind(buf, at)
+                state.indent = begins[1]
+                state.resume = state.next = base + begins[0]
+                state.folded = False
+                return True
+            if buf.find("\n", at) < 0 and not final:
+                state.next = state.resume = base + at  # its line is not complete yet
+                return False
+            at = next_mark(buf, at + 1)
+        state.next = state.resume = max(state.next, view.end - MARK_LENGTH)
+        return False
+
+    def _lines(self, scanner: Scanner, state: FoldState, final: bool) -> bool:
+        """Read the block's complete logical lines; True when a mail's header ended."""
+        view = scanner.skel
+        buf, base = view.buf, view.base
         position = state.next - base
         while True:
             end = buf.find("\n", position)
             if end < 0 or (end + 1 >= len(buf) and not final):
                 break  # the line is not complete, or what starts the next is not known
+            if state.kind == MAIL and not buf[position:end].strip():
+                state.calendar = state.folded = False  # the header's end
+                state.next = state.resume = base + end + 1
+                return True
             blanks = state.indent + 1
             joined = buf.startswith(" " * blanks, end + 1) or (
-                end > 0 and buf[end - 1] == "=" and not state.ldif
+                end > 0 and buf[end - 1] == "=" and state.kind == CALENDAR
             )
             if not final and end + blanks >= len(buf) and not joined:
                 break  # the blanks that would make the next line a fold have not all come
@@ -3348,6 +3368,7 @@ class FoldUnit(Unit[FoldState]):
                 state.resume = base + end + 1
             position = end + 1
         state.next = base + position
+        return False
 
     def _read(self, scanner: Scanner, state: FoldState, end: int) -> None:
         """The logical line from ``state.resume`` to view position ``end``, unfolded, read
@@ -3355,11 +3376,11 @@ class FoldUnit(Unit[FoldState]):
         view_map = scanner.skel.map
         at = view_map.to_orig(state.resume)
         line = scanner.orig_slice(at, view_map.to_orig(end))
-        unfolded = unfold(line, state.indent, soft=not state.ldif)
+        unfolded = unfold(line, state.indent, soft=state.kind == CALENDAR)
         if unfolded is not None:
             text, offsets = unfolded
             offsets = [at + offset for offset in offsets]
-            if not state.ldif:  # read as a calendar's line (a property's value is a field)
+            if state.kind == CALENDAR:  # read as a calendar's line (a value is a field)
                 text = CALENDAR_LEAD + text
                 offsets = [at] * len(CALENDAR_LEAD) + offsets
             read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded", folded=True)

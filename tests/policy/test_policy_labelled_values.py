@@ -70,6 +70,7 @@ def _calendar_value(target: Target) -> list[str]:
         _calendar(f"CATEGORIES:Logistics,{text}", rng, eol),
         _calendar(f"DESCRIPTION:{before}\\, {text}\\, {after}", rng, eol),
         _calendar(f"DESCRIPTION:{before}\\n{text}\\n{after}", rng, eol),
+        _calendar(f"{name.lower()}:{before} {text}", rng, eol),  # names in any case
     ]
 
 
@@ -79,7 +80,7 @@ def _fold(line: str, cut: int, eol: str, blank: str) -> str:
 
 def _folded(target: Target) -> list[str]:
     """A property's line folded inside the marking (CRLF or LF, then one blank or tab), in
-    a calendar, a contact and an LDIF record."""
+    a calendar, a contact, an LDIF record and a mail's header."""
     rng = _rng(target, "folded")
     text = target.text
     out = []
@@ -94,6 +95,11 @@ def _folded(target: Target) -> list[str]:
         folded = _fold(ldif, cut, "\n", " ")
         record = f"dn: cn=plan,ou=ops,dc=x,dc=example\ncn: plan\n{folded}\n"
         out.append((rng.choice(["", "version: 1\n\n"]) + record).replace("\n", eol))
+        header = rng.choice([f"Subject: Convoy plan [{text}]", f"X-Classification: {text}"])
+        cut = header.index(text) + rng.randrange(1, len(text))
+        header = _fold(header, cut, "\n", blank)
+        mail = f"From: ops@x.example\nTo: j2@x.example\n{header}\n"
+        out.append(f"{mail}\nBody of the mail.\n".replace("\n", eol))
     return out
 
 
@@ -194,6 +200,12 @@ _EVERYDAY_CALENDARS = [
         "dn: cn=Anna,ou=people,dc=x,dc=example\ndescription: keeps the team's se\n cret recipe\n",
         "dn: cn=vault,dc=x\ndescription:: c2VjcmV0IHNhbnRh\nuserPassword:: e1NTSEF9eHh4eA==\n"
         "cn: vault\n",
+        "From: anna@x.example\nSubject: Secret Santa par\n ty on Friday\n\nSee you there!\n",
+        "Received: from mail.x.example (mail.x.example [192.0.2.1])\r\n\tby mx.y.example "
+        "with ESMTPS id 4F2A9C1\r\n\tfor <j@y.example>; Tue, 4 Mar 2025 10:00:00 +0100\r\n"
+        "DKIM-Signature: v=1; a=rsa-sha256; d=x.example; s=sel;\r\n\tb=SEC4xQ9fZ+RETw1kP8aA"
+        "bC\r\n\t dEfGhIjKlMnOpQr==\r\nSubject: Le secret du chef\r\n\r\nBonjour\r\n",
+        "Subject: Geheimtipp: das beste\n Restaurant der Stadt\nX-Mailer: Thunderbird\n\nHallo\n",
         # Org headings
         "* TODO secret recipe\n",
         "* Top secret plans for the party :fun:\n",
