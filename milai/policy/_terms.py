@@ -5,9 +5,10 @@ banner line (reStructuredText's definition lists and ``.. glossary::``, ``   sec
 
 A banner line in small letters (``secret``) reads as a marking; where its next line is
 its definition, more indented than the term (rST) or opened by ``:`` or ``~`` and a blank
-(after one empty line too), the line names the word. A marking in capitals is a marking
-whatever follows. The stream holds such a line until its next line (or the one after an
-empty line) is complete (``detect.ContextUnit``).
+(after one empty line too), the line names the word, emphasised or not (``**secret**``); an
+AsciiDoc labelled list's term (``secret::``) names it whatever follows. A marking in
+capitals is a marking whatever follows. The stream holds such a line until its next line
+(or the one after an empty line) is complete (``detect.ContextUnit``).
 """
 
 from __future__ import annotations
@@ -19,10 +20,26 @@ from milai._lazyre import lazy_compile
 _DEFINITION_RE = lazy_compile(r" {0,3}[:~] ")
 
 
-def term_line(line: str, marking: str) -> bool:
+# Emphasis or code around a term (``**secret**``, ``*secret*``, ```secret```), and what
+# ends an AsciiDoc labelled list's term (``secret::``, ``secret;;``).
+_TERM_MARKUP = "*_`"
+_LABEL_ENDS = ("::", ";;", ":::", "::::")
+
+
+def term_line(line: str, marking: str) -> bool | None:
     """Whether ``line`` (original text, no line break) holds only ``marking``, written in
-    small letters, and blanks: what a definition list's term looks like."""
-    return line.strip() == marking and not any(ch.isupper() for ch in marking)
+    small letters, perhaps emphasised, and blanks: what a definition list's term looks
+    like (True: its definition must follow); None when it is none. An AsciiDoc labelled
+    list's term (``secret::``) is one whatever follows: False (nothing to wait for)."""
+    if any(ch.isupper() for ch in marking):
+        return None
+    term = line.strip()
+    labelled = term.endswith(_LABEL_ENDS)
+    if labelled:
+        term = term.rstrip(":;")
+    if term.strip(_TERM_MARKUP) != marking:
+        return None
+    return not labelled
 
 
 def _indent(line: str) -> int:

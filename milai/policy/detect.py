@@ -722,10 +722,11 @@ class ContextUnit(Unit[ContextState]):
             scanner.hits[first:] = hits = kept
         if not hits or line_end < 0 or state.term is not None:
             return  # the text's last line: nothing follows it
-        marking = scanner.orig_slice(hits[0].start, hits[-1].end)
-        if term_line(line, marking):
+        term = term_line(line, scanner.orig_slice(hits[0].start, hits[-1].end))
+        if term is not None:
             del scanner.hits[first:]
-            state.term = (hits, base + line_start, base + line_end + 1)
+            if term:  # until its definition shows (an AsciiDoc term's syntax says it)
+                state.term = (hits, base + line_start, base + line_end + 1)
 
     @staticmethod
     def _settle(scanner: Scanner, state: ContextState, final: bool) -> None:

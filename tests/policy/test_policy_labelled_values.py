@@ -240,6 +240,14 @@ _EVERYDAY_CALENDARS = [
         "geheim\n    Een waarde die verborgen blijft.\n",
         "secret\n~ Pandoc's other definition marker.\n",
         "Glossary\n\nrestricted\n: Only admins may see it.\n\nsecret\n: Nobody may see it.\n",
+        "top secret\n    The level above secret.\n",
+        "diffusion restreinte\n: Mention de protection.\n",
+        "vertraulich\n:   Nur für den Dienstgebrauch bestimmt.\n",
+        "**secret**\n: A value kept from the user.\n",
+        "Glossary\n\n*confidential*\n:   Shared with the team only.\n",
+        "`secret`\n    A value kept from the user.\n",
+        "secret::\n  A value kept from the user (AsciiDoc).\n",
+        "geheim::\nEen waarde die verborgen blijft.\n",
     ],
 )
 @pytest.mark.parametrize("policy_name", ["default.yaml", "ministry-codewords.yaml"])
@@ -256,6 +264,7 @@ def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
         "secret\n\nThe plan follows.\n",
         "secret\nThe plan follows.\n",
         "secret\n",
+        "**secret**\n\nThe plan follows.\n",
         # in capitals, a term is a marking whatever follows
         "SECRET\n    indented text\n",
         "NATO SECRET\n: not a definition\n",
@@ -274,6 +283,9 @@ def test_banners_without_a_definition_still_count(text: str) -> None:
         "secret\n\n: A value.\n",
         "secret\n\nbody\n",
         "intro\nsecret\n",
+        "**secret**\n: A value.\n",
+        "secret::\nA value.\n",
+        "top secret\n    The level above.\n",
     ],
 )
 def test_a_term_streams_as_it_reads_whole(text: str) -> None:
