@@ -43,11 +43,16 @@ from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
 from milai.policy._file_names import file_name_cells
 from milai.policy._folds import (
-    CALENDAR_MARK,
+    CALENDAR,
+    CALENDAR_LEAD,
+    MAIL,
+    MARK_LENGTH,
     MAX_FOLDED,
     access_class,
     calendar_starts,
     component_edge,
+    fold_kind,
+    next_mark,
     unfold,
 )
 from milai.policy._joined import HINT_RE as JOINED_HINT_RE
@@ -60,6 +65,13 @@ from milai.policy._key_values import (
     small_letters,
 )
 from milai.policy._key_values import values as key_values
+from milai.policy._labelled_values import (
+    labelled_cells,
+    link_label,
+    next_depth,
+    org_heading_cells,
+    property_cells,
+)
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._lookups import lookup_keys
 from milai.policy._markup_text import DocumentText, Seamed, without_seams
@@ -85,6 +97,7 @@ from milai.policy._spelled import (
 )
 from milai.policy._spelled import Unit as SpelledUnit
 from milai.policy._symbols import SymbolLeet
+from milai.policy._terms import defined, term_line
 from milai.policy._transforms import (
     SHORTEST_RUN,
     Rot13Portions,
@@ -559,7 +572,7 @@ class LineOutlook(enum.Enum):
 class ContextState(ScanState):
     """The list letters seen so far, and the line start already ruled out."""
 
-    __slots__ = ("at", "chain", "chord_at", "from_a", "letter", "ruled_out", "size_at")
+    __slots__ = ("at", "chain", "chord_at", "from_a", "letter", "ruled_out", "size_at", "term")
 
     def __init__(self) -> None:
         super().__init__()
@@ -576,6 +589,9 @@ class ContextState(ScanState):
         # The new line (view position) whose line can no longer carry a marking,
         # whatever text follows; the gate's release point skips it without re-checking.
         self.ruled_out = -1
+        # A banner line in small letters that may be a definition list's term
+        # (``_terms``): its hits, its line's start and the next line's (view positions).
+        self.term: tuple[list[Hit], int, int] | None = None
 
 
 class ContextUnit(Unit[ContextState]):
@@ -602,12 +618,14 @@ class ContextUnit(Unit[ContextState]):
             last = buf.rfind("\n", max(0, len(buf) - self.reach))
             bound = max(view.end - self.reach + 1, base + last)
         position = state.resume
+        self._settle(scanner, state, final)
         while position < bound:
             match = self.regex.search(buf, position - base)
             if match is None or base + match.start() >= bound:
                 break
             _chord_lines(state, buf, base, position, base + match.start())
             self._on_match(scanner, state, match, base)
+            self._settle(scanner, state, final)
             position = base + match.end()
         _chord_lines(state, buf, base, position, bound)
         state.resume = max(position, bound)
@@ -616,7 +634,9 @@ class ContextUnit(Unit[ContextState]):
         self, scanner: Scanner, state: ContextState, match: re.Match[str], base: int
     ) -> None:
         if match.groupdict().get("body") is not None:  # the portion branch alone has none
+            held = len(scanner.hits)
             _banner_hits(self.engine, scanner, match, base, "banner line")
+            self._hold_term(scanner, state, match, base, held)
             return
         engine = self.engine
         skel_map = scanner.skel.map
@@ -688,6 +708,50 @@ class ContextUnit(Unit[ContextState]):
                 return  # [C]Ding, dang, dong: the last line of a chord chart
         scanner.hits.append(_marking_hit(spec, start, end, "portion mark"))
 
+    @staticmethod
+    def _hold_term(
+        scanner: Scanner, state: ContextState, match: re.Match[str], base: int, first: int
+    ) -> None:
+        """Hold the hits that a banner line in small letters alone gave (from ``first``
+        on) until its next lines tell whether it is a definition list's term (``_terms``)."""
+        hits = scanner.hits[first:]
+        if not hits:
+            return
+        buf = scanner.skel.buf
+        body = match.start("body")
+        line_start, line_end = buf.rfind("\n", 0, body) + 1, buf.find("\n", body)
+        skel_map = scanner.skel.map
+        at = skel_map.to_orig(base + line_start)
+        end = skel_map.to_orig(base + line_end) if line_end >= 0 else scanner.orig_end
+        line = scanner.orig_slice(at, end)
+        if line.lstrip().startswith("["):
+            # [secret]: https://x.example/s: a link reference definition's label, a name
+            kept = [hit for hit in hits if not link_label(line, hit.start - at, hit.end - at)]
+            scanner.hits[first:] = hits = kept
+        if not hits or line_end < 0 or state.term is not None:
+            return  # the text's last line: nothing follows it
+        term = term_line(line, scanner.orig_slice(hits[0].start, hits[-1].end))
+        if term is not None:
+            del scanner.hits[first:]
+            if term:  # until its definition shows (an AsciiDoc term's syntax says it)
+                state.term = (hits, base + line_start, base + line_end + 1)
+
+    @staticmethod
+    def _settle(scanner: Scanner, state: ContextState, final: bool) -> None:
+        """A held term's hits count once its next lines show no definition below it."""
+        if state.term is None:
+            return
+        hits, line_start, next_start = state.term
+        view = scanner.skel
+        buf, base = view.buf, view.base
+        term = buf[line_start - base : next_start - base - 1]
+        answer = defined(term, buf[next_start - base :], final)
+        if answer is None:
+            return
+        state.term = None
+        if not answer:
+            scanner.hits += hits
+
     def _legend(self, scanner: Scanner, end: int) -> bool:
         """Whether a single letter's mark (original offset ``end`` after the letter) starts
         a legend of abbreviations: a few words, then another abbreviation in brackets that
@@ -706,6 +770,8 @@ class ContextUnit(Unit[ContextState]):
         return scanner.orig_slice(at, at + 1).isupper()
 
     def earliest(self, scanner: Scanner, state: ContextState) -> int:
+        if state.term is not None:
+            return state.term[1]  # a term held until its next lines come (``_terms``)
         view = scanner.skel
         buf, base = view.buf, view.base
         position = state.resume
@@ -1936,12 +2002,22 @@ class CellState(LineState):
     of the last complete line when a marking may go on on the next line (its original
     offset and text)."""
 
-    __slots__ = ("block", "component", "line_orig", "pending", "row", "searched", "trigger")
+    __slots__ = (
+        "block",
+        "calendar",
+        "component",
+        "line_orig",
+        "pending",
+        "row",
+        "searched",
+        "trigger",
+    )
 
     def __init__(self) -> None:
         super().__init__()
         self.block = False  # the last line opened a text's block under its key (``_key_values``)
         self.component = False  # inside an iCalendar event, to-do or journal entry
+        self.calendar = 0  # how deep in a calendar's or a contact's components
         self.line_orig = -1
         self.searched = 0
         self.trigger: tuple[int, int] | None = None
@@ -2801,6 +2877,7 @@ class CellUnit(Unit[CellState]):
         _names(scanner, line, at)
         if row_ends(line, self._may_join):
             state.row = (at, line, at + trigger)
+        in_calendar, state.calendar = state.calendar > 0, next_depth(state.calendar, line)
         edge = component_edge(line)
         if edge is not None:
             state.component = edge
@@ -2893,6 +2970,9 @@ class CellUnit(Unit[CellState]):
                         break
                     spans.append((label.end(), min(len(text), label.end() + _MAX_CELL)))
         spans += _keyword_values(text)
+        if in_calendar:  # SUMMARY:Briefing NATO SECRET (``_labelled_values``)
+            spans += property_cells(text)
+        spans += labelled_cells(text)  # [1]: https://x.example "NATO SECRET", <?cls SECRET?>
         spans += data_cells(text)  # CSV fields, list items, after a tool's prefix, chat turns
         spans += trailing_markings(text)  # Annex A NATO SECRET (``_short_titles``)
         spans += file_name_cells(text)  # OPLAN_4711_(NATO_SECRET).pdf
@@ -2918,6 +2998,13 @@ class CellUnit(Unit[CellState]):
                 continue
             lead = start + len(cell) - len(cell.lstrip())
             self._cell(scanner, stripped, lead, index, at, floor, emitted, skip, portions)
+        # An Org heading's title (``* TODO NATO SECRET``, ``* SECRET :ops:``), from the
+        # line's start: the stream holds a heading's line (its tags' colon is no cell's
+        # delimiter before the title), as a banner line's.
+        for start, end in org_heading_cells(text):
+            cell = text[start:end]
+            lead = start + len(cell) - len(cell.lstrip())
+            self._cell(scanner, cell.strip(), lead, index, at, at, emitted, skip)
         if index is not None:  # markup seams joined: the languages' values on the line
             for start, end in [*dsl_values(line), *key_values(line)]:
                 cell = line[start:end]
@@ -3202,11 +3289,12 @@ class FoldState(ScanState):
     is its start, so the stream holds it), the next physical line's start, and whether the
     logical line holds a fold."""
 
-    __slots__ = ("calendar", "folded", "indent", "next")
+    __slots__ = ("calendar", "folded", "indent", "kind", "next")
 
     def __init__(self) -> None:
         super().__init__()
         self.calendar = False
+        self.kind = CALENDAR  # or LDIF's records, a mail's header (``_folds``)
         self.indent = 0  # the calendar's own (a Markdown block's), which a fold goes past
         self.folded = False
         self.next = 0
@@ -3233,30 +3321,51 @@ class FoldUnit(Unit[FoldState]):
         if scanner.depth >= MAX_DEPTH or scanner.cells:
             state.resume = view.end
             return
+        # a mail's header ends at an empty line: look for the next block after it
+        while self._begin(scanner, state, final) and self._lines(scanner, state, final):
+            pass
+
+    @staticmethod
+    def _begin(scanner: Scanner, state: FoldState, final: bool) -> bool:
+        """Whether a block of lines that may fold has begun (looked for when none has)."""
+        if state.calendar:
+            return True
+        view = scanner.skel
         buf, base = view.buf, view.base
-        if not state.calendar:
-            at = buf.find(CALENDAR_MARK, max(state.next, base) - base)
-            while at >= 0:
-                begins = calendar_starts(buf, at)
-                if begins is not None:
-                    state.calendar = True
-                    state.indent = begins[1]
-                    state.resume = state.next = base + begins[0]
-                    break
-                if buf.find("\n", at) < 0 and not final:
-                    state.next = state.resume = base + at  # its line is not complete yet
-                    return
-                at = buf.find(CALENDAR_MARK, at + 1)
-            if not state.calendar:
-                state.next = state.resume = max(state.next, view.end - len(CALENDAR_MARK))
-                return
+        at = next_mark(buf, max(state.next, base) - base)
+        while at >= 0:
+            begins = calendar_starts(buf, at)
+            if begins is not None:
+                state.calendar = True
+                state.kind = fold_kind(buf, at)
+                state.indent = begins[1]
+                state.resume = state.next = base + begins[0]
+                state.folded = False
+                return True
+            if buf.find("\n", at) < 0 and not final:
+                state.next = state.resume = base + at  # its line is not complete yet
+                return False
+            at = next_mark(buf, at + 1)
+        state.next = state.resume = max(state.next, view.end - MARK_LENGTH)
+        return False
+
+    def _lines(self, scanner: Scanner, state: FoldState, final: bool) -> bool:
+        """Read the block's complete logical lines; True when a mail's header ended."""
+        view = scanner.skel
+        buf, base = view.buf, view.base
         position = state.next - base
         while True:
             end = buf.find("\n", position)
             if end < 0 or (end + 1 >= len(buf) and not final):
                 break  # the line is not complete, or what starts the next is not known
+            if state.kind == MAIL and not buf[position:end].strip():
+                state.calendar = state.folded = False  # the header's end
+                state.next = state.resume = base + end + 1
+                return True
             blanks = state.indent + 1
-            joined = buf.startswith(" " * blanks, end + 1) or (end > 0 and buf[end - 1] == "=")
+            joined = buf.startswith(" " * blanks, end + 1) or (
+                end > 0 and buf[end - 1] == "=" and state.kind == CALENDAR
+            )
             if not final and end + blanks >= len(buf) and not joined:
                 break  # the blanks that would make the next line a fold have not all come
             if joined and base + end - state.resume <= MAX_FOLDED:
@@ -3268,16 +3377,21 @@ class FoldUnit(Unit[FoldState]):
                 state.resume = base + end + 1
             position = end + 1
         state.next = base + position
+        return False
 
     def _read(self, scanner: Scanner, state: FoldState, end: int) -> None:
         """The logical line from ``state.resume`` to view position ``end``, unfolded, read
         as a text of its own; its findings on their own original characters."""
         view_map = scanner.skel.map
         at = view_map.to_orig(state.resume)
-        unfolded = unfold(scanner.orig_slice(at, view_map.to_orig(end)), state.indent)
+        line = scanner.orig_slice(at, view_map.to_orig(end))
+        unfolded = unfold(line, state.indent, soft=state.kind == CALENDAR)
         if unfolded is not None:
             text, offsets = unfolded
             offsets = [at + offset for offset in offsets]
+            if state.kind == CALENDAR:  # read as a calendar's line (a value is a field)
+                text = CALENDAR_LEAD + text
+                offsets = [at] * len(CALENDAR_LEAD) + offsets
             read_as_shown(scanner, text, offsets, "a folded calendar line, unfolded", folded=True)
 
     def earliest(self, scanner: Scanner, state: FoldState) -> int:

@@ -3647,7 +3647,6 @@ KNOWN_MISSES: dict[str, str] = {
     **dict.fromkeys(
         (
             "odd-case+doc-keyword",
-            "odd-case+calendar-property",
             "odd-case+built-joins",
             "odd-case+literal-interpolations",
         ),
@@ -3754,11 +3753,6 @@ KNOWN_MISSES: dict[str, str] = {
         ("column-words+odd-case", "word-items+odd-case"),
         "a marking spelled down a structure counts in capitals only: a unit in odd case "
         "beside one in title case (rEsTrEiNt / Ue) is read as prose (the exhaustive pair run)",
-    ),
-    "calendar-fold+odd-case": (
-        "a property's value is read like any field's value, only with two capitals close "
-        "together: a three-letter marking in odd case (NOTE:cUi) after a name that is no "
-        "classification label"
     ),
     "terminal-colour+title-dash": (
         "a colour sequence between a dash and its blanks: a line is cut into cells as written"
