@@ -2292,7 +2292,8 @@ _SQL_CONDITION_RE = lazy_compile(
 # (most of a text): those that start with a blank (a blank stops it at every word), and the others,
 # their first character then looked at behind (3x faster on prose than the alternation). A class
 # that holds ``\s`` tests each character by category: the blanks are listed one by one (``BLANKS``).
-# The tests hold both to the same starts.
+# Both are composed from one list of the triggers (below); the tests hold them to the same
+# starts.
 BLANKS = (
     "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -2302,7 +2303,6 @@ BLANKS = (
 _PROSE_AFTER_DASH = (
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
 )
-_TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 # A field in capitals after a comma and a blank (a row of data: ``_data_lines``).
 _CAPITALS_FIELD = (
     r"[^\S\n]{1,3}[A-Z\u00c0-\u00de](?:[A-Z\u00c0-\u00de]|[^,;\n]{0,40}?[A-Z\u00c0-\u00de]{2})"
@@ -2330,88 +2330,82 @@ _DSL_KEYWORD_BEFORE = (
 # on (``A[NATO SECRET] --> B``), a link's arrow (``A --> B[NATO SECRET]``), and a Typst
 # content block after a call (``#align(center)[NATO SECRET]``).
 _DSL_LINK_AHEAD = r"(?=[^\n]{0,160}?(?:--[->ox]|==[=>]|-\.|~~~))"
-_DSL_NODE = r"|[\[(](?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|-(?=->|\.->)|\[(?<=\)\[)"
-_DSL_BLANK = (
-    r"|[^\S\n](?=&[^\S\n])"
-    r"|[^\S\n]" + _DSL_KEYWORD_BEFORE
+# Each trigger once; the three patterns below are composed from these lists, so a trigger
+# added here is both in the plain alternation and in the led pattern of its first character.
+# A blank's trigger: what follows the blank.
+_BLANK_TRIGGERS = (
+    r"[^\S\n]",  # two blanks
+    # a dash between blanks (not before a word of prose)
+    r"[" + TITLE_SEPARATORS + r"][^\S\n]{1,3}" + _PROSE_AFTER_DASH,
+    # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
+    r"(?=" + _END_TAG + r"[^\S\n]*(?m:$))",
+    # a LaTeX table's "&" (``_dsl``)
+    r"(?=&[^\S\n])",
+    # words in capitals that end the line (``_short_titles``)
+    r"(?=" + _CAPITALS_END + ")",
+    # a diagram's keyword before the blank (``_dsl``)
+    _DSL_KEYWORD_BEFORE,
 )
-_CELL_TRIGGER_PLAIN = (
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;\[][^\S\n]{0,3}'|(?<![^\n])['`]|(?<=(?m:^)[bBuUrRfF$])['`]|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+# Any other trigger: (the class of its first character, written without its brackets; what
+# must stand behind the position after that character, "" for nothing: a lookbehind that
+# starts with ``(?<=`` must end with the first character, as the led pattern takes it for
+# the class; what follows the first character).
+_OTHER_TRIGGERS = (
+    (r"<{}|\t\\\]=:\"", "", ""),
+    # a flowchart's node label after its name, on a line that links nodes; a link's arrow; a
+    # Typst content block after a call (``_dsl``)
+    (r"\[(", r"(?<=\w[\[(])", _DSL_LINK_AHEAD),
+    (r"\-", "", r"(?=->|\.->)"),
+    (r"\[", r"(?<=\)\[)", ""),
+    # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
+    ("@", "", r"(?=[A-Za-z][\w\-]{1,30}[^\S\n])"),
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
     # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
-    r"|(?<=[SsTt][^\S\n])'"
-    # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
-    r"|@(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
-    r"|[^\S\n]["
-    + TITLE_SEPARATORS
-    + r"][^\S\n]{1,3}"
-    + _PROSE_AFTER_DASH
-    + r"|(?m:^\.[A-Za-z])"
-    # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
-    + _TRAILING_TAG
-    + r"|[^\S\n](?="
-    + _CAPITALS_END
-    + ")"
-    + _DSL_BLANK
-    + _DSL_NODE
-    +
-    # a sentence's end glued to what is no small letter, digit or blank (a footer glued
-    # on: ``_glued_footers``)
-    # (the character set first: a branch that starts with a lookbehind is tried at every
-    # position)
-    r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
+    ("'", r"(?<=[SsTt][^\S\n]')", ""),
+    # a quote after a comma, a semicolon or a bracket
+    (r",;\[", "", r"[^\S\n]{0,3}'"),
+    # a quote at a line's start (a string's repr: ``'TOP SECRET\\nAnnex B'``), or after a
+    # string's prefix there (``b'``, ``$'``)
+    ("'`", r"(?<![^\n]['`])", ""),
+    ("'`", r"(?<=(?m:^)[bBuUrRfF$]['`])", ""),
+    # a spreadsheet's ``&L``, a PDF's ``/Name (``
+    ("&", "", "[LCR]"),
+    ("/", "", r"[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("),
+    # a troff request (``.TL``): a full stop with no character but a new line before it
+    (r"\.", r"(?<![^\n]\.)", "[A-Za-z]"),
+    # a sentence's end glued to what is no small letter, digit or blank (a footer glued on:
+    # ``_glued_footers``)
+    (".!?", r"(?<=[^\W_A-Z][.!?])", r"(?=[^\sa-z\d]|\d{1,4}[A-Z])"),
     # a CSV row's comma or semicolon (no blank after it; not a decimal comma), grep's
     # ``plan.txt-3-``, a COBOL listing's sequence number at the line's start (``_data_lines``)
-    r"|(?<=[^\s\d])[,;](?=[^\s,;])|(?<=\d)[,;](?=[^\s\d,;]|[^\S\n])"
+    (",;", r"(?<=[^\s\d][,;])", r"(?=[^\s,;])"),
+    (",;", r"(?<=\d[,;])", r"(?=[^\s\d,;]|[^\S\n])"),
     # a comma and a blank before a field in capitals (``Plan, NATO SECRET, 3 pages``)
-    r"|[,;](?=" + _CAPITALS_FIELD + ")"
-    r"|(?<=\w)\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
+    (",;", "", "(?=" + _CAPITALS_FIELD + ")"),
+    (r"\.", r"(?<=\w\.)", r"[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"),
+    ("0", r"(?<![^\n]0)", r"\d{4,5}(?:[^\S\n]|[*/])"),
     # a file name's joiner next to a word in capitals (``minutes_SECRET_UE_v2.docx``,
     # ``_file_names``)
-    r"|_(?<=[^\W_]_)(?=[(\[]?[A-Z])|_(?<=[A-Z)\]]_)(?=[^\W_])|[\-.](?<=[^\W_][\-.])(?=[A-Z]{2})"
+    ("_", r"(?<=[^\W_]_)", r"(?=[(\[]?[A-Z])"),
+    ("_", r"(?<=[A-Z)\]]_)", r"(?=[^\W_])"),
+    (r"\-.", r"(?<=[^\W_][\-.])", "(?=[A-Z]{2})"),
 )
+_PLAIN_TRIGGERS = (
+    *(f"[{first}]{behind}{rest}" for first, behind, rest in _OTHER_TRIGGERS),
+    *(r"[^\S\n]" + rest for rest in _BLANK_TRIGGERS),
+)
+_CELL_TRIGGER_PLAIN = "|".join(_PLAIN_TRIGGERS)
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`(\-_]"
-    r"(?:(?<=[<{}|\t\\\]=:\"])"
-    r"|(?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|(?<=-)(?=->|\.->)|(?<=\)\[)"
-    r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
-    r"|(?<=[SsTt][^\S\n]')"
-    r"|(?<=[,;\[])[^\S\n]{0,3}'"
-    # a quote at a line's start (a string's repr: ``'TOP SECRET\\nAnnex B'``)
-    r"|(?<=['`])(?<![^\n]['`])|(?<=(?m:^)[bBuUrRfF$]['`])"
-    r"|(?<=&)[LCR]"
-    r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
-    # a full stop at a line's start: no character but a new line before it
-    r"|(?<=\.)(?<![^\n]\.)[A-Za-z]"
-    # a sentence's end glued to what is no small letter, digit or blank (_glued_footers)
-    r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
-    # a CSV row's comma, grep's ``plan.txt-3-``, a COBOL sequence number (``_data_lines``)
-    r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;]|[^\S\n])"
-    r"|(?<=[,;])(?=" + _CAPITALS_FIELD + ")"
-    r"|(?<=\w\.)[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/])"
-    # a file name's joiner next to a word in capitals (``_file_names``)
-    r"|(?<=[^\W_]_)(?=[(\[]?[A-Z])|(?<=[A-Z)\]]_)(?=[^\W_])|(?<=[^\W_][\-.])(?=[A-Z]{2}))"
-)
-_BLANK_TRIGGER_RE = re.compile(
     "["
-    + re.escape(BLANKS)
-    + r"](?:[^\S\n]|["
-    + TITLE_SEPARATORS
-    + r"][^\S\n]{1,3}"
-    + _PROSE_AFTER_DASH
-    + r"|(?="
-    + _END_TAG
-    + r"[^\S\n]*(?m:$))"
-    + r"|(?=&[^\S\n])"
-    + r"|(?="
-    + _CAPITALS_END
-    + ")"
-    + "|"
-    + _DSL_KEYWORD_BEFORE
+    + "".join(first for first, _, _ in _OTHER_TRIGGERS)
+    + "](?:"
+    + "|".join(
+        (behind if behind.startswith("(?<=") else f"(?<=[{first}]){behind}") + rest
+        for first, behind, rest in _OTHER_TRIGGERS
+    )
     + ")"
 )
+_BLANK_TRIGGER_RE = re.compile("[" + re.escape(BLANKS) + "](?:" + "|".join(_BLANK_TRIGGERS) + ")")
 
 
 class _Triggers:
