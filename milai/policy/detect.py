@@ -1057,10 +1057,8 @@ _TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-{1,3}[^\S\n]{1,3}(?=\S)")
 # Another separator between blanks before a banner's title (``NATO SECRET · Convoy plan``,
 # ``•``, ``»``, ``/``, ``‖``, ``◆``: ``TITLE_SEPARATORS`` but the dashes), on the text shown
 # (the skeleton view writes some as letters or marks a tail holds otherwise).
-_TITLE_MARK_RE = lazy_compile(
-    r"[^\S\n]{1,3}[\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf\u2219"
-    r"\u22c5\u00a6][^\S\n]{1,3}(?=[^\W_])"
-)
+_TITLE_MARKS = "\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf\u2219\u22c5\u00a6"
+_TITLE_MARK_RE = lazy_compile(r"[^\S\n]{1,3}[" + _TITLE_MARKS + r"][^\S\n]{1,3}(?=[^\W_])")
 # A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
 # tab, or two blanks or more, then a title that starts with a letter or a digit.
 _TITLE_COLUMN_RE = lazy_compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
@@ -1967,10 +1965,7 @@ class CellState(LineState):
 # Between blanks, what parts a title from its banner: a dash, or the separators that
 # title bars and breadcrumbs draw (a middle dot, a bullet, guillemets, a slash, a tilde, a
 # double bar, a diamond, a small square or circle); a character class's contents.
-TITLE_SEPARATORS = (
-    "\\-\u2013\u2014\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf"
-    "\u2219\u22c5\u00a6"
-)
+TITLE_SEPARATORS = "\\-\u2013\u2014" + _TITLE_MARKS  # the dashes, then the other marks
 _END_TAG = r"(?:\[[^\[\]\n]{1,240}\]|\([^()\n]{1,240}\))"
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
