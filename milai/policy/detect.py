@@ -499,10 +499,14 @@ class Unit(Generic[StateT]):
 
     view: ViewName = "skel"
     reach = 1
+    state_class: type[StateT]  # what ``new_state`` makes
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
 
     def new_state(self) -> StateT:
         """A fresh scan state for this unit."""
-        raise NotImplementedError
+        return self.state_class()
 
     def scan(self, scanner: Scanner, state: StateT, final: bool) -> None:
         raise NotImplementedError
@@ -574,14 +578,12 @@ class ContextUnit(Unit[ContextState]):
     """Markings in marking contexts: banner/header lines, bracketed tags, portion marks."""
 
     view: ViewName = "skel"
+    state_class = ContextState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
         self.regex = engine.context_re
         self.reach = engine.context_reach
-
-    def new_state(self) -> ContextState:
-        return ContextState()
 
     def scan(self, scanner: Scanner, state: ContextState, final: bool) -> None:
         view = scanner.skel
@@ -1422,14 +1424,12 @@ class MultiLineUnit(Unit[MultiLineState]):
     """
 
     view: ViewName = "skel"
+    state_class = MultiLineState
 
     def __init__(self, engine: CompiledPolicy, regex: GuardedPattern) -> None:
         self.engine = engine
         self.regex = regex
         self.reach = engine.multiline_reach
-
-    def new_state(self) -> MultiLineState:
-        return MultiLineState()
 
     def scan(self, scanner: Scanner, state: MultiLineState, final: bool) -> None:
         view = scanner.skel
@@ -1646,6 +1646,7 @@ class FieldUnit(Unit[FieldState]):
     """
 
     view: ViewName = "skel"
+    state_class = FieldState
 
     def __init__(self, engine: CompiledPolicy, labels: list[str]) -> None:
         self.engine = engine
@@ -1653,9 +1654,6 @@ class FieldUnit(Unit[FieldState]):
         self.longest_anchor = max(map(len, self.anchors), default=0)
         self.field_re = lazy_compile(field_regex(labels))
         self.cell_re = lazy_compile(cell_label_regex(labels))
-
-    def new_state(self) -> FieldState:
-        return FieldState()
 
     def is_label(self, name: str) -> bool:
         """Whether a column or key name (original text) names a classification field."""
@@ -2725,6 +2723,7 @@ class CellUnit(Unit[CellState]):
     """
 
     view: ViewName = "skel"
+    state_class = CellState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
@@ -2732,9 +2731,6 @@ class CellUnit(Unit[CellState]):
         # SECRET  SECRET  …), and reading one costs a scan of its own. Bounded.
         self._worth: dict[str, bool] = {}
         self._hits: dict[tuple[str, int, int], list[Hit]] = {}
-
-    def new_state(self) -> CellState:
-        return CellState()
 
     def scan(self, scanner: Scanner, state: CellState, final: bool) -> None:
         if scanner.depth >= MAX_DEPTH or scanner.cells:
@@ -3211,12 +3207,7 @@ class FoldUnit(Unit[FoldState]):
     holds the last one until then."""
 
     view: ViewName = "skel"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> FoldState:
-        return FoldState()
+    state_class = FoldState
 
     def scan(self, scanner: Scanner, state: FoldState, final: bool) -> None:
         view = scanner.skel
@@ -3304,9 +3295,7 @@ class JoinedUnit(Unit[JoinedState]):
     a string on the next; a stream holds it until a line does not."""
 
     view: ViewName = "skel"
-
-    def new_state(self) -> JoinedState:
-        return JoinedState()
+    state_class = JoinedState
 
     def scan(self, scanner: Scanner, state: JoinedState, final: bool) -> None:
         view = scanner.skel
@@ -3498,12 +3487,7 @@ class PageTextUnit(Unit[PageTextState]):
     unfinished line from a string's or an array's start."""
 
     view: ViewName = "skel"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> PageTextState:
-        return PageTextState()
+    state_class = PageTextState
 
     def scan(self, scanner: Scanner, state: PageTextState, final: bool) -> None:
         if scanner.depth >= MAX_DEPTH or scanner.cells:
@@ -3630,13 +3614,11 @@ class DocumentTextUnit(Unit[DocumentTextState]):
     line from its first tag or command."""
 
     view: ViewName = "skel"
+    state_class = DocumentTextState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         # Phonetic words spell a marking in any case: their anchors make a text worth reading.
         self.anchors = tuple(anchor.decode() for anchor in engine.spelled.anchors)
-
-    def new_state(self) -> DocumentTextState:
-        return DocumentTextState()
 
     def scan(self, scanner: Scanner, state: DocumentTextState, final: bool) -> None:
         if scanner.depth >= MAX_DEPTH or scanner.cells:
@@ -3725,12 +3707,7 @@ class EnumUnit(Unit[EnumState]):
     from its first line."""
 
     view: ViewName = "skel"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> EnumState:
-        return EnumState()
+    state_class = EnumState
 
     def scan(self, scanner: Scanner, state: EnumState, final: bool) -> None:
         view = scanner.skel
@@ -3838,13 +3815,11 @@ class ListUnit(Unit[ListState]):
     start at the list's bracket or later, and the stream holds the line from there."""
 
     view: ViewName = "skel"
+    state_class = ListState
 
     def __init__(self, engine: CompiledPolicy, field: FieldUnit | None) -> None:
         self.engine = engine
         self.field = field
-
-    def new_state(self) -> ListState:
-        return ListState()
 
     def scan(self, scanner: Scanner, state: ListState, final: bool) -> None:
         view = scanner.skel
@@ -3948,6 +3923,7 @@ class SpelledDownUnit(Unit[SpelledState]):
     grow, and the unfinished line from its first cell that may still become a unit."""
 
     view: ViewName = "skel"
+    state_class = SpelledState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
@@ -3960,9 +3936,6 @@ class SpelledDownUnit(Unit[SpelledState]):
             for spec in engine.marking_by_key.values()
         }
         self.keys = sorted(self.words)
-
-    def new_state(self) -> SpelledState:
-        return SpelledState()
 
     def scan(self, scanner: Scanner, state: SpelledState, final: bool) -> None:
         view = scanner.skel
@@ -4153,6 +4126,7 @@ class KeywordUnit(Unit[KeywordState]):
     """A detector's keywords (codewords) anywhere in the text, as whole words."""
 
     view: ViewName = "skel"
+    state_class = KeywordState
 
     def __init__(
         self, spec: DetectorSpec, regex: re.Pattern[str], reach: int, keys: dict[str, str]
@@ -4195,9 +4169,6 @@ class KeywordUnit(Unit[KeywordState]):
             )
             for keyword in spec.keywords
         ]
-
-    def new_state(self) -> KeywordState:
-        return KeywordState()
 
     def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
@@ -4405,6 +4376,7 @@ class RegexUnit(Unit[RegexState]):
     """A detector's regular expression over the text view, confirmed by its validator."""
 
     view: ViewName = "text"
+    state_class = RegexState
 
     def __init__(self, spec: DetectorSpec, regex: re.Pattern[str]) -> None:
         facts = cast("RegexFacts", spec.facts)  # the schema only builds pattern specs with facts
@@ -4420,9 +4392,6 @@ class RegexUnit(Unit[RegexState]):
         # A pattern that starts with a few literal characters ([12]…): its candidates are
         # found with ``str.find`` and tried with ``match``, the leftmost first.
         self.first = None if self.anchor else first_chars(regex.pattern)
-
-    def new_state(self) -> RegexState:
-        return RegexState()
 
     def bound(self, view: View, final: bool, state: RegexState) -> int:
         """Attempts before this view position are final: a match cannot take the trailing
@@ -4575,13 +4544,8 @@ class EncodedUnit(Unit[EncodedState]):
     any length is read whole: past one window, in overlapping windows, as it arrives."""
 
     view: ViewName = "classes"
+    state_class = EncodedState
     reach = _RUN_WINDOW + 4
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> EncodedState:
-        return EncodedState()
 
     def scan(self, scanner: Scanner, state: EncodedState, final: bool) -> None:
         view = scanner.classes
@@ -5043,12 +5007,7 @@ class DecodeUnit(Unit[DecodeState]):
     """
 
     view: ViewName = "text"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> DecodeState:
-        return DecodeState()
+    state_class = DecodeState
 
     def _look(self, scanner: Scanner, state: DecodeState) -> None:
         """Find the last new line in the text that arrived since the last look."""
@@ -5692,7 +5651,7 @@ class CompiledPolicy:
         self.units.append(SpelledDownUnit(self))
         self.units.append(CellUnit(self))
         self.units.append(FoldUnit(self))
-        self.units.append(JoinedUnit())
+        self.units.append(JoinedUnit(self))
         self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.
