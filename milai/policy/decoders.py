@@ -96,64 +96,52 @@ _RTF_ESCAPE = lazy_compile(
 _RTF_UNIT = lazy_compile(r"\\u(-?\d{1,5})")
 _RTF_CAPS = lazy_compile(r"\{\\s?caps[^\S\n]?(?P<text>[^{}\\\n]{1,400})\}")
 
-# What makes a line worth decoding; searched over many lines at once, at C speed.
-TRIGGER_RE = lazy_compile(
-    "|".join(
-        (
-            r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
-            _RTF_TRIGGER,
-            r"[Uu]&'",
-            _PERCENT,
-            _QUOTED_PRINTABLE,
-            r"&#|&[A-Za-z]{2,31};",
-            r'\\[uUx0-7n"\\]',
-            r"\\N\{",
-            r"<~",
-            r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
-            r"(?:0[xX])?[0-9A-Fa-f]{2}",
-            r"0[xX][0-9A-Fa-f]{2}",
-            r"[0-9A-Fa-f]{4}[ \t]"
-            r"(?:[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}|0[aA])|[0-9A-Fa-f]{2}0[aA])",
-            # base32: a digit anywhere in eight capitals (unpadded: I5CUQRKJJU), padding, or
-            # ten capitals (KNCUGUSFKQ); in lower case, a digit next to a letter in eight
-            # characters, or 16 letters
-            r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{10}|(?=[A-Z2-7]{8})[A-Z]{0,7}[2-7]",
-            r"(?=[a-z2-7]{8})[a-z2-7]{0,6}(?:[a-z][2-7]|[2-7][a-z])|[a-z]{16}|[a-z2-7]{8}=",
-            r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]",
-            r"(?m:^" + _MIME_LINE + r"$)",
-            r"[01]{8}[ \t,;:\-]{0,3}[01]{8}",
-            r"[Uu]\+[0-9A-Fa-f]{4}",
-            _UTF7,
-        )
-    )
-)
+# What makes a line worth decoding, each alternative once, with whether it starts with a
+# literal. TRIGGER_RE is their alternation, searched over many lines at once, at C speed.
 # TRIGGER_RE tried at every character is slow (about 40 ns a character: several of its
 # alternatives start with a letter class). ``trigger_lines`` finds the same lines: the
-# alternatives that start with a literal are searched as they are; each of the others has
-# a literal-led stand-in that matches wherever it does (and more), searched in a copy of
-# the text translated to the few classes it reads; each line a stand-in finds is then
-# tried with TRIGGER_RE itself.
+# alternatives that start with a literal are searched as they are (``_LITERAL_LED``); each
+# of the others has a literal-led stand-in (``_STAND_INS``) that matches wherever it does
+# (and more), searched in a copy of the text translated to the few classes it reads; each
+# line a stand-in finds is then tried with TRIGGER_RE itself.
 # One pattern each: ``re`` finds a pattern's literal first character fast, but tries an
-# alternation of different first characters at every character.
-_LITERAL_LED = tuple(
-    re.compile(alternative)
-    for alternative in (
-        r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?",
-        _RTF_TRIGGER,
-        r"U&'",
-        r"u&'",
-        _PERCENT,
-        _QUOTED_PRINTABLE,
-        r"&#|&[A-Za-z]{2,31};",
-        r'\\[uUx0-7n"\\]',
-        r"\\N\{",
-        r"<~",
-        r"0[xX][0-9A-Fa-f]{2}",
-        r"U\+[0-9A-Fa-f]{4}",
-        r"u\+[0-9A-Fa-f]{4}",
-        _UTF7,
-    )
+# alternation of different first characters at every character (``U&'`` and ``u&'`` are
+# two alternatives, not ``[Uu]&'``).
+_TRIGGERS: tuple[tuple[str, bool], ...] = (
+    (r"=\?[A-Za-z0-9_\-]{1,40}\?[QqBb]\?", True),
+    (_RTF_TRIGGER, True),
+    (r"U&'", True),
+    (r"u&'", True),
+    (_PERCENT, True),
+    (_QUOTED_PRINTABLE, True),
+    (r"&#|&[A-Za-z]{2,31};", True),
+    (r'\\[uUx0-7n"\\]', True),
+    (r"\\N\{", True),
+    (r"<~", True),
+    (
+        r"(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}(?:0[xX])?[0-9A-Fa-f]{2}[ \t:,;\-]{1,3}"
+        r"(?:0[xX])?[0-9A-Fa-f]{2}",
+        False,
+    ),
+    (r"0[xX][0-9A-Fa-f]{2}", True),
+    (
+        r"[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}[ \t](?:[0-9A-Fa-f]{4}|0[aA])|[0-9A-Fa-f]{2}0[aA])",
+        False,
+    ),
+    # base32: a digit anywhere in eight capitals (unpadded: I5CUQRKJJU), padding, or
+    # ten capitals (KNCUGUSFKQ); in lower case, a digit next to a letter in eight
+    # characters, or 16 letters
+    (r"[A-Z2-7]{7}[2-7=]|[A-Z2-7]{10}|(?=[A-Z2-7]{8})[A-Z]{0,7}[2-7]", False),
+    (r"(?=[a-z2-7]{8})[a-z2-7]{0,6}(?:[a-z][2-7]|[2-7][a-z])|[a-z]{16}|[a-z2-7]{8}=", False),
+    (r"[A-Za-z0-9][-_][\w-]{9}|(?<=[\w-]{9})[-_][A-Za-z0-9]", False),
+    (r"(?m:^" + _MIME_LINE + r"$)", False),
+    (r"[01]{8}[ \t,;:\-]{0,3}[01]{8}", False),
+    (r"U\+[0-9A-Fa-f]{4}", True),
+    (r"u\+[0-9A-Fa-f]{4}", True),
+    (_UTF7, True),
 )
+TRIGGER_RE = lazy_compile("|".join(alternative for alternative, _ in _TRIGGERS))
+_LITERAL_LED = tuple(re.compile(alternative) for alternative, led in _TRIGGERS if led)
 
 
 def _class_table(classes: dict[str, str], high: str = ".") -> bytes:

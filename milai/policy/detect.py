@@ -520,10 +520,14 @@ class Unit(Generic[StateT]):
 
     view: ViewName = "skel"
     reach = 1
+    state_class: type[StateT]  # what ``new_state`` makes
+
+    def __init__(self, engine: CompiledPolicy) -> None:
+        self.engine = engine
 
     def new_state(self) -> StateT:
         """A fresh scan state for this unit."""
-        raise NotImplementedError
+        return self.state_class()
 
     def scan(self, scanner: Scanner, state: StateT, final: bool) -> None:
         raise NotImplementedError
@@ -598,14 +602,12 @@ class ContextUnit(Unit[ContextState]):
     """Markings in marking contexts: banner/header lines, bracketed tags, portion marks."""
 
     view: ViewName = "skel"
+    state_class = ContextState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
         self.regex = engine.context_re
         self.reach = engine.context_reach
-
-    def new_state(self) -> ContextState:
-        return ContextState()
 
     def scan(self, scanner: Scanner, state: ContextState, final: bool) -> None:
         view = scanner.skel
@@ -1122,10 +1124,8 @@ _TITLE_DASH_RE = lazy_compile(r"[^\S\n]{1,3}-{1,3}[^\S\n]{1,3}(?=\S)")
 # Another separator between blanks before a banner's title (``NATO SECRET · Convoy plan``,
 # ``•``, ``»``, ``/``, ``‖``, ``◆``: ``TITLE_SEPARATORS`` but the dashes), on the text shown
 # (the skeleton view writes some as letters or marks a tail holds otherwise).
-_TITLE_MARK_RE = lazy_compile(
-    r"[^\S\n]{1,3}[\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf\u2219"
-    r"\u22c5\u00a6][^\S\n]{1,3}(?=[^\W_])"
-)
+_TITLE_MARKS = "\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf\u2219\u22c5\u00a6"
+_TITLE_MARK_RE = lazy_compile(r"[^\S\n]{1,3}[" + _TITLE_MARKS + r"][^\S\n]{1,3}(?=[^\W_])")
 # A column's gap in a page laid out as text (pdftotext -layout, a tab-separated row): a
 # tab, or two blanks or more, then a title that starts with a letter or a digit.
 _TITLE_COLUMN_RE = lazy_compile(r"(?<![^\S\n])(?:[^\S\n]{2,}|\t)(?=[^\W_])")
@@ -1489,14 +1489,12 @@ class MultiLineUnit(Unit[MultiLineState]):
     """
 
     view: ViewName = "skel"
+    state_class = MultiLineState
 
     def __init__(self, engine: CompiledPolicy, regex: GuardedPattern) -> None:
         self.engine = engine
         self.regex = regex
         self.reach = engine.multiline_reach
-
-    def new_state(self) -> MultiLineState:
-        return MultiLineState()
 
     def scan(self, scanner: Scanner, state: MultiLineState, final: bool) -> None:
         view = scanner.skel
@@ -1708,6 +1706,7 @@ class FieldUnit(Unit[FieldState]):
     """
 
     view: ViewName = "skel"
+    state_class = FieldState
 
     def __init__(self, engine: CompiledPolicy, labels: list[str]) -> None:
         self.engine = engine
@@ -1715,9 +1714,6 @@ class FieldUnit(Unit[FieldState]):
         self.longest_anchor = max(map(len, self.anchors), default=0)
         self.field_re = lazy_compile(field_regex(labels))
         self.cell_re = lazy_compile(cell_label_regex(labels))
-
-    def new_state(self) -> FieldState:
-        return FieldState()
 
     def is_label(self, name: str) -> bool:
         """Whether a column or key name (original text) names a classification field."""
@@ -2038,10 +2034,7 @@ class CellState(LineState):
 # Between blanks, what parts a title from its banner: a dash, or the separators that
 # title bars and breadcrumbs draw (a middle dot, a bullet, guillemets, a slash, a tilde, a
 # double bar, a diamond, a small square or circle); a character class's contents.
-TITLE_SEPARATORS = (
-    "\\-\u2013\u2014\u00b7\u2022\u00bb\u203a/~\u2016\u25c6\u25c7\u2666\u25aa\u25cf"
-    "\u2219\u22c5\u00a6"
-)
+TITLE_SEPARATORS = "\\-\u2013\u2014" + _TITLE_MARKS  # the dashes, then the other marks
 _END_TAG = r"(?:\[[^\[\]\n]{1,240}\]|\([^()\n]{1,240}\))"
 # What cuts a line into cells: XML CDATA brackets, markup comments and tags (not after
 # another "<": <<SECRET>> is a wrapper), LaTeX and RTF control words (with an optional [C]
@@ -2363,7 +2356,8 @@ _SQL_CONDITION_RE = lazy_compile(
 # (most of a text): those that start with a blank (a blank stops it at every word), and the others,
 # their first character then looked at behind (3x faster on prose than the alternation). A class
 # that holds ``\s`` tests each character by category: the blanks are listed one by one (``BLANKS``).
-# The tests hold both to the same starts.
+# Both are composed from one list of the triggers (below); the tests hold them to the same
+# starts.
 BLANKS = (
     "\t\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
     "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -2373,7 +2367,6 @@ BLANKS = (
 _PROSE_AFTER_DASH = (
     r"(?![a-z\u00df-\u00ff]{2}|[A-Z][a-z\u00df-\u00ff]{2}(?!\.[^\S\n])|[a-z][\u2019'])"
 )
-_TRAILING_TAG = r"|[^\S\n](?=" + _END_TAG + r"[^\S\n]*(?m:$))"
 # A field in capitals after a comma and a blank (a row of data: ``_data_lines``).
 _CAPITALS_FIELD = (
     r"[^\S\n]{1,3}[A-Z\u00c0-\u00de](?:[A-Z\u00c0-\u00de]|[^,;\n]{0,40}?[A-Z\u00c0-\u00de]{2})"
@@ -2401,88 +2394,82 @@ _DSL_KEYWORD_BEFORE = (
 # on (``A[NATO SECRET] --> B``), a link's arrow (``A --> B[NATO SECRET]``), and a Typst
 # content block after a call (``#align(center)[NATO SECRET]``).
 _DSL_LINK_AHEAD = r"(?=[^\n]{0,160}?(?:--[->ox]|==[=>]|-\.|~~~))"
-_DSL_NODE = r"|[\[(](?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|-(?=->|\.->)|\[(?<=\)\[)"
-_DSL_BLANK = (
-    r"|[^\S\n](?=&[^\S\n])"
-    r"|[^\S\n]" + _DSL_KEYWORD_BEFORE
+# Each trigger once; the three patterns below are composed from these lists, so a trigger
+# added here is both in the plain alternation and in the led pattern of its first character.
+# A blank's trigger: what follows the blank.
+_BLANK_TRIGGERS = (
+    r"[^\S\n]",  # two blanks
+    # a dash between blanks (not before a word of prose)
+    r"[" + TITLE_SEPARATORS + r"][^\S\n]{1,3}" + _PROSE_AFTER_DASH,
+    # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
+    r"(?=" + _END_TAG + r"[^\S\n]*(?m:$))",
+    # a LaTeX table's "&" (``_dsl``)
+    r"(?=&[^\S\n])",
+    # words in capitals that end the line (``_short_titles``)
+    r"(?=" + _CAPITALS_END + ")",
+    # a diagram's keyword before the blank (``_dsl``)
+    _DSL_KEYWORD_BEFORE,
 )
-_CELL_TRIGGER_PLAIN = (
-    r"[<{}|\t\\\]=:\"]|[^\S\n]{2}|[,;\[][^\S\n]{0,3}'|(?<![^\n])['`]|(?<=(?m:^)[bBuUrRfF$])['`]|&[LCR]|/[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
+# Any other trigger: (the class of its first character, written without its brackets; what
+# must stand behind the position after that character, "" for nothing: a lookbehind that
+# starts with ``(?<=`` must end with the first character, as the led pattern takes it for
+# the class; what follows the first character).
+_OTHER_TRIGGERS = (
+    (r"<{}|\t\\\]=:\"", "", ""),
+    # a flowchart's node label after its name, on a line that links nodes; a link's arrow; a
+    # Typst content block after a call (``_dsl``)
+    (r"\[(", r"(?<=\w[\[(])", _DSL_LINK_AHEAD),
+    (r"\-", "", r"(?=->|\.->)"),
+    (r"\[", r"(?<=\)\[)", ""),
+    # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
+    ("@", "", r"(?=[A-Za-z][\w\-]{1,30}[^\S\n])"),
     # a quote after a word that ends in "s" or "t" and a blank: SQL's ``IS '``, ``DEFAULT '``,
     # ``COMMENT '`` give a value (_QUOTED_CELL_RE)
-    r"|(?<=[SsTt][^\S\n])'"
-    # a documentation tag (Texinfo's ``@settitle``, Javadoc's ``@classification``): its text
-    r"|@(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
-    r"|[^\S\n]["
-    + TITLE_SEPARATORS
-    + r"][^\S\n]{1,3}"
-    + _PROSE_AFTER_DASH
-    + r"|(?m:^\.[A-Za-z])"
-    # a tag in square brackets that ends the line (``Convoy plan [NATO SECRET]``)
-    + _TRAILING_TAG
-    + r"|[^\S\n](?="
-    + _CAPITALS_END
-    + ")"
-    + _DSL_BLANK
-    + _DSL_NODE
-    +
-    # a sentence's end glued to what is no small letter, digit or blank (a footer glued
-    # on: ``_glued_footers``)
-    # (the character set first: a branch that starts with a lookbehind is tried at every
-    # position)
-    r"|[.!?](?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
+    ("'", r"(?<=[SsTt][^\S\n]')", ""),
+    # a quote after a comma, a semicolon or a bracket
+    (r",;\[", "", r"[^\S\n]{0,3}'"),
+    # a quote at a line's start (a string's repr: ``'TOP SECRET\\nAnnex B'``), or after a
+    # string's prefix there (``b'``, ``$'``)
+    ("'`", r"(?<![^\n]['`])", ""),
+    ("'`", r"(?<=(?m:^)[bBuUrRfF$]['`])", ""),
+    # a spreadsheet's ``&L``, a PDF's ``/Name (``
+    ("&", "", "[LCR]"),
+    ("/", "", r"[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("),
+    # a troff request (``.TL``): a full stop with no character but a new line before it
+    (r"\.", r"(?<![^\n]\.)", "[A-Za-z]"),
+    # a sentence's end glued to what is no small letter, digit or blank (a footer glued on:
+    # ``_glued_footers``)
+    (".!?", r"(?<=[^\W_A-Z][.!?])", r"(?=[^\sa-z\d]|\d{1,4}[A-Z])"),
     # a CSV row's comma or semicolon (no blank after it; not a decimal comma), grep's
     # ``plan.txt-3-``, a COBOL listing's sequence number at the line's start (``_data_lines``)
-    r"|(?<=[^\s\d])[,;](?=[^\s,;])|(?<=\d)[,;](?=[^\s\d,;]|[^\S\n])"
+    (",;", r"(?<=[^\s\d][,;])", r"(?=[^\s,;])"),
+    (",;", r"(?<=\d[,;])", r"(?=[^\s\d,;]|[^\S\n])"),
     # a comma and a blank before a field in capitals (``Plan, NATO SECRET, 3 pages``)
-    r"|[,;](?=" + _CAPITALS_FIELD + ")"
-    r"|(?<=\w)\.[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<![^\n])0\d{4,5}(?:[^\S\n]|[*/])"
+    (",;", "", "(?=" + _CAPITALS_FIELD + ")"),
+    (r"\.", r"(?<=\w\.)", r"[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"),
+    ("0", r"(?<![^\n]0)", r"\d{4,5}(?:[^\S\n]|[*/])"),
     # a file name's joiner next to a word in capitals (``minutes_SECRET_UE_v2.docx``,
     # ``_file_names``)
-    r"|_(?<=[^\W_]_)(?=[(\[]?[A-Z])|_(?<=[A-Z)\]]_)(?=[^\W_])|[\-.](?<=[^\W_][\-.])(?=[A-Z]{2})"
+    ("_", r"(?<=[^\W_]_)", r"(?=[(\[]?[A-Z])"),
+    ("_", r"(?<=[A-Z)\]]_)", r"(?=[^\W_])"),
+    (r"\-.", r"(?<=[^\W_][\-.])", "(?=[A-Z]{2})"),
 )
+_PLAIN_TRIGGERS = (
+    *(f"[{first}]{behind}{rest}" for first, behind, rest in _OTHER_TRIGGERS),
+    *(r"[^\S\n]" + rest for rest in _BLANK_TRIGGERS),
+)
+_CELL_TRIGGER_PLAIN = "|".join(_PLAIN_TRIGGERS)
 _OTHER_TRIGGER_RE = re.compile(
-    r"[<{}|\t\\\]=:\",;&/.!?'@0\[`(\-_]"
-    r"(?:(?<=[<{}|\t\\\]=:\"])"
-    r"|(?<=\w[\[(])" + _DSL_LINK_AHEAD + r"|(?<=-)(?=->|\.->)|(?<=\)\[)"
-    r"|(?<=@)(?=[A-Za-z][\w\-]{1,30}[^\S\n])"
-    r"|(?<=[SsTt][^\S\n]')"
-    r"|(?<=[,;\[])[^\S\n]{0,3}'"
-    # a quote at a line's start (a string's repr: ``'TOP SECRET\\nAnnex B'``)
-    r"|(?<=['`])(?<![^\n]['`])|(?<=(?m:^)[bBuUrRfF$]['`])"
-    r"|(?<=&)[LCR]"
-    r"|(?<=/)[A-Z][A-Za-z]{0,19}[^\S\n]{0,3}\("
-    # a full stop at a line's start: no character but a new line before it
-    r"|(?<=\.)(?<![^\n]\.)[A-Za-z]"
-    # a sentence's end glued to what is no small letter, digit or blank (_glued_footers)
-    r"|(?<=[^\W_A-Z][.!?])(?=[^\sa-z\d]|\d{1,4}[A-Z])"
-    # a CSV row's comma, grep's ``plan.txt-3-``, a COBOL sequence number (``_data_lines``)
-    r"|(?<=[^\s\d][,;])(?=[^\s,;])|(?<=\d[,;])(?=[^\s\d,;]|[^\S\n])"
-    r"|(?<=[,;])(?=" + _CAPITALS_FIELD + ")"
-    r"|(?<=\w\.)[A-Za-z0-9]{1,8}(?:[-:]\d{1,7})?-"
-    r"|(?<=0)(?<![^\n]0)\d{4,5}(?:[^\S\n]|[*/])"
-    # a file name's joiner next to a word in capitals (``_file_names``)
-    r"|(?<=[^\W_]_)(?=[(\[]?[A-Z])|(?<=[A-Z)\]]_)(?=[^\W_])|(?<=[^\W_][\-.])(?=[A-Z]{2}))"
-)
-_BLANK_TRIGGER_RE = re.compile(
     "["
-    + re.escape(BLANKS)
-    + r"](?:[^\S\n]|["
-    + TITLE_SEPARATORS
-    + r"][^\S\n]{1,3}"
-    + _PROSE_AFTER_DASH
-    + r"|(?="
-    + _END_TAG
-    + r"[^\S\n]*(?m:$))"
-    + r"|(?=&[^\S\n])"
-    + r"|(?="
-    + _CAPITALS_END
-    + ")"
-    + "|"
-    + _DSL_KEYWORD_BEFORE
+    + "".join(first for first, _, _ in _OTHER_TRIGGERS)
+    + "](?:"
+    + "|".join(
+        (behind if behind.startswith("(?<=") else f"(?<=[{first}]){behind}") + rest
+        for first, behind, rest in _OTHER_TRIGGERS
+    )
     + ")"
 )
+_BLANK_TRIGGER_RE = re.compile("[" + re.escape(BLANKS) + "](?:" + "|".join(_BLANK_TRIGGERS) + ")")
 
 
 class _Triggers:
@@ -2807,6 +2794,7 @@ class CellUnit(Unit[CellState]):
     """
 
     view: ViewName = "skel"
+    state_class = CellState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
@@ -2814,9 +2802,6 @@ class CellUnit(Unit[CellState]):
         # SECRET  SECRET  …), and reading one costs a scan of its own. Bounded.
         self._worth: dict[str, bool] = {}
         self._hits: dict[tuple[str, int, int], list[Hit]] = {}
-
-    def new_state(self) -> CellState:
-        return CellState()
 
     def scan(self, scanner: Scanner, state: CellState, final: bool) -> None:
         if scanner.depth >= MAX_DEPTH or scanner.cells:
@@ -3309,12 +3294,7 @@ class FoldUnit(Unit[FoldState]):
     holds the last one until then."""
 
     view: ViewName = "skel"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> FoldState:
-        return FoldState()
+    state_class = FoldState
 
     def scan(self, scanner: Scanner, state: FoldState, final: bool) -> None:
         view = scanner.skel
@@ -3428,9 +3408,7 @@ class JoinedUnit(Unit[JoinedState]):
     a string on the next; a stream holds it until a line does not."""
 
     view: ViewName = "skel"
-
-    def new_state(self) -> JoinedState:
-        return JoinedState()
+    state_class = JoinedState
 
     def scan(self, scanner: Scanner, state: JoinedState, final: bool) -> None:
         view = scanner.skel
@@ -3622,12 +3600,7 @@ class PageTextUnit(Unit[PageTextState]):
     unfinished line from a string's or an array's start."""
 
     view: ViewName = "skel"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> PageTextState:
-        return PageTextState()
+    state_class = PageTextState
 
     def scan(self, scanner: Scanner, state: PageTextState, final: bool) -> None:
         if scanner.depth >= MAX_DEPTH or scanner.cells:
@@ -3754,13 +3727,11 @@ class DocumentTextUnit(Unit[DocumentTextState]):
     line from its first tag or command."""
 
     view: ViewName = "skel"
+    state_class = DocumentTextState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         # Phonetic words spell a marking in any case: their anchors make a text worth reading.
         self.anchors = tuple(anchor.decode() for anchor in engine.spelled.anchors)
-
-    def new_state(self) -> DocumentTextState:
-        return DocumentTextState()
 
     def scan(self, scanner: Scanner, state: DocumentTextState, final: bool) -> None:
         if scanner.depth >= MAX_DEPTH or scanner.cells:
@@ -3849,12 +3820,7 @@ class EnumUnit(Unit[EnumState]):
     from its first line."""
 
     view: ViewName = "skel"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> EnumState:
-        return EnumState()
+    state_class = EnumState
 
     def scan(self, scanner: Scanner, state: EnumState, final: bool) -> None:
         view = scanner.skel
@@ -3962,13 +3928,11 @@ class ListUnit(Unit[ListState]):
     start at the list's bracket or later, and the stream holds the line from there."""
 
     view: ViewName = "skel"
+    state_class = ListState
 
     def __init__(self, engine: CompiledPolicy, field: FieldUnit | None) -> None:
         self.engine = engine
         self.field = field
-
-    def new_state(self) -> ListState:
-        return ListState()
 
     def scan(self, scanner: Scanner, state: ListState, final: bool) -> None:
         view = scanner.skel
@@ -4072,6 +4036,7 @@ class SpelledDownUnit(Unit[SpelledState]):
     grow, and the unfinished line from its first cell that may still become a unit."""
 
     view: ViewName = "skel"
+    state_class = SpelledState
 
     def __init__(self, engine: CompiledPolicy) -> None:
         self.engine = engine
@@ -4084,9 +4049,6 @@ class SpelledDownUnit(Unit[SpelledState]):
             for spec in engine.marking_by_key.values()
         }
         self.keys = sorted(self.words)
-
-    def new_state(self) -> SpelledState:
-        return SpelledState()
 
     def scan(self, scanner: Scanner, state: SpelledState, final: bool) -> None:
         view = scanner.skel
@@ -4277,6 +4239,7 @@ class KeywordUnit(Unit[KeywordState]):
     """A detector's keywords (codewords) anywhere in the text, as whole words."""
 
     view: ViewName = "skel"
+    state_class = KeywordState
 
     def __init__(
         self, spec: DetectorSpec, regex: re.Pattern[str], reach: int, keys: dict[str, str]
@@ -4319,9 +4282,6 @@ class KeywordUnit(Unit[KeywordState]):
             )
             for keyword in spec.keywords
         ]
-
-    def new_state(self) -> KeywordState:
-        return KeywordState()
 
     def scan(self, scanner: Scanner, state: KeywordState, final: bool) -> None:
         view = scanner.skel
@@ -4529,6 +4489,7 @@ class RegexUnit(Unit[RegexState]):
     """A detector's regular expression over the text view, confirmed by its validator."""
 
     view: ViewName = "text"
+    state_class = RegexState
 
     def __init__(self, spec: DetectorSpec, regex: re.Pattern[str]) -> None:
         facts = cast("RegexFacts", spec.facts)  # the schema only builds pattern specs with facts
@@ -4544,9 +4505,6 @@ class RegexUnit(Unit[RegexState]):
         # A pattern that starts with a few literal characters ([12]…): its candidates are
         # found with ``str.find`` and tried with ``match``, the leftmost first.
         self.first = None if self.anchor else first_chars(regex.pattern)
-
-    def new_state(self) -> RegexState:
-        return RegexState()
 
     def bound(self, view: View, final: bool, state: RegexState) -> int:
         """Attempts before this view position are final: a match cannot take the trailing
@@ -4699,13 +4657,8 @@ class EncodedUnit(Unit[EncodedState]):
     any length is read whole: past one window, in overlapping windows, as it arrives."""
 
     view: ViewName = "classes"
+    state_class = EncodedState
     reach = _RUN_WINDOW + 4
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> EncodedState:
-        return EncodedState()
 
     def scan(self, scanner: Scanner, state: EncodedState, final: bool) -> None:
         view = scanner.classes
@@ -5167,12 +5120,7 @@ class DecodeUnit(Unit[DecodeState]):
     """
 
     view: ViewName = "text"
-
-    def __init__(self, engine: CompiledPolicy) -> None:
-        self.engine = engine
-
-    def new_state(self) -> DecodeState:
-        return DecodeState()
+    state_class = DecodeState
 
     def _look(self, scanner: Scanner, state: DecodeState) -> None:
         """Find the last new line in the text that arrived since the last look."""
@@ -5816,7 +5764,7 @@ class CompiledPolicy:
         self.units.append(SpelledDownUnit(self))
         self.units.append(CellUnit(self))
         self.units.append(FoldUnit(self))
-        self.units.append(JoinedUnit())
+        self.units.append(JoinedUnit(self))
         self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.

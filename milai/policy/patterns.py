@@ -982,17 +982,30 @@ _EMPTY_CELLS = "(?:,{1,64}+" + WS + "{0,4})?"
 _OCR_BAR = "[li](?=" + WS + "{1,8}[a-z]{2})"
 
 
-def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
+def _line_start(possessive: str) -> str:
+    """What may stand before a lead's page number and numbering: blanks, empty cells, a log's
+    prefix, quote bars (``>``, ``|``, an OCR's l or I); ``possessive``: "+" (the lead) or ""
+    (the readings, which must give characters back)."""
     return (
         WS
-        + "{0,120}+"
+        + "{0,120}"
+        + possessive
         + _EMPTY_CELLS
         + _LOG_PREFIX
         + "(?:(?:[>|]|"
         + _OCR_BAR
         + ")"
         + WS
-        + "{0,8}+){0,8}+"
+        + "{0,8}"
+        + possessive
+        + "){0,8}"
+        + possessive
+    )
+
+
+def _lead(*, words: bool, lazy: bool, words_first: bool = False) -> str:
+    return (
+        _line_start("+")
         + f"(?:{_page_markup(words=words)})?{'?' if lazy else ''}"
         + _PAGE_FIRST
         + WS
@@ -1018,15 +1031,7 @@ LEAD_WORDS_FIRST = _lead(words=True, lazy=False, words_first=True)
 def _reading(*, pages: bool, numbering: bool) -> str:
     """The plain lead read with its page numbers or its numbering or neither."""
     return (
-        WS
-        + "{0,120}"
-        + _EMPTY_CELLS
-        + _LOG_PREFIX
-        + "(?:(?:[>|]|"
-        + _OCR_BAR
-        + ")"
-        + WS
-        + "{0,8}){0,8}"
+        _line_start("")
         + (f"(?:{_page_markup(words=False)})?" + _PAGE_FIRST if pages else "")
         + WS
         + "{0,80}"

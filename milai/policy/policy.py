@@ -137,7 +137,6 @@ class Policy:
 
     def resolve(self, hit: Hit, direction: str) -> Finding | None:
         """What the rules make of a raw hit in one direction (None: not reported)."""
-        level_index = self._index[hit.level]
         for rule in self._rules:
             if direction not in rule.directions:
                 continue
@@ -147,7 +146,7 @@ class Policy:
                 continue
             if rule.level is not None and hit.level != rule.level:
                 continue
-            if rule.min_level is not None and level_index < self._index[rule.min_level]:
+            if rule.min_level is not None and self.above(rule.min_level, hit.level):
                 continue
             rule_id = rule.id
             if hit.source == "marking" and rule.action is Action.ALLOW:
@@ -222,8 +221,7 @@ class Collector:
         findings = sorted(self.findings, key=lambda f: (f.start, f.end, f.rule))
         action = self.action
         if clearance is not None:
-            limit = self.policy.level_index(clearance)
-            if self.level_index > limit:
+            if self.policy.above(self.level, clearance):
                 top = self.top
                 start, end = (top.start, top.end) if top else (0, 0)
                 findings.append(

@@ -34,6 +34,25 @@ def milai_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "milai", *args]
 
 
+def run_traced(
+    trace: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
+    """``milai *args`` run under strace, its network system calls and its children's
+    written to ``trace``; skips the test where ptrace is not permitted."""
+    result = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=network", "-o", str(trace), *milai_command(*args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env=None if env is None else {**os.environ, **env},
+    )
+    if result.returncode != 0 and "ptrace" in result.stderr:
+        pytest.skip("ptrace is not permitted here")
+    return result
+
+
 def interruptible() -> None:
     """In a child: SIGINT does what it does for a command typed at a terminal. A test run
     started in the background by a shell without job control (``pytest … &`` in a script)

@@ -17,7 +17,7 @@ import pytest
 
 from milai.cli._app import compose_prompt
 from milai.errors import UsageError
-from tests.cli.fixtures import MilaiRunner, interruptible, milai_command
+from tests.cli.fixtures import MilaiRunner, interruptible, milai_command, run_traced
 from tests.helpers import DEMO_SHA256, write_key_file
 
 QUESTION = "Name three capitals in Europe."
@@ -209,24 +209,7 @@ def test_verbose_shows_llama_logs_and_timings(vault_home: Path, milai: MilaiRunn
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_a_whole_run_makes_no_network_system_call(vault_home: Path, tmp_path: Path) -> None:
     trace = tmp_path / "trace.txt"
-    result = subprocess.run(
-        [
-            "strace",
-            "-f",
-            "-qq",
-            "-e",
-            "trace=network",
-            "-o",
-            str(trace),
-            *milai_command("run", "--max-tokens", "8", "--seed", "1", QUESTION),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
-    if result.returncode != 0 and b"ptrace" in result.stderr:
-        pytest.skip("ptrace is not permitted here")
+    result = run_traced(trace, "run", "--max-tokens", "8", "--seed", "1", QUESTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     calls = [line for line in trace.read_text().splitlines() if "(" in line]

@@ -103,9 +103,11 @@ DOCS = {
 }
 
 
-def add_docs(cli: Cli, tmp_path: Path) -> None:
+def add_docs(cli: Cli, tmp_path: Path) -> str:
+    """``DOCS`` added at RESTRICTED; what ``docs add`` wrote to stderr."""
     added = cli("docs", "add", str(write(tmp_path / "docs", DOCS)), "--level", "RESTRICTED")
     assert added.code == 0, added.stderr
+    return added.stderr
 
 
 def ask_json(cli: Cli, *args: str) -> dict[str, Any]:
@@ -163,9 +165,7 @@ def test_hybrid_finds_a_passage_that_shares_no_word_with_the_question(
     fake_engine: FakeEngine,
     fake_embedder: FakeEmbedder,
 ) -> None:
-    assert (
-        cli("docs", "add", str(write(tmp_path / "docs", DOCS)), "--level", "RESTRICTED").code == 0
-    )
+    add_docs(cli, tmp_path)
     question = ("Where is the petrol?", "--clearance", "RESTRICTED", *SECRET_MODEL)
     lexical = cli("ask", *question)
     assert lexical.code == 0
@@ -201,9 +201,7 @@ def test_both_rankings_agree_and_fuse_by_reciprocal_rank(
     fake_embedder: FakeEmbedder,
 ) -> None:
     import_embedder(cli, synthetic_vault)
-    added = cli("docs", "add", str(write(tmp_path / "docs", DOCS)), "--level", "RESTRICTED")
-    assert added.code == 0, added.stderr
-    assert "vectors for 3 document(s) (embedder)" in added.stderr
+    assert "vectors for 3 document(s) (embedder)" in add_docs(cli, tmp_path)
     data = ask_json(cli, "Where is the diesel stored?", "--clearance", "RESTRICTED", *SECRET_MODEL)
     top = data["sources"][0]
     assert top["doc"] == "docs/diesel.txt"
@@ -221,9 +219,7 @@ def test_no_passage_above_the_level_is_scored_or_counted(
     RESTRICTED source or score, and a SECRET document without vectors is not counted in
     the note about missing vectors."""
     import_embedder(cli, synthetic_vault)
-    assert (
-        cli("docs", "add", str(write(tmp_path / "docs", DOCS)), "--level", "RESTRICTED").code == 0
-    )
+    add_docs(cli, tmp_path)
     question = ("Where is the petrol kept?", "--clearance", "RESTRICTED", *SECRET_MODEL, "--k", "3")
     before = ask_json(cli, *question)["sources"]
     secret = write(
@@ -330,9 +326,7 @@ def test_docs_embed_without_an_embedding_model_and_a_damaged_vector_record(
     assert none.code == 2
     assert "the vault holds no embedding model" in none.error_line()
     import_embedder(cli, synthetic_vault)
-    assert (
-        cli("docs", "add", str(write(tmp_path / "docs", DOCS)), "--level", "RESTRICTED").code == 0
-    )
+    add_docs(cli, tmp_path)
     from milai.vault import KeySource, Vault
 
     vault = Vault.open(synthetic_vault.home, KeySource(key_file=synthetic_vault.key_file))

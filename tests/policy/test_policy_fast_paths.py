@@ -22,6 +22,7 @@ from milai.policy.detect import (
     _LATIN1_LOWER,
     _LOWER_INTO_LATIN1,
     _OTHER_TRIGGER_RE,
+    _PLAIN_TRIGGERS,
     BLANKS,
     FieldState,
     FieldUnit,
@@ -179,6 +180,10 @@ _TRIGGER_PIECES = [
     "l\u2019", "SECRET", "a", "Q", "1",
     # red team 10's data (_data_lines): CSV commas, grep's and COBOL's prefixes, quotes
     "17", "0", "00010", "*", "[", "`", "b'", "$'", "plan.txt", "-3-", ", ",
+    # the diagrams' and documentation's (_dsl), SQL's quotes, fields and file names in capitals
+    "A[", "-->", "(", ")", "#align(center)[", "@settitle ", "header ", "NOTE ", " & ", "IS ",
+    "[NATO SECRET]", "Plan, NATO SECRET", " NATO SECRET", "A_", "_B", "x.docx", "!", "?",
+    "id,SECRET", "1,", "x",
 ]  # fmt: skip
 
 
@@ -200,6 +205,23 @@ def test_the_cell_trigger_starts_where_the_plain_alternation_does() -> None:
             want = plain.search(text, start, end)
             assert walk.first(start) == (-1 if want is None else want.start()), (text, start)
             start += rng.choice([1, 1, 2, 3, 7])
+
+
+def test_every_trigger_is_led_and_drawn() -> None:
+    """Each trigger of the list the patterns are composed from is found, where it matches,
+    by a led pattern, and two of ``_TRIGGER_PIECES`` make a text where it matches: the
+    random texts above try every trigger."""
+    texts = [a + b for a in _TRIGGER_PIECES for b in _TRIGGER_PIECES]
+    for trigger in _PLAIN_TRIGGERS:
+        alone = re.compile(trigger)
+        starts = [(text, at) for text in texts for at in range(len(text)) if alone.match(text, at)]
+        assert starts, trigger
+        for text, at in starts:
+            assert _OTHER_TRIGGER_RE.match(text, at) or _BLANK_TRIGGER_RE.match(text, at), (
+                trigger,
+                text,
+                at,
+            )
 
 
 def test_the_blanks_are_what_the_views_call_a_blank() -> None:

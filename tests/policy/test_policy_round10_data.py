@@ -13,23 +13,13 @@ from __future__ import annotations
 
 import base64
 import json
-import random
 from collections.abc import Callable
 
 import pytest
 
 from milai.policy import Policy, check_text
-from tests.levels import assert_targets_read
-from tests.policy.adversarial import pieces
-from tests.policy.families import BODY, Target, banner_sample, shipped_policy, targets
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
-from tests.scale import scaled
-
-BANNERS = [target for target in targets() if not target.portion]
-
-
-def _rng(target: Target, family: str) -> random.Random:
-    return random.Random(f"{family}:{target.id}")
+from tests.policy.banner_families import assert_family_reads, assert_family_streams, family_rng
+from tests.policy.families import BODY, Target
 
 
 def _q(text: str) -> str:
@@ -39,7 +29,7 @@ def _q(text: str) -> str:
 def _csv_row(target: Target) -> list[str]:
     """A CSV row with the marking as a whole field, commas without blanks; no
     classification header (or a national one: ``VS-Grad``)."""
-    rng = _rng(target, "csv")
+    rng = family_rng(target, "csv")
     title = rng.choice(["Plan de relève", "Lagebericht Nord", "Convoy brief", "Verslag"])
     field = target.text if "," not in target.text else f'"{target.text}"'
     header = rng.choice(["VS-Grad", "Rubriceringsgraad", "Einstufung", "Degré de classification"])
@@ -130,7 +120,7 @@ def _chat_turn(target: Target) -> list[str]:
 def _sse(target: Target) -> list[str]:
     """The marking split over two or three server-sent events (OpenAI's, Anthropic's,
     plain text), read joined as the stream's reader shows it."""
-    rng = _rng(target, "sse")
+    rng = family_rng(target, "sse")
     text = target.text
     cut = rng.randrange(1, len(text))
     cuts = sorted(rng.sample(range(1, len(text)), 2)) if len(text) > 3 else [cut]
@@ -193,18 +183,12 @@ FAMILIES: dict[str, Callable[[Target], list[str]]] = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_banner_reads_through_the_family(family: str) -> None:
-    # every banner in CI (tests/scale.py); the fast line 16, a banner of each scheme among them
-    assert_targets_read(banner_sample(f"round10-data:{family}"), FAMILIES[family])
+    assert_family_reads(f"round10-data:{family}", FAMILIES[family])
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_family_streams_as_it_reads_whole(family: str) -> None:
-    rng = random.Random(f"stream:{family}")
-    # 4 banners in CI (tests/scale.py), the first of them in the fast line
-    for target in rng.sample(BANNERS, 4)[: scaled(4, 1)]:
-        policy = shipped_policy(target.policy)
-        for text in FAMILIES[family](target):
-            _assert_stream_properties(policy, text, pieces(text, random.Random(text)), exactly=True)
+    assert_family_streams(family, FAMILIES[family])
 
 
 @pytest.mark.parametrize(

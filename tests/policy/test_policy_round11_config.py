@@ -11,29 +11,19 @@ do settings and notes in small letters in a configuration file (``security.level
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 
 import pytest
 
 from milai.policy import Policy, check_text
-from tests.levels import assert_targets_read
-from tests.policy.adversarial import pieces
-from tests.policy.families import Target, banner_sample, shipped_policy, targets
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
-from tests.scale import scaled
-
-BANNERS = [target for target in targets() if not target.portion]
-
-
-def _rng(target: Target, family: str) -> random.Random:
-    return random.Random(f"{family}:{target.id}")
+from tests.policy.banner_families import assert_family_reads, assert_family_streams, family_rng
+from tests.policy.families import Target, shipped_policy
 
 
 def _comment_banner(target: Target) -> list[str]:
     """A line comment (or a block comment) whose text starts with the marking, then a
     dash and a title in small letters."""
-    rng = _rng(target, "comment")
+    rng = family_rng(target, "comment")
     title = rng.choice(["enclave proxy", "relay config", "do not commit", "export rules"])
     dash = rng.choice(["-", "--", "\u2014", "\u2013"])
     text = target.text
@@ -78,7 +68,7 @@ def _file_name(target: Target) -> list[str]:
     with or without brackets, an extension at the end."""
     if ". " in target.text:
         return []  # Stg._GEHEIM: an abbreviation's dot glued to a joiner, a known miss (README)
-    rng = _rng(target, "file")
+    rng = family_rng(target, "file")
     joined = target.text.replace(" ", "_")
     stem = rng.choice(["OPLAN_4711", "minutes", "Lagebericht_Nord", "verslag-2024"])
     label = rng.choice(["Attached:", "Pièce jointe :", "Anlage:", "Bijlage:", "Saved as"])
@@ -113,18 +103,12 @@ FAMILIES: dict[str, Callable[[Target], list[str]]] = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_banner_reads_through_the_family(family: str) -> None:
-    # every banner in CI (tests/scale.py); the fast line 16, a banner of each scheme among them
-    assert_targets_read(banner_sample(f"round11-config:{family}"), FAMILIES[family])
+    assert_family_reads(f"round11-config:{family}", FAMILIES[family])
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_family_streams_as_it_reads_whole(family: str) -> None:
-    rng = random.Random(f"stream:{family}")
-    # 4 banners in CI (tests/scale.py), the first of them in the fast line
-    for target in rng.sample(BANNERS, 4)[: scaled(4, 1)]:
-        policy = shipped_policy(target.policy)
-        for text in FAMILIES[family](target):
-            _assert_stream_properties(policy, text, pieces(text, random.Random(text)), exactly=True)
+    assert_family_streams(family, FAMILIES[family])
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ lookup during ``engine add``; everything else is refused as before."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -11,7 +10,7 @@ import textwrap
 
 import pytest
 
-from tests.cli.fixtures import milai_command
+from tests.cli.fixtures import run_traced
 from tests.remote.conftest import REPLY, FakeServer, Home
 
 
@@ -105,26 +104,7 @@ def test_a_whole_remote_run_reaches_exactly_one_destination(
     assert added.returncode == 0, added.stderr
     trace = home.path.parent / "trace.txt"
     env = {"MILAI_HOME": str(home.path), "MILAI_KEY_FILE": str(home.key)}
-    result = subprocess.run(
-        [
-            "strace",
-            "-f",
-            "-qq",
-            "-e",
-            "trace=network",
-            "-o",
-            str(trace),
-            *milai_command("run", "--model", "fake", "hello"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, **env},
-    )
-    if result.returncode != 0 and "ptrace" in result.stderr:
-        pytest.skip("ptrace is not permitted here")
+    result = run_traced(trace, "run", "--model", "fake", "hello", env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "".join(REPLY) + "\n"
     calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines() if "(" in line]
