@@ -33,6 +33,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from milai._lazyre import lazy_compile
+from milai.policy.patterns import DEFAULT_HEADER_LABELS
 
 _WS = r"[^\S\n]"
 # A key's name: a letter, then letters, digits and the joints of dotted, namespaced and
@@ -181,6 +182,10 @@ _CONFIG_KEY_RE = lazy_compile(
 )
 # A bare value: a letter, then letters, blanks and hyphens (``restricted``, ``top secret``).
 _BARE_RE = lazy_compile(r"[^\W\d_](?:[^\W\d]|[ \-]){0,60}")
+# A key whose last word names a classification (``security_classification``,
+# ``app.einstufung``) is a classification field: its value counts in any case.
+_CLASSIFICATION_WORDS = frozenset(label for label in DEFAULT_HEADER_LABELS if " " not in label)
+_KEY_WORD_CUT_RE = lazy_compile(r"[._]+")
 # What may end a setting's line after its value: blanks, a semicolon, a closing quote.
 _SETTING_END = " \t;\"'"
 # What a key's name is made of, read back from where a reader found its last word.
@@ -208,11 +213,15 @@ def setting(key: str, value: str) -> bool:
     allowed, to the value), then a bare value in small letters to the line's end (``value``:
     ``restricted``, ``top secret;``). Real markings are written in capitals
     (``security.level=RESTRICTED`` counts), a quoted value counts in any case, and so does a
-    key that is one word (``classification=restricted``). The one owner of this rule: the
+    key that is one word (``classification=restricted``) or whose last word names a
+    classification (``security_classification: secret``, ``app.classification=restricted``:
+    a classification field's value). The one owner of this rule: the
     banner line's reader and the classification field's ask it alike."""
     words = value.strip().rstrip(_SETTING_END)
+    name = key.strip().rstrip("=:").rstrip().lower()
     return (
         _CONFIG_KEY_RE.fullmatch(key) is not None
+        and _KEY_WORD_CUT_RE.split(name)[-1] not in _CLASSIFICATION_WORDS
         and _BARE_RE.fullmatch(words) is not None
         and small_letters(words)
     )

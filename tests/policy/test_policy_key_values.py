@@ -209,8 +209,7 @@ EVERYDAY = [
     "- {role: SECRET_READER, scope: vault}\n",
     # settings in small letters (red team 11)
     "security.level=restricted\nui.confidential.banner=false\n",
-    "security_classification: secret\n",
-    "app.classification = restricted\n",
+    "log_level: restricted\n",
 ]
 
 
@@ -223,6 +222,22 @@ def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("security_classification: secret\n", "SECRET"),
+        ("app.classification = restricted\n", "RESTRICTED"),
+        ("security.classification: confidential\n", "CONFIDENTIAL"),
+        ("doc.einstufung=geheim\n", "SECRET"),
+    ],
+)
+def test_a_key_named_for_a_classification_is_a_field_in_any_case(text: str, level: str) -> None:
+    # issue 9: a key named classification (and its national names) holds a marking; a
+    # dotted or underscored path before that name does not make its value a setting
+    decision = check_text(shipped_policy("default.yaml"), text)
+    assert decision.level == level, (text, decision.findings)
+
+
+@pytest.mark.parametrize(
     ("key", "value", "expected"),
     [
         ("security.level=", "restricted", True),
@@ -230,6 +245,9 @@ def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
         ("  app.niveau.securite=", "confidentiel", True),
         ("security.level=", "RESTRICTED", False),  # capitals: a marking
         ("classification=", "restricted", False),  # one word: a field
+        ("security_classification: ", "secret", False),  # a classification's name: a field
+        ("app.classification = ", "restricted", False),
+        ("app.vs-einstufung: ", "geheim", False),
         ('"app.level": ', "restricted", False),  # quoted: JSON's
         ("security.level=", "\u1d04\u1d0f\u0274\ua730", False),  # small capitals
         ("security.level=", "secret 2", False),
