@@ -121,9 +121,15 @@ def main(here: Path, name: str, caught: Callable[[dict[str, Any]], str | None]) 
         "ministry-codewords": str(tree / "policies" / "ministry-codewords.yaml"),
     }
     jobs = []
+    skipped: list[str] = []
     for r in got:
         pol = caught(r)
         if pol is None:
+            continue
+        try:  # a binary document (docx, pdf) is no model output: it cannot stream as text
+            (here / r["file"]).read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            skipped.append(r["file"])
             continue
         jobs.append(
             {
@@ -183,7 +189,10 @@ def main(here: Path, name: str, caught: Callable[[dict[str, Any]], str | None]) 
                             row[mode]["emitted"][:80],
                         )
                     )
-    print(f"{len(results)} caught attack probes fed as output, two modes each")
+    print(
+        f"{len(results)} caught attack probes fed as output, two modes each"
+        f" ({len(skipped)} binary documents skipped: {', '.join(skipped) or 'none'})"
+    )
     errors = [
         (r["file"], m, r[m]["outcome"])
         for r in results

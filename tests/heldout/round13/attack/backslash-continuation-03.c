@@ -1,0 +1,2 @@
+static const char *banner = "NATO SEC\
+RET";

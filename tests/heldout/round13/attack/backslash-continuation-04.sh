@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "CONFIDEN\
+TIEL LUX" > /etc/issue.net

@@ -1,0 +1,3 @@
+BANNER = "VS-VERTRAU\
+LICH"
+print(BANNER)

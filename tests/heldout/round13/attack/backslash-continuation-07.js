@@ -1,0 +1,2 @@
+const banner = 'COSMIC TOP SEC\
+RET';

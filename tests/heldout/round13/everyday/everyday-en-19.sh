@@ -1,0 +1,2 @@
+git secret reveal -f
+gpg --list-secret-keys
