@@ -113,7 +113,7 @@ FAMILIES: dict[str, Callable[[Target], list[str]]] = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_banner_reads_through_the_family(family: str) -> None:
-    # every banner in CI (tests/scale.py); the fast line 16, a banner of each scheme among them
+    # every banner in CI (tests/scale.py); the fast line 12, a banner of each scheme among them
     assert_targets_read(banner_sample(f"round11-config:{family}"), FAMILIES[family])
 
 
