@@ -67,18 +67,28 @@ def _walk(search: Callable[[str, int], re.Match[str] | None], view: str) -> list
     return found
 
 
+def _fresh_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load in this test is fresh, as in a new process (an empty policy cache); the
+    process's cache is back after it, so the tests after it do not compile the shipped
+    policies' patterns again (clearing it cost each later test that loads a policy its
+    first scans' compiles)."""
+    from milai.policy import policy as policy_module
+
+    monkeypatch.setattr(policy_module, "_CACHE", {})
+
+
 @pytest.mark.parametrize("name", ["default.yaml", "ministry-codewords.yaml"])
-def test_a_fresh_guarded_pattern_walks_as_the_whole_pattern(name: str) -> None:
+def test_a_fresh_guarded_pattern_walks_as_the_whole_pattern(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A fresh load's patterns (not compiled: the guard first, then the large pattern
     alone once a candidate compiles it, as in a scan) find, along a scan's walk, exactly
     the matches of the whole pattern, in prose with markings here and there."""
-    from milai.policy.policy import _CACHE
-
     rng = random.Random(len(name))
     lines = adversarial_lines(load_policy(POLICIES / name), 200, seed=11)
     prose = ["The meeting moved to Tuesday.", "Secretary of State", "(a) minutes", "", "  x"]
     view = _view("\n".join(rng.choice([*lines, *prose, *prose]) for _ in range(600)))
-    _CACHE.clear()  # a fresh load, as in a new process
+    _fresh_loads(monkeypatch)
     fresh = _patterns(load_policy(POLICIES / name))
     assert not any(pattern.compiled for pattern in fresh)
     for pattern in fresh:
@@ -160,10 +170,10 @@ def test_the_guard_fires_for_every_context_match(name: str) -> None:
     assert fired > 500  # the lines do reach the banner branch
 
 
-def test_loading_and_everyday_text_compile_no_whole_pattern() -> None:
-    from milai.policy.policy import _CACHE
-
-    _CACHE.clear()  # a fresh load, as in a new process
+def test_loading_and_everyday_text_compile_no_whole_pattern(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fresh_loads(monkeypatch)
     policy = load_policy(POLICIES / "default.yaml")
     patterns = _patterns(policy)
     assert not any(p.compiled for p in patterns)
@@ -236,10 +246,10 @@ def test_the_portion_screen_finds_something_on_the_line_of_every_match(name: str
     assert matched > 300 and unscreened > 50  # both ways are taken
 
 
-def test_text_without_a_slash_or_a_mark_in_brackets_leaves_the_portion_pattern_alone() -> None:
-    from milai.policy.policy import _CACHE
-
-    _CACHE.clear()  # a fresh load, as in a new process
+def test_text_without_a_slash_or_a_mark_in_brackets_leaves_the_portion_pattern_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _fresh_loads(monkeypatch)
     policy = load_policy(POLICIES / "default.yaml")
     portion = policy.engine.context_re.otherwise
     assert isinstance(portion, ScreenedPattern)

@@ -296,13 +296,13 @@ def assert_family_streams(family: str, count: int) -> None:
     random pieces: streamed, each decides as the whole text, and the output gate releases
     nothing it must stop (``_assert_stream_properties``). The fast line's sample holds the
     family alone on a marking of each policy and kind (banner, portion) it applies to
-    (``Target.kind``; each scheme's are in test_policy_families.py), a sixth of ``count``
-    cases in all at least (two at least)."""
+    (``Target.kind``; each scheme's are in test_policy_families.py) and a pair with another
+    family, a twelfth of ``count`` cases in all at least."""
     cases = sample(
         family_cases(family),
-        max(2, count // 6),  # every case in CI (tests/scale.py)
+        max(1, count // 12),  # every case in CI (tests/scale.py)
         seed=f"stream:{family}",
-        cover=lambda case: [case.target.kind] if len(case.families) == 1 else [],
+        cover=lambda case: [case.target.kind] if len(case.families) == 1 else ["pair"],
     )
     assert cases
     for case in cases:

@@ -56,11 +56,11 @@ KNOWN_RAISES = {
 
 
 def _documents(writer: str) -> list[tuple[str, str]]:
-    """Every everyday document in CI (tests/scale.py); the fast line 10 a writer, a document
-    of each language among them."""
+    """Every everyday document in CI (tests/scale.py); the fast line 5 a writer, a document
+    of each language."""
     return sample(
         everyday_documents(),
-        10,
+        5,
         seed=f"word-elements:{writer}",
         cover=lambda doc: [doc[0].partition("/")[0]],
     )
