@@ -17,13 +17,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from milai.policy.decoders import one_byte
+
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _UPPER = _LOWER.upper()
 ATBASH = str.maketrans(_LOWER + _UPPER, _LOWER[::-1] + _UPPER[::-1])
 _PRINTABLE = "".join(map(chr, range(33, 127)))
 ROT47 = str.maketrans(_PRINTABLE, _PRINTABLE[47:] + _PRINTABLE[:47])
+# The same on a text's one-byte copy (``decoders.one_byte``), then in small letters: the
+# search for marking words runs over bytes, in C, without a case-blind pattern.
+_BYTES_TABLES = {
+    "atbash": bytes.maketrans((_LOWER + _UPPER).encode(), (_LOWER[::-1] + _UPPER[::-1]).encode()),
+    "rot47": bytes.maketrans(_PRINTABLE.encode(), (_PRINTABLE[47:] + _PRINTABLE[:47]).encode()),
+}
 CIPHERS = (("atbash", ATBASH), ("rot47", ROT47))
 MIN_LETTERS = 5  # a marking word shorter than this deciphers from everyday words
+_LETTERS = frozenset((_LOWER + _UPPER).encode())
 
 
 class CipherWords:
@@ -43,46 +52,52 @@ class CipherWords:
         # cipher splits words: ``$t r#t%``); the reach of a word, blanks and all
         self.longest = 2 * max(map(len, found), default=0)
         self.prefixes = frozenset(word[:size] for word in found for size in range(1, len(word)))
-        # literal letters, an optional blank between them, between letter bounds: linear
-        # (the blank is no letter: no character can belong to two repeats)
+        # literal small letters, an optional blank between them, no letter after: linear
+        # (the blank is no letter: no character can belong to two repeats); the letter
+        # before is looked at by hand (a lookbehind first costs the search its speed)
         self.word_re = (
             re.compile(
-                r"(?<![A-Za-z])(?:"
-                + "|".join("[ \t]?".join(map(re.escape, word)) for word in found)
-                + r")(?![A-Za-z])",
-                re.IGNORECASE,
+                ("(?:" + "|".join("[ \t]?".join(word) for word in found) + ")(?![A-Za-z])").encode()
             )
             if found
             else None
         )
 
+    def _words(self, raw: bytes, name: str, start: int = 0) -> Iterable[re.Match[bytes]]:
+        """The marking words (as words of their own) in ``raw`` deciphered by ``name``."""
+        if self.word_re is None:
+            return
+        deciphered = raw.translate(_BYTES_TABLES[name]).lower()
+        for match in self.word_re.finditer(deciphered, start):
+            at = match.start()
+            if at == 0 or deciphered[at - 1] not in _LETTERS:
+                yield match
+
     def first(self, text: str, start: int = 0) -> int | None:
         """Where the first word of ``text`` (from ``start``) that a cipher turns into a
         marking word starts, or None."""
-        if self.word_re is None:
-            return None
-        hits = [
-            match.start()
-            for _, table in CIPHERS
-            if (match := self.word_re.search(text.translate(table), start)) is not None
-        ]
-        return min(hits, default=None)
+        raw = one_byte(text)
+        found = [next(iter(self._words(raw, name, start)), None) for name, _ in CIPHERS]
+        return min((match.start() for match in found if match is not None), default=None)
 
-    def lines(self, text: str) -> list[tuple[int, int, str, str]]:
-        """The lines of ``text`` whose deciphered copy holds a marking word: (line start,
-        line end, the line deciphered, the cipher's name), each line once per cipher."""
+    def lines(self, text: str, raw: bytes | None = None) -> list[tuple[int, int, str, str]]:
+        """The lines of ``text`` (``raw``: its ``one_byte`` copy) whose deciphered copy holds
+        a marking word: (line start, line end, the line deciphered, the cipher's name), each
+        line once per cipher."""
         found: list[tuple[int, int, str, str]] = []
         if self.word_re is None:
             return found
+        raw = one_byte(text) if raw is None else raw
         for name, table in CIPHERS:
-            deciphered = text.translate(table)
-            at = 0
-            while (match := self.word_re.search(deciphered, at)) is not None:
+            done = -1
+            for match in self._words(raw, name):
+                if match.start() < done:
+                    continue
                 start = text.rfind("\n", 0, match.start()) + 1
                 end = text.find("\n", match.end())
                 end = len(text) if end < 0 else end
-                found.append((start, end, deciphered[start:end], name))
-                at = end + 1
+                found.append((start, end, text[start:end].translate(table), name))
+                done = end
         return found
 
     def open_word(self, text: str) -> bool:

@@ -5161,7 +5161,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._binary_blocks(scanner, region[:done], origin)
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
-            self._cipher_lines(scanner, region[:done], origin, state.windowed)
+            self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             state.windowed = False
             state.line_start = origin + done
@@ -5249,15 +5249,17 @@ class DecodeUnit(Unit[DecodeState]):
             start, end = origin + candidate.start, origin + candidate.end
             rescan(scanner, candidate.text, start, end, candidate.encoding)
 
-    def _cipher_lines(self, scanner: Scanner, region: str, origin: int, continued: bool) -> None:
+    def _cipher_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
         """Lines that deciphered (Atbash, ROT47: ``_ciphers``) hold a marking word: each is
         read deciphered as a text of its own, every character in its place. Lines longer
         than ``MAX_LINE`` are not (``continued``: the region's first line is the end of
-        one), as the shifted lines are not."""
+        one), as the shifted lines are not. ``raw``: ``one_byte(region)``."""
         ciphers = self.engine.ciphers
         if scanner.depth >= MAX_DEPTH or ciphers.word_re is None:
             return
-        for start, end, deciphered, name in ciphers.lines(region):
+        for start, end, deciphered, name in ciphers.lines(region, raw):
             if end - start > MAX_LINE or (continued and start == 0):
                 continue
             at = origin + start
