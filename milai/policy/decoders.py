@@ -1087,7 +1087,7 @@ _LAST_BLANK = lazy_compile(r"\s(?=\S*\Z)")
 _UU_BEGIN = lazy_compile(r"(?m:^[ \t]{0,8}begin(?:-base64)?[ \t]{1,8}[0-7]{3,4}[ \t]{1,8}\S)")
 _UU_LINE = lazy_compile(r"[ -`]{1,90}")
 _UU_END = lazy_compile(r"[ \t]{0,8}end[ \t]{0,8}\r?")
-UU_MOST_LINES = 1 << 14  # a longer block is read in pieces of this many lines
+UU_MOST_LINES = 4096  # a longer block is held and read this far (as a wrapped base64 block)
 
 
 def uu_open_start(text: str) -> int | None:
