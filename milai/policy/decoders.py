@@ -1092,8 +1092,8 @@ UU_MOST_LINES = 4096  # a longer block is held and read this far (as a wrapped b
 
 def uu_open_start(text: str) -> int | None:
     """Where, in complete lines (``text`` ends with a new line), a uuencoded block that the
-    next lines may continue starts (its ``begin`` line; no ``end`` line after it yet, and
-    fewer than ``UU_MOST_LINES`` lines since), or None."""
+    next lines may continue starts (its ``begin`` line, only uuencoded lines after it, and
+    fewer than ``UU_MOST_LINES`` of them), or None."""
     if "begin" not in text or not text.endswith("\n"):
         return None
     start = None
@@ -1104,9 +1104,10 @@ def uu_open_start(text: str) -> int | None:
     after = text[start:]
     if after.count("\n") > UU_MOST_LINES:
         return None
-    for line in after.split("\n")[1:]:
-        if _UU_END.fullmatch(line):
-            return None
+    for line in after.split("\n")[1:-1]:
+        line = line.rstrip("\r")
+        if _UU_END.fullmatch(line) or not _UU_LINE.fullmatch(line):
+            return None  # ended, or no uuencoded line: the block is over
     return start
 
 
