@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bz2
 import codecs
 import html
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from typing import NamedTuple
 from urllib.parse import unquote
@@ -414,8 +416,54 @@ def readable(text: str) -> bool:
     return printable >= 0.95 * (len(text) - hidden) and lettered
 
 
+# Compressed data: gzip (1f 8b, deflate), zlib (78 then a second byte that makes the pair a
+# multiple of 31: 78 01/5e/9c/da), bzip2 ("BZh" and a block size). A base64 or hex payload
+# that decodes to one (a ConfigMap's ``binaryData: motd.gz: H4sI…``, ``echo … | base64 -d |
+# gunzip``) is decompressed, bounded: at most ``_INFLATE_RATIO`` times its size and never
+# more than ``_INFLATE_MOST`` bytes (a bomb stops there; its start is read), in input steps
+# of ``_INFLATE_STEP`` (time stays linear in what comes out).
+_INFLATE_MOST = 1 << 20
+_INFLATE_RATIO = 64
+_INFLATE_LEAST = 1 << 16  # a short payload may still hold a page of text
+_INFLATE_STEP = 1 << 12
+
+
+def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
+    """A decompressor for ``raw`` when it starts with a compression magic, else None."""
+    if raw[:3] == b"\x1f\x8b\x08":
+        return zlib.decompressobj(wbits=31)
+    if len(raw) >= 2 and raw[0] == 0x78 and (raw[0] << 8 | raw[1]) % 31 == 0:
+        return zlib.decompressobj()
+    if raw[:3] == b"BZh" and raw[3:4].isdigit() and raw[3:4] != b"0":
+        return bz2.BZ2Decompressor()
+    return None
+
+
+def inflate(raw: bytes) -> bytes | None:
+    """The decompressed start of compressed ``raw`` (``_decompressor``), bounded in size
+    (``_INFLATE_MOST``, ``_INFLATE_RATIO``); what came out before a corrupt or truncated
+    part is kept. None when ``raw`` is not compressed or nothing came out."""
+    decompressor = _decompressor(raw)
+    if decompressor is None:
+        return None
+    most = min(_INFLATE_MOST, max(_INFLATE_LEAST, _INFLATE_RATIO * len(raw)))
+    out = bytearray()
+    try:
+        for at in range(0, len(raw), _INFLATE_STEP):
+            out += decompressor.decompress(raw[at : at + _INFLATE_STEP], most - len(out))
+            if len(out) >= most or decompressor.eof:
+                break
+    except (zlib.error, OSError, EOFError, ValueError):
+        pass  # a corrupt tail: what came out before it is read
+    return bytes(out) or None
+
+
 def decode_text_bytes(raw: bytes) -> str | None:
-    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM)."""
+    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM); from
+    compressed bytes (gzip, zlib, bzip2), the text they decompress to."""
+    inflated = inflate(raw)
+    if inflated is not None:
+        raw = inflated
     attempts: list[str] = []
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         attempts.append("utf-16")
@@ -1017,3 +1065,73 @@ def _raw85_matches(text: str) -> Iterator[re.Match[str]]:
 
 _BLANK = lazy_compile(r"\s")
 _LAST_BLANK = lazy_compile(r"\s(?=\S*\Z)")
+
+
+# uuencode: a ``begin <mode> <name>`` line, lines that each start with their length in
+# bytes (a character from " " to "_"; "M" is a full line of 45) then groups of four
+# characters from " " to "_" (or "`" for a blank), a "`" or blank line and ``end``. A mail
+# part with ``Content-Transfer-Encoding: x-uuencode`` carries the same block. Each line
+# is decoded on its own (``binascii.a2b_uu``): a block cut anywhere still reads up to it.
+_UU_BEGIN = lazy_compile(r"(?m:^[ \t]{0,8}begin(?:-base64)?[ \t]{1,8}[0-7]{3,4}[ \t]{1,8}\S)")
+_UU_LINE = lazy_compile(r"[ -`]{1,90}")
+_UU_END = lazy_compile(r"[ \t]{0,8}end[ \t]{0,8}\r?")
+UU_MOST_LINES = 4096  # a longer block is held and read this far (as a wrapped base64 block)
+
+
+def uu_open_start(text: str) -> int | None:
+    """Where, in complete lines (``text`` ends with a new line), a uuencoded block that the
+    next lines may continue starts (its ``begin`` line, only uuencoded lines after it, and
+    fewer than ``UU_MOST_LINES`` of them), or None."""
+    if "begin" not in text or not text.endswith("\n"):
+        return None
+    start = None
+    for match in _UU_BEGIN.finditer(text):
+        start = match.start()
+    if start is None:
+        return None
+    after = text[start:]
+    if after.count("\n") > UU_MOST_LINES:
+        return None
+    for line in after.split("\n")[1:-1]:
+        line = line.rstrip("\r")
+        if _UU_END.fullmatch(line) or not _UU_LINE.fullmatch(line):
+            return None  # ended, or no uuencoded line: the block is over
+    return start
+
+
+def uu_candidates(text: str) -> list[Candidate]:
+    """The uuencoded blocks of ``text`` (a ``begin`` line, then its lines up to ``end``,
+    the first line that is no uuencoded line, or ``UU_MOST_LINES`` lines), decoded to
+    readable text: each a candidate spanning its lines."""
+    found: list[Candidate] = []
+    if "begin" not in text:
+        return found
+    for match in _UU_BEGIN.finditer(text):
+        body = text.find("\n", match.end())
+        if body < 0:
+            continue
+        at = body + 1
+        chunks: list[bytes] = []
+        end = at
+        for _ in range(UU_MOST_LINES):
+            if at >= len(text):
+                break
+            line_end = text.find("\n", at)
+            line_end = len(text) if line_end < 0 else line_end
+            line = text[at:line_end].rstrip("\r")
+            if _UU_END.fullmatch(line) or not _UU_LINE.fullmatch(line):
+                break
+            try:
+                chunks.append(binascii.a2b_uu(line))
+            except binascii.Error:
+                # encoders that drop a line's trailing blanks: pad it to its stated length
+                try:
+                    size = (ord(line[0]) - 32) & 0x3F
+                    chunks.append(binascii.a2b_uu(line.ljust(1 + (size + 2) // 3 * 4)))
+                except (binascii.Error, IndexError):
+                    break
+            end = at = line_end + 1
+        decoded = decode_text_bytes(b"".join(chunks)) if chunks else None
+        if decoded is not None:
+            found.append(Candidate("uuencode", decoded, body + 1, max(body + 1, end - 1)))
+    return found

@@ -27,6 +27,7 @@ from milai.policy._built import Built, built_strings
 from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._built import open_call as open_built_call
+from milai.policy._ciphers import CipherWords
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
 from milai.policy._composed import ComposedShifts
@@ -122,7 +123,10 @@ from milai.policy.decoders import (
     partial_start,
     raw85_candidates,
     raw85_start,
+    readable,
     trigger_lines,
+    uu_candidates,
+    uu_open_start,
 )
 from milai.policy.normalise import (
     CONTEXT,
@@ -179,6 +183,20 @@ _TAG_RUN = lazy_compile("[\U000e0020-\U000e007e]+")
 def tag_letters(text: str) -> str:
     """The ASCII that the tag characters in ``text`` spell (others left out)."""
     return "".join(_TAG_RUN.findall(text)).translate(_TAG_LETTERS)
+
+
+# Variation selectors smuggle bytes after a visible character (an emoji): VS1-VS16
+# (U+FE00-U+FE0F) are 0-15, VS17-VS256 (U+E0100-U+E01EF) 16-255; UTF-8 text read so.
+_SELECTOR_RUN = lazy_compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
+
+
+def selector_bytes(text: str) -> bytes:
+    """The bytes that the variation selectors in ``text`` stand for (others left out)."""
+    return bytes(
+        code - 0xFE00 if code < 0xE0000 else code - 0xE0100 + 16
+        for run in _SELECTOR_RUN.findall(text)
+        for code in map(ord, run)
+    )
 
 
 MAX_DEPTH = 4  # encodings inside encodings inside text (base64 of hex of rot13…), no deeper
@@ -258,6 +276,7 @@ class Scanner:
         self.hits: list[Hit] = []
         self.hidden_run: tuple[int, int] | None = None  # may still grow with the next chunk
         self.hidden_tags = ""  # the ASCII that the run's tag characters spell (so far)
+        self.hidden_bytes = b""  # the bytes that the run's variation selectors stand for
         self.closed = False
         # The caller's claim on the original text (a releaser keeps what it has not
         # released yet); None when only the scanner itself needs it.
@@ -331,6 +350,9 @@ class Scanner:
             self.hidden_run = (start, end)
             if letters:
                 self._add_tags(letters)
+            selected = selector_bytes(chunk[start - at : end - at])
+            if selected:
+                self._add_selected(selected)
         if self.hidden_run is not None and self.hidden_run[1] < self.orig_end:
             self._emit_hidden()  # something visible follows: the run is complete
         if self.depth < MAX_DEPTH:
@@ -356,10 +378,22 @@ class Scanner:
             self._scan_tags()
             self.hidden_tags = self.hidden_tags[-_TAG_OVERLAP:]
 
+    def _add_selected(self, selected: bytes) -> None:
+        """Variation selectors stand for bytes (``selector_bytes``): the run's bytes, read
+        as UTF-8, are another reading, scanned as the tag characters' are."""
+        self.hidden_bytes += selected
+        if len(self.hidden_bytes) > _TAG_WINDOW:
+            self._scan_tags()
+            self.hidden_bytes = self.hidden_bytes[-_TAG_OVERLAP:]
+
     def _scan_tags(self) -> None:
         run = self.hidden_run
         if run is not None and len(self.hidden_tags) >= 2 and self.depth < MAX_DEPTH:
             rescan(self, self.hidden_tags, run[0], run[1], "tag-character")
+        if run is not None and len(self.hidden_bytes) >= 2 and self.depth < MAX_DEPTH:
+            text = self.hidden_bytes.decode("utf-8", "replace")
+            if readable(text):
+                rescan(self, text, run[0], run[1], "variation-selector")
 
     def _emit_hidden(self) -> None:
         run = self.hidden_run
@@ -367,6 +401,7 @@ class Scanner:
             return
         self._scan_tags()
         self.hidden_tags = ""
+        self.hidden_bytes = b""
         start, end = run
         count = end - start
         self.hits.append(
@@ -4995,6 +5030,7 @@ class DecodeState(ScanState):
     """
 
     __slots__ = (
+        "ciphers",
         "complete_to",
         "composed",
         "line_start",
@@ -5044,6 +5080,7 @@ class DecodeState(ScanState):
         self.composed = _LineLook()
         self.pane = _LineLook()
         self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
+        self.ciphers = _LineLook()  # a word in Atbash or ROT47 (``_ciphers``)
 
 
 _SYMBOL_REACH = 84  # a word in symbol leetspeak's longest, and a character before it
@@ -5166,6 +5203,10 @@ class DecodeUnit(Unit[DecodeState]):
             waiting = self.engine.rot13_portions.waiting(text[:done])
             if waiting is not None:
                 done = waiting
+            # A uuencoded block is read whole: wait for its end line.
+            uu_open = uu_open_start(text[:done])
+            if uu_open is not None:
+                done = text.rfind("\n", 0, uu_open) + 1
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -5178,8 +5219,10 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._raw85(scanner, region[:done], origin)
+            self._binary_blocks(scanner, region[:done], origin)
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
+            self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             state.windowed = False
             state.line_start = origin + done
@@ -5257,6 +5300,31 @@ class DecodeUnit(Unit[DecodeState]):
         for candidate in raw85_candidates(region):
             start, end = origin + candidate.start, origin + candidate.end
             rescan(scanner, candidate.text, start, end, candidate.encoding)
+
+    def _binary_blocks(self, scanner: Scanner, region: str, origin: int) -> None:
+        """uuencoded blocks (``begin 644 name`` … ``end``), each read decoded as a text of
+        its own (``uu_candidates``); their lines trigger no line decoding."""
+        if scanner.depth >= MAX_DEPTH or "begin" not in region:
+            return
+        for candidate in uu_candidates(region):
+            start, end = origin + candidate.start, origin + candidate.end
+            rescan(scanner, candidate.text, start, end, candidate.encoding)
+
+    def _cipher_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
+        """Lines that deciphered (Atbash, ROT47: ``_ciphers``) hold a marking word: each is
+        read deciphered as a text of its own, every character in its place. Lines longer
+        than ``MAX_LINE`` are not (``continued``: the region's first line is the end of
+        one), as the shifted lines are not. ``raw``: ``one_byte(region)``."""
+        ciphers = self.engine.ciphers
+        if scanner.depth >= MAX_DEPTH or ciphers.word_re is None:
+            return
+        for start, end, deciphered, name in ciphers.lines(region, raw):
+            if end - start > MAX_LINE or (continued and start == 0):
+                continue
+            at = origin + start
+            rescan(scanner, deciphered, at, origin + end, name, in_place=True)
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
@@ -5441,6 +5509,24 @@ class DecodeUnit(Unit[DecodeState]):
 
         return self._held_start(scanner, state, state.symbols, _SYMBOL_REACH, first, growing)
 
+    def _cipher_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Once the unfinished line holds a word that a cipher turns into a marking word
+        (``_ciphers``), or ends with one's start, the line is held from its start: it is
+        read deciphered whole when it ends."""
+        ciphers = self.engine.ciphers
+        line = state.line_start
+
+        def first(since: int, end: int) -> int | None:
+            low = max(line, since - 1)  # is the word's first letter a word's start?
+            found = ciphers.first(scanner.orig_slice(low, end), since - low)
+            return None if found is None else line
+
+        def growing(end: int) -> int | None:
+            tail = scanner.orig_slice(max(line, end - ciphers.longest - 1), end)
+            return line if ciphers.open_word(tail) else None
+
+        return self._held_start(scanner, state, state.ciphers, ciphers.longest, first, growing)
+
     @staticmethod
     def _held_start(
         scanner: Scanner,
@@ -5500,6 +5586,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._composed_start(scanner, state),
             self._pane_start(scanner, state),
             self._symbols_start(scanner, state),
+            self._cipher_start(scanner, state),
         ):
             if rewritten is not None:
                 start = rewritten if start is None else min(start, rewritten)
@@ -5815,6 +5902,7 @@ class CompiledPolicy:
             (spec.text for spec in above),
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.ciphers = CipherWords(word for spec in above for word in _WORD_RE.findall(spec.text))
         self.units.append(DocumentTextUnit(self))
         self.symbols = SymbolLeet(
             (squeeze_key(spec) for spec in above), lambda word: marking_squeeze(skeleton(word))

@@ -1,0 +1,128 @@
+"""Two letter ciphers a model can be asked to answer in: Atbash (each letter's mirror in the
+alphabet, A↔Z, B↔Y…, either case: ``MZGL HVXIVG`` is NATO SECRET) and ROT47 (each
+printable ASCII character but the blank turned by 47 of the 94: ``}p%~ $t r#t%``). Both
+are their own inverse and keep every character in its place.
+
+A line is read deciphered, as a text of its own (``DecodeUnit``), when its deciphered
+text holds a marking word of five letters or more (a marking's words above the lowest
+level, ``CipherWords``) as a word of its own: what everyday text deciphers to is no
+such word (``HVXIVG`` and ``$tr#t%`` are no words either), and the line read deciphered
+counts only what the gate reads in any text: a marking in a marking context, in a case a
+marking is written in (rot13's guards). Shorter markings (CUI, VS-NfD) are not read so,
+as their rot13 spellings are not: deciphered, short words are everyday ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from milai.policy.decoders import one_byte
+
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_UPPER = _LOWER.upper()
+ATBASH = str.maketrans(_LOWER + _UPPER, _LOWER[::-1] + _UPPER[::-1])
+_PRINTABLE = "".join(map(chr, range(33, 127)))
+ROT47 = str.maketrans(_PRINTABLE, _PRINTABLE[47:] + _PRINTABLE[:47])
+# The same on a text's one-byte copy (``decoders.one_byte``), then in small letters: the
+# search for marking words runs over bytes, in C, without a case-blind pattern.
+_BYTES_TABLES = {
+    "atbash": bytes.maketrans((_LOWER + _UPPER).encode(), (_LOWER[::-1] + _UPPER[::-1]).encode()),
+    "rot47": bytes.maketrans(_PRINTABLE.encode(), (_PRINTABLE[47:] + _PRINTABLE[:47]).encode()),
+}
+CIPHERS = (("atbash", ATBASH), ("rot47", ROT47))
+MIN_LETTERS = 5  # a marking word shorter than this deciphers from everyday words
+_LETTERS = frozenset((_LOWER + _UPPER).encode())
+
+
+class CipherWords:
+    """The marking words that make a line worth reading deciphered, and the search for
+    them in a text's deciphered copy."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        found = sorted(
+            {
+                word.lower()
+                for word in words
+                if len(word) >= MIN_LETTERS and word.isascii() and word.isalpha()
+            },
+            key=lambda word: (-len(word), word),
+        )
+        # a word's letters, a blank between two of them at most (a model's answer in a
+        # cipher splits words: ``$t r#t%``); the reach of a word, blanks and all
+        self.longest = 2 * max(map(len, found), default=0)
+        self.prefixes = frozenset(word[:size] for word in found for size in range(1, len(word)))
+        # literal small letters, an optional blank between them, no letter after: linear
+        # (the blank is no letter: no character can belong to two repeats); the letter
+        # before is looked at by hand (a lookbehind first costs the search its speed)
+        self.word_re = (
+            re.compile(
+                ("(?:" + "|".join("[ \t]?".join(word) for word in found) + ")(?![A-Za-z])").encode()
+            )
+            if found
+            else None
+        )
+
+    def _words(self, raw: bytes, name: str, start: int = 0) -> Iterable[re.Match[bytes]]:
+        """The marking words (as words of their own) in ``raw`` deciphered by ``name``."""
+        if self.word_re is None:
+            return
+        deciphered = raw.translate(_BYTES_TABLES[name]).lower()
+        for match in self.word_re.finditer(deciphered, start):
+            at = match.start()
+            if at == 0 or deciphered[at - 1] not in _LETTERS:
+                yield match
+
+    def first(self, text: str, start: int = 0) -> int | None:
+        """Where the first word of ``text`` (from ``start``) that a cipher turns into a
+        marking word starts, or None."""
+        raw = one_byte(text)
+        found = [next(iter(self._words(raw, name, start)), None) for name, _ in CIPHERS]
+        return min((match.start() for match in found if match is not None), default=None)
+
+    def lines(self, text: str, raw: bytes | None = None) -> list[tuple[int, int, str, str]]:
+        """The lines of ``text`` (``raw``: its ``one_byte`` copy) whose deciphered copy holds
+        a marking word: (line start, line end, the line deciphered, the cipher's name), each
+        line once per cipher."""
+        found: list[tuple[int, int, str, str]] = []
+        if self.word_re is None:
+            return found
+        raw = one_byte(text) if raw is None else raw
+        for name, table in CIPHERS:
+            done = -1
+            for match in self._words(raw, name):
+                if match.start() < done:
+                    continue
+                start = text.rfind("\n", 0, match.start()) + 1
+                end = text.find("\n", match.end())
+                end = len(text) if end < 0 else end
+                found.append((start, end, text[start:end].translate(table), name))
+                done = end
+        return found
+
+    def open_word(self, text: str) -> bool:
+        """Whether ``text`` (an unfinished line's end) ends with the start of a word that a
+        cipher may still turn into a marking word (a blank between its letters allowed)."""
+        if not self.prefixes or not text:
+            return False
+        tail = text[-self.longest :]
+        for _, table in CIPHERS:
+            deciphered = tail.translate(table)
+            start = len(deciphered)
+            # back over letters and single blanks; each letter after a blank or at the
+            # run's start may begin the word
+            while start > 0:
+                ch = deciphered[start - 1]
+                if ch in " \t":
+                    if start >= 2 and deciphered[start - 2] in " \t":
+                        break
+                elif not (ch.isascii() and ch.isalpha()):
+                    break
+                start -= 1
+            run = deciphered[start:]
+            for at in range(len(run)):
+                if run[at] not in " \t" and (at == 0 or run[at - 1] in " \t"):
+                    letters = run[at:].replace(" ", "").replace("\t", "").lower()
+                    if letters in self.prefixes:
+                        return True
+        return False

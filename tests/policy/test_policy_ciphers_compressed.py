@@ -1,0 +1,294 @@
+"""Issue 9: encodings a writer or a model can answer in, read as the others are.
+
+* Atbash (A↔Z, B↔Y…, either case) and ROT47 (printable ASCII turned by 47): a line whose
+  deciphered copy holds a marking word is read deciphered; the usual guards decide.
+* Variation selectors (U+FE00-FE0F for 0-15, U+E0100-E01EF for 16-255) after a visible
+  character: the bytes they stand for, read as UTF-8.
+* uuencode (``begin 644 name`` … ``end``; a mail part's ``x-uuencode``), streamed: the
+  block is held to its end.
+* Compressed, then encoded: gzip, zlib or bzip2 data in base64 or hex is decompressed,
+  bounded (a bomb reads its start only).
+
+Every banner of every shipped policy in each writer's form, whole and streamed; everyday
+text in the same forms stays UNCLASSIFIED."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bz2
+import gzip
+import random
+import time
+import zlib
+from collections.abc import Callable
+
+import pytest
+
+from milai.policy import Policy, check_text
+from milai.policy._ciphers import ATBASH, ROT47
+from milai.policy.decoders import inflate
+from tests.levels import assert_targets_read
+from tests.policy.adversarial import pieces
+from tests.policy.families import BODY, targets
+from tests.policy.test_policy_stream_properties import _assert_stream_properties
+from tests.scale import sample
+
+BANNERS = [target for target in targets() if not target.portion]
+# Markings of five letters or more with a word of five letters or more (shorter ones are
+# not read deciphered, as their rot13 spellings are not: ``_ciphers``).
+LONG = [
+    target
+    for target in BANNERS
+    if any(len(word) >= 5 and word.isascii() and word.isalpha() for word in target.words)
+]
+
+
+def _document(marking: str, rng: random.Random) -> str:
+    body = rng.choice(BODY)
+    return f"{marking}\n{body}\n" if rng.random() < 0.6 else f"{marking}\n\n{body}\n\n{marking}\n"
+
+
+# --- Atbash and ROT47 ------------------------------------------------------------------------
+
+
+def _atbash(text: str, rng: random.Random) -> str:
+    return text.translate(ATBASH)
+
+
+def _rot47(text: str, rng: random.Random) -> str:
+    return text.translate(ROT47)
+
+
+def _split_word(text: str, rng: random.Random) -> str:
+    """A model's answer splits a long word with a blank (``$t r#t%``)."""
+    words = text.split(" ")
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    cut = rng.randrange(1, len(word))
+    words[longest] = word[:cut] + " " + word[cut:]
+    return " ".join(words)
+
+
+def _cipher_writers() -> dict[str, Callable[[str, random.Random], str]]:
+    return {
+        "atbash-document": lambda m, rng: _atbash(_document(m, rng), rng),
+        "atbash-line": lambda m, rng: "Answer: " + _atbash(m, rng),
+        "atbash-split": lambda m, rng: _atbash(_document(_split_word(m, rng), rng), rng),
+        "rot47-document": lambda m, rng: _rot47(_document(m, rng), rng),
+        "rot47-split": lambda m, rng: _rot47(_split_word(m, rng), rng),
+        "rot47-bracketed": lambda m, rng: _rot47(f"[{m}]", rng) + "\n" + rng.choice(BODY),
+    }
+
+
+@pytest.mark.parametrize("writer", sorted(_cipher_writers()))
+def test_every_long_banner_in_a_cipher_reads(writer: str) -> None:
+    make = _cipher_writers()[writer]
+    assert_targets_read(LONG, lambda target: make(target.text, random.Random(target.id + writer)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MZGL HVXIVG",  # NATO SECRET
+        "}p%~ $t r#t%",  # NATO SE CRET
+        "}p%~ $tr#t%",
+        "GLK HVXIVG\nGsv xlmelb ovzevh zg wzdm.",
+    ],
+)
+def test_the_round_examples_read(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level in ("SECRET", "TOP SECRET")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # prose and code, deciphered or as written
+        "The secret recipe is restricted to the family; the Secretary agreed.",
+        "Gsv hvxivg ivxrkv rh ivhgirxgvw gl gsv uznrob.",  # atbash prose: "secret" in prose
+        "%96 D64C6E C64:A6 :D C6DEC:4E65]",  # rot47 prose, small letters
+        'price = $tr + 5; total = "#t%" if x else y',
+        "hash: D64C6E0a9f; id: 4@?7:56?E:2=",
+        "if (a->b && c[d]) { e = f % g; }",
+        "Wizard Drazi went to the river and sang.",
+        "I ❤️ it ☺︎ and 👍🏽 ok",
+    ],
+)
+def test_everyday_text_stays_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+# --- variation selectors -----------------------------------------------------------------------
+
+
+def _selectors(data: bytes) -> str:
+    return "".join(chr(0xFE00 + b) if b < 16 else chr(0xE0100 + b - 16) for b in data)
+
+
+def _selector_writers() -> dict[str, Callable[[str, random.Random], str]]:
+    return {
+        "emoji-document": lambda m, rng: (
+            "Here you go "
+            + rng.choice("😊👍🔥✅")
+            + _selectors(_document(m, rng).encode())
+            + " enjoy!"
+        ),
+        "letter-carrier": lambda m, rng: "a" + _selectors(m.encode()),
+        "emoji-alone": lambda m, rng: rng.choice("😊🙂") + _selectors(m.encode()),
+    }
+
+
+@pytest.mark.parametrize("writer", sorted(_selector_writers()))
+def test_every_banner_in_variation_selectors_reads(writer: str) -> None:
+    make = _selector_writers()[writer]
+    assert_targets_read(
+        BANNERS, lambda target: make(target.text, random.Random(target.id + writer))
+    )
+
+
+def test_the_selector_example_reads(default_policy: Policy) -> None:
+    assert check_text(default_policy, "😊" + _selectors(b"NATO SECRET")).level == "SECRET"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["❤️ ❤️❤️ I love it", "☺︎ text style", "👨‍👩‍👧 family", "葛󠄀 (an ideographic variant)"],
+)
+def test_ordinary_selectors_stay_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+# --- uuencode ---------------------------------------------------------------------------------
+
+
+def _uu(data: bytes, name: str = "notes.txt", mode: str = "644") -> str:
+    lines = [f"begin {mode} {name}"]
+    lines += [
+        binascii.b2a_uu(data[i : i + 45]).decode().rstrip("\n") for i in range(0, len(data), 45)
+    ]
+    return "\n".join([*lines, "`", "end"]) + "\n"
+
+
+def _uu_writers() -> dict[str, Callable[[str, random.Random], str]]:
+    return {
+        "bare": lambda m, rng: _uu(_document(m, rng).encode()),
+        "after-text": lambda m, rng: "Here is the file:\n\n" + _uu(_document(m, rng).encode()),
+        "mail": lambda m, rng: (
+            "From: a@example.org\nSubject: minutes\nMIME-Version: 1.0\n"
+            'Content-Type: text/plain; name="minutes.txt"\n'
+            "Content-Transfer-Encoding: x-uuencode\n\n"
+            + _uu(_document(m, rng).encode(), "minutes.txt", "600")
+        ),
+        "long": lambda m, rng: _uu(
+            (rng.choice(BODY) + "\n").encode() * 3 + _document(m, rng).encode()
+        ),
+    }
+
+
+@pytest.mark.parametrize("writer", sorted(_uu_writers()))
+def test_every_banner_uuencoded_reads(writer: str) -> None:
+    make = _uu_writers()[writer]
+    assert_targets_read(
+        BANNERS, lambda target: make(target.text, random.Random(target.id + writer))
+    )
+
+
+def test_uuencoded_ordinary_files_stay_unclassified(default_policy: Policy) -> None:
+    text = "The secret recipe: flour, sugar and eggs.\n" * 5
+    assert check_text(default_policy, _uu(text.encode())).level == "UNCLASSIFIED"
+    assert check_text(default_policy, _uu(bytes(range(256)) * 2, "blob.bin")).level == (
+        "UNCLASSIFIED"
+    )
+
+
+# --- compressed, then encoded --------------------------------------------------------------------
+
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": gzip.compress,
+    "zlib": zlib.compress,
+    "bz2": bz2.compress,
+}
+
+
+def _compressed_writers() -> dict[str, Callable[[bytes], str]]:
+    def b64(data: bytes) -> str:
+        return base64.b64encode(data).decode()
+
+    def wrapped(data: bytes) -> str:
+        encoded = b64(data)
+        return "\n".join(encoded[i : i + 64] for i in range(0, len(encoded), 64))
+
+    return {
+        "configmap": lambda d: (
+            f"apiVersion: v1\nkind: ConfigMap\nbinaryData:\n  motd.gz: {b64(d)}\n"
+        ),
+        "shell": lambda d: f"echo {b64(d)} | base64 -d | gunzip\n",
+        "json": lambda d: '{"payload": "' + b64(d) + '"}',
+        "hex": lambda d: "data = " + d.hex() + "\n",
+        "mime": lambda d: "Content-Transfer-Encoding: base64\n\n" + wrapped(d) + "\n",
+    }
+
+
+@pytest.mark.parametrize("compressor", sorted(COMPRESSORS))
+@pytest.mark.parametrize("writer", sorted(_compressed_writers()))
+def test_every_banner_compressed_then_encoded_reads(compressor: str, writer: str) -> None:
+    make, compress = _compressed_writers()[writer], COMPRESSORS[compressor]
+    assert_targets_read(
+        BANNERS,
+        lambda target: make(
+            compress(_document(target.text, random.Random(target.id + writer)).encode())
+        ),
+    )
+
+
+@pytest.mark.parametrize("compressor", sorted(COMPRESSORS))
+def test_compressed_ordinary_text_stays_unclassified(
+    default_policy: Policy, compressor: str
+) -> None:
+    text = "Welcome to the build server.\nThe secret of good coffee is fresh beans.\n" * 3
+    for make in _compressed_writers().values():
+        written = make(COMPRESSORS[compressor](text.encode()))
+        assert check_text(default_policy, written).level == "UNCLASSIFIED", written
+
+
+@pytest.mark.parametrize("compressor", sorted(COMPRESSORS))
+def test_a_bomb_is_read_bounded(compressor: str) -> None:
+    bomb = COMPRESSORS[compressor](b"SECRET\n" + b"\0" * (64 << 20))
+    started = time.perf_counter()
+    out = inflate(bomb)
+    assert out is not None and out.startswith(b"SECRET") and len(out) <= 1 << 20
+    assert time.perf_counter() - started < 2
+
+
+def test_a_bomb_in_base64_is_gated_quickly(default_policy: Policy) -> None:
+    bomb = base64.b64encode(gzip.compress(b"A" * (200 << 20))).decode()
+    started = time.perf_counter()
+    check_text(default_policy, "blob: " + bomb)
+    assert time.perf_counter() - started < 30
+
+
+# --- streamed ---------------------------------------------------------------------------------
+
+
+def _stream_cases() -> list[tuple[str, bool]]:
+    """(text, whether the streamed decision's explanations are the whole text's too: a
+    base64 run on a shell line is explained as a cell when streamed, decided the same)."""
+    rng = random.Random("gate29-stream")
+    marking = "NATO SECRET"
+    cases = [(writer(marking, rng), True) for writer in _cipher_writers().values()]
+    cases += [(writer(marking, rng), True) for writer in _selector_writers().values()]
+    cases += [(writer(marking, rng), True) for writer in _uu_writers().values()]
+    cases += [
+        (writer(compress(_document(marking, rng).encode())), False)
+        for writer in _compressed_writers().values()
+        for compress in COMPRESSORS.values()
+    ]
+    return cases
+
+
+@pytest.mark.parametrize("index", sample(range(len(_stream_cases())), 8, seed="gate29"))
+def test_streamed_as_read_whole(default_policy: Policy, index: int) -> None:
+    text, exactly = _stream_cases()[index]
+    rng = random.Random(index)
+    for sizes in ((1,), (1, 2, 3, 5, 8), (64,)):
+        _assert_stream_properties(default_policy, text, pieces(text, rng, sizes), exactly=exactly)
