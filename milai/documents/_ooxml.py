@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
+from milai.documents._capitals import run_case, shown_in_capitals
 from milai.documents._model import Document, DocumentBuilder, DocumentError
 from milai.documents._xml import blocks, local, parse, property_lines
 from milai.documents._zip import BoundedZip
@@ -156,6 +157,19 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
         if name == "p":  # a paragraph in a text box inside this one
             _paragraph(element, emit, emit_before)
             return
+        if name == "textpath":  # a VML watermark's text (WordArt): a page-wide marking
+            if element.get("string"):
+                emit(" ".join(str(element.get("string")).split()))
+            return
+        if name == "r":
+            case = run_case(element)
+            if case is not None:
+                start_now, start_before = len(now), len(before)
+                for child in element:
+                    walk(child, state)
+                now[start_now:] = [shown_in_capitals(t, case) for t in now[start_now:]]
+                before[start_before:] = [shown_in_capitals(t, case) for t in before[start_before:]]
+                return
         if name in ("t", "delText"):
             text = element.text or ""
             if name == "delText" or state == "del":
@@ -178,6 +192,7 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
             changed = True
             state = "del"
         elif name == "AlternateContent":  # the same content twice: read the first choice
+            _fallback_watermarks(element, emit)
             for child in element:
                 if local(child.tag) == "Choice":
                     walk(child, state)
@@ -190,6 +205,17 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
     emit("".join(now))
     if changed:
         emit_before("".join(before))
+
+
+def _fallback_watermarks(alternate: Element, emit: Callable[[str], None]) -> None:
+    """The VML watermarks (``<v:textpath string="…"/>``) that only an ``mc:Fallback``
+    draws: Word writes a watermark's WordArt so, its choice a drawing without that text."""
+    for child in alternate:
+        if local(child.tag) != "Fallback":
+            continue
+        for element in child.iter():
+            if local(element.tag) == "textpath" and element.get("string"):
+                emit(" ".join(str(element.get("string")).split()))
 
 
 def _metadata(archive: BoundedZip, parts: dict[str, list[str]], name: str) -> list[str]:
