@@ -10,7 +10,9 @@ value and placeholder, alt, title, aria-label, label, content) and the strings t
 such fields (part ``metadata``). Any other attribute whose value is written in capitals
 (``data-banner="NATO SECRET"``) is read apart, a value a line, as ``attribute text``: a
 page's data is part of what a model wrote, shown or not; values in small letters (class
-names, ids, states) are markup, not markings. Scripts are not text."""
+names, ids, states) are markup, not markings. Scripts are not text. Text that CSS shows in
+capitals (``text-transform: uppercase``, ``font-variant: small-caps``: inline, or a
+``<style>`` rule for a lone tag or class) reads as shown (``documents._capitals``)."""
 
 from __future__ import annotations
 

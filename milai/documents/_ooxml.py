@@ -1,6 +1,9 @@
 """Word documents (Office Open XML, ``.docx``/``.docm``/``.dotx``): body, headers, footers,
 footnotes, endnotes, comments, tracked deletions, document and custom properties, and the
-sensitivity labels Office writes into them.
+sensitivity labels Office writes into them. A run set in capitals (``<w:caps/>``,
+``<w:smallCaps/>``) reads as shown (``documents._capitals``); a text watermark (VML's
+``<v:textpath string="…"/>``, in a header, also in an ``mc:Fallback``) reads as a line of
+its own where it stands: a page-wide marking.
 
 The parts are found by their content types in ``[Content_Types].xml``, not by file names.
 Large parts stream through the XML parser paragraph by paragraph (constant memory).
