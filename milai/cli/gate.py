@@ -97,7 +97,6 @@ def read_material(path: str | Path | None) -> Material:
         and not legacy
         and not looks_like_subtitles(start)
         and not looks_like_calendar(start)
-        and not (source not in (None, "-") and _holds_base64_document(handle, head))
     ):
         # Text streams; subtitles and calendars are read whole, for the reading of their
         # joined cues or unfolded lines.
@@ -114,37 +113,6 @@ def read_material(path: str | Path | None) -> Material:
         raise UsageError(f"{name} is larger than {limit} bytes")
     document = read_document(data, name, legacy=legacy)
     return Material(name, document=document, source=own_text(document, data, name))
-
-
-# A zip's and a PDF's first bytes in base64 (documents._base64_documents), after a byte
-# that is no base64 character: a text that carries a whole document in base64.
-_BASE64_DOCUMENT_STARTS = (b"UEsDB", b"JVBERi0")
-
-
-def _holds_base64_document(handle: IO[bytes], head: bytes) -> bool:
-    """Whether a text file that starts with ``head`` carries a document in base64 (Graph's
-    ``contentBytes``, an XML attachment) and is small enough to read whole: then it is read
-    as a document, the documents in it opened. The file is read once for that and left
-    where it was (after ``head``); a file that cannot seek streams."""
-    try:
-        if not handle.seekable():
-            return False
-        resume = handle.tell()
-        try:
-            data = head
-            while data:
-                if any(start in data for start in _BASE64_DOCUMENT_STARTS):
-                    from milai.documents import Limits
-
-                    return handle.seek(0, os.SEEK_END) <= Limits().max_input_bytes
-                tail = data[-8:]
-                data = handle.read(CHUNK_BYTES)
-                data = tail + data if data else b""
-            return False
-        finally:
-            handle.seek(resume)
-    except OSError:
-        return False
 
 
 def _not_utf8(handle: IO[bytes], head: bytes) -> bool:

@@ -323,17 +323,3 @@ def test_a_bad_or_nested_base64_document_is_noted_not_fatal() -> None:
     )
     assert "NATO SECRET" not in nested.text
     assert any("nested deeper" in note for note in nested.skipped)
-
-
-def test_a_text_file_carrying_a_document_is_read_whole(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from milai.cli.gate import read_material
-
-    data = Docx(body=["NATO SECRET"]).build()
-    path = tmp_path / "message.json"
-    path.write_text("x" * 20000 + json.dumps({"contentBytes": base64.b64encode(data).decode()}))
-    material = read_material(path)
-    assert material.document is not None
-    assert "NATO SECRET" in material.document.text
-    plain = tmp_path / "plain.json"
-    plain.write_text(json.dumps({"note": "no document here"}))
-    assert read_material(plain).document is None
