@@ -56,21 +56,87 @@ def css_case(style: str) -> str | None:
     return found
 
 
-def run_case(run: Element) -> str | None:
-    """The case a WordprocessingML run (``<w:r>``) is shown in, from its own properties
-    (``<w:rPr><w:caps/>`` or ``<w:smallCaps/>``, not turned off by ``w:val``)."""
+def _own_case(properties: Element) -> str | None:
+    """The case a run's properties (``<w:rPr>``) set: ``CAPS``, ``SMALL_CAPS``, ``""``
+    (turned off by ``w:val``), or None (not set)."""
     found = None
+    for prop in properties:
+        name = local(prop.tag)
+        if name not in ("caps", "smallCaps"):
+            continue
+        value = next((v for k, v in prop.attrib.items() if local(k) == "val"), "1")
+        if value.strip().lower() in _OFF:
+            found = found or ""
+        elif name == "caps":
+            return CAPS
+        else:
+            found = SMALL_CAPS
+    return found
+
+
+def _style_of(properties: Element, name: str) -> str | None:
+    for prop in properties:
+        if local(prop.tag) == name:
+            return next((v for k, v in prop.attrib.items() if local(k) == "val"), None)
+    return None
+
+
+def word_style_cases(styles: Element) -> dict[str, str]:
+    """The styles of ``word/styles.xml`` that show their text in capitals, by style id
+    (a style without its own case takes its ``w:basedOn`` style's)."""
+    own: dict[str, str | None] = {}
+    based: dict[str, str] = {}
+    for style in styles:
+        if local(style.tag) != "style":
+            continue
+        style_id = next((v for k, v in style.attrib.items() if local(k) == "styleId"), None)
+        if not style_id:
+            continue
+        case = None
+        for child in style:
+            if local(child.tag) == "rPr":
+                case = _own_case(child)
+            elif local(child.tag) == "basedOn":
+                parent = next((v for k, v in child.attrib.items() if local(k) == "val"), None)
+                if parent:
+                    based[style_id] = parent
+        own[style_id] = case
+    cases: dict[str, str] = {}
+    for style_id in own:
+        at, seen, case = style_id, {style_id}, own[style_id]
+        while case is None and at in based and based[at] not in seen:
+            at = based[at]
+            seen.add(at)
+            case = own.get(at)
+        if case:
+            cases[style_id] = case
+    return cases
+
+
+def paragraph_case(paragraph: Element, styles: dict[str, str]) -> str | None:
+    """The case a paragraph's style (``<w:pPr><w:pStyle>``) shows its runs in."""
+    if not styles:
+        return None
+    for child in paragraph:
+        if local(child.tag) == "pPr":
+            style = _style_of(child, "pStyle")
+            return styles.get(style) if style else None
+    return None
+
+
+def run_case(
+    run: Element, styles: dict[str, str] | None = None, inherited: str | None = None
+) -> str | None:
+    """The case a WordprocessingML run (``<w:r>``) is shown in: its own properties
+    (``<w:rPr><w:caps/>`` or ``<w:smallCaps/>``, turned off by ``w:val``), else its
+    character style's (``w:rStyle``), else ``inherited`` (its paragraph style's)."""
     for child in run:
         if local(child.tag) != "rPr":
             continue
-        for prop in child:
-            name = local(prop.tag)
-            if name not in ("caps", "smallCaps"):
-                continue
-            value = next((v for k, v in prop.attrib.items() if local(k) == "val"), "1")
-            if value.strip().lower() in _OFF:
-                continue
-            if name == "caps":
-                return CAPS
-            found = SMALL_CAPS
-    return found
+        own = _own_case(child)
+        if own is not None:
+            return own or None
+        style = _style_of(child, "rStyle") if styles else None
+        if style and styles and style in styles:
+            return styles[style]
+    return inherited

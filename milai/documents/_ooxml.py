@@ -1,9 +1,10 @@
 """Word documents (Office Open XML, ``.docx``/``.docm``/``.dotx``): body, headers, footers,
 footnotes, endnotes, comments, tracked deletions, document and custom properties, and the
 sensitivity labels Office writes into them. A run set in capitals (``<w:caps/>``,
-``<w:smallCaps/>``) reads as shown (``documents._capitals``); a text watermark (VML's
-``<v:textpath string="…"/>``, in a header, also in an ``mc:Fallback``) reads as a line of
-its own where it stands: a page-wide marking.
+``<w:smallCaps/>``: its own, its character style's, its paragraph style's) reads as shown
+(``documents._capitals``); a text watermark (VML's ``<v:textpath string="…"/>``, in a
+header, also in an ``mc:Fallback``) reads as a line of its own where it stands: a
+page-wide marking.
 
 The parts are found by their content types in ``[Content_Types].xml``, not by file names.
 Large parts stream through the XML parser paragraph by paragraph (constant memory).
@@ -15,7 +16,12 @@ import re
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
-from milai.documents._capitals import run_case, shown_in_capitals
+from milai.documents._capitals import (
+    paragraph_case,
+    run_case,
+    shown_in_capitals,
+    word_style_cases,
+)
 from milai.documents._model import Document, DocumentBuilder, DocumentError
 from milai.documents._xml import blocks, local, parse, property_lines
 from milai.documents._zip import BoundedZip
@@ -33,6 +39,7 @@ _KINDS = {  # content-type suffix (lower case) → part
     "drawingml.diagramdata+xml": "drawing",
     "wordprocessingml.document.glossary+xml": "glossary",
     "wordprocessingml.settings+xml": "settings",
+    "wordprocessingml.styles+xml": "styles",
     "core-properties+xml": "core",
     "extended-properties+xml": "app",
     "custom-properties+xml": "custom",
@@ -60,11 +67,14 @@ def read_docx(archive: BoundedZip, builder: DocumentBuilder, read_nested: ReadNe
     Raises ``DocumentError`` for an Office file that is not a Word document, or a bad part.
     """
     parts = _parts_by_kind(archive, builder.name)
+    styles: dict[str, str] = {}
+    for member in parts.get("styles", ()):
+        styles.update(word_style_cases(parse(archive.read(member), f"{builder.name}: {member}")))
     deleted: list[str] = []
     for kind in _ORDER:
         seen: set[str] = set()  # first-page, even-page and default headers often agree
         for member in sorted(parts.get(kind, ()), key=_natural):
-            text = "\n".join(_paragraphs(archive, member, deleted))
+            text = "\n".join(_paragraphs(archive, member, deleted, styles))
             if text not in seen:
                 seen.add(text)
                 builder.add(kind, text)
@@ -128,7 +138,9 @@ def _kind(content_type: str, member: str) -> str | None:
     return None
 
 
-def _paragraphs(archive: BoundedZip, member: str, deleted: list[str]) -> list[str]:
+def _paragraphs(
+    archive: BoundedZip, member: str, deleted: list[str], styles: dict[str, str]
+) -> list[str]:
     """The paragraphs of one WordprocessingML part, as they read now (insertions kept,
     deletions left out); each changed paragraph as it read before goes to ``deleted``."""
     lines: list[str] = []
@@ -136,13 +148,19 @@ def _paragraphs(archive: BoundedZip, member: str, deleted: list[str]) -> list[st
     with archive.open(member) as stream:
         for _, paragraph in blocks(stream, where, _PARAGRAPH):
             try:
-                _paragraph(paragraph, lines.append, deleted.append)
+                _paragraph(paragraph, lines.append, deleted.append, styles)
             except RecursionError:
                 raise DocumentError(f"{where}: elements nested too deeply") from None
     return lines
 
 
-def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[str], None]) -> None:
+def _paragraph(
+    p: Element,
+    emit: Callable[[str], None],
+    emit_before: Callable[[str], None],
+    styles: dict[str, str],
+) -> None:
+    inherited = paragraph_case(p, styles)
     now: list[str] = []
     before: list[str] = []
     changed = False
@@ -158,14 +176,14 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
                     emit(" ".join(str(element.get(attribute)).split()))
             return
         if name == "p":  # a paragraph in a text box inside this one
-            _paragraph(element, emit, emit_before)
+            _paragraph(element, emit, emit_before, styles)
             return
         if name == "textpath":  # a VML watermark's text (WordArt): a page-wide marking
             if element.get("string"):
                 emit(" ".join(str(element.get("string")).split()))
             return
         if name == "r":
-            case = run_case(element)
+            case = run_case(element, styles, inherited)
             if case is not None:
                 start_now, start_before = len(now), len(before)
                 for child in element:

@@ -64,6 +64,32 @@ def docx_caps(title: str, text: str, prop: str) -> bytes:
     return docx_header(f"<w:p>{_run(title)}<w:r><w:tab/></w:r>{_run(text, prop)}</w:p>")
 
 
+def docx_styled(title: str, text: str, *, paragraph: bool) -> bytes:
+    """A .docx whose header sets ``text`` in capitals by a style (a character style, or a
+    paragraph style based on one that says ``<w:caps/>``), not by the run's properties."""
+    styles = (
+        f'<w:styles xmlns:w="{W}"><w:style w:type="character" w:styleId="Banner">'
+        '<w:rPr><w:caps/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Caps">'
+        '<w:rPr><w:caps/><w:b/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Mark">'
+        '<w:basedOn w:val="Caps"/></w:style></w:styles>'
+    )
+    if paragraph:
+        line = _run(f"{title}\t{text}")
+        xml = f'<w:p><w:pPr><w:pStyle w:val="Mark"/></w:pPr>{line}</w:p>'
+    else:
+        styled = _run(text, '<w:rStyle w:val="Banner"/>')
+        xml = f"<w:p>{_run(title)}<w:r><w:tab/></w:r>{styled}</w:p>"
+    header = f'<w:hdr xmlns:w="{W}">{xml}</w:hdr>'
+    return Docx(
+        body=["Minutes of the meeting."],
+        members=[("word/header1.xml", header.encode()), ("word/styles.xml", styles.encode())],
+        overrides=[
+            ("/word/header1.xml", f"{WORD}.header+xml"),
+            ("/word/styles.xml", f"{WORD}.styles+xml"),
+        ],
+    ).build()
+
+
 def odt_styled(title: str, text: str, properties: str, *, paragraph: bool = False) -> bytes:
     family = "paragraph" if paragraph else "text"
     styles = (
@@ -230,6 +256,12 @@ FAMILIES: dict[str, Callable[[Target, random.Random], bytes]] = {
     "docx-small-caps": lambda t, r: docx_caps(
         _title(t, r), small(t.text), '<w:smallCaps w:val="1"/>'
     ),
+    "docx-caps-character-style": lambda t, r: docx_styled(
+        _title(t, r), small(t.text), paragraph=False
+    ),
+    "docx-caps-paragraph-style": lambda t, r: docx_styled(
+        _title(t, r), small(t.text), paragraph=True
+    ),
     "odt-uppercase-span": lambda t, r: odt_styled(
         _title(t, r), small(t.text), 'fo:text-transform="uppercase"'
     ),
@@ -280,6 +312,7 @@ def test_rendered_capitals_read_as_the_same_words_typed_in_capitals(
     )
     shown = [
         docx_caps("Chapter 1", words, "<w:caps/>"),
+        docx_styled("Chapter 1", words, paragraph=False),
         odt_styled("Chapter 1", words, 'fo:text-transform="uppercase"'),
         html_inline("Chapter 1", words),
         html_class("Chapter 1", words),
