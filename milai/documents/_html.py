@@ -10,7 +10,9 @@ value and placeholder, alt, title, aria-label, label, content) and the strings t
 such fields (part ``metadata``). Any other attribute whose value is written in capitals
 (``data-banner="NATO SECRET"``) is read apart, a value a line, as ``attribute text``: a
 page's data is part of what a model wrote, shown or not; values in small letters (class
-names, ids, states) are markup, not markings. Scripts are not text."""
+names, ids, states) are markup, not markings. Scripts are not text. Text that CSS shows in
+capitals (``text-transform: uppercase``, ``font-variant: small-caps``: inline, or a
+``<style>`` rule for a lone tag or class) reads as shown (``documents._capitals``)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import re
 from html.parser import HTMLParser
 from itertools import pairwise
 
+from milai.documents._capitals import css_case, shown_in_capitals
 from milai.documents._model import DocumentBuilder
 
 _BLOCKS = {
@@ -121,6 +124,28 @@ class _TextParser(HTMLParser):
         self.hidden_depth = 0  # how many of ``hidden_tag`` are open inside it
         self.hidden: list[str] = []  # its text, read apart
         self.attributes: list[str] = []  # other attributes' values in capitals, read apart
+        # The open elements, each with the case CSS shows its text in (capitals, small
+        # capitals: ``text-transform``, ``font-variant``), inherited; the rules of a
+        # ``<style>`` element's simple selectors (a tag, a class) by selector.
+        self.cases: list[tuple[str, str | None]] = []
+        self.case_rules: dict[str, str] = {}
+
+    def _open_case(self, tag: str, values: dict[str, str]) -> None:
+        if tag in _VOID or len(self.cases) > 400:
+            return
+        case = self.cases[-1][1] if self.cases else None
+        if self.case_rules:
+            selectors = [tag] + ["." + name for name in values.get("class", "").split()]
+            for selector in selectors:
+                case = self.case_rules.get(selector, case)
+        case = css_case(values.get("style", "")) or case
+        self.cases.append((tag, case))
+
+    def _close_case(self, tag: str) -> None:
+        for at in range(len(self.cases) - 1, max(-1, len(self.cases) - 40), -1):
+            if self.cases[at][0] == tag:
+                del self.cases[at:]
+                return
 
     @property
     def area(self) -> str:
@@ -151,6 +176,7 @@ class _TextParser(HTMLParser):
         elif tag not in _NOT_TEXT and _hides(tag, dict(attrs)):
             self.hidden_tag, self.hidden_depth = tag, 1
         values = {key: value for key, value in attrs if value is not None and value}
+        self._open_case(tag, values)
         for key, value in values.items():
             if key in _SHOWN or key == "content":
                 continue
@@ -188,6 +214,7 @@ class _TextParser(HTMLParser):
             self._break()
 
     def handle_endtag(self, tag: str) -> None:
+        self._close_case(tag)
         if tag == self.hidden_tag:
             self.hidden_depth -= 1
             if self.hidden_depth == 0:
@@ -199,6 +226,7 @@ class _TextParser(HTMLParser):
                 self.styles -= 1
                 for text in css_content("".join(self.css)):
                     self._shown(text)
+                self.case_rules.update(case_rules("".join(self.css)))
                 self.css = []
         elif tag == "title":
             self.in_title = False
@@ -228,6 +256,8 @@ class _TextParser(HTMLParser):
             return
         if not self.pre:
             data = _SPACES.sub(" ", data)
+        if self.cases and self.cases[-1][1] is not None:
+            data = shown_in_capitals(data, self.cases[-1][1])
         if self.cell is not None:
             self.cell.append(data)
         elif self.pre:
@@ -240,6 +270,27 @@ class _TextParser(HTMLParser):
 
     def handle_comment(self, data: str) -> None:
         self.comments.append(data.strip())
+
+
+# A CSS rule (selectors, then declarations in braces), and a simple selector: a tag or a
+# class, alone.
+_CSS_RULE = re.compile(r"([^{}]{1,400})\{([^{}]{0,4000})\}")
+_SIMPLE_SELECTOR = re.compile(r"\.?[A-Za-z][\w-]{0,60}")
+
+
+def case_rules(css: str) -> dict[str, str]:
+    """The simple selectors (``p``, ``.banner``) of a style sheet's rules that show text in
+    capitals or small capitals, each with its case."""
+    rules: dict[str, str] = {}
+    for match in _CSS_RULE.finditer(css[:200_000]):
+        case = css_case(match.group(2))
+        if case is None:
+            continue
+        for selector in match.group(1).split(","):
+            selector = selector.strip()
+            if _SIMPLE_SELECTOR.fullmatch(selector):
+                rules[selector.lower() if selector[0] != "." else selector] = case
+    return rules
 
 
 def read_html(text: str, builder: DocumentBuilder) -> None:

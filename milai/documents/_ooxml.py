@@ -1,6 +1,10 @@
 """Word documents (Office Open XML, ``.docx``/``.docm``/``.dotx``): body, headers, footers,
 footnotes, endnotes, comments, tracked deletions, document and custom properties, and the
-sensitivity labels Office writes into them.
+sensitivity labels Office writes into them. A run set in capitals (``<w:caps/>``,
+``<w:smallCaps/>``: its own, its character style's, its paragraph style's) reads as shown
+(``documents._capitals``); a text watermark (VML's ``<v:textpath string="…"/>``, in a
+header, also in an ``mc:Fallback``) reads as a line of its own where it stands: a
+page-wide marking.
 
 The parts are found by their content types in ``[Content_Types].xml``, not by file names.
 Large parts stream through the XML parser paragraph by paragraph (constant memory).
@@ -12,6 +16,12 @@ import re
 from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
+from milai.documents._capitals import (
+    paragraph_case,
+    run_case,
+    shown_in_capitals,
+    word_style_cases,
+)
 from milai.documents._model import Document, DocumentBuilder, DocumentError
 from milai.documents._xml import blocks, local, parse, property_lines
 from milai.documents._zip import BoundedZip
@@ -29,6 +39,7 @@ _KINDS = {  # content-type suffix (lower case) → part
     "drawingml.diagramdata+xml": "drawing",
     "wordprocessingml.document.glossary+xml": "glossary",
     "wordprocessingml.settings+xml": "settings",
+    "wordprocessingml.styles+xml": "styles",
     "core-properties+xml": "core",
     "extended-properties+xml": "app",
     "custom-properties+xml": "custom",
@@ -56,11 +67,14 @@ def read_docx(archive: BoundedZip, builder: DocumentBuilder, read_nested: ReadNe
     Raises ``DocumentError`` for an Office file that is not a Word document, or a bad part.
     """
     parts = _parts_by_kind(archive, builder.name)
+    styles: dict[str, str] = {}
+    for member in parts.get("styles", ()):
+        styles.update(word_style_cases(parse(archive.read(member), f"{builder.name}: {member}")))
     deleted: list[str] = []
     for kind in _ORDER:
         seen: set[str] = set()  # first-page, even-page and default headers often agree
         for member in sorted(parts.get(kind, ()), key=_natural):
-            text = "\n".join(_paragraphs(archive, member, deleted))
+            text = "\n".join(_paragraphs(archive, member, deleted, styles))
             if text not in seen:
                 seen.add(text)
                 builder.add(kind, text)
@@ -124,7 +138,9 @@ def _kind(content_type: str, member: str) -> str | None:
     return None
 
 
-def _paragraphs(archive: BoundedZip, member: str, deleted: list[str]) -> list[str]:
+def _paragraphs(
+    archive: BoundedZip, member: str, deleted: list[str], styles: dict[str, str]
+) -> list[str]:
     """The paragraphs of one WordprocessingML part, as they read now (insertions kept,
     deletions left out); each changed paragraph as it read before goes to ``deleted``."""
     lines: list[str] = []
@@ -132,13 +148,19 @@ def _paragraphs(archive: BoundedZip, member: str, deleted: list[str]) -> list[st
     with archive.open(member) as stream:
         for _, paragraph in blocks(stream, where, _PARAGRAPH):
             try:
-                _paragraph(paragraph, lines.append, deleted.append)
+                _paragraph(paragraph, lines.append, deleted.append, styles)
             except RecursionError:
                 raise DocumentError(f"{where}: elements nested too deeply") from None
     return lines
 
 
-def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[str], None]) -> None:
+def _paragraph(
+    p: Element,
+    emit: Callable[[str], None],
+    emit_before: Callable[[str], None],
+    styles: dict[str, str],
+) -> None:
+    inherited = paragraph_case(p, styles)
     now: list[str] = []
     before: list[str] = []
     changed = False
@@ -154,8 +176,21 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
                     emit(" ".join(str(element.get(attribute)).split()))
             return
         if name == "p":  # a paragraph in a text box inside this one
-            _paragraph(element, emit, emit_before)
+            _paragraph(element, emit, emit_before, styles)
             return
+        if name == "textpath":  # a VML watermark's text (WordArt): a page-wide marking
+            if element.get("string"):
+                emit(" ".join(str(element.get("string")).split()))
+            return
+        if name == "r":
+            case = run_case(element, styles, inherited)
+            if case is not None:
+                start_now, start_before = len(now), len(before)
+                for child in element:
+                    walk(child, state)
+                now[start_now:] = [shown_in_capitals(t, case) for t in now[start_now:]]
+                before[start_before:] = [shown_in_capitals(t, case) for t in before[start_before:]]
+                return
         if name in ("t", "delText"):
             text = element.text or ""
             if name == "delText" or state == "del":
@@ -178,6 +213,7 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
             changed = True
             state = "del"
         elif name == "AlternateContent":  # the same content twice: read the first choice
+            _fallback_watermarks(element, emit)
             for child in element:
                 if local(child.tag) == "Choice":
                     walk(child, state)
@@ -190,6 +226,17 @@ def _paragraph(p: Element, emit: Callable[[str], None], emit_before: Callable[[s
     emit("".join(now))
     if changed:
         emit_before("".join(before))
+
+
+def _fallback_watermarks(alternate: Element, emit: Callable[[str], None]) -> None:
+    """The VML watermarks (``<v:textpath string="…"/>``) that only an ``mc:Fallback``
+    draws: Word writes a watermark's WordArt so, its choice a drawing without that text."""
+    for child in alternate:
+        if local(child.tag) != "Fallback":
+            continue
+        for element in child.iter():
+            if local(element.tag) == "textpath" and element.get("string"):
+                emit(" ".join(str(element.get("string")).split()))
 
 
 def _metadata(archive: BoundedZip, parts: dict[str, list[str]], name: str) -> list[str]:

@@ -1,6 +1,10 @@
 """PDF through pypdf: the text of every page (part ``page N``), annotations and stamps
 (``comment``), form fields (``form``), bookmarks (``outline``), and the document
-information and XMP metadata (``metadata``). Attached files are noted as not read.
+information and XMP metadata (``metadata``). A watermark drawn as an annotation's
+appearance (``/Subtype /Watermark``: its ``/AP /N`` stream) is read as a page's text, a
+page-wide marking (part ``watermark``); files attached in the ``EmbeddedFiles`` name tree
+are read as attachments (``attachment NAME: …``, the document reader's own limits and
+depth), those it does not read noted as skipped.
 
 milai does not OCR: a PDF with no text layer, or a page that holds images but no text (a
 scan), is refused rather than read as empty. A PDF that opens without a password (one with
@@ -14,14 +18,17 @@ import io
 import logging
 import re
 import warnings
+from collections.abc import Callable
 from typing import Any
 
-from milai.documents._model import DocumentBuilder, DocumentError
+from milai.documents._model import Document, DocumentBuilder, DocumentError
 from milai.documents._xml import local, parse
 
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 MAX_STREAM_BYTES = 16 << 20  # one decoded stream (a page's content): far above real pages
 _FILTERS = ("zlib", "lzw", "run_length", "jbig2", "brotli", "array_based_stream")
+_MAX_ATTACHMENTS = 64  # files read from one PDF's EmbeddedFiles
+ReadNested = Callable[[bytes, str], Document]
 
 # pypdf reports damaged-but-readable files through logging and warnings; milai's stderr
 # stays silent unless something is wrong.
@@ -29,8 +36,9 @@ logging.getLogger("pypdf").addHandler(logging.NullHandler())
 logging.getLogger("pypdf").propagate = False
 
 
-def read_pdf(data: bytes, builder: DocumentBuilder) -> None:
-    """Add the pages and metadata of the PDF ``data`` to ``builder``.
+def read_pdf(data: bytes, builder: DocumentBuilder, read_nested: ReadNested | None = None) -> None:
+    """Add the pages and metadata of the PDF ``data`` to ``builder``; its attached files
+    are read with ``read_nested`` (None: noted as not read).
 
     Raises ``DocumentError`` for an encrypted, damaged or image-only PDF.
     """
@@ -46,14 +54,14 @@ def read_pdf(data: bytes, builder: DocumentBuilder) -> None:
     ):
         warnings.simplefilter("ignore")
         try:
-            _read(pypdf.PdfReader(io.BytesIO(data), strict=False), builder)
+            _read(pypdf.PdfReader(io.BytesIO(data), strict=False), builder, read_nested)
         except DocumentError:
             raise
         except Exception as error:  # pypdf raises many kinds on hostile input: one answer
             raise DocumentError(f"{name} is not a readable PDF ({type(error).__name__})") from None
 
 
-def _read(reader: Any, builder: DocumentBuilder) -> None:
+def _read(reader: Any, builder: DocumentBuilder, read_nested: ReadNested | None) -> None:
     name = builder.name
     if reader.is_encrypted and not _opens_without_password(reader):
         raise DocumentError(
@@ -73,10 +81,13 @@ def _read(reader: Any, builder: DocumentBuilder) -> None:
             )
         builder.add(f"page {number}", text)
         builder.add("comment", "\n".join(_annotations(page)))
+        watermarks = _watermarks(page)
+        if any(line.strip() for line in watermarks):
+            pages_with_text += 1
+        builder.add("watermark", "\n".join(watermarks))
     builder.add("form", "\n".join(_form_lines(reader)))
     builder.add("outline", "\n".join(_outline_titles(reader.outline)))
-    for attachment in getattr(reader, "attachments", {}) or {}:
-        builder.skip(f"PDF attachment {attachment}: not read")
+    _attachments(reader, builder, read_nested)
     if pages_with_text == 0:
         raise DocumentError(
             f"{name} has no text layer: milai does not OCR",
@@ -145,6 +156,53 @@ def _annotations(page: Any) -> list[str]:
             words = _CAMEL.sub(r"\1 \2", str(annotation["/Name"]).lstrip("/"))
             texts.append(words.replace("#20", " ").upper())
     return texts
+
+
+def _watermarks(page: Any) -> list[str]:
+    """The text a page's watermark annotations draw: their normal appearance stream
+    (``/AP << /N … >>``, a form XObject) read as a page's content, a line at a time."""
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return []
+    lines: list[str] = []
+    for reference in annotations.get_object():
+        annotation = reference.get_object()
+        if annotation.get("/Subtype") != "/Watermark":
+            continue
+        appearance = annotation.get("/AP")
+        normal = appearance.get_object().get("/N") if appearance is not None else None
+        if normal is None:
+            continue
+        normal = normal.get_object()
+        if not hasattr(normal, "get_data"):  # appearance states: one stream each
+            normal = next(iter(v.get_object() for v in normal.values()), None)
+        if normal is None or not hasattr(normal, "get_data"):
+            continue
+        text = page.extract_xform_text(normal) or ""
+        lines.extend(" ".join(line.split()) for line in text.splitlines() if line.strip())
+    return lines
+
+
+def _attachments(reader: Any, builder: DocumentBuilder, read_nested: ReadNested | None) -> None:
+    """The files of the ``EmbeddedFiles`` name tree, each read as an attachment."""
+    attachments = getattr(reader, "attachments", {}) or {}
+    for count, name in enumerate(attachments):
+        if read_nested is None or count >= _MAX_ATTACHMENTS:
+            builder.skip(f"PDF attachment {name}: not read")
+            continue
+        for index, data in enumerate(attachments[name]):
+            label = name if index == 0 else f"{name} ({index + 1})"
+            where = f"{builder.name}: {label}"
+            try:
+                nested = read_nested(data, where)
+            except DocumentError as error:
+                why = error.message.removeprefix(where).strip(" :")
+                builder.skip(f"PDF attachment {label}: {why}")
+                continue
+            for part in nested.parts:
+                builder.add(f"attachment {label}: {part.name}", nested.text[part.start : part.end])
+            for note in nested.skipped:
+                builder.skip(note)
 
 
 def _form_lines(reader: Any) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from milai.documents._base64_documents import read_base64_documents
 from milai.documents._calendar import unfolded
 from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
 from milai.documents._sniff import HEAD_BYTES, sniff
@@ -43,7 +44,7 @@ def _read(data: bytes, name: str, limits: Limits, depth: int, *, legacy: bool = 
     if kind == "pdf":
         from milai.documents._pdf import read_pdf
 
-        read_pdf(data, builder)
+        read_pdf(data, builder, _nested(limits, depth))
         return builder.build("pdf")
     if kind == "zip":
         return _read_zip(data, builder, depth)
@@ -58,9 +59,11 @@ def _read(data: bytes, name: str, limits: Limits, depth: int, *, legacy: bool = 
 
         for _, text in readings:
             read_html(text, builder)
+        read_base64_documents(readings[0][1], builder, _nested(limits, depth))
         return builder.build("html")
     for part, text in readings:
         builder.add(part, text)
+    read_base64_documents(readings[0][1], builder, _nested(limits, depth))
     cues = joined_cues(readings[0][1])
     if cues is not None:
         builder.add("subtitle cues", cues)  # a banner cut over two cues reads whole

@@ -48,6 +48,12 @@ _HIDDEN_ATTRS_RE = lazy_compile(
     re.IGNORECASE,
 )
 _SMALL_CAPS_ATTRS_RE = lazy_compile(r"small-?caps", re.IGNORECASE)
+# An element that CSS shows in capitals, and LaTeX's and Typst's capitals: the text they set.
+_UPPER_ATTRS_RE = lazy_compile(r"text-transform[^\S\n]{0,3}:[^\S\n]{0,3}uppercase", re.IGNORECASE)
+_UPPER_RE = lazy_compile(
+    r"\\(?:MakeUppercase|uppercase)\{(?P<arg>[^{}\n]{1,400})\}"
+    r"|#upper(?:\[(?P<content>[^\[\]\n]{1,400})\]|\(\"(?P<string>[^\"\n]{1,400})\"\))"
+)
 _STRUCK_NAMES = frozenset({"del", "s", "strike"})
 # LaTeX's and RTF's small capitals, and Pandoc's span: the text they set.
 _SMALL_CAPS_RE = lazy_compile(
@@ -161,6 +167,40 @@ def _small_caps(
     return [span for span in spans if span[1] > span[0]]
 
 
+def _all_capitals(line: str, lowered: str, removed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of text shown in capitals whatever its case: an element styled
+    ``text-transform: uppercase``, LaTeX's ``\\MakeUppercase{…}``, Typst's ``#upper[…]`` and
+    ``#upper("…")`` (outside tags: a tag's own text is no text). Typst's function name is
+    not shown: ``#upper[…]`` reads as a group in brackets (``removed``)."""
+    spans: list[tuple[int, int]] = []
+    if "uppercase" in lowered or "#upper" in lowered:
+        for match in _UPPER_RE.finditer(line):
+            group = next(g for g in ("arg", "content", "string") if match.group(g) is not None)
+            spans.append(match.span(group))
+            if group == "content":
+                removed.append((match.start(), match.start(group) - 1))
+    if "uppercase" in lowered and "<" in line:
+        for _, open_end, close_start, _ in _elements(line, _UPPER_ATTRS_RE):
+            last = open_end
+            for tag in _TAG_RE.finditer(line, open_end, close_start):
+                spans.append((last, tag.start()))
+                last = tag.end()
+            spans.append((last, close_start))
+    return [span for span in spans if span[1] > span[0]]
+
+
+def _uppered(line: str, spans: list[tuple[int, int]]) -> dict[int, str]:
+    """The characters that capitals change: each small letter in ``spans``, as its capital
+    (one character: ``ß`` stays)."""
+    changed: dict[int, str] = {}
+    for start, end in spans:
+        for at in range(start, end):
+            upper = line[at].upper()
+            if len(upper) == 1 and upper != line[at]:
+                changed[at] = upper
+    return changed
+
+
 def _capitals(line: str, spans: list[tuple[int, int]]) -> dict[int, str]:
     """The characters that small capitals change: each letter of a word in small letters
     in ``spans``, as its capital (one character: ``ß`` stays)."""
@@ -267,7 +307,7 @@ def renderings(line: str, starts_marking: Callable[[str], bool]) -> list[Renderi
     text reads. Two table cells are joined only where the first holds the start of a
     marking and no whole one (``starts_marking``): a table's rows hold many seams between
     words (``Anna</td><td>Berg``), and reading each row again would cost a scan each."""
-    if "<" not in line and "\\" not in line and "{.smallcaps}" not in line:
+    if "<" not in line and "\\" not in line and "{.smallcaps}" not in line and "#upper" not in line:
         return []
     lowered = line.lower()
     removed: list[tuple[int, int]] = []
@@ -284,6 +324,9 @@ def renderings(line: str, starts_marking: Callable[[str], bool]) -> list[Renderi
     changed: dict[int, str] = {}
     regions = _small_caps(line, lowered, removed, changed)
     changed.update(_capitals(line, regions))
+    uppers = _all_capitals(line, lowered, removed)
+    changed.update(_uppered(line, uppers))
+    regions += uppers
     found: list[Rendering] = []
     if removed or changed:
         found.append(_render(line, removed, changed, regions))

@@ -5657,6 +5657,55 @@ class DecodeUnit(Unit[DecodeState]):
         return state.line_start
 
 
+class DocumentRunState(ScanState):
+    """An open run's progress (``policy._document_runs.RunState``)."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        from milai.policy._document_runs import RunState
+
+        self.runs = RunState()
+
+
+class DocumentRunUnit(Unit[DocumentRunState]):
+    """Whole documents written in base64 in the text, opened and read when their run
+    ends, the stream holding the run till then (``policy._document_runs``)."""
+
+    view: ViewName = "text"
+
+    def new_state(self) -> DocumentRunState:
+        return DocumentRunState()
+
+    def scan(self, scanner: Scanner, state: DocumentRunState, final: bool) -> None:
+        from milai.policy._document_runs import decoded_document, document_text, scan_runs
+
+        state.resume = scanner.text.end  # the unit reads the original text
+        if scanner.depth >= MAX_DEPTH:
+            state.runs.looked, state.runs.run_start = scanner.orig_end, -1
+            return
+
+        def read(run: str, start: int, end: int) -> bool:
+            data = decoded_document(run)
+            text = None if data is None else document_text(data)
+            if text:
+                rescan(scanner, text, start, end, "base64")
+            return text is not None
+
+        scan_runs(scanner, state.runs, final, read)
+
+    def release(self, scanner: Scanner, state: DocumentRunState) -> int:
+        from milai.policy._document_runs import hold_from
+
+        return hold_from(scanner, state.runs)
+
+    def orig_needed(self, state: DocumentRunState) -> int | None:
+        from milai.policy._document_runs import needed_from
+
+        return needed_from(state.runs)
+
+
 # --- the compiled policy ------------------------------------------------------------------
 
 
@@ -5913,6 +5962,7 @@ class CompiledPolicy:
         )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
+        self.units.append(DocumentRunUnit())
         # The units whose hits can be markings (keywords and patterns are detectors).
         self.marking_units = [
             unit for unit in self.units if not isinstance(unit, KeywordUnit | RegexUnit)

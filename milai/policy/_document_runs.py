@@ -1,0 +1,175 @@
+"""A whole document written in base64 inside a text (Microsoft Graph's ``"contentBytes":
+"UEsDB…"``, a ``data:application/pdf;base64,…`` URI, an ``<attachment
+encoding="base64">`` wrapped over lines): a run that starts as a zip (``UEsDB``: Word,
+OpenDocument) or a PDF (``JVBERi0``) is decoded when it ends, opened by the documents
+reader (its own limits) and its text scanned as a text of its own; its findings land on
+the run (``documents._base64_documents`` does the same for a file read as a document).
+
+The stream holds the run from its first character until it ends: the document's words
+are known only then. A run is base64 characters (JSON's ``\\/`` and ``\\n`` escapes too),
+its lines apart by blanks; it ends at its padding, at anything else, or after a line
+shorter than 16 characters (its last, or a word of prose after it: read with it, and
+without it when that does not open). Read incrementally: each character is looked at
+once, however the run arrives; a run longer than ``MAX_RUN_CHARS`` is given up (not held further).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import TYPE_CHECKING
+
+from milai._lazyre import lazy_compile
+
+if TYPE_CHECKING:
+    from milai.policy.detect import Scanner
+
+MAX_RUN_CHARS = 24 << 20  # a document of 16 MiB or so, in base64: held whole at most
+_STARTS = ("UEsDB", "JVBERi0")
+_START_RE = lazy_compile(r"(?<![A-Za-z0-9+/_\\-])(?:UEsDB|JVBERi0)")
+_RUN_CHARS_RE = lazy_compile(r"[A-Za-z0-9+/_\\-]*")
+_GAP_RE = lazy_compile(r"[ \t\r\n]*")
+_ESCAPED_BREAK_RE = lazy_compile(r"\\[nrt]")
+_MIN_LINE = 16
+_SIGNATURES = (b"PK\x03\x04", b"%PDF-")
+
+
+class RunState:
+    """Where the unit stands: ``looked`` (original offset) searched for a run's start;
+    an open run's start, where its current line started, where its last complete line
+    ended, and how far it is read."""
+
+    __slots__ = ("at", "line_start", "lines_end", "looked", "run_start")
+
+    def __init__(self) -> None:
+        self.looked = 0
+        self.run_start = -1
+        self.line_start = -1
+        self.lines_end = -1  # the end of the run's lines before the current one
+        self.at = -1
+
+
+def _tail_prefix(text: str) -> int:
+    """How many characters at the end of ``text`` could begin a run's start."""
+    for size in range(min(len(text), 6), 0, -1):
+        tail = text[-size:]
+        if any(start.startswith(tail) for start in _STARTS):
+            return size
+    return 0
+
+
+def hold_from(scanner: Scanner, state: RunState) -> int:
+    """The original offset before which no finding of this reading can start."""
+    if state.run_start >= 0:
+        return state.run_start
+    base = scanner.orig_base
+    tail = scanner.orig[max(0, state.looked - base - 8) :]
+    return scanner.orig_end - _tail_prefix(tail)
+
+
+def needed_from(state: RunState) -> int:
+    """The original offset from which the reading still needs the original text."""
+    if state.run_start >= 0:
+        return state.run_start
+    return max(0, state.looked - 8)
+
+
+def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read) -> None:
+    """Look at what arrived since the last scan; each run that ended is read (``read``:
+    its text, start and end; False when it is no document)."""
+    base = scanner.orig_base
+    orig = scanner.orig
+    end = scanner.orig_end
+    while True:
+        if state.run_start < 0:
+            since = max(base, state.looked - 8)
+            chunk = orig[since - base :]
+            if "UEsDB" not in chunk and "JVBERi0" not in chunk:
+                state.looked = end
+                return
+            found = _START_RE.search(orig, since - base)
+            if found is None:
+                state.looked = end
+                return
+            state.run_start = state.line_start = state.at = base + found.start()
+            state.lines_end = -1
+        ended = _read_on(orig, base, end, state, final)
+        if ended is None:
+            if state.at - state.run_start > MAX_RUN_CHARS:
+                state.looked = state.at
+                state.run_start = -1
+            return
+        start, lines_end = state.run_start, state.lines_end
+        state.run_start = -1
+        state.looked = max(ended, start + 1)
+        if ended - start > MAX_RUN_CHARS:
+            continue
+        if not read(orig[start - base : ended - base], start, ended) and lines_end > start:
+            # its last line may be a word after it (``…AAAA thanks``): without it
+            read(orig[start - base : lines_end - base], start, ended)
+
+
+def _read_on(orig: str, base: int, end: int, state: RunState, final: bool) -> int | None:
+    """Read the open run on from ``state.at``; where it ends, or None while it may go on."""
+    while True:
+        run = _RUN_CHARS_RE.match(orig, state.at - base)
+        at = state.at if run is None else base + run.end()  # ``*``: it always matches
+        state.at = at
+        if at >= end and not final:
+            return None
+        line = at - state.line_start
+        if state.lines_end >= 0 and line < _MIN_LINE:
+            # A short line: the run's last, or a word after it (prose): read both ways
+            # (``scan_runs``); the run goes on no further.
+            return at
+        if at < end and orig[at - base] == "=":
+            pads = 1 + (at + 1 < end and orig[at + 1 - base] == "=")
+            if at + pads >= end and not final and pads < 2:
+                return None  # one "=" so far: a second may follow
+            return at + pads
+        if at >= end or orig[at - base] not in " \t\r\n":
+            return at
+        gap = _GAP_RE.match(orig, at - base)
+        after = at if gap is None else base + gap.end()
+        if after >= end and not final:
+            return None  # the next line may follow: wait (re-read from the gap)
+        state.lines_end = at
+        state.line_start = state.at = after
+        if after >= end:
+            return at
+
+
+def decoded_document(run: str) -> bytes | None:
+    """The bytes of a run that is a document in base64 (a zip, a PDF), else None."""
+    joined = "".join(_ESCAPED_BREAK_RE.sub("", run).replace("\\", "").split())
+    stripped = joined.rstrip("=")
+    if len(stripped) % 4 == 1:
+        return None
+    padded = stripped + "=" * (-len(stripped) % 4)
+    try:
+        if "-" in padded or "_" in padded:
+            data = base64.urlsafe_b64decode(padded)
+        else:
+            data = base64.b64decode(padded, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return data if data.startswith(_SIGNATURES) else None
+
+
+def document_text(data: bytes) -> str | None:
+    """The text of the document ``data``, read by the documents reader; None when it does
+    not read (damaged, refused, too large)."""
+    from milai.documents import DocumentError, read_document
+
+    try:
+        return read_document(data, "base64 document").text
+    except DocumentError:
+        return None
+    except (RecursionError, MemoryError, ValueError):
+        return None
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    _Read = Callable[[str, int, int], bool]

@@ -1,0 +1,85 @@
+"""A whole document written in base64 inside a text (issue 9): Microsoft Graph's attachment
+JSON (``"contentBytes": "UEsDB…"``, its ``/`` escaped or not), a ``data:`` URI, an XML
+element that carries a file wrapped over lines, a blob in prose. A run that decodes to a
+Word document or a PDF is opened and its text read: every banner marking of both shipped
+policies (the fast line: a sample, tests/scale.py), by every writer, reads at least at its
+level, streamed as whole (the stream holds the run until it ends); base64 that is no
+document (an image, a clean document) stays UNCLASSIFIED."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from collections.abc import Callable
+
+import pytest
+
+from milai.policy import Policy, check_text
+from tests.documents.builders import Docx, pdf_bytes
+from tests.levels import assert_targets_read
+from tests.policy.families import BODY, Target, banner_sample
+from tests.policy.test_policy_stream_properties import assert_cuts_stream
+
+
+def _document(target: Target, rng: random.Random) -> bytes:
+    if rng.random() < 0.4:
+        return pdf_bytes([[target.text, rng.choice(BODY)]])
+    if rng.random() < 0.5:
+        return Docx(header=[target.text], body=[rng.choice(BODY)]).build()
+    return Docx(body=[target.text, rng.choice(BODY)]).build()
+
+
+def _wrapped(encoded: str, width: int) -> str:
+    return "\n".join(encoded[i : i + width] for i in range(0, len(encoded), width))
+
+
+WRITERS: dict[str, Callable[[str], str]] = {
+    "graph-json": lambda b: json.dumps(
+        {"name": "minutes.docx", "contentType": "application/octet-stream", "contentBytes": b}
+    ),
+    "graph-json-escaped": lambda b: json.dumps({"contentBytes": b}, indent=2).replace("/", "\\/"),
+    "data-uri": lambda b: f'<a href="data:application/pdf;base64,{b}">minutes</a>',
+    "xml-wrapped-76": lambda b: (
+        f'<attachment name="m.docx" encoding="base64">\n{_wrapped(b, 76)}\n</attachment>'
+    ),
+    "xml-wrapped-64-crlf": lambda b: (
+        f"<file>\r\n{_wrapped(b, 64).replace(chr(10), chr(13) + chr(10))}\r\n</file>"
+    ),
+    "prose": lambda b: f"Here is the file you asked for: {b} thanks.",
+    "urlsafe": lambda b: json.dumps({"data": b.replace("+", "-").replace("/", "_")}),
+}
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_every_banner_in_a_base64_document_is_read(writer: str) -> None:
+    def text(target: Target) -> str:
+        rng = random.Random(f"{writer}:{target.id}")
+        encoded = base64.b64encode(_document(target, rng)).decode()
+        return WRITERS[writer](encoded) + "\n"
+
+    assert_targets_read(banner_sample(f"document-runs:{writer}"), text)
+
+
+def test_base64_that_is_no_marked_document_stays_unclassified(default_policy: Policy) -> None:
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8).decode()
+    clean = base64.b64encode(Docx(body=["The secret garden opens on Sunday."]).build()).decode()
+    broken = base64.b64encode(b"PK\x03\x04" + bytes(500)).decode()
+    for text in [
+        f'<img src="data:image/png;base64,{png}">',
+        json.dumps({"contentBytes": clean}),
+        json.dumps({"contentBytes": broken}),
+        "The archive header UEsDBBQAAAAIAA is a zip's first bytes in base64.",
+        "JVBERi0xLjQ= is how a PDF starts.",
+    ]:
+        assert check_text(default_policy, text + "\n").level == "UNCLASSIFIED", text[:60]
+
+
+def test_a_base64_document_streams_as_it_reads_whole(default_policy: Policy) -> None:
+    data = base64.b64encode(Docx(body=["NATO SECRET"]).build()).decode()
+    for text in [
+        json.dumps({"contentBytes": data}) + "\n",
+        f"<a>\n{_wrapped(data, 76)}\n</a>\n",
+    ]:
+        assert check_text(default_policy, text).level == "SECRET"
+        assert_cuts_stream(default_policy, text, one_character=False)
