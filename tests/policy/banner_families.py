@@ -25,7 +25,7 @@ def family_rng(target: Target, family: str) -> random.Random:
 
 def assert_family_reads(name: str, family: Family) -> None:
     """Every text ``family`` writes of each sampled banner reads at least its level (the fast
-    line: 16 banners, one of each scheme among them; ``name`` draws the sample)."""
+    line: 12 banners, one of each scheme among them; ``name`` draws the sample)."""
     assert_targets_read(banner_sample(name), family)
 
 
