@@ -5674,9 +5674,7 @@ class DocumentRunUnit(Unit[DocumentRunState]):
     ends, the stream holding the run till then (``policy._document_runs``)."""
 
     view: ViewName = "text"
-
-    def new_state(self) -> DocumentRunState:
-        return DocumentRunState()
+    state_class = DocumentRunState
 
     def scan(self, scanner: Scanner, state: DocumentRunState, final: bool) -> None:
         from milai.policy._document_runs import decoded_document, document_text, scan_runs
@@ -5962,7 +5960,7 @@ class CompiledPolicy:
         )
         self.units.append(EncodedUnit(self))
         self.units.append(DecodeUnit(self))
-        self.units.append(DocumentRunUnit())
+        self.units.append(DocumentRunUnit(self))
         # The units whose hits can be markings (keywords and patterns are detectors).
         self.marking_units = [
             unit for unit in self.units if not isinstance(unit, KeywordUnit | RegexUnit)
