@@ -42,7 +42,7 @@ from milai._lazyre import lazy_compile
 
 _LEAD_MAX = 64  # characters before the colon
 _LEAD_WORDS = 6
-_LEAD_CHARS = frozenset(" \t/-.()*#[]\u00a0\u202f")
+_LEAD_CHARS = frozenset(" \t/-.,()*#[]\u00a0\u202f")  # SECRET//REL TO USA, GBR
 
 
 def _capital_words(words: list[str]) -> bool:
@@ -131,9 +131,18 @@ _GARBLED_WORD = lazy_compile(
 )
 
 
+# An encoder's own replacement, a question mark, inside a word in capitals (``TR?S``,
+# ``F??R``): a capital before it, a capital or the end after it.
+_QUESTIONED_WORD = lazy_compile(
+    r"[^\W\d_]{0,40}[A-Z\u00c0-\u00de]\?{1,2}(?:[A-Z\u00c0-\u00de][^\W\d_]{0,40}|\Z)"
+)
+_QUESTION_AT = lazy_compile(r"[A-Z\u00c0-\u00de]\?{1,2}(?:[A-Z\u00c0-\u00de]|\Z)")
+
+
 class _Replaced:
     """The marking words beyond ASCII, by their shape with each such letter lost: one or
-    two replacement characters for it (its UTF-8 bytes, one by one or as one)."""
+    two replacement characters for it (its UTF-8 bytes, one by one or as one), U+FFFD or
+    an encoder's question mark."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.shapes: dict[str, str] = {}
@@ -142,22 +151,28 @@ class _Replaced:
             wide = [i for i, ch in enumerate(word) if not ch.isascii() and ch.isalpha()]
             if not wide or len(wide) > 3:
                 continue
-            for width in (1, 2):
-                shape = "".join(_FFFD * width if i in wide else ch for i, ch in enumerate(word))
-                self.shapes.setdefault(shape, word)
+            for mark in (_FFFD, "?"):
+                for width in (1, 2):
+                    shape = "".join(mark * width if i in wide else ch for i, ch in enumerate(word))
+                    self.shapes.setdefault(shape, word)
 
     def read(self, line: str) -> str:
-        """``line`` with each word that holds a replacement character read as the marking
-        word it makes, or dropped."""
+        """``line`` with each word that holds U+FFFD read as the marking word it makes, or
+        dropped (it hides no marking beside it), and each word in capitals that holds a
+        question mark read as the marking word it makes, if any."""
 
         def word(match: re.Match[str]) -> str:
             found = match.group()
             marking = self.shapes.get(found.upper())
             if marking is None:
-                return ""
+                return "" if _FFFD in found else found
             return marking if found.upper() == found else marking.lower()
 
-        return _GARBLED_WORD.sub(word, line)
+        if _FFFD in line:
+            line = _GARBLED_WORD.sub(word, line)
+        if "?" in line:
+            line = _QUESTIONED_WORD.sub(word, line)
+        return line
 
 
 # --- subtitles ---------------------------------------------------------------------------
@@ -267,8 +282,12 @@ def _cue_runs(text: str) -> tuple[list[tuple[int, int, list[str]]], int | None]:
     return runs, open_start
 
 
+_TIMING_ANY = lazy_compile(r"\d:\d{2}[.,]\d{1,3}[ \t]{0,4}(?:-->|,\d)")
+
+
 def _has_timing(text: str) -> bool:
-    return "-->" in text or ",0:" in text or ",00:" in text
+    """``text`` holds a cue's timing (one search; ``_cue_runs`` reads it line by line)."""
+    return _TIMING_ANY.search(text) is not None
 
 
 # --- shell continuation --------------------------------------------------------------------
@@ -380,10 +399,11 @@ def _word_start(line: str, at: int) -> int:
 
 
 def _garbled_at(line: str) -> int | None:
-    """The start of the first word of ``line`` that holds mojibake or a replacement
-    character (or ends on a lead byte's character that may start mojibake)."""
+    """The start of the first word of ``line`` that holds mojibake, a replacement
+    character or a question mark inside capitals (or ends on a lead byte's character that
+    may start mojibake, or on such a question mark)."""
     found = [at for at in (line.find(_FFFD),) if at >= 0]
-    for pattern in (_MOJIBAKE, _LEAD_END):
+    for pattern in (_MOJIBAKE, _LEAD_END, _QUESTION_AT):
         match = pattern.search(line)
         if match is not None:
             found.append(match.start())
@@ -440,7 +460,7 @@ class LineForms:
         seen = line
         if _MOJIBAKE.search(seen) is not None:
             seen = _repair(_repair(seen))
-        if _FFFD in seen:
+        if _FFFD in seen or _QUESTION_AT.search(seen) is not None:
             seen = self.replaced.read(seen)
         head = seen.lstrip()[:1]
         text: str | None = None
@@ -479,15 +499,15 @@ class LineForms:
 
     def lines(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, the text a reader sees) for each form in ``text``."""
-        if not any(ch.isupper() or ch == _FFFD for ch in text):
-            return []
+        if text.lower() == text and _FFFD not in text:
+            return []  # no capital: no form reads a marking (C-level, no loop)
         found: list[tuple[int, int, str]] = []
         at, size = 0, len(text)
         while at < size:
             end = text.find("\n", at)
             end = size if end < 0 else end
             line = text[at:end].rstrip("\r")
-            if any(ch.isupper() or ch == _FFFD for ch in line):
+            if line.lower() != line or _FFFD in line:
                 seen = self._line(line)
                 if seen is not None and seen[1].strip():
                     found.append((at + seen[0], end, seen[1]))
@@ -495,7 +515,7 @@ class LineForms:
         found.extend(
             (start, end, joined)
             for start, end, joined, _ in _joined_lines(text)
-            if any(ch.isupper() for ch in joined)
+            if joined.lower() != joined
         )
         if _has_timing(text):
             runs, _ = _cue_runs(text)
@@ -524,7 +544,7 @@ class LineForms:
         """The first garbled character or file name's ``=`` in ``text``, past a line's
         head: where the line is held from (the word that holds it)."""
         found = [at for at in (text.find(_FFFD),) if at >= 0]
-        for pattern in (_MOJIBAKE, _LEAD_END, _NAME_IS):
+        for pattern in (_MOJIBAKE, _LEAD_END, _QUESTION_AT, _NAME_IS):
             match = pattern.search(text)
             if match is not None:
                 found.append(match.start())

@@ -70,6 +70,8 @@ def _mojibake(target: Target) -> list[str]:
         f"    {_utf8_as(text, 'cp1252')}    \n",
         f"{one}\nDer Bericht folgt.\n",
         f"{two}\n",
+        f"{text.encode('ascii', errors='replace').decode()}\n",
+        f"Classification: {_utf8_as(text, 'cp1252')}\n",
     ]
 
 
@@ -185,6 +187,8 @@ EVERYDAY = [
     _utf8_as("Le secret de la recette: crème fraîche.\n", "latin-1"),
     "La r\ufffdunion est \ufffd 10h.\n",
     "TR\ufffdS BIEN, MERCI\n",
+    "WHAT?NO WAY! OK?\n",
+    "Caf? cr?me for everyone\n",
     # subtitles and lyrics
     "[00:12.00]I keep a secret in my heart\n[00:15.00]Top secret, baby\n",
     "[ti:Secret]\n[ar:The Band]\n[00:01.00]Secret, secret, I've got a secret\n",
