@@ -360,7 +360,7 @@ def _joined_lines(text: str) -> list[tuple[int, int, str, bool]]:
 _FILENAME = lazy_compile(
     r"""(?i:\b(?:file)?name)(?P<star>\*)?[ \t]{0,4}=[ \t]{0,4}"""
     r"""(?:(?P<charset>[\w\-]{0,40}'[\w\-]{0,20}')(?P<encoded>[^\s;"']{1,400})"""
-    r"""|"(?P<quoted>[^"\n]{1,400})")"""
+    r"""|"(?P<quoted>[^"\n]{1,400})"|(?P<bare>[^\s;"'][^;"\n]{0,400}))"""
 )
 _EXTENSION = lazy_compile(r"\.[A-Za-z0-9]{1,5}\Z")
 
@@ -483,7 +483,11 @@ class LineForms:
         if "=" in seen and "name" in seen.lower():
             names = []
             for match in _FILENAME.finditer(seen):
-                name = match.group("quoted") or unquote(match.group("encoded") or "")
+                name = (
+                    match.group("quoted")
+                    or match.group("bare")
+                    or unquote(match.group("encoded") or "")
+                )
                 banner = _name_banner(name)
                 if banner is not None:
                     names.append(banner)

@@ -133,6 +133,7 @@ def _attachment(target: Target) -> list[str]:
         f'Content-Disposition: attachment; filename="{name}"\n',
         f"Content-Disposition: attachment;\n filename*=UTF-8''{quote(name)}\n",
         f'Content-Type: application/pdf; name="{name}"\n',
+        f"Content-Disposition: attachment; filename={name}\n",
     ]
 
 
