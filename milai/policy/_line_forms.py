@@ -45,6 +45,16 @@ _LEAD_WORDS = 6
 _LEAD_CHARS = frozenset(" \t/-.,()*#[]\u00a0\u202f")  # SECRET//REL TO USA, GBR
 
 
+# The level words of everyday language: before a colon, alone or together, they are a
+# headline's kicker (``STRENG GEHEIM: Omas Apfelkuchen``, ``TOP SECRET: Film review``); a
+# marking with its scheme or caveats (``NATO SECRET:``, ``VS-VERTRAULICH:``,
+# ``CONFIDENTIEL LUX :``, ``TOP SECRET//NOFORN:``) is read.
+PLAIN_WORDS = frozenset(
+    "TOP SECRET CONFIDENTIAL RESTRICTED TRÈS TRES CONFIDENTIEL RESTREINT DIFFUSION "
+    "RESTREINTE DÉFENSE DEFENSE STRENG GEHEIM VERTRAULICH ZEER VERTROUWELIJK".split()
+)
+
+
 def _capital_words(words: list[str]) -> bool:
     """No word of ``words`` is in small letters (an abbreviation's dotted word aside)."""
     for word in words:
@@ -73,6 +83,8 @@ def _colon_lead(line: str) -> str | None:
         return None
     if not _capital_words(words):
         return None
+    if all(word.strip("*#[]()").upper() in PLAIN_WORDS for word in words):
+        return None  # a headline's kicker: ``GEHEIM: Zo werkt de AIVD`` (red team 10)
     after = rest.split()
     if not any(ch.isalpha() for ch in rest) or (len(words) == 1 and len(after) < 2):
         return None

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from milai.policy import Policy, check_text
+from milai.policy._line_forms import PLAIN_WORDS
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
 from tests.policy.families import Target, banner_sample, shipped_policy, targets
@@ -31,7 +32,10 @@ def _rng(target: Target, family: str) -> random.Random:
 
 
 def _colon_text(target: Target) -> list[str]:
-    """The marking opens the line, then a colon (French spacing too), then its text."""
+    """The marking opens the line, then a colon (French spacing too), then its text; a
+    marking of plain level words alone (``GEHEIM:``) is a headline's kicker, not read."""
+    if all(word.upper() in PLAIN_WORDS for word in target.text.split()):
+        return []
     rng = _rng(target, "colon")
     text = rng.choice(
         [
@@ -182,6 +186,11 @@ EVERYDAY = [
     "[10:14] Jean: NOTE: the train is late\n",
     "USA: the team won again\n",
     "NATO: the alliance meets in Brussels\n",
+    # headlines (red team 10's everyday)
+    "GEHEIM: Zo werkt de AIVD\n",
+    "STRENG GEHEIM: Omas Apfelkuchen\n",
+    "CONFIDENTIEL : les coulisses du Tour de France\n",
+    "TOP SECRET: Film review of the week\n",
     # mojibake of everyday prose
     _utf8_as("La réunion a lieu à 10h, très important.\n", "cp1252"),
     _utf8_as("Über die Straße gehen wir um 14 Uhr.\n", "cp1252"),
