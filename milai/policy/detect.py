@@ -73,6 +73,7 @@ from milai.policy._labelled_values import (
     org_heading_cells,
     property_cells,
 )
+from milai.policy._line_forms import LineForms
 from milai.policy._lists import column_values, inside, lists, marking_items, vocabulary_spans
 from milai.policy._lookups import lookup_keys
 from milai.policy._markup_text import DocumentText, Seamed, without_seams
@@ -5033,6 +5034,7 @@ class DecodeState(ScanState):
         "ciphers",
         "complete_to",
         "composed",
+        "form",
         "line_start",
         "looked",
         "pane",
@@ -5081,9 +5083,11 @@ class DecodeState(ScanState):
         self.pane = _LineLook()
         self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
         self.ciphers = _LineLook()  # a word in Atbash or ROT47 (``_ciphers``)
+        self.form = _LineLook()  # a line form (``_line_forms``)
 
 
 _SYMBOL_REACH = 84  # a word in symbol leetspeak's longest, and a character before it
+_FORM_REACH = 256  # a line form's head (``_line_forms``), and a garbled word's reach back
 
 
 class _LineLook:
@@ -5207,6 +5211,10 @@ class DecodeUnit(Unit[DecodeState]):
             uu_open = uu_open_start(text[:done])
             if uu_open is not None:
                 done = text.rfind("\n", 0, uu_open) + 1
+            # Lines a backslash joins, or cues in capitals, that the next line may go on.
+            waiting = self.engine.forms.waiting(text[:done])
+            if waiting is not None:
+                done = waiting
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -5401,6 +5409,8 @@ class DecodeUnit(Unit[DecodeState]):
             # a tracked change's text, read as a line of its own
             ("reviewing-pane", panes(region, raw)),
             ("symbol-leetspeak", engine.symbols.lines(region)),
+            # a marking before a colon, mojibake, subtitles, a shell's joined lines
+            ("line-form", engine.forms.lines(region)),
         ):
             for at, line_end, rewritten in found:
                 line_start = region.rfind("\n", 0, at) + 1
@@ -5528,6 +5538,31 @@ class DecodeUnit(Unit[DecodeState]):
         return self._held_start(scanner, state, state.ciphers, ciphers.longest, first, growing)
 
     @staticmethod
+    def _form_start(scanner: Scanner, state: DecodeState) -> int | None:
+        """Where a line form (``_line_forms``) may land in the unfinished line: its head
+        (a marking before a colon, a subtitle's tags), read again from the line's first
+        ``_FORM_REACH`` characters each time; past them, a garbled word or a file name's
+        ``=`` in its new text, once found the answer for the rest of the line."""
+        line, end = state.line_start, scanner.orig_end
+        if end - line > MAX_LINE or state.windowed:
+            return None
+        look = state.form
+        if look.at != line:
+            look.at, look.looked, look.found = line, line + _FORM_REACH, None
+        head_end = min(end, line + _FORM_REACH)
+        held = LineForms.hold_from(scanner.orig_slice(line, head_end))
+        if held is not None:
+            return line + held
+        if look.found is None and end > look.looked:
+            since = look.looked - 8  # a garbled pair or a name's '=' cut by the last look
+            found = LineForms.lasting(scanner.orig_slice(since, end))
+            look.looked = end
+            if found is not None:
+                words = scanner.orig_slice(line, since + found)
+                look.found = line + max(words.rfind(" "), words.rfind("\t")) + 1
+        return look.found
+
+    @staticmethod
     def _held_start(
         scanner: Scanner,
         state: DecodeState,
@@ -5587,6 +5622,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._pane_start(scanner, state),
             self._symbols_start(scanner, state),
             self._cipher_start(scanner, state),
+            self._form_start(scanner, state),
         ):
             if rewritten is not None:
                 start = rewritten if start is None else min(start, rewritten)
@@ -5950,6 +5986,7 @@ class CompiledPolicy:
         )
         self.spelled = SpelledWords(spec.text for spec in above)
         self.ciphers = CipherWords(word for spec in above for word in _WORD_RE.findall(spec.text))
+        self.forms = LineForms(word for spec in above for word in _WORD_RE.findall(spec.text))
         self.units.append(DocumentTextUnit(self))
         self.symbols = SymbolLeet(
             (squeeze_key(spec) for spec in above), lambda word: marking_squeeze(skeleton(word))

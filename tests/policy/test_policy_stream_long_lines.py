@@ -11,6 +11,7 @@ import random
 import pytest
 
 from milai.policy import Decision, Policy, check_stream, check_text, redact_text
+from milai.policy._line_forms import LineForms
 from milai.policy.decoders import (
     LINE_OVERLAP,
     MAX_LINE,
@@ -24,6 +25,7 @@ from milai.policy.decoders import (
 from milai.policy.detect import (
     _FIELD_LEAD,
     _FIELD_REACH,
+    _FORM_REACH,
     DecodeState,
     DecodeUnit,
     EncodedUnit,
@@ -94,6 +96,15 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     for found in (composed.first_evidence(line, one_byte(line)), composed.open_stretch(line)):
         if found is not None:
             start = found if start is None else min(start, found)
+    # a line form (``_line_forms``): its head, or a garbled word or a file name's '=' past it
+    form = LineForms.hold_from(line[:_FORM_REACH])
+    if form is None and len(line) > _FORM_REACH:
+        lasting = LineForms.lasting(line[_FORM_REACH - 8 :])
+        if lasting is not None:
+            form = _FORM_REACH - 8 + lasting
+            form = max(line.rfind(" ", 0, form), line.rfind("\t", 0, form)) + 1
+    if form is not None:
+        start = form if start is None else min(start, form)
     return scanner.orig_end if start is None else line_start + held + start
 
 
