@@ -105,6 +105,12 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
             form = max(line.rfind(" ", 0, form), line.rfind("\t", 0, form)) + 1
     if form is not None:
         start = form if start is None else min(start, form)
+    # a word a cipher turns into a marking word (``_ciphers``), or the start of one at the
+    # end: the whole line is held
+    ciphers = unit.engine.ciphers
+    tail = line[-(ciphers.longest + 1) :]
+    if ciphers.first(line, 0) is not None or ciphers.open_word(tail):
+        start = 0
     return scanner.orig_end if start is None else line_start + held + start
 
 
