@@ -4,7 +4,7 @@ flow), JSON (minified, or escaped inside another JSON string: a tool call's
 
 What a key's value says, one rule each way (issue 8: no rule has two owners):
 
-* **in capitals, a marking** (red team 13, as cells of the line: ``values``):
+* **in capitals, a marking** (red team 12, as cells of the line: ``values``):
   - after YAML node properties, a tag or an anchor or both (``banner: !!str NATO
     SECRET``, ``&b``, ``!<tag:yaml.org,2002:str>``), in block and flow style;
   - as the value of a YAML flow mapping, which ends at its ``,`` or ``}``

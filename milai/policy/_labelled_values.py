@@ -1,4 +1,4 @@
-"""Text that a format labels, where a marking stands after the label's syntax (red team 13):
+"""Text that a format labels, where a marking stands after the label's syntax (red team 12):
 
 - **an iCalendar or vCard property's value** inside a calendar or a contact (after a
   ``BEGIN:VCALENDAR``, ``VEVENT``, ``VTODO``, ``VJOURNAL`` or ``VCARD`` line, until its

@@ -1,4 +1,4 @@
-"""A definition list's term (red team 13's everyday text): a lone word in small letters on
+"""A definition list's term (red team 12's everyday text): a lone word in small letters on
 its line with its definition below it is a glossary's or a dictionary's entry, not a
 banner line (reStructuredText's definition lists and ``.. glossary::``, ``   secret`` /
 ``      A value kept from …``; Markdown Extra's and Pandoc's ``secret`` / ``: A value…``).

@@ -1,4 +1,4 @@
-"""Markings after a format's label syntax (red team 13): an iCalendar or vCard property's
+"""Markings after a format's label syntax (red team 12): an iCalendar or vCard property's
 value with the marking anywhere in it, a calendar's, a contact's or an LDIF record's folded
 line cutting the marking, an Org heading with a TODO keyword, a priority cookie or tags, a
 Markdown link reference definition's title, an XML processing instruction's text. Each
