@@ -13,6 +13,7 @@ the conversation's level. Otherwise it is held and decided on the whole text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -24,6 +25,8 @@ from milai.policy.whole import TEXT, document_text, material_kind
 
 # ``check`` sniffs a file's first bytes (``documents.HEAD_BYTES``: the same 8 KiB).
 _SNIFF_BYTES = 8192
+_SNIFF_EVERY = 256  # below this many bytes the start is sniffed at every chunk
+_SNIFF_AT = re.compile(r"[\n>]")
 
 
 def _level_finding(decision: Decision) -> Finding | None:
@@ -195,7 +198,7 @@ class PolicyOutputGate:
         # The output's start, sniffed as ``check`` sniffs a file's (``policy.whole``) until
         # its first bytes are all in; kept whole from there when it reads as a document.
         self._seen: list[str] = []
-        self._seen_bytes = 0
+        self._head = bytearray()
         self._sniffing = True
         self._reads_as: str | None = None
         self._whole: Decision | None = None
@@ -233,16 +236,25 @@ class PolicyOutputGate:
         self._seen.append(chunk)
         if not self._sniffing:
             return
-        self._seen_bytes += len(chunk.encode("utf-8", "replace"))
-        head = "".join(self._seen).encode("utf-8", "replace")[:_SNIFF_BYTES]
-        kind = material_kind(head)
+        head = self._head
+        head += chunk.encode("utf-8", "replace")
+        # What the sniffers read changes only with a line's end (headers, a subtitle's first
+        # line, a PDF header on its line) or a tag's, near the start, or when the head is
+        # complete: plain text pays a look per line, not per token.
+        if len(head) < _SNIFF_EVERY or len(head) >= _SNIFF_BYTES or _SNIFF_AT.search(chunk):
+            self._sniff_head(final=len(head) >= _SNIFF_BYTES)
+
+    def _sniff_head(self, *, final: bool) -> None:
+        kind = material_kind(bytes(self._head[:_SNIFF_BYTES]))
         if kind != TEXT:
             self._reads_as = kind
             self._held = True  # what is released from here on waits for the whole text
             self._sniffing = False
-        elif self._seen_bytes >= _SNIFF_BYTES:
+            self._head = bytearray()
+        elif final:
             self._sniffing = False  # plain text: it streams, and pays nothing more
             self._seen = []
+            self._head = bytearray()
 
     def close(self) -> str:
         """End of output: return what remains (when held, the whole text, decided on as a
@@ -253,9 +265,12 @@ class PolicyOutputGate:
             return ""
         self._closed = True
         rest = self._guard(self._releaser.scan_end)
+        streamed = not self._held
+        if self._sniffing:  # the whole output is its head: sniffed as check sniffs a file
+            self._sniff_head(final=True)
         if self._reads_as is not None:
             self._decide_whole()
-        if not self._held:
+        if streamed:
             return rest
         whole, self._kept = "".join(self._kept), []
         return whole
