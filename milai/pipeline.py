@@ -337,7 +337,8 @@ class Session:
             stage = Stage.LOAD
             engine = self._engine.get()
             stage = Stage.OUTPUT
-            for released_text in _gated(engine.generate(messages, params), output_gate):
+            chunks = engine.generate(messages, params)
+            for released_text in _gated(chunks, output_gate, self._say_reads_as):
                 released.append(released_text)
                 emit(released_text)
             output_decision = output_gate.decision
@@ -379,6 +380,16 @@ class Session:
                 "output held until it is complete: the output level %s is below the "
                 "model's accreditation or the conversation's level",
                 self.spec.out_level or self.spec.clearance,
+            )
+
+    def _say_reads_as(self, output_gate: OutputGate) -> None:
+        kind = getattr(output_gate, "reads_as", None)
+        if kind is not None and not self._said_held:
+            self._said_held = True
+            _log.info(
+                "output held until it is complete: it reads as %s, and is decided as "
+                "`milai check` reads it",
+                kind,
             )
 
     def _check_system(self, gate: Gate, system: str) -> Decision:
@@ -439,11 +450,19 @@ def _worse(first: Action, second: Action) -> Action:
     return first if first.severity >= second.severity else second
 
 
-def _gated(chunks: Iterator[str], gate: OutputGate) -> Iterator[str]:
-    """Pass the engine's stream through the output gate; stop generating on a block."""
+def _gated(
+    chunks: Iterator[str], gate: OutputGate, on_hold: Callable[[OutputGate], None]
+) -> Iterator[str]:
+    """Pass the engine's stream through the output gate; stop generating on a block.
+    ``on_hold``: told once when a streaming gate starts holding the output (its start reads
+    as a document ``check`` reads whole)."""
+    streaming = not gate.held
     try:
         for chunk in chunks:
             released = gate.feed(chunk)
+            if streaming and gate.held:
+                streaming = False
+                on_hold(gate)
             if released:
                 yield released
         tail = gate.close()

@@ -72,7 +72,8 @@ def read_material(path: str | Path | None) -> Material:
     unreadable, malformed or hostile input."""
     source = None if path is None else str(path)
     # Plain text needs only the sniffing; the document model and readers load for the rest.
-    from milai.documents import HEAD_BYTES, looks_like_calendar, looks_like_subtitles, sniff
+    from milai.documents import HEAD_BYTES
+    from milai.policy.whole import TEXT, TEXT_READ_WHOLE, material_kind
 
     name = "stdin" if source in (None, "-") else str(source)
     if source in (None, "-"):
@@ -87,17 +88,16 @@ def read_material(path: str | Path | None) -> Material:
         except OSError as error:
             raise UsageError(f"cannot read {source}: {error.strerror}") from None
     head = _read_head(handle, HEAD_BYTES, name)
-    start = head.decode("utf-8", "replace")
-    kind = sniff(head)
+    # The one owner of this choice (the output gate reads a model's answer the same way).
+    kind = material_kind(head)
     # A file (not stdin: it cannot be read twice) that is not UTF-8 is read whole, as
     # cp1252 (documents._text): a Windows "ANSI" file.
-    legacy = source not in (None, "-") and kind in ("text", "html") and _not_utf8(handle, head)
-    if (
-        kind == "text"
-        and not legacy
-        and not looks_like_subtitles(start)
-        and not looks_like_calendar(start)
-    ):
+    legacy = (
+        source not in (None, "-")
+        and kind in (TEXT, "html", *TEXT_READ_WHOLE)
+        and _not_utf8(handle, head)
+    )
+    if kind == TEXT and not legacy:
         # Text streams; subtitles and calendars are read whole, for the reading of their
         # joined cues or unfolded lines.
         return Material(name, chunks=_decode_chunks(head, handle, name))

@@ -13,6 +13,7 @@ the conversation's level. Otherwise it is held and decided on the whole text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -20,6 +21,12 @@ from milai.errors import Blocked, UsageError
 from milai.policy.decision import Action, Decision, Finding
 from milai.policy.policy import Policy, check_text
 from milai.policy.stream import Releaser
+from milai.policy.whole import TEXT, document_text, material_kind
+
+# ``check`` sniffs a file's first bytes (``documents.HEAD_BYTES``: the same 8 KiB).
+_SNIFF_BYTES = 8192
+_SNIFF_EVERY = 256  # below this many bytes the start is sniffed at every chunk
+_SNIFF_AT = re.compile(r"[\n>]")
 
 
 def _level_finding(decision: Decision) -> Finding | None:
@@ -188,10 +195,24 @@ class PolicyOutputGate:
         self._closed = False
         self._held = held
         self._kept: list[str] = []
+        # The output's start, sniffed as ``check`` sniffs a file's (``policy.whole``) until
+        # its first bytes are all in; kept whole from there when it reads as a document.
+        self._seen: list[str] = []
+        self._head = bytearray()
+        self._sniffing = True
+        self._reads_as: str | None = None
+        self._whole: Decision | None = None
 
     @property
     def held(self) -> bool:
         return self._held
+
+    @property
+    def reads_as(self) -> str | None:
+        """The format the output's start reads as when ``check`` would read it whole
+        through a documents reader (``html``, ``email``, ``calendar``, ``subtitles``…);
+        from then on the output is held and decided on that reading too."""
+        return self._reads_as
 
     def feed(self, chunk: str) -> str:
         """Add model output; return the text that is safe to release now.
@@ -205,7 +226,35 @@ class PolicyOutputGate:
             raise self._failure
         if self._closed:
             raise UsageError("the output gate is closed")
+        if self._sniffing or self._reads_as is not None:
+            self._sniff(chunk)
         return self._guard(lambda: self._releaser.scan(chunk))
+
+    def _sniff(self, chunk: str) -> None:
+        """Keep ``chunk`` while the output's start is sniffed (or once it reads whole); hold
+        the rest of the output as soon as its start reads as a document."""
+        self._seen.append(chunk)
+        if not self._sniffing:
+            return
+        head = self._head
+        head += chunk.encode("utf-8", "replace")
+        # What the sniffers read changes only with a line's end (headers, a subtitle's first
+        # line, a PDF header on its line) or a tag's, near the start, or when the head is
+        # complete: plain text pays a look per line, not per token.
+        if len(head) < _SNIFF_EVERY or len(head) >= _SNIFF_BYTES or _SNIFF_AT.search(chunk):
+            self._sniff_head(final=len(head) >= _SNIFF_BYTES)
+
+    def _sniff_head(self, *, final: bool) -> None:
+        kind = material_kind(bytes(self._head[:_SNIFF_BYTES]))
+        if kind != TEXT:
+            self._reads_as = kind
+            self._held = True  # what is released from here on waits for the whole text
+            self._sniffing = False
+            self._head = bytearray()
+        elif final:
+            self._sniffing = False  # plain text: it streams, and pays nothing more
+            self._seen = []
+            self._head = bytearray()
 
     def close(self) -> str:
         """End of output: return what remains (when held, the whole text, decided on as a
@@ -216,7 +265,12 @@ class PolicyOutputGate:
             return ""
         self._closed = True
         rest = self._guard(self._releaser.scan_end)
-        if not self._held:
+        streamed = not self._held
+        if self._sniffing:  # the whole output is its head: sniffed as check sniffs a file
+            self._sniff_head(final=True)
+        if self._reads_as is not None:
+            self._decide_whole()
+        if streamed:
             return rest
         whole, self._kept = "".join(self._kept), []
         return whole
@@ -260,6 +314,54 @@ class PolicyOutputGate:
                     ),
                 )
 
+    def _decide_whole(self) -> None:
+        """Decide the whole output as ``check`` reads the same bytes: through the documents
+        reader its start names; the higher of that and the text's decision stands (a reader
+        that refuses the output leaves the text's decision alone)."""
+        whole, self._seen = "".join(self._seen), []
+        text = document_text(whole)
+        if text is None:
+            return
+        reading = check_text(self._policy, text, direction="output")
+        kind = self._reads_as
+        findings = tuple(
+            Finding(
+                f.rule,
+                f.kind,
+                f.level,
+                f.action,
+                0,
+                0,
+                f"read as {kind}: characters {f.start}-{f.end} of its text"
+                + (f"; {f.detail}" if f.detail else ""),
+            )
+            for f in reading.findings
+        )
+        self._whole = Decision(reading.action, reading.level, findings, reading.policy)
+        policy = self._policy
+        blocking = _first_block(self._whole)
+        if blocking is not None:
+            self._fail(
+                f"blocked by rule {blocking.rule}: {blocking.kind} in the output read as {kind}",
+                None,
+            )
+        if policy.above(reading.level, self._gate.out_level):
+            top = _level_finding(reading)
+            rule = top.rule if top is not None else "level-above-out-level"
+            self._fail(
+                f"withheld by rule {rule}: output read as {kind} is {reading.level}, above "
+                f"the output level {self._gate.out_level}",
+                Finding(
+                    "level-above-out-level",
+                    "level",
+                    reading.level,
+                    Action.BLOCK,
+                    0,
+                    0,
+                    f"read as {kind}: above {self._gate.out_level}",
+                ),
+            )
+
     def _fail(self, message: str, extra: Finding | None) -> None:
         decision = self.decision
         if extra is not None:
@@ -278,6 +380,13 @@ class PolicyOutputGate:
         collected = self._releaser.collector.decision()
         level = policy.higher(collected.level, self._prompt_level)
         action = collected.action
+        findings = collected.findings
+        whole = self._whole
+        if whole is not None:  # the output read as a document: never lower than that
+            level = policy.higher(level, whole.level)
+            if whole.action.severity > action.severity:
+                action = whole.action
+            findings = (*findings, *whole.findings)
         if self._failure is not None:
             action = Action.BLOCK
-        return Decision(action, level, collected.findings, collected.policy)
+        return Decision(action, level, findings, collected.policy)

@@ -1,0 +1,47 @@
+"""Which texts ``milai check`` reads whole through a documents reader, and that reading.
+
+One owner for the CLI (``read_material``) and the pipeline's output gate, so that the gate
+reads a model's answer as ``check`` reads the same bytes saved to a file: an answer that
+starts as HTML, e-mail, a calendar or subtitles (or as any other format ``sniff`` names) is
+decided on its document text too, never lower than on its plain text.
+"""
+
+from __future__ import annotations
+
+TEXT = "text"  # the kind that streams as plain UTF-8 text
+# Kinds of text files read whole: their joined cues or unfolded lines are a reading of their own.
+TEXT_READ_WHOLE = ("subtitles", "calendar")
+
+
+def material_kind(head: bytes) -> str:
+    """What ``check`` makes of a file that starts with ``head`` (its first ``HEAD_BYTES``
+    bytes, or all of it): ``sniff``'s format, or for text ``subtitles`` or ``calendar``
+    when it starts as one; ``text`` (streamed as plain text) otherwise."""
+    from milai.documents import looks_like_calendar, looks_like_subtitles, sniff
+
+    kind = sniff(head)
+    if kind != TEXT:
+        return kind
+    start = head.decode("utf-8", "replace")
+    if looks_like_subtitles(start):
+        return "subtitles"
+    if looks_like_calendar(start):
+        return "calendar"
+    return TEXT
+
+
+def document_text(text: str) -> str | None:
+    """The text ``check`` gates for ``text``'s UTF-8 bytes when it reads them whole through
+    a documents reader; None when it streams them as plain text, or when the reader refuses
+    them (malformed, over the limits): the plain reading then stands alone."""
+    from milai.documents import HEAD_BYTES
+
+    data = text.encode("utf-8", "replace")
+    if material_kind(data[:HEAD_BYTES]) == TEXT:
+        return None
+    from milai.documents import read_document
+
+    try:
+        return read_document(data, "output").text
+    except Exception:  # a reader's failure on model output: the text reading stands
+        return None
