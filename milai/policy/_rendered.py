@@ -158,12 +158,7 @@ def _small_caps(
             changed[match.end(group)] = "}"
             removed.append((match.end(group) + 1, match.end()))
     if "caps" in lowered and "<" in line:
-        for _, open_end, close_start, _ in _elements(line, _SMALL_CAPS_ATTRS_RE):
-            last = open_end
-            for tag in _TAG_RE.finditer(line, open_end, close_start):
-                spans.append((last, tag.start()))
-                last = tag.end()
-            spans.append((last, close_start))
+        spans += _styled_text(line, _SMALL_CAPS_ATTRS_RE)
     return [span for span in spans if span[1] > span[0]]
 
 
@@ -180,13 +175,21 @@ def _all_capitals(line: str, lowered: str, removed: list[tuple[int, int]]) -> li
             if group == "content":
                 removed.append((match.start(), match.start(group) - 1))
     if "uppercase" in lowered and "<" in line:
-        for _, open_end, close_start, _ in _elements(line, _UPPER_ATTRS_RE):
-            last = open_end
-            for tag in _TAG_RE.finditer(line, open_end, close_start):
-                spans.append((last, tag.start()))
-                last = tag.end()
-            spans.append((last, close_start))
+        spans += _styled_text(line, _UPPER_ATTRS_RE)
     return [span for span in spans if span[1] > span[0]]
+
+
+def _styled_text(line: str, attributes: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The text between the tags inside each element of ``line`` whose attributes match
+    ``attributes`` (a style that shows it in capitals or small capitals)."""
+    spans: list[tuple[int, int]] = []
+    for _, open_end, close_start, _ in _elements(line, attributes):
+        last = open_end
+        for tag in _TAG_RE.finditer(line, open_end, close_start):
+            spans.append((last, tag.start()))
+            last = tag.end()
+        spans.append((last, close_start))
+    return spans
 
 
 def _uppered(line: str, spans: list[tuple[int, int]]) -> dict[int, str]:

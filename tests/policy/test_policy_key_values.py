@@ -28,11 +28,8 @@ import pytest
 
 from milai.policy import Policy, check_text
 from milai.policy._key_values import setting, values
-from tests.levels import assert_targets_read
-from tests.policy.adversarial import pieces
-from tests.policy.families import Target, banner_sample, shipped_policy, targets
-from tests.policy.test_policy_stream_properties import _assert_stream_properties
-from tests.scale import scaled
+from tests.policy.banner_families import assert_family_reads, assert_family_streams
+from tests.policy.families import Target, shipped_policy, targets
 
 BANNERS = [target for target in targets() if not target.portion]
 _WORDS = ["export job", "backup of the enclave", "convoy plan", "Lagebericht Nord", "dossier"]
@@ -136,18 +133,12 @@ FAMILIES: dict[str, Callable[[Target], list[str]]] = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_banner_reads_through_the_family(family: str) -> None:
-    # every banner in CI (tests/scale.py); the fast line 16, a banner of each scheme among them
-    assert_targets_read(banner_sample(f"key-values:{family}"), FAMILIES[family])
+    assert_family_reads(f"key-values:{family}", FAMILIES[family])
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_family_streams_as_it_reads_whole(family: str) -> None:
-    rng = random.Random(f"stream:{family}")
-    # 4 banners in CI (tests/scale.py), the first of them in the fast line
-    for target in rng.sample(BANNERS, 4)[: scaled(4, 1)]:
-        policy = shipped_policy(target.policy)
-        for text in FAMILIES[family](target):
-            _assert_stream_properties(policy, text, pieces(text, random.Random(text)), exactly=True)
+    assert_family_streams(family, FAMILIES[family])
 
 
 EVERYDAY = [

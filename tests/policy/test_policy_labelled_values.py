@@ -17,11 +17,9 @@ from collections.abc import Callable
 import pytest
 
 from milai.policy import Policy, check_text
-from tests.levels import assert_targets_read
-from tests.policy.adversarial import pieces
-from tests.policy.families import Target, banner_sample, shipped_policy, targets
+from tests.policy.banner_families import assert_family_reads, assert_family_streams
+from tests.policy.families import Target, shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
-from tests.scale import scaled
 
 BANNERS = [target for target in targets() if not target.portion]
 
@@ -158,18 +156,12 @@ FAMILIES: dict[str, Callable[[Target], list[str]]] = {
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_every_banner_reads_through_the_family(family: str) -> None:
-    # every banner in CI (tests/scale.py); the fast line 16, a banner of each scheme among them
-    assert_targets_read(banner_sample(f"labelled:{family}"), FAMILIES[family])
+    assert_family_reads(f"labelled:{family}", FAMILIES[family])
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_family_streams_as_it_reads_whole(family: str) -> None:
-    rng = random.Random(f"stream:{family}")
-    # 4 banners in CI (tests/scale.py), the first of them in the fast line
-    for target in rng.sample(BANNERS, 4)[: scaled(4, 1)]:
-        policy = shipped_policy(target.policy)
-        for text in FAMILIES[family](target):
-            _assert_stream_properties(policy, text, pieces(text, random.Random(text)), exactly=True)
+    assert_family_streams(family, FAMILIES[family])
 
 
 _EVERYDAY_CALENDARS = [
