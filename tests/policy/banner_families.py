@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 
+from milai.policy import check_text
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
 from tests.policy.families import Target, banner_sample, shipped_policy, targets
@@ -37,3 +38,10 @@ def assert_family_streams(name: str, family: Family) -> None:
         policy = shipped_policy(target.policy)
         for text in family(target):
             _assert_stream_properties(policy, text, pieces(text, random.Random(text)), exactly=True)
+
+
+def assert_stays_unclassified(policy_name: str, text: str) -> None:
+    """An everyday text reads at the lowest level of the shipped policy ``policy_name``."""
+    policy = shipped_policy(policy_name)
+    decision = check_text(policy, text)
+    assert decision.level == policy.lowest, (text, decision.findings)

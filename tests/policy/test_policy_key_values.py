@@ -26,9 +26,13 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Policy, check_text
+from milai.policy import check_text
 from milai.policy._key_values import setting, values
-from tests.policy.banner_families import assert_family_reads, assert_family_streams
+from tests.policy.banner_families import (
+    assert_family_reads,
+    assert_family_streams,
+    assert_stays_unclassified,
+)
 from tests.policy.families import Target, shipped_policy, targets
 
 BANNERS = [target for target in targets() if not target.portion]
@@ -207,9 +211,7 @@ EVERYDAY = [
 @pytest.mark.parametrize("text", EVERYDAY)
 @pytest.mark.parametrize("policy_name", ["default.yaml", "ministry-codewords.yaml"])
 def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
-    policy: Policy = shipped_policy(policy_name)
-    decision = check_text(policy, text)
-    assert decision.level == policy.lowest, (text, decision.findings)
+    assert_stays_unclassified(policy_name, text)
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,12 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Policy, check_text
-from tests.policy.banner_families import assert_family_reads, assert_family_streams
+from milai.policy import check_text
+from tests.policy.banner_families import (
+    assert_family_reads,
+    assert_family_streams,
+    assert_stays_unclassified,
+)
 from tests.policy.families import Target, shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 
@@ -244,9 +248,7 @@ _EVERYDAY_CALENDARS = [
 )
 @pytest.mark.parametrize("policy_name", ["default.yaml", "ministry-codewords.yaml"])
 def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
-    policy: Policy = shipped_policy(policy_name)
-    decision = check_text(policy, text)
-    assert decision.level == policy.lowest, (text, decision.findings)
+    assert_stays_unclassified(policy_name, text)
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,13 @@ from urllib.parse import quote
 
 import pytest
 
-from milai.policy import Policy, check_text
 from milai.policy._line_forms import PLAIN_WORDS
-from tests.policy.banner_families import assert_family_reads, assert_family_streams
-from tests.policy.families import Target, shipped_policy, targets
+from tests.policy.banner_families import (
+    assert_family_reads,
+    assert_family_streams,
+    assert_stays_unclassified,
+)
+from tests.policy.families import Target, targets
 
 BANNERS = [target for target in targets() if not target.portion]
 
@@ -213,6 +216,4 @@ EVERYDAY = [
 @pytest.mark.parametrize("text", EVERYDAY)
 @pytest.mark.parametrize("policy_name", ["default.yaml", "ministry-codewords.yaml"])
 def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
-    policy: Policy = shipped_policy(policy_name)
-    decision = check_text(policy, text)
-    assert decision.level == policy.lowest, (text, decision.findings)
+    assert_stays_unclassified(policy_name, text)

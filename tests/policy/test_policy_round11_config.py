@@ -15,8 +15,13 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Policy, check_text
-from tests.policy.banner_families import assert_family_reads, assert_family_streams, family_rng
+from milai.policy import check_text
+from tests.policy.banner_families import (
+    assert_family_reads,
+    assert_family_streams,
+    assert_stays_unclassified,
+    family_rng,
+)
 from tests.policy.families import Target, shipped_policy
 
 
@@ -165,9 +170,7 @@ def test_the_family_streams_as_it_reads_whole(family: str) -> None:
 )
 @pytest.mark.parametrize("policy_name", ["default.yaml", "ministry-codewords.yaml"])
 def test_everyday_forms_stay_unclassified(text: str, policy_name: str) -> None:
-    policy: Policy = shipped_policy(policy_name)
-    decision = check_text(policy, text)
-    assert decision.level == policy.lowest, (text, decision.findings)
+    assert_stays_unclassified(policy_name, text)
 
 
 @pytest.mark.parametrize(
