@@ -35,14 +35,17 @@ _SIGNATURES = (b"PK\x03\x04", b"%PDF-")
 
 
 class RunState:
-    """Where the unit stands: ``looked`` (original offset) searched for a run's start;
-    an open run's start, where its current line started, where its last complete line
-    ended, and how far it is read."""
+    """Where the unit stands: ``looked`` (original offset) searched for a run's start, and
+    ``floor``, before which no run starts (the end of the last run read: a search looks back
+    a few characters for a start cut by a chunk, never into a run already read); an open
+    run's start, where its current line started, where its last complete line ended, and
+    how far it is read."""
 
-    __slots__ = ("at", "line_start", "lines_end", "looked", "run_start")
+    __slots__ = ("at", "floor", "line_start", "lines_end", "looked", "run_start")
 
     def __init__(self) -> None:
         self.looked = 0
+        self.floor = 0
         self.run_start = -1
         self.line_start = -1
         self.lines_end = -1  # the end of the run's lines before the current one
@@ -82,7 +85,7 @@ def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read) -> No
     end = scanner.orig_end
     while True:
         if state.run_start < 0:
-            since = max(base, state.looked - 8)
+            since = max(base, state.looked - 8, state.floor)
             chunk = orig[since - base :]
             if "UEsDB" not in chunk and "JVBERi0" not in chunk:
                 state.looked = end
@@ -96,12 +99,12 @@ def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read) -> No
         ended = _read_on(orig, base, end, state, final)
         if ended is None:
             if state.at - state.run_start > MAX_RUN_CHARS:
-                state.looked = state.at
+                state.looked = state.floor = state.at
                 state.run_start = -1
             return
         start, lines_end = state.run_start, state.lines_end
         state.run_start = -1
-        state.looked = max(ended, start + 1)
+        state.looked = state.floor = max(ended, start + 1)
         if ended - start > MAX_RUN_CHARS:
             continue
         if not read(orig[start - base : ended - base], start, ended) and lines_end > start:

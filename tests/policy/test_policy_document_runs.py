@@ -18,7 +18,7 @@ import pytest
 from milai.policy import Policy, check_text
 from tests.documents.builders import Docx, pdf_bytes
 from tests.levels import assert_targets_read
-from tests.policy.families import BODY, Target, banner_sample
+from tests.policy.families import BODY, POLICY_DIR, Target, banner_sample
 from tests.policy.test_policy_stream_properties import assert_cuts_stream
 
 
@@ -83,3 +83,39 @@ def test_a_base64_document_streams_as_it_reads_whole(default_policy: Policy) -> 
     ]:
         assert check_text(default_policy, text).level == "SECRET"
         assert_cuts_stream(default_policy, text, one_character=False)
+
+
+_SHORT_RUNS = [
+    "Magic bytes in base64: UEsDB, JVBERi0.\n",
+    "UEsDB\n",
+    "a zip starts UEsDBB and a PDF JVBERi0",
+    "UEsDB UEsDB UEsDB JVBERi0 JVBERi0\n" * 3,
+]
+
+
+@pytest.mark.parametrize("text", _SHORT_RUNS)
+def test_a_run_shorter_than_the_look_back_is_read_once(text: str) -> None:
+    # attack13: a run of fewer than 8 characters ended before the search's look-back (kept
+    # for a start cut between chunks), so the same start was found again, forever. A child
+    # process, so that a loop fails the test instead of hanging the suite.
+    import subprocess
+    import sys
+
+    child = (
+        "import sys\n"
+        "from milai.policy import check_stream, check_text, load_policy\n"
+        "policy = load_policy(sys.argv[1])\n"
+        "text = sys.stdin.read()\n"
+        "whole = check_text(policy, text)\n"
+        "streamed = check_stream(policy, iter(text))\n"
+        "print(whole.level, streamed.level)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, str(POLICY_DIR / "default.yaml")],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["UNCLASSIFIED", "UNCLASSIFIED"]
