@@ -343,6 +343,7 @@ class Scanner:
         self.orig_end += len(chunk)
         for start, end in views.hidden:
             letters = tag_letters(chunk[start:end])
+            selected = selector_bytes(chunk[start:end])
             start, end = at + start, at + end
             if self.hidden_run is not None and self.hidden_run[1] == start:
                 start = self.hidden_run[0]  # a run cut by the chunking is still one run
@@ -351,7 +352,6 @@ class Scanner:
             self.hidden_run = (start, end)
             if letters:
                 self._add_tags(letters)
-            selected = selector_bytes(chunk[start - at : end - at])
             if selected:
                 self._add_selected(selected)
         if self.hidden_run is not None and self.hidden_run[1] < self.orig_end:

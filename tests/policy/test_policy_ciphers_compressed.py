@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Policy, check_text
+from milai.policy import Policy, check_stream, check_text
 from milai.policy._ciphers import ATBASH, ROT47
 from milai.policy.decoders import inflate
 from tests.levels import assert_targets_read
@@ -292,3 +292,17 @@ def test_streamed_as_read_whole(default_policy: Policy, index: int) -> None:
     rng = random.Random(index)
     for sizes in ((1,), (1, 2, 3, 5, 8), (64,)):
         _assert_stream_properties(default_policy, text, pieces(text, rng, sizes), exactly=exactly)
+
+
+@pytest.mark.parametrize("size", range(1, 17))
+def test_a_selector_run_cut_by_the_chunks_is_one_run(default_policy: Policy, size: int) -> None:
+    # attack13: a run of selectors that a chunk cut was read from the wrong place of the next
+    # chunk (its start taken back to the run's), so 2-, 3-, 4- and 8-character chunks
+    # released "Hello" + the selectors of NATO SECRET whole
+    for text in (
+        "Hello" + _selectors(b"NATO SECRET") + " world\n",
+        "😀" + _selectors(b"SECRET UE"),
+    ):
+        chunks = [text[at : at + size] for at in range(0, len(text), size)]
+        assert check_stream(default_policy, chunks).level == "SECRET", (size, text)
+        _assert_stream_properties(default_policy, text, chunks, exactly=True)
