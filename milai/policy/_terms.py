@@ -31,7 +31,9 @@ def term_line(line: str, marking: str) -> bool | None:
     small letters, perhaps emphasised, and blanks: what a definition list's term looks
     like (True: its definition must follow); None when it is none. An AsciiDoc labelled
     list's term (``secret::``) is one whatever follows: False (nothing to wait for)."""
-    if any(ch.isupper() for ch in marking):
+    # small letters: cased letters, none a capital (Braille and other caseless scripts
+    # have no small letters: their banner stays a banner)
+    if any(ch.isupper() for ch in marking) or not any(ch.islower() for ch in marking):
         return None
     term = line.strip()
     labelled = term.endswith(_LABEL_ENDS)
