@@ -20,17 +20,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from milai.documents import HEAD_BYTES
 from milai.errors import Blocked
 from milai.policy import (
     Action,
     Decision,
     Policy,
     PolicyGate,
+    PolicyOutputGate,
     check_stream,
     check_text,
     redact_stream,
     redact_text,
 )
+from milai.policy.whole import TEXT, document_text, material_kind
 from tests.policy.adversarial import pieces
 from tests.policy.families import family_cases, shipped_policy
 from tests.scale import SEED, THOROUGH, sample, scaled
@@ -172,8 +175,17 @@ def _gate_stream(
             fed.append(out.feed(chunk))
         released.append(out.close())
     except Blocked:
-        return "".join(fed), out._releaser.cursor, True, fed
-    return "".join(fed + released), out._releaser.cursor, False, fed
+        return "".join(fed), _released_upto(out, fed), True, fed
+    return "".join(fed + released), _released_upto(out, fed), False, fed
+
+
+def _released_upto(out: PolicyOutputGate, fed: list[str]) -> int:
+    """The original characters ``out`` released while fed: once its start reads as a
+    document it holds the rest (its releaser goes on, into what is kept to the end), so
+    then what it returned; else its releaser's cursor."""
+    if out.reads_as is not None:
+        return len("".join(fed))
+    return out._releaser.cursor
 
 
 def _decided(decision: Decision) -> tuple[object, ...]:
@@ -204,9 +216,30 @@ def _whole(policy: Policy, text: str) -> _Whole:
             _WHOLE.clear()
         decisions = {d: check_text(policy, text, direction=d) for d in DIRECTIONS}
         stops = _stops_of(policy, decisions["output"], "RESTRICTED")
+        document = document_text(text)
+        if document is not None:
+            reading = check_text(policy, document, direction="output")
+            if _stops_of(policy, reading, "RESTRICTED"):
+                # read whole as a document (policy.whole), it stops: the output gate holds
+                # it from where its start reads as one, and blocks at the end
+                stops.append(_reads_whole_from(text))
         whole = _Whole(decisions, redact_text(policy, text), stops)
         _WHOLE[key] = (policy, whole)  # the policy held: its id is not reused meanwhile
     return _WHOLE[key][1]
+
+
+def _reads_whole_from(text: str) -> int:
+    """The shortest start of ``text`` that reads as a document (``material_kind``): from
+    there the output gate holds the rest."""
+    data = text.encode("utf-8", "replace")
+    for end in range(1, len(text) + 1):
+        head = text[:end].encode("utf-8", "replace")[:HEAD_BYTES]
+        if material_kind(head) != TEXT:
+            return end
+        if len(head) >= HEAD_BYTES:
+            break
+    assert material_kind(data[:HEAD_BYTES]) != TEXT
+    return len(text)
 
 
 DIRECTIONS: tuple[Literal["prompt", "output"], ...] = ("prompt", "output")
