@@ -48,6 +48,12 @@ class OutputGate(Protocol):
         """Whether the output is held until the end (nothing released before ``close``)."""
         ...
 
+    @property
+    def reads_as(self) -> str | None:
+        """The document format the output's start reads as (it is then held and decided
+        as ``milai check`` reads it); None while it streams as plain text."""
+        ...
+
     def feed(self, chunk: str) -> str:
         """Add output; return what may be released now. Raises ``Blocked``."""
         ...
@@ -245,7 +251,14 @@ class PolicyOutputGate:
             self._sniff_head(final=len(head) >= _SNIFF_BYTES)
 
     def _sniff_head(self, *, final: bool) -> None:
-        kind = material_kind(bytes(self._head[:_SNIFF_BYTES]))
+        head = bytes(self._head[:_SNIFF_BYTES])
+        kind = material_kind(head)
+        if kind == TEXT and not final:
+            # a chunk may end inside a line, and some starts read as a document only at
+            # a line's end (e-mail headers): the head up to its last line end, too
+            line_end = head.rfind(b"\n") + 1
+            if 0 < line_end < len(head):
+                kind = material_kind(head[:line_end])
         if kind != TEXT:
             self._reads_as = kind
             self._held = True  # what is released from here on waits for the whole text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,32 @@ def test_the_turn_is_decided_as_check_decides_the_same_bytes(tmp_path: Path, tex
     )
     assert result.level == _check_level(tmp_path, text)
     assert result.decision.action != Action.BLOCK
+
+
+RELAYS = "".join(
+    f"Received: from relay{n}.example.org by mx.example.org; Mon, 7 Dec 2026 10:00:0{n} +0000\n"
+    for n in range(5)
+)
+
+
+@pytest.mark.parametrize("size", [2, 3, 5])
+def test_a_mail_streamed_in_tokens_that_end_inside_lines_is_held_from_its_headers(
+    size: int,
+) -> None:
+    # A mail's headers sniff as e-mail only at a line's end; a model's tokens ("\nSub")
+    # start lines and end inside them, so the head up to its last line end is sniffed too:
+    # else, past the bytes sniffed at every chunk, the headers stream out until the body.
+    mail = UU_MAIL.replace("MIME-Version", RELAYS + "MIME-Version")
+    tokens = [token for line in re.split(r"(?=\n)", mail) for token in _chunks(line, size)]
+    pipeline, _, _ = fake_pipeline(FakeEngine(tokens), model_level="UNCLASSIFIED")
+    emitted: list[str] = []
+    with pytest.raises(Blocked):
+        pipeline.run(
+            "Write it.",
+            model_name="fake",
+            clearance="UNCLASSIFIED",
+            out_level="UNCLASSIFIED",
+            params=PARAMS,
+            emit=emitted.append,
+        )
+    assert "Received:" not in "".join(emitted)  # held from its first headers
