@@ -59,6 +59,7 @@ class PassThroughOutputGate:
     """Releases every chunk unchanged."""
 
     held = False
+    reads_as: str | None = None
 
     def __init__(self, policy: Policy) -> None:
         self._policy = policy

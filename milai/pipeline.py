@@ -383,7 +383,7 @@ class Session:
             )
 
     def _say_reads_as(self, output_gate: OutputGate) -> None:
-        kind = getattr(output_gate, "reads_as", None)
+        kind = output_gate.reads_as
         if kind is not None and not self._said_held:
             self._said_held = True
             _log.info(

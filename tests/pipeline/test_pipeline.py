@@ -120,6 +120,7 @@ class _LabellingGate:
 
 class _Labelled:
     held = False
+    reads_as: str | None = None
 
     def __init__(self, policy: Policy) -> None:
         self._policy = policy
