@@ -12,22 +12,17 @@ document, with the reader's own limits (its size, its text, documents nested no 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable
 
+from milai.documents._base64_runs import MIN_LINE, START_RE, document_bytes
 from milai.documents._model import Document, DocumentBuilder, DocumentError
 
 MAX_DOCUMENTS = 16
-# A zip's local header and a PDF's signature, in base64 (the first characters of a run).
-_START = re.compile(r"(?<![A-Za-z0-9+/_\\-])(?:UEsDB|JVBERi0)")
 # A run's pieces: base64 characters (JSON may escape "/" as "\/"), then blanks or escaped
 # line breaks between the lines of a wrapped run.
 _PIECE = re.compile(r"(?:[A-Za-z0-9+_\-]|\\?/)+={0,2}")
 _BREAK = re.compile(r"(?:[ \t\r\n]|\\[rn])+")
-_MIN_LINE = 16  # a wrapped run's next line: this long at least (not a word of prose)
-_SIGNATURES = (b"PK\x03\x04", b"%PDF-")
 
 
 def _runs(text: str, most_chars: int) -> list[str]:
@@ -36,7 +31,7 @@ def _runs(text: str, most_chars: int) -> list[str]:
     runs: list[str] = []
     position = 0
     while len(runs) < MAX_DOCUMENTS:
-        start = _START.search(text, position)
+        start = START_RE.search(text, position)
         if start is None:
             break
         pieces: list[str] = []
@@ -44,7 +39,7 @@ def _runs(text: str, most_chars: int) -> list[str]:
         at = start.start()
         while True:
             piece = _PIECE.match(text, at)
-            if piece is None or (pieces and len(piece.group()) < _MIN_LINE):
+            if piece is None or (pieces and len(piece.group()) < MIN_LINE):
                 break
             pieces.append(piece.group())
             size += len(piece.group())
@@ -61,20 +56,6 @@ def _runs(text: str, most_chars: int) -> list[str]:
     return runs
 
 
-def _decoded(run: str) -> bytes | None:
-    urlsafe = "-" in run or "_" in run
-    stripped = run.rstrip("=")
-    if len(stripped) % 4 == 1:
-        return None
-    padded = stripped + "=" * (-len(stripped) % 4)
-    try:
-        if urlsafe:
-            return base64.urlsafe_b64decode(padded)
-        return base64.b64decode(padded, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-
-
 def read_base64_documents(
     text: str, builder: DocumentBuilder, read_nested: Callable[[bytes, str], Document]
 ) -> None:
@@ -84,8 +65,8 @@ def read_base64_documents(
     most_chars = builder.limits.max_input_bytes * 4 // 3 + 4
     count = 0
     for run in _runs(text, most_chars):
-        data = _decoded(run)
-        if data is None or not data.startswith(_SIGNATURES):
+        data = document_bytes(run)
+        if data is None:
             continue
         count += 1
         label = f"base64 document {count}"
@@ -95,7 +76,4 @@ def read_base64_documents(
         except DocumentError as error:
             builder.skip(f"{label}: {error.message.removeprefix(where).strip(' :')}")
             continue
-        for part in nested.parts:
-            builder.add(f"{label}: {part.name}", nested.text[part.start : part.end])
-        for note in nested.skipped:
-            builder.skip(note)
+        builder.add_nested(label, nested)

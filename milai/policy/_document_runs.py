@@ -15,23 +15,17 @@ once, however the run arrives; a run longer than ``MAX_RUN_CHARS`` is given up (
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import TYPE_CHECKING
 
 from milai._lazyre import lazy_compile
+from milai.documents._base64_runs import MIN_LINE, START_RE, STARTS
 
 if TYPE_CHECKING:
     from milai.policy.detect import Scanner
 
 MAX_RUN_CHARS = 24 << 20  # a document of 16 MiB or so, in base64: held whole at most
-_STARTS = ("UEsDB", "JVBERi0")
-_START_RE = lazy_compile(r"(?<![A-Za-z0-9+/_\\-])(?:UEsDB|JVBERi0)")
 _RUN_CHARS_RE = lazy_compile(r"[A-Za-z0-9+/_\\-]*")
 _GAP_RE = lazy_compile(r"[ \t\r\n]*")
-_ESCAPED_BREAK_RE = lazy_compile(r"\\[nrt]")
-_MIN_LINE = 16
-_SIGNATURES = (b"PK\x03\x04", b"%PDF-")
 
 
 class RunState:
@@ -56,7 +50,7 @@ def _tail_prefix(text: str) -> int:
     """How many characters at the end of ``text`` could begin a run's start."""
     for size in range(min(len(text), 6), 0, -1):
         tail = text[-size:]
-        if any(start.startswith(tail) for start in _STARTS):
+        if any(start.startswith(tail) for start in STARTS):
             return size
     return 0
 
@@ -90,7 +84,7 @@ def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read) -> No
             if "UEsDB" not in chunk and "JVBERi0" not in chunk:
                 state.looked = end
                 return
-            found = _START_RE.search(orig, since - base)
+            found = START_RE.search(orig, since - base)
             if found is None:
                 state.looked = end
                 return
@@ -121,7 +115,7 @@ def _read_on(orig: str, base: int, end: int, state: RunState, final: bool) -> in
         if at >= end and not final:
             return None
         line = at - state.line_start
-        if state.lines_end >= 0 and line < _MIN_LINE:
+        if state.lines_end >= 0 and line < MIN_LINE:
             # A short line: the run's last, or a word after it (prose): read both ways
             # (``scan_runs``); the run goes on no further.
             return at
@@ -140,23 +134,6 @@ def _read_on(orig: str, base: int, end: int, state: RunState, final: bool) -> in
         state.line_start = state.at = after
         if after >= end:
             return at
-
-
-def decoded_document(run: str) -> bytes | None:
-    """The bytes of a run that is a document in base64 (a zip, a PDF), else None."""
-    joined = "".join(_ESCAPED_BREAK_RE.sub("", run).replace("\\", "").split())
-    stripped = joined.rstrip("=")
-    if len(stripped) % 4 == 1:
-        return None
-    padded = stripped + "=" * (-len(stripped) % 4)
-    try:
-        if "-" in padded or "_" in padded:
-            data = base64.urlsafe_b64decode(padded)
-        else:
-            data = base64.b64decode(padded, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return data if data.startswith(_SIGNATURES) else None
 
 
 def document_text(data: bytes) -> str | None:

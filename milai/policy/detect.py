@@ -23,6 +23,8 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from milai._lazyre import lazy_compile
+from milai.documents._base64_runs import document_bytes
+from milai.policy import _document_runs as document_runs
 from milai.policy._built import Built, built_strings
 from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
@@ -5700,9 +5702,7 @@ class DocumentRunState(ScanState):
 
     def __init__(self) -> None:
         super().__init__()
-        from milai.policy._document_runs import RunState
-
-        self.runs = RunState()
+        self.runs = document_runs.RunState()
 
 
 class DocumentRunUnit(Unit[DocumentRunState]):
@@ -5713,31 +5713,25 @@ class DocumentRunUnit(Unit[DocumentRunState]):
     state_class = DocumentRunState
 
     def scan(self, scanner: Scanner, state: DocumentRunState, final: bool) -> None:
-        from milai.policy._document_runs import decoded_document, document_text, scan_runs
-
         state.resume = scanner.text.end  # the unit reads the original text
         if scanner.depth >= MAX_DEPTH:
             state.runs.looked, state.runs.run_start = scanner.orig_end, -1
             return
 
         def read(run: str, start: int, end: int) -> bool:
-            data = decoded_document(run)
-            text = None if data is None else document_text(data)
+            data = document_bytes(run)
+            text = None if data is None else document_runs.document_text(data)
             if text:
                 rescan(scanner, text, start, end, "base64")
             return text is not None
 
-        scan_runs(scanner, state.runs, final, read)
+        document_runs.scan_runs(scanner, state.runs, final, read)
 
     def release(self, scanner: Scanner, state: DocumentRunState) -> int:
-        from milai.policy._document_runs import hold_from
-
-        return hold_from(scanner, state.runs)
+        return document_runs.hold_from(scanner, state.runs)
 
     def orig_needed(self, state: DocumentRunState) -> int | None:
-        from milai.policy._document_runs import needed_from
-
-        return needed_from(state.runs)
+        return document_runs.needed_from(state.runs)
 
 
 # --- the compiled policy ------------------------------------------------------------------
