@@ -101,10 +101,7 @@ def _parts(
     if not isinstance(payload, bytes):
         return
     nested = read_nested(payload, f"{builder.name}: attachment {label}")
-    for part in nested.parts:
-        builder.add(f"attachment {label}: {part.name}", nested.text[part.start : part.end])
-    for note in nested.skipped:
-        builder.skip(note)
+    builder.add_nested(f"attachment {label}", nested)
 
 
 def _decoded(message: Message) -> list[tuple[str, str]]:

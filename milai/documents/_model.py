@@ -120,5 +120,13 @@ class DocumentBuilder:
     def skip(self, note: str) -> None:
         self._skipped.append(note)
 
+    def add_nested(self, prefix: str, nested: Document) -> None:
+        """Add a document read inside this one: each of its parts as ``PREFIX: PART``,
+        and what it skipped."""
+        for part in nested.parts:
+            self.add(f"{prefix}: {part.name}", nested.text[part.start : part.end])
+        for note in nested.skipped:
+            self.skip(note)
+
     def build(self, format: str) -> Document:
         return Document(format, "".join(self._pieces), tuple(self._parts), tuple(self._skipped))

@@ -87,10 +87,7 @@ def read_docx(archive: BoundedZip, builder: DocumentBuilder, read_nested: ReadNe
         except DocumentError as error:
             builder.skip(f"embedded {member}: {error.message.removeprefix(where).strip(' :')}")
             continue
-        for part in nested.parts:
-            builder.add(f"embedded {member}: {part.name}", nested.text[part.start : part.end])
-        for note in nested.skipped:
-            builder.skip(note)
+        builder.add_nested(f"embedded {member}", nested)
 
 
 def _parts_by_kind(archive: BoundedZip, name: str) -> dict[str, list[str]]:

@@ -199,10 +199,7 @@ def _attachments(reader: Any, builder: DocumentBuilder, read_nested: ReadNested 
                 why = error.message.removeprefix(where).strip(" :")
                 builder.skip(f"PDF attachment {label}: {why}")
                 continue
-            for part in nested.parts:
-                builder.add(f"attachment {label}: {part.name}", nested.text[part.start : part.end])
-            for note in nested.skipped:
-                builder.skip(note)
+            builder.add_nested(f"attachment {label}", nested)
 
 
 def _form_lines(reader: Any) -> list[str]:
