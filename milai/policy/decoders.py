@@ -16,18 +16,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bz2
 import codecs
 import html
 import re
 import unicodedata
 import zlib
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
 from milai._lazyre import lazy_compile
 from milai.policy.normalise import terminal_shown
+
+if TYPE_CHECKING:
+    import bz2
 
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
 # Consecutive windows share this many characters: more than the most any detection inside
@@ -435,6 +437,8 @@ def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
     if len(raw) >= 2 and raw[0] == 0x78 and (raw[0] << 8 | raw[1]) % 31 == 0:
         return zlib.decompressobj()
     if raw[:3] == b"BZh" and raw[3:4].isdigit() and raw[3:4] != b"0":
+        import bz2  # only for a bzip2 payload: rare, and a few milliseconds of every start
+
         return bz2.BZ2Decompressor()
     return None
 
