@@ -102,3 +102,9 @@ def main(here: Path, name: str) -> int:
         text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
         Path(args.out).write_text(text, encoding="utf-8")
     return 0
+
+
+def run_round(script: str) -> int:
+    """``main`` for the round whose ``run_gate.py`` is ``script`` (its folder names it)."""
+    here = Path(script).resolve().parent
+    return main(here, here.name)

@@ -210,3 +210,18 @@ def main(here: Path, name: str, caught: Callable[[dict[str, Any]], str | None]) 
     print(f"leaks (emitted text read above UNCLASSIFIED): {len(leaks)}")
     for f, m, lvl, outcome, txt in leaks:
         print(f"  {f} [{m}] emitted reads {lvl} (outcome {outcome}): {txt!r}")
+
+
+def caught_by_gate_runner(row: dict[str, Any]) -> str | None:
+    """A row of ../gate_runner.py's --json caught: attack rows carry expect_at_least, and
+    wrong when missed; a policy is named by its path in the tree (none: the default)."""
+    if "expect_at_least" not in row or row.get("wrong", True):
+        return None
+    return Path(row.get("policy") or "default").stem
+
+
+def run_round(script: str) -> None:
+    """``main`` for the round whose ``run_stream.py`` is ``script`` (its folder names it),
+    its probes read by ../gate_runner.py."""
+    here = Path(script).resolve().parent
+    main(here, here.name, caught_by_gate_runner)

@@ -1,19 +1,13 @@
-"""Run the round-13 held-out probes through TREE's gate.
+"""Run the round-13 held-out probes through TREE's gate: ../gate_runner.py says how.
 
 usage: tests/heldout/round13/run_gate.py TREE [--json OUT] [--jobs N]
-
-The runner is ../gate_runner.py (shared with the other rounds, which says what it prints).
 """
-
-from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from gate_runner import main  # noqa: E402 (found through the line above)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import gate_runner  # noqa: E402 (found through the line above)
 
 if __name__ == "__main__":
-    sys.exit(main(HERE, "round13"))
+    sys.exit(gate_runner.run_round(__file__))
