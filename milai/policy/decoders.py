@@ -22,6 +22,8 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
@@ -423,11 +425,44 @@ def readable(text: str) -> bool:
 # that decodes to one (a ConfigMap's ``binaryData: motd.gz: H4sI…``, ``echo … | base64 -d |
 # gunzip``) is decompressed, bounded: at most ``_INFLATE_RATIO`` times its size and never
 # more than ``_INFLATE_MOST`` bytes (a bomb stops there; its start is read), in input steps
-# of ``_INFLATE_STEP`` (time stays linear in what comes out).
+# of ``_INFLATE_STEP`` (time stays linear in what comes out). Payloads nest (a gzip whose
+# text holds more base64 gzip), so a check has a budget too (``InflateBudget``).
 _INFLATE_MOST = 1 << 20
 _INFLATE_RATIO = 64
 _INFLATE_LEAST = 1 << 16  # a short payload may still hold a page of text
 _INFLATE_STEP = 1 << 12
+INFLATE_CHECK_LEAST = 4 << 20
+
+
+class InflateBudget:
+    """What one check may decompress in all, every payload at every depth together:
+    ``INFLATE_CHECK_LEAST`` bytes and one more for each character of the text read so far
+    (``allow``), so a check's time stays linear in its text. A payload past the budget is
+    not decompressed, and ``refused`` says so: the scanner reports it, and the check
+    blocks (an unread payload may hold anything)."""
+
+    __slots__ = ("allowance", "refused", "used")
+
+    def __init__(self) -> None:
+        self.allowance = INFLATE_CHECK_LEAST
+        self.used = 0
+        self.refused = False
+
+    def allow(self, characters: int) -> None:
+        self.allowance = INFLATE_CHECK_LEAST + characters
+
+
+_BUDGET: ContextVar[InflateBudget | None] = ContextVar("milai_inflate_budget", default=None)
+
+
+@contextmanager
+def inflate_budget(budget: InflateBudget) -> Iterator[None]:
+    """Charge what ``inflate`` decompresses meanwhile (in this thread or task) to ``budget``."""
+    token = _BUDGET.set(budget)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
 
 
 def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
@@ -451,14 +486,23 @@ def inflate(raw: bytes) -> bytes | None:
     if decompressor is None:
         return None
     most = min(_INFLATE_MOST, max(_INFLATE_LEAST, _INFLATE_RATIO * len(raw)))
+    budget = _BUDGET.get()
+    room = most if budget is None else budget.allowance - budget.used
+    if budget is not None and room <= 0:
+        budget.refused = True
+        return None
     out = bytearray()
     try:
         for at in range(0, len(raw), _INFLATE_STEP):
-            out += decompressor.decompress(raw[at : at + _INFLATE_STEP], most - len(out))
-            if len(out) >= most or decompressor.eof:
+            out += decompressor.decompress(raw[at : at + _INFLATE_STEP], min(most, room) - len(out))
+            if len(out) >= min(most, room) or decompressor.eof:
                 break
     except (zlib.error, OSError, EOFError, ValueError):
         pass  # a corrupt tail: what came out before it is read
+    if budget is not None:
+        budget.used += len(out)
+        if room < most and len(out) >= room and not decompressor.eof:
+            budget.refused = True  # cut short by the budget, not by the payload's own bound
     return bytes(out) or None
 
 

@@ -109,16 +109,19 @@ from milai.policy._transforms import (
     SpelledWords,
 )
 from milai.policy.decoders import (
+    INFLATE_CHECK_LEAST,
     LINE_OVERLAP,
     MAX_LINE,
     RAW85_SYMBOL,
     TRIGGER_RE,
+    InflateBudget,
     base64_bytes,
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
     encoded_words_tail,
     folded_encoded_words,
+    inflate_budget,
     line_windows,
     mime_blocks,
     mime_tail,
@@ -214,7 +217,7 @@ CELL_MARK = "\x07"  # BEL: read as a tab (``Scanner.feed``)
 class Hit(NamedTuple):
     """A raw detection, before the policy's rules say what it means."""
 
-    source: str  # "marking", "detector" or "hidden"
+    source: str  # "marking", "detector", "hidden" or "limit" (text not read: it blocks)
     key: str  # marking text, detector id, or "hidden-characters"
     kind: str
     level: str
@@ -301,6 +304,11 @@ class Scanner:
         self.document_open: dict[str, int] = {}
         self.quiet: list[tuple[int, int, int, int]] = []
         self.loud: set[Hit] = set()
+        # What the whole check may decompress (``decoders.InflateBudget``): the top scanner
+        # owns it, the texts it decodes share it; and the release point last given.
+        self.budget = InflateBudget() if depth == 0 else None
+        self.budget_said = False
+        self.released_upto = 0
 
     def view(self, name: ViewName) -> View:
         return self.skel if name == "skel" else self.text if name == "text" else self.classes
@@ -309,6 +317,19 @@ class Scanner:
         """Add text; finds whatever has become final."""
         if self.closed:
             raise RuntimeError("scanner already closed")
+        self._budgeted(self._feed, chunk)
+
+    def _budgeted(self, step: Callable[..., None], *args: str) -> None:
+        """``step``, what it decompresses charged to the check's budget (the top scanner's;
+        a decoded text's scanner runs inside its parent's step)."""
+        if self.budget is None:
+            step(*args)
+            return
+        with inflate_budget(self.budget):
+            step(*args)
+        self._say_budget()
+
+    def _feed(self, chunk: str) -> None:
         chunk = self.unfinished + chunk
         self.unfinished = ""
         at = chunk.rfind("\x1b", max(0, len(chunk) - SGR_LONGEST))
@@ -343,6 +364,8 @@ class Scanner:
         self.classes.append(views.classes, [], at)
         self.orig += chunk
         self.orig_end += len(chunk)
+        if self.budget is not None:
+            self.budget.allow(self.orig_end)
         for start, end in views.hidden:
             letters = tag_letters(chunk[start:end])
             selected = selector_bytes(chunk[start:end])
@@ -369,7 +392,7 @@ class Scanner:
     def read_whole(self, text: str) -> None:
         """``feed(text)`` then ``close()``, scanned once: a whole short text (a cell) needs
         no look at what is final before its end."""
-        self._append(text)
+        self._budgeted(self._append, text)
         self.close()
 
     def _add_tags(self, letters: str) -> None:
@@ -424,6 +447,30 @@ class Scanner:
         """End of text: everything becomes final."""
         if self.closed:
             return
+        self._budgeted(self._close)
+
+    def _say_budget(self) -> None:
+        """Once a compressed payload went unread for the check's decompression budget,
+        report it, from the last release point on (nothing after it was released): the
+        check blocks (``Policy.resolve``)."""
+        budget = self.budget
+        if budget is None or not budget.refused or self.budget_said:
+            return
+        self.budget_said = True
+        self.hits.append(
+            Hit(
+                "limit",
+                "decompression-budget",
+                "decompression-budget",
+                self.engine.lowest,
+                min(self.released_upto, self.orig_end),
+                self.orig_end,
+                f"a compressed payload past the check's decompression budget "
+                f"({INFLATE_CHECK_LEAST >> 20} MiB and a byte for each character) is not read",
+            )
+        )
+
+    def _close(self) -> None:
         if self.unfinished:
             self._append(self.unfinished)
             self.unfinished = ""
@@ -447,6 +494,7 @@ class Scanner:
             point = min(point, unit.release(self, state))
         if self.document_open:  # markings held there (``take_hits``)
             point = min(point, *self.document_open.values())
+        self.released_upto = max(self.released_upto, point)
         return point
 
     def take_hits(self) -> list[Hit]:

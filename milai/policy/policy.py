@@ -137,6 +137,12 @@ class Policy:
 
     def resolve(self, hit: Hit, direction: str) -> Finding | None:
         """What the rules make of a raw hit in one direction (None: not reported)."""
+        if hit.source == "limit":
+            # Text the scanner could not read within its bounds: it blocks, whatever the
+            # rules say (an unread payload may hold anything).
+            return Finding(
+                hit.key, hit.kind, hit.level, Action.BLOCK, hit.start, hit.end, hit.detail
+            )
         for rule in self._rules:
             if direction not in rule.directions:
                 continue

@@ -25,9 +25,10 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Policy, check_stream, check_text
+from milai.errors import Blocked
+from milai.policy import Action, Policy, PolicyGate, check_stream, check_text
 from milai.policy._ciphers import ATBASH, ROT47
-from milai.policy.decoders import inflate
+from milai.policy.decoders import InflateBudget, inflate, inflate_budget
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
 from tests.policy.families import BODY, targets
@@ -265,6 +266,82 @@ def test_a_bomb_in_base64_is_gated_quickly(default_policy: Policy) -> None:
     started = time.perf_counter()
     check_text(default_policy, "blob: " + bomb)
     assert time.perf_counter() - started < 30
+
+
+def _nested(copies: int) -> str:
+    """attack13's shape: gzip in base64 whose text is base64 gzip payloads, ``copies`` of
+    them, each a page of text compressed, and that nested once more ten times: a few
+    hundred bytes that decompress, per payload within its own bound, to ~200 MB of text."""
+
+    def packed(text: str) -> str:
+        return base64.b64encode(gzip.compress(text.encode(), 9)).decode()
+
+    page = packed("The weather is fine today. " * 3000)
+    return packed((packed((page + "\n") * copies) + "\n") * 10)
+
+
+def test_nested_payloads_past_the_checks_budget_block_in_linear_time(
+    default_policy: Policy,
+) -> None:
+    # attack13 (F2): each payload was bounded on its own, so nesting multiplied them (738
+    # bytes took 458 s of CPU); a check decompresses 4 MiB and a byte a character in all.
+    text = "intro\n" + _nested(1000) + "\nSECRET\n"
+    started = time.process_time()
+    decision = check_text(default_policy, text, direction="output")
+    assert time.process_time() - started < 30  # ~1 s here; unbounded, several minutes
+    assert decision.action is Action.BLOCK and decision.level == "SECRET"
+    budget = [f for f in decision.findings if f.rule == "decompression-budget"]
+    assert len(budget) == 1 and "not read" in budget[0].detail
+    streamed = check_stream(default_policy, pieces(text, random.Random(7), (1, 64, 4096)))
+    assert [f.rule for f in streamed.findings if f.action is Action.BLOCK] == [
+        "decompression-budget"
+    ]
+
+
+def test_a_budget_past_by_the_output_stops_the_stream_before_the_payload(
+    default_policy: Policy,
+) -> None:
+    gate = PolicyGate(default_policy, clearance="SECRET", model_level="RESTRICTED")
+    out = gate.open_output(gate.check_prompt("question"))
+    payload = _nested(1000)
+    text = "Here it is:\n" + payload + "\nDone.\n"
+    released = []
+    with pytest.raises(Blocked) as blocked:
+        for at in range(0, len(text), 5):
+            released.append(out.feed(text[at : at + 5]))
+        out.close()
+    assert "decompression-budget" in str(blocked.value)
+    assert payload[:8] not in "".join(released)
+
+
+def test_many_ordinary_payloads_within_the_budget_still_pass(default_policy: Policy) -> None:
+    # A cluster dump with a compressed file per ConfigMap: each read, none blocks.
+    page = "Welcome to the build server.\nThe secret of good coffee is fresh beans.\n" * 50
+    text = "".join(
+        _compressed_writers()["configmap"](gzip.compress(f"{n}: {page}".encode()))
+        for n in range(200)
+    )
+    decision = check_text(default_policy, text, direction="output")
+    assert decision.action is not Action.BLOCK and decision.level == "UNCLASSIFIED"
+
+
+def _refused(budget: InflateBudget) -> bool:
+    return budget.refused  # read through a call: mypy narrowed it to False above
+
+
+def test_inflate_refuses_past_its_budget() -> None:
+    # noise does not compress: the payload's own bound (64 times its size) is not reached
+    payload = gzip.compress(b"SECRET\n" + random.Random(1).randbytes(900 << 10))
+    budget = InflateBudget()
+    with inflate_budget(budget):
+        for _ in range(4):
+            out = inflate(payload)
+            assert out is not None and out.startswith(b"SECRET")
+        assert not budget.refused
+        assert inflate(payload) is not None  # cut short by what is left: refused
+        assert _refused(budget)
+        assert inflate(payload) is None
+    assert inflate(payload) is not None  # outside a check's budget: its own bound only
 
 
 # --- streamed ---------------------------------------------------------------------------------
