@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from milai._lazyre import lazy_compile
 from milai.documents._base64_runs import MIN_LINE, START_RE, STARTS
+from milai.policy.decoders import budget_spent, within_budget
 
 if TYPE_CHECKING:
     from milai.policy.detect import Scanner
@@ -141,12 +142,15 @@ def document_text(data: bytes) -> str | None:
     not read (damaged, refused, too large)."""
     from milai.documents import DocumentError, read_document
 
+    if budget_spent():
+        return None
     try:
-        return read_document(data, "base64 document").text
+        text = read_document(data, "base64 document").text
     except DocumentError:
         return None
     except (RecursionError, MemoryError, ValueError):
         return None
+    return within_budget(text)  # a few bytes of zip open to pages: charged as decompressed
 
 
 if TYPE_CHECKING:

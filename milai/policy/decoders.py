@@ -432,14 +432,16 @@ _INFLATE_RATIO = 64
 _INFLATE_LEAST = 1 << 16  # a short payload may still hold a page of text
 _INFLATE_STEP = 1 << 12
 INFLATE_CHECK_LEAST = 4 << 20
+INFLATE_CHECK_RATIO = 8  # a document in base64 opens to a few times its size: room for it
 
 
 class InflateBudget:
-    """What one check may decompress in all, every payload at every depth together:
-    ``INFLATE_CHECK_LEAST`` bytes and one more for each character of the text read so far
-    (``allow``), so a check's time stays linear in its text. A payload past the budget is
-    not decompressed, and ``refused`` says so: the scanner reports it, and the check
-    blocks (an unread payload may hold anything)."""
+    """What one check may decompress in all, every payload at every depth together (and
+    the documents written in base64 that it opens: ``within_budget``):
+    ``INFLATE_CHECK_LEAST`` bytes and ``INFLATE_CHECK_RATIO`` more for each character of the
+    text read so far (``allow``), so a check's time stays linear in its text. A payload
+    past the budget is not decompressed, and ``refused`` says so: the scanner reports it,
+    and the check blocks (an unread payload may hold anything)."""
 
     __slots__ = ("allowance", "refused", "used")
 
@@ -449,10 +451,34 @@ class InflateBudget:
         self.refused = False
 
     def allow(self, characters: int) -> None:
-        self.allowance = INFLATE_CHECK_LEAST + characters
+        self.allowance = INFLATE_CHECK_LEAST + INFLATE_CHECK_RATIO * characters
 
 
 _BUDGET: ContextVar[InflateBudget | None] = ContextVar("milai_inflate_budget", default=None)
+
+
+def budget_spent() -> bool:
+    """Whether the check's budget (``InflateBudget``) is spent: then what would be opened
+    now is not, and the budget says it refused."""
+    budget = _BUDGET.get()
+    if budget is None or budget.used < budget.allowance:
+        return False
+    budget.refused = True
+    return True
+
+
+def within_budget(text: str) -> str:
+    """``text``, opened out of a few bytes (a document inside a text), charged to the
+    check's budget: as much of it as the budget allows (cut short: refused)."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return text
+    room = max(0, budget.allowance - budget.used)
+    if len(text) > room:
+        budget.refused = True
+        text = text[:room]
+    budget.used += len(text)
+    return text
 
 
 @contextmanager

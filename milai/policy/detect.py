@@ -110,6 +110,7 @@ from milai.policy._transforms import (
 )
 from milai.policy.decoders import (
     INFLATE_CHECK_LEAST,
+    INFLATE_CHECK_RATIO,
     LINE_OVERLAP,
     MAX_LINE,
     RAW85_SYMBOL,
@@ -466,7 +467,8 @@ class Scanner:
                 min(self.released_upto, self.orig_end),
                 self.orig_end,
                 f"a compressed payload past the check's decompression budget "
-                f"({INFLATE_CHECK_LEAST >> 20} MiB and a byte for each character) is not read",
+                f"({INFLATE_CHECK_LEAST >> 20} MiB and {INFLATE_CHECK_RATIO} bytes a character) "
+                "is not read",
             )
         )
 

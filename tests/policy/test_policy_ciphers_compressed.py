@@ -284,7 +284,7 @@ def test_nested_payloads_past_the_checks_budget_block_in_linear_time(
     default_policy: Policy,
 ) -> None:
     # attack13 (F2): each payload was bounded on its own, so nesting multiplied them (738
-    # bytes took 458 s of CPU); a check decompresses 4 MiB and a byte a character in all.
+    # bytes took 458 s of CPU); a check decompresses 4 MiB and 8 bytes a character in all.
     text = "intro\n" + _nested(1000) + "\nSECRET\n"
     started = time.process_time()
     decision = check_text(default_policy, text, direction="output")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Policy, check_text
+from milai.policy import Action, Policy, check_text
 from tests.documents.builders import Docx, pdf_bytes
 from tests.levels import assert_targets_read
 from tests.policy.families import BODY, POLICY_DIR, Target, banner_sample
@@ -119,3 +119,27 @@ def test_a_run_shorter_than_the_look_back_is_read_once(text: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["UNCLASSIFIED", "UNCLASSIFIED"]
+
+
+def _packed(text: str) -> str:
+    return base64.b64encode(Docx(body=[text]).build()).decode()
+
+
+def test_documents_inside_documents_past_the_checks_budget_block(default_policy: Policy) -> None:
+    # A page of a repeated sentence zips to a few KB: documents in base64 whose text is more
+    # of them multiply as nested gzip does (attack13, F2), and share its budget.
+    page = _packed("The weather is fine today. " * 30000)  # 3.5 KB that open to 810 KB
+    text = " and ".join([_packed(" and ".join([page] * 20))] * 10)
+    decision = check_text(default_policy, text, direction="output")
+    assert [f.rule for f in decision.findings] == ["decompression-budget"]
+    assert decision.action is Action.BLOCK
+
+
+def test_an_export_of_ordinary_documents_stays_within_the_budget(default_policy: Policy) -> None:
+    rng = random.Random("export")
+    documents = [
+        json.dumps({"contentBytes": _packed(" ".join(rng.choice(BODY) for _ in range(400)))})
+        for _ in range(30)
+    ]
+    decision = check_text(default_policy, "[" + ",\n".join(documents) + "]")
+    assert decision.action is not Action.BLOCK and decision.level == "UNCLASSIFIED"
