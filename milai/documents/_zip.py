@@ -9,6 +9,7 @@ import zipfile
 import zlib
 from typing import IO
 
+from milai import _budget
 from milai.documents._model import DocumentError, Limits
 
 _END_OF_DIRECTORY = b"PK\x05\x06"
@@ -107,6 +108,8 @@ class CountingReader:
         if self.charge:
             self.archive.unpacked += len(data)
         where = f"{self.archive.name}: {self.member}"
+        if not _budget.take(len(data)):  # a document opened inside a text the gate checks
+            raise DocumentError(f"{where}: past the check's decompression budget")
         if self.count > limits.max_part_bytes:
             raise DocumentError(f"{where} unpacks to more than {limits.max_part_bytes} bytes")
         if self.archive.unpacked > limits.max_unpacked_bytes:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from milai import _budget
 from milai._lazyre import lazy_compile
 from milai.documents._base64_runs import MIN_LINE, START_RE, STARTS
-from milai.policy.decoders import budget_spent, within_budget
 
 if TYPE_CHECKING:
     from milai.policy.detect import Scanner
@@ -72,9 +72,11 @@ def needed_from(state: RunState) -> int:
     return max(0, state.looked - 8)
 
 
-def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read) -> None:
+def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read, unread: _Unread) -> None:
     """Look at what arrived since the last scan; each run that ended is read (``read``:
-    its text, start and end; False when it is no document)."""
+    its text, start and end; True when it opened, False when it is no document, None when
+    it is one that does not open: then, read neither with its last line nor without it,
+    ``unread`` is told its start and end)."""
     base = scanner.orig_base
     orig = scanner.orig
     end = scanner.orig_end
@@ -102,9 +104,13 @@ def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read) -> No
         state.looked = state.floor = max(ended, start + 1)
         if ended - start > MAX_RUN_CHARS:
             continue
-        if not read(orig[start - base : ended - base], start, ended) and lines_end > start:
+        opened = read(orig[start - base : ended - base], start, ended)
+        if not opened and lines_end > start:
             # its last line may be a word after it (``…AAAA thanks``): without it
-            read(orig[start - base : lines_end - base], start, ended)
+            again = read(orig[start - base : lines_end - base], start, ended)
+            opened = True if again else None if None in (opened, again) else False
+        if opened is None:
+            unread(start, ended)
 
 
 def _read_on(orig: str, base: int, end: int, state: RunState, final: bool) -> int | None:
@@ -142,7 +148,7 @@ def document_text(data: bytes) -> str | None:
     not read (damaged, refused, too large)."""
     from milai.documents import DocumentError, read_document
 
-    if budget_spent():
+    if _budget.room() == 0:
         return None
     try:
         text = read_document(data, "base64 document").text
@@ -150,10 +156,13 @@ def document_text(data: bytes) -> str | None:
         return None
     except (RecursionError, MemoryError, ValueError):
         return None
-    return within_budget(text)  # a few bytes of zip open to pages: charged as decompressed
+    if not _budget.take(len(text)):  # a few bytes of zip open to pages: charged as unpacked
+        return None
+    return text
 
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    _Read = Callable[[str, int, int], bool]
+    _Read = Callable[[str, int, int], bool | None]
+    _Unread = Callable[[int, int], None]

@@ -22,11 +22,10 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import unquote
 
+from milai import _budget
 from milai._lazyre import lazy_compile
 from milai.policy.normalise import terminal_shown
 
@@ -426,69 +425,12 @@ def readable(text: str) -> bool:
 # gunzip``) is decompressed, bounded: at most ``_INFLATE_RATIO`` times its size and never
 # more than ``_INFLATE_MOST`` bytes (a bomb stops there; its start is read), in input steps
 # of ``_INFLATE_STEP`` (time stays linear in what comes out). Payloads nest (a gzip whose
-# text holds more base64 gzip), so a check has a budget too (``InflateBudget``).
+# text holds more base64 gzip), so a check has a budget too (``milai._budget``); a payload
+# cut short by either bound is not read whole, and the check blocks.
 _INFLATE_MOST = 1 << 20
 _INFLATE_RATIO = 64
 _INFLATE_LEAST = 1 << 16  # a short payload may still hold a page of text
 _INFLATE_STEP = 1 << 12
-INFLATE_CHECK_LEAST = 4 << 20
-INFLATE_CHECK_RATIO = 8  # a document in base64 opens to a few times its size: room for it
-
-
-class InflateBudget:
-    """What one check may decompress in all, every payload at every depth together (and
-    the documents written in base64 that it opens: ``within_budget``):
-    ``INFLATE_CHECK_LEAST`` bytes and ``INFLATE_CHECK_RATIO`` more for each character of the
-    text read so far (``allow``), so a check's time stays linear in its text. A payload
-    past the budget is not decompressed, and ``refused`` says so: the scanner reports it,
-    and the check blocks (an unread payload may hold anything)."""
-
-    __slots__ = ("allowance", "refused", "used")
-
-    def __init__(self) -> None:
-        self.allowance = INFLATE_CHECK_LEAST
-        self.used = 0
-        self.refused = False
-
-    def allow(self, characters: int) -> None:
-        self.allowance = INFLATE_CHECK_LEAST + INFLATE_CHECK_RATIO * characters
-
-
-_BUDGET: ContextVar[InflateBudget | None] = ContextVar("milai_inflate_budget", default=None)
-
-
-def budget_spent() -> bool:
-    """Whether the check's budget (``InflateBudget``) is spent: then what would be opened
-    now is not, and the budget says it refused."""
-    budget = _BUDGET.get()
-    if budget is None or budget.used < budget.allowance:
-        return False
-    budget.refused = True
-    return True
-
-
-def within_budget(text: str) -> str:
-    """``text``, opened out of a few bytes (a document inside a text), charged to the
-    check's budget: as much of it as the budget allows (cut short: refused)."""
-    budget = _BUDGET.get()
-    if budget is None:
-        return text
-    room = max(0, budget.allowance - budget.used)
-    if len(text) > room:
-        budget.refused = True
-        text = text[:room]
-    budget.used += len(text)
-    return text
-
-
-@contextmanager
-def inflate_budget(budget: InflateBudget) -> Iterator[None]:
-    """Charge what ``inflate`` decompresses meanwhile (in this thread or task) to ``budget``."""
-    token = _BUDGET.set(budget)
-    try:
-        yield
-    finally:
-        _BUDGET.reset(token)
 
 
 def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
@@ -504,6 +446,11 @@ def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
     return None
 
 
+def compressed(raw: bytes) -> bool:
+    """Whether ``raw`` starts with a compression magic (``inflate`` reads it)."""
+    return _decompressor(raw) is not None
+
+
 def inflate(raw: bytes) -> bytes | None:
     """The decompressed start of compressed ``raw`` (``_decompressor``), bounded in size
     (``_INFLATE_MOST``, ``_INFLATE_RATIO``); what came out before a corrupt or truncated
@@ -512,23 +459,21 @@ def inflate(raw: bytes) -> bytes | None:
     if decompressor is None:
         return None
     most = min(_INFLATE_MOST, max(_INFLATE_LEAST, _INFLATE_RATIO * len(raw)))
-    budget = _BUDGET.get()
-    room = most if budget is None else budget.allowance - budget.used
-    if budget is not None and room <= 0:
-        budget.refused = True
+    room = _budget.room()
+    if room == 0:
         return None
+    limit = most if room is None else min(most, room)
     out = bytearray()
     try:
         for at in range(0, len(raw), _INFLATE_STEP):
-            out += decompressor.decompress(raw[at : at + _INFLATE_STEP], min(most, room) - len(out))
-            if len(out) >= min(most, room) or decompressor.eof:
+            out += decompressor.decompress(raw[at : at + _INFLATE_STEP], limit - len(out))
+            if len(out) >= limit or decompressor.eof:
                 break
     except (zlib.error, OSError, EOFError, ValueError):
         pass  # a corrupt tail: what came out before it is read
-    if budget is not None:
-        budget.used += len(out)
-        if room < most and len(out) >= room and not decompressor.eof:
-            budget.refused = True  # cut short by the budget, not by the payload's own bound
+    _budget.take(len(out))
+    if len(out) >= limit and not decompressor.eof:
+        _budget.refuse()  # cut short by a bound: the rest is not read
     return bytes(out) or None
 
 

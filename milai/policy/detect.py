@@ -22,6 +22,7 @@ from functools import cache, cached_property, partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, cast
 
+from milai import _budget
 from milai._lazyre import lazy_compile
 from milai.documents._base64_runs import document_bytes
 from milai.policy import _document_runs as document_runs
@@ -109,20 +110,17 @@ from milai.policy._transforms import (
     SpelledWords,
 )
 from milai.policy.decoders import (
-    INFLATE_CHECK_LEAST,
-    INFLATE_CHECK_RATIO,
     LINE_OVERLAP,
     MAX_LINE,
     RAW85_SYMBOL,
     TRIGGER_RE,
-    InflateBudget,
     base64_bytes,
+    compressed,
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
     encoded_words_tail,
     folded_encoded_words,
-    inflate_budget,
     line_windows,
     mime_blocks,
     mime_tail,
@@ -305,9 +303,9 @@ class Scanner:
         self.document_open: dict[str, int] = {}
         self.quiet: list[tuple[int, int, int, int]] = []
         self.loud: set[Hit] = set()
-        # What the whole check may decompress (``decoders.InflateBudget``): the top scanner
+        # What the whole check may unpack (``milai._budget``): the top scanner
         # owns it, the texts it decodes share it; and the release point last given.
-        self.budget = InflateBudget() if depth == 0 else None
+        self.budget = _budget.Budget() if depth == 0 else None
         self.budget_said = False
         self.released_upto = 0
 
@@ -326,7 +324,7 @@ class Scanner:
         if self.budget is None:
             step(*args)
             return
-        with inflate_budget(self.budget):
+        with _budget.budgeted(self.budget):
             step(*args)
         self._say_budget()
 
@@ -451,7 +449,7 @@ class Scanner:
         self._budgeted(self._close)
 
     def _say_budget(self) -> None:
-        """Once a compressed payload went unread for the check's decompression budget,
+        """Once a compressed payload or document went unread for the check's bounds,
         report it, from the last release point on (nothing after it was released): the
         check blocks (``Policy.resolve``)."""
         budget = self.budget
@@ -466,9 +464,9 @@ class Scanner:
                 self.engine.lowest,
                 min(self.released_upto, self.orig_end),
                 self.orig_end,
-                f"a compressed payload past the check's decompression budget "
-                f"({INFLATE_CHECK_LEAST >> 20} MiB and {INFLATE_CHECK_RATIO} bytes a character) "
-                "is not read",
+                "a compressed payload or document past the check's bounds is not read (one "
+                f"payload: 1 MiB; all: {_budget.LEAST >> 20} MiB and {_budget.RATIO} bytes a "
+                "character)",
             )
         )
 
@@ -4729,15 +4727,24 @@ _RUN_WINDOW = 4096
 _RUN_STEP = 3072
 
 
+# A compressed payload (gzip, zlib, bzip2 in base64 or hex) inflates only from its start:
+# a run longer than a window that starts as one is held and decoded whole when it ends, up
+# to this many characters (past them its start is decoded, and the payload's own bound cut
+# short blocks: ``decoders.inflate``).
+_PACKED_MOST = 4 << 20
+
+
 class EncodedState(ScanState):
     """The next window's start (class view) of a run longer than a window that is still
-    being read; -1 when none is."""
+    being read, and the start of such a run that is compressed (held whole); -1 when none
+    is."""
 
-    __slots__ = ("run_next",)
+    __slots__ = ("packed", "run_next")
 
     def __init__(self) -> None:
         super().__init__()
         self.run_next = -1
+        self.packed = -1
 
 
 class EncodedUnit(Unit[EncodedState]):
@@ -4751,6 +4758,14 @@ class EncodedUnit(Unit[EncodedState]):
     def scan(self, scanner: Scanner, state: EncodedState, final: bool) -> None:
         view = scanner.classes
         buf, base = view.buf, view.base
+        if state.packed >= 0:  # a long compressed run, held whole, goes on
+            end = buf.find(" ", state.packed - base)
+            if end < 0 and view.end - state.packed <= _PACKED_MOST:
+                return
+            end = len(buf) if end < 0 else end
+            self._decode(scanner, state.packed, min(base + end, state.packed + _PACKED_MOST))
+            state.packed = -1
+            state.resume = base + end
         if state.run_next >= 0:  # a long run read in windows goes on
             end = buf.find(" ", state.run_next - base)
             if end < 0:
@@ -4811,6 +4826,12 @@ class EncodedUnit(Unit[EncodedState]):
                         self._decode(
                             scanner, base + match.start("token"), base + match.end("token")
                         )
+                    elif _packed(scanner.orig_slice(base + token_start, base + token_start + 8)):
+                        complete = token_end < len(buf)
+                        if not complete:  # held from its start until it ends
+                            state.packed = state.resume = base + token_start + 1
+                            return
+                        self._decode(scanner, base + token_start + 1, base + token_end)
                     else:
                         complete = token_end < len(buf)
                         run_next = self._windows(
@@ -4846,6 +4867,16 @@ class EncodedUnit(Unit[EncodedState]):
         if complete and start < end:
             self._decode(scanner, start, end, cut=True)
         return start
+
+
+def _packed(start: str) -> bool:
+    """Whether a run that starts with ``start`` (8 characters) is compressed data in base64
+    or hex."""
+    hex_match = _HEX_RE.fullmatch(start)
+    if hex_match is not None:
+        return compressed(bytes.fromhex(hex_match.group(1)))
+    raw = base64_bytes(start)
+    return raw is not None and compressed(raw)
 
 
 def rescan(
@@ -5768,14 +5799,30 @@ class DocumentRunUnit(Unit[DocumentRunState]):
             state.runs.looked, state.runs.run_start = scanner.orig_end, -1
             return
 
-        def read(run: str, start: int, end: int) -> bool:
+        def read(run: str, start: int, end: int) -> bool | None:
             data = document_bytes(run)
-            text = None if data is None else document_runs.document_text(data)
+            if data is None:
+                return False
+            text = document_runs.document_text(data)
             if text:
                 rescan(scanner, text, start, end, "base64")
-            return text is not None
+            return text is not None or None
 
-        document_runs.scan_runs(scanner, state.runs, final, read)
+        def unread(start: int, end: int) -> None:
+            # damaged, refused (a bomb, past the bounds), encrypted: it may hold anything
+            scanner.hits.append(
+                Hit(
+                    "limit",
+                    "unreadable-document",
+                    "unreadable-document",
+                    scanner.engine.lowest,
+                    start,
+                    end,
+                    "a document written in base64 that does not open is not read",
+                )
+            )
+
+        document_runs.scan_runs(scanner, state.runs, final, read, unread)
 
     def release(self, scanner: Scanner, state: DocumentRunState) -> int:
         return document_runs.hold_from(scanner, state.runs)

@@ -25,10 +25,11 @@ from collections.abc import Callable
 
 import pytest
 
+from milai import _budget
 from milai.errors import Blocked
 from milai.policy import Action, Policy, PolicyGate, check_stream, check_text
 from milai.policy._ciphers import ATBASH, ROT47
-from milai.policy.decoders import InflateBudget, inflate, inflate_budget
+from milai.policy.decoders import inflate
 from tests.levels import assert_targets_read
 from tests.policy.adversarial import pieces
 from tests.policy.families import BODY, targets
@@ -284,7 +285,7 @@ def test_nested_payloads_past_the_checks_budget_block_in_linear_time(
     default_policy: Policy,
 ) -> None:
     # attack13 (F2): each payload was bounded on its own, so nesting multiplied them (738
-    # bytes took 458 s of CPU); a check decompresses 4 MiB and 8 bytes a character in all.
+    # bytes took 458 s of CPU); a check decompresses 4 MiB and 16 bytes a character in all.
     text = "intro\n" + _nested(1000) + "\nSECRET\n"
     started = time.process_time()
     decision = check_text(default_policy, text, direction="output")
@@ -301,17 +302,53 @@ def test_nested_payloads_past_the_checks_budget_block_in_linear_time(
 def test_a_budget_past_by_the_output_stops_the_stream_before_the_payload(
     default_policy: Policy,
 ) -> None:
-    gate = PolicyGate(default_policy, clearance="SECRET", model_level="RESTRICTED")
-    out = gate.open_output(gate.check_prompt("question"))
     payload = _nested(1000)
     text = "Here it is:\n" + payload + "\nDone.\n"
+    released, blocked = _through_gate(
+        default_policy, [text[at : at + 5] for at in range(0, len(text), 5)]
+    )
+    assert blocked and payload[:8] not in released
+
+
+def test_a_one_line_payload_longer_than_a_window_is_inflated_whole(default_policy: Policy) -> None:
+    # attack14 A1: a run longer than 4096 characters was decoded in windows, and only the
+    # first window is the start of the compressed stream: a SECRET line past ~3 KB of gzip
+    # (``gzip | base64 -w0``, hex) read UNCLASSIFIED, whole and streamed.
+    rng = random.Random("one-line")
+    words = "the of and to in a is that for it as was with be by on not at".split()
+    prose = "\n".join(" ".join(rng.choice(words) for _ in range(12)) for _ in range(400))
+    packed = gzip.compress(f"{prose}\n\nSECRET\n\nThe attack starts at dawn.\n".encode())
+    for payload in (base64.b64encode(packed).decode(), packed.hex()):
+        assert len(payload) > 4096
+        text = f"$ cat report.txt | gzip | base64 -w0\n{payload}\nok\n"
+        assert check_text(default_policy, text, direction="output").level == "SECRET"
+        for size in (1, 7, 4096):
+            chunks = [text[at : at + size] for at in range(0, len(text), size)]
+            assert check_stream(default_policy, chunks, direction="output").level == "SECRET"
+            released, blocked = _through_gate(default_policy, chunks)
+            assert blocked and payload[:16] not in released
+
+
+def _through_gate(policy: Policy, chunks: list[str]) -> tuple[str, bool]:
+    gate = PolicyGate(policy, clearance="SECRET", model_level="RESTRICTED", out_level="RESTRICTED")
+    out = gate.open_output(gate.check_prompt("question"))
     released = []
-    with pytest.raises(Blocked) as blocked:
-        for at in range(0, len(text), 5):
-            released.append(out.feed(text[at : at + 5]))
-        out.close()
-    assert "decompression-budget" in str(blocked.value)
-    assert payload[:8] not in "".join(released)
+    try:
+        for chunk in chunks:
+            released.append(out.feed(chunk))
+        released.append(out.close())
+    except Blocked:
+        return "".join(released), True
+    return "".join(released), False
+
+
+def test_a_payload_cut_short_by_its_own_bound_blocks(default_policy: Policy) -> None:
+    # attack14 A2: 100,000 blanks then SECRET inflate past the payload's bound (64 times its
+    # size): what follows the cut was not read, and the check allowed it.
+    payload = base64.b64encode(gzip.compress(b" " * 100_000 + b"\nSECRET\n")).decode()
+    decision = check_text(default_policy, f"blob: {payload}\n", direction="output")
+    assert decision.action is Action.BLOCK
+    assert [f.rule for f in decision.findings] == ["decompression-budget"]
 
 
 def test_many_ordinary_payloads_within_the_budget_still_pass(default_policy: Policy) -> None:
@@ -325,15 +362,15 @@ def test_many_ordinary_payloads_within_the_budget_still_pass(default_policy: Pol
     assert decision.action is not Action.BLOCK and decision.level == "UNCLASSIFIED"
 
 
-def _refused(budget: InflateBudget) -> bool:
+def _refused(budget: _budget.Budget) -> bool:
     return budget.refused  # read through a call: mypy narrowed it to False above
 
 
 def test_inflate_refuses_past_its_budget() -> None:
     # noise does not compress: the payload's own bound (64 times its size) is not reached
     payload = gzip.compress(b"SECRET\n" + random.Random(1).randbytes(900 << 10))
-    budget = InflateBudget()
-    with inflate_budget(budget):
+    budget = _budget.Budget()
+    with _budget.budgeted(budget):
         for _ in range(4):
             out = inflate(payload)
             assert out is not None and out.startswith(b"SECRET")

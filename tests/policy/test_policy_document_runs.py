@@ -131,7 +131,8 @@ def test_documents_inside_documents_past_the_checks_budget_block(default_policy:
     page = _packed("The weather is fine today. " * 30000)  # 3.5 KB that open to 810 KB
     text = " and ".join([_packed(" and ".join([page] * 20))] * 10)
     decision = check_text(default_policy, text, direction="output")
-    assert [f.rule for f in decision.findings] == ["decompression-budget"]
+    # the documents opened past the budget are unread too: each says so
+    assert {f.rule for f in decision.findings} == {"decompression-budget", "unreadable-document"}
     assert decision.action is Action.BLOCK
 
 
@@ -143,3 +144,18 @@ def test_an_export_of_ordinary_documents_stays_within_the_budget(default_policy:
     ]
     decision = check_text(default_policy, "[" + ",\n".join(documents) + "]")
     assert decision.action is not Action.BLOCK and decision.level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize("damage", ["truncated", "bomb"])
+def test_a_base64_document_that_does_not_open_blocks(default_policy: Policy, damage: str) -> None:
+    # attack14 A3: a document the reader refuses (cut short; a part that unpacks past the
+    # zip-bomb ratio) was simply not read: its SECRET body passed. It may hold anything.
+    document = Docx(body=["SECRET", "The plan."]).build()
+    if damage == "truncated":
+        document = document[: len(document) // 2]
+    else:
+        document = Docx(body=["SECRET"], raw_body="<w:p/>" * (400 << 10)).build()
+    text = f'{{"contentBytes": "{base64.b64encode(document).decode()}"}}\n'
+    decision = check_text(default_policy, text, direction="output")
+    assert decision.action is Action.BLOCK
+    assert "unreadable-document" in {f.rule for f in decision.findings}
