@@ -463,6 +463,7 @@ _SHELL_SETTINGS_RE = lazy_compile(
     rf"{_SHELL_SETTING}){{0,16}}[^\S\n]{{0,8}};?[^\S\n]{{0,8}}"
 )
 _MAX_SETTINGS = 8  # how many lines of settings above a use are looked at
+_SETTINGS_REACH = 2048  # and how far (a stream holds them: less than a block's reach)
 # Where an unfinished line may set a variable to a word in small letters (``b=secret``):
 # a stream holds it from there (its value may be upper-cased below).
 SETTING_RE = r"(?<=\w)=(?=[a-z]|\Z)"
@@ -470,11 +471,13 @@ SETTING_RE = r"(?<=\w)=(?=[a-z]|\Z)"
 
 def settings_start(text: str, end: int) -> int | None:
     """Where the lines of shell settings that end at ``end`` (a line's end) start, at most
-    ``_MAX_SETTINGS`` of them going up; None when the line there sets nothing."""
+    ``_MAX_SETTINGS`` of them going up, within ``_SETTINGS_REACH``; None when the line
+    there sets nothing."""
     start = None
+    last = end
     for _ in range(_MAX_SETTINGS):
         above = text.rfind("\n", 0, end) + 1
-        if _SHELL_SETTINGS_RE.fullmatch(text, above, end) is None:
+        if last - above > _SETTINGS_REACH or _SHELL_SETTINGS_RE.fullmatch(text, above, end) is None:
             break
         start = above
         if above == 0:
