@@ -1,7 +1,10 @@
-"""Two letter ciphers a model can be asked to answer in: Atbash (each letter's mirror in the
-alphabet, A↔Z, B↔Y…, either case: ``MZGL HVXIVG`` is NATO SECRET) and ROT47 (each
-printable ASCII character but the blank turned by 47 of the 94: ``}p%~ $t r#t%``). Both
-are their own inverse and keep every character in its place.
+"""Letter ciphers a model can be asked to answer in: Atbash (each letter's mirror in the
+alphabet, A↔Z, B↔Y…, either case: ``MZGL HVXIVG`` is NATO SECRET), ROT47 (each printable
+ASCII character but the blank turned by 47 of the 94: ``}p%~ $t r#t%``) and a QWERTY
+keyboard shift (each letter typed one key to the right, ``MSYP DRVTRY``, or to the left,
+``BSRI AWXEWR``; a row's last key typed to the right is the key past it, ``YP[`` is TOP,
+or the row's first, ``YPQ``; a row's first typed to the left, the row's last). All keep
+every character in its place.
 
 A line is read deciphered, as a text of its own (``DecodeUnit``), when its deciphered
 text holds a marking word of five letters or more (a marking's words above the lowest
@@ -24,13 +27,29 @@ _UPPER = _LOWER.upper()
 ATBASH = str.maketrans(_LOWER + _UPPER, _LOWER[::-1] + _UPPER[::-1])
 _PRINTABLE = "".join(map(chr, range(33, 127)))
 ROT47 = str.maketrans(_PRINTABLE, _PRINTABLE[47:] + _PRINTABLE[:47])
+# QWERTY's letter rows: a keyboard shift is read back one key the other way along its row
+# (the row wraps round); typed to the right, a row's last key may be the key past it.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_PAST_ROW = "[;,"  # past p, l, m
+_PAST_KEYS = _PAST_ROW + "{:<"  # and in capitals
+_BACK = "".join(row[-1] + row[:-1] for row in _ROWS)  # typed right, read one key left
+_ON = "".join(row[1:] + row[0] for row in _ROWS)  # typed left, read one key right
+_KEYS = "".join(_ROWS)
+_CAPS = _KEYS.upper()
+KEYBOARD_RIGHT = str.maketrans(_KEYS + _CAPS, _BACK + _BACK.upper())
+KEYBOARD_LEFT = str.maketrans(_KEYS + _CAPS, _ON + _ON.upper())
+# typed right, the keys past the rows as the rows' last letters (the letters as above)
+KEYBOARD_PAST = str.maketrans(_KEYS + _CAPS + _PAST_KEYS, _BACK + _BACK.upper() + "plmPLM")
+CIPHERS = (
+    ("atbash", ATBASH),
+    ("rot47", ROT47),
+    ("keyboard-right", KEYBOARD_RIGHT),
+    ("keyboard-right", KEYBOARD_PAST),
+    ("keyboard-left", KEYBOARD_LEFT),
+)
 # The same on a text's one-byte copy (``decoders.one_byte``), then in small letters: the
 # search for marking words runs over bytes, in C, without a case-blind pattern.
-_BYTES_TABLES = {
-    "atbash": bytes.maketrans((_LOWER + _UPPER).encode(), (_LOWER[::-1] + _UPPER[::-1]).encode()),
-    "rot47": bytes.maketrans(_PRINTABLE.encode(), (_PRINTABLE[47:] + _PRINTABLE[:47]).encode()),
-}
-CIPHERS = (("atbash", ATBASH), ("rot47", ROT47))
+_BYTES_TABLES = tuple(bytes(table.get(byte, byte) for byte in range(256)) for _, table in CIPHERS)
 MIN_LETTERS = 5  # a marking word shorter than this deciphers from everyday words
 _LETTERS = frozenset((_LOWER + _UPPER).encode())
 
@@ -63,21 +82,46 @@ class CipherWords:
             else None
         )
 
-    def _words(self, raw: bytes, name: str, start: int = 0) -> Iterable[re.Match[bytes]]:
-        """The marking words (as words of their own) in ``raw`` deciphered by ``name``."""
+    def _words(self, raw: bytes, cipher: int, start: int = 0) -> Iterable[re.Match[bytes]]:
+        """The marking words (as words of their own) in ``raw`` deciphered by the cipher
+        ``CIPHERS[cipher]``."""
         if self.word_re is None:
             return
-        deciphered = raw.translate(_BYTES_TABLES[name]).lower()
+        deciphered = raw.translate(_BYTES_TABLES[cipher]).lower()
         for match in self.word_re.finditer(deciphered, start):
             at = match.start()
             if at == 0 or deciphered[at - 1] not in _LETTERS:
                 yield match
 
+    def _deciphered(self, text: str, raw: bytes, start: int, end: int, cipher: int) -> str:
+        """The line ``text[start:end]`` deciphered. Typed right, a key past a row (``[;,``,
+        ``{:<``) is the row's last letter in a marking word found, before a letter (``[G[``:
+        PFP), or after one where it is past p (``YP[``: TOP), in the case of the letter next
+        to it; elsewhere it is the character it is (``Answer:``, ``DRVTRY,``)."""
+        table = CIPHERS[cipher][1]
+        line = text[start:end]
+        if table is not KEYBOARD_PAST:
+            return line.translate(table)
+        chars = list(line.translate(KEYBOARD_RIGHT))
+        found = {at for word in self._words(raw[start:end], cipher) for at in range(*word.span())}
+        for at, key in enumerate(line):
+            if key not in _PAST_KEYS:
+                continue
+            before = chars[at - 1] if at else ""
+            after = line[at + 1 : at + 2]
+            if at in found or after.isalpha() or (before.isalpha() and key in "[{"):
+                letter = key.translate(KEYBOARD_PAST)
+                near = before if before.isalpha() else after
+                chars[at] = letter.upper() if near.isupper() or key in "{:<" else letter
+        return "".join(chars)
+
     def first(self, text: str, start: int = 0) -> int | None:
         """Where the first word of ``text`` (from ``start``) that a cipher turns into a
         marking word starts, or None."""
         raw = one_byte(text)
-        found = [next(iter(self._words(raw, name, start)), None) for name, _ in CIPHERS]
+        found = [
+            next(iter(self._words(raw, cipher, start)), None) for cipher in range(len(CIPHERS))
+        ]
         return min((match.start() for match in found if match is not None), default=None)
 
     def lines(self, text: str, raw: bytes | None = None) -> list[tuple[int, int, str, str]]:
@@ -88,15 +132,17 @@ class CipherWords:
         if self.word_re is None:
             return found
         raw = one_byte(text) if raw is None else raw
-        for name, table in CIPHERS:
+        for cipher, (name, _) in enumerate(CIPHERS):
             done = -1
-            for match in self._words(raw, name):
+            for match in self._words(raw, cipher):
                 if match.start() < done:
                     continue
                 start = text.rfind("\n", 0, match.start()) + 1
                 end = text.find("\n", match.end())
                 end = len(text) if end < 0 else end
-                found.append((start, end, text[start:end].translate(table), name))
+                line = (start, end, self._deciphered(text, raw, start, end, cipher), name)
+                if line not in found:  # typed right, read both ways past the rows alike
+                    found.append(line)
                 done = end
         return found
 

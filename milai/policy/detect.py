@@ -26,10 +26,12 @@ from milai import _budget
 from milai._lazyre import lazy_compile
 from milai.documents._base64_runs import document_bytes
 from milai.policy import _document_runs as document_runs
-from milai.policy._built import Built, built_strings
+from milai.policy._built import SETTING_RE as SHELL_SETTING_RE
+from milai.policy._built import Built, built_strings, upper_cased_spans
 from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._built import open_call as open_built_call
+from milai.policy._built import settings_start as shell_settings_start
 from milai.policy._ciphers import CipherWords
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
@@ -3479,8 +3481,12 @@ class JoinedState(ScanState):
         self.looked = 0
 
 
-# Where a piece of a joined string may start on a line: a quote, or a CDATA section's end.
-_PIECE_START_RE = lazy_compile(r"[\"'\]]|^data:", re.MULTILINE)
+# Where a piece of a joined string may start on a line: a quote, a CDATA section's end,
+# ``echo``'s bare words (``echo secret | tr a-z A-Z``: ``_built``), or a shell variable's
+# value (``b=secret``, which ``${b^^}`` may upper-case).
+_PIECE_START_RE = lazy_compile(
+    r"[\"'\]]|^data:|(?<![\w$-])echo[^\S\n]|" + SHELL_SETTING_RE, re.MULTILINE
+)
 _MAX_BLOCK = 8192  # a block of lines joined longer than this is read so far, then anew
 
 
@@ -3518,13 +3524,16 @@ class JoinedUnit(Unit[JoinedState]):
             opened = sse_open(region)  # a model's stream of events may go on (_data_lines)
             if opened is not None:
                 held = min(held, opened)
+            settings = shell_settings_start(region, len(region))
+            if settings is not None:  # a variable ``${b^^}`` below may upper-case
+                held = min(held, settings)
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
         built = built_call_spans(region, built_hint_spans(region))
         called = None if final else open_built_call(region, built)
         if called is not None:  # a call over lines, still open (``_built``)
             held = min(held, region.rfind("\n", 0, called) + 1)
-        built += sse_runs(region)
+        built += sse_runs(region) + upper_cased_spans(region)
         for hint_start, hint_end in sorted(spans + built) if built else spans:
             if blocks and hint_end <= blocks[-1][1]:
                 continue  # on the last block's lines (a line of many hints: no search again)
@@ -5165,7 +5174,7 @@ class DecodeState(ScanState):
         self.composed = _LineLook()
         self.pane = _LineLook()
         self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
-        self.ciphers = _LineLook()  # a word in Atbash or ROT47 (``_ciphers``)
+        self.ciphers = _LineLook()  # a word in Atbash, ROT47 or a keyboard shift
         self.form = _LineLook()  # a line form (``_line_forms``)
 
 
@@ -5404,10 +5413,11 @@ class DecodeUnit(Unit[DecodeState]):
     def _cipher_lines(
         self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
     ) -> None:
-        """Lines that deciphered (Atbash, ROT47: ``_ciphers``) hold a marking word: each is
-        read deciphered as a text of its own, every character in its place. Lines longer
-        than ``MAX_LINE`` are not (``continued``: the region's first line is the end of
-        one), as the shifted lines are not. ``raw``: ``one_byte(region)``."""
+        """Lines that deciphered (Atbash, ROT47, a keyboard shift: ``_ciphers``) hold a
+        marking word: each is read deciphered as a text of its own, every character in its
+        place. Lines longer than ``MAX_LINE`` are not (``continued``: the region's first
+        line is the end of one), as the shifted lines are not. ``raw``:
+        ``one_byte(region)``."""
         ciphers = self.engine.ciphers
         if scanner.depth >= MAX_DEPTH or ciphers.word_re is None:
             return

@@ -1,0 +1,210 @@
+"""Two evasion families a red team found read UNCLASSIFIED, read as the others are.
+
+* A QWERTY keyboard shift: each letter typed one key to the right (``MSYP DRVTRY`` is
+  NATO SECRET) or to the left (``BLRI AWXEWR``); typed to the right, a row's last key is the
+  key past it (``YP[``: TOP) or the row's first (``YPQ``); typed to the left, a row's first
+  key is the row's last. A line that deciphered holds a marking word of five letters or
+  more is read deciphered, as Atbash is (``_ciphers``).
+* A marking in small letters put through an upper-casing call (``"nato secret".upper()``,
+  ``UPPER('top secret')``, ``echo secret | tr a-z A-Z``…): the literal is read upper-cased
+  (``_built``); the literal alone, or put through a lower-casing call, reads as it is.
+
+Every banner of both shipped policies in each writer's form, whole and streamed (the
+keyboard shift for the banners with a word of five letters or more); everyday text in the
+same forms stays UNCLASSIFIED. The keyboard's rows are written out here, not taken from
+the code's tables."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import pytest
+
+from milai.policy import Policy, check_text
+from tests.levels import assert_targets_read
+from tests.policy.banner_families import assert_family_streams, family_rng
+from tests.policy.families import BODY, Target, banner_sample
+from tests.policy.test_policy_stream_properties import assert_cuts_stream
+
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _typed(text: str, step: int, past: str = "") -> str:
+    """``text``'s letters each typed ``step`` keys along its QWERTY row (wrapping round);
+    ``past``: the keys past the rows' last ones (``[;,``), typed to the right."""
+    out: list[str] = []
+    for char in text:
+        lower = char.lower()
+        row = next((row for row in _ROWS if lower in row), None)
+        if row is None or not char.isascii():
+            out.append(char)
+            continue
+        at = row.index(lower) + step
+        if past and at == len(row):
+            out.append(past[_ROWS.index(row)])
+            continue
+        key = row[at % len(row)]
+        out.append(key.upper() if char.isupper() else key)
+    return "".join(out)
+
+
+def _document(marking: str, rng: random.Random) -> str:
+    body = rng.choice(BODY)
+    return f"{marking}\n{body}\n" if rng.random() < 0.6 else f"{marking}\n\n{body}\n\n{marking}\n"
+
+
+def _split_word(text: str, rng: random.Random) -> str:
+    """A long word split by a blank (``DRV TRY``)."""
+    words = text.split(" ")
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    cut = rng.randrange(1, len(word))
+    words[longest] = word[:cut] + " " + word[cut:]
+    return " ".join(words)
+
+
+_KEYBOARD: dict[str, Callable[[str, random.Random], str]] = {
+    "right-document": lambda m, rng: _typed(_document(m, rng), 1),
+    "right-keys-document": lambda m, rng: _typed(_document(m, rng), 1, "[;,"),
+    "right-line": lambda m, rng: "Answer: " + _typed(m, 1, "[;,"),
+    "left-document": lambda m, rng: _typed(_document(m, rng), -1),
+    "left-line": lambda m, rng: "Here it is: " + _typed(m, -1) + "\n" + rng.choice(BODY),
+    "right-small-letters": lambda m, rng: _typed(m.lower(), 1) + "\n" + rng.choice(BODY),
+    "left-split": lambda m, rng: _typed(_document(_split_word(m, rng), rng), -1),
+}
+
+
+def _long(target: Target) -> bool:
+    """A marking with a word of five letters or more (shorter ones are not read deciphered,
+    as their Atbash and rot13 spellings are not)."""
+    return any(len(word) >= 5 and word.isascii() and word.isalpha() for word in target.words)
+
+
+def _keyboard_family(target: Target) -> list[str]:
+    return [make(target.text, family_rng(target, name)) for name, make in _KEYBOARD.items()]
+
+
+def test_every_long_banner_shifted_on_the_keyboard_reads() -> None:
+    assert_targets_read(
+        [target for target in banner_sample("keyboard-shift", 16) if _long(target)],
+        _keyboard_family,
+    )
+
+
+def test_keyboard_shifted_banners_stream_as_they_read_whole() -> None:
+    assert_family_streams(
+        "keyboard-shift",
+        lambda target: _keyboard_family(target) if _long(target) else [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("MSYP DRVTRY", "SECRET"),
+        ("BLRI AWXEWR", "SECRET"),
+        ("YP[ DRVTRY\nThe convoy leaves at dawn.", "TOP SECRET"),
+        ("YPQ DRVTRY", "TOP SECRET"),
+        ("VPMGOFRMYOS;", "CONFIDENTIAL"),
+        ("Answer: DRVTRY", "SECRET"),
+    ],
+)
+def test_the_keyboard_examples_read(default_policy: Policy, text: str, level: str) -> None:
+    assert check_text(default_policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MSYP",  # NATO: a short word
+        "QWERTY ASDF ZXCV: the keyboard's rows",
+        "HJKL moves the cursor; WASD moves the player.",
+        "Drvtry is no word; the secret recipe is restricted to the family.",
+        _typed("The secret recipe is restricted to the family.", 1),  # prose, shifted
+        "if (x[i] > y; z, w) { return MSYP_DRV; }",
+        "ERROR 0x3F: LKJH GFDS POIU YTRE",
+    ],
+)
+def test_everyday_text_stays_unclassified_keyboard(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+# --- upper-casing calls ---------------------------------------------------------------------
+
+_UPPER_CASED: dict[str, Callable[[str], str]] = {
+    "python": lambda m: f'banner = "{m}".upper()\nprint(banner)\n',
+    "python-str": lambda m: f'label = str.upper("{m}")\n',
+    "java": lambda m: f'String banner = "{m}".toUpperCase();\n',
+    "javascript": lambda m: f"const banner = '{m}'.toUpperCase();\n",
+    "csharp": lambda m: f'var banner = "{m}".ToUpper();\n',
+    "csharp-invariant": lambda m: f'var banner = "{m}".ToUpperInvariant();\n',
+    "sql": lambda m: f"SELECT UPPER('{m}') AS banner FROM dual;\n",  # noqa: S608 (a test's text)
+    "spreadsheet": lambda m: f'=UPPER("{m}")\n',
+    "tr-classes": lambda m: f"echo {m} | tr '[:lower:]' '[:upper:]'\n",
+    "tr-ranges": lambda m: f'echo "{m}" | tr a-z A-Z\n',
+    "jinja": lambda m: f'<h1>{{{{ "{m}" | upper }}}}</h1>\n',
+    "liquid": lambda m: f"{{{{ '{m}' | upcase }}}}\n",
+    "perl": lambda m: f'print uc("{m}"), "\\n";\n',
+    "perl-bare": lambda m: f"my $banner = uc '{m}';\n",
+    "ruby": lambda m: f'puts "{m}".upcase\n',
+    "kotlin": lambda m: f'val banner = "{m}".uppercase()\n',
+    "go": lambda m: f's := strings.ToUpper("{m}")\n',
+    "rust": lambda m: f'let banner = "{m}".to_uppercase();\n',
+    "bash": lambda m: f'#!/bin/bash\nb="{m}"\necho "${{b^^}}"\n',
+    "bash-one-line": lambda m: f"label='{m}'; printf '%s\\n' ${{label^^}}\n",
+    "bash-settings": lambda m: f'export LANG=C\nb="{m}"\nn=3\necho "[${{b@U}}]"\n',
+}
+
+
+def _upper_cased_family(target: Target) -> list[str]:
+    marking = target.text.lower()
+    return [make(marking) for make in _UPPER_CASED.values()]
+
+
+def test_every_banner_in_small_letters_upper_cased_reads() -> None:
+    assert_targets_read(banner_sample("upper-cased", 16), _upper_cased_family)
+
+
+def test_upper_cased_banners_stream_as_they_read_whole() -> None:
+    assert_family_streams("upper-cased", _upper_cased_family)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name.upper()",
+        'greeting = "hello".upper()',
+        "SELECT UPPER(last_name) FROM people;",
+        'key = "secret".lower()',
+        'key = "secret"',
+        "tr a-z A-Z < notes.txt",
+        "echo hello world | tr a-z A-Z",
+        "{{ user.name | upper }}",
+        "print uc($name);",
+        'b="secret"\necho "${c^^}" "$b"',
+        'b="secret"\necho "loud: ${b}"',
+        "b=secret\necho hello\necho ${b^^}",  # not set just before
+        'greeting="hello"\necho "${greeting^^}"',
+        'echo "the secret ingredient" | tr a-z A-Z',
+        'title = "Top secret recipe".upper()',
+        "The secret of a good sauce is patience: keep the recipe secret, upper shelf.",
+    ],
+)
+def test_everyday_case_calls_stay_unclassified(default_policy: Policy, text: str) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "b=secret\necho ${b^^}\n",
+        "export b=nato\nc=secret\necho ${b^^} ${c^^}\n",
+        "echo top secret | tr a-z A-Z\nThe convoy leaves at dawn.\n",
+        "SELECT UPPER('top secret') FROM dual;\n",
+        "Answer: YP[ DRVTRY\nThe convoy leaves at dawn.\n",
+        "MSYP [G[ VPMGOFRMYOS;\n",
+    ],
+)
+def test_the_examples_stream_at_every_cut(default_policy: Policy, text: str) -> None:
+    assert_cuts_stream(default_policy, text)
