@@ -9,17 +9,11 @@ literal's whitespace escapes (``"NATO\\tSECRET"``). A call with a variable among
 is not evaluated (``String.join(", ", names)``). Pure functions over one block of original
 text; ``detect.JoinedUnit`` reads what they give as it reads joined pieces: a finding
 counts where it spans a place that the evaluation changed (a seam).
-
-A literal put through an upper-casing call is read upper-cased, whole, as a text of its
-own (``"nato secret".upper()``, ``"secret".toUpperCase()``, ``.ToUpper()``, ``UPPER('top
-secret')``, ``uc 'secret'``, ``strings.ToUpper("secret")``, ``{{ "secret" | upper }}``,
-``echo secret | tr a-z A-Z``): the call, not the literal alone, makes it capitals.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from milai._lazyre import lazy_compile
@@ -417,126 +411,6 @@ def _escaped(block: str) -> list[Built]:
     return found
 
 
-# A literal put through an upper-casing call (see the module): a method on it (Python,
-# Java/JavaScript, .NET, Kotlin, Rust, Ruby, Swift), a function of it (SQL, a spreadsheet,
-# Python's ``str.upper``, Go, PHP, Perl, C), a template's filter (Jinja, Liquid), or
-# ``echo … | tr a-z A-Z`` (its words quoted or bare).
-_BLANK = r"[^\S\n]{0,8}"
-_ARG = r"(?:@|L|u8?|U)?(?:" + _LIT + ")"
-_LOWER_SET = r"""(?:'(?:\[:lower:\]|a-z)'|"(?:\[:lower:\]|a-z)"|\[:lower:\]|a-z)"""
-_UPPER_SET = r"""(?:'(?:\[:upper:\]|A-Z)'|"(?:\[:upper:\]|A-Z)"|\[:upper:\]|A-Z)"""
-# A word that ``echo`` prints as it is (no quote, no expansion, no redirection).
-_ECHO_WORD = r"[^\s|;&<>()$`\"'\\]{1,64}"
-_UPPER_CASED_RE = lazy_compile(
-    "|".join(
-        (
-            # "…".upper(), "…".toUpperCase(), "…" | upper
-            rf"(?P<lit>{_ARG}){_BLANK}(?:\.{_BLANK}(?:upper|toUpperCase|toLocaleUpperCase"
-            r"|ToUpper|ToUpperInvariant|uppercase|uppercased|to_uppercase|to_ascii_uppercase"
-            rf"|upcase)|\|{_BLANK}(?:upper|upcase))(?![\w$])",
-            # UPPER('…'), strings.ToUpper("…"), uc("…"), Perl's uc '…'
-            r"(?<![\w$])(?:[A-Za-z_]\w*(?:\.|::))?(?i:upper|ucase|toupper|strtoupper"
-            rf"|mb_strtoupper|to_upper|upcase|uc)(?:{_BLANK}\({_BLANK}(?P<arg>{_ARG}){_BLANK}[),]"
-            rf"|(?<=c)[^\S\n]{{1,8}}(?P<perl>{_LIT}))",
-            # echo … | tr a-z A-Z
-            rf"(?<![\w$-])echo(?:[^\S\n]{{1,8}}-[neE]{{1,3}})?[^\S\n]{{1,8}}(?:(?P<echoed>{_LIT})"
-            rf"|(?P<bare>{_ECHO_WORD}(?:[^\S\n]{{1,8}}{_ECHO_WORD}){{0,12}})){_BLANK}\|{_BLANK}"
-            rf"tr[^\S\n]{{1,8}}{_LOWER_SET}[^\S\n]{{1,8}}{_UPPER_SET}(?![\w$])",
-        )
-    )
-)
-# Every _UPPER_CASED_RE match holds one of these; none spans a line break.
-_UPPER_SCREEN_RE = lazy_compile(r"(?i:upper|upcase|(?<![\w$])uc(?![\w$]))|A-Z")
-# A shell variable upper-cased (``${b^^}``, ``${b@U}``), and a line that only sets
-# variables (``b="secret"``, ``export b=secret``): the value of the one set last before
-# the use, on its line or on the lines of settings just above it, is read upper-cased.
-_SHELL_UPPER_RE = lazy_compile(r"\$\{(?P<name>[A-Za-z_]\w*)(?:\^\^|@U)\}")
-_SHELL_VALUE = rf"(?:{_LIT}|{_ECHO_WORD})"
-_SHELL_SET_RE = lazy_compile(
-    rf"(?<![\w$.-])(?P<name>[A-Za-z_]\w*)=(?P<value>{_SHELL_VALUE})(?=[\s;&|]|$)"
-)
-_SHELL_SETTING = rf"[A-Za-z_]\w*={_SHELL_VALUE}"
-# a blank or ``;`` between two settings (a value holds neither: one way to read a line)
-_SHELL_SETTINGS_RE = lazy_compile(
-    r"[^\S\n]{0,64}(?:(?:export|local|readonly|declare(?:[^\S\n]{1,8}-\w{1,4})?)[^\S\n]{1,8})?"
-    rf"{_SHELL_SETTING}(?:(?:[^\S\n]{{0,8}}[;&]{{1,2}}[^\S\n]{{0,8}}|[^\S\n]{{1,8}})"
-    rf"{_SHELL_SETTING}){{0,16}}[^\S\n]{{0,8}};?[^\S\n]{{0,8}}"
-)
-_MAX_SETTINGS = 8  # how many lines of settings above a use are looked at
-_SETTINGS_REACH = 2048  # and how far (a stream holds them: less than a block's reach)
-# Where an unfinished line may set a variable to a word in small letters (``b=secret``):
-# a stream holds it from there (its value may be upper-cased below).
-SETTING_RE = r"(?<=\w)=(?=[a-z]|\Z)"
-
-
-def settings_start(text: str, end: int) -> int | None:
-    """Where the lines of shell settings that end at ``end`` (a line's end) start, at most
-    ``_MAX_SETTINGS`` of them going up, within ``_SETTINGS_REACH``; None when the line
-    there sets nothing."""
-    start = None
-    last = end
-    for _ in range(_MAX_SETTINGS):
-        above = text.rfind("\n", 0, end) + 1
-        if last - above > _SETTINGS_REACH or _SHELL_SETTINGS_RE.fullmatch(text, above, end) is None:
-            break
-        start = above
-        if above == 0:
-            break
-        end = above - 1
-    return start
-
-
-def _upper_cased(block: str) -> list[Built]:
-    """The literals in ``block`` that an upper-casing call takes, upper-cased (read whole);
-    a literal without a small letter reads as it is."""
-    found: list[Built] = []
-    for call in _UPPER_CASED_RE.finditer(block):
-        group = next(name for name in ("lit", "arg", "perl", "echoed", "bare") if call.group(name))
-        start, end = call.span(group)
-        piece = (
-            _Piece(block[start:end], list(range(start, end)))
-            if group == "bare"
-            else _literal(block, start, end)
-        )
-        found.extend(_upper(piece))
-    uses = list(_SHELL_UPPER_RE.finditer(block)) if "${" in block else []
-    settings: dict[str, list[re.Match[str]]] = {}
-    ends: dict[str, list[int]] = {}
-    above_lines: dict[int, int | None] = {}  # a line's start: where the settings above start
-    for setting in _SHELL_SET_RE.finditer(block) if uses else ():
-        settings.setdefault(setting.group("name"), []).append(setting)
-        ends.setdefault(setting.group("name"), []).append(setting.end())
-    for use in uses:
-        # the last setting of its name on its line or the lines of settings just above
-        line = block.rfind("\n", 0, use.start()) + 1
-        if line not in above_lines:
-            above_lines[line] = settings_start(block, line - 1) if line else None
-        above = above_lines[line]
-        named = settings.get(use.group("name"), [])
-        last = bisect_left(ends.get(use.group("name"), []), use.start() + 1) - 1
-        if last < 0 or named[last].start() < (line if above is None else above):
-            continue
-        start, end = named[last].span("value")
-        if block[start] in "\"'`":
-            found.extend(_upper(_literal(block, start, end)))
-        else:
-            found.extend(_upper(_Piece(block[start:end], list(range(start, end)))))
-    return found
-
-
-def _upper(piece: _Piece) -> list[Built]:
-    """``piece`` upper-cased, read whole; nothing when it holds no small letter."""
-    if piece.text.upper() == piece.text:
-        return []
-    text: list[str] = []
-    offsets: list[int] = []
-    for char, offset in zip(piece.text, piece.offsets, strict=True):
-        upper = char.upper()  # ß is SS: each character of it on the letter's place
-        text.append(upper)
-        offsets.extend([offset] * len(upper))
-    return [Built("".join(text), offsets, [], whole=True)]
-
-
 def hint_spans(text: str) -> list[tuple[int, int]]:
     """The span of the first HINT_RE match on each line of ``text`` that holds one (a
     block is made of whole lines, so a line's other hints add nothing). The same lines as
@@ -554,29 +428,6 @@ def hint_spans(text: str) -> list[tuple[int, int]]:
             spans.append(hint.span())
         at = end + 1
     return spans
-
-
-def upper_cased_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` upper-cases a literal (``_UPPER_CASED_RE``, a line each) or a shell
-    variable (``${b^^}``, from the lines of settings just above its line on)."""
-    spans: list[tuple[int, int]] = []
-    at = 0
-    while (screen := _UPPER_SCREEN_RE.search(text, at)) is not None:
-        start = text.rfind("\n", 0, screen.start()) + 1
-        end = text.find("\n", screen.end())
-        end = len(text) if end < 0 else end
-        call = _UPPER_CASED_RE.search(text, start, end)
-        if call is not None:
-            spans.append(call.span())
-        at = end + 1
-    done = -1  # a use's line: one span a line
-    for use in _SHELL_UPPER_RE.finditer(text) if "${" in text else ():
-        line = text.rfind("\n", 0, use.start()) + 1
-        if line > done:
-            settings = settings_start(text, line - 1) if line else None
-            spans.append((line if settings is None else settings, use.end()))
-            done = line
-    return sorted(spans)
 
 
 def call_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -624,8 +475,7 @@ def call_close(text: str, opened: int) -> int:
 
 def built_strings(block: str) -> list[Built]:
     """Each string that ``block``'s code builds from literals alone (see the module)."""
-    upper_cased = _upper_cased(block) if "${" in block or _UPPER_SCREEN_RE.search(block) else []
     if HINT_RE.search(block) is None:
-        return upper_cased
+        return []
     escaped = _escaped(block) if "\\" in block else []
-    return [*_calls(block), *_interpolated(block), *escaped, *upper_cased]
+    return [*_calls(block), *_interpolated(block), *escaped]

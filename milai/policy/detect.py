@@ -26,12 +26,10 @@ from milai import _budget
 from milai._lazyre import lazy_compile
 from milai.documents._base64_runs import document_bytes
 from milai.policy import _document_runs as document_runs
-from milai.policy._built import SETTING_RE as SHELL_SETTING_RE
-from milai.policy._built import Built, built_strings, upper_cased_spans
+from milai.policy._built import Built, built_strings
 from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._built import open_call as open_built_call
-from milai.policy._built import settings_start as shell_settings_start
 from milai.policy._ciphers import CipherWords
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
@@ -3481,12 +3479,8 @@ class JoinedState(ScanState):
         self.looked = 0
 
 
-# Where a piece of a joined string may start on a line: a quote, a CDATA section's end,
-# ``echo``'s bare words (``echo secret | tr a-z A-Z``: ``_built``), or a shell variable's
-# value (``b=secret``, which ``${b^^}`` may upper-case).
-_PIECE_START_RE = lazy_compile(
-    r"[\"'\]]|^data:|(?<![\w$-])echo[^\S\n]|" + SHELL_SETTING_RE, re.MULTILINE
-)
+# Where a piece of a joined string may start on a line: a quote, or a CDATA section's end.
+_PIECE_START_RE = lazy_compile(r"[\"'\]]|^data:", re.MULTILINE)
 _MAX_BLOCK = 8192  # a block of lines joined longer than this is read so far, then anew
 
 
@@ -3524,16 +3518,13 @@ class JoinedUnit(Unit[JoinedState]):
             opened = sse_open(region)  # a model's stream of events may go on (_data_lines)
             if opened is not None:
                 held = min(held, opened)
-            settings = shell_settings_start(region, len(region))
-            if settings is not None:  # a variable ``${b^^}`` below may upper-case
-                held = min(held, settings)
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
         built = built_call_spans(region, built_hint_spans(region))
         called = None if final else open_built_call(region, built)
         if called is not None:  # a call over lines, still open (``_built``)
             held = min(held, region.rfind("\n", 0, called) + 1)
-        built += sse_runs(region) + upper_cased_spans(region)
+        built += sse_runs(region)
         for hint_start, hint_end in sorted(spans + built) if built else spans:
             if blocks and hint_end <= blocks[-1][1]:
                 continue  # on the last block's lines (a line of many hints: no search again)

@@ -1,18 +1,14 @@
-"""Two evasion families a red team found read UNCLASSIFIED, read as the others are.
+"""An evasion family a red team found read UNCLASSIFIED, read as the others are.
 
-* A QWERTY keyboard shift: each letter typed one key to the right (``MSYP DRVTRY`` is
+A QWERTY keyboard shift: each letter typed one key to the right (``MSYP DRVTRY`` is
   NATO SECRET) or to the left (``BLRI AWXEWR``); typed to the right, a row's last key is the
   key past it (``YP[``: TOP) or the row's first (``YPQ``); typed to the left, a row's first
   key is the row's last. A line that deciphered holds a marking word of five letters or
-  more is read deciphered, as Atbash is (``_ciphers``).
-* A marking in small letters put through an upper-casing call (``"nato secret".upper()``,
-  ``UPPER('top secret')``, ``echo secret | tr a-z A-Z``…): the literal is read upper-cased
-  (``_built``); the literal alone, or put through a lower-casing call, reads as it is.
+more is read deciphered, as Atbash is (``_ciphers``).
 
-Every banner of both shipped policies in each writer's form, whole and streamed (the
-keyboard shift for the banners with a word of five letters or more); everyday text in the
-same forms stays UNCLASSIFIED. The keyboard's rows are written out here, not taken from
-the code's tables."""
+Every banner of both shipped policies with a word of five letters or more, whole and
+streamed; everyday text in the same forms stays UNCLASSIFIED. The keyboard's rows are
+written out here, not taken from the code's tables."""
 
 from __future__ import annotations
 
@@ -130,78 +126,9 @@ def test_everyday_text_stays_unclassified_keyboard(default_policy: Policy, text:
     assert check_text(default_policy, text).level == "UNCLASSIFIED"
 
 
-# --- upper-casing calls ---------------------------------------------------------------------
-
-_UPPER_CASED: dict[str, Callable[[str], str]] = {
-    "python": lambda m: f'banner = "{m}".upper()\nprint(banner)\n',
-    "python-str": lambda m: f'label = str.upper("{m}")\n',
-    "java": lambda m: f'String banner = "{m}".toUpperCase();\n',
-    "javascript": lambda m: f"const banner = '{m}'.toUpperCase();\n",
-    "csharp": lambda m: f'var banner = "{m}".ToUpper();\n',
-    "csharp-invariant": lambda m: f'var banner = "{m}".ToUpperInvariant();\n',
-    "sql": lambda m: f"SELECT UPPER('{m}') AS banner FROM dual;\n",  # noqa: S608 (a test's text)
-    "spreadsheet": lambda m: f'=UPPER("{m}")\n',
-    "tr-classes": lambda m: f"echo {m} | tr '[:lower:]' '[:upper:]'\n",
-    "tr-ranges": lambda m: f'echo "{m}" | tr a-z A-Z\n',
-    "jinja": lambda m: f'<h1>{{{{ "{m}" | upper }}}}</h1>\n',
-    "liquid": lambda m: f"{{{{ '{m}' | upcase }}}}\n",
-    "perl": lambda m: f'print uc("{m}"), "\\n";\n',
-    "perl-bare": lambda m: f"my $banner = uc '{m}';\n",
-    "ruby": lambda m: f'puts "{m}".upcase\n',
-    "kotlin": lambda m: f'val banner = "{m}".uppercase()\n',
-    "go": lambda m: f's := strings.ToUpper("{m}")\n',
-    "rust": lambda m: f'let banner = "{m}".to_uppercase();\n',
-    "bash": lambda m: f'#!/bin/bash\nb="{m}"\necho "${{b^^}}"\n',
-    "bash-one-line": lambda m: f"label='{m}'; printf '%s\\n' ${{label^^}}\n",
-    "bash-settings": lambda m: f'export LANG=C\nb="{m}"\nn=3\necho "[${{b@U}}]"\n',
-}
-
-
-def _upper_cased_family(target: Target) -> list[str]:
-    marking = target.text.lower()
-    return [make(marking) for make in _UPPER_CASED.values()]
-
-
-def test_every_banner_in_small_letters_upper_cased_reads() -> None:
-    assert_targets_read(banner_sample("upper-cased", 16), _upper_cased_family)
-
-
-def test_upper_cased_banners_stream_as_they_read_whole() -> None:
-    assert_family_streams("upper-cased", _upper_cased_family)
-
-
 @pytest.mark.parametrize(
     "text",
     [
-        "name.upper()",
-        'greeting = "hello".upper()',
-        "SELECT UPPER(last_name) FROM people;",
-        'key = "secret".lower()',
-        'key = "secret"',
-        "tr a-z A-Z < notes.txt",
-        "echo hello world | tr a-z A-Z",
-        "{{ user.name | upper }}",
-        "print uc($name);",
-        'b="secret"\necho "${c^^}" "$b"',
-        'b="secret"\necho "loud: ${b}"',
-        "b=secret\necho hello\necho ${b^^}",  # not set just before
-        'greeting="hello"\necho "${greeting^^}"',
-        'echo "the secret ingredient" | tr a-z A-Z',
-        'title = "Top secret recipe".upper()',
-        "The secret of a good sauce is patience: keep the recipe secret, upper shelf.",
-    ],
-)
-def test_everyday_case_calls_stay_unclassified(default_policy: Policy, text: str) -> None:
-    assert check_text(default_policy, text).level == "UNCLASSIFIED"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "b=secret\necho ${b^^}\n",
-        "export b=nato\nc=secret\necho ${b^^} ${c^^}\n",
-        "echo top secret | tr a-z A-Z\nThe convoy leaves at dawn.\n",
-        "SELECT UPPER('top secret') FROM dual;\n",
         "Answer: YP[ DRVTRY\nThe convoy leaves at dawn.\n",
         "MSYP [G[ VPMGOFRMYOS;\n",
     ],
