@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from milai.errors import Blocked, UsageError
 from milai.policy.decision import Action, Decision, Finding
 from milai.policy.policy import Policy, check_text
 from milai.policy.stream import Releaser
-from milai.policy.whole import TEXT, document_text, material_kind
+from milai.policy.whole import TEXT, Unreadable, document_text, material_kind
 
 # ``check`` sniffs a file's first bytes (``documents.HEAD_BYTES``: the same 8 KiB).
 _SNIFF_BYTES = 8192
@@ -329,14 +329,29 @@ class PolicyOutputGate:
 
     def _decide_whole(self) -> None:
         """Decide the whole output as ``check`` reads the same bytes: through the documents
-        reader its start names; the higher of that and the text's decision stands (a reader
-        that refuses the output leaves the text's decision alone)."""
+        reader its start names; the higher of that and the text's decision stands. A reader
+        that refuses the output blocks it: what only that reading shows is unknown."""
         whole, self._seen = "".join(self._seen), []
-        text = document_text(whole)
+        kind = self._reads_as
+        try:
+            text = document_text(whole)
+        except Unreadable:
+            self._fail(
+                f"blocked by rule unreadable-document: the output reads as {kind}, and the "
+                f"{kind} reader does not open it",
+                Finding(
+                    "unreadable-document",
+                    "unreadable-document",
+                    self._policy.levels[0],
+                    Action.BLOCK,
+                    0,
+                    0,
+                    f"read as {kind}: it does not open",
+                ),
+            )
         if text is None:
             return
         reading = check_text(self._policy, text, direction="output")
-        kind = self._reads_as
         findings = tuple(
             Finding(
                 f.rule,
@@ -375,7 +390,7 @@ class PolicyOutputGate:
                 ),
             )
 
-    def _fail(self, message: str, extra: Finding | None) -> None:
+    def _fail(self, message: str, extra: Finding | None) -> NoReturn:
         decision = self.decision
         if extra is not None:
             decision = Decision(

@@ -30,10 +30,15 @@ def material_kind(head: bytes) -> str:
     return TEXT
 
 
+class Unreadable(Exception):
+    """``text`` reads as a document whose reader refuses it (malformed, over the limits):
+    ``check`` would not read it (exit 2), so what only that reading shows is unknown."""
+
+
 def document_text(text: str) -> str | None:
     """The text ``check`` gates for ``text``'s UTF-8 bytes when it reads them whole through
-    a documents reader; None when it streams them as plain text, or when the reader refuses
-    them (malformed, over the limits): the plain reading then stands alone."""
+    a documents reader; None when it streams them as plain text. Raises ``Unreadable`` when
+    the reader refuses them."""
     from milai.documents import HEAD_BYTES
 
     data = text.encode("utf-8", "replace")
@@ -43,5 +48,5 @@ def document_text(text: str) -> str | None:
 
     try:
         return read_document(data, "output").text
-    except Exception:  # a reader's failure on model output: the text reading stands
-        return None
+    except Exception as error:  # any failure of a reader on model output: not read
+        raise Unreadable(str(error)) from None

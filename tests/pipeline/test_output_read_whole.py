@@ -158,9 +158,9 @@ def test_an_html_answer_is_held_from_its_start(caplog: pytest.LogCaptureFixture)
     assert len(said) == 1
 
 
-def test_a_reader_that_refuses_the_answer_leaves_the_text_reading() -> None:
-    # Headers that sniff as mail, then a body the reader refuses or reads as nothing more:
-    # the turn ends, decided on its text.
+def test_a_mail_the_reader_reads_as_nothing_more_is_decided_on_its_text() -> None:
+    # Headers that sniff as mail, then a body the reader reads as nothing more: the turn
+    # ends, decided on its text.
     text = "From: Alice\nTo: Bob\nContent-Type: multipart/mixed\n\nSECRET\n"
     emitted: list[str] = []
     with pytest.raises(Blocked) as blocked:
@@ -168,6 +168,21 @@ def test_a_reader_that_refuses_the_answer_leaves_the_text_reading() -> None:
     assert blocked.value.decision is not None
     assert blocked.value.decision.level == "SECRET"
     assert "SECRET" not in "".join(emitted)
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["stream", "held"])
+def test_an_answer_whose_reader_refuses_it_is_withheld(held: bool) -> None:
+    # attack14 A5: a mail whose attachment does not open made the mail reader refuse it,
+    # and only the plain reading decided: what only the mail reading decodes (a body in
+    # EBCDIC) passed. `check` exits 2 on those bytes; the turn blocks.
+    text = _mail("%PDF-1.4 no objects, no trailer\n", "7bit").replace(
+        'Content-Type: text/plain; name="memo.txt"', 'Content-Type: application/pdf; name="x.pdf"'
+    )
+    emitted: list[str] = []
+    with pytest.raises(Blocked) as blocked:
+        _run(text, held=held, emitted=emitted)
+    assert "unreadable-document" in str(blocked.value)
+    assert "See attached" not in "".join(emitted)
 
 
 DOCUMENTS = {**LEAKS, **ORDINARY}

@@ -33,7 +33,7 @@ from milai.policy import (
     redact_stream,
     redact_text,
 )
-from milai.policy.whole import TEXT, document_text, material_kind
+from milai.policy.whole import TEXT, Unreadable, document_text, material_kind
 from tests.policy.adversarial import pieces
 from tests.policy.families import family_cases, shipped_policy
 from tests.scale import SEED, THOROUGH, sample, scaled
@@ -216,13 +216,17 @@ def _whole(policy: Policy, text: str) -> _Whole:
             _WHOLE.clear()
         decisions = {d: check_text(policy, text, direction=d) for d in DIRECTIONS}
         stops = _stops_of(policy, decisions["output"], "RESTRICTED")
-        document = document_text(text)
-        if document is not None:
-            reading = check_text(policy, document, direction="output")
-            if _stops_of(policy, reading, "RESTRICTED"):
-                # read whole as a document (policy.whole), it stops: the output gate holds
-                # it from where its start reads as one, and blocks at the end
-                stops.append(_reads_whole_from(text))
+        try:
+            document = document_text(text)
+            stopped = document is not None and bool(
+                _stops_of(policy, check_text(policy, document, direction="output"), "RESTRICTED")
+            )
+        except Unreadable:
+            stopped = True
+        if stopped:
+            # read whole as a document (policy.whole), it stops, or does not open: the
+            # output gate holds it from where its start reads as one, and blocks at the end
+            stops.append(_reads_whole_from(text))
         whole = _Whole(decisions, redact_text(policy, text), stops)
         _WHOLE[key] = (policy, whole)  # the policy held: its id is not reused meanwhile
     return _WHOLE[key][1]
