@@ -540,8 +540,9 @@ def inflate(raw: bytes) -> bytes | None:
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
-    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM); from
-    compressed bytes (gzip, zlib, bzip2), the text they decompress to."""
+    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM), else a
+    legacy code page's (``legacy_text``); from compressed bytes (gzip, zlib, bzip2), the
+    text they decompress to."""
     inflated = inflate(raw)
     if inflated is not None:
         raw = inflated
@@ -554,14 +555,17 @@ def decode_text_bytes(raw: bytes) -> str | None:
         # byte order they point to first, since the other one reads as CJK letters.
         big_endian = raw[0::2].count(0) > raw[1::2].count(0)
         attempts += ["utf-16-be", "utf-16-le"] if big_endian else ["utf-16-le", "utf-16-be"]
+    utf8 = True
     for codec in attempts:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:
+            utf8 = utf8 and codec != "utf-8"
             continue
         if readable(text) and (codec in ("utf-8", "utf-16") or _alphabetic(text)):
             return text
-    return legacy_text(raw)
+    # a legacy code page's reading holds no control character: only bytes that are no UTF-8
+    return None if utf8 else legacy_text(raw)
 
 
 # A text in a one-byte code page is no UTF-8 (``NATO SECRET - Übersicht`` in cp1252, its
@@ -586,6 +590,7 @@ _LEGACY_COMMON = frozenset(
     "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026"  # dashes, quotes, ellipsis
 )
 _LEGACY_WORD = lazy_compile(r"[A-Za-z]{3}")
+_LEGACY_LEAST = 4  # a word of three letters and a byte that is no UTF-8
 _LEGACY_CASE_SHIFT = lazy_compile(r"[^\W\d_](?<=[^\W\d_A-Z\u00c0-\u00de])[A-Z\u00c0-\u00de]")
 
 
@@ -593,7 +598,7 @@ def legacy_text(raw: bytes) -> str | None:
     """``raw`` read in a one-byte code page (cp1252, cp850, cp437; EBCDIC: cp037, cp500,
     cp273) when that reading is real text (``_legacy_real``), the likeliest first; None
     when none is."""
-    if len(raw) < _MIN_TEXT:
+    if len(raw) < _LEGACY_LEAST:
         return None
     if 4 * len(raw.translate(None, _ASCII_TEXT_BYTES)) <= len(raw):
         codecs_tried = _LEGACY_WESTERN
@@ -1328,6 +1333,7 @@ DUMP_MOST_ROWS = 1024
 _DUMP_ROW = lazy_compile(
     r"[ \t]{0,8}(?P<offset>[0-9A-Fa-f]{6,8})(?P<colon>:?)(?P<data>(?:[ \t][^\r\n]*)?)\r?"
 )
+_DUMP_ROW_START = lazy_compile(r"[ \t]{0,8}[0-9A-Fa-f]{6,8}:?[ \t]")
 _DUMP_CONTINUED = lazy_compile(r"[ \t]{0,8}(?:\*|[0-9A-Fa-f]{6,8}:?)[ \t]*\r?")
 _DUMP_FIELDS = lazy_compile(r"(?:   [^ ]|  \\[0abfnrtv]| [0-7]{3}|    |  \*\*)+")
 _DUMP_SHOWN = lazy_compile(r"   [^ \n]")  # od -c's character field (od -b has none)
@@ -1415,7 +1421,7 @@ def _dump_runs(text: str, raw: bytes | None = None) -> list[_DumpRun]:
         if line_start < done:
             at = classes.find(_DUMP_ROW_CLASSES, done)
             continue
-        run = _dump_run(text, line_start)
+        run = _dump_run(text, line_start) if _DUMP_ROW_START.match(text, line_start) else None
         if run is None:
             line_end = text.find("\n", at)
             if line_end < 0:
