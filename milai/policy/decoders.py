@@ -1484,6 +1484,16 @@ def dump_candidates(text: str, raw: bytes | None = None) -> list[Candidate]:
     return found
 
 
+def dump_row_begins(head: str) -> bool:
+    """Whether an unfinished line that starts with ``head`` (its first characters) may be a
+    dump row: an offset and a blank, or what may still grow into one."""
+    return _DUMP_HEAD.match(head) is not None
+
+
+_DUMP_HEAD = lazy_compile(r"[ \t]{0,8}(?:[0-9A-Fa-f]{6,8}:?[ \t]|[0-9A-Fa-f]{0,8}:?\Z)")
+DUMP_HEAD_LENGTH = 18  # what ``dump_row_begins`` reads: blanks, an offset, a colon, a blank
+
+
 def dump_open_start(text: str) -> int | None:
     """Where, in complete lines (``text`` ends with a new line), a run of dump rows that
     the next line may continue starts (its last row is the last line, and it has fewer

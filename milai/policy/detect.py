@@ -109,6 +109,7 @@ from milai.policy._transforms import (
     SpelledWords,
 )
 from milai.policy.decoders import (
+    DUMP_HEAD_LENGTH,
     INFLATE_CHECK_LEAST,
     INFLATE_CHECK_RATIO,
     LINE_OVERLAP,
@@ -122,6 +123,7 @@ from milai.policy.decoders import (
     decode_text_bytes,
     dump_candidates,
     dump_open_start,
+    dump_row_begins,
     encoded_words_tail,
     folded_encoded_words,
     inflate_budget,
@@ -5675,6 +5677,9 @@ class DecodeUnit(Unit[DecodeState]):
             # Complete lines not decoded yet: base64 lines that a wrapped block may go on
             # from (the next scan decodes them).
             return state.line_start
+        line, end = state.line_start, scanner.orig_end
+        if dump_row_begins(scanner.orig_slice(line, min(end, line + DUMP_HEAD_LENGTH))):
+            return line  # a dump's first row: its run is read from the row's start
         if self._reversed_line(scanner, state):
             return state.line_start  # a reversed line is read whole
         if self._rotated_line(scanner, state):

@@ -26,9 +26,10 @@ import pytest
 from milai.policy import Policy, check_text
 from milai.policy.decoders import legacy_text
 from tests.levels import assert_targets_read
-from tests.policy.families import Target, banner_sample, shipped_policy
-from tests.policy.test_policy_stream_properties import assert_cuts_stream
-from tests.scale import sample
+from tests.policy.adversarial import pieces
+from tests.policy.families import Target, banner_sample, shipped_policy, targets
+from tests.policy.test_policy_stream_properties import _assert_stream_properties, assert_cuts_stream
+from tests.scale import sample, scaled
 
 # Bodies with letters beyond ASCII: their bytes in a legacy code page are no UTF-8.
 ACCENTED = [
@@ -232,23 +233,35 @@ def test_the_brief_examples_read(default_policy: Policy) -> None:
 
 
 def _streamed_cases() -> list[tuple[str, Target, str]]:
-    """Each writer on each banner (CI), or on a banner of its own drawn (the fast line)."""
-    banners = banner_sample("stream", 1)
+    """Each writer on a banner drawn for it (eight in CI), with its name."""
     cases = []
     for codec, writer in _charset_cases():
-        for target in filter(_encodable(codec), banners):
+        banners = [t for t in targets() if not t.portion and _encodable(codec)(t)]
+        rng = random.Random(f"stream:{codec}:{writer}")
+        for target in rng.sample(banners, scaled(8, 1)):
             cases.append((f"{codec}:{writer}", target, _charset_text(target, codec, writer)))
     for dump in sorted(DUMPS):
         for cut in (False, True):
-            for target in banners:
+            rng = random.Random(f"stream:{dump}:{cut}")
+            banners = [t for t in targets() if not t.portion]
+            for target in rng.sample(banners, scaled(8, 1)):
                 cases.append((f"{dump}:{cut}", target, _dump_document(target, dump, cut)))
-    return sample(cases, 1, seed="stream", cover=lambda case: [case[0]])
+    return cases
 
 
 @pytest.mark.parametrize("index", range(len(_streamed_cases())))
 def test_streamed_as_whole(index: int) -> None:
-    _, target, text = _streamed_cases()[index]
-    assert_cuts_stream(shipped_policy(target.policy), text, one_character=False)
+    """Streamed in pieces as a model writes them: each decides as the whole text."""
+    name, target, text = _streamed_cases()[index]
+    chunks = pieces(text, random.Random(f"{name}:{target.id}"))
+    _assert_stream_properties(shipped_policy(target.policy), text, chunks, exactly=True)
+
+
+@pytest.mark.parametrize("dump", sorted(DUMPS))
+def test_a_dump_cut_anywhere_streams_as_whole(dump: str) -> None:
+    """A short dump whose marking two rows cut, cut in two at every point in CI."""
+    text = DUMPS[dump](b"Betreff: Lage\nNATO SECRET\nLage ruhig.\n")
+    assert_cuts_stream(shipped_policy("default.yaml"), text, one_character=False)
 
 
 # --- everyday text stays UNCLASSIFIED -------------------------------------------------------
