@@ -1490,7 +1490,7 @@ def dump_row_begins(head: str) -> bool:
     return _DUMP_HEAD.match(head) is not None
 
 
-_DUMP_HEAD = lazy_compile(r"[ \t]{0,8}(?:[0-9A-Fa-f]{6,8}:?[ \t]|[0-9A-Fa-f]{0,8}:?\Z)")
+_DUMP_HEAD = lazy_compile(r"[ \t]{0,8}(?:[0-9A-Fa-f]{6,8}:?[ \t]|[0-9A-Fa-f]{1,8}:?\Z)")
 DUMP_HEAD_LENGTH = 18  # what ``dump_row_begins`` reads: blanks, an offset, a colon, a blank
 
 
