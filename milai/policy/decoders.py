@@ -23,7 +23,7 @@ import unicodedata
 import zlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 from milai import _budget
 from milai._lazyre import lazy_compile
@@ -41,7 +41,14 @@ _MIN_TEXT = 2  # decoded text shorter than this carries no marking ("S" alone is
 
 # ``%53``, and the ``%u0053`` of IIS and ECMAScript's escape() (a UTF-16 unit, four digits).
 _PERCENT = r"%(?:[0-9A-Fa-f]{2}|[uU][0-9A-Fa-f]{4})"
-_QUOTED_PRINTABLE = r"=[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"  # two in a row: "x=AB" is code
+# Two in a row ("x=AB" is code), or one byte above ASCII in capitals as encoders write it, a
+# Latin-1 or cp1252 letter or mark alone (``K=F6ln``, ``=DCbersicht``, `` =96 ``): after a
+# blank and before a letter, a blank or the end, or between two letters.
+_QUOTED_PRINTABLE = (
+    r"=(?:[0-9A-Fa-f]{2}=[0-9A-Fa-f]{2}"
+    r"|(?<=(?<![^\s])=)[89A-F][0-9A-F](?![^A-Za-z \t\r\n])"
+    r"|(?<=[A-Za-z]=)[89A-F][0-9A-F](?=[A-Za-z]))"
+)
 # A numeric reference may end without its ";" (HTML5 decodes ``&#x53&#x45``: a parse error).
 _ENTITY = r"&(?:#[0-9]{1,7};?|#[xX][0-9A-Fa-f]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};)"
 _ESCAPE = r"\\(?:u\{[0-9A-Fa-f]{1,6}\}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|x[0-9A-Fa-f]{2}|[0-7]{3})"
@@ -478,8 +485,9 @@ def inflate(raw: bytes) -> bytes | None:
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
-    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM); from
-    compressed bytes (gzip, zlib, bzip2), the text they decompress to."""
+    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM), else a
+    legacy code page's (``legacy_text``); from compressed bytes (gzip, zlib, bzip2), the
+    text they decompress to."""
     inflated = inflate(raw)
     if inflated is not None:
         raw = inflated
@@ -492,14 +500,121 @@ def decode_text_bytes(raw: bytes) -> str | None:
         # byte order they point to first, since the other one reads as CJK letters.
         big_endian = raw[0::2].count(0) > raw[1::2].count(0)
         attempts += ["utf-16-be", "utf-16-le"] if big_endian else ["utf-16-le", "utf-16-be"]
+    utf8 = True
     for codec in attempts:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError:
+            utf8 = utf8 and codec != "utf-8"
             continue
         if readable(text) and (codec in ("utf-8", "utf-16") or _alphabetic(text)):
             return text
-    return None
+    # a legacy code page's reading holds no control character: only bytes that are no UTF-8
+    return None if utf8 else legacy_text(raw)
+
+
+# A text in a one-byte code page is no UTF-8 (``NATO SECRET - Übersicht`` in cp1252, its
+# dash an en dash: 0x96 and 0xDC stop the decoding, and the whole payload went unread).
+# Random bytes (keys, images, hashes) decode in such a code page to "printable" junk, so a
+# legacy reading must be real text: three quarters or more of its bytes what text is
+# written in (printable ASCII and blanks, or EBCDIC's letters, digits and blank: counted
+# at C speed first), the decoded text mostly letters and blanks, with a word, no control
+# character, and every other character a letter or a typographer's mark.
+_LEGACY_WESTERN = ("cp1252", "cp850", "cp437")
+_LEGACY_EBCDIC = ("cp037", "cp500", "cp273")  # US, international, German (cp1141's letters)
+_ASCII_TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+_EBCDIC_TEXT_BYTES = (
+    b"\x40\x4b\x6b\x05\x25\x15\x0d"  # blank, full stop, comma, tab, line feeds
+    + bytes([*range(0x81, 0x8A), *range(0x91, 0x9A), *range(0xA2, 0xAA)])
+    + bytes([*range(0xC1, 0xCA), *range(0xD1, 0xDA), *range(0xE2, 0xEA), *range(0xF0, 0xFA)])
+)
+# The letters and marks a Western text writes beyond ASCII most: a code page whose reading
+# has more of them is the one it was written in (cp850's È is cp1252's Ô).
+_LEGACY_COMMON = frozenset(
+    "ÀÂÄÇÈÉÊËÎÏÖÙÛÜàâäçèéêëîïöùûüßñÑáíóúÁÍÓÚåÅæÆøØ«»°€§£\xa0"
+    "\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2026"  # dashes, quotes, ellipsis
+)
+_LEGACY_WORD = lazy_compile(r"[A-Za-z]{3}")
+_LEGACY_LEAST = 4  # a word of three letters and a byte that is no UTF-8
+_LEGACY_CASE_SHIFT = lazy_compile(r"[^\W\d_](?<=[^\W\d_A-Z\u00c0-\u00de])[A-Z\u00c0-\u00de]")
+
+
+def legacy_text(raw: bytes) -> str | None:
+    """``raw`` read in a one-byte code page (cp1252, cp850, cp437; EBCDIC: cp037, cp500,
+    cp273) when that reading is real text (``_legacy_real``), the likeliest first; None
+    when none is."""
+    if len(raw) < _LEGACY_LEAST:
+        return None
+    if 4 * len(raw.translate(None, _ASCII_TEXT_BYTES)) <= len(raw):
+        codecs_tried = _LEGACY_WESTERN
+    elif 4 * len(raw.translate(None, _EBCDIC_TEXT_BYTES)) <= len(raw):
+        codecs_tried = _LEGACY_EBCDIC
+    else:
+        return None
+    best: tuple[int, str] | None = None
+    for codec in codecs_tried:
+        text = raw.decode(codec, "replace")
+        if not _legacy_real(text):
+            continue
+        score = sum(1 for ch in text if ch in _LEGACY_COMMON or (ch.isascii() and ch.isalpha()))
+        if best is None or score > best[0]:
+            best = (score, text)
+    return None if best is None else best[1]
+
+
+def _legacy_real(text: str) -> bool:
+    """Whether a one-byte code page's reading of bytes is text: three quarters or more of
+    it ASCII, three quarters letters and blanks (an eighth at most ASCII punctuation and
+    symbols), a word of three ASCII letters, few small letters before a capital, nothing
+    beyond ASCII but letters inside words and typographer's marks beside blanks, and no
+    control character."""
+    beyond = [at for at, ch in enumerate(text) if not ch.isascii()]
+    if 4 * len(beyond) > len(text) or _LEGACY_WORD.search(text) is None:
+        return False
+    for at in beyond:  # a letter inside a word, a mark next to a blank
+        around = text[max(0, at - 1) : at] + text[at + 1 : at + 2]
+        if not (
+            any(ch.isalpha() for ch in around)
+            if text[at].isalpha()
+            else text[at] in _LEGACY_COMMON and (not around.strip() or len(around) < 2)
+        ):
+            return False
+    if any((ch < " " and ch not in "\t\n\r") or ch == "\x7f" for ch in text):
+        return False
+    worded = sum(1 for ch in text if ch.isalpha() or ch in " \t\n\r")
+    marks = sum(1 for ch in text if ch.isascii() and not (ch.isalnum() or ch.isspace()))
+    # words in one case or capitalised: random letters change case inside a word ("YqdÄ")
+    shifts = len(_LEGACY_CASE_SHIFT.findall(text))
+    return 4 * worded >= 3 * len(text) and 8 * marks <= len(text) and 16 * shifts <= len(text)
+
+
+def bytes_text(raw: bytes) -> str:
+    """A few bytes an escape spelled (percent, quoted-printable, ``\\x``): UTF-8 (a stray
+    byte among UTF-8 sequences as U+FFFD), else cp1252 (the five bytes it leaves undefined
+    as Latin-1)."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_SEQUENCE.search(raw.decode("latin-1")) is not None:
+        return raw.decode("utf-8", "replace")
+    return raw.decode("cp1252", _CP1252_ERRORS)
+
+
+# A UTF-8 sequence of two bytes or more (the bytes as Latin-1 characters).
+_UTF8_SEQUENCE = lazy_compile(
+    r"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+_CP1252_ERRORS = "milai-policy-latin-1"
+codecs.register_error(
+    _CP1252_ERRORS,
+    lambda error: (
+        error.object[error.start : error.end].decode("latin-1"),  # type: ignore[attr-defined]
+        error.end,  # type: ignore[attr-defined]
+    ),
+)
 
 
 _ALPHABETS_END = "\u0590"  # Latin, Greek, Cyrillic and Armenian letters lie below it
@@ -561,10 +676,7 @@ def _unescape(text: str) -> str:
                 int(part[1:], 16) if part[0] == "x" else int(part, 8)
                 for part in _BYTE_ESCAPE_ONE.findall(found)
             )
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError:
-                return raw.decode("latin-1")
+            return bytes_text(raw)
         body = found[1:]
         if body[0] == "u" and body[1:2] == "{":
             code = int(body[2:-1], 16)
@@ -631,12 +743,13 @@ def _decode_sql_unicode(body: str, escape: str) -> str:
 def _unpercent_units(text: str) -> str:
     """``%u0053`` units (IIS, ECMAScript's escape()) → characters, a surrogate pair as one
     (``%uD835%uDC12``), a lone surrogate U+FFFD; ``%XX`` bytes as UTF-8, in the same pass
-    (a "%" that a unit decodes to starts nothing). Each run shrinks."""
+    (a "%" that a unit decodes to starts nothing; bytes that are no UTF-8 as cp1252:
+    ``bytes_text``). Each run shrinks."""
 
     def one(match: re.Match[str]) -> str:
         found = match.group()
         if found[1] not in "uU":
-            return unquote(found)
+            return bytes_text(unquote_to_bytes(found))
         units = bytes.fromhex("".join(found[at + 2 : at + 6] for at in range(0, len(found), 6)))
         return units.decode("utf-16-be", errors="replace")
 
@@ -644,8 +757,8 @@ def _unpercent_units(text: str) -> str:
 
 
 def _unpercent(text: str) -> str:
-    """Percent-encoding: ``%XX`` bytes as UTF-8, and ``%u`` units."""
-    return _unpercent_units(text) if "%u" in text or "%U" in text else unquote(text)
+    """Percent-encoding: ``%XX`` bytes as UTF-8 (else cp1252), and ``%u`` units."""
+    return _unpercent_units(text)
 
 
 def _unpercent_plus(text: str) -> str:
@@ -657,11 +770,7 @@ def _unquote_printable(text: str) -> str:
     """``=53=45=43`` → ``SEC``: quoted-printable bytes, read as UTF-8 (else Latin-1)."""
 
     def one_run(match: re.Match[str]) -> str:
-        raw = bytes.fromhex(match.group().replace("=", ""))
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
+        return bytes_text(bytes.fromhex(match.group().replace("=", "")))
 
     return _QUOTED_PRINTABLE_BYTES.sub(one_run, text)
 
@@ -1154,3 +1263,192 @@ def uu_candidates(text: str) -> list[Candidate]:
         if decoded is not None:
             found.append(Candidate("uuencode", decoded, body + 1, max(body + 1, end - 1)))
     return found
+
+
+# Dump tools' rows: an offset of 6 to 8 hex or octal digits (xxd's with a colon), then the
+# bytes: xxd's two-byte groups (``4e41 544f``, as written) or od -x's and hexdump's
+# little-endian 16-bit words (``414e 4f54``: each pair swapped), od -X's 32-bit words,
+# single bytes (``hexdump -C``, ``xxd -g1``, ``od -tx1``), xxd -b's binary octets, and
+# od -c's and od -b's four-character fields (``   N``, ``  \n``, `` 116``); a text column
+# after them (``  NATO SECRET.``, ``|NATO SECRET.|``) is left: the bytes say the same. The
+# rows in a row are joined, offsets dropped, so a marking cut between two rows reads (both
+# byte orders of grouped hex are tried); od's ``*`` and its last offset alone go on a run.
+# A run longer than ``DUMP_MOST_ROWS`` is read in pieces of that many rows.
+DUMP_MOST_ROWS = 1024
+_DUMP_ROW = lazy_compile(
+    r"[ \t]{0,8}(?P<offset>[0-9A-Fa-f]{6,8})(?P<colon>:?)(?P<data>(?:[ \t][^\r\n]*)?)\r?"
+)
+_DUMP_ROW_START = lazy_compile(r"[ \t]{0,8}[0-9A-Fa-f]{6,8}:?[ \t]")
+_DUMP_CONTINUED = lazy_compile(r"[ \t]{0,8}(?:\*|[0-9A-Fa-f]{6,8}:?)[ \t]*\r?")
+_DUMP_FIELDS = lazy_compile(r"(?:   [^ ]|  \\[0abfnrtv]| [0-7]{3}|    |  \*\*)+")
+_DUMP_SHOWN = lazy_compile(r"   [^ \n]")  # od -c's character field (od -b has none)
+_DUMP_FIELD_ESCAPES = {"0": 0, "a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11}
+# Where a row's groups end: its end, or two blanks or a bar before its text column (the
+# longest such run: a text column that starts with a hex word, "  BEPERKTE", is text).
+_DUMP_END = r"(?=[ \t]{2}|[ \t]*\||[ \t]*\Z)"
+_DUMP_GROUPS = (  # (kind, its groups)
+    ("binary", lazy_compile(r"(?:[ \t][01]{8}(?![0-9A-Fa-f]))+" + _DUMP_END)),
+    ("hex4", lazy_compile(r"(?:[ \t][0-9A-Fa-f]{8}(?![0-9A-Fa-f]))+" + _DUMP_END)),
+    (
+        "hex2",
+        lazy_compile(
+            r"(?:[ \t][0-9A-Fa-f]{4}(?![0-9A-Fa-f]))+(?:[ \t][0-9A-Fa-f]{2}(?!\S))?" + _DUMP_END
+        ),
+    ),
+    ("hex1", lazy_compile(r"(?:[ \t]{1,2}[0-9A-Fa-f]{2}(?![0-9A-Fa-f]))+" + _DUMP_END)),
+)
+_DUMP_OD_WIDTH = 64  # od -c's bytes a row at most (-w64): a row shorter than its offsets
+# say (octal, od's own) lost its trailing blanks
+_DUMP_ROW_CLASSES = b"hhhhhhs"  # an offset then a blank or colon, in _HEX_CLASSES
+
+
+class _DumpRun(NamedTuple):
+    """Dump rows in a row: where they start and end in the text, their kind (with xxd's
+    colon or without), how many rows, and each data row's bytes as written."""
+
+    start: int
+    end: int
+    kind: str
+    rows: int
+    data: list[bytes]
+
+
+def _dump_row(line: str) -> tuple[str, bytes, int | None] | None:
+    """A dump row's kind, bytes as written and octal offset (None when it is none); ("",
+    b"", None) for a row that goes on any run (od's ``*``, its last offset alone); None
+    when ``line`` is no dump row."""
+    if _DUMP_CONTINUED.fullmatch(line):
+        return "", b"", None
+    match = _DUMP_ROW.fullmatch(line)
+    if match is None:
+        return None
+    data, colon = match.group("data"), match.group("colon")
+    if len(data) % 4 == 0 and _DUMP_FIELDS.fullmatch(data):
+        offset = match.group("offset")
+        octal = None if offset.strip("01234567") else int(offset, 8)
+        return colon + "fields", bytes(_dump_fields(data)), octal
+    for kind, groups in _DUMP_GROUPS:
+        found = groups.match(data)
+        if found is None:
+            continue
+        groups_found = found.group().split()
+        if kind == "binary":
+            return colon + kind, bytes(int(octet, 2) for octet in groups_found), None
+        return colon + kind, bytes.fromhex("".join(groups_found)), None
+    return None
+
+
+def _dump_fields(data: str) -> Iterator[int]:
+    """od -c's (or od -b's) four-character fields as bytes (a character as UTF-8)."""
+    for at in range(0, len(data), 4):
+        field = data[at : at + 4]
+        if field == "    ":
+            yield 32
+        elif field == "  **":
+            continue  # GNU od: a character's further bytes, printed with its first
+        elif field[2] == "\\":
+            yield _DUMP_FIELD_ESCAPES[field[3]]
+        elif field[1] != " ":
+            yield int(field[1:], 8)
+        else:
+            yield from field[3].encode()
+
+
+def _dump_runs(text: str, raw: bytes | None = None) -> list[_DumpRun]:
+    """The runs of dump rows in ``text`` (``raw``: ``one_byte(text)``), in order: each from
+    a data row to the last row of its kind after it (or ``DUMP_MOST_ROWS`` rows)."""
+    classes = (one_byte(text) if raw is None else raw).translate(_HEX_CLASSES)
+    runs: list[_DumpRun] = []
+    done = 0
+    at = classes.find(_DUMP_ROW_CLASSES)
+    while at >= 0:
+        line_start = text.rfind("\n", 0, at) + 1
+        if line_start < done:
+            at = classes.find(_DUMP_ROW_CLASSES, done)
+            continue
+        run = _dump_run(text, line_start) if _DUMP_ROW_START.match(text, line_start) else None
+        if run is None:
+            line_end = text.find("\n", at)
+            if line_end < 0:
+                break
+            at = classes.find(_DUMP_ROW_CLASSES, line_end)
+            continue
+        runs.append(run)
+        done = run.end
+        at = classes.find(_DUMP_ROW_CLASSES, done)
+    return runs
+
+
+def _dump_run(text: str, start: int) -> _DumpRun | None:
+    """The run of dump rows that starts with a data row at ``start``, or None."""
+    kind = ""
+    data: list[bytes] = []
+    offset: int | None = None
+    rows = 0
+    at = end = start
+    while at <= len(text) and rows < DUMP_MOST_ROWS:
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        row = _dump_row(text[at:line_end])
+        if row is None or (row[0] and kind and row[0] != kind) or not (kind or row[0]):
+            break
+        if row[0]:
+            if offset is not None and row[2] is not None:
+                width = row[2] - offset
+                if len(data[-1]) < width <= _DUMP_OD_WIDTH:
+                    data[-1] = data[-1].ljust(width)  # its trailing blanks were stripped
+            kind, offset = row[0], row[2]
+            data.append(row[1])
+        rows += 1
+        end = line_end
+        at = line_end + 1
+    return _DumpRun(start, end, kind, rows, data) if data else None
+
+
+def dump_candidates(text: str, raw: bytes | None = None) -> list[Candidate]:
+    """Each run of dump rows (``_dump_runs``) decoded to readable text: its bytes joined,
+    grouped hex in both byte orders. ``raw``: ``one_byte(text)`` when the caller has it."""
+    found: list[Candidate] = []
+    for run in _dump_runs(text, raw):
+        if len(run.data) == 1 and _DUMP_SHOWN.search(text, run.start, run.end):
+            continue  # od -c's one row: its characters are shown as they are, spaced out
+        joined = b"".join(run.data)
+        readings = [joined]
+        width = 2 if run.kind.endswith("hex2") else 4 if run.kind.endswith("hex4") else 0
+        if width:
+            swapped = b"".join(
+                row[at : at + width][::-1] for row in run.data for at in range(0, len(row), width)
+            )
+            readings.append(swapped.rstrip(b"\x00"))  # od pads an odd length with a zero
+        seen: set[str] = set()
+        for reading in readings:
+            decoded = decode_text_bytes(reading)
+            if decoded is not None and decoded not in seen:
+                seen.add(decoded)
+                found.append(Candidate("dump", decoded, run.start, run.end))
+    return found
+
+
+def dump_row_begins(head: str) -> bool:
+    """Whether an unfinished line that starts with ``head`` (its first characters) may be a
+    dump row: an offset and a blank, or what may still grow into one."""
+    return _DUMP_HEAD.match(head) is not None
+
+
+_DUMP_HEAD = lazy_compile(r"[ \t]{0,8}(?:[0-9A-Fa-f]{6,8}:?[ \t]|[0-9A-Fa-f]{1,8}:?\Z)")
+DUMP_HEAD_LENGTH = 18  # what ``dump_row_begins`` reads: blanks, an offset, a colon, a blank
+
+
+def dump_open_start(text: str) -> int | None:
+    """Where, in complete lines (``text`` ends with a new line), a run of dump rows that
+    the next line may continue starts (its last row is the last line, and it has fewer
+    than ``DUMP_MOST_ROWS`` rows), or None."""
+    if not text.endswith("\n"):
+        return None
+    last = text.rfind("\n", 0, len(text) - 1) + 1
+    if _dump_row(text[last:-1]) is None:
+        return None
+    runs = _dump_runs(text)
+    if runs and runs[-1].end >= len(text) - 1 and runs[-1].rows < DUMP_MOST_ROWS:
+        return runs[-1].start
+    return None

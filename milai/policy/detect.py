@@ -110,6 +110,7 @@ from milai.policy._transforms import (
     SpelledWords,
 )
 from milai.policy.decoders import (
+    DUMP_HEAD_LENGTH,
     LINE_OVERLAP,
     MAX_LINE,
     RAW85_SYMBOL,
@@ -119,6 +120,9 @@ from milai.policy.decoders import (
     decode_block,
     decode_line_candidates,
     decode_text_bytes,
+    dump_candidates,
+    dump_open_start,
+    dump_row_begins,
     encoded_words_tail,
     folded_encoded_words,
     line_windows,
@@ -5294,6 +5298,10 @@ class DecodeUnit(Unit[DecodeState]):
             uu_open = uu_open_start(text[:done])
             if uu_open is not None:
                 done = text.rfind("\n", 0, uu_open) + 1
+            # So are a dump tool's rows (od -x, hexdump -C, xxd -b…): wait for the last.
+            dump_open = dump_open_start(text[:done])
+            if dump_open is not None:
+                done = dump_open
             # Lines a backslash joins, or cues in capitals, that the next line may go on.
             waiting = self.engine.forms.waiting(text[:done])
             if waiting is not None:
@@ -5310,7 +5318,7 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._raw85(scanner, region[:done], origin)
-            self._binary_blocks(scanner, region[:done], origin)
+            self._binary_blocks(scanner, region[:done], origin, raw[:done])
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
             self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
@@ -5392,10 +5400,16 @@ class DecodeUnit(Unit[DecodeState]):
             start, end = origin + candidate.start, origin + candidate.end
             rescan(scanner, candidate.text, start, end, candidate.encoding)
 
-    def _binary_blocks(self, scanner: Scanner, region: str, origin: int) -> None:
+    def _binary_blocks(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """uuencoded blocks (``begin 644 name`` … ``end``), each read decoded as a text of
-        its own (``uu_candidates``); their lines trigger no line decoding."""
-        if scanner.depth >= MAX_DEPTH or "begin" not in region:
+        its own (``uu_candidates``); their lines trigger no line decoding. Runs of a dump
+        tool's rows, joined (``dump_candidates``). ``raw``: ``one_byte(region)``."""
+        if scanner.depth >= MAX_DEPTH:
+            return
+        for candidate in dump_candidates(region, raw):
+            start, end = origin + candidate.start, origin + candidate.end
+            rescan(scanner, candidate.text, start, end, candidate.encoding)
+        if "begin" not in region:
             return
         for candidate in uu_candidates(region):
             start, end = origin + candidate.start, origin + candidate.end
@@ -5695,6 +5709,9 @@ class DecodeUnit(Unit[DecodeState]):
             # Complete lines not decoded yet: base64 lines that a wrapped block may go on
             # from (the next scan decodes them).
             return state.line_start
+        line, end = state.line_start, scanner.orig_end
+        if dump_row_begins(scanner.orig_slice(line, min(end, line + DUMP_HEAD_LENGTH))):
+            return line  # a dump's first row: its run is read from the row's start
         if self._reversed_line(scanner, state):
             return state.line_start  # a reversed line is read whole
         if self._rotated_line(scanner, state):

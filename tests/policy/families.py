@@ -2584,7 +2584,8 @@ def _percent_u(text: str, rng: random.Random) -> str:
 def _xxd(text: str, rng: random.Random) -> str:
     """xxd's grouped hex, two bytes a group, a row for each line of the text (rows wide
     enough: ``xxd -c 64``), with its offset or not and no text column (red team 7). A
-    marking cut between two rows is not read (a known limit)."""
+    marking cut between two rows without offsets is not read (a known limit; rows with
+    their offsets are joined)."""
     offsets = rng.random() < 0.5
     rows, at = [], 0
     # a row at each line feed only: a Word cell's \r\x07 is no line (splitlines cuts there)
@@ -3171,8 +3172,8 @@ _NOT_GLUED = frozenset(
 _GLUED = frozenset({"glued-footer", "glued-sentence", "glued-title"})
 
 
-# Structures over several lines: xxd's rows are decoded one at a time, so a marking or a
-# structure that spans rows is not rebuilt (a known limit).
+# Structures over several lines: xxd's rows without offsets are decoded one at a time, so a
+# marking or a structure that spans rows is not rebuilt (a known limit).
 _MULTI_LINE = frozenset(
     {
         "calendar-fold",
@@ -3350,7 +3351,10 @@ def compatible(first: Family, second: Family) -> str | None:
             "cell's, and a cell's labels are the policy's (a known limit)"
         )
     if "xxd" in names and (stages & {"split"} or names & _MULTI_LINE):
-        return "xxd's rows are decoded one at a time: a marking spelled down rows is not read"
+        return (
+            "xxd's rows without offsets are decoded one at a time: a marking spelled down "
+            "rows is not read"
+        )
     if "xxd" in names and names & {
         "negative-circled",
         "negative-squared",
@@ -3713,9 +3717,10 @@ KNOWN_MISSES: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("base64-mime+xxd", "base64-prefixed+xxd"),
-        "base64 wrapped over lines, then xxd's rows: a marking's base64 cut between two rows "
-        "is not read (xxd's known limit; the pair run drew Stg. ZEER GEHEIM, and CONTROLLED "
-        "UNCLASSIFIED INFORMATION wrapped after a '#')",
+        "base64 wrapped over lines, then xxd's rows without offsets: a marking's base64 cut "
+        "between two rows is not read (xxd's known limit: rows with offsets are joined; the "
+        "pair run drew Stg. ZEER GEHEIM, and CONTROLLED UNCLASSIFIED INFORMATION wrapped "
+        "after a '#')",
     ),
     "zpl+json-string": (
         "a ZPL label inside a JSON string is read as the string's text, not as a label: a "

@@ -13,8 +13,10 @@ import pytest
 from milai.policy import Decision, Policy, check_stream, check_text, redact_text
 from milai.policy._line_forms import LineForms
 from milai.policy.decoders import (
+    DUMP_HEAD_LENGTH,
     LINE_OVERLAP,
     MAX_LINE,
+    dump_row_begins,
     line_windows,
     mime_blocks,
     mime_tail,
@@ -84,6 +86,8 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     held = text.rfind("\n") + 1
     if held > 0 and (trigger_lines(text, held) or mime_blocks(text[:held])):
         return line_start
+    if dump_row_begins(text[held:][:DUMP_HEAD_LENGTH]):
+        return line_start + held  # a dump's first row, held from its offset
     start = partial_start(text[held:])
     if mime_blocks(text) or (held > 0 and mime_tail(text[:held]) is not None):
         return line_start
