@@ -5195,9 +5195,11 @@ class _WordWatch:
     (``partial_start``), kept up to date from the new text only.
 
     Complete words (a blank after them) are searched once, and their answer is final. The
-    last, unfinished word is held from its start as soon as anything in it could start or
-    be a run (never later than ``partial_start``; earlier only within that word): its first
-    characters are searched once, the rest as they arrive.
+    last, unfinished word is held from its start while it is ASCII and shorter than
+    ``_WORD_HELD`` (a URL that becomes percent-encoded later: its findings land on the
+    whole word), and past that as soon as anything in it could start or be a run (never
+    later than ``partial_start``; earlier only within that word): its first characters are
+    searched once, the rest as they arrive.
     """
 
     __slots__ = ("clear", "found", "head", "line", "looked", "scanned", "start")
@@ -5213,6 +5215,7 @@ class _WordWatch:
 
 
 _WORD_HEAD = 20  # more than the start-of-word alternatives of ``partial_start`` read (16)
+_WORD_HELD = 4096  # an unfinished ASCII word this long is held whole (a URL, a query)
 _BLANKS = lazy_compile(r"\s+")
 # What makes a word a possible run start (``partial_start``) wherever it is: a character
 # that starts an encoding somewhere in the word (a quote: a string that may hold escaped
@@ -5778,6 +5781,10 @@ class DecodeUnit(Unit[DecodeState]):
         start = watch.start
         if start >= end:
             return None
+        if end - start <= _WORD_HELD and scanner.orig_slice(start, end).isascii():
+            # Any such word may still become a run (``https:`` then ``//…?q=GEHEIM%0A``),
+            # and a run's findings land on the whole word: held from its start.
+            return start
         if end - start <= _WORD_HEAD:
             # Short: the whole pattern, exactly (a hex pair at the end may still grow).
             word = scanner.orig_slice(start, end)

@@ -124,6 +124,9 @@ FIXED = [
     # Windows line ends, terminal colours and cursor moves, nroff bold (red team round 5)
     "Intro.\r\nTOP\r\nSECRET\r\nSE-\r\nCRET\r\nend\r\n",
     "x \x1b[1;31mNATO SECRET\x1b[0m y\nNATO \x1b[5CSECRET\nS\bSE\bEC\bCR\bRE\bET\bT\nend",
+    # a word that becomes percent-encoded only later (its findings land on the whole word:
+    # released from its start, the stream stopped with an internal error)
+    "see https://example.org/q?text=GEHEIM%0Athe%20plan now\nok",
 ]
 
 texts = st.lists(
@@ -550,3 +553,20 @@ def test_a_case_streams_once_a_process_and_a_failed_one_again(
             assert_family_streams("trailing-tag", 8)
         failed.append(str(raised.value))
     assert failed[0] == failed[1]  # the same case fails again
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see https://example.org/q?text=GEHEIM%0Athe%20plan now\nok",
+        "x http://h/a?b=c&d=NATO%20SECRET y\n",
+    ],
+)
+def test_a_word_that_becomes_encoded_later_is_held_from_its_start(
+    default_policy: Policy, text: str
+) -> None:
+    # charset helper: cut after "see https:", the word was released up to the cut, then
+    # read percent-encoded, its finding on the whole word: "internal error: finding starts
+    # in text already released", the stream stopped
+    for cut in range(1, len(text)):
+        _assert_stream_properties(default_policy, text, [text[:cut], text[cut:]])
