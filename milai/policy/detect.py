@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NamedTuple, TypeVar, ca
 
 from milai import _budget
 from milai._lazyre import lazy_compile
+from milai.documents._base64_runs import START_RE as BASE64_DOCUMENT_RE
 from milai.documents._base64_runs import document_bytes
 from milai.policy import _document_runs as document_runs
 from milai.policy._built import Built, built_strings
@@ -468,9 +469,9 @@ class Scanner:
                 self.engine.lowest,
                 min(self.released_upto, self.orig_end),
                 self.orig_end,
-                "a compressed payload or document past the check's bounds is not read (one "
-                f"payload: 1 MiB; all: {_budget.LEAST >> 20} MiB and {_budget.RATIO} bytes a "
-                "character)",
+                "a compressed payload or document past the check's bounds is not read (nested "
+                f"{MAX_DEPTH} deep; one payload: 1 MiB; all: {_budget.LEAST >> 20} MiB and "
+                f"{_budget.RATIO} bytes a character)",
             )
         )
 
@@ -4825,6 +4826,15 @@ class EncodedUnit(Unit[EncodedState]):
                     glued = _GLUED_VALUE_RE.search(buf, token_start + 1, token_end)
                     if glued is not None:
                         self._decode(scanner, base + glued.start("token"), base + glued.end())
+                if (
+                    match is not None
+                    and scanner.depth >= MAX_DEPTH
+                    and _packed(scanner.orig_slice(base + token_start, base + token_start + 8))
+                    and _decode_token(scanner.orig_slice(base + token_start, base + token_end - 1))
+                ):
+                    # compressed text past the nesting bound: not read, it blocks (noise that
+                    # starts like a compression magic by chance decodes to nothing)
+                    _budget.refuse()
                 if match is not None and scanner.depth < MAX_DEPTH:
                     if length <= _RUN_WINDOW:
                         self._decode(
@@ -5821,6 +5831,9 @@ class DocumentRunUnit(Unit[DocumentRunState]):
     def scan(self, scanner: Scanner, state: DocumentRunState, final: bool) -> None:
         state.resume = scanner.text.end  # the unit reads the original text
         if scanner.depth >= MAX_DEPTH:
+            since = max(0, state.runs.looked - 8 - scanner.orig_base)
+            if BASE64_DOCUMENT_RE.search(scanner.orig, since) is not None:
+                _budget.refuse()  # a document past the nesting bound: not read, it blocks
             state.runs.looked, state.runs.run_start = scanner.orig_end, -1
             return
 

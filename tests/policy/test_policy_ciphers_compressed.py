@@ -351,6 +351,20 @@ def test_a_payload_cut_short_by_its_own_bound_blocks(default_policy: Policy) -> 
     assert [f.rule for f in decision.findings] == ["decompression-budget"]
 
 
+def test_a_payload_nested_past_the_depth_bound_blocks(default_policy: Policy) -> None:
+    # attack14 A4: SECRET inside five layers of gzip in base64 (280 characters) read
+    # UNCLASSIFIED: the scanner decodes four deep, and the fifth was simply not read.
+    text = "SECRET\nThe plan.\n"
+    for depth in range(1, 7):
+        text = base64.b64encode(gzip.compress(text.encode())).decode()
+        decision = check_text(default_policy, f"x {text} y\n", direction="output")
+        if depth <= 4:
+            assert decision.level == "SECRET" and decision.action is not Action.BLOCK
+        else:
+            assert decision.action is Action.BLOCK
+            assert [f.rule for f in decision.findings] == ["decompression-budget"]
+
+
 def test_many_ordinary_payloads_within_the_budget_still_pass(default_policy: Policy) -> None:
     # A cluster dump with a compressed file per ConfigMap: each read, none blocks.
     page = "Welcome to the build server.\nThe secret of good coffee is fresh beans.\n" * 50
