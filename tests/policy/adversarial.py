@@ -4,6 +4,7 @@ words, with everyday lines between them."""
 
 from __future__ import annotations
 
+import base64
 import random
 
 from milai.policy import Policy
@@ -87,3 +88,23 @@ def pieces(text: str, rng: random.Random, sizes: tuple[int, ...] = (1, 2, 3, 5, 
         chunks.append(text[at : at + size])
         at += size
     return chunks
+
+
+def split_longest_word(text: str, rng: random.Random) -> str:
+    """``text`` with its longest word split by a blank, as a model's answer may (``DRV TRY``)."""
+    words = text.split(" ")
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    cut = rng.randrange(1, len(word))
+    words[longest] = word[:cut] + " " + word[cut:]
+    return " ".join(words)
+
+
+def base64_text(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def base64_lines(data: bytes, width: int = 64) -> str:
+    """``data`` in base64 wrapped at ``width`` columns (MIME writes 76)."""
+    encoded = base64_text(data)
+    return "\n".join(encoded[i : i + width] for i in range(0, len(encoded), width))

@@ -26,7 +26,7 @@ import pytest
 from milai.policy import Policy, check_text
 from milai.policy.decoders import legacy_text
 from tests.levels import assert_targets_read
-from tests.policy.adversarial import pieces
+from tests.policy.adversarial import base64_lines, base64_text, pieces
 from tests.policy.families import Target, banner_sample, shipped_policy, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties, assert_cuts_stream
 from tests.scale import sample, scaled
@@ -62,13 +62,7 @@ def _encodable(codec: str) -> Callable[[Target], bool]:
 
 
 def _charset_writers() -> dict[str, Callable[[bytes], str]]:
-    def b64(data: bytes) -> str:
-        return base64.b64encode(data).decode()
-
-    def wrapped(data: bytes) -> str:
-        encoded = b64(data)
-        return "\n".join(encoded[i : i + 64] for i in range(0, len(encoded), 64))
-
+    b64, wrapped = base64_text, base64_lines
     return {
         "base64": lambda d: f"Antwort: {b64(d)}\n",
         "base64-wrapped": lambda d: "Content-Transfer-Encoding: base64\n\n" + wrapped(d) + "\n",

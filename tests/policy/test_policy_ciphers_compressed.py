@@ -31,7 +31,7 @@ from milai.policy import Action, Policy, PolicyGate, check_stream, check_text
 from milai.policy._ciphers import ATBASH, ROT47
 from milai.policy.decoders import inflate
 from tests.levels import assert_targets_read
-from tests.policy.adversarial import pieces
+from tests.policy.adversarial import base64_lines, base64_text, pieces, split_longest_word
 from tests.policy.families import BODY, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
@@ -62,23 +62,13 @@ def _rot47(text: str, rng: random.Random) -> str:
     return text.translate(ROT47)
 
 
-def _split_word(text: str, rng: random.Random) -> str:
-    """A model's answer splits a long word with a blank (``$t r#t%``)."""
-    words = text.split(" ")
-    longest = max(range(len(words)), key=lambda i: len(words[i]))
-    word = words[longest]
-    cut = rng.randrange(1, len(word))
-    words[longest] = word[:cut] + " " + word[cut:]
-    return " ".join(words)
-
-
 def _cipher_writers() -> dict[str, Callable[[str, random.Random], str]]:
     return {
         "atbash-document": lambda m, rng: _atbash(_document(m, rng), rng),
         "atbash-line": lambda m, rng: "Answer: " + _atbash(m, rng),
-        "atbash-split": lambda m, rng: _atbash(_document(_split_word(m, rng), rng), rng),
+        "atbash-split": lambda m, rng: _atbash(_document(split_longest_word(m, rng), rng), rng),
         "rot47-document": lambda m, rng: _rot47(_document(m, rng), rng),
-        "rot47-split": lambda m, rng: _rot47(_split_word(m, rng), rng),
+        "rot47-split": lambda m, rng: _rot47(split_longest_word(m, rng), rng),
         "rot47-bracketed": lambda m, rng: _rot47(f"[{m}]", rng) + "\n" + rng.choice(BODY),
     }
 
@@ -213,13 +203,7 @@ COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
 
 
 def _compressed_writers() -> dict[str, Callable[[bytes], str]]:
-    def b64(data: bytes) -> str:
-        return base64.b64encode(data).decode()
-
-    def wrapped(data: bytes) -> str:
-        encoded = b64(data)
-        return "\n".join(encoded[i : i + 64] for i in range(0, len(encoded), 64))
-
+    b64, wrapped = base64_text, base64_lines
     return {
         "configmap": lambda d: (
             f"apiVersion: v1\nkind: ConfigMap\nbinaryData:\n  motd.gz: {b64(d)}\n"

@@ -19,6 +19,7 @@ import pytest
 
 from milai.policy import Policy, check_text
 from tests.levels import assert_targets_read
+from tests.policy.adversarial import split_longest_word
 from tests.policy.banner_families import assert_family_streams, family_rng
 from tests.policy.families import BODY, Target, banner_sample
 from tests.policy.test_policy_stream_properties import assert_cuts_stream
@@ -50,16 +51,6 @@ def _document(marking: str, rng: random.Random) -> str:
     return f"{marking}\n{body}\n" if rng.random() < 0.6 else f"{marking}\n\n{body}\n\n{marking}\n"
 
 
-def _split_word(text: str, rng: random.Random) -> str:
-    """A long word split by a blank (``DRV TRY``)."""
-    words = text.split(" ")
-    longest = max(range(len(words)), key=lambda i: len(words[i]))
-    word = words[longest]
-    cut = rng.randrange(1, len(word))
-    words[longest] = word[:cut] + " " + word[cut:]
-    return " ".join(words)
-
-
 _KEYBOARD: dict[str, Callable[[str, random.Random], str]] = {
     "right-document": lambda m, rng: _typed(_document(m, rng), 1),
     "right-keys-document": lambda m, rng: _typed(_document(m, rng), 1, "[;,"),
@@ -67,7 +58,7 @@ _KEYBOARD: dict[str, Callable[[str, random.Random], str]] = {
     "left-document": lambda m, rng: _typed(_document(m, rng), -1),
     "left-line": lambda m, rng: "Here it is: " + _typed(m, -1) + "\n" + rng.choice(BODY),
     "right-small-letters": lambda m, rng: _typed(m.lower(), 1) + "\n" + rng.choice(BODY),
-    "left-split": lambda m, rng: _typed(_document(_split_word(m, rng), rng), -1),
+    "left-split": lambda m, rng: _typed(_document(split_longest_word(m, rng), rng), -1),
 }
 
 
