@@ -7,7 +7,8 @@ from __future__ import annotations
 import base64
 import random
 
-from milai.policy import Policy
+from milai.errors import Blocked
+from milai.policy import Policy, PolicyGate
 from milai.policy.patterns import marking_variants
 
 LEADS = ["", "  ", " " * 60, "> ", "| ", "1. ", "2.1 ", "a) ", "(1) ", "**", "## ", "<b>", "//"]
@@ -108,3 +109,20 @@ def base64_lines(data: bytes, width: int = 64) -> str:
     """``data`` in base64 wrapped at ``width`` columns (MIME writes 76)."""
     encoded = base64_text(data)
     return "\n".join(encoded[i : i + width] for i in range(0, len(encoded), width))
+
+
+def released_through_gate(policy: Policy, sink: str, chunks: list[str]) -> tuple[str, bool]:
+    """What a streaming output gate to a ``sink`` (the model accredited there) released,
+    and whether it stopped."""
+    top = policy.spec.scale[-1]
+    gate = PolicyGate(policy, clearance=top, model_level=sink, out_level=sink)
+    out = gate.open_output(gate.check_prompt("question"))
+    assert not out.held
+    released: list[str] = []
+    try:
+        for chunk in chunks:
+            released.append(out.feed(chunk))
+        released.append(out.close())
+    except Blocked:
+        return "".join(released), True
+    return "".join(released), False

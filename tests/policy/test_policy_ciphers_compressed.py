@@ -26,12 +26,17 @@ from collections.abc import Callable
 import pytest
 
 from milai import _budget
-from milai.errors import Blocked
-from milai.policy import Action, Policy, PolicyGate, check_stream, check_text
+from milai.policy import Action, Policy, check_stream, check_text
 from milai.policy._ciphers import ATBASH, ROT47
 from milai.policy.decoders import inflate
 from tests.levels import assert_targets_read
-from tests.policy.adversarial import base64_lines, base64_text, pieces, split_longest_word
+from tests.policy.adversarial import (
+    base64_lines,
+    base64_text,
+    pieces,
+    released_through_gate,
+    split_longest_word,
+)
 from tests.policy.families import BODY, targets
 from tests.policy.test_policy_stream_properties import _assert_stream_properties
 from tests.scale import sample
@@ -288,9 +293,8 @@ def test_a_budget_past_by_the_output_stops_the_stream_before_the_payload(
 ) -> None:
     payload = _nested(1000)
     text = "Here it is:\n" + payload + "\nDone.\n"
-    released, blocked = _through_gate(
-        default_policy, [text[at : at + 5] for at in range(0, len(text), 5)]
-    )
+    chunks = [text[at : at + 5] for at in range(0, len(text), 5)]
+    released, blocked = released_through_gate(default_policy, "RESTRICTED", chunks)
     assert blocked and payload[:8] not in released
 
 
@@ -309,21 +313,8 @@ def test_a_one_line_payload_longer_than_a_window_is_inflated_whole(default_polic
         for size in (1, 7, 4096):
             chunks = [text[at : at + size] for at in range(0, len(text), size)]
             assert check_stream(default_policy, chunks, direction="output").level == "SECRET"
-            released, blocked = _through_gate(default_policy, chunks)
+            released, blocked = released_through_gate(default_policy, "RESTRICTED", chunks)
             assert blocked and payload[:16] not in released
-
-
-def _through_gate(policy: Policy, chunks: list[str]) -> tuple[str, bool]:
-    gate = PolicyGate(policy, clearance="SECRET", model_level="RESTRICTED", out_level="RESTRICTED")
-    out = gate.open_output(gate.check_prompt("question"))
-    released = []
-    try:
-        for chunk in chunks:
-            released.append(out.feed(chunk))
-        released.append(out.close())
-    except Blocked:
-        return "".join(released), True
-    return "".join(released), False
 
 
 def test_a_payload_cut_short_by_its_own_bound_blocks(default_policy: Policy) -> None:

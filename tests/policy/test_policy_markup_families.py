@@ -11,9 +11,8 @@ import random
 
 import pytest
 
-from milai.errors import Blocked
-from milai.policy import Policy, PolicyGate, check_text
-from tests.policy.adversarial import pieces
+from milai.policy import Policy, check_text
+from tests.policy.adversarial import pieces, released_through_gate
 from tests.policy.families import (
     Target,
     family_cases,
@@ -50,23 +49,6 @@ def test_a_hyphenated_banner_after_markup_streams() -> None:
         _assert_stream_properties(policy, case.text, pieces(case.text, random.Random(case.id)))
 
 
-def _released_at(policy: Policy, sink: str, chunks: list[str]) -> tuple[str, bool]:
-    """What a streaming output gate to a ``sink`` (the model accredited there) released,
-    and whether it stopped."""
-    top = policy.spec.scale[-1]
-    gate = PolicyGate(policy, clearance=top, model_level=sink, out_level=sink)
-    out = gate.open_output(gate.check_prompt("question"))
-    assert not out.held
-    released: list[str] = []
-    try:
-        for chunk in chunks:
-            released.append(out.feed(chunk))
-        released.append(out.close())
-    except Blocked:
-        return "".join(released), True
-    return "".join(released), False
-
-
 @pytest.mark.parametrize("family", ["markup-words", "struck-marking"])
 def test_nothing_of_a_marking_is_released_to_a_lower_sink(family: str) -> None:
     """Streamed in random pieces to every sink below the marking's level, the gate stops and
@@ -88,7 +70,7 @@ def _assert_held_from_lower_sinks(policy: Policy, text: str, name: str) -> None:
     for sink in below:
         stops = _stops_of(policy, decision, sink)
         assert stops, (name, sink)
-        released, stopped = _released_at(policy, sink, pieces(text, rng))
+        released, stopped = released_through_gate(policy, sink, pieces(text, rng))
         assert stopped, (name, sink)
         assert text.startswith(released), (name, sink)
         assert len(released) <= min(stops), (name, sink, released)
