@@ -92,8 +92,10 @@ def _parts(
         return
     label = filename or content_type
     if filename:
-        # a file's name is text its sender wrote (``[SECRET] annex B.pdf``), whatever the file
-        builder.add(f"attachment {label}: name", " ".join(filename.split()))
+        # a file's name is text its sender wrote (``[SECRET] annex B.pdf``), whatever the file;
+        # read as the header's value it is (``NATO SECRET.pdf`` alone is no banner line)
+        name = " ".join(filename.split()).replace('"', "'")
+        builder.add(f"attachment {label}: name", f'filename="{name}"')
     if content_type.startswith("image/"):
         builder.skip(f"attachment {label}: an image (milai does not OCR)")
         return

@@ -756,14 +756,14 @@ def _unpercent_units(text: str) -> str:
     return _PERCENT_U_UNITS.sub(one, text)
 
 
-def _unpercent(text: str) -> str:
+def unpercent(text: str) -> str:
     """Percent-encoding: ``%XX`` bytes as UTF-8 (else cp1252), and ``%u`` units."""
     return _unpercent_units(text)
 
 
-def _unpercent_plus(text: str) -> str:
-    """As ``_unpercent``, a "+" read as a blank (a form's encoding)."""
-    return _unpercent(text.replace("+", " "))
+def unpercent_plus(text: str) -> str:
+    """As ``unpercent``, a "+" read as a blank (a form's encoding)."""
+    return unpercent(text.replace("+", " "))
 
 
 def _unquote_printable(text: str) -> str:
@@ -950,7 +950,7 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     found: list[Candidate] = []
     if "%" in line:
         runs = _runs(_PERCENT_RUN, line)
-        _add_textual(found, "percent", line, runs, [_unpercent, _unpercent_plus])
+        _add_textual(found, "percent", line, runs, [unpercent, unpercent_plus])
     if "=" in line:
         runs = _runs(_QUOTED_PRINTABLE_RUN, line)
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])

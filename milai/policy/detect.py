@@ -84,6 +84,9 @@ from milai.policy._markup_text import DocumentText, Seamed, without_seams
 from milai.policy._markup_text import Shown as DocumentShown
 from milai.policy._markup_text import search_candidate as search_markup_candidate
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
+from milai.policy._parameters import hint_spans as parameter_hints
+from milai.policy._parameters import joined_parameters
+from milai.policy._parameters import may_go_on as parameter_goes_on
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
 from milai.policy._printed import print_at, printed_strings
 from milai.policy._rendered import Rendering, despaced, renderings, row_ends, row_seam
@@ -135,6 +138,8 @@ from milai.policy.decoders import (
     raw85_start,
     readable,
     trigger_lines,
+    unpercent,
+    unpercent_plus,
     uu_candidates,
     uu_open_start,
 )
@@ -3518,13 +3523,16 @@ class JoinedUnit(Unit[JoinedState]):
         held = len(region)  # where the block that may go on on the next line starts
         if not final:
             line_start = region.rfind("\n") + 1
-            if may_go_on(region[line_start:]):
+            if may_go_on(region[line_start:]) or parameter_goes_on(region[line_start:]):
                 held = line_start
             opened = sse_open(region)  # a model's stream of events may go on (_data_lines)
             if opened is not None:
                 held = min(held, opened)
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
+        if "*" in region:  # a header's parameter in pieces (``_parameters``)
+            spans += parameter_hints(region)
+            spans.sort()
         built = built_call_spans(region, built_hint_spans(region))
         called = None if final else open_built_call(region, built)
         if called is not None:  # a call over lines, still open (``_built``)
@@ -3586,6 +3594,14 @@ class JoinedUnit(Unit[JoinedState]):
                 folded=True,
                 keep=partial(_joined_keeps, events, markings=True),
             )
+        if "*" in block:
+            for text, offsets in joined_parameters(block):
+                read_as_shown(
+                    scanner,
+                    text,
+                    [at + offset for offset in offsets],
+                    "a header's parameter in pieces, joined",
+                )
         cdata = joined_cdata(block)
         if cdata is not None:
             read_as_shown(
@@ -4000,16 +4016,46 @@ class ListState(LineState):
 # A line worth reading: a bracket with a comma after it, or a query string's pair.
 # One class of first characters: an alternation of two was searched at every position
 # (five times slower).
+# Or a path's segment (skeleton view: small letters) that is percent-encoded or has a word
+# of four letters and another segment after it.
 _LIST_HINT_RE = re.compile(
-    r"[\[({?&](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=\w)"
+    r"[\[({?&/](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=\w"
+    r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{4}[^/\s\"'<>?#]{0,200}?(?=/)))"
 )
-_OPEN_BRACKET_RE = lazy_compile(r"[\[({=]")
+_OPEN_BRACKET_RE = lazy_compile(r"[\[({=/]")
+# A path of a URL or a file (two segments or more after a scheme, a host or a "/"): a
+# segment that is a marking alone, percent-encoded or in capitals, counts
+# (``/docs/NATO%20SECRET/plan.pdf``, ``https://x.example/GEHEIM/``); the last one's
+# extension aside. A segment is cut at "/", "?", "#", a quote, a blank or a bracket.
+_PATH_RE = lazy_compile(
+    r"(?:(?<![^\s\"'(<>=\[])|(?<=://))(?:[\w.\-~:@]{0,200}+)(?:/[^/\s\"'<>?#()\[\]]{1,200}+){2,}"
+)
+_SEGMENT_RE = lazy_compile(r"/(?P<segment>[^/]+)")
+_EXTENSION_RE = lazy_compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\Z")
+_SEGMENT_HINT_RE = lazy_compile(r"%[0-9A-Fa-f]{2}|[A-Z]{2}")
 # A pair of a query string or form data (?id=7&level=TOP_SECRET, "+" and "_" as gaps
 # between words): a marking there counts when no word of it is written as prose (any key,
 # as in a cell).
 _QUERY_PAIR_RE = lazy_compile(
     r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,400}+)(?=[&#;\s]|\Z)"
 )
+
+
+def _path_segments(scanner: Scanner, engine: CompiledPolicy, line: str, at: int) -> None:
+    """The segments of the paths on ``line`` that are a marking alone (``_PATH_RE``)."""
+    for path in _PATH_RE.finditer(line):
+        for segment in _SEGMENT_RE.finditer(path.group()):
+            text = segment.group("segment")
+            if _SEGMENT_HINT_RE.search(text) is None:
+                continue
+            if "%" in text:
+                text = unpercent(text)
+            text = _EXTENSION_RE.sub("", text)
+            found = engine.read_item(text)
+            if found is not None:
+                start, end = segment.span("segment")
+                start, end = at + path.start() + start, at + path.start() + end
+                scanner.hits.append(_marking_hit(found, start, end, "path's segment"))
 
 
 class ListUnit(Unit[ListState]):
@@ -4056,9 +4102,12 @@ class ListUnit(Unit[ListState]):
                 scanner.hits.append(
                     _marking_hit(marking, at + item.start, at + item.end, "list of markings")
                 )
+        if "/" in line:
+            _path_segments(scanner, engine, line, at)
         if "=" in line:
             for pair in _QUERY_PAIR_RE.finditer(line):
-                found = engine.read_item(pair.group("value"))
+                value = pair.group("value")
+                found = engine.read_item(unpercent_plus(value) if "%" in value else value)
                 if found is not None:
                     start, end = pair.span("value")
                     scanner.hits.append(_marking_hit(found, at + start, at + end, "query string"))
