@@ -76,7 +76,14 @@ _ESCAPED_RE = lazy_compile(
     r"|\"(?P<double>(?:[^\"\\\n]|\\.){1,800}+)\""
 )
 # What a line must hold for ``data_cells`` to find anything (a cheap first look).
-_HINT_RE = lazy_compile(r"[,;\[<#]|\.\w{1,8}[-:]|^[^\S\n]{0,8}0\d{4}")
+_HINT_RE = lazy_compile(r"[,;\[<#]|\.\w{1,8}[-:]|^[^\S\n]{0,8}(?:0\d{4}|=?\d{3}[^\S\n])")
+# A MARC record's field as a library's tools print it (MARCMaker's ``=245  10$aTitle$bRest``,
+# ``500 __ |a Note``, ``‡a``): a tag, its indicators, then subfields, each a code letter or
+# digit after a delimiter; each subfield's value is a cell.
+_MARC_FIELD_RE = lazy_compile(
+    r"[^\S\n]{0,8}=?\d{3}[^\S\n]{1,4}(?:[\\#_\d ]{1,2}[^\S\n]{0,4})?(?=[$|‡ǂ][a-z0-9])"
+)
+_MARC_SUBFIELD_RE = lazy_compile(r"[$|‡ǂ][a-z0-9][^\S\n]?(?P<value>[^$|‡ǂ\n]{1,400}+)")
 
 
 def data_cells(text: str) -> list[tuple[int, int]]:
@@ -92,6 +99,10 @@ def data_cells(text: str) -> list[tuple[int, int]]:
     if "[" in text:
         spans += flow_items(text)
     spans += prefixed(text)
+    marc = _MARC_FIELD_RE.match(text)
+    if marc is not None:
+        found = _MARC_SUBFIELD_RE.finditer(text, marc.end())
+        spans += [subfield.span("value") for subfield in found]
     if "<" in text or "[" in text or "#" in text:
         spans += turns(text)
     return spans
