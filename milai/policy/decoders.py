@@ -485,16 +485,23 @@ def inflate(raw: bytes) -> bytes | None:
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
-    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM), else a
+    """Readable text from decoded bytes: UTF-8, or UTF-16 or UTF-32 (with or without a BOM), else a
     legacy code page's (``legacy_text``); from compressed bytes (gzip, zlib, bzip2), the
     text they decompress to."""
     inflated = inflate(raw)
     if inflated is not None:
         raw = inflated
     attempts: list[str] = []
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        attempts.append("utf-32")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         attempts.append("utf-16")
     attempts.append("utf-8")
+    if b"\x00\x00" in raw and len(raw) % 4 == 0 and raw.count(0) * 4 >= len(raw) * 2:
+        # UTF-32 without a BOM: Latin text is three zero bytes a character, after its
+        # letter (little-endian) or before it
+        big_endian = raw[3::4].count(0) < raw[0::4].count(0)
+        attempts += ["utf-32-be", "utf-32-le"] if big_endian else ["utf-32-le", "utf-32-be"]
     if b"\x00" in raw and len(raw) % 2 == 0:
         # Latin text in UTF-16 has its zero bytes first (big-endian) or second: try the
         # byte order they point to first, since the other one reads as CJK letters.
@@ -507,7 +514,7 @@ def decode_text_bytes(raw: bytes) -> str | None:
         except UnicodeDecodeError:
             utf8 = utf8 and codec != "utf-8"
             continue
-        if readable(text) and (codec in ("utf-8", "utf-16") or _alphabetic(text)):
+        if readable(text) and (codec in ("utf-8", "utf-16", "utf-32") or _alphabetic(text)):
             return text
     # a legacy code page's reading holds no control character: only bytes that are no UTF-8
     return None if utf8 else legacy_text(raw)
