@@ -657,6 +657,24 @@ def base64_bytes(token: str, *, urlsafe: bool = False) -> bytes | None:
         return None
 
 
+def decode_pieces(token: str) -> str | None:
+    """Readable text from an encoded token that pieces joined (``_pieces``): hex, base32 or
+    base64 (standard or URL-safe), in that order, as its alphabet allows."""
+    if _HEX_ONLY.fullmatch(token) is not None and len(token) % 2 == 0:
+        text = _decode_hex(token)
+        if text is not None:
+            return text
+    if _BASE32_ONLY.fullmatch(token) is not None:
+        text = _decode_base32(token)
+        if text is not None:
+            return text
+    return decode_base64(token) or decode_base64(token, urlsafe=True)
+
+
+_HEX_ONLY = lazy_compile(r"[0-9A-Fa-f]+")
+_BASE32_ONLY = lazy_compile(r"[A-Z2-7]+=*")
+
+
 def _decode_base32(token: str) -> str | None:
     stripped = token.rstrip("=")
     try:

@@ -88,6 +88,10 @@ from milai.policy._parameters import hint_spans as parameter_hints
 from milai.policy._parameters import joined_parameters
 from milai.policy._parameters import may_go_on as parameter_goes_on
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
+from milai.policy._pieces import joined as joined_pieces
+from milai.policy._pieces import open_run_start as open_pieces_start
+from milai.policy._pieces import piece_runs
+from milai.policy._pieces import readings as piece_readings
 from milai.policy._printed import print_at, printed_strings
 from milai.policy._rendered import Rendering, despaced, renderings, row_ends, row_seam
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
@@ -123,6 +127,7 @@ from milai.policy.decoders import (
     compressed,
     decode_block,
     decode_line_candidates,
+    decode_pieces,
     decode_text_bytes,
     dump_candidates,
     dump_open_start,
@@ -5368,6 +5373,10 @@ class DecodeUnit(Unit[DecodeState]):
             waiting = self.engine.forms.waiting(text[:done])
             if waiting is not None:
                 done = waiting
+            # Pieces of an encoded text, a piece a line, that the next line may go on.
+            pieces_open = open_pieces_start(text[:done])
+            if pieces_open is not None:
+                done = pieces_open
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -5380,6 +5389,7 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._raw85(scanner, region[:done], origin)
+            self._pieces(scanner, region[:done], origin)
             self._binary_blocks(scanner, region[:done], origin, raw[:done])
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
@@ -5388,6 +5398,16 @@ class DecodeUnit(Unit[DecodeState]):
             state.windowed = False
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
+
+    def _pieces(self, scanner: Scanner, region: str, origin: int) -> None:
+        """An encoded text cut into pieces, a piece a line (``_pieces``), joined."""
+        for whole in piece_runs(region):
+            for run in piece_readings(whole):
+                text = decode_pieces(joined_pieces(run))
+                if text is not None:
+                    start, end = run[0].start("piece"), run[-1].end("piece")
+                    rescan(scanner, text, origin + start, origin + end, "pieces joined")
+                    break
 
     def _windows(self, scanner: Scanner, state: DecodeState) -> None:
         """An unfinished line longer than ``MAX_LINE``: read its windows that are complete
