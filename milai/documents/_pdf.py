@@ -196,8 +196,7 @@ def _attachments(reader: Any, builder: DocumentBuilder, read_nested: ReadNested 
             try:
                 nested = read_nested(data, where)
             except DocumentError as error:
-                why = error.message.removeprefix(where).strip(" :")
-                builder.skip(f"PDF attachment {label}: {why}")
+                builder.not_opened(f"PDF attachment {label}", where, error)
                 continue
             builder.add_nested(f"attachment {label}", nested)
 

@@ -145,17 +145,20 @@ def _read_on(orig: str, base: int, end: int, state: RunState, final: bool) -> in
 
 def document_text(data: bytes) -> str | None:
     """The text of the document ``data``, read by the documents reader; None when it does
-    not read (damaged, refused, too large)."""
+    not read (damaged, refused, too large, or documents nested in it too deep to open)."""
     from milai.documents import DocumentError, read_document
 
     if _budget.room() == 0:
         return None
     try:
-        text = read_document(data, "base64 document").text
+        document = read_document(data, "base64 document")
     except DocumentError:
         return None
     except (RecursionError, MemoryError, ValueError):
         return None
+    if document.unread:  # documents nested in it past the reader's depth: not read whole
+        return None
+    text = document.text
     if not _budget.take(len(text)):  # a few bytes of zip open to pages: charged as unpacked
         return None
     return text

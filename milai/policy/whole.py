@@ -8,6 +8,13 @@ decided on its document text too, never lower than on its plain text.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from milai.documents import Document
+    from milai.policy.decision import Decision
+    from milai.policy.policy import Policy
+
 TEXT = "text"  # the kind that streams as plain UTF-8 text
 # Kinds of text files read whole: their joined cues or unfolded lines are a reading of their own.
 TEXT_READ_WHOLE = ("subtitles", "calendar")
@@ -47,6 +54,34 @@ def document_text(text: str) -> str | None:
     from milai.documents import read_document
 
     try:
-        return read_document(data, "output").text
+        document = read_document(data, "output")
     except Exception as error:  # any failure of a reader on model output: not read
         raise Unreadable(str(error)) from None
+    if document.unread:  # a document nested past the reader's depth: what it holds is unknown
+        raise Unreadable(f"not read: {document.unread[0]}")
+    return document.text
+
+
+UNREAD_RULE = "unreadable-document"
+
+
+def unread_blocks(policy: Policy, decision: Decision, document: Document | None) -> Decision:
+    """``decision`` on ``document``'s text, blocked (rule ``unreadable-document``, at the
+    start of the text) when the reader left documents inside it unread (nested past its
+    depth): what they hold is unknown, as for a payload past a check's bounds."""
+    if document is None or not document.unread:
+        return decision
+    from dataclasses import replace
+
+    from milai.policy.decision import Action, Finding
+
+    finding = Finding(
+        UNREAD_RULE,
+        UNREAD_RULE,
+        policy.lowest,
+        Action.BLOCK,
+        0,
+        0,
+        "not read: " + "; ".join(document.unread),
+    )
+    return replace(decision, action=Action.BLOCK, findings=(*decision.findings, finding))
