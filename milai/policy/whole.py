@@ -44,19 +44,29 @@ class Unreadable(Exception):
 
 def document_text(text: str) -> str | None:
     """The text ``check`` gates for ``text``'s UTF-8 bytes when it reads them whole through
-    a documents reader; None when it streams them as plain text. Raises ``Unreadable`` when
-    the reader refuses them."""
+    a documents reader, within the decompression budget a check of ``text`` has; None when
+    it streams them as plain text. Raises ``Unreadable`` when the reader refuses them, goes
+    past that budget, or leaves a document nested too deep unread."""
     from milai.documents import HEAD_BYTES
 
     data = text.encode("utf-8", "replace")
     if material_kind(data[:HEAD_BYTES]) == TEXT:
         return None
+    from milai import _budget
     from milai.documents import read_document
 
+    # A check of ``text`` is given this budget (what its documents and their streams may
+    # unpack in all): its reading as a document is given the same, not the reader's
+    # limits alone (a zip or PDF of small bombs, each within them, fills the memory).
+    budget = _budget.Budget()
+    budget.allow(len(text))
     try:
-        document = read_document(data, "output")
+        with _budget.budgeted(budget):
+            document = read_document(data, "output")
     except Exception as error:  # any failure of a reader on model output: not read
         raise Unreadable(str(error)) from None
+    if budget.refused:
+        raise Unreadable("past the check's decompression budget")
     if document.unread:  # a document nested past the reader's depth: what it holds is unknown
         raise Unreadable(f"not read: {document.unread[0]}")
     return document.text
