@@ -29,6 +29,9 @@ from milai.documents._xml import local, parse
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 MAX_STREAM_BYTES = 16 << 20  # one decoded stream (a page's content): far above real pages
 _FILTERS = ("zlib", "lzw", "run_length", "jbig2", "brotli", "array_based_stream")
+# pypdf's words for a stream whose decoding went past its output bound (the others are
+# bounds on counts: filters, objects, array elements)
+_OUTPUT_LIMIT = re.compile(r"^Limit reached while decompressing|output bytes")
 _MAX_ATTACHMENTS = 64  # files read from one PDF's EmbeddedFiles
 ReadNested = Callable[[bytes, str], Document]
 
@@ -39,8 +42,8 @@ logging.getLogger("pypdf").propagate = False
 
 
 class _Unpacked(Exception):
-    """What one PDF's streams unpacked so far (``charge``), and whether that went past its
-    bound (``past``: the reading stops)."""
+    """What one PDF's streams unpacked so far (``used``, of ``most``), and why that went past
+    a bound (``past``: then the reading stops; raised inside pypdf, which may catch it)."""
 
     def __init__(self, most: int) -> None:
         super().__init__("past the bound on unpacked streams")
@@ -117,7 +120,11 @@ def read_pdf(data: bytes, builder: DocumentBuilder, read_nested: ReadNested | No
             _read(pypdf.PdfReader(io.BytesIO(data), strict=False), builder, read_nested)
         except DocumentError:
             raise
-        except pypdf.errors.LimitReachedError:  # one stream past its bound: a bomb
+        except pypdf.errors.LimitReachedError as error:
+            if _OUTPUT_LIMIT.search(str(error)) is None:  # another of pypdf's bounds
+                raise DocumentError(f"{name} is not a readable PDF (LimitReachedError)") from None
+            if most < MAX_STREAM_BYTES:
+                _budget.refuse()  # bounded by what the check's budget had left
             raise DocumentError(f"{name}: a stream unpacks to more than {most} bytes") from None
         except Exception as error:  # pypdf raises many kinds on hostile input: one answer
             if unpacking.past is None:

@@ -98,6 +98,10 @@ def test_inside_a_check_the_streams_are_charged_to_its_budget(policy: Policy) ->
     decision = check_text(policy, json.dumps({"name": "many.pdf", "contentBytes": blob}))
     assert decision.action == "block"
     assert {"decompression-budget", "unreadable-document"} & {f.rule for f in decision.findings}
+    # one stream is bounded by what the budget has left: it stops there, and says why
+    one = base64.b64encode(flate_pdf([bomb(8 << 20)])).decode()
+    rules = {f.rule for f in check_text(policy, json.dumps({"contentBytes": one})).findings}
+    assert "decompression-budget" in rules
     # everyday: a small PDF in base64 is read, and nothing blocks
     small = base64.b64encode(flate_pdf([zlib.compress(TEXT)])).decode()
     assert check_text(policy, json.dumps({"contentBytes": small})).action == "allow"
