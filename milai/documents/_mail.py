@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from milai.documents._html import read_html
-from milai.documents._model import Document, DocumentBuilder, DocumentError
+from milai.documents._model import Document, DocumentBuilder, DocumentError, TooDeep
 from milai.documents._text import plausible_utf8
 
 MAX_MIME_PARTS = 1000
@@ -38,7 +38,8 @@ ReadNested = Callable[[bytes, str], Document]
 def read_mail(data: bytes, builder: DocumentBuilder, read_nested: ReadNested) -> None:
     """Add the headers, bodies and attachments of the message ``data`` to ``builder``.
 
-    Raises ``DocumentError`` for an attachment that cannot be read (other than an image).
+    Raises ``DocumentError`` for an attachment that cannot be read (other than an image,
+    a note, or one nested too deep: ``unread``).
     """
     try:
         message = BytesParser(policy=_POLICY).parsebytes(data)
@@ -102,7 +103,12 @@ def _parts(
     payload = message.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return
-    nested = read_nested(payload, f"{builder.name}: attachment {label}")
+    where = f"{builder.name}: attachment {label}"
+    try:
+        nested = read_nested(payload, where)
+    except TooDeep as error:  # unread (the mail is not passed); any other failure refuses it
+        builder.not_opened(f"attachment {label}", where, error)
+        return
     builder.add_nested(f"attachment {label}", nested)
 
 

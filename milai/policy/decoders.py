@@ -1181,6 +1181,21 @@ def decode_block(block: str) -> list[Candidate]:
     return found
 
 
+def packed_block(block: str) -> bool:
+    """Whether the wrapped base64 ``block`` (``mime_blocks``) holds compressed data that
+    decompresses to text (as ``decode_block`` reads it, its lines' prefixes dropped too):
+    noise that starts like a compression magic by chance decodes to nothing."""
+    lines = block.split("\n")
+    joined = [block]
+    if len(lines) > 1 and all(_MIME_LINE_PREFIX.match(line) for line in lines[1:]):
+        joined.append("\n".join(_MIME_LINE_PREFIX.sub("", line, count=1) for line in lines))
+    for text, urlsafe in ((text, urlsafe) for text in joined for urlsafe in (False, True)):
+        raw = base64_bytes(text, urlsafe=urlsafe)
+        if raw is not None and compressed(raw) and decode_text_bytes(raw) is not None:
+            return True
+    return False
+
+
 def partial_start(line: str) -> int | None:
     """In an unfinished line, where the first encoded run could already have begun."""
     match = _PARTIAL_RE.search(line)

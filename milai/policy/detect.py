@@ -138,6 +138,7 @@ from milai.policy.decoders import (
     mime_blocks,
     mime_tail,
     one_byte,
+    packed_block,
     partial_start,
     raw85_candidates,
     raw85_start,
@@ -5333,7 +5334,13 @@ class DecodeUnit(Unit[DecodeState]):
         # position left at 0 kept the whole text view and the original in memory.
         state.resume = scanner.text.end
         if scanner.depth >= MAX_DEPTH:
-            state.line_start = scanner.orig_end
+            if final:  # a decoded text is read whole: its blocks are all there
+                text = scanner.orig_slice(state.line_start, scanner.orig_end)
+                if any(packed_block(text[start:end]) for start, end in mime_blocks(text)):
+                    # compressed text wrapped over lines past the nesting bound: not read, it
+                    # blocks (as a one-line run does: ``EncodedUnit``)
+                    _budget.refuse()
+                state.line_start = scanner.orig_end
             return
         self._look(scanner, state)
         if final:
