@@ -80,7 +80,16 @@ def _mail(marking: str) -> str:
     )
 
 
+def _titled(marking: str) -> str:
+    """Pieces, the first plain, the second extended, the marking after a title."""
+    quoted = _quote(f"« {marking} ».pdf")
+    return (
+        f"Content-Disposition: attachment; filename*0=\"Bericht \";\n filename*1*=utf-8''{quoted}\n"
+    )
+
+
 PARAMETER_WRITERS: dict[str, Callable[[str], str]] = {
+    "titled": _titled,
     "one-line": lambda m: _rfc2231(m, folded=False, charset="utf-8"),
     "folded": lambda m: _rfc2231(m, folded=True, charset="utf-8"),
     "latin-1": lambda m: _rfc2231(m, folded=True, charset="iso-8859-1"),
