@@ -52,6 +52,18 @@ CIPHERS = (
 _BYTES_TABLES = tuple(bytes(table.get(byte, byte) for byte in range(256)) for _, table in CIPHERS)
 MIN_LETTERS = 5  # a marking word shorter than this deciphers from everyday words
 _LETTERS = frozenset((_LOWER + _UPPER).encode())
+# A label at a line's start, before its ciphered text: a few words and a colon, an equals
+# sign or an arrow (``Subject:``, ``classification =``, ``Here it is in ROT47:``), a
+# bracketed word (``(atbash)``, ``[ROT-47]``) or a cipher's name alone (``ROT47 …``).
+# Deciphered, it is junk (ROT47 turns ``classification:`` into ``4=2DD:7:42E:@?i``): the
+# gate reads no marking after junk on its line.
+_NAMES = r"rot[ _-]?47|atbash|keyboard[ _-]shift(?:ed)?"
+_LABEL_RE = re.compile(
+    r"[ \t]*(?:[(\[][\w .-]{1,40}[)\]]|\w[\w .'/-]{0,40}?[ \t]*(?::|=>?|->)"
+    rf"|(?i:{_NAMES})(?=[ \t]))[ \t]*"
+)
+# A label that names a cipher: what follows it is the message, a line of its own.
+_NAMED_RE = re.compile(rf"{_NAMES}|qwerty|cipher", re.IGNORECASE)
 
 
 class CipherWords:
@@ -140,9 +152,14 @@ class CipherWords:
                 start = text.rfind("\n", 0, match.start()) + 1
                 end = text.find("\n", match.end())
                 end = len(text) if end < 0 else end
-                line = (start, end, self._deciphered(text, raw, start, end, cipher), name)
-                if line not in found:  # typed right, read both ways past the rows alike
-                    found.append(line)
+                deciphered = self._deciphered(text, raw, start, end, cipher)
+                for line in (
+                    (start, end, deciphered, name),
+                    _labelled(text[start:end], deciphered, match.start() - start, start, name),
+                ):
+                    # typed right, read both ways past the rows alike
+                    if line is not None and line not in found:
+                        found.append(line)
                 done = end
         return found
 
@@ -172,3 +189,18 @@ class CipherWords:
                     if letters in self.prefixes:
                         return True
         return False
+
+
+def _labelled(
+    line: str, deciphered: str, word: int, start: int, name: str
+) -> tuple[int, int, str, str] | None:
+    """The line ``line`` (at ``start``), whose marking word starts at ``word``, read with
+    the label before it as written and the rest deciphered (``_LABEL_RE``); a label that
+    names a cipher (``ROT47:``, ``(atbash)``) is blanked: the rest is read as a line of its
+    own. None when no label ends before the word."""
+    label = _LABEL_RE.match(line)
+    if label is None or label.end() > word:
+        return None
+    end = label.end()
+    kept = " " * end if _NAMED_RE.search(line, 0, end) else line[:end]
+    return (start, start + len(line), kept + deciphered[end:], name)
