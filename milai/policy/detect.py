@@ -6114,7 +6114,14 @@ class CompiledPolicy:
             (spec.text for spec in above),
         )
         self.spelled = SpelledWords(spec.text for spec in above)
-        self.ciphers = CipherWords(word for spec in above for word in _WORD_RE.findall(spec.text))
+        # A detector's keywords (codewords) are read deciphered as marking words are.
+        worded = [word for spec in above for word in _WORD_RE.findall(spec.text)] + [
+            word
+            for spec in detectors
+            for keyword in spec.keywords
+            for word in _WORD_RE.findall(keyword)
+        ]
+        self.ciphers = CipherWords(worded)
         self.forms = LineForms(word for spec in above for word in _WORD_RE.findall(spec.text))
         self.units.append(DocumentTextUnit(self))
         self.symbols = SymbolLeet(
