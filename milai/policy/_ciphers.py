@@ -12,7 +12,12 @@ level, ``CipherWords``) as a word of its own: what everyday text deciphers to is
 such word (``HVXIVG`` and ``$tr#t%`` are no words either), and the line read deciphered
 counts only what the gate reads in any text: a marking in a marking context, in a case a
 marking is written in (rot13's guards). Shorter markings (CUI, VS-NfD) are not read so,
-as their rot13 spellings are not: deciphered, short words are everyday ones.
+as their rot13 spellings are not: deciphered, short words are everyday ones. A detector's
+keyword words (codewords) of five letters or more count as marking words do.
+
+A label at the line's start (``classification:``, ``ROT47:``) deciphers to junk, and the
+gate reads no marking after junk on its line: the line is read with its label as written
+and the rest deciphered too, a label that names a cipher blanked (``_labelled``).
 """
 
 from __future__ import annotations
