@@ -69,6 +69,16 @@ _LABEL_RE = re.compile(
 )
 # A label that names a cipher: what follows it is the message, a line of its own.
 _NAMED_RE = re.compile(rf"{_NAMES}|qwerty|cipher", re.IGNORECASE)
+# Marks that ROT47 turns into letters (``?`` is ``n``, ``(`` is ``W``): glued to a word in
+# ROT47 inside plain text (``Status of }xvw%yp#?``, ``"}p%~ $tr#t%"``), with no letter or
+# digit past it, such a mark is plain punctuation: the line is read with the marks at its
+# marking words' ends, and at the line's, as written too (opening marks before, closing
+# ones after): all the marks there (``)?``), or the outermost one (``{&))`` is ``LUX)``,
+# ``)`` being ROT47's ``X``). Not ``!``: it is ROT47's ``P``, the end of ``TOP``.
+_OPENING, _CLOSING = "(\"'", "?:;\"')"
+# a bracket or a double quote opening any word: ROT47's ``W`` and ``Q`` begin no marking word
+_OPENED_RE = re.compile(r"(?:^|(?<=[ \t]))[(\"]+")
+_GLUE = frozenset((_OPENING + _CLOSING).encode())
 
 
 class CipherWords:
@@ -91,20 +101,23 @@ class CipherWords:
         # literal small letters, an optional blank between them, no letter after: linear
         # (the blank is no letter: no character can belong to two repeats); the letter
         # before is looked at by hand (a lookbehind first costs the search its speed)
-        self.word_re = (
-            re.compile(
-                ("(?:" + "|".join("[ \t]?".join(word) for word in found) + ")(?![A-Za-z])").encode()
-            )
-            if found
-            else None
-        )
+        words = "(?:" + "|".join("[ \t]?".join(word) for word in found) + ")"
+        self.word_re = re.compile((words + "(?![A-Za-z])").encode()) if found else None
+        # in ROT47 the letter after is looked at by hand too (a glued mark: ``_GLUE``)
+        self.glued_re = re.compile(words.encode()) if found else None
 
     def _words(self, raw: bytes, cipher: int, start: int = 0) -> Iterable[re.Match[bytes]]:
         """The marking words (as words of their own) in ``raw`` deciphered by the cipher
         ``CIPHERS[cipher]``."""
-        if self.word_re is None:
+        if self.word_re is None or self.glued_re is None:
             return
         deciphered = raw.translate(_BYTES_TABLES[cipher]).lower()
+        if CIPHERS[cipher][1] is ROT47:
+            for match in self.glued_re.finditer(deciphered, start):
+                at, end = match.span()
+                if _edge(raw, deciphered, at - 1, -1) and _edge(raw, deciphered, end, 1):
+                    yield match
+            return
         for match in self.word_re.finditer(deciphered, start):
             at = match.start()
             if at == 0 or deciphered[at - 1] not in _LETTERS:
@@ -158,9 +171,17 @@ class CipherWords:
                 end = text.find("\n", match.end())
                 end = len(text) if end < 0 else end
                 deciphered = self._deciphered(text, raw, start, end, cipher)
+                written = text[start:end]
+                readings = [deciphered]
+                if name == "rot47":
+                    words = [word.span() for word in self._words(raw[start:end], cipher)]
+                    readings += [
+                        _unglued(written, deciphered, words, whole) for whole in (True, False)
+                    ]
+                word = match.start() - start
                 for line in (
-                    (start, end, deciphered, name),
-                    _labelled(text[start:end], deciphered, match.start() - start, start, name),
+                    *((start, end, reading, name) for reading in readings),
+                    *(_labelled(written, reading, word, start, name) for reading in readings),
                 ):
                     # typed right, read both ways past the rows alike
                     if line is not None and line not in found:
@@ -194,6 +215,52 @@ class CipherWords:
                     if letters in self.prefixes:
                         return True
         return False
+
+
+def _edge(raw: bytes, deciphered: bytes, at: int, step: int) -> bool:
+    """Whether a word in ROT47 may end (``step`` 1) or start (-1) next to ``at`` of ``raw``
+    (``deciphered``: its ROT47 reading): no letter there deciphered, or a mark glued to it
+    (``_GLUE``) with no letter or digit past it as written."""
+    if at < 0 or at >= len(raw) or deciphered[at] not in _LETTERS:
+        return True
+    past = at + step
+    return raw[at] in _GLUE and not (0 <= past < len(raw) and chr(raw[past]).isalnum())
+
+
+def _unglued(line: str, deciphered: str, words: list[tuple[int, int]], whole: bool) -> str:
+    """``deciphered`` (``line`` in ROT47) with the marks glued to its ``words`` and to its
+    ends as written (``_GLUE``): all of them at each place (``whole``), or the outermost."""
+    chars = list(deciphered)
+
+    def keep(start: int, stop: int, outermost: int) -> None:
+        if start < stop:
+            if not whole:
+                start, stop = outermost, outermost + 1
+            chars[start:stop] = line[start:stop]
+
+    for opened in _OPENED_RE.finditer(line):
+        chars[opened.start() : opened.end()] = opened.group()
+    first, last = len(line) - len(line.lstrip()), len(line.rstrip())
+    at = first  # the line's first word: the opening marks it starts with
+    while at < last and line[at] in _OPENING:
+        at += 1
+    keep(first, at, first)
+    at = last  # its last word: the closing marks it ends with
+    while at > first and line[at - 1] in _CLOSING:
+        at -= 1
+    keep(at, last, last - 1)
+    for begin, end in words:  # a marking word: opening marks before it, closing ones after
+        at = begin
+        while at > 0 and line[at - 1] in _OPENING:
+            at -= 1
+        if at == 0 or line[at - 1] in " \t":
+            keep(at, begin, at)
+        at = end
+        while at < len(line) and line[at] in _CLOSING:
+            at += 1
+        if at == len(line) or line[at] in " \t":
+            keep(end, at, at - 1)
+    return "".join(chars)
 
 
 def _labelled(

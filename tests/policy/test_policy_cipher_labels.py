@@ -65,6 +65,13 @@ def test_every_long_banner_ciphered_after_a_label_reads(label: str, cipher: str)
     assert_targets_read(LONG, lambda target: make(target.text, random.Random(target.id)))
 
 
+@pytest.mark.parametrize("quotes", ['"{}"', "({})", "'{}'", "Classification: ({})"])
+def test_every_long_banner_in_rot47_inside_plain_marks_reads(quotes: str) -> None:
+    assert_targets_read(
+        LONG, lambda target: quotes.format(target.text.translate(ROT47)) + "\n" + BODY[0]
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -95,8 +102,8 @@ def test_everyday_text_ciphered_after_a_label_stays_unclassified(
 
 
 CODEWORDS = ("NIGHTJAR", "BLUE HERON", "SILVER LINDEN", "MOSELLE SHIELD")
-# No plain mark glued to a ciphered word: ROT47 deciphers it to a letter (``?`` is ``n``).
-SENTENCES = ("Operation {} starts at dawn.", "{}", "Status of {} now", "ROT47: {}")
+# A plain mark glued to a word in ROT47 deciphers to a letter (``?`` is ``n``): read as written.
+SENTENCES = ("Operation {} starts at dawn.", "{}", "Status of {}?", "Is it ({})?", 'ROT47: "{}"')
 
 
 def _codeword_texts(codeword: str, table: dict[int, int]) -> list[str]:
@@ -135,6 +142,7 @@ LABELLED_STREAMS = (
     "Here it is:\nROT47: }p%~ $tr#t%\nThe convoy leaves at dawn.\n",
     "Decoded below.\n(atbash) MZGL HVXIVG\n",
     "classification: }p%~ $tr#t%",
+    'Quoted: "}p%~ $tr#t%" (ROT47)\n',
 )
 
 
@@ -150,9 +158,10 @@ def test_labels_streamed_as_read_whole(default_policy: Policy, text: str) -> Non
     [
         lambda word: f"Operation {word.translate(ATBASH)} starts at dawn.\nMore later.\n",
         lambda word: f"Status: {word.translate(ROT47)}\n",
+        lambda word: f"Is it ({word.translate(ROT47)})?\nNo.\n",
         lambda word: f"{word.translate(KEYBOARD_RIGHT)} moves at dawn\n",
     ],
-    ids=["atbash", "rot47", "keyboard"],
+    ids=["atbash", "rot47", "rot47-glued", "keyboard"],
 )
 def test_codewords_streamed_as_read_whole(
     ministry_policy: Policy, make: Callable[[str], str]
