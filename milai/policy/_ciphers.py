@@ -81,19 +81,23 @@ _OPENED_RE = re.compile(r"(?:^|(?<=[ \t]))[(\"]+")
 _GLUE = frozenset((_OPENING + _CLOSING).encode())
 
 
+def long_words(words: Iterable[str]) -> list[str]:
+    """The ASCII words of ``MIN_LETTERS`` letters or more among ``words``, in small
+    letters, each once, longest first (an alternation tries them in that order)."""
+    found = {
+        word.lower()
+        for word in words
+        if len(word) >= MIN_LETTERS and word.isascii() and word.isalpha()
+    }
+    return sorted(found, key=lambda word: (-len(word), word))
+
+
 class CipherWords:
     """The marking words that make a line worth reading deciphered, and the search for
     them in a text's deciphered copy."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        found = sorted(
-            {
-                word.lower()
-                for word in words
-                if len(word) >= MIN_LETTERS and word.isascii() and word.isalpha()
-            },
-            key=lambda word: (-len(word), word),
-        )
+        found = long_words(words)
         # a word's letters, a blank between two of them at most (a model's answer in a
         # cipher splits words: ``$t r#t%``); the reach of a word, blanks and all
         self.longest = 2 * max(map(len, found), default=0)

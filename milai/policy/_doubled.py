@@ -18,13 +18,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from milai.policy._ciphers import MIN_LETTERS
+from milai.policy._ciphers import long_words
 
 # Runs of letters (``[^\W\d_]``) and of anything else, the line in order.
 _RUN_RE = re.compile(r"[^\W\d_]+|[\W\d_]+")
-# A run of letters, and a letter, in a text's one-byte lowercase copy (ASCII only).
-_LETTER_RUN_RE = re.compile(rb"[a-z]+\Z")
-PAIRS = ""  # the mode of a line read with its pairs undone (else: its filler letter)
+# The letters that end a text, and that start one (a word around a search's hit).
+_LETTERS_END_RE = re.compile(r"[^\W\d_]*\Z")
+_LETTERS_START_RE = re.compile(r"[^\W\d_]*")
+_WORD_REACH = 256  # a word's letters looked at before and after a hit, at most
+# The ASCII letters that end a text's lowercase ASCII copy.
+_ASCII_END_RE = re.compile(rb"[a-z]+\Z")
+_PAIRS = ""  # the mode of a line read with its pairs undone (else: its filler letter)
 
 
 def _pairs(run: str) -> bool:
@@ -44,14 +48,14 @@ def _unfilled(run: str, filler: str) -> str | None:
     return None
 
 
-def read_line(line: str, mode: str) -> tuple[str, list[int]]:
-    """``line`` read in ``mode`` (``PAIRS``, or a filler letter): the reading, and where
+def _read_line(line: str, mode: str) -> tuple[str, list[int]]:
+    """``line`` read in ``mode`` (``_PAIRS``, or a filler letter): the reading, and where
     each of its characters starts in ``line`` (and, last, the line's end)."""
     reading: list[str] = []
     starts: list[int] = []
     for match in _RUN_RE.finditer(line):
         run, at = match.group(), match.start()
-        if mode == PAIRS:
+        if mode == _PAIRS:
             if _pairs(run):
                 reading.append(run[::2])
                 starts.extend(range(at, match.end(), 2))
@@ -78,14 +82,7 @@ class FillerWords:
     spelling makes a line worth reading with its pairs or filler taken out."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        found = sorted(
-            {
-                word.lower()
-                for word in words
-                if len(word) >= MIN_LETTERS and word.isascii() and word.isalpha()
-            },
-            key=lambda word: (-len(word), word),
-        )
+        found = long_words(words)
         self.words = tuple(found)
         # the word's letters with a letter after each but the last (a pair's second or a
         # filler), on a text's one-byte copy in small letters; the reach of one, and a
@@ -98,11 +95,11 @@ class FillerWords:
 
     def _mode(self, token: str) -> str | None:
         """How ``token`` (a run of letters) reads as a word that holds a marking word: its
-        pairs undone (``PAIRS``) or its filler letter taken out; None if it does not."""
-        modes = [PAIRS] if _pairs(token) else []
+        pairs undone (``_PAIRS``) or its filler letter taken out; None if it does not."""
+        modes = [_PAIRS] if _pairs(token) else []
         modes += [token[1], token[0]]  # a filler after (or between) the letters, or before
         for mode in modes:
-            letters = token[::2] if mode == PAIRS else _unfilled(token, mode)
+            letters = token[::2] if mode == _PAIRS else _unfilled(token, mode)
             if letters is not None and any(word in letters.lower() for word in self.words):
                 return mode
         return None
@@ -125,10 +122,11 @@ class FillerWords:
         seen: set[tuple[int, str]] = set()
         for match in self.word_re.finditer(raw.lower()):
             at = match.start()
-            token = re.search(r"[^\W\d_]*\Z", text[max(0, at - 256) : at])
-            begin = at - len(token.group()) if token else at
-            end = re.match(r"[^\W\d_]*", text[at : at + 2 * len(match.group()) + 256])
-            mode = self._mode(text[begin : at + (end.end() if end else 0)])
+            before = _LETTERS_END_RE.search(text, max(0, at - _WORD_REACH), at)
+            after = _LETTERS_START_RE.match(text, at, at + len(match.group()) + _WORD_REACH)
+            if before is None or after is None:
+                continue
+            mode = self._mode(text[before.start() : after.end()])
             if mode is None:
                 continue
             start = text.rfind("\n", 0, at) + 1
@@ -137,7 +135,7 @@ class FillerWords:
             seen.add((start, mode))
             stop = text.find("\n", at)
             stop = len(text) if stop < 0 else stop
-            reading, starts = read_line(text[start:stop], mode)
+            reading, starts = _read_line(text[start:stop], mode)
             found.append((start, stop, reading, starts))
         return found
 
@@ -146,7 +144,7 @@ class FillerWords:
         into a doubled or filled word holding a marking word."""
         if not self.prefixes:
             return False
-        tail = _LETTER_RUN_RE.search(text[-self.longest :].encode("ascii", "replace").lower())
+        tail = _ASCII_END_RE.search(text[-self.longest :].encode("ascii", "replace").lower())
         if tail is None:
             return False
         run = tail.group().decode()
