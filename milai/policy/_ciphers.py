@@ -17,7 +17,9 @@ keyword words (codewords) of five letters or more count as marking words do.
 
 A label at the line's start (``classification:``, ``ROT47:``) deciphers to junk, and the
 gate reads no marking after junk on its line: the line is read with its label as written
-and the rest deciphered too, a label that names a cipher blanked (``_labelled``).
+and the rest deciphered too, a label that names a cipher blanked (``_labelled``). ROT47
+turns plain marks glued to its words into letters (``}xvw%yp#?``): a line in ROT47 is also
+read with such marks as written (``_unglued``).
 """
 
 from __future__ import annotations
