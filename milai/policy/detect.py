@@ -44,6 +44,7 @@ from milai.policy._data_lines import (
     sse_runs,
     sse_texts,
 )
+from milai.policy._doubled import FillerWords
 from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
 from milai.policy._file_names import file_name_cells
@@ -4957,13 +4958,15 @@ def rescan(
     *,
     mirrored: bool = False,
     in_place: bool = False,
+    places: Sequence[int] | None = None,
 ) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``, or,
     when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
     mirror of their own span: a reversed banner's furniture, which streams out before its
     marking, then lies outside the hit like a forwards banner's. A text whose characters
     stand where ``start``-``end``'s do (``in_place``: words reversed in their places) puts
-    each hit on its own span."""
+    each hit on its own span; so does one shorter than ``start``-``end`` whose characters
+    start at ``places`` (from ``start``; last, its end): doubled letters read once."""
     # A decoded cell is still that deep in cells.
     inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
@@ -4976,7 +4979,9 @@ def rescan(
             # is still read, the inner views drop them, and the outer text's own are reported.
             continue
         hit_start, hit_end = (
-            (end - hit.end, end - hit.start)
+            (start + places[hit.start], start + places[hit.end])
+            if places is not None
+            else (end - hit.end, end - hit.start)
             if mirrored
             else (start + hit.start, start + hit.end)
             if in_place
@@ -5186,6 +5191,7 @@ class DecodeState(ScanState):
         "ciphers",
         "complete_to",
         "composed",
+        "fillers",
         "form",
         "line_start",
         "looked",
@@ -5235,6 +5241,7 @@ class DecodeState(ScanState):
         self.pane = _LineLook()
         self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
         self.ciphers = _LineLook()  # a word in Atbash, ROT47 or a keyboard shift
+        self.fillers = _LineLook()  # a word doubled or filled (``_doubled``)
         self.form = _LineLook()  # a line form (``_line_forms``)
 
 
@@ -5401,6 +5408,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
             self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
+            self._filler_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             state.windowed = False
             state.line_start = origin + done
@@ -5520,6 +5528,23 @@ class DecodeUnit(Unit[DecodeState]):
                 continue
             at = origin + start
             rescan(scanner, deciphered, at, origin + end, name, in_place=True)
+
+    def _filler_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
+        """Lines with a word whose letters are doubled, or alternate with a filler letter,
+        that read once (or without the filler) hold a marking word (``_doubled``): each is
+        read so as a text of its own, every character of the reading on the characters it
+        was read from. Lines longer than ``MAX_LINE`` are not, as ciphered lines are not
+        (``continued``: the region's first line is the end of one). ``raw``:
+        ``one_byte(region)``."""
+        fillers = self.engine.fillers
+        if scanner.depth >= MAX_DEPTH or fillers.word_re is None:
+            return
+        for start, end, reading, places in fillers.lines(region, raw):
+            if end - start > MAX_LINE or (continued and start == 0):
+                continue
+            rescan(scanner, reading, origin + start, origin + end, "doubled", places=places)
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
@@ -5724,6 +5749,23 @@ class DecodeUnit(Unit[DecodeState]):
 
         return self._held_start(scanner, state, state.ciphers, ciphers.longest, first, growing)
 
+    def _filler_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Once the unfinished line holds a word that may be a doubled or filled marking
+        word (``_doubled``), or ends with letters that may grow into one, the line is held
+        from its start: it is read whole when it ends."""
+        fillers = self.engine.fillers
+        line = state.line_start
+
+        def first(since: int, end: int) -> int | None:
+            found = fillers.first(scanner.orig_slice(since, end))
+            return None if found is None else line
+
+        def growing(end: int) -> int | None:
+            tail = scanner.orig_slice(max(line, end - fillers.longest), end)
+            return line if fillers.open_word(tail) else None
+
+        return self._held_start(scanner, state, state.fillers, fillers.longest, first, growing)
+
     @staticmethod
     def _form_start(scanner: Scanner, state: DecodeState) -> int | None:
         """Where a line form (``_line_forms``) may land in the unfinished line: its head
@@ -5812,6 +5854,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._pane_start(scanner, state),
             self._symbols_start(scanner, state),
             self._cipher_start(scanner, state),
+            self._filler_start(scanner, state),
             self._form_start(scanner, state),
         ):
             if rewritten is not None:
@@ -6190,7 +6233,16 @@ class CompiledPolicy:
             (spec.text for spec in above),
         )
         self.spelled = SpelledWords(spec.text for spec in above)
-        self.ciphers = CipherWords(word for spec in above for word in _WORD_RE.findall(spec.text))
+        # A detector's keywords (codewords) are read deciphered, or with their doubled
+        # letters or filler taken out, as marking words are.
+        worded = [word for spec in above for word in _WORD_RE.findall(spec.text)] + [
+            word
+            for spec in detectors
+            for keyword in spec.keywords
+            for word in _WORD_RE.findall(keyword)
+        ]
+        self.ciphers = CipherWords(worded)
+        self.fillers = FillerWords(worded)
         self.forms = LineForms(word for spec in above for word in _WORD_RE.findall(spec.text))
         self.units.append(DocumentTextUnit(self))
         self.symbols = SymbolLeet(

@@ -115,6 +115,10 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     tail = line[-(ciphers.longest + 1) :]
     if ciphers.first(line, 0) is not None or ciphers.open_word(tail):
         start = 0
+    # so is a word that may be doubled or filled (``_doubled``), or the start of one
+    fillers = unit.engine.fillers
+    if fillers.first(line) is not None or fillers.open_word(line[-fillers.longest :]):
+        start = 0
     return scanner.orig_end if start is None else line_start + held + start
 
 
