@@ -54,8 +54,12 @@ def label_match(value: str) -> LabelMatch:
             + r"\}?_enabled\b|(?<![0-9a-f-])\{?"
             + re.escape(key)
             + r"\}?(?![0-9a-f-]|\}?_)"
+            # and without its hyphens (.NET's "N" format, Python's ``uuid.hex``)
+            + r"|(?<![0-9a-f-])"
+            + key.replace("-", "")
+            + r"(?![0-9a-f-]|_)"
         )
-        return LabelMatch("id", key, pattern, key)
+        return LabelMatch("id", key, pattern, key[:8])  # in both spellings
     name = normalise(value.strip()).text
     # The whole value: `Name: Secret` must not match a label named `Secret Plus`; after the
     # property's name as a key (`_Name: `, `"…_Name": "`, `_Name=`), an XML element's or
@@ -66,11 +70,12 @@ def label_match(value: str) -> LabelMatch:
         + _PREFIX
         + _ANY_GUID
         + r"\}?_name(?:[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?|[\"'][^<>\r\n]{0,80}>)"
-        + r"|sensitivity[\w-]{0,20}label(?:[\w-]{0,20}|[^\r\n]{0,120}?name)"
-        + r"[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?"
-        + r"|label[_ -]?(?:display[_ -]?)?name[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?)"
+        + r"|sensitivity[\w -]{0,20}label(?:[\w-]{0,20}|[^\r\n]{0,120}?name)"
+        + r"[\"']?[ \t]{0,8}[:=>][ \t]{0,8}[\"']?"
+        + r"|label[_ -]?(?:display[_ -]?)?name[\"']?[ \t]{0,8}[:=>][ \t]{0,8}[\"']?)"
         + re.escape(name)
-        + r"[ \t]{0,8}(?![^;\r\n\"'<,}])"
+        # the whole name: no word glued on, nor after blanks (a tab or a mark ends it)
+        + r"(?![\w-])(?! {1,8}[\w-])"
     )
     return LabelMatch("name", value.strip(), pattern, "label")
 

@@ -322,3 +322,25 @@ def test_a_mapped_label_counts_wherever_its_id_or_name_is_written(
 )
 def test_what_only_resembles_a_label_says_nothing(policy: Policy, text: str) -> None:
     assert check_text(policy, text + "\n").level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    ("form", "level"),
+    [
+        ("labelId: {hex}", "SECRET"),  # the id without its hyphens (uuid.hex)
+        ("Sensitivity label: Project Heron", "CONFIDENTIAL"),
+        ("<LabelName>Usage interne</LabelName>", "RESTRICTED"),
+        (
+            "<sensitivityLabel><displayName>Project Heron</displayName></sensitivityLabel>",
+            "CONFIDENTIAL",
+        ),
+        ("LabelName: Project Heron (applied)", "CONFIDENTIAL"),
+    ],
+)
+def test_a_mapped_label_in_more_forms(policy: Policy, form: str, level: str) -> None:
+    text = form.format(hex=FALCON_ID.replace("-", "")) + "\n"
+    assert check_text(policy, text).level == level
+
+
+def test_a_longer_name_is_another_label(policy: Policy) -> None:
+    assert check_text(policy, "LabelName: Project Heron Plus\n").level == "UNCLASSIFIED"
