@@ -115,8 +115,8 @@ def letter_runs(text: str, fields: list[tuple[int, int]]) -> list[tuple[int, int
     its last, read as a cell (in capitals, as any)."""
     runs: list[tuple[int, int]] = []
     first = last = -1
-    for start, end in [*fields, (-1, -1)]:
-        value = text[start:end] if start >= 0 else ""
+    for start, end in [*fields, (-1, -1)]:  # the last, no field: it ends a run
+        value = text[start:end] if start >= 0 else "\n"
         letter = len(value) == 1 and value.isalpha() and value.isupper()
         gap = value in ("", " ", "-", ".") and last >= 0  # between two words, in one
         if letter or gap:

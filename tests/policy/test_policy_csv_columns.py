@@ -38,6 +38,8 @@ def test_a_table_of_everyday_values_stays_unclassified(default_policy: Policy) -
 # Red team 14: a marking spelled one capital letter a cell across a row with other fields.
 def _letter_row(marking: str, delimiter: str, blank: str) -> str:
     letters = delimiter.join(blank if ch == " " else ch for ch in marking)
+    if len(marking) % 2:  # the letters last in the row too
+        return f"2026-12-01{delimiter}jdoe{delimiter}{letters}\n"
     return f"2026-12-01{delimiter}{letters}{delimiter}jdoe{delimiter}ok\n"
 
 
