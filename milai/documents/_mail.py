@@ -22,9 +22,11 @@ from typing import Any
 
 from milai.documents._html import read_html
 from milai.documents._model import Document, DocumentBuilder, DocumentError, TooDeep
+from milai.documents._sniff import HEAD_BYTES, sniff
 from milai.documents._text import plausible_utf8
 
 MAX_MIME_PARTS = 1000
+
 _MSIP = re.compile(r"MSIP_Label_[0-9A-Fa-f-]{36}_Name=([^;]+)")
 # A run of RFC 2047 encoded words: the blanks and folds between two of them are dropped. No
 # ``?`` inside a word (RFC 2047), so each start is scanned to its next ``?`` at most.
@@ -97,12 +99,13 @@ def _parts(
         # read as the header's value it is (``NATO SECRET.pdf`` alone is no banner line)
         name = " ".join(filename.split()).replace('"', "'")
         builder.add(f"attachment {label}: name", f'filename="{name}"')
-    if content_type.startswith("image/"):
-        builder.skip(f"attachment {label}: an image (milai does not OCR)")
-        return
     payload = message.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return
+    if content_type.startswith("image/") and sniff(payload[:HEAD_BYTES]) == "image":
+        builder.skip(f"attachment {label}: an image (milai does not OCR)")
+        return
+    # what its type calls an image and is none (text, an SVG, a document) is read as it is
     where = f"{builder.name}: attachment {label}"
     try:
         nested = read_nested(payload, where)
