@@ -20,8 +20,7 @@ _PIECE_RE = lazy_compile(
     r"[^\S\n]{0,4}=[^\S\n]{0,4}(?P<value>\"(?:[^\"\\\n]|\\.){0,400}+\"|[^\s;\"]{1,400}+)"
 )
 HINT_RE = lazy_compile(r"\*\d{1,2}\*?[^\S\n]{0,4}=")
-# A line whose last piece may go on on the next line (a header's parameters end in ";").
-_OPEN_END_RE = lazy_compile(r"\*\d{1,2}\*?[^\S\n]{0,4}=[^\n]*;[^\S\n]*\r?$")
+
 _PERCENT_RE = lazy_compile(r"%([0-9A-Fa-f]{2})")
 _CHARSET_RE = lazy_compile(r"(?P<charset>[\w.\-]{0,40})'[\w\-]{0,20}'")
 _MAX_PIECES = 64
@@ -32,16 +31,21 @@ def hint_spans(region: str) -> list[tuple[int, int]]:
     other, that hold a piece, from the first piece to the last."""
     spans: list[tuple[int, int]] = []
     for hint in HINT_RE.finditer(region):
-        if spans and "\n" not in region[spans[-1][1] : region.rfind("\n", 0, hint.start())]:
-            spans[-1] = (spans[-1][0], hint.end())  # on the same line or the next
-        else:
-            spans.append(hint.span())
+        if spans:
+            # on the same line as the last span's end, or the next: one span (the search
+            # looks only between the two, so a long line costs no more than once)
+            newline = region.find("\n", spans[-1][1], hint.start())
+            if newline < 0 or region.find("\n", newline + 1, hint.start()) < 0:
+                spans[-1] = (spans[-1][0], hint.end())
+                continue
+        spans.append(hint.span())
     return spans
 
 
 def may_go_on(line: str) -> bool:
-    """Whether ``line`` ends with a piece of a parameter that the next line may go on."""
-    return _OPEN_END_RE.search(line) is not None
+    """Whether ``line`` ends with a piece of a parameter that the next line may go on: it
+    holds a piece and ends with ";" (a header's parameters)."""
+    return line.rstrip().endswith(";") and HINT_RE.search(line) is not None
 
 
 def joined_parameters(block: str) -> list[tuple[str, list[int]]]:
@@ -70,6 +74,8 @@ def _joined(run: list[re.Match[str]]) -> tuple[str, list[int]]:
     for piece in run:
         value, at = piece.group("value"), piece.start("value")
         if piece.group("extended"):
+            if value.startswith('"'):  # quoted, though RFC 2231 says not: read as mailers do
+                value, at = value[1:-1], at + 1
             if piece is first:
                 label = _CHARSET_RE.match(value)
                 if label is not None:
@@ -93,8 +99,20 @@ def _joined(run: list[re.Match[str]]) -> tuple[str, list[int]]:
     _decode(bytes_at, charset, chars, offsets)
     name = first.group("name")
     text = f'{name}="{"".join(chars)}"'
-    start, end = first.start(), run[-1].end() - 1
+    # pieces may stand in any order: the name's and the quotes' characters on the ends
+    start, end = min(p.start() for p in run), max(p.end() for p in run) - 1
     return text, [start] * (len(name) + 2) + offsets + [end]
+
+
+def _text_codec(charset: str) -> str:
+    """``charset`` when Python knows it as a text encoding, else UTF-8 (``hex``, ``zlib``,
+    ``rot13`` are codecs of bytes or of text, no charset; ``idna`` decodes host names)."""
+    try:
+        info = codecs.lookup(charset)
+    except LookupError:
+        return "utf-8"
+    usable = info._is_text_encoding and info.name not in ("idna", "undefined")
+    return info.name if usable and info.incrementaldecoder is not None else "utf-8"
 
 
 def _bytes(value: str, at: int) -> list[tuple[bytes, int]]:
@@ -119,10 +137,18 @@ def _decode(
     on the offset of its first byte (a character's bytes may be split between pieces)."""
     if not bytes_at:
         return
+    kept = len(chars)
     try:
-        decoder = codecs.getincrementaldecoder(charset)(errors="replace")
-    except LookupError:
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        _decode_in(bytes_at, _text_codec(charset), chars, offsets)
+    except (UnicodeError, ValueError):  # a codec that refuses even with "replace" (UTF-16's BOM)
+        del chars[kept:], offsets[kept:]
+        _decode_in(bytes_at, "utf-8", chars, offsets)
+
+
+def _decode_in(
+    bytes_at: list[tuple[bytes, int]], codec: str, chars: list[str], offsets: list[int]
+) -> None:
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
     pending = -1  # where the bytes of a character not yet decoded start
     for data, at in bytes_at:
         if pending < 0:

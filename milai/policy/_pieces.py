@@ -15,13 +15,14 @@ import re
 
 from milai._lazyre import lazy_compile
 
-# A piece's line: blanks, perhaps a prefix ending with a delimiter, the piece (four of
-# base64's characters or more, or two after which padding ends it: base64's or base32's),
-# perhaps closing quotes, brackets and a comma.
+# A piece's line: blanks, perhaps a prefix ending with a delimiter (a key's, a field's, a
+# list's or a comment's), the piece (four of base64's characters or more with their
+# padding; a shorter one only ends a run: ``_short``), perhaps closing quotes, brackets, a
+# comma or a table's bar.
 _LINE_RE = lazy_compile(
-    r"(?m)^(?P<prefix>[^\S\n]{0,16}(?:[^\n]{0,40}?[=:,\"'(\[{][^\S\n]{0,4})?)"
-    r"(?P<piece>[A-Za-z0-9+/_-]{4,400}={0,6}|[A-Za-z0-9+/_-]{2,3}={1,6})"
-    r"[\"')\]},;]{0,3}[^\S\n]{0,8}\r?$"
+    r"(?m)^(?P<prefix>[^\S\n]{0,16}(?:[^\n]{0,40}?[=:,\"'(\[{\-#/|*>][^\S\n]{0,4})?)"
+    r"(?P<piece>[A-Za-z0-9+/_-]{4,400}={0,6}|[A-Za-z0-9+/_-]{1,3}={0,6})"
+    r"[^\S\n]{0,2}[\"')\]},;|]{0,3}[^\S\n]{0,8}\r?$"
 )
 _FORM_RE = lazy_compile(r"[^\W_]+|[^\S\n]+")
 # What an encoded piece holds and a word does not: a digit, a symbol of base64's, or a
@@ -44,18 +45,27 @@ def piece_runs(text: str) -> list[list[re.Match[str]]]:
     form = ""
     for match in _LINE_RE.finditer(text):
         this = _form(match.group("prefix"))
-        if (
+        joins = (
             run
             and len(run) < _MAX_PIECES
             and this == form
+            and not _short(run[-1])  # a short piece ends its run
             and run[-1].end() + 1 == match.start()  # the next line
-        ):
+        )
+        if joins:
             run.append(match)
             continue
         _keep(runs, run)
-        run, form = [match], this
+        run, form = ([], "") if _short(match) else ([match], this)
     _keep(runs, run)
     return runs
+
+
+def _short(match: re.Match[str]) -> bool:
+    """A piece of fewer than four characters and no padding: a run's last (``RVQ``), or a
+    word."""
+    piece = match.group("piece")
+    return len(piece) < 4 and not piece.endswith("=")
 
 
 def _keep(runs: list[list[re.Match[str]]], run: list[re.Match[str]]) -> None:
@@ -66,15 +76,16 @@ def _keep(runs: list[list[re.Match[str]]], run: list[re.Match[str]]) -> None:
         runs.append(run)
 
 
-def joined(run: list[re.Match[str]]) -> str:
-    """A run's pieces joined."""
-    return "".join(match.group("piece") for match in run)
-
-
 def readings(run: list[re.Match[str]]) -> list[list[re.Match[str]]]:
-    """What of a run to try joined: all of it, and without its first line (a column's
-    header, ``id,chunk``, has the form of its rows)."""
-    return [run, run[1:]] if len(run) > 2 else [run]
+    """What of a run to try joined: all of it, without its first line (a column's header,
+    ``id,chunk``, has the form of its rows), without its last (a footer, ``checksum=…``),
+    without both."""
+    found = [run]
+    if len(run) > 2:
+        found += [run[1:], run[:-1]]
+    if len(run) > 3:
+        found.append(run[1:-1])
+    return found
 
 
 def open_run_start(text: str) -> int | None:
@@ -88,8 +99,8 @@ def open_run_start(text: str) -> int | None:
     for _ in range(_MAX_PIECES):
         line_start = text.rfind("\n", 0, end) + 1
         match = _LINE_RE.match(text, line_start, end)
-        if match is None or match.end() != end:
-            break
+        if match is None or match.end() != end or (start is None and _short(match)):
+            break  # a short piece last closes its run
         this = _form(match.group("prefix"))
         if form is not None and this != form:
             break

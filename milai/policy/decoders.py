@@ -31,6 +31,7 @@ from milai.policy.normalise import terminal_shown
 
 if TYPE_CHECKING:
     import bz2
+    import lzma
 
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
 # Consecutive windows share this many characters: more than the most any detection inside
@@ -427,7 +428,8 @@ def readable(text: str) -> bool:
 
 
 # Compressed data: gzip (1f 8b, deflate), zlib (78 then a second byte that makes the pair a
-# multiple of 31: 78 01/5e/9c/da), bzip2 ("BZh" and a block size). A base64 or hex payload
+# multiple of 31: 78 01/5e/9c/da), bzip2 ("BZh" and a block size), xz (fd "7zXZ" 00) and
+# LZMA's older format ("]" 00 00). A base64 or hex payload
 # that decodes to one (a ConfigMap's ``binaryData: motd.gz: H4sI…``, ``echo … | base64 -d |
 # gunzip``) is decompressed, bounded: at most ``_INFLATE_RATIO`` times its size and never
 # more than ``_INFLATE_MOST`` bytes (a bomb stops there; its start is read), in input steps
@@ -440,7 +442,9 @@ _INFLATE_LEAST = 1 << 16  # a short payload may still hold a page of text
 _INFLATE_STEP = 1 << 12
 
 
-def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
+def _decompressor(
+    raw: bytes,
+) -> zlib._Decompress | bz2.BZ2Decompressor | lzma.LZMADecompressor | None:
     """A decompressor for ``raw`` when it starts with a compression magic, else None."""
     if raw[:3] == b"\x1f\x8b\x08":
         return zlib.decompressobj(wbits=31)
@@ -450,6 +454,10 @@ def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
         import bz2  # only for a bzip2 payload: rare, and a few milliseconds of every start
 
         return bz2.BZ2Decompressor()
+    if raw[:6] == b"\xfd7zXZ\x00" or (raw[:1] == b"]" and raw[1:3] == b"\x00\x00"):
+        import lzma  # xz, and LZMA's older format (its properties byte, a dictionary's size)
+
+        return lzma.LZMADecompressor()
     return None
 
 
@@ -478,6 +486,11 @@ def inflate(raw: bytes) -> bytes | None:
                 break
     except (zlib.error, OSError, EOFError, ValueError):
         pass  # a corrupt tail: what came out before it is read
+    except Exception as error:  # lzma's own (imported only where a payload is one)
+        import lzma
+
+        if not isinstance(error, lzma.LZMAError):
+            raise
     _budget.take(len(out))
     if len(out) >= limit and not decompressor.eof:
         _budget.refuse()  # cut short by a bound: the rest is not read
@@ -657,9 +670,19 @@ def base64_bytes(token: str, *, urlsafe: bool = False) -> bytes | None:
         return None
 
 
-def decode_pieces(token: str) -> str | None:
-    """Readable text from an encoded token that pieces joined (``_pieces``): hex, base32 or
-    base64 (standard or URL-safe), in that order, as its alphabet allows."""
+def decode_pieces(pieces: list[str]) -> str | None:
+    """Readable text from the pieces of an encoded token (``_pieces``) joined: hex, base32
+    or base64 (standard or URL-safe), in that order, as its alphabet allows; or, pieces
+    that each carry their own base64 padding, each decoded and their bytes joined."""
+    text = _decode_joined("".join(pieces))
+    if text is None and any(piece.endswith("=") for piece in pieces[:-1]):
+        raws = [base64_bytes(piece) for piece in pieces]
+        if all(raw is not None for raw in raws):
+            text = decode_text_bytes(b"".join(raw for raw in raws if raw is not None))
+    return text
+
+
+def _decode_joined(token: str) -> str | None:
     if _HEX_ONLY.fullmatch(token) is not None and len(token) % 2 == 0:
         text = _decode_hex(token)
         if text is not None:

@@ -89,7 +89,6 @@ from milai.policy._parameters import hint_spans as parameter_hints
 from milai.policy._parameters import joined_parameters
 from milai.policy._parameters import may_go_on as parameter_goes_on
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
-from milai.policy._pieces import joined as joined_pieces
 from milai.policy._pieces import open_run_start as open_pieces_start
 from milai.policy._pieces import piece_runs
 from milai.policy._pieces import readings as piece_readings
@@ -4026,16 +4025,18 @@ class ListState(LineState):
 # Or a path's segment (skeleton view: small letters) that is percent-encoded or has a word
 # of four letters and another segment after it.
 _LIST_HINT_RE = re.compile(
-    r"[\[({?&/](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=\w"
-    r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{4}[^/\s\"'<>?#]{0,200}?(?=/)))"
+    r"[\[({?&/](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=[\w%]"
+    r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{3}[^/\n\"'<>?#]{0,200}?(?=/)))"
 )
 _OPEN_BRACKET_RE = lazy_compile(r"[\[({=/]")
-# A path of a URL or a file (two segments or more after a scheme, a host or a "/"): a
+# A path of a URL or a file (a segment or more after a scheme and its host, two or more
+# after a word or a "/"): a
 # segment that is a marking alone, percent-encoded or in capitals, counts
 # (``/docs/NATO%20SECRET/plan.pdf``, ``https://x.example/GEHEIM/``); the last one's
 # extension aside. A segment is cut at "/", "?", "#", a quote, a blank or a bracket.
 _PATH_RE = lazy_compile(
-    r"(?:(?<![^\s\"'(<>=\[])|(?<=://))(?:[\w.\-~:@]{0,200}+)(?:/[^/\s\"'<>?#()\[\]]{1,200}+){2,}"
+    r"(?<=://)[\w.\-~:@]{1,200}+(?:/[^/\s\"'<>?#()\[\]]{1,200}+)+"
+    r"|(?<![^\s\"'(<>=\[])[\w.\-~:@]{0,200}+(?:/[^/\s\"'<>?#()\[\]]{1,200}+){2,}"
 )
 _SEGMENT_RE = lazy_compile(r"/(?P<segment>[^/]+)")
 _EXTENSION_RE = lazy_compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\Z")
@@ -5390,6 +5391,11 @@ class DecodeUnit(Unit[DecodeState]):
             # Pieces of an encoded text, a piece a line, that the next line may go on.
             pieces_open = open_pieces_start(text[:done])
             if pieces_open is not None:
+                # never inside a wrapped block (its lines after a first one are pieces too)
+                for block_start, block_end in mime_blocks(text[:done]):
+                    if block_start < pieces_open < block_end:
+                        pieces_open = text.rfind("\n", 0, block_start) + 1
+                        break
                 done = pieces_open
         if done > 0:
             region = text[:done]
@@ -5418,7 +5424,7 @@ class DecodeUnit(Unit[DecodeState]):
         """An encoded text cut into pieces, a piece a line (``_pieces``), joined."""
         for whole in piece_runs(region):
             for run in piece_readings(whole):
-                text = decode_pieces(joined_pieces(run))
+                text = decode_pieces([match.group("piece") for match in run])
                 if text is not None:
                     start, end = run[0].start("piece"), run[-1].end("piece")
                     rescan(scanner, text, origin + start, origin + end, "pieces joined")

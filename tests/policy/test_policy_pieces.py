@@ -59,7 +59,33 @@ def _fours(token: str, rng: random.Random) -> str:
     return "".join(token[at : at + 4] + "\n" for at in range(0, len(token), 4))
 
 
+def _footed(token: str, rng: random.Random) -> str:
+    """A header and a footer line of the pieces' own form (attack 15)."""
+    pieces = "".join(f"part{n}={piece}\n" for n, piece in enumerate(_cut(token, rng, 3), 1))
+    return f"name=report\n{pieces}checksum=ab12cd34\n"
+
+
+def _bulleted(token: str, rng: random.Random) -> str:
+    return "".join(f"  - {piece}\n" for piece in _cut(token, rng, 3))
+
+
+def _commented(token: str, rng: random.Random) -> str:
+    return "".join(f"// {piece}\n" for piece in _cut(token, rng, 3))
+
+
+def _short_tail(token: str, rng: random.Random) -> str:
+    """The last piece one to three characters, no padding (unpadded base64's ``RVQ``)."""
+    token = token.rstrip("=")
+    tail = rng.randint(1, 3)
+    head = _cut(token[:-tail], rng, 2)
+    return "".join(f"h{n}={piece}\n" for n, piece in enumerate([*head, token[-tail:]]))
+
+
 WRITERS: dict[str, Callable[[str, random.Random], str]] = {
+    "footed": _footed,
+    "bulleted": _bulleted,
+    "commented": _commented,
+    "short-tail": _short_tail,
     "halves": _halves,
     "column": _column,
     "assignments": _assignments,
@@ -84,7 +110,13 @@ def test_every_banner_encoded_in_pieces_reads(writer: str, encoding: str) -> Non
     assert_targets_read(chosen, lambda target: text(target.text))
 
 
-@pytest.mark.parametrize("writer", ["halves", "column", "fours"])
+def test_pieces_that_each_carry_their_padding_read(default_policy: Policy) -> None:
+    first, second = (base64.b64encode(part).decode() for part in (b"TOP SEC", b"RET\n"))
+    text = f"part1={first}\npart2={second}\n"
+    assert check_text(default_policy, text).level == "TOP SECRET"
+
+
+@pytest.mark.parametrize("writer", ["halves", "column", "fours", "footed", "short-tail"])
 def test_pieces_stream_as_they_read_whole(writer: str, default_policy: Policy) -> None:
     text = WRITERS[writer](_b64("NATO SECRET"), random.Random(writer))
     assert_cuts_stream(default_policy, text, one_character=False)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import pytest
 
 from milai.policy import Policy, check_text
-from milai.policy._parameters import joined_parameters
+from milai.policy._parameters import hint_spans, joined_parameters
 from tests.levels import assert_targets_read
 from tests.policy.families import banner_sample
 from tests.policy.test_policy_stream_properties import assert_cuts_stream
@@ -152,3 +152,38 @@ def test_a_lookup_call_on_a_url_is_no_name(default_policy: Policy) -> None:
     assert check_text(default_policy, 'fetch("SECRET")\n').level == "UNCLASSIFIED"
     url = 'fetch("/api?cls=NATO%20SECRET")\n'
     assert check_text(default_policy, url).level == "SECRET"
+
+
+# Attack 15: the forms it found unread, a charset that is no text codec, a quadratic hint.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ls /mnt/TOP_SECRET/a.pdf\n",
+        "see https://x.example/a/NATO_SECRET/a.pdf\n",
+        "https://x.io/GEHEIM/\n",
+        'const r = fetch("/files/GEHEIM/a.pdf");\n',
+        "requests.get('/files/GEHEIM/plan.pdf')\n",
+        "GET /docs?cls=%47EHEIM HTTP/1.1\n",
+        'filename*0*="utf-8\'\'STRENG%20GE"; filename*1*="HEIM.pdf"\n',  # quoted, extended
+        "x; filename*1*=GEHEIM.pdf; filename*0*=utf-8''STRENG%20\n",  # in reverse order
+    ],
+)
+def test_more_urls_and_parameters_read(text: str, default_policy: Policy) -> None:
+    decision = check_text(default_policy, text)
+    assert decision.level in ("SECRET", "TOP SECRET"), text
+    assert all(finding.start < finding.end for finding in decision.findings)
+
+
+@pytest.mark.parametrize("charset", ["hex", "utf-16", "zlib", "base64", "rot13", "idna", "x"])
+def test_a_charset_that_is_no_text_codec_reads_as_utf8(
+    charset: str, default_policy: Policy
+) -> None:
+    text = f"filename*0*={charset}''STRENG%20; filename*1*=GEHEIM.pdf\n"
+    assert check_text(default_policy, text).level == "TOP SECRET"
+
+
+def test_a_line_of_parameter_hints_is_linear(default_policy: Policy) -> None:
+    """Hints on one long line are merged looking only between two (attack 15: a regex over
+    the rest of the line at each hint, 100 s a MB)."""
+    spans = hint_spans("a*1=b" * 100_000)
+    assert spans == [(1, 500_000 - 1)]
