@@ -4025,10 +4025,11 @@ class ListState(LineState):
 # Or a path's segment (skeleton view: small letters) that is percent-encoded or has a word
 # of four letters and another segment after it.
 _LIST_HINT_RE = re.compile(
-    r"[\[({?&/](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=[\w%]"
-    r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{3}[^/\n\"'<>?#]{0,200}?(?=/)))"
+    r"[\[({?&/\\](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=[\w%]"
+    r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{3}[^/\n\"'<>?#]{0,200}?(?=/))"
+    r"|(?<=\\)[^\W_]{3}[^\\\n\"'<>?*|]{0,200}?(?=\\))"
 )
-_OPEN_BRACKET_RE = lazy_compile(r"[\[({=/]")
+_OPEN_BRACKET_RE = lazy_compile(r"[\[({=/\\]")
 # A path of a URL or a file (a segment or more after a scheme and its host, two or more
 # after a word or a "/"): a
 # segment that is a marking alone, percent-encoded or in capitals, counts
@@ -4039,7 +4040,13 @@ _PATH_RE = lazy_compile(
     r"|(?<![^\s\"'(<>=\[])[\w.\-~:@]{0,200}+(?:/[^/\s\"'<>?#()\[\]]{1,200}+){2,}"
 )
 _SEGMENT_RE = lazy_compile(r"/(?P<segment>[^/]+)")
-_EXTENSION_RE = lazy_compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\Z")
+# A Windows path: a drive or a server's share (UNC), then segments after backslashes (one,
+# or two where a program's string escapes them).
+_WINDOWS_PATH_RE = lazy_compile(
+    r"(?<![\w\\])(?:[A-Za-z]:|\\{2,4}[\w.\-$]{1,200}+)(?:\\{1,2}[^\\\s\"'<>|?*:]{1,200}+)+"
+)
+_WINDOWS_SEGMENT_RE = lazy_compile(r"\\+(?P<segment>[^\\]+)")
+_EXTENSION_RE = lazy_compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,4}){1,2}\Z")  # GEHEIM.tar.gz
 _SEGMENT_HINT_RE = lazy_compile(r"%[0-9A-Fa-f]{2}|[A-Z]{2}")
 # A pair of a query string or form data (?id=7&level=TOP_SECRET, "+" and "_" as gaps
 # between words): a marking there counts when no word of it is written as prose (any key,
@@ -4050,9 +4057,13 @@ _QUERY_PAIR_RE = lazy_compile(
 
 
 def _path_segments(scanner: Scanner, engine: CompiledPolicy, line: str, at: int) -> None:
-    """The segments of the paths on ``line`` that are a marking alone (``_PATH_RE``)."""
-    for path in _PATH_RE.finditer(line):
-        for segment in _SEGMENT_RE.finditer(path.group()):
+    """The segments of the paths on ``line`` that are a marking alone (``_PATH_RE``,
+    ``_WINDOWS_PATH_RE``)."""
+    paths = [(path, _SEGMENT_RE) for path in _PATH_RE.finditer(line)] if "/" in line else []
+    if "\\" in line:
+        paths += [(path, _WINDOWS_SEGMENT_RE) for path in _WINDOWS_PATH_RE.finditer(line)]
+    for path, segments in paths:
+        for segment in segments.finditer(path.group()):
             text = segment.group("segment")
             if _SEGMENT_HINT_RE.search(text) is None:
                 continue
@@ -4110,7 +4121,7 @@ class ListUnit(Unit[ListState]):
                 scanner.hits.append(
                     _marking_hit(marking, at + item.start, at + item.end, "list of markings")
                 )
-        if "/" in line:
+        if "/" in line or "\\" in line:
             _path_segments(scanner, engine, line, at)
         if "=" in line:
             for pair in _QUERY_PAIR_RE.finditer(line):

@@ -74,8 +74,8 @@ def label_match(value: str) -> LabelMatch:
         + r"[\"']?[ \t]{0,8}[:=>][ \t]{0,8}[\"']?"
         + r"|label[_ -]?(?:display[_ -]?)?name[\"']?[ \t]{0,8}[:=>][ \t]{0,8}[\"']?)"
         + re.escape(name)
-        # the whole name: no word glued on, nor after blanks (a tab or a mark ends it)
-        + r"(?![\w-])(?! {1,8}[\w-])"
+        # the whole value (``Usage interne (archive)`` is another label's name)
+        + r"[ \t]{0,8}(?![^;\r\n\"'<,}&|])"
     )
     return LabelMatch("name", value.strip(), pattern, "label")
 

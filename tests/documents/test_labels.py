@@ -334,7 +334,7 @@ def test_what_only_resembles_a_label_says_nothing(policy: Policy, text: str) -> 
             "<sensitivityLabel><displayName>Project Heron</displayName></sensitivityLabel>",
             "CONFIDENTIAL",
         ),
-        ("LabelName: Project Heron (applied)", "CONFIDENTIAL"),
+        ("sensitivityLabelName=Project Heron&x=1", "CONFIDENTIAL"),
     ],
 )
 def test_a_mapped_label_in_more_forms(policy: Policy, form: str, level: str) -> None:

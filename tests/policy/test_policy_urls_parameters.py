@@ -187,3 +187,32 @@ def test_a_line_of_parameter_hints_is_linear(default_policy: Policy) -> None:
     the rest of the line at each hint, 100 s a MB)."""
     spans = hint_spans("a*1=b" * 100_000)
     assert spans == [(1, 500_000 - 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "C:\\files\\GEHEIM\\a.pdf\n",
+        "\\\\srv\\share\\GEHEIM\\a.pdf\n",
+        'path = "C:\\\\Users\\\\jd\\\\NATO SECRET\\\\plan.docx"\n',
+        "see /srv/GEHEIM.tar.gz now\n",
+    ],
+)
+def test_windows_paths_and_double_extensions_read(text: str, default_policy: Policy) -> None:
+    assert check_text(default_policy, text).level == "SECRET"
+
+
+def test_a_windows_path_streams_as_it_reads_whole(default_policy: Policy) -> None:
+    assert_cuts_stream(default_policy, "copy D:\\Archiv\\STRENG_GEHEIM\\x.doc .\nok\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "C:\\Windows\\System32\\drivers\\etc\\hosts\n",
+        'printf("a\\nb\\n");\n',
+        "\\\\nas\\Public\\Photos\n",
+    ],
+)
+def test_everyday_windows_paths_stay_unclassified(text: str, default_policy: Policy) -> None:
+    assert check_text(default_policy, text).level == "UNCLASSIFIED"
