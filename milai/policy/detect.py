@@ -89,6 +89,7 @@ from milai.policy._parameters import hint_spans as parameter_hints
 from milai.policy._parameters import joined_parameters
 from milai.policy._parameters import may_go_on as parameter_goes_on
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
+from milai.policy._pieces import LINE_MOST as PIECE_LINE_MOST
 from milai.policy._pieces import open_run_start as open_pieces_start
 from milai.policy._pieces import piece_runs
 from milai.policy._pieces import readings as piece_readings
@@ -3481,6 +3482,50 @@ class FoldUnit(Unit[FoldState]):
         return state.resume if state.calendar else scanner.skel.end
 
 
+class PiecesUnit(Unit[LineState]):
+    """An encoded text cut into pieces, a piece a line (``_pieces``): complete lines are
+    read joined, and a run of piece lines at the end is held (``resume``: its first line)
+    until a line of another form ends it. Its own unit: its hold cuts no other reading's
+    lines (a wrapped base64 block, lines a backslash joins)."""
+
+    view: ViewName = "text"
+    state_class = LineState
+
+    def scan(self, scanner: Scanner, state: LineState, final: bool) -> None:
+        view = scanner.text
+        if scanner.depth >= MAX_DEPTH:
+            state.resume = view.end
+            return
+        at, limit = state.complete_lines(view, final)
+        if limit <= at:
+            return
+        start = max(view.map.to_orig(view.base + at), scanner.orig_base)
+        stop = scanner.orig_end if limit >= len(view.buf) else view.map.to_orig(view.base + limit)
+        region = scanner.orig_slice(start, stop)
+        done = len(region)
+        # an unfinished line too long to be a piece's ends the run held before it
+        if not final and view.end - (view.base + limit) <= PIECE_LINE_MOST:
+            held = open_pieces_start(region)
+            if held is not None:
+                done = held
+        for whole in piece_runs(region[:done]):
+            for run in piece_readings(whole):
+                text = decode_pieces([match.group("piece") for match in run])
+                if text is not None:
+                    first, last = run[0].start("piece"), run[-1].end("piece")
+                    rescan(scanner, text, start + first, start + last, "pieces joined")
+                    break
+        state.resume = view.end if done == len(region) and final else view.map.to_view(start + done)
+
+    def earliest(self, scanner: Scanner, state: LineState) -> int:
+        """A held run from its first line; the unfinished line is not held here (its piece
+        is a word, held while it grows; a run's hits start at a piece)."""
+        view = scanner.text
+        if state.resume < state.line_start(view):
+            return state.resume
+        return view.end
+
+
 class JoinedState(ScanState):
     """The block being read starts at ``resume`` (view position: the stream holds it); the
     next line to read at ``next``; in the unfinished line, the first character that may
@@ -4029,7 +4074,7 @@ _LIST_HINT_RE = re.compile(
     r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{3}[^/\n\"'<>?#]{0,200}?(?=/))"
     r"|(?<=\\)[^\W_]{3}[^\\\n\"'<>?*|]{0,200}?(?=\\))"
 )
-_OPEN_BRACKET_RE = lazy_compile(r"[\[({=/\\]")
+_OPEN_BRACKET_RE = lazy_compile(r"[\[({=/]")
 # A path of a URL or a file (a segment or more after a scheme and its host, two or more
 # after a word or a "/"): a
 # segment that is a marking alone, percent-encoded or in capitals, counts
@@ -5399,15 +5444,6 @@ class DecodeUnit(Unit[DecodeState]):
             waiting = self.engine.forms.waiting(text[:done])
             if waiting is not None:
                 done = waiting
-            # Pieces of an encoded text, a piece a line, that the next line may go on.
-            pieces_open = open_pieces_start(text[:done])
-            if pieces_open is not None:
-                # never inside a wrapped block (its lines after a first one are pieces too)
-                for block_start, block_end in mime_blocks(text[:done]):
-                    if block_start < pieces_open < block_end:
-                        pieces_open = text.rfind("\n", 0, block_start) + 1
-                        break
-                done = pieces_open
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -5420,7 +5456,6 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._raw85(scanner, region[:done], origin)
-            self._pieces(scanner, region[:done], origin)
             self._binary_blocks(scanner, region[:done], origin, raw[:done])
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
@@ -5430,16 +5465,6 @@ class DecodeUnit(Unit[DecodeState]):
             state.windowed = False
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
-
-    def _pieces(self, scanner: Scanner, region: str, origin: int) -> None:
-        """An encoded text cut into pieces, a piece a line (``_pieces``), joined."""
-        for whole in piece_runs(region):
-            for run in piece_readings(whole):
-                text = decode_pieces([match.group("piece") for match in run])
-                if text is not None:
-                    start, end = run[0].start("piece"), run[-1].end("piece")
-                    rescan(scanner, text, origin + start, origin + end, "pieces joined")
-                    break
 
     def _windows(self, scanner: Scanner, state: DecodeState) -> None:
         """An unfinished line longer than ``MAX_LINE``: read its windows that are complete
@@ -6200,6 +6225,7 @@ class CompiledPolicy:
         self.units.append(CellUnit(self))
         self.units.append(FoldUnit(self))
         self.units.append(JoinedUnit(self))
+        self.units.append(PiecesUnit(self))
         self.units.append(PageTextUnit(self))
         # Reversed marking words (five letters or more: "terces", "laitnedifnoc") that make
         # a line worth reading backwards.

@@ -12,7 +12,6 @@ import pytest
 
 from milai.policy import Decision, Policy, check_stream, check_text, redact_text
 from milai.policy._line_forms import LineForms
-from milai.policy._pieces import open_run_start
 from milai.policy.decoders import (
     DUMP_HEAD_LENGTH,
     LINE_OVERLAP,
@@ -87,9 +86,6 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     held = text.rfind("\n") + 1
     if held > 0 and (trigger_lines(text, held) or mime_blocks(text[:held])):
         return line_start
-    pieces = open_run_start(text[:held]) if held > 0 else None
-    if pieces is not None:  # pieces of an encoded text, a piece a line (``_pieces``)
-        return line_start + pieces
     if dump_row_begins(text[held:][:DUMP_HEAD_LENGTH]):
         return line_start + held  # a dump's first row, held from its offset
     start = partial_start(text[held:])
