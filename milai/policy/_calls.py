@@ -1,0 +1,341 @@
+"""String-transforming calls on literals, evaluated in their place.
+
+A programmer (or a model asked to hide a marking) may write a marking in small letters and
+let a call make the capitals: ``"nato secret".upper()``, ``=UPPER("cosmic top secret")``,
+``echo secret | tr a-z A-Z``, ``b="nato secret"`` / ``echo "${b^^}"``; or write it with a
+filler that a call takes out: ``"NxAxTxO".replace("x", "")``, ``echo NxAxTxO | sed
+'s/x//g'``. Such a line is read once more **as the program evaluates it**: the call, and
+only the call, replaced by the literal of its value (``banner = "NATO SECRET"``), the rest
+of the line as written. The line then reads exactly what it would read had the programmer
+written that literal there: the code around the call is context and decides as it does for
+any literal (``os.environ.get("SECRET")`` is a key, ``banner = "NATO SECRET"`` a banner).
+A literal is never read alone: that reads code that upper-cases keys, SQL values and error
+messages as banners.
+
+Pure functions over complete lines of original text; ``detect.DecodeUnit`` reads each line
+evaluated as a text of its own, and a finding counts only where it touches an evaluated
+value, landing on the call's literal (a shell variable's use, ``${b^^}``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+
+from milai._lazyre import lazy_compile
+from milai.policy.normalise import skeleton
+
+# A literal on one line (escapes kept as written); its body is group ``body`` of the
+# pattern it is written into.
+_QUOTED = (
+    r"""(?:"(?:[^"\\\n]|\\.){0,256}+"|'(?:[^'\\\n]|\\.){0,256}+'|`(?:[^`\\\n$]|\\.){0,256}+`)"""
+)
+_B = r"[^\S\n]{0,8}"  # blanks between tokens
+_B1 = r"[^\S\n]{1,8}"
+# The value a literal's character replacement writes: a literal, or .NET's empty string.
+_REPLACEMENT = rf"(?:{_QUOTED}|[Ss]tring\.Empty|\"\")"
+# A pattern to take out or replace: a literal, or a JavaScript or Ruby regular expression.
+_PATTERN = rf"(?:{_QUOTED}|/(?:[^/\\\n]|\\.){{1,32}}/[gimsuy]{{0,5}})"
+# A word that ``echo`` prints as it is (no quote, no expansion, no redirection).
+_ECHO_WORD = r"[^\s|;&<>()$`\"'\\]{1,64}"
+_ECHOED = rf"(?:{_QUOTED}|{_ECHO_WORD}(?:{_B1}{_ECHO_WORD}){{0,12}})"
+_LOWER_SET = r"""(?:(?P<lq>['"]?)(?:\[:lower:\]|a-z)(?P=lq))"""
+_UPPER_SET = r"""(?:(?P<uq>['"]?)(?:\[:upper:\]|A-Z)(?P=uq))"""
+_SED = (
+    r"""(?P<sq>['"]?)s(?P<sd>[/|#,:])(?P<spat>(?:(?!(?P=sd))[^\\\n]|\\.){1,32})(?P=sd)"""
+    r"""(?P<srep>(?:(?!(?P=sd))[^\\\n'"]|\\.){0,32})(?P=sd)(?P<sflags>g?)(?P=sq)"""
+)
+
+_UPPER_METHODS = (
+    "upper|toUpperCase|toLocaleUpperCase|ToUpper|ToUpperInvariant|uppercase|uppercased"
+    "|to_uppercase|to_ascii_uppercase|upcase|capitalize_all"
+)
+_UPPER_FUNCTIONS = "upper|ucase|toupper|strtoupper|mb_strtoupper|to_upper|upcase|uppercase"
+_REPLACE_METHODS = "replace|replaceAll|Replace|gsub|replace_all"
+
+# Each form a call takes, as one alternative of ``_CALL_RE``: a named group says which.
+_FORMS = (
+    # "…".upper(), "…".toUpperCase(), "…".ToUpperInvariant(), "…".upcase
+    rf"(?P<up_lit>{_QUOTED}){_B}\.{_B}(?:{_UPPER_METHODS})(?:{_B}\([^()\n]{{0,48}}\))?(?![\w$])",
+    # "…" | upper (Jinja, Twig, Liquid's upcase, Angular's uppercase)
+    rf"(?P<filter_lit>{_QUOTED}){_B}\|{_B}(?:upper|upcase|uppercase)(?![\w$(])",
+    # UPPER('…'), =UPPER("…"), strings.ToUpper("…"), str.upper("…"), UCase$("…")
+    rf"(?<![\w$.])(?:[A-Za-z_]\w{{0,20}}(?:\.|::))?(?i:{_UPPER_FUNCTIONS}|uc)\$?{_B}\({_B}"
+    rf"(?P<upf_lit>{_QUOTED}){_B}(?:,[^()\n]{{0,48}})?\)",
+    # Perl's uc '…'
+    rf"(?<![\w$.])uc{_B1}(?P<perl_lit>{_QUOTED})",
+    # "…".replace("x", ""), .replaceAll, .Replace, Ruby's .gsub("x", "") and .delete("x")
+    rf"(?P<rm_lit>{_QUOTED}){_B}\.{_B}(?:(?:{_REPLACE_METHODS}){_B}\({_B}(?P<rm_pat>{_PATTERN})"
+    rf"{_B},{_B}(?P<rm_rep>{_REPLACEMENT}){_B}\)|delete{_B}\({_B}(?P<rm_del>{_QUOTED}){_B}\))",
+    # REPLACE('…', 'x', ''), =SUBSTITUTE("…","x",""), strings.ReplaceAll("…", "x", ""),
+    # strings.Replace("…", "x", "", -1)
+    rf"(?<![\w$.])(?:[A-Za-z_]\w{{0,20}}(?:\.|::))?(?i:replace|substitute|replaceall)"
+    rf"{_B}\({_B}(?P<rf_lit>{_QUOTED}){_B}[,;]{_B}(?P<rf_pat>{_QUOTED}){_B}[,;]{_B}"
+    rf"(?P<rf_rep>{_REPLACEMENT}){_B}(?:[,;]{_B}-?\d{{1,3}}{_B})?\)",
+    # str_replace('x', '', '…'), re.sub("x", "", "…"), preg_replace('/x/', '', '…')
+    rf"(?<![\w$.])(?:[A-Za-z_]\w{{0,20}}(?:\.|::))?(?:str_i?replace|sub|preg_replace)"
+    rf"{_B}\({_B}r?(?P<ra_pat>{_QUOTED}){_B},{_B}r?(?P<ra_rep>{_REPLACEMENT}){_B},{_B}"
+    rf"(?P<ra_lit>{_QUOTED}){_B}\)",
+    # echo … | tr a-z A-Z, | tr '[:lower:]' '[:upper:]', | awk '{print toupper($0)}',
+    # | tr -d x, | sed 's/x//g' (printf with one literal alike)
+    rf"(?<![\w$-])(?:echo(?:{_B1}-[neE]{{1,3}})?|printf){_B1}(?P<echo>{_ECHOED}){_B}\|{_B}"
+    rf"(?:(?P<tr_up>tr{_B1}{_LOWER_SET}{_B1}{_UPPER_SET})"
+    rf"|(?P<awk_up>awk{_B1}'\{{{_B}print{_B1}toupper\(\$0\){_B};?{_B}\}}')"
+    rf"|tr{_B1}-d{_B1}(?P<tr_del>{_QUOTED}|[^\s|;&<>()$`\"'\\]{{1,16}})"
+    rf"|sed{_B1}(?:-e{_B1})?{_SED})(?![\w$])",
+    # ${b^^}, ${b^^*}, ${b@U}, zsh's ${(U)b}; ${b//x/}, ${b//x/y}
+    r"\$\{(?:(?P<var>[A-Za-z_]\w{0,30})(?:\^\^\*?|@U)|\(U\)(?P<zvar>[A-Za-z_]\w{0,30})"
+    r"|(?P<rvar>[A-Za-z_]\w{0,30})//(?P<vpat>[^/}\n]{1,16})/(?P<vrep>[^/}\n]{0,16}))\}",
+)
+_CALL_RE = lazy_compile("|".join(_FORMS))
+# Every ``_CALL_RE`` match holds one of these (on a line's one-byte copy, case-blind):
+# a line without one costs one search.
+SNIFF_RE = re.compile(
+    rb"(?i:upper|upcase|ucase|(?<![\w$])uc\b|replace|substitute|gsub|delete|\btr\b|sed\b|\bsub\b)"
+    rb"|\$\{"
+)
+# A shell variable set to a value (``b="nato secret"``, ``export b=secret``), its last
+# setting within ``REACH`` before the line that uses it.
+_SETTING_RE = lazy_compile(
+    rf"(?<![\w$.-])(?P<name>[A-Za-z_]\w{{0,30}})=(?P<value>{_QUOTED}|{_ECHO_WORD})(?=[\s;&|)]|$)"
+)
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+REACH = 2048
+# Where the unfinished line's text may become a call's value (a literal, ``echo``'s words, a
+# shell variable's use): a stream holds the line from the first.
+START_RE = lazy_compile(r"[\"'`]|(?<![\w$-])(?:echo|printf)[^\S\n]|\$\{")
+MAX_PASSES = 3  # a call on a call's value (``"nxaxtxo".replace("x", "").upper()``)
+
+
+_Chars = list[tuple[str, int]]  # characters, each with its original offset
+# a call's value: (what it keeps as written, the literal of its value)
+_Value = tuple[_Chars, _Chars]
+_Change = Callable[[_Chars], "_Chars | None"]
+_Settings = Callable[[str, int], "str | None"]
+
+
+def value_re(texts: Iterable[str]) -> re.Pattern[str]:
+    """A look for the words of ``texts`` (a policy's markings and keywords) in a value's
+    skeleton: a word of three letters or more anywhere (``NATOSECRET``), a shorter one as a
+    word of its own. Only a value it finds is read (a line read again costs a scan)."""
+    words = {word for text in texts for word in _LETTERS_RE.findall(skeleton(text))}
+    long = sorted((re.escape(word) for word in words if len(word) >= 3), key=len, reverse=True)
+    short = sorted(re.escape(word) for word in words if len(word) < 3)
+    parts = [*long, *(rf"(?<![^\W\d_]){word}(?![^\W\d_])" for word in short)]
+    return re.compile("|".join(parts) or r"(?!)")
+
+
+@dataclass
+class Evaluated:
+    """A line with its calls evaluated: ``text``, each character's original offset, and
+    which characters an evaluated value wrote (a finding must touch one)."""
+
+    text: str
+    offsets: list[int]
+    changed: list[bool]
+    values: list[str]  # the values written, for the caller's cheap look
+
+
+def _unquoted(literal: str) -> str | None:
+    """A pattern's or replacement's text (a literal's body, unescaped where simple; a
+    regular expression's when it is plain characters or one class of them); None when
+    it is more than that."""
+    if literal in ('""', "String.Empty", "string.Empty"):
+        return ""
+    if literal[0] == "/":
+        body = literal[1 : literal.rindex("/")]
+        if re.fullmatch(r"\[(?:[^\]\\]|\\.)+\]", body):
+            return body  # a class: each character taken out (see _replace)
+        plain = re.sub(r"\\(.)", r"\1", body)
+        return None if re.search(r"[.*+?()|^$\[\]{}]", re.sub(r"\\.", "", body)) else plain
+    body = literal[1:-1]
+    if "\\" in body and re.search(r"\\[^\\\"'./-]", body):
+        return None
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+def _upper(chars: _Chars) -> _Chars:
+    """Upper-cased, escapes kept (``\\t`` stays a tab); ß's capitals on its place."""
+    out: _Chars = []
+    escaped = False
+    for char, offset in chars:
+        if escaped or char == "\\":
+            out.append((char, offset))
+            escaped = not escaped and char == "\\"
+            continue
+        out.extend((upper, offset) for upper in char.upper())
+    return out
+
+
+def _replace(chars: _Chars, pattern: str, replacement: str, every: bool) -> _Chars:
+    """Each (or the first) ``pattern`` replaced; a class (``[xq]``) takes out each of its
+    characters. The replacement's characters stand where the pattern stood."""
+    if pattern.startswith("[") and pattern.endswith("]") and len(pattern) > 2:
+        taken = set(re.sub(r"\\(.)", r"\1", pattern[1:-1]))
+        return [(char, offset) for char, offset in chars if char not in taken]
+    text = "".join(char for char, _ in chars)
+    out: _Chars = []
+    at = 0
+    while at < len(chars):
+        if text.startswith(pattern, at) and (every or at == text.find(pattern)):
+            offset = chars[at][1]
+            out.extend((char, offset) for char in replacement)
+            at += len(pattern)
+            continue
+        out.append(chars[at])
+        at += 1
+    return out
+
+
+def _deleted(chars: _Chars, taken: str) -> _Chars:
+    """``tr -d`` and Ruby's ``delete``: each character of ``taken`` taken out."""
+    return [(char, offset) for char, offset in chars if char not in taken]
+
+
+def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _Value | None:
+    """What ``call`` (a ``_CALL_RE`` match on a line whose characters stand at
+    ``offsets``) evaluates to: (what it keeps as written, the literal of its value), each
+    character with its original offset; None when the call is not evaluated."""
+    names = call.groupdict()
+
+    def chars(start: int, end: int) -> _Chars:
+        return [(call.string[i], offsets[i]) for i in range(start, end)]
+
+    def literal(name: str, change: _Change) -> _Value | None:
+        start, end = call.span(name)
+        value = change(chars(start + 1, end - 1))
+        if value is None:
+            return None
+        quoted = chars(start, start + 1) + value + chars(end - 1, end)
+        return chars(call.start(), start) if name == "echo" else [], quoted
+
+    for name in ("up_lit", "filter_lit", "upf_lit", "perl_lit"):
+        if names.get(name) is not None:
+            return literal(name, _upper)
+    for lit, pat, rep in (
+        ("rm_lit", "rm_pat", "rm_rep"),
+        ("rf_lit", "rf_pat", "rf_rep"),
+        ("ra_lit", "ra_pat", "ra_rep"),
+    ):
+        if names.get(lit) is None:
+            continue
+        if names.get(pat) is None:  # Ruby's delete
+            taken = _unquoted(names["rm_del"])
+            return None if not taken else literal(lit, partial(_deleted, taken=taken))
+        pattern, replacement = _unquoted(names[pat]), _unquoted(names[rep])
+        if not pattern or replacement is None:
+            return None
+        # a JavaScript regular expression without ``g`` replaces the first only
+        every = not names[pat].startswith("/") or "g" in names[pat].rsplit("/", 1)[1]
+        return literal(
+            lit, partial(_replace, pattern=pattern, replacement=replacement, every=every)
+        )
+    if names.get("echo") is not None:
+        change = _echo_change(names)
+        if change is None:
+            return None
+        if names["echo"][0] in "\"'`":
+            return literal("echo", change)
+        start, end = call.span("echo")
+        value = change(chars(start, end))
+        return None if value is None else (chars(call.start(), start), value)
+    variable = names.get("var") or names.get("zvar") or names.get("rvar")
+    setting = None if variable is None else settings(variable, offsets[call.start()])
+    if setting is None:
+        return None
+    # the value stands on the use: its characters spread over ``${…}``
+    start, end = call.span()
+    spread = [(char, offsets[min(start + i, end - 1)]) for i, char in enumerate(setting)]
+    if names.get("rvar") is None:
+        return [], _upper(spread)
+    pattern, replacement = names["vpat"], names["vrep"]
+    if re.search(r"[*?\[\\]", pattern + replacement):
+        return None  # a glob is not followed
+    return [], _replace(spread, pattern, replacement, every=True)
+
+
+def _echo_change(names: dict[str, str | None]) -> _Change | None:
+    """What the command that ``echo``'s output is piped to does to it."""
+    if names.get("tr_up") is not None or names.get("awk_up") is not None:
+        return _upper
+    raw = names.get("tr_del")
+    if raw is not None:
+        taken = _unquoted(raw) if raw[0] in "\"'" else raw
+        if not taken or "-" in taken[1:-1]:
+            return None  # a range of characters is not followed
+        return partial(_deleted, taken=taken)
+    pattern = _unquoted("/" + (names["spat"] or "") + "/")
+    rep = names["srep"] or ""
+    if not pattern or "\\" in rep or "&" in rep:
+        return None
+    return partial(_replace, pattern=pattern, replacement=rep, every=names["sflags"] == "g")
+
+
+def _shell_settings(text: str, line_start: int) -> _Settings:
+    """The value a shell variable was set to last before a use at ``before`` in ``text``:
+    on the use's line (which starts at ``line_start``) or within ``REACH`` above it. A
+    value that expands something (``"$x"``, an escape) is not followed."""
+
+    def lookup(name: str, before: int) -> str | None:
+        found = None
+        for setting in _SETTING_RE.finditer(text, max(0, line_start - REACH), before):
+            if setting.group("name") != name:
+                continue
+            value = setting.group("value")
+            if value[0] in "\"'`":
+                expands = "\\" in value or ("$" in value and value[0] != "'")
+                value = "" if expands else value[1:-1]
+            found = value or None
+        return found
+
+    return lookup
+
+
+def evaluated(text: str, start: int, end: int) -> Evaluated | None:
+    """The line ``text[start:end]`` with each call on a literal replaced by the literal of
+    its value (``MAX_PASSES`` times over, so a call on a value is evaluated too); None when
+    it holds none. A shell variable's value is the last setting of it within ``REACH``
+    before the line (``text`` holds them)."""
+    line = text[start:end]
+    offsets = list(range(start, end))
+    changed = [False] * len(line)
+    values: list[str] = []
+    settings = _shell_settings(text, start)
+    for _ in range(MAX_PASSES):
+        pieces: list[tuple[str, list[int], list[bool]]] = []
+        at = 0
+        for call in _CALL_RE.finditer(line):
+            result = _value_of(call, offsets, settings)
+            if result is None:
+                continue
+            kept, value = result
+            pieces.append(
+                (line[at : call.start()], offsets[at : call.start()], changed[at : call.start()])
+            )
+            pieces.append(("".join(c for c, _ in kept), [o for _, o in kept], [False] * len(kept)))
+            pieces.append(
+                ("".join(c for c, _ in value), [o for _, o in value], [True] * len(value))
+            )
+            values.append(pieces[-1][0])
+            at = call.end()
+        if not pieces:
+            break
+        pieces.append((line[at:], offsets[at:], changed[at:]))
+        line = "".join(piece[0] for piece in pieces)
+        offsets = [o for piece in pieces for o in piece[1]]
+        changed = [c for piece in pieces for c in piece[2]]
+    if not values:
+        return None
+    return Evaluated(line, offsets, changed, values)
+
+
+def called_lines(text: str, lines: Iterable[tuple[int, int]]) -> list[Evaluated]:
+    """Each of ``lines`` (spans of ``text``) that holds a call on a literal, evaluated."""
+    found = []
+    for start, end in lines:
+        line = evaluated(text, start, end)
+        if line is not None:
+            found.append(line)
+    return found

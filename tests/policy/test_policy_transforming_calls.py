@@ -1,0 +1,220 @@
+"""A marking written in small letters (or with a filler letter) and put through a
+string-transforming call, read as the program evaluates it (``_calls``).
+
+A red team wrote ``banner = "nato secret".upper()``, ``=UPPER("cosmic top secret")``,
+``echo "${b^^}"`` after ``b="nato secret"``, and ``"NxAxTxO".replace("x", "")``: each read
+UNCLASSIFIED. An earlier answer read the literal upper-cased as a text of its own, and so
+read code that upper-cases keys, SQL values and error messages as banners. Here the call's
+line is read with the call replaced by the literal of its value, the rest as written: it
+must read exactly what the line with that literal written there reads (the differential
+test below), and every banner of both shipped policies reads at its level in a banner's
+context, whole and streamed. The calls are written out here, not taken from the code's
+patterns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from milai.policy import Policy, check_text
+from tests.policy.families import Target, banner_sample, shipped_policy
+from tests.policy.test_policy_stream_properties import assert_cuts_stream
+
+
+def _filler(text: str) -> str:
+    """A letter the marking does not hold, in its case."""
+    letter = next(letter for letter in "xqzj" if letter not in text.lower())
+    return letter.upper() if text.isupper() else letter
+
+
+def _filled(text: str) -> str:
+    """``NxAxTxO xSxExCxRxExTx``: the filler after each letter."""
+    filler = _filler(text)
+    return "".join(char + filler if not char.isspace() else char for char in text)
+
+
+# A banner's context, the marking put through a call: (form name, writer of the text).
+_BANNER_FORMS: dict[str, Callable[[str], str]] = {
+    "python": lambda m: f'banner = "{m.lower()}".upper()\n',
+    "javascript": lambda m: f'const banner = "{m.lower()}".toUpperCase();\n',
+    "csharp": lambda m: f'var banner = "{m.lower()}".ToUpperInvariant();\n',
+    "ruby": lambda m: f"banner = '{m.lower()}'.upcase\n",
+    "rust": lambda m: f'let banner = "{m.lower()}".to_uppercase();\n',
+    "go": lambda m: f'banner := strings.ToUpper("{m.lower()}")\n',
+    "php": lambda m: f"$banner = strtoupper('{m.lower()}');\n",
+    "spreadsheet": lambda m: f'=UPPER("{m.lower()}")\n',
+    "jinja": lambda m: f'<header>{{{{ "{m.lower()}" | upper }}}}</header>\n',
+    "perl": lambda m: f'my $banner = uc("{m.lower()}");\n',
+    "tr": lambda m: f"echo '{m.lower()}' | tr a-z A-Z\n",
+    "tr-classes": lambda m: f"echo \"{m.lower()}\" | tr '[:lower:]' '[:upper:]'\n",
+    "awk": lambda m: f"echo \"{m.lower()}\" | awk '{{print toupper($0)}}'\n",
+    "shell-variable": lambda m: f'b="{m.lower()}"\necho "${{b^^}}"\n',
+    "replace": lambda m: f'banner = "{_filled(m)}".replace("{_filler(m)}", "")\n',
+    "replace-all": lambda m: f'const banner = "{_filled(m)}".replaceAll("{_filler(m)}", "");\n',
+    "replace-regex": lambda m: f'const banner = "{_filled(m)}".replace(/{_filler(m)}/g, "");\n',
+    "str-replace": lambda m: f"$banner = str_replace('{_filler(m)}', '', '{_filled(m)}');\n",
+    "sed": lambda m: f"echo '{_filled(m)}' | sed 's/{_filler(m)}//g'\n",
+    "tr-delete": lambda m: f"echo '{_filled(m)}' | tr -d {_filler(m)}\n",
+    "replace-upper": lambda m: (
+        f'banner = "{_filled(m.lower())}".replace("{_filler(m.lower())}", "").upper()\n'
+    ),
+}
+
+
+def _reads_its_level(targets: list[Target], forms: dict[str, Callable[[str], str]]) -> None:
+    misses = []
+    for target in targets:
+        policy = shipped_policy(target.policy)
+        for name, make in forms.items():
+            text = make(target.text)
+            got = check_text(policy, text).level
+            if got != target.level:
+                misses.append(f"{name}: {text!r} read {got}, not {target.level}")
+    assert not misses, f"{len(misses)} misread:\n" + "\n".join(misses[:12])
+
+
+def test_every_banner_put_through_a_call_reads_its_level() -> None:
+    _reads_its_level(banner_sample("transforming-calls", 16), _BANNER_FORMS)
+
+
+@pytest.mark.parametrize("form", ["python", "shell-variable", "tr", "replace", "spreadsheet"])
+def test_banners_put_through_a_call_stream_as_they_read_whole(form: str) -> None:
+    for target in banner_sample("transforming-calls-stream", 2):
+        assert_cuts_stream(shipped_policy(target.policy), _BANNER_FORMS[form](target.text))
+
+
+# --- the differential test: the call reads what its value's literal written there reads ---
+
+# Everyday code around a value: keys, environment names, SQL values, error messages, and a
+# few banners' places; ``{}`` is where the value goes.
+_CONTEXTS = (
+    "os.environ.get({})",
+    'value = os.getenv({}, "")',
+    "SELECT * FROM users WHERE role = {};",
+    'raise ValueError({} + " is not allowed")',
+    "banner = {}",
+    "key = {}",
+    "if level == {}:",
+    "print({})",
+    'LEVELS = [{}, "PUBLIC"]',
+    "headers[{}] = token",
+    "label.setText({});",
+    "const h = {};",
+    "classification: {}",
+    'logger.info("level=%s", {})',
+    "return {}",
+    "throw new Error({});",
+    "assert role != {}",
+    "config.get({}, default=None)",
+    "UPDATE accounts SET tier = {} WHERE id = 7;",
+    'x = {} if flag else "open"',
+    "secrets = vault.read({})",
+    "map.put({}, 1);",
+    "self.mode = {}  # default",
+    "<option value={}>",
+    "console.log({});",
+    "=IF(A1={},1,0)",
+    "case {}: break;",
+)
+_WORDS = (
+    "secret",
+    "restricted",
+    "geheim",
+    "confidential",
+    "top secret",
+    "nato secret",
+    "hello world",
+    "s/mime",
+    "cts/rts",
+    "diffusion restreinte",
+    "vertraulich",
+    "api key",
+    "secret_key",
+)
+
+
+def _fill(word: str) -> tuple[str, str]:
+    capitals = word.upper()
+    return _filled(capitals), _filler(capitals)
+
+
+# A call on a word, and the literal of its value: (the call, the literal).
+_CALLS: dict[str, Callable[[str], tuple[str, str]]] = {
+    "python": lambda w: (f'"{w}".upper()', f'"{w.upper()}"'),
+    "javascript": lambda w: (f'"{w}".toUpperCase()', f'"{w.upper()}"'),
+    "sql": lambda w: (f"UPPER('{w}')", f"'{w.upper()}'"),
+    "php": lambda w: (f"strtoupper('{w}')", f"'{w.upper()}'"),
+    "go": lambda w: (f'strings.ToUpper("{w}")', f'"{w.upper()}"'),
+    "ruby": lambda w: (f"'{w}'.upcase", f"'{w.upper()}'"),
+    "replace": lambda w: (
+        f'"{_fill(w)[0]}".replace("{_fill(w)[1]}", "")',
+        f'"{w.upper()}"',
+    ),
+    "sql-replace": lambda w: (
+        f"REPLACE('{_fill(w)[0]}', '{_fill(w)[1]}', '')",
+        f"'{w.upper()}'",
+    ),
+}
+
+
+@pytest.mark.parametrize("policy_name", ["default.yaml", "ministry-codewords.yaml"])
+def test_a_call_reads_what_its_value_written_there_reads(policy_name: str) -> None:
+    policy = shipped_policy(policy_name)
+    differ = []
+    for context in _CONTEXTS:
+        for word in _WORDS:
+            for name, call in _CALLS.items():
+                called, written = call(word)
+                as_called = check_text(policy, context.format(called)).level
+                as_written = check_text(policy, context.format(written)).level
+                if as_called != as_written:
+                    differ.append(
+                        f"{name}: {context.format(called)!r} read {as_called}, "
+                        f"{context.format(written)!r} {as_written}"
+                    )
+    assert not differ, f"{len(differ)} differ:\n" + "\n".join(differ[:12])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'os.environ.get("secret".upper())',
+        "WHERE role = UPPER('restricted')",
+        'raise ValueError("geheim".upper() + " is not allowed")',
+        '"s/mime".upper()',
+        '"cts/rts".upper()',
+        "name = user.name.upper()",
+        'greeting = "hello".upper()',
+        "SELECT UPPER(last_name) FROM staff;",
+        "tr a-z A-Z < notes.txt",
+        'b="secret"\nexport "${b^^}_TOKEN"',
+        'path = "/var/lib/secret".replace("/", "_")',
+        'slug = "top-secret-recipes".replace("-", " ").title()',
+        "echo secret | tr -d '\\n'",
+        '"the secret ingredient".upper()',
+        'KEY = "restricted_area".upper()',
+    ],
+)
+def test_everyday_calls_stay_unclassified(default_policy: Policy, text: str) -> None:
+    decision = check_text(default_policy, text)
+    assert decision.level == default_policy.lowest, (text, decision.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "found"),
+    [
+        ('banner = "nato secret".upper()', "SECRET", "nato secret"),
+        ('=UPPER("cosmic top secret")', "TOP SECRET", "cosmic top secret"),
+        ('b="nato secret"\necho "${b^^}"', "SECRET", "${b^^}"),
+        ('x = "NxAxTxOx xSxExCxRxExT".replace("x","")', "SECRET", "NxAxTxOx xSxExCxRxExT"),
+        ("echo nato secret | tr a-z A-Z", "SECRET", "nato secret"),
+        ("{{ 'top secret' | upper }}", "TOP SECRET", "top secret"),
+    ],
+)
+def test_a_finding_lands_on_the_literal(
+    default_policy: Policy, text: str, level: str, found: str
+) -> None:
+    decision = check_text(default_policy, text)
+    assert decision.level == level
+    assert any(text[f.start : f.end] == found for f in decision.findings), decision.findings
