@@ -55,6 +55,19 @@ _UPPER_METHODS = (
 _UPPER_FUNCTIONS = "upper|ucase|toupper|strtoupper|mb_strtoupper|to_upper|upcase|uppercase"
 _REPLACE_METHODS = "replace|replaceAll|Replace|gsub|replace_all"
 
+# Markup that shows a text attribute's value in capitals, on its element (XAML's
+# ``Typography.Capitals="AllSmallCaps"`` and ``CharacterCasing="Upper"``, MAUI's
+# ``TextTransform="Uppercase"``, Android's ``textAllCaps``, CSS's ``text-transform`` or
+# Tailwind's ``uppercase`` class on an input), and the attributes that hold shown text.
+_CASING_ATTR = (
+    r"(?i:Typography\.Capitals|CharacterCasing|TextTransform|(?:android:|app:)?textAllCaps)"
+    r"""[^\S\n]{0,3}=[^\S\n]{0,3}["']?(?i:(?:All)?(?:Small|Petite)Caps|Upper(?:case)?|true)\b"""
+    r"|(?i:text-transform)[^\S\n]{0,3}:[^\S\n]{0,3}(?i:uppercase)"
+    r"""|class(?:Name)?[^\S\n]{0,3}=[^\S\n]{0,3}["'][^"'\n]{0,200}(?<![\w-])(?:text-)?uppercase(?![\w-])"""
+)
+_TEXT_ATTR = r"(?:Text|Content|Header|Title|android:text|app:text|text|value|placeholder|label)"
+_SHOWN = ("tag_lit", "css_lit", "swift_lit")
+
 # Each form a call takes, as one alternative of ``_CALL_RE``: a named group says which.
 _FORMS = (
     # "…".upper(), "…".toUpperCase(), "…".ToUpperInvariant(), "…".upcase
@@ -85,6 +98,15 @@ _FORMS = (
     rf"|(?P<awk_up>awk{_B1}'\{{{_B}print{_B1}toupper\(\$0\){_B};?{_B}\}}')"
     rf"|tr{_B1}-d{_B1}(?P<tr_del>{_QUOTED}|[^\s|;&<>()$`\"'\\]{{1,16}})"
     rf"|sed{_B1}(?:-e{_B1})?{_SED})(?![\w$])",
+    # <TextBlock Typography.Capitals="AllSmallCaps" Text="…"/>, <input class="uppercase" value="…">
+    rf"<[A-Za-z][\w:.\-]{{0,40}}(?=[^<>\n]{{0,400}}(?:{_CASING_ATTR}))[^<>\n]{{0,400}}?"
+    rf"(?<![\w:.\-]){_TEXT_ATTR}{_B}={_B}(?P<tag_lit>{_QUOTED})",
+    # a CSS rule's generated content in capitals: { content: "…"; text-transform: uppercase }
+    rf"\{{(?=[^{{}}\n]{{0,400}}text-transform{_B}:{_B}uppercase)[^{{}}\n]{{0,400}}?"
+    rf"(?<![\w-])content{_B}:{_B}(?P<css_lit>{_QUOTED})",
+    # SwiftUI's Text("…").textCase(.uppercase)
+    rf"(?<![\w$.])Text{_B}\({_B}(?P<swift_lit>{_QUOTED}){_B}\)"
+    rf"(?={_B}\.{_B}textCase{_B}\({_B}\.uppercase{_B}\))",
     # ${b^^}, ${b^^*}, ${b@U}, zsh's ${(U)b}; ${b//x/}, ${b//x/y}
     r"\$\{(?:(?P<var>[A-Za-z_]\w{0,30})(?:\^\^\*?|@U)|\(U\)(?P<zvar>[A-Za-z_]\w{0,30})"
     r"|(?P<rvar>[A-Za-z_]\w{0,30})//(?P<vpat>[^/}\n]{1,16})/(?P<vrep>[^/}\n]{0,16}))\}",
@@ -93,7 +115,7 @@ _CALL_RE = lazy_compile("|".join(_FORMS))
 # Every ``_CALL_RE`` match holds one of these (on a line's one-byte copy, case-blind):
 # a line without one costs one search.
 SNIFF_RE = re.compile(
-    rb"(?i:upper|upcase|ucase|(?<![\w$])uc\b|replace|substitute|gsub|delete|\btr\b|sed\b|\bsub\b)"
+    rb"(?i:upper|upcase|ucase|caps|(?<![\w$])uc\b|replace|substitute|gsub|delete|\btr\b|sed\b|\bsub\b)"
     rb"|\$\{"
 )
 # A shell variable set to a value (``b="nato secret"``, ``export b=secret``), its last
@@ -110,8 +132,10 @@ MAX_PASSES = 3  # a call on a call's value (``"nxaxtxo".replace("x", "").upper()
 
 
 _Chars = list[tuple[str, int]]  # characters, each with its original offset
-# a call's value: (what it keeps as written, the literal of its value)
-_Value = tuple[_Chars, _Chars]
+# a call's value: (the span of the line it keeps as written before it, the literal of
+# its value, the span kept after it)
+_Value = tuple[tuple[int, int], _Chars, tuple[int, int]]
+_NONE = (0, 0)
 _Change = Callable[[_Chars], "_Chars | None"]
 _Settings = Callable[[str, int], "str | None"]
 
@@ -209,9 +233,11 @@ def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _
         if value is None:
             return None
         quoted = chars(start, start + 1) + value + chars(end - 1, end)
-        return chars(call.start(), start) if name == "echo" else [], quoted
+        if name in _SHOWN:  # markup: the rest of the element is kept as written
+            return (call.start(), start), quoted, (end, call.end())
+        return (call.start(), start if name == "echo" else call.start()), quoted, _NONE
 
-    for name in ("up_lit", "filter_lit", "upf_lit", "perl_lit"):
+    for name in ("up_lit", "filter_lit", "upf_lit", "perl_lit", *_SHOWN):
         if names.get(name) is not None:
             return literal(name, _upper)
     for lit, pat, rep in (
@@ -240,7 +266,7 @@ def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _
             return literal("echo", change)
         start, end = call.span("echo")
         value = change(chars(start, end))
-        return None if value is None else (chars(call.start(), start), value)
+        return None if value is None else ((call.start(), start), value, _NONE)
     variable = names.get("var") or names.get("zvar") or names.get("rvar")
     setting = None if variable is None else settings(variable, offsets[call.start()])
     if setting is None:
@@ -249,11 +275,11 @@ def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _
     start, end = call.span()
     spread = [(char, offsets[min(start + i, end - 1)]) for i, char in enumerate(setting)]
     if names.get("rvar") is None:
-        return [], _upper(spread)
+        return _NONE, _upper(spread), _NONE
     pattern, replacement = names["vpat"], names["vrep"]
     if re.search(r"[*?\[\\]", pattern + replacement):
         return None  # a glob is not followed
-    return [], _replace(spread, pattern, replacement, every=True)
+    return _NONE, _replace(spread, pattern, replacement, every=True), _NONE
 
 
 def _echo_change(names: dict[str, str | None]) -> _Change | None:
@@ -310,15 +336,15 @@ def evaluated(text: str, start: int, end: int) -> Evaluated | None:
             result = _value_of(call, offsets, settings)
             if result is None:
                 continue
-            kept, value = result
-            pieces.append(
-                (line[at : call.start()], offsets[at : call.start()], changed[at : call.start()])
-            )
-            pieces.append(("".join(c for c, _ in kept), [o for _, o in kept], [False] * len(kept)))
+            before, value, after = result
+            for low, high in ((at, call.start()), before):
+                pieces.append((line[low:high], offsets[low:high], changed[low:high]))
             pieces.append(
                 ("".join(c for c, _ in value), [o for _, o in value], [True] * len(value))
             )
             values.append(pieces[-1][0])
+            low, high = after
+            pieces.append((line[low:high], offsets[low:high], changed[low:high]))
             at = call.end()
         if not pieces:
             break

@@ -56,6 +56,20 @@ _BANNER_FORMS: dict[str, Callable[[str], str]] = {
     "str-replace": lambda m: f"$banner = str_replace('{_filler(m)}', '', '{_filled(m)}');\n",
     "sed": lambda m: f"echo '{_filled(m)}' | sed 's/{_filler(m)}//g'\n",
     "tr-delete": lambda m: f"echo '{_filled(m)}' | tr -d {_filler(m)}\n",
+    # markup that shows small letters in capitals (read before, by ``_rendered``)
+    "latex": lambda m: f"\\MakeUppercase{{{m.lower()}}}\n",
+    "typst": lambda m: f"#upper[{m.lower()}]\n",
+    "tailwind": lambda m: f'<span class="text-xs uppercase">{m.lower()}</span>\n',
+    "word": lambda m: f"<w:r><w:rPr><w:caps/></w:rPr><w:t>{m.lower()}</w:t></w:r>\n",
+    # and a text attribute's value shown in capitals on its element
+    "xaml": lambda m: f'<TextBlock Typography.Capitals="AllSmallCaps" Text="{m.lower()}"/>\n',
+    "xaml-casing": lambda m: f'<TextBox CharacterCasing="Upper" Text="{m.lower()}"/>\n',
+    "maui": lambda m: f'<Label Text="{m.lower()}" TextTransform="Uppercase" />\n',
+    "android": lambda m: f'<TextView android:textAllCaps="true" android:text="{m.lower()}"/>\n',
+    "css-content": lambda m: (
+        f'.banner::before {{ content: "{m.lower()}"; text-transform: uppercase; }}\n'
+    ),
+    "swiftui": lambda m: f'Text("{m.lower()}").textCase(.uppercase)\n',
     "replace-upper": lambda m: (
         f'banner = "{_filled(m.lower())}".replace("{_filler(m.lower())}", "").upper()\n'
     ),
@@ -78,7 +92,9 @@ def test_every_banner_put_through_a_call_reads_its_level() -> None:
     _reads_its_level(banner_sample("transforming-calls", 16), _BANNER_FORMS)
 
 
-@pytest.mark.parametrize("form", ["python", "shell-variable", "tr", "replace", "spreadsheet"])
+@pytest.mark.parametrize(
+    "form", ["python", "shell-variable", "tr", "replace", "spreadsheet", "xaml", "css-content"]
+)
 def test_banners_put_through_a_call_stream_as_they_read_whole(form: str) -> None:
     for target in banner_sample("transforming-calls-stream", 2):
         assert_cuts_stream(shipped_policy(target.policy), _BANNER_FORMS[form](target.text))
@@ -155,6 +171,11 @@ _CALLS: dict[str, Callable[[str], tuple[str, str]]] = {
         f"REPLACE('{_fill(w)[0]}', '{_fill(w)[1]}', '')",
         f"'{w.upper()}'",
     ),
+    # markup: the element as written, its text attribute in capitals
+    "xaml": lambda w: (
+        f'<TextBlock CharacterCasing="Upper" Text="{w}"/>',
+        f'<TextBlock CharacterCasing="Upper" Text="{w.upper()}"/>',
+    ),
 }
 
 
@@ -194,6 +215,11 @@ def test_a_call_reads_what_its_value_written_there_reads(policy_name: str) -> No
         "echo secret | tr -d '\\n'",
         '"the secret ingredient".upper()',
         'KEY = "restricted_area".upper()',
+        '<Label Text="the secret garden" TextTransform="Uppercase" />',
+        '<span class="uppercase">the secret ingredient</span>',
+        '<span class="not-uppercase">restricted</span>',
+        '<input class="uppercase" name="secret" value="">',
+        ".btn { content: 'secret'; }",
     ],
 )
 def test_everyday_calls_stay_unclassified(default_policy: Policy, text: str) -> None:
