@@ -112,11 +112,12 @@ _FORMS = (
     r"|(?P<rvar>[A-Za-z_]\w{0,30})//(?P<vpat>[^/}\n]{1,16})/(?P<vrep>[^/}\n]{0,16}))\}",
 )
 _CALL_RE = lazy_compile("|".join(_FORMS))
-# Every ``_CALL_RE`` match holds one of these (on a line's one-byte copy, case-blind):
-# a line without one costs one search.
+# Every ``_CALL_RE`` match holds one of these, in a line's one-byte copy in small letters
+# (``bytes.lower``): a text without one costs one search (each branch starts with a
+# character, none with a lookbehind, so the search skips ahead in C).
 SNIFF_RE = re.compile(
-    rb"(?i:upper|upcase|ucase|caps|(?<![\w$])uc\b|replace|substitute|gsub|delete|\btr\b|sed\b|\bsub\b)"
-    rb"|\$\{"
+    rb"upper|upcase|ucase|caps|replace|substitute|gsub|\.delete|uc[ (\t]|sub[ (]|\$\{"
+    rb"|\|[ \t]{0,8}(?:tr|sed|awk)[ \t]|textcase"
 )
 # A shell variable set to a value (``b="nato secret"``, ``export b=secret``), its last
 # setting within ``REACH`` before the line that uses it.

@@ -5470,7 +5470,8 @@ class DecodeUnit(Unit[DecodeState]):
         ``one_byte(region)``."""
         if scanner.depth >= MAX_DEPTH:
             return
-        sniffed = CALL_SNIFF_RE.search(raw)
+        lowered = raw.lower()
+        sniffed = CALL_SNIFF_RE.search(lowered)
         if sniffed is None:
             return
         # a shell variable's settings above the first line (``orig_needed`` keeps them)
@@ -5483,7 +5484,7 @@ class DecodeUnit(Unit[DecodeState]):
             start = region.rfind("\n", 0, sniffed.start()) + 1
             end = region.find("\n", sniffed.end())
             end = len(region) if end < 0 else end
-            sniffed = CALL_SNIFF_RE.search(raw, end + 1)
+            sniffed = CALL_SNIFF_RE.search(lowered, end + 1)
             if end - start > MAX_LINE or (continued and start == 0) or start <= done:
                 continue
             done = start
