@@ -244,3 +244,20 @@ def test_a_finding_lands_on_the_literal(
     decision = check_text(default_policy, text)
     assert decision.level == level
     assert any(text[f.start : f.end] == found for f in decision.findings), decision.findings
+
+
+def test_a_shell_setting_far_above_its_use_streams_as_it_reads_whole(
+    default_policy: Policy,
+) -> None:
+    """The setting 1.5 KiB above the use: a stream keeps it (``REACH``), and the finding
+    lands on the use, so nothing above it is held."""
+    filler = "".join(f"echo step {i} of the nightly job\n" for i in range(48))
+    text = f'b="nato secret"\n{filler}echo "${{b^^}}"\nexit 0\n'
+    assert check_text(default_policy, text).level == "SECRET"
+    assert_cuts_stream(default_policy, text, one_character=False)
+
+
+def test_a_shell_setting_past_the_reach_is_not_followed(default_policy: Policy) -> None:
+    filler = "".join(f"echo step {i} of the nightly job and a few more words\n" for i in range(64))
+    text = f'b="nato secret"\n{filler}echo "${{b^^}}"\n'
+    assert check_text(default_policy, text).level == default_policy.lowest
