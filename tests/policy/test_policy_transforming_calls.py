@@ -261,3 +261,43 @@ def test_a_shell_setting_past_the_reach_is_not_followed(default_policy: Policy) 
     filler = "".join(f"echo step {i} of the nightly job and a few more words\n" for i in range(64))
     text = f'b="nato secret"\n{filler}echo "${{b^^}}"\n'
     assert check_text(default_policy, text).level == default_policy.lowest
+
+
+def _upper_call(word: str) -> str:
+    return f'"{word}".upper()'
+
+
+def _upper_literal(word: str) -> str:
+    return f'"{word.upper()}"'
+
+
+# Code over several lines, ``{}`` where each value goes: the lines around decide too.
+_BLOCKS = (
+    ("LEVELS = [\n    {},\n    {},\n    {},\n]\n", ("secret", "restricted", "confidential")),
+    (
+        "class Level(Enum):\n    PUBLIC = {}\n    SECRET = {}\n    TOP_SECRET = {}\n",
+        ("public", "secret", "top secret"),
+    ),
+    (
+        "switch (level) {{\n  case {}: return 3;\n  case {}: return 1;\n}}\n",
+        ("secret", "restricted"),
+    ),
+    ("mapping = {{\n    {}: 3,\n    {}: 1,\n}}\n", ("secret", "restricted")),
+    (
+        'parser.add_argument(\n    "--level",\n    choices=[{}, {}, {}],\n)\n',
+        ("public", "restricted", "secret"),
+    ),
+    ('if level not in ({}, {}):\n    raise PermissionError("denied")\n', ("secret", "top secret")),
+    ('def banner():\n    """Return the page banner."""\n    return {}\n', ("nato secret",)),
+    ("SECRET = {}\nTOP_SECRET = {}\n", ("secret", "top secret")),
+    ("# settings\nSECRET_KEY = {}\nDEBUG = False\n", ("secret",)),
+)
+
+
+@pytest.mark.parametrize(("template", "words"), _BLOCKS)
+def test_calls_over_lines_read_what_their_values_written_there_read(
+    default_policy: Policy, template: str, words: tuple[str, ...]
+) -> None:
+    called = template.format(*map(_upper_call, words))
+    written = template.format(*map(_upper_literal, words))
+    assert check_text(default_policy, called).level == check_text(default_policy, written).level
