@@ -41,8 +41,17 @@ _PATTERN = rf"(?:{_QUOTED}|/(?:[^/\\\n]|\\.){{1,32}}/[gimsuy]{{0,5}})"
 # A word that ``echo`` prints as it is (no quote, no expansion, no redirection).
 _ECHO_WORD = r"[^\s|;&<>()$`\"'\\]{1,64}"
 _ECHOED = rf"(?:{_QUOTED}|{_ECHO_WORD}(?:{_B1}{_ECHO_WORD}){{0,12}})"
-_LOWER_SET = r"""(?:(?P<lq>['"]?)(?:\[:lower:\]|a-z)(?P=lq))"""
-_UPPER_SET = r"""(?:(?P<uq>['"]?)(?:\[:upper:\]|A-Z)(?P=uq))"""
+
+
+def _tr_sets(name: str) -> str:
+    """``tr``'s two sets that upper-case (``a-z A-Z``, ``'[:lower:]' '[:upper:]'``), their
+    quotes' groups named after ``name`` (a pattern names each group once)."""
+    return (
+        rf"""(?P<{name}l>['"]?)(?:\[:lower:\]|a-z)(?P={name}l)[^\S\n]{{1,8}}"""
+        rf"""(?P<{name}u>['"]?)(?:\[:upper:\]|A-Z)(?P={name}u)"""
+    )
+
+
 _SED = (
     r"""(?P<sq>['"]?)s(?P<sd>[/|#,:])(?P<spat>(?:(?!(?P=sd))[^\\\n]|\\.){1,32})(?P=sd)"""
     r"""(?P<srep>(?:(?!(?P=sd))[^\\\n'"]|\\.){0,32})(?P=sd)(?P<sflags>g?)(?P=sq)"""
@@ -66,7 +75,8 @@ _CASING_ATTR = (
     r"""|class(?:Name)?[^\S\n]{0,3}=[^\S\n]{0,3}["'][^"'\n]{0,200}(?<![\w-])(?:text-)?uppercase(?![\w-])"""
 )
 _TEXT_ATTR = r"(?:Text|Content|Header|Title|android:text|app:text|text|value|placeholder|label)"
-_SHOWN = ("tag_lit", "css_lit", "swift_lit")
+# the forms whose literal is transformed in its place, all else kept as written
+_SHOWN = ("tag_lit", "css_lit", "swift_lit", "declared")
 
 # Each form a call takes, as one alternative of ``_CALL_RE``: a named group says which.
 _FORMS = (
@@ -93,8 +103,9 @@ _FORMS = (
     rf"(?P<ra_lit>{_QUOTED}){_B}\)",
     # echo … | tr a-z A-Z, | tr '[:lower:]' '[:upper:]', | awk '{print toupper($0)}',
     # | tr -d x, | sed 's/x//g' (printf with one literal alike)
-    rf"(?<![\w$-])(?:echo(?:{_B1}-[neE]{{1,3}})?|printf){_B1}(?P<echo>{_ECHOED}){_B}\|{_B}"
-    rf"(?:(?P<tr_up>tr{_B1}{_LOWER_SET}{_B1}{_UPPER_SET})"
+    rf"(?<![\w$-])(?:echo(?:{_B1}-[neE]{{1,3}})?|printf(?:{_B1}(?P<fq>['\"])%s(?:\\n)?(?P=fq))?)"
+    rf"{_B1}(?P<echo>{_ECHOED}){_B}\|{_B}"
+    rf"(?:(?P<tr_up>tr{_B1}{_tr_sets('pipe')})"
     rf"|(?P<awk_up>awk{_B1}'\{{{_B}print{_B1}toupper\(\$0\){_B};?{_B}\}}')"
     rf"|tr{_B1}-d{_B1}(?P<tr_del>{_QUOTED}|[^\s|;&<>()$`\"'\\]{{1,16}})"
     rf"|sed{_B1}(?:-e{_B1})?{_SED})(?![\w$])",
@@ -107,6 +118,13 @@ _FORMS = (
     # SwiftUI's Text("…").textCase(.uppercase)
     rf"(?<![\w$.])Text{_B}\({_B}(?P<swift_lit>{_QUOTED}){_B}\)"
     rf"(?={_B}\.{_B}textCase{_B}\({_B}\.uppercase{_B}\))",
+    # a shell variable declared upper-casing: declare -u b="…", typeset -u, local -u
+    rf"(?<![\w$-])(?:declare|typeset|local)(?:{_B1}-[A-Za-z]{{1,4}})*?{_B1}-[A-Za-z]{{0,3}}u"
+    rf"[A-Za-z]{{0,3}}{_B1}[A-Za-z_]\w{{0,30}}=(?P<declared>{_QUOTED})",
+    # a here-string: tr a-z A-Z <<< "…", tr -d x <<< "…" (read as echo "…")
+    rf"(?<![\w$-])tr{_B1}(?:(?P<here_up>{_tr_sets('here')})|-d{_B1}(?P<here_del>{_QUOTED}"
+    r"|[^\s|;&<>()$`\"'\\]{1,16}))"
+    rf"{_B}<<<{_B}(?P<here>{_QUOTED})",
     # ${b^^}, ${b^^*}, ${b@U}, zsh's ${(U)b}; ${b//x/}, ${b//x/y}
     r"\$\{(?:(?P<var>[A-Za-z_]\w{0,30})(?:\^\^\*?|@U)|\(U\)(?P<zvar>[A-Za-z_]\w{0,30})"
     r"|(?P<rvar>[A-Za-z_]\w{0,30})//(?P<vpat>[^/}\n]{1,16})/(?P<vrep>[^/}\n]{0,16}))\}",
@@ -117,7 +135,7 @@ _CALL_RE = lazy_compile("|".join(_FORMS))
 # character, none with a lookbehind, so the search skips ahead in C).
 SNIFF_RE = re.compile(
     rb"upper|upcase|ucase|caps|replace|substitute|gsub|\.delete|uc[ (\t]|sub[ (]|\$\{"
-    rb"|\|[ \t]{0,8}(?:tr|sed|awk)[ \t]|textcase"
+    rb"|\|[ \t]{0,8}(?:tr|sed|awk)[ \t]|textcase|<<<|declare|typeset|local[ \t]+-"
 )
 # A shell variable set to a value (``b="nato secret"``, ``export b=secret``), its last
 # setting within ``REACH`` before the line that uses it.
@@ -259,6 +277,14 @@ def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _
         return literal(
             lit, partial(_replace, pattern=pattern, replacement=replacement, every=every)
         )
+    if names.get("here") is not None:
+        here = _here_change(names)
+        done = None if here is None else literal("here", here)
+        if done is None:
+            return None
+        # read as ``echo "…"``: the command's word stands on the literal's quote
+        quote = done[1][0][1]
+        return _NONE, [(char, quote) for char in "echo "] + done[1], _NONE
     if names.get("echo") is not None:
         change = _echo_change(names)
         if change is None:
@@ -281,6 +307,15 @@ def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _
     if re.search(r"[*?\[\\]", pattern + replacement):
         return None  # a glob is not followed
     return _NONE, _replace(spread, pattern, replacement, every=True), _NONE
+
+
+def _here_change(names: dict[str, str | None]) -> _Change | None:
+    """What ``tr`` does to a here-string."""
+    if names.get("here_up") is not None:
+        return _upper
+    raw = names.get("here_del") or ""
+    taken = _unquoted(raw) if raw[:1] in "\"'" else raw
+    return partial(_deleted, taken=taken) if taken and "-" not in taken[1:-1] else None
 
 
 def _echo_change(names: dict[str, str | None]) -> _Change | None:

@@ -50,6 +50,9 @@ _BANNER_FORMS: dict[str, Callable[[str], str]] = {
     "tr-classes": lambda m: f"echo \"{m.lower()}\" | tr '[:lower:]' '[:upper:]'\n",
     "awk": lambda m: f"echo \"{m.lower()}\" | awk '{{print toupper($0)}}'\n",
     "shell-variable": lambda m: f'b="{m.lower()}"\necho "${{b^^}}"\n',
+    "declare-upper": lambda m: f'declare -u banner="{m.lower()}"\necho "$banner"\n',
+    "here-string": lambda m: f"tr '[:lower:]' '[:upper:]' <<< \"{m.lower()}\"\n",
+    "printf": lambda m: f"printf '%s\\n' \"{m.lower()}\" | tr a-z A-Z\n",
     "replace": lambda m: f'banner = "{_filled(m)}".replace("{_filler(m)}", "")\n',
     "replace-all": lambda m: f'const banner = "{_filled(m)}".replaceAll("{_filler(m)}", "");\n',
     "replace-regex": lambda m: f'const banner = "{_filled(m)}".replace(/{_filler(m)}/g, "");\n',
@@ -93,7 +96,17 @@ def test_every_banner_put_through_a_call_reads_its_level() -> None:
 
 
 @pytest.mark.parametrize(
-    "form", ["python", "shell-variable", "tr", "replace", "spreadsheet", "xaml", "css-content"]
+    "form",
+    [
+        "python",
+        "shell-variable",
+        "tr",
+        "here-string",
+        "replace",
+        "spreadsheet",
+        "xaml",
+        "css-content",
+    ],
 )
 def test_banners_put_through_a_call_stream_as_they_read_whole(form: str) -> None:
     for target in banner_sample("transforming-calls-stream", 2):
