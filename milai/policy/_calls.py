@@ -27,8 +27,7 @@ from functools import partial
 from milai._lazyre import lazy_compile
 from milai.policy.normalise import skeleton
 
-# A literal on one line (escapes kept as written); its body is group ``body`` of the
-# pattern it is written into.
+# A literal on one line, in any of the three quotes (escapes kept as written).
 _QUOTED = (
     r"""(?:"(?:[^"\\\n]|\\.){0,256}+"|'(?:[^'\\\n]|\\.){0,256}+'|`(?:[^`\\\n$]|\\.){0,256}+`)"""
 )
@@ -59,7 +58,7 @@ _SED = (
 
 _UPPER_METHODS = (
     "upper|toUpperCase|toLocaleUpperCase|ToUpper|ToUpperInvariant|uppercase|uppercased"
-    "|to_uppercase|to_ascii_uppercase|upcase|capitalize_all"
+    "|to_uppercase|to_ascii_uppercase|upcase"
 )
 _UPPER_FUNCTIONS = "upper|ucase|toupper|strtoupper|mb_strtoupper|to_upper|upcase|uppercase"
 _REPLACE_METHODS = "replace|replaceAll|Replace|gsub|replace_all"
@@ -237,10 +236,13 @@ def _deleted(chars: _Chars, taken: str) -> _Chars:
     return [(char, offset) for char, offset in chars if char not in taken]
 
 
-def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _Value | None:
-    """What ``call`` (a ``_CALL_RE`` match on a line whose characters stand at
-    ``offsets``) evaluates to: (what it keeps as written, the literal of its value), each
-    character with its original offset; None when the call is not evaluated."""
+def _value_of(
+    call: re.Match[str], offsets: list[int], changed: list[bool], settings: _Settings
+) -> _Value | None:
+    """What ``call`` (a ``_CALL_RE`` match on a line whose characters stand at ``offsets``,
+    ``changed`` where an earlier pass wrote them) evaluates to: the span it keeps as written
+    before its value, the literal of its value (each character with its original offset),
+    the span kept after it; None when the call is not evaluated."""
     names = call.groupdict()
 
     def chars(start: int, end: int) -> _Chars:
@@ -248,6 +250,8 @@ def _value_of(call: re.Match[str], offsets: list[int], settings: _Settings) -> _
 
     def literal(name: str, change: _Change) -> _Value | None:
         start, end = call.span(name)
+        if name in _SHOWN and all(changed[start:end]):
+            return None  # markup keeps its attribute: its value was written by a pass before
         value = change(chars(start + 1, end - 1))
         if value is None:
             return None
@@ -369,7 +373,7 @@ def evaluated(text: str, start: int, end: int) -> Evaluated | None:
         pieces: list[tuple[str, list[int], list[bool]]] = []
         at = 0
         for call in _CALL_RE.finditer(line):
-            result = _value_of(call, offsets, settings)
+            result = _value_of(call, offsets, changed, settings)
             if result is None:
                 continue
             before, value, after = result
@@ -391,13 +395,3 @@ def evaluated(text: str, start: int, end: int) -> Evaluated | None:
     if not values:
         return None
     return Evaluated(line, offsets, changed, values)
-
-
-def called_lines(text: str, lines: Iterable[tuple[int, int]]) -> list[Evaluated]:
-    """Each of ``lines`` (spans of ``text``) that holds a call on a literal, evaluated."""
-    found = []
-    for start, end in lines:
-        line = evaluated(text, start, end)
-        if line is not None:
-            found.append(line)
-    return found
