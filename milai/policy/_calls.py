@@ -124,6 +124,9 @@ _FORMS = (
     rf"(?<![\w$-])tr{_B1}(?:(?P<here_up>{_tr_sets('here')})|-d{_B1}(?P<here_del>{_QUOTED}"
     r"|[^\s|;&<>()$`\"'\\]{1,16}))"
     rf"{_B}<<<{_B}(?P<here>{_QUOTED})",
+    # Python's slices that take every second or third character, or read it backwards:
+    # "NxAxTxO"[::2], "xNxAxTxO"[1::2], "TERCES OTAN"[::-1]
+    rf"(?P<slice_lit>{_QUOTED})\[(?P<slice_start>\d?)::(?P<slice_step>[23]|-1)\]",
     # ${b^^}, ${b^^*}, ${b@U}, zsh's ${(U)b}; ${b//x/}, ${b//x/y}
     r"\$\{(?:(?P<var>[A-Za-z_]\w{0,30})(?:\^\^\*?|@U)|\(U\)(?P<zvar>[A-Za-z_]\w{0,30})"
     r"|(?P<rvar>[A-Za-z_]\w{0,30})//(?P<vpat>[^/}\n]{1,16})/(?P<vrep>[^/}\n]{0,16}))\}",
@@ -135,6 +138,7 @@ _CALL_RE = lazy_compile("|".join(_FORMS))
 SNIFF_RE = re.compile(
     rb"upper|upcase|ucase|caps|replace|substitute|gsub|\.delete|uc[ (\t]|sub[ (]|\$\{"
     rb"|\|[ \t]{0,8}(?:tr|sed|awk)[ \t]|textcase|<<<|declare|typeset|local[ \t]+-"
+    rb"|::[23-]"
 )
 # A shell variable set to a value (``b="nato secret"``, ``export b=secret``), its last
 # setting within ``REACH`` before the line that uses it.
@@ -280,6 +284,16 @@ def _value_of(
         every = not names[pat].startswith("/") or "g" in names[pat].rsplit("/", 1)[1]
         return literal(
             lit, partial(_replace, pattern=pattern, replacement=replacement, every=every)
+        )
+    if names.get("slice_lit") is not None:
+        step = int(names["slice_step"] or 1)
+        first = int(names["slice_start"] or 0)
+        if step > 0:
+            return literal("slice_lit", lambda body: body[first::step])
+        # backwards: each character read on the place it is shown in
+        return literal(
+            "slice_lit",
+            lambda body: [(char, body[at][1]) for at, (char, _) in enumerate(body[::-1])],
         )
     if names.get("here") is not None:
         here = _here_change(names)

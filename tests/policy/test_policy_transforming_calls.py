@@ -73,6 +73,10 @@ _BANNER_FORMS: dict[str, Callable[[str], str]] = {
         f'.banner::before {{ content: "{m.lower()}"; text-transform: uppercase; }}\n'
     ),
     "swiftui": lambda m: f'Text("{m.lower()}").textCase(.uppercase)\n',
+    "slice-every-second": lambda m: (
+        'banner = "' + "".join(char + _filler(m) for char in m) + '"[::2]\n'
+    ),
+    "slice-backwards": lambda m: f'banner = "{m[::-1]}"[::-1]\n',
     "replace-upper": lambda m: (
         f'banner = "{_filled(m.lower())}".replace("{_filler(m.lower())}", "").upper()\n'
     ),
@@ -233,6 +237,8 @@ def test_a_call_reads_what_its_value_written_there_reads(policy_name: str) -> No
         '<span class="not-uppercase">restricted</span>',
         '<input class="uppercase" name="secret" value="">',
         ".btn { content: 'secret'; }",
+        'name = "olleh"[::-1]',
+        "evens = values[::2]",
     ],
 )
 def test_everyday_calls_stay_unclassified(default_policy: Policy, text: str) -> None:
@@ -247,6 +253,7 @@ def test_everyday_calls_stay_unclassified(default_policy: Policy, text: str) -> 
         ('=UPPER("cosmic top secret")', "TOP SECRET", "cosmic top secret"),
         ('b="nato secret"\necho "${b^^}"', "SECRET", "${b^^}"),
         ('x = "NxAxTxOx xSxExCxRxExT".replace("x","")', "SECRET", "NxAxTxOx xSxExCxRxExT"),
+        ('banner = "NxAxTxOx xSxExCxRxExTx"[::2]', "SECRET", "NxAxTxOx xSxExCxRxExT"),
         ("echo nato secret | tr a-z A-Z", "SECRET", "nato secret"),
         ("{{ 'top secret' | upper }}", "TOP SECRET", "top secret"),
     ],
