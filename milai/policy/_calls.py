@@ -146,6 +146,7 @@ _SETTING_RE = lazy_compile(
     rf"(?<![\w$.-])(?P<name>[A-Za-z_]\w{{0,30}})=(?P<value>{_QUOTED}|{_ECHO_WORD})(?=[\s;&|)]|$)"
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
+_SEPARATORS_RE = re.compile(r"[\W_]+")
 REACH = 2048
 # Where the unfinished line's text may become a call's value (a literal, ``echo``'s words, a
 # shell variable's use): a stream holds the line from the first.
@@ -171,6 +172,16 @@ def value_re(texts: Iterable[str]) -> re.Pattern[str]:
     short = sorted(re.escape(word) for word in words if len(word) < 3)
     parts = [*long, *(rf"(?<![^\W\d_]){word}(?![^\W\d_])" for word in short)]
     return re.compile("|".join(parts) or r"(?!)")
+
+
+def holds_words(words: re.Pattern[str], value: str) -> bool:
+    """Whether ``value``'s skeleton holds one of ``words`` (``value_re``), as written or
+    with what separates its letters taken out (``"g e h e i m".upper()``)."""
+    skeleton_value = skeleton(value)
+    if words.search(skeleton_value) is not None:
+        return True
+    glued = _SEPARATORS_RE.sub("", skeleton_value)
+    return glued != skeleton_value and words.search(glued) is not None
 
 
 @dataclass

@@ -35,6 +35,7 @@ from milai.policy._calls import REACH as CALL_REACH
 from milai.policy._calls import SNIFF_RE as CALL_SNIFF_RE
 from milai.policy._calls import START_RE as CALL_START_RE
 from milai.policy._calls import evaluated as evaluated_calls
+from milai.policy._calls import holds_words as call_holds_words
 from milai.policy._calls import value_re as call_value_re
 from milai.policy._ciphers import CipherWords
 from milai.policy._comments import undecided as undecided_comment
@@ -5489,7 +5490,7 @@ class DecodeUnit(Unit[DecodeState]):
                 continue
             done = start
             line = evaluated_calls(text, start + shift, end + shift)
-            if line is None or not any(words.search(skeleton(value)) for value in line.values):
+            if line is None or not any(call_holds_words(words, value) for value in line.values):
                 continue
             written = [at for at, changed in enumerate(line.changed) if changed]
             first, last = line.offsets[written[0]], line.offsets[written[-1]]

@@ -74,6 +74,7 @@ _BANNER_FORMS: dict[str, Callable[[str], str]] = {
         f'.banner::before {{ content: "{m.lower()}"; text-transform: uppercase; }}\n'
     ),
     "swiftui": lambda m: f'Text("{m.lower()}").textCase(.uppercase)\n',
+    "spaced-letters": lambda m: f'banner = "{" ".join(m.lower())}".upper()\n',
     "slice-every-second": lambda m: (
         'banner = "' + "".join(char + _filler(m) for char in m) + '"[::2]\n'
     ),
