@@ -86,15 +86,25 @@ _BANNER_FORMS: dict[str, Callable[[str], str]] = {
 
 
 def _reads_its_level(targets: list[Target], forms: dict[str, Callable[[str], str]]) -> None:
+    """Each form of each target reads its level; higher only where the form's value, so
+    written, reads higher too (its letters spaced out over three words read as markings of
+    their own: ``N A T O   S E C R E T   A T O M A L``; a literal written backwards is read
+    backwards as it stands, ``"KJILEWUORTREV .peD"``): the differential test below holds
+    the calls to their values exactly."""
     misses = []
     for target in targets:
         policy = shipped_policy(target.policy)
         for name, make in forms.items():
             text = make(target.text)
             got = check_text(policy, text).level
-            if got != target.level:
+            if policy.above(target.level, got):
                 misses.append(f"{name}: {text!r} read {got}, not {target.level}")
+            elif got != target.level and name not in _MAY_READ_HIGHER:
+                misses.append(f"{name}: {text!r} read {got}, above {target.level}")
     assert not misses, f"{len(misses)} misread:\n" + "\n".join(misses[:12])
+
+
+_MAY_READ_HIGHER = frozenset({"spaced-letters", "slice-backwards"})
 
 
 def test_every_banner_put_through_a_call_reads_its_level() -> None:
