@@ -20,6 +20,7 @@ value, landing on the call's literal (a shell variable's use, ``${b^^}``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -364,22 +365,25 @@ def _echo_change(names: dict[str, str | None]) -> _Change | None:
     return partial(_replace, pattern=pattern, replacement=rep, every=names["sflags"] == "g")
 
 
-def _shell_settings(text: str, line_start: int) -> _Settings:
+def _shell_settings(text: str, line_start: int, line_end: int) -> _Settings:
     """The value a shell variable was set to last before a use at ``before`` in ``text``:
-    on the use's line (which starts at ``line_start``) or within ``REACH`` above it. A
-    value that expands something (``"$x"``, an escape) is not followed."""
+    on the use's line (``line_start`` to ``line_end``) or within ``REACH`` above it. A
+    value that expands something (``"$x"``, an escape) is not followed. The settings are
+    found once a line, on its first use (a line of many uses costs one search)."""
+    found: dict[str, list[tuple[int, str]]] = {}
 
     def lookup(name: str, before: int) -> str | None:
-        found = None
-        for setting in _SETTING_RE.finditer(text, max(0, line_start - REACH), before):
-            if setting.group("name") != name:
-                continue
-            value = setting.group("value")
-            if value[0] in "\"'`":
-                expands = "\\" in value or ("$" in value and value[0] != "'")
-                value = "" if expands else value[1:-1]
-            found = value or None
-        return found
+        if not found:
+            found[""] = []  # searched
+            for setting in _SETTING_RE.finditer(text, max(0, line_start - REACH), line_end):
+                value = setting.group("value")
+                if value[0] in "\"'`":
+                    expands = "\\" in value or ("$" in value and value[0] != "'")
+                    value = "" if expands else value[1:-1]
+                found.setdefault(setting.group("name"), []).append((setting.end(), value))
+        settings = found.get(name, [])
+        last = bisect_right(settings, (before, "\uffff")) - 1
+        return settings[last][1] or None if last >= 0 else None
 
     return lookup
 
@@ -393,7 +397,7 @@ def evaluated(text: str, start: int, end: int) -> Evaluated | None:
     offsets = list(range(start, end))
     changed = [False] * len(line)
     values: list[str] = []
-    settings = _shell_settings(text, start)
+    settings = _shell_settings(text, start, end)
     for _ in range(MAX_PASSES):
         pieces: list[tuple[str, list[int], list[bool]]] = []
         at = 0
