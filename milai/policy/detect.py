@@ -32,10 +32,10 @@ from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._built import open_call as open_built_call
 from milai.policy._calls import REACH as CALL_REACH
-from milai.policy._calls import SNIFF_RE as CALL_SNIFF_RE
 from milai.policy._calls import START_RE as CALL_START_RE
 from milai.policy._calls import evaluated as evaluated_calls
 from milai.policy._calls import holds_words as call_holds_words
+from milai.policy._calls import sniffed as call_sniffed
 from milai.policy._calls import value_re as call_value_re
 from milai.policy._ciphers import CipherWords
 from milai.policy._comments import undecided as undecided_comment
@@ -5471,28 +5471,30 @@ class DecodeUnit(Unit[DecodeState]):
         ``one_byte(region)``."""
         if scanner.depth >= MAX_DEPTH:
             return
-        lowered = raw.lower()
-        sniffed = CALL_SNIFF_RE.search(lowered)
-        if sniffed is None:
+        spots = call_sniffed(raw.lower())
+        if not spots:
             return
         # a shell variable's settings above the first line (``orig_needed`` keeps them)
         low = max(scanner.orig_base, origin - CALL_REACH)
         text = scanner.orig_slice(low, origin) + region
         shift = origin - low
         words = self.engine.call_values
-        done = -1
-        while sniffed is not None:
-            start = region.rfind("\n", 0, sniffed.start()) + 1
-            end = region.find("\n", sniffed.end())
-            end = len(region) if end < 0 else end
-            sniffed = CALL_SNIFF_RE.search(lowered, end + 1)
-            if end - start > MAX_LINE or (continued and start == 0) or start <= done:
+        done = -1  # the last line read
+        for spot in spots:
+            if spot <= done:
                 continue
-            done = start
+            start = region.rfind("\n", 0, spot) + 1
+            end = region.find("\n", spot)
+            end = len(region) if end < 0 else end
+            done = end
+            if end - start > MAX_LINE or (continued and start == 0):
+                continue
             line = evaluated_calls(text, start + shift, end + shift)
             if line is None or not any(call_holds_words(words, value) for value in line.values):
                 continue
             written = [at for at, changed in enumerate(line.changed) if changed]
+            if not written:
+                continue  # the values are empty (``echo x | tr -d x``)
             first, last = line.offsets[written[0]], line.offsets[written[-1]]
             # every finding lands on the values' literals, from the first to the last
             offsets = [low + min(max(offset, first), last) for offset in line.offsets]
