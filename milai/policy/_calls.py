@@ -142,8 +142,7 @@ _SNIFFS = tuple(
         rb"u(?:pper|pcase|case|c[ (\t])",
         rb"caps",
         rb"replace",
-        rb"sub(?:stitute|[ (])",
-        rb"gsub",
+        rb"sub(?:stitute|[ (])",  # gsub( too
         rb"\.delete",
         rb"\$\{",
         rb"\|[ \t]{0,8}(?:tr|sed|awk)[ \t]",
