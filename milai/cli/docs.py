@@ -85,7 +85,8 @@ class _Adding:
     declared: str
     pending: list[PreparedDocument] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
-    refused: list[str] = field(default_factory=list)  # their levels (no names: audit)
+    # their levels, or "unread" (nested documents not read) (no names: audit)
+    refused: list[str] = field(default_factory=list)
     skipped: int = 0
     embedder: LoadedEmbedder | None = None
     embedded: int = 0
@@ -144,9 +145,15 @@ def docs_add(
         above = f", {state.not_embedded} above its level" if state.not_embedded else ""
         say(f"milai: vectors for {state.embedded} document(s) ({state.embedder.name}{above})")
     if state.refused:
-        raise Blocked(
-            f"{len(state.refused)} document(s) refused: above the ceiling {ceiling}",
+        why = sorted(
+            {
+                "documents nested in it too deep to read"
+                if level == "unread"
+                else f"above the ceiling {ceiling}"
+                for level in state.refused
+            }
         )
+        raise Blocked(f"{len(state.refused)} document(s) refused: {' or '.join(why)}")
     if state.skipped:
         raise UsageError(f"{state.skipped} file(s) could not be read")
 
@@ -166,6 +173,11 @@ def _add_one(context: Context, policy: Policy, ceiling: str, state: _Adding, ite
         say(f"milai: skipped {error.message}")
         state.skipped += 1
         state.count("skipped")
+        return
+    if document.unread:  # what a document nested too deep holds is unknown: not added
+        say(f"milai: refused {item.name}: not read: {'; '.join(document.unread)}")
+        state.refused.append("unread")
+        state.count("refused")
         return
     prepared = prepare_document(policy, item.data, item.name, state.declared, document)
     if policy.above(prepared.level, ceiling):

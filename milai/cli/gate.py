@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Protocol
 import typer
 
 from milai.cli._app import app, emit_json, one_line, open_context, quiet_stdout, say
-from milai.errors import ExitCode, UsageError
+from milai.errors import Blocked, ExitCode, UsageError
 from milai.files import name_bytes, shown_name
 
 if TYPE_CHECKING:
@@ -233,6 +233,7 @@ def check(
     """Classify a document: its level, its findings (with the part each is in), and what the
     policy decides (exit 3: block). A folder exits with its worst file's code (3, else 2)."""
     from milai.policy import check_stream
+    from milai.policy.whole import unread_blocks
 
     if explain and json_output:
         raise UsageError("--explain draws findings in the text, --json prints them: choose one")
@@ -251,6 +252,7 @@ def check(
         decision = check_stream(policy, (text,), clearance=clearance)
     else:
         decision = check_stream(policy, material.text_chunks(), clearance=clearance)
+    decision = unread_blocks(policy, decision, material.document)
     if audit is not None:
         audit.record(_check_event("check", policy, decision, clearance, material.format))
     try:
@@ -285,6 +287,8 @@ def _decision_json(decision: Decision, material: Material) -> dict[str, Any]:
     data["format"] = material.format
     if material.document is not None and material.document.skipped:
         data["skipped"] = list(material.document.skipped)
+    if material.document is not None and material.document.unread:
+        data["unread"] = list(material.document.unread)
     if material.encoding is not None:
         data["encoding"] = material.encoding
     return data
@@ -293,6 +297,22 @@ def _decision_json(decision: Decision, material: Material) -> dict[str, Any]:
 def _say_skipped(document: Document | None) -> None:
     for note in document.skipped if document is not None else ():
         say(f"milai: note: not read: {note}")
+    if document is not None and document.unread:
+        say(
+            f"milai: blocked: not read: {'; '.join(document.unread)} (what it holds is "
+            "unknown, rule unreadable-document)"
+        )
+
+
+def refuse_unread(name: str, document: Document | None, what: str) -> None:
+    """Raise ``Blocked`` (exit 3) when the reader left a document inside ``document`` unread
+    (nested past its depth): ``what`` would pass what it holds unseen (a redacted copy, a
+    prompt), so nothing is done with it."""
+    if document is not None and document.unread:
+        raise Blocked(
+            f"{shown_name(name)}: {what}: not read: {'; '.join(document.unread)} (what it "
+            "holds is unknown, rule unreadable-document)"
+        )
 
 
 def _say_encoding(material: Material, written: bool = False) -> None:
@@ -356,6 +376,7 @@ def _check_files(
 ) -> None:
     """``_check_folder``'s rows, each file's exit code added to ``codes`` as it is met."""
     from milai.policy import check_text
+    from milai.policy.whole import unread_blocks
 
     rows: list[tuple[str, str, str, str, int, str]] = []
     for path, material, error in _folder_documents(root):
@@ -366,12 +387,14 @@ def _check_files(
                 emit_json({**_named("path", path), "error": error, "exit_code": 2})
             continue
         decision = check_text(policy, material.document.text, clearance=clearance)
+        decision = unread_blocks(policy, decision, material.document)
         code = ExitCode.BLOCKED if decision.action == "block" else ExitCode.OK
         codes.append(code)
         if audit is not None:
             audit.record(_check_event("check", policy, decision, clearance, material.format))
         rules = sorted({f.rule for f in decision.findings})
-        notes = ", ".join(rules) + "".join(f"; not read: {n}" for n in material.document.skipped)
+        not_read = (*material.document.unread, *material.document.skipped)
+        notes = ", ".join(rules) + "".join(f"; not read: {n}" for n in not_read)
         notes += f"; read as {material.encoding}" if material.encoding is not None else ""
         rows.append(
             (path, material.format, str(decision.action), decision.level, len(rules), notes)
@@ -474,6 +497,10 @@ def redact(
         _redact_folder(Path(path), output, policy, audit, json_output)
         return
     material = read_material(path)
+    if material.document is not None and material.document.unread:
+        if audit is not None:
+            audit.record(_redact_event(policy, "blocked", 0, material.format))
+        refuse_unread(material.name, material.document, "no redacted copy is written")
     if output is None:
         if material.encoding is not None:
             sys.stdout.flush()
@@ -580,7 +607,13 @@ def _redact_folder(
         written: Path | None = None
         redactions = 0
         level = ""
-        if material is not None and material.document is not None:
+        # A document left partly unread is not redacted: its copy would pass that part unseen.
+        unread = material.document.unread if material and material.document else ()
+        if unread:
+            error = f"not read: {'; '.join(unread)}: no redacted copy is written"
+            if audit is not None and material is not None:
+                audit.record(_redact_event(policy, "blocked", 0, material.format))
+        elif material is not None and material.document is not None:
             text = material.source if material.source is not None else material.document.text
             redacted = redact_text(policy, text)
             redacted += "" if redacted.endswith("\n") or material.format == "text" else "\n"
@@ -599,7 +632,8 @@ def _redact_folder(
             if audit is not None:
                 outcome = "redact" if written else "error"
                 audit.record(_redact_event(policy, outcome, len(redacted), material.format))
-        codes.append(ExitCode.OK if written else ExitCode.USAGE)
+        failed = ExitCode.BLOCKED if unread else ExitCode.USAGE
+        codes.append(ExitCode.OK if written else failed)
         format_ = material.format if material is not None else ""
         if json_output:
             line: dict[str, Any] = {**_named("path", path), "format": format_}
@@ -609,14 +643,14 @@ def _redact_folder(
                 if material is not None and material.encoding is not None:
                     line["encoding"] = material.encoding
             else:
-                line.update(error=error, exit_code=int(ExitCode.USAGE))
+                line.update(error=error, exit_code=int(failed))
             emit_json(line)
         note = f"→ {written}" if written else error or ""
         rows.append(
             (
                 path,
                 format_,
-                "redact" if written else "error",
+                "redact" if written else "block" if unread else "error",
                 level if written else "",
                 redactions,
                 note,

@@ -97,9 +97,10 @@ def read_run_input(instruction: str | None, source: Path | None, *, stdin: bool)
     text is taken as it is.
 
     Raises ``UsageError`` (exit 2) for unreadable, malformed, encrypted, hostile or
-    oversized input, and for an empty prompt.
+    oversized input, and for an empty prompt; ``Blocked`` (exit 3) for a document that
+    holds documents nested too deep to read (what they hold is unknown).
     """
-    from milai.cli.gate import read_material
+    from milai.cli.gate import read_material, refuse_unread
     from milai.documents import Limits
 
     material: str | None = None
@@ -107,6 +108,7 @@ def read_run_input(instruction: str | None, source: Path | None, *, stdin: bool)
     if source is not None or (stdin and not stdin_is_a_terminal()):
         read = read_material(source or "-")
         document = read.document
+        refuse_unread(read.name, document, "the model is given nothing")
         if document is not None:
             material = document.text
         else:

@@ -74,6 +74,6 @@ def read_base64_documents(
         try:
             nested = read_nested(data, where)
         except DocumentError as error:
-            builder.skip(f"{label}: {error.message.removeprefix(where).strip(' :')}")
+            builder.not_opened(label, where, error)
             continue
         builder.add_nested(label, nested)

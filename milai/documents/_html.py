@@ -8,7 +8,8 @@ text is read too, each on a line of its own where it stands: attribute text (a f
 value and placeholder, alt, title, aria-label, label, content) and the strings that CSS
 ``content:`` puts on the page. Attributes named like a classification field are read as
 such fields (part ``metadata``). Any other attribute whose value is written in capitals
-(``data-banner="NATO SECRET"``) is read apart, a value a line, as ``attribute text``: a
+(``data-banner="NATO SECRET"``), and a link's address that is percent-encoded, is read
+apart, a value a line, as ``attribute text``: a
 page's data is part of what a model wrote, shown or not; values in small letters (class
 names, ids, states) are markup, not markings. Scripts are not text. Text that CSS shows in
 capitals (``text-transform: uppercase``, ``font-variant: small-caps``: inline, or a
@@ -65,6 +66,21 @@ _CSS_CONTENT = re.compile(
 # ``security-label``): metadata that converters and classification tools write, read as a
 # field (``classification: SECRET``) in part ``metadata``, not as shown text.
 # Attributes whose values are the markup's own names and addresses (never read as text).
+# A link's address: read apart when percent-encoded (what it spells is hidden from the
+# markup): its path's segments and query's values are read as a URL's
+# (``/docs/NATO%20SECRET/``); one written plainly is markup (``href='/SECRET/TOP'``).
+_LINKS = {
+    "href",
+    "src",
+    "srcset",
+    "action",
+    "formaction",
+    "cite",
+    "poster",
+    "data-href",
+    "data-src",
+}
+_LINK_HINT = re.compile(r"%[0-9A-Fa-f]{2}")
 _MARKUP_ATTRIBUTES = {"class", "id", "style", "href", "src", "srcset", "rel", "type", "lang", "dir"}
 _FIELD_ATTRIBUTE = re.compile(
     r"(?:classif|klassifi|einstufung|geheimhaltung|rubricer|marking|marquage|"
@@ -182,6 +198,8 @@ class _TextParser(HTMLParser):
                 continue
             if _FIELD_ATTRIBUTE.search(key):
                 self.metadata.append(f"{key}: {' '.join(value.split())}")
+            elif key in _LINKS and _LINK_HINT.search(value) is not None:
+                self.attributes.append(" ".join(value.split()))
             elif key not in _MARKUP_ATTRIBUTES and _in_capitals(value):
                 self.attributes.append(" ".join(value.split()))
         if tag != "meta":

@@ -21,10 +21,12 @@ from functools import lru_cache
 from typing import Any
 
 from milai.documents._html import read_html
-from milai.documents._model import Document, DocumentBuilder, DocumentError
+from milai.documents._model import Document, DocumentBuilder, DocumentError, TooDeep
+from milai.documents._sniff import HEAD_BYTES, sniff
 from milai.documents._text import plausible_utf8
 
 MAX_MIME_PARTS = 1000
+
 _MSIP = re.compile(r"MSIP_Label_[0-9A-Fa-f-]{36}_Name=([^;]+)")
 # A run of RFC 2047 encoded words: the blanks and folds between two of them are dropped. No
 # ``?`` inside a word (RFC 2047), so each start is scanned to its next ``?`` at most.
@@ -38,7 +40,8 @@ ReadNested = Callable[[bytes, str], Document]
 def read_mail(data: bytes, builder: DocumentBuilder, read_nested: ReadNested) -> None:
     """Add the headers, bodies and attachments of the message ``data`` to ``builder``.
 
-    Raises ``DocumentError`` for an attachment that cannot be read (other than an image).
+    Raises ``DocumentError`` for an attachment that cannot be read (other than an image,
+    a note, or one nested too deep: ``unread``).
     """
     try:
         message = BytesParser(policy=_POLICY).parsebytes(data)
@@ -92,15 +95,23 @@ def _parts(
         return
     label = filename or content_type
     if filename:
-        # a file's name is text its sender wrote (``[SECRET] annex B.pdf``), whatever the file
-        builder.add(f"attachment {label}: name", " ".join(filename.split()))
-    if content_type.startswith("image/"):
-        builder.skip(f"attachment {label}: an image (milai does not OCR)")
-        return
+        # a file's name is text its sender wrote (``[SECRET] annex B.pdf``), whatever the file;
+        # read as the header's value it is (``NATO SECRET.pdf`` alone is no banner line)
+        name = " ".join(filename.split()).replace('"', "'")
+        builder.add(f"attachment {label}: name", f'filename="{name}"')
     payload = message.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return
-    nested = read_nested(payload, f"{builder.name}: attachment {label}")
+    if content_type.startswith("image/") and sniff(payload[:HEAD_BYTES]) == "image":
+        builder.skip(f"attachment {label}: an image (milai does not OCR)")
+        return
+    # what its type calls an image and is none (text, an SVG, a document) is read as it is
+    where = f"{builder.name}: attachment {label}"
+    try:
+        nested = read_nested(payload, where)
+    except TooDeep as error:  # unread (the mail is not passed); any other failure refuses it
+        builder.not_opened(f"attachment {label}", where, error)
+        return
     builder.add_nested(f"attachment {label}", nested)
 
 

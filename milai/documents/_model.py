@@ -20,6 +20,11 @@ class DocumentError(UsageError):
     """A document cannot be read: damaged, encrypted, without text, hostile or too large."""
 
 
+class TooDeep(DocumentError):
+    """A document inside documents nested deeper than ``Limits.max_depth``: not opened, so
+    what it holds is unknown (the document that holds it is ``unread``, never passed)."""
+
+
 @dataclass(frozen=True)
 class Limits:
     """Bounds on what reading one document may cost; past any of them it is refused."""
@@ -46,14 +51,18 @@ class Part:
 class Document:
     """A document as the gate sees it: ``text`` (every part, each on lines of its own),
     ``parts`` in text order, the ``format`` it was read as, and what was ``skipped``
-    (e-mail attachments that are images: milai does not OCR); ``encoding``: the code page
-    a plain-text file that is not UTF-8 was read in (``cp1252``), else None."""
+    (e-mail attachments that are images: milai does not OCR; notes, the rest decides);
+    ``unread``: documents inside it nested past ``Limits.max_depth``, left unopened (what
+    they hold is unknown: whatever gates this document blocks it, as for a payload past the
+    check's bounds); ``encoding``: the code page a plain-text file that is not UTF-8 was
+    read in (``cp1252``), else None."""
 
     format: str
     text: str
     parts: tuple[Part, ...]
     skipped: tuple[str, ...] = ()
     encoding: str | None = None
+    unread: tuple[str, ...] = ()
 
     def part_at(self, offset: int) -> str:
         """The name of the part that holds character ``offset`` of ``text``."""
@@ -77,6 +86,7 @@ class DocumentBuilder:
         self._parts: list[Part] = []
         self._length = 0
         self._skipped: list[str] = []
+        self._unread: list[str] = []
 
     def add(self, part: str, text: str) -> None:
         """Append ``text`` as a part named ``part`` (blank texts add nothing).
@@ -120,13 +130,25 @@ class DocumentBuilder:
     def skip(self, note: str) -> None:
         self._skipped.append(note)
 
+    def not_opened(self, label: str, where: str, error: DocumentError) -> None:
+        """Say that the document ``label`` inside this one (``where``: the name it was read
+        under) did not open: a note, or, nested too deep (``TooDeep``), unread."""
+        note = f"{label}: {error.message.removeprefix(where).strip(' :')}"
+        (self._unread if isinstance(error, TooDeep) else self._skipped).append(note)
+
     def add_nested(self, prefix: str, nested: Document) -> None:
         """Add a document read inside this one: each of its parts as ``PREFIX: PART``,
-        and what it skipped."""
+        and what it skipped or left unread."""
         for part in nested.parts:
             self.add(f"{prefix}: {part.name}", nested.text[part.start : part.end])
-        for note in nested.skipped:
-            self.skip(note)
+        self._skipped.extend(nested.skipped)
+        self._unread.extend(nested.unread)
 
     def build(self, format: str) -> Document:
-        return Document(format, "".join(self._pieces), tuple(self._parts), tuple(self._skipped))
+        return Document(
+            format,
+            "".join(self._pieces),
+            tuple(self._parts),
+            tuple(self._skipped),
+            unread=tuple(self._unread),
+        )

@@ -85,7 +85,7 @@ def read_docx(archive: BoundedZip, builder: DocumentBuilder, read_nested: ReadNe
         try:
             nested = read_nested(archive.read(member), where)
         except DocumentError as error:
-            builder.skip(f"embedded {member}: {error.message.removeprefix(where).strip(' :')}")
+            builder.not_opened(f"embedded {member}", where, error)
             continue
         builder.add_nested(f"embedded {member}", nested)
 

@@ -19,14 +19,19 @@ import logging
 import re
 import warnings
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
+from milai import _budget
 from milai.documents._model import Document, DocumentBuilder, DocumentError
 from milai.documents._xml import local, parse
 
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 MAX_STREAM_BYTES = 16 << 20  # one decoded stream (a page's content): far above real pages
 _FILTERS = ("zlib", "lzw", "run_length", "jbig2", "brotli", "array_based_stream")
+# pypdf's words for a stream whose decoding went past its output bound (the others are
+# bounds on counts: filters, objects, array elements)
+_OUTPUT_LIMIT = re.compile(r"^Limit reached while decompressing|output bytes")
 _MAX_ATTACHMENTS = 64  # files read from one PDF's EmbeddedFiles
 ReadNested = Callable[[bytes, str], Document]
 
@@ -36,18 +41,76 @@ logging.getLogger("pypdf").addHandler(logging.NullHandler())
 logging.getLogger("pypdf").propagate = False
 
 
+class _Unpacked(Exception):
+    """What one PDF's streams unpacked so far (``used``, of ``most``), and why that went past
+    a bound (``past``: then the reading stops; raised inside pypdf, which may catch it)."""
+
+    def __init__(self, most: int) -> None:
+        super().__init__("past the bound on unpacked streams")
+        self.most = most
+        self.used = 0
+        self.past: str | None = None
+
+
+_UNPACKING: ContextVar[_Unpacked | None] = ContextVar("milai_pdf_unpacking", default=None)
+
+
+def _charged(decode: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    """pypdf's stream decoder, each decoded stream charged to the PDF being read (its
+    ``Limits.max_unpacked_bytes``) and to the check's budget, when one is current."""
+
+    def decode_stream_data(stream: Any) -> bytes:
+        unpacking = _UNPACKING.get()
+        if unpacking is not None and unpacking.past is not None:
+            raise unpacking  # past the bound already: nothing more is unpacked
+        data = decode(stream)
+        if unpacking is not None:
+            unpacking.used += len(data)
+            if not _budget.take(len(data)):
+                unpacking.past = "past the check's decompression budget"
+            elif unpacking.used > unpacking.most:
+                unpacking.past = f"its streams unpack to more than {unpacking.most} bytes"
+            if unpacking.past is not None:
+                raise unpacking
+        return data
+
+    decode_stream_data.charged = True  # type: ignore[attr-defined]
+    return decode_stream_data
+
+
+def _charge_streams() -> None:
+    """Have pypdf's stream decoding charged (``_charged``); once, and only while a PDF is
+    read (``_UNPACKING``) does it count. pypdf decodes every stream through
+    ``filters.decode_stream_data``, imported where it is called."""
+    from pypdf import filters
+
+    if not getattr(filters.decode_stream_data, "charged", False):
+        filters.decode_stream_data = _charged(filters.decode_stream_data)  # type: ignore[assignment]
+
+
 def read_pdf(data: bytes, builder: DocumentBuilder, read_nested: ReadNested | None = None) -> None:
     """Add the pages and metadata of the PDF ``data`` to ``builder``; its attached files
     are read with ``read_nested`` (None: noted as not read).
 
-    Raises ``DocumentError`` for an encrypted, damaged or image-only PDF.
+    Every stream pypdf decodes is bounded (``MAX_STREAM_BYTES``, and what the check's
+    budget has left) and charged: all of them together to ``Limits.max_unpacked_bytes``
+    and to the check's budget, so a PDF of many small Flate bombs is refused as a zip of
+    them is, before it takes the memory.
+
+    Raises ``DocumentError`` for an encrypted, damaged or image-only PDF, or one whose
+    streams unpack past those bounds.
     """
     import pypdf
 
     name = builder.name
-    limits: dict[str, Any] = {
-        f"{kind}_maximum_output_length": MAX_STREAM_BYTES for kind in _FILTERS
-    }
+    room = _budget.room()
+    if room == 0:
+        raise DocumentError(f"{name}: past the check's decompression budget")
+    most = MAX_STREAM_BYTES if room is None else max(1, min(MAX_STREAM_BYTES, room))
+    limits: dict[str, Any] = {f"{kind}_maximum_output_length": most for kind in _FILTERS}
+    _charge_streams()
+    unpacking = _Unpacked(builder.limits.max_unpacked_bytes)
+    token = _UNPACKING.set(unpacking)
     with (
         warnings.catch_warnings(),
         pypdf.apply_configuration(None, jbig2dec_binary=None, **limits),
@@ -57,8 +120,21 @@ def read_pdf(data: bytes, builder: DocumentBuilder, read_nested: ReadNested | No
             _read(pypdf.PdfReader(io.BytesIO(data), strict=False), builder, read_nested)
         except DocumentError:
             raise
+        except pypdf.errors.LimitReachedError as error:
+            if _OUTPUT_LIMIT.search(str(error)) is None:  # another of pypdf's bounds
+                raise DocumentError(f"{name} is not a readable PDF (LimitReachedError)") from None
+            if most < MAX_STREAM_BYTES:
+                _budget.refuse()  # bounded by what the check's budget had left
+            raise DocumentError(f"{name}: a stream unpacks to more than {most} bytes") from None
         except Exception as error:  # pypdf raises many kinds on hostile input: one answer
-            raise DocumentError(f"{name} is not a readable PDF ({type(error).__name__})") from None
+            if unpacking.past is None:
+                raise DocumentError(
+                    f"{name} is not a readable PDF ({type(error).__name__})"
+                ) from None
+        finally:
+            _UNPACKING.reset(token)
+    if unpacking.past is not None:  # raised in pypdf, perhaps caught there: refused all the same
+        raise DocumentError(f"{name}: {unpacking.past}")
 
 
 def _read(reader: Any, builder: DocumentBuilder, read_nested: ReadNested | None) -> None:
@@ -196,8 +272,7 @@ def _attachments(reader: Any, builder: DocumentBuilder, read_nested: ReadNested 
             try:
                 nested = read_nested(data, where)
             except DocumentError as error:
-                why = error.message.removeprefix(where).strip(" :")
-                builder.skip(f"PDF attachment {label}: {why}")
+                builder.not_opened(f"PDF attachment {label}", where, error)
                 continue
             builder.add_nested(f"attachment {label}", nested)
 

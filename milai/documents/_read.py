@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from milai.documents._base64_documents import read_base64_documents
 from milai.documents._calendar import unfolded
-from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits
+from milai.documents._model import Document, DocumentBuilder, DocumentError, Limits, TooDeep
 from milai.documents._sniff import HEAD_BYTES, sniff
 from milai.documents._subtitles import joined_cues
 from milai.documents._text import LEGACY_ENCODING, decode_readings, is_legacy
@@ -92,11 +92,12 @@ def _read_zip(data: bytes, builder: DocumentBuilder, depth: int) -> Document:
 
 
 def _nested(limits: Limits, depth: int) -> Callable[[bytes, str], Document]:
-    """The reader of documents inside this one (attachments, embedded objects)."""
+    """The reader of documents inside this one (attachments, embedded objects); one nested
+    past ``Limits.max_depth`` raises ``TooDeep``."""
 
     def read_nested(data: bytes, name: str) -> Document:
         if depth + 1 > limits.max_depth:
-            raise DocumentError(f"{name}: documents nested deeper than {limits.max_depth}")
+            raise TooDeep(f"{name}: documents nested deeper than {limits.max_depth}")
         return _read(data, name, limits, depth + 1)
 
     return read_nested

@@ -76,20 +76,58 @@ _ESCAPED_RE = lazy_compile(
     r"|\"(?P<double>(?:[^\"\\\n]|\\.){1,800}+)\""
 )
 # What a line must hold for ``data_cells`` to find anything (a cheap first look).
-_HINT_RE = lazy_compile(r"[,;\[<#]|\.\w{1,8}[-:]|^[^\S\n]{0,8}0\d{4}")
+_HINT_RE = lazy_compile(r"[,;\[<#]|\.\w{1,8}[-:]|^[^\S\n]{0,8}(?:0\d{4}|=?\d{3}[^\S\n])")
+# A MARC record's field as a library's tools print it (MARCMaker's ``=245  10$aTitle$bRest``,
+# ``500 __ |a Note``, ``‡a``): a tag, its indicators, then subfields, each a code letter or
+# digit after a delimiter; each subfield's value is a cell.
+_MARC_FIELD_RE = lazy_compile(
+    r"[^\S\n]{0,8}=?\d{3}[^\S\n]{1,4}(?:[\\#_\d ]{1,2}[^\S\n]{0,4})?(?=[$|‡ǂ][a-z0-9])"
+)
+_MARC_SUBFIELD_RE = lazy_compile(r"[$|‡ǂ][a-z0-9][^\S\n]?(?P<value>[^$|‡ǂ\n]{1,400}+)")
 
 
 def data_cells(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` (one line) that its data's format makes cells."""
     if _HINT_RE.search(text) is None:
         return []
-    spans = [field for mark in ",;" if mark in text for field in csv_fields(text, mark)]
+    spans = []
+    for mark in ",;":
+        if mark in text:
+            fields = csv_fields(text, mark)
+            spans += fields
+            spans += letter_runs(text, fields)
     if "[" in text:
         spans += flow_items(text)
     spans += prefixed(text)
+    marc = _MARC_FIELD_RE.match(text)
+    if marc is not None:
+        found = _MARC_SUBFIELD_RE.finditer(text, marc.end())
+        spans += [subfield.span("value") for subfield in found]
     if "<" in text or "[" in text or "#" in text:
         spans += turns(text)
     return spans
+
+
+def letter_runs(text: str, fields: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs of fields next to each other that hold one capital letter each, or between two
+    of them nothing, a blank, a hyphen or a full stop (``2026-12-01,N,A,T,O, ,S,E,C,R,E,T,jd``,
+    ``V,S,-,N,f,D``: a marking spelled a letter a cell): each run from its first letter to
+    its last, read as a cell (in capitals, as any)."""
+    runs: list[tuple[int, int]] = []
+    first = last = -1
+    for start, end in [*fields, (-1, -1)]:  # the last, no field: it ends a run
+        value = text[start:end] if start >= 0 else "\n"
+        letter = len(value) == 1 and value.isalpha() and value.isupper()
+        gap = value in ("", " ", "-", ".") and last >= 0  # between two words, in one
+        if letter or gap:
+            if letter:
+                first = start if first < 0 else first
+                last = end
+            continue
+        if first >= 0 and last - first >= 3:  # two letters or more
+            runs.append((first, last))
+        first = last = -1
+    return runs
 
 
 def csv_fields(text: str, delimiter: str = ",") -> list[tuple[int, int]]:
@@ -106,7 +144,7 @@ def csv_fields(text: str, delimiter: str = ",") -> list[tuple[int, int]]:
             return []
         group = "quoted" if match.group("quoted") is not None else "bare"
         start, end = match.span(group)
-        if group == "bare" and fields and text[start : start + 1].isspace():
+        if group == "bare" and fields and text[start : start + 1].isspace() and end - start > 1:
             spaced = True  # a blank after the delimiter: prose, unless a record (below)
         fields.append((start, end))
         at = match.end()

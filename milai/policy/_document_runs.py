@@ -10,7 +10,8 @@ are known only then. A run is base64 characters (JSON's ``\\/`` and ``\\n`` esca
 its lines apart by blanks; it ends at its padding, at anything else, or after a line
 shorter than 16 characters (its last, or a word of prose after it: read with it, and
 without it when that does not open). Read incrementally: each character is looked at
-once, however the run arrives; a run longer than ``MAX_RUN_CHARS`` is given up (not held further).
+once, however the run arrives; a run longer than ``MAX_RUN_CHARS`` is given up (not held
+further) and the check blocks (``_budget.refuse``: rule ``decompression-budget``).
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read, unrea
         ended = _read_on(orig, base, end, state, final)
         if ended is None:
             if state.at - state.run_start > MAX_RUN_CHARS:
+                _budget.refuse()  # given up unread: what it holds is unknown, it blocks
                 state.looked = state.floor = state.at
                 state.run_start = -1
             return
@@ -103,6 +105,7 @@ def scan_runs(scanner: Scanner, state: RunState, final: bool, read: _Read, unrea
         state.run_start = -1
         state.looked = state.floor = max(ended, start + 1)
         if ended - start > MAX_RUN_CHARS:
+            _budget.refuse()
             continue
         opened = read(orig[start - base : ended - base], start, ended)
         if not opened and lines_end > start:
@@ -145,17 +148,20 @@ def _read_on(orig: str, base: int, end: int, state: RunState, final: bool) -> in
 
 def document_text(data: bytes) -> str | None:
     """The text of the document ``data``, read by the documents reader; None when it does
-    not read (damaged, refused, too large)."""
+    not read (damaged, refused, too large, or documents nested in it too deep to open)."""
     from milai.documents import DocumentError, read_document
 
     if _budget.room() == 0:
         return None
     try:
-        text = read_document(data, "base64 document").text
+        document = read_document(data, "base64 document")
     except DocumentError:
         return None
     except (RecursionError, MemoryError, ValueError):
         return None
+    if document.unread:  # documents nested in it past the reader's depth: not read whole
+        return None
+    text = document.text
     if not _budget.take(len(text)):  # a few bytes of zip open to pages: charged as unpacked
         return None
     return text

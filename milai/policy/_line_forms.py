@@ -23,7 +23,8 @@ marking counts only in a marking context: a banner line, a line split over two�
   ``TIEL LUX" > /etc/issue.net``): the lines joined as the shell joins them;
 * **a mail attachment's file name** (``filename="NATO SECRET Annex.pdf"``, RFC 2231's
   ``filename*=UTF-8''STRENG%20GEHEIM%20Lagebericht.bin``): the words in capitals that
-  open it, when a capitalised word or nothing follows them, read as a line.
+  open it, when a capitalised word or nothing follows them, or the first run of words in
+  capitals after a title (``Bericht « STRENG GEHEIM ».pdf``), read as a line.
 
 Each reading is found by plain string searches first: a line without a colon, a byte of
 mojibake, a subtitle's opener or a backslash at its end costs no regular expression.
@@ -380,15 +381,40 @@ _EXTENSION = lazy_compile(r"\.[A-Za-z0-9]{1,5}\Z")
 def _name_banner(name: str) -> str | None:
     """The words that open a file's ``name`` (its extension dropped) up to a capitalised
     word or its end, when none of them is in small letters (an abbreviation's dotted word
-    aside) and they hold two capitals: the marking a name opens with."""
+    aside) and they hold two capitals: the marking a name opens with. Or, after a title
+    (``Bericht « STRENG GEHEIM ».pdf``, ``Plan STRENG GEHEIM v2.pdf``), the first run of
+    words in capitals between a word that is not and the name's end or such a word."""
     words = _EXTENSION.sub("", name).split()
     if len(words) < 2:
         return None
     end = next((at for at, word in enumerate(words) if at and _capitalised(word)), len(words))
     lead = words[:end]
-    if not _capital_words(lead) or not _capitals(" ".join(lead)):
-        return None
-    return " ".join(lead)
+    if _capital_words(lead) and _capitals(" ".join(lead)):
+        return " ".join(lead)
+    inner = [word.strip(_NAME_MARKS) for word in words]
+    for start in range(1, len(inner)):
+        if not inner[start] or not _in_capitals(inner[start]) or _in_capitals(inner[start - 1]):
+            continue
+        stop = start
+        while stop < len(inner) and (not inner[stop] or _in_capitals(inner[stop])):
+            stop += 1
+        run = " ".join(word for word in inner[start:stop] if word)
+        if _capitals(run):
+            return run
+    return None
+
+
+# quotation marks, brackets, dashes around a name's words
+_NAME_MARKS = "\u00ab\u00bb\u2039\u203a\u201e\u201c\u201d\u2018\u2019\"'()[]{}-\u2013\u2014_"
+
+
+def _in_capitals(word: str) -> bool:
+    """A word of two letters or more, none in small letters but a short German ``f``
+    (``VS-NfD``), or an abbreviation's dotted word that starts with a capital (``Stg.``)."""
+    letters = [ch for ch in word if ch.isalpha()]
+    if word.endswith(".") and word[:1].isupper():
+        return True
+    return len(letters) >= 2 and sum(ch.islower() for ch in letters) <= len(letters) // 3
 
 
 def _capitalised(word: str) -> bool:

@@ -8,7 +8,9 @@ string is.
 
 A key is one token (no blank inside): a name. A string with a blank in it
 (``secrets.get("TOP SECRET")``, ``get("NATO SECRET")``) names nothing a program looks up
-by, and is read as any other string is (a marking with its words is what a banner is).
+by, and is read as any other string is (a marking with its words is what a banner is);
+so is one that spells a blank (``%20``) or is a URL or a path (a "?" or "://" in it, or
+a "/" first: ``fetch(URL)`` asks a server, whose path and query are read as a URL's).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from milai._lazyre import lazy_compile
 # object first (``getattr(settings, …)``, ``_.get(config, …)``): their key comes second
 # (a mapping's ``get(key, "…")`` has its default there, which is no name).
 _KEY = (
-    r"[^\S\n]{0,4}(?P<key>\"[^\s\"\\]{1,120}\"|'[^\s'\\]{1,120}'|`[^\s`\\]{1,120}`)"
+    r"[^\S\n]{0,4}(?![\"'`](?:/|[^\s\"'`]{0,120}?(?:%[0-9A-Fa-f]{2}|\?|://)))(?P<key>\"[^\s\"\\]{1,120}\"|'[^\s'\\]{1,120}'|`[^\s`\\]{1,120}`)"
     r"(?=[^\S\n]{0,4}[,)\]])"
 )
 _LOOKUP_RE = lazy_compile(

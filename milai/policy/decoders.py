@@ -31,6 +31,7 @@ from milai.policy.normalise import terminal_shown
 
 if TYPE_CHECKING:
     import bz2
+    import lzma
 
 MAX_LINE = 1 << 16  # a longer line is decoded in windows of this size
 # Consecutive windows share this many characters: more than the most any detection inside
@@ -427,7 +428,8 @@ def readable(text: str) -> bool:
 
 
 # Compressed data: gzip (1f 8b, deflate), zlib (78 then a second byte that makes the pair a
-# multiple of 31: 78 01/5e/9c/da), bzip2 ("BZh" and a block size). A base64 or hex payload
+# multiple of 31: 78 01/5e/9c/da), bzip2 ("BZh" and a block size), xz (fd "7zXZ" 00) and
+# LZMA's older format ("]" 00 00). A base64 or hex payload
 # that decodes to one (a ConfigMap's ``binaryData: motd.gz: H4sI…``, ``echo … | base64 -d |
 # gunzip``) is decompressed, bounded: at most ``_INFLATE_RATIO`` times its size and never
 # more than ``_INFLATE_MOST`` bytes (a bomb stops there; its start is read), in input steps
@@ -440,7 +442,9 @@ _INFLATE_LEAST = 1 << 16  # a short payload may still hold a page of text
 _INFLATE_STEP = 1 << 12
 
 
-def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
+def _decompressor(
+    raw: bytes,
+) -> zlib._Decompress | bz2.BZ2Decompressor | lzma.LZMADecompressor | None:
     """A decompressor for ``raw`` when it starts with a compression magic, else None."""
     if raw[:3] == b"\x1f\x8b\x08":
         return zlib.decompressobj(wbits=31)
@@ -450,6 +454,10 @@ def _decompressor(raw: bytes) -> zlib._Decompress | bz2.BZ2Decompressor | None:
         import bz2  # only for a bzip2 payload: rare, and a few milliseconds of every start
 
         return bz2.BZ2Decompressor()
+    if raw[:6] == b"\xfd7zXZ\x00" or (raw[:1] == b"]" and raw[1:3] == b"\x00\x00"):
+        import lzma  # xz, and LZMA's older format (its properties byte, a dictionary's size)
+
+        return lzma.LZMADecompressor()
     return None
 
 
@@ -478,6 +486,11 @@ def inflate(raw: bytes) -> bytes | None:
                 break
     except (zlib.error, OSError, EOFError, ValueError):
         pass  # a corrupt tail: what came out before it is read
+    except Exception as error:  # lzma's own (imported only where a payload is one)
+        import lzma
+
+        if not isinstance(error, lzma.LZMAError):
+            raise
     _budget.take(len(out))
     if len(out) >= limit and not decompressor.eof:
         _budget.refuse()  # cut short by a bound: the rest is not read
@@ -485,16 +498,23 @@ def inflate(raw: bytes) -> bytes | None:
 
 
 def decode_text_bytes(raw: bytes) -> str | None:
-    """Readable text from decoded bytes: UTF-8, or UTF-16 (with or without a BOM), else a
+    """Readable text from decoded bytes: UTF-8, or UTF-16 or UTF-32 (with or without a BOM), else a
     legacy code page's (``legacy_text``); from compressed bytes (gzip, zlib, bzip2), the
     text they decompress to."""
     inflated = inflate(raw)
     if inflated is not None:
         raw = inflated
     attempts: list[str] = []
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        attempts.append("utf-32")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         attempts.append("utf-16")
     attempts.append("utf-8")
+    if b"\x00\x00" in raw and len(raw) % 4 == 0 and raw.count(0) * 4 >= len(raw) * 2:
+        # UTF-32 without a BOM: Latin text is three zero bytes a character, after its
+        # letter (little-endian) or before it
+        big_endian = raw[3::4].count(0) < raw[0::4].count(0)
+        attempts += ["utf-32-be", "utf-32-le"] if big_endian else ["utf-32-le", "utf-32-be"]
     if b"\x00" in raw and len(raw) % 2 == 0:
         # Latin text in UTF-16 has its zero bytes first (big-endian) or second: try the
         # byte order they point to first, since the other one reads as CJK letters.
@@ -507,7 +527,7 @@ def decode_text_bytes(raw: bytes) -> str | None:
         except UnicodeDecodeError:
             utf8 = utf8 and codec != "utf-8"
             continue
-        if readable(text) and (codec in ("utf-8", "utf-16") or _alphabetic(text)):
+        if readable(text) and (codec in ("utf-8", "utf-16", "utf-32") or _alphabetic(text)):
             return text
     # a legacy code page's reading holds no control character: only bytes that are no UTF-8
     return None if utf8 else legacy_text(raw)
@@ -650,6 +670,34 @@ def base64_bytes(token: str, *, urlsafe: bool = False) -> bytes | None:
         return None
 
 
+def decode_pieces(pieces: list[str]) -> str | None:
+    """Readable text from the pieces of an encoded token (``_pieces``) joined: hex, base32
+    or base64 (standard or URL-safe), in that order, as its alphabet allows; or, pieces
+    that each carry their own base64 padding, each decoded and their bytes joined."""
+    text = _decode_joined("".join(pieces))
+    if text is None and any(piece.endswith("=") for piece in pieces[:-1]):
+        raws = [base64_bytes(piece) for piece in pieces]
+        if all(raw is not None for raw in raws):
+            text = decode_text_bytes(b"".join(raw for raw in raws if raw is not None))
+    return text
+
+
+def _decode_joined(token: str) -> str | None:
+    if _HEX_ONLY.fullmatch(token) is not None and len(token) % 2 == 0:
+        text = _decode_hex(token)
+        if text is not None:
+            return text
+    if _BASE32_ONLY.fullmatch(token) is not None:
+        text = _decode_base32(token)
+        if text is not None:
+            return text
+    return decode_base64(token) or decode_base64(token, urlsafe=True)
+
+
+_HEX_ONLY = lazy_compile(r"[0-9A-Fa-f]+")
+_BASE32_ONLY = lazy_compile(r"[A-Z2-7]+=*")
+
+
 def _decode_base32(token: str) -> str | None:
     stripped = token.rstrip("=")
     try:
@@ -756,14 +804,14 @@ def _unpercent_units(text: str) -> str:
     return _PERCENT_U_UNITS.sub(one, text)
 
 
-def _unpercent(text: str) -> str:
+def unpercent(text: str) -> str:
     """Percent-encoding: ``%XX`` bytes as UTF-8 (else cp1252), and ``%u`` units."""
     return _unpercent_units(text)
 
 
-def _unpercent_plus(text: str) -> str:
-    """As ``_unpercent``, a "+" read as a blank (a form's encoding)."""
-    return _unpercent(text.replace("+", " "))
+def unpercent_plus(text: str) -> str:
+    """As ``unpercent``, a "+" read as a blank (a form's encoding)."""
+    return unpercent(text.replace("+", " "))
 
 
 def _unquote_printable(text: str) -> str:
@@ -950,7 +998,7 @@ def decode_line_candidates(line: str) -> list[Candidate]:
     found: list[Candidate] = []
     if "%" in line:
         runs = _runs(_PERCENT_RUN, line)
-        _add_textual(found, "percent", line, runs, [_unpercent, _unpercent_plus])
+        _add_textual(found, "percent", line, runs, [unpercent, unpercent_plus])
     if "=" in line:
         runs = _runs(_QUOTED_PRINTABLE_RUN, line)
         _add_textual(found, "quoted-printable", line, runs, [_unquote_printable])
@@ -1154,6 +1202,21 @@ def decode_block(block: str) -> list[Candidate]:
             first = _MIME_LINE_PREFIX.match(lines[0])
             found.append(Candidate("base64-wrapped", text, first.end() if first else 0, len(block)))
     return found
+
+
+def packed_block(block: str) -> bool:
+    """Whether the wrapped base64 ``block`` (``mime_blocks``) holds compressed data that
+    decompresses to text (as ``decode_block`` reads it, its lines' prefixes dropped too):
+    noise that starts like a compression magic by chance decodes to nothing."""
+    lines = block.split("\n")
+    joined = [block]
+    if len(lines) > 1 and all(_MIME_LINE_PREFIX.match(line) for line in lines[1:]):
+        joined.append("\n".join(_MIME_LINE_PREFIX.sub("", line, count=1) for line in lines))
+    for text, urlsafe in ((text, urlsafe) for text in joined for urlsafe in (False, True)):
+        raw = base64_bytes(text, urlsafe=urlsafe)
+        if raw is not None and compressed(raw) and decode_text_bytes(raw) is not None:
+            return True
+    return False
 
 
 def partial_start(line: str) -> int | None:

@@ -50,6 +50,7 @@ from milai.policy._data_lines import (
     sse_runs,
     sse_texts,
 )
+from milai.policy._doubled import FillerWords
 from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
 from milai.policy._file_names import file_name_cells
@@ -90,7 +91,13 @@ from milai.policy._markup_text import DocumentText, Seamed, without_seams
 from milai.policy._markup_text import Shown as DocumentShown
 from milai.policy._markup_text import search_candidate as search_markup_candidate
 from milai.policy._panes import OPENER_REACH, first_opener, open_opener, panes
+from milai.policy._parameters import hint_spans as parameter_hints
+from milai.policy._parameters import joined_parameters
+from milai.policy._parameters import may_go_on as parameter_goes_on
 from milai.policy._pdf_text import SHOW_RE, PageText, Shown
+from milai.policy._pieces import open_run_start as open_pieces_start
+from milai.policy._pieces import piece_runs
+from milai.policy._pieces import readings as piece_readings
 from milai.policy._printed import print_at, printed_strings
 from milai.policy._rendered import Rendering, despaced, renderings, row_ends, row_seam
 from milai.policy._rotated import MIN_TURNED, rotated, turned_re
@@ -126,6 +133,7 @@ from milai.policy.decoders import (
     compressed,
     decode_block,
     decode_line_candidates,
+    decode_pieces,
     decode_text_bytes,
     dump_candidates,
     dump_open_start,
@@ -136,11 +144,14 @@ from milai.policy.decoders import (
     mime_blocks,
     mime_tail,
     one_byte,
+    packed_block,
     partial_start,
     raw85_candidates,
     raw85_start,
     readable,
     trigger_lines,
+    unpercent,
+    unpercent_plus,
     uu_candidates,
     uu_open_start,
 )
@@ -3524,13 +3535,16 @@ class JoinedUnit(Unit[JoinedState]):
         held = len(region)  # where the block that may go on on the next line starts
         if not final:
             line_start = region.rfind("\n") + 1
-            if may_go_on(region[line_start:]):
+            if may_go_on(region[line_start:]) or parameter_goes_on(region[line_start:]):
                 held = line_start
             opened = sse_open(region)  # a model's stream of events may go on (_data_lines)
             if opened is not None:
                 held = min(held, opened)
         blocks: list[tuple[int, int]] = []
         spans = [hint.span() for hint in JOINED_HINT_RE.finditer(region)]
+        if "*" in region:  # a header's parameter in pieces (``_parameters``)
+            spans += parameter_hints(region)
+            spans.sort()
         built = built_call_spans(region, built_hint_spans(region))
         called = None if final else open_built_call(region, built)
         if called is not None:  # a call over lines, still open (``_built``)
@@ -3592,6 +3606,14 @@ class JoinedUnit(Unit[JoinedState]):
                 folded=True,
                 keep=partial(_joined_keeps, events, markings=True),
             )
+        if "*" in block:
+            for text, offsets in joined_parameters(block):
+                read_as_shown(
+                    scanner,
+                    text,
+                    [at + offset for offset in offsets],
+                    "a header's parameter in pieces, joined",
+                )
         cdata = joined_cdata(block)
         if cdata is not None:
             read_as_shown(
@@ -4006,16 +4028,48 @@ class ListState(LineState):
 # A line worth reading: a bracket with a comma after it, or a query string's pair.
 # One class of first characters: an alternation of two was searched at every position
 # (five times slower).
+# Or a path's segment (skeleton view: small letters) that is percent-encoded or has a word
+# of four letters and another segment after it.
 _LIST_HINT_RE = re.compile(
-    r"[\[({?&](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=\w)"
+    r"[\[({?&/](?:(?<=[\[({])[^\[\](){}\n,]{0,400}+,|(?<=[?&])[a-z][\w.\-]{0,40}=[\w%]"
+    r"|(?<=/)(?:[^/\s\"'<>?#]{0,200}?%[0-9a-f]{2}|[^\W_]{3}[^/\n\"'<>?#]{0,200}?(?=/)))"
 )
-_OPEN_BRACKET_RE = lazy_compile(r"[\[({=]")
+_OPEN_BRACKET_RE = lazy_compile(r"[\[({=/]")
+# A path of a URL or a file (a segment or more after a scheme and its host, two or more
+# after a word or a "/"): a
+# segment that is a marking alone, percent-encoded or in capitals, counts
+# (``/docs/NATO%20SECRET/plan.pdf``, ``https://x.example/GEHEIM/``); the last one's
+# extension aside. A segment is cut at "/", "?", "#", a quote, a blank or a bracket.
+_PATH_RE = lazy_compile(
+    r"(?<=://)[\w.\-~:@]{1,200}+(?:/[^/\s\"'<>?#()\[\]]{1,200}+)+"
+    r"|(?<![^\s\"'(<>=\[])[\w.\-~:@]{0,200}+(?:/[^/\s\"'<>?#()\[\]]{1,200}+){2,}"
+)
+_SEGMENT_RE = lazy_compile(r"/(?P<segment>[^/]+)")
+_EXTENSION_RE = lazy_compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}\Z")
+_SEGMENT_HINT_RE = lazy_compile(r"%[0-9A-Fa-f]{2}|[A-Z]{2}")
 # A pair of a query string or form data (?id=7&level=TOP_SECRET, "+" and "_" as gaps
 # between words): a marking there counts when no word of it is written as prose (any key,
 # as in a cell).
 _QUERY_PAIR_RE = lazy_compile(
     r"[?&][A-Za-z][\w.\-]{0,40}=(?P<value>[^\s&#;=\"'<>]{1,400}+)(?=[&#;\s]|\Z)"
 )
+
+
+def _path_segments(scanner: Scanner, engine: CompiledPolicy, line: str, at: int) -> None:
+    """The segments of the paths on ``line`` that are a marking alone (``_PATH_RE``)."""
+    for path in _PATH_RE.finditer(line):
+        for segment in _SEGMENT_RE.finditer(path.group()):
+            text = segment.group("segment")
+            if _SEGMENT_HINT_RE.search(text) is None:
+                continue
+            if "%" in text:
+                text = unpercent(text)
+            text = _EXTENSION_RE.sub("", text)
+            found = engine.read_item(text)
+            if found is not None:
+                start, end = segment.span("segment")
+                start, end = at + path.start() + start, at + path.start() + end
+                scanner.hits.append(_marking_hit(found, start, end, "path's segment"))
 
 
 class ListUnit(Unit[ListState]):
@@ -4062,9 +4116,12 @@ class ListUnit(Unit[ListState]):
                 scanner.hits.append(
                     _marking_hit(marking, at + item.start, at + item.end, "list of markings")
                 )
+        if "/" in line:
+            _path_segments(scanner, engine, line, at)
         if "=" in line:
             for pair in _QUERY_PAIR_RE.finditer(line):
-                found = engine.read_item(pair.group("value"))
+                value = pair.group("value")
+                found = engine.read_item(unpercent_plus(value) if "%" in value else value)
                 if found is not None:
                     start, end = pair.span("value")
                     scanner.hits.append(_marking_hit(found, at + start, at + end, "query string"))
@@ -4908,13 +4965,15 @@ def rescan(
     *,
     mirrored: bool = False,
     in_place: bool = False,
+    places: Sequence[int] | None = None,
 ) -> None:
     """Scan decoded ``text`` as a text of its own; its hits land on ``start``-``end``, or,
     when ``text`` is exactly ``start``-``end`` written backwards (``mirrored``), on the
     mirror of their own span: a reversed banner's furniture, which streams out before its
     marking, then lies outside the hit like a forwards banner's. A text whose characters
     stand where ``start``-``end``'s do (``in_place``: words reversed in their places) puts
-    each hit on its own span."""
+    each hit on its own span; so does one shorter than ``start``-``end`` whose characters
+    start at ``places`` (from ``start``; last, its end): doubled letters read once."""
     # A decoded cell is still that deep in cells.
     inner = Scanner(scanner.engine, scanner.depth + 1, scanner.cells)
     # &nbsp; decodes to a no-break space: in a decoded text it separates like a blank
@@ -4927,7 +4986,9 @@ def rescan(
             # is still read, the inner views drop them, and the outer text's own are reported.
             continue
         hit_start, hit_end = (
-            (end - hit.end, end - hit.start)
+            (start + places[hit.start], start + places[hit.end])
+            if places is not None
+            else (end - hit.end, end - hit.start)
             if mirrored
             else (start + hit.start, start + hit.end)
             if in_place
@@ -5138,6 +5199,7 @@ class DecodeState(ScanState):
         "ciphers",
         "complete_to",
         "composed",
+        "fillers",
         "form",
         "line_start",
         "looked",
@@ -5188,6 +5250,7 @@ class DecodeState(ScanState):
         self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
         self.ciphers = _LineLook()  # a word in Atbash, ROT47 or a keyboard shift
         self.calls = _LineLook()  # a literal that a call on it may transform (``_calls``)
+        self.fillers = _LineLook()  # a word doubled or filled (``_doubled``)
         self.form = _LineLook()  # a line form (``_line_forms``)
 
 
@@ -5292,7 +5355,13 @@ class DecodeUnit(Unit[DecodeState]):
         # position left at 0 kept the whole text view and the original in memory.
         state.resume = scanner.text.end
         if scanner.depth >= MAX_DEPTH:
-            state.line_start = scanner.orig_end
+            if final:  # a decoded text is read whole: its blocks are all there
+                text = scanner.orig_slice(state.line_start, scanner.orig_end)
+                if any(packed_block(text[start:end]) for start, end in mime_blocks(text)):
+                    # compressed text wrapped over lines past the nesting bound: not read, it
+                    # blocks (as a one-line run does: ``EncodedUnit``)
+                    _budget.refuse()
+                state.line_start = scanner.orig_end
             return
         self._look(scanner, state)
         if final:
@@ -5332,6 +5401,15 @@ class DecodeUnit(Unit[DecodeState]):
             waiting = self.engine.forms.waiting(text[:done])
             if waiting is not None:
                 done = waiting
+            # Pieces of an encoded text, a piece a line, that the next line may go on.
+            pieces_open = open_pieces_start(text[:done])
+            if pieces_open is not None:
+                # never inside a wrapped block (its lines after a first one are pieces too)
+                for block_start, block_end in mime_blocks(text[:done]):
+                    if block_start < pieces_open < block_end:
+                        pieces_open = text.rfind("\n", 0, block_start) + 1
+                        break
+                done = pieces_open
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -5344,15 +5422,27 @@ class DecodeUnit(Unit[DecodeState]):
                 if held is not None:
                     done = held
             self._raw85(scanner, region[:done], origin)
+            self._pieces(scanner, region[:done], origin)
             self._binary_blocks(scanner, region[:done], origin, raw[:done])
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
             self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._called_lines(scanner, region[:done], origin, raw[:done], state.windowed)
+            self._filler_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             state.windowed = False
             state.line_start = origin + done
         state.settled = None if final else (state.line_start, done_at)
+
+    def _pieces(self, scanner: Scanner, region: str, origin: int) -> None:
+        """An encoded text cut into pieces, a piece a line (``_pieces``), joined."""
+        for whole in piece_runs(region):
+            for run in piece_readings(whole):
+                text = decode_pieces([match.group("piece") for match in run])
+                if text is not None:
+                    start, end = run[0].start("piece"), run[-1].end("piece")
+                    rescan(scanner, text, origin + start, origin + end, "pieces joined")
+                    break
 
     def _windows(self, scanner: Scanner, state: DecodeState) -> None:
         """An unfinished line longer than ``MAX_LINE``: read its windows that are complete
@@ -5505,6 +5595,23 @@ class DecodeUnit(Unit[DecodeState]):
                 "a string-transforming call, evaluated",
                 keep=partial(_touches_changed, line.changed),
             )
+
+    def _filler_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
+        """Lines with a word whose letters are doubled, or alternate with a filler letter,
+        that read once (or without the filler) hold a marking word (``_doubled``): each is
+        read so as a text of its own, every character of the reading on the characters it
+        was read from. Lines longer than ``MAX_LINE`` are not, as ciphered lines are not
+        (``continued``: the region's first line is the end of one). ``raw``:
+        ``one_byte(region)``."""
+        fillers = self.engine.fillers
+        if scanner.depth >= MAX_DEPTH or fillers.word_re is None:
+            return
+        for start, end, reading, places in fillers.lines(region, raw):
+            if end - start > MAX_LINE or (continued and start == 0):
+                continue
+            rescan(scanner, reading, origin + start, origin + end, "doubled", places=places)
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
@@ -5719,6 +5826,23 @@ class DecodeUnit(Unit[DecodeState]):
 
         return self._held_start(scanner, state, state.calls, 5, first, lambda end: None)
 
+    def _filler_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Once the unfinished line holds a word that may be a doubled or filled marking
+        word (``_doubled``), or ends with letters that may grow into one, the line is held
+        from its start: it is read whole when it ends."""
+        fillers = self.engine.fillers
+        line = state.line_start
+
+        def first(since: int, end: int) -> int | None:
+            found = fillers.first(scanner.orig_slice(since, end))
+            return None if found is None else line
+
+        def growing(end: int) -> int | None:
+            tail = scanner.orig_slice(max(line, end - fillers.longest), end)
+            return line if fillers.open_word(tail) else None
+
+        return self._held_start(scanner, state, state.fillers, fillers.longest, first, growing)
+
     @staticmethod
     def _form_start(scanner: Scanner, state: DecodeState) -> int | None:
         """Where a line form (``_line_forms``) may land in the unfinished line: its head
@@ -5808,6 +5932,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._symbols_start(scanner, state),
             self._cipher_start(scanner, state),
             self._call_start(scanner, state),
+            self._filler_start(scanner, state),
             self._form_start(scanner, state),
         ):
             if rewritten is not None:
@@ -6193,6 +6318,16 @@ class CompiledPolicy:
             [spec.text for spec in markings if spec.level != lowest]
             + [keyword for spec in detectors for keyword in spec.keywords]
         )
+        # A detector's keywords (codewords) are read deciphered, or with their doubled
+        # letters or filler taken out, as marking words are.
+        worded = [word for spec in above for word in _WORD_RE.findall(spec.text)] + [
+            word
+            for spec in detectors
+            for keyword in spec.keywords
+            for word in _WORD_RE.findall(keyword)
+        ]
+        self.ciphers = CipherWords(worded)
+        self.fillers = FillerWords(worded)
         self.forms = LineForms(word for spec in above for word in _WORD_RE.findall(spec.text))
         self.units.append(DocumentTextUnit(self))
         self.symbols = SymbolLeet(

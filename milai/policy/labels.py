@@ -8,7 +8,10 @@ document reader lays every one of them out as a ``name: value`` line of the ``me
 part (newer Office files that keep labels only in ``docMetadata/LabelInfo.xml`` are read
 into the same form), so one pattern per mapping finds them in every format: a mapping by id
 finds the label's ``_Enabled`` property (whatever its value: fail closed), a mapping by name
-its ``_Name``.
+its ``_Name``. A label's id is read wherever it stands too (Graph's ``labelId``, an audit
+log's column, a header: it names nothing else), and its name after any key that names a
+sensitivity label's name (``"sensitivityLabel": {"displayName": …}``, ``LabelName: …``) or
+as the ``_Name`` property in JSON or XML (an ODF document's user-defined property).
 """
 
 from __future__ import annotations
@@ -43,17 +46,38 @@ def label_match(value: str) -> LabelMatch:
         key = guid.group(1).lower()
         # One finding per label: Office writes `_Enabled` for every applied label (and
         # milai's reader of LabelInfo.xml too), whatever other properties come with it.
-        return LabelMatch("id", key, _PREFIX + re.escape(key) + r"\}?_enabled\b", key)
+        # Or the id alone, wherever it is written (a label's id names nothing else): Graph's
+        # `"labelId": "<id>"`, an audit log's column, a header; not another property's name.
+        pattern = (
+            _PREFIX
+            + re.escape(key)
+            + r"\}?_enabled\b|(?<![0-9a-f-])\{?"
+            + re.escape(key)
+            + r"\}?(?![0-9a-f-]|\}?_)"
+            # and without its hyphens (.NET's "N" format, Python's ``uuid.hex``)
+            + r"|(?<![0-9a-f-])"
+            + key.replace("-", "")
+            + r"(?![0-9a-f-]|_)"
+        )
+        return LabelMatch("id", key, pattern, key[:8])  # in both spellings
     name = normalise(value.strip()).text
-    # The whole value: `Name: Secret` must not match a label named `Secret Plus`.
+    # The whole value: `Name: Secret` must not match a label named `Secret Plus`; after the
+    # property's name as a key (`_Name: `, `"…_Name": "`, `_Name=`), an XML element's or
+    # attribute's (`…_Name" meta:value-type="string">`), or a key that names a
+    # sensitivity label's name (`"sensitivityLabel": {"displayName": "…"}`, `LabelName,`).
     pattern = (
-        _PREFIX
+        r"(?:"
+        + _PREFIX
         + _ANY_GUID
-        + r"\}?_name[ \t]{0,8}[:=][ \t]{0,8}"
+        + r"\}?_name(?:[\"']?[ \t]{0,8}[:=][ \t]{0,8}[\"']?|[\"'][^<>\r\n]{0,80}>)"
+        + r"|sensitivity[\w -]{0,20}label(?:[\w-]{0,20}|[^\r\n]{0,120}?name)"
+        + r"[\"']?[ \t]{0,8}[:=>][ \t]{0,8}[\"']?"
+        + r"|label[_ -]?(?:display[_ -]?)?name[\"']?[ \t]{0,8}[:=>][ \t]{0,8}[\"']?)"
         + re.escape(name)
-        + r"[ \t]{0,8}(?![^;\r\n])"
+        # the whole name: no word glued on, nor after blanks (a tab or a mark ends it)
+        + r"(?![\w-])(?! {1,8}[\w-])"
     )
-    return LabelMatch("name", value.strip(), pattern, "msip_label_")
+    return LabelMatch("name", value.strip(), pattern, "label")
 
 
 def name_problem(value: str) -> str | None:

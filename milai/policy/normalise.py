@@ -104,6 +104,8 @@ def _fold_punctuation(ch: str, symbols: bool) -> str:
         prototype = _fold_table().get(ch)
         if prototype is not None and not _has_alnum(prototype):
             return prototype
+        if category in ("Ps", "Pe") and "QUOTATION" in unicodedata.name(ch, ""):
+            return '"'  # German „…“ and the CJK 〝…〞 quote: no bracket (Unicode files them so)
         return _CATEGORY_FOLD.get(category, "#")
     return ch
 

@@ -24,7 +24,7 @@ REFUSED = {
     "spreadsheet.xlsx": "is an Excel workbook",
     "scanned.pdf": "page 2 has images but no text layer (a scan?): milai does not OCR",
     "blank.pdf": "has no text layer: milai does not OCR",
-    "stream-bomb.pdf": "is not a readable PDF (LimitReachedError)",
+    "stream-bomb.pdf": "a stream unpacks to more than 16777216 bytes",
     "legacy.doc": "is a legacy binary Office file",
 }
 

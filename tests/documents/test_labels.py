@@ -279,3 +279,68 @@ def test_policy_show_validate_and_test_know_the_section(tmp_path: Path) -> None:
     ]
     table = invoke("policy", "show", str(path)).stdout
     assert "sensitivity labels" in table and "Project Heron" in table
+
+
+# Red team 14: a mapped label written outside the MSIP property forms.
+ELSEWHERE = [
+    # Microsoft Graph's label of a file or a message
+    ('{{"sensitivityLabel": {{"labelId": "{id}", "displayName": "x"}}}}', "SECRET"),
+    ('{{"assignedSensitivityLabels": [{{"sensitivityLabelId": "{ID}"}}]}}', "SECRET"),
+    # a unified audit log's row (CSV), its id in capitals
+    ("2026-12-01T10:00:00Z,jd@min.example,SensitivityLabelApplied,{ID},plan.docx", "SECRET"),
+    # a header that carries the id in braces
+    ("X-MS-Exchange-Organization-Classification: {{{id}}}", "SECRET"),
+    # an ODF document's user-defined property, as XML
+    (
+        '<meta:user-defined meta:name="MSIP_Label_{other}_Name" meta:value-type="string">'
+        "Usage interne</meta:user-defined>",
+        "RESTRICTED",
+    ),
+    ('{{"MSIP_Label_{other}_Name": "Project Heron"}}', "CONFIDENTIAL"),
+    ('{{"sensitivityLabel": {{"id": "{other}", "displayName": "Project Heron"}}}}', "CONFIDENTIAL"),
+    ("LabelName: Usage interne", "RESTRICTED"),
+]
+
+
+@pytest.mark.parametrize(("form", "level"), ELSEWHERE)
+def test_a_mapped_label_counts_wherever_its_id_or_name_is_written(
+    policy: Policy, form: str, level: str
+) -> None:
+    text = form.format(id=FALCON_ID, ID=FALCON_ID.upper(), other=UNMAPPED_ID) + "\n"
+    assert check_text(policy, text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"MSIP_Label_{FALCON_ID}_SiteId: 72f988bf-86f1-41af-91ab-2d7cd011db47",  # not applied
+        f'{{"labelId": "{UNMAPPED_ID}", "displayName": "General"}}',
+        f"{FALCON_ID}0",  # a longer hex string, no id
+        "The intern said the usage interne rules apply; label: usage interne draft",
+        '{"displayName": "Project Heron", "kind": "folder"}',  # a name, no label's key
+    ],
+)
+def test_what_only_resembles_a_label_says_nothing(policy: Policy, text: str) -> None:
+    assert check_text(policy, text + "\n").level == "UNCLASSIFIED"
+
+
+@pytest.mark.parametrize(
+    ("form", "level"),
+    [
+        ("labelId: {hex}", "SECRET"),  # the id without its hyphens (uuid.hex)
+        ("Sensitivity label: Project Heron", "CONFIDENTIAL"),
+        ("<LabelName>Usage interne</LabelName>", "RESTRICTED"),
+        (
+            "<sensitivityLabel><displayName>Project Heron</displayName></sensitivityLabel>",
+            "CONFIDENTIAL",
+        ),
+        ("LabelName: Project Heron (applied)", "CONFIDENTIAL"),
+    ],
+)
+def test_a_mapped_label_in_more_forms(policy: Policy, form: str, level: str) -> None:
+    text = form.format(hex=FALCON_ID.replace("-", "")) + "\n"
+    assert check_text(policy, text).level == level
+
+
+def test_a_longer_name_is_another_label(policy: Policy) -> None:
+    assert check_text(policy, "LabelName: Project Heron Plus\n").level == "UNCLASSIFIED"

@@ -180,6 +180,26 @@ def test_eml_attachment_is_read_as_a_document(policy: Policy) -> None:
 
 
 @pytest.mark.parametrize(
+    ("data", "subtype"),
+    [
+        (b"NATO SECRET\nThe convoy leaves at dawn.\n", "png"),  # text that calls itself an image
+        (b'<svg xmlns="http://www.w3.org/2000/svg"><text>NATO SECRET</text></svg>', "svg+xml"),
+    ],
+)
+def test_an_attachment_typed_as_an_image_that_is_none_is_read(
+    policy: Policy, data: bytes, subtype: str
+) -> None:
+    from email import message_from_bytes
+    from email import policy as email_policy
+
+    message = message_from_bytes(eml_bytes("Report", "See attached."), policy=email_policy.default)
+    message.add_attachment(data, maintype="image", subtype=subtype, filename="plan.png")
+    document = read_document(message.as_bytes(), "typed.eml")
+    assert level_and_parts(policy, document)[0] == "SECRET"
+    assert document.skipped == ()
+
+
+@pytest.mark.parametrize(
     ("filename", "level"),
     [
         ("[SECRET] annex B.bin", "SECRET"),

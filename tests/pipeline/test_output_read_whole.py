@@ -11,6 +11,7 @@ from __future__ import annotations
 import binascii
 import logging
 import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -225,3 +226,43 @@ def test_a_mail_streamed_in_tokens_that_end_inside_lines_is_held_from_its_header
             emit=emitted.append,
         )
     assert "Received:" not in "".join(emitted)  # held from its first headers
+
+
+def _pdf_mail(pdf: bytes) -> str:
+    """A mail whose attachment is ``pdf``, uuencoded: only the mail reader opens it (the
+    text reading decodes a uuencoded block as text, and a PDF is no text)."""
+    return _mail(_uuencoded(pdf, "figures.pdf"), "x-uuencode").replace(
+        'Content-Type: text/plain; name="memo.txt"',
+        'Content-Type: application/pdf; name="figures.pdf"',
+    )
+
+
+def test_the_whole_reading_has_a_checks_budget() -> None:
+    # attack14: the output gate's reading of an answer as a document ran outside any
+    # budget: a PDF of small Flate bombs (each within the reader's limits) unpacked whole.
+    from milai.policy.whole import Unreadable, document_text
+    from tests.documents.test_pdf_streams import TEXT, bomb, flate_pdf
+
+    small = _pdf_mail(flate_pdf([zlib.compress(TEXT)]))
+    assert "Quarterly figures" in (document_text(small) or "")
+    bombs = _pdf_mail(flate_pdf([bomb(2 << 20) for _ in range(3)]))  # 6 MiB from 13 KB
+    with pytest.raises(Unreadable, match="decompression budget"):
+        document_text(bombs)
+    emitted: list[str] = []
+    with pytest.raises(Blocked) as blocked:
+        _run(bombs, held=False, emitted=emitted)
+    assert "unreadable-document" in str(blocked.value)
+    assert "See attached" not in "".join(emitted)
+    result = _run(small, held=False, emitted=[])
+    assert result.level == "UNCLASSIFIED"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("held", [False, True], ids=["stream", "held"])
+def test_an_answer_holding_a_document_nested_too_deep_is_withheld(held: bool) -> None:
+    from tests.documents.test_unread import nested_docx
+
+    text = _pdf_mail(nested_docx(4, "Lunch menu")).replace("application/pdf", "application/zip")
+    emitted: list[str] = []
+    with pytest.raises(Blocked) as blocked:
+        _run(text, held=held, emitted=emitted)
+    assert "unreadable-document" in str(blocked.value)

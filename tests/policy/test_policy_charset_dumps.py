@@ -321,3 +321,23 @@ def test_random_bytes_are_no_legacy_text() -> None:
 )
 def test_everyday_near_misses_stay_unclassified(default_policy: Policy, text: str) -> None:
     assert check_text(default_policy, text).level == "UNCLASSIFIED"
+
+
+# --- UTF-32 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("writer", ["base64", "hex"])
+def test_every_banner_in_utf32_bytes_reads(codec: str, writer: str) -> None:
+    def text(target: Target) -> str:
+        data = f"{target.text}\nLagebericht folgt.\n".encode(codec)
+        return _charset_writers()[writer](data)
+
+    assert_targets_read(banner_sample(f"utf32:{codec}:{writer}"), text)
+
+
+def test_zero_heavy_bytes_that_are_no_utf32_stay_unclassified(default_policy: Policy) -> None:
+    rng = random.Random("utf32-noise")
+    for _ in range(50):
+        data = bytes(rng.choice([0, 0, 0, rng.randrange(256)]) for _ in range(64))
+        assert check_text(default_policy, base64.b64encode(data).decode()).level == "UNCLASSIFIED"

@@ -18,6 +18,7 @@ import base64
 import binascii
 import bz2
 import gzip
+import lzma
 import random
 import time
 import zlib
@@ -204,6 +205,8 @@ COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
     "gzip": gzip.compress,
     "zlib": zlib.compress,
     "bz2": bz2.compress,
+    "xz": lzma.compress,
+    "lzma": lambda data: lzma.compress(data, format=lzma.FORMAT_ALONE),
 }
 
 
@@ -244,7 +247,7 @@ def test_compressed_ordinary_text_stays_unclassified(
 
 @pytest.mark.parametrize("compressor", sorted(COMPRESSORS))
 def test_a_bomb_is_read_bounded(compressor: str) -> None:
-    bomb = COMPRESSORS[compressor](b"SECRET\n" + b"\0" * (64 << 20))
+    bomb = COMPRESSORS[compressor](b"SECRET\n" + b"\0" * (16 << 20))  # 16 times the bound
     started = time.perf_counter()
     out = inflate(bomb)
     assert out is not None and out.startswith(b"SECRET") and len(out) <= 1 << 20
@@ -338,6 +341,62 @@ def test_a_payload_nested_past_the_depth_bound_blocks(default_policy: Policy) ->
         else:
             assert decision.action is Action.BLOCK
             assert [f.rule for f in decision.findings] == ["decompression-budget"]
+
+
+def _wrapped(data: bytes, width: int) -> str:
+    """``data`` in base64 wrapped at ``width`` columns (MIME's 76, PEM's 64)."""
+    line = base64.b64encode(data).decode()
+    return "\n".join(line[at : at + width] for at in range(0, len(line), width)) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("width", "compress"),
+    [
+        (76, lambda data: gzip.compress(data, mtime=0)),
+        (64, gzip.compress),
+        (64, zlib.compress),
+        (76, bz2.compress),
+    ],
+)
+def test_a_wrapped_payload_nested_past_the_depth_bound_blocks(
+    default_policy: Policy, width: int, compress: Callable[[bytes], bytes]
+) -> None:
+    # attack14: a payload wrapped over lines at the fifth level passed unread (its first
+    # line alone, read as a one-line run, inflates to nothing, and the wrapped block was
+    # not looked at four deep)
+    words = "the convoy leaves the depot at dawn with fuel and spare parts".split()
+    rng = random.Random(width)
+    text = "SECRET\n" + " ".join(rng.choice(words) for _ in range(400)) + "\n"
+    for depth in range(1, 7):
+        text = _wrapped(compress(text.encode()), width)
+        decision = check_text(default_policy, f"Attached:\n{text}\nThanks\n", direction="output")
+        if depth <= 4:
+            assert decision.level == "SECRET" and decision.action is not Action.BLOCK
+        else:
+            assert decision.action is Action.BLOCK, depth
+            assert [f.rule for f in decision.findings] == ["decompression-budget"]
+
+
+def test_wrapped_everyday_payloads_do_not_block(default_policy: Policy) -> None:
+    rng = random.Random("wrapped-everyday")
+    prose = "The secret of good coffee is fresh beans and clean water.\n" * 40
+    # a long base64 text (not compressed) two deep reads as text
+    twice = _wrapped(_wrapped(prose.encode(), 76).encode(), 76)
+    decision = check_text(default_policy, f"Body:\n{twice}", direction="output")
+    assert (decision.action, decision.level) == ("allow", "UNCLASSIFIED")
+    marked = _wrapped(_wrapped(("RESTRICTED\n" + prose).encode(), 76).encode(), 76)
+    assert check_text(default_policy, f"Body:\n{marked}").level == "RESTRICTED"
+    # four deep, a wrapped block of compressed noise (an image, a key) or of noise that
+    # starts like gzip by chance is not text: nothing to read, nothing blocks
+    for inner in (
+        _wrapped(gzip.compress(rng.randbytes(3000)), 76),
+        _wrapped(b"\x1f\x8b\x08" + rng.randbytes(3000), 64),
+    ):
+        text = inner
+        for _ in range(4):  # the wrapped block is read four deep
+            text = base64.b64encode(gzip.compress(text.encode())).decode()
+        decision = check_text(default_policy, f"x {text} y\n", direction="output")
+        assert decision.action is not Action.BLOCK
 
 
 def test_many_ordinary_payloads_within_the_budget_still_pass(default_policy: Policy) -> None:

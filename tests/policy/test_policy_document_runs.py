@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from milai.policy import Action, Policy, check_text
+from milai.policy import Action, Decision, Policy, check_text
 from tests.documents.builders import Docx, pdf_bytes
 from tests.levels import assert_targets_read
 from tests.policy.families import BODY, POLICY_DIR, Target, banner_sample
@@ -159,3 +159,33 @@ def test_a_base64_document_that_does_not_open_blocks(default_policy: Policy, dam
     decision = check_text(default_policy, text, direction="output")
     assert decision.action is Action.BLOCK
     assert "unreadable-document" in {f.rule for f in decision.findings}
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+def test_a_base64_document_longer_than_the_run_bound_blocks(
+    default_policy: Policy, monkeypatch: pytest.MonkeyPatch, streamed: bool
+) -> None:
+    # attack14: a run longer than MAX_RUN_CHARS (24 Mi characters) was given up unread and
+    # did not block; a lighter bound here, the same path.
+    from milai.policy import _document_runs, check_stream
+
+    monkeypatch.setattr(_document_runs, "MAX_RUN_CHARS", 4096)
+    rng = random.Random("long-run")
+    body = [" ".join(rng.choice(BODY) for _ in range(40)) for _ in range(60)]
+    long = base64.b64encode(Docx(body=body).build()).decode()
+    short = base64.b64encode(Docx(body=body[:1]).build()).decode()
+    assert len(short) < 4096 < len(long)
+
+    def decide(text: str) -> Decision:
+        if streamed:
+            return check_stream(
+                default_policy, (text[at : at + 500] for at in range(0, len(text), 500))
+            )
+        return check_text(default_policy, text)
+
+    for text in (json.dumps({"contentBytes": long}), f"<a>\n{_wrapped(long, 76)}\n</a>\n"):
+        decision = decide(text)
+        assert decision.action is Action.BLOCK
+        assert [f.rule for f in decision.findings] == ["decompression-budget"]
+    ordinary = decide(json.dumps({"contentBytes": short}))
+    assert ordinary.action is Action.ALLOW

@@ -11,7 +11,9 @@ import random
 import pytest
 
 from milai.policy import Decision, Policy, check_stream, check_text, redact_text
+from milai.policy._calls import START_RE as CALL_START_RE
 from milai.policy._line_forms import LineForms
+from milai.policy._pieces import open_run_start
 from milai.policy.decoders import (
     DUMP_HEAD_LENGTH,
     LINE_OVERLAP,
@@ -86,6 +88,9 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     held = text.rfind("\n") + 1
     if held > 0 and (trigger_lines(text, held) or mime_blocks(text[:held])):
         return line_start
+    pieces = open_run_start(text[:held]) if held > 0 else None
+    if pieces is not None:  # pieces of an encoded text, a piece a line (``_pieces``)
+        return line_start + pieces
     if dump_row_begins(text[held:][:DUMP_HEAD_LENGTH]):
         return line_start + held  # a dump's first row, held from its offset
     start = partial_start(text[held:])
@@ -115,6 +120,15 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     tail = line[-(ciphers.longest + 1) :]
     if ciphers.first(line, 0) is not None or ciphers.open_word(tail):
         start = 0
+    # so is a word that may be doubled or filled (``_doubled``), or the start of one
+    fillers = unit.engine.fillers
+    if fillers.first(line) is not None or fillers.open_word(line[-fillers.longest :]):
+        start = 0
+    # a literal, ``echo``'s words or a shell variable's use, which a call after it may yet
+    # transform (``_calls``): from the first
+    called = CALL_START_RE.search(line)
+    if called is not None:
+        start = called.start() if start is None else min(start, called.start())
     return scanner.orig_end if start is None else line_start + held + start
 
 
