@@ -49,7 +49,16 @@ _HIDDEN_ATTRS_RE = lazy_compile(
 )
 _SMALL_CAPS_ATTRS_RE = lazy_compile(r"small-?caps", re.IGNORECASE)
 # An element that CSS shows in capitals, and LaTeX's and Typst's capitals: the text they set.
-_UPPER_ATTRS_RE = lazy_compile(r"text-transform[^\S\n]{0,3}:[^\S\n]{0,3}uppercase", re.IGNORECASE)
+# (CSS's style; a class that sets it, Tailwind's ``uppercase`` and Bootstrap's
+# ``text-uppercase``; XAML's ``CharacterCasing``, MAUI's ``TextTransform``, Android's
+# ``textAllCaps``)
+_UPPER_ATTRS_RE = lazy_compile(
+    r"text-transform[^\S\n]{0,3}:[^\S\n]{0,3}uppercase"
+    r"""|class(?:Name)?[^\S\n]{0,3}=[^\S\n]{0,3}["'][^"'\n]{0,200}(?<![\w-])(?:text-)?uppercase(?![\w-])"""
+    r"""|(?:CharacterCasing|TextTransform|textAllCaps)[^\S\n]{0,3}=[^\S\n]{0,3}["']?"""
+    r"(?:upper(?:case)?|true)\b",
+    re.IGNORECASE,
+)
 _UPPER_RE = lazy_compile(
     r"\\(?:MakeUppercase|uppercase)\{(?P<arg>[^{}\n]{1,400})\}"
     r"|#upper(?:\[(?P<content>[^\[\]\n]{1,400})\]|\(\"(?P<string>[^\"\n]{1,400})\"\))"
@@ -174,7 +183,7 @@ def _all_capitals(line: str, lowered: str, removed: list[tuple[int, int]]) -> li
             spans.append(match.span(group))
             if group == "content":
                 removed.append((match.start(), match.start(group) - 1))
-    if "uppercase" in lowered and "<" in line:
+    if ("upper" in lowered or "allcaps" in lowered) and "<" in line:
         spans += _styled_text(line, _UPPER_ATTRS_RE)
     return [span for span in spans if span[1] > span[0]]
 

@@ -31,6 +31,12 @@ from milai.policy._built import Built, built_strings
 from milai.policy._built import call_spans as built_call_spans
 from milai.policy._built import hint_spans as built_hint_spans
 from milai.policy._built import open_call as open_built_call
+from milai.policy._calls import REACH as CALL_REACH
+from milai.policy._calls import START_RE as CALL_START_RE
+from milai.policy._calls import evaluated as evaluated_calls
+from milai.policy._calls import holds_words as call_holds_words
+from milai.policy._calls import sniffed as call_sniffed
+from milai.policy._calls import value_re as call_value_re
 from milai.policy._ciphers import CipherWords
 from milai.policy._comments import undecided as undecided_comment
 from milai.policy._comments import word_comments
@@ -5245,6 +5251,7 @@ class DecodeState(ScanState):
     """
 
     __slots__ = (
+        "calls",
         "ciphers",
         "complete_to",
         "composed",
@@ -5298,6 +5305,7 @@ class DecodeState(ScanState):
         self.pane = _LineLook()
         self.symbols = _LineLook()  # a word in symbol leetspeak (``_symbols``)
         self.ciphers = _LineLook()  # a word in Atbash, ROT47 or a keyboard shift
+        self.calls = _LineLook()  # a literal that a call on it may transform (``_calls``)
         self.fillers = _LineLook()  # a word doubled or filled (``_doubled``)
         self.form = _LineLook()  # a line form (``_line_forms``)
 
@@ -5368,6 +5376,11 @@ def _first(*starts: int | None) -> int | None:
 
 _EVIDENCE_REACH = 16  # characters of evidence for a shift over another spelling, at most
 _WORD_REACH = 512  # a word's length back, at most (a longer word: the line's start)
+
+
+def _touches_changed(changed: list[bool], hit: Hit) -> bool:
+    """Whether ``hit`` touches a character that an evaluated call wrote (``_calls``)."""
+    return any(changed[hit.start : hit.end])
 
 
 class DecodeUnit(Unit[DecodeState]):
@@ -5460,6 +5473,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._reversed_lines(scanner, region[:done], origin, raw[:done])
             self._rotated_lines(scanner, region[:done], origin, raw[:done])
             self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
+            self._called_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._filler_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             state.windowed = False
@@ -5570,6 +5584,53 @@ class DecodeUnit(Unit[DecodeState]):
                 continue
             at = origin + start
             rescan(scanner, deciphered, at, origin + end, name, in_place=True)
+
+    def _called_lines(
+        self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
+    ) -> None:
+        """Lines that put a literal through a string-transforming call (``_calls``:
+        ``"nato secret".upper()``, ``"NxAxTxO".replace("x", "")``, ``${b^^}``): each is read
+        with its calls evaluated in their places, as a text of its own; a finding counts
+        where it touches a value written, on the call's literal. Only a value that holds a
+        marking's or a keyword's word is read so. Lines longer than ``MAX_LINE`` are not
+        (``continued``: the region's first line is the end of one). ``raw``:
+        ``one_byte(region)``."""
+        if scanner.depth >= MAX_DEPTH:
+            return
+        spots = call_sniffed(raw.lower())
+        if not spots:
+            return
+        # a shell variable's settings above the first line (``orig_needed`` keeps them)
+        low = max(scanner.orig_base, origin - CALL_REACH)
+        text = scanner.orig_slice(low, origin) + region
+        shift = origin - low
+        words = self.engine.call_values
+        done = -1  # the last line read
+        for spot in spots:
+            if spot <= done:
+                continue
+            start = region.rfind("\n", 0, spot) + 1
+            end = region.find("\n", spot)
+            end = len(region) if end < 0 else end
+            done = end
+            if end - start > MAX_LINE or (continued and start == 0):
+                continue
+            line = evaluated_calls(text, start + shift, end + shift)
+            if line is None or not any(call_holds_words(words, value) for value in line.values):
+                continue
+            written = [at for at, changed in enumerate(line.changed) if changed]
+            if not written:
+                continue  # the values are empty (``echo x | tr -d x``)
+            first, last = line.offsets[written[0]], line.offsets[written[-1]]
+            # every finding lands on the values' literals, from the first to the last
+            offsets = [low + min(max(offset, first), last) for offset in line.offsets]
+            read_as_shown(
+                scanner,
+                line.text,
+                offsets,
+                "a string-transforming call, evaluated",
+                keep=partial(_touches_changed, line.changed),
+            )
 
     def _filler_lines(
         self, scanner: Scanner, region: str, origin: int, raw: bytes, continued: bool
@@ -5791,6 +5852,16 @@ class DecodeUnit(Unit[DecodeState]):
 
         return self._held_start(scanner, state, state.ciphers, ciphers.longest, first, growing)
 
+    def _call_start(self, scanner: Scanner, state: DecodeState) -> int | None:
+        """Where the unfinished line's first literal, ``echo`` or ``${`` starts (``_calls``):
+        a call after it may yet transform it, and its finding lands on it."""
+
+        def first(since: int, end: int) -> int | None:
+            found = CALL_START_RE.search(scanner.orig_slice(since, end))
+            return None if found is None else since + found.start()
+
+        return self._held_start(scanner, state, state.calls, 5, first, lambda end: None)
+
     def _filler_start(self, scanner: Scanner, state: DecodeState) -> int | None:
         """Once the unfinished line holds a word that may be a doubled or filled marking
         word (``_doubled``), or ends with letters that may grow into one, the line is held
@@ -5896,6 +5967,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._pane_start(scanner, state),
             self._symbols_start(scanner, state),
             self._cipher_start(scanner, state),
+            self._call_start(scanner, state),
             self._filler_start(scanner, state),
             self._form_start(scanner, state),
         ):
@@ -5969,7 +6041,8 @@ class DecodeUnit(Unit[DecodeState]):
         return start if watch.head else None
 
     def orig_needed(self, state: DecodeState) -> int | None:
-        return state.line_start
+        # and a shell variable's settings above, which a ``${b^^}`` may use (``_calls``)
+        return max(0, state.line_start - CALL_REACH)
 
 
 class DocumentRunState(ScanState):
@@ -6276,6 +6349,12 @@ class CompiledPolicy:
             (spec.text for spec in above),
         )
         self.spelled = SpelledWords(spec.text for spec in above)
+        self.ciphers = CipherWords(word for spec in above for word in _WORD_RE.findall(spec.text))
+        # portion marks too: ``classification: "CTS/RTS"`` reads one
+        self.call_values = call_value_re(
+            [spec.text for spec in markings if spec.level != lowest]
+            + [keyword for spec in detectors for keyword in spec.keywords]
+        )
         # A detector's keywords (codewords) are read deciphered, or with their doubled
         # letters or filler taken out, as marking words are.
         worded = [word for spec in above for word in _WORD_RE.findall(spec.text)] + [

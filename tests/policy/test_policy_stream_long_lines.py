@@ -11,6 +11,7 @@ import random
 import pytest
 
 from milai.policy import Decision, Policy, check_stream, check_text, redact_text
+from milai.policy._calls import START_RE as CALL_START_RE
 from milai.policy._line_forms import LineForms
 from milai.policy.decoders import (
     DUMP_HEAD_LENGTH,
@@ -119,6 +120,11 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     fillers = unit.engine.fillers
     if fillers.first(line) is not None or fillers.open_word(line[-fillers.longest :]):
         start = 0
+    # a literal, ``echo``'s words or a shell variable's use, which a call after it may yet
+    # transform (``_calls``): from the first
+    called = CALL_START_RE.search(line)
+    if called is not None:
+        start = called.start() if start is None else min(start, called.start())
     return scanner.orig_end if start is None else line_start + held + start
 
 
