@@ -18,7 +18,9 @@ search keeps, for each row, the last cell covered so far; the next glyph's stret
 row must start at that row's next drawn cell (or share the last one), and match the block
 exactly but for the cells it may share. A block is read only when its every drawn cell
 is covered: what no glyph draws is no art of these fonts. A gap between two glyphs as
-wide as a blank's glyph makes a word break.
+wide as a blank's glyph leaves (``WORD_GAPS``, font by font) makes a word break. The
+search stops at its first exact reading (wider glyphs tried first), and gives a block up
+after ``MOST_PLACEMENTS`` placements tried.
 
 The fonts are the FIGlet distribution's (``_figlet_fonts``, written by ``_figlet_gen``):
 contributed fonts without leave to redistribute them (``doom``, ``banner3``, ``starwars``)
@@ -84,7 +86,8 @@ class _Font:
         self.height = height
         seen: set[tuple[tuple[int, int, str], ...]] = set()
         self.glyphs: list[_Glyph] = []
-        for char in sorted(glyphs, key=lambda c: _ORDER.find(c) % 1000):
+        # characters _ORDER does not name (find: -1) last
+        for char in sorted(glyphs, key=lambda c: _ORDER.find(c) % (len(_ORDER) + 1)):
             if char == " ":
                 continue
             rows = []
@@ -103,8 +106,6 @@ class _Font:
         self.glyphs.sort(key=lambda glyph: -glyph.width)
         self.strokes = frozenset("".join(c for g in self.glyphs for _, _, c in g.rows))
         self.strokes |= frozenset(SMUSHED + " ")
-        # A blank's glyph is this wide at least (its hard blanks are never overlapped): a
-        # gap this wide between two glyphs, in every row they both draw in, is a word break.
         self.word_gap, self.by_box = WORD_GAPS.get(name, (1, False))
 
     def read(self, lines: list[str]) -> str | None:

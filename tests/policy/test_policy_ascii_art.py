@@ -198,3 +198,19 @@ def test_vendored_fonts_match_their_source() -> None:
 
     vendored = _figlet_gen.TARGET.read_text(encoding="utf-8")
     assert vendored == _figlet_gen.render_module()
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["NIGHTJAR", "BLUE HERON", "Silver Linden", "MOSELLE SHIELD", "KIRCHBERG-7", "PROJECT ESCH"],
+)
+def test_a_codeword_or_keyword_drawn_reads_as_written(word: str) -> None:
+    """The ministry's codewords (SECRET) and project names (a keyword: unclassified, but
+    never for an outside model) drawn in art decide as they do written plainly."""
+    policy = shipped_policy("ministry-codewords.yaml")
+    plain = check_text(policy, word)
+    assert plain.findings
+    for font in ("standard", "banner", "slant", "block", "small", "shadow"):
+        drawn = check_text(policy, _framed(draw(word, font), "// {}"))
+        assert (drawn.level, drawn.action) == (plain.level, plain.action), font
+        assert {f.rule for f in drawn.findings} == {f.rule for f in plain.findings}, font
