@@ -385,15 +385,39 @@ def read_banners(text: str) -> list[Banner]:
 
 def _read_region(lines: list[str]) -> tuple[str, str] | None:
     """What a region's lines draw, and in which font (a comment's opening or closing
-    line, ``/*`` or `` */``, read as a blank line)."""
+    line, ``/*`` or `` */``, read as a blank line); or, failing that, the same inside a
+    box (``_unboxed``)."""
     lines = ["" if _DELIMITER.fullmatch(line) else line for line in lines]
     for size in _prefixes(lines):
         cut = [line[size:].rstrip() if line.strip() else "" for line in lines]
-        drawn = frozenset("".join(cut))
-        for font in fonts():
-            if not drawn <= font.strokes:
+        for candidate in (cut, _unboxed(cut)):
+            if candidate is None:
                 continue
-            text = font.read(cut)
-            if text and any(char.isalnum() for char in text):
-                return text, font.name
+            drawn = frozenset("".join(candidate))
+            for font in fonts():
+                if not drawn <= font.strokes:
+                    continue
+                text = font.read(candidate)
+                if text and any(char.isalnum() for char in text):
+                    return text, font.name
     return None
+
+
+def _unboxed(lines: list[str]) -> list[str] | None:
+    """The lines inside a box drawn round them (a motd's frame of ``#`` or ``*``): rules
+    of one repeated character above and below made blank, and the frame's right edge (the
+    same character ending every other drawn line in the same column) taken off; None where
+    there is no such box. Its left edge is a prefix (``_prefixes``)."""
+    drawn = [n for n, line in enumerate(lines) if line.strip()]
+    if len(drawn) < 3:
+        return None
+    out = list(lines)
+    for n in (drawn[0], drawn[-1]):
+        rule = lines[n].strip()
+        if len(rule) >= 3 and rule == rule[0] * len(rule):
+            out[n] = ""
+    inner = [line for line in out if line.strip()]
+    edge = {(len(line), line[-1]) for line in inner}
+    if len(edge) == 1:
+        out = [line[:-1].rstrip() for line in out]
+    return out if out != lines else None

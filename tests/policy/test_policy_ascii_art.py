@@ -135,6 +135,24 @@ _HAND = [
 ]
 
 
+_HAND.append(
+    (
+        "**********************************************************\n"
+        "*   #####  ####### #     # ####### ### #     #          *\n"
+        "*  #     # #       #     # #        #  ##   ##          *\n"
+        "*  #       #       #     # #        #  # # # #          *\n"
+        "*  #  #### #####   ####### #####    #  #  #  #          *\n"
+        "*  #     # #       #     # #        #  #     #          *\n"
+        "*  #     # #       #     # #        #  #     #          *\n"
+        "*   #####  ####### #     # ####### ### #     #          *\n"
+        "*                                                       *\n"
+        "**********************************************************\n"
+        "Authorised users only.\n",
+        "SECRET",
+    )
+)  # GEHEIM in a motd's box
+
+
 @pytest.mark.parametrize(("text", "level"), _HAND)
 def test_art_typed_by_hand_reads(text: str, level: str) -> None:
     assert check_text(shipped_policy("default.yaml"), text).level == level
