@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from milai._lazyre import lazy_compile
 
@@ -212,16 +213,22 @@ _PLACED = re.compile("\0(-?[0-9]+),([0-9]+),(-?[0-9]+)\0(.)", re.DOTALL)
 
 def _words(coded: str, word_gap: int, by_box: bool) -> str:
     """``_join``'s text with a blank where a gap is a word break: the fewest blanks
-    between two glyphs' strokes (``by_box``: between their boxes) at least ``word_gap``."""
-    out: list[str] = []
-    end = None
-    for match in _PLACED.finditer(coded):
-        x, width, gap = int(match.group(1)), int(match.group(2)), int(match.group(3))
-        apart = x - end if by_box and end is not None else gap
-        if out and apart >= word_gap:
-            out.append(" ")
-        out.append(match.group(4))
-        end = x + width
+    between two glyphs' strokes (``by_box``: between their boxes) at least ``word_gap``.
+    Where most gaps (of three or more) would be breaks, the art was laid out full width
+    (``figlet -W``: each glyph in its own box, side by side): a break is a gap between
+    boxes."""
+    placed = [
+        (int(match.group(1)), int(match.group(2)), int(match.group(3)), match.group(4))
+        for match in _PLACED.finditer(coded)
+    ]
+    boxes = [x - (last[0] + last[1]) for last, (x, _, _, _) in pairwise(placed)]
+    strokes = [gap for _, _, gap, _ in placed[1:]]
+    breaks = [gap >= word_gap for gap in (boxes if by_box else strokes)]
+    if len(breaks) >= 3 and 2 * sum(breaks) > len(breaks):
+        breaks = [gap >= 1 for gap in boxes]
+    out = [placed[0][3]] if placed else []
+    for wide, (_, _, _, char) in zip(breaks, placed[1:], strict=True):
+        out.append(" " + char if wide else char)
     return "".join(out)
 
 

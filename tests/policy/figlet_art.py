@@ -65,9 +65,10 @@ def _amount(rows: list[str], glyph: list[str], layout: int, widths: tuple[int, i
     return most
 
 
-def _line(text: str, font: str) -> list[str]:
-    """One line of text drawn (hard blanks kept)."""
-    height, layout, glyphs = FONTS[font]
+def _line(text: str, font: str, layout: int | None = None) -> list[str]:
+    """One line of text drawn (hard blanks kept), in the font's layout or ``layout``."""
+    height, default, glyphs = FONTS[font]
+    layout = default if layout is None else layout
     rows = [""] * height
     previous = 0
     for char in text:
@@ -88,17 +89,21 @@ def _line(text: str, font: str) -> list[str]:
     return rows
 
 
-def draw(text: str, font: str, width: int = 80) -> str:
+FULL_WIDTH, KERNED = 0, _KERN  # figlet -W, figlet -k
+
+
+def draw(text: str, font: str, width: int = 80, layout: int | None = None) -> str:
     """``text`` drawn in ``font``: its lines wrapped between words at ``width`` columns (a
-    block of the font's height each), hard blanks drawn blank, lines' ends trimmed."""
+    block of the font's height each), hard blanks drawn blank, lines' ends trimmed; in
+    the font's layout, or ``layout`` (``FULL_WIDTH``, ``KERNED``)."""
     blocks: list[list[str]] = []
     words: list[str] = []
     for word in text.split(" "):
         wider = " ".join([*words, word])
-        if words and max(map(len, _line(wider, font))) > width:
-            blocks.append(_line(" ".join(words), font))
+        if words and max(map(len, _line(wider, font, layout))) > width:
+            blocks.append(_line(" ".join(words), font, layout))
             words = [word]
         else:
             words.append(word)
-    blocks.append(_line(" ".join(words), font))
+    blocks.append(_line(" ".join(words), font, layout))
     return "\n".join(row.replace(HARD, " ").rstrip() for block in blocks for row in block) + "\n"

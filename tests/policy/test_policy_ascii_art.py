@@ -25,7 +25,7 @@ from tests.policy.banner_families import (
     assert_stays_unclassified,
 )
 from tests.policy.families import Target, shipped_policy
-from tests.policy.figlet_art import draw
+from tests.policy.figlet_art import FULL_WIDTH, KERNED, draw
 
 # mini (three rows) draws some capitals as its small letters' strokes (E as f and u): it is
 # read, not promised.
@@ -85,6 +85,15 @@ def test_a_wrapped_banner_reads_as_one_line(font: str) -> None:
     (banner,) = read_banners(art)
     assert banner.text == "COSMIC TOP SECRET ATOMAL"
     assert check_text(shipped_policy("default.yaml"), art).level == "TOP SECRET"
+
+
+@pytest.mark.parametrize("layout", [FULL_WIDTH, KERNED])
+@pytest.mark.parametrize("font", ["standard", "big", "small", "banner", "block", "smslant"])
+def test_art_laid_out_full_width_or_kerned_reads(font: str, layout: int) -> None:
+    """``figlet -W`` (glyphs side by side) and ``figlet -k`` (kerned, never smushed)."""
+    policy = shipped_policy("default.yaml")
+    assert check_text(policy, draw("NATO SECRET", font, layout=layout)).level == "SECRET"
+    assert_stays_unclassified("default.yaml", draw("Secret Santa", font, layout=layout))
 
 
 # Typed by hand: the Unix ``banner`` command's GEHEIM in a motd, FIGlet's standard font in
