@@ -20,7 +20,9 @@ exactly but for the cells it may share. A block is read only when its every draw
 is covered: what no glyph draws is no art of these fonts. A gap between two glyphs as
 wide as a blank's glyph leaves (``WORD_GAPS``, font by font) makes a word break. The
 search stops at its first exact reading (wider glyphs tried first), and gives a block up
-after ``MOST_PLACEMENTS`` placements tried.
+after ``MOST_PLACEMENTS`` placements tried, a whole region (every font, prefix and
+block) after ``REGION_PLACEMENTS``: a drawing made to be slow to read costs a bounded
+time, and is not read.
 
 The fonts are the FIGlet distribution's (``_figlet_fonts``, written by ``_figlet_gen``):
 contributed fonts without leave to redistribute them (``doom``, ``banner3``, ``starwars``)
@@ -63,6 +65,7 @@ WORD_GAPS: dict[str, tuple[int, bool]] = {
     "smscript": (2, False),
 }
 MOST_PLACEMENTS = 100_000  # placements tried in one block before it is given up as no art
+REGION_PLACEMENTS = 400_000  # and in one region, all its readings together
 SMUSHED = "|YX"  # what two glyphs' shared cell may show besides either glyph's character
 # Glyphs a reader prefers where two look alike (banner's small letters are its capitals).
 _ORDER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\u00c4\u00d6\u00dc-/abcdefghijklmnopqrstuvwxyz"
@@ -109,9 +112,10 @@ class _Font:
         self.strokes |= frozenset(SMUSHED + " ")
         self.word_gap, self.by_box = WORD_GAPS.get(name, (1, False))
 
-    def read(self, lines: list[str]) -> str | None:
+    def read(self, lines: list[str], budget: list[int]) -> str | None:
         """The text ``lines`` (a region, its prefix off) draw in this font, blocks joined
-        by a blank; None unless every drawn cell belongs to a glyph."""
+        by a blank; None unless every drawn cell belongs to a glyph. ``budget``: the
+        placements the region may still try (spent here)."""
         height = self.height
         texts: list[str] = []
         count = len(lines)
@@ -127,7 +131,7 @@ class _Font:
                 # the block's first row: this line, or a blank one above it (above the
                 # region's first line too: a font's top row is often blank)
                 rows = [lines[n] if 0 <= n < count else "" for n in range(first, first + height)]
-                text = _block(self, tuple(rows))
+                text = _block(self, tuple(rows), budget)
                 if text:
                     texts.append(text)
                     done = first + height
@@ -137,12 +141,13 @@ class _Font:
         return " ".join(texts) if texts else None
 
 
-def _block(font: _Font, rows: tuple[str, ...]) -> str | None:
-    """The text one block (``font.height`` rows) draws, or None."""
+def _block(font: _Font, rows: tuple[str, ...], region: list[int]) -> str | None:
+    """The text one block (``font.height`` rows) draws, or None (``region``: the
+    placements its region may still try, spent here)."""
     height = len(rows)
     glyphs = font.glyphs
     memo: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[int, int, str] | None] = {}
-    budget = [MOST_PLACEMENTS]
+    budget = [min(MOST_PLACEMENTS, region[0])]
 
     def best(covered: tuple[int, ...], lefts: tuple[str, ...]) -> tuple[int, int, str] | None:
         """The cheapest way to cover what is left right of ``covered`` (the last covered
@@ -197,6 +202,7 @@ def _block(font: _Font, rows: tuple[str, ...]) -> str | None:
         return found
 
     start = best(tuple([-1] * height), tuple([""] * height))
+    region[0] -= min(MOST_PLACEMENTS, region[0]) - max(budget[0], 0)
     if start is None or not start[2]:
         return None
     return _words(start[2], font.word_gap, font.by_box)
@@ -395,6 +401,7 @@ def _read_region(lines: list[str]) -> tuple[str, str] | None:
     line, ``/*`` or `` */``, read as a blank line); or, failing that, the same inside a
     box (``_unboxed``)."""
     lines = ["" if _DELIMITER.fullmatch(line) else line for line in lines]
+    budget = [REGION_PLACEMENTS]
     for size in _prefixes(lines):
         cut = [line[size:].rstrip() if line.strip() else "" for line in lines]
         for candidate in (cut, _unboxed(cut)):
@@ -404,7 +411,7 @@ def _read_region(lines: list[str]) -> tuple[str, str] | None:
             for font in fonts():
                 if not drawn <= font.strokes:
                     continue
-                text = font.read(candidate)
+                text = font.read(candidate, budget)
                 if text and any(char.isalnum() for char in text):
                     return text, font.name
     return None

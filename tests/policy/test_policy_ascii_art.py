@@ -26,6 +26,7 @@ from tests.policy.banner_families import (
 )
 from tests.policy.families import Target, shipped_policy
 from tests.policy.figlet_art import FULL_WIDTH, KERNED, draw
+from tests.policy.test_policy_stream_properties import assert_cuts_stream
 
 # mini (three rows) draws some capitals as its small letters' strokes (E as f and u): it is
 # read, not promised.
@@ -165,6 +166,13 @@ _HAND.append(
 @pytest.mark.parametrize(("text", "level"), _HAND)
 def test_art_typed_by_hand_reads(text: str, level: str) -> None:
     assert check_text(shipped_policy("default.yaml"), text).level == level
+
+
+@pytest.mark.parametrize("case", [0, 1, 4])
+def test_art_typed_by_hand_streams_cut_anywhere(case: int) -> None:
+    """Cut in two anywhere, or streamed a character at a time, the drawing (and the text
+    after it) is held until it can be read: nothing of it is released before its finding."""
+    assert_cuts_stream(shipped_policy("default.yaml"), _HAND[case][0])
 
 
 @pytest.mark.parametrize("words", ["WELCOME", "HELLO WORLD", "Acme Corp", "Build 42", "ops-gw-3"])
