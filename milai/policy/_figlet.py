@@ -408,6 +408,11 @@ def _read_region(lines: list[str]) -> tuple[str, str] | None:
             if candidate is None:
                 continue
             drawn = frozenset("".join(candidate))
+            if len(drawn - {" "}) == 1 and "#" not in drawn:
+                # banner's letters drawn with another character (``tr '#' '*'``)
+                (ink,) = drawn - {" "}
+                candidate = [line.replace(ink, "#") for line in candidate]
+                drawn = frozenset("# ")
             for font in fonts():
                 if not drawn <= font.strokes:
                     continue

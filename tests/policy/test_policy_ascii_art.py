@@ -97,6 +97,13 @@ def test_art_laid_out_full_width_or_kerned_reads(font: str, layout: int) -> None
     assert_stays_unclassified("default.yaml", draw("Secret Santa", font, layout=layout))
 
 
+@pytest.mark.parametrize("ink", ["*", "@", "="])
+def test_banner_letters_drawn_with_another_character_read(ink: str) -> None:
+    """The Unix banner's letters drawn with ``*`` or ``@`` rather than ``#``."""
+    art = draw("NATO SECRET", "banner").replace("#", ink)
+    assert check_text(shipped_policy("default.yaml"), art).level == "SECRET"
+
+
 # Typed by hand: the Unix ``banner`` command's GEHEIM in a motd, FIGlet's standard font in
 # a shell comment and in ``<pre>``, small letters in slant.
 _HAND = [
@@ -202,6 +209,9 @@ _DRAWINGS = [
     "   /\\_/\\\n  ( o.o )\n   > ^ <\n",
     "=============\n|| ||| |||| ||\n=============\n",
     "    |\n   -+-\n    |\n  __|__\n /     \\\n",
+    "==========\n==========\n==========\n",
+    "**********\n*        *\n*        *\n**********\n",
+    "* * * * *\n * * * *\n* * * * *\n * * * *\n",
 ]
 
 
