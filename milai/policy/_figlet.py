@@ -127,14 +127,22 @@ class _Font:
             if at >= count:
                 break
             lowest = done if texts else at - height + 1
+            text = None
             for first in range(at, max(lowest, at - height + 1) - 1, -1):
-                # the block's first row: this line, or a blank one above it (above the
-                # region's first line too: a font's top row is often blank)
-                rows = [lines[n] if 0 <= n < count else "" for n in range(first, first + height)]
-                text = _block(self, tuple(rows), budget)
+                # The block's first row: this line, or a blank one above it (above the
+                # region's first line too: a font's top row is often blank). Its last rows
+                # may be missing (blank rows dropped: an HTML page's <pre>, an editor).
+                for end in range(first + height, at, -1):
+                    rows = [
+                        lines[n] if 0 <= n < min(count, end) else ""
+                        for n in range(first, first + height)
+                    ]
+                    text = _block(self, tuple(rows), budget)
+                    if text:
+                        break
                 if text:
                     texts.append(text)
-                    done = first + height
+                    done = end
                     break
             else:
                 return None

@@ -11,11 +11,13 @@ diagrams, progress bars, dumps) stay UNCLASSIFIED.
 
 from __future__ import annotations
 
+import html
 import random
 import unicodedata
 
 import pytest
 
+from milai.documents._read import read_document
 from milai.policy import check_text
 from milai.policy._figlet import read_banners
 from milai.policy._figlet_fonts import FONTS
@@ -180,6 +182,16 @@ def test_art_typed_by_hand_streams_cut_anywhere(case: int) -> None:
     """Cut in two anywhere, or streamed a character at a time, the drawing (and the text
     after it) is held until it can be read: nothing of it is released before its finding."""
     assert_cuts_stream(shipped_policy("default.yaml"), _HAND[case][0])
+
+
+@pytest.mark.parametrize("font", ["standard", "slant", "banner"])
+def test_art_in_an_html_documents_pre_element_reads(font: str) -> None:
+    """An HTML page's ``<pre>`` keeps its lines' leading blanks when the page is read (the
+    art's first row often starts with one)."""
+    art = html.escape(draw("NATO SECRET", font))
+    page = f"<html><body><h1>Status</h1><pre>{art}</pre><p>All good.</p></body></html>"
+    document = read_document(page.encode(), "status.html")
+    assert check_text(shipped_policy("default.yaml"), document.text).level == "SECRET"
 
 
 @pytest.mark.parametrize("words", ["WELCOME", "HELLO WORLD", "Acme Corp", "Build 42", "ops-gw-3"])
