@@ -5461,7 +5461,7 @@ class DecodeUnit(Unit[DecodeState]):
             return
         for banner in read_banners(region):
             start, end = origin + banner.start, origin + banner.end
-            rescan(scanner, banner.text, start, end, f"ascii-art ({banner.font})")
+            rescan(scanner, banner.text, start, end, "ascii-art")
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
