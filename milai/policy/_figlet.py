@@ -41,14 +41,15 @@ from milai._lazyre import lazy_compile
 # A line of art: no two letters side by side (FIGlet's strokes hold single letters at
 # most: bubble's and digital's framed letters, mini's ``o``), something drawn. Three such
 # lines in a row, blank lines between them allowed, make a region worth reading.
-_ART_LINE = (
-    r"(?:[^A-Za-z\n]|[A-Za-z](?![A-Za-z]))*[^\sA-Za-z0-9](?:[^A-Za-z\n]|[A-Za-z](?![A-Za-z]))*"
-)
+# Linear: blanks, digits and lone letters up to the first thing drawn, anything but a
+# letter pair after it (no character can match two ways).
+_ALONE = r"[A-Za-z](?![A-Za-z])"
+_ART_LINE = rf"(?:[\t 0-9]|{_ALONE})*[^\sA-Za-z0-9](?:[^A-Za-z\n]|{_ALONE})*"
 _ART_RUN = lazy_compile(rf"(?m)^(?:{_ART_LINE}\n(?:[ \t]*\n){{0,3}}){{2,}}{_ART_LINE}(?:\n|\Z)")
 # A comment's prefix that every line of a block may carry (``# ``, ``// ``, `` * ``,
 # ``-- ``, ``;; ``, ``% ``, ``> ``), tried off when the art does not read with it.
-_PREFIX = re.compile(r"[ \t]*(?:#+|//+|/?\*+|--+|;+|%+|>+|!+|')[ \t]?")
-_DELIMITER = re.compile(r"[ \t]*(?:/\*+|\*+/|<!--|-->|\"\"\"|\'\'\'|\{-|-\})[ \t]*")
+_PREFIX = lazy_compile(r"[ \t]*(?:#+|//+|/?\*+|--+|;+|%+|>+|!+|')[ \t]?")
+_DELIMITER = lazy_compile(r"[ \t]*(?:/\*+|\*+/|<!--|-->|\"\"\"|\'\'\'|\{-|-\})[ \t]*")
 MOST_LINES = 64  # a region longer than this is no banner (a diagram, a drawing)
 MOST_WIDTH = 320  # nor is a line wider than four FIGlet wraps
 # A word break, font by font: the fewest blanks between two glyphs' strokes, in the rows
@@ -222,7 +223,7 @@ def _join(glyph: _Glyph, x: int, gap: int, rest: str) -> str:
     return f"\0{x},{glyph.width},{gap}\0{glyph.char}{rest}"
 
 
-_PLACED = re.compile("\0(-?[0-9]+),([0-9]+),(-?[0-9]+)\0(.)", re.DOTALL)
+_PLACED = lazy_compile("\0(-?[0-9]+),([0-9]+),(-?[0-9]+)\0(.)", re.DOTALL)
 
 
 def _words(coded: str, word_gap: int, by_box: bool) -> str:

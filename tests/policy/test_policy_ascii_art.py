@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import random
+import time
 import unicodedata
 
 import pytest
@@ -271,3 +272,14 @@ def test_a_codeword_or_keyword_drawn_reads_as_written(word: str) -> None:
         drawn = check_text(policy, _framed(draw(word, font), "// {}"))
         assert (drawn.level, drawn.action) == (plain.level, plain.action), font
         assert {f.rule for f in drawn.findings} == {f.rule for f in plain.findings}, font
+
+
+def test_lines_that_are_almost_art_are_sniffed_in_linear_time() -> None:
+    """200 KB lines of strokes that end in a letter pair (or lead to one): the sniff was
+    quadratic in them (minutes); linear takes milliseconds."""
+    texts = [("_" * 200_000 + "ab\n") * 3, ("_" * 200_000 + "\n") * 3 + "ab"]
+    texts += [("a " * 100_000 + "\n") * 3, ("1 " * 100_000 + "|ab\n") * 3]
+    started = time.perf_counter()
+    for text in texts:
+        assert read_banners(text) == []
+    assert time.perf_counter() - started < 10
