@@ -5,11 +5,12 @@ code comment, inside ``<pre>``), and the Unix ``banner`` command's ``#`` letters
 A block of art is found cheaply first (``art_regions``): three lines or more in a row that
 hold no two letters side by side (art has none; words have them) and some of art's
 strokes. Each region is then read in each font whose strokes it is drawn with
-(``_Font.read``): its lines, a comment's prefix taken off, are cut into blocks of the
-font's height (FIGlet wraps a long banner at 80 columns into blocks stacked one under the
-other: they are read in order, as one line), and each block is read left to right.
+(``_Font.read``): its lines, a comment's prefix (or a box round them) taken off, are cut
+into blocks of the font's height (FIGlet wraps a long banner at 80 columns into blocks
+stacked one under the other: they are read in order, as one line), and each block is read
+left to right.
 
-Reading a block is a search over glyph placements (``_Font._block``). FIGlet lays glyphs
+Reading a block is a search over glyph placements (``_block``). FIGlet lays glyphs
 out kerned or smushed: a glyph moves left until, in some row, it touches the glyph before
 or shares a column with it, the shared cell drawn as one of the two characters (or
 ``|``, ``Y``, ``X`` for a pair of slashes or brackets). So, row by row, the glyphs' drawn
