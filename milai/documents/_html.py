@@ -134,6 +134,9 @@ class _TextParser(HTMLParser):
         self.in_title = False
         self.title: list[str] = []
         self.pre = 0
+        # The line being gathered is a <pre> element's: its leading blanks are kept (ASCII
+        # art's columns, code's indentation).
+        self.pre_line = False
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
         self.hidden_tag: str | None = None  # inside an element a browser does not draw
@@ -168,10 +171,12 @@ class _TextParser(HTMLParser):
         return self.areas[-1] if self.areas else "body"
 
     def _break(self) -> None:
-        line = "".join(self.lines[self.area]).strip(" ")
+        joined = "".join(self.lines[self.area])
+        line = joined.rstrip(" ") if self.pre_line else joined.strip(" ")
         if line:
             self.parts[self.area].append(line)
         self.lines[self.area] = []
+        self.pre_line = False
 
     def _shown(self, text: str) -> None:
         """A text shown besides the element's own (attribute text, CSS content): on a line
@@ -283,6 +288,7 @@ class _TextParser(HTMLParser):
                 if n:
                     self._break()
                 self.lines[self.area].append(piece)
+                self.pre_line = True
         else:
             self.lines[self.area].append(data)
 

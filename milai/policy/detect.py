@@ -53,6 +53,7 @@ from milai.policy._data_lines import (
 from milai.policy._doubled import FillerWords
 from milai.policy._dsl import values as dsl_values
 from milai.policy._enums import EnumBody
+from milai.policy._figlet import art_open_start, art_prefix, read_banners
 from milai.policy._file_names import file_name_cells
 from milai.policy._folds import (
     CALENDAR,
@@ -5251,6 +5252,7 @@ class DecodeState(ScanState):
     """
 
     __slots__ = (
+        "art",
         "calls",
         "ciphers",
         "complete_to",
@@ -5307,6 +5309,7 @@ class DecodeState(ScanState):
         self.ciphers = _LineLook()  # a word in Atbash, ROT47 or a keyboard shift
         self.calls = _LineLook()  # a literal that a call on it may transform (``_calls``)
         self.fillers = _LineLook()  # a word doubled or filled (``_doubled``)
+        self.art = _LineLook()  # a line of a banner drawn in ASCII art (``_figlet``)
         self.form = _LineLook()  # a line form (``_line_forms``)
 
 
@@ -5457,6 +5460,10 @@ class DecodeUnit(Unit[DecodeState]):
             waiting = self.engine.forms.waiting(text[:done])
             if waiting is not None:
                 done = waiting
+            # Lines that may be a banner drawn in ASCII art: wait for its last line.
+            drawing = art_open_start(text[:done])
+            if drawing is not None:
+                done = drawing
         if done > 0:
             region = text[:done]
             raw = one_byte(region)  # one copy for the trigger and the block searches
@@ -5475,6 +5482,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._cipher_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._called_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             self._filler_lines(scanner, region[:done], origin, raw[:done], state.windowed)
+            self._banners(scanner, region[:done], origin)
             self._rewritten_lines(scanner, region[:done], origin, raw[:done], state.windowed)
             state.windowed = False
             state.line_start = origin + done
@@ -5648,6 +5656,16 @@ class DecodeUnit(Unit[DecodeState]):
             if end - start > MAX_LINE or (continued and start == 0):
                 continue
             rescan(scanner, reading, origin + start, origin + end, "doubled", places=places)
+
+    @staticmethod
+    def _banners(scanner: Scanner, region: str, origin: int) -> None:
+        """Banners drawn in ASCII art (FIGlet's fonts, ``banner``'s ``#``: ``_figlet``):
+        the text each draws is read as a line of its own, its hits on the whole drawing."""
+        if scanner.depth >= MAX_DEPTH:
+            return
+        for banner in read_banners(region):
+            start, end = origin + banner.start, origin + banner.end
+            rescan(scanner, banner.text, start, end, "ascii-art")
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left
@@ -5880,6 +5898,22 @@ class DecodeUnit(Unit[DecodeState]):
         return self._held_start(scanner, state, state.fillers, fillers.longest, first, growing)
 
     @staticmethod
+    def _art_start(scanner: Scanner, state: DecodeState) -> int | None:
+        """While the unfinished line may be a line of a banner drawn in ASCII art (two
+        letters side by side end that), it is held from its start: the banner is read
+        once its last line is complete, its hits on all its lines."""
+        line, end = state.line_start, scanner.orig_end
+        look = state.art
+        if look.at != line:
+            look.at, look.looked, look.found = line, line, line
+        if look.found is not None and end > look.looked:
+            since = max(line, look.looked - 1)  # a letter pair cut by the last look
+            if not art_prefix(scanner.orig_slice(since, end), end - line):
+                look.found = None
+            look.looked = end
+        return look.found
+
+    @staticmethod
     def _form_start(scanner: Scanner, state: DecodeState) -> int | None:
         """Where a line form (``_line_forms``) may land in the unfinished line: its head
         (a marking before a colon, a subtitle's tags), read again from the line's first
@@ -5970,6 +6004,7 @@ class DecodeUnit(Unit[DecodeState]):
             self._call_start(scanner, state),
             self._filler_start(scanner, state),
             self._form_start(scanner, state),
+            self._art_start(scanner, state),
         ):
             if rewritten is not None:
                 start = rewritten if start is None else min(start, rewritten)

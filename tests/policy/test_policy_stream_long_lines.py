@@ -12,6 +12,7 @@ import pytest
 
 from milai.policy import Decision, Policy, check_stream, check_text, redact_text
 from milai.policy._calls import START_RE as CALL_START_RE
+from milai.policy._figlet import art_open_start, art_prefix
 from milai.policy._line_forms import LineForms
 from milai.policy.decoders import (
     DUMP_HEAD_LENGTH,
@@ -125,6 +126,12 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     called = CALL_START_RE.search(line)
     if called is not None:
         start = called.start() if start is None else min(start, called.start())
+    # a line that may be a banner drawn in ASCII art (``_figlet``): held whole, and so are
+    # complete lines of art that the next lines may continue
+    if held > 0 and art_open_start(text[:held]) is not None:
+        return line_start
+    if art_prefix(line, len(line)):
+        start = 0
     return scanner.orig_end if start is None else line_start + held + start
 
 
