@@ -334,7 +334,9 @@ def test_a_payload_nested_past_the_depth_bound_blocks(default_policy: Policy) ->
     # UNCLASSIFIED: the scanner decodes four deep, and the fifth was simply not read.
     text = "SECRET\nThe plan.\n"
     for depth in range(1, 7):
-        text = base64.b64encode(gzip.compress(text.encode())).decode()
+        # a fixed time in the header: about one stamp in a thousand makes bytes at the fourth
+        # level that read as another gzip payload's start by chance, and that blocks (note)
+        text = base64.b64encode(gzip.compress(text.encode(), mtime=0)).decode()
         decision = check_text(default_policy, f"x {text} y\n", direction="output")
         if depth <= 4:
             assert decision.level == "SECRET" and decision.action is not Action.BLOCK
