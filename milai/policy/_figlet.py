@@ -50,7 +50,9 @@ _ART_RUN = lazy_compile(rf"(?m)^(?:{_ART_LINE}\n(?:[ \t]*\n){{0,3}}){{2,}}{_ART_
 # A comment's prefix that every line of a block may carry (``# ``, ``// ``, `` * ``,
 # ``-- ``, ``;; ``, ``% ``, ``> ``), tried off when the art does not read with it.
 _PREFIX = lazy_compile(r"[ \t]*(?:#+|//+|/?\*+|--+|;+|%+|>+|!+|')[ \t]?")
-_DELIMITER = lazy_compile(r"[ \t]*(?:/\*+|\*+/|<!--|-->|\"\"\"|\'\'\'|\{-|-\})[ \t]*")
+_DELIMITER = lazy_compile(
+    r"[ \t]*(?:/\*+|\*+/|<!--|-->|\"\"\"|\'\'\'|\{-|-\}|```+[\w+-]{0,20}|~~~+[\w+-]{0,20})[ \t]*"
+)
 MOST_LINES = 64  # a region longer than this is no banner (a diagram, a drawing)
 MOST_WIDTH = 320  # nor is a line wider than four FIGlet wraps
 # A word break, font by font: the fewest blanks between two glyphs' strokes, in the rows
@@ -68,6 +70,8 @@ WORD_GAPS: dict[str, tuple[int, bool]] = {
 }
 MOST_PLACEMENTS = 100_000  # placements tried in one block before it is given up as no art
 REGION_PLACEMENTS = 400_000  # and in one region, all its readings together
+TEXT_PLACEMENTS = 800_000  # and in one text, all its regions together, and per character:
+PLACEMENTS_PER_CHAR = 4
 SMUSHED = "|YX"  # what two glyphs' shared cell may show besides either glyph's character
 # Glyphs a reader prefers where two look alike (banner's small letters are its capitals).
 _ORDER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\u00c4\u00d6\u00dc-/abcdefghijklmnopqrstuvwxyz"
@@ -115,8 +119,8 @@ class _Font:
         self.word_gap, self.by_box = WORD_GAPS.get(name, (1, False))
 
     def read(self, lines: list[str], budget: list[int]) -> str | None:
-        """The text ``lines`` (a region, its prefix off) draw in this font, blocks joined
-        by a blank; None unless every drawn cell belongs to a glyph. ``budget``: the
+        """The text ``lines`` (a region, its prefix off) draw in this font, a block a
+        line; None unless every drawn cell belongs to a glyph. ``budget``: the
         placements the region may still try (spent here)."""
         height = self.height
         texts: list[str] = []
@@ -148,7 +152,10 @@ class _Font:
                     break
             else:
                 return None
-        return " ".join(texts) if texts else None
+        # blocks stacked are lines: a banner wrapped at 80 columns reads as a marking split
+        # over lines does, and two drawn one under the other (a marking, then a host's
+        # name) read as two lines, not one
+        return "\n".join(texts) if texts else None
 
 
 def _block(font: _Font, rows: tuple[str, ...], region: list[int]) -> str | None:
@@ -312,12 +319,14 @@ def fonts() -> tuple[_Font, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Banner:
-    """A region of art read: its span in the text, the text it draws, the font."""
+    """A region of art read: its span in the text, the text it draws (its blocks joined by
+    a blank, as FIGlet wraps one line), the font, and the blocks' texts one by one."""
 
     start: int
     end: int
     text: str
     font: str
+    blocks: tuple[str, ...] = ()
 
 
 def art_regions(text: str) -> list[tuple[int, int]]:
@@ -393,25 +402,41 @@ def _prefixes(lines: list[str]) -> list[int]:
 
 
 def read_banners(text: str) -> list[Banner]:
-    """The art regions of ``text`` read as text, in whichever font reads them."""
+    """The art regions of ``text`` read as text, in whichever font reads them (a carriage
+    return read as a blank: Windows line ends). All of a text's regions share a budget of
+    placements
+    (``TEXT_PLACEMENTS`` and a few a character): a text of many regions built to be slow
+    costs time in its length; past the budget, the rest is not read as art."""
+    text = text.replace("\r", " ")
     found = []
+    budget = [TEXT_PLACEMENTS + PLACEMENTS_PER_CHAR * len(text)]
     for start, end in art_regions(text):
+        if budget[0] <= 0:
+            break
         region = text[start:end]
         lines = region.split("\n")
         if len(lines) > MOST_LINES or max(map(len, lines)) > MOST_WIDTH:
             continue
-        read = _read_region(lines)
+        read = _read_region(lines, budget)
         if read is not None:
-            found.append(Banner(start, end, read[0], read[1]))
+            blocks = tuple(read[0].split("\n"))
+            found.append(Banner(start, end, " ".join(blocks), read[1], blocks))
     return found
 
 
-def _read_region(lines: list[str]) -> tuple[str, str] | None:
+def _read_region(lines: list[str], spent: list[int]) -> tuple[str, str] | None:
     """What a region's lines draw, and in which font (a comment's opening or closing
     line, ``/*`` or `` */``, read as a blank line); or, failing that, the same inside a
     box (``_unboxed``)."""
     lines = ["" if _DELIMITER.fullmatch(line) else line for line in lines]
-    budget = [REGION_PLACEMENTS]
+    budget = [min(REGION_PLACEMENTS, spent[0])]
+    try:
+        return _read_candidates(lines, budget)
+    finally:
+        spent[0] -= min(REGION_PLACEMENTS, spent[0]) - max(budget[0], 0)
+
+
+def _read_candidates(lines: list[str], budget: list[int]) -> tuple[str, str] | None:
     for size in _prefixes(lines):
         cut = [line[size:].rstrip() if line.strip() else "" for line in lines]
         for candidate in (cut, _unboxed(cut)):
@@ -441,12 +466,16 @@ def _unboxed(lines: list[str]) -> list[str] | None:
     if len(drawn) < 3:
         return None
     out = list(lines)
+    frame = set()
     for n in (drawn[0], drawn[-1]):
         rule = lines[n].strip()
         if len(rule) >= 3 and rule == rule[0] * len(rule):
             out[n] = ""
+            frame.add(rule[0])
     inner = [line for line in out if line.strip()]
     edge = {(len(line), line[-1]) for line in inner}
-    if len(edge) == 1:
+    # the right edge is the frame's own character (``#`` round ``#``), not a glyph's
+    # straight stroke under a dash rule or a Markdown fence
+    if len(edge) == 1 and next(iter(edge))[1] in frame:
         out = [line[:-1].rstrip() for line in out]
     return out if out != lines else None

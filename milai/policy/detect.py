@@ -5666,6 +5666,13 @@ class DecodeUnit(Unit[DecodeState]):
         for banner in read_banners(region):
             start, end = origin + banner.start, origin + banner.end
             rescan(scanner, banner.text, start, end, "ascii-art")
+            # blocks drawn one under the other may be two lines (a marking, then a host's
+            # name): a block in capitals is read alone too (a wrapped phrase in prose case,
+            # ``Top Secret`` / ``Santa Party``, is one line)
+            if len(banner.blocks) > 1:
+                for block in banner.blocks:
+                    if block.upper() == block:
+                        rescan(scanner, block, start, end, "ascii-art")
 
     def _reversed_lines(self, scanner: Scanner, region: str, origin: int, raw: bytes) -> None:
         """Lines written backwards (mirror text, or stored reversed behind a right-to-left

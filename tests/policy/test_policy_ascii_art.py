@@ -283,3 +283,31 @@ def test_lines_that_are_almost_art_are_sniffed_in_linear_time() -> None:
     for text in texts:
         assert read_banners(text) == []
     assert time.perf_counter() - started < 10
+
+
+# attack16: two banners stacked, a Markdown fence or a dash rule round the art, Windows line
+# ends, and a text of many slow regions.
+@pytest.mark.parametrize("font", ["standard", "small", "slant", "banner"])
+def test_a_banner_above_a_host_name_reads_as_two_lines(font: str) -> None:
+    art = draw("GEHEIM", font) + draw("SERVER", font)
+    assert check_text(shipped_policy("default.yaml"), art).level == "SECRET"
+
+
+@pytest.mark.parametrize("fence", ["```", "```text", "~~~", "-" * 40])
+@pytest.mark.parametrize("font", ["banner", "block", "shadow"])
+def test_art_between_fences_keeps_its_last_glyph(fence: str, font: str) -> None:
+    art = f"{fence}\n{draw('GEHEIM', font)}{fence}\n"
+    assert check_text(shipped_policy("default.yaml"), art).level == "SECRET"
+
+
+@pytest.mark.parametrize("font", ["block", "lean", "standard"])
+def test_art_with_windows_line_ends_reads(font: str) -> None:
+    art = draw("TOP SECRET", font, width=40).replace("\n", "\r\n")
+    assert check_text(shipped_policy("default.yaml"), art).level == "TOP SECRET"
+
+
+def test_many_slow_regions_cost_time_in_their_length() -> None:
+    text = ("\n".join(["#" * 40] * 8) + "\nnext\n") * 150  # about 50 KB
+    started = time.process_time()
+    check_text(shipped_policy("default.yaml"), text)
+    assert time.process_time() - started < 20  # 200 s before (each region its own budget)
