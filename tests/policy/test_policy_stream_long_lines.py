@@ -88,6 +88,10 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     held = text.rfind("\n") + 1
     if held > 0 and (trigger_lines(text, held) or mime_blocks(text[:held])):
         return line_start
+    # complete lines of art that the next lines may continue (``_figlet``) are held from
+    # their first, whatever else holds the unfinished line
+    if held > 0 and art_open_start(text[:held]) is not None:
+        return line_start
     if dump_row_begins(text[held:][:DUMP_HEAD_LENGTH]):
         return line_start + held  # a dump's first row, held from its offset
     start = partial_start(text[held:])
@@ -126,10 +130,7 @@ def _old_release(scanner: Scanner, unit: DecodeUnit, line_start: int) -> int:
     called = CALL_START_RE.search(line)
     if called is not None:
         start = called.start() if start is None else min(start, called.start())
-    # a line that may be a banner drawn in ASCII art (``_figlet``): held whole, and so are
-    # complete lines of art that the next lines may continue
-    if held > 0 and art_open_start(text[:held]) is not None:
-        return line_start
+    # a line that may be a banner drawn in ASCII art (``_figlet``): held whole
     if art_prefix(line, len(line)):
         start = 0
     return scanner.orig_end if start is None else line_start + held + start
