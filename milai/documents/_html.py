@@ -69,17 +69,9 @@ _CSS_CONTENT = re.compile(
 # A link's address: read apart when percent-encoded (what it spells is hidden from the
 # markup): its path's segments and query's values are read as a URL's
 # (``/docs/NATO%20SECRET/``); one written plainly is markup (``href='/SECRET/TOP'``).
-_LINKS = {
-    "href",
-    "src",
-    "srcset",
-    "action",
-    "formaction",
-    "cite",
-    "poster",
-    "data-href",
-    "data-src",
-}
+_LINKS = frozenset(
+    ("href", "src", "srcset", "action", "formaction", "cite", "poster", "data-href", "data-src")
+)
 _LINK_HINT = re.compile(r"%[0-9A-Fa-f]{2}")
 _MARKUP_ATTRIBUTES = {"class", "id", "style", "href", "src", "srcset", "rel", "type", "lang", "dir"}
 _FIELD_ATTRIBUTE = re.compile(
