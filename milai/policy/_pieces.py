@@ -28,7 +28,7 @@ _FORM_RE = lazy_compile(r"[^\W_]+|[^\S\n]+")
 # What an encoded piece holds and a word does not: a digit, a symbol of base64's, or a
 # capital after a small letter (``TUlD``).
 _ENCODED_RE = lazy_compile(r"[0-9+/=_-]|[a-z][A-Z]")
-LINE_MOST = 480  # longer than any piece line ``_LINE_RE`` takes (its bounds add to 479)
+LINE_MOST = 512  # longer than any piece line ``_LINE_RE`` takes (its bounds add to 481)
 MIN_JOINED = 12  # the fewest characters joined worth decoding (9 bytes of base64)
 _MAX_PIECES = 256
 
