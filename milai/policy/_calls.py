@@ -44,11 +44,12 @@ _ECHOED = rf"(?:{_QUOTED}|{_ECHO_WORD}(?:{_B1}{_ECHO_WORD}){{0,12}})"
 
 
 def _tr_sets(name: str) -> str:
-    """``tr``'s two sets that upper-case (``a-z A-Z``, ``'[:lower:]' '[:upper:]'``), their
+    """``tr``'s two sets that upper-case (``a-z A-Z``, ``'[:lower:]' '[:upper:]'``, System
+    V's ``'[a-z]' '[A-Z]'``), their
     quotes' groups named after ``name`` (a pattern names each group once)."""
     return (
-        rf"""(?P<{name}l>['"]?)(?:\[:lower:\]|a-z)(?P={name}l)[^\S\n]{{1,8}}"""
-        rf"""(?P<{name}u>['"]?)(?:\[:upper:\]|A-Z)(?P={name}u)"""
+        rf"""(?P<{name}l>['"]?)(?:\[:lower:\]|\[a-z\]|a-z)(?P={name}l)[^\S\n]{{1,8}}"""
+        rf"""(?P<{name}u>['"]?)(?:\[:upper:\]|\[A-Z\]|A-Z)(?P={name}u)"""
     )
 
 

@@ -50,6 +50,7 @@ _BANNER_FORMS: dict[str, Callable[[str], str]] = {
     "perl": lambda m: f'my $banner = uc("{m.lower()}");\n',
     "tr": lambda m: f"echo '{m.lower()}' | tr a-z A-Z\n",
     "tr-classes": lambda m: f"echo \"{m.lower()}\" | tr '[:lower:]' '[:upper:]'\n",
+    "tr-brackets": lambda m: f"echo {m.lower()} | tr '[a-z]' '[A-Z]'\n",  # System V's sets
     "awk": lambda m: f"echo \"{m.lower()}\" | awk '{{print toupper($0)}}'\n",
     "shell-variable": lambda m: f'b="{m.lower()}"\necho "${{b^^}}"\n',
     "declare-upper": lambda m: f'declare -u banner="{m.lower()}"\necho "$banner"\n',
